@@ -1,0 +1,124 @@
+/*
+ * schoolrisk/scoring.h - the scoring engine.
+ *
+ * sr_score() is a pure function: (system, school, responses) -> result,
+ * with no I/O and no allocation, implementing DESIGN.md section 4's
+ * scoring rules exactly:
+ *
+ *  1. items whose conditions fail, or marked na, leave both earned and
+ *     maximum points at every level of the tree;
+ *  2. earned = points x fraction in millionths of a point, exactly
+ *     (ratio fractions rounded half away from zero to 4 decimals first;
+ *     deduct earns max(0, points - count x per));
+ *  3. total = 100 x earned / max rounded half away from zero to 2
+ *     decimals; bands and the pass line compare that rounded total;
+ *  4. any applicable veto item below full points vetoes: worst band,
+ *     not compliant;
+ *  5. compliant = not vetoed and total >= pass line.
+ *
+ * Unanswered applicable items are left out like na items and counted
+ * in `missing`: a draft can be scored "so far"; a submission requires
+ * missing == 0 (rule 6 is the caller's to enforce).
+ *
+ * The result's arrays are allocated once by sr_result_init() for a
+ * system and reused by every sr_score() call on that system, so
+ * scoring many assessments allocates nothing.
+ */
+#ifndef SR_SCORING_H
+#define SR_SCORING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schoolrisk/error.h"
+#include "schoolrisk/indicators.h"
+#include "schoolrisk/responses.h"
+#include "schoolrisk/school.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** What happened to an item. */
+enum sr_item_status {
+    SR_ITEM_SCORED,         /**< applicable and answered */
+    SR_ITEM_NOT_APPLICABLE, /**< a condition does not hold */
+    SR_ITEM_NA,             /**< the inspector marked it na */
+    SR_ITEM_UNANSWERED      /**< applicable, no answer yet */
+};
+
+/** Per-item outcome. */
+struct sr_item_result {
+    int status;        /**< enum sr_item_status */
+    int32_t fraction;  /**< ten-thousandths (deduct: earned/max rounded) */
+    int64_t earned;    /**< millionths of a point */
+    int64_t max;       /**< millionths; 0 unless scored */
+    int64_t required;  /**< ratio: the requirement used, ten-thousandths */
+};
+
+/** Earned and maximum points of a node, millionths of a point. */
+struct sr_node_result {
+    int64_t earned;
+    int64_t max;
+};
+
+/** A scored assessment. */
+struct sr_result {
+    const struct sr_system *sys;
+    int64_t earned;     /**< millionths */
+    int64_t max;        /**< millionths */
+    int64_t total;      /**< hundredths of the 0..100 total */
+    size_t band;        /**< index into sr_system_bands() */
+    bool vetoed;
+    bool compliant;
+    size_t missing;     /**< applicable items without an answer */
+    size_t scored;      /**< items scored */
+    size_t lost;        /**< scored items below full points */
+    size_t veto_hits;   /**< veto items below full points */
+    bool baseline[SR_BASELINE_COUNT]; /**< element met */
+    struct sr_node_result *dims;      /**< per dimension */
+    struct sr_node_result *inds;      /**< per indicator */
+    struct sr_item_result *items;     /**< per item */
+};
+
+/**
+ * @brief Allocate a result's arrays for @p sys.
+ * @return SR_OK or SR_ERR_NOMEM (then nothing needs releasing).
+ */
+sr_error sr_result_init(struct sr_result *res, const struct sr_system *sys);
+
+/** @brief Free the result's arrays. */
+void sr_result_release(struct sr_result *res);
+
+/**
+ * @brief True when @p sys is written for @p school's stage.
+ */
+bool sr_system_covers(const struct sr_system *sys,
+                      const struct sr_school *school);
+
+/**
+ * @brief Score @p resp for @p school against @p sys into @p res.
+ *
+ * @p res must have been initialised for the same system, and @p resp
+ * prepared for it.
+ * @return SR_OK; SR_ERR_INPUT when no applicable item is scored (a
+ *         system with nothing applicable to the school, or nothing
+ *         answered yet): the per-item statuses are filled, the totals
+ *         are zero.
+ *
+ * @code
+ * struct sr_result res;
+ * sr_result_init(&res, sys);
+ * if (sr_score(sys, &school, &resp, &res) == SR_OK)
+ *     printf("%lld.%02lld\n", res.total / 100, res.total % 100);
+ * sr_result_release(&res);
+ * @endcode
+ */
+sr_error sr_score(const struct sr_system *sys, const struct sr_school *school,
+                  const struct sr_responses *resp, struct sr_result *res);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SR_SCORING_H */

@@ -1,0 +1,343 @@
+/*
+ * cli.c - helpers shared by the subcommands: messages, loading a
+ * system or a school from the command line, CSV and table output.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "schoolrisk/decimal.h"
+#include "schoolrisk/scoring.h"
+
+#ifndef SR_DEFAULT_INDICATOR_DIR
+#define SR_DEFAULT_INDICATOR_DIR "indicators"
+#endif
+
+static void
+vmsg(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "schoolrisk: %s", kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg("error: ", fmt, ap);
+    va_end(ap);
+}
+
+void
+cli_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void
+cli_print_diags(const struct sr_diags *d)
+{
+    char buf[2048];
+    size_t i;
+
+    for (i = 0; i < d->n; i++) {
+        sr_diag_format(&d->v[i], buf, sizeof(buf));
+        fprintf(stderr, "%s\n", buf);
+    }
+}
+
+int
+cli_exit_for(sr_error rc)
+{
+    switch (rc) {
+    case SR_OK:
+        return EXIT_OK;
+    case SR_ERR_INPUT:
+    case SR_ERR_NOT_FOUND:
+    case SR_ERR_TOO_LARGE:
+    case SR_ERR_IO:
+        return EXIT_INVALID;
+    case SR_ERR_NOMEM:
+    case SR_ERR_INTERNAL:
+    case SR_ERR_MAX:
+        break;
+    }
+    return EXIT_INTERNAL;
+}
+
+const char *
+cli_indicator_dir(const char *opt_dir)
+{
+    const char *env;
+
+    if (opt_dir)
+        return opt_dir;
+    env = getenv("SCHOOLRISK_INDICATORS");
+    if (env && *env)
+        return env;
+    return SR_DEFAULT_INDICATOR_DIR;
+}
+
+static bool
+is_file(const char *p)
+{
+    struct stat st;
+
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+cli_system_load(struct cli_system *cs, const char *arg, const char *opt_dir)
+{
+    struct sr_diags d;
+    const char *dir = cli_indicator_dir(opt_dir);
+    sr_error rc;
+    int ex = EXIT_OK;
+
+    memset(cs, 0, sizeof(*cs));
+    sr_diags_init(&d);
+    /* A path is anything with a slash or an .xml ending; otherwise an id. */
+    if (strchr(arg, '/') || (strlen(arg) > 4 &&
+                             !strcmp(arg + strlen(arg) - 4, ".xml")) ||
+        is_file(arg)) {
+        rc = sr_system_load_file(arg, &cs->sys, &d);
+        if (rc != SR_OK) {
+            cli_print_diags(&d);
+            cli_error("cannot load indicator system '%s'", arg);
+            ex = cli_exit_for(rc);
+            goto cleanup;
+        }
+        cs->use = cs->sys;
+        goto cleanup;
+    }
+    rc = sr_catalog_load_dir(dir, &cs->cat, &d);
+    if (rc != SR_OK) {
+        cli_print_diags(&d);
+        cli_error("the indicator directory '%s' is not valid; run "
+                  "'schoolrisk indicators validate %s'",
+                  dir, dir);
+        ex = cli_exit_for(rc);
+        goto cleanup;
+    }
+    cs->use = sr_catalog_find(cs->cat, arg);
+    if (!cs->use) {
+        size_t i;
+
+        cli_error("no indicator system with id '%s' in '%s'", arg, dir);
+        fprintf(stderr, "known systems:");
+        for (i = 0; i < sr_catalog_count(cs->cat); i++)
+            fprintf(stderr, " %s", sr_system_id(sr_catalog_get(cs->cat, i)));
+        fputc('\n', stderr);
+        ex = EXIT_INVALID;
+    }
+
+cleanup:
+    sr_diags_release(&d);
+    if (ex != EXIT_OK)
+        cli_system_release(cs);
+    return ex;
+}
+
+void
+cli_system_release(struct cli_system *cs)
+{
+    sr_system_free(cs->sys);
+    sr_catalog_free(cs->cat);
+    memset(cs, 0, sizeof(*cs));
+}
+
+int
+cli_school_add_attr(struct cli_school_opts *o, const char *kv)
+{
+    if (o->n_attrs >= (int)(sizeof(o->attrs) / sizeof(o->attrs[0]))) {
+        cli_error("too many --attr options");
+        return EXIT_USAGE;
+    }
+    o->attrs[o->n_attrs++] = kv;
+    return EXIT_OK;
+}
+
+int
+cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
+                 struct sr_school *s)
+{
+    struct sr_diags d;
+    sr_error rc = SR_OK;
+    int i, ex = EXIT_OK;
+
+    sr_diags_init(&d);
+    if (o->file && o->n_attrs) {
+        cli_error("give the school either with --school FILE or with "
+                  "--attr KEY=VALUE, not both");
+        ex = EXIT_USAGE;
+        goto cleanup;
+    }
+    if (!o->file && !o->n_attrs) {
+        cli_error("no school given: use --school FILE or --attr KEY=VALUE "
+                  "(at least --attr stage=...)");
+        ex = EXIT_USAGE;
+        goto cleanup;
+    }
+    if (o->file) {
+        rc = sr_school_load_file(o->file, s, &d);
+        if (rc == SR_ERR_IO) {
+            cli_error("cannot read school file '%s': %s", o->file,
+                      strerror(errno));
+            ex = EXIT_INVALID;
+            goto cleanup;
+        }
+    } else {
+        sr_school_init(s);
+        for (i = 0; i < o->n_attrs; i++) {
+            char key[64];
+            const char *eq = strchr(o->attrs[i], '=');
+            size_t kl = eq ? (size_t)(eq - o->attrs[i]) : 0;
+            sr_error r;
+
+            if (!eq || kl == 0 || kl >= sizeof(key)) {
+                cli_error("--attr expects KEY=VALUE, got '%s'", o->attrs[i]);
+                ex = EXIT_USAGE;
+                goto cleanup;
+            }
+            memcpy(key, o->attrs[i], kl);
+            key[kl] = '\0';
+            r = sr_school_set(s, key, eq + 1, &d, "--attr", 0);
+            if (r != SR_OK)
+                rc = r;
+        }
+        if (rc == SR_OK && !sr_school_has_stage(s)) {
+            cli_error("the school's stage is not given (add --attr "
+                      "stage=primary, for example)");
+            ex = EXIT_INVALID;
+            goto cleanup;
+        }
+    }
+    if (rc != SR_OK) {
+        cli_print_diags(&d);
+        ex = cli_exit_for(rc);
+        goto cleanup;
+    }
+    if (sys && !sr_system_covers(sys, s)) {
+        int st;
+        const char *sep = "";
+
+        cli_error("indicator system '%s' is not written for stage '%s' "
+                  "(it covers:",
+                  sr_system_id(sys),
+                  sr_stage_name((int)s->attr[SR_ATTR_STAGE]));
+        for (st = 0; st < SR_STAGE_COUNT; st++)
+            if (sr_system_stages(sys) & (1u << st)) {
+                fprintf(stderr, "%s %s", sep, sr_stage_name(st));
+                sep = ",";
+            }
+        fprintf(stderr, ")\n");
+        ex = EXIT_INVALID;
+    }
+
+cleanup:
+    sr_diags_release(&d);
+    return ex;
+}
+
+void
+cli_csv_field(FILE *f, const char *s, bool last)
+{
+    if (!s)
+        s = "";
+    if (strpbrk(s, ",\"\r\n") || *s == ' ' ||
+        (*s && s[strlen(s) - 1] == ' ')) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputs(last ? "\n" : ",", f);
+}
+
+int
+cli_width(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int w = 0;
+
+    while (*p) {
+        unsigned cp;
+        int n;
+
+        if (*p < 0x80) {
+            cp = *p;
+            n = 1;
+        } else if ((*p & 0xE0) == 0xC0) {
+            cp = *p & 0x1F;
+            n = 2;
+        } else if ((*p & 0xF0) == 0xE0) {
+            cp = *p & 0x0F;
+            n = 3;
+        } else {
+            cp = *p & 0x07;
+            n = 4;
+        }
+        for (int k = 1; k < n && p[k]; k++)
+            cp = (cp << 6) | (p[k] & 0x3F);
+        for (int k = 0; k < n && *p; k++)
+            p++;
+        /* East Asian wide and fullwidth ranges that occur in our text. */
+        if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+            (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+            (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+            (cp >= 0xFFE0 && cp <= 0xFFE6))
+            w += 2;
+        else
+            w += 1;
+    }
+    return w;
+}
+
+void
+cli_pad(FILE *f, const char *s, int w)
+{
+    int n = cli_width(s);
+
+    fputs(s, f);
+    for (; n < w; n++)
+        fputc(' ', f);
+}
+
+const char *
+cli_num(char *buf, size_t size, int64_t v, int scale, int min_decimals)
+{
+    sr_decimal_format(v, scale, min_decimals, buf, size);
+    return buf;
+}
+
+bool
+cli_is_help(const char *arg)
+{
+    return !strcmp(arg, "-h") || !strcmp(arg, "--help");
+}
+
+int
+cli_finish_output(void)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write the output: %s", strerror(errno));
+        return EXIT_INTERNAL;
+    }
+    return EXIT_OK;
+}

@@ -1,0 +1,99 @@
+/*
+ * cli.h - shared pieces of the `schoolrisk` command-line front end.
+ *
+ * The CLI parses arguments, calls the library and prints; it holds no
+ * business logic.  Each subcommand lives in its own file as
+ * cmd_<name>() and is registered in the table in main.c.
+ */
+#ifndef SR_CLI_H
+#define SR_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "schoolrisk/error.h"
+#include "schoolrisk/indicators.h"
+#include "schoolrisk/school.h"
+
+/* Exit codes, listed once (README "Exit codes"). */
+enum cli_exit {
+    EXIT_OK = 0,       /* success */
+    EXIT_INVALID = 1,  /* invalid input: a bad file, value or state */
+    EXIT_USAGE = 2,    /* bad command line */
+    EXIT_INTERNAL = 3  /* out of memory, output failure, library bug */
+};
+
+/* Messages go to stderr, prefixed "schoolrisk: " (curl's tool_msgs). */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print every diagnostic, one per line, to stderr. */
+void cli_print_diags(const struct sr_diags *d);
+
+/* Map a library error to an exit code. */
+int cli_exit_for(sr_error rc);
+
+/* The indicator directory: --dir if given, else $SCHOOLRISK_INDICATORS,
+ * else the compiled-in default. */
+const char *cli_indicator_dir(const char *opt_dir);
+
+/* A system named on the command line: a file path, or an id looked up
+ * in the indicator directory.  Whatever is loaded is owned by *owner
+ * (free with cli_system_release()). */
+struct cli_system {
+    struct sr_system *sys;      /* loaded from a file */
+    struct sr_catalog *cat;     /* or the catalog it was found in */
+    const struct sr_system *use;
+};
+
+int cli_system_load(struct cli_system *cs, const char *arg,
+                    const char *opt_dir);
+void cli_system_release(struct cli_system *cs);
+
+/* A school given by --school FILE or --attr KEY=VALUE options. */
+struct cli_school_opts {
+    const char *file;
+    const char *attrs[64];
+    int n_attrs;
+};
+
+/* Add one --attr; returns EXIT_OK or EXIT_USAGE (too many). */
+int cli_school_add_attr(struct cli_school_opts *o, const char *kv);
+
+/* Build the school; checks that the stage is covered by sys (when not
+ * NULL).  Returns an exit code. */
+int cli_school_build(const struct cli_school_opts *o,
+                     const struct sr_system *sys, struct sr_school *s);
+
+/* Write a CSV field, quoted when needed. */
+void cli_csv_field(FILE *f, const char *s, bool last);
+
+/* Display width of a UTF-8 string in terminal columns (CJK = 2). */
+int cli_width(const char *s);
+
+/* Print s padded with spaces to w columns. */
+void cli_pad(FILE *f, const char *s, int w);
+
+/* Format a scaled decimal; returns buf. */
+const char *cli_num(char *buf, size_t size, int64_t v, int scale,
+                    int min_decimals);
+
+/* True when argv[i] is -h or --help. */
+bool cli_is_help(const char *arg);
+
+/* Flush stdout and report a failed write (a full disk, a closed pipe):
+ * returns EXIT_OK or EXIT_INTERNAL. */
+int cli_finish_output(void);
+
+/* The items of sys as CSV (the columns of `indicators show`) or as a
+ * tree, limited to the items that apply to school when not NULL. */
+int cli_items_csv(const struct sr_system *sys, const struct sr_school *school);
+int cli_items_tree(const struct sr_system *sys,
+                   const struct sr_school *school);
+
+/* Subcommands. */
+int cmd_checklist(int argc, char **argv);
+int cmd_indicators(int argc, char **argv);
+int cmd_score(int argc, char **argv);
+
+#endif /* SR_CLI_H */

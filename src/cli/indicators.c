@@ -1,0 +1,457 @@
+/*
+ * indicators.c - `schoolrisk indicators validate|list|show`.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "schoolrisk/decimal.h"
+
+static const char validate_usage[] =
+    "usage: schoolrisk indicators validate FILE|DIR...\n"
+    "\n"
+    "Check indicator files: well-formed UTF-8 XML, the schema, and every\n"
+    "semantic rule (docs/indicator-format.md).  A directory is checked as\n"
+    "a set: its *.xml files, unique system ids, and every stage covered by\n"
+    "exactly one system.  Every error is printed as FILE:LINE: message.\n"
+    "Exits 0 only when everything is valid.\n";
+
+static const char list_usage[] =
+    "usage: schoolrisk indicators list [DIR] [--format table|csv]\n"
+    "\n"
+    "List the indicator systems of DIR (default: the indicator directory,\n"
+    "$SCHOOLRISK_INDICATORS or the built-in one).  CSV columns:\n"
+    "id,version,title,stages,dimensions,items,veto_items\n";
+
+static const char show_usage[] =
+    "usage: schoolrisk indicators show ID|FILE [--dir DIR] "
+    "[--format tree|csv]\n"
+    "\n"
+    "Show a system's tree of dimensions, indicators and items.  CSV "
+    "columns:\n"
+    "dimension_id,indicator_id,item_id,title,points,method,choices,"
+    "allow_na,veto,\nhazard,baseline,applies_when\n";
+
+static size_t
+count_veto(const struct sr_system *sys)
+{
+    const struct sr_item *it;
+    size_t n, i, v = 0;
+
+    it = sr_system_items(sys, &n);
+    for (i = 0; i < n; i++)
+        v += it[i].veto;
+    return v;
+}
+
+static void
+stages_text(const struct sr_system *sys, char *buf, size_t size,
+            const char *sep)
+{
+    size_t used = 0;
+    int st;
+
+    buf[0] = '\0';
+    for (st = 0; st < SR_STAGE_COUNT; st++) {
+        if (!(sr_system_stages(sys) & (1u << st)))
+            continue;
+        used += (size_t)snprintf(buf + used, used < size ? size - used : 0,
+                                 "%s%s", used ? sep : "", sr_stage_name(st));
+        if (used >= size)
+            break;
+    }
+}
+
+static int
+validate_one(const char *path)
+{
+    struct sr_diags d;
+    struct stat st;
+    sr_error rc;
+    int ex;
+
+    sr_diags_init(&d);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        struct sr_catalog *cat = NULL;
+
+        rc = sr_catalog_load_dir(path, &cat, &d);
+        if (rc == SR_OK)
+            printf("ok: %s: %zu systems, every stage covered by exactly "
+                   "one\n",
+                   path, sr_catalog_count(cat));
+        sr_catalog_free(cat);
+    } else {
+        struct sr_system *sys = NULL;
+        size_t nd, ni, nt;
+
+        rc = sr_system_load_file(path, &sys, &d);
+        if (rc == SR_OK) {
+            sr_system_dimensions(sys, &nd);
+            sr_system_indicators(sys, &ni);
+            sr_system_items(sys, &nt);
+            printf("ok: %s: %s %s, %zu dimensions, %zu indicators, %zu "
+                   "items, %zu veto items\n",
+                   path, sr_system_id(sys), sr_system_version(sys), nd, ni,
+                   nt, count_veto(sys));
+        }
+        sr_system_free(sys);
+    }
+    cli_print_diags(&d);
+    ex = cli_exit_for(rc);
+    if (rc != SR_OK)
+        cli_error("%s: not valid (%zu problem%s)", path, d.n,
+                  d.n == 1 ? "" : "s");
+    sr_diags_release(&d);
+    return ex;
+}
+
+static int
+cmd_validate(int argc, char **argv)
+{
+    int i, ex = EXIT_OK;
+
+    if (argc < 2) {
+        fputs(validate_usage, stderr);
+        return EXIT_USAGE;
+    }
+    for (i = 1; i < argc; i++) {
+        if (cli_is_help(argv[i])) {
+            fputs(validate_usage, stdout);
+            return EXIT_OK;
+        }
+    }
+    for (i = 1; i < argc; i++) {
+        int r = validate_one(argv[i]);
+
+        if (r > ex)
+            ex = r;
+    }
+    return ex;
+}
+
+/* Parse --format; returns 0, or EXIT_USAGE after a message. */
+static int
+parse_format(const char *arg, const char *a, const char *b, int *out)
+{
+    if (!strcmp(arg, a)) {
+        *out = 0;
+        return 0;
+    }
+    if (!strcmp(arg, b)) {
+        *out = 1;
+        return 0;
+    }
+    cli_error("--format takes %s or %s, not '%s'", a, b, arg);
+    return EXIT_USAGE;
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct sr_catalog *cat = NULL;
+    struct sr_diags d;
+    const char *dir;
+    int c, csv = 0, ex = EXIT_OK;
+    size_t i;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (parse_format(optarg, "table", "csv", &csv))
+                return EXIT_USAGE;
+            break;
+        case 'h':
+            fputs(list_usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(list_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) {
+        fputs(list_usage, stderr);
+        return EXIT_USAGE;
+    }
+    dir = cli_indicator_dir(optind < argc ? argv[optind] : NULL);
+    sr_diags_init(&d);
+    if (sr_catalog_load_dir(dir, &cat, &d) != SR_OK) {
+        cli_print_diags(&d);
+        cli_error("the indicator directory '%s' is not valid", dir);
+        sr_diags_release(&d);
+        return EXIT_INVALID;
+    }
+    if (csv)
+        printf("id,version,title,stages,dimensions,items,veto_items\n");
+    else
+        printf("%-12s %-8s %5s %5s %5s  %-40s %s\n", "ID", "VERSION", "DIMS",
+               "ITEMS", "VETO", "STAGES", "TITLE");
+    for (i = 0; i < sr_catalog_count(cat); i++) {
+        const struct sr_system *s = sr_catalog_get(cat, i);
+        size_t nd, nt;
+        char stages[256], num[32];
+
+        sr_system_dimensions(s, &nd);
+        sr_system_items(s, &nt);
+        if (csv) {
+            stages_text(s, stages, sizeof(stages), ";");
+            cli_csv_field(stdout, sr_system_id(s), false);
+            cli_csv_field(stdout, sr_system_version(s), false);
+            cli_csv_field(stdout, sr_system_title(s), false);
+            cli_csv_field(stdout, stages, false);
+            snprintf(num, sizeof(num), "%zu", nd);
+            cli_csv_field(stdout, num, false);
+            snprintf(num, sizeof(num), "%zu", nt);
+            cli_csv_field(stdout, num, false);
+            snprintf(num, sizeof(num), "%zu", count_veto(s));
+            cli_csv_field(stdout, num, true);
+        } else {
+            stages_text(s, stages, sizeof(stages), ",");
+            printf("%-12s %-8s %5zu %5zu %5zu  %-40s %s\n", sr_system_id(s),
+                   sr_system_version(s), nd, nt, count_veto(s), stages,
+                   sr_system_title(s));
+        }
+    }
+    sr_catalog_free(cat);
+    sr_diags_release(&d);
+    return ex;
+}
+
+/* Shared with `checklist`: the item CSV of show/checklist, for the
+ * items that apply to school (all items when school is NULL). */
+int
+cli_items_csv(const struct sr_system *sys, const struct sr_school *school)
+{
+    const struct sr_item *items;
+    const struct sr_dimension *dims;
+    const struct sr_indicator *inds;
+    size_t n, nd, ni, i;
+
+    items = sr_system_items(sys, &n);
+    dims = sr_system_dimensions(sys, &nd);
+    inds = sr_system_indicators(sys, &ni);
+    printf("dimension_id,indicator_id,item_id,title,points,method,choices,"
+           "allow_na,veto,hazard,baseline,applies_when\n");
+    for (i = 0; i < n; i++) {
+        const struct sr_item *it = &items[i];
+        char pts[32];
+        char *choices, *when;
+
+        if (school && !sr_item_applies(sys, it, school))
+            continue;
+        choices = sr_item_choices(sys, it);
+        when = sr_conds_format(sys, it->cond_off, it->cond_n);
+        if (!choices || !when) {
+            free(choices);
+            free(when);
+            cli_error("out of memory");
+            return EXIT_INTERNAL;
+        }
+        cli_csv_field(stdout, dims[it->dim].id, false);
+        cli_csv_field(stdout, inds[it->ind].id, false);
+        cli_csv_field(stdout, it->id, false);
+        cli_csv_field(stdout, it->title, false);
+        cli_csv_field(stdout, cli_num(pts, sizeof(pts), it->points, 2, 0),
+                      false);
+        cli_csv_field(stdout, sr_method_name(it->method), false);
+        cli_csv_field(stdout, choices, false);
+        cli_csv_field(stdout, it->allow_na ? "true" : "false", false);
+        cli_csv_field(stdout, it->veto ? "true" : "false", false);
+        cli_csv_field(stdout, sr_hazard_name(it->hazard), false);
+        cli_csv_field(stdout,
+                      it->baseline >= 0 ? sr_baseline_name(it->baseline) : "",
+                      false);
+        cli_csv_field(stdout, when, true);
+        free(choices);
+        free(when);
+    }
+    return EXIT_OK;
+}
+
+/* Sum of the points of items [first, first+n), applicable to school
+ * (all when school is NULL). */
+static int64_t
+points_of(const struct sr_system *sys, uint32_t first, uint32_t n,
+          const struct sr_school *school)
+{
+    const struct sr_item *items;
+    size_t cnt;
+    int64_t sum = 0;
+    uint32_t i;
+
+    items = sr_system_items(sys, &cnt);
+    for (i = first; i < first + n; i++)
+        if (!school || sr_item_applies(sys, &items[i], school))
+            sum += items[i].points;
+    return sum;
+}
+
+int
+cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
+{
+    const struct sr_item *items;
+    const struct sr_dimension *dims;
+    const struct sr_indicator *inds;
+    const struct sr_band *bands;
+    size_t n, nd, ni, nb, i;
+    uint32_t j, k;
+    char stages[256], a[32];
+
+    items = sr_system_items(sys, &n);
+    dims = sr_system_dimensions(sys, &nd);
+    inds = sr_system_indicators(sys, &ni);
+    bands = sr_system_bands(sys, &nb);
+    stages_text(sys, stages, sizeof(stages), ", ");
+    printf("%s %s  %s\n", sr_system_id(sys), sr_system_version(sys),
+           sr_system_title(sys));
+    printf("stages: %s\n", stages);
+    printf("pass line %s, valid %d months; bands:",
+           cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
+           sr_system_valid_months(sys));
+    for (i = 0; i < nb; i++)
+        printf(" %s%s >= %s (%s)", i ? "," : "", bands[i].label,
+               cli_num(a, sizeof(a), bands[i].min, 2, 0),
+               sr_colour_name(bands[i].colour));
+    printf("\n%s points in %zu items%s\n",
+           cli_num(a, sizeof(a), points_of(sys, 0, (uint32_t)n, school), 2,
+                   0),
+           n, school ? " that apply to this school" : "");
+    for (i = 0; i < nd; i++) {
+        const struct sr_dimension *d = &dims[i];
+
+        if (school && !points_of(sys, d->item_first, d->item_n, school))
+            continue;
+        printf("\n%s %s  [%s]\n", d->id, d->title,
+               cli_num(a, sizeof(a),
+                       points_of(sys, d->item_first, d->item_n, school), 2,
+                       0));
+        for (j = d->ind_first; j < d->ind_first + d->ind_n; j++) {
+            const struct sr_indicator *in = &inds[j];
+
+            if (school && !points_of(sys, in->item_first, in->item_n, school))
+                continue;
+            printf("  %s %s  [%s]\n", in->id, in->title,
+                   cli_num(a, sizeof(a),
+                           points_of(sys, in->item_first, in->item_n, school),
+                           2, 0));
+            for (k = in->item_first; k < in->item_first + in->item_n; k++) {
+                const struct sr_item *it = &items[k];
+                char *when;
+
+                if (school && !sr_item_applies(sys, it, school))
+                    continue;
+                when = sr_conds_format(sys, it->cond_off, it->cond_n);
+                if (!when) {
+                    cli_error("out of memory");
+                    return EXIT_INTERNAL;
+                }
+                printf("    %-12s %6s %-9s %s", it->id,
+                       cli_num(a, sizeof(a), it->points, 2, 0),
+                       sr_method_name(it->method), it->title);
+                if (it->veto)
+                    printf("  [一票否决]");
+                else if (it->hazard == SR_HAZARD_MAJOR)
+                    printf("  [重大隐患]");
+                if (it->baseline >= 0)
+                    printf("  [四个100%%: %s]",
+                           sr_baseline_label(it->baseline));
+                if (it->allow_na)
+                    printf("  [可不适用]");
+                if (*when && !school)
+                    printf("  [when %s]", when);
+                putchar('\n');
+                free(when);
+                if (school) {
+                    char *ch = sr_item_choices(sys, it);
+
+                    if (!ch) {
+                        cli_error("out of memory");
+                        return EXIT_INTERNAL;
+                    }
+                    printf("    %-12s %6s answer: %s\n", "", "", ch);
+                    free(ch);
+                }
+            }
+        }
+    }
+    return EXIT_OK;
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},
+        {"format", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_system cs;
+    const char *dir = NULL;
+    int c, csv = 0, ex;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            dir = optarg;
+            break;
+        case 'f':
+            if (parse_format(optarg, "tree", "csv", &csv))
+                return EXIT_USAGE;
+            break;
+        case 'h':
+            fputs(show_usage, stdout);
+            return EXIT_OK;
+        default:
+            fputs(show_usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 1) {
+        fputs(show_usage, stderr);
+        return EXIT_USAGE;
+    }
+    ex = cli_system_load(&cs, argv[optind], dir);
+    if (ex != EXIT_OK)
+        return ex;
+    ex = csv ? cli_items_csv(cs.use, NULL) : cli_items_tree(cs.use, NULL);
+    cli_system_release(&cs);
+    return ex;
+}
+
+static const char indicators_usage[] =
+    "usage: schoolrisk indicators <validate|list|show> ...\n"
+    "\n"
+    "  validate FILE|DIR...              check indicator files\n"
+    "  list [DIR] [--format table|csv]   list the systems of a directory\n"
+    "  show ID|FILE [--format tree|csv]  show a system's items\n";
+
+int
+cmd_indicators(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(indicators_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (cli_is_help(argv[1])) {
+        fputs(indicators_usage, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "validate"))
+        return cmd_validate(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "list"))
+        return cmd_list(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "show"))
+        return cmd_show(argc - 1, argv + 1);
+    cli_error("unknown indicators command '%s'", argv[1]);
+    fputs(indicators_usage, stderr);
+    return EXIT_USAGE;
+}

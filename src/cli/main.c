@@ -1,0 +1,84 @@
+/*
+ * main.c - `schoolrisk`: dispatch to the subcommand named by argv[1].
+ *
+ * Subcommands are listed in cmds[] (kept sorted), one cmd_<name>()
+ * each in src/cli/<name>.c, the way git's builtin/ is laid out.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "cli.h"
+
+#ifndef SR_VERSION
+#define SR_VERSION "0"
+#endif
+
+struct cli_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct cli_cmd cmds[] = {
+    {"checklist", cmd_checklist,
+     "list the items that apply to a school, with what each answer is worth"},
+    {"indicators", cmd_indicators,
+     "validate, list and show indicator systems"},
+    {"score", cmd_score,
+     "score an assessment: total, risk band, veto, hazards, baseline"},
+};
+
+static void
+usage(FILE *f)
+{
+    size_t i;
+
+    fprintf(f,
+            "usage: schoolrisk <command> [options]\n"
+            "\n"
+            "School safety risk assessment (学校安全风险评估).\n"
+            "\n"
+            "commands:\n");
+    for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+        fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
+    fprintf(f,
+            "\n"
+            "Run 'schoolrisk <command> --help' for a command's options.\n"
+            "Exit codes: 0 success, 1 invalid input, 2 usage error,\n"
+            "3 internal error.  Messages go to stderr.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    size_t i;
+    int rc;
+
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (cli_is_help(argv[1]) || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return cli_finish_output();
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("schoolrisk %s\n", SR_VERSION);
+        return cli_finish_output();
+    }
+    for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+        if (!strcmp(argv[1], cmds[i].name)) {
+            xmlInitParser();
+            rc = cmds[i].fn(argc - 1, argv + 1);
+            xmlCleanupParser();
+            if (rc == EXIT_OK)
+                rc = cli_finish_output();
+            return rc;
+        }
+    }
+    cli_error("unknown command '%s'", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

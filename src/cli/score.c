@@ -1,0 +1,505 @@
+/*
+ * score.c - `schoolrisk score`: score one school's responses against an
+ * indicator system and print the result as text, a derivation trace
+ * (--explain) or JSON (--json).
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "schoolrisk/decimal.h"
+#include "schoolrisk/responses.h"
+#include "schoolrisk/scoring.h"
+
+static const char usage[] =
+    "usage: schoolrisk score --system ID|FILE (--school FILE | "
+    "--attr KEY=VALUE...)\n"
+    "                        --responses FILE [--json | --explain] "
+    "[--partial]\n"
+    "                        [--dir DIR]\n"
+    "\n"
+    "Score an assessment: total (0..100, 2 decimals), risk band, 达标,\n"
+    "veto items, points per dimension, items below full points, the hazards\n"
+    "a submission would raise, and the four-100% baseline elements.\n"
+    "\n"
+    "  --responses FILE  CSV with the header item,value,note\n"
+    "  --json            print one JSON object, with the per-item trace\n"
+    "  --explain         print the per-item derivation trace as text\n"
+    "  --partial         score a draft: unanswered items are left out\n"
+    "                    (without it, every applicable item must be answered)\n";
+
+/* ------------------------------------------------------------------ */
+
+static const char *
+status_reason(const struct sr_system *sys, const struct sr_item *it,
+              const struct sr_item_result *ir, const struct sr_school *school,
+              char **owned)
+{
+    long fc;
+
+    *owned = NULL;
+    switch (ir->status) {
+    case SR_ITEM_NOT_APPLICABLE:
+        fc = sr_item_failing_cond(sys, it, school);
+        if (fc >= 0)
+            *owned = sr_conds_format(sys, (uint32_t)fc, 1);
+        return *owned ? *owned : "condition";
+    case SR_ITEM_NA:
+        return "na";
+    case SR_ITEM_UNANSWERED:
+        return "unanswered";
+    default:
+        return NULL;
+    }
+}
+
+static cJSON *
+jnum(int64_t v, int scale, int min_decimals)
+{
+    char buf[40];
+
+    sr_decimal_format(v, scale, min_decimals, buf, sizeof(buf));
+    return cJSON_CreateRaw(buf);
+}
+
+/* Add to obj, tracking allocation failure in *ok. */
+static void
+add(cJSON *obj, const char *key, cJSON *val, int *ok)
+{
+    if (!val) {
+        *ok = 0;
+        return;
+    }
+    if (cJSON_IsArray(obj))
+        cJSON_AddItemToArray(obj, val);
+    else
+        cJSON_AddItemToObject(obj, key, val);
+}
+
+static cJSON *
+jstr(const char *s)
+{
+    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static int
+print_json(const struct sr_system *sys, const struct sr_school *school,
+           const struct sr_responses *resp, const struct sr_result *res)
+{
+    const struct sr_item *items;
+    const struct sr_dimension *dims;
+    const struct sr_indicator *inds;
+    const struct sr_band *bands;
+    size_t n, nd, ni, nb, i;
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr, *o, *bl;
+    char *text;
+    int ok = root != NULL;
+    int e;
+
+    items = sr_system_items(sys, &n);
+    dims = sr_system_dimensions(sys, &nd);
+    inds = sr_system_indicators(sys, &ni);
+    bands = sr_system_bands(sys, &nb);
+    if (!ok)
+        goto nomem;
+    add(root, "system", jstr(sr_system_id(sys)), &ok);
+    add(root, "version", jstr(sr_system_version(sys)), &ok);
+    add(root, "title", jstr(sr_system_title(sys)), &ok);
+    add(root, "complete", cJSON_CreateBool(res->missing == 0), &ok);
+    add(root, "total", jnum(res->total, 2, 2), &ok);
+    add(root, "band", jstr(bands[res->band].id), &ok);
+    add(root, "band_label", jstr(bands[res->band].label), &ok);
+    add(root, "band_colour", jstr(sr_colour_name(bands[res->band].colour)),
+        &ok);
+    add(root, "pass_line", jnum(sr_system_pass_line(sys), 2, 0), &ok);
+    add(root, "compliant", cJSON_CreateBool(res->compliant), &ok);
+    add(root, "vetoed", cJSON_CreateBool(res->vetoed), &ok);
+    add(root, "earned", jnum(res->earned, 6, 2), &ok);
+    add(root, "max", jnum(res->max, 6, 2), &ok);
+
+    arr = cJSON_CreateArray();
+    add(root, "veto_items", arr, &ok);
+    for (i = 0; ok && i < n; i++)
+        if (res->items[i].status == SR_ITEM_SCORED && items[i].veto &&
+            res->items[i].earned < res->items[i].max)
+            add(arr, NULL, jstr(items[i].id), &ok);
+
+    arr = cJSON_CreateArray();
+    add(root, "missing", arr, &ok);
+    for (i = 0; ok && i < n; i++)
+        if (res->items[i].status == SR_ITEM_UNANSWERED)
+            add(arr, NULL, jstr(items[i].id), &ok);
+
+    arr = cJSON_CreateArray();
+    add(root, "dimensions", arr, &ok);
+    for (i = 0; ok && i < nd; i++) {
+        if (!res->dims[i].max)
+            continue;
+        o = cJSON_CreateObject();
+        add(arr, NULL, o, &ok);
+        if (!ok)
+            break;
+        add(o, "id", jstr(dims[i].id), &ok);
+        add(o, "title", jstr(dims[i].title), &ok);
+        add(o, "earned", jnum(res->dims[i].earned, 6, 2), &ok);
+        add(o, "max", jnum(res->dims[i].max, 6, 2), &ok);
+    }
+
+    arr = cJSON_CreateArray();
+    add(root, "indicators", arr, &ok);
+    for (i = 0; ok && i < ni; i++) {
+        if (!res->inds[i].max)
+            continue;
+        o = cJSON_CreateObject();
+        add(arr, NULL, o, &ok);
+        if (!ok)
+            break;
+        add(o, "id", jstr(inds[i].id), &ok);
+        add(o, "earned", jnum(res->inds[i].earned, 6, 2), &ok);
+        add(o, "max", jnum(res->inds[i].max, 6, 2), &ok);
+    }
+
+    arr = cJSON_CreateArray();
+    add(root, "lost", arr, &ok);
+    for (i = 0; ok && i < n; i++) {
+        const struct sr_item_result *ir = &res->items[i];
+
+        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+            continue;
+        o = cJSON_CreateObject();
+        add(arr, NULL, o, &ok);
+        if (!ok)
+            break;
+        add(o, "item", jstr(items[i].id), &ok);
+        add(o, "title", jstr(items[i].title), &ok);
+        add(o, "value", jstr(resp->value[i]), &ok);
+        add(o, "earned", jnum(ir->earned, 6, 2), &ok);
+        add(o, "max", jnum(ir->max, 6, 2), &ok);
+        add(o, "note", jstr(resp->note[i]), &ok);
+    }
+
+    arr = cJSON_CreateArray();
+    add(root, "hazards", arr, &ok);
+    for (i = 0; ok && i < n; i++) {
+        const struct sr_item_result *ir = &res->items[i];
+
+        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+            continue;
+        o = cJSON_CreateObject();
+        add(arr, NULL, o, &ok);
+        if (!ok)
+            break;
+        add(o, "item", jstr(items[i].id), &ok);
+        add(o, "level", jstr(sr_hazard_name(items[i].hazard)), &ok);
+        add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
+    }
+
+    bl = cJSON_CreateObject();
+    add(root, "baseline", bl, &ok);
+    for (e = 0; ok && e < SR_BASELINE_COUNT; e++)
+        add(bl, sr_baseline_name(e), cJSON_CreateBool(res->baseline[e]), &ok);
+
+    arr = cJSON_CreateArray();
+    add(root, "items", arr, &ok);
+    for (i = 0; ok && i < n; i++) {
+        const struct sr_item_result *ir = &res->items[i];
+        char *owned;
+        const char *why = status_reason(sys, &items[i], ir, school, &owned);
+
+        o = cJSON_CreateObject();
+        add(arr, NULL, o, &ok);
+        if (ok) {
+            bool applicable = ir->status == SR_ITEM_SCORED ||
+                              ir->status == SR_ITEM_UNANSWERED;
+
+            add(o, "item", jstr(items[i].id), &ok);
+            add(o, "applicable", cJSON_CreateBool(applicable), &ok);
+            add(o, "reason", jstr(why), &ok);
+            add(o, "value", jstr(resp->value[i]), &ok);
+            if (ir->status == SR_ITEM_SCORED) {
+                add(o, "fraction", jnum(ir->fraction, 4, 0), &ok);
+                add(o, "earned", jnum(ir->earned, 6, 2), &ok);
+                add(o, "max", jnum(ir->max, 6, 2), &ok);
+            } else {
+                add(o, "fraction", cJSON_CreateNull(), &ok);
+                add(o, "earned", jnum(0, 6, 2), &ok);
+                add(o, "max", jnum(0, 6, 2), &ok);
+            }
+            if (ir->required)
+                add(o, "required", jnum(ir->required, 4, 0), &ok);
+            add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
+        }
+        free(owned);
+    }
+    if (!ok)
+        goto nomem;
+    text = cJSON_Print(root);
+    if (!text)
+        goto nomem;
+    puts(text);
+    free(text);
+    cJSON_Delete(root);
+    return EXIT_OK;
+
+nomem:
+    cJSON_Delete(root);
+    cli_error("out of memory");
+    return EXIT_INTERNAL;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int
+print_explain(const struct sr_system *sys, const struct sr_school *school,
+              const struct sr_responses *resp, const struct sr_result *res)
+{
+    const struct sr_item *items;
+    size_t n, i;
+    char a[40], b[40], c[40];
+
+    items = sr_system_items(sys, &n);
+    printf("derivation, item by item (earned = points x fraction):\n");
+    for (i = 0; i < n; i++) {
+        const struct sr_item *it = &items[i];
+        const struct sr_item_result *ir = &res->items[i];
+        char *owned;
+        const char *why = status_reason(sys, it, ir, school, &owned);
+
+        printf("  %-12s ", it->id);
+        switch (ir->status) {
+        case SR_ITEM_NOT_APPLICABLE:
+            printf("not applicable: %s does not hold\n", why);
+            break;
+        case SR_ITEM_NA:
+            printf("marked na by the inspector: left out\n");
+            break;
+        case SR_ITEM_UNANSWERED:
+            printf("not answered: left out (draft)\n");
+            break;
+        default:
+            printf("%-9s value %s -> fraction %s", sr_method_name(it->method),
+                   resp->value[i], cli_num(a, sizeof(a), ir->fraction, 4, 0));
+            if (it->method == SR_METHOD_RATIO)
+                printf(" (required %s)",
+                       cli_num(c, sizeof(c), ir->required, 4, 0));
+            if (it->method == SR_METHOD_DEDUCT)
+                printf(" (%s per finding)",
+                       cli_num(c, sizeof(c), it->per, 2, 0));
+            printf(" -> %s / %s%s\n", cli_num(a, sizeof(a), ir->earned, 6, 2),
+                   cli_num(b, sizeof(b), ir->max, 6, 2),
+                   it->veto && ir->earned < ir->max ? "  VETO" : "");
+            break;
+        }
+        free(owned);
+    }
+    printf("\n");
+    return EXIT_OK;
+}
+
+static int
+print_text(const struct sr_system *sys, const struct sr_responses *resp,
+           const struct sr_result *res)
+{
+    const struct sr_item *items;
+    const struct sr_dimension *dims;
+    const struct sr_band *bands;
+    size_t n, nd, nb, i;
+    size_t na = 0, notapp = 0;
+    char a[40], b[40];
+    int e;
+
+    items = sr_system_items(sys, &n);
+    dims = sr_system_dimensions(sys, &nd);
+    bands = sr_system_bands(sys, &nb);
+    for (i = 0; i < n; i++) {
+        na += res->items[i].status == SR_ITEM_NA;
+        notapp += res->items[i].status == SR_ITEM_NOT_APPLICABLE;
+    }
+    printf("system     %s %s  %s\n", sr_system_id(sys),
+           sr_system_version(sys), sr_system_title(sys));
+    printf("total      %s  %s (%s)%s\n", cli_num(a, sizeof(a), res->total, 2, 2),
+           bands[res->band].label, sr_colour_name(bands[res->band].colour),
+           res->missing ? "  [draft: not every item answered]" : "");
+    printf("达标       %s (pass line %s)%s\n", res->compliant ? "yes" : "no",
+           cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
+           res->vetoed ? "  一票否决" : "");
+    printf("points     %s of %s; %zu items scored, %zu not applicable, "
+           "%zu marked na, %zu unanswered\n",
+           cli_num(a, sizeof(a), res->earned, 6, 2),
+           cli_num(b, sizeof(b), res->max, 6, 2), res->scored, notapp, na,
+           res->missing);
+    printf("\ndimensions\n");
+    for (i = 0; i < nd; i++) {
+        if (!res->dims[i].max)
+            continue;
+        printf("  %-6s ", dims[i].id);
+        cli_pad(stdout, dims[i].title, 36);
+        printf(" %8s / %s\n", cli_num(a, sizeof(a), res->dims[i].earned, 6, 2),
+               cli_num(b, sizeof(b), res->dims[i].max, 6, 2));
+    }
+    printf("\nlost points (%zu items)\n", res->lost);
+    for (i = 0; i < n; i++) {
+        const struct sr_item_result *ir = &res->items[i];
+
+        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+            continue;
+        printf("  %-12s %8s / %-6s %s%s %s\n", items[i].id,
+               cli_num(a, sizeof(a), ir->earned, 6, 2),
+               cli_num(b, sizeof(b), ir->max, 6, 2),
+               items[i].veto ? "[一票否决] " : "",
+               sr_hazard_label(items[i].hazard), items[i].title);
+        if (resp->note[i])
+            printf("  %-12s answer '%s': %s\n", "", resp->value[i],
+                   resp->note[i]);
+    }
+    printf("\nbaseline (四个100%%)\n");
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        printf("  %-17s %s  %s\n", sr_baseline_name(e),
+               res->baseline[e] ? "met    " : "not met", sr_baseline_label(e));
+    return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+
+int
+cmd_score(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"attr", required_argument, NULL, 'a'},
+        {"dir", required_argument, NULL, 'd'},
+        {"explain", no_argument, NULL, 'e'},
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'j'},
+        {"partial", no_argument, NULL, 'p'},
+        {"responses", required_argument, NULL, 'r'},
+        {"school", required_argument, NULL, 's'},
+        {"system", required_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0},
+    };
+    struct cli_school_opts so;
+    struct cli_system cs;
+    struct sr_school school;
+    struct sr_responses resp;
+    struct sr_result res;
+    struct sr_diags d;
+    const char *system = NULL, *dir = NULL, *rfile = NULL;
+    int c, json = 0, explain = 0, partial = 0, ex;
+    sr_error rc;
+    bool have_resp = false, have_res = false;
+
+    memset(&so, 0, sizeof(so));
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            if (cli_school_add_attr(&so, optarg))
+                return EXIT_USAGE;
+            break;
+        case 'd':
+            dir = optarg;
+            break;
+        case 'e':
+            explain = 1;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        case 'j':
+            json = 1;
+            break;
+        case 'p':
+            partial = 1;
+            break;
+        case 'r':
+            rfile = optarg;
+            break;
+        case 's':
+            so.file = optarg;
+            break;
+        case 'S':
+            system = optarg;
+            break;
+        default:
+            fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (!system || !rfile || optind != argc || (json && explain)) {
+        if (!system)
+            cli_error("--system is required");
+        else if (!rfile)
+            cli_error("--responses is required");
+        else if (json && explain)
+            cli_error("--json and --explain do not go together (the JSON "
+                      "already has the trace in 'items')");
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    ex = cli_system_load(&cs, system, dir);
+    if (ex != EXIT_OK)
+        return ex;
+    sr_diags_init(&d);
+    ex = cli_school_build(&so, cs.use, &school);
+    if (ex != EXIT_OK)
+        goto cleanup;
+    rc = sr_responses_init(&resp, cs.use);
+    if (rc == SR_OK) {
+        have_resp = true;
+        rc = sr_result_init(&res, cs.use);
+        have_res = rc == SR_OK;
+    }
+    if (rc != SR_OK) {
+        cli_error("out of memory");
+        ex = EXIT_INTERNAL;
+        goto cleanup;
+    }
+    rc = sr_responses_load_file(&resp, &school, rfile, &d);
+    if (rc != SR_OK) {
+        cli_print_diags(&d);
+        cli_error("the responses in '%s' are not valid (%zu problem%s)", rfile,
+                  d.n, d.n == 1 ? "" : "s");
+        ex = cli_exit_for(rc);
+        goto cleanup;
+    }
+    rc = sr_score(cs.use, &school, &resp, &res);
+    if (res.missing && !partial) {
+        const struct sr_item *items;
+        size_t n, i;
+
+        items = sr_system_items(cs.use, &n);
+        cli_error("%s: %zu applicable item%s not answered (use --partial to "
+                  "score a draft):",
+                  rfile, res.missing, res.missing == 1 ? " is" : "s are");
+        for (i = 0; i < n; i++)
+            if (res.items[i].status == SR_ITEM_UNANSWERED)
+                fprintf(stderr, "  %s  %s\n", items[i].id, items[i].title);
+        ex = EXIT_INVALID;
+        goto cleanup;
+    }
+    if (rc != SR_OK) {
+        cli_error("%s: nothing to score: no applicable item is answered",
+                  rfile);
+        ex = EXIT_INVALID;
+        goto cleanup;
+    }
+    if (json) {
+        ex = print_json(cs.use, &school, &resp, &res);
+    } else {
+        if (explain)
+            print_explain(cs.use, &school, &resp, &res);
+        ex = print_text(cs.use, &resp, &res);
+    }
+
+cleanup:
+    if (have_res)
+        sr_result_release(&res);
+    if (have_resp)
+        sr_responses_release(&resp);
+    sr_diags_release(&d);
+    cli_system_release(&cs);
+    return ex;
+}

@@ -1,0 +1,1861 @@
+/*
+ * indicators.c - loading and checking indicator systems.
+ *
+ * DESIGN
+ * A file goes through four gates, each reporting every problem it
+ * finds rather than the first:
+ *
+ *   1. bytes:   size limit (checked before reading), strict UTF-8, and
+ *               no DOCTYPE or ENTITY declaration anywhere.  Refusing
+ *               declarations outright closes XXE and entity expansion
+ *               attacks before libxml2 sees the file.
+ *   2. parse:   libxml2 with XML_PARSE_NONET | XML_PARSE_BIG_LINES and
+ *               nothing else: no NOENT, DTDLOAD or HUGE (deps.md s.2).
+ *   3. schema:  indicators/schema/indicators.xsd, compiled into the
+ *               library (xsd_data.c), never read from the input.
+ *   4. meaning: the checks a schema cannot express, made while the
+ *               model is built (unique ids, ranges, ordering, the
+ *               attribute vocabulary, baseline coverage).
+ *
+ * The model is a handful of flat arrays in document order; strings
+ * live in an arena owned by the system.
+ */
+#include "schoolrisk/indicators.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlschemas.h>
+
+#include "arena.h"
+#include "schoolrisk/decimal.h"
+#include "util.h"
+
+#define SR_NS "urn:schoolrisk:indicators:1"
+
+/* Limits that keep every sum inside int64_t (see scoring.c). */
+#define MAX_POINTS 1000000   /* 10000.00 points per item, hundredths */
+#define MAX_ITEMS 5000
+#define MAX_XML_ERRORS 50
+
+/* The schema text, generated from indicators/schema/indicators.xsd. */
+extern const char sr_xsd_data[];
+extern const size_t sr_xsd_data_size;
+
+struct sr_system {
+    char *id, *version, *title, *description, *source;
+    uint32_t stages;
+    int64_t pass;
+    int valid_months;
+    struct sr_band *bands;
+    size_t n_bands;
+    struct sr_dimension *dims;
+    size_t n_dims, a_dims;
+    struct sr_indicator *inds;
+    size_t n_inds, a_inds;
+    struct sr_item *items;
+    size_t n_items, a_items;
+    struct sr_cond *conds;
+    size_t n_conds, a_conds;
+    struct sr_level *levels;
+    size_t n_levels, a_levels;
+    struct sr_step *steps;
+    size_t n_steps, a_steps;
+    struct sr_req_step *req;
+    size_t n_req, a_req;
+    uint32_t *by_id; /* item indices sorted by id */
+    struct sr_arena arena;
+};
+
+/* ------------------------------------------------------------------ */
+/* Names                                                                */
+/* ------------------------------------------------------------------ */
+
+static const char *const method_names[SR_METHOD_COUNT] = {
+    "check", "levels", "threshold", "deduct", "ratio",
+};
+static const char *const method_elements[SR_METHOD_COUNT] = {
+    NULL, "levels", "thresholds", "deduct", "ratio",
+};
+static const char *const baseline_names[SR_BASELINE_COUNT] = {
+    "guards", "closed-campus", "alarm-video", "protection-posts",
+};
+static const char *const baseline_labels[SR_BASELINE_COUNT] = {
+    "专职保安员配备", "封闭化管理", "一键式紧急报警和视频监控联网",
+    "护学岗",
+};
+static const char *const colour_names[] = {"blue", "yellow", "orange",
+                                           "red"};
+static const char *const op_names[] = {"eq", "ne", "in", "ge",
+                                       "gt", "le", "lt"};
+static const char *const op_symbols[] = {"=", "!=", " in ", ">=",
+                                         ">", "<=", "<"};
+
+const char *
+sr_method_name(int m)
+{
+    return m >= 0 && m < SR_METHOD_COUNT ? method_names[m] : NULL;
+}
+
+const char *
+sr_hazard_name(int h)
+{
+    return h == SR_HAZARD_GENERAL ? "general" :
+           h == SR_HAZARD_MAJOR   ? "major" :
+                                    NULL;
+}
+
+const char *
+sr_hazard_label(int h)
+{
+    return h == SR_HAZARD_GENERAL ? "一般隐患" :
+           h == SR_HAZARD_MAJOR   ? "重大隐患" :
+                                    NULL;
+}
+
+const char *
+sr_baseline_name(int e)
+{
+    return e >= 0 && e < SR_BASELINE_COUNT ? baseline_names[e] : NULL;
+}
+
+const char *
+sr_baseline_label(int e)
+{
+    return e >= 0 && e < SR_BASELINE_COUNT ? baseline_labels[e] : NULL;
+}
+
+const char *
+sr_colour_name(int c)
+{
+    return c >= 0 && c <= SR_RED ? colour_names[c] : NULL;
+}
+
+static int
+name_index(const char *const *names, int n, const char *s)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (names[i] && !strcmp(names[i], s))
+            return i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loader state and error reporting                                     */
+/* ------------------------------------------------------------------ */
+
+struct id_use {
+    const char *id;
+    long line;
+};
+
+struct loader {
+    const char *name;        /* file name for diagnostics */
+    struct sr_diags *diags;
+    struct sr_system *sys;
+    bool failed;             /* an input error was reported */
+    bool nomem;              /* an allocation failed: give up */
+    bool schema_ok;          /* the document matched the schema */
+    int xml_errors;          /* parse/schema errors reported so far */
+    struct id_use *ids;
+    size_t n_ids, a_ids;
+};
+
+static void report(struct loader *L, long line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+report(struct loader *L, long line, const char *fmt, ...)
+{
+    va_list ap;
+    char *msg;
+
+    L->failed = true;
+    va_start(ap, fmt);
+    msg = sr_vasprintf(fmt, ap);
+    va_end(ap);
+    if (!msg || sr_diags_add(L->diags, L->name, line, "%s", msg) != SR_OK)
+        L->nomem = true;
+    free(msg);
+}
+
+/* Grow *arr (of elsize-byte elements) so that it holds need elements. */
+static bool
+grow(struct loader *L, void **arr, size_t *alloc, size_t need,
+     size_t elsize)
+{
+    size_t na;
+    void *np;
+
+    if (need <= *alloc)
+        return true;
+    na = *alloc ? *alloc * 2 : 16;
+    while (na < need)
+        na *= 2;
+    np = realloc(*arr, na * elsize);
+    if (!np) {
+        L->nomem = true;
+        return false;
+    }
+    *arr = np;
+    *alloc = na;
+    return true;
+}
+
+#define GROW(L, arr, n, a) \
+    grow((L), (void **)&(arr), &(a), (n) + 1, sizeof(*(arr)))
+
+/* Copy an xmlChar string into the system's arena, trimming blanks at
+ * both ends (indentation around element text is not content). */
+static const char *
+keep(struct loader *L, const xmlChar *s)
+{
+    const char *b = (const char *)s;
+    const char *e;
+    char *p;
+
+    if (!s)
+        return NULL;
+    while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')
+        b++;
+    e = b + strlen(b);
+    while (e > b &&
+           (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        e--;
+    p = sr_arena_strndup(&L->sys->arena, b, (size_t)(e - b));
+    if (!p)
+        L->nomem = true;
+    return p;
+}
+
+/* An attribute's value, kept in the arena; NULL when absent. */
+static const char *
+attr(struct loader *L, xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    const char *k;
+
+    if (!v)
+        return NULL;
+    k = keep(L, v);
+    xmlFree(v);
+    return k;
+}
+
+static const char *
+text_of(struct loader *L, xmlNode *n)
+{
+    xmlChar *v = xmlNodeGetContent(n);
+    const char *k;
+
+    if (!v)
+        return NULL;
+    k = keep(L, v);
+    xmlFree(v);
+    return k;
+}
+
+static long
+line_of(xmlNode *n)
+{
+    return (long)xmlGetLineNo(n);
+}
+
+static bool
+is_elem(xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns &&
+           xmlStrEqual(n->ns->href, (const xmlChar *)SR_NS) &&
+           (!name || xmlStrEqual(n->name, (const xmlChar *)name));
+}
+
+static void
+use_id(struct loader *L, const char *id, long line)
+{
+    if (!id || !GROW(L, L->ids, L->n_ids, L->a_ids))
+        return;
+    L->ids[L->n_ids].id = id;
+    L->ids[L->n_ids].line = line;
+    L->n_ids++;
+}
+
+static int
+cmp_id_use(const void *a, const void *b)
+{
+    const struct id_use *x = a, *y = b;
+    int c = strcmp(x->id, y->id);
+
+    if (c)
+        return c;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+static void
+check_ids(struct loader *L)
+{
+    size_t i, first = 0;
+
+    qsort(L->ids, L->n_ids, sizeof(*L->ids), cmp_id_use);
+    for (i = 1; i < L->n_ids; i++) {
+        if (strcmp(L->ids[i].id, L->ids[first].id)) {
+            first = i;
+            continue;
+        }
+        report(L, L->ids[i].line, "duplicate id '%s' (first used on line %ld)",
+               L->ids[i].id, L->ids[first].line);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Numbers                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Parse a required number attribute.  Lexical errors are the schema's
+ * to report; when the schema passed, too many decimals land here. */
+static bool
+number(struct loader *L, const char *what, const char *owner,
+       const char *text, int scale, long line, int64_t *out)
+{
+    if (!text)
+        return false;
+    if (sr_decimal_parse(text, scale, out) == SR_OK)
+        return true;
+    if (L->schema_ok)
+        report(L, line,
+               "%s: %s must be a number with at most %d decimals (got '%s')",
+               owner, what, scale, text);
+    return false;
+}
+
+static bool
+fraction(struct loader *L, const char *what, const char *owner,
+         const char *text, long line, int32_t *out)
+{
+    int64_t v;
+
+    if (!text)
+        return false;
+    if (sr_decimal_parse(text, SR_FRACTION_SCALE, &v) != SR_OK || v < 0 ||
+        v > 10000) {
+        report(L, line,
+               "%s: %s '%s' is not a fraction from 0 to 1 with at most 4 "
+               "decimals",
+               owner, what, text);
+        return false;
+    }
+    *out = (int32_t)v;
+    return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Conditions                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Parse one <when> and append it.  owner is "item 'X'" or similar. */
+static void
+parse_when(struct loader *L, xmlNode *n, const char *owner)
+{
+    long line = line_of(n);
+    const char *aname = attr(L, n, "attr");
+    const char *opval = NULL;
+    int op = -1, nops = 0, a, i;
+    struct sr_cond c;
+
+    for (i = 0; i <= SR_OP_LT; i++) {
+        const char *v = attr(L, n, op_names[i]);
+        if (v) {
+            nops++;
+            op = i;
+            opval = v;
+        }
+    }
+    if (!aname)
+        return; /* the schema reports it */
+    a = sr_attr_lookup(aname);
+    if (a < 0) {
+        report(L, line,
+               "%s: unknown school attribute '%s' in condition (known: "
+               "stage, ownership, locale, boarding, school_bus, canteen, "
+               "laboratory, swimming_pool, enrollment, boarders, "
+               "special_needs)",
+               owner, aname);
+        return;
+    }
+    if (nops != 1) {
+        report(L, line,
+               "%s: condition on '%s' needs exactly one of eq, ne, in, ge, "
+               "gt, le, lt (found %d)",
+               owner, aname, nops);
+        return;
+    }
+    c.attr = a;
+    c.op = op;
+    c.value = 0;
+    if (op >= SR_OP_GE && sr_attr_kind(a) != SR_KIND_COUNT) {
+        report(L, line,
+               "%s: operator '%s' compares numbers, but '%s' is not a count "
+               "attribute",
+               owner, op_names[op], aname);
+        return;
+    }
+    if (op == SR_OP_IN) {
+        const char *p = opval;
+
+        if (sr_attr_kind(a) != SR_KIND_ENUM) {
+            report(L, line,
+                   "%s: operator 'in' takes a list of names, but '%s' is "
+                   "not an enumerated attribute",
+                   owner, aname);
+            return;
+        }
+        while (*p) {
+            char word[40];
+            size_t wl = strcspn(p, " \t\r\n");
+            int64_t v;
+
+            if (wl == 0) {
+                p++;
+                continue;
+            }
+            if (wl >= sizeof(word) ||
+                (memcpy(word, p, wl), word[wl] = '\0',
+                 sr_attr_parse(a, word, &v) != SR_OK)) {
+                report(L, line,
+                       "%s: bad value '%.*s' for '%s' in condition "
+                       "(expected %s)",
+                       owner, (int)wl, p, aname, sr_attr_expect(a));
+                return;
+            }
+            c.value |= (int64_t)1 << v;
+            p += wl;
+        }
+    } else if (sr_attr_parse(a, opval, &c.value) != SR_OK) {
+        report(L, line, "%s: bad value '%s' for '%s' in condition (expected %s)",
+               owner, opval, aname, sr_attr_expect(a));
+        return;
+    }
+    if (!GROW(L, L->sys->conds, L->sys->n_conds, L->sys->a_conds))
+        return;
+    L->sys->conds[L->sys->n_conds++] = c;
+}
+
+/* Append copies of conditions [off, off+n) (inherited ones). */
+static void
+copy_conds(struct loader *L, uint32_t off, uint32_t n)
+{
+    uint32_t i;
+
+    for (i = 0; i < n; i++) {
+        if (!GROW(L, L->sys->conds, L->sys->n_conds, L->sys->a_conds))
+            return;
+        L->sys->conds[L->sys->n_conds++] = L->sys->conds[off + i];
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Method details                                                       */
+/* ------------------------------------------------------------------ */
+
+static void
+parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
+             const char *owner)
+{
+    struct sr_system *s = L->sys;
+    xmlNode *c;
+    bool full = false;
+    size_t i;
+
+    it->opt_off = (uint32_t)s->n_levels;
+    for (c = n->children; c; c = c->next) {
+        struct sr_level lv;
+        const char *val, *fr;
+
+        if (!is_elem(c, "level"))
+            continue;
+        val = attr(L, c, "value");
+        fr = attr(L, c, "fraction");
+        if (!val || !fraction(L, "level fraction", owner, fr, line_of(c),
+                              &lv.fraction))
+            continue;
+        for (i = it->opt_off; i < s->n_levels; i++) {
+            if (!strcmp(s->levels[i].value, val)) {
+                report(L, line_of(c), "%s: duplicate level value '%s'",
+                       owner, val);
+                break;
+            }
+        }
+        if (!strcmp(val, "na")) {
+            report(L, line_of(c),
+                   "%s: 'na' is reserved for not applicable; use allow-na",
+                   owner);
+            continue;
+        }
+        if (lv.fraction == 10000)
+            full = true;
+        lv.value = val;
+        if (!GROW(L, s->levels, s->n_levels, s->a_levels))
+            return;
+        s->levels[s->n_levels++] = lv;
+    }
+    it->opt_n = (uint32_t)(s->n_levels - it->opt_off);
+    if (it->opt_n && !full)
+        report(L, line_of(n),
+               "%s: no level is worth full points (fraction 1), so the item "
+               "can never be met",
+               owner);
+}
+
+static void
+parse_thresholds(struct loader *L, xmlNode *n, struct sr_item *it,
+                 const char *owner)
+{
+    struct sr_system *s = L->sys;
+    const char *better = attr(L, n, "better");
+    xmlNode *c;
+    int k = 0;
+    bool ok = true;
+
+    it->lower_better = better && !strcmp(better, "lower");
+    it->unit = attr(L, n, "unit");
+    it->opt_off = (uint32_t)s->n_steps;
+    for (c = n->children; c; c = c->next) {
+        struct sr_step st;
+
+        if (!is_elem(c, "step"))
+            continue;
+        k++;
+        if (!number(L, "step 'at'", owner, attr(L, c, "at"),
+                    SR_FRACTION_SCALE, line_of(c), &st.at) ||
+            !fraction(L, "step fraction", owner, attr(L, c, "fraction"),
+                      line_of(c), &st.fraction)) {
+            ok = false;
+            continue;
+        }
+        if (s->n_steps > it->opt_off) {
+            const struct sr_step *pv = &s->steps[s->n_steps - 1];
+            char a[32], b[32];
+
+            if (st.at <= pv->at) {
+                sr_decimal_format(st.at, 4, 0, a, sizeof(a));
+                sr_decimal_format(pv->at, 4, 0, b, sizeof(b));
+                report(L, line_of(c),
+                       "%s: threshold steps must be in strictly ascending "
+                       "order of 'at' (step %d has at=%s after at=%s)",
+                       owner, k, a, b);
+                ok = false;
+            } else if (!it->lower_better && st.fraction < pv->fraction) {
+                report(L, line_of(c),
+                       "%s: with better=\"higher\" the fractions must not "
+                       "decrease as 'at' rises (step %d)",
+                       owner, k);
+                ok = false;
+            } else if (it->lower_better && st.fraction > pv->fraction) {
+                report(L, line_of(c),
+                       "%s: with better=\"lower\" the fractions must not "
+                       "increase as 'at' rises (step %d)",
+                       owner, k);
+                ok = false;
+            }
+        }
+        if (!GROW(L, s->steps, s->n_steps, s->a_steps))
+            return;
+        s->steps[s->n_steps++] = st;
+    }
+    it->opt_n = (uint32_t)(s->n_steps - it->opt_off);
+    if (!ok || !it->opt_n)
+        return;
+    if (!it->lower_better && s->steps[s->n_steps - 1].fraction != 10000)
+        report(L, line_of(n),
+               "%s: with better=\"higher\" the last step must be worth 1",
+               owner);
+    if (it->lower_better && s->steps[it->opt_off].fraction != 10000)
+        report(L, line_of(n),
+               "%s: with better=\"lower\" the first step must be worth 1",
+               owner);
+}
+
+static void
+parse_deduct(struct loader *L, xmlNode *n, struct sr_item *it,
+             const char *owner)
+{
+    const char *per = attr(L, n, "per");
+
+    it->unit = attr(L, n, "unit");
+    if (!number(L, "deduct per", owner, per, SR_POINTS_SCALE, line_of(n),
+                &it->per))
+        return;
+    if (it->per <= 0 || it->per > MAX_POINTS)
+        report(L, line_of(n),
+               "%s: deduct per must be greater than 0 and at most 10000 "
+               "(got '%s')",
+               owner, per);
+}
+
+static void
+parse_ratio(struct loader *L, xmlNode *n, struct sr_item *it,
+            const char *owner)
+{
+    struct sr_system *s = L->sys;
+    xmlNode *r, *c;
+    int k = 0;
+
+    it->unit = attr(L, n, "unit");
+    it->req_attr = -1;
+    for (r = n->children; r && !is_elem(r, "required"); r = r->next)
+        ;
+    if (!r)
+        return;
+    {
+        const char *aname = attr(L, r, "attr");
+        int a = aname ? sr_attr_lookup(aname) : -1;
+
+        if (!aname)
+            return;
+        if (a < 0 || sr_attr_kind(a) != SR_KIND_COUNT) {
+            report(L, line_of(r),
+                   "%s: a requirement must be derived from a count attribute "
+                   "(enrollment, boarders, special_needs), not '%s'",
+                   owner, aname);
+            return;
+        }
+        it->req_attr = a;
+    }
+    it->opt_off = (uint32_t)s->n_req;
+    for (c = r->children; c; c = c->next) {
+        struct sr_req_step st = {0, 0, 0, 0};
+        const char *every, *add;
+        long line;
+
+        if (!is_elem(c, "step"))
+            continue;
+        k++;
+        line = line_of(c);
+        every = attr(L, c, "every");
+        add = attr(L, c, "add");
+        if (!number(L, "step 'from'", owner, attr(L, c, "from"), 0, line,
+                    &st.from) ||
+            !number(L, "step 'value'", owner, attr(L, c, "value"),
+                    SR_FRACTION_SCALE, line, &st.value))
+            continue;
+        if (st.value <= 0)
+            report(L, line, "%s: a required value must be greater than 0 "
+                   "(step %d)", owner, k);
+        if (st.from < 0 || st.from > SR_COUNT_MAX)
+            report(L, line, "%s: step 'from' must be a count 0..%d (step %d)",
+                   owner, SR_COUNT_MAX, k);
+        if (s->n_req == it->opt_off && st.from != 0)
+            report(L, line,
+                   "%s: the first requirement step must start at from=\"0\"",
+                   owner);
+        if (s->n_req > it->opt_off && st.from <= s->req[s->n_req - 1].from)
+            report(L, line,
+                   "%s: requirement steps must be in strictly ascending "
+                   "order of 'from' (step %d)",
+                   owner, k);
+        if (!every != !add) {
+            report(L, line,
+                   "%s: 'every' and 'add' go together (step %d)", owner, k);
+        } else if (every) {
+            if (number(L, "step 'every'", owner, every, 0, line,
+                       &st.every) &&
+                number(L, "step 'add'", owner, add, SR_FRACTION_SCALE, line,
+                       &st.add) &&
+                (st.every <= 0 || st.add <= 0))
+                report(L, line,
+                       "%s: 'every' and 'add' must be greater than 0 "
+                       "(step %d)",
+                       owner, k);
+        }
+        if (s->n_req > it->opt_off && s->req[s->n_req - 1].every)
+            report(L, line_of(c),
+                   "%s: only the last requirement step may have 'every' and "
+                   "'add' (step %d follows one)",
+                   owner, k);
+        if (!GROW(L, s->req, s->n_req, s->a_req))
+            return;
+        s->req[s->n_req++] = st;
+    }
+    it->opt_n = (uint32_t)(s->n_req - it->opt_off);
+}
+
+/* ------------------------------------------------------------------ */
+/* Tree                                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
+           uint32_t inh_off, uint32_t inh_n)
+{
+    struct sr_system *s = L->sys;
+    struct sr_item it;
+    char owner[96];
+    const char *id, *points, *method, *v;
+    const char *want_elem;
+    xmlNode *c, *detail = NULL;
+    long line = line_of(n);
+
+    memset(&it, 0, sizeof(it));
+    it.baseline = -1;
+    it.req_attr = -1;
+    it.line = line;
+    it.dim = dim;
+    it.ind = ind;
+    id = attr(L, n, "id");
+    it.id = id ? id : "?";
+    snprintf(owner, sizeof(owner), "item '%s'", it.id);
+    use_id(L, id, line);
+
+    points = attr(L, n, "points");
+    if (number(L, "points", owner, points, SR_POINTS_SCALE, line,
+               &it.points)) {
+        if (it.points <= 0)
+            report(L, line, "%s: points must be greater than 0 (got '%s')",
+                   owner, points);
+        else if (it.points > MAX_POINTS)
+            report(L, line, "%s: points must be at most 10000 (got '%s')",
+                   owner, points);
+    }
+    method = attr(L, n, "method");
+    it.method = method ? name_index(method_names, SR_METHOD_COUNT, method) : -1;
+    v = attr(L, n, "veto");
+    it.veto = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+    v = attr(L, n, "allow-na");
+    it.allow_na = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+    v = attr(L, n, "hazard");
+    if (v && !strcmp(v, "general")) {
+        it.hazard = SR_HAZARD_GENERAL;
+        if (it.veto)
+            report(L, line,
+                   "%s: a veto item must have hazard=\"major\" "
+                   "(got \"general\")",
+                   owner);
+    } else if (v && !strcmp(v, "major")) {
+        it.hazard = SR_HAZARD_MAJOR;
+    } else {
+        it.hazard = it.veto ? SR_HAZARD_MAJOR : SR_HAZARD_GENERAL;
+    }
+    v = attr(L, n, "baseline");
+    if (v)
+        it.baseline = name_index(baseline_names, SR_BASELINE_COUNT, v);
+
+    it.cond_off = (uint32_t)s->n_conds;
+    copy_conds(L, inh_off, inh_n);
+    for (c = n->children; c; c = c->next) {
+        if (!is_elem(c, NULL))
+            continue;
+        if (is_elem(c, "title"))
+            it.title = text_of(L, c);
+        else if (is_elem(c, "guidance"))
+            it.guidance = text_of(L, c);
+        else if (is_elem(c, "basis"))
+            it.basis = text_of(L, c);
+        else if (is_elem(c, "when"))
+            parse_when(L, c, owner);
+        else
+            detail = c;
+    }
+    it.cond_n = (uint32_t)(s->n_conds - it.cond_off);
+    if (!it.title)
+        it.title = "";
+
+    if (it.method < 0)
+        goto add; /* unknown method: the schema has said so */
+    want_elem = method_elements[it.method];
+    if (detail && (!want_elem || !is_elem(detail, want_elem))) {
+        report(L, line_of(detail),
+               "%s: method '%s' takes %s%s%s, not <%s>", owner,
+               method_names[it.method], want_elem ? "a <" : "no detail element",
+               want_elem ? want_elem : "", want_elem ? ">" : "",
+               (const char *)detail->name);
+        goto add;
+    }
+    if (!detail && want_elem && it.method != SR_METHOD_RATIO) {
+        report(L, line, "%s: method '%s' needs a <%s> element", owner,
+               method_names[it.method], want_elem);
+        goto add;
+    }
+    switch (it.method) {
+    case SR_METHOD_LEVELS:
+        parse_levels(L, detail, &it, owner);
+        break;
+    case SR_METHOD_THRESHOLD:
+        parse_thresholds(L, detail, &it, owner);
+        break;
+    case SR_METHOD_DEDUCT:
+        parse_deduct(L, detail, &it, owner);
+        break;
+    case SR_METHOD_RATIO:
+        if (detail)
+            parse_ratio(L, detail, &it, owner);
+        break;
+    default:
+        break;
+    }
+
+add:
+    if (s->n_items >= MAX_ITEMS) {
+        if (s->n_items == MAX_ITEMS)
+            report(L, line, "too many items (the limit is %d)", MAX_ITEMS);
+        s->n_items++; /* counted so the message is given once */
+        return;
+    }
+    if (!GROW(L, s->items, s->n_items, s->a_items))
+        return;
+    s->items[s->n_items++] = it;
+}
+
+static void
+parse_indicator(struct loader *L, xmlNode *n, uint32_t dim, uint32_t inh_off,
+                uint32_t inh_n)
+{
+    struct sr_system *s = L->sys;
+    struct sr_indicator ind;
+    char owner[96];
+    uint32_t off, cnt, idx;
+    xmlNode *c;
+
+    ind.id = attr(L, n, "id");
+    ind.title = attr(L, n, "title");
+    ind.line = line_of(n);
+    ind.dim = dim;
+    use_id(L, ind.id, ind.line);
+    if (!ind.id)
+        ind.id = "?";
+    if (!ind.title)
+        ind.title = "";
+    snprintf(owner, sizeof(owner), "indicator '%s'", ind.id);
+    if (!GROW(L, s->inds, s->n_inds, s->a_inds))
+        return;
+    idx = (uint32_t)s->n_inds++;
+
+    /* Inherited conditions first, then this indicator's own: the
+     * item copies the whole run. */
+    off = (uint32_t)s->n_conds;
+    copy_conds(L, inh_off, inh_n);
+    for (c = n->children; c; c = c->next)
+        if (is_elem(c, "when"))
+            parse_when(L, c, owner);
+    cnt = (uint32_t)(s->n_conds - off);
+
+    ind.item_first = (uint32_t)s->n_items;
+    for (c = n->children; c && !L->nomem; c = c->next)
+        if (is_elem(c, "item"))
+            parse_item(L, c, dim, idx, off, cnt);
+    ind.item_n = (uint32_t)(s->n_items - ind.item_first);
+    s->inds[idx] = ind;
+}
+
+static void
+parse_dimension(struct loader *L, xmlNode *n)
+{
+    struct sr_system *s = L->sys;
+    struct sr_dimension d;
+    char owner[96];
+    uint32_t off, cnt, idx;
+    xmlNode *c;
+
+    d.id = attr(L, n, "id");
+    d.title = attr(L, n, "title");
+    d.line = line_of(n);
+    use_id(L, d.id, d.line);
+    if (!d.id)
+        d.id = "?";
+    if (!d.title)
+        d.title = "";
+    snprintf(owner, sizeof(owner), "dimension '%s'", d.id);
+    if (!GROW(L, s->dims, s->n_dims, s->a_dims))
+        return;
+    idx = (uint32_t)s->n_dims++;
+
+    off = (uint32_t)s->n_conds;
+    for (c = n->children; c; c = c->next)
+        if (is_elem(c, "when"))
+            parse_when(L, c, owner);
+    cnt = (uint32_t)(s->n_conds - off);
+
+    d.ind_first = (uint32_t)s->n_inds;
+    d.item_first = (uint32_t)s->n_items;
+    for (c = n->children; c && !L->nomem; c = c->next)
+        if (is_elem(c, "indicator"))
+            parse_indicator(L, c, idx, off, cnt);
+    d.ind_n = (uint32_t)(s->n_inds - d.ind_first);
+    d.item_n = (uint32_t)(s->n_items - d.item_first);
+    s->dims[idx] = d;
+}
+
+static void
+parse_stages(struct loader *L, xmlNode *n)
+{
+    xmlNode *c;
+
+    for (c = n->children; c; c = c->next) {
+        const char *name;
+        int st;
+
+        if (!is_elem(c, "stage"))
+            continue;
+        name = text_of(L, c);
+        if (!name)
+            continue;
+        st = sr_stage_lookup(name);
+        if (st < 0)
+            continue; /* the schema reports unknown stages */
+        if (L->sys->stages & (1u << st))
+            report(L, line_of(c), "stage '%s' is listed twice", name);
+        L->sys->stages |= 1u << st;
+    }
+}
+
+static void
+parse_grading(struct loader *L, xmlNode *n)
+{
+    struct sr_system *s = L->sys;
+    const char *pass = attr(L, n, "pass");
+    const char *months = attr(L, n, "valid-months");
+    xmlNode *c;
+    size_t cap = 0, i;
+    long line = line_of(n);
+
+    if (number(L, "pass line", "grading", pass, SR_POINTS_SCALE, line,
+               &s->pass) &&
+        (s->pass < 0 || s->pass > 10000))
+        report(L, line, "grading: pass line %s is outside 0..100", pass);
+    if (months) {
+        int64_t m;
+
+        if (sr_decimal_parse(months, 0, &m) == SR_OK && m >= 1 && m <= 120)
+            s->valid_months = (int)m;
+        else if (L->schema_ok)
+            report(L, line,
+                   "grading: valid-months must be a whole number of months "
+                   "1..120 (got '%s')",
+                   months);
+    }
+    for (c = n->children; c; c = c->next)
+        if (is_elem(c, "band"))
+            cap++;
+    if (!cap)
+        return;
+    s->bands = calloc(cap, sizeof(*s->bands));
+    if (!s->bands) {
+        L->nomem = true;
+        return;
+    }
+    for (c = n->children; c; c = c->next) {
+        struct sr_band b;
+        const char *minv, *colour;
+        char owner[96];
+
+        if (!is_elem(c, "band"))
+            continue;
+        b.id = attr(L, c, "id");
+        b.label = attr(L, c, "label");
+        colour = attr(L, c, "colour");
+        minv = attr(L, c, "min");
+        if (!b.id || !b.label || !colour || !minv)
+            continue;
+        snprintf(owner, sizeof(owner), "band '%s'", b.id);
+        b.colour = name_index(colour_names, 4, colour);
+        if (!number(L, "min", owner, minv, SR_POINTS_SCALE, line_of(c),
+                    &b.min))
+            continue;
+        for (i = 0; i < s->n_bands; i++)
+            if (!strcmp(s->bands[i].id, b.id))
+                report(L, line_of(c), "duplicate band id '%s'", b.id);
+        if (b.min < 0 || b.min > 10000)
+            report(L, line_of(c), "%s: min %s is outside 0..100", owner, minv);
+        else if (s->n_bands && b.min >= s->bands[s->n_bands - 1].min)
+            report(L, line_of(c),
+                   "%s: bands must be listed best first with strictly "
+                   "descending min (%s is not below the previous band's)",
+                   owner, minv);
+        s->bands[s->n_bands++] = b;
+    }
+    if (s->n_bands && s->bands[s->n_bands - 1].min != 0)
+        report(L, line,
+               "grading: the last band ('%s') must have min=\"0\" so that "
+               "the bands cover 0..100",
+               s->bands[s->n_bands - 1].id);
+}
+
+static void
+check_baseline(struct loader *L, long line)
+{
+    bool tagged[SR_BASELINE_COUNT] = {false};
+    size_t i;
+    int e;
+
+    for (i = 0; i < L->sys->n_items && i < MAX_ITEMS; i++)
+        if (L->sys->items[i].baseline >= 0)
+            tagged[L->sys->items[i].baseline] = true;
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        if (!tagged[e])
+            report(L, line,
+                   "system '%s': no item is tagged baseline=\"%s\" (%s); "
+                   "every system must evidence all four baseline elements",
+                   L->sys->id ? L->sys->id : "?", baseline_names[e],
+                   baseline_labels[e]);
+}
+
+static void
+parse_system(struct loader *L, xmlNode *root)
+{
+    struct sr_system *s = L->sys;
+    xmlNode *c;
+
+    s->id = (char *)attr(L, root, "id");
+    s->version = (char *)attr(L, root, "version");
+    s->title = (char *)attr(L, root, "title");
+    for (c = root->children; c && !L->nomem; c = c->next) {
+        if (is_elem(c, "stages"))
+            parse_stages(L, c);
+        else if (is_elem(c, "description"))
+            s->description = (char *)text_of(L, c);
+        else if (is_elem(c, "grading"))
+            parse_grading(L, c);
+        else if (is_elem(c, "dimension"))
+            parse_dimension(L, c);
+    }
+    if (L->nomem)
+        return;
+    check_ids(L);
+    check_baseline(L, line_of(root));
+}
+
+/* ------------------------------------------------------------------ */
+/* libxml2 plumbing                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Remove every "{urn:schoolrisk:indicators:1}" from a schema message:
+ * the namespace is noise to the people who maintain indicator files. */
+static void
+strip_ns(char *m)
+{
+    static const char pat[] = "{" SR_NS "}";
+    char *p;
+
+    while ((p = strstr(m, pat)))
+        memmove(p, p + sizeof(pat) - 1, strlen(p + sizeof(pat) - 1) + 1);
+}
+
+/* The nearest element at or above n that has an id attribute. */
+static const xmlNode *
+owner_with_id(const xmlNode *n, const char **id)
+{
+    for (; n && n->type == XML_ELEMENT_NODE; n = n->parent) {
+        const xmlAttr *a;
+
+        for (a = n->properties; a; a = a->next)
+            if (xmlStrEqual(a->name, (const xmlChar *)"id") && a->children &&
+                a->children->content) {
+                *id = (const char *)a->children->content;
+                return n;
+            }
+    }
+    return NULL;
+}
+
+static void
+on_xml_error(void *ctx, xmlErrorPtr e)
+{
+    struct loader *L = ctx;
+    const xmlNode *owner = NULL;
+    const char *owner_id = NULL;
+    const char *kind;
+    char *msg;
+    size_t n;
+    long line;
+
+    if (!e || e->level == XML_ERR_WARNING || e->level == XML_ERR_NONE)
+        return;
+    if (L->xml_errors++ >= MAX_XML_ERRORS) {
+        if (L->xml_errors == MAX_XML_ERRORS + 1)
+            report(L, 0, "too many errors, the rest are not shown");
+        return;
+    }
+    msg = sr_strdup(e->message ? e->message : "unknown error");
+    if (!msg) {
+        L->nomem = true;
+        return;
+    }
+    n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    strip_ns(msg);
+    line = e->line;
+    if (e->domain == XML_FROM_SCHEMASV) {
+        kind = "does not match the schema";
+        if (e->node) {
+            line = (long)xmlGetLineNo(e->node);
+            owner = owner_with_id(e->node, &owner_id);
+        }
+    } else {
+        kind = "not well-formed XML";
+    }
+    if (owner)
+        report(L, line, "%s: %s (in %s '%s')", kind, msg,
+               (const char *)owner->name, owner_id);
+    else
+        report(L, line, "%s: %s", kind, msg);
+    free(msg);
+}
+
+static void
+ignore_generic(void *ctx, const char *msg, ...)
+{
+    (void)ctx;
+    (void)msg;
+}
+
+/* Bytes gate: what must be refused before libxml2 sees the file. */
+static void
+check_bytes(struct loader *L, const char *buf, size_t len)
+{
+    size_t bad;
+    const char *p;
+
+    if (memchr(buf, '\0', len)) {
+        report(L, sr_line_of(buf, (size_t)((const char *)memchr(buf, '\0',
+                                                                len) - buf)),
+               "file contains a NUL byte");
+        return;
+    }
+    if (!sr_utf8_valid(buf, len, &bad)) {
+        report(L, sr_line_of(buf, bad),
+               "invalid UTF-8 at byte %zu; indicator files must be UTF-8",
+               bad + 1);
+        return;
+    }
+    p = strstr(buf, "<!DOCTYPE");
+    if (!p)
+        p = strstr(buf, "<!ENTITY");
+    if (p)
+        report(L, sr_line_of(buf, (size_t)(p - buf)),
+               "DOCTYPE and ENTITY declarations are not allowed in indicator "
+               "files");
+}
+
+static void
+validate_schema(struct loader *L, xmlDoc *doc)
+{
+    xmlSchemaParserCtxtPtr pctx = NULL;
+    xmlSchemaPtr schema = NULL;
+    xmlSchemaValidCtxtPtr vctx = NULL;
+    int rc;
+
+    pctx = xmlSchemaNewMemParserCtxt(sr_xsd_data, (int)sr_xsd_data_size);
+    if (!pctx)
+        goto fail;
+    schema = xmlSchemaParse(pctx);
+    if (!schema)
+        goto fail;
+    vctx = xmlSchemaNewValidCtxt(schema);
+    if (!vctx)
+        goto fail;
+    xmlSchemaSetValidStructuredErrors(vctx, on_xml_error, L);
+    rc = xmlSchemaValidateDoc(vctx, doc);
+    if (rc == 0)
+        L->schema_ok = true;
+    else if (!L->failed)
+        report(L, 0, "does not match the schema");
+    goto cleanup;
+fail:
+    /* The schema is compiled in: failing to parse it is our bug or
+     * an allocation failure, not the user's input. */
+    L->nomem = true;
+cleanup:
+    xmlSchemaFreeValidCtxt(vctx);
+    xmlSchemaFree(schema);
+    xmlSchemaFreeParserCtxt(pctx);
+}
+
+static int
+cmp_item_idx(const void *a, const void *b, void *items)
+{
+    const struct sr_item *it = items;
+
+    return strcmp(it[*(const uint32_t *)a].id, it[*(const uint32_t *)b].id);
+}
+
+/* qsort_r is a GNU extension; a small insertion-merge keeps us
+ * portable and the item count is bounded by MAX_ITEMS. */
+static void
+sort_index(uint32_t *idx, size_t n, const struct sr_item *items)
+{
+    size_t i, j;
+
+    for (i = 1; i < n; i++) {
+        uint32_t v = idx[i];
+
+        for (j = i; j > 0 && cmp_item_idx(&idx[j - 1], &v, (void *)items) > 0;
+             j--)
+            idx[j] = idx[j - 1];
+        idx[j] = v;
+    }
+}
+
+sr_error
+sr_system_load_memory(const char *name, const char *buf, size_t len,
+                      struct sr_system **out, struct sr_diags *diags)
+{
+    struct loader L;
+    xmlParserCtxtPtr ctxt = NULL;
+    xmlDoc *doc = NULL;
+    xmlNode *root;
+    xmlStructuredErrorFunc old_s = xmlStructuredError;
+    void *old_sctx = xmlStructuredErrorContext;
+    xmlGenericErrorFunc old_g = xmlGenericError;
+    void *old_gctx = xmlGenericErrorContext;
+    sr_error rc = SR_OK;
+    size_t i;
+
+    memset(&L, 0, sizeof(L));
+    L.name = name;
+    L.diags = diags;
+    L.sys = calloc(1, sizeof(*L.sys));
+    if (!L.sys)
+        return SR_ERR_NOMEM;
+    sr_arena_init(&L.sys->arena);
+    L.sys->source = sr_arena_strdup(&L.sys->arena, name);
+    if (!L.sys->source) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (len > SR_SYSTEM_MAX_BYTES) {
+        report(&L, 0, "file is larger than the limit of %u MiB",
+               SR_SYSTEM_MAX_BYTES >> 20);
+        rc = L.nomem ? SR_ERR_NOMEM : SR_ERR_TOO_LARGE;
+        goto cleanup;
+    }
+    check_bytes(&L, buf, len);
+    if (L.failed || L.nomem)
+        goto done;
+
+    xmlSetStructuredErrorFunc(&L, on_xml_error);
+    xmlSetGenericErrorFunc(NULL, ignore_generic);
+    ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        L.nomem = true;
+        goto done;
+    }
+    doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8",
+                            XML_PARSE_NONET | XML_PARSE_BIG_LINES);
+    if (!doc) {
+        if (!L.failed)
+            report(&L, 0, "not well-formed XML");
+        goto done;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        report(&L, 0, "DOCTYPE declarations are not allowed");
+        goto done;
+    }
+    root = xmlDocGetRootElement(doc);
+    if (!root || !is_elem(root, "system")) {
+        report(&L, root ? line_of(root) : 0,
+               "root element must be <system xmlns=\"" SR_NS "\">");
+        goto done;
+    }
+    validate_schema(&L, doc);
+    if (L.nomem)
+        goto done;
+    parse_system(&L, root);
+
+done:
+    xmlSetStructuredErrorFunc(old_sctx, old_s);
+    xmlSetGenericErrorFunc(old_gctx, old_g);
+    if (L.nomem) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (L.failed) {
+        rc = SR_ERR_INPUT;
+        goto cleanup;
+    }
+    L.sys->by_id = malloc((L.sys->n_items ? L.sys->n_items : 1) *
+                          sizeof(uint32_t));
+    if (!L.sys->by_id) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < L.sys->n_items; i++)
+        L.sys->by_id[i] = (uint32_t)i;
+    sort_index(L.sys->by_id, L.sys->n_items, L.sys->items);
+    *out = L.sys;
+    L.sys = NULL;
+
+cleanup:
+    free(L.ids);
+    sr_system_free(L.sys);
+    if (doc)
+        xmlFreeDoc(doc);
+    if (ctxt)
+        xmlFreeParserCtxt(ctxt);
+    return rc;
+}
+
+sr_error
+sr_system_load_file(const char *path, struct sr_system **out,
+                    struct sr_diags *diags)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    sr_error rc;
+
+    rc = sr_read_file(path, SR_SYSTEM_MAX_BYTES, &buf, &len);
+    if (rc == SR_ERR_TOO_LARGE) {
+        if (sr_diags_add(diags, path, 0,
+                         "file is larger than the limit of %u MiB",
+                         SR_SYSTEM_MAX_BYTES >> 20) != SR_OK)
+            rc = SR_ERR_NOMEM;
+        return rc;
+    }
+    if (rc == SR_ERR_IO) {
+        int e = errno;
+
+        if (sr_diags_add(diags, path, 0, "cannot read file: %s",
+                         strerror(e)) != SR_OK)
+            rc = SR_ERR_NOMEM;
+        return rc;
+    }
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_system_load_memory(path, buf, len, out, diags);
+    free(buf);
+    return rc;
+}
+
+void
+sr_system_free(struct sr_system *sys)
+{
+    if (!sys)
+        return;
+    free(sys->bands);
+    free(sys->dims);
+    free(sys->inds);
+    free(sys->items);
+    free(sys->conds);
+    free(sys->levels);
+    free(sys->steps);
+    free(sys->req);
+    free(sys->by_id);
+    sr_arena_release(&sys->arena);
+    free(sys);
+}
+
+/* ------------------------------------------------------------------ */
+/* Accessors                                                            */
+/* ------------------------------------------------------------------ */
+
+const char *sr_system_id(const struct sr_system *s) { return s->id; }
+const char *sr_system_version(const struct sr_system *s)
+{
+    return s->version;
+}
+const char *sr_system_title(const struct sr_system *s) { return s->title; }
+const char *sr_system_description(const struct sr_system *s)
+{
+    return s->description;
+}
+const char *sr_system_source(const struct sr_system *s) { return s->source; }
+uint32_t sr_system_stages(const struct sr_system *s) { return s->stages; }
+int64_t sr_system_pass_line(const struct sr_system *s) { return s->pass; }
+int sr_system_valid_months(const struct sr_system *s)
+{
+    return s->valid_months;
+}
+
+const struct sr_band *
+sr_system_bands(const struct sr_system *s, size_t *n)
+{
+    *n = s->n_bands;
+    return s->bands;
+}
+
+const struct sr_dimension *
+sr_system_dimensions(const struct sr_system *s, size_t *n)
+{
+    *n = s->n_dims;
+    return s->dims;
+}
+
+const struct sr_indicator *
+sr_system_indicators(const struct sr_system *s, size_t *n)
+{
+    *n = s->n_inds;
+    return s->inds;
+}
+
+const struct sr_item *
+sr_system_items(const struct sr_system *s, size_t *n)
+{
+    *n = s->n_items;
+    return s->items;
+}
+
+const struct sr_cond *sr_system_conds(const struct sr_system *s)
+{
+    return s->conds;
+}
+const struct sr_level *sr_system_levels(const struct sr_system *s)
+{
+    return s->levels;
+}
+const struct sr_step *sr_system_steps(const struct sr_system *s)
+{
+    return s->steps;
+}
+const struct sr_req_step *sr_system_req_steps(const struct sr_system *s)
+{
+    return s->req;
+}
+
+long
+sr_system_find_item(const struct sr_system *s, const char *id)
+{
+    size_t lo = 0, hi = s->n_items;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->items[s->by_id[mid]].id, id);
+
+        if (c == 0)
+            return (long)s->by_id[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Conditions and derived requirements                                  */
+/* ------------------------------------------------------------------ */
+
+static bool
+cond_holds(const struct sr_cond *c, const struct sr_school *school)
+{
+    int64_t v = school->attr[c->attr];
+
+    switch (c->op) {
+    case SR_OP_EQ:
+        return v == c->value;
+    case SR_OP_NE:
+        return v != c->value;
+    case SR_OP_IN:
+        return v >= 0 && v < 63 && ((c->value >> v) & 1);
+    case SR_OP_GE:
+        return v >= c->value;
+    case SR_OP_GT:
+        return v > c->value;
+    case SR_OP_LE:
+        return v <= c->value;
+    case SR_OP_LT:
+        return v < c->value;
+    }
+    return false;
+}
+
+long
+sr_item_failing_cond(const struct sr_system *sys, const struct sr_item *it,
+                     const struct sr_school *school)
+{
+    uint32_t i;
+
+    for (i = 0; i < it->cond_n; i++)
+        if (!cond_holds(&sys->conds[it->cond_off + i], school))
+            return (long)(it->cond_off + i);
+    return -1;
+}
+
+bool
+sr_item_applies(const struct sr_system *sys, const struct sr_item *it,
+                const struct sr_school *school)
+{
+    return sr_item_failing_cond(sys, it, school) < 0;
+}
+
+int64_t
+sr_item_required(const struct sr_system *sys, const struct sr_item *it,
+                 const struct sr_school *school)
+{
+    const struct sr_req_step *st, *best = NULL;
+    int64_t x;
+    uint32_t i;
+
+    if (it->method != SR_METHOD_RATIO || it->req_attr < 0 || !it->opt_n)
+        return 0;
+    x = school->attr[it->req_attr];
+    st = &sys->req[it->opt_off];
+    for (i = 0; i < it->opt_n; i++)
+        if (st[i].from <= x)
+            best = &st[i];
+    if (!best)
+        return 0; /* unreachable: the first step starts at 0 */
+    if (best->every > 0)
+        return best->value + (x - best->from) / best->every * best->add;
+    return best->value;
+}
+
+/* ------------------------------------------------------------------ */
+/* Descriptions for people                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+fmt4(int64_t v, char *buf, size_t size)
+{
+    sr_decimal_format(v, SR_FRACTION_SCALE, 0, buf, size);
+}
+
+char *
+sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
+{
+    struct sr_buf b;
+    char x[32], y[32];
+    uint32_t i;
+    sr_error rc = SR_OK;
+
+    sr_buf_init(&b);
+    switch (it->method) {
+    case SR_METHOD_CHECK:
+        rc = sr_buf_addf(&b, "pass:1|fail:0");
+        break;
+    case SR_METHOD_LEVELS:
+        for (i = 0; i < it->opt_n && rc == SR_OK; i++) {
+            const struct sr_level *lv = &sys->levels[it->opt_off + i];
+
+            fmt4(lv->fraction, x, sizeof(x));
+            rc = sr_buf_addf(&b, "%s%s:%s", i ? "|" : "", lv->value, x);
+        }
+        break;
+    case SR_METHOD_THRESHOLD:
+        if (!it->lower_better) {
+            for (i = it->opt_n; i-- > 0 && rc == SR_OK;) {
+                const struct sr_step *st = &sys->steps[it->opt_off + i];
+
+                fmt4(st->at, x, sizeof(x));
+                fmt4(st->fraction, y, sizeof(y));
+                rc = sr_buf_addf(&b, ">=%s:%s|", x, y);
+            }
+        } else {
+            for (i = 0; i < it->opt_n && rc == SR_OK; i++) {
+                const struct sr_step *st = &sys->steps[it->opt_off + i];
+
+                fmt4(st->at, x, sizeof(x));
+                fmt4(st->fraction, y, sizeof(y));
+                rc = sr_buf_addf(&b, "<=%s:%s|", x, y);
+            }
+        }
+        if (rc == SR_OK)
+            rc = sr_buf_addf(&b, "else:0");
+        break;
+    case SR_METHOD_DEDUCT:
+        sr_decimal_format(it->per, SR_POINTS_SCALE, 0, x, sizeof(x));
+        rc = sr_buf_addf(&b, "count:-%s each", x);
+        break;
+    case SR_METHOD_RATIO:
+        if (it->req_attr < 0) {
+            rc = sr_buf_addf(&b, "actual/required");
+            break;
+        }
+        rc = sr_buf_addf(&b, "actual (required by %s: ",
+                         sr_attr_name(it->req_attr));
+        for (i = 0; i < it->opt_n && rc == SR_OK; i++) {
+            const struct sr_req_step *st = &sys->req[it->opt_off + i];
+
+            fmt4(st->value, x, sizeof(x));
+            rc = sr_buf_addf(&b, "%s>=%lld:%s", i ? "|" : "",
+                             (long long)st->from, x);
+            if (rc == SR_OK && st->every) {
+                fmt4(st->add, y, sizeof(y));
+                rc = sr_buf_addf(&b, "+%s/%lld", y, (long long)st->every);
+            }
+        }
+        if (rc == SR_OK)
+            rc = sr_buf_addf(&b, ")");
+        break;
+    default:
+        break;
+    }
+    if (rc == SR_OK && it->allow_na)
+        rc = sr_buf_addf(&b, "|na");
+    if (rc != SR_OK) {
+        sr_buf_release(&b);
+        return NULL;
+    }
+    return sr_buf_detach(&b);
+}
+
+char *
+sr_conds_format(const struct sr_system *sys, uint32_t off, uint32_t n)
+{
+    struct sr_buf b;
+    sr_error rc = SR_OK;
+    uint32_t i;
+
+    sr_buf_init(&b);
+    for (i = 0; i < n && rc == SR_OK; i++) {
+        const struct sr_cond *c = &sys->conds[off + i];
+        const char *an = sr_attr_name(c->attr);
+        char v[32];
+
+        if (i)
+            rc = sr_buf_add(&b, ";", 1);
+        if (rc != SR_OK)
+            break;
+        if (c->op == SR_OP_IN) {
+            int k, first = 1;
+
+            rc = sr_buf_addf(&b, "%s in ", an);
+            for (k = 0; k < 63 && rc == SR_OK; k++) {
+                if (!((c->value >> k) & 1))
+                    continue;
+                sr_attr_format(c->attr, k, v, sizeof(v));
+                rc = sr_buf_addf(&b, "%s%s", first ? "" : "|", v);
+                first = 0;
+            }
+            continue;
+        }
+        sr_attr_format(c->attr, c->value, v, sizeof(v));
+        rc = sr_buf_addf(&b, "%s%s%s", an, op_symbols[c->op], v);
+    }
+    if (rc != SR_OK) {
+        sr_buf_release(&b);
+        return NULL;
+    }
+    return sr_buf_detach(&b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Catalogs                                                             */
+/* ------------------------------------------------------------------ */
+
+struct sr_catalog {
+    struct sr_system **v;
+    size_t n;
+};
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n > m && !strcmp(s + n - m, suffix);
+}
+
+/* The sorted names of the "*.xml" entries of dir. */
+static sr_error
+list_xml(const char *dir, char ***out, size_t *n_out)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char **v = NULL;
+    size_t n = 0, a = 0;
+    sr_error rc = SR_OK;
+
+    if (!d)
+        return SR_ERR_IO;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.' || !ends_with(de->d_name, ".xml"))
+            continue;
+        if (n == a) {
+            size_t na = a ? a * 2 : 16;
+            char **nv = realloc(v, na * sizeof(*nv));
+
+            if (!nv) {
+                rc = SR_ERR_NOMEM;
+                break;
+            }
+            v = nv;
+            a = na;
+        }
+        v[n] = sr_asprintf("%s/%s", dir, de->d_name);
+        if (!v[n]) {
+            rc = SR_ERR_NOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc != SR_OK) {
+        while (n)
+            free(v[--n]);
+        free(v);
+        return rc;
+    }
+    qsort(v, n, sizeof(*v), cmp_str);
+    *out = v;
+    *n_out = n;
+    return SR_OK;
+}
+
+sr_error
+sr_catalog_load_dir(const char *dir, struct sr_catalog **out,
+                    struct sr_diags *diags)
+{
+    struct sr_catalog *cat = NULL;
+    char **files = NULL;
+    size_t n_files = 0, i, j;
+    sr_error rc;
+    bool bad = false;
+    int st;
+
+    rc = list_xml(dir, &files, &n_files);
+    if (rc == SR_ERR_IO) {
+        int e = errno;
+
+        if (sr_diags_add(diags, dir, 0, "cannot read directory: %s",
+                         strerror(e)) != SR_OK)
+            rc = SR_ERR_NOMEM;
+        return rc;
+    }
+    if (rc != SR_OK)
+        return rc;
+    cat = calloc(1, sizeof(*cat));
+    if (!cat || (n_files && !(cat->v = calloc(n_files, sizeof(*cat->v))))) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < n_files; i++) {
+        struct sr_system *s = NULL;
+        sr_error r = sr_system_load_file(files[i], &s, diags);
+
+        if (r == SR_ERR_NOMEM) {
+            rc = r;
+            goto cleanup;
+        }
+        if (r != SR_OK) {
+            bad = true;
+            continue;
+        }
+        for (j = 0; j < cat->n; j++) {
+            if (!strcmp(cat->v[j]->id, s->id)) {
+                if (sr_diags_add(diags, files[i], 0,
+                                 "system id '%s' is also used by '%s'",
+                                 s->id, cat->v[j]->source) != SR_OK) {
+                    sr_system_free(s);
+                    rc = SR_ERR_NOMEM;
+                    goto cleanup;
+                }
+                bad = true;
+            }
+        }
+        cat->v[cat->n++] = s;
+    }
+    if (n_files == 0) {
+        if (sr_diags_add(diags, dir, 0, "no indicator files (*.xml) found") !=
+            SR_OK) {
+            rc = SR_ERR_NOMEM;
+            goto cleanup;
+        }
+        bad = true;
+    }
+    /* Coverage is only meaningful when every file loaded. */
+    for (st = 0; !bad && st < SR_STAGE_COUNT; st++) {
+        const struct sr_system *first = NULL;
+
+        for (j = 0; j < cat->n; j++) {
+            if (!(cat->v[j]->stages & (1u << st)))
+                continue;
+            if (!first) {
+                first = cat->v[j];
+                continue;
+            }
+            if (sr_diags_add(diags, dir, 0,
+                             "stage '%s' is covered by two systems: '%s' (%s) "
+                             "and '%s' (%s)",
+                             sr_stage_name(st), first->id, first->source,
+                             cat->v[j]->id, cat->v[j]->source) != SR_OK) {
+                rc = SR_ERR_NOMEM;
+                goto cleanup;
+            }
+            rc = SR_ERR_INPUT;
+        }
+        if (!first) {
+            if (sr_diags_add(diags, dir, 0,
+                             "stage '%s' (%s) is not covered by any system",
+                             sr_stage_name(st), sr_stage_label(st)) != SR_OK) {
+                rc = SR_ERR_NOMEM;
+                goto cleanup;
+            }
+            rc = SR_ERR_INPUT;
+        }
+    }
+    if (bad)
+        rc = SR_ERR_INPUT;
+    if (rc == SR_OK) {
+        *out = cat;
+        cat = NULL;
+    }
+
+cleanup:
+    sr_catalog_free(cat);
+    for (i = 0; i < n_files; i++)
+        free(files[i]);
+    free(files);
+    return rc;
+}
+
+void
+sr_catalog_free(struct sr_catalog *cat)
+{
+    size_t i;
+
+    if (!cat)
+        return;
+    for (i = 0; i < cat->n; i++)
+        sr_system_free(cat->v[i]);
+    free(cat->v);
+    free(cat);
+}
+
+size_t
+sr_catalog_count(const struct sr_catalog *cat)
+{
+    return cat->n;
+}
+
+const struct sr_system *
+sr_catalog_get(const struct sr_catalog *cat, size_t i)
+{
+    return i < cat->n ? cat->v[i] : NULL;
+}
+
+const struct sr_system *
+sr_catalog_find(const struct sr_catalog *cat, const char *id)
+{
+    size_t i;
+
+    for (i = 0; i < cat->n; i++)
+        if (!strcmp(cat->v[i]->id, id))
+            return cat->v[i];
+    return NULL;
+}
+
+const struct sr_system *
+sr_catalog_for_stage(const struct sr_catalog *cat, int stage)
+{
+    size_t i;
+
+    if (stage < 0 || stage >= SR_STAGE_COUNT)
+        return NULL;
+    for (i = 0; i < cat->n; i++)
+        if (cat->v[i]->stages & (1u << stage))
+            return cat->v[i];
+    return NULL;
+}

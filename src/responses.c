@@ -1,0 +1,347 @@
+/*
+ * responses.c - parsing an inspector's answers (see responses.h).
+ */
+#include "schoolrisk/responses.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/csv.h"
+#include "schoolrisk/decimal.h"
+#include "util.h"
+
+sr_error
+sr_responses_init(struct sr_responses *r, const struct sr_system *sys)
+{
+    size_t n;
+
+    sr_system_items(sys, &n);
+    memset(r, 0, sizeof(*r));
+    r->sys = sys;
+    r->n = n;
+    /* calloc(0) may return NULL: allocate at least one slot. */
+    r->a = calloc(n ? n : 1, sizeof(*r->a));
+    r->value = calloc(n ? n : 1, sizeof(*r->value));
+    r->note = calloc(n ? n : 1, sizeof(*r->note));
+    r->line = calloc(n ? n : 1, sizeof(*r->line));
+    if (!r->a || !r->value || !r->note || !r->line) {
+        sr_responses_release(r);
+        return SR_ERR_NOMEM;
+    }
+    return SR_OK;
+}
+
+void
+sr_responses_release(struct sr_responses *r)
+{
+    size_t i;
+
+    if (r->value)
+        for (i = 0; i < r->n; i++)
+            free(r->value[i]);
+    if (r->note)
+        for (i = 0; i < r->n; i++)
+            free(r->note[i]);
+    free(r->a);
+    free(r->value);
+    free(r->note);
+    free(r->line);
+    memset(r, 0, sizeof(*r));
+}
+
+/* Report and return SR_ERR_INPUT (or SR_ERR_NOMEM). */
+#define FAIL(...)                                                        \
+    (sr_diags_add(diags, file, line, __VA_ARGS__) == SR_OK ? SR_ERR_INPUT \
+                                                           : SR_ERR_NOMEM)
+
+static sr_error
+parse_value(const struct sr_system *sys, const struct sr_item *it,
+            const struct sr_school *school, const char *v,
+            struct sr_answer *ans, struct sr_diags *diags, const char *file,
+            long line)
+{
+    const struct sr_level *lv;
+    char *slash;
+    uint32_t i;
+
+    ans->state = SR_ANS_VALUE;
+    ans->v = ans->v2 = 0;
+    switch (it->method) {
+    case SR_METHOD_CHECK:
+        if (!strcmp(v, "pass") || !strcmp(v, "符合") || !strcmp(v, "是")) {
+            ans->v = 1;
+            return SR_OK;
+        }
+        if (!strcmp(v, "fail") || !strcmp(v, "不符合") || !strcmp(v, "否"))
+            return SR_OK;
+        return FAIL("item '%s': expected pass or fail (also 符合/不符合, "
+                    "是/否), got '%s'",
+                    it->id, v);
+    case SR_METHOD_LEVELS:
+        lv = &sr_system_levels(sys)[it->opt_off];
+        for (i = 0; i < it->opt_n; i++) {
+            if (!strcmp(lv[i].value, v)) {
+                ans->v = i;
+                return SR_OK;
+            }
+        }
+        {
+            char *choices = sr_item_choices(sys, it);
+            sr_error rc;
+
+            if (!choices)
+                return SR_ERR_NOMEM;
+            rc = FAIL("item '%s': '%s' is not one of the declared levels "
+                      "(%s)",
+                      it->id, v, choices);
+            free(choices);
+            return rc;
+        }
+    case SR_METHOD_THRESHOLD:
+        if (sr_decimal_parse(v, SR_FRACTION_SCALE, &ans->v) != SR_OK)
+            return FAIL("item '%s': expected a number with at most 4 "
+                        "decimals, got '%s'",
+                        it->id, v);
+        return SR_OK;
+    case SR_METHOD_DEDUCT:
+        if (*v == '-' || sr_decimal_parse(v, 0, &ans->v) != SR_OK ||
+            ans->v > 1000000)
+            return FAIL("item '%s': expected a whole number of findings "
+                        "(0 or more), got '%s'",
+                        it->id, v);
+        return SR_OK;
+    case SR_METHOD_RATIO:
+        slash = strchr(v, '/');
+        if (it->req_attr >= 0) {
+            if (slash)
+                return FAIL("item '%s': the requirement is derived from %s "
+                            "(%lld for this school); give only the actual "
+                            "number, got '%s'",
+                            it->id, sr_attr_name(it->req_attr),
+                            (long long)(sr_item_required(sys, it, school) /
+                                        10000),
+                            v);
+            if (*v == '-' ||
+                sr_decimal_parse(v, SR_FRACTION_SCALE, &ans->v) != SR_OK ||
+                ans->v > (int64_t)SR_COUNT_MAX * 10000)
+                return FAIL("item '%s': expected the actual number (0 or "
+                            "more, at most 4 decimals), got '%s'",
+                            it->id, v);
+            return SR_OK;
+        }
+        if (slash) {
+            char a[48], b[48];
+            size_t la = (size_t)(slash - v);
+
+            if (la < sizeof(a) && strlen(slash + 1) < sizeof(b)) {
+                memcpy(a, v, la);
+                a[la] = '\0';
+                strcpy(b, slash + 1);
+                if (a[0] != '-' && b[0] != '-' &&
+                    sr_decimal_parse(a, SR_FRACTION_SCALE, &ans->v) ==
+                        SR_OK &&
+                    sr_decimal_parse(b, SR_FRACTION_SCALE, &ans->v2) ==
+                        SR_OK &&
+                    ans->v <= (int64_t)SR_COUNT_MAX * 10000 &&
+                    ans->v2 <= (int64_t)SR_COUNT_MAX * 10000) {
+                    if (ans->v2 == 0)
+                        return FAIL("item '%s': the required number must "
+                                    "be greater than 0, got '%s'",
+                                    it->id, v);
+                    return SR_OK;
+                }
+            }
+        }
+        return FAIL("item '%s': expected actual/required, for example "
+                    "'3/4', got '%s'",
+                    it->id, v);
+    default:
+        break;
+    }
+    return FAIL("item '%s': unknown method", it->id);
+}
+
+static char *
+trim(char *p)
+{
+    char *e;
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    e = p + strlen(p);
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return p;
+}
+
+sr_error
+sr_responses_set(struct sr_responses *r, const struct sr_school *school,
+                 const char *item, const char *value, const char *note,
+                 struct sr_diags *diags, const char *file, long line)
+{
+    const struct sr_system *sys = r->sys;
+    const struct sr_item *items, *it;
+    struct sr_answer ans;
+    size_t n;
+    long idx, failing;
+    char *vcopy = NULL, *ncopy = NULL;
+    sr_error rc;
+
+    items = sr_system_items(sys, &n);
+    idx = sr_system_find_item(sys, item);
+    if (idx < 0)
+        return FAIL("unknown item '%s' (not in system '%s' version %s)", item,
+                    sr_system_id(sys), sr_system_version(sys));
+    it = &items[idx];
+    failing = sr_item_failing_cond(sys, it, school);
+    if (failing >= 0) {
+        char *cond = sr_conds_format(sys, (uint32_t)failing, 1);
+
+        if (!cond)
+            return SR_ERR_NOMEM;
+        rc = FAIL("item '%s' does not apply to this school (condition %s "
+                  "does not hold)",
+                  it->id, cond);
+        free(cond);
+        return rc;
+    }
+    if (r->a[idx].state != SR_ANS_NONE) {
+        if (r->line[idx] > 0)
+            return FAIL("item '%s' is answered twice (first on line %ld)",
+                        it->id, r->line[idx]);
+        return FAIL("item '%s' is already answered", it->id);
+    }
+    if (!strcmp(value, "na") || !strcmp(value, "NA") ||
+        !strcmp(value, "不适用")) {
+        if (!it->allow_na)
+            return FAIL("item '%s' may not be marked not applicable (na)",
+                        it->id);
+        ans.state = SR_ANS_NA;
+        ans.v = ans.v2 = 0;
+    } else if (*value == '\0') {
+        return FAIL("item '%s': the value is empty", it->id);
+    } else {
+        rc = parse_value(sys, it, school, value, &ans, diags, file, line);
+        if (rc != SR_OK)
+            return rc;
+    }
+    vcopy = sr_strdup(value);
+    if (note && *note)
+        ncopy = sr_strdup(note);
+    if (!vcopy || (note && *note && !ncopy)) {
+        free(vcopy);
+        free(ncopy);
+        return SR_ERR_NOMEM;
+    }
+    r->a[idx] = ans;
+    r->value[idx] = vcopy;
+    r->note[idx] = ncopy;
+    r->line[idx] = line;
+    return SR_OK;
+}
+
+sr_error
+sr_responses_parse(struct sr_responses *r, const struct sr_school *school,
+                   const char *file, const char *buf, size_t len,
+                   struct sr_diags *diags)
+{
+    struct sr_csv *csv = NULL;
+    struct sr_csv_row row;
+    char err[160];
+    sr_error rc = SR_OK;
+    size_t bad;
+    long line = 0;
+    int k;
+
+    if (len > SR_RESPONSES_MAX_BYTES) {
+        rc = FAIL("responses file is larger than the limit of %u MiB",
+                  SR_RESPONSES_MAX_BYTES >> 20);
+        return rc == SR_ERR_INPUT ? SR_ERR_TOO_LARGE : rc;
+    }
+    if (!sr_utf8_valid(buf, len, &bad)) {
+        line = sr_line_of(buf, bad);
+        return FAIL("invalid UTF-8 at byte %zu; save the file as UTF-8",
+                    bad + 1);
+    }
+    csv = sr_csv_new(buf, len);
+    if (!csv)
+        return SR_ERR_NOMEM;
+    k = sr_csv_next(csv, &row, err, sizeof(err));
+    if (k <= 0) {
+        line = k < 0 ? row.line : 0;
+        rc = k < 0 ? FAIL("%s", err) :
+                     FAIL("the file is empty; expected the header "
+                          "'item,value,note'");
+        goto cleanup;
+    }
+    line = row.line;
+    if (row.n < 2 || row.n > 3 || strcmp(trim(row.fields[0]), "item") ||
+        strcmp(trim(row.fields[1]), "value") ||
+        (row.n == 3 && strcmp(trim(row.fields[2]), "note"))) {
+        rc = FAIL("expected the header 'item,value,note'");
+        goto cleanup;
+    }
+    while ((k = sr_csv_next(csv, &row, err, sizeof(err))) != 0) {
+        sr_error r1;
+
+        line = row.line;
+        if (k < 0) {
+            rc = FAIL("%s", err);
+            if (rc == SR_ERR_NOMEM)
+                goto cleanup;
+            break; /* the rest of the file cannot be trusted */
+        }
+        if (row.n < 2 || row.n > 3) {
+            rc = FAIL("expected 3 fields (item,value,note), found %zu",
+                      row.n);
+            if (rc == SR_ERR_NOMEM)
+                goto cleanup;
+            continue;
+        }
+        r1 = sr_responses_set(r, school, trim(row.fields[0]),
+                              trim(row.fields[1]),
+                              row.n == 3 ? trim(row.fields[2]) : NULL, diags,
+                              file, line);
+        if (r1 == SR_ERR_NOMEM) {
+            rc = r1;
+            goto cleanup;
+        }
+        if (r1 != SR_OK)
+            rc = r1;
+    }
+
+cleanup:
+    sr_csv_free(csv);
+    return rc;
+}
+
+sr_error
+sr_responses_load_file(struct sr_responses *r,
+                       const struct sr_school *school, const char *path,
+                       struct sr_diags *diags)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    sr_error rc;
+    const char *file = path;
+    long line = 0;
+
+    rc = sr_read_file(path, SR_RESPONSES_MAX_BYTES, &buf, &len);
+    if (rc == SR_ERR_TOO_LARGE) {
+        rc = FAIL("responses file is larger than the limit of %u MiB",
+                  SR_RESPONSES_MAX_BYTES >> 20);
+        return rc == SR_ERR_INPUT ? SR_ERR_TOO_LARGE : rc;
+    }
+    if (rc == SR_ERR_IO) {
+        int e = errno;
+
+        rc = FAIL("cannot read file: %s", strerror(e));
+        return rc == SR_ERR_INPUT ? SR_ERR_IO : rc;
+    }
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_responses_parse(r, school, path, buf, len, diags);
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,333 @@
+/*
+ * school.c - the stage list, the school attribute vocabulary, and the
+ * "key = value" school file.
+ */
+#include "schoolrisk/school.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/decimal.h"
+#include "util.h"
+
+static const struct {
+    const char *name;
+    const char *label;
+} stages[SR_STAGE_COUNT] = {
+    {"kindergarten", "幼儿园"},
+    {"primary", "小学"},
+    {"junior", "初中"},
+    {"senior", "普通高中"},
+    {"nine-year", "九年一贯制"},
+    {"complete-secondary", "完全中学"},
+    {"twelve-year", "十二年一贯制"},
+    {"vocational", "中等职业学校"},
+    {"special", "特殊教育学校"},
+};
+
+static const char *const ownership_names[] = {"public", "private", NULL};
+static const char *const locale_names[] = {"urban", "town", "rural", NULL};
+
+static const struct {
+    const char *name;
+    enum sr_attr_kind kind;
+    const char *expect;
+} attrs[SR_ATTR_COUNT] = {
+    {"stage", SR_KIND_ENUM,
+     "kindergarten|primary|junior|senior|nine-year|complete-secondary|"
+     "twelve-year|vocational|special"},
+    {"ownership", SR_KIND_ENUM, "public|private"},
+    {"locale", SR_KIND_ENUM, "urban|town|rural"},
+    {"boarding", SR_KIND_FLAG, "true|false"},
+    {"school_bus", SR_KIND_FLAG, "true|false"},
+    {"canteen", SR_KIND_FLAG, "true|false"},
+    {"laboratory", SR_KIND_FLAG, "true|false"},
+    {"swimming_pool", SR_KIND_FLAG, "true|false"},
+    {"enrollment", SR_KIND_COUNT, "a whole number 0..10000000"},
+    {"boarders", SR_KIND_COUNT, "a whole number 0..10000000"},
+    {"special_needs", SR_KIND_COUNT, "a whole number 0..10000000"},
+};
+
+const char *
+sr_stage_name(int stage)
+{
+    if (stage < 0 || stage >= SR_STAGE_COUNT)
+        return NULL;
+    return stages[stage].name;
+}
+
+const char *
+sr_stage_label(int stage)
+{
+    if (stage < 0 || stage >= SR_STAGE_COUNT)
+        return NULL;
+    return stages[stage].label;
+}
+
+int
+sr_stage_lookup(const char *name)
+{
+    int i;
+
+    for (i = 0; i < SR_STAGE_COUNT; i++)
+        if (strcmp(stages[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+const char *
+sr_attr_name(int attr)
+{
+    if (attr < 0 || attr >= SR_ATTR_COUNT)
+        return NULL;
+    return attrs[attr].name;
+}
+
+int
+sr_attr_lookup(const char *name)
+{
+    int i;
+
+    for (i = 0; i < SR_ATTR_COUNT; i++)
+        if (strcmp(attrs[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+enum sr_attr_kind
+sr_attr_kind(int attr)
+{
+    return attrs[attr].kind;
+}
+
+const char *
+sr_attr_expect(int attr)
+{
+    if (attr < 0 || attr >= SR_ATTR_COUNT)
+        return "";
+    return attrs[attr].expect;
+}
+
+static int
+lookup_name(const char *const *names, const char *text)
+{
+    int i;
+
+    for (i = 0; names[i]; i++)
+        if (strcmp(names[i], text) == 0)
+            return i;
+    return -1;
+}
+
+sr_error
+sr_attr_parse(int attr, const char *text, int64_t *out)
+{
+    int64_t v;
+    int i;
+
+    switch (sr_attr_kind(attr)) {
+    case SR_KIND_ENUM:
+        if (attr == SR_ATTR_STAGE)
+            i = sr_stage_lookup(text);
+        else if (attr == SR_ATTR_OWNERSHIP)
+            i = lookup_name(ownership_names, text);
+        else
+            i = lookup_name(locale_names, text);
+        if (i < 0)
+            return SR_ERR_INPUT;
+        *out = i;
+        return SR_OK;
+    case SR_KIND_FLAG:
+        if (!strcmp(text, "true") || !strcmp(text, "1") ||
+            !strcmp(text, "yes") || !strcmp(text, "是")) {
+            *out = 1;
+            return SR_OK;
+        }
+        if (!strcmp(text, "false") || !strcmp(text, "0") ||
+            !strcmp(text, "no") || !strcmp(text, "否")) {
+            *out = 0;
+            return SR_OK;
+        }
+        return SR_ERR_INPUT;
+    case SR_KIND_COUNT:
+        if (*text == '-' || sr_decimal_parse(text, 0, &v) != SR_OK ||
+            v > SR_COUNT_MAX)
+            return SR_ERR_INPUT;
+        *out = v;
+        return SR_OK;
+    }
+    return SR_ERR_INPUT;
+}
+
+void
+sr_attr_format(int attr, int64_t value, char *buf, size_t size)
+{
+    const char *s = NULL;
+
+    switch (sr_attr_kind(attr)) {
+    case SR_KIND_ENUM:
+        if (attr == SR_ATTR_STAGE)
+            s = sr_stage_name((int)value);
+        else if (attr == SR_ATTR_OWNERSHIP && value >= 0 && value < 2)
+            s = ownership_names[value];
+        else if (attr == SR_ATTR_LOCALE && value >= 0 && value < 3)
+            s = locale_names[value];
+        snprintf(buf, size, "%s", s ? s : "?");
+        return;
+    case SR_KIND_FLAG:
+        snprintf(buf, size, "%s", value ? "true" : "false");
+        return;
+    case SR_KIND_COUNT:
+        snprintf(buf, size, "%lld", (long long)value);
+        return;
+    }
+}
+
+void
+sr_school_init(struct sr_school *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->attr[SR_ATTR_STAGE] = -1;
+}
+
+bool
+sr_school_has_stage(const struct sr_school *s)
+{
+    return (s->set & (1u << SR_ATTR_STAGE)) != 0;
+}
+
+sr_error
+sr_school_set(struct sr_school *s, const char *key, const char *value,
+              struct sr_diags *diags, const char *file, long line)
+{
+    int a;
+    int64_t v;
+
+    if (!strcmp(key, "code") || !strcmp(key, "name") ||
+        !strcmp(key, "district"))
+        return SR_OK;
+    a = sr_attr_lookup(key);
+    if (a < 0) {
+        if (sr_diags_add(diags, file, line,
+                         "unknown school attribute '%s' (known: stage, "
+                         "ownership, locale, boarding, school_bus, canteen, "
+                         "laboratory, swimming_pool, enrollment, boarders, "
+                         "special_needs)",
+                         key) != SR_OK)
+            return SR_ERR_NOMEM;
+        return SR_ERR_INPUT;
+    }
+    if (sr_attr_parse(a, value, &v) != SR_OK) {
+        if (sr_diags_add(diags, file, line,
+                         "bad value '%s' for school attribute '%s' "
+                         "(expected %s)",
+                         value, key, sr_attr_expect(a)) != SR_OK)
+            return SR_ERR_NOMEM;
+        return SR_ERR_INPUT;
+    }
+    s->attr[a] = v;
+    s->set |= 1u << a;
+    return SR_OK;
+}
+
+/* Trim ASCII blanks (and CR) at both ends, in place. */
+static char *
+trim(char *p)
+{
+    char *e;
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    e = p + strlen(p);
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return p;
+}
+
+sr_error
+sr_school_load_file(const char *path, struct sr_school *s,
+                    struct sr_diags *diags)
+{
+    sr_error rc = SR_OK;
+    char *buf = NULL;
+    size_t len = 0;
+    char *line, *next;
+    long lineno = 0;
+    uint32_t seen = 0;
+
+    sr_school_init(s);
+    rc = sr_read_file(path, 1 << 20, &buf, &len);
+    if (rc != SR_OK) {
+        if (rc == SR_ERR_TOO_LARGE)
+            rc = sr_diags_add(diags, path, 0,
+                              "school file is larger than 1 MiB") ?
+                     SR_ERR_NOMEM : SR_ERR_TOO_LARGE;
+        goto cleanup;
+    }
+    if (strlen(buf) != len) {
+        rc = sr_diags_add(diags, path, 0, "school file contains a NUL byte") ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+        goto cleanup;
+    }
+    line = buf;
+    /* A UTF-8 byte order mark, as Windows editors write it. */
+    if (!strncmp(line, "\xEF\xBB\xBF", 3))
+        line += 3;
+    for (; line; line = next) {
+        char *eq, *key, *val;
+        int a;
+        sr_error r;
+
+        lineno++;
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line = trim(line);
+        if (*line == '\0' || *line == '#')
+            continue;
+        eq = strchr(line, '=');
+        if (!eq) {
+            if (sr_diags_add(diags, path, lineno,
+                             "expected 'key = value', got '%s'", line)) {
+                rc = SR_ERR_NOMEM;
+                goto cleanup;
+            }
+            rc = SR_ERR_INPUT;
+            continue;
+        }
+        *eq = '\0';
+        key = trim(line);
+        val = trim(eq + 1);
+        a = sr_attr_lookup(key);
+        if (a >= 0 && (seen & (1u << a))) {
+            if (sr_diags_add(diags, path, lineno,
+                             "school attribute '%s' is given twice", key)) {
+                rc = SR_ERR_NOMEM;
+                goto cleanup;
+            }
+            rc = SR_ERR_INPUT;
+            continue;
+        }
+        if (a >= 0)
+            seen |= 1u << a;
+        r = sr_school_set(s, key, val, diags, path, lineno);
+        if (r == SR_ERR_NOMEM) {
+            rc = r;
+            goto cleanup;
+        }
+        if (r != SR_OK)
+            rc = r;
+    }
+    if (rc == SR_OK && !sr_school_has_stage(s)) {
+        rc = sr_diags_add(diags, path, 0,
+                          "school file does not give the stage "
+                          "(add a line 'stage = primary', for example)") ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+    }
+
+cleanup:
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,203 @@
+/*
+ * scoring.c - the scoring engine (see scoring.h for the rules).
+ *
+ * Units: points are hundredths, fractions ten-thousandths, so
+ * points x fraction is exactly millionths of a point.  The loader caps
+ * an item at 10000 points and a system at 5000 items, so every sum
+ * stays below 5e13 and 10000 x sum below 5e17 < INT64_MAX.
+ */
+#include "schoolrisk/scoring.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/decimal.h"
+
+sr_error
+sr_result_init(struct sr_result *res, const struct sr_system *sys)
+{
+    size_t nd, ni, nt;
+
+    sr_system_dimensions(sys, &nd);
+    sr_system_indicators(sys, &ni);
+    sr_system_items(sys, &nt);
+    memset(res, 0, sizeof(*res));
+    res->sys = sys;
+    res->dims = calloc(nd ? nd : 1, sizeof(*res->dims));
+    res->inds = calloc(ni ? ni : 1, sizeof(*res->inds));
+    res->items = calloc(nt ? nt : 1, sizeof(*res->items));
+    if (!res->dims || !res->inds || !res->items) {
+        sr_result_release(res);
+        return SR_ERR_NOMEM;
+    }
+    return SR_OK;
+}
+
+void
+sr_result_release(struct sr_result *res)
+{
+    free(res->dims);
+    free(res->inds);
+    free(res->items);
+    memset(res, 0, sizeof(*res));
+}
+
+bool
+sr_system_covers(const struct sr_system *sys, const struct sr_school *school)
+{
+    int64_t st = school->attr[SR_ATTR_STAGE];
+
+    return st >= 0 && st < SR_STAGE_COUNT &&
+           (sr_system_stages(sys) & (1u << st));
+}
+
+/* The fraction a threshold item earns for value v. */
+static int32_t
+threshold_fraction(const struct sr_step *st, uint32_t n, bool lower_better,
+                   int64_t v)
+{
+    uint32_t i;
+
+    if (lower_better) {
+        /* The first (strictest) step that v satisfies. */
+        for (i = 0; i < n; i++)
+            if (v <= st[i].at)
+                return st[i].fraction;
+        return 0;
+    }
+    /* The highest step that v reaches. */
+    for (i = n; i-- > 0;)
+        if (v >= st[i].at)
+            return st[i].fraction;
+    return 0;
+}
+
+sr_error
+sr_score(const struct sr_system *sys, const struct sr_school *school,
+         const struct sr_responses *resp, struct sr_result *res)
+{
+    const struct sr_item *items;
+    const struct sr_level *levels = sr_system_levels(sys);
+    const struct sr_step *steps = sr_system_steps(sys);
+    const struct sr_band *bands;
+    size_t n, nd, ni, nb, i;
+    int bl_scored[SR_BASELINE_COUNT] = {0};
+    bool bl_ok[SR_BASELINE_COUNT] = {true, true, true, true};
+
+    items = sr_system_items(sys, &n);
+    sr_system_dimensions(sys, &nd);
+    sr_system_indicators(sys, &ni);
+    bands = sr_system_bands(sys, &nb);
+    memset(res->dims, 0, nd * sizeof(*res->dims));
+    memset(res->inds, 0, ni * sizeof(*res->inds));
+    res->earned = res->max = res->total = 0;
+    res->band = 0;
+    res->vetoed = res->compliant = false;
+    res->missing = res->scored = res->lost = res->veto_hits = 0;
+
+    for (i = 0; i < n; i++) {
+        const struct sr_item *it = &items[i];
+        const struct sr_answer *a = &resp->a[i];
+        struct sr_item_result *ir = &res->items[i];
+        int64_t max = it->points * 10000;
+        int64_t earned = 0;
+        int32_t fr = 0;
+
+        ir->required = 0;
+        ir->earned = ir->max = 0;
+        ir->fraction = 0;
+        if (!sr_item_applies(sys, it, school)) {
+            ir->status = SR_ITEM_NOT_APPLICABLE;
+            continue;
+        }
+        if (a->state == SR_ANS_NA) {
+            ir->status = SR_ITEM_NA;
+            continue;
+        }
+        if (a->state != SR_ANS_VALUE) {
+            ir->status = SR_ITEM_UNANSWERED;
+            res->missing++;
+            if (it->baseline >= 0)
+                bl_ok[it->baseline] = false;
+            continue;
+        }
+        switch (it->method) {
+        case SR_METHOD_CHECK:
+            fr = a->v ? 10000 : 0;
+            earned = it->points * fr;
+            break;
+        case SR_METHOD_LEVELS:
+            fr = levels[it->opt_off + (uint32_t)a->v].fraction;
+            earned = it->points * fr;
+            break;
+        case SR_METHOD_THRESHOLD:
+            fr = threshold_fraction(&steps[it->opt_off], it->opt_n,
+                                    it->lower_better, a->v);
+            earned = it->points * fr;
+            break;
+        case SR_METHOD_DEDUCT: {
+            /* count is at most 1e6 and per at most 1e6 hundredths. */
+            int64_t left = it->points - a->v * it->per;
+
+            if (left < 0)
+                left = 0;
+            earned = left * 10000;
+            fr = (int32_t)sr_div_round(left * 10000, it->points);
+            break;
+        }
+        case SR_METHOD_RATIO: {
+            int64_t req = a->v2 ? a->v2 : sr_item_required(sys, it, school);
+            int64_t q;
+
+            ir->required = req;
+            /* A requirement of 0 cannot be entered; a derived one is
+             * always > 0.  Guard anyway: nothing required is met. */
+            q = req > 0 ? sr_div_round(a->v * 10000, req) : 10000;
+            fr = (int32_t)(q > 10000 ? 10000 : q);
+            earned = it->points * fr;
+            break;
+        }
+        default:
+            break;
+        }
+        ir->status = SR_ITEM_SCORED;
+        ir->fraction = fr;
+        ir->earned = earned;
+        ir->max = max;
+        res->scored++;
+        res->earned += earned;
+        res->max += max;
+        res->dims[it->dim].earned += earned;
+        res->dims[it->dim].max += max;
+        res->inds[it->ind].earned += earned;
+        res->inds[it->ind].max += max;
+        if (earned < max) {
+            res->lost++;
+            if (it->veto) {
+                res->vetoed = true;
+                res->veto_hits++;
+            }
+        }
+        if (it->baseline >= 0) {
+            bl_scored[it->baseline]++;
+            if (earned < max)
+                bl_ok[it->baseline] = false;
+        }
+    }
+    for (i = 0; i < SR_BASELINE_COUNT; i++)
+        res->baseline[i] = bl_scored[i] > 0 && bl_ok[i];
+    if (res->max == 0)
+        return SR_ERR_INPUT;
+    res->total = sr_div_round(res->earned * 10000, res->max);
+    res->band = nb ? nb - 1 : 0;
+    if (!res->vetoed) {
+        for (i = 0; i < nb; i++) {
+            if (res->total >= bands[i].min) {
+                res->band = i;
+                break;
+            }
+        }
+    }
+    res->compliant = !res->vetoed && res->total >= sr_system_pass_line(sys);
+    return SR_OK;
+}

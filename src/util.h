@@ -1,0 +1,61 @@
+/*
+ * util.h - small internal helpers shared by the library's modules:
+ * allocation-checked string functions and a growable byte buffer.
+ * Not part of the public API.
+ */
+#ifndef SR_UTIL_H
+#define SR_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "schoolrisk/error.h"
+
+/* STATIC is static in normal builds; tests built with -DTESTING can
+ * reach file-local functions (libxlsxwriter's convention). */
+#ifdef TESTING
+#define STATIC
+#else
+#define STATIC static
+#endif
+
+/* strdup/strndup that return NULL on allocation failure. */
+char *sr_strdup(const char *s);
+char *sr_strndup(const char *s, size_t n);
+
+/* vasprintf-alike: returns a new string or NULL. */
+char *sr_vasprintf(const char *fmt, va_list ap);
+char *sr_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read a whole file into a NUL-terminated buffer.  Files larger than
+ * max bytes are refused with SR_ERR_TOO_LARGE before being read. */
+sr_error sr_read_file(const char *path, size_t max, char **out,
+                      size_t *len);
+
+/* A growable byte buffer (curl's dynbuf, reduced). */
+struct sr_buf {
+    char *p;
+    size_t len;
+    size_t alloc;
+};
+
+void sr_buf_init(struct sr_buf *b);
+void sr_buf_release(struct sr_buf *b);
+/* On failure the buffer is left as it was. */
+sr_error sr_buf_add(struct sr_buf *b, const void *data, size_t n);
+sr_error sr_buf_addf(struct sr_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Hands the NUL-terminated content to the caller (never NULL on
+ * success, "" for an empty buffer) and empties the buffer. */
+char *sr_buf_detach(struct sr_buf *b);
+
+
+
+/* Strict UTF-8 check (no overlongs, surrogates or code points past
+ * U+10FFFF).  Returns 1 when valid; otherwise 0 and the offset of the
+ * first bad byte in *bad. */
+int sr_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* 1-based line number of byte offset off in s. */
+long sr_line_of(const char *s, size_t off);
+#endif /* SR_UTIL_H */
