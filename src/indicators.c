@@ -1091,6 +1091,13 @@ on_xml_error(void *ctx, xmlErrorPtr e)
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
     strip_ns(msg);
+    /* Do not suggest the option that disables the depth limit. */
+    {
+        char *h = strstr(msg, " use XML_PARSE_HUGE option");
+
+        if (h)
+            *h = '\0';
+    }
     line = e->line;
     if (e->domain == XML_FROM_SCHEMASV) {
         kind = "does not match the schema";
@@ -1203,6 +1210,23 @@ sort_index(uint32_t *idx, size_t n, const struct sr_item *items)
     }
 }
 
+/* Put this file's diagnostics (from index n0 on) in line order; the
+ * whole-document checks (duplicate ids, baseline coverage) run last but
+ * read best where they occur.  Insertion sort: stable, and short lists. */
+static void
+sort_diags(struct sr_diags *d, size_t n0)
+{
+    size_t i, j;
+
+    for (i = n0 + 1; i < d->n; i++) {
+        struct sr_diag v = d->v[i];
+
+        for (j = i; j > n0 && d->v[j - 1].line > v.line; j--)
+            d->v[j] = d->v[j - 1];
+        d->v[j] = v;
+    }
+}
+
 sr_error
 sr_system_load_memory(const char *name, const char *buf, size_t len,
                       struct sr_system **out, struct sr_diags *diags)
@@ -1216,9 +1240,10 @@ sr_system_load_memory(const char *name, const char *buf, size_t len,
     xmlGenericErrorFunc old_g = xmlGenericError;
     void *old_gctx = xmlGenericErrorContext;
     sr_error rc = SR_OK;
-    size_t i;
+    size_t i, n0;
 
     memset(&L, 0, sizeof(L));
+    n0 = diags->n;
     L.name = name;
     L.diags = diags;
     L.sys = calloc(1, sizeof(*L.sys));
@@ -1293,6 +1318,7 @@ done:
     L.sys = NULL;
 
 cleanup:
+    sort_diags(diags, n0);
     free(L.ids);
     sr_system_free(L.sys);
     if (doc)
