@@ -1123,6 +1123,19 @@ ignore_generic(void *ctx, const char *msg, ...)
     (void)msg;
 }
 
+/* The first occurrence of pat in buf[0, len), or NULL.  The buffer is
+ * not NUL-terminated (it comes from a caller or a fuzzer). */
+static const char *
+find_bytes(const char *buf, size_t len, const char *pat)
+{
+    size_t m = strlen(pat), i;
+
+    for (i = 0; i + m <= len; i++)
+        if (buf[i] == pat[0] && !memcmp(buf + i, pat, m))
+            return buf + i;
+    return NULL;
+}
+
 /* Bytes gate: what must be refused before libxml2 sees the file. */
 static void
 check_bytes(struct loader *L, const char *buf, size_t len)
@@ -1142,9 +1155,9 @@ check_bytes(struct loader *L, const char *buf, size_t len)
                bad + 1);
         return;
     }
-    p = strstr(buf, "<!DOCTYPE");
+    p = find_bytes(buf, len, "<!DOCTYPE");
     if (!p)
-        p = strstr(buf, "<!ENTITY");
+        p = find_bytes(buf, len, "<!ENTITY");
     if (p)
         report(L, sr_line_of(buf, (size_t)(p - buf)),
                "DOCTYPE and ENTITY declarations are not allowed in indicator "

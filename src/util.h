@@ -24,7 +24,8 @@ char *sr_strdup(const char *s);
 char *sr_strndup(const char *s, size_t n);
 
 /* vasprintf-alike: returns a new string or NULL. */
-char *sr_vasprintf(const char *fmt, va_list ap);
+char *sr_vasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
 char *sr_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Read a whole file into a NUL-terminated buffer.  Files larger than

@@ -17,6 +17,9 @@
 #define SR_DEFAULT_INDICATOR_DIR "indicators"
 #endif
 
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vmsg(const char *kind, const char *fmt, va_list ap)
 {

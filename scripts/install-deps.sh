@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages schoolrisk needs to build, test, fuzz
+# and benchmark.  Idempotent: when every package is already installed it
+# does nothing (no apt-get update, no network).  Run as root, or with
+# sudo available.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config
+    libxml2-dev libsqlite3-dev libxlsxwriter-dev libcjson-dev
+    libcmocka-dev
+    clang libclang-rt-14-dev
+    libxml2-utils
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+            grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#packages[@]} packages are installed"
+    exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

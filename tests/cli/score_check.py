@@ -1,0 +1,412 @@
+#!/usr/bin/python3
+"""Independent re-implementation of the scoring rules of DESIGN.md §4.
+
+Used by tests/cli/test_score.sh to check the figures `schoolrisk score
+--json` prints, so that the totals of the shipped examples are verified
+by a second implementation and not merely pinned.  It shares no code
+with the C engine: it reads the indicator XML with xml.etree, the school
+file and the responses CSV with the standard library, and does all the
+arithmetic with Python integers in the units the design prescribes:
+
+  points      in 1/100    (at most 2 decimals)
+  fractions   in 1/10000  (at most 4 decimals)
+  earned/max  in 1/1000000 points (points x fraction)
+
+Rules applied (DESIGN.md §4 "Scoring rules"):
+  1. an item whose conditions (dimension, indicator and item <when>, all
+     ANDed) do not hold, or that is answered `na`, is left out of both
+     earned and max;
+  2. earned = points x fraction; ratio fraction = min(1, actual/required)
+     rounded half away from zero to 4 decimals; deduct earned =
+     max(0, points - count x per) exactly;
+  3. total = 100 x earned / max rounded half away from zero to 2 decimals;
+  4. vetoed = an applicable veto item below full points -> worst band;
+  5. compliant = not vetoed and total >= pass line.
+  Baseline element met = at least one tagged item scored and every
+  tagged applicable item at full points (an unanswered one counts as not
+  met; an `na` one is left out).
+
+Usage:
+  score_check.py XML SCHOOL CSV                 print the expected result
+  score_check.py XML SCHOOL CSV --compare JSON  compare with the JSON that
+                                                `schoolrisk score --json`
+                                                printed; exit 1 on mismatch
+"""
+import csv
+import io
+import json
+import sys
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+NS = "{urn:schoolrisk:indicators:1}"
+
+FLAGS = ("boarding", "school_bus", "canteen", "laboratory", "swimming_pool")
+COUNTS = ("enrollment", "boarders", "special_needs")
+ENUMS = ("stage", "ownership", "locale")
+TRUE = ("true", "1", "yes", "是")
+FALSE = ("false", "0", "no", "否")
+
+
+def scaled(text, scale):
+    """'1.25' -> 125 for scale 100; exact, refuses more decimals."""
+    d = Decimal(text.strip())
+    v = d * scale
+    if v != v.to_integral_value():
+        raise ValueError("%r has too many decimals for scale %d" % (text, scale))
+    return int(v)
+
+
+def div_round(num, den):
+    """num/den rounded half away from zero (num, den integers, den > 0)."""
+    sign = -1 if num < 0 else 1
+    q, r = divmod(abs(num), den)
+    if 2 * r >= den:
+        q += 1
+    return sign * q
+
+
+def fmt(v, scale_digits):
+    """Integer v in 10^-scale_digits units -> Decimal."""
+    return Decimal(v).scaleb(-scale_digits)
+
+
+# ---------------------------------------------------------------- school
+
+def load_school(path):
+    s = {"ownership": "public", "locale": "urban"}
+    for f in FLAGS:
+        s[f] = False
+    for c in COUNTS:
+        s[c] = 0
+    with open(path, encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            key, _, val = line.partition("=")
+            key, val = key.strip(), val.strip()
+            if key in ("code", "name", "district"):
+                continue
+            if key in FLAGS:
+                if val in TRUE:
+                    s[key] = True
+                elif val in FALSE:
+                    s[key] = False
+                else:
+                    raise ValueError("bad flag %s=%s" % (key, val))
+            elif key in COUNTS:
+                s[key] = int(val)
+            elif key in ENUMS:
+                s[key] = val
+            else:
+                raise ValueError("unknown attribute %s" % key)
+    if "stage" not in s:
+        raise ValueError("school has no stage")
+    return s
+
+
+# ---------------------------------------------------------------- system
+
+def cond_holds(when, school):
+    attr = when.get("attr")
+    sv = school[attr]
+    for op in ("eq", "ne", "in", "ge", "gt", "le", "lt"):
+        if when.get(op) is None:
+            continue
+        text = when.get(op)
+        if op == "in":
+            return sv in text.split()
+        if attr in FLAGS:
+            cv = text in TRUE
+        elif attr in COUNTS:
+            cv = int(text)
+        else:
+            cv = text
+        if op == "eq":
+            return sv == cv
+        if op == "ne":
+            return sv != cv
+        if op == "ge":
+            return sv >= cv
+        if op == "gt":
+            return sv > cv
+        if op == "le":
+            return sv <= cv
+        if op == "lt":
+            return sv < cv
+    raise ValueError("condition without operator")
+
+
+def load_system(path):
+    root = ET.parse(path).getroot()
+    grading = root.find(NS + "grading")
+    sysd = {
+        "id": root.get("id"),
+        "version": root.get("version"),
+        "pass": scaled(grading.get("pass"), 100),
+        "bands": [(b.get("id"), scaled(b.get("min"), 100))
+                  for b in grading.findall(NS + "band")],
+        "dims": [],
+        "items": [],
+    }
+    for dim in root.findall(NS + "dimension"):
+        dconds = dim.findall(NS + "when")
+        sysd["dims"].append(dim.get("id"))
+        for ind in dim.findall(NS + "indicator"):
+            iconds = ind.findall(NS + "when")
+            for it in ind.findall(NS + "item"):
+                item = {
+                    "id": it.get("id"),
+                    "dim": dim.get("id"),
+                    "ind": ind.get("id"),
+                    "points": scaled(it.get("points"), 100),
+                    "method": it.get("method"),
+                    "veto": it.get("veto") == "true",
+                    "allow_na": it.get("allow-na") == "true",
+                    "hazard": "major" if it.get("veto") == "true"
+                              else (it.get("hazard") or "general"),
+                    "baseline": it.get("baseline"),
+                    "conds": dconds + iconds + it.findall(NS + "when"),
+                }
+                m = item["method"]
+                if m == "levels":
+                    item["levels"] = {
+                        lv.get("value"): scaled(lv.get("fraction"), 10000)
+                        for lv in it.find(NS + "levels").findall(NS + "level")}
+                elif m == "threshold":
+                    th = it.find(NS + "thresholds")
+                    item["lower"] = th.get("better") == "lower"
+                    item["steps"] = [(scaled(st.get("at"), 10000),
+                                      scaled(st.get("fraction"), 10000))
+                                     for st in th.findall(NS + "step")]
+                elif m == "deduct":
+                    item["per"] = scaled(it.find(NS + "deduct").get("per"), 100)
+                elif m == "ratio":
+                    req = it.find(NS + "ratio").find(NS + "required")
+                    if req is None:
+                        item["req"] = None
+                    else:
+                        item["req"] = (req.get("attr"), [
+                            (int(st.get("from")), scaled(st.get("value"), 10000),
+                             int(st.get("every") or 0),
+                             scaled(st.get("add") or "0", 10000))
+                            for st in req.findall(NS + "step")])
+                sysd["items"].append(item)
+    return sysd
+
+
+def required_of(item, school):
+    """Derived requirement, in 1/10000."""
+    attr, steps = item["req"]
+    a = school[attr]
+    chosen = None
+    for idx, st in enumerate(steps):
+        if st[0] <= a:
+            chosen = idx
+    frm, value, every, add = steps[chosen]
+    if chosen == len(steps) - 1 and every:
+        value += ((a - frm) // every) * add
+    return value
+
+
+def fraction_of(item, value, school):
+    """(fraction in 1/10000, required in 1/10000 or None, earned in 1e-6)."""
+    m = item["method"]
+    pts = item["points"]
+    if m == "check":
+        if value in ("pass", "符合", "是"):
+            f = 10000
+        elif value in ("fail", "不符合", "否"):
+            f = 0
+        else:
+            raise ValueError("%s: bad check value %r" % (item["id"], value))
+        return f, None, pts * f
+    if m == "levels":
+        f = item["levels"][value]
+        return f, None, pts * f
+    if m == "threshold":
+        v = scaled(value, 10000)
+        steps = item["steps"]
+        f = 0
+        if item["lower"]:
+            for at, fr in steps:
+                if v <= at:
+                    f = fr
+                    break
+        else:
+            for at, fr in steps:
+                if at <= v:
+                    f = fr
+        return f, None, pts * f
+    if m == "deduct":
+        count = int(value)
+        left = max(0, pts - count * item["per"])
+        return div_round(left * 10000, pts), None, left * 10000
+    if m == "ratio":
+        if item["req"] is None:
+            a, _, r = value.partition("/")
+            actual, req = scaled(a, 10000), scaled(r, 10000)
+        else:
+            actual, req = scaled(value, 10000), required_of(item, school)
+        f = min(10000, div_round(actual * 10000, req))
+        return f, req, pts * f
+    raise ValueError("unknown method " + m)
+
+
+def score(sysd, school, csv_path):
+    with open(csv_path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(io.StringIO(fh.read())))
+    assert [c.strip() for c in rows[0]][:2] == ["item", "value"], rows[0]
+    answers = {}
+    for row in rows[1:]:
+        if not row:
+            continue
+        item_id, value = row[0].strip(), row[1].strip()
+        assert item_id not in answers, "duplicate " + item_id
+        answers[item_id] = value
+    known = {it["id"] for it in sysd["items"]}
+    for k in answers:
+        assert k in known, "unknown item " + k
+
+    res = {"items": {}, "dims": {}, "earned": 0, "max": 0, "vetoed": False,
+           "missing": [], "lost": [], "hazards": []}
+    bl_scored = {b: 0 for b in ("guards", "closed-campus", "alarm-video",
+                                "protection-posts")}
+    bl_ok = {b: True for b in bl_scored}
+    for it in sysd["items"]:
+        r = {"applicable": False, "earned": 0, "max": 0, "fraction": None,
+             "required": None}
+        res["items"][it["id"]] = r
+        if not all(cond_holds(w, school) for w in it["conds"]):
+            assert it["id"] not in answers, \
+                it["id"] + " answered but not applicable"
+            r["reason"] = "condition"
+            continue
+        v = answers.get(it["id"])
+        if v in ("na", "NA", "不适用"):
+            assert it["allow_na"], it["id"] + " may not be na"
+            r["reason"] = "na"
+            continue
+        if v is None:
+            res["missing"].append(it["id"])
+            r["applicable"] = True
+            if it["baseline"]:
+                bl_ok[it["baseline"]] = False
+            continue
+        f, req, earned = fraction_of(it, v, school)
+        mx = it["points"] * 10000
+        r.update(applicable=True, fraction=f, required=req, earned=earned,
+                 max=mx)
+        res["earned"] += earned
+        res["max"] += mx
+        d = res["dims"].setdefault(it["dim"], [0, 0])
+        d[0] += earned
+        d[1] += mx
+        if earned < mx:
+            res["lost"].append(it["id"])
+            res["hazards"].append((it["id"], it["hazard"]))
+            if it["veto"]:
+                res["vetoed"] = True
+        if it["baseline"]:
+            bl_scored[it["baseline"]] += 1
+            if earned < mx:
+                bl_ok[it["baseline"]] = False
+    if res["max"] == 0:
+        raise ValueError("no applicable item")
+    total = div_round(res["earned"] * 10000, res["max"])  # in 1/100
+    res["total"] = total
+    bands = sysd["bands"]
+    band = bands[-1][0]
+    if not res["vetoed"]:
+        for bid, mn in bands:
+            if total >= mn:
+                band = bid
+                break
+    res["band"] = band
+    res["compliant"] = (not res["vetoed"]) and total >= sysd["pass"]
+    res["baseline"] = {b: bl_scored[b] > 0 and bl_ok[b] for b in bl_scored}
+    return res
+
+
+def expected_json(sysd, res):
+    return {
+        "system": sysd["id"],
+        "version": sysd["version"],
+        "total": fmt(res["total"], 2),
+        "band": res["band"],
+        "compliant": res["compliant"],
+        "vetoed": res["vetoed"],
+        "earned": fmt(res["earned"], 6),
+        "max": fmt(res["max"], 6),
+        "dimensions": [{"id": d, "earned": fmt(v[0], 6), "max": fmt(v[1], 6)}
+                       for d, v in ((d, res["dims"][d]) for d in sysd["dims"]
+                                    if d in res["dims"])],
+        "lost": res["lost"],
+        "hazards": [{"item": i, "level": lvl} for i, lvl in res["hazards"]],
+        "baseline": res["baseline"],
+        "items": res["items"],
+        "missing": res["missing"],
+    }
+
+
+def compare(sysd, res, got):
+    exp = expected_json(sysd, res)
+    bad = []
+
+    def chk(what, e, g):
+        if e != g or isinstance(e, bool) != isinstance(g, bool):
+            bad.append("%s: expected %s, schoolrisk printed %s" % (what, e, g))
+
+    for k in ("system", "version", "band", "compliant", "vetoed", "total",
+              "earned", "max", "baseline", "missing"):
+        chk(k, exp[k], got.get(k))
+    chk("dimensions", [(d["id"], d["earned"], d["max"])
+                       for d in exp["dimensions"]],
+        [(d["id"], d["earned"], d["max"]) for d in got.get("dimensions", [])])
+    chk("lost", exp["lost"], [x["item"] for x in got.get("lost", [])])
+    chk("hazards", exp["hazards"],
+        [{"item": h["item"], "level": h["level"]}
+         for h in got.get("hazards", [])])
+    gitems = got.get("items", [])
+    chk("item ids", [it["id"] for it in sysd["items"]],
+        [x["item"] for x in gitems])
+    for x in gitems:
+        e = exp["items"].get(x["item"])
+        if e is None:
+            continue
+        scored = e["fraction"] is not None
+        chk(x["item"] + " applicable", e["applicable"], x["applicable"])
+        chk(x["item"] + " earned", fmt(e["earned"], 6), x["earned"])
+        chk(x["item"] + " max", fmt(e["max"], 6), x["max"])
+        chk(x["item"] + " fraction",
+            fmt(e["fraction"], 4) if scored else None, x["fraction"])
+        if e["required"] is not None:
+            chk(x["item"] + " required", fmt(e["required"], 4),
+                x.get("required"))
+    return bad
+
+
+def main(argv):
+    if len(argv) not in (4, 6) or (len(argv) == 6 and argv[4] != "--compare"):
+        sys.stderr.write(__doc__)
+        return 2
+    sysd = load_system(argv[1])
+    school = load_school(argv[2])
+    res = score(sysd, school, argv[3])
+    if len(argv) == 4:
+        e = expected_json(sysd, res)
+        print("total %s band %s compliant %s vetoed %s earned %s max %s" % (
+            e["total"], e["band"], str(e["compliant"]).lower(),
+            str(e["vetoed"]).lower(), e["earned"], e["max"]))
+        return 0
+    with open(argv[5], encoding="utf-8") as fh:
+        got = json.load(fh, parse_float=Decimal, parse_int=Decimal)
+    bad = compare(sysd, res, got)
+    for b in bad:
+        print(b)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
