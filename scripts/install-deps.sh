@@ -10,7 +10,7 @@ packages=(
     libxml2-dev libsqlite3-dev libxlsxwriter-dev libcjson-dev
     libcmocka-dev
     clang libclang-rt-14-dev
-    libxml2-utils
+    libxml2-utils python3
 )
 
 missing=()

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Every test, from a fresh clone: install the Debian packages, check that
+# the code builds warning-free with gcc (-Wall -Wextra -Werror), then
+# build with clang under AddressSanitizer + UndefinedBehaviorSanitizer,
+# with the libFuzzer targets, and run the whole suite with ctest: unit
+# tests (cmocka), end-to-end CLI tests, and each fuzz target for
+# SR_FUZZ_SECONDS (default 30) seconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/install-deps.sh
+
+echo "== gcc build (-Wall -Wextra -Werror)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)" >/dev/null
+
+echo "== clang build with ASan + UBSan + libFuzzer"
+cmake -S . -B build-san -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+    -DSR_SANITIZE=ON -DSR_FUZZ=ON \
+    -DSR_FUZZ_SECONDS="${SR_FUZZ_SECONDS:-30}" >/dev/null
+cmake --build build-san -j"$(nproc)" >/dev/null
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cd build-san
+ctest --output-on-failure -j"$(nproc)"
