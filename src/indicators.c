@@ -50,7 +50,7 @@ extern const char sr_xsd_data[];
 extern const size_t sr_xsd_data_size;
 
 struct sr_system {
-    char *id, *version, *title, *description, *source;
+    char *id, *version, *title, *description, *basis, *source;
     uint32_t stages;
     int64_t pass;
     int valid_months;
@@ -1020,6 +1020,8 @@ parse_system(struct loader *L, xmlNode *root)
             parse_stages(L, c);
         else if (is_elem(c, "description"))
             s->description = (char *)text_of(L, c);
+        else if (is_elem(c, "basis"))
+            s->basis = (char *)text_of(L, c);
         else if (is_elem(c, "grading"))
             parse_grading(L, c);
         else if (is_elem(c, "dimension"))
@@ -1404,6 +1406,7 @@ const char *sr_system_description(const struct sr_system *s)
 {
     return s->description;
 }
+const char *sr_system_basis(const struct sr_system *s) { return s->basis; }
 const char *sr_system_source(const struct sr_system *s) { return s->source; }
 uint32_t sr_system_stages(const struct sr_system *s) { return s->stages; }
 int64_t sr_system_pass_line(const struct sr_system *s) { return s->pass; }

@@ -191,6 +191,8 @@ const char *sr_system_id(const struct sr_system *sys);
 const char *sr_system_version(const struct sr_system *sys);
 const char *sr_system_title(const struct sr_system *sys);
 const char *sr_system_description(const struct sr_system *sys);
+/** The system's legal and standard basis (依据), or NULL. */
+const char *sr_system_basis(const struct sr_system *sys);
 /** File the system was loaded from (or the name given for memory). */
 const char *sr_system_source(const struct sr_system *sys);
 /** Bit (1 << stage) per stage the system covers. */

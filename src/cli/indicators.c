@@ -312,11 +312,15 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
     printf("%s %s  %s\n", sr_system_id(sys), sr_system_version(sys),
            sr_system_title(sys));
     printf("stages: %s\n", stages);
+    if (!school && sr_system_description(sys))
+        printf("说明: %s\n", sr_system_description(sys));
+    if (!school && sr_system_basis(sys))
+        printf("依据: %s\n", sr_system_basis(sys));
     printf("pass line %s, valid %d months; bands:",
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
            sr_system_valid_months(sys));
     for (i = 0; i < nb; i++)
-        printf(" %s%s >= %s (%s)", i ? "," : "", bands[i].label,
+        printf("%s %s >= %s (%s)", i ? "," : "", bands[i].label,
                cli_num(a, sizeof(a), bands[i].min, 2, 0),
                sr_colour_name(bands[i].colour));
     printf("\n%s points in %zu items%s\n",
