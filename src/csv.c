@@ -75,7 +75,7 @@ sr_csv_next(struct sr_csv *c, struct sr_csv_row *row, char *err,
 
     /* Skip blank lines. */
     while (c->p < c->end && (*c->p == '\n' || *c->p == '\r')) {
-        if (*c->p == '\n')
+        if (*c->p == '\n' || c->p + 1 == c->end || c->p[1] != '\n')
             c->line++;
         c->p++;
     }
@@ -145,8 +145,11 @@ sr_csv_next(struct sr_csv *c, struct sr_csv_row *row, char *err,
             continue;
         }
         /* End of row: CRLF, LF, lone CR or end of input. */
-        if (p < c->end && *p == '\r')
+        if (p < c->end && *p == '\r') {
             p++;
+            if (p >= c->end || *p != '\n')
+                c->line++;
+        }
         if (p < c->end && *p == '\n') {
             p++;
             c->line++;

@@ -166,6 +166,7 @@ struct loader {
     bool nomem;              /* an allocation failed: give up */
     bool schema_ok;          /* the document matched the schema */
     int xml_errors;          /* parse/schema errors reported so far */
+    bool truncated;          /* errors past MAX_XML_ERRORS were dropped */
     struct id_use *ids;
     size_t n_ids, a_ids;
 };
@@ -493,10 +494,11 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
                 break;
             }
         }
-        if (!strcmp(val, "na")) {
+        if (!strcmp(val, "na") || !strcmp(val, "NA") ||
+            !strcmp(val, "不适用")) {
             report(L, line_of(c),
-                   "%s: 'na' is reserved for not applicable; use allow-na",
-                   owner);
+                   "%s: '%s' is reserved for not applicable; use allow-na",
+                   owner, val);
             continue;
         }
         if (lv.fraction == 10000)
@@ -1080,8 +1082,7 @@ on_xml_error(void *ctx, xmlErrorPtr e)
     if (!e || e->level == XML_ERR_WARNING || e->level == XML_ERR_NONE)
         return;
     if (L->xml_errors++ >= MAX_XML_ERRORS) {
-        if (L->xml_errors == MAX_XML_ERRORS + 1)
-            report(L, 0, "too many errors, the rest are not shown");
+        L->truncated = true;
         return;
     }
     msg = sr_strdup(e->message ? e->message : "unknown error");
@@ -1334,6 +1335,11 @@ done:
 
 cleanup:
     sort_diags(diags, n0);
+    /* After sorting: the note belongs after the errors it refers to. */
+    if (L.truncated && sr_diags_add(diags, name, 0,
+                                    "too many errors, the rest are not "
+                                    "shown") != SR_OK)
+        rc = SR_ERR_NOMEM;
     free(L.ids);
     sr_system_free(L.sys);
     if (doc)
@@ -1740,7 +1746,8 @@ list_xml(const char *dir, char ***out, size_t *n_out)
         free(v);
         return rc;
     }
-    qsort(v, n, sizeof(*v), cmp_str);
+    if (n > 1)
+        qsort(v, n, sizeof(*v), cmp_str);
     *out = v;
     *n_out = n;
     return SR_OK;

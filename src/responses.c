@@ -114,14 +114,16 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
     case SR_METHOD_RATIO:
         slash = strchr(v, '/');
         if (it->req_attr >= 0) {
-            if (slash)
+            if (slash) {
+                char rq[32];
+
+                sr_decimal_format(sr_item_required(sys, it, school), 4, 0,
+                                  rq, sizeof(rq));
                 return FAIL("item '%s': the requirement is derived from %s "
-                            "(%lld for this school); give only the actual "
+                            "(%s for this school); give only the actual "
                             "number, got '%s'",
-                            it->id, sr_attr_name(it->req_attr),
-                            (long long)(sr_item_required(sys, it, school) /
-                                        10000),
-                            v);
+                            it->id, sr_attr_name(it->req_attr), rq, v);
+            }
             if (*v == '-' ||
                 sr_decimal_parse(v, SR_FRACTION_SCALE, &ans->v) != SR_OK ||
                 ans->v > (int64_t)SR_COUNT_MAX * 10000)

@@ -252,7 +252,7 @@ sr_school_load_file(const char *path, struct sr_school *s,
 {
     sr_error rc = SR_OK;
     char *buf = NULL;
-    size_t len = 0;
+    size_t len = 0, bad;
     char *line, *next;
     long lineno = 0;
     uint32_t seen = 0;
@@ -268,6 +268,14 @@ sr_school_load_file(const char *path, struct sr_school *s,
     }
     if (strlen(buf) != len) {
         rc = sr_diags_add(diags, path, 0, "school file contains a NUL byte") ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+        goto cleanup;
+    }
+    if (!sr_utf8_valid(buf, len, &bad)) {
+        rc = sr_diags_add(diags, path, sr_line_of(buf, bad),
+                          "invalid UTF-8 at byte %zu; save the file as "
+                          "UTF-8",
+                          bad + 1) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
         goto cleanup;
     }
@@ -320,7 +328,7 @@ sr_school_load_file(const char *path, struct sr_school *s,
         if (r != SR_OK)
             rc = r;
     }
-    if (rc == SR_OK && !sr_school_has_stage(s)) {
+    if (!(seen & (1u << SR_ATTR_STAGE))) {
         rc = sr_diags_add(diags, path, 0,
                           "school file does not give the stage "
                           "(add a line 'stage = primary', for example)") ?

@@ -31,6 +31,8 @@ Usage:
   score_check.py XML SCHOOL CSV --compare JSON  compare with the JSON that
                                                 `schoolrisk score --json`
                                                 printed; exit 1 on mismatch
+  score_check.py XML SCHOOL --applicable        print the ids of the items
+                                                that apply to the school
 """
 import csv
 import io
@@ -388,6 +390,13 @@ def compare(sysd, res, got):
 
 
 def main(argv):
+    if len(argv) == 4 and argv[3] == "--applicable":
+        sysd = load_system(argv[1])
+        school = load_school(argv[2])
+        for it in sysd["items"]:
+            if all(cond_holds(w, school) for w in it["conds"]):
+                print(it["id"])
+        return 0
     if len(argv) not in (4, 6) or (len(argv) == 6 and argv[4] != "--compare"):
         sys.stderr.write(__doc__)
         return 2

@@ -1,0 +1,276 @@
+#!/bin/bash
+# End-to-end tests of `schoolrisk checklist`.
+#
+# Run by ctest as:  bash test_checklist.sh /path/to/schoolrisk /path/to/source-tree
+# Prints one line per case and ends with "N passed, M failed"; exits 1 when
+# anything failed.
+#
+# Which items of tests/fixtures/mini.xml apply, worked out by hand:
+#   D1.* (6 items, 45 points) and D2.1.* (2 items, 15 points) always apply;
+#   D2.2.1 (10) only when boarding=true, D2.2.2 (5) only when school_bus=true,
+#   D3.* (2 items, 10 points, condition on the dimension) only when canteen=true.
+#   mini-a.school (day school, canteen)          -> 10 items, 70 points
+#   mini-b.school (boarding, canteen, no bus)    -> 11 items, 80 points
+#   mini-c.school (school bus, no canteen)       ->  9 items, 65 points
+#   --attr stage=primary only                    ->  8 items, 60 points
+#   --attr stage=primary boarding school_bus     -> 10 items, 75 points
+set -u
+
+BIN=${1:?usage: test_checklist.sh /path/to/schoolrisk /path/to/source-tree}
+SRC=${2:?usage: test_checklist.sh /path/to/schoolrisk /path/to/source-tree}
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+SRC=$(cd "$SRC" && pwd)
+PY=/usr/bin/python3
+FX=$SRC/tests/fixtures/cli
+MINI=$SRC/tests/fixtures/mini.xml
+EXP=$SRC/tests/cli/expected
+IND=$SRC/indicators
+CHECK=$SRC/tests/cli/score_check.py
+T=$(mktemp -d "${TMPDIR:-/tmp}/sr-cli-chk.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export LC_ALL=C.UTF-8
+export SCHOOLRISK_INDICATORS=$IND
+cd "$T" || exit 1
+
+# ---------------------------------------------------------------- harness
+PASS=0 FAIL=0 CASE= WHY=
+begin() { CASE=$1; WHY=; }
+fail() { WHY="${WHY:+$WHY; }$*"; }
+end() {
+    if [ -z "$WHY" ]; then
+        PASS=$((PASS + 1)); echo "ok   $CASE"
+    else
+        FAIL=$((FAIL + 1)); echo "FAIL $CASE: $WHY"
+        [ -s "$T/diff" ] && sed 's/^/    /' "$T/diff" >&2
+    fi
+    : >"$T/diff"
+}
+run() { "$BIN" "$@" >"$T/out" 2>"$T/err"; RC=$?; }
+rc_is() { [ "$RC" -eq "$1" ] || fail "exit status $RC, expected $1"; }
+same() { diff -u "$2" "$3" >>"$T/diff" || fail "$1 differs from the expected text (diff on stderr)"; }
+out_is() { printf '%s\n' "$1" >"$T/exp"; same stdout "$T/exp" "$T/out"; }
+err_is() { printf '%s\n' "$1" >"$T/exp"; same stderr "$T/exp" "$T/err"; }
+out_empty() { [ ! -s "$T/out" ] || fail "stdout is not empty: $(head -c 200 "$T/out")"; }
+err_empty() { [ ! -s "$T/err" ] || fail "stderr is not empty: $(head -c 300 "$T/err")"; }
+out_has() { grep -Fxq -- "$1" "$T/out" || fail "stdout lacks the line '$1'"; }
+err_line() {
+    [ "$(sed -n "${1}p" "$T/err")" = "$2" ] || fail "stderr line $1 is '$(sed -n "${1}p" "$T/err")', expected '$2'"
+}
+out_lines() { local n; n=$(wc -l <"$T/out"); [ "$n" -eq "$1" ] || fail "stdout has $n lines, expected $1"; }
+finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
+
+csv_col() { # file column-name
+    "$PY" -c 'import csv,sys
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")):
+    print(r[sys.argv[2]])' "$1" "$2"
+}
+ids_are() { # expected ids, space separated
+    printf '%s\n' $1 >"$T/ids.exp"
+    csv_col "$T/out" item_id >"$T/ids.got"
+    same "item ids" "$T/ids.exp" "$T/ids.got"
+}
+HDR='dimension_id,indicator_id,item_id,title,points,method,choices,allow_na,veto,hazard,baseline,applies_when'
+
+# ------------------------------------------------------------ the list
+begin "--school, table: the items of mini.xml for a day school with a canteen"
+run checklist --system "$MINI" --school "$FX/mini-a.school"
+rc_is 0; err_empty
+[ "$(sed -n 1p "$T/out")" = "mini 1.0  示例小学安全风险评估指标体系" ] || fail "first line is '$(sed -n 1p "$T/out")'"
+sed -n '/^D1 /,$p' "$T/out" >"$T/got"
+same "checklist tree" "$EXP/checklist-mini-a-body.tree" "$T/got"
+end
+
+begin "--school, table: the heading counts only the items that apply (70 points in 10 items)"
+out_has "70 points in 10 items that apply to this school"
+end
+
+begin "--school, csv: 10 applicable items for mini-a (no boarding, no bus)"
+run checklist --system "$MINI" --school "$FX/mini-a.school" --format csv
+rc_is 0; err_empty; out_lines 11
+[ "$(head -n 1 "$T/out")" = "$HDR" ] || fail "header is '$(head -n 1 "$T/out")'"
+ids_are "D1.1.1 D1.1.2 D1.2.1 D1.2.2 D1.2.3 D1.2.4 D2.1.1 D2.1.2 D3.1.1 D3.1.2"
+grep -Fxq "$(grep '^D3,D3.1,D3.1.2,' "$EXP/show-mini.csv")" "$T/out" || fail "the D3.1.2 row differs from 'indicators show'"
+end
+
+begin "--school, csv: 11 items for mini-b (boarding written 是, canteen written yes)"
+run checklist --system "$MINI" --school "$FX/mini-b.school" --format csv
+rc_is 0; err_empty; out_lines 12
+ids_are "D1.1.1 D1.1.2 D1.2.1 D1.2.2 D1.2.3 D1.2.4 D2.1.1 D2.1.2 D2.2.1 D3.1.1 D3.1.2"
+end
+
+begin "--school, csv: 9 items for mini-c (school bus, no canteen: D3 left out by its dimension condition)"
+run checklist --system "$MINI" --school "$FX/mini-c.school" --format csv
+rc_is 0; err_empty; out_lines 10
+ids_are "D1.1.1 D1.1.2 D1.2.1 D1.2.2 D1.2.3 D1.2.4 D2.1.1 D2.1.2 D2.2.2"
+out_has 'D2,D2.2,D2.2.2,校车配备随车照管人员,5,check,pass:1|fail:0|na,true,false,general,,school_bus=true'
+end
+
+begin "--attr stage=primary: 8 items (flags default to false)"
+run checklist --system "$MINI" --attr stage=primary --format csv
+rc_is 0; err_empty; out_lines 9
+ids_are "D1.1.1 D1.1.2 D1.2.1 D1.2.2 D1.2.3 D1.2.4 D2.1.1 D2.1.2"
+end
+
+begin "--attr with boarding and school_bus: 10 items"
+run checklist --system "$MINI" --attr stage=primary --attr boarding=true --attr school_bus=true --format csv
+rc_is 0; err_empty; out_lines 11
+ids_are "D1.1.1 D1.1.2 D1.2.1 D1.2.2 D1.2.3 D1.2.4 D2.1.1 D2.1.2 D2.2.1 D2.2.2"
+end
+
+begin "--attr, table: 75 points in 10 items, D3 not shown"
+run checklist --system "$MINI" --attr stage=primary --attr boarding=true --attr school_bus=true
+rc_is 0; err_empty
+n=$(grep -c '^    D[0-9]\.[0-9]\.[0-9] ' "$T/out")
+[ "$n" -eq 10 ] || fail "$n item lines, expected 10"
+grep -q '^D3 ' "$T/out" && fail "dimension D3 is shown although canteen=false"
+out_has "D2 消防与应急  [30]"
+grep -q '^75 points in ' "$T/out" || fail "no line '75 points in ...'"
+end
+
+begin "--system by id with --dir"
+SCHOOLRISK_INDICATORS=$T/nowhere run checklist --system primary --dir "$IND" --school "$IND/examples/primary-1.school" --format csv
+rc_is 0; err_empty
+"$PY" "$CHECK" "$IND/primary.xml" "$IND/examples/primary-1.school" --applicable >"$T/ids.exp"
+csv_col "$T/out" item_id >"$T/ids.got"
+same "item ids" "$T/ids.exp" "$T/ids.got"
+end
+
+# Every shipped example school: the csv rows are exactly the items whose
+# conditions hold, as worked out by the independent checker.
+for sch in "$IND"/examples/*.school; do
+    name=$(basename "$sch" .school)
+    sys=${name%-*}
+    begin "--school examples/$name.school: rows = applicable items of $sys (independent check)"
+    run checklist --system "$sys" --school "$sch" --format csv
+    rc_is 0; err_empty
+    "$PY" "$CHECK" "$IND/$sys.xml" "$sch" --applicable >"$T/ids.exp"
+    csv_col "$T/out" item_id >"$T/ids.got"
+    same "item ids" "$T/ids.exp" "$T/ids.got"
+    out_lines $(($(wc -l <"$T/ids.exp") + 1))
+    end
+done
+
+# ------------------------------------------------------------ errors
+begin "stage not covered by the system (--attr): exit 1, one-line message"
+run checklist --system "$MINI" --attr stage=junior
+rc_is 1; out_empty
+err_is "schoolrisk: error: indicator system 'mini' is not written for stage 'junior' (it covers: primary)"
+end
+
+begin "stage not covered by the system (--school, system with two stages)"
+run checklist --system junior --school "$IND/examples/senior-1.school"
+rc_is 1; out_empty
+err_is "schoolrisk: error: indicator system 'junior' is not written for stage 'senior' (it covers: junior, nine-year)"
+end
+
+begin "unknown school attribute in --attr"
+run checklist --system "$MINI" --attr stage=primary --attr colour=red
+rc_is 1; out_empty
+err_is "--attr: unknown school attribute 'colour' (known: stage, ownership, locale, boarding, school_bus, canteen, laboratory, swimming_pool, enrollment, boarders, special_needs)"
+end
+
+begin "bad flag value in --attr"
+run checklist --system "$MINI" --attr stage=primary --attr boarding=maybe
+rc_is 1; out_empty
+err_is "--attr: bad value 'maybe' for school attribute 'boarding' (expected true|false)"
+end
+
+begin "bad count value in --attr"
+run checklist --system "$MINI" --attr stage=primary --attr enrollment=-3
+rc_is 1; out_empty
+err_is "--attr: bad value '-3' for school attribute 'enrollment' (expected a whole number 0..10000000)"
+end
+
+begin "bad stage value in --attr"
+run checklist --system "$MINI" --attr stage=college
+rc_is 1; out_empty
+err_is "--attr: bad value 'college' for school attribute 'stage' (expected kindergarten|primary|junior|senior|nine-year|complete-secondary|twelve-year|vocational|special)"
+end
+
+begin "--attr without a stage"
+run checklist --system "$MINI" --attr boarding=true
+rc_is 1; out_empty
+err_is "schoolrisk: error: the school's stage is not given (add --attr stage=primary, for example)"
+end
+
+begin "the same attribute twice in --attr is refused, as in a school file"
+run checklist --system "$MINI" --attr stage=primary --attr boarding=true --attr boarding=false --format csv
+rc_is 1; out_empty
+grep -q "boarding.*given twice" "$T/err" || fail "stderr does not say that 'boarding' is given twice: $(head -c 200 "$T/err")"
+end
+
+begin "--attr without '=' is a usage error"
+run checklist --system "$MINI" --attr boarding
+rc_is 2; out_empty
+err_is "schoolrisk: error: --attr expects KEY=VALUE, got 'boarding'"
+end
+
+begin "school file errors: every bad line as FILE:LINE"
+cp "$FX/bad.school" "$T/"
+run checklist --system "$MINI" --school bad.school
+rc_is 1; out_empty
+err_is "bad.school:3: unknown school attribute 'colour' (known: stage, ownership, locale, boarding, school_bus, canteen, laboratory, swimming_pool, enrollment, boarders, special_needs)
+bad.school:4: bad value 'maybe' for school attribute 'boarding' (expected true|false)
+bad.school:5: bad value '1,200' for school attribute 'enrollment' (expected a whole number 0..10000000)
+bad.school:6: bad value '城区' for school attribute 'locale' (expected urban|town|rural)
+bad.school:7: expected 'key = value', got 'swimming_pool'"
+end
+
+begin "school file without a stage"
+cp "$FX/nostage.school" "$T/"
+run checklist --system "$MINI" --school nostage.school
+rc_is 1; out_empty
+err_is "nostage.school: school file does not give the stage (add a line 'stage = primary', for example)"
+end
+
+begin "school file given twice the same key"
+printf 'stage = primary\nenrollment = 100\nenrollment = 200\n' >twice.school
+run checklist --system "$MINI" --school twice.school
+rc_is 1; out_empty
+err_is "twice.school:3: school attribute 'enrollment' is given twice"
+end
+
+begin "missing school file"
+run checklist --system "$MINI" --school no-such.school
+rc_is 1; out_empty
+err_is "schoolrisk: error: cannot read school file 'no-such.school': No such file or directory"
+end
+
+begin "both --school and --attr is a usage error"
+run checklist --system "$MINI" --school "$FX/mini-a.school" --attr stage=primary
+rc_is 2; out_empty
+err_is "schoolrisk: error: give the school either with --school FILE or with --attr KEY=VALUE, not both"
+end
+
+begin "neither --school nor --attr is a usage error"
+run checklist --system "$MINI"
+rc_is 2; out_empty
+err_is "schoolrisk: error: no school given: use --school FILE or --attr KEY=VALUE (at least --attr stage=...)"
+end
+
+begin "no --system is a usage error"
+run checklist --attr stage=primary
+rc_is 2; out_empty
+err_line 1 "schoolrisk: error: --system is required"
+err_line 2 "usage: schoolrisk checklist --system ID|FILE (--school FILE | --attr KEY=VALUE...)"
+end
+
+begin "--format bogus is a usage error"
+run checklist --system "$MINI" --attr stage=primary --format bogus
+rc_is 2; out_empty
+err_is "schoolrisk: error: --format takes table or csv, not 'bogus'"
+end
+
+begin "an unknown system id"
+run checklist --system nosuch --attr stage=primary
+rc_is 1; out_empty
+err_line 1 "schoolrisk: error: no indicator system with id 'nosuch' in '$IND'"
+end
+
+begin "a stray argument is a usage error"
+run checklist --system "$MINI" --attr stage=primary extra
+rc_is 2; out_empty
+err_line 1 "usage: schoolrisk checklist --system ID|FILE (--school FILE | --attr KEY=VALUE...)"
+end
+
+finish
