@@ -330,7 +330,10 @@ number(struct loader *L, const char *what, const char *owner,
         return false;
     if (sr_decimal_parse(text, scale, out) == SR_OK)
         return true;
-    if (L->schema_ok)
+    if (L->schema_ok && scale == 0)
+        report(L, line, "%s: %s must be a whole number (got '%s')", owner,
+               what, text);
+    else if (L->schema_ok)
         report(L, line,
                "%s: %s must be a number with at most %d decimals (got '%s')",
                owner, what, scale, text);

@@ -232,19 +232,20 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
         goto cleanup;
     }
     if (sys && !sr_system_covers(sys, s)) {
+        char covers[256];
+        size_t used = 0;
         int st;
-        const char *sep = "";
 
-        cli_error("indicator system '%s' is not written for stage '%s' "
-                  "(it covers:",
-                  sr_system_id(sys),
-                  sr_stage_name((int)s->attr[SR_ATTR_STAGE]));
+        covers[0] = '\0';
         for (st = 0; st < SR_STAGE_COUNT; st++)
-            if (sr_system_stages(sys) & (1u << st)) {
-                fprintf(stderr, "%s %s", sep, sr_stage_name(st));
-                sep = ",";
-            }
-        fprintf(stderr, ")\n");
+            if ((sr_system_stages(sys) & (1u << st)) && used < sizeof(covers))
+                used += (size_t)snprintf(covers + used,
+                                         sizeof(covers) - used, "%s%s",
+                                         used ? ", " : "", sr_stage_name(st));
+        cli_error("indicator system '%s' is not written for stage '%s' "
+                  "(it covers: %s)",
+                  sr_system_id(sys),
+                  sr_stage_name((int)s->attr[SR_ATTR_STAGE]), covers);
         ex = EXIT_INVALID;
     }
 

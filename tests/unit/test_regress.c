@@ -41,11 +41,54 @@ test_load_memory_unterminated(void **state)
     free(buf);
 }
 
+/* A non-integer requirement step 'from' was reported as "must be a
+ * number with at most 0 decimals"; it now says what it means. */
+static void
+test_whole_number_message(void **state)
+{
+    static const char xml[] =
+        "<system xmlns=\"urn:schoolrisk:indicators:1\" id=\"w\" "
+        "version=\"1\" title=\"w\">\n"
+        "<stages><stage>primary</stage></stages>\n"
+        "<grading pass=\"80\" valid-months=\"12\">"
+        "<band id=\"a\" label=\"a\" colour=\"blue\" min=\"90\"/>"
+        "<band id=\"b\" label=\"b\" colour=\"red\" min=\"0\"/>"
+        "</grading>\n"
+        "<dimension id=\"D\" title=\"d\"><indicator id=\"I\" title=\"i\">\n"
+        "<item id=\"g\" points=\"1\" method=\"ratio\" "
+        "baseline=\"guards\"><title>t</title><ratio>"
+        "<required attr=\"enrollment\">\n"
+        "<step from=\"0\" value=\"1\"/>\n"
+        "<step from=\"1.5\" value=\"2\"/></required></ratio></item>\n"
+        "<item id=\"c\" points=\"1\" method=\"check\" "
+        "baseline=\"closed-campus\"><title>t</title></item>\n"
+        "<item id=\"v\" points=\"1\" method=\"check\" "
+        "baseline=\"alarm-video\"><title>t</title></item>\n"
+        "<item id=\"p\" points=\"1\" method=\"check\" "
+        "baseline=\"protection-posts\"><title>t</title></item>\n"
+        "</indicator></dimension></system>\n";
+    struct sr_diags d;
+    struct sr_system *sys = NULL;
+    char buf[256];
+
+    (void)state;
+    sr_diags_init(&d);
+    assert_int_equal(sr_system_load_memory("w.xml", xml, sizeof(xml) - 1,
+                                           &sys, &d),
+                     SR_ERR_INPUT);
+    assert_int_equal(d.n, 1);
+    sr_diag_format(&d.v[0], buf, sizeof(buf));
+    assert_string_equal(buf, "w.xml:7: item 'g': step 'from' must be a "
+                             "whole number (got '1.5')");
+    sr_diags_release(&d);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_memory_unterminated),
+        cmocka_unit_test(test_whole_number_message),
     };
 
     return cmocka_run_group_tests_name("regress", tests, NULL, NULL);
