@@ -1204,29 +1204,41 @@ cleanup:
     xmlSchemaFreeParserCtxt(pctx);
 }
 
-static int
-cmp_item_idx(const void *a, const void *b, void *items)
-{
-    const struct sr_item *it = items;
+struct id_index {
+    const char *id;
+    uint32_t idx;
+};
 
-    return strcmp(it[*(const uint32_t *)a].id, it[*(const uint32_t *)b].id);
+static int
+cmp_id_index(const void *a, const void *b)
+{
+    return strcmp(((const struct id_index *)a)->id,
+                  ((const struct id_index *)b)->id);
 }
 
-/* qsort_r is a GNU extension; a small insertion-merge keeps us
- * portable and the item count is bounded by MAX_ITEMS. */
-static void
-sort_index(uint32_t *idx, size_t n, const struct sr_item *items)
+/* Fill sys->by_id: item indices in id order, for binary search. */
+static sr_error
+build_id_index(struct sr_system *sys)
 {
-    size_t i, j;
+    struct id_index *tmp;
+    size_t n = sys->n_items, i;
 
-    for (i = 1; i < n; i++) {
-        uint32_t v = idx[i];
-
-        for (j = i; j > 0 && cmp_item_idx(&idx[j - 1], &v, (void *)items) > 0;
-             j--)
-            idx[j] = idx[j - 1];
-        idx[j] = v;
+    sys->by_id = malloc((n ? n : 1) * sizeof(*sys->by_id));
+    tmp = malloc((n ? n : 1) * sizeof(*tmp));
+    if (!sys->by_id || !tmp) {
+        free(tmp);
+        return SR_ERR_NOMEM;
     }
+    for (i = 0; i < n; i++) {
+        tmp[i].id = sys->items[i].id;
+        tmp[i].idx = (uint32_t)i;
+    }
+    if (n > 1)
+        qsort(tmp, n, sizeof(*tmp), cmp_id_index);
+    for (i = 0; i < n; i++)
+        sys->by_id[i] = tmp[i].idx;
+    free(tmp);
+    return SR_OK;
 }
 
 /* Put this file's diagnostics (from index n0 on) in line order; the
@@ -1259,7 +1271,7 @@ sr_system_load_memory(const char *name, const char *buf, size_t len,
     xmlGenericErrorFunc old_g = xmlGenericError;
     void *old_gctx = xmlGenericErrorContext;
     sr_error rc = SR_OK;
-    size_t i, n0;
+    size_t n0;
 
     memset(&L, 0, sizeof(L));
     n0 = diags->n;
@@ -1324,15 +1336,9 @@ done:
         rc = SR_ERR_INPUT;
         goto cleanup;
     }
-    L.sys->by_id = malloc((L.sys->n_items ? L.sys->n_items : 1) *
-                          sizeof(uint32_t));
-    if (!L.sys->by_id) {
-        rc = SR_ERR_NOMEM;
+    rc = build_id_index(L.sys);
+    if (rc != SR_OK)
         goto cleanup;
-    }
-    for (i = 0; i < L.sys->n_items; i++)
-        L.sys->by_id[i] = (uint32_t)i;
-    sort_index(L.sys->by_id, L.sys->n_items, L.sys->items);
     *out = L.sys;
     L.sys = NULL;
 
