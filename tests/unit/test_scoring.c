@@ -45,15 +45,15 @@ struct fx {
     struct sr_diags diags;
 };
 
-/* Build a system whose dimension T holds `items` (indicator T.1). */
+/* Build a system from `dims` (the dimension XML) plus B.  The bands are
+ * the usual four: low >= 90, general >= 80, elevated >= 60, major. */
 static void
-fx_load(struct fx *f, const char *items)
+fx_load_dims(struct fx *f, const char *dims)
 {
     char *xml;
-    size_t len;
+    size_t len = strlen(dims) + 4096;
     sr_error rc;
 
-    len = strlen(items) + 4096;
     xml = malloc(len);
     assert_non_null(xml);
     snprintf(xml, len,
@@ -67,11 +67,8 @@ fx_load(struct fx *f, const char *items)
              "<band id=\"elevated\" label=\"较大风险\" colour=\"orange\" "
              "min=\"60\"/>"
              "<band id=\"major\" label=\"重大风险\" colour=\"red\" min=\"0\"/>"
-             "</grading>"
-             "<dimension id=\"T\" title=\"测试\"><indicator id=\"T.1\" "
-             "title=\"测试\">%s</indicator></dimension>" BASELINE_DIM
-             "</system>",
-             items);
+             "</grading>%s" BASELINE_DIM "</system>",
+             dims);
     sr_diags_init(&f->diags);
     rc = sr_system_load_memory("t.xml", xml, strlen(xml), &f->sys, &f->diags);
     free(xml);
@@ -92,34 +89,21 @@ fx_load(struct fx *f, const char *items)
     assert_int_equal(sr_result_init(&f->res, f->sys), SR_OK);
 }
 
-/* Build a system with items spread over several dimensions: `dims` is
- * the full dimension XML. */
+/* Build a system whose dimension T holds `items` (indicator T.1). */
 static void
-fx_load_dims(struct fx *f, const char *dims)
+fx_load(struct fx *f, const char *items)
 {
-    char *xml;
-    size_t len = strlen(dims) + 4096;
+    char *dims;
+    size_t len = strlen(items) + 256;
 
-    xml = malloc(len);
-    assert_non_null(xml);
-    snprintf(xml, len,
-             "<system xmlns=\"urn:schoolrisk:indicators:1\" id=\"t\" "
-             "version=\"1\" title=\"测试\">"
-             "<stages><stage>primary</stage></stages>"
-             "<grading pass=\"80\" valid-months=\"12\">"
-             "<band id=\"low\" label=\"低风险\" colour=\"blue\" min=\"90\"/>"
-             "<band id=\"major\" label=\"重大风险\" colour=\"red\" min=\"0\"/>"
-             "</grading>%s" BASELINE_DIM "</system>",
-             dims);
-    sr_diags_init(&f->diags);
-    assert_int_equal(sr_system_load_memory("t.xml", xml, strlen(xml),
-                                           &f->sys, &f->diags),
-                     SR_OK);
-    free(xml);
-    sr_school_init(&f->school);
-    f->school.attr[SR_ATTR_STAGE] = SR_STAGE_PRIMARY;
-    assert_int_equal(sr_responses_init(&f->resp, f->sys), SR_OK);
-    assert_int_equal(sr_result_init(&f->res, f->sys), SR_OK);
+    dims = malloc(len);
+    assert_non_null(dims);
+    snprintf(dims, len,
+             "<dimension id=\"T\" title=\"测试\"><indicator id=\"T.1\" "
+             "title=\"测试\">%s</indicator></dimension>",
+             items);
+    fx_load_dims(f, dims);
+    free(dims);
 }
 
 static void
