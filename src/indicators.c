@@ -1722,11 +1722,13 @@ list_xml(const char *dir, char ***out, size_t *n_out)
     DIR *d = opendir(dir);
     struct dirent *de;
     char **v = NULL;
-    size_t n = 0, a = 0;
+    size_t n = 0, a = 0, dirlen = strlen(dir);
     sr_error rc = SR_OK;
 
     if (!d)
         return SR_ERR_IO;
+    while (dirlen > 1 && dir[dirlen - 1] == '/')
+        dirlen--;
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.' || !ends_with(de->d_name, ".xml"))
             continue;
@@ -1741,7 +1743,8 @@ list_xml(const char *dir, char ***out, size_t *n_out)
             v = nv;
             a = na;
         }
-        v[n] = sr_asprintf("%s/%s", dir, de->d_name);
+        /* "dir/" and "dir" name the same files: no double slash. */
+        v[n] = sr_asprintf("%.*s/%s", (int)dirlen, dir, de->d_name);
         if (!v[n]) {
             rc = SR_ERR_NOMEM;
             break;

@@ -99,9 +99,12 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
             return rc;
         }
     case SR_METHOD_THRESHOLD:
-        if (sr_decimal_parse(v, SR_FRACTION_SCALE, &ans->v) != SR_OK)
-            return FAIL("item '%s': expected a number with at most 4 "
-                        "decimals, got '%s'",
+        /* Every measured quantity (days, minutes, hours, counts, per
+         * cent) is >= 0; a minus sign is a typing error. */
+        if (*v == '-' ||
+            sr_decimal_parse(v, SR_FRACTION_SCALE, &ans->v) != SR_OK)
+            return FAIL("item '%s': expected a number (0 or more, at most 4 "
+                        "decimals), got '%s'",
                         it->id, v);
         return SR_OK;
     case SR_METHOD_DEDUCT:

@@ -198,6 +198,9 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
             }
         }
     }
-    res->compliant = !res->vetoed && res->total >= sr_system_pass_line(sys);
+    /* A draft is not compliant until every applicable item is answered:
+     * a missing answer could be a failed veto item. */
+    res->compliant = !res->vetoed && res->missing == 0 &&
+                     res->total >= sr_system_pass_line(sys);
     return SR_OK;
 }

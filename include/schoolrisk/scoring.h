@@ -14,7 +14,8 @@
  *     decimals; bands and the pass line compare that rounded total;
  *  4. any applicable veto item below full points vetoes: worst band,
  *     not compliant;
- *  5. compliant = not vetoed and total >= pass line.
+ *  5. compliant = not vetoed and total >= pass line (and, for a draft
+ *     scored so far, nothing left unanswered).
  *
  * Unanswered applicable items are left out like na items and counted
  * in `missing`: a draft can be scored "so far"; a submission requires

@@ -39,7 +39,7 @@ cmd_checklist(int argc, char **argv)
 
     memset(&so, 0, sizeof(so));
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'a':
             if (cli_school_add_attr(&so, optarg))
@@ -66,8 +66,7 @@ cmd_checklist(int argc, char **argv)
             system = optarg;
             break;
         default:
-            fputs(usage, stderr);
-            return EXIT_USAGE;
+            return cli_option_error(c, argv, usage);
         }
     }
     if (!system || optind != argc) {

@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,7 +178,7 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
 {
     struct sr_diags d;
     sr_error rc = SR_OK;
-    int i, ex = EXIT_OK;
+    int i, a, ex = EXIT_OK;
 
     sr_diags_init(&d);
     if (o->file && o->n_attrs) {
@@ -215,6 +216,12 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
             }
             memcpy(key, o->attrs[i], kl);
             key[kl] = '\0';
+            a = sr_attr_lookup(key);
+            if (a >= 0 && (s->set & (1u << a))) {
+                cli_error("--attr %s is given twice", key);
+                ex = EXIT_INVALID;
+                goto cleanup;
+            }
             r = sr_school_set(s, key, eq + 1, &d, "--attr", 0);
             if (r != SR_OK)
                 rc = r;
@@ -328,6 +335,19 @@ cli_num(char *buf, size_t size, int64_t v, int scale, int min_decimals)
 {
     sr_decimal_format(v, scale, min_decimals, buf, size);
     return buf;
+}
+
+int
+cli_option_error(int c, char **argv, const char *usage)
+{
+    const char *opt = argv[optind - 1];
+
+    if (c == ':')
+        cli_error("option '%s' needs a value", opt);
+    else
+        cli_error("unknown option '%s'", opt);
+    fputs(usage, stderr);
+    return EXIT_USAGE;
 }
 
 bool

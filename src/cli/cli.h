@@ -78,6 +78,10 @@ void cli_pad(FILE *f, const char *s, int w);
 const char *cli_num(char *buf, size_t size, int64_t v, int scale,
                     int min_decimals);
 
+/* Report a getopt_long() failure (optstring starting with ':') as
+ * "schoolrisk: error: ..." followed by the usage; returns EXIT_USAGE. */
+int cli_option_error(int c, char **argv, const char *usage);
+
 /* True when argv[i] is -h or --help. */
 bool cli_is_help(const char *arg);
 

@@ -19,7 +19,7 @@ static const char validate_usage[] =
     "Exits 0 only when everything is valid.\n";
 
 static const char list_usage[] =
-    "usage: schoolrisk indicators list [DIR] [--format table|csv]\n"
+    "usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]\n"
     "\n"
     "List the indicator systems of DIR (default: the indicator directory,\n"
     "$SCHOOLRISK_INDICATORS or the built-in one).  CSV columns:\n"
@@ -151,19 +151,23 @@ static int
 cmd_list(int argc, char **argv)
 {
     static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct sr_catalog *cat = NULL;
     struct sr_diags d;
-    const char *dir;
+    const char *dir = NULL;
     int c, csv = 0, ex = EXIT_OK;
     size_t i;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
+        case 'd':
+            dir = optarg;
+            break;
         case 'f':
             if (parse_format(optarg, "table", "csv", &csv))
                 return EXIT_USAGE;
@@ -172,15 +176,14 @@ cmd_list(int argc, char **argv)
             fputs(list_usage, stdout);
             return EXIT_OK;
         default:
-            fputs(list_usage, stderr);
-            return EXIT_USAGE;
+            return cli_option_error(c, argv, list_usage);
         }
     }
-    if (argc - optind > 1) {
+    if (argc - optind > 1 || (dir && optind < argc)) {
         fputs(list_usage, stderr);
         return EXIT_USAGE;
     }
-    dir = cli_indicator_dir(optind < argc ? argv[optind] : NULL);
+    dir = cli_indicator_dir(optind < argc ? argv[optind] : dir);
     sr_diags_init(&d);
     if (sr_catalog_load_dir(dir, &cat, &d) != SR_OK) {
         cli_print_diags(&d);
@@ -275,6 +278,19 @@ cli_items_csv(const struct sr_system *sys, const struct sr_school *school)
     return EXIT_OK;
 }
 
+/* Number of items that apply to school (all items when NULL). */
+static size_t
+count_applicable(const struct sr_system *sys, const struct sr_school *school)
+{
+    const struct sr_item *items;
+    size_t n, i, k = 0;
+
+    items = sr_system_items(sys, &n);
+    for (i = 0; i < n; i++)
+        k += !school || sr_item_applies(sys, &items[i], school);
+    return k;
+}
+
 /* Sum of the points of items [first, first+n), applicable to school
  * (all when school is NULL). */
 static int64_t
@@ -323,10 +339,12 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
         printf("%s %s >= %s (%s)", i ? "," : "", bands[i].label,
                cli_num(a, sizeof(a), bands[i].min, 2, 0),
                sr_colour_name(bands[i].colour));
-    printf("\n%s points in %zu items%s\n",
+    printf("\n%s points in %zu item%s%s\n",
            cli_num(a, sizeof(a), points_of(sys, 0, (uint32_t)n, school), 2,
                    0),
-           n, school ? " that apply to this school" : "");
+           count_applicable(sys, school), count_applicable(sys, school) == 1 ?
+                                              "" : "s",
+           school ? " that apply to this school" : "");
     for (i = 0; i < nd; i++) {
         const struct sr_dimension *d = &dims[i];
 
@@ -402,7 +420,7 @@ cmd_show(int argc, char **argv)
     int c, csv = 0, ex;
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             dir = optarg;
@@ -415,8 +433,7 @@ cmd_show(int argc, char **argv)
             fputs(show_usage, stdout);
             return EXIT_OK;
         default:
-            fputs(show_usage, stderr);
-            return EXIT_USAGE;
+            return cli_option_error(c, argv, show_usage);
         }
     }
     if (argc - optind != 1) {

@@ -220,6 +220,7 @@ print_json(const struct sr_system *sys, const struct sr_school *school,
             add(o, "applicable", cJSON_CreateBool(applicable), &ok);
             add(o, "reason", jstr(why), &ok);
             add(o, "value", jstr(resp->value[i]), &ok);
+            add(o, "note", jstr(resp->note[i]), &ok);
             if (ir->status == SR_ITEM_SCORED) {
                 add(o, "fraction", jnum(ir->fraction, 4, 0), &ok);
                 add(o, "earned", jnum(ir->earned, 6, 2), &ok);
@@ -327,11 +328,11 @@ print_text(const struct sr_system *sys, const struct sr_responses *resp,
     printf("达标       %s (pass line %s)%s\n", res->compliant ? "yes" : "no",
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
            res->vetoed ? "  一票否决" : "");
-    printf("points     %s of %s; %zu items scored, %zu not applicable, "
+    printf("points     %s of %s; %zu item%s scored, %zu not applicable, "
            "%zu marked na, %zu unanswered\n",
            cli_num(a, sizeof(a), res->earned, 6, 2),
-           cli_num(b, sizeof(b), res->max, 6, 2), res->scored, notapp, na,
-           res->missing);
+           cli_num(b, sizeof(b), res->max, 6, 2), res->scored,
+           res->scored == 1 ? "" : "s", notapp, na, res->missing);
     printf("\ndimensions\n");
     for (i = 0; i < nd; i++) {
         if (!res->dims[i].max)
@@ -341,7 +342,8 @@ print_text(const struct sr_system *sys, const struct sr_responses *resp,
         printf(" %8s / %s\n", cli_num(a, sizeof(a), res->dims[i].earned, 6, 2),
                cli_num(b, sizeof(b), res->dims[i].max, 6, 2));
     }
-    printf("\nlost points (%zu items)\n", res->lost);
+    printf("\nlost points (%zu item%s)\n", res->lost,
+           res->lost == 1 ? "" : "s");
     for (i = 0; i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
@@ -393,7 +395,7 @@ cmd_score(int argc, char **argv)
 
     memset(&so, 0, sizeof(so));
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'a':
             if (cli_school_add_attr(&so, optarg))
@@ -424,8 +426,7 @@ cmd_score(int argc, char **argv)
             system = optarg;
             break;
         default:
-            fputs(usage, stderr);
-            return EXIT_USAGE;
+            return cli_option_error(c, argv, usage);
         }
     }
     if (!system || !rfile || optind != argc || (json && explain)) {

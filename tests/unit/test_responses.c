@@ -399,13 +399,13 @@ test_levels_and_thresholds(void **state)
     assert_int_equal(parse(f, "item,value,note\n"
                               "D1.2.2,不符合,\n"
                               "D1.2.3,0,\n"
-                              "D2.1.2,-1.5,\n"
+                              "D2.1.2,1.5,\n"
                               "D1.1.1,0.5,\n"),
                      SR_OK);
     assert_int_equal(f->d.n, 0);
     assert_answer(f, "D1.2.2", SR_ANS_VALUE, 2, 0);
     assert_answer(f, "D1.2.3", SR_ANS_VALUE, 0, 0);
-    assert_answer(f, "D2.1.2", SR_ANS_VALUE, -15000, 0);
+    assert_answer(f, "D2.1.2", SR_ANS_VALUE, 15000, 0);
     assert_answer(f, "D1.1.1", SR_ANS_VALUE, 5000, 0);
 }
 
@@ -520,16 +520,25 @@ static void
 test_bad_threshold_decimals(void **state)
 {
     expect_bad(state, "item,value,note\nD1.2.3,15.12345,\n",
-               "r.csv:2: item 'D1.2.3': expected a number with at most 4 "
-               "decimals, got '15.12345'");
+               "r.csv:2: item 'D1.2.3': expected a number (0 or more, at "
+               "most 4 decimals), got '15.12345'");
 }
 
 static void
 test_bad_threshold_text(void **state)
 {
     expect_bad(state, "item,value,note\nD1.2.3,30天,\n",
-               "r.csv:2: item 'D1.2.3': expected a number with at most 4 "
-               "decimals, got '30天'");
+               "r.csv:2: item 'D1.2.3': expected a number (0 or more, at "
+               "most 4 decimals), got '30天'");
+}
+
+/* Measured quantities are never negative: a minus sign is a typo. */
+static void
+test_bad_threshold_negative(void **state)
+{
+    expect_bad(state, "item,value,note\nD2.1.2,-1.5,\n",
+               "r.csv:2: item 'D2.1.2': expected a number (0 or more, at "
+               "most 4 decimals), got '-1.5'");
 }
 
 static void
@@ -758,8 +767,8 @@ test_all_bad_rows_reported(void **state)
         "r.csv:3: unknown item 'X1' (not in system 'mini' version 1.0)",
         "r.csv:4: item 'D2.2.1' does not apply to this school (condition "
         "boarding=true does not hold)",
-        "r.csv:7: item 'D1.2.3': expected a number with at most 4 "
-        "decimals, got 'abc'",
+        "r.csv:7: item 'D1.2.3': expected a number (0 or more, at most 4 "
+        "decimals), got 'abc'",
         "r.csv:9: expected 3 fields (item,value,note), found 1",
         "r.csv:10: item 'D1.1.2' is answered twice (first on line 2)",
         "r.csv:11: item 'D1.1.1': the requirement is derived from "
@@ -1104,6 +1113,7 @@ main(void)
         T(test_bad_level),
         T(test_bad_threshold_decimals),
         T(test_bad_threshold_text),
+        T(test_bad_threshold_negative),
         T(test_negative_deduct),
         T(test_fractional_deduct),
         T(test_ratio_without_slash),

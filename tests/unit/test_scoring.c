@@ -229,7 +229,6 @@ test_threshold_higher(void **state)
     assert_int_equal(score_one(THRESH_HIGHER, "v", "29", NULL), 5000000);
     assert_int_equal(score_one(THRESH_HIGHER, "v", "30", NULL), 10000000);
     assert_int_equal(score_one(THRESH_HIGHER, "v", "90", NULL), 10000000);
-    assert_int_equal(score_one(THRESH_HIGHER, "v", "-3", NULL), 0);
 }
 
 #define THRESH_LOWER                                                      \
