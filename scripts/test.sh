@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 
 ./scripts/install-deps.sh
 
+./scripts/check-source.sh
+
 echo "== gcc build (-Wall -Wextra -Werror)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null

@@ -136,13 +136,13 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
             return SR_OK;
         }
         if (slash) {
-            char a[48], b[48];
+            char a[48];
+            const char *b = slash + 1;
             size_t la = (size_t)(slash - v);
 
-            if (la < sizeof(a) && strlen(slash + 1) < sizeof(b)) {
+            if (la < sizeof(a)) {
                 memcpy(a, v, la);
                 a[la] = '\0';
-                strcpy(b, slash + 1);
                 if (a[0] != '-' && b[0] != '-' &&
                     sr_decimal_parse(a, SR_FRACTION_SCALE, &ans->v) ==
                         SR_OK &&
