@@ -180,6 +180,9 @@ cmd_list(int argc, char **argv)
         }
     }
     if (argc - optind > 1 || (dir && optind < argc)) {
+        cli_error(dir ? "give the directory either as DIR or with --dir, "
+                        "not both" :
+                        "only one directory may be listed");
         fputs(list_usage, stderr);
         return EXIT_USAGE;
     }
@@ -316,7 +319,7 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
     const struct sr_dimension *dims;
     const struct sr_indicator *inds;
     const struct sr_band *bands;
-    size_t n, nd, ni, nb, i;
+    size_t n, nd, ni, nb, i, n_app;
     uint32_t j, k;
     char stages[256], a[32];
 
@@ -339,12 +342,13 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
         printf("%s %s >= %s (%s)", i ? "," : "", bands[i].label,
                cli_num(a, sizeof(a), bands[i].min, 2, 0),
                sr_colour_name(bands[i].colour));
+    n_app = count_applicable(sys, school);
     printf("\n%s points in %zu item%s%s\n",
            cli_num(a, sizeof(a), points_of(sys, 0, (uint32_t)n, school), 2,
                    0),
-           count_applicable(sys, school), count_applicable(sys, school) == 1 ?
-                                              "" : "s",
-           school ? " that apply to this school" : "");
+           n_app, n_app == 1 ? "" : "s",
+           !school ? "" : n_app == 1 ? " that applies to this school" :
+                                   " that apply to this school");
     for (i = 0; i < nd; i++) {
         const struct sr_dimension *d = &dims[i];
 
@@ -452,7 +456,8 @@ static const char indicators_usage[] =
     "usage: schoolrisk indicators <validate|list|show> ...\n"
     "\n"
     "  validate FILE|DIR...              check indicator files\n"
-    "  list [DIR] [--format table|csv]   list the systems of a directory\n"
+    "  list [DIR | --dir DIR] [--format table|csv]\n"
+    "                                    list the systems of a directory\n"
     "  show ID|FILE [--format tree|csv]  show a system's items\n";
 
 int

@@ -21,7 +21,8 @@ Rules applied (DESIGN.md §4 "Scoring rules"):
      max(0, points - count x per) exactly;
   3. total = 100 x earned / max rounded half away from zero to 2 decimals;
   4. vetoed = an applicable veto item below full points -> worst band;
-  5. compliant = not vetoed and total >= pass line.
+  5. compliant = not vetoed and total >= pass line and no applicable item
+     unanswered (a draft is never compliant).
   Baseline element met = at least one tagged item scored and every
   tagged applicable item at full points (an unanswered one counts as not
   met; an `na` one is left out).
@@ -326,7 +327,8 @@ def score(sysd, school, csv_path):
                 band = bid
                 break
     res["band"] = band
-    res["compliant"] = (not res["vetoed"]) and total >= sysd["pass"]
+    res["compliant"] = ((not res["vetoed"]) and total >= sysd["pass"]
+                        and not res["missing"])
     res["baseline"] = {b: bl_scored[b] > 0 and bl_ok[b] for b in bl_scored}
     return res
 

@@ -14,62 +14,13 @@
 #   mini-c.school (school bus, no canteen)       ->  9 items, 65 points
 #   --attr stage=primary only                    ->  8 items, 60 points
 #   --attr stage=primary boarding school_bus     -> 10 items, 75 points
-set -u
+. "$(dirname "$0")/lib.sh"
 
-BIN=${1:?usage: test_checklist.sh /path/to/schoolrisk /path/to/source-tree}
-SRC=${2:?usage: test_checklist.sh /path/to/schoolrisk /path/to/source-tree}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-SRC=$(cd "$SRC" && pwd)
-PY=/usr/bin/python3
-FX=$SRC/tests/fixtures/cli
-MINI=$SRC/tests/fixtures/mini.xml
-EXP=$SRC/tests/cli/expected
-IND=$SRC/indicators
-CHECK=$SRC/tests/cli/score_check.py
-T=$(mktemp -d "${TMPDIR:-/tmp}/sr-cli-chk.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C.UTF-8
-export SCHOOLRISK_INDICATORS=$IND
-cd "$T" || exit 1
-
-# ---------------------------------------------------------------- harness
-PASS=0 FAIL=0 CASE= WHY=
-begin() { CASE=$1; WHY=; }
-fail() { WHY="${WHY:+$WHY; }$*"; }
-end() {
-    if [ -z "$WHY" ]; then
-        PASS=$((PASS + 1)); echo "ok   $CASE"
-    else
-        FAIL=$((FAIL + 1)); echo "FAIL $CASE: $WHY"
-        [ -s "$T/diff" ] && sed 's/^/    /' "$T/diff" >&2
-    fi
-    : >"$T/diff"
-}
-run() { "$BIN" "$@" >"$T/out" 2>"$T/err"; RC=$?; }
-rc_is() { [ "$RC" -eq "$1" ] || fail "exit status $RC, expected $1"; }
-same() { diff -u "$2" "$3" >>"$T/diff" || fail "$1 differs from the expected text (diff on stderr)"; }
-out_is() { printf '%s\n' "$1" >"$T/exp"; same stdout "$T/exp" "$T/out"; }
-err_is() { printf '%s\n' "$1" >"$T/exp"; same stderr "$T/exp" "$T/err"; }
-out_empty() { [ ! -s "$T/out" ] || fail "stdout is not empty: $(head -c 200 "$T/out")"; }
-err_empty() { [ ! -s "$T/err" ] || fail "stderr is not empty: $(head -c 300 "$T/err")"; }
-out_has() { grep -Fxq -- "$1" "$T/out" || fail "stdout lacks the line '$1'"; }
-err_line() {
-    [ "$(sed -n "${1}p" "$T/err")" = "$2" ] || fail "stderr line $1 is '$(sed -n "${1}p" "$T/err")', expected '$2'"
-}
-out_lines() { local n; n=$(wc -l <"$T/out"); [ "$n" -eq "$1" ] || fail "stdout has $n lines, expected $1"; }
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
-
-csv_col() { # file column-name
-    "$PY" -c 'import csv,sys
-for r in csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")):
-    print(r[sys.argv[2]])' "$1" "$2"
-}
 ids_are() { # expected ids, space separated
     printf '%s\n' $1 >"$T/ids.exp"
     csv_col "$T/out" item_id >"$T/ids.got"
     same "item ids" "$T/ids.exp" "$T/ids.got"
 }
-HDR='dimension_id,indicator_id,item_id,title,points,method,choices,allow_na,veto,hazard,baseline,applies_when'
 
 # ------------------------------------------------------------ the list
 begin "--school, table: the items of mini.xml for a day school with a canteen"
@@ -125,6 +76,31 @@ n=$(grep -c '^    D[0-9]\.[0-9]\.[0-9] ' "$T/out")
 grep -q '^D3 ' "$T/out" && fail "dimension D3 is shown although canteen=false"
 out_has "D2 消防与应急  [30]"
 grep -q '^75 points in ' "$T/out" || fail "no line '75 points in ...'"
+end
+
+begin "--attr, table: the heading counts the 10 items that apply, not the 12 of the system"
+out_has "75 points in 10 items that apply to this school"
+end
+
+for sch in mini-b:80:11 mini-c:65:9; do
+    set -- ${sch//:/ }
+    begin "--school $1.school, table: heading '$2 points in $3 items that apply to this school'"
+    run checklist --system "$MINI" --school "$FX/$1.school"
+    rc_is 0; err_empty
+    out_has "$2 points in $3 items that apply to this school"
+    end
+done
+
+# A copy of mini.xml in which D1 and D2.1 apply only with a canteen: a
+# boarding school without one gets the single item D2.2.1 (10 points).
+sed -e 's|<dimension id="D1" title="人防物防技防">|&\n    <when attr="canteen" eq="true"/>|' \
+    -e 's|<indicator id="D2.1" title="消防设施">|&\n      <when attr="canteen" eq="true"/>|' "$MINI" >one-item.xml
+begin "table: a heading with one applicable item says '1 item'"
+run checklist --system one-item.xml --attr stage=primary --attr boarding=true
+rc_is 0; err_empty
+out_has "10 points in 1 item that applies to this school"
+n=$(grep -c '^    D[0-9]\.[0-9]\.[0-9] ' "$T/out")
+[ "$n" -eq 1 ] || fail "$n item lines, expected 1"
 end
 
 begin "--system by id with --dir"
@@ -196,7 +172,13 @@ end
 begin "the same attribute twice in --attr is refused, as in a school file"
 run checklist --system "$MINI" --attr stage=primary --attr boarding=true --attr boarding=false --format csv
 rc_is 1; out_empty
-grep -q "boarding.*given twice" "$T/err" || fail "stderr does not say that 'boarding' is given twice: $(head -c 200 "$T/err")"
+err_is "schoolrisk: error: --attr boarding is given twice"
+end
+
+begin "the same attribute twice in --attr is refused even with the same value"
+run checklist --system "$MINI" --attr stage=primary --attr stage=primary
+rc_is 1; out_empty
+err_is "schoolrisk: error: --attr stage is given twice"
 end
 
 begin "--attr without '=' is a usage error"

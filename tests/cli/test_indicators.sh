@@ -6,52 +6,7 @@
 # anything failed.  Expected figures (counts of dimensions, items, veto
 # items, stages) are computed from the XML with grep, independently of the
 # binary.
-set -u
-
-BIN=${1:?usage: test_indicators.sh /path/to/schoolrisk /path/to/source-tree}
-SRC=${2:?usage: test_indicators.sh /path/to/schoolrisk /path/to/source-tree}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-SRC=$(cd "$SRC" && pwd)
-PY=/usr/bin/python3
-FX=$SRC/tests/fixtures/cli
-MINI=$SRC/tests/fixtures/mini.xml
-EXP=$SRC/tests/cli/expected
-IND=$SRC/indicators
-T=$(mktemp -d "${TMPDIR:-/tmp}/sr-cli-ind.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C.UTF-8
-export SCHOOLRISK_INDICATORS=$IND
-cd "$T" || exit 1
-
-# ---------------------------------------------------------------- harness
-PASS=0 FAIL=0 CASE= WHY=
-begin() { CASE=$1; WHY=; }
-fail() { WHY="${WHY:+$WHY; }$*"; }
-end() {
-    if [ -z "$WHY" ]; then
-        PASS=$((PASS + 1)); echo "ok   $CASE"
-    else
-        FAIL=$((FAIL + 1)); echo "FAIL $CASE: $WHY"
-        [ -s "$T/diff" ] && sed 's/^/    /' "$T/diff" >&2
-    fi
-    : >"$T/diff"
-}
-run() { "$BIN" "$@" >"$T/out" 2>"$T/err"; RC=$?; }
-rc_is() { [ "$RC" -eq "$1" ] || fail "exit status $RC, expected $1"; }
-same() { # what expected-file actual-file
-    diff -u "$2" "$3" >>"$T/diff" || fail "$1 differs from the expected text (diff on stderr)"
-}
-out_is() { printf '%s\n' "$1" >"$T/exp"; same stdout "$T/exp" "$T/out"; }
-err_is() { printf '%s\n' "$1" >"$T/exp"; same stderr "$T/exp" "$T/err"; }
-out_empty() { [ ! -s "$T/out" ] || fail "stdout is not empty: $(head -c 200 "$T/out")"; }
-err_empty() { [ ! -s "$T/err" ] || fail "stderr is not empty: $(head -c 300 "$T/err")"; }
-out_has() { grep -Fxq -- "$1" "$T/out" || fail "stdout lacks the line '$1'"; }
-err_has() { grep -Fxq -- "$1" "$T/err" || fail "stderr lacks the line '$1'"; }
-err_line() { # N exact-line
-    [ "$(sed -n "${1}p" "$T/err")" = "$2" ] || fail "stderr line $1 is '$(sed -n "${1}p" "$T/err")', expected '$2'"
-}
-out_lines() { local n; n=$(wc -l <"$T/out"); [ "$n" -eq "$1" ] || fail "stdout has $n lines, expected $1"; }
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
+. "$(dirname "$0")/lib.sh"
 
 # Independent facts about an indicator XML file, from grep.
 x_sys() { sed -n '/<system /,/>/p' "$1" | grep -o " $2=\"[^\"]*\"" | head -n 1 | sed 's/^[^"]*"\(.*\)"$/\1/'; }
@@ -170,6 +125,27 @@ err_is "dupid/mini.xml: system id 'junior' is also used by 'dupid/junior.xml'
 schoolrisk: error: dupid: not valid (1 problem)"
 end
 
+begin "validate: DIR/ (trailing slash): a file of the directory is named DIR/x.xml, not DIR//x.xml"
+run indicators validate dupid/
+rc_is 1; out_empty
+err_is "dupid/mini.xml: system id 'junior' is also used by 'dupid/junior.xml'
+schoolrisk: error: dupid/: not valid (1 problem)"
+end
+
+mkdir broken && cp broken-baseline.xml broken/
+begin "validate: DIR/ (trailing slash): a problem inside a file names DIR/x.xml:LINE"
+run indicators validate broken/
+rc_is 1; out_empty
+err_is "broken/broken-baseline.xml:6: system 'mini-nopost': no item is tagged baseline=\"protection-posts\" (护学岗); every system must evidence all four baseline elements
+schoolrisk: error: broken/: not valid (1 problem)"
+end
+
+begin "validate: the shipped directory given as DIR/"
+run indicators validate "$IND/"
+rc_is 0; err_empty
+out_is "ok: $IND/: $NSYS systems, every stage covered by exactly one"
+end
+
 mkdir empty
 begin "validate: a directory without *.xml"
 run indicators validate empty
@@ -211,6 +187,18 @@ rc_is 0; err_empty
 same "list csv" "$T/list.csv" "$T/out"
 end
 
+begin "list --dir DIR --format csv: the same as the positional DIR"
+SCHOOLRISK_INDICATORS=$T/empty run indicators list --dir "$IND" --format csv
+rc_is 0; err_empty
+same "list csv" "$T/list.csv" "$T/out"
+end
+
+begin "list --format csv --dir DIR (option after --format)"
+SCHOOLRISK_INDICATORS=$T/empty run indicators list --format csv --dir "$IND"
+rc_is 0; err_empty
+same "list csv" "$T/list.csv" "$T/out"
+end
+
 {
     printf '%-12s %-8s %5s %5s %5s  %-40s %s\n' ID VERSION DIMS ITEMS VETO STAGES TITLE
     for f in $SHIPPED; do
@@ -245,22 +233,37 @@ err_is "dup: stage 'primary' is covered by two systems: 'mini' (dup/mini.xml) an
 schoolrisk: error: the indicator directory 'dup' is not valid"
 end
 
+begin "list --dir: an invalid directory, the same messages as the positional DIR"
+run indicators list --dir dup --format csv
+rc_is 1; out_empty
+err_is "dup: stage 'primary' is covered by two systems: 'mini' (dup/mini.xml) and 'primary' (dup/primary.xml)
+schoolrisk: error: the indicator directory 'dup' is not valid"
+end
+
+begin "list --dir DIR/ (trailing slash) names files without '//'"
+run indicators list --dir dup/ --format csv
+rc_is 1; out_empty
+err_is "dup/: stage 'primary' is covered by two systems: 'mini' (dup/mini.xml) and 'primary' (dup/primary.xml)
+schoolrisk: error: the indicator directory 'dup/' is not valid"
+end
+
+for args in "empty --dir empty" "--dir empty empty"; do
+    begin "list $args: both the positional DIR and --dir is a usage error"
+    run indicators list $args
+    rc_is 2; out_empty
+    err_line 1 "schoolrisk: error: give the directory either as DIR or with --dir, not both"
+    err_has "usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]"
+    end
+done
+
 begin "list: two directories is a usage error"
 run indicators list "$IND" "$IND"
 rc_is 2; out_empty
-err_line 1 "usage: schoolrisk indicators list [DIR] [--format table|csv]"
+err_line 1 "schoolrisk: error: only one directory may be listed"
+err_line 2 "usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]"
 end
 
 # ---------------------------------------------------------------- show
-HDR='dimension_id,indicator_id,item_id,title,points,method,choices,allow_na,veto,hazard,baseline,applies_when'
-
-# Columns of a show/checklist CSV, parsed with the csv module.
-csv_col() { # file column-name
-    "$PY" -c 'import csv,sys
-for r in csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")):
-    print(r[sys.argv[2]])' "$1" "$2"
-}
-
 for f in $SHIPPED; do
     x=$IND/$f
     id=$(x_id "$x")
@@ -343,6 +346,13 @@ end
 begin "show: --dir wins over SCHOOLRISK_INDICATORS"
 SCHOOLRISK_INDICATORS=$T/dup run indicators show primary --dir "$IND" --format csv
 rc_is 0; err_empty; out_lines $(($(x_items "$IND/primary.xml") + 1))
+end
+
+begin "show --dir DIR/ (trailing slash): an invalid directory's files named without '//'"
+run indicators show primary --dir dup/
+rc_is 1; out_empty
+err_is "dup/: stage 'primary' is covered by two systems: 'mini' (dup/mini.xml) and 'primary' (dup/primary.xml)
+schoolrisk: error: the indicator directory 'dup/' is not valid; run 'schoolrisk indicators validate dup/'"
 end
 
 begin "show: SCHOOLRISK_INDICATORS is used when there is no --dir"

@@ -12,48 +12,7 @@
 #    arithmetic), and the totals are also pinned below;
 #  - hand-computed cases on tests/fixtures/mini.xml with the response files
 #    of tests/fixtures/cli/ (the arithmetic is written out next to each case).
-set -u
-
-BIN=${1:?usage: test_score.sh /path/to/schoolrisk /path/to/source-tree}
-SRC=${2:?usage: test_score.sh /path/to/schoolrisk /path/to/source-tree}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-SRC=$(cd "$SRC" && pwd)
-PY=/usr/bin/python3
-FX=$SRC/tests/fixtures/cli
-MINI=$SRC/tests/fixtures/mini.xml
-EXP=$SRC/tests/cli/expected
-IND=$SRC/indicators
-CHECK=$SRC/tests/cli/score_check.py
-T=$(mktemp -d "${TMPDIR:-/tmp}/sr-cli-score.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C.UTF-8
-export SCHOOLRISK_INDICATORS=$IND
-cd "$T" || exit 1
-
-# ---------------------------------------------------------------- harness
-PASS=0 FAIL=0 CASE= WHY=
-begin() { CASE=$1; WHY=; }
-fail() { WHY="${WHY:+$WHY; }$*"; }
-end() {
-    if [ -z "$WHY" ]; then
-        PASS=$((PASS + 1)); echo "ok   $CASE"
-    else
-        FAIL=$((FAIL + 1)); echo "FAIL $CASE: $WHY"
-        [ -s "$T/diff" ] && sed 's/^/    /' "$T/diff" >&2
-    fi
-    : >"$T/diff"
-}
-run() { "$BIN" "$@" >"$T/out" 2>"$T/err"; RC=$?; }
-rc_is() { [ "$RC" -eq "$1" ] || fail "exit status $RC, expected $1"; }
-same() { diff -u "$2" "$3" >>"$T/diff" || fail "$1 differs from the expected text (diff on stderr)"; }
-err_is() { printf '%s\n' "$1" >"$T/exp"; same stderr "$T/exp" "$T/err"; }
-out_empty() { [ ! -s "$T/out" ] || fail "stdout is not empty: $(head -c 200 "$T/out")"; }
-err_empty() { [ ! -s "$T/err" ] || fail "stderr is not empty: $(head -c 300 "$T/err")"; }
-out_has() { grep -Fxq -- "$1" "$T/out" || fail "stdout lacks the line '$1'"; }
-err_line() {
-    [ "$(sed -n "${1}p" "$T/err")" = "$2" ] || fail "stderr line $1 is '$(sed -n "${1}p" "$T/err")', expected '$2'"
-}
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
+. "$(dirname "$0")/lib.sh"
 
 # The raw JSON text has "key":<tab>value; check a number's exact spelling.
 json_raw() { # key exact-value-text
@@ -84,6 +43,14 @@ print("; ".join(errs))
 EOF
     ) || msg="python: $(echo "$msg" | tail -n 1)"
     [ -z "$msg" ] || fail "$msg"
+}
+
+# refused FILE 'expected stderr' [options...]: scoring the responses FILE for
+# mini-a.school exits 1 with exactly that on stderr and nothing on stdout.
+refused() {
+    run score --system "$MINI" --school "$FX/mini-a.school" --responses "$1" "${@:3}"
+    rc_is 1; out_empty
+    err_is "$2"
 }
 
 # Structure of a --json result: keys and their types, one entry per item.
@@ -133,7 +100,7 @@ eq("lost items = hazards", [x["item"] for x in d["lost"]], [x["item"] for x in d
 #   example        total  band   compliant vetoed
 PINNED="
 junior-1         98.68  low    true  false
-junior-2         89.36  major  false true
+junior-2         89.68  major  false true
 kindergarten-1   98.58  low    true  false
 kindergarten-2   91.32  major  false true
 primary-1        98.49  low    true  false
@@ -183,6 +150,25 @@ for v in d['veto_items']:
     json_shape "$nitems"
     end
 done
+
+begin "examples: every items entry of --json carries the CSV note of its item (null when none)"
+: >"$T/notes"
+for sch in "$IND"/examples/*.school; do
+    name=$(basename "$sch" .school)
+    "$PY" - "$T/$name.json" "${sch%.school}.csv" >>"$T/notes" 2>&1 <<'EOF'
+import csv, json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+with open(sys.argv[2], encoding="utf-8-sig", newline="") as f:
+    notes = {r["item"].strip(): (r.get("note") or "").strip() or None for r in csv.DictReader(f)}
+for x in d["items"]:
+    if "note" not in x:
+        print("%s %s: no key note" % (sys.argv[1], x["item"]))
+    elif x["note"] != notes.get(x["item"]):
+        print("%s %s: note %r, the CSV has %r" % (sys.argv[1], x["item"], x["note"], notes.get(x["item"])))
+EOF
+done
+[ -s "$T/notes" ] && fail "$(head -n 3 "$T/notes" | paste -sd '|')"
+end
 
 begin "examples/primary-1: text output heading"
 run score --system primary --school "$IND/examples/primary-1.school" --responses "$IND/examples/primary-1.csv"
@@ -265,6 +251,27 @@ json "for i, why in (('D2.2.1', 'boarding=true'), ('D2.2.2', 'school_bus=true'))
     eq(i + ' earned', x['earned'], 0); eq(i + ' max', x['max'], 0)"
 end
 
+begin "mini: items entries carry the inspector's note, or null, also at full points"
+json "for x in d['items']:
+    if 'note' not in x:
+        errs.append(x['item'] + ' has no key note')
+eq('D1.1.1 note (lost points)', item('D1.1.1').get('note'), '在岗专职保安员3人，应配4人')
+eq('D3.1.2 note (with a comma)', item('D3.1.2').get('note'), '143名从业人员中100人持有效健康证, 43人证件过期或未办理')
+eq('D1.1.2 note (full points, none written)', item('D1.1.2').get('note'), None)
+eq('D2.2.1 note (not applicable)', item('D2.2.1').get('note'), None)
+eq('lost[].note', [x['note'] for x in d['lost']], [item(x['item']).get('note') for x in d['lost']])"
+end
+
+begin "mini: a note written on an item at full points is in its items entry (not in lost)"
+sed -e 's/^D1\.1\.2,pass,$/D1.1.2,pass,保安员2人均持证/' \
+    -e 's/^D1\.2\.3,30,$/D1.2.3,30,"硬盘录像机存储30天, 已抽查"/' "$FX/mini-d.csv" >notes.csv
+run score --system "$MINI" --attr stage=primary --responses notes.csv --json
+rc_is 0; err_empty
+json "x = item('D1.1.2'); eq('D1.1.2 note', x['note'], '保安员2人均持证'); eq('D1.1.2 earned', x['earned'], x['max'])
+x = item('D1.2.3'); eq('D1.2.3 note', x['note'], '硬盘录像机存储30天, 已抽查'); eq('D1.2.3 earned', x['earned'], x['max'])
+eq('D1.1.1 note (none written)', item('D1.1.1')['note'], None); eq('lost', d['lost'], [])"
+end
+
 begin "mini: text output of the 79.995 case"
 run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-79995.csv
 rc_is 0; err_empty
@@ -315,6 +322,11 @@ out_has "达标       no (pass line 80)  一票否决"
 out_has "  D2.2.1           0.00 / 10.00  [一票否决] 重大隐患 学生宿舍设置火灾自动报警系统或独立式感烟火灾探测报警器"
 end
 
+begin "mini: text output with one lost item says 'lost points (1 item)'"
+out_has "lost points (1 item)"
+out_has "points     70.00 of 80.00; 11 items scored, 1 not applicable, 0 marked na, 0 unanswered"
+end
+
 # mini-c.school: rural primary school with a school bus, enrollment 80, no
 # canteen, no boarding: 9 items, 65 points.  mini-c-na.csv marks D2.2.2 (5,
 # allow-na) na and fails D1.1.2 (5): earned 55 of 60 = 91.666.. -> 91.67 (低风险).
@@ -333,6 +345,11 @@ eq('D3.1.1 reason (dimension condition)', item('D3.1.1')['reason'], 'canteen=tru
 eq('baseline guards (D1.1.2 failed)', d['baseline']['guards'], False)"
 "$PY" "$CHECK" "$MINI" "$FX/mini-c.school" "$FX/mini-c-na.csv" --compare "$T/out" >"$T/cmp" 2>&1 ||
     fail "score_check.py: $(head -n 5 "$T/cmp" | paste -sd '|')"
+end
+
+begin "mini: the note of an item answered na is in its items entry"
+json "eq('D2.2.2 note', item('D2.2.2')['note'], '校车由县交通运输局统一运营，随车照管人员由运营公司配备')
+eq('D1.1.2 note', item('D1.1.2')['note'], '保安员未持证')"
 end
 
 begin "mini: --explain shows na and a dimension condition"
@@ -414,6 +431,8 @@ end
 # ------------------------------------------------ drafts (--partial)
 # mini-a-partial.csv answers D1.1.1 (3 of 4 -> 7.5/10), D1.2.1 (10/10) and
 # D2.1.1 (0 findings, 10/10): 27.5 of 30 = 91.666.. -> 91.67; 7 items missing.
+# 91.67 is above the pass line of 80, but a draft with unanswered items is
+# never compliant (达标 no).
 begin "--partial: a draft with missing answers is scored on what is answered (exit 0)"
 run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-partial.csv --partial --json
 rc_is 0; err_empty
@@ -431,10 +450,37 @@ out_has "total      91.67  低风险 (blue)  [draft: not every item answered]"
 out_has "points     27.50 of 30.00; 3 items scored, 2 not applicable, 0 marked na, 7 unanswered"
 end
 
+begin "--partial: a draft above the pass line is not compliant (text: 达标 no)"
+out_has "达标       no (pass line 80)"
+out_has "lost points (1 item)"
+end
+
+begin "--partial: a draft above the pass line is not compliant (--json: \"compliant\": false)"
+run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-partial.csv --partial --json
+rc_is 0; err_empty
+json "eq('total >= pass_line', d['total'] >= d['pass_line'], True); eq('complete', d['complete'], False)
+eq('compliant', d['compliant'], False); eq('vetoed', d['vetoed'], False); eq('band', d['band'], 'low')"
+"$PY" "$CHECK" "$MINI" "$FX/mini-a.school" mini-a-partial.csv --compare "$T/out" >"$T/cmp" 2>&1 ||
+    fail "score_check.py: $(head -n 5 "$T/cmp" | paste -sd '|')"
+end
+
+begin "--partial with every item answered: complete and compliant, as without --partial"
+run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-79995.csv --partial --json
+rc_is 0; err_empty
+json_raw total 80.00
+json "eq('complete', d['complete'], True); eq('compliant', d['compliant'], True); eq('missing', d['missing'], [])"
+end
+
+begin "--partial: one item scored reads '1 item scored' and 'lost points (1 item)'"
+printf 'item,value,note\nD1.1.1,0,\n' >one-answer.csv
+run score --system "$MINI" --attr stage=primary --responses one-answer.csv --partial
+rc_is 0; err_empty
+out_has "points     0.00 of 10.00; 1 item scored, 4 not applicable, 0 marked na, 7 unanswered"
+out_has "lost points (1 item)"
+end
+
 begin "without --partial: missing answers -> exit 1 listing them"
-run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-partial.csv
-rc_is 1; out_empty
-err_is "schoolrisk: error: mini-a-partial.csv: 7 applicable items are not answered (use --partial to score a draft):
+refused mini-a-partial.csv "schoolrisk: error: mini-a-partial.csv: 7 applicable items are not answered (use --partial to score a draft):
   D1.1.2  保安员持证上岗，配齐护卫器械
   D1.2.2  一键式紧急报警与视频监控系统与公安机关联网
   D1.2.3  视频图像保存天数
@@ -446,21 +492,17 @@ end
 
 begin "--partial with no applicable item answered -> exit 1"
 printf 'item,value,note\n' >header-only.csv
-run score --system "$MINI" --school "$FX/mini-a.school" --responses header-only.csv --partial
-rc_is 1; out_empty
-err_is "schoolrisk: error: header-only.csv: nothing to score: no applicable item is answered"
+refused header-only.csv "schoolrisk: error: header-only.csv: nothing to score: no applicable item is answered" --partial
 end
 
 # ------------------------------------------------ responses errors
 begin "responses errors: every bad row as FILE:LINE, exit 1"
-run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-errors.csv
-rc_is 1; out_empty
-err_is "mini-a-errors.csv:2: item 'D1.1.1': the requirement is derived from enrollment (4 for this school); give only the actual number, got '3/4'
+refused mini-a-errors.csv "mini-a-errors.csv:2: item 'D1.1.1': the requirement is derived from enrollment (4 for this school); give only the actual number, got '3/4'
 mini-a-errors.csv:3: item 'D1.1.2': expected pass or fail (also 符合/不符合, 是/否), got 'maybe'
 mini-a-errors.csv:5: item 'D1.2.1' is answered twice (first on line 4)
 mini-a-errors.csv:6: unknown item 'D9.9.9' (not in system 'mini' version 1.0)
 mini-a-errors.csv:7: item 'D1.2.2': '很好' is not one of the declared levels (符合:1|基本符合:0.6|不符合:0)
-mini-a-errors.csv:8: item 'D1.2.3': expected a number with at most 4 decimals, got 'abc'
+mini-a-errors.csv:8: item 'D1.2.3': expected a number (0 or more, at most 4 decimals), got 'abc'
 mini-a-errors.csv:10: item 'D2.1.1': expected a whole number of findings (0 or more), got '-1'
 mini-a-errors.csv:11: item 'D2.1.2': the value is empty
 mini-a-errors.csv:12: item 'D2.2.1' does not apply to this school (condition boarding=true does not hold)
@@ -471,34 +513,40 @@ end
 
 begin "responses: wrong header"
 printf 'itm,value,note\nD1.1.1,3,\n' >badhdr.csv
-run score --system "$MINI" --school "$FX/mini-a.school" --responses badhdr.csv
-rc_is 1; out_empty
-err_is "badhdr.csv:1: expected the header 'item,value,note'
+refused badhdr.csv "badhdr.csv:1: expected the header 'item,value,note'
 schoolrisk: error: the responses in 'badhdr.csv' are not valid (1 problem)"
 end
 
 begin "responses: empty file"
 : >empty.csv
-run score --system "$MINI" --school "$FX/mini-a.school" --responses empty.csv
-rc_is 1; out_empty
-err_is "empty.csv: the file is empty; expected the header 'item,value,note'
+refused empty.csv "empty.csv: the file is empty; expected the header 'item,value,note'
 schoolrisk: error: the responses in 'empty.csv' are not valid (1 problem)"
 end
 
 begin "responses: too many fields, unclosed quote"
 printf 'item,value,note\nD1.1.1,3,x,y\nD1.1.2,"pass,\n' >fields.csv
-run score --system "$MINI" --school "$FX/mini-a.school" --responses fields.csv
-rc_is 1; out_empty
-err_is "fields.csv:2: expected 3 fields (item,value,note), found 4
+refused fields.csv "fields.csv:2: expected 3 fields (item,value,note), found 4
 fields.csv:3: quoted field starting on line 3 is not closed
 schoolrisk: error: the responses in 'fields.csv' are not valid (2 problems)"
 end
 
 begin "responses: missing file"
-run score --system "$MINI" --school "$FX/mini-a.school" --responses no-such.csv
-rc_is 1; out_empty
-err_is "no-such.csv: cannot read file: No such file or directory
+refused no-such.csv "no-such.csv: cannot read file: No such file or directory
 schoolrisk: error: the responses in 'no-such.csv' are not valid (1 problem)"
+end
+
+# A negative measurement is refused (on a lower-better item -3 would
+# otherwise be worth full points).
+begin "responses: a negative number for a threshold item (lower-better) is refused"
+sed 's/^D2\.1\.2,4,/D2.1.2,-3,/' mini-a-79995.csv >negative.csv
+refused negative.csv "negative.csv:9: item 'D2.1.2': expected a number (0 or more, at most 4 decimals), got '-3'
+schoolrisk: error: the responses in 'negative.csv' are not valid (1 problem)"
+end
+
+begin "responses: a negative number for a threshold item (higher-better) is refused, in a draft too"
+sed 's/^D1\.2\.3,30,/D1.2.3,-0.5,/' mini-a-79995.csv >negative.csv
+refused negative.csv "negative.csv:6: item 'D1.2.3': expected a number (0 or more, at most 4 decimals), got '-0.5'
+schoolrisk: error: the responses in 'negative.csv' are not valid (1 problem)" --partial
 end
 
 begin "responses saved by Excel (UTF-8 BOM, CRLF) score the same"
@@ -544,6 +592,12 @@ begin "neither --school nor --attr is a usage error"
 run score --system "$MINI" --responses mini-a-79995.csv
 rc_is 2; out_empty
 err_is "schoolrisk: error: no school given: use --school FILE or --attr KEY=VALUE (at least --attr stage=...)"
+end
+
+begin "--attr given twice for the same key is refused"
+run score --system "$MINI" --attr stage=primary --attr enrollment=1500 --attr canteen=true --attr enrollment=1000 --responses mini-a-79995.csv
+rc_is 1; out_empty
+err_is "schoolrisk: error: --attr enrollment is given twice"
 end
 
 begin "--attr school gives the same result as the school file"

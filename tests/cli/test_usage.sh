@@ -6,39 +6,10 @@
 # Run by ctest as:  bash test_usage.sh /path/to/schoolrisk /path/to/source-tree
 # Prints one line per case and ends with "N passed, M failed"; exits 1 when
 # anything failed.
-set -u
+. "$(dirname "$0")/lib.sh"
 
-BIN=${1:?usage: test_usage.sh /path/to/schoolrisk /path/to/source-tree}
-SRC=${2:?usage: test_usage.sh /path/to/schoolrisk /path/to/source-tree}
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-SRC=$(cd "$SRC" && pwd)
-IND=$SRC/indicators
-T=$(mktemp -d "${TMPDIR:-/tmp}/sr-cli-usage.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export LC_ALL=C.UTF-8
-export SCHOOLRISK_INDICATORS=$IND
-cd "$T" || exit 1
-
-# ---------------------------------------------------------------- harness
-PASS=0 FAIL=0 CASE= WHY=
-begin() { CASE=$1; WHY=; }
-fail() { WHY="${WHY:+$WHY; }$*"; }
-end() {
-    if [ -z "$WHY" ]; then
-        PASS=$((PASS + 1)); echo "ok   $CASE"
-    else
-        FAIL=$((FAIL + 1)); echo "FAIL $CASE: $WHY"
-    fi
-}
-run() { "$BIN" "$@" >"$T/out" 2>"$T/err"; RC=$?; }
-rc_is() { [ "$RC" -eq "$1" ] || fail "exit status $RC, expected $1"; }
-out_empty() { [ ! -s "$T/out" ] || fail "stdout is not empty: $(head -c 200 "$T/out")"; }
-err_empty() { [ ! -s "$T/err" ] || fail "stderr is not empty: $(head -c 300 "$T/err")"; }
-out_has() { grep -Fxq -- "$1" "$T/out" || fail "stdout lacks the line '$1'"; }
-err_has() { grep -Fxq -- "$1" "$T/err" || fail "stderr lacks the line '$1'"; }
 out_first() { [ "$(head -n 1 "$T/out")" = "$1" ] || fail "first stdout line is '$(head -n 1 "$T/out")', expected '$1'"; }
 err_first() { [ "$(head -n 1 "$T/err")" = "$1" ] || fail "first stderr line is '$(head -n 1 "$T/err")', expected '$1'"; }
-finish() { echo "$PASS passed, $FAIL failed"; [ "$FAIL" -eq 0 ]; }
 
 TOP='usage: schoolrisk <command> [options]'
 
@@ -70,7 +41,7 @@ check_help 'usage: schoolrisk score --system ID|FILE (--school FILE | --attr KEY
 check_help 'usage: schoolrisk score --system ID|FILE (--school FILE | --attr KEY=VALUE...)' score -h
 check_help 'usage: schoolrisk indicators <validate|list|show> ...' indicators --help
 check_help 'usage: schoolrisk indicators validate FILE|DIR...' indicators validate --help
-check_help 'usage: schoolrisk indicators list [DIR] [--format table|csv]' indicators list --help
+check_help 'usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]' indicators list --help
 check_help 'usage: schoolrisk indicators show ID|FILE [--dir DIR] [--format tree|csv]' indicators show --help
 # --help wins over other arguments, even invalid ones
 check_help 'usage: schoolrisk score --system ID|FILE (--school FILE | --attr KEY=VALUE...)' score --system nosuch --help
@@ -137,6 +108,40 @@ begin "option missing its argument: exit 2"
 run score --system
 rc_is 2; out_empty
 end
+
+# opt_error 'COMMAND' 'message' ARGS...: `schoolrisk COMMAND ARGS...` exits 2,
+# prints nothing on stdout, and on stderr the message, then the command's
+# usage exactly as `schoolrisk COMMAND --help` prints it on stdout.
+opt_error() {
+    local cmd=$1 msg=$2
+    shift 2
+    begin "$cmd $*: exit 2, \"$msg\", then the usage of $cmd"
+    run $cmd --help
+    cp "$T/out" "$T/usage"
+    run $cmd "$@"
+    rc_is 2; out_empty
+    err_line 1 "$msg"
+    tail -n +2 "$T/err" >"$T/err.usage"
+    same "stderr after the message" "$T/usage" "$T/err.usage"
+    end
+}
+UNKNOWN="schoolrisk: error: unknown option '--bogus'"
+opt_error score "$UNKNOWN" --bogus
+opt_error score "$UNKNOWN" --system primary --attr stage=primary --bogus --responses x.csv
+opt_error checklist "$UNKNOWN" --bogus
+opt_error checklist "$UNKNOWN" --system primary --attr stage=primary --bogus
+opt_error "indicators list" "$UNKNOWN" --bogus
+opt_error "indicators list" "$UNKNOWN" --format csv --bogus
+opt_error "indicators show" "$UNKNOWN" primary --bogus
+opt_error "indicators show" "$UNKNOWN" --bogus primary
+opt_error score "schoolrisk: error: option '--system' needs a value" --system
+opt_error score "schoolrisk: error: option '--responses' needs a value" --system primary --attr stage=primary --responses
+opt_error checklist "schoolrisk: error: option '--system' needs a value" --system
+opt_error checklist "schoolrisk: error: option '--attr' needs a value" --system primary --attr
+opt_error "indicators list" "schoolrisk: error: option '--dir' needs a value" --dir
+opt_error "indicators list" "schoolrisk: error: option '--format' needs a value" --format
+opt_error "indicators show" "schoolrisk: error: option '--dir' needs a value" primary --dir
+opt_error "indicators show" "schoolrisk: error: option '--format' needs a value" primary --format
 
 # ---------------------------------------------------------------- exit 3
 begin "write error on stdout is an internal error: exit 3"
