@@ -7,7 +7,8 @@ set -euo pipefail
 
 packages=(
     build-essential cmake pkg-config
-    libxml2-dev libsqlite3-dev libxlsxwriter-dev libcjson-dev
+    libxml2-dev libsqlite3-dev libxlsxwriter-dev libcjson-dev libsodium-dev
+    sqlite3
     libcmocka-dev
     clang libclang-rt-14-dev
     libxml2-utils python3

@@ -30,6 +30,14 @@ sr_strerror(sr_error err)
         return "input too large";
     case SR_ERR_INTERNAL:
         return "internal error";
+    case SR_ERR_DB:
+        return "database error";
+    case SR_ERR_STATE:
+        return "not allowed in the current state";
+    case SR_ERR_CONFLICT:
+        return "conflicts with stored data";
+    case SR_ERR_VERSION:
+        return "database version mismatch";
     case SR_ERR_MAX:
         break;
     }

@@ -26,6 +26,13 @@ typedef enum sr_error {
     SR_ERR_NOT_FOUND,   /**< a named thing (system, item...) does not exist */
     SR_ERR_TOO_LARGE,   /**< an input exceeds a documented limit */
     SR_ERR_INTERNAL,    /**< a library call failed unexpectedly */
+    SR_ERR_DB,          /**< the database failed (full disk, read-only,
+                             locked too long, corrupt): see the message */
+    SR_ERR_STATE,       /**< not allowed in the record's current state */
+    SR_ERR_CONFLICT,    /**< clashes with what is stored (same id and
+                             version, different content...) */
+    SR_ERR_VERSION,     /**< the database was written by a newer
+                             schoolrisk, or needs `schoolrisk init` */
     SR_ERR_MAX          /**< sentinel, not an error */
 } sr_error;
 

@@ -6,12 +6,16 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "schoolrisk/decimal.h"
+#include "schoolrisk/store.h"
 #include "schoolrisk/scoring.h"
 
 #ifndef SR_DEFAULT_INDICATOR_DIR
@@ -71,7 +75,12 @@ cli_exit_for(sr_error rc)
     case SR_ERR_NOT_FOUND:
     case SR_ERR_TOO_LARGE:
     case SR_ERR_IO:
+    case SR_ERR_STATE:
+    case SR_ERR_CONFLICT:
+    case SR_ERR_VERSION:
         return EXIT_INVALID;
+    case SR_ERR_DB:
+        return EXIT_DB;
     case SR_ERR_NOMEM:
     case SR_ERR_INTERNAL:
     case SR_ERR_MAX:
@@ -364,4 +373,72 @@ cli_finish_output(void)
         return EXIT_INTERNAL;
     }
     return EXIT_OK;
+}
+
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" as UTC; 0 when malformed. */
+static time_t
+parse_clock(const char *s)
+{
+    struct tm tm;
+    const char *end;
+
+    memset(&tm, 0, sizeof(tm));
+    end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end)
+        return 0;
+    return timegm(&tm);
+}
+
+int
+cli_store_open(const char *db_opt, const char *by_opt, int flags,
+               struct sr_store **out)
+{
+    const char *path = db_opt, *by = by_opt, *clk;
+    struct passwd *pw;
+    sr_error rc;
+
+    if (!path)
+        path = getenv("SCHOOLRISK_DB");
+    if (!path || !*path)
+        path = "schoolrisk.db";
+    if (!by || !*by)
+        by = getenv("SCHOOLRISK_USER");
+    if ((!by || !*by) && (pw = getpwuid(geteuid())))
+        by = pw->pw_name;
+    if (!by || !*by)
+        by = "unknown";
+    rc = sr_store_open(path, flags, out);
+    if (rc == SR_OK)
+        rc = sr_store_set_actor(*out, by);
+    if (rc != SR_OK) {
+        int ex = cli_store_error(*out, rc);
+
+        sr_store_close(*out);
+        *out = NULL;
+        return ex;
+    }
+    clk = getenv("SCHOOLRISK_CLOCK");
+    if (clk && *clk) {
+        time_t t = parse_clock(clk);
+
+        if (!t) {
+            cli_error("SCHOOLRISK_CLOCK must be YYYY-MM-DDTHH:MM:SSZ, not "
+                      "'%s'",
+                      clk);
+            sr_store_close(*out);
+            *out = NULL;
+            return EXIT_USAGE;
+        }
+        sr_store_set_clock(*out, t);
+    }
+    return EXIT_OK;
+}
+
+int
+cli_store_error(struct sr_store *st, sr_error rc)
+{
+    const char *m = st ? sr_store_errmsg(st) : "";
+
+    cli_error("%s", *m ? m : sr_strerror(rc));
+    return cli_exit_for(rc);
 }

@@ -20,7 +20,8 @@ enum cli_exit {
     EXIT_OK = 0,       /* success */
     EXIT_INVALID = 1,  /* invalid input: a bad file, value or state */
     EXIT_USAGE = 2,    /* bad command line */
-    EXIT_INTERNAL = 3  /* out of memory, output failure, library bug */
+    EXIT_INTERNAL = 3, /* out of memory, output failure, library bug */
+    EXIT_DB = 4        /* the database failed: full disk, read-only, busy */
 };
 
 /* Messages go to stderr, prefixed "schoolrisk: " (curl's tool_msgs). */
@@ -94,6 +95,18 @@ int cli_finish_output(void);
 int cli_items_csv(const struct sr_system *sys, const struct sr_school *school);
 int cli_items_tree(const struct sr_system *sys,
                    const struct sr_school *school);
+
+/* Open the database for a command: the path is --db (db_opt), else
+ * $SCHOOLRISK_DB, else "schoolrisk.db"; the actor is --by (by_opt), else
+ * $SCHOOLRISK_USER, else the login name.  $SCHOOLRISK_CLOCK
+ * ("YYYY-MM-DDTHH:MM:SSZ") pins the clock for reproducible runs.  flags
+ * are sr_store_open()'s.  Prints the error and returns its exit code. */
+struct sr_store;
+int cli_store_open(const char *db_opt, const char *by_opt, int flags,
+                   struct sr_store **out);
+
+/* Report a store error (the store's message) and return the exit code. */
+int cli_store_error(struct sr_store *st, sr_error rc);
 
 /* Subcommands. */
 int cmd_checklist(int argc, char **argv);

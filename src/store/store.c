@@ -1,0 +1,802 @@
+/*
+ * store.c - opening the database, the schema and its migrations, the
+ * actor and the clock, and stored indicator systems.
+ *
+ * DESIGN
+ * The schema is a list of migrations applied in order; migration N
+ * brings user_version from N-1 to N inside one transaction, so a
+ * database is always at a version that some build wrote completely.
+ * Tables are STRICT.  What must never change is protected by triggers
+ * as well as by the code: hazard events and audit records cannot be
+ * updated or deleted, a submitted assessment and its answers cannot be
+ * changed, hazards cannot be deleted, and a stored indicator system is
+ * immutable.  A tampering hand with the sqlite3 shell can drop a
+ * trigger, which is what the audit hash chain is for (audit.c).
+ */
+#include "store_int.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "../util.h"
+
+/* ------------------------------------------------------------------ */
+/* The schema                                                           */
+/* ------------------------------------------------------------------ */
+
+static const char *const migrations[] = {
+    /* 1: the first schema. */
+    "CREATE TABLE districts (\n"
+    "  code TEXT PRIMARY KEY,\n"
+    "  name TEXT NOT NULL UNIQUE,\n"
+    "  sort INTEGER NOT NULL\n"
+    ") STRICT;\n"
+    /* Jinan's reporting units: 10 districts, 2 counties, 3 zones with
+     * their own education offices, and the schools run by the city.
+     * Codes are the national division codes where there is one. */
+    "INSERT INTO districts(code, name, sort) VALUES\n"
+    "  ('370102','历下区',1),('370103','市中区',2),('370104','槐荫区',3),\n"
+    "  ('370105','天桥区',4),('370112','历城区',5),('370113','长清区',6),\n"
+    "  ('370114','章丘区',7),('370115','济阳区',8),('370116','莱芜区',9),\n"
+    "  ('370117','钢城区',10),('370124','平阴县',11),('370126','商河县',12),\n"
+    "  ('370171','高新区',13),('JN-NBSQ','南部山区',14),\n"
+    "  ('JN-QBQ','起步区',15),('JN-SS','市属学校',16);\n"
+    "CREATE TABLE systems (\n"
+    "  id TEXT NOT NULL,\n"
+    "  version TEXT NOT NULL,\n"
+    "  title TEXT NOT NULL,\n"
+    "  stages TEXT NOT NULL,\n"
+    "  xml TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  loaded_at TEXT NOT NULL,\n"
+    "  loaded_by TEXT NOT NULL,\n"
+    "  seq INTEGER NOT NULL UNIQUE,\n"
+    "  PRIMARY KEY (id, version)\n"
+    ") STRICT;\n"
+    "CREATE TABLE schools (\n"
+    "  code TEXT PRIMARY KEY CHECK (length(code) = 10 AND\n"
+    "                               code NOT GLOB '*[^0-9]*'),\n"
+    "  name TEXT NOT NULL,\n"
+    "  district TEXT NOT NULL REFERENCES districts(code),\n"
+    "  stage TEXT NOT NULL,\n"
+    "  ownership TEXT NOT NULL,\n"
+    "  locale TEXT NOT NULL,\n"
+    "  boarding INTEGER NOT NULL,\n"
+    "  school_bus INTEGER NOT NULL,\n"
+    "  canteen INTEGER NOT NULL,\n"
+    "  laboratory INTEGER NOT NULL,\n"
+    "  swimming_pool INTEGER NOT NULL,\n"
+    "  enrollment INTEGER NOT NULL,\n"
+    "  boarders INTEGER NOT NULL,\n"
+    "  special_needs INTEGER NOT NULL,\n"
+    "  contact TEXT,\n"
+    "  phone TEXT,\n"
+    "  closed INTEGER NOT NULL DEFAULT 0,\n"
+    "  updated_at TEXT NOT NULL,\n"
+    "  updated_by TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE INDEX schools_district ON schools(district);\n"
+    "CREATE TABLE assessments (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  school TEXT NOT NULL REFERENCES schools(code),\n"
+    "  system_id TEXT NOT NULL,\n"
+    "  system_version TEXT NOT NULL,\n"
+    "  assessed_on TEXT NOT NULL,\n"
+    "  inspector TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN ('draft','submitted')),\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  created_by TEXT NOT NULL,\n"
+    "  submitted_at TEXT,\n"
+    "  submitted_by TEXT,\n"
+    "  total INTEGER,\n"
+    "  band TEXT,\n"
+    "  band_label TEXT,\n"
+    "  compliant INTEGER,\n"
+    "  vetoed INTEGER,\n"
+    "  earned INTEGER,\n"
+    "  max INTEGER,\n"
+    "  FOREIGN KEY (system_id, system_version)\n"
+    "    REFERENCES systems(id, version)\n"
+    ") STRICT;\n"
+    "CREATE INDEX assessments_school ON assessments(school, assessed_on);\n"
+    "CREATE TABLE answers (\n"
+    "  assessment INTEGER NOT NULL REFERENCES assessments(id),\n"
+    "  item TEXT NOT NULL,\n"
+    "  value TEXT NOT NULL,\n"
+    "  note TEXT,\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT NOT NULL,\n"
+    "  PRIMARY KEY (assessment, item)\n"
+    ") STRICT;\n"
+    /* Scores of a submitted assessment: one row per dimension,
+     * indicator and scored item (earned and max in millionths). */
+    "CREATE TABLE scores (\n"
+    "  assessment INTEGER NOT NULL REFERENCES assessments(id),\n"
+    "  node TEXT NOT NULL,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('dimension','indicator','item')),\n"
+    "  earned INTEGER NOT NULL,\n"
+    "  max INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (assessment, node)\n"
+    ") STRICT;\n"
+    /* The baseline elements of a submitted assessment, and which items
+     * evidence them (for restoring an element when a hazard closes). */
+    "CREATE TABLE baseline_items (\n"
+    "  assessment INTEGER NOT NULL REFERENCES assessments(id),\n"
+    "  element TEXT NOT NULL,\n"
+    "  item TEXT NOT NULL,\n"
+    "  full INTEGER NOT NULL,\n"
+    "  PRIMARY KEY (assessment, element, item)\n"
+    ") STRICT;\n"
+    "CREATE TABLE hazards (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  school TEXT NOT NULL REFERENCES schools(code),\n"
+    "  item TEXT,\n"
+    "  item_title TEXT,\n"
+    "  assessment INTEGER REFERENCES assessments(id),\n"
+    "  level TEXT NOT NULL CHECK (level IN ('general','major')),\n"
+    "  description TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN\n"
+    "    ('open','rectifying','submitted','closed')),\n"
+    "  found_on TEXT NOT NULL,\n"
+    "  found_by TEXT NOT NULL,\n"
+    "  responsible TEXT,\n"
+    "  measures TEXT,\n"
+    "  deadline TEXT,\n"
+    "  submitted_by TEXT,\n"
+    "  closed_on TEXT,\n"
+    "  recurrent_of INTEGER REFERENCES hazards(id),\n"
+    "  baseline TEXT\n"
+    ") STRICT;\n"
+    "CREATE INDEX hazards_school ON hazards(school, item, status);\n"
+    "CREATE TABLE hazard_events (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  hazard INTEGER NOT NULL REFERENCES hazards(id),\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT NOT NULL,\n"
+    "  from_status TEXT,\n"
+    "  to_status TEXT NOT NULL,\n"
+    "  note TEXT,\n"
+    "  evidence TEXT\n"
+    ") STRICT;\n"
+    "CREATE INDEX hazard_events_hazard ON hazard_events(hazard);\n"
+    /* The tamper-evidence chain over submitted assessments and hazard
+     * events (audit.c). */
+    "CREATE TABLE audit (\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('assessment','hazard_event')),\n"
+    "  ref INTEGER NOT NULL,\n"
+    "  content_sha256 TEXT NOT NULL,\n"
+    "  prev_sha256 TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  UNIQUE (kind, ref)\n"
+    ") STRICT;\n"
+    "CREATE TRIGGER systems_immutable BEFORE UPDATE ON systems\n"
+    "BEGIN SELECT RAISE(ABORT, 'a stored indicator system never changes');"
+    " END;\n"
+    "CREATE TRIGGER systems_kept BEFORE DELETE ON systems\n"
+    "BEGIN SELECT RAISE(ABORT, 'a stored indicator system is never "
+    "deleted'); END;\n"
+    "CREATE TRIGGER hazards_kept BEFORE DELETE ON hazards\n"
+    "BEGIN SELECT RAISE(ABORT, 'hazards are never deleted'); END;\n"
+    "CREATE TRIGGER hazard_events_append_only BEFORE UPDATE ON "
+    "hazard_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'hazard events are append-only'); END;\n"
+    "CREATE TRIGGER hazard_events_kept BEFORE DELETE ON hazard_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'hazard events are append-only'); END;\n"
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n"
+    "CREATE TRIGGER audit_kept BEFORE DELETE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n"
+    "CREATE TRIGGER submitted_immutable BEFORE UPDATE ON assessments\n"
+    "WHEN OLD.status = 'submitted'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a submitted assessment never changes'); "
+    "END;\n"
+    "CREATE TRIGGER submitted_kept BEFORE DELETE ON assessments\n"
+    "WHEN OLD.status = 'submitted'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a submitted assessment is never "
+    "deleted'); END;\n"
+    "CREATE TRIGGER answers_frozen_upd BEFORE UPDATE ON answers\n"
+    "WHEN (SELECT status FROM assessments WHERE id = OLD.assessment)\n"
+    "     = 'submitted'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a submitted assessment never changes'); "
+    "END;\n"
+    "CREATE TRIGGER answers_frozen_ins BEFORE INSERT ON answers\n"
+    "WHEN (SELECT status FROM assessments WHERE id = NEW.assessment)\n"
+    "     = 'submitted'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a submitted assessment never changes'); "
+    "END;\n"
+    "CREATE TRIGGER answers_frozen_del BEFORE DELETE ON answers\n"
+    "WHEN (SELECT status FROM assessments WHERE id = OLD.assessment)\n"
+    "     = 'submitted'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a submitted assessment never changes'); "
+    "END;\n",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* ------------------------------------------------------------------ */
+/* Errors and helpers                                                   */
+/* ------------------------------------------------------------------ */
+
+static sr_error
+vfail(struct sr_store *st, sr_error code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static sr_error
+vfail(struct sr_store *st, sr_error code, const char *fmt, va_list ap)
+{
+    vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+    return code;
+}
+
+sr_error
+sr_store_fail(struct sr_store *st, const char *fmt, ...)
+{
+    va_list ap;
+    sr_error rc;
+
+    va_start(ap, fmt);
+    rc = vfail(st, SR_ERR_DB, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+sr_error
+sr_store_fail_code(struct sr_store *st, sr_error code, const char *fmt, ...)
+{
+    va_list ap;
+    sr_error rc;
+
+    va_start(ap, fmt);
+    rc = vfail(st, code, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+sr_error
+sr_store_dberr(struct sr_store *st, const char *what)
+{
+    snprintf(st->msg, sizeof(st->msg), "%s: %s", what,
+             st->db ? sqlite3_errmsg(st->db) : "no database");
+    return SR_ERR_DB;
+}
+
+sr_error
+sr_store_prepare(struct sr_store *st, const char *sql, sqlite3_stmt **out)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK) {
+        *out = NULL;
+        return sr_store_dberr(st, "cannot prepare a statement");
+    }
+    return SR_OK;
+}
+
+sr_error
+sr_store_begin(struct sr_store *st)
+{
+    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+        SQLITE_OK)
+        return sr_store_dberr(st, "cannot start a transaction");
+    return SR_OK;
+}
+
+sr_error
+sr_store_commit(struct sr_store *st)
+{
+    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        sr_error rc = sr_store_dberr(st, "cannot commit");
+
+        sr_store_rollback(st);
+        return rc;
+    }
+    return SR_OK;
+}
+
+void
+sr_store_rollback(struct sr_store *st)
+{
+    /* Keep the message of the error that led here. */
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+sr_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (!v)
+        return sqlite3_bind_null(s, i);
+    return sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+char *
+sr_column_dup(sqlite3_stmt *s, int i, int *nomem)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    char *p;
+
+    if (!t)
+        return NULL;
+    p = sr_strdup((const char *)t);
+    if (!p)
+        *nomem = 1;
+    return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Open, migrate, close                                                 */
+/* ------------------------------------------------------------------ */
+
+static int
+user_version(struct sr_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+int
+sr_store_schema_version(struct sr_store *st)
+{
+    return user_version(st);
+}
+
+static sr_error
+migrate(struct sr_store *st, int from)
+{
+    int v;
+
+    for (v = from; v < N_MIGRATIONS; v++) {
+        char pragma[48];
+        sr_error rc = sr_store_begin(st);
+
+        if (rc != SR_OK)
+            return rc;
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+        if (sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) !=
+                SQLITE_OK ||
+            sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+            char what[64];
+
+            snprintf(what, sizeof(what), "cannot upgrade the schema to "
+                     "version %d", v + 1);
+            rc = sr_store_dberr(st, what);
+            sr_store_rollback(st);
+            return rc;
+        }
+        rc = sr_store_commit(st);
+        if (rc != SR_OK)
+            return rc;
+    }
+    return SR_OK;
+}
+
+sr_error
+sr_store_open(const char *path, int flags, struct sr_store **out)
+{
+    struct sr_store *st;
+    int oflags, v;
+    sr_error rc;
+
+    *out = NULL;
+    st = calloc(1, sizeof(*st));
+    if (!st)
+        return SR_ERR_NOMEM;
+    *out = st;
+    if (sodium_init() < 0)
+        return sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                  "cannot initialise libsodium");
+    if (flags & SR_STORE_READONLY)
+        oflags = SQLITE_OPEN_READONLY;
+    else if (flags & SR_STORE_CREATE)
+        oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    else
+        oflags = SQLITE_OPEN_READWRITE;
+    if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        if (!(flags & SR_STORE_CREATE) && !st->db)
+            return SR_ERR_NOMEM;
+        snprintf(st->msg, sizeof(st->msg),
+                 "cannot open database '%s': %s%s", path,
+                 sqlite3_errmsg(st->db),
+                 (flags & SR_STORE_CREATE) ? "" :
+                     " (run 'schoolrisk init' to create it)");
+        return SR_ERR_DB;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    /* Concurrent writers wait up to 10 s for each other. */
+    sqlite3_busy_timeout(st->db, 10000);
+    if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
+        SQLITE_OK)
+        return sr_store_dberr(st, "cannot enable foreign keys");
+    v = user_version(st);
+    if (v < 0)
+        return sr_store_dberr(st, "cannot read the schema version (is it a "
+                                  "schoolrisk database?)");
+    if (v > N_MIGRATIONS)
+        return sr_store_fail_code(
+            st, SR_ERR_VERSION,
+            "database '%s' has schema version %d, written by a newer "
+            "schoolrisk; this one understands up to version %d",
+            path, v, N_MIGRATIONS);
+    if (!(flags & SR_STORE_READONLY)) {
+        /* WAL survives in the file; synchronous is per connection. */
+        if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL,
+                         NULL) != SQLITE_OK ||
+            sqlite3_exec(st->db, "PRAGMA synchronous = FULL", NULL, NULL,
+                         NULL) != SQLITE_OK)
+            return sr_store_dberr(st, "cannot set the journal mode");
+    }
+    if (v < N_MIGRATIONS) {
+        if (!(flags & SR_STORE_CREATE))
+            return sr_store_fail_code(
+                st, SR_ERR_VERSION,
+                "database '%s' has schema version %d, this schoolrisk needs "
+                "%d; run 'schoolrisk init' to upgrade it",
+                path, v, N_MIGRATIONS);
+        rc = migrate(st, v);
+        if (rc != SR_OK)
+            return rc;
+    }
+    return SR_OK;
+}
+
+void
+sr_store_close(struct sr_store *st)
+{
+    if (!st)
+        return;
+    sqlite3_close(st->db);
+    free(st->actor);
+    free(st);
+}
+
+const char *
+sr_store_errmsg(const struct sr_store *st)
+{
+    return st ? st->msg : "out of memory";
+}
+
+sr_error
+sr_store_set_actor(struct sr_store *st, const char *name)
+{
+    char *p = sr_strdup(name);
+
+    if (!p)
+        return SR_ERR_NOMEM;
+    free(st->actor);
+    st->actor = p;
+    return SR_OK;
+}
+
+const char *
+sr_store_actor(const struct sr_store *st)
+{
+    return st->actor ? st->actor : "unknown";
+}
+
+void
+sr_store_set_clock(struct sr_store *st, time_t now)
+{
+    st->clock = now;
+}
+
+static time_t
+clock_of(const struct sr_store *st)
+{
+    return st->clock ? st->clock : time(NULL);
+}
+
+void
+sr_store_now(const struct sr_store *st, char buf[32])
+{
+    time_t t = clock_of(st);
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+sr_store_today(const struct sr_store *st, char buf[16])
+{
+    time_t t = clock_of(st);
+    struct tm tm;
+
+    /* The bureau's day: China Standard Time, UTC+8, no DST. */
+    t += 8 * 3600;
+    gmtime_r(&t, &tm);
+    strftime(buf, 16, "%Y-%m-%d", &tm);
+}
+
+bool
+sr_date_valid(const char *s)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30,
+                                31, 31, 30, 31, 30, 31};
+    int y, m, d, i;
+
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+        (s[3] - '0');
+    m = (s[5] - '0') * 10 + (s[6] - '0');
+    d = (s[8] - '0') * 10 + (s[9] - '0');
+    if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+        return false;
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return d <= 29;
+    return d <= mdays[m - 1];
+}
+
+void
+sr_sha256_hex(const void *data, size_t len, char hex[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+
+    crypto_hash_sha256(h, data, len);
+    sodium_bin2hex(hex, 65, h, sizeof(h));
+}
+
+/* ------------------------------------------------------------------ */
+/* Stored indicator systems                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+stages_text(const struct sr_system *sys, char *buf, size_t size)
+{
+    size_t used = 0;
+    int s;
+
+    buf[0] = '\0';
+    for (s = 0; s < SR_STAGE_COUNT; s++)
+        if ((sr_system_stages(sys) & (1u << s)) && used < size)
+            used += (size_t)snprintf(buf + used, size - used, "%s%s",
+                                     used ? ";" : "", sr_stage_name(s));
+}
+
+sr_error
+sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
+                     size_t len, enum sr_load_outcome *outcome,
+                     struct sr_diags *diags)
+{
+    struct sr_system *sys = NULL;
+    sqlite3_stmt *s = NULL;
+    char hash[65], now[32], stages[256];
+    sr_error rc;
+    int step;
+
+    rc = sr_system_load_memory(name, xml, len, &sys, diags);
+    if (rc != SR_OK) {
+        sr_store_fail_code(st, rc, "indicator file '%s' is not valid", name);
+        goto cleanup;
+    }
+    sr_sha256_hex(xml, len, hash);
+    rc = sr_store_begin(st);
+    if (rc != SR_OK)
+        goto cleanup;
+    rc = sr_store_prepare(st,
+                          "SELECT sha256 FROM systems WHERE id = ?1 AND "
+                          "version = ?2",
+                          &s);
+    if (rc != SR_OK)
+        goto rollback;
+    sr_bind_text(s, 1, sr_system_id(sys));
+    sr_bind_text(s, 2, sr_system_version(sys));
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        int same = !strcmp((const char *)sqlite3_column_text(s, 0), hash);
+
+        if (!same) {
+            rc = sr_store_fail_code(
+                st, SR_ERR_CONFLICT,
+                "indicator system '%s' version %s is already stored with "
+                "different content (sha256 %.12s…, this file %.12s…); a "
+                "stored version never changes: give the new content a new "
+                "version",
+                sr_system_id(sys), sr_system_version(sys),
+                (const char *)sqlite3_column_text(s, 0), hash);
+            goto rollback;
+        }
+        *outcome = SR_LOAD_UNCHANGED;
+        sqlite3_finalize(s);
+        s = NULL;
+        sr_store_rollback(st);
+        goto cleanup;
+    }
+    if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot read stored systems");
+        goto rollback;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    rc = sr_store_prepare(
+        st,
+        "INSERT INTO systems(id, version, title, stages, xml, sha256, "
+        "loaded_at, loaded_by, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+        " (SELECT coalesce(max(seq), 0) + 1 FROM systems))",
+        &s);
+    if (rc != SR_OK)
+        goto rollback;
+    stages_text(sys, stages, sizeof(stages));
+    sr_store_now(st, now);
+    sr_bind_text(s, 1, sr_system_id(sys));
+    sr_bind_text(s, 2, sr_system_version(sys));
+    sr_bind_text(s, 3, sr_system_title(sys));
+    sr_bind_text(s, 4, stages);
+    sqlite3_bind_text(s, 5, xml, (int)len, SQLITE_TRANSIENT);
+    sr_bind_text(s, 6, hash);
+    sr_bind_text(s, 7, now);
+    sr_bind_text(s, 8, sr_store_actor(st));
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot store the indicator system");
+        goto rollback;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    rc = sr_store_commit(st);
+    if (rc == SR_OK)
+        *outcome = SR_LOAD_ADDED;
+    goto cleanup;
+
+rollback:
+    sqlite3_finalize(s);
+    s = NULL;
+    sr_store_rollback(st);
+cleanup:
+    sqlite3_finalize(s);
+    sr_system_free(sys);
+    return rc;
+}
+
+sr_error
+sr_store_load_system_file(struct sr_store *st, const char *path,
+                          enum sr_load_outcome *outcome,
+                          struct sr_diags *diags)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    sr_error rc;
+
+    rc = sr_read_file(path, SR_SYSTEM_MAX_BYTES, &buf, &len);
+    if (rc == SR_ERR_IO)
+        return sr_store_fail_code(st, rc, "cannot read '%s': %s", path,
+                                  strerror(errno));
+    if (rc == SR_ERR_TOO_LARGE)
+        return sr_store_fail_code(st, rc,
+                                  "'%s' is larger than the limit of %u MiB",
+                                  path, SR_SYSTEM_MAX_BYTES >> 20);
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_store_load_system(st, path, buf, len, outcome, diags);
+    free(buf);
+    return rc;
+}
+
+/* Load the system whose row the statement is on (columns id, version,
+ * xml). */
+static sr_error
+system_from_row(struct sr_store *st, sqlite3_stmt *s, struct sr_system **out)
+{
+    struct sr_diags d;
+    char name[160];
+    sr_error rc;
+
+    sr_diags_init(&d);
+    snprintf(name, sizeof(name), "stored:%s@%s",
+             (const char *)sqlite3_column_text(s, 0),
+             (const char *)sqlite3_column_text(s, 1));
+    rc = sr_system_load_memory(name, (const char *)sqlite3_column_text(s, 2),
+                               (size_t)sqlite3_column_bytes(s, 2), out, &d);
+    if (rc != SR_OK && rc != SR_ERR_NOMEM)
+        rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                "stored indicator system %s no longer loads "
+                                "(%s)",
+                                name, d.n ? d.v[0].message : "?");
+    sr_diags_release(&d);
+    return rc;
+}
+
+sr_error
+sr_store_system(struct sr_store *st, const char *id, const char *version,
+                struct sr_system **out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(st,
+                          "SELECT id, version, xml FROM systems WHERE id = ?1 "
+                          "AND version = ?2",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, id);
+    sr_bind_text(s, 2, version);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        rc = system_from_row(st, s, out);
+    else if (step == SQLITE_DONE)
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
+                                "indicator system '%s' version %s is not "
+                                "stored",
+                                id, version);
+    else
+        rc = sr_store_dberr(st, "cannot read stored systems");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_store_current_system(struct sr_store *st, int stage,
+                        struct sr_system **out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(st,
+                          "SELECT id, version, xml FROM systems "
+                          "WHERE ';' || stages || ';' LIKE '%;' || ?1 || ';%' "
+                          "ORDER BY seq DESC LIMIT 1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, sr_stage_name(stage));
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        rc = system_from_row(st, s, out);
+    else if (step == SQLITE_DONE)
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
+                                "no stored indicator system covers stage "
+                                "'%s' (run 'schoolrisk indicators load')",
+                                sr_stage_name(stage));
+    else
+        rc = sr_store_dberr(st, "cannot read stored systems");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_store_system_hash(struct sr_store *st, const char *id, const char *version,
+                     char hash[65])
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(st,
+                          "SELECT sha256 FROM systems WHERE id = ?1 AND "
+                          "version = ?2",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, id);
+    sr_bind_text(s, 2, version);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(s, 0));
+    } else if (step == SQLITE_DONE) {
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
+                                "indicator system '%s' version %s is not "
+                                "stored",
+                                id, version);
+    } else {
+        rc = sr_store_dberr(st, "cannot read stored systems");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -1,0 +1,55 @@
+/*
+ * store_int.h - what the files of src/store/ share: the connection
+ * struct and small helpers around sqlite3.  Not part of the public API;
+ * sqlite3 types never leave src/store/.
+ */
+#ifndef SR_STORE_INT_H
+#define SR_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "schoolrisk/store.h"
+
+struct sr_store {
+    sqlite3 *db;
+    char *actor;
+    time_t clock;      /* 0: the system clock */
+    char msg[1024];    /* last error */
+};
+
+/* Set the message from a printf format; returns SR_ERR_DB (or the code
+ * given by sr_store_fail_code). */
+sr_error sr_store_fail(struct sr_store *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+sr_error sr_store_fail_code(struct sr_store *st, sr_error code,
+                            const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* "what: sqlite's message" for the current error of the connection;
+ * returns SR_ERR_DB. */
+sr_error sr_store_dberr(struct sr_store *st, const char *what);
+
+/* Prepare; on failure the message names the statement's purpose. */
+sr_error sr_store_prepare(struct sr_store *st, const char *sql,
+                          sqlite3_stmt **out);
+
+/* BEGIN IMMEDIATE (take the write lock now, so that a busy database
+ * waits for the busy timeout here rather than failing at COMMIT),
+ * COMMIT, ROLLBACK. */
+sr_error sr_store_begin(struct sr_store *st);
+sr_error sr_store_commit(struct sr_store *st);
+void sr_store_rollback(struct sr_store *st);
+
+/* Bind text or NULL. */
+int sr_bind_text(sqlite3_stmt *s, int i, const char *v);
+
+/* A strdup of column i (NULL stays NULL); sets *nomem on failure. */
+char *sr_column_dup(sqlite3_stmt *s, int i, int *nomem);
+
+/* Append the record (kind, ref) to the audit hash chain: kind is
+ * "assessment" (a submitted assessment, its answers and scores) or
+ * "hazard_event".  The record's content is read back from its rows, so
+ * call it inside the transaction that wrote them, after writing. */
+sr_error sr_audit_append(struct sr_store *st, const char *kind, int64_t ref);
+
+#endif /* SR_STORE_INT_H */
