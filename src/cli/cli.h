@@ -108,9 +108,34 @@ int cli_store_open(const char *db_opt, const char *by_opt, int flags,
 /* Report a store error (the store's message) and return the exit code. */
 int cli_store_error(struct sr_store *st, sr_error rc);
 
+/* A scored assessment as JSON (the object `score --json` prints; NULL
+ * when out of memory) or as text; cli_print_json() prints and frees. */
+struct cJSON;
+struct sr_responses;
+struct sr_result;
+struct cJSON *cli_result_json(const struct sr_system *sys,
+                              const struct sr_school *school,
+                              const struct sr_responses *resp,
+                              const struct sr_result *res);
+int cli_print_json(struct cJSON *root);
+int cli_result_text(const struct sr_system *sys,
+                    const struct sr_responses *resp,
+                    const struct sr_result *res);
+
+/* Load indicator files or directories into the database, printing one
+ * line per file; returns an exit code. */
+int cli_load_indicators(struct sr_store *st, char **paths, int n);
+
 /* Subcommands. */
+int cmd_assess(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
 int cmd_checklist(int argc, char **argv);
+int cmd_hazard(int argc, char **argv);
+int cmd_hazards(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_schools(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 
 #endif /* SR_CLI_H */

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "schoolrisk/decimal.h"
+#include "schoolrisk/store.h"
 
 static const char validate_usage[] =
     "usage: schoolrisk indicators validate FILE|DIR...\n"
@@ -452,10 +453,110 @@ cmd_show(int argc, char **argv)
     return ex;
 }
 
+static const char load_usage[] =
+    "usage: schoolrisk indicators load FILE|DIR... [--db PATH] [--by NAME]\n"
+    "\n"
+    "Store indicator systems in the database under (id, version) with\n"
+    "their text and SHA-256.  A directory is checked as a set first.  A\n"
+    "stored version never changes: loading different content under the\n"
+    "same id and version is refused.  Assessments use the system loaded\n"
+    "last for their stage.\n";
+
+/* Load one file or every *.xml of a directory (checked as a set). */
+static int
+load_path(struct sr_store *st, const char *path)
+{
+    struct sr_diags d;
+    struct stat sb;
+    int ex = EXIT_OK;
+
+    sr_diags_init(&d);
+    if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        struct sr_catalog *cat = NULL;
+        sr_error rc = sr_catalog_load_dir(path, &cat, &d);
+        size_t i;
+
+        if (rc != SR_OK) {
+            cli_print_diags(&d);
+            cli_error("%s: not valid; nothing was loaded from it", path);
+            sr_diags_release(&d);
+            return cli_exit_for(rc);
+        }
+        for (i = 0; i < sr_catalog_count(cat) && ex == EXIT_OK; i++)
+            ex = load_path(st, sr_system_source(sr_catalog_get(cat, i)));
+        sr_catalog_free(cat);
+    } else {
+        enum sr_load_outcome out;
+        sr_error rc = sr_store_load_system_file(st, path, &out, &d);
+
+        if (rc != SR_OK) {
+            cli_print_diags(&d);
+            ex = cli_store_error(st, rc);
+        } else {
+            printf("%s: %s\n", path,
+                   out == SR_LOAD_ADDED ? "stored" : "already stored, unchanged");
+        }
+    }
+    sr_diags_release(&d);
+    return ex;
+}
+
+int
+cli_load_indicators(struct sr_store *st, char **paths, int n)
+{
+    int i, ex = EXIT_OK;
+
+    for (i = 0; i < n && ex == EXIT_OK; i++)
+        ex = load_path(st, paths[i]);
+    return ex;
+}
+
+static int
+cmd_load(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, 'b'},
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *by = NULL;
+    struct sr_store *st = NULL;
+    int c, ex;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            by = optarg;
+            break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'h':
+            fputs(load_usage, stdout);
+            return EXIT_OK;
+        default:
+            return cli_option_error(c, argv, load_usage);
+        }
+    }
+    if (optind >= argc) {
+        fputs(load_usage, stderr);
+        return EXIT_USAGE;
+    }
+    ex = cli_store_open(db, by, 0, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    ex = cli_load_indicators(st, argv + optind, argc - optind);
+    sr_store_close(st);
+    return ex;
+}
+
 static const char indicators_usage[] =
-    "usage: schoolrisk indicators <validate|list|show> ...\n"
+    "usage: schoolrisk indicators <validate|load|list|show> ...\n"
     "\n"
     "  validate FILE|DIR...              check indicator files\n"
+    "  load FILE|DIR... [--db PATH]     store systems in the database\n"
     "  list [DIR | --dir DIR] [--format table|csv]\n"
     "                                    list the systems of a directory\n"
     "  show ID|FILE [--format tree|csv]  show a system's items\n";
@@ -475,6 +576,8 @@ cmd_indicators(int argc, char **argv)
         return cmd_validate(argc - 1, argv + 1);
     if (!strcmp(argv[1], "list"))
         return cmd_list(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "load"))
+        return cmd_load(argc - 1, argv + 1);
     if (!strcmp(argv[1], "show"))
         return cmd_show(argc - 1, argv + 1);
     cli_error("unknown indicators command '%s'", argv[1]);

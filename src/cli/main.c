@@ -22,10 +22,23 @@ struct cli_cmd {
 };
 
 static const struct cli_cmd cmds[] = {
+    {"assess", cmd_assess,
+     "an inspector's assessment: new, set, import, show, list, submit"},
+    {"audit", cmd_audit,
+     "verify the tamper-evidence hash chain"},
+    {"baseline", cmd_baseline,
+     "the four-100% baseline per school and per district"},
     {"checklist", cmd_checklist,
      "list the items that apply to a school, with what each answer is worth"},
+    {"hazard", cmd_hazard,
+     "follow one hazard (隐患): show, add, assign, submit, verify, reject"},
+    {"hazards", cmd_hazards, "list hazards (隐患台账) with filters"},
     {"indicators", cmd_indicators,
-     "validate, list and show indicator systems"},
+     "validate, load, list and show indicator systems"},
+    {"init", cmd_init,
+     "create or upgrade the database and load the indicator systems"},
+    {"schools", cmd_schools,
+     "the school registry: import (CSV, all or nothing), list, show"},
     {"score", cmd_score,
      "score an assessment: total, risk band, veto, hazards, baseline"},
 };

@@ -85,9 +85,9 @@ jstr(const char *s)
     return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
-static int
-print_json(const struct sr_system *sys, const struct sr_school *school,
-           const struct sr_responses *resp, const struct sr_result *res)
+cJSON *
+cli_result_json(const struct sr_system *sys, const struct sr_school *school,
+                const struct sr_responses *resp, const struct sr_result *res)
 {
     const struct sr_item *items;
     const struct sr_dimension *dims;
@@ -96,7 +96,6 @@ print_json(const struct sr_system *sys, const struct sr_school *school,
     size_t n, nd, ni, nb, i;
     cJSON *root = cJSON_CreateObject();
     cJSON *arr, *o, *bl;
-    char *text;
     int ok = root != NULL;
     int e;
 
@@ -238,18 +237,26 @@ print_json(const struct sr_system *sys, const struct sr_school *school,
     }
     if (!ok)
         goto nomem;
-    text = cJSON_Print(root);
-    if (!text)
-        goto nomem;
-    puts(text);
-    free(text);
-    cJSON_Delete(root);
-    return EXIT_OK;
+    return root;
 
 nomem:
     cJSON_Delete(root);
-    cli_error("out of memory");
-    return EXIT_INTERNAL;
+    return NULL;
+}
+
+int
+cli_print_json(cJSON *root)
+{
+    char *text = root ? cJSON_Print(root) : NULL;
+
+    cJSON_Delete(root);
+    if (!text) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    puts(text);
+    free(text);
+    return EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -301,9 +308,9 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
     return EXIT_OK;
 }
 
-static int
-print_text(const struct sr_system *sys, const struct sr_responses *resp,
-           const struct sr_result *res)
+int
+cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
+                const struct sr_result *res)
 {
     const struct sr_item *items;
     const struct sr_dimension *dims;
@@ -488,11 +495,11 @@ cmd_score(int argc, char **argv)
         goto cleanup;
     }
     if (json) {
-        ex = print_json(cs.use, &school, &resp, &res);
+        ex = cli_print_json(cli_result_json(cs.use, &school, &resp, &res));
     } else {
         if (explain)
             print_explain(cs.use, &school, &resp, &res);
-        ex = print_text(cs.use, &resp, &res);
+        ex = cli_result_text(cs.use, &resp, &res);
     }
 
 cleanup:

@@ -1,0 +1,161 @@
+/*
+ * schoolrisk/assess.h - assessments: a draft an inspector fills in,
+ * then submits.
+ *
+ * A draft is created against the current indicator system for the
+ * school's stage (the stored system loaded last that covers it) and
+ * keeps that (id, version) for life.  Answers are set one at a time or
+ * imported from a responses CSV; every answer is checked against the
+ * system and the school like `schoolrisk score` checks them.
+ *
+ * Submitting is one transaction (DESIGN.md section 4, rules 6 and 7):
+ * every applicable item must be answered (else the submission is
+ * refused, listing what is missing); the engine scores it; the total,
+ * band, 达标, veto, the score of every node and the baseline evidence
+ * are stored; every applicable item below full points raises a hazard,
+ * or is linked to the hazard already open for the same school and item;
+ * the assessment joins the audit hash chain.  A submitted assessment is
+ * immutable: a correction is a new assessment.
+ */
+#ifndef SR_ASSESS_H
+#define SR_ASSESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schoolrisk/error.h"
+#include "schoolrisk/indicators.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/responses.h"
+#include "schoolrisk/scoring.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sr_store;
+
+/** An assessment row.  Strings are owned by the struct. */
+struct sr_assessment {
+    int64_t id;
+    char *school;          /**< 10-digit code */
+    char *school_name;
+    char *district;        /**< district code */
+    char *system_id;
+    char *system_version;
+    char *assessed_on;     /**< "YYYY-MM-DD" */
+    char *inspector;
+    bool submitted;
+    char *created_at, *created_by;
+    char *submitted_at, *submitted_by; /**< NULL for a draft */
+    /* Stored at submission; zero / NULL for a draft. */
+    int64_t total;         /**< hundredths */
+    char *band;            /**< band id */
+    char *band_label;      /**< e.g. 低风险 */
+    bool compliant;
+    bool vetoed;
+    int64_t earned, max;   /**< millionths */
+};
+
+/** @brief Free the strings and zero the struct; NULL is a no-op. */
+void sr_assessment_release(struct sr_assessment *a);
+
+/**
+ * @brief Create a draft for school @p code.
+ * @param assessed_on "YYYY-MM-DD", or NULL for today
+ * @param inspector   or NULL for the store's actor
+ * @param id          receives the new assessment's id
+ * @return SR_OK; SR_ERR_NOT_FOUND (school, or no system for its stage);
+ *         SR_ERR_STATE (the school is closed); SR_ERR_INPUT (bad date,
+ *         a date in the future); SR_ERR_DB.  Message in the store.
+ */
+sr_error sr_assess_new(struct sr_store *st, const char *code,
+                       const char *assessed_on, const char *inspector,
+                       int64_t *id);
+
+/** @brief Read one assessment row (release with sr_assessment_release). */
+sr_error sr_assess_get(struct sr_store *st, int64_t id,
+                       struct sr_assessment *out);
+
+/** Everything needed to show or score an assessment. */
+struct sr_assess_ctx {
+    struct sr_assessment a;
+    struct sr_system *sys;         /**< the system it was created with */
+    struct sr_school_record school;
+    struct sr_responses resp;      /**< the stored answers */
+    struct sr_result res;          /**< the score (so far, for a draft) */
+    bool scored;                   /**< res holds a score */
+};
+
+/**
+ * @brief Load an assessment with its system, school and answers, and
+ *        score it.  Stored answers that no longer fit (the school's
+ *        attributes changed since) are reported to @p diags.
+ * @return SR_OK (also when nothing is answered yet: then scored is
+ *         false), SR_ERR_NOT_FOUND, SR_ERR_DB, SR_ERR_NOMEM, or
+ *         SR_ERR_INPUT when a stored answer no longer fits.
+ */
+sr_error sr_assess_open(struct sr_store *st, int64_t id,
+                        struct sr_assess_ctx *ctx, struct sr_diags *diags);
+
+/** @brief Free what sr_assess_open() loaded. */
+void sr_assess_ctx_release(struct sr_assess_ctx *ctx);
+
+/**
+ * @brief Set (or replace) the answer to one item of a draft.
+ * @return SR_OK; SR_ERR_INPUT (unknown item, not applicable, bad value:
+ *         in @p diags); SR_ERR_STATE (submitted); SR_ERR_NOT_FOUND;
+ *         SR_ERR_DB.
+ */
+sr_error sr_assess_set(struct sr_store *st, int64_t id, const char *item,
+                       const char *value, const char *note,
+                       struct sr_diags *diags);
+
+/**
+ * @brief Import a responses CSV into a draft, all or nothing: every row
+ *        is checked first (each problem reported to @p diags), then all
+ *        answers are written in one transaction, replacing earlier
+ *        answers to the same items.
+ */
+sr_error sr_assess_import(struct sr_store *st, int64_t id, const char *path,
+                          struct sr_diags *diags);
+
+/** What a submission did. */
+struct sr_submit_report {
+    int64_t total;        /**< hundredths */
+    char band_label[64];
+    bool compliant;
+    bool vetoed;
+    size_t hazards_new;   /**< hazards raised */
+    size_t hazards_linked;/**< findings linked to an open hazard */
+};
+
+/**
+ * @brief Submit a draft (see the file comment).  Items not answered,
+ *        and stored answers that no longer fit, are each reported to
+ *        @p diags and refuse the submission (SR_ERR_INPUT); a submitted
+ *        assessment gives SR_ERR_STATE.  Nothing is written on error.
+ */
+sr_error sr_assess_submit(struct sr_store *st, int64_t id,
+                          struct sr_diags *diags,
+                          struct sr_submit_report *rep);
+
+/** Which assessments sr_assess_list() visits. */
+struct sr_assess_filter {
+    const char *school;    /**< code, or NULL */
+    const char *district;  /**< district code or name, or NULL */
+    int status;            /**< -1 any, 0 drafts, 1 submitted */
+};
+
+/** Called per assessment (valid during the call); non-zero stops. */
+typedef int (*sr_assess_fn)(const struct sr_assessment *a, void *ctx);
+
+/** @brief Visit assessments, newest first. */
+sr_error sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
+                        sr_assess_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SR_ASSESS_H */

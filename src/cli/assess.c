@@ -1,0 +1,444 @@
+/*
+ * assess.c - `schoolrisk assess new|set|import|show|list|submit`: an
+ * inspector's assessment from draft to submission.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "schoolrisk/assess.h"
+#include "schoolrisk/decimal.h"
+#include "schoolrisk/store.h"
+
+static const char usage[] =
+    "usage: schoolrisk assess <command> [--db PATH] [--by NAME] ...\n"
+    "\n"
+    "  new --school CODE [--date YYYY-MM-DD]  create a draft against the\n"
+    "                                  current system for the school's stage;\n"
+    "                                  prints its id (the inspector is --by)\n"
+    "  set ID ITEM VALUE [--note TEXT] answer one item of a draft\n"
+    "  import ID FILE.csv              answer items from a responses CSV\n"
+    "                                  (item,value,note), all or nothing\n"
+    "  show ID [--json]                answers, what is missing, the score\n"
+    "  list [--school CODE] [--district D] [--status draft|submitted]\n"
+    "       [--json]                   assessments, newest first\n"
+    "  submit ID                       check, score, store, raise hazards\n"
+    "\n"
+    "The database is --db, else $SCHOOLRISK_DB, else ./schoolrisk.db; who\n"
+    "acts is --by, else $SCHOOLRISK_USER, else the login name.\n";
+
+struct opts {
+    const char *db, *by, *school, *date, *note, *district, *status;
+    int json;
+};
+
+/* Parse the options every assess command shares; positional arguments
+ * are left in argv[optind..]. */
+static int
+parse(int argc, char **argv, struct opts *o)
+{
+    static const struct option lo[] = {
+        {"by", required_argument, NULL, 'b'},
+        {"date", required_argument, NULL, 't'},
+        {"db", required_argument, NULL, 'd'},
+        {"district", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'j'},
+        {"note", required_argument, NULL, 'n'},
+        {"school", required_argument, NULL, 's'},
+        {"status", required_argument, NULL, 'S'},
+        {NULL, 0, NULL, 0},
+    };
+    int c;
+
+    memset(o, 0, sizeof(*o));
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            o->by = optarg;
+            break;
+        case 't':
+            o->date = optarg;
+            break;
+        case 'd':
+            o->db = optarg;
+            break;
+        case 'D':
+            o->district = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return -1;
+        case 'j':
+            o->json = 1;
+            break;
+        case 'n':
+            o->note = optarg;
+            break;
+        case 's':
+            o->school = optarg;
+            break;
+        case 'S':
+            o->status = optarg;
+            break;
+        default:
+            return cli_option_error(c, argv, usage);
+        }
+    }
+    return EXIT_OK;
+}
+
+/* A positive assessment id. */
+static int
+parse_id(const char *s, int64_t *id)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || *end || v <= 0 || end == s) {
+        cli_error("'%s' is not an assessment id (a positive number)", s);
+        return EXIT_USAGE;
+    }
+    *id = v;
+    return EXIT_OK;
+}
+
+static int
+want_args(int argc, int n)
+{
+    if (argc - optind != n) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Print diagnostics, then the store's summary message. */
+static int
+fail(struct sr_store *st, sr_error rc, const struct sr_diags *d)
+{
+    cli_print_diags(d);
+    return cli_store_error(st, rc);
+}
+
+static int
+do_new(struct sr_store *st, const struct opts *o)
+{
+    int64_t id;
+    sr_error rc;
+
+    if (!o->school) {
+        cli_error("assess new needs --school CODE");
+        return EXIT_USAGE;
+    }
+    rc = sr_assess_new(st, o->school, o->date, NULL, &id);
+    if (rc != SR_OK)
+        return cli_store_error(st, rc);
+    printf("%lld\n", (long long)id);
+    return EXIT_OK;
+}
+
+static int
+do_set(struct sr_store *st, char **argv, const struct opts *o)
+{
+    struct sr_diags d;
+    int64_t id;
+    sr_error rc;
+    int ex = parse_id(argv[optind], &id);
+
+    if (ex != EXIT_OK)
+        return ex;
+    sr_diags_init(&d);
+    rc = sr_assess_set(st, id, argv[optind + 1], argv[optind + 2], o->note,
+                       &d);
+    ex = rc == SR_OK ? EXIT_OK : fail(st, rc, &d);
+    sr_diags_release(&d);
+    return ex;
+}
+
+static int
+do_import(struct sr_store *st, char **argv)
+{
+    struct sr_diags d;
+    int64_t id;
+    sr_error rc;
+    int ex = parse_id(argv[optind], &id);
+
+    if (ex != EXIT_OK)
+        return ex;
+    sr_diags_init(&d);
+    rc = sr_assess_import(st, id, argv[optind + 1], &d);
+    if (rc == SR_OK)
+        printf("imported '%s' into assessment %lld\n", argv[optind + 1],
+               (long long)id);
+    ex = rc == SR_OK ? EXIT_OK : fail(st, rc, &d);
+    sr_diags_release(&d);
+    return ex;
+}
+
+static void
+print_header(const struct sr_assessment *a)
+{
+    printf("assessment %lld  %s\n", (long long)a->id,
+           a->submitted ? "submitted 已提交" : "draft 草稿");
+    printf("school     %s %s (%s)\n", a->school, a->school_name, a->district);
+    printf("system     %s %s\n", a->system_id, a->system_version);
+    printf("assessed   %s by %s\n", a->assessed_on, a->inspector);
+    printf("created    %s by %s\n", a->created_at, a->created_by);
+    if (a->submitted)
+        printf("submitted  %s by %s\n", a->submitted_at, a->submitted_by);
+}
+
+static int
+do_show(struct sr_store *st, char **argv, const struct opts *o)
+{
+    struct sr_assess_ctx ctx;
+    struct sr_diags d;
+    int64_t id;
+    sr_error rc;
+    int ex = parse_id(argv[optind], &id);
+
+    if (ex != EXIT_OK)
+        return ex;
+    sr_diags_init(&d);
+    rc = sr_assess_open(st, id, &ctx, &d);
+    if (rc != SR_OK && rc != SR_ERR_INPUT) {
+        ex = fail(st, rc, &d);
+        goto cleanup;
+    }
+    /* Answers that no longer fit are shown as warnings: the draft is
+     * still worth seeing so that they can be corrected. */
+    cli_print_diags(&d);
+    if (o->json) {
+        cJSON *root = ctx.scored ? cli_result_json(ctx.sys,
+                                                   &ctx.school.school,
+                                                   &ctx.resp, &ctx.res) :
+                                   cJSON_CreateObject();
+        cJSON *a = cJSON_CreateObject();
+
+        if (!root || !a) {
+            cJSON_Delete(root);
+            cJSON_Delete(a);
+            cli_error("out of memory");
+            ex = EXIT_INTERNAL;
+            goto cleanup;
+        }
+        cJSON_AddNumberToObject(a, "id", (double)ctx.a.id);
+        cJSON_AddStringToObject(a, "school", ctx.a.school);
+        cJSON_AddStringToObject(a, "school_name", ctx.a.school_name);
+        cJSON_AddStringToObject(a, "district", ctx.a.district);
+        cJSON_AddStringToObject(a, "assessed_on", ctx.a.assessed_on);
+        cJSON_AddStringToObject(a, "inspector", ctx.a.inspector);
+        cJSON_AddStringToObject(a, "status",
+                                ctx.a.submitted ? "submitted" : "draft");
+        cJSON_AddBoolToObject(a, "scored", ctx.scored);
+        cJSON_AddItemToObject(root, "assessment", a);
+        ex = cli_print_json(root);
+        goto cleanup;
+    }
+    print_header(&ctx.a);
+    if (!ctx.scored) {
+        printf("\nnothing answered yet: %zu applicable items to answer "
+               "('schoolrisk checklist' lists them)\n",
+               ctx.res.missing);
+        goto cleanup;
+    }
+    putchar('\n');
+    ex = cli_result_text(ctx.sys, &ctx.resp, &ctx.res);
+    if (ctx.res.missing) {
+        const struct sr_item *items;
+        size_t n, i;
+
+        items = sr_system_items(ctx.sys, &n);
+        printf("\nnot answered yet (%zu)\n", ctx.res.missing);
+        for (i = 0; i < n; i++)
+            if (ctx.res.items[i].status == SR_ITEM_UNANSWERED)
+                printf("  %-12s %s\n", items[i].id, items[i].title);
+    }
+
+cleanup:
+    sr_assess_ctx_release(&ctx);
+    sr_diags_release(&d);
+    return ex;
+}
+
+struct list_state {
+    int json;
+    cJSON *arr;
+    size_t n;
+};
+
+static int
+list_one(const struct sr_assessment *a, void *p)
+{
+    struct list_state *ls = p;
+    char total[32];
+
+    ls->n++;
+    if (a->submitted)
+        sr_decimal_format(a->total, 2, 2, total, sizeof(total));
+    else
+        snprintf(total, sizeof(total), "-");
+    if (ls->json) {
+        cJSON *o = cJSON_CreateObject();
+
+        if (!o)
+            return 1;
+        cJSON_AddItemToArray(ls->arr, o);
+        cJSON_AddNumberToObject(o, "id", (double)a->id);
+        cJSON_AddStringToObject(o, "school", a->school);
+        cJSON_AddStringToObject(o, "school_name", a->school_name);
+        cJSON_AddStringToObject(o, "district", a->district);
+        cJSON_AddStringToObject(o, "system", a->system_id);
+        cJSON_AddStringToObject(o, "version", a->system_version);
+        cJSON_AddStringToObject(o, "assessed_on", a->assessed_on);
+        cJSON_AddStringToObject(o, "inspector", a->inspector);
+        cJSON_AddStringToObject(o, "status",
+                                a->submitted ? "submitted" : "draft");
+        if (a->submitted) {
+            cJSON_AddRawToObject(o, "total", total);
+            cJSON_AddStringToObject(o, "band", a->band);
+            cJSON_AddStringToObject(o, "band_label", a->band_label);
+            cJSON_AddBoolToObject(o, "compliant", a->compliant);
+            cJSON_AddBoolToObject(o, "vetoed", a->vetoed);
+        }
+        return 0;
+    }
+    printf("%6lld  %s  %-9s %s  %7s  %-10s ", (long long)a->id,
+           a->assessed_on, a->submitted ? "submitted" : "draft", a->school,
+           total, a->submitted ? a->band_label : "");
+    cli_pad(stdout, a->school_name, 0);
+    putchar('\n');
+    return 0;
+}
+
+static int
+do_list(struct sr_store *st, const struct opts *o)
+{
+    struct sr_assess_filter f = {o->school, o->district, -1};
+    struct list_state ls = {o->json, NULL, 0};
+    sr_error rc;
+
+    if (o->status) {
+        if (!strcmp(o->status, "draft"))
+            f.status = 0;
+        else if (!strcmp(o->status, "submitted"))
+            f.status = 1;
+        else {
+            cli_error("--status takes draft or submitted, not '%s'",
+                      o->status);
+            return EXIT_USAGE;
+        }
+    }
+    if (o->json && !(ls.arr = cJSON_CreateArray())) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    if (!o->json)
+        printf("%6s  %-10s  %-9s %-10s  %7s  %-10s %s\n", "ID", "DATE",
+               "STATUS", "SCHOOL", "TOTAL", "BAND", "NAME");
+    rc = sr_assess_list(st, &f, list_one, &ls);
+    if (rc != SR_OK) {
+        cJSON_Delete(ls.arr);
+        return cli_store_error(st, rc);
+    }
+    if (o->json)
+        return cli_print_json(ls.arr);
+    return EXIT_OK;
+}
+
+static int
+do_submit(struct sr_store *st, char **argv)
+{
+    struct sr_submit_report rep;
+    struct sr_diags d;
+    char total[32];
+    int64_t id;
+    sr_error rc;
+    int ex = parse_id(argv[optind], &id);
+
+    if (ex != EXIT_OK)
+        return ex;
+    sr_diags_init(&d);
+    rc = sr_assess_submit(st, id, &d, &rep);
+    if (rc != SR_OK) {
+        ex = fail(st, rc, &d);
+        sr_diags_release(&d);
+        return ex;
+    }
+    sr_decimal_format(rep.total, 2, 2, total, sizeof(total));
+    printf("submitted assessment %lld: %s %s, 达标 %s%s; hazards: %zu new, "
+           "%zu linked to open ones\n",
+           (long long)id, total, rep.band_label, rep.compliant ? "yes" : "no",
+           rep.vetoed ? ", 一票否决" : "", rep.hazards_new,
+           rep.hazards_linked);
+    sr_diags_release(&d);
+    return EXIT_OK;
+}
+
+int
+cmd_assess(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int args;  /* positional arguments after the command */
+    } sub[] = {
+        {"import", 2}, {"list", 0}, {"new", 0},
+        {"set", 3},    {"show", 1}, {"submit", 1},
+    };
+    struct sr_store *st = NULL;
+    struct opts o;
+    size_t i;
+    int ex;
+
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (cli_is_help(argv[1])) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
+        if (!strcmp(argv[1], sub[i].name))
+            break;
+    if (i == sizeof(sub) / sizeof(sub[0])) {
+        cli_error("unknown assess command '%s'", argv[1]);
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    ex = parse(argc - 1, argv + 1, &o);
+    if (ex < 0)
+        return EXIT_OK;
+    if (ex != EXIT_OK)
+        return ex;
+    argv++;
+    argc--;
+    ex = want_args(argc, sub[i].args);
+    if (ex != EXIT_OK)
+        return ex;
+    ex = cli_store_open(o.db, o.by, 0, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    if (!strcmp(sub[i].name, "new"))
+        ex = do_new(st, &o);
+    else if (!strcmp(sub[i].name, "set"))
+        ex = do_set(st, argv, &o);
+    else if (!strcmp(sub[i].name, "import"))
+        ex = do_import(st, argv);
+    else if (!strcmp(sub[i].name, "show"))
+        ex = do_show(st, argv, &o);
+    else if (!strcmp(sub[i].name, "list"))
+        ex = do_list(st, &o);
+    else
+        ex = do_submit(st, argv);
+    sr_store_close(st);
+    return ex;
+}

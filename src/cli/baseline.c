@@ -1,0 +1,185 @@
+/*
+ * baseline.c - `schoolrisk baseline`: the four-100% baseline per school
+ * and per district.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "schoolrisk/baseline.h"
+#include "schoolrisk/store.h"
+
+static const char usage[] =
+    "usage: schoolrisk baseline [--district D] [--today YYYY-MM-DD] [--json]\n"
+    "                           [--db PATH]\n"
+    "\n"
+    "The four-100% baseline (四个100%) as of today: per school, whether it\n"
+    "meets each element (guards 专职保安员, closed-campus 封闭化管理,\n"
+    "alarm-video 一键报警和视频监控联网, protection-posts 护学岗) in its\n"
+    "latest valid assessment, restored when the hazard on a failed item is\n"
+    "closed; per district, the rate of each element and whether it reaches\n"
+    "four 100%.  A school without a valid assessment meets no element.\n";
+
+static void
+rate(char *buf, size_t size, size_t met, size_t n)
+{
+    if (!n)
+        snprintf(buf, size, "-");
+    else
+        /* Exact to one decimal, rounded half up, without floating point. */
+        snprintf(buf, size, "%zu.%zu%%", (met * 1000 + n / 2) / n / 10,
+                 (met * 1000 + n / 2) / n % 10);
+}
+
+static int
+print_json(const struct sr_baseline_report *r)
+{
+    cJSON *root = cJSON_CreateObject(), *ds, *ss;
+    size_t i;
+    int e;
+
+    if (!root)
+        return cli_print_json(NULL);
+    cJSON_AddStringToObject(root, "as_of", r->as_of);
+    ds = cJSON_AddArrayToObject(root, "districts");
+    ss = cJSON_AddArrayToObject(root, "schools");
+    for (i = 0; ds && i < r->nd; i++) {
+        const struct sr_baseline_district *d = &r->d[i];
+        cJSON *o = cJSON_CreateObject(), *m;
+
+        cJSON_AddItemToArray(ds, o);
+        cJSON_AddStringToObject(o, "code", d->code);
+        cJSON_AddStringToObject(o, "name", d->name);
+        cJSON_AddNumberToObject(o, "schools", (double)d->schools);
+        m = cJSON_AddObjectToObject(o, "met");
+        for (e = 0; m && e < SR_BASELINE_COUNT; e++)
+            cJSON_AddNumberToObject(m, sr_baseline_name(e),
+                                    (double)d->met[e]);
+        cJSON_AddNumberToObject(o, "all_four", (double)d->all_four);
+        cJSON_AddBoolToObject(o, "reaches_four_100", d->reaches);
+    }
+    for (i = 0; ss && i < r->n; i++) {
+        const struct sr_baseline_school *b = &r->s[i];
+        cJSON *o = cJSON_CreateObject(), *m, *w;
+
+        cJSON_AddItemToArray(ss, o);
+        cJSON_AddStringToObject(o, "code", b->code);
+        cJSON_AddStringToObject(o, "name", b->name);
+        cJSON_AddStringToObject(o, "district", b->district);
+        if (b->assessment)
+            cJSON_AddNumberToObject(o, "assessment", (double)b->assessment);
+        else
+            cJSON_AddNullToObject(o, "assessment");
+        m = cJSON_AddObjectToObject(o, "met");
+        w = cJSON_AddObjectToObject(o, "why_not");
+        for (e = 0; m && w && e < SR_BASELINE_COUNT; e++) {
+            cJSON_AddBoolToObject(m, sr_baseline_name(e), b->met[e]);
+            if (!b->met[e])
+                cJSON_AddStringToObject(w, sr_baseline_name(e), b->why[e]);
+        }
+    }
+    return cli_print_json(root);
+}
+
+static void
+print_text(const struct sr_baseline_report *r)
+{
+    size_t i;
+    int e;
+
+    printf("四个100%% baseline as of %s\n\n", r->as_of);
+    printf("%-10s  %-6s %-6s %-6s %-6s  %s\n", "SCHOOL", "GUARDS", "CLOSED",
+           "ALARM", "POSTS", "NAME / WHY NOT");
+    for (i = 0; i < r->n; i++) {
+        const struct sr_baseline_school *b = &r->s[i];
+
+        printf("%-10s ", b->code);
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            printf(" %-6s", b->met[e] ? "yes" : "no");
+        printf("  %s\n", b->name);
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            if (!b->met[e])
+                printf("%-41s %s: %s\n", "", sr_baseline_name(e), b->why[e]);
+    }
+    printf("\n%-8s  %-10s %7s %8s %8s %8s %8s  %s\n", "DISTRICT", "", "SCHOOLS",
+           "GUARDS", "CLOSED", "ALARM", "POSTS", "FOUR 100%");
+    for (i = 0; i < r->nd; i++) {
+        const struct sr_baseline_district *d = &r->d[i];
+        char buf[16];
+
+        printf("%-8s  ", d->code);
+        cli_pad(stdout, d->name, 10);
+        printf(" %7zu", d->schools);
+        for (e = 0; e < SR_BASELINE_COUNT; e++) {
+            rate(buf, sizeof(buf), d->met[e], d->schools);
+            printf(" %8s", buf);
+        }
+        printf("  %s\n", d->reaches ? "yes 达到" : "no");
+    }
+}
+
+int
+cmd_baseline(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, 'b'},
+        {"db", required_argument, NULL, 'd'},
+        {"district", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'j'},
+        {"today", required_argument, NULL, 't'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db = NULL, *by = NULL, *district = NULL, *today = NULL;
+    struct sr_baseline_report r;
+    struct sr_store *st = NULL;
+    int c, json = 0, ex;
+    sr_error rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            by = optarg;
+            break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'D':
+            district = optarg;
+            break;
+        case 'h':
+            fputs(usage, stdout);
+            return EXIT_OK;
+        case 'j':
+            json = 1;
+            break;
+        case 't':
+            today = optarg;
+            break;
+        default:
+            return cli_option_error(c, argv, usage);
+        }
+    }
+    if (optind != argc) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    ex = cli_store_open(db, by, 0, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    rc = sr_baseline_compute(st, district, today, &r);
+    if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+    } else {
+        if (json)
+            ex = print_json(&r);
+        else
+            print_text(&r);
+        sr_baseline_report_release(&r);
+    }
+    sr_store_close(st);
+    return ex;
+}

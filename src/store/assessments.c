@@ -1,0 +1,716 @@
+/*
+ * assessments.c - drafts, answers and submission (see assess.h).
+ *
+ * DESIGN
+ * The stored answer is the inspector's text (value and note), not the
+ * parsed number: scoring re-parses it with the assessment's own system,
+ * so what is shown, what is scored and what is audited are one thing.
+ * Every write re-checks the answer against the system and the school
+ * through the same parser `schoolrisk score` uses (sr_responses_set).
+ *
+ * Submission runs in one BEGIN IMMEDIATE transaction: it takes the
+ * write lock before reading, so two processes submitting at once are
+ * serialised by SQLite's busy timeout instead of racing on the draft.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/assess.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
+#include "store_int.h"
+#include "../util.h"
+
+#define ROW_COLUMNS                                                         \
+    "a.id, a.school, s.name, s.district, a.system_id, a.system_version, "  \
+    "a.assessed_on, a.inspector, a.status, a.created_at, a.created_by, "   \
+    "a.submitted_at, a.submitted_by, a.total, a.band, a.band_label, "      \
+    "a.compliant, a.vetoed, a.earned, a.max "                              \
+    "FROM assessments a JOIN schools s ON s.code = a.school "
+
+void
+sr_assessment_release(struct sr_assessment *a)
+{
+    if (!a)
+        return;
+    free(a->school);
+    free(a->school_name);
+    free(a->district);
+    free(a->system_id);
+    free(a->system_version);
+    free(a->assessed_on);
+    free(a->inspector);
+    free(a->created_at);
+    free(a->created_by);
+    free(a->submitted_at);
+    free(a->submitted_by);
+    free(a->band);
+    free(a->band_label);
+    memset(a, 0, sizeof(*a));
+}
+
+/* Fill *a from a row selected with ROW_COLUMNS. */
+static sr_error
+row_to_assessment(struct sr_store *st, sqlite3_stmt *s,
+                  struct sr_assessment *a)
+{
+    int nomem = 0;
+
+    memset(a, 0, sizeof(*a));
+    a->id = sqlite3_column_int64(s, 0);
+    a->school = sr_column_dup(s, 1, &nomem);
+    a->school_name = sr_column_dup(s, 2, &nomem);
+    a->district = sr_column_dup(s, 3, &nomem);
+    a->system_id = sr_column_dup(s, 4, &nomem);
+    a->system_version = sr_column_dup(s, 5, &nomem);
+    a->assessed_on = sr_column_dup(s, 6, &nomem);
+    a->inspector = sr_column_dup(s, 7, &nomem);
+    a->submitted = !strcmp((const char *)sqlite3_column_text(s, 8),
+                           "submitted");
+    a->created_at = sr_column_dup(s, 9, &nomem);
+    a->created_by = sr_column_dup(s, 10, &nomem);
+    a->submitted_at = sr_column_dup(s, 11, &nomem);
+    a->submitted_by = sr_column_dup(s, 12, &nomem);
+    a->total = sqlite3_column_int64(s, 13);
+    a->band = sr_column_dup(s, 14, &nomem);
+    a->band_label = sr_column_dup(s, 15, &nomem);
+    a->compliant = sqlite3_column_int(s, 16) != 0;
+    a->vetoed = sqlite3_column_int(s, 17) != 0;
+    a->earned = sqlite3_column_int64(s, 18);
+    a->max = sqlite3_column_int64(s, 19);
+    if (nomem) {
+        sr_assessment_release(a);
+        (void)st;
+        return SR_ERR_NOMEM;
+    }
+    return SR_OK;
+}
+
+sr_error
+sr_assess_get(struct sr_store *st, int64_t id, struct sr_assessment *out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    memset(out, 0, sizeof(*out));
+    rc = sr_store_prepare(st, "SELECT " ROW_COLUMNS "WHERE a.id = ?1", &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        rc = row_to_assessment(st, s, out);
+    else if (step == SQLITE_DONE)
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
+                                "no assessment with id %lld", (long long)id);
+    else
+        rc = sr_store_dberr(st, "cannot read the assessment");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_assess_new(struct sr_store *st, const char *code, const char *assessed_on,
+              const char *inspector, int64_t *id)
+{
+    struct sr_school_record school;
+    struct sr_system *sys = NULL;
+    sqlite3_stmt *s = NULL;
+    char today[16], now[32];
+    sr_error rc;
+
+    sr_school_record_init(&school);
+    sr_store_today(st, today);
+    if (!assessed_on)
+        assessed_on = today;
+    if (!sr_date_valid(assessed_on)) {
+        rc = sr_store_fail_code(st, SR_ERR_INPUT,
+                                "bad assessment date '%s' (expected "
+                                "YYYY-MM-DD)",
+                                assessed_on);
+        goto cleanup;
+    }
+    if (strcmp(assessed_on, today) > 0) {
+        rc = sr_store_fail_code(st, SR_ERR_INPUT,
+                                "assessment date %s is in the future "
+                                "(today is %s)",
+                                assessed_on, today);
+        goto cleanup;
+    }
+    rc = sr_store_begin(st);
+    if (rc != SR_OK)
+        goto cleanup;
+    rc = sr_registry_get(st, code, &school);
+    if (rc != SR_OK)
+        goto rollback;
+    if (school.closed) {
+        rc = sr_store_fail_code(st, SR_ERR_STATE,
+                                "school %s (%s) is closed in the registry",
+                                school.code, school.name);
+        goto rollback;
+    }
+    rc = sr_store_current_system(st, (int)school.school.attr[SR_ATTR_STAGE],
+                                 &sys);
+    if (rc != SR_OK)
+        goto rollback;
+    rc = sr_store_prepare(st,
+                          "INSERT INTO assessments(school, system_id, "
+                          "system_version, assessed_on, inspector, status, "
+                          "created_at, created_by) VALUES "
+                          "(?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7)",
+                          &s);
+    if (rc != SR_OK)
+        goto rollback;
+    sr_store_now(st, now);
+    sr_bind_text(s, 1, school.code);
+    sr_bind_text(s, 2, sr_system_id(sys));
+    sr_bind_text(s, 3, sr_system_version(sys));
+    sr_bind_text(s, 4, assessed_on);
+    sr_bind_text(s, 5, inspector ? inspector : sr_store_actor(st));
+    sr_bind_text(s, 6, now);
+    sr_bind_text(s, 7, sr_store_actor(st));
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot create the assessment");
+        goto rollback;
+    }
+    *id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_finalize(s);
+    s = NULL;
+    rc = sr_store_commit(st);
+    goto cleanup;
+
+rollback:
+    sr_store_rollback(st);
+cleanup:
+    sqlite3_finalize(s);
+    sr_system_free(sys);
+    sr_school_record_release(&school);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading                                                              */
+/* ------------------------------------------------------------------ */
+
+void
+sr_assess_ctx_release(struct sr_assess_ctx *ctx)
+{
+    if (ctx->scored || ctx->res.items)
+        sr_result_release(&ctx->res);
+    if (ctx->resp.a)
+        sr_responses_release(&ctx->resp);
+    sr_school_record_release(&ctx->school);
+    sr_system_free(ctx->sys);
+    sr_assessment_release(&ctx->a);
+    memset(ctx, 0, sizeof(*ctx));
+}
+
+/* Load the stored answers of ctx->a into ctx->resp.  A stored answer
+ * that no longer fits is reported with the label "stored answer". */
+static sr_error
+load_answers(struct sr_store *st, struct sr_assess_ctx *ctx,
+             struct sr_diags *diags)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc, worst = SR_OK;
+    char label[48];
+    int step;
+
+    rc = sr_store_prepare(st,
+                          "SELECT item, value, note FROM answers WHERE "
+                          "assessment = ?1 ORDER BY item",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    snprintf(label, sizeof(label), "assessment %lld", (long long)ctx->a.id);
+    sqlite3_bind_int64(s, 1, ctx->a.id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        rc = sr_responses_set(&ctx->resp, &ctx->school.school,
+                              (const char *)sqlite3_column_text(s, 0),
+                              (const char *)sqlite3_column_text(s, 1),
+                              (const char *)sqlite3_column_text(s, 2), diags,
+                              label, 0);
+        if (rc == SR_ERR_NOMEM) {
+            sqlite3_finalize(s);
+            return rc;
+        }
+        if (rc != SR_OK)
+            worst = SR_ERR_INPUT;
+    }
+    if (step != SQLITE_DONE)
+        worst = sr_store_dberr(st, "cannot read the answers");
+    sqlite3_finalize(s);
+    if (worst == SR_ERR_INPUT)
+        sr_store_fail_code(st, SR_ERR_INPUT,
+                           "stored answers of assessment %lld no longer fit "
+                           "the school (its registry attributes changed)",
+                           (long long)ctx->a.id);
+    return worst;
+}
+
+sr_error
+sr_assess_open(struct sr_store *st, int64_t id, struct sr_assess_ctx *ctx,
+               struct sr_diags *diags)
+{
+    sr_error rc;
+
+    memset(ctx, 0, sizeof(*ctx));
+    sr_school_record_init(&ctx->school);
+    rc = sr_assess_get(st, id, &ctx->a);
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_registry_get(st, ctx->a.school, &ctx->school);
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_store_system(st, ctx->a.system_id, ctx->a.system_version,
+                         &ctx->sys);
+    if (rc != SR_OK)
+        return rc;
+    if (sr_responses_init(&ctx->resp, ctx->sys) != SR_OK ||
+        sr_result_init(&ctx->res, ctx->sys) != SR_OK)
+        return SR_ERR_NOMEM;
+    rc = load_answers(st, ctx, diags);
+    if (rc != SR_OK)
+        return rc;
+    ctx->scored = sr_score(ctx->sys, &ctx->school.school, &ctx->resp,
+                           &ctx->res) == SR_OK;
+    return SR_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Write one answer (insert or replace) inside the caller's
+ * transaction. */
+static sr_error
+put_answer(struct sr_store *st, int64_t id, const char *item,
+           const char *value, const char *note, const char *now)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+
+    rc = sr_store_prepare(st,
+                          "INSERT INTO answers(assessment, item, value, note, "
+                          "at, by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                          "ON CONFLICT (assessment, item) DO UPDATE SET "
+                          "value = excluded.value, note = excluded.note, "
+                          "at = excluded.at, by = excluded.by",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sr_bind_text(s, 2, item);
+    sr_bind_text(s, 3, value);
+    sr_bind_text(s, 4, note && *note ? note : NULL);
+    sr_bind_text(s, 5, now);
+    sr_bind_text(s, 6, sr_store_actor(st));
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot store the answer");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* The draft's system and school, checked to be a draft. */
+static sr_error
+open_draft(struct sr_store *st, int64_t id, struct sr_assess_ctx *ctx)
+{
+    sr_error rc;
+
+    memset(ctx, 0, sizeof(*ctx));
+    sr_school_record_init(&ctx->school);
+    rc = sr_assess_get(st, id, &ctx->a);
+    if (rc != SR_OK)
+        return rc;
+    if (ctx->a.submitted)
+        return sr_store_fail_code(st, SR_ERR_STATE,
+                                  "assessment %lld was submitted on %s by "
+                                  "%s and can no longer change; a "
+                                  "correction is a new assessment",
+                                  (long long)id, ctx->a.submitted_at,
+                                  ctx->a.submitted_by);
+    rc = sr_registry_get(st, ctx->a.school, &ctx->school);
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_store_system(st, ctx->a.system_id, ctx->a.system_version,
+                         &ctx->sys);
+    if (rc != SR_OK)
+        return rc;
+    if (sr_responses_init(&ctx->resp, ctx->sys) != SR_OK)
+        return SR_ERR_NOMEM;
+    return SR_OK;
+}
+
+sr_error
+sr_assess_set(struct sr_store *st, int64_t id, const char *item,
+              const char *value, const char *note, struct sr_diags *diags)
+{
+    struct sr_assess_ctx ctx;
+    char now[32];
+    sr_error rc;
+
+    rc = sr_store_begin(st);
+    if (rc != SR_OK)
+        return rc;
+    rc = open_draft(st, id, &ctx);
+    if (rc != SR_OK)
+        goto rollback;
+    rc = sr_responses_set(&ctx.resp, &ctx.school.school, item, value, note,
+                          diags, "answer", 0);
+    if (rc != SR_OK) {
+        if (rc == SR_ERR_INPUT)
+            sr_store_fail_code(st, rc, "the answer is not valid");
+        goto rollback;
+    }
+    sr_store_now(st, now);
+    rc = put_answer(st, id, item, value, note, now);
+    if (rc != SR_OK)
+        goto rollback;
+    rc = sr_store_commit(st);
+    sr_assess_ctx_release(&ctx);
+    return rc;
+
+rollback:
+    sr_store_rollback(st);
+    sr_assess_ctx_release(&ctx);
+    return rc;
+}
+
+sr_error
+sr_assess_import(struct sr_store *st, int64_t id, const char *path,
+                 struct sr_diags *diags)
+{
+    struct sr_assess_ctx ctx;
+    char now[32];
+    size_t i, n;
+    const struct sr_item *items;
+    sr_error rc;
+
+    rc = sr_store_begin(st);
+    if (rc != SR_OK)
+        return rc;
+    rc = open_draft(st, id, &ctx);
+    if (rc != SR_OK)
+        goto rollback;
+    rc = sr_responses_load_file(&ctx.resp, &ctx.school.school, path, diags);
+    if (rc != SR_OK) {
+        if (rc != SR_ERR_NOMEM)
+            sr_store_fail_code(st, rc,
+                               "the responses in '%s' are not valid; nothing "
+                               "was imported",
+                               path);
+        goto rollback;
+    }
+    sr_store_now(st, now);
+    items = sr_system_items(ctx.sys, &n);
+    for (i = 0; i < n; i++) {
+        if (!ctx.resp.value[i])
+            continue;
+        rc = put_answer(st, id, items[i].id, ctx.resp.value[i],
+                        ctx.resp.note[i], now);
+        if (rc != SR_OK)
+            goto rollback;
+    }
+    rc = sr_store_commit(st);
+    sr_assess_ctx_release(&ctx);
+    return rc;
+
+rollback:
+    sr_store_rollback(st);
+    sr_assess_ctx_release(&ctx);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Submission                                                           */
+/* ------------------------------------------------------------------ */
+
+static sr_error
+put_score(struct sr_store *st, sqlite3_stmt *s, int64_t id, const char *node,
+          const char *kind, int64_t earned, int64_t max)
+{
+    sqlite3_reset(s);
+    sqlite3_bind_int64(s, 1, id);
+    sr_bind_text(s, 2, node);
+    sr_bind_text(s, 3, kind);
+    sqlite3_bind_int64(s, 4, earned);
+    sqlite3_bind_int64(s, 5, max);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return sr_store_dberr(st, "cannot store the scores");
+    return SR_OK;
+}
+
+static sr_error
+store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
+{
+    const struct sr_dimension *dims;
+    const struct sr_indicator *inds;
+    const struct sr_item *items;
+    sqlite3_stmt *s = NULL;
+    size_t nd, ni, n, i;
+    sr_error rc;
+
+    dims = sr_system_dimensions(ctx->sys, &nd);
+    inds = sr_system_indicators(ctx->sys, &ni);
+    items = sr_system_items(ctx->sys, &n);
+    rc = sr_store_prepare(st,
+                          "INSERT INTO scores(assessment, node, kind, earned, "
+                          "max) VALUES (?1, ?2, ?3, ?4, ?5)",
+                          &s);
+    for (i = 0; rc == SR_OK && i < nd; i++)
+        if (ctx->res.dims[i].max)
+            rc = put_score(st, s, ctx->a.id, dims[i].id, "dimension",
+                           ctx->res.dims[i].earned, ctx->res.dims[i].max);
+    for (i = 0; rc == SR_OK && i < ni; i++)
+        if (ctx->res.inds[i].max)
+            rc = put_score(st, s, ctx->a.id, inds[i].id, "indicator",
+                           ctx->res.inds[i].earned, ctx->res.inds[i].max);
+    for (i = 0; rc == SR_OK && i < n; i++)
+        if (ctx->res.items[i].status == SR_ITEM_SCORED)
+            rc = put_score(st, s, ctx->a.id, items[i].id, "item",
+                           ctx->res.items[i].earned, ctx->res.items[i].max);
+    sqlite3_finalize(s);
+    if (rc != SR_OK)
+        return rc;
+
+    /* The baseline evidence: every scored baseline-tagged item. */
+    rc = sr_store_prepare(st,
+                          "INSERT INTO baseline_items(assessment, element, "
+                          "item, full) VALUES (?1, ?2, ?3, ?4)",
+                          &s);
+    for (i = 0; rc == SR_OK && i < n; i++) {
+        const struct sr_item_result *ir = &ctx->res.items[i];
+
+        if (items[i].baseline < 0 || ir->status != SR_ITEM_SCORED)
+            continue;
+        sqlite3_reset(s);
+        sqlite3_bind_int64(s, 1, ctx->a.id);
+        sr_bind_text(s, 2, sr_baseline_name(items[i].baseline));
+        sr_bind_text(s, 3, items[i].id);
+        sqlite3_bind_int(s, 4, ir->earned >= ir->max);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = sr_store_dberr(st, "cannot store the baseline evidence");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static sr_error
+mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
+{
+    const struct sr_band *bands;
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    size_t nb;
+    sr_error rc;
+
+    bands = sr_system_bands(ctx->sys, &nb);
+    rc = sr_store_prepare(st,
+                          "UPDATE assessments SET status = 'submitted', "
+                          "submitted_at = ?2, submitted_by = ?3, total = ?4, "
+                          "band = ?5, band_label = ?6, compliant = ?7, "
+                          "vetoed = ?8, earned = ?9, max = ?10 "
+                          "WHERE id = ?1 AND status = 'draft'",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_store_now(st, now);
+    sqlite3_bind_int64(s, 1, ctx->a.id);
+    sr_bind_text(s, 2, now);
+    sr_bind_text(s, 3, sr_store_actor(st));
+    sqlite3_bind_int64(s, 4, ctx->res.total);
+    sr_bind_text(s, 5, bands[ctx->res.band].id);
+    sr_bind_text(s, 6, bands[ctx->res.band].label);
+    sqlite3_bind_int(s, 7, ctx->res.compliant);
+    sqlite3_bind_int(s, 8, ctx->res.vetoed);
+    sqlite3_bind_int64(s, 9, ctx->res.earned);
+    sqlite3_bind_int64(s, 10, ctx->res.max);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot submit the assessment");
+    else if (sqlite3_changes(st->db) != 1)
+        rc = sr_store_fail_code(st, SR_ERR_STATE,
+                                "assessment %lld is no longer a draft",
+                                (long long)ctx->a.id);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Rule 7: a hazard per item below full points, or a link to the one
+ * already open for the school and item. */
+static sr_error
+raise_hazards(struct sr_store *st, const struct sr_assess_ctx *ctx,
+              struct sr_submit_report *rep)
+{
+    const struct sr_item *items;
+    size_t n, i;
+
+    items = sr_system_items(ctx->sys, &n);
+    for (i = 0; i < n; i++) {
+        const struct sr_item_result *ir = &ctx->res.items[i];
+        struct sr_hazard_new h;
+        char *desc;
+        int64_t hid;
+        bool linked;
+        sr_error rc;
+
+        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+            continue;
+        /* The inspector's note says what was found; without one, the
+         * item and the answer do. */
+        if (ctx->resp.note[i])
+            desc = sr_asprintf("%s", ctx->resp.note[i]);
+        else
+            desc = sr_asprintf("评估未达满分：%s（评估结果：%s）",
+                               items[i].title, ctx->resp.value[i]);
+        if (!desc)
+            return SR_ERR_NOMEM;
+        memset(&h, 0, sizeof(h));
+        h.school = ctx->a.school;
+        h.item = items[i].id;
+        h.item_title = items[i].title;
+        h.assessment = ctx->a.id;
+        h.level = items[i].hazard;
+        h.baseline = items[i].baseline >= 0 ?
+                         sr_baseline_name(items[i].baseline) : NULL;
+        h.description = desc;
+        h.found_on = ctx->a.assessed_on;
+        h.found_by = ctx->a.inspector;
+        rc = sr_hazard_raise(st, &h, &hid, &linked);
+        free(desc);
+        if (rc != SR_OK)
+            return rc;
+        if (linked)
+            rep->hazards_linked++;
+        else
+            rep->hazards_new++;
+    }
+    return SR_OK;
+}
+
+sr_error
+sr_assess_submit(struct sr_store *st, int64_t id, struct sr_diags *diags,
+                 struct sr_submit_report *rep)
+{
+    struct sr_assess_ctx ctx;
+    const struct sr_band *bands;
+    const struct sr_item *items;
+    size_t n, nb, i;
+    sr_error rc;
+
+    memset(rep, 0, sizeof(*rep));
+    rc = sr_store_begin(st);
+    if (rc != SR_OK)
+        return rc;
+    rc = open_draft(st, id, &ctx);
+    if (rc != SR_OK)
+        goto rollback;
+    if (sr_result_init(&ctx.res, ctx.sys) != SR_OK) {
+        rc = SR_ERR_NOMEM;
+        goto rollback;
+    }
+    rc = load_answers(st, &ctx, diags);
+    if (rc != SR_OK)
+        goto rollback;
+    rc = sr_score(ctx.sys, &ctx.school.school, &ctx.resp, &ctx.res);
+    ctx.scored = rc == SR_OK;
+    items = sr_system_items(ctx.sys, &n);
+    if (ctx.res.missing) {
+        char label[48];
+
+        snprintf(label, sizeof(label), "assessment %lld", (long long)id);
+        for (i = 0; i < n; i++)
+            if (ctx.res.items[i].status == SR_ITEM_UNANSWERED &&
+                sr_diags_add(diags, label, 0, "item '%s' is not answered: %s",
+                             items[i].id, items[i].title) != SR_OK) {
+                rc = SR_ERR_NOMEM;
+                goto rollback;
+            }
+        rc = sr_store_fail_code(st, SR_ERR_INPUT,
+                                "assessment %lld cannot be submitted: %zu "
+                                "applicable item%s not answered",
+                                (long long)id, ctx.res.missing,
+                                ctx.res.missing == 1 ? " is" : "s are");
+        goto rollback;
+    }
+    if (rc != SR_OK) {
+        rc = sr_store_fail_code(st, SR_ERR_INPUT,
+                                "assessment %lld has nothing to score: no "
+                                "item of system '%s' applies",
+                                (long long)id, ctx.a.system_id);
+        goto rollback;
+    }
+    rc = mark_submitted(st, &ctx);
+    if (rc == SR_OK)
+        rc = store_scores(st, &ctx);
+    if (rc == SR_OK)
+        rc = raise_hazards(st, &ctx, rep);
+    if (rc == SR_OK)
+        rc = sr_audit_append(st, "assessment", id);
+    if (rc != SR_OK)
+        goto rollback;
+    rc = sr_store_commit(st);
+    if (rc == SR_OK) {
+        bands = sr_system_bands(ctx.sys, &nb);
+        rep->total = ctx.res.total;
+        snprintf(rep->band_label, sizeof(rep->band_label), "%s",
+                 bands[ctx.res.band].label);
+        rep->compliant = ctx.res.compliant;
+        rep->vetoed = ctx.res.vetoed;
+    } else {
+        rep->hazards_new = rep->hazards_linked = 0;
+    }
+    sr_assess_ctx_release(&ctx);
+    return rc;
+
+rollback:
+    sr_store_rollback(st);
+    sr_assess_ctx_release(&ctx);
+    memset(rep, 0, sizeof(*rep));
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Listing                                                              */
+/* ------------------------------------------------------------------ */
+
+sr_error
+sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
+               sr_assess_fn fn, void *ctx)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(
+        st,
+        "SELECT " ROW_COLUMNS
+        "JOIN districts d ON d.code = s.district "
+        "WHERE (?1 IS NULL OR a.school = ?1) "
+        "AND (?2 IS NULL OR d.code = ?2 OR d.name = ?2) "
+        "AND (?3 < 0 OR (a.status = 'submitted') = ?3) "
+        "ORDER BY a.assessed_on DESC, a.id DESC",
+        &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, f ? f->school : NULL);
+    sr_bind_text(s, 2, f ? f->district : NULL);
+    sqlite3_bind_int(s, 3, f ? f->status : -1);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct sr_assessment a;
+        int stop;
+
+        rc = row_to_assessment(st, s, &a);
+        if (rc != SR_OK)
+            break;
+        stop = fn(&a, ctx);
+        sr_assessment_release(&a);
+        if (stop)
+            break;
+    }
+    if (rc == SR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot list assessments");
+    sqlite3_finalize(s);
+    return rc;
+}

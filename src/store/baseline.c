@@ -1,0 +1,421 @@
+/*
+ * baseline.c - the dynamic four-100% baseline (see baseline.h).
+ *
+ * Nothing of the baseline is stored: it is derived on demand from the
+ * submitted assessments' evidence (baseline_items) and the hazards, so
+ * it can never disagree with them.  Validity needs each system's
+ * valid-months, which lives in its XML; a small cache loads each stored
+ * (id, version) once per computation.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/baseline.h"
+#include "schoolrisk/registry.h"
+#include "store_int.h"
+#include "../util.h"
+
+static int
+digits(const char *s, int n)
+{
+    int v = 0, i;
+
+    for (i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+void
+sr_date_add_months(const char *date, int months, char out[11])
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30,
+                                31, 31, 30, 31, 30, 31};
+    int y = digits(date, 4), m = digits(date + 5, 2), d = digits(date + 8, 2);
+    int t = y * 12 + (m - 1) + months, dim;
+    char tmp[40];
+
+    y = t / 12;
+    m = t % 12 + 1;
+    dim = mdays[m - 1];
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        dim = 29;
+    if (d > dim)
+        d = dim;
+    /* Through a roomy buffer: gcc cannot see that y has 4 digits. */
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", y, m, d);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+
+void
+sr_baseline_report_release(struct sr_baseline_report *r)
+{
+    size_t i;
+    int e;
+
+    for (i = 0; i < r->n; i++) {
+        free(r->s[i].name);
+        free(r->s[i].district);
+        free(r->s[i].district_name);
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            free(r->s[i].why[e]);
+    }
+    for (i = 0; i < r->nd; i++) {
+        free(r->d[i].code);
+        free(r->d[i].name);
+    }
+    free(r->s);
+    free(r->d);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ------------------------------------------------------------------ */
+
+/* valid-months per stored system, loaded once. */
+struct months_cache {
+    struct {
+        char *key; /* "id\tversion" */
+        int months;
+    } v[32];
+    size_t n;
+};
+
+static sr_error
+valid_months(struct sr_store *st, struct months_cache *c, const char *id,
+             const char *version, int *months)
+{
+    struct sr_system *sys = NULL;
+    char key[160];
+    size_t i;
+    sr_error rc;
+
+    snprintf(key, sizeof(key), "%s\t%s", id, version);
+    for (i = 0; i < c->n; i++)
+        if (!strcmp(c->v[i].key, key)) {
+            *months = c->v[i].months;
+            return SR_OK;
+        }
+    rc = sr_store_system(st, id, version, &sys);
+    if (rc != SR_OK)
+        return rc;
+    *months = sr_system_valid_months(sys);
+    sr_system_free(sys);
+    if (c->n < sizeof(c->v) / sizeof(c->v[0])) {
+        c->v[c->n].key = sr_strdup(key);
+        if (!c->v[c->n].key)
+            return SR_ERR_NOMEM;
+        c->v[c->n++].months = *months;
+    }
+    return SR_OK;
+}
+
+static void
+cache_release(struct months_cache *c)
+{
+    size_t i;
+
+    for (i = 0; i < c->n; i++)
+        free(c->v[i].key);
+    c->n = 0;
+}
+
+/* The statements used per school, prepared once. */
+struct stmts {
+    sqlite3_stmt *latest;   /* latest submitted assessment <= day */
+    sqlite3_stmt *evidence; /* its baseline items */
+    sqlite3_stmt *closed;   /* a hazard on the item closed since */
+    sqlite3_stmt *open;     /* an open hazard on the element */
+};
+
+static void
+stmts_release(struct stmts *s)
+{
+    sqlite3_finalize(s->latest);
+    sqlite3_finalize(s->evidence);
+    sqlite3_finalize(s->closed);
+    sqlite3_finalize(s->open);
+}
+
+static sr_error
+stmts_prepare(struct sr_store *st, struct stmts *s)
+{
+    sr_error rc;
+
+    memset(s, 0, sizeof(*s));
+    rc = sr_store_prepare(st,
+                          "SELECT id, assessed_on, system_id, system_version "
+                          "FROM assessments WHERE school = ?1 AND status = "
+                          "'submitted' AND assessed_on <= ?2 "
+                          "ORDER BY assessed_on DESC, id DESC LIMIT 1",
+                          &s->latest);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(st,
+                              "SELECT element, item, full FROM baseline_items"
+                              " WHERE assessment = ?1 ORDER BY element, item",
+                              &s->evidence);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(st,
+                              "SELECT id FROM hazards WHERE school = ?1 AND "
+                              "item = ?2 AND status = 'closed' AND closed_on "
+                              ">= ?3 AND closed_on <= ?4 LIMIT 1",
+                              &s->closed);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(st,
+                              "SELECT id, item FROM hazards WHERE school = ?1"
+                              " AND baseline = ?2 AND found_on <= ?3 AND "
+                              "(status <> 'closed' OR closed_on > ?3) "
+                              "ORDER BY id LIMIT 1",
+                              &s->open);
+    return rc;
+}
+
+/* Set why[e] (owned) from a format. */
+static sr_error
+because(struct sr_baseline_school *b, int e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static sr_error
+because(struct sr_baseline_school *b, int e, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (b->why[e])
+        return SR_OK; /* keep the first reason */
+    va_start(ap, fmt);
+    b->why[e] = sr_vasprintf(fmt, ap);
+    va_end(ap);
+    return b->why[e] ? SR_OK : SR_ERR_NOMEM;
+}
+
+static sr_error
+school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
+                const char *day, struct sr_baseline_school *b)
+{
+    char until[11];
+    int months, e, step, seen[SR_BASELINE_COUNT] = {0};
+    sr_error rc = SR_OK;
+
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        b->met[e] = false;
+    sqlite3_reset(q->latest);
+    sr_bind_text(q->latest, 1, b->code);
+    sr_bind_text(q->latest, 2, day);
+    step = sqlite3_step(q->latest);
+    if (step == SQLITE_DONE) {
+        for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
+            rc = because(b, e, "no submitted assessment");
+        return rc;
+    }
+    if (step != SQLITE_ROW)
+        return sr_store_dberr(st, "cannot read assessments");
+    b->assessment = sqlite3_column_int64(q->latest, 0);
+    snprintf(b->assessed_on, sizeof(b->assessed_on), "%s",
+             (const char *)sqlite3_column_text(q->latest, 1));
+    rc = valid_months(st, mc, (const char *)sqlite3_column_text(q->latest, 2),
+                      (const char *)sqlite3_column_text(q->latest, 3),
+                      &months);
+    if (rc != SR_OK)
+        return rc;
+    sr_date_add_months(b->assessed_on, months, until);
+    if (strcmp(day, until) >= 0) {
+        for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
+            rc = because(b, e, "assessment %lld of %s expired on %s",
+                          (long long)b->assessment, b->assessed_on, until);
+        b->assessment = 0;
+        b->assessed_on[0] = '\0';
+        return rc;
+    }
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        b->met[e] = true;
+    sqlite3_reset(q->evidence);
+    sqlite3_bind_int64(q->evidence, 1, b->assessment);
+    while (rc == SR_OK && (step = sqlite3_step(q->evidence)) == SQLITE_ROW) {
+        const char *el = (const char *)sqlite3_column_text(q->evidence, 0);
+        const char *item = (const char *)sqlite3_column_text(q->evidence, 1);
+        int full = sqlite3_column_int(q->evidence, 2);
+
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            if (!strcmp(el, sr_baseline_name(e)))
+                break;
+        if (e == SR_BASELINE_COUNT)
+            continue;
+        seen[e] = 1;
+        if (full)
+            continue;
+        sqlite3_reset(q->closed);
+        sr_bind_text(q->closed, 1, b->code);
+        sr_bind_text(q->closed, 2, item);
+        sr_bind_text(q->closed, 3, b->assessed_on);
+        sr_bind_text(q->closed, 4, day);
+        step = sqlite3_step(q->closed);
+        if (step == SQLITE_ROW)
+            continue; /* rectified and verified since */
+        if (step != SQLITE_DONE)
+            return sr_store_dberr(st, "cannot read hazards");
+        b->met[e] = false;
+        rc = because(b, e, "item %s below full points in assessment %lld",
+                     item, (long long)b->assessment);
+    }
+    if (rc != SR_OK)
+        return rc;
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
+        return sr_store_dberr(st, "cannot read the baseline evidence");
+    for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++) {
+        if (!seen[e]) {
+            b->met[e] = false;
+            rc = because(b, e, "assessment %lld has no applicable evidence",
+                         (long long)b->assessment);
+            continue;
+        }
+        sqlite3_reset(q->open);
+        sr_bind_text(q->open, 1, b->code);
+        sr_bind_text(q->open, 2, sr_baseline_name(e));
+        sr_bind_text(q->open, 3, day);
+        step = sqlite3_step(q->open);
+        if (step == SQLITE_ROW) {
+            const char *item = (const char *)sqlite3_column_text(q->open, 1);
+
+            b->met[e] = false;
+            rc = because(b, e, "hazard %lld on item %s is not closed",
+                         (long long)sqlite3_column_int64(q->open, 0),
+                         item ? item : "-");
+        } else if (step != SQLITE_DONE) {
+            return sr_store_dberr(st, "cannot read hazards");
+        }
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+struct collect {
+    struct sr_baseline_report *r;
+    size_t alloc;
+    sr_error rc;
+};
+
+static int
+collect_school(const struct sr_school_record *s, void *p)
+{
+    struct collect *c = p;
+    struct sr_baseline_school *b;
+
+    if (c->r->n == c->alloc) {
+        size_t na = c->alloc ? c->alloc * 2 : 256;
+        struct sr_baseline_school *nv =
+            realloc(c->r->s, na * sizeof(*nv));
+
+        if (!nv) {
+            c->rc = SR_ERR_NOMEM;
+            return 1;
+        }
+        c->r->s = nv;
+        c->alloc = na;
+    }
+    b = &c->r->s[c->r->n];
+    memset(b, 0, sizeof(*b));
+    snprintf(b->code, sizeof(b->code), "%s", s->code);
+    b->stage = (int)s->school.attr[SR_ATTR_STAGE];
+    b->name = sr_strdup(s->name);
+    b->district = sr_strdup(s->district);
+    b->district_name = sr_strdup(s->district_name);
+    c->r->n++;
+    if (!b->name || !b->district || !b->district_name) {
+        c->rc = SR_ERR_NOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+static sr_error
+districts(struct sr_store *st, const char *only,
+          struct sr_baseline_report *r)
+{
+    struct sr_districts all;
+    sr_error rc;
+    size_t i, j;
+    int e;
+
+    rc = sr_registry_districts(st, &all);
+    if (rc != SR_OK)
+        return rc;
+    r->d = calloc(all.n ? all.n : 1, sizeof(*r->d));
+    if (!r->d) {
+        sr_districts_release(&all);
+        return SR_ERR_NOMEM;
+    }
+    for (i = 0; i < all.n; i++) {
+        struct sr_baseline_district *d;
+
+        if (only && strcmp(only, all.v[i].code) && strcmp(only, all.v[i].name))
+            continue;
+        d = &r->d[r->nd++];
+        d->code = sr_strdup(all.v[i].code);
+        d->name = sr_strdup(all.v[i].name);
+        if (!d->code || !d->name) {
+            sr_districts_release(&all);
+            return SR_ERR_NOMEM;
+        }
+        for (j = 0; j < r->n; j++) {
+            const struct sr_baseline_school *b = &r->s[j];
+            int four = 1;
+
+            if (strcmp(b->district, d->code))
+                continue;
+            d->schools++;
+            for (e = 0; e < SR_BASELINE_COUNT; e++) {
+                d->met[e] += b->met[e];
+                four &= b->met[e];
+            }
+            d->all_four += (size_t)four;
+        }
+        d->reaches = d->schools > 0 && d->all_four == d->schools;
+    }
+    sr_districts_release(&all);
+    return SR_OK;
+}
+
+sr_error
+sr_baseline_compute(struct sr_store *st, const char *district,
+                    const char *as_of, struct sr_baseline_report *out)
+{
+    struct sr_registry_filter f = {district, -1, false};
+    struct collect c = {out, 0, SR_OK};
+    struct months_cache mc;
+    struct stmts q;
+    char today[16];
+    size_t i;
+    sr_error rc;
+
+    memset(out, 0, sizeof(*out));
+    memset(&mc, 0, sizeof(mc));
+    memset(&q, 0, sizeof(q));
+    sr_store_today(st, today);
+    if (!as_of)
+        as_of = today;
+    if (!sr_date_valid(as_of))
+        return sr_store_fail_code(st, SR_ERR_INPUT,
+                                  "bad date '%s' (expected YYYY-MM-DD)",
+                                  as_of);
+    snprintf(out->as_of, sizeof(out->as_of), "%s", as_of);
+    /* One read transaction: a consistent snapshot. */
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sr_store_dberr(st, "cannot start a read transaction");
+    rc = sr_registry_list(st, &f, collect_school, &c);
+    if (rc == SR_OK)
+        rc = c.rc;
+    if (rc == SR_OK)
+        rc = stmts_prepare(st, &q);
+    for (i = 0; rc == SR_OK && i < out->n; i++)
+        rc = school_baseline(st, &q, &mc, as_of, &out->s[i]);
+    if (rc == SR_OK)
+        rc = districts(st, district, out);
+    stmts_release(&q);
+    cache_release(&mc);
+    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SR_OK)
+        sr_baseline_report_release(out);
+    return rc;
+}
