@@ -1,0 +1,294 @@
+#!/bin/bash
+# End-to-end tests of a district's year on a real database file: init,
+# indicator systems stored and immutable, registry, assessments from draft
+# to submission, the audit chain (and a row edited with the sqlite3 shell),
+# the baseline, and reliability: a read-only database, a full disk, a
+# process killed in the middle of a large import, and concurrent writers.
+#
+# Run by ctest as:  bash test_workflow.sh /path/to/schoolrisk /path/to/source-tree
+. "$(dirname "$0")/lib.sh"
+
+export SCHOOLRISK_DB=$T/w.db
+export SCHOOLRISK_CLOCK=2026-09-15T02:00:00Z
+export SCHOOLRISK_USER=管理员
+EX=$IND/examples
+SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+
+# A registry CSV of N primary schools with the attributes of the sample
+# school primary-1 (so that its responses answer every applicable item),
+# codes 37010200NN (or 37NNNNNNNN for large N).
+registry() { # N FILE
+    "$PY" - "$1" "$2" <<'PYEOF'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+with open(path, "w", encoding="utf-8") as f:
+    f.write("学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,"
+            "游泳池,在校生数,住宿生数,特殊需要学生数\n")
+    for i in range(1, n + 1):
+        code = "370102%04d" % i if n < 10000 else "37%08d" % i
+        f.write("%s,济南市历下区第%d实验小学,历下区,小学,公办,城区,否,否,是,是,"
+                "是,1260,0,2\n" % (code, i))
+PYEOF
+}
+
+# ---------------------------------------------------------------- init
+begin "init creates the database and stores the six systems"
+run init
+rc_is 0
+out_has "database ready (schema version 1)"
+for s in junior kindergarten primary senior special vocational; do
+    out_has "$IND/$s.xml: stored"
+done
+[ "$(SQL 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not wal"
+[ "$(SQL 'PRAGMA user_version')" = 1 ] || fail "user_version is not 1"
+end
+
+begin "init again leaves stored systems unchanged"
+run init
+rc_is 0
+out_has "$IND/primary.xml: already stored, unchanged"
+[ "$(SQL 'SELECT count(*) FROM systems')" = 6 ] || fail "systems are not 6"
+end
+
+begin "a different file under a stored id and version is refused"
+# On a copy: loading mini (a primary system) into the main database
+# would make it the current system for primary schools.
+sed 's/示例小学安全风险评估指标体系/改过的标题/' "$MINI" >mini-edited.xml
+cp "$SCHOOLRISK_DB" conflict.db
+run indicators load "$MINI" --db conflict.db
+rc_is 0
+run indicators load mini-edited.xml --db conflict.db
+rc_is 1
+grep -q "^schoolrisk: error: indicator system 'mini' version 1.0 is already stored with different content" "$T/err" ||
+    fail "stderr lacks the conflict message: $(cat "$T/err")"
+[ "$(sqlite3 conflict.db "SELECT title FROM systems WHERE id = 'mini'")" = 示例小学安全风险评估指标体系 ] ||
+    fail "the stored title changed"
+end
+
+begin "a database written by a newer schoolrisk is refused"
+cp "$SCHOOLRISK_DB" newer.db
+sqlite3 newer.db 'PRAGMA user_version = 7'
+run assess list --db newer.db
+rc_is 1
+err_is "schoolrisk: error: database 'newer.db' has schema version 7, written by a newer schoolrisk; this one understands up to version 1"
+end
+
+# ---------------------------------------------------------------- assess
+registry 30 reg.csv
+run schools import reg.csv
+begin "the registry of 30 schools is imported"
+rc_is 0
+[ "$(SQL 'SELECT count(*) FROM schools')" = 30 ] || fail "schools are not 30"
+end
+
+begin "assess new prints the id of a draft on the current primary system"
+run assess new --school 3701020001 --by 张检查员
+rc_is 0
+out_is 1
+[ "$(SQL "SELECT system_id || ' ' || system_version || ' ' || inspector || ' ' || assessed_on FROM assessments WHERE id = 1")" = "primary 2026.1 张检查员 2026-09-15" ] ||
+    fail "the draft row is wrong: $(SQL 'SELECT * FROM assessments')"
+end
+
+begin "assess submit refuses a draft with unanswered items, listing each"
+run assess set 1 D01.01.01 pass --by 张检查员
+rc_is 0
+run assess submit 1
+rc_is 1
+n=$("$BIN" checklist --system primary --school "$EX/primary-1.school" --format csv | tail -n +2 | wc -l)
+[ "$(grep -c '^assessment 1: item .* is not answered: ' "$T/err")" -eq $((n - 1)) ] ||
+    fail "expected $((n - 1)) missing items on stderr"
+err_has "assessment 1: item 'D01.01.02' is not answered: 落实“党政同责、一岗双责”，学校与全体教职工（含保安员、食堂从业人员、保洁等外包人员）逐级签订安全责任书，安全工作纳入领导班子述职"
+grep -q "^schoolrisk: error: assessment 1 cannot be submitted: $((n - 1)) applicable items are not answered$" "$T/err" ||
+    fail "no summary line"
+[ "$(SQL 'SELECT status FROM assessments WHERE id = 1')" = draft ] || fail "not a draft any more"
+end
+
+begin "assess import answers every item; bad rows import nothing"
+printf 'item,value,note\nD01.01.02,符合,\nD09.09.09,pass,\n' >bad.csv
+run assess import 1 bad.csv
+rc_is 1
+err_has "bad.csv:3: unknown item 'D09.09.09' (not in system 'primary' version 2026.1)"
+[ "$(SQL 'SELECT count(*) FROM answers WHERE assessment = 1')" = 1 ] || fail "bad.csv wrote answers"
+run assess import 1 "$EX/primary-1.csv"
+rc_is 0
+out_is "imported '$EX/primary-1.csv' into assessment 1"
+[ "$(SQL 'SELECT count(*) FROM answers WHERE assessment = 1')" = "$n" ] || fail "answers are not $n"
+end
+
+begin "assess submit stores the engine's figures and raises the hazards"
+want=$("$BIN" score --system primary --school "$EX/primary-1.school" --responses "$EX/primary-1.csv" --json |
+    "$PY" -c 'import json,sys; r=json.load(sys.stdin); print(r["total"], r["band_label"], len(r["hazards"]))')
+run assess submit 1 --by 区教体局
+rc_is 0
+set -- $want
+out_is "submitted assessment 1: $1 $2, 达标 yes; hazards: $3 new, 0 linked to open ones"
+[ "$(SQL 'SELECT total, compliant, vetoed, submitted_by FROM assessments WHERE id = 1')" = "9849|1|0|区教体局" ] ||
+    fail "stored row: $(SQL 'SELECT total, compliant, vetoed, submitted_by FROM assessments WHERE id = 1')"
+[ "$(SQL 'SELECT count(*) FROM hazards WHERE assessment = 1')" = "$3" ] || fail "hazards are not $3"
+# one answer is na (D07.04.01): left out of the scores
+[ "$(SQL "SELECT count(*) FROM scores WHERE assessment = 1 AND kind = 'item'")" = "$((n - 1))" ] ||
+    fail "item scores are not $((n - 1))"
+end
+
+begin "a submitted assessment never changes"
+run assess submit 1
+rc_is 1
+err_is "schoolrisk: error: assessment 1 was submitted on 2026-09-15T02:00:00Z by 区教体局 and can no longer change; a correction is a new assessment"
+run assess set 1 D01.01.01 fail
+rc_is 1
+if SQL "UPDATE assessments SET total = 10000 WHERE id = 1" 2>"$T/sqlerr"; then
+    fail "the database let a submitted assessment change"
+fi
+grep -q "a submitted assessment never changes" "$T/sqlerr" || fail "no trigger message"
+end
+
+begin "assess show and list report the submitted assessment"
+run assess show 1
+rc_is 0
+out_has "assessment 1  submitted 已提交"
+out_has "total      98.49  低风险 (blue)"
+run assess list --json
+rc_is 0
+"$PY" -c 'import json,sys; a=json.load(open(sys.argv[1])); assert len(a)==1 and a[0]["total"]==98.49 and a[0]["status"]=="submitted", a' "$T/out" ||
+    fail "list --json is wrong"
+end
+
+# ---------------------------------------------------------------- audit
+begin "audit verify: intact chain"
+run audit verify
+rc_is 0
+grep -Eq "^audit chain intact: 4 records, head [0-9a-f]{64}$" "$T/out" || fail "stdout: $(cat "$T/out")"
+end
+
+begin "audit verify names the assessment edited with the sqlite3 shell"
+cp "$SCHOOLRISK_DB" tampered.db
+sqlite3 tampered.db "DROP TRIGGER answers_frozen_upd; UPDATE answers SET value = '不符合' WHERE assessment = 1 AND item = 'D01.01.02'"
+seq=$(sqlite3 tampered.db "SELECT seq FROM audit WHERE kind = 'assessment' AND ref = 1")
+run audit verify --db tampered.db
+rc_is 1
+err_is "schoolrisk: error: audit chain broken: audit record $seq: assessment 1 was altered (its content no longer matches the hash recorded when it was written)"
+end
+
+begin "audit verify names a hazard event deleted with the sqlite3 shell"
+cp "$SCHOOLRISK_DB" deleted.db
+sqlite3 deleted.db "DROP TRIGGER hazard_events_kept; DELETE FROM hazard_events WHERE id = 2"
+run audit verify --db deleted.db
+rc_is 1
+err_is "schoolrisk: error: audit chain broken: audit record 2: hazard event 2 was removed"
+end
+
+# ---------------------------------------------------------------- baseline
+begin "baseline: the assessed school, and 29 schools without assessment"
+run baseline --json
+rc_is 0
+"$PY" - "$T/out" <<'PYEOF' || fail "baseline JSON is wrong"
+import json, sys
+r = json.load(open(sys.argv[1]))
+s = {x["code"]: x for x in r["schools"]}
+one = s["3701020001"]
+assert one["assessment"] == 1, one
+# primary-1 lost points on the visitor register (D02.02.03)
+assert one["met"] == {"guards": True, "closed-campus": False,
+                      "alarm-video": True, "protection-posts": True}, one
+assert one["why_not"] == {"closed-campus":
+    "item D02.02.03 below full points in assessment 1"}, one
+other = s["3701020002"]
+assert other["assessment"] is None and not any(other["met"].values()), other
+assert other["why_not"]["guards"] == "no submitted assessment", other
+d = [x for x in r["districts"] if x["name"] == "历下区"][0]
+assert d["schools"] == 30 and d["reaches_four_100"] is False, d
+PYEOF
+end
+
+# ---------------------------------------------------------------- reliability
+begin "a read-only database: clear error, nothing changed"
+before=$(SQL 'SELECT count(*) FROM assessments')
+run assess new --school 3701020002 --db "file:$SCHOOLRISK_DB?mode=ro"
+rc_is 4
+grep -q "attempt to write a readonly database" "$T/err" || fail "stderr: $(cat "$T/err")"
+[ "$(SQL 'SELECT count(*) FROM assessments')" = "$before" ] || fail "an assessment was added"
+end
+
+registry 40000 big.csv
+
+begin "a full disk: clear error, the database as it was"
+mkdir -p small
+if mount -t tmpfs -o size=2m tmpfs small 2>/dev/null; then
+    export SCHOOLRISK_DB=$T/small/s.db
+    run init --no-indicators
+    run schools import big.csv
+    rc_is 4
+    grep -q "database or disk is full" "$T/err" || fail "stderr: $(cat "$T/err")"
+    [ "$(SQL 'SELECT count(*) FROM schools')" = 0 ] || fail "schools were written"
+    [ "$(SQL 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed"
+    umount small
+else
+    # No permission to mount (not root): a file-size limit fills the
+    # "disk" instead; SQLite reports the failed write as an I/O error.
+    export SCHOOLRISK_DB=$T/small/s.db
+    run init --no-indicators
+    (ulimit -f 1500; trap '' XFSZ; "$BIN" schools import big.csv >"$T/out" 2>"$T/err"; echo $? >"$T/rc")
+    RC=$(cat "$T/rc")
+    rc_is 4
+    grep -q "disk I/O error\|database or disk is full" "$T/err" || fail "stderr: $(cat "$T/err")"
+    [ "$(SQL 'SELECT count(*) FROM schools')" = 0 ] || fail "schools were written"
+    [ "$(SQL 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed"
+fi
+export SCHOOLRISK_DB=$T/w.db
+end
+
+begin "SIGKILL in the middle of a 40,000-school import: intact, all or nothing"
+killed=0
+for delay in 0.05 0.2 0.4 0.8; do
+    cp "$SCHOOLRISK_DB" k.db
+    "$BIN" schools import big.csv --db k.db >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    if kill -9 "$pid" 2>/dev/null; then
+        killed=$((killed + 1))
+    fi
+    wait "$pid" 2>/dev/null
+    [ "$(sqlite3 k.db 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed after $delay s"
+    c=$(sqlite3 k.db 'SELECT count(*) FROM schools')
+    [ "$c" = 30 ] || [ "$c" = 40030 ] || fail "after a kill at $delay s there are $c schools"
+done
+[ "$killed" -ge 1 ] || fail "no import was still running when killed"
+end
+
+begin "two processes submitting and a third moving hazards at once lose nothing"
+for i in $(seq 10 29); do "$BIN" assess new --school 37010200$i >/dev/null || fail "new $i"; done
+first=$(SQL "SELECT min(id) FROM assessments WHERE school = '3701020010'")
+worker() { # from to
+    local id
+    for id in $(seq "$1" "$2"); do
+        "$BIN" assess import "$id" "$EX/primary-1.csv" >/dev/null 2>>"$T/werr" &&
+            "$BIN" assess submit "$id" >/dev/null 2>>"$T/werr" || echo "failed $id" >>"$T/wfail"
+    done
+}
+mover() {
+    local h
+    for h in $(SQL "SELECT id FROM hazards WHERE status = 'open' ORDER BY id"); do
+        "$BIN" hazard assign "$h" --responsible 王老师 --deadline 2026-10-31 --by 区教体局 >/dev/null 2>>"$T/werr" ||
+            echo "failed hazard $h" >>"$T/wfail"
+    done
+}
+: >"$T/wfail"
+worker "$first" $((first + 9)) &
+w1=$!
+worker $((first + 10)) $((first + 19)) &
+w2=$!
+mover &
+w3=$!
+wait $w1 $w2 $w3
+[ ! -s "$T/wfail" ] || fail "$(cat "$T/wfail") ($(head -3 "$T/werr"))"
+[ "$(SQL "SELECT count(*) FROM assessments WHERE status = 'submitted'")" = 21 ] ||
+    fail "submitted: $(SQL "SELECT count(*) FROM assessments WHERE status = 'submitted'")"
+[ "$(SQL "SELECT count(*) FROM hazard_events WHERE to_status = 'rectifying'")" = 3 ] ||
+    fail "assignments: $(SQL "SELECT count(*) FROM hazard_events WHERE to_status = 'rectifying'")"
+run audit verify
+rc_is 0
+[ "$(SQL 'SELECT count(*) FROM audit')" = "$(SQL "SELECT (SELECT count(*) FROM assessments WHERE status = 'submitted') + (SELECT count(*) FROM hazard_events)")" ] ||
+    fail "the audit chain does not hold every record"
+end
+
+finish
