@@ -24,6 +24,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ struct sr_system {
     size_t n_req, a_req;
     uint32_t *by_id; /* item indices sorted by id */
     struct sr_arena arena;
+    int refs;        /* owners: sr_system_ref() adds one */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1170,38 +1172,50 @@ check_bytes(struct loader *L, const char *buf, size_t len)
                "files");
 }
 
+/* The compiled schema, built once per process: compiling it costs more
+ * than loading a whole indicator file.  A compiled schema is read-only
+ * while validating, so threads may share it (each has its own
+ * validation context).  It lives until the process ends. */
+static xmlSchemaPtr compiled_schema;
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+
 static void
-validate_schema(struct loader *L, xmlDoc *doc)
+compile_schema(void)
 {
-    xmlSchemaParserCtxtPtr pctx = NULL;
-    xmlSchemaPtr schema = NULL;
-    xmlSchemaValidCtxtPtr vctx = NULL;
-    int rc;
+    xmlSchemaParserCtxtPtr pctx;
 
     pctx = xmlSchemaNewMemParserCtxt(sr_xsd_data, (int)sr_xsd_data_size);
     if (!pctx)
-        goto fail;
-    schema = xmlSchemaParse(pctx);
-    if (!schema)
-        goto fail;
-    vctx = xmlSchemaNewValidCtxt(schema);
-    if (!vctx)
-        goto fail;
+        return;
+    compiled_schema = xmlSchemaParse(pctx);
+    xmlSchemaFreeParserCtxt(pctx);
+}
+
+static void
+validate_schema(struct loader *L, xmlDoc *doc)
+{
+    xmlSchemaValidCtxtPtr vctx = NULL;
+    int rc;
+
+    pthread_once(&schema_once, compile_schema);
+    /* The schema is compiled in: failing to build it is our bug or an
+     * allocation failure, not the user's input. */
+    if (!compiled_schema) {
+        L->nomem = true;
+        return;
+    }
+    vctx = xmlSchemaNewValidCtxt(compiled_schema);
+    if (!vctx) {
+        L->nomem = true;
+        return;
+    }
     xmlSchemaSetValidStructuredErrors(vctx, on_xml_error, L);
     rc = xmlSchemaValidateDoc(vctx, doc);
     if (rc == 0)
         L->schema_ok = true;
     else if (!L->failed)
         report(L, 0, "does not match the schema");
-    goto cleanup;
-fail:
-    /* The schema is compiled in: failing to parse it is our bug or
-     * an allocation failure, not the user's input. */
-    L->nomem = true;
-cleanup:
     xmlSchemaFreeValidCtxt(vctx);
-    xmlSchemaFree(schema);
-    xmlSchemaFreeParserCtxt(pctx);
 }
 
 struct id_index {
@@ -1280,6 +1294,7 @@ sr_system_load_memory(const char *name, const char *buf, size_t len,
     L.sys = calloc(1, sizeof(*L.sys));
     if (!L.sys)
         return SR_ERR_NOMEM;
+    L.sys->refs = 1;
     sr_arena_init(&L.sys->arena);
     L.sys->source = sr_arena_strdup(&L.sys->arena, name);
     if (!L.sys->source) {
@@ -1389,10 +1404,20 @@ sr_system_load_file(const char *path, struct sr_system **out,
     return rc;
 }
 
+struct sr_system *
+sr_system_ref(const struct sr_system *sys)
+{
+    /* The model is immutable; only the count changes. */
+    struct sr_system *s = (struct sr_system *)sys;
+
+    s->refs++;
+    return s;
+}
+
 void
 sr_system_free(struct sr_system *sys)
 {
-    if (!sys)
+    if (!sys || --sys->refs > 0)
         return;
     free(sys->bands);
     free(sys->dims);

@@ -182,8 +182,19 @@ sr_error sr_system_load_memory(const char *name, const char *buf,
                                size_t len, struct sr_system **out,
                                struct sr_diags *diags);
 
-/** @brief Free a system; NULL is a no-op. */
+/**
+ * @brief Release a system: it is freed when its last owner releases it
+ *        (see sr_system_ref()).  NULL is a no-op.
+ */
 void sr_system_free(struct sr_system *sys);
+
+/**
+ * @brief Take another reference to an immutable system, released with
+ *        sr_system_free().  Not thread-safe: share a system between
+ *        threads only with a lock or with one owner per thread.
+ * @return @p sys, as a pointer the new owner may free.
+ */
+struct sr_system *sr_system_ref(const struct sr_system *sys);
 
 /** @name Accessors.  Returned pointers live as long as the system. */
 /**@{*/

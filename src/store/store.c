@@ -456,6 +456,8 @@ sr_store_close(struct sr_store *st)
 {
     if (!st)
         return;
+    while (st->n_systems)
+        sr_system_free(st->systems[--st->n_systems]);
     sqlite3_close(st->db);
     free(st->actor);
     free(st);
@@ -716,7 +718,15 @@ sr_store_system(struct sr_store *st, const char *id, const char *version,
 {
     sqlite3_stmt *s = NULL;
     sr_error rc;
+    size_t i;
     int step;
+
+    for (i = 0; i < st->n_systems; i++)
+        if (!strcmp(sr_system_id(st->systems[i]), id) &&
+            !strcmp(sr_system_version(st->systems[i]), version)) {
+            *out = sr_system_ref(st->systems[i]);
+            return SR_OK;
+        }
 
     rc = sr_store_prepare(st,
                           "SELECT id, version, xml FROM systems WHERE id = ?1 "
@@ -727,13 +737,16 @@ sr_store_system(struct sr_store *st, const char *id, const char *version,
     sr_bind_text(s, 1, id);
     sr_bind_text(s, 2, version);
     step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    if (step == SQLITE_ROW) {
         rc = system_from_row(st, s, out);
-    else if (step == SQLITE_DONE)
+        if (rc == SR_OK && st->n_systems < SR_SYSTEM_CACHE)
+            st->systems[st->n_systems++] = sr_system_ref(*out);
+    } else if (step == SQLITE_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
                                 "indicator system '%s' version %s is not "
                                 "stored",
                                 id, version);
+    }
     else
         rc = sr_store_dberr(st, "cannot read stored systems");
     sqlite3_finalize(s);
@@ -745,11 +758,12 @@ sr_store_current_system(struct sr_store *st, int stage,
                         struct sr_system **out)
 {
     sqlite3_stmt *s = NULL;
+    char *id = NULL, *version = NULL;
+    int step, nomem = 0;
     sr_error rc;
-    int step;
 
     rc = sr_store_prepare(st,
-                          "SELECT id, version, xml FROM systems "
+                          "SELECT id, version FROM systems "
                           "WHERE ';' || stages || ';' LIKE '%;' || ?1 || ';%' "
                           "ORDER BY seq DESC LIMIT 1",
                           &s);
@@ -757,16 +771,23 @@ sr_store_current_system(struct sr_store *st, int stage,
         return rc;
     sr_bind_text(s, 1, sr_stage_name(stage));
     step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        rc = system_from_row(st, s, out);
-    else if (step == SQLITE_DONE)
+    if (step == SQLITE_ROW) {
+        id = sr_column_dup(s, 0, &nomem);
+        version = sr_column_dup(s, 1, &nomem);
+        rc = nomem ? SR_ERR_NOMEM : SR_OK;
+    } else if (step == SQLITE_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
                                 "no stored indicator system covers stage "
                                 "'%s' (run 'schoolrisk indicators load')",
                                 sr_stage_name(stage));
-    else
+    } else {
         rc = sr_store_dberr(st, "cannot read stored systems");
+    }
     sqlite3_finalize(s);
+    if (rc == SR_OK)
+        rc = sr_store_system(st, id, version, out);
+    free(id);
+    free(version);
     return rc;
 }
 

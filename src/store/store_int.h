@@ -10,11 +10,17 @@
 
 #include "schoolrisk/store.h"
 
+/* Stored systems already parsed, by (id, version): a stored version
+ * never changes, so a parsed one stays right for the connection's life. */
+#define SR_SYSTEM_CACHE 16
+
 struct sr_store {
     sqlite3 *db;
     char *actor;
     time_t clock;      /* 0: the system clock */
     char msg[1024];    /* last error */
+    struct sr_system *systems[SR_SYSTEM_CACHE]; /* one reference each */
+    size_t n_systems;
 };
 
 /* Set the message from a printf format; returns SR_ERR_DB (or the code

@@ -39,7 +39,7 @@ check_help 'usage: schoolrisk checklist --system ID|FILE (--school FILE | --attr
 check_help 'usage: schoolrisk checklist --system ID|FILE (--school FILE | --attr KEY=VALUE...)' checklist -h
 check_help 'usage: schoolrisk score --system ID|FILE (--school FILE | --attr KEY=VALUE...)' score --help
 check_help 'usage: schoolrisk score --system ID|FILE (--school FILE | --attr KEY=VALUE...)' score -h
-check_help 'usage: schoolrisk indicators <validate|list|show> ...' indicators --help
+check_help 'usage: schoolrisk indicators <validate|load|list|show> ...' indicators --help
 check_help 'usage: schoolrisk indicators validate FILE|DIR...' indicators validate --help
 check_help 'usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]' indicators list --help
 check_help 'usage: schoolrisk indicators show ID|FILE [--dir DIR] [--format tree|csv]' indicators show --help
@@ -85,13 +85,13 @@ begin "unknown indicators command: exit 2"
 run indicators frobnicate
 rc_is 2; out_empty
 err_first "schoolrisk: error: unknown indicators command 'frobnicate'"
-err_has "usage: schoolrisk indicators <validate|list|show> ..."
+err_has "usage: schoolrisk indicators <validate|load|list|show> ..."
 end
 
 begin "indicators without a subcommand: exit 2"
 run indicators
 rc_is 2; out_empty
-err_first "usage: schoolrisk indicators <validate|list|show> ..."
+err_first "usage: schoolrisk indicators <validate|load|list|show> ..."
 end
 
 for c in "score --frobnicate" "checklist --frobnicate" "indicators list --frobnicate" "indicators show primary --frobnicate"; do

@@ -1,0 +1,528 @@
+/*
+ * store/hazards.c - the SQL of the hazard closed loop.
+ *
+ * DESIGN
+ * The rules (src/hazards.c) decide what may happen; this file only
+ * reads and writes rows, every statement prepared with bound
+ * parameters.  Nothing here begins or commits a transaction: the caller
+ * holds one (sr_hazard_raise() runs inside the assessment submission's).
+ * A hazard's identity columns (school, item, assessment, level,
+ * description, found_on, found_by, recurrent_of) are written once, at
+ * insert, because the audit chain hashes them with the first event; a
+ * transition only changes status, responsible, measures, deadline,
+ * submitted_by and closed_on, and every transition's values are also
+ * kept in its event.
+ */
+#include "store_int.h"
+#include "hazards_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+
+/* The columns sr_hazard is read from, and the joins they need. */
+#define HAZARD_SELECT                                                     \
+    "SELECT h.id, h.school, s.name, s.district, d.name, h.item, "         \
+    "h.item_title, h.assessment, h.level, h.description, h.status, "      \
+    "h.found_on, h.found_by, h.responsible, h.measures, h.deadline, "     \
+    "h.submitted_by, h.closed_on, h.recurrent_of, r.closed_on, "          \
+    "h.baseline FROM hazards h JOIN schools s ON s.code = h.school "      \
+    "JOIN districts d ON d.code = s.district "                            \
+    "LEFT JOIN hazards r ON r.id = h.recurrent_of "
+
+/* ------------------------------------------------------------------ */
+/* Schools and districts                                                */
+/* ------------------------------------------------------------------ */
+
+sr_error
+sr_hzdb_school(struct sr_store *st, const char *code,
+               struct sr_hzdb_school *out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    memset(out, 0, sizeof(*out));
+    out->stage = -1;
+    rc = sr_store_prepare(st,
+                          "SELECT closed, stage FROM schools WHERE code = ?1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, code);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        out->exists = true;
+        out->closed = sqlite3_column_int(s, 0) != 0;
+        out->stage = sr_stage_lookup((const char *)sqlite3_column_text(s, 1));
+    } else if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot read the school registry");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_hzdb_district_known(struct sr_store *st, const char *code_or_name,
+                       bool *known)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    *known = false;
+    rc = sr_store_prepare(st,
+                          "SELECT 1 FROM districts WHERE code = ?1 OR "
+                          "name = ?1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, code_or_name);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *known = true;
+    else if (step != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot read the districts");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Linking and recurrence                                               */
+/* ------------------------------------------------------------------ */
+
+static sr_error
+status_of(struct sr_store *st, int64_t id, const char *text, int *status)
+{
+    *status = text ? sr_hazard_status_lookup(text) : -1;
+    if (*status < 0)
+        return sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                  "hazard %lld has an unknown status '%s'",
+                                  (long long)id, text ? text : "");
+    return SR_OK;
+}
+
+sr_error
+sr_hzdb_unclosed(struct sr_store *st, const char *school, const char *item,
+                 int64_t *id, int *status)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    *id = 0;
+    *status = -1;
+    /* At most one is expected (linking keeps it so); take the oldest. */
+    rc = sr_store_prepare(st,
+                          "SELECT id, status FROM hazards WHERE school = ?1 "
+                          "AND item = ?2 AND status <> 'closed' "
+                          "ORDER BY id LIMIT 1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, school);
+    sr_bind_text(s, 2, item);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        rc = status_of(st, *id, (const char *)sqlite3_column_text(s, 1),
+                       status);
+    } else if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot read the hazards");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_hzdb_closed_since(struct sr_store *st, const char *school,
+                     const char *item, const char *since, int64_t *id)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    *id = 0;
+    rc = sr_store_prepare(st,
+                          "SELECT id FROM hazards WHERE school = ?1 AND "
+                          "item = ?2 AND status = 'closed' AND "
+                          "closed_on >= ?3 ORDER BY closed_on DESC, id DESC "
+                          "LIMIT 1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, school);
+    sr_bind_text(s, 2, item);
+    sr_bind_text(s, 3, since);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *id = sqlite3_column_int64(s, 0);
+    else if (step != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot read the hazards");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+/* ------------------------------------------------------------------ */
+
+sr_error
+sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
+               const char *found_on, const char *found_by,
+               int64_t recurrent_of, int64_t *id)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+
+    rc = sr_store_prepare(
+        st,
+        "INSERT INTO hazards(school, item, item_title, assessment, level, "
+        "description, status, found_on, found_by, recurrent_of, baseline) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10)",
+        &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, h->school);
+    sr_bind_text(s, 2, h->item);
+    sr_bind_text(s, 3, h->item_title);
+    if (h->assessment)
+        sqlite3_bind_int64(s, 4, h->assessment);
+    sr_bind_text(s, 5, sr_hazard_name(h->level));
+    sr_bind_text(s, 6, h->description);
+    sr_bind_text(s, 7, found_on);
+    sr_bind_text(s, 8, found_by);
+    if (recurrent_of)
+        sqlite3_bind_int64(s, 9, recurrent_of);
+    sr_bind_text(s, 10, h->baseline);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot record the hazard");
+    else
+        *id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_hzdb_state(struct sr_store *st, int64_t id, int *status,
+              char **submitted_by)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step, nomem = 0;
+
+    *submitted_by = NULL;
+    rc = sr_store_prepare(st,
+                          "SELECT status, submitted_by FROM hazards "
+                          "WHERE id = ?1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        rc = status_of(st, id, (const char *)sqlite3_column_text(s, 0),
+                       status);
+        if (rc == SR_OK)
+            *submitted_by = sr_column_dup(s, 1, &nomem);
+        if (nomem)
+            rc = SR_ERR_NOMEM;
+    } else if (step == SQLITE_DONE) {
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no hazard %lld",
+                                (long long)id);
+    } else {
+        rc = sr_store_dberr(st, "cannot read the hazards");
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
+               const struct sr_hzdb_set *set)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+
+    rc = sr_store_prepare(
+        st,
+        "UPDATE hazards SET status = ?3, "
+        "responsible = coalesce(?4, responsible), "
+        "measures = coalesce(?5, measures), "
+        "deadline = coalesce(?6, deadline), "
+        "submitted_by = coalesce(?7, submitted_by), "
+        "closed_on = coalesce(?8, closed_on) "
+        "WHERE id = ?1 AND status = ?2",
+        &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    sr_bind_text(s, 2, sr_hazard_status_name(from));
+    sr_bind_text(s, 3, sr_hazard_status_name(to));
+    sr_bind_text(s, 4, set->responsible);
+    sr_bind_text(s, 5, set->measures);
+    sr_bind_text(s, 6, set->deadline);
+    sr_bind_text(s, 7, set->submitted_by);
+    sr_bind_text(s, 8, set->closed_on);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot update the hazard");
+    else if (sqlite3_changes(st->db) != 1)
+        /* The caller read the state in this same write transaction. */
+        rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                "hazard %lld was not in state '%s'",
+                                (long long)id, sr_hazard_status_name(from));
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
+              const char *note, const char *evidence, int64_t *event_id)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    sr_error rc;
+
+    rc = sr_store_prepare(st,
+                          "INSERT INTO hazard_events(hazard, at, by, "
+                          "from_status, to_status, note, evidence) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_store_now(st, now);
+    sqlite3_bind_int64(s, 1, hazard);
+    sr_bind_text(s, 2, now);
+    sr_bind_text(s, 3, sr_store_actor(st));
+    sr_bind_text(s, 4, from < 0 ? NULL : sr_hazard_status_name(from));
+    sr_bind_text(s, 5, sr_hazard_status_name(to));
+    sr_bind_text(s, 6, note);
+    sr_bind_text(s, 7, evidence);
+    if (sqlite3_step(s) != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot record the hazard event");
+        goto cleanup;
+    }
+    *event_id = sqlite3_last_insert_rowid(st->db);
+    rc = sr_audit_append(st, "hazard_event", *event_id);
+
+cleanup:
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Fill h from a row of HAZARD_SELECT. */
+static sr_error
+hazard_from_row(struct sr_store *st, sqlite3_stmt *s,
+                struct sr_hazard_record *h)
+{
+    const char *level = (const char *)sqlite3_column_text(s, 8);
+    int nomem = 0;
+    sr_error rc;
+
+    memset(h, 0, sizeof(*h));
+    h->id = sqlite3_column_int64(s, 0);
+    h->school = sr_column_dup(s, 1, &nomem);
+    h->school_name = sr_column_dup(s, 2, &nomem);
+    h->district = sr_column_dup(s, 3, &nomem);
+    h->district_name = sr_column_dup(s, 4, &nomem);
+    h->item = sr_column_dup(s, 5, &nomem);
+    h->item_title = sr_column_dup(s, 6, &nomem);
+    h->assessment = sqlite3_column_int64(s, 7);
+    h->level = level ? sr_hazard_level_lookup(level) : -1;
+    h->description = sr_column_dup(s, 9, &nomem);
+    h->found_on = sr_column_dup(s, 11, &nomem);
+    h->found_by = sr_column_dup(s, 12, &nomem);
+    h->responsible = sr_column_dup(s, 13, &nomem);
+    h->measures = sr_column_dup(s, 14, &nomem);
+    h->deadline = sr_column_dup(s, 15, &nomem);
+    h->submitted_by = sr_column_dup(s, 16, &nomem);
+    h->closed_on = sr_column_dup(s, 17, &nomem);
+    h->recurrent_of = sqlite3_column_int64(s, 18);
+    h->recurrent_closed_on = sr_column_dup(s, 19, &nomem);
+    h->baseline = sr_column_dup(s, 20, &nomem);
+    if (nomem) {
+        rc = SR_ERR_NOMEM;
+        goto fail;
+    }
+    rc = status_of(st, h->id, (const char *)sqlite3_column_text(s, 10),
+                   &h->status);
+    if (rc != SR_OK)
+        goto fail;
+    if (h->level < 0) {
+        rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                "hazard %lld has an unknown level '%s'",
+                                (long long)h->id, level ? level : "");
+        goto fail;
+    }
+    return SR_OK;
+
+fail:
+    sr_hazard_release(h);
+    return rc;
+}
+
+sr_error
+sr_hzdb_get(struct sr_store *st, int64_t id, struct sr_hazard_record *out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    memset(out, 0, sizeof(*out));
+    rc = sr_store_prepare(st, HAZARD_SELECT "WHERE h.id = ?1", &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        rc = hazard_from_row(st, s, out);
+    else if (step == SQLITE_DONE)
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no hazard %lld",
+                                (long long)id);
+    else
+        rc = sr_store_dberr(st, "cannot read the hazards");
+    sqlite3_finalize(s);
+    return rc;
+}
+
+sr_error
+sr_hzdb_events(struct sr_store *st, int64_t id, struct sr_hazard_event **out,
+               size_t *n)
+{
+    sqlite3_stmt *s = NULL;
+    struct sr_hazard_event *v = NULL;
+    size_t used = 0, alloc = 0;
+    sr_error rc;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    rc = sr_store_prepare(st,
+                          "SELECT id, at, by, from_status, to_status, note, "
+                          "evidence FROM hazard_events WHERE hazard = ?1 "
+                          "ORDER BY id",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct sr_hazard_event *e;
+        const char *from = (const char *)sqlite3_column_text(s, 3);
+        int nomem = 0;
+
+        if (used == alloc) {
+            size_t na = alloc ? alloc * 2 : 8;
+            struct sr_hazard_event *nv = realloc(v, na * sizeof(*v));
+
+            if (!nv) {
+                rc = SR_ERR_NOMEM;
+                goto cleanup;
+            }
+            v = nv;
+            alloc = na;
+        }
+        e = &v[used];
+        memset(e, 0, sizeof(*e));
+        used++;
+        e->id = sqlite3_column_int64(s, 0);
+        e->at = sr_column_dup(s, 1, &nomem);
+        e->by = sr_column_dup(s, 2, &nomem);
+        e->note = sr_column_dup(s, 5, &nomem);
+        e->evidence = sr_column_dup(s, 6, &nomem);
+        if (nomem) {
+            rc = SR_ERR_NOMEM;
+            goto cleanup;
+        }
+        e->from = -1;
+        if (from) {
+            rc = status_of(st, id, from, &e->from);
+            if (rc != SR_OK)
+                goto cleanup;
+        }
+        rc = status_of(st, id, (const char *)sqlite3_column_text(s, 4),
+                       &e->to);
+        if (rc != SR_OK)
+            goto cleanup;
+    }
+    if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot read the hazard events");
+        goto cleanup;
+    }
+    *out = v;
+    *n = used;
+    v = NULL;
+    used = 0;
+
+cleanup:
+    sqlite3_finalize(s);
+    sr_hazard_events_free(v, used);
+    return rc;
+}
+
+sr_error
+sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
+             const char *today, struct sr_hazard_record **out, size_t *n)
+{
+    sqlite3_stmt *s = NULL;
+    struct sr_hazard_record *v = NULL;
+    size_t used = 0, alloc = 0;
+    sr_error rc;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    rc = sr_store_prepare(
+        st,
+        HAZARD_SELECT
+        "WHERE (?1 IS NULL OR s.district = ?1 OR d.name = ?1) "
+        "AND (?2 IS NULL OR h.school = ?2) "
+        "AND (?3 IS NULL OR h.status = ?3) "
+        "AND (?4 IS NULL OR h.level = ?4) "
+        "AND (?5 = 0 OR (h.status <> 'closed' AND h.deadline < ?6)) "
+        "ORDER BY h.id",
+        &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, f->district);
+    sr_bind_text(s, 2, f->school);
+    sr_bind_text(s, 3, f->status >= 0 ? sr_hazard_status_name(f->status) :
+                                        NULL);
+    sr_bind_text(s, 4, f->level >= 0 ? sr_hazard_name(f->level) : NULL);
+    sqlite3_bind_int(s, 5, f->overdue);
+    sr_bind_text(s, 6, today);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (used == alloc) {
+            size_t na = alloc ? alloc * 2 : 16;
+            struct sr_hazard_record *nv = realloc(v, na * sizeof(*v));
+
+            if (!nv) {
+                rc = SR_ERR_NOMEM;
+                goto cleanup;
+            }
+            v = nv;
+            alloc = na;
+        }
+        rc = hazard_from_row(st, s, &v[used]);
+        if (rc != SR_OK)
+            goto cleanup;
+        used++;
+    }
+    if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot read the hazards");
+        goto cleanup;
+    }
+    *out = v;
+    *n = used;
+    v = NULL;
+    used = 0;
+
+cleanup:
+    sqlite3_finalize(s);
+    sr_hazard_list_free(v, used);
+    return rc;
+}

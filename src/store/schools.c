@@ -1,0 +1,480 @@
+/*
+ * schools.c - the SQL of the school registry: the districts, writing a
+ * checked registry in one transaction, and reading schools back (see
+ * registry.h; reading and checking the CSV is in src/registry.c).
+ *
+ * DESIGN
+ * An import reads each school's stored row and compares it field by
+ * field, so that an unchanged school keeps its updated_at/updated_by
+ * and the counts say what really changed.  Schools are never deleted:
+ * a full import marks the missing ones closed, and a later import that
+ * lists a closed school reopens it.  Attributes are stored as their
+ * canonical names (stage 'primary', ownership 'public', locale
+ * 'urban') and flags as 0/1, the vocabulary of school.h, and read back
+ * with sr_attr_parse(), so a row that someone edited into nonsense
+ * with the sqlite3 shell is reported rather than scored.
+ */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/registry.h"
+#include "../util.h"
+
+/* ------------------------------------------------------------------ */
+/* Districts                                                            */
+/* ------------------------------------------------------------------ */
+
+sr_error
+sr_registry_districts(struct sr_store *st, struct sr_districts *out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    sr_districts_init(out);
+    rc = sr_store_prepare(st, "SELECT code, name FROM districts ORDER BY sort",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (sr_districts_add(out, (const char *)sqlite3_column_text(s, 0),
+                             (const char *)sqlite3_column_text(s, 1))) {
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot read the districts");
+
+cleanup:
+    sqlite3_finalize(s);
+    if (rc != SR_OK)
+        sr_districts_release(out);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading a school row                                                 */
+/* ------------------------------------------------------------------ */
+
+/* The columns row_read() expects, in order. */
+#define SCHOOL_COLUMNS                                                      \
+    "s.code, s.name, s.district, d.name, s.stage, s.ownership, s.locale, "  \
+    "s.boarding, s.school_bus, s.canteen, s.laboratory, s.swimming_pool, "  \
+    "s.enrollment, s.boarders, s.special_needs, s.contact, s.phone, "       \
+    "s.closed, s.updated_at, s.updated_by "                                 \
+    "FROM schools s JOIN districts d ON d.code = s.district "
+
+/* Column of each attribute in SCHOOL_COLUMNS (stage is 4). */
+static const int attr_column[SR_ATTR_COUNT] = {
+    [SR_ATTR_STAGE] = 4,         [SR_ATTR_OWNERSHIP] = 5,
+    [SR_ATTR_LOCALE] = 6,        [SR_ATTR_BOARDING] = 7,
+    [SR_ATTR_SCHOOL_BUS] = 8,    [SR_ATTR_CANTEEN] = 9,
+    [SR_ATTR_LABORATORY] = 10,   [SR_ATTR_SWIMMING_POOL] = 11,
+    [SR_ATTR_ENROLLMENT] = 12,   [SR_ATTR_BOARDERS] = 13,
+    [SR_ATTR_SPECIAL_NEEDS] = 14,
+};
+
+static sr_error
+row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
+{
+    const char *code = (const char *)sqlite3_column_text(s, 0);
+    int nomem = 0, a;
+
+    sr_school_record_init(r);
+    snprintf(r->code, sizeof(r->code), "%s", code ? code : "");
+    for (a = 0; a < SR_ATTR_COUNT; a++) {
+        int col = attr_column[a];
+        const char *t = (const char *)sqlite3_column_text(s, col);
+
+        if (sr_attr_kind(a) == SR_KIND_ENUM) {
+            if (!t || sr_attr_parse(a, t, &r->school.attr[a]) != SR_OK)
+                return sr_store_fail_code(
+                    st, SR_ERR_INTERNAL,
+                    "school '%s' has a bad %s '%s' in the database",
+                    r->code, sr_attr_name(a), t ? t : "NULL");
+        } else {
+            sqlite3_int64 v = sqlite3_column_int64(s, col);
+
+            if (v < 0 || v > (sr_attr_kind(a) == SR_KIND_FLAG ?
+                                  1 : SR_COUNT_MAX))
+                return sr_store_fail_code(
+                    st, SR_ERR_INTERNAL,
+                    "school '%s' has a bad %s %lld in the database",
+                    r->code, sr_attr_name(a), (long long)v);
+            r->school.attr[a] = v;
+        }
+    }
+    r->school.set = (1u << SR_ATTR_COUNT) - 1;
+    r->name = sr_column_dup(s, 1, &nomem);
+    r->district = sr_column_dup(s, 2, &nomem);
+    r->district_name = sr_column_dup(s, 3, &nomem);
+    r->contact = sr_column_dup(s, 15, &nomem);
+    r->phone = sr_column_dup(s, 16, &nomem);
+    r->closed = sqlite3_column_int(s, 17) != 0;
+    r->updated_at = sr_column_dup(s, 18, &nomem);
+    r->updated_by = sr_column_dup(s, 19, &nomem);
+    if (nomem)
+        return sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+    return SR_OK;
+}
+
+sr_error
+sr_registry_get(struct sr_store *st, const char *code,
+                struct sr_school_record *out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    sr_school_record_init(out);
+    rc = sr_store_prepare(st, "SELECT " SCHOOL_COLUMNS "WHERE s.code = ?1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, code);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        rc = row_read(st, s, out);
+    else if (step == SQLITE_DONE)
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
+                                "no school with code '%s'", code);
+    else
+        rc = sr_store_dberr(st, "cannot read the school");
+    sqlite3_finalize(s);
+    if (rc != SR_OK)
+        sr_school_record_release(out);
+    return rc;
+}
+
+sr_error
+sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
+                 sr_school_fn fn, void *ctx)
+{
+    struct sr_registry_filter all = {NULL, -1, false};
+    struct sr_school_record r;
+    sqlite3_stmt *s = NULL;
+    char *district = NULL;
+    sr_error rc;
+    int step, nomem = 0;
+
+    sr_school_record_init(&r);
+    if (!filter)
+        filter = &all;
+    if (filter->district) {
+        rc = sr_store_prepare(st,
+                              "SELECT code FROM districts WHERE code = ?1 "
+                              "OR name = ?1",
+                              &s);
+        if (rc != SR_OK)
+            goto cleanup;
+        sr_bind_text(s, 1, filter->district);
+        step = sqlite3_step(s);
+        if (step == SQLITE_ROW)
+            district = sr_column_dup(s, 0, &nomem);
+        else if (step == SQLITE_DONE)
+            rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no district '%s'",
+                                    filter->district);
+        else
+            rc = sr_store_dberr(st, "cannot read the districts");
+        if (rc == SR_OK && nomem)
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        sqlite3_finalize(s);
+        s = NULL;
+        if (rc != SR_OK)
+            goto cleanup;
+    }
+    rc = sr_store_prepare(st,
+                          "SELECT " SCHOOL_COLUMNS
+                          "WHERE (?1 IS NULL OR s.district = ?1) "
+                          "AND (?2 IS NULL OR s.stage = ?2) "
+                          "AND (?3 OR s.closed = 0) "
+                          "ORDER BY d.sort, s.code",
+                          &s);
+    if (rc != SR_OK)
+        goto cleanup;
+    sr_bind_text(s, 1, district);
+    sr_bind_text(s, 2, filter->stage >= 0 ? sr_stage_name(filter->stage)
+                                          : NULL);
+    sqlite3_bind_int(s, 3, filter->include_closed ? 1 : 0);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        rc = row_read(st, s, &r);
+        if (rc != SR_OK)
+            goto cleanup;
+        if (fn(&r, ctx))
+            goto cleanup;
+        sr_school_record_release(&r);
+    }
+    if (step != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot read the schools");
+
+cleanup:
+    sr_school_record_release(&r);
+    sqlite3_finalize(s);
+    free(district);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The import                                                           */
+/* ------------------------------------------------------------------ */
+
+/* The columns an import writes, ?1..?16 in this order, then updated_at
+ * ?17 and updated_by ?18. */
+static void
+bind_school(sqlite3_stmt *s, const struct sr_school_record *r,
+            const char *now, const char *actor)
+{
+    char buf[32];
+    int a;
+
+    sr_bind_text(s, 1, r->code);
+    sr_bind_text(s, 2, r->name);
+    sr_bind_text(s, 3, r->district);
+    for (a = 0; a < SR_ATTR_COUNT; a++) {
+        if (sr_attr_kind(a) == SR_KIND_ENUM) {
+            sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
+            sr_bind_text(s, 4 + a, buf);
+        } else {
+            sqlite3_bind_int64(s, 4 + a, r->school.attr[a]);
+        }
+    }
+    sr_bind_text(s, 15, r->contact);
+    sr_bind_text(s, 16, r->phone);
+    sr_bind_text(s, 17, now);
+    sr_bind_text(s, 18, actor);
+}
+
+static int
+same_text(const unsigned char *stored, const char *mine)
+{
+    if (!stored || !mine)
+        return !stored && !mine;
+    return !strcmp((const char *)stored, mine);
+}
+
+/* Is the stored row (the columns of the "old" statement) exactly the
+ * school of the file, and open? */
+static int
+unchanged(sqlite3_stmt *s, const struct sr_school_record *r)
+{
+    char buf[32];
+    int a;
+
+    if (!same_text(sqlite3_column_text(s, 0), r->name) ||
+        !same_text(sqlite3_column_text(s, 1), r->district) ||
+        !same_text(sqlite3_column_text(s, 13), r->contact) ||
+        !same_text(sqlite3_column_text(s, 14), r->phone) ||
+        sqlite3_column_int(s, 15) != 0)
+        return 0;
+    for (a = 0; a < SR_ATTR_COUNT; a++) {
+        if (sr_attr_kind(a) == SR_KIND_ENUM) {
+            sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
+            if (!same_text(sqlite3_column_text(s, 2 + a), buf))
+                return 0;
+        } else if (sqlite3_column_type(s, 2 + a) != SQLITE_INTEGER ||
+                   sqlite3_column_int64(s, 2 + a) != r->school.attr[a]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int
+code_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Mark closed every open school whose code is not among the file's. */
+static sr_error
+close_missing(struct sr_store *st, const struct sr_registry *reg,
+              const char *now, struct sr_import_report *report)
+{
+    const char **codes = NULL;
+    char **gone = NULL;
+    size_t ngone = 0, agone = 0, i;
+    sqlite3_stmt *s = NULL;
+    sr_error rc = SR_OK;
+    int step;
+
+    codes = malloc((reg->n ? reg->n : 1) * sizeof(*codes));
+    if (!codes) {
+        rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        goto cleanup;
+    }
+    for (i = 0; i < reg->n; i++)
+        codes[i] = reg->v[i].code;
+    qsort(codes, reg->n, sizeof(*codes), code_cmp);
+
+    /* Collect first, update after: no writes under a running SELECT. */
+    rc = sr_store_prepare(st, "SELECT code FROM schools WHERE closed = 0",
+                          &s);
+    if (rc != SR_OK)
+        goto cleanup;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *code = (const char *)sqlite3_column_text(s, 0);
+
+        if (bsearch(&code, codes, reg->n, sizeof(*codes), code_cmp))
+            continue;
+        if (ngone == agone) {
+            size_t na = agone ? agone * 2 : 64;
+            char **ng = realloc(gone, na * sizeof(*ng));
+
+            if (!ng) {
+                rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+                goto cleanup;
+            }
+            gone = ng;
+            agone = na;
+        }
+        gone[ngone] = sr_strdup(code);
+        if (!gone[ngone]) {
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            goto cleanup;
+        }
+        ngone++;
+    }
+    if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot read the schools");
+        goto cleanup;
+    }
+    sqlite3_finalize(s);
+    s = NULL;
+    rc = sr_store_prepare(st,
+                          "UPDATE schools SET closed = 1, updated_at = ?2, "
+                          "updated_by = ?3 WHERE code = ?1",
+                          &s);
+    if (rc != SR_OK)
+        goto cleanup;
+    sr_bind_text(s, 2, now);
+    sr_bind_text(s, 3, sr_store_actor(st));
+    for (i = 0; i < ngone; i++) {
+        sr_bind_text(s, 1, gone[i]);
+        if (sqlite3_step(s) != SQLITE_DONE) {
+            char what[64];
+
+            snprintf(what, sizeof(what), "cannot close school '%s'",
+                     gone[i]);
+            rc = sr_store_dberr(st, what);
+            goto cleanup;
+        }
+        sqlite3_reset(s);
+        report->closed++;
+    }
+
+cleanup:
+    sqlite3_finalize(s);
+    for (i = 0; i < ngone; i++)
+        free(gone[i]);
+    free(gone);
+    free(codes);
+    return rc;
+}
+
+sr_error
+sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
+                  int flags, struct sr_import_report *report)
+{
+    sqlite3_stmt *old = NULL, *ins = NULL, *upd = NULL;
+    char now[32], what[80];
+    const char *actor = sr_store_actor(st);
+    sr_error rc;
+    size_t i;
+    int step;
+
+    memset(report, 0, sizeof(*report));
+    report->rows = reg->n;
+    report->encoding = reg->encoding;
+    sr_store_now(st, now);
+    rc = sr_store_begin(st);
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_store_prepare(st,
+                          "SELECT name, district, stage, ownership, locale, "
+                          "boarding, school_bus, canteen, laboratory, "
+                          "swimming_pool, enrollment, boarders, "
+                          "special_needs, contact, phone, closed "
+                          "FROM schools WHERE code = ?1",
+                          &old);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(
+            st,
+            "INSERT INTO schools(code, name, district, stage, ownership, "
+            "locale, boarding, school_bus, canteen, laboratory, "
+            "swimming_pool, enrollment, boarders, special_needs, contact, "
+            "phone, closed, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, "
+            "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, "
+            "?18)",
+            &ins);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(
+            st,
+            "UPDATE schools SET name = ?2, district = ?3, stage = ?4, "
+            "ownership = ?5, locale = ?6, boarding = ?7, school_bus = ?8, "
+            "canteen = ?9, laboratory = ?10, swimming_pool = ?11, "
+            "enrollment = ?12, boarders = ?13, special_needs = ?14, "
+            "contact = ?15, phone = ?16, closed = 0, updated_at = ?17, "
+            "updated_by = ?18 WHERE code = ?1",
+            &upd);
+    if (rc != SR_OK)
+        goto rollback;
+    for (i = 0; i < reg->n; i++) {
+        const struct sr_school_record *r = &reg->v[i];
+        sqlite3_stmt *w;
+
+        sr_bind_text(old, 1, r->code);
+        step = sqlite3_step(old);
+        if (step == SQLITE_ROW && unchanged(old, r)) {
+            report->unchanged++;
+            sqlite3_reset(old);
+            continue;
+        }
+        if (step != SQLITE_ROW && step != SQLITE_DONE) {
+            rc = sr_store_dberr(st, "cannot read the schools");
+            goto rollback;
+        }
+        sqlite3_reset(old);
+        w = step == SQLITE_ROW ? upd : ins;
+        bind_school(w, r, now, actor);
+        if (sqlite3_step(w) != SQLITE_DONE) {
+            snprintf(what, sizeof(what), "cannot %s school '%s'",
+                     w == upd ? "update" : "add", r->code);
+            rc = sr_store_dberr(st, what);
+            goto rollback;
+        }
+        sqlite3_reset(w);
+        if (w == upd)
+            report->updated++;
+        else
+            report->added++;
+    }
+    if (flags & SR_IMPORT_FULL) {
+        rc = close_missing(st, reg, now, report);
+        if (rc != SR_OK)
+            goto rollback;
+    }
+    sqlite3_finalize(old);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(upd);
+    old = ins = upd = NULL;
+    rc = sr_store_commit(st); /* rolls back itself when it fails */
+    goto cleanup;
+
+rollback:
+    sqlite3_finalize(old);
+    sqlite3_finalize(ins);
+    sqlite3_finalize(upd);
+    old = ins = upd = NULL;
+    sr_store_rollback(st);
+cleanup:
+    if (rc != SR_OK) {
+        /* Nothing was written: say so in the counts too. */
+        report->added = report->updated = report->unchanged = 0;
+        report->closed = 0;
+    }
+    return rc;
+}
