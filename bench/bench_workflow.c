@@ -227,7 +227,7 @@ main(int argc, char **argv)
         die(st, "ids", SR_ERR_NOMEM);
     t0 = now();
     for (i = 0; i < n; i++) {
-        char code[16];
+        char code[32];
 
         snprintf(code, sizeof(code), "37%08ld", i + 1);
         rc = sr_assess_new(st, code, NULL, NULL, &ids[i]);

@@ -107,7 +107,7 @@ print_text(const struct sr_baseline_report *r)
            "GUARDS", "CLOSED", "ALARM", "POSTS", "FOUR 100%");
     for (i = 0; i < r->nd; i++) {
         const struct sr_baseline_district *d = &r->d[i];
-        char buf[16];
+        char buf[48];
 
         printf("%-8s  ", d->code);
         cli_pad(stdout, d->name, 10);

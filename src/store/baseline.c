@@ -399,7 +399,8 @@ sr_baseline_compute(struct sr_store *st, const char *district,
         return sr_store_fail_code(st, SR_ERR_INPUT,
                                   "bad date '%s' (expected YYYY-MM-DD)",
                                   as_of);
-    snprintf(out->as_of, sizeof(out->as_of), "%s", as_of);
+    memcpy(out->as_of, as_of, 10); /* sr_date_valid: exactly 10 */
+    out->as_of[10] = '\0';
     /* One read transaction: a consistent snapshot. */
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return sr_store_dberr(st, "cannot start a read transaction");
