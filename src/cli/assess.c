@@ -311,11 +311,10 @@ list_one(const struct sr_assessment *a, void *p)
         }
         return 0;
     }
-    printf("%6lld  %s  %-9s %s  %7s  %-10s ", (long long)a->id,
-           a->assessed_on, a->submitted ? "submitted" : "draft", a->school,
-           total, a->submitted ? a->band_label : "");
-    cli_pad(stdout, a->school_name, 0);
-    putchar('\n');
+    printf("%6lld  %s  %-9s %s  %7s  ", (long long)a->id, a->assessed_on,
+           a->submitted ? "submitted" : "draft", a->school, total);
+    cli_pad(stdout, a->submitted ? a->band_label : "", 10);
+    printf(" %s\n", a->school_name);
     return 0;
 }
 
