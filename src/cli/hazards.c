@@ -1,0 +1,926 @@
+/*
+ * hazards.c - `schoolrisk hazards list` and `schoolrisk hazard
+ * show|add|assign|submit|verify|reject`: the hazard closed loop
+ * (docs/hazards.md).  The rules are the library's (schoolrisk/hazards.h);
+ * this file parses, calls and prints.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/store.h"
+
+static const char hazards_usage[] =
+    "usage: schoolrisk hazards list [--district D] [--school CODE]\n"
+    "                               [--status S] [--level L] [--overdue]\n"
+    "                               [--today DATE] [--json] [--db PATH] "
+    "[--by NAME]\n"
+    "\n"
+    "List hazards (隐患台账) by id: school, district, item, level, status,\n"
+    "found on, responsible person, deadline, days overdue, and the flags\n"
+    "挂牌督办 (a major hazard, under city supervision) and 复发 (recurs a\n"
+    "hazard closed within 12 months).\n"
+    "\n"
+    "  --district D   a district's code (370102) or name (历下区)\n"
+    "  --school CODE  one school (10-digit 学校标识码)\n"
+    "  --status S     open, rectifying, submitted or closed\n"
+    "  --level L      general or major\n"
+    "  --overdue      only hazards past their deadline and not closed\n"
+    "  --today DATE   the day overdue is counted against (YYYY-MM-DD;\n"
+    "                 default: today, China time)\n"
+    "  --json         one JSON object: {\"today\", \"count\", \"hazards\"}\n";
+
+static const char hazard_usage[] =
+    "usage: schoolrisk hazard <command> [options] [--db PATH] [--by NAME]\n"
+    "\n"
+    "  show ID [--today DATE] [--json]   the hazard and its whole history\n"
+    "  add --school CODE [--item ITEM] --level general|major\n"
+    "      --description TEXT [--found-on DATE]\n"
+    "                                    record a hazard found outside an\n"
+    "                                    assessment (登记)\n"
+    "  assign ID --responsible NAME --deadline DATE [--measures TEXT]\n"
+    "                                    open/rectifying -> rectifying (整改中)\n"
+    "  submit ID --note TEXT [--evidence FILE-or-TEXT]\n"
+    "                                    rectifying -> submitted (已整改待复查)\n"
+    "  verify ID [--note TEXT]           submitted -> closed (复查通过、销号);\n"
+    "                                    not by who submitted (four eyes)\n"
+    "  reject ID --reason TEXT           submitted -> rectifying\n"
+    "  list ...                          as 'schoolrisk hazards list'\n"
+    "\n"
+    "Every step is recorded with who (--by, $SCHOOLRISK_USER or the login\n"
+    "name) and when.  Run 'schoolrisk hazard <command> --help' for one\n"
+    "command.\n";
+
+static const char show_usage[] =
+    "usage: schoolrisk hazard show ID [--today DATE] [--json] [--db PATH]\n"
+    "\n"
+    "Show a hazard and its whole history: every step with who, when,\n"
+    "from -> to, note and evidence.  --today DATE sets the day overdue is\n"
+    "counted against (default: today, China time).\n";
+
+static const char add_usage[] =
+    "usage: schoolrisk hazard add --school CODE [--item ITEM]\n"
+    "                             --level general|major --description TEXT\n"
+    "                             [--found-on DATE] [--db PATH] [--by NAME]\n"
+    "\n"
+    "Record (登记) a hazard found outside an assessment.  The school must be\n"
+    "in the registry and not closed; ITEM, when given, must be an item of\n"
+    "the current indicator system for the school's stage.  --found-on\n"
+    "defaults to today and cannot be in the future.  When the school and\n"
+    "item already have a hazard that is not closed, the finding is added to\n"
+    "that hazard's history instead of opening a second one.\n";
+
+static const char assign_usage[] =
+    "usage: schoolrisk hazard assign ID --responsible NAME --deadline DATE\n"
+    "                                [--measures TEXT] [--db PATH] "
+    "[--by NAME]\n"
+    "\n"
+    "Assign the rectification (整改): open -> rectifying, or re-assign a\n"
+    "hazard that is rectifying (a new person or deadline).  The deadline\n"
+    "cannot be before today.  Without --measures a re-assignment keeps the\n"
+    "measures given before.\n";
+
+static const char submit_usage[] =
+    "usage: schoolrisk hazard submit ID --note TEXT [--evidence FILE-or-TEXT]\n"
+    "                                [--db PATH] [--by NAME]\n"
+    "\n"
+    "Report the rectification done: rectifying -> submitted (已整改待复查).\n"
+    "--evidence names a file (a photo, a signed form): its absolute path,\n"
+    "SHA-256 and size are recorded; anything that is not an existing file\n"
+    "is recorded as text.  Whoever submits cannot verify (four eyes).\n";
+
+static const char verify_usage[] =
+    "usage: schoolrisk hazard verify ID [--note TEXT] [--db PATH] "
+    "[--by NAME]\n"
+    "\n"
+    "Review passed (复查通过、销号): submitted -> closed, dated today.\n"
+    "Refused when --by is the person who submitted the rectification.\n";
+
+static const char reject_usage[] =
+    "usage: schoolrisk hazard reject ID --reason TEXT [--db PATH] "
+    "[--by NAME]\n"
+    "\n"
+    "Review failed: submitted -> rectifying, with the reason.\n";
+
+/* Options every hazard command takes (long-only; values from 256). */
+enum {
+    OPT_DB = 256, OPT_BY, OPT_TODAY, OPT_JSON, OPT_DISTRICT, OPT_SCHOOL,
+    OPT_STATUS, OPT_LEVEL, OPT_OVERDUE, OPT_ITEM, OPT_DESCRIPTION,
+    OPT_FOUND_ON, OPT_RESPONSIBLE, OPT_DEADLINE, OPT_MEASURES, OPT_NOTE,
+    OPT_EVIDENCE, OPT_REASON
+};
+
+struct args {
+    const char *db, *by, *today, *district, *school, *status, *level;
+    const char *item, *description, *found_on, *responsible, *deadline;
+    const char *measures, *note, *evidence, *reason;
+    bool json, overdue;
+    const char *id_arg;  /* the one positional argument, if any */
+};
+
+/* Parse argv (argv[0] is the subcommand) with the options of opts.
+ * Returns EXIT_OK, or an exit code after printing (help: -1). */
+static int
+parse(int argc, char **argv, const struct option *opts, const char *usage,
+      int npos, struct args *a)
+{
+    int c;
+
+    memset(a, 0, sizeof(*a));
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            fputs(usage, stdout);
+            return -1;
+        case OPT_DB: a->db = optarg; break;
+        case OPT_BY: a->by = optarg; break;
+        case OPT_TODAY: a->today = optarg; break;
+        case OPT_JSON: a->json = true; break;
+        case OPT_DISTRICT: a->district = optarg; break;
+        case OPT_SCHOOL: a->school = optarg; break;
+        case OPT_STATUS: a->status = optarg; break;
+        case OPT_LEVEL: a->level = optarg; break;
+        case OPT_OVERDUE: a->overdue = true; break;
+        case OPT_ITEM: a->item = optarg; break;
+        case OPT_DESCRIPTION: a->description = optarg; break;
+        case OPT_FOUND_ON: a->found_on = optarg; break;
+        case OPT_RESPONSIBLE: a->responsible = optarg; break;
+        case OPT_DEADLINE: a->deadline = optarg; break;
+        case OPT_MEASURES: a->measures = optarg; break;
+        case OPT_NOTE: a->note = optarg; break;
+        case OPT_EVIDENCE: a->evidence = optarg; break;
+        case OPT_REASON: a->reason = optarg; break;
+        default:
+            return cli_option_error(c, argv, usage);
+        }
+    }
+    if (argc - optind > npos) {
+        cli_error("unexpected argument '%s'", argv[optind + npos]);
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (npos && optind == argc) {
+        cli_error("the hazard id is required");
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (npos)
+        a->id_arg = argv[optind];
+    if (a->today && !sr_date_valid(a->today)) {
+        cli_error("--today expects a date YYYY-MM-DD, not '%s'", a->today);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* A required option; prints the usage error when missing. */
+static int
+need(const char *value, const char *option, const char *usage)
+{
+    if (value)
+        return EXIT_OK;
+    cli_error("%s is required", option);
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+}
+
+static int
+parse_id(const char *s, int64_t *id)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v <= 0 || s[0] == '+' || s[0] == ' ') {
+        cli_error("a hazard id is a positive whole number, not '%s'", s);
+        return EXIT_USAGE;
+    }
+    *id = v;
+    return EXIT_OK;
+}
+
+static const char *
+dash(const char *s)
+{
+    return s && *s ? s : "-";
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON                                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Add to obj (or append to an array), tracking allocation failure. */
+static void
+add(cJSON *obj, const char *key, cJSON *val, int *ok)
+{
+    if (!val) {
+        *ok = 0;
+        return;
+    }
+    if (cJSON_IsArray(obj))
+        cJSON_AddItemToArray(obj, val);
+    else
+        cJSON_AddItemToObject(obj, key, val);
+}
+
+static cJSON *
+jstr(const char *s)
+{
+    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *
+jid(int64_t v)
+{
+    return v ? cJSON_CreateNumber((double)v) : cJSON_CreateNull();
+}
+
+static cJSON *
+hazard_json(const struct sr_hazard_record *h, int *ok)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    if (!o) {
+        *ok = 0;
+        return NULL;
+    }
+    add(o, "id", cJSON_CreateNumber((double)h->id), ok);
+    add(o, "school", jstr(h->school), ok);
+    add(o, "school_name", jstr(h->school_name), ok);
+    add(o, "district", jstr(h->district), ok);
+    add(o, "district_name", jstr(h->district_name), ok);
+    add(o, "item", jstr(h->item), ok);
+    add(o, "item_title", jstr(h->item_title), ok);
+    add(o, "assessment", jid(h->assessment), ok);
+    add(o, "level", jstr(sr_hazard_name(h->level)), ok);
+    add(o, "level_label", jstr(sr_hazard_label(h->level)), ok);
+    add(o, "description", jstr(h->description), ok);
+    add(o, "status", jstr(sr_hazard_status_name(h->status)), ok);
+    add(o, "status_label", jstr(sr_hazard_status_label(h->status)), ok);
+    add(o, "found_on", jstr(h->found_on), ok);
+    add(o, "found_by", jstr(h->found_by), ok);
+    add(o, "responsible", jstr(h->responsible), ok);
+    add(o, "measures", jstr(h->measures), ok);
+    add(o, "deadline", jstr(h->deadline), ok);
+    add(o, "overdue", cJSON_CreateBool(h->overdue), ok);
+    add(o, "days_overdue", cJSON_CreateNumber((double)h->days_overdue), ok);
+    add(o, "submitted_by", jstr(h->submitted_by), ok);
+    add(o, "closed_on", jstr(h->closed_on), ok);
+    add(o, "supervised", cJSON_CreateBool(h->supervised), ok);
+    add(o, "recurrent", cJSON_CreateBool(h->recurrent_of != 0), ok);
+    add(o, "recurrent_of", jid(h->recurrent_of), ok);
+    add(o, "recurrent_of_closed_on", jstr(h->recurrent_closed_on), ok);
+    add(o, "baseline", jstr(h->baseline), ok);
+    return o;
+}
+
+static int
+print_json(cJSON *root, int ok)
+{
+    char *text = ok ? cJSON_Print(root) : NULL;
+
+    cJSON_Delete(root);
+    if (!text) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    puts(text);
+    free(text);
+    return EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* hazards list                                                         */
+/* ------------------------------------------------------------------ */
+
+enum { COL_ID, COL_SCHOOL, COL_NAME, COL_DISTRICT, COL_ITEM, COL_LEVEL,
+       COL_STATUS, COL_FOUND, COL_RESPONSIBLE, COL_DEADLINE, COL_OVERDUE,
+       COL_FLAGS, NCOL };
+
+static const char *const headings[NCOL] = {
+    "ID", "SCHOOL", "NAME", "DISTRICT", "ITEM", "LEVEL", "STATUS", "FOUND",
+    "RESPONSIBLE", "DEADLINE", "OVERDUE", "FLAGS"};
+
+/* The text of one cell (in buf, or a string of h). */
+static const char *
+cell(const struct sr_hazard_record *h, int col, char *buf, size_t size)
+{
+    switch (col) {
+    case COL_ID:
+        snprintf(buf, size, "%lld", (long long)h->id);
+        return buf;
+    case COL_SCHOOL:
+        return h->school;
+    case COL_NAME:
+        return h->school_name;
+    case COL_DISTRICT:
+        return h->district_name;
+    case COL_ITEM:
+        return dash(h->item);
+    case COL_LEVEL:
+        return sr_hazard_label(h->level);
+    case COL_STATUS:
+        snprintf(buf, size, "%s %s", sr_hazard_status_name(h->status),
+                 sr_hazard_status_label(h->status));
+        return buf;
+    case COL_FOUND:
+        return h->found_on;
+    case COL_RESPONSIBLE:
+        return dash(h->responsible);
+    case COL_DEADLINE:
+        return dash(h->deadline);
+    case COL_OVERDUE:
+        if (!h->overdue)
+            return "-";
+        snprintf(buf, size, "%lld day%s", (long long)h->days_overdue,
+                 h->days_overdue == 1 ? "" : "s");
+        return buf;
+    case COL_FLAGS:
+        buf[0] = '\0';
+        if (h->supervised)
+            snprintf(buf, size, "挂牌督办");
+        if (h->recurrent_of) {
+            size_t used = strlen(buf);
+
+            snprintf(buf + used, size - used, "%s复发(#%lld)",
+                     used ? " " : "", (long long)h->recurrent_of);
+        }
+        return dash(buf);
+    default:
+        return "";
+    }
+}
+
+static void
+print_table(const struct sr_hazard_record *v, size_t n)
+{
+    int w[NCOL], col;
+    char buf[256];
+    size_t i;
+
+    for (col = 0; col < NCOL; col++)
+        w[col] = cli_width(headings[col]);
+    for (i = 0; i < n; i++)
+        for (col = 0; col < NCOL; col++) {
+            int cw = cli_width(cell(&v[i], col, buf, sizeof(buf)));
+
+            if (cw > w[col])
+                w[col] = cw;
+        }
+    for (col = 0; col < NCOL; col++) {
+        if (col == NCOL - 1)
+            printf("%s\n", headings[col]);
+        else
+            cli_pad(stdout, headings[col], w[col] + 2);
+    }
+    for (i = 0; i < n; i++)
+        for (col = 0; col < NCOL; col++) {
+            const char *t = cell(&v[i], col, buf, sizeof(buf));
+
+            if (col == NCOL - 1)
+                printf("%s\n", t);
+            else
+                cli_pad(stdout, t, w[col] + 2);
+        }
+}
+
+static int
+run_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, OPT_BY},
+        {"db", required_argument, NULL, OPT_DB},
+        {"district", required_argument, NULL, OPT_DISTRICT},
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"overdue", no_argument, NULL, OPT_OVERDUE},
+        {"school", required_argument, NULL, OPT_SCHOOL},
+        {"status", required_argument, NULL, OPT_STATUS},
+        {"today", required_argument, NULL, OPT_TODAY},
+        {NULL, 0, NULL, 0},
+    };
+    struct sr_hazard_filter f = {NULL, NULL, -1, -1, false};
+    struct sr_store *st = NULL;
+    struct sr_hazard_record *v = NULL;
+    struct args a;
+    char today[16];
+    size_t n = 0, i, overdue = 0;
+    sr_error rc;
+    int ex;
+
+    ex = parse(argc, argv, opts, hazards_usage, 0, &a);
+    if (ex)
+        return ex < 0 ? EXIT_OK : ex;
+    f.district = a.district;
+    f.school = a.school;
+    f.overdue = a.overdue;
+    if (a.status && (f.status = sr_hazard_status_lookup(a.status)) < 0) {
+        cli_error("unknown status '%s' (open, rectifying, submitted or "
+                  "closed)",
+                  a.status);
+        return EXIT_USAGE;
+    }
+    if (a.level && (f.level = sr_hazard_level_lookup(a.level)) < 0) {
+        cli_error("unknown level '%s' (general or major)", a.level);
+        return EXIT_USAGE;
+    }
+    ex = cli_store_open(a.db, a.by, 0, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    if (a.today)
+        snprintf(today, sizeof(today), "%s", a.today);
+    else
+        sr_store_today(st, today);
+    rc = sr_hazard_list(st, &f, today, &v, &n);
+    if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++)
+        overdue += v[i].overdue;
+    if (a.json) {
+        cJSON *root = cJSON_CreateObject(), *arr = NULL;
+        int ok = root != NULL;
+
+        if (ok) {
+            add(root, "today", jstr(today), &ok);
+            add(root, "count", cJSON_CreateNumber((double)n), &ok);
+            add(root, "overdue", cJSON_CreateNumber((double)overdue), &ok);
+            arr = cJSON_CreateArray();
+            add(root, "hazards", arr, &ok);
+        }
+        for (i = 0; ok && i < n; i++)
+            add(arr, NULL, hazard_json(&v[i], &ok), &ok);
+        ex = print_json(root, ok);
+        goto cleanup;
+    }
+    if (n)
+        print_table(v, n);
+    printf("%zu hazard%s, %zu overdue as of %s\n", n, n == 1 ? "" : "s",
+           overdue, today);
+
+cleanup:
+    sr_hazard_list_free(v, n);
+    sr_store_close(st);
+    return ex;
+}
+
+/* ------------------------------------------------------------------ */
+/* hazard show                                                          */
+/* ------------------------------------------------------------------ */
+
+static void
+print_hazard(const struct sr_hazard_record *h)
+{
+    printf("hazard %lld  %s (%s)%s\n", (long long)h->id,
+           sr_hazard_label(h->level), sr_hazard_name(h->level),
+           h->supervised ? "  挂牌督办: under city supervision" : "");
+    printf("school       %s  %s  (%s %s)\n", h->school, h->school_name,
+           h->district_name, h->district);
+    if (h->item)
+        printf("item         %s  %s\n", h->item, h->item_title ?
+                                                      h->item_title :
+                                                      "");
+    if (h->assessment)
+        printf("found        %s by %s, assessment %lld\n", h->found_on,
+               h->found_by, (long long)h->assessment);
+    else
+        printf("found        %s by %s, outside an assessment\n", h->found_on,
+               h->found_by);
+    printf("description  %s\n", h->description);
+    printf("status       %s (%s)\n", sr_hazard_status_name(h->status),
+           sr_hazard_status_label(h->status));
+    if (h->responsible)
+        printf("responsible  %s\n", h->responsible);
+    if (h->measures)
+        printf("measures     %s\n", h->measures);
+    if (h->deadline) {
+        printf("deadline     %s", h->deadline);
+        if (h->overdue)
+            printf("  overdue by %lld day%s", (long long)h->days_overdue,
+                   h->days_overdue == 1 ? "" : "s");
+        printf("\n");
+    }
+    if (h->submitted_by)
+        printf("submitted by %s\n", h->submitted_by);
+    if (h->closed_on)
+        printf("closed on    %s\n", h->closed_on);
+    if (h->recurrent_of)
+        printf("recurrent    复发: hazard %lld on the same item was closed "
+               "on %s\n",
+               (long long)h->recurrent_of,
+               h->recurrent_closed_on ? h->recurrent_closed_on : "?");
+    if (h->baseline)
+        printf("baseline     %s\n", h->baseline);
+}
+
+static void
+print_events(const struct sr_hazard_event *ev, size_t n)
+{
+    size_t i;
+
+    printf("\nhistory (%zu event%s)\n", n, n == 1 ? "" : "s");
+    for (i = 0; i < n; i++) {
+        const struct sr_hazard_event *e = &ev[i];
+
+        printf("  %s  %s  %s -> %s (%s)\n", e->at, e->by,
+               e->from < 0 ? "new" : sr_hazard_status_name(e->from),
+               sr_hazard_status_name(e->to), sr_hazard_status_label(e->to));
+        if (e->note)
+            printf("      note: %s\n", e->note);
+        if (e->evidence)
+            printf("      evidence: %s\n", e->evidence);
+    }
+}
+
+static cJSON *
+events_json(const struct sr_hazard_event *ev, size_t n, int *ok)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+
+    if (!arr) {
+        *ok = 0;
+        return NULL;
+    }
+    for (i = 0; *ok && i < n; i++) {
+        const struct sr_hazard_event *e = &ev[i];
+        cJSON *o = cJSON_CreateObject();
+
+        add(arr, NULL, o, ok);
+        if (!*ok)
+            break;
+        add(o, "id", cJSON_CreateNumber((double)e->id), ok);
+        add(o, "at", jstr(e->at), ok);
+        add(o, "by", jstr(e->by), ok);
+        add(o, "from", jstr(sr_hazard_status_name(e->from)), ok);
+        add(o, "to", jstr(sr_hazard_status_name(e->to)), ok);
+        add(o, "to_label", jstr(sr_hazard_status_label(e->to)), ok);
+        add(o, "note", jstr(e->note), ok);
+        add(o, "evidence", jstr(e->evidence), ok);
+    }
+    return arr;
+}
+
+static int
+run_show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, OPT_BY},
+        {"db", required_argument, NULL, OPT_DB},
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"today", required_argument, NULL, OPT_TODAY},
+        {NULL, 0, NULL, 0},
+    };
+    struct sr_store *st = NULL;
+    struct sr_hazard_record h;
+    struct sr_hazard_event *ev = NULL;
+    struct args a;
+    char today[16];
+    size_t n = 0;
+    int64_t id;
+    sr_error rc;
+    int ex;
+
+    memset(&h, 0, sizeof(h));
+    ex = parse(argc, argv, opts, show_usage, 1, &a);
+    if (ex)
+        return ex < 0 ? EXIT_OK : ex;
+    ex = parse_id(a.id_arg, &id);
+    if (ex != EXIT_OK)
+        return ex;
+    ex = cli_store_open(a.db, a.by, 0, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    if (a.today)
+        snprintf(today, sizeof(today), "%s", a.today);
+    else
+        sr_store_today(st, today);
+    rc = sr_hazard_get(st, id, today, &h);
+    if (rc == SR_OK)
+        rc = sr_hazard_events(st, id, &ev, &n);
+    if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    if (a.json) {
+        int ok = 1;
+        cJSON *root = hazard_json(&h, &ok);
+
+        if (root) {
+            add(root, "today", jstr(today), &ok);
+            add(root, "events", events_json(ev, n, &ok), &ok);
+        }
+        ex = print_json(root, ok);
+    } else {
+        print_hazard(&h);
+        print_events(ev, n);
+    }
+
+cleanup:
+    sr_hazard_events_free(ev, n);
+    sr_hazard_release(&h);
+    sr_store_close(st);
+    return ex;
+}
+
+/* ------------------------------------------------------------------ */
+/* hazard add                                                           */
+/* ------------------------------------------------------------------ */
+
+static int
+run_add(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, OPT_BY},
+        {"db", required_argument, NULL, OPT_DB},
+        {"description", required_argument, NULL, OPT_DESCRIPTION},
+        {"found-on", required_argument, NULL, OPT_FOUND_ON},
+        {"help", no_argument, NULL, 'h'},
+        {"item", required_argument, NULL, OPT_ITEM},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"school", required_argument, NULL, OPT_SCHOOL},
+        {NULL, 0, NULL, 0},
+    };
+    struct sr_hazard_new hn;
+    struct sr_store *st = NULL;
+    struct sr_hazard_record h;
+    struct args a;
+    bool linked = false;
+    int64_t id = 0;
+    sr_error rc;
+    int ex, level;
+
+    memset(&h, 0, sizeof(h));
+    ex = parse(argc, argv, opts, add_usage, 0, &a);
+    if (ex)
+        return ex < 0 ? EXIT_OK : ex;
+    if ((ex = need(a.school, "--school", add_usage)) ||
+        (ex = need(a.level, "--level", add_usage)) ||
+        (ex = need(a.description, "--description", add_usage)))
+        return ex;
+    level = sr_hazard_level_lookup(a.level);
+    if (level < 0) {
+        cli_error("unknown level '%s' (general or major)", a.level);
+        return EXIT_USAGE;
+    }
+    ex = cli_store_open(a.db, a.by, 0, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    memset(&hn, 0, sizeof(hn));
+    hn.school = a.school;
+    hn.item = a.item;
+    hn.level = level;
+    hn.description = a.description;
+    hn.found_on = a.found_on;
+    rc = sr_hazard_add(st, &hn, &id, &linked);
+    if (rc == SR_OK)
+        rc = sr_hazard_get(st, id, NULL, &h);
+    if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    if (linked) {
+        printf("hazard %lld on school %s item %s is already %s (%s): the "
+               "finding was added to its history, no new hazard opened\n",
+               (long long)id, h.school, h.item,
+               sr_hazard_status_name(h.status),
+               sr_hazard_status_label(h.status));
+        goto cleanup;
+    }
+    printf("hazard %lld opened (登记): %s at %s %s\n", (long long)id,
+           sr_hazard_label(h.level), h.school, h.school_name);
+    if (h.supervised)
+        printf("major hazard: flagged for city supervision (挂牌督办)\n");
+    if (h.recurrent_of)
+        printf("recurrent (复发): hazard %lld on the same item was closed on "
+               "%s\n",
+               (long long)h.recurrent_of, h.recurrent_closed_on);
+
+cleanup:
+    sr_hazard_release(&h);
+    sr_store_close(st);
+    return ex;
+}
+
+/* ------------------------------------------------------------------ */
+/* The transitions                                                      */
+/* ------------------------------------------------------------------ */
+
+enum step { ASSIGN, SUBMIT, VERIFY, REJECT };
+
+/* The --evidence argument: an existing file is described by path, hash
+ * and size; anything else is text.  *owned is what to free. */
+static int
+evidence_of(const char *arg, const char **out, char **owned)
+{
+    struct stat sb;
+    sr_error rc;
+
+    *owned = NULL;
+    *out = arg;
+    if (!arg || stat(arg, &sb) != 0)
+        return EXIT_OK;
+    if (S_ISDIR(sb.st_mode)) {
+        cli_error("--evidence '%s' is a directory: name a file, or give a "
+                  "text",
+                  arg);
+        return EXIT_INVALID;
+    }
+    rc = sr_hazard_evidence_file(arg, owned);
+    if (rc == SR_ERR_NOMEM) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    if (rc != SR_OK) {
+        cli_error("cannot read evidence file '%s': %s", arg,
+                  strerror(errno));
+        return EXIT_INVALID;
+    }
+    *out = *owned;
+    return EXIT_OK;
+}
+
+static int
+run_step(int argc, char **argv, enum step step)
+{
+    static const struct option assign_opts[] = {
+        {"by", required_argument, NULL, OPT_BY},
+        {"db", required_argument, NULL, OPT_DB},
+        {"deadline", required_argument, NULL, OPT_DEADLINE},
+        {"help", no_argument, NULL, 'h'},
+        {"measures", required_argument, NULL, OPT_MEASURES},
+        {"responsible", required_argument, NULL, OPT_RESPONSIBLE},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct option submit_opts[] = {
+        {"by", required_argument, NULL, OPT_BY},
+        {"db", required_argument, NULL, OPT_DB},
+        {"evidence", required_argument, NULL, OPT_EVIDENCE},
+        {"help", no_argument, NULL, 'h'},
+        {"note", required_argument, NULL, OPT_NOTE},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct option verify_opts[] = {
+        {"by", required_argument, NULL, OPT_BY},
+        {"db", required_argument, NULL, OPT_DB},
+        {"help", no_argument, NULL, 'h'},
+        {"note", required_argument, NULL, OPT_NOTE},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct option reject_opts[] = {
+        {"by", required_argument, NULL, OPT_BY},
+        {"db", required_argument, NULL, OPT_DB},
+        {"help", no_argument, NULL, 'h'},
+        {"reason", required_argument, NULL, OPT_REASON},
+        {NULL, 0, NULL, 0},
+    };
+    static const struct option *const opts[] = {assign_opts, submit_opts,
+                                                 verify_opts, reject_opts};
+    static const char *const usages[] = {assign_usage, submit_usage,
+                                         verify_usage, reject_usage};
+    struct sr_store *st = NULL;
+    struct sr_hazard_record h;
+    struct args a;
+    const char *evidence = NULL;
+    char *owned = NULL;
+    int64_t id;
+    sr_error rc = SR_OK;
+    int ex;
+
+    memset(&h, 0, sizeof(h));
+    ex = parse(argc, argv, opts[step], usages[step], 1, &a);
+    if (ex)
+        return ex < 0 ? EXIT_OK : ex;
+    if (step == ASSIGN &&
+        ((ex = need(a.responsible, "--responsible", assign_usage)) ||
+         (ex = need(a.deadline, "--deadline", assign_usage))))
+        return ex;
+    if (step == SUBMIT && (ex = need(a.note, "--note", submit_usage)))
+        return ex;
+    if (step == REJECT && (ex = need(a.reason, "--reason", reject_usage)))
+        return ex;
+    ex = parse_id(a.id_arg, &id);
+    if (ex != EXIT_OK)
+        return ex;
+    if (step == SUBMIT) {
+        ex = evidence_of(a.evidence, &evidence, &owned);
+        if (ex != EXIT_OK)
+            return ex;
+    }
+    ex = cli_store_open(a.db, a.by, 0, &st);
+    if (ex != EXIT_OK)
+        goto cleanup;
+    switch (step) {
+    case ASSIGN:
+        rc = sr_hazard_assign(st, id, a.responsible, a.deadline, a.measures);
+        break;
+    case SUBMIT:
+        rc = sr_hazard_submit(st, id, a.note, evidence);
+        break;
+    case VERIFY:
+        rc = sr_hazard_verify(st, id, a.note);
+        break;
+    case REJECT:
+        rc = sr_hazard_reject(st, id, a.reason);
+        break;
+    }
+    if (rc == SR_OK)
+        rc = sr_hazard_get(st, id, NULL, &h);
+    if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    printf("hazard %lld is now %s (%s)", (long long)id,
+           sr_hazard_status_name(h.status), sr_hazard_status_label(h.status));
+    switch (step) {
+    case ASSIGN:
+        printf(": responsible %s, deadline %s\n", h.responsible, h.deadline);
+        break;
+    case SUBMIT:
+        printf(": waiting for review by someone other than %s\n",
+               h.submitted_by);
+        if (owned)
+            printf("evidence: %s\n", owned);
+        break;
+    case VERIFY:
+        printf(" on %s\n", h.closed_on);
+        break;
+    case REJECT:
+        printf(" again: the rectification was rejected\n");
+        break;
+    }
+
+cleanup:
+    free(owned);
+    sr_hazard_release(&h);
+    sr_store_close(st);
+    return ex;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dispatch                                                             */
+/* ------------------------------------------------------------------ */
+
+int
+cmd_hazards(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "list"))
+        return run_list(argc - 1, argv + 1);
+    if (argc >= 2 && cli_is_help(argv[1])) {
+        fputs(hazards_usage, stdout);
+        return EXIT_OK;
+    }
+    if (argc < 2)
+        cli_error("missing command: use 'schoolrisk hazards list'");
+    else
+        cli_error("unknown hazards command '%s' (use 'list')", argv[1]);
+    fputs(hazards_usage, stderr);
+    return EXIT_USAGE;
+}
+
+int
+cmd_hazard(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        int step;  /* -1: not a transition */
+    } sub[] = {
+        {"add", -1}, {"assign", ASSIGN}, {"list", -1}, {"reject", REJECT},
+        {"show", -1}, {"submit", SUBMIT}, {"verify", VERIFY},
+    };
+    size_t i;
+
+    if (argc >= 2 && cli_is_help(argv[1])) {
+        fputs(hazard_usage, stdout);
+        return EXIT_OK;
+    }
+    for (i = 0; argc >= 2 && i < sizeof(sub) / sizeof(sub[0]); i++) {
+        if (strcmp(argv[1], sub[i].name))
+            continue;
+        if (sub[i].step >= 0)
+            return run_step(argc - 1, argv + 1, (enum step)sub[i].step);
+        if (!strcmp(sub[i].name, "add"))
+            return run_add(argc - 1, argv + 1);
+        if (!strcmp(sub[i].name, "show"))
+            return run_show(argc - 1, argv + 1);
+        return run_list(argc - 1, argv + 1);
+    }
+    if (argc < 2)
+        cli_error("missing command: show, add, assign, submit, verify, "
+                  "reject or list");
+    else
+        cli_error("unknown hazard command '%s'", argv[1]);
+    fputs(hazard_usage, stderr);
+    return EXIT_USAGE;
+}
