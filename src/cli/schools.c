@@ -1,0 +1,527 @@
+/*
+ * schools.c - `schoolrisk schools import|list|show`: the school
+ * registry (学校名册).  Reading, checking and storing are the library's
+ * (registry.h); this file parses arguments and prints.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/store.h"
+
+static const char import_usage[] =
+    "usage: schoolrisk schools import FILE.csv [--full] [--db PATH] "
+    "[--by NAME]\n"
+    "\n"
+    "Import the school registry from a CSV file (template:\n"
+    "templates/schools-import.csv; columns: docs/registry.md).  UTF-8, with\n"
+    "or without BOM, or GB18030 as Excel saves it.  Every row is checked\n"
+    "first: one bad row rejects the whole file, and every bad row is listed\n"
+    "as FILE:LINE: column 'NAME': reason.  Then new schools are added and\n"
+    "changed ones updated, in one transaction.\n"
+    "\n"
+    "  --full     the file is the whole registry: open schools that are not\n"
+    "             in it are marked closed (never deleted)\n"
+    "  --db PATH  the database (default $SCHOOLRISK_DB, else schoolrisk.db)\n"
+    "  --by NAME  who is importing (default $SCHOOLRISK_USER, else the\n"
+    "             login name)\n";
+
+static const char list_usage[] =
+    "usage: schoolrisk schools list [--district D] [--stage S] [--all] "
+    "[--json]\n"
+    "                               [--db PATH]\n"
+    "\n"
+    "List the registry's open schools by district and code.\n"
+    "\n"
+    "  --district D  only district D (its name, 历下区, or its code, 370102)\n"
+    "  --stage S     only stage S (小学 or primary, ...)\n"
+    "  --all         also schools closed by a full import\n"
+    "  --json        a JSON array, one object per school\n";
+
+static const char show_usage[] =
+    "usage: schoolrisk schools show CODE [--json] [--db PATH]\n"
+    "\n"
+    "Show every field of one school, open or closed.\n";
+
+static const char schools_usage[] =
+    "usage: schoolrisk schools <import|list|show> ...\n"
+    "\n"
+    "  import FILE.csv [--full]   import the registry (all or nothing)\n"
+    "  list [--district D] [--stage S] [--all] [--json]\n"
+    "                             list schools\n"
+    "  show CODE [--json]         show one school\n";
+
+/* ------------------------------------------------------------------ */
+/* import                                                               */
+/* ------------------------------------------------------------------ */
+
+static int
+cmd_import(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"by", required_argument, NULL, 'b'},
+        {"db", required_argument, NULL, 'd'},
+        {"full", no_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct sr_import_report rep;
+    struct sr_store *st = NULL;
+    struct sr_diags d;
+    const char *db = NULL, *by = NULL, *file;
+    int c, flags = 0, ex;
+    sr_error rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            by = optarg;
+            break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'f':
+            flags |= SR_IMPORT_FULL;
+            break;
+        case 'h':
+            fputs(import_usage, stdout);
+            return EXIT_OK;
+        default:
+            return cli_option_error(c, argv, import_usage);
+        }
+    }
+    if (argc - optind != 1) {
+        cli_error(argc - optind ? "give one file to import"
+                                : "no file to import");
+        fputs(import_usage, stderr);
+        return EXIT_USAGE;
+    }
+    file = argv[optind];
+    ex = cli_store_open(db, by, 0, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    sr_diags_init(&d);
+    rc = sr_registry_import_file(st, file, flags, &rep, &d);
+    switch (rc) {
+    case SR_OK:
+        printf("imported %zu school%s from '%s' (%s): %zu added, "
+               "%zu updated, %zu unchanged, %zu closed\n",
+               rep.rows, rep.rows == 1 ? "" : "s", file,
+               sr_registry_encoding_name(rep.encoding), rep.added,
+               rep.updated, rep.unchanged, rep.closed);
+        ex = EXIT_OK;
+        break;
+    case SR_ERR_INPUT:
+    case SR_ERR_IO:
+    case SR_ERR_TOO_LARGE:
+        cli_print_diags(&d);
+        if (rep.bad_rows)
+            cli_error("'%s' was not imported: %zu bad row%s; nothing was "
+                      "changed",
+                      file, rep.bad_rows, rep.bad_rows == 1 ? "" : "s");
+        else
+            cli_error("'%s' was not imported; nothing was changed", file);
+        ex = cli_exit_for(rc);
+        break;
+    default:
+        /* A diagnostic here means the library could not even read the
+         * file (no GB18030 converter, out of memory). */
+        cli_print_diags(&d);
+        if (!d.n)
+            cli_error("%s; '%s' was not imported, the database is as it "
+                      "was",
+                      *sr_store_errmsg(st) ? sr_store_errmsg(st)
+                                           : sr_strerror(rc),
+                      file);
+        ex = cli_exit_for(rc);
+        break;
+    }
+    sr_diags_release(&d);
+    sr_store_close(st);
+    return ex;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output of schools                                                    */
+/* ------------------------------------------------------------------ */
+
+static const char *const ownership_zh[] = {"公办", "民办"};
+static const char *const locale_zh[] = {"城区", "镇区", "乡村"};
+
+static const char *
+enum_zh(const struct sr_school_record *r, int attr)
+{
+    int64_t v = r->school.attr[attr];
+
+    if (attr == SR_ATTR_STAGE)
+        return sr_stage_label((int)v);
+    if (attr == SR_ATTR_OWNERSHIP)
+        return v >= 0 && v < 2 ? ownership_zh[v] : "?";
+    return v >= 0 && v < 3 ? locale_zh[v] : "?";
+}
+
+/* Add to obj (an object, or an array when key is NULL), tracking
+ * allocation failure in *ok. */
+static void
+add(cJSON *obj, const char *key, cJSON *val, int *ok)
+{
+    if (!val) {
+        *ok = 0;
+        return;
+    }
+    if (key)
+        cJSON_AddItemToObject(obj, key, val);
+    else
+        cJSON_AddItemToArray(obj, val);
+}
+
+static cJSON *
+jstr(const char *s)
+{
+    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *
+school_json(const struct sr_school_record *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    char buf[32];
+    int ok = o != NULL, a;
+
+    if (!ok)
+        return NULL;
+    add(o, "code", jstr(r->code), &ok);
+    add(o, "name", jstr(r->name), &ok);
+    add(o, "district", jstr(r->district), &ok);
+    add(o, "district_name", jstr(r->district_name), &ok);
+    for (a = 0; a < SR_ATTR_COUNT; a++) {
+        switch (sr_attr_kind(a)) {
+        case SR_KIND_ENUM:
+            sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
+            add(o, sr_attr_name(a), jstr(buf), &ok);
+            if (a == SR_ATTR_STAGE)
+                add(o, "stage_label", jstr(enum_zh(r, a)), &ok);
+            break;
+        case SR_KIND_FLAG:
+            add(o, sr_attr_name(a), cJSON_CreateBool(r->school.attr[a]),
+                &ok);
+            break;
+        case SR_KIND_COUNT:
+            add(o, sr_attr_name(a),
+                cJSON_CreateNumber((double)r->school.attr[a]), &ok);
+            break;
+        }
+    }
+    add(o, "contact", jstr(r->contact), &ok);
+    add(o, "phone", jstr(r->phone), &ok);
+    add(o, "closed", cJSON_CreateBool(r->closed), &ok);
+    add(o, "updated_at", jstr(r->updated_at), &ok);
+    add(o, "updated_by", jstr(r->updated_by), &ok);
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int
+print_json(cJSON *root)
+{
+    char *text;
+
+    if (!root) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) {
+        cli_error("out of memory");
+        return EXIT_INTERNAL;
+    }
+    puts(text);
+    free(text);
+    return EXIT_OK;
+}
+
+/* The attributes column of the list: ownership, locale, then the flags
+ * that are set, in Chinese. */
+static void
+attributes_text(const struct sr_school_record *r, char *buf, size_t size)
+{
+    static const struct {
+        int attr;
+        const char *zh;
+    } flags[] = {
+        {SR_ATTR_BOARDING, "寄宿"},   {SR_ATTR_SCHOOL_BUS, "校车"},
+        {SR_ATTR_CANTEEN, "食堂"},    {SR_ATTR_LABORATORY, "实验室"},
+        {SR_ATTR_SWIMMING_POOL, "游泳池"},
+    };
+    size_t used, i;
+
+    used = (size_t)snprintf(buf, size, "%s %s", enum_zh(r, SR_ATTR_OWNERSHIP),
+                            enum_zh(r, SR_ATTR_LOCALE));
+    for (i = 0; i < sizeof(flags) / sizeof(flags[0]) && used < size; i++)
+        if (r->school.attr[flags[i].attr])
+            used += (size_t)snprintf(buf + used, size - used, " %s",
+                                     flags[i].zh);
+}
+
+/* ------------------------------------------------------------------ */
+/* list                                                                 */
+/* ------------------------------------------------------------------ */
+
+struct list_ctx {
+    cJSON *arr;   /* --json: the array being built */
+    int ok;
+    size_t n;
+    size_t closed;
+};
+
+static int
+list_row(const struct sr_school_record *r, void *vctx)
+{
+    struct list_ctx *ctx = vctx;
+    char attrs[128], students[16];
+
+    ctx->n++;
+    ctx->closed += r->closed;
+    if (ctx->arr) {
+        add(ctx->arr, NULL, school_json(r), &ctx->ok);
+        return !ctx->ok;
+    }
+    if (ctx->n == 1) {
+        printf("%-10s  ", "code");
+        cli_pad(stdout, "name", 36);
+        printf("  %-8s  %-12s  %8s  %s\n", "district", "stage", "students",
+               "attributes");
+    }
+    attributes_text(r, attrs, sizeof(attrs));
+    snprintf(students, sizeof(students), "%lld",
+             (long long)r->school.attr[SR_ATTR_ENROLLMENT]);
+    printf("%-10s  ", r->code);
+    cli_pad(stdout, r->name, 36);
+    printf("  ");
+    cli_pad(stdout, r->district_name, 8);
+    printf("  ");
+    cli_pad(stdout, enum_zh(r, SR_ATTR_STAGE), 12);
+    printf("  %8s  %s%s\n", students, attrs,
+           r->closed ? "  [closed 已关闭]" : "");
+    return 0;
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"all", no_argument, NULL, 'a'},
+        {"db", required_argument, NULL, 'd'},
+        {"district", required_argument, NULL, 'D'},
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'j'},
+        {"stage", required_argument, NULL, 's'},
+        {NULL, 0, NULL, 0},
+    };
+    struct sr_registry_filter f = {NULL, -1, false};
+    struct list_ctx ctx = {NULL, 1, 0, 0};
+    struct sr_store *st = NULL;
+    const char *db = NULL, *stage = NULL;
+    int c, json = 0, ex;
+    sr_error rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'a':
+            f.include_closed = true;
+            break;
+        case 'd':
+            db = optarg;
+            break;
+        case 'D':
+            f.district = optarg;
+            break;
+        case 'h':
+            fputs(list_usage, stdout);
+            return EXIT_OK;
+        case 'j':
+            json = 1;
+            break;
+        case 's':
+            stage = optarg;
+            break;
+        default:
+            return cli_option_error(c, argv, list_usage);
+        }
+    }
+    if (optind != argc) {
+        cli_error("unexpected argument '%s'", argv[optind]);
+        fputs(list_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (stage) {
+        f.stage = sr_registry_stage_lookup(stage);
+        if (f.stage < 0) {
+            cli_error("unknown stage '%s' (expected 幼儿园, 小学, 初中, "
+                      "普通高中, 九年一贯制, 完全中学, 十二年一贯制, "
+                      "中等职业学校, 特殊教育学校, or kindergarten, primary, "
+                      "junior, senior, nine-year, complete-secondary, "
+                      "twelve-year, vocational, special)",
+                      stage);
+            return EXIT_INVALID;
+        }
+    }
+    ex = cli_store_open(db, NULL, SR_STORE_READONLY, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    if (json) {
+        ctx.arr = cJSON_CreateArray();
+        if (!ctx.arr) {
+            cli_error("out of memory");
+            ex = EXIT_INTERNAL;
+            goto cleanup;
+        }
+    }
+    rc = sr_registry_list(st, &f, list_row, &ctx);
+    if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    if (!ctx.ok) {
+        cli_error("out of memory");
+        ex = EXIT_INTERNAL;
+        goto cleanup;
+    }
+    if (json) {
+        ex = print_json(ctx.arr);
+        ctx.arr = NULL;
+    } else if (ctx.n == 0) {
+        printf("no schools\n");
+    } else if (f.include_closed) {
+        printf("%zu school%s, %zu closed\n", ctx.n, ctx.n == 1 ? "" : "s",
+               ctx.closed);
+    } else {
+        printf("%zu school%s\n", ctx.n, ctx.n == 1 ? "" : "s");
+    }
+
+cleanup:
+    cJSON_Delete(ctx.arr);
+    sr_store_close(st);
+    return ex;
+}
+
+/* ------------------------------------------------------------------ */
+/* show                                                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+show_text(const struct sr_school_record *r)
+{
+    char buf[32];
+    int a;
+
+    printf("%-14s %s\n", "code", r->code);
+    printf("%-14s %s\n", "name", r->name);
+    printf("%-14s %s (%s)\n", "district", r->district_name, r->district);
+    for (a = 0; a < SR_ATTR_COUNT; a++) {
+        sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
+        switch (sr_attr_kind(a)) {
+        case SR_KIND_ENUM:
+            printf("%-14s %s (%s)\n", sr_attr_name(a), enum_zh(r, a), buf);
+            break;
+        case SR_KIND_FLAG:
+            printf("%-14s %s (%s)\n", sr_attr_name(a),
+                   r->school.attr[a] ? "是" : "否", buf);
+            break;
+        case SR_KIND_COUNT:
+            printf("%-14s %s\n", sr_attr_name(a), buf);
+            break;
+        }
+    }
+    printf("%-14s %s\n", "contact", r->contact ? r->contact : "-");
+    printf("%-14s %s\n", "phone", r->phone ? r->phone : "-");
+    printf("%-14s %s\n", "status", r->closed ? "closed 已关闭" : "open");
+    printf("%-14s %s by %s\n", "updated",
+           r->updated_at ? r->updated_at : "-",
+           r->updated_by ? r->updated_by : "-");
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    struct sr_school_record r;
+    struct sr_store *st = NULL;
+    const char *db = NULL;
+    int c, json = 0, ex;
+    sr_error rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            db = optarg;
+            break;
+        case 'h':
+            fputs(show_usage, stdout);
+            return EXIT_OK;
+        case 'j':
+            json = 1;
+            break;
+        default:
+            return cli_option_error(c, argv, show_usage);
+        }
+    }
+    if (argc - optind != 1) {
+        cli_error(argc - optind ? "give one school code" : "no school code");
+        fputs(show_usage, stderr);
+        return EXIT_USAGE;
+    }
+    ex = cli_store_open(db, NULL, SR_STORE_READONLY, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    rc = sr_registry_get(st, argv[optind], &r);
+    if (rc != SR_OK)
+        ex = cli_store_error(st, rc);
+    else if (json)
+        ex = print_json(school_json(&r));
+    else
+        show_text(&r);
+    sr_school_record_release(&r);
+    sr_store_close(st);
+    return ex;
+}
+
+/* ------------------------------------------------------------------ */
+
+int
+cmd_schools(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(schools_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (cli_is_help(argv[1])) {
+        fputs(schools_usage, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(argv[1], "import"))
+        return cmd_import(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "list"))
+        return cmd_list(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "show"))
+        return cmd_show(argc - 1, argv + 1);
+    cli_error("unknown schools command '%s'", argv[1]);
+    fputs(schools_usage, stderr);
+    return EXIT_USAGE;
+}

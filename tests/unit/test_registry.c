@@ -1,0 +1,1365 @@
+/*
+ * test_registry.c - the school registry: reading and checking the CSV
+ * (src/registry.c) and storing it (src/store/schools.c).
+ *
+ * Every test gets a fresh database in a mkdtemp directory (removed by
+ * the teardown), created with sr_store_open(), with the actor "tester"
+ * and the clock pinned to 2026-09-01T00:00:00Z; files are imported
+ * under the name "r.csv".  What is in the database is checked with SQL
+ * on a second, plain sqlite3 connection, so that the counts do not
+ * depend on the code under test.
+ *
+ * CSV text is written inline so that the bytes under test (BOM, CRLF,
+ * quotes, GB18030) are visible.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "schoolrisk/error.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/school.h"
+#include "schoolrisk/store.h"
+
+/* 2026-09-01T00:00:00Z and a day later. */
+#define T0 ((time_t)1788220800)
+#define T1 (T0 + 86400)
+
+/* The header in Chinese, and a good school for it (line 2 when it
+ * follows the header). */
+#define HDR                                                                 \
+    "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,"   \
+    "游泳池,在校生数,住宿生数,特殊需要学生数,安全负责人,联系电话\n"
+#define ROW1                                                                \
+    "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否," \
+    "1860,0,6,王建国,0531-86010001\n"
+#define ROW2                                                                \
+    "2137010002,济南市历城区港沟中学,历城区,初中,公办,镇区,是,是,是,是,否," \
+    "900,300,2,李红梅,0531-88010002\n"
+#define ROW3                                                                \
+    "2137010003,济南市章丘区明水幼儿园,章丘区,幼儿园,民办,城区,否,是,是,否,"\
+    "否,240,0,0,,\n"
+
+/* ------------------------------------------------------------------ */
+/* Fixture                                                              */
+/* ------------------------------------------------------------------ */
+
+struct fx {
+    char dir[64];
+    char db[128];
+    struct sr_store *st;
+    sqlite3 *raw;                /* a second connection, for checks */
+    struct sr_districts dist;
+    struct sr_registry reg;
+    struct sr_diags d;
+    struct sr_import_report rep;
+};
+
+static int
+setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+
+    if (!f)
+        return -1;
+    *state = f;
+    sr_diags_init(&f->d);
+    sr_registry_init(&f->reg);
+    sr_districts_init(&f->dist);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/sr-registry.XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    if (sr_store_open(f->db, SR_STORE_CREATE, &f->st) != SR_OK ||
+        sr_store_set_actor(f->st, "tester") != SR_OK)
+        return -1;
+    sr_store_set_clock(f->st, T0);
+    if (sr_registry_districts(f->st, &f->dist) != SR_OK)
+        return -1;
+    if (sqlite3_open_v2(f->db, &f->raw, SQLITE_OPEN_READWRITE, NULL) !=
+        SQLITE_OK)
+        return -1;
+    return 0;
+}
+
+static void
+remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char path[512];
+
+    if (!d)
+        return;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *f = *state;
+
+    if (!f)
+        return 0;
+    sqlite3_close(f->raw);
+    sr_store_close(f->st);
+    sr_registry_release(&f->reg);
+    sr_districts_release(&f->dist);
+    sr_diags_release(&f->d);
+    if (f->dir[0] == '/')
+        remove_dir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+show_diags(const struct sr_diags *d)
+{
+    char buf[1024];
+    size_t i;
+
+    for (i = 0; i < d->n; i++) {
+        sr_diag_format(&d->v[i], buf, sizeof(buf));
+        print_error("  diag %zu: %s\n", i, buf);
+    }
+}
+
+/* The diagnostics are exactly want[] (NULL-terminated), in order. */
+static void
+assert_diags(const struct sr_diags *d, const char *const *want)
+{
+    char buf[1024];
+    size_t n = 0, i;
+
+    while (want[n])
+        n++;
+    if (d->n != n)
+        show_diags(d);
+    assert_int_equal(d->n, n);
+    for (i = 0; i < n; i++) {
+        sr_diag_format(&d->v[i], buf, sizeof(buf));
+        assert_string_equal(buf, want[i]);
+    }
+}
+
+static sr_error
+parse(struct fx *f, const char *csv)
+{
+    return sr_registry_parse(&f->reg, "r.csv", csv, strlen(csv), &f->dist,
+                             &f->d);
+}
+
+static sr_error
+import(struct fx *f, const char *csv, int flags)
+{
+    sr_diags_release(&f->d);
+    return sr_registry_import_memory(f->st, "r.csv", csv, strlen(csv), flags,
+                                     &f->rep, &f->d);
+}
+
+/* An import that must succeed with these counts. */
+static void
+import_ok(struct fx *f, const char *csv, int flags, size_t added,
+          size_t updated, size_t unchanged, size_t closed)
+{
+    sr_error rc = import(f, csv, flags);
+
+    if (rc != SR_OK) {
+        show_diags(&f->d);
+        print_error("  store: %s\n", sr_store_errmsg(f->st));
+    }
+    assert_int_equal(rc, SR_OK);
+    assert_int_equal(f->rep.added, added);
+    assert_int_equal(f->rep.updated, updated);
+    assert_int_equal(f->rep.unchanged, unchanged);
+    assert_int_equal(f->rep.closed, closed);
+    assert_int_equal(f->rep.rows, added + updated + unchanged);
+}
+
+/* The first column of the first row of sql, as an integer. */
+static long long
+q(struct fx *f, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    long long v;
+
+    assert_int_equal(sqlite3_prepare_v2(f->raw, sql, -1, &s, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* The first column of the first row of sql, as text (caller frees). */
+static char *
+qs(struct fx *f, const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    const unsigned char *t;
+    char *v;
+
+    assert_int_equal(sqlite3_prepare_v2(f->raw, sql, -1, &s, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    t = sqlite3_column_text(s, 0);
+    v = strdup(t ? (const char *)t : "(null)");
+    sqlite3_finalize(s);
+    assert_non_null(v);
+    return v;
+}
+
+static void
+assert_q_text(struct fx *f, const char *sql, const char *want)
+{
+    char *got = qs(f, sql);
+
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void
+exec_raw(struct fx *f, const char *sql)
+{
+    char *err = NULL;
+
+    if (sqlite3_exec(f->raw, sql, NULL, NULL, &err) != SQLITE_OK) {
+        print_error("  sql: %s\n", err);
+        sqlite3_free(err);
+        fail();
+    }
+}
+
+/* Everything stored about every school, as one text: equal before and
+ * after means nothing changed. */
+static char *
+snapshot(struct fx *f)
+{
+    return qs(f, "SELECT count(*) || ':' || coalesce(group_concat("
+                 "code || name || district || stage || ownership || locale || "
+                 "boarding || school_bus || canteen || laboratory || "
+                 "swimming_pool || enrollment || boarders || special_needs || "
+                 "coalesce(contact, '-') || coalesce(phone, '-') || closed || "
+                 "updated_at || updated_by, '|'), '') "
+                 "FROM (SELECT * FROM schools ORDER BY code)");
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading good files                                                   */
+/* ------------------------------------------------------------------ */
+
+static void
+test_parse_chinese_header(void **state)
+{
+    struct fx *f = *state;
+    const struct sr_school_record *r;
+
+    assert_int_equal(parse(f, HDR ROW1 ROW2 ROW3), SR_OK);
+    assert_int_equal(f->d.n, 0);
+    assert_int_equal(f->reg.n, 3);
+    assert_int_equal(f->reg.encoding, SR_ENC_UTF8);
+
+    r = &f->reg.v[0];
+    assert_string_equal(r->code, "2137010001");
+    assert_string_equal(r->name, "济南市历下区燕翔小学");
+    assert_string_equal(r->district, "370102");
+    assert_string_equal(r->district_name, "历下区");
+    assert_int_equal(r->line, 2);
+    assert_int_equal(r->school.set, (1u << SR_ATTR_COUNT) - 1);
+    assert_int_equal(r->school.attr[SR_ATTR_STAGE], SR_STAGE_PRIMARY);
+    assert_int_equal(r->school.attr[SR_ATTR_OWNERSHIP], 0);
+    assert_int_equal(r->school.attr[SR_ATTR_LOCALE], 0);
+    assert_int_equal(r->school.attr[SR_ATTR_BOARDING], 0);
+    assert_int_equal(r->school.attr[SR_ATTR_SCHOOL_BUS], 0);
+    assert_int_equal(r->school.attr[SR_ATTR_CANTEEN], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_LABORATORY], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_SWIMMING_POOL], 0);
+    assert_int_equal(r->school.attr[SR_ATTR_ENROLLMENT], 1860);
+    assert_int_equal(r->school.attr[SR_ATTR_BOARDERS], 0);
+    assert_int_equal(r->school.attr[SR_ATTR_SPECIAL_NEEDS], 6);
+    assert_string_equal(r->contact, "王建国");
+    assert_string_equal(r->phone, "0531-86010001");
+    assert_false(r->closed);
+
+    r = &f->reg.v[1];
+    assert_string_equal(r->district, "370112");
+    assert_int_equal(r->school.attr[SR_ATTR_STAGE], SR_STAGE_JUNIOR);
+    assert_int_equal(r->school.attr[SR_ATTR_LOCALE], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_BOARDING], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_BOARDERS], 300);
+
+    r = &f->reg.v[2];
+    assert_int_equal(r->school.attr[SR_ATTR_STAGE], SR_STAGE_KINDERGARTEN);
+    assert_int_equal(r->school.attr[SR_ATTR_OWNERSHIP], 1);
+    assert_null(r->contact);
+    assert_null(r->phone);
+    assert_int_equal(r->line, 4);
+}
+
+/* English names, any order, optional columns left out, district by
+ * code, canonical stage names, Excel's TRUE/FALSE, 有/无, blanks
+ * around values. */
+static void
+test_parse_english_any_order(void **state)
+{
+    struct fx *f = *state;
+    const struct sr_school_record *r;
+
+    assert_int_equal(
+        parse(f, "Special_Needs,enrollment,boarders,swimming_pool,"
+                 "laboratory,canteen,school_bus,boarding,locale,ownership,"
+                 "stage,district,name,code\n"
+                 "3, 1200 ,40,FALSE,无,有,True,TRUE,rural,private,"
+                 "nine-year,370124,平阴县实验学校,2137240001\n"
+                 "0,10000000,0,是,0,1,no,yes,town,public,twelve-year,"
+                 "JN-SS,　济南市市属学校　,2137990001\n"),
+        SR_OK);
+    assert_int_equal(f->reg.n, 2);
+    r = &f->reg.v[0];
+    assert_string_equal(r->code, "2137240001");
+    assert_string_equal(r->district_name, "平阴县");
+    assert_int_equal(r->school.attr[SR_ATTR_STAGE], SR_STAGE_NINE_YEAR);
+    assert_int_equal(r->school.attr[SR_ATTR_OWNERSHIP], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_LOCALE], 2);
+    assert_int_equal(r->school.attr[SR_ATTR_BOARDING], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_SCHOOL_BUS], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_CANTEEN], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_LABORATORY], 0);
+    assert_int_equal(r->school.attr[SR_ATTR_SWIMMING_POOL], 0);
+    assert_int_equal(r->school.attr[SR_ATTR_ENROLLMENT], 1200);
+    assert_int_equal(r->school.attr[SR_ATTR_BOARDERS], 40);
+    assert_int_equal(r->school.attr[SR_ATTR_SPECIAL_NEEDS], 3);
+    r = &f->reg.v[1];
+    /* The ideographic spaces around the name are trimmed. */
+    assert_string_equal(r->name, "济南市市属学校");
+    assert_string_equal(r->district, "JN-SS");
+    assert_int_equal(r->school.attr[SR_ATTR_STAGE], SR_STAGE_TWELVE_YEAR);
+    assert_int_equal(r->school.attr[SR_ATTR_ENROLLMENT], 10000000);
+    assert_int_equal(r->school.attr[SR_ATTR_SWIMMING_POOL], 1);
+}
+
+/* CRLF line ends, a BOM, quoted fields with commas, quotes and a line
+ * break; rows of empty fields (Excel) and blank lines are skipped, and
+ * line numbers still count them. */
+static void
+test_parse_bom_crlf_quotes(void **state)
+{
+    struct fx *f = *state;
+    const char *const w[] = {
+        "r.csv:7: column '学段': unknown stage '大学' (expected 幼儿园, 小学, "
+        "初中, 普通高中, 九年一贯制, 完全中学, 十二年一贯制, 中等职业学校 or "
+        "特殊教育学校)",
+        NULL};
+
+    assert_int_equal(
+        parse(f, "\xEF\xBB\xBF"
+                 "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,"
+                 "实验室,游泳池,在校生数,住宿生数,特殊需要学生数\r\n"
+                 "2137010001,\"济南市\"\"燕翔\"\"小学, 东校区\",历下区,小学,"
+                 "公办,城区,否,否,是,是,否,1860,0,6\r\n"
+                 ",,,,,,,,,,,,,\r\n"
+                 "\r\n"
+                 "2137010002,\"两行\r\n名称\",历下区,小学,公办,城区,否,否,是,"
+                 "是,否,100,0,0\r\n"
+                 "2137010003,甲,历下区,大学,公办,城区,否,否,是,是,否,1,0,"
+                 "0\r\n"),
+        SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(f->reg.encoding, SR_ENC_UTF8_BOM);
+    assert_int_equal(f->reg.n, 2);
+    assert_int_equal(f->reg.bad_rows, 1);
+    assert_string_equal(f->reg.v[0].name, "济南市\"燕翔\"小学, 东校区");
+    assert_string_equal(f->reg.v[1].name, "两行\r\n名称");
+    assert_int_equal(f->reg.v[1].line, 5);
+}
+
+/* The same file as Excel on a Chinese Windows saves it: GB18030 (the
+ * bytes of each Chinese text are given, with the text in a comment),
+ * CRLF. */
+static const char gb_file[] =
+    "\xD1\xA7\xD0\xA3\xB1\xEA\xCA\xB6\xC2\xEB" /* 学校标识码 */
+    ","
+    "\xD1\xA7\xD0\xA3\xC3\xFB\xB3\xC6" /* 学校名称 */
+    ","
+    "\xC7\xF8\xCF\xD8" /* 区县 */
+    ","
+    "\xD1\xA7\xB6\xCE" /* 学段 */
+    ","
+    "\xB0\xEC\xD1\xA7\xD0\xD4\xD6\xCA" /* 办学性质 */
+    ","
+    "\xB3\xC7\xCF\xE7" /* 城乡 */
+    ","
+    "\xBC\xC4\xCB\xDE" /* 寄宿 */
+    ","
+    "\xD0\xA3\xB3\xB5" /* 校车 */
+    ","
+    "\xCA\xB3\xCC\xC3" /* 食堂 */
+    ","
+    "\xCA\xB5\xD1\xE9\xCA\xD2" /* 实验室 */
+    ","
+    "\xD3\xCE\xD3\xBE\xB3\xD8" /* 游泳池 */
+    ","
+    "\xD4\xDA\xD0\xA3\xC9\xFA\xCA\xFD" /* 在校生数 */
+    ","
+    "\xD7\xA1\xCB\xDE\xC9\xFA\xCA\xFD" /* 住宿生数 */
+    ","
+    /* 特殊需要学生数 */
+    "\xCC\xD8\xCA\xE2\xD0\xE8\xD2\xAA\xD1\xA7\xC9\xFA\xCA\xFD"
+    "\r\n"
+    "2137010001,"
+    "\xBC\xC3\xC4\xCF\xCA\xD0\xC0\xFA\xCF\xC2\xC7\xF8\xD1\xE0\xCF\xE8\xD0\xA1"
+    "\xD1\xA7" /* 济南市历下区燕翔小学 */
+    ","
+    "\xC0\xFA\xCF\xC2\xC7\xF8" /* 历下区 */
+    ","
+    "\xD0\xA1\xD1\xA7" /* 小学 */
+    ","
+    "\xB9\xAB\xB0\xEC" /* 公办 */
+    ","
+    "\xB3\xC7\xC7\xF8" /* 城区 */
+    ","
+    "\xB7\xF1" /* 否 */
+    ","
+    "\xB7\xF1" /* 否 */
+    ","
+    "\xCA\xC7" /* 是 */
+    ","
+    "\xCA\xC7" /* 是 */
+    ","
+    "\xB7\xF1" /* 否 */
+    ",1860,0,6\r\n";
+
+static void
+test_parse_gb18030(void **state)
+{
+    struct fx *f = *state;
+    const struct sr_school_record *r;
+
+    assert_int_equal(parse(f, gb_file), SR_OK);
+    assert_int_equal(f->reg.encoding, SR_ENC_GB18030);
+    assert_int_equal(f->reg.n, 1);
+    r = &f->reg.v[0];
+    assert_string_equal(r->name, "济南市历下区燕翔小学");
+    assert_string_equal(r->district, "370102");
+    assert_int_equal(r->school.attr[SR_ATTR_STAGE], SR_STAGE_PRIMARY);
+    assert_int_equal(r->school.attr[SR_ATTR_CANTEEN], 1);
+    assert_int_equal(r->school.attr[SR_ATTR_ENROLLMENT], 1860);
+    assert_int_equal(r->line, 2);
+}
+
+/* A bad row of a GB18030 file is reported on its line, with the header
+ * text converted to UTF-8. */
+static void
+test_parse_gb18030_bad_row(void **state)
+{
+    struct fx *f = *state;
+    char text[sizeof(gb_file) + 64];
+    const char *const w[] = {
+        "r.csv:3: column '学校标识码': '123' is not a school code (10 digits)",
+        NULL};
+
+    snprintf(text, sizeof(text), "%s%s", gb_file,
+             "123,x,370102,primary,public,urban,0,0,0,0,0,1,0,0\r\n");
+    assert_int_equal(parse(f, text), SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(f->reg.encoding, SR_ENC_GB18030);
+}
+
+/* Neither UTF-8 nor GB18030: the line of the first byte that cannot be
+ * read.  0x81 0x30 starts a four-byte GB18030 character that the file
+ * cuts short; 0x80 is not a GB18030 lead byte. */
+static void
+test_parse_bad_encoding(void **state)
+{
+    struct fx *f = *state;
+    const char *const w1[] = {
+        "r.csv:3: the file is neither UTF-8 nor GB18030 (byte 32, 0x81, "
+        "cannot be read); save it as \"CSV UTF-8\"",
+        NULL};
+    const char *const w2[] = {
+        "r.csv:2: the file is neither UTF-8 nor GB18030 (byte 6, 0x80, "
+        "cannot be read); save it as \"CSV UTF-8\"",
+        NULL};
+
+    assert_int_equal(parse(f, "code,name\r\n"
+                              "\xD0\xA1\xD1\xA7,\xB7\xF1,\xCA\xC7,x,y,z\r\n"
+                              "12\x81\x30"),
+                     SR_ERR_INPUT);
+    assert_diags(&f->d, w1);
+    sr_diags_release(&f->d);
+    assert_int_equal(parse(f, "code\n\x80\n"), SR_ERR_INPUT);
+    assert_diags(&f->d, w2);
+}
+
+/* A UTF-8 file with one stray byte is reported as broken UTF-8, not
+ * converted from GB18030 (which would garble all of it). */
+static void
+test_parse_broken_utf8(void **state)
+{
+    struct fx *f = *state;
+    const char *const w[] = {
+        "r.csv:3: invalid UTF-8 (byte 328, 0xFF) in a file that is otherwise "
+        "UTF-8; correct that character or save the file again as \"CSV "
+        "UTF-8\"",
+        NULL};
+
+    assert_int_equal(
+        parse(f, HDR ROW1
+              "2137010002,济南市\xFF燕翔小学,历下区,小学,公办,城区,否,否,是,"
+              "是,否,1,0,0,,\n"),
+        SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+}
+
+static void
+test_parse_not_csv(void **state)
+{
+    struct fx *f = *state;
+    const char *const w1[] = {
+        "r.csv: the file is UTF-16 (Excel's \"Unicode text\"); save it as "
+        "\"CSV UTF-8\" or \"CSV\"",
+        NULL};
+    const char *const w2[] = {
+        "r.csv: the file is an Excel workbook, not CSV; save it as \"CSV "
+        "UTF-8\" or \"CSV\"",
+        NULL};
+    const char *const w3[] = {
+        "r.csv: the file is empty: the first row must name the columns "
+        "(学校标识码,学校名称,区县,...)",
+        NULL};
+
+    assert_int_equal(sr_registry_parse(&f->reg, "r.csv", "\xFF\xFE" "c\0o\0",
+                                       6, &f->dist, &f->d),
+                     SR_ERR_INPUT);
+    assert_diags(&f->d, w1);
+    sr_diags_release(&f->d);
+    assert_int_equal(parse(f, "PK\x03\x04\x14"), SR_ERR_INPUT);
+    assert_diags(&f->d, w2);
+    sr_diags_release(&f->d);
+    assert_int_equal(parse(f, "\r\n\r\n"), SR_ERR_INPUT);
+    assert_diags(&f->d, w3);
+}
+
+/* ------------------------------------------------------------------ */
+/* The header                                                           */
+/* ------------------------------------------------------------------ */
+
+static void
+test_header_errors(void **state)
+{
+    struct fx *f = *state;
+    const char *const w[] = {
+        "r.csv:1: column '学校编号': unknown column (known: 学校标识码, "
+        "学校名称, 区县, 学段, 办学性质, 城乡, 寄宿, 校车, 食堂, 实验室, "
+        "游泳池, 在校生数, 住宿生数, 特殊需要学生数, 安全负责人, 联系电话, or "
+        "their English names)",
+        "r.csv:1: column 'Name': repeats column '学校名称'",
+        "r.csv:1: column '联系电话': repeats column 'phone'",
+        "r.csv:1: required column '学校标识码' (code) is missing",
+        "r.csv:1: required column '住宿生数' (boarders) is missing",
+        NULL};
+
+    /* Rows are not checked when the header is wrong. */
+    assert_int_equal(
+        parse(f, "学校编号,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,"
+                 "实验室,游泳池,在校生数,Name,特殊需要学生数,phone,联系电话\n"
+                 "x,x,x,x,x,x,x,x,x,x,x,x,x,x,x,x\n"),
+        SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(f->reg.n, 0);
+}
+
+/* A GB18030-read file whose header matches nothing gets a hint about
+ * the encoding. */
+static void
+test_header_encoding_hint(void **state)
+{
+    struct fx *f = *state;
+
+    assert_int_equal(parse(f, "\xB1\xE0\xBA\xC5\n1\n"), SR_ERR_INPUT);
+    assert_true(f->d.n > 2);
+    assert_string_equal(f->d.v[0].message,
+                        "column '编号': unknown column (known: 学校标识码, "
+                        "学校名称, 区县, 学段, 办学性质, 城乡, 寄宿, 校车, "
+                        "食堂, 实验室, 游泳池, 在校生数, 住宿生数, "
+                        "特殊需要学生数, 安全负责人, 联系电话, or their "
+                        "English names)");
+    assert_string_equal(f->d.v[f->d.n - 1].message,
+                        "the file was read as GB18030 because it is not "
+                        "UTF-8; if it is in another encoding, save it again "
+                        "as \"CSV UTF-8\"");
+}
+
+/* Columns with an empty header (Excel keeps a column whose cells were
+ * once touched) are ignored while their cells are empty. */
+static void
+test_header_empty_column(void **state)
+{
+    struct fx *f = *state;
+    const char *const w[] = {
+        "r.csv:3: column 17: a value ('备注') under an empty header", NULL};
+
+    assert_int_equal(parse(f, "学校标识码,学校名称,区县,学段,办学性质,城乡,"
+                              "寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,"
+                              "特殊需要学生数,安全负责人,联系电话,,\n"
+                              "2137010001,甲,历下区,小学,公办,城区,否,否,是,是,"
+                              "否,1,0,0,,,,\n"
+                              "2137010002,乙,历下区,小学,公办,城区,否,否,是,是,"
+                              "否,1,0,0,,,备注,\n"),
+                     SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(f->reg.n, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Each rejection reason, with its exact message and line               */
+/* ------------------------------------------------------------------ */
+
+/* Import HDR ROW1 + row (line 3): it must be refused with exactly the
+ * diagnostic want, and nothing written. */
+static void
+refused(struct fx *f, const char *row, const char *want)
+{
+    char text[2048];
+    const char *const w[] = {want, NULL};
+
+    snprintf(text, sizeof(text), "%s%s%s", HDR, ROW1, row);
+    assert_int_equal(import(f, text, 0), SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(f->rep.bad_rows, 1);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools"), 0);
+}
+
+static void
+test_reject_code(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f,
+            "213701000,乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '学校标识码': '213701000' is not a school code "
+            "(10 digits)");
+    refused(f,
+            "213701000X,乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '学校标识码': '213701000X' is not a school code "
+            "(10 digits)");
+    refused(f,
+            "21370100011,乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '学校标识码': '21370100011' is not a school code "
+            "(10 digits)");
+    refused(f,
+            "2.13701E+09,乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '学校标识码': '2.13701E+09' is not a school code "
+            "(10 digits): Excel turned it into a number; format the column "
+            "as text and save again");
+}
+
+static void
+test_reject_duplicate_code(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f,
+            " 2137010001 ,乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '学校标识码': school code '2137010001' is "
+            "already on line 2");
+}
+
+static void
+test_reject_empty(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f, "2137010002,,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '学校名称': the value is empty");
+    refused(f, "2137010002,乙,历下区,小学,公办,城区,否, ,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '校车': the value is empty");
+    refused(f, ",乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '学校标识码': the value is empty");
+}
+
+static void
+test_reject_district(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f,
+            "2137010002,乙,历山区,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '区县': unknown district '历山区'");
+    refused(f,
+            "2137010002,乙,370199,小学,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '区县': unknown district '370199'");
+}
+
+static void
+test_reject_stage(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f,
+            "2137010002,乙,历下区,高中,公办,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '学段': unknown stage '高中' (expected 幼儿园, "
+            "小学, 初中, 普通高中, 九年一贯制, 完全中学, 十二年一贯制, "
+            "中等职业学校 or 特殊教育学校)");
+}
+
+static void
+test_reject_ownership_locale(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f,
+            "2137010002,乙,历下区,小学,公立,城区,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '办学性质': '公立' is not 公办 or 民办 (public or "
+            "private)");
+    refused(f,
+            "2137010002,乙,历下区,小学,公办,城市,否,否,是,是,否,1,0,0,,\n",
+            "r.csv:3: column '城乡': '城市' is not 城区, 镇区 or 乡村 (urban, "
+            "town or rural)");
+}
+
+static void
+test_reject_flag(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f, "2137010002,乙,历下区,小学,公办,城区,否,否,是,是,不,1,0,0,,\n",
+            "r.csv:3: column '游泳池': '不' is not 是 or 否 (true or false)");
+    refused(f, "2137010002,乙,历下区,小学,公办,城区,否,否,Y,是,否,1,0,0,,\n",
+            "r.csv:3: column '食堂': 'Y' is not 是 or 否 (true or false)");
+}
+
+static void
+test_reject_count(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f,
+            "2137010002,乙,历下区,小学,公办,城区,否,否,是,是,否,\"1,200\",0,"
+            "0,,\n",
+            "r.csv:3: column '在校生数': '1,200' is not a whole number from 0 "
+            "to 10000000");
+    refused(f, "2137010002,乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,-1,,\n",
+            "r.csv:3: column '特殊需要学生数': '-1' is not a whole number "
+            "from 0 to 10000000");
+    refused(f,
+            "2137010002,乙,历下区,小学,公办,城区,否,否,是,是,否,10000001,0,"
+            "0,,\n",
+            "r.csv:3: column '在校生数': '10000001' is not a whole number "
+            "from 0 to 10000000");
+    refused(f,
+            "2137010002,乙,历下区,小学,公办,城区,否,否,是,是,否,12.0,0,0,,\n",
+            "r.csv:3: column '在校生数': '12.0' is not a whole number from 0 "
+            "to 10000000");
+}
+
+static void
+test_reject_boarders(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f,
+            "2137010002,乙,历下区,初中,公办,乡村,是,否,是,是,否,100,101,0,,\n",
+            "r.csv:3: column '住宿生数': 101 boarders is more than the 100 "
+            "students enrolled (column '在校生数')");
+    refused(f, "2137010002,乙,历下区,初中,公办,乡村,否,否,是,是,否,100,5,0,,\n",
+            "r.csv:3: column '住宿生数': 5 boarders, but column '寄宿' says "
+            "the school does not board");
+}
+
+static void
+test_reject_field_count(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f, "2137010002,乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,\n",
+            "r.csv:3: the row has 15 fields, the header has 16");
+    refused(f,
+            "2137010002,乙,历下区,小学,公办,城区,否,否,是,是,否,1,0,0,,,x\n",
+            "r.csv:3: the row has 17 fields, the header has 16");
+}
+
+static void
+test_reject_csv_syntax(void **state)
+{
+    struct fx *f = *state;
+
+    refused(f, "2137010002,\"乙,历下区\n",
+            "r.csv:3: quoted field starting on line 3 is not closed");
+}
+
+/* Every bad row is reported, every bad cell of it, in file order, with
+ * the header text as written (here English). */
+static void
+test_reject_every_row(void **state)
+{
+    struct fx *f = *state;
+    const char *const w[] = {
+        "r.csv:3: column 'CODE': '1' is not a school code (10 digits)",
+        "r.csv:3: column 'stage': unknown stage 'x' (expected 幼儿园, 小学, "
+        "初中, 普通高中, 九年一贯制, 完全中学, 十二年一贯制, 中等职业学校 or "
+        "特殊教育学校)",
+        "r.csv:3: column 'boarders': 'many' is not a whole number from 0 to "
+        "10000000",
+        "r.csv:5: column 'district': unknown district 'x'",
+        "r.csv:6: column 'CODE': school code '2137010001' is already on "
+        "line 2",
+        "r.csv:6: column 'boarders': 9 boarders is more than the 8 students "
+        "enrolled (column 'enrollment')",
+        "r.csv:6: column 'boarders': 9 boarders, but column 'boarding' says "
+        "the school does not board",
+        NULL};
+    const char *hdr = "CODE,name,district,stage,ownership,locale,boarding,"
+                      "school_bus,canteen,laboratory,swimming_pool,"
+                      "enrollment,boarders,special_needs\n";
+    char text[2048];
+
+    snprintf(text, sizeof(text), "%s%s", hdr,
+             "2137010001,a,历下区,小学,公办,城区,否,否,是,是,否,1,0,0\n"
+             "1,b,历下区,x,公办,城区,否,否,是,是,否,1,many,0\n"
+             "2137010003,c,历下区,小学,公办,城区,否,否,是,是,否,1,0,0\n"
+             "2137010004,d,x,小学,公办,城区,否,否,是,是,否,1,0,0\n"
+             "2137010001,e,历下区,小学,公办,城区,否,否,是,是,否,8,9,0\n");
+    assert_int_equal(import(f, text, 0), SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(f->rep.bad_rows, 3);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools"), 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Import: counts, re-import, full import, all or nothing               */
+/* ------------------------------------------------------------------ */
+
+static void
+test_import_counts(void **state)
+{
+    struct fx *f = *state;
+
+    import_ok(f, HDR ROW1 ROW2, 0, 2, 0, 0, 0);
+    assert_int_equal(f->rep.encoding, SR_ENC_UTF8);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools"), 2);
+    assert_q_text(f,
+                  "SELECT name || '|' || district || '|' || stage || '|' || "
+                  "ownership || '|' || locale || '|' || boarding || "
+                  "school_bus || canteen || laboratory || swimming_pool || "
+                  "'|' || enrollment || '|' || boarders || '|' || "
+                  "special_needs || '|' || contact || '|' || phone || '|' || "
+                  "closed || '|' || updated_at || '|' || updated_by "
+                  "FROM schools WHERE code = '2137010002'",
+                  "济南市历城区港沟中学|370112|junior|public|town|11110|900|"
+                  "300|2|李红梅|0531-88010002|0|2026-09-01T00:00:00Z|tester");
+
+    /* The same file again: nothing changes, not even updated_at. */
+    sr_store_set_clock(f->st, T1);
+    sr_store_set_actor(f->st, "other");
+    import_ok(f, HDR ROW1 ROW2, 0, 0, 0, 2, 0);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE updated_at = "
+                          "'2026-09-01T00:00:00Z' AND updated_by = 'tester'"),
+                     2);
+
+    /* One changed (enrollment), one new, one left out (not full). */
+    import_ok(f,
+              HDR
+              "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,"
+              "是,否,1870,0,6,王建国,0531-86010001\n" ROW3,
+              0, 1, 1, 0, 0);
+    assert_int_equal(q(f, "SELECT enrollment FROM schools WHERE code = "
+                          "'2137010001'"),
+                     1870);
+    assert_q_text(f,
+                  "SELECT updated_at || ' ' || updated_by FROM schools "
+                  "WHERE code = '2137010001'",
+                  "2026-09-02T00:00:00Z other");
+    assert_q_text(f,
+                  "SELECT updated_at || ' ' || updated_by FROM schools "
+                  "WHERE code = '2137010002'",
+                  "2026-09-01T00:00:00Z tester");
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 0"), 3);
+}
+
+/* Every field counts as a change, including clearing the contact. */
+static void
+test_import_each_field_is_a_change(void **state)
+{
+    struct fx *f = *state;
+    static const char *const variants[] = {
+        "2137010001,改名小学,历下区,小学,公办,城区,否,否,是,是,否,1860,0,6,"
+        "王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,市中区,小学,公办,城区,否,否,是,是,"
+        "否,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,九年一贯制,公办,城区,否,否,"
+        "是,是,否,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,民办,城区,否,否,是,是,"
+        "否,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,乡村,否,否,是,是,"
+        "否,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,是,否,是,是,"
+        "否,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,是,是,是,"
+        "否,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,否,是,"
+        "否,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,否,"
+        "否,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,"
+        "是,1860,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,"
+        "否,1861,0,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,是,否,是,是,"
+        "否,1860,1,6,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,"
+        "否,1860,0,7,王建国,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,"
+        "否,1860,0,6,,0531-86010001\n",
+        "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,"
+        "否,1860,0,6,王建国,0531-86010002\n",
+    };
+    char text[1024];
+    size_t i;
+
+    for (i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+        import_ok(f, HDR ROW1, 0, i == 0, i > 0, 0, 0);
+        snprintf(text, sizeof(text), "%s%s", HDR, variants[i]);
+        import_ok(f, text, 0, 0, 1, 0, 0);
+    }
+    import_ok(f, HDR ROW1, 0, 0, 1, 0, 0);
+    import_ok(f, HDR ROW1, 0, 0, 0, 1, 0);
+}
+
+static void
+test_import_full_closes_and_reopens(void **state)
+{
+    struct fx *f = *state;
+    struct sr_school_record r;
+
+    import_ok(f, HDR ROW1 ROW2 ROW3, 0, 3, 0, 0, 0);
+    sr_store_set_clock(f->st, T1);
+    sr_store_set_actor(f->st, "district-office");
+
+    /* ROW2 is missing from a full import: closed, never deleted. */
+    import_ok(f, HDR ROW1 ROW3, SR_IMPORT_FULL, 0, 0, 2, 1);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools"), 3);
+    assert_q_text(f,
+                  "SELECT closed || ' ' || updated_at || ' ' || updated_by "
+                  "FROM schools WHERE code = '2137010002'",
+                  "1 2026-09-02T00:00:00Z district-office");
+    assert_int_equal(sr_registry_get(f->st, "2137010002", &r), SR_OK);
+    assert_true(r.closed);
+    sr_school_record_release(&r);
+
+    /* Again: it is already closed, so nothing is closed twice. */
+    import_ok(f, HDR ROW1 ROW3, SR_IMPORT_FULL, 0, 0, 2, 0);
+
+    /* A partial import that lists it reopens it: updated. */
+    import_ok(f, HDR ROW2, 0, 0, 1, 0, 0);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 0"), 3);
+
+    /* A full import with one school closes the other two. */
+    import_ok(f, HDR ROW3, SR_IMPORT_FULL, 0, 0, 1, 2);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 1"), 2);
+
+    /* Reopened by a full import too, which also counts it updated. */
+    import_ok(f, HDR ROW1 ROW2 ROW3, SR_IMPORT_FULL, 0, 2, 1, 0);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 1"), 0);
+}
+
+/* A full import of a file without a school would close every school:
+ * refused.  A partial one is harmless. */
+static void
+test_import_full_empty_refused(void **state)
+{
+    struct fx *f = *state;
+    const char *const w[] = {"r.csv: the file lists no school; a full "
+                             "import of it would close every school",
+                             NULL};
+
+    import_ok(f, HDR ROW1, 0, 1, 0, 0, 0);
+    assert_int_equal(import(f, HDR, SR_IMPORT_FULL), SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 0"), 1);
+    import_ok(f, HDR, 0, 0, 0, 0, 0);
+}
+
+/* One bad row among good ones: nothing is written, the schools already
+ * stored are exactly as they were. */
+static void
+test_import_all_or_nothing(void **state)
+{
+    struct fx *f = *state;
+    char *before, *after;
+
+    import_ok(f, HDR ROW1 ROW2, 0, 2, 0, 0, 0);
+    before = snapshot(f);
+    sr_store_set_clock(f->st, T1);
+    assert_int_equal(
+        import(f,
+               HDR
+               "2137010001,改名小学,历下区,小学,公办,城区,否,否,是,是,否,1860,"
+               "0,6,,\n" ROW3
+               "2137010004,丁,历下区,小学,公办,城区,否,否,是,是,否,10,2,0,,\n",
+               SR_IMPORT_FULL),
+        SR_ERR_INPUT);
+    assert_int_equal(f->d.n, 1);
+    assert_int_equal(f->d.v[0].line, 4);
+    assert_string_equal(f->d.v[0].message,
+                        "column '住宿生数': 2 boarders, but column '寄宿' says "
+                        "the school does not board");
+    after = snapshot(f);
+    assert_string_equal(after, before);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools"), 2);
+    assert_int_equal(f->rep.added + f->rep.updated + f->rep.closed, 0);
+    free(before);
+    free(after);
+}
+
+/* A write that fails half-way (a trigger stands in for a full disk at
+ * the third school) rolls back the update and the insert before it. */
+static void
+test_import_write_failure_rolls_back(void **state)
+{
+    struct fx *f = *state;
+    char *before, *after;
+
+    import_ok(f, HDR ROW1, 0, 1, 0, 0, 0);
+    before = snapshot(f);
+    exec_raw(f, "CREATE TRIGGER disk_full BEFORE INSERT ON schools "
+                "WHEN NEW.code = '2137010003' "
+                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    assert_int_equal(import(f,
+                            HDR
+                            "2137010001,改名小学,历下区,小学,公办,城区,否,否,"
+                            "是,是,否,1860,0,6,,\n" ROW2 ROW3,
+                            0),
+                     SR_ERR_DB);
+    assert_string_equal(sr_store_errmsg(f->st),
+                        "cannot add school '2137010003': database or disk "
+                        "is full");
+    assert_int_equal(f->d.n, 0);
+    assert_int_equal(f->rep.added + f->rep.updated + f->rep.unchanged, 0);
+    after = snapshot(f);
+    assert_string_equal(after, before);
+    free(after);
+
+    /* Failing while closing schools rolls back the adds before it. */
+    exec_raw(f, "DROP TRIGGER disk_full");
+    exec_raw(f, "CREATE TRIGGER disk_full BEFORE UPDATE ON schools "
+                "WHEN NEW.closed = 1 "
+                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    assert_int_equal(import(f, HDR ROW2 ROW3, SR_IMPORT_FULL), SR_ERR_DB);
+    assert_string_equal(sr_store_errmsg(f->st),
+                        "cannot close school '2137010001': database or disk "
+                        "is full");
+    after = snapshot(f);
+    assert_string_equal(after, before);
+    free(after);
+
+    /* The store is still usable afterwards. */
+    exec_raw(f, "DROP TRIGGER disk_full");
+    import_ok(f, HDR ROW2 ROW3, SR_IMPORT_FULL, 2, 0, 0, 1);
+    free(before);
+}
+
+/* A read-only database (opened through a mode=ro URI, which holds for
+ * root too): a clear error, nothing changed. */
+static void
+test_import_readonly(void **state)
+{
+    struct fx *f = *state;
+    struct sr_store *ro = NULL;
+    char uri[256], *before, *after;
+    sr_error rc;
+
+    import_ok(f, HDR ROW1, 0, 1, 0, 0, 0);
+    before = snapshot(f);
+    snprintf(uri, sizeof(uri), "file:%s?mode=ro", f->db);
+    assert_int_equal(sr_store_open(uri, 0, &ro), SR_OK);
+    rc = sr_registry_import_memory(ro, "r.csv", HDR ROW2,
+                                   strlen(HDR ROW2), 0, &f->rep, &f->d);
+    assert_int_equal(rc, SR_ERR_DB);
+    assert_non_null(strstr(sr_store_errmsg(ro),
+                           "attempt to write a readonly database"));
+    sr_store_close(ro);
+    after = snapshot(f);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+}
+
+static void
+test_import_file(void **state)
+{
+    struct fx *f = *state;
+    char path[256], missing[256];
+    FILE *fp;
+    const char *const w[] = {NULL, NULL};
+
+    snprintf(path, sizeof(path), "%s/gb.csv", f->dir);
+    fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(gb_file, 1, sizeof(gb_file) - 1, fp),
+                     sizeof(gb_file) - 1);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(sr_registry_import_file(f->st, path, 0, &f->rep, &f->d),
+                     SR_OK);
+    assert_int_equal(f->rep.added, 1);
+    assert_int_equal(f->rep.encoding, SR_ENC_GB18030);
+    assert_diags(&f->d, w);
+    assert_q_text(f, "SELECT name FROM schools", "济南市历下区燕翔小学");
+
+    snprintf(missing, sizeof(missing), "%s/none.csv", f->dir);
+    assert_int_equal(
+        sr_registry_import_file(f->st, missing, 0, &f->rep, &f->d),
+        SR_ERR_IO);
+    assert_int_equal(f->d.n, 1);
+    assert_string_equal(f->d.v[0].message,
+                        "cannot read the file: No such file or directory");
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading back                                                         */
+/* ------------------------------------------------------------------ */
+
+static void
+test_get(void **state)
+{
+    struct fx *f = *state;
+    struct sr_school_record r;
+
+    import_ok(f, HDR ROW1 ROW2 ROW3, 0, 3, 0, 0, 0);
+    assert_int_equal(sr_registry_get(f->st, "2137010002", &r), SR_OK);
+    assert_string_equal(r.code, "2137010002");
+    assert_string_equal(r.name, "济南市历城区港沟中学");
+    assert_string_equal(r.district, "370112");
+    assert_string_equal(r.district_name, "历城区");
+    assert_int_equal(r.school.set, (1u << SR_ATTR_COUNT) - 1);
+    assert_int_equal(r.school.attr[SR_ATTR_STAGE], SR_STAGE_JUNIOR);
+    assert_int_equal(r.school.attr[SR_ATTR_LOCALE], 1);
+    assert_int_equal(r.school.attr[SR_ATTR_BOARDING], 1);
+    assert_int_equal(r.school.attr[SR_ATTR_SCHOOL_BUS], 1);
+    assert_int_equal(r.school.attr[SR_ATTR_SWIMMING_POOL], 0);
+    assert_int_equal(r.school.attr[SR_ATTR_ENROLLMENT], 900);
+    assert_int_equal(r.school.attr[SR_ATTR_BOARDERS], 300);
+    assert_int_equal(r.school.attr[SR_ATTR_SPECIAL_NEEDS], 2);
+    assert_string_equal(r.contact, "李红梅");
+    assert_string_equal(r.phone, "0531-88010002");
+    assert_false(r.closed);
+    assert_string_equal(r.updated_at, "2026-09-01T00:00:00Z");
+    assert_string_equal(r.updated_by, "tester");
+    assert_int_equal(r.line, 0);
+    sr_school_record_release(&r);
+    assert_null(r.name);
+    sr_school_record_release(&r);
+
+    assert_int_equal(sr_registry_get(f->st, "2137010003", &r), SR_OK);
+    assert_null(r.contact);
+    assert_null(r.phone);
+    assert_int_equal(r.school.attr[SR_ATTR_OWNERSHIP], 1);
+    sr_school_record_release(&r);
+
+    assert_int_equal(sr_registry_get(f->st, "2137019999", &r),
+                     SR_ERR_NOT_FOUND);
+    assert_string_equal(sr_store_errmsg(f->st),
+                        "no school with code '2137019999'");
+    assert_null(r.name);
+    sr_school_record_release(&r);
+}
+
+/* A row edited into nonsense outside the program is reported, not
+ * handed to the scoring engine. */
+static void
+test_get_bad_row(void **state)
+{
+    struct fx *f = *state;
+    struct sr_school_record r;
+
+    import_ok(f, HDR ROW1, 0, 1, 0, 0, 0);
+    exec_raw(f, "UPDATE schools SET stage = 'university'");
+    assert_int_equal(sr_registry_get(f->st, "2137010001", &r),
+                     SR_ERR_INTERNAL);
+    assert_string_equal(sr_store_errmsg(f->st),
+                        "school '2137010001' has a bad stage 'university' in "
+                        "the database");
+    sr_school_record_release(&r);
+    exec_raw(f, "UPDATE schools SET stage = 'primary', boarders = -3");
+    assert_int_equal(sr_registry_get(f->st, "2137010001", &r),
+                     SR_ERR_INTERNAL);
+    assert_string_equal(sr_store_errmsg(f->st),
+                        "school '2137010001' has a bad boarders -3 in the "
+                        "database");
+    sr_school_record_release(&r);
+}
+
+struct codes {
+    char v[8][11];
+    size_t n;
+    size_t stop_after; /* 0: never */
+};
+
+static int
+collect(const struct sr_school_record *r, void *ctx)
+{
+    struct codes *c = ctx;
+
+    if (c->n < 8)
+        memcpy(c->v[c->n], r->code, 11);
+    c->n++;
+    return c->stop_after && c->n == c->stop_after;
+}
+
+static void
+test_list(void **state)
+{
+    struct fx *f = *state;
+    struct sr_registry_filter flt = {NULL, -1, false};
+    struct codes c;
+
+    /* Stored out of order: listed by district (bureau order), code. */
+    import_ok(f,
+              HDR ROW3 ROW2
+              "2137010009,济南市历下区第二小学,370102,小学,公办,城区,否,否,是,"
+              "是,否,800,0,0,,\n" ROW1,
+              0, 4, 0, 0, 0);
+    import_ok(f, HDR ROW1 ROW2 ROW3, SR_IMPORT_FULL, 0, 0, 3, 1);
+
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(sr_registry_list(f->st, NULL, collect, &c), SR_OK);
+    assert_int_equal(c.n, 3);
+    assert_string_equal(c.v[0], "2137010001");
+    assert_string_equal(c.v[1], "2137010002");
+    assert_string_equal(c.v[2], "2137010003");
+
+    memset(&c, 0, sizeof(c));
+    flt.include_closed = true;
+    assert_int_equal(sr_registry_list(f->st, &flt, collect, &c), SR_OK);
+    assert_int_equal(c.n, 4);
+    assert_string_equal(c.v[1], "2137010009");
+
+    memset(&c, 0, sizeof(c));
+    flt.district = "历下区";
+    assert_int_equal(sr_registry_list(f->st, &flt, collect, &c), SR_OK);
+    assert_int_equal(c.n, 2);
+
+    memset(&c, 0, sizeof(c));
+    flt.district = "370112";
+    flt.include_closed = false;
+    assert_int_equal(sr_registry_list(f->st, &flt, collect, &c), SR_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.v[0], "2137010002");
+
+    memset(&c, 0, sizeof(c));
+    flt.district = NULL;
+    flt.stage = SR_STAGE_KINDERGARTEN;
+    assert_int_equal(sr_registry_list(f->st, &flt, collect, &c), SR_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.v[0], "2137010003");
+
+    memset(&c, 0, sizeof(c));
+    flt.stage = SR_STAGE_SENIOR;
+    assert_int_equal(sr_registry_list(f->st, &flt, collect, &c), SR_OK);
+    assert_int_equal(c.n, 0);
+
+    /* The callback stops the listing. */
+    memset(&c, 0, sizeof(c));
+    c.stop_after = 2;
+    assert_int_equal(sr_registry_list(f->st, NULL, collect, &c), SR_OK);
+    assert_int_equal(c.n, 2);
+
+    memset(&c, 0, sizeof(c));
+    flt.stage = -1;
+    flt.district = "历山区";
+    assert_int_equal(sr_registry_list(f->st, &flt, collect, &c),
+                     SR_ERR_NOT_FOUND);
+    assert_string_equal(sr_store_errmsg(f->st), "no district '历山区'");
+    assert_int_equal(c.n, 0);
+}
+
+static void
+test_lookups(void **state)
+{
+    struct fx *f = *state;
+
+    assert_int_equal(f->dist.n, 16);
+    assert_string_equal(f->dist.v[0].name, "历下区");
+    assert_string_equal(f->dist.v[15].code, "JN-SS");
+    assert_string_equal(sr_districts_find(&f->dist, "南部山区")->code,
+                        "JN-NBSQ");
+    assert_string_equal(sr_districts_find(&f->dist, "370126")->name,
+                        "商河县");
+    assert_null(sr_districts_find(&f->dist, "济南市"));
+    assert_int_equal(sr_registry_stage_lookup("十二年一贯制"),
+                     SR_STAGE_TWELVE_YEAR);
+    assert_int_equal(sr_registry_stage_lookup("special"), SR_STAGE_SPECIAL);
+    assert_int_equal(sr_registry_stage_lookup("特殊教育学校"),
+                     SR_STAGE_SPECIAL);
+    assert_int_equal(sr_registry_stage_lookup("Primary"), SR_STAGE_PRIMARY);
+    assert_int_equal(sr_registry_stage_lookup("小学校"), -1);
+    assert_string_equal(sr_registry_encoding_name(SR_ENC_GB18030), "GB18030");
+}
+
+int
+main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_parse_chinese_header),
+        T(test_parse_english_any_order),
+        T(test_parse_bom_crlf_quotes),
+        T(test_parse_gb18030),
+        T(test_parse_gb18030_bad_row),
+        T(test_parse_bad_encoding),
+        T(test_parse_broken_utf8),
+        T(test_parse_not_csv),
+        T(test_header_errors),
+        T(test_header_encoding_hint),
+        T(test_header_empty_column),
+        T(test_reject_code),
+        T(test_reject_duplicate_code),
+        T(test_reject_empty),
+        T(test_reject_district),
+        T(test_reject_stage),
+        T(test_reject_ownership_locale),
+        T(test_reject_flag),
+        T(test_reject_count),
+        T(test_reject_boarders),
+        T(test_reject_field_count),
+        T(test_reject_csv_syntax),
+        T(test_reject_every_row),
+        T(test_import_counts),
+        T(test_import_each_field_is_a_change),
+        T(test_import_full_closes_and_reopens),
+        T(test_import_full_empty_refused),
+        T(test_import_all_or_nothing),
+        T(test_import_write_failure_rolls_back),
+        T(test_import_readonly),
+        T(test_import_file),
+        T(test_get),
+        T(test_get_bad_row),
+        T(test_list),
+        T(test_lookups),
+    };
+#undef T
+
+    return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+}
