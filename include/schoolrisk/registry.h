@@ -209,8 +209,10 @@ sr_error sr_registry_parse(struct sr_registry *reg, const char *file,
 
 /** Flags of an import. */
 enum sr_registry_import_flags {
-    /** The file is the whole registry: every open school that is not in
-     *  it is marked closed (never deleted). */
+    /** The file is the whole registry of the districts it covers: every
+     *  open school of those districts that is not in it is marked closed
+     *  (never deleted).  Schools of other districts are left alone, so a
+     *  district office's own file closes nothing elsewhere. */
     SR_IMPORT_FULL = (1 << 0)
 };
 

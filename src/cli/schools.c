@@ -24,8 +24,9 @@ static const char import_usage[] =
     "as FILE:LINE: column 'NAME': reason.  Then new schools are added and\n"
     "changed ones updated, in one transaction.\n"
     "\n"
-    "  --full     the file is the whole registry: open schools that are not\n"
-    "             in it are marked closed (never deleted)\n"
+    "  --full     the file is the whole registry of the districts it covers:\n"
+    "             their open schools that are not in it are marked closed\n"
+    "             (never deleted); other districts are left alone\n"
     "  --db PATH  the database (default $SCHOOLRISK_DB, else schoolrisk.db)\n"
     "  --by NAME  who is importing (default $SCHOOLRISK_USER, else the\n"
     "             login name)\n";

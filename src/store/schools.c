@@ -289,12 +289,14 @@ code_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Mark closed every open school whose code is not among the file's. */
+/* Mark closed every open school of the districts the file covers whose
+ * code is not among the file's.  A district office's file therefore
+ * closes nothing in the other districts. */
 static sr_error
 close_missing(struct sr_store *st, const struct sr_registry *reg,
               const char *now, struct sr_import_report *report)
 {
-    const char **codes = NULL;
+    const char **codes = NULL, **dists = NULL;
     char **gone = NULL;
     size_t ngone = 0, agone = 0, i;
     sqlite3_stmt *s = NULL;
@@ -302,23 +304,33 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
     int step;
 
     codes = malloc((reg->n ? reg->n : 1) * sizeof(*codes));
-    if (!codes) {
+    dists = malloc((reg->n ? reg->n : 1) * sizeof(*dists));
+    if (!codes || !dists) {
         rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
         goto cleanup;
     }
-    for (i = 0; i < reg->n; i++)
+    for (i = 0; i < reg->n; i++) {
         codes[i] = reg->v[i].code;
-    qsort(codes, reg->n, sizeof(*codes), code_cmp);
+        dists[i] = reg->v[i].district;
+    }
+    if (reg->n > 1) {
+        qsort(codes, reg->n, sizeof(*codes), code_cmp);
+        qsort(dists, reg->n, sizeof(*dists), code_cmp);
+    }
 
     /* Collect first, update after: no writes under a running SELECT. */
-    rc = sr_store_prepare(st, "SELECT code FROM schools WHERE closed = 0",
+    rc = sr_store_prepare(st,
+                          "SELECT code, district FROM schools WHERE "
+                          "closed = 0",
                           &s);
     if (rc != SR_OK)
         goto cleanup;
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         const char *code = (const char *)sqlite3_column_text(s, 0);
+        const char *dist = (const char *)sqlite3_column_text(s, 1);
 
-        if (bsearch(&code, codes, reg->n, sizeof(*codes), code_cmp))
+        if (bsearch(&code, codes, reg->n, sizeof(*codes), code_cmp) ||
+            !bsearch(&dist, dists, reg->n, sizeof(*dists), code_cmp))
             continue;
         if (ngone == agone) {
             size_t na = agone ? agone * 2 : 64;
@@ -372,6 +384,7 @@ cleanup:
         free(gone[i]);
     free(gone);
     free(codes);
+    free(dists);
     return rc;
 }
 

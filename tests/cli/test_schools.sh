@@ -201,15 +201,17 @@ out_is "imported 3 schools from 're2.csv' (UTF-8): 0 added, 1 updated, 2 unchang
 [ "$(SQL 'SELECT count(*) FROM schools')" = 5 ] || fail "expected 5 schools: $(dump)"
 end
 
-begin "re-import --full: missing schools are closed, never deleted"
+begin "re-import --full: missing schools of the file's districts are closed, never deleted"
+# The file covers 历下区 and 章丘区: 2137010231 (历下区) is missing and
+# closed; 历城区's and 莱芜区's schools are outside it and left open.
 csv full.csv "$R1" "$R3"
 SCHOOLRISK_CLOCK=2026-09-03T08:00:00Z run schools import full.csv --full --by 区教体局
 rc_is 0; err_empty
-out_is "imported 2 schools from 'full.csv' (UTF-8): 0 added, 1 updated, 1 unchanged, 3 closed"
+out_is "imported 2 schools from 'full.csv' (UTF-8): 0 added, 1 updated, 1 unchanged, 1 closed"
 [ "$(SQL 'SELECT count(*) FROM schools')" = 5 ] || fail "a school was deleted"
-[ "$(SQL "SELECT group_concat(code, ' ') FROM (SELECT code FROM schools WHERE closed = 1 ORDER BY code)")" = "2137010002 2137010231 2137163308" ] ||
+[ "$(SQL "SELECT group_concat(code, ' ') FROM (SELECT code FROM schools WHERE closed = 1 ORDER BY code)")" = "2137010231" ] ||
     fail "closed: $(SQL 'SELECT code, closed FROM schools')"
-[ "$(SQL "SELECT updated_at || ' ' || updated_by FROM schools WHERE code = '2137010002'")" = "2026-09-03T08:00:00Z 区教体局" ] ||
+[ "$(SQL "SELECT updated_at || ' ' || updated_by FROM schools WHERE code = '2137010231'")" = "2026-09-03T08:00:00Z 区教体局" ] ||
     fail "closing did not record who and when"
 end
 
@@ -218,28 +220,30 @@ run schools list
 rc_is 0
 out_is "code        name                                  district  stage         students  attributes
 2137010001  济南市历下区燕翔小学                  历下区    小学              1860  公办 城区 食堂 实验室
+2137010002  济南市历城区港沟中学                  历城区    初中               900  公办 镇区 寄宿 校车 食堂 实验室
 2137010003  济南市章丘区明水幼儿园                章丘区    幼儿园             240  民办 城区 校车 食堂
-2 schools"
+2137163308  济南市莱芜区茶业口镇中心中学          莱芜区    初中               620  公办 乡村 寄宿 校车 食堂 实验室
+4 schools"
 run schools list --all
 rc_is 0
 out_is "code        name                                  district  stage         students  attributes
 2137010001  济南市历下区燕翔小学                  历下区    小学              1860  公办 城区 食堂 实验室
 2137010231  济南市历下区燕翔小学                  历下区    小学              1900  公办 城区 食堂 实验室  [closed 已关闭]
-2137010002  济南市历城区港沟中学                  历城区    初中               900  公办 镇区 寄宿 校车 食堂 实验室  [closed 已关闭]
+2137010002  济南市历城区港沟中学                  历城区    初中               900  公办 镇区 寄宿 校车 食堂 实验室
 2137010003  济南市章丘区明水幼儿园                章丘区    幼儿园             240  民办 城区 校车 食堂
-2137163308  济南市莱芜区茶业口镇中心中学          莱芜区    初中               620  公办 乡村 寄宿 校车 食堂 实验室  [closed 已关闭]
-5 schools, 3 closed"
-run schools show 2137010002
+2137163308  济南市莱芜区茶业口镇中心中学          莱芜区    初中               620  公办 乡村 寄宿 校车 食堂 实验室
+5 schools, 1 closed"
+run schools show 2137010231
 rc_is 0
 out_has "status         closed 已关闭"
 end
 
 begin "re-import: a closed school listed again is reopened (updated)"
-csv reopen.csv "$R2"
+csv reopen.csv "2137010231,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否,1900,0,6,,"
 run schools import reopen.csv
 rc_is 0
 out_is "imported 1 school from 'reopen.csv' (UTF-8): 0 added, 1 updated, 0 unchanged, 0 closed"
-[ "$(SQL "SELECT closed FROM schools WHERE code = '2137010002'")" = 0 ] || fail "not reopened"
+[ "$(SQL "SELECT closed FROM schools WHERE code = '2137010231'")" = 0 ] || fail "not reopened"
 end
 
 begin "import --full of a file without schools is refused"
@@ -291,13 +295,13 @@ import json, sys
 a = json.load(open(sys.argv[1], encoding="utf-8"))
 codes = [s["code"] for s in a]
 assert codes == ["2137010001", "2137010231", "2137010002", "2137010003", "2137163308"], codes
-assert [s["closed"] for s in a] == [False, True, False, False, True]
+assert [s["closed"] for s in a] == [False] * 5
 k = a[3]
 assert k["stage"] == "kindergarten" and k["stage_label"] == "幼儿园", k
 assert k["ownership"] == "private" and k["school_bus"] is True and k["enrollment"] == 240, k
 assert k["contact"] is None and k["phone"] is None, k
 EOF
-run schools list --json --district 莱芜区
+run schools list --json --district 莱芜区 --stage 小学
 rc_is 0
 [ "$(tr -d ' \t\n' <"$T/out")" = "[]" ] || fail "expected an empty array: $(cat "$T/out")"
 end
@@ -325,7 +329,7 @@ same "the schools" before after
 chmod a-w ro.db
 run schools list --db ro.db
 rc_is 0
-out_has "3 schools"
+out_has "5 schools"
 end
 
 begin "a full disk in the middle of the import: exit 4, nothing changed"

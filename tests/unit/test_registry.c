@@ -50,6 +50,10 @@
 #define ROW3                                                                \
     "2137010003,济南市章丘区明水幼儿园,章丘区,幼儿园,民办,城区,否,是,是,否,"\
     "否,240,0,0,,\n"
+/* A second school of 历下区, ROW1's district. */
+#define ROW4                                                                \
+    "2137010004,济南市历下区甸柳小学,历下区,小学,公办,城区,否,否,是,是,否," \
+    "1200,0,2,,\n"
 
 /* ------------------------------------------------------------------ */
 /* Fixture                                                              */
@@ -954,18 +958,23 @@ test_import_full_closes_and_reopens(void **state)
     struct fx *f = *state;
     struct sr_school_record r;
 
-    import_ok(f, HDR ROW1 ROW2 ROW3, 0, 3, 0, 0, 0);
+    import_ok(f, HDR ROW1 ROW2 ROW3 ROW4, 0, 4, 0, 0, 0);
     sr_store_set_clock(f->st, T1);
     sr_store_set_actor(f->st, "district-office");
 
-    /* ROW2 is missing from a full import: closed, never deleted. */
+    /* A full import covers the districts of its rows (历下区, 章丘区):
+     * ROW4 (历下区) is missing, so it is closed, never deleted; ROW2
+     * (历城区, not in the file) is left alone. */
     import_ok(f, HDR ROW1 ROW3, SR_IMPORT_FULL, 0, 0, 2, 1);
-    assert_int_equal(q(f, "SELECT count(*) FROM schools"), 3);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools"), 4);
     assert_q_text(f,
                   "SELECT closed || ' ' || updated_at || ' ' || updated_by "
-                  "FROM schools WHERE code = '2137010002'",
+                  "FROM schools WHERE code = '2137010004'",
                   "1 2026-09-02T00:00:00Z district-office");
-    assert_int_equal(sr_registry_get(f->st, "2137010002", &r), SR_OK);
+    assert_int_equal(q(f, "SELECT closed FROM schools WHERE code = "
+                          "'2137010002'"),
+                     0);
+    assert_int_equal(sr_registry_get(f->st, "2137010004", &r), SR_OK);
     assert_true(r.closed);
     sr_school_record_release(&r);
 
@@ -973,15 +982,19 @@ test_import_full_closes_and_reopens(void **state)
     import_ok(f, HDR ROW1 ROW3, SR_IMPORT_FULL, 0, 0, 2, 0);
 
     /* A partial import that lists it reopens it: updated. */
-    import_ok(f, HDR ROW2, 0, 0, 1, 0, 0);
-    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 0"), 3);
+    import_ok(f, HDR ROW4, 0, 0, 1, 0, 0);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 0"), 4);
 
-    /* A full import with one school closes the other two. */
-    import_ok(f, HDR ROW3, SR_IMPORT_FULL, 0, 0, 1, 2);
-    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 1"), 2);
+    /* A district's own full file closes nothing elsewhere. */
+    import_ok(f, HDR ROW3, SR_IMPORT_FULL, 0, 0, 1, 0);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 1"), 0);
+
+    /* 历下区's full file with one school closes its other one. */
+    import_ok(f, HDR ROW1, SR_IMPORT_FULL, 0, 0, 1, 1);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 1"), 1);
 
     /* Reopened by a full import too, which also counts it updated. */
-    import_ok(f, HDR ROW1 ROW2 ROW3, SR_IMPORT_FULL, 0, 2, 1, 0);
+    import_ok(f, HDR ROW1 ROW2 ROW3 ROW4, SR_IMPORT_FULL, 0, 1, 3, 0);
     assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 1"), 0);
 }
 
@@ -1067,7 +1080,9 @@ test_import_write_failure_rolls_back(void **state)
     exec_raw(f, "CREATE TRIGGER disk_full BEFORE UPDATE ON schools "
                 "WHEN NEW.closed = 1 "
                 "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
-    assert_int_equal(import(f, HDR ROW2 ROW3, SR_IMPORT_FULL), SR_ERR_DB);
+    /* ROW4 would be added, then ROW1 (历下区, missing) closed. */
+    assert_int_equal(import(f, HDR ROW2 ROW3 ROW4, SR_IMPORT_FULL),
+                     SR_ERR_DB);
     assert_string_equal(sr_store_errmsg(f->st),
                         "cannot close school '2137010001': database or disk "
                         "is full");
@@ -1077,7 +1092,7 @@ test_import_write_failure_rolls_back(void **state)
 
     /* The store is still usable afterwards. */
     exec_raw(f, "DROP TRIGGER disk_full");
-    import_ok(f, HDR ROW2 ROW3, SR_IMPORT_FULL, 2, 0, 0, 1);
+    import_ok(f, HDR ROW2 ROW3 ROW4, SR_IMPORT_FULL, 3, 0, 0, 1);
     free(before);
 }
 
