@@ -23,6 +23,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -95,25 +97,6 @@ setup(void **state)
     return 0;
 }
 
-/* Remove the files of the temporary directory, then the directory. */
-static void
-remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char path[512];
-
-    if (!d)
-        return;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int
 teardown(void **state)
@@ -203,35 +186,7 @@ load_text(struct fx *f, const char *name, const char *text)
     return sr_system_load_memory(name, text, strlen(text), &f->sys, &f->d);
 }
 
-static void
-show_diags(const struct sr_diags *d)
-{
-    char buf[1024];
-    size_t i;
 
-    for (i = 0; i < d->n; i++) {
-        sr_diag_format(&d->v[i], buf, sizeof(buf));
-        print_error("  diag %zu: %s\n", i, buf);
-    }
-}
-
-/* The diagnostics are exactly want[] (NULL-terminated), in order. */
-static void
-assert_diags(const struct sr_diags *d, const char *const *want)
-{
-    char buf[1024];
-    size_t n = 0, i;
-
-    while (want[n])
-        n++;
-    if (d->n != n)
-        show_diags(d);
-    assert_int_equal(d->n, n);
-    for (i = 0; i < n; i++) {
-        sr_diag_format(&d->v[i], buf, sizeof(buf));
-        assert_string_equal(buf, want[i]);
-    }
-}
 
 /* Load mini.xml with subs applied as "bad.xml": it must fail with the
  * diagnostics want[], and no system must be returned. */

@@ -18,6 +18,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -97,24 +99,6 @@ setup(void **state)
     return 0;
 }
 
-static void
-remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char path[512];
-
-    if (!d)
-        return;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
 
 static int
 teardown(void **state)
@@ -138,35 +122,7 @@ teardown(void **state)
 /* Helpers                                                              */
 /* ------------------------------------------------------------------ */
 
-static void
-show_diags(const struct sr_diags *d)
-{
-    char buf[1024];
-    size_t i;
 
-    for (i = 0; i < d->n; i++) {
-        sr_diag_format(&d->v[i], buf, sizeof(buf));
-        print_error("  diag %zu: %s\n", i, buf);
-    }
-}
-
-/* The diagnostics are exactly want[] (NULL-terminated), in order. */
-static void
-assert_diags(const struct sr_diags *d, const char *const *want)
-{
-    char buf[1024];
-    size_t n = 0, i;
-
-    while (want[n])
-        n++;
-    if (d->n != n)
-        show_diags(d);
-    assert_int_equal(d->n, n);
-    for (i = 0; i < n; i++) {
-        sr_diag_format(&d->v[i], buf, sizeof(buf));
-        assert_string_equal(buf, want[i]);
-    }
-}
 
 static sr_error
 parse(struct fx *f, const char *csv)
