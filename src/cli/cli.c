@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cjson/cJSON.h>
+
 #include "schoolrisk/decimal.h"
 #include "schoolrisk/store.h"
 #include "schoolrisk/scoring.h"
@@ -441,4 +443,54 @@ cli_store_error(struct sr_store *st, sr_error rc)
 
     cli_error("%s", *m ? m : sr_strerror(rc));
     return cli_exit_for(rc);
+}
+
+void
+cj_add(cJSON *obj, const char *key, cJSON *val, int *ok)
+{
+    if (!val) {
+        *ok = 0;
+        return;
+    }
+    if (cJSON_IsArray(obj))
+        cJSON_AddItemToArray(obj, val);
+    else
+        cJSON_AddItemToObject(obj, key, val);
+}
+
+cJSON *
+cj_str(const char *s)
+{
+    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+cJSON *
+cj_num(int64_t v, int scale, int min_decimals)
+{
+    char buf[40];
+
+    sr_decimal_format(v, scale, min_decimals, buf, sizeof(buf));
+    return cJSON_CreateRaw(buf);
+}
+
+int
+cli_dispatch(int argc, char **argv, const struct cli_sub *subs, size_t n,
+             const char *usage, const char *group)
+{
+    size_t i;
+
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (cli_is_help(argv[1])) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    for (i = 0; i < n; i++)
+        if (!strcmp(argv[1], subs[i].name))
+            return subs[i].fn(argc - 1, argv + 1);
+    cli_error("unknown %s command '%s'", group, argv[1]);
+    fputs(usage, stderr);
+    return EXIT_USAGE;
 }

@@ -126,6 +126,26 @@ int cli_result_text(const struct sr_system *sys,
  * line per file; returns an exit code. */
 int cli_load_indicators(struct sr_store *st, char **paths, int n);
 
+/* JSON building (cJSON): add val to obj (or append it to an array),
+ * clearing *ok when val is NULL (an allocation failed); a string or
+ * null; a scaled decimal written exactly as a raw JSON number. */
+void cj_add(struct cJSON *obj, const char *key, struct cJSON *val,
+                  int *ok);
+struct cJSON *cj_str(const char *s);
+struct cJSON *cj_num(int64_t v, int scale, int min_decimals);
+
+/* A command group's subcommands ("indicators validate", "schools list"):
+ * run the one named by argv[1] with (argc - 1, argv + 1); print the
+ * group's usage for -h/--help (stdout, 0), for no or an unknown
+ * subcommand (stderr, with a message, EXIT_USAGE). */
+struct cli_sub {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+};
+
+int cli_dispatch(int argc, char **argv, const struct cli_sub *subs,
+                 size_t n, const char *usage, const char *group);
+
 /* Subcommands. */
 int cmd_assess(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

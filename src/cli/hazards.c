@@ -217,25 +217,7 @@ dash(const char *s)
 /* JSON                                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Add to obj (or append to an array), tracking allocation failure. */
-static void
-add(cJSON *obj, const char *key, cJSON *val, int *ok)
-{
-    if (!val) {
-        *ok = 0;
-        return;
-    }
-    if (cJSON_IsArray(obj))
-        cJSON_AddItemToArray(obj, val);
-    else
-        cJSON_AddItemToObject(obj, key, val);
-}
 
-static cJSON *
-jstr(const char *s)
-{
-    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
 
 static cJSON *
 jid(int64_t v)
@@ -252,33 +234,33 @@ hazard_json(const struct sr_hazard_record *h, int *ok)
         *ok = 0;
         return NULL;
     }
-    add(o, "id", cJSON_CreateNumber((double)h->id), ok);
-    add(o, "school", jstr(h->school), ok);
-    add(o, "school_name", jstr(h->school_name), ok);
-    add(o, "district", jstr(h->district), ok);
-    add(o, "district_name", jstr(h->district_name), ok);
-    add(o, "item", jstr(h->item), ok);
-    add(o, "item_title", jstr(h->item_title), ok);
-    add(o, "assessment", jid(h->assessment), ok);
-    add(o, "level", jstr(sr_hazard_name(h->level)), ok);
-    add(o, "level_label", jstr(sr_hazard_label(h->level)), ok);
-    add(o, "description", jstr(h->description), ok);
-    add(o, "status", jstr(sr_hazard_status_name(h->status)), ok);
-    add(o, "status_label", jstr(sr_hazard_status_label(h->status)), ok);
-    add(o, "found_on", jstr(h->found_on), ok);
-    add(o, "found_by", jstr(h->found_by), ok);
-    add(o, "responsible", jstr(h->responsible), ok);
-    add(o, "measures", jstr(h->measures), ok);
-    add(o, "deadline", jstr(h->deadline), ok);
-    add(o, "overdue", cJSON_CreateBool(h->overdue), ok);
-    add(o, "days_overdue", cJSON_CreateNumber((double)h->days_overdue), ok);
-    add(o, "submitted_by", jstr(h->submitted_by), ok);
-    add(o, "closed_on", jstr(h->closed_on), ok);
-    add(o, "supervised", cJSON_CreateBool(h->supervised), ok);
-    add(o, "recurrent", cJSON_CreateBool(h->recurrent_of != 0), ok);
-    add(o, "recurrent_of", jid(h->recurrent_of), ok);
-    add(o, "recurrent_of_closed_on", jstr(h->recurrent_closed_on), ok);
-    add(o, "baseline", jstr(h->baseline), ok);
+    cj_add(o, "id", cJSON_CreateNumber((double)h->id), ok);
+    cj_add(o, "school", cj_str(h->school), ok);
+    cj_add(o, "school_name", cj_str(h->school_name), ok);
+    cj_add(o, "district", cj_str(h->district), ok);
+    cj_add(o, "district_name", cj_str(h->district_name), ok);
+    cj_add(o, "item", cj_str(h->item), ok);
+    cj_add(o, "item_title", cj_str(h->item_title), ok);
+    cj_add(o, "assessment", jid(h->assessment), ok);
+    cj_add(o, "level", cj_str(sr_hazard_name(h->level)), ok);
+    cj_add(o, "level_label", cj_str(sr_hazard_label(h->level)), ok);
+    cj_add(o, "description", cj_str(h->description), ok);
+    cj_add(o, "status", cj_str(sr_hazard_status_name(h->status)), ok);
+    cj_add(o, "status_label", cj_str(sr_hazard_status_label(h->status)), ok);
+    cj_add(o, "found_on", cj_str(h->found_on), ok);
+    cj_add(o, "found_by", cj_str(h->found_by), ok);
+    cj_add(o, "responsible", cj_str(h->responsible), ok);
+    cj_add(o, "measures", cj_str(h->measures), ok);
+    cj_add(o, "deadline", cj_str(h->deadline), ok);
+    cj_add(o, "overdue", cJSON_CreateBool(h->overdue), ok);
+    cj_add(o, "days_overdue", cJSON_CreateNumber((double)h->days_overdue), ok);
+    cj_add(o, "submitted_by", cj_str(h->submitted_by), ok);
+    cj_add(o, "closed_on", cj_str(h->closed_on), ok);
+    cj_add(o, "supervised", cJSON_CreateBool(h->supervised), ok);
+    cj_add(o, "recurrent", cJSON_CreateBool(h->recurrent_of != 0), ok);
+    cj_add(o, "recurrent_of", jid(h->recurrent_of), ok);
+    cj_add(o, "recurrent_of_closed_on", cj_str(h->recurrent_closed_on), ok);
+    cj_add(o, "baseline", cj_str(h->baseline), ok);
     return o;
 }
 
@@ -452,14 +434,14 @@ run_list(int argc, char **argv)
         int ok = root != NULL;
 
         if (ok) {
-            add(root, "today", jstr(today), &ok);
-            add(root, "count", cJSON_CreateNumber((double)n), &ok);
-            add(root, "overdue", cJSON_CreateNumber((double)overdue), &ok);
+            cj_add(root, "today", cj_str(today), &ok);
+            cj_add(root, "count", cJSON_CreateNumber((double)n), &ok);
+            cj_add(root, "overdue", cJSON_CreateNumber((double)overdue), &ok);
             arr = cJSON_CreateArray();
-            add(root, "hazards", arr, &ok);
+            cj_add(root, "hazards", arr, &ok);
         }
         for (i = 0; ok && i < n; i++)
-            add(arr, NULL, hazard_json(&v[i], &ok), &ok);
+            cj_add(arr, NULL, hazard_json(&v[i], &ok), &ok);
         ex = print_json(root, ok);
         goto cleanup;
     }
@@ -556,17 +538,17 @@ events_json(const struct sr_hazard_event *ev, size_t n, int *ok)
         const struct sr_hazard_event *e = &ev[i];
         cJSON *o = cJSON_CreateObject();
 
-        add(arr, NULL, o, ok);
+        cj_add(arr, NULL, o, ok);
         if (!*ok)
             break;
-        add(o, "id", cJSON_CreateNumber((double)e->id), ok);
-        add(o, "at", jstr(e->at), ok);
-        add(o, "by", jstr(e->by), ok);
-        add(o, "from", jstr(sr_hazard_status_name(e->from)), ok);
-        add(o, "to", jstr(sr_hazard_status_name(e->to)), ok);
-        add(o, "to_label", jstr(sr_hazard_status_label(e->to)), ok);
-        add(o, "note", jstr(e->note), ok);
-        add(o, "evidence", jstr(e->evidence), ok);
+        cj_add(o, "id", cJSON_CreateNumber((double)e->id), ok);
+        cj_add(o, "at", cj_str(e->at), ok);
+        cj_add(o, "by", cj_str(e->by), ok);
+        cj_add(o, "from", cj_str(sr_hazard_status_name(e->from)), ok);
+        cj_add(o, "to", cj_str(sr_hazard_status_name(e->to)), ok);
+        cj_add(o, "to_label", cj_str(sr_hazard_status_label(e->to)), ok);
+        cj_add(o, "note", cj_str(e->note), ok);
+        cj_add(o, "evidence", cj_str(e->evidence), ok);
     }
     return arr;
 }
@@ -618,8 +600,8 @@ run_show(int argc, char **argv)
         cJSON *root = hazard_json(&h, &ok);
 
         if (root) {
-            add(root, "today", jstr(today), &ok);
-            add(root, "events", events_json(ev, n, &ok), &ok);
+            cj_add(root, "today", cj_str(today), &ok);
+            cj_add(root, "events", events_json(ev, n, &ok), &ok);
         }
         ex = print_json(root, ok);
     } else {

@@ -564,23 +564,13 @@ static const char indicators_usage[] =
 int
 cmd_indicators(int argc, char **argv)
 {
-    if (argc < 2) {
-        fputs(indicators_usage, stderr);
-        return EXIT_USAGE;
-    }
-    if (cli_is_help(argv[1])) {
-        fputs(indicators_usage, stdout);
-        return EXIT_OK;
-    }
-    if (!strcmp(argv[1], "validate"))
-        return cmd_validate(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "list"))
-        return cmd_list(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "load"))
-        return cmd_load(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "show"))
-        return cmd_show(argc - 1, argv + 1);
-    cli_error("unknown indicators command '%s'", argv[1]);
-    fputs(indicators_usage, stderr);
-    return EXIT_USAGE;
+    static const struct cli_sub subs[] = {
+        {"list", cmd_list},
+        {"load", cmd_load},
+        {"show", cmd_show},
+        {"validate", cmd_validate},
+    };
+
+    return cli_dispatch(argc, argv, subs, sizeof(subs) / sizeof(subs[0]),
+                        indicators_usage, "indicators");
 }

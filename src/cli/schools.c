@@ -166,26 +166,6 @@ enum_zh(const struct sr_school_record *r, int attr)
     return v >= 0 && v < 3 ? locale_zh[v] : "?";
 }
 
-/* Add to obj (an object, or an array when key is NULL), tracking
- * allocation failure in *ok. */
-static void
-add(cJSON *obj, const char *key, cJSON *val, int *ok)
-{
-    if (!val) {
-        *ok = 0;
-        return;
-    }
-    if (key)
-        cJSON_AddItemToObject(obj, key, val);
-    else
-        cJSON_AddItemToArray(obj, val);
-}
-
-static cJSON *
-jstr(const char *s)
-{
-    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
 
 static cJSON *
 school_json(const struct sr_school_record *r)
@@ -196,33 +176,33 @@ school_json(const struct sr_school_record *r)
 
     if (!ok)
         return NULL;
-    add(o, "code", jstr(r->code), &ok);
-    add(o, "name", jstr(r->name), &ok);
-    add(o, "district", jstr(r->district), &ok);
-    add(o, "district_name", jstr(r->district_name), &ok);
+    cj_add(o, "code", cj_str(r->code), &ok);
+    cj_add(o, "name", cj_str(r->name), &ok);
+    cj_add(o, "district", cj_str(r->district), &ok);
+    cj_add(o, "district_name", cj_str(r->district_name), &ok);
     for (a = 0; a < SR_ATTR_COUNT; a++) {
         switch (sr_attr_kind(a)) {
         case SR_KIND_ENUM:
             sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
-            add(o, sr_attr_name(a), jstr(buf), &ok);
+            cj_add(o, sr_attr_name(a), cj_str(buf), &ok);
             if (a == SR_ATTR_STAGE)
-                add(o, "stage_label", jstr(enum_zh(r, a)), &ok);
+                cj_add(o, "stage_label", cj_str(enum_zh(r, a)), &ok);
             break;
         case SR_KIND_FLAG:
-            add(o, sr_attr_name(a), cJSON_CreateBool(r->school.attr[a]),
+            cj_add(o, sr_attr_name(a), cJSON_CreateBool(r->school.attr[a]),
                 &ok);
             break;
         case SR_KIND_COUNT:
-            add(o, sr_attr_name(a),
+            cj_add(o, sr_attr_name(a),
                 cJSON_CreateNumber((double)r->school.attr[a]), &ok);
             break;
         }
     }
-    add(o, "contact", jstr(r->contact), &ok);
-    add(o, "phone", jstr(r->phone), &ok);
-    add(o, "closed", cJSON_CreateBool(r->closed), &ok);
-    add(o, "updated_at", jstr(r->updated_at), &ok);
-    add(o, "updated_by", jstr(r->updated_by), &ok);
+    cj_add(o, "contact", cj_str(r->contact), &ok);
+    cj_add(o, "phone", cj_str(r->phone), &ok);
+    cj_add(o, "closed", cJSON_CreateBool(r->closed), &ok);
+    cj_add(o, "updated_at", cj_str(r->updated_at), &ok);
+    cj_add(o, "updated_by", cj_str(r->updated_by), &ok);
     if (!ok) {
         cJSON_Delete(o);
         return NULL;
@@ -293,7 +273,7 @@ list_row(const struct sr_school_record *r, void *vctx)
     ctx->n++;
     ctx->closed += r->closed;
     if (ctx->arr) {
-        add(ctx->arr, NULL, school_json(r), &ctx->ok);
+        cj_add(ctx->arr, NULL, school_json(r), &ctx->ok);
         return !ctx->ok;
     }
     if (ctx->n == 1) {
@@ -508,21 +488,12 @@ cmd_show(int argc, char **argv)
 int
 cmd_schools(int argc, char **argv)
 {
-    if (argc < 2) {
-        fputs(schools_usage, stderr);
-        return EXIT_USAGE;
-    }
-    if (cli_is_help(argv[1])) {
-        fputs(schools_usage, stdout);
-        return EXIT_OK;
-    }
-    if (!strcmp(argv[1], "import"))
-        return cmd_import(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "list"))
-        return cmd_list(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "show"))
-        return cmd_show(argc - 1, argv + 1);
-    cli_error("unknown schools command '%s'", argv[1]);
-    fputs(schools_usage, stderr);
-    return EXIT_USAGE;
+    static const struct cli_sub subs[] = {
+        {"import", cmd_import},
+        {"list", cmd_list},
+        {"show", cmd_show},
+    };
+
+    return cli_dispatch(argc, argv, subs, sizeof(subs) / sizeof(subs[0]),
+                        schools_usage, "schools");
 }

@@ -56,34 +56,8 @@ status_reason(const struct sr_system *sys, const struct sr_item *it,
     }
 }
 
-static cJSON *
-jnum(int64_t v, int scale, int min_decimals)
-{
-    char buf[40];
 
-    sr_decimal_format(v, scale, min_decimals, buf, sizeof(buf));
-    return cJSON_CreateRaw(buf);
-}
 
-/* Add to obj, tracking allocation failure in *ok. */
-static void
-add(cJSON *obj, const char *key, cJSON *val, int *ok)
-{
-    if (!val) {
-        *ok = 0;
-        return;
-    }
-    if (cJSON_IsArray(obj))
-        cJSON_AddItemToArray(obj, val);
-    else
-        cJSON_AddItemToObject(obj, key, val);
-}
-
-static cJSON *
-jstr(const char *s)
-{
-    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
 
 cJSON *
 cli_result_json(const struct sr_system *sys, const struct sr_school *school,
@@ -105,133 +79,133 @@ cli_result_json(const struct sr_system *sys, const struct sr_school *school,
     bands = sr_system_bands(sys, &nb);
     if (!ok)
         goto nomem;
-    add(root, "system", jstr(sr_system_id(sys)), &ok);
-    add(root, "version", jstr(sr_system_version(sys)), &ok);
-    add(root, "title", jstr(sr_system_title(sys)), &ok);
-    add(root, "complete", cJSON_CreateBool(res->missing == 0), &ok);
-    add(root, "total", jnum(res->total, 2, 2), &ok);
-    add(root, "band", jstr(bands[res->band].id), &ok);
-    add(root, "band_label", jstr(bands[res->band].label), &ok);
-    add(root, "band_colour", jstr(sr_colour_name(bands[res->band].colour)),
+    cj_add(root, "system", cj_str(sr_system_id(sys)), &ok);
+    cj_add(root, "version", cj_str(sr_system_version(sys)), &ok);
+    cj_add(root, "title", cj_str(sr_system_title(sys)), &ok);
+    cj_add(root, "complete", cJSON_CreateBool(res->missing == 0), &ok);
+    cj_add(root, "total", cj_num(res->total, 2, 2), &ok);
+    cj_add(root, "band", cj_str(bands[res->band].id), &ok);
+    cj_add(root, "band_label", cj_str(bands[res->band].label), &ok);
+    cj_add(root, "band_colour", cj_str(sr_colour_name(bands[res->band].colour)),
         &ok);
-    add(root, "pass_line", jnum(sr_system_pass_line(sys), 2, 0), &ok);
-    add(root, "compliant", cJSON_CreateBool(res->compliant), &ok);
-    add(root, "vetoed", cJSON_CreateBool(res->vetoed), &ok);
-    add(root, "earned", jnum(res->earned, 6, 2), &ok);
-    add(root, "max", jnum(res->max, 6, 2), &ok);
+    cj_add(root, "pass_line", cj_num(sr_system_pass_line(sys), 2, 0), &ok);
+    cj_add(root, "compliant", cJSON_CreateBool(res->compliant), &ok);
+    cj_add(root, "vetoed", cJSON_CreateBool(res->vetoed), &ok);
+    cj_add(root, "earned", cj_num(res->earned, 6, 2), &ok);
+    cj_add(root, "max", cj_num(res->max, 6, 2), &ok);
 
     arr = cJSON_CreateArray();
-    add(root, "veto_items", arr, &ok);
+    cj_add(root, "veto_items", arr, &ok);
     for (i = 0; ok && i < n; i++)
         if (res->items[i].status == SR_ITEM_SCORED && items[i].veto &&
             res->items[i].earned < res->items[i].max)
-            add(arr, NULL, jstr(items[i].id), &ok);
+            cj_add(arr, NULL, cj_str(items[i].id), &ok);
 
     arr = cJSON_CreateArray();
-    add(root, "missing", arr, &ok);
+    cj_add(root, "missing", arr, &ok);
     for (i = 0; ok && i < n; i++)
         if (res->items[i].status == SR_ITEM_UNANSWERED)
-            add(arr, NULL, jstr(items[i].id), &ok);
+            cj_add(arr, NULL, cj_str(items[i].id), &ok);
 
     arr = cJSON_CreateArray();
-    add(root, "dimensions", arr, &ok);
+    cj_add(root, "dimensions", arr, &ok);
     for (i = 0; ok && i < nd; i++) {
         if (!res->dims[i].max)
             continue;
         o = cJSON_CreateObject();
-        add(arr, NULL, o, &ok);
+        cj_add(arr, NULL, o, &ok);
         if (!ok)
             break;
-        add(o, "id", jstr(dims[i].id), &ok);
-        add(o, "title", jstr(dims[i].title), &ok);
-        add(o, "earned", jnum(res->dims[i].earned, 6, 2), &ok);
-        add(o, "max", jnum(res->dims[i].max, 6, 2), &ok);
+        cj_add(o, "id", cj_str(dims[i].id), &ok);
+        cj_add(o, "title", cj_str(dims[i].title), &ok);
+        cj_add(o, "earned", cj_num(res->dims[i].earned, 6, 2), &ok);
+        cj_add(o, "max", cj_num(res->dims[i].max, 6, 2), &ok);
     }
 
     arr = cJSON_CreateArray();
-    add(root, "indicators", arr, &ok);
+    cj_add(root, "indicators", arr, &ok);
     for (i = 0; ok && i < ni; i++) {
         if (!res->inds[i].max)
             continue;
         o = cJSON_CreateObject();
-        add(arr, NULL, o, &ok);
+        cj_add(arr, NULL, o, &ok);
         if (!ok)
             break;
-        add(o, "id", jstr(inds[i].id), &ok);
-        add(o, "earned", jnum(res->inds[i].earned, 6, 2), &ok);
-        add(o, "max", jnum(res->inds[i].max, 6, 2), &ok);
+        cj_add(o, "id", cj_str(inds[i].id), &ok);
+        cj_add(o, "earned", cj_num(res->inds[i].earned, 6, 2), &ok);
+        cj_add(o, "max", cj_num(res->inds[i].max, 6, 2), &ok);
     }
 
     arr = cJSON_CreateArray();
-    add(root, "lost", arr, &ok);
+    cj_add(root, "lost", arr, &ok);
     for (i = 0; ok && i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
         if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
             continue;
         o = cJSON_CreateObject();
-        add(arr, NULL, o, &ok);
+        cj_add(arr, NULL, o, &ok);
         if (!ok)
             break;
-        add(o, "item", jstr(items[i].id), &ok);
-        add(o, "title", jstr(items[i].title), &ok);
-        add(o, "value", jstr(resp->value[i]), &ok);
-        add(o, "earned", jnum(ir->earned, 6, 2), &ok);
-        add(o, "max", jnum(ir->max, 6, 2), &ok);
-        add(o, "note", jstr(resp->note[i]), &ok);
+        cj_add(o, "item", cj_str(items[i].id), &ok);
+        cj_add(o, "title", cj_str(items[i].title), &ok);
+        cj_add(o, "value", cj_str(resp->value[i]), &ok);
+        cj_add(o, "earned", cj_num(ir->earned, 6, 2), &ok);
+        cj_add(o, "max", cj_num(ir->max, 6, 2), &ok);
+        cj_add(o, "note", cj_str(resp->note[i]), &ok);
     }
 
     arr = cJSON_CreateArray();
-    add(root, "hazards", arr, &ok);
+    cj_add(root, "hazards", arr, &ok);
     for (i = 0; ok && i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
         if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
             continue;
         o = cJSON_CreateObject();
-        add(arr, NULL, o, &ok);
+        cj_add(arr, NULL, o, &ok);
         if (!ok)
             break;
-        add(o, "item", jstr(items[i].id), &ok);
-        add(o, "level", jstr(sr_hazard_name(items[i].hazard)), &ok);
-        add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
+        cj_add(o, "item", cj_str(items[i].id), &ok);
+        cj_add(o, "level", cj_str(sr_hazard_name(items[i].hazard)), &ok);
+        cj_add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
     }
 
     bl = cJSON_CreateObject();
-    add(root, "baseline", bl, &ok);
+    cj_add(root, "baseline", bl, &ok);
     for (e = 0; ok && e < SR_BASELINE_COUNT; e++)
-        add(bl, sr_baseline_name(e), cJSON_CreateBool(res->baseline[e]), &ok);
+        cj_add(bl, sr_baseline_name(e), cJSON_CreateBool(res->baseline[e]), &ok);
 
     arr = cJSON_CreateArray();
-    add(root, "items", arr, &ok);
+    cj_add(root, "items", arr, &ok);
     for (i = 0; ok && i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
         char *owned;
         const char *why = status_reason(sys, &items[i], ir, school, &owned);
 
         o = cJSON_CreateObject();
-        add(arr, NULL, o, &ok);
+        cj_add(arr, NULL, o, &ok);
         if (ok) {
             bool applicable = ir->status == SR_ITEM_SCORED ||
                               ir->status == SR_ITEM_UNANSWERED;
 
-            add(o, "item", jstr(items[i].id), &ok);
-            add(o, "applicable", cJSON_CreateBool(applicable), &ok);
-            add(o, "reason", jstr(why), &ok);
-            add(o, "value", jstr(resp->value[i]), &ok);
-            add(o, "note", jstr(resp->note[i]), &ok);
+            cj_add(o, "item", cj_str(items[i].id), &ok);
+            cj_add(o, "applicable", cJSON_CreateBool(applicable), &ok);
+            cj_add(o, "reason", cj_str(why), &ok);
+            cj_add(o, "value", cj_str(resp->value[i]), &ok);
+            cj_add(o, "note", cj_str(resp->note[i]), &ok);
             if (ir->status == SR_ITEM_SCORED) {
-                add(o, "fraction", jnum(ir->fraction, 4, 0), &ok);
-                add(o, "earned", jnum(ir->earned, 6, 2), &ok);
-                add(o, "max", jnum(ir->max, 6, 2), &ok);
+                cj_add(o, "fraction", cj_num(ir->fraction, 4, 0), &ok);
+                cj_add(o, "earned", cj_num(ir->earned, 6, 2), &ok);
+                cj_add(o, "max", cj_num(ir->max, 6, 2), &ok);
             } else {
-                add(o, "fraction", cJSON_CreateNull(), &ok);
-                add(o, "earned", jnum(0, 6, 2), &ok);
-                add(o, "max", jnum(0, 6, 2), &ok);
+                cj_add(o, "fraction", cJSON_CreateNull(), &ok);
+                cj_add(o, "earned", cj_num(0, 6, 2), &ok);
+                cj_add(o, "max", cj_num(0, 6, 2), &ok);
             }
             if (ir->required)
-                add(o, "required", jnum(ir->required, 4, 0), &ok);
-            add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
+                cj_add(o, "required", cj_num(ir->required, 4, 0), &ok);
+            cj_add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
         }
         free(owned);
     }
