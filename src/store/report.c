@@ -1,0 +1,902 @@
+/*
+ * store/report.c - the figures of a district's report as of a period's
+ * end (report.h), read from the database.
+ *
+ * DESIGN
+ * Every figure is derived from stored rows, never stored itself:
+ *  - the schools are the district's open schools, in registry order
+ *    (sr_registry_list());
+ *  - a school's assessment is its latest submitted one dated on or
+ *    before the end; it counts when the end is before its date plus the
+ *    system's valid-months (the rule of sr_baseline_compute(), so that
+ *    a school is "assessed" here exactly when the baseline sees an
+ *    assessment);
+ *  - the lost points come from the stored scores (kind 'item', earned
+ *    below max) with the answer and note, titles, hazard level and veto
+ *    from the stored system (sr_store_system());
+ *  - hazards are those of the district's open schools found on or
+ *    before the end.  The status as of the end is the to-status of the
+ *    last event whose China date (UTC time + 8 hours) is on or before
+ *    the end; a hazard without such an event (added later with an
+ *    earlier found date) is open.  It is closed as of the end when its
+ *    closed_on is on or before the end.  Responsible person, deadline
+ *    and measures as of the end are the row's current values when no
+ *    event came after the end; otherwise they are rebuilt from the
+ *    assignment events on or before the end (the note
+ *    "responsible: R; deadline: D[; measures: M]" that sr_hazard_assign()
+ *    writes; a re-assignment without measures keeps the earlier ones).
+ *  - the four-100% elements are sr_baseline_compute() as of the end.
+ * The baseline is computed in its own read transaction just before the
+ * rest, which is read in one read transaction (a consistent snapshot).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/baseline.h"
+#include "schoolrisk/decimal.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/report.h"
+#include "store_int.h"
+#include "../util.h"
+
+/* ------------------------------------------------------------------ */
+/* Release                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+school_release(struct sr_report_school *s)
+{
+    free(s->name);
+    free(s->district);
+    free(s->district_name);
+    free(s->inspector);
+    free(s->system);
+    free(s->band);
+    free(s->band_label);
+    free(s->veto_items);
+    free(s->dimensions);
+    free(s->baseline_why);
+}
+
+static void
+lost_release(struct sr_report_lost *l)
+{
+    free(l->school_name);
+    free(l->dimension);
+    free(l->item);
+    free(l->item_title);
+    free(l->value);
+    free(l->note);
+}
+
+static void
+hazard_release(struct sr_report_hazard *h)
+{
+    free(h->school_name);
+    free(h->district);
+    free(h->district_name);
+    free(h->item);
+    free(h->item_title);
+    free(h->description);
+    free(h->found_by);
+    free(h->responsible);
+    free(h->measures);
+}
+
+void
+sr_report_district_release(struct sr_report_district *r)
+{
+    size_t i;
+
+    if (!r)
+        return;
+    for (i = 0; i < r->n_schools; i++)
+        school_release(&r->schools[i]);
+    for (i = 0; i < r->n_lost; i++)
+        lost_release(&r->lost[i]);
+    for (i = 0; i < r->n_hazards; i++)
+        hazard_release(&r->hazards[i]);
+    for (i = 0; i < r->n_systems; i++)
+        free(r->systems[i]);
+    free(r->schools);
+    free(r->lost);
+    free(r->hazards);
+    free(r->systems);
+    free(r->code);
+    free(r->name);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ------------------------------------------------------------------ */
+/* Work state                                                           */
+/* ------------------------------------------------------------------ */
+
+struct work {
+    struct sr_store *st;
+    struct sr_report_district *r;
+    size_t alloc_schools, alloc_lost, alloc_hazards, alloc_systems;
+    sqlite3_stmt *latest;  /* latest submitted assessment <= end */
+    sqlite3_stmt *scores;  /* its scores with the answers */
+    sqlite3_stmt *assigns; /* assignment events of a hazard <= end */
+    sr_error rc;           /* from the registry callback */
+};
+
+/* Grow *v (of *alloc elements of size sz) to hold n + 1. */
+static sr_error
+grow(void **v, size_t *alloc, size_t n, size_t sz)
+{
+    void *nv;
+    size_t na;
+
+    if (n < *alloc)
+        return SR_OK;
+    na = *alloc ? *alloc * 2 : 64;
+    nv = realloc(*v, na * sz);
+    if (!nv)
+        return SR_ERR_NOMEM;
+    *v = nv;
+    *alloc = na;
+    return SR_OK;
+}
+
+static int
+collect_school(const struct sr_school_record *rec, void *p)
+{
+    struct work *w = p;
+    struct sr_report_district *r = w->r;
+    struct sr_report_school *s;
+
+    w->rc = grow((void **)&r->schools, &w->alloc_schools, r->n_schools,
+                 sizeof(*r->schools));
+    if (w->rc != SR_OK)
+        return 1;
+    s = &r->schools[r->n_schools++];
+    memset(s, 0, sizeof(*s));
+    snprintf(s->code, sizeof(s->code), "%s", rec->code);
+    s->school = rec->school;
+    s->colour = -1;
+    s->name = sr_strdup(rec->name);
+    s->district = sr_strdup(rec->district);
+    s->district_name = sr_strdup(rec->district_name);
+    if (!s->name || !s->district || !s->district_name) {
+        w->rc = SR_ERR_NOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+static int
+cmp_code(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct sr_report_school *)elem)->code);
+}
+
+/* The school with @p code (schools are in code order: one district). */
+static struct sr_report_school *
+find_school(struct sr_report_district *r, const char *code)
+{
+    if (!r->n_schools)
+        return NULL;
+    return bsearch(code, r->schools, r->n_schools, sizeof(*r->schools),
+                   cmp_code);
+}
+
+/* ------------------------------------------------------------------ */
+/* Assessments                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Remember the system (id, version) once, with its stored hash. */
+static sr_error
+note_system(struct work *w, const char *id, const char *version)
+{
+    struct sr_report_district *r = w->r;
+    char hash[65], *line;
+    size_t i, len;
+    sr_error rc;
+
+    line = sr_asprintf("%s %s ", id, version);
+    if (!line)
+        return SR_ERR_NOMEM;
+    len = strlen(line);
+    for (i = 0; i < r->n_systems; i++)
+        if (!strncmp(r->systems[i], line, len)) {
+            free(line);
+            return SR_OK;
+        }
+    free(line);
+    rc = sr_store_system_hash(w->st, id, version, hash);
+    if (rc != SR_OK)
+        return rc;
+    rc = grow((void **)&r->systems, &w->alloc_systems, r->n_systems,
+              sizeof(*r->systems));
+    if (rc != SR_OK)
+        return rc;
+    r->systems[r->n_systems] = sr_asprintf("%s %s sha256 %s", id, version,
+                                           hash);
+    if (!r->systems[r->n_systems])
+        return SR_ERR_NOMEM;
+    r->n_systems++;
+    return SR_OK;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Points in millionths as "8.4" (rounded to hundredths). */
+static void
+points(int64_t millionths, char buf[32])
+{
+    sr_decimal_format(sr_div_round(millionths, 10000), 2, 0, buf, 32);
+}
+
+/* One lost-points row of school @p s. */
+static sr_error
+add_lost(struct work *w, const struct sr_report_school *s,
+         const struct sr_system *sys, const struct sr_item *it,
+         int64_t earned, int64_t max, const char *value, const char *note)
+{
+    const struct sr_dimension *dims;
+    struct sr_report_district *r = w->r;
+    struct sr_report_lost *l;
+    size_t nd;
+    sr_error rc;
+
+    rc = grow((void **)&r->lost, &w->alloc_lost, r->n_lost, sizeof(*r->lost));
+    if (rc != SR_OK)
+        return rc;
+    dims = sr_system_dimensions(sys, &nd);
+    l = &r->lost[r->n_lost++];
+    memset(l, 0, sizeof(*l));
+    memcpy(l->code, s->code, sizeof(l->code));
+    l->earned = earned;
+    l->max = max;
+    l->hazard = it->hazard;
+    l->veto = it->veto;
+    l->school_name = sr_strdup(s->name);
+    l->dimension = sr_asprintf("%s %s", dims[it->dim].id, dims[it->dim].title);
+    l->item = sr_strdup(it->id);
+    l->item_title = sr_strdup(it->title);
+    l->value = sr_strdup(value ? value : "");
+    if (note && *note)
+        l->note = sr_strdup(note);
+    if (!l->school_name || !l->dimension || !l->item || !l->item_title ||
+        !l->value || (note && *note && !l->note))
+        return SR_ERR_NOMEM;
+    return SR_OK;
+}
+
+/* A scored row of an assessment. */
+struct score_row {
+    char *node;
+    int kind; /* 0 dimension, 1 indicator, 2 item */
+    int64_t earned, max;
+    char *value, *note;
+    long index; /* item index in the system, or -1 */
+};
+
+static void
+rows_free(struct score_row *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(v[i].node);
+        free(v[i].value);
+        free(v[i].note);
+    }
+    free(v);
+}
+
+static int
+cmp_row(const void *a, const void *b)
+{
+    const struct score_row *x = a, *y = b;
+
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Read the scores of assessment @p id with the answers. */
+static sr_error
+read_scores(struct work *w, int64_t id, const struct sr_system *sys,
+            struct score_row **out, size_t *n)
+{
+    struct score_row *v = NULL;
+    size_t alloc = 0;
+    sr_error rc = SR_OK;
+    int step, nomem = 0;
+
+    *n = 0;
+    sqlite3_reset(w->scores);
+    sqlite3_bind_int64(w->scores, 1, id);
+    while ((step = sqlite3_step(w->scores)) == SQLITE_ROW) {
+        const char *kind = (const char *)sqlite3_column_text(w->scores, 1);
+        struct score_row *row;
+
+        rc = grow((void **)&v, &alloc, *n, sizeof(*v));
+        if (rc != SR_OK)
+            break;
+        row = &v[(*n)++];
+        memset(row, 0, sizeof(*row));
+        row->node = sr_column_dup(w->scores, 0, &nomem);
+        row->kind = !strcmp(kind, "dimension") ? 0 :
+                    !strcmp(kind, "indicator") ? 1 : 2;
+        row->earned = sqlite3_column_int64(w->scores, 2);
+        row->max = sqlite3_column_int64(w->scores, 3);
+        row->value = sr_column_dup(w->scores, 4, &nomem);
+        row->note = sr_column_dup(w->scores, 5, &nomem);
+        if (nomem) {
+            rc = SR_ERR_NOMEM;
+            break;
+        }
+        row->index = row->kind == 2 ? sr_system_find_item(sys, row->node)
+                                    : -1;
+        if (row->kind == 2 && row->index < 0) {
+            rc = sr_store_fail_code(w->st, SR_ERR_INTERNAL,
+                                    "assessment %lld scores item '%s' "
+                                    "unknown to its system %s %s",
+                                    (long long)id, row->node,
+                                    sr_system_id(sys),
+                                    sr_system_version(sys));
+            break;
+        }
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(w->st, "cannot read the scores");
+    sqlite3_reset(w->scores);
+    if (rc != SR_OK) {
+        rows_free(v, *n);
+        *n = 0;
+        return rc;
+    }
+    if (*n > 1)
+        qsort(v, *n, sizeof(*v), cmp_row);
+    *out = v;
+    return SR_OK;
+}
+
+/* Dimensions, veto items and lost rows of school @p s from its scores. */
+static sr_error
+describe(struct work *w, struct sr_report_school *s,
+         const struct sr_system *sys)
+{
+    const struct sr_dimension *dims;
+    const struct sr_item *items;
+    struct score_row *rows = NULL;
+    struct sr_buf dim_text, veto_text;
+    size_t nd, ni, n = 0, i, d;
+    char e[32], m[32];
+    sr_error rc;
+
+    sr_buf_init(&dim_text);
+    sr_buf_init(&veto_text);
+    dims = sr_system_dimensions(sys, &nd);
+    items = sr_system_items(sys, &ni);
+    rc = read_scores(w, s->assessment, sys, &rows, &n);
+    if (rc != SR_OK)
+        return rc;
+    /* Dimensions in the system's order. */
+    for (d = 0; rc == SR_OK && d < nd; d++)
+        for (i = 0; rc == SR_OK && i < n; i++) {
+            if (rows[i].kind != 0 || strcmp(rows[i].node, dims[d].id))
+                continue;
+            points(rows[i].earned, e);
+            points(rows[i].max, m);
+            rc = sr_buf_addf(&dim_text, "%s%s %s %s/%s",
+                             dim_text.len ? "; " : "", dims[d].id,
+                             dims[d].title, e, m);
+        }
+    /* Items below full points, in the system's order (rows are sorted
+     * by item index, non-items first). */
+    for (i = 0; rc == SR_OK && i < n; i++) {
+        const struct sr_item *it;
+
+        if (rows[i].kind != 2 || rows[i].earned >= rows[i].max)
+            continue;
+        it = &items[rows[i].index];
+        if (it->veto && s->vetoed)
+            rc = sr_buf_addf(&veto_text, "%s%s %s",
+                             veto_text.len ? "; " : "", it->id, it->title);
+        if (rc == SR_OK)
+            rc = add_lost(w, s, sys, it, rows[i].earned, rows[i].max,
+                          rows[i].value, rows[i].note);
+    }
+    if (rc == SR_OK) {
+        s->dimensions = sr_buf_detach(&dim_text);
+        if (veto_text.len)
+            s->veto_items = sr_buf_detach(&veto_text);
+    }
+    sr_buf_release(&dim_text);
+    sr_buf_release(&veto_text);
+    rows_free(rows, n);
+    return rc;
+}
+
+/* The colour of band @p id in @p sys, or -1. */
+static int
+band_colour(const struct sr_system *sys, const char *id)
+{
+    const struct sr_band *b;
+    size_t n, i;
+
+    b = sr_system_bands(sys, &n);
+    for (i = 0; id && i < n; i++)
+        if (!strcmp(b[i].id, id))
+            return b[i].colour;
+    return -1;
+}
+
+/* School @p s's assessment as of @p end, when it has a valid one. */
+static sr_error
+school_assessment(struct work *w, struct sr_report_school *s,
+                  const char *end)
+{
+    struct sr_system *sys = NULL;
+    const char *sid, *sver, *on;
+    char until[11];
+    sr_error rc = SR_OK;
+    int step, nomem = 0;
+
+    sqlite3_reset(w->latest);
+    sr_bind_text(w->latest, 1, s->code);
+    sr_bind_text(w->latest, 2, end);
+    step = sqlite3_step(w->latest);
+    if (step == SQLITE_DONE)
+        goto cleanup;
+    if (step != SQLITE_ROW) {
+        rc = sr_store_dberr(w->st, "cannot read assessments");
+        goto cleanup;
+    }
+    on = (const char *)sqlite3_column_text(w->latest, 1);
+    sid = (const char *)sqlite3_column_text(w->latest, 2);
+    sver = (const char *)sqlite3_column_text(w->latest, 3);
+    rc = sr_store_system(w->st, sid, sver, &sys);
+    if (rc != SR_OK)
+        goto cleanup;
+    sr_date_add_months(on, sr_system_valid_months(sys), until);
+    if (strcmp(end, until) >= 0)
+        goto cleanup; /* expired by the end: not assessed */
+    s->assessed = true;
+    s->assessment = sqlite3_column_int64(w->latest, 0);
+    snprintf(s->assessed_on, sizeof(s->assessed_on), "%s", on);
+    s->inspector = sr_column_dup(w->latest, 4, &nomem);
+    s->system = sr_asprintf("%s %s", sid, sver);
+    s->total = sqlite3_column_int64(w->latest, 5);
+    s->band = sr_column_dup(w->latest, 6, &nomem);
+    s->band_label = sr_column_dup(w->latest, 7, &nomem);
+    s->compliant = sqlite3_column_int(w->latest, 8) != 0;
+    s->vetoed = sqlite3_column_int(w->latest, 9) != 0;
+    if (nomem || !s->system) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    s->colour = band_colour(sys, s->band);
+    rc = note_system(w, sid, sver);
+    if (rc == SR_OK)
+        rc = describe(w, s, sys);
+
+cleanup:
+    sqlite3_reset(w->latest);
+    sr_system_free(sys);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Hazards                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Parse an assignment note "responsible: R; deadline: D[; measures: M]"
+ * into the as-of values (measures kept when the note has none). */
+static sr_error
+apply_assign(const char *note, struct sr_report_hazard *h)
+{
+    static const char resp[] = "responsible: ", dl[] = "; deadline: ",
+                      meas[] = "; measures: ";
+    const char *p = note + sizeof(resp) - 1, *q;
+    char *who, date[11];
+
+    /* The deadline is a valid date followed by the end or the measures:
+     * the first such place ends the responsible person's name. */
+    for (q = strstr(p, dl); q; q = strstr(q + 1, dl)) {
+        const char *after = q + sizeof(dl) - 1;
+
+        if (strlen(after) < 10)
+            return SR_OK; /* not an assignment note: ignore */
+        memcpy(date, after, 10);
+        date[10] = '\0';
+        if (sr_date_valid(date) &&
+            (!after[10] || !strncmp(after + 10, meas, sizeof(meas) - 1)))
+            break;
+    }
+    if (!q)
+        return SR_OK;
+    who = sr_strndup(p, (size_t)(q - p));
+    if (!who)
+        return SR_ERR_NOMEM;
+    free(h->responsible);
+    h->responsible = who;
+    memcpy(h->deadline, date, sizeof(h->deadline));
+    q += sizeof(dl) - 1 + 10;
+    if (*q) {
+        char *m = sr_strdup(q + sizeof(meas) - 1);
+
+        if (!m)
+            return SR_ERR_NOMEM;
+        free(h->measures);
+        h->measures = m;
+    }
+    return SR_OK;
+}
+
+/* Responsible, deadline and measures of @p h as of @p end, from its
+ * assignment events on or before the end. */
+static sr_error
+rebuild_assignment(struct work *w, struct sr_report_hazard *h,
+                   const char *end)
+{
+    sr_error rc = SR_OK;
+    int step;
+
+    free(h->responsible);
+    free(h->measures);
+    h->responsible = h->measures = NULL;
+    h->deadline[0] = '\0';
+    sqlite3_reset(w->assigns);
+    sqlite3_bind_int64(w->assigns, 1, h->id);
+    sr_bind_text(w->assigns, 2, end);
+    while (rc == SR_OK && (step = sqlite3_step(w->assigns)) == SQLITE_ROW)
+        rc = apply_assign((const char *)sqlite3_column_text(w->assigns, 0),
+                          h);
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(w->st, "cannot read hazard events");
+    sqlite3_reset(w->assigns);
+    return rc;
+}
+
+/* Count hazard @p h into the KPIs and its school. */
+static void
+count_hazard(struct sr_report_district *r, const struct sr_report_hazard *h,
+             bool closed, bool overdue)
+{
+    struct sr_report_kpis *k = &r->kpis;
+    struct sr_report_school *s = find_school(r, h->code);
+    bool in_period = strcmp(h->found_on, r->period.start) >= 0;
+
+    if (in_period) {
+        k->hazards_found++;
+        k->rectification.den++;
+        if (closed)
+            k->rectification.num++;
+    }
+    if (closed && strcmp(h->closed_on, r->period.start) >= 0)
+        k->hazards_closed++;
+    if (!closed) {
+        k->hazards_open++;
+        if (h->level == SR_HAZARD_MAJOR)
+            k->open_major++;
+        if (s)
+            s->open_hazards++;
+    }
+    if (overdue) {
+        k->hazards_overdue++;
+        if (s)
+            s->overdue_hazards++;
+    }
+}
+
+#define HAZARD_SQL                                                        \
+    "SELECT h.id, h.school, s.name, s.district, d.name, h.item, "         \
+    "h.item_title, h.description, h.level, h.found_on, h.found_by, "      \
+    "h.responsible, h.measures, h.deadline, h.closed_on, h.recurrent_of, "\
+    "(SELECT e.to_status FROM hazard_events e WHERE e.hazard = h.id AND " \
+    " date(e.at, '+8 hours') <= ?2 ORDER BY e.id DESC LIMIT 1), "         \
+    "(SELECT max(e.id) FROM hazard_events e WHERE e.hazard = h.id AND "   \
+    " date(e.at, '+8 hours') <= ?2), "                                    \
+    "(SELECT max(e.id) FROM hazard_events e WHERE e.hazard = h.id) "      \
+    "FROM hazards h JOIN schools s ON s.code = h.school "                 \
+    "JOIN districts d ON d.code = s.district "                            \
+    "WHERE s.district = ?1 AND s.closed = 0 AND h.found_on <= ?2 "        \
+    "ORDER BY h.id"
+
+static sr_error
+read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
+            const char *end)
+{
+    const char *status, *deadline, *closed_on;
+    int nomem = 0;
+    sr_error rc = SR_OK;
+    bool closed, overdue;
+
+    memset(h, 0, sizeof(*h));
+    h->id = sqlite3_column_int64(q, 0);
+    snprintf(h->code, sizeof(h->code), "%s",
+             (const char *)sqlite3_column_text(q, 1));
+    h->school_name = sr_column_dup(q, 2, &nomem);
+    h->district = sr_column_dup(q, 3, &nomem);
+    h->district_name = sr_column_dup(q, 4, &nomem);
+    h->item = sr_column_dup(q, 5, &nomem);
+    h->item_title = sr_column_dup(q, 6, &nomem);
+    h->description = sr_column_dup(q, 7, &nomem);
+    h->level = sr_hazard_level_lookup((const char *)sqlite3_column_text(q, 8));
+    snprintf(h->found_on, sizeof(h->found_on), "%s",
+             (const char *)sqlite3_column_text(q, 9));
+    h->found_by = sr_column_dup(q, 10, &nomem);
+    h->responsible = sr_column_dup(q, 11, &nomem);
+    h->measures = sr_column_dup(q, 12, &nomem);
+    deadline = (const char *)sqlite3_column_text(q, 13);
+    snprintf(h->deadline, sizeof(h->deadline), "%s", deadline ? deadline : "");
+    closed_on = (const char *)sqlite3_column_text(q, 14);
+    h->recurrent_of = sqlite3_column_int64(q, 15);
+    status = (const char *)sqlite3_column_text(q, 16);
+    h->status = status ? sr_hazard_status_lookup(status) : SR_HAZARD_OPEN;
+    h->supervised = h->level == SR_HAZARD_MAJOR;
+    if (nomem)
+        return SR_ERR_NOMEM;
+    if (h->level < 0 || h->status < 0)
+        return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
+                                  "hazard %lld has an unknown level or "
+                                  "status", (long long)h->id);
+    /* Events after the end: the row's values are not those of the end. */
+    if (sqlite3_column_type(q, 17) == SQLITE_NULL ||
+        sqlite3_column_int64(q, 17) != sqlite3_column_int64(q, 18))
+        rc = rebuild_assignment(w, h, end);
+    if (rc != SR_OK)
+        return rc;
+    closed = closed_on && strcmp(closed_on, end) <= 0;
+    if (closed)
+        snprintf(h->closed_on, sizeof(h->closed_on), "%s", closed_on);
+    overdue = !closed && h->deadline[0] && strcmp(h->deadline, end) < 0;
+    if (overdue &&
+        sr_hazard_date_diff(h->deadline, end, &h->days_overdue) != SR_OK)
+        return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
+                                  "hazard %lld has a bad deadline '%s'",
+                                  (long long)h->id, h->deadline);
+    count_hazard(w->r, h, closed, overdue);
+    return SR_OK;
+}
+
+static sr_error
+read_hazards(struct work *w, const char *end)
+{
+    struct sr_report_district *r = w->r;
+    sqlite3_stmt *q = NULL;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(w->st, HAZARD_SQL, &q);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(q, 1, r->code);
+    sr_bind_text(q, 2, end);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        rc = grow((void **)&r->hazards, &w->alloc_hazards, r->n_hazards,
+                  sizeof(*r->hazards));
+        if (rc != SR_OK)
+            break;
+        rc = read_hazard(w, q, &r->hazards[r->n_hazards++], end);
+        if (rc != SR_OK)
+            break;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(w->st, "cannot read the hazards");
+    sqlite3_finalize(q);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The baseline and the KPIs                                            */
+/* ------------------------------------------------------------------ */
+
+static sr_error
+merge_baseline(struct sr_report_district *r,
+               const struct sr_baseline_report *bl)
+{
+    struct sr_report_kpis *k = &r->kpis;
+    size_t i;
+    int e;
+
+    for (i = 0; i < bl->n; i++) {
+        struct sr_report_school *s = find_school(r, bl->s[i].code);
+        struct sr_buf why;
+        sr_error rc = SR_OK;
+
+        if (!s)
+            continue;
+        sr_buf_init(&why);
+        for (e = 0; e < SR_BASELINE_COUNT; e++) {
+            s->baseline[e] = bl->s[i].met[e];
+            if (!s->baseline[e] && rc == SR_OK)
+                rc = sr_buf_addf(&why, "%s%s: %s", why.len ? "; " : "",
+                                 sr_baseline_name(e),
+                                 bl->s[i].why[e] ? bl->s[i].why[e] : "-");
+        }
+        if (rc == SR_OK && why.len)
+            s->baseline_why = sr_buf_detach(&why);
+        sr_buf_release(&why);
+        if (rc != SR_OK)
+            return rc;
+    }
+    for (i = 0; i < bl->nd; i++) {
+        if (strcmp(bl->d[i].code, r->code))
+            continue;
+        for (e = 0; e < SR_BASELINE_COUNT; e++) {
+            k->baseline_met[e] = bl->d[i].met[e];
+            k->baseline_rate[e].num = bl->d[i].met[e];
+            k->baseline_rate[e].den = bl->d[i].schools;
+        }
+        k->four_100 = bl->d[i].reaches;
+    }
+    return SR_OK;
+}
+
+static void
+school_kpis(struct sr_report_district *r)
+{
+    struct sr_report_kpis *k = &r->kpis;
+    size_t i;
+    int g;
+
+    for (g = 0; g < SR_STAGE_COUNT; g++)
+        k->stages[g].stage = g;
+    k->schools = r->n_schools;
+    for (i = 0; i < r->n_schools; i++) {
+        const struct sr_report_school *s = &r->schools[i];
+        int stage = (int)s->school.attr[SR_ATTR_STAGE];
+        struct sr_report_stage *line =
+            stage >= 0 && stage < SR_STAGE_COUNT ? &k->stages[stage] : NULL;
+
+        if (line)
+            line->schools++;
+        if (!s->assessed)
+            continue;
+        k->assessed++;
+        if (line)
+            line->assessed++;
+        if (s->colour >= 0 && s->colour < 4)
+            k->bands[s->colour]++;
+        if (s->vetoed)
+            k->vetoed++;
+        if (s->compliant) {
+            k->compliant++;
+            if (line)
+                line->compliant++;
+        }
+    }
+    k->coverage.num = k->assessed;
+    k->coverage.den = k->schools;
+    k->compliance.num = k->compliant;
+    k->compliance.den = k->schools;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry point                                                          */
+/* ------------------------------------------------------------------ */
+
+static sr_error
+prepare(struct work *w)
+{
+    sr_error rc;
+
+    rc = sr_store_prepare(w->st,
+                          "SELECT id, assessed_on, system_id, system_version,"
+                          " inspector, total, band, band_label, compliant, "
+                          "vetoed FROM assessments WHERE school = ?1 AND "
+                          "status = 'submitted' AND assessed_on <= ?2 "
+                          "ORDER BY assessed_on DESC, id DESC LIMIT 1",
+                          &w->latest);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(w->st,
+                              "SELECT sc.node, sc.kind, sc.earned, sc.max, "
+                              "an.value, an.note FROM scores sc LEFT JOIN "
+                              "answers an ON an.assessment = sc.assessment "
+                              "AND an.item = sc.node WHERE sc.assessment = ?1",
+                              &w->scores);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(w->st,
+                              "SELECT note FROM hazard_events WHERE hazard = "
+                              "?1 AND date(at, '+8 hours') <= ?2 AND "
+                              "to_status = 'rectifying' AND from_status IN "
+                              "('open', 'rectifying') AND note LIKE "
+                              "'responsible: %' ORDER BY id",
+                              &w->assigns);
+    return rc;
+}
+
+/* Resolve the district by code or name into r->code and r->name. */
+static sr_error
+resolve_district(struct sr_store *st, const char *district,
+                 struct sr_report_district *r)
+{
+    struct sr_districts all;
+    const struct sr_district *d;
+    sr_error rc;
+
+    rc = sr_registry_districts(st, &all);
+    if (rc != SR_OK)
+        return rc;
+    d = sr_districts_find(&all, district);
+    if (!d) {
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no district '%s'",
+                                district);
+    } else {
+        r->code = sr_strdup(d->code);
+        r->name = sr_strdup(d->name);
+        if (!r->code || !r->name)
+            rc = SR_ERR_NOMEM;
+    }
+    sr_districts_release(&all);
+    return rc;
+}
+
+sr_error
+sr_report_district(struct sr_store *st, const char *district,
+                   const struct sr_period *period,
+                   struct sr_report_district *out)
+{
+    struct sr_registry_filter f = {NULL, -1, false};
+    struct sr_baseline_report bl;
+    struct work w;
+    bool in_txn = false;
+    sr_error rc;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    memset(&bl, 0, sizeof(bl));
+    memset(&w, 0, sizeof(w));
+    w.st = st;
+    w.r = out;
+    out->period = *period;
+    if (!sr_date_valid(period->start) || !sr_date_valid(period->end)) {
+        rc = sr_store_fail_code(st, SR_ERR_INPUT, "bad period '%s'",
+                                period->label);
+        goto cleanup;
+    }
+    rc = resolve_district(st, district, out);
+    if (rc != SR_OK)
+        goto cleanup;
+    /* Its own read transaction: before ours. */
+    rc = sr_baseline_compute(st, out->code, period->end, &bl);
+    if (rc != SR_OK)
+        goto cleanup;
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = sr_store_dberr(st, "cannot start a read transaction");
+        goto cleanup;
+    }
+    in_txn = true;
+    f.district = out->code;
+    rc = sr_registry_list(st, &f, collect_school, &w);
+    if (rc == SR_OK)
+        rc = w.rc;
+    if (rc == SR_OK)
+        rc = prepare(&w);
+    for (i = 0; rc == SR_OK && i < out->n_schools; i++)
+        rc = school_assessment(&w, &out->schools[i], period->end);
+    if (rc == SR_OK)
+        rc = read_hazards(&w, period->end);
+    if (rc == SR_OK)
+        rc = merge_baseline(out, &bl);
+    if (rc == SR_OK) {
+        school_kpis(out);
+        if (out->n_systems > 1)
+            qsort(out->systems, out->n_systems, sizeof(*out->systems),
+                  cmp_str);
+    }
+
+cleanup:
+    sqlite3_finalize(w.latest);
+    sqlite3_finalize(w.scores);
+    sqlite3_finalize(w.assigns);
+    if (in_txn)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    sr_baseline_report_release(&bl);
+    if (rc != SR_OK) {
+        sr_report_district_release(out);
+        if (rc == SR_ERR_NOMEM)
+            sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+    }
+    return rc;
+}

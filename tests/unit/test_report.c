@@ -1,0 +1,1032 @@
+/*
+ * test_report.c - reporting periods and a district's report figures as
+ * of a period's end.
+ *
+ * The district is built through the public library calls only: the
+ * registry from a CSV string, mini.xml stored, assessments drafted,
+ * imported and submitted on pinned days, hazards moved through their
+ * loop by different people on different days.  Every KPI is then
+ * checked twice: against the figure expected by hand, and against an
+ * independent SQL query run with sqlite3 on the database file (the
+ * issue's rule: every figure is reproducible by one SQL query).
+ *
+ * The story (district 370102 历下区 unless said):
+ *   2025-06-01  D assessed (one deduct finding: hazard HD, never closed)
+ *   2026-07-10  A assessed (boarding, 1500 pupils): HA1 on D1.1.1, HA2
+ *               on D1.2.2
+ *   2026-07-12  B assessed, full points
+ *   2026-07-15  HA1 and HA2 assigned by 李主任 (HA2 deadline 2026-09-01)
+ *   2026-08-01  C assessed, the veto item D1.2.1 failed: HC (major)
+ *   2026-08-02  HC assigned, deadline 2026-09-30 (the end of Q3)
+ *   2026-08-05  F assessed (370103 市中区)
+ *   2026-08-10  HA1 submitted by 王老师; 2026-08-12 verified by 赵科长
+ *   2026-09-20  HB1 added on B (no item)
+ *   2026-09-28  HC submitted by 王老师
+ *   2026-10-01  01:00 China (2026-09-30T17:00Z) HC verified: after Q3
+ *   2026-10-03  HB2 added on B
+ *   2026-10-05  HA2 re-assigned to 孙主任, deadline 2026-11-30
+ * E (junior) and G (370112) are never assessed; 370104 has no school.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "schoolrisk/assess.h"
+#include "schoolrisk/baseline.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/report.h"
+#include "schoolrisk/store.h"
+
+/* ------------------------------------------------------------------ */
+/* Periods                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+check_period(const char *text, int kind, const char *label,
+             const char *name, const char *start, const char *end)
+{
+    struct sr_period p;
+
+    assert_int_equal(sr_period_parse(text, &p), SR_OK);
+    assert_int_equal(p.kind, kind);
+    assert_string_equal(p.label, label);
+    assert_string_equal(p.name, name);
+    assert_string_equal(p.start, start);
+    assert_string_equal(p.end, end);
+}
+
+static void
+test_period_parse(void **state)
+{
+    (void)state;
+    check_period("2026Q3", SR_PERIOD_QUARTER, "2026Q3", "2026年第三季度",
+                 "2026-07-01", "2026-09-30");
+    check_period("2026q1", SR_PERIOD_QUARTER, "2026Q1", "2026年第一季度",
+                 "2026-01-01", "2026-03-31");
+    check_period("2026Q2", SR_PERIOD_QUARTER, "2026Q2", "2026年第二季度",
+                 "2026-04-01", "2026-06-30");
+    check_period("2026Q4", SR_PERIOD_QUARTER, "2026Q4", "2026年第四季度",
+                 "2026-10-01", "2026-12-31");
+    check_period("2026-09", SR_PERIOD_MONTH, "2026-09", "2026年9月",
+                 "2026-09-01", "2026-09-30");
+    check_period("2026-12", SR_PERIOD_MONTH, "2026-12", "2026年12月",
+                 "2026-12-01", "2026-12-31");
+    check_period("2026-02", SR_PERIOD_MONTH, "2026-02", "2026年2月",
+                 "2026-02-01", "2026-02-28");
+    check_period("2024-02", SR_PERIOD_MONTH, "2024-02", "2024年2月",
+                 "2024-02-01", "2024-02-29");
+    check_period("2000-02", SR_PERIOD_MONTH, "2000-02", "2000年2月",
+                 "2000-02-01", "2000-02-29");
+    check_period("2100-02", SR_PERIOD_MONTH, "2100-02", "2100年2月",
+                 "2100-02-01", "2100-02-28");
+    check_period("2026", SR_PERIOD_YEAR, "2026", "2026年", "2026-01-01",
+                 "2026-12-31");
+    check_period("1900", SR_PERIOD_YEAR, "1900", "1900年", "1900-01-01",
+                 "1900-12-31");
+    check_period("2999Q4", SR_PERIOD_QUARTER, "2999Q4", "2999年第四季度",
+                 "2999-10-01", "2999-12-31");
+}
+
+static void
+test_period_refused(void **state)
+{
+    static const char *const bad[] = {
+        "", "202", "20266", "2026Q0", "2026Q5", "2026Q", "2026Q33",
+        "2026-00", "2026-13", "2026-9", "2026-091", "2026/09", "1899",
+        "3000", "3000Q1", "1899-12", "abcd", "2026 ", " 2026", "2026-0a",
+        "2026X3", "２０２６", "2026年",
+    };
+    struct sr_period p;
+    size_t i;
+
+    (void)state;
+    memset(&p, 0x5a, sizeof(p));
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (sr_period_parse(bad[i], &p) != SR_ERR_INPUT)
+            fail_msg("'%s' was accepted", bad[i]);
+        assert_int_equal(((unsigned char *)&p)[0], 0x5a); /* untouched */
+    }
+    assert_int_equal(sr_period_parse(NULL, &p), SR_ERR_INPUT);
+}
+
+static void
+check_prev(const char *text, const char *label, const char *start,
+           const char *end)
+{
+    struct sr_period p, q;
+
+    assert_int_equal(sr_period_parse(text, &p), SR_OK);
+    sr_period_prev(&p, &q);
+    assert_int_equal(q.kind, p.kind);
+    assert_string_equal(q.label, label);
+    assert_string_equal(q.start, start);
+    assert_string_equal(q.end, end);
+    sr_period_prev(&p, &p); /* in place */
+    assert_string_equal(p.label, label);
+}
+
+static void
+test_period_prev(void **state)
+{
+    struct sr_period p, q;
+
+    (void)state;
+    check_prev("2026Q1", "2025Q4", "2025-10-01", "2025-12-31");
+    check_prev("2026Q3", "2026Q2", "2026-04-01", "2026-06-30");
+    check_prev("2026Q4", "2026Q3", "2026-07-01", "2026-09-30");
+    check_prev("2026Q2", "2026Q1", "2026-01-01", "2026-03-31");
+    check_prev("2026-01", "2025-12", "2025-12-01", "2025-12-31");
+    check_prev("2024-03", "2024-02", "2024-02-01", "2024-02-29");
+    check_prev("2023-03", "2023-02", "2023-02-01", "2023-02-28");
+    check_prev("2026", "2025", "2025-01-01", "2025-12-31");
+    /* Four quarters back from 2026Q3, as the city trend sheet walks. */
+    assert_int_equal(sr_period_parse("2026Q3", &p), SR_OK);
+    sr_period_prev(&p, &q);
+    sr_period_prev(&q, &q);
+    sr_period_prev(&q, &q);
+    assert_string_equal(q.label, "2025Q4");
+    assert_string_equal(q.name, "2025年第四季度");
+}
+
+/* ------------------------------------------------------------------ */
+/* The district                                                         */
+/* ------------------------------------------------------------------ */
+
+static const char registry_csv[] =
+    "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,"
+    "游泳池,在校生数,住宿生数,特殊需要学生数,安全负责人,联系电话\n"
+    "3701020001,历下区甲小学,历下区,小学,公办,城区,是,否,是,否,否,1500,"
+    "300,0,王老师,0531-0000001\n"
+    "3701020002,历下区乙小学,历下区,小学,公办,城区,否,否,是,否,否,800,0,"
+    "0,,\n"
+    "3701020003,历下区丙小学,历下区,小学,民办,城区,否,否,是,否,否,800,0,"
+    "0,,\n"
+    "3701020004,历下区丁小学,历下区,小学,公办,乡村,否,否,是,否,否,800,0,"
+    "0,,\n"
+    "3701020005,历下区戊中学,历下区,初中,公办,城区,否,否,是,是,否,900,0,"
+    "0,,\n"
+    "3701030001,市中区己小学,市中区,小学,公办,城区,否,否,是,否,否,800,0,"
+    "0,,\n"
+    "3701120001,历城区庚小学,历城区,小学,公办,乡村,否,否,是,否,否,200,0,"
+    "0,,\n";
+
+/* A (boarding, 1500 pupils): 3 guards of 4, alarm link 基本符合. */
+static const char responses_a[] =
+    "item,value,note\n"
+    "D1.1.1,3,保安员缺1名\n"
+    "D1.1.2,pass,\n"
+    "D1.2.1,pass,\n"
+    "D1.2.2,基本符合,监控室与派出所联网时断时续\n"
+    "D1.2.3,30,\n"
+    "D1.2.4,pass,\n"
+    "D2.1.1,0,\n"
+    "D2.1.2,3,\n"
+    "D2.2.1,pass,\n"
+    "D3.1.1,pass,\n"
+    "D3.1.2,12/12,\n";
+
+/* 800 pupils, day school: everything at full points. */
+static const char responses_full[] =
+    "item,value,note\n"
+    "D1.1.1,2,\n"
+    "D1.1.2,pass,\n"
+    "D1.2.1,pass,\n"
+    "D1.2.2,符合,\n"
+    "D1.2.3,30,\n"
+    "D1.2.4,pass,\n"
+    "D2.1.1,0,\n"
+    "D2.1.2,3,\n"
+    "D3.1.1,pass,\n"
+    "D3.1.2,12/12,\n";
+
+/* C: the veto item fails. */
+static const char responses_c[] =
+    "item,value,note\n"
+    "D1.1.1,2,\n"
+    "D1.1.2,pass,\n"
+    "D1.2.1,fail,东门无人值守\n"
+    "D1.2.2,符合,\n"
+    "D1.2.3,30,\n"
+    "D1.2.4,pass,\n"
+    "D2.1.1,0,\n"
+    "D2.1.2,3,\n"
+    "D3.1.1,pass,\n"
+    "D3.1.2,12/12,\n";
+
+/* D: two fire extinguishers out of order. */
+static const char responses_d[] =
+    "item,value,note\n"
+    "D1.1.1,2,\n"
+    "D1.1.2,pass,\n"
+    "D1.2.1,pass,\n"
+    "D1.2.2,符合,\n"
+    "D1.2.3,30,\n"
+    "D1.2.4,pass,\n"
+    "D2.1.1,2,灭火器过期2具\n"
+    "D2.1.2,3,\n"
+    "D3.1.1,pass,\n"
+    "D3.1.2,12/12,\n";
+
+struct fx {
+    char dir[64];
+    char db[96];
+    struct sr_store *st;
+    sqlite3 *raw; /* a second connection for the independent queries */
+    int64_t ha1, ha2, hc, hd, hb1, hb2;
+    char sha[65];
+};
+
+static void
+clock_at(struct sr_store *st, const char *utc)
+{
+    struct tm tm;
+
+    memset(&tm, 0, sizeof(tm));
+    assert_non_null(strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm));
+    sr_store_set_clock(st, timegm(&tm));
+}
+
+/* 10:00 in China on that day. */
+static void
+day(struct fx *f, const char *date)
+{
+    char utc[32];
+
+    snprintf(utc, sizeof(utc), "%sT02:00:00Z", date);
+    clock_at(f->st, utc);
+}
+
+static void
+as(struct fx *f, const char *who)
+{
+    assert_int_equal(sr_store_set_actor(f->st, who), SR_OK);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+
+    assert_non_null(fp);
+    assert_true(fputs(text, fp) >= 0);
+    assert_int_equal(fclose(fp), 0);
+}
+
+/* Assess school @p code today with @p responses; returns its id. */
+static int64_t
+assess(struct fx *f, const char *code, const char *responses)
+{
+    struct sr_submit_report rep;
+    struct sr_diags d;
+    char csv[128];
+    int64_t id = 0;
+
+    sr_diags_init(&d);
+    snprintf(csv, sizeof(csv), "%s/r.csv", f->dir);
+    write_file(csv, responses);
+    assert_int_equal(sr_assess_new(f->st, code, NULL, NULL, &id), SR_OK);
+    assert_int_equal(sr_assess_import(f->st, id, csv, &d), SR_OK);
+    if (sr_assess_submit(f->st, id, &d, &rep) != SR_OK)
+        fail_msg("submit %s: %s", code, sr_store_errmsg(f->st));
+    sr_diags_release(&d);
+    unlink(csv);
+    return id;
+}
+
+/* The hazard on @p code and @p item (NULL: the one without an item)
+ * with the highest id. */
+static int64_t
+hazard_on(struct fx *f, const char *code, const char *item)
+{
+    struct sr_hazard_filter hf;
+    struct sr_hazard_record *v = NULL;
+    size_t n = 0, i;
+    int64_t id = 0;
+
+    memset(&hf, 0, sizeof(hf));
+    hf.school = code;
+    hf.status = -1;
+    hf.level = -1;
+    assert_int_equal(sr_hazard_list(f->st, &hf, NULL, &v, &n), SR_OK);
+    for (i = 0; i < n; i++)
+        if ((!item && !v[i].item) ||
+            (item && v[i].item && !strcmp(v[i].item, item)))
+            id = v[i].id;
+    sr_hazard_list_free(v, n);
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t
+add_hazard(struct fx *f, const char *code, const char *desc)
+{
+    struct sr_hazard_new h;
+    int64_t id = 0;
+    bool linked = true;
+
+    memset(&h, 0, sizeof(h));
+    h.school = code;
+    h.level = SR_HAZARD_GENERAL;
+    h.description = desc;
+    if (sr_hazard_add(f->st, &h, &id, &linked) != SR_OK)
+        fail_msg("add: %s", sr_store_errmsg(f->st));
+    assert_false(linked);
+    return id;
+}
+
+static void
+ok(struct fx *f, sr_error rc)
+{
+    if (rc != SR_OK)
+        fail_msg("%s", sr_store_errmsg(f->st));
+}
+
+static int
+setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    struct sr_import_report rep;
+    enum sr_load_outcome out;
+    struct sr_diags d;
+
+    assert_non_null(f);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-report-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    sr_diags_init(&d);
+    assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
+    day(f, "2025-05-01");
+    as(f, "管理员");
+    assert_int_equal(sr_store_load_system_file(f->st, SR_FIXTURES "/mini.xml",
+                                               &out, &d),
+                     SR_OK);
+    assert_int_equal(sr_registry_import_memory(f->st, "reg.csv", registry_csv,
+                                               sizeof(registry_csv) - 1, 0,
+                                               &rep, &d),
+                     SR_OK);
+    assert_int_equal(rep.added, 7);
+    sr_diags_release(&d);
+    ok(f, sr_store_system_hash(f->st, "mini", "1.0", f->sha));
+
+    as(f, "张检查员");
+    day(f, "2025-06-01");
+    assess(f, "3701020004", responses_d);
+    f->hd = hazard_on(f, "3701020004", "D2.1.1");
+
+    day(f, "2026-07-10");
+    assess(f, "3701020001", responses_a);
+    f->ha1 = hazard_on(f, "3701020001", "D1.1.1");
+    f->ha2 = hazard_on(f, "3701020001", "D1.2.2");
+    day(f, "2026-07-12");
+    assess(f, "3701020002", responses_full);
+
+    day(f, "2026-07-15");
+    as(f, "李主任");
+    ok(f, sr_hazard_assign(f->st, f->ha1, "李主任", "2026-08-15",
+                           "增配保安员1名"));
+    ok(f, sr_hazard_assign(f->st, f->ha2, "李主任", "2026-09-01",
+                           "联系公安检修联网线路"));
+
+    as(f, "张检查员");
+    day(f, "2026-08-01");
+    assess(f, "3701020003", responses_c);
+    f->hc = hazard_on(f, "3701020003", "D1.2.1");
+    day(f, "2026-08-02");
+    as(f, "李主任");
+    ok(f, sr_hazard_assign(f->st, f->hc, "钱校长", "2026-09-30",
+                           "门卫室24小时值守"));
+    as(f, "张检查员");
+    day(f, "2026-08-05");
+    assess(f, "3701030001", responses_full);
+
+    day(f, "2026-08-10");
+    as(f, "王老师");
+    ok(f, sr_hazard_submit(f->st, f->ha1, "已增配", NULL));
+    day(f, "2026-08-12");
+    as(f, "赵科长");
+    ok(f, sr_hazard_verify(f->st, f->ha1, NULL));
+
+    day(f, "2026-09-20");
+    as(f, "张检查员");
+    f->hb1 = add_hazard(f, "3701020002", "操场护栏松动");
+    day(f, "2026-09-28");
+    as(f, "王老师");
+    ok(f, sr_hazard_submit(f->st, f->hc, "已安排专人值守", NULL));
+    /* 01:00 on 1 October in China: after the end of Q3. */
+    clock_at(f->st, "2026-09-30T17:00:00Z");
+    as(f, "赵科长");
+    ok(f, sr_hazard_verify(f->st, f->hc, NULL));
+    day(f, "2026-10-03");
+    as(f, "张检查员");
+    f->hb2 = add_hazard(f, "3701020002", "楼梯扶手缺失");
+    day(f, "2026-10-05");
+    as(f, "李主任");
+    ok(f, sr_hazard_assign(f->st, f->ha2, "孙主任", "2026-11-30", NULL));
+    day(f, "2027-01-10");
+
+    assert_int_equal(sqlite3_open_v2(f->db, &f->raw, SQLITE_OPEN_READONLY,
+                                     NULL),
+                     SQLITE_OK);
+    sqlite3_busy_timeout(f->raw, 5000);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *f = *state;
+    char cmd[128];
+
+    sqlite3_close(f->raw);
+    sr_store_close(f->st);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Independent SQL                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The counted assessments of district :d as of :e (mini.xml: 12 valid
+ * months), as a CTE named `valid`. */
+#define VALID                                                             \
+    "WITH latest AS (SELECT s.code, (SELECT a.id FROM assessments a "     \
+    "WHERE a.school = s.code AND a.status = 'submitted' AND "             \
+    "a.assessed_on <= :e ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1)" \
+    " AS aid FROM schools s WHERE s.district = :d AND s.closed = 0), "    \
+    "valid AS (SELECT a.* FROM latest l JOIN assessments a ON a.id = "    \
+    "l.aid WHERE date(a.assessed_on, '+12 months') > :e) "
+
+/* Hazards of the district's open schools found by :e, as `hz`. */
+#define HZ                                                                \
+    "WITH hz AS (SELECT h.* FROM hazards h JOIN schools s ON s.code = "   \
+    "h.school WHERE s.district = :d AND s.closed = 0 AND h.found_on <= "  \
+    ":e) "
+
+/* The deadline of hazard hz.id as of :e, from its last assignment. */
+#define DEADLINE_AT_END                                                   \
+    "(SELECT substr(ev.note, instr(ev.note, '; deadline: ') + 12, 10) "   \
+    "FROM hazard_events ev WHERE ev.hazard = hz.id AND "                  \
+    "date(ev.at, '+8 hours') <= :e AND "                                  \
+    "substr(ev.note, 1, 13) = 'responsible: ' "                           \
+    "ORDER BY ev.id DESC LIMIT 1)"
+
+#define OPEN_AT_END "(hz.closed_on IS NULL OR hz.closed_on > :e)"
+
+static long long
+sql_count(struct fx *f, const char *sql, const char *district,
+          const struct sr_period *p)
+{
+    sqlite3_stmt *s = NULL;
+    long long n;
+    int i;
+
+    if (sqlite3_prepare_v2(f->raw, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(f->raw));
+    if ((i = sqlite3_bind_parameter_index(s, ":d")))
+        sqlite3_bind_text(s, i, district, -1, SQLITE_STATIC);
+    if ((i = sqlite3_bind_parameter_index(s, ":s")))
+        sqlite3_bind_text(s, i, p->start, -1, SQLITE_STATIC);
+    if ((i = sqlite3_bind_parameter_index(s, ":e")))
+        sqlite3_bind_text(s, i, p->end, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+}
+
+/* Every KPI of @p r against its own SQL query. */
+static void
+check_kpis_sql(struct fx *f, const struct sr_report_district *r)
+{
+    const struct sr_report_kpis *k = &r->kpis;
+    const char *d = r->code;
+    const struct sr_period *p = &r->period;
+    static const char *const band_of[] = {"low", "general", "elevated",
+                                          "major"};
+    char sql[2048];
+    size_t i;
+    int c, g;
+
+    assert_int_equal(k->schools,
+                     sql_count(f, "SELECT count(*) FROM schools WHERE "
+                                  "district = :d AND closed = 0", d, p));
+    assert_int_equal(k->assessed,
+                     sql_count(f, VALID "SELECT count(*) FROM valid", d, p));
+    assert_int_equal(k->coverage.num, k->assessed);
+    assert_int_equal(k->coverage.den, k->schools);
+    assert_int_equal(k->compliant,
+                     sql_count(f, VALID "SELECT count(*) FROM valid WHERE "
+                                  "compliant = 1", d, p));
+    assert_int_equal(k->compliance.num, k->compliant);
+    assert_int_equal(k->compliance.den, k->schools);
+    assert_int_equal(k->vetoed,
+                     sql_count(f, VALID "SELECT count(*) FROM valid WHERE "
+                                  "vetoed = 1", d, p));
+    /* mini.xml's bands are one per colour, blue to red. */
+    for (c = 0; c < 4; c++) {
+        snprintf(sql, sizeof(sql),
+                 VALID "SELECT count(*) FROM valid WHERE band = '%s'",
+                 band_of[c]);
+        assert_int_equal(k->bands[c], sql_count(f, sql, d, p));
+    }
+    assert_int_equal(k->hazards_found,
+                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
+                                  "found_on >= :s", d, p));
+    assert_int_equal(k->hazards_closed,
+                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
+                                  "closed_on BETWEEN :s AND :e", d, p));
+    assert_int_equal(k->hazards_open,
+                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
+                                  OPEN_AT_END, d, p));
+    assert_int_equal(k->hazards_overdue,
+                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
+                                  OPEN_AT_END " AND " DEADLINE_AT_END
+                                  " < :e", d, p));
+    assert_int_equal(k->open_major,
+                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
+                                  OPEN_AT_END " AND level = 'major'", d, p));
+    assert_int_equal(k->rectification.den,
+                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
+                                  "found_on >= :s", d, p));
+    assert_int_equal(k->rectification.num,
+                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
+                                  "found_on >= :s AND closed_on <= :e", d,
+                               p));
+    for (g = 0; g < SR_STAGE_COUNT; g++) {
+        assert_int_equal(k->stages[g].stage, g);
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM schools WHERE district = :d AND "
+                 "closed = 0 AND stage = '%s'", sr_stage_name(g));
+        assert_int_equal(k->stages[g].schools, sql_count(f, sql, d, p));
+        snprintf(sql, sizeof(sql),
+                 VALID "SELECT count(*) FROM valid v JOIN schools s ON "
+                 "s.code = v.school WHERE s.stage = '%s'", sr_stage_name(g));
+        assert_int_equal(k->stages[g].assessed, sql_count(f, sql, d, p));
+        snprintf(sql, sizeof(sql),
+                 VALID "SELECT count(*) FROM valid v JOIN schools s ON "
+                 "s.code = v.school WHERE s.stage = '%s' AND v.compliant = 1",
+                 sr_stage_name(g));
+        assert_int_equal(k->stages[g].compliant, sql_count(f, sql, d, p));
+    }
+    /* Rows. */
+    assert_int_equal(r->n_schools, k->schools);
+    assert_int_equal(r->n_lost,
+                     sql_count(f, VALID "SELECT count(*) FROM valid v JOIN "
+                                  "scores sc ON sc.assessment = v.id WHERE "
+                                  "sc.kind = 'item' AND sc.earned < sc.max",
+                               d, p));
+    assert_int_equal(r->n_hazards,
+                     sql_count(f, HZ "SELECT count(*) FROM hz", d, p));
+    assert_int_equal(r->n_systems,
+                     sql_count(f, VALID "SELECT count(DISTINCT system_id || "
+                                  "' ' || system_version) FROM valid", d, p));
+    for (i = 0; i < r->n_schools; i++) {
+        const struct sr_report_school *s = &r->schools[i];
+
+        snprintf(sql, sizeof(sql),
+                 HZ "SELECT count(*) FROM hz WHERE school = '%s' AND "
+                 OPEN_AT_END, s->code);
+        assert_int_equal(s->open_hazards, sql_count(f, sql, d, p));
+        snprintf(sql, sizeof(sql),
+                 HZ "SELECT count(*) FROM hz WHERE school = '%s' AND "
+                 OPEN_AT_END " AND " DEADLINE_AT_END " < :e", s->code);
+        assert_int_equal(s->overdue_hazards, sql_count(f, sql, d, p));
+        snprintf(sql, sizeof(sql),
+                 VALID "SELECT count(*) FROM valid WHERE school = '%s'",
+                 s->code);
+        assert_int_equal(s->assessed, sql_count(f, sql, d, p) == 1);
+        if (s->assessed) {
+            snprintf(sql, sizeof(sql),
+                     VALID "SELECT total FROM valid WHERE school = '%s'",
+                     s->code);
+            assert_int_equal(s->total, sql_count(f, sql, d, p));
+            snprintf(sql, sizeof(sql),
+                     VALID "SELECT id FROM valid WHERE school = '%s'",
+                     s->code);
+            assert_int_equal(s->assessment, sql_count(f, sql, d, p));
+        }
+    }
+}
+
+/* The report and the baseline agree on the four-100% figures. */
+static void
+check_baseline(struct fx *f, const struct sr_report_district *r)
+{
+    struct sr_baseline_report bl;
+    size_t i, j;
+    int e;
+
+    ok(f, sr_baseline_compute(f->st, r->code, r->period.end, &bl));
+    assert_int_equal(bl.nd, 1);
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        assert_int_equal(r->kpis.baseline_met[e], bl.d[0].met[e]);
+        assert_int_equal(r->kpis.baseline_rate[e].num, bl.d[0].met[e]);
+        assert_int_equal(r->kpis.baseline_rate[e].den, bl.d[0].schools);
+    }
+    assert_int_equal(r->kpis.four_100, bl.d[0].reaches);
+    assert_int_equal(bl.n, r->n_schools);
+    for (i = 0; i < bl.n; i++) {
+        for (j = 0; j < r->n_schools; j++)
+            if (!strcmp(r->schools[j].code, bl.s[i].code))
+                break;
+        assert_true(j < r->n_schools);
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            assert_int_equal(r->schools[j].baseline[e], bl.s[i].met[e]);
+        /* Assessed here exactly when the baseline sees an assessment. */
+        assert_int_equal(r->schools[j].assessment, bl.s[i].assessment);
+    }
+    sr_baseline_report_release(&bl);
+}
+
+static void
+report(struct fx *f, const char *district, const char *period,
+       struct sr_report_district *r)
+{
+    struct sr_period p;
+
+    assert_int_equal(sr_period_parse(period, &p), SR_OK);
+    ok(f, sr_report_district(f->st, district, &p, r));
+    check_kpis_sql(f, r);
+    check_baseline(f, r);
+}
+
+static const struct sr_report_school *
+school(const struct sr_report_district *r, const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_schools; i++)
+        if (!strcmp(r->schools[i].code, code))
+            return &r->schools[i];
+    fail_msg("no school %s in the report", code);
+    return NULL;
+}
+
+static const struct sr_report_hazard *
+ledger(const struct sr_report_district *r, int64_t id)
+{
+    size_t i;
+
+    for (i = 0; i < r->n_hazards; i++)
+        if (r->hazards[i].id == id)
+            return &r->hazards[i];
+    fail_msg("no hazard %lld in the ledger", (long long)id);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_district_q3(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district r;
+    const struct sr_report_kpis *k = &r.kpis;
+    const struct sr_report_school *s;
+    const struct sr_report_hazard *h;
+    char want[128];
+    size_t i;
+
+    report(f, "370102", "2026Q3", &r);
+    assert_string_equal(r.code, "370102");
+    assert_string_equal(r.name, "历下区");
+    assert_string_equal(r.period.label, "2026Q3");
+    /* By hand. */
+    assert_int_equal(k->schools, 5);
+    assert_int_equal(k->assessed, 3); /* D expired on 2026-06-01 */
+    assert_int_equal(k->compliant, 2);
+    assert_int_equal(k->vetoed, 1);
+    assert_int_equal(k->bands[SR_BLUE], 2);
+    assert_int_equal(k->bands[SR_YELLOW], 0);
+    assert_int_equal(k->bands[SR_ORANGE], 0);
+    assert_int_equal(k->bands[SR_RED], 1);
+    assert_int_equal(k->hazards_found, 4);   /* HA1 HA2 HC HB1 */
+    assert_int_equal(k->hazards_closed, 1);  /* HA1; HC after the end */
+    assert_int_equal(k->hazards_open, 4);    /* HA2 HC HB1 HD */
+    assert_int_equal(k->hazards_overdue, 1); /* HA2; HC's is the end */
+    assert_int_equal(k->rectification.num, 1);
+    assert_int_equal(k->rectification.den, 4);
+    assert_int_equal(k->open_major, 1);
+    assert_int_equal(k->stages[SR_STAGE_PRIMARY].schools, 4);
+    assert_int_equal(k->stages[SR_STAGE_PRIMARY].assessed, 3);
+    assert_int_equal(k->stages[SR_STAGE_PRIMARY].compliant, 2);
+    assert_int_equal(k->stages[SR_STAGE_JUNIOR].schools, 1);
+    assert_int_equal(k->stages[SR_STAGE_JUNIOR].assessed, 0);
+    /* Four 100%: A misses alarm-video (HA2 open), C closed-campus (HC
+     * not closed by the end), D and E everything. */
+    assert_int_equal(k->baseline_met[SR_BASELINE_GUARDS], 3);
+    assert_int_equal(k->baseline_met[SR_BASELINE_CLOSED_CAMPUS], 2);
+    assert_int_equal(k->baseline_met[SR_BASELINE_ALARM_VIDEO], 2);
+    assert_int_equal(k->baseline_met[SR_BASELINE_PROTECTION_POSTS], 3);
+    assert_int_equal(k->baseline_rate[SR_BASELINE_GUARDS].den, 5);
+    assert_false(k->four_100);
+
+    /* Schools, registry order. */
+    assert_int_equal(r.n_schools, 5);
+    for (i = 0; i < 5; i++) {
+        snprintf(want, sizeof(want), "370102000%zu", i + 1);
+        assert_string_equal(r.schools[i].code, want);
+    }
+    s = school(&r, "3701020001");
+    assert_true(s->assessed);
+    assert_string_equal(s->name, "历下区甲小学");
+    assert_string_equal(s->district_name, "历下区");
+    assert_string_equal(s->assessed_on, "2026-07-10");
+    assert_string_equal(s->inspector, "张检查员");
+    assert_string_equal(s->system, "mini 1.0");
+    assert_int_equal(s->total, 9188);
+    assert_string_equal(s->band, "low");
+    assert_string_equal(s->band_label, "低风险");
+    assert_int_equal(s->colour, SR_BLUE);
+    assert_true(s->compliant);
+    assert_false(s->vetoed);
+    assert_null(s->veto_items);
+    assert_int_equal(s->school.attr[SR_ATTR_BOARDING], 1);
+    assert_int_equal(s->school.attr[SR_ATTR_ENROLLMENT], 1500);
+    assert_string_equal(s->dimensions,
+                        "D1 人防物防技防 38.5/45; D2 消防与应急 25/25; "
+                        "D3 食品安全 10/10");
+    assert_int_equal(s->open_hazards, 1);
+    assert_int_equal(s->overdue_hazards, 1);
+    assert_true(s->baseline[SR_BASELINE_GUARDS]);
+    assert_false(s->baseline[SR_BASELINE_ALARM_VIDEO]);
+    snprintf(want, sizeof(want),
+             "alarm-video: item D1.2.2 below full points in assessment "
+             "%lld", (long long)s->assessment);
+    assert_string_equal(s->baseline_why, want);
+
+    s = school(&r, "3701020003");
+    assert_true(s->vetoed);
+    assert_false(s->compliant);
+    assert_int_equal(s->colour, SR_RED);
+    assert_string_equal(s->veto_items,
+                        "D1.2.1 校园实行封闭化管理，门卫室24小时值守，"
+                        "外来人员登记");
+    assert_int_equal(s->open_hazards, 1);
+    assert_int_equal(s->overdue_hazards, 0);
+
+    s = school(&r, "3701020004"); /* expired */
+    assert_false(s->assessed);
+    assert_int_equal(s->assessment, 0);
+    assert_string_equal(s->assessed_on, "");
+    assert_null(s->inspector);
+    assert_null(s->system);
+    assert_null(s->band);
+    assert_int_equal(s->colour, -1);
+    assert_null(s->dimensions);
+    assert_int_equal(s->open_hazards, 1); /* HD, still open */
+    assert_non_null(s->baseline_why);
+
+    s = school(&r, "3701020005"); /* junior, never assessed */
+    assert_false(s->assessed);
+    assert_int_equal(s->school.attr[SR_ATTR_STAGE], SR_STAGE_JUNIOR);
+    assert_string_equal(s->baseline_why,
+                        "guards: no submitted assessment; closed-campus: no "
+                        "submitted assessment; alarm-video: no submitted "
+                        "assessment; protection-posts: no submitted "
+                        "assessment");
+
+    /* Lost points: A's two items in document order, then C's veto. */
+    assert_int_equal(r.n_lost, 3);
+    assert_string_equal(r.lost[0].code, "3701020001");
+    assert_string_equal(r.lost[0].school_name, "历下区甲小学");
+    assert_string_equal(r.lost[0].dimension, "D1 人防物防技防");
+    assert_string_equal(r.lost[0].item, "D1.1.1");
+    assert_string_equal(r.lost[0].item_title, "专职保安员配备数量达到标准");
+    assert_int_equal(r.lost[0].earned, 7500000);
+    assert_int_equal(r.lost[0].max, 10000000);
+    assert_string_equal(r.lost[0].value, "3");
+    assert_string_equal(r.lost[0].note, "保安员缺1名");
+    assert_int_equal(r.lost[0].hazard, SR_HAZARD_GENERAL);
+    assert_false(r.lost[0].veto);
+    assert_string_equal(r.lost[1].item, "D1.2.2");
+    assert_int_equal(r.lost[1].earned, 6000000);
+    assert_string_equal(r.lost[1].value, "基本符合");
+    assert_string_equal(r.lost[1].note, "监控室与派出所联网时断时续");
+    assert_string_equal(r.lost[2].code, "3701020003");
+    assert_string_equal(r.lost[2].item, "D1.2.1");
+    assert_int_equal(r.lost[2].earned, 0);
+    assert_string_equal(r.lost[2].value, "fail");
+    assert_int_equal(r.lost[2].hazard, SR_HAZARD_MAJOR);
+    assert_true(r.lost[2].veto);
+
+    /* The ledger, by id, as of 30 September. */
+    assert_int_equal(r.n_hazards, 5);
+    for (i = 1; i < r.n_hazards; i++)
+        assert_true(r.hazards[i - 1].id < r.hazards[i].id);
+    h = ledger(&r, f->ha1);
+    assert_int_equal(h->status, SR_HAZARD_CLOSED);
+    assert_string_equal(h->closed_on, "2026-08-12");
+    assert_int_equal(h->days_overdue, 0);
+    h = ledger(&r, f->ha2); /* re-assigned after the end */
+    assert_int_equal(h->status, SR_HAZARD_RECTIFYING);
+    assert_string_equal(h->responsible, "李主任");
+    assert_string_equal(h->deadline, "2026-09-01");
+    assert_string_equal(h->measures, "联系公安检修联网线路");
+    assert_int_equal(h->days_overdue, 29);
+    assert_string_equal(h->item, "D1.2.2");
+    assert_string_equal(h->found_on, "2026-07-10");
+    assert_string_equal(h->found_by, "张检查员");
+    assert_string_equal(h->district_name, "历下区");
+    h = ledger(&r, f->hc); /* closed at 01:00 on 1 October */
+    assert_int_equal(h->status, SR_HAZARD_SUBMITTED);
+    assert_string_equal(h->closed_on, "");
+    assert_int_equal(h->level, SR_HAZARD_MAJOR);
+    assert_true(h->supervised);
+    assert_string_equal(h->responsible, "钱校长");
+    assert_string_equal(h->deadline, "2026-09-30");
+    assert_int_equal(h->days_overdue, 0);
+    h = ledger(&r, f->hd);
+    assert_int_equal(h->status, SR_HAZARD_OPEN);
+    assert_null(h->responsible);
+    assert_string_equal(h->deadline, "");
+    h = ledger(&r, f->hb1);
+    assert_null(h->item);
+    assert_string_equal(h->description, "操场护栏松动");
+    assert_false(h->supervised);
+
+    assert_int_equal(r.n_systems, 1);
+    snprintf(want, sizeof(want), "mini 1.0 sha256 %s", f->sha);
+    assert_string_equal(r.systems[0], want);
+    sr_report_district_release(&r);
+    sr_report_district_release(&r); /* zeroed: fine */
+}
+
+static void
+test_district_q4_and_name(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district r;
+    const struct sr_report_hazard *h;
+
+    report(f, "历下区", "2026Q4", &r);
+    assert_string_equal(r.code, "370102");
+    assert_int_equal(r.kpis.hazards_found, 1);  /* HB2 */
+    assert_int_equal(r.kpis.hazards_closed, 1); /* HC on 1 October */
+    assert_int_equal(r.kpis.hazards_open, 4);   /* HA2 HB1 HB2 HD */
+    assert_int_equal(r.kpis.hazards_overdue, 1);
+    assert_int_equal(r.kpis.rectification.num, 0);
+    assert_int_equal(r.kpis.rectification.den, 1);
+    assert_int_equal(r.kpis.open_major, 0);
+    assert_int_equal(r.n_hazards, 6);
+    h = ledger(&r, f->ha2); /* now the row's own values */
+    assert_string_equal(h->responsible, "孙主任");
+    assert_string_equal(h->deadline, "2026-11-30");
+    assert_string_equal(h->measures, "联系公安检修联网线路");
+    assert_int_equal(h->days_overdue, 31);
+    h = ledger(&r, f->hc);
+    assert_int_equal(h->status, SR_HAZARD_CLOSED);
+    assert_string_equal(h->closed_on, "2026-10-01");
+    /* C's closed-campus element is back once HC is closed. */
+    assert_true(school(&r, "3701020003")->baseline[
+        SR_BASELINE_CLOSED_CAMPUS]);
+    sr_report_district_release(&r);
+
+    /* The year and a month give the same end-of-period picture. */
+    report(f, "370102", "2026", &r);
+    assert_int_equal(r.kpis.hazards_found, 5);
+    assert_int_equal(r.kpis.hazards_closed, 2);
+    assert_int_equal(r.kpis.rectification.num, 2);
+    sr_report_district_release(&r);
+    report(f, "370102", "2026-09", &r);
+    assert_int_equal(r.kpis.hazards_found, 1); /* HB1 */
+    assert_int_equal(r.kpis.hazards_open, 4);
+    sr_report_district_release(&r);
+}
+
+static void
+test_expired_at_the_end(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district r;
+    const struct sr_report_school *s;
+
+    /* D was assessed on 2025-06-01; 12 months: valid through 05-31. */
+    report(f, "370102", "2026-05", &r);
+    s = school(&r, "3701020004");
+    assert_true(s->assessed);
+    assert_string_equal(s->assessed_on, "2025-06-01");
+    assert_int_equal(r.kpis.assessed, 1);
+    assert_int_equal(r.n_lost, 1);
+    assert_string_equal(r.lost[0].item, "D2.1.1");
+    assert_string_equal(r.lost[0].note, "灭火器过期2具");
+    assert_int_equal(r.lost[0].earned, 8000000);
+    sr_report_district_release(&r);
+    report(f, "370102", "2026-06", &r);
+    assert_false(school(&r, "3701020004")->assessed);
+    assert_int_equal(r.kpis.assessed, 0);
+    assert_int_equal(r.n_lost, 0);
+    assert_int_equal(r.n_systems, 0);
+    assert_int_equal(r.n_hazards, 1); /* HD is still on the ledger */
+    assert_int_equal(r.kpis.hazards_open, 1);
+    sr_report_district_release(&r);
+}
+
+static void
+test_before_any_data(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district r;
+    int e;
+
+    report(f, "370102", "2024Q1", &r);
+    assert_int_equal(r.kpis.schools, 5);
+    assert_int_equal(r.kpis.assessed, 0);
+    assert_int_equal(r.kpis.coverage.num, 0);
+    assert_int_equal(r.kpis.coverage.den, 5);
+    assert_int_equal(r.kpis.hazards_found, 0);
+    assert_int_equal(r.kpis.hazards_open, 0);
+    assert_int_equal(r.kpis.rectification.den, 0);
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        assert_int_equal(r.kpis.baseline_met[e], 0);
+    assert_false(r.kpis.four_100);
+    assert_int_equal(r.n_schools, 5);
+    assert_int_equal(r.n_lost, 0);
+    assert_int_equal(r.n_hazards, 0);
+    assert_int_equal(r.n_systems, 0);
+    sr_report_district_release(&r);
+}
+
+static void
+test_empty_districts(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district r;
+    struct sr_period p;
+
+    /* No school at all. */
+    report(f, "370104", "2026Q3", &r);
+    assert_string_equal(r.name, "槐荫区");
+    assert_int_equal(r.kpis.schools, 0);
+    assert_int_equal(r.kpis.coverage.den, 0);
+    assert_int_equal(r.kpis.compliance.den, 0);
+    assert_int_equal(r.kpis.baseline_rate[0].den, 0);
+    assert_false(r.kpis.four_100);
+    assert_int_equal(r.n_schools, 0);
+    assert_int_equal(r.n_hazards, 0);
+    sr_report_district_release(&r);
+
+    /* A school, never assessed. */
+    report(f, "370112", "2026Q3", &r);
+    assert_int_equal(r.kpis.schools, 1);
+    assert_int_equal(r.kpis.assessed, 0);
+    assert_int_equal(r.kpis.coverage.num, 0);
+    assert_int_equal(r.kpis.coverage.den, 1);
+    assert_int_equal(r.kpis.stages[SR_STAGE_PRIMARY].schools, 1);
+    assert_false(r.schools[0].assessed);
+    assert_int_equal(r.n_lost, 0);
+    sr_report_district_release(&r);
+
+    /* Another district's figures stay out. */
+    report(f, "370103", "2026Q3", &r);
+    assert_int_equal(r.kpis.schools, 1);
+    assert_int_equal(r.kpis.assessed, 1);
+    assert_int_equal(r.kpis.compliant, 1);
+    assert_int_equal(r.n_hazards, 0);
+    assert_true(r.kpis.four_100);
+    sr_report_district_release(&r);
+
+    assert_int_equal(sr_period_parse("2026Q3", &p), SR_OK);
+    memset(&r, 0x5a, sizeof(r));
+    assert_int_equal(sr_report_district(f->st, "历山区", &p, &r),
+                     SR_ERR_NOT_FOUND);
+    assert_string_equal(sr_store_errmsg(f->st), "no district '历山区'");
+    assert_null(r.code);
+    assert_int_equal(r.n_schools, 0);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_period_parse),
+        cmocka_unit_test(test_period_refused),
+        cmocka_unit_test(test_period_prev),
+        cmocka_unit_test_setup_teardown(test_district_q3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_district_q4_and_name, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_expired_at_the_end, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_before_any_data, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_empty_districts, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
