@@ -11,7 +11,7 @@ packages=(
     sqlite3
     libcmocka-dev
     clang libclang-rt-14-dev
-    libxml2-utils python3
+    libxml2-utils python3 python3-openpyxl
 )
 
 missing=()

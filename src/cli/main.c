@@ -37,6 +37,8 @@ static const struct cli_cmd cmds[] = {
      "validate, load, list and show indicator systems"},
     {"init", cmd_init,
      "create or upgrade the database and load the indicator systems"},
+    {"report", cmd_report,
+     "Excel compliance workbooks: a district for a period"},
     {"schools", cmd_schools,
      "the school registry: import (CSV, all or nothing), list, show"},
     {"score", cmd_score,

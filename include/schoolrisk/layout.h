@@ -1,0 +1,167 @@
+/*
+ * schoolrisk/layout.h - report layouts: which columns a workbook's
+ * tabular sheets show, in which order, under which Chinese headings,
+ * how wide and with which number format.
+ *
+ * A layout file (templates/reports/NAME.csv, docs/report-layouts.md) is a
+ * UTF-8 CSV whose first row is the header "sheet,field,heading,width,
+ * format" and whose every other row is one column:
+ *
+ *     学校评估,code,学校代码,12,
+ *     学校评估,total,总分,8,0.00
+ *
+ * Rows whose first field starts with '#' are comments.  The sheet and
+ * the field must be known to the registry below (a field is one member
+ * of the report structs of report.h), so that a typo in a layout is an
+ * error naming its file and line rather than an empty column.  A
+ * bureau reorders, renames, resizes or drops columns without a
+ * rebuild; it cannot invent data.
+ */
+#ifndef SR_LAYOUT_H
+#define SR_LAYOUT_H
+
+#include <stddef.h>
+
+#include "schoolrisk/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The tabular sheets a layout describes.  Append only. */
+enum sr_layout_sheet {
+    SR_SHEET_SCHOOLS,  /**< 学校评估: struct sr_report_school */
+    SR_SHEET_LOST,     /**< 失分明细: struct sr_report_lost */
+    SR_SHEET_HAZARDS,  /**< 隐患台账: struct sr_report_hazard */
+    SR_SHEET_BASELINE, /**< 四个100%: struct sr_report_school */
+    SR_SHEET_COUNT
+};
+
+/** How a field's value is written to a cell. */
+enum sr_field_kind {
+    SR_FIELD_TEXT,  /**< a string cell (blank when absent) */
+    SR_FIELD_DATE,  /**< "YYYY-MM-DD" as a string cell */
+    SR_FIELD_BOOL,  /**< 是 / 否 as a string cell */
+    SR_FIELD_INT,   /**< a whole number */
+    SR_FIELD_SCORE, /**< a number: hundredths shown as points */
+    SR_FIELD_POINTS /**< a number: millionths shown as points */
+};
+
+/** Fields of 学校评估 (and of 四个100%, which shows the same struct). */
+enum sr_field_school {
+    SR_FS_CODE, SR_FS_NAME, SR_FS_DISTRICT, SR_FS_DISTRICT_NAME,
+    SR_FS_STAGE, SR_FS_OWNERSHIP, SR_FS_LOCALE, SR_FS_BOARDING,
+    SR_FS_SCHOOL_BUS, SR_FS_CANTEEN, SR_FS_LABORATORY,
+    SR_FS_SWIMMING_POOL, SR_FS_ENROLLMENT, SR_FS_BOARDERS,
+    SR_FS_SPECIAL_NEEDS, SR_FS_STATUS, SR_FS_ASSESSMENT, SR_FS_SYSTEM,
+    SR_FS_TOTAL, SR_FS_BAND, SR_FS_COMPLIANT, SR_FS_VETOED,
+    SR_FS_VETO_ITEMS, SR_FS_DIMENSIONS, SR_FS_ASSESSED_ON,
+    SR_FS_INSPECTOR, SR_FS_OPEN_HAZARDS, SR_FS_OVERDUE_HAZARDS,
+    SR_FS_GUARDS, SR_FS_CLOSED_CAMPUS, SR_FS_ALARM_VIDEO,
+    SR_FS_PROTECTION_POSTS, SR_FS_BASELINE_ALL, SR_FS_BASELINE_WHY,
+    SR_FS_COUNT
+};
+
+/** Fields of 失分明细. */
+enum sr_field_lost {
+    SR_FL_CODE, SR_FL_SCHOOL_NAME, SR_FL_DIMENSION, SR_FL_ITEM,
+    SR_FL_ITEM_TITLE, SR_FL_EARNED, SR_FL_MAX, SR_FL_LOST, SR_FL_VALUE,
+    SR_FL_NOTE, SR_FL_HAZARD, SR_FL_VETO,
+    SR_FL_COUNT
+};
+
+/** Fields of 隐患台账. */
+enum sr_field_hazard {
+    SR_FH_ID, SR_FH_CODE, SR_FH_SCHOOL_NAME, SR_FH_DISTRICT,
+    SR_FH_DISTRICT_NAME, SR_FH_ITEM, SR_FH_ITEM_TITLE,
+    SR_FH_DESCRIPTION, SR_FH_LEVEL, SR_FH_FOUND_ON, SR_FH_FOUND_BY,
+    SR_FH_RESPONSIBLE, SR_FH_MEASURES, SR_FH_DEADLINE, SR_FH_STATUS,
+    SR_FH_CLOSED_ON, SR_FH_DAYS_OVERDUE, SR_FH_OVERDUE,
+    SR_FH_SUPERVISED, SR_FH_RECURRENT_OF,
+    SR_FH_COUNT
+};
+
+/** One column of a sheet. */
+struct sr_layout_column {
+    int field;      /**< enum sr_field_school/_lost/_hazard by sheet */
+    char *heading;  /**< Chinese heading, UTF-8 */
+    double width;   /**< Excel column width, 1..255 */
+    char *format;   /**< Excel number format; "" for the default */
+    long line;      /**< line of the layout file */
+};
+
+/** The columns of one sheet, in order. */
+struct sr_layout_columns {
+    struct sr_layout_column *v;
+    size_t n;
+    size_t alloc;
+};
+
+/** A loaded layout; the caller owns it (sr_layout_release). */
+struct sr_layout {
+    char *file;                                  /**< as given */
+    struct sr_layout_columns sheets[SR_SHEET_COUNT];
+};
+
+/** @brief The sheet's name as it appears in a layout and a workbook
+ *         ("学校评估"), or NULL. */
+const char *sr_layout_sheet_name(int sheet);
+
+/** @brief Look a sheet up by name; -1 when unknown. */
+int sr_layout_sheet_lookup(const char *name);
+
+/** @brief Number of fields a sheet knows (0 for a bad sheet). */
+int sr_layout_field_count(int sheet);
+
+/** @brief A field's name in a layout file ("total"), or NULL. */
+const char *sr_layout_field_name(int sheet, int field);
+
+/** @brief A field's kind (enum sr_field_kind), or -1. */
+int sr_layout_field_kind(int sheet, int field);
+
+/** @brief Look a field of @p sheet up by name; -1 when unknown. */
+int sr_layout_field_lookup(int sheet, const char *name);
+
+/**
+ * @brief The number format a column gets: its own, or the default of
+ *        its field's kind ("0", "0.00" or "@").  Never NULL.
+ */
+const char *sr_layout_column_format(int sheet,
+                                    const struct sr_layout_column *c);
+
+/**
+ * @brief Parse a layout from @p len bytes at @p buf.
+ *
+ * Every problem is appended to @p diags as "FILE:LINE: message" with
+ * @p file (unknown sheet, unknown field, bad width, duplicate field,
+ * wrong number of fields, empty heading, bad format, invalid UTF-8).
+ * @p out is initialised first; on error it is released again.
+ * @return SR_OK, SR_ERR_INPUT or SR_ERR_NOMEM.
+ * @code
+ * struct sr_layout lay;
+ * struct sr_diags d;
+ * sr_diags_init(&d);
+ * if (sr_layout_load("templates/reports/district.csv", &lay, &d) == SR_OK)
+ *     sr_layout_release(&lay);
+ * sr_diags_release(&d);
+ * @endcode
+ */
+sr_error sr_layout_parse(const char *buf, size_t len, const char *file,
+                         struct sr_layout *out, struct sr_diags *diags);
+
+/**
+ * @brief Load a layout file (at most 1 MiB): sr_layout_parse() of its
+ *        content.
+ * @return as sr_layout_parse(), or SR_ERR_IO / SR_ERR_TOO_LARGE (with
+ *         a diagnostic naming the file).
+ */
+sr_error sr_layout_load(const char *path, struct sr_layout *out,
+                        struct sr_diags *diags);
+
+/** @brief Free a layout; a zeroed one is fine. */
+void sr_layout_release(struct sr_layout *l);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SR_LAYOUT_H */

@@ -1,0 +1,60 @@
+/*
+ * schoolrisk/report_xlsx.h - the compliance workbooks (.xlsx).
+ *
+ * The writer only lays out the figures of report.h: it computes
+ * nothing but num/den of a rate.  Tabular sheets take their columns
+ * from a layout (layout.h); the overview (概况) and the notes (说明)
+ * are fixed.  Every string is checked to be UTF-8 before anything is
+ * written, because libxlsxwriter writes bad bytes into the XML and
+ * leaves a corrupt file.
+ */
+#ifndef SR_REPORT_XLSX_H
+#define SR_REPORT_XLSX_H
+
+#include "schoolrisk/error.h"
+#include "schoolrisk/layout.h"
+#include "schoolrisk/report.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Who made a workbook and when, for the title block and 说明. */
+struct sr_report_meta {
+    const char *generated_at; /**< "2026-10-08 09:30:00", shown as is */
+    const char *generated_by; /**< user or office; NULL for "-" */
+    const char *audit_head;   /**< head hash of the audit chain at the
+                                   moment of writing; NULL for "-" */
+    struct sr_diags *diags;   /**< where a failure's message goes (one
+                                   entry, no file or line); may be NULL */
+};
+
+/**
+ * @brief Write the district workbook to @p path.
+ *
+ * Sheets: 概况 (title block, KPIs, by-stage table, two charts,
+ * signature line), 学校评估, 失分明细, 隐患台账, 四个100% (columns from
+ * @p layout), 说明.  An existing file at @p path is replaced.
+ * @param r      the district's figures (sr_report_district())
+ * @param layout a layout with columns for all four tabular sheets
+ * @param path   the .xlsx to write
+ * @param meta   generated at / by, audit head, diagnostics
+ * @return SR_OK; SR_ERR_INPUT (a string is not UTF-8 or too long, or
+ *         the layout lacks a sheet: the message names the field);
+ *         SR_ERR_IO (the file cannot be written); SR_ERR_NOMEM;
+ *         SR_ERR_INTERNAL (libxlsxwriter refused a call).  On failure
+ *         no complete workbook is left at @p path.
+ * @code
+ * struct sr_report_meta m = {"2026-10-08 09:30:00", "张三", head, &d};
+ * rc = sr_report_write_district(&rep, &layout, "市中区.xlsx", &m);
+ * @endcode
+ */
+sr_error sr_report_write_district(const struct sr_report_district *r,
+                                  const struct sr_layout *layout,
+                                  const char *path,
+                                  const struct sr_report_meta *meta);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SR_REPORT_XLSX_H */

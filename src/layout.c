@@ -1,0 +1,455 @@
+/*
+ * layout.c - report layout files (schoolrisk/layout.h).
+ *
+ * The registry of sheets and fields lives here, indexed by the enums of
+ * layout.h, so that the names a bureau writes in a layout file and the
+ * values the workbook writer knows how to fill cannot drift apart.  The
+ * parser reports every bad row, not only the first, with its line.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/csv.h"
+#include "schoolrisk/layout.h"
+#include "util.h"
+
+/* Layout files are a few dozen lines; anything near this is a mistake. */
+#define LAYOUT_MAX_BYTES (1024 * 1024)
+/* Longest heading and number format accepted, in bytes. */
+#define HEADING_MAX 200
+#define FORMAT_MAX 64
+
+struct field_def {
+    const char *name;
+    int kind; /* enum sr_field_kind */
+};
+
+static const struct field_def school_fields[SR_FS_COUNT] = {
+    [SR_FS_CODE] = {"code", SR_FIELD_TEXT},
+    [SR_FS_NAME] = {"name", SR_FIELD_TEXT},
+    [SR_FS_DISTRICT] = {"district", SR_FIELD_TEXT},
+    [SR_FS_DISTRICT_NAME] = {"district_name", SR_FIELD_TEXT},
+    [SR_FS_STAGE] = {"stage", SR_FIELD_TEXT},
+    [SR_FS_OWNERSHIP] = {"ownership", SR_FIELD_TEXT},
+    [SR_FS_LOCALE] = {"locale", SR_FIELD_TEXT},
+    [SR_FS_BOARDING] = {"boarding", SR_FIELD_BOOL},
+    [SR_FS_SCHOOL_BUS] = {"school_bus", SR_FIELD_BOOL},
+    [SR_FS_CANTEEN] = {"canteen", SR_FIELD_BOOL},
+    [SR_FS_LABORATORY] = {"laboratory", SR_FIELD_BOOL},
+    [SR_FS_SWIMMING_POOL] = {"swimming_pool", SR_FIELD_BOOL},
+    [SR_FS_ENROLLMENT] = {"enrollment", SR_FIELD_INT},
+    [SR_FS_BOARDERS] = {"boarders", SR_FIELD_INT},
+    [SR_FS_SPECIAL_NEEDS] = {"special_needs", SR_FIELD_INT},
+    [SR_FS_STATUS] = {"status", SR_FIELD_TEXT},
+    [SR_FS_ASSESSMENT] = {"assessment", SR_FIELD_INT},
+    [SR_FS_SYSTEM] = {"system", SR_FIELD_TEXT},
+    [SR_FS_TOTAL] = {"total", SR_FIELD_SCORE},
+    [SR_FS_BAND] = {"band", SR_FIELD_TEXT},
+    [SR_FS_COMPLIANT] = {"compliant", SR_FIELD_BOOL},
+    [SR_FS_VETOED] = {"vetoed", SR_FIELD_BOOL},
+    [SR_FS_VETO_ITEMS] = {"veto_items", SR_FIELD_TEXT},
+    [SR_FS_DIMENSIONS] = {"dimensions", SR_FIELD_TEXT},
+    [SR_FS_ASSESSED_ON] = {"assessed_on", SR_FIELD_DATE},
+    [SR_FS_INSPECTOR] = {"inspector", SR_FIELD_TEXT},
+    [SR_FS_OPEN_HAZARDS] = {"open_hazards", SR_FIELD_INT},
+    [SR_FS_OVERDUE_HAZARDS] = {"overdue_hazards", SR_FIELD_INT},
+    [SR_FS_GUARDS] = {"guards", SR_FIELD_BOOL},
+    [SR_FS_CLOSED_CAMPUS] = {"closed_campus", SR_FIELD_BOOL},
+    [SR_FS_ALARM_VIDEO] = {"alarm_video", SR_FIELD_BOOL},
+    [SR_FS_PROTECTION_POSTS] = {"protection_posts", SR_FIELD_BOOL},
+    [SR_FS_BASELINE_ALL] = {"baseline_all", SR_FIELD_BOOL},
+    [SR_FS_BASELINE_WHY] = {"baseline_why", SR_FIELD_TEXT},
+};
+
+static const struct field_def lost_fields[SR_FL_COUNT] = {
+    [SR_FL_CODE] = {"code", SR_FIELD_TEXT},
+    [SR_FL_SCHOOL_NAME] = {"school_name", SR_FIELD_TEXT},
+    [SR_FL_DIMENSION] = {"dimension", SR_FIELD_TEXT},
+    [SR_FL_ITEM] = {"item", SR_FIELD_TEXT},
+    [SR_FL_ITEM_TITLE] = {"item_title", SR_FIELD_TEXT},
+    [SR_FL_EARNED] = {"earned", SR_FIELD_POINTS},
+    [SR_FL_MAX] = {"max", SR_FIELD_POINTS},
+    [SR_FL_LOST] = {"lost", SR_FIELD_POINTS},
+    [SR_FL_VALUE] = {"value", SR_FIELD_TEXT},
+    [SR_FL_NOTE] = {"note", SR_FIELD_TEXT},
+    [SR_FL_HAZARD] = {"hazard", SR_FIELD_TEXT},
+    [SR_FL_VETO] = {"veto", SR_FIELD_BOOL},
+};
+
+static const struct field_def hazard_fields[SR_FH_COUNT] = {
+    [SR_FH_ID] = {"id", SR_FIELD_INT},
+    [SR_FH_CODE] = {"code", SR_FIELD_TEXT},
+    [SR_FH_SCHOOL_NAME] = {"school_name", SR_FIELD_TEXT},
+    [SR_FH_DISTRICT] = {"district", SR_FIELD_TEXT},
+    [SR_FH_DISTRICT_NAME] = {"district_name", SR_FIELD_TEXT},
+    [SR_FH_ITEM] = {"item", SR_FIELD_TEXT},
+    [SR_FH_ITEM_TITLE] = {"item_title", SR_FIELD_TEXT},
+    [SR_FH_DESCRIPTION] = {"description", SR_FIELD_TEXT},
+    [SR_FH_LEVEL] = {"level", SR_FIELD_TEXT},
+    [SR_FH_FOUND_ON] = {"found_on", SR_FIELD_DATE},
+    [SR_FH_FOUND_BY] = {"found_by", SR_FIELD_TEXT},
+    [SR_FH_RESPONSIBLE] = {"responsible", SR_FIELD_TEXT},
+    [SR_FH_MEASURES] = {"measures", SR_FIELD_TEXT},
+    [SR_FH_DEADLINE] = {"deadline", SR_FIELD_DATE},
+    [SR_FH_STATUS] = {"status", SR_FIELD_TEXT},
+    [SR_FH_CLOSED_ON] = {"closed_on", SR_FIELD_DATE},
+    [SR_FH_DAYS_OVERDUE] = {"days_overdue", SR_FIELD_INT},
+    [SR_FH_OVERDUE] = {"overdue", SR_FIELD_BOOL},
+    [SR_FH_SUPERVISED] = {"supervised", SR_FIELD_BOOL},
+    [SR_FH_RECURRENT_OF] = {"recurrent_of", SR_FIELD_INT},
+};
+
+struct sheet_def {
+    const char *name;
+    const struct field_def *fields;
+    int n;
+};
+
+/* 四个100% shows the same struct as 学校评估, so it knows its fields. */
+static const struct sheet_def sheets[SR_SHEET_COUNT] = {
+    [SR_SHEET_SCHOOLS] = {"学校评估", school_fields, SR_FS_COUNT},
+    [SR_SHEET_LOST] = {"失分明细", lost_fields, SR_FL_COUNT},
+    [SR_SHEET_HAZARDS] = {"隐患台账", hazard_fields, SR_FH_COUNT},
+    [SR_SHEET_BASELINE] = {"四个100%", school_fields, SR_FS_COUNT},
+};
+
+/* --------------------------------------------------------------------
+ * Registry
+ * ------------------------------------------------------------------ */
+
+const char *
+sr_layout_sheet_name(int sheet)
+{
+    return sheet >= 0 && sheet < SR_SHEET_COUNT ? sheets[sheet].name : NULL;
+}
+
+int
+sr_layout_sheet_lookup(const char *name)
+{
+    int i;
+
+    for (i = 0; i < SR_SHEET_COUNT; i++)
+        if (!strcmp(sheets[i].name, name))
+            return i;
+    return -1;
+}
+
+int
+sr_layout_field_count(int sheet)
+{
+    return sheet >= 0 && sheet < SR_SHEET_COUNT ? sheets[sheet].n : 0;
+}
+
+const char *
+sr_layout_field_name(int sheet, int field)
+{
+    if (field < 0 || field >= sr_layout_field_count(sheet))
+        return NULL;
+    return sheets[sheet].fields[field].name;
+}
+
+int
+sr_layout_field_kind(int sheet, int field)
+{
+    if (field < 0 || field >= sr_layout_field_count(sheet))
+        return -1;
+    return sheets[sheet].fields[field].kind;
+}
+
+int
+sr_layout_field_lookup(int sheet, const char *name)
+{
+    int i, n = sr_layout_field_count(sheet);
+
+    for (i = 0; i < n; i++)
+        if (!strcmp(sheets[sheet].fields[i].name, name))
+            return i;
+    return -1;
+}
+
+static int
+kind_is_number(int kind)
+{
+    return kind == SR_FIELD_INT || kind == SR_FIELD_SCORE ||
+           kind == SR_FIELD_POINTS;
+}
+
+const char *
+sr_layout_column_format(int sheet, const struct sr_layout_column *c)
+{
+    int kind = sr_layout_field_kind(sheet, c->field);
+
+    if (c->format && c->format[0])
+        return c->format;
+    if (kind == SR_FIELD_INT)
+        return "0";
+    if (kind == SR_FIELD_SCORE || kind == SR_FIELD_POINTS)
+        return "0.00";
+    return "@";
+}
+
+/* --------------------------------------------------------------------
+ * Parsing
+ * ------------------------------------------------------------------ */
+
+static const char *const header[] = {"sheet", "field", "heading", "width",
+                                     "format"};
+#define NCOLS (sizeof(header) / sizeof(header[0]))
+
+void
+sr_layout_release(struct sr_layout *l)
+{
+    size_t i;
+    int s;
+
+    if (!l)
+        return;
+    for (s = 0; s < SR_SHEET_COUNT; s++) {
+        for (i = 0; i < l->sheets[s].n; i++) {
+            free(l->sheets[s].v[i].heading);
+            free(l->sheets[s].v[i].format);
+        }
+        free(l->sheets[s].v);
+    }
+    free(l->file);
+    memset(l, 0, sizeof(*l));
+}
+
+/* Width: a plain decimal number 1..255 ("12", "8.5"); -1 when bad. */
+static double
+parse_width(const char *s)
+{
+    char *end = NULL;
+    double w;
+
+    if (!(s[0] >= '0' && s[0] <= '9'))
+        return -1;
+    errno = 0;
+    w = strtod(s, &end);
+    if (errno || *end || !isfinite(w) || w < 1 || w > 255)
+        return -1;
+    return w;
+}
+
+/* A number format may not hold control characters (they would reach
+ * the styles XML). */
+static int
+format_ok(const char *s)
+{
+    const unsigned char *p;
+
+    if (strlen(s) > FORMAT_MAX)
+        return 0;
+    for (p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+static sr_error
+add_column(struct sr_layout_columns *cols, int field, const char *heading,
+           double width, const char *format, long line)
+{
+    struct sr_layout_column c = {field, NULL, width, NULL, line};
+
+    if (cols->n == cols->alloc) {
+        size_t na = cols->alloc ? cols->alloc * 2 : 16;
+        struct sr_layout_column *nv = realloc(cols->v, na * sizeof(*nv));
+
+        if (!nv)
+            return SR_ERR_NOMEM;
+        cols->v = nv;
+        cols->alloc = na;
+    }
+    c.heading = sr_strdup(heading);
+    c.format = sr_strdup(format);
+    if (!c.heading || !c.format) {
+        free(c.heading);
+        free(c.format);
+        return SR_ERR_NOMEM;
+    }
+    cols->v[cols->n++] = c;
+    return SR_OK;
+}
+
+/* Check one column row; SR_ERR_INPUT after adding its diagnostics. */
+static sr_error
+parse_row(struct sr_layout *out, const struct sr_csv_row *row,
+          const char *file, struct sr_diags *diags)
+{
+    sr_error rc = SR_OK;
+    int sheet, field, kind;
+    double width;
+    const char *name, *fname, *heading, *format;
+    struct sr_layout_columns *cols;
+    size_t i;
+
+    if (row->n != NCOLS)
+        return sr_diags_add(diags, file, row->line,
+                            "expected 5 fields (sheet,field,heading,width,"
+                            "format), got %zu", row->n) ?
+                   SR_ERR_NOMEM : SR_ERR_INPUT;
+    name = row->fields[0];
+    fname = row->fields[1];
+    heading = row->fields[2];
+    format = row->fields[4];
+    sheet = sr_layout_sheet_lookup(name);
+    if (sheet < 0)
+        return sr_diags_add(diags, file, row->line,
+                            "unknown sheet '%s' (known: 学校评估, 失分明细, "
+                            "隐患台账, 四个100%%)", name) ?
+                   SR_ERR_NOMEM : SR_ERR_INPUT;
+    field = sr_layout_field_lookup(sheet, fname);
+    if (field < 0)
+        return sr_diags_add(diags, file, row->line,
+                            "unknown field '%s' on sheet '%s'", fname,
+                            name) ?
+                   SR_ERR_NOMEM : SR_ERR_INPUT;
+    kind = sr_layout_field_kind(sheet, field);
+    cols = &out->sheets[sheet];
+    for (i = 0; i < cols->n; i++)
+        if (cols->v[i].field == field)
+            return sr_diags_add(diags, file, row->line,
+                                "duplicate field '%s' on sheet '%s' "
+                                "(first on line %ld)", fname, name,
+                                cols->v[i].line) ?
+                       SR_ERR_NOMEM : SR_ERR_INPUT;
+    if (!heading[0] || strlen(heading) > HEADING_MAX)
+        rc = sr_diags_add(diags, file, row->line,
+                          "heading of field '%s' must be 1..%d bytes",
+                          fname, HEADING_MAX) ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+    width = parse_width(row->fields[3]);
+    if (rc == SR_OK && width < 0)
+        rc = sr_diags_add(diags, file, row->line,
+                          "bad width '%s' for field '%s': want a number "
+                          "1..255", row->fields[3], fname) ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+    if (rc == SR_OK && !format_ok(format))
+        rc = sr_diags_add(diags, file, row->line,
+                          "bad format for field '%s': at most %d "
+                          "characters, no control characters", fname,
+                          FORMAT_MAX) ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+    if (rc == SR_OK && !kind_is_number(kind) && format[0] &&
+        strcmp(format, "@"))
+        rc = sr_diags_add(diags, file, row->line,
+                          "format '%s' on text field '%s': leave it "
+                          "empty or write '@'", format, fname) ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+    if (rc != SR_OK)
+        return rc;
+    return add_column(cols, field, heading, width, format, row->line);
+}
+
+static int
+is_header(const struct sr_csv_row *row)
+{
+    size_t i;
+
+    if (row->n != NCOLS)
+        return 0;
+    for (i = 0; i < NCOLS; i++)
+        if (strcmp(row->fields[i], header[i]))
+            return 0;
+    return 1;
+}
+
+sr_error
+sr_layout_parse(const char *buf, size_t len, const char *file,
+                struct sr_layout *out, struct sr_diags *diags)
+{
+    sr_error rc = SR_OK, r;
+    struct sr_csv *csv = NULL;
+    struct sr_csv_row row;
+    char err[256];
+    size_t bad = 0;
+    int got, seen_header = 0;
+
+    memset(out, 0, sizeof(*out));
+    out->file = sr_strdup(file ? file : "");
+    if (!out->file) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (!sr_utf8_valid(buf, len, &bad)) {
+        rc = sr_diags_add(diags, file, sr_line_of(buf, bad),
+                          "invalid UTF-8 at byte %zu; layout files must "
+                          "be UTF-8", bad) ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+        goto cleanup;
+    }
+    csv = sr_csv_new(buf, len);
+    if (!csv) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    while ((got = sr_csv_next(csv, &row, err, sizeof(err))) == 1) {
+        if (row.n >= 1 && row.fields[0][0] == '#')
+            continue;
+        if (!seen_header) {
+            seen_header = 1;
+            if (!is_header(&row)) {
+                rc = sr_diags_add(diags, file, row.line,
+                                  "the first row must be the header "
+                                  "'sheet,field,heading,width,format'") ?
+                         SR_ERR_NOMEM : SR_ERR_INPUT;
+                goto cleanup;
+            }
+            continue;
+        }
+        r = parse_row(out, &row, file, diags);
+        if (r == SR_ERR_NOMEM) {
+            rc = r;
+            goto cleanup;
+        }
+        if (r != SR_OK)
+            rc = r;
+    }
+    if (got < 0) {
+        rc = sr_diags_add(diags, file, row.line, "%s", err) ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+        goto cleanup;
+    }
+    if (!seen_header)
+        rc = sr_diags_add(diags, file, 0, "empty layout: no header row") ?
+                 SR_ERR_NOMEM : SR_ERR_INPUT;
+
+cleanup:
+    sr_csv_free(csv);
+    if (rc != SR_OK)
+        sr_layout_release(out);
+    return rc;
+}
+
+sr_error
+sr_layout_load(const char *path, struct sr_layout *out,
+               struct sr_diags *diags)
+{
+    sr_error rc;
+    char *buf = NULL;
+    size_t len = 0;
+
+    memset(out, 0, sizeof(*out));
+    errno = 0;
+    rc = sr_read_file(path, LAYOUT_MAX_BYTES, &buf, &len);
+    if (rc == SR_ERR_IO) {
+        if (sr_diags_add(diags, path, 0, "cannot read layout: %s",
+                         strerror(errno ? errno : EIO)))
+            rc = SR_ERR_NOMEM;
+        return rc;
+    }
+    if (rc == SR_ERR_TOO_LARGE) {
+        if (sr_diags_add(diags, path, 0, "layout file larger than %d "
+                         "bytes", LAYOUT_MAX_BYTES))
+            rc = SR_ERR_NOMEM;
+        return rc;
+    }
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_layout_parse(buf, len, path, out, diags);
+    free(buf);
+    return rc;
+}

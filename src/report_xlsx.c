@@ -1,0 +1,1090 @@
+/*
+ * report_xlsx.c - the district workbook (schoolrisk/report_xlsx.h).
+ *
+ * Design: every input string is checked first (UTF-8, Excel's 32,767
+ * character cell limit), so that libxlsxwriter, which checks neither
+ * encoding nor much else, is only ever handed good text.  The output
+ * directory is checked before the workbook exists, because
+ * libxlsxwriter prints its own message on stderr when workbook_close
+ * cannot create the file and the library must not print.  Every
+ * libxlsxwriter call's status is kept (the first failure wins) and
+ * turned into SR_ERR_INTERNAL at the end; the workbook is then freed
+ * unwritten.
+ *
+ * Formats are cached by (number format, row fill) so a sheet with a
+ * thousand rows still has a handful of styles.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/indicators.h"
+#include "schoolrisk/layout.h"
+#include "schoolrisk/report.h"
+#include "schoolrisk/report_xlsx.h"
+#include "schoolrisk/school.h"
+#include "util.h"
+
+/* Excel's limit on the characters of one cell. */
+#define CELL_MAX 32767
+
+/* Row fills: none, the four risk bands, not assessed, overdue. */
+enum fill { FILL_NONE, FILL_BLUE, FILL_YELLOW, FILL_ORANGE, FILL_RED,
+            FILL_UNASSESSED, FILL_OVERDUE, FILL_COUNT };
+
+/* Light tones, so that the text stays readable on paper. */
+static const lxw_color_t fill_colour[FILL_COUNT] = {
+    0, 0xDDEBF7, 0xFFF2CC, 0xFCE4D6, 0xFFC7CE, 0xEDEDED, 0xFFC7CE};
+
+#define CACHE_MAX 256
+
+struct cached_format {
+    const char *num; /* borrowed from the layout or a literal */
+    int fill;
+    lxw_format *f;
+};
+
+struct wctx {
+    lxw_workbook *wb;
+    const struct sr_report_district *r;
+    const struct sr_report_meta *meta;
+    lxw_error lerr; /* first libxlsxwriter failure */
+    lxw_format *title, *label, *hdr, *text, *wrap, *pct, *num0, *bold;
+    struct cached_format cache[CACHE_MAX];
+    size_t ncache;
+};
+
+/* A cell's value. */
+struct val {
+    enum { V_BLANK, V_STR, V_NUM } type;
+    const char *s;
+    double d;
+};
+
+static void
+keep(struct wctx *w, lxw_error e)
+{
+    if (e != LXW_NO_ERROR && w->lerr == LXW_NO_ERROR)
+        w->lerr = e;
+}
+
+static sr_error
+fail(const struct sr_report_meta *meta, sr_error rc, const char *msg)
+{
+    if (meta && meta->diags && sr_diags_add(meta->diags, NULL, 0, "%s", msg))
+        return SR_ERR_NOMEM;
+    return rc;
+}
+
+/* --------------------------------------------------------------------
+ * Input checks
+ * ------------------------------------------------------------------ */
+
+/* SR_OK, or SR_ERR_INPUT with a message naming the field. */
+static sr_error
+check_str(const struct sr_report_meta *meta, const char *s,
+          const char *what, long idx, const char *field)
+{
+    size_t bad = 0, len;
+    char name[160], msg[256];
+
+    if (!s)
+        return SR_OK;
+    if (idx >= 0)
+        snprintf(name, sizeof(name), "%s[%ld].%s", what, idx, field);
+    else
+        snprintf(name, sizeof(name), "%s", what);
+    len = strlen(s);
+    if (!sr_utf8_valid(s, len, &bad)) {
+        snprintf(msg, sizeof(msg), "%s: invalid UTF-8 at byte %zu", name,
+                 bad);
+        return fail(meta, SR_ERR_INPUT, msg);
+    }
+    if (len > CELL_MAX) {
+        snprintf(msg, sizeof(msg), "%s: longer than %d bytes", name,
+                 CELL_MAX);
+        return fail(meta, SR_ERR_INPUT, msg);
+    }
+    return SR_OK;
+}
+
+#define CHECK(s, what, idx, field)                                     \
+    do {                                                               \
+        rc = check_str(meta, (s), (what), (long)(idx), (field));       \
+        if (rc != SR_OK)                                               \
+            return rc;                                                 \
+    } while (0)
+
+static sr_error
+check_inputs(const struct sr_report_district *r,
+             const struct sr_layout *layout,
+             const struct sr_report_meta *meta)
+{
+    sr_error rc;
+    size_t i, j;
+    int s;
+    char msg[160];
+
+    CHECK(r->code, "code", -1, NULL);
+    CHECK(r->name, "name", -1, NULL);
+    CHECK(r->period.label, "period.label", -1, NULL);
+    CHECK(r->period.name, "period.name", -1, NULL);
+    CHECK(r->period.start, "period.start", -1, NULL);
+    CHECK(r->period.end, "period.end", -1, NULL);
+    CHECK(meta->generated_at, "meta.generated_at", -1, NULL);
+    CHECK(meta->generated_by, "meta.generated_by", -1, NULL);
+    CHECK(meta->audit_head, "meta.audit_head", -1, NULL);
+    for (i = 0; i < r->n_systems; i++)
+        CHECK(r->systems[i], "systems", i, "");
+    for (i = 0; i < r->n_schools; i++) {
+        const struct sr_report_school *x = &r->schools[i];
+
+        CHECK(x->code, "schools", i, "code");
+        CHECK(x->name, "schools", i, "name");
+        CHECK(x->district, "schools", i, "district");
+        CHECK(x->district_name, "schools", i, "district_name");
+        CHECK(x->assessed_on, "schools", i, "assessed_on");
+        CHECK(x->inspector, "schools", i, "inspector");
+        CHECK(x->system, "schools", i, "system");
+        CHECK(x->band, "schools", i, "band");
+        CHECK(x->band_label, "schools", i, "band_label");
+        CHECK(x->veto_items, "schools", i, "veto_items");
+        CHECK(x->dimensions, "schools", i, "dimensions");
+        CHECK(x->baseline_why, "schools", i, "baseline_why");
+    }
+    for (i = 0; i < r->n_lost; i++) {
+        const struct sr_report_lost *x = &r->lost[i];
+
+        CHECK(x->code, "lost", i, "code");
+        CHECK(x->school_name, "lost", i, "school_name");
+        CHECK(x->dimension, "lost", i, "dimension");
+        CHECK(x->item, "lost", i, "item");
+        CHECK(x->item_title, "lost", i, "item_title");
+        CHECK(x->value, "lost", i, "value");
+        CHECK(x->note, "lost", i, "note");
+    }
+    for (i = 0; i < r->n_hazards; i++) {
+        const struct sr_report_hazard *x = &r->hazards[i];
+
+        CHECK(x->code, "hazards", i, "code");
+        CHECK(x->school_name, "hazards", i, "school_name");
+        CHECK(x->district, "hazards", i, "district");
+        CHECK(x->district_name, "hazards", i, "district_name");
+        CHECK(x->item, "hazards", i, "item");
+        CHECK(x->item_title, "hazards", i, "item_title");
+        CHECK(x->description, "hazards", i, "description");
+        CHECK(x->found_on, "hazards", i, "found_on");
+        CHECK(x->found_by, "hazards", i, "found_by");
+        CHECK(x->responsible, "hazards", i, "responsible");
+        CHECK(x->measures, "hazards", i, "measures");
+        CHECK(x->deadline, "hazards", i, "deadline");
+        CHECK(x->closed_on, "hazards", i, "closed_on");
+    }
+    for (s = 0; s < SR_SHEET_COUNT; s++) {
+        const struct sr_layout_columns *c = &layout->sheets[s];
+
+        if (c->n == 0) {
+            snprintf(msg, sizeof(msg), "layout has no columns for sheet "
+                     "'%s'", sr_layout_sheet_name(s));
+            return fail(meta, SR_ERR_INPUT, msg);
+        }
+        for (j = 0; j < c->n; j++) {
+            if (sr_layout_field_kind(s, c->v[j].field) < 0) {
+                snprintf(msg, sizeof(msg), "layout column %zu of sheet "
+                         "'%s' has an unknown field", j + 1,
+                         sr_layout_sheet_name(s));
+                return fail(meta, SR_ERR_INPUT, msg);
+            }
+            CHECK(c->v[j].heading, "layout heading", -1, NULL);
+            CHECK(c->v[j].format, "layout format", -1, NULL);
+        }
+    }
+    return SR_OK;
+}
+
+#undef CHECK
+
+/* The directory of @p path must exist and be writable, and @p path
+ * must not be a directory.  0, or an errno value. */
+static int
+path_writable(const char *path)
+{
+    char *dir = NULL;
+    const char *slash = strrchr(path, '/');
+    struct stat st;
+    int err = 0;
+
+    if (!path[0])
+        return ENOENT;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return EISDIR;
+    if (!slash)
+        dir = sr_strdup(".");
+    else if (slash == path)
+        dir = sr_strdup("/");
+    else
+        dir = sr_strndup(path, (size_t)(slash - path));
+    if (!dir)
+        return ENOMEM;
+    if (stat(dir, &st) != 0)
+        err = errno;
+    else if (!S_ISDIR(st.st_mode))
+        err = ENOTDIR;
+    else if (access(dir, W_OK | X_OK) != 0)
+        err = errno;
+    free(dir);
+    return err;
+}
+
+/* --------------------------------------------------------------------
+ * Formats and cells
+ * ------------------------------------------------------------------ */
+
+static lxw_format *
+new_format(struct wctx *w, int border)
+{
+    lxw_format *f = workbook_add_format(w->wb);
+
+    if (!f) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    format_set_font_name(f, "宋体");
+    format_set_font_size(f, 10);
+    format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    if (border)
+        format_set_border(f, LXW_BORDER_THIN);
+    return f;
+}
+
+static void
+make_formats(struct wctx *w)
+{
+    w->title = new_format(w, 0);
+    w->label = new_format(w, 1);
+    w->hdr = new_format(w, 1);
+    w->text = new_format(w, 1);
+    w->wrap = new_format(w, 1);
+    w->pct = new_format(w, 1);
+    w->num0 = new_format(w, 1);
+    w->bold = new_format(w, 0);
+    if (w->lerr)
+        return;
+    format_set_bold(w->title);
+    format_set_font_size(w->title, 16);
+    format_set_align(w->title, LXW_ALIGN_CENTER);
+    format_set_bold(w->label);
+    format_set_bg_color(w->label, 0xF2F2F2);
+    format_set_bold(w->hdr);
+    format_set_bg_color(w->hdr, 0xD9D9D9);
+    format_set_text_wrap(w->hdr);
+    format_set_align(w->hdr, LXW_ALIGN_CENTER);
+    format_set_text_wrap(w->wrap);
+    format_set_num_format(w->pct, "0.0%");
+    format_set_num_format(w->num0, "0");
+    format_set_bold(w->bold);
+    format_set_font_size(w->bold, 12);
+}
+
+/* The format of a table cell with number format @p num on a row with
+ * fill @p fill. */
+static lxw_format *
+cell_format(struct wctx *w, const char *num, int fill)
+{
+    size_t i;
+    lxw_format *f;
+
+    for (i = 0; i < w->ncache; i++)
+        if (w->cache[i].fill == fill && !strcmp(w->cache[i].num, num))
+            return w->cache[i].f;
+    f = new_format(w, 1);
+    if (!f)
+        return NULL;
+    format_set_num_format(f, num);
+    if (!strcmp(num, "@"))
+        format_set_text_wrap(f);
+    if (fill != FILL_NONE)
+        format_set_bg_color(f, fill_colour[fill]);
+    if (fill == FILL_OVERDUE)
+        format_set_font_color(f, 0x9C0006);
+    if (fill == FILL_UNASSESSED)
+        format_set_italic(f);
+    /* A full cache only costs duplicate styles, never a wrong one. */
+    if (w->ncache < CACHE_MAX) {
+        w->cache[w->ncache].num = num;
+        w->cache[w->ncache].fill = fill;
+        w->cache[w->ncache].f = f;
+        w->ncache++;
+    }
+    return f;
+}
+
+static void
+put(struct wctx *w, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+    const struct val *v, lxw_format *f)
+{
+    if (v->type == V_STR && v->s && v->s[0])
+        keep(w, worksheet_write_string(ws, row, col, v->s, f));
+    else if (v->type == V_NUM)
+        keep(w, worksheet_write_number(ws, row, col, v->d, f));
+    else
+        keep(w, worksheet_write_blank(ws, row, col, f));
+}
+
+static void
+put_str(struct wctx *w, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+        const char *s, lxw_format *f)
+{
+    struct val v = {V_STR, s, 0};
+
+    put(w, ws, row, col, &v, f);
+}
+
+static void
+put_num(struct wctx *w, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+        double d, lxw_format *f)
+{
+    struct val v = {V_NUM, NULL, d};
+
+    put(w, ws, row, col, &v, f);
+}
+
+/* A rate: num/den as a percent, or "-" when there is no denominator. */
+static void
+put_rate(struct wctx *w, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
+         struct sr_rate rt)
+{
+    if (rt.den == 0)
+        put_str(w, ws, row, col, "-", w->text);
+    else
+        put_num(w, ws, row, col, (double)rt.num / (double)rt.den, w->pct);
+}
+
+static void
+str_val(struct val *v, const char *s)
+{
+    v->type = s && s[0] ? V_STR : V_BLANK;
+    v->s = s;
+}
+
+static void
+num_val(struct val *v, double d)
+{
+    v->type = V_NUM;
+    v->d = d;
+}
+
+static void
+bool_val(struct val *v, bool b)
+{
+    str_val(v, b ? "是" : "否");
+}
+
+/* --------------------------------------------------------------------
+ * Field values
+ * ------------------------------------------------------------------ */
+
+static const char *const ownership_label[] = {"公办", "民办"};
+static const char *const locale_label[] = {"城区", "镇区", "乡村"};
+
+static void
+school_value(const void *rec, int field, struct val *v)
+{
+    const struct sr_report_school *s = rec;
+    const int64_t *a = s->school.attr;
+    int e, all = 1;
+
+    v->type = V_BLANK;
+    switch ((enum sr_field_school)field) {
+    case SR_FS_CODE: str_val(v, s->code); break;
+    case SR_FS_NAME: str_val(v, s->name); break;
+    case SR_FS_DISTRICT: str_val(v, s->district); break;
+    case SR_FS_DISTRICT_NAME: str_val(v, s->district_name); break;
+    case SR_FS_STAGE:
+        if (sr_school_has_stage(&s->school))
+            str_val(v, sr_stage_label((int)a[SR_ATTR_STAGE]));
+        break;
+    case SR_FS_OWNERSHIP:
+        if (a[SR_ATTR_OWNERSHIP] >= 0 && a[SR_ATTR_OWNERSHIP] < 2)
+            str_val(v, ownership_label[a[SR_ATTR_OWNERSHIP]]);
+        break;
+    case SR_FS_LOCALE:
+        if (a[SR_ATTR_LOCALE] >= 0 && a[SR_ATTR_LOCALE] < 3)
+            str_val(v, locale_label[a[SR_ATTR_LOCALE]]);
+        break;
+    case SR_FS_BOARDING: bool_val(v, a[SR_ATTR_BOARDING]); break;
+    case SR_FS_SCHOOL_BUS: bool_val(v, a[SR_ATTR_SCHOOL_BUS]); break;
+    case SR_FS_CANTEEN: bool_val(v, a[SR_ATTR_CANTEEN]); break;
+    case SR_FS_LABORATORY: bool_val(v, a[SR_ATTR_LABORATORY]); break;
+    case SR_FS_SWIMMING_POOL: bool_val(v, a[SR_ATTR_SWIMMING_POOL]); break;
+    case SR_FS_ENROLLMENT: num_val(v, (double)a[SR_ATTR_ENROLLMENT]); break;
+    case SR_FS_BOARDERS: num_val(v, (double)a[SR_ATTR_BOARDERS]); break;
+    case SR_FS_SPECIAL_NEEDS:
+        num_val(v, (double)a[SR_ATTR_SPECIAL_NEEDS]);
+        break;
+    case SR_FS_STATUS: str_val(v, s->assessed ? "已评估" : "未评估"); break;
+    case SR_FS_ASSESSMENT:
+        if (s->assessed)
+            num_val(v, (double)s->assessment);
+        break;
+    case SR_FS_SYSTEM: str_val(v, s->system); break;
+    case SR_FS_TOTAL:
+        if (s->assessed)
+            num_val(v, (double)s->total / 100.0);
+        break;
+    case SR_FS_BAND:
+        if (!s->assessed)
+            str_val(v, "未评估");
+        else
+            str_val(v, s->band_label ? s->band_label : s->band);
+        break;
+    case SR_FS_COMPLIANT:
+        if (s->assessed)
+            bool_val(v, s->compliant);
+        break;
+    case SR_FS_VETOED:
+        if (s->assessed)
+            bool_val(v, s->vetoed);
+        break;
+    case SR_FS_VETO_ITEMS: str_val(v, s->veto_items); break;
+    case SR_FS_DIMENSIONS: str_val(v, s->dimensions); break;
+    case SR_FS_ASSESSED_ON: str_val(v, s->assessed_on); break;
+    case SR_FS_INSPECTOR: str_val(v, s->inspector); break;
+    case SR_FS_OPEN_HAZARDS: num_val(v, (double)s->open_hazards); break;
+    case SR_FS_OVERDUE_HAZARDS:
+        num_val(v, (double)s->overdue_hazards);
+        break;
+    case SR_FS_GUARDS:
+        bool_val(v, s->baseline[SR_BASELINE_GUARDS]);
+        break;
+    case SR_FS_CLOSED_CAMPUS:
+        bool_val(v, s->baseline[SR_BASELINE_CLOSED_CAMPUS]);
+        break;
+    case SR_FS_ALARM_VIDEO:
+        bool_val(v, s->baseline[SR_BASELINE_ALARM_VIDEO]);
+        break;
+    case SR_FS_PROTECTION_POSTS:
+        bool_val(v, s->baseline[SR_BASELINE_PROTECTION_POSTS]);
+        break;
+    case SR_FS_BASELINE_ALL:
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            all = all && s->baseline[e];
+        bool_val(v, all);
+        break;
+    case SR_FS_BASELINE_WHY: str_val(v, s->baseline_why); break;
+    case SR_FS_COUNT: break;
+    }
+}
+
+static int
+school_fill(const void *rec)
+{
+    const struct sr_report_school *s = rec;
+
+    if (!s->assessed)
+        return FILL_UNASSESSED;
+    if (s->colour >= SR_BLUE && s->colour <= SR_RED)
+        return FILL_BLUE + s->colour;
+    return FILL_NONE;
+}
+
+static void
+lost_value(const void *rec, int field, struct val *v)
+{
+    const struct sr_report_lost *l = rec;
+
+    v->type = V_BLANK;
+    switch ((enum sr_field_lost)field) {
+    case SR_FL_CODE: str_val(v, l->code); break;
+    case SR_FL_SCHOOL_NAME: str_val(v, l->school_name); break;
+    case SR_FL_DIMENSION: str_val(v, l->dimension); break;
+    case SR_FL_ITEM: str_val(v, l->item); break;
+    case SR_FL_ITEM_TITLE: str_val(v, l->item_title); break;
+    case SR_FL_EARNED: num_val(v, (double)l->earned / 1e6); break;
+    case SR_FL_MAX: num_val(v, (double)l->max / 1e6); break;
+    case SR_FL_LOST: num_val(v, (double)(l->max - l->earned) / 1e6); break;
+    case SR_FL_VALUE: str_val(v, l->value); break;
+    case SR_FL_NOTE: str_val(v, l->note); break;
+    case SR_FL_HAZARD: str_val(v, sr_hazard_label(l->hazard)); break;
+    case SR_FL_VETO: bool_val(v, l->veto); break;
+    case SR_FL_COUNT: break;
+    }
+}
+
+static int
+no_fill(const void *rec)
+{
+    (void)rec;
+    return FILL_NONE;
+}
+
+static void
+hazard_value(const void *rec, int field, struct val *v)
+{
+    const struct sr_report_hazard *h = rec;
+
+    v->type = V_BLANK;
+    switch ((enum sr_field_hazard)field) {
+    case SR_FH_ID: num_val(v, (double)h->id); break;
+    case SR_FH_CODE: str_val(v, h->code); break;
+    case SR_FH_SCHOOL_NAME: str_val(v, h->school_name); break;
+    case SR_FH_DISTRICT: str_val(v, h->district); break;
+    case SR_FH_DISTRICT_NAME: str_val(v, h->district_name); break;
+    case SR_FH_ITEM: str_val(v, h->item); break;
+    case SR_FH_ITEM_TITLE: str_val(v, h->item_title); break;
+    case SR_FH_DESCRIPTION: str_val(v, h->description); break;
+    case SR_FH_LEVEL: str_val(v, sr_hazard_label(h->level)); break;
+    case SR_FH_FOUND_ON: str_val(v, h->found_on); break;
+    case SR_FH_FOUND_BY: str_val(v, h->found_by); break;
+    case SR_FH_RESPONSIBLE: str_val(v, h->responsible); break;
+    case SR_FH_MEASURES: str_val(v, h->measures); break;
+    case SR_FH_DEADLINE: str_val(v, h->deadline); break;
+    case SR_FH_STATUS: str_val(v, sr_hazard_status_label(h->status)); break;
+    case SR_FH_CLOSED_ON: str_val(v, h->closed_on); break;
+    case SR_FH_DAYS_OVERDUE: num_val(v, (double)h->days_overdue); break;
+    case SR_FH_OVERDUE: bool_val(v, h->days_overdue > 0); break;
+    case SR_FH_SUPERVISED: bool_val(v, h->supervised); break;
+    case SR_FH_RECURRENT_OF:
+        if (h->recurrent_of > 0)
+            num_val(v, (double)h->recurrent_of);
+        break;
+    case SR_FH_COUNT: break;
+    }
+}
+
+static int
+hazard_fill(const void *rec)
+{
+    const struct sr_report_hazard *h = rec;
+
+    return h->days_overdue > 0 ? FILL_OVERDUE : FILL_NONE;
+}
+
+/* --------------------------------------------------------------------
+ * Sheets
+ * ------------------------------------------------------------------ */
+
+/* Header and footer text: '&' starts a control code there, so a name
+ * with '&' is doubled.  Returns 0 when it does not fit. */
+static int
+hf_escape(char *buf, size_t size, const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++) {
+        if (n + 3 > size)
+            return 0;
+        if (*s == '&')
+            buf[n++] = '&';
+        buf[n++] = *s;
+    }
+    buf[n] = '\0';
+    return 1;
+}
+
+/* A4 landscape, one page wide, rows r1..r2 repeated, page numbers. */
+static void
+page_setup(struct wctx *w, lxw_worksheet *ws, const char *title,
+           lxw_row_t r1, lxw_row_t r2)
+{
+    char name[120], t[120], period[80], hdr[400];
+    lxw_header_footer_options opt;
+
+    memset(&opt, 0, sizeof(opt));
+    opt.margin = 0.3;
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
+    keep(w, worksheet_repeat_rows(ws, r1, r2));
+    /* Excel allows 255 characters: fall back to the title alone. */
+    if (hf_escape(name, sizeof(name), w->r->name ? w->r->name : "") &&
+        hf_escape(t, sizeof(t), title) &&
+        hf_escape(period, sizeof(period), w->r->period.name) &&
+        strlen(name) + strlen(t) + strlen(period) < 200)
+        snprintf(hdr, sizeof(hdr), "&L%s&C%s&R%s", name, t, period);
+    else
+        snprintf(hdr, sizeof(hdr), "&C%s", title);
+    keep(w, worksheet_set_header_opt(ws, hdr, &opt));
+    keep(w, worksheet_set_footer_opt(ws, "&C第 &P 页，共 &N 页", &opt));
+}
+
+struct table_src {
+    const void *rows;
+    size_t n, size;
+    void (*value)(const void *rec, int field, struct val *v);
+    int (*fill)(const void *rec);
+};
+
+/* A tabular sheet: header at row @p hdr, data below, columns from the
+ * layout; frozen header, autofilter, header repeated in print. */
+static void
+write_table(struct wctx *w, lxw_worksheet *ws, int sheet,
+            const struct sr_layout_columns *cols, lxw_row_t hdr,
+            const struct table_src *src)
+{
+    size_t i, c;
+    struct val v;
+    lxw_row_t row;
+
+    for (c = 0; c < cols->n; c++) {
+        keep(w, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+                                     cols->v[c].width, NULL));
+        put_str(w, ws, hdr, (lxw_col_t)c, cols->v[c].heading, w->hdr);
+    }
+    keep(w, worksheet_set_row(ws, hdr, 30, NULL));
+    for (i = 0; i < src->n; i++) {
+        const void *rec = (const char *)src->rows + i * src->size;
+        int fill = src->fill(rec);
+
+        row = hdr + 1 + (lxw_row_t)i;
+        for (c = 0; c < cols->n; c++) {
+            const char *num =
+                sr_layout_column_format(sheet, &cols->v[c]);
+
+            src->value(rec, cols->v[c].field, &v);
+            put(w, ws, row, (lxw_col_t)c, &v, cell_format(w, num, fill));
+        }
+    }
+    worksheet_freeze_panes(ws, hdr + 1, 0);
+    keep(w, worksheet_autofilter(ws, hdr, 0, hdr + (lxw_row_t)src->n,
+                                 (lxw_col_t)(cols->n - 1)));
+    page_setup(w, ws, sr_layout_sheet_name(sheet), hdr, hdr);
+}
+
+static lxw_worksheet *
+add_sheet(struct wctx *w, const char *name)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(w->wb, name);
+
+    if (!ws)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    return ws;
+}
+
+static const char *const band_kpi_label[4] = {
+    "低风险（蓝色）学校数", "一般风险（黄色）学校数",
+    "较大风险（橙色）学校数", "重大风险（红色）学校数"};
+
+/* "num/den", or "-" */
+static void
+fraction(char *buf, size_t size, struct sr_rate rt)
+{
+    if (rt.den == 0)
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%zu/%zu", rt.num, rt.den);
+}
+
+static void
+kpi_count(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
+          const char *label, size_t n, const char *note)
+{
+    put_str(w, ws, *row, 0, label, w->label);
+    put_num(w, ws, *row, 1, (double)n, w->num0);
+    put_str(w, ws, *row, 2, note, w->text);
+    (*row)++;
+}
+
+static void
+kpi_rate(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
+         const char *label, struct sr_rate rt)
+{
+    char note[64];
+
+    fraction(note, sizeof(note), rt);
+    put_str(w, ws, *row, 0, label, w->label);
+    put_rate(w, ws, *row, 1, rt);
+    put_str(w, ws, *row, 2, note, w->text);
+    (*row)++;
+}
+
+static void
+write_overview(struct wctx *w, lxw_worksheet *ws)
+{
+    const struct sr_report_district *r = w->r;
+    const struct sr_report_kpis *k = &r->kpis;
+    char buf[512];
+    char *systems = NULL;
+    struct sr_buf sb;
+    lxw_row_t row, band_row, stage_first, stage_last, chart_row;
+    size_t i;
+    int e, st;
+    struct sr_rate rt;
+    lxw_chart *pie = NULL, *col = NULL;
+    lxw_chart_series *ser;
+    lxw_chart_fill fills[4];
+    lxw_chart_point pts[4];
+    lxw_chart_point *ptv[5];
+    lxw_chart_options copt;
+
+    keep(w, worksheet_set_column(ws, 0, 0, 30, NULL));
+    keep(w, worksheet_set_column(ws, 1, 5, 13, NULL));
+    snprintf(buf, sizeof(buf), "%s中小学校园安全风险评估报告",
+             r->name ? r->name : "");
+    keep(w, worksheet_merge_range(ws, 0, 0, 0, 5, buf, w->title));
+    keep(w, worksheet_set_row(ws, 0, 28, NULL));
+
+    put_str(w, ws, 1, 0, "区县", w->label);
+    put_str(w, ws, 2, 0, "统计期", w->label);
+    put_str(w, ws, 3, 0, "生成日期", w->label);
+    put_str(w, ws, 4, 0, "指标体系版本", w->label);
+    sr_buf_init(&sb);
+    for (i = 0; i < r->n_systems; i++)
+        if (sr_buf_addf(&sb, "%s%s", i ? "；" : "", r->systems[i]))
+            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    systems = sr_buf_detach(&sb);
+    if (!systems)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    keep(w, worksheet_merge_range(ws, 4, 1, 4, 5,
+                                  systems && systems[0] ? systems : "-",
+                                  w->wrap));
+    free(systems);
+    for (row = 1; row < 4; row++)
+        keep(w, worksheet_merge_range(ws, row, 1, row, 5, "", w->text));
+    /* merge_range writes its own (empty) text: the values come after. */
+    snprintf(buf, sizeof(buf), "%s（%s）", r->name ? r->name : "",
+             r->code ? r->code : "");
+    put_str(w, ws, 1, 1, buf, w->text);
+    snprintf(buf, sizeof(buf), "%s（%s 至 %s）", r->period.name,
+             r->period.start, r->period.end);
+    put_str(w, ws, 2, 1, buf, w->text);
+    put_str(w, ws, 3, 1, w->meta->generated_at ? w->meta->generated_at : "-",
+            w->text);
+
+    row = 6;
+    put_str(w, ws, row, 0, "指标", w->hdr);
+    put_str(w, ws, row, 1, "数值", w->hdr);
+    put_str(w, ws, row, 2, "计算", w->hdr);
+    row++;
+    kpi_count(w, ws, &row, "学校数", k->schools, "名录内学校");
+    kpi_count(w, ws, &row, "已评估", k->assessed, "期末有效评估");
+    kpi_rate(w, ws, &row, "评估覆盖率", k->coverage);
+    kpi_count(w, ws, &row, "达标数", k->compliant, "");
+    kpi_rate(w, ws, &row, "达标率", k->compliance);
+    band_row = row;
+    for (i = 0; i < 4; i++)
+        kpi_count(w, ws, &row, band_kpi_label[i], k->bands[i], "");
+    kpi_count(w, ws, &row, "一票否决", k->vetoed, "");
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        snprintf(buf, sizeof(buf), "四个100%%：%s达标率",
+                 sr_baseline_label(e));
+        kpi_rate(w, ws, &row, buf, k->baseline_rate[e]);
+    }
+    put_str(w, ws, row, 0, "是否实现四个100%", w->label);
+    put_str(w, ws, row, 1, k->four_100 ? "是" : "否", w->text);
+    put_str(w, ws, row, 2, "", w->text);
+    row++;
+    kpi_count(w, ws, &row, "隐患发现数", k->hazards_found, "统计期内发现");
+    kpi_count(w, ws, &row, "隐患销号数", k->hazards_closed,
+              "统计期内销号");
+    kpi_count(w, ws, &row, "未整改隐患", k->hazards_open, "期末未销号");
+    kpi_count(w, ws, &row, "逾期隐患", k->hazards_overdue,
+              "期末未销号且超期");
+    kpi_rate(w, ws, &row, "整改率", k->rectification);
+    kpi_count(w, ws, &row, "未整改重大隐患", k->open_major, "期末未销号");
+
+    /* By stage. */
+    row++;
+    put_str(w, ws, row++, 0, "分学段情况", w->bold);
+    put_str(w, ws, row, 0, "学段", w->hdr);
+    put_str(w, ws, row, 1, "学校数", w->hdr);
+    put_str(w, ws, row, 2, "已评估", w->hdr);
+    put_str(w, ws, row, 3, "评估覆盖率", w->hdr);
+    put_str(w, ws, row, 4, "达标数", w->hdr);
+    put_str(w, ws, row, 5, "达标率", w->hdr);
+    row++;
+    stage_first = row;
+    for (st = 0; st < SR_STAGE_COUNT; st++) {
+        const struct sr_report_stage *s = &k->stages[st];
+
+        if (s->schools == 0)
+            continue;
+        put_str(w, ws, row, 0, sr_stage_label(s->stage), w->label);
+        put_num(w, ws, row, 1, (double)s->schools, w->num0);
+        put_num(w, ws, row, 2, (double)s->assessed, w->num0);
+        rt.num = s->assessed;
+        rt.den = s->schools;
+        put_rate(w, ws, row, 3, rt);
+        put_num(w, ws, row, 4, (double)s->compliant, w->num0);
+        rt.num = s->compliant;
+        put_rate(w, ws, row, 5, rt);
+        row++;
+    }
+    put_str(w, ws, row, 0, "合计", w->label);
+    put_num(w, ws, row, 1, (double)k->schools, w->num0);
+    put_num(w, ws, row, 2, (double)k->assessed, w->num0);
+    put_rate(w, ws, row, 3, k->coverage);
+    put_num(w, ws, row, 4, (double)k->compliant, w->num0);
+    put_rate(w, ws, row, 5, k->compliance);
+    /* With no stage rows, the chart shows the total line. */
+    stage_last = row > stage_first ? row - 1 : row;
+    row += 2;
+
+    /* Charts: Excel computes them from the cells on opening. */
+    chart_row = row;
+    pie = workbook_add_chart(w->wb, LXW_CHART_PIE);
+    col = workbook_add_chart(w->wb, LXW_CHART_COLUMN);
+    if (!pie || !col) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chart_title_set_name(pie, "风险等级分布");
+    ser = chart_add_series(pie, NULL, NULL);
+    if (!ser) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chart_series_set_categories(ser, "概况", band_row, 0, band_row + 3, 0);
+    chart_series_set_values(ser, "概况", band_row, 1, band_row + 3, 1);
+    chart_series_set_name(ser, "学校数");
+    chart_series_set_labels(ser);
+    {
+        static const lxw_color_t c[4] = {0x5B9BD5, 0xFFD966, 0xF4B183,
+                                         0xFF6F6F};
+        for (i = 0; i < 4; i++) {
+            memset(&fills[i], 0, sizeof(fills[i]));
+            fills[i].color = c[i];
+            memset(&pts[i], 0, sizeof(pts[i]));
+            pts[i].fill = &fills[i];
+            ptv[i] = &pts[i];
+        }
+        ptv[4] = NULL;
+    }
+    keep(w, chart_series_set_points(ser, ptv));
+    chart_legend_set_position(pie, LXW_CHART_LEGEND_RIGHT);
+
+    chart_title_set_name(col, "分学段达标情况");
+    ser = chart_add_series(col, NULL, NULL);
+    if (!ser) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chart_series_set_categories(ser, "概况", stage_first, 0, stage_last, 0);
+    chart_series_set_values(ser, "概况", stage_first, 1, stage_last, 1);
+    chart_series_set_name(ser, "学校数");
+    ser = chart_add_series(col, NULL, NULL);
+    if (!ser) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    chart_series_set_categories(ser, "概况", stage_first, 0, stage_last, 0);
+    chart_series_set_values(ser, "概况", stage_first, 4, stage_last, 4);
+    chart_series_set_name(ser, "达标数");
+    chart_legend_set_position(col, LXW_CHART_LEGEND_BOTTOM);
+    memset(&copt, 0, sizeof(copt));
+    copt.x_scale = 1.3;
+    copt.y_scale = 1.0;
+    keep(w, worksheet_insert_chart_opt(ws, chart_row, 0, pie, &copt));
+    keep(w, worksheet_insert_chart_opt(ws, chart_row + 16, 0, col, &copt));
+
+    row = chart_row + 32;
+    put_str(w, ws, row, 0, "填报人：____________", NULL);
+    put_str(w, ws, row, 2, "审核人：____________", NULL);
+    put_str(w, ws, row, 4, "日期：____________", NULL);
+    page_setup(w, ws, "概况", 0, 0);
+}
+
+static void
+note_row(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
+         const char *label, const char *text)
+{
+    put_str(w, ws, *row, 0, label, w->label);
+    put_str(w, ws, *row, 1, text && text[0] ? text : "-", w->wrap);
+    (*row)++;
+}
+
+static void
+write_notes(struct wctx *w, lxw_worksheet *ws)
+{
+    const struct sr_report_district *r = w->r;
+    char buf[512];
+    lxw_row_t row = 0;
+    size_t i;
+
+    keep(w, worksheet_set_column(ws, 0, 0, 16, NULL));
+    keep(w, worksheet_set_column(ws, 1, 1, 100, NULL));
+    put_str(w, ws, row++, 0, "说明", w->bold);
+    put_str(w, ws, row, 0, "项目", w->hdr);
+    put_str(w, ws, row, 1, "内容", w->hdr);
+    row++;
+    snprintf(buf, sizeof(buf), "%s（%s）", r->name ? r->name : "",
+             r->code ? r->code : "");
+    note_row(w, ws, &row, "区县", buf);
+    snprintf(buf, sizeof(buf), "%s %s（%s 至 %s）", r->period.label,
+             r->period.name, r->period.start, r->period.end);
+    note_row(w, ws, &row, "统计期", buf);
+    snprintf(buf, sizeof(buf), "学校的评估结果取统计期末（%s）或之前最近"
+             "一次已提交、且在期末仍在指标体系有效期内的评估；没有的计为"
+             "未评估。", r->period.end);
+    note_row(w, ws, &row, "统计规则", buf);
+    note_row(w, ws, &row, "统计规则",
+             "评估覆盖率 = 已评估学校数 / 名录学校数；达标率 = 达标学校数 "
+             "/ 名录学校数；风险等级与一票否决按已评估学校统计；分母为 0 "
+             "时显示“-”。");
+    note_row(w, ws, &row, "统计规则",
+             "隐患按统计期末的状态统计：期末或之前销号的为已销号，期末未"
+             "销号且已过整改期限的为逾期；发现数、销号数与整改率按统计期内"
+             "发现的隐患计算（整改率 = 其中已销号数 / 发现数）。");
+    note_row(w, ws, &row, "统计规则",
+             "四个100%按统计期末的情况统计；名录内全部学校四项均达到即为"
+             "实现四个100%。");
+    if (r->n_systems == 0)
+        note_row(w, ws, &row, "指标体系", "-");
+    for (i = 0; i < r->n_systems; i++)
+        note_row(w, ws, &row, "指标体系", r->systems[i]);
+    note_row(w, ws, &row, "生成时间", w->meta->generated_at);
+    note_row(w, ws, &row, "生成人", w->meta->generated_by);
+    note_row(w, ws, &row, "审计链头", w->meta->audit_head);
+    note_row(w, ws, &row, "核验",
+             "本工作簿的每项数字均可按上述规则由数据库复算；审计链头用于"
+             "核验数据库在生成之后未被篡改（schoolrisk audit verify）。");
+    page_setup(w, ws, "说明", 1, 1);
+}
+
+/* --------------------------------------------------------------------
+ * The workbook
+ * ------------------------------------------------------------------ */
+
+sr_error
+sr_report_write_district(const struct sr_report_district *r,
+                         const struct sr_layout *layout, const char *path,
+                         const struct sr_report_meta *meta)
+{
+    static const struct sr_report_meta no_meta;
+    sr_error rc = SR_OK;
+    struct wctx *w = NULL;
+    lxw_worksheet *ws[SR_SHEET_COUNT + 2];
+    lxw_doc_properties props;
+    char *title = NULL, *keywords = NULL, *comments = NULL;
+    char msg[600];
+    lxw_error lerr;
+    struct table_src src;
+    int err, s;
+
+    if (!meta)
+        meta = &no_meta;
+    rc = check_inputs(r, layout, meta);
+    if (rc != SR_OK)
+        return rc;
+    err = path_writable(path);
+    if (err) {
+        snprintf(msg, sizeof(msg), "cannot write '%s': %s", path,
+                 strerror(err));
+        return fail(meta, SR_ERR_IO, msg);
+    }
+    w = calloc(1, sizeof(*w));
+    if (!w) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    w->r = r;
+    w->meta = meta;
+    w->wb = workbook_new(path);
+    if (!w->wb) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    make_formats(w);
+
+    ws[0] = add_sheet(w, "概况");
+    for (s = 0; s < SR_SHEET_COUNT; s++)
+        ws[1 + s] = add_sheet(w, sr_layout_sheet_name(s));
+    ws[SR_SHEET_COUNT + 1] = add_sheet(w, "说明");
+    if (w->lerr)
+        goto lxw_failed;
+
+    write_overview(w, ws[0]);
+
+    src = (struct table_src){r->schools, r->n_schools, sizeof(*r->schools),
+                             school_value, school_fill};
+    write_table(w, ws[1 + SR_SHEET_SCHOOLS], SR_SHEET_SCHOOLS,
+                &layout->sheets[SR_SHEET_SCHOOLS], 0, &src);
+    src = (struct table_src){r->lost, r->n_lost, sizeof(*r->lost),
+                             lost_value, no_fill};
+    write_table(w, ws[1 + SR_SHEET_LOST], SR_SHEET_LOST,
+                &layout->sheets[SR_SHEET_LOST], 0, &src);
+    src = (struct table_src){r->hazards, r->n_hazards, sizeof(*r->hazards),
+                             hazard_value, hazard_fill};
+    write_table(w, ws[1 + SR_SHEET_HAZARDS], SR_SHEET_HAZARDS,
+                &layout->sheets[SR_SHEET_HAZARDS], 0, &src);
+
+    /* 四个100%: the district's rate per element on top, then the table. */
+    {
+        lxw_worksheet *b = ws[1 + SR_SHEET_BASELINE];
+        int e;
+
+        put_str(w, b, 0, 0, "要素", w->hdr);
+        put_str(w, b, 1, 0, "达标率", w->label);
+        for (e = 0; e < SR_BASELINE_COUNT; e++) {
+            put_str(w, b, 0, (lxw_col_t)(1 + e), sr_baseline_label(e),
+                    w->hdr);
+            put_rate(w, b, 1, (lxw_col_t)(1 + e), r->kpis.baseline_rate[e]);
+        }
+        put_str(w, b, 0, 1 + SR_BASELINE_COUNT, "实现四个100%", w->hdr);
+        put_str(w, b, 1, 1 + SR_BASELINE_COUNT,
+                r->kpis.four_100 ? "是" : "否", w->text);
+        keep(w, worksheet_set_row(b, 0, 45, NULL));
+        src = (struct table_src){r->schools, r->n_schools,
+                                 sizeof(*r->schools), school_value,
+                                 no_fill};
+        write_table(w, b, SR_SHEET_BASELINE,
+                    &layout->sheets[SR_SHEET_BASELINE], 3, &src);
+    }
+    write_notes(w, ws[SR_SHEET_COUNT + 1]);
+
+    title = sr_asprintf("%s中小学校园安全风险评估报告（%s）",
+                        r->name ? r->name : "", r->period.name);
+    keywords = sr_asprintf("校园安全, 风险评估, %s, %s",
+                           r->name ? r->name : "", r->period.label);
+    comments = sr_asprintf("audit chain head: %s",
+                           meta->audit_head ? meta->audit_head : "-");
+    if (!title || !keywords || !comments) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    memset(&props, 0, sizeof(props));
+    /* libxlsxwriter copies the strings; the casts only drop const. */
+    props.title = title;
+    props.subject = (char *)"中小学校园安全风险评估";
+    props.author = (char *)(meta->generated_by ? meta->generated_by
+                                               : "schoolrisk");
+    props.company = (char *)(r->name ? r->name : "");
+    props.category = (char *)"校园安全";
+    props.keywords = keywords;
+    props.comments = comments;
+    keep(w, workbook_set_properties(w->wb, &props));
+
+    if (w->lerr)
+        goto lxw_failed;
+    lerr = workbook_close(w->wb);
+    w->wb = NULL; /* closed and freed, whatever the result */
+    if (lerr != LXW_NO_ERROR) {
+        err = path_writable(path);
+        snprintf(msg, sizeof(msg), "cannot write '%s': %s", path,
+                 err ? strerror(err) : lxw_strerror(lerr));
+        rc = fail(meta, SR_ERR_IO, msg);
+    }
+    goto cleanup;
+
+lxw_failed:
+    snprintf(msg, sizeof(msg), "cannot build workbook '%s': %s", path,
+             lxw_strerror(w->lerr));
+    rc = fail(meta, w->lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ?
+                        SR_ERR_NOMEM : SR_ERR_INTERNAL, msg);
+
+cleanup:
+    if (w && w->wb)
+        lxw_workbook_free(w->wb);
+    free(w);
+    free(title);
+    free(keywords);
+    free(comments);
+    return rc;
+}

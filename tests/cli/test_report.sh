@@ -1,0 +1,127 @@
+#!/bin/bash
+# End-to-end tests of `schoolrisk report district`: a real database built
+# with the CLI, the workbook read back with openpyxl (Debian's python3),
+# and every KPI of 概况 compared with an independent SQL query.
+#
+# Run by ctest as:  bash test_report.sh /path/to/schoolrisk /path/to/source-tree
+. "$(dirname "$0")/lib.sh"
+
+export SCHOOLRISK_DB=$T/r.db
+export SCHOOLRISK_USER=区教体局
+EX=$IND/examples
+SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+
+# The twelve sample schools as a registry (their codes, districts and
+# attributes come from the .school files).
+"$PY" - "$EX" >reg.csv <<'PYEOF'
+import glob, os, sys
+labels = {"kindergarten": "幼儿园", "primary": "小学", "junior": "初中",
+          "senior": "普通高中", "nine-year": "九年一贯制",
+          "complete-secondary": "完全中学", "twelve-year": "十二年一贯制",
+          "vocational": "中等职业学校", "special": "特殊教育学校"}
+print("学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,"
+      "在校生数,住宿生数,特殊需要学生数")
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.school"))):
+    kv = {}
+    for line in open(path, encoding="utf-8-sig"):
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            k, v = line.split("=", 1)
+            kv[k.strip()] = v.strip()
+    print(",".join([kv["code"], kv["name"], kv["district"], labels[kv["stage"]],
+                    kv.get("ownership", "public"), kv.get("locale", "urban")] +
+                   [kv.get(f, "false") for f in ("boarding", "school_bus",
+                    "canteen", "laboratory", "swimming_pool")] +
+                   [kv.get(f, "0") for f in ("enrollment", "boarders",
+                    "special_needs")]))
+PYEOF
+
+begin "a district's year on the database"
+SCHOOLRISK_CLOCK=2026-07-10T02:00:00Z "$BIN" init >/dev/null || fail "init"
+SCHOOLRISK_CLOCK=2026-07-10T02:00:00Z "$BIN" schools import reg.csv >/dev/null || fail "import"
+# Every sample school assessed in August, except junior-1 (not assessed).
+for school in "$EX"/*.school; do
+    case $school in *junior-1.school) continue ;; esac
+    code=$(sed -n 's/^code *= *//p' "$school")
+    id=$(SCHOOLRISK_CLOCK=2026-08-20T02:00:00Z "$BIN" assess new --school "$code" --by 张检查员) || fail "new $code"
+    SCHOOLRISK_CLOCK=2026-08-20T02:00:00Z "$BIN" assess import "$id" "${school%.school}.csv" >/dev/null || fail "import $code"
+    SCHOOLRISK_CLOCK=2026-08-20T03:00:00Z "$BIN" assess submit "$id" >/dev/null || fail "submit $code"
+done
+# One hazard of 历下区 closed in September, one overdue at the quarter's end.
+h1=$(SQL "SELECT min(h.id) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102'")
+h2=$(SQL "SELECT max(h.id) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102'")
+SCHOOLRISK_CLOCK=2026-08-21T02:00:00Z "$BIN" hazard assign "$h1" --responsible 王老师 --deadline 2026-09-10 >/dev/null || fail "assign"
+SCHOOLRISK_CLOCK=2026-09-05T02:00:00Z "$BIN" hazard submit "$h1" --note 已整改 --by 王老师 >/dev/null || fail "submit h1"
+SCHOOLRISK_CLOCK=2026-09-06T02:00:00Z "$BIN" hazard verify "$h1" --by 李复查员 >/dev/null || fail "verify"
+SCHOOLRISK_CLOCK=2026-08-21T02:00:00Z "$BIN" hazard assign "$h2" --responsible 赵老师 --deadline 2026-09-15 >/dev/null || fail "assign h2"
+end
+
+begin "report district 历下区 --period 2026Q3: every KPI matches SQL"
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report district 历下区 --period 2026Q3 -o lixia.xlsx
+rc_is 0
+n_sch=$(SQL "SELECT count(*) FROM schools WHERE district = '370102' AND closed = 0")
+n_haz=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.found_on <= '2026-09-30'")
+n_ass=$(SQL "SELECT count(DISTINCT a.school) FROM assessments a JOIN schools s ON s.code = a.school WHERE s.district = '370102' AND a.status = 'submitted' AND a.assessed_on <= '2026-09-30'")
+out_is "wrote lixia.xlsx: 历下区 2026Q3, $n_sch schools, $n_ass assessed, $n_haz hazards"
+# Independent figures, one SQL query each.
+cat >want.txt <<EOF
+学校数=$n_sch
+已评估=$n_ass
+达标数=$(SQL "SELECT count(*) FROM assessments a JOIN schools s ON s.code = a.school WHERE s.district = '370102' AND a.status = 'submitted' AND a.compliant = 1")
+一票否决=$(SQL "SELECT count(*) FROM assessments a JOIN schools s ON s.code = a.school WHERE s.district = '370102' AND a.status = 'submitted' AND a.vetoed = 1")
+隐患发现数=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.found_on BETWEEN '2026-07-01' AND '2026-09-30'")
+隐患销号数=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.closed_on BETWEEN '2026-07-01' AND '2026-09-30'")
+未整改隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.found_on <= '2026-09-30' AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30')")
+逾期隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.status <> 'closed' AND h.deadline < '2026-09-30'")
+未整改重大隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.level = 'major' AND h.found_on <= '2026-09-30' AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30')")
+EOF
+"$PY" - lixia.xlsx want.txt >got.txt 2>"$T/pyerr" <<'PYEOF' || fail "openpyxl: $(cat "$T/pyerr")"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+assert wb.sheetnames == ["概况", "学校评估", "失分明细", "隐患台账", "四个100%", "说明"], wb.sheetnames
+kpi = {}
+for row in wb["概况"].iter_rows(values_only=True):
+    if row and isinstance(row[0], str) and row[1] is not None:
+        kpi.setdefault(row[0], row[1])
+for line in open(sys.argv[2], encoding="utf-8"):
+    key, want = line.rstrip("\n").split("=")
+    print("%s=%s" % (key, kpi.get(key)))
+ws = wb["学校评估"]
+assert ws.freeze_panes is not None and ws.auto_filter.ref, "no frozen header or filter"
+assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
+PYEOF
+same "the KPIs" want.txt got.txt
+end
+
+begin "the 学校评估 sheet has one row per registry school, 未评估 marked"
+"$PY" - lixia.xlsx "$n_sch" <<'PYEOF' || fail "学校评估 rows are wrong"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["学校评估"]
+rows = [r for r in ws.iter_rows(values_only=True) if r and r[0] and str(r[0]).isdigit()]
+assert len(rows) == int(sys.argv[2]), (len(rows), sys.argv[2])
+text = [" ".join(str(v) for v in r if v is not None) for r in rows]
+assert sum("未评估" in t for t in text) == 1, text
+PYEOF
+end
+
+begin "errors: unknown district, bad period, unwritable path, bad layout"
+run report district 历山区 --period 2026Q3 -o x.xlsx
+rc_is 1
+err_is "schoolrisk: error: no district '历山区'"
+run report district 历下区 --period 2026Q5 -o x.xlsx
+rc_is 2
+err_line 1 "schoolrisk: error: bad period '2026Q5' (expected a quarter like 2026Q3, a month like 2026-09 or a year like 2026)"
+run report district 历下区 --period 2026Q3 -o /nonexistent/dir/x.xlsx
+rc_is 1
+err_has "schoolrisk: error: the workbook '/nonexistent/dir/x.xlsx' was not written"
+grep -q "cannot write '/nonexistent/dir/x.xlsx': No such file or directory" "$T/err" || fail "no reason: $(cat "$T/err")"
+sed 's/^学校评估,name,/学校评估,nickname,/' "$SRC/templates/reports/district.csv" >bad-layout.csv
+line=$(grep -n '^学校评估,nickname,' bad-layout.csv | cut -d: -f1)
+run report district 历下区 --period 2026Q3 -o x.xlsx --layout bad-layout.csv
+rc_is 1
+grep -q "^bad-layout.csv:$line: " "$T/err" || fail "no FILE:LINE for the unknown field: $(cat "$T/err")"
+err_has "schoolrisk: error: the report layout 'bad-layout.csv' is not valid"
+[ ! -e x.xlsx ] || fail "a workbook was written"
+end
+
+finish

@@ -1,0 +1,483 @@
+/*
+ * test_report_xlsx.c - the district workbook, built from a report made
+ * by hand (no database), written, then read back by an independent
+ * reader (openpyxl under Debian's /usr/bin/python3, through
+ * report_xlsx_read.py) and checked cell by cell: KPIs, rows, sheet
+ * names, frozen panes, filters, print settings; and the failures: an
+ * unwritable path, a bad UTF-8 string, a layout without a sheet.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/layout.h"
+#include "schoolrisk/report_xlsx.h"
+#include "testutil.h"
+
+#define LAYOUT SR_FIXTURES "/../../templates/reports/district.csv"
+#define READER SR_FIXTURES "/../unit/report_xlsx_read.py"
+
+/* Copy a literal into a fixed char array (always fits here). */
+#define SET(dst, lit) snprintf((dst), sizeof(dst), "%s", (lit))
+
+static struct sr_report_school schools[3];
+static struct sr_report_lost lost[2];
+static struct sr_report_hazard hazards[2];
+static char *systems[] = {"primary 2026.1 sha256 3f2a9c"};
+
+static void
+make_report(struct sr_report_district *r)
+{
+    struct sr_report_kpis *k = &r->kpis;
+    struct sr_report_school *s;
+    int i;
+
+    memset(r, 0, sizeof(*r));
+    memset(schools, 0, sizeof(schools));
+    memset(lost, 0, sizeof(lost));
+    memset(hazards, 0, sizeof(hazards));
+    r->code = "370102";
+    r->name = "历下区&测试";
+    SET(r->period.label, "2026Q3");
+    SET(r->period.name, "2026年第三季度");
+    SET(r->period.start, "2026-07-01");
+    SET(r->period.end, "2026-09-30");
+
+    for (i = 0; i < 3; i++) {
+        s = &schools[i];
+        sr_school_init(&s->school);
+        s->school.attr[SR_ATTR_STAGE] = i < 2 ? SR_STAGE_PRIMARY
+                                              : SR_STAGE_JUNIOR;
+        s->school.set = 1u << SR_ATTR_STAGE;
+        s->district = "370102";
+        s->district_name = "历下区&测试";
+        s->colour = -1;
+    }
+    s = &schools[0];
+    SET(s->code, "3701020001");
+    s->name = "实验小学<&>\"'";
+    s->school.attr[SR_ATTR_SCHOOL_BUS] = 1;
+    s->school.attr[SR_ATTR_CANTEEN] = 1;
+    s->school.attr[SR_ATTR_ENROLLMENT] = 1200;
+    s->assessed = true;
+    s->assessment = 11;
+    SET(s->assessed_on, "2026-09-10");
+    s->inspector = "李四";
+    s->system = "primary 2026.1";
+    s->total = 9250;
+    s->band = "blue";
+    s->band_label = "低风险";
+    s->colour = SR_BLUE;
+    s->compliant = true;
+    s->dimensions = "D01 安全管理 9.5/10; D02 消防 8/10";
+    s->baseline[0] = s->baseline[1] = s->baseline[2] = true;
+    s = &schools[1];
+    SET(s->code, "3701020002");
+    s->name = "=1+1";
+    s->school.attr[SR_ATTR_OWNERSHIP] = 1;
+    s->school.attr[SR_ATTR_BOARDING] = 1;
+    s->school.attr[SR_ATTR_ENROLLMENT] = 800;
+    s->assessed = true;
+    s->assessment = 12;
+    SET(s->assessed_on, "2026-08-01");
+    s->inspector = "王五";
+    s->system = "primary 2026.1";
+    s->total = 5525;
+    s->band = "red";
+    s->band_label = "重大风险";
+    s->colour = SR_RED;
+    s->vetoed = true;
+    s->veto_items = "D03.02.05 消防通道堵塞";
+    s->open_hazards = 1;
+    s->overdue_hazards = 1;
+    s->baseline[1] = true;
+    s->baseline_why = "guards: 无专职保安";
+    s = &schools[2];
+    SET(s->code, "3701020003");
+    s->name = "第三中学";
+    s->school.attr[SR_ATTR_ENROLLMENT] = 950;
+    s->baseline[1] = true;
+    r->schools = schools;
+    r->n_schools = 3;
+
+    SET(lost[0].code, "3701020001");
+    lost[0].school_name = "实验小学<&>\"'";
+    lost[0].dimension = "D01 安全管理";
+    lost[0].item = "D01.01.02";
+    lost[0].item_title = "安全责任书签订";
+    lost[0].earned = 1500000;
+    lost[0].max = 2000000;
+    lost[0].value = "partial";
+    lost[0].note = "缺少两份 <责任书>";
+    SET(lost[1].code, "3701020002");
+    lost[1].school_name = "=1+1";
+    lost[1].dimension = "D03 消防安全";
+    lost[1].item = "D03.02.05";
+    lost[1].item_title = "消防通道畅通";
+    lost[1].earned = 0;
+    lost[1].max = 5000000;
+    lost[1].value = "no";
+    lost[1].hazard = SR_HAZARD_MAJOR;
+    lost[1].veto = true;
+    r->lost = lost;
+    r->n_lost = 2;
+
+    hazards[0].id = 7;
+    SET(hazards[0].code, "3701020001");
+    hazards[0].school_name = "实验小学<&>\"'";
+    hazards[0].item_title = "东门护栏";
+    hazards[0].description = "护栏松动";
+    hazards[0].level = SR_HAZARD_GENERAL;
+    SET(hazards[0].found_on, "2026-07-05");
+    hazards[0].found_by = "李四";
+    hazards[0].responsible = "赵六";
+    hazards[0].measures = "加固";
+    SET(hazards[0].deadline, "2026-07-20");
+    hazards[0].status = SR_HAZARD_CLOSED;
+    SET(hazards[0].closed_on, "2026-07-18");
+    hazards[1].id = 9;
+    SET(hazards[1].code, "3701020002");
+    hazards[1].school_name = "=1+1";
+    hazards[1].item_title = "消防通道";
+    hazards[1].description = "通道堆放杂物 & 车辆";
+    hazards[1].level = SR_HAZARD_MAJOR;
+    SET(hazards[1].found_on, "2026-08-01");
+    hazards[1].found_by = "王五";
+    SET(hazards[1].deadline, "2026-09-18");
+    hazards[1].status = SR_HAZARD_RECTIFYING;
+    hazards[1].days_overdue = 12;
+    hazards[1].supervised = true;
+    r->hazards = hazards;
+    r->n_hazards = 2;
+    r->systems = systems;
+    r->n_systems = 1;
+
+    k->schools = 3;
+    k->assessed = 2;
+    k->coverage = (struct sr_rate){2, 3};
+    k->compliant = 1;
+    k->compliance = (struct sr_rate){1, 3};
+    k->bands[SR_BLUE] = 1;
+    k->bands[SR_RED] = 1;
+    k->vetoed = 1;
+    k->baseline_met[0] = 1;
+    k->baseline_rate[0] = (struct sr_rate){1, 3};
+    k->baseline_met[1] = 3;
+    k->baseline_rate[1] = (struct sr_rate){3, 3};
+    k->baseline_met[2] = 1;
+    k->baseline_rate[2] = (struct sr_rate){1, 3};
+    k->baseline_rate[3] = (struct sr_rate){0, 3};
+    k->hazards_found = 2;
+    k->hazards_closed = 1;
+    k->hazards_open = 1;
+    k->hazards_overdue = 1;
+    k->rectification = (struct sr_rate){1, 2};
+    k->open_major = 1;
+    k->stages[SR_STAGE_PRIMARY] =
+        (struct sr_report_stage){SR_STAGE_PRIMARY, 2, 2, 1};
+    k->stages[SR_STAGE_JUNIOR] =
+        (struct sr_report_stage){SR_STAGE_JUNIOR, 1, 0, 0};
+}
+
+/* Run the reader on @p path; returns its output with a '\n' before
+ * the first line, so that "\nLINE\n" finds any whole line. */
+static char *
+read_back(const char *path)
+{
+    char cmd[1024];
+    char *out = NULL;
+    size_t len = 1, alloc = 65536;
+    FILE *p;
+    size_t got;
+
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s %s", READER, path);
+    p = popen(cmd, "r");
+    assert_non_null(p);
+    out = malloc(alloc);
+    assert_non_null(out);
+    out[0] = '\n';
+    while ((got = fread(out + len, 1, alloc - len - 1, p)) > 0) {
+        len += got;
+        if (alloc - len < 1024) {
+            alloc *= 2;
+            out = realloc(out, alloc);
+            assert_non_null(out);
+        }
+    }
+    out[len] = '\0';
+    assert_int_equal(pclose(p), 0);
+    return out;
+}
+
+static void
+expect_lines(const char *out, const char *const *want)
+{
+    char buf[1024];
+
+    for (; *want; want++) {
+        snprintf(buf, sizeof(buf), "\n%s\n", *want);
+        if (!strstr(out, buf)) {
+            print_error("missing line: %s\n--- output:\n%s\n", *want, out);
+            fail();
+        }
+    }
+}
+
+static const char *const want_full[] = {
+    "sheets=概况,学校评估,失分明细,隐患台账,四个100%,说明",
+    /* 概况 */
+    "概况!A1=历下区&测试中小学校园安全风险评估报告",
+    "概况!B2=历下区&测试（370102）",
+    "概况!B3=2026年第三季度（2026-07-01 至 2026-09-30）",
+    "概况!B4=2026-10-08 09:30:00",
+    "概况!B5=primary 2026.1 sha256 3f2a9c",
+    "概况!A8=学校数", "概况!B8=3 [0]",
+    "概况!A9=已评估", "概况!B9=2 [0]",
+    "概况!A10=评估覆盖率", "概况!B10=0.6666666667 [0.0%]",
+    "概况!C10=2/3",
+    "概况!A11=达标数", "概况!B11=1 [0]",
+    "概况!A12=达标率", "概况!B12=0.3333333333 [0.0%]",
+    "概况!A13=低风险（蓝色）学校数", "概况!B13=1 [0]",
+    "概况!A14=一般风险（黄色）学校数", "概况!B14=0 [0]",
+    "概况!A15=较大风险（橙色）学校数", "概况!B15=0 [0]",
+    "概况!A16=重大风险（红色）学校数", "概况!B16=1 [0]",
+    "概况!A17=一票否决", "概况!B17=1 [0]",
+    "概况!A18=四个100%：专职保安员配备达标率",
+    "概况!B18=0.3333333333 [0.0%]",
+    "概况!A19=四个100%：封闭化管理达标率", "概况!B19=1 [0.0%]",
+    "概况!B20=0.3333333333 [0.0%]",
+    "概况!A21=四个100%：护学岗达标率", "概况!B21=0 [0.0%]",
+    "概况!A22=是否实现四个100%", "概况!B22=否",
+    "概况!A23=隐患发现数", "概况!B23=2 [0]",
+    "概况!A24=隐患销号数", "概况!B24=1 [0]",
+    "概况!A25=未整改隐患", "概况!B25=1 [0]",
+    "概况!A26=逾期隐患", "概况!B26=1 [0]",
+    "概况!A27=整改率", "概况!B27=0.5 [0.0%]", "概况!C27=1/2",
+    "概况!A28=未整改重大隐患", "概况!B28=1 [0]",
+    "概况!A30=分学段情况",
+    "概况!A32=小学", "概况!B32=2 [0]", "概况!C32=2 [0]",
+    "概况!D32=1 [0.0%]", "概况!E32=1 [0]", "概况!F32=0.5 [0.0%]",
+    "概况!A33=初中", "概况!B33=1 [0]", "概况!D33=0 [0.0%]",
+    "概况!A34=合计", "概况!B34=3 [0]", "概况!F34=0.3333333333 [0.0%]",
+    "概况!A68=填报人：____________", "概况!C68=审核人：____________",
+    "概况!E68=日期：____________",
+    "概况:charts=2",
+    "概况:print=landscape paper=9 fitw=1 fith=0 fit=True",
+    "概况:footer=第 &P 页，共 &N 页",
+    /* 学校评估 */
+    "学校评估:freeze=A2", "学校评估:filter=A1:S4",
+    "学校评估:print=landscape paper=9 fitw=1 fith=0 fit=True",
+    "学校评估:titles=$1:$1", "学校评估:footer=第 &P 页，共 &N 页",
+    "学校评估!A1=学校代码", "学校评估!J1=总分", "学校评估!S1=逾期隐患",
+    "学校评估!A2=3701020001", "学校评估!A2.fill=DDEBF7",
+    "学校评估!B2=实验小学<&>\"'", "学校评估!C2=小学",
+    "学校评估!D2=公办", "学校评估!E2=否", "学校评估!F2=是",
+    "学校评估!H2=1200 [0]", "学校评估!I2=已评估",
+    "学校评估!J2=92.5 [0.00]", "学校评估!K2=低风险",
+    "学校评估!L2=是", "学校评估!M2=否",
+    "学校评估!O2=D01 安全管理 9.5/10; D02 消防 8/10",
+    "学校评估!P2=2026-09-10", "学校评估!Q2=李四",
+    "学校评估!R2=0 [0]", "学校评估!S2=0 [0]",
+    "学校评估!A3.fill=FFC7CE", "学校评估!B3==1+1",
+    "学校评估!D3=民办", "学校评估!E3=是",
+    "学校评估!J3=55.25 [0.00]", "学校评估!K3=重大风险",
+    "学校评估!L3=否", "学校评估!M3=是",
+    "学校评估!N3=D03.02.05 消防通道堵塞",
+    "学校评估!R3=1 [0]", "学校评估!S3=1 [0]",
+    "学校评估!A4=3701020003", "学校评估!A4.fill=EDEDED",
+    "学校评估!C4=初中", "学校评估!I4=未评估", "学校评估!K4=未评估",
+    /* 失分明细 */
+    "失分明细:freeze=A2", "失分明细:filter=A1:L3",
+    "失分明细!B2=实验小学<&>\"'", "失分明细!F2=2 [0.00]",
+    "失分明细!G2=1.5 [0.00]", "失分明细!H2=0.5 [0.00]",
+    "失分明细!J2=缺少两份 <责任书>", "失分明细!K2=一般隐患",
+    "失分明细!L2=否",
+    "失分明细!B3==1+1", "失分明细!H3=5 [0.00]",
+    "失分明细!K3=重大隐患", "失分明细!L3=是",
+    /* 隐患台账 */
+    "隐患台账:freeze=A2", "隐患台账:filter=A1:N3",
+    "隐患台账:titles=$1:$1",
+    "隐患台账!A1=隐患编号", "隐患台账!C1=隐患部位/项目",
+    "隐患台账!A2=7 [0]", "隐患台账!K2=已销号",
+    "隐患台账!L2=2026-07-18", "隐患台账!M2=0 [0]",
+    "隐患台账!A3=9 [0]", "隐患台账!A3.fill=FFC7CE",
+    "隐患台账!D3=通道堆放杂物 & 车辆", "隐患台账!E3=重大隐患",
+    "隐患台账!J3=2026-09-18", "隐患台账!K3=整改中",
+    "隐患台账!M3=12 [0]", "隐患台账!N3=是",
+    /* 四个100% */
+    "四个100%:freeze=A5", "四个100%:filter=A4:I7",
+    "四个100%:titles=$4:$4",
+    "四个100%!B1=专职保安员配备", "四个100%!B2=0.3333333333 [0.0%]",
+    "四个100%!C2=1 [0.0%]", "四个100%!E2=0 [0.0%]",
+    "四个100%!F1=实现四个100%", "四个100%!F2=否",
+    "四个100%!A4=学校代码", "四个100%!D5=是", "四个100%!G5=否",
+    "四个100%!H5=否", "四个100%!D6=否", "四个100%!E6=是",
+    "四个100%!I6=guards: 无专职保安",
+    /* 说明 */
+    "说明:titles=$2:$2",
+    "说明!B4=2026Q3 2026年第三季度（2026-07-01 至 2026-09-30）",
+    "说明!B9=primary 2026.1 sha256 3f2a9c",
+    "说明!B10=2026-10-08 09:30:00", "说明!B11=张三",
+    "说明!A12=审计链头", "说明!B12=ab12cd34",
+    "说明:print=landscape paper=9 fitw=1 fith=0 fit=True",
+    "props:title=历下区&测试中小学校园安全风险评估报告（2026年第三季度）",
+    "props:creator=张三",
+    NULL};
+
+static void
+test_full_workbook(void **state)
+{
+    char dir[] = "/tmp/sr-xlsx-XXXXXX", path[256];
+    struct sr_report_district r;
+    struct sr_layout lay;
+    struct sr_diags d;
+    struct sr_report_meta meta = {"2026-10-08 09:30:00", "张三", "ab12cd34",
+                                  NULL};
+    char *out;
+
+    (void)state;
+    make_report(&r);
+    sr_diags_init(&d);
+    meta.diags = &d;
+    assert_int_equal(sr_layout_load(LAYOUT, &lay, &d), SR_OK);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/district.xlsx", dir);
+    assert_int_equal(sr_report_write_district(&r, &lay, path, &meta),
+                     SR_OK);
+    show_diags(&d);
+    assert_int_equal(d.n, 0);
+    out = read_back(path);
+    expect_lines(out, want_full);
+    /* "=1+1" stays text, never a formula. */
+    assert_null(strstr(out, "[formula]"));
+    free(out);
+    remove_dir(dir);
+    sr_layout_release(&lay);
+    sr_diags_release(&d);
+}
+
+static void
+test_empty_district(void **state)
+{
+    char dir[] = "/tmp/sr-xlsx-XXXXXX", path[256];
+    struct sr_report_district r;
+    struct sr_layout lay;
+    struct sr_diags d;
+    struct sr_report_meta meta = {"2026-10-08", NULL, NULL, NULL};
+    static const char *const want[] = {
+        "sheets=概况,学校评估,失分明细,隐患台账,四个100%,说明",
+        "概况!B8=0 [0]", "概况!B10=-", "概况!C10=-", "概况!B12=-",
+        "概况!B18=-", "概况!B22=否", "概况!B27=-",
+        "概况!A32=合计", "概况!D32=-",
+        "概况!B5=-", "概况:charts=2",
+        "学校评估:filter=A1:S1", "学校评估:freeze=A2",
+        "隐患台账:filter=A1:N1", "四个100%:filter=A4:I4",
+        "说明!B9=-", "说明!B11=-", "说明!B12=-",
+        NULL};
+    char *out;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    r.code = "370199";
+    r.name = "空区";
+    SET(r.period.label, "2026");
+    SET(r.period.name, "2026年");
+    SET(r.period.start, "2026-01-01");
+    SET(r.period.end, "2026-12-31");
+    sr_diags_init(&d);
+    meta.diags = &d;
+    assert_int_equal(sr_layout_load(LAYOUT, &lay, &d), SR_OK);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/empty.xlsx", dir);
+    assert_int_equal(sr_report_write_district(&r, &lay, path, &meta),
+                     SR_OK);
+    out = read_back(path);
+    expect_lines(out, want);
+    free(out);
+    remove_dir(dir);
+    sr_layout_release(&lay);
+    sr_diags_release(&d);
+}
+
+static void
+expect_failure(const struct sr_report_district *r,
+               const struct sr_layout *lay, const char *path,
+               sr_error want_rc, const char *want_msg)
+{
+    struct sr_diags d;
+    struct sr_report_meta meta = {"2026-10-08", "张三", NULL, NULL};
+    const char *const want[] = {want_msg, NULL};
+    struct stat st;
+
+    sr_diags_init(&d);
+    meta.diags = &d;
+    assert_int_equal(sr_report_write_district(r, lay, path, &meta),
+                     want_rc);
+    assert_diags(&d, want);
+    sr_diags_release(&d);
+    if (want_rc != SR_ERR_IO)
+        assert_int_not_equal(stat(path, &st), 0);
+}
+
+static void
+test_failures(void **state)
+{
+    char dir[] = "/tmp/sr-xlsx-XXXXXX", path[256], msg[300];
+    struct sr_report_district r;
+    struct sr_layout lay, part;
+    struct sr_diags d;
+    const char *one = "sheet,field,heading,width,format\n"
+                      "学校评估,code,代码,12,\n";
+
+    (void)state;
+    make_report(&r);
+    sr_diags_init(&d);
+    assert_int_equal(sr_layout_load(LAYOUT, &lay, &d), SR_OK);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/x.xlsx", dir);
+
+    expect_failure(&r, &lay, "/nonexistent/dir/x.xlsx", SR_ERR_IO,
+                   "cannot write '/nonexistent/dir/x.xlsx': No such file "
+                   "or directory");
+    snprintf(msg, sizeof(msg), "cannot write '%s': Is a directory", dir);
+    expect_failure(&r, &lay, dir, SR_ERR_IO, msg);
+
+    schools[1].name = "bad\xff\xfe";
+    expect_failure(&r, &lay, path, SR_ERR_INPUT,
+                   "schools[1].name: invalid UTF-8 at byte 3");
+    make_report(&r);
+    hazards[1].measures = "\xe5\xae";
+    expect_failure(&r, &lay, path, SR_ERR_INPUT,
+                   "hazards[1].measures: invalid UTF-8 at byte 0");
+    make_report(&r);
+
+    assert_int_equal(sr_layout_parse(one, strlen(one), "p.csv", &part, &d),
+                     SR_OK);
+    expect_failure(&r, &part, path, SR_ERR_INPUT,
+                   "layout has no columns for sheet '失分明细'");
+    sr_layout_release(&part);
+
+    remove_dir(dir);
+    sr_layout_release(&lay);
+    sr_diags_release(&d);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_workbook),
+        cmocka_unit_test(test_empty_district),
+        cmocka_unit_test(test_failures),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
