@@ -151,6 +151,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_checklist(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
 int cmd_hazard(int argc, char **argv);
 int cmd_hazards(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);

@@ -30,6 +30,8 @@ static const struct cli_cmd cmds[] = {
      "the four-100% baseline per school and per district"},
     {"checklist", cmd_checklist,
      "list the items that apply to a school, with what each answer is worth"},
+    {"demo", cmd_demo,
+     "build a synthetic demo city: schools, a year of assessments, hazards"},
     {"hazard", cmd_hazard,
      "follow one hazard (隐患): show, add, assign, submit, verify, reject"},
     {"hazards", cmd_hazards, "list hazards (隐患台账) with filters"},

@@ -1,0 +1,140 @@
+/*
+ * schoolrisk/demo.h - the demo city: a synthetic year of school safety
+ * work in Jinan's sixteen reporting units, built in a fresh database.
+ *
+ * sr_demo_build() drives only the public calls an inspector and a
+ * district office make: the shipped indicator systems are stored with
+ * sr_store_load_system_file(), the registry is one CSV handed to
+ * sr_registry_import_memory(), every assessment is sr_assess_new(),
+ * sr_assess_import() of a responses CSV and sr_assess_submit(), and
+ * every hazard is moved with sr_hazard_assign(), sr_hazard_submit(),
+ * sr_hazard_verify() and sr_hazard_reject().  Nothing is special-cased:
+ * scores, bands, hazards and the audit chain are the library's own.
+ *
+ * The city (deterministic for a seed, with its own PRNG, so that two
+ * builds with the same options give identical databases):
+ *  - schools spread over the districts table in proportion to each
+ *    unit's size, with realistic names (济南市历城区唐冶小学), 10-digit
+ *    codes (2137 + the unit's two digits + a 4-digit number), a mix of
+ *    stages (kindergartens most numerous, then primary, junior, a few
+ *    senior, nine-year, complete-secondary, twelve-year and vocational
+ *    schools, one special school per unit) and attributes plausible per
+ *    stage and locale (rural schools board and run buses more often);
+ *  - a year of assessments: most schools are assessed in spring, autumn
+ *    or both, some not at all; answers are generated from each item's
+ *    method and choices, mostly full points, more findings in rural and
+ *    private schools, veto hits rare;
+ *  - hazards move through every state: most are closed by a reviewer
+ *    other than the submitter, some rejected once, some still
+ *    rectifying past their deadline at the year's end, some still open.
+ * The store's clock is moved day by day through the year (09:00-17:00
+ * China time), so every date is realistic; at the end it is left at
+ * 31 December 17:00.
+ */
+#ifndef SR_DEMO_H
+#define SR_DEMO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schoolrisk/error.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/indicators.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sr_store;
+
+/** Most schools a demo city may have. */
+#define SR_DEMO_MAX_SCHOOLS 50000
+
+/** Called with a progress line ("registry: 3000 schools imported");
+ *  the text is valid during the call only. */
+typedef void (*sr_demo_progress_fn)(const char *line, void *ctx);
+
+/** What to build. */
+struct sr_demo_options {
+    const char *indicator_dir; /**< the shipped systems (every *.xml) */
+    const char *work_dir;      /**< a writable directory for the
+                                    inspectors' responses files (one file,
+                                    removed at the end) */
+    long schools;              /**< 16..SR_DEMO_MAX_SCHOOLS */
+    uint64_t seed;
+    int year;                  /**< 2000..2999 */
+    sr_demo_progress_fn progress; /**< or NULL */
+    void *progress_ctx;
+};
+
+/** What was built. */
+struct sr_demo_stats {
+    size_t systems;       /**< indicator systems stored */
+    size_t schools;       /**< schools in the registry */
+    size_t assessments;   /**< submitted assessments */
+    size_t hazards;       /**< hazards raised */
+    size_t steps;         /**< hazard transitions made */
+};
+
+/**
+ * @brief Build the demo city in @p st, which must hold no school yet.
+ *
+ * The actor and the clock of @p st are changed as the year goes on.
+ *
+ * @code
+ * struct sr_demo_options o = {.indicator_dir = "indicators",
+ *                             .work_dir = "demo-city", .schools = 300,
+ *                             .seed = 1, .year = 2026};
+ * struct sr_demo_stats s;
+ * if (sr_demo_build(st, &o, &s, &diags) != SR_OK)
+ *     ... sr_store_errmsg(st), diags ...
+ * @endcode
+ * @param stats  receives the counts (zeroed first); may be NULL
+ * @param diags  problems with the indicator files or a generated file
+ * @return SR_OK; SR_ERR_INPUT (bad options: in @p diags); SR_ERR_STATE
+ *         (the database already has schools); SR_ERR_IO (work_dir);
+ *         whatever a library call returned (message in the store).
+ */
+sr_error sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
+                       struct sr_demo_stats *stats, struct sr_diags *diags);
+
+/** One district's figures as of a day. */
+struct sr_demo_district {
+    char *code;
+    char *name;
+    size_t schools;        /**< open schools */
+    size_t assessed;       /**< with a valid assessment (baseline rule) */
+    size_t compliant;      /**< whose valid assessment is 达标 */
+    size_t hazards[SR_HAZARD_STATUS_COUNT]; /**< by status now */
+    size_t overdue;        /**< not closed, deadline before the day */
+    size_t baseline_met[SR_BASELINE_COUNT]; /**< schools meeting each */
+    size_t all_four;       /**< schools meeting all four */
+    bool reaches;          /**< the district reaches four 100% */
+};
+
+/** The city's figures: one row per district, in the bureau's order. */
+struct sr_demo_summary {
+    char as_of[11];
+    struct sr_demo_district *d;
+    size_t n;
+    struct sr_demo_district total; /**< code "", name "全市" */
+};
+
+/**
+ * @brief Sum up the city as of @p as_of ("YYYY-MM-DD"; NULL: the store's
+ *        today) from public reads: the registry, the assessments, the
+ *        hazard ledger and sr_baseline_compute().
+ * @param out caller releases with sr_demo_summary_release(), also after
+ *            an error.
+ */
+sr_error sr_demo_summarize(struct sr_store *st, const char *as_of,
+                           struct sr_demo_summary *out);
+
+/** @brief Free a summary; a zeroed one is fine. */
+void sr_demo_summary_release(struct sr_demo_summary *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SR_DEMO_H */

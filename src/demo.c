@@ -1,0 +1,1517 @@
+/*
+ * demo.c - the demo city (schoolrisk/demo.h).
+ *
+ * Design: the city is generated first, in memory (schools with their
+ * attributes, names and codes), from one PRNG stream (splitmix64) seeded
+ * with the caller's seed, so that the same seed always draws the same
+ * numbers in the same order.  Then the year is simulated day by day:
+ * each day the store's clock is set to that day, the assessments planned
+ * for it are made (draft, responses file, submission), and the hazard
+ * steps due that day are taken.  Every hazard gets a plan when it is
+ * raised (when it is assigned, whether its rectification is on time,
+ * late or never done, whether the first review rejects it); steps that
+ * would fall after 31 December are simply not taken, which leaves the
+ * ledger at the year's end with hazards in every state.
+ *
+ * Only public calls touch the database, and nothing here prints.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "schoolrisk/assess.h"
+#include "schoolrisk/baseline.h"
+#include "schoolrisk/decimal.h"
+#include "schoolrisk/demo.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/store.h"
+
+/* ------------------------------------------------------------------ */
+/* The PRNG: splitmix64, small, fast and the same on every platform.   */
+/* ------------------------------------------------------------------ */
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t
+rng_next(struct rng *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* A number in [0, n); n > 0.  The modulo bias is far below anything a
+ * demo could show. */
+static long
+pick(struct rng *r, long n)
+{
+    return (long)(rng_next(r) % (uint64_t)n);
+}
+
+/* A number in [lo, hi]. */
+static long
+range(struct rng *r, long lo, long hi)
+{
+    return lo + pick(r, hi - lo + 1);
+}
+
+/* True with probability permille / 1000. */
+static bool
+chance(struct rng *r, long permille)
+{
+    return pick(r, 1000) < permille;
+}
+
+/* ------------------------------------------------------------------ */
+/* A growing text buffer.                                              */
+/* ------------------------------------------------------------------ */
+
+struct sbuf {
+    char *p;
+    size_t n, cap;
+    bool oom;
+};
+
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int len;
+
+    if (b->oom)
+        return;
+    for (;;) {
+        size_t room = b->cap - b->n;
+
+        va_start(ap, fmt);
+        len = vsnprintf(b->p ? b->p + b->n : NULL, room, fmt, ap);
+        va_end(ap);
+        if (len < 0) {
+            b->oom = true;
+            return;
+        }
+        if ((size_t)len < room) {
+            b->n += (size_t)len;
+            return;
+        }
+        {
+            size_t cap = b->cap ? b->cap * 2 : 4096;
+            char *p;
+
+            while (cap - b->n <= (size_t)len)
+                cap *= 2;
+            p = realloc(b->p, cap);
+            if (!p) {
+                b->oom = true;
+                return;
+            }
+            b->p = p;
+            b->cap = cap;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* The districts: size, kind and place names.                          */
+/* ------------------------------------------------------------------ */
+
+enum dkind { D_URBAN, D_SUBURBAN, D_COUNTY, D_CITY };
+
+struct dinfo {
+    const char *code;
+    int digits;         /* the two digits in school codes */
+    int weight;         /* share of the city's schools */
+    int kind;           /* enum dkind */
+    const char *places; /* space-separated place names */
+};
+
+static const struct dinfo dinfos[] = {
+    {"370102", 2, 8, D_URBAN,
+     "燕山 甸柳 文化东路 舜耕 千佛山 解放路 姚家 龙洞 智远 东关 泉城路 "
+     "趵突泉 燕翔 历山"},
+    {"370103", 3, 8, D_URBAN,
+     "经五路 纬二路 大观园 英雄山 七里山 舜玉 玉函 党家 十六里河 兴隆 "
+     "泺源 魏家庄 杆石桥"},
+    {"370104", 4, 7, D_URBAN,
+     "道德街 西市场 五里沟 营市街 中大槐树 振兴街 青年公园 匡山 段店 "
+     "吴家堡 玉清湖 腊山"},
+    {"370105", 5, 7, D_URBAN,
+     "北坦 官扎营 制锦市 天桥东街 堤口路 北园 药山 泺口 工人新村 "
+     "无影山 桑梓店 纬北路"},
+    {"370112", 12, 14, D_SUBURBAN,
+     "洪家楼 山大路 东风 全福 王舍人 唐冶 港沟 郭店 荷花路 董家 彩石 "
+     "遥墙 临港 唐王 华山 鲍山"},
+    {"370113", 13, 6, D_SUBURBAN,
+     "文昌 崮云湖 平安 五峰山 归德 孝里 万德 张夏 马山 双泉 崮山 "
+     "大学城"},
+    {"370114", 14, 11, D_SUBURBAN,
+     "明水 双山 圣井 埠村 相公庄 绣惠 龙山 文祖 官庄 普集 刁镇 白云湖 "
+     "枣园 宁家埠 曹范 垛庄 高官寨 黄河"},
+    {"370115", 15, 6, D_SUBURBAN,
+     "济阳 济北 回河 孙耿 崔寨 太平 曲堤 仁风 垛石 新市"},
+    {"370116", 16, 10, D_SUBURBAN,
+     "凤城 张家洼 高庄 鹏泉 口镇 羊里 方下 雪野 大王庄 寨里 杨庄 "
+     "茶业口 和庄 苗山"},
+    {"370117", 17, 3, D_SUBURBAN, "艾山 里辛 汶源 颜庄 辛庄 棋山"},
+    {"370124", 24, 4, D_COUNTY,
+     "榆山 锦水 东阿 玫瑰 洪范池 孔村 孝直 安城"},
+    {"370126", 26, 5, D_COUNTY,
+     "许商 殷巷 怀仁 龙桑寺 郑路 贾庄 玉皇庙 白桥 孙集 韩庙 沙河 张坊"},
+    {"370171", 71, 4, D_URBAN,
+     "舜华路 龙奥 孙村 巨野河 汉峪 奥体 康虹路 舜泰"},
+    {"JN-NBSQ", 72, 2, D_COUNTY, "仲宫 柳埠 西营 锦绣川 高而 兴隆山"},
+    {"JN-QBQ", 73, 3, D_SUBURBAN, "太平 大桥 崔寨 孙耿 遥墙北 鹊山"},
+    {"JN-SS", 90, 2, D_CITY, "泉城 历山 明湖 舜耕 千佛山 趵突泉 经十路"},
+};
+
+/* What a district not in dinfos (a bureau's own table) gets. */
+static const char generic_places[] =
+    "城关 东关 西关 南关 北关 新华 胜利 光明 育才 实验 中心 和平";
+
+#define MAX_PLACES 24
+
+struct district {
+    const char *code; /* borrowed from the districts list */
+    const char *name;
+    int digits, weight, kind;
+    char places[MAX_PLACES][32];
+    int n_places;
+    int seq;          /* schools numbered so far */
+    char inspectors[3][16];
+    char office[96];  /* who assigns: 历下区教育局安全科 */
+};
+
+/* ------------------------------------------------------------------ */
+/* Names.                                                              */
+/* ------------------------------------------------------------------ */
+
+static const char *const surnames[] = {
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+    "马", "朱", "胡", "郭", "何", "林", "高", "罗", "郑", "梁", "谢", "宋",
+    "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "田", "董", "袁", "潘"};
+
+/* Inspectors' and school contacts' given names are drawn from disjoint
+ * lists, so that the one who submits a rectification is never the one
+ * who reviews it by accident of the draw. */
+static const char *const inspector_given[] = {
+    "建华", "志强", "立新", "卫东", "海燕", "国庆", "文军", "晓东",
+    "红军", "振宇", "庆华", "明辉"};
+static const char *const contact_given[] = {
+    "建国", "红梅", "丽娟", "秀英", "桂芳", "永刚", "俊杰", "敏",
+    "静", "磊", "洋", "艳", "勇", "杰", "娟", "涛", "明", "超", "霞", "平"};
+
+static const char *const brands[] = {
+    "启明星", "小太阳", "蓝天", "金色摇篮", "童心", "贝贝", "七彩", "育英",
+    "博雅", "英才", "新世纪", "阳光"};
+
+static const char *const notes[] = {
+    "现场查看发现不符合要求", "台账记录不完整", "部分设施损坏未及时维修",
+    "人员配备不足", "制度未落实到位", "演练记录缺失", "检查记录不连续",
+    "部分区域监控存在盲区"};
+
+/* "一".."九十九". */
+static void
+cn_number(int n, char *buf, size_t size)
+{
+    static const char *const d[] = {"", "一", "二", "三", "四",
+                                    "五", "六", "七", "八", "九"};
+
+    if (n < 10)
+        snprintf(buf, size, "%s", d[n]);
+    else if (n < 20)
+        snprintf(buf, size, "十%s", d[n % 10]);
+    else
+        snprintf(buf, size, "%s十%s", d[n / 10 % 10], d[n % 10]);
+}
+
+/* Names already given (open addressing over FNV-1a hashes; names are
+ * kept in the schools, the set holds indices). */
+struct nameset {
+    long *slot; /* school index + 1, 0 empty */
+    size_t cap;
+};
+
+static uint64_t
+fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    return h;
+}
+
+/* ------------------------------------------------------------------ */
+/* Schools.                                                            */
+/* ------------------------------------------------------------------ */
+
+struct school {
+    char code[11];
+    char name[160];
+    char contact[16];
+    int district;
+    int stage, ownership, locale;
+    bool boarding, bus, canteen, lab, pool;
+    long enrollment, boarders, special_needs;
+    int risk;          /* permille of an item being found below full */
+    int visits[2];     /* planned days of the year, -1 none */
+    struct sr_school attrs;
+};
+
+static bool
+name_taken(const struct nameset *ns, const struct school *v, const char *nm)
+{
+    size_t i = (size_t)(fnv1a(nm) & (ns->cap - 1));
+
+    for (; ns->slot[i]; i = (i + 1) & (ns->cap - 1))
+        if (!strcmp(v[ns->slot[i] - 1].name, nm))
+            return true;
+    return false;
+}
+
+static void
+name_add(struct nameset *ns, long idx, const char *nm)
+{
+    size_t i = (size_t)(fnv1a(nm) & (ns->cap - 1));
+
+    while (ns->slot[i])
+        i = (i + 1) & (ns->cap - 1);
+    ns->slot[i] = idx + 1;
+}
+
+/* The part of a name after the place: by stage and ownership. */
+static void
+name_tail(struct rng *r, const struct school *s, const struct district *d,
+          char *place, size_t psize, char *tail, size_t tsize)
+{
+    char num[16];
+
+    snprintf(place, psize, "%s", d->places[pick(r, d->n_places)]);
+    switch (s->stage) {
+    case SR_STAGE_KINDERGARTEN:
+        if (s->ownership) {
+            snprintf(tail, tsize, "%s幼儿园", brands[pick(r, 12)]);
+        } else {
+            static const char *const k[] = {"幼儿园", "中心幼儿园",
+                                             "实验幼儿园", "街道幼儿园"};
+            snprintf(tail, tsize, "%s", k[pick(r, 4)]);
+        }
+        break;
+    case SR_STAGE_PRIMARY:
+        if (s->ownership) {
+            snprintf(tail, tsize, "%s小学", brands[pick(r, 12)]);
+        } else {
+            static const char *const k[] = {"小学", "中心小学", "实验小学",
+                                             "小学"};
+            snprintf(tail, tsize, "%s",
+                     s->locale == 2 ? "中心小学" : k[pick(r, 4)]);
+        }
+        break;
+    case SR_STAGE_JUNIOR:
+        if (chance(r, 300)) {
+            cn_number((int)range(r, 1, 60), num, sizeof(num));
+            place[0] = '\0';
+            snprintf(tail, tsize, "第%s中学", num);
+        } else {
+            snprintf(tail, tsize, "%s", chance(r, 500) ? "中学" : "初级中学");
+        }
+        break;
+    case SR_STAGE_SENIOR:
+    case SR_STAGE_COMPLETE_SECONDARY:
+        if (d->kind == D_CITY || chance(r, 400)) {
+            cn_number((int)range(r, 1, 80), num, sizeof(num));
+            place[0] = '\0';
+            snprintf(tail, tsize, "第%s中学", num);
+        } else {
+            snprintf(tail, tsize, "%s",
+                     s->stage == SR_STAGE_SENIOR ? "高级中学" : "中学");
+        }
+        break;
+    case SR_STAGE_NINE_YEAR:
+        snprintf(tail, tsize, "%s",
+                 chance(r, 500) ? "学校" : "九年一贯制学校");
+        break;
+    case SR_STAGE_TWELVE_YEAR:
+        snprintf(tail, tsize, "%s",
+                 chance(r, 500) ? "外国语学校" : "实验学校");
+        break;
+    case SR_STAGE_VOCATIONAL:
+        snprintf(tail, tsize, "%s",
+                 chance(r, 500) ? "职业中等专业学校" : "职业教育中心");
+        break;
+    default:
+        place[0] = '\0';
+        snprintf(tail, tsize, "%s",
+                 d->kind == D_CITY ? "特殊教育中心" : "特殊教育学校");
+    }
+}
+
+static void
+make_name(struct rng *r, struct nameset *ns, struct school *v, long idx,
+          const struct district *d)
+{
+    struct school *s = &v[idx];
+    char place[64], tail[64], num[16];
+    const char *prefix = d->kind == D_CITY ? "" : d->name;
+    int tries, k;
+
+    for (tries = 0; tries < 6; tries++) {
+        name_tail(r, s, d, place, sizeof(place), tail, sizeof(tail));
+        snprintf(s->name, sizeof(s->name), "济南市%s%s%s", prefix, place,
+                 tail);
+        if (!name_taken(ns, v, s->name))
+            goto done;
+    }
+    /* Crowded: number it, 第二, 第三... */
+    for (k = 2; k < 100000; k++) {
+        if (k < 100)
+            cn_number(k, num, sizeof(num));
+        else
+            snprintf(num, sizeof(num), "%d", k);
+        snprintf(s->name, sizeof(s->name), "济南市%s%s第%s%s", prefix,
+                 place, num, tail);
+        if (!name_taken(ns, v, s->name))
+            break;
+    }
+done:
+    name_add(ns, idx, s->name);
+}
+
+/* Stage weights per 1000, for a district and for the city's own schools
+ * (市属: mostly senior and vocational). */
+static int
+draw_stage(struct rng *r, int kind)
+{
+    static const int city[] = {80, 0, 0, 420, 0, 180, 60, 260};
+    static const int common[] = {520, 270, 90, 30, 40, 12, 6, 32};
+    const int *w = kind == D_CITY ? city : common;
+    long x = pick(r, 1000);
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        x -= w[i];
+        if (x < 0)
+            return i;
+    }
+    return SR_STAGE_PRIMARY;
+}
+
+static int
+draw_locale(struct rng *r, int kind)
+{
+    long x = pick(r, 100);
+
+    switch (kind) {
+    case D_URBAN:
+    case D_CITY:
+        return x < 85 ? 0 : 1;
+    case D_SUBURBAN:
+        return x < 35 ? 0 : x < 70 ? 1 : 2;
+    default:
+        return x < 15 ? 0 : x < 50 ? 1 : 2;
+    }
+}
+
+static void
+make_attributes(struct rng *r, struct school *s)
+{
+    static const long enr[SR_STAGE_COUNT][2] = {
+        {60, 450},   {200, 2600}, {300, 2000}, {800, 3000}, {400, 2500},
+        {1000, 3200}, {1200, 3600}, {500, 4000}, {50, 260}};
+    int st = s->stage, loc = s->locale;
+    long lo = enr[st][0], hi = enr[st][1];
+    int a;
+
+    if (st == SR_STAGE_SPECIAL)
+        s->ownership = 0;
+    else
+        s->ownership = chance(r, st == SR_STAGE_KINDERGARTEN ? 450
+                                 : st == SR_STAGE_VOCATIONAL ? 250
+                                 : st == SR_STAGE_SENIOR     ? 150
+                                 : st >= SR_STAGE_NINE_YEAR  ? 180
+                                                             : 60);
+    if (loc == 2 && st <= SR_STAGE_NINE_YEAR)
+        hi = lo + (hi - lo) / 3; /* village schools are small */
+    s->enrollment = range(r, lo, hi);
+    switch (st) {
+    case SR_STAGE_KINDERGARTEN:
+        s->boarding = chance(r, 20);
+        break;
+    case SR_STAGE_PRIMARY:
+        s->boarding = chance(r, loc == 0 ? 30 : loc == 1 ? 150 : 350);
+        break;
+    case SR_STAGE_JUNIOR:
+    case SR_STAGE_NINE_YEAR:
+        s->boarding = chance(r, loc == 0 ? 150 : loc == 1 ? 400 : 600);
+        break;
+    case SR_STAGE_SPECIAL:
+        s->boarding = chance(r, 500);
+        break;
+    default:
+        s->boarding = chance(r, 800);
+    }
+    s->boarders = s->boarding ? s->enrollment * range(r, 30, 90) / 100 : 0;
+    if (s->boarding && s->boarders == 0)
+        s->boarders = 1;
+    if (st == SR_STAGE_KINDERGARTEN)
+        s->bus = chance(r, s->ownership ? 300 : loc == 2 ? 400 : 50);
+    else if (st <= SR_STAGE_NINE_YEAR || st == SR_STAGE_SPECIAL)
+        s->bus = chance(r, loc == 0 ? 30 : loc == 1 ? 250 : 500);
+    else
+        s->bus = chance(r, 50);
+    s->canteen = s->boarding || chance(r, st == SR_STAGE_KINDERGARTEN ? 950
+                                          : loc == 0 ? 700 : 900);
+    s->lab = st != SR_STAGE_KINDERGARTEN &&
+             (st != SR_STAGE_PRIMARY || chance(r, 600)) &&
+             (st != SR_STAGE_SPECIAL || chance(r, 300));
+    s->pool = chance(r, s->ownership ? 150 : loc == 0 ? 60 : 10);
+    if (st == SR_STAGE_SPECIAL)
+        s->special_needs = s->enrollment;
+    else
+        s->special_needs = chance(r, 250) ? range(r, 1, 8) : 0;
+    /* How likely an item is found below full points. */
+    s->risk = 12 + (loc == 2 ? 14 : loc == 1 ? 5 : 0) +
+              (s->ownership ? 12 : 0);
+    s->risk = s->risk * (int)range(r, 50, 200) / 100;
+    if (chance(r, 40)) /* a few schools with serious problems */
+        s->risk *= 4;
+
+    sr_school_init(&s->attrs);
+    s->attrs.attr[SR_ATTR_STAGE] = st;
+    s->attrs.attr[SR_ATTR_OWNERSHIP] = s->ownership;
+    s->attrs.attr[SR_ATTR_LOCALE] = loc;
+    s->attrs.attr[SR_ATTR_BOARDING] = s->boarding;
+    s->attrs.attr[SR_ATTR_SCHOOL_BUS] = s->bus;
+    s->attrs.attr[SR_ATTR_CANTEEN] = s->canteen;
+    s->attrs.attr[SR_ATTR_LABORATORY] = s->lab;
+    s->attrs.attr[SR_ATTR_SWIMMING_POOL] = s->pool;
+    s->attrs.attr[SR_ATTR_ENROLLMENT] = s->enrollment;
+    s->attrs.attr[SR_ATTR_BOARDERS] = s->boarders;
+    s->attrs.attr[SR_ATTR_SPECIAL_NEEDS] = s->special_needs;
+    for (a = 0; a < SR_ATTR_COUNT; a++)
+        s->attrs.set |= 1u << a;
+}
+
+/* ------------------------------------------------------------------ */
+/* Days of the year.                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Midnight UTC of day 0 (1 January). */
+static time_t
+year_start(int year)
+{
+    struct tm tm = {0};
+
+    tm.tm_year = year - 1900;
+    tm.tm_mday = 1;
+    return timegm(&tm);
+}
+
+static void
+day_date(time_t y0, int day, char out[11])
+{
+    time_t t = y0 + (time_t)day * 86400;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int
+day_wday(time_t y0, int day)
+{
+    time_t t = y0 + (time_t)day * 86400;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    return tm.tm_wday;
+}
+
+static int
+day_month(time_t y0, int day)
+{
+    time_t t = y0 + (time_t)day * 86400;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    return tm.tm_mon;
+}
+
+/* The day of the year of (month 0..11, mday). */
+static int
+yday(int year, int mon, int mday)
+{
+    struct tm tm = {0};
+
+    tm.tm_year = year - 1900;
+    tm.tm_mon = mon;
+    tm.tm_mday = mday;
+    return (int)((timegm(&tm) - year_start(year)) / 86400);
+}
+
+/* A working day in [lo, hi]. */
+static int
+working_day(struct rng *r, time_t y0, int lo, int hi)
+{
+    int d = (int)range(r, lo, hi);
+
+    while (day_wday(y0, d) == 0 || day_wday(y0, d) == 6)
+        d = d + 1 > hi ? lo : d + 1;
+    return d;
+}
+
+/* ------------------------------------------------------------------ */
+/* The simulation.                                                     */
+/* ------------------------------------------------------------------ */
+
+enum step { S_ASSIGN, S_SUBMIT, S_REVIEW, S_REASSIGN, S_DONE };
+
+struct task {
+    int64_t id;
+    long school;
+    int level;
+    int next;      /* enum step */
+    int day;       /* when the next step is due */
+    int deadline;  /* day of the year */
+    bool reject;   /* the first review fails */
+    bool stall;    /* the rectification is never submitted */
+    bool late;     /* it is submitted after the deadline */
+};
+
+struct sim {
+    struct sr_store *st;
+    const struct sr_demo_options *o;
+    struct sr_diags *diags;
+    struct rng r;
+    time_t y0;
+    int days;
+    int today;
+    int tick;                 /* operations today: the clock's minutes */
+    struct district *d;
+    size_t nd;
+    struct school *s;
+    long n;
+    struct sr_system *sys[SR_STAGE_COUNT];
+    struct task *t;
+    size_t nt, tcap;
+    int64_t max_hazard;
+    char path[1024];          /* the responses file */
+    struct sr_demo_stats stats;
+    size_t closed;
+};
+
+static void
+progress(struct sim *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+progress(struct sim *m, const char *fmt, ...)
+{
+    char line[512];
+    va_list ap;
+
+    if (!m->o->progress)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    m->o->progress(line, m->o->progress_ctx);
+}
+
+/* Set the clock to the next moment of today (09:00 China time on, one
+ * operation every 20 seconds, never past 17:00). */
+static void
+clock_tick(struct sim *m)
+{
+    long sec = 3600L + (long)m->tick * 20;
+
+    if (sec > 9 * 3600L - 1)
+        sec = 9 * 3600L - 1;
+    m->tick++;
+    sr_store_set_clock(m->st, m->y0 + (time_t)m->today * 86400 + sec);
+}
+
+static sr_error
+actor(struct sim *m, const char *who)
+{
+    return sr_store_set_actor(m->st, who);
+}
+
+/* Build the city in memory. */
+static sr_error
+generate(struct sim *m, const struct sr_districts *dl)
+{
+    struct nameset ns = {NULL, 0};
+    long total_w = 0, i;
+    size_t k;
+
+    m->d = calloc(dl->n, sizeof(*m->d));
+    m->s = calloc((size_t)m->n, sizeof(*m->s));
+    ns.cap = 1;
+    while (ns.cap < (size_t)m->n * 2 + 16)
+        ns.cap <<= 1;
+    ns.slot = calloc(ns.cap, sizeof(*ns.slot));
+    if (!m->d || !m->s || !ns.slot) {
+        free(ns.slot);
+        return SR_ERR_NOMEM;
+    }
+    m->nd = dl->n;
+    for (k = 0; k < dl->n; k++) {
+        struct district *d = &m->d[k];
+        const struct dinfo *di = NULL;
+        const char *p, *e;
+        size_t j;
+        int q;
+
+        for (j = 0; j < sizeof(dinfos) / sizeof(dinfos[0]); j++)
+            if (!strcmp(dinfos[j].code, dl->v[k].code))
+                di = &dinfos[j];
+        d->code = dl->v[k].code;
+        d->name = dl->v[k].name;
+        d->digits = di ? di->digits : (int)(50 + k % 40);
+        d->weight = di ? di->weight : 5;
+        d->kind = di ? di->kind : D_SUBURBAN;
+        for (p = di ? di->places : generic_places; *p && d->n_places <
+             MAX_PLACES; p = *e ? e + 1 : e) {
+            e = strchr(p, ' ');
+            if (!e)
+                e = p + strlen(p);
+            snprintf(d->places[d->n_places++], sizeof(d->places[0]),
+                     "%.*s", (int)(e - p), p);
+        }
+        for (q = 0; q < 3; q++)
+            snprintf(d->inspectors[q], sizeof(d->inspectors[q]), "%s%s",
+                     surnames[pick(&m->r, 36)], inspector_given[pick(&m->r,
+                                                                     12)]);
+        snprintf(d->office, sizeof(d->office), "%s%s教育局安全科",
+                 d->kind == D_CITY ? "济南市" : "", d->kind == D_CITY ? ""
+                                                                   : d->name);
+        total_w += d->weight;
+    }
+    for (i = 0; i < m->n; i++) {
+        struct school *s = &m->s[i];
+        struct district *d;
+
+        if ((size_t)i < m->nd) { /* one special school per district */
+            s->district = (int)i;
+            s->stage = SR_STAGE_SPECIAL;
+        } else {
+            long x = pick(&m->r, total_w);
+
+            for (k = 0; k < m->nd; k++) {
+                x -= m->d[k].weight;
+                if (x < 0)
+                    break;
+            }
+            s->district = (int)(k < m->nd ? k : m->nd - 1);
+            s->stage = draw_stage(&m->r, m->d[s->district].kind);
+        }
+        d = &m->d[s->district];
+        s->locale = s->stage == SR_STAGE_SPECIAL ? 0
+                                                 : draw_locale(&m->r, d->kind);
+        make_attributes(&m->r, s);
+        if (++d->seq > 9999) {
+            free(ns.slot);
+            sr_diags_add(m->diags, NULL, 0,
+                         "too many schools for district '%s' (at most 9999)",
+                         d->name);
+            return SR_ERR_INPUT;
+        }
+        {
+            char code[32]; /* room for any int: gcc checks the widths */
+
+            snprintf(code, sizeof(code), "2137%02d%04d", d->digits % 100,
+                     d->seq);
+            memcpy(s->code, code, 10);
+            s->code[10] = '\0';
+        }
+        make_name(&m->r, &ns, m->s, i, d);
+        snprintf(s->contact, sizeof(s->contact), "%s%s",
+                 surnames[pick(&m->r, 36)], contact_given[pick(&m->r, 20)]);
+    }
+    free(ns.slot);
+    return SR_OK;
+}
+
+/* The registry CSV, as a district office would fill the template. */
+static sr_error
+import_registry(struct sim *m)
+{
+    static const char *const loc[] = {"城区", "镇区", "乡村"};
+    struct sbuf b = {NULL, 0, 0, false};
+    struct sr_import_report rep;
+    sr_error rc;
+    long i;
+
+    sb_printf(&b, "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,"
+                  "食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,"
+                  "安全负责人,联系电话\n");
+    for (i = 0; i < m->n; i++) {
+        const struct school *s = &m->s[i];
+
+        sb_printf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%ld,%ld,%ld,%s,"
+                      "0531-8%03d%04d\n",
+                  s->code, s->name, m->d[s->district].name,
+                  sr_stage_label(s->stage), s->ownership ? "民办" : "公办",
+                  loc[s->locale], s->boarding ? "是" : "否",
+                  s->bus ? "是" : "否", s->canteen ? "是" : "否",
+                  s->lab ? "是" : "否", s->pool ? "是" : "否", s->enrollment,
+                  s->boarders, s->special_needs, s->contact,
+                  m->d[s->district].digits % 1000, (int)(i % 10000));
+    }
+    if (b.oom) {
+        free(b.p);
+        return SR_ERR_NOMEM;
+    }
+    rc = sr_registry_import_memory(m->st, "demo-registry.csv", b.p, b.n, 0,
+                                   &rep, m->diags);
+    free(b.p);
+    if (rc == SR_OK)
+        m->stats.schools = rep.added;
+    return rc;
+}
+
+/* Store every *.xml of the indicator directory, in name order. */
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static sr_error
+load_systems(struct sim *m)
+{
+    DIR *dir = opendir(m->o->indicator_dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    sr_error rc = SR_OK;
+
+    if (!dir) {
+        sr_diags_add(m->diags, m->o->indicator_dir, 0,
+                     "cannot open the indicator directory: %s",
+                     strerror(errno));
+        return SR_ERR_IO;
+    }
+    while ((de = readdir(dir))) {
+        size_t len = strlen(de->d_name);
+        char **nv;
+
+        if (len < 5 || strcmp(de->d_name + len - 4, ".xml"))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            nv = realloc(names, cap * sizeof(*names));
+            if (!nv) {
+                rc = SR_ERR_NOMEM;
+                goto cleanup;
+            }
+            names = nv;
+        }
+        names[n] = strdup(de->d_name);
+        if (!names[n]) {
+            rc = SR_ERR_NOMEM;
+            goto cleanup;
+        }
+        n++;
+    }
+    qsort(names, n, sizeof(*names), cmp_str);
+    for (i = 0; i < n; i++) {
+        enum sr_load_outcome out;
+        char path[1024];
+
+        snprintf(path, sizeof(path), "%s/%s", m->o->indicator_dir, names[i]);
+        rc = sr_store_load_system_file(m->st, path, &out, m->diags);
+        if (rc != SR_OK)
+            goto cleanup;
+        m->stats.systems++;
+    }
+    for (i = 0; i < SR_STAGE_COUNT; i++) {
+        rc = sr_store_current_system(m->st, (int)i, &m->sys[i]);
+        if (rc != SR_OK)
+            goto cleanup;
+    }
+cleanup:
+    closedir(dir);
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+/* The answer to item it: full points, or a finding. */
+static void
+answer(struct sim *m, const struct sr_system *sys, const struct sr_item *it,
+       const struct school *s, bool full, char *buf, size_t size)
+{
+    const struct sr_level *lv = sr_system_levels(sys) + it->opt_off;
+    const struct sr_step *sp = sr_system_steps(sys) + it->opt_off;
+    int32_t best = -1;
+    uint32_t i, below = 0;
+    int64_t v;
+
+    switch (it->method) {
+    case SR_METHOD_CHECK:
+        snprintf(buf, size, "%s", full ? "pass" : "fail");
+        return;
+    case SR_METHOD_LEVELS:
+        for (i = 0; i < it->opt_n; i++)
+            if (lv[i].fraction > best)
+                best = lv[i].fraction;
+        for (i = 0; i < it->opt_n; i++)
+            below += lv[i].fraction < best;
+        if (full || !below) {
+            for (i = 0; lv[i].fraction != best; i++)
+                ;
+        } else {
+            /* The first level below the best is the usual finding
+             * (基本符合); the worst is rarer. */
+            uint32_t want = chance(&m->r, 700) ? 0
+                                               : (uint32_t)pick(&m->r, below);
+
+            for (i = 0; i < it->opt_n; i++)
+                if (lv[i].fraction < best && want-- == 0)
+                    break;
+        }
+        snprintf(buf, size, "%s", lv[i].value);
+        return;
+    case SR_METHOD_THRESHOLD:
+        for (i = 0; i < it->opt_n; i++)
+            if (sp[i].fraction > best)
+                best = sp[i].fraction;
+        for (i = 0; i < it->opt_n; i++)
+            below += sp[i].fraction < best;
+        if (full) {
+            for (i = 0; sp[i].fraction != best; i++)
+                ;
+            v = sp[i].at;
+        } else if (below) {
+            uint32_t want = (uint32_t)pick(&m->r, below);
+
+            for (i = 0; i < it->opt_n; i++)
+                if (sp[i].fraction < best && want-- == 0)
+                    break;
+            v = sp[i].at;
+        } else {
+            /* Past the last step: "else". */
+            int64_t lo = sp[0].at, hi = sp[0].at;
+
+            for (i = 1; i < it->opt_n; i++) {
+                if (sp[i].at < lo)
+                    lo = sp[i].at;
+                if (sp[i].at > hi)
+                    hi = sp[i].at;
+            }
+            v = it->lower_better ? hi + 10000 : lo >= 10000 ? lo - 10000 : 0;
+        }
+        sr_decimal_format(v, 4, 0, buf, size);
+        return;
+    case SR_METHOD_DEDUCT:
+        snprintf(buf, size, "%ld", full ? 0L : range(&m->r, 1, 3));
+        return;
+    default: /* ratio */
+        if (it->req_attr >= 0) {
+            int64_t req = sr_item_required(sys, it, &s->attrs);
+            int64_t need = (req + 9999) / 10000;
+
+            if (need < 1)
+                need = 1;
+            snprintf(buf, size, "%lld", (long long)(full ? need : need - 1));
+        } else {
+            long den = range(&m->r, 8, 60);
+            long num = full ? den : den * range(&m->r, 60, 95) / 100;
+
+            snprintf(buf, size, "%ld/%ld", num, den);
+        }
+    }
+}
+
+static void
+csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* The inspector's responses file for school s (autumn: fewer findings,
+ * the spring's were rectified). */
+static sr_error
+write_responses(struct sim *m, const struct school *s, bool autumn)
+{
+    const struct sr_system *sys = m->sys[s->stage];
+    const struct sr_item *items;
+    size_t n, i;
+    int risk = autumn ? s->risk * 6 / 10 : s->risk;
+    FILE *f = fopen(m->path, "w");
+
+    if (!f) {
+        sr_diags_add(m->diags, m->path, 0, "cannot write: %s",
+                     strerror(errno));
+        return SR_ERR_IO;
+    }
+    fputs("item,value,note\n", f);
+    items = sr_system_items(sys, &n);
+    for (i = 0; i < n; i++) {
+        const struct sr_item *it = &items[i];
+        char val[64];
+        bool full;
+
+        if (!sr_item_applies(sys, it, &s->attrs))
+            continue;
+        fputs(it->id, f);
+        fputc(',', f);
+        if (it->allow_na && chance(&m->r, 20)) {
+            fputs("na,\n", f);
+            continue;
+        }
+        /* Veto items are the ones a school guards best: rare hits. */
+        full = !chance(&m->r, it->veto ? risk / 15 : risk);
+        answer(m, sys, it, s, full, val, sizeof(val));
+        csv_field(f, val);
+        fputc(',', f);
+        if (!full)
+            fputs(notes[pick(&m->r, 8)], f);
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) {
+        sr_diags_add(m->diags, m->path, 0, "cannot write: %s",
+                     strerror(errno));
+        return SR_ERR_IO;
+    }
+    return SR_OK;
+}
+
+/* Plan a new hazard's year, from the day it was found. */
+static void
+plan(struct sim *m, struct task *t)
+{
+    long x = pick(&m->r, 1000);
+
+    t->next = S_ASSIGN;
+    t->day = m->today + (int)(chance(&m->r, 100) ? range(&m->r, 20, 90)
+                                                : range(&m->r, 1, 6));
+    t->reject = chance(&m->r, 150);
+    t->stall = x < 70;
+    t->late = x >= 70 && x < 190;
+}
+
+static sr_error
+add_task(struct sim *m, const struct sr_hazard_record *h, long school)
+{
+    struct task *t;
+
+    if (m->nt == m->tcap) {
+        size_t cap = m->tcap ? m->tcap * 2 : 1024;
+        struct task *v = realloc(m->t, cap * sizeof(*v));
+
+        if (!v)
+            return SR_ERR_NOMEM;
+        m->t = v;
+        m->tcap = cap;
+    }
+    t = &m->t[m->nt++];
+    memset(t, 0, sizeof(*t));
+    t->id = h->id;
+    t->school = school;
+    t->level = h->level;
+    plan(m, t);
+    m->stats.hazards++;
+    return SR_OK;
+}
+
+/* One assessment: draft, answers, submission, and plans for the
+ * hazards it raised. */
+static sr_error
+assess(struct sim *m, long si, bool autumn)
+{
+    const struct school *s = &m->s[si];
+    const struct district *d = &m->d[s->district];
+    const char *insp = d->inspectors[pick(&m->r, 3)];
+    struct sr_submit_report rep;
+    struct sr_hazard_filter f = {NULL, s->code, -1, -1, false};
+    struct sr_hazard_record *hv = NULL;
+    size_t hn = 0, i;
+    int64_t id;
+    char date[11];
+    sr_error rc;
+
+    clock_tick(m);
+    day_date(m->y0, m->today, date);
+    if ((rc = actor(m, insp)) != SR_OK ||
+        (rc = sr_assess_new(m->st, s->code, date, insp, &id)) != SR_OK ||
+        (rc = write_responses(m, s, autumn)) != SR_OK ||
+        (rc = sr_assess_import(m->st, id, m->path, m->diags)) != SR_OK)
+        return rc;
+    clock_tick(m);
+    rc = sr_assess_submit(m->st, id, m->diags, &rep);
+    if (rc != SR_OK)
+        return rc;
+    m->stats.assessments++;
+    if (rep.hazards_new == 0)
+        return SR_OK;
+    rc = sr_hazard_list(m->st, &f, NULL, &hv, &hn);
+    for (i = 0; rc == SR_OK && i < hn; i++) {
+        if (hv[i].id <= m->max_hazard)
+            continue;
+        rc = add_task(m, &hv[i], si);
+        if (hv[i].id > m->max_hazard)
+            m->max_hazard = hv[i].id;
+    }
+    sr_hazard_list_free(hv, hn);
+    return rc;
+}
+
+/* Take one hazard's step due today. */
+static sr_error
+step(struct sim *m, struct task *t)
+{
+    const struct school *s = &m->s[t->school];
+    const struct district *d = &m->d[s->district];
+    char deadline[11];
+    sr_error rc;
+
+    clock_tick(m);
+    switch (t->next) {
+    case S_ASSIGN:
+    case S_REASSIGN:
+        if (t->next == S_ASSIGN)
+            t->deadline = m->today +
+                          (int)(t->level == SR_HAZARD_MAJOR
+                                    ? range(&m->r, 30, 60)
+                                    : range(&m->r, 15, 30));
+        else
+            t->deadline = (t->deadline > m->today ? t->deadline : m->today) +
+                          15;
+        day_date(m->y0, t->deadline, deadline);
+        if ((rc = actor(m, d->office)) != SR_OK)
+            return rc;
+        rc = sr_hazard_assign(m->st, t->id, s->contact, deadline,
+                              t->next == S_ASSIGN
+                                  ? "制定整改方案，明确责任人和完成时限"
+                                  : NULL);
+        if (rc != SR_OK)
+            return rc;
+        t->next = S_SUBMIT;
+        if (t->stall)
+            t->next = S_DONE; /* never rectified: overdue in the end */
+        else if (t->late)
+            t->day = t->deadline + (int)range(&m->r, 3, 45);
+        else
+            t->day = m->today +
+                     (int)range(&m->r, 1, t->deadline - m->today > 1
+                                              ? t->deadline - m->today
+                                              : 1);
+        break;
+    case S_SUBMIT:
+        if ((rc = actor(m, s->contact)) != SR_OK ||
+            (rc = sr_hazard_submit(m->st, t->id, "已按要求完成整改",
+                                   "整改前后照片、验收记录")) != SR_OK)
+            return rc;
+        t->next = S_REVIEW;
+        /* Reviews queue up before the holidays at the year's end. */
+        t->day = m->today + (int)(m->today + 25 >= m->days
+                                      ? range(&m->r, 4, 20)
+                                      : range(&m->r, 1, 7));
+        break;
+    case S_REVIEW:
+        if ((rc = actor(m, d->inspectors[pick(&m->r, 3)])) != SR_OK)
+            return rc;
+        if (t->reject) {
+            t->reject = false;
+            rc = sr_hazard_reject(m->st, t->id,
+                                  "复查未通过：整改不彻底，需重新整改");
+            if (rc != SR_OK)
+                return rc;
+            if (chance(&m->r, 300)) {
+                t->next = S_REASSIGN;
+                t->day = m->today + 1;
+                t->late = false;
+            } else {
+                t->next = S_SUBMIT;
+                t->day = m->today + (int)range(&m->r, 5, 20);
+            }
+        } else {
+            rc = sr_hazard_verify(m->st, t->id, "复查通过，同意销号");
+            if (rc != SR_OK)
+                return rc;
+            t->next = S_DONE;
+            m->closed++;
+        }
+        break;
+    default:
+        return SR_OK;
+    }
+    m->stats.steps++;
+    return SR_OK;
+}
+
+/* Plan each school's visits: spring, autumn, both, or none. */
+static void
+plan_visits(struct sim *m)
+{
+    int year = m->o->year;
+    int sp0 = yday(year, 2, 1), sp1 = yday(year, 4, 31);
+    int au0 = yday(year, 8, 1), au1 = yday(year, 11, 15);
+    long i;
+
+    for (i = 0; i < m->n; i++) {
+        struct school *s = &m->s[i];
+        long none = 50 + (s->locale == 2 ? 50 : 0) + (s->ownership ? 50 : 0);
+        long x = pick(&m->r, 1000);
+
+        s->visits[0] = s->visits[1] = -1;
+        if (chance(&m->r, none))
+            continue;
+        if (x < 550 || x < 750)
+            s->visits[0] = working_day(&m->r, m->y0, sp0, sp1);
+        if (x < 550 || x >= 750)
+            s->visits[1] = working_day(&m->r, m->y0, au0, au1);
+    }
+}
+
+static sr_error
+simulate(struct sim *m)
+{
+    sr_error rc = SR_OK;
+    long i;
+    size_t k;
+
+    for (m->today = 5; m->today < m->days; m->today++) {
+        m->tick = 0;
+        for (i = 0; i < m->n; i++) {
+            const struct school *s = &m->s[i];
+            int v;
+
+            for (v = 0; v < 2; v++)
+                if (s->visits[v] == m->today &&
+                    (rc = assess(m, i, v == 1)) != SR_OK)
+                    return rc;
+        }
+        /* Tasks appended today are not due today (they start later). */
+        for (k = 0; k < m->nt; k++) {
+            struct task *t = &m->t[k];
+
+            if (t->next != S_DONE && t->day == m->today &&
+                (rc = step(m, t)) != SR_OK)
+                return rc;
+        }
+        if (m->today + 1 == m->days ||
+            day_month(m->y0, m->today + 1) != day_month(m->y0, m->today))
+            progress(m,
+                     "%d-%02d: %zu assessments submitted, %zu hazards "
+                     "raised, %zu closed",
+                     m->o->year, day_month(m->y0, m->today) + 1,
+                     m->stats.assessments, m->stats.hazards, m->closed);
+    }
+    return rc;
+}
+
+/* Stop at the first school: is the registry empty? */
+static int
+any_school(const struct sr_school_record *r, void *ctx)
+{
+    (void)r;
+    *(bool *)ctx = true;
+    return 1;
+}
+
+sr_error
+sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
+              struct sr_demo_stats *stats, struct sr_diags *diags)
+{
+    struct sr_registry_filter all = {NULL, -1, true};
+    struct sr_districts dl;
+    struct sim m;
+    bool has = false;
+    sr_error rc;
+    size_t k;
+
+    memset(&m, 0, sizeof(m));
+    sr_districts_init(&dl);
+    if (stats)
+        memset(stats, 0, sizeof(*stats));
+    m.st = st;
+    m.o = o;
+    m.diags = diags;
+    m.r.s = o->seed;
+    if (o->year < 2000 || o->year > 2999) {
+        sr_diags_add(diags, NULL, 0, "year %d is out of range (2000..2999)",
+                     o->year);
+        return SR_ERR_INPUT;
+    }
+    rc = sr_registry_list(st, &all, any_school, &has);
+    if (rc != SR_OK)
+        return rc;
+    if (has) {
+        sr_diags_add(diags, NULL, 0,
+                     "the database already has schools: the demo city "
+                     "needs a fresh database");
+        return SR_ERR_STATE;
+    }
+    rc = sr_registry_districts(st, &dl);
+    if (rc != SR_OK)
+        goto cleanup;
+    if (o->schools < (long)dl.n || o->schools > SR_DEMO_MAX_SCHOOLS) {
+        sr_diags_add(diags, NULL, 0,
+                     "%ld schools is out of range (%zu..%d: one special "
+                     "school per district at least)",
+                     o->schools, dl.n, SR_DEMO_MAX_SCHOOLS);
+        rc = SR_ERR_INPUT;
+        goto cleanup;
+    }
+    m.n = o->schools;
+    m.y0 = year_start(o->year);
+    m.days = (int)((year_start(o->year + 1) - m.y0) / 86400);
+    snprintf(m.path, sizeof(m.path), "%s/.demo-responses.csv", o->work_dir);
+
+    /* 5 January: the bureau sets the system up. */
+    m.today = 4;
+    clock_tick(&m);
+    if ((rc = actor(&m, "济南市教育局")) != SR_OK ||
+        (rc = load_systems(&m)) != SR_OK)
+        goto cleanup;
+    progress(&m, "indicator systems: %zu stored", m.stats.systems);
+    if ((rc = generate(&m, &dl)) != SR_OK)
+        goto cleanup;
+    clock_tick(&m);
+    if ((rc = import_registry(&m)) != SR_OK)
+        goto cleanup;
+    progress(&m, "registry: %zu schools in %zu districts imported",
+             m.stats.schools, m.nd);
+    plan_visits(&m);
+    rc = simulate(&m);
+    if (rc != SR_OK)
+        goto cleanup;
+    /* The year's last working moment. */
+    sr_store_set_clock(st, m.y0 + (time_t)(m.days - 1) * 86400 + 9 * 3600);
+    rc = actor(&m, "济南市教育局");
+
+cleanup:
+    unlink(m.path);
+    if (stats)
+        *stats = m.stats;
+    for (k = 0; k < SR_STAGE_COUNT; k++)
+        sr_system_free(m.sys[k]);
+    free(m.t);
+    free(m.s);
+    free(m.d);
+    sr_districts_release(&dl);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The summary.                                                        */
+/* ------------------------------------------------------------------ */
+
+struct verdict {
+    int64_t id;
+    bool compliant;
+};
+
+struct verdicts {
+    struct verdict *v;
+    size_t n, cap;
+    bool oom;
+};
+
+static int
+collect_verdict(const struct sr_assessment *a, void *ctx)
+{
+    struct verdicts *vs = ctx;
+
+    if (vs->n == vs->cap) {
+        size_t cap = vs->cap ? vs->cap * 2 : 1024;
+        struct verdict *v = realloc(vs->v, cap * sizeof(*v));
+
+        if (!v) {
+            vs->oom = true;
+            return 1;
+        }
+        vs->v = v;
+        vs->cap = cap;
+    }
+    vs->v[vs->n].id = a->id;
+    vs->v[vs->n].compliant = a->compliant;
+    vs->n++;
+    return 0;
+}
+
+static int
+cmp_verdict(const void *a, const void *b)
+{
+    const struct verdict *x = a, *y = b;
+
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static struct sr_demo_district *
+find_district(struct sr_demo_summary *s, const char *code)
+{
+    size_t i;
+
+    for (i = 0; code && i < s->n; i++)
+        if (!strcmp(s->d[i].code, code))
+            return &s->d[i];
+    return NULL;
+}
+
+static void
+add_row(struct sr_demo_district *to, const struct sr_demo_district *from)
+{
+    int j;
+
+    to->schools += from->schools;
+    to->assessed += from->assessed;
+    to->compliant += from->compliant;
+    for (j = 0; j < SR_HAZARD_STATUS_COUNT; j++)
+        to->hazards[j] += from->hazards[j];
+    to->overdue += from->overdue;
+    for (j = 0; j < SR_BASELINE_COUNT; j++)
+        to->baseline_met[j] += from->baseline_met[j];
+    to->all_four += from->all_four;
+}
+
+sr_error
+sr_demo_summarize(struct sr_store *st, const char *as_of,
+                  struct sr_demo_summary *out)
+{
+    struct sr_assess_filter af = {NULL, NULL, 1};
+    struct sr_baseline_report br;
+    struct sr_districts dl;
+    struct verdicts vs = {NULL, 0, 0, false};
+    struct sr_hazard_record *hv = NULL;
+    size_t hn = 0, i;
+    char today[16];
+    sr_error rc;
+    int j;
+
+    memset(out, 0, sizeof(*out));
+    memset(&br, 0, sizeof(br));
+    sr_districts_init(&dl);
+    if (!as_of) {
+        sr_store_today(st, today);
+        as_of = today;
+    }
+    if (!sr_date_valid(as_of))
+        return SR_ERR_INPUT;
+    memcpy(out->as_of, as_of, 10); /* a valid date is 10 bytes */
+    out->as_of[10] = '\0';
+    out->total.code = strdup("");
+    out->total.name = strdup("全市");
+    if (!out->total.code || !out->total.name)
+        return SR_ERR_NOMEM;
+    if ((rc = sr_registry_districts(st, &dl)) != SR_OK)
+        goto cleanup;
+    out->d = calloc(dl.n ? dl.n : 1, sizeof(*out->d));
+    if (!out->d) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < dl.n; i++) {
+        out->d[i].code = strdup(dl.v[i].code);
+        out->d[i].name = strdup(dl.v[i].name);
+        out->n++;
+        if (!out->d[i].code || !out->d[i].name) {
+            rc = SR_ERR_NOMEM;
+            goto cleanup;
+        }
+    }
+    if ((rc = sr_assess_list(st, &af, collect_verdict, &vs)) != SR_OK)
+        goto cleanup;
+    if (vs.oom) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (vs.n)
+        qsort(vs.v, vs.n, sizeof(*vs.v), cmp_verdict);
+    if ((rc = sr_baseline_compute(st, NULL, as_of, &br)) != SR_OK)
+        goto cleanup;
+    for (i = 0; i < br.nd; i++) {
+        struct sr_demo_district *d = find_district(out, br.d[i].code);
+
+        if (!d)
+            continue;
+        d->schools = br.d[i].schools;
+        for (j = 0; j < SR_BASELINE_COUNT; j++)
+            d->baseline_met[j] = br.d[i].met[j];
+        d->all_four = br.d[i].all_four;
+        d->reaches = br.d[i].reaches;
+    }
+    for (i = 0; i < br.n; i++) {
+        struct sr_demo_district *d = find_district(out, br.s[i].district);
+        struct verdict key, *hit;
+
+        if (!d || !br.s[i].assessment)
+            continue;
+        d->assessed++;
+        key.id = br.s[i].assessment;
+        hit = vs.n ? bsearch(&key, vs.v, vs.n, sizeof(*vs.v), cmp_verdict)
+                   : NULL;
+        if (hit && hit->compliant)
+            d->compliant++;
+    }
+    if ((rc = sr_hazard_list(st, NULL, as_of, &hv, &hn)) != SR_OK)
+        goto cleanup;
+    for (i = 0; i < hn; i++) {
+        struct sr_demo_district *d = find_district(out, hv[i].district);
+
+        if (!d || hv[i].status < 0 || hv[i].status >= SR_HAZARD_STATUS_COUNT)
+            continue;
+        d->hazards[hv[i].status]++;
+        d->overdue += hv[i].overdue;
+    }
+    for (i = 0; i < out->n; i++)
+        add_row(&out->total, &out->d[i]);
+    out->total.reaches = false;
+    for (i = 0; i < out->n; i++)
+        if (out->d[i].schools)
+            out->total.reaches = true;
+    for (i = 0; i < out->n; i++)
+        if (out->d[i].schools && !out->d[i].reaches)
+            out->total.reaches = false;
+
+cleanup:
+    sr_hazard_list_free(hv, hn);
+    sr_baseline_report_release(&br);
+    free(vs.v);
+    sr_districts_release(&dl);
+    return rc;
+}
+
+void
+sr_demo_summary_release(struct sr_demo_summary *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = 0; i < s->n; i++) {
+        free(s->d[i].code);
+        free(s->d[i].name);
+    }
+    free(s->d);
+    free(s->total.code);
+    free(s->total.name);
+    memset(s, 0, sizeof(*s));
+}

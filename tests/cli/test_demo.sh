@@ -1,0 +1,95 @@
+# test_demo.sh - `schoolrisk demo`: the demo city built in a fresh
+# database, its progress lines and summary (checked against SQL on the
+# database), refusing to overwrite, --force, and bad options.
+. "$(dirname "$0")/lib.sh"
+
+# sql DB QUERY: the first column of the first row.
+sql() {
+    "$PY" -c 'import sqlite3,sys
+r = sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()
+print(r[0])' "$1" "$2"
+}
+FP="SELECT group_concat(code||name||stage||enrollment, ';') FROM (SELECT * FROM schools ORDER BY code)"
+FP2="SELECT count(*)||'|'||(SELECT sha256 FROM audit ORDER BY seq DESC LIMIT 1) FROM audit"
+
+begin "demo builds a small city and prints its progress and summary"
+run demo --dir city --schools 40 --seed 3
+rc_is 0
+err_empty
+out_has "demo city: 40 schools, seed 3, year 2026, database city/schoolrisk.db"
+out_has "indicator systems: 6 stored"
+out_has "registry: 40 schools in 16 districts imported"
+[ "$(grep -c '^2026-[01][0-9]: [0-9]* assessments submitted, [0-9]* hazards raised, [0-9]* closed$' "$T/out")" -eq 12 ] ||
+    fail "not twelve monthly progress lines"
+A=$(sql city/schoolrisk.db "SELECT count(*) FROM assessments WHERE status = 'submitted'")
+H=$(sql city/schoolrisk.db "SELECT count(*) FROM hazards")
+grep -Eq "^built in [0-9]+\.[0-9] s: 6 indicator systems, 40 schools, $A assessments, $H hazards, [0-9]+ hazard steps$" "$T/out" ||
+    fail "no 'built in' line with $A assessments and $H hazards"
+out_has "city summary as of 2026-12-31 (hazards by status; four-100%: share of schools meeting each element, all four, district reaches)"
+[ -f city/schoolrisk.db ] || fail "no database"
+[ ! -e city/.demo-responses.csv ] || fail "the responses file was left behind"
+end
+
+begin "the summary's city row agrees with SQL on the database"
+DB=city/schoolrisk.db
+S=$(sql $DB "SELECT count(*) FROM schools")
+AS=$(sql $DB "SELECT count(DISTINCT school) FROM assessments")
+HO=$(sql $DB "SELECT count(*) FROM hazards WHERE status = 'open'")
+HR=$(sql $DB "SELECT count(*) FROM hazards WHERE status = 'rectifying'")
+HS=$(sql $DB "SELECT count(*) FROM hazards WHERE status = 'submitted'")
+HC=$(sql $DB "SELECT count(*) FROM hazards WHERE status = 'closed'")
+OD=$(sql $DB "SELECT count(*) FROM hazards WHERE status <> 'closed' AND deadline < '2026-12-31'")
+ROW=$(grep '^全市' "$T/out" | tr -s ' ')
+set -- $ROW
+[ "$2" = "$S" ] || fail "schools $2, SQL says $S"
+[ "$3" = "$AS" ] || fail "assessed $3, SQL says $AS"
+[ "$7 $8 $9 ${10} ${11}" = "$HO $HR $HS $HC $OD" ] ||
+    fail "hazards '$7 $8 $9 ${10} ${11}', SQL says '$HO $HR $HS $HC $OD'"
+[ "$AS" -lt "$S" ] || fail "coverage is 100%"
+[ "$OD" -gt 0 ] || fail "nothing overdue at the year's end"
+[ "$(grep -cE '^[^ ]+ +[0-9]+ +[0-9]+ ' "$T/out")" -eq 17 ] ||
+    fail "not 16 district rows and the city row"
+grep -q '^历下区 ' "$T/out" || fail "no row for 历下区"
+end
+
+begin "an existing database is refused without --force"
+FIRST=$(sql city/schoolrisk.db "$FP")
+run demo --dir city --schools 40 --seed 3
+rc_is 1
+out_empty
+err_is "schoolrisk: error: 'city/schoolrisk.db' already exists; use --force to replace it"
+end
+
+begin "--force replaces it, and the same seed gives the same city"
+AUDIT=$(sql city/schoolrisk.db "$FP2")
+run demo --dir city --schools 40 --seed 3 --force
+rc_is 0
+err_empty
+[ "$(sql city/schoolrisk.db "$FP")" = "$FIRST" ] || fail "the registry differs"
+[ "$(sql city/schoolrisk.db "$FP2")" = "$AUDIT" ] || fail "the audit chain differs"
+run audit verify --db city/schoolrisk.db
+rc_is 0
+end
+
+begin "another seed gives another city"
+run demo --dir other --schools 40 --seed 4
+rc_is 0
+[ "$(sql other/schoolrisk.db "$FP")" != "$FIRST" ] || fail "seed 4 built the same registry"
+end
+
+begin "bad options are usage errors"
+run demo --dir city2 --schools 5
+rc_is 2
+err_is "schoolrisk: error: --schools must be a whole number 16..50000, not '5'"
+run demo --dir city2 --year 1999
+rc_is 2
+err_is "schoolrisk: error: --year must be a year 2000..2999, not '1999'"
+run demo --dir city2 --seed x
+rc_is 2
+err_is "schoolrisk: error: --seed must be a whole number, not 'x'"
+run demo --dir city2 extra
+rc_is 2
+[ ! -e city2 ] || fail "a directory was created on a usage error"
+end
+
+finish

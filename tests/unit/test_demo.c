@@ -1,0 +1,433 @@
+/*
+ * test_demo.c - the demo city (schoolrisk/demo.h): a small city of 60
+ * schools is built twice with the same seed and once with another, and
+ * checked with independent SQL on the database: identical content for
+ * the same seed, the districts and stages, a realistic calendar, every
+ * hazard state reached, overdue hazards at the year's end, coverage
+ * below 100%, four eyes kept, the audit chain intact, and the summary
+ * agreeing with SQL.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "schoolrisk/audit.h"
+#include "schoolrisk/demo.h"
+#include "schoolrisk/store.h"
+
+#include "testutil.h"
+
+struct city {
+    char dir[64];
+    char db[96];
+    struct sr_demo_stats stats;
+};
+
+static struct city a, b, c;
+
+static void
+build(struct city *x, long schools, uint64_t seed)
+{
+    struct sr_demo_options o;
+    struct sr_store *st = NULL;
+    struct sr_diags d;
+    sr_error rc;
+
+    snprintf(x->dir, sizeof(x->dir), "/tmp/sr-test-demo-XXXXXX");
+    assert_non_null(mkdtemp(x->dir));
+    snprintf(x->db, sizeof(x->db), "%s/schoolrisk.db", x->dir);
+    sr_diags_init(&d);
+    assert_int_equal(sr_store_open(x->db, SR_STORE_CREATE, &st), SR_OK);
+    memset(&o, 0, sizeof(o));
+    o.indicator_dir = SR_INDICATORS;
+    o.work_dir = x->dir;
+    o.schools = schools;
+    o.seed = seed;
+    o.year = 2026;
+    rc = sr_demo_build(st, &o, &x->stats, &d);
+    if (rc != SR_OK) {
+        show_diags(&d);
+        print_error("store: %s\n", sr_store_errmsg(st));
+    }
+    assert_int_equal(rc, SR_OK);
+    sr_store_close(st);
+    sr_diags_release(&d);
+}
+
+static void
+destroy(struct city *x)
+{
+    char p[128];
+
+    snprintf(p, sizeof(p), "%s-wal", x->db);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", x->db);
+    unlink(p);
+    remove_dir(x->dir);
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    build(&a, 60, 1);
+    build(&b, 60, 1);
+    build(&c, 60, 2);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    destroy(&a);
+    destroy(&b);
+    destroy(&c);
+    return 0;
+}
+
+/* The one text value of a query (NULL shown as ""), malloc'd. */
+static char *
+q(const char *db, const char *sql)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *s = NULL;
+    const unsigned char *t;
+    char *out;
+
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+                     SQLITE_OK);
+    if (sqlite3_prepare_v2(h, sql, -1, &s, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(h));
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    t = sqlite3_column_text(s, 0);
+    out = strdup(t ? (const char *)t : "");
+    assert_non_null(out);
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+    return out;
+}
+
+static long
+qn(const char *db, const char *sql)
+{
+    char *t = q(db, sql);
+    long v = strtol(t, NULL, 10);
+
+    free(t);
+    return v;
+}
+
+static const char *const fingerprints[] = {
+    "SELECT group_concat(code||'|'||name||'|'||district||'|'||stage||'|'||"
+    "ownership||'|'||locale||'|'||boarding||school_bus||canteen||"
+    "laboratory||swimming_pool||'|'||enrollment||'|'||boarders||'|'||"
+    "updated_at, ';') FROM (SELECT * FROM schools ORDER BY code)",
+    "SELECT group_concat(id||'|'||school||'|'||assessed_on||'|'||inspector"
+    "||'|'||submitted_at||'|'||total||'|'||band||'|'||compliant, ';') "
+    "FROM (SELECT * FROM assessments ORDER BY id)",
+    "SELECT count(*)||'|'||sum(length(value))||'|'||"
+    "group_concat(value, '') FROM (SELECT * FROM answers "
+    "ORDER BY assessment, item)",
+    "SELECT group_concat(id||'|'||school||'|'||coalesce(item,'')||'|'||"
+    "status||'|'||found_on||'|'||coalesce(deadline,'')||'|'||"
+    "coalesce(closed_on,'')||'|'||coalesce(responsible,''), ';') "
+    "FROM (SELECT * FROM hazards ORDER BY id)",
+    "SELECT group_concat(hazard||at||by||coalesce(from_status,'')||"
+    "to_status, ';') FROM (SELECT * FROM hazard_events ORDER BY id)",
+    "SELECT count(*)||'|'||max(seq)||'|'||(SELECT sha256 FROM audit "
+    "ORDER BY seq DESC LIMIT 1) FROM audit",
+};
+
+static void
+test_deterministic(void **state)
+{
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(fingerprints) / sizeof(fingerprints[0]); i++) {
+        char *x = q(a.db, fingerprints[i]), *y = q(b.db, fingerprints[i]);
+
+        assert_true(strlen(x) > 20);
+        assert_string_equal(x, y);
+        free(x);
+        free(y);
+    }
+    assert_int_equal(a.stats.assessments, b.stats.assessments);
+    assert_int_equal(a.stats.hazards, b.stats.hazards);
+    assert_int_equal(a.stats.steps, b.stats.steps);
+    /* Another seed, another city. */
+    {
+        char *x = q(a.db, fingerprints[0]), *y = q(c.db, fingerprints[0]);
+
+        assert_string_not_equal(x, y);
+        free(x);
+        free(y);
+    }
+}
+
+static void
+test_registry(void **state)
+{
+    (void)state;
+    assert_int_equal(a.stats.systems, 6);
+    assert_int_equal(a.stats.schools, 60);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM schools"), 60);
+    assert_int_equal(qn(a.db, "SELECT count(DISTINCT district) FROM schools"),
+                     16);
+    /* One special school per district. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM schools WHERE "
+                              "stage = 'special'"),
+                     16);
+    assert_int_equal(qn(a.db, "SELECT count(DISTINCT district) FROM schools "
+                              "WHERE stage = 'special'"),
+                     16);
+    /* Kindergartens are the most numerous. */
+    {
+        char *t = q(a.db, "SELECT stage FROM schools GROUP BY stage "
+                          "ORDER BY count(*) DESC LIMIT 1");
+
+        assert_string_equal(t, "kindergarten");
+        free(t);
+    }
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM schools WHERE code "
+                              "GLOB '2137[0-9][0-9][0-9][0-9][0-9][0-9]' AND "
+                              "name LIKE '济南市%' AND contact IS NOT NULL"),
+                     60);
+    assert_int_equal(qn(a.db, "SELECT count(DISTINCT name) FROM schools"), 60);
+    /* Every school code carries its district's two digits. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM schools WHERE "
+                              "district LIKE '3701%' AND substr(code, 5, 2) "
+                              "<> substr(district, 5, 2)"),
+                     0);
+    /* Attributes are consistent: boarders only at boarding schools. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM schools WHERE "
+                              "(boarding = 0 AND boarders > 0) OR "
+                              "boarders > enrollment"),
+                     0);
+}
+
+static void
+test_year(void **state)
+{
+    long assessed, subs;
+
+    (void)state;
+    subs = qn(a.db, "SELECT count(*) FROM assessments WHERE "
+                    "status = 'submitted'");
+    assert_int_equal(subs, (long)a.stats.assessments);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments"), subs);
+    /* Coverage below 100%, but most schools assessed. */
+    assessed = qn(a.db, "SELECT count(DISTINCT school) FROM assessments");
+    assert_true(assessed < 60);
+    assert_true(assessed >= 45);
+    /* Some schools twice (spring and autumn). */
+    assert_true(qn(a.db, "SELECT count(*) FROM (SELECT school FROM "
+                         "assessments GROUP BY school HAVING count(*) = 2)") >
+                0);
+    /* Working days of the year, spring or autumn; submitted the same
+     * day, in office hours (UTC 01:00-09:00). */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments WHERE "
+                              "assessed_on < '2026-03-01' OR assessed_on > "
+                              "'2026-12-15' OR assessed_on BETWEEN "
+                              "'2026-06-01' AND '2026-08-31' OR "
+                              "strftime('%w', assessed_on) IN ('0', '6') OR "
+                              "substr(submitted_at, 1, 10) <> assessed_on OR "
+                              "substr(submitted_at, 12, 2) NOT BETWEEN "
+                              "'01' AND '08'"),
+                     0);
+    /* Findings are the exception: most answered items earn full points. */
+    assert_true(qn(a.db, "SELECT 100 * sum(earned = max) / count(*) FROM "
+                         "scores WHERE kind = 'item'") >= 95);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM hazards"),
+                     (long)a.stats.hazards);
+}
+
+static void
+test_hazards(void **state)
+{
+    static const char *const st[] = {"open", "rectifying", "submitted",
+                                     "closed"};
+    char sql[256];
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < 4; i++) {
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM hazards WHERE status = '%s'", st[i]);
+        if (qn(a.db, sql) == 0)
+            fail_msg("no hazard is %s at the year's end", st[i]);
+    }
+    /* Most are closed. */
+    assert_true(2 * qn(a.db, "SELECT count(*) FROM hazards WHERE "
+                             "status = 'closed'") >
+                qn(a.db, "SELECT count(*) FROM hazards"));
+    /* Some were rejected once at review. */
+    assert_true(qn(a.db, "SELECT count(*) FROM hazard_events WHERE "
+                         "from_status = 'submitted' AND to_status = "
+                         "'rectifying'") > 0);
+    /* Some are past their deadline on 31 December. */
+    assert_true(qn(a.db, "SELECT count(*) FROM hazards WHERE status <> "
+                         "'closed' AND deadline < '2026-12-31'") > 0);
+    /* Four eyes: who closed is never who submitted last. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM hazard_events e WHERE "
+                              "to_status = 'closed' AND by = (SELECT by "
+                              "FROM hazard_events f WHERE f.hazard = "
+                              "e.hazard AND f.to_status = 'submitted' AND "
+                              "f.id < e.id ORDER BY f.id DESC LIMIT 1)"),
+                     0);
+    /* Every step dated in the year. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM hazard_events WHERE "
+                              "at NOT LIKE '2026-%'"),
+                     0);
+    /* Every step taken is an event: a change of state, or a new
+     * deadline from the district office (rectifying -> rectifying;
+     * "found again" events of later assessments are the inspector's). */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM hazard_events WHERE "
+                              "from_status IS NOT NULL AND (from_status <> "
+                              "to_status OR by LIKE '%教育局安全科')"),
+                     (long)a.stats.steps);
+}
+
+static void
+test_audit_and_summary(void **state)
+{
+    struct sr_store *st = NULL;
+    struct sr_audit_report ar;
+    struct sr_demo_summary s;
+    char sql[512];
+    size_t i, sum = 0;
+    static const char *const hs[] = {"open", "rectifying", "submitted",
+                                     "closed"};
+
+    (void)state;
+    assert_int_equal(sr_store_open(a.db, 0, &st), SR_OK);
+    assert_int_equal(sr_audit_verify(st, &ar), SR_OK);
+    assert_int_equal(ar.ok, 1);
+    assert_int_equal(ar.records,
+                     qn(a.db, "SELECT (SELECT count(*) FROM assessments) + "
+                              "(SELECT count(*) FROM hazard_events)"));
+    assert_int_equal(sr_demo_summarize(st, "2026-12-31", &s), SR_OK);
+    assert_string_equal(s.as_of, "2026-12-31");
+    assert_int_equal(s.n, 16);
+    assert_string_equal(s.d[0].name, "历下区");
+    assert_string_equal(s.total.name, "全市");
+    assert_int_equal(s.total.schools, 60);
+    for (i = 0; i < s.n; i++) {
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM schools WHERE district = '%s'",
+                 s.d[i].code);
+        assert_int_equal(s.d[i].schools, qn(a.db, sql));
+        /* Valid-months covers the year: assessed = assessed at all. */
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(DISTINCT a.school) FROM assessments a JOIN "
+                 "schools s ON s.code = a.school WHERE s.district = '%s'",
+                 s.d[i].code);
+        assert_int_equal(s.d[i].assessed, qn(a.db, sql));
+        sum += s.d[i].schools;
+    }
+    assert_int_equal(sum, 60);
+    assert_int_equal(s.total.compliant,
+                     qn(a.db, "SELECT count(*) FROM assessments a WHERE "
+                              "compliant = 1 AND id = (SELECT id FROM "
+                              "assessments b WHERE b.school = a.school "
+                              "ORDER BY assessed_on DESC, id DESC LIMIT 1)"));
+    for (i = 0; i < 4; i++) {
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*) FROM hazards WHERE status = '%s'", hs[i]);
+        assert_int_equal(s.total.hazards[i], qn(a.db, sql));
+    }
+    assert_int_equal(s.total.overdue,
+                     qn(a.db, "SELECT count(*) FROM hazards WHERE status <> "
+                              "'closed' AND deadline < '2026-12-31'"));
+    assert_true(s.total.all_four <= s.total.assessed);
+    assert_false(s.total.reaches);
+    sr_demo_summary_release(&s);
+    sr_store_close(st);
+}
+
+static void
+test_refusals(void **state)
+{
+    struct sr_demo_options o;
+    struct sr_store *st = NULL;
+    struct sr_demo_stats stats;
+    struct sr_diags d;
+    char dir[] = "/tmp/sr-test-demo2-XXXXXX", db[64];
+
+    (void)state;
+    sr_diags_init(&d);
+    memset(&o, 0, sizeof(o));
+    o.indicator_dir = SR_INDICATORS;
+    o.work_dir = a.dir;
+    o.schools = 60;
+    o.seed = 1;
+    o.year = 2026;
+    /* A database with schools is not a fresh one. */
+    assert_int_equal(sr_store_open(a.db, 0, &st), SR_OK);
+    assert_int_equal(sr_demo_build(st, &o, &stats, &d), SR_ERR_STATE);
+    {
+        static const char *const want[] = {
+            "the database already has schools: the demo city needs a fresh "
+            "database",
+            NULL};
+        assert_diags(&d, want);
+    }
+    sr_store_close(st);
+    sr_diags_release(&d);
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(db, sizeof(db), "%s/t.db", dir);
+    assert_int_equal(sr_store_open(db, SR_STORE_CREATE, &st), SR_OK);
+    o.work_dir = dir;
+    o.schools = 10;
+    assert_int_equal(sr_demo_build(st, &o, &stats, &d), SR_ERR_INPUT);
+    {
+        static const char *const want[] = {
+            "10 schools is out of range (16..50000: one special school per "
+            "district at least)",
+            NULL};
+        assert_diags(&d, want);
+    }
+    sr_diags_release(&d);
+    o.schools = 60;
+    o.year = 1999;
+    assert_int_equal(sr_demo_build(st, &o, &stats, &d), SR_ERR_INPUT);
+    {
+        static const char *const want[] = {
+            "year 1999 is out of range (2000..2999)", NULL};
+        assert_diags(&d, want);
+    }
+    sr_diags_release(&d);
+    assert_int_equal(stats.schools, 0);
+    sr_store_close(st);
+    snprintf(db, sizeof(db), "%s/t.db-wal", dir);
+    unlink(db);
+    snprintf(db, sizeof(db), "%s/t.db-shm", dir);
+    unlink(db);
+    remove_dir(dir);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_year),
+        cmocka_unit_test(test_hazards),
+        cmocka_unit_test(test_audit_and_summary),
+        cmocka_unit_test(test_refusals),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
