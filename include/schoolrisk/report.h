@@ -199,6 +199,80 @@ sr_error sr_report_district(struct sr_store *st, const char *district,
 /** @brief Free a district report; a zeroed one is fine. */
 void sr_report_district_release(struct sr_report_district *r);
 
+/* --------------------------------------------------------------------
+ * The city workbook
+ * ------------------------------------------------------------------ */
+
+/** One district's line of 区县汇总. */
+struct sr_report_city_district {
+    char *code;
+    char *name;
+    struct sr_report_kpis kpis;
+    size_t rank;  /**< by compliance rate (达标率), 1 = best; equal rates
+                       share a rank (1, 2, 2, 4); districts without
+                       schools are ranked last */
+};
+
+/** An assessed school ranked within its stage (peer group). */
+struct sr_report_peer {
+    int stage;             /**< enum sr_stage */
+    size_t rank;           /**< within the stage by total, 1 = best;
+                                equal totals share a rank */
+    size_t of;             /**< assessed schools of the stage */
+    char code[11];
+    char *name;
+    char *district_name;
+    int64_t total;         /**< hundredths */
+    char *band_label;
+    bool compliant;
+    bool vetoed;
+};
+
+/** The city's KPIs for one period of the trend. */
+struct sr_report_trend {
+    struct sr_period period;
+    struct sr_report_kpis kpis;
+};
+
+/** Everything the city workbook shows. */
+struct sr_report_city {
+    struct sr_period period;
+    struct sr_report_city_district *districts; /**< bureau order */
+    size_t n_districts;
+    struct sr_report_kpis total;          /**< the whole city */
+    struct sr_report_school *noncompliant;  /**< assessed, not 达标
+                                                 (vetoed included), by
+                                                 district then code */
+    size_t n_noncompliant;
+    struct sr_report_hazard *major;       /**< open major hazards at the
+                                               end, longest overdue first,
+                                               then oldest found */
+    size_t n_major;
+    struct sr_report_school *off_baseline;  /**< schools not meeting all
+                                                 four elements, by district
+                                                 then code */
+    size_t n_off_baseline;
+    struct sr_report_trend trend[4];      /**< the last four periods of
+                                               the same kind ending with
+                                               this one, oldest first, only
+                                               those with data */
+    size_t n_trend;
+    struct sr_report_peer *peers;         /**< by stage, then rank */
+    size_t n_peers;
+    char **systems;                       /**< as in a district report */
+    size_t n_systems;
+};
+
+/**
+ * @brief Compute the city report for a period.
+ * @return SR_OK, SR_ERR_DB, SR_ERR_NOMEM (message in the store).
+ */
+sr_error sr_report_city(struct sr_store *st, const struct sr_period *period,
+                        struct sr_report_city *out);
+
+/** @brief Free a city report; a zeroed one is fine. */
+void sr_report_city_release(struct sr_report_city *r);
+
 #ifdef __cplusplus
 }
 #endif
