@@ -1,0 +1,563 @@
+/*
+ * store/report_city.c - the figures of the city report as of a period's
+ * end (report.h), built from the districts' reports.
+ *
+ * DESIGN
+ * The city report adds nothing to the rules of a district report: it
+ * computes sr_report_district() for every district of the districts
+ * table (bureau order) and combines them:
+ *  - a district's line is its KPIs; the city total is the sum of the
+ *    districts' counts, its rates recomputed from the summed numerators
+ *    and denominators; the city reaches four 100% when it has schools and
+ *    every district with schools reaches it;
+ *  - ranks compare compliance rates exactly (num/den cross-multiplied),
+ *    equal rates share a rank, districts without schools come last;
+ *  - the school lists (not compliant, off the baseline) are deep copies
+ *    of the district rows, in bureau order then registry (code) order;
+ *  - the open major hazards are moved out of the district reports (each
+ *    hazard belongs to one district) and sorted longest overdue first,
+ *    then oldest found, then by id;
+ *  - peers are the assessed schools grouped by stage, ranked by total;
+ *  - the trend recomputes the city total for the last four periods of
+ *    the same kind, keeping those with at least one assessed school.
+ * Each district report is released as soon as it has been merged.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/report.h"
+#include "store_int.h"
+#include "../util.h"
+
+/* ------------------------------------------------------------------ */
+/* Release                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+school_free(struct sr_report_school *s)
+{
+    free(s->name);
+    free(s->district);
+    free(s->district_name);
+    free(s->inspector);
+    free(s->system);
+    free(s->band);
+    free(s->band_label);
+    free(s->veto_items);
+    free(s->dimensions);
+    free(s->baseline_why);
+}
+
+static void
+hazard_free(struct sr_report_hazard *h)
+{
+    free(h->school_name);
+    free(h->district);
+    free(h->district_name);
+    free(h->item);
+    free(h->item_title);
+    free(h->description);
+    free(h->found_by);
+    free(h->responsible);
+    free(h->measures);
+}
+
+void
+sr_report_city_release(struct sr_report_city *r)
+{
+    size_t i;
+
+    if (!r)
+        return;
+    for (i = 0; i < r->n_districts; i++) {
+        free(r->districts[i].code);
+        free(r->districts[i].name);
+    }
+    for (i = 0; i < r->n_noncompliant; i++)
+        school_free(&r->noncompliant[i]);
+    for (i = 0; i < r->n_off_baseline; i++)
+        school_free(&r->off_baseline[i]);
+    for (i = 0; i < r->n_major; i++)
+        hazard_free(&r->major[i]);
+    for (i = 0; i < r->n_peers; i++) {
+        free(r->peers[i].name);
+        free(r->peers[i].district_name);
+        free(r->peers[i].band_label);
+    }
+    for (i = 0; i < r->n_systems; i++)
+        free(r->systems[i]);
+    free(r->districts);
+    free(r->noncompliant);
+    free(r->off_baseline);
+    free(r->major);
+    free(r->peers);
+    free(r->systems);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Grow *v (of *alloc elements of size sz) to hold n + 1. */
+static sr_error
+grow(void **v, size_t *alloc, size_t n, size_t sz)
+{
+    void *nv;
+    size_t na;
+
+    if (n < *alloc)
+        return SR_OK;
+    na = *alloc ? *alloc * 2 : 16;
+    nv = realloc(*v, na * sz);
+    if (!nv)
+        return SR_ERR_NOMEM;
+    *v = nv;
+    *alloc = na;
+    return SR_OK;
+}
+
+/* A copy of @p s (NULL stays NULL); sets *nomem on failure. */
+static char *
+dup_opt(const char *s, int *nomem)
+{
+    char *d;
+
+    if (!s)
+        return NULL;
+    d = sr_strdup(s);
+    if (!d)
+        *nomem = 1;
+    return d;
+}
+
+/* Deep copy of school row @p s into @p d. */
+static sr_error
+school_copy(struct sr_report_school *d, const struct sr_report_school *s)
+{
+    int nomem = 0;
+
+    *d = *s;
+    d->name = dup_opt(s->name, &nomem);
+    d->district = dup_opt(s->district, &nomem);
+    d->district_name = dup_opt(s->district_name, &nomem);
+    d->inspector = dup_opt(s->inspector, &nomem);
+    d->system = dup_opt(s->system, &nomem);
+    d->band = dup_opt(s->band, &nomem);
+    d->band_label = dup_opt(s->band_label, &nomem);
+    d->veto_items = dup_opt(s->veto_items, &nomem);
+    d->dimensions = dup_opt(s->dimensions, &nomem);
+    d->baseline_why = dup_opt(s->baseline_why, &nomem);
+    return nomem ? SR_ERR_NOMEM : SR_OK;
+}
+
+static bool
+all_four(const struct sr_report_school *s)
+{
+    int e;
+
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        if (!s->baseline[e])
+            return false;
+    return true;
+}
+
+/* Add district KPIs @p k into the running city total @p t. */
+static void
+kpis_add(struct sr_report_kpis *t, const struct sr_report_kpis *k)
+{
+    int i;
+
+    t->schools += k->schools;
+    t->assessed += k->assessed;
+    t->compliant += k->compliant;
+    for (i = 0; i < 4; i++)
+        t->bands[i] += k->bands[i];
+    t->vetoed += k->vetoed;
+    for (i = 0; i < SR_BASELINE_COUNT; i++)
+        t->baseline_met[i] += k->baseline_met[i];
+    t->hazards_found += k->hazards_found;
+    t->hazards_closed += k->hazards_closed;
+    t->hazards_open += k->hazards_open;
+    t->hazards_overdue += k->hazards_overdue;
+    t->rectification.num += k->rectification.num;
+    t->rectification.den += k->rectification.den;
+    t->open_major += k->open_major;
+    for (i = 0; i < SR_STAGE_COUNT; i++) {
+        t->stages[i].stage = i;
+        t->stages[i].schools += k->stages[i].schools;
+        t->stages[i].assessed += k->stages[i].assessed;
+        t->stages[i].compliant += k->stages[i].compliant;
+    }
+    /* four_100: false as soon as a district with schools misses it. */
+    if (k->schools && !k->four_100)
+        t->four_100 = false;
+}
+
+/* Start a city total (four_100 assumed until a district misses it). */
+static void
+kpis_start(struct sr_report_kpis *t)
+{
+    int i;
+
+    memset(t, 0, sizeof(*t));
+    t->four_100 = true;
+    for (i = 0; i < SR_STAGE_COUNT; i++)
+        t->stages[i].stage = i;
+}
+
+/* The rates of a summed total. */
+static void
+kpis_finish(struct sr_report_kpis *t)
+{
+    int i;
+
+    t->coverage.num = t->assessed;
+    t->coverage.den = t->schools;
+    t->compliance.num = t->compliant;
+    t->compliance.den = t->schools;
+    for (i = 0; i < SR_BASELINE_COUNT; i++) {
+        t->baseline_rate[i].num = t->baseline_met[i];
+        t->baseline_rate[i].den = t->schools;
+    }
+    if (!t->schools)
+        t->four_100 = false;
+}
+
+/* a better than b (rates compared exactly; den > 0 for both). */
+static bool
+rate_better(const struct sr_rate *a, const struct sr_rate *b)
+{
+    return (unsigned long long)a->num * b->den >
+           (unsigned long long)b->num * a->den;
+}
+
+static void
+rank_districts(struct sr_report_city *r)
+{
+    size_t i, j, with = 0;
+
+    for (i = 0; i < r->n_districts; i++)
+        if (r->districts[i].kpis.schools)
+            with++;
+    for (i = 0; i < r->n_districts; i++) {
+        struct sr_report_city_district *d = &r->districts[i];
+
+        if (!d->kpis.schools) {
+            d->rank = with + 1;
+            continue;
+        }
+        d->rank = 1;
+        for (j = 0; j < r->n_districts; j++)
+            if (r->districts[j].kpis.schools &&
+                rate_better(&r->districts[j].kpis.compliance,
+                            &d->kpis.compliance))
+                d->rank++;
+    }
+}
+
+static int
+cmp_major(const void *a, const void *b)
+{
+    const struct sr_report_hazard *x = a, *y = b;
+    int c;
+
+    if (x->days_overdue != y->days_overdue)
+        return x->days_overdue > y->days_overdue ? -1 : 1;
+    c = strcmp(x->found_on, y->found_on);
+    if (c)
+        return c;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Peers carry their district's position to keep bureau order on ties. */
+struct peer_key {
+    struct sr_report_peer p;
+    size_t order; /* position of collection (bureau, then code) */
+};
+
+static int
+cmp_peer(const void *a, const void *b)
+{
+    const struct peer_key *x = a, *y = b;
+
+    if (x->p.stage != y->p.stage)
+        return x->p.stage < y->p.stage ? -1 : 1;
+    if (x->p.total != y->p.total)
+        return x->p.total > y->p.total ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ------------------------------------------------------------------ */
+/* Work state                                                           */
+/* ------------------------------------------------------------------ */
+
+struct work {
+    struct sr_report_city *r;
+    size_t alloc_nc, alloc_off, alloc_major, alloc_sys, alloc_peers;
+    struct peer_key *peers;
+    size_t n_peers;
+};
+
+static sr_error
+add_school(struct sr_report_school **v, size_t *n, size_t *alloc,
+           const struct sr_report_school *s)
+{
+    sr_error rc;
+
+    rc = grow((void **)v, alloc, *n, sizeof(**v));
+    if (rc != SR_OK)
+        return rc;
+    /* Counted at once: a partial copy is released with the rest. */
+    return school_copy(&(*v)[(*n)++], s);
+}
+
+static sr_error
+add_peer(struct work *w, const struct sr_report_school *s)
+{
+    struct peer_key *k;
+    int nomem = 0;
+    sr_error rc;
+
+    rc = grow((void **)&w->peers, &w->alloc_peers, w->n_peers,
+              sizeof(*w->peers));
+    if (rc != SR_OK)
+        return rc;
+    k = &w->peers[w->n_peers];
+    memset(k, 0, sizeof(*k));
+    k->order = w->n_peers++;
+    k->p.stage = (int)s->school.attr[SR_ATTR_STAGE];
+    memcpy(k->p.code, s->code, sizeof(k->p.code));
+    k->p.total = s->total;
+    k->p.compliant = s->compliant;
+    k->p.vetoed = s->vetoed;
+    k->p.name = dup_opt(s->name, &nomem);
+    k->p.district_name = dup_opt(s->district_name, &nomem);
+    k->p.band_label = dup_opt(s->band_label, &nomem);
+    return nomem ? SR_ERR_NOMEM : SR_OK;
+}
+
+/* Move system line @p *line into the city's list unless already there. */
+static sr_error
+add_system(struct work *w, char **line)
+{
+    struct sr_report_city *r = w->r;
+    size_t i;
+    sr_error rc;
+
+    for (i = 0; i < r->n_systems; i++)
+        if (!strcmp(r->systems[i], *line))
+            return SR_OK;
+    rc = grow((void **)&r->systems, &w->alloc_sys, r->n_systems,
+              sizeof(*r->systems));
+    if (rc != SR_OK)
+        return rc;
+    r->systems[r->n_systems++] = *line;
+    *line = NULL;
+    return SR_OK;
+}
+
+/* Merge district report @p d (its rows may be moved out of it). */
+static sr_error
+merge_district(struct work *w, struct sr_report_district *d)
+{
+    struct sr_report_city *r = w->r;
+    struct sr_report_city_district *line;
+    sr_error rc = SR_OK;
+    size_t i;
+
+    line = &r->districts[r->n_districts++];
+    memset(line, 0, sizeof(*line));
+    line->code = d->code;
+    line->name = d->name;
+    d->code = d->name = NULL;
+    line->kpis = d->kpis;
+    kpis_add(&r->total, &d->kpis);
+    for (i = 0; rc == SR_OK && i < d->n_schools; i++) {
+        const struct sr_report_school *s = &d->schools[i];
+
+        if (s->assessed && !s->compliant)
+            rc = add_school(&r->noncompliant, &r->n_noncompliant,
+                            &w->alloc_nc, s);
+        if (rc == SR_OK && !all_four(s))
+            rc = add_school(&r->off_baseline, &r->n_off_baseline,
+                            &w->alloc_off, s);
+        if (rc == SR_OK && s->assessed)
+            rc = add_peer(w, s);
+    }
+    for (i = 0; rc == SR_OK && i < d->n_hazards; i++) {
+        struct sr_report_hazard *h = &d->hazards[i];
+
+        if (h->level != SR_HAZARD_MAJOR || h->closed_on[0])
+            continue;
+        rc = grow((void **)&r->major, &w->alloc_major, r->n_major,
+                  sizeof(*r->major));
+        if (rc != SR_OK)
+            break;
+        r->major[r->n_major++] = *h;
+        memset(h, 0, sizeof(*h)); /* moved: the district frees NULLs */
+    }
+    for (i = 0; rc == SR_OK && i < d->n_systems; i++)
+        rc = add_system(w, &d->systems[i]);
+    return rc;
+}
+
+/* Sort the peers and rank them within their stage. */
+static sr_error
+finish_peers(struct work *w)
+{
+    struct sr_report_city *r = w->r;
+    size_t i, j, first;
+
+    if (!w->n_peers)
+        return SR_OK;
+    qsort(w->peers, w->n_peers, sizeof(*w->peers), cmp_peer);
+    r->peers = malloc(w->n_peers * sizeof(*r->peers));
+    if (!r->peers)
+        return SR_ERR_NOMEM;
+    for (first = 0; first < w->n_peers; first = j) {
+        for (j = first; j < w->n_peers &&
+                        w->peers[j].p.stage == w->peers[first].p.stage;
+             j++)
+            ;
+        for (i = first; i < j; i++) {
+            struct sr_report_peer *p = &w->peers[i].p;
+
+            p->of = j - first;
+            p->rank = i > first && p->total == w->peers[i - 1].p.total
+                          ? w->peers[i - 1].p.rank
+                          : i - first + 1;
+        }
+    }
+    for (i = 0; i < w->n_peers; i++)
+        r->peers[i] = w->peers[i].p;
+    r->n_peers = w->n_peers;
+    free(w->peers);
+    w->peers = NULL;
+    w->n_peers = 0;
+    return SR_OK;
+}
+
+/* The city total for period @p p (the trend). */
+static sr_error
+city_total(struct sr_store *st, const struct sr_districts *all,
+           const struct sr_period *p, struct sr_report_kpis *out)
+{
+    struct sr_report_district d;
+    sr_error rc;
+    size_t i;
+
+    kpis_start(out);
+    for (i = 0; i < all->n; i++) {
+        rc = sr_report_district(st, all->v[i].code, p, &d);
+        if (rc != SR_OK)
+            return rc;
+        kpis_add(out, &d.kpis);
+        sr_report_district_release(&d);
+    }
+    kpis_finish(out);
+    return SR_OK;
+}
+
+static sr_error
+trend(struct sr_store *st, const struct sr_districts *all,
+      struct sr_report_city *r)
+{
+    struct sr_period ps[4];
+    struct sr_report_kpis k;
+    sr_error rc;
+    int i;
+
+    ps[3] = r->period;
+    for (i = 2; i >= 0; i--)
+        sr_period_prev(&ps[i + 1], &ps[i]);
+    for (i = 0; i < 4; i++) {
+        if (i == 3) {
+            k = r->total;
+        } else {
+            rc = city_total(st, all, &ps[i], &k);
+            if (rc != SR_OK)
+                return rc;
+        }
+        if (!k.assessed)
+            continue;
+        r->trend[r->n_trend].period = ps[i];
+        r->trend[r->n_trend].kpis = k;
+        r->n_trend++;
+    }
+    return SR_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry point                                                          */
+/* ------------------------------------------------------------------ */
+
+sr_error
+sr_report_city(struct sr_store *st, const struct sr_period *period,
+               struct sr_report_city *out)
+{
+    struct sr_report_district d;
+    struct sr_districts all;
+    struct work w;
+    sr_error rc;
+    size_t i;
+
+    memset(out, 0, sizeof(*out));
+    memset(&w, 0, sizeof(w));
+    memset(&d, 0, sizeof(d));
+    w.r = out;
+    out->period = *period;
+    if (!sr_date_valid(period->start) || !sr_date_valid(period->end))
+        return sr_store_fail_code(st, SR_ERR_INPUT, "bad period '%s'",
+                                  period->label);
+    kpis_start(&out->total);
+    rc = sr_registry_districts(st, &all);
+    if (rc != SR_OK)
+        return rc;
+    if (all.n) {
+        out->districts = calloc(all.n, sizeof(*out->districts));
+        if (!out->districts)
+            rc = SR_ERR_NOMEM;
+    }
+    for (i = 0; rc == SR_OK && i < all.n; i++) {
+        rc = sr_report_district(st, all.v[i].code, period, &d);
+        if (rc != SR_OK)
+            break;
+        rc = merge_district(&w, &d);
+        sr_report_district_release(&d);
+    }
+    if (rc == SR_OK) {
+        kpis_finish(&out->total);
+        rank_districts(out);
+        if (out->n_major > 1)
+            qsort(out->major, out->n_major, sizeof(*out->major), cmp_major);
+        if (out->n_systems > 1)
+            qsort(out->systems, out->n_systems, sizeof(*out->systems),
+                  cmp_str);
+        rc = finish_peers(&w);
+    }
+    if (rc == SR_OK)
+        rc = trend(st, &all, out);
+    for (i = 0; i < w.n_peers; i++) {
+        free(w.peers[i].p.name);
+        free(w.peers[i].p.district_name);
+        free(w.peers[i].p.band_label);
+    }
+    free(w.peers);
+    sr_districts_release(&all);
+    if (rc != SR_OK) {
+        sr_report_city_release(out);
+        out->period = *period;
+        if (rc == SR_ERR_NOMEM)
+            sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+    }
+    return rc;
+}
