@@ -101,18 +101,84 @@ static const struct field_def hazard_fields[SR_FH_COUNT] = {
     [SR_FH_RECURRENT_OF] = {"recurrent_of", SR_FIELD_INT},
 };
 
+/* 区县汇总 and 趋势 share the KPI fields (struct sr_report_kpis). */
+#define KPI_FIELDS                                                     \
+    [SR_FK_SCHOOLS] = {"schools", SR_FIELD_INT},                       \
+    [SR_FK_ASSESSED] = {"assessed", SR_FIELD_INT},                     \
+    [SR_FK_COVERAGE] = {"coverage", SR_FIELD_RATE},                    \
+    [SR_FK_COMPLIANT] = {"compliant", SR_FIELD_INT},                   \
+    [SR_FK_COMPLIANCE] = {"compliance", SR_FIELD_RATE},                \
+    [SR_FK_BLUE] = {"blue", SR_FIELD_INT},                             \
+    [SR_FK_YELLOW] = {"yellow", SR_FIELD_INT},                         \
+    [SR_FK_ORANGE] = {"orange", SR_FIELD_INT},                         \
+    [SR_FK_RED] = {"red", SR_FIELD_INT},                               \
+    [SR_FK_VETOED] = {"vetoed", SR_FIELD_INT},                         \
+    [SR_FK_GUARDS_RATE] = {"guards_rate", SR_FIELD_RATE},              \
+    [SR_FK_CLOSED_CAMPUS_RATE] = {"closed_campus_rate", SR_FIELD_RATE},\
+    [SR_FK_ALARM_VIDEO_RATE] = {"alarm_video_rate", SR_FIELD_RATE},    \
+    [SR_FK_PROTECTION_POSTS_RATE] = {"protection_posts_rate",          \
+                                     SR_FIELD_RATE},                   \
+    [SR_FK_FOUR_100] = {"four_100", SR_FIELD_BOOL},                    \
+    [SR_FK_HAZARDS_FOUND] = {"hazards_found", SR_FIELD_INT},           \
+    [SR_FK_HAZARDS_CLOSED] = {"hazards_closed", SR_FIELD_INT},         \
+    [SR_FK_HAZARDS_OPEN] = {"hazards_open", SR_FIELD_INT},             \
+    [SR_FK_HAZARDS_OVERDUE] = {"hazards_overdue", SR_FIELD_INT},       \
+    [SR_FK_RECTIFICATION] = {"rectification", SR_FIELD_RATE},          \
+    [SR_FK_OPEN_MAJOR] = {"open_major", SR_FIELD_INT}
+
+static const struct field_def district_fields[SR_FD_COUNT] = {
+    KPI_FIELDS,
+    [SR_FD_RANK] = {"rank", SR_FIELD_INT},
+    [SR_FD_CODE] = {"code", SR_FIELD_TEXT},
+    [SR_FD_DISTRICT] = {"district", SR_FIELD_TEXT},
+};
+
+static const struct field_def trend_fields[SR_FT_COUNT] = {
+    KPI_FIELDS,
+    [SR_FT_PERIOD] = {"period", SR_FIELD_TEXT},
+    [SR_FT_PERIOD_NAME] = {"period_name", SR_FIELD_TEXT},
+    [SR_FT_START] = {"start", SR_FIELD_DATE},
+    [SR_FT_END] = {"end", SR_FIELD_DATE},
+};
+
+#undef KPI_FIELDS
+
+static const struct field_def peer_fields[SR_FP_COUNT] = {
+    [SR_FP_STAGE] = {"stage", SR_FIELD_TEXT},
+    [SR_FP_RANK] = {"rank", SR_FIELD_INT},
+    [SR_FP_OF] = {"of", SR_FIELD_INT},
+    [SR_FP_DISTRICT_NAME] = {"district_name", SR_FIELD_TEXT},
+    [SR_FP_CODE] = {"code", SR_FIELD_TEXT},
+    [SR_FP_NAME] = {"name", SR_FIELD_TEXT},
+    [SR_FP_TOTAL] = {"total", SR_FIELD_SCORE},
+    [SR_FP_BAND] = {"band", SR_FIELD_TEXT},
+    [SR_FP_COMPLIANT] = {"compliant", SR_FIELD_BOOL},
+    [SR_FP_VETOED] = {"vetoed", SR_FIELD_BOOL},
+};
+
 struct sheet_def {
     const char *name;
     const struct field_def *fields;
     int n;
+    int city; /* a sheet of the city workbook */
 };
 
-/* 四个100% shows the same struct as 学校评估, so it knows its fields. */
+/* 四个100%, 未达标学校 and 四个100%未达标 show the same struct as
+ * 学校评估, and 重大隐患 that of 隐患台账, so they know the same fields. */
 static const struct sheet_def sheets[SR_SHEET_COUNT] = {
-    [SR_SHEET_SCHOOLS] = {"学校评估", school_fields, SR_FS_COUNT},
-    [SR_SHEET_LOST] = {"失分明细", lost_fields, SR_FL_COUNT},
-    [SR_SHEET_HAZARDS] = {"隐患台账", hazard_fields, SR_FH_COUNT},
-    [SR_SHEET_BASELINE] = {"四个100%", school_fields, SR_FS_COUNT},
+    [SR_SHEET_SCHOOLS] = {"学校评估", school_fields, SR_FS_COUNT, 0},
+    [SR_SHEET_LOST] = {"失分明细", lost_fields, SR_FL_COUNT, 0},
+    [SR_SHEET_HAZARDS] = {"隐患台账", hazard_fields, SR_FH_COUNT, 0},
+    [SR_SHEET_BASELINE] = {"四个100%", school_fields, SR_FS_COUNT, 0},
+    [SR_SHEET_CITY_DISTRICTS] = {"区县汇总", district_fields, SR_FD_COUNT,
+                                 1},
+    [SR_SHEET_CITY_NONCOMPLIANT] = {"未达标学校", school_fields,
+                                    SR_FS_COUNT, 1},
+    [SR_SHEET_CITY_MAJOR] = {"重大隐患", hazard_fields, SR_FH_COUNT, 1},
+    [SR_SHEET_CITY_BASELINE] = {"四个100%未达标", school_fields,
+                                SR_FS_COUNT, 1},
+    [SR_SHEET_CITY_PEERS] = {"同类排名", peer_fields, SR_FP_COUNT, 1},
+    [SR_SHEET_CITY_TREND] = {"趋势", trend_fields, SR_FT_COUNT, 1},
 };
 
 /* --------------------------------------------------------------------
@@ -123,6 +189,12 @@ const char *
 sr_layout_sheet_name(int sheet)
 {
     return sheet >= 0 && sheet < SR_SHEET_COUNT ? sheets[sheet].name : NULL;
+}
+
+int
+sr_layout_sheet_is_city(int sheet)
+{
+    return sheet >= 0 && sheet < SR_SHEET_COUNT && sheets[sheet].city;
 }
 
 int
@@ -173,7 +245,7 @@ static int
 kind_is_number(int kind)
 {
     return kind == SR_FIELD_INT || kind == SR_FIELD_SCORE ||
-           kind == SR_FIELD_POINTS;
+           kind == SR_FIELD_POINTS || kind == SR_FIELD_RATE;
 }
 
 const char *
@@ -187,6 +259,8 @@ sr_layout_column_format(int sheet, const struct sr_layout_column *c)
         return "0";
     if (kind == SR_FIELD_SCORE || kind == SR_FIELD_POINTS)
         return "0.00";
+    if (kind == SR_FIELD_RATE)
+        return "0.0%";
     return "@";
 }
 
@@ -274,6 +348,41 @@ add_column(struct sr_layout_columns *cols, int field, const char *heading,
     return SR_OK;
 }
 
+/* The sheets to name after an unknown one: those of the workbook the
+ * layout has described so far (the district workbook's when it has a
+ * district sheet, the city's when it has only city sheets), or all of
+ * them in an empty layout. */
+static void
+known_sheets(const struct sr_layout *l, char *buf, size_t size)
+{
+    int s, district = 0, city = 0, want;
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (s = 0; s < SR_SHEET_COUNT; s++)
+        if (l->sheets[s].n) {
+            if (sheets[s].city)
+                city = 1;
+            else
+                district = 1;
+        }
+    want = district ? 0 : city ? 1 : -1;
+    for (s = 0; s < SR_SHEET_COUNT; s++) {
+        size_t len = strlen(sheets[s].name);
+
+        if (want >= 0 && sheets[s].city != want)
+            continue;
+        if (n + len + 3 > size)
+            break;
+        if (n) {
+            memcpy(buf + n, ", ", 2);
+            n += 2;
+        }
+        memcpy(buf + n, sheets[s].name, len + 1);
+        n += len;
+    }
+}
+
 /* Check one column row; SR_ERR_INPUT after adding its diagnostics. */
 static sr_error
 parse_row(struct sr_layout *out, const struct sr_csv_row *row,
@@ -296,11 +405,15 @@ parse_row(struct sr_layout *out, const struct sr_csv_row *row,
     heading = row->fields[2];
     format = row->fields[4];
     sheet = sr_layout_sheet_lookup(name);
-    if (sheet < 0)
+    if (sheet < 0) {
+        char known[400];
+
+        known_sheets(out, known, sizeof(known));
         return sr_diags_add(diags, file, row->line,
-                            "unknown sheet '%s' (known: 学校评估, 失分明细, "
-                            "隐患台账, 四个100%%)", name) ?
+                            "unknown sheet '%s' (known: %s)", name,
+                            known) ?
                    SR_ERR_NOMEM : SR_ERR_INPUT;
+    }
     field = sr_layout_field_lookup(sheet, fname);
     if (field < 0)
         return sr_diags_add(diags, file, row->line,

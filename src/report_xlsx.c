@@ -1,5 +1,6 @@
 /*
- * report_xlsx.c - the district workbook (schoolrisk/report_xlsx.h).
+ * report_xlsx.c - the district and city workbooks
+ * (schoolrisk/report_xlsx.h).
  *
  * Design: every input string is checked first (UTF-8, Excel's 32,767
  * character cell limit), so that libxlsxwriter, which checks neither
@@ -36,11 +37,16 @@
 
 /* Row fills: none, the four risk bands, not assessed, overdue. */
 enum fill { FILL_NONE, FILL_BLUE, FILL_YELLOW, FILL_ORANGE, FILL_RED,
-            FILL_UNASSESSED, FILL_OVERDUE, FILL_COUNT };
+            FILL_UNASSESSED, FILL_OVERDUE, FILL_TOTAL, FILL_COUNT };
 
 /* Light tones, so that the text stays readable on paper. */
 static const lxw_color_t fill_colour[FILL_COUNT] = {
-    0, 0xDDEBF7, 0xFFF2CC, 0xFCE4D6, 0xFFC7CE, 0xEDEDED, 0xFFC7CE};
+    0, 0xDDEBF7, 0xFFF2CC, 0xFCE4D6, 0xFFC7CE, 0xEDEDED, 0xFFC7CE,
+    0xF2F2F2};
+
+/* Above this many table rows in all, the city workbook is written in
+ * libxlsxwriter's constant_memory mode (rows flushed as written). */
+#define CONSTANT_MEMORY_ROWS 20000
 
 #define CACHE_MAX 256
 
@@ -52,7 +58,10 @@ struct cached_format {
 
 struct wctx {
     lxw_workbook *wb;
-    const struct sr_report_district *r;
+    const struct sr_report_district *r; /* the district workbook's */
+    const struct sr_report_city *c;     /* the city workbook's */
+    const char *org;                    /* district name, or 全市 */
+    const struct sr_period *period;
     const struct sr_report_meta *meta;
     lxw_error lerr; /* first libxlsxwriter failure */
     lxw_format *title, *label, *hdr, *text, *wrap, *pct, *num0, *bold;
@@ -122,71 +131,88 @@ check_str(const struct sr_report_meta *meta, const char *s,
     } while (0)
 
 static sr_error
-check_inputs(const struct sr_report_district *r,
-             const struct sr_layout *layout,
+check_common(const struct sr_period *p, char *const *systems,
+             size_t n_systems, const struct sr_report_meta *meta)
+{
+    sr_error rc;
+    size_t i;
+
+    CHECK(p->label, "period.label", -1, NULL);
+    CHECK(p->name, "period.name", -1, NULL);
+    CHECK(p->start, "period.start", -1, NULL);
+    CHECK(p->end, "period.end", -1, NULL);
+    CHECK(meta->generated_at, "meta.generated_at", -1, NULL);
+    CHECK(meta->generated_by, "meta.generated_by", -1, NULL);
+    CHECK(meta->audit_head, "meta.audit_head", -1, NULL);
+    for (i = 0; i < n_systems; i++)
+        CHECK(systems[i], "systems", i, "");
+    return SR_OK;
+}
+
+static sr_error
+check_schools(const struct sr_report_school *v, size_t n, const char *what,
+              const struct sr_report_meta *meta)
+{
+    sr_error rc;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const struct sr_report_school *x = &v[i];
+
+        CHECK(x->code, what, i, "code");
+        CHECK(x->name, what, i, "name");
+        CHECK(x->district, what, i, "district");
+        CHECK(x->district_name, what, i, "district_name");
+        CHECK(x->assessed_on, what, i, "assessed_on");
+        CHECK(x->inspector, what, i, "inspector");
+        CHECK(x->system, what, i, "system");
+        CHECK(x->band, what, i, "band");
+        CHECK(x->band_label, what, i, "band_label");
+        CHECK(x->veto_items, what, i, "veto_items");
+        CHECK(x->dimensions, what, i, "dimensions");
+        CHECK(x->baseline_why, what, i, "baseline_why");
+    }
+    return SR_OK;
+}
+
+static sr_error
+check_hazards(const struct sr_report_hazard *v, size_t n, const char *what,
+              const struct sr_report_meta *meta)
+{
+    sr_error rc;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        const struct sr_report_hazard *x = &v[i];
+
+        CHECK(x->code, what, i, "code");
+        CHECK(x->school_name, what, i, "school_name");
+        CHECK(x->district, what, i, "district");
+        CHECK(x->district_name, what, i, "district_name");
+        CHECK(x->item, what, i, "item");
+        CHECK(x->item_title, what, i, "item_title");
+        CHECK(x->description, what, i, "description");
+        CHECK(x->found_on, what, i, "found_on");
+        CHECK(x->found_by, what, i, "found_by");
+        CHECK(x->responsible, what, i, "responsible");
+        CHECK(x->measures, what, i, "measures");
+        CHECK(x->deadline, what, i, "deadline");
+        CHECK(x->closed_on, what, i, "closed_on");
+    }
+    return SR_OK;
+}
+
+/* The layout must have columns for each of the @p n sheets. */
+static sr_error
+check_layout(const struct sr_layout *layout, const int *want, size_t n,
              const struct sr_report_meta *meta)
 {
     sr_error rc;
     size_t i, j;
-    int s;
     char msg[160];
 
-    CHECK(r->code, "code", -1, NULL);
-    CHECK(r->name, "name", -1, NULL);
-    CHECK(r->period.label, "period.label", -1, NULL);
-    CHECK(r->period.name, "period.name", -1, NULL);
-    CHECK(r->period.start, "period.start", -1, NULL);
-    CHECK(r->period.end, "period.end", -1, NULL);
-    CHECK(meta->generated_at, "meta.generated_at", -1, NULL);
-    CHECK(meta->generated_by, "meta.generated_by", -1, NULL);
-    CHECK(meta->audit_head, "meta.audit_head", -1, NULL);
-    for (i = 0; i < r->n_systems; i++)
-        CHECK(r->systems[i], "systems", i, "");
-    for (i = 0; i < r->n_schools; i++) {
-        const struct sr_report_school *x = &r->schools[i];
-
-        CHECK(x->code, "schools", i, "code");
-        CHECK(x->name, "schools", i, "name");
-        CHECK(x->district, "schools", i, "district");
-        CHECK(x->district_name, "schools", i, "district_name");
-        CHECK(x->assessed_on, "schools", i, "assessed_on");
-        CHECK(x->inspector, "schools", i, "inspector");
-        CHECK(x->system, "schools", i, "system");
-        CHECK(x->band, "schools", i, "band");
-        CHECK(x->band_label, "schools", i, "band_label");
-        CHECK(x->veto_items, "schools", i, "veto_items");
-        CHECK(x->dimensions, "schools", i, "dimensions");
-        CHECK(x->baseline_why, "schools", i, "baseline_why");
-    }
-    for (i = 0; i < r->n_lost; i++) {
-        const struct sr_report_lost *x = &r->lost[i];
-
-        CHECK(x->code, "lost", i, "code");
-        CHECK(x->school_name, "lost", i, "school_name");
-        CHECK(x->dimension, "lost", i, "dimension");
-        CHECK(x->item, "lost", i, "item");
-        CHECK(x->item_title, "lost", i, "item_title");
-        CHECK(x->value, "lost", i, "value");
-        CHECK(x->note, "lost", i, "note");
-    }
-    for (i = 0; i < r->n_hazards; i++) {
-        const struct sr_report_hazard *x = &r->hazards[i];
-
-        CHECK(x->code, "hazards", i, "code");
-        CHECK(x->school_name, "hazards", i, "school_name");
-        CHECK(x->district, "hazards", i, "district");
-        CHECK(x->district_name, "hazards", i, "district_name");
-        CHECK(x->item, "hazards", i, "item");
-        CHECK(x->item_title, "hazards", i, "item_title");
-        CHECK(x->description, "hazards", i, "description");
-        CHECK(x->found_on, "hazards", i, "found_on");
-        CHECK(x->found_by, "hazards", i, "found_by");
-        CHECK(x->responsible, "hazards", i, "responsible");
-        CHECK(x->measures, "hazards", i, "measures");
-        CHECK(x->deadline, "hazards", i, "deadline");
-        CHECK(x->closed_on, "hazards", i, "closed_on");
-    }
-    for (s = 0; s < SR_SHEET_COUNT; s++) {
+    for (i = 0; i < n; i++) {
+        int s = want[i];
         const struct sr_layout_columns *c = &layout->sheets[s];
 
         if (c->n == 0) {
@@ -206,6 +232,87 @@ check_inputs(const struct sr_report_district *r,
         }
     }
     return SR_OK;
+}
+
+static const int district_sheets[] = {SR_SHEET_SCHOOLS, SR_SHEET_LOST,
+                                      SR_SHEET_HAZARDS, SR_SHEET_BASELINE};
+static const int city_sheets[] = {
+    SR_SHEET_CITY_DISTRICTS, SR_SHEET_CITY_NONCOMPLIANT,
+    SR_SHEET_CITY_MAJOR, SR_SHEET_CITY_BASELINE, SR_SHEET_CITY_PEERS,
+    SR_SHEET_CITY_TREND};
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static sr_error
+check_inputs(const struct sr_report_district *r,
+             const struct sr_layout *layout,
+             const struct sr_report_meta *meta)
+{
+    sr_error rc;
+    size_t i;
+
+    CHECK(r->code, "code", -1, NULL);
+    CHECK(r->name, "name", -1, NULL);
+    rc = check_common(&r->period, r->systems, r->n_systems, meta);
+    if (rc == SR_OK)
+        rc = check_schools(r->schools, r->n_schools, "schools", meta);
+    if (rc != SR_OK)
+        return rc;
+    for (i = 0; i < r->n_lost; i++) {
+        const struct sr_report_lost *x = &r->lost[i];
+
+        CHECK(x->code, "lost", i, "code");
+        CHECK(x->school_name, "lost", i, "school_name");
+        CHECK(x->dimension, "lost", i, "dimension");
+        CHECK(x->item, "lost", i, "item");
+        CHECK(x->item_title, "lost", i, "item_title");
+        CHECK(x->value, "lost", i, "value");
+        CHECK(x->note, "lost", i, "note");
+    }
+    rc = check_hazards(r->hazards, r->n_hazards, "hazards", meta);
+    if (rc != SR_OK)
+        return rc;
+    return check_layout(layout, district_sheets, NELEM(district_sheets),
+                        meta);
+}
+
+static sr_error
+check_city(const struct sr_report_city *r, const struct sr_layout *layout,
+           const struct sr_report_meta *meta)
+{
+    sr_error rc;
+    size_t i;
+
+    rc = check_common(&r->period, r->systems, r->n_systems, meta);
+    if (rc != SR_OK)
+        return rc;
+    for (i = 0; i < r->n_districts; i++) {
+        CHECK(r->districts[i].code, "districts", i, "code");
+        CHECK(r->districts[i].name, "districts", i, "name");
+    }
+    rc = check_schools(r->noncompliant, r->n_noncompliant, "noncompliant",
+                       meta);
+    if (rc == SR_OK)
+        rc = check_hazards(r->major, r->n_major, "major", meta);
+    if (rc == SR_OK)
+        rc = check_schools(r->off_baseline, r->n_off_baseline,
+                           "off_baseline", meta);
+    if (rc != SR_OK)
+        return rc;
+    if (r->n_trend > NELEM(r->trend))
+        return fail(meta, SR_ERR_INPUT, "n_trend: more than 4 periods");
+    for (i = 0; i < r->n_trend; i++) {
+        CHECK(r->trend[i].period.label, "trend", i, "period.label");
+        CHECK(r->trend[i].period.name, "trend", i, "period.name");
+        CHECK(r->trend[i].period.start, "trend", i, "period.start");
+        CHECK(r->trend[i].period.end, "trend", i, "period.end");
+    }
+    for (i = 0; i < r->n_peers; i++) {
+        CHECK(r->peers[i].code, "peers", i, "code");
+        CHECK(r->peers[i].name, "peers", i, "name");
+        CHECK(r->peers[i].district_name, "peers", i, "district_name");
+        CHECK(r->peers[i].band_label, "peers", i, "band_label");
+    }
+    return check_layout(layout, city_sheets, NELEM(city_sheets), meta);
 }
 
 #undef CHECK
@@ -315,6 +422,8 @@ cell_format(struct wctx *w, const char *num, int fill)
         format_set_font_color(f, 0x9C0006);
     if (fill == FILL_UNASSESSED)
         format_set_italic(f);
+    if (fill == FILL_TOTAL)
+        format_set_bold(f);
     /* A full cache only costs duplicate styles, never a wrong one. */
     if (w->ncache < CACHE_MAX) {
         w->cache[w->ncache].num = num;
@@ -604,9 +713,9 @@ page_setup(struct wctx *w, lxw_worksheet *ws, const char *title,
     worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
     keep(w, worksheet_repeat_rows(ws, r1, r2));
     /* Excel allows 255 characters: fall back to the title alone. */
-    if (hf_escape(name, sizeof(name), w->r->name ? w->r->name : "") &&
+    if (hf_escape(name, sizeof(name), w->org ? w->org : "") &&
         hf_escape(t, sizeof(t), title) &&
-        hf_escape(period, sizeof(period), w->r->period.name) &&
+        hf_escape(period, sizeof(period), w->period->name) &&
         strlen(name) + strlen(t) + strlen(period) < 200)
         snprintf(hdr, sizeof(hdr), "&L%s&C%s&R%s", name, t, period);
     else
@@ -620,6 +729,8 @@ struct table_src {
     size_t n, size;
     void (*value)(const void *rec, int field, struct val *v);
     int (*fill)(const void *rec);
+    const void *total; /* a total row after the data (outside the
+                          filter), or NULL */
 };
 
 /* A tabular sheet: header at row @p hdr, data below, columns from the
@@ -639,10 +750,18 @@ write_table(struct wctx *w, lxw_worksheet *ws, int sheet,
         put_str(w, ws, hdr, (lxw_col_t)c, cols->v[c].heading, w->hdr);
     }
     keep(w, worksheet_set_row(ws, hdr, 30, NULL));
-    for (i = 0; i < src->n; i++) {
-        const void *rec = (const char *)src->rows + i * src->size;
-        int fill = src->fill(rec);
+    /* Before the rows: constant_memory mode has flushed them after. */
+    keep(w, worksheet_autofilter(ws, hdr, 0, hdr + (lxw_row_t)src->n,
+                                 (lxw_col_t)(cols->n - 1)));
+    for (i = 0; i <= src->n; i++) {
+        const void *rec = i < src->n ?
+                              (const char *)src->rows + i * src->size :
+                              src->total;
+        int fill;
 
+        if (!rec)
+            break;
+        fill = i < src->n ? src->fill(rec) : FILL_TOTAL;
         row = hdr + 1 + (lxw_row_t)i;
         for (c = 0; c < cols->n; c++) {
             const char *num =
@@ -653,8 +772,6 @@ write_table(struct wctx *w, lxw_worksheet *ws, int sheet,
         }
     }
     worksheet_freeze_panes(ws, hdr + 1, 0);
-    keep(w, worksheet_autofilter(ws, hdr, 0, hdr + (lxw_row_t)src->n,
-                                 (lxw_col_t)(cols->n - 1)));
     page_setup(w, ws, sr_layout_sheet_name(sheet), hdr, hdr);
 }
 
@@ -900,10 +1017,15 @@ note_row(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
     (*row)++;
 }
 
+/* 说明: the scope, the period and its rules (the common ones, then
+ * @p extra), the indicator systems, who generated it when, the audit
+ * chain head. */
 static void
-write_notes(struct wctx *w, lxw_worksheet *ws)
+write_notes(struct wctx *w, lxw_worksheet *ws, const char *scope_label,
+            const char *scope, const char *const *extra, size_t n_extra,
+            char *const *systems, size_t n_systems)
 {
-    const struct sr_report_district *r = w->r;
+    const struct sr_period *p = w->period;
     char buf[512];
     lxw_row_t row = 0;
     size_t i;
@@ -914,15 +1036,13 @@ write_notes(struct wctx *w, lxw_worksheet *ws)
     put_str(w, ws, row, 0, "项目", w->hdr);
     put_str(w, ws, row, 1, "内容", w->hdr);
     row++;
-    snprintf(buf, sizeof(buf), "%s（%s）", r->name ? r->name : "",
-             r->code ? r->code : "");
-    note_row(w, ws, &row, "区县", buf);
-    snprintf(buf, sizeof(buf), "%s %s（%s 至 %s）", r->period.label,
-             r->period.name, r->period.start, r->period.end);
+    note_row(w, ws, &row, scope_label, scope);
+    snprintf(buf, sizeof(buf), "%s %s（%s 至 %s）", p->label, p->name,
+             p->start, p->end);
     note_row(w, ws, &row, "统计期", buf);
     snprintf(buf, sizeof(buf), "学校的评估结果取统计期末（%s）或之前最近"
              "一次已提交、且在期末仍在指标体系有效期内的评估；没有的计为"
-             "未评估。", r->period.end);
+             "未评估。", p->end);
     note_row(w, ws, &row, "统计规则", buf);
     note_row(w, ws, &row, "统计规则",
              "评估覆盖率 = 已评估学校数 / 名录学校数；达标率 = 达标学校数 "
@@ -935,10 +1055,12 @@ write_notes(struct wctx *w, lxw_worksheet *ws)
     note_row(w, ws, &row, "统计规则",
              "四个100%按统计期末的情况统计；名录内全部学校四项均达到即为"
              "实现四个100%。");
-    if (r->n_systems == 0)
+    for (i = 0; i < n_extra; i++)
+        note_row(w, ws, &row, "统计规则", extra[i]);
+    if (n_systems == 0)
         note_row(w, ws, &row, "指标体系", "-");
-    for (i = 0; i < r->n_systems; i++)
-        note_row(w, ws, &row, "指标体系", r->systems[i]);
+    for (i = 0; i < n_systems; i++)
+        note_row(w, ws, &row, "指标体系", systems[i]);
     note_row(w, ws, &row, "生成时间", w->meta->generated_at);
     note_row(w, ws, &row, "生成人", w->meta->generated_by);
     note_row(w, ws, &row, "审计链头", w->meta->audit_head);
@@ -952,27 +1074,18 @@ write_notes(struct wctx *w, lxw_worksheet *ws)
  * The workbook
  * ------------------------------------------------------------------ */
 
-sr_error
-sr_report_write_district(const struct sr_report_district *r,
-                         const struct sr_layout *layout, const char *path,
-                         const struct sr_report_meta *meta)
+/* Check the path and start a workbook (*out owns it); on failure *out
+ * is NULL and the message is in meta->diags. */
+static sr_error
+begin(struct wctx **out, const char *path, const struct sr_report_meta *meta,
+      int constant_memory)
 {
-    static const struct sr_report_meta no_meta;
-    sr_error rc = SR_OK;
-    struct wctx *w = NULL;
-    lxw_worksheet *ws[SR_SHEET_COUNT + 2];
-    lxw_doc_properties props;
-    char *title = NULL, *keywords = NULL, *comments = NULL;
+    lxw_workbook_options opt;
+    struct wctx *w;
     char msg[600];
-    lxw_error lerr;
-    struct table_src src;
-    int err, s;
+    int err;
 
-    if (!meta)
-        meta = &no_meta;
-    rc = check_inputs(r, layout, meta);
-    if (rc != SR_OK)
-        return rc;
+    *out = NULL;
     err = path_writable(path);
     if (err) {
         snprintf(msg, sizeof(msg), "cannot write '%s': %s", path,
@@ -980,38 +1093,121 @@ sr_report_write_district(const struct sr_report_district *r,
         return fail(meta, SR_ERR_IO, msg);
     }
     w = calloc(1, sizeof(*w));
-    if (!w) {
-        rc = SR_ERR_NOMEM;
-        goto cleanup;
-    }
-    w->r = r;
+    if (!w)
+        return SR_ERR_NOMEM;
     w->meta = meta;
-    w->wb = workbook_new(path);
+    memset(&opt, 0, sizeof(opt));
+    opt.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE;
+    w->wb = workbook_new_opt(path, &opt);
     if (!w->wb) {
-        rc = SR_ERR_NOMEM;
-        goto cleanup;
+        free(w);
+        return SR_ERR_NOMEM;
     }
     make_formats(w);
+    *out = w;
+    return SR_OK;
+}
+
+/* Set the document properties, write the file and free @p w, whatever
+ * happened. */
+static sr_error
+finish(struct wctx *w, const char *path, const char *title,
+       const char *keywords, const char *company)
+{
+    const struct sr_report_meta *meta = w->meta;
+    sr_error rc = SR_OK;
+    lxw_doc_properties props;
+    char *comments;
+    char msg[600];
+    lxw_error lerr;
+    int err;
+
+    comments = sr_asprintf("audit chain head: %s",
+                           meta->audit_head ? meta->audit_head : "-");
+    if (!title || !keywords || !comments) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    memset(&props, 0, sizeof(props));
+    /* libxlsxwriter copies the strings; the casts only drop const. */
+    props.title = (char *)title;
+    props.subject = (char *)"中小学校园安全风险评估";
+    props.author = (char *)(meta->generated_by ? meta->generated_by
+                                               : "schoolrisk");
+    props.company = (char *)company;
+    props.category = (char *)"校园安全";
+    props.keywords = (char *)keywords;
+    props.comments = comments;
+    keep(w, workbook_set_properties(w->wb, &props));
+
+    if (w->lerr) {
+        snprintf(msg, sizeof(msg), "cannot build workbook '%s': %s", path,
+                 lxw_strerror(w->lerr));
+        rc = fail(meta, w->lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ?
+                            SR_ERR_NOMEM : SR_ERR_INTERNAL, msg);
+        goto cleanup;
+    }
+    lerr = workbook_close(w->wb);
+    w->wb = NULL; /* closed and freed, whatever the result */
+    if (lerr != LXW_NO_ERROR) {
+        err = path_writable(path);
+        snprintf(msg, sizeof(msg), "cannot write '%s': %s", path,
+                 err ? strerror(err) : lxw_strerror(lerr));
+        rc = fail(meta, SR_ERR_IO, msg);
+    }
+
+cleanup:
+    if (w->wb)
+        lxw_workbook_free(w->wb);
+    free(w);
+    free(comments);
+    return rc;
+}
+
+sr_error
+sr_report_write_district(const struct sr_report_district *r,
+                         const struct sr_layout *layout, const char *path,
+                         const struct sr_report_meta *meta)
+{
+    static const struct sr_report_meta no_meta;
+    sr_error rc;
+    struct wctx *w = NULL;
+    lxw_worksheet *ws[NELEM(district_sheets) + 2];
+    char *title, *keywords, *scope;
+    struct table_src src;
+    size_t s;
+
+    if (!meta)
+        meta = &no_meta;
+    rc = check_inputs(r, layout, meta);
+    if (rc != SR_OK)
+        return rc;
+    rc = begin(&w, path, meta, 0);
+    if (rc != SR_OK)
+        return rc;
+    w->r = r;
+    w->org = r->name;
+    w->period = &r->period;
 
     ws[0] = add_sheet(w, "概况");
-    for (s = 0; s < SR_SHEET_COUNT; s++)
-        ws[1 + s] = add_sheet(w, sr_layout_sheet_name(s));
-    ws[SR_SHEET_COUNT + 1] = add_sheet(w, "说明");
+    for (s = 0; s < NELEM(district_sheets); s++)
+        ws[1 + s] = add_sheet(w, sr_layout_sheet_name(district_sheets[s]));
+    ws[NELEM(district_sheets) + 1] = add_sheet(w, "说明");
     if (w->lerr)
-        goto lxw_failed;
+        return finish(w, path, "", "", "");
 
     write_overview(w, ws[0]);
 
     src = (struct table_src){r->schools, r->n_schools, sizeof(*r->schools),
-                             school_value, school_fill};
+                             school_value, school_fill, NULL};
     write_table(w, ws[1 + SR_SHEET_SCHOOLS], SR_SHEET_SCHOOLS,
                 &layout->sheets[SR_SHEET_SCHOOLS], 0, &src);
     src = (struct table_src){r->lost, r->n_lost, sizeof(*r->lost),
-                             lost_value, no_fill};
+                             lost_value, no_fill, NULL};
     write_table(w, ws[1 + SR_SHEET_LOST], SR_SHEET_LOST,
                 &layout->sheets[SR_SHEET_LOST], 0, &src);
     src = (struct table_src){r->hazards, r->n_hazards, sizeof(*r->hazards),
-                             hazard_value, hazard_fill};
+                             hazard_value, hazard_fill, NULL};
     write_table(w, ws[1 + SR_SHEET_HAZARDS], SR_SHEET_HAZARDS,
                 &layout->sheets[SR_SHEET_HAZARDS], 0, &src);
 
@@ -1033,58 +1229,366 @@ sr_report_write_district(const struct sr_report_district *r,
         keep(w, worksheet_set_row(b, 0, 45, NULL));
         src = (struct table_src){r->schools, r->n_schools,
                                  sizeof(*r->schools), school_value,
-                                 no_fill};
+                                 no_fill, NULL};
         write_table(w, b, SR_SHEET_BASELINE,
                     &layout->sheets[SR_SHEET_BASELINE], 3, &src);
     }
-    write_notes(w, ws[SR_SHEET_COUNT + 1]);
+    scope = sr_asprintf("%s（%s）", r->name ? r->name : "",
+                        r->code ? r->code : "");
+    if (!scope)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    write_notes(w, ws[NELEM(district_sheets) + 1], "区县", scope, NULL, 0,
+                r->systems, r->n_systems);
+    free(scope);
 
     title = sr_asprintf("%s中小学校园安全风险评估报告（%s）",
                         r->name ? r->name : "", r->period.name);
     keywords = sr_asprintf("校园安全, 风险评估, %s, %s",
                            r->name ? r->name : "", r->period.label);
-    comments = sr_asprintf("audit chain head: %s",
-                           meta->audit_head ? meta->audit_head : "-");
-    if (!title || !keywords || !comments) {
-        rc = SR_ERR_NOMEM;
-        goto cleanup;
-    }
-    memset(&props, 0, sizeof(props));
-    /* libxlsxwriter copies the strings; the casts only drop const. */
-    props.title = title;
-    props.subject = (char *)"中小学校园安全风险评估";
-    props.author = (char *)(meta->generated_by ? meta->generated_by
-                                               : "schoolrisk");
-    props.company = (char *)(r->name ? r->name : "");
-    props.category = (char *)"校园安全";
-    props.keywords = keywords;
-    props.comments = comments;
-    keep(w, workbook_set_properties(w->wb, &props));
-
-    if (w->lerr)
-        goto lxw_failed;
-    lerr = workbook_close(w->wb);
-    w->wb = NULL; /* closed and freed, whatever the result */
-    if (lerr != LXW_NO_ERROR) {
-        err = path_writable(path);
-        snprintf(msg, sizeof(msg), "cannot write '%s': %s", path,
-                 err ? strerror(err) : lxw_strerror(lerr));
-        rc = fail(meta, SR_ERR_IO, msg);
-    }
-    goto cleanup;
-
-lxw_failed:
-    snprintf(msg, sizeof(msg), "cannot build workbook '%s': %s", path,
-             lxw_strerror(w->lerr));
-    rc = fail(meta, w->lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ?
-                        SR_ERR_NOMEM : SR_ERR_INTERNAL, msg);
-
-cleanup:
-    if (w && w->wb)
-        lxw_workbook_free(w->wb);
-    free(w);
+    rc = finish(w, path, title, keywords, r->name ? r->name : "");
     free(title);
     free(keywords);
-    free(comments);
+    return rc;
+}
+
+/* --------------------------------------------------------------------
+ * The city workbook
+ * ------------------------------------------------------------------ */
+
+static void
+rate_val(struct val *v, struct sr_rate rt)
+{
+    if (rt.den == 0)
+        str_val(v, "-");
+    else
+        num_val(v, (double)rt.num / (double)rt.den);
+}
+
+static void
+kpi_value(const struct sr_report_kpis *k, int field, struct val *v)
+{
+    v->type = V_BLANK;
+    switch ((enum sr_field_kpi)field) {
+    case SR_FK_SCHOOLS: num_val(v, (double)k->schools); break;
+    case SR_FK_ASSESSED: num_val(v, (double)k->assessed); break;
+    case SR_FK_COVERAGE: rate_val(v, k->coverage); break;
+    case SR_FK_COMPLIANT: num_val(v, (double)k->compliant); break;
+    case SR_FK_COMPLIANCE: rate_val(v, k->compliance); break;
+    case SR_FK_BLUE: num_val(v, (double)k->bands[SR_BLUE]); break;
+    case SR_FK_YELLOW: num_val(v, (double)k->bands[SR_YELLOW]); break;
+    case SR_FK_ORANGE: num_val(v, (double)k->bands[SR_ORANGE]); break;
+    case SR_FK_RED: num_val(v, (double)k->bands[SR_RED]); break;
+    case SR_FK_VETOED: num_val(v, (double)k->vetoed); break;
+    case SR_FK_GUARDS_RATE:
+        rate_val(v, k->baseline_rate[SR_BASELINE_GUARDS]);
+        break;
+    case SR_FK_CLOSED_CAMPUS_RATE:
+        rate_val(v, k->baseline_rate[SR_BASELINE_CLOSED_CAMPUS]);
+        break;
+    case SR_FK_ALARM_VIDEO_RATE:
+        rate_val(v, k->baseline_rate[SR_BASELINE_ALARM_VIDEO]);
+        break;
+    case SR_FK_PROTECTION_POSTS_RATE:
+        rate_val(v, k->baseline_rate[SR_BASELINE_PROTECTION_POSTS]);
+        break;
+    case SR_FK_FOUR_100: bool_val(v, k->four_100); break;
+    case SR_FK_HAZARDS_FOUND: num_val(v, (double)k->hazards_found); break;
+    case SR_FK_HAZARDS_CLOSED: num_val(v, (double)k->hazards_closed); break;
+    case SR_FK_HAZARDS_OPEN: num_val(v, (double)k->hazards_open); break;
+    case SR_FK_HAZARDS_OVERDUE:
+        num_val(v, (double)k->hazards_overdue);
+        break;
+    case SR_FK_RECTIFICATION: rate_val(v, k->rectification); break;
+    case SR_FK_OPEN_MAJOR: num_val(v, (double)k->open_major); break;
+    case SR_FK_COUNT: break;
+    }
+}
+
+/* A row of 区县汇总; the total row has rank 0 (blank). */
+static void
+district_value(const void *rec, int field, struct val *v)
+{
+    const struct sr_report_city_district *d = rec;
+
+    v->type = V_BLANK;
+    if (field < SR_FK_COUNT) {
+        kpi_value(&d->kpis, field, v);
+        return;
+    }
+    switch ((enum sr_field_district)field) {
+    case SR_FD_RANK:
+        if (d->rank > 0)
+            num_val(v, (double)d->rank);
+        break;
+    case SR_FD_CODE: str_val(v, d->code); break;
+    case SR_FD_DISTRICT: str_val(v, d->name); break;
+    case SR_FD_COUNT: break;
+    }
+}
+
+static void
+trend_value(const void *rec, int field, struct val *v)
+{
+    const struct sr_report_trend *t = rec;
+
+    v->type = V_BLANK;
+    if (field < SR_FK_COUNT) {
+        kpi_value(&t->kpis, field, v);
+        return;
+    }
+    switch ((enum sr_field_trend)field) {
+    case SR_FT_PERIOD: str_val(v, t->period.label); break;
+    case SR_FT_PERIOD_NAME: str_val(v, t->period.name); break;
+    case SR_FT_START: str_val(v, t->period.start); break;
+    case SR_FT_END: str_val(v, t->period.end); break;
+    case SR_FT_COUNT: break;
+    }
+}
+
+static void
+peer_value(const void *rec, int field, struct val *v)
+{
+    const struct sr_report_peer *p = rec;
+
+    v->type = V_BLANK;
+    switch ((enum sr_field_peer)field) {
+    case SR_FP_STAGE: str_val(v, sr_stage_label(p->stage)); break;
+    case SR_FP_RANK: num_val(v, (double)p->rank); break;
+    case SR_FP_OF: num_val(v, (double)p->of); break;
+    case SR_FP_DISTRICT_NAME: str_val(v, p->district_name); break;
+    case SR_FP_CODE: str_val(v, p->code); break;
+    case SR_FP_NAME: str_val(v, p->name); break;
+    case SR_FP_TOTAL: num_val(v, (double)p->total / 100.0); break;
+    case SR_FP_BAND: str_val(v, p->band_label); break;
+    case SR_FP_COMPLIANT: bool_val(v, p->compliant); break;
+    case SR_FP_VETOED: bool_val(v, p->vetoed); break;
+    case SR_FP_COUNT: break;
+    }
+}
+
+/* A chart of @p type with one series per value column vcols[i] (named
+ * names[i]) over rows first..last of @p sheet, categories in column 0. */
+static lxw_chart *
+data_chart(struct wctx *w, uint8_t type, const char *sheet,
+           const char *title, lxw_row_t first, lxw_row_t last,
+           const lxw_col_t *vcols, const char *const *names, size_t n)
+{
+    lxw_chart *ch = workbook_add_chart(w->wb, type);
+    lxw_chart_series *ser;
+    size_t i;
+
+    if (!ch) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    chart_title_set_name(ch, title);
+    for (i = 0; i < n; i++) {
+        ser = chart_add_series(ch, NULL, NULL);
+        if (!ser) {
+            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return NULL;
+        }
+        chart_series_set_categories(ser, sheet, first, 0, last, 0);
+        chart_series_set_values(ser, sheet, first, vcols[i], last,
+                                vcols[i]);
+        chart_series_set_name(ser, names[i]);
+        if (type == LXW_CHART_LINE)
+            chart_series_set_marker_type(ser, LXW_CHART_MARKER_CIRCLE);
+    }
+    chart_axis_set_num_format(ch->y_axis, "0%");
+    chart_axis_set_min(ch->y_axis, 0);
+    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    return ch;
+}
+
+static void
+insert_chart(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+             lxw_chart *ch)
+{
+    lxw_chart_options copt;
+
+    if (!ch)
+        return;
+    memset(&copt, 0, sizeof(copt));
+    copt.x_scale = 1.5;
+    copt.y_scale = 1.0;
+    keep(w, worksheet_insert_chart_opt(ws, row, 0, ch, &copt));
+}
+
+/* Rows a chart takes at the default row height, with a gap. */
+#define CHART_ROWS 17
+
+/* 区县汇总: the table with the city total row, then the charts' data
+ * (district, coverage, compliance, rectification) and two column
+ * charts comparing the districts. */
+static void
+write_city_summary(struct wctx *w, lxw_worksheet *ws,
+                   const struct sr_layout_columns *cols)
+{
+    static const char *const sheet = "区县汇总";
+    static const char *const names[] = {"评估覆盖率", "达标率", "整改率"};
+    static const lxw_col_t cover_cols[] = {1}, comply_cols[] = {2},
+                           rect_cols[] = {3};
+    const struct sr_report_city *r = w->c;
+    struct sr_report_city_district total;
+    struct table_src src;
+    lxw_row_t row, first;
+    size_t i;
+
+    memset(&total, 0, sizeof(total));
+    total.name = (char *)"全市合计";
+    total.kpis = r->total;
+    src = (struct table_src){r->districts, r->n_districts,
+                             sizeof(*r->districts), district_value,
+                             no_fill, &total};
+    write_table(w, ws, SR_SHEET_CITY_DISTRICTS, cols, 0, &src);
+    if (r->n_districts == 0)
+        return;
+
+    row = (lxw_row_t)r->n_districts + 3;
+    put_str(w, ws, row++, 0, "区县对比（图表数据）", w->bold);
+    put_str(w, ws, row, 0, "区县", w->hdr);
+    for (i = 0; i < NELEM(names); i++)
+        put_str(w, ws, row, (lxw_col_t)(1 + i), names[i], w->hdr);
+    row++;
+    first = row;
+    for (i = 0; i < r->n_districts; i++, row++) {
+        const struct sr_report_city_district *d = &r->districts[i];
+
+        put_str(w, ws, row, 0, d->name, w->label);
+        put_rate(w, ws, row, 1, d->kpis.coverage);
+        put_rate(w, ws, row, 2, d->kpis.compliance);
+        put_rate(w, ws, row, 3, d->kpis.rectification);
+    }
+    row++;
+    insert_chart(w, ws, row,
+                 data_chart(w, LXW_CHART_COLUMN, sheet, "各区县达标率",
+                            first, row - 2, comply_cols, &names[1], 1));
+    insert_chart(w, ws, row + CHART_ROWS,
+                 data_chart(w, LXW_CHART_COLUMN, sheet,
+                            "各区县评估覆盖率", first, row - 2,
+                            cover_cols, &names[0], 1));
+    insert_chart(w, ws, row + 2 * CHART_ROWS,
+                 data_chart(w, LXW_CHART_COLUMN, sheet, "各区县隐患整改率",
+                            first, row - 2, rect_cols, &names[2], 1));
+}
+
+/* 趋势: the table, then with two periods or more the chart's data and
+ * a line chart of coverage, compliance and rectification. */
+static void
+write_trend(struct wctx *w, lxw_worksheet *ws,
+            const struct sr_layout_columns *cols)
+{
+    static const char *const names[] = {"评估覆盖率", "达标率", "整改率"};
+    static const lxw_col_t vcols[] = {1, 2, 3};
+    const struct sr_report_city *r = w->c;
+    struct table_src src;
+    lxw_row_t row, first;
+    size_t i;
+
+    src = (struct table_src){r->trend, r->n_trend, sizeof(*r->trend),
+                             trend_value, no_fill, NULL};
+    write_table(w, ws, SR_SHEET_CITY_TREND, cols, 0, &src);
+    if (r->n_trend < 2)
+        return;
+    row = (lxw_row_t)r->n_trend + 2;
+    put_str(w, ws, row++, 0, "趋势（图表数据）", w->bold);
+    put_str(w, ws, row, 0, "统计期", w->hdr);
+    for (i = 0; i < NELEM(names); i++)
+        put_str(w, ws, row, (lxw_col_t)(1 + i), names[i], w->hdr);
+    row++;
+    first = row;
+    for (i = 0; i < r->n_trend; i++, row++) {
+        const struct sr_report_kpis *k = &r->trend[i].kpis;
+
+        put_str(w, ws, row, 0, r->trend[i].period.label, w->label);
+        put_rate(w, ws, row, 1, k->coverage);
+        put_rate(w, ws, row, 2, k->compliance);
+        put_rate(w, ws, row, 3, k->rectification);
+    }
+    insert_chart(w, ws, row + 1,
+                 data_chart(w, LXW_CHART_LINE, "趋势", "全市主要指标趋势",
+                            first, row - 1, vcols, names, NELEM(names)));
+}
+
+static const char *const city_rules[] = {
+    ("区县排名按达标率由高到低，达标率相同的名次相同（如 1、2、2、4）；"
+     "没有学校的区县排在最后。全市合计为全市名录学校的统计，不是各区县"
+     "比率的平均。"),
+    ("未达标学校为已评估但未达标（含一票否决）的学校；重大隐患为统计期末"
+     "未销号的重大隐患，逾期最久的在前；四个100%未达标为四项要素未全部"
+     "达到的学校。"),
+    ("同类排名：已评估学校在本学段内按总分由高到低排名，总分相同的名次"
+     "相同。趋势：同类统计期最近四期中有数据的各期，早的在前。")
+};
+
+sr_error
+sr_report_write_city(const struct sr_report_city *r,
+                     const struct sr_layout *layout, const char *path,
+                     const struct sr_report_meta *meta)
+{
+    static const struct sr_report_meta no_meta;
+    sr_error rc;
+    struct wctx *w = NULL;
+    lxw_worksheet *ws[NELEM(city_sheets) + 1];
+    char *title, *keywords, *scope;
+    struct table_src src;
+    size_t s, rows;
+
+    if (!meta)
+        meta = &no_meta;
+    rc = check_city(r, layout, meta);
+    if (rc != SR_OK)
+        return rc;
+    rows = r->n_districts + r->n_noncompliant + r->n_major +
+           r->n_off_baseline + r->n_peers + r->n_trend;
+    rc = begin(&w, path, meta, rows > CONSTANT_MEMORY_ROWS);
+    if (rc != SR_OK)
+        return rc;
+    w->c = r;
+    w->org = "全市";
+    w->period = &r->period;
+
+    for (s = 0; s < NELEM(city_sheets); s++)
+        ws[s] = add_sheet(w, sr_layout_sheet_name(city_sheets[s]));
+    ws[NELEM(city_sheets)] = add_sheet(w, "说明");
+    if (w->lerr)
+        return finish(w, path, "", "", "");
+
+    write_city_summary(w, ws[0], &layout->sheets[SR_SHEET_CITY_DISTRICTS]);
+    src = (struct table_src){r->noncompliant, r->n_noncompliant,
+                             sizeof(*r->noncompliant), school_value,
+                             school_fill, NULL};
+    write_table(w, ws[1], SR_SHEET_CITY_NONCOMPLIANT,
+                &layout->sheets[SR_SHEET_CITY_NONCOMPLIANT], 0, &src);
+    src = (struct table_src){r->major, r->n_major, sizeof(*r->major),
+                             hazard_value, hazard_fill, NULL};
+    write_table(w, ws[2], SR_SHEET_CITY_MAJOR,
+                &layout->sheets[SR_SHEET_CITY_MAJOR], 0, &src);
+    src = (struct table_src){r->off_baseline, r->n_off_baseline,
+                             sizeof(*r->off_baseline), school_value,
+                             no_fill, NULL};
+    write_table(w, ws[3], SR_SHEET_CITY_BASELINE,
+                &layout->sheets[SR_SHEET_CITY_BASELINE], 0, &src);
+    src = (struct table_src){r->peers, r->n_peers, sizeof(*r->peers),
+                             peer_value, no_fill, NULL};
+    write_table(w, ws[4], SR_SHEET_CITY_PEERS,
+                &layout->sheets[SR_SHEET_CITY_PEERS], 0, &src);
+    write_trend(w, ws[5], &layout->sheets[SR_SHEET_CITY_TREND]);
+
+    scope = sr_asprintf("全市（%zu 个区县）", r->n_districts);
+    if (!scope)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    write_notes(w, ws[NELEM(city_sheets)], "范围", scope, city_rules,
+                NELEM(city_rules), r->systems, r->n_systems);
+    free(scope);
+
+    title = sr_asprintf("全市中小学校园安全风险评估汇总（%s）",
+                        r->period.name);
+    keywords = sr_asprintf("校园安全, 风险评估, 全市, %s",
+                           r->period.label);
+    rc = finish(w, path, title, keywords, "全市");
+    free(title);
+    free(keywords);
     return rc;
 }

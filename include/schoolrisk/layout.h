@@ -34,6 +34,12 @@ enum sr_layout_sheet {
     SR_SHEET_LOST,     /**< 失分明细: struct sr_report_lost */
     SR_SHEET_HAZARDS,  /**< 隐患台账: struct sr_report_hazard */
     SR_SHEET_BASELINE, /**< 四个100%: struct sr_report_school */
+    SR_SHEET_CITY_DISTRICTS,    /**< 区县汇总: struct sr_report_city_district */
+    SR_SHEET_CITY_NONCOMPLIANT, /**< 未达标学校: struct sr_report_school */
+    SR_SHEET_CITY_MAJOR,        /**< 重大隐患: struct sr_report_hazard */
+    SR_SHEET_CITY_BASELINE,     /**< 四个100%未达标: struct sr_report_school */
+    SR_SHEET_CITY_PEERS,        /**< 同类排名: struct sr_report_peer */
+    SR_SHEET_CITY_TREND,        /**< 趋势: struct sr_report_trend */
     SR_SHEET_COUNT
 };
 
@@ -44,7 +50,9 @@ enum sr_field_kind {
     SR_FIELD_BOOL,  /**< 是 / 否 as a string cell */
     SR_FIELD_INT,   /**< a whole number */
     SR_FIELD_SCORE, /**< a number: hundredths shown as points */
-    SR_FIELD_POINTS /**< a number: millionths shown as points */
+    SR_FIELD_POINTS, /**< a number: millionths shown as points */
+    SR_FIELD_RATE    /**< a number num/den in a percent format; the text
+                          "-" when den is 0 */
 };
 
 /** Fields of 学校评估 (and of 四个100%, which shows the same struct). */
@@ -81,9 +89,40 @@ enum sr_field_hazard {
     SR_FH_COUNT
 };
 
+/** KPI fields (struct sr_report_kpis), shared by 区县汇总 and 趋势. */
+enum sr_field_kpi {
+    SR_FK_SCHOOLS, SR_FK_ASSESSED, SR_FK_COVERAGE, SR_FK_COMPLIANT,
+    SR_FK_COMPLIANCE, SR_FK_BLUE, SR_FK_YELLOW, SR_FK_ORANGE, SR_FK_RED,
+    SR_FK_VETOED, SR_FK_GUARDS_RATE, SR_FK_CLOSED_CAMPUS_RATE,
+    SR_FK_ALARM_VIDEO_RATE, SR_FK_PROTECTION_POSTS_RATE, SR_FK_FOUR_100,
+    SR_FK_HAZARDS_FOUND, SR_FK_HAZARDS_CLOSED, SR_FK_HAZARDS_OPEN,
+    SR_FK_HAZARDS_OVERDUE, SR_FK_RECTIFICATION, SR_FK_OPEN_MAJOR,
+    SR_FK_COUNT
+};
+
+/** Fields of 区县汇总: the KPI fields, then these. */
+enum sr_field_district {
+    SR_FD_RANK = SR_FK_COUNT, SR_FD_CODE, SR_FD_DISTRICT,
+    SR_FD_COUNT
+};
+
+/** Fields of 趋势: the KPI fields, then these. */
+enum sr_field_trend {
+    SR_FT_PERIOD = SR_FK_COUNT, SR_FT_PERIOD_NAME, SR_FT_START, SR_FT_END,
+    SR_FT_COUNT
+};
+
+/** Fields of 同类排名. */
+enum sr_field_peer {
+    SR_FP_STAGE, SR_FP_RANK, SR_FP_OF, SR_FP_DISTRICT_NAME, SR_FP_CODE,
+    SR_FP_NAME, SR_FP_TOTAL, SR_FP_BAND, SR_FP_COMPLIANT, SR_FP_VETOED,
+    SR_FP_COUNT
+};
+
 /** One column of a sheet. */
 struct sr_layout_column {
-    int field;      /**< enum sr_field_school/_lost/_hazard by sheet */
+    int field;      /**< enum sr_field_school/_lost/_hazard/_district/
+                         _peer/_trend by sheet */
     char *heading;  /**< Chinese heading, UTF-8 */
     double width;   /**< Excel column width, 1..255 */
     char *format;   /**< Excel number format; "" for the default */
@@ -107,6 +146,12 @@ struct sr_layout {
  *         ("学校评估"), or NULL. */
 const char *sr_layout_sheet_name(int sheet);
 
+/**
+ * @brief Whether @p sheet belongs to the city workbook (区县汇总 ...
+ *        趋势) rather than the district workbook.
+ */
+int sr_layout_sheet_is_city(int sheet);
+
 /** @brief Look a sheet up by name; -1 when unknown. */
 int sr_layout_sheet_lookup(const char *name);
 
@@ -124,7 +169,7 @@ int sr_layout_field_lookup(int sheet, const char *name);
 
 /**
  * @brief The number format a column gets: its own, or the default of
- *        its field's kind ("0", "0.00" or "@").  Never NULL.
+ *        its field's kind ("0", "0.00", "0.0%" or "@").  Never NULL.
  */
 const char *sr_layout_column_format(int sheet,
                                     const struct sr_layout_column *c);

@@ -1,5 +1,6 @@
 /*
- * schoolrisk/report_xlsx.h - the compliance workbooks (.xlsx).
+ * schoolrisk/report_xlsx.h - the compliance workbooks (.xlsx): district
+ * and city.
  *
  * The writer only lays out the figures of report.h: it computes
  * nothing but num/den of a rate.  Tabular sheets take their columns
@@ -53,6 +54,30 @@ sr_error sr_report_write_district(const struct sr_report_district *r,
                                   const struct sr_layout *layout,
                                   const char *path,
                                   const struct sr_report_meta *meta);
+
+/**
+ * @brief Write the city workbook to @p path.
+ *
+ * Sheets: 区县汇总 (one row per district, then the city total row
+ * 全市合计, then the charts' data and three column charts: compliance,
+ * coverage and rectification by district), 未达标学校, 重大隐患,
+ * 四个100%未达标, 同类排名, 趋势 (columns from @p layout; 趋势 adds a
+ * line chart when it has two periods or more), 说明.  Print setup as
+ * in the district workbook.  With more than 20,000 table rows in all
+ * the workbook is written in libxlsxwriter's constant_memory mode
+ * (memory bounded by a row, strings inline).
+ * @param r      the city's figures (sr_report_city())
+ * @param layout a layout with columns for all six city sheets
+ *               (templates/reports/city.csv)
+ * @param path   the .xlsx to write
+ * @param meta   generated at / by, audit head, diagnostics
+ * @return as sr_report_write_district(); also SR_ERR_INPUT when
+ *         n_trend > 4.
+ */
+sr_error sr_report_write_city(const struct sr_report_city *r,
+                              const struct sr_layout *layout,
+                              const char *path,
+                              const struct sr_report_meta *meta);
 
 #ifdef __cplusplus
 }
