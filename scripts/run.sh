@@ -80,3 +80,8 @@ done
 $sr hazards list | tail -n 1
 $sr baseline | sed -n '/^DISTRICT/,$p' | awk 'NR == 1 || $3 > 0'
 $sr audit verify
+
+echo
+echo "== the demo city: 3,000 schools, a year of assessments and hazards, every report"
+unset SCHOOLRISK_DB SCHOOLRISK_USER
+$sr demo --dir build/demo-city --force

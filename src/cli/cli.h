@@ -146,6 +146,14 @@ struct cli_sub {
 int cli_dispatch(int argc, char **argv, const struct cli_sub *subs,
                  size_t n, const char *usage, const char *group);
 
+/* Write every district's workbook and the city's for a period into
+ * out_dir (created when missing), named "<district>-<period>.xlsx" and
+ * "全市-<period>.xlsx"; *written counts them.  Returns an exit code
+ * (messages printed). */
+struct sr_period;
+int cli_report_all(struct sr_store *st, const struct sr_period *period,
+                   const char *out_dir, size_t *written);
+
 /* Subcommands. */
 int cmd_assess(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "schoolrisk/report.h"
 #include "schoolrisk/demo.h"
 #include "schoolrisk/store.h"
 
@@ -259,6 +260,26 @@ cmd_demo(int argc, char **argv)
     else
         ex = cli_store_error(st, rc);
     sr_demo_summary_release(&sum);
+    if (ex == EXIT_OK) {
+        /* The year's workbooks, through the same path as `report all`. */
+        struct sr_period period;
+        char text[8], reports[1100];
+        size_t written;
+
+        snprintf(text, sizeof(text), "%ld", year);
+        snprintf(reports, sizeof(reports), "%s/reports", dir);
+        t0 = seconds();
+        if (sr_period_parse(text, &period) != SR_OK) {
+            cli_error("bad year %ld", year);
+            ex = EXIT_INTERNAL;
+        } else {
+            ex = cli_report_all(st, &period, reports, &written);
+        }
+        if (ex == EXIT_OK)
+            printf("\nwrote %zu workbooks (every district and the city, %s) "
+                   "to %s in %.1f s\n",
+                   written, period.name, reports, seconds() - t0);
+    }
 cleanup:
     sr_diags_release(&d);
     sr_store_close(st);

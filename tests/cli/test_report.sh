@@ -104,6 +104,39 @@ assert sum("未评估" in t for t in text) == 1, text
 PYEOF
 end
 
+begin "report city: 区县汇总 has every district, the city total, and 历下区's figures match SQL"
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report city --period 2026Q3 -o city.xlsx
+rc_is 0
+n_all=$(SQL "SELECT count(*) FROM schools WHERE closed = 0")
+n_dist=$(SQL "SELECT count(*) FROM districts")
+out_is "wrote city.xlsx: 全市 2026Q3, $n_dist districts, $n_all schools, $(SQL "SELECT count(DISTINCT school) FROM assessments WHERE status = 'submitted' AND assessed_on <= '2026-09-30'") assessed"
+"$PY" - city.xlsx "$n_dist" "$n_sch" "$n_ass" "$n_all" <<'PYEOF' || fail "区县汇总 is wrong"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+assert wb.sheetnames[0] == "区县汇总" and wb.sheetnames[-1] == "说明", wb.sheetnames
+ws = wb["区县汇总"]
+rows = list(ws.iter_rows(values_only=True))
+head = list(rows[0])
+col = {h: i for i, h in enumerate(head)}
+data = [r for r in rows[1:] if r and r[col["区县"]]]
+names = [r[col["区县"]] for r in data]
+assert len(names) >= int(sys.argv[2]) + 1, names
+lixia = data[names.index("历下区")]
+assert lixia[col["学校数"]] == int(sys.argv[3]), lixia
+assert lixia[col["已评估"]] == int(sys.argv[4]), lixia
+total = data[names.index("全市合计")]
+assert total[col["学校数"]] == int(sys.argv[5]), total
+PYEOF
+end
+
+begin "report all writes every district's workbook and the city's"
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wb
+rc_is 0
+out_is "wrote $((n_dist + 1)) workbooks to wb (every district and the city, 2026Q3)"
+[ -f "wb/历下区-2026Q3.xlsx" ] && [ -f "wb/全市-2026Q3.xlsx" ] || fail "missing workbooks: $(ls wb) ($(cat "$T/err"))"
+[ "$(ls wb | wc -l)" = $((n_dist + 1)) ] || fail "$(ls wb | wc -l) files"
+end
+
 begin "errors: unknown district, bad period, unwritable path, bad layout"
 run report district 历山区 --period 2026Q3 -o x.xlsx
 rc_is 1
