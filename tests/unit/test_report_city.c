@@ -232,9 +232,11 @@ load_junior(struct fx *f)
     fclose(fp);
     q = strstr(xml, "id=\"mini\"");
     assert_non_null(q);
+    /* text = the part before, the new id, the rest (calloc'd: the
+     * terminator is already there). */
     memcpy(text, xml, (size_t)(q - xml));
-    strcat(text, "id=\"minij\"");
-    strcat(text, q + 9);
+    memcpy(text + (q - xml), "id=\"minij\"", 10);
+    memcpy(text + (q - xml) + 10, q + 9, strlen(q + 9));
     q = strstr(text, "<stage>primary</stage>");
     assert_non_null(q);
     memcpy(q, "<stage>junior</stage> ", 22);
