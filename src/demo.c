@@ -483,11 +483,11 @@ make_attributes(struct rng *r, struct school *s)
     else
         s->special_needs = chance(r, 250) ? range(r, 1, 8) : 0;
     /* How likely an item is found below full points. */
-    s->risk = 12 + (loc == 2 ? 14 : loc == 1 ? 5 : 0) +
-              (s->ownership ? 12 : 0);
+    s->risk = 20 + (loc == 2 ? 20 : loc == 1 ? 8 : 0) +
+              (s->ownership ? 15 : 0);
     s->risk = s->risk * (int)range(r, 50, 200) / 100;
-    if (chance(r, 40)) /* a few schools with serious problems */
-        s->risk *= 4;
+    if (chance(r, 60)) /* a few schools with serious problems */
+        s->risk *= 5;
 
     sr_school_init(&s->attrs);
     s->attrs.attr[SR_ATTR_STAGE] = st;
