@@ -129,6 +129,41 @@ assert total[col["学校数"]] == int(sys.argv[5]), total
 PYEOF
 end
 
+begin "report city: every 区县汇总 row equals independent SQL for its district"
+# One SQL query per figure over all districts: schools, assessed (valid at
+# the end: every submitted assessment here is from August, 12 months
+# valid), compliant, vetoed, hazards found in the quarter, open at the end.
+SQL "SELECT d.name,
+        (SELECT count(*) FROM schools s WHERE s.district = d.code AND s.closed = 0),
+        (SELECT count(DISTINCT a.school) FROM assessments a JOIN schools s ON s.code = a.school
+          WHERE s.district = d.code AND a.status = 'submitted' AND a.assessed_on <= '2026-09-30'),
+        (SELECT count(*) FROM assessments a JOIN schools s ON s.code = a.school
+          WHERE s.district = d.code AND a.status = 'submitted' AND a.compliant = 1),
+        (SELECT count(*) FROM assessments a JOIN schools s ON s.code = a.school
+          WHERE s.district = d.code AND a.status = 'submitted' AND a.vetoed = 1),
+        (SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school
+          WHERE s.district = d.code AND h.found_on BETWEEN '2026-07-01' AND '2026-09-30'),
+        (SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school
+          WHERE s.district = d.code AND h.found_on <= '2026-09-30'
+          AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30'))
+      FROM districts d ORDER BY d.sort" >want-districts.txt
+"$PY" - city.xlsx >got-districts.txt 2>"$T/pyerr" <<'PYEOF' || fail "openpyxl: $(cat "$T/pyerr")"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["区县汇总"]
+rows = list(ws.iter_rows(values_only=True))
+col = {h: i for i, h in enumerate(rows[0])}
+for r in rows[1:]:
+    name = r[col["区县"]]
+    if not name or name == "全市合计":
+        if name == "全市合计":
+            break
+        continue
+    print("|".join(str(r[col[k]]) for k in
+          ("区县", "学校数", "已评估", "达标数", "一票否决", "隐患发现数", "未整改隐患")))
+PYEOF
+same "the 区县汇总 rows" want-districts.txt got-districts.txt
+end
+
 begin "report all writes every district's workbook and the city's"
 SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wb
 rc_is 0
