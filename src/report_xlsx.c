@@ -841,7 +841,8 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     lxw_chart_point *ptv[5];
     lxw_chart_options copt;
 
-    keep(w, worksheet_set_column(ws, 0, 0, 30, NULL));
+    /* Wide enough for the longest KPI label (四个100%：一键式…达标率). */
+    keep(w, worksheet_set_column(ws, 0, 0, 46, NULL));
     keep(w, worksheet_set_column(ws, 1, 5, 13, NULL));
     snprintf(buf, sizeof(buf), "%s中小学校园安全风险评估报告",
              r->name ? r->name : "");
@@ -862,6 +863,11 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     keep(w, worksheet_merge_range(ws, 4, 1, 4, 5,
                                   systems && systems[0] ? systems : "-",
                                   w->wrap));
+    /* Spreadsheets do not grow merged rows to their text: each system
+     * ("id version sha256 <64 hex>") takes two lines of B..F. */
+    if (r->n_systems)
+        keep(w, worksheet_set_row(ws, 4, 15.0 * 2 * (double)r->n_systems,
+                                  NULL));
     free(systems);
     for (row = 1; row < 4; row++)
         keep(w, worksheet_merge_range(ws, row, 1, row, 5, "", w->text));
