@@ -38,124 +38,83 @@ static const char usage[] =
     "the layout (default templates/reports/district.csv, or\n"
     "$SCHOOLRISK_TEMPLATES/reports/district.csv).\n";
 
+/* The options of every report command; positional arguments are left
+ * in argv[optind..]. */
+struct ropts {
+    const char *db, *by, *layout, *out, *out_dir;
+    struct sr_period period;
+};
+
+/* Parse them for `report NAME` with `args` positional arguments; a
+ * workbook command needs -o, `all` needs --out-dir.  Returns EXIT_OK,
+ * -1 after --help, or an exit code after a message. */
 static int
-do_district(int argc, char **argv)
+parse_opts(int argc, char **argv, const char *name, int args,
+           struct ropts *o)
 {
     static const struct option opts[] = {
         {"by", required_argument, NULL, 'b'},
         {"db", required_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},
         {"layout", required_argument, NULL, 'l'},
+        {"out-dir", required_argument, NULL, 'O'},
         {"output", required_argument, NULL, 'o'},
         {"period", required_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *by = NULL, *layout_path = NULL, *out = NULL,
-               *period_text = NULL;
-    struct sr_report_district rep;
-    struct sr_report_meta meta;
-    struct sr_store *st = NULL;
-    struct sr_layout layout;
-    struct sr_period period;
-    struct sr_diags d;
-    char head[65], now[32], path[1024];
-    int c, ex;
-    sr_error rc;
+    const char *period = NULL;
+    bool all = !strcmp(name, "all");
+    int c;
 
+    memset(o, 0, sizeof(*o));
     optind = 1;
     while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         switch (c) {
         case 'b':
-            by = optarg;
+            o->by = optarg;
             break;
         case 'd':
-            db = optarg;
+            o->db = optarg;
             break;
         case 'h':
             fputs(usage, stdout);
-            return EXIT_OK;
+            return -1;
         case 'l':
-            layout_path = optarg;
+            o->layout = optarg;
+            break;
+        case 'O':
+            o->out_dir = optarg;
             break;
         case 'o':
-            out = optarg;
+            o->out = optarg;
             break;
         case 'p':
-            period_text = optarg;
+            period = optarg;
             break;
         default:
             return cli_option_error(c, argv, usage);
         }
     }
-    if (argc - optind != 1 || !period_text || !out) {
-        if (!period_text)
-            cli_error("report district needs --period (2026Q3, 2026-09 or "
-                      "2026)");
-        else if (!out)
-            cli_error("report district needs -o FILE.xlsx");
+    if (argc - optind != args || !period ||
+        (all ? !o->out_dir || o->out || o->layout : !o->out || o->out_dir)) {
+        if (!period)
+            cli_error("report %s needs --period (2026Q3, 2026-09 or 2026)",
+                      name);
+        else if (all && !o->out_dir)
+            cli_error("report all needs --out-dir DIR");
+        else if (!all && !o->out)
+            cli_error("report %s needs -o FILE.xlsx", name);
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    if (sr_period_parse(period_text, &period) != SR_OK) {
+    if (sr_period_parse(period, &o->period) != SR_OK) {
         cli_error("bad period '%s' (expected a quarter like 2026Q3, a month "
                   "like 2026-09 or a year like 2026)",
-                  period_text);
+                  period);
         return EXIT_USAGE;
     }
-    if (!layout_path) {
-        const char *env = getenv("SCHOOLRISK_TEMPLATES");
-
-        snprintf(path, sizeof(path), "%s/reports/district.csv",
-                 env && *env ? env : SR_DEFAULT_TEMPLATE_DIR);
-        layout_path = path;
-    }
-    sr_diags_init(&d);
-    memset(&rep, 0, sizeof(rep));
-    memset(&layout, 0, sizeof(layout));
-    rc = sr_layout_load(layout_path, &layout, &d);
-    if (rc != SR_OK) {
-        cli_print_diags(&d);
-        cli_error("the report layout '%s' is not valid", layout_path);
-        ex = cli_exit_for(rc);
-        goto cleanup;
-    }
-    ex = cli_store_open(db, by, SR_STORE_READONLY, &st);
-    if (ex != EXIT_OK)
-        goto cleanup;
-    rc = sr_report_district(st, argv[optind], &period, &rep);
-    if (rc == SR_OK)
-        rc = sr_audit_head(st, head);
-    if (rc != SR_OK) {
-        ex = cli_store_error(st, rc);
-        goto cleanup;
-    }
-    sr_store_now(st, now);
-    meta.generated_at = now;
-    meta.generated_by = sr_store_actor(st);
-    meta.audit_head = *head ? head : NULL;
-    meta.diags = &d;
-    rc = sr_report_write_district(&rep, &layout, out, &meta);
-    if (rc != SR_OK) {
-        cli_print_diags(&d);
-        cli_error("the workbook '%s' was not written", out);
-        ex = cli_exit_for(rc);
-        goto cleanup;
-    }
-    printf("wrote %s: %s %s, %zu schools, %zu assessed, %zu hazards\n", out,
-           rep.name, period.label, rep.n_schools, rep.kpis.assessed,
-           rep.n_hazards);
-
-cleanup:
-    sr_report_district_release(&rep);
-    sr_layout_release(&layout);
-    sr_store_close(st);
-    sr_diags_release(&d);
-    return ex;
+    return EXIT_OK;
 }
-
-/* ------------------------------------------------------------------ */
-/* The city and all workbooks                                           */
-/* ------------------------------------------------------------------ */
 
 /* Load templates/reports/NAME.csv (or the given file) into *lay. */
 static int
@@ -179,6 +138,150 @@ load_layout(const char *given, const char *name, struct sr_layout *lay,
         return cli_exit_for(rc);
     }
     return EXIT_OK;
+}
+
+/* What the 说明 sheet records: now, who, the audit chain's head.  The
+ * strings live in the caller's buffers. */
+static sr_error
+fill_meta(struct sr_store *st, struct sr_report_meta *meta, char head[65],
+          char now[32], struct sr_diags *d)
+{
+    sr_error rc = sr_audit_head(st, head);
+
+    sr_store_now(st, now);
+    meta->generated_at = now;
+    meta->generated_by = sr_store_actor(st);
+    meta->audit_head = *head ? head : NULL;
+    meta->diags = d;
+    return rc;
+}
+
+/* After a writer failed: its message, then ours; the exit code. */
+static int
+write_failed(struct sr_diags *d, const char *path, sr_error rc)
+{
+    cli_print_diags(d);
+    cli_error("the workbook '%s' was not written", path);
+    return cli_exit_for(rc);
+}
+
+static int
+do_district(int argc, char **argv)
+{
+    struct sr_report_district rep;
+    struct sr_report_meta meta;
+    struct sr_store *st = NULL;
+    struct sr_layout layout;
+    struct sr_diags d;
+    struct ropts o;
+    char head[65], now[32];
+    int ex;
+    sr_error rc;
+
+    ex = parse_opts(argc, argv, "district", 1, &o);
+    if (ex)
+        return ex < 0 ? EXIT_OK : ex;
+    sr_diags_init(&d);
+    memset(&rep, 0, sizeof(rep));
+    memset(&layout, 0, sizeof(layout));
+    ex = load_layout(o.layout, "district", &layout, &d);
+    if (ex == EXIT_OK)
+        ex = cli_store_open(o.db, o.by, SR_STORE_READONLY, &st);
+    if (ex != EXIT_OK)
+        goto cleanup;
+    rc = sr_report_district(st, argv[optind], &o.period, &rep);
+    if (rc == SR_OK)
+        rc = fill_meta(st, &meta, head, now, &d);
+    if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    rc = sr_report_write_district(&rep, &layout, o.out, &meta);
+    if (rc != SR_OK) {
+        ex = write_failed(&d, o.out, rc);
+        goto cleanup;
+    }
+    printf("wrote %s: %s %s, %zu schools, %zu assessed, %zu hazards\n",
+           o.out, rep.name, o.period.label, rep.n_schools, rep.kpis.assessed,
+           rep.n_hazards);
+
+cleanup:
+    sr_report_district_release(&rep);
+    sr_layout_release(&layout);
+    sr_store_close(st);
+    sr_diags_release(&d);
+    return ex;
+}
+
+static int
+do_city(int argc, char **argv)
+{
+    struct sr_report_city city;
+    struct sr_report_meta meta;
+    struct sr_store *st = NULL;
+    struct sr_layout layout;
+    struct sr_diags d;
+    struct ropts o;
+    char head[65], now[32];
+    int ex;
+    sr_error rc;
+
+    ex = parse_opts(argc, argv, "city", 0, &o);
+    if (ex)
+        return ex < 0 ? EXIT_OK : ex;
+    sr_diags_init(&d);
+    memset(&city, 0, sizeof(city));
+    memset(&layout, 0, sizeof(layout));
+    ex = load_layout(o.layout, "city", &layout, &d);
+    if (ex == EXIT_OK)
+        ex = cli_store_open(o.db, o.by, SR_STORE_READONLY, &st);
+    if (ex != EXIT_OK)
+        goto cleanup;
+    rc = sr_report_city(st, &o.period, &city);
+    if (rc == SR_OK)
+        rc = fill_meta(st, &meta, head, now, &d);
+    if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    rc = sr_report_write_city(&city, &layout, o.out, &meta);
+    if (rc != SR_OK) {
+        ex = write_failed(&d, o.out, rc);
+        goto cleanup;
+    }
+    printf("wrote %s: 全市 %s, %zu districts, %zu schools, %zu assessed\n",
+           o.out, o.period.label, city.n_districts, city.total.schools,
+           city.total.assessed);
+
+cleanup:
+    sr_report_city_release(&city);
+    sr_layout_release(&layout);
+    sr_store_close(st);
+    sr_diags_release(&d);
+    return ex;
+}
+
+static int
+do_all(int argc, char **argv)
+{
+    struct sr_store *st = NULL;
+    struct ropts o;
+    size_t written = 0;
+    int ex;
+
+    ex = parse_opts(argc, argv, "all", 0, &o);
+    if (ex)
+        return ex < 0 ? EXIT_OK : ex;
+    ex = cli_store_open(o.db, o.by, SR_STORE_READONLY, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    ex = cli_report_all(st, &o.period, o.out_dir, &written);
+    if (ex == EXIT_OK)
+        printf("wrote %zu workbooks to %s (every district and the city, "
+               "%s)\n",
+               written, o.out_dir, o.period.label);
+    sr_store_close(st);
+    return ex;
 }
 
 int
@@ -210,18 +313,13 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
         ex = load_layout(NULL, "city", &clay, &d);
     if (ex != EXIT_OK)
         goto cleanup;
-    rc = sr_audit_head(st, head);
+    rc = sr_report_city(st, period, &city);
     if (rc == SR_OK)
-        rc = sr_report_city(st, period, &city);
+        rc = fill_meta(st, &meta, head, now, &d);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
         goto cleanup;
     }
-    sr_store_now(st, now);
-    meta.generated_at = now;
-    meta.generated_by = sr_store_actor(st);
-    meta.audit_head = *head ? head : NULL;
-    meta.diags = &d;
     for (i = 0; i < city.n_districts; i++) {
         struct sr_report_district rep;
 
@@ -237,9 +335,7 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
         rc = sr_report_write_district(&rep, &dlay, path, &meta);
         sr_report_district_release(&rep);
         if (rc != SR_OK) {
-            cli_print_diags(&d);
-            cli_error("the workbook '%s' was not written", path);
-            ex = cli_exit_for(rc);
+            ex = write_failed(&d, path, rc);
             goto cleanup;
         }
         (*written)++;
@@ -247,9 +343,7 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
     snprintf(path, sizeof(path), "%s/全市-%s.xlsx", out_dir, period->label);
     rc = sr_report_write_city(&city, &clay, path, &meta);
     if (rc != SR_OK) {
-        cli_print_diags(&d);
-        cli_error("the workbook '%s' was not written", path);
-        ex = cli_exit_for(rc);
+        ex = write_failed(&d, path, rc);
         goto cleanup;
     }
     (*written)++;
@@ -259,168 +353,6 @@ cleanup:
     sr_layout_release(&dlay);
     sr_layout_release(&clay);
     sr_diags_release(&d);
-    return ex;
-}
-
-static int
-do_city(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {"layout", required_argument, NULL, 'l'},
-        {"output", required_argument, NULL, 'o'},
-        {"period", required_argument, NULL, 'p'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL, *by = NULL, *layout_path = NULL, *out = NULL,
-               *period_text = NULL;
-    struct sr_report_city city;
-    struct sr_report_meta meta;
-    struct sr_store *st = NULL;
-    struct sr_layout layout;
-    struct sr_period period;
-    struct sr_diags d;
-    char head[65], now[32];
-    int c, ex;
-    sr_error rc;
-
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'b':
-            by = optarg;
-            break;
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        case 'l':
-            layout_path = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'p':
-            period_text = optarg;
-            break;
-        default:
-            return cli_option_error(c, argv, usage);
-        }
-    }
-    if (argc != optind || !period_text || !out) {
-        cli_error("report city needs --period P and -o FILE.xlsx");
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
-    if (sr_period_parse(period_text, &period) != SR_OK) {
-        cli_error("bad period '%s' (expected a quarter like 2026Q3, a month "
-                  "like 2026-09 or a year like 2026)",
-                  period_text);
-        return EXIT_USAGE;
-    }
-    sr_diags_init(&d);
-    memset(&city, 0, sizeof(city));
-    memset(&layout, 0, sizeof(layout));
-    ex = load_layout(layout_path, "city", &layout, &d);
-    if (ex != EXIT_OK)
-        goto cleanup;
-    ex = cli_store_open(db, by, SR_STORE_READONLY, &st);
-    if (ex != EXIT_OK)
-        goto cleanup;
-    rc = sr_report_city(st, &period, &city);
-    if (rc == SR_OK)
-        rc = sr_audit_head(st, head);
-    if (rc != SR_OK) {
-        ex = cli_store_error(st, rc);
-        goto cleanup;
-    }
-    sr_store_now(st, now);
-    meta.generated_at = now;
-    meta.generated_by = sr_store_actor(st);
-    meta.audit_head = *head ? head : NULL;
-    meta.diags = &d;
-    rc = sr_report_write_city(&city, &layout, out, &meta);
-    if (rc != SR_OK) {
-        cli_print_diags(&d);
-        cli_error("the workbook '%s' was not written", out);
-        ex = cli_exit_for(rc);
-        goto cleanup;
-    }
-    printf("wrote %s: 全市 %s, %zu districts, %zu schools, %zu assessed\n",
-           out, period.label, city.n_districts, city.total.schools,
-           city.total.assessed);
-
-cleanup:
-    sr_report_city_release(&city);
-    sr_layout_release(&layout);
-    sr_store_close(st);
-    sr_diags_release(&d);
-    return ex;
-}
-
-static int
-do_all(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"db", required_argument, NULL, 'd'},
-        {"help", no_argument, NULL, 'h'},
-        {"out-dir", required_argument, NULL, 'o'},
-        {"period", required_argument, NULL, 'p'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *db = NULL, *by = NULL, *out = NULL, *period_text = NULL;
-    struct sr_store *st = NULL;
-    struct sr_period period;
-    size_t written = 0;
-    int c, ex;
-
-    optind = 1;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'b':
-            by = optarg;
-            break;
-        case 'd':
-            db = optarg;
-            break;
-        case 'h':
-            fputs(usage, stdout);
-            return EXIT_OK;
-        case 'o':
-            out = optarg;
-            break;
-        case 'p':
-            period_text = optarg;
-            break;
-        default:
-            return cli_option_error(c, argv, usage);
-        }
-    }
-    if (argc != optind || !period_text || !out) {
-        cli_error("report all needs --period P and --out-dir DIR");
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
-    if (sr_period_parse(period_text, &period) != SR_OK) {
-        cli_error("bad period '%s' (expected a quarter like 2026Q3, a month "
-                  "like 2026-09 or a year like 2026)",
-                  period_text);
-        return EXIT_USAGE;
-    }
-    ex = cli_store_open(db, by, SR_STORE_READONLY, &st);
-    if (ex != EXIT_OK)
-        return ex;
-    ex = cli_report_all(st, &period, out, &written);
-    if (ex == EXIT_OK)
-        printf("wrote %zu workbooks to %s (every district and the city, "
-               "%s)\n",
-               written, out, period.label);
-    sr_store_close(st);
     return ex;
 }
 

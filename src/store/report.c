@@ -38,6 +38,7 @@
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
+#include "report_int.h"
 #include "store_int.h"
 #include "../util.h"
 
@@ -45,8 +46,8 @@
 /* Release                                                              */
 /* ------------------------------------------------------------------ */
 
-static void
-school_release(struct sr_report_school *s)
+void
+sr_report_school_release(struct sr_report_school *s)
 {
     free(s->name);
     free(s->district);
@@ -71,8 +72,8 @@ lost_release(struct sr_report_lost *l)
     free(l->note);
 }
 
-static void
-hazard_release(struct sr_report_hazard *h)
+void
+sr_report_hazard_release(struct sr_report_hazard *h)
 {
     free(h->school_name);
     free(h->district);
@@ -93,11 +94,11 @@ sr_report_district_release(struct sr_report_district *r)
     if (!r)
         return;
     for (i = 0; i < r->n_schools; i++)
-        school_release(&r->schools[i]);
+        sr_report_school_release(&r->schools[i]);
     for (i = 0; i < r->n_lost; i++)
         lost_release(&r->lost[i]);
     for (i = 0; i < r->n_hazards; i++)
-        hazard_release(&r->hazards[i]);
+        sr_report_hazard_release(&r->hazards[i]);
     for (i = 0; i < r->n_systems; i++)
         free(r->systems[i]);
     free(r->schools);

@@ -28,41 +28,13 @@
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
+#include "report_int.h"
 #include "store_int.h"
 #include "../util.h"
 
 /* ------------------------------------------------------------------ */
 /* Release                                                              */
 /* ------------------------------------------------------------------ */
-
-static void
-school_free(struct sr_report_school *s)
-{
-    free(s->name);
-    free(s->district);
-    free(s->district_name);
-    free(s->inspector);
-    free(s->system);
-    free(s->band);
-    free(s->band_label);
-    free(s->veto_items);
-    free(s->dimensions);
-    free(s->baseline_why);
-}
-
-static void
-hazard_free(struct sr_report_hazard *h)
-{
-    free(h->school_name);
-    free(h->district);
-    free(h->district_name);
-    free(h->item);
-    free(h->item_title);
-    free(h->description);
-    free(h->found_by);
-    free(h->responsible);
-    free(h->measures);
-}
 
 void
 sr_report_city_release(struct sr_report_city *r)
@@ -76,11 +48,11 @@ sr_report_city_release(struct sr_report_city *r)
         free(r->districts[i].name);
     }
     for (i = 0; i < r->n_noncompliant; i++)
-        school_free(&r->noncompliant[i]);
+        sr_report_school_release(&r->noncompliant[i]);
     for (i = 0; i < r->n_off_baseline; i++)
-        school_free(&r->off_baseline[i]);
+        sr_report_school_release(&r->off_baseline[i]);
     for (i = 0; i < r->n_major; i++)
-        hazard_free(&r->major[i]);
+        sr_report_hazard_release(&r->major[i]);
     for (i = 0; i < r->n_peers; i++) {
         free(r->peers[i].name);
         free(r->peers[i].district_name);
