@@ -107,7 +107,7 @@ sr_assess_get(struct sr_store *st, int64_t id, struct sr_assessment *out)
                                 "no assessment with id %lld", (long long)id);
     else
         rc = sr_store_dberr(st, "cannot read the assessment");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -176,7 +176,7 @@ sr_assess_new(struct sr_store *st, const char *code, const char *assessed_on,
         goto rollback;
     }
     *id = sqlite3_last_insert_rowid(st->db);
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     s = NULL;
     rc = sr_store_commit(st);
     goto cleanup;
@@ -184,7 +184,7 @@ sr_assess_new(struct sr_store *st, const char *code, const char *assessed_on,
 rollback:
     sr_store_rollback(st);
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     sr_system_free(sys);
     sr_school_record_release(&school);
     return rc;
@@ -233,7 +233,7 @@ load_answers(struct sr_store *st, struct sr_assess_ctx *ctx,
                               (const char *)sqlite3_column_text(s, 2), diags,
                               label, 0);
         if (rc == SR_ERR_NOMEM) {
-            sqlite3_finalize(s);
+            sr_store_finish(st, s);
             return rc;
         }
         if (rc != SR_OK)
@@ -241,7 +241,7 @@ load_answers(struct sr_store *st, struct sr_assess_ctx *ctx,
     }
     if (step != SQLITE_DONE)
         worst = sr_store_dberr(st, "cannot read the answers");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     if (worst == SR_ERR_INPUT)
         sr_store_fail_code(st, SR_ERR_INPUT,
                            "stored answers of assessment %lld no longer fit "
@@ -309,7 +309,7 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
     sr_bind_text(s, 6, sr_store_actor(st));
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot store the answer");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -471,7 +471,7 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
         if (ctx->res.items[i].status == SR_ITEM_SCORED)
             rc = put_score(st, s, ctx->a.id, items[i].id, "item",
                            ctx->res.items[i].earned, ctx->res.items[i].max);
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     if (rc != SR_OK)
         return rc;
 
@@ -493,7 +493,7 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
         if (sqlite3_step(s) != SQLITE_DONE)
             rc = sr_store_dberr(st, "cannot store the baseline evidence");
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -533,7 +533,7 @@ mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
         rc = sr_store_fail_code(st, SR_ERR_STATE,
                                 "assessment %lld is no longer a draft",
                                 (long long)ctx->a.id);
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -711,6 +711,6 @@ sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
     }
     if (rc == SR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot list assessments");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }

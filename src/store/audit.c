@@ -77,7 +77,7 @@ rows(struct sr_store *st, struct sr_buf *b, const char *sql, int64_t ref,
     }
     if (rc == SR_OK && step != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot read an audited record");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -154,7 +154,7 @@ sr_audit_head(struct sr_store *st, char head[65])
         snprintf(head, 65, "%s", (const char *)sqlite3_column_text(s, 0));
     else if (step != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot read the audit chain");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -196,7 +196,7 @@ sr_audit_append(struct sr_store *st, const char *kind, int64_t ref)
         rc = sr_store_dberr(st, "cannot read the audit chain");
         goto cleanup;
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     s = NULL;
     chain_hash(seq, kind, ref, csha, prev, hash);
     rc = sr_store_prepare(st,
@@ -215,7 +215,7 @@ sr_audit_append(struct sr_store *st, const char *kind, int64_t ref)
         rc = sr_store_dberr(st, "cannot append to the audit chain");
 
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     sr_buf_release(&b);
     return rc;
 }
@@ -254,10 +254,10 @@ unchained(struct sr_store *st, struct sr_audit_report *rep)
                      "outside schoolrisk",
                      q[i].what, (long long)sqlite3_column_int64(s, 0));
         } else if (step != SQLITE_DONE) {
-            sqlite3_finalize(s);
+            sr_store_finish(st, s);
             return sr_store_dberr(st, "cannot read the database");
         }
-        sqlite3_finalize(s);
+        sr_store_finish(st, s);
     }
     return SR_OK;
 }
@@ -349,7 +349,7 @@ sr_audit_verify(struct sr_store *st, struct sr_audit_report *rep)
         snprintf(rep->head, sizeof(rep->head), "%s", prev);
 
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     sr_buf_release(&b);
     return rc;

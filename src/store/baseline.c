@@ -130,12 +130,12 @@ struct stmts {
 };
 
 static void
-stmts_release(struct stmts *s)
+stmts_release(struct sr_store *st, struct stmts *s)
 {
-    sqlite3_finalize(s->latest);
-    sqlite3_finalize(s->evidence);
-    sqlite3_finalize(s->closed);
-    sqlite3_finalize(s->open);
+    sr_store_finish(st, s->latest);
+    sr_store_finish(st, s->evidence);
+    sr_store_finish(st, s->closed);
+    sr_store_finish(st, s->open);
 }
 
 static sr_error
@@ -413,7 +413,7 @@ sr_baseline_compute(struct sr_store *st, const char *district,
         rc = school_baseline(st, &q, &mc, as_of, &out->s[i]);
     if (rc == SR_OK)
         rc = districts(st, district, out);
-    stmts_release(&q);
+    stmts_release(st, &q);
     cache_release(&mc);
     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SR_OK)

@@ -59,7 +59,7 @@ sr_hzdb_school(struct sr_store *st, const char *code,
     } else if (step != SQLITE_DONE) {
         rc = sr_store_dberr(st, "cannot read the school registry");
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -84,7 +84,7 @@ sr_hzdb_district_known(struct sr_store *st, const char *code_or_name,
         *known = true;
     else if (step != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot read the districts");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -131,7 +131,7 @@ sr_hzdb_unclosed(struct sr_store *st, const char *school, const char *item,
     } else if (step != SQLITE_DONE) {
         rc = sr_store_dberr(st, "cannot read the hazards");
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -160,7 +160,7 @@ sr_hzdb_closed_since(struct sr_store *st, const char *school,
         *id = sqlite3_column_int64(s, 0);
     else if (step != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot read the hazards");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -200,7 +200,7 @@ sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
         rc = sr_store_dberr(st, "cannot record the hazard");
     else
         *id = sqlite3_last_insert_rowid(st->db);
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -234,7 +234,7 @@ sr_hzdb_state(struct sr_store *st, int64_t id, int *status,
     } else {
         rc = sr_store_dberr(st, "cannot read the hazards");
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -272,7 +272,7 @@ sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
                                 "hazard %lld was not in state '%s'",
                                 (long long)id, sr_hazard_status_name(from));
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -307,7 +307,7 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
     rc = sr_audit_append(st, "hazard_event", *event_id);
 
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -386,7 +386,7 @@ sr_hzdb_get(struct sr_store *st, int64_t id, struct sr_hazard_record *out)
                                 (long long)id);
     else
         rc = sr_store_dberr(st, "cannot read the hazards");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -459,7 +459,7 @@ sr_hzdb_events(struct sr_store *st, int64_t id, struct sr_hazard_event **out,
     used = 0;
 
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     sr_hazard_events_free(v, used);
     return rc;
 }
@@ -522,7 +522,7 @@ sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
     used = 0;
 
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     sr_hazard_list_free(v, used);
     return rc;
 }

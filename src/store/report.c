@@ -684,7 +684,7 @@ read_hazards(struct work *w, const char *end)
     }
     if (rc == SR_OK && step != SQLITE_DONE)
         rc = sr_store_dberr(w->st, "cannot read the hazards");
-    sqlite3_finalize(q);
+    sr_store_finish(w->st, q);
     return rc;
 }
 
@@ -888,9 +888,9 @@ sr_report_district(struct sr_store *st, const char *district,
     }
 
 cleanup:
-    sqlite3_finalize(w.latest);
-    sqlite3_finalize(w.scores);
-    sqlite3_finalize(w.assigns);
+    sr_store_finish(st, w.latest);
+    sr_store_finish(st, w.scores);
+    sr_store_finish(st, w.assigns);
     if (in_txn)
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     sr_baseline_report_release(&bl);

@@ -50,7 +50,7 @@ sr_registry_districts(struct sr_store *st, struct sr_districts *out)
         rc = sr_store_dberr(st, "cannot read the districts");
 
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     if (rc != SR_OK)
         sr_districts_release(out);
     return rc;
@@ -144,7 +144,7 @@ sr_registry_get(struct sr_store *st, const char *code,
                                 "no school with code '%s'", code);
     else
         rc = sr_store_dberr(st, "cannot read the school");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     if (rc != SR_OK)
         sr_school_record_release(out);
     return rc;
@@ -182,7 +182,7 @@ sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
             rc = sr_store_dberr(st, "cannot read the districts");
         if (rc == SR_OK && nomem)
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
-        sqlite3_finalize(s);
+        sr_store_finish(st, s);
         s = NULL;
         if (rc != SR_OK)
             goto cleanup;
@@ -213,7 +213,7 @@ sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
 
 cleanup:
     sr_school_record_release(&r);
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     free(district);
     return rc;
 }
@@ -354,7 +354,7 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
         rc = sr_store_dberr(st, "cannot read the schools");
         goto cleanup;
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     s = NULL;
     rc = sr_store_prepare(st,
                           "UPDATE schools SET closed = 1, updated_at = ?2, "
@@ -379,7 +379,7 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
     }
 
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     for (i = 0; i < ngone; i++)
         free(gone[i]);
     free(gone);
@@ -470,17 +470,17 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
         if (rc != SR_OK)
             goto rollback;
     }
-    sqlite3_finalize(old);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(upd);
+    sr_store_finish(st, old);
+    sr_store_finish(st, ins);
+    sr_store_finish(st, upd);
     old = ins = upd = NULL;
     rc = sr_store_commit(st); /* rolls back itself when it fails */
     goto cleanup;
 
 rollback:
-    sqlite3_finalize(old);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(upd);
+    sr_store_finish(st, old);
+    sr_store_finish(st, ins);
+    sr_store_finish(st, upd);
     old = ins = upd = NULL;
     sr_store_rollback(st);
 cleanup:

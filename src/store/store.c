@@ -266,14 +266,65 @@ sr_store_dberr(struct sr_store *st, const char *what)
     return SR_ERR_DB;
 }
 
+static uint32_t
+sql_hash(const char *sql)
+{
+    uint32_t h = 2166136261u;
+
+    while (*sql)
+        h = (h ^ (unsigned char)*sql++) * 16777619u;
+    return h;
+}
+
 sr_error
 sr_store_prepare(struct sr_store *st, const char *sql, sqlite3_stmt **out)
 {
-    if (sqlite3_prepare_v2(st->db, sql, -1, out, NULL) != SQLITE_OK) {
+    uint32_t h = sql_hash(sql);
+    size_t i;
+
+    for (i = 0; i < st->n_stmts; i++) {
+        struct sr_stmt_slot *slot = &st->stmts[i];
+
+        if (slot->hash == h && !slot->busy &&
+            !strcmp(sqlite3_sql(slot->s), sql)) {
+            slot->busy = 1;
+            *out = slot->s;
+            return SR_OK;
+        }
+    }
+    if (sqlite3_prepare_v3(st->db, sql, -1,
+                           st->n_stmts < SR_STMT_CACHE
+                               ? SQLITE_PREPARE_PERSISTENT
+                               : 0,
+                           out, NULL) != SQLITE_OK) {
         *out = NULL;
         return sr_store_dberr(st, "cannot prepare a statement");
     }
+    if (st->n_stmts < SR_STMT_CACHE) {
+        st->stmts[st->n_stmts].s = *out;
+        st->stmts[st->n_stmts].hash = h;
+        st->stmts[st->n_stmts].busy = 1;
+        st->n_stmts++;
+    }
     return SR_OK;
+}
+
+void
+sr_store_finish(struct sr_store *st, sqlite3_stmt *s)
+{
+    size_t i;
+
+    if (!s)
+        return;
+    for (i = 0; i < st->n_stmts; i++) {
+        if (st->stmts[i].s == s) {
+            sqlite3_reset(s);
+            sqlite3_clear_bindings(s);
+            st->stmts[i].busy = 0;
+            return;
+        }
+    }
+    sqlite3_finalize(s);
 }
 
 sr_error
@@ -341,7 +392,7 @@ user_version(struct sr_store *st)
             SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
         v = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return v;
 }
 
@@ -458,6 +509,8 @@ sr_store_close(struct sr_store *st)
         return;
     while (st->n_systems)
         sr_system_free(st->systems[--st->n_systems]);
+    while (st->n_stmts)
+        sqlite3_finalize(st->stmts[--st->n_stmts].s);
     sqlite3_close(st->db);
     free(st->actor);
     free(st);
@@ -614,7 +667,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
             goto rollback;
         }
         *outcome = SR_LOAD_UNCHANGED;
-        sqlite3_finalize(s);
+        sr_store_finish(st, s);
         s = NULL;
         sr_store_rollback(st);
         goto cleanup;
@@ -623,7 +676,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
         rc = sr_store_dberr(st, "cannot read stored systems");
         goto rollback;
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     s = NULL;
     rc = sr_store_prepare(
         st,
@@ -647,7 +700,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
         rc = sr_store_dberr(st, "cannot store the indicator system");
         goto rollback;
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     s = NULL;
     rc = sr_store_commit(st);
     if (rc == SR_OK)
@@ -655,11 +708,11 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
     goto cleanup;
 
 rollback:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     s = NULL;
     sr_store_rollback(st);
 cleanup:
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     sr_system_free(sys);
     return rc;
 }
@@ -749,7 +802,7 @@ sr_store_system(struct sr_store *st, const char *id, const char *version,
     }
     else
         rc = sr_store_dberr(st, "cannot read stored systems");
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }
 
@@ -783,7 +836,7 @@ sr_store_current_system(struct sr_store *st, int stage,
     } else {
         rc = sr_store_dberr(st, "cannot read stored systems");
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     if (rc == SR_OK)
         rc = sr_store_system(st, id, version, out);
     free(id);
@@ -818,6 +871,6 @@ sr_store_system_hash(struct sr_store *st, const char *id, const char *version,
     } else {
         rc = sr_store_dberr(st, "cannot read stored systems");
     }
-    sqlite3_finalize(s);
+    sr_store_finish(st, s);
     return rc;
 }

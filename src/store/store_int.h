@@ -7,12 +7,24 @@
 #define SR_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 #include "schoolrisk/store.h"
 
 /* Stored systems already parsed, by (id, version): a stored version
  * never changes, so a parsed one stays right for the connection's life. */
 #define SR_SYSTEM_CACHE 16
+
+/* Prepared statements kept for reuse, by their SQL text: preparing is
+ * most of the cost of a one-row statement, and the same few dozen
+ * statements run thousands of times in an import or a submission. */
+#define SR_STMT_CACHE 96
+
+struct sr_stmt_slot {
+    sqlite3_stmt *s;
+    uint32_t hash;  /* of the SQL text */
+    int busy;       /* handed out and not yet finished */
+};
 
 struct sr_store {
     sqlite3 *db;
@@ -21,6 +33,8 @@ struct sr_store {
     char msg[1024];    /* last error */
     struct sr_system *systems[SR_SYSTEM_CACHE]; /* one reference each */
     size_t n_systems;
+    struct sr_stmt_slot stmts[SR_STMT_CACHE];
+    size_t n_stmts;
 };
 
 /* Set the message from a printf format; returns SR_ERR_DB (or the code
@@ -35,9 +49,15 @@ sr_error sr_store_fail_code(struct sr_store *st, sr_error code,
  * returns SR_ERR_DB. */
 sr_error sr_store_dberr(struct sr_store *st, const char *what);
 
-/* Prepare; on failure the message names the statement's purpose. */
+/* A prepared statement for SQL, taken from the connection's cache when
+ * an idle one with the same text is there; give it back with
+ * sr_store_finish, which resets it (ending any read it holds) and clears
+ * its bindings.  A statement already handed out is never handed out
+ * twice: a nested use of the same SQL gets its own, finalized when
+ * finished. */
 sr_error sr_store_prepare(struct sr_store *st, const char *sql,
                           sqlite3_stmt **out);
+void sr_store_finish(struct sr_store *st, sqlite3_stmt *s);
 
 /* BEGIN IMMEDIATE (take the write lock now, so that a busy database
  * waits for the busy timeout here rather than failing at COMMIT),

@@ -1,0 +1,199 @@
+/*
+ * test_store.c - the connection's prepared-statement cache
+ * (src/store/store_int.h): a finished statement is reused for the same
+ * SQL, never handed out twice while in use, reset so that it holds no
+ * read transaction, and everything is finalized at close (ASan checks
+ * the last part).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/store/store_int.h"
+#include "testutil.h"
+
+struct fx {
+    char dir[64];
+    char db[96];
+    struct sr_store *st;
+};
+
+static int
+setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-store-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    if (sr_store_open(f->db, SR_STORE_CREATE, &f->st) != SR_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *f = *state;
+
+    sr_store_close(f->st);
+    remove_dir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void
+finished_statement_is_reused(void **state)
+{
+    struct fx *f = *state;
+    sqlite3_stmt *a = NULL, *b = NULL;
+
+    assert_int_equal(sr_store_prepare(f->st, "SELECT ?1 + 1", &a), SR_OK);
+    sqlite3_bind_int(a, 1, 41);
+    assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(a, 0), 42);
+    sr_store_finish(f->st, a);
+
+    /* The same text (a different buffer) finds the same statement,
+     * reset and with its bindings cleared. */
+    char sql[] = "SELECT ?1 + 1";
+    assert_int_equal(sr_store_prepare(f->st, sql, &b), SR_OK);
+    assert_ptr_equal(a, b);
+    assert_int_equal(sqlite3_stmt_busy(b), 0);
+    assert_int_equal(sqlite3_step(b), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_type(b, 0), SQLITE_NULL);
+    sr_store_finish(f->st, b);
+}
+
+static void
+statement_in_use_is_not_shared(void **state)
+{
+    struct fx *f = *state;
+    sqlite3_stmt *outer = NULL, *inner = NULL, *again = NULL;
+    int rows = 0;
+
+    /* An iteration that runs the same query for each of its rows. */
+    assert_int_equal(sr_store_prepare(f->st,
+                                      "SELECT code FROM districts ORDER BY "
+                                      "code LIMIT ?1",
+                                      &outer),
+                     SR_OK);
+    sqlite3_bind_int(outer, 1, 3);
+    while (sqlite3_step(outer) == SQLITE_ROW) {
+        assert_int_equal(sr_store_prepare(f->st,
+                                          "SELECT code FROM districts ORDER "
+                                          "BY code LIMIT ?1",
+                                          &inner),
+                         SR_OK);
+        assert_ptr_not_equal(inner, outer);
+        sqlite3_bind_int(inner, 1, 1);
+        assert_int_equal(sqlite3_step(inner), SQLITE_ROW);
+        sr_store_finish(f->st, inner);
+        rows++;
+    }
+    assert_int_equal(rows, 3);
+    sr_store_finish(f->st, outer);
+    assert_int_equal(sr_store_prepare(f->st,
+                                      "SELECT code FROM districts ORDER BY "
+                                      "code LIMIT ?1",
+                                      &again),
+                     SR_OK);
+    assert_ptr_equal(again, outer);
+    sr_store_finish(f->st, again);
+}
+
+static void
+finished_select_ends_its_read(void **state)
+{
+    struct fx *f = *state;
+    struct sr_store *other = NULL;
+    sqlite3_stmt *s = NULL;
+
+    /* A SELECT stopped after its first row, then finished: another
+     * connection can still checkpoint the whole WAL (an open read would
+     * pin it). */
+    assert_int_equal(sr_store_prepare(f->st, "SELECT code FROM districts",
+                                      &s),
+                     SR_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    sr_store_finish(f->st, s);
+    assert_int_equal(sqlite3_get_autocommit(f->st->db), 1);
+    assert_int_equal(sr_store_open(f->db, 0, &other), SR_OK);
+    assert_int_equal(sqlite3_exec(other->db,
+                                  "INSERT INTO districts(code, name, sort) "
+                                  "VALUES ('999999', '测试区', 99)",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    int log = -1, done = -1;
+    assert_int_equal(sqlite3_wal_checkpoint_v2(other->db, NULL,
+                                               SQLITE_CHECKPOINT_TRUNCATE,
+                                               &log, &done),
+                     SQLITE_OK);
+    assert_int_equal(log, 0);
+    sr_store_close(other);
+}
+
+static void
+more_statements_than_the_cache_holds(void **state)
+{
+    struct fx *f = *state;
+    char sql[64];
+    int i;
+
+    /* Past SR_STMT_CACHE distinct texts, statements are finalized when
+     * finished instead of kept; the leak checker sees the rest freed at
+     * close. */
+    for (i = 0; i < SR_STMT_CACHE + 20; i++) {
+        sqlite3_stmt *s = NULL;
+
+        snprintf(sql, sizeof(sql), "SELECT %d", i);
+        assert_int_equal(sr_store_prepare(f->st, sql, &s), SR_OK);
+        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(s, 0), i);
+        sr_store_finish(f->st, s);
+    }
+    assert_int_equal(f->st->n_stmts, SR_STMT_CACHE);
+    sr_store_finish(f->st, NULL);
+}
+
+static void
+bad_sql_names_the_failure(void **state)
+{
+    struct fx *f = *state;
+    sqlite3_stmt *s = (sqlite3_stmt *)f;
+
+    assert_int_equal(sr_store_prepare(f->st, "SELEC 1", &s), SR_ERR_DB);
+    assert_null(s);
+    assert_string_equal(sr_store_errmsg(f->st),
+                        "cannot prepare a statement: near \"SELEC\": syntax "
+                        "error");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(finished_statement_is_reused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(statement_in_use_is_not_shared,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(finished_select_ends_its_read, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(more_statements_than_the_cache_holds,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(bad_sql_names_the_failure, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
