@@ -733,6 +733,31 @@ struct table_src {
                           filter), or NULL */
 };
 
+/* How many lines a wrapped heading takes in a column @p width wide
+ * (Excel's unit, the width of a digit): a Chinese character is about two
+ * digits wide, and a cell keeps about one unit of padding.  At most 6. */
+static int
+heading_lines(const char *heading, double width)
+{
+    const unsigned char *p = (const unsigned char *)heading;
+    double used = 0, room = width > 2 ? width - 1 : 1;
+    int lines = 1;
+
+    while (*p) {
+        double cw = *p < 0x80 ? 1 : 2;
+
+        p++;
+        while ((*p & 0xC0) == 0x80)
+            p++;
+        if (used + cw > room) {
+            lines++;
+            used = 0;
+        }
+        used += cw;
+    }
+    return lines < 6 ? lines : 6;
+}
+
 /* A tabular sheet: header at row @p hdr, data below, columns from the
  * layout; frozen header, autofilter, header repeated in print. */
 static void
@@ -744,12 +769,18 @@ write_table(struct wctx *w, lxw_worksheet *ws, int sheet,
     struct val v;
     lxw_row_t row;
 
+    int lines = 2;
+
     for (c = 0; c < cols->n; c++) {
+        int l = heading_lines(cols->v[c].heading, cols->v[c].width);
+
         keep(w, worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
                                      cols->v[c].width, NULL));
         put_str(w, ws, hdr, (lxw_col_t)c, cols->v[c].heading, w->hdr);
+        if (l > lines)
+            lines = l;
     }
-    keep(w, worksheet_set_row(ws, hdr, 30, NULL));
+    keep(w, worksheet_set_row(ws, hdr, 15.0 * lines, NULL));
     /* Before the rows: constant_memory mode has flushed them after. */
     keep(w, worksheet_autofilter(ws, hdr, 0, hdr + (lxw_row_t)src->n,
                                  (lxw_col_t)(cols->n - 1)));
@@ -1058,9 +1089,14 @@ write_notes(struct wctx *w, lxw_worksheet *ws, const char *scope_label,
              "隐患按统计期末的状态统计：期末或之前销号的为已销号，期末未"
              "销号且已过整改期限的为逾期；发现数、销号数与整改率按统计期内"
              "发现的隐患计算（整改率 = 其中已销号数 / 发现数）。");
-    note_row(w, ws, &row, "统计规则",
-             "四个100%按统计期末的情况统计；名录内全部学校四项均达到即为"
-             "实现四个100%。");
+    _Static_assert(SR_BASELINE_COUNT == 4, "the sentence names four");
+    snprintf(buf, sizeof(buf),
+             "四个100%%指%s、%s、%s、%s四项要素（表格列标题可能用简称）；"
+             "按统计期末的情况统计，名录内全部学校四项均达到即为实现四个"
+             "100%%。",
+             sr_baseline_label(0), sr_baseline_label(1),
+             sr_baseline_label(2), sr_baseline_label(3));
+    note_row(w, ws, &row, "统计规则", buf);
     for (i = 0; i < n_extra; i++)
         note_row(w, ws, &row, "统计规则", extra[i]);
     if (n_systems == 0)

@@ -42,7 +42,13 @@ struct sr_store;
 /** Flags for sr_store_open(). */
 enum sr_store_open_flags {
     SR_STORE_CREATE = (1 << 0),   /**< create the file and migrate */
-    SR_STORE_READONLY = (1 << 1)  /**< open read-only (reports) */
+    SR_STORE_READONLY = (1 << 1), /**< open read-only (reports) */
+    /** synchronous=NORMAL instead of FULL: commits are not flushed to
+     *  disk one by one, so a power cut (not a crash of the program) may
+     *  lose the last transactions, never corrupt the file.  Only for
+     *  building databases that can be built again: the demo city, the
+     *  benchmarks. */
+    SR_STORE_BULK = (1 << 2)
 };
 
 /**

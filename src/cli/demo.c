@@ -226,7 +226,7 @@ cmd_demo(int argc, char **argv)
             return EXIT_INVALID;
         }
     }
-    ex = cli_store_open(db, "demo", SR_STORE_CREATE, &st);
+    ex = cli_store_open(db, "demo", SR_STORE_CREATE | SR_STORE_BULK, &st);
     if (ex != EXIT_OK)
         return ex;
     printf("demo city: %ld schools, seed %llu, year %ld, database %s\n",

@@ -2,8 +2,8 @@
 """Dump an .xlsx as lines for test_report_xlsx.c (run with Debian's
 /usr/bin/python3, which has python3-openpyxl).
 
-One line per fact: 'sheets=...', per sheet the print and view settings,
-then every non-empty cell as SHEET!A1=VALUE, numbers with their format
+One line per fact: 'sheets=...', per sheet the print and view settings
+and the heights set on rows 1..6 (SHEET:heightR=POINTS), then every non-empty cell as SHEET!A1=VALUE, numbers with their format
 in [brackets], the fill of column A as SHEET!A1.fill=RRGGBB, and the
 document properties.  Newlines in a value are written as \\n.
 """
@@ -40,6 +40,10 @@ def main(path):
                                           ws.oddHeader.center.text,
                                           ws.oddHeader.right.text))
         out.append('%s:charts=%d' % (n, len(ws._charts)))
+        for r in range(1, 7):
+            h = ws.row_dimensions[r].height
+            if h is not None:
+                out.append('%s:height%d=%s' % (n, r, show(h)))
         for row in ws.iter_rows():
             for c in row:
                 if c.value is None:

@@ -55,7 +55,8 @@ test_shipped_city(void **state)
     assert_int_equal(c->v[12].field, SR_FK_GUARDS_RATE);
     assert_int_equal(c->v[16].field, SR_FK_FOUR_100);
     assert_int_equal(c->v[22].field, SR_FK_OPEN_MAJOR);
-    assert_true(c->v[22].width == 10);
+    assert_true(c->v[22].width == 8);
+    assert_string_equal(c->v[14].heading, "报警监控联网达标率");
     c = &l.sheets[SR_SHEET_CITY_NONCOMPLIANT];
     assert_int_equal(c->n, 9);
     assert_int_equal(c->v[0].field, SR_FS_DISTRICT_NAME);

@@ -298,6 +298,9 @@ static const char *const want_full[] = {
     "sheets=区县汇总,未达标学校,重大隐患,四个100%未达标,同类排名,趋势,说明",
     /* 区县汇总: headings */
     "区县汇总!A1=达标率排名", "区县汇总!B1=区县", "区县汇总!E1=评估覆盖率",
+    /* three lines of wrapped heading: "保安员配备达标率" in a column 8
+     * wide holds three characters a line */
+    "区县汇总:height1=45", "区县汇总!M1=保安员配备达标率",
     "区县汇总!G1=达标率", "区县汇总!W1=未整改重大隐患",
     /* 历下区 */
     "区县汇总!A2=1 [0]", "区县汇总!B2=历下区", "区县汇总!C2=4 [0]",
