@@ -31,6 +31,7 @@
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
+#include "util.h"
 
 /* ------------------------------------------------------------------ */
 /* The PRNG: splitmix64, small, fast and the same on every platform.   */
@@ -244,16 +245,6 @@ struct nameset {
     size_t cap;
 };
 
-static uint64_t
-fnv1a(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-
-    while (*s)
-        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-    return h;
-}
-
 /* ------------------------------------------------------------------ */
 /* Schools.                                                            */
 /* ------------------------------------------------------------------ */
@@ -274,7 +265,7 @@ struct school {
 static bool
 name_taken(const struct nameset *ns, const struct school *v, const char *nm)
 {
-    size_t i = (size_t)(fnv1a(nm) & (ns->cap - 1));
+    size_t i = (size_t)(sr_hash_str(nm) & (ns->cap - 1));
 
     for (; ns->slot[i]; i = (i + 1) & (ns->cap - 1))
         if (!strcmp(v[ns->slot[i] - 1].name, nm))
@@ -285,7 +276,7 @@ name_taken(const struct nameset *ns, const struct school *v, const char *nm)
 static void
 name_add(struct nameset *ns, long idx, const char *nm)
 {
-    size_t i = (size_t)(fnv1a(nm) & (ns->cap - 1));
+    size_t i = (size_t)(sr_hash_str(nm) & (ns->cap - 1));
 
     while (ns->slot[i])
         i = (i + 1) & (ns->cap - 1);

@@ -114,6 +114,16 @@ cleanup:
     return rc;
 }
 
+uint64_t
+sr_hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+
+    while (*s)
+        h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+    return h;
+}
+
 void
 sr_buf_init(struct sr_buf *b)
 {

@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "schoolrisk/error.h"
 
@@ -32,6 +33,10 @@ char *sr_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * max bytes are refused with SR_ERR_TOO_LARGE before being read. */
 sr_error sr_read_file(const char *path, size_t max, char **out,
                       size_t *len);
+
+/* FNV-1a (64 bits) of a NUL-terminated string: for hash tables and
+ * caches keyed by text, not for anything an attacker chooses. */
+uint64_t sr_hash_str(const char *s);
 
 /* A growable byte buffer (curl's dynbuf, reduced). */
 struct sr_buf {

@@ -266,20 +266,10 @@ sr_store_dberr(struct sr_store *st, const char *what)
     return SR_ERR_DB;
 }
 
-static uint32_t
-sql_hash(const char *sql)
-{
-    uint32_t h = 2166136261u;
-
-    while (*sql)
-        h = (h ^ (unsigned char)*sql++) * 16777619u;
-    return h;
-}
-
 sr_error
 sr_store_prepare(struct sr_store *st, const char *sql, sqlite3_stmt **out)
 {
-    uint32_t h = sql_hash(sql);
+    uint64_t h = sr_hash_str(sql);
     size_t i;
 
     for (i = 0; i < st->n_stmts; i++) {

@@ -22,7 +22,7 @@
 
 struct sr_stmt_slot {
     sqlite3_stmt *s;
-    uint32_t hash;  /* of the SQL text */
+    uint64_t hash;  /* of the SQL text */
     int busy;       /* handed out and not yet finished */
 };
 
