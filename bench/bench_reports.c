@@ -100,6 +100,7 @@ build(const char *db, const char *ind, const char *work, long schools,
                now() - t0, stats.assessments, stats.hazards, peak_mb());
         sr_store_close(st);
         sr_diags_release(&d);
+        fflush(stdout);
         _exit(0);
     }
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||

@@ -122,6 +122,7 @@ struct work {
     sqlite3_stmt *scores;  /* its scores with the answers */
     sqlite3_stmt *assigns; /* assignment events of a hazard <= end */
     sr_error rc;           /* from the registry callback */
+    bool kpis_only;        /* no dimension scores or lost points */
 };
 
 /* Grow *v (of *alloc elements of size sz) to hold n + 1. */
@@ -301,7 +302,8 @@ cmp_row(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Read the scores of assessment @p id with the answers. */
+/* Read the scores of assessment @p id that a report shows: its
+ * dimensions, and its items below full points with their answers. */
 static sr_error
 read_scores(struct work *w, int64_t id, const struct sr_system *sys,
             struct score_row **out, size_t *n)
@@ -477,7 +479,7 @@ school_assessment(struct work *w, struct sr_report_school *s,
     }
     s->colour = band_colour(sys, s->band);
     rc = note_system(w, sid, sver);
-    if (rc == SR_OK)
+    if (rc == SR_OK && !w->kpis_only)
         rc = describe(w, s, sys);
 
 cleanup:
@@ -794,7 +796,9 @@ prepare(struct work *w)
                               "SELECT sc.node, sc.kind, sc.earned, sc.max, "
                               "an.value, an.note FROM scores sc LEFT JOIN "
                               "answers an ON an.assessment = sc.assessment "
-                              "AND an.item = sc.node WHERE sc.assessment = ?1",
+                              "AND an.item = sc.node WHERE sc.assessment = ?1"
+                              " AND (sc.kind = 'dimension' OR (sc.kind = "
+                              "'item' AND sc.earned < sc.max))",
                               &w->scores);
     if (rc == SR_OK)
         rc = sr_store_prepare(w->st,
@@ -833,10 +837,10 @@ resolve_district(struct sr_store *st, const char *district,
     return rc;
 }
 
-sr_error
-sr_report_district(struct sr_store *st, const char *district,
-                   const struct sr_period *period,
-                   struct sr_report_district *out)
+static sr_error
+district(struct sr_store *st, const char *district,
+         const struct sr_period *period, bool kpis_only,
+         struct sr_report_district *out)
 {
     struct sr_registry_filter f = {NULL, -1, false};
     struct sr_baseline_report bl;
@@ -850,6 +854,7 @@ sr_report_district(struct sr_store *st, const char *district,
     memset(&w, 0, sizeof(w));
     w.st = st;
     w.r = out;
+    w.kpis_only = kpis_only;
     out->period = *period;
     if (!sr_date_valid(period->start) || !sr_date_valid(period->end)) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT, "bad period '%s'",
@@ -899,5 +904,45 @@ cleanup:
         if (rc == SR_ERR_NOMEM)
             sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
     }
+    return rc;
+}
+
+sr_error
+sr_report_district(struct sr_store *st, const char *code,
+                   const struct sr_period *period,
+                   struct sr_report_district *out)
+{
+    return district(st, code, period, false, out);
+}
+
+sr_error
+sr_report_district_kpis(struct sr_store *st, const char *code,
+                        const struct sr_period *period,
+                        struct sr_report_district *out)
+{
+    return district(st, code, period, true, out);
+}
+
+sr_error
+sr_report_any_assessment(struct sr_store *st, const char *end, bool *any)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    *any = false;
+    rc = sr_store_prepare(st,
+                          "SELECT 1 FROM assessments WHERE status = "
+                          "'submitted' AND assessed_on <= ?1 LIMIT 1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, end);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *any = true;
+    else if (step != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot read assessments");
+    sr_store_finish(st, s);
     return rc;
 }

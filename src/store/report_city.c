@@ -18,8 +18,10 @@
  *    hazard belongs to one district) and sorted longest overdue first,
  *    then oldest found, then by id;
  *  - peers are the assessed schools grouped by stage, ranked by total;
- *  - the trend recomputes the city total for the last four periods of
- *    the same kind, keeping those with at least one assessed school.
+ *  - the trend recomputes the city total (KPIs only) for the three
+ *    periods of the same kind before this one, skipping outright a
+ *    period that ends before the first submitted assessment, and keeps
+ *    the periods with at least one assessed school.
  * Each district report is released as soon as it has been merged.
  */
 #include <stdlib.h>
@@ -425,11 +427,17 @@ city_total(struct sr_store *st, const struct sr_districts *all,
 {
     struct sr_report_district d;
     sr_error rc;
+    bool any;
     size_t i;
 
     kpis_start(out);
+    rc = sr_report_any_assessment(st, p->end, &any);
+    if (rc != SR_OK)
+        return rc;
+    if (!any)
+        return SR_OK; /* nothing assessed: not a point of the trend */
     for (i = 0; i < all->n; i++) {
-        rc = sr_report_district(st, all->v[i].code, p, &d);
+        rc = sr_report_district_kpis(st, all->v[i].code, p, &d);
         if (rc != SR_OK)
             return rc;
         kpis_add(out, &d.kpis);
