@@ -32,7 +32,8 @@ static const char usage[] =
     "acts is --by, else $SCHOOLRISK_USER, else the login name.\n";
 
 struct opts {
-    const char *db, *by, *school, *date, *note, *district, *status;
+    struct cli_db dbo;
+    const char *school, *date, *note, *district, *status;
     int json;
 };
 
@@ -42,9 +43,9 @@ static int
 parse(int argc, char **argv, struct opts *o)
 {
     static const struct option lo[] = {
-        {"by", required_argument, NULL, 'b'},
+        CLI_OPTION_BY,
         {"date", required_argument, NULL, 't'},
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_DB,
         {"district", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, 'j'},
@@ -59,14 +60,8 @@ parse(int argc, char **argv, struct opts *o)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         switch (c) {
-        case 'b':
-            o->by = optarg;
-            break;
         case 't':
             o->date = optarg;
-            break;
-        case 'd':
-            o->db = optarg;
             break;
         case 'D':
             o->district = optarg;
@@ -87,6 +82,8 @@ parse(int argc, char **argv, struct opts *o)
             o->status = optarg;
             break;
         default:
+            if (cli_db_option(c, &o->dbo))
+                break;
             return cli_option_error(c, argv, usage);
         }
     }
@@ -423,7 +420,7 @@ cmd_assess(int argc, char **argv)
     ex = want_args(argc, sub[i].args);
     if (ex != EXIT_OK)
         return ex;
-    ex = cli_store_open(o.db, o.by, 0, &st);
+    ex = cli_store_open(o.dbo.db, o.dbo.by, 0, &st);
     if (ex != EXIT_OK)
         return ex;
     if (!strcmp(sub[i].name, "new"))

@@ -21,13 +21,13 @@ int
 cmd_audit(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct sr_audit_report rep;
     struct sr_store *st = NULL;
-    const char *db = NULL;
+    struct cli_db dbo = {NULL, NULL};
     int c, ex;
     sr_error rc;
 
@@ -45,13 +45,12 @@ cmd_audit(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd':
-            db = optarg;
-            break;
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
         default:
+            if (cli_db_option(c, &dbo))
+                break;
             return cli_option_error(c, argv, usage);
         }
     }
@@ -59,7 +58,7 @@ cmd_audit(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(db, NULL, SR_STORE_READONLY, &st);
+    ex = cli_store_open(dbo.db, NULL, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         return ex;
     rc = sr_audit_verify(st, &rep);

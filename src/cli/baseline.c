@@ -124,15 +124,16 @@ int
 cmd_baseline(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"district", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, 'j'},
         {"today", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *by = NULL, *district = NULL, *today = NULL;
+    struct cli_db dbo = {NULL, NULL};
+    const char *district = NULL, *today = NULL;
     struct sr_baseline_report r;
     struct sr_store *st = NULL;
     int c, json = 0, ex;
@@ -141,12 +142,6 @@ cmd_baseline(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'b':
-            by = optarg;
-            break;
-        case 'd':
-            db = optarg;
-            break;
         case 'D':
             district = optarg;
             break;
@@ -160,6 +155,8 @@ cmd_baseline(int argc, char **argv)
             today = optarg;
             break;
         default:
+            if (cli_db_option(c, &dbo))
+                break;
             return cli_option_error(c, argv, usage);
         }
     }
@@ -167,7 +164,7 @@ cmd_baseline(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(db, by, 0, &st);
+    ex = cli_store_open(dbo.db, dbo.by, 0, &st);
     if (ex != EXIT_OK)
         return ex;
     rc = sr_baseline_compute(st, district, today, &r);

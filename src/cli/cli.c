@@ -377,6 +377,21 @@ cli_finish_output(void)
     return EXIT_OK;
 }
 
+bool
+cli_db_option(int c, struct cli_db *o)
+{
+    switch (c) {
+    case CLI_OPT_DB:
+        o->db = optarg;
+        return true;
+    case CLI_OPT_BY:
+        o->by = optarg;
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" as UTC; 0 when malformed. */
 static time_t
 parse_clock(const char *s)

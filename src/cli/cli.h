@@ -105,6 +105,32 @@ struct sr_store;
 int cli_store_open(const char *db_opt, const char *by_opt, int flags,
                    struct sr_store **out);
 
+/* The --db and --by options of the database commands.  Each command's
+ * option table lists CLI_OPTION_BY (only when it takes --by) and
+ * CLI_OPTION_DB in their sorted places (getopt.h supplies
+ * required_argument), and its getopt_long() switch ends in
+ *
+ *     default:
+ *         if (cli_db_option(c, &dbo))
+ *             break;
+ *         return cli_option_error(c, argv, usage);
+ *
+ * The codes are long-only and above every short option and every
+ * command's own long-only codes. */
+enum cli_db_opt { CLI_OPT_DB = 1000, CLI_OPT_BY };
+
+#define CLI_OPTION_BY {"by", required_argument, NULL, CLI_OPT_BY}
+#define CLI_OPTION_DB {"db", required_argument, NULL, CLI_OPT_DB}
+
+struct cli_db {
+    const char *db; /* --db, or NULL */
+    const char *by; /* --by, or NULL */
+};
+
+/* Store optarg in o when c is CLI_OPT_DB or CLI_OPT_BY; false for any
+ * other c. */
+bool cli_db_option(int c, struct cli_db *o);
+
 /* Report a store error (the store's message) and return the exit code. */
 int cli_store_error(struct sr_store *st, sr_error rc);
 

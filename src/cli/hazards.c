@@ -108,16 +108,18 @@ static const char reject_usage[] =
     "\n"
     "Review failed: submitted -> rectifying, with the reason.\n";
 
-/* Options every hazard command takes (long-only; values from 256). */
+/* The hazard commands' own options (long-only; values from 256); --db
+ * and --by are cli.h's. */
 enum {
-    OPT_DB = 256, OPT_BY, OPT_TODAY, OPT_JSON, OPT_DISTRICT, OPT_SCHOOL,
-    OPT_STATUS, OPT_LEVEL, OPT_OVERDUE, OPT_ITEM, OPT_DESCRIPTION,
-    OPT_FOUND_ON, OPT_RESPONSIBLE, OPT_DEADLINE, OPT_MEASURES, OPT_NOTE,
-    OPT_EVIDENCE, OPT_REASON
+    OPT_TODAY = 256, OPT_JSON, OPT_DISTRICT, OPT_SCHOOL, OPT_STATUS,
+    OPT_LEVEL, OPT_OVERDUE, OPT_ITEM, OPT_DESCRIPTION, OPT_FOUND_ON,
+    OPT_RESPONSIBLE, OPT_DEADLINE, OPT_MEASURES, OPT_NOTE, OPT_EVIDENCE,
+    OPT_REASON
 };
 
 struct args {
-    const char *db, *by, *today, *district, *school, *status, *level;
+    struct cli_db dbo;
+    const char *today, *district, *school, *status, *level;
     const char *item, *description, *found_on, *responsible, *deadline;
     const char *measures, *note, *evidence, *reason;
     bool json, overdue;
@@ -139,8 +141,6 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
         case 'h':
             fputs(usage, stdout);
             return -1;
-        case OPT_DB: a->db = optarg; break;
-        case OPT_BY: a->by = optarg; break;
         case OPT_TODAY: a->today = optarg; break;
         case OPT_JSON: a->json = true; break;
         case OPT_DISTRICT: a->district = optarg; break;
@@ -158,6 +158,8 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
         case OPT_EVIDENCE: a->evidence = optarg; break;
         case OPT_REASON: a->reason = optarg; break;
         default:
+            if (cli_db_option(c, &a->dbo))
+                break;
             return cli_option_error(c, argv, usage);
         }
     }
@@ -378,8 +380,8 @@ static int
 run_list(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, OPT_BY},
-        {"db", required_argument, NULL, OPT_DB},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"district", required_argument, NULL, OPT_DISTRICT},
         {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, OPT_JSON},
@@ -415,7 +417,7 @@ run_list(int argc, char **argv)
         cli_error("unknown level '%s' (general or major)", a.level);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(a.db, a.by, 0, &st);
+    ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
     if (ex != EXIT_OK)
         return ex;
     if (a.today)
@@ -557,8 +559,8 @@ static int
 run_show(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, OPT_BY},
-        {"db", required_argument, NULL, OPT_DB},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, OPT_JSON},
         {"today", required_argument, NULL, OPT_TODAY},
@@ -581,7 +583,7 @@ run_show(int argc, char **argv)
     ex = parse_id(a.id_arg, &id);
     if (ex != EXIT_OK)
         return ex;
-    ex = cli_store_open(a.db, a.by, 0, &st);
+    ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
     if (ex != EXIT_OK)
         return ex;
     if (a.today)
@@ -624,8 +626,8 @@ static int
 run_add(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, OPT_BY},
-        {"db", required_argument, NULL, OPT_DB},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"description", required_argument, NULL, OPT_DESCRIPTION},
         {"found-on", required_argument, NULL, OPT_FOUND_ON},
         {"help", no_argument, NULL, 'h'},
@@ -656,7 +658,7 @@ run_add(int argc, char **argv)
         cli_error("unknown level '%s' (general or major)", a.level);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(a.db, a.by, 0, &st);
+    ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
     if (ex != EXIT_OK)
         return ex;
     memset(&hn, 0, sizeof(hn));
@@ -737,8 +739,8 @@ static int
 run_step(int argc, char **argv, enum step step)
 {
     static const struct option assign_opts[] = {
-        {"by", required_argument, NULL, OPT_BY},
-        {"db", required_argument, NULL, OPT_DB},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"deadline", required_argument, NULL, OPT_DEADLINE},
         {"help", no_argument, NULL, 'h'},
         {"measures", required_argument, NULL, OPT_MEASURES},
@@ -746,23 +748,23 @@ run_step(int argc, char **argv, enum step step)
         {NULL, 0, NULL, 0},
     };
     static const struct option submit_opts[] = {
-        {"by", required_argument, NULL, OPT_BY},
-        {"db", required_argument, NULL, OPT_DB},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"evidence", required_argument, NULL, OPT_EVIDENCE},
         {"help", no_argument, NULL, 'h'},
         {"note", required_argument, NULL, OPT_NOTE},
         {NULL, 0, NULL, 0},
     };
     static const struct option verify_opts[] = {
-        {"by", required_argument, NULL, OPT_BY},
-        {"db", required_argument, NULL, OPT_DB},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
         {"note", required_argument, NULL, OPT_NOTE},
         {NULL, 0, NULL, 0},
     };
     static const struct option reject_opts[] = {
-        {"by", required_argument, NULL, OPT_BY},
-        {"db", required_argument, NULL, OPT_DB},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
         {"reason", required_argument, NULL, OPT_REASON},
         {NULL, 0, NULL, 0},
@@ -800,7 +802,7 @@ run_step(int argc, char **argv, enum step step)
         if (ex != EXIT_OK)
             return ex;
     }
-    ex = cli_store_open(a.db, a.by, 0, &st);
+    ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
     if (ex != EXIT_OK)
         goto cleanup;
     switch (step) {

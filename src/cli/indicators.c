@@ -515,28 +515,24 @@ static int
 cmd_load(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *by = NULL;
+    struct cli_db dbo = {NULL, NULL};
     struct sr_store *st = NULL;
     int c, ex;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'b':
-            by = optarg;
-            break;
-        case 'd':
-            db = optarg;
-            break;
         case 'h':
             fputs(load_usage, stdout);
             return EXIT_OK;
         default:
+            if (cli_db_option(c, &dbo))
+                break;
             return cli_option_error(c, argv, load_usage);
         }
     }
@@ -544,7 +540,7 @@ cmd_load(int argc, char **argv)
         fputs(load_usage, stderr);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(db, by, 0, &st);
+    ex = cli_store_open(dbo.db, dbo.by, 0, &st);
     if (ex != EXIT_OK)
         return ex;
     ex = cli_load_indicators(st, argv + optind, argc - optind);

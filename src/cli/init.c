@@ -21,14 +21,15 @@ int
 cmd_init(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
         {"indicators", required_argument, NULL, 'i'},
         {"no-indicators", no_argument, NULL, 'n'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL, *by = NULL, *dir = NULL;
+    struct cli_db dbo = {NULL, NULL};
+    const char *dir = NULL;
     struct sr_store *st = NULL;
     int c, ex, none = 0;
     char *paths[1];
@@ -36,12 +37,6 @@ cmd_init(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'b':
-            by = optarg;
-            break;
-        case 'd':
-            db = optarg;
-            break;
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
@@ -52,6 +47,8 @@ cmd_init(int argc, char **argv)
             none = 1;
             break;
         default:
+            if (cli_db_option(c, &dbo))
+                break;
             return cli_option_error(c, argv, usage);
         }
     }
@@ -59,7 +56,7 @@ cmd_init(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(db, by, SR_STORE_CREATE, &st);
+    ex = cli_store_open(dbo.db, dbo.by, SR_STORE_CREATE, &st);
     if (ex != EXIT_OK)
         return ex;
     printf("database ready (schema version %d)\n",

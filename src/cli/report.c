@@ -41,7 +41,8 @@ static const char usage[] =
 /* The options of every report command; positional arguments are left
  * in argv[optind..]. */
 struct ropts {
-    const char *db, *by, *layout, *out, *out_dir;
+    struct cli_db dbo;
+    const char *layout, *out, *out_dir;
     struct sr_period period;
 };
 
@@ -53,8 +54,8 @@ parse_opts(int argc, char **argv, const char *name, int args,
            struct ropts *o)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
         {"layout", required_argument, NULL, 'l'},
         {"out-dir", required_argument, NULL, 'O'},
@@ -70,12 +71,6 @@ parse_opts(int argc, char **argv, const char *name, int args,
     optind = 1;
     while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         switch (c) {
-        case 'b':
-            o->by = optarg;
-            break;
-        case 'd':
-            o->db = optarg;
-            break;
         case 'h':
             fputs(usage, stdout);
             return -1;
@@ -92,6 +87,8 @@ parse_opts(int argc, char **argv, const char *name, int args,
             period = optarg;
             break;
         default:
+            if (cli_db_option(c, &o->dbo))
+                break;
             return cli_option_error(c, argv, usage);
         }
     }
@@ -186,7 +183,7 @@ do_district(int argc, char **argv)
     memset(&layout, 0, sizeof(layout));
     ex = load_layout(o.layout, "district", &layout, &d);
     if (ex == EXIT_OK)
-        ex = cli_store_open(o.db, o.by, SR_STORE_READONLY, &st);
+        ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         goto cleanup;
     rc = sr_report_district(st, argv[optind], &o.period, &rep);
@@ -234,7 +231,7 @@ do_city(int argc, char **argv)
     memset(&layout, 0, sizeof(layout));
     ex = load_layout(o.layout, "city", &layout, &d);
     if (ex == EXIT_OK)
-        ex = cli_store_open(o.db, o.by, SR_STORE_READONLY, &st);
+        ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         goto cleanup;
     rc = sr_report_city(st, &o.period, &city);
@@ -272,7 +269,7 @@ do_all(int argc, char **argv)
     ex = parse_opts(argc, argv, "all", 0, &o);
     if (ex)
         return ex < 0 ? EXIT_OK : ex;
-    ex = cli_store_open(o.db, o.by, SR_STORE_READONLY, &st);
+    ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         return ex;
     ex = cli_report_all(st, &o.period, o.out_dir, &written);

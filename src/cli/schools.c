@@ -64,8 +64,8 @@ static int
 cmd_import(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"by", required_argument, NULL, 'b'},
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_BY,
+        CLI_OPTION_DB,
         {"full", no_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -73,19 +73,14 @@ cmd_import(int argc, char **argv)
     struct sr_import_report rep;
     struct sr_store *st = NULL;
     struct sr_diags d;
-    const char *db = NULL, *by = NULL, *file;
+    struct cli_db dbo = {NULL, NULL};
+    const char *file;
     int c, flags = 0, ex;
     sr_error rc;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'b':
-            by = optarg;
-            break;
-        case 'd':
-            db = optarg;
-            break;
         case 'f':
             flags |= SR_IMPORT_FULL;
             break;
@@ -93,6 +88,8 @@ cmd_import(int argc, char **argv)
             fputs(import_usage, stdout);
             return EXIT_OK;
         default:
+            if (cli_db_option(c, &dbo))
+                break;
             return cli_option_error(c, argv, import_usage);
         }
     }
@@ -103,7 +100,7 @@ cmd_import(int argc, char **argv)
         return EXIT_USAGE;
     }
     file = argv[optind];
-    ex = cli_store_open(db, by, 0, &st);
+    ex = cli_store_open(dbo.db, dbo.by, 0, &st);
     if (ex != EXIT_OK)
         return ex;
     sr_diags_init(&d);
@@ -301,7 +298,7 @@ cmd_list(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"all", no_argument, NULL, 'a'},
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_DB,
         {"district", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, 'j'},
@@ -311,7 +308,8 @@ cmd_list(int argc, char **argv)
     struct sr_registry_filter f = {NULL, -1, false};
     struct list_ctx ctx = {NULL, 1, 0, 0};
     struct sr_store *st = NULL;
-    const char *db = NULL, *stage = NULL;
+    struct cli_db dbo = {NULL, NULL};
+    const char *stage = NULL;
     int c, json = 0, ex;
     sr_error rc;
 
@@ -320,9 +318,6 @@ cmd_list(int argc, char **argv)
         switch (c) {
         case 'a':
             f.include_closed = true;
-            break;
-        case 'd':
-            db = optarg;
             break;
         case 'D':
             f.district = optarg;
@@ -337,6 +332,8 @@ cmd_list(int argc, char **argv)
             stage = optarg;
             break;
         default:
+            if (cli_db_option(c, &dbo))
+                break;
             return cli_option_error(c, argv, list_usage);
         }
     }
@@ -357,7 +354,7 @@ cmd_list(int argc, char **argv)
             return EXIT_INVALID;
         }
     }
-    ex = cli_store_open(db, NULL, SR_STORE_READONLY, &st);
+    ex = cli_store_open(dbo.db, NULL, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         return ex;
     if (json) {
@@ -436,23 +433,20 @@ static int
 cmd_show(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"db", required_argument, NULL, 'd'},
+        CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     struct sr_school_record r;
     struct sr_store *st = NULL;
-    const char *db = NULL;
+    struct cli_db dbo = {NULL, NULL};
     int c, json = 0, ex;
     sr_error rc;
 
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
-        case 'd':
-            db = optarg;
-            break;
         case 'h':
             fputs(show_usage, stdout);
             return EXIT_OK;
@@ -460,6 +454,8 @@ cmd_show(int argc, char **argv)
             json = 1;
             break;
         default:
+            if (cli_db_option(c, &dbo))
+                break;
             return cli_option_error(c, argv, show_usage);
         }
     }
@@ -468,7 +464,7 @@ cmd_show(int argc, char **argv)
         fputs(show_usage, stderr);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(db, NULL, SR_STORE_READONLY, &st);
+    ex = cli_store_open(dbo.db, NULL, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         return ex;
     rc = sr_registry_get(st, argv[optind], &r);
