@@ -1,7 +1,7 @@
 #!/bin/bash
-# End-to-end tests of `schoolrisk report district`: a real database built
+# End-to-end tests of `schoolrisk report district|city|all`: a real database built
 # with the CLI, the workbook read back with openpyxl (Debian's python3),
-# and every KPI of 概况 compared with an independent SQL query.
+# every KPI of 概况 and every cell of 区县汇总 compared with independent SQL.
 #
 # Run by ctest as:  bash test_report.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
@@ -129,39 +129,117 @@ assert total[col["学校数"]] == int(sys.argv[5]), total
 PYEOF
 end
 
-begin "report city: every 区县汇总 row equals independent SQL for its district"
-# One SQL query per figure over all districts: schools, assessed (valid at
-# the end: every submitted assessment here is from August, 12 months
-# valid), compliant, vetoed, hazards found in the quarter, open at the end.
-SQL "SELECT d.name,
-        (SELECT count(*) FROM schools s WHERE s.district = d.code AND s.closed = 0),
-        (SELECT count(DISTINCT a.school) FROM assessments a JOIN schools s ON s.code = a.school
-          WHERE s.district = d.code AND a.status = 'submitted' AND a.assessed_on <= '2026-09-30'),
-        (SELECT count(*) FROM assessments a JOIN schools s ON s.code = a.school
-          WHERE s.district = d.code AND a.status = 'submitted' AND a.compliant = 1),
-        (SELECT count(*) FROM assessments a JOIN schools s ON s.code = a.school
-          WHERE s.district = d.code AND a.status = 'submitted' AND a.vetoed = 1),
-        (SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school
-          WHERE s.district = d.code AND h.found_on BETWEEN '2026-07-01' AND '2026-09-30'),
-        (SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school
-          WHERE s.district = d.code AND h.found_on <= '2026-09-30'
-          AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30'))
-      FROM districts d ORDER BY d.sort" >want-districts.txt
-"$PY" - city.xlsx >got-districts.txt 2>"$T/pyerr" <<'PYEOF' || fail "openpyxl: $(cat "$T/pyerr")"
-import sys, openpyxl
+begin "report city: every cell of every 区县汇总 row, and the total, equals independent SQL"
+# Counts per district by one SQL query (as of the quarter's end :e, found
+# and closed within it from :s): schools; assessed, compliant, vetoed and
+# the four bands of the latest submitted assessment valid at the end (12
+# months in every shipped system); hazards found in the quarter, closed in
+# it, open and overdue at the end (the deadline of the last assignment
+# made by then), open major ones, and those found in the quarter and closed
+# by its end (整改率's numerator).  The four-100% counts come from
+# `schoolrisk baseline --json --today END`.  The rank, the rates and the
+# total row are derived from these counts in Python, not read from the
+# program.
+E=2026-09-30 S=2026-07-01
+SQL -separator '|' "WITH latest AS (
+   SELECT s.code, s.district, (SELECT a.id FROM assessments a WHERE a.school = s.code
+     AND a.status = 'submitted' AND a.assessed_on <= '$E'
+     ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS aid
+   FROM schools s WHERE s.closed = 0),
+ valid AS (SELECT l.district, a.* FROM latest l JOIN assessments a ON a.id = l.aid
+   WHERE date(a.assessed_on, '+12 months') > '$E'),
+ hz AS (SELECT s.district, h.*, (SELECT substr(ev.note, instr(ev.note, '; deadline: ') + 12, 10)
+     FROM hazard_events ev WHERE ev.hazard = h.id AND date(ev.at, '+8 hours') <= '$E'
+     AND substr(ev.note, 1, 13) = 'responsible: ' ORDER BY ev.id DESC LIMIT 1) AS dl
+   FROM hazards h JOIN schools s ON s.code = h.school
+   WHERE s.closed = 0 AND h.found_on <= '$E'),
+ hzo AS (SELECT * FROM hz WHERE closed_on IS NULL OR closed_on > '$E')
+ SELECT d.name,
+  (SELECT count(*) FROM schools s WHERE s.district = d.code AND s.closed = 0),
+  (SELECT count(*) FROM valid v WHERE v.district = d.code),
+  (SELECT count(*) FROM valid v WHERE v.district = d.code AND v.compliant = 1),
+  (SELECT count(*) FROM valid v WHERE v.district = d.code AND v.band_label = '低风险'),
+  (SELECT count(*) FROM valid v WHERE v.district = d.code AND v.band_label = '一般风险'),
+  (SELECT count(*) FROM valid v WHERE v.district = d.code AND v.band_label = '较大风险'),
+  (SELECT count(*) FROM valid v WHERE v.district = d.code AND v.band_label = '重大风险'),
+  (SELECT count(*) FROM valid v WHERE v.district = d.code AND v.vetoed = 1),
+  (SELECT count(*) FROM hz WHERE hz.district = d.code AND hz.found_on >= '$S'),
+  (SELECT count(*) FROM hz WHERE hz.district = d.code AND hz.closed_on BETWEEN '$S' AND '$E'),
+  (SELECT count(*) FROM hzo WHERE hzo.district = d.code),
+  (SELECT count(*) FROM hzo WHERE hzo.district = d.code AND hzo.dl < '$E'),
+  (SELECT count(*) FROM hz WHERE hz.district = d.code AND hz.found_on >= '$S' AND hz.closed_on <= '$E'),
+  (SELECT count(*) FROM hzo WHERE hzo.district = d.code AND hzo.level = 'major')
+ FROM districts d ORDER BY d.sort" >counts.txt
+"$BIN" baseline --today $E --json >baseline.json || fail "baseline --json"
+"$PY" - city.xlsx counts.txt baseline.json >district-rows.txt 2>"$T/pyerr" <<'PYEOF' || fail "openpyxl: $(cat "$T/pyerr")"
+import json, sys, openpyxl
+from functools import cmp_to_key
+ELEMENTS = ("guards", "closed-campus", "alarm-video", "protection-posts")
+COUNTS = ("schools", "assessed", "compliant", "blue", "yellow", "orange",
+          "red", "vetoed", "found", "closed", "open", "overdue", "rectified",
+          "major")
+lines = {}
+order = []
+for line in open(sys.argv[2], encoding="utf-8"):
+    f = line.rstrip("\n").split("|")
+    lines[f[0]] = dict(zip(COUNTS, map(int, f[1:])))
+    order.append(f[0])
+bl = {d["name"]: d for d in json.load(open(sys.argv[3]))["districts"]}
+for name, c in lines.items():
+    d = bl.get(name, {"met": {e: 0 for e in ELEMENTS}, "all_four": 0})
+    for e in ELEMENTS:
+        c[e] = d["met"][e]
+    c["all_four"] = d["all_four"]
+total = {k: sum(c[k] for c in lines.values()) for k in lines[order[0]]}
+
+def rate(num, den):
+    return "-" if den == 0 else num / den
+
+def expect(name, c, rank):
+    four = "是" if c["schools"] and c["all_four"] == c["schools"] else "否"
+    return [rank, name, c["schools"], c["assessed"],
+            rate(c["assessed"], c["schools"]), c["compliant"],
+            rate(c["compliant"], c["schools"]), c["blue"], c["yellow"],
+            c["orange"], c["red"], c["vetoed"]] + \
+        [rate(c[e], c["schools"]) for e in ELEMENTS] + \
+        [four, c["found"], c["closed"], c["open"], c["overdue"],
+         rate(c["rectified"], c["found"]), c["major"]]
+
+# Rank on 达标率, ties share (1, 2, 2, 4), districts without schools last.
+def better(a, b):
+    ca, cb = lines[a], lines[b]
+    if not ca["schools"] or not cb["schools"]:
+        return (not ca["schools"]) - (not cb["schools"])
+    return cb["compliant"] * ca["schools"] - ca["compliant"] * cb["schools"]
+ranked = sorted(order, key=cmp_to_key(better))
+rank = {}
+for i, n in enumerate(ranked):
+    rank[n] = rank[ranked[i - 1]] if i and better(ranked[i - 1], n) == 0 else i + 1
+
+def show(v):
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)  # a whole number reads back as an int
+    return v if isinstance(v, str) else repr(v)
+
 ws = openpyxl.load_workbook(sys.argv[1])["区县汇总"]
 rows = list(ws.iter_rows(values_only=True))
-col = {h: i for i, h in enumerate(rows[0])}
-for r in rows[1:]:
-    name = r[col["区县"]]
-    if not name or name == "全市合计":
-        if name == "全市合计":
-            break
-        continue
-    print("|".join(str(r[col[k]]) for k in
-          ("区县", "学校数", "已评估", "达标数", "一票否决", "隐患发现数", "未整改隐患")))
+assert len(rows[0]) == 23, rows[0]
+got = [r for r in rows[1:len(order) + 2]]
+want = [expect(n, lines[n], rank[n]) for n in order]
+want.append(expect("全市合计", total, None))
+for w, g in zip(want, got):
+    print("want " + "|".join(map(show, w)))
+    print("got  " + "|".join(map(show, g)))
 PYEOF
-same "the 区县汇总 rows" want-districts.txt got-districts.txt
+grep '^want ' district-rows.txt | cut -c6- >want-rows.txt
+grep '^got  ' district-rows.txt | cut -c6- >got-rows.txt
+[ "$(wc -l <want-rows.txt)" = "$((n_dist + 1))" ] || fail "$(wc -l <want-rows.txt) rows compared"
+same "the 区县汇总 rows" want-rows.txt got-rows.txt
+# Not vacuous: the city total has compliant, red, vetoed, found, closed,
+# open, overdue and open major hazards above zero, and a rate below 1.
+tail -n 1 want-rows.txt | awk -F'|' '$6 > 0 && $11 > 0 && $12 > 0 && $18 > 0 &&
+    $19 > 0 && $20 > 0 && $21 > 0 && $23 > 0 && $7 < 1 { ok = 1 } END { exit !ok }' ||
+    fail "thin data: $(tail -n 1 want-rows.txt)"
 end
 
 begin "report all writes every district's workbook and the city's"
