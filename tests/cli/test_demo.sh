@@ -77,6 +77,44 @@ rc_is 0
 [ "$(sql other/schoolrisk.db "$FP")" != "$FIRST" ] || fail "seed 4 built the same registry"
 end
 
+begin "SIGKILL while the demo submits and moves hazards: every transaction all or nothing"
+# The demo spends nearly all its time inside write transactions
+# (submissions with their scores, hazards and audit records; hazard
+# steps), so a kill at any moment almost always lands inside one.  After
+# each kill the database must be intact, the audit chain whole (every
+# submitted assessment and hazard event has its record, and no record
+# lacks its row), and no half-written submission or hazard be left.
+# (The demo commits with synchronous=NORMAL, which is as safe as FULL
+# against a killed process; only a power cut tells them apart.)
+killed=0
+for delay in 1.5 3 4.5; do
+    rm -rf killed
+    "$BIN" demo --dir killed --schools 300 --seed 5 >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    if kill -9 "$pid" 2>/dev/null; then
+        killed=$((killed + 1))
+    fi
+    wait "$pid" 2>/dev/null
+    DB=killed/schoolrisk.db
+    [ -f $DB ] || continue
+    [ "$(sql $DB 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed after $delay s"
+    [ "$(sql $DB 'SELECT count(*) FROM pragma_foreign_key_check')" = 0 ] || fail "foreign keys broken after $delay s"
+    half=$(sql $DB "SELECT (SELECT count(*) FROM assessments a WHERE status = 'submitted' AND NOT EXISTS (SELECT 1 FROM scores WHERE assessment = a.id))
+        + (SELECT count(*) FROM assessments a WHERE status = 'draft' AND EXISTS (SELECT 1 FROM scores WHERE assessment = a.id))
+        + (SELECT count(*) FROM assessments a WHERE status = 'draft' AND EXISTS (SELECT 1 FROM hazards WHERE assessment = a.id))
+        + (SELECT count(*) FROM hazards h WHERE NOT EXISTS (SELECT 1 FROM hazard_events WHERE hazard = h.id))")
+    [ "$half" = 0 ] || fail "$half half-written rows after a kill at $delay s"
+    run audit verify --db $DB
+    rc_is 0
+    grep -q "^audit chain intact: $(sql $DB 'SELECT count(*) FROM audit') records, head [0-9a-f]\{64\}$" "$T/out" ||
+        fail "after a kill at $delay s: $(cat "$T/out")"
+    [ "$(sql $DB 'SELECT count(*) FROM audit')" = "$(sql $DB "SELECT (SELECT count(*) FROM assessments WHERE status = 'submitted') + (SELECT count(*) FROM hazard_events)")" ] ||
+        fail "the audit chain does not hold every record after $delay s"
+done
+[ "$killed" -ge 2 ] || fail "only $killed demo runs were still going when killed"
+end
+
 begin "bad options are usage errors"
 run demo --dir city2 --schools 5
 rc_is 2
