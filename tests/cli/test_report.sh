@@ -242,6 +242,92 @@ tail -n 1 want-rows.txt | awk -F'|' '$6 > 0 && $11 > 0 && $12 > 0 && $18 > 0 &&
     fail "thin data: $(tail -n 1 want-rows.txt)"
 end
 
+begin "概况: the rates, bands, four-100% and the by-stage table equal the same independent figures"
+# The 历下区 line of counts.txt (the SQL above), baseline.json, and the
+# stage table by one more query; 概况 of lixia.xlsx (same quarter).
+SQL -separator '|' "WITH latest AS (
+   SELECT s.code, s.stage, (SELECT a.id FROM assessments a WHERE a.school = s.code
+     AND a.status = 'submitted' AND a.assessed_on <= '$E'
+     ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS aid
+   FROM schools s WHERE s.closed = 0 AND s.district = '370102')
+ SELECT l.stage, count(*), count(a.id), sum(coalesce(a.compliant, 0))
+ FROM latest l LEFT JOIN assessments a ON a.id = l.aid
+   AND date(a.assessed_on, '+12 months') > '$E'
+ GROUP BY l.stage" >stages.txt
+"$PY" - lixia.xlsx counts.txt baseline.json stages.txt >kpi-rows.txt 2>"$T/pyerr" <<'PYEOF' || fail "openpyxl: $(cat "$T/pyerr")"
+import json, sys, openpyxl
+COUNTS = ("schools", "assessed", "compliant", "blue", "yellow", "orange",
+          "red", "vetoed", "found", "closed", "open", "overdue", "rectified",
+          "major")
+for line in open(sys.argv[2], encoding="utf-8"):
+    f = line.rstrip("\n").split("|")
+    if f[0] == "历下区":
+        c = dict(zip(COUNTS, map(int, f[1:])))
+d = [x for x in json.load(open(sys.argv[3]))["districts"] if x["name"] == "历下区"][0]
+STAGES = {"kindergarten": "幼儿园", "primary": "小学", "junior": "初中",
+          "senior": "普通高中", "nine-year": "九年一贯制",
+          "complete-secondary": "完全中学", "twelve-year": "十二年一贯制",
+          "vocational": "中等职业学校", "special": "特殊教育学校"}
+stages = {}
+for line in open(sys.argv[4], encoding="utf-8"):
+    g, n, a, k = line.rstrip("\n").split("|")
+    stages[STAGES[g]] = (int(n), int(a), int(k))
+
+def rate(num, den):
+    return "-" if den == 0 else num / den
+
+def show(v):
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return v if isinstance(v, str) else repr(v)
+
+s = c["schools"]
+want = {
+    "评估覆盖率": rate(c["assessed"], s), "达标率": rate(c["compliant"], s),
+    "低风险（蓝色）学校数": c["blue"], "一般风险（黄色）学校数": c["yellow"],
+    "较大风险（橙色）学校数": c["orange"], "重大风险（红色）学校数": c["red"],
+    "四个100%：专职保安员配备达标率": rate(d["met"]["guards"], s),
+    "四个100%：封闭化管理达标率": rate(d["met"]["closed-campus"], s),
+    "四个100%：一键式紧急报警和视频监控联网达标率": rate(d["met"]["alarm-video"], s),
+    "四个100%：护学岗达标率": rate(d["met"]["protection-posts"], s),
+    "是否实现四个100%": "是" if s and d["all_four"] == s else "否",
+    "整改率": rate(c["rectified"], c["found"]),
+}
+ws = openpyxl.load_workbook(sys.argv[1])["概况"]
+rows = [r for r in ws.iter_rows(values_only=True)]
+kpi = {}
+for r in rows:
+    if r and isinstance(r[0], str) and r[1] is not None:
+        kpi.setdefault(r[0], r[1])
+for k, v in want.items():
+    print("want %s=%s" % (k, show(v)))
+    print("got  %s=%s" % (k, show(kpi.get(k))))
+# The by-stage table: every stage with schools, then 合计.
+start = [i for i, r in enumerate(rows) if r[0] == "学段"][0]
+head = rows[start]
+got = {}
+for r in rows[start + 1:]:
+    if not r[0]:
+        break
+    got[r[0]] = r
+total = (0, 0, 0)
+for g, (n, a, k) in sorted(stages.items()):
+    total = (total[0] + n, total[1] + a, total[2] + k)
+    print("want %s|%d|%d|%s|%d|%s" % (g, n, a, show(rate(a, n)), k, show(rate(k, n))))
+    r = got.get(g, (g,) + (None,) * 5)
+    print("got  " + "|".join(show(v) for v in r[:6]))
+n, a, k = total
+print("want 合计|%d|%d|%s|%d|%s" % (n, a, show(rate(a, n)), k, show(rate(k, n))))
+print("got  " + "|".join(show(v) for v in got["合计"][:6]))
+assert list(head[:6]) == ["学段", "学校数", "已评估", "评估覆盖率", "达标数", "达标率"], head
+assert len(got) == len(stages) + 1, (sorted(got), sorted(stages))
+PYEOF
+grep '^want ' kpi-rows.txt | cut -c6- | sort >want-kpi.txt
+grep '^got  ' kpi-rows.txt | cut -c6- | sort >got-kpi.txt
+[ "$(wc -l <want-kpi.txt)" -ge 14 ] || fail "only $(wc -l <want-kpi.txt) figures compared"
+same "the 概况 figures" want-kpi.txt got-kpi.txt
+end
+
 begin "report all writes every district's workbook and the city's"
 SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wb
 rc_is 0
