@@ -54,6 +54,16 @@ SCHOOLRISK_CLOCK=2026-08-21T02:00:00Z "$BIN" hazard assign "$h1" --responsible �
 SCHOOLRISK_CLOCK=2026-09-05T02:00:00Z "$BIN" hazard submit "$h1" --note 已整改 --by 王老师 >/dev/null || fail "submit h1"
 SCHOOLRISK_CLOCK=2026-09-06T02:00:00Z "$BIN" hazard verify "$h1" --by 李复查员 >/dev/null || fail "verify"
 SCHOOLRISK_CLOCK=2026-08-21T02:00:00Z "$BIN" hazard assign "$h2" --responsible 赵老师 --deadline 2026-09-15 >/dev/null || fail "assign h2"
+# 历下区's kindergarten re-assessed in September with its fire-safety
+# responsibility system missing (a veto item): its latest assessment, the
+# one that counts, is not compliant, so 达标率 differs from 评估覆盖率.
+code=$(sed -n 's/^code *= *//p' "$EX/kindergarten-1.school")
+sed 's/^D05\.01\.01,符合,$/D05.01.01,不符合,未建立消防安全责任制/' "$EX/kindergarten-1.csv" >k1-veto.csv
+grep -q '^D05.01.01,不符合,' k1-veto.csv || fail "the veto answer was not set"
+id=$(SCHOOLRISK_CLOCK=2026-09-20T02:00:00Z "$BIN" assess new --school "$code" --by 张检查员) || fail "new $code"
+SCHOOLRISK_CLOCK=2026-09-20T02:00:00Z "$BIN" assess import "$id" k1-veto.csv >/dev/null || fail "import k1-veto"
+SCHOOLRISK_CLOCK=2026-09-20T03:00:00Z "$BIN" assess submit "$id" >/dev/null || fail "submit k1-veto"
+[ "$(SQL "SELECT compliant || vetoed FROM assessments WHERE id = $id")" = 01 ] || fail "the re-assessment is not vetoed"
 end
 
 begin "report district 历下区 --period 2026Q3: every KPI matches SQL"
@@ -63,12 +73,14 @@ n_sch=$(SQL "SELECT count(*) FROM schools WHERE district = '370102' AND closed =
 n_haz=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.found_on <= '2026-09-30'")
 n_ass=$(SQL "SELECT count(DISTINCT a.school) FROM assessments a JOIN schools s ON s.code = a.school WHERE s.district = '370102' AND a.status = 'submitted' AND a.assessed_on <= '2026-09-30'")
 out_is "wrote lixia.xlsx: 历下区 2026Q3, $n_sch schools, $n_ass assessed, $n_haz hazards"
-# Independent figures, one SQL query each.
+# Independent figures, one SQL query each.  A school counts by its latest
+# submitted assessment dated by the end (all here are within 12 months).
+LATEST="SELECT (SELECT a2.id FROM assessments a2 WHERE a2.school = s.code AND a2.status = 'submitted' AND a2.assessed_on <= '2026-09-30' ORDER BY a2.assessed_on DESC, a2.id DESC LIMIT 1) FROM schools s WHERE s.district = '370102' AND s.closed = 0"
 cat >want.txt <<EOF
 学校数=$n_sch
 已评估=$n_ass
-达标数=$(SQL "SELECT count(*) FROM assessments a JOIN schools s ON s.code = a.school WHERE s.district = '370102' AND a.status = 'submitted' AND a.compliant = 1")
-一票否决=$(SQL "SELECT count(*) FROM assessments a JOIN schools s ON s.code = a.school WHERE s.district = '370102' AND a.status = 'submitted' AND a.vetoed = 1")
+达标数=$(SQL "SELECT count(*) FROM assessments a WHERE a.id IN ($LATEST) AND a.compliant = 1")
+一票否决=$(SQL "SELECT count(*) FROM assessments a WHERE a.id IN ($LATEST) AND a.vetoed = 1")
 隐患发现数=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.found_on BETWEEN '2026-07-01' AND '2026-09-30'")
 隐患销号数=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.closed_on BETWEEN '2026-07-01' AND '2026-09-30'")
 未整改隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.found_on <= '2026-09-30' AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30')")
