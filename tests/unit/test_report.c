@@ -247,86 +247,7 @@ struct fx {
     char sha[65];
 };
 
-static void
-clock_at(struct sr_store *st, const char *utc)
-{
-    struct tm tm;
-
-    memset(&tm, 0, sizeof(tm));
-    assert_non_null(strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm));
-    sr_store_set_clock(st, timegm(&tm));
-}
-
-/* 10:00 in China on that day. */
-static void
-day(struct fx *f, const char *date)
-{
-    char utc[32];
-
-    snprintf(utc, sizeof(utc), "%sT02:00:00Z", date);
-    clock_at(f->st, utc);
-}
-
-static void
-as(struct fx *f, const char *who)
-{
-    assert_int_equal(sr_store_set_actor(f->st, who), SR_OK);
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-
-    assert_non_null(fp);
-    assert_true(fputs(text, fp) >= 0);
-    assert_int_equal(fclose(fp), 0);
-}
-
-/* Assess school @p code today with @p responses; returns its id. */
-static int64_t
-assess(struct fx *f, const char *code, const char *responses)
-{
-    struct sr_submit_report rep;
-    struct sr_diags d;
-    char csv[128];
-    int64_t id = 0;
-
-    sr_diags_init(&d);
-    snprintf(csv, sizeof(csv), "%s/r.csv", f->dir);
-    write_file(csv, responses);
-    assert_int_equal(sr_assess_new(f->st, code, NULL, NULL, &id), SR_OK);
-    assert_int_equal(sr_assess_import(f->st, id, csv, &d), SR_OK);
-    if (sr_assess_submit(f->st, id, &d, &rep) != SR_OK)
-        fail_msg("submit %s: %s", code, sr_store_errmsg(f->st));
-    sr_diags_release(&d);
-    unlink(csv);
-    return id;
-}
-
-/* The hazard on @p code and @p item (NULL: the one without an item)
- * with the highest id. */
-static int64_t
-hazard_on(struct fx *f, const char *code, const char *item)
-{
-    struct sr_hazard_filter hf;
-    struct sr_hazard_record *v = NULL;
-    size_t n = 0, i;
-    int64_t id = 0;
-
-    memset(&hf, 0, sizeof(hf));
-    hf.school = code;
-    hf.status = -1;
-    hf.level = -1;
-    assert_int_equal(sr_hazard_list(f->st, &hf, NULL, &v, &n), SR_OK);
-    for (i = 0; i < n; i++)
-        if ((!item && !v[i].item) ||
-            (item && v[i].item && !strcmp(v[i].item, item)))
-            id = v[i].id;
-    sr_hazard_list_free(v, n);
-    assert_true(id > 0);
-    return id;
-}
+#include "report_fixture.h"
 
 static int64_t
 add_hazard(struct fx *f, const char *code, const char *desc)
@@ -343,13 +264,6 @@ add_hazard(struct fx *f, const char *code, const char *desc)
         fail_msg("add: %s", sr_store_errmsg(f->st));
     assert_false(linked);
     return id;
-}
-
-static void
-ok(struct fx *f, sr_error rc)
-{
-    if (rc != SR_OK)
-        fail_msg("%s", sr_store_errmsg(f->st));
 }
 
 static int
@@ -435,156 +349,23 @@ setup(void **state)
     ok(f, sr_hazard_assign(f->st, f->ha2, "孙主任", "2026-11-30", NULL));
     day(f, "2027-01-10");
 
-    assert_int_equal(sqlite3_open_v2(f->db, &f->raw, SQLITE_OPEN_READONLY,
-                                     NULL),
-                     SQLITE_OK);
-    sqlite3_busy_timeout(f->raw, 5000);
+    open_raw(f);
     *state = f;
     return 0;
 }
 
-static int
-teardown(void **state)
-{
-    struct fx *f = *state;
-    char cmd[128];
-
-    sqlite3_close(f->raw);
-    sr_store_close(f->st);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    assert_int_equal(system(cmd), 0);
-    free(f);
-    return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Independent SQL                                                      */
-/* ------------------------------------------------------------------ */
-
-/* The counted assessments of district :d as of :e (mini.xml: 12 valid
- * months), as a CTE named `valid`. */
-#define VALID                                                             \
-    "WITH latest AS (SELECT s.code, (SELECT a.id FROM assessments a "     \
-    "WHERE a.school = s.code AND a.status = 'submitted' AND "             \
-    "a.assessed_on <= :e ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1)" \
-    " AS aid FROM schools s WHERE s.district = :d AND s.closed = 0), "    \
-    "valid AS (SELECT a.* FROM latest l JOIN assessments a ON a.id = "    \
-    "l.aid WHERE date(a.assessed_on, '+12 months') > :e) "
-
-/* Hazards of the district's open schools found by :e, as `hz`. */
-#define HZ                                                                \
-    "WITH hz AS (SELECT h.* FROM hazards h JOIN schools s ON s.code = "   \
-    "h.school WHERE s.district = :d AND s.closed = 0 AND h.found_on <= "  \
-    ":e) "
-
-/* The deadline of hazard hz.id as of :e, from its last assignment. */
-#define DEADLINE_AT_END                                                   \
-    "(SELECT substr(ev.note, instr(ev.note, '; deadline: ') + 12, 10) "   \
-    "FROM hazard_events ev WHERE ev.hazard = hz.id AND "                  \
-    "date(ev.at, '+8 hours') <= :e AND "                                  \
-    "substr(ev.note, 1, 13) = 'responsible: ' "                           \
-    "ORDER BY ev.id DESC LIMIT 1)"
-
-#define OPEN_AT_END "(hz.closed_on IS NULL OR hz.closed_on > :e)"
-
-static long long
-sql_count(struct fx *f, const char *sql, const char *district,
-          const struct sr_period *p)
-{
-    sqlite3_stmt *s = NULL;
-    long long n;
-    int i;
-
-    if (sqlite3_prepare_v2(f->raw, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(f->raw));
-    if ((i = sqlite3_bind_parameter_index(s, ":d")))
-        sqlite3_bind_text(s, i, district, -1, SQLITE_STATIC);
-    if ((i = sqlite3_bind_parameter_index(s, ":s")))
-        sqlite3_bind_text(s, i, p->start, -1, SQLITE_STATIC);
-    if ((i = sqlite3_bind_parameter_index(s, ":e")))
-        sqlite3_bind_text(s, i, p->end, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
-}
-
-/* Every KPI of @p r against its own SQL query. */
+/* Every KPI of @p r (check_kpis), then its rows, against SQL. */
 static void
 check_kpis_sql(struct fx *f, const struct sr_report_district *r)
 {
-    const struct sr_report_kpis *k = &r->kpis;
     const char *d = r->code;
     const struct sr_period *p = &r->period;
-    static const char *const band_of[] = {"low", "general", "elevated",
-                                          "major"};
     char sql[2048];
     size_t i;
-    int c, g;
 
-    assert_int_equal(k->schools,
-                     sql_count(f, "SELECT count(*) FROM schools WHERE "
-                                  "district = :d AND closed = 0", d, p));
-    assert_int_equal(k->assessed,
-                     sql_count(f, VALID "SELECT count(*) FROM valid", d, p));
-    assert_int_equal(k->coverage.num, k->assessed);
-    assert_int_equal(k->coverage.den, k->schools);
-    assert_int_equal(k->compliant,
-                     sql_count(f, VALID "SELECT count(*) FROM valid WHERE "
-                                  "compliant = 1", d, p));
-    assert_int_equal(k->compliance.num, k->compliant);
-    assert_int_equal(k->compliance.den, k->schools);
-    assert_int_equal(k->vetoed,
-                     sql_count(f, VALID "SELECT count(*) FROM valid WHERE "
-                                  "vetoed = 1", d, p));
-    /* mini.xml's bands are one per colour, blue to red. */
-    for (c = 0; c < 4; c++) {
-        snprintf(sql, sizeof(sql),
-                 VALID "SELECT count(*) FROM valid WHERE band = '%s'",
-                 band_of[c]);
-        assert_int_equal(k->bands[c], sql_count(f, sql, d, p));
-    }
-    assert_int_equal(k->hazards_found,
-                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
-                                  "found_on >= :s", d, p));
-    assert_int_equal(k->hazards_closed,
-                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
-                                  "closed_on BETWEEN :s AND :e", d, p));
-    assert_int_equal(k->hazards_open,
-                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
-                                  OPEN_AT_END, d, p));
-    assert_int_equal(k->hazards_overdue,
-                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
-                                  OPEN_AT_END " AND " DEADLINE_AT_END
-                                  " < :e", d, p));
-    assert_int_equal(k->open_major,
-                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
-                                  OPEN_AT_END " AND level = 'major'", d, p));
-    assert_int_equal(k->rectification.den,
-                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
-                                  "found_on >= :s", d, p));
-    assert_int_equal(k->rectification.num,
-                     sql_count(f, HZ "SELECT count(*) FROM hz WHERE "
-                                  "found_on >= :s AND closed_on <= :e", d,
-                               p));
-    for (g = 0; g < SR_STAGE_COUNT; g++) {
-        assert_int_equal(k->stages[g].stage, g);
-        snprintf(sql, sizeof(sql),
-                 "SELECT count(*) FROM schools WHERE district = :d AND "
-                 "closed = 0 AND stage = '%s'", sr_stage_name(g));
-        assert_int_equal(k->stages[g].schools, sql_count(f, sql, d, p));
-        snprintf(sql, sizeof(sql),
-                 VALID "SELECT count(*) FROM valid v JOIN schools s ON "
-                 "s.code = v.school WHERE s.stage = '%s'", sr_stage_name(g));
-        assert_int_equal(k->stages[g].assessed, sql_count(f, sql, d, p));
-        snprintf(sql, sizeof(sql),
-                 VALID "SELECT count(*) FROM valid v JOIN schools s ON "
-                 "s.code = v.school WHERE s.stage = '%s' AND v.compliant = 1",
-                 sr_stage_name(g));
-        assert_int_equal(k->stages[g].compliant, sql_count(f, sql, d, p));
-    }
+    check_kpis(f, &r->kpis, d, p);
     /* Rows. */
-    assert_int_equal(r->n_schools, k->schools);
+    assert_int_equal(r->n_schools, r->kpis.schools);
     assert_int_equal(r->n_lost,
                      sql_count(f, VALID "SELECT count(*) FROM valid v JOIN "
                                   "scores sc ON sc.assessment = v.id WHERE "
