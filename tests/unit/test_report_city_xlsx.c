@@ -238,50 +238,6 @@ make_report(struct sr_report_city *r)
     r->n_systems = 2;
 }
 
-/* Run the reader; its output with a '\n' before the first line, so
- * that "\nLINE\n" finds any whole line. */
-static char *
-read_back(const char *args)
-{
-    char cmd[1024];
-    char *out = NULL;
-    size_t len = 1, alloc = 65536;
-    FILE *p;
-    size_t got;
-
-    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s %s", READER, args);
-    p = popen(cmd, "r");
-    assert_non_null(p);
-    out = malloc(alloc);
-    assert_non_null(out);
-    out[0] = '\n';
-    while ((got = fread(out + len, 1, alloc - len - 1, p)) > 0) {
-        len += got;
-        if (alloc - len < 1024) {
-            alloc *= 2;
-            out = realloc(out, alloc);
-            assert_non_null(out);
-        }
-    }
-    out[len] = '\0';
-    assert_int_equal(pclose(p), 0);
-    return out;
-}
-
-static void
-expect_lines(const char *out, const char *const *want)
-{
-    char buf[1024];
-
-    for (; *want; want++) {
-        snprintf(buf, sizeof(buf), "\n%s\n", *want);
-        if (!strstr(out, buf)) {
-            print_error("missing line: %s\n--- output:\n%s\n", *want, out);
-            fail();
-        }
-    }
-}
-
 static void
 expect_absent(const char *out, const char *line)
 {
@@ -418,7 +374,7 @@ test_full_workbook(void **state)
     show_diags(&d);
     assert_int_equal(d.n, 0);
     snprintf(args, sizeof(args), "dump %s", path);
-    out = read_back(args);
+    out = read_back(READER, args);
     expect_lines(out, want_full);
     /* No rank on the total row; text never becomes a formula. */
     expect_absent(out, "区县汇总!A5=0 [0]");
@@ -461,7 +417,7 @@ test_empty_city(void **state)
     snprintf(path, sizeof(path), "%s/empty.xlsx", dir);
     assert_int_equal(sr_report_write_city(&r, &lay, path, NULL), SR_OK);
     snprintf(args, sizeof(args), "dump %s", path);
-    out = read_back(args);
+    out = read_back(READER, args);
     expect_lines(out, want);
     free(out);
     remove_dir(dir);
@@ -527,7 +483,7 @@ test_large_constant_memory(void **state)
 #endif
 
     snprintf(args, sizeof(args), "big %s 四个100%%未达标", path);
-    out = read_back(args);
+    out = read_back(READER, args);
     /* 9 text columns (是/否 are text too): 25,000 x 9 cells plus 9
      * headings, all inline strings. */
     snprintf(want, sizeof(want), "\ninline=%d\n", BIG * 9 + 9);
