@@ -818,7 +818,8 @@ load_systems(struct sim *m)
         }
         n++;
     }
-    qsort(names, n, sizeof(*names), cmp_str);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), cmp_str);
     for (i = 0; i < n; i++) {
         enum sr_load_outcome out;
         char path[1024];

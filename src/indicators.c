@@ -307,6 +307,8 @@ check_ids(struct loader *L)
 {
     size_t i, first = 0;
 
+    if (L->n_ids < 2)
+        return; /* and qsort() must not see the NULL of an empty list */
     qsort(L->ids, L->n_ids, sizeof(*L->ids), cmp_id_use);
     for (i = 1; i < L->n_ids; i++) {
         if (strcmp(L->ids[i].id, L->ids[first].id)) {

@@ -83,12 +83,53 @@ test_whole_number_message(void **state)
     sr_diags_release(&d);
 }
 
+/* A system with no id at all (here a dimension without its id
+ * attribute, which the schema reports) sorted an empty id list with
+ * qsort(NULL, 0, ...): undefined behaviour, glibc declares the pointer
+ * nonnull (found by fuzz_indicators; UBSan: null pointer passed as
+ * argument 1). */
+static void
+test_no_ids_at_all(void **state)
+{
+    static const char xml[] =
+        "<system xmlns=\"urn:schoolrisk:indicators:1\" id=\"n\" "
+        "version=\"1\" title=\"n\">\n"
+        "<stages><stage>primary</stage></stages>\n"
+        "<grading pass=\"80\" valid-months=\"12\">"
+        "<band id=\"a\" label=\"a\" colour=\"blue\" min=\"0\"/>"
+        "</grading>\n"
+        "<dimension title=\"d\"></dimension>\n"
+        "</system>\n";
+    struct sr_diags d;
+    struct sr_system *sys = NULL;
+    char buf[256];
+    size_t i;
+    int found = 0;
+
+    (void)state;
+    sr_diags_init(&d);
+    assert_int_equal(sr_system_load_memory("n.xml", xml, sizeof(xml) - 1,
+                                           &sys, &d),
+                     SR_ERR_INPUT);
+    assert_null(sys);
+    assert_int_equal(d.n, 7);
+    for (i = 0; i < d.n; i++) {
+        sr_diag_format(&d.v[i], buf, sizeof(buf));
+        found += !strcmp(buf, "n.xml:4: does not match the schema: Element "
+                              "'dimension': The attribute 'id' is required "
+                              "but missing. (in system 'n')");
+    }
+    assert_int_equal(found, 1);
+    sr_diags_release(&d);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_memory_unterminated),
         cmocka_unit_test(test_whole_number_message),
+        cmocka_unit_test(test_no_ids_at_all),
     };
 
     return cmocka_run_group_tests_name("regress", tests, NULL, NULL);
