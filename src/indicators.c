@@ -1031,8 +1031,8 @@ parse_system(struct loader *L, xmlNode *root)
             s->description = (char *)text_of(L, c);
         else if (is_elem(c, "basis"))
             s->basis = (char *)text_of(L, c);
-        else if (is_elem(c, "grading"))
-            parse_grading(L, c);
+        else if (is_elem(c, "grading") && !s->bands)
+            parse_grading(L, c); /* a second one: the schema reports it */
         else if (is_elem(c, "dimension"))
             parse_dimension(L, c);
     }

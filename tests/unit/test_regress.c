@@ -123,6 +123,43 @@ test_no_ids_at_all(void **state)
     sr_diags_release(&d);
 }
 
+/* A second <grading> (the schema refuses it, but the semantic pass
+ * still reads the tree) allocated a new band array sized for its own
+ * bands while the count went on from the first: a heap buffer overflow,
+ * and the first array leaked (found by fuzz_indicators; LeakSanitizer,
+ * then a segfault in the gcc build).  Only the first <grading> is read. */
+static void
+test_second_grading(void **state)
+{
+    static const char bands[] =
+        "<grading pass=\"80\" valid-months=\"12\">"
+        "<band id=\"a\" label=\"a\" colour=\"blue\" min=\"90\"/>"
+        "<band id=\"b\" label=\"b\" colour=\"red\" min=\"0\"/>"
+        "</grading>\n";
+    char xml[1024];
+    struct sr_diags d;
+    struct sr_system *sys = NULL;
+    char buf[256];
+
+    (void)state;
+    snprintf(xml, sizeof(xml),
+             "<system xmlns=\"urn:schoolrisk:indicators:1\" id=\"n\" "
+             "version=\"1\" title=\"n\">\n"
+             "<stages><stage>primary</stage></stages>\n%s%s</system>\n",
+             bands, bands);
+    sr_diags_init(&d);
+    assert_int_equal(sr_system_load_memory("g.xml", xml, strlen(xml), &sys,
+                                           &d),
+                     SR_ERR_INPUT);
+    assert_null(sys);
+    assert_int_equal(d.n, 5);
+    sr_diag_format(&d.v[4], buf, sizeof(buf));
+    assert_string_equal(buf, "g.xml:4: does not match the schema: Element "
+                             "'grading': This element is not expected. "
+                             "Expected is ( dimension ). (in system 'n')");
+    sr_diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -130,6 +167,7 @@ main(void)
         cmocka_unit_test(test_load_memory_unterminated),
         cmocka_unit_test(test_whole_number_message),
         cmocka_unit_test(test_no_ids_at_all),
+        cmocka_unit_test(test_second_grading),
     };
 
     return cmocka_run_group_tests_name("regress", tests, NULL, NULL);
