@@ -5,13 +5,18 @@
 # sudo available.
 set -euo pipefail
 
+# zlib1g-dev: Debian's libxlsxwriter-dev names -lz in its pkg-config
+# Libs but does not depend on zlib1g-dev; list every -dev package whose
+# library we link, directly or through a .pc file, here.
 packages=(
     build-essential cmake pkg-config
-    libxml2-dev libsqlite3-dev libxlsxwriter-dev libcjson-dev libsodium-dev
+    libxml2-dev libsqlite3-dev libxlsxwriter-dev zlib1g-dev libcjson-dev
+    libsodium-dev libmicrohttpd-dev liboath-dev gettext
     sqlite3
     libcmocka-dev
     clang libclang-rt-14-dev
     libxml2-utils python3 python3-openpyxl
+    debootstrap
 )
 
 missing=()

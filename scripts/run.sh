@@ -2,8 +2,19 @@
 # The main job, from a fresh clone: install the Debian packages, build,
 # then validate the shipped indicator systems and score every sample
 # assessment under indicators/examples/ (school file + responses CSV).
+#
+# --no-serve: stop after the demo city instead of serving it (the fresh
+# Debian test, tests/fresh/, runs the script this way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+serve=1
+for arg in "$@"; do
+    case $arg in
+    --no-serve) serve=0 ;;
+    *) echo "usage: scripts/run.sh [--no-serve]" >&2; exit 2 ;;
+    esac
+done
 
 ./scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -22,6 +22,8 @@ cmake -S . -B build-san -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
     -DSR_FUZZ_SECONDS="${SR_FUZZ_SECONDS:-30}" >/dev/null
 cmake --build build-san -j"$(nproc)" >/dev/null
 
+# Tests run Python helpers; keep their bytecode out of the source tree.
+export PYTHONDONTWRITEBYTECODE=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 cd build-san
