@@ -38,6 +38,8 @@ sr_strerror(sr_error err)
         return "conflicts with stored data";
     case SR_ERR_VERSION:
         return "database version mismatch";
+    case SR_ERR_AUTH:
+        return "authentication failed";
     case SR_ERR_MAX:
         break;
     }

@@ -434,19 +434,30 @@ cleanup:
 /* The state machine                                                    */
 /* ------------------------------------------------------------------ */
 
-enum step { STEP_ASSIGN, STEP_SUBMIT, STEP_VERIFY, STEP_REJECT, STEP_COUNT };
-
-/* steps[from][step]: the state a step leads to, or -1 when refused. */
-static const int steps[SR_HAZARD_STATUS_COUNT][STEP_COUNT] = {
-    [SR_HAZARD_OPEN] = {SR_HAZARD_RECTIFYING, -1, -1, -1},
-    [SR_HAZARD_RECTIFYING] = {SR_HAZARD_RECTIFYING, SR_HAZARD_SUBMITTED, -1,
-                              -1},
-    [SR_HAZARD_SUBMITTED] = {-1, -1, SR_HAZARD_CLOSED, SR_HAZARD_RECTIFYING},
-    [SR_HAZARD_CLOSED] = {-1, -1, -1, -1},
+enum step {
+    STEP_ASSIGN,
+    STEP_SUBMIT,
+    STEP_VERIFY,
+    STEP_REJECT,
+    STEP_SIGNOFF,
+    STEP_COUNT
 };
 
-static const char *const step_done[STEP_COUNT] = {"assigned", "submitted",
-                                                  "verified", "rejected"};
+/* steps[from][step]: the state a step leads to, or -1 when refused.
+ * A supervised hazard's verify is the district's review and leaves it
+ * submitted until the city signs it off (see the exceptions in
+ * transition()). */
+static const int steps[SR_HAZARD_STATUS_COUNT][STEP_COUNT] = {
+    [SR_HAZARD_OPEN] = {SR_HAZARD_RECTIFYING, -1, -1, -1, -1},
+    [SR_HAZARD_RECTIFYING] = {SR_HAZARD_RECTIFYING, SR_HAZARD_SUBMITTED, -1,
+                              -1, -1},
+    [SR_HAZARD_SUBMITTED] = {-1, -1, SR_HAZARD_CLOSED, SR_HAZARD_RECTIFYING,
+                             SR_HAZARD_CLOSED},
+    [SR_HAZARD_CLOSED] = {-1, -1, -1, -1, -1},
+};
+
+static const char *const step_done[STEP_COUNT] = {
+    "assigned", "submitted", "verified", "rejected", "signed off"};
 
 /* What a state allows, in words; NULL for none. */
 static const char *
@@ -482,6 +493,77 @@ refuse(struct sr_store *st, int64_t id, int status, enum step step)
                               (long long)id, sr_hazard_status_name(status),
                               sr_hazard_status_label(status), next,
                               step_done[step]);
+}
+
+/* True when the actor is the person who did what (name, user): by
+ * user id when both are users, else by name. */
+static bool
+same_person(struct sr_store *st, const char *name, int64_t user)
+{
+    if (user && sr_store_user(st))
+        return user == sr_store_user(st);
+    return name && !strcmp(name, sr_store_actor(st));
+}
+
+/* The steps a supervised (major) hazard takes differently: the
+ * district's verify is a review that leaves it submitted, and only the
+ * city's sign-off closes it.  Sets *to; an error refuses the step. */
+static sr_error
+supervision(struct sr_store *st, int64_t id, enum step step,
+            const struct sr_hzdb_state *hs, int *to)
+{
+    bool major = hs->level == SR_HAZARD_MAJOR;
+    bool reviewed = hs->reviewed_by != NULL;
+
+    if (step == STEP_SIGNOFF && !major)
+        return sr_store_fail_code(st, SR_ERR_STATE,
+                                  "hazard %lld is a general hazard: it is "
+                                  "not under city supervision (挂牌督办), "
+                                  "and the district's review ('hazard "
+                                  "verify') closes it",
+                                  (long long)id);
+    if (step == STEP_SIGNOFF && !reviewed)
+        return sr_store_fail_code(st, SR_ERR_STATE,
+                                  "hazard %lld has not passed the district's "
+                                  "review (复查) yet: the district verifies "
+                                  "it ('hazard verify') before the city "
+                                  "signs it off",
+                                  (long long)id);
+    if (step == STEP_VERIFY && major && reviewed)
+        return sr_store_fail_code(st, SR_ERR_STATE,
+                                  "hazard %lld passed the district's review "
+                                  "on behalf of '%s' and waits for the "
+                                  "city's sign-off (市级挂牌督办销号: "
+                                  "'hazard signoff')",
+                                  (long long)id, hs->reviewed_by);
+    if (step == STEP_VERIFY && major)
+        *to = SR_HAZARD_SUBMITTED;
+    return SR_OK;
+}
+
+/* Four eyes: whoever submitted the rectification neither reviews nor
+ * signs it off, and the city's sign-off is not by the reviewer. */
+static sr_error
+four_eyes(struct sr_store *st, int64_t id, enum step step,
+          const struct sr_hzdb_state *hs)
+{
+    if ((step == STEP_VERIFY || step == STEP_SIGNOFF) &&
+        same_person(st, hs->submitted_by, hs->submitted_by_user))
+        return sr_store_fail_code(
+            st, SR_ERR_STATE,
+            "hazard %lld: the rectification was submitted by '%s', so '%s' "
+            "cannot %s it; the review (复查销号) must be done by "
+            "someone else (four eyes)",
+            (long long)id, hs->submitted_by, sr_store_actor(st),
+            step == STEP_VERIFY ? "verify" : "sign off");
+    if (step == STEP_SIGNOFF &&
+        same_person(st, hs->reviewed_by, hs->reviewed_by_user))
+        return sr_store_fail_code(
+            st, SR_ERR_STATE,
+            "hazard %lld: '%s' passed the district's review, so the city's "
+            "sign-off must be given by someone else (four eyes)",
+            (long long)id, hs->reviewed_by);
+    return SR_OK;
 }
 
 /* What a transition writes beyond the state. */
@@ -521,6 +603,7 @@ check_move(struct sr_store *st, enum step step, const struct move *m)
             rc = check_text(st, "the evidence", m->evidence, true);
         break;
     case STEP_VERIFY:
+    case STEP_SIGNOFF:
         rc = check_text(st, "the review note", m->note, true);
         break;
     case STEP_REJECT:
@@ -536,44 +619,43 @@ check_move(struct sr_store *st, enum step step, const struct move *m)
 static sr_error
 transition(struct sr_store *st, int64_t id, enum step step, struct move *m)
 {
-    const char *actor = sr_store_actor(st);
-    char *submitted_by = NULL, today[16];
-    int from, to;
+    struct sr_hzdb_state hs;
+    char today[16];
+    int to;
     int64_t ev;
     sr_error rc;
 
+    memset(&hs, 0, sizeof(hs));
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         return rc;
-    rc = sr_hzdb_state(st, id, &from, &submitted_by);
+    rc = sr_hzdb_state(st, id, &hs);
     if (rc != SR_OK)
         goto rollback;
-    to = steps[from][step];
+    to = steps[hs.status][step];
     if (to < 0) {
-        rc = refuse(st, id, from, step);
+        rc = refuse(st, id, hs.status, step);
         goto rollback;
     }
-    if (step == STEP_VERIFY && submitted_by && !strcmp(submitted_by, actor)) {
-        rc = sr_store_fail_code(
-            st, SR_ERR_STATE,
-            "hazard %lld: the rectification was submitted by '%s', so '%s' "
-            "cannot verify it; the review (复查销号) must be done by "
-            "someone else (four eyes)",
-            (long long)id, submitted_by, actor);
-        goto rollback;
-    }
-    rc = check_move(st, step, m);
+    rc = supervision(st, id, step, &hs, &to);
+    if (rc == SR_OK)
+        rc = four_eyes(st, id, step, &hs);
+    if (rc == SR_OK)
+        rc = check_move(st, step, m);
     if (rc != SR_OK)
         goto rollback;
+    sr_store_today(st, today);
     if (step == STEP_SUBMIT)
-        m->set.submitted_by = actor;
-    if (step == STEP_VERIFY) {
-        sr_store_today(st, today);
+        m->set.submitted_by = sr_store_actor(st);
+    if (step == STEP_REJECT)
+        m->set.clear_review = true;
+    if (step == STEP_VERIFY && to == SR_HAZARD_SUBMITTED)
+        m->set.reviewed_on = today;
+    if (to == SR_HAZARD_CLOSED)
         m->set.closed_on = today;
-    }
-    rc = sr_hzdb_update(st, id, from, to, &m->set);
+    rc = sr_hzdb_update(st, id, hs.status, to, &m->set);
     if (rc == SR_OK)
-        rc = sr_hzdb_event(st, id, from, to, m->note, m->evidence, &ev);
+        rc = sr_hzdb_event(st, id, hs.status, to, m->note, m->evidence, &ev);
     if (rc != SR_OK)
         goto rollback;
     rc = sr_store_commit(st);
@@ -582,7 +664,7 @@ transition(struct sr_store *st, int64_t id, enum step step, struct move *m)
 rollback:
     sr_store_rollback(st);
 cleanup:
-    free(submitted_by);
+    sr_hzdb_state_release(&hs);
     return rc;
 }
 
@@ -645,6 +727,16 @@ sr_hazard_reject(struct sr_store *st, int64_t id, const char *reason)
     return transition(st, id, STEP_REJECT, &m);
 }
 
+sr_error
+sr_hazard_signoff(struct sr_store *st, int64_t id, const char *note)
+{
+    struct move m;
+
+    memset(&m, 0, sizeof(m));
+    m.note = note;
+    return transition(st, id, STEP_SIGNOFF, &m);
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading                                                              */
 /* ------------------------------------------------------------------ */
@@ -671,6 +763,8 @@ derive(struct sr_hazard_record *h, const char *today)
     int64_t days = 0;
 
     h->supervised = h->level == SR_HAZARD_MAJOR;
+    h->awaiting_signoff = h->supervised && h->status == SR_HAZARD_SUBMITTED &&
+                          h->reviewed_by != NULL;
     h->overdue = false;
     h->days_overdue = 0;
     if (h->status != SR_HAZARD_CLOSED && h->deadline &&
@@ -771,6 +865,8 @@ sr_hazard_release(struct sr_hazard_record *h)
     free(h->measures);
     free(h->deadline);
     free(h->submitted_by);
+    free(h->reviewed_by);
+    free(h->reviewed_on);
     free(h->closed_on);
     free(h->recurrent_closed_on);
     free(h->baseline);

@@ -146,6 +146,7 @@ sr_registry_release(struct sr_registry *reg)
     for (i = 0; i < reg->n; i++)
         sr_school_record_release(&reg->v[i]);
     free(reg->v);
+    free(reg->source);
     sr_registry_init(reg);
 }
 
@@ -847,6 +848,11 @@ sr_registry_parse(struct sr_registry *reg, const char *file, const char *buf,
     p.diags = diags;
     p.districts = districts;
     reg->bad_rows = 0;
+    if (!reg->source) {
+        reg->source = sr_strdup(file);
+        if (!reg->source)
+            return SR_ERR_NOMEM;
+    }
     rc = decode(file, buf, len, &text, &text_len, &owned, &reg->encoding,
                 diags);
     if (rc != SR_OK)

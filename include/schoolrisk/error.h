@@ -33,6 +33,9 @@ typedef enum sr_error {
                              version, different content...) */
     SR_ERR_VERSION,     /**< the database was written by a newer
                              schoolrisk, or needs `schoolrisk init` */
+    SR_ERR_AUTH,        /**< authentication failed: wrong login or
+                             password, a locked or disabled account, a
+                             session that expired (one generic message) */
     SR_ERR_MAX          /**< sentinel, not an error */
 } sr_error;
 

@@ -25,8 +25,17 @@
  * - supervised (挂牌督办): every major hazard is flagged for city
  *   supervision.
  *
- * Four eyes: the person who verifies (复查销号) must not be the person
- * who submitted the rectification.
+ * City supervision (挂牌督办): every major hazard is supervised by the
+ * city.  For a supervised hazard, the district's verify is its review
+ * (复查): the hazard stays submitted, recording who reviewed it and
+ * when, and only the city's sign-off (sr_hazard_signoff(), 销号) closes
+ * it.  A rejection, by either, sends it back to rectifying and voids
+ * the review.
+ *
+ * Four eyes: the person who verifies (复查) must not be the person who
+ * submitted the rectification, and the city's sign-off is given by
+ * neither of them.  People are compared by user id when both are
+ * authenticated users (sr_store_set_user()), else by name.
  *
  * Recurrence (复发): a new hazard on the same school and item whose
  * found_on date is at most 12 calendar months after an earlier hazard's
@@ -113,11 +122,16 @@ struct sr_hazard_record {
     char *measures;        /**< NULL when none were given */
     char *deadline;        /**< NULL until assigned */
     char *submitted_by;    /**< who submitted the rectification last */
+    char *reviewed_by;     /**< a supervised hazard: who passed the
+                                district's review, NULL until then */
+    char *reviewed_on;     /**< and when ("YYYY-MM-DD") */
     char *closed_on;       /**< NULL until closed */
     int64_t recurrent_of;  /**< the earlier hazard, or 0 */
     char *recurrent_closed_on; /**< that hazard's closure date, or NULL */
     char *baseline;        /**< baseline element name, or NULL */
     bool supervised;       /**< major: 挂牌督办 (derived) */
+    bool awaiting_signoff; /**< supervised, reviewed by the district,
+                                waiting for the city (derived) */
     bool overdue;          /**< derived from the deadline and today */
     int64_t days_overdue;  /**< today - deadline when overdue, else 0 */
 };
@@ -231,17 +245,32 @@ sr_error sr_hazard_submit(struct sr_store *st, int64_t id, const char *note,
                           const char *evidence);
 
 /**
- * @brief submitted -> closed (复查通过、销号).  Refused with SR_ERR_STATE
- *        when the actor submitted the rectification (four eyes).
+ * @brief submitted -> closed (复查通过、销号); for a supervised hazard,
+ *        the district's review: it stays submitted, awaiting the city's
+ *        sign-off.  Refused with SR_ERR_STATE when the actor submitted
+ *        the rectification (four eyes), or the supervised hazard was
+ *        already reviewed.
  * @param note NULL or a review note
  */
 sr_error sr_hazard_verify(struct sr_store *st, int64_t id, const char *note);
 
 /**
  * @brief submitted -> rectifying: the review failed; @p reason required.
+ *        Voids a district review of a supervised hazard.
  */
 sr_error sr_hazard_reject(struct sr_store *st, int64_t id,
                           const char *reason);
+
+/**
+ * @brief submitted -> closed for a supervised (major) hazard the
+ *        district has reviewed: the city's sign-off (市级挂牌督办销号).
+ *        Refused with SR_ERR_STATE for a general hazard, before the
+ *        review, or when the actor submitted the rectification or gave
+ *        the review (four eyes).
+ * @param note NULL or a note
+ */
+sr_error sr_hazard_signoff(struct sr_store *st, int64_t id,
+                           const char *note);
 
 /* --------------------------------------------------------------------
  * Reading

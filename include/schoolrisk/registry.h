@@ -161,6 +161,9 @@ struct sr_registry {
     int encoding;     /**< enum sr_registry_encoding */
     size_t bad_rows;  /**< rows with at least one problem (after a
                            failed parse) */
+    char *source;     /**< the file name given to sr_registry_parse(),
+                           recorded with the registry change; NULL for
+                           a registry built in memory */
 };
 
 /** @brief Initialise an empty registry (no allocation). */

@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 /** The schema version this build writes. */
-#define SR_SCHEMA_VERSION 1
+#define SR_SCHEMA_VERSION 2
 
 /** A database connection (opaque). */
 struct sr_store;
@@ -72,15 +72,30 @@ void sr_store_close(struct sr_store *st);
 /** @brief The last error message; "" when there is none. */
 const char *sr_store_errmsg(const struct sr_store *st);
 
-/** @brief Who is acting (recorded with every write). */
+/** @brief Who is acting (recorded with every write): a name, for the
+ *         CLI the OS user or --by.  Clears the user id. */
 sr_error sr_store_set_actor(struct sr_store *st, const char *name);
 const char *sr_store_actor(const struct sr_store *st);
+
+/**
+ * @brief An authenticated user is acting: every write records the
+ *        user's id beside @p name, and the four-eyes rules compare ids.
+ * @param user a user id (auth.h), or 0 to go back to a plain name
+ */
+sr_error sr_store_set_user(struct sr_store *st, int64_t user,
+                           const char *name);
+
+/** @brief The acting user's id; 0 when the actor is only a name. */
+int64_t sr_store_user(const struct sr_store *st);
 
 /**
  * @brief Pin the clock (seconds since the epoch, UTC) for reproducible
  *        runs; 0 returns to the system clock.
  */
 void sr_store_set_clock(struct sr_store *st, time_t now);
+
+/** @brief Now, in seconds since the epoch (the pinned clock if set). */
+time_t sr_store_time(const struct sr_store *st);
 
 /** @brief Now as "YYYY-MM-DDTHH:MM:SSZ" and today as "YYYY-MM-DD". */
 void sr_store_now(const struct sr_store *st, char buf[32]);

@@ -80,6 +80,7 @@ cli_exit_for(sr_error rc)
     case SR_ERR_STATE:
     case SR_ERR_CONFLICT:
     case SR_ERR_VERSION:
+    case SR_ERR_AUTH:
         return EXIT_INVALID;
     case SR_ERR_DB:
         return EXIT_DB;

@@ -183,6 +183,7 @@ int cli_report_all(struct sr_store *st, const struct sr_period *period,
 /* Subcommands. */
 int cmd_assess(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_checklist(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

@@ -26,6 +26,8 @@ static const struct cli_cmd cmds[] = {
      "an inspector's assessment: new, set, import, show, list, submit"},
     {"audit", cmd_audit,
      "verify the tamper-evidence hash chain"},
+    {"backup", cmd_backup,
+     "copy the database to a new file while it is in use, and check it"},
     {"baseline", cmd_baseline,
      "the four-100% baseline per school and per district"},
     {"checklist", cmd_checklist,

@@ -1,15 +1,38 @@
 /*
- * audit.c - the hash chain over submitted assessments and hazard events.
+ * audit.c - the hash chain that shows any row edited outside the
+ * program.
  *
  * DESIGN
- * A record's content is a canonical text rebuilt from its rows: one
- * "key=value" line per field in a fixed order, values escaped so that a
- * newline or '=' in a note cannot forge another field.  The record's
- * hash is SHA-256 over "seq|kind|ref|content_sha256|prev_sha256", so
+ * A chain record stands for one immutable thing: a submitted assessment
+ * (with its answers, scores and baseline evidence), a hazard event, a
+ * registry change (with the version of every school it touched), a
+ * stored indicator system, a security event (a login, a password or
+ * permission change), or the checkpoint written by the upgrade to
+ * schema 2.  Its content is a canonical text rebuilt from the rows: one
+ * "key=value" line per column in a fixed order, values escaped so that a
+ * newline in a note cannot forge another field.  The record's hash is
+ * SHA-256 over "seq|kind|ref|format|content_sha256|prev_sha256", so
  * reordering, removing or editing a record, or editing the chain table
- * itself, all break the chain from that record on.  Verification
- * reports the first break, and any assessment or event that exists
- * without a chain record (inserted by hand).
+ * itself, breaks the chain from that record on.
+ *
+ * Rows that change (a hazard moving through its loop, a school in the
+ * registry, a user, a role grant) are covered through snapshots: every
+ * event that changes such a row stores the row's state after the
+ * change (SR_*_STATE in store_int.h), that event is chained, and
+ * verification compares each row with the state in its latest event.
+ * An UPDATE made with the sqlite3 shell therefore shows as a row that
+ * no longer matches its history, and a row inserted by hand as one
+ * without a history.
+ *
+ * Records written before schema 2 (format 1) keep their old content;
+ * the upgrade's checkpoint record covers what format 1 left out (the
+ * baseline evidence of those assessments, the state of every hazard,
+ * the districts).
+ *
+ * A chain cut back at its end still verifies; `audit head` prints the
+ * head so that it can be kept elsewhere (every workbook prints it too)
+ * and `audit verify --head HASH` then requires the chain to still hold
+ * that record.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +44,14 @@
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
-/* Append "key=value\n" with value escaped (\\, \n, \r). */
+/* The format new records are written in. */
+#define FORMAT 2
+
+/* ------------------------------------------------------------------ */
+/* Canonical content                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Append "key=value\n" with value escaped (\\, \n, \r; NULL is \N). */
 static sr_error
 field(struct sr_buf *b, const char *key, const char *value)
 {
@@ -70,7 +100,8 @@ rows(struct sr_store *st, struct sr_buf *b, const char *sql, int64_t ref,
 
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, ref);
+    if (sqlite3_bind_parameter_count(s) > 0)
+        sqlite3_bind_int64(s, 1, ref);
     while ((step = sqlite3_step(s)) == SQLITE_ROW && rc == SR_OK) {
         (*found)++;
         rc = row_fields(b, s, prefix);
@@ -81,62 +112,178 @@ rows(struct sr_store *st, struct sr_buf *b, const char *sql, int64_t ref,
     return rc;
 }
 
-/* The canonical content of (kind, ref); *exists 0 when the main row
- * is gone. */
-static sr_error
-content(struct sr_store *st, const char *kind, int64_t ref, struct sr_buf *b,
-        int *exists)
+/* One part of a record's content: the SQL (with ?1 = ref) and the
+ * prefix of its keys.  The first part of a kind is its main row. */
+struct part {
+    const char *sql;
+    const char *prefix;
+};
+
+/* Format 1: what schema 1 chained. */
+static const struct part v1_assessment[] = {
+    {"SELECT id, school, system_id, system_version, assessed_on, "
+     "inspector, status, created_at, created_by, submitted_at, "
+     "submitted_by, total, band, band_label, compliant, vetoed, earned, max "
+     "FROM assessments WHERE id = ?1",
+     ""},
+    {"SELECT item, value, note, at, by FROM answers WHERE assessment = ?1 "
+     "ORDER BY item",
+     "answer."},
+    {"SELECT node, kind, earned, max FROM scores WHERE assessment = ?1 "
+     "ORDER BY node",
+     "score."},
+    {NULL, NULL},
+};
+
+static const struct part v1_event[] = {
+    {"SELECT id, hazard, at, by, from_status, to_status, note, evidence "
+     "FROM hazard_events WHERE id = ?1",
+     ""},
+    /* The hazard's identity is part of its first event. */
+    {"SELECT h.id, h.school, h.item, h.assessment, h.level, "
+     "h.description, h.found_on, h.found_by, h.recurrent_of FROM hazards h "
+     "JOIN hazard_events e ON e.hazard = h.id WHERE e.id = ?1 AND "
+     "e.from_status IS NULL",
+     "hazard."},
+    {NULL, NULL},
+};
+
+/* Format 2. */
+static const struct part v2_assessment[] = {
+    {"SELECT id, school, kind, system_id, system_version, assessed_on, "
+     "inspector, status, created_at, created_by, created_by_user, "
+     "submitted_at, submitted_by, submitted_by_user, total, band, "
+     "band_label, compliant, vetoed, earned, max FROM assessments "
+     "WHERE id = ?1",
+     ""},
+    {"SELECT item, value, note, at, by, by_user, evidence FROM answers "
+     "WHERE assessment = ?1 ORDER BY item",
+     "answer."},
+    {"SELECT node, kind, earned, max FROM scores WHERE assessment = ?1 "
+     "ORDER BY node",
+     "score."},
+    {"SELECT element, item, full FROM baseline_items WHERE assessment = ?1 "
+     "ORDER BY element, item",
+     "baseline."},
+    {NULL, NULL},
+};
+
+static const struct part v2_event[] = {
+    /* state: the hazard's whole row after the event. */
+    {"SELECT id, hazard, at, by, by_user, from_status, to_status, note, "
+     "evidence, state FROM hazard_events WHERE id = ?1",
+     ""},
+    {NULL, NULL},
+};
+
+static const struct part v2_registry[] = {
+    {"SELECT id, at, by, by_user, source, added, updated, closed FROM "
+     "registry_changes WHERE id = ?1",
+     ""},
+    {"SELECT id, code, state FROM school_versions WHERE change = ?1 "
+     "ORDER BY id",
+     "school."},
+    {NULL, NULL},
+};
+
+static const struct part v2_system[] = {
+    {"SELECT id, version, title, stages, sha256, sr_sha256(xml) AS "
+     "xml_sha256, loaded_at, loaded_by, seq FROM systems WHERE seq = ?1",
+     ""},
+    {NULL, NULL},
+};
+
+static const struct part v2_security[] = {
+    {"SELECT id, at, actor, actor_name, action, target, grant_id, login, "
+     "source, detail, state FROM security_events WHERE id = ?1",
+     ""},
+    {NULL, NULL},
+};
+
+static const struct part v2_checkpoint[] = {
+    {"SELECT id, at, max_assessment, max_event, change FROM checkpoints "
+     "WHERE id = ?1",
+     ""},
+    {"SELECT code, name, sort FROM districts ORDER BY code", "district."},
+    {"SELECT assessment, element, item, full FROM baseline_items WHERE "
+     "assessment <= (SELECT max_assessment FROM checkpoints WHERE id = ?1) "
+     "ORDER BY assessment, element, item",
+     "baseline."},
+    {"SELECT id, state FROM hazard_events WHERE state IS NOT NULL AND "
+     "id <= (SELECT max_event FROM checkpoints WHERE id = ?1) ORDER BY id",
+     "event."},
+    {NULL, NULL},
+};
+
+/* What each kind of record is, in words and in parts. */
+static const struct kind {
+    const char *name;   /* audit.kind */
+    const char *what;   /* in messages */
+    const struct part *parts[FORMAT + 1];
+} kinds[] = {
+    {"assessment", "assessment", {NULL, v1_assessment, v2_assessment}},
+    {"hazard_event", "hazard event", {NULL, v1_event, v2_event}},
+    {"registry", "registry change", {NULL, NULL, v2_registry}},
+    {"system", "indicator system load", {NULL, NULL, v2_system}},
+    {"security", "security event", {NULL, NULL, v2_security}},
+    {"checkpoint", "checkpoint", {NULL, NULL, v2_checkpoint}},
+};
+
+static const struct kind *
+kind_of(const char *name)
 {
-    sr_error rc;
+    size_t i;
+
+    for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (!strcmp(kinds[i].name, name))
+            return &kinds[i];
+    return NULL;
+}
+
+/* The canonical content of (kind, ref) in format; *exists 0 when the
+ * main row is gone. */
+static sr_error
+content(struct sr_store *st, const struct kind *k, int format, int64_t ref,
+        struct sr_buf *b, int *exists)
+{
+    const struct part *p;
+    sr_error rc = SR_OK;
     int n = 0, extra = 0;
 
     *exists = 0;
-    if (!strcmp(kind, "assessment")) {
-        rc = rows(st, b,
-                  "SELECT id, school, system_id, system_version, assessed_on,"
-                  " inspector, status, created_at, created_by, submitted_at,"
-                  " submitted_by, total, band, band_label, compliant, "
-                  "vetoed, earned, max FROM assessments WHERE id = ?1",
-                  ref, "", &n);
-        if (rc == SR_OK)
-            rc = rows(st, b,
-                      "SELECT item, value, note, at, by FROM answers "
-                      "WHERE assessment = ?1 ORDER BY item",
-                      ref, "answer.", &extra);
-        if (rc == SR_OK)
-            rc = rows(st, b,
-                      "SELECT node, kind, earned, max FROM scores "
-                      "WHERE assessment = ?1 ORDER BY node",
-                      ref, "score.", &extra);
-    } else {
-        rc = rows(st, b,
-                  "SELECT id, hazard, at, by, from_status, to_status, note, "
-                  "evidence FROM hazard_events WHERE id = ?1",
-                  ref, "", &n);
-        /* The hazard's identity is part of its first event. */
-        if (rc == SR_OK)
-            rc = rows(st, b,
-                      "SELECT h.id, h.school, h.item, h.assessment, h.level,"
-                      " h.description, h.found_on, h.found_by, "
-                      "h.recurrent_of FROM hazards h JOIN hazard_events e "
-                      "ON e.hazard = h.id WHERE e.id = ?1 AND "
-                      "e.from_status IS NULL",
-                      ref, "hazard.", &extra);
-    }
+    if (format < 1 || format > FORMAT || !k->parts[format])
+        return sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                  "audit: no content format %d for %s "
+                                  "records",
+                                  format, k->name);
+    for (p = k->parts[format]; rc == SR_OK && p->sql; p++)
+        rc = rows(st, b, p->sql, ref, p->prefix,
+                  p == k->parts[format] ? &n : &extra);
     *exists = n > 0;
     return rc;
 }
 
 static void
-chain_hash(int64_t seq, const char *kind, int64_t ref, const char *csha,
-           const char *prev, char out[65])
+chain_hash(int64_t seq, const char *kind, int64_t ref, int format,
+           const char *csha, const char *prev, char out[65])
 {
     char buf[256];
-    int n = snprintf(buf, sizeof(buf), "%lld|%s|%lld|%s|%s", (long long)seq,
-                     kind, (long long)ref, csha, prev);
+    int n;
 
+    /* Format 1 records were hashed without the format. */
+    if (format == 1)
+        n = snprintf(buf, sizeof(buf), "%lld|%s|%lld|%s|%s", (long long)seq,
+                     kind, (long long)ref, csha, prev);
+    else
+        n = snprintf(buf, sizeof(buf), "%lld|%s|%lld|%d|%s|%s",
+                     (long long)seq, kind, (long long)ref, format, csha,
+                     prev);
     sr_sha256_hex(buf, (size_t)n, out);
 }
+
+/* ------------------------------------------------------------------ */
+/* Appending                                                            */
+/* ------------------------------------------------------------------ */
 
 sr_error
 sr_audit_head(struct sr_store *st, char head[65])
@@ -159,8 +306,9 @@ sr_audit_head(struct sr_store *st, char head[65])
 }
 
 sr_error
-sr_audit_append(struct sr_store *st, const char *kind, int64_t ref)
+sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
 {
+    const struct kind *k = kind_of(kind_name);
     struct sr_buf b;
     sqlite3_stmt *s = NULL;
     char csha[65], prev[65], hash[65];
@@ -168,13 +316,17 @@ sr_audit_append(struct sr_store *st, const char *kind, int64_t ref)
     int exists, step;
     sr_error rc;
 
+    if (!k)
+        return sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                  "audit: unknown record kind '%s'",
+                                  kind_name);
     sr_buf_init(&b);
-    rc = content(st, kind, ref, &b, &exists);
+    rc = content(st, k, FORMAT, ref, &b, &exists);
     if (rc != SR_OK)
         goto cleanup;
     if (!exists) {
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                "audit: %s %lld does not exist", kind,
+                                "audit: %s %lld does not exist", k->name,
                                 (long long)ref);
         goto cleanup;
     }
@@ -198,19 +350,21 @@ sr_audit_append(struct sr_store *st, const char *kind, int64_t ref)
     }
     sr_store_finish(st, s);
     s = NULL;
-    chain_hash(seq, kind, ref, csha, prev, hash);
+    chain_hash(seq, k->name, ref, FORMAT, csha, prev, hash);
     rc = sr_store_prepare(st,
-                          "INSERT INTO audit(seq, kind, ref, content_sha256, "
-                          "prev_sha256, sha256) VALUES (?1,?2,?3,?4,?5,?6)",
+                          "INSERT INTO audit(seq, kind, ref, format, "
+                          "content_sha256, prev_sha256, sha256) VALUES "
+                          "(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                           &s);
     if (rc != SR_OK)
         goto cleanup;
     sqlite3_bind_int64(s, 1, seq);
-    sr_bind_text(s, 2, kind);
+    sr_bind_text(s, 2, k->name);
     sqlite3_bind_int64(s, 3, ref);
-    sr_bind_text(s, 4, csha);
-    sr_bind_text(s, 5, prev);
-    sr_bind_text(s, 6, hash);
+    sqlite3_bind_int(s, 4, FORMAT);
+    sr_bind_text(s, 5, csha);
+    sr_bind_text(s, 6, prev);
+    sr_bind_text(s, 7, hash);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot append to the audit chain");
 
@@ -220,28 +374,239 @@ cleanup:
     return rc;
 }
 
-/* Rows of `table` (submitted ones for assessments) with no audit
- * record: added by hand. */
+/* ------------------------------------------------------------------ */
+/* The upgrade to schema 2                                              */
+/* ------------------------------------------------------------------ */
+
+/* Run one statement with no parameters inside the transaction. */
 static sr_error
-unchained(struct sr_store *st, struct sr_audit_report *rep)
+exec(struct sr_store *st, const char *sql, const char *what)
 {
-    static const struct {
-        const char *sql;
-        const char *what;
-    } q[] = {
-        {"SELECT id FROM assessments WHERE status = 'submitted' AND id NOT IN"
-         " (SELECT ref FROM audit WHERE kind = 'assessment') ORDER BY id "
-         "LIMIT 1",
-         "submitted assessment"},
-        {"SELECT id FROM hazard_events WHERE id NOT IN (SELECT ref FROM "
-         "audit WHERE kind = 'hazard_event') ORDER BY id LIMIT 1",
-         "hazard event"},
-    };
+    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sr_store_dberr(st, what);
+    return SR_OK;
+}
+
+/* Step a prepared statement that returns no row. */
+static sr_error
+step_done(struct sr_store *st, sqlite3_stmt *s, const char *what)
+{
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return sr_store_dberr(st, what);
+    return SR_OK;
+}
+
+/* Chain every stored system, in the order they were loaded. */
+static sr_error
+chain_systems(struct sr_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t *seqs = NULL;
+    size_t n = 0, alloc = 0, i;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(st, "SELECT seq FROM systems ORDER BY seq", &s);
+    if (rc != SR_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == alloc) {
+            size_t na = alloc ? alloc * 2 : 16;
+            int64_t *nv = realloc(seqs, na * sizeof(*nv));
+
+            if (!nv) {
+                rc = SR_ERR_NOMEM;
+                goto cleanup;
+            }
+            seqs = nv;
+            alloc = na;
+        }
+        seqs[n++] = sqlite3_column_int64(s, 0);
+    }
+    if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot read stored systems");
+        goto cleanup;
+    }
+    sr_store_finish(st, s);
+    s = NULL;
+    for (i = 0; i < n && rc == SR_OK; i++)
+        rc = sr_audit_append(st, "system", seqs[i]);
+
+cleanup:
+    sr_store_finish(st, s);
+    free(seqs);
+    return rc;
+}
+
+sr_error
+sr_store_migrate_2(struct sr_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    int64_t change = 0, checkpoint;
+    int has_schools = 0;
+    sr_error rc;
+
+    sr_store_now(st, now);
+
+    /* The state of every hazard, on its latest event.  Events are
+     * append-only; the trigger steps aside for this one backfill,
+     * inside the upgrade's transaction. */
+    rc = exec(st,
+              "DROP TRIGGER hazard_events_append_only;"
+              "UPDATE hazard_events SET state = (SELECT " SR_HAZARD_STATE("h")
+              " FROM hazards h WHERE h.id = hazard_events.hazard) WHERE id IN "
+              "(SELECT max(id) FROM hazard_events GROUP BY hazard);"
+              "CREATE TRIGGER hazard_events_append_only BEFORE UPDATE ON "
+              "hazard_events BEGIN SELECT RAISE(ABORT, 'hazard events are "
+              "append-only'); END;",
+              "cannot record the state of the hazards");
+    if (rc != SR_OK)
+        return rc;
+
+    /* The registry as it stands is its first version. */
+    rc = sr_store_prepare(st, "SELECT count(*) FROM schools", &s);
+    if (rc != SR_OK)
+        return rc;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        has_schools = sqlite3_column_int64(s, 0) > 0;
+    sr_store_finish(st, s);
+    s = NULL;
+    if (has_schools) {
+        rc = sr_store_prepare(st,
+                              "INSERT INTO registry_changes(at, by, source, "
+                              "added, updated, closed) VALUES (?1, ?2, "
+                              "'schema 2 upgrade', (SELECT count(*) FROM "
+                              "schools), 0, 0)",
+                              &s);
+        if (rc != SR_OK)
+            return rc;
+        sr_bind_text(s, 1, now);
+        sr_bind_text(s, 2, sr_store_actor(st));
+        rc = step_done(st, s, "cannot record the registry");
+        sr_store_finish(st, s);
+        s = NULL;
+        if (rc != SR_OK)
+            return rc;
+        change = sqlite3_last_insert_rowid(st->db);
+        rc = sr_store_prepare(st,
+                              "INSERT INTO school_versions(change, code, "
+                              "state) SELECT ?1, s.code, " SR_SCHOOL_STATE("s")
+                              " FROM schools s ORDER BY s.code",
+                              &s);
+        if (rc != SR_OK)
+            return rc;
+        sqlite3_bind_int64(s, 1, change);
+        rc = step_done(st, s, "cannot record the registry");
+        sr_store_finish(st, s);
+        s = NULL;
+        if (rc == SR_OK)
+            rc = sr_audit_append(st, "registry", change);
+        if (rc != SR_OK)
+            return rc;
+    }
+    rc = chain_systems(st);
+    if (rc != SR_OK)
+        return rc;
+
+    rc = sr_store_prepare(st,
+                          "INSERT INTO checkpoints(at, max_assessment, "
+                          "max_event, change) VALUES (?1, (SELECT "
+                          "coalesce(max(id), 0) FROM assessments), (SELECT "
+                          "coalesce(max(id), 0) FROM hazard_events), ?2)",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, now);
+    if (change)
+        sqlite3_bind_int64(s, 2, change);
+    rc = step_done(st, s, "cannot record the checkpoint");
+    sr_store_finish(st, s);
+    if (rc != SR_OK)
+        return rc;
+    checkpoint = sqlite3_last_insert_rowid(st->db);
+    return sr_audit_append(st, "checkpoint", checkpoint);
+}
+
+/* ------------------------------------------------------------------ */
+/* Verifying                                                            */
+/* ------------------------------------------------------------------ */
+
+/* A query that finds the first row breaking a rule (one integer or text
+ * column), and the message naming it. */
+struct check {
+    const char *sql;
+    const char *what;  /* the message is "WHAT KEY WHY" */
+    const char *why;
+};
+
+/* Rows with no chain record (inserted by hand), then rows that no
+ * longer match the latest snapshot of their history (updated by hand). */
+static const struct check checks[] = {
+    {"SELECT id FROM assessments WHERE status = 'submitted' AND id NOT IN "
+     "(SELECT ref FROM audit WHERE kind = 'assessment') ORDER BY id LIMIT 1",
+     "submitted assessment",
+     "is not in the audit chain: it was added outside schoolrisk"},
+    {"SELECT id FROM hazard_events WHERE id NOT IN (SELECT ref FROM audit "
+     "WHERE kind = 'hazard_event') ORDER BY id LIMIT 1",
+     "hazard event",
+     "is not in the audit chain: it was added outside schoolrisk"},
+    {"SELECT id FROM registry_changes WHERE id NOT IN (SELECT ref FROM "
+     "audit WHERE kind = 'registry') ORDER BY id LIMIT 1",
+     "registry change",
+     "is not in the audit chain: it was added outside schoolrisk"},
+    {"SELECT id || ' ' || version FROM systems WHERE seq NOT IN (SELECT ref "
+     "FROM audit WHERE kind = 'system') ORDER BY seq LIMIT 1",
+     "indicator system",
+     "is not in the audit chain: it was added outside schoolrisk"},
+    {"SELECT id FROM security_events WHERE id NOT IN (SELECT ref FROM audit "
+     "WHERE kind = 'security') ORDER BY id LIMIT 1",
+     "security event",
+     "is not in the audit chain: it was added outside schoolrisk"},
+    {"SELECT h.id FROM hazards h WHERE NOT EXISTS (SELECT 1 FROM "
+     "hazard_events e WHERE e.hazard = h.id AND e.from_status IS NULL) "
+     "ORDER BY h.id LIMIT 1",
+     "hazard", "has no recorded history: it was added outside schoolrisk"},
+    {"SELECT h.id FROM hazards h WHERE " SR_HAZARD_STATE("h") " IS NOT "
+     "(SELECT e.state FROM hazard_events e WHERE e.hazard = h.id AND "
+     "e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY h.id LIMIT 1",
+     "hazard",
+     "was altered outside schoolrisk: its row no longer matches the state "
+     "recorded by its latest event"},
+    {"SELECT s.code FROM schools s WHERE NOT EXISTS (SELECT 1 FROM "
+     "school_versions v WHERE v.code = s.code) ORDER BY s.code LIMIT 1",
+     "school",
+     "has no recorded version: it was added to the registry outside "
+     "schoolrisk"},
+    {"SELECT s.code FROM schools s WHERE " SR_SCHOOL_STATE("s") " IS NOT "
+     "(SELECT v.state FROM school_versions v WHERE v.code = s.code ORDER BY "
+     "v.id DESC LIMIT 1) ORDER BY s.code LIMIT 1",
+     "school",
+     "was altered outside schoolrisk: its registry row no longer matches "
+     "its latest recorded version"},
+    {"SELECT u.id FROM users u WHERE " SR_USER_STATE("u") " IS NOT (SELECT "
+     "e.state FROM security_events e WHERE e.target = u.id AND e.grant_id "
+     "IS NULL AND e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY "
+     "u.id LIMIT 1",
+     "user",
+     "was altered outside schoolrisk: the row no longer matches the "
+     "security log"},
+    {"SELECT g.id FROM grants g WHERE " SR_GRANT_STATE("g") " IS NOT "
+     "(SELECT e.state FROM security_events e WHERE e.grant_id = g.id AND "
+     "e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY g.id LIMIT 1",
+     "role grant",
+     "was altered outside schoolrisk: the row no longer matches the "
+     "security log"},
+};
+
+static sr_error
+run_checks(struct sr_store *st, struct sr_audit_report *rep)
+{
     size_t i;
 
-    for (i = 0; i < sizeof(q) / sizeof(q[0]) && rep->ok; i++) {
+    for (i = 0; i < sizeof(checks) / sizeof(checks[0]) && rep->ok; i++) {
         sqlite3_stmt *s = NULL;
-        sr_error rc = sr_store_prepare(st, q[i].sql, &s);
+        sr_error rc = sr_store_prepare(st, checks[i].sql, &s);
         int step;
 
         if (rc != SR_OK)
@@ -249,10 +614,9 @@ unchained(struct sr_store *st, struct sr_audit_report *rep)
         step = sqlite3_step(s);
         if (step == SQLITE_ROW) {
             rep->ok = 0;
-            snprintf(rep->problem, sizeof(rep->problem),
-                     "%s %lld is not in the audit chain: it was added "
-                     "outside schoolrisk",
-                     q[i].what, (long long)sqlite3_column_int64(s, 0));
+            snprintf(rep->problem, sizeof(rep->problem), "%s %s %s",
+                     checks[i].what, (const char *)sqlite3_column_text(s, 0),
+                     checks[i].why);
         } else if (step != SQLITE_DONE) {
             sr_store_finish(st, s);
             return sr_store_dberr(st, "cannot read the database");
@@ -262,37 +626,78 @@ unchained(struct sr_store *st, struct sr_audit_report *rep)
     return SR_OK;
 }
 
+/* The chain must still hold the record whose hash is head. */
+static sr_error
+check_head(struct sr_store *st, const char *head,
+           struct sr_audit_report *rep)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc = sr_store_prepare(st,
+                                   "SELECT seq FROM audit WHERE sha256 = ?1",
+                                   &s);
+    int step;
+
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, head);
+    step = sqlite3_step(s);
+    if (step == SQLITE_DONE) {
+        rep->ok = 0;
+        snprintf(rep->problem, sizeof(rep->problem),
+                 "the chain no longer holds the record with hash %.64s "
+                 "(exported earlier as its head): records were removed from "
+                 "its end",
+                 head);
+    } else if (step != SQLITE_ROW) {
+        rc = sr_store_dberr(st, "cannot read the audit chain");
+    }
+    sr_store_finish(st, s);
+    return rc;
+}
+
 sr_error
 sr_audit_verify(struct sr_store *st, struct sr_audit_report *rep)
+{
+    return sr_audit_verify_head(st, NULL, rep);
+}
+
+sr_error
+sr_audit_verify_head(struct sr_store *st, const char *head,
+                     struct sr_audit_report *rep)
 {
     sqlite3_stmt *s = NULL;
     char prev[65] = GENESIS;
     struct sr_buf b;
     int64_t expect_seq = 1;
     sr_error rc;
-    int step;
+    int step = SQLITE_DONE;
 
     memset(rep, 0, sizeof(*rep));
     rep->ok = 1;
+    if (head && !sr_audit_hash_valid(head))
+        return sr_store_fail_code(st, SR_ERR_INPUT,
+                                  "'%s' is not a chain head (64 hex digits "
+                                  "as `audit head` prints it)",
+                                  head);
     sr_buf_init(&b);
     /* One read transaction: a consistent snapshot of the whole chain. */
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return sr_store_dberr(st, "cannot start a read transaction");
     rc = sr_store_prepare(st,
-                          "SELECT seq, kind, ref, content_sha256, "
+                          "SELECT seq, kind, ref, format, content_sha256, "
                           "prev_sha256, sha256 FROM audit ORDER BY seq",
                           &s);
     if (rc != SR_OK)
         goto cleanup;
     while (rep->ok && (step = sqlite3_step(s)) == SQLITE_ROW) {
         int64_t seq = sqlite3_column_int64(s, 0);
-        const char *kind = (const char *)sqlite3_column_text(s, 1);
+        const char *kname = (const char *)sqlite3_column_text(s, 1);
         int64_t ref = sqlite3_column_int64(s, 2);
-        const char *csha = (const char *)sqlite3_column_text(s, 3);
-        const char *psha = (const char *)sqlite3_column_text(s, 4);
-        const char *sha = (const char *)sqlite3_column_text(s, 5);
-        const char *what = !strcmp(kind, "assessment") ? "assessment" :
-                                                         "hazard event";
+        int format = sqlite3_column_int(s, 3);
+        const char *csha = (const char *)sqlite3_column_text(s, 4);
+        const char *psha = (const char *)sqlite3_column_text(s, 5);
+        const char *sha = (const char *)sqlite3_column_text(s, 6);
+        const struct kind *k = kind_of(kname);
         char now_csha[65], now_sha[65];
         int exists;
 
@@ -306,15 +711,23 @@ sr_audit_verify(struct sr_store *st, struct sr_audit_report *rep)
                      (long long)seq);
             break;
         }
+        if (!k || format < 1 || format > FORMAT || !k->parts[format]) {
+            rep->ok = 0;
+            snprintf(rep->problem, sizeof(rep->problem),
+                     "audit record %lld: unknown kind '%s' or format %d (the "
+                     "audit table was edited)",
+                     (long long)seq, kname, format);
+            break;
+        }
         b.len = 0;
-        rc = content(st, kind, ref, &b, &exists);
+        rc = content(st, k, format, ref, &b, &exists);
         if (rc != SR_OK)
             goto cleanup;
         if (!exists) {
             rep->ok = 0;
             snprintf(rep->problem, sizeof(rep->problem),
-                     "audit record %lld: %s %lld was removed", (long long)seq,
-                     what, (long long)ref);
+                     "audit record %lld: %s %lld was removed",
+                     (long long)seq, k->what, (long long)ref);
             break;
         }
         sr_sha256_hex(b.p ? b.p : "", b.len, now_csha);
@@ -324,16 +737,16 @@ sr_audit_verify(struct sr_store *st, struct sr_audit_report *rep)
                      "audit record %lld: %s %lld was altered (its content "
                      "no longer matches the hash recorded when it was "
                      "written)",
-                     (long long)seq, what, (long long)ref);
+                     (long long)seq, k->what, (long long)ref);
             break;
         }
-        chain_hash(seq, kind, ref, csha, prev, now_sha);
+        chain_hash(seq, k->name, ref, format, csha, prev, now_sha);
         if (strcmp(psha, prev) || strcmp(now_sha, sha)) {
             rep->ok = 0;
             snprintf(rep->problem, sizeof(rep->problem),
                      "audit record %lld (%s %lld): the chain is broken "
                      "(the audit table was edited)",
-                     (long long)seq, what, (long long)ref);
+                     (long long)seq, k->what, (long long)ref);
             break;
         }
         snprintf(prev, sizeof(prev), "%s", sha);
@@ -344,7 +757,9 @@ sr_audit_verify(struct sr_store *st, struct sr_audit_report *rep)
         goto cleanup;
     }
     if (rep->ok)
-        rc = unchained(st, rep);
+        rc = run_checks(st, rep);
+    if (rc == SR_OK && rep->ok && head)
+        rc = check_head(st, head, rep);
     if (rep->records)
         snprintf(rep->head, sizeof(rep->head), "%s", prev);
 
@@ -353,4 +768,15 @@ cleanup:
     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     sr_buf_release(&b);
     return rc;
+}
+
+bool
+sr_audit_hash_valid(const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < 64; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return s[64] == '\0';
 }

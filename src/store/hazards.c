@@ -28,7 +28,8 @@
     "h.item_title, h.assessment, h.level, h.description, h.status, "      \
     "h.found_on, h.found_by, h.responsible, h.measures, h.deadline, "     \
     "h.submitted_by, h.closed_on, h.recurrent_of, r.closed_on, "          \
-    "h.baseline FROM hazards h JOIN schools s ON s.code = h.school "      \
+    "h.baseline, h.reviewed_by, h.reviewed_on "                           \
+    "FROM hazards h JOIN schools s ON s.code = h.school "                 \
     "JOIN districts d ON d.code = s.district "                            \
     "LEFT JOIN hazards r ON r.id = h.recurrent_of "
 
@@ -180,8 +181,9 @@ sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
     rc = sr_store_prepare(
         st,
         "INSERT INTO hazards(school, item, item_title, assessment, level, "
-        "description, status, found_on, found_by, recurrent_of, baseline) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10)",
+        "description, status, found_on, found_by, recurrent_of, baseline, "
+        "found_by_user) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?11)",
         &s);
     if (rc != SR_OK)
         return rc;
@@ -197,6 +199,7 @@ sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
     if (recurrent_of)
         sqlite3_bind_int64(s, 9, recurrent_of);
     sr_bind_text(s, 10, h->baseline);
+    sr_bind_user(st, s, 11);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot record the hazard");
     else
@@ -205,30 +208,47 @@ sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
     return rc;
 }
 
+void
+sr_hzdb_state_release(struct sr_hzdb_state *hs)
+{
+    free(hs->submitted_by);
+    free(hs->reviewed_by);
+    memset(hs, 0, sizeof(*hs));
+}
+
 sr_error
-sr_hzdb_state(struct sr_store *st, int64_t id, int *status,
-              char **submitted_by)
+sr_hzdb_state(struct sr_store *st, int64_t id, struct sr_hzdb_state *out)
 {
     sqlite3_stmt *s = NULL;
     sr_error rc;
     int step, nomem = 0;
 
-    *submitted_by = NULL;
+    memset(out, 0, sizeof(*out));
     rc = sr_store_prepare(st,
-                          "SELECT status, submitted_by FROM hazards "
-                          "WHERE id = ?1",
+                          "SELECT status, level, submitted_by, "
+                          "submitted_by_user, reviewed_by, reviewed_by_user "
+                          "FROM hazards WHERE id = ?1",
                           &s);
     if (rc != SR_OK)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     step = sqlite3_step(s);
     if (step == SQLITE_ROW) {
+        const char *level = (const char *)sqlite3_column_text(s, 1);
+
         rc = status_of(st, id, (const char *)sqlite3_column_text(s, 0),
-                       status);
-        if (rc == SR_OK)
-            *submitted_by = sr_column_dup(s, 1, &nomem);
-        if (nomem)
+                       &out->status);
+        out->level = level ? sr_hazard_level_lookup(level) : -1;
+        out->submitted_by = sr_column_dup(s, 2, &nomem);
+        out->submitted_by_user = sqlite3_column_int64(s, 3);
+        out->reviewed_by = sr_column_dup(s, 4, &nomem);
+        out->reviewed_by_user = sqlite3_column_int64(s, 5);
+        if (rc == SR_OK && nomem)
             rc = SR_ERR_NOMEM;
+        if (rc == SR_OK && out->level < 0)
+            rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                    "hazard %lld has an unknown level '%s'",
+                                    (long long)id, level ? level : "");
     } else if (step == SQLITE_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no hazard %lld",
                                 (long long)id);
@@ -236,6 +256,8 @@ sr_hzdb_state(struct sr_store *st, int64_t id, int *status,
         rc = sr_store_dberr(st, "cannot read the hazards");
     }
     sr_store_finish(st, s);
+    if (rc != SR_OK)
+        sr_hzdb_state_release(out);
     return rc;
 }
 
@@ -253,6 +275,14 @@ sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
         "measures = coalesce(?5, measures), "
         "deadline = coalesce(?6, deadline), "
         "submitted_by = coalesce(?7, submitted_by), "
+        "submitted_by_user = CASE WHEN ?7 IS NULL THEN submitted_by_user "
+        "ELSE ?9 END, "
+        "reviewed_by = CASE WHEN ?12 THEN NULL WHEN ?10 IS NULL THEN "
+        "reviewed_by ELSE ?11 END, "
+        "reviewed_by_user = CASE WHEN ?12 THEN NULL WHEN ?10 IS NULL THEN "
+        "reviewed_by_user ELSE ?9 END, "
+        "reviewed_on = CASE WHEN ?12 THEN NULL ELSE coalesce(?10, "
+        "reviewed_on) END, "
         "closed_on = coalesce(?8, closed_on) "
         "WHERE id = ?1 AND status = ?2",
         &s);
@@ -266,6 +296,10 @@ sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
     sr_bind_text(s, 6, set->deadline);
     sr_bind_text(s, 7, set->submitted_by);
     sr_bind_text(s, 8, set->closed_on);
+    sr_bind_user(st, s, 9);
+    sr_bind_text(s, 10, set->reviewed_on);
+    sr_bind_text(s, 11, sr_store_actor(st));
+    sqlite3_bind_int(s, 12, set->clear_review);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot update the hazard");
     else if (sqlite3_changes(st->db) != 1)
@@ -286,9 +320,11 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
     sr_error rc;
 
     rc = sr_store_prepare(st,
-                          "INSERT INTO hazard_events(hazard, at, by, "
-                          "from_status, to_status, note, evidence) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                          "INSERT INTO hazard_events(hazard, at, by, by_user, "
+                          "from_status, to_status, note, evidence, state) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT "
+                          SR_HAZARD_STATE("h") " FROM hazards h WHERE "
+                          "h.id = ?1))",
                           &s);
     if (rc != SR_OK)
         return rc;
@@ -296,10 +332,11 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
     sqlite3_bind_int64(s, 1, hazard);
     sr_bind_text(s, 2, now);
     sr_bind_text(s, 3, sr_store_actor(st));
-    sr_bind_text(s, 4, from < 0 ? NULL : sr_hazard_status_name(from));
-    sr_bind_text(s, 5, sr_hazard_status_name(to));
-    sr_bind_text(s, 6, note);
-    sr_bind_text(s, 7, evidence);
+    sr_bind_user(st, s, 4);
+    sr_bind_text(s, 5, from < 0 ? NULL : sr_hazard_status_name(from));
+    sr_bind_text(s, 6, sr_hazard_status_name(to));
+    sr_bind_text(s, 7, note);
+    sr_bind_text(s, 8, evidence);
     if (sqlite3_step(s) != SQLITE_DONE) {
         rc = sr_store_dberr(st, "cannot record the hazard event");
         goto cleanup;
@@ -346,6 +383,8 @@ hazard_from_row(struct sr_store *st, sqlite3_stmt *s,
     h->recurrent_of = sqlite3_column_int64(s, 18);
     h->recurrent_closed_on = sr_column_dup(s, 19, &nomem);
     h->baseline = sr_column_dup(s, 20, &nomem);
+    h->reviewed_by = sr_column_dup(s, 21, &nomem);
+    h->reviewed_on = sr_column_dup(s, 22, &nomem);
     if (nomem) {
         rc = SR_ERR_NOMEM;
         goto fail;

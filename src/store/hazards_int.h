@@ -51,17 +51,31 @@ sr_error sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
                         const char *found_on, const char *found_by,
                         int64_t recurrent_of, int64_t *id);
 
-/* The state of hazard id and who submitted its rectification (a new
- * string or NULL; caller frees).  SR_ERR_NOT_FOUND: "no hazard N". */
-sr_error sr_hzdb_state(struct sr_store *st, int64_t id, int *status,
-                       char **submitted_by);
+/* What the rules need to know of a hazard before a step.  Strings are
+ * owned (sr_hzdb_state_release). */
+struct sr_hzdb_state {
+    int status;               /* enum sr_hazard_status */
+    int level;                /* enum sr_hazard */
+    char *submitted_by;       /* who submitted the rectification, or NULL */
+    int64_t submitted_by_user;/* and their user id, 0 when none */
+    char *reviewed_by;        /* who passed the district review, or NULL */
+    int64_t reviewed_by_user;
+};
 
-/* Columns a transition sets; NULL leaves a column as it is. */
+/* Read the state of hazard id.  SR_ERR_NOT_FOUND: "no hazard N". */
+sr_error sr_hzdb_state(struct sr_store *st, int64_t id,
+                       struct sr_hzdb_state *out);
+void sr_hzdb_state_release(struct sr_hzdb_state *hs);
+
+/* Columns a transition sets; NULL (0) leaves a column as it is. */
 struct sr_hzdb_set {
     const char *responsible;
     const char *measures;
     const char *deadline;
-    const char *submitted_by;
+    const char *submitted_by;  /* with the actor's user id */
+    const char *reviewed_on;   /* the district review passed: with the
+                                  actor's name and user id */
+    bool clear_review;         /* a rejection: the review is void */
     const char *closed_on;
 };
 
@@ -70,8 +84,8 @@ struct sr_hzdb_set {
 sr_error sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
                         const struct sr_hzdb_set *set);
 
-/* Append an event (from -1: the first) by the store's actor, now, and
- * chain it into the audit trail. */
+/* Append an event (from -1: the first) by the store's actor, now, with
+ * the hazard's state after it, and chain it into the audit trail. */
 sr_error sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
                        const char *note, const char *evidence,
                        int64_t *event_id);

@@ -289,12 +289,104 @@ code_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The codes of the schools an import wrote (owned copies). */
+struct touched {
+    char **v;
+    size_t n, alloc;
+};
+
+static sr_error
+touched_add(struct touched *t, const char *code)
+{
+    if (t->n == t->alloc) {
+        size_t na = t->alloc ? t->alloc * 2 : 64;
+        char **nv = realloc(t->v, na * sizeof(*nv));
+
+        if (!nv)
+            return SR_ERR_NOMEM;
+        t->v = nv;
+        t->alloc = na;
+    }
+    t->v[t->n] = sr_strdup(code);
+    if (!t->v[t->n])
+        return SR_ERR_NOMEM;
+    t->n++;
+    return SR_OK;
+}
+
+static void
+touched_release(struct touched *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->n; i++)
+        free(t->v[i]);
+    free(t->v);
+    memset(t, 0, sizeof(*t));
+}
+
+sr_error
+sr_store_registry_change(struct sr_store *st, const char *source,
+                         const char *const *codes, size_t n, size_t added,
+                         size_t updated, size_t closed)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    int64_t change;
+    sr_error rc;
+    size_t i;
+
+    if (n == 0)
+        return SR_OK;
+    rc = sr_store_prepare(st,
+                          "INSERT INTO registry_changes(at, by, by_user, "
+                          "source, added, updated, closed) VALUES (?1, ?2, "
+                          "?3, ?4, ?5, ?6, ?7)",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_store_now(st, now);
+    sr_bind_text(s, 1, now);
+    sr_bind_text(s, 2, sr_store_actor(st));
+    sr_bind_user(st, s, 3);
+    sr_bind_text(s, 4, source ? source : "registry import");
+    sqlite3_bind_int64(s, 5, (sqlite3_int64)added);
+    sqlite3_bind_int64(s, 6, (sqlite3_int64)updated);
+    sqlite3_bind_int64(s, 7, (sqlite3_int64)closed);
+    if (sqlite3_step(s) != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot record the registry change");
+    sr_store_finish(st, s);
+    s = NULL;
+    if (rc != SR_OK)
+        return rc;
+    change = sqlite3_last_insert_rowid(st->db);
+    rc = sr_store_prepare(st,
+                          "INSERT INTO school_versions(change, code, state) "
+                          "SELECT ?1, s.code, " SR_SCHOOL_STATE("s")
+                          " FROM schools s WHERE s.code = ?2",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, change);
+    for (i = 0; i < n && rc == SR_OK; i++) {
+        sr_bind_text(s, 2, codes[i]);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = sr_store_dberr(st, "cannot record the registry change");
+        sqlite3_reset(s);
+    }
+    sr_store_finish(st, s);
+    if (rc == SR_OK)
+        rc = sr_audit_append(st, "registry", change);
+    return rc;
+}
+
 /* Mark closed every open school of the districts the file covers whose
  * code is not among the file's.  A district office's file therefore
  * closes nothing in the other districts. */
 static sr_error
 close_missing(struct sr_store *st, const struct sr_registry *reg,
-              const char *now, struct sr_import_report *report)
+              const char *now, struct sr_import_report *report,
+              struct touched *t)
 {
     const char **codes = NULL, **dists = NULL;
     char **gone = NULL;
@@ -376,6 +468,9 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
         }
         sqlite3_reset(s);
         report->closed++;
+        rc = touched_add(t, gone[i]);
+        if (rc != SR_OK)
+            goto cleanup;
     }
 
 cleanup:
@@ -395,6 +490,7 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
     sqlite3_stmt *old = NULL, *ins = NULL, *upd = NULL;
     char now[32], what[80];
     const char *actor = sr_store_actor(st);
+    struct touched t = {NULL, 0, 0};
     sr_error rc;
     size_t i;
     int step;
@@ -464,9 +560,12 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
             report->updated++;
         else
             report->added++;
+        rc = touched_add(&t, r->code);
+        if (rc != SR_OK)
+            goto rollback;
     }
     if (flags & SR_IMPORT_FULL) {
-        rc = close_missing(st, reg, now, report);
+        rc = close_missing(st, reg, now, report, &t);
         if (rc != SR_OK)
             goto rollback;
     }
@@ -474,6 +573,12 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
     sr_store_finish(st, ins);
     sr_store_finish(st, upd);
     old = ins = upd = NULL;
+    rc = sr_store_registry_change(st, reg->source,
+                                  (const char *const *)t.v, t.n,
+                                  report->added, report->updated,
+                                  report->closed);
+    if (rc != SR_OK)
+        goto rollback;
     rc = sr_store_commit(st); /* rolls back itself when it fails */
     goto cleanup;
 
@@ -484,6 +589,7 @@ rollback:
     old = ins = upd = NULL;
     sr_store_rollback(st);
 cleanup:
+    touched_release(&t);
     if (rc != SR_OK) {
         /* Nothing was written: say so in the counts too. */
         report->added = report->updated = report->unchanged = 0;

@@ -29,7 +29,7 @@
 /* The schema                                                           */
 /* ------------------------------------------------------------------ */
 
-static const char *const migrations[] = {
+static const char migration_1[] =
     /* 1: the first schema. */
     "CREATE TABLE districts (\n"
     "  code TEXT PRIMARY KEY,\n"
@@ -214,7 +214,211 @@ static const char *const migrations[] = {
     "WHEN (SELECT status FROM assessments WHERE id = OLD.assessment)\n"
     "     = 'submitted'\n"
     "BEGIN SELECT RAISE(ABORT, 'a submitted assessment never changes'); "
-    "END;\n",
+    "END;\n";
+
+/* 2: users, role grants, sessions and the security log (the service);
+ * the registry's history; a state snapshot on every hazard event, the
+ * district review and the city's sign-off of supervised hazards; self-
+ * inspections; evidence files; an audit chain that covers every row a
+ * report depends on (audit.c).  migrate_2() then chains what schema 1
+ * left outside the chain. */
+static const char migration_2[] =
+    "CREATE TABLE users (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  login TEXT NOT NULL UNIQUE COLLATE NOCASE,\n"
+    "  name TEXT NOT NULL,\n"
+    "  unit TEXT,\n"
+    "  phone TEXT,\n"
+    "  password_hash TEXT NOT NULL,\n"
+    "  password_set_at TEXT NOT NULL,\n"
+    "  must_change INTEGER NOT NULL DEFAULT 0,\n"
+    "  totp_secret TEXT,\n"
+    "  totp_pending TEXT,\n"
+    "  totp_last INTEGER NOT NULL DEFAULT 0,\n"
+    "  disabled INTEGER NOT NULL DEFAULT 0,\n"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,\n"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  created_by TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE grants (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user INTEGER NOT NULL REFERENCES users(id),\n"
+    "  role TEXT NOT NULL CHECK (role IN\n"
+    "    ('admin','city','district','school','inspector')),\n"
+    "  district TEXT REFERENCES districts(code),\n"
+    "  school TEXT REFERENCES schools(code),\n"
+    "  granted_at TEXT NOT NULL,\n"
+    "  granted_by TEXT NOT NULL,\n"
+    "  revoked_at TEXT,\n"
+    "  revoked_by TEXT,\n"
+    "  CHECK (CASE role\n"
+    "    WHEN 'district' THEN district IS NOT NULL AND school IS NULL\n"
+    "    WHEN 'school' THEN school IS NOT NULL AND district IS NULL\n"
+    "    WHEN 'inspector' THEN (district IS NULL) <> (school IS NULL)\n"
+    "    ELSE district IS NULL AND school IS NULL END)\n"
+    ") STRICT;\n"
+    "CREATE INDEX grants_user ON grants(user);\n"
+    "CREATE INDEX grants_school ON grants(school);\n"
+    "CREATE TABLE sessions (\n"
+    "  token_sha256 TEXT PRIMARY KEY,\n"
+    "  user INTEGER NOT NULL REFERENCES users(id),\n"
+    "  csrf TEXT NOT NULL,\n"
+    "  stage TEXT NOT NULL CHECK (stage IN\n"
+    "    ('totp','enroll','password','full')),\n"
+    "  created_at INTEGER NOT NULL,\n"
+    "  seen_at INTEGER NOT NULL,\n"
+    "  expires_at INTEGER NOT NULL,\n"
+    "  source TEXT,\n"
+    "  agent TEXT\n"
+    ") STRICT;\n"
+    "CREATE INDEX sessions_user ON sessions(user);\n"
+    /* The security log (等保 安全审计): logins, failed logins, password
+     * and permission changes.  state is the user's or the grant's
+     * chained state after the event (audit.c). */
+    "CREATE TABLE security_events (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL,\n"
+    "  actor INTEGER REFERENCES users(id),\n"
+    "  actor_name TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  target INTEGER REFERENCES users(id),\n"
+    "  grant_id INTEGER REFERENCES grants(id),\n"
+    "  login TEXT,\n"
+    "  source TEXT,\n"
+    "  detail TEXT,\n"
+    "  state TEXT\n"
+    ") STRICT;\n"
+    "CREATE INDEX security_events_target ON security_events(target);\n"
+    "CREATE INDEX security_events_grant ON security_events(grant_id);\n"
+    /* The registry's history: one change per import, one version per
+     * school it added, changed or closed. */
+    "CREATE TABLE registry_changes (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT NOT NULL,\n"
+    "  by_user INTEGER REFERENCES users(id),\n"
+    "  source TEXT NOT NULL,\n"
+    "  added INTEGER NOT NULL,\n"
+    "  updated INTEGER NOT NULL,\n"
+    "  closed INTEGER NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE school_versions (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  change INTEGER NOT NULL REFERENCES registry_changes(id),\n"
+    "  code TEXT NOT NULL REFERENCES schools(code),\n"
+    "  state TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE INDEX school_versions_change ON school_versions(change);\n"
+    "CREATE INDEX school_versions_code ON school_versions(code, id);\n"
+    /* Evidence files (photos, PDFs) are stored outside the database,
+     * content-addressed; a row says which school's scope may see one. */
+    "CREATE TABLE evidence (\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  school TEXT NOT NULL REFERENCES schools(code),\n"
+    "  type TEXT NOT NULL,\n"
+    "  size INTEGER NOT NULL,\n"
+    "  name TEXT,\n"
+    "  uploaded_at TEXT NOT NULL,\n"
+    "  uploaded_by TEXT NOT NULL,\n"
+    "  uploaded_by_user INTEGER REFERENCES users(id),\n"
+    "  PRIMARY KEY (sha256, school)\n"
+    ") STRICT;\n"
+    /* What the upgrade to schema 2 chained (audit.c). */
+    "CREATE TABLE checkpoints (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL,\n"
+    "  max_assessment INTEGER NOT NULL,\n"
+    "  max_event INTEGER NOT NULL,\n"
+    "  change INTEGER REFERENCES registry_changes(id)\n"
+    ") STRICT;\n"
+    "ALTER TABLE assessments ADD COLUMN kind TEXT NOT NULL DEFAULT "
+    "'inspection' CHECK (kind IN ('inspection','self'));\n"
+    "ALTER TABLE assessments ADD COLUMN created_by_user INTEGER "
+    "REFERENCES users(id);\n"
+    "ALTER TABLE assessments ADD COLUMN submitted_by_user INTEGER "
+    "REFERENCES users(id);\n"
+    "ALTER TABLE answers ADD COLUMN by_user INTEGER REFERENCES users(id);\n"
+    "ALTER TABLE answers ADD COLUMN evidence TEXT;\n"
+    "ALTER TABLE hazards ADD COLUMN found_by_user INTEGER "
+    "REFERENCES users(id);\n"
+    "ALTER TABLE hazards ADD COLUMN submitted_by_user INTEGER "
+    "REFERENCES users(id);\n"
+    "ALTER TABLE hazards ADD COLUMN reviewed_by TEXT;\n"
+    "ALTER TABLE hazards ADD COLUMN reviewed_by_user INTEGER "
+    "REFERENCES users(id);\n"
+    "ALTER TABLE hazards ADD COLUMN reviewed_on TEXT;\n"
+    "ALTER TABLE hazard_events ADD COLUMN by_user INTEGER "
+    "REFERENCES users(id);\n"
+    "ALTER TABLE hazard_events ADD COLUMN state TEXT;\n"
+    "CREATE INDEX hazards_status ON hazards(status, level);\n"
+    /* The chain takes new kinds of records and a content format. */
+    "DROP TRIGGER audit_append_only;\n"
+    "DROP TRIGGER audit_kept;\n"
+    "CREATE TABLE audit_v2 (\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('assessment','hazard_event',\n"
+    "    'registry','system','security','checkpoint')),\n"
+    "  ref INTEGER NOT NULL,\n"
+    "  format INTEGER NOT NULL,\n"
+    "  content_sha256 TEXT NOT NULL,\n"
+    "  prev_sha256 TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  UNIQUE (kind, ref)\n"
+    ") STRICT;\n"
+    "INSERT INTO audit_v2 SELECT seq, kind, ref, 1, content_sha256, "
+    "prev_sha256, sha256 FROM audit;\n"
+    "DROP TABLE audit;\n"
+    "ALTER TABLE audit_v2 RENAME TO audit;\n"
+    "CREATE UNIQUE INDEX audit_sha256 ON audit(sha256);\n"
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n"
+    "CREATE TRIGGER audit_kept BEFORE DELETE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n"
+    "CREATE TRIGGER users_kept BEFORE DELETE ON users\n"
+    "BEGIN SELECT RAISE(ABORT, 'users are never deleted (disable them)');"
+    " END;\n"
+    "CREATE TRIGGER grants_kept BEFORE DELETE ON grants\n"
+    "BEGIN SELECT RAISE(ABORT, 'role grants are never deleted (revoke "
+    "them)'); END;\n"
+    "CREATE TRIGGER security_events_append_only BEFORE UPDATE ON "
+    "security_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'the security log is append-only'); END;\n"
+    "CREATE TRIGGER security_events_kept BEFORE DELETE ON security_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'the security log is append-only'); END;\n"
+    "CREATE TRIGGER registry_changes_append_only BEFORE UPDATE ON "
+    "registry_changes\n"
+    "BEGIN SELECT RAISE(ABORT, 'the registry history is append-only'); "
+    "END;\n"
+    "CREATE TRIGGER registry_changes_kept BEFORE DELETE ON "
+    "registry_changes\n"
+    "BEGIN SELECT RAISE(ABORT, 'the registry history is append-only'); "
+    "END;\n"
+    "CREATE TRIGGER school_versions_append_only BEFORE UPDATE ON "
+    "school_versions\n"
+    "BEGIN SELECT RAISE(ABORT, 'the registry history is append-only'); "
+    "END;\n"
+    "CREATE TRIGGER school_versions_kept BEFORE DELETE ON school_versions\n"
+    "BEGIN SELECT RAISE(ABORT, 'the registry history is append-only'); "
+    "END;\n"
+    "CREATE TRIGGER schools_kept BEFORE DELETE ON schools\n"
+    "BEGIN SELECT RAISE(ABORT, 'schools are never deleted (a full import "
+    "closes them)'); END;\n"
+    "CREATE TRIGGER checkpoints_kept BEFORE DELETE ON checkpoints\n"
+    "BEGIN SELECT RAISE(ABORT, 'checkpoints are never deleted'); END;\n"
+    "CREATE TRIGGER checkpoints_append_only BEFORE UPDATE ON checkpoints\n"
+    "BEGIN SELECT RAISE(ABORT, 'checkpoints never change'); END;\n"
+    "CREATE TRIGGER evidence_kept BEFORE DELETE ON evidence\n"
+    "BEGIN SELECT RAISE(ABORT, 'evidence is never deleted'); END;\n";
+
+/* Migration N brings user_version from N-1 to N: its SQL, then its C
+ * step (or NULL), in one transaction. */
+static const struct {
+    const char *sql;
+    sr_error (*post)(struct sr_store *st);
+} migrations[] = {
+    {migration_1, NULL},
+    {migration_2, sr_store_migrate_2},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -392,6 +596,26 @@ sr_store_schema_version(struct sr_store *st)
     return user_version(st);
 }
 
+/* sr_sha256(x): the SHA-256 of a text or blob as 64 hex digits, NULL
+ * for NULL.  For chaining a secret (a password hash) by its digest. */
+static void
+sql_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    char hex[65];
+
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    {
+        const void *p = sqlite3_value_blob(argv[0]);
+
+        sr_sha256_hex(p ? p : "", (size_t)sqlite3_value_bytes(argv[0]), hex);
+    }
+    sqlite3_result_text(ctx, hex, 64, SQLITE_TRANSIENT);
+}
+
 static sr_error
 migrate(struct sr_store *st, int from)
 {
@@ -404,7 +628,7 @@ migrate(struct sr_store *st, int from)
         if (rc != SR_OK)
             return rc;
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-        if (sqlite3_exec(st->db, migrations[v], NULL, NULL, NULL) !=
+        if (sqlite3_exec(st->db, migrations[v].sql, NULL, NULL, NULL) !=
                 SQLITE_OK ||
             sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
             char what[64];
@@ -414,6 +638,13 @@ migrate(struct sr_store *st, int from)
             rc = sr_store_dberr(st, what);
             sr_store_rollback(st);
             return rc;
+        }
+        if (migrations[v].post) {
+            rc = migrations[v].post(st);
+            if (rc != SR_OK) {
+                sr_store_rollback(st);
+                return rc;
+            }
         }
         rc = sr_store_commit(st);
         if (rc != SR_OK)
@@ -455,6 +686,11 @@ sr_store_open(const char *path, int flags, struct sr_store **out)
         return SR_ERR_DB;
     }
     sqlite3_extended_result_codes(st->db, 1);
+    if (sqlite3_create_function(st->db, "sr_sha256", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                    SQLITE_INNOCUOUS,
+                                NULL, sql_sha256, NULL, NULL) != SQLITE_OK)
+        return sr_store_dberr(st, "cannot register sr_sha256()");
     /* Concurrent writers wait up to 10 s for each other. */
     sqlite3_busy_timeout(st->db, 10000);
     if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
@@ -524,13 +760,34 @@ sr_store_errmsg(const struct sr_store *st)
 sr_error
 sr_store_set_actor(struct sr_store *st, const char *name)
 {
+    return sr_store_set_user(st, 0, name);
+}
+
+sr_error
+sr_store_set_user(struct sr_store *st, int64_t user, const char *name)
+{
     char *p = sr_strdup(name);
 
     if (!p)
         return SR_ERR_NOMEM;
     free(st->actor);
     st->actor = p;
+    st->user = user;
     return SR_OK;
+}
+
+int64_t
+sr_store_user(const struct sr_store *st)
+{
+    return st->user;
+}
+
+int
+sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i)
+{
+    if (!st->user)
+        return sqlite3_bind_null(s, i);
+    return sqlite3_bind_int64(s, i, st->user);
 }
 
 const char *
@@ -549,6 +806,12 @@ static time_t
 clock_of(const struct sr_store *st)
 {
     return st->clock ? st->clock : time(NULL);
+}
+
+time_t
+sr_store_time(const struct sr_store *st)
+{
+    return clock_of(st);
 }
 
 void
@@ -630,6 +893,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
     struct sr_system *sys = NULL;
     sqlite3_stmt *s = NULL;
     char hash[65], now[32], stages[256];
+    int64_t seq;
     sr_error rc;
     int step;
 
@@ -701,6 +965,25 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
     }
     sr_store_finish(st, s);
     s = NULL;
+    /* The chain refers to a stored system by its load order. */
+    rc = sr_store_prepare(st,
+                          "SELECT seq FROM systems WHERE id = ?1 AND "
+                          "version = ?2",
+                          &s);
+    if (rc != SR_OK)
+        goto rollback;
+    sr_bind_text(s, 1, sr_system_id(sys));
+    sr_bind_text(s, 2, sr_system_version(sys));
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = sr_store_dberr(st, "cannot read the stored system back");
+        goto rollback;
+    }
+    seq = sqlite3_column_int64(s, 0);
+    sr_store_finish(st, s);
+    s = NULL;
+    rc = sr_audit_append(st, "system", seq);
+    if (rc != SR_OK)
+        goto rollback;
     rc = sr_store_commit(st);
     if (rc == SR_OK)
         *outcome = SR_LOAD_ADDED;

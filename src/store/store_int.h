@@ -29,6 +29,7 @@ struct sr_stmt_slot {
 struct sr_store {
     sqlite3 *db;
     char *actor;
+    int64_t user;      /* the authenticated user acting, 0: none (CLI) */
     time_t clock;      /* 0: the system clock */
     char msg[1024];    /* last error */
     struct sr_system *systems[SR_SYSTEM_CACHE]; /* one reference each */
@@ -77,5 +78,64 @@ char *sr_column_dup(sqlite3_stmt *s, int i, int *nomem);
  * "hazard_event".  The record's content is read back from its rows, so
  * call it inside the transaction that wrote them, after writing. */
 sr_error sr_audit_append(struct sr_store *st, const char *kind, int64_t ref);
+
+/* Bind the acting user's id, or NULL when no user is signed in. */
+int sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i);
+
+/* The chained state of a row as canonical JSON (SQLite's json_object:
+ * the same text for the same values, whenever it is computed).  The
+ * audit chain keeps a snapshot of it with each event that changes the
+ * row, and `audit verify` compares the row with its latest snapshot
+ * (audit.c).  sr_sha256() is an SQL function registered on every
+ * connection (secrets are chained by their hash, never as text). */
+#define SR_HAZARD_STATE(h)                                                  \
+    "json_object('id'," h ".id,'school'," h ".school,'item'," h ".item,"    \
+    "'item_title'," h ".item_title,'assessment'," h ".assessment,"          \
+    "'level'," h ".level,'description'," h ".description,"                  \
+    "'status'," h ".status,'found_on'," h ".found_on,"                      \
+    "'found_by'," h ".found_by,'found_by_user'," h ".found_by_user,"        \
+    "'responsible'," h ".responsible,'measures'," h ".measures,"            \
+    "'deadline'," h ".deadline,'submitted_by'," h ".submitted_by,"          \
+    "'submitted_by_user'," h ".submitted_by_user,"                          \
+    "'reviewed_by'," h ".reviewed_by,'reviewed_by_user'," h                 \
+    ".reviewed_by_user,'reviewed_on'," h ".reviewed_on,"                    \
+    "'closed_on'," h ".closed_on,'recurrent_of'," h ".recurrent_of,"        \
+    "'baseline'," h ".baseline)"
+
+#define SR_SCHOOL_STATE(s)                                                  \
+    "json_object('code'," s ".code,'name'," s ".name,'district'," s          \
+    ".district,'stage'," s ".stage,'ownership'," s ".ownership,"            \
+    "'locale'," s ".locale,'boarding'," s ".boarding,'school_bus'," s       \
+    ".school_bus,'canteen'," s ".canteen,'laboratory'," s ".laboratory,"    \
+    "'swimming_pool'," s ".swimming_pool,'enrollment'," s ".enrollment,"    \
+    "'boarders'," s ".boarders,'special_needs'," s ".special_needs,"        \
+    "'contact'," s ".contact,'phone'," s ".phone,'closed'," s ".closed,"    \
+    "'updated_at'," s ".updated_at,'updated_by'," s ".updated_by)"
+
+#define SR_GRANT_STATE(g)                                                   \
+    "json_object('id'," g ".id,'user'," g ".user,'role'," g ".role,"        \
+    "'district'," g ".district,'school'," g ".school,'granted_at'," g       \
+    ".granted_at,'granted_by'," g ".granted_by,'revoked_at'," g             \
+    ".revoked_at,'revoked_by'," g ".revoked_by)"
+
+#define SR_USER_STATE(u)                                                    \
+    "json_object('id'," u ".id,'login'," u ".login,'name'," u ".name,"      \
+    "'unit'," u ".unit,'phone'," u ".phone,'password',sr_sha256(" u         \
+    ".password_hash),'password_set_at'," u ".password_set_at,"              \
+    "'must_change'," u ".must_change,'totp',sr_sha256(" u ".totp_secret),"  \
+    "'disabled'," u ".disabled,'created_at'," u ".created_at,"              \
+    "'created_by'," u ".created_by)"
+
+/* Record the registry change that the caller's transaction made to the
+ * schools in codes (n of them): a registry_changes row, a version of
+ * each school, and the change's audit record. */
+sr_error sr_store_registry_change(struct sr_store *st, const char *source,
+                                  const char *const *codes, size_t n,
+                                  size_t added, size_t updated,
+                                  size_t closed);
+
+/* The C step of the upgrade to schema 2 (audit.c): chain what schema 1
+ * left outside the chain.  Runs inside the upgrade's transaction. */
+sr_error sr_store_migrate_2(struct sr_store *st);
 
 #endif /* SR_STORE_INT_H */
