@@ -1,0 +1,20 @@
+# The fresh-Debian test (tests/fresh/run.sh, docs/testing.md): the
+# README's first command, ./scripts/run.sh --no-serve, in a minimal
+# Debian 12 chroot (debootstrap --variant=minbase bookworm), so that a
+# package missing from scripts/install-deps.sh fails CI.  Needs root and
+# the network; skipped (exit 77) when not root, a failure when CI=true.
+# The debootstrapped base is cached in $SCHOOLRISK_FRESH_CACHE (default
+# /var/cache/schoolrisk-fresh).  Run it alone: ctest -R fresh_debian.
+set(SR_FRESH_TIMEOUT 1500 CACHE STRING
+    "ctest TIMEOUT of the fresh_debian test, in seconds")
+# The script's own budget: every step runs under timeout(1) within it,
+# leaving two minutes to unmount and clean up before ctest kills it.
+math(EXPR SR_FRESH_BUDGET "${SR_FRESH_TIMEOUT} - 120")
+add_test(NAME fresh_debian
+         COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run.sh ${CMAKE_SOURCE_DIR}
+                 ${CMAKE_CURRENT_BINARY_DIR}/fresh)
+set_tests_properties(fresh_debian PROPERTIES
+  TIMEOUT ${SR_FRESH_TIMEOUT}
+  LABELS fresh
+  SKIP_RETURN_CODE 77
+  ENVIRONMENT "SCHOOLRISK_FRESH_TIMEOUT=${SR_FRESH_BUDGET}")
