@@ -568,7 +568,7 @@ working_day(struct rng *r, time_t y0, int lo, int hi)
 /* The simulation.                                                     */
 /* ------------------------------------------------------------------ */
 
-enum step { S_ASSIGN, S_SUBMIT, S_REVIEW, S_REASSIGN, S_DONE };
+enum step { S_ASSIGN, S_SUBMIT, S_REVIEW, S_SIGNOFF, S_REASSIGN, S_DONE };
 
 struct task {
     int64_t id;
@@ -1147,9 +1147,24 @@ step(struct sim *m, struct task *t)
             rc = sr_hazard_verify(m->st, t->id, "复查通过，同意销号");
             if (rc != SR_OK)
                 return rc;
-            t->next = S_DONE;
-            m->closed++;
+            if (t->level == SR_HAZARD_MAJOR) {
+                /* Supervised: the city signs it off within days. */
+                t->next = S_SIGNOFF;
+                t->day = m->today + (int)range(&m->r, 1, 7);
+            } else {
+                t->next = S_DONE;
+                m->closed++;
+            }
         }
+        break;
+    case S_SIGNOFF:
+        if ((rc = actor(m, "市教育局安全处")) != SR_OK ||
+            (rc = sr_hazard_signoff(m->st, t->id,
+                                    "挂牌督办隐患整改到位，同意销号")) !=
+                SR_OK)
+            return rc;
+        t->next = S_DONE;
+        m->closed++;
         break;
     default:
         return SR_OK;
@@ -1388,7 +1403,7 @@ sr_error
 sr_demo_summarize(struct sr_store *st, const char *as_of,
                   struct sr_demo_summary *out)
 {
-    struct sr_assess_filter af = {NULL, NULL, 1};
+    struct sr_assess_filter af = {.status = 1};
     struct sr_baseline_report br;
     struct sr_districts dl;
     struct verdicts vs = {NULL, 0, 0, false};

@@ -27,6 +27,7 @@
 
 #include <sodium.h>
 
+#include "schoolrisk/evidence.h"
 #include "store/hazards_int.h"
 #include "util.h"
 
@@ -155,30 +156,32 @@ blank(const char *s)
 /* A required (or, with optional, possibly NULL) text: not blank when
  * given, valid UTF-8. */
 static sr_error
-check_text(struct sr_store *st, const char *what, const char *s,
-           bool optional)
+check_text(struct sr_store *st, const char *field, const char *what,
+           const char *s, bool optional)
 {
     size_t bad;
 
     if (!s && optional)
         return SR_OK;
     if (blank(s))
-        return sr_store_fail_code(st, SR_ERR_INPUT, "%s is %s", what,
-                                  s ? "empty" : "required");
+        return sr_store_fail_field(st, SR_ERR_INPUT, field, "%s is %s", what,
+                                   s ? "empty" : "required");
     if (!sr_utf8_valid(s, strlen(s), &bad))
-        return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "%s is not valid UTF-8 (byte %zu)", what,
-                                  bad + 1);
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   "%s is not valid UTF-8 (byte %zu)", what,
+                                   bad + 1);
     return SR_OK;
 }
 
 static sr_error
-check_date(struct sr_store *st, const char *what, const char *s)
+check_date(struct sr_store *st, const char *field, const char *what,
+           const char *s)
 {
     if (!sr_date_valid(s))
-        return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "%s '%s' is not a valid date (YYYY-MM-DD)",
-                                  what, s);
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   "%s '%s' is not a valid date "
+                                   "(YYYY-MM-DD)",
+                                   what, s);
     return SR_OK;
 }
 
@@ -203,13 +206,13 @@ check_new(struct sr_store *st, const struct sr_hazard_new *h,
                                   "unknown hazard level %d (general or "
                                   "major)",
                                   h->level);
-    rc = check_text(st, "the description", h->description, false);
+    rc = check_text(st, "description", "the description", h->description, false);
     if (rc == SR_OK)
-        rc = check_text(st, "the item", h->item, true);
+        rc = check_text(st, "item", "the item", h->item, true);
     if (rc == SR_OK)
-        rc = check_text(st, "the item title", h->item_title, true);
+        rc = check_text(st, "item_title", "the item title", h->item_title, true);
     if (rc == SR_OK)
-        rc = check_text(st, "found by", h->found_by, true);
+        rc = check_text(st, "found_by", "found by", h->found_by, true);
     if (rc != SR_OK)
         return rc;
     if (h->baseline) {
@@ -222,7 +225,7 @@ check_new(struct sr_store *st, const struct sr_hazard_new *h,
                                       h->baseline);
     }
     if (h->found_on) {
-        rc = check_date(st, "found on", h->found_on);
+        rc = check_date(st, "found_on", "found on", h->found_on);
         if (rc != SR_OK)
             return rc;
         snprintf(found_on, 16, "%s", h->found_on);
@@ -582,32 +585,32 @@ check_move(struct sr_store *st, enum step step, const struct move *m)
 
     switch (step) {
     case STEP_ASSIGN:
-        rc = check_text(st, "the responsible person", m->set.responsible,
+        rc = check_text(st, "responsible", "the responsible person", m->set.responsible,
                         false);
         if (rc == SR_OK)
-            rc = check_text(st, "the measures", m->set.measures, true);
+            rc = check_text(st, "measures", "the measures", m->set.measures, true);
         if (rc == SR_OK && !m->set.deadline)
-            rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                    "the deadline is required");
+            rc = sr_store_fail_field(st, SR_ERR_INPUT, "deadline",
+                                     "the deadline is required");
         if (rc == SR_OK)
-            rc = check_date(st, "deadline", m->set.deadline);
+            rc = check_date(st, "deadline", "deadline", m->set.deadline);
         sr_store_today(st, today);
         if (rc == SR_OK && strcmp(m->set.deadline, today) < 0)
-            rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                    "deadline %s is before today (%s)",
-                                    m->set.deadline, today);
+            rc = sr_store_fail_field(st, SR_ERR_INPUT, "deadline",
+                                     "deadline %s is before today (%s)",
+                                     m->set.deadline, today);
         break;
     case STEP_SUBMIT:
-        rc = check_text(st, "the rectification note", m->note, false);
+        rc = check_text(st, "note", "the rectification note", m->note, false);
         if (rc == SR_OK)
-            rc = check_text(st, "the evidence", m->evidence, true);
+            rc = check_text(st, "evidence", "the evidence", m->evidence, true);
         break;
     case STEP_VERIFY:
     case STEP_SIGNOFF:
-        rc = check_text(st, "the review note", m->note, true);
+        rc = check_text(st, "note", "the review note", m->note, true);
         break;
     case STEP_REJECT:
-        rc = check_text(st, "the reason", m->note, false);
+        rc = check_text(st, "reason", "the reason", m->note, false);
         break;
     case STEP_COUNT:
         break;
@@ -705,6 +708,26 @@ sr_hazard_submit(struct sr_store *st, int64_t id, const char *note,
     m.note = note;
     m.evidence = evidence;
     return transition(st, id, STEP_SUBMIT, &m);
+}
+
+sr_error
+sr_hazard_submit_files(struct sr_store *st, int64_t id, const char *note,
+                       const char *const *files, size_t n_files)
+{
+    struct sr_hazard_record h;
+    char *evidence = NULL;
+    sr_error rc;
+
+    if (!n_files)
+        return sr_hazard_submit(st, id, note, NULL);
+    rc = sr_hzdb_get(st, id, &h);
+    if (rc == SR_OK)
+        rc = sr_evidence_refs(st, h.school, files, n_files, &evidence);
+    if (rc == SR_OK)
+        rc = sr_hazard_submit(st, id, note, evidence);
+    free(evidence);
+    sr_hazard_release(&h);
+    return rc;
 }
 
 sr_error

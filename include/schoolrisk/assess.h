@@ -35,10 +35,28 @@ extern "C" {
 #endif
 
 struct sr_store;
+struct sr_scope;
+
+/** Who made an assessment.  Order is part of the ABI: append only. */
+enum sr_assess_kind {
+    SR_ASSESS_INSPECTION, /**< an inspection (督导检查): counts for the
+                               school's compliance, baseline and reports */
+    SR_ASSESS_SELF,       /**< the school's self-inspection (自查): raises
+                               hazards, counts for nothing else */
+    SR_ASSESS_KIND_COUNT
+};
+
+/** @brief "inspection", "self"; NULL when unknown. */
+const char *sr_assess_kind_name(int kind);
+/** @brief "督导检查", "学校自查"; NULL when unknown. */
+const char *sr_assess_kind_label(int kind);
+/** @brief The kind named @p name; -1 when unknown. */
+int sr_assess_kind_lookup(const char *name);
 
 /** An assessment row.  Strings are owned by the struct. */
 struct sr_assessment {
     int64_t id;
+    int kind;              /**< enum sr_assess_kind */
     char *school;          /**< 10-digit code */
     char *school_name;
     char *district;        /**< district code */
@@ -48,7 +66,9 @@ struct sr_assessment {
     char *inspector;
     bool submitted;
     char *created_at, *created_by;
+    int64_t created_by_user;           /**< user id, 0: not a user */
     char *submitted_at, *submitted_by; /**< NULL for a draft */
+    int64_t submitted_by_user;
     /* Stored at submission; zero / NULL for a draft. */
     int64_t total;         /**< hundredths */
     char *band;            /**< band id */
@@ -74,6 +94,19 @@ sr_error sr_assess_new(struct sr_store *st, const char *code,
                        const char *assessed_on, const char *inspector,
                        int64_t *id);
 
+/** What sr_assess_create() makes. */
+struct sr_assess_new {
+    const char *school;      /**< 10-digit code */
+    int kind;                /**< enum sr_assess_kind */
+    const char *assessed_on; /**< "YYYY-MM-DD", or NULL for today */
+    const char *inspector;   /**< or NULL for the store's actor */
+};
+
+/** @brief sr_assess_new() with a kind: a school's self-inspection or an
+ *         inspection. */
+sr_error sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
+                          int64_t *id);
+
 /** @brief Read one assessment row (release with sr_assessment_release). */
 sr_error sr_assess_get(struct sr_store *st, int64_t id,
                        struct sr_assessment *out);
@@ -84,6 +117,9 @@ struct sr_assess_ctx {
     struct sr_system *sys;         /**< the system it was created with */
     struct sr_school_record school;
     struct sr_responses resp;      /**< the stored answers */
+    char **evidence;               /**< per item: the evidence files of
+                                        its answer ("sha256:HEX ..."), or
+                                        NULL */
     struct sr_result res;          /**< the score (so far, for a draft) */
     bool scored;                   /**< res holds a score */
 };
@@ -111,6 +147,23 @@ void sr_assess_ctx_release(struct sr_assess_ctx *ctx);
 sr_error sr_assess_set(struct sr_store *st, int64_t id, const char *item,
                        const char *value, const char *note,
                        struct sr_diags *diags);
+
+/**
+ * @brief sr_assess_set() with evidence: @p files are the SHA-256 (64
+ *        hex digits) of files stored for the assessment's school
+ *        (evidence.h); they replace the answer's earlier ones.
+ * @return also SR_ERR_NOT_FOUND for a file not stored for the school.
+ */
+sr_error sr_assess_answer(struct sr_store *st, int64_t id, const char *item,
+                          const char *value, const char *note,
+                          const char *const *files, size_t n_files,
+                          struct sr_diags *diags);
+
+/**
+ * @brief Remove the answer to @p item from a draft (SR_OK when it had
+ *        none).  SR_ERR_STATE once submitted.
+ */
+sr_error sr_assess_clear(struct sr_store *st, int64_t id, const char *item);
 
 /**
  * @brief Import a responses CSV into a draft, all or nothing: every row
@@ -146,6 +199,11 @@ struct sr_assess_filter {
     const char *school;    /**< code, or NULL */
     const char *district;  /**< district code or name, or NULL */
     int status;            /**< -1 any, 0 drafts, 1 submitted */
+    const char *kind;      /**< "inspection", "self", or NULL for any */
+    const struct sr_scope *scope; /**< only schools in it (auth.h), or
+                                       NULL for any */
+    int64_t created_by_user; /**< only drafts and assessments this user
+                                  created, or 0 for anyone's */
 };
 
 /** Called per assessment (valid during the call); non-zero stops. */

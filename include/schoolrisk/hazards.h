@@ -245,6 +245,16 @@ sr_error sr_hazard_submit(struct sr_store *st, int64_t id, const char *note,
                           const char *evidence);
 
 /**
+ * @brief sr_hazard_submit() with evidence files: @p files are the
+ *        SHA-256 of files stored for the hazard's school (evidence.h),
+ *        recorded in the event's evidence as "sha256:HEX ...".
+ * @return also SR_ERR_NOT_FOUND for a file not stored for the school.
+ */
+sr_error sr_hazard_submit_files(struct sr_store *st, int64_t id,
+                                const char *note, const char *const *files,
+                                size_t n_files);
+
+/**
  * @brief submitted -> closed (复查通过、销号); for a supervised hazard,
  *        the district's review: it stays submitted, awaiting the city's
  *        sign-off.  Refused with SR_ERR_STATE when the actor submitted

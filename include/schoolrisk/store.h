@@ -72,6 +72,10 @@ void sr_store_close(struct sr_store *st);
 /** @brief The last error message; "" when there is none. */
 const char *sr_store_errmsg(const struct sr_store *st);
 
+/** @brief The input field the last error concerns ("deadline",
+ *         "value"...), or NULL when it concerns none in particular. */
+const char *sr_store_errfield(const struct sr_store *st);
+
 /** @brief Who is acting (recorded with every write): a name, for the
  *         CLI the OS user or --by.  Clears the user id. */
 sr_error sr_store_set_actor(struct sr_store *st, const char *name);

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "schoolrisk/json.h"
 #include "schoolrisk/assess.h"
 #include "schoolrisk/decimal.h"
 #include "schoolrisk/store.h"
@@ -214,7 +215,7 @@ do_show(struct sr_store *st, char **argv, const struct opts *o)
      * still worth seeing so that they can be corrected. */
     cli_print_diags(&d);
     if (o->json) {
-        cJSON *root = ctx.scored ? cli_result_json(ctx.sys,
+        cJSON *root = ctx.scored ? sr_json_result(ctx.sys,
                                                    &ctx.school.school,
                                                    &ctx.resp, &ctx.res) :
                                    cJSON_CreateObject();
@@ -318,7 +319,8 @@ list_one(const struct sr_assessment *a, void *p)
 static int
 do_list(struct sr_store *st, const struct opts *o)
 {
-    struct sr_assess_filter f = {o->school, o->district, -1};
+    struct sr_assess_filter f = {.school = o->school,
+                                 .district = o->district, .status = -1};
     struct list_state ls = {o->json, NULL, 0};
     sr_error rc;
 

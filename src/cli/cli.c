@@ -3,6 +3,7 @@
  * system or a school from the command line, CSV and table output.
  */
 #include "cli.h"
+#include "schoolrisk/json.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -464,29 +465,19 @@ cli_store_error(struct sr_store *st, sr_error rc)
 void
 cj_add(cJSON *obj, const char *key, cJSON *val, int *ok)
 {
-    if (!val) {
-        *ok = 0;
-        return;
-    }
-    if (cJSON_IsArray(obj))
-        cJSON_AddItemToArray(obj, val);
-    else
-        cJSON_AddItemToObject(obj, key, val);
+    sr_json_add(obj, key, val, ok);
 }
 
 cJSON *
 cj_str(const char *s)
 {
-    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+    return sr_json_str(s);
 }
 
 cJSON *
 cj_num(int64_t v, int scale, int min_decimals)
 {
-    char buf[40];
-
-    sr_decimal_format(v, scale, min_decimals, buf, sizeof(buf));
-    return cJSON_CreateRaw(buf);
+    return sr_json_num(v, scale, min_decimals);
 }
 
 int

@@ -134,15 +134,11 @@ bool cli_db_option(int c, struct cli_db *o);
 /* Report a store error (the store's message) and return the exit code. */
 int cli_store_error(struct sr_store *st, sr_error rc);
 
-/* A scored assessment as JSON (the object `score --json` prints; NULL
- * when out of memory) or as text; cli_print_json() prints and frees. */
+/* Print a JSON value (sr_json_result() and the other builders of
+ * schoolrisk/json.h) and free it; a scored assessment as text. */
 struct cJSON;
 struct sr_responses;
 struct sr_result;
-struct cJSON *cli_result_json(const struct sr_system *sys,
-                              const struct sr_school *school,
-                              const struct sr_responses *resp,
-                              const struct sr_result *res);
 int cli_print_json(struct cJSON *root);
 int cli_result_text(const struct sr_system *sys,
                     const struct sr_responses *resp,
@@ -152,9 +148,8 @@ int cli_result_text(const struct sr_system *sys,
  * line per file; returns an exit code. */
 int cli_load_indicators(struct sr_store *st, char **paths, int n);
 
-/* JSON building (cJSON): add val to obj (or append it to an array),
- * clearing *ok when val is NULL (an allocation failed); a string or
- * null; a scaled decimal written exactly as a raw JSON number. */
+/* Short names for sr_json_add(), sr_json_str() and sr_json_num()
+ * (schoolrisk/json.h), used throughout the CLI. */
 void cj_add(struct cJSON *obj, const char *key, struct cJSON *val,
                   int *ok);
 struct cJSON *cj_str(const char *s);

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "schoolrisk/decimal.h"
+#include "schoolrisk/json.h"
 #include "schoolrisk/responses.h"
 #include "schoolrisk/scoring.h"
 
@@ -32,191 +33,6 @@ static const char usage[] =
     "                    (without it, every applicable item must be answered)\n";
 
 /* ------------------------------------------------------------------ */
-
-static const char *
-status_reason(const struct sr_system *sys, const struct sr_item *it,
-              const struct sr_item_result *ir, const struct sr_school *school,
-              char **owned)
-{
-    long fc;
-
-    *owned = NULL;
-    switch (ir->status) {
-    case SR_ITEM_NOT_APPLICABLE:
-        fc = sr_item_failing_cond(sys, it, school);
-        if (fc >= 0)
-            *owned = sr_conds_format(sys, (uint32_t)fc, 1);
-        return *owned ? *owned : "condition";
-    case SR_ITEM_NA:
-        return "na";
-    case SR_ITEM_UNANSWERED:
-        return "unanswered";
-    default:
-        return NULL;
-    }
-}
-
-
-
-
-cJSON *
-cli_result_json(const struct sr_system *sys, const struct sr_school *school,
-                const struct sr_responses *resp, const struct sr_result *res)
-{
-    const struct sr_item *items;
-    const struct sr_dimension *dims;
-    const struct sr_indicator *inds;
-    const struct sr_band *bands;
-    size_t n, nd, ni, nb, i;
-    cJSON *root = cJSON_CreateObject();
-    cJSON *arr, *o, *bl;
-    int ok = root != NULL;
-    int e;
-
-    items = sr_system_items(sys, &n);
-    dims = sr_system_dimensions(sys, &nd);
-    inds = sr_system_indicators(sys, &ni);
-    bands = sr_system_bands(sys, &nb);
-    if (!ok)
-        goto nomem;
-    cj_add(root, "system", cj_str(sr_system_id(sys)), &ok);
-    cj_add(root, "version", cj_str(sr_system_version(sys)), &ok);
-    cj_add(root, "title", cj_str(sr_system_title(sys)), &ok);
-    cj_add(root, "complete", cJSON_CreateBool(res->missing == 0), &ok);
-    cj_add(root, "total", cj_num(res->total, 2, 2), &ok);
-    cj_add(root, "band", cj_str(bands[res->band].id), &ok);
-    cj_add(root, "band_label", cj_str(bands[res->band].label), &ok);
-    cj_add(root, "band_colour", cj_str(sr_colour_name(bands[res->band].colour)),
-        &ok);
-    cj_add(root, "pass_line", cj_num(sr_system_pass_line(sys), 2, 0), &ok);
-    cj_add(root, "compliant", cJSON_CreateBool(res->compliant), &ok);
-    cj_add(root, "vetoed", cJSON_CreateBool(res->vetoed), &ok);
-    cj_add(root, "earned", cj_num(res->earned, 6, 2), &ok);
-    cj_add(root, "max", cj_num(res->max, 6, 2), &ok);
-
-    arr = cJSON_CreateArray();
-    cj_add(root, "veto_items", arr, &ok);
-    for (i = 0; ok && i < n; i++)
-        if (res->items[i].status == SR_ITEM_SCORED && items[i].veto &&
-            res->items[i].earned < res->items[i].max)
-            cj_add(arr, NULL, cj_str(items[i].id), &ok);
-
-    arr = cJSON_CreateArray();
-    cj_add(root, "missing", arr, &ok);
-    for (i = 0; ok && i < n; i++)
-        if (res->items[i].status == SR_ITEM_UNANSWERED)
-            cj_add(arr, NULL, cj_str(items[i].id), &ok);
-
-    arr = cJSON_CreateArray();
-    cj_add(root, "dimensions", arr, &ok);
-    for (i = 0; ok && i < nd; i++) {
-        if (!res->dims[i].max)
-            continue;
-        o = cJSON_CreateObject();
-        cj_add(arr, NULL, o, &ok);
-        if (!ok)
-            break;
-        cj_add(o, "id", cj_str(dims[i].id), &ok);
-        cj_add(o, "title", cj_str(dims[i].title), &ok);
-        cj_add(o, "earned", cj_num(res->dims[i].earned, 6, 2), &ok);
-        cj_add(o, "max", cj_num(res->dims[i].max, 6, 2), &ok);
-    }
-
-    arr = cJSON_CreateArray();
-    cj_add(root, "indicators", arr, &ok);
-    for (i = 0; ok && i < ni; i++) {
-        if (!res->inds[i].max)
-            continue;
-        o = cJSON_CreateObject();
-        cj_add(arr, NULL, o, &ok);
-        if (!ok)
-            break;
-        cj_add(o, "id", cj_str(inds[i].id), &ok);
-        cj_add(o, "earned", cj_num(res->inds[i].earned, 6, 2), &ok);
-        cj_add(o, "max", cj_num(res->inds[i].max, 6, 2), &ok);
-    }
-
-    arr = cJSON_CreateArray();
-    cj_add(root, "lost", arr, &ok);
-    for (i = 0; ok && i < n; i++) {
-        const struct sr_item_result *ir = &res->items[i];
-
-        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
-            continue;
-        o = cJSON_CreateObject();
-        cj_add(arr, NULL, o, &ok);
-        if (!ok)
-            break;
-        cj_add(o, "item", cj_str(items[i].id), &ok);
-        cj_add(o, "title", cj_str(items[i].title), &ok);
-        cj_add(o, "value", cj_str(resp->value[i]), &ok);
-        cj_add(o, "earned", cj_num(ir->earned, 6, 2), &ok);
-        cj_add(o, "max", cj_num(ir->max, 6, 2), &ok);
-        cj_add(o, "note", cj_str(resp->note[i]), &ok);
-    }
-
-    arr = cJSON_CreateArray();
-    cj_add(root, "hazards", arr, &ok);
-    for (i = 0; ok && i < n; i++) {
-        const struct sr_item_result *ir = &res->items[i];
-
-        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
-            continue;
-        o = cJSON_CreateObject();
-        cj_add(arr, NULL, o, &ok);
-        if (!ok)
-            break;
-        cj_add(o, "item", cj_str(items[i].id), &ok);
-        cj_add(o, "level", cj_str(sr_hazard_name(items[i].hazard)), &ok);
-        cj_add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
-    }
-
-    bl = cJSON_CreateObject();
-    cj_add(root, "baseline", bl, &ok);
-    for (e = 0; ok && e < SR_BASELINE_COUNT; e++)
-        cj_add(bl, sr_baseline_name(e), cJSON_CreateBool(res->baseline[e]), &ok);
-
-    arr = cJSON_CreateArray();
-    cj_add(root, "items", arr, &ok);
-    for (i = 0; ok && i < n; i++) {
-        const struct sr_item_result *ir = &res->items[i];
-        char *owned;
-        const char *why = status_reason(sys, &items[i], ir, school, &owned);
-
-        o = cJSON_CreateObject();
-        cj_add(arr, NULL, o, &ok);
-        if (ok) {
-            bool applicable = ir->status == SR_ITEM_SCORED ||
-                              ir->status == SR_ITEM_UNANSWERED;
-
-            cj_add(o, "item", cj_str(items[i].id), &ok);
-            cj_add(o, "applicable", cJSON_CreateBool(applicable), &ok);
-            cj_add(o, "reason", cj_str(why), &ok);
-            cj_add(o, "value", cj_str(resp->value[i]), &ok);
-            cj_add(o, "note", cj_str(resp->note[i]), &ok);
-            if (ir->status == SR_ITEM_SCORED) {
-                cj_add(o, "fraction", cj_num(ir->fraction, 4, 0), &ok);
-                cj_add(o, "earned", cj_num(ir->earned, 6, 2), &ok);
-                cj_add(o, "max", cj_num(ir->max, 6, 2), &ok);
-            } else {
-                cj_add(o, "fraction", cJSON_CreateNull(), &ok);
-                cj_add(o, "earned", cj_num(0, 6, 2), &ok);
-                cj_add(o, "max", cj_num(0, 6, 2), &ok);
-            }
-            if (ir->required)
-                cj_add(o, "required", cj_num(ir->required, 4, 0), &ok);
-            cj_add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
-        }
-        free(owned);
-    }
-    if (!ok)
-        goto nomem;
-    return root;
-
-nomem:
-    cJSON_Delete(root);
-    return NULL;
-}
 
 int
 cli_print_json(cJSON *root)
@@ -249,7 +65,7 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
         const struct sr_item *it = &items[i];
         const struct sr_item_result *ir = &res->items[i];
         char *owned;
-        const char *why = status_reason(sys, it, ir, school, &owned);
+        const char *why = sr_result_reason(sys, it, ir, school, &owned);
 
         printf("  %-12s ", it->id);
         switch (ir->status) {
@@ -469,7 +285,7 @@ cmd_score(int argc, char **argv)
         goto cleanup;
     }
     if (json) {
-        ex = cli_print_json(cli_result_json(cs.use, &school, &resp, &res));
+        ex = cli_print_json(sr_json_result(cs.use, &school, &resp, &res));
     } else {
         if (explain)
             print_explain(cs.use, &school, &resp, &res);

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "schoolrisk/assess.h"
+#include "schoolrisk/auth.h"
+#include "schoolrisk/evidence.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "store_int.h"
@@ -26,8 +28,38 @@
     "a.id, a.school, s.name, s.district, a.system_id, a.system_version, "  \
     "a.assessed_on, a.inspector, a.status, a.created_at, a.created_by, "   \
     "a.submitted_at, a.submitted_by, a.total, a.band, a.band_label, "      \
-    "a.compliant, a.vetoed, a.earned, a.max "                              \
+    "a.compliant, a.vetoed, a.earned, a.max, a.kind, a.created_by_user, " \
+    "a.submitted_by_user "                                                 \
     "FROM assessments a JOIN schools s ON s.code = a.school "
+
+static const char *const kind_names[SR_ASSESS_KIND_COUNT] = {
+    "inspection", "self"};
+static const char *const kind_labels[SR_ASSESS_KIND_COUNT] = {
+    "督导检查", "学校自查"};
+
+const char *
+sr_assess_kind_name(int kind)
+{
+    return kind >= 0 && kind < SR_ASSESS_KIND_COUNT ? kind_names[kind] : NULL;
+}
+
+const char *
+sr_assess_kind_label(int kind)
+{
+    return kind >= 0 && kind < SR_ASSESS_KIND_COUNT ? kind_labels[kind]
+                                                    : NULL;
+}
+
+int
+sr_assess_kind_lookup(const char *name)
+{
+    int i;
+
+    for (i = 0; name && i < SR_ASSESS_KIND_COUNT; i++)
+        if (!strcmp(name, kind_names[i]))
+            return i;
+    return -1;
+}
 
 void
 sr_assessment_release(struct sr_assessment *a)
@@ -79,6 +111,9 @@ row_to_assessment(struct sr_store *st, sqlite3_stmt *s,
     a->vetoed = sqlite3_column_int(s, 17) != 0;
     a->earned = sqlite3_column_int64(s, 18);
     a->max = sqlite3_column_int64(s, 19);
+    a->kind = sr_assess_kind_lookup((const char *)sqlite3_column_text(s, 20));
+    a->created_by_user = sqlite3_column_int64(s, 21);
+    a->submitted_by_user = sqlite3_column_int64(s, 22);
     if (nomem) {
         sr_assessment_release(a);
         (void)st;
@@ -115,6 +150,18 @@ sr_error
 sr_assess_new(struct sr_store *st, const char *code, const char *assessed_on,
               const char *inspector, int64_t *id)
 {
+    struct sr_assess_new n = {code, SR_ASSESS_INSPECTION, assessed_on,
+                              inspector};
+
+    return sr_assess_create(st, &n, id);
+}
+
+sr_error
+sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
+                 int64_t *id)
+{
+    const char *code = n->school, *assessed_on = n->assessed_on;
+    const char *inspector = n->inspector;
     struct sr_school_record school;
     struct sr_system *sys = NULL;
     sqlite3_stmt *s = NULL;
@@ -123,6 +170,16 @@ sr_assess_new(struct sr_store *st, const char *code, const char *assessed_on,
 
     sr_school_record_init(&school);
     sr_store_today(st, today);
+    if (!sr_assess_kind_name(n->kind)) {
+        rc = sr_store_fail_code(st, SR_ERR_INPUT, "unknown assessment kind "
+                                "%d",
+                                n->kind);
+        goto cleanup;
+    }
+    if (!code || !*code) {
+        rc = sr_store_fail_code(st, SR_ERR_INPUT, "the school is required");
+        goto cleanup;
+    }
     if (!assessed_on)
         assessed_on = today;
     if (!sr_date_valid(assessed_on)) {
@@ -158,8 +215,9 @@ sr_assess_new(struct sr_store *st, const char *code, const char *assessed_on,
     rc = sr_store_prepare(st,
                           "INSERT INTO assessments(school, system_id, "
                           "system_version, assessed_on, inspector, status, "
-                          "created_at, created_by) VALUES "
-                          "(?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7)",
+                          "created_at, created_by, created_by_user, kind) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, "
+                          "?9)",
                           &s);
     if (rc != SR_OK)
         goto rollback;
@@ -171,6 +229,8 @@ sr_assess_new(struct sr_store *st, const char *code, const char *assessed_on,
     sr_bind_text(s, 5, inspector ? inspector : sr_store_actor(st));
     sr_bind_text(s, 6, now);
     sr_bind_text(s, 7, sr_store_actor(st));
+    sr_bind_user(st, s, 8);
+    sr_bind_text(s, 9, sr_assess_kind_name(n->kind));
     if (sqlite3_step(s) != SQLITE_DONE) {
         rc = sr_store_dberr(st, "cannot create the assessment");
         goto rollback;
@@ -197,6 +257,11 @@ cleanup:
 void
 sr_assess_ctx_release(struct sr_assess_ctx *ctx)
 {
+    size_t i;
+
+    for (i = 0; ctx->evidence && i < ctx->resp.n; i++)
+        free(ctx->evidence[i]);
+    free(ctx->evidence);
     if (ctx->scored || ctx->res.items)
         sr_result_release(&ctx->res);
     if (ctx->resp.a)
@@ -219,19 +284,36 @@ load_answers(struct sr_store *st, struct sr_assess_ctx *ctx,
     int step;
 
     rc = sr_store_prepare(st,
-                          "SELECT item, value, note FROM answers WHERE "
-                          "assessment = ?1 ORDER BY item",
+                          "SELECT item, value, note, evidence FROM answers "
+                          "WHERE assessment = ?1 ORDER BY item",
                           &s);
     if (rc != SR_OK)
         return rc;
+    if (!ctx->evidence) {
+        ctx->evidence = calloc(ctx->resp.n ? ctx->resp.n : 1,
+                               sizeof(*ctx->evidence));
+        if (!ctx->evidence) {
+            sr_store_finish(st, s);
+            return SR_ERR_NOMEM;
+        }
+    }
     snprintf(label, sizeof(label), "assessment %lld", (long long)ctx->a.id);
     sqlite3_bind_int64(s, 1, ctx->a.id);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        rc = sr_responses_set(&ctx->resp, &ctx->school.school,
-                              (const char *)sqlite3_column_text(s, 0),
+        const char *item = (const char *)sqlite3_column_text(s, 0);
+        const char *ev = (const char *)sqlite3_column_text(s, 3);
+        long at;
+
+        rc = sr_responses_set(&ctx->resp, &ctx->school.school, item,
                               (const char *)sqlite3_column_text(s, 1),
                               (const char *)sqlite3_column_text(s, 2), diags,
                               label, 0);
+        if (rc == SR_OK && ev &&
+            (at = sr_system_find_item(ctx->sys, item)) >= 0) {
+            ctx->evidence[at] = sr_strdup(ev);
+            if (!ctx->evidence[at])
+                rc = SR_ERR_NOMEM;
+        }
         if (rc == SR_ERR_NOMEM) {
             sr_store_finish(st, s);
             return rc;
@@ -287,17 +369,21 @@ sr_assess_open(struct sr_store *st, int64_t id, struct sr_assess_ctx *ctx,
  * transaction. */
 static sr_error
 put_answer(struct sr_store *st, int64_t id, const char *item,
-           const char *value, const char *note, const char *now)
+           const char *value, const char *note, const char *evidence,
+           const char *now)
 {
     sqlite3_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
                           "INSERT INTO answers(assessment, item, value, note, "
-                          "at, by) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                          "at, by, by_user, evidence) VALUES (?1, ?2, ?3, "
+                          "?4, ?5, ?6, ?7, ?8) "
                           "ON CONFLICT (assessment, item) DO UPDATE SET "
                           "value = excluded.value, note = excluded.note, "
-                          "at = excluded.at, by = excluded.by",
+                          "at = excluded.at, by = excluded.by, "
+                          "by_user = excluded.by_user, "
+                          "evidence = excluded.evidence",
                           &s);
     if (rc != SR_OK)
         return rc;
@@ -307,6 +393,8 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
     sr_bind_text(s, 4, note && *note ? note : NULL);
     sr_bind_text(s, 5, now);
     sr_bind_text(s, 6, sr_store_actor(st));
+    sr_bind_user(st, s, 7);
+    sr_bind_text(s, 8, evidence);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot store the answer");
     sr_store_finish(st, s);
@@ -347,8 +435,17 @@ sr_error
 sr_assess_set(struct sr_store *st, int64_t id, const char *item,
               const char *value, const char *note, struct sr_diags *diags)
 {
+    return sr_assess_answer(st, id, item, value, note, NULL, 0, diags);
+}
+
+sr_error
+sr_assess_answer(struct sr_store *st, int64_t id, const char *item,
+                 const char *value, const char *note,
+                 const char *const *files, size_t n_files,
+                 struct sr_diags *diags)
+{
     struct sr_assess_ctx ctx;
-    char now[32];
+    char now[32], *evidence = NULL;
     sr_error rc;
 
     rc = sr_store_begin(st);
@@ -364,16 +461,58 @@ sr_assess_set(struct sr_store *st, int64_t id, const char *item,
             sr_store_fail_code(st, rc, "the answer is not valid");
         goto rollback;
     }
+    if (n_files) {
+        rc = sr_evidence_refs(st, ctx.a.school, files, n_files, &evidence);
+        if (rc != SR_OK)
+            goto rollback;
+    }
     sr_store_now(st, now);
-    rc = put_answer(st, id, item, value, note, now);
+    rc = put_answer(st, id, item, value, note, evidence, now);
     if (rc != SR_OK)
         goto rollback;
     rc = sr_store_commit(st);
+    free(evidence);
     sr_assess_ctx_release(&ctx);
     return rc;
 
 rollback:
     sr_store_rollback(st);
+    free(evidence);
+    sr_assess_ctx_release(&ctx);
+    return rc;
+}
+
+sr_error
+sr_assess_clear(struct sr_store *st, int64_t id, const char *item)
+{
+    struct sr_assess_ctx ctx;
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+
+    rc = sr_store_begin(st);
+    if (rc != SR_OK)
+        return rc;
+    rc = open_draft(st, id, &ctx);
+    if (rc == SR_OK && sr_system_find_item(ctx.sys, item) < 0)
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
+                                "system '%s' has no item '%s'",
+                                ctx.a.system_id, item);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(st,
+                              "DELETE FROM answers WHERE assessment = ?1 AND "
+                              "item = ?2",
+                              &s);
+    if (rc == SR_OK) {
+        sqlite3_bind_int64(s, 1, id);
+        sr_bind_text(s, 2, item);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = sr_store_dberr(st, "cannot remove the answer");
+    }
+    sr_store_finish(st, s);
+    if (rc == SR_OK)
+        rc = sr_store_commit(st);
+    else
+        sr_store_rollback(st);
     sr_assess_ctx_release(&ctx);
     return rc;
 }
@@ -409,7 +548,7 @@ sr_assess_import(struct sr_store *st, int64_t id, const char *path,
         if (!ctx.resp.value[i])
             continue;
         rc = put_answer(st, id, items[i].id, ctx.resp.value[i],
-                        ctx.resp.note[i], now);
+                        ctx.resp.note[i], NULL, now);
         if (rc != SR_OK)
             goto rollback;
     }
@@ -511,7 +650,8 @@ mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
                           "UPDATE assessments SET status = 'submitted', "
                           "submitted_at = ?2, submitted_by = ?3, total = ?4, "
                           "band = ?5, band_label = ?6, compliant = ?7, "
-                          "vetoed = ?8, earned = ?9, max = ?10 "
+                          "vetoed = ?8, earned = ?9, max = ?10, "
+                          "submitted_by_user = ?11 "
                           "WHERE id = ?1 AND status = 'draft'",
                           &s);
     if (rc != SR_OK)
@@ -527,6 +667,7 @@ mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
     sqlite3_bind_int(s, 8, ctx->res.vetoed);
     sqlite3_bind_int64(s, 9, ctx->res.earned);
     sqlite3_bind_int64(s, 10, ctx->res.max);
+    sr_bind_user(st, s, 11);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot submit the assessment");
     else if (sqlite3_changes(st->db) != 1)
@@ -690,6 +831,9 @@ sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
         "WHERE (?1 IS NULL OR a.school = ?1) "
         "AND (?2 IS NULL OR d.code = ?2 OR d.name = ?2) "
         "AND (?3 < 0 OR (a.status = 'submitted') = ?3) "
+        "AND (?4 IS NULL OR a.kind = ?4) "
+        "AND " SR_SCOPE_SQL("s.district", "a.school", "5", "6") " "
+        "AND (?7 IS NULL OR a.created_by_user = ?7) "
         "ORDER BY a.assessed_on DESC, a.id DESC",
         &s);
     if (rc != SR_OK)
@@ -697,6 +841,14 @@ sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
     sr_bind_text(s, 1, f ? f->school : NULL);
     sr_bind_text(s, 2, f ? f->district : NULL);
     sqlite3_bind_int(s, 3, f ? f->status : -1);
+    sr_bind_text(s, 4, f ? f->kind : NULL);
+    rc = sr_bind_scope(st, s, 5, f ? f->scope : NULL);
+    if (rc != SR_OK) {
+        sr_store_finish(st, s);
+        return rc;
+    }
+    if (f && f->created_by_user)
+        sqlite3_bind_int64(s, 7, f->created_by_user);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct sr_assessment a;
         int stop;

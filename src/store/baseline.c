@@ -147,7 +147,8 @@ stmts_prepare(struct sr_store *st, struct stmts *s)
     rc = sr_store_prepare(st,
                           "SELECT id, assessed_on, system_id, system_version "
                           "FROM assessments WHERE school = ?1 AND status = "
-                          "'submitted' AND assessed_on <= ?2 "
+                          "'submitted' AND kind = 'inspection' AND "
+                          "assessed_on <= ?2 "
                           "ORDER BY assessed_on DESC, id DESC LIMIT 1",
                           &s->latest);
     if (rc == SR_OK)

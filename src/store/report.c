@@ -788,7 +788,8 @@ prepare(struct work *w)
                           "SELECT id, assessed_on, system_id, system_version,"
                           " inspector, total, band, band_label, compliant, "
                           "vetoed FROM assessments WHERE school = ?1 AND "
-                          "status = 'submitted' AND assessed_on <= ?2 "
+                          "status = 'submitted' AND kind = 'inspection' AND "
+                          "assessed_on <= ?2 "
                           "ORDER BY assessed_on DESC, id DESC LIMIT 1",
                           &w->latest);
     if (rc == SR_OK)
@@ -933,7 +934,8 @@ sr_report_any_assessment(struct sr_store *st, const char *end, bool *any)
     *any = false;
     rc = sr_store_prepare(st,
                           "SELECT 1 FROM assessments WHERE status = "
-                          "'submitted' AND assessed_on <= ?1 LIMIT 1",
+                          "'submitted' AND kind = 'inspection' AND "
+                          "assessed_on <= ?1 LIMIT 1",
                           &s);
     if (rc != SR_OK)
         return rc;

@@ -23,6 +23,7 @@
 
 #include <sodium.h>
 
+#include "schoolrisk/auth.h"
 #include "../util.h"
 
 /* ------------------------------------------------------------------ */
@@ -435,6 +436,20 @@ static sr_error
 vfail(struct sr_store *st, sr_error code, const char *fmt, va_list ap)
 {
     vsnprintf(st->msg, sizeof(st->msg), fmt, ap);
+    st->field[0] = '\0';
+    return code;
+}
+
+sr_error
+sr_store_fail_field(struct sr_store *st, sr_error code, const char *field,
+                    const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfail(st, code, fmt, ap);
+    va_end(ap);
+    snprintf(st->field, sizeof(st->field), "%s", field ? field : "");
     return code;
 }
 
@@ -467,6 +482,7 @@ sr_store_dberr(struct sr_store *st, const char *what)
 {
     snprintf(st->msg, sizeof(st->msg), "%s: %s", what,
              st->db ? sqlite3_errmsg(st->db) : "no database");
+    st->field[0] = '\0';
     return SR_ERR_DB;
 }
 
@@ -757,6 +773,12 @@ sr_store_errmsg(const struct sr_store *st)
     return st ? st->msg : "out of memory";
 }
 
+const char *
+sr_store_errfield(const struct sr_store *st)
+{
+    return st && st->field[0] ? st->field : NULL;
+}
+
 sr_error
 sr_store_set_actor(struct sr_store *st, const char *name)
 {
@@ -780,6 +802,62 @@ int64_t
 sr_store_user(const struct sr_store *st)
 {
     return st->user;
+}
+
+/* A JSON array of strings (codes: digits, letters and '-'; anything
+ * else is escaped all the same). */
+static char *
+json_strings(const char *const *v, size_t n)
+{
+    struct sr_buf b;
+    sr_error rc;
+    size_t i;
+
+    sr_buf_init(&b);
+    rc = sr_buf_add(&b, "[", 1);
+    for (i = 0; rc == SR_OK && i < n; i++) {
+        const char *p;
+
+        rc = sr_buf_add(&b, i ? ",\"" : "\"", i ? 2 : 1);
+        for (p = v[i]; rc == SR_OK && *p; p++) {
+            if (*p == '"' || *p == '\\')
+                rc = sr_buf_add(&b, "\\", 1);
+            if (rc == SR_OK)
+                rc = sr_buf_add(&b, p, 1);
+        }
+        if (rc == SR_OK)
+            rc = sr_buf_add(&b, "\"", 1);
+    }
+    if (rc == SR_OK)
+        rc = sr_buf_add(&b, "]", 1);
+    if (rc != SR_OK) {
+        sr_buf_release(&b);
+        return NULL;
+    }
+    return sr_buf_detach(&b);
+}
+
+sr_error
+sr_bind_scope(struct sr_store *st, sqlite3_stmt *s, int i,
+              const struct sr_scope *scope)
+{
+    char *d, *c;
+
+    if (!scope || scope->all) {
+        sqlite3_bind_null(s, i);
+        sqlite3_bind_null(s, i + 1);
+        return SR_OK;
+    }
+    d = json_strings(scope->districts, scope->n_districts);
+    c = json_strings(scope->schools, scope->n_schools);
+    if (!d || !c) {
+        free(d);
+        free(c);
+        return sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+    }
+    sqlite3_bind_text(s, i, d, -1, free);
+    sqlite3_bind_text(s, i + 1, c, -1, free);
+    return SR_OK;
 }
 
 int

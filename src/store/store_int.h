@@ -32,6 +32,7 @@ struct sr_store {
     int64_t user;      /* the authenticated user acting, 0: none (CLI) */
     time_t clock;      /* 0: the system clock */
     char msg[1024];    /* last error */
+    char field[48];    /* the input field it concerns, or "" */
     struct sr_system *systems[SR_SYSTEM_CACHE]; /* one reference each */
     size_t n_systems;
     struct sr_stmt_slot stmts[SR_STMT_CACHE];
@@ -45,6 +46,11 @@ sr_error sr_store_fail(struct sr_store *st, const char *fmt, ...)
 sr_error sr_store_fail_code(struct sr_store *st, sr_error code,
                             const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* As sr_store_fail_code, naming the input field at fault ("deadline"),
+ * for a caller that shows the message beside the field. */
+sr_error sr_store_fail_field(struct sr_store *st, sr_error code,
+                             const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* "what: sqlite's message" for the current error of the connection;
  * returns SR_ERR_DB. */
@@ -78,6 +84,18 @@ char *sr_column_dup(sqlite3_stmt *s, int i, int *nomem);
  * "hazard_event".  The record's content is read back from its rows, so
  * call it inside the transaction that wrote them, after writing. */
 sr_error sr_audit_append(struct sr_store *st, const char *kind, int64_t ref);
+
+/* A scope (auth.h) in SQL: the row's district column d and school column
+ * c must fall in the districts bound to ?D or the schools bound to ?S
+ * (JSON arrays); both NULL when there is no scope.  sr_bind_scope()
+ * binds ?D = i and ?S = i + 1. */
+#define SR_SCOPE_SQL(d, c, D, S)                                            \
+    "(?" D " IS NULL OR " d " IN (SELECT value FROM json_each(?" D "))"     \
+    " OR " c " IN (SELECT value FROM json_each(?" S ")))"
+
+struct sr_scope;
+sr_error sr_bind_scope(struct sr_store *st, sqlite3_stmt *s, int i,
+                       const struct sr_scope *scope);
 
 /* Bind the acting user's id, or NULL when no user is signed in. */
 int sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i);
