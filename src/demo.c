@@ -1041,7 +1041,8 @@ assess(struct sim *m, long si, bool autumn)
     const struct district *d = &m->d[s->district];
     const char *insp = d->inspectors[pick(&m->r, 3)];
     struct sr_submit_report rep;
-    struct sr_hazard_filter f = {NULL, s->code, -1, -1, false};
+    struct sr_hazard_filter f = {.school = s->code, .status = -1,
+                                 .level = -1};
     struct sr_hazard_record *hv = NULL;
     size_t hn = 0, i;
     int64_t id;

@@ -462,9 +462,11 @@ static const int steps[SR_HAZARD_STATUS_COUNT][STEP_COUNT] = {
 static const char *const step_done[STEP_COUNT] = {
     "assigned", "submitted", "verified", "rejected", "signed off"};
 
-/* What a state allows, in words; NULL for none. */
+/* What a state allows, in words; NULL for none.  A supervised hazard
+ * the district has reviewed waits for the city's sign-off, not for
+ * another review. */
 static const char *
-allowed(int status)
+allowed(int status, bool awaiting_signoff)
 {
     switch (status) {
     case SR_HAZARD_OPEN:
@@ -473,6 +475,9 @@ allowed(int status)
         return "it can be submitted ('hazard submit') or re-assigned "
                "('hazard assign')";
     case SR_HAZARD_SUBMITTED:
+        if (awaiting_signoff)
+            return "it passed the district's review and can be signed off "
+                   "('hazard signoff') or rejected ('hazard reject')";
         return "it can be verified ('hazard verify') or rejected "
                "('hazard reject')";
     default:
@@ -481,9 +486,12 @@ allowed(int status)
 }
 
 static sr_error
-refuse(struct sr_store *st, int64_t id, int status, enum step step)
+refuse(struct sr_store *st, int64_t id, const struct sr_hzdb_state *hs,
+       enum step step)
 {
-    const char *next = allowed(status);
+    int status = hs->status;
+    const char *next = allowed(status, hs->level == SR_HAZARD_MAJOR &&
+                                           hs->reviewed_by != NULL);
 
     if (!next)
         return sr_store_fail_code(st, SR_ERR_STATE,
@@ -535,9 +543,9 @@ supervision(struct sr_store *st, int64_t id, enum step step,
     if (step == STEP_VERIFY && major && reviewed)
         return sr_store_fail_code(st, SR_ERR_STATE,
                                   "hazard %lld passed the district's review "
-                                  "on behalf of '%s' and waits for the "
-                                  "city's sign-off (市级挂牌督办销号: "
-                                  "'hazard signoff')",
+                                  "by '%s' and waits for the city's "
+                                  "sign-off (市级挂牌督办销号: 'hazard "
+                                  "signoff')",
                                   (long long)id, hs->reviewed_by);
     if (step == STEP_VERIFY && major)
         *to = SR_HAZARD_SUBMITTED;
@@ -550,15 +558,22 @@ static sr_error
 four_eyes(struct sr_store *st, int64_t id, enum step step,
           const struct sr_hzdb_state *hs)
 {
-    if ((step == STEP_VERIFY || step == STEP_SIGNOFF) &&
+    if (step == STEP_VERIFY &&
         same_person(st, hs->submitted_by, hs->submitted_by_user))
         return sr_store_fail_code(
             st, SR_ERR_STATE,
             "hazard %lld: the rectification was submitted by '%s', so '%s' "
-            "cannot %s it; the review (复查销号) must be done by "
+            "cannot verify it; the review (复查销号) must be done by "
             "someone else (four eyes)",
-            (long long)id, hs->submitted_by, sr_store_actor(st),
-            step == STEP_VERIFY ? "verify" : "sign off");
+            (long long)id, hs->submitted_by, sr_store_actor(st));
+    if (step == STEP_SIGNOFF &&
+        same_person(st, hs->submitted_by, hs->submitted_by_user))
+        return sr_store_fail_code(
+            st, SR_ERR_STATE,
+            "hazard %lld: the rectification was submitted by '%s', so '%s' "
+            "cannot sign it off; the city's sign-off (销号) must be given "
+            "by someone else (four eyes)",
+            (long long)id, hs->submitted_by, sr_store_actor(st));
     if (step == STEP_SIGNOFF &&
         same_person(st, hs->reviewed_by, hs->reviewed_by_user))
         return sr_store_fail_code(
@@ -637,7 +652,7 @@ transition(struct sr_store *st, int64_t id, enum step step, struct move *m)
         goto rollback;
     to = steps[hs.status][step];
     if (to < 0) {
-        rc = refuse(st, id, hs.status, step);
+        rc = refuse(st, id, &hs, step);
         goto rollback;
     }
     rc = supervision(st, id, step, &hs, &to);
@@ -820,23 +835,25 @@ sr_hazard_events(struct sr_store *st, int64_t id,
     return sr_hzdb_events(st, id, out, n);
 }
 
-sr_error
-sr_hazard_list(struct sr_store *st, const struct sr_hazard_filter *f,
-               const char *today, struct sr_hazard_record **out, size_t *n)
+/* Check a filter's values; fills day with today. */
+static sr_error
+check_filter(struct sr_store *st, const struct sr_hazard_filter *f,
+             const char *today, char day[16])
 {
-    static const struct sr_hazard_filter all = {NULL, NULL, -1, -1, false};
     struct sr_hzdb_school sc;
-    char day[16];
     sr_error rc;
-    size_t i;
 
-    *out = NULL;
-    *n = 0;
-    if (!f)
-        f = &all;
     rc = resolve_today(st, today, day);
     if (rc != SR_OK)
         return rc;
+    if (f->found_from && !sr_date_valid(f->found_from))
+        return sr_store_fail_field(st, SR_ERR_INPUT, "found_from",
+                                   "'%s' is not a valid date (YYYY-MM-DD)",
+                                   f->found_from);
+    if (f->found_to && !sr_date_valid(f->found_to))
+        return sr_store_fail_field(st, SR_ERR_INPUT, "found_to",
+                                   "'%s' is not a valid date (YYYY-MM-DD)",
+                                   f->found_to);
     if (f->district) {
         bool known;
 
@@ -860,9 +877,47 @@ sr_hazard_list(struct sr_store *st, const struct sr_hazard_filter *f,
                                       "registry",
                                       f->school);
     }
-    rc = sr_hzdb_list(st, f, day, out, n);
+    return SR_OK;
+}
+
+static const struct sr_hazard_filter all_hazards = {NULL, NULL, -1, -1,
+                                                    false, false, false,
+                                                    NULL, NULL, NULL, NULL,
+                                                    false, 0, 0};
+
+sr_error
+sr_hazard_list(struct sr_store *st, const struct sr_hazard_filter *f,
+               const char *today, struct sr_hazard_record **out, size_t *n)
+{
+    char day[16];
+    sr_error rc;
+    size_t i;
+
+    *out = NULL;
+    *n = 0;
+    if (!f)
+        f = &all_hazards;
+    rc = check_filter(st, f, today, day);
+    if (rc == SR_OK)
+        rc = sr_hzdb_list(st, f, day, out, n);
     for (i = 0; rc == SR_OK && i < *n; i++)
         derive(&(*out)[i], day);
+    return rc;
+}
+
+sr_error
+sr_hazard_count(struct sr_store *st, const struct sr_hazard_filter *f,
+                const char *today, size_t *n)
+{
+    char day[16];
+    sr_error rc;
+
+    *n = 0;
+    if (!f)
+        f = &all_hazards;
+    rc = check_filter(st, f, today, day);
+    if (rc == SR_OK)
+        rc = sr_hzdb_count(st, f, day, n);
     return rc;
 }
 

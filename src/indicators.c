@@ -134,6 +134,17 @@ sr_baseline_label(int e)
     return e >= 0 && e < SR_BASELINE_COUNT ? baseline_labels[e] : NULL;
 }
 
+int
+sr_baseline_lookup(const char *name)
+{
+    int e;
+
+    for (e = 0; name && e < SR_BASELINE_COUNT; e++)
+        if (!strcmp(name, baseline_names[e]))
+            return e;
+    return -1;
+}
+
 const char *
 sr_colour_name(int c)
 {

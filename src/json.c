@@ -18,7 +18,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "schoolrisk/assess.h"
 #include "schoolrisk/decimal.h"
+#include "schoolrisk/evidence.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
 
 void
 sr_json_add(cJSON *obj, const char *key, cJSON *val, int *ok)
@@ -243,3 +247,220 @@ nomem:
     return NULL;
 }
 
+
+/* ------------------------------------------------------------------ */
+/* Records                                                              */
+/* ------------------------------------------------------------------ */
+
+/* An id, or null for 0. */
+static cJSON *
+id_or_null(int64_t id)
+{
+    return id ? sr_json_int(id) : cJSON_CreateNull();
+}
+
+static cJSON *
+done(cJSON *o, int ok)
+{
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static const char *const ownership_zh[] = {"公办", "民办"};
+static const char *const locale_zh[] = {"城区", "镇区", "乡村"};
+
+cJSON *
+sr_json_school(const struct sr_school_record *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    char buf[32];
+    int ok = o != NULL, a;
+    int64_t v;
+
+    if (!ok)
+        return NULL;
+    sr_json_add(o, "code", sr_json_str(r->code), &ok);
+    sr_json_add(o, "name", sr_json_str(r->name), &ok);
+    sr_json_add(o, "district", sr_json_str(r->district), &ok);
+    sr_json_add(o, "district_name", sr_json_str(r->district_name), &ok);
+    for (a = 0; a < SR_ATTR_COUNT; a++) {
+        v = r->school.attr[a];
+        switch (sr_attr_kind(a)) {
+        case SR_KIND_ENUM:
+            sr_attr_format(a, v, buf, sizeof(buf));
+            sr_json_add(o, sr_attr_name(a), sr_json_str(buf), &ok);
+            if (a == SR_ATTR_STAGE)
+                sr_json_add(o, "stage_label", sr_json_str(sr_stage_label(
+                                                  (int)v)),
+                            &ok);
+            else if (a == SR_ATTR_OWNERSHIP)
+                sr_json_add(o, "ownership_label",
+                            sr_json_str(v >= 0 && v < 2 ? ownership_zh[v]
+                                                        : NULL),
+                            &ok);
+            else if (a == SR_ATTR_LOCALE)
+                sr_json_add(o, "locale_label",
+                            sr_json_str(v >= 0 && v < 3 ? locale_zh[v]
+                                                        : NULL),
+                            &ok);
+            break;
+        case SR_KIND_FLAG:
+            sr_json_add(o, sr_attr_name(a), cJSON_CreateBool(v != 0), &ok);
+            break;
+        case SR_KIND_COUNT:
+            sr_json_add(o, sr_attr_name(a), sr_json_int(v), &ok);
+            break;
+        }
+    }
+    sr_json_add(o, "contact", sr_json_str(r->contact), &ok);
+    sr_json_add(o, "phone", sr_json_str(r->phone), &ok);
+    sr_json_add(o, "closed", cJSON_CreateBool(r->closed), &ok);
+    sr_json_add(o, "updated_at", sr_json_str(r->updated_at), &ok);
+    sr_json_add(o, "updated_by", sr_json_str(r->updated_by), &ok);
+    return done(o, ok);
+}
+
+cJSON *
+sr_json_hazard(const struct sr_hazard_record *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    int ok = o != NULL;
+
+    if (!ok)
+        return NULL;
+    sr_json_add(o, "id", sr_json_int(h->id), &ok);
+    sr_json_add(o, "school", sr_json_str(h->school), &ok);
+    sr_json_add(o, "school_name", sr_json_str(h->school_name), &ok);
+    sr_json_add(o, "district", sr_json_str(h->district), &ok);
+    sr_json_add(o, "district_name", sr_json_str(h->district_name), &ok);
+    sr_json_add(o, "item", sr_json_str(h->item), &ok);
+    sr_json_add(o, "item_title", sr_json_str(h->item_title), &ok);
+    sr_json_add(o, "assessment", id_or_null(h->assessment), &ok);
+    sr_json_add(o, "level", sr_json_str(sr_hazard_name(h->level)), &ok);
+    sr_json_add(o, "level_label", sr_json_str(sr_hazard_label(h->level)),
+                &ok);
+    sr_json_add(o, "description", sr_json_str(h->description), &ok);
+    sr_json_add(o, "status", sr_json_str(sr_hazard_status_name(h->status)),
+                &ok);
+    sr_json_add(o, "status_label",
+                sr_json_str(sr_hazard_status_label(h->status)), &ok);
+    sr_json_add(o, "found_on", sr_json_str(h->found_on), &ok);
+    sr_json_add(o, "found_by", sr_json_str(h->found_by), &ok);
+    sr_json_add(o, "responsible", sr_json_str(h->responsible), &ok);
+    sr_json_add(o, "measures", sr_json_str(h->measures), &ok);
+    sr_json_add(o, "deadline", sr_json_str(h->deadline), &ok);
+    sr_json_add(o, "overdue", cJSON_CreateBool(h->overdue), &ok);
+    sr_json_add(o, "days_overdue", sr_json_int(h->days_overdue), &ok);
+    sr_json_add(o, "submitted_by", sr_json_str(h->submitted_by), &ok);
+    sr_json_add(o, "reviewed_by", sr_json_str(h->reviewed_by), &ok);
+    sr_json_add(o, "reviewed_on", sr_json_str(h->reviewed_on), &ok);
+    sr_json_add(o, "closed_on", sr_json_str(h->closed_on), &ok);
+    sr_json_add(o, "supervised", cJSON_CreateBool(h->supervised), &ok);
+    sr_json_add(o, "awaiting_signoff", cJSON_CreateBool(h->awaiting_signoff),
+                &ok);
+    sr_json_add(o, "recurrent", cJSON_CreateBool(h->recurrent_of != 0), &ok);
+    sr_json_add(o, "recurrent_of", id_or_null(h->recurrent_of), &ok);
+    sr_json_add(o, "recurrent_of_closed_on",
+                sr_json_str(h->recurrent_closed_on), &ok);
+    sr_json_add(o, "baseline", sr_json_str(h->baseline), &ok);
+    sr_json_add(o, "baseline_label",
+                sr_json_str(h->baseline ? sr_baseline_label(
+                                              sr_baseline_lookup(h->baseline))
+                                        : NULL),
+                &ok);
+    return done(o, ok);
+}
+
+/* The files an evidence text refers to, as an array of SHA-256. */
+static cJSON *
+files_json(const char *evidence)
+{
+    char (*hashes)[65] = NULL;
+    cJSON *arr = cJSON_CreateArray();
+    size_t n, i;
+    int ok = arr != NULL;
+
+    if (!ok || !evidence)
+        return arr;
+    hashes = malloc(SR_EVIDENCE_MAX_FILES * sizeof(*hashes));
+    if (!hashes) {
+        cJSON_Delete(arr);
+        return NULL;
+    }
+    n = sr_evidence_parse_refs(evidence, hashes, SR_EVIDENCE_MAX_FILES);
+    for (i = 0; ok && i < n; i++)
+        sr_json_add(arr, NULL, sr_json_str(hashes[i]), &ok);
+    free(hashes);
+    return done(arr, ok);
+}
+
+cJSON *
+sr_json_hazard_events(const struct sr_hazard_event *v, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    int ok = arr != NULL;
+    size_t i;
+
+    for (i = 0; ok && i < n; i++) {
+        const struct sr_hazard_event *e = &v[i];
+        cJSON *o = cJSON_CreateObject();
+
+        sr_json_add(arr, NULL, o, &ok);
+        if (!ok)
+            break;
+        sr_json_add(o, "id", sr_json_int(e->id), &ok);
+        sr_json_add(o, "at", sr_json_str(e->at), &ok);
+        sr_json_add(o, "by", sr_json_str(e->by), &ok);
+        sr_json_add(o, "from", sr_json_str(sr_hazard_status_name(e->from)),
+                    &ok);
+        sr_json_add(o, "to", sr_json_str(sr_hazard_status_name(e->to)), &ok);
+        sr_json_add(o, "to_label",
+                    sr_json_str(sr_hazard_status_label(e->to)), &ok);
+        sr_json_add(o, "note", sr_json_str(e->note), &ok);
+        sr_json_add(o, "evidence", sr_json_str(e->evidence), &ok);
+        sr_json_add(o, "files", files_json(e->evidence), &ok);
+    }
+    return done(arr, ok);
+}
+
+cJSON *
+sr_json_assessment(const struct sr_assessment *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    int ok = o != NULL;
+
+    if (!ok)
+        return NULL;
+    sr_json_add(o, "id", sr_json_int(a->id), &ok);
+    sr_json_add(o, "kind", sr_json_str(sr_assess_kind_name(a->kind)), &ok);
+    sr_json_add(o, "kind_label", sr_json_str(sr_assess_kind_label(a->kind)),
+                &ok);
+    sr_json_add(o, "school", sr_json_str(a->school), &ok);
+    sr_json_add(o, "school_name", sr_json_str(a->school_name), &ok);
+    sr_json_add(o, "district", sr_json_str(a->district), &ok);
+    sr_json_add(o, "system", sr_json_str(a->system_id), &ok);
+    sr_json_add(o, "version", sr_json_str(a->system_version), &ok);
+    sr_json_add(o, "assessed_on", sr_json_str(a->assessed_on), &ok);
+    sr_json_add(o, "inspector", sr_json_str(a->inspector), &ok);
+    sr_json_add(o, "status", sr_json_str(a->submitted ? "submitted"
+                                                      : "draft"),
+                &ok);
+    sr_json_add(o, "status_label", sr_json_str(a->submitted ? "已提交"
+                                                            : "草稿"),
+                &ok);
+    sr_json_add(o, "created_at", sr_json_str(a->created_at), &ok);
+    sr_json_add(o, "created_by", sr_json_str(a->created_by), &ok);
+    sr_json_add(o, "submitted_at", sr_json_str(a->submitted_at), &ok);
+    sr_json_add(o, "submitted_by", sr_json_str(a->submitted_by), &ok);
+    if (a->submitted) {
+        sr_json_add(o, "total", sr_json_num(a->total, 2, 2), &ok);
+        sr_json_add(o, "band", sr_json_str(a->band), &ok);
+        sr_json_add(o, "band_label", sr_json_str(a->band_label), &ok);
+        sr_json_add(o, "compliant", cJSON_CreateBool(a->compliant), &ok);
+        sr_json_add(o, "vetoed", cJSON_CreateBool(a->vetoed), &ok);
+    }
+    return done(o, ok);
+}

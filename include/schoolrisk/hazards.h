@@ -68,6 +68,8 @@
 extern "C" {
 #endif
 
+struct sr_scope;
+
 /** The states of a hazard.  Order is part of the ABI: append only. */
 enum sr_hazard_status {
     SR_HAZARD_OPEN,        /**< open 登记 */
@@ -160,6 +162,15 @@ struct sr_hazard_filter {
     int status;           /**< enum sr_hazard_status, or -1 */
     int level;            /**< enum sr_hazard, or -1 */
     bool overdue;         /**< only overdue hazards */
+    bool supervised;      /**< only supervised (major) hazards */
+    bool awaiting_signoff;/**< only those waiting for the city's sign-off */
+    const char *found_from; /**< found on or after "YYYY-MM-DD", or NULL */
+    const char *found_to;   /**< found on or before, or NULL */
+    const char *search;   /**< text in the description, the item's title
+                               or the school's name, or NULL */
+    const struct sr_scope *scope; /**< only schools in it (auth.h) */
+    bool newest_first;    /**< by id descending instead of ascending */
+    size_t offset, limit; /**< one page: limit 0 means every match */
 };
 
 /* --------------------------------------------------------------------
@@ -314,6 +325,13 @@ sr_error sr_hazard_events(struct sr_store *st, int64_t id,
 sr_error sr_hazard_list(struct sr_store *st, const struct sr_hazard_filter *f,
                         const char *today, struct sr_hazard_record **out,
                         size_t *n);
+
+/**
+ * @brief How many hazards match @p f (its offset and limit ignored), for
+ *        paging.  Errors as sr_hazard_list().
+ */
+sr_error sr_hazard_count(struct sr_store *st, const struct sr_hazard_filter *f,
+                         const char *today, size_t *n);
 
 /** @brief Free an array from sr_hazard_list(); NULL is a no-op. */
 void sr_hazard_list_free(struct sr_hazard_record *v, size_t n);

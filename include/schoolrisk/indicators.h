@@ -271,6 +271,8 @@ const char *sr_hazard_name(int hazard);
 const char *sr_hazard_label(int hazard);  /**< "一般隐患" / "重大隐患" */
 const char *sr_baseline_name(int element);
 const char *sr_baseline_label(int element);
+/** @brief The baseline element named @p name ("guards"), or -1. */
+int sr_baseline_lookup(const char *name);
 const char *sr_colour_name(int colour);
 
 /* --------------------------------------------------------------------

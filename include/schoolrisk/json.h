@@ -14,6 +14,7 @@
 #ifndef SR_JSON_H
 #define SR_JSON_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "schoolrisk/indicators.h"
@@ -64,6 +65,29 @@ struct cJSON *sr_json_result(const struct sr_system *sys,
                              const struct sr_school *school,
                              const struct sr_responses *resp,
                              const struct sr_result *res);
+
+struct sr_school_record;
+struct sr_hazard_record;
+struct sr_hazard_event;
+struct sr_assessment;
+
+/** @brief A registry school: code, name, district, every attribute by
+ *         its name (stage, ownership, locale with Chinese labels), contact,
+ *         closed, last change. */
+struct cJSON *sr_json_school(const struct sr_school_record *r);
+
+/** @brief A hazard with its derived fields (overdue, supervised,
+ *         awaiting_signoff) and Chinese labels of level and status. */
+struct cJSON *sr_json_hazard(const struct sr_hazard_record *h);
+
+/** @brief A hazard's history, oldest first; each event's evidence text
+ *         and the SHA-256 of the files it refers to ("files"). */
+struct cJSON *sr_json_hazard_events(const struct sr_hazard_event *v,
+                                    size_t n);
+
+/** @brief An assessment row: kind, school, system, dates, who, status;
+ *         total, band, 达标 and veto once submitted. */
+struct cJSON *sr_json_assessment(const struct sr_assessment *a);
 
 #ifdef __cplusplus
 }

@@ -394,9 +394,8 @@ cli_db_option(int c, struct cli_db *o)
     }
 }
 
-/* Parse "YYYY-MM-DDTHH:MM:SSZ" as UTC; 0 when malformed. */
-static time_t
-parse_clock(const char *s)
+time_t
+cli_parse_clock(const char *s)
 {
     struct tm tm;
     const char *end;
@@ -438,7 +437,7 @@ cli_store_open(const char *db_opt, const char *by_opt, int flags,
     }
     clk = getenv("SCHOOLRISK_CLOCK");
     if (clk && *clk) {
-        time_t t = parse_clock(clk);
+        time_t t = cli_parse_clock(clk);
 
         if (!t) {
             cli_error("SCHOOLRISK_CLOCK must be YYYY-MM-DDTHH:MM:SSZ, not "

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "schoolrisk/error.h"
 #include "schoolrisk/indicators.h"
@@ -131,6 +132,10 @@ struct cli_db {
  * other c. */
 bool cli_db_option(int c, struct cli_db *o);
 
+/* Parse "YYYY-MM-DDTHH:MM:SSZ" (the form of $SCHOOLRISK_CLOCK) as UTC;
+ * 0 when malformed. */
+time_t cli_parse_clock(const char *s);
+
 /* Report a store error (the store's message) and return the exit code. */
 int cli_store_error(struct sr_store *st, sr_error rc);
 
@@ -189,5 +194,7 @@ int cmd_init(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_schools(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_users(int argc, char **argv);
 
 #endif /* SR_CLI_H */

@@ -10,6 +10,7 @@
 #include <libxml/parser.h>
 
 #include "cli.h"
+#include "schoolrisk/i18n.h"
 
 #ifndef SR_VERSION
 #define SR_VERSION "0"
@@ -47,6 +48,10 @@ static const struct cli_cmd cmds[] = {
      "the school registry: import (CSV, all or nothing), list, show"},
     {"score", cmd_score,
      "score an assessment: total, risk band, veto, hazards, baseline"},
+    {"serve", cmd_serve,
+     "the service: the JSON API and the browser pages, for every user"},
+    {"users", cmd_users,
+     "user accounts and role grants: add, list, show, passwd, grant..."},
 };
 
 static void
@@ -75,6 +80,7 @@ main(int argc, char **argv)
     size_t i;
     int rc;
 
+    sr_i18n_init(NULL, true);
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

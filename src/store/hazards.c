@@ -504,33 +504,41 @@ cleanup:
     return rc;
 }
 
-sr_error
-sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
-             const char *today, struct sr_hazard_record **out, size_t *n)
+/* The WHERE clause of a listing: only the conditions asked for, so that
+ * a school's hazards come from the hazards_school index instead of a
+ * scan of every hazard ("?2 IS NULL OR h.school = ?2" defeats the
+ * index).  Parameters are numbered by kind, and bind_filter() binds the
+ * same ones. */
+static void
+filter_sql(const struct sr_hazard_filter *f, char *buf, size_t size)
 {
-    /* Only the conditions asked for, so that a school's hazards come
-     * from the hazards_school index instead of a scan of every hazard
-     * ("?2 IS NULL OR h.school = ?2" defeats the index). */
-    char sql[sizeof(HAZARD_SELECT) + 512];
-    sqlite3_stmt *s = NULL;
-    struct sr_hazard_record *v = NULL;
-    size_t used = 0, alloc = 0;
-    sr_error rc;
-    int step;
-
-    *out = NULL;
-    *n = 0;
-    snprintf(sql, sizeof(sql), "%sWHERE 1%s%s%s%s%s ORDER BY h.id",
-             HAZARD_SELECT,
+    snprintf(buf, size,
+             "WHERE 1%s%s%s%s%s%s%s%s%s%s%s",
              f->district ? " AND (s.district = ?1 OR d.name = ?1)" : "",
              f->school ? " AND h.school = ?2" : "",
              f->status >= 0 ? " AND h.status = ?3" : "",
              f->level >= 0 ? " AND h.level = ?4" : "",
              f->overdue ? " AND h.status <> 'closed' AND h.deadline < ?5"
-                        : "");
-    rc = sr_store_prepare(st, sql, &s);
-    if (rc != SR_OK)
-        return rc;
+                        : "",
+             f->supervised ? " AND h.level = 'major'" : "",
+             f->awaiting_signoff ? " AND h.level = 'major' AND h.status = "
+                                   "'submitted' AND h.reviewed_by IS NOT "
+                                   "NULL"
+                                 : "",
+             f->found_from ? " AND h.found_on >= ?6" : "",
+             f->found_to ? " AND h.found_on <= ?7" : "",
+             f->search ? " AND (instr(h.description, ?8) OR "
+                         "instr(h.item_title, ?8) OR instr(s.name, ?8))"
+                       : "",
+             f->scope ? " AND " SR_SCOPE_SQL("s.district", "h.school", "9",
+                                            "10")
+                      : "");
+}
+
+static sr_error
+bind_filter(struct sr_store *st, sqlite3_stmt *s,
+            const struct sr_hazard_filter *f, const char *today)
+{
     if (f->district)
         sr_bind_text(s, 1, f->district);
     if (f->school)
@@ -541,6 +549,69 @@ sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
         sr_bind_text(s, 4, sr_hazard_name(f->level));
     if (f->overdue)
         sr_bind_text(s, 5, today);
+    if (f->found_from)
+        sr_bind_text(s, 6, f->found_from);
+    if (f->found_to)
+        sr_bind_text(s, 7, f->found_to);
+    if (f->search)
+        sr_bind_text(s, 8, f->search);
+    if (f->scope)
+        return sr_bind_scope(st, s, 9, f->scope);
+    return SR_OK;
+}
+
+sr_error
+sr_hzdb_count(struct sr_store *st, const struct sr_hazard_filter *f,
+              const char *today, size_t *n)
+{
+    char where[2048], sql[2400];
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+
+    *n = 0;
+    filter_sql(f, where, sizeof(where));
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM hazards h JOIN schools s ON s.code = "
+             "h.school JOIN districts d ON d.code = s.district %s",
+             where);
+    rc = sr_store_prepare(st, sql, &s);
+    if (rc != SR_OK)
+        return rc;
+    rc = bind_filter(st, s, f, today);
+    if (rc == SR_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            *n = (size_t)sqlite3_column_int64(s, 0);
+        else
+            rc = sr_store_dberr(st, "cannot count the hazards");
+    }
+    sr_store_finish(st, s);
+    return rc;
+}
+
+sr_error
+sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
+             const char *today, struct sr_hazard_record **out, size_t *n)
+{
+    char where[2048], sql[sizeof(HAZARD_SELECT) + 2400];
+    sqlite3_stmt *s = NULL;
+    struct sr_hazard_record *v = NULL;
+    size_t used = 0, alloc = 0;
+    sr_error rc;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    filter_sql(f, where, sizeof(where));
+    snprintf(sql, sizeof(sql), "%s%s ORDER BY h.id%s LIMIT ?11 OFFSET ?12",
+             HAZARD_SELECT, where, f->newest_first ? " DESC" : "");
+    rc = sr_store_prepare(st, sql, &s);
+    if (rc != SR_OK)
+        return rc;
+    rc = bind_filter(st, s, f, today);
+    if (rc != SR_OK)
+        goto cleanup;
+    sqlite3_bind_int64(s, 11, f->limit ? (sqlite3_int64)f->limit : -1);
+    sqlite3_bind_int64(s, 12, (sqlite3_int64)f->offset);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         if (used == alloc) {
             size_t na = alloc ? alloc * 2 : 16;

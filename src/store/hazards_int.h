@@ -105,4 +105,8 @@ sr_error sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
                       const char *today, struct sr_hazard_record **out,
                       size_t *n);
 
+/* How many match f, its page ignored. */
+sr_error sr_hzdb_count(struct sr_store *st, const struct sr_hazard_filter *f,
+                       const char *today, size_t *n);
+
 #endif /* SR_HAZARDS_INT_H */
