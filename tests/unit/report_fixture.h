@@ -143,10 +143,12 @@ teardown(void **state)
 
 #define IN_D "(:d IS NULL OR s.district = :d)"
 
-/* The counted assessments as of :e (mini.xml: 12 valid months). */
+/* The counted assessments as of :e (mini.xml: 12 valid months): only
+ * inspections, never a school's self-inspection. */
 #define VALID                                                             \
     "WITH latest AS (SELECT s.code, (SELECT a.id FROM assessments a "     \
     "WHERE a.school = s.code AND a.status = 'submitted' AND "             \
+    "a.kind = 'inspection' AND "                                          \
     "a.assessed_on <= :e ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1)" \
     " AS aid FROM schools s WHERE " IN_D " AND s.closed = 0), "           \
     "valid AS (SELECT a.* FROM latest l JOIN assessments a ON a.id = "    \

@@ -7,8 +7,12 @@
  * nothing.
  *
  * Each test gets a fresh database in a mkdtemp directory with the
- * fixture system mini.xml (stage primary) and schools inserted with
- * plain SQL (the registry importer is another module's).
+ * fixture system mini.xml (stage primary) and four schools imported
+ * through the registry (one of them then closed by a full import).
+ *
+ * Audit records of that setup, before any hazard: the checkpoint every
+ * new database starts with, the load of mini.xml, the first registry
+ * import and the full import that closed a school: 4 (SETUP_RECORDS).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,10 +30,35 @@
 
 #include "schoolrisk/audit.h"
 #include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
 /* sr_store_begin/commit/rollback: to call sr_hazard_raise() inside a
  * transaction the way the assessment submission does. */
 #include "../../src/store/store_int.h"
+
+/* The audit records of setup(): checkpoint, system, two imports. */
+#define SETUP_RECORDS 4
+
+#define REGISTRY_HEADER                                                   \
+    "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,"  \
+    "游泳池,在校生数,住宿生数,特殊需要学生数,安全负责人,联系电话\n"
+
+static const char registry_csv[] =
+    REGISTRY_HEADER
+    "3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,800,"
+    "0,0,,\n"
+    "3701020002,历下区旧校区小学,历下区,小学,公办,城区,否,否,是,否,否,"
+    "300,0,0,,\n"
+    "3701030001,市中区第一中学,市中区,初中,公办,城区,否,否,是,是,否,1200,"
+    "0,0,,\n"
+    "3701120001,历城区山区小学,历城区,小学,公办,乡村,是,是,是,否,否,150,"
+    "60,0,,\n";
+
+/* A full import of 历下区 without 3701020002: closes it. */
+static const char registry_close_csv[] =
+    REGISTRY_HEADER
+    "3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,800,"
+    "0,0,,\n";
 
 struct fx {
     char dir[64];
@@ -130,6 +159,20 @@ snapshot(struct fx *f)
     return buf;
 }
 
+static void
+import(struct fx *f, const char *csv, int flags)
+{
+    struct sr_import_report rep;
+    struct sr_diags d;
+
+    sr_diags_init(&d);
+    if (sr_registry_import_memory(f->st, "reg.csv", csv, strlen(csv), flags,
+                                  &rep, &d) != SR_OK)
+        fail_msg("import: %s (%zu diagnostics)", sr_store_errmsg(f->st),
+                 d.n);
+    sr_diags_release(&d);
+}
+
 static int
 setup(void **state)
 {
@@ -151,19 +194,11 @@ setup(void **state)
     sr_diags_release(&d);
     assert_int_equal(sqlite3_open(f->path, &f->raw), SQLITE_OK);
     sqlite3_busy_timeout(f->raw, 5000);
-    exec(f,
-         "INSERT INTO schools(code, name, district, stage, ownership, "
-         "locale, boarding, school_bus, canteen, laboratory, swimming_pool,"
-         " enrollment, boarders, special_needs, closed, updated_at, "
-         "updated_by) VALUES "
-         "('3701020001','历下区实验小学','370102','primary','public','urban',"
-         "0,0,1,0,0,800,0,0,0,'2026-01-01T00:00:00Z','t'),"
-         "('3701020002','历下区旧校区小学','370102','primary','public',"
-         "'urban',0,0,1,0,0,300,0,0,1,'2026-01-01T00:00:00Z','t'),"
-         "('3701030001','市中区第一中学','370103','junior','public','urban',"
-         "0,0,1,1,0,1200,0,0,0,'2026-01-01T00:00:00Z','t'),"
-         "('3701120001','历城区山区小学','370112','primary','public','rural',"
-         "1,1,1,0,0,150,60,0,0,'2026-01-01T00:00:00Z','t')");
+    /* The schools come in through the registry, as in real use: a school
+     * inserted with SQL has no recorded version and breaks the audit
+     * chain.  The second, full import of 历下区 closes 3701020002. */
+    import(f, registry_csv, 0);
+    import(f, registry_close_csv, SR_IMPORT_FULL);
     as(f->st, "张三");
     *state = f;
     return 0;
@@ -247,8 +282,19 @@ drive(struct fx *f, int64_t id, int to)
         OK(sr_hazard_submit(f->st, id, "已整改", NULL));
     }
     if (to >= SR_HAZARD_CLOSED) {
+        struct sr_hazard_record h;
+
         as(f->st, "王科长");
         OK(sr_hazard_verify(f->st, id, NULL));
+        /* A major hazard is under city supervision: the district's
+         * verify was its review, the city's sign-off closes it. */
+        OK(sr_hazard_get(f->st, id, NULL, &h));
+        if (h.supervised) {
+            assert_true(h.awaiting_signoff);
+            as(f->st, "市教育局");
+            OK(sr_hazard_signoff(f->st, id, NULL));
+        }
+        sr_hazard_release(&h);
     }
     assert_int_equal(status_of(f, id), to);
 }
@@ -373,7 +419,8 @@ test_add(void **state)
 
     OK(sr_audit_verify(f->st, &rep));
     assert_true(rep.ok);
-    assert_int_equal(rep.records, 2);
+    /* one record per hazard event, after those of the setup */
+    assert_int_equal(rep.records, SETUP_RECORDS + 2);
 }
 
 static void
@@ -463,7 +510,11 @@ test_add_refused(void **state)
     assert_int_equal(id, -7);
     assert_false(linked);
     assert_int_equal(count(f, "SELECT count(*) FROM hazards"), 0);
-    assert_int_equal(count(f, "SELECT count(*) FROM audit"), 0);
+    /* the setup's records only (checkpoint, system, two imports) */
+    assert_int_equal(count(f, "SELECT count(*) FROM audit"), SETUP_RECORDS);
+    assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE kind = "
+                              "'hazard_event'"),
+                     0);
 }
 
 static void
@@ -556,19 +607,31 @@ test_loop_with_reject(void **state)
     as(f->st, "王科长");
     day(f->st, "2026-03-05");
     OK(sr_hazard_verify(f->st, id, "现场复查合格"));
+    /* a major hazard: the district's verify is its review (复查), and
+     * it waits for the city's sign-off, given the same day */
+    OK(sr_hazard_get(f->st, id, NULL, &h));
+    assert_int_equal(h.status, SR_HAZARD_SUBMITTED);
+    assert_true(h.awaiting_signoff);
+    assert_string_equal(h.reviewed_by, "王科长");
+    assert_string_equal(h.reviewed_on, "2026-03-05");
+    assert_null(h.closed_on);
+    sr_hazard_release(&h);
+    as(f->st, "市教育局");
+    OK(sr_hazard_signoff(f->st, id, "同意销号"));
     OK(sr_hazard_get(f->st, id, NULL, &h));
     assert_int_equal(h.status, SR_HAZARD_CLOSED);
     assert_string_equal(h.closed_on, "2026-03-05");
+    assert_false(h.awaiting_signoff);
     assert_false(h.overdue);
     sr_hazard_release(&h);
 
     OK(sr_hazard_events(f->st, id, &ev, &n));
-    assert_int_equal(n, 6);
+    assert_int_equal(n, 7);
     {
-        static const int from[] = {-1, 0, 1, 2, 1, 2};
-        static const int to[] = {0, 1, 2, 1, 2, 3};
-        static const char *const by[] = {"张三", "王科长", "李四",
-                                         "王科长", "李四", "王科长"};
+        static const int from[] = {-1, 0, 1, 2, 1, 2, 2};
+        static const int to[] = {0, 1, 2, 1, 2, 2, 3};
+        static const char *const by[] = {"张三", "王科长", "李四", "王科长",
+                                         "李四", "王科长", "市教育局"};
         size_t i;
 
         for (i = 0; i < n; i++) {
@@ -583,6 +646,8 @@ test_loop_with_reject(void **state)
     assert_null(ev[4].evidence);
     assert_string_equal(ev[5].note, "现场复查合格");
     assert_string_equal(ev[5].at, "2026-03-05T02:00:00Z");
+    assert_string_equal(ev[6].note, "同意销号");
+    assert_string_equal(ev[6].at, "2026-03-05T02:00:00Z");
     sr_hazard_events_free(ev, n);
 }
 
@@ -688,21 +753,22 @@ test_audit_chain(void **state)
     long long events;
 
     id = add(f, "3701020001", NULL, SR_HAZARD_GENERAL, "a");
+    /* one record per event, after the setup's SETUP_RECORDS */
     OK(sr_audit_verify(f->st, &rep));
     assert_true(rep.ok);
-    assert_int_equal(rep.records, 1);
+    assert_int_equal(rep.records, SETUP_RECORDS + 1);
     drive(f, id, SR_HAZARD_RECTIFYING);
     OK(sr_audit_verify(f->st, &rep));
-    assert_int_equal(rep.records, 2);
+    assert_int_equal(rep.records, SETUP_RECORDS + 2);
     drive(f, id, SR_HAZARD_SUBMITTED);  /* assign again + submit */
     OK(sr_audit_verify(f->st, &rep));
-    assert_int_equal(rep.records, 4);
+    assert_int_equal(rep.records, SETUP_RECORDS + 4);
     /* refused steps add nothing */
     as(f->st, "李四");
     assert_int_equal(sr_hazard_verify(f->st, id, NULL), SR_ERR_STATE);
     assert_int_equal(sr_hazard_submit(f->st, id, "x", NULL), SR_ERR_STATE);
     OK(sr_audit_verify(f->st, &rep));
-    assert_int_equal(rep.records, 4);
+    assert_int_equal(rep.records, SETUP_RECORDS + 4);
     as(f->st, "王科长");
     OK(sr_hazard_reject(f->st, id, "r"));
     as(f->st, "李四");
@@ -711,7 +777,7 @@ test_audit_chain(void **state)
     OK(sr_hazard_verify(f->st, id, NULL));
     OK(sr_audit_verify(f->st, &rep));
     assert_true(rep.ok);
-    assert_int_equal(rep.records, 7);
+    assert_int_equal(rep.records, SETUP_RECORDS + 7);
     events = count(f, "SELECT count(*) FROM hazard_events");
     assert_int_equal(events, 7);
     assert_int_equal(count(f, "SELECT count(*) FROM audit WHERE kind = "
@@ -732,7 +798,7 @@ test_audit_chain(void **state)
     OK(sr_audit_verify(f->st, &rep));
     assert_false(rep.ok);
     assert_string_equal(rep.problem,
-                        "audit record 7: hazard event 7 was altered (its "
+                        "audit record 11: hazard event 7 was altered (its "
                         "content no longer matches the hash recorded when "
                         "it was written)");
 }
@@ -743,7 +809,8 @@ test_overdue(void **state)
     struct fx *f = *state;
     struct sr_hazard_record h;
     struct sr_hazard_record *v = NULL;
-    struct sr_hazard_filter flt = {NULL, NULL, -1, -1, true};
+    struct sr_hazard_filter flt = {.status = -1, .level = -1,
+                                   .overdue = true};
     size_t n = 0;
     int64_t a = add(f, "3701020001", NULL, SR_HAZARD_GENERAL, "a");
     int64_t b = add(f, "3701020001", NULL, SR_HAZARD_GENERAL, "b");
@@ -924,7 +991,8 @@ test_raise(void **state)
     assert_false(linked);
     sr_store_rollback(f->st);
     assert_int_equal(count(f, "SELECT count(*) FROM hazards"), 0);
-    assert_int_equal(count(f, "SELECT count(*) FROM audit"), 0);
+    /* nothing beyond the setup's records */
+    assert_int_equal(count(f, "SELECT count(*) FROM audit"), SETUP_RECORDS);
 
     OK(sr_store_begin(f->st));
     OK(sr_hazard_raise(f->st, &h, &id, &linked));
@@ -993,9 +1061,17 @@ test_raise(void **state)
         sr_hazard_events_free(ev, n);
     }
 
-    /* once closed, a new finding is a new hazard, and recurrent */
+    /* reviewed by the district and waiting for the city's sign-off, a
+     * major hazard is still not closed: a finding is linked */
     as(f->st, "王科长");
     OK(sr_hazard_verify(f->st, id, NULL));
+    OK(sr_hazard_raise(f->st, &h, &id2, &linked));
+    assert_true(linked);
+    assert_int_equal(id2, id);
+    /* once closed (signed off), a new finding is a new hazard, and
+     * recurrent */
+    as(f->st, "市教育局");
+    OK(sr_hazard_signoff(f->st, id, NULL));
     h.found_on = "2026-03-01";
     OK(sr_hazard_raise(f->st, &h, &id2, &linked));
     assert_false(linked);
@@ -1034,8 +1110,10 @@ test_raise(void **state)
 
     OK(sr_audit_verify(f->st, &rep));
     assert_true(rep.ok);
-    assert_int_equal(rep.records, count(f, "SELECT count(*) FROM "
-                                           "hazard_events"));
+    /* one record per event, after the setup's */
+    assert_int_equal(rep.records, SETUP_RECORDS + count(f, "SELECT count(*) "
+                                                           "FROM "
+                                                           "hazard_events"));
 }
 
 static void
@@ -1112,6 +1190,243 @@ test_list(void **state)
     assert_null(v);
 }
 
+/* City supervision (挂牌督办): the district's verify of a major hazard
+ * is its review (复查); only the city's sign-off, given by neither the
+ * one who submitted the rectification nor the one who reviewed it,
+ * closes it. */
+static void
+test_signoff(void **state)
+{
+    struct fx *f = *state;
+    struct sr_hazard_record h;
+    struct sr_hazard_record *v = NULL;
+    struct sr_hazard_filter flt = {.status = -1, .level = -1};
+    struct sr_hazard_event *ev = NULL;
+    struct sr_audit_report rep;
+    size_t n = 0;
+    int64_t id = add(f, "3701020001", "D1.2.1", SR_HAZARD_MAJOR, "大门未封闭");
+    int64_t gen = add(f, "3701020001", NULL, SR_HAZARD_GENERAL, "一般");
+    int64_t open = add(f, "3701020001", NULL, SR_HAZARD_MAJOR, "未处理");
+
+    drive(f, id, SR_HAZARD_SUBMITTED);  /* submitted by 李四 */
+    drive(f, gen, SR_HAZARD_SUBMITTED);
+    as(f->st, "市教育局");
+    REFUSED(sr_hazard_signoff(f->st, id, NULL), SR_ERR_STATE,
+            "hazard 1 has not passed the district's review (复查) yet: the "
+            "district verifies it ('hazard verify') before the city signs "
+            "it off");
+    REFUSED(sr_hazard_signoff(f->st, gen, NULL), SR_ERR_STATE,
+            "hazard 2 is a general hazard: it is not under city supervision "
+            "(挂牌督办), and the district's review ('hazard verify') closes "
+            "it");
+    REFUSED(sr_hazard_signoff(f->st, open, NULL), SR_ERR_STATE,
+            "hazard 3 is open (登记): it can be assigned ('hazard assign'), "
+            "not signed off");
+
+    /* the district's review: still submitted, awaiting the city */
+    day(f->st, "2026-03-04");
+    as(f->st, "王科长");
+    OK(sr_hazard_verify(f->st, id, "复查合格"));
+    OK(sr_hazard_get(f->st, id, NULL, &h));
+    assert_int_equal(h.status, SR_HAZARD_SUBMITTED);
+    assert_true(h.supervised);
+    assert_true(h.awaiting_signoff);
+    assert_string_equal(h.submitted_by, "李四");
+    assert_string_equal(h.reviewed_by, "王科长");
+    assert_string_equal(h.reviewed_on, "2026-03-04");
+    assert_null(h.closed_on);
+    sr_hazard_release(&h);
+    /* a general hazard's verify still closes it, with no review fields */
+    OK(sr_hazard_verify(f->st, gen, NULL));
+    OK(sr_hazard_get(f->st, gen, NULL, &h));
+    assert_int_equal(h.status, SR_HAZARD_CLOSED);
+    assert_false(h.awaiting_signoff);
+    assert_null(h.reviewed_by);
+    assert_null(h.reviewed_on);
+    assert_string_equal(h.closed_on, "2026-03-04");
+    sr_hazard_release(&h);
+    /* the ledger's filter finds it */
+    flt.awaiting_signoff = true;
+    OK(sr_hazard_list(f->st, &flt, NULL, &v, &n));
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, id);
+    assert_true(v[0].awaiting_signoff);
+    sr_hazard_list_free(v, n);
+    v = NULL;
+
+    /* one review is enough; what it allows now says so */
+    as(f->st, "赵主任");
+    REFUSED(sr_hazard_verify(f->st, id, NULL), SR_ERR_STATE,
+            "hazard 1 passed the district's review by '王科长' and waits "
+            "for the city's sign-off (市级挂牌督办销号: 'hazard signoff')");
+    REFUSED(sr_hazard_assign(f->st, id, "李四", "2026-03-10", NULL),
+            SR_ERR_STATE,
+            "hazard 1 is submitted (已整改待复查): it passed the district's "
+            "review and can be signed off ('hazard signoff') or rejected "
+            "('hazard reject'), not assigned");
+    /* four eyes: neither the submitter nor the reviewer signs it off */
+    as(f->st, "李四");
+    REFUSED(sr_hazard_signoff(f->st, id, NULL), SR_ERR_STATE,
+            "hazard 1: the rectification was submitted by '李四', so '李四' "
+            "cannot sign it off; the city's sign-off (销号) must be given by "
+            "someone else (four eyes)");
+    as(f->st, "王科长");
+    REFUSED(sr_hazard_signoff(f->st, id, NULL), SR_ERR_STATE,
+            "hazard 1: '王科长' passed the district's review, so the city's "
+            "sign-off must be given by someone else (four eyes)");
+    REFUSED(sr_hazard_signoff(f->st, id, "\xff"), SR_ERR_STATE,
+            "hazard 1: '王科长' passed the district's review, so the city's "
+            "sign-off must be given by someone else (four eyes)");
+
+    /* the city signs it off, two days later */
+    day(f->st, "2026-03-06");
+    as(f->st, "市教育局");
+    REFUSED(sr_hazard_signoff(f->st, id, "\xff"), SR_ERR_INPUT,
+            "the review note is not valid UTF-8 (byte 1)");
+    OK(sr_hazard_signoff(f->st, id, "挂牌督办隐患整改到位，同意销号"));
+    OK(sr_hazard_get(f->st, id, NULL, &h));
+    assert_int_equal(h.status, SR_HAZARD_CLOSED);
+    assert_string_equal(h.closed_on, "2026-03-06");
+    assert_false(h.awaiting_signoff);
+    assert_true(h.supervised);
+    /* the review stays on record */
+    assert_string_equal(h.reviewed_by, "王科长");
+    assert_string_equal(h.reviewed_on, "2026-03-04");
+    sr_hazard_release(&h);
+    OK(sr_hazard_list(f->st, &flt, NULL, &v, &n));
+    assert_int_equal(n, 0);
+    sr_hazard_list_free(v, n);
+
+    OK(sr_hazard_events(f->st, id, &ev, &n));
+    assert_int_equal(n, 5);
+    assert_int_equal(ev[3].from, SR_HAZARD_SUBMITTED);
+    assert_int_equal(ev[3].to, SR_HAZARD_SUBMITTED);
+    assert_string_equal(ev[3].by, "王科长");
+    assert_string_equal(ev[3].note, "复查合格");
+    assert_int_equal(ev[4].from, SR_HAZARD_SUBMITTED);
+    assert_int_equal(ev[4].to, SR_HAZARD_CLOSED);
+    assert_string_equal(ev[4].by, "市教育局");
+    assert_string_equal(ev[4].at, "2026-03-06T02:00:00Z");
+    assert_string_equal(ev[4].note, "挂牌督办隐患整改到位，同意销号");
+    sr_hazard_events_free(ev, n);
+
+    as(f->st, "其他人");
+    REFUSED(sr_hazard_signoff(f->st, id, NULL), SR_ERR_STATE,
+            "hazard 1 is closed (已销号): no further steps are allowed");
+    REFUSED(sr_hazard_signoff(f->st, 99, NULL), SR_ERR_NOT_FOUND,
+            "no hazard 99");
+
+    /* every step, the review and the sign-off included, is chained:
+     * 3 + 2 + 1 + 1 events of hazards 1 (5), 2 (4) and 3 (1) */
+    OK(sr_audit_verify(f->st, &rep));
+    assert_true(rep.ok);
+    assert_int_equal(rep.records, SETUP_RECORDS + 10);
+}
+
+/* A rejection, by the city or the district, voids the review: the
+ * resubmitted rectification is reviewed again before any sign-off. */
+static void
+test_signoff_reject_voids_review(void **state)
+{
+    struct fx *f = *state;
+    struct sr_hazard_record h;
+    struct sr_audit_report rep;
+    int64_t id = add(f, "3701020001", NULL, SR_HAZARD_MAJOR, "围墙倒塌");
+
+    drive(f, id, SR_HAZARD_SUBMITTED);
+    as(f->st, "王科长");
+    OK(sr_hazard_verify(f->st, id, NULL));
+    as(f->st, "市教育局");
+    OK(sr_hazard_reject(f->st, id, "现场复核：围墙未按原高度修复"));
+    OK(sr_hazard_get(f->st, id, NULL, &h));
+    assert_int_equal(h.status, SR_HAZARD_RECTIFYING);
+    assert_null(h.reviewed_by);
+    assert_null(h.reviewed_on);
+    assert_false(h.awaiting_signoff);
+    sr_hazard_release(&h);
+
+    as(f->st, "李四");
+    OK(sr_hazard_submit(f->st, id, "已加高至2.5米", NULL));
+    as(f->st, "市教育局");
+    REFUSED(sr_hazard_signoff(f->st, id, NULL), SR_ERR_STATE,
+            "hazard 1 has not passed the district's review (复查) yet: the "
+            "district verifies it ('hazard verify') before the city signs "
+            "it off");
+    /* the new review is by 赵主任: 王科长, whose review was voided, may
+     * now sign off */
+    as(f->st, "赵主任");
+    OK(sr_hazard_verify(f->st, id, NULL));
+    OK(sr_hazard_get(f->st, id, NULL, &h));
+    assert_string_equal(h.reviewed_by, "赵主任");
+    sr_hazard_release(&h);
+    as(f->st, "王科长");
+    OK(sr_hazard_signoff(f->st, id, NULL));
+    assert_int_equal(status_of(f, id), SR_HAZARD_CLOSED);
+    OK(sr_audit_verify(f->st, &rep));
+    assert_true(rep.ok);
+}
+
+/* Four eyes compares user ids when both sides are signed-in users, and
+ * names otherwise. */
+static void
+test_four_eyes_users(void **state)
+{
+    struct fx *f = *state;
+    int64_t gen = add(f, "3701020001", NULL, SR_HAZARD_GENERAL, "a");
+    int64_t gen2 = add(f, "3701020001", NULL, SR_HAZARD_GENERAL, "b");
+    int64_t maj = add(f, "3701020001", NULL, SR_HAZARD_MAJOR, "c");
+
+    /* two users who happen to share a name (the users table refers
+     * events to them; the audit chain is not this test's subject) */
+    exec(f, "INSERT INTO users(id, login, name, password_hash, "
+            "password_set_at, created_at, created_by) VALUES "
+            "(7, 'zhangwei', '张伟', 'x', '2026-01-01T00:00:00Z', "
+            "'2026-01-01T00:00:00Z', 't'), "
+            "(8, 'zhangwei2', '张伟', 'x', '2026-01-01T00:00:00Z', "
+            "'2026-01-01T00:00:00Z', 't')");
+    drive(f, gen, SR_HAZARD_RECTIFYING);
+    drive(f, gen2, SR_HAZARD_RECTIFYING);
+    drive(f, maj, SR_HAZARD_RECTIFYING);
+    OK(sr_store_set_user(f->st, 7, "张伟"));
+    OK(sr_hazard_submit(f->st, gen, "已整改", NULL));
+    OK(sr_hazard_submit(f->st, gen2, "已整改", NULL));
+    OK(sr_hazard_submit(f->st, maj, "已整改", NULL));
+
+    /* the same user under another name is the same person */
+    OK(sr_store_set_user(f->st, 7, "张伟（历下区）"));
+    REFUSED(sr_hazard_verify(f->st, gen, NULL), SR_ERR_STATE,
+            "hazard 1: the rectification was submitted by '张伟', so "
+            "'张伟（历下区）' cannot verify it; the review (复查销号) must be "
+            "done by someone else (four eyes)");
+    /* someone without an account named like the submitter: by name */
+    as(f->st, "张伟");
+    REFUSED(sr_hazard_verify(f->st, gen, NULL), SR_ERR_STATE,
+            "hazard 1: the rectification was submitted by '张伟', so '张伟' "
+            "cannot verify it; the review (复查销号) must be done by someone "
+            "else (four eyes)");
+    /* another user with the same name is another person */
+    OK(sr_store_set_user(f->st, 8, "张伟"));
+    OK(sr_hazard_verify(f->st, gen, NULL));
+    assert_int_equal(status_of(f, gen), SR_HAZARD_CLOSED);
+
+    /* the major hazard: user 8 reviews it; neither user 8 (under any
+     * name) nor user 7 signs it off, someone else does */
+    OK(sr_hazard_verify(f->st, maj, NULL));
+    OK(sr_store_set_user(f->st, 8, "市教育局张伟"));
+    REFUSED(sr_hazard_signoff(f->st, maj, NULL), SR_ERR_STATE,
+            "hazard 3: '张伟' passed the district's review, so the city's "
+            "sign-off must be given by someone else (four eyes)");
+    OK(sr_store_set_user(f->st, 7, "市教育局"));
+    REFUSED(sr_hazard_signoff(f->st, maj, NULL), SR_ERR_STATE,
+            "hazard 3: the rectification was submitted by '张伟', so "
+            "'市教育局' cannot sign it off; the city's sign-off (销号) must "
+            "be given by someone else (four eyes)");
+    as(f->st, "市教育局");
+    OK(sr_hazard_signoff(f->st, maj, NULL));
+    assert_int_equal(status_of(f, maj), SR_HAZARD_CLOSED);
+    assert_int_equal(status_of(f, gen2), SR_HAZARD_SUBMITTED);
+}
+
 static void
 test_evidence_file(void **state)
 {
@@ -1156,6 +1471,9 @@ main(void)
         T(test_loop_with_reject),
         T(test_refused_transitions),
         T(test_four_eyes),
+        T(test_signoff),
+        T(test_signoff_reject_voids_review),
+        T(test_four_eyes_users),
         T(test_audit_chain),
         T(test_overdue),
         T(test_recurrence),

@@ -22,7 +22,9 @@
  *   2026-08-10  HA1 submitted by 王老师; 2026-08-12 verified by 赵科长
  *   2026-09-20  HB1 added on B (no item)
  *   2026-09-28  HC submitted by 王老师
- *   2026-10-01  01:00 China (2026-09-30T17:00Z) HC verified: after Q3
+ *   2026-10-01  01:00 China (2026-09-30T17:00Z) HC verified (the
+ *               district's review of a supervised hazard) and signed off
+ *               by the city at the same moment: closed after Q3
  *   2026-10-03  HB2 added on B
  *   2026-10-05  HA2 re-assigned to 孙主任, deadline 2026-11-30
  * E (junior) and G (370112) are never assessed; 370104 has no school.
@@ -341,6 +343,11 @@ setup(void **state)
     clock_at(f->st, "2026-09-30T17:00:00Z");
     as(f, "赵科长");
     ok(f, sr_hazard_verify(f->st, f->hc, NULL));
+    /* HC is major, under city supervision: the review leaves it
+     * submitted, the city's sign-off closes it (same moment, so that it
+     * closes on 1 October as the figures below expect). */
+    as(f, "市教育局安全处");
+    ok(f, sr_hazard_signoff(f->st, f->hc, NULL));
     day(f, "2026-10-03");
     as(f, "张检查员");
     f->hb2 = add_hazard(f, "3701020002", "楼梯扶手缺失");
@@ -791,6 +798,123 @@ test_empty_districts(void **state)
     assert_int_equal(r.n_schools, 0);
 }
 
+/* Submit a school's self-inspection (自查) of @p code dated @p on. */
+static int64_t
+self_inspect(struct fx *f, const char *code, const char *on,
+             const char *responses, struct sr_submit_report *rep)
+{
+    struct sr_assess_new n = {.school = code, .kind = SR_ASSESS_SELF,
+                              .assessed_on = on};
+    struct sr_assessment a;
+    struct sr_diags d;
+    char csv[128];
+    int64_t id = 0;
+
+    sr_diags_init(&d);
+    snprintf(csv, sizeof(csv), "%s/self.csv", f->dir);
+    write_file(csv, responses);
+    ok(f, sr_assess_create(f->st, &n, &id));
+    assert_int_equal(sr_assess_import(f->st, id, csv, &d), SR_OK);
+    if (sr_assess_submit(f->st, id, &d, rep) != SR_OK)
+        fail_msg("submit %s: %s", code, sr_store_errmsg(f->st));
+    ok(f, sr_assess_get(f->st, id, &a));
+    assert_int_equal(a.kind, SR_ASSESS_SELF);
+    assert_true(a.submitted);
+    sr_assessment_release(&a);
+    sr_diags_release(&d);
+    unlink(csv);
+    return id;
+}
+
+/* A school's self-inspection raises hazards like any assessment, but
+ * only an inspection counts for the school's compliance, the reports
+ * and the four-100% baseline. */
+static void
+test_self_inspection(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district r;
+    struct sr_report_kpis before;
+    struct sr_baseline_report bl;
+    struct sr_submit_report rep;
+    const struct sr_report_school *s;
+    int64_t b_inspection, self_g, self_b;
+    int e;
+
+    /* G (370112) was never inspected; B was, on 07-12, at full points. */
+    report(f, "370102", "2026Q4", &r);
+    s = school(&r, "3701020002");
+    assert_true(s->compliant);
+    b_inspection = s->assessment;
+    assert_true(b_inspection > 0);
+    before = r.kpis;
+    sr_report_district_release(&r);
+
+    as(f, "庚小学安全办");
+    /* G's self-inspection: everything at full points but the fire
+     * extinguishers (D2.1.1, a general hazard on no baseline item). */
+    self_g = self_inspect(f, "3701120001", "2026-12-01", responses_d, &rep);
+    assert_true(rep.compliant);
+    assert_int_equal(rep.hazards_new, 1);
+    /* B's self-inspection fails the veto item: a major hazard. */
+    self_b = self_inspect(f, "3701020002", "2026-12-02", responses_c, &rep);
+    assert_false(rep.compliant);
+    assert_true(rep.vetoed);
+    assert_int_equal(rep.hazards_new, 1);
+
+    /* G still counts as not assessed: no compliance, no baseline; the
+     * hazard its self-inspection raised is on the ledger. */
+    report(f, "370112", "2026Q4", &r);
+    assert_int_equal(r.kpis.schools, 1);
+    assert_int_equal(r.kpis.assessed, 0);
+    assert_int_equal(r.kpis.compliant, 0);
+    assert_int_equal(r.kpis.coverage.num, 0);
+    assert_false(r.schools[0].assessed);
+    assert_false(r.schools[0].compliant);
+    assert_int_equal(r.schools[0].assessment, 0);
+    assert_int_equal(r.n_lost, 0);
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        assert_int_equal(r.kpis.baseline_met[e], 0);
+    assert_int_equal(r.kpis.hazards_found, 1);
+    assert_int_equal(r.kpis.hazards_open, 1);
+    assert_int_equal(r.n_hazards, 1);
+    assert_int_equal(r.hazards[0].level, SR_HAZARD_GENERAL);
+    assert_string_equal(r.hazards[0].item, "D2.1.1");
+    sr_report_district_release(&r);
+    ok(f, sr_baseline_compute(f->st, "370112", "2026-12-31", &bl));
+    assert_int_equal(bl.n, 1);
+    assert_int_equal(bl.s[0].assessment, 0);
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        assert_false(bl.s[0].met[e]);
+        assert_string_equal(bl.s[0].why[e], "no submitted assessment");
+    }
+    sr_baseline_report_release(&bl);
+
+    /* B keeps its inspection: compliant, not vetoed, full points. */
+    report(f, "370102", "2026Q4", &r);
+    s = school(&r, "3701020002");
+    assert_int_equal(s->assessment, b_inspection);
+    assert_string_equal(s->assessed_on, "2026-07-12");
+    assert_true(s->compliant);
+    assert_false(s->vetoed);
+    assert_int_equal(s->total, 10000);
+    /* the district's figures but the hazards are those of before */
+    assert_int_equal(r.kpis.assessed, before.assessed);
+    assert_int_equal(r.kpis.compliant, before.compliant);
+    assert_int_equal(r.kpis.vetoed, before.vetoed); /* C's, not B's */
+    for (e = 0; e < 4; e++)
+        assert_int_equal(r.kpis.bands[e], before.bands[e]);
+    assert_int_equal(r.kpis.hazards_found, before.hazards_found + 1);
+    assert_int_equal(r.kpis.open_major, before.open_major + 1);
+    sr_report_district_release(&r);
+    ok(f, sr_baseline_compute(f->st, "370102", "2026-12-31", &bl));
+    for (e = 0; e < (int)bl.n; e++)
+        if (!strcmp(bl.s[e].code, "3701020002"))
+            assert_int_equal(bl.s[e].assessment, b_inspection);
+    sr_baseline_report_release(&bl);
+    assert_true(self_g > 0 && self_b > self_g);
+}
+
 int
 main(void)
 {
@@ -806,6 +930,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_before_any_data, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_empty_districts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_self_inspection, setup,
                                         teardown),
     };
 

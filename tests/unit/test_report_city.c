@@ -13,7 +13,8 @@
  *   370102 历下区: 甲 full (07-12), 乙 veto failed (08-01: major HC,
  *          deadline 08-20, never closed: 41 days overdue at the end),
  *          丙 low score (08-03, not vetoed), 丁 junior full (08-04; a
- *          major hazard HM0 found 08-06 and closed 08-20)  -> 2/4
+ *          major hazard HM0 found 08-06, reviewed by the district and
+ *          signed off by the city 08-20)                  -> 2/4
  *   370103 市中区: 己 full (08-05; major HM2 found 09-10, no deadline),
  *          辛 never assessed                              -> 1/2 (tie)
  *   370112 历城区: 庚 full on 2026-02-10 and again on 07-20; major HM1
@@ -221,6 +222,10 @@ setup(void **state)
     day(f, "2026-08-20");
     as(f, "赵科长");
     ok(f, sr_hazard_verify(f->st, f->hm0, NULL));
+    /* HM0 is major: the district's review leaves it waiting for the
+     * city, whose sign-off the same day closes it on 08-20. */
+    as(f, "市教育局安全处");
+    ok(f, sr_hazard_signoff(f->st, f->hm0, NULL));
     as(f, "张检查员");
     day(f, "2026-09-05");
     f->hm1 = add_major(f, "3701120001", "围墙局部坍塌");

@@ -27,6 +27,10 @@
 #include "schoolrisk/store.h"
 
 /* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan. */
+/* The audit records setup() leaves: the checkpoint a new database
+ * starts with, the load of mini.xml and the registry import. */
+#define SETUP_RECORDS 3
+
 #define CLOCK ((time_t)1789437600)
 
 static const char registry_csv[] =
@@ -272,10 +276,11 @@ test_submit_scores_and_raises(void **state)
                         "by 张检查员 and can no longer change; a correction is "
                         "a new assessment");
     assert_int_equal(sr_assess_submit(f->st, id, &f->d, &rep), SR_ERR_STATE);
-    /* One audit record for the assessment, one per hazard created. */
+    /* One audit record for the assessment, one per hazard created, after
+     * the setup's three (SETUP_RECORDS). */
     assert_int_equal(sr_audit_verify(f->st, &ar), SR_OK);
     assert_true(ar.ok);
-    assert_int_equal(ar.records, 3);
+    assert_int_equal(ar.records, SETUP_RECORDS + 3);
 }
 
 static void
@@ -320,10 +325,11 @@ test_baseline_restored_when_hazard_closes(void **state)
     assert_true(b.s[0].met[SR_BASELINE_GUARDS]);
     assert_false(b.s[0].met[SR_BASELINE_ALARM_VIDEO]);
     sr_baseline_report_release(&b);
-    /* 1 assessment + 2 hazards created + 3 transitions. */
+    /* The setup's 3 + 1 assessment + 2 hazards created + 3 transitions
+     * (D1.1.1 is a general hazard: its verify closes it). */
     assert_int_equal(sr_audit_verify(f->st, &ar), SR_OK);
     assert_true(ar.ok);
-    assert_int_equal(ar.records, 6);
+    assert_int_equal(ar.records, SETUP_RECORDS + 6);
 }
 
 static void
@@ -381,8 +387,9 @@ test_tampering_is_detected(void **state)
                "UPDATE answers SET value = '4' WHERE item = 'D1.1.1'");
     assert_int_equal(sr_audit_verify(f->st, &ar), SR_OK);
     assert_false(ar.ok);
+    /* records 4 and 5 are the hazards' first events, 6 the assessment */
     assert_string_equal(ar.problem,
-                        "audit record 3: assessment 1 was altered (its "
+                        "audit record 6: assessment 1 was altered (its "
                         "content no longer matches the hash recorded when it "
                         "was written)");
 }
@@ -399,8 +406,9 @@ test_removed_event_is_detected(void **state)
                "DELETE FROM hazard_events WHERE id = 2");
     assert_int_equal(sr_audit_verify(f->st, &ar), SR_OK);
     assert_false(ar.ok);
+    /* after the setup's 3 records, event 1 is record 4 */
     assert_string_equal(ar.problem,
-                        "audit record 2: hazard event 2 was removed");
+                        "audit record 5: hazard event 2 was removed");
 }
 
 static void
@@ -451,11 +459,11 @@ test_newer_schema_refused(void **state)
     assert_int_equal(sr_store_open(f->db, 0, &st), SR_ERR_VERSION);
     snprintf(want, sizeof(want),
              "database '%s' has schema version 99, written by a newer "
-             "schoolrisk; this one understands up to version 1",
+             "schoolrisk; this one understands up to version 2",
              f->db);
     assert_string_equal(sr_store_errmsg(st), want);
     sr_store_close(st);
-    raw_sql(f, "PRAGMA user_version = 1");
+    raw_sql(f, "PRAGMA user_version = 2");
 }
 
 int
