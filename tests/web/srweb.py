@@ -1,0 +1,374 @@
+"""srweb.py - the harness of the service tests (tests/web/test_*.py).
+
+Each test script is run by ctest as
+
+    /usr/bin/python3 tests/web/test_X.py /path/to/schoolrisk /path/to/source
+
+and uses only the standard library.  A test builds a fresh database
+through the real CLI (init, a registry of schools in three districts, one
+user per role), starts the real server on a free loopback port
+(`schoolrisk serve --listen 127.0.0.1:0`), and drives it over HTTP as a
+browser would: a cookie jar per user, the CSRF token echoed on writes,
+the Origin header set.  Users whose role needs a second factor (admin,
+city) enrol one on their first sign-in; the harness computes the TOTP
+codes (RFC 6238) from the secret the server hands out, like an
+authenticator app would.
+
+A case is a function decorated with @case; run() calls them in order and
+prints "ok   title" or "FAIL title: reason", then "N passed, M failed",
+and exits non-zero when anything failed.
+"""
+
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.parse
+
+BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
+SRC = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+if not BIN or not SRC:
+    sys.exit("usage: %s /path/to/schoolrisk /path/to/source-tree"
+             % sys.argv[0])
+
+ENV = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="",
+           SCHOOLRISK_INDICATORS=os.path.join(SRC, "indicators"),
+           PYTHONDONTWRITEBYTECODE="1")
+ENV.pop("SCHOOLRISK_DB", None)
+ENV.pop("SCHOOLRISK_CLOCK", None)
+
+# The registry every test starts from: schools in 历下区 (370102),
+# 市中区 (370103) and 莱芜区 (370116).
+REGISTRY = """学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,安全负责人,联系电话
+2137010231,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否,1860,0,6,王建国,0531-86010231
+2137010232,济南市历下区甸柳第一小学,历下区,小学,公办,城区,否,否,是,否,否,980,0,2,赵敏,0531-86010232
+2137010301,济南市市中区舜耕中学,市中区,初中,公办,城区,否,否,是,是,否,1320,0,4,孙立,0531-82010301
+2137163308,济南市莱芜区茶业口镇中心中学,莱芜区,初中,公办,乡村,是,是,是,是,否,620,410,3,李红梅,0634-6163308
+"""
+
+# One user per role, with the scope the tests rely on.
+USERS = [
+    # login, name, role, --district, --school
+    ("admin", "系统管理员", "admin", None, None),
+    ("city", "市局安全处", "city", None, None),
+    ("lixia", "历下区教体局", "district", "历下区", None),
+    ("lixia2", "历下区复查员", "district", "历下区", None),
+    ("shizhong", "市中区教体局", "district", "市中区", None),
+    ("yanxiang", "燕翔小学安全员", "school", None, "2137010231"),
+    ("dianliu", "甸柳一小安全员", "school", None, "2137010232"),
+    ("insp", "张检查员", "inspector", None, "2137010231"),
+    ("insp_d", "李检查员", "inspector", "莱芜区", None),
+]
+
+TOTP_ROLES = ("admin", "city")
+
+# The password every test user ends up with after the first sign-in.
+PASSWORD = "Anquan#2026Jinan"
+
+
+def totp(secret_b32, when=None, step=0):
+    """The RFC 6238 code of a base32 secret (SHA-1, 6 digits, 30 s)."""
+    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
+    counter = int((time.time() if when is None else when) // 30) + step
+    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    off = mac[-1] & 15
+    code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % 1000000
+    return "%06d" % code
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def headers_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    @property
+    def json(self):
+        return json.loads(self.body.decode("utf-8"))
+
+    @property
+    def error(self):
+        """The error object of an error response."""
+        return self.json["error"]
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.body[:300])
+
+
+class Client:
+    """One browser: a cookie, the CSRF token, the site's Origin."""
+
+    def __init__(self, server, lang="zh-CN"):
+        self.server = server
+        self.cookie = None
+        self.csrf = None
+        self.lang = lang
+        self.origin = "http://127.0.0.1:%d" % server.port
+
+    def request(self, method, path, body=None, headers=None, csrf=True,
+                origin=True, raw=None, content_type=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port,
+                                          timeout=60)
+        h = {"Accept-Language": self.lang}
+        data = None
+        if raw is not None:
+            data = raw
+            h["Content-Type"] = content_type or "application/octet-stream"
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            h["Content-Type"] = "application/json"
+        if self.cookie:
+            h["Cookie"] = "sr_session=" + self.cookie
+        if origin and method not in ("GET", "HEAD"):
+            h["Origin"] = self.origin
+        if csrf and self.csrf and method not in ("GET", "HEAD"):
+            h["X-CSRF-Token"] = self.csrf
+        if headers:
+            h.update(headers)
+        conn.request(method, path, body=data, headers=h)
+        resp = conn.getresponse()
+        got = Response(resp.status, resp.getheaders(), resp.read())
+        conn.close()
+        for v in got.headers_all("Set-Cookie"):
+            m = re.match(r"sr_session=([^;]*)", v)
+            if m:
+                self.cookie = m.group(1) or None
+        return got
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body=body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.request("PUT", path, body=body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body=body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def sign_in(self, login, password):
+        """POST /session; keeps the CSRF token.  Returns the response."""
+        r = self.post("/api/v1/session", {"login": login,
+                                          "password": password})
+        if r.status == 200:
+            self.csrf = r.json["csrf"]
+        return r
+
+
+class Server:
+    """A fresh database and a server on a free loopback port."""
+
+    def __init__(self, extra_args=(), registry=REGISTRY, users=USERS,
+                 env=None):
+        self.dir = tempfile.mkdtemp(prefix="sr-web-")
+        self.db = os.path.join(self.dir, "t.db")
+        self.env = dict(ENV, **(env or {}))
+        self.extra = list(extra_args)
+        self.proc = None
+        self.port = None
+        self.once = {}       # login -> one-time password
+        self.secrets = {}    # login -> TOTP secret
+        self.cli("init")
+        path = os.path.join(self.dir, "registry.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(registry)
+        self.cli("schools", "import", path)
+        for login, name, role, district, school in users:
+            args = ["users", "add", login, "--name", name, "--role", role]
+            if district:
+                args += ["--district", district]
+            if school:
+                args += ["--school", school]
+            out = self.cli(*args)
+            m = re.search(r"one-time password: (\S+)", out)
+            self.once[login] = m.group(1)
+        self.sessions = {}
+        self.start()
+
+    def cli(self, *args, check=True):
+        """Run the CLI on this database (options may follow operands:
+        getopt permutes them)."""
+        p = subprocess.run([BIN] + list(args) + ["--db", self.db],
+                           env=self.env, capture_output=True, text=True)
+        if check and p.returncode != 0:
+            raise AssertionError("schoolrisk %s: exit %d: %s"
+                                 % (" ".join(args), p.returncode, p.stderr))
+        return p.stdout if check else p
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
+             "--evidence-dir", os.path.join(self.dir, "evidence")]
+            + self.extra,
+            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not m:
+            err = self.proc.stderr.read()
+            raise AssertionError("the server did not start: %r %s"
+                                 % (line, err))
+        self.port = int(m.group(1))
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        rc = self.proc.returncode if self.proc else None
+        self.proc = None
+        return rc
+
+    def restart(self, extra_args=None, env=None):
+        self.stop()
+        if extra_args is not None:
+            self.extra = list(extra_args)
+        if env is not None:
+            self.env = dict(ENV, **env)
+        self.sessions = {}
+        self.start()
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def client(self, lang="zh-CN"):
+        return Client(self, lang)
+
+    def as_user(self, login, lang="zh-CN"):
+        """A client signed in as login with a full session, taking the
+        first sign-in's steps (second factor, new password) when needed.
+        Sessions are kept per login, since a TOTP code is accepted only
+        once."""
+        if login in self.sessions:
+            c = self.client(lang)
+            c.cookie, c.csrf = self.sessions[login]
+            return c
+        c = self.client(lang)
+        password = PASSWORD if login not in self.once else self.once[login]
+        r = c.sign_in(login, password)
+        if r.status != 200:
+            raise AssertionError("sign-in of %s: %r" % (login, r))
+        stage = r.json["stage"]
+        for _ in range(4):
+            if stage == "full":
+                break
+            if stage == "enroll":
+                e = c.post("/api/v1/session/totp/enroll")
+                assert e.status == 200, e
+                self.secrets[login] = e.json["secret"]
+                r = c.post("/api/v1/session/totp/confirm",
+                           {"code": totp(self.secrets[login])})
+                assert r.status == 200, r
+            elif stage == "totp":
+                r = c.post("/api/v1/session/totp",
+                           {"code": self.fresh_code(login)})
+                assert r.status == 200, r
+            elif stage == "password":
+                r = c.post("/api/v1/session/password",
+                           {"old": password, "password": PASSWORD})
+                assert r.status == 200, r
+                self.once.pop(login, None)
+                password = PASSWORD
+                r = c.sign_in(login, password)
+                assert r.status == 200, r
+            stage = r.json["stage"]
+        assert stage == "full", stage
+        self.sessions[login] = (c.cookie, c.csrf)
+        return c
+
+    def fresh_code(self, login):
+        """A TOTP code not used yet: the next step's when this one's was
+        used (the server refuses a code twice)."""
+        last = getattr(self, "_last_step", {})
+        self._last_step = last
+        now = int(time.time() // 30)
+        if last.get(login, -1) >= now:
+            time.sleep(30 - time.time() % 30 + 0.2)
+            now = int(time.time() // 30)
+        last[login] = now
+        return totp(self.secrets[login])
+
+
+# ------------------------------------------------------------------ cases
+
+CASES = []
+
+
+def case(title):
+    def wrap(fn):
+        CASES.append((title, fn))
+        return fn
+    return wrap
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def expect_status(r, status, what=""):
+    if r.status != status:
+        raise AssertionError("%sexpected HTTP %d, got %r"
+                             % (what + ": " if what else "", status, r))
+
+
+def expect_error(r, status, code, message=None, field=None):
+    expect_status(r, status)
+    e = r.error
+    expect(e["code"] == code, "error code %r, expected %r" % (e["code"], code))
+    if message is not None:
+        expect(e["message"] == message,
+               "message %r, expected %r" % (e["message"], message))
+    if field is not None:
+        expect(e.get("field") == field,
+               "field %r, expected %r" % (e.get("field"), field))
+
+
+def run(setup=None):
+    """Run every @case; setup() (if given) builds what the cases share
+    and is passed to each."""
+    passed = failed = 0
+    shared = setup() if setup else None
+    try:
+        for title, fn in CASES:
+            try:
+                fn(shared) if setup else fn()
+                passed += 1
+                print("ok   %s" % title, flush=True)
+            except Exception as e:  # noqa: BLE001 - report every failure
+                failed += 1
+                print("FAIL %s: %s" % (title, e), flush=True)
+                traceback.print_exc(file=sys.stderr)
+    finally:
+        if shared is not None and hasattr(shared, "close"):
+            shared.close()
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
