@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "schoolrisk/audit.h"
@@ -954,6 +955,39 @@ password_expiry(void **state)
     chain_ok(f);
 }
 
+/* A hash made with weaker limits than today's is replaced at the next
+ * sign-in, and the new one is chained with the login event. */
+static void
+rehash_on_login(void **state)
+{
+    struct fx *f = *state;
+    char weak[crypto_pwhash_STRBYTES], sql[400], want[400];
+    struct sr_session_new s;
+
+    (void)add(f, "olga", false);
+    assert_int_equal(crypto_pwhash_str(weak, PW, strlen(PW),
+                                       crypto_pwhash_OPSLIMIT_MIN,
+                                       crypto_pwhash_MEMLIMIT_MIN),
+                     0);
+    snprintf(sql, sizeof(sql), "UPDATE users SET password_hash = '%s'",
+             weak);
+    sql_exec(f, sql);
+    chain_broken(f, "user 1 was altered outside schoolrisk: the row no "
+                    "longer matches the security log");
+    login_ok(f, "olga", PW, SR_SESSION_FULL, &s);
+    last_event(f, "login",
+               "login|1|olga|1|olga|0|-|10.0.0.7|signed in; password "
+               "rehashed");
+    snprintf(want, sizeof(want), "SELECT password_hash <> '%s' AND "
+             "password_hash LIKE '$argon2id$v=19$m=65536,t=2,p=1$%%' FROM "
+             "users", weak);
+    assert_int_equal(sql_int(f, want), 1);
+    /* The event carries the new state: the row matches its history. */
+    chain_ok(f);
+    login_ok(f, "olga", PW, SR_SESSION_FULL, &s);
+    last_event(f, "login", "login|1|olga|1|olga|0|-|10.0.0.7|signed in");
+}
+
 /* ------------------------------------------------------------------ */
 /* Second factor                                                        */
 /* ------------------------------------------------------------------ */
@@ -1692,6 +1726,7 @@ main(void)
         T(session_expiry),
         T(password_change),
         T(password_expiry),
+        T(rehash_on_login),
         T(totp_enrol_and_login),
         T(totp_required_roles),
         T(grants_validation),
