@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The main job, from a fresh clone: install the Debian packages, build,
 # then validate the shipped indicator systems and score every sample
-# assessment under indicators/examples/ (school file + responses CSV).
+# assessment under indicators/examples/ (school file + responses CSV),
+# take them through a database, build the demo city with its workbooks
+# and one account per role, and serve it (Ctrl-C stops).
 #
 # --no-serve: stop after the demo city instead of serving it (the fresh
 # Debian test, tests/fresh/, runs the script this way).
@@ -96,3 +98,8 @@ echo
 echo "== the demo city: 3,000 schools, a year of assessments and hazards, every report"
 unset SCHOOLRISK_DB SCHOOLRISK_USER
 $sr demo --dir build/demo-city --force
+
+[ "$serve" = 1 ] || exit 0
+echo
+echo "== serving the demo city: sign in with an account above"
+exec $sr serve --db build/demo-city/schoolrisk.db

@@ -27,6 +27,7 @@
 #include "schoolrisk/assess.h"
 #include "schoolrisk/baseline.h"
 #include "schoolrisk/decimal.h"
+#include "schoolrisk/auth.h"
 #include "schoolrisk/demo.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
@@ -1522,4 +1523,91 @@ sr_demo_summary_release(struct sr_demo_summary *s)
     free(s->total.code);
     free(s->total.name);
     memset(s, 0, sizeof(*s));
+}
+
+/* ------------------------------------------------------------------ */
+/* Sign-in accounts                                                     */
+/* ------------------------------------------------------------------ */
+
+struct first_school {
+    char code[11];
+    char name[120];
+};
+
+static int
+take_first(const struct sr_school_record *r, void *ctx)
+{
+    struct first_school *f = ctx;
+
+    snprintf(f->code, sizeof(f->code), "%s", r->code);
+    snprintf(f->name, sizeof(f->name), "%s", r->name);
+    return 1;
+}
+
+sr_error
+sr_demo_users(struct sr_store *st, const struct sr_auth_policy *p,
+              struct sr_demo_user out[SR_DEMO_USERS])
+{
+    static const struct {
+        const char *login, *name;
+        int role;
+    } who[SR_DEMO_USERS] = {
+        {"admin", "系统管理员", SR_ROLE_ADMIN},
+        {"shiju", "市教育局安全处", SR_ROLE_CITY},
+        {"lixia", "历下区教育和体育局安全科", SR_ROLE_DISTRICT},
+        {"xuexiao", "学校安全管理员", SR_ROLE_SCHOOL},
+        {"jiancha", "历下区安全检查员", SR_ROLE_INSPECTOR},
+    };
+    struct sr_registry_filter f;
+    struct first_school school;
+    sr_error rc;
+    int i;
+
+    memset(&f, 0, sizeof(f));
+    memset(&school, 0, sizeof(school));
+    f.district = "历下区";
+    f.stage = SR_STAGE_PRIMARY;
+    rc = sr_registry_list(st, &f, take_first, &school);
+    if (rc != SR_OK)
+        return rc;
+    if (!school.code[0])
+        return SR_ERR_STATE; /* no school in 历下区: no demo city yet */
+    for (i = 0; i < SR_DEMO_USERS; i++) {
+        struct sr_user_new u;
+        struct sr_demo_user *d = &out[i];
+        int64_t id, grant;
+
+        memset(d, 0, sizeof(*d));
+        snprintf(d->login, sizeof(d->login), "%s", who[i].login);
+        snprintf(d->name, sizeof(d->name), "%s", who[i].name);
+        d->role = who[i].role;
+        sr_password_generate(d->password);
+        memset(&u, 0, sizeof(u));
+        u.login = d->login;
+        u.name = d->name;
+        u.password = d->password;
+        rc = sr_user_add(st, p, &u, &id);
+        if (rc != SR_OK)
+            return rc;
+        switch (d->role) {
+        case SR_ROLE_DISTRICT:
+        case SR_ROLE_INSPECTOR:
+            rc = sr_grant_add(st, id, d->role, "历下区", NULL, &grant);
+            snprintf(d->scope, sizeof(d->scope), "历下区");
+            break;
+        case SR_ROLE_SCHOOL:
+            rc = sr_grant_add(st, id, d->role, NULL, school.code, &grant);
+            snprintf(d->scope, sizeof(d->scope), "%s（%s）", school.name,
+                     school.code);
+            break;
+        default:
+            rc = sr_grant_add(st, id, d->role, NULL, NULL, &grant);
+            snprintf(d->scope, sizeof(d->scope), "%s",
+                     d->role == SR_ROLE_CITY ? "全市" : "用户与授权");
+            break;
+        }
+        if (rc != SR_OK)
+            return rc;
+    }
+    return SR_OK;
 }

@@ -134,6 +134,32 @@ sr_error sr_demo_summarize(struct sr_store *st, const char *as_of,
 /** @brief Free a summary; a zeroed one is fine. */
 void sr_demo_summary_release(struct sr_demo_summary *s);
 
+/** One of the demo's sign-in accounts. */
+struct sr_demo_user {
+    char login[16];
+    char name[64];
+    int role;            /**< enum sr_role (auth.h) */
+    char scope[160];     /**< what the grant covers, in words */
+    char password[17];   /**< random, shown once */
+};
+
+/** The demo makes one account per role. */
+#define SR_DEMO_USERS 5
+
+/**
+ * @brief Create the demo's accounts, one per role: admin (系统管理员),
+ *        shiju (市局), lixia (历下区), xuexiao (the first open school of
+ *        历下区), jiancha (an inspector granted 历下区), each with a new
+ *        random password that need not be changed (a demo); admin and
+ *        shiju enrol their second factor at the first sign-in.
+ * @return SR_OK, SR_ERR_STATE (no school in 历下区: build the city
+ *         first), SR_ERR_CONFLICT (the accounts exist), or the error of
+ *         the auth module (message in the store).
+ */
+struct sr_auth_policy;
+sr_error sr_demo_users(struct sr_store *st, const struct sr_auth_policy *p,
+                       struct sr_demo_user out[SR_DEMO_USERS]);
+
 #ifdef __cplusplus
 }
 #endif

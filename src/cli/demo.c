@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "schoolrisk/auth.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/demo.h"
 #include "schoolrisk/store.h"
@@ -128,6 +129,34 @@ remove_db(const char *db)
     if (unlink(db) != 0 && errno != ENOENT)
         return -1;
     return 0;
+}
+
+/* The demo's accounts, one per role, with passwords shown only here. */
+static int
+make_users(struct sr_store *st)
+{
+    struct sr_demo_user u[SR_DEMO_USERS];
+    struct sr_auth_policy p;
+    sr_error rc;
+    int i;
+
+    sr_auth_policy_init(&p);
+    sr_store_set_clock(st, 0); /* accounts are made now, not in the
+                                  simulated year */
+    rc = sr_demo_users(st, &p, u);
+    if (rc != SR_OK)
+        return cli_store_error(st, rc);
+    printf("\ndemo accounts (passwords are random and shown only now; "
+           "admin and shiju\nenrol a second factor, an authenticator app, "
+           "at the first sign-in):\n");
+    for (i = 0; i < SR_DEMO_USERS; i++) {
+        printf("  %-8s ", u[i].login);
+        cli_pad(stdout, sr_role_label(u[i].role), 11);
+        printf(" %s  ", u[i].password);
+        cli_pad(stdout, u[i].name, 26);
+        printf(" %s\n", u[i].scope);
+    }
+    return EXIT_OK;
 }
 
 int
@@ -280,6 +309,8 @@ cmd_demo(int argc, char **argv)
                    "to %s in %.1f s\n",
                    written, period.name, reports, seconds() - t0);
     }
+    if (ex == EXIT_OK)
+        ex = make_users(st);
 cleanup:
     sr_diags_release(&d);
     sr_store_close(st);

@@ -26,6 +26,7 @@ static const char usage[] =
     "                        [--session-idle MIN] [--session-max HOURS]\n"
     "                        [--password-max-age DAYS] [--lock-after N]\n"
     "                        [--lock-minutes MIN]\n"
+    "       schoolrisk serve --routes\n"
     "\n"
     "Serve the JSON API under /api/v1/ and the browser pages under / for\n"
     "every user of the bureau; Ctrl-C or SIGTERM stops it after the\n"
@@ -55,9 +56,14 @@ static const char usage[] =
     "  --lock-after N        failed sign-ins that lock an account (default\n"
     "                        5), for --lock-minutes MIN (default 30)\n"
     "\n"
+    "  --routes              print the route table (method, path, roles,\n"
+    "                        target, body cap, flags) as tab-separated\n"
+    "                        lines, and exit\n"
+    "\n"
     "Users are created at the server with 'schoolrisk users add'.\n";
 
 enum {
+    OPT_ROUTES = 1999,
     OPT_LISTEN = 2000, OPT_WEB, OPT_THREADS, OPT_EVIDENCE, OPT_PROXY,
     OPT_ORIGIN, OPT_QUIET, OPT_MAXCONN, OPT_IDLE, OPT_SIDLE, OPT_SMAX,
     OPT_PWAGE, OPT_LOCKN, OPT_LOCKMIN
@@ -99,6 +105,56 @@ evidence_dir_for(const char *db)
     return p;
 }
 
+static const char *const target_names[] = {
+    [WEB_T_NONE] = "none",           [WEB_T_SCHOOL] = "school",
+    [WEB_T_DISTRICT] = "district",   [WEB_T_HAZARD] = "hazard",
+    [WEB_T_ASSESSMENT] = "assessment", [WEB_T_DRAFT] = "draft",
+    [WEB_T_EVIDENCE] = "evidence",   [WEB_T_BODY_SCHOOL] = "body:school",
+    [WEB_T_QUERY_SCHOOL] = "query:school",
+};
+
+/* The route table, one route a line: what docs/api.md documents and
+ * what the authorization test drives (tests/web/test_authz.py). */
+static int
+print_routes(void)
+{
+    size_t i;
+    int role;
+
+    printf("method\tpath\troles\ttarget\tbody_cap\tflags\tsummary\n");
+    for (i = 0; i < web_n_routes; i++) {
+        const struct web_route *rt = &web_routes[i];
+        int first = 1;
+
+        printf("%s\t%s\t", rt->method, rt->pattern);
+        if (rt->flags & WEB_PUBLIC)
+            printf("public");
+        for (role = 0; role < SR_ROLE_COUNT; role++)
+            if (rt->roles & SR_ROLES(role)) {
+                printf("%s%s", first ? "" : ",", sr_role_name(role));
+                first = 0;
+            }
+        printf("\t%s\t%zu\t", target_names[rt->target], rt->body_cap);
+        first = 1;
+        if (rt->flags & WEB_ANY_STAGE) {
+            printf("any-stage");
+            first = 0;
+        }
+        if (rt->flags & WEB_JSON) {
+            printf("%sjson", first ? "" : ",");
+            first = 0;
+        }
+        if (rt->flags & WEB_RAW) {
+            printf("%sraw", first ? "" : ",");
+            first = 0;
+        }
+        if (rt->flags & WEB_SLOW)
+            printf("%sslow", first ? "" : ",");
+        printf("\t%s\n", rt->summary);
+    }
+    return cli_finish_output();
+}
+
 int
 cmd_serve(int argc, char **argv)
 {
@@ -115,6 +171,7 @@ cmd_serve(int argc, char **argv)
         {"origin", required_argument, NULL, OPT_ORIGIN},
         {"password-max-age", required_argument, NULL, OPT_PWAGE},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"routes", no_argument, NULL, OPT_ROUTES},
         {"session-idle", required_argument, NULL, OPT_SIDLE},
         {"session-max", required_argument, NULL, OPT_SMAX},
         {"threads", required_argument, NULL, OPT_THREADS},
@@ -144,6 +201,8 @@ cmd_serve(int argc, char **argv)
         case 'h':
             fputs(usage, stdout);
             return EXIT_OK;
+        case OPT_ROUTES:
+            return print_routes();
         case OPT_LISTEN:
             cfg.listen = optarg;
             break;
