@@ -58,6 +58,15 @@ sr_error sr_audit_verify_head(struct sr_store *st, const char *head,
 /** @brief The head of the chain now ("" when empty). */
 sr_error sr_audit_head(struct sr_store *st, char head[65]);
 
+/**
+ * @brief The head of the chain now and the number of records up to it
+ *        (its sequence number), what `schoolrisk audit head` prints to be
+ *        kept elsewhere; "" and 0 when the chain is empty.  Reads the
+ *        last record only: it does not verify the chain.
+ */
+sr_error sr_audit_head_records(struct sr_store *st, char head[65],
+                               int64_t *records);
+
 /** @brief True when @p s is 64 lowercase hex digits. */
 bool sr_audit_hash_valid(const char *s);
 

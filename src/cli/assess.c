@@ -18,15 +18,20 @@
 static const char usage[] =
     "usage: schoolrisk assess <command> [--db PATH] [--by NAME] ...\n"
     "\n"
-    "  new --school CODE [--date YYYY-MM-DD]  create a draft against the\n"
-    "                                  current system for the school's stage;\n"
-    "                                  prints its id (the inspector is --by)\n"
+    "  new --school CODE [--date YYYY-MM-DD] [--self]\n"
+    "                                  create a draft against the current\n"
+    "                                  system for the school's stage; prints\n"
+    "                                  its id (the inspector is --by).  --self:\n"
+    "                                  the school's self-inspection (自查),\n"
+    "                                  which raises hazards but counts for no\n"
+    "                                  report, compliance figure or baseline\n"
     "  set ID ITEM VALUE [--note TEXT] answer one item of a draft\n"
     "  import ID FILE.csv              answer items from a responses CSV\n"
     "                                  (item,value,note), all or nothing\n"
     "  show ID [--json]                answers, what is missing, the score\n"
     "  list [--school CODE] [--district D] [--status draft|submitted]\n"
-    "       [--json]                   assessments, newest first\n"
+    "       [--kind inspection|self] [--json]\n"
+    "                                  assessments, newest first\n"
     "  submit ID                       check, score, store, raise hazards\n"
     "\n"
     "The database is --db, else $SCHOOLRISK_DB, else ./schoolrisk.db; who\n"
@@ -34,8 +39,8 @@ static const char usage[] =
 
 struct opts {
     struct cli_db dbo;
-    const char *school, *date, *note, *district, *status;
-    int json;
+    const char *school, *date, *note, *district, *status, *kind;
+    int json, self;
 };
 
 /* Parse the options every assess command shares; positional arguments
@@ -50,8 +55,10 @@ parse(int argc, char **argv, struct opts *o)
         {"district", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, 'j'},
+        {"kind", required_argument, NULL, 'k'},
         {"note", required_argument, NULL, 'n'},
         {"school", required_argument, NULL, 's'},
+        {"self", no_argument, NULL, 'F'},
         {"status", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
@@ -72,6 +79,12 @@ parse(int argc, char **argv, struct opts *o)
             return -1;
         case 'j':
             o->json = 1;
+            break;
+        case 'k':
+            o->kind = optarg;
+            break;
+        case 'F':
+            o->self = 1;
             break;
         case 'n':
             o->note = optarg;
@@ -129,6 +142,10 @@ fail(struct sr_store *st, sr_error rc, const struct sr_diags *d)
 static int
 do_new(struct sr_store *st, const struct opts *o)
 {
+    struct sr_assess_new n = {.school = o->school,
+                              .kind = o->self ? SR_ASSESS_SELF
+                                              : SR_ASSESS_INSPECTION,
+                              .assessed_on = o->date};
     int64_t id;
     sr_error rc;
 
@@ -136,7 +153,7 @@ do_new(struct sr_store *st, const struct opts *o)
         cli_error("assess new needs --school CODE");
         return EXIT_USAGE;
     }
-    rc = sr_assess_new(st, o->school, o->date, NULL, &id);
+    rc = sr_assess_create(st, &n, &id);
     if (rc != SR_OK)
         return cli_store_error(st, rc);
     printf("%lld\n", (long long)id);
@@ -186,6 +203,11 @@ print_header(const struct sr_assessment *a)
 {
     printf("assessment %lld  %s\n", (long long)a->id,
            a->submitted ? "submitted 已提交" : "draft 草稿");
+    printf("kind       %s %s%s\n", sr_assess_kind_name(a->kind),
+           sr_assess_kind_label(a->kind),
+           a->kind == SR_ASSESS_SELF ? " (raises hazards; counts for no "
+                                       "report, compliance or baseline)"
+                                     : "");
     printf("school     %s %s (%s)\n", a->school, a->school_name, a->district);
     printf("system     %s %s\n", a->system_id, a->system_version);
     printf("assessed   %s by %s\n", a->assessed_on, a->inspector);
@@ -229,6 +251,7 @@ do_show(struct sr_store *st, char **argv, const struct opts *o)
             goto cleanup;
         }
         cJSON_AddNumberToObject(a, "id", (double)ctx.a.id);
+        cJSON_AddStringToObject(a, "kind", sr_assess_kind_name(ctx.a.kind));
         cJSON_AddStringToObject(a, "school", ctx.a.school);
         cJSON_AddStringToObject(a, "school_name", ctx.a.school_name);
         cJSON_AddStringToObject(a, "district", ctx.a.district);
@@ -291,6 +314,7 @@ list_one(const struct sr_assessment *a, void *p)
             return 1;
         cJSON_AddItemToArray(ls->arr, o);
         cJSON_AddNumberToObject(o, "id", (double)a->id);
+        cJSON_AddStringToObject(o, "kind", sr_assess_kind_name(a->kind));
         cJSON_AddStringToObject(o, "school", a->school);
         cJSON_AddStringToObject(o, "school_name", a->school_name);
         cJSON_AddStringToObject(o, "district", a->district);
@@ -309,8 +333,9 @@ list_one(const struct sr_assessment *a, void *p)
         }
         return 0;
     }
-    printf("%6lld  %s  %-9s %s  %7s  ", (long long)a->id, a->assessed_on,
-           a->submitted ? "submitted" : "draft", a->school, total);
+    printf("%6lld  %s  %-9s  %-10s  %s  %7s  ", (long long)a->id,
+           a->assessed_on, a->submitted ? "submitted" : "draft",
+           sr_assess_kind_name(a->kind), a->school, total);
     cli_pad(stdout, a->submitted ? a->band_label : "", 10);
     printf(" %s\n", a->school_name);
     return 0;
@@ -324,6 +349,13 @@ do_list(struct sr_store *st, const struct opts *o)
     struct list_state ls = {o->json, NULL, 0};
     sr_error rc;
 
+    if (o->kind) {
+        if (sr_assess_kind_lookup(o->kind) < 0) {
+            cli_error("--kind takes inspection or self, not '%s'", o->kind);
+            return EXIT_USAGE;
+        }
+        f.kind = o->kind;
+    }
     if (o->status) {
         if (!strcmp(o->status, "draft"))
             f.status = 0;
@@ -340,8 +372,8 @@ do_list(struct sr_store *st, const struct opts *o)
         return EXIT_INTERNAL;
     }
     if (!o->json)
-        printf("%6s  %-10s  %-9s %-10s  %7s  %-10s %s\n", "ID", "DATE",
-               "STATUS", "SCHOOL", "TOTAL", "BAND", "NAME");
+        printf("%6s  %-10s  %-9s  %-10s  %-10s  %7s  %-10s %s\n", "ID",
+               "DATE", "STATUS", "KIND", "SCHOOL", "TOTAL", "BAND", "NAME");
     rc = sr_assess_list(st, &f, list_one, &ls);
     if (rc != SR_OK) {
         cJSON_Delete(ls.arr);

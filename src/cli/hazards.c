@@ -1,6 +1,6 @@
 /*
  * hazards.c - `schoolrisk hazards list` and `schoolrisk hazard
- * show|add|assign|submit|verify|reject`: the hazard closed loop
+ * show|add|assign|submit|verify|signoff|reject`: the hazard closed loop
  * (docs/hazards.md).  The rules are the library's (schoolrisk/hazards.h);
  * this file parses, calls and prints.
  */
@@ -19,19 +19,23 @@
 static const char hazards_usage[] =
     "usage: schoolrisk hazards list [--district D] [--school CODE]\n"
     "                               [--status S] [--level L] [--overdue]\n"
-    "                               [--today DATE] [--json] [--db PATH] "
-    "[--by NAME]\n"
+    "                               [--awaiting-signoff] [--today DATE]\n"
+    "                               [--json] [--db PATH] [--by NAME]\n"
     "\n"
     "List hazards (隐患台账) by id: school, district, item, level, status,\n"
     "found on, responsible person, deadline, days overdue, and the flags\n"
-    "挂牌督办 (a major hazard, under city supervision) and 复发 (recurs a\n"
-    "hazard closed within 12 months).\n"
+    "挂牌督办 (a major hazard, under city supervision), 待市级销号 (it\n"
+    "passed the district's review and waits for the city's sign-off) and\n"
+    "复发 (recurs a hazard closed within 12 months).\n"
     "\n"
     "  --district D   a district's code (370102) or name (历下区)\n"
     "  --school CODE  one school (10-digit 学校标识码)\n"
     "  --status S     open, rectifying, submitted or closed\n"
     "  --level L      general or major\n"
     "  --overdue      only hazards past their deadline and not closed\n"
+    "  --awaiting-signoff\n"
+    "                 only major hazards the district has reviewed, waiting\n"
+    "                 for the city's sign-off ('hazard signoff')\n"
     "  --today DATE   the day overdue is counted against (YYYY-MM-DD;\n"
     "                 default: today, China time)\n"
     "  --json         one JSON object: {\"today\", \"count\", \"hazards\"}\n";
@@ -48,9 +52,16 @@ static const char hazard_usage[] =
     "                                    open/rectifying -> rectifying (整改中)\n"
     "  submit ID --note TEXT [--evidence FILE-or-TEXT]\n"
     "                                    rectifying -> submitted (已整改待复查)\n"
-    "  verify ID [--note TEXT]           submitted -> closed (复查通过、销号);\n"
-    "                                    not by who submitted (four eyes)\n"
-    "  reject ID --reason TEXT           submitted -> rectifying\n"
+    "  verify ID [--note TEXT]           the district's review (复查), not by\n"
+    "                                    who submitted (four eyes): a general\n"
+    "                                    hazard is closed (销号); a major one\n"
+    "                                    waits for the city's sign-off\n"
+    "  signoff ID [--note TEXT]          the city's sign-off of a reviewed\n"
+    "                                    major hazard: submitted -> closed\n"
+    "                                    (市级挂牌督办销号), by neither who\n"
+    "                                    submitted nor who reviewed it\n"
+    "  reject ID --reason TEXT           submitted -> rectifying; voids a\n"
+    "                                    review\n"
     "  list ...                          as 'schoolrisk hazards list'\n"
     "\n"
     "Every step is recorded with who (--by, $SCHOOLRISK_USER or the login\n"
@@ -61,8 +72,10 @@ static const char show_usage[] =
     "usage: schoolrisk hazard show ID [--today DATE] [--json] [--db PATH]\n"
     "\n"
     "Show a hazard and its whole history: every step with who, when,\n"
-    "from -> to, note and evidence.  --today DATE sets the day overdue is\n"
-    "counted against (default: today, China time).\n";
+    "from -> to, note and evidence; for a major hazard, who passed the\n"
+    "district's review and whether it waits for the city's sign-off.\n"
+    "--today DATE sets the day overdue is counted against (default: today,\n"
+    "China time).\n";
 
 static const char add_usage[] =
     "usage: schoolrisk hazard add --school CODE [--item ITEM]\n"
@@ -99,14 +112,31 @@ static const char verify_usage[] =
     "usage: schoolrisk hazard verify ID [--note TEXT] [--db PATH] "
     "[--by NAME]\n"
     "\n"
-    "Review passed (复查通过、销号): submitted -> closed, dated today.\n"
-    "Refused when --by is the person who submitted the rectification.\n";
+    "The district's review passed (复查通过).  A general hazard is closed\n"
+    "(销号): submitted -> closed, dated today.  A major hazard is under city\n"
+    "supervision (挂牌督办): it stays submitted, the review recorded (who,\n"
+    "when), until the city signs it off ('hazard signoff'); a second review\n"
+    "is refused.  Refused when --by is the person who submitted the\n"
+    "rectification (four eyes).\n";
+
+static const char signoff_usage[] =
+    "usage: schoolrisk hazard signoff ID [--note TEXT] [--db PATH] "
+    "[--by NAME]\n"
+    "\n"
+    "The city's sign-off (市级挂牌督办销号) of a major hazard the district\n"
+    "has reviewed ('hazard verify'): submitted -> closed, dated today.\n"
+    "Refused for a general hazard (its review closes it), before the\n"
+    "review, and when --by is the person who submitted the rectification\n"
+    "or the one who reviewed it (four eyes).\n";
 
 static const char reject_usage[] =
     "usage: schoolrisk hazard reject ID --reason TEXT [--db PATH] "
     "[--by NAME]\n"
     "\n"
-    "Review failed: submitted -> rectifying, with the reason.\n";
+    "Review failed: submitted -> rectifying, with the reason.  By the\n"
+    "district or, for a major hazard waiting for its sign-off, the city:\n"
+    "the district's review is void and the resubmitted rectification is\n"
+    "reviewed again.\n";
 
 /* The hazard commands' own options (long-only; values from 256); --db
  * and --by are cli.h's. */
@@ -114,7 +144,7 @@ enum {
     OPT_TODAY = 256, OPT_JSON, OPT_DISTRICT, OPT_SCHOOL, OPT_STATUS,
     OPT_LEVEL, OPT_OVERDUE, OPT_ITEM, OPT_DESCRIPTION, OPT_FOUND_ON,
     OPT_RESPONSIBLE, OPT_DEADLINE, OPT_MEASURES, OPT_NOTE, OPT_EVIDENCE,
-    OPT_REASON
+    OPT_REASON, OPT_AWAITING
 };
 
 struct args {
@@ -122,7 +152,7 @@ struct args {
     const char *today, *district, *school, *status, *level;
     const char *item, *description, *found_on, *responsible, *deadline;
     const char *measures, *note, *evidence, *reason;
-    bool json, overdue;
+    bool json, overdue, awaiting;
     const char *id_arg;  /* the one positional argument, if any */
 };
 
@@ -148,6 +178,7 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
         case OPT_STATUS: a->status = optarg; break;
         case OPT_LEVEL: a->level = optarg; break;
         case OPT_OVERDUE: a->overdue = true; break;
+        case OPT_AWAITING: a->awaiting = true; break;
         case OPT_ITEM: a->item = optarg; break;
         case OPT_DESCRIPTION: a->description = optarg; break;
         case OPT_FOUND_ON: a->found_on = optarg; break;
@@ -257,8 +288,11 @@ hazard_json(const struct sr_hazard_record *h, int *ok)
     cj_add(o, "overdue", cJSON_CreateBool(h->overdue), ok);
     cj_add(o, "days_overdue", cJSON_CreateNumber((double)h->days_overdue), ok);
     cj_add(o, "submitted_by", cj_str(h->submitted_by), ok);
+    cj_add(o, "reviewed_by", cj_str(h->reviewed_by), ok);
+    cj_add(o, "reviewed_on", cj_str(h->reviewed_on), ok);
     cj_add(o, "closed_on", cj_str(h->closed_on), ok);
     cj_add(o, "supervised", cJSON_CreateBool(h->supervised), ok);
+    cj_add(o, "awaiting_signoff", cJSON_CreateBool(h->awaiting_signoff), ok);
     cj_add(o, "recurrent", cJSON_CreateBool(h->recurrent_of != 0), ok);
     cj_add(o, "recurrent_of", jid(h->recurrent_of), ok);
     cj_add(o, "recurrent_of_closed_on", cj_str(h->recurrent_closed_on), ok);
@@ -330,7 +364,9 @@ cell(const struct sr_hazard_record *h, int col, char *buf, size_t size)
     case COL_FLAGS:
         buf[0] = '\0';
         if (h->supervised)
-            snprintf(buf, size, "挂牌督办");
+            snprintf(buf, size, "%s", h->awaiting_signoff ?
+                                          "挂牌督办 待市级销号" :
+                                          "挂牌督办");
         if (h->recurrent_of) {
             size_t used = strlen(buf);
 
@@ -382,6 +418,7 @@ run_list(int argc, char **argv)
     static const struct option opts[] = {
         CLI_OPTION_BY,
         CLI_OPTION_DB,
+        {"awaiting-signoff", no_argument, NULL, OPT_AWAITING},
         {"district", required_argument, NULL, OPT_DISTRICT},
         {"help", no_argument, NULL, 'h'},
         {"json", no_argument, NULL, OPT_JSON},
@@ -392,7 +429,7 @@ run_list(int argc, char **argv)
         {"today", required_argument, NULL, OPT_TODAY},
         {NULL, 0, NULL, 0},
     };
-    struct sr_hazard_filter f = {NULL, NULL, -1, -1, false};
+    struct sr_hazard_filter f = {.status = -1, .level = -1};
     struct sr_store *st = NULL;
     struct sr_hazard_record *v = NULL;
     struct args a;
@@ -407,6 +444,7 @@ run_list(int argc, char **argv)
     f.district = a.district;
     f.school = a.school;
     f.overdue = a.overdue;
+    f.awaiting_signoff = a.awaiting;
     if (a.status && (f.status = sr_hazard_status_lookup(a.status)) < 0) {
         cli_error("unknown status '%s' (open, rectifying, submitted or "
                   "closed)",
@@ -496,6 +534,12 @@ print_hazard(const struct sr_hazard_record *h)
     }
     if (h->submitted_by)
         printf("submitted by %s\n", h->submitted_by);
+    if (h->reviewed_by)
+        printf("reviewed by  %s on %s (the district's review, 复查)\n",
+               h->reviewed_by, h->reviewed_on ? h->reviewed_on : "?");
+    if (h->awaiting_signoff)
+        printf("sign-off     waiting for the city's sign-off (待市级销号: "
+               "'hazard signoff')\n");
     if (h->closed_on)
         printf("closed on    %s\n", h->closed_on);
     if (h->recurrent_of)
@@ -701,7 +745,7 @@ cleanup:
 /* The transitions                                                      */
 /* ------------------------------------------------------------------ */
 
-enum step { ASSIGN, SUBMIT, VERIFY, REJECT };
+enum step { ASSIGN, SUBMIT, VERIFY, REJECT, SIGNOFF };
 
 /* The --evidence argument: an existing file is described by path, hash
  * and size; anything else is text.  *owned is what to free. */
@@ -769,10 +813,12 @@ run_step(int argc, char **argv, enum step step)
         {"reason", required_argument, NULL, OPT_REASON},
         {NULL, 0, NULL, 0},
     };
-    static const struct option *const opts[] = {assign_opts, submit_opts,
-                                                 verify_opts, reject_opts};
+    /* by enum step; signoff takes verify's options */
+    static const struct option *const opts[] = {
+        assign_opts, submit_opts, verify_opts, reject_opts, verify_opts};
     static const char *const usages[] = {assign_usage, submit_usage,
-                                         verify_usage, reject_usage};
+                                         verify_usage, reject_usage,
+                                         signoff_usage};
     struct sr_store *st = NULL;
     struct sr_hazard_record h;
     struct args a;
@@ -818,11 +864,26 @@ run_step(int argc, char **argv, enum step step)
     case REJECT:
         rc = sr_hazard_reject(st, id, a.reason);
         break;
+    case SIGNOFF:
+        rc = sr_hazard_signoff(st, id, a.note);
+        break;
     }
+    /* Read the hazard back: what a step did depends on the hazard (a
+     * major hazard's verify is a review that leaves it submitted). */
     if (rc == SR_OK)
         rc = sr_hazard_get(st, id, NULL, &h);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    if (step == VERIFY && h.status != SR_HAZARD_CLOSED) {
+        printf("hazard %lld passed the district's review (复查通过) on %s; "
+               "under city supervision (挂牌督办) it stays %s (%s) and waits "
+               "for the city's sign-off ('hazard signoff', by someone other "
+               "than %s and %s)\n",
+               (long long)id, h.reviewed_on, sr_hazard_status_name(h.status),
+               sr_hazard_status_label(h.status), h.submitted_by,
+               h.reviewed_by);
         goto cleanup;
     }
     printf("hazard %lld is now %s (%s)", (long long)id,
@@ -842,6 +903,11 @@ run_step(int argc, char **argv, enum step step)
         break;
     case REJECT:
         printf(" again: the rectification was rejected\n");
+        break;
+    case SIGNOFF:
+        printf(" on %s: signed off by the city (市级挂牌督办销号) after the "
+               "district's review by %s on %s\n",
+               h.closed_on, h.reviewed_by, h.reviewed_on);
         break;
     }
 
@@ -880,8 +946,9 @@ cmd_hazard(int argc, char **argv)
         const char *name;
         int step;  /* -1: not a transition */
     } sub[] = {
-        {"add", -1}, {"assign", ASSIGN}, {"list", -1}, {"reject", REJECT},
-        {"show", -1}, {"submit", SUBMIT}, {"verify", VERIFY},
+        {"add", -1},         {"assign", ASSIGN}, {"list", -1},
+        {"reject", REJECT},  {"show", -1},       {"signoff", SIGNOFF},
+        {"submit", SUBMIT},  {"verify", VERIFY},
     };
     size_t i;
 
@@ -902,7 +969,7 @@ cmd_hazard(int argc, char **argv)
     }
     if (argc < 2)
         cli_error("missing command: show, add, assign, submit, verify, "
-                  "reject or list");
+                  "signoff, reject or list");
     else
         cli_error("unknown hazard command '%s'", argv[1]);
     fputs(hazard_usage, stderr);

@@ -286,23 +286,34 @@ chain_hash(int64_t seq, const char *kind, int64_t ref, int format,
 /* ------------------------------------------------------------------ */
 
 sr_error
-sr_audit_head(struct sr_store *st, char head[65])
+sr_audit_head_records(struct sr_store *st, char head[65], int64_t *records)
 {
     sqlite3_stmt *s = NULL;
     sr_error rc = sr_store_prepare(
-        st, "SELECT sha256 FROM audit ORDER BY seq DESC LIMIT 1", &s);
+        st, "SELECT sha256, seq FROM audit ORDER BY seq DESC LIMIT 1", &s);
     int step;
 
     if (rc != SR_OK)
         return rc;
     head[0] = '\0';
+    *records = 0;
     step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    if (step == SQLITE_ROW) {
         snprintf(head, 65, "%s", (const char *)sqlite3_column_text(s, 0));
-    else if (step != SQLITE_DONE)
+        *records = sqlite3_column_int64(s, 1);
+    } else if (step != SQLITE_DONE) {
         rc = sr_store_dberr(st, "cannot read the audit chain");
+    }
     sr_store_finish(st, s);
     return rc;
+}
+
+sr_error
+sr_audit_head(struct sr_store *st, char head[65])
+{
+    int64_t records;
+
+    return sr_audit_head_records(st, head, &records);
 }
 
 sr_error

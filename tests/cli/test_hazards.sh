@@ -1,16 +1,18 @@
 #!/bin/bash
 # End-to-end tests of `schoolrisk hazard ...` and `schoolrisk hazards list`
 # on a real database file: the whole closed loop (登记 → 整改 → 复查 → 销号),
-# every refusal with its exact message and exit code, four eyes, overdue
-# against --today, recurrence, linking, the JSON, and that a refused step
-# leaves the database byte-for-byte as it was.
+# every refusal with its exact message and exit code, four eyes, the
+# district's review and the city's sign-off of a major hazard (挂牌督办),
+# overdue against --today, recurrence, linking, the JSON, and that a
+# refused step leaves the database byte-for-byte as it was.
 #
 # Run by ctest as:  bash test_hazards.sh /path/to/schoolrisk /path/to/source-tree
 # Prints one line per case and ends with "N passed, M failed"; exits 1 when
 # anything failed.
 #
 # The database holds the fixture system mini.xml (stage primary) and four
-# schools inserted with sqlite3 (the registry importer is tested elsewhere):
+# schools imported through the registry (a school inserted with sqlite3
+# would break the audit chain), 3701020002 then closed by a full import:
 #   3701020001 历下区实验小学 (primary, 历下区)     3701020002 closed
 #   3701120001 历城区山区小学 (primary, 历城区)     3701030001 junior
 . "$(dirname "$0")/lib.sh"
@@ -21,15 +23,22 @@ unset SCHOOLRISK_USER
 
 "$BIN" init --no-indicators >/dev/null &&
     "$BIN" indicators load "$MINI" >/dev/null || { echo "FAIL cannot create the database"; exit 1; }
-sqlite3 "$SCHOOLRISK_DB" "
-INSERT INTO schools(code, name, district, stage, ownership, locale, boarding,
-  school_bus, canteen, laboratory, swimming_pool, enrollment, boarders,
-  special_needs, closed, updated_at, updated_by) VALUES
- ('3701020001','历下区实验小学','370102','primary','public','urban',0,0,1,0,0,800,0,0,0,'2026-01-01T00:00:00Z','t'),
- ('3701020002','历下区旧校区小学','370102','primary','public','urban',0,0,1,0,0,300,0,0,1,'2026-01-01T00:00:00Z','t'),
- ('3701120001','历城区山区小学','370112','primary','public','rural',1,1,1,0,0,150,60,0,0,'2026-01-01T00:00:00Z','t'),
- ('3701030001','市中区第一中学','370103','junior','public','urban',0,0,1,1,0,1200,0,0,0,'2026-01-01T00:00:00Z','t');" ||
-    { echo "FAIL cannot insert the schools"; exit 1; }
+REGHDR=学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数
+cat >reg.csv <<EOF
+$REGHDR
+3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,800,0,0
+3701020002,历下区旧校区小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0
+3701120001,历城区山区小学,历城区,小学,公办,乡村,是,是,是,否,否,150,60,0
+3701030001,市中区第一中学,市中区,初中,公办,城区,否,否,是,是,否,1200,0,0
+EOF
+# 历下区's whole registry without 3701020002: closes it
+cat >lixia.csv <<EOF
+$REGHDR
+3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,800,0,0
+EOF
+"$BIN" schools import reg.csv >/dev/null && "$BIN" schools import lixia.csv --full >/dev/null &&
+    [ "$(sqlite3 "$SCHOOLRISK_DB" "SELECT group_concat(code || closed) FROM schools")" = 37010200010,37010200021,37011200010,37010300010 ] ||
+    { echo "FAIL cannot import the schools"; exit 1; }
 
 # The rows a step may change, to compare before and after a refusal.
 dump() { sqlite3 "$SCHOOLRISK_DB" "SELECT * FROM hazards; SELECT * FROM hazard_events; SELECT * FROM audit;"; }
@@ -321,7 +330,8 @@ end
 "$BIN" hazard add --by 张三 --school 3701120001 --item D1.2.1 --level major --description x >/dev/null &&
     "$BIN" hazard assign 4 --by 王科长 --responsible 赵工 --deadline 2026-03-01 >/dev/null &&
     "$BIN" hazard submit 4 --by 赵工 --note done >/dev/null &&
-    "$BIN" hazard verify 4 --by 王科长 >/dev/null || echo "FAIL cannot close hazard 4"
+    "$BIN" hazard verify 4 --by 王科长 >/dev/null &&
+    "$BIN" hazard signoff 4 --by 市教育局 >/dev/null || echo "FAIL cannot close hazard 4"
 
 begin "add 12 months and a day after the closure: not recurrent"
 SCHOOLRISK_CLOCK=2027-03-02T02:00:00Z run hazard add --by 张三 --school 3701120001 --item D1.2.1 --level major --description y
@@ -445,6 +455,119 @@ grep -Eq "^schoolrisk: error: hazard 6 is closed \(已销号\): no further steps
 [ "$(q "SELECT status FROM hazards WHERE id = 6")" = closed ] || fail "hazard 6 is not closed"
 end
 
+# ------------------------------------------------------------ city sign-off
+# hazard 7: a major hazard (挂牌督办) through the district's review and
+# the city's sign-off; hazard 8: a general one, which no sign-off concerns.
+"$BIN" hazard add --by 张三 --school 3701020001 --level major --description "配电室无防护" >/dev/null &&
+    "$BIN" hazard assign 7 --by 王科长 --responsible 赵工 --deadline 2026-03-20 >/dev/null &&
+    "$BIN" hazard submit 7 --by 赵工 --note "配电室已加装防护栏" >/dev/null &&
+    "$BIN" hazard add --by 张三 --school 3701020001 --level general --description "楼梯扶手松动" >/dev/null &&
+    "$BIN" hazard assign 8 --by 王科长 --responsible 赵工 --deadline 2026-03-20 >/dev/null &&
+    "$BIN" hazard submit 8 --by 赵工 --note "已紧固" >/dev/null || echo "FAIL cannot prepare hazards 7 and 8"
+
+begin "signoff before the district's review: refused"
+unchanged hazard signoff 7 --by 市教育局
+rc_is 1; out_empty
+err_is "schoolrisk: error: hazard 7 has not passed the district's review (复查) yet: the district verifies it ('hazard verify') before the city signs it off"
+end
+
+begin "signoff of a general hazard: refused, its review closes it"
+unchanged hazard signoff 8 --by 市教育局
+rc_is 1; out_empty
+err_is "schoolrisk: error: hazard 8 is a general hazard: it is not under city supervision (挂牌督办), and the district's review ('hazard verify') closes it"
+end
+
+begin "verify a major hazard: the district's review, it waits for the city"
+run hazard verify 7 --by 王科长 --note "复查合格"
+rc_is 0; err_empty
+out_is "hazard 7 passed the district's review (复查通过) on 2026-03-01; under city supervision (挂牌督办) it stays submitted (已整改待复查) and waits for the city's sign-off ('hazard signoff', by someone other than 赵工 and 王科长)"
+[ "$(q "SELECT status, reviewed_by, reviewed_on, closed_on IS NULL FROM hazards WHERE id = 7")" = "submitted|王科长|2026-03-01|1" ] ||
+    fail "row is '$(q "SELECT status, reviewed_by, reviewed_on, closed_on IS NULL FROM hazards WHERE id = 7")'"
+end
+
+begin "verify a reviewed major hazard again: refused"
+unchanged hazard verify 7 --by 赵主任
+rc_is 1; out_empty
+err_is "schoolrisk: error: hazard 7 passed the district's review by '王科长' and waits for the city's sign-off (市级挂牌督办销号: 'hazard signoff')"
+end
+
+begin "assign a reviewed major hazard: refused, naming the sign-off"
+unchanged hazard assign 7 --by 王科长 --responsible 李四 --deadline 2026-03-20
+rc_is 1
+err_is "schoolrisk: error: hazard 7 is submitted (已整改待复查): it passed the district's review and can be signed off ('hazard signoff') or rejected ('hazard reject'), not assigned"
+end
+
+begin "show: the review and the sign-off it waits for"
+run hazard show 7
+rc_is 0; err_empty
+out_has "status       submitted (已整改待复查)"
+out_has "submitted by 赵工"
+out_has "reviewed by  王科长 on 2026-03-01 (the district's review, 复查)"
+out_has "sign-off     waiting for the city's sign-off (待市级销号: 'hazard signoff')"
+out_has "  2026-03-01T02:00:00Z  王科长  submitted -> submitted (已整改待复查)"
+run hazard show 7 --json
+rc_is 0
+json 'j["awaiting_signoff"] is True and j["reviewed_by"] == "王科长" and j["reviewed_on"] == "2026-03-01" and j["status"] == "submitted" and j["closed_on"] is None'
+json 'j["events"][-1]["from"] == "submitted" and j["events"][-1]["to"] == "submitted" and j["events"][-1]["note"] == "复查合格"'
+end
+
+begin "hazards list --awaiting-signoff: the ledger of what waits for the city"
+run hazards list --awaiting-signoff --today 2026-03-01
+rc_is 0; err_empty
+cat >"$T/exp" <<'EOF'
+ID  SCHOOL      NAME            DISTRICT  ITEM  LEVEL     STATUS                  FOUND       RESPONSIBLE  DEADLINE    OVERDUE  FLAGS
+7   3701020001  历下区实验小学  历下区    -     重大隐患  submitted 已整改待复查  2026-03-01  赵工         2026-03-20  -        挂牌督办 待市级销号
+1 hazard, 0 overdue as of 2026-03-01
+EOF
+same "hazards list --awaiting-signoff" "$T/exp" "$T/out"
+run hazards list --json --status submitted
+rc_is 0
+json '[(h["id"], h["awaiting_signoff"], h["reviewed_by"]) for h in j["hazards"]] == [(7, True, "王科长"), (8, False, None)]'
+end
+
+begin "four eyes: who submitted cannot sign off"
+unchanged hazard signoff 7 --by 赵工
+rc_is 1; out_empty
+err_is "schoolrisk: error: hazard 7: the rectification was submitted by '赵工', so '赵工' cannot sign it off; the city's sign-off (销号) must be given by someone else (four eyes)"
+end
+
+begin "four eyes: who reviewed cannot sign off"
+unchanged hazard signoff 7 --by 王科长
+rc_is 1; out_empty
+err_is "schoolrisk: error: hazard 7: '王科长' passed the district's review, so the city's sign-off must be given by someone else (four eyes)"
+end
+
+begin "signoff by the city: closed"
+SCHOOLRISK_CLOCK=2026-03-06T02:00:00Z run hazard signoff 7 --by 市教育局 --note "同意销号"
+rc_is 0; err_empty
+out_is "hazard 7 is now closed (已销号) on 2026-03-06: signed off by the city (市级挂牌督办销号) after the district's review by 王科长 on 2026-03-01"
+[ "$(q "SELECT status, closed_on, reviewed_by FROM hazards WHERE id = 7")" = "closed|2026-03-06|王科长" ] ||
+    fail "row is '$(q "SELECT status, closed_on, reviewed_by FROM hazards WHERE id = 7")'"
+[ "$(q "SELECT from_status, to_status, by, note FROM hazard_events WHERE hazard = 7 ORDER BY id DESC LIMIT 1")" = "submitted|closed|市教育局|同意销号" ] ||
+    fail "last event is '$(q "SELECT from_status, to_status, by, note FROM hazard_events WHERE hazard = 7 ORDER BY id DESC LIMIT 1")'"
+end
+
+begin "signoff a closed hazard: refused"
+unchanged hazard signoff 7 --by 市教育局
+rc_is 1; out_empty
+err_is "schoolrisk: error: hazard 7 is closed (已销号): no further steps are allowed"
+end
+
+begin "signoff without an id, and of no hazard"
+run hazard signoff --by 市教育局
+rc_is 2
+err_line 1 "schoolrisk: error: the hazard id is required"
+unchanged hazard signoff 99 --by 市教育局
+rc_is 1
+err_is "schoolrisk: error: no hazard 99"
+end
+
+begin "verify a general hazard still closes it"
+run hazard verify 8 --by 王科长
+rc_is 0; err_empty
+out_is "hazard 8 is now closed (已销号) on 2026-03-01"
+end
+
 begin "after all of the above the audit chain verifies"
 run audit verify
 rc_is 0
@@ -482,7 +605,7 @@ end
 begin "hazard without a command"
 run hazard
 rc_is 2
-err_line 1 "schoolrisk: error: missing command: show, add, assign, submit, verify, reject or list"
+err_line 1 "schoolrisk: error: missing command: show, add, assign, submit, verify, signoff, reject or list"
 end
 
 begin "hazard with an unknown command"
@@ -534,5 +657,6 @@ check_help "usage: schoolrisk hazard assign ID --responsible NAME --deadline DAT
 check_help "usage: schoolrisk hazard submit ID --note TEXT [--evidence FILE-or-TEXT]" hazard submit --help
 check_help "usage: schoolrisk hazard verify ID [--note TEXT] [--db PATH] [--by NAME]" hazard verify --help
 check_help "usage: schoolrisk hazard reject ID --reason TEXT [--db PATH] [--by NAME]" hazard reject --help
+check_help "usage: schoolrisk hazard signoff ID [--note TEXT] [--db PATH] [--by NAME]" hazard signoff --help
 
 finish

@@ -1,9 +1,10 @@
 #!/bin/bash
 # End-to-end tests of a district's year on a real database file: init,
 # indicator systems stored and immutable, registry, assessments from draft
-# to submission, the audit chain (and a row edited with the sqlite3 shell),
-# the baseline, and reliability: a read-only database, a full disk, a
-# process killed in the middle of a large import, and concurrent writers.
+# to submission, a school's self-inspection, the audit chain (a row edited
+# with the sqlite3 shell, its head kept and its end cut off), the baseline,
+# and reliability: a read-only database, a full disk, a process killed in
+# the middle of a large import, and concurrent writers.
 #
 # Run by ctest as:  bash test_workflow.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
@@ -35,12 +36,12 @@ PYEOF
 begin "init creates the database and stores the six systems"
 run init
 rc_is 0
-out_has "database ready (schema version 1)"
+out_has "database ready (schema version 2)"
 for s in junior kindergarten primary senior special vocational; do
     out_has "$IND/$s.xml: stored"
 done
 [ "$(SQL 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not wal"
-[ "$(SQL 'PRAGMA user_version')" = 1 ] || fail "user_version is not 1"
+[ "$(SQL 'PRAGMA user_version')" = 2 ] || fail "user_version is not 2"
 end
 
 begin "init again leaves stored systems unchanged"
@@ -70,7 +71,7 @@ cp "$SCHOOLRISK_DB" newer.db
 sqlite3 newer.db 'PRAGMA user_version = 7'
 run assess list --db newer.db
 rc_is 1
-err_is "schoolrisk: error: database 'newer.db' has schema version 7, written by a newer schoolrisk; this one understands up to version 1"
+err_is "schoolrisk: error: database 'newer.db' has schema version 7, written by a newer schoolrisk; this one understands up to version 2"
 end
 
 # ---------------------------------------------------------------- assess
@@ -154,10 +155,76 @@ rc_is 0
 end
 
 # ---------------------------------------------------------------- audit
+# 12 records: the checkpoint every new database starts with, the 6
+# systems init stored, the registry import, then assessment 1's 3 hazards
+# (their first events) and the assessment itself.
 begin "audit verify: intact chain"
 run audit verify
 rc_is 0
-grep -Eq "^audit chain intact: 4 records, head [0-9a-f]{64}$" "$T/out" || fail "stdout: $(cat "$T/out")"
+grep -Eq "^audit chain intact: 12 records, head [0-9a-f]{64}$" "$T/out" || fail "stdout: $(cat "$T/out")"
+HEAD=$(sed 's/.* head //' "$T/out")
+[ "$(SQL "SELECT group_concat(kind, ',') FROM (SELECT kind FROM audit ORDER BY seq)")" = checkpoint,system,system,system,system,system,system,registry,hazard_event,hazard_event,hazard_event,assessment ] ||
+    fail "records: $(SQL "SELECT group_concat(kind, ',') FROM (SELECT kind FROM audit ORDER BY seq)")"
+end
+
+begin "audit head: the head and the number of records, to keep elsewhere"
+run audit head
+rc_is 0; err_empty
+out_is "$HEAD 12 records"
+end
+
+begin "audit verify --head: the chain still holds the head kept"
+run audit verify --head "$HEAD"
+rc_is 0; err_empty
+out_is "audit chain intact: 12 records, head $HEAD
+it still holds the record with hash $HEAD"
+end
+
+begin "audit verify --head: a chain cut back at its end is found"
+# A step is recorded, its head kept; then the step is erased with the
+# sqlite3 shell: its audit record and event deleted, the hazard's row put
+# back as it was.  The chain alone still verifies; the head kept shows it.
+cp "$SCHOOLRISK_DB" cut.db
+"$BIN" hazard assign 1 --db cut.db --responsible 王老师 --deadline 2026-10-31 --by 区教体局 >/dev/null || fail "assign failed"
+cut_head=$("$BIN" audit head --db cut.db | cut -d' ' -f1)
+sqlite3 cut.db "DROP TRIGGER audit_kept; DROP TRIGGER hazard_events_kept;
+  DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
+  DELETE FROM hazard_events WHERE id = (SELECT max(id) FROM hazard_events);
+  UPDATE hazards SET status = 'open', responsible = NULL, deadline = NULL, measures = NULL WHERE id = 1"
+run audit verify --db cut.db
+rc_is 0
+out_is "audit chain intact: 12 records, head $HEAD"
+run audit verify --db cut.db --head "$cut_head"
+rc_is 1; out_empty
+err_is "schoolrisk: error: audit chain broken: the chain no longer holds the record with hash $cut_head (exported earlier as its head): records were removed from its end"
+end
+
+begin "audit verify --head: not a head"
+run audit verify --head 5eaf66
+rc_is 1; out_empty
+err_is "schoolrisk: error: '5eaf66' is not a chain head (64 hex digits as \`audit head\` prints it)"
+run audit verify --head "$(echo "$HEAD" | tr a-f A-F)"
+rc_is 1
+end
+
+begin "audit: usage"
+run audit
+rc_is 2
+run audit frob
+rc_is 2
+err_line 1 "schoolrisk: error: unknown audit command 'frob' (verify or head)"
+run audit head extra
+rc_is 2
+err_line 1 "schoolrisk: error: unexpected argument 'extra'"
+run audit verify --head
+rc_is 2
+err_line 1 "schoolrisk: error: option '--head' needs a value"
+run audit head --help
+rc_is 0
+[ "$(head -n 1 "$T/out")" = "usage: schoolrisk audit head [--db PATH]" ] || fail "head --help: $(head -n 1 "$T/out")"
+run audit verify --help
+rc_is 0
+[ "$(head -n 1 "$T/out")" = "usage: schoolrisk audit verify [--head HASH] [--db PATH]" ] || fail "verify --help: $(head -n 1 "$T/out")"
 end
 
 begin "audit verify names the assessment edited with the sqlite3 shell"
@@ -174,10 +241,50 @@ cp "$SCHOOLRISK_DB" deleted.db
 sqlite3 deleted.db "DROP TRIGGER hazard_events_kept; DELETE FROM hazard_events WHERE id = 2"
 run audit verify --db deleted.db
 rc_is 1
-err_is "schoolrisk: error: audit chain broken: audit record 2: hazard event 2 was removed"
+# event 2 is record 10: after the checkpoint, 6 systems and the import
+err_is "schoolrisk: error: audit chain broken: audit record 10: hazard event 2 was removed"
+end
+
+# ---------------------------------------------------------------- self-inspection
+begin "assess new --self: a school's self-inspection (自查)"
+run assess new --school 3701020002 --self --by 乙校安全办
+rc_is 0; err_empty
+out_is 2
+[ "$(SQL 'SELECT kind, inspector FROM assessments WHERE id = 2')" = "self|乙校安全办" ] ||
+    fail "row: $(SQL 'SELECT kind, inspector FROM assessments WHERE id = 2')"
+run assess import 2 "$EX/primary-1.csv"
+rc_is 0
+run assess submit 2 --by 乙校安全办
+rc_is 0
+out_is "submitted assessment 2: 98.49 低风险, 达标 yes; hazards: 3 new, 0 linked to open ones"
+[ "$(SQL 'SELECT count(*) FROM hazards WHERE assessment = 2')" = 3 ] || fail "its hazards were not raised"
+end
+
+begin "assess show and list name the kind"
+run assess show 2
+rc_is 0
+out_has "kind       self 学校自查 (raises hazards; counts for no report, compliance or baseline)"
+run assess show 1
+out_has "kind       inspection 督导检查"
+run assess list
+rc_is 0; err_empty
+out_is "    ID  DATE        STATUS     KIND        SCHOOL        TOTAL  BAND       NAME
+     2  2026-09-15  submitted  self        3701020002    98.49  低风险     济南市历下区第2实验小学
+     1  2026-09-15  submitted  inspection  3701020001    98.49  低风险     济南市历下区第1实验小学"
+run assess list --kind self --json
+rc_is 0
+"$PY" -c 'import json,sys; a=json.load(open(sys.argv[1])); assert [(x["id"], x["kind"]) for x in a] == [(2, "self")], a' "$T/out" ||
+    fail "list --kind self --json is wrong"
+run assess list --kind inspection
+rc_is 0
+out_lines 2
+run assess list --kind audit
+rc_is 2
+err_is "schoolrisk: error: --kind takes inspection or self, not 'audit'"
 end
 
 # ---------------------------------------------------------------- baseline
+# 3701020002's self-inspection gives it no assessment for the baseline.
 begin "baseline: the assessed school, and 29 schools without assessment"
 run baseline --json
 rc_is 0
@@ -281,13 +388,17 @@ mover &
 w3=$!
 wait $w1 $w2 $w3
 [ ! -s "$T/wfail" ] || fail "$(cat "$T/wfail") ($(head -3 "$T/werr"))"
-[ "$(SQL "SELECT count(*) FROM assessments WHERE status = 'submitted'")" = 21 ] ||
+# 22 submitted: assessment 1, the self-inspection 2 and the workers' 20;
+# the 6 hazards open before they started (3 of each) were assigned.
+[ "$(SQL "SELECT count(*) FROM assessments WHERE status = 'submitted'")" = 22 ] ||
     fail "submitted: $(SQL "SELECT count(*) FROM assessments WHERE status = 'submitted'")"
-[ "$(SQL "SELECT count(*) FROM hazard_events WHERE to_status = 'rectifying'")" = 3 ] ||
+[ "$(SQL "SELECT count(*) FROM hazard_events WHERE to_status = 'rectifying'")" = 6 ] ||
     fail "assignments: $(SQL "SELECT count(*) FROM hazard_events WHERE to_status = 'rectifying'")"
 run audit verify
 rc_is 0
-[ "$(SQL 'SELECT count(*) FROM audit')" = "$(SQL "SELECT (SELECT count(*) FROM assessments WHERE status = 'submitted') + (SELECT count(*) FROM hazard_events)")" ] ||
+# one record per submission and per event, and the 8 of before: the
+# checkpoint, 6 systems, 1 registry import
+[ "$(SQL 'SELECT count(*) FROM audit')" = "$(SQL "SELECT (SELECT count(*) FROM assessments WHERE status = 'submitted') + (SELECT count(*) FROM hazard_events) + 8")" ] ||
     fail "the audit chain does not hold every record"
 end
 
