@@ -26,8 +26,8 @@
  *
  * Records written before schema 2 (format 1) keep their old content;
  * the upgrade's checkpoint record covers what format 1 left out (the
- * baseline evidence of those assessments, the state of every hazard,
- * the districts).
+ * baseline evidence of those assessments and the columns schema 2 gave
+ * them, such as their kind; the state of every hazard; the districts).
  *
  * A chain cut back at its end still verifies; `audit head` prints the
  * head so that it can be kept elsewhere (every workbook prints it too)
@@ -200,15 +200,32 @@ static const struct part v2_security[] = {
     {NULL, NULL},
 };
 
+/* The assessments chained before the upgrade: those with a format 1
+ * record.  Not "id <= max_assessment": a draft of then is submitted
+ * later, and chained by a format 2 record of its own; counting it here
+ * would change the checkpoint's content when it is submitted.  (A
+ * record's format is hashed with it, so this set cannot be edited.) */
+#define V1_ASSESSMENTS                                                      \
+    "SELECT ref FROM audit WHERE kind = 'assessment' AND format = 1"
+
 static const struct part v2_checkpoint[] = {
     {"SELECT id, at, max_assessment, max_event, change FROM checkpoints "
      "WHERE id = ?1",
      ""},
     {"SELECT code, name, sort FROM districts ORDER BY code", "district."},
+    /* What format 1 left out of those assessments: the baseline
+     * evidence, and the columns schema 2 added (an old inspection
+     * turned into a self-inspection would drop out of every report). */
     {"SELECT assessment, element, item, full FROM baseline_items WHERE "
-     "assessment <= (SELECT max_assessment FROM checkpoints WHERE id = ?1) "
-     "ORDER BY assessment, element, item",
+     "assessment IN (" V1_ASSESSMENTS ") ORDER BY assessment, element, "
+     "item",
      "baseline."},
+    {"SELECT id, kind, created_by_user, submitted_by_user FROM assessments "
+     "WHERE id IN (" V1_ASSESSMENTS ") ORDER BY id",
+     "assessment."},
+    {"SELECT assessment, item, by_user, evidence FROM answers WHERE "
+     "assessment IN (" V1_ASSESSMENTS ") ORDER BY assessment, item",
+     "answer."},
     {"SELECT id, state FROM hazard_events WHERE state IS NOT NULL AND "
      "id <= (SELECT max_event FROM checkpoints WHERE id = ?1) ORDER BY id",
      "event."},
