@@ -936,22 +936,23 @@ parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len)
     return false;
 }
 
-int
-web_serve(const struct web_config *cfg)
-{
+struct web_server {
     struct server sv;
+};
+
+int
+web_start(const struct web_config *cfg, struct web_server **out,
+          unsigned *port)
+{
+    struct web_server *ws;
     struct sockaddr_storage ss;
     socklen_t sslen;
-    sigset_t set;
     const union MHD_DaemonInfo *info;
-    unsigned flags;
-    char err[1024], host[INET6_ADDRSTRLEN];
     struct sr_store *probe = NULL;
-    int sig = 0, waited;
+    unsigned flags;
     size_t n;
 
-    memset(&sv, 0, sizeof(sv));
-    sv.cfg = cfg;
+    *out = NULL;
     store_cfg = cfg;
     if (!parse_listen(cfg->listen, &ss, &sslen)) {
         fprintf(stderr, "schoolrisk: error: bad --listen '%s' (expected "
@@ -968,10 +969,74 @@ web_serve(const struct web_config *cfg)
     }
     sr_auth_sweep(probe, &cfg->policy, &n);
     sr_store_close(probe);
-
+    ws = calloc(1, sizeof(*ws));
+    if (!ws)
+        return 3;
+    ws->sv.cfg = cfg;
     /* Set the process up for Chinese messages before any thread reads
      * the environment (i18n.c). */
     sr_i18n_use(SR_LANG_ZH);
+    if (web_slow_start(2) != 0) {
+        fprintf(stderr, "schoolrisk: error: cannot start the sign-in "
+                        "threads\n");
+        free(ws);
+        return 3;
+    }
+    flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+            MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    ws->sv.d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, &ws->sv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 512u,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        cfg->behind_proxy ? 0u : (cfg->max_connections / 2 + 1),
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &ws->sv, MHD_OPTION_END);
+    if (!ws->sv.d) {
+        fprintf(stderr, "schoolrisk: error: cannot listen on %s: %s\n",
+                cfg->listen, strerror(errno));
+        web_slow_stop();
+        free(ws);
+        return 3;
+    }
+    info = MHD_get_daemon_info(ws->sv.d, MHD_DAEMON_INFO_BIND_PORT);
+    *port = info ? (unsigned)info->port : 0u;
+    *out = ws;
+    return 0;
+}
+
+void
+web_stop(struct web_server *ws)
+{
+    int waited;
+
+    if (!ws)
+        return;
+    /* Stop accepting, let the requests in flight finish (15 s at most),
+     * then stop. */
+    MHD_quiesce_daemon(ws->sv.d);
+    for (waited = 0; atomic_load(&ws->sv.in_flight) > 0 && waited < 1500;
+         waited++)
+        usleep(10000);
+    MHD_stop_daemon(ws->sv.d);
+    web_slow_stop();
+    free(ws);
+}
+
+int
+web_serve(const struct web_config *cfg)
+{
+    struct web_server *ws = NULL;
+    sigset_t set;
+    unsigned port = 0;
+    int sig = 0, rc;
+    const char *host = cfg->listen;
+    size_t hl = strrchr(host, ':') ? (size_t)(strrchr(host, ':') - host)
+                                   : strlen(host);
 
     /* Every thread started from here on (MHD's, the slow pool's)
      * inherits this mask: the signals reach only sigwait() below. */
@@ -980,56 +1045,17 @@ web_serve(const struct web_config *cfg)
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    if (web_slow_start(2) != 0) {
-        fprintf(stderr, "schoolrisk: error: cannot start the sign-in "
-                        "threads\n");
-        return 3;
-    }
-    flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-            MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
-    if (ss.ss_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
-    sv.d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, &sv, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-        MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, cfg->idle_timeout,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64u << 10),
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 512u,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        cfg->behind_proxy ? 0u : (cfg->max_connections / 2 + 1),
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_END);
-    if (!sv.d) {
-        fprintf(stderr, "schoolrisk: error: cannot listen on %s: %s\n",
-                cfg->listen, strerror(errno));
-        web_slow_stop();
-        return 3;
-    }
-    info = MHD_get_daemon_info(sv.d, MHD_DAEMON_INFO_BIND_PORT);
-    if (ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, host,
-                  sizeof(host));
-    else
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, host,
-                  sizeof(host));
-    printf("schoolrisk: serving %s on http://%s%s%s:%u/ (Ctrl-C stops)\n",
-           cfg->db, ss.ss_family == AF_INET6 ? "[" : "", host,
-           ss.ss_family == AF_INET6 ? "]" : "",
-           info ? (unsigned)info->port : 0u);
+    rc = web_start(cfg, &ws, &port);
+    if (rc != 0)
+        return rc;
+    printf("schoolrisk: serving %s on http://%.*s:%u/ (Ctrl-C stops)\n",
+           cfg->db, (int)hl, host, port);
     fflush(stdout);
-
     while (sigwait(&set, &sig) == 0 && sig == SIGPIPE)
         ;
     fprintf(stderr, "schoolrisk: %s: finishing the requests in flight\n",
             sig == SIGINT ? "interrupted" : "terminated");
-    /* Stop accepting, let the requests in flight finish. */
-    MHD_quiesce_daemon(sv.d);
-    for (waited = 0; atomic_load(&sv.in_flight) > 0 && waited < 1500;
-         waited++)
-        usleep(10000);
-    MHD_stop_daemon(sv.d);
-    web_slow_stop();
-    (void)err;
+    web_stop(ws);
     fprintf(stderr, "schoolrisk: stopped\n");
     return 0;
 }

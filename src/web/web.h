@@ -59,8 +59,17 @@ struct web_config {
 
 /* Run the server until SIGINT or SIGTERM; prints the URL it serves on
  * stdout once listening.  Returns 0, or non-zero after printing why it
- * could not start. */
+ * could not start (2 usage, 3 internal, 4 database). */
 int web_serve(const struct web_config *cfg);
+
+/* The same without the signals, for a program that embeds the server
+ * (the fuzz target, benchmarks): start listening (*port receives the
+ * port) and stop after the requests in flight.  cfg must outlive the
+ * server. */
+struct web_server;
+int web_start(const struct web_config *cfg, struct web_server **out,
+              unsigned *port);
+void web_stop(struct web_server *ws);
 
 /* --------------------------------------------------------------------
  * Routes
