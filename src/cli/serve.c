@@ -18,6 +18,9 @@
 #define SR_DEFAULT_WEB_DIR ""
 #endif
 
+/* The source tree's web/dist, for a build tree that was not installed. */
+static const char default_web_dir[] = SR_DEFAULT_WEB_DIR;
+
 static const char usage[] =
     "usage: schoolrisk serve [--db FILE] [--listen ADDR:PORT] [--web DIR]\n"
     "                        [--threads N] [--evidence-dir DIR]\n"
@@ -276,8 +279,8 @@ cmd_serve(int argc, char **argv)
         cli_error("--session-idle is longer than --session-max");
         return EXIT_USAGE;
     }
-    if (!cfg.web_dir && *SR_DEFAULT_WEB_DIR &&
-        realpath(SR_DEFAULT_WEB_DIR, web_default))
+    if (!cfg.web_dir && default_web_dir[0] &&
+        realpath(default_web_dir, web_default))
         cfg.web_dir = web_default;
     if (cfg.web_dir && access(cfg.web_dir, R_OK | X_OK) != 0) {
         cli_error("cannot read the front end in '%s': %s", cfg.web_dir,
