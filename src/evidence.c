@@ -222,7 +222,11 @@ sr_evidence_put(struct sr_store *st, const char *dir, const char *code,
         if (!out->name)
             return SR_ERR_NOMEM;
     }
-    rc = write_file(st, dir, out->sha256, data, len);
+    /* The school first: no file is written for a school that is not
+     * in the registry (it would be a file nobody can ever refer to). */
+    rc = sr_evdb_school(st, code);
+    if (rc == SR_OK)
+        rc = write_file(st, dir, out->sha256, data, len);
     if (rc == SR_OK)
         rc = sr_evdb_put(st, out);
     if (rc != SR_OK)

@@ -42,26 +42,37 @@ from_row(sqlite3_stmt *s, struct sr_evidence *e)
 }
 
 sr_error
-sr_evdb_put(struct sr_store *st, struct sr_evidence *e)
+sr_evdb_school(struct sr_store *st, const char *code)
 {
     sqlite3_stmt *s = NULL;
-    char now[32];
     sr_error rc;
     int step;
 
     rc = sr_store_prepare(st, "SELECT 1 FROM schools WHERE code = ?1", &s);
     if (rc != SR_OK)
         return rc;
-    sr_bind_text(s, 1, e->school);
+    sr_bind_text(s, 1, code);
     step = sqlite3_step(s);
-    sr_store_finish(st, s);
-    s = NULL;
     if (step == SQLITE_DONE)
-        return sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                  "no school with code '%s' in the registry",
-                                  e->school);
-    if (step != SQLITE_ROW)
-        return sr_store_dberr(st, "cannot read the school registry");
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
+                                "no school with code '%s' in the registry",
+                                code);
+    else if (step != SQLITE_ROW)
+        rc = sr_store_dberr(st, "cannot read the school registry");
+    sr_store_finish(st, s);
+    return rc;
+}
+
+sr_error
+sr_evdb_put(struct sr_store *st, struct sr_evidence *e)
+{
+    sqlite3_stmt *s = NULL;
+    char now[32];
+    sr_error rc;
+
+    rc = sr_evdb_school(st, e->school);
+    if (rc != SR_OK)
+        return rc;
     rc = sr_store_prepare(st,
                           "INSERT INTO evidence(sha256, school, type, size, "
                           "name, uploaded_at, uploaded_by, uploaded_by_user)"

@@ -24,6 +24,10 @@ sr_error sr_store_fail_field(struct sr_store *st, sr_error code,
  * uploaded_by from the stored row.  SR_ERR_NOT_FOUND: no such school. */
 sr_error sr_evdb_put(struct sr_store *st, struct sr_evidence *e);
 
+/* SR_OK when school code is in the registry, else SR_ERR_NOT_FOUND
+ * ("no school with code '...' in the registry"). */
+sr_error sr_evdb_school(struct sr_store *st, const char *code);
+
 /* Every record of sha256. */
 sr_error sr_evdb_lookup(struct sr_store *st, const char *sha256,
                         struct sr_evidence **out, size_t *n);
