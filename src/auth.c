@@ -402,46 +402,47 @@ blank(const char *s)
  * ("" is none), valid UTF-8, no control characters, at most max
  * characters. */
 static sr_error
-check_text(struct sr_store *st, const char *what, const char *s,
-           unsigned max, bool required)
+check_text(struct sr_store *st, const char *field, const char *what,
+           const char *s, unsigned max, bool required)
 {
     size_t bad;
 
     if (!s || !*s) {
         if (!required)
             return SR_OK;
-        return sr_store_fail_code(st, SR_ERR_INPUT, "%s is required", what);
+        return sr_store_fail_field(st, SR_ERR_INPUT, field, "%s is required",
+                                   what);
     }
     if (blank(s))
-        return sr_store_fail_code(st, SR_ERR_INPUT, "%s is %s", what,
-                                  required ? "required" : "blank");
+        return sr_store_fail_field(st, SR_ERR_INPUT, field, "%s is %s", what,
+                                   required ? "required" : "blank");
     if (!sr_utf8_valid(s, strlen(s), &bad))
-        return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "%s is not valid UTF-8", what);
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   "%s is not valid UTF-8", what);
     if (has_control(s))
-        return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "%s contains a control character", what);
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   "%s contains a control character", what);
     if (utf8_chars(s) > max)
-        return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "%s is longer than %u characters", what,
-                                  max);
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   "%s is longer than %u characters", what,
+                                   max);
     return SR_OK;
 }
 
 static sr_error
 check_phone(struct sr_store *st, const char *s)
 {
-    sr_error rc = check_text(st, "the phone number", s, 32, false);
+    sr_error rc = check_text(st, "phone", "the phone number", s, 32, false);
     const char *c;
 
     if (rc != SR_OK || !s)
         return rc;
     for (c = s; *c; c++)
         if (!is_digit(*c) && !strchr(" +-()", *c))
-            return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "the phone number '%s' may contain "
-                                      "only digits, spaces and + - ( )",
-                                      s);
+            return sr_store_fail_field(st, SR_ERR_INPUT, "phone",
+                                       "the phone number '%s' may contain "
+                                       "only digits, spaces and + - ( )",
+                                       s);
     return SR_OK;
 }
 
@@ -603,22 +604,23 @@ sr_user_add(struct sr_store *st, const struct sr_auth_policy *p,
     sr_error rc;
 
     if (!u->login || !*u->login)
-        return sr_store_fail_code(st, SR_ERR_INPUT, "the login is required");
+        return sr_store_fail_field(st, SR_ERR_INPUT, "login",
+                                   "the login is required");
     if (!login_valid(u->login))
-        return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "login '%s' must be 2 to 64 characters of "
-                                  "A-Z, a-z, 0-9 and . _ @ -",
-                                  u->login);
-    rc = check_text(st, "the name", u->name, 64, true);
+        return sr_store_fail_field(st, SR_ERR_INPUT, "login",
+                                   "login '%s' must be 2 to 64 characters "
+                                   "of A-Z, a-z, 0-9 and . _ @ -",
+                                   u->login);
+    rc = check_text(st, "name", "the name", u->name, 64, true);
     if (rc == SR_OK)
-        rc = check_text(st, "the unit", u->unit, 128, false);
+        rc = check_text(st, "unit", "the unit", u->unit, 128, false);
     if (rc == SR_OK)
         rc = check_phone(st, u->phone);
     if (rc != SR_OK)
         return rc;
     if (sr_password_check(p, u->login, u->password, why, sizeof(why)) !=
         SR_OK)
-        return sr_store_fail_code(st, SR_ERR_INPUT, "%s", why);
+        return sr_store_fail_field(st, SR_ERR_INPUT, "password", "%s", why);
     rc = lib_ready(st);
     if (rc == SR_OK)
         rc = password_hash(st, u->password, hash);
@@ -630,9 +632,9 @@ sr_user_add(struct sr_store *st, const struct sr_auth_policy *p,
         goto cleanup;
     rc = sr_audb_login_id(st, u->login, &taken);
     if (rc == SR_OK && taken)
-        rc = sr_store_fail_code(st, SR_ERR_CONFLICT,
-                                "login '%s' is taken (user %lld)", u->login,
-                                (long long)taken);
+        rc = sr_store_fail_field(st, SR_ERR_CONFLICT, "login",
+                                 "login '%s' is taken (user %lld)", u->login,
+                                 (long long)taken);
     if (rc == SR_OK)
         rc = sr_audb_user_insert(st, u, hash, &new_id);
     if (rc == SR_OK) {
@@ -662,7 +664,8 @@ sr_user_find(struct sr_store *st, const char *login, struct sr_user *out)
 {
     memset(out, 0, sizeof(*out));
     if (!login || !*login)
-        return sr_store_fail_code(st, SR_ERR_INPUT, "the login is required");
+        return sr_store_fail_field(st, SR_ERR_INPUT, "login",
+                                   "the login is required");
     return sr_audb_user_get(st, 0, login, out);
 }
 
@@ -686,9 +689,9 @@ sr_user_update(struct sr_store *st, int64_t id, const char *name,
         return sr_store_fail_code(st, SR_ERR_INPUT,
                                   "nothing to change (give a name, a unit "
                                   "or a phone number)");
-    rc = name ? check_text(st, "the name", name, 64, true) : SR_OK;
+    rc = name ? check_text(st, "name", "the name", name, 64, true) : SR_OK;
     if (rc == SR_OK)
-        rc = check_text(st, "the unit", unit, 128, false);
+        rc = check_text(st, "unit", "the unit", unit, 128, false);
     if (rc == SR_OK)
         rc = check_phone(st, phone);
     if (rc != SR_OK)
@@ -745,21 +748,21 @@ set_password(struct sr_store *st, const struct sr_auth_policy *p,
                                 a.locked_until > now ? "account locked" :
                                 "wrong current password");
             if (rc == SR_OK)
-                rc = sr_store_fail_code(st, SR_ERR_AUTH,
-                                        "the current password is wrong, or "
-                                        "the account is locked");
+                rc = sr_store_fail_field(st, SR_ERR_AUTH, "old",
+                                         "the current password is wrong, or "
+                                         "the account is locked");
             goto cleanup;
         }
     }
     if (sr_password_check(p, a.login, password, why, sizeof(why)) !=
         SR_OK) {
-        rc = sr_store_fail_code(st, SR_ERR_INPUT, "%s", why);
+        rc = sr_store_fail_field(st, SR_ERR_INPUT, "password", "%s", why);
         goto cleanup;
     }
     if (password_ok(a.hash, password)) {
-        rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                "the new password is the same as the "
-                                "current one");
+        rc = sr_store_fail_field(st, SR_ERR_INPUT, "password",
+                                 "the new password is the same as the "
+                                 "current one");
         goto cleanup;
     }
     rc = password_hash(st, password, hash);
@@ -1382,7 +1385,8 @@ sr_auth_login(struct sr_store *st, const struct sr_auth_policy *p,
     memset(out, 0, sizeof(*out));
     rehash[0] = '\0';
     if (!in->login || !*in->login)
-        return sr_store_fail_code(st, SR_ERR_INPUT, "the login is required");
+        return sr_store_fail_field(st, SR_ERR_INPUT, "login",
+                                   "the login is required");
     if (!in->password || !*in->password)
         return sr_store_fail_code(st, SR_ERR_INPUT,
                                   "the password is required");

@@ -26,6 +26,9 @@ void sr_store_rollback(struct sr_store *st);
 sr_error sr_store_fail_code(struct sr_store *st, sr_error code,
                             const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+sr_error sr_store_fail_field(struct sr_store *st, sr_error code,
+                             const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* ------------------------------------------------------------------ */
 /* Users                                                                */
