@@ -123,7 +123,11 @@ class Client:
         self.cookie = None
         self.csrf = None
         self.lang = lang
-        self.origin = "http://127.0.0.1:%d" % server.port
+
+    @property
+    def origin(self):
+        # The server may have been restarted on another port.
+        return "http://127.0.0.1:%d" % self.server.port
 
     def request(self, method, path, body=None, headers=None, csrf=True,
                 origin=True, raw=None, content_type=None):
@@ -145,6 +149,8 @@ class Client:
             h["X-CSRF-Token"] = self.csrf
         if headers:
             h.update(headers)
+        # Non-ASCII path parts (历下区) travel percent-encoded.
+        path = urllib.parse.quote(path, safe="/?=&%:@,;+")
         conn.request(method, path, body=data, headers=h)
         resp = conn.getresponse()
         got = Response(resp.status, resp.getheaders(), resp.read())
@@ -220,16 +226,22 @@ class Server:
         return p.stdout if check else p
 
     def start(self):
-        self.proc = subprocess.Popen(
-            [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
-             "--evidence-dir", os.path.join(self.dir, "evidence")]
-            + self.extra,
-            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True)
+        # The server's stderr goes to a file (kept across restarts), so
+        # that close() can look for sanitizer reports in it.
+        self.stderr_path = os.path.join(self.dir, "server.stderr")
+        with open(self.stderr_path, "a") as err:
+            self.proc = subprocess.Popen(
+                [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
+                 "--evidence-dir", os.path.join(self.dir, "evidence")]
+                + self.extra,
+                env=self.env, stdout=subprocess.PIPE, stderr=err,
+                text=True)
         line = self.proc.stdout.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
         if not m:
-            err = self.proc.stderr.read()
+            self.proc.wait()
+            with open(self.stderr_path, errors="replace") as f:
+                err = f.read()
             raise AssertionError("the server did not start: %r %s"
                                  % (line, err))
         self.port = int(m.group(1))
@@ -256,8 +268,19 @@ class Server:
         self.start()
 
     def close(self):
+        """Stop the server and remove the directory; fails loudly when
+        the server's stderr holds a sanitizer report."""
         self.stop()
+        err = ""
+        if os.path.exists(getattr(self, "stderr_path", "")):
+            with open(self.stderr_path, errors="replace") as f:
+                err = f.read()
         shutil.rmtree(self.dir, ignore_errors=True)
+        if "ERROR: AddressSanitizer" in err or "runtime error:" in err \
+                or "ERROR: LeakSanitizer" in err:
+            sys.stderr.write(err)
+            raise AssertionError("the server's stderr has a sanitizer "
+                                 "report (above)")
 
     def client(self, lang="zh-CN"):
         return Client(self, lang)
@@ -285,7 +308,7 @@ class Server:
                 assert e.status == 200, e
                 self.secrets[login] = e.json["secret"]
                 r = c.post("/api/v1/session/totp/confirm",
-                           {"code": totp(self.secrets[login])})
+                           {"code": self.fresh_code(login)})
                 assert r.status == 200, r
             elif stage == "totp":
                 r = c.post("/api/v1/session/totp",
