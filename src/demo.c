@@ -1249,7 +1249,7 @@ sr_error
 sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
               struct sr_demo_stats *stats, struct sr_diags *diags)
 {
-    struct sr_registry_filter all = {NULL, -1, true};
+    struct sr_registry_filter all = {.stage = -1, .include_closed = true};
     struct sr_districts dl;
     struct sim m;
     bool has = false;
@@ -1568,6 +1568,13 @@ sr_demo_users(struct sr_store *st, const struct sr_auth_policy *p,
     f.district = "历下区";
     f.stage = SR_STAGE_PRIMARY;
     rc = sr_registry_list(st, &f, take_first, &school);
+    /* A small city may have no primary school in 历下区 (its one school
+     * can be the special school every district has): then its first
+     * open school of any stage, as demo.h says. */
+    if (rc == SR_OK && !school.code[0]) {
+        f.stage = -1;
+        rc = sr_registry_list(st, &f, take_first, &school);
+    }
     if (rc != SR_OK)
         return rc;
     if (!school.code[0])

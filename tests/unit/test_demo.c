@@ -30,6 +30,7 @@
 #include <sqlite3.h>
 
 #include "schoolrisk/audit.h"
+#include "schoolrisk/auth.h"
 #include "schoolrisk/demo.h"
 #include "schoolrisk/store.h"
 
@@ -466,6 +467,40 @@ test_refusals(void **state)
     remove_dir(dir);
 }
 
+/* Regression: the demo's accounts need a school of 历下区 for the school
+ * account; the smallest city (one special school per district) has no
+ * primary school there, and the accounts were refused (SR_ERR_STATE), so
+ * `schoolrisk demo --schools 40` failed at its very end. */
+static void
+test_users_small_city(void **state)
+{
+    struct sr_demo_user u[SR_DEMO_USERS];
+    struct sr_auth_policy p;
+    struct sr_store *st = NULL;
+    struct city x;
+    char *name;
+    int i;
+
+    (void)state;
+    build(&x, 16, 1);
+    assert_int_equal(qn(x.db, "SELECT count(*) FROM schools WHERE district "
+                              "= '370102' AND stage = 'primary'"),
+                     0);
+    assert_int_equal(sr_store_open(x.db, 0, &st), SR_OK);
+    sr_auth_policy_init(&p);
+    if (sr_demo_users(st, &p, u) != SR_OK)
+        fail_msg("sr_demo_users: %s", sr_store_errmsg(st));
+    name = q(x.db, "SELECT name || '（' || code || '）' FROM schools WHERE "
+                   "district = '370102' ORDER BY code LIMIT 1");
+    for (i = 0; i < SR_DEMO_USERS; i++)
+        if (u[i].role == SR_ROLE_SCHOOL)
+            assert_string_equal(u[i].scope, name);
+    free(name);
+    assert_int_equal(qn(x.db, "SELECT count(*) FROM users"), SR_DEMO_USERS);
+    sr_store_close(st);
+    destroy(&x);
+}
+
 int
 main(void)
 {
@@ -476,6 +511,7 @@ main(void)
         cmocka_unit_test(test_hazards),
         cmocka_unit_test(test_audit_and_summary),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_users_small_city),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
