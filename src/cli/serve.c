@@ -28,7 +28,7 @@ static const char usage[] =
     "                        [--max-connections N] [--idle-timeout SEC]\n"
     "                        [--session-idle MIN] [--session-max HOURS]\n"
     "                        [--password-max-age DAYS] [--lock-after N]\n"
-    "                        [--lock-minutes MIN]\n"
+    "                        [--lock-minutes MIN] [--totp-roles LIST]\n"
     "       schoolrisk serve --routes\n"
     "\n"
     "Serve the JSON API under /api/v1/ and the browser pages under / for\n"
@@ -58,6 +58,9 @@ static const char usage[] =
     "                        90; 0: never)\n"
     "  --lock-after N        failed sign-ins that lock an account (default\n"
     "                        5), for --lock-minutes MIN (default 30)\n"
+    "  --totp-roles LIST     roles that must use a second factor, comma-\n"
+    "                        separated (default admin,city; 'all' for\n"
+    "                        every role)\n"
     "\n"
     "  --routes              print the route table (method, path, roles,\n"
     "                        target, body cap, flags) as tab-separated\n"
@@ -69,8 +72,39 @@ enum {
     OPT_ROUTES = 1999,
     OPT_LISTEN = 2000, OPT_WEB, OPT_THREADS, OPT_EVIDENCE, OPT_PROXY,
     OPT_ORIGIN, OPT_QUIET, OPT_MAXCONN, OPT_IDLE, OPT_SIDLE, OPT_SMAX,
-    OPT_PWAGE, OPT_LOCKN, OPT_LOCKMIN
+    OPT_PWAGE, OPT_LOCKN, OPT_LOCKMIN, OPT_TOTP
 };
+
+/* "admin,city" into a set of roles; false after printing. */
+static bool
+roles_of(const char *list, unsigned *out)
+{
+    char buf[256], *p, *save = NULL;
+    int role;
+
+    *out = 0;
+    if (!strcmp(list, "all")) {
+        for (role = 0; role < SR_ROLE_COUNT; role++)
+            *out |= SR_ROLES(role);
+        return true;
+    }
+    if (strlen(list) >= sizeof(buf)) {
+        cli_error("--totp-roles is too long");
+        return false;
+    }
+    snprintf(buf, sizeof(buf), "%s", list);
+    for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+        role = sr_role_lookup(p);
+        if (role < 0) {
+            cli_error("--totp-roles: unknown role '%s' (admin, city, "
+                      "district, school, inspector, or all)",
+                      p);
+            return false;
+        }
+        *out |= SR_ROLES(role);
+    }
+    return true;
+}
 
 /* A whole number in [lo, hi] for option name; false after printing. */
 static bool
@@ -178,6 +212,7 @@ cmd_serve(int argc, char **argv)
         {"session-idle", required_argument, NULL, OPT_SIDLE},
         {"session-max", required_argument, NULL, OPT_SMAX},
         {"threads", required_argument, NULL, OPT_THREADS},
+        {"totp-roles", required_argument, NULL, OPT_TOTP},
         {"web", required_argument, NULL, OPT_WEB},
         {NULL, 0, NULL, 0},
     };
@@ -255,6 +290,10 @@ cmd_serve(int argc, char **argv)
         case OPT_LOCKN:
             if (!number("lock-after", optarg, 1, 100,
                         &cfg.policy.lock_after))
+                return EXIT_USAGE;
+            break;
+        case OPT_TOTP:
+            if (!roles_of(optarg, &cfg.policy.totp_roles))
                 return EXIT_USAGE;
             break;
         case OPT_LOCKMIN:
