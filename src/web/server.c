@@ -859,6 +859,18 @@ log_request(const struct web_req *r)
     fflush(r->cfg->log);
 }
 
+/* Wipe every string of a parsed body (it may hold a password) before
+ * it is freed. */
+static void
+wipe_json(cJSON *v)
+{
+    for (; v; v = v->next) {
+        if (v->valuestring)
+            sodium_memzero(v->valuestring, strlen(v->valuestring));
+        wipe_json(v->child);
+    }
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
              enum MHD_RequestTerminationCode toe)
@@ -874,6 +886,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     log_request(r);
     for (i = 0; i < r->n_params; i++)
         free(r->params[i]);
+    wipe_json(r->json);
     cJSON_Delete(r->json);
     web_slow_release(r);
     sr_principal_release(&r->who);
