@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "schoolrisk/report.h"
+#include "schoolrisk/store.h"
 
 #define YEAR_MIN 1900
 #define YEAR_MAX 2999
@@ -162,4 +163,19 @@ sr_period_prev(const struct sr_period *p, struct sr_period *out)
         build(SR_PERIOD_YEAR, y - 1, 0, out);
         break;
     }
+}
+
+sr_error
+sr_period_of(int kind, const char *date, struct sr_period *out)
+{
+    int y, m;
+
+    if (!date || !sr_date_valid(date) ||
+        (kind != SR_PERIOD_MONTH && kind != SR_PERIOD_QUARTER &&
+         kind != SR_PERIOD_YEAR))
+        return SR_ERR_INPUT;
+    y = digits(date, 4);
+    m = digits(date + 5, 2);
+    build(kind, y, kind == SR_PERIOD_QUARTER ? (m - 1) / 3 + 1 : m, out);
+    return SR_OK;
 }

@@ -89,6 +89,71 @@ struct cJSON *sr_json_hazard_events(const struct sr_hazard_event *v,
  *         total, band, 达标 and veto once submitted. */
 struct cJSON *sr_json_assessment(const struct sr_assessment *a);
 
+/* --------------------------------------------------------------------
+ * Reports and indicator systems (json_report.c, json_system.c): the
+ * figures of report.h and a stored system's tree.
+ * ------------------------------------------------------------------ */
+
+struct sr_rate;
+struct sr_period;
+struct sr_report_kpis;
+struct sr_report_district;
+struct sr_report_city;
+
+/**
+ * @brief A rate as {"num": N, "den": D, "percent": P}: P is num / den
+ *        in per cent with one decimal, rounded half away from zero in
+ *        integers (1/8 is 12.5, 1/16 is 6.3), or null when den is 0.
+ */
+struct cJSON *sr_json_rate(const struct sr_rate *r);
+
+/** @brief A period: label, kind ("month", "quarter", "year"), Chinese
+ *         name, start and end. */
+struct cJSON *sr_json_period(const struct sr_period *p);
+
+/**
+ * @brief A district's or the city's KPIs under the field names of the
+ *        layouts (docs/report-layouts.md): schools, assessed, coverage,
+ *        compliant, compliance, bands {blue, yellow, orange, red},
+ *        vetoed, baseline {guards, closed-campus, alarm-video,
+ *        protection-posts: {met, rate}}, four_100, hazards {found,
+ *        closed, open, overdue}, rectification, open_major, and stages
+ *        [{stage, label, schools, assessed, compliant}] (those with
+ *        schools).
+ * @param all_four schools meeting all four elements, added to baseline
+ *        as "all": {met, rate}; NULL leaves it out (the trend's
+ *        periods, which do not keep it)
+ */
+struct cJSON *sr_json_kpis(const struct sr_report_kpis *k,
+                           const size_t *all_four);
+
+/**
+ * @brief A district's figures without its rows: code, name, period,
+ *        kpis (with all four) and counts {schools, lost, hazards,
+ *        systems} of the workbook's tables.
+ */
+struct cJSON *sr_json_report_district(const struct sr_report_district *r);
+
+/**
+ * @brief The city's figures: period, districts (each: rank, code, name,
+ *        kpis with all four) in the bureau's order, total (the city
+ *        total row), trend [{period, kpis}] oldest first, and counts
+ *        {noncompliant, major, off_baseline, peers} of the other sheets.
+ */
+struct cJSON *sr_json_report_city(const struct sr_report_city *r);
+
+/**
+ * @brief A system's tree: id, version, title, description, basis, stages
+ *        [{stage, label}], pass_line, valid_months, points, item_count,
+ *        bands, and dimensions -> indicators -> items (dimensions and
+ *        indicators with the sum of their points), each item with
+ *        points (exact), method, choices (sr_item_choices()), unit,
+ *        guidance, basis, veto, hazard level, baseline element (with
+ *        Chinese labels), allow_na and its conditions
+ *        (sr_conds_format(), "" when none).
+ */
+struct cJSON *sr_json_system(const struct sr_system *sys);
+
 #ifdef __cplusplus
 }
 #endif

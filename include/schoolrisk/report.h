@@ -69,6 +69,14 @@ sr_error sr_period_parse(const char *text, struct sr_period *out);
 /** @brief The period of the same kind just before @p p. */
 void sr_period_prev(const struct sr_period *p, struct sr_period *out);
 
+/**
+ * @brief The period of @p kind (enum sr_period_kind) that holds @p date
+ *        ("YYYY-MM-DD"): the quarter of today for a default.
+ * @return SR_OK or SR_ERR_INPUT (not a valid date or kind; @p out
+ *         untouched).
+ */
+sr_error sr_period_of(int kind, const char *date, struct sr_period *out);
+
 /* --------------------------------------------------------------------
  * Figures
  * ------------------------------------------------------------------ */

@@ -12,6 +12,8 @@
 #ifndef SR_REPORT_XLSX_H
 #define SR_REPORT_XLSX_H
 
+#include <stddef.h>
+
 #include "schoolrisk/error.h"
 #include "schoolrisk/layout.h"
 #include "schoolrisk/report.h"
@@ -78,6 +80,45 @@ sr_error sr_report_write_city(const struct sr_report_city *r,
                               const struct sr_layout *layout,
                               const char *path,
                               const struct sr_report_meta *meta);
+
+/* --------------------------------------------------------------------
+ * What every writer of workbooks shares (report_out.c): the CLI's
+ * `report` and the service's downloads name, lay out and sign a
+ * workbook the same way.
+ * ------------------------------------------------------------------ */
+
+/**
+ * @brief The layout file of a workbook: TEMPLATE_DIR/reports/NAME.csv
+ *        (NAME "district" or "city"), for sr_layout_load().  Truncated
+ *        to fit @p size, always NUL-terminated.
+ */
+void sr_report_layout_path(const char *template_dir, const char *name,
+                           char *buf, size_t size);
+
+/**
+ * @brief A workbook's file name: "历下区-2026Q3.xlsx" for a district
+ *        (@p district its name), "全市-2026Q3.xlsx" for the city
+ *        (@p district NULL).  Truncated to fit, always NUL-terminated.
+ */
+void sr_report_file_name(const char *district, const struct sr_period *p,
+                         char *buf, size_t size);
+
+/**
+ * @brief Fill @p meta for a workbook written now: generated at the
+ *        store's clock ("YYYY-MM-DDTHH:MM:SSZ"), by the store's actor,
+ *        with the head of the audit chain now (NULL when the chain is
+ *        empty) and @p diags for the writer's message.
+ * @param head, now buffers the strings of @p meta point into
+ * @return SR_OK, or the error of sr_audit_head() (message in the
+ *         store).
+ * @code
+ * char head[65], now[32];
+ * rc = sr_report_meta_fill(st, &meta, head, now, &diags);
+ * @endcode
+ */
+sr_error sr_report_meta_fill(struct sr_store *st, struct sr_report_meta *meta,
+                             char head[65], char now[32],
+                             struct sr_diags *diags);
 
 #ifdef __cplusplus
 }

@@ -163,6 +163,33 @@ sr_error sr_store_current_system(struct sr_store *st, int stage,
 sr_error sr_store_system_hash(struct sr_store *st, const char *id,
                               const char *version, char hash[65]);
 
+/** A stored indicator system as listed (sr_store_systems()).  Strings
+ *  are owned by the list. */
+struct sr_stored_system {
+    char *id;
+    char *version;
+    char *title;
+    uint32_t stages;    /**< bit (1 << stage) per stage it covers */
+    uint32_t current;   /**< the stages it is the current system of
+                             (sr_store_current_system()) */
+    char sha256[65];
+    char *loaded_at;    /**< "YYYY-MM-DDTHH:MM:SSZ" */
+    char *loaded_by;
+    int64_t seq;        /**< load order, 1 for the first */
+};
+
+/**
+ * @brief Every stored system, in load order (store/systems.c).
+ * @param out receives an array the caller frees with
+ *            sr_stored_systems_free() (NULL when none)
+ * @return SR_OK, SR_ERR_DB, SR_ERR_NOMEM (@p out and @p n untouched).
+ */
+sr_error sr_store_systems(struct sr_store *st, struct sr_stored_system **out,
+                          size_t *n);
+
+/** @brief Free a list from sr_store_systems(); NULL is a no-op. */
+void sr_stored_systems_free(struct sr_stored_system *v, size_t n);
+
 /**
  * @brief SHA-256 of @p len bytes as 64 lowercase hex digits.
  */

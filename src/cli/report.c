@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "schoolrisk/audit.h"
 #include "schoolrisk/layout.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_xlsx.h"
@@ -124,8 +123,8 @@ load_layout(const char *given, const char *name, struct sr_layout *lay,
     if (!given) {
         const char *env = getenv("SCHOOLRISK_TEMPLATES");
 
-        snprintf(path, sizeof(path), "%s/reports/%s.csv",
-                 env && *env ? env : SR_DEFAULT_TEMPLATE_DIR, name);
+        sr_report_layout_path(env && *env ? env : SR_DEFAULT_TEMPLATE_DIR,
+                              name, path, sizeof(path));
         given = path;
     }
     rc = sr_layout_load(given, lay, d);
@@ -135,22 +134,6 @@ load_layout(const char *given, const char *name, struct sr_layout *lay,
         return cli_exit_for(rc);
     }
     return EXIT_OK;
-}
-
-/* What the 说明 sheet records: now, who, the audit chain's head.  The
- * strings live in the caller's buffers. */
-static sr_error
-fill_meta(struct sr_store *st, struct sr_report_meta *meta, char head[65],
-          char now[32], struct sr_diags *d)
-{
-    sr_error rc = sr_audit_head(st, head);
-
-    sr_store_now(st, now);
-    meta->generated_at = now;
-    meta->generated_by = sr_store_actor(st);
-    meta->audit_head = *head ? head : NULL;
-    meta->diags = d;
-    return rc;
 }
 
 /* After a writer failed: its message, then ours; the exit code. */
@@ -188,7 +171,7 @@ do_district(int argc, char **argv)
         goto cleanup;
     rc = sr_report_district(st, argv[optind], &o.period, &rep);
     if (rc == SR_OK)
-        rc = fill_meta(st, &meta, head, now, &d);
+        rc = sr_report_meta_fill(st, &meta, head, now, &d);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
         goto cleanup;
@@ -236,7 +219,7 @@ do_city(int argc, char **argv)
         goto cleanup;
     rc = sr_report_city(st, &o.period, &city);
     if (rc == SR_OK)
-        rc = fill_meta(st, &meta, head, now, &d);
+        rc = sr_report_meta_fill(st, &meta, head, now, &d);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
         goto cleanup;
@@ -289,7 +272,7 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
     struct sr_report_meta meta;
     struct sr_report_city city;
     struct sr_diags d;
-    char head[65], now[32], path[1200];
+    char head[65], now[32], path[1200], name[160];
     sr_error rc;
     size_t i;
     int ex;
@@ -312,7 +295,7 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
         goto cleanup;
     rc = sr_report_city(st, period, &city);
     if (rc == SR_OK)
-        rc = fill_meta(st, &meta, head, now, &d);
+        rc = sr_report_meta_fill(st, &meta, head, now, &d);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
         goto cleanup;
@@ -327,8 +310,8 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
             sr_report_district_release(&rep);
             goto cleanup;
         }
-        snprintf(path, sizeof(path), "%s/%s-%s.xlsx", out_dir, rep.name,
-                 period->label);
+        sr_report_file_name(rep.name, period, name, sizeof(name));
+        snprintf(path, sizeof(path), "%s/%s", out_dir, name);
         rc = sr_report_write_district(&rep, &dlay, path, &meta);
         sr_report_district_release(&rep);
         if (rc != SR_OK) {
@@ -337,7 +320,8 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
         }
         (*written)++;
     }
-    snprintf(path, sizeof(path), "%s/全市-%s.xlsx", out_dir, period->label);
+    sr_report_file_name(NULL, period, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/%s", out_dir, name);
     rc = sr_report_write_city(&city, &clay, path, &meta);
     if (rc != SR_OK) {
         ex = write_failed(&d, path, rc);

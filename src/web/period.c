@@ -1,0 +1,29 @@
+/*
+ * period.c - the reporting period of a request (period.h).
+ */
+#include "period.h"
+
+#include "schoolrisk/store.h"
+
+bool
+web_period(struct web_req *r, struct sr_period *out)
+{
+    const char *p = web_query(r, "period");
+    char today[16];
+
+    if (!p) {
+        sr_store_today(r->st, today);
+        if (sr_period_of(SR_PERIOD_QUARTER, today, out) == SR_OK)
+            return true;
+        web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL, 0,
+                  _("today's date '%s' is out of range"), today);
+        return false;
+    }
+    if (sr_period_parse(p, out) == SR_OK)
+        return true;
+    web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", "period", 0,
+              _("bad period '%s' (expected a quarter like 2026Q3, a month "
+                "like 2026-09 or a year like 2026)"),
+              p);
+    return false;
+}
