@@ -49,3 +49,8 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/packaging/
 install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}
         FILES_MATCHING PATTERN "*.md")
+
+# The compiled message catalogues (configure with -DSR_LOCALEDIR=
+# ${CMAKE_INSTALL_PREFIX}/share/locale for an installed program).
+install(FILES ${SR_MO}
+        DESTINATION ${CMAKE_INSTALL_LOCALEDIR}/zh_CN/LC_MESSAGES)
