@@ -166,6 +166,8 @@ print_routes(void)
         printf("%s\t%s\t", rt->method, rt->pattern);
         if (rt->flags & WEB_PUBLIC)
             printf("public");
+        if (rt->roles & WEB_SIGNED_IN)
+            printf("signed-in");
         for (role = 0; role < SR_ROLE_COUNT; role++)
             if (rt->roles & SR_ROLES(role)) {
                 printf("%s%s", first ? "" : ",", sr_role_name(role));

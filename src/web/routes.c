@@ -25,6 +25,9 @@
 #define S SR_ROLES(SR_ROLE_SCHOOL)
 #define I SR_ROLES(SR_ROLE_INSPECTOR)
 #define ALL_BUSINESS (C | D | S | I)
+/* Anyone signed in, whatever their grants (a user without a grant must
+ * still be able to change the one-time password and sign out). */
+#define SIGNED_IN WEB_SIGNED_IN
 
 /* Body caps. */
 #define JSON_SMALL (16u << 10)
@@ -40,22 +43,22 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/session", web_session_login, 0, WEB_T_NONE,
      JSON_SMALL, WEB_PUBLIC | WEB_ANY_STAGE | WEB_JSON | WEB_SLOW,
      "sign in with login and password"},
-    {"GET", "/api/v1/session", web_session_get, A | ALL_BUSINESS,
+    {"GET", "/api/v1/session", web_session_get, SIGNED_IN,
      WEB_T_NONE, 0, WEB_ANY_STAGE,
      "who is signed in: the user, roles, grants, session stage, CSRF token"},
-    {"DELETE", "/api/v1/session", web_session_logout, A | ALL_BUSINESS,
+    {"DELETE", "/api/v1/session", web_session_logout, SIGNED_IN,
      WEB_T_NONE, 0, WEB_ANY_STAGE, "sign out"},
-    {"POST", "/api/v1/session/totp", web_session_totp, A | ALL_BUSINESS,
+    {"POST", "/api/v1/session/totp", web_session_totp, SIGNED_IN,
      WEB_T_NONE, JSON_SMALL, WEB_ANY_STAGE | WEB_JSON,
      "enter the second factor's code"},
     {"POST", "/api/v1/session/totp/enroll", web_session_enroll,
-     A | ALL_BUSINESS, WEB_T_NONE, 0, WEB_ANY_STAGE,
+     SIGNED_IN, WEB_T_NONE, 0, WEB_ANY_STAGE,
      "start enrolling a second factor: a new secret and its otpauth URI"},
     {"POST", "/api/v1/session/totp/confirm", web_session_enroll_confirm,
-     A | ALL_BUSINESS, WEB_T_NONE, JSON_SMALL, WEB_ANY_STAGE | WEB_JSON,
+     SIGNED_IN, WEB_T_NONE, JSON_SMALL, WEB_ANY_STAGE | WEB_JSON,
      "confirm the second factor with a code"},
     {"POST", "/api/v1/session/password", web_session_password,
-     A | ALL_BUSINESS, WEB_T_NONE, JSON_SMALL,
+     SIGNED_IN, WEB_T_NONE, JSON_SMALL,
      WEB_ANY_STAGE | WEB_JSON | WEB_SLOW,
      "change one's own password (ends every session)"},
 

@@ -532,7 +532,7 @@ authorize(struct web_req *r)
                     "(missing or wrong CSRF token)"));
         return false;
     }
-    if (!(r->who.roles & rt->roles)) {
+    if (!(rt->roles & WEB_SIGNED_IN) && !(r->who.roles & rt->roles)) {
         web_error(r, MHD_HTTP_FORBIDDEN, "forbidden", NULL, 0, "%s",
                   _("your role does not allow this"));
         return false;

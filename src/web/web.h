@@ -105,11 +105,16 @@ enum web_route_flags {
                                   a few at a time */
 };
 
+/* roles of a route that admits every signed-in user, with or without a
+ * grant (the session's own routes). */
+#define WEB_SIGNED_IN (1u << 31)
+
 struct web_route {
     const char *method;
     const char *pattern;   /* "/api/v1/hazards/{id}/assign" */
     web_handler handler;
-    unsigned roles;        /* SR_ROLES() admitted; 0 with WEB_PUBLIC */
+    unsigned roles;        /* SR_ROLES() admitted, or WEB_SIGNED_IN; 0
+                              with WEB_PUBLIC */
     enum web_target target;
     size_t body_cap;       /* largest body in bytes; 0: none allowed */
     unsigned flags;        /* enum web_route_flags */

@@ -110,6 +110,28 @@ def _(sh):
     del cookie
 
 
+@case("a user without any grant can still change the one-time password "
+      "and sign out, and reaches nothing else")
+def _(sh):
+    import re
+    out = sh.s.cli("users", "add", "nogrant", "--name", "未授权用户")
+    once = re.search(r"one-time password: (\S+)", out).group(1)
+    c = sh.s.client(lang="en")
+    r = c.sign_in("nogrant", once)
+    expect(r.json["stage"] == "password", r.json)
+    expect_status(c.get("/api/v1/session"), 200)
+    r = c.post("/api/v1/session/password",
+               {"old": once, "password": PASSWORD})
+    expect_status(r, 200)
+    r = c.sign_in("nogrant", PASSWORD)
+    expect(r.json["stage"] == "full", r.json)
+    me = c.get("/api/v1/session").json
+    expect(me["roles"] == [] and me["user"]["grants"] == [], me)
+    expect_error(c.get("/api/v1/hazards"), 403, "forbidden",
+                 "your role does not allow this")
+    expect_status(c.delete("/api/v1/session"), 200)
+
+
 @case("writes need the CSRF token and our Origin")
 def _(sh):
     c = sh.s.as_user("lixia")
