@@ -280,6 +280,19 @@ sr_password_check(const struct sr_auth_policy *p, const char *login,
 }
 
 void
+sr_password_for(const struct sr_auth_policy *p, const char *login,
+                char out[17])
+{
+    int tries;
+
+    for (tries = 0; tries < 64; tries++) {
+        sr_password_generate(out);
+        if (sr_password_check(p, login, out, NULL, 0) == SR_OK)
+            return;
+    }
+}
+
+void
 sr_password_generate(char out[17])
 {
     /* No 0/O, 1/l/I: read aloud or copied from paper without doubt. */

@@ -1588,7 +1588,7 @@ sr_demo_users(struct sr_store *st, const struct sr_auth_policy *p,
         snprintf(d->login, sizeof(d->login), "%s", who[i].login);
         snprintf(d->name, sizeof(d->name), "%s", who[i].name);
         d->role = who[i].role;
-        sr_password_generate(d->password);
+        sr_password_for(p, d->login, d->password);
         memset(&u, 0, sizeof(u));
         u.login = d->login;
         u.name = d->name;

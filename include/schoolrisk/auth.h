@@ -132,6 +132,17 @@ sr_error sr_password_check(const struct sr_auth_policy *p,
  */
 void sr_password_generate(char out[17]);
 
+/**
+ * @brief A one-time password for @p login that meets policy @p p:
+ *        sr_password_generate() until sr_password_check() passes (a
+ *        generated password may happen to contain a short login).
+ *        Gives up after 64 tries, for a policy nothing generated meets
+ *        (min_length over 16); the password is then refused with its
+ *        reason when it is set.
+ */
+void sr_password_for(const struct sr_auth_policy *p, const char *login,
+                     char out[17]);
+
 /* --------------------------------------------------------------------
  * Users and grants
  * ------------------------------------------------------------------ */

@@ -296,9 +296,7 @@ one_time_password(const char *login, char pw[17])
     struct sr_auth_policy p;
 
     sr_auth_policy_init(&p);
-    do
-        sr_password_generate(pw);
-    while (sr_password_check(&p, login, pw, NULL, 0) != SR_OK);
+    sr_password_for(&p, login, pw);
 }
 
 /* ------------------------------------------------------------------ */

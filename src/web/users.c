@@ -30,22 +30,6 @@
 /* Helpers                                                              */
 /* ------------------------------------------------------------------ */
 
-/* A one-time password that meets the server's policy for @p login: the
- * generator's 16 characters meet any policy up to that length but may
- * happen to contain a short login.  Bounded, for a policy no generated
- * password meets: the library then refuses it with its reason. */
-static void
-one_time_password(const struct web_req *r, const char *login, char pw[17])
-{
-    int tries;
-
-    for (tries = 0; tries < 64; tries++) {
-        sr_password_generate(pw);
-        if (sr_password_check(&r->cfg->policy, login, pw, NULL, 0) == SR_OK)
-            break;
-    }
-}
-
 /* The role named by the body's "role" (required or not); -1 when it is
  * absent; false after answering 400 for an unknown one. */
 static bool
@@ -255,7 +239,7 @@ add_work(struct web_req *r, struct add_job *job)
     int64_t grant = 0;
     sr_error rc;
 
-    one_time_password(r, job->login, job->password);
+    sr_password_for(&r->cfg->policy, job->login, job->password);
     memset(&n, 0, sizeof(n));
     n.login = job->login;
     n.name = job->name;
@@ -395,7 +379,7 @@ WEB_HANDLER(web_users_password)
 
     if (r->slow_state == WEB_SLOW_QUEUED) {
         job = r->slow_result;
-        one_time_password(r, job->login, job->password);
+        sr_password_for(&r->cfg->policy, job->login, job->password);
         web_slow_keep(r, sr_user_set_password(r->st, &r->cfg->policy,
                                               job->id, NULL, job->password,
                                               true));
