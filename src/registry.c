@@ -24,8 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schoolrisk/auth.h"
 #include "schoolrisk/csv.h"
 #include "schoolrisk/store.h"
+#include "store/registry_int.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -542,7 +544,62 @@ struct parse {
     size_t nhdr;
     int map[COL_N];  /* field index of each column, or -1 */
     struct seen seen;
+    /* An importer's limits (sr_registry_parse_scoped), or NULL. */
+    const struct sr_scope *scope;
+    bool full;
+    const struct sr_registry_elsewhere *elsewhere;
 };
+
+/* Whether a school of district (a code) may be written by an importer
+ * with scope p->scope: its district is in it, or (not for a full
+ * import, which closes the district's other schools) the school is. */
+static bool
+in_scope(const struct parse *p, const char *district, const char *code)
+{
+    const struct sr_scope *sc = p->scope;
+    size_t i;
+
+    if (!sc || sc->all)
+        return true;
+    for (i = 0; i < sc->n_districts; i++)
+        if (!strcmp(sc->districts[i], district))
+            return true;
+    for (i = 0; !p->full && i < sc->n_schools; i++)
+        if (!strcmp(sc->schools[i], code))
+            return true;
+    return false;
+}
+
+static int
+stored_cmp(const void *key, const void *elem)
+{
+    return strcmp(key, ((const struct sr_registry_stored *)elem)->code);
+}
+
+/* The district name of school code when it is stored outside the
+ * importer's scope, else NULL. */
+static const char *
+stored_elsewhere(const struct parse *p, const char *code)
+{
+    const struct sr_registry_stored *hit;
+
+    if (!p->elsewhere || !p->elsewhere->n)
+        return NULL;
+    hit = bsearch(code, p->elsewhere->v, p->elsewhere->n,
+                  sizeof(*p->elsewhere->v), stored_cmp);
+    return hit ? hit->district_name : NULL;
+}
+
+void
+sr_registry_elsewhere_release(struct sr_registry_elsewhere *e)
+{
+    size_t i;
+
+    for (i = 0; i < e->n; i++)
+        free(e->v[i].district_name);
+    free(e->v);
+    memset(e, 0, sizeof(*e));
+}
 
 /* Report a bad cell: "column 'HEADER': reason". */
 static sr_error
@@ -699,6 +756,17 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
         dist = sr_districts_find(p->districts, v[COL_DISTRICT]);
         if (!dist)
             BAD(COL_DISTRICT, "unknown district '%s'", v[COL_DISTRICT]);
+        else if (!in_scope(p, dist->code, v[COL_CODE]))
+            BAD(COL_DISTRICT, "district '%s' is outside your scope",
+                v[COL_DISTRICT]);
+    }
+    if (*v[COL_CODE] && code_valid(v[COL_CODE])) {
+        const char *there = stored_elsewhere(p, v[COL_CODE]);
+
+        if (there)
+            BAD(COL_CODE, "school '%s' is registered in %s, outside your "
+                "scope",
+                v[COL_CODE], there);
     }
 
     /* Attributes. */
@@ -834,6 +902,18 @@ sr_registry_parse(struct sr_registry *reg, const char *file, const char *buf,
                   size_t len, const struct sr_districts *districts,
                   struct sr_diags *diags)
 {
+    return sr_registry_parse_scoped(reg, file, buf, len, districts, NULL,
+                                    false, NULL, diags);
+}
+
+sr_error
+sr_registry_parse_scoped(struct sr_registry *reg, const char *file,
+                         const char *buf, size_t len,
+                         const struct sr_districts *districts,
+                         const struct sr_scope *scope, bool full,
+                         const struct sr_registry_elsewhere *elsewhere,
+                         struct sr_diags *diags)
+{
     struct parse p;
     struct sr_csv *csv = NULL;
     struct sr_csv_row row;
@@ -847,6 +927,9 @@ sr_registry_parse(struct sr_registry *reg, const char *file, const char *buf,
     p.file = file;
     p.diags = diags;
     p.districts = districts;
+    p.scope = scope;
+    p.full = full;
+    p.elsewhere = elsewhere;
     reg->bad_rows = 0;
     if (!reg->source) {
         reg->source = sr_strdup(file);

@@ -159,6 +159,45 @@ sr_error sr_assess_answer(struct sr_store *st, int64_t id, const char *item,
                           const char *const *files, size_t n_files,
                           struct sr_diags *diags);
 
+/** One answer of sr_assess_answer_many(). */
+struct sr_answer_in {
+    const char *item;
+    const char *value;
+    const char *note;          /**< or NULL */
+    const char *const *files;  /**< SHA-256 of evidence files stored for
+                                    the school, or NULL */
+    size_t n_files;
+};
+
+/**
+ * @brief Set many answers of a draft at once, all or nothing, in one
+ *        transaction: what a page saved offline sends when it is back
+ *        online.
+ *
+ * Every answer is checked as sr_assess_answer() checks one, and every
+ * bad one is reported to @p diags with its item as the file and its
+ * place in @p v (1-based) as the line; an item given twice is bad too.
+ * When any is bad nothing is written and the store's message says how
+ * many ("2 of 14 answers are not valid; nothing was saved").
+ *
+ * @code
+ * const char *photo[] = {"9f86d0...", NULL};
+ * struct sr_answer_in v[] = {
+ *     {.item = "1.1.1", .value = "符合"},
+ *     {.item = "1.1.2", .value = "不符合", .note = "东门无门卫",
+ *      .files = photo, .n_files = 1},
+ * };
+ * rc = sr_assess_answer_many(st, id, v, 2, &diags);
+ * @endcode
+ *
+ * @return SR_OK; SR_ERR_INPUT (see @p diags); SR_ERR_STATE (submitted);
+ *         SR_ERR_NOT_FOUND (no such assessment); SR_ERR_DB;
+ *         SR_ERR_NOMEM.
+ */
+sr_error sr_assess_answer_many(struct sr_store *st, int64_t id,
+                               const struct sr_answer_in *v, size_t n,
+                               struct sr_diags *diags);
+
 /**
  * @brief Remove the answer to @p item from a draft (SR_OK when it had
  *        none).  SR_ERR_STATE once submitted.
@@ -204,6 +243,11 @@ struct sr_assess_filter {
                                        NULL for any */
     int64_t created_by_user; /**< only drafts and assessments this user
                                   created, or 0 for anyone's */
+    int64_t drafts_of;     /**< drafts only when this user made them (a
+                                draft belongs to its maker; submitted
+                                ones are anyone's), or 0 for every
+                                draft */
+    size_t offset, limit;  /**< one page: limit 0 means every match */
 };
 
 /** Called per assessment (valid during the call); non-zero stops. */
@@ -212,6 +256,31 @@ typedef int (*sr_assess_fn)(const struct sr_assessment *a, void *ctx);
 /** @brief Visit assessments, newest first. */
 sr_error sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
                         sr_assess_fn fn, void *ctx);
+
+/** @brief How many assessments pass @p f (its offset and limit
+ *         ignored), for paging. */
+sr_error sr_assess_count(struct sr_store *st, const struct sr_assess_filter *f,
+                         size_t *n);
+
+/** A hazard that a submitted assessment's finding went to. */
+struct sr_assess_hazard {
+    int64_t id;
+    char *item;   /**< the item found below full points */
+    bool linked;  /**< the finding was linked to a hazard already open
+                       (sr_hazard_raise()) rather than raising one */
+};
+
+/**
+ * @brief The hazards a submitted assessment raised or linked its
+ *        findings to, by hazard id.
+ * @param out caller frees with sr_assess_hazards_free(*out, *n)
+ * @return SR_OK (none for a draft), SR_ERR_DB, SR_ERR_NOMEM.
+ */
+sr_error sr_assess_hazards(struct sr_store *st, int64_t id,
+                           struct sr_assess_hazard **out, size_t *n);
+
+/** @brief Free a list from sr_assess_hazards(); NULL is a no-op. */
+void sr_assess_hazards_free(struct sr_assess_hazard *v, size_t n);
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,7 @@ extern "C" {
 #endif
 
 struct sr_store;
+struct sr_scope;
 
 /** One school's four elements. */
 struct sr_baseline_school {
@@ -76,8 +77,45 @@ sr_error sr_baseline_compute(struct sr_store *st, const char *district,
                              const char *as_of,
                              struct sr_baseline_report *out);
 
+/**
+ * @brief sr_baseline_compute() for a viewer who may see only @p scope
+ *        (auth.h; NULL: everything): the open schools in it, and the
+ *        rates of only those districts the scope covers whole (a rate
+ *        is always over every school of its district).
+ * @return as sr_baseline_compute().
+ */
+sr_error sr_baseline_compute_scoped(struct sr_store *st, const char *district,
+                                    const char *as_of,
+                                    const struct sr_scope *scope,
+                                    struct sr_baseline_report *out);
+
 /** @brief Free a report; a zeroed report is fine. */
 void sr_baseline_report_release(struct sr_baseline_report *r);
+
+/**
+ * @brief The four elements of one school (open or closed) as of
+ *        @p as_of ("YYYY-MM-DD", NULL for today), with the reason for
+ *        each element not met: what sr_baseline_compute() gives for it.
+ *
+ * @code
+ * struct sr_baseline_school b;
+ * if (sr_baseline_school(st, "2137010231", NULL, &b) == SR_OK &&
+ *     !b.met[SR_BASELINE_GUARDS])
+ *     printf("%s\n", b.why[SR_BASELINE_GUARDS]);
+ * sr_baseline_school_release(&b);
+ * @endcode
+ *
+ * @param out release with sr_baseline_school_release(), also after an
+ *            error (harmless then)
+ * @return SR_OK, SR_ERR_NOT_FOUND (no such school), SR_ERR_INPUT (bad
+ *         date), SR_ERR_DB, SR_ERR_NOMEM; message in the store.
+ */
+sr_error sr_baseline_school(struct sr_store *st, const char *code,
+                            const char *as_of,
+                            struct sr_baseline_school *out);
+
+/** @brief Free the strings of @p b and zero it; NULL is a no-op. */
+void sr_baseline_school_release(struct sr_baseline_school *b);
 
 /**
  * @brief The day @p months calendar months after @p date (the day of

@@ -154,6 +154,53 @@ struct cJSON *sr_json_report_city(const struct sr_report_city *r);
  */
 struct cJSON *sr_json_system(const struct sr_system *sys);
 
+/* --------------------------------------------------------------------
+ * The work on a school (json_checklist.c, json_assess.c,
+ * json_baseline.c): its checklist, an assessment in progress, the
+ * four-100% rows.
+ * ------------------------------------------------------------------ */
+
+struct sr_assess_ctx;
+struct sr_baseline_school;
+struct sr_baseline_district;
+
+/**
+ * @brief The items of @p sys that apply to @p school, grouped dimension
+ *        → indicator → item, each with id, title, guidance, basis,
+ *        points, method, allow_na, veto, hazard level, baseline element
+ *        (with Chinese labels), unit, and "control": what its answer
+ *        takes — the choices of a check (符合/不符合) or levels item with
+ *        their fractions, a threshold's unit, direction and steps, a
+ *        deduct item's points per finding, a ratio item's required
+ *        amount derived from the school (or "entered": the answer is
+ *        actual/required).  Every value shown is one the responses
+ *        parser accepts.
+ */
+struct cJSON *sr_json_checklist(const struct sr_system *sys,
+                                const struct sr_school *school);
+
+/** @brief Stored answer @p i (an item index) of an opened assessment:
+ *         item, title, value, na, note, files (SHA-256); null when the
+ *         item is not answered. */
+struct cJSON *sr_json_answer(const struct sr_assess_ctx *ctx, size_t i);
+
+/** @brief Every stored answer of an opened assessment, in item order. */
+struct cJSON *sr_json_answers(const struct sr_assess_ctx *ctx);
+
+/** @brief How far an opened assessment has got: answered and applicable
+ *         items, complete, the score so far (total, band, earned, max,
+ *         vetoed; null total before any answer) and the missing items. */
+struct cJSON *sr_json_progress(const struct sr_assess_ctx *ctx);
+
+/** @brief A school's four-100% elements, each met or not with the
+ *         reason, and its valid assessment. */
+struct cJSON *sr_json_baseline_school(const struct sr_baseline_school *b);
+
+/** @brief A district's four-100% figures: schools, per element the
+ *         schools meeting it and the rate (per cent, one decimal,
+ *         rounded half up), all four, reaches. */
+struct cJSON *sr_json_baseline_district(const struct sr_baseline_district *d);
+
 #ifdef __cplusplus
 }
 #endif

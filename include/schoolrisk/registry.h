@@ -54,6 +54,7 @@ extern "C" {
 #endif
 
 struct sr_store;
+struct sr_scope;
 
 /** Largest registry file accepted, in bytes (40,000 schools take about
  *  6 MiB). */
@@ -268,6 +269,33 @@ sr_error sr_registry_import_memory(struct sr_store *st, const char *file,
                                    struct sr_diags *diags);
 
 /**
+ * @brief sr_registry_import_memory() for an importer who may see only
+ *        @p scope (auth.h): a district office imports its own schools.
+ *
+ * Every row outside the scope is reported at its line, and refuses the
+ * whole file like any bad row: a row whose district is not in the scope
+ * ("column '区县': district '市中区' is outside your scope", the district
+ * as written), and a row whose code is a school registered in a
+ * district outside it ("column '学校标识码': school '2137010301' is
+ * registered in 市中区, outside your scope"), which would move it.  A
+ * full import (SR_IMPORT_FULL) closes the missing schools of every
+ * district the file names, so each row's whole district must be in the
+ * scope then, not only the school.  With @p scope NULL or covering
+ * everything this is sr_registry_import_memory().
+ *
+ * When the file is refused the store's message says so ("nothing was
+ * imported from 'F': N problems"), for a caller that shows one line
+ * above the list.
+ *
+ * @return as sr_registry_import_memory().
+ */
+sr_error sr_registry_import_scoped(struct sr_store *st, const char *file,
+                                   const char *buf, size_t len, int flags,
+                                   const struct sr_scope *scope,
+                                   struct sr_import_report *report,
+                                   struct sr_diags *diags);
+
+/**
  * @brief As sr_registry_import_memory(), reading the file at @p path
  *        (at most SR_REGISTRY_MAX_BYTES).
  * @return also SR_ERR_IO or SR_ERR_TOO_LARGE, described in @p diags.
@@ -303,11 +331,17 @@ sr_error sr_registry_import_file(struct sr_store *st, const char *path,
 sr_error sr_registry_get(struct sr_store *st, const char *code,
                          struct sr_school_record *out);
 
-/** Which schools sr_registry_list() visits. */
+/** Which schools sr_registry_list() visits.  Initialise it with
+ *  designated initializers ({.stage = -1}): members are appended. */
 struct sr_registry_filter {
     const char *district;  /**< a district's name or code, or NULL */
     int stage;             /**< enum sr_stage, or -1 for every stage */
     bool include_closed;   /**< also closed schools */
+    const char *search;    /**< text contained in the name or the code,
+                                or NULL */
+    const struct sr_scope *scope; /**< only schools in it (auth.h), or
+                                       NULL for every school */
+    size_t offset, limit;  /**< one page: limit 0 means every match */
 };
 
 /** @brief Called once per school; the record is valid during the call
@@ -325,6 +359,15 @@ typedef int (*sr_school_fn)(const struct sr_school_record *r, void *ctx);
 sr_error sr_registry_list(struct sr_store *st,
                           const struct sr_registry_filter *filter,
                           sr_school_fn fn, void *ctx);
+
+/**
+ * @brief How many schools pass @p filter (its offset and limit
+ *        ignored), for paging.
+ * @return as sr_registry_list().
+ */
+sr_error sr_registry_count(struct sr_store *st,
+                           const struct sr_registry_filter *filter,
+                           size_t *n);
 
 #ifdef __cplusplus
 }

@@ -305,7 +305,7 @@ cmd_list(int argc, char **argv)
         {"stage", required_argument, NULL, 's'},
         {NULL, 0, NULL, 0},
     };
-    struct sr_registry_filter f = {NULL, -1, false};
+    struct sr_registry_filter f = {.stage = -1};
     struct list_ctx ctx = {NULL, 1, 0, 0};
     struct sr_store *st = NULL;
     struct cli_db dbo = {NULL, NULL};

@@ -483,6 +483,86 @@ rollback:
 }
 
 sr_error
+sr_assess_answer_many(struct sr_store *st, int64_t id,
+                      const struct sr_answer_in *v, size_t n,
+                      struct sr_diags *diags)
+{
+    struct sr_assess_ctx ctx;
+    char now[32], **evidence = NULL;
+    size_t i, bad = 0;
+    sr_error rc;
+
+    memset(&ctx, 0, sizeof(ctx));
+    rc = sr_store_begin(st);
+    if (rc != SR_OK)
+        return rc;
+    rc = open_draft(st, id, &ctx);
+    if (rc != SR_OK)
+        goto rollback;
+    evidence = calloc(n ? n : 1, sizeof(*evidence));
+    if (!evidence) {
+        rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        goto rollback;
+    }
+    /* Check every answer first: the list shows them all. */
+    for (i = 0; i < n; i++) {
+        const char *item = v[i].item ? v[i].item : "";
+        long line = (long)i + 1;
+        sr_error r1;
+
+        if (!v[i].value)
+            r1 = sr_diags_add(diags, item, line, "item '%s': the value is "
+                              "required",
+                              item) ? SR_ERR_NOMEM : SR_ERR_INPUT;
+        else
+            r1 = sr_responses_set(&ctx.resp, &ctx.school.school, item,
+                                  v[i].value, v[i].note, diags, item, line);
+        if (r1 == SR_OK && v[i].n_files) {
+            r1 = sr_evidence_refs(st, ctx.a.school, v[i].files, v[i].n_files,
+                                  &evidence[i]);
+            if (r1 == SR_ERR_INPUT || r1 == SR_ERR_NOT_FOUND)
+                r1 = sr_diags_add(diags, item, line, "item '%s': %s", item,
+                                  sr_store_errmsg(st)) ? SR_ERR_NOMEM
+                                                       : SR_ERR_INPUT;
+        }
+        if (r1 == SR_ERR_INPUT) {
+            bad++;
+            continue;
+        }
+        if (r1 != SR_OK) {
+            rc = r1 == SR_ERR_NOMEM
+                     ? sr_store_fail_code(st, r1, "out of memory") : r1;
+            goto rollback;
+        }
+    }
+    if (bad) {
+        rc = sr_store_fail_code(st, SR_ERR_INPUT,
+                                "%zu of %zu answers %s not valid; nothing "
+                                "was saved",
+                                bad, n, bad == 1 ? "is" : "are");
+        goto rollback;
+    }
+    sr_store_now(st, now);
+    for (i = 0; i < n; i++) {
+        rc = put_answer(st, id, v[i].item, v[i].value, v[i].note,
+                        evidence[i], now);
+        if (rc != SR_OK)
+            goto rollback;
+    }
+    rc = sr_store_commit(st);
+    goto cleanup;
+
+rollback:
+    sr_store_rollback(st);
+cleanup:
+    for (i = 0; evidence && i < n; i++)
+        free(evidence[i]);
+    free(evidence);
+    sr_assess_ctx_release(&ctx);
+    return rc;
+}
+
+sr_error
 sr_assess_clear(struct sr_store *st, int64_t id, const char *item)
 {
     struct sr_assess_ctx ctx;
@@ -816,39 +896,59 @@ rollback:
 /* Listing                                                              */
 /* ------------------------------------------------------------------ */
 
+/* The conditions of a filter, ?1..?8 (see bind_filter). */
+#define FILTER_WHERE                                                        \
+    "JOIN districts d ON d.code = s.district "                              \
+    "WHERE (?1 IS NULL OR a.school = ?1) "                                  \
+    "AND (?2 IS NULL OR d.code = ?2 OR d.name = ?2) "                       \
+    "AND (?3 < 0 OR (a.status = 'submitted') = ?3) "                        \
+    "AND (?4 IS NULL OR a.kind = ?4) "                                      \
+    "AND " SR_SCOPE_SQL("s.district", "a.school", "5", "6") " "             \
+    "AND (?7 IS NULL OR a.created_by_user = ?7) "                           \
+    "AND (?8 IS NULL OR a.status = 'submitted' OR a.created_by_user = ?8) "
+
+static sr_error
+bind_filter(struct sr_store *st, sqlite3_stmt *s,
+            const struct sr_assess_filter *f)
+{
+    sr_error rc;
+
+    sr_bind_text(s, 1, f ? f->school : NULL);
+    sr_bind_text(s, 2, f ? f->district : NULL);
+    sqlite3_bind_int(s, 3, f ? f->status : -1);
+    sr_bind_text(s, 4, f ? f->kind : NULL);
+    rc = sr_bind_scope(st, s, 5, f ? f->scope : NULL);
+    if (rc != SR_OK)
+        return rc;
+    if (f && f->created_by_user)
+        sqlite3_bind_int64(s, 7, f->created_by_user);
+    if (f && f->drafts_of)
+        sqlite3_bind_int64(s, 8, f->drafts_of);
+    return SR_OK;
+}
+
 sr_error
 sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
                sr_assess_fn fn, void *ctx)
 {
     sqlite3_stmt *s = NULL;
     sr_error rc;
-    int step;
+    int step = SQLITE_DONE;
 
-    rc = sr_store_prepare(
-        st,
-        "SELECT " ROW_COLUMNS
-        "JOIN districts d ON d.code = s.district "
-        "WHERE (?1 IS NULL OR a.school = ?1) "
-        "AND (?2 IS NULL OR d.code = ?2 OR d.name = ?2) "
-        "AND (?3 < 0 OR (a.status = 'submitted') = ?3) "
-        "AND (?4 IS NULL OR a.kind = ?4) "
-        "AND " SR_SCOPE_SQL("s.district", "a.school", "5", "6") " "
-        "AND (?7 IS NULL OR a.created_by_user = ?7) "
-        "ORDER BY a.assessed_on DESC, a.id DESC",
-        &s);
+    rc = sr_store_prepare(st,
+                          "SELECT " ROW_COLUMNS FILTER_WHERE
+                          "ORDER BY a.assessed_on DESC, a.id DESC "
+                          "LIMIT ?9 OFFSET ?10",
+                          &s);
     if (rc != SR_OK)
         return rc;
-    sr_bind_text(s, 1, f ? f->school : NULL);
-    sr_bind_text(s, 2, f ? f->district : NULL);
-    sqlite3_bind_int(s, 3, f ? f->status : -1);
-    sr_bind_text(s, 4, f ? f->kind : NULL);
-    rc = sr_bind_scope(st, s, 5, f ? f->scope : NULL);
+    rc = bind_filter(st, s, f);
     if (rc != SR_OK) {
         sr_store_finish(st, s);
         return rc;
     }
-    if (f && f->created_by_user)
-        sqlite3_bind_int64(s, 7, f->created_by_user);
+    sqlite3_bind_int64(s, 9, f && f->limit ? (sqlite3_int64)f->limit : -1);
+    sqlite3_bind_int64(s, 10, f ? (sqlite3_int64)f->offset : 0);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct sr_assessment a;
         int stop;
@@ -864,5 +964,113 @@ sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
     if (rc == SR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
         rc = sr_store_dberr(st, "cannot list assessments");
     sr_store_finish(st, s);
+    return rc;
+}
+
+sr_error
+sr_assess_count(struct sr_store *st, const struct sr_assess_filter *f,
+                size_t *n)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+
+    *n = 0;
+    rc = sr_store_prepare(st,
+                          "SELECT count(*) FROM assessments a JOIN schools s "
+                          "ON s.code = a.school " FILTER_WHERE,
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    rc = bind_filter(st, s, f);
+    if (rc == SR_OK) {
+        if (sqlite3_step(s) == SQLITE_ROW)
+            *n = (size_t)sqlite3_column_int64(s, 0);
+        else
+            rc = sr_store_dberr(st, "cannot count assessments");
+    }
+    sr_store_finish(st, s);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The hazards of a submission                                          */
+/* ------------------------------------------------------------------ */
+
+void
+sr_assess_hazards_free(struct sr_assess_hazard *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; v && i < n; i++)
+        free(v[i].item);
+    free(v);
+}
+
+sr_error
+sr_assess_hazards(struct sr_store *st, int64_t id,
+                  struct sr_assess_hazard **out, size_t *n)
+{
+    struct sr_assess_hazard *v = NULL;
+    size_t used = 0, alloc = 0;
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step = SQLITE_DONE;
+
+    *out = NULL;
+    *n = 0;
+    /* A new hazard names its assessment; a finding linked to an open
+     * one is recorded only as that hazard's "found again" event, whose
+     * note sr_hazard_raise() writes as "found again on DATE by NAME
+     * (assessment ID): ...". */
+    rc = sr_store_prepare(
+        st,
+        "SELECT id, item, 0 FROM hazards WHERE assessment = ?1 "
+        "UNION ALL "
+        "SELECT h.id, h.item, 1 FROM hazards h WHERE h.school = "
+        "(SELECT school FROM assessments WHERE id = ?1) "
+        "AND (h.assessment IS NULL OR h.assessment <> ?1) "
+        "AND EXISTS (SELECT 1 FROM hazard_events e WHERE e.hazard = h.id "
+        "AND e.from_status = e.to_status "
+        "AND e.note LIKE 'found again on % (assessment ' || ?1 || '): %') "
+        "ORDER BY 1",
+        &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, id);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        int nomem = 0;
+
+        if (used == alloc) {
+            size_t na = alloc ? alloc * 2 : 16;
+            struct sr_assess_hazard *nv = realloc(v, na * sizeof(*nv));
+
+            if (!nv) {
+                rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+                goto cleanup;
+            }
+            v = nv;
+            alloc = na;
+        }
+        v[used].id = sqlite3_column_int64(s, 0);
+        v[used].item = sr_column_dup(s, 1, &nomem);
+        v[used].linked = sqlite3_column_int(s, 2) != 0;
+        used++;
+        if (nomem) {
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, "cannot read the hazards");
+        goto cleanup;
+    }
+    *out = v;
+    *n = used;
+    v = NULL;
+    used = 0;
+
+cleanup:
+    sr_store_finish(st, s);
+    sr_assess_hazards_free(v, used);
     return rc;
 }

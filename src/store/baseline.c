@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schoolrisk/auth.h"
 #include "schoolrisk/baseline.h"
 #include "schoolrisk/registry.h"
 #include "store_int.h"
@@ -50,18 +51,27 @@ sr_date_add_months(const char *date, int months, char out[11])
 }
 
 void
+sr_baseline_school_release(struct sr_baseline_school *b)
+{
+    int e;
+
+    if (!b)
+        return;
+    free(b->name);
+    free(b->district);
+    free(b->district_name);
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        free(b->why[e]);
+    memset(b, 0, sizeof(*b));
+}
+
+void
 sr_baseline_report_release(struct sr_baseline_report *r)
 {
     size_t i;
-    int e;
 
-    for (i = 0; i < r->n; i++) {
-        free(r->s[i].name);
-        free(r->s[i].district);
-        free(r->s[i].district_name);
-        for (e = 0; e < SR_BASELINE_COUNT; e++)
-            free(r->s[i].why[e]);
-    }
+    for (i = 0; i < r->n; i++)
+        sr_baseline_school_release(&r->s[i]);
     for (i = 0; i < r->nd; i++) {
         free(r->d[i].code);
         free(r->d[i].name);
@@ -330,8 +340,22 @@ collect_school(const struct sr_school_record *s, void *p)
     return 0;
 }
 
+/* Whether scope covers district d whole. */
+static bool
+covers_district(const struct sr_scope *scope, const char *d)
+{
+    size_t i;
+
+    if (!scope || scope->all)
+        return true;
+    for (i = 0; i < scope->n_districts; i++)
+        if (!strcmp(scope->districts[i], d))
+            return true;
+    return false;
+}
+
 static sr_error
-districts(struct sr_store *st, const char *only,
+districts(struct sr_store *st, const char *only, const struct sr_scope *scope,
           struct sr_baseline_report *r)
 {
     struct sr_districts all;
@@ -350,7 +374,9 @@ districts(struct sr_store *st, const char *only,
     for (i = 0; i < all.n; i++) {
         struct sr_baseline_district *d;
 
-        if (only && strcmp(only, all.v[i].code) && strcmp(only, all.v[i].name))
+        if ((only && strcmp(only, all.v[i].code) &&
+             strcmp(only, all.v[i].name)) ||
+            !covers_district(scope, all.v[i].code))
             continue;
         d = &r->d[r->nd++];
         d->code = sr_strdup(all.v[i].code);
@@ -382,7 +408,16 @@ sr_error
 sr_baseline_compute(struct sr_store *st, const char *district,
                     const char *as_of, struct sr_baseline_report *out)
 {
-    struct sr_registry_filter f = {district, -1, false};
+    return sr_baseline_compute_scoped(st, district, as_of, NULL, out);
+}
+
+sr_error
+sr_baseline_compute_scoped(struct sr_store *st, const char *district,
+                           const char *as_of, const struct sr_scope *scope,
+                           struct sr_baseline_report *out)
+{
+    struct sr_registry_filter f = {.district = district, .stage = -1,
+                                   .scope = scope};
     struct collect c = {out, 0, SR_OK};
     struct months_cache mc;
     struct stmts q;
@@ -413,11 +448,59 @@ sr_baseline_compute(struct sr_store *st, const char *district,
     for (i = 0; rc == SR_OK && i < out->n; i++)
         rc = school_baseline(st, &q, &mc, as_of, &out->s[i]);
     if (rc == SR_OK)
-        rc = districts(st, district, out);
+        rc = districts(st, district, scope, out);
     stmts_release(st, &q);
     cache_release(&mc);
     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SR_OK)
         sr_baseline_report_release(out);
+    return rc;
+}
+
+sr_error
+sr_baseline_school(struct sr_store *st, const char *code, const char *as_of,
+                   struct sr_baseline_school *out)
+{
+    struct sr_school_record r;
+    struct months_cache mc;
+    struct stmts q;
+    char today[16];
+    sr_error rc;
+
+    memset(out, 0, sizeof(*out));
+    memset(&mc, 0, sizeof(mc));
+    memset(&q, 0, sizeof(q));
+    sr_school_record_init(&r);
+    sr_store_today(st, today);
+    if (!as_of)
+        as_of = today;
+    if (!sr_date_valid(as_of))
+        return sr_store_fail_code(st, SR_ERR_INPUT,
+                                  "bad date '%s' (expected YYYY-MM-DD)",
+                                  as_of);
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sr_store_dberr(st, "cannot start a read transaction");
+    rc = sr_registry_get(st, code, &r);
+    if (rc == SR_OK) {
+        snprintf(out->code, sizeof(out->code), "%s", r.code);
+        out->stage = (int)r.school.attr[SR_ATTR_STAGE];
+        out->name = sr_strdup(r.name);
+        out->district = sr_strdup(r.district);
+        out->district_name = sr_strdup(r.district_name);
+        if (!out->name || !out->district || !out->district_name)
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+    }
+    if (rc == SR_OK)
+        rc = stmts_prepare(st, &q);
+    if (rc == SR_OK)
+        rc = school_baseline(st, &q, &mc, as_of, out);
+    if (rc == SR_ERR_NOMEM)
+        sr_store_fail_code(st, rc, "out of memory");
+    stmts_release(st, &q);
+    cache_release(&mc);
+    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    sr_school_record_release(&r);
+    if (rc != SR_OK)
+        sr_baseline_school_release(out);
     return rc;
 }

@@ -843,7 +843,7 @@ district(struct sr_store *st, const char *district,
          const struct sr_period *period, bool kpis_only,
          struct sr_report_district *out)
 {
-    struct sr_registry_filter f = {NULL, -1, false};
+    struct sr_registry_filter f = {.stage = -1};
     struct sr_baseline_report bl;
     struct work w;
     bool in_txn = false;

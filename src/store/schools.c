@@ -20,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schoolrisk/auth.h"
 #include "schoolrisk/registry.h"
+#include "registry_int.h"
 #include "../util.h"
 
 /* ------------------------------------------------------------------ */
@@ -150,56 +152,87 @@ sr_registry_get(struct sr_store *st, const char *code,
     return rc;
 }
 
+/* The district code a filter names (owned, or NULL for none). */
+static sr_error
+filter_district(struct sr_store *st, const char *name_or_code, char **out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step, nomem = 0;
+
+    *out = NULL;
+    if (!name_or_code)
+        return SR_OK;
+    rc = sr_store_prepare(st,
+                          "SELECT code FROM districts WHERE code = ?1 "
+                          "OR name = ?1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, name_or_code);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW)
+        *out = sr_column_dup(s, 0, &nomem);
+    else if (step == SQLITE_DONE)
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no district '%s'",
+                                name_or_code);
+    else
+        rc = sr_store_dberr(st, "cannot read the districts");
+    if (rc == SR_OK && nomem)
+        rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+    sr_store_finish(st, s);
+    return rc;
+}
+
+/* The conditions of a filter: ?1 district code, ?2 stage, ?3 closed
+ * too, ?4 search text, ?5/?6 the scope. */
+#define FILTER_WHERE                                                        \
+    "WHERE (?1 IS NULL OR s.district = ?1) "                                \
+    "AND (?2 IS NULL OR s.stage = ?2) "                                     \
+    "AND (?3 OR s.closed = 0) "                                             \
+    "AND (?4 IS NULL OR instr(s.name, ?4) > 0 OR instr(s.code, ?4) > 0) "  \
+    "AND " SR_SCOPE_SQL("s.district", "s.code", "5", "6") " "
+
+static sr_error
+bind_filter(struct sr_store *st, sqlite3_stmt *s,
+            const struct sr_registry_filter *f, const char *district)
+{
+    sr_bind_text(s, 1, district);
+    sr_bind_text(s, 2, f->stage >= 0 ? sr_stage_name(f->stage) : NULL);
+    sqlite3_bind_int(s, 3, f->include_closed ? 1 : 0);
+    sr_bind_text(s, 4, f->search && *f->search ? f->search : NULL);
+    return sr_bind_scope(st, s, 5, f->scope);
+}
+
 sr_error
 sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
                  sr_school_fn fn, void *ctx)
 {
-    struct sr_registry_filter all = {NULL, -1, false};
+    struct sr_registry_filter all = {.stage = -1};
     struct sr_school_record r;
     sqlite3_stmt *s = NULL;
     char *district = NULL;
     sr_error rc;
-    int step, nomem = 0;
+    int step;
 
     sr_school_record_init(&r);
     if (!filter)
         filter = &all;
-    if (filter->district) {
-        rc = sr_store_prepare(st,
-                              "SELECT code FROM districts WHERE code = ?1 "
-                              "OR name = ?1",
-                              &s);
-        if (rc != SR_OK)
-            goto cleanup;
-        sr_bind_text(s, 1, filter->district);
-        step = sqlite3_step(s);
-        if (step == SQLITE_ROW)
-            district = sr_column_dup(s, 0, &nomem);
-        else if (step == SQLITE_DONE)
-            rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no district '%s'",
-                                    filter->district);
-        else
-            rc = sr_store_dberr(st, "cannot read the districts");
-        if (rc == SR_OK && nomem)
-            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
-        sr_store_finish(st, s);
-        s = NULL;
-        if (rc != SR_OK)
-            goto cleanup;
-    }
+    rc = filter_district(st, filter->district, &district);
+    if (rc != SR_OK)
+        goto cleanup;
     rc = sr_store_prepare(st,
-                          "SELECT " SCHOOL_COLUMNS
-                          "WHERE (?1 IS NULL OR s.district = ?1) "
-                          "AND (?2 IS NULL OR s.stage = ?2) "
-                          "AND (?3 OR s.closed = 0) "
-                          "ORDER BY d.sort, s.code",
+                          "SELECT " SCHOOL_COLUMNS FILTER_WHERE
+                          "ORDER BY d.sort, s.code LIMIT ?7 OFFSET ?8",
                           &s);
     if (rc != SR_OK)
         goto cleanup;
-    sr_bind_text(s, 1, district);
-    sr_bind_text(s, 2, filter->stage >= 0 ? sr_stage_name(filter->stage)
-                                          : NULL);
-    sqlite3_bind_int(s, 3, filter->include_closed ? 1 : 0);
+    rc = bind_filter(st, s, filter, district);
+    if (rc != SR_OK)
+        goto cleanup;
+    sqlite3_bind_int64(s, 7, filter->limit ? (sqlite3_int64)filter->limit
+                                           : -1);
+    sqlite3_bind_int64(s, 8, (sqlite3_int64)filter->offset);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         rc = row_read(st, s, &r);
         if (rc != SR_OK)
@@ -213,6 +246,41 @@ sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
 
 cleanup:
     sr_school_record_release(&r);
+    sr_store_finish(st, s);
+    free(district);
+    return rc;
+}
+
+sr_error
+sr_registry_count(struct sr_store *st, const struct sr_registry_filter *filter,
+                  size_t *n)
+{
+    struct sr_registry_filter all = {.stage = -1};
+    sqlite3_stmt *s = NULL;
+    char *district = NULL;
+    sr_error rc;
+
+    *n = 0;
+    if (!filter)
+        filter = &all;
+    rc = filter_district(st, filter->district, &district);
+    if (rc != SR_OK)
+        goto cleanup;
+    rc = sr_store_prepare(st,
+                          "SELECT count(*) FROM schools s JOIN districts d "
+                          "ON d.code = s.district " FILTER_WHERE,
+                          &s);
+    if (rc != SR_OK)
+        goto cleanup;
+    rc = bind_filter(st, s, filter, district);
+    if (rc != SR_OK)
+        goto cleanup;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        *n = (size_t)sqlite3_column_int64(s, 0);
+    else
+        rc = sr_store_dberr(st, "cannot count the schools");
+
+cleanup:
     sr_store_finish(st, s);
     free(district);
     return rc;
@@ -595,5 +663,117 @@ cleanup:
         report->added = report->updated = report->unchanged = 0;
         report->closed = 0;
     }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* An import limited to a scope                                         */
+/* ------------------------------------------------------------------ */
+
+/* The schools stored outside scope, by code. */
+static sr_error
+stored_elsewhere(struct sr_store *st, const struct sr_scope *scope,
+                 struct sr_registry_elsewhere *out)
+{
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step = SQLITE_DONE;
+
+    memset(out, 0, sizeof(*out));
+    rc = sr_store_prepare(st,
+                          "SELECT s.code, d.name FROM schools s JOIN "
+                          "districts d ON d.code = s.district WHERE NOT "
+                          SR_SCOPE_SQL("s.district", "s.code", "1", "2")
+                          " ORDER BY s.code",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    rc = sr_bind_scope(st, s, 1, scope);
+    while (rc == SR_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct sr_registry_stored *e;
+        int nomem = 0;
+
+        if (out->n == out->alloc) {
+            size_t na = out->alloc ? out->alloc * 2 : 256;
+            struct sr_registry_stored *nv = realloc(out->v,
+                                                    na * sizeof(*nv));
+
+            if (!nv) {
+                rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+                break;
+            }
+            out->v = nv;
+            out->alloc = na;
+        }
+        e = &out->v[out->n];
+        snprintf(e->code, sizeof(e->code), "%s",
+                 (const char *)sqlite3_column_text(s, 0));
+        e->district_name = sr_column_dup(s, 1, &nomem);
+        if (nomem) {
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            break;
+        }
+        out->n++;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, "cannot read the schools");
+    sr_store_finish(st, s);
+    if (rc != SR_OK)
+        sr_registry_elsewhere_release(out);
+    return rc;
+}
+
+sr_error
+sr_registry_import_scoped(struct sr_store *st, const char *file,
+                          const char *buf, size_t len, int flags,
+                          const struct sr_scope *scope,
+                          struct sr_import_report *report,
+                          struct sr_diags *diags)
+{
+    struct sr_registry_elsewhere elsewhere = {NULL, 0, 0};
+    struct sr_districts dist;
+    struct sr_registry reg;
+    size_t before = diags->n;
+    sr_error rc;
+
+    memset(report, 0, sizeof(*report));
+    sr_registry_init(&reg);
+    sr_districts_init(&dist);
+    if (scope && scope->all)
+        scope = NULL;
+    rc = sr_registry_districts(st, &dist);
+    if (rc == SR_OK && scope)
+        rc = stored_elsewhere(st, scope, &elsewhere);
+    if (rc != SR_OK)
+        goto cleanup;
+    rc = sr_registry_parse_scoped(&reg, file, buf, len, &dist, scope,
+                                  (flags & SR_IMPORT_FULL) != 0, &elsewhere,
+                                  diags);
+    report->encoding = reg.encoding;
+    if (rc != SR_OK) {
+        report->bad_rows = reg.bad_rows;
+        goto cleanup;
+    }
+    if ((flags & SR_IMPORT_FULL) && reg.n == 0) {
+        rc = sr_diags_add(diags, file, 0,
+                          "the file lists no school; a full import of it "
+                          "would close every school") ? SR_ERR_NOMEM
+                                                      : SR_ERR_INPUT;
+        goto cleanup;
+    }
+    rc = sr_registry_store(st, &reg, flags, report);
+
+cleanup:
+    /* The file's problems are in diags; one line says what it means. */
+    if (rc == SR_ERR_NOMEM)
+        sr_store_fail_code(st, rc, "out of memory");
+    else if (rc != SR_OK && diags->n > before)
+        sr_store_fail_code(st, rc, "nothing was imported from '%s': %zu "
+                           "problem%s",
+                           file, diags->n - before,
+                           diags->n - before == 1 ? "" : "s");
+    sr_registry_elsewhere_release(&elsewhere);
+    sr_registry_release(&reg);
+    sr_districts_release(&dist);
     return rc;
 }

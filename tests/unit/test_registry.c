@@ -1203,7 +1203,7 @@ static void
 test_list(void **state)
 {
     struct fx *f = *state;
-    struct sr_registry_filter flt = {NULL, -1, false};
+    struct sr_registry_filter flt = {.stage = -1};
     struct codes c;
 
     /* Stored out of order: listed by district (bureau order), code. */
