@@ -251,14 +251,17 @@ link_finding(struct sr_store *st, int64_t id, int status,
     int64_t ev;
     sr_error rc;
 
+    /* Notes are stored data, read by the bureau's staff in the hazard's
+     * history: written in Chinese. */
     if (h->assessment)
-        snprintf(where, sizeof(where), " (assessment %lld)",
+        snprintf(where, sizeof(where), "（评估 %lld）",
                  (long long)h->assessment);
-    note = sr_asprintf("found again on %s by %s%s: %s", found_on, found_by,
-                       where, h->description);
+    note = sr_asprintf("%s 由 %s 再次发现%s：%s", found_on, found_by, where,
+                       h->description);
     if (!note)
         return SR_ERR_NOMEM;
-    rc = sr_hzdb_event(st, id, status, status, note, NULL, &ev);
+    rc = sr_hzdb_event(st, id, h->assessment, status, status, note, NULL,
+                       &ev);
     free(note);
     return rc;
 }
@@ -274,12 +277,12 @@ first_note(const struct sr_hazard_new *h, int64_t earlier,
 
     sr_buf_init(&b);
     if (h->assessment)
-        rc = sr_buf_addf(&b, "found by assessment %lld",
+        rc = sr_buf_addf(&b, "评估发现（评估 %lld）",
                          (long long)h->assessment);
     else
-        rc = sr_buf_addf(&b, "found outside an assessment");
+        rc = sr_buf_addf(&b, "评估之外发现");
     if (rc == SR_OK && earlier)
-        rc = sr_buf_addf(&b, "; recurrent (复发) of hazard %lld, closed on %s",
+        rc = sr_buf_addf(&b, "；复发：同一检查项的隐患 %lld 已于 %s 销号",
                          (long long)earlier,
                          earlier_closed_on ? earlier_closed_on : "?");
     if (rc != SR_OK) {
@@ -332,7 +335,8 @@ raise_checked(struct sr_store *st, const struct sr_hazard_new *h,
         rc = SR_ERR_NOMEM;
         goto cleanup;
     }
-    rc = sr_hzdb_event(st, new_id, -1, SR_HAZARD_OPEN, note, NULL, &ev);
+    rc = sr_hzdb_event(st, new_id, h->assessment, -1, SR_HAZARD_OPEN, note,
+                       NULL, &ev);
     if (rc != SR_OK)
         goto cleanup;
     *id = new_id;
@@ -673,7 +677,8 @@ transition(struct sr_store *st, int64_t id, enum step step, struct move *m)
         m->set.closed_on = today;
     rc = sr_hzdb_update(st, id, hs.status, to, &m->set);
     if (rc == SR_OK)
-        rc = sr_hzdb_event(st, id, hs.status, to, m->note, m->evidence, &ev);
+        rc = sr_hzdb_event(st, id, 0, hs.status, to, m->note, m->evidence,
+                           &ev);
     if (rc != SR_OK)
         goto rollback;
     rc = sr_store_commit(st);
@@ -701,8 +706,8 @@ sr_hazard_assign(struct sr_store *st, int64_t id, const char *responsible,
     /* The event keeps what this assignment said: a re-assignment
      * overwrites the row's columns, never the history. */
     if (responsible && deadline) {
-        note = sr_asprintf("responsible: %s; deadline: %s%s%s", responsible,
-                           deadline, measures ? "; measures: " : "",
+        note = sr_asprintf("整改责任人：%s；整改期限：%s%s%s", responsible,
+                           deadline, measures ? "；整改措施：" : "",
                            measures ? measures : "");
         if (!note)
             return SR_ERR_NOMEM;

@@ -1019,19 +1019,15 @@ sr_assess_hazards(struct sr_store *st, int64_t id,
     *out = NULL;
     *n = 0;
     /* A new hazard names its assessment; a finding linked to an open
-     * one is recorded only as that hazard's "found again" event, whose
-     * note sr_hazard_raise() writes as "found again on DATE by NAME
-     * (assessment ID): ...". */
+     * one is that hazard's event naming the assessment. */
     rc = sr_store_prepare(
         st,
         "SELECT id, item, 0 FROM hazards WHERE assessment = ?1 "
         "UNION ALL "
-        "SELECT h.id, h.item, 1 FROM hazards h WHERE h.school = "
-        "(SELECT school FROM assessments WHERE id = ?1) "
-        "AND (h.assessment IS NULL OR h.assessment <> ?1) "
-        "AND EXISTS (SELECT 1 FROM hazard_events e WHERE e.hazard = h.id "
-        "AND e.from_status = e.to_status "
-        "AND e.note LIKE 'found again on % (assessment ' || ?1 || '): %') "
+        "SELECT h.id, h.item, 1 FROM hazards h WHERE "
+        "(h.assessment IS NULL OR h.assessment <> ?1) "
+        "AND h.id IN (SELECT e.hazard FROM hazard_events e WHERE "
+        "e.assessment = ?1) "
         "ORDER BY 1",
         &s);
     if (rc != SR_OK)

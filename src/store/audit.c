@@ -170,8 +170,8 @@ static const struct part v2_assessment[] = {
 
 static const struct part v2_event[] = {
     /* state: the hazard's whole row after the event. */
-    {"SELECT id, hazard, at, by, by_user, from_status, to_status, note, "
-     "evidence, state FROM hazard_events WHERE id = ?1",
+    {"SELECT id, hazard, assessment, at, by, by_user, from_status, "
+     "to_status, note, evidence, state FROM hazard_events WHERE id = ?1",
      ""},
     {NULL, NULL},
 };

@@ -312,8 +312,9 @@ sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
 }
 
 sr_error
-sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
-              const char *note, const char *evidence, int64_t *event_id)
+sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
+              int from, int to, const char *note, const char *evidence,
+              int64_t *event_id)
 {
     sqlite3_stmt *s = NULL;
     char now[32];
@@ -321,10 +322,10 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
 
     rc = sr_store_prepare(st,
                           "INSERT INTO hazard_events(hazard, at, by, by_user, "
-                          "from_status, to_status, note, evidence, state) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (SELECT "
-                          SR_HAZARD_STATE("h") " FROM hazards h WHERE "
-                          "h.id = ?1))",
+                          "from_status, to_status, note, evidence, state, "
+                          "assessment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                          "?8, (SELECT " SR_HAZARD_STATE("h") " FROM hazards "
+                          "h WHERE h.id = ?1), ?9)",
                           &s);
     if (rc != SR_OK)
         return rc;
@@ -337,6 +338,8 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
     sr_bind_text(s, 6, sr_hazard_status_name(to));
     sr_bind_text(s, 7, note);
     sr_bind_text(s, 8, evidence);
+    if (assessment)
+        sqlite3_bind_int64(s, 9, assessment);
     if (sqlite3_step(s) != SQLITE_DONE) {
         rc = sr_store_dberr(st, "cannot record the hazard event");
         goto cleanup;

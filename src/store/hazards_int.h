@@ -88,8 +88,10 @@ sr_error sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
                         const struct sr_hzdb_set *set);
 
 /* Append an event (from -1: the first) by the store's actor, now, with
- * the hazard's state after it, and chain it into the audit trail. */
-sr_error sr_hzdb_event(struct sr_store *st, int64_t hazard, int from, int to,
+ * the hazard's state after it and the assessment whose finding it
+ * records (0: none), and chain it into the audit trail. */
+sr_error sr_hzdb_event(struct sr_store *st, int64_t hazard,
+                       int64_t assessment, int from, int to,
                        const char *note, const char *evidence,
                        int64_t *event_id);
 

@@ -21,10 +21,9 @@
  *    earlier found date) is open.  It is closed as of the end when its
  *    closed_on is on or before the end.  Responsible person, deadline
  *    and measures as of the end are the row's current values when no
- *    event came after the end; otherwise they are rebuilt from the
- *    assignment events on or before the end (the note
- *    "responsible: R; deadline: D[; measures: M]" that sr_hazard_assign()
- *    writes; a re-assignment without measures keeps the earlier ones).
+ *    event came after the end; otherwise they are the state recorded by
+ *    its latest event on or before the end (every hazard event keeps
+ *    the hazard's row after it, audit.c).
  *  - the four-100% elements are sr_baseline_compute() as of the end.
  * The baseline is computed in its own read transaction just before the
  * rest, which is read in one read transaction (a consistent snapshot).
@@ -120,7 +119,7 @@ struct work {
     size_t alloc_schools, alloc_lost, alloc_hazards, alloc_systems;
     sqlite3_stmt *latest;  /* latest submitted assessment <= end */
     sqlite3_stmt *scores;  /* its scores with the answers */
-    sqlite3_stmt *assigns; /* assignment events of a hazard <= end */
+    sqlite3_stmt *assigns; /* a hazard's state as of the end */
     sr_error rc;           /* from the registry callback */
     bool kpis_only;        /* no dimension scores or lost points */
 };
@@ -492,57 +491,16 @@ cleanup:
 /* Hazards                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Parse an assignment note "responsible: R; deadline: D[; measures: M]"
- * into the as-of values (measures kept when the note has none). */
-static sr_error
-apply_assign(const char *note, struct sr_report_hazard *h)
-{
-    static const char resp[] = "responsible: ", dl[] = "; deadline: ",
-                      meas[] = "; measures: ";
-    const char *p = note + sizeof(resp) - 1, *q;
-    char *who, date[11];
-
-    /* The deadline is a valid date followed by the end or the measures:
-     * the first such place ends the responsible person's name. */
-    for (q = strstr(p, dl); q; q = strstr(q + 1, dl)) {
-        const char *after = q + sizeof(dl) - 1;
-
-        if (strlen(after) < 10)
-            return SR_OK; /* not an assignment note: ignore */
-        memcpy(date, after, 10);
-        date[10] = '\0';
-        if (sr_date_valid(date) &&
-            (!after[10] || !strncmp(after + 10, meas, sizeof(meas) - 1)))
-            break;
-    }
-    if (!q)
-        return SR_OK;
-    who = sr_strndup(p, (size_t)(q - p));
-    if (!who)
-        return SR_ERR_NOMEM;
-    free(h->responsible);
-    h->responsible = who;
-    memcpy(h->deadline, date, sizeof(h->deadline));
-    q += sizeof(dl) - 1 + 10;
-    if (*q) {
-        char *m = sr_strdup(q + sizeof(meas) - 1);
-
-        if (!m)
-            return SR_ERR_NOMEM;
-        free(h->measures);
-        h->measures = m;
-    }
-    return SR_OK;
-}
-
-/* Responsible, deadline and measures of @p h as of @p end, from its
- * assignment events on or before the end. */
+/* Responsible, deadline and measures of @p h as of @p end: the state
+ * its latest event on or before the end recorded (every event since
+ * schema 2 keeps the hazard's row after it).  An event of an older
+ * database without a state leaves them empty. */
 static sr_error
 rebuild_assignment(struct work *w, struct sr_report_hazard *h,
                    const char *end)
 {
     sr_error rc = SR_OK;
-    int step;
+    int step, nomem = 0;
 
     free(h->responsible);
     free(h->measures);
@@ -551,11 +509,19 @@ rebuild_assignment(struct work *w, struct sr_report_hazard *h,
     sqlite3_reset(w->assigns);
     sqlite3_bind_int64(w->assigns, 1, h->id);
     sr_bind_text(w->assigns, 2, end);
-    while (rc == SR_OK && (step = sqlite3_step(w->assigns)) == SQLITE_ROW)
-        rc = apply_assign((const char *)sqlite3_column_text(w->assigns, 0),
-                          h);
-    if (rc == SR_OK && step != SQLITE_DONE)
+    step = sqlite3_step(w->assigns);
+    if (step == SQLITE_ROW) {
+        const char *dl = (const char *)sqlite3_column_text(w->assigns, 1);
+
+        h->responsible = sr_column_dup(w->assigns, 0, &nomem);
+        h->measures = sr_column_dup(w->assigns, 2, &nomem);
+        if (dl && sr_date_valid(dl))
+            memcpy(h->deadline, dl, 11);
+        if (nomem)
+            rc = SR_ERR_NOMEM;
+    } else if (step != SQLITE_DONE) {
         rc = sr_store_dberr(w->st, "cannot read hazard events");
+    }
     sqlite3_reset(w->assigns);
     return rc;
 }
@@ -803,11 +769,12 @@ prepare(struct work *w)
                               &w->scores);
     if (rc == SR_OK)
         rc = sr_store_prepare(w->st,
-                              "SELECT note FROM hazard_events WHERE hazard = "
-                              "?1 AND date(at, '+8 hours') <= ?2 AND "
-                              "to_status = 'rectifying' AND from_status IN "
-                              "('open', 'rectifying') AND note LIKE "
-                              "'responsible: %' ORDER BY id",
+                              "SELECT json_extract(state, '$.responsible'), "
+                              "json_extract(state, '$.deadline'), "
+                              "json_extract(state, '$.measures') FROM "
+                              "hazard_events WHERE hazard = ?1 AND "
+                              "date(at, '+8 hours') <= ?2 AND state IS NOT "
+                              "NULL ORDER BY id DESC LIMIT 1",
                               &w->assigns);
     return rc;
 }

@@ -352,6 +352,11 @@ static const char migration_2[] =
     "ALTER TABLE hazard_events ADD COLUMN by_user INTEGER "
     "REFERENCES users(id);\n"
     "ALTER TABLE hazard_events ADD COLUMN state TEXT;\n"
+    /* The assessment whose finding an event records (the first event of
+     * a hazard it raised, or a finding linked to an open hazard). */
+    "ALTER TABLE hazard_events ADD COLUMN assessment INTEGER "
+    "REFERENCES assessments(id);\n"
+    "CREATE INDEX hazard_events_assessment ON hazard_events(assessment);\n"
     "CREATE INDEX hazards_status ON hazards(status, level);\n"
     /* The chain takes new kinds of records and a content format. */
     "DROP TRIGGER audit_append_only;\n"

@@ -75,7 +75,7 @@ run hazard add --by 督查组 --school 3701020001 --item D1.2.1 --level general 
 rc_is 0; err_empty
 out_is "hazard 1 on school 3701020001 item D1.2.1 is already open (登记): the finding was added to its history, no new hazard opened"
 [ "$(q "SELECT count(*) FROM hazards")" = 2 ] || fail "$(q "SELECT count(*) FROM hazards") hazards"
-[ "$(q "SELECT from_status, to_status, by, note FROM hazard_events WHERE id = 3")" = "open|open|督查组|found again on 2026-03-01 by 督查组: 督查时再次发现" ] ||
+[ "$(q "SELECT from_status, to_status, by, note FROM hazard_events WHERE id = 3")" = "open|open|督查组|2026-03-01 由 督查组 再次发现：督查时再次发现" ] ||
     fail "event 3 is '$(q "SELECT from_status, to_status, by, note FROM hazard_events WHERE id = 3")'"
 end
 
@@ -256,13 +256,13 @@ baseline     closed-campus
 
 history (8 events)
   2026-03-01T02:00:00Z  张三  new -> open (登记)
-      note: found outside an assessment
+      note: 评估之外发现
   2026-03-01T02:00:00Z  督查组  open -> open (登记)
-      note: found again on 2026-03-01 by 督查组: 督查时再次发现
+      note: 2026-03-01 由 督查组 再次发现：督查时再次发现
   2026-03-01T02:00:00Z  王科长  open -> rectifying (整改中)
-      note: responsible: 李四; deadline: 2026-03-10; measures: 加装电动伸缩门
+      note: 整改责任人：李四；整改期限：2026-03-10；整改措施：加装电动伸缩门
   2026-03-01T02:00:00Z  王科长  rectifying -> rectifying (整改中)
-      note: responsible: 王五; deadline: 2026-03-12
+      note: 整改责任人：王五；整改期限：2026-03-12
   2026-03-01T02:00:00Z  王五  rectifying -> submitted (已整改待复查)
       note: 已加装电动伸缩门
       evidence: $EVID
@@ -322,7 +322,7 @@ begin "show: a recurrent hazard names the earlier one"
 run hazard show 3
 rc_is 0
 out_has "recurrent    复发: hazard 1 on the same item was closed on 2026-03-05"
-out_has "      note: found outside an assessment; recurrent (复发) of hazard 1, closed on 2026-03-05"
+out_has "      note: 评估之外发现；复发：同一检查项的隐患 1 已于 2026-03-05 销号"
 end
 
 # hazard 4: the same item at the other school, closed 2026-03-01; found

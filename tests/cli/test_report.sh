@@ -166,9 +166,9 @@ SQL -separator '|' "WITH latest AS (
    FROM schools s WHERE s.closed = 0),
  valid AS (SELECT l.district, a.* FROM latest l JOIN assessments a ON a.id = l.aid
    WHERE date(a.assessed_on, '+12 months') > '$E'),
- hz AS (SELECT s.district, h.*, (SELECT substr(ev.note, instr(ev.note, '; deadline: ') + 12, 10)
+ hz AS (SELECT s.district, h.*, (SELECT substr(ev.note, instr(ev.note, '；整改期限：') + 6, 10)
      FROM hazard_events ev WHERE ev.hazard = h.id AND date(ev.at, '+8 hours') <= '$E'
-     AND substr(ev.note, 1, 13) = 'responsible: ' ORDER BY ev.id DESC LIMIT 1) AS dl
+     AND substr(ev.note, 1, 6) = '整改责任人：' ORDER BY ev.id DESC LIMIT 1) AS dl
    FROM hazards h JOIN schools s ON s.code = h.school
    WHERE s.closed = 0 AND h.found_on <= '$E'),
  hzo AS (SELECT * FROM hz WHERE closed_on IS NULL OR closed_on > '$E')

@@ -159,10 +159,10 @@ teardown(void **state)
     "h.school WHERE " IN_D " AND s.closed = 0 AND h.found_on <= :e) "
 
 #define DEADLINE_AT_END                                                   \
-    "(SELECT substr(ev.note, instr(ev.note, '; deadline: ') + 12, 10) "   \
+    "(SELECT substr(ev.note, instr(ev.note, '；整改期限：') + 6, 10) "  \
     "FROM hazard_events ev WHERE ev.hazard = hz.id AND "                  \
     "date(ev.at, '+8 hours') <= :e AND "                                  \
-    "substr(ev.note, 1, 13) = 'responsible: ' "                           \
+    "substr(ev.note, 1, 6) = '整改责任人：' "                           \
     "ORDER BY ev.id DESC LIMIT 1)"
 
 #define OPEN_AT_END "(hz.closed_on IS NULL OR hz.closed_on > :e)"

@@ -331,13 +331,13 @@ test_hazards(void **state)
     /* Every step taken is an event: a change of state, a new deadline
      * from the district office (rectifying -> rectifying) or the
      * district's review of a major hazard (submitted -> submitted by an
-     * inspector; "found again" events of later assessments are the
+     * inspector; "再次发现" (found again) events of later assessments are the
      * inspectors' too, and say so in their note). */
     assert_int_equal(qn(a.db, "SELECT count(*) FROM hazard_events WHERE "
                               "from_status IS NOT NULL AND (from_status <> "
                               "to_status OR by LIKE '%教育局安全科' OR "
                               "(from_status = 'submitted' AND note NOT LIKE "
-                              "'found again %'))"),
+                              "'% 再次发现%'))"),
                      (long)a.stats.steps);
 }
 

@@ -398,7 +398,7 @@ test_add(void **state)
     assert_int_equal(ev[0].to, SR_HAZARD_OPEN);
     assert_string_equal(ev[0].by, "张三");
     assert_string_equal(ev[0].at, "2026-03-01T02:00:00Z");
-    assert_string_equal(ev[0].note, "found outside an assessment");
+    assert_string_equal(ev[0].note, "评估之外发现");
     assert_null(ev[0].evidence);
     sr_hazard_events_free(ev, n);
     assert_int_equal(count(f, "SELECT count(*) FROM hazard_events "
@@ -566,12 +566,12 @@ test_assign(void **state)
     assert_int_equal(ev[1].to, SR_HAZARD_RECTIFYING);
     assert_string_equal(ev[1].by, "王科长");
     assert_string_equal(ev[1].note,
-                        "responsible: 李四; deadline: 2026-03-01; measures: "
+                        "整改责任人：李四；整改期限：2026-03-01；整改措施："
                         "设置围挡");
     assert_int_equal(ev[2].from, SR_HAZARD_RECTIFYING);
     assert_int_equal(ev[2].to, SR_HAZARD_RECTIFYING);
     assert_string_equal(ev[2].at, "2026-03-02T02:00:00Z");
-    assert_string_equal(ev[2].note, "responsible: 王五; deadline: 2026-03-20");
+    assert_string_equal(ev[2].note, "整改责任人：王五；整改期限：2026-03-20");
     sr_hazard_events_free(ev, n);
 }
 
@@ -913,9 +913,8 @@ test_recurrence(void **state)
     sr_hazard_release(&h);
     OK(sr_hazard_events(f->st, id, &ev, &n));
     assert_int_equal(n, 1);
-    assert_string_equal(ev[0].note, "found outside an assessment; recurrent "
-                                    "(复发) of hazard 1, closed on "
-                                    "2025-03-10");
+    assert_string_equal(ev[0].note, "评估之外发现；复发：同一检查项的隐患 1 "
+                                    "已于 2025-03-10 销号");
     sr_hazard_events_free(ev, n);
 
     /* 12 months and a day: not recurrent */
@@ -1020,12 +1019,12 @@ test_raise(void **state)
     assert_int_equal(count(f, "SELECT count(*) FROM hazards"), 1);
     OK(sr_hazard_events(f->st, id, &ev, &n));
     assert_int_equal(n, 2);
-    assert_string_equal(ev[0].note, "found by assessment 12");
+    assert_string_equal(ev[0].note, "评估发现（评估 12）");
     assert_int_equal(ev[1].from, SR_HAZARD_OPEN);
     assert_int_equal(ev[1].to, SR_HAZARD_OPEN);
     assert_string_equal(ev[1].by, "张三");
-    assert_string_equal(ev[1].note, "found again on 2026-02-27 by 检查员乙 "
-                                    "(assessment 13): 校门仍未封闭");
+    assert_string_equal(ev[1].note, "2026-02-27 由 检查员乙 再次发现"
+                                    "（评估 13）：校门仍未封闭");
     sr_hazard_events_free(ev, n);
     OK(sr_hazard_get(f->st, id, NULL, &r));
     /* the hazard's own record is not rewritten */
@@ -1056,7 +1055,7 @@ test_raise(void **state)
         assert_int_equal(n, 6);
         assert_int_equal(ev[5].from, SR_HAZARD_SUBMITTED);
         assert_int_equal(ev[5].to, SR_HAZARD_SUBMITTED);
-        assert_string_equal(ev[5].note, "found again on 2026-03-01 by 督查组: "
+        assert_string_equal(ev[5].note, "2026-03-01 由 督查组 再次发现："
                                         "督查发现");
         sr_hazard_events_free(ev, n);
     }
@@ -1082,8 +1081,8 @@ test_raise(void **state)
     sr_hazard_release(&r);
     OK(sr_hazard_events(f->st, id2, &ev, &n));
     assert_int_equal(n, 1);
-    assert_string_equal(ev[0].note, "found by assessment 13; recurrent (复发)"
-                                    " of hazard 1, closed on 2026-03-01");
+    assert_string_equal(ev[0].note, "评估发现（评估 13）；复发：同一检查项的"
+                                    "隐患 1 已于 2026-03-01 销号");
     sr_hazard_events_free(ev, n);
 
     /* without an item: always a new hazard */
