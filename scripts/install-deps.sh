@@ -17,7 +17,14 @@ packages=(
     clang libclang-rt-14-dev
     libxml2-utils python3 python3-openpyxl
     debootstrap
+    chromium fonts-noto-cjk
 )
+# The browser pages are built with npm (web/); the browser tests drive
+# chromium, which brings no Chinese font.  Debian's nodejs and npm when
+# no node is installed.
+if ! command -v node >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

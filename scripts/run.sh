@@ -21,6 +21,8 @@ done
 ./scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
+# The browser pages, served by `schoolrisk serve` from web/dist.
+./web/build.sh
 sr=build/schoolrisk
 echo
 

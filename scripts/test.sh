@@ -16,6 +16,9 @@ echo "== gcc build (-Wall -Wextra -Werror)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 
+# The browser tests (tests/browser/) need the built pages.
+./web/build.sh
+
 echo "== clang build with ASan + UBSan + libFuzzer"
 cmake -S . -B build-san -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
     -DSR_SANITIZE=ON -DSR_FUZZ=ON \
