@@ -980,6 +980,10 @@ web_start(const struct web_config *cfg, struct web_server **out,
         sr_store_close(probe);
         return 4;
     }
+    /* Sessions that ended while the server was down go now (by the
+     * server's clock: a pinned one too). */
+    if (cfg->clock)
+        sr_store_set_clock(probe, cfg->clock);
     sr_auth_sweep(probe, &cfg->policy, &n);
     sr_store_close(probe);
     ws = calloc(1, sizeof(*ws));
