@@ -307,6 +307,31 @@ def _(sh):
            dash["supervised"])
 
 
+@case("the dashboard is computed once and served again until something is "
+      "written; after a write, at most a minute old, and ?fresh=1 recomputes")
+def _(sh):
+    url = "/api/v1/dashboard?period=" + sh.period
+    a = sh.city.get(url).json
+    b = sh.city.get(url).json
+    expect(a == b, "two reads without a write differ")
+    # A hazard added in 历下区: the city's open hazard count moves.
+    lixia = sh.s.as_user("lixia", lang="en")
+    r = lixia.post("/api/v1/hazards", {"school": "3701020101",
+                                       "level": "general",
+                                       "description": "缓存测试：围墙裂缝"})
+    expect_status(r, 201)
+    c = sh.city.get(url).json
+    expect(c["computed_at"] == a["computed_at"] and c == a,
+           "within a minute of a write the figures may be the cached ones")
+    d = sh.city.get(url + "&fresh=1").json
+    expect(d["total"]["hazards"]["open"] ==
+           a["total"]["hazards"]["open"] + 1,
+           "fresh=1: open hazards %s, before %s"
+           % (d["total"]["hazards"]["open"], a["total"]["hazards"]["open"]))
+    e = sh.city.get(url).json
+    expect(e == d, "the recomputed figures are served from then on")
+
+
 @case("without ?period= the figures are the current quarter's (China "
       "time); a bad period is 400 naming the field")
 def _(sh):
