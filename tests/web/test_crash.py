@@ -159,9 +159,18 @@ def _(w):
         threads = [threading.Thread(target=inspector, args=(w, l, stop))
                    for l in ("insp1", "insp2")]
         threads.append(threading.Thread(target=district, args=(w, stop)))
+        before = len(w.acked_submissions)
         for t in threads:
             t.start()
         time.sleep(rnd.uniform(0.3, 2.5))
+        # A slow build (the sanitizers) may not have acknowledged a
+        # submission yet: wait for one, so that each kill has writes
+        # acknowledged around it.
+        waited = 0.0
+        while len(w.acked_submissions) == before and waited < 60:
+            time.sleep(0.05)
+            waited += 0.05
+        time.sleep(rnd.uniform(0, 0.3))
         w.s.proc.send_signal(signal.SIGKILL)
         w.s.proc.wait()
         stop.set()
