@@ -236,21 +236,20 @@ export async function signIn(page, base, login, state) {
   page.firstSession = false
   for (let i = 0; i < 6; i++) {
     const what = await Promise.race([
-      page.waitForSelector('[data-test=totp-secret]', { timeout: 30000 }).then(() => 'enroll'),
-      page.waitForSelector('input[data-test=totp]:not([disabled])', { timeout: 30000 }).then(async () =>
-        (await page.$('[data-test=totp-secret]')) ? 'enroll' : 'totp'),
+      page.waitForSelector('[data-test=enroll-form]', { timeout: 30000 }).then(() => 'enroll'),
+      page.waitForSelector('[data-test=totp-form]', { timeout: 30000 }).then(() => 'totp'),
       page.waitForSelector('input[data-test=new-password]', { timeout: 30000 }).then(() => 'password'),
       page.waitForSelector('.layout', { timeout: 30000 }).then(() => 'full')
     ])
     if (what === 'full') return
     if (what === 'enroll') {
-      await page.waitForFunction(() => document.querySelector('[data-test=totp-secret]')?.textContent.trim().length >= 16)
+      await page.waitForFunction(() => document.querySelector('[data-test=totp-secret]')?.textContent.trim().length >= 16, null, { timeout: 30000 })
       s.secret = (await page.textContent('[data-test=totp-secret]')).trim()
       await enterCode(page, s)
-      await page.waitForSelector('[data-test=totp-secret]', { state: 'detached' })
+      await page.waitForSelector('[data-test=enroll-form]', { state: 'detached' })
     } else if (what === 'totp') {
       await enterCode(page, s)
-      await page.waitForSelector('input[data-test=totp]', { state: 'detached' })
+      await page.waitForSelector('[data-test=totp-form]', { state: 'detached' })
     } else if (what === 'password') {
       await page.fill('input[data-test=new-password]', PASSWORD)
       await page.fill('input[data-test=confirm-password]', PASSWORD)

@@ -324,6 +324,23 @@ try {
     await p.waitForSelector('[data-test=baseline-elements]')
   })
 
+  await step('school: starts its self-inspection with the same checklist; an answer is saved', async () => {
+    const p = pages.yanxiang
+    await go(p, base, '/school')
+    await p.click('[data-test=start-self]')
+    await p.waitForURL(/#\/assess\/\d+/)
+    await p.waitForSelector('[data-item]')
+    const id = Number(/assess\/(\d+)/.exec(p.url())[1])
+    const a = (await apiGet(p, `/assessments/${id}`)).body.assessment
+    expectEq(a.kind, 'self', 'the kind of the school assessment')
+    const first = plan[0]
+    await answer(p, first)
+    const got = (await apiGet(p, `/assessments/${id}`)).body.answers
+    expect(got.length === 1 && got[0].item === first.id, 'the self-inspection answer is stored')
+    await shot(p, '14b-school-self-inspection')
+    await axe(p, '学校自查检查表')
+  })
+
   await step('district: the same user who submitted cannot verify (four eyes, shown in the dialog); a second user verifies', async () => {
     const p = pages.lixia
     const id = ctx.hazards[ctx.items.partLevel]
