@@ -7,7 +7,7 @@
  * body it takes and what kind.  server.c checks all of it before a
  * handler runs, and tests/web/test_authz.py drives every row of it for
  * every role, so that a new route cannot skip the check.  docs/api.md
- * documents the same rows (tests/web/test_routes.py compares them).
+ * documents the same rows (tests/web/test_api_doc.py compares them).
  *
  * Roles: admin manages users only and sees no school data; city sees
  * every district; district its own; school its own school; inspector
