@@ -108,6 +108,14 @@ try {
     console.log(`${label.padEnd(34)} time to interactive median ${String(med).padStart(5)} ms (min ${times[0]}, max ${times[times.length - 1]}), ` +
       `transferred ${(bytes[0] / 1024).toFixed(0)} KB  ${med < 1000 ? 'within' : 'over'} the 1 s target`)
   }
+  // The API calls behind each page, alone (the server's share).
+  for (const [label, who, p] of [['GET /schools/{code}/checklist', insp, `/schools/${school}/checklist`],
+    ['GET /assessments/{id}', insp, `/assessments/${draft}`], ['GET /dashboard', city, '/dashboard']]) {
+    const t = []
+    for (let i = 0; i < RUNS; i++) { const t0 = performance.now(); await call(who.cookie, who.csrf, 'GET', p); t.push(performance.now() - t0) }
+    t.sort((a, b) => a - b)
+    console.log(`${label.padEnd(34)} API median ${t[Math.floor(t.length / 2)].toFixed(0).padStart(5)} ms`)
+  }
   console.log(`first load, cold cache, ${RUNS} runs each, ${base}`)
   await measure('inspector checklist (' + school + ')', insp, `/assess/${draft}`, '[data-item]')
   await measure('city dashboard (' + SCHOOLS + ' schools)', city, '/dashboard', 'canvas')
