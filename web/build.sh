@@ -16,12 +16,16 @@ fi
 src_sum=$( (echo "$lock_sum"; find index.html vite.config.js src -type f -print0 | sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-64)
 if [ ! -f dist/.sr-src-sum ] || [ "$(cat dist/.sr-src-sum)" != "$src_sum" ]; then
     npm run --silent build >/dev/null
+    # Compressed copies beside the text files: `schoolrisk serve` sends
+    # FILE.gz to a browser that accepts gzip (src/web/static.c).
+    find dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' \
+        -o -name '*.svg' -o -name '*.json' \) -exec gzip -9 -k -f {} +
     echo "$src_sum" > dist/.sr-src-sum
 fi
 
-files=$(find dist -type f ! -name '.sr-src-sum' | wc -l)
+files=$(find dist -type f ! -name '.sr-src-sum' ! -name '*.gz' | wc -l)
 gz=0
-for f in $(find dist -type f ! -name '.sr-src-sum'); do
+for f in $(find dist -type f ! -name '.sr-src-sum' ! -name '*.gz'); do
     gz=$((gz + $(gzip -9c "$f" | wc -c)))
 done
 echo "== web front end: built web/dist ($files files, $((gz / 1024)) KB gzip), node $(node --version)"

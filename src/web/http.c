@@ -443,6 +443,20 @@ enum MHD_Result
 web_file(struct web_req *r, int fd, int64_t size, const char *type,
          const char *name, const char *cache)
 {
+    return web_file_as(r, fd, size, type, name, NULL, cache);
+}
+
+enum MHD_Result
+web_file_encoded(struct web_req *r, int fd, int64_t size, const char *type,
+                 const char *encoding, const char *cache)
+{
+    return web_file_as(r, fd, size, type, NULL, encoding, cache);
+}
+
+enum MHD_Result
+web_file_as(struct web_req *r, int fd, int64_t size, const char *type,
+            const char *name, const char *encoding, const char *cache)
+{
     struct MHD_Response *rs;
     enum MHD_Result ret;
 
@@ -455,6 +469,13 @@ web_file(struct web_req *r, int fd, int64_t size, const char *type,
     MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     MHD_add_response_header(rs, MHD_HTTP_HEADER_CACHE_CONTROL,
                             cache ? cache : "no-store");
+    if (encoding)
+        MHD_add_response_header(rs, MHD_HTTP_HEADER_CONTENT_ENCODING,
+                                encoding);
+    if (r->route == NULL)
+        /* A file of the front end: the answer depends on whether the
+         * browser accepts gzip. */
+        MHD_add_response_header(rs, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
     if (name) {
         char plain[256], enc[768], cd[1100];
 

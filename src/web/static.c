@@ -68,6 +68,33 @@ not_found(struct web_req *r)
     return ret;
 }
 
+/* The precompressed copy of path (path.gz, written by web/build.sh) for
+ * a browser that accepts gzip: an open descriptor with *sb its stat, or
+ * -1 to send the file itself.  The copy must be a regular file at least
+ * as new as the original. */
+static int
+gzip_copy(const struct web_req *r, const char *path, struct stat *sb)
+{
+    const char *ae = web_header(r, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    char gz[PATH_MAX + 4];
+    struct stat gs;
+    int fd;
+
+    if (!ae || !strstr(ae, "gzip") ||
+        (size_t)snprintf(gz, sizeof(gz), "%s.gz", path) >= sizeof(gz))
+        return -1;
+    fd = open(gz, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &gs) != 0 || !S_ISREG(gs.st_mode) ||
+        gs.st_mtime < sb->st_mtime) {
+        close(fd);
+        return -1;
+    }
+    *sb = gs;
+    return fd;
+}
+
 enum MHD_Result
 web_static(struct web_req *r)
 {
@@ -75,7 +102,7 @@ web_static(struct web_req *r)
     const char *url = r->url, *cache;
     struct stat sb;
     size_t rl;
-    int fd;
+    int fd, gz;
 
     if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD"))
         return web_error(r, MHD_HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
@@ -83,7 +110,8 @@ web_static(struct web_req *r)
     if (!r->cfg->web_dir || !realpath(r->cfg->web_dir, root))
         return not_found(r);
     if (url[0] != '/' || strstr(url, "..") || strchr(url, '\\') ||
-        strstr(url, "/."))
+        strstr(url, "/.") || (strlen(url) > 3 &&
+                              !strcmp(url + strlen(url) - 3, ".gz")))
         return not_found(r);
     if (!strcmp(url, "/"))
         url = "/index.html";
@@ -106,5 +134,12 @@ web_static(struct web_req *r)
         cache = "public, max-age=31536000, immutable";
     else
         cache = "no-cache";
-    return web_file(r, fd, (int64_t)sb.st_size, type_of(real), NULL, cache);
+    gz = gzip_copy(r, real, &sb);
+    if (gz >= 0) {
+        close(fd);
+        return web_file_encoded(r, gz, (int64_t)sb.st_size, type_of(real),
+                                "gzip", cache);
+    }
+    return web_file_encoded(r, fd, (int64_t)sb.st_size, type_of(real), NULL,
+                            cache);
 }

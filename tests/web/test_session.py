@@ -19,6 +19,10 @@ class Shared:
             f.write("<!doctype html><title>学校安全</title>")
         with open(os.path.join(self.web, "assets", "app-3f2a1b.js"), "w") as f:
             f.write("console.log(1)")
+        import gzip
+        with gzip.open(os.path.join(self.web, "assets", "app-3f2a1b.js.gz"),
+                       "wb") as f:
+            f.write(b"console.log(1)")
         with open(os.path.join(self.tmp(), "secret.txt"), "w") as f:
             f.write("outside the web root")
         self.s = Server(extra_args=["--web", self.web])
@@ -243,6 +247,17 @@ def _(sh):
            r.headers)
     expect(r.header("Cache-Control") ==
            "public, max-age=31536000, immutable", r.headers)
+    expect(r.header("Content-Encoding") is None, r.headers)
+    expect(r.body == b"console.log(1)", r.body)
+    # A browser that accepts gzip gets the compressed copy.
+    z = c.get("/assets/app-3f2a1b.js",
+              headers={"Accept-Encoding": "gzip, deflate, br"})
+    import gzip
+    expect(z.header("Content-Encoding") == "gzip" and
+           z.header("Vary") == "Accept-Encoding", z.headers)
+    expect(gzip.decompress(z.body) == b"console.log(1)", z.body)
+    expect(c.get("/assets/app-3f2a1b.js.gz").status == 404,
+           "the .gz copy is not served under its own name")
     for path in ("/../secret.txt", "/%2e%2e/secret.txt",
                  "/assets/../../secret.txt", "/.hidden", "/nope.html"):
         r = c.get(path)
