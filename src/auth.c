@@ -51,10 +51,10 @@
 /* A session's seen_at is written at most this often. */
 #define TOUCH_SECONDS 60
 
-static const char auth_failed[] =
-    "wrong login or password, or the account is locked";
-static const char session_expired[] =
-    "the session has expired; sign in again";
+static const char *const auth_failed =
+    N_("wrong login or password, or the account is locked");
+static const char *const session_expired =
+    N_("the session has expired; sign in again");
 
 /* ------------------------------------------------------------------ */
 /* Library state                                                        */
@@ -75,7 +75,7 @@ lib_ready(struct sr_store *st)
     pthread_once(&lib_once, lib_init);
     if (!lib_ok)
         return sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                  "cannot initialise libsodium or liboath");
+                                  _("cannot initialise libsodium or liboath"));
     return SR_OK;
 }
 
@@ -233,27 +233,29 @@ sr_password_check(const struct sr_auth_policy *p, const char *login,
     char buf[96];
 
     if (!password || !*password) {
-        why_set(why, why_size, "the password is required");
+        why_set(why, why_size, _("the password is required"));
         return SR_ERR_INPUT;
     }
     len = strlen(password);
     if (len > PASSWORD_MAX_BYTES) {
-        snprintf(buf, sizeof(buf), "the password is longer than %d bytes",
+        snprintf(buf, sizeof(buf), _("the password is longer than %d bytes"),
                  PASSWORD_MAX_BYTES);
         why_set(why, why_size, buf);
         return SR_ERR_INPUT;
     }
     if (!sr_utf8_valid(password, len, &bad)) {
-        why_set(why, why_size, "the password is not valid UTF-8");
+        why_set(why, why_size, _("the password is not valid UTF-8"));
         return SR_ERR_INPUT;
     }
     if (has_control(password)) {
-        why_set(why, why_size, "the password contains a control character");
+        why_set(why, why_size,
+                _("the password contains a control character"));
         return SR_ERR_INPUT;
     }
     if (utf8_chars(password) < p->min_length) {
-        snprintf(buf, sizeof(buf), "the password is shorter than %u "
-                 "characters", p->min_length);
+        snprintf(buf, sizeof(buf),
+                 _("the password is shorter than %u characters"),
+                 p->min_length);
         why_set(why, why_size, buf);
         return SR_ERR_INPUT;
     }
@@ -268,12 +270,13 @@ sr_password_check(const struct sr_auth_policy *p, const char *login,
             other = true;
     }
     if (lower + upper + digit + other < 3) {
-        why_set(why, why_size, "the password needs three of: lower case, "
-                "upper case, digits, other characters");
+        why_set(why, why_size,
+                _("the password needs three of: lower case, upper case, "
+                  "digits, other characters"));
         return SR_ERR_INPUT;
     }
     if (login && *login && contains_nocase(password, login)) {
-        why_set(why, why_size, "the password contains the login");
+        why_set(why, why_size, _("the password contains the login"));
         return SR_ERR_INPUT;
     }
     return SR_OK;
@@ -329,8 +332,8 @@ password_hash(struct sr_store *st, const char *password,
     if (crypto_pwhash_str(out, password, strlen(password), PW_OPS,
                           PW_MEM) != 0)
         return sr_store_fail_code(st, SR_ERR_NOMEM,
-                                  "cannot hash the password (out of "
-                                  "memory)");
+                                  _("cannot hash the password (out of "
+                                    "memory)"));
     return SR_OK;
 }
 
@@ -423,21 +426,23 @@ check_text(struct sr_store *st, const char *field, const char *what,
     if (!s || !*s) {
         if (!required)
             return SR_OK;
-        return sr_store_fail_field(st, SR_ERR_INPUT, field, "%s is required",
-                                   what);
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   _("%s is required"), what);
     }
     if (blank(s))
-        return sr_store_fail_field(st, SR_ERR_INPUT, field, "%s is %s", what,
-                                   required ? "required" : "blank");
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   required ? _("%s is required") :
+                                              _("%s is blank"),
+                                   what);
     if (!sr_utf8_valid(s, strlen(s), &bad))
         return sr_store_fail_field(st, SR_ERR_INPUT, field,
-                                   "%s is not valid UTF-8", what);
+                                   _("%s is not valid UTF-8"), what);
     if (has_control(s))
         return sr_store_fail_field(st, SR_ERR_INPUT, field,
-                                   "%s contains a control character", what);
+                                   _("%s contains a control character"), what);
     if (utf8_chars(s) > max)
         return sr_store_fail_field(st, SR_ERR_INPUT, field,
-                                   "%s is longer than %u characters", what,
+                                   _("%s is longer than %u characters"), what,
                                    max);
     return SR_OK;
 }
@@ -445,7 +450,8 @@ check_text(struct sr_store *st, const char *field, const char *what,
 static sr_error
 check_phone(struct sr_store *st, const char *s)
 {
-    sr_error rc = check_text(st, "phone", "the phone number", s, 32, false);
+    sr_error rc = check_text(st, "phone", _("the phone number"), s, 32,
+                             false);
     const char *c;
 
     if (rc != SR_OK || !s)
@@ -453,8 +459,8 @@ check_phone(struct sr_store *st, const char *s)
     for (c = s; *c; c++)
         if (!is_digit(*c) && !strchr(" +-()", *c))
             return sr_store_fail_field(st, SR_ERR_INPUT, "phone",
-                                       "the phone number '%s' may contain "
-                                       "only digits, spaces and + - ( )",
+                                       _("the phone number '%s' may contain "
+                                         "only digits, spaces and + - ( )"),
                                        s);
     return SR_OK;
 }
@@ -618,15 +624,15 @@ sr_user_add(struct sr_store *st, const struct sr_auth_policy *p,
 
     if (!u->login || !*u->login)
         return sr_store_fail_field(st, SR_ERR_INPUT, "login",
-                                   "the login is required");
+                                   _("the login is required"));
     if (!login_valid(u->login))
         return sr_store_fail_field(st, SR_ERR_INPUT, "login",
-                                   "login '%s' must be 2 to 64 characters "
-                                   "of A-Z, a-z, 0-9 and . _ @ -",
+                                   _("login '%s' must be 2 to 64 characters "
+                                     "of A-Z, a-z, 0-9 and . _ @ -"),
                                    u->login);
-    rc = check_text(st, "name", "the name", u->name, 64, true);
+    rc = check_text(st, "name", _("the name"), u->name, 64, true);
     if (rc == SR_OK)
-        rc = check_text(st, "unit", "the unit", u->unit, 128, false);
+        rc = check_text(st, "unit", _("the unit"), u->unit, 128, false);
     if (rc == SR_OK)
         rc = check_phone(st, u->phone);
     if (rc != SR_OK)
@@ -646,7 +652,7 @@ sr_user_add(struct sr_store *st, const struct sr_auth_policy *p,
     rc = sr_audb_login_id(st, u->login, &taken);
     if (rc == SR_OK && taken)
         rc = sr_store_fail_field(st, SR_ERR_CONFLICT, "login",
-                                 "login '%s' is taken (user %lld)", u->login,
+                                 _("login '%s' is taken (user %lld)"), u->login,
                                  (long long)taken);
     if (rc == SR_OK)
         rc = sr_audb_user_insert(st, u, hash, &new_id);
@@ -678,7 +684,7 @@ sr_user_find(struct sr_store *st, const char *login, struct sr_user *out)
     memset(out, 0, sizeof(*out));
     if (!login || !*login)
         return sr_store_fail_field(st, SR_ERR_INPUT, "login",
-                                   "the login is required");
+                                   _("the login is required"));
     return sr_audb_user_get(st, 0, login, out);
 }
 
@@ -700,11 +706,11 @@ sr_user_update(struct sr_store *st, int64_t id, const char *name,
     memset(&a, 0, sizeof(a));
     if (!name && !unit && !phone)
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "nothing to change (give a name, a unit "
-                                  "or a phone number)");
-    rc = name ? check_text(st, "name", "the name", name, 64, true) : SR_OK;
+                                  _("nothing to change (give a name, a unit "
+                                    "or a phone number)"));
+    rc = name ? check_text(st, "name", _("the name"), name, 64, true) : SR_OK;
     if (rc == SR_OK)
-        rc = check_text(st, "unit", "the unit", unit, 128, false);
+        rc = check_text(st, "unit", _("the unit"), unit, 128, false);
     if (rc == SR_OK)
         rc = check_phone(st, phone);
     if (rc != SR_OK)
@@ -762,8 +768,8 @@ set_password(struct sr_store *st, const struct sr_auth_policy *p,
                                 "wrong current password");
             if (rc == SR_OK)
                 rc = sr_store_fail_field(st, SR_ERR_AUTH, "old",
-                                         "the current password is wrong, or "
-                                         "the account is locked");
+                                         _("the current password is wrong, or "
+                                           "the account is locked"));
             goto cleanup;
         }
     }
@@ -774,8 +780,8 @@ set_password(struct sr_store *st, const struct sr_auth_policy *p,
     }
     if (password_ok(a.hash, password)) {
         rc = sr_store_fail_field(st, SR_ERR_INPUT, "password",
-                                 "the new password is the same as the "
-                                 "current one");
+                                 _("the new password is the same as the "
+                                   "current one"));
         goto cleanup;
     }
     rc = password_hash(st, password, hash);
@@ -789,8 +795,8 @@ set_password(struct sr_store *st, const struct sr_auth_policy *p,
                               &changed);
     if (rc == SR_OK && !changed)
         rc = sr_store_fail_code(st, SR_ERR_CONFLICT,
-                                "the password of user '%s' was changed at "
-                                "the same time; try again",
+                                _("the password of user '%s' was changed at "
+                                  "the same time; try again"),
                                 a.login);
     if (rc == SR_OK)
         rc = sr_audb_sessions_end(st, id, &ended);
@@ -838,22 +844,24 @@ sr_user_set_disabled(struct sr_store *st, int64_t id, bool disabled)
     if (rc != SR_OK)
         goto cleanup;
     if (a.disabled == disabled) {
-        rc = sr_store_fail_code(st, SR_ERR_STATE, "user '%s' is already %s",
-                                a.login, disabled ? "disabled" : "enabled");
+        rc = sr_store_fail_code(st, SR_ERR_STATE,
+                                disabled ? _("user '%s' is already disabled") :
+                                           _("user '%s' is already enabled"),
+                                a.login);
         goto cleanup;
     }
     if (disabled && id == sr_store_user(st)) {
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "you cannot disable your own account");
+                                _("you cannot disable your own account"));
         goto cleanup;
     }
     if (disabled && (a.roles & SR_ROLES(SR_ROLE_ADMIN))) {
         rc = sr_audb_admins(st, id, 0, &others);
         if (rc == SR_OK && !others)
             rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                    "user '%s' is the last enabled "
-                                    "administrator: grant admin to another "
-                                    "user first",
+                                    _("user '%s' is the last enabled "
+                                      "administrator: grant admin to another "
+                                      "user first"),
                                     a.login);
         if (rc != SR_OK)
             goto cleanup;
@@ -893,7 +901,7 @@ sr_user_unlock(struct sr_store *st, int64_t id)
     if (rc != SR_OK)
         goto cleanup;
     if (!a.failed_logins && a.locked_until <= (int64_t)sr_store_time(st)) {
-        rc = sr_store_fail_code(st, SR_ERR_STATE, "user '%s' is not locked",
+        rc = sr_store_fail_code(st, SR_ERR_STATE, _("user '%s' is not locked"),
                                 a.login);
         goto cleanup;
     }
@@ -933,35 +941,39 @@ check_grant_shape(struct sr_store *st, int role, const char *district,
     case SR_ROLE_DISTRICT:
         if (!district)
             return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "a district grant needs a district");
+                                      _("a district grant needs a district"));
         if (school)
             return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "a district grant takes no school");
+                                      _("a district grant takes no school"));
         return SR_OK;
     case SR_ROLE_SCHOOL:
         if (!school)
             return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "a school grant needs a school");
+                                      _("a school grant needs a school"));
         if (district)
             return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "a school grant takes no district (the "
-                                      "school's district is known)");
+                                      _("a school grant takes no district (the "
+                                        "school's district is known)"));
         return SR_OK;
     case SR_ROLE_INSPECTOR:
         if (district && school)
             return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "an inspector grant takes a district "
-                                      "or a school, not both");
+                                      _("an inspector grant takes a district "
+                                        "or a school, not both"));
         if (!district && !school)
             return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "an inspector grant needs a district "
-                                      "or a school");
+                                      _("an inspector grant needs a district "
+                                        "or a school"));
         return SR_OK;
     default:
         if (district || school)
             return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "%s %s grant takes no district or "
-                                      "school",
+                                      /* TRANSLATORS: "a" or "an", then the
+                                         role's name (city, admin); the
+                                         article may be left out with
+                                         %.0s. */
+                                      _("%s %s grant takes no district or "
+                                        "school"),
                                       a, r);
         return SR_OK;
     }
@@ -980,7 +992,7 @@ sr_grant_add(struct sr_store *st, int64_t user, int role,
 
     memset(&a, 0, sizeof(a));
     if (!sr_role_name(role))
-        return sr_store_fail_code(st, SR_ERR_INPUT, "unknown role %d", role);
+        return sr_store_fail_code(st, SR_ERR_INPUT, _("unknown role %d"), role);
     if (district && !*district)
         district = NULL;
     if (school && !*school)
@@ -999,8 +1011,9 @@ sr_grant_add(struct sr_store *st, int64_t user, int role,
         rc = sr_audb_district(st, district, code);
         if (rc == SR_OK && !code[0])
             rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                    "no district '%s' (give its code, such "
-                                    "as 370102, or its name, such as 历下区)",
+                                    _("no district '%s' (give its code, "
+                                      "such as 370102, or its name, such "
+                                      "as 历下区)"),
                                     district);
         if (rc != SR_OK)
             goto cleanup;
@@ -1009,12 +1022,12 @@ sr_grant_add(struct sr_store *st, int64_t user, int role,
         rc = sr_audb_school(st, school, &exists, &closed);
         if (rc == SR_OK && !exists)
             rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                    "no school with code '%s' in the "
-                                    "registry",
+                                    _("no school with code '%s' in the "
+                                      "registry"),
                                     school);
         if (rc == SR_OK && closed)
             rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                    "school '%s' is closed in the registry",
+                                    _("school '%s' is closed in the registry"),
                                     school);
         if (rc != SR_OK)
             goto cleanup;
@@ -1023,8 +1036,8 @@ sr_grant_add(struct sr_store *st, int64_t user, int role,
                             &same);
     if (rc == SR_OK && same)
         rc = sr_store_fail_code(st, SR_ERR_CONFLICT,
-                                "user '%s' already holds this grant (grant "
-                                "%lld)",
+                                _("user '%s' already holds this grant (grant "
+                                  "%lld)"),
                                 a.login, (long long)same);
     if (rc == SR_OK)
         rc = sr_audb_grant_insert(st, user, role, district ? code : NULL,
@@ -1066,7 +1079,7 @@ sr_grant_revoke(struct sr_store *st, int64_t grant)
         goto cleanup;
     if (revoked) {
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "role grant %lld is already revoked",
+                                _("role grant %lld is already revoked"),
                                 (long long)grant);
         goto cleanup;
     }
@@ -1074,9 +1087,9 @@ sr_grant_revoke(struct sr_store *st, int64_t grant)
         rc = sr_audb_admins(st, 0, grant, &others);
         if (rc == SR_OK && !others)
             rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                    "role grant %lld is the last admin grant "
-                                    "of an enabled user: grant admin to "
-                                    "another user first",
+                                    _("role grant %lld is the last admin grant "
+                                      "of an enabled user: grant admin to "
+                                      "another user first"),
                                     (long long)grant);
         if (rc != SR_OK)
             goto cleanup;
@@ -1195,8 +1208,8 @@ totp_check(struct sr_store *st, const char *login, const char *b32,
     rc = totp_key(b32, &key, &len);
     if (rc == SR_ERR_INPUT)
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                "the stored second factor of user '%s' is "
-                                "not base32",
+                                _("the stored second factor of user '%s' is "
+                                  "not base32"),
                                 login);
     if (rc == SR_OK)
         *step = totp_match(key, len, code, sr_store_time(st), last);
@@ -1225,8 +1238,8 @@ sr_totp_begin(struct sr_store *st, int64_t user, char secret[33],
     rc = sr_audb_auth_get(st, user, NULL, &a);
     if (rc == SR_OK && a.totp_secret)
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "user '%s' already has a second factor: "
-                                "reset it first",
+                                _("user '%s' already has a second factor: "
+                                  "reset it first"),
                                 a.login);
     if (rc != SR_OK)
         goto cleanup;
@@ -1284,15 +1297,15 @@ totp_confirm(struct sr_store *st, const struct sr_auth_policy *p,
     rc = sr_audb_auth_get(st, user, NULL, &a);
     if (rc == SR_OK && !a.totp_pending)
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "no second factor is being enrolled for "
-                                "user '%s'",
+                                _("no second factor is being enrolled for "
+                                  "user '%s'"),
                                 a.login);
     if (rc == SR_OK)
         rc = totp_check(st, a.login, a.totp_pending, code, a.totp_last,
                         &step);
     if (rc == SR_OK && !step)
         rc = sr_store_fail_code(st, SR_ERR_AUTH,
-                                "the code is wrong or was already used");
+                                _("the code is wrong or was already used"));
     if (rc == SR_OK)
         rc = sr_audb_totp_set(st, user, a.totp_pending, step);
     if (rc == SR_OK && sha)
@@ -1330,7 +1343,7 @@ sr_totp_reset(struct sr_store *st, int64_t user)
     rc = sr_audb_auth_get(st, user, NULL, &a);
     if (rc == SR_OK && !a.totp_secret && !a.totp_pending)
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "user '%s' has no second factor", a.login);
+                                _("user '%s' has no second factor"), a.login);
     if (rc == SR_OK)
         rc = sr_audb_totp_set(st, user, NULL, -1);
     /* A lost phone may be in other hands: its sessions end too. */
@@ -1399,10 +1412,10 @@ sr_auth_login(struct sr_store *st, const struct sr_auth_policy *p,
     rehash[0] = '\0';
     if (!in->login || !*in->login)
         return sr_store_fail_field(st, SR_ERR_INPUT, "login",
-                                   "the login is required");
+                                   _("the login is required"));
     if (!in->password || !*in->password)
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "the password is required");
+                                  _("the password is required"));
     rc = lib_ready(st);
     if (rc != SR_OK)
         return rc;
@@ -1473,7 +1486,7 @@ sr_auth_login(struct sr_store *st, const struct sr_auth_policy *p,
 
 cleanup:
     if (rc == SR_ERR_AUTH)
-        sr_store_fail_code(st, SR_ERR_AUTH, "%s", auth_failed);
+        sr_store_fail_code(st, SR_ERR_AUTH, "%s", _(auth_failed));
     if (rc != SR_OK)
         sodium_memzero(out, sizeof(*out));
     sodium_memzero(rehash, sizeof(rehash));
@@ -1499,7 +1512,7 @@ session_find(struct sr_store *st, const struct sr_auth_policy *p,
     memset(u, 0, sizeof(*u));
     sha[0] = '\0';
     if (!token || !*token)
-        return sr_store_fail_code(st, SR_ERR_AUTH, "%s", session_expired);
+        return sr_store_fail_code(st, SR_ERR_AUTH, "%s", _(session_expired));
     sr_sha256_hex(token, strlen(token), sha);
     rc = sr_audb_session_get(st, sha, se, u, &found);
     if (rc != SR_OK)
@@ -1507,7 +1520,7 @@ session_find(struct sr_store *st, const struct sr_auth_policy *p,
     if (!found || u->disabled || now > se->expires_at ||
         (p && (now - se->created_at > (int64_t)p->session_max ||
                now - se->seen_at > (int64_t)p->session_idle)))
-        return sr_store_fail_code(st, SR_ERR_AUTH, "%s", session_expired);
+        return sr_store_fail_code(st, SR_ERR_AUTH, "%s", _(session_expired));
     return SR_OK;
 }
 
@@ -1575,7 +1588,11 @@ session_at(struct sr_store *st, const struct sr_auth_policy *p,
 
     if (rc == SR_OK && se->stage != want)
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "the session is not %s (its stage is '%s')",
+                                /* TRANSLATORS: what the session should be
+                                   doing ("waiting for a TOTP code"), then
+                                   the name of the stage it is at. */
+                                _("the session is not %s (its stage is "
+                                  "'%s')"),
                                 what, sr_session_stage_name(se->stage));
     return rc;
 }
@@ -1600,7 +1617,7 @@ sr_auth_totp(struct sr_store *st, const struct sr_auth_policy *p,
     rc = lib_ready(st);
     if (rc == SR_OK)
         rc = session_at(st, p, token, SR_SESSION_TOTP,
-                        "waiting for a TOTP code", sha, &se, &u);
+                        _("waiting for a TOTP code"), sha, &se, &u);
     if (rc == SR_OK)
         rc = sr_audb_auth_get(st, se.user, NULL, &a);
     if (rc != SR_OK)
@@ -1616,8 +1633,8 @@ sr_auth_totp(struct sr_store *st, const struct sr_auth_policy *p,
                                                  : "wrong TOTP code");
         if (rc == SR_OK)
             rc = sr_store_fail_code(st, SR_ERR_AUTH,
-                                    "the code is wrong or was already used, "
-                                    "or the account is locked");
+                                    _("the code is wrong or was already used, "
+                                      "or the account is locked"));
         goto cleanup;
     }
     rc = sr_store_begin(st);
@@ -1627,8 +1644,8 @@ sr_auth_totp(struct sr_store *st, const struct sr_auth_policy *p,
     if (rc == SR_OK && !ok)
         /* Another request took the same code first. */
         rc = sr_store_fail_code(st, SR_ERR_AUTH,
-                                "the code is wrong or was already used, or "
-                                "the account is locked");
+                                _("the code is wrong or was already used, or "
+                                  "the account is locked"));
     next = stage_after_factor(p, &a, now);
     if (rc == SR_OK)
         rc = sr_audb_session_stage(st, sha, next);
@@ -1665,7 +1682,7 @@ sr_auth_enroll_begin(struct sr_store *st, const char *token, char secret[33],
     /* No policy here: the session's absolute expiry is checked, its idle
      * time is left to the sr_auth_session() that precedes this call. */
     rc = session_at(st, NULL, token, SR_SESSION_ENROLL,
-                    "enrolling a second factor", sha, &se, &u);
+                    _("enrolling a second factor"), sha, &se, &u);
     if (rc == SR_OK)
         rc = sr_totp_begin(st, se.user, secret, uri);
     sr_user_release(&u);
@@ -1682,7 +1699,7 @@ sr_auth_enroll_confirm(struct sr_store *st, const struct sr_auth_policy *p,
     sr_error rc;
 
     rc = session_at(st, p, token, SR_SESSION_ENROLL,
-                    "enrolling a second factor", sha, &se, &u);
+                    _("enrolling a second factor"), sha, &se, &u);
     if (rc == SR_OK) {
         struct who w = {u.id, u.login};
 
@@ -1707,12 +1724,12 @@ sr_auth_change_password(struct sr_store *st, const struct sr_auth_policy *p,
     if (rc == SR_OK && (se.stage == SR_SESSION_TOTP ||
                         se.stage == SR_SESSION_ENROLL))
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "the session must pass its second factor "
-                                "first (its stage is '%s')",
+                                _("the session must pass its second factor "
+                                  "first (its stage is '%s')"),
                                 sr_session_stage_name(se.stage));
     if (rc == SR_OK && !old)
         rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                "the current password is required");
+                                _("the current password is required"));
     if (rc == SR_OK) {
         struct who w = {u.id, u.login};
 
@@ -1912,13 +1929,13 @@ sr_security_list(struct sr_store *st, const struct sr_security_filter *f,
     }
     if (f->since && !sr_date_valid(f->since))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "since '%s' is not a valid date "
-                                  "(YYYY-MM-DD)",
+                                  _("since '%s' is not a valid date "
+                                    "(YYYY-MM-DD)"),
                                   f->since);
     if (f->until && !sr_date_valid(f->until))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "until '%s' is not a valid date "
-                                  "(YYYY-MM-DD)",
+                                  _("until '%s' is not a valid date "
+                                    "(YYYY-MM-DD)"),
                                   f->until);
     if (f->since)
         china_day_start(f->since, 0, since);

@@ -98,8 +98,8 @@ sr_csv_next(struct sr_csv *c, struct sr_csv_row *row, char *err,
 
                 if (p >= c->end) {
                     snprintf(err, errsize,
-                             "quoted field starting on line %ld is not "
-                             "closed",
+                             _("quoted field starting on line %ld is not "
+                               "closed"),
                              qline);
                     row->line = qline;
                     return -1;
@@ -125,8 +125,8 @@ sr_csv_next(struct sr_csv *c, struct sr_csv_row *row, char *err,
                 break;
             }
             if (p < c->end && *p != ',' && *p != '\n' && *p != '\r') {
-                snprintf(err, errsize,
-                         "unexpected text after a closing quote");
+                snprintf(err, errsize, "%s",
+                         _("unexpected text after a closing quote"));
                 row->line = c->line;
                 return -1;
             }
@@ -170,7 +170,8 @@ sr_csv_next(struct sr_csv *c, struct sr_csv_row *row, char *err,
 
         c->fields[i] = c->text.p + c->offs[i];
         if (strlen(c->fields[i]) != flen) {
-            snprintf(err, errsize, "field %zu contains a NUL byte", i + 1);
+            snprintf(err, errsize, _("field %zu contains a NUL byte"),
+                     i + 1);
             return -1;
         }
     }
@@ -179,6 +180,6 @@ sr_csv_next(struct sr_csv *c, struct sr_csv_row *row, char *err,
     return 1;
 
 nomem:
-    snprintf(err, errsize, "out of memory");
+    snprintf(err, errsize, "%s", _("out of memory"));
     return -1;
 }

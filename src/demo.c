@@ -717,7 +717,7 @@ generate(struct sim *m, const struct sr_districts *dl)
         if (++d->seq > 9999) {
             free(ns.slot);
             sr_diags_add(m->diags, NULL, 0,
-                         "too many schools for district '%s' (at most 9999)",
+                         _("too many schools for district '%s' (at most 9999)"),
                          d->name);
             return SR_ERR_INPUT;
         }
@@ -793,7 +793,7 @@ load_systems(struct sim *m)
 
     if (!dir) {
         sr_diags_add(m->diags, m->o->indicator_dir, 0,
-                     "cannot open the indicator directory: %s",
+                     _("cannot open the indicator directory: %s"),
                      strerror(errno));
         return SR_ERR_IO;
     }
@@ -959,7 +959,7 @@ write_responses(struct sim *m, const struct school *s, bool autumn)
     FILE *f = fopen(m->path, "w");
 
     if (!f) {
-        sr_diags_add(m->diags, m->path, 0, "cannot write: %s",
+        sr_diags_add(m->diags, m->path, 0, _("cannot write: %s"),
                      strerror(errno));
         return SR_ERR_IO;
     }
@@ -988,7 +988,7 @@ write_responses(struct sim *m, const struct school *s, bool autumn)
         fputc('\n', f);
     }
     if (fclose(f) != 0) {
-        sr_diags_add(m->diags, m->path, 0, "cannot write: %s",
+        sr_diags_add(m->diags, m->path, 0, _("cannot write: %s"),
                      strerror(errno));
         return SR_ERR_IO;
     }
@@ -1265,7 +1265,7 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
     m.diags = diags;
     m.r.s = o->seed;
     if (o->year < 2000 || o->year > 2999) {
-        sr_diags_add(diags, NULL, 0, "year %d is out of range (2000..2999)",
+        sr_diags_add(diags, NULL, 0, _("year %d is out of range (2000..2999)"),
                      o->year);
         return SR_ERR_INPUT;
     }
@@ -1274,8 +1274,8 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
         return rc;
     if (has) {
         sr_diags_add(diags, NULL, 0,
-                     "the database already has schools: the demo city "
-                     "needs a fresh database");
+                     _("the database already has schools: the demo city "
+                       "needs a fresh database"));
         return SR_ERR_STATE;
     }
     rc = sr_registry_districts(st, &dl);
@@ -1283,8 +1283,8 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
         goto cleanup;
     if (o->schools < (long)dl.n || o->schools > SR_DEMO_MAX_SCHOOLS) {
         sr_diags_add(diags, NULL, 0,
-                     "%ld schools is out of range (%zu..%d: one special "
-                     "school per district at least)",
+                     _("%ld schools is out of range (%zu..%d: one special "
+                       "school per district at least)"),
                      o->schools, dl.n, SR_DEMO_MAX_SCHOOLS);
         rc = SR_ERR_INPUT;
         goto cleanup;

@@ -11,39 +11,40 @@
 #include "util.h"
 
 /* A switch rather than a table so that -Wswitch flags a new code that
- * has no message (curl's strerror.c does the same). */
+ * has no message (curl's strerror.c does the same).  In the calling
+ * thread's language (schoolrisk/i18n.h). */
 const char *
 sr_strerror(sr_error err)
 {
     switch (err) {
     case SR_OK:
-        return "no error";
+        return _("no error");
     case SR_ERR_NOMEM:
-        return "out of memory";
+        return _("out of memory");
     case SR_ERR_IO:
-        return "input/output error";
+        return _("input/output error");
     case SR_ERR_INPUT:
-        return "invalid input";
+        return _("invalid input");
     case SR_ERR_NOT_FOUND:
-        return "not found";
+        return _("not found");
     case SR_ERR_TOO_LARGE:
-        return "input too large";
+        return _("input too large");
     case SR_ERR_INTERNAL:
-        return "internal error";
+        return _("internal error");
     case SR_ERR_DB:
-        return "database error";
+        return _("database error");
     case SR_ERR_STATE:
-        return "not allowed in the current state";
+        return _("not allowed in the current state");
     case SR_ERR_CONFLICT:
-        return "conflicts with stored data";
+        return _("conflicts with stored data");
     case SR_ERR_VERSION:
-        return "database version mismatch";
+        return _("database version mismatch");
     case SR_ERR_AUTH:
-        return "authentication failed";
+        return _("authentication failed");
     case SR_ERR_MAX:
         break;
     }
-    return "unknown error";
+    return _("unknown error");
 }
 
 void

@@ -81,18 +81,18 @@ static const char *
 looks_like(const unsigned char *p, size_t len)
 {
     if (len >= 4 && !memcmp(p, "GIF8", 4))
-        return "a GIF image";
+        return _("a GIF image");
     if (len >= 12 && !memcmp(p + 4, "ftyp", 4))
-        return "an HEIC/MP4 file";
+        return _("an HEIC/MP4 file");
     if (len >= 2 && p[0] == 'P' && p[1] == 'K')
-        return "a ZIP or Office file";
+        return _("a ZIP or Office file");
     if (len >= 2 && p[0] == 'M' && p[1] == 'Z')
-        return "a Windows program";
+        return _("a Windows program");
     if (len >= 4 && !memcmp(p, "\x7f" "ELF", 4))
-        return "a program";
+        return _("a program");
     if (len >= 1 && (p[0] == '<' || p[0] == '{'))
-        return "text (HTML, XML or JSON)";
-    return "an unknown type";
+        return _("text (HTML, XML or JSON)");
+    return _("an unknown type");
 }
 
 /* Write data to dir/ab/HEX unless it is there; *path is the final path
@@ -120,14 +120,14 @@ write_file(struct sr_store *st, const char *dir, const char *hex,
     if ((mkdir(dir, 0700) != 0 && errno != EEXIST) ||
         (mkdir(sub, 0700) != 0 && errno != EEXIST)) {
         rc = sr_store_fail_code(st, SR_ERR_IO,
-                                "cannot create the evidence directory "
-                                "'%s': %s",
+                                _("cannot create the evidence directory "
+                                  "'%s': %s"),
                                 sub, strerror(errno));
         goto cleanup;
     }
     fd = mkstemp(tmp);
     if (fd < 0) {
-        rc = sr_store_fail_code(st, SR_ERR_IO, "cannot write to '%s': %s",
+        rc = sr_store_fail_code(st, SR_ERR_IO, _("cannot write to '%s': %s"),
                                 sub, strerror(errno));
         goto cleanup;
     }
@@ -138,7 +138,7 @@ write_file(struct sr_store *st, const char *dir, const char *hex,
             continue;
         if (w <= 0) {
             rc = sr_store_fail_code(st, SR_ERR_IO,
-                                    "cannot write evidence file '%s': %s",
+                                    _("cannot write evidence file '%s': %s"),
                                     path, strerror(w < 0 ? errno : ENOSPC));
             goto cleanup;
         }
@@ -147,14 +147,14 @@ write_file(struct sr_store *st, const char *dir, const char *hex,
     if (fsync(fd) != 0 || close(fd) != 0) {
         fd = -1;
         rc = sr_store_fail_code(st, SR_ERR_IO,
-                                "cannot write evidence file '%s': %s", path,
+                                _("cannot write evidence file '%s': %s"), path,
                                 strerror(errno));
         goto cleanup;
     }
     fd = -1;
     if (rename(tmp, path) != 0) {
         rc = sr_store_fail_code(st, SR_ERR_IO,
-                                "cannot store evidence file '%s': %s", path,
+                                _("cannot store evidence file '%s': %s"), path,
                                 strerror(errno));
         goto cleanup;
     }
@@ -163,8 +163,8 @@ write_file(struct sr_store *st, const char *dir, const char *hex,
     dfd = open(sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd < 0 || fsync(dfd) != 0)
         rc = sr_store_fail_code(st, SR_ERR_IO,
-                                "cannot flush the evidence directory '%s': "
-                                "%s",
+                                _("cannot flush the evidence directory '%s': "
+                                  "%s"),
                                 sub, strerror(errno));
 
 cleanup:
@@ -191,27 +191,27 @@ sr_evidence_put(struct sr_store *st, const char *dir, const char *code,
 
     memset(out, 0, sizeof(*out));
     if (len == 0)
-        return sr_store_fail_code(st, SR_ERR_INPUT, "the file is empty");
+        return sr_store_fail_code(st, SR_ERR_INPUT, _("the file is empty"));
     if (len > SR_EVIDENCE_MAX_BYTES)
         return sr_store_fail_code(st, SR_ERR_TOO_LARGE,
-                                  "the file is larger than the limit of "
-                                  "%u MiB",
+                                  _("the file is larger than the limit of "
+                                    "%u MiB"),
                                   SR_EVIDENCE_MAX_BYTES >> 20);
     type = sr_evidence_sniff(data, len);
     if (!type)
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "the file is not a JPEG, PNG or WebP "
-                                  "photo nor a PDF (its content looks like "
-                                  "%s)",
+                                  _("the file is not a JPEG, PNG or WebP "
+                                    "photo nor a PDF (its content looks like "
+                                    "%s)"),
                                   looks_like(data, len));
     if (name && (strlen(name) > 200 ||
                  !sr_utf8_valid(name, strlen(name), &bad)))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "the file name is not UTF-8 text of at "
-                                  "most 200 bytes");
+                                  _("the file name is not UTF-8 text of at "
+                                    "most 200 bytes"));
     if (!code || strlen(code) != 10)
         return sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                  "no school with code '%s' in the registry",
+                                  _("no school with code '%s' in the registry"),
                                   code ? code : "");
     sr_sha256_hex(data, len, out->sha256);
     snprintf(out->school, sizeof(out->school), "%s", code);
@@ -242,8 +242,8 @@ sr_evidence_lookup(struct sr_store *st, const char *sha256,
     *n = 0;
     if (!sha256 || !is_sha256(sha256))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "'%s' is not a SHA-256 (64 lowercase hex "
-                                  "digits)",
+                                  _("'%s' is not a SHA-256 (64 lowercase hex "
+                                    "digits)"),
                                   sha256 ? sha256 : "");
     return sr_evdb_lookup(st, sha256, out, n);
 }
@@ -286,7 +286,7 @@ sr_evidence_refs(struct sr_store *st, const char *code,
     *out = NULL;
     if (n > SR_EVIDENCE_MAX_FILES)
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "at most %d evidence files, not %zu",
+                                  _("at most %d evidence files, not %zu"),
                                   SR_EVIDENCE_MAX_FILES, n);
     sr_buf_init(&b);
     for (i = 0; rc == SR_OK && i < n; i++) {
@@ -294,15 +294,15 @@ sr_evidence_refs(struct sr_store *st, const char *code,
 
         if (!files[i] || !is_sha256(files[i])) {
             rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                    "evidence file '%s' is not a SHA-256 "
-                                    "(64 lowercase hex digits)",
+                                    _("evidence file '%s' is not a SHA-256 "
+                                      "(64 lowercase hex digits)"),
                                     files[i] ? files[i] : "");
             break;
         }
         for (j = 0; j < i; j++)
             if (!strcmp(files[i], files[j])) {
                 rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                        "evidence file %s is listed twice",
+                                        _("evidence file %s is listed twice"),
                                         files[i]);
                 break;
             }
@@ -310,8 +310,8 @@ sr_evidence_refs(struct sr_store *st, const char *code,
             rc = sr_evdb_has(st, code, files[i], &has);
         if (rc == SR_OK && !has)
             rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                    "evidence file %s was not uploaded for "
-                                    "school %s",
+                                    _("evidence file %s was not uploaded for "
+                                      "school %s"),
                                     files[i], code);
         if (rc == SR_OK)
             rc = sr_buf_addf(&b, "%ssha256:%s", i ? " " : "", files[i]);

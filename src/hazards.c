@@ -154,7 +154,8 @@ blank(const char *s)
 }
 
 /* A required (or, with optional, possibly NULL) text: not blank when
- * given, valid UTF-8. */
+ * given, valid UTF-8.  what names it in messages, translated by the
+ * caller (_("the deadline")). */
 static sr_error
 check_text(struct sr_store *st, const char *field, const char *what,
            const char *s, bool optional)
@@ -164,12 +165,15 @@ check_text(struct sr_store *st, const char *field, const char *what,
     if (!s && optional)
         return SR_OK;
     if (blank(s))
-        return sr_store_fail_field(st, SR_ERR_INPUT, field, "%s is %s", what,
-                                   s ? "empty" : "required");
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   s ? _("%s is empty") : _("%s is required"),
+                                   what);
     if (!sr_utf8_valid(s, strlen(s), &bad))
         return sr_store_fail_field(st, SR_ERR_INPUT, field,
-                                   "%s is not valid UTF-8 (byte %zu)", what,
-                                   bad + 1);
+                                   /* TRANSLATORS: what is not valid (the
+                                      description), then a byte offset. */
+                                   _("%s is not valid UTF-8 (byte %zu)"),
+                                   what, bad + 1);
     return SR_OK;
 }
 
@@ -179,8 +183,10 @@ check_date(struct sr_store *st, const char *field, const char *what,
 {
     if (!sr_date_valid(s))
         return sr_store_fail_field(st, SR_ERR_INPUT, field,
-                                   "%s '%s' is not a valid date "
-                                   "(YYYY-MM-DD)",
+                                   /* TRANSLATORS: which date (the
+                                      deadline), then what was given. */
+                                   _("%s '%s' is not a valid date "
+                                     "(YYYY-MM-DD)"),
                                    what, s);
     return SR_OK;
 }
@@ -200,19 +206,21 @@ check_new(struct sr_store *st, const struct sr_hazard_new *h,
 
     if (!h->school || !*h->school)
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "the hazard's school is required");
+                                  _("the hazard's school is required"));
     if (h->level != SR_HAZARD_GENERAL && h->level != SR_HAZARD_MAJOR)
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "unknown hazard level %d (general or "
-                                  "major)",
+                                  _("unknown hazard level %d (general or "
+                                    "major)"),
                                   h->level);
-    rc = check_text(st, "description", "the description", h->description, false);
+    rc = check_text(st, "description", _("the description"), h->description,
+                    false);
     if (rc == SR_OK)
-        rc = check_text(st, "item", "the item", h->item, true);
+        rc = check_text(st, "item", _("the item"), h->item, true);
     if (rc == SR_OK)
-        rc = check_text(st, "item_title", "the item title", h->item_title, true);
+        rc = check_text(st, "item_title", _("the item title"), h->item_title,
+                        true);
     if (rc == SR_OK)
-        rc = check_text(st, "found_by", "found by", h->found_by, true);
+        rc = check_text(st, "found_by", _("found by"), h->found_by, true);
     if (rc != SR_OK)
         return rc;
     if (h->baseline) {
@@ -221,11 +229,11 @@ check_new(struct sr_store *st, const struct sr_hazard_new *h,
                 break;
         if (e == SR_BASELINE_COUNT)
             return sr_store_fail_code(st, SR_ERR_INPUT,
-                                      "unknown baseline element '%s'",
+                                      _("unknown baseline element '%s'"),
                                       h->baseline);
     }
     if (h->found_on) {
-        rc = check_date(st, "found_on", "found on", h->found_on);
+        rc = check_date(st, "found_on", _("found on"), h->found_on);
         if (rc != SR_OK)
             return rc;
         snprintf(found_on, 16, "%s", h->found_on);
@@ -235,7 +243,7 @@ check_new(struct sr_store *st, const struct sr_hazard_new *h,
     rc = sr_hzdb_school(st, h->school, sc);
     if (rc == SR_OK && !sc->exists)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                "no school with code '%s' in the registry",
+                                _("no school with code '%s' in the registry"),
                                 h->school);
     return rc;
 }
@@ -383,14 +391,15 @@ sr_hazard_add(struct sr_store *st, const struct sr_hazard_new *h,
     sr_store_today(st, today);
     if (strcmp(found_on, today) > 0) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                "found on %s is in the future (today is %s)",
+                                _("found on %s is in the future (today is "
+                                  "%s)"),
                                 found_on, today);
         goto rollback;
     }
     if (sc.closed) {
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "school '%s' is closed in the registry: no "
-                                "new hazards can be recorded for it",
+                                _("school '%s' is closed in the registry: no "
+                                  "new hazards can be recorded for it"),
                                 n.school);
         goto rollback;
     }
@@ -401,9 +410,9 @@ sr_hazard_add(struct sr_store *st, const struct sr_hazard_new *h,
 
         if (sc.stage < 0) {
             rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                    "school '%s' has a stage this schoolrisk "
-                                    "does not know, so item '%s' cannot be "
-                                    "checked",
+                                    _("school '%s' has a stage this "
+                                      "schoolrisk does not know, so item '%s' "
+                                      "cannot be checked"),
                                     n.school, n.item);
             goto rollback;
         }
@@ -414,8 +423,8 @@ sr_hazard_add(struct sr_store *st, const struct sr_hazard_new *h,
         if (i < 0) {
             rc = sr_store_fail_code(
                 st, SR_ERR_NOT_FOUND,
-                "item '%s' is not in indicator system '%s' version %s, the "
-                "current system for school '%s' (stage %s)",
+                _("item '%s' is not in indicator system '%s' version %s, "
+                  "the current system for school '%s' (stage %s)"),
                 n.item, sr_system_id(sys), sr_system_version(sys), n.school,
                 sr_stage_name(sc.stage));
             goto rollback;
@@ -463,8 +472,11 @@ static const int steps[SR_HAZARD_STATUS_COUNT][STEP_COUNT] = {
     [SR_HAZARD_CLOSED] = {-1, -1, -1, -1, -1},
 };
 
+/* TRANSLATORS: what a refused step would have done to a hazard, in
+ * "hazard 7 is open (登记): it can be assigned ..., not verified". */
 static const char *const step_done[STEP_COUNT] = {
-    "assigned", "submitted", "verified", "rejected", "signed off"};
+    N_("assigned"), N_("submitted"), N_("verified"), N_("rejected"),
+    N_("signed off")};
 
 /* What a state allows, in words; NULL for none.  A supervised hazard
  * the district has reviewed waits for the city's sign-off, not for
@@ -474,16 +486,16 @@ allowed(int status, bool awaiting_signoff)
 {
     switch (status) {
     case SR_HAZARD_OPEN:
-        return "it can be assigned ('hazard assign')";
+        return _("it can be assigned ('hazard assign')");
     case SR_HAZARD_RECTIFYING:
-        return "it can be submitted ('hazard submit') or re-assigned "
-               "('hazard assign')";
+        return _("it can be submitted ('hazard submit') or re-assigned "
+                 "('hazard assign')");
     case SR_HAZARD_SUBMITTED:
         if (awaiting_signoff)
-            return "it passed the district's review and can be signed off "
-                   "('hazard signoff') or rejected ('hazard reject')";
-        return "it can be verified ('hazard verify') or rejected "
-               "('hazard reject')";
+            return _("it passed the district's review and can be signed "
+                     "off ('hazard signoff') or rejected ('hazard reject')");
+        return _("it can be verified ('hazard verify') or rejected "
+                 "('hazard reject')");
     default:
         return NULL;
     }
@@ -499,15 +511,23 @@ refuse(struct sr_store *st, int64_t id, const struct sr_hzdb_state *hs,
 
     if (!next)
         return sr_store_fail_code(st, SR_ERR_STATE,
-                                  "hazard %lld is %s (%s): no further steps "
-                                  "are allowed",
+                                  /* TRANSLATORS: the hazard's id, its
+                                     status's name (closed) and Chinese
+                                     label (已销号). */
+                                  _("hazard %lld is %s (%s): no further "
+                                    "steps are allowed"),
                                   (long long)id, sr_hazard_status_name(status),
                                   sr_hazard_status_label(status));
-    return sr_store_fail_code(st, SR_ERR_STATE, "hazard %lld is %s (%s): %s, "
-                              "not %s",
+    return sr_store_fail_code(st, SR_ERR_STATE,
+                              /* TRANSLATORS: the hazard's id, its status's
+                                 name (open) and Chinese label (登记), what
+                                 the status allows ("it can be assigned
+                                 ('hazard assign')"), and the refused step
+                                 ("verified"). */
+                              _("hazard %lld is %s (%s): %s, not %s"),
                               (long long)id, sr_hazard_status_name(status),
                               sr_hazard_status_label(status), next,
-                              step_done[step]);
+                              _(step_done[step]));
 }
 
 /* True when the actor is the person who did what (name, user): by
@@ -532,24 +552,24 @@ supervision(struct sr_store *st, int64_t id, enum step step,
 
     if (step == STEP_SIGNOFF && !major)
         return sr_store_fail_code(st, SR_ERR_STATE,
-                                  "hazard %lld is a general hazard: it is "
-                                  "not under city supervision (挂牌督办), "
-                                  "and the district's review ('hazard "
-                                  "verify') closes it",
+                                  _("hazard %lld is a general hazard: it is "
+                                    "not under city supervision (挂牌督办), "
+                                    "and the district's review ('hazard "
+                                    "verify') closes it"),
                                   (long long)id);
     if (step == STEP_SIGNOFF && !reviewed)
         return sr_store_fail_code(st, SR_ERR_STATE,
-                                  "hazard %lld has not passed the district's "
-                                  "review (复查) yet: the district verifies "
-                                  "it ('hazard verify') before the city "
-                                  "signs it off",
+                                  _("hazard %lld has not passed the "
+                                    "district's review (复查) yet: the "
+                                    "district verifies it ('hazard verify') "
+                                    "before the city signs it off"),
                                   (long long)id);
     if (step == STEP_VERIFY && major && reviewed)
         return sr_store_fail_code(st, SR_ERR_STATE,
-                                  "hazard %lld passed the district's review "
-                                  "by '%s' and waits for the city's "
-                                  "sign-off (市级挂牌督办销号: 'hazard "
-                                  "signoff')",
+                                  _("hazard %lld passed the district's "
+                                    "review by '%s' and waits for the "
+                                    "city's sign-off (市级挂牌督办销号: "
+                                    "'hazard signoff')"),
                                   (long long)id, hs->reviewed_by);
     if (step == STEP_VERIFY && major)
         *to = SR_HAZARD_SUBMITTED;
@@ -566,24 +586,26 @@ four_eyes(struct sr_store *st, int64_t id, enum step step,
         same_person(st, hs->submitted_by, hs->submitted_by_user))
         return sr_store_fail_code(
             st, SR_ERR_STATE,
-            "hazard %lld: the rectification was submitted by '%s', so '%s' "
-            "cannot verify it; the review (复查销号) must be done by "
-            "someone else (four eyes)",
+            /* TRANSLATORS: the hazard's id, who submitted the
+               rectification, and who tries to verify it. */
+            _("hazard %lld: the rectification was submitted by '%s', so "
+              "'%s' cannot verify it; the review (复查销号) must be done by "
+              "someone else (four eyes)"),
             (long long)id, hs->submitted_by, sr_store_actor(st));
     if (step == STEP_SIGNOFF &&
         same_person(st, hs->submitted_by, hs->submitted_by_user))
         return sr_store_fail_code(
             st, SR_ERR_STATE,
-            "hazard %lld: the rectification was submitted by '%s', so '%s' "
-            "cannot sign it off; the city's sign-off (销号) must be given "
-            "by someone else (four eyes)",
+            _("hazard %lld: the rectification was submitted by '%s', so "
+              "'%s' cannot sign it off; the city's sign-off (销号) must be "
+              "given by someone else (four eyes)"),
             (long long)id, hs->submitted_by, sr_store_actor(st));
     if (step == STEP_SIGNOFF &&
         same_person(st, hs->reviewed_by, hs->reviewed_by_user))
         return sr_store_fail_code(
             st, SR_ERR_STATE,
-            "hazard %lld: '%s' passed the district's review, so the city's "
-            "sign-off must be given by someone else (four eyes)",
+            _("hazard %lld: '%s' passed the district's review, so the "
+              "city's sign-off must be given by someone else (four eyes)"),
             (long long)id, hs->reviewed_by);
     return SR_OK;
 }
@@ -604,32 +626,35 @@ check_move(struct sr_store *st, enum step step, const struct move *m)
 
     switch (step) {
     case STEP_ASSIGN:
-        rc = check_text(st, "responsible", "the responsible person", m->set.responsible,
-                        false);
+        rc = check_text(st, "responsible", _("the responsible person"),
+                        m->set.responsible, false);
         if (rc == SR_OK)
-            rc = check_text(st, "measures", "the measures", m->set.measures, true);
+            rc = check_text(st, "measures", _("the measures"),
+                            m->set.measures, true);
         if (rc == SR_OK && !m->set.deadline)
             rc = sr_store_fail_field(st, SR_ERR_INPUT, "deadline",
-                                     "the deadline is required");
+                                     _("the deadline is required"));
         if (rc == SR_OK)
-            rc = check_date(st, "deadline", "deadline", m->set.deadline);
+            rc = check_date(st, "deadline", _("deadline"), m->set.deadline);
         sr_store_today(st, today);
         if (rc == SR_OK && strcmp(m->set.deadline, today) < 0)
             rc = sr_store_fail_field(st, SR_ERR_INPUT, "deadline",
-                                     "deadline %s is before today (%s)",
+                                     _("deadline %s is before today (%s)"),
                                      m->set.deadline, today);
         break;
     case STEP_SUBMIT:
-        rc = check_text(st, "note", "the rectification note", m->note, false);
+        rc = check_text(st, "note", _("the rectification note"), m->note,
+                        false);
         if (rc == SR_OK)
-            rc = check_text(st, "evidence", "the evidence", m->evidence, true);
+            rc = check_text(st, "evidence", _("the evidence"), m->evidence,
+                            true);
         break;
     case STEP_VERIFY:
     case STEP_SIGNOFF:
-        rc = check_text(st, "note", "the review note", m->note, true);
+        rc = check_text(st, "note", _("the review note"), m->note, true);
         break;
     case STEP_REJECT:
-        rc = check_text(st, "reason", "the reason", m->note, false);
+        rc = check_text(st, "reason", _("the reason"), m->note, false);
         break;
     case STEP_COUNT:
         break;
@@ -793,8 +818,8 @@ resolve_today(struct sr_store *st, const char *today, char out[16])
     }
     if (!sr_date_valid(today))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "today '%s' is not a valid date "
-                                  "(YYYY-MM-DD)",
+                                  _("today '%s' is not a valid date "
+                                    "(YYYY-MM-DD)"),
                                   today);
     snprintf(out, 16, "%s", today);
     return SR_OK;
@@ -853,11 +878,11 @@ check_filter(struct sr_store *st, const struct sr_hazard_filter *f,
         return rc;
     if (f->found_from && !sr_date_valid(f->found_from))
         return sr_store_fail_field(st, SR_ERR_INPUT, "found_from",
-                                   "'%s' is not a valid date (YYYY-MM-DD)",
+                                   _("'%s' is not a valid date (YYYY-MM-DD)"),
                                    f->found_from);
     if (f->found_to && !sr_date_valid(f->found_to))
         return sr_store_fail_field(st, SR_ERR_INPUT, "found_to",
-                                   "'%s' is not a valid date (YYYY-MM-DD)",
+                                   _("'%s' is not a valid date (YYYY-MM-DD)"),
                                    f->found_to);
     if (f->district) {
         bool known;
@@ -867,9 +892,9 @@ check_filter(struct sr_store *st, const struct sr_hazard_filter *f,
             return rc;
         if (!known)
             return sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                      "no district '%s' (give its code, "
-                                      "such as 370102, or its name, such "
-                                      "as 历下区)",
+                                      _("no district '%s' (give its code, "
+                                        "such as 370102, or its name, such "
+                                        "as 历下区)"),
                                       f->district);
     }
     if (f->school) {
@@ -878,8 +903,8 @@ check_filter(struct sr_store *st, const struct sr_hazard_filter *f,
             return rc;
         if (!sc.exists)
             return sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                      "no school with code '%s' in the "
-                                      "registry",
+                                      _("no school with code '%s' in the "
+                                        "registry"),
                                       f->school);
     }
     return SR_OK;

@@ -326,7 +326,8 @@ check_ids(struct loader *L)
             first = i;
             continue;
         }
-        report(L, L->ids[i].line, "duplicate id '%s' (first used on line %ld)",
+        report(L, L->ids[i].line,
+               _("duplicate id '%s' (first used on line %ld)"),
                L->ids[i].id, L->ids[first].line);
     }
 }
@@ -346,11 +347,11 @@ number(struct loader *L, const char *what, const char *owner,
     if (sr_decimal_parse(text, scale, out) == SR_OK)
         return true;
     if (L->schema_ok && scale == 0)
-        report(L, line, "%s: %s must be a whole number (got '%s')", owner,
+        report(L, line, _("%s: %s must be a whole number (got '%s')"), owner,
                what, text);
     else if (L->schema_ok)
         report(L, line,
-               "%s: %s must be a number with at most %d decimals (got '%s')",
+               _("%s: %s must be a number with at most %d decimals (got '%s')"),
                owner, what, scale, text);
     return false;
 }
@@ -366,8 +367,8 @@ fraction(struct loader *L, const char *what, const char *owner,
     if (sr_decimal_parse(text, SR_FRACTION_SCALE, &v) != SR_OK || v < 0 ||
         v > 10000) {
         report(L, line,
-               "%s: %s '%s' is not a fraction from 0 to 1 with at most 4 "
-               "decimals",
+               _("%s: %s '%s' is not a fraction from 0 to 1 with at most 4 "
+                 "decimals"),
                owner, what, text);
         return false;
     }
@@ -402,17 +403,17 @@ parse_when(struct loader *L, xmlNode *n, const char *owner)
     a = sr_attr_lookup(aname);
     if (a < 0) {
         report(L, line,
-               "%s: unknown school attribute '%s' in condition (known: "
-               "stage, ownership, locale, boarding, school_bus, canteen, "
-               "laboratory, swimming_pool, enrollment, boarders, "
-               "special_needs)",
+               _("%s: unknown school attribute '%s' in condition (known: "
+                 "stage, ownership, locale, boarding, school_bus, canteen, "
+                 "laboratory, swimming_pool, enrollment, boarders, "
+                 "special_needs)"),
                owner, aname);
         return;
     }
     if (nops != 1) {
         report(L, line,
-               "%s: condition on '%s' needs exactly one of eq, ne, in, ge, "
-               "gt, le, lt (found %d)",
+               _("%s: condition on '%s' needs exactly one of eq, ne, in, ge, "
+                 "gt, le, lt (found %d)"),
                owner, aname, nops);
         return;
     }
@@ -421,8 +422,8 @@ parse_when(struct loader *L, xmlNode *n, const char *owner)
     c.value = 0;
     if (op >= SR_OP_GE && sr_attr_kind(a) != SR_KIND_COUNT) {
         report(L, line,
-               "%s: operator '%s' compares numbers, but '%s' is not a count "
-               "attribute",
+               _("%s: operator '%s' compares numbers, but '%s' is not a count "
+                 "attribute"),
                owner, op_names[op], aname);
         return;
     }
@@ -431,8 +432,8 @@ parse_when(struct loader *L, xmlNode *n, const char *owner)
 
         if (sr_attr_kind(a) != SR_KIND_ENUM) {
             report(L, line,
-                   "%s: operator 'in' takes a list of names, but '%s' is "
-                   "not an enumerated attribute",
+                   _("%s: operator 'in' takes a list of names, but '%s' is "
+                     "not an enumerated attribute"),
                    owner, aname);
             return;
         }
@@ -449,8 +450,8 @@ parse_when(struct loader *L, xmlNode *n, const char *owner)
                 (memcpy(word, p, wl), word[wl] = '\0',
                  sr_attr_parse(a, word, &v) != SR_OK)) {
                 report(L, line,
-                       "%s: bad value '%.*s' for '%s' in condition "
-                       "(expected %s)",
+                       _("%s: bad value '%.*s' for '%s' in condition "
+                         "(expected %s)"),
                        owner, (int)wl, p, aname, sr_attr_expect(a));
                 return;
             }
@@ -458,7 +459,8 @@ parse_when(struct loader *L, xmlNode *n, const char *owner)
             p += wl;
         }
     } else if (sr_attr_parse(a, opval, &c.value) != SR_OK) {
-        report(L, line, "%s: bad value '%s' for '%s' in condition (expected %s)",
+        report(L, line,
+               _("%s: bad value '%s' for '%s' in condition (expected %s)"),
                owner, opval, aname, sr_attr_expect(a));
         return;
     }
@@ -502,12 +504,12 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
             continue;
         val = attr(L, c, "value");
         fr = attr(L, c, "fraction");
-        if (!val || !fraction(L, "level fraction", owner, fr, line_of(c),
+        if (!val || !fraction(L, _("level fraction"), owner, fr, line_of(c),
                               &lv.fraction))
             continue;
         for (i = it->opt_off; i < s->n_levels; i++) {
             if (!strcmp(s->levels[i].value, val)) {
-                report(L, line_of(c), "%s: duplicate level value '%s'",
+                report(L, line_of(c), _("%s: duplicate level value '%s'"),
                        owner, val);
                 break;
             }
@@ -515,7 +517,7 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
         if (!strcmp(val, "na") || !strcmp(val, "NA") ||
             !strcmp(val, "不适用")) {
             report(L, line_of(c),
-                   "%s: '%s' is reserved for not applicable; use allow-na",
+                   _("%s: '%s' is reserved for not applicable; use allow-na"),
                    owner, val);
             continue;
         }
@@ -529,8 +531,8 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
     it->opt_n = (uint32_t)(s->n_levels - it->opt_off);
     if (it->opt_n && !full)
         report(L, line_of(n),
-               "%s: no level is worth full points (fraction 1), so the item "
-               "can never be met",
+               _("%s: no level is worth full points (fraction 1), so the item "
+                 "can never be met"),
                owner);
 }
 
@@ -553,9 +555,9 @@ parse_thresholds(struct loader *L, xmlNode *n, struct sr_item *it,
         if (!is_elem(c, "step"))
             continue;
         k++;
-        if (!number(L, "step 'at'", owner, attr(L, c, "at"),
+        if (!number(L, _("step 'at'"), owner, attr(L, c, "at"),
                     SR_FRACTION_SCALE, line_of(c), &st.at) ||
-            !fraction(L, "step fraction", owner, attr(L, c, "fraction"),
+            !fraction(L, _("step fraction"), owner, attr(L, c, "fraction"),
                       line_of(c), &st.fraction)) {
             ok = false;
             continue;
@@ -568,20 +570,20 @@ parse_thresholds(struct loader *L, xmlNode *n, struct sr_item *it,
                 sr_decimal_format(st.at, 4, 0, a, sizeof(a));
                 sr_decimal_format(pv->at, 4, 0, b, sizeof(b));
                 report(L, line_of(c),
-                       "%s: threshold steps must be in strictly ascending "
-                       "order of 'at' (step %d has at=%s after at=%s)",
+                       _("%s: threshold steps must be in strictly ascending "
+                         "order of 'at' (step %d has at=%s after at=%s)"),
                        owner, k, a, b);
                 ok = false;
             } else if (!it->lower_better && st.fraction < pv->fraction) {
                 report(L, line_of(c),
-                       "%s: with better=\"higher\" the fractions must not "
-                       "decrease as 'at' rises (step %d)",
+                       _("%s: with better=\"higher\" the fractions must not "
+                         "decrease as 'at' rises (step %d)"),
                        owner, k);
                 ok = false;
             } else if (it->lower_better && st.fraction > pv->fraction) {
                 report(L, line_of(c),
-                       "%s: with better=\"lower\" the fractions must not "
-                       "increase as 'at' rises (step %d)",
+                       _("%s: with better=\"lower\" the fractions must not "
+                         "increase as 'at' rises (step %d)"),
                        owner, k);
                 ok = false;
             }
@@ -595,11 +597,11 @@ parse_thresholds(struct loader *L, xmlNode *n, struct sr_item *it,
         return;
     if (!it->lower_better && s->steps[s->n_steps - 1].fraction != 10000)
         report(L, line_of(n),
-               "%s: with better=\"higher\" the last step must be worth 1",
+               _("%s: with better=\"higher\" the last step must be worth 1"),
                owner);
     if (it->lower_better && s->steps[it->opt_off].fraction != 10000)
         report(L, line_of(n),
-               "%s: with better=\"lower\" the first step must be worth 1",
+               _("%s: with better=\"lower\" the first step must be worth 1"),
                owner);
 }
 
@@ -610,13 +612,13 @@ parse_deduct(struct loader *L, xmlNode *n, struct sr_item *it,
     const char *per = attr(L, n, "per");
 
     it->unit = attr(L, n, "unit");
-    if (!number(L, "deduct per", owner, per, SR_POINTS_SCALE, line_of(n),
+    if (!number(L, _("deduct per"), owner, per, SR_POINTS_SCALE, line_of(n),
                 &it->per))
         return;
     if (it->per <= 0 || it->per > MAX_POINTS)
         report(L, line_of(n),
-               "%s: deduct per must be greater than 0 and at most 10000 "
-               "(got '%s')",
+               _("%s: deduct per must be greater than 0 and at most 10000 "
+                 "(got '%s')"),
                owner, per);
 }
 
@@ -642,8 +644,8 @@ parse_ratio(struct loader *L, xmlNode *n, struct sr_item *it,
             return;
         if (a < 0 || sr_attr_kind(a) != SR_KIND_COUNT) {
             report(L, line_of(r),
-                   "%s: a requirement must be derived from a count attribute "
-                   "(enrollment, boarders, special_needs), not '%s'",
+                   _("%s: a requirement must be derived from a count attribute "
+                     "(enrollment, boarders, special_needs), not '%s'"),
                    owner, aname);
             return;
         }
@@ -661,44 +663,47 @@ parse_ratio(struct loader *L, xmlNode *n, struct sr_item *it,
         line = line_of(c);
         every = attr(L, c, "every");
         add = attr(L, c, "add");
-        if (!number(L, "step 'from'", owner, attr(L, c, "from"), 0, line,
+        if (!number(L, _("step 'from'"), owner, attr(L, c, "from"), 0, line,
                     &st.from) ||
-            !number(L, "step 'value'", owner, attr(L, c, "value"),
+            !number(L, _("step 'value'"), owner, attr(L, c, "value"),
                     SR_FRACTION_SCALE, line, &st.value))
             continue;
         if (st.value <= 0)
-            report(L, line, "%s: a required value must be greater than 0 "
-                   "(step %d)", owner, k);
+            report(L, line,
+                   _("%s: a required value must be greater than 0 "
+                     "(step %d)"),
+                   owner, k);
         if (st.from < 0 || st.from > SR_COUNT_MAX)
-            report(L, line, "%s: step 'from' must be a count 0..%d (step %d)",
+            report(L, line,
+                   _("%s: step 'from' must be a count 0..%d (step %d)"),
                    owner, SR_COUNT_MAX, k);
         if (s->n_req == it->opt_off && st.from != 0)
             report(L, line,
-                   "%s: the first requirement step must start at from=\"0\"",
+                   _("%s: the first requirement step must start at from=\"0\""),
                    owner);
         if (s->n_req > it->opt_off && st.from <= s->req[s->n_req - 1].from)
             report(L, line,
-                   "%s: requirement steps must be in strictly ascending "
-                   "order of 'from' (step %d)",
+                   _("%s: requirement steps must be in strictly ascending "
+                     "order of 'from' (step %d)"),
                    owner, k);
         if (!every != !add) {
             report(L, line,
-                   "%s: 'every' and 'add' go together (step %d)", owner, k);
+                   _("%s: 'every' and 'add' go together (step %d)"), owner, k);
         } else if (every) {
-            if (number(L, "step 'every'", owner, every, 0, line,
+            if (number(L, _("step 'every'"), owner, every, 0, line,
                        &st.every) &&
-                number(L, "step 'add'", owner, add, SR_FRACTION_SCALE, line,
+                number(L, _("step 'add'"), owner, add, SR_FRACTION_SCALE, line,
                        &st.add) &&
                 (st.every <= 0 || st.add <= 0))
                 report(L, line,
-                       "%s: 'every' and 'add' must be greater than 0 "
-                       "(step %d)",
+                       _("%s: 'every' and 'add' must be greater than 0 "
+                         "(step %d)"),
                        owner, k);
         }
         if (s->n_req > it->opt_off && s->req[s->n_req - 1].every)
             report(L, line_of(c),
-                   "%s: only the last requirement step may have 'every' and "
-                   "'add' (step %d follows one)",
+                   _("%s: only the last requirement step may have 'every' and "
+                     "'add' (step %d follows one)"),
                    owner, k);
         if (!GROW(L, s->req, s->n_req, s->a_req))
             return;
@@ -731,17 +736,17 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
     it.ind = ind;
     id = attr(L, n, "id");
     it.id = id ? id : "?";
-    snprintf(owner, sizeof(owner), "item '%s'", it.id);
+    snprintf(owner, sizeof(owner), _("item '%s'"), it.id);
     use_id(L, id, line);
 
     points = attr(L, n, "points");
-    if (number(L, "points", owner, points, SR_POINTS_SCALE, line,
+    if (number(L, _("points"), owner, points, SR_POINTS_SCALE, line,
                &it.points)) {
         if (it.points <= 0)
-            report(L, line, "%s: points must be greater than 0 (got '%s')",
+            report(L, line, _("%s: points must be greater than 0 (got '%s')"),
                    owner, points);
         else if (it.points > MAX_POINTS)
-            report(L, line, "%s: points must be at most 10000 (got '%s')",
+            report(L, line, _("%s: points must be at most 10000 (got '%s')"),
                    owner, points);
     }
     method = attr(L, n, "method");
@@ -755,8 +760,8 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
         it.hazard = SR_HAZARD_GENERAL;
         if (it.veto)
             report(L, line,
-                   "%s: a veto item must have hazard=\"major\" "
-                   "(got \"general\")",
+                   _("%s: a veto item must have hazard=\"major\" "
+                     "(got \"general\")"),
                    owner);
     } else if (v && !strcmp(v, "major")) {
         it.hazard = SR_HAZARD_MAJOR;
@@ -791,15 +796,20 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
         goto add; /* unknown method: the schema has said so */
     want_elem = method_elements[it.method];
     if (detail && (!want_elem || !is_elem(detail, want_elem))) {
-        report(L, line_of(detail),
-               "%s: method '%s' takes %s%s%s, not <%s>", owner,
-               method_names[it.method], want_elem ? "a <" : "no detail element",
-               want_elem ? want_elem : "", want_elem ? ">" : "",
-               (const char *)detail->name);
+        if (want_elem)
+            report(L, line_of(detail),
+                   _("%s: method '%s' takes a <%s>, not <%s>"), owner,
+                   method_names[it.method], want_elem,
+                   (const char *)detail->name);
+        else
+            report(L, line_of(detail),
+                   _("%s: method '%s' takes no detail element, not <%s>"),
+                   owner, method_names[it.method],
+                   (const char *)detail->name);
         goto add;
     }
     if (!detail && want_elem && it.method != SR_METHOD_RATIO) {
-        report(L, line, "%s: method '%s' needs a <%s> element", owner,
+        report(L, line, _("%s: method '%s' needs a <%s> element"), owner,
                method_names[it.method], want_elem);
         goto add;
     }
@@ -824,7 +834,7 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
 add:
     if (s->n_items >= MAX_ITEMS) {
         if (s->n_items == MAX_ITEMS)
-            report(L, line, "too many items (the limit is %d)", MAX_ITEMS);
+            report(L, line, _("too many items (the limit is %d)"), MAX_ITEMS);
         s->n_items++; /* counted so the message is given once */
         return;
     }
@@ -852,7 +862,7 @@ parse_indicator(struct loader *L, xmlNode *n, uint32_t dim, uint32_t inh_off,
         ind.id = "?";
     if (!ind.title)
         ind.title = "";
-    snprintf(owner, sizeof(owner), "indicator '%s'", ind.id);
+    snprintf(owner, sizeof(owner), _("indicator '%s'"), ind.id);
     if (!GROW(L, s->inds, s->n_inds, s->a_inds))
         return;
     idx = (uint32_t)s->n_inds++;
@@ -891,7 +901,7 @@ parse_dimension(struct loader *L, xmlNode *n)
         d.id = "?";
     if (!d.title)
         d.title = "";
-    snprintf(owner, sizeof(owner), "dimension '%s'", d.id);
+    snprintf(owner, sizeof(owner), _("dimension '%s'"), d.id);
     if (!GROW(L, s->dims, s->n_dims, s->a_dims))
         return;
     idx = (uint32_t)s->n_dims++;
@@ -930,7 +940,7 @@ parse_stages(struct loader *L, xmlNode *n)
         if (st < 0)
             continue; /* the schema reports unknown stages */
         if (L->sys->stages & (1u << st))
-            report(L, line_of(c), "stage '%s' is listed twice", name);
+            report(L, line_of(c), _("stage '%s' is listed twice"), name);
         L->sys->stages |= 1u << st;
     }
 }
@@ -945,10 +955,10 @@ parse_grading(struct loader *L, xmlNode *n)
     size_t cap = 0, i;
     long line = line_of(n);
 
-    if (number(L, "pass line", "grading", pass, SR_POINTS_SCALE, line,
+    if (number(L, _("pass line"), _("grading"), pass, SR_POINTS_SCALE, line,
                &s->pass) &&
         (s->pass < 0 || s->pass > 10000))
-        report(L, line, "grading: pass line %s is outside 0..100", pass);
+        report(L, line, _("grading: pass line %s is outside 0..100"), pass);
     if (months) {
         int64_t m;
 
@@ -956,8 +966,8 @@ parse_grading(struct loader *L, xmlNode *n)
             s->valid_months = (int)m;
         else if (L->schema_ok)
             report(L, line,
-                   "grading: valid-months must be a whole number of months "
-                   "1..120 (got '%s')",
+                   _("grading: valid-months must be a whole number of months "
+                     "1..120 (got '%s')"),
                    months);
     }
     for (c = n->children; c; c = c->next)
@@ -983,27 +993,28 @@ parse_grading(struct loader *L, xmlNode *n)
         minv = attr(L, c, "min");
         if (!b.id || !b.label || !colour || !minv)
             continue;
-        snprintf(owner, sizeof(owner), "band '%s'", b.id);
+        snprintf(owner, sizeof(owner), _("band '%s'"), b.id);
         b.colour = name_index(colour_names, 4, colour);
-        if (!number(L, "min", owner, minv, SR_POINTS_SCALE, line_of(c),
+        if (!number(L, _("min"), owner, minv, SR_POINTS_SCALE, line_of(c),
                     &b.min))
             continue;
         for (i = 0; i < s->n_bands; i++)
             if (!strcmp(s->bands[i].id, b.id))
-                report(L, line_of(c), "duplicate band id '%s'", b.id);
+                report(L, line_of(c), _("duplicate band id '%s'"), b.id);
         if (b.min < 0 || b.min > 10000)
-            report(L, line_of(c), "%s: min %s is outside 0..100", owner, minv);
+            report(L, line_of(c), _("%s: min %s is outside 0..100"), owner,
+                   minv);
         else if (s->n_bands && b.min >= s->bands[s->n_bands - 1].min)
             report(L, line_of(c),
-                   "%s: bands must be listed best first with strictly "
-                   "descending min (%s is not below the previous band's)",
+                   _("%s: bands must be listed best first with strictly "
+                     "descending min (%s is not below the previous band's)"),
                    owner, minv);
         s->bands[s->n_bands++] = b;
     }
     if (s->n_bands && s->bands[s->n_bands - 1].min != 0)
         report(L, line,
-               "grading: the last band ('%s') must have min=\"0\" so that "
-               "the bands cover 0..100",
+               _("grading: the last band ('%s') must have min=\"0\" so that "
+                 "the bands cover 0..100"),
                s->bands[s->n_bands - 1].id);
 }
 
@@ -1020,8 +1031,8 @@ check_baseline(struct loader *L, long line)
     for (e = 0; e < SR_BASELINE_COUNT; e++)
         if (!tagged[e])
             report(L, line,
-                   "system '%s': no item is tagged baseline=\"%s\" (%s); "
-                   "every system must evidence all four baseline elements",
+                   _("system '%s': no item is tagged baseline=\"%s\" (%s); "
+                     "every system must evidence all four baseline elements"),
                    L->sys->id ? L->sys->id : "?", baseline_names[e],
                    baseline_labels[e]);
 }
@@ -1121,19 +1132,21 @@ on_xml_error(void *ctx, xmlErrorPtr e)
     }
     line = e->line;
     if (e->domain == XML_FROM_SCHEMASV) {
-        kind = "does not match the schema";
+        kind = _("does not match the schema");
         if (e->node) {
             line = (long)xmlGetLineNo(e->node);
             owner = owner_with_id(e->node, &owner_id);
         }
     } else {
-        kind = "not well-formed XML";
+        kind = _("not well-formed XML");
     }
     if (owner)
-        report(L, line, "%s: %s (in %s '%s')", kind, msg,
+        /* TRANSLATORS: "does not match the schema", libxml2's message
+           (English), the element's name (item) and its id. */
+        report(L, line, _("%s: %s (in %s '%s')"), kind, msg,
                (const char *)owner->name, owner_id);
     else
-        report(L, line, "%s: %s", kind, msg);
+        report(L, line, _("%s: %s"), kind, msg);
     free(msg);
 }
 
@@ -1167,12 +1180,12 @@ check_bytes(struct loader *L, const char *buf, size_t len)
     if (memchr(buf, '\0', len)) {
         report(L, sr_line_of(buf, (size_t)((const char *)memchr(buf, '\0',
                                                                 len) - buf)),
-               "file contains a NUL byte");
+               _("file contains a NUL byte"));
         return;
     }
     if (!sr_utf8_valid(buf, len, &bad)) {
         report(L, sr_line_of(buf, bad),
-               "invalid UTF-8 at byte %zu; indicator files must be UTF-8",
+               _("invalid UTF-8 at byte %zu; indicator files must be UTF-8"),
                bad + 1);
         return;
     }
@@ -1181,8 +1194,8 @@ check_bytes(struct loader *L, const char *buf, size_t len)
         p = find_bytes(buf, len, "<!ENTITY");
     if (p)
         report(L, sr_line_of(buf, (size_t)(p - buf)),
-               "DOCTYPE and ENTITY declarations are not allowed in indicator "
-               "files");
+               _("DOCTYPE and ENTITY declarations are not allowed in indicator "
+                 "files"));
 }
 
 /* The compiled schema, built once per process: compiling it costs more
@@ -1227,7 +1240,7 @@ validate_schema(struct loader *L, xmlDoc *doc)
     if (rc == 0)
         L->schema_ok = true;
     else if (!L->failed)
-        report(L, 0, "does not match the schema");
+        report(L, 0, _("does not match the schema"));
     xmlSchemaFreeValidCtxt(vctx);
 }
 
@@ -1315,7 +1328,7 @@ sr_system_load_memory(const char *name, const char *buf, size_t len,
         goto cleanup;
     }
     if (len > SR_SYSTEM_MAX_BYTES) {
-        report(&L, 0, "file is larger than the limit of %u MiB",
+        report(&L, 0, _("file is larger than the limit of %u MiB"),
                SR_SYSTEM_MAX_BYTES >> 20);
         rc = L.nomem ? SR_ERR_NOMEM : SR_ERR_TOO_LARGE;
         goto cleanup;
@@ -1335,17 +1348,17 @@ sr_system_load_memory(const char *name, const char *buf, size_t len,
                             XML_PARSE_NONET | XML_PARSE_BIG_LINES);
     if (!doc) {
         if (!L.failed)
-            report(&L, 0, "not well-formed XML");
+            report(&L, 0, _("not well-formed XML"));
         goto done;
     }
     if (doc->intSubset || doc->extSubset) {
-        report(&L, 0, "DOCTYPE declarations are not allowed");
+        report(&L, 0, _("DOCTYPE declarations are not allowed"));
         goto done;
     }
     root = xmlDocGetRootElement(doc);
     if (!root || !is_elem(root, "system")) {
         report(&L, root ? line_of(root) : 0,
-               "root element must be <system xmlns=\"" SR_NS "\">");
+               _("root element must be <system xmlns=\"%s\">"), SR_NS);
         goto done;
     }
     validate_schema(&L, doc);
@@ -1374,8 +1387,8 @@ cleanup:
     sort_diags(diags, n0);
     /* After sorting: the note belongs after the errors it refers to. */
     if (L.truncated && sr_diags_add(diags, name, 0,
-                                    "too many errors, the rest are not "
-                                    "shown") != SR_OK)
+                                    _("too many errors, the rest are not "
+                                      "shown")) != SR_OK)
         rc = SR_ERR_NOMEM;
     free(L.ids);
     sr_system_free(L.sys);
@@ -1397,7 +1410,7 @@ sr_system_load_file(const char *path, struct sr_system **out,
     rc = sr_read_file(path, SR_SYSTEM_MAX_BYTES, &buf, &len);
     if (rc == SR_ERR_TOO_LARGE) {
         if (sr_diags_add(diags, path, 0,
-                         "file is larger than the limit of %u MiB",
+                         _("file is larger than the limit of %u MiB"),
                          SR_SYSTEM_MAX_BYTES >> 20) != SR_OK)
             rc = SR_ERR_NOMEM;
         return rc;
@@ -1405,7 +1418,7 @@ sr_system_load_file(const char *path, struct sr_system **out,
     if (rc == SR_ERR_IO) {
         int e = errno;
 
-        if (sr_diags_add(diags, path, 0, "cannot read file: %s",
+        if (sr_diags_add(diags, path, 0, _("cannot read file: %s"),
                          strerror(e)) != SR_OK)
             rc = SR_ERR_NOMEM;
         return rc;
@@ -1818,7 +1831,7 @@ sr_catalog_load_dir(const char *dir, struct sr_catalog **out,
     if (rc == SR_ERR_IO) {
         int e = errno;
 
-        if (sr_diags_add(diags, dir, 0, "cannot read directory: %s",
+        if (sr_diags_add(diags, dir, 0, _("cannot read directory: %s"),
                          strerror(e)) != SR_OK)
             rc = SR_ERR_NOMEM;
         return rc;
@@ -1845,7 +1858,7 @@ sr_catalog_load_dir(const char *dir, struct sr_catalog **out,
         for (j = 0; j < cat->n; j++) {
             if (!strcmp(cat->v[j]->id, s->id)) {
                 if (sr_diags_add(diags, files[i], 0,
-                                 "system id '%s' is also used by '%s'",
+                                 _("system id '%s' is also used by '%s'"),
                                  s->id, cat->v[j]->source) != SR_OK) {
                     sr_system_free(s);
                     rc = SR_ERR_NOMEM;
@@ -1857,8 +1870,8 @@ sr_catalog_load_dir(const char *dir, struct sr_catalog **out,
         cat->v[cat->n++] = s;
     }
     if (n_files == 0) {
-        if (sr_diags_add(diags, dir, 0, "no indicator files (*.xml) found") !=
-            SR_OK) {
+        if (sr_diags_add(diags, dir, 0,
+                         _("no indicator files (*.xml) found")) != SR_OK) {
             rc = SR_ERR_NOMEM;
             goto cleanup;
         }
@@ -1876,8 +1889,8 @@ sr_catalog_load_dir(const char *dir, struct sr_catalog **out,
                 continue;
             }
             if (sr_diags_add(diags, dir, 0,
-                             "stage '%s' is covered by two systems: '%s' (%s) "
-                             "and '%s' (%s)",
+                             _("stage '%s' is covered by two systems: '%s' "
+                               "(%s) and '%s' (%s)"),
                              sr_stage_name(st), first->id, first->source,
                              cat->v[j]->id, cat->v[j]->source) != SR_OK) {
                 rc = SR_ERR_NOMEM;
@@ -1887,7 +1900,7 @@ sr_catalog_load_dir(const char *dir, struct sr_catalog **out,
         }
         if (!first) {
             if (sr_diags_add(diags, dir, 0,
-                             "stage '%s' (%s) is not covered by any system",
+                             _("stage '%s' (%s) is not covered by any system"),
                              sr_stage_name(st), sr_stage_label(st)) != SR_OK) {
                 rc = SR_ERR_NOMEM;
                 goto cleanup;

@@ -397,8 +397,8 @@ parse_row(struct sr_layout *out, const struct sr_csv_row *row,
 
     if (row->n != NCOLS)
         return sr_diags_add(diags, file, row->line,
-                            "expected 5 fields (sheet,field,heading,width,"
-                            "format), got %zu", row->n) ?
+                            _("expected 5 fields (sheet,field,heading,width,"
+                              "format), got %zu"), row->n) ?
                    SR_ERR_NOMEM : SR_ERR_INPUT;
     name = row->fields[0];
     fname = row->fields[1];
@@ -410,14 +410,14 @@ parse_row(struct sr_layout *out, const struct sr_csv_row *row,
 
         known_sheets(out, known, sizeof(known));
         return sr_diags_add(diags, file, row->line,
-                            "unknown sheet '%s' (known: %s)", name,
+                            _("unknown sheet '%s' (known: %s)"), name,
                             known) ?
                    SR_ERR_NOMEM : SR_ERR_INPUT;
     }
     field = sr_layout_field_lookup(sheet, fname);
     if (field < 0)
         return sr_diags_add(diags, file, row->line,
-                            "unknown field '%s' on sheet '%s'", fname,
+                            _("unknown field '%s' on sheet '%s'"), fname,
                             name) ?
                    SR_ERR_NOMEM : SR_ERR_INPUT;
     kind = sr_layout_field_kind(sheet, field);
@@ -425,32 +425,32 @@ parse_row(struct sr_layout *out, const struct sr_csv_row *row,
     for (i = 0; i < cols->n; i++)
         if (cols->v[i].field == field)
             return sr_diags_add(diags, file, row->line,
-                                "duplicate field '%s' on sheet '%s' "
-                                "(first on line %ld)", fname, name,
+                                _("duplicate field '%s' on sheet '%s' "
+                                  "(first on line %ld)"), fname, name,
                                 cols->v[i].line) ?
                        SR_ERR_NOMEM : SR_ERR_INPUT;
     if (!heading[0] || strlen(heading) > HEADING_MAX)
         rc = sr_diags_add(diags, file, row->line,
-                          "heading of field '%s' must be 1..%d bytes",
+                          _("heading of field '%s' must be 1..%d bytes"),
                           fname, HEADING_MAX) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
     width = parse_width(row->fields[3]);
     if (rc == SR_OK && width < 0)
         rc = sr_diags_add(diags, file, row->line,
-                          "bad width '%s' for field '%s': want a number "
-                          "1..255", row->fields[3], fname) ?
+                          _("bad width '%s' for field '%s': want a number "
+                            "1..255"), row->fields[3], fname) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
     if (rc == SR_OK && !format_ok(format))
         rc = sr_diags_add(diags, file, row->line,
-                          "bad format for field '%s': at most %d "
-                          "characters, no control characters", fname,
+                          _("bad format for field '%s': at most %d "
+                            "characters, no control characters"), fname,
                           FORMAT_MAX) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
     if (rc == SR_OK && !kind_is_number(kind) && format[0] &&
         strcmp(format, "@"))
         rc = sr_diags_add(diags, file, row->line,
-                          "format '%s' on text field '%s': leave it "
-                          "empty or write '@'", format, fname) ?
+                          _("format '%s' on text field '%s': leave it "
+                            "empty or write '@'"), format, fname) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
     if (rc != SR_OK)
         return rc;
@@ -489,8 +489,8 @@ sr_layout_parse(const char *buf, size_t len, const char *file,
     }
     if (!sr_utf8_valid(buf, len, &bad)) {
         rc = sr_diags_add(diags, file, sr_line_of(buf, bad),
-                          "invalid UTF-8 at byte %zu; layout files must "
-                          "be UTF-8", bad) ?
+                          _("invalid UTF-8 at byte %zu; layout files must "
+                            "be UTF-8"), bad) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
         goto cleanup;
     }
@@ -506,8 +506,8 @@ sr_layout_parse(const char *buf, size_t len, const char *file,
             seen_header = 1;
             if (!is_header(&row)) {
                 rc = sr_diags_add(diags, file, row.line,
-                                  "the first row must be the header "
-                                  "'sheet,field,heading,width,format'") ?
+                                  _("the first row must be the header "
+                                    "'sheet,field,heading,width,format'")) ?
                          SR_ERR_NOMEM : SR_ERR_INPUT;
                 goto cleanup;
             }
@@ -527,7 +527,7 @@ sr_layout_parse(const char *buf, size_t len, const char *file,
         goto cleanup;
     }
     if (!seen_header)
-        rc = sr_diags_add(diags, file, 0, "empty layout: no header row") ?
+        rc = sr_diags_add(diags, file, 0, _("empty layout: no header row")) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
 
 cleanup:
@@ -549,14 +549,15 @@ sr_layout_load(const char *path, struct sr_layout *out,
     errno = 0;
     rc = sr_read_file(path, LAYOUT_MAX_BYTES, &buf, &len);
     if (rc == SR_ERR_IO) {
-        if (sr_diags_add(diags, path, 0, "cannot read layout: %s",
+        if (sr_diags_add(diags, path, 0, _("cannot read layout: %s"),
                          strerror(errno ? errno : EIO)))
             rc = SR_ERR_NOMEM;
         return rc;
     }
     if (rc == SR_ERR_TOO_LARGE) {
-        if (sr_diags_add(diags, path, 0, "layout file larger than %d "
-                         "bytes", LAYOUT_MAX_BYTES))
+        if (sr_diags_add(diags, path, 0,
+                         _("layout file larger than %d bytes"),
+                         LAYOUT_MAX_BYTES))
             rc = SR_ERR_NOMEM;
         return rc;
     }

@@ -203,7 +203,7 @@ static const struct {
 #define KNOWN_COLUMNS                                                       \
     "学校标识码, 学校名称, 区县, 学段, 办学性质, 城乡, 寄宿, 校车, 食堂, "  \
     "实验室, 游泳池, 在校生数, 住宿生数, 特殊需要学生数, 安全负责人, "      \
-    "联系电话, or their English names"
+    "联系电话"
 
 static int
 ascii_casecmp(const char *a, const char *b)
@@ -439,14 +439,14 @@ decode(const char *file, const char *buf, size_t len, const char **text,
     if (len >= 2 && ((!memcmp(buf, "\xFF\xFE", 2) ||
                       !memcmp(buf, "\xFE\xFF", 2))))
         return sr_diags_add(diags, file, 0,
-                            "the file is UTF-16 (Excel's \"Unicode text\"); "
-                            "save it as \"CSV UTF-8\" or \"CSV\"") ?
+                            _("the file is UTF-16 (Excel's \"Unicode text\"); "
+                              "save it as \"CSV UTF-8\" or \"CSV\"")) ?
                    SR_ERR_NOMEM : SR_ERR_INPUT;
     if (len >= 4 && (!memcmp(buf, "PK\x03\x04", 4) ||
                      !memcmp(buf, "\xD0\xCF\x11\xE0", 4)))
         return sr_diags_add(diags, file, 0,
-                            "the file is an Excel workbook, not CSV; save "
-                            "it as \"CSV UTF-8\" or \"CSV\"") ?
+                            _("the file is an Excel workbook, not CSV; save "
+                              "it as \"CSV UTF-8\" or \"CSV\"")) ?
                    SR_ERR_NOMEM : SR_ERR_INPUT;
     if (sr_utf8_valid(buf, len, &bad)) {
         *text = buf;
@@ -461,16 +461,16 @@ decode(const char *file, const char *buf, size_t len, const char **text,
     utf8_stats(buf, len, &good, &nbad);
     if (good >= 4 * nbad)
         return sr_diags_add(diags, file, sr_line_of(buf, bad),
-                            "invalid UTF-8 (byte %zu, 0x%02X) in a file that "
-                            "is otherwise UTF-8; correct that character or "
-                            "save the file again as \"CSV UTF-8\"",
+                            _("invalid UTF-8 (byte %zu, 0x%02X) in a file that "
+                              "is otherwise UTF-8; correct that character or "
+                              "save the file again as \"CSV UTF-8\""),
                             bad + 1, (unsigned char)buf[bad]) ?
                    SR_ERR_NOMEM : SR_ERR_INPUT;
     cd = iconv_open("UTF-8", "GB18030");
     if (cd == (iconv_t)-1) {
         rc = sr_diags_add(diags, file, 0,
-                          "the file is not UTF-8 and this system cannot "
-                          "convert from GB18030 (iconv: %s)",
+                          _("the file is not UTF-8 and this system cannot "
+                            "convert from GB18030 (iconv: %s)"),
                           strerror(errno)) ?
                  SR_ERR_NOMEM : SR_ERR_INTERNAL;
         goto cleanup;
@@ -510,9 +510,9 @@ decode(const char *file, const char *buf, size_t len, const char **text,
             size_t off = (size_t)(in - buf);
 
             rc = sr_diags_add(diags, file, sr_line_of(buf, off),
-                              "the file is neither UTF-8 nor GB18030 (byte "
-                              "%zu, 0x%02X, cannot be read); save it as "
-                              "\"CSV UTF-8\"",
+                              _("the file is neither UTF-8 nor GB18030 (byte "
+                                "%zu, 0x%02X, cannot be read); save it as "
+                                "\"CSV UTF-8\""),
                               off + 1, (unsigned char)in[0]) ?
                      SR_ERR_NOMEM : SR_ERR_INPUT;
         }
@@ -618,7 +618,7 @@ bad_cell(struct parse *p, long line, int col, const char *fmt, ...)
     va_end(ap);
     if (!msg)
         return SR_ERR_NOMEM;
-    rc = sr_diags_add(p->diags, p->file, line, "column '%s': %s",
+    rc = sr_diags_add(p->diags, p->file, line, _("column '%s': %s"),
                       p->hdr[p->map[col]], msg);
     free(msg);
     return rc ? SR_ERR_NOMEM : SR_ERR_INPUT;
@@ -650,9 +650,11 @@ read_header(struct parse *p, struct sr_csv_row *row, int encoding)
         c = col_lookup(p->hdr[i]);
         if (c < 0) {
             if (sr_diags_add(p->diags, p->file, row->line,
-                             "column '%s': unknown column (known: "
-                             KNOWN_COLUMNS ")",
-                             p->hdr[i]))
+                             /* TRANSLATORS: the header as written, then
+                                the list of the Chinese column names. */
+                             _("column '%s': unknown column (known: %s, "
+                               "or their English names)"),
+                             p->hdr[i], KNOWN_COLUMNS))
                 return SR_ERR_NOMEM;
             rc = SR_ERR_INPUT;
             continue;
@@ -660,7 +662,7 @@ read_header(struct parse *p, struct sr_csv_row *row, int encoding)
         known++;
         if (p->map[c] >= 0) {
             if (sr_diags_add(p->diags, p->file, row->line,
-                             "column '%s': repeats column '%s'", p->hdr[i],
+                             _("column '%s': repeats column '%s'"), p->hdr[i],
                              p->hdr[p->map[c]]))
                 return SR_ERR_NOMEM;
             rc = SR_ERR_INPUT;
@@ -672,16 +674,16 @@ read_header(struct parse *p, struct sr_csv_row *row, int encoding)
         if (!cols[c].required || p->map[c] >= 0)
             continue;
         if (sr_diags_add(p->diags, p->file, row->line,
-                         "required column '%s' (%s) is missing", cols[c].zh,
+                         _("required column '%s' (%s) is missing"), cols[c].zh,
                          cols[c].en))
             return SR_ERR_NOMEM;
         rc = SR_ERR_INPUT;
     }
     if (rc != SR_OK && !known && encoding == SR_ENC_GB18030 &&
         sr_diags_add(p->diags, p->file, 0,
-                     "the file was read as GB18030 because it is not "
-                     "UTF-8; if it is in another encoding, save it again "
-                     "as \"CSV UTF-8\""))
+                     _("the file was read as GB18030 because it is not "
+                       "UTF-8; if it is in another encoding, save it again "
+                       "as \"CSV UTF-8\"")))
         return SR_ERR_NOMEM;
     return rc;
 }
@@ -721,7 +723,7 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
         if (!*t)
             continue;
         if (sr_diags_add(p->diags, p->file, row->line,
-                         "column %zu: a value ('%s') under an empty header",
+                         _("column %zu: a value ('%s') under an empty header"),
                          i + 1, t)) {
             rc = SR_ERR_NOMEM;
             goto cleanup;
@@ -730,17 +732,17 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
     }
     for (c = 0; c < COL_N; c++)
         if (cols[c].required && !*v[c])
-            BAD(c, "the value is empty");
+            BAD(c, _("the value is empty"));
 
     /* Identity. */
     if (*v[COL_CODE] && !code_valid(v[COL_CODE])) {
         if (looks_scientific(v[COL_CODE]))
             BAD(COL_CODE,
-                "'%s' is not a school code (10 digits): Excel turned it "
-                "into a number; format the column as text and save again",
+                _("'%s' is not a school code (10 digits): Excel turned it "
+                  "into a number; format the column as text and save again"),
                 v[COL_CODE]);
         else
-            BAD(COL_CODE, "'%s' is not a school code (10 digits)",
+            BAD(COL_CODE, _("'%s' is not a school code (10 digits)"),
                 v[COL_CODE]);
     } else if (*v[COL_CODE]) {
         prev = seen_check(&p->seen, v[COL_CODE], row->line);
@@ -749,23 +751,23 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
             goto cleanup;
         }
         if (prev > 0)
-            BAD(COL_CODE, "school code '%s' is already on line %ld",
+            BAD(COL_CODE, _("school code '%s' is already on line %ld"),
                 v[COL_CODE], prev);
     }
     if (*v[COL_DISTRICT]) {
         dist = sr_districts_find(p->districts, v[COL_DISTRICT]);
         if (!dist)
-            BAD(COL_DISTRICT, "unknown district '%s'", v[COL_DISTRICT]);
+            BAD(COL_DISTRICT, _("unknown district '%s'"), v[COL_DISTRICT]);
         else if (!in_scope(p, dist->code, v[COL_CODE]))
-            BAD(COL_DISTRICT, "district '%s' is outside your scope",
+            BAD(COL_DISTRICT, _("district '%s' is outside your scope"),
                 v[COL_DISTRICT]);
     }
     if (*v[COL_CODE] && code_valid(v[COL_CODE])) {
         const char *there = stored_elsewhere(p, v[COL_CODE]);
 
         if (there)
-            BAD(COL_CODE, "school '%s' is registered in %s, outside your "
-                "scope",
+            BAD(COL_CODE,
+                _("school '%s' is registered in %s, outside your scope"),
                 v[COL_CODE], there);
     }
 
@@ -775,9 +777,9 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
 
         if (s < 0)
             BAD(COL_STAGE,
-                "unknown stage '%s' (expected 幼儿园, 小学, 初中, 普通高中, "
-                "九年一贯制, 完全中学, 十二年一贯制, 中等职业学校 or "
-                "特殊教育学校)",
+                _("unknown stage '%s' (expected 幼儿园, 小学, 初中, 普通高中, "
+                  "九年一贯制, 完全中学, 十二年一贯制, 中等职业学校 or "
+                  "特殊教育学校)"),
                 v[COL_STAGE]);
         else
             r.school.attr[SR_ATTR_STAGE] = s;
@@ -790,7 +792,8 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
                  !ascii_casecmp(v[COL_OWNERSHIP], "private"))
             r.school.attr[SR_ATTR_OWNERSHIP] = 1;
         else
-            BAD(COL_OWNERSHIP, "'%s' is not 公办 or 民办 (public or private)",
+            BAD(COL_OWNERSHIP,
+                _("'%s' is not 公办 or 民办 (public or private)"),
                 v[COL_OWNERSHIP]);
     }
     if (*v[COL_LOCALE]) {
@@ -804,7 +807,7 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
                 break;
         if (k == 3)
             BAD(COL_LOCALE,
-                "'%s' is not 城区, 镇区 or 乡村 (urban, town or rural)",
+                _("'%s' is not 城区, 镇区 or 乡村 (urban, town or rural)"),
                 v[COL_LOCALE]);
         else
             r.school.attr[SR_ATTR_LOCALE] = k;
@@ -813,7 +816,7 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
         if (!*v[c])
             continue;
         if (parse_flag(v[c], &r.school.attr[cols[c].attr]))
-            BAD(c, "'%s' is not 是 or 否 (true or false)", v[c]);
+            BAD(c, _("'%s' is not 是 or 否 (true or false)"), v[c]);
         else
             ok[c] = 1;
     }
@@ -821,7 +824,7 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
         if (!*v[c])
             continue;
         if (parse_count(v[c], &r.school.attr[cols[c].attr]))
-            BAD(c, "'%s' is not a whole number from 0 to %d", v[c],
+            BAD(c, _("'%s' is not a whole number from 0 to %d"), v[c],
                 SR_COUNT_MAX);
         else
             ok[c] = 1;
@@ -831,8 +834,8 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
     if (ok[COL_ENROLLMENT] && ok[COL_BOARDERS] &&
         r.school.attr[SR_ATTR_BOARDERS] > r.school.attr[SR_ATTR_ENROLLMENT])
         BAD(COL_BOARDERS,
-            "%lld boarders is more than the %lld students enrolled "
-            "(column '%s')",
+            _("%lld boarders is more than the %lld students enrolled "
+              "(column '%s')"),
             (long long)r.school.attr[SR_ATTR_BOARDERS],
             (long long)r.school.attr[SR_ATTR_ENROLLMENT],
             p->hdr[p->map[COL_ENROLLMENT]]);
@@ -840,7 +843,7 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
         !r.school.attr[SR_ATTR_BOARDING] &&
         r.school.attr[SR_ATTR_BOARDERS] > 0)
         BAD(COL_BOARDERS,
-            "%lld boarders, but column '%s' says the school does not board",
+            _("%lld boarders, but column '%s' says the school does not board"),
             (long long)r.school.attr[SR_ATTR_BOARDERS],
             p->hdr[p->map[COL_BOARDING]]);
 
@@ -949,8 +952,8 @@ sr_registry_parse_scoped(struct sr_registry *reg, const char *file,
     if (got <= 0) {
         if (got == 0)
             rc = sr_diags_add(diags, file, 0,
-                              "the file is empty: the first row must name "
-                              "the columns (学校标识码,学校名称,区县,...)") ?
+                              _("the file is empty: the first row must name "
+                                "the columns (学校标识码,学校名称,区县,...)")) ?
                      SR_ERR_NOMEM : SR_ERR_INPUT;
         else
             rc = sr_diags_add(diags, file, row.line, "%s", err) ?
@@ -965,8 +968,12 @@ sr_registry_parse_scoped(struct sr_registry *reg, const char *file,
             continue;
         if (row.n != p.nhdr) {
             if (sr_diags_add(diags, file, row.line,
-                             "the row has %zu field%s, the header has %zu",
-                             row.n, row.n == 1 ? "" : "s", p.nhdr)) {
+                             row.n == 1 ?
+                                 _("the row has %zu field, the header has "
+                                   "%zu") :
+                                 _("the row has %zu fields, the header has "
+                                   "%zu"),
+                             row.n, p.nhdr)) {
                 rc = SR_ERR_NOMEM;
                 goto cleanup;
             }
@@ -1027,8 +1034,8 @@ sr_registry_import_memory(struct sr_store *st, const char *file,
     }
     if ((flags & SR_IMPORT_FULL) && reg.n == 0) {
         rc = sr_diags_add(diags, file, 0,
-                          "the file lists no school; a full import of it "
-                          "would close every school") ?
+                          _("the file lists no school; a full import of it "
+                            "would close every school")) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
         goto cleanup;
     }
@@ -1053,12 +1060,12 @@ sr_registry_import_file(struct sr_store *st, const char *path, int flags,
     memset(report, 0, sizeof(*report));
     rc = sr_read_file(path, SR_REGISTRY_MAX_BYTES, &buf, &len);
     if (rc == SR_ERR_IO)
-        return sr_diags_add(diags, path, 0, "cannot read the file: %s",
+        return sr_diags_add(diags, path, 0, _("cannot read the file: %s"),
                             strerror(errno)) ?
                    SR_ERR_NOMEM : SR_ERR_IO;
     if (rc == SR_ERR_TOO_LARGE)
         return sr_diags_add(diags, path, 0,
-                            "the file is larger than the limit of %u MiB",
+                            _("the file is larger than the limit of %u MiB"),
                             SR_REGISTRY_MAX_BYTES >> 20) ?
                    SR_ERR_NOMEM : SR_ERR_TOO_LARGE;
     if (rc != SR_OK)

@@ -111,12 +111,13 @@ check_str(const struct sr_report_meta *meta, const char *s,
         snprintf(name, sizeof(name), "%s", what);
     len = strlen(s);
     if (!sr_utf8_valid(s, len, &bad)) {
-        snprintf(msg, sizeof(msg), "%s: invalid UTF-8 at byte %zu", name,
+        /* TRANSLATORS: the report's field (schools[3].name). */
+        snprintf(msg, sizeof(msg), _("%s: invalid UTF-8 at byte %zu"), name,
                  bad);
         return fail(meta, SR_ERR_INPUT, msg);
     }
     if (len > CELL_MAX) {
-        snprintf(msg, sizeof(msg), "%s: longer than %d bytes", name,
+        snprintf(msg, sizeof(msg), _("%s: longer than %d bytes"), name,
                  CELL_MAX);
         return fail(meta, SR_ERR_INPUT, msg);
     }
@@ -216,19 +217,21 @@ check_layout(const struct sr_layout *layout, const int *want, size_t n,
         const struct sr_layout_columns *c = &layout->sheets[s];
 
         if (c->n == 0) {
-            snprintf(msg, sizeof(msg), "layout has no columns for sheet "
-                     "'%s'", sr_layout_sheet_name(s));
+            snprintf(msg, sizeof(msg),
+                     _("layout has no columns for sheet '%s'"),
+                     sr_layout_sheet_name(s));
             return fail(meta, SR_ERR_INPUT, msg);
         }
         for (j = 0; j < c->n; j++) {
             if (sr_layout_field_kind(s, c->v[j].field) < 0) {
-                snprintf(msg, sizeof(msg), "layout column %zu of sheet "
-                         "'%s' has an unknown field", j + 1,
-                         sr_layout_sheet_name(s));
+                snprintf(msg, sizeof(msg),
+                         _("layout column %zu of sheet '%s' has an unknown "
+                           "field"),
+                         j + 1, sr_layout_sheet_name(s));
                 return fail(meta, SR_ERR_INPUT, msg);
             }
-            CHECK(c->v[j].heading, "layout heading", -1, NULL);
-            CHECK(c->v[j].format, "layout format", -1, NULL);
+            CHECK(c->v[j].heading, _("layout heading"), -1, NULL);
+            CHECK(c->v[j].format, _("layout format"), -1, NULL);
         }
     }
     return SR_OK;
@@ -299,7 +302,7 @@ check_city(const struct sr_report_city *r, const struct sr_layout *layout,
     if (rc != SR_OK)
         return rc;
     if (r->n_trend > NELEM(r->trend))
-        return fail(meta, SR_ERR_INPUT, "n_trend: more than 4 periods");
+        return fail(meta, SR_ERR_INPUT, _("n_trend: more than 4 periods"));
     for (i = 0; i < r->n_trend; i++) {
         CHECK(r->trend[i].period.label, "trend", i, "period.label");
         CHECK(r->trend[i].period.name, "trend", i, "period.name");
@@ -1130,7 +1133,7 @@ begin(struct wctx **out, const char *path, const struct sr_report_meta *meta,
     *out = NULL;
     err = path_writable(path);
     if (err) {
-        snprintf(msg, sizeof(msg), "cannot write '%s': %s", path,
+        snprintf(msg, sizeof(msg), _("cannot write '%s': %s"), path,
                  strerror(err));
         return fail(meta, SR_ERR_IO, msg);
     }
@@ -1183,8 +1186,8 @@ finish(struct wctx *w, const char *path, const char *title,
     keep(w, workbook_set_properties(w->wb, &props));
 
     if (w->lerr) {
-        snprintf(msg, sizeof(msg), "cannot build workbook '%s': %s", path,
-                 lxw_strerror(w->lerr));
+        snprintf(msg, sizeof(msg), _("cannot build workbook '%s': %s"),
+                 path, lxw_strerror(w->lerr));
         rc = fail(meta, w->lerr == LXW_ERROR_MEMORY_MALLOC_FAILED ?
                             SR_ERR_NOMEM : SR_ERR_INTERNAL, msg);
         goto cleanup;
@@ -1193,7 +1196,7 @@ finish(struct wctx *w, const char *path, const char *title,
     w->wb = NULL; /* closed and freed, whatever the result */
     if (lerr != LXW_NO_ERROR) {
         err = path_writable(path);
-        snprintf(msg, sizeof(msg), "cannot write '%s': %s", path,
+        snprintf(msg, sizeof(msg), _("cannot write '%s': %s"), path,
                  err ? strerror(err) : lxw_strerror(lerr));
         rc = fail(meta, SR_ERR_IO, msg);
     }

@@ -75,8 +75,8 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
         }
         if (!strcmp(v, "fail") || !strcmp(v, "不符合") || !strcmp(v, "否"))
             return SR_OK;
-        return FAIL("item '%s': expected pass or fail (also 符合/不符合, "
-                    "是/否), got '%s'",
+        return FAIL(_("item '%s': expected pass or fail (also 符合/不符合, "
+                      "是/否), got '%s'"),
                     it->id, v);
     case SR_METHOD_LEVELS:
         lv = &sr_system_levels(sys)[it->opt_off];
@@ -92,8 +92,8 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
 
             if (!choices)
                 return SR_ERR_NOMEM;
-            rc = FAIL("item '%s': '%s' is not one of the declared levels "
-                      "(%s)",
+            rc = FAIL(_("item '%s': '%s' is not one of the declared levels "
+                        "(%s)"),
                       it->id, v, choices);
             free(choices);
             return rc;
@@ -103,15 +103,15 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
          * cent) is >= 0; a minus sign is a typing error. */
         if (*v == '-' ||
             sr_decimal_parse(v, SR_FRACTION_SCALE, &ans->v) != SR_OK)
-            return FAIL("item '%s': expected a number (0 or more, at most 4 "
-                        "decimals), got '%s'",
+            return FAIL(_("item '%s': expected a number (0 or more, at most 4 "
+                          "decimals), got '%s'"),
                         it->id, v);
         return SR_OK;
     case SR_METHOD_DEDUCT:
         if (*v == '-' || sr_decimal_parse(v, 0, &ans->v) != SR_OK ||
             ans->v > 1000000)
-            return FAIL("item '%s': expected a whole number of findings "
-                        "(0 or more), got '%s'",
+            return FAIL(_("item '%s': expected a whole number of findings "
+                          "(0 or more), got '%s'"),
                         it->id, v);
         return SR_OK;
     case SR_METHOD_RATIO:
@@ -122,16 +122,16 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
 
                 sr_decimal_format(sr_item_required(sys, it, school), 4, 0,
                                   rq, sizeof(rq));
-                return FAIL("item '%s': the requirement is derived from %s "
-                            "(%s for this school); give only the actual "
-                            "number, got '%s'",
+                return FAIL(_("item '%s': the requirement is derived from %s "
+                              "(%s for this school); give only the actual "
+                              "number, got '%s'"),
                             it->id, sr_attr_name(it->req_attr), rq, v);
             }
             if (*v == '-' ||
                 sr_decimal_parse(v, SR_FRACTION_SCALE, &ans->v) != SR_OK ||
                 ans->v > (int64_t)SR_COUNT_MAX * 10000)
-                return FAIL("item '%s': expected the actual number (0 or "
-                            "more, at most 4 decimals), got '%s'",
+                return FAIL(_("item '%s': expected the actual number (0 or "
+                              "more, at most 4 decimals), got '%s'"),
                             it->id, v);
             return SR_OK;
         }
@@ -151,20 +151,20 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
                     ans->v <= (int64_t)SR_COUNT_MAX * 10000 &&
                     ans->v2 <= (int64_t)SR_COUNT_MAX * 10000) {
                     if (ans->v2 == 0)
-                        return FAIL("item '%s': the required number must "
-                                    "be greater than 0, got '%s'",
+                        return FAIL(_("item '%s': the required number must "
+                                      "be greater than 0, got '%s'"),
                                     it->id, v);
                     return SR_OK;
                 }
             }
         }
-        return FAIL("item '%s': expected actual/required, for example "
-                    "'3/4', got '%s'",
+        return FAIL(_("item '%s': expected actual/required, for example "
+                      "'3/4', got '%s'"),
                     it->id, v);
     default:
         break;
     }
-    return FAIL("item '%s': unknown method", it->id);
+    return FAIL(_("item '%s': unknown method"), it->id);
 }
 
 static char *
@@ -196,8 +196,8 @@ sr_responses_set(struct sr_responses *r, const struct sr_school *school,
     items = sr_system_items(sys, &n);
     idx = sr_system_find_item(sys, item);
     if (idx < 0)
-        return FAIL("unknown item '%s' (not in system '%s' version %s)", item,
-                    sr_system_id(sys), sr_system_version(sys));
+        return FAIL(_("unknown item '%s' (not in system '%s' version %s)"),
+                    item, sr_system_id(sys), sr_system_version(sys));
     it = &items[idx];
     failing = sr_item_failing_cond(sys, it, school);
     if (failing >= 0) {
@@ -205,27 +205,27 @@ sr_responses_set(struct sr_responses *r, const struct sr_school *school,
 
         if (!cond)
             return SR_ERR_NOMEM;
-        rc = FAIL("item '%s' does not apply to this school (condition %s "
-                  "does not hold)",
+        rc = FAIL(_("item '%s' does not apply to this school (condition %s "
+                    "does not hold)"),
                   it->id, cond);
         free(cond);
         return rc;
     }
     if (r->a[idx].state != SR_ANS_NONE) {
         if (r->line[idx] > 0)
-            return FAIL("item '%s' is answered twice (first on line %ld)",
+            return FAIL(_("item '%s' is answered twice (first on line %ld)"),
                         it->id, r->line[idx]);
-        return FAIL("item '%s' is already answered", it->id);
+        return FAIL(_("item '%s' is already answered"), it->id);
     }
     if (!strcmp(value, "na") || !strcmp(value, "NA") ||
         !strcmp(value, "不适用")) {
         if (!it->allow_na)
-            return FAIL("item '%s' may not be marked not applicable (na)",
+            return FAIL(_("item '%s' may not be marked not applicable (na)"),
                         it->id);
         ans.state = SR_ANS_NA;
         ans.v = ans.v2 = 0;
     } else if (*value == '\0') {
-        return FAIL("item '%s': the value is empty", it->id);
+        return FAIL(_("item '%s': the value is empty"), it->id);
     } else {
         rc = parse_value(sys, it, school, value, &ans, diags, file, line);
         if (rc != SR_OK)
@@ -260,13 +260,13 @@ sr_responses_parse(struct sr_responses *r, const struct sr_school *school,
     int k;
 
     if (len > SR_RESPONSES_MAX_BYTES) {
-        rc = FAIL("responses file is larger than the limit of %u MiB",
+        rc = FAIL(_("responses file is larger than the limit of %u MiB"),
                   SR_RESPONSES_MAX_BYTES >> 20);
         return rc == SR_ERR_INPUT ? SR_ERR_TOO_LARGE : rc;
     }
     if (!sr_utf8_valid(buf, len, &bad)) {
         line = sr_line_of(buf, bad);
-        return FAIL("invalid UTF-8 at byte %zu; save the file as UTF-8",
+        return FAIL(_("invalid UTF-8 at byte %zu; save the file as UTF-8"),
                     bad + 1);
     }
     csv = sr_csv_new(buf, len);
@@ -276,15 +276,15 @@ sr_responses_parse(struct sr_responses *r, const struct sr_school *school,
     if (k <= 0) {
         line = k < 0 ? row.line : 0;
         rc = k < 0 ? FAIL("%s", err) :
-                     FAIL("the file is empty; expected the header "
-                          "'item,value,note'");
+                     FAIL(_("the file is empty; expected the header "
+                            "'item,value,note'"));
         goto cleanup;
     }
     line = row.line;
     if (row.n < 2 || row.n > 3 || strcmp(trim(row.fields[0]), "item") ||
         strcmp(trim(row.fields[1]), "value") ||
         (row.n == 3 && strcmp(trim(row.fields[2]), "note"))) {
-        rc = FAIL("expected the header 'item,value,note'");
+        rc = FAIL(_("expected the header 'item,value,note'"));
         goto cleanup;
     }
     while ((k = sr_csv_next(csv, &row, err, sizeof(err))) != 0) {
@@ -298,7 +298,7 @@ sr_responses_parse(struct sr_responses *r, const struct sr_school *school,
             break; /* the rest of the file cannot be trusted */
         }
         if (row.n < 2 || row.n > 3) {
-            rc = FAIL("expected 3 fields (item,value,note), found %zu",
+            rc = FAIL(_("expected 3 fields (item,value,note), found %zu"),
                       row.n);
             if (rc == SR_ERR_NOMEM)
                 goto cleanup;
@@ -334,14 +334,14 @@ sr_responses_load_file(struct sr_responses *r,
 
     rc = sr_read_file(path, SR_RESPONSES_MAX_BYTES, &buf, &len);
     if (rc == SR_ERR_TOO_LARGE) {
-        rc = FAIL("responses file is larger than the limit of %u MiB",
+        rc = FAIL(_("responses file is larger than the limit of %u MiB"),
                   SR_RESPONSES_MAX_BYTES >> 20);
         return rc == SR_ERR_INPUT ? SR_ERR_TOO_LARGE : rc;
     }
     if (rc == SR_ERR_IO) {
         int e = errno;
 
-        rc = FAIL("cannot read file: %s", strerror(e));
+        rc = FAIL(_("cannot read file: %s"), strerror(e));
         return rc == SR_ERR_INPUT ? SR_ERR_IO : rc;
     }
     if (rc != SR_OK)

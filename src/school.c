@@ -45,9 +45,9 @@ static const struct {
     {"canteen", SR_KIND_FLAG, "true|false"},
     {"laboratory", SR_KIND_FLAG, "true|false"},
     {"swimming_pool", SR_KIND_FLAG, "true|false"},
-    {"enrollment", SR_KIND_COUNT, "a whole number 0..10000000"},
-    {"boarders", SR_KIND_COUNT, "a whole number 0..10000000"},
-    {"special_needs", SR_KIND_COUNT, "a whole number 0..10000000"},
+    {"enrollment", SR_KIND_COUNT, N_("a whole number 0..10000000")},
+    {"boarders", SR_KIND_COUNT, N_("a whole number 0..10000000")},
+    {"special_needs", SR_KIND_COUNT, N_("a whole number 0..10000000")},
 };
 
 const char *
@@ -107,7 +107,10 @@ sr_attr_expect(int attr)
 {
     if (attr < 0 || attr >= SR_ATTR_COUNT)
         return "";
-    return attrs[attr].expect;
+    /* The names of an enumerated attribute stay as they are; a count's
+     * description is English, marked with N_(). */
+    return attrs[attr].kind == SR_KIND_COUNT ? _(attrs[attr].expect) :
+                                               attrs[attr].expect;
 }
 
 static int
@@ -211,18 +214,18 @@ sr_school_set(struct sr_school *s, const char *key, const char *value,
     a = sr_attr_lookup(key);
     if (a < 0) {
         if (sr_diags_add(diags, file, line,
-                         "unknown school attribute '%s' (known: stage, "
-                         "ownership, locale, boarding, school_bus, canteen, "
-                         "laboratory, swimming_pool, enrollment, boarders, "
-                         "special_needs)",
+                         _("unknown school attribute '%s' (known: stage, "
+                           "ownership, locale, boarding, school_bus, canteen, "
+                           "laboratory, swimming_pool, enrollment, boarders, "
+                           "special_needs)"),
                          key) != SR_OK)
             return SR_ERR_NOMEM;
         return SR_ERR_INPUT;
     }
     if (sr_attr_parse(a, value, &v) != SR_OK) {
         if (sr_diags_add(diags, file, line,
-                         "bad value '%s' for school attribute '%s' "
-                         "(expected %s)",
+                         _("bad value '%s' for school attribute '%s' "
+                           "(expected %s)"),
                          value, key, sr_attr_expect(a)) != SR_OK)
             return SR_ERR_NOMEM;
         return SR_ERR_INPUT;
@@ -262,19 +265,20 @@ sr_school_load_file(const char *path, struct sr_school *s,
     if (rc != SR_OK) {
         if (rc == SR_ERR_TOO_LARGE)
             rc = sr_diags_add(diags, path, 0,
-                              "school file is larger than 1 MiB") ?
+                              _("school file is larger than 1 MiB")) ?
                      SR_ERR_NOMEM : SR_ERR_TOO_LARGE;
         goto cleanup;
     }
     if (strlen(buf) != len) {
-        rc = sr_diags_add(diags, path, 0, "school file contains a NUL byte") ?
+        rc = sr_diags_add(diags, path, 0,
+                          _("school file contains a NUL byte")) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
         goto cleanup;
     }
     if (!sr_utf8_valid(buf, len, &bad)) {
         rc = sr_diags_add(diags, path, sr_line_of(buf, bad),
-                          "invalid UTF-8 at byte %zu; save the file as "
-                          "UTF-8",
+                          _("invalid UTF-8 at byte %zu; save the file as "
+                            "UTF-8"),
                           bad + 1) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
         goto cleanup;
@@ -298,7 +302,7 @@ sr_school_load_file(const char *path, struct sr_school *s,
         eq = strchr(line, '=');
         if (!eq) {
             if (sr_diags_add(diags, path, lineno,
-                             "expected 'key = value', got '%s'", line)) {
+                             _("expected 'key = value', got '%s'"), line)) {
                 rc = SR_ERR_NOMEM;
                 goto cleanup;
             }
@@ -311,7 +315,7 @@ sr_school_load_file(const char *path, struct sr_school *s,
         a = sr_attr_lookup(key);
         if (a >= 0 && (seen & (1u << a))) {
             if (sr_diags_add(diags, path, lineno,
-                             "school attribute '%s' is given twice", key)) {
+                             _("school attribute '%s' is given twice"), key)) {
                 rc = SR_ERR_NOMEM;
                 goto cleanup;
             }
@@ -330,8 +334,8 @@ sr_school_load_file(const char *path, struct sr_school *s,
     }
     if (!(seen & (1u << SR_ATTR_STAGE))) {
         rc = sr_diags_add(diags, path, 0,
-                          "school file does not give the stage "
-                          "(add a line 'stage = primary', for example)") ?
+                          _("school file does not give the stage "
+                            "(add a line 'stage = primary', for example)")) ?
                  SR_ERR_NOMEM : SR_ERR_INPUT;
     }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "schoolrisk/error.h"
+#include "schoolrisk/i18n.h"
 
 /* STATIC is static in normal builds; tests built with -DTESTING can
  * reach file-local functions (libxlsxwriter's convention). */
@@ -19,6 +20,13 @@
 #else
 #define STATIC static
 #endif
+
+/* A message a person reads, in the calling thread's language
+ * (schoolrisk/i18n.h); N_() marks a message kept in a table, translated
+ * with _() where it is used.  Never for stored data, SQL, JSON keys,
+ * error codes or the names of enums written to the database. */
+#define _(s) sr_gettext(s)
+#define N_(s) (s)
 
 /* strdup/strndup that return NULL on allocation failure. */
 char *sr_strdup(const char *s);

@@ -103,7 +103,8 @@ void sr_attr_format(int attr, int64_t value, char *buf, size_t size);
 
 /**
  * @brief Describe the values @p attr accepts, e.g. "public|private" or
- *        "a whole number 0..10000000".  Returns a static string.
+ *        "a whole number 0..10000000" (in the thread's language,
+ *        schoolrisk/i18n.h).  Returns a static string.
  */
 const char *sr_attr_expect(int attr);
 

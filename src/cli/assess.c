@@ -114,7 +114,7 @@ parse_id(const char *s, int64_t *id)
     errno = 0;
     v = strtoll(s, &end, 10);
     if (errno || *end || v <= 0 || end == s) {
-        cli_error("'%s' is not an assessment id (a positive number)", s);
+        cli_error(_("'%s' is not an assessment id (a positive number)"), s);
         return EXIT_USAGE;
     }
     *id = v;
@@ -150,7 +150,7 @@ do_new(struct sr_store *st, const struct opts *o)
     sr_error rc;
 
     if (!o->school) {
-        cli_error("assess new needs --school CODE");
+        cli_error(_("assess new needs --school CODE"));
         return EXIT_USAGE;
     }
     rc = sr_assess_create(st, &n, &id);
@@ -246,7 +246,7 @@ do_show(struct sr_store *st, char **argv, const struct opts *o)
         if (!root || !a) {
             cJSON_Delete(root);
             cJSON_Delete(a);
-            cli_error("out of memory");
+            cli_error(_("out of memory"));
             ex = EXIT_INTERNAL;
             goto cleanup;
         }
@@ -351,7 +351,7 @@ do_list(struct sr_store *st, const struct opts *o)
 
     if (o->kind) {
         if (sr_assess_kind_lookup(o->kind) < 0) {
-            cli_error("--kind takes inspection or self, not '%s'", o->kind);
+            cli_error(_("--kind takes inspection or self, not '%s'"), o->kind);
             return EXIT_USAGE;
         }
         f.kind = o->kind;
@@ -362,13 +362,13 @@ do_list(struct sr_store *st, const struct opts *o)
         else if (!strcmp(o->status, "submitted"))
             f.status = 1;
         else {
-            cli_error("--status takes draft or submitted, not '%s'",
+            cli_error(_("--status takes draft or submitted, not '%s'"),
                       o->status);
             return EXIT_USAGE;
         }
     }
     if (o->json && !(ls.arr = cJSON_CreateArray())) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         return EXIT_INTERNAL;
     }
     if (!o->json)
@@ -440,7 +440,7 @@ cmd_assess(int argc, char **argv)
         if (!strcmp(argv[1], sub[i].name))
             break;
     if (i == sizeof(sub) / sizeof(sub[0])) {
-        cli_error("unknown assess command '%s'", argv[1]);
+        cli_error(_("unknown assess command '%s'"), argv[1]);
         fputs(usage, stderr);
         return EXIT_USAGE;
     }

@@ -91,7 +91,7 @@ parse(int argc, char **argv, bool want_head, const char *help,
         }
     }
     if (optind != argc) {
-        cli_error("unexpected argument '%s'", argv[optind]);
+        cli_error(_("unexpected argument '%s'"), argv[optind]);
         fputs(help, stderr);
         return EXIT_USAGE;
     }
@@ -118,7 +118,7 @@ run_verify(int argc, char **argv)
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
     } else if (!rep.ok) {
-        cli_error("audit chain broken: %s", rep.problem);
+        cli_error(_("audit chain broken: %s"), rep.problem);
         ex = EXIT_INVALID;
     } else {
         printf("audit chain intact: %lld records, head %s\n",
@@ -151,7 +151,7 @@ run_head(int argc, char **argv)
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
     } else if (!records) {
-        cli_error("the audit chain is empty: nothing has been recorded yet");
+        cli_error(_("the audit chain is empty: nothing has been recorded yet"));
         ex = EXIT_INVALID;
     } else {
         printf("%s %lld records\n", head, (long long)records);
@@ -171,7 +171,7 @@ cmd_audit(int argc, char **argv)
         return run_verify(argc - 1, argv + 1);
     if (!strcmp(argv[1], "head"))
         return run_head(argc - 1, argv + 1);
-    cli_error("unknown audit command '%s' (verify or head)", argv[1]);
+    cli_error(_("unknown audit command '%s' (verify or head)"), argv[1]);
     fputs(usage, stderr);
     return EXIT_USAGE;
 }

@@ -91,7 +91,7 @@ cmd_backup(int argc, char **argv)
         src = "schoolrisk.db";
     rc = sr_store_backup(st, dest, flags, &rep);
     if (rc == SR_ERR_CONFLICT) {
-        cli_error("%s (--force replaces it)", sr_store_errmsg(st));
+        cli_error(_("%s (--force replaces it)"), sr_store_errmsg(st));
         ex = EXIT_INVALID;
     } else if (rc != SR_OK) {
         ex = cli_store_error(st, rc);

@@ -52,7 +52,7 @@ cmd_checklist(int argc, char **argv)
             if (!strcmp(optarg, "csv")) {
                 csv = 1;
             } else if (strcmp(optarg, "table")) {
-                cli_error("--format takes table or csv, not '%s'", optarg);
+                cli_error(_("--format takes table or csv, not '%s'"), optarg);
                 return EXIT_USAGE;
             }
             break;
@@ -71,7 +71,7 @@ cmd_checklist(int argc, char **argv)
     }
     if (!system || optind != argc) {
         if (!system)
-            cli_error("--system is required");
+            cli_error(_("--system is required"));
         fputs(usage, stderr);
         return EXIT_USAGE;
     }

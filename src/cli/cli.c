@@ -42,7 +42,7 @@ cli_error(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg("error: ", fmt, ap);
+    vmsg(_("error: "), fmt, ap);
     va_end(ap);
 }
 
@@ -52,7 +52,7 @@ cli_warn(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vmsg("warning: ", fmt, ap);
+    vmsg(_("warning: "), fmt, ap);
     va_end(ap);
 }
 
@@ -131,7 +131,7 @@ cli_system_load(struct cli_system *cs, const char *arg, const char *opt_dir)
         rc = sr_system_load_file(arg, &cs->sys, &d);
         if (rc != SR_OK) {
             cli_print_diags(&d);
-            cli_error("cannot load indicator system '%s'", arg);
+            cli_error(_("cannot load indicator system '%s'"), arg);
             ex = cli_exit_for(rc);
             goto cleanup;
         }
@@ -141,8 +141,8 @@ cli_system_load(struct cli_system *cs, const char *arg, const char *opt_dir)
     rc = sr_catalog_load_dir(dir, &cs->cat, &d);
     if (rc != SR_OK) {
         cli_print_diags(&d);
-        cli_error("the indicator directory '%s' is not valid; run "
-                  "'schoolrisk indicators validate %s'",
+        cli_error(_("the indicator directory '%s' is not valid; run "
+                    "'schoolrisk indicators validate %s'"),
                   dir, dir);
         ex = cli_exit_for(rc);
         goto cleanup;
@@ -151,8 +151,8 @@ cli_system_load(struct cli_system *cs, const char *arg, const char *opt_dir)
     if (!cs->use) {
         size_t i;
 
-        cli_error("no indicator system with id '%s' in '%s'", arg, dir);
-        fprintf(stderr, "known systems:");
+        cli_error(_("no indicator system with id '%s' in '%s'"), arg, dir);
+        fprintf(stderr, "%s", _("known systems:"));
         for (i = 0; i < sr_catalog_count(cs->cat); i++)
             fprintf(stderr, " %s", sr_system_id(sr_catalog_get(cs->cat, i)));
         fputc('\n', stderr);
@@ -178,7 +178,7 @@ int
 cli_school_add_attr(struct cli_school_opts *o, const char *kv)
 {
     if (o->n_attrs >= (int)(sizeof(o->attrs) / sizeof(o->attrs[0]))) {
-        cli_error("too many --attr options");
+        cli_error(_("too many --attr options"));
         return EXIT_USAGE;
     }
     o->attrs[o->n_attrs++] = kv;
@@ -195,21 +195,21 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
 
     sr_diags_init(&d);
     if (o->file && o->n_attrs) {
-        cli_error("give the school either with --school FILE or with "
-                  "--attr KEY=VALUE, not both");
+        cli_error(_("give the school either with --school FILE or with "
+                    "--attr KEY=VALUE, not both"));
         ex = EXIT_USAGE;
         goto cleanup;
     }
     if (!o->file && !o->n_attrs) {
-        cli_error("no school given: use --school FILE or --attr KEY=VALUE "
-                  "(at least --attr stage=...)");
+        cli_error(_("no school given: use --school FILE or --attr KEY=VALUE "
+                    "(at least --attr stage=...)"));
         ex = EXIT_USAGE;
         goto cleanup;
     }
     if (o->file) {
         rc = sr_school_load_file(o->file, s, &d);
         if (rc == SR_ERR_IO) {
-            cli_error("cannot read school file '%s': %s", o->file,
+            cli_error(_("cannot read school file '%s': %s"), o->file,
                       strerror(errno));
             ex = EXIT_INVALID;
             goto cleanup;
@@ -223,7 +223,7 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
             sr_error r;
 
             if (!eq || kl == 0 || kl >= sizeof(key)) {
-                cli_error("--attr expects KEY=VALUE, got '%s'", o->attrs[i]);
+                cli_error(_("--attr expects KEY=VALUE, got '%s'"), o->attrs[i]);
                 ex = EXIT_USAGE;
                 goto cleanup;
             }
@@ -231,7 +231,7 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
             key[kl] = '\0';
             a = sr_attr_lookup(key);
             if (a >= 0 && (s->set & (1u << a))) {
-                cli_error("--attr %s is given twice", key);
+                cli_error(_("--attr %s is given twice"), key);
                 ex = EXIT_INVALID;
                 goto cleanup;
             }
@@ -240,8 +240,8 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
                 rc = r;
         }
         if (rc == SR_OK && !sr_school_has_stage(s)) {
-            cli_error("the school's stage is not given (add --attr "
-                      "stage=primary, for example)");
+            cli_error(_("the school's stage is not given (add --attr "
+                        "stage=primary, for example)"));
             ex = EXIT_INVALID;
             goto cleanup;
         }
@@ -262,8 +262,8 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
                 used += (size_t)snprintf(covers + used,
                                          sizeof(covers) - used, "%s%s",
                                          used ? ", " : "", sr_stage_name(st));
-        cli_error("indicator system '%s' is not written for stage '%s' "
-                  "(it covers: %s)",
+        cli_error(_("indicator system '%s' is not written for stage '%s' "
+                    "(it covers: %s)"),
                   sr_system_id(sys),
                   sr_stage_name((int)s->attr[SR_ATTR_STAGE]), covers);
         ex = EXIT_INVALID;
@@ -356,9 +356,9 @@ cli_option_error(int c, char **argv, const char *usage)
     const char *opt = argv[optind - 1];
 
     if (c == ':')
-        cli_error("option '%s' needs a value", opt);
+        cli_error(_("option '%s' needs a value"), opt);
     else
-        cli_error("unknown option '%s'", opt);
+        cli_error(_("unknown option '%s'"), opt);
     fputs(usage, stderr);
     return EXIT_USAGE;
 }
@@ -373,7 +373,7 @@ int
 cli_finish_output(void)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("cannot write the output: %s", strerror(errno));
+        cli_error(_("cannot write the output: %s"), strerror(errno));
         return EXIT_INTERNAL;
     }
     return EXIT_OK;
@@ -440,8 +440,8 @@ cli_store_open(const char *db_opt, const char *by_opt, int flags,
         time_t t = cli_parse_clock(clk);
 
         if (!t) {
-            cli_error("SCHOOLRISK_CLOCK must be YYYY-MM-DDTHH:MM:SSZ, not "
-                      "'%s'",
+            cli_error(_("SCHOOLRISK_CLOCK must be YYYY-MM-DDTHH:MM:SSZ, not "
+                        "'%s'"),
                       clk);
             sr_store_close(*out);
             *out = NULL;
@@ -496,7 +496,7 @@ cli_dispatch(int argc, char **argv, const struct cli_sub *subs, size_t n,
     for (i = 0; i < n; i++)
         if (!strcmp(argv[1], subs[i].name))
             return subs[i].fn(argc - 1, argv + 1);
-    cli_error("unknown %s command '%s'", group, argv[1]);
+    cli_error(_("unknown %s command '%s'"), group, argv[1]);
     fputs(usage, stderr);
     return EXIT_USAGE;
 }

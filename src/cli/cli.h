@@ -13,8 +13,15 @@
 #include <time.h>
 
 #include "schoolrisk/error.h"
+#include "schoolrisk/i18n.h"
 #include "schoolrisk/indicators.h"
 #include "schoolrisk/school.h"
+
+/* A message a person reads, in the locale's language (main.c calls
+ * sr_i18n_init()); N_() marks one kept in a table.  The --help usage
+ * texts stay English. */
+#define _(s) sr_gettext(s)
+#define N_(s) (s)
 
 /* Exit codes, listed once (README "Exit codes"). */
 enum cli_exit {

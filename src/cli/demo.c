@@ -204,8 +204,8 @@ cmd_demo(int argc, char **argv)
             break;
         case 'n':
             if (!parse_long(optarg, 16, SR_DEMO_MAX_SCHOOLS, &schools)) {
-                cli_error("--schools must be a whole number 16..%d, not "
-                          "'%s'",
+                cli_error(_("--schools must be a whole number 16..%d, not "
+                            "'%s'"),
                           SR_DEMO_MAX_SCHOOLS, optarg);
                 return EXIT_USAGE;
             }
@@ -216,14 +216,14 @@ cmd_demo(int argc, char **argv)
             errno = 0;
             seed = strtoull(optarg, &end, 10);
             if (errno || end == optarg || *end || *optarg == '-') {
-                cli_error("--seed must be a whole number, not '%s'", optarg);
+                cli_error(_("--seed must be a whole number, not '%s'"), optarg);
                 return EXIT_USAGE;
             }
             break;
         }
         case 'y':
             if (!parse_long(optarg, 2000, 2999, &year)) {
-                cli_error("--year must be a year 2000..2999, not '%s'",
+                cli_error(_("--year must be a year 2000..2999, not '%s'"),
                           optarg);
                 return EXIT_USAGE;
             }
@@ -237,21 +237,21 @@ cmd_demo(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (!*dir || strlen(dir) > 900) {
-        cli_error("--dir must be a directory name of at most 900 bytes");
+        cli_error(_("--dir must be a directory name of at most 900 bytes"));
         return EXIT_USAGE;
     }
     if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        cli_error("cannot create directory '%s': %s", dir, strerror(errno));
+        cli_error(_("cannot create directory '%s': %s"), dir, strerror(errno));
         return EXIT_INVALID;
     }
     snprintf(db, sizeof(db), "%s/schoolrisk.db", dir);
     if (stat(db, &sb) == 0) {
         if (!force) {
-            cli_error("'%s' already exists; use --force to replace it", db);
+            cli_error(_("'%s' already exists; use --force to replace it"), db);
             return EXIT_INVALID;
         }
         if (remove_db(db) != 0) {
-            cli_error("cannot remove '%s': %s", db, strerror(errno));
+            cli_error(_("cannot remove '%s': %s"), db, strerror(errno));
             return EXIT_INVALID;
         }
     }
@@ -299,7 +299,7 @@ cmd_demo(int argc, char **argv)
         snprintf(reports, sizeof(reports), "%s/reports", dir);
         t0 = seconds();
         if (sr_period_parse(text, &period) != SR_OK) {
-            cli_error("bad year %ld", year);
+            cli_error(_("bad year %ld"), year);
             ex = EXIT_INTERNAL;
         } else {
             ex = cli_report_all(st, &period, reports, &written);

@@ -195,19 +195,19 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
         }
     }
     if (argc - optind > npos) {
-        cli_error("unexpected argument '%s'", argv[optind + npos]);
+        cli_error(_("unexpected argument '%s'"), argv[optind + npos]);
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
     if (npos && optind == argc) {
-        cli_error("the hazard id is required");
+        cli_error(_("the hazard id is required"));
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
     if (npos)
         a->id_arg = argv[optind];
     if (a->today && !sr_date_valid(a->today)) {
-        cli_error("--today expects a date YYYY-MM-DD, not '%s'", a->today);
+        cli_error(_("--today expects a date YYYY-MM-DD, not '%s'"), a->today);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -219,7 +219,7 @@ need(const char *value, const char *option, const char *usage)
 {
     if (value)
         return EXIT_OK;
-    cli_error("%s is required", option);
+    cli_error(_("%s is required"), option);
     fputs(usage, stderr);
     return EXIT_USAGE;
 }
@@ -233,7 +233,7 @@ parse_id(const char *s, int64_t *id)
     errno = 0;
     v = strtoll(s, &end, 10);
     if (errno || end == s || *end || v <= 0 || s[0] == '+' || s[0] == ' ') {
-        cli_error("a hazard id is a positive whole number, not '%s'", s);
+        cli_error(_("a hazard id is a positive whole number, not '%s'"), s);
         return EXIT_USAGE;
     }
     *id = v;
@@ -307,7 +307,7 @@ print_json(cJSON *root, int ok)
 
     cJSON_Delete(root);
     if (!text) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         return EXIT_INTERNAL;
     }
     puts(text);
@@ -446,13 +446,13 @@ run_list(int argc, char **argv)
     f.overdue = a.overdue;
     f.awaiting_signoff = a.awaiting;
     if (a.status && (f.status = sr_hazard_status_lookup(a.status)) < 0) {
-        cli_error("unknown status '%s' (open, rectifying, submitted or "
-                  "closed)",
+        cli_error(_("unknown status '%s' (open, rectifying, submitted or "
+                    "closed)"),
                   a.status);
         return EXIT_USAGE;
     }
     if (a.level && (f.level = sr_hazard_level_lookup(a.level)) < 0) {
-        cli_error("unknown level '%s' (general or major)", a.level);
+        cli_error(_("unknown level '%s' (general or major)"), a.level);
         return EXIT_USAGE;
     }
     ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
@@ -699,7 +699,7 @@ run_add(int argc, char **argv)
         return ex;
     level = sr_hazard_level_lookup(a.level);
     if (level < 0) {
-        cli_error("unknown level '%s' (general or major)", a.level);
+        cli_error(_("unknown level '%s' (general or major)"), a.level);
         return EXIT_USAGE;
     }
     ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
@@ -760,18 +760,18 @@ evidence_of(const char *arg, const char **out, char **owned)
     if (!arg || stat(arg, &sb) != 0)
         return EXIT_OK;
     if (S_ISDIR(sb.st_mode)) {
-        cli_error("--evidence '%s' is a directory: name a file, or give a "
-                  "text",
+        cli_error(_("--evidence '%s' is a directory: name a file, or give a "
+                    "text"),
                   arg);
         return EXIT_INVALID;
     }
     rc = sr_hazard_evidence_file(arg, owned);
     if (rc == SR_ERR_NOMEM) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         return EXIT_INTERNAL;
     }
     if (rc != SR_OK) {
-        cli_error("cannot read evidence file '%s': %s", arg,
+        cli_error(_("cannot read evidence file '%s': %s"), arg,
                   strerror(errno));
         return EXIT_INVALID;
     }
@@ -932,9 +932,9 @@ cmd_hazards(int argc, char **argv)
         return EXIT_OK;
     }
     if (argc < 2)
-        cli_error("missing command: use 'schoolrisk hazards list'");
+        cli_error(_("missing command: use 'schoolrisk hazards list'"));
     else
-        cli_error("unknown hazards command '%s' (use 'list')", argv[1]);
+        cli_error(_("unknown hazards command '%s' (use 'list')"), argv[1]);
     fputs(hazards_usage, stderr);
     return EXIT_USAGE;
 }
@@ -968,10 +968,10 @@ cmd_hazard(int argc, char **argv)
         return run_list(argc - 1, argv + 1);
     }
     if (argc < 2)
-        cli_error("missing command: show, add, assign, submit, verify, "
-                  "signoff, reject or list");
+        cli_error(_("missing command: show, add, assign, submit, verify, "
+                    "signoff, reject or list"));
     else
-        cli_error("unknown hazard command '%s'", argv[1]);
+        cli_error(_("unknown hazard command '%s'"), argv[1]);
     fputs(hazard_usage, stderr);
     return EXIT_USAGE;
 }

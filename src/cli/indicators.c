@@ -102,8 +102,9 @@ validate_one(const char *path)
     cli_print_diags(&d);
     ex = cli_exit_for(rc);
     if (rc != SR_OK)
-        cli_error("%s: not valid (%zu problem%s)", path, d.n,
-                  d.n == 1 ? "" : "s");
+        cli_error(d.n == 1 ? _("%s: not valid (%zu problem)") :
+                             _("%s: not valid (%zu problems)"),
+                  path, d.n);
     sr_diags_release(&d);
     return ex;
 }
@@ -144,7 +145,7 @@ parse_format(const char *arg, const char *a, const char *b, int *out)
         *out = 1;
         return 0;
     }
-    cli_error("--format takes %s or %s, not '%s'", a, b, arg);
+    cli_error(_("--format takes %s or %s, not '%s'"), a, b, arg);
     return EXIT_USAGE;
 }
 
@@ -181,9 +182,9 @@ cmd_list(int argc, char **argv)
         }
     }
     if (argc - optind > 1 || (dir && optind < argc)) {
-        cli_error(dir ? "give the directory either as DIR or with --dir, "
-                        "not both" :
-                        "only one directory may be listed");
+        cli_error(dir ? _("give the directory either as DIR or with --dir, "
+                          "not both") :
+                        _("only one directory may be listed"));
         fputs(list_usage, stderr);
         return EXIT_USAGE;
     }
@@ -191,7 +192,7 @@ cmd_list(int argc, char **argv)
     sr_diags_init(&d);
     if (sr_catalog_load_dir(dir, &cat, &d) != SR_OK) {
         cli_print_diags(&d);
-        cli_error("the indicator directory '%s' is not valid", dir);
+        cli_error(_("the indicator directory '%s' is not valid"), dir);
         sr_diags_release(&d);
         return EXIT_INVALID;
     }
@@ -258,7 +259,7 @@ cli_items_csv(const struct sr_system *sys, const struct sr_school *school)
         if (!choices || !when) {
             free(choices);
             free(when);
-            cli_error("out of memory");
+            cli_error(_("out of memory"));
             return EXIT_INTERNAL;
         }
         cli_csv_field(stdout, dims[it->dim].id, false);
@@ -376,7 +377,7 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
                     continue;
                 when = sr_conds_format(sys, it->cond_off, it->cond_n);
                 if (!when) {
-                    cli_error("out of memory");
+                    cli_error(_("out of memory"));
                     return EXIT_INTERNAL;
                 }
                 printf("    %-12s %6s %-9s %s", it->id,
@@ -399,7 +400,7 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
                     char *ch = sr_item_choices(sys, it);
 
                     if (!ch) {
-                        cli_error("out of memory");
+                        cli_error(_("out of memory"));
                         return EXIT_INTERNAL;
                     }
                     printf("    %-12s %6s answer: %s\n", "", "", ch);
@@ -478,7 +479,7 @@ load_path(struct sr_store *st, const char *path)
 
         if (rc != SR_OK) {
             cli_print_diags(&d);
-            cli_error("%s: not valid; nothing was loaded from it", path);
+            cli_error(_("%s: not valid; nothing was loaded from it"), path);
             sr_diags_release(&d);
             return cli_exit_for(rc);
         }

@@ -103,7 +103,7 @@ main(int argc, char **argv)
             return rc;
         }
     }
-    cli_error("unknown command '%s'", argv[1]);
+    cli_error(_("unknown command '%s'"), argv[1]);
     usage(stderr);
     return EXIT_USAGE;
 }

@@ -94,18 +94,18 @@ parse_opts(int argc, char **argv, const char *name, int args,
     if (argc - optind != args || !period ||
         (all ? !o->out_dir || o->out || o->layout : !o->out || o->out_dir)) {
         if (!period)
-            cli_error("report %s needs --period (2026Q3, 2026-09 or 2026)",
+            cli_error(_("report %s needs --period (2026Q3, 2026-09 or 2026)"),
                       name);
         else if (all && !o->out_dir)
-            cli_error("report all needs --out-dir DIR");
+            cli_error(_("report all needs --out-dir DIR"));
         else if (!all && !o->out)
-            cli_error("report %s needs -o FILE.xlsx", name);
+            cli_error(_("report %s needs -o FILE.xlsx"), name);
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
     if (sr_period_parse(period, &o->period) != SR_OK) {
-        cli_error("bad period '%s' (expected a quarter like 2026Q3, a month "
-                  "like 2026-09 or a year like 2026)",
+        cli_error(_("bad period '%s' (expected a quarter like 2026Q3, a month "
+                    "like 2026-09 or a year like 2026)"),
                   period);
         return EXIT_USAGE;
     }
@@ -130,7 +130,7 @@ load_layout(const char *given, const char *name, struct sr_layout *lay,
     rc = sr_layout_load(given, lay, d);
     if (rc != SR_OK) {
         cli_print_diags(d);
-        cli_error("the report layout '%s' is not valid", given);
+        cli_error(_("the report layout '%s' is not valid"), given);
         return cli_exit_for(rc);
     }
     return EXIT_OK;
@@ -141,7 +141,7 @@ static int
 write_failed(struct sr_diags *d, const char *path, sr_error rc)
 {
     cli_print_diags(d);
-    cli_error("the workbook '%s' was not written", path);
+    cli_error(_("the workbook '%s' was not written"), path);
     return cli_exit_for(rc);
 }
 
@@ -283,7 +283,7 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
     memset(&city, 0, sizeof(city));
     sr_diags_init(&d);
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
-        cli_error("cannot create directory '%s': %s", out_dir,
+        cli_error(_("cannot create directory '%s': %s"), out_dir,
                   strerror(errno));
         ex = EXIT_INVALID;
         goto cleanup;

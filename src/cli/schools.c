@@ -94,8 +94,8 @@ cmd_import(int argc, char **argv)
         }
     }
     if (argc - optind != 1) {
-        cli_error(argc - optind ? "give one file to import"
-                                : "no file to import");
+        cli_error("%s", argc - optind ? _("give one file to import")
+                                      : _("no file to import"));
         fputs(import_usage, stderr);
         return EXIT_USAGE;
     }
@@ -119,11 +119,14 @@ cmd_import(int argc, char **argv)
     case SR_ERR_TOO_LARGE:
         cli_print_diags(&d);
         if (rep.bad_rows)
-            cli_error("'%s' was not imported: %zu bad row%s; nothing was "
-                      "changed",
-                      file, rep.bad_rows, rep.bad_rows == 1 ? "" : "s");
+            cli_error(rep.bad_rows == 1 ?
+                          _("'%s' was not imported: %zu bad row; nothing "
+                            "was changed") :
+                          _("'%s' was not imported: %zu bad rows; nothing "
+                            "was changed"),
+                      file, rep.bad_rows);
         else
-            cli_error("'%s' was not imported; nothing was changed", file);
+            cli_error(_("'%s' was not imported; nothing was changed"), file);
         ex = cli_exit_for(rc);
         break;
     default:
@@ -131,8 +134,8 @@ cmd_import(int argc, char **argv)
          * file (no GB18030 converter, out of memory). */
         cli_print_diags(&d);
         if (!d.n)
-            cli_error("%s; '%s' was not imported, the database is as it "
-                      "was",
+            cli_error(_("%s; '%s' was not imported, the database is as it "
+                        "was"),
                       *sr_store_errmsg(st) ? sr_store_errmsg(st)
                                            : sr_strerror(rc),
                       file);
@@ -213,13 +216,13 @@ print_json(cJSON *root)
     char *text;
 
     if (!root) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         return EXIT_INTERNAL;
     }
     text = cJSON_Print(root);
     cJSON_Delete(root);
     if (!text) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         return EXIT_INTERNAL;
     }
     puts(text);
@@ -338,18 +341,18 @@ cmd_list(int argc, char **argv)
         }
     }
     if (optind != argc) {
-        cli_error("unexpected argument '%s'", argv[optind]);
+        cli_error(_("unexpected argument '%s'"), argv[optind]);
         fputs(list_usage, stderr);
         return EXIT_USAGE;
     }
     if (stage) {
         f.stage = sr_registry_stage_lookup(stage);
         if (f.stage < 0) {
-            cli_error("unknown stage '%s' (expected 幼儿园, 小学, 初中, "
-                      "普通高中, 九年一贯制, 完全中学, 十二年一贯制, "
-                      "中等职业学校, 特殊教育学校, or kindergarten, primary, "
-                      "junior, senior, nine-year, complete-secondary, "
-                      "twelve-year, vocational, special)",
+            cli_error(_("unknown stage '%s' (expected 幼儿园, 小学, 初中, "
+                        "普通高中, 九年一贯制, 完全中学, 十二年一贯制, "
+                        "中等职业学校, 特殊教育学校, or kindergarten, primary, "
+                        "junior, senior, nine-year, complete-secondary, "
+                        "twelve-year, vocational, special)"),
                       stage);
             return EXIT_INVALID;
         }
@@ -360,7 +363,7 @@ cmd_list(int argc, char **argv)
     if (json) {
         ctx.arr = cJSON_CreateArray();
         if (!ctx.arr) {
-            cli_error("out of memory");
+            cli_error(_("out of memory"));
             ex = EXIT_INTERNAL;
             goto cleanup;
         }
@@ -371,7 +374,7 @@ cmd_list(int argc, char **argv)
         goto cleanup;
     }
     if (!ctx.ok) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         ex = EXIT_INTERNAL;
         goto cleanup;
     }
@@ -460,7 +463,8 @@ cmd_show(int argc, char **argv)
         }
     }
     if (argc - optind != 1) {
-        cli_error(argc - optind ? "give one school code" : "no school code");
+        cli_error("%s", argc - optind ? _("give one school code")
+                                      : _("no school code"));
         fputs(show_usage, stderr);
         return EXIT_USAGE;
     }

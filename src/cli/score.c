@@ -41,7 +41,7 @@ cli_print_json(cJSON *root)
 
     cJSON_Delete(root);
     if (!text) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         return EXIT_INTERNAL;
     }
     puts(text);
@@ -228,12 +228,12 @@ cmd_score(int argc, char **argv)
     }
     if (!system || !rfile || optind != argc || (json && explain)) {
         if (!system)
-            cli_error("--system is required");
+            cli_error(_("--system is required"));
         else if (!rfile)
-            cli_error("--responses is required");
+            cli_error(_("--responses is required"));
         else if (json && explain)
-            cli_error("--json and --explain do not go together (the JSON "
-                      "already has the trace in 'items')");
+            cli_error(_("--json and --explain do not go together (the JSON "
+                        "already has the trace in 'items')"));
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
@@ -251,15 +251,19 @@ cmd_score(int argc, char **argv)
         have_res = rc == SR_OK;
     }
     if (rc != SR_OK) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         ex = EXIT_INTERNAL;
         goto cleanup;
     }
     rc = sr_responses_load_file(&resp, &school, rfile, &d);
     if (rc != SR_OK) {
         cli_print_diags(&d);
-        cli_error("the responses in '%s' are not valid (%zu problem%s)", rfile,
-                  d.n, d.n == 1 ? "" : "s");
+        cli_error(d.n == 1 ?
+                      _("the responses in '%s' are not valid (%zu "
+                        "problem)") :
+                      _("the responses in '%s' are not valid (%zu "
+                        "problems)"),
+                  rfile, d.n);
         ex = cli_exit_for(rc);
         goto cleanup;
     }
@@ -269,9 +273,12 @@ cmd_score(int argc, char **argv)
         size_t n, i;
 
         items = sr_system_items(cs.use, &n);
-        cli_error("%s: %zu applicable item%s not answered (use --partial to "
-                  "score a draft):",
-                  rfile, res.missing, res.missing == 1 ? " is" : "s are");
+        cli_error(res.missing == 1 ?
+                      _("%s: %zu applicable item is not answered (use "
+                        "--partial to score a draft):") :
+                      _("%s: %zu applicable items are not answered (use "
+                        "--partial to score a draft):"),
+                  rfile, res.missing);
         for (i = 0; i < n; i++)
             if (res.items[i].status == SR_ITEM_UNANSWERED)
                 fprintf(stderr, "  %s  %s\n", items[i].id, items[i].title);
@@ -279,7 +286,7 @@ cmd_score(int argc, char **argv)
         goto cleanup;
     }
     if (rc != SR_OK) {
-        cli_error("%s: nothing to score: no applicable item is answered",
+        cli_error(_("%s: nothing to score: no applicable item is answered"),
                   rfile);
         ex = EXIT_INVALID;
         goto cleanup;

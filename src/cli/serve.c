@@ -89,15 +89,15 @@ roles_of(const char *list, unsigned *out)
         return true;
     }
     if (strlen(list) >= sizeof(buf)) {
-        cli_error("--totp-roles is too long");
+        cli_error(_("--totp-roles is too long"));
         return false;
     }
     snprintf(buf, sizeof(buf), "%s", list);
     for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
         role = sr_role_lookup(p);
         if (role < 0) {
-            cli_error("--totp-roles: unknown role '%s' (admin, city, "
-                      "district, school, inspector, or all)",
+            cli_error(_("--totp-roles: unknown role '%s' (admin, city, "
+                        "district, school, inspector, or all)"),
                       p);
             return false;
         }
@@ -116,7 +116,7 @@ number(const char *name, const char *s, long lo, long hi, unsigned *out)
     errno = 0;
     v = strtol(s, &end, 10);
     if (errno || *end || end == s || v < lo || v > hi) {
-        cli_error("--%s must be a whole number from %ld to %ld, not '%s'",
+        cli_error(_("--%s must be a whole number from %ld to %ld, not '%s'"),
                   name, lo, hi, s);
         return false;
     }
@@ -317,36 +317,36 @@ cmd_serve(int argc, char **argv)
     if (!cfg.db || !*cfg.db)
         cfg.db = "schoolrisk.db";
     if (cfg.policy.session_idle > cfg.policy.session_max) {
-        cli_error("--session-idle is longer than --session-max");
+        cli_error(_("--session-idle is longer than --session-max"));
         return EXIT_USAGE;
     }
     if (!cfg.web_dir && default_web_dir[0] &&
         realpath(default_web_dir, web_default))
         cfg.web_dir = web_default;
     if (cfg.web_dir && access(cfg.web_dir, R_OK | X_OK) != 0) {
-        cli_error("cannot read the front end in '%s': %s", cfg.web_dir,
+        cli_error(_("cannot read the front end in '%s': %s"), cfg.web_dir,
                   strerror(errno));
         return EXIT_INVALID;
     }
     if (!cfg.evidence_dir) {
         evidence = evidence_dir_for(cfg.db);
         if (!evidence) {
-            cli_error("out of memory");
+            cli_error(_("out of memory"));
             return EXIT_INTERNAL;
         }
         cfg.evidence_dir = evidence;
     }
     clk = getenv("SCHOOLRISK_CLOCK");
     if (clk && *clk && !(cfg.clock = cli_parse_clock(clk))) {
-        cli_error("SCHOOLRISK_CLOCK must be YYYY-MM-DDTHH:MM:SSZ, not '%s'",
+        cli_error(_("SCHOOLRISK_CLOCK must be YYYY-MM-DDTHH:MM:SSZ, not '%s'"),
                   clk);
         free(evidence);
         return EXIT_USAGE;
     }
     cfg.log = quiet ? NULL : stderr;
     if (!cfg.web_dir)
-        cli_warn("no front end to serve (build web/ or give --web DIR): "
-                 "only the API answers");
+        cli_warn(_("no front end to serve (build web/ or give --web DIR): "
+                   "only the API answers"));
     rc = web_serve(&cfg);
     free(evidence);
     return rc;

@@ -163,12 +163,12 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
         }
     }
     if (argc - optind > npos) {
-        cli_error("unexpected argument '%s'", argv[optind + npos]);
+        cli_error(_("unexpected argument '%s'"), argv[optind + npos]);
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
     if (npos && optind == argc) {
-        cli_error("the login is required");
+        cli_error(_("the login is required"));
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
@@ -183,7 +183,7 @@ need(const char *value, const char *option, const char *usage)
 {
     if (value)
         return EXIT_OK;
-    cli_error("%s is required", option);
+    cli_error(_("%s is required"), option);
     fputs(usage, stderr);
     return EXIT_USAGE;
 }
@@ -194,8 +194,8 @@ role_arg(const char *s, int *role)
     *role = sr_role_lookup(s);
     if (*role >= 0)
         return EXIT_OK;
-    cli_error("unknown role '%s' (admin, city, district, school or "
-              "inspector)",
+    cli_error(_("unknown role '%s' (admin, city, district, school or "
+                "inspector)"),
               s);
     return EXIT_USAGE;
 }
@@ -358,7 +358,7 @@ print_json(cJSON *root, int ok)
 
     cJSON_Delete(root);
     if (!text) {
-        cli_error("out of memory");
+        cli_error(_("out of memory"));
         return EXIT_INTERNAL;
     }
     puts(text);
@@ -689,7 +689,7 @@ run_add(int argc, char **argv)
     if (ex != EXIT_OK)
         return ex;
     if (!a.role && (a.district || a.school)) {
-        cli_error("--district and --school go with --role");
+        cli_error(_("--district and --school go with --role"));
         fputs(add_usage, stderr);
         return EXIT_USAGE;
     }
@@ -718,8 +718,8 @@ run_add(int argc, char **argv)
     if (role >= 0) {
         ex = do_grant(st, &a, role, &u, false);
         if (ex != EXIT_OK)
-            cli_error("user '%s' was added without that role: grant one "
-                      "with 'schoolrisk users grant %s --role ...'",
+            cli_error(_("user '%s' was added without that role: grant one "
+                        "with 'schoolrisk users grant %s --role ...'"),
                       u.login, u.login);
     }
     /* Printed also when the grant failed: the account exists. */
@@ -792,7 +792,7 @@ run_revoke(int argc, char **argv)
     errno = 0;
     id = strtoll(a.grant, &end, 10);
     if (errno || end == a.grant || *end || id <= 0 || a.grant[0] == '+') {
-        cli_error("a grant id is a positive whole number, not '%s'",
+        cli_error(_("a grant id is a positive whole number, not '%s'"),
                   a.grant);
         return EXIT_USAGE;
     }
@@ -803,8 +803,8 @@ run_revoke(int argc, char **argv)
         if (u.grants[i].id == id)
             g = &u.grants[i];
     if (!g) {
-        cli_error("user '%s' holds no active grant %lld (see 'schoolrisk "
-                  "users show %s')",
+        cli_error(_("user '%s' holds no active grant %lld (see 'schoolrisk "
+                    "users show %s')"),
                   u.login, id, u.login);
         ex = EXIT_INVALID;
         goto cleanup;

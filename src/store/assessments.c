@@ -139,9 +139,9 @@ sr_assess_get(struct sr_store *st, int64_t id, struct sr_assessment *out)
         rc = row_to_assessment(st, s, out);
     else if (step == SQLITE_DONE)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                "no assessment with id %lld", (long long)id);
+                                _("no assessment with id %lld"), (long long)id);
     else
-        rc = sr_store_dberr(st, "cannot read the assessment");
+        rc = sr_store_dberr(st, _("cannot read the assessment"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -171,28 +171,27 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
     sr_school_record_init(&school);
     sr_store_today(st, today);
     if (!sr_assess_kind_name(n->kind)) {
-        rc = sr_store_fail_code(st, SR_ERR_INPUT, "unknown assessment kind "
-                                "%d",
-                                n->kind);
+        rc = sr_store_fail_code(st, SR_ERR_INPUT,
+                                _("unknown assessment kind %d"), n->kind);
         goto cleanup;
     }
     if (!code || !*code) {
-        rc = sr_store_fail_code(st, SR_ERR_INPUT, "the school is required");
+        rc = sr_store_fail_code(st, SR_ERR_INPUT, _("the school is required"));
         goto cleanup;
     }
     if (!assessed_on)
         assessed_on = today;
     if (!sr_date_valid(assessed_on)) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                "bad assessment date '%s' (expected "
-                                "YYYY-MM-DD)",
+                                _("bad assessment date '%s' (expected "
+                                  "YYYY-MM-DD)"),
                                 assessed_on);
         goto cleanup;
     }
     if (strcmp(assessed_on, today) > 0) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                "assessment date %s is in the future "
-                                "(today is %s)",
+                                _("assessment date %s is in the future "
+                                  "(today is %s)"),
                                 assessed_on, today);
         goto cleanup;
     }
@@ -204,7 +203,7 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
         goto rollback;
     if (school.closed) {
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "school %s (%s) is closed in the registry",
+                                _("school %s (%s) is closed in the registry"),
                                 school.code, school.name);
         goto rollback;
     }
@@ -232,7 +231,7 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
     sr_bind_user(st, s, 8);
     sr_bind_text(s, 9, sr_assess_kind_name(n->kind));
     if (sqlite3_step(s) != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot create the assessment");
+        rc = sr_store_dberr(st, _("cannot create the assessment"));
         goto rollback;
     }
     *id = sqlite3_last_insert_rowid(st->db);
@@ -322,12 +321,12 @@ load_answers(struct sr_store *st, struct sr_assess_ctx *ctx,
             worst = SR_ERR_INPUT;
     }
     if (step != SQLITE_DONE)
-        worst = sr_store_dberr(st, "cannot read the answers");
+        worst = sr_store_dberr(st, _("cannot read the answers"));
     sr_store_finish(st, s);
     if (worst == SR_ERR_INPUT)
         sr_store_fail_code(st, SR_ERR_INPUT,
-                           "stored answers of assessment %lld no longer fit "
-                           "the school (its registry attributes changed)",
+                           _("stored answers of assessment %lld no longer fit "
+                             "the school (its registry attributes changed)"),
                            (long long)ctx->a.id);
     return worst;
 }
@@ -396,7 +395,7 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
     sr_bind_user(st, s, 7);
     sr_bind_text(s, 8, evidence);
     if (sqlite3_step(s) != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot store the answer");
+        rc = sr_store_dberr(st, _("cannot store the answer"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -414,9 +413,9 @@ open_draft(struct sr_store *st, int64_t id, struct sr_assess_ctx *ctx)
         return rc;
     if (ctx->a.submitted)
         return sr_store_fail_code(st, SR_ERR_STATE,
-                                  "assessment %lld was submitted on %s by "
-                                  "%s and can no longer change; a "
-                                  "correction is a new assessment",
+                                  _("assessment %lld was submitted on %s by "
+                                    "%s and can no longer change; a "
+                                    "correction is a new assessment"),
                                   (long long)id, ctx->a.submitted_at,
                                   ctx->a.submitted_by);
     rc = sr_registry_get(st, ctx->a.school, &ctx->school);
@@ -458,7 +457,7 @@ sr_assess_answer(struct sr_store *st, int64_t id, const char *item,
                           diags, "answer", 0);
     if (rc != SR_OK) {
         if (rc == SR_ERR_INPUT)
-            sr_store_fail_code(st, rc, "the answer is not valid");
+            sr_store_fail_code(st, rc, _("the answer is not valid"));
         goto rollback;
     }
     if (n_files) {
@@ -501,7 +500,7 @@ sr_assess_answer_many(struct sr_store *st, int64_t id,
         goto rollback;
     evidence = calloc(n ? n : 1, sizeof(*evidence));
     if (!evidence) {
-        rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
         goto rollback;
     }
     /* Check every answer first: the list shows them all. */
@@ -511,8 +510,8 @@ sr_assess_answer_many(struct sr_store *st, int64_t id,
         sr_error r1;
 
         if (!v[i].value)
-            r1 = sr_diags_add(diags, item, line, "item '%s': the value is "
-                              "required",
+            r1 = sr_diags_add(diags, item, line,
+                              _("item '%s': the value is required"),
                               item) ? SR_ERR_NOMEM : SR_ERR_INPUT;
         else
             r1 = sr_responses_set(&ctx.resp, &ctx.school.school, item,
@@ -521,7 +520,7 @@ sr_assess_answer_many(struct sr_store *st, int64_t id,
             r1 = sr_evidence_refs(st, ctx.a.school, v[i].files, v[i].n_files,
                                   &evidence[i]);
             if (r1 == SR_ERR_INPUT || r1 == SR_ERR_NOT_FOUND)
-                r1 = sr_diags_add(diags, item, line, "item '%s': %s", item,
+                r1 = sr_diags_add(diags, item, line, _("item '%s': %s"), item,
                                   sr_store_errmsg(st)) ? SR_ERR_NOMEM
                                                        : SR_ERR_INPUT;
         }
@@ -531,15 +530,18 @@ sr_assess_answer_many(struct sr_store *st, int64_t id,
         }
         if (r1 != SR_OK) {
             rc = r1 == SR_ERR_NOMEM
-                     ? sr_store_fail_code(st, r1, "out of memory") : r1;
+                     ? sr_store_fail_code(st, r1, _("out of memory")) : r1;
             goto rollback;
         }
     }
     if (bad) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                "%zu of %zu answers %s not valid; nothing "
-                                "was saved",
-                                bad, n, bad == 1 ? "is" : "are");
+                                bad == 1 ?
+                                    _("%zu of %zu answers is not valid; "
+                                      "nothing was saved") :
+                                    _("%zu of %zu answers are not valid; "
+                                      "nothing was saved"),
+                                bad, n);
         goto rollback;
     }
     sr_store_now(st, now);
@@ -575,7 +577,7 @@ sr_assess_clear(struct sr_store *st, int64_t id, const char *item)
     rc = open_draft(st, id, &ctx);
     if (rc == SR_OK && sr_system_find_item(ctx.sys, item) < 0)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                "system '%s' has no item '%s'",
+                                _("system '%s' has no item '%s'"),
                                 ctx.a.system_id, item);
     if (rc == SR_OK)
         rc = sr_store_prepare(st,
@@ -586,7 +588,7 @@ sr_assess_clear(struct sr_store *st, int64_t id, const char *item)
         sqlite3_bind_int64(s, 1, id);
         sr_bind_text(s, 2, item);
         if (sqlite3_step(s) != SQLITE_DONE)
-            rc = sr_store_dberr(st, "cannot remove the answer");
+            rc = sr_store_dberr(st, _("cannot remove the answer"));
     }
     sr_store_finish(st, s);
     if (rc == SR_OK)
@@ -617,8 +619,8 @@ sr_assess_import(struct sr_store *st, int64_t id, const char *path,
     if (rc != SR_OK) {
         if (rc != SR_ERR_NOMEM)
             sr_store_fail_code(st, rc,
-                               "the responses in '%s' are not valid; nothing "
-                               "was imported",
+                               _("the responses in '%s' are not valid; nothing "
+                                 "was imported"),
                                path);
         goto rollback;
     }
@@ -657,7 +659,7 @@ put_score(struct sr_store *st, sqlite3_stmt *s, int64_t id, const char *node,
     sqlite3_bind_int64(s, 4, earned);
     sqlite3_bind_int64(s, 5, max);
     if (sqlite3_step(s) != SQLITE_DONE)
-        return sr_store_dberr(st, "cannot store the scores");
+        return sr_store_dberr(st, _("cannot store the scores"));
     return SR_OK;
 }
 
@@ -710,7 +712,7 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
         sr_bind_text(s, 3, items[i].id);
         sqlite3_bind_int(s, 4, ir->earned >= ir->max);
         if (sqlite3_step(s) != SQLITE_DONE)
-            rc = sr_store_dberr(st, "cannot store the baseline evidence");
+            rc = sr_store_dberr(st, _("cannot store the baseline evidence"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -749,10 +751,10 @@ mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
     sqlite3_bind_int64(s, 10, ctx->res.max);
     sr_bind_user(st, s, 11);
     if (sqlite3_step(s) != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot submit the assessment");
+        rc = sr_store_dberr(st, _("cannot submit the assessment"));
     else if (sqlite3_changes(st->db) != 1)
         rc = sr_store_fail_code(st, SR_ERR_STATE,
-                                "assessment %lld is no longer a draft",
+                                _("assessment %lld is no longer a draft"),
                                 (long long)ctx->a.id);
     sr_store_finish(st, s);
     return rc;
@@ -840,25 +842,32 @@ sr_assess_submit(struct sr_store *st, int64_t id, struct sr_diags *diags,
     if (ctx.res.missing) {
         char label[48];
 
-        snprintf(label, sizeof(label), "assessment %lld", (long long)id);
+        /* TRANSLATORS: where the unanswered items are, before each
+           "item 'x' is not answered". */
+        snprintf(label, sizeof(label), _("assessment %lld"), (long long)id);
         for (i = 0; i < n; i++)
             if (ctx.res.items[i].status == SR_ITEM_UNANSWERED &&
-                sr_diags_add(diags, label, 0, "item '%s' is not answered: %s",
+                sr_diags_add(diags, label, 0,
+                             _("item '%s' is not answered: %s"),
                              items[i].id, items[i].title) != SR_OK) {
                 rc = SR_ERR_NOMEM;
                 goto rollback;
             }
         rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                "assessment %lld cannot be submitted: %zu "
-                                "applicable item%s not answered",
-                                (long long)id, ctx.res.missing,
-                                ctx.res.missing == 1 ? " is" : "s are");
+                                ctx.res.missing == 1 ?
+                                    _("assessment %lld cannot be submitted: "
+                                      "%zu applicable item is not "
+                                      "answered") :
+                                    _("assessment %lld cannot be submitted: "
+                                      "%zu applicable items are not "
+                                      "answered"),
+                                (long long)id, ctx.res.missing);
         goto rollback;
     }
     if (rc != SR_OK) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT,
-                                "assessment %lld has nothing to score: no "
-                                "item of system '%s' applies",
+                                _("assessment %lld has nothing to score: no "
+                                  "item of system '%s' applies"),
                                 (long long)id, ctx.a.system_id);
         goto rollback;
     }
@@ -962,7 +971,7 @@ sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
             break;
     }
     if (rc == SR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot list assessments");
+        rc = sr_store_dberr(st, _("cannot list assessments"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -986,7 +995,7 @@ sr_assess_count(struct sr_store *st, const struct sr_assess_filter *f,
         if (sqlite3_step(s) == SQLITE_ROW)
             *n = (size_t)sqlite3_column_int64(s, 0);
         else
-            rc = sr_store_dberr(st, "cannot count assessments");
+            rc = sr_store_dberr(st, _("cannot count assessments"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -1041,7 +1050,7 @@ sr_assess_hazards(struct sr_store *st, int64_t id,
             struct sr_assess_hazard *nv = realloc(v, na * sizeof(*nv));
 
             if (!nv) {
-                rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+                rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
                 goto cleanup;
             }
             v = nv;
@@ -1052,12 +1061,12 @@ sr_assess_hazards(struct sr_store *st, int64_t id,
         v[used].linked = sqlite3_column_int(s, 2) != 0;
         used++;
         if (nomem) {
-            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             goto cleanup;
         }
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the hazards");
+        rc = sr_store_dberr(st, _("cannot read the hazards"));
         goto cleanup;
     }
     *out = v;

@@ -107,7 +107,7 @@ rows(struct sr_store *st, struct sr_buf *b, const char *sql, int64_t ref,
         rc = row_fields(b, s, prefix);
     }
     if (rc == SR_OK && step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read an audited record");
+        rc = sr_store_dberr(st, _("cannot read an audited record"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -235,15 +235,15 @@ static const struct part v2_checkpoint[] = {
 /* What each kind of record is, in words and in parts. */
 static const struct kind {
     const char *name;   /* audit.kind */
-    const char *what;   /* in messages */
+    const char *what;   /* in messages: N_(), translated where used */
     const struct part *parts[FORMAT + 1];
 } kinds[] = {
-    {"assessment", "assessment", {NULL, v1_assessment, v2_assessment}},
-    {"hazard_event", "hazard event", {NULL, v1_event, v2_event}},
-    {"registry", "registry change", {NULL, NULL, v2_registry}},
-    {"system", "indicator system load", {NULL, NULL, v2_system}},
-    {"security", "security event", {NULL, NULL, v2_security}},
-    {"checkpoint", "checkpoint", {NULL, NULL, v2_checkpoint}},
+    {"assessment", N_("assessment"), {NULL, v1_assessment, v2_assessment}},
+    {"hazard_event", N_("hazard event"), {NULL, v1_event, v2_event}},
+    {"registry", N_("registry change"), {NULL, NULL, v2_registry}},
+    {"system", N_("indicator system load"), {NULL, NULL, v2_system}},
+    {"security", N_("security event"), {NULL, NULL, v2_security}},
+    {"checkpoint", N_("checkpoint"), {NULL, NULL, v2_checkpoint}},
 };
 
 static const struct kind *
@@ -270,8 +270,8 @@ content(struct sr_store *st, const struct kind *k, int format, int64_t ref,
     *exists = 0;
     if (format < 1 || format > FORMAT || !k->parts[format])
         return sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                  "audit: no content format %d for %s "
-                                  "records",
+                                  _("audit: no content format %d for %s "
+                                    "records"),
                                   format, k->name);
     for (p = k->parts[format]; rc == SR_OK && p->sql; p++)
         rc = rows(st, b, p->sql, ref, p->prefix,
@@ -319,7 +319,7 @@ sr_audit_head_records(struct sr_store *st, char head[65], int64_t *records)
         snprintf(head, 65, "%s", (const char *)sqlite3_column_text(s, 0));
         *records = sqlite3_column_int64(s, 1);
     } else if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the audit chain");
+        rc = sr_store_dberr(st, _("cannot read the audit chain"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -346,7 +346,7 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
 
     if (!k)
         return sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                  "audit: unknown record kind '%s'",
+                                  _("audit: unknown record kind '%s'"),
                                   kind_name);
     sr_buf_init(&b);
     rc = content(st, k, FORMAT, ref, &b, &exists);
@@ -354,7 +354,7 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
         goto cleanup;
     if (!exists) {
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                "audit: %s %lld does not exist", k->name,
+                                _("audit: %s %lld does not exist"), k->name,
                                 (long long)ref);
         goto cleanup;
     }
@@ -373,7 +373,7 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
     } else if (step == SQLITE_DONE) {
         snprintf(prev, sizeof(prev), "%s", GENESIS);
     } else {
-        rc = sr_store_dberr(st, "cannot read the audit chain");
+        rc = sr_store_dberr(st, _("cannot read the audit chain"));
         goto cleanup;
     }
     sr_store_finish(st, s);
@@ -394,7 +394,7 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
     sr_bind_text(s, 6, prev);
     sr_bind_text(s, 7, hash);
     if (sqlite3_step(s) != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot append to the audit chain");
+        rc = sr_store_dberr(st, _("cannot append to the audit chain"));
 
 cleanup:
     sr_store_finish(st, s);
@@ -452,7 +452,7 @@ chain_systems(struct sr_store *st)
         seqs[n++] = sqlite3_column_int64(s, 0);
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read stored systems");
+        rc = sr_store_dberr(st, _("cannot read stored systems"));
         goto cleanup;
     }
     sr_store_finish(st, s);
@@ -488,7 +488,7 @@ sr_store_migrate_2(struct sr_store *st)
               "CREATE TRIGGER hazard_events_append_only BEFORE UPDATE ON "
               "hazard_events BEGIN SELECT RAISE(ABORT, 'hazard events are "
               "append-only'); END;",
-              "cannot record the state of the hazards");
+              _("cannot record the state of the hazards"));
     if (rc != SR_OK)
         return rc;
 
@@ -511,7 +511,7 @@ sr_store_migrate_2(struct sr_store *st)
             return rc;
         sr_bind_text(s, 1, now);
         sr_bind_text(s, 2, sr_store_actor(st));
-        rc = step_done(st, s, "cannot record the registry");
+        rc = step_done(st, s, _("cannot record the registry"));
         sr_store_finish(st, s);
         s = NULL;
         if (rc != SR_OK)
@@ -525,7 +525,7 @@ sr_store_migrate_2(struct sr_store *st)
         if (rc != SR_OK)
             return rc;
         sqlite3_bind_int64(s, 1, change);
-        rc = step_done(st, s, "cannot record the registry");
+        rc = step_done(st, s, _("cannot record the registry"));
         sr_store_finish(st, s);
         s = NULL;
         if (rc == SR_OK)
@@ -548,7 +548,7 @@ sr_store_migrate_2(struct sr_store *st)
     sr_bind_text(s, 1, now);
     if (change)
         sqlite3_bind_int64(s, 2, change);
-    rc = step_done(st, s, "cannot record the checkpoint");
+    rc = step_done(st, s, _("cannot record the checkpoint"));
     sr_store_finish(st, s);
     if (rc != SR_OK)
         return rc;
@@ -564,8 +564,8 @@ sr_store_migrate_2(struct sr_store *st)
  * column), and the message naming it. */
 struct check {
     const char *sql;
-    const char *what;  /* the message is "WHAT KEY WHY" */
-    const char *why;
+    const char *what;  /* the message is "WHAT KEY WHY"; both N_(), */
+    const char *why;   /* translated where used */
 };
 
 /* Rows with no chain record (inserted by hand), then rows that no
@@ -573,58 +573,59 @@ struct check {
 static const struct check checks[] = {
     {"SELECT id FROM assessments WHERE status = 'submitted' AND id NOT IN "
      "(SELECT ref FROM audit WHERE kind = 'assessment') ORDER BY id LIMIT 1",
-     "submitted assessment",
-     "is not in the audit chain: it was added outside schoolrisk"},
+     N_("submitted assessment"),
+     N_("is not in the audit chain: it was added outside schoolrisk")},
     {"SELECT id FROM hazard_events WHERE id NOT IN (SELECT ref FROM audit "
      "WHERE kind = 'hazard_event') ORDER BY id LIMIT 1",
-     "hazard event",
-     "is not in the audit chain: it was added outside schoolrisk"},
+     N_("hazard event"),
+     N_("is not in the audit chain: it was added outside schoolrisk")},
     {"SELECT id FROM registry_changes WHERE id NOT IN (SELECT ref FROM "
      "audit WHERE kind = 'registry') ORDER BY id LIMIT 1",
-     "registry change",
-     "is not in the audit chain: it was added outside schoolrisk"},
+     N_("registry change"),
+     N_("is not in the audit chain: it was added outside schoolrisk")},
     {"SELECT id || ' ' || version FROM systems WHERE seq NOT IN (SELECT ref "
      "FROM audit WHERE kind = 'system') ORDER BY seq LIMIT 1",
-     "indicator system",
-     "is not in the audit chain: it was added outside schoolrisk"},
+     N_("indicator system"),
+     N_("is not in the audit chain: it was added outside schoolrisk")},
     {"SELECT id FROM security_events WHERE id NOT IN (SELECT ref FROM audit "
      "WHERE kind = 'security') ORDER BY id LIMIT 1",
-     "security event",
-     "is not in the audit chain: it was added outside schoolrisk"},
+     N_("security event"),
+     N_("is not in the audit chain: it was added outside schoolrisk")},
     {"SELECT h.id FROM hazards h WHERE NOT EXISTS (SELECT 1 FROM "
      "hazard_events e WHERE e.hazard = h.id AND e.from_status IS NULL) "
      "ORDER BY h.id LIMIT 1",
-     "hazard", "has no recorded history: it was added outside schoolrisk"},
+     N_("hazard"),
+     N_("has no recorded history: it was added outside schoolrisk")},
     {"SELECT h.id FROM hazards h WHERE " SR_HAZARD_STATE("h") " IS NOT "
      "(SELECT e.state FROM hazard_events e WHERE e.hazard = h.id AND "
      "e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY h.id LIMIT 1",
-     "hazard",
-     "was altered outside schoolrisk: its row no longer matches the state "
-     "recorded by its latest event"},
+     N_("hazard"),
+     N_("was altered outside schoolrisk: its row no longer matches the state "
+        "recorded by its latest event")},
     {"SELECT s.code FROM schools s WHERE NOT EXISTS (SELECT 1 FROM "
      "school_versions v WHERE v.code = s.code) ORDER BY s.code LIMIT 1",
-     "school",
-     "has no recorded version: it was added to the registry outside "
-     "schoolrisk"},
+     N_("school"),
+     N_("has no recorded version: it was added to the registry outside "
+        "schoolrisk")},
     {"SELECT s.code FROM schools s WHERE " SR_SCHOOL_STATE("s") " IS NOT "
      "(SELECT v.state FROM school_versions v WHERE v.code = s.code ORDER BY "
      "v.id DESC LIMIT 1) ORDER BY s.code LIMIT 1",
-     "school",
-     "was altered outside schoolrisk: its registry row no longer matches "
-     "its latest recorded version"},
+     N_("school"),
+     N_("was altered outside schoolrisk: its registry row no longer matches "
+        "its latest recorded version")},
     {"SELECT u.id FROM users u WHERE " SR_USER_STATE("u") " IS NOT (SELECT "
      "e.state FROM security_events e WHERE e.target = u.id AND e.grant_id "
      "IS NULL AND e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY "
      "u.id LIMIT 1",
-     "user",
-     "was altered outside schoolrisk: the row no longer matches the "
-     "security log"},
+     N_("user"),
+     N_("was altered outside schoolrisk: the row no longer matches the "
+        "security log")},
     {"SELECT g.id FROM grants g WHERE " SR_GRANT_STATE("g") " IS NOT "
      "(SELECT e.state FROM security_events e WHERE e.grant_id = g.id AND "
      "e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY g.id LIMIT 1",
-     "role grant",
-     "was altered outside schoolrisk: the row no longer matches the "
-     "security log"},
+     N_("role grant"),
+     N_("was altered outside schoolrisk: the row no longer matches the "
+        "security log")},
 };
 
 static sr_error
@@ -642,12 +643,15 @@ run_checks(struct sr_store *st, struct sr_audit_report *rep)
         step = sqlite3_step(s);
         if (step == SQLITE_ROW) {
             rep->ok = 0;
-            snprintf(rep->problem, sizeof(rep->problem), "%s %s %s",
-                     checks[i].what, (const char *)sqlite3_column_text(s, 0),
-                     checks[i].why);
+            /* TRANSLATORS: a kind of record (hazard), its key (17),
+               what is wrong with it. */
+            snprintf(rep->problem, sizeof(rep->problem), _("%s %s %s"),
+                     _(checks[i].what),
+                     (const char *)sqlite3_column_text(s, 0),
+                     _(checks[i].why));
         } else if (step != SQLITE_DONE) {
             sr_store_finish(st, s);
-            return sr_store_dberr(st, "cannot read the database");
+            return sr_store_dberr(st, _("cannot read the database"));
         }
         sr_store_finish(st, s);
     }
@@ -672,12 +676,12 @@ check_head(struct sr_store *st, const char *head,
     if (step == SQLITE_DONE) {
         rep->ok = 0;
         snprintf(rep->problem, sizeof(rep->problem),
-                 "the chain no longer holds the record with hash %.64s "
-                 "(exported earlier as its head): records were removed from "
-                 "its end",
+                 _("the chain no longer holds the record with hash %.64s "
+                   "(exported earlier as its head): records were removed "
+                   "from its end"),
                  head);
     } else if (step != SQLITE_ROW) {
-        rc = sr_store_dberr(st, "cannot read the audit chain");
+        rc = sr_store_dberr(st, _("cannot read the audit chain"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -704,13 +708,13 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
     rep->ok = 1;
     if (head && !sr_audit_hash_valid(head))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "'%s' is not a chain head (64 hex digits "
-                                  "as `audit head` prints it)",
+                                  _("'%s' is not a chain head (64 hex digits "
+                                    "as `audit head` prints it)"),
                                   head);
     sr_buf_init(&b);
     /* One read transaction: a consistent snapshot of the whole chain. */
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sr_store_dberr(st, "cannot start a read transaction");
+        return sr_store_dberr(st, _("cannot start a read transaction"));
     rc = sr_store_prepare(st,
                           "SELECT seq, kind, ref, format, content_sha256, "
                           "prev_sha256, sha256 FROM audit ORDER BY seq",
@@ -733,8 +737,8 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
         if (seq != expect_seq) {
             rep->ok = 0;
             snprintf(rep->problem, sizeof(rep->problem),
-                     "audit record %lld is missing (the chain jumps from "
-                     "%lld to %lld)",
+                     _("audit record %lld is missing (the chain jumps from "
+                       "%lld to %lld)"),
                      (long long)expect_seq, (long long)(expect_seq - 1),
                      (long long)seq);
             break;
@@ -742,8 +746,8 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
         if (!k || format < 1 || format > FORMAT || !k->parts[format]) {
             rep->ok = 0;
             snprintf(rep->problem, sizeof(rep->problem),
-                     "audit record %lld: unknown kind '%s' or format %d (the "
-                     "audit table was edited)",
+                     _("audit record %lld: unknown kind '%s' or format %d "
+                       "(the audit table was edited)"),
                      (long long)seq, kname, format);
             break;
         }
@@ -753,35 +757,37 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
             goto cleanup;
         if (!exists) {
             rep->ok = 0;
+            /* TRANSLATORS: the audit record's number, then the kind
+               of record it covers (hazard event) and its id. */
             snprintf(rep->problem, sizeof(rep->problem),
-                     "audit record %lld: %s %lld was removed",
-                     (long long)seq, k->what, (long long)ref);
+                     _("audit record %lld: %s %lld was removed"),
+                     (long long)seq, _(k->what), (long long)ref);
             break;
         }
         sr_sha256_hex(b.p ? b.p : "", b.len, now_csha);
         if (strcmp(now_csha, csha)) {
             rep->ok = 0;
             snprintf(rep->problem, sizeof(rep->problem),
-                     "audit record %lld: %s %lld was altered (its content "
-                     "no longer matches the hash recorded when it was "
-                     "written)",
-                     (long long)seq, k->what, (long long)ref);
+                     _("audit record %lld: %s %lld was altered (its "
+                       "content no longer matches the hash recorded when "
+                       "it was written)"),
+                     (long long)seq, _(k->what), (long long)ref);
             break;
         }
         chain_hash(seq, k->name, ref, format, csha, prev, now_sha);
         if (strcmp(psha, prev) || strcmp(now_sha, sha)) {
             rep->ok = 0;
             snprintf(rep->problem, sizeof(rep->problem),
-                     "audit record %lld (%s %lld): the chain is broken "
-                     "(the audit table was edited)",
-                     (long long)seq, k->what, (long long)ref);
+                     _("audit record %lld (%s %lld): the chain is broken "
+                       "(the audit table was edited)"),
+                     (long long)seq, _(k->what), (long long)ref);
             break;
         }
         snprintf(prev, sizeof(prev), "%s", sha);
         expect_seq++;
     }
     if (rep->ok && step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the audit chain");
+        rc = sr_store_dberr(st, _("cannot read the audit chain"));
         goto cleanup;
     }
     if (rep->ok)

@@ -111,7 +111,7 @@ sync_parent(struct sr_store *st, const char *path)
     free(copy);
     if (err)
         return sr_store_fail_code(st, SR_ERR_IO,
-                                  "cannot write backup '%s': %s", path,
+                                  _("cannot write backup '%s': %s"), path,
                                   strerror(err));
     return SR_OK;
 }
@@ -140,10 +140,10 @@ move_into_place(struct sr_store *st, const char *tmp, const char *dest,
         return SR_OK;
     if (errno == EEXIST)
         return sr_store_fail_code(st, SR_ERR_CONFLICT,
-                                  "cannot write backup '%s': the file "
-                                  "exists",
+                                  _("cannot write backup '%s': the file "
+                                    "exists"),
                                   dest);
-    return sr_store_fail_code(st, SR_ERR_IO, "cannot write backup '%s': %s",
+    return sr_store_fail_code(st, SR_ERR_IO, _("cannot write backup '%s': %s"),
                               dest, strerror(errno));
 }
 
@@ -185,17 +185,17 @@ step_error(struct sr_store *st, const char *dest, int code)
         return SR_ERR_NOMEM;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return sr_store_fail(st, "cannot back up the database: %s for "
-                                 "more than %d s",
+        return sr_store_fail(st, _("cannot back up the database: %s for "
+                                   "more than %d s"),
                              sqlite3_errstr(code), BUSY_LIMIT_MS / 1000);
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-        return sr_store_fail(st, "cannot back up the database: %s",
+        return sr_store_fail(st, _("cannot back up the database: %s"),
                              sqlite3_errstr(code));
     default:
         /* Full disk, I/O errors, permissions: the side being written. */
         return sr_store_fail_code(st, SR_ERR_IO,
-                                  "cannot write backup '%s': %s", dest,
+                                  _("cannot write backup '%s': %s"), dest,
                                   sqlite3_errstr(code));
     }
 }
@@ -213,7 +213,7 @@ copy_pages(struct sr_store *st, sqlite3 *ddb, const char *dest,
         if ((sqlite3_errcode(ddb) & 0xff) == SQLITE_NOMEM)
             return SR_ERR_NOMEM;
         return sr_store_fail_code(st, SR_ERR_IO,
-                                  "cannot write backup '%s': %s", dest,
+                                  _("cannot write backup '%s': %s"), dest,
                                   sqlite3_errmsg(ddb));
     }
     for (;;) {
@@ -234,9 +234,9 @@ copy_pages(struct sr_store *st, sqlite3 *ddb, const char *dest,
         done = sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b);
         if (done <= prev_done && ++rep->restarts > MAX_RESTARTS) {
             sqlite3_backup_finish(b);
-            return sr_store_fail(st, "cannot back up the database: it "
-                                     "changed more than %d times during "
-                                     "the copy",
+            return sr_store_fail(st, _("cannot back up the database: it "
+                                       "changed more than %d times during "
+                                       "the copy"),
                                  MAX_RESTARTS);
         }
         prev_done = done;
@@ -262,7 +262,7 @@ dest_exec(struct sr_store *st, sqlite3 *ddb, const char *dest,
         return SR_OK;
     if ((code & 0xff) == SQLITE_NOMEM)
         return SR_ERR_NOMEM;
-    return sr_store_fail_code(st, SR_ERR_IO, "cannot write backup '%s': %s",
+    return sr_store_fail_code(st, SR_ERR_IO, _("cannot write backup '%s': %s"),
                               dest, sqlite3_errmsg(ddb));
 }
 
@@ -292,13 +292,13 @@ check_copy(struct sr_store *st, sqlite3 *ddb, const char *dest,
 
         if (!first || strcmp(first, "ok") != 0 ||
             sqlite3_step(s) != SQLITE_DONE)
-            rc = sr_store_fail(st, "the copy of the database fails its "
-                                   "integrity check: %s",
+            rc = sr_store_fail(st, _("the copy of the database fails its "
+                                     "integrity check: %s"),
                                first ? first : "?");
     } else if ((code & 0xff) == SQLITE_NOMEM) {
         rc = SR_ERR_NOMEM;
     } else {
-        rc = sr_store_fail(st, "cannot check the copy of the database: %s",
+        rc = sr_store_fail(st, _("cannot check the copy of the database: %s"),
                            sqlite3_errmsg(ddb));
     }
     sqlite3_finalize(s);
@@ -309,7 +309,7 @@ check_copy(struct sr_store *st, sqlite3 *ddb, const char *dest,
     if (code == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
         rep->bytes = rep->pages * sqlite3_column_int64(s, 0);
     else
-        rc = sr_store_fail(st, "cannot read the page size of the copy: %s",
+        rc = sr_store_fail(st, _("cannot read the page size of the copy: %s"),
                            sqlite3_errmsg(ddb));
     sqlite3_finalize(s);
     return rc;
@@ -333,14 +333,14 @@ sr_store_backup(struct sr_store *st, const char *dest, int flags,
 
     if (!sqlite3_get_autocommit(st->db))
         return sr_store_fail_code(st, SR_ERR_STATE,
-                                  "cannot back up the database inside a "
-                                  "transaction");
+                                  _("cannot back up the database inside a "
+                                    "transaction"));
     /* Refuse early rather than after a long copy; the rename checks
      * again. */
     if (!(flags & SR_BACKUP_REPLACE) && lstat(dest, &sb) == 0)
         return sr_store_fail_code(st, SR_ERR_CONFLICT,
-                                  "cannot write backup '%s': the file "
-                                  "exists",
+                                  _("cannot write backup '%s': the file "
+                                    "exists"),
                                   dest);
     tmp = sr_asprintf("%s.tmp-XXXXXX", dest);
     if (!tmp)
@@ -348,7 +348,7 @@ sr_store_backup(struct sr_store *st, const char *dest, int flags,
     fd = mkstemp(tmp);
     if (fd < 0) {
         rc = sr_store_fail_code(st, SR_ERR_IO,
-                                "cannot write backup '%s': %s", dest,
+                                _("cannot write backup '%s': %s"), dest,
                                 strerror(errno));
         free(tmp);
         return rc;
@@ -360,7 +360,7 @@ sr_store_backup(struct sr_store *st, const char *dest, int flags,
                                        SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         rc = ddb ? sr_store_fail_code(st, SR_ERR_IO,
-                                      "cannot write backup '%s': %s", dest,
+                                      _("cannot write backup '%s': %s"), dest,
                                       sqlite3_errmsg(ddb))
                  : SR_ERR_NOMEM;
         goto cleanup;
@@ -372,7 +372,7 @@ sr_store_backup(struct sr_store *st, const char *dest, int flags,
 
     wal = source_is_wal(st);
     if (wal < 0) {
-        rc = sr_store_dberr(st, "cannot read the journal mode");
+        rc = sr_store_dberr(st, _("cannot read the journal mode"));
         goto cleanup;
     }
     if (wal) {
@@ -381,7 +381,7 @@ sr_store_backup(struct sr_store *st, const char *dest, int flags,
         if (sqlite3_exec(st->db,
                          "BEGIN; SELECT count(*) FROM sqlite_schema", NULL,
                          NULL, NULL) != SQLITE_OK) {
-            rc = sr_store_dberr(st, "cannot start reading the database");
+            rc = sr_store_dberr(st, _("cannot start reading the database"));
             goto cleanup;
         }
         snapshot = 1;
@@ -398,7 +398,7 @@ sr_store_backup(struct sr_store *st, const char *dest, int flags,
         goto cleanup;
     if (sqlite3_close(ddb) != SQLITE_OK) {
         rc = sr_store_fail_code(st, SR_ERR_IO,
-                                "cannot write backup '%s': %s", dest,
+                                _("cannot write backup '%s': %s"), dest,
                                 sqlite3_errmsg(ddb));
         goto cleanup;
     }
@@ -407,7 +407,7 @@ sr_store_backup(struct sr_store *st, const char *dest, int flags,
     err = sync_path(tmp, 0);
     if (err) {
         rc = sr_store_fail_code(st, SR_ERR_IO,
-                                "cannot write backup '%s': %s", dest,
+                                _("cannot write backup '%s': %s"), dest,
                                 strerror(err));
         goto cleanup;
     }

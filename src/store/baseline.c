@@ -216,11 +216,11 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
     step = sqlite3_step(q->latest);
     if (step == SQLITE_DONE) {
         for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
-            rc = because(b, e, "no submitted assessment");
+            rc = because(b, e, _("no submitted assessment"));
         return rc;
     }
     if (step != SQLITE_ROW)
-        return sr_store_dberr(st, "cannot read assessments");
+        return sr_store_dberr(st, _("cannot read assessments"));
     b->assessment = sqlite3_column_int64(q->latest, 0);
     snprintf(b->assessed_on, sizeof(b->assessed_on), "%s",
              (const char *)sqlite3_column_text(q->latest, 1));
@@ -232,7 +232,7 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
     sr_date_add_months(b->assessed_on, months, until);
     if (strcmp(day, until) >= 0) {
         for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
-            rc = because(b, e, "assessment %lld of %s expired on %s",
+            rc = because(b, e, _("assessment %lld of %s expired on %s"),
                           (long long)b->assessment, b->assessed_on, until);
         b->assessment = 0;
         b->assessed_on[0] = '\0';
@@ -264,19 +264,19 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
         if (step == SQLITE_ROW)
             continue; /* rectified and verified since */
         if (step != SQLITE_DONE)
-            return sr_store_dberr(st, "cannot read hazards");
+            return sr_store_dberr(st, _("cannot read hazards"));
         b->met[e] = false;
-        rc = because(b, e, "item %s below full points in assessment %lld",
+        rc = because(b, e, _("item %s below full points in assessment %lld"),
                      item, (long long)b->assessment);
     }
     if (rc != SR_OK)
         return rc;
     if (step != SQLITE_DONE && step != SQLITE_ROW)
-        return sr_store_dberr(st, "cannot read the baseline evidence");
+        return sr_store_dberr(st, _("cannot read the baseline evidence"));
     for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++) {
         if (!seen[e]) {
             b->met[e] = false;
-            rc = because(b, e, "assessment %lld has no applicable evidence",
+            rc = because(b, e, _("assessment %lld has no applicable evidence"),
                          (long long)b->assessment);
             continue;
         }
@@ -289,11 +289,11 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
             const char *item = (const char *)sqlite3_column_text(q->open, 1);
 
             b->met[e] = false;
-            rc = because(b, e, "hazard %lld on item %s is not closed",
+            rc = because(b, e, _("hazard %lld on item %s is not closed"),
                          (long long)sqlite3_column_int64(q->open, 0),
                          item ? item : "-");
         } else if (step != SQLITE_DONE) {
-            return sr_store_dberr(st, "cannot read hazards");
+            return sr_store_dberr(st, _("cannot read hazards"));
         }
     }
     return rc;
@@ -433,13 +433,13 @@ sr_baseline_compute_scoped(struct sr_store *st, const char *district,
         as_of = today;
     if (!sr_date_valid(as_of))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "bad date '%s' (expected YYYY-MM-DD)",
+                                  _("bad date '%s' (expected YYYY-MM-DD)"),
                                   as_of);
     memcpy(out->as_of, as_of, 10); /* sr_date_valid: exactly 10 */
     out->as_of[10] = '\0';
     /* One read transaction: a consistent snapshot. */
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sr_store_dberr(st, "cannot start a read transaction");
+        return sr_store_dberr(st, _("cannot start a read transaction"));
     rc = sr_registry_list(st, &f, collect_school, &c);
     if (rc == SR_OK)
         rc = c.rc;
@@ -476,10 +476,10 @@ sr_baseline_school(struct sr_store *st, const char *code, const char *as_of,
         as_of = today;
     if (!sr_date_valid(as_of))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "bad date '%s' (expected YYYY-MM-DD)",
+                                  _("bad date '%s' (expected YYYY-MM-DD)"),
                                   as_of);
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sr_store_dberr(st, "cannot start a read transaction");
+        return sr_store_dberr(st, _("cannot start a read transaction"));
     rc = sr_registry_get(st, code, &r);
     if (rc == SR_OK) {
         snprintf(out->code, sizeof(out->code), "%s", r.code);
@@ -488,14 +488,14 @@ sr_baseline_school(struct sr_store *st, const char *code, const char *as_of,
         out->district = sr_strdup(r.district);
         out->district_name = sr_strdup(r.district_name);
         if (!out->name || !out->district || !out->district_name)
-            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     }
     if (rc == SR_OK)
         rc = stmts_prepare(st, &q);
     if (rc == SR_OK)
         rc = school_baseline(st, &q, &mc, as_of, out);
     if (rc == SR_ERR_NOMEM)
-        sr_store_fail_code(st, rc, "out of memory");
+        sr_store_fail_code(st, rc, _("out of memory"));
     stmts_release(st, &q);
     cache_release(&mc);
     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);

@@ -55,10 +55,10 @@ sr_evdb_school(struct sr_store *st, const char *code)
     step = sqlite3_step(s);
     if (step == SQLITE_DONE)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                "no school with code '%s' in the registry",
+                                _("no school with code '%s' in the registry"),
                                 code);
     else if (step != SQLITE_ROW)
-        rc = sr_store_dberr(st, "cannot read the school registry");
+        rc = sr_store_dberr(st, _("cannot read the school registry"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -91,7 +91,7 @@ sr_evdb_put(struct sr_store *st, struct sr_evidence *e)
     sr_bind_text(s, 7, sr_store_actor(st));
     sr_bind_user(st, s, 8);
     if (sqlite3_step(s) != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot record the evidence file");
+        rc = sr_store_dberr(st, _("cannot record the evidence file"));
     sr_store_finish(st, s);
     s = NULL;
     if (rc != SR_OK)
@@ -109,7 +109,7 @@ sr_evdb_put(struct sr_store *st, struct sr_evidence *e)
         sr_evidence_release(e);
         rc = from_row(s, e);
     } else {
-        rc = sr_store_dberr(st, "cannot read the evidence file back");
+        rc = sr_store_dberr(st, _("cannot read the evidence file back"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -150,7 +150,7 @@ sr_evdb_lookup(struct sr_store *st, const char *sha256,
         used++;
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the evidence files");
+        rc = sr_store_dberr(st, _("cannot read the evidence files"));
         goto cleanup;
     }
     *out = v;
@@ -185,7 +185,7 @@ sr_evdb_has(struct sr_store *st, const char *code, const char *sha256,
     if (step == SQLITE_ROW)
         *has = true;
     else if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the evidence files");
+        rc = sr_store_dberr(st, _("cannot read the evidence files"));
     sr_store_finish(st, s);
     return rc;
 }

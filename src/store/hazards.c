@@ -59,7 +59,7 @@ sr_hzdb_school(struct sr_store *st, const char *code,
         out->closed = sqlite3_column_int(s, 0) != 0;
         out->stage = sr_stage_lookup((const char *)sqlite3_column_text(s, 1));
     } else if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the school registry");
+        rc = sr_store_dberr(st, _("cannot read the school registry"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -85,7 +85,7 @@ sr_hzdb_district_known(struct sr_store *st, const char *code_or_name,
     if (step == SQLITE_ROW)
         *known = true;
     else if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the districts");
+        rc = sr_store_dberr(st, _("cannot read the districts"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -100,7 +100,7 @@ status_of(struct sr_store *st, int64_t id, const char *text, int *status)
     *status = text ? sr_hazard_status_lookup(text) : -1;
     if (*status < 0)
         return sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                  "hazard %lld has an unknown status '%s'",
+                                  _("hazard %lld has an unknown status '%s'"),
                                   (long long)id, text ? text : "");
     return SR_OK;
 }
@@ -131,7 +131,7 @@ sr_hzdb_unclosed(struct sr_store *st, const char *school, const char *item,
         rc = status_of(st, *id, (const char *)sqlite3_column_text(s, 1),
                        status);
     } else if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the hazards");
+        rc = sr_store_dberr(st, _("cannot read the hazards"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -161,7 +161,7 @@ sr_hzdb_closed_since(struct sr_store *st, const char *school,
     if (step == SQLITE_ROW)
         *id = sqlite3_column_int64(s, 0);
     else if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the hazards");
+        rc = sr_store_dberr(st, _("cannot read the hazards"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -201,7 +201,7 @@ sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
     sr_bind_text(s, 10, h->baseline);
     sr_bind_user(st, s, 11);
     if (sqlite3_step(s) != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot record the hazard");
+        rc = sr_store_dberr(st, _("cannot record the hazard"));
     else
         *id = sqlite3_last_insert_rowid(st->db);
     sr_store_finish(st, s);
@@ -247,13 +247,13 @@ sr_hzdb_state(struct sr_store *st, int64_t id, struct sr_hzdb_state *out)
             rc = SR_ERR_NOMEM;
         if (rc == SR_OK && out->level < 0)
             rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                    "hazard %lld has an unknown level '%s'",
+                                    _("hazard %lld has an unknown level '%s'"),
                                     (long long)id, level ? level : "");
     } else if (step == SQLITE_DONE) {
-        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no hazard %lld",
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no hazard %lld"),
                                 (long long)id);
     } else {
-        rc = sr_store_dberr(st, "cannot read the hazards");
+        rc = sr_store_dberr(st, _("cannot read the hazards"));
     }
     sr_store_finish(st, s);
     if (rc != SR_OK)
@@ -301,11 +301,11 @@ sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
     sr_bind_text(s, 11, sr_store_actor(st));
     sqlite3_bind_int(s, 12, set->clear_review);
     if (sqlite3_step(s) != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot update the hazard");
+        rc = sr_store_dberr(st, _("cannot update the hazard"));
     else if (sqlite3_changes(st->db) != 1)
         /* The caller read the state in this same write transaction. */
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                "hazard %lld was not in state '%s'",
+                                _("hazard %lld was not in state '%s'"),
                                 (long long)id, sr_hazard_status_name(from));
     sr_store_finish(st, s);
     return rc;
@@ -341,7 +341,7 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
     if (assessment)
         sqlite3_bind_int64(s, 9, assessment);
     if (sqlite3_step(s) != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot record the hazard event");
+        rc = sr_store_dberr(st, _("cannot record the hazard event"));
         goto cleanup;
     }
     *event_id = sqlite3_last_insert_rowid(st->db);
@@ -398,7 +398,7 @@ hazard_from_row(struct sr_store *st, sqlite3_stmt *s,
         goto fail;
     if (h->level < 0) {
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                "hazard %lld has an unknown level '%s'",
+                                _("hazard %lld has an unknown level '%s'"),
                                 (long long)h->id, level ? level : "");
         goto fail;
     }
@@ -425,10 +425,10 @@ sr_hzdb_get(struct sr_store *st, int64_t id, struct sr_hazard_record *out)
     if (step == SQLITE_ROW)
         rc = hazard_from_row(st, s, out);
     else if (step == SQLITE_DONE)
-        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no hazard %lld",
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no hazard %lld"),
                                 (long long)id);
     else
-        rc = sr_store_dberr(st, "cannot read the hazards");
+        rc = sr_store_dberr(st, _("cannot read the hazards"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -493,7 +493,7 @@ sr_hzdb_events(struct sr_store *st, int64_t id, struct sr_hazard_event **out,
             goto cleanup;
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the hazard events");
+        rc = sr_store_dberr(st, _("cannot read the hazard events"));
         goto cleanup;
     }
     *out = v;
@@ -585,7 +585,7 @@ sr_hzdb_count(struct sr_store *st, const struct sr_hazard_filter *f,
         if (sqlite3_step(s) == SQLITE_ROW)
             *n = (size_t)sqlite3_column_int64(s, 0);
         else
-            rc = sr_store_dberr(st, "cannot count the hazards");
+            rc = sr_store_dberr(st, _("cannot count the hazards"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -633,7 +633,7 @@ sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
         used++;
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the hazards");
+        rc = sr_store_dberr(st, _("cannot read the hazards"));
         goto cleanup;
     }
     *out = v;

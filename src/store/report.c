@@ -339,8 +339,8 @@ read_scores(struct work *w, int64_t id, const struct sr_system *sys,
                                     : -1;
         if (row->kind == 2 && row->index < 0) {
             rc = sr_store_fail_code(w->st, SR_ERR_INTERNAL,
-                                    "assessment %lld scores item '%s' "
-                                    "unknown to its system %s %s",
+                                    _("assessment %lld scores item '%s' "
+                                      "unknown to its system %s %s"),
                                     (long long)id, row->node,
                                     sr_system_id(sys),
                                     sr_system_version(sys));
@@ -348,7 +348,7 @@ read_scores(struct work *w, int64_t id, const struct sr_system *sys,
         }
     }
     if (rc == SR_OK && step != SQLITE_DONE)
-        rc = sr_store_dberr(w->st, "cannot read the scores");
+        rc = sr_store_dberr(w->st, _("cannot read the scores"));
     sqlite3_reset(w->scores);
     if (rc != SR_OK) {
         rows_free(v, *n);
@@ -450,7 +450,7 @@ school_assessment(struct work *w, struct sr_report_school *s,
     if (step == SQLITE_DONE)
         goto cleanup;
     if (step != SQLITE_ROW) {
-        rc = sr_store_dberr(w->st, "cannot read assessments");
+        rc = sr_store_dberr(w->st, _("cannot read assessments"));
         goto cleanup;
     }
     on = (const char *)sqlite3_column_text(w->latest, 1);
@@ -520,7 +520,7 @@ rebuild_assignment(struct work *w, struct sr_report_hazard *h,
         if (nomem)
             rc = SR_ERR_NOMEM;
     } else if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(w->st, "cannot read hazard events");
+        rc = sr_store_dberr(w->st, _("cannot read hazard events"));
     }
     sqlite3_reset(w->assigns);
     return rc;
@@ -607,8 +607,8 @@ read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
         return SR_ERR_NOMEM;
     if (h->level < 0 || h->status < 0)
         return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
-                                  "hazard %lld has an unknown level or "
-                                  "status", (long long)h->id);
+                                  _("hazard %lld has an unknown level or "
+                                    "status"), (long long)h->id);
     /* Events after the end: the row's values are not those of the end. */
     if (sqlite3_column_type(q, 17) == SQLITE_NULL ||
         sqlite3_column_int64(q, 17) != sqlite3_column_int64(q, 18))
@@ -622,7 +622,7 @@ read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
     if (overdue &&
         sr_hazard_date_diff(h->deadline, end, &h->days_overdue) != SR_OK)
         return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
-                                  "hazard %lld has a bad deadline '%s'",
+                                  _("hazard %lld has a bad deadline '%s'"),
                                   (long long)h->id, h->deadline);
     count_hazard(w->r, h, closed, overdue);
     return SR_OK;
@@ -651,7 +651,7 @@ read_hazards(struct work *w, const char *end)
             break;
     }
     if (rc == SR_OK && step != SQLITE_DONE)
-        rc = sr_store_dberr(w->st, "cannot read the hazards");
+        rc = sr_store_dberr(w->st, _("cannot read the hazards"));
     sr_store_finish(w->st, q);
     return rc;
 }
@@ -793,7 +793,7 @@ resolve_district(struct sr_store *st, const char *district,
         return rc;
     d = sr_districts_find(&all, district);
     if (!d) {
-        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no district '%s'",
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no district '%s'"),
                                 district);
     } else {
         r->code = sr_strdup(d->code);
@@ -825,7 +825,7 @@ district(struct sr_store *st, const char *district,
     w.kpis_only = kpis_only;
     out->period = *period;
     if (!sr_date_valid(period->start) || !sr_date_valid(period->end)) {
-        rc = sr_store_fail_code(st, SR_ERR_INPUT, "bad period '%s'",
+        rc = sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
                                 period->label);
         goto cleanup;
     }
@@ -837,7 +837,7 @@ district(struct sr_store *st, const char *district,
     if (rc != SR_OK)
         goto cleanup;
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = sr_store_dberr(st, "cannot start a read transaction");
+        rc = sr_store_dberr(st, _("cannot start a read transaction"));
         goto cleanup;
     }
     in_txn = true;
@@ -870,7 +870,7 @@ cleanup:
     if (rc != SR_OK) {
         sr_report_district_release(out);
         if (rc == SR_ERR_NOMEM)
-            sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     }
     return rc;
 }
@@ -911,7 +911,7 @@ sr_report_any_assessment(struct sr_store *st, const char *end, bool *any)
     if (step == SQLITE_ROW)
         *any = true;
     else if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read assessments");
+        rc = sr_store_dberr(st, _("cannot read assessments"));
     sr_store_finish(st, s);
     return rc;
 }

@@ -496,7 +496,7 @@ sr_report_city(struct sr_store *st, const struct sr_period *period,
     w.r = out;
     out->period = *period;
     if (!sr_date_valid(period->start) || !sr_date_valid(period->end))
-        return sr_store_fail_code(st, SR_ERR_INPUT, "bad period '%s'",
+        return sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
                                   period->label);
     kpis_start(&out->total);
     rc = sr_registry_districts(st, &all);
@@ -537,7 +537,7 @@ sr_report_city(struct sr_store *st, const struct sr_period *period,
         sr_report_city_release(out);
         out->period = *period;
         if (rc == SR_ERR_NOMEM)
-            sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     }
     return rc;
 }

@@ -44,12 +44,12 @@ sr_registry_districts(struct sr_store *st, struct sr_districts *out)
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         if (sr_districts_add(out, (const char *)sqlite3_column_text(s, 0),
                              (const char *)sqlite3_column_text(s, 1))) {
-            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             goto cleanup;
         }
     }
     if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the districts");
+        rc = sr_store_dberr(st, _("cannot read the districts"));
 
 cleanup:
     sr_store_finish(st, s);
@@ -96,7 +96,9 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
             if (!t || sr_attr_parse(a, t, &r->school.attr[a]) != SR_OK)
                 return sr_store_fail_code(
                     st, SR_ERR_INTERNAL,
-                    "school '%s' has a bad %s '%s' in the database",
+                    /* TRANSLATORS: the school's code, the attribute's
+                       name (stage), the stored value. */
+                    _("school '%s' has a bad %s '%s' in the database"),
                     r->code, sr_attr_name(a), t ? t : "NULL");
         } else {
             sqlite3_int64 v = sqlite3_column_int64(s, col);
@@ -105,7 +107,7 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
                                   1 : SR_COUNT_MAX))
                 return sr_store_fail_code(
                     st, SR_ERR_INTERNAL,
-                    "school '%s' has a bad %s %lld in the database",
+                    _("school '%s' has a bad %s %lld in the database"),
                     r->code, sr_attr_name(a), (long long)v);
             r->school.attr[a] = v;
         }
@@ -120,7 +122,7 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
     r->updated_at = sr_column_dup(s, 18, &nomem);
     r->updated_by = sr_column_dup(s, 19, &nomem);
     if (nomem)
-        return sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     return SR_OK;
 }
 
@@ -143,9 +145,9 @@ sr_registry_get(struct sr_store *st, const char *code,
         rc = row_read(st, s, out);
     else if (step == SQLITE_DONE)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                "no school with code '%s'", code);
+                                _("no school with code '%s'"), code);
     else
-        rc = sr_store_dberr(st, "cannot read the school");
+        rc = sr_store_dberr(st, _("cannot read the school"));
     sr_store_finish(st, s);
     if (rc != SR_OK)
         sr_school_record_release(out);
@@ -174,12 +176,12 @@ filter_district(struct sr_store *st, const char *name_or_code, char **out)
     if (step == SQLITE_ROW)
         *out = sr_column_dup(s, 0, &nomem);
     else if (step == SQLITE_DONE)
-        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no district '%s'",
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no district '%s'"),
                                 name_or_code);
     else
-        rc = sr_store_dberr(st, "cannot read the districts");
+        rc = sr_store_dberr(st, _("cannot read the districts"));
     if (rc == SR_OK && nomem)
-        rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -242,7 +244,7 @@ sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
         sr_school_record_release(&r);
     }
     if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the schools");
+        rc = sr_store_dberr(st, _("cannot read the schools"));
 
 cleanup:
     sr_school_record_release(&r);
@@ -278,7 +280,7 @@ sr_registry_count(struct sr_store *st, const struct sr_registry_filter *filter,
     if (sqlite3_step(s) == SQLITE_ROW)
         *n = (size_t)sqlite3_column_int64(s, 0);
     else
-        rc = sr_store_dberr(st, "cannot count the schools");
+        rc = sr_store_dberr(st, _("cannot count the schools"));
 
 cleanup:
     sr_store_finish(st, s);
@@ -422,7 +424,7 @@ sr_store_registry_change(struct sr_store *st, const char *source,
     sqlite3_bind_int64(s, 6, (sqlite3_int64)updated);
     sqlite3_bind_int64(s, 7, (sqlite3_int64)closed);
     if (sqlite3_step(s) != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot record the registry change");
+        rc = sr_store_dberr(st, _("cannot record the registry change"));
     sr_store_finish(st, s);
     s = NULL;
     if (rc != SR_OK)
@@ -439,7 +441,7 @@ sr_store_registry_change(struct sr_store *st, const char *source,
     for (i = 0; i < n && rc == SR_OK; i++) {
         sr_bind_text(s, 2, codes[i]);
         if (sqlite3_step(s) != SQLITE_DONE)
-            rc = sr_store_dberr(st, "cannot record the registry change");
+            rc = sr_store_dberr(st, _("cannot record the registry change"));
         sqlite3_reset(s);
     }
     sr_store_finish(st, s);
@@ -466,7 +468,7 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
     codes = malloc((reg->n ? reg->n : 1) * sizeof(*codes));
     dists = malloc((reg->n ? reg->n : 1) * sizeof(*dists));
     if (!codes || !dists) {
-        rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
         goto cleanup;
     }
     for (i = 0; i < reg->n; i++) {
@@ -497,7 +499,7 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
             char **ng = realloc(gone, na * sizeof(*ng));
 
             if (!ng) {
-                rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+                rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
                 goto cleanup;
             }
             gone = ng;
@@ -505,13 +507,13 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
         }
         gone[ngone] = sr_strdup(code);
         if (!gone[ngone]) {
-            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             goto cleanup;
         }
         ngone++;
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the schools");
+        rc = sr_store_dberr(st, _("cannot read the schools"));
         goto cleanup;
     }
     sr_store_finish(st, s);
@@ -527,9 +529,9 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
     for (i = 0; i < ngone; i++) {
         sr_bind_text(s, 1, gone[i]);
         if (sqlite3_step(s) != SQLITE_DONE) {
-            char what[64];
+            char what[128];
 
-            snprintf(what, sizeof(what), "cannot close school '%s'",
+            snprintf(what, sizeof(what), _("cannot close school '%s'"),
                      gone[i]);
             rc = sr_store_dberr(st, what);
             goto cleanup;
@@ -556,7 +558,7 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
                   int flags, struct sr_import_report *report)
 {
     sqlite3_stmt *old = NULL, *ins = NULL, *upd = NULL;
-    char now[32], what[80];
+    char now[32], what[128];
     const char *actor = sr_store_actor(st);
     struct touched t = {NULL, 0, 0};
     sr_error rc;
@@ -611,15 +613,17 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
             continue;
         }
         if (step != SQLITE_ROW && step != SQLITE_DONE) {
-            rc = sr_store_dberr(st, "cannot read the schools");
+            rc = sr_store_dberr(st, _("cannot read the schools"));
             goto rollback;
         }
         sqlite3_reset(old);
         w = step == SQLITE_ROW ? upd : ins;
         bind_school(w, r, now, actor);
         if (sqlite3_step(w) != SQLITE_DONE) {
-            snprintf(what, sizeof(what), "cannot %s school '%s'",
-                     w == upd ? "update" : "add", r->code);
+            snprintf(what, sizeof(what),
+                     w == upd ? _("cannot update school '%s'") :
+                                _("cannot add school '%s'"),
+                     r->code);
             rc = sr_store_dberr(st, what);
             goto rollback;
         }
@@ -699,7 +703,7 @@ stored_elsewhere(struct sr_store *st, const struct sr_scope *scope,
                                                     na * sizeof(*nv));
 
             if (!nv) {
-                rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+                rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
                 break;
             }
             out->v = nv;
@@ -710,13 +714,13 @@ stored_elsewhere(struct sr_store *st, const struct sr_scope *scope,
                  (const char *)sqlite3_column_text(s, 0));
         e->district_name = sr_column_dup(s, 1, &nomem);
         if (nomem) {
-            rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             break;
         }
         out->n++;
     }
     if (rc == SR_OK && step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the schools");
+        rc = sr_store_dberr(st, _("cannot read the schools"));
     sr_store_finish(st, s);
     if (rc != SR_OK)
         sr_registry_elsewhere_release(out);
@@ -756,8 +760,8 @@ sr_registry_import_scoped(struct sr_store *st, const char *file,
     }
     if ((flags & SR_IMPORT_FULL) && reg.n == 0) {
         rc = sr_diags_add(diags, file, 0,
-                          "the file lists no school; a full import of it "
-                          "would close every school") ? SR_ERR_NOMEM
+                          _("the file lists no school; a full import of it "
+                            "would close every school")) ? SR_ERR_NOMEM
                                                       : SR_ERR_INPUT;
         goto cleanup;
     }
@@ -766,12 +770,15 @@ sr_registry_import_scoped(struct sr_store *st, const char *file,
 cleanup:
     /* The file's problems are in diags; one line says what it means. */
     if (rc == SR_ERR_NOMEM)
-        sr_store_fail_code(st, rc, "out of memory");
+        sr_store_fail_code(st, rc, _("out of memory"));
     else if (rc != SR_OK && diags->n > before)
-        sr_store_fail_code(st, rc, "nothing was imported from '%s': %zu "
-                           "problem%s",
-                           file, diags->n - before,
-                           diags->n - before == 1 ? "" : "s");
+        sr_store_fail_code(st, rc,
+                           diags->n - before == 1 ?
+                               _("nothing was imported from '%s': %zu "
+                                 "problem") :
+                               _("nothing was imported from '%s': %zu "
+                                 "problems"),
+                           file, diags->n - before);
     sr_registry_elsewhere_release(&elsewhere);
     sr_registry_release(&reg);
     sr_districts_release(&dist);

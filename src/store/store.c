@@ -485,8 +485,10 @@ sr_store_fail_code(struct sr_store *st, sr_error code, const char *fmt, ...)
 sr_error
 sr_store_dberr(struct sr_store *st, const char *what)
 {
-    snprintf(st->msg, sizeof(st->msg), "%s: %s", what,
-             st->db ? sqlite3_errmsg(st->db) : "no database");
+    /* TRANSLATORS: what failed ("cannot read the hazards"), then
+       SQLite's own message, in English. */
+    snprintf(st->msg, sizeof(st->msg), _("%s: %s"), what,
+             st->db ? sqlite3_errmsg(st->db) : _("no database"));
     st->field[0] = '\0';
     return SR_ERR_DB;
 }
@@ -513,7 +515,7 @@ sr_store_prepare(struct sr_store *st, const char *sql, sqlite3_stmt **out)
                                : 0,
                            out, NULL) != SQLITE_OK) {
         *out = NULL;
-        return sr_store_dberr(st, "cannot prepare a statement");
+        return sr_store_dberr(st, _("cannot prepare a statement"));
     }
     if (st->n_stmts < SR_STMT_CACHE) {
         st->stmts[st->n_stmts].s = *out;
@@ -547,7 +549,7 @@ sr_store_begin(struct sr_store *st)
 {
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
         SQLITE_OK)
-        return sr_store_dberr(st, "cannot start a transaction");
+        return sr_store_dberr(st, _("cannot start a transaction"));
     return SR_OK;
 }
 
@@ -555,7 +557,7 @@ sr_error
 sr_store_commit(struct sr_store *st)
 {
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        sr_error rc = sr_store_dberr(st, "cannot commit");
+        sr_error rc = sr_store_dberr(st, _("cannot commit"));
 
         sr_store_rollback(st);
         return rc;
@@ -652,10 +654,10 @@ migrate(struct sr_store *st, int from)
         if (sqlite3_exec(st->db, migrations[v].sql, NULL, NULL, NULL) !=
                 SQLITE_OK ||
             sqlite3_exec(st->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
-            char what[64];
+            char what[128];
 
-            snprintf(what, sizeof(what), "cannot upgrade the schema to "
-                     "version %d", v + 1);
+            snprintf(what, sizeof(what),
+                     _("cannot upgrade the schema to version %d"), v + 1);
             rc = sr_store_dberr(st, what);
             sr_store_rollback(st);
             return rc;
@@ -688,7 +690,7 @@ sr_store_open(const char *path, int flags, struct sr_store **out)
     *out = st;
     if (sodium_init() < 0)
         return sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                  "cannot initialise libsodium");
+                                  _("cannot initialise libsodium"));
     if (flags & SR_STORE_READONLY)
         oflags = SQLITE_OPEN_READONLY;
     else if (flags & SR_STORE_CREATE)
@@ -700,10 +702,11 @@ sr_store_open(const char *path, int flags, struct sr_store **out)
         if (!(flags & SR_STORE_CREATE) && !st->db)
             return SR_ERR_NOMEM;
         snprintf(st->msg, sizeof(st->msg),
-                 "cannot open database '%s': %s%s", path,
-                 sqlite3_errmsg(st->db),
-                 (flags & SR_STORE_CREATE) ? "" :
-                     " (run 'schoolrisk init' to create it)");
+                 (flags & SR_STORE_CREATE) ?
+                     _("cannot open database '%s': %s") :
+                     _("cannot open database '%s': %s (run 'schoolrisk "
+                       "init' to create it)"),
+                 path, sqlite3_errmsg(st->db));
         return SR_ERR_DB;
     }
     sqlite3_extended_result_codes(st->db, 1);
@@ -711,28 +714,28 @@ sr_store_open(const char *path, int flags, struct sr_store **out)
                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC |
                                     SQLITE_INNOCUOUS,
                                 NULL, sql_sha256, NULL, NULL) != SQLITE_OK)
-        return sr_store_dberr(st, "cannot register sr_sha256()");
+        return sr_store_dberr(st, _("cannot register sr_sha256()"));
     /* Concurrent writers wait up to 10 s for each other. */
     sqlite3_busy_timeout(st->db, 10000);
     if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
         SQLITE_OK)
-        return sr_store_dberr(st, "cannot enable foreign keys");
+        return sr_store_dberr(st, _("cannot enable foreign keys"));
     /* Up to 64 MiB of page cache (allocated only as pages are read): a
      * city's database is a few hundred MB, and with SQLite's default of
      * 2 MiB an import or a report re-reads its indexes from the file
      * page by page. */
     if (sqlite3_exec(st->db, "PRAGMA cache_size = -65536", NULL, NULL,
                      NULL) != SQLITE_OK)
-        return sr_store_dberr(st, "cannot set the page cache size");
+        return sr_store_dberr(st, _("cannot set the page cache size"));
     v = user_version(st);
     if (v < 0)
-        return sr_store_dberr(st, "cannot read the schema version (is it a "
-                                  "schoolrisk database?)");
+        return sr_store_dberr(st, _("cannot read the schema version (is it a "
+                                    "schoolrisk database?)"));
     if (v > N_MIGRATIONS)
         return sr_store_fail_code(
             st, SR_ERR_VERSION,
-            "database '%s' has schema version %d, written by a newer "
-            "schoolrisk; this one understands up to version %d",
+            _("database '%s' has schema version %d, written by a newer "
+              "schoolrisk; this one understands up to version %d"),
             path, v, N_MIGRATIONS);
     if (!(flags & SR_STORE_READONLY)) {
         /* WAL survives in the file; synchronous is per connection. */
@@ -742,14 +745,14 @@ sr_store_open(const char *path, int flags, struct sr_store **out)
                          flags & SR_STORE_BULK ? "PRAGMA synchronous = NORMAL"
                                                : "PRAGMA synchronous = FULL",
                          NULL, NULL, NULL) != SQLITE_OK)
-            return sr_store_dberr(st, "cannot set the journal mode");
+            return sr_store_dberr(st, _("cannot set the journal mode"));
     }
     if (v < N_MIGRATIONS) {
         if (!(flags & SR_STORE_CREATE))
             return sr_store_fail_code(
                 st, SR_ERR_VERSION,
-                "database '%s' has schema version %d, this schoolrisk needs "
-                "%d; run 'schoolrisk init' to upgrade it",
+                _("database '%s' has schema version %d, this schoolrisk needs "
+                  "%d; run 'schoolrisk init' to upgrade it"),
                 path, v, N_MIGRATIONS);
         rc = migrate(st, v);
         if (rc != SR_OK)
@@ -775,7 +778,7 @@ sr_store_close(struct sr_store *st)
 const char *
 sr_store_errmsg(const struct sr_store *st)
 {
-    return st ? st->msg : "out of memory";
+    return st ? st->msg : _("out of memory");
 }
 
 const char *
@@ -858,7 +861,7 @@ sr_bind_scope(struct sr_store *st, sqlite3_stmt *s, int i,
     if (!d || !c) {
         free(d);
         free(c);
-        return sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     }
     sqlite3_bind_text(s, i, d, -1, free);
     sqlite3_bind_text(s, i + 1, c, -1, free);
@@ -982,7 +985,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
 
     rc = sr_system_load_memory(name, xml, len, &sys, diags);
     if (rc != SR_OK) {
-        sr_store_fail_code(st, rc, "indicator file '%s' is not valid", name);
+        sr_store_fail_code(st, rc, _("indicator file '%s' is not valid"), name);
         goto cleanup;
     }
     sr_sha256_hex(xml, len, hash);
@@ -1004,10 +1007,10 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
         if (!same) {
             rc = sr_store_fail_code(
                 st, SR_ERR_CONFLICT,
-                "indicator system '%s' version %s is already stored with "
-                "different content (sha256 %.12s…, this file %.12s…); a "
-                "stored version never changes: give the new content a new "
-                "version",
+                _("indicator system '%s' version %s is already stored with "
+                  "different content (sha256 %.12s…, this file %.12s…); a "
+                  "stored version never changes: give the new content a "
+                  "new version"),
                 sr_system_id(sys), sr_system_version(sys),
                 (const char *)sqlite3_column_text(s, 0), hash);
             goto rollback;
@@ -1019,7 +1022,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
         goto cleanup;
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read stored systems");
+        rc = sr_store_dberr(st, _("cannot read stored systems"));
         goto rollback;
     }
     sr_store_finish(st, s);
@@ -1043,7 +1046,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
     sr_bind_text(s, 7, now);
     sr_bind_text(s, 8, sr_store_actor(st));
     if (sqlite3_step(s) != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot store the indicator system");
+        rc = sr_store_dberr(st, _("cannot store the indicator system"));
         goto rollback;
     }
     sr_store_finish(st, s);
@@ -1058,7 +1061,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
     sr_bind_text(s, 1, sr_system_id(sys));
     sr_bind_text(s, 2, sr_system_version(sys));
     if (sqlite3_step(s) != SQLITE_ROW) {
-        rc = sr_store_dberr(st, "cannot read the stored system back");
+        rc = sr_store_dberr(st, _("cannot read the stored system back"));
         goto rollback;
     }
     seq = sqlite3_column_int64(s, 0);
@@ -1093,11 +1096,11 @@ sr_store_load_system_file(struct sr_store *st, const char *path,
 
     rc = sr_read_file(path, SR_SYSTEM_MAX_BYTES, &buf, &len);
     if (rc == SR_ERR_IO)
-        return sr_store_fail_code(st, rc, "cannot read '%s': %s", path,
+        return sr_store_fail_code(st, rc, _("cannot read '%s': %s"), path,
                                   strerror(errno));
     if (rc == SR_ERR_TOO_LARGE)
         return sr_store_fail_code(st, rc,
-                                  "'%s' is larger than the limit of %u MiB",
+                                  _("'%s' is larger than the limit of %u MiB"),
                                   path, SR_SYSTEM_MAX_BYTES >> 20);
     if (rc != SR_OK)
         return rc;
@@ -1123,8 +1126,8 @@ system_from_row(struct sr_store *st, sqlite3_stmt *s, struct sr_system **out)
                                (size_t)sqlite3_column_bytes(s, 2), out, &d);
     if (rc != SR_OK && rc != SR_ERR_NOMEM)
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                "stored indicator system %s no longer loads "
-                                "(%s)",
+                                _("stored indicator system %s no longer loads "
+                                  "(%s)"),
                                 name, d.n ? d.v[0].message : "?");
     sr_diags_release(&d);
     return rc;
@@ -1161,12 +1164,12 @@ sr_store_system(struct sr_store *st, const char *id, const char *version,
             st->systems[st->n_systems++] = sr_system_ref(*out);
     } else if (step == SQLITE_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                "indicator system '%s' version %s is not "
-                                "stored",
+                                _("indicator system '%s' version %s is not "
+                                  "stored"),
                                 id, version);
     }
     else
-        rc = sr_store_dberr(st, "cannot read stored systems");
+        rc = sr_store_dberr(st, _("cannot read stored systems"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -1195,11 +1198,11 @@ sr_store_current_system(struct sr_store *st, int stage,
         rc = nomem ? SR_ERR_NOMEM : SR_OK;
     } else if (step == SQLITE_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                "no stored indicator system covers stage "
-                                "'%s' (run 'schoolrisk indicators load')",
+                                _("no stored indicator system covers stage "
+                                  "'%s' (run 'schoolrisk indicators load')"),
                                 sr_stage_name(stage));
     } else {
-        rc = sr_store_dberr(st, "cannot read stored systems");
+        rc = sr_store_dberr(st, _("cannot read stored systems"));
     }
     sr_store_finish(st, s);
     if (rc == SR_OK)
@@ -1230,11 +1233,11 @@ sr_store_system_hash(struct sr_store *st, const char *id, const char *version,
         snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(s, 0));
     } else if (step == SQLITE_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                "indicator system '%s' version %s is not "
-                                "stored",
+                                _("indicator system '%s' version %s is not "
+                                  "stored"),
                                 id, version);
     } else {
-        rc = sr_store_dberr(st, "cannot read stored systems");
+        rc = sr_store_dberr(st, _("cannot read stored systems"));
     }
     sr_store_finish(st, s);
     return rc;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "schoolrisk/school.h"
+#include "../util.h"
 
 void
 sr_stored_systems_free(struct sr_stored_system *v, size_t n)
@@ -110,7 +111,7 @@ sr_store_systems(struct sr_store *st, struct sr_stored_system **out,
         e->current = e->stages;
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read stored systems");
+        rc = sr_store_dberr(st, _("cannot read stored systems"));
         goto cleanup;
     }
     *out = v;

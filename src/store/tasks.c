@@ -77,7 +77,7 @@ read_task(struct sr_store *st, sqlite3_stmt *s, const char *today,
             return rc;
     }
     if (nomem)
-        return sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     t->status = sr_task_classify(t->assessment ? t->assessed_on : NULL,
                                  months, today, t->expires_on);
     return SR_OK;
@@ -111,7 +111,8 @@ sr_tasks_list(struct sr_store *st, const struct sr_task_filter *f,
     day = f && f->as_of ? f->as_of : today;
     if (!sr_date_valid(day))
         return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  "bad date '%s' (expected YYYY-MM-DD)", day);
+                                  _("bad date '%s' (expected YYYY-MM-DD)"),
+                                  day);
     memcpy(out->today, day, 10); /* sr_date_valid: exactly 10 */
     out->today[10] = '\0';
     rc = sr_store_prepare(
@@ -145,7 +146,7 @@ sr_tasks_list(struct sr_store *st, const struct sr_task_filter *f,
             struct sr_task *nv = realloc(all, na * sizeof(*nv));
 
             if (!nv) {
-                rc = sr_store_fail_code(st, SR_ERR_NOMEM, "out of memory");
+                rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
                 goto cleanup;
             }
             all = nv;
@@ -158,7 +159,7 @@ sr_tasks_list(struct sr_store *st, const struct sr_task_filter *f,
             goto cleanup;
     }
     if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the schools");
+        rc = sr_store_dberr(st, _("cannot read the schools"));
         goto cleanup;
     }
     sr_tasks_sort(all, n);

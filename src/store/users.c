@@ -129,7 +129,7 @@ roles_of(struct sr_store *st, int64_t user, unsigned *roles)
             *roles |= SR_ROLES(r);
     }
     if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the role grants");
+        rc = sr_store_dberr(st, _("cannot read the role grants"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -139,8 +139,8 @@ not_found(struct sr_store *st, int64_t id, const char *login)
 {
     if (login)
         return sr_store_fail_code(st, SR_ERR_NOT_FOUND,
-                                  "no user with login '%s'", login);
-    return sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no user %lld",
+                                  _("no user with login '%s'"), login);
+    return sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no user %lld"),
                               (long long)id);
 }
 
@@ -189,7 +189,7 @@ sr_audb_auth_get(struct sr_store *st, int64_t id, const char *login,
     } else if (step == SQLITE_DONE) {
         rc = not_found(st, id, login);
     } else {
-        rc = sr_store_dberr(st, "cannot read the users");
+        rc = sr_store_dberr(st, _("cannot read the users"));
     }
     sr_store_finish(st, s);
     if (rc == SR_OK)
@@ -273,13 +273,13 @@ grants_read(struct sr_store *st, struct sr_user *u)
         }
         if (g->role < 0) {
             rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                    "role grant %lld has an unknown role",
+                                    _("role grant %lld has an unknown role"),
                                     (long long)g->id);
             goto cleanup;
         }
     }
     if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the role grants");
+        rc = sr_store_dberr(st, _("cannot read the role grants"));
 
 cleanup:
     sr_store_finish(st, s);
@@ -313,7 +313,7 @@ sr_audb_user_get(struct sr_store *st, int64_t id, const char *login,
     else if (step == SQLITE_DONE)
         rc = not_found(st, id, login);
     else
-        rc = sr_store_dberr(st, "cannot read the users");
+        rc = sr_store_dberr(st, _("cannot read the users"));
     sr_store_finish(st, s);
     if (rc == SR_OK)
         rc = grants_read(st, out);
@@ -346,7 +346,7 @@ sr_audb_user_list(struct sr_store *st, sr_user_fn fn, void *ctx)
         sr_user_release(&u);
     }
     if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the users");
+        rc = sr_store_dberr(st, _("cannot read the users"));
 
 cleanup:
     sr_user_release(&u);
@@ -370,7 +370,7 @@ sr_audb_login_id(struct sr_store *st, const char *login, int64_t *id)
     if (step == SQLITE_ROW)
         *id = sqlite3_column_int64(s, 0);
     else if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the users");
+        rc = sr_store_dberr(st, _("cannot read the users"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -404,7 +404,7 @@ sr_audb_user_insert(struct sr_store *st, const struct sr_user_new *u,
     sr_bind_text(s, 6, now);
     sqlite3_bind_int(s, 7, u->must_change);
     sr_bind_text(s, 8, sr_store_actor(st));
-    rc = step_done(st, s, "cannot add the user");
+    rc = step_done(st, s, _("cannot add the user"));
     if (rc == SR_OK)
         *id = sqlite3_last_insert_rowid(st->db);
     sr_store_finish(st, s);
@@ -432,7 +432,7 @@ sr_audb_user_update(struct sr_store *st, int64_t id, const char *name,
     sr_bind_text(s, 2, name);
     sr_bind_text(s, 3, unit);
     sr_bind_text(s, 4, phone);
-    rc = step_done(st, s, "cannot update the user");
+    rc = step_done(st, s, _("cannot update the user"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -465,7 +465,7 @@ sr_audb_set_password(struct sr_store *st, int64_t id, const char *expected,
     sr_bind_text(s, 4, now);
     sqlite3_bind_int(s, 5, must_change);
     sqlite3_bind_int(s, 6, clear_failures);
-    rc = step_done(st, s, "cannot set the password");
+    rc = step_done(st, s, _("cannot set the password"));
     if (rc == SR_OK)
         *changed = sqlite3_changes(st->db) == 1;
     sr_store_finish(st, s);
@@ -484,7 +484,7 @@ sr_audb_set_disabled(struct sr_store *st, int64_t id, bool disabled)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int(s, 2, disabled);
-    rc = step_done(st, s, "cannot update the user");
+    rc = step_done(st, s, _("cannot update the user"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -511,7 +511,7 @@ sr_audb_failures(struct sr_store *st, int64_t id, int *failed,
     } else if (step == SQLITE_DONE) {
         rc = not_found(st, id, NULL);
     } else {
-        rc = sr_store_dberr(st, "cannot read the users");
+        rc = sr_store_dberr(st, _("cannot read the users"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -533,7 +533,7 @@ sr_audb_set_failures(struct sr_store *st, int64_t id, int failed,
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int(s, 2, failed);
     sqlite3_bind_int64(s, 3, locked_until);
-    rc = step_done(st, s, "cannot record the failed sign-in");
+    rc = step_done(st, s, _("cannot record the failed sign-in"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -559,7 +559,7 @@ sr_audb_login_ok(struct sr_store *st, int64_t id, const char *expected,
     sr_bind_text(s, 2, expected);
     sr_bind_text(s, 3, rehash);
     sqlite3_bind_int64(s, 4, now);
-    rc = step_done(st, s, "cannot record the sign-in");
+    rc = step_done(st, s, _("cannot record the sign-in"));
     if (rc == SR_OK)
         *ok = sqlite3_changes(st->db) == 1;
     sr_store_finish(st, s);
@@ -579,7 +579,7 @@ sr_audb_totp_pending(struct sr_store *st, int64_t id, const char *pending)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     sr_bind_text(s, 2, pending);
-    rc = step_done(st, s, "cannot store the second factor");
+    rc = step_done(st, s, _("cannot store the second factor"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -601,7 +601,7 @@ sr_audb_totp_set(struct sr_store *st, int64_t id, const char *secret,
     sqlite3_bind_int64(s, 1, id);
     sr_bind_text(s, 2, secret);
     sqlite3_bind_int64(s, 3, last);
-    rc = step_done(st, s, "cannot store the second factor");
+    rc = step_done(st, s, _("cannot store the second factor"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -622,7 +622,7 @@ sr_audb_totp_used(struct sr_store *st, int64_t id, int64_t step, bool *ok)
         return rc;
     sqlite3_bind_int64(s, 1, id);
     sqlite3_bind_int64(s, 2, step);
-    rc = step_done(st, s, "cannot record the second factor");
+    rc = step_done(st, s, _("cannot record the second factor"));
     if (rc == SR_OK)
         *ok = sqlite3_changes(st->db) == 1;
     sr_store_finish(st, s);
@@ -651,7 +651,7 @@ sr_audb_admins(struct sr_store *st, int64_t skip_user, int64_t skip_grant,
     if (sqlite3_step(s) == SQLITE_ROW)
         *n = sqlite3_column_int64(s, 0);
     else
-        rc = sr_store_dberr(st, "cannot read the role grants");
+        rc = sr_store_dberr(st, _("cannot read the role grants"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -680,7 +680,7 @@ sr_audb_district(struct sr_store *st, const char *code_or_name,
     if (step == SQLITE_ROW)
         snprintf(code, 32, "%s", (const char *)sqlite3_column_text(s, 0));
     else if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the districts");
+        rc = sr_store_dberr(st, _("cannot read the districts"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -705,7 +705,7 @@ sr_audb_school(struct sr_store *st, const char *code, bool *exists,
         *exists = true;
         *closed = sqlite3_column_int(s, 0) != 0;
     } else if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the school registry");
+        rc = sr_store_dberr(st, _("cannot read the school registry"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -735,7 +735,7 @@ sr_audb_grant_same(struct sr_store *st, int64_t user, int role,
     if (step == SQLITE_ROW)
         *id = sqlite3_column_int64(s, 0);
     else if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the role grants");
+        rc = sr_store_dberr(st, _("cannot read the role grants"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -762,7 +762,7 @@ sr_audb_grant_insert(struct sr_store *st, int64_t user, int role,
     sr_bind_text(s, 4, school);
     sr_bind_text(s, 5, now);
     sr_bind_text(s, 6, sr_store_actor(st));
-    rc = step_done(st, s, "cannot add the role grant");
+    rc = step_done(st, s, _("cannot add the role grant"));
     if (rc == SR_OK)
         *id = sqlite3_last_insert_rowid(st->db);
     sr_store_finish(st, s);
@@ -790,10 +790,10 @@ sr_audb_grant_get(struct sr_store *st, int64_t id, int64_t *user, int *role,
         *role = role_of((const char *)sqlite3_column_text(s, 1));
         *revoked = sqlite3_column_int(s, 2) != 0;
     } else if (step == SQLITE_DONE) {
-        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, "no role grant %lld",
+        rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no role grant %lld"),
                                 (long long)id);
     } else {
-        rc = sr_store_dberr(st, "cannot read the role grants");
+        rc = sr_store_dberr(st, _("cannot read the role grants"));
     }
     sr_store_finish(st, s);
     return rc;
@@ -817,7 +817,7 @@ sr_audb_grant_revoke(struct sr_store *st, int64_t id)
     sqlite3_bind_int64(s, 1, id);
     sr_bind_text(s, 2, now);
     sr_bind_text(s, 3, sr_store_actor(st));
-    rc = step_done(st, s, "cannot revoke the role grant");
+    rc = step_done(st, s, _("cannot revoke the role grant"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -861,7 +861,7 @@ sr_audb_event(struct sr_store *st, const struct sr_audb_event *e)
     sr_bind_text(s, 8, e->source);
     sr_bind_text(s, 9, e->detail);
     sqlite3_bind_int(s, 10, e->state);
-    rc = step_done(st, s, "cannot record the security event");
+    rc = step_done(st, s, _("cannot record the security event"));
     sr_store_finish(st, s);
     if (rc == SR_OK)
         rc = sr_audit_append(st, "security", sqlite3_last_insert_rowid(st->db));
@@ -917,7 +917,7 @@ sr_audb_security_list(struct sr_store *st, const struct sr_security_filter *f,
             return rc;
         bind_filter(s, f, since, until);
         if (sqlite3_step(s) != SQLITE_ROW) {
-            rc = sr_store_dberr(st, "cannot read the security log");
+            rc = sr_store_dberr(st, _("cannot read the security log"));
             goto cleanup;
         }
         *total = (size_t)sqlite3_column_int64(s, 0);
@@ -961,7 +961,7 @@ sr_audb_security_list(struct sr_store *st, const struct sr_security_filter *f,
         event_release(&e);
     }
     if (step != SQLITE_DONE)
-        rc = sr_store_dberr(st, "cannot read the security log");
+        rc = sr_store_dberr(st, _("cannot read the security log"));
 
 cleanup:
     event_release(&e);
@@ -998,7 +998,7 @@ sr_audb_session_insert(struct sr_store *st, const char *sha,
     sqlite3_bind_int64(s, 7, se->expires_at);
     sr_bind_text(s, 8, source);
     sr_bind_text(s, 9, agent);
-    rc = step_done(st, s, "cannot start the session");
+    rc = step_done(st, s, _("cannot start the session"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -1040,13 +1040,13 @@ sr_audb_session_get(struct sr_store *st, const char *sha,
         se->expires_at = sqlite3_column_int64(s, USER_NCOLS + 4);
         if (se->stage < 0)
             rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
-                                    "a session of user %lld has an unknown "
-                                    "stage",
+                                    _("a session of user %lld has an unknown "
+                                      "stage"),
                                     (long long)se->user);
         else if (u)
             rc = user_from_row(st, s, u);
     } else if (step != SQLITE_DONE) {
-        rc = sr_store_dberr(st, "cannot read the sessions");
+        rc = sr_store_dberr(st, _("cannot read the sessions"));
     }
     sr_store_finish(st, s);
     if (rc == SR_OK && *found && u)
@@ -1079,7 +1079,7 @@ sr_audb_session_touch(struct sr_store *st, const char *sha, int64_t now)
     return session_write(st,
                          "UPDATE sessions SET seen_at = ?2 WHERE "
                          "token_sha256 = ?1",
-                         sha, now, true, "cannot refresh the session");
+                         sha, now, true, _("cannot refresh the session"));
 }
 
 sr_error
@@ -1096,7 +1096,7 @@ sr_audb_session_stage(struct sr_store *st, const char *sha, int stage)
         return rc;
     sr_bind_text(s, 1, sha);
     sr_bind_text(s, 2, stage_names[stage]);
-    rc = step_done(st, s, "cannot update the session");
+    rc = step_done(st, s, _("cannot update the session"));
     sr_store_finish(st, s);
     return rc;
 }
@@ -1106,7 +1106,7 @@ sr_audb_session_end(struct sr_store *st, const char *sha)
 {
     return session_write(st,
                          "DELETE FROM sessions WHERE token_sha256 = ?1", sha,
-                         0, false, "cannot end the session");
+                         0, false, _("cannot end the session"));
 }
 
 sr_error
@@ -1119,7 +1119,7 @@ sr_audb_sessions_end(struct sr_store *st, int64_t user, size_t *n)
     if (rc != SR_OK)
         return rc;
     sqlite3_bind_int64(s, 1, user);
-    rc = step_done(st, s, "cannot end the sessions");
+    rc = step_done(st, s, _("cannot end the sessions"));
     if (rc == SR_OK && n)
         *n = (size_t)sqlite3_changes(st->db);
     sr_store_finish(st, s);
@@ -1142,7 +1142,7 @@ sr_audb_sessions_sweep(struct sr_store *st, int64_t now, int64_t idle,
     sqlite3_bind_int64(s, 1, now);
     sqlite3_bind_int64(s, 2, idle);
     sqlite3_bind_int64(s, 3, max);
-    rc = step_done(st, s, "cannot delete expired sessions");
+    rc = step_done(st, s, _("cannot delete expired sessions"));
     if (rc == SR_OK && n)
         *n = (size_t)sqlite3_changes(st->db);
     sr_store_finish(st, s);

@@ -968,15 +968,20 @@ web_start(const struct web_config *cfg, struct web_server **out,
     *out = NULL;
     store_cfg = cfg;
     if (!parse_listen(cfg->listen, &ss, &sslen)) {
-        fprintf(stderr, "schoolrisk: error: bad --listen '%s' (expected "
-                        "ADDR:PORT, such as 127.0.0.1:8080 or [::1]:8080)\n",
+        /* In the CLI's language: the process is not yet set up for the
+         * service's Chinese (below). */
+        fprintf(stderr, "schoolrisk: %s", _("error: "));
+        fprintf(stderr, _("bad --listen '%s' (expected ADDR:PORT, such as "
+                          "127.0.0.1:8080 or [::1]:8080)"),
                 cfg->listen);
+        fputc('\n', stderr);
         return 2;
     }
     /* Refuse to start on a database that cannot be opened, before
      * listening. */
     if (sr_store_open(cfg->db, 0, &probe) != SR_OK) {
-        fprintf(stderr, "schoolrisk: error: %s\n", sr_store_errmsg(probe));
+        fprintf(stderr, "schoolrisk: %s%s\n", _("error: "),
+                sr_store_errmsg(probe));
         sr_store_close(probe);
         return 4;
     }
