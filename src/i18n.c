@@ -41,14 +41,16 @@ sr_i18n_init(const char *localedir, bool from_env)
          * minimal server): keep UTF-8 and still pick the catalogue the
          * user asked for. */
         const char *lang = getenv("LC_ALL");
+        const char *language = getenv("LANGUAGE");
 
         if (!lang || !*lang)
             lang = getenv("LC_MESSAGES");
         if (!lang || !*lang)
             lang = getenv("LANG");
+        /* An empty LANGUAGE is no choice (gettext ignores it too). */
         if (setlocale(LC_ALL, "C.UTF-8") && lang && !strncmp(lang, "zh", 2) &&
-            !getenv("LANGUAGE"))
-            setenv("LANGUAGE", "zh_CN", 0);
+            (!language || !*language))
+            setenv("LANGUAGE", "zh_CN", 1);
     }
     bindtextdomain(DOMAIN, dir && *dir ? dir : SR_LOCALEDIR);
     bind_textdomain_codeset(DOMAIN, "UTF-8");

@@ -183,7 +183,9 @@ need(const char *value, const char *option, const char *usage)
 {
     if (value)
         return EXIT_OK;
-    cli_error(_("%s is required"), option);
+    /* TRANSLATORS: after an option's name: "--deadline is required"
+       (the library's "%s is required" takes words, not options). */
+    cli_error("%s %s", option, _("is required"));
     fputs(usage, stderr);
     return EXIT_USAGE;
 }
