@@ -151,7 +151,11 @@ sr_error sr_assess_set(struct sr_store *st, int64_t id, const char *item,
 /**
  * @brief sr_assess_set() with evidence: @p files are the SHA-256 (64
  *        hex digits) of files stored for the assessment's school
- *        (evidence.h); they replace the answer's earlier ones.
+ *        (evidence.h); they replace the answer's earlier ones (an empty
+ *        list, @p files not NULL and @p n_files 0, removes them).  With
+ *        @p files NULL the answer keeps the files it had: changing an
+ *        answer does not lose its photos, and neither does
+ *        sr_assess_set() nor a responses CSV import.
  * @return also SR_ERR_NOT_FOUND for a file not stored for the school.
  */
 sr_error sr_assess_answer(struct sr_store *st, int64_t id, const char *item,
@@ -165,7 +169,8 @@ struct sr_answer_in {
     const char *value;
     const char *note;          /**< or NULL */
     const char *const *files;  /**< SHA-256 of evidence files stored for
-                                    the school, or NULL */
+                                    the school; NULL keeps the files the
+                                    item's answer had */
     size_t n_files;
 };
 

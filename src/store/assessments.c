@@ -365,11 +365,12 @@ sr_assess_open(struct sr_store *st, int64_t id, struct sr_assess_ctx *ctx,
 /* ------------------------------------------------------------------ */
 
 /* Write one answer (insert or replace) inside the caller's
- * transaction. */
+ * transaction; keep_evidence keeps the files an earlier answer to the
+ * item had (evidence is then ignored). */
 static sr_error
 put_answer(struct sr_store *st, int64_t id, const char *item,
            const char *value, const char *note, const char *evidence,
-           const char *now)
+           bool keep_evidence, const char *now)
 {
     sqlite3_stmt *s = NULL;
     sr_error rc;
@@ -382,7 +383,8 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
                           "value = excluded.value, note = excluded.note, "
                           "at = excluded.at, by = excluded.by, "
                           "by_user = excluded.by_user, "
-                          "evidence = excluded.evidence",
+                          "evidence = CASE WHEN ?9 THEN answers.evidence "
+                          "ELSE excluded.evidence END",
                           &s);
     if (rc != SR_OK)
         return rc;
@@ -394,6 +396,7 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
     sr_bind_text(s, 6, sr_store_actor(st));
     sr_bind_user(st, s, 7);
     sr_bind_text(s, 8, evidence);
+    sqlite3_bind_int(s, 9, keep_evidence);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sr_store_dberr(st, _("cannot store the answer"));
     sr_store_finish(st, s);
@@ -466,7 +469,7 @@ sr_assess_answer(struct sr_store *st, int64_t id, const char *item,
             goto rollback;
     }
     sr_store_now(st, now);
-    rc = put_answer(st, id, item, value, note, evidence, now);
+    rc = put_answer(st, id, item, value, note, evidence, files == NULL, now);
     if (rc != SR_OK)
         goto rollback;
     rc = sr_store_commit(st);
@@ -547,7 +550,7 @@ sr_assess_answer_many(struct sr_store *st, int64_t id,
     sr_store_now(st, now);
     for (i = 0; i < n; i++) {
         rc = put_answer(st, id, v[i].item, v[i].value, v[i].note,
-                        evidence[i], now);
+                        evidence[i], v[i].files == NULL, now);
         if (rc != SR_OK)
             goto rollback;
     }
@@ -630,7 +633,7 @@ sr_assess_import(struct sr_store *st, int64_t id, const char *path,
         if (!ctx.resp.value[i])
             continue;
         rc = put_answer(st, id, items[i].id, ctx.resp.value[i],
-                        ctx.resp.note[i], NULL, now);
+                        ctx.resp.note[i], NULL, true, now);
         if (rc != SR_OK)
             goto rollback;
     }

@@ -313,7 +313,12 @@ WEB_HANDLER(web_assessments_answer)
         !web_strs(r, "files", files, SR_EVIDENCE_MAX_FILES, &n))
         return web_done(r);
     sr_diags_init(&d);
-    rc = sr_assess_answer(r->st, id, item, value, note, files, n, &d);
+    /* Without "files" the answer keeps its photos; "files": [] removes
+     * them. */
+    rc = sr_assess_answer(r->st, id, item, value, note,
+                          cJSON_GetObjectItemCaseSensitive(r->json, "files")
+                              ? files : NULL,
+                          n, &d);
     if (rc == SR_ERR_NOT_FOUND && n) {
         /* The draft exists (server.c found it): what is missing is an
          * evidence file the answer refers to. */
@@ -370,7 +375,8 @@ read_answers(struct web_req *r, const cJSON *list, struct sr_answer_in *v,
         v[i].item = item->valuestring;
         v[i].value = cJSON_IsString(value) ? value->valuestring : NULL;
         v[i].note = cJSON_IsString(note) ? note->valuestring : NULL;
-        v[i].files = mine;
+        /* Without "files" the answer keeps its photos. */
+        v[i].files = cJSON_IsArray(fl) ? mine : NULL;
         v[i].n_files = 0;
         cJSON_ArrayForEach(f, fl) {
             if (!cJSON_IsString(f) || v[i].n_files == SR_EVIDENCE_MAX_FILES)

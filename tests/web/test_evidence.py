@@ -148,6 +148,46 @@ def _(sh):
     expect(r.header("Content-Type") == "application/pdf", r.headers)
 
 
+def items_of(v):
+    """Every checklist item (a dict with an id and a method), depth first."""
+    if isinstance(v, dict):
+        if "id" in v and "method" in v:
+            yield v
+        for x in v.values():
+            yield from items_of(x)
+    elif isinstance(v, list):
+        for x in v:
+            yield from items_of(x)
+
+
+@case("changing an answer keeps its photos; an empty list removes them")
+def _(sh):
+    r = sh.a.post("/api/v1/schools/%s/self-inspections" % A, {})
+    expect_status(r, 201)
+    aid = r.json["assessment"]["id"]
+    chk = sh.a.get("/api/v1/schools/%s/checklist" % A).json
+    item = next(i for i in items_of(chk) if i["method"] == "check")["id"]
+    photo = upload(sh.a, A, JPEG + b"keep").json["sha256"]
+    url = "/api/v1/assessments/%d/answers/%s" % (aid, item)
+
+    def files():
+        got = sh.a.get("/api/v1/assessments/%d" % aid).json
+        ans = [a for a in got["answers"] if a["item"] == item]
+        return ans[0]["files"] if ans else None
+
+    expect_status(sh.a.put(url, {"value": "不符合", "files": [photo]}), 200)
+    expect(files() == [photo], files())
+    expect_status(sh.a.put(url, {"value": "符合"}), 200)
+    expect(files() == [photo], "a changed answer lost its photo: %r"
+           % files())
+    expect_status(sh.a.post("/api/v1/assessments/%d/answers" % aid,
+                            {"answers": [{"item": item,
+                                          "value": "不符合"}]}), 200)
+    expect(files() == [photo], "a bulk answer lost the photo: %r" % files())
+    expect_status(sh.a.put(url, {"value": "符合", "files": []}), 200)
+    expect(files() == [], files())
+
+
 @case("unknown, malformed and traversing names are 404")
 def _(sh):
     for path in ("/api/v1/evidence/" + "0" * 64,
