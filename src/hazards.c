@@ -472,9 +472,12 @@ static const int steps[SR_HAZARD_STATUS_COUNT][STEP_COUNT] = {
     [SR_HAZARD_CLOSED] = {-1, -1, -1, -1, -1},
 };
 
-/* TRANSLATORS: what a refused step would have done to a hazard, in
- * "hazard 7 is open (登记): it can be assigned ..., not verified". */
+/* The refused step, in "hazard 7 is open (登记): it can be assigned
+ * ('hazard assign'), not verified". */
 static const char *const step_done[STEP_COUNT] = {
+    /* TRANSLATORS: this and the next four: the step a hazard's state
+       refuses, after "..., not" ("it can be assigned ('hazard assign'),
+       not verified"). */
     N_("assigned"), N_("submitted"), N_("verified"), N_("rejected"),
     N_("signed off")};
 
