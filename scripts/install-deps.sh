@@ -1,29 +1,45 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages schoolrisk needs to build, test, fuzz
-# and benchmark.  Idempotent: when every package is already installed it
-# does nothing (no apt-get update, no network).  Run as root, or with
-# sudo available.
+# Install the Debian 12 packages schoolrisk needs: to build it, run it
+# and serve it (the README's first command, scripts/run.sh), and with
+# --test also to test, fuzz and benchmark it (scripts/test.sh).
+# Idempotent: when every package is already installed it does nothing
+# (no apt-get update, no network).  Run as root, or with sudo available.
 set -euo pipefail
+
+tests=0
+case ${1:-} in
+--test) tests=1 ;;
+"") ;;
+*) echo "usage: scripts/install-deps.sh [--test]" >&2; exit 2 ;;
+esac
 
 # zlib1g-dev: Debian's libxlsxwriter-dev names -lz in its pkg-config
 # Libs but does not depend on zlib1g-dev; list every -dev package whose
-# library we link, directly or through a .pc file, here.
+# library we link, directly or through a .pc file, here.  (The fresh
+# Debian test, tests/fresh/, proves this list on a minimal system.)
 packages=(
     build-essential cmake pkg-config
     libxml2-dev libsqlite3-dev libxlsxwriter-dev zlib1g-dev libcjson-dev
     libsodium-dev libmicrohttpd-dev liboath-dev gettext
-    sqlite3
-    libcmocka-dev
-    clang libclang-rt-14-dev
-    libxml2-utils python3 python3-openpyxl
-    debootstrap
-    chromium fonts-noto-cjk
+    sqlite3 python3
 )
-# The browser pages are built with npm (web/); the browser tests drive
-# chromium, which brings no Chinese font.  Debian's nodejs and npm when
-# no node is installed.
+# The browser pages are built with npm (web/): Debian's nodejs and npm
+# when no node is installed.
 if ! command -v node >/dev/null 2>&1; then
     packages+=(nodejs npm)
+fi
+# The tests: cmocka, clang with its sanitizer and fuzzer runtime, the
+# workbooks read back with openpyxl, the fresh-Debian test's
+# debootstrap, and chromium for the browser tests, which brings no
+# Chinese font.
+if [ "$tests" = 1 ]; then
+    packages+=(
+        libcmocka-dev
+        clang libclang-rt-14-dev
+        libxml2-utils python3-openpyxl
+        debootstrap
+        chromium fonts-noto-cjk
+    )
 fi
 
 missing=()

@@ -19,7 +19,8 @@ for arg in "$@"; do
 done
 
 ./scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# The tests are built by scripts/test.sh (they need its packages).
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSR_TESTS=OFF >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 # The browser pages, served by `schoolrisk serve` from web/dist.
 ./web/build.sh

@@ -8,12 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./scripts/install-deps.sh
+./scripts/install-deps.sh --test
 
 ./scripts/check-source.sh
 
 echo "== gcc build (-Wall -Wextra -Werror)"
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSR_TESTS=ON >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 
 # The browser tests (tests/browser/) need the built pages.
