@@ -7,6 +7,15 @@ target=$1 seeds=$2 seconds=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work/corpus" "$work/artifacts"
 cp "$seeds"/* "$work/corpus/"
+# The whole log is kept; a failure shows what led to it (the target's
+# own message comes well before libFuzzer's summary).
+status=0
 "$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
-    "$work/corpus" 2>&1 | tail -n 12
+    "$work/corpus" >"$work/log" 2>&1 || status=$?
+if [ "$status" -ne 0 ]; then
+    grep -vE '^#[0-9]+' "$work/log" | tail -n 60
+else
+    tail -n 12 "$work/log"
+fi
+exit "$status"
