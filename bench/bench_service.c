@@ -6,10 +6,11 @@
  * server runs as its own process (`schoolrisk serve`), and this program
  * plays its users over HTTP on loopback, each a thread with a
  * keep-alive connection:
- *   - N inspectors (--inspectors, default 200), each granted one school:
- *     open the school's checklist, start an inspection, save every
- *     applicable answer one by one with --think ms (mean, exponential)
- *     between answers, submit, and start again;
+ *   - N inspectors (--inspectors, default 200), each granted one school,
+ *     starting over the first 5 x --think ms (exponential): open the
+ *     school's checklist, start an inspection, save every applicable
+ *     answer one by one with --think ms (mean, exponential) between
+ *     answers, submit, and start again;
  *   - district users reading their hazard ledger (a page of 20, then a
  *     page of overdue ones) and city users reading the dashboard, each
  *     every --read-every ms;
@@ -329,6 +330,9 @@ inspector_run(void *arg)
         usleep(10000);
     if (!in_ok)
         goto done;
+    /* The inspectors reach their schools over the first minutes, not
+     * in the same millisecond. */
+    pause_ms(think_ms * 5.0);
     while (!atomic_load(&stop)) {
         int64_t id = 0;
         cJSON *v;

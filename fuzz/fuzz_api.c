@@ -152,6 +152,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     cfg.threads = 2;
     cfg.max_connections = 1024;
     cfg.idle_timeout = 10;
+    cfg.cache_seconds = 60;
     sr_auth_policy_init(&cfg.policy);
     if (web_start(&cfg, &server, &port) != 0)
         abort();

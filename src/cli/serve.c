@@ -29,6 +29,7 @@ static const char usage[] =
     "                        [--session-idle MIN] [--session-max HOURS]\n"
     "                        [--password-max-age DAYS] [--lock-after N]\n"
     "                        [--lock-minutes MIN] [--totp-roles LIST]\n"
+    "                        [--cache-seconds SEC]\n"
     "       schoolrisk serve --routes\n"
     "\n"
     "Serve the JSON API under /api/v1/ and the browser pages under / for\n"
@@ -58,6 +59,9 @@ static const char usage[] =
     "                        90; 0: never)\n"
     "  --lock-after N        failed sign-ins that lock an account (default\n"
     "                        5), for --lock-minutes MIN (default 30)\n"
+    "  --cache-seconds SEC   how long the city's dashboard may be served\n"
+    "                        after a write before it is recomputed in the\n"
+    "                        background (default 60; 刷新 asks for fresh)\n"
     "  --totp-roles LIST     roles that must use a second factor, comma-\n"
     "                        separated (default admin,city; 'all' for\n"
     "                        every role)\n"
@@ -72,7 +76,7 @@ enum {
     OPT_ROUTES = 1999,
     OPT_LISTEN = 2000, OPT_WEB, OPT_THREADS, OPT_EVIDENCE, OPT_PROXY,
     OPT_ORIGIN, OPT_QUIET, OPT_MAXCONN, OPT_IDLE, OPT_SIDLE, OPT_SMAX,
-    OPT_PWAGE, OPT_LOCKN, OPT_LOCKMIN, OPT_TOTP
+    OPT_PWAGE, OPT_LOCKN, OPT_LOCKMIN, OPT_TOTP, OPT_CACHE
 };
 
 /* "admin,city" into a set of roles; false after printing. */
@@ -199,6 +203,7 @@ cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"behind-proxy", no_argument, NULL, OPT_PROXY},
+        {"cache-seconds", required_argument, NULL, OPT_CACHE},
         CLI_OPTION_DB,
         {"evidence-dir", required_argument, NULL, OPT_EVIDENCE},
         {"help", no_argument, NULL, 'h'},
@@ -231,6 +236,7 @@ cmd_serve(int argc, char **argv)
     cfg.threads = 8;
     cfg.max_connections = 1024;
     cfg.idle_timeout = 30;
+    cfg.cache_seconds = 60;
     cfg.template_dir = getenv("SCHOOLRISK_TEMPLATES");
     if (!cfg.template_dir || !*cfg.template_dir)
         cfg.template_dir = SR_DEFAULT_TEMPLATE_DIR;
@@ -292,6 +298,11 @@ cmd_serve(int argc, char **argv)
         case OPT_LOCKN:
             if (!number("lock-after", optarg, 1, 100,
                         &cfg.policy.lock_after))
+                return EXIT_USAGE;
+            break;
+        case OPT_CACHE:
+            if (!number("cache-seconds", optarg, 1, 86400,
+                        &cfg.cache_seconds))
                 return EXIT_USAGE;
             break;
         case OPT_TOTP:

@@ -79,7 +79,7 @@ WEB_HANDLER(web_district_overview)
 /* The supervised (major) hazards in scope now: open ones, and those the
  * districts reviewed that wait for the city's sign-off. */
 static sr_error
-supervised_json(struct web_req *r, const struct sr_scope *scope,
+supervised_json(struct sr_store *st, const struct sr_scope *scope,
                 cJSON **out)
 {
     struct sr_hazard_filter f;
@@ -92,15 +92,15 @@ supervised_json(struct web_req *r, const struct sr_scope *scope,
     f.level = -1;
     f.scope = scope;
     f.supervised = true;
-    rc = sr_hazard_count(r->st, &f, NULL, &all);
+    rc = sr_hazard_count(st, &f, NULL, &all);
     f.status = SR_HAZARD_CLOSED;
     if (rc == SR_OK)
-        rc = sr_hazard_count(r->st, &f, NULL, &closed);
+        rc = sr_hazard_count(st, &f, NULL, &closed);
     f.status = -1;
     f.supervised = false;
     f.awaiting_signoff = true;
     if (rc == SR_OK)
-        rc = sr_hazard_count(r->st, &f, NULL, &waiting);
+        rc = sr_hazard_count(st, &f, NULL, &waiting);
     if (rc != SR_OK)
         return rc;
     *out = cJSON_CreateObject();
@@ -116,36 +116,29 @@ supervised_json(struct web_req *r, const struct sr_scope *scope,
     return SR_OK;
 }
 
-/* The city's figures for a period, computed (cache.h). */
+/* The city's figures for a period, computed (cache.h): the whole city,
+ * the same for every city user (the route admits the city only). */
 static cJSON *
-dashboard_json(struct sr_store *st, void *ctx, sr_error *rc)
+dashboard_json(struct sr_store *st, const void *ctx, sr_error *rc)
 {
-    struct web_req *r = ctx;
+    const struct sr_period *p = ctx;
     struct sr_report_city city;
-    struct sr_scope scope;
-    struct sr_period *p = r->slow_result;
+    struct sr_scope all = {true, NULL, 0, NULL, 0};
     cJSON *root = NULL, *sup = NULL;
+    char now[32];
     int ok;
 
-    (void)st;
     memset(&city, 0, sizeof(city));
-    if (sr_principal_scope(&r->who, r->route->roles, &scope) != SR_OK) {
-        *rc = SR_ERR_NOMEM;
-        return NULL;
-    }
-    *rc = sr_report_city(r->st, p, &city);
+    *rc = sr_report_city(st, p, &city);
     if (*rc == SR_OK)
-        *rc = supervised_json(r, &scope, &sup);
-    sr_scope_release(&scope);
+        *rc = supervised_json(st, &all, &sup);
     if (*rc == SR_OK)
         root = sr_json_report_city(&city);
     sr_report_city_release(&city);
     ok = root != NULL;
     if (ok) {
-        char now[32];
-
         sr_json_add(root, "supervised", sup, &ok);
-        sr_store_now(r->st, now);
+        sr_store_now(st, now);
         sr_json_add(root, "computed_at", sr_json_str(now), &ok);
     } else {
         cJSON_Delete(sup);
@@ -160,11 +153,16 @@ dashboard_json(struct sr_store *st, void *ctx, sr_error *rc)
 }
 
 /* The whole city's figures are the same for every city user: they are
- * computed once per period and day, and served again until something
- * is written, and for a minute after (cache.c); "computed_at" says when,
- * and ?fresh=1 (the page's 刷新) recomputes them when anything changed.
- * Without it, each dashboard request recomputes the city (about a
- * second of CPU for 3,000 schools). */
+ * computed once per period and day and served again until something is
+ * written; after that, for a minute (--cache-seconds), then recomputed
+ * in the background
+ * while the old figures are still served (cache.c).  "computed_at"
+ * says when; ?fresh=1 (the page's 刷新) waits for figures that take
+ * every write into account.  Without it, each dashboard request would
+ * recompute the city (about a second of CPU for 3,000 schools). */
+_Static_assert(sizeof(struct sr_period) <= WEB_CACHE_CTX,
+               "a period fits a cache entry's context");
+
 WEB_HANDLER(web_dashboard)
 {
     struct sr_period p;
@@ -176,11 +174,10 @@ WEB_HANDLER(web_dashboard)
         return web_done(r);
     sr_store_today(r->st, today);
     snprintf(key, sizeof(key), "dashboard %s %s", p.name, today);
-    r->slow_result = &p; /* the period, for dashboard_json() */
     text = web_cache_get(r->st, key,
-                         fresh && !strcmp(fresh, "1") ? 0 : 60,
-                         dashboard_json, r, &rc);
-    r->slow_result = NULL;
+                         fresh && !strcmp(fresh, "1") ? 0
+                                                      : r->cfg->cache_seconds,
+                         dashboard_json, &p, sizeof(p), &rc);
     if (!text)
         return web_fail(r, rc, NULL);
     return web_json_text(r, MHD_HTTP_OK, text);

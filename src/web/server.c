@@ -54,6 +54,7 @@
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
+#include "cache.h"
 #include "server_int.h"
 #include "slow.h"
 
@@ -1046,6 +1047,7 @@ web_stop(struct web_server *ws)
         usleep(10000);
     MHD_stop_daemon(ws->sv.d);
     web_slow_stop();
+    web_cache_stop();
     free(ws);
 }
 

@@ -54,6 +54,8 @@ struct web_config {
     const char *origin;        /* the public origin for the CSRF check,
                                   or NULL to take it from Host */
     time_t clock;              /* a pinned clock for tests, or 0 */
+    unsigned cache_seconds;    /* how long the city's figures may be
+                                  served after a write (cache.h) */
     struct sr_auth_policy policy;
     FILE *log;                 /* the access log (one line a request) */
 };
