@@ -105,6 +105,23 @@ time_t sr_store_time(const struct sr_store *st);
 void sr_store_now(const struct sr_store *st, char buf[32]);
 void sr_store_today(const struct sr_store *st, char buf[16]);
 
+/**
+ * @brief Leave the WAL checkpoints to sr_store_checkpoint() (a server's
+ *        background thread) instead of the connection that commits the
+ *        1000th page: a checkpoint copies the log into the database and
+ *        flushes it, which a user's request should not wait for.
+ */
+sr_error sr_store_defer_checkpoints(struct sr_store *st);
+
+/**
+ * @brief Copy what the write-ahead log holds into the database, as far
+ *        as readers allow (a passive checkpoint: it waits for no one).
+ * @param log_pages  receives the pages in the log, or NULL
+ * @param done_pages receives the pages copied, or NULL
+ */
+sr_error sr_store_checkpoint(struct sr_store *st, int *log_pages,
+                             int *done_pages);
+
 /** @brief The schema version of the open database. */
 int sr_store_schema_version(struct sr_store *st);
 

@@ -613,6 +613,30 @@ user_version(struct sr_store *st)
     return v;
 }
 
+sr_error
+sr_store_defer_checkpoints(struct sr_store *st)
+{
+    if (sqlite3_wal_autocheckpoint(st->db, 0) != SQLITE_OK)
+        return sr_store_dberr(st, _("cannot set the checkpoints"));
+    return SR_OK;
+}
+
+sr_error
+sr_store_checkpoint(struct sr_store *st, int *log_pages, int *done_pages)
+{
+    int lg = 0, done = 0;
+
+    if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+                                  &lg, &done) != SQLITE_OK)
+        return sr_store_dberr(st, _("cannot checkpoint the write-ahead "
+                                    "log"));
+    if (log_pages)
+        *log_pages = lg;
+    if (done_pages)
+        *done_pages = done;
+    return SR_OK;
+}
+
 int
 sr_store_schema_version(struct sr_store *st)
 {

@@ -124,8 +124,62 @@ web_thread_store(char *err, size_t err_size)
     }
     if (store_cfg->clock)
         sr_store_set_clock(st, store_cfg->clock);
+    /* Checkpoints are the checkpoint thread's (below), not a request's. */
+    sr_store_defer_checkpoints(st);
     pthread_setspecific(store_key, st);
     return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* The checkpoint thread                                                */
+/* ------------------------------------------------------------------ */
+
+static pthread_t checkpointer;
+static pthread_mutex_t cp_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cp_wake = PTHREAD_COND_INITIALIZER;
+static bool cp_stop;
+
+static void
+stop_checkpointer(void)
+{
+    pthread_mutex_lock(&cp_lock);
+    cp_stop = true;
+    pthread_cond_signal(&cp_wake);
+    pthread_mutex_unlock(&cp_lock);
+    pthread_join(checkpointer, NULL);
+}
+
+/* Every second, copy the write-ahead log into the database (a passive
+ * checkpoint waits for no reader and no writer): the requests commit
+ * to the log only, and the log stays small. */
+static void *
+checkpoint_loop(void *arg)
+{
+    struct sr_store *st = NULL;
+    char err[1024];
+
+    (void)arg;
+    pthread_mutex_lock(&cp_lock);
+    while (!cp_stop) {
+        struct timespec until;
+
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        pthread_cond_timedwait(&cp_wake, &cp_lock, &until);
+        if (cp_stop)
+            break;
+        pthread_mutex_unlock(&cp_lock);
+        if (!st)
+            st = web_thread_store(err, sizeof(err));
+        if (st)
+            sr_store_checkpoint(st, NULL, NULL);
+        pthread_mutex_lock(&cp_lock);
+    }
+    pthread_mutex_unlock(&cp_lock);
+    /* The last one, with every request done. */
+    if (st)
+        sr_store_checkpoint(st, NULL, NULL);
+    return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1005,6 +1059,14 @@ web_start(const struct web_config *cfg, struct web_server **out,
         free(ws);
         return 3;
     }
+    cp_stop = false;
+    if (pthread_create(&checkpointer, NULL, checkpoint_loop, NULL) != 0) {
+        fprintf(stderr, "schoolrisk: error: cannot start the checkpoint "
+                        "thread\n");
+        web_slow_stop();
+        free(ws);
+        return 3;
+    }
     flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
             MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     if (ss.ss_family == AF_INET6)
@@ -1022,6 +1084,7 @@ web_start(const struct web_config *cfg, struct web_server **out,
     if (!ws->sv.d) {
         fprintf(stderr, "schoolrisk: error: cannot listen on %s: %s\n",
                 cfg->listen, strerror(errno));
+        stop_checkpointer();
         web_slow_stop();
         free(ws);
         return 3;
@@ -1048,6 +1111,7 @@ web_stop(struct web_server *ws)
     MHD_stop_daemon(ws->sv.d);
     web_slow_stop();
     web_cache_stop();
+    stop_checkpointer();
     free(ws);
 }
 
