@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct web_config cfg;
 static struct web_server *server;
 static unsigned port;
-static char dir[64];
+static char dir[512];
 static struct sr_session_new sessions[USERS];
 static const struct web_route *routes[128];
 static size_t n_routes;
@@ -81,12 +81,14 @@ build(void)
     struct sr_diags d;
     struct sr_hazard_new h;
     enum sr_load_outcome out;
-    char path[128];
+    char path[600];
     int64_t id, grant, draft;
     bool linked;
+    const char *tmp = getenv("TMPDIR");
     int i;
 
-    snprintf(dir, sizeof(dir), "/tmp/sr-fuzz-api.XXXXXX");
+    snprintf(dir, sizeof(dir), "%s/sr-fuzz-api.XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir))
         die("mkdtemp", NULL);
     snprintf(path, sizeof(path), "%s/t.db", dir);
@@ -136,7 +138,7 @@ build(void)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    static char db[128], evidence[128];
+    static char db[600], evidence[600];
     size_t i;
 
     (void)argc;

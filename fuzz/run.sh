@@ -5,11 +5,12 @@
 set -euo pipefail
 target=$1 seeds=$2 seconds=$3 work=$4
 rm -rf "$work"
-mkdir -p "$work/corpus" "$work/artifacts"
+mkdir -p "$work/corpus" "$work/artifacts" "$work/tmp"
 cp "$seeds"/* "$work/corpus/"
 # The whole log is kept; a failure shows what led to it (the target's
 # own message comes well before libFuzzer's summary).
 status=0
+export TMPDIR="$work/tmp"   # the target's scratch files stay in the work dir
 "$target" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
     "$work/corpus" >"$work/log" 2>&1 || status=$?

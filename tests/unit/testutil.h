@@ -7,7 +7,7 @@
 #ifndef SR_TESTUTIL_H
 #define SR_TESTUTIL_H
 
-#include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,24 +15,21 @@
 
 #include "schoolrisk/error.h"
 
-/* Remove the files of a temporary directory, then the directory. */
+static inline int
+remove_entry(const char *path, const struct stat *sb, int flag,
+             struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+/* Remove a temporary directory and everything under it. */
 static inline void
 remove_dir(const char *dir)
 {
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    char path[512];
-
-    if (!d)
-        return;
-    while ((de = readdir(d))) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 /* Print every diagnostic (shown when a check fails). */
