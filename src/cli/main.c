@@ -71,7 +71,7 @@ usage(FILE *f)
             "\n"
             "Run 'schoolrisk <command> --help' for a command's options.\n"
             "Exit codes: 0 success, 1 invalid input, 2 usage error,\n"
-            "3 internal error.  Messages go to stderr.\n");
+            "3 internal error, 4 database error.  Messages go to stderr.\n");
 }
 
 int
