@@ -115,9 +115,10 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     sr_json_add(root, "total", sr_json_num(res->total, 2, 2), &ok);
     sr_json_add(root, "band", sr_json_str(bands[res->band].id), &ok);
     sr_json_add(root, "band_label", sr_json_str(bands[res->band].label), &ok);
-    sr_json_add(root, "band_colour", sr_json_str(sr_colour_name(bands[res->band].colour)),
-        &ok);
-    sr_json_add(root, "pass_line", sr_json_num(sr_system_pass_line(sys), 2, 0), &ok);
+    sr_json_add(root, "band_colour",
+                sr_json_str(sr_colour_name(bands[res->band].colour)), &ok);
+    sr_json_add(root, "pass_line",
+                sr_json_num(sr_system_pass_line(sys), 2, 0), &ok);
     sr_json_add(root, "compliant", cJSON_CreateBool(res->compliant), &ok);
     sr_json_add(root, "vetoed", cJSON_CreateBool(res->vetoed), &ok);
     sr_json_add(root, "earned", sr_json_num(res->earned, 6, 2), &ok);
@@ -196,14 +197,16 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
         if (!ok)
             break;
         sr_json_add(o, "item", sr_json_str(items[i].id), &ok);
-        sr_json_add(o, "level", sr_json_str(sr_hazard_name(items[i].hazard)), &ok);
+        sr_json_add(o, "level", sr_json_str(sr_hazard_name(items[i].hazard)),
+                    &ok);
         sr_json_add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
     }
 
     bl = cJSON_CreateObject();
     sr_json_add(root, "baseline", bl, &ok);
     for (e = 0; ok && e < SR_BASELINE_COUNT; e++)
-        sr_json_add(bl, sr_baseline_name(e), cJSON_CreateBool(res->baseline[e]), &ok);
+        sr_json_add(bl, sr_baseline_name(e),
+                    cJSON_CreateBool(res->baseline[e]), &ok);
 
     arr = cJSON_CreateArray();
     sr_json_add(root, "items", arr, &ok);
@@ -224,7 +227,8 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
             sr_json_add(o, "value", sr_json_str(resp->value[i]), &ok);
             sr_json_add(o, "note", sr_json_str(resp->note[i]), &ok);
             if (ir->status == SR_ITEM_SCORED) {
-                sr_json_add(o, "fraction", sr_json_num(ir->fraction, 4, 0), &ok);
+                sr_json_add(o, "fraction", sr_json_num(ir->fraction, 4, 0),
+                            &ok);
                 sr_json_add(o, "earned", sr_json_num(ir->earned, 6, 2), &ok);
                 sr_json_add(o, "max", sr_json_num(ir->max, 6, 2), &ok);
             } else {
@@ -233,7 +237,8 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
                 sr_json_add(o, "max", sr_json_num(0, 6, 2), &ok);
             }
             if (ir->required)
-                sr_json_add(o, "required", sr_json_num(ir->required, 4, 0), &ok);
+                sr_json_add(o, "required", sr_json_num(ir->required, 4, 0),
+                            &ok);
             sr_json_add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
         }
         free(owned);

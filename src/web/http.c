@@ -143,7 +143,8 @@ web_int(struct web_req *r, const char *key, bool required, int64_t *out)
     }
     /* cJSON holds numbers as doubles: accept only exact integers that
      * a double represents exactly. */
-    if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
+    if (!cJSON_IsNumber(v) ||
+        v->valuedouble != (double)(int64_t)v->valuedouble ||
         v->valuedouble > 9007199254740992.0 ||
         v->valuedouble < -9007199254740992.0) {
         web_error(r, MHD_HTTP_BAD_REQUEST, "bad_field", key, 0,
