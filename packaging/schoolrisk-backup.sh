@@ -71,9 +71,11 @@ if [ -d "$evidence" ]; then
     copied=0
     # Names are hashes (no spaces, newlines or wildcards: set -f is only
     # a guard); each file goes through a .part name so that a copy cut
-    # short is never taken for a whole one.
+    # short is never taken for a whole one.  An upload still being
+    # written (.upload-XXXXXX beside its final name, src/evidence.c), or
+    # one a crash left behind, is not evidence: it is never copied.
     set -f
-    for f in $(cd "$evidence" && find . -type f ! -name '*.part'); do
+    for f in $(cd "$evidence" && find . -type f ! -name '*.part' ! -name '.upload-*'); do
         [ -e "$dir/evidence/$f" ] && continue
         mkdir -p "$dir/evidence/$(dirname "$f")"
         cp -p "$evidence/$f" "$dir/evidence/$f.part"
