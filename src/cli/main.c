@@ -43,7 +43,7 @@ static const struct cli_cmd cmds[] = {
     {"init", cmd_init,
      "create or upgrade the database and load the indicator systems"},
     {"report", cmd_report,
-     "Excel compliance workbooks: a district for a period"},
+     "Excel compliance workbooks: a district, the city, or all"},
     {"schools", cmd_schools,
      "the school registry: import (CSV, all or nothing), list, show"},
     {"score", cmd_score,
