@@ -379,6 +379,14 @@ try {
     await p.waitForSelector(`[data-test=signoff-${id}]`, { state: 'detached' })
     await visit(p, '/dashboard', '全市概览')
     await waitText(p, '[data-test=kpi-coverage]', /%/)
+    // The city's figures are kept for a minute after a write (cache.c):
+    // the page says when they were computed, and 刷新 asks for new ones.
+    await waitText(p, '[data-test=dash-computed]', /^统计于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}。/)
+    await Promise.all([
+      p.waitForResponse(r => /\/api\/v1\/dashboard\?.*fresh=1/.test(r.url()) && r.status() === 200),
+      p.click('[data-test=dash-refresh]')
+    ])
+    await p.waitForSelector('[data-test=dash-refresh].is-loading', { state: 'detached' })
     await p.waitForSelector('canvas')
     const coverage = (await p.textContent('[data-test=kpi-coverage]')).trim()
     const dash = (await apiGet(p, '/dashboard')).body
