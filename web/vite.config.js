@@ -3,21 +3,32 @@
 // with the router's hash history: no server fallback route is needed.
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
 export default defineConfig({
   base: './',
-  plugins: [vue()],
+  // Each page imports the Element Plus components its template uses (the
+  // resolver writes the imports), so that a page's chunk holds what it
+  // draws and the first page does not load the whole library.  The
+  // styles stay one file (element-plus/dist/index.css, main.js).
+  plugins: [vue(), Components({ dts: false, resolvers: [ElementPlusResolver({ importStyle: false })] })],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
-    // Chunks under the bundle budget; ECharts goes into the city's pages only.
+    // Vue and its router in one chunk every page needs; Element Plus
+    // split by rollup along the pages that use each component; ECharts
+    // in the city's pages only.
     chunkSizeWarningLimit: 900,
     rollupOptions: {
       output: {
         manualChunks(id) {
           if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts'
           if (id.includes('node_modules/qrcode')) return 'qrcode'
-          if (id.includes('node_modules/')) return 'vendor'
+          if (/node_modules\/(@vue|vue|vue-router)\//.test(id)) return 'vue'
+          // rollup's CommonJS helpers, else put beside the first CommonJS
+          // module (qrcode) and loaded by every page
+          if (id.includes('commonjsHelpers')) return 'vue'
         }
       }
     }

@@ -55,7 +55,15 @@ async function loadSession() {
 
 router.beforeEach(async to => {
   if (!session.loaded) {
-    try { await loadSession() } catch { if (!to.meta.public) return { path: '/login' } }
+    // The session is asked for first (the browser opens few connections
+    // at a time), then the first page's code is fetched meanwhile, not
+    // after (a module is fetched once; the router's own call reuses it).
+    const pending = loadSession()
+    for (const r of to.matched) {
+      const c = r.components && r.components.default
+      if (typeof c === 'function') c().catch(() => {})
+    }
+    try { await pending } catch { if (!to.meta.public) return { path: '/login' } }
   }
   if (to.meta.public) return true
   if (!session.stage || session.stage !== 'full') {
