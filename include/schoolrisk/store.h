@@ -42,7 +42,14 @@ struct sr_store;
 /** Flags for sr_store_open(). */
 enum sr_store_open_flags {
     SR_STORE_CREATE = (1 << 0),   /**< create the file and migrate */
-    SR_STORE_READONLY = (1 << 1), /**< open read-only (reports) */
+    /** open read-only, for a command that only reads: nothing is
+     *  created, upgraded or set that writes.  Works where nothing can
+     *  be written (a read-only medium or directory, a full disk): when
+     *  SQLite cannot create the WAL index there, the file is read as it
+     *  is (immutable), unless a "-wal" beside it holds changes, which
+     *  is refused (SR_ERR_DB) rather than read without them.  Takes
+     *  precedence over SR_STORE_CREATE. */
+    SR_STORE_READONLY = (1 << 1),
     /** synchronous=NORMAL instead of FULL: commits are not flushed to
      *  disk one by one, so a power cut (not a crash of the program) may
      *  lose the last transactions, never corrupt the file.  Only for
@@ -54,10 +61,11 @@ enum sr_store_open_flags {
 /**
  * @brief Open the database at @p path.
  *
- * Without SR_STORE_CREATE the file must exist and be at
- * SR_SCHEMA_VERSION (else SR_ERR_VERSION: "run 'schoolrisk init'").
- * With it, a missing file is created and an older schema upgraded.  A
- * newer schema is always refused with SR_ERR_VERSION.
+ * Without SR_STORE_CREATE (or with SR_STORE_READONLY) the file must
+ * exist and be at SR_SCHEMA_VERSION (else SR_ERR_VERSION: "run
+ * 'schoolrisk init'").  With it, a missing file is created and an older
+ * schema upgraded.  A newer schema is always refused with
+ * SR_ERR_VERSION.
  *
  * @param out receives the store (free with sr_store_close()); on error
  *            it is still set when non-NULL was possible, so that the

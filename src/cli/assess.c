@@ -419,9 +419,10 @@ cmd_assess(int argc, char **argv)
     static const struct {
         const char *name;
         int args;  /* positional arguments after the command */
+        int flags; /* sr_store_open()'s: read-only when it only reads */
     } sub[] = {
-        {"import", 2}, {"list", 0}, {"new", 0},
-        {"set", 3},    {"show", 1}, {"submit", 1},
+        {"import", 2, 0}, {"list", 0, SR_STORE_READONLY}, {"new", 0, 0},
+        {"set", 3, 0},    {"show", 1, SR_STORE_READONLY}, {"submit", 1, 0},
     };
     struct sr_store *st = NULL;
     struct opts o;
@@ -454,7 +455,7 @@ cmd_assess(int argc, char **argv)
     ex = want_args(argc, sub[i].args);
     if (ex != EXIT_OK)
         return ex;
-    ex = cli_store_open(o.dbo.db, o.dbo.by, 0, &st);
+    ex = cli_store_open(o.dbo.db, o.dbo.by, sub[i].flags, &st);
     if (ex != EXIT_OK)
         return ex;
     if (!strcmp(sub[i].name, "new"))

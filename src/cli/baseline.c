@@ -164,7 +164,7 @@ cmd_baseline(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(dbo.db, dbo.by, 0, &st);
+    ex = cli_store_open(dbo.db, dbo.by, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         return ex;
     rc = sr_baseline_compute(st, district, today, &r);

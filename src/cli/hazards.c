@@ -457,7 +457,8 @@ run_list(int argc, char **argv)
         cli_error(_("unknown level '%s' (general or major)"), a.level);
         return EXIT_USAGE;
     }
-    ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
+    ex = cli_store_open(a.dbo.db, a.dbo.by, SR_STORE_READONLY,
+                        &st);
     if (ex != EXIT_OK)
         return ex;
     if (a.today)
@@ -629,7 +630,8 @@ run_show(int argc, char **argv)
     ex = parse_id(a.id_arg, &id);
     if (ex != EXIT_OK)
         return ex;
-    ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
+    ex = cli_store_open(a.dbo.db, a.dbo.by, SR_STORE_READONLY,
+                        &st);
     if (ex != EXIT_OK)
         return ex;
     if (a.today)

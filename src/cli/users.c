@@ -269,16 +269,18 @@ status_text(const struct sr_user *u)
     return "ok";
 }
 
-/* Open the store and find the user named on the command line.  Prints
- * and returns the exit code on failure (the store is then closed). */
+/* Open the store (flags: sr_store_open()'s) and find the user named on
+ * the command line.  Prints and returns the exit code on failure (the
+ * store is then closed). */
 static int
-open_user(const struct args *a, struct sr_store **st, struct sr_user *u)
+open_user(const struct args *a, int flags, struct sr_store **st,
+          struct sr_user *u)
 {
     sr_error rc;
     int ex;
 
     memset(u, 0, sizeof(*u));
-    ex = cli_store_open(a->dbo.db, NULL, 0, st);
+    ex = cli_store_open(a->dbo.db, NULL, flags, st);
     if (ex != EXIT_OK)
         return ex;
     rc = sr_user_find(*st, a->login, u);
@@ -577,7 +579,7 @@ run_show(int argc, char **argv)
     ex = parse(argc, argv, opts, show_usage, true, &a);
     if (ex)
         return ex < 0 ? EXIT_OK : ex;
-    ex = open_user(&a, &st, &u);
+    ex = open_user(&a, SR_STORE_READONLY, &st, &u);
     if (ex != EXIT_OK)
         return ex;
     memset(&f, 0, sizeof(f));
@@ -758,7 +760,7 @@ run_grant(int argc, char **argv)
     if ((ex = need(a.role, "--role", grant_usage)) != EXIT_OK ||
         (ex = role_arg(a.role, &role)) != EXIT_OK)
         return ex;
-    ex = open_user(&a, &st, &u);
+    ex = open_user(&a, 0, &st, &u);
     if (ex != EXIT_OK)
         return ex;
     ex = do_grant(st, &a, role, &u, true);
@@ -798,7 +800,7 @@ run_revoke(int argc, char **argv)
                   a.grant);
         return EXIT_USAGE;
     }
-    ex = open_user(&a, &st, &u);
+    ex = open_user(&a, 0, &st, &u);
     if (ex != EXIT_OK)
         return ex;
     for (i = 0; i < u.n_grants; i++)
@@ -856,7 +858,7 @@ run_action(int argc, char **argv, enum action act)
     ex = parse(argc, argv, opts, usages[act], true, &a);
     if (ex)
         return ex < 0 ? EXIT_OK : ex;
-    ex = open_user(&a, &st, &u);
+    ex = open_user(&a, 0, &st, &u);
     if (ex != EXIT_OK)
         return ex;
     sr_auth_policy_init(&p);

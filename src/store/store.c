@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
@@ -700,11 +701,181 @@ migrate(struct sr_store *st, int from)
     return SR_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Read-only opens                                                      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A WAL database is read through its WAL index, the "-shm" file beside
+ * it, which even a reader creates when it is missing (and a "-wal" with
+ * it).  On a read-only medium, in a directory the user may not write
+ * or on a full disk that fails at the first read ("unable to open
+ * database file", "disk I/O error").  SQLite's answer is the URI
+ * parameter immutable=1: no locks, no WAL, the file read as it is.
+ * That is right only when the file is all there is: committed changes
+ * still in a "-wal" would be silently missed.  So a read-only open
+ *
+ *   - opens normally (SQLITE_OPEN_READONLY) and reads the schema
+ *     version, which reads the WAL when it can, its "-shm" too (SQLite
+ *     builds the index in memory when the "-shm" is there but cannot
+ *     be written);
+ *   - when that read fails because the WAL index cannot be set up, and
+ *     there is no "-wal" or an empty one, opens again immutable;
+ *   - when a "-wal" with content is there (a copy taken while the
+ *     service ran, without its "-shm"), refuses with a message saying
+ *     how to read it, rather than show figures without its last
+ *     changes.
+ *
+ * Nobody can write a read-only medium, so immutable is safe there; in a
+ * directory the user cannot write only its owner could, and a command
+ * that reads holds the file for seconds.
+ */
+
+/* SQLite's extended code of the first read: SQLite opens the WAL and
+ * its index at the first read, not at sqlite3_open_v2(). */
+static int
+first_read(sqlite3 *db)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW)
+            rc = SQLITE_OK;
+    }
+    if (rc != SQLITE_OK)
+        rc = sqlite3_extended_errcode(db);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* Did the read fail because the WAL or its index cannot be created or
+ * grown (read-only medium or directory, full disk)? */
+static bool
+wal_index_unavailable(int xrc)
+{
+    switch (xrc) {
+    case SQLITE_CANTOPEN:
+    case SQLITE_FULL:
+    case SQLITE_IOERR_SHMOPEN:
+    case SQLITE_IOERR_SHMSIZE:
+    case SQLITE_IOERR_SHMMAP:
+    case SQLITE_READONLY_CANTINIT:
+    case SQLITE_READONLY_DIRECTORY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Is there a "-wal" beside path with something in it?  -1 when the
+ * name does not fit (then the caller refuses, to be safe). */
+static int
+wal_has_content(const char *path)
+{
+    char wal[4096];
+    struct stat sb;
+    int n = snprintf(wal, sizeof(wal), "%s-wal", path);
+
+    if (n < 0 || (size_t)n >= sizeof(wal))
+        return -1;
+    return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+/* "file:PATH?immutable=1" with the characters that mean something in a
+ * URI escaped; an absolute path gets an empty authority ("file://"), so
+ * that one starting with "//" is not read as a host.  Caller frees. */
+static char *
+immutable_uri(const char *path)
+{
+    static const char tail[] = "?immutable=1";
+    const char *scheme = path[0] == '/' ? "file://" : "file:";
+    size_t n = strlen(path), i, o = strlen(scheme);
+    char *u = malloc(o + 3 * n + sizeof(tail));
+
+    if (!u)
+        return NULL;
+    memcpy(u, scheme, o);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)path[i];
+
+        if (c == '%' || c == '?' || c == '#') {
+            static const char hex[] = "0123456789ABCDEF";
+
+            u[o++] = '%';
+            u[o++] = hex[c >> 4];
+            u[o++] = hex[c & 15];
+        } else {
+            u[o++] = (char)c;
+        }
+    }
+    memcpy(u + o, tail, sizeof(tail));
+    return u;
+}
+
+static sr_error
+open_readonly(struct sr_store *st, const char *path)
+{
+    char *uri = NULL;
+    int xrc, wal;
+    sr_error rc = SR_OK;
+
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        if (!st->db)
+            return SR_ERR_NOMEM;
+        return sr_store_fail(st,
+                             _("cannot open database '%s': %s (run "
+                               "'schoolrisk init' to create it)"),
+                             path, sqlite3_errmsg(st->db));
+    }
+    xrc = first_read(st->db);
+    if (xrc == SQLITE_OK || !wal_index_unavailable(xrc))
+        return SR_OK; /* any other failure shows at the next read */
+    wal = wal_has_content(path);
+    if (wal) {
+        rc = sr_store_fail(st,
+                           _("cannot read database '%s': its write-ahead "
+                             "log '%s-wal' holds changes that cannot be "
+                             "read without its '-shm' file where nothing "
+                             "can be written (%s); copy the database with "
+                             "its '-wal' file to a writable place and "
+                             "read it there"),
+                           path, path, sqlite3_errmsg(st->db));
+        goto cleanup;
+    }
+    uri = immutable_uri(path);
+    if (!uri) {
+        rc = SR_ERR_NOMEM;
+        goto cleanup;
+    }
+    sqlite3_close(st->db);
+    st->db = NULL;
+    if (sqlite3_open_v2(uri, &st->db,
+                        SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+                            SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        if (!st->db) {
+            rc = SR_ERR_NOMEM;
+            goto cleanup;
+        }
+        rc = sr_store_fail(st, _("cannot open database '%s': %s"), path,
+                           sqlite3_errmsg(st->db));
+    }
+
+cleanup:
+    free(uri);
+    return rc;
+}
+
 sr_error
 sr_store_open(const char *path, int flags, struct sr_store **out)
 {
     struct sr_store *st;
-    int oflags, v;
+    int v;
     sr_error rc;
 
     *out = NULL;
@@ -715,23 +886,37 @@ sr_store_open(const char *path, int flags, struct sr_store **out)
     if (sodium_init() < 0)
         return sr_store_fail_code(st, SR_ERR_INTERNAL,
                                   _("cannot initialise libsodium"));
-    if (flags & SR_STORE_READONLY)
-        oflags = SQLITE_OPEN_READONLY;
-    else if (flags & SR_STORE_CREATE)
-        oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    else
-        oflags = SQLITE_OPEN_READWRITE;
-    if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
-        if (!(flags & SR_STORE_CREATE) && !st->db)
-            return SR_ERR_NOMEM;
-        snprintf(st->msg, sizeof(st->msg),
-                 (flags & SR_STORE_CREATE) ?
-                     _("cannot open database '%s': %s") :
-                     _("cannot open database '%s': %s (run 'schoolrisk "
-                       "init' to create it)"),
-                 path, sqlite3_errmsg(st->db));
-        return SR_ERR_DB;
+    if (flags & SR_STORE_READONLY) {
+        rc = open_readonly(st, path);
+        if (rc != SR_OK)
+            return rc;
+    } else {
+        int oflags = SQLITE_OPEN_READWRITE;
+
+        if (flags & SR_STORE_CREATE)
+            oflags |= SQLITE_OPEN_CREATE;
+        if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
+                            NULL) != SQLITE_OK) {
+            if (!st->db)
+                return SR_ERR_NOMEM;
+            return sr_store_fail(
+                st,
+                (flags & SR_STORE_CREATE) ?
+                    _("cannot open database '%s': %s") :
+                    _("cannot open database '%s': %s (run 'schoolrisk "
+                      "init' to create it)"),
+                path, sqlite3_errmsg(st->db));
+        }
+        /* A read-only medium shows at the first read, as "unable to
+         * open database file": say what it means for a command that
+         * writes. */
+        if (wal_index_unavailable(first_read(st->db)))
+            return sr_store_fail(st,
+                                 _("cannot open database '%s' for "
+                                   "writing: %s (a command that changes "
+                                   "it must be able to write the file "
+                                   "and its directory)"),
+                                 path, sqlite3_errmsg(st->db));
     }
     sqlite3_extended_result_codes(st->db, 1);
     if (sqlite3_create_function(st->db, "sr_sha256", 1,
@@ -761,16 +946,26 @@ sr_store_open(const char *path, int flags, struct sr_store **out)
             _("database '%s' has schema version %d, written by a newer "
               "schoolrisk; this one understands up to version %d"),
             path, v, N_MIGRATIONS);
-    if (!(flags & SR_STORE_READONLY)) {
-        /* WAL survives in the file; synchronous is per connection. */
-        if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL,
-                         NULL) != SQLITE_OK ||
-            sqlite3_exec(st->db,
-                         flags & SR_STORE_BULK ? "PRAGMA synchronous = NORMAL"
-                                               : "PRAGMA synchronous = FULL",
-                         NULL, NULL, NULL) != SQLITE_OK)
-            return sr_store_dberr(st, _("cannot set the journal mode"));
+    if (flags & SR_STORE_READONLY) {
+        /* Nothing that writes: no journal mode, no upgrade. */
+        if (v < N_MIGRATIONS)
+            return sr_store_fail_code(
+                st, SR_ERR_VERSION,
+                _("database '%s' has schema version %d, this schoolrisk "
+                  "needs %d, and a command that only reads does not "
+                  "upgrade it; run 'schoolrisk init' where it can be "
+                  "written"),
+                path, v, N_MIGRATIONS);
+        return SR_OK;
     }
+    /* WAL survives in the file; synchronous is per connection. */
+    if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL, NULL,
+                     NULL) != SQLITE_OK ||
+        sqlite3_exec(st->db,
+                     flags & SR_STORE_BULK ? "PRAGMA synchronous = NORMAL"
+                                           : "PRAGMA synchronous = FULL",
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return sr_store_dberr(st, _("cannot set the journal mode"));
     if (v < N_MIGRATIONS) {
         if (!(flags & SR_STORE_CREATE))
             return sr_store_fail_code(
