@@ -126,7 +126,7 @@ sr_role_lookup(const char *name)
     int r;
 
     for (r = 0; name && r < SR_ROLE_COUNT; r++)
-        if (!strcmp(name, role_names[r]))
+        if (!strcmp(name, role_names[r]) || !strcmp(name, role_labels[r]))
             return r;
     return -1;
 }

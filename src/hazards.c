@@ -61,8 +61,8 @@ sr_hazard_status_lookup(const char *name)
 {
     int i;
 
-    for (i = 0; i < SR_HAZARD_STATUS_COUNT; i++)
-        if (!strcmp(name, status_names[i]))
+    for (i = 0; name && i < SR_HAZARD_STATUS_COUNT; i++)
+        if (!strcmp(name, status_names[i]) || !strcmp(name, status_labels[i]))
             return i;
     return -1;
 }
@@ -70,9 +70,13 @@ sr_hazard_status_lookup(const char *name)
 int
 sr_hazard_level_lookup(const char *name)
 {
-    if (!strcmp(name, "general"))
+    if (!name)
+        return -1;
+    if (!strcmp(name, "general") || !strcmp(name, "一般") ||
+        !strcmp(name, "一般隐患"))
         return SR_HAZARD_GENERAL;
-    if (!strcmp(name, "major"))
+    if (!strcmp(name, "major") || !strcmp(name, "重大") ||
+        !strcmp(name, "重大隐患"))
         return SR_HAZARD_MAJOR;
     return -1;
 }

@@ -87,7 +87,8 @@ const char *sr_role_name(int role);
 /** @brief "系统管理员", "市局", "区县", "学校", "检查员"; NULL. */
 const char *sr_role_label(int role);
 
-/** @brief The role named @p name (English name); -1 when unknown. */
+/** @brief The role named @p name, by its English name or its Chinese
+ *         label ("district" or "区县"); -1 when unknown or NULL. */
 int sr_role_lookup(const char *name);
 
 /* --------------------------------------------------------------------

@@ -85,10 +85,13 @@ const char *sr_hazard_status_name(int status);
 /** @brief "登记", "整改中", "已整改待复查", "已销号"; NULL if unknown. */
 const char *sr_hazard_status_label(int status);
 
-/** @brief Look a status up by its English name; -1 when unknown. */
+/** @brief Look a status up by its English name or its Chinese label
+ *         ("rectifying" or "整改中"); -1 when unknown or NULL. */
 int sr_hazard_status_lookup(const char *name);
 
-/** @brief Look a level up: "general" or "major" (enum sr_hazard); -1. */
+/** @brief Look a level up (enum sr_hazard): "general", "一般" or
+ *         "一般隐患"; "major", "重大" or "重大隐患"; -1 when unknown or
+ *         NULL. */
 int sr_hazard_level_lookup(const char *name);
 
 /** A hazard to record (sr_hazard_raise(), sr_hazard_add()). */
