@@ -416,5 +416,19 @@ if [ -z "$wrote" ]; then
     exit 1
 fi
 printf '%s\n' "$wrote"
+# The pages were built, and with Debian's own Node.js (bookworm: 18), the
+# oldest the front end's tools must support (web/package.json).
+web=$(grep -m1 '^== web front end: built web/dist' "$log" || true)
+if [ -z "$web" ]; then
+    say "FAIL: run.sh exited 0 but did not build the pages (no '== web front end: built web/dist' line)"
+    exit 1
+fi
+printf '%s\n' "$web"
+case $web in
+*"node v18."*) ;;
+*)
+    say "FAIL: the pages were not built with Debian 12's Node.js 18: $web"
+    exit 1 ;;
+esac
 status=pass
 say "PASS in $(secs $((t_end - t0))) (base $(secs "$t_base"), apt-get update $(secs "$t_update"), run.sh $(secs $((t_end - t))))"
