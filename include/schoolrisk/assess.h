@@ -8,7 +8,7 @@
  * imported from a responses CSV; every answer is checked against the
  * system and the school like `schoolrisk score` checks them.
  *
- * Submitting is one transaction (DESIGN.md section 4, rules 6 and 7):
+ * Submitting is one transaction (docs/design.md, scoring rules 6 and 7):
  * every applicable item must be answered (else the submission is
  * refused, listing what is missing); the engine scores it; the total,
  * band, 达标, veto, the score of every node and the baseline evidence
@@ -50,8 +50,24 @@ enum sr_assess_kind {
 const char *sr_assess_kind_name(int kind);
 /** @brief "督导检查", "学校自查"; NULL when unknown. */
 const char *sr_assess_kind_label(int kind);
-/** @brief The kind named @p name; -1 when unknown. */
+/** @brief The kind named @p name, by its English name or its Chinese
+ *         label ("self" or "学校自查"); -1 when unknown or NULL. */
 int sr_assess_kind_lookup(const char *name);
+
+/** The states of an assessment (sr_assess_filter.status). */
+enum sr_assess_status {
+    SR_ASSESS_DRAFT,     /**< draft 草稿: its author may still change it */
+    SR_ASSESS_SUBMITTED, /**< submitted 已提交: scored, chained, final */
+    SR_ASSESS_STATUS_COUNT
+};
+
+/** @brief "draft", "submitted"; NULL when unknown. */
+const char *sr_assess_status_name(int status);
+/** @brief "草稿", "已提交"; NULL when unknown. */
+const char *sr_assess_status_label(int status);
+/** @brief The status named @p name, by its English name or its Chinese
+ *         label; -1 when unknown or NULL. */
+int sr_assess_status_lookup(const char *name);
 
 /** An assessment row.  Strings are owned by the struct. */
 struct sr_assessment {

@@ -2,7 +2,7 @@
  * schoolrisk/baseline.h - the four-100% campus-security baseline
  * (四个100%), per school and per district, as of a day.
  *
- * The baseline is dynamic (DESIGN.md section 6).  A school meets an
+ * The baseline is dynamic (docs/design.md, "The four-100% baseline").  A school meets an
  * element on day D when
  *   - it has a valid assessment on D: its latest submitted assessment
  *     dated on or before D, and D is within the system's validity

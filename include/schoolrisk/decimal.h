@@ -1,7 +1,7 @@
 /*
  * schoolrisk/decimal.h - exact decimal numbers as scaled integers.
  *
- * Scores are never binary floating point (DESIGN.md section 4, rule 2):
+ * Scores are never binary floating point (docs/design.md, scoring rule 2):
  * points are held in hundredths, fractions in ten-thousandths and
  * earned points in millionths, all as int64_t.  This module parses the
  * plain decimal notation used in indicator files and responses, and

@@ -1,8 +1,8 @@
 /*
  * schoolrisk/hazards.h - the hazard closed loop (隐患闭环管理).
  *
- * A hazard (隐患) is found at a school, by an assessment (DESIGN.md
- * rule 7: an applicable item below full points) or by anyone on a visit
+ * A hazard (隐患) is found at a school, by an assessment (docs/design.md,
+ * scoring rule 7: an applicable item below full points) or by anyone on a visit
  * (`hazard add`), and is driven through a fixed set of states:
  *
  *     open (登记) --assign--> rectifying (整改中) --submit--> submitted
@@ -44,7 +44,7 @@
  * with the day clamped to the end of a shorter month (a hazard found on
  * 2025-02-28 recurs one closed on or after 2024-02-28).
  *
- * Linking (DESIGN.md rule 7): a finding on a school and item that
+ * Linking (docs/design.md, scoring rule 7): a finding on a school and item that
  * already has a hazard that is not closed is not a new hazard.  It is
  * added to that hazard's history as an event whose state does not
  * change (from = to), noting where and when it was found again.
@@ -182,7 +182,7 @@ struct sr_hazard_filter {
 
 /**
  * @brief Record a hazard found by an assessment, INSIDE THE CALLER'S
- *        TRANSACTION (DESIGN.md rule 7).
+ *        TRANSACTION (docs/design.md, scoring rule 7).
  *
  * It neither begins nor commits: the assessment submission calls it
  * between its own sr_store_begin() and commit, and a rollback there

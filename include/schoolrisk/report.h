@@ -2,7 +2,7 @@
  * schoolrisk/report.h - reporting periods and the figures of the
  * compliance reports, computed from the database as of a period's end.
  *
- * This is the data layer of the reports (DESIGN.md section 7): every
+ * This is the data layer of the reports (docs/design.md, "Reports"): every
  * figure a workbook shows comes from one of these structs, and every one
  * of them is reproducible from the database by one SQL query (the tests
  * recompute them so).  The workbook writer (report_xlsx) only lays them
@@ -60,8 +60,11 @@ struct sr_period {
 };
 
 /**
- * @brief Parse "2026Q3" (also "2026q3"), "2026-09" or "2026" (years
- *        1900..2999).
+ * @brief Parse a period as people type it (years 1900..2999):
+ *        a quarter "2026Q3" (also 2026q3, 2026-Q3, 2026年Q3,
+ *        2026年第三季度, 2026年三季度, 2026年第3季度), a month "2026-09"
+ *        (also 2026-9, 2026/09, 2026.09, 2026年9月) or a year "2026"
+ *        (also 2026年, 2026年度).
  * @return SR_OK or SR_ERR_INPUT (@p out untouched).
  */
 sr_error sr_period_parse(const char *text, struct sr_period *out);

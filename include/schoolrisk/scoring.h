@@ -2,7 +2,7 @@
  * schoolrisk/scoring.h - the scoring engine.
  *
  * sr_score() is a pure function: (system, school, responses) -> result,
- * with no I/O and no allocation, implementing DESIGN.md section 4's
+ * with no I/O and no allocation, implementing docs/design.md's
  * scoring rules exactly:
  *
  *  1. items whose conditions fail, or marked na, leave both earned and

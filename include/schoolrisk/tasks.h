@@ -49,7 +49,8 @@ enum sr_task_status {
 const char *sr_task_status_name(int status);
 /** @brief "待检查", "即将到期", "有效"; NULL when unknown. */
 const char *sr_task_status_label(int status);
-/** @brief The status named @p name; -1 when unknown. */
+/** @brief The status named @p name, by its English name or its
+ *         Chinese label; -1 when unknown or NULL. */
 int sr_task_status_lookup(const char *name);
 
 /** One school of the list.  Strings are owned. */

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Independent re-implementation of the scoring rules of DESIGN.md §4.
+"""Independent re-implementation of the scoring rules of docs/design.md.
 
 Used by tests/cli/test_score.sh to check the figures `schoolrisk score
 --json` prints, so that the totals of the shipped examples are verified
@@ -12,7 +12,7 @@ arithmetic with Python integers in the units the design prescribes:
   fractions   in 1/10000  (at most 4 decimals)
   earned/max  in 1/1000000 points (points x fraction)
 
-Rules applied (DESIGN.md §4 "Scoring rules"):
+Rules applied (docs/design.md, "Scoring rules"):
   1. an item whose conditions (dimension, indicator and item <when>, all
      ANDed) do not hold, or that is answered `na`, is left out of both
      earned and max;

@@ -8,7 +8,7 @@
 # Two kinds of figures are checked:
 #  - the shipped examples (indicators/examples/<system>-<n>.school + .csv):
 #    every figure of --json is recomputed by tests/cli/score_check.py, an
-#    independent implementation of DESIGN.md §4 (xml.etree + integer
+#    independent implementation of docs/design.md's scoring rules (xml.etree + integer
 #    arithmetic), and the totals are also pinned below;
 #  - hand-computed cases on tests/fixtures/mini.xml with the response files
 #    of tests/fixtures/cli/ (the arithmetic is written out next to each case).

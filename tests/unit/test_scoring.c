@@ -1,5 +1,5 @@
 /*
- * test_scoring.c - the scoring rules of DESIGN.md section 4, one by one,
+ * test_scoring.c - the scoring rules of docs/design.md, one by one,
  * with exact figures.
  *
  * Each test builds a small system from XML text: the items under test in
