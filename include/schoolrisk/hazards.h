@@ -1,9 +1,10 @@
 /*
  * schoolrisk/hazards.h - the hazard closed loop (隐患闭环管理).
  *
- * A hazard (隐患) is found at a school, by an assessment (docs/design.md,
- * scoring rule 7: an applicable item below full points) or by anyone on a visit
- * (`hazard add`), and is driven through a fixed set of states:
+ * A hazard (隐患) is found at a school, by an assessment
+ * (docs/design.md, scoring rule 7: an applicable item below full points)
+ * or by anyone on a visit (`hazard add`), and is driven through a fixed
+ * set of states:
  *
  *     open (登记) --assign--> rectifying (整改中) --submit--> submitted
  *     (已整改待复查) --verify--> closed (已销号)
