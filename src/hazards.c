@@ -158,11 +158,12 @@ blank(const char *s)
 }
 
 /* A required (or, with optional, possibly NULL) text: not blank when
- * given, valid UTF-8.  what names it in messages, translated by the
- * caller (_("the deadline")). */
+ * given, valid UTF-8, at most max characters (0: no limit; the limits
+ * are SR_TEXT_MAX and SR_NAME_MAX, error.h).  what names it in
+ * messages, translated by the caller (_("the deadline")). */
 static sr_error
 check_text(struct sr_store *st, const char *field, const char *what,
-           const char *s, bool optional)
+           const char *s, bool optional, unsigned max)
 {
     size_t bad;
 
@@ -178,6 +179,12 @@ check_text(struct sr_store *st, const char *field, const char *what,
                                       description), then a byte offset. */
                                    _("%s is not valid UTF-8 (byte %zu)"),
                                    what, bad + 1);
+    if (max && sr_utf8_chars(s) > max)
+        return sr_store_fail_field(st, SR_ERR_INPUT, field,
+                                   /* TRANSLATORS: what is too long (the
+                                      description), then the limit. */
+                                   _("%s is longer than %u characters"),
+                                   what, max);
     return SR_OK;
 }
 
@@ -200,9 +207,11 @@ check_date(struct sr_store *st, const char *field, const char *what,
 /* ------------------------------------------------------------------ */
 
 /* Check what raise and add share; fills found_on (today when not
- * given) and the school's registry entry. */
+ * given) and the school's registry entry.  Typed text (add) is held to
+ * the limits; what an assessment raises was held to them when its note
+ * was typed, and an item's title is the indicator system's. */
 static sr_error
-check_new(struct sr_store *st, const struct sr_hazard_new *h,
+check_new(struct sr_store *st, const struct sr_hazard_new *h, bool typed,
           char found_on[16], struct sr_hzdb_school *sc)
 {
     sr_error rc;
@@ -217,14 +226,21 @@ check_new(struct sr_store *st, const struct sr_hazard_new *h,
                                     "major)"),
                                   h->level);
     rc = check_text(st, "description", _("the description"), h->description,
-                    false);
+                    false, typed ? SR_TEXT_MAX : 0);
     if (rc == SR_OK)
-        rc = check_text(st, "item", _("the item"), h->item, true);
+        rc = check_text(st, "item", _("the item"), h->item, true, 0);
     if (rc == SR_OK)
         rc = check_text(st, "item_title", _("the item title"), h->item_title,
-                        true);
+                        true, 0);
     if (rc == SR_OK)
-        rc = check_text(st, "found_by", _("found by"), h->found_by, true);
+        rc = check_text(st, "found_by", _("found by"), h->found_by, true,
+                        typed ? SR_NAME_MAX : 0);
+    /* Who found it is --by, or the signed-in user, when not given. */
+    if (rc == SR_OK && typed && !h->found_by && sr_store_actor(st) &&
+        sr_utf8_chars(sr_store_actor(st)) > SR_NAME_MAX)
+        rc = sr_store_fail_field(st, SR_ERR_INPUT, "found_by",
+                                 _("%s is longer than %u characters"),
+                                 _("found by"), SR_NAME_MAX);
     if (rc != SR_OK)
         return rc;
     if (h->baseline) {
@@ -368,7 +384,7 @@ sr_hazard_raise(struct sr_store *st, const struct sr_hazard_new *h,
     char found_on[16];
     sr_error rc;
 
-    rc = check_new(st, h, found_on, &sc);
+    rc = check_new(st, h, false, found_on, &sc);
     if (rc != SR_OK)
         return rc;
     return raise_checked(st, h, found_on, id, linked);
@@ -389,7 +405,7 @@ sr_hazard_add(struct sr_store *st, const struct sr_hazard_new *h,
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         return rc;
-    rc = check_new(st, &n, found_on, &sc);
+    rc = check_new(st, &n, true, found_on, &sc);
     if (rc != SR_OK)
         goto rollback;
     sr_store_today(st, today);
@@ -634,10 +650,10 @@ check_move(struct sr_store *st, enum step step, const struct move *m)
     switch (step) {
     case STEP_ASSIGN:
         rc = check_text(st, "responsible", _("the responsible person"),
-                        m->set.responsible, false);
+                        m->set.responsible, false, SR_NAME_MAX);
         if (rc == SR_OK)
             rc = check_text(st, "measures", _("the measures"),
-                            m->set.measures, true);
+                            m->set.measures, true, SR_TEXT_MAX);
         if (rc == SR_OK && !m->set.deadline)
             rc = sr_store_fail_field(st, SR_ERR_INPUT, "deadline",
                                      _("the deadline is required"));
@@ -651,17 +667,20 @@ check_move(struct sr_store *st, enum step step, const struct move *m)
         break;
     case STEP_SUBMIT:
         rc = check_text(st, "note", _("the rectification note"), m->note,
-                        false);
+                        false, SR_TEXT_MAX);
+        /* Evidence is a list of stored files as often as text. */
         if (rc == SR_OK)
             rc = check_text(st, "evidence", _("the evidence"), m->evidence,
-                            true);
+                            true, 0);
         break;
     case STEP_VERIFY:
     case STEP_SIGNOFF:
-        rc = check_text(st, "note", _("the review note"), m->note, true);
+        rc = check_text(st, "note", _("the review note"), m->note, true,
+                        SR_TEXT_MAX);
         break;
     case STEP_REJECT:
-        rc = check_text(st, "reason", _("the reason"), m->note, false);
+        rc = check_text(st, "reason", _("the reason"), m->note, false,
+                        SR_TEXT_MAX);
         break;
     case STEP_COUNT:
         break;

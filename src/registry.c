@@ -733,6 +733,16 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
     for (c = 0; c < COL_N; c++)
         if (cols[c].required && !*v[c])
             BAD(c, _("the value is empty"));
+    /* Typed text is held to the limits of error.h (SR_NAME_MAX); a
+     * phone number to that of a user's (auth.h). */
+    if (sr_utf8_chars(v[COL_NAME]) > SR_NAME_MAX)
+        BAD(COL_NAME, _("the value is longer than %u characters"),
+            SR_NAME_MAX);
+    if (sr_utf8_chars(v[COL_CONTACT]) > SR_NAME_MAX)
+        BAD(COL_CONTACT, _("the value is longer than %u characters"),
+            SR_NAME_MAX);
+    if (sr_utf8_chars(v[COL_PHONE]) > 32)
+        BAD(COL_PHONE, _("the value is longer than %u characters"), 32u);
 
     /* Identity. */
     if (*v[COL_CODE] && !code_valid(v[COL_CODE])) {

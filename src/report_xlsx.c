@@ -2,23 +2,34 @@
  * report_xlsx.c - the district and city workbooks
  * (schoolrisk/report_xlsx.h).
  *
- * Design: every input string is checked first (UTF-8, Excel's 32,767
- * character cell limit), so that libxlsxwriter, which checks neither
- * encoding nor much else, is only ever handed good text.  The output
- * directory is checked before the workbook exists, because
- * libxlsxwriter prints its own message on stderr when workbook_close
- * cannot create the file and the library must not print.  Every
- * libxlsxwriter call's status is kept (the first failure wins) and
- * turned into SR_ERR_INTERNAL at the end; the workbook is then freed
- * unwritten.
+ * Design: every input string is checked first to be UTF-8, so that
+ * libxlsxwriter, which checks neither encoding nor much else, is only
+ * ever handed good text.  Content never stops a workbook: a text longer
+ * than a cell holds (32,767 characters) is cut, with a marker, where it
+ * is written (put()).  Every libxlsxwriter call's status is kept (the
+ * first failure wins) and turned into SR_ERR_INTERNAL at the end; the
+ * workbook is then freed unwritten.
+ *
+ * The file (section "The file"): libxlsxwriter prints its own
+ * "[ERROR]" lines on stderr when it cannot write, and the library must
+ * not print, so it never writes the target: it assembles the workbook
+ * in memory (a memfd, which a full disk cannot fail), and this file
+ * copies it to a temporary file next to the target, flushes it and
+ * renames it over the target.  A full disk, a kill or a crash leaves
+ * the target as it was (the old workbook or none), never a truncated
+ * one.
  *
  * Formats are cached by (number format, row fill) so a sheet with a
  * thousand rows still has a handful of styles.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,8 +43,10 @@
 #include "schoolrisk/school.h"
 #include "util.h"
 
-/* Excel's limit on the characters of one cell. */
+/* Excel's limit on the characters (UTF-16 units) of one cell, and what
+ * ends a text cut to fit it (report_xlsx.h). */
 #define CELL_MAX 32767
+#define CUT_MARK "…（已截断，全文见系统）"
 
 /* Row fills: none, the four risk bands, not assessed, overdue. */
 enum fill { FILL_NONE, FILL_BLUE, FILL_YELLOW, FILL_ORANGE, FILL_RED,
@@ -56,6 +69,17 @@ struct cached_format {
     lxw_format *f;
 };
 
+/* Where libxlsxwriter writes the workbook (see "The file"). */
+struct scratch {
+    int fd;         /* the memfd, or the temporary file; -1: none */
+    char *tmp;      /* the temporary file next to the target (made by
+                       deliver(), or here when there is no memfd) */
+    char *target;   /* the file to replace: the path, or the file its
+                       symbolic link points to */
+    char lxw[32];   /* what libxlsxwriter opens: /proc/self/fd/N, or
+                       "" for tmp */
+};
+
 struct wctx {
     lxw_workbook *wb;
     const struct sr_report_district *r; /* the district workbook's */
@@ -64,6 +88,7 @@ struct wctx {
     const struct sr_period *period;
     const struct sr_report_meta *meta;
     lxw_error lerr; /* first libxlsxwriter failure */
+    struct scratch out;
     lxw_format *title, *label, *hdr, *text, *wrap, *pct, *num0, *bold;
     struct cached_format cache[CACHE_MAX];
     size_t ncache;
@@ -100,7 +125,7 @@ static sr_error
 check_str(const struct sr_report_meta *meta, const char *s,
           const char *what, long idx, const char *field)
 {
-    size_t bad = 0, len;
+    size_t bad = 0;
     char name[160], msg[256];
 
     if (!s)
@@ -109,16 +134,10 @@ check_str(const struct sr_report_meta *meta, const char *s,
         snprintf(name, sizeof(name), "%s[%ld].%s", what, idx, field);
     else
         snprintf(name, sizeof(name), "%s", what);
-    len = strlen(s);
-    if (!sr_utf8_valid(s, len, &bad)) {
+    if (!sr_utf8_valid(s, strlen(s), &bad)) {
         /* TRANSLATORS: the report's field (schools[3].name). */
         snprintf(msg, sizeof(msg), _("%s: invalid UTF-8 at byte %zu"), name,
                  bad);
-        return fail(meta, SR_ERR_INPUT, msg);
-    }
-    if (len > CELL_MAX) {
-        snprintf(msg, sizeof(msg), _("%s: longer than %d bytes"), name,
-                 CELL_MAX);
         return fail(meta, SR_ERR_INPUT, msg);
     }
     return SR_OK;
@@ -320,8 +339,9 @@ check_city(const struct sr_report_city *r, const struct sr_layout *layout,
 
 #undef CHECK
 
-/* The directory of @p path must exist and be writable, and @p path
- * must not be a directory.  0, or an errno value. */
+/* The directory of @p path must exist and be writable (a new file is
+ * made there), and @p path must not be a directory; a pipe or a device
+ * (/dev/stdout) must itself be writable.  0, or an errno value. */
 static int
 path_writable(const char *path)
 {
@@ -334,6 +354,8 @@ path_writable(const char *path)
         return ENOENT;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return EISDIR;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return access(path, W_OK) == 0 ? 0 : errno;
     if (!slash)
         dir = sr_strdup(".");
     else if (slash == path)
@@ -437,16 +459,61 @@ cell_format(struct wctx *w, const char *num, int fill)
     return f;
 }
 
+/* @p s as a cell holds it: @p s itself when it fits, else a new string
+ * in *copy (the caller frees it) cut between two characters and ended
+ * with CUT_MARK, CELL_MAX units in all at most.  NULL when out of
+ * memory (kept in w). */
+static const char *
+cell_text(struct wctx *w, const char *s, char **copy)
+{
+    size_t n, mark = sizeof(CUT_MARK) - 1;
+    bool cut;
+
+    *copy = NULL;
+    sr_utf8_prefix(s, CELL_MAX, &cut);
+    if (!cut)
+        return s;
+    /* The marker is 12 characters of the Basic Multilingual Plane. */
+    n = sr_utf8_prefix(s, CELL_MAX - 12, NULL);
+    *copy = malloc(n + mark + 1);
+    if (!*copy) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    memcpy(*copy, s, n);
+    memcpy(*copy + n, CUT_MARK, mark + 1);
+    return *copy;
+}
+
 static void
 put(struct wctx *w, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
     const struct val *v, lxw_format *f)
 {
-    if (v->type == V_STR && v->s && v->s[0])
-        keep(w, worksheet_write_string(ws, row, col, v->s, f));
-    else if (v->type == V_NUM)
+    char *copy;
+    const char *s;
+
+    if (v->type == V_STR && v->s && v->s[0]) {
+        s = cell_text(w, v->s, &copy);
+        if (s)
+            keep(w, worksheet_write_string(ws, row, col, s, f));
+        free(copy);
+    } else if (v->type == V_NUM)
         keep(w, worksheet_write_number(ws, row, col, v->d, f));
     else
         keep(w, worksheet_write_blank(ws, row, col, f));
+}
+
+/* Merge rows r1..r2 of columns c1..c2 showing @p s, cut as a cell. */
+static void
+merge(struct wctx *w, lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1,
+      lxw_row_t r2, lxw_col_t c2, const char *s, lxw_format *f)
+{
+    char *copy;
+    const char *t = cell_text(w, s, &copy);
+
+    if (t)
+        keep(w, worksheet_merge_range(ws, r1, c1, r2, c2, t, f));
+    free(copy);
 }
 
 static void
@@ -862,7 +929,7 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     const struct sr_report_district *r = w->r;
     const struct sr_report_kpis *k = &r->kpis;
     char buf[512];
-    char *systems = NULL;
+    char *systems = NULL, *text;
     struct sr_buf sb;
     lxw_row_t row, band_row, stage_first, stage_last, chart_row;
     size_t i;
@@ -878,9 +945,15 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     /* Wide enough for the longest KPI label (四个100%：一键式…达标率). */
     keep(w, worksheet_set_column(ws, 0, 0, 46, NULL));
     keep(w, worksheet_set_column(ws, 1, 5, 13, NULL));
-    snprintf(buf, sizeof(buf), "%s中小学校园安全风险评估报告",
-             r->name ? r->name : "");
-    keep(w, worksheet_merge_range(ws, 0, 0, 0, 5, buf, w->title));
+    /* Not into buf: a long name cut by snprintf could end in half a
+     * character. */
+    text = sr_asprintf("%s中小学校园安全风险评估报告",
+                       r->name ? r->name : "");
+    if (!text)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    else
+        merge(w, ws, 0, 0, 0, 5, text, w->title);
+    free(text);
     keep(w, worksheet_set_row(ws, 0, 28, NULL));
 
     put_str(w, ws, 1, 0, "区县", w->label);
@@ -894,9 +967,8 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     systems = sr_buf_detach(&sb);
     if (!systems)
         keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-    keep(w, worksheet_merge_range(ws, 4, 1, 4, 5,
-                                  systems && systems[0] ? systems : "-",
-                                  w->wrap));
+    merge(w, ws, 4, 1, 4, 5, systems && systems[0] ? systems : "-",
+          w->wrap);
     /* Spreadsheets do not grow merged rows to their text: each system
      * ("id version sha256 <64 hex>") takes two lines of B..F. */
     if (r->n_systems)
@@ -906,9 +978,13 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     for (row = 1; row < 4; row++)
         keep(w, worksheet_merge_range(ws, row, 1, row, 5, "", w->text));
     /* merge_range writes its own (empty) text: the values come after. */
-    snprintf(buf, sizeof(buf), "%s（%s）", r->name ? r->name : "",
-             r->code ? r->code : "");
-    put_str(w, ws, 1, 1, buf, w->text);
+    text = sr_asprintf("%s（%s）", r->name ? r->name : "",
+                       r->code ? r->code : "");
+    if (!text)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    else
+        put_str(w, ws, 1, 1, text, w->text);
+    free(text);
     snprintf(buf, sizeof(buf), "%s（%s 至 %s）", r->period.name,
              r->period.start, r->period.end);
     put_str(w, ws, 2, 1, buf, w->text);
@@ -1116,11 +1192,227 @@ write_notes(struct wctx *w, lxw_worksheet *ws, const char *scope_label,
 }
 
 /* --------------------------------------------------------------------
+ * The file
+ *
+ * libxlsxwriter opens the memfd by its name in /proc/self/fd and writes
+ * the zip there; deliver() then copies it to ".NAME.XXXXXX" next to the
+ * target, flushes it, renames it over the target and flushes the
+ * directory, so the target is the old file or the whole new one at
+ * every instant.  Without memfd or /proc (a bare chroot) libxlsxwriter
+ * writes that temporary file itself, and a full disk then also shows
+ * its "[ERROR]" lines.  A temporary file is removed on every error; only
+ * a kill during the copy leaves one (hidden, its name starting with a
+ * dot).
+ * ------------------------------------------------------------------ */
+
+/* Open a new file ".BASE.XXXXXX" next to @p path (with the mode of a
+ * new file: 0666 less the umask, unlike mkstemp's 0600).  Returns its
+ * path (free it) with *fd open for reading and writing, or NULL with
+ * errno set. */
+static char *
+open_temp(const char *path, int *fd)
+{
+    static const char set[] = "abcdefghijklmnopqrstuvwxyz"
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dir = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t blen = strlen(base), size, end;
+    uint64_t x;
+    char *tmp;
+    int i, k, err = EEXIST;
+
+    /* A name holds 255 bytes: keep 200 of the base, whole characters. */
+    if (blen > 200) {
+        blen = 200;
+        while (blen > 0 && ((unsigned char)base[blen] & 0xC0) == 0x80)
+            blen--;
+    }
+    size = dir + 1 + blen + 8 + 1;
+    tmp = malloc(size);
+    if (!tmp) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    snprintf(tmp, size, "%.*s.%.*s.", (int)dir, path, (int)blen, base);
+    end = strlen(tmp);
+    for (i = 0; i < 100; i++) {
+        if (getrandom(&x, sizeof(x), GRND_NONBLOCK) != (ssize_t)sizeof(x))
+            x = (uint64_t)getpid() * 0x9E3779B97F4A7C15u ^
+                (uint64_t)(uintptr_t)tmp ^ (uint64_t)i << 48;
+        for (k = 0; k < 6; k++) {
+            tmp[end + (size_t)k] = set[x % (sizeof(set) - 1)];
+            x /= sizeof(set) - 1;
+        }
+        tmp[end + 6] = '\0';
+        *fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (*fd >= 0)
+            return tmp;
+        err = errno;
+        if (err != EEXIST)
+            break;
+    }
+    free(tmp);
+    errno = err;
+    return NULL;
+}
+
+/* The file to replace for @p path: a symbolic link is followed, so
+ * that the file it points to is replaced and the link kept (as when
+ * the file was written in place).  0 or ENOMEM. */
+static int
+scratch_target(struct scratch *o, const char *path)
+{
+    struct stat sb;
+
+    o->fd = -1;
+    o->tmp = NULL;
+    o->lxw[0] = '\0';
+    o->target = NULL;
+    if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
+        o->target = realpath(path, NULL);
+    if (!o->target)
+        o->target = sr_strdup(path);
+    return o->target ? 0 : ENOMEM;
+}
+
+/* Set up where libxlsxwriter writes, for o->target.  0, or an errno
+ * value. */
+static int
+scratch_open(struct scratch *o)
+{
+    int probe;
+
+    o->fd = memfd_create("schoolrisk-xlsx", MFD_CLOEXEC);
+    if (o->fd >= 0) {
+        snprintf(o->lxw, sizeof(o->lxw), "/proc/self/fd/%d", o->fd);
+        probe = open(o->lxw, O_WRONLY | O_CLOEXEC);
+        if (probe >= 0) {
+            close(probe);
+            return 0;
+        }
+        close(o->fd);
+        o->fd = -1;
+        o->lxw[0] = '\0';
+    }
+    o->tmp = open_temp(o->target, &o->fd);
+    return o->tmp ? 0 : errno;
+}
+
+/* Close and remove what is left; @p o can be set up again. */
+static void
+scratch_release(struct scratch *o)
+{
+    if (o->fd >= 0)
+        close(o->fd);
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->target);
+    o->fd = -1;
+    o->tmp = NULL;
+    o->target = NULL;
+}
+
+/* Copy all of @p from to @p to.  0, or an errno value. */
+static int
+copy_all(int from, int to)
+{
+    char buf[65536];
+    ssize_t n, w;
+    size_t done;
+
+    if (lseek(from, 0, SEEK_SET) != 0)
+        return errno;
+    for (;;) {
+        n = read(from, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return errno;
+        if (n == 0)
+            return 0;
+        for (done = 0; done < (size_t)n; done += (size_t)w) {
+            w = write(to, buf + done, (size_t)n - done);
+            if (w < 0 && errno == EINTR) {
+                w = 0;
+                continue;
+            }
+            if (w < 0)
+                return errno;
+        }
+    }
+}
+
+/* Put the workbook libxlsxwriter wrote at the target (see above).  A
+ * target that exists and is not a regular file (a pipe, /dev/stdout)
+ * cannot be replaced: it is written in place.  0, or an errno value;
+ * *dir_only is set when only flushing the directory failed (the new
+ * workbook is in place, its rename maybe not yet on disk). */
+static int
+deliver(struct scratch *o, bool *dir_only)
+{
+    struct stat sb;
+    char *dir;
+    int fd, err = 0;
+
+    *dir_only = false;
+    if (stat(o->target, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        fd = open(o->target, O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (fd < 0)
+            return errno;
+        err = copy_all(o->fd, fd);
+        if (close(fd) != 0 && !err)
+            err = errno;
+        return err;
+    }
+    if (!o->tmp) {
+        fd = -1;
+        o->tmp = open_temp(o->target, &fd);
+        if (!o->tmp)
+            return errno;
+        err = copy_all(o->fd, fd);
+        close(o->fd);
+        o->fd = fd;
+        if (err)
+            return err;
+    }
+    if (fsync(o->fd) != 0)
+        return errno;
+    fd = o->fd;
+    o->fd = -1;
+    if (close(fd) != 0)
+        return errno;
+    if (rename(o->tmp, o->target) != 0)
+        return errno;
+    free(o->tmp);
+    o->tmp = NULL;
+    /* The rename is durable once the directory is flushed. */
+    dir = strrchr(o->target, '/') ?
+              sr_strndup(o->target, (size_t)(strrchr(o->target, '/') -
+                                             o->target) + 1) :
+              sr_strdup(".");
+    if (!dir)
+        return ENOMEM;
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) != 0) {
+        err = errno;
+        *dir_only = true;
+    }
+    if (fd >= 0)
+        close(fd);
+    free(dir);
+    return err;
+}
+
+/* --------------------------------------------------------------------
  * The workbook
  * ------------------------------------------------------------------ */
 
 /* Check the path and start a workbook (*out owns it); on failure *out
- * is NULL and the message is in meta->diags. */
+ * is NULL and the message is in meta->diags.  The path is checked
+ * before anything is made, with a clear message, because libxlsxwriter
+ * would print its own. */
 static sr_error
 begin(struct wctx **out, const char *path, const struct sr_report_meta *meta,
       int constant_memory)
@@ -1131,20 +1423,29 @@ begin(struct wctx **out, const char *path, const struct sr_report_meta *meta,
     int err;
 
     *out = NULL;
-    err = path_writable(path);
-    if (err) {
-        snprintf(msg, sizeof(msg), _("cannot write '%s': %s"), path,
-                 strerror(err));
-        return fail(meta, SR_ERR_IO, msg);
-    }
     w = calloc(1, sizeof(*w));
     if (!w)
         return SR_ERR_NOMEM;
     w->meta = meta;
+    err = scratch_target(&w->out, path);
+    if (!err)
+        err = path_writable(w->out.target);
+    if (!err)
+        err = scratch_open(&w->out);
+    if (err) {
+        scratch_release(&w->out);
+        free(w);
+        if (err == ENOMEM)
+            return SR_ERR_NOMEM;
+        snprintf(msg, sizeof(msg), _("cannot write '%s': %s"), path,
+                 strerror(err));
+        return fail(meta, SR_ERR_IO, msg);
+    }
     memset(&opt, 0, sizeof(opt));
     opt.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE;
-    w->wb = workbook_new_opt(path, &opt);
+    w->wb = workbook_new_opt(w->out.lxw[0] ? w->out.lxw : w->out.tmp, &opt);
     if (!w->wb) {
+        scratch_release(&w->out);
         free(w);
         return SR_ERR_NOMEM;
     }
@@ -1165,6 +1466,7 @@ finish(struct wctx *w, const char *path, const char *title,
     char *comments;
     char msg[600];
     lxw_error lerr;
+    bool dir_only = false;
     int err;
 
     comments = sr_asprintf("audit chain head: %s",
@@ -1195,15 +1497,30 @@ finish(struct wctx *w, const char *path, const char *title,
     lerr = workbook_close(w->wb);
     w->wb = NULL; /* closed and freed, whatever the result */
     if (lerr != LXW_NO_ERROR) {
-        err = path_writable(path);
         snprintf(msg, sizeof(msg), _("cannot write '%s': %s"), path,
-                 err ? strerror(err) : lxw_strerror(lerr));
+                 lxw_strerror(lerr));
+        rc = fail(meta, SR_ERR_IO, msg);
+        goto cleanup;
+    }
+    err = deliver(&w->out, &dir_only);
+    if (err == ENOMEM) {
+        rc = SR_ERR_NOMEM;
+    } else if (dir_only) {
+        snprintf(msg, sizeof(msg),
+                 _("'%s' was written but its directory cannot be flushed: "
+                   "%s"),
+                 path, strerror(err));
+        rc = fail(meta, SR_ERR_IO, msg);
+    } else if (err) {
+        snprintf(msg, sizeof(msg), _("cannot write '%s': %s"), path,
+                 strerror(err));
         rc = fail(meta, SR_ERR_IO, msg);
     }
 
 cleanup:
     if (w->wb)
         lxw_workbook_free(w->wb);
+    scratch_release(&w->out);
     free(w);
     free(comments);
     return rc;

@@ -237,6 +237,44 @@ fail:
     return 0;
 }
 
+size_t
+sr_utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
+size_t
+sr_utf8_prefix(const char *s, size_t max, bool *cut)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, units = 0;
+
+    while (p[i]) {
+        unsigned c = p[i];
+        size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+        size_t w = c >= 0xF0 ? 2 : 1, k = 1;
+
+        /* Never past the NUL, whatever the lead byte promised. */
+        while (k < len && (p[i + k] & 0xC0) == 0x80)
+            k++;
+        if (units + w > max) {
+            if (cut)
+                *cut = true;
+            return i;
+        }
+        units += w;
+        i += k;
+    }
+    if (cut)
+        *cut = false;
+    return i;
+}
+
 long
 sr_line_of(const char *s, size_t off)
 {

@@ -7,6 +7,7 @@
 #define SR_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +70,18 @@ char *sr_buf_detach(struct sr_buf *b);
  * U+10FFFF).  Returns 1 when valid; otherwise 0 and the offset of the
  * first bad byte in *bad. */
 int sr_utf8_valid(const char *s, size_t len, size_t *bad);
+
+/* Characters (code points) of UTF-8 text s: what a person counts, and
+ * what the limits on typed text (4,000 for a description...) count.
+ * Continuation bytes are not counted. */
+size_t sr_utf8_chars(const char *s);
+
+/* The length in bytes of the longest prefix of UTF-8 text s that holds
+ * at most max UTF-16 code units and ends between two characters: a
+ * character outside the Basic Multilingual Plane counts two, as it does
+ * in Excel's limit of 32,767 per cell.  *cut (when not NULL) tells
+ * whether that prefix is shorter than s.  A stray byte counts one. */
+size_t sr_utf8_prefix(const char *s, size_t max, bool *cut);
 
 /* 1-based line number of byte offset off in s. */
 long sr_line_of(const char *s, size_t off);

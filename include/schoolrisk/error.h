@@ -40,6 +40,17 @@ typedef enum sr_error {
 } sr_error;
 
 /**
+ * Limits on text a person types, in characters (code points, a Chinese
+ * character counts one): a description, a note, measures or a reason
+ * (SR_TEXT_MAX); a name: a school's, a contact's, a responsible
+ * person's, an inspector's (SR_NAME_MAX).  Longer text is refused with
+ * SR_ERR_INPUT and a message naming the field and the limit.  Users'
+ * names, units and phones have their own, shorter limits (auth.h).
+ */
+#define SR_TEXT_MAX 4000u
+#define SR_NAME_MAX 200u
+
+/**
  * @brief A short English description of an error code.
  * @return a static string; never NULL, also for out-of-range codes.
  */

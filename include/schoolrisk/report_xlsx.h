@@ -8,6 +8,22 @@
  * are fixed.  Every string is checked to be UTF-8 before anything is
  * written, because libxlsxwriter writes bad bytes into the XML and
  * leaves a corrupt file.
+ *
+ * Content never stops a workbook: a text longer than a cell holds
+ * (Excel's 32,767 characters, counted in UTF-16 units) is cut between
+ * two characters and ends with "…（已截断，全文见系统）", 32,767 in all.
+ *
+ * The file is replaced whole or not at all: the workbook is assembled
+ * in memory, copied to a temporary file ".NAME.XXXXXX" next to @p path,
+ * flushed (fsync) and renamed over @p path, and the directory flushed.
+ * A full disk, a kill or a power cut leaves @p path as it was, never a
+ * truncated workbook; a temporary file is removed on every error (only
+ * a kill during the copy can leave one).  A symbolic link is followed
+ * (the file it points to is replaced); a target that is not a regular
+ * file (a pipe, /dev/stdout) is written in place.  Nothing is printed:
+ * libxlsxwriter, which prints its own "[ERROR]" lines, never writes to
+ * the disk that is full (only where /proc or memfd_create() are missing
+ * does it write the temporary file itself).
  */
 #ifndef SR_REPORT_XLSX_H
 #define SR_REPORT_XLSX_H
@@ -42,11 +58,11 @@ struct sr_report_meta {
  * @param layout a layout with columns for all four tabular sheets
  * @param path   the .xlsx to write
  * @param meta   generated at / by, audit head, diagnostics
- * @return SR_OK; SR_ERR_INPUT (a string is not UTF-8 or too long, or
- *         the layout lacks a sheet: the message names the field);
- *         SR_ERR_IO (the file cannot be written); SR_ERR_NOMEM;
- *         SR_ERR_INTERNAL (libxlsxwriter refused a call).  On failure
- *         no complete workbook is left at @p path.
+ * @return SR_OK; SR_ERR_INPUT (a string is not UTF-8, or the layout
+ *         lacks a sheet: the message names the field); SR_ERR_IO (the
+ *         file cannot be written: "cannot write 'PATH': REASON");
+ *         SR_ERR_NOMEM; SR_ERR_INTERNAL (libxlsxwriter refused a call).
+ *         On failure @p path is as it was.
  * @code
  * struct sr_report_meta m = {"2026-10-08 09:30:00", "张三", head, &d};
  * rc = sr_report_write_district(&rep, &layout, "市中区.xlsx", &m);

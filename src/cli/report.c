@@ -26,7 +26,9 @@ static const char usage[] =
     "\n"
     "report city writes the city workbook (区县汇总 with ranks, 未达标学校,\n"
     "重大隐患, 四个100%未达标, 同类排名, 趋势, 说明); report all writes every\n"
-    "district's workbook and the city's into DIR.\n"
+    "district's workbook and the city's into DIR (one that cannot be written\n"
+    "is named and the others are written all the same).  A workbook is\n"
+    "replaced whole or not at all; text longer than a cell holds is cut.\n"
     "\n"
     "Write a district's compliance workbook (概况, 学校评估, 失分明细,\n"
     "隐患台账, 四个100%, 说明) for a period: a quarter (2026Q3), a month\n"
@@ -136,13 +138,32 @@ load_layout(const char *given, const char *name, struct sr_layout *lay,
     return EXIT_OK;
 }
 
-/* After a writer failed: its message, then ours; the exit code. */
+/* After a writer failed: one line saying why, and the exit code.  A
+ * file that cannot be written is an output failure, exit 3 (docs/cli.md
+ * §3), whatever the library's SR_ERR_IO means for an input file.  The
+ * diagnostics are emptied for the next workbook. */
 static int
 write_failed(struct sr_diags *d, const char *path, sr_error rc)
 {
-    cli_print_diags(d);
-    cli_error(_("the workbook '%s' was not written"), path);
-    return cli_exit_for(rc);
+    char why[2048];
+
+    if (d->n == 1 && !d->v[0].file) {
+        sr_diag_format(&d->v[0], why, sizeof(why));
+        /* The writer's "cannot write 'PATH': REASON" says it all. */
+        if (rc == SR_ERR_IO)
+            cli_error("%s", why);
+        else
+            cli_error(_("the workbook '%s' was not written: %s"), path,
+                      why);
+    } else if (d->n == 0) {
+        cli_error(_("the workbook '%s' was not written: %s"), path,
+                  sr_strerror(rc));
+    } else {
+        cli_print_diags(d);
+        cli_error(_("the workbook '%s' was not written"), path);
+    }
+    sr_diags_release(d);
+    return rc == SR_ERR_IO ? EXIT_INTERNAL : cli_exit_for(rc);
 }
 
 static int
@@ -274,8 +295,8 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
     struct sr_diags d;
     char head[65], now[32], path[1200], name[160];
     sr_error rc;
-    size_t i;
-    int ex;
+    size_t i, failed = 0;
+    int ex, e;
 
     *written = 0;
     memset(&dlay, 0, sizeof(dlay));
@@ -300,23 +321,32 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
         ex = cli_store_error(st, rc);
         goto cleanup;
     }
+    /* A workbook that fails is reported and the others are written all
+     * the same: one bad district must not cost the other sixteen. */
     for (i = 0; i < city.n_districts; i++) {
         struct sr_report_district rep;
+        const struct sr_report_city_district *dr =
+            &city.districts[i];
 
         memset(&rep, 0, sizeof(rep));
-        rc = sr_report_district(st, city.districts[i].code, period, &rep);
+        rc = sr_report_district(st, dr->code, period, &rep);
         if (rc != SR_OK) {
-            ex = cli_store_error(st, rc);
-            sr_report_district_release(&rep);
-            goto cleanup;
+            const char *m = sr_store_errmsg(st);
+
+            cli_error(_("the workbook of %s was not written: %s"), dr->name,
+                      *m ? m : sr_strerror(rc));
+            e = cli_exit_for(rc);
+        } else {
+            sr_report_file_name(rep.name, period, name, sizeof(name));
+            snprintf(path, sizeof(path), "%s/%s", out_dir, name);
+            rc = sr_report_write_district(&rep, &dlay, path, &meta);
+            e = rc == SR_OK ? EXIT_OK : write_failed(&d, path, rc);
         }
-        sr_report_file_name(rep.name, period, name, sizeof(name));
-        snprintf(path, sizeof(path), "%s/%s", out_dir, name);
-        rc = sr_report_write_district(&rep, &dlay, path, &meta);
         sr_report_district_release(&rep);
-        if (rc != SR_OK) {
-            ex = write_failed(&d, path, rc);
-            goto cleanup;
+        if (e != EXIT_OK) {
+            failed++;
+            ex = e > ex ? e : ex;
+            continue;
         }
         (*written)++;
     }
@@ -324,10 +354,15 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
     snprintf(path, sizeof(path), "%s/%s", out_dir, name);
     rc = sr_report_write_city(&city, &clay, path, &meta);
     if (rc != SR_OK) {
-        ex = write_failed(&d, path, rc);
-        goto cleanup;
+        e = write_failed(&d, path, rc);
+        failed++;
+        ex = e > ex ? e : ex;
+    } else {
+        (*written)++;
     }
-    (*written)++;
+    if (failed)
+        cli_error(_("%zu of %zu workbooks were not written"), failed,
+                  city.n_districts + 1);
 
 cleanup:
     sr_report_city_release(&city);

@@ -56,7 +56,40 @@ sr_assess_kind_lookup(const char *name)
     int i;
 
     for (i = 0; name && i < SR_ASSESS_KIND_COUNT; i++)
-        if (!strcmp(name, kind_names[i]))
+        if (!strcmp(name, kind_names[i]) || !strcmp(name, kind_labels[i]))
+            return i;
+    return -1;
+}
+
+static const char *const status_names[SR_ASSESS_STATUS_COUNT] = {
+    "draft", "submitted"};
+static const char *const status_labels[SR_ASSESS_STATUS_COUNT] = {
+    "草稿", "已提交"};
+
+const char *
+sr_assess_status_name(int status)
+{
+    return status >= 0 && status < SR_ASSESS_STATUS_COUNT ?
+               status_names[status] :
+               NULL;
+}
+
+const char *
+sr_assess_status_label(int status)
+{
+    return status >= 0 && status < SR_ASSESS_STATUS_COUNT ?
+               status_labels[status] :
+               NULL;
+}
+
+int
+sr_assess_status_lookup(const char *name)
+{
+    int i;
+
+    for (i = 0; name && i < SR_ASSESS_STATUS_COUNT; i++)
+        if (!strcmp(name, status_names[i]) ||
+            !strcmp(name, status_labels[i]))
             return i;
     return -1;
 }
@@ -195,6 +228,15 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
                                 assessed_on, today);
         goto cleanup;
     }
+    /* The inspector is --by, or the signed-in user, when not given. */
+    if (!inspector)
+        inspector = sr_store_actor(st);
+    if (inspector && sr_utf8_chars(inspector) > SR_NAME_MAX) {
+        rc = sr_store_fail_field(st, SR_ERR_INPUT, "inspector",
+                                 _("%s is longer than %u characters"),
+                                 _("the inspector"), SR_NAME_MAX);
+        goto cleanup;
+    }
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         goto cleanup;
@@ -225,7 +267,7 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
     sr_bind_text(s, 2, sr_system_id(sys));
     sr_bind_text(s, 3, sr_system_version(sys));
     sr_bind_text(s, 4, assessed_on);
-    sr_bind_text(s, 5, inspector ? inspector : sr_store_actor(st));
+    sr_bind_text(s, 5, inspector);
     sr_bind_text(s, 6, now);
     sr_bind_text(s, 7, sr_store_actor(st));
     sr_bind_user(st, s, 8);
@@ -364,6 +406,15 @@ sr_assess_open(struct sr_store *st, int64_t id, struct sr_assess_ctx *ctx,
 /* Answers                                                              */
 /* ------------------------------------------------------------------ */
 
+/* A note typed with an answer is at most SR_TEXT_MAX characters
+ * (error.h).  Only where answers come in: stored ones are read as they
+ * are, whatever their length. */
+static bool
+note_too_long(const char *note)
+{
+    return note && sr_utf8_chars(note) > SR_TEXT_MAX;
+}
+
 /* Write one answer (insert or replace) inside the caller's
  * transaction; keep_evidence keeps the files an earlier answer to the
  * item had (evidence is then ignored). */
@@ -450,6 +501,11 @@ sr_assess_answer(struct sr_store *st, int64_t id, const char *item,
     char now[32], *evidence = NULL;
     sr_error rc;
 
+    if (note_too_long(note))
+        return sr_store_fail_field(st, SR_ERR_INPUT, "note",
+                                   _("item '%s': the note is longer than %u "
+                                     "characters"),
+                                   item, SR_TEXT_MAX);
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         return rc;
@@ -516,6 +572,12 @@ sr_assess_answer_many(struct sr_store *st, int64_t id,
             r1 = sr_diags_add(diags, item, line,
                               _("item '%s': the value is required"),
                               item) ? SR_ERR_NOMEM : SR_ERR_INPUT;
+        else if (note_too_long(v[i].note))
+            r1 = sr_diags_add(diags, item, line,
+                              _("item '%s': the note is longer than %u "
+                                "characters"),
+                              item, SR_TEXT_MAX) ? SR_ERR_NOMEM
+                                                 : SR_ERR_INPUT;
         else
             r1 = sr_responses_set(&ctx.resp, &ctx.school.school, item,
                                   v[i].value, v[i].note, diags, item, line);
@@ -619,6 +681,17 @@ sr_assess_import(struct sr_store *st, int64_t id, const char *path,
     if (rc != SR_OK)
         goto rollback;
     rc = sr_responses_load_file(&ctx.resp, &ctx.school.school, path, diags);
+    items = sr_system_items(ctx.sys, &n);
+    for (i = 0; rc == SR_OK && i < n; i++)
+        if (note_too_long(ctx.resp.note[i]) &&
+            sr_diags_add(diags, path, ctx.resp.line[i],
+                         _("item '%s': the note is longer than %u "
+                           "characters"),
+                         items[i].id, SR_TEXT_MAX))
+            rc = SR_ERR_NOMEM;
+    for (i = 0; rc == SR_OK && i < n; i++)
+        if (note_too_long(ctx.resp.note[i]))
+            rc = SR_ERR_INPUT;
     if (rc != SR_OK) {
         if (rc != SR_ERR_NOMEM)
             sr_store_fail_code(st, rc,
@@ -628,7 +701,6 @@ sr_assess_import(struct sr_store *st, int64_t id, const char *path,
         goto rollback;
     }
     sr_store_now(st, now);
-    items = sr_system_items(ctx.sys, &n);
     for (i = 0; i < n; i++) {
         if (!ctx.resp.value[i])
             continue;

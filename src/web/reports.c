@@ -114,8 +114,8 @@ serve(struct web_req *r, struct job *j, sr_error rc, const char *name)
         return web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
                          0, _("the workbook was not written: %s"),
                          first_diag(j, rc, msg, sizeof(msg)));
-    /* The writer replaced the file's content through its own stream:
-     * read it through a descriptor opened after that. */
+    /* The writer renamed a new file over the path: read it through a
+     * descriptor opened after that. */
     fd = open(j->path, O_RDONLY | O_CLOEXEC);
     unlink(j->path);
     j->path[0] = '\0';

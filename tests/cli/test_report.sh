@@ -361,10 +361,10 @@ err_is "schoolrisk: error: no district '历山区'"
 run report district 历下区 --period 2026Q5 -o x.xlsx
 rc_is 2
 err_line 1 "schoolrisk: error: bad period '2026Q5' (expected a quarter like 2026Q3, a month like 2026-09 or a year like 2026)"
+# A workbook that cannot be written is an output failure: exit 3, one line.
 run report district 历下区 --period 2026Q3 -o /nonexistent/dir/x.xlsx
-rc_is 1
-err_has "schoolrisk: error: the workbook '/nonexistent/dir/x.xlsx' was not written"
-grep -q "cannot write '/nonexistent/dir/x.xlsx': No such file or directory" "$T/err" || fail "no reason: $(cat "$T/err")"
+rc_is 3
+err_is "schoolrisk: error: cannot write '/nonexistent/dir/x.xlsx': No such file or directory"
 sed 's/^学校评估,name,/学校评估,nickname,/' "$SRC/templates/reports/district.csv" >bad-layout.csv
 line=$(grep -n '^学校评估,nickname,' bad-layout.csv | cut -d: -f1)
 run report district 历下区 --period 2026Q3 -o x.xlsx --layout bad-layout.csv
@@ -372,6 +372,129 @@ rc_is 1
 grep -q "^bad-layout.csv:$line: " "$T/err" || fail "no FILE:LINE for the unknown field: $(cat "$T/err")"
 err_has "schoolrisk: error: the report layout 'bad-layout.csv' is not valid"
 [ ! -e x.xlsx ] || fail "a workbook was written"
+end
+
+# ------------------------------------------ reports that never lose a district
+# Issue 10: one over-long text failed `report district` and `report city`,
+# and `report all` stopped at the first bad district; a full disk left a
+# truncated workbook and exited 1 with libxlsxwriter's own lines.
+
+begin "report all writes every workbook it can and names the one it cannot (exit 3)"
+mkdir -p wb2/历下区-2026Q3.xlsx
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wb2
+rc_is 3
+out_empty
+printf '%s\n' "schoolrisk: error: cannot write 'wb2/历下区-2026Q3.xlsx': Is a directory" \
+    "schoolrisk: error: 1 of $((n_dist + 1)) workbooks were not written" >"$T/exp"
+same stderr "$T/exp" "$T/err"
+n_written=$(find wb2 -maxdepth 1 -type f -name '*.xlsx' | wc -l)
+[ "$n_written" = "$n_dist" ] || fail "$n_written workbooks written, expected $n_dist"
+[ -f "wb2/市中区-2026Q3.xlsx" ] && [ -f "wb2/全市-2026Q3.xlsx" ] || fail "missing: $(ls wb2)"
+[ -z "$(find wb2 -name '.*')" ] || fail "temporary files left: $(find wb2 -name '.*')"
+end
+
+begin "an over-long text in the database: every workbook is written, the cell cut with its marker"
+# Past the input limits (4,000 and 200 characters), as an old database or
+# the sqlite3 shell could have it: 40,000 characters in a hazard's
+# description and in the name of its school (on three sheets).
+SQL "UPDATE hazards SET description = replace(hex(zeroblob(40000)), '00', '消') WHERE id = $h2"
+SQL "UPDATE schools SET name = replace(hex(zeroblob(40000)), '00', '校') WHERE code = (SELECT school FROM hazards WHERE id = $h2)"
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report district 历下区 --period 2026Q3 -o long.xlsx
+rc_is 0
+err_empty
+"$PY" - long.xlsx >"$T/cells" 2>"$T/pyerr" <<'PYEOF' || fail "openpyxl: $(cat "$T/pyerr")"
+import sys, openpyxl
+MARK = "…（已截断，全文见系统）"
+wb = openpyxl.load_workbook(sys.argv[1])
+for sheet in ("学校评估", "隐患台账", "失分明细"):
+    for row in wb[sheet].iter_rows(values_only=True):
+        for v in row:
+            if isinstance(v, str) and len(v) > 4000:
+                ok = len(v) == 32767 and v.endswith(MARK) and \
+                    len(set(v[:-len(MARK)])) == 1
+                print(sheet, v[0], len(v), "marked" if ok else "BAD")
+PYEOF
+printf '%s\n' "失分明细 校 32767 marked" "学校评估 校 32767 marked" \
+    "隐患台账 校 32767 marked" "隐患台账 消 32767 marked" >"$T/exp"
+sort -u "$T/cells" >"$T/got"
+same "the cut cells" "$T/exp" "$T/got"
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report city --period 2026Q3 -o long-city.xlsx
+rc_is 0
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wb3
+rc_is 0
+[ "$(ls wb3 | wc -l)" = $((n_dist + 1)) ] || fail "$(ls wb3 | wc -l) files"
+end
+
+begin "input limits: a text past 4,000 characters, a name past 200, refused naming the field"
+# What the workbooks show is held to limits where it is typed (error.h).
+t4000=$("$PY" -c 'print("消" * 4000)')
+t4001=$("$PY" -c 'print("消" * 4001)')
+n201=$("$PY" -c 'print("张" * 201)')
+run hazard add --school "$code" --level general --description "$t4001"
+rc_is 1
+err_is "schoolrisk: error: the description is longer than 4000 characters"
+run hazard add --school "$code" --level general --description "$t4000"
+rc_is 0
+hid=$(SQL "SELECT max(id) FROM hazards")
+run hazard assign "$hid" --responsible "$n201" --deadline 2099-01-01
+rc_is 1
+err_is "schoolrisk: error: the responsible person is longer than 200 characters"
+run hazard assign "$hid" --responsible 王老师 --deadline 2099-01-01 --measures "$t4001"
+rc_is 1
+err_is "schoolrisk: error: the measures is longer than 4000 characters"
+run hazard add --school "$code" --level general --description 护栏松动 --by "$n201"
+rc_is 1
+err_is "schoolrisk: error: found by is longer than 200 characters"
+run assess new --school "$code" --by "$n201"
+rc_is 1
+err_is "schoolrisk: error: the inspector is longer than 200 characters"
+aid=$("$BIN" assess new --school "$code" --by 张检查员) || fail "assess new"
+run assess set "$aid" D01.01.01 符合 --note "$t4001"
+rc_is 1
+err_is "schoolrisk: error: item 'D01.01.01': the note is longer than 4000 characters"
+printf 'item,value,note\nD01.01.01,符合,%s\n' "$t4001" >long-note.csv
+run assess import "$aid" long-note.csv
+rc_is 1
+printf '%s\n' "long-note.csv:2: item 'D01.01.01': the note is longer than 4000 characters" \
+    "schoolrisk: error: the responses in 'long-note.csv' are not valid; nothing was imported" >"$T/exp"
+same stderr "$T/exp" "$T/err"
+{ head -n 1 reg.csv; sed -n 2p reg.csv | awk -F, -v n="$n201" 'BEGIN { OFS = "," } { $2 = n; print }'; } >long-name.csv
+run schools import long-name.csv
+rc_is 1
+err_line 1 "long-name.csv:2: column '学校名称': the value is longer than 200 characters"
+end
+
+begin "a full disk: exit 3, one message, the target as it was, no temporary file"
+# On a 64 KiB tmpfs, mounted in a mount namespace of its own so that
+# nothing outlives the test (root only).
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+    mkdir full
+    printf 'an old workbook' >old.xlsx
+    SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z unshare -m bash -c '
+        mount -t tmpfs -o size=64k sr-test-full full || exit 9
+        head -c 56000 /dev/zero >full/fill
+        cp old.xlsx full/old.xlsx
+        "$1" report city --period 2026Q3 -o full/city.xlsx >new.out 2>new.err
+        echo $? >new.rc
+        "$1" report district 历下区 --period 2026Q3 -o full/old.xlsx >old.out 2>old.err
+        echo $? >old.rc
+        cp full/old.xlsx old-after.xlsx
+        ls -A full >full.ls' _ "$BIN"
+    [ "$(cat new.rc)" = 3 ] || fail "exit status $(cat new.rc) for a new file, expected 3"
+    [ "$(cat old.rc)" = 3 ] || fail "exit status $(cat old.rc) over an old file, expected 3"
+    [ ! -s new.out ] && [ ! -s old.out ] || fail "stdout: $(cat new.out old.out)"
+    printf '%s\n' "schoolrisk: error: cannot write 'full/city.xlsx': No space left on device" >"$T/exp"
+    same "stderr (a new file)" "$T/exp" new.err
+    printf '%s\n' "schoolrisk: error: cannot write 'full/old.xlsx': No space left on device" >"$T/exp"
+    same "stderr (over an old file)" "$T/exp" old.err
+    cmp -s old.xlsx old-after.xlsx || fail "the old file was changed"
+    printf '%s\n' fill old.xlsx >"$T/exp"
+    same "the files on the full disk" "$T/exp" full.ls
+elif [ "${CI:-}" = true ]; then
+    fail "cannot mount a tmpfs in a mount namespace (needs root)"
+else
+    echo "skip (needs root and mount namespaces): $CASE"
+fi
 end
 
 finish

@@ -4,7 +4,9 @@
  * reader (openpyxl under Debian's /usr/bin/python3, through
  * report_xlsx_read.py) and checked cell by cell: KPIs, rows, sheet
  * names, frozen panes, filters, print settings; and the failures: an
- * unwritable path, a bad UTF-8 string, a layout without a sheet.
+ * unwritable path, a bad UTF-8 string, a layout without a sheet.  Text
+ * longer than a cell holds is cut with a marker, never a failure; the
+ * file replaces the target whole, through a temporary file next to it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +429,178 @@ test_failures(void **state)
     sr_diags_release(&d);
 }
 
+/* What ends a text cut to fit a cell (report_xlsx.h). */
+#define MARK "…（已截断，全文见系统）"
+
+/* @p n copies of @p unit, then @p tail; free() it. */
+static char *
+repeat(const char *unit, size_t n, const char *tail)
+{
+    size_t u = strlen(unit), t = strlen(tail), i;
+    char *s = malloc(u * n + t + 1);
+
+    assert_non_null(s);
+    for (i = 0; i < n; i++)
+        memcpy(s + i * u, unit, u);
+    memcpy(s + n * u, tail, t + 1);
+    return s;
+}
+
+/* The whole line "CELL=VALUE" is in @p out. */
+static void
+expect_cell(const char *out, const char *cell, const char *value)
+{
+    size_t size = strlen(cell) + strlen(value) + 4;
+    char *line = malloc(size);
+
+    assert_non_null(line);
+    snprintf(line, size, "\n%s=%s\n", cell, value);
+    if (!strstr(out, line)) {
+        print_error("cell %s is not the %zu bytes expected\n", cell,
+                    strlen(value));
+        fail();
+    }
+    free(line);
+}
+
+/* Issue 10: a text over Excel's 32,767 characters per cell failed the
+ * workbook (and `report all` with it).  Now it is cut to 32,767
+ * characters in all, the marker included, between two characters: a
+ * character outside the Basic Multilingual Plane counts two (UTF-16, as
+ * Excel counts) and is never split. */
+static void
+test_long_text(void **state)
+{
+    char dir[] = "/tmp/sr-xlsx-XXXXXX", path[256];
+    struct sr_report_district r;
+    struct sr_layout lay;
+    struct sr_diags d;
+    struct sr_report_meta meta = {"2026-10-08 09:30:00", "张三", NULL,
+                                  NULL};
+    char *cjk, *emoji, *exact, *want_cjk, *want_emoji, *title, *out;
+
+    (void)state;
+    make_report(&r);
+    sr_diags_init(&d);
+    meta.diags = &d;
+    /* 40,000 CJK characters (120,000 bytes). */
+    cjk = repeat("消", 40000, "");
+    /* 32,754 + 2 + 20 units: the cut (32,755 before the marker's 12)
+     * falls inside the emoji, which goes whole. */
+    emoji = repeat("a", 32754, "😀bbbbbbbbbbbbbbbbbbbb");
+    /* Exactly a cell: kept as it is. */
+    exact = repeat("n", 32767, "");
+    want_cjk = repeat("消", 32755, MARK);
+    want_emoji = repeat("a", 32754, MARK);
+    /* The title is the name and 中小学校园安全风险评估报告. */
+    title = repeat("消", 32755, MARK);
+    hazards[0].description = cjk;
+    schools[0].name = emoji;
+    lost[0].school_name = emoji;
+    lost[0].note = exact;
+    r.name = cjk;
+    assert_int_equal(sr_layout_load(LAYOUT, &lay, &d), SR_OK);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/long.xlsx", dir);
+    assert_int_equal(sr_report_write_district(&r, &lay, path, &meta),
+                     SR_OK);
+    show_diags(&d);
+    assert_int_equal(d.n, 0);
+    out = read_back(READER, path);
+    expect_cell(out, "隐患台账!D2", want_cjk);
+    expect_cell(out, "学校评估!B2", want_emoji);
+    expect_cell(out, "失分明细!B2", want_emoji);
+    expect_cell(out, "失分明细!J2", exact);
+    expect_cell(out, "概况!A1", title);
+    expect_cell(out, "隐患台账!D3", "通道堆放杂物 & 车辆");
+    free(out);
+    remove_dir(dir);
+    free(cjk);
+    free(emoji);
+    free(exact);
+    free(want_cjk);
+    free(want_emoji);
+    free(title);
+    sr_layout_release(&lay);
+    sr_diags_release(&d);
+}
+
+/* The names in directory @p dir, sorted, joined by ' '. */
+static void
+list_dir(const char *dir, char *buf, size_t size)
+{
+    struct dirent **v;
+    int n, i;
+
+    n = scandir(dir, &v, NULL, alphasort);
+    assert_true(n >= 0);
+    buf[0] = '\0';
+    for (i = 0; i < n; i++) {
+        if (strcmp(v[i]->d_name, ".") && strcmp(v[i]->d_name, ".."))
+            snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
+                     buf[0] ? " " : "", v[i]->d_name);
+        free(v[i]);
+    }
+    free(v);
+}
+
+/* Issue 10: a workbook was written in place, so a full disk or a kill
+ * left a truncated one at the target.  Now an existing file is replaced
+ * whole by a rename, nothing else is left in the directory, a link is
+ * followed (the file it points to replaced, the link kept), and a
+ * target that is not a regular file (/dev/full) is written in place:
+ * its failure is SR_ERR_IO with the reason, and no message of
+ * libxlsxwriter's. */
+static void
+test_file(void **state)
+{
+    char dir[] = "/tmp/sr-xlsx-XXXXXX", path[256], link[256], names[256];
+    struct sr_report_district r;
+    struct sr_layout lay;
+    struct sr_diags d;
+    struct sr_report_meta meta = {"2026-10-08", "张三", NULL, NULL};
+    struct stat st;
+    FILE *f;
+    char *out;
+
+    (void)state;
+    make_report(&r);
+    sr_diags_init(&d);
+    meta.diags = &d;
+    assert_int_equal(sr_layout_load(LAYOUT, &lay, &d), SR_OK);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/x.xlsx", dir);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("an old workbook", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(sr_report_write_district(&r, &lay, path, &meta),
+                     SR_OK);
+    list_dir(dir, names, sizeof(names));
+    assert_string_equal(names, "x.xlsx");
+    out = read_back(READER, path);
+    expect_lines(out, (const char *const[]){
+                          "sheets=概况,学校评估,失分明细,隐患台账,四个100%,说明",
+                          NULL});
+    free(out);
+
+    snprintf(link, sizeof(link), "%s/link.xlsx", dir);
+    assert_int_equal(symlink("x.xlsx", link), 0);
+    assert_int_equal(sr_report_write_district(&r, &lay, link, &meta),
+                     SR_OK);
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    list_dir(dir, names, sizeof(names));
+    assert_string_equal(names, "link.xlsx x.xlsx");
+
+    if (stat("/dev/full", &st) == 0)
+        expect_failure(&r, &lay, "/dev/full", SR_ERR_IO,
+                       "cannot write '/dev/full': No space left on device");
+    remove_dir(dir);
+    sr_layout_release(&lay);
+    sr_diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -433,6 +608,8 @@ main(void)
         cmocka_unit_test(test_full_workbook),
         cmocka_unit_test(test_empty_district),
         cmocka_unit_test(test_failures),
+        cmocka_unit_test(test_long_text),
+        cmocka_unit_test(test_file),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
