@@ -450,12 +450,10 @@ sr_json_assessment(const struct sr_assessment *a)
     sr_json_add(o, "version", sr_json_str(a->system_version), &ok);
     sr_json_add(o, "assessed_on", sr_json_str(a->assessed_on), &ok);
     sr_json_add(o, "inspector", sr_json_str(a->inspector), &ok);
-    sr_json_add(o, "status", sr_json_str(a->submitted ? "submitted"
-                                                      : "draft"),
+    sr_json_add(o, "status", sr_json_str(sr_assess_status_name(a->submitted)),
                 &ok);
-    sr_json_add(o, "status_label", sr_json_str(a->submitted ? "已提交"
-                                                            : "草稿"),
-                &ok);
+    sr_json_add(o, "status_label",
+                sr_json_str(sr_assess_status_label(a->submitted)), &ok);
     sr_json_add(o, "created_at", sr_json_str(a->created_at), &ok);
     sr_json_add(o, "created_by", sr_json_str(a->created_by), &ok);
     sr_json_add(o, "submitted_at", sr_json_str(a->submitted_at), &ok);

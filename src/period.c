@@ -1,11 +1,14 @@
 /*
  * period.c - reporting periods (report.h): a month "2026-09", a
  * quarter "2026Q3" or a year "2026", each a closed range of China dates
- * with a canonical label and its Chinese name.
+ * with a canonical label and its Chinese name.  A period is read in the
+ * forms people type, the bureau's Chinese ones (2026年第四季度,
+ * 2026年12月, 2026年) as well as the canonical labels.
  *
  * A period is built from (kind, year, n) alone, so that parsing and
  * stepping back share one place that knows month lengths and names.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -106,37 +109,117 @@ digits(const char *s, size_t n)
     return v;
 }
 
+/* Skip the text lit at *p; true when it was there. */
+static bool
+skip(const char **p, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    if (strncmp(*p, lit, n) != 0)
+        return false;
+    *p += n;
+    return true;
+}
+
+/* One or two ASCII digits at *p as a number; -1 when there are none or
+ * more. */
+static int
+small_number(const char **p)
+{
+    int v = 0, n = 0;
+
+    while (**p >= '0' && **p <= '9') {
+        if (++n > 2)
+            return -1;
+        v = v * 10 + (**p - '0');
+        (*p)++;
+    }
+    return n ? v : -1;
+}
+
+/* A quarter written after the year and 年: 第四季度, 四季度, 第4季度,
+ * 4季度 or Q4; -1 when there is none. */
+static int
+quarter_zh(const char **p)
+{
+    static const char *const zh[] = {"一", "二", "三", "四"};
+    int q = -1, i;
+
+    if (**p == 'Q' || **p == 'q') {
+        (*p)++;
+        if (**p < '1' || **p > '4')
+            return -1;
+        return *(*p)++ - '0';
+    }
+    skip(p, "第");
+    if (**p >= '1' && **p <= '4') {
+        q = *(*p)++ - '0';
+    } else {
+        for (i = 0; i < 4 && q < 0; i++)
+            if (skip(p, zh[i]))
+                q = i + 1;
+    }
+    return q > 0 && skip(p, "季度") ? q : -1;
+}
+
+/*
+ * The forms, after a four-digit year Y:
+ *   Y  Y年  Y年度                                     the year
+ *   YQ4  Yq4  Y-Q4  Y年Q4  Y年第四季度  Y年四季度  Y年第4季度  the quarter
+ *   Y-09  Y-9  Y/09  Y.09  Y年9月  Y年09月            the month
+ */
 sr_error
 sr_period_parse(const char *text, struct sr_period *out)
 {
-    size_t len;
+    const char *p;
     int y, n;
 
-    if (!text)
-        return SR_ERR_INPUT;
-    len = strlen(text);
-    if (len < 4)
+    if (!text || strlen(text) > 40)
         return SR_ERR_INPUT;
     y = digits(text, 4);
     if (y < YEAR_MIN || y > YEAR_MAX)
         return SR_ERR_INPUT;
-    if (len == 4) {
+    p = text + 4;
+    if (skip(&p, "年")) {
+        const char *q = p;
+
+        if (!*p || (skip(&p, "度") && !*p)) {
+            build(SR_PERIOD_YEAR, y, 0, out);
+            return SR_OK;
+        }
+        p = q;
+        n = quarter_zh(&p);
+        if (n > 0 && !*p) {
+            build(SR_PERIOD_QUARTER, y, n, out);
+            return SR_OK;
+        }
+        p = q;
+        n = small_number(&p);
+        if (n >= 1 && n <= 12 && skip(&p, "月") && !*p) {
+            build(SR_PERIOD_MONTH, y, n, out);
+            return SR_OK;
+        }
+        return SR_ERR_INPUT;
+    }
+    if (!*p) {
         build(SR_PERIOD_YEAR, y, 0, out);
         return SR_OK;
     }
-    if (len == 6 && (text[4] == 'Q' || text[4] == 'q')) {
-        n = digits(text + 5, 1);
-        if (n < 1 || n > 4)
+    if (*p == '-' && (p[1] == 'Q' || p[1] == 'q'))
+        p++;
+    if (*p == 'Q' || *p == 'q') {
+        if (p[1] < '1' || p[1] > '4' || p[2])
             return SR_ERR_INPUT;
-        build(SR_PERIOD_QUARTER, y, n, out);
+        build(SR_PERIOD_QUARTER, y, p[1] - '0', out);
         return SR_OK;
     }
-    if (len == 7 && text[4] == '-') {
-        n = digits(text + 5, 2);
-        if (n < 1 || n > 12)
-            return SR_ERR_INPUT;
-        build(SR_PERIOD_MONTH, y, n, out);
-        return SR_OK;
+    if (*p == '-' || *p == '/' || *p == '.') {
+        p++;
+        n = small_number(&p);
+        if (n >= 1 && n <= 12 && !*p) {
+            build(SR_PERIOD_MONTH, y, n, out);
+            return SR_OK;
+        }
     }
     return SR_ERR_INPUT;
 }

@@ -29,6 +29,10 @@ static const struct {
 
 static const char *const ownership_names[] = {"public", "private", NULL};
 static const char *const locale_names[] = {"urban", "town", "rural", NULL};
+/* The same values as the registry writes them (an attribute may be
+ * given either way). */
+static const char *const ownership_labels[] = {"公办", "民办", NULL};
+static const char *const locale_labels[] = {"城区", "镇区", "乡村", NULL};
 
 static const struct {
     const char *name;
@@ -37,14 +41,15 @@ static const struct {
 } attrs[SR_ATTR_COUNT] = {
     {"stage", SR_KIND_ENUM,
      "kindergarten|primary|junior|senior|nine-year|complete-secondary|"
-     "twelve-year|vocational|special"},
-    {"ownership", SR_KIND_ENUM, "public|private"},
-    {"locale", SR_KIND_ENUM, "urban|town|rural"},
-    {"boarding", SR_KIND_FLAG, "true|false"},
-    {"school_bus", SR_KIND_FLAG, "true|false"},
-    {"canteen", SR_KIND_FLAG, "true|false"},
-    {"laboratory", SR_KIND_FLAG, "true|false"},
-    {"swimming_pool", SR_KIND_FLAG, "true|false"},
+     "twelve-year|vocational|special or 幼儿园|小学|初中|普通高中|"
+     "九年一贯制|完全中学|十二年一贯制|中等职业学校|特殊教育学校"},
+    {"ownership", SR_KIND_ENUM, "public|private or 公办|民办"},
+    {"locale", SR_KIND_ENUM, "urban|town|rural or 城区|镇区|乡村"},
+    {"boarding", SR_KIND_FLAG, "true|false or 是|否"},
+    {"school_bus", SR_KIND_FLAG, "true|false or 是|否"},
+    {"canteen", SR_KIND_FLAG, "true|false or 是|否"},
+    {"laboratory", SR_KIND_FLAG, "true|false or 是|否"},
+    {"swimming_pool", SR_KIND_FLAG, "true|false or 是|否"},
     {"enrollment", SR_KIND_COUNT, N_("a whole number 0..10000000")},
     {"boarders", SR_KIND_COUNT, N_("a whole number 0..10000000")},
     {"special_needs", SR_KIND_COUNT, N_("a whole number 0..10000000")},
@@ -128,16 +133,24 @@ sr_error
 sr_attr_parse(int attr, const char *text, int64_t *out)
 {
     int64_t v;
-    int i;
+    int i, st;
 
     switch (sr_attr_kind(attr)) {
     case SR_KIND_ENUM:
-        if (attr == SR_ATTR_STAGE)
+        if (attr == SR_ATTR_STAGE) {
             i = sr_stage_lookup(text);
-        else if (attr == SR_ATTR_OWNERSHIP)
+            for (st = 0; i < 0 && st < SR_STAGE_COUNT; st++)
+                if (!strcmp(text, stages[st].label))
+                    i = st;
+        } else if (attr == SR_ATTR_OWNERSHIP) {
             i = lookup_name(ownership_names, text);
-        else
+            if (i < 0)
+                i = lookup_name(ownership_labels, text);
+        } else {
             i = lookup_name(locale_names, text);
+            if (i < 0)
+                i = lookup_name(locale_labels, text);
+        }
         if (i < 0)
             return SR_ERR_INPUT;
         *out = i;

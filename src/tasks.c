@@ -38,7 +38,7 @@ sr_task_status_lookup(const char *name)
     int i;
 
     for (i = 0; name && i < SR_TASK_STATUS_COUNT; i++)
-        if (!strcmp(name, names[i]))
+        if (!strcmp(name, names[i]) || !strcmp(name, labels[i]))
             return i;
     return -1;
 }

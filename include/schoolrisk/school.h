@@ -88,9 +88,10 @@ enum sr_attr_kind sr_attr_kind(int attr);
 /**
  * @brief Parse a value for attribute @p attr.
  *
- * Enums take their names ("public", "rural", a stage name), flags take
- * true/false (also 1/0, yes/no, 是/否), counts take a decimal integer
- * 0..SR_COUNT_MAX.
+ * Enums take their names ("public", "rural", a stage name) or their
+ * Chinese labels as the registry writes them ("公办", "乡村", "小学"),
+ * flags take true/false (also 1/0, yes/no, 是/否), counts take a
+ * decimal integer 0..SR_COUNT_MAX.
  * @return SR_OK or SR_ERR_INPUT; @p out is untouched on error.
  */
 sr_error sr_attr_parse(int attr, const char *text, int64_t *out);
@@ -102,8 +103,8 @@ sr_error sr_attr_parse(int attr, const char *text, int64_t *out);
 void sr_attr_format(int attr, int64_t value, char *buf, size_t size);
 
 /**
- * @brief Describe the values @p attr accepts, e.g. "public|private" or
- *        "a whole number 0..10000000" (in the thread's language,
+ * @brief Describe the values @p attr accepts, e.g. "public|private or
+ *        公办|民办" or "a whole number 0..10000000" (in the thread's language,
  *        schoolrisk/i18n.h).  Returns a static string.
  */
 const char *sr_attr_expect(int attr);

@@ -41,6 +41,7 @@ struct opts {
     struct cli_db dbo;
     const char *school, *date, *note, *district, *status, *kind;
     int json, self;
+    char date_buf[11]; /* --date as typed, in the stored form */
 };
 
 /* Parse the options every assess command shares; positional arguments
@@ -100,6 +101,11 @@ parse(int argc, char **argv, struct opts *o)
                 break;
             return cli_option_error(c, argv, usage);
         }
+    }
+    if (o->date) {
+        if (cli_date_arg("--date", o->date, o->date_buf) != EXIT_OK)
+            return EXIT_USAGE;
+        o->date = o->date_buf;
     }
     return EXIT_OK;
 }
@@ -202,9 +208,9 @@ static void
 print_header(const struct sr_assessment *a)
 {
     printf("assessment %lld  %s\n", (long long)a->id,
-           a->submitted ? "submitted 已提交" : "draft 草稿");
-    printf("kind       %s %s%s\n", sr_assess_kind_name(a->kind),
-           sr_assess_kind_label(a->kind),
+           sr_assess_status_label(a->submitted ? SR_ASSESS_SUBMITTED
+                                               : SR_ASSESS_DRAFT));
+    printf("kind       %s%s\n", sr_assess_kind_label(a->kind),
            a->kind == SR_ASSESS_SELF ? " (raises hazards; counts for no "
                                        "report, compliance or baseline)"
                                      : "");
@@ -323,7 +329,7 @@ list_one(const struct sr_assessment *a, void *p)
         cJSON_AddStringToObject(o, "assessed_on", a->assessed_on);
         cJSON_AddStringToObject(o, "inspector", a->inspector);
         cJSON_AddStringToObject(o, "status",
-                                a->submitted ? "submitted" : "draft");
+                                sr_assess_status_name(a->submitted));
         if (a->submitted) {
             cJSON_AddRawToObject(o, "total", total);
             cJSON_AddStringToObject(o, "band", a->band);
@@ -333,9 +339,11 @@ list_one(const struct sr_assessment *a, void *p)
         }
         return 0;
     }
-    printf("%6lld  %s  %-9s  %-10s  %s  %7s  ", (long long)a->id,
-           a->assessed_on, a->submitted ? "submitted" : "draft",
-           sr_assess_kind_name(a->kind), a->school, total);
+    /* Values as the bureau reads them; --json has the names. */
+    printf("%6lld  %s  ", (long long)a->id, a->assessed_on);
+    cli_pad(stdout, sr_assess_status_label(a->submitted), 8);
+    cli_pad(stdout, sr_assess_kind_label(a->kind), 10);
+    printf("%s  %7s  ", a->school, total);
     cli_pad(stdout, a->submitted ? a->band_label : "", 10);
     printf(" %s\n", a->school_name);
     return 0;
@@ -350,19 +358,19 @@ do_list(struct sr_store *st, const struct opts *o)
     sr_error rc;
 
     if (o->kind) {
-        if (sr_assess_kind_lookup(o->kind) < 0) {
-            cli_error(_("--kind takes inspection or self, not '%s'"), o->kind);
+        f.kind = sr_assess_kind_name(sr_assess_kind_lookup(o->kind));
+        if (!f.kind) {
+            cli_error(_("--kind takes inspection 督导检查 or self 学校自查, "
+                        "not '%s'"),
+                      o->kind);
             return EXIT_USAGE;
         }
-        f.kind = o->kind;
     }
     if (o->status) {
-        if (!strcmp(o->status, "draft"))
-            f.status = 0;
-        else if (!strcmp(o->status, "submitted"))
-            f.status = 1;
-        else {
-            cli_error(_("--status takes draft or submitted, not '%s'"),
+        f.status = sr_assess_status_lookup(o->status);
+        if (f.status < 0) {
+            cli_error(_("--status takes draft 草稿 or submitted 已提交, not "
+                        "'%s'"),
                       o->status);
             return EXIT_USAGE;
         }
@@ -372,7 +380,7 @@ do_list(struct sr_store *st, const struct opts *o)
         return EXIT_INTERNAL;
     }
     if (!o->json)
-        printf("%6s  %-10s  %-9s  %-10s  %-10s  %7s  %-10s %s\n", "ID",
+        printf("%6s  %-10s  %-6s  %-8s  %-10s  %7s  %-10s %s\n", "ID",
                "DATE", "STATUS", "KIND", "SCHOOL", "TOTAL", "BAND", "NAME");
     rc = sr_assess_list(st, &f, list_one, &ls);
     if (rc != SR_OK) {
@@ -406,7 +414,7 @@ do_submit(struct sr_store *st, char **argv)
     sr_decimal_format(rep.total, 2, 2, total, sizeof(total));
     printf("submitted assessment %lld: %s %s, 达标 %s%s; hazards: %zu new, "
            "%zu linked to open ones\n",
-           (long long)id, total, rep.band_label, rep.compliant ? "yes" : "no",
+           (long long)id, total, rep.band_label, rep.compliant ? "是" : "否",
            rep.vetoed ? ", 一票否决" : "", rep.hazards_new,
            rep.hazards_linked);
     sr_diags_release(&d);

@@ -95,13 +95,17 @@ print_text(const struct sr_baseline_report *r)
     for (i = 0; i < r->n; i++) {
         const struct sr_baseline_school *b = &r->s[i];
 
+        /* Values as the bureau reads them; --json has the names. */
         printf("%-10s ", b->code);
-        for (e = 0; e < SR_BASELINE_COUNT; e++)
-            printf(" %-6s", b->met[e] ? "yes" : "no");
+        for (e = 0; e < SR_BASELINE_COUNT; e++) {
+            putchar(' ');
+            cli_pad(stdout, b->met[e] ? "是" : "否", 6);
+        }
         printf("  %s\n", b->name);
         for (e = 0; e < SR_BASELINE_COUNT; e++)
             if (!b->met[e])
-                printf("%-41s %s: %s\n", "", sr_baseline_name(e), b->why[e]);
+                printf("%-41s %s: %s\n", "", sr_baseline_label(e),
+                       b->why[e]);
     }
     printf("\n%-8s  %-10s %7s %8s %8s %8s %8s  %s\n", "DISTRICT", "", "SCHOOLS",
            "GUARDS", "CLOSED", "ALARM", "POSTS", "FOUR 100%");
@@ -116,7 +120,7 @@ print_text(const struct sr_baseline_report *r)
             rate(buf, sizeof(buf), d->met[e], d->schools);
             printf(" %8s", buf);
         }
-        printf("  %s\n", d->reaches ? "yes 达到" : "no");
+        printf("  %s\n", d->reaches ? "达到" : "未达到");
     }
 }
 
@@ -134,6 +138,7 @@ cmd_baseline(int argc, char **argv)
     };
     struct cli_db dbo = {NULL, NULL};
     const char *district = NULL, *today = NULL;
+    char today_buf[11];
     struct sr_baseline_report r;
     struct sr_store *st = NULL;
     int c, json = 0, ex;
@@ -163,6 +168,11 @@ cmd_baseline(int argc, char **argv)
     if (optind != argc) {
         fputs(usage, stderr);
         return EXIT_USAGE;
+    }
+    if (today) {
+        if (cli_date_arg("--today", today, today_buf) != EXIT_OK)
+            return EXIT_USAGE;
+        today = today_buf;
     }
     ex = cli_store_open(dbo.db, dbo.by, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)

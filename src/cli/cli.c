@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "schoolrisk/date.h"
 #include "schoolrisk/decimal.h"
 #include "schoolrisk/store.h"
 #include "schoolrisk/scoring.h"
@@ -392,6 +393,17 @@ cli_db_option(int c, struct cli_db *o)
     default:
         return false;
     }
+}
+
+int
+cli_date_arg(const char *option, const char *text, char buf[11])
+{
+    if (sr_date_parse(text, buf) == SR_OK)
+        return EXIT_OK;
+    cli_error(_("%s expects a date (2026-12-31, 2026/12/31, 2026.12.31 or "
+                "2026年12月31日), not '%s'"),
+              option, text);
+    return EXIT_USAGE;
 }
 
 time_t

@@ -139,6 +139,11 @@ struct cli_db {
  * other c. */
 bool cli_db_option(int c, struct cli_db *o);
 
+/* The date typed for option (sr_date_parse(): 2026-12-31, 2026/12/31,
+ * 2026.12.31, 2026年12月31日) as "YYYY-MM-DD" in buf.  Returns EXIT_OK,
+ * or prints "OPTION expects a date (...)" and returns EXIT_USAGE. */
+int cli_date_arg(const char *option, const char *text, char buf[11]);
+
 /* Parse "YYYY-MM-DDTHH:MM:SSZ" (the form of $SCHOOLRISK_CLOCK) as UTC;
  * 0 when malformed. */
 time_t cli_parse_clock(const char *s);

@@ -154,6 +154,8 @@ struct args {
     const char *measures, *note, *evidence, *reason;
     bool json, overdue, awaiting;
     const char *id_arg;  /* the one positional argument, if any */
+    /* the dates as typed, in the stored form (today etc. point here) */
+    char today_buf[11], found_on_buf[11], deadline_buf[11];
 };
 
 /* Parse argv (argv[0] is the subcommand) with the options of opts.
@@ -206,11 +208,32 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
     }
     if (npos)
         a->id_arg = argv[optind];
-    if (a->today && !sr_date_valid(a->today)) {
-        cli_error(_("--today expects a date YYYY-MM-DD, not '%s'"), a->today);
-        return EXIT_USAGE;
+    if (a->today) {
+        if (cli_date_arg("--today", a->today, a->today_buf) != EXIT_OK)
+            return EXIT_USAGE;
+        a->today = a->today_buf;
+    }
+    if (a->found_on) {
+        if (cli_date_arg("--found-on", a->found_on, a->found_on_buf) !=
+            EXIT_OK)
+            return EXIT_USAGE;
+        a->found_on = a->found_on_buf;
+    }
+    if (a->deadline) {
+        if (cli_date_arg("--deadline", a->deadline, a->deadline_buf) !=
+            EXIT_OK)
+            return EXIT_USAGE;
+        a->deadline = a->deadline_buf;
     }
     return EXIT_OK;
+}
+
+/* An unknown --level: prints and returns the exit code. */
+static int
+level_error(const char *level)
+{
+    cli_error(_("--level takes general 一般 or major 重大, not '%s'"), level);
+    return EXIT_USAGE;
 }
 
 /* A required option; prints the usage error when missing. */
@@ -329,7 +352,8 @@ static const char *const headings[NCOL] = {
     "ID", "SCHOOL", "NAME", "DISTRICT", "ITEM", "LEVEL", "STATUS", "FOUND",
     "RESPONSIBLE", "DEADLINE", "OVERDUE", "FLAGS"};
 
-/* The text of one cell (in buf, or a string of h). */
+/* The text of one cell (in buf, or a string of h): values as the bureau
+ * reads them, the Chinese labels (--json has the names). */
 static const char *
 cell(const struct sr_hazard_record *h, int col, char *buf, size_t size)
 {
@@ -348,9 +372,7 @@ cell(const struct sr_hazard_record *h, int col, char *buf, size_t size)
     case COL_LEVEL:
         return sr_hazard_label(h->level);
     case COL_STATUS:
-        snprintf(buf, size, "%s %s", sr_hazard_status_name(h->status),
-                 sr_hazard_status_label(h->status));
-        return buf;
+        return sr_hazard_status_label(h->status);
     case COL_FOUND:
         return h->found_on;
     case COL_RESPONSIBLE:
@@ -360,8 +382,7 @@ cell(const struct sr_hazard_record *h, int col, char *buf, size_t size)
     case COL_OVERDUE:
         if (!h->overdue)
             return "-";
-        snprintf(buf, size, "%lld day%s", (long long)h->days_overdue,
-                 h->days_overdue == 1 ? "" : "s");
+        snprintf(buf, size, "%lld天", (long long)h->days_overdue);
         return buf;
     case COL_FLAGS:
         buf[0] = '\0';
@@ -448,15 +469,13 @@ run_list(int argc, char **argv)
     f.overdue = a.overdue;
     f.awaiting_signoff = a.awaiting;
     if (a.status && (f.status = sr_hazard_status_lookup(a.status)) < 0) {
-        cli_error(_("unknown status '%s' (open, rectifying, submitted or "
-                    "closed)"),
+        cli_error(_("--status takes open 登记, rectifying 整改中, submitted "
+                    "已整改待复查 or closed 已销号, not '%s'"),
                   a.status);
         return EXIT_USAGE;
     }
-    if (a.level && (f.level = sr_hazard_level_lookup(a.level)) < 0) {
-        cli_error(_("unknown level '%s' (general or major)"), a.level);
-        return EXIT_USAGE;
-    }
+    if (a.level && (f.level = sr_hazard_level_lookup(a.level)) < 0)
+        return level_error(a.level);
     ex = cli_store_open(a.dbo.db, a.dbo.by, SR_STORE_READONLY,
                         &st);
     if (ex != EXIT_OK)
@@ -506,8 +525,7 @@ cleanup:
 static void
 print_hazard(const struct sr_hazard_record *h)
 {
-    printf("hazard %lld  %s (%s)%s\n", (long long)h->id,
-           sr_hazard_label(h->level), sr_hazard_name(h->level),
+    printf("hazard %lld  %s%s\n", (long long)h->id, sr_hazard_label(h->level),
            h->supervised ? "  挂牌督办: under city supervision" : "");
     printf("school       %s  %s  (%s %s)\n", h->school, h->school_name,
            h->district_name, h->district);
@@ -522,8 +540,7 @@ print_hazard(const struct sr_hazard_record *h)
         printf("found        %s by %s, outside an assessment\n", h->found_on,
                h->found_by);
     printf("description  %s\n", h->description);
-    printf("status       %s (%s)\n", sr_hazard_status_name(h->status),
-           sr_hazard_status_label(h->status));
+    printf("status       %s\n", sr_hazard_status_label(h->status));
     if (h->responsible)
         printf("responsible  %s\n", h->responsible);
     if (h->measures)
@@ -550,8 +567,11 @@ print_hazard(const struct sr_hazard_record *h)
                "on %s\n",
                (long long)h->recurrent_of,
                h->recurrent_closed_on ? h->recurrent_closed_on : "?");
-    if (h->baseline)
-        printf("baseline     %s\n", h->baseline);
+    if (h->baseline) {
+        const char *b = sr_baseline_label(sr_baseline_lookup(h->baseline));
+
+        printf("baseline     %s\n", b ? b : h->baseline);
+    }
 }
 
 static void
@@ -563,9 +583,14 @@ print_events(const struct sr_hazard_event *ev, size_t n)
     for (i = 0; i < n; i++) {
         const struct sr_hazard_event *e = &ev[i];
 
-        printf("  %s  %s  %s -> %s (%s)\n", e->at, e->by,
-               e->from < 0 ? "new" : sr_hazard_status_name(e->from),
-               sr_hazard_status_name(e->to), sr_hazard_status_label(e->to));
+        /* The first event records the hazard: no state before it. */
+        if (e->from < 0)
+            printf("  %s  %s  %s\n", e->at, e->by,
+                   sr_hazard_status_label(e->to));
+        else
+            printf("  %s  %s  %s -> %s\n", e->at, e->by,
+                   sr_hazard_status_label(e->from),
+                   sr_hazard_status_label(e->to));
         if (e->note)
             printf("      note: %s\n", e->note);
         if (e->evidence)
@@ -702,10 +727,8 @@ run_add(int argc, char **argv)
         (ex = need(a.description, "--description", add_usage)))
         return ex;
     level = sr_hazard_level_lookup(a.level);
-    if (level < 0) {
-        cli_error(_("unknown level '%s' (general or major)"), a.level);
-        return EXIT_USAGE;
-    }
+    if (level < 0)
+        return level_error(a.level);
     ex = cli_store_open(a.dbo.db, a.dbo.by, 0, &st);
     if (ex != EXIT_OK)
         return ex;

@@ -292,7 +292,7 @@ list_row(const struct sr_school_record *r, void *vctx)
     printf("  ");
     cli_pad(stdout, enum_zh(r, SR_ATTR_STAGE), 12);
     printf("  %8s  %s%s\n", students, attrs,
-           r->closed ? "  [closed 已关闭]" : "");
+           r->closed ? "  [已关闭]" : "");
     return 0;
 }
 
@@ -426,7 +426,9 @@ show_text(const struct sr_school_record *r)
     }
     printf("%-14s %s\n", "contact", r->contact ? r->contact : "-");
     printf("%-14s %s\n", "phone", r->phone ? r->phone : "-");
-    printf("%-14s %s\n", "status", r->closed ? "closed 已关闭" : "open");
+    /* As the lines above: the label, the name in brackets. */
+    printf("%-14s %s\n", "status",
+           r->closed ? "已关闭 (closed)" : "在办 (open)");
     printf("%-14s %s by %s\n", "updated",
            r->updated_at ? r->updated_at : "-",
            r->updated_by ? r->updated_by : "-");

@@ -122,7 +122,7 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
     printf("total      %s  %s (%s)%s\n", cli_num(a, sizeof(a), res->total, 2, 2),
            bands[res->band].label, sr_colour_name(bands[res->band].colour),
            res->missing ? "  [draft: not every item answered]" : "");
-    printf("达标       %s (pass line %s)%s\n", res->compliant ? "yes" : "no",
+    printf("达标       %s (pass line %s)%s\n", res->compliant ? "是" : "否",
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
            res->vetoed ? "  一票否决" : "");
     printf("points     %s of %s; %zu item%s scored, %zu not applicable, "

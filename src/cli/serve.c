@@ -100,8 +100,9 @@ roles_of(const char *list, unsigned *out)
     for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
         role = sr_role_lookup(p);
         if (role < 0) {
-            cli_error(_("--totp-roles: unknown role '%s' (admin, city, "
-                        "district, school, inspector, or all)"),
+            cli_error(_("--totp-roles: unknown role '%s' (admin 系统管理员, "
+                        "city 市局, district 区县, school 学校, inspector "
+                        "检查员, or all)"),
                       p);
             return false;
         }

@@ -196,8 +196,8 @@ role_arg(const char *s, int *role)
     *role = sr_role_lookup(s);
     if (*role >= 0)
         return EXIT_OK;
-    cli_error(_("unknown role '%s' (admin, city, district, school or "
-                "inspector)"),
+    cli_error(_("--role takes admin 系统管理员, city 市局, district 区县, "
+                "school 学校 or inspector 检查员, not '%s'"),
               s);
     return EXIT_USAGE;
 }

@@ -139,12 +139,13 @@ create(struct web_req *r, const char *school, int kind)
 {
     struct sr_assess_new n = {.school = school, .kind = kind};
     const char *on;
+    char date[11];
     int64_t id = 0;
     sr_error rc;
 
     if (!web_str(r, "assessed_on", false, &on))
         return web_done(r);
-    n.assessed_on = on && *on ? on : NULL;
+    n.assessed_on = on && *on ? web_date(on, date) : NULL;
     rc = sr_assess_create(r->st, &n, &id);
     if (rc != SR_OK)
         return web_fail(r, rc, NULL);
@@ -197,22 +198,23 @@ WEB_HANDLER(web_assessments_list)
     if (!web_paging(r, 20, 200, &offset, &limit))
         return web_done(r);
     if (status) {
-        f.status = !strcmp(status, "draft") ? 0
-                   : !strcmp(status, "submitted") ? 1 : -2;
-        if (f.status == -2)
+        f.status = sr_assess_status_lookup(status);
+        if (f.status < 0)
             return web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", "status",
-                             0, _("unknown status '%s' (draft or "
-                                  "submitted)"),
+                             0, _("unknown status '%s' (draft 草稿 or "
+                                  "submitted 已提交)"),
                              status);
     }
     if (kind && sr_assess_kind_lookup(kind) < 0)
         return web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", "kind", 0,
-                         _("unknown kind '%s' (inspection or self)"), kind);
+                         _("unknown kind '%s' (inspection 督导检查 or self "
+                           "学校自查)"),
+                         kind);
     if (!web_scope(r, &scope))
         return web_done(r);
     f.school = web_query(r, "school");
     f.district = web_query(r, "district");
-    f.kind = kind;
+    f.kind = kind ? sr_assess_kind_name(sr_assess_kind_lookup(kind)) : NULL;
     f.scope = &scope;
     f.created_by_user = flag(r, "mine") ? r->who.user.id : 0;
     f.drafts_of = r->who.user.id;

@@ -22,6 +22,7 @@ WEB_HANDLER(web_baseline)
     struct sr_scope scope;
     size_t offset, limit, i;
     cJSON *root, *arr;
+    char date[11];
     int ok;
     sr_error rc;
 
@@ -29,7 +30,8 @@ WEB_HANDLER(web_baseline)
         return web_done(r);
     if (!web_scope(r, &scope))
         return web_done(r);
-    rc = sr_baseline_compute_scoped(r->st, district, web_query(r, "date"),
+    rc = sr_baseline_compute_scoped(r->st, district,
+                                    web_date(web_query(r, "date"), date),
                                     &scope, &rep);
     sr_scope_release(&scope);
     if (rc == SR_ERR_NOT_FOUND || rc == SR_ERR_INPUT)

@@ -29,8 +29,9 @@ flag(const struct web_req *r, const char *name)
     return v && (!strcmp(v, "1") || !strcmp(v, "true"));
 }
 
-/* A query value that names one of a list (status, level); -1 when not
- * given; false after answering 400 for an unknown one. */
+/* A query value that names one of a list (status, level) by its name or
+ * its Chinese label; -1 when not given; false after answering 400 for an
+ * unknown one, naming what is accepted. */
 static bool
 pick(struct web_req *r, const char *key, int (*lookup)(const char *),
      int *out)
@@ -43,8 +44,14 @@ pick(struct web_req *r, const char *key, int (*lookup)(const char *),
     *out = lookup(v);
     if (*out >= 0)
         return true;
-    web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", key, 0,
-              _("unknown %s '%s'"), key, v);
+    if (lookup == sr_hazard_level_lookup)
+        web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", key, 0,
+                  _("unknown level '%s' (general 一般 or major 重大)"), v);
+    else
+        web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", key, 0,
+                  _("unknown status '%s' (open 登记, rectifying 整改中, "
+                    "submitted 已整改待复查 or closed 已销号)"),
+                  v);
     return false;
 }
 
@@ -55,6 +62,7 @@ WEB_HANDLER(web_hazards_list)
     struct sr_scope scope;
     size_t n = 0, total = 0, count, i, offset, limit;
     cJSON *root = NULL, *arr, *counts;
+    char from[11], to[11];
     int ok, st;
     sr_error rc;
 
@@ -70,8 +78,8 @@ WEB_HANDLER(web_hazards_list)
     f.overdue = flag(r, "overdue");
     f.supervised = flag(r, "supervised");
     f.awaiting_signoff = flag(r, "awaiting_signoff");
-    f.found_from = web_query(r, "found_from");
-    f.found_to = web_query(r, "found_to");
+    f.found_from = web_date(web_query(r, "found_from"), from);
+    f.found_to = web_date(web_query(r, "found_to"), to);
     f.search = web_query(r, "q");
     f.scope = &scope;
     f.newest_first = true;
@@ -168,6 +176,7 @@ WEB_HANDLER(web_hazards_get)
 WEB_HANDLER(web_hazards_add)
 {
     const char *school, *item, *level, *description, *found_on;
+    char on[11];
     struct sr_hazard_new h;
     int64_t id = 0;
     bool linked = false;
@@ -185,10 +194,11 @@ WEB_HANDLER(web_hazards_add)
     h.level = sr_hazard_level_lookup(level);
     if (h.level < 0)
         return web_error(r, MHD_HTTP_BAD_REQUEST, "bad_field", "level", 0,
-                         _("unknown hazard level '%s' (general or major)"),
+                         _("unknown hazard level '%s' (general 一般 or "
+                           "major 重大)"),
                          level);
     h.description = description;
-    h.found_on = found_on && *found_on ? found_on : NULL;
+    h.found_on = found_on && *found_on ? web_date(found_on, on) : NULL;
     rc = sr_hazard_add(r->st, &h, &id, &linked);
     if (rc != SR_OK)
         return web_fail(r, rc, NULL);
@@ -198,6 +208,7 @@ WEB_HANDLER(web_hazards_add)
 WEB_HANDLER(web_hazards_assign)
 {
     const char *responsible, *deadline, *measures;
+    char date[11];
     int64_t id;
     sr_error rc;
 
@@ -206,7 +217,7 @@ WEB_HANDLER(web_hazards_assign)
         !web_str(r, "deadline", true, &deadline) ||
         !web_str(r, "measures", false, &measures))
         return web_done(r);
-    rc = sr_hazard_assign(r->st, id, responsible, deadline,
+    rc = sr_hazard_assign(r->st, id, responsible, web_date(deadline, date),
                           measures && *measures ? measures : NULL);
     if (rc != SR_OK)
         return web_fail(r, rc, NULL);

@@ -20,6 +20,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "schoolrisk/date.h"
 #include "schoolrisk/json.h"
 #include "schoolrisk/store.h"
 #include "server_int.h"
@@ -41,6 +42,12 @@ web_query(const struct web_req *r, const char *key)
                                                 MHD_GET_ARGUMENT_KIND, key);
 
     return v && *v ? v : NULL;
+}
+
+const char *
+web_date(const char *text, char buf[11])
+{
+    return text && sr_date_parse(text, buf) == SR_OK ? buf : text;
 }
 
 const char *

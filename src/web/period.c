@@ -22,8 +22,9 @@ web_period(struct web_req *r, struct sr_period *out)
     if (sr_period_parse(p, out) == SR_OK)
         return true;
     web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", "period", 0,
-              _("bad period '%s' (expected a quarter like 2026Q3, a month "
-                "like 2026-09 or a year like 2026)"),
+              _("bad period '%s' (expected a quarter like 2026Q3 or "
+                "2026年第三季度, a month like 2026-09 or 2026年9月, or a year "
+                "like 2026 or 2026年)"),
               p);
     return false;
 }

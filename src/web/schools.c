@@ -280,7 +280,8 @@ WEB_HANDLER(web_schools_checklist)
 
 WEB_HANDLER(web_schools_baseline)
 {
-    const char *date = web_query(r, "date");
+    char day[11];
+    const char *date = web_date(web_query(r, "date"), day);
     struct sr_baseline_school b;
     char today[16];
     cJSON *root;

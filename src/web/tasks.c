@@ -75,6 +75,7 @@ WEB_HANDLER(web_tasks)
     struct sr_task_list l;
     struct sr_scope scope;
     const char *status = web_query(r, "status");
+    char date[11];
     size_t offset, limit, i;
     cJSON *root, *arr, *counts;
     int ok, s;
@@ -86,15 +87,15 @@ WEB_HANDLER(web_tasks)
         f.status = sr_task_status_lookup(status);
         if (f.status < 0)
             return web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", "status",
-                             0, _("unknown status '%s' (none, expiring or "
-                                  "valid)"),
+                             0, _("unknown status '%s' (none 待检查, "
+                                  "expiring 即将到期 or valid 有效)"),
                              status);
     }
     if (!web_scope(r, &scope))
         return web_done(r);
     f.scope = &scope;
     f.user = r->who.user.id;
-    f.as_of = web_query(r, "date");
+    f.as_of = web_date(web_query(r, "date"), date);
     f.offset = offset;
     f.limit = limit;
     rc = sr_tasks_list(r->st, &f, &l);

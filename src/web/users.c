@@ -22,6 +22,7 @@
 #include <cjson/cJSON.h>
 #include <sodium.h>
 
+#include "schoolrisk/date.h"
 #include "schoolrisk/json.h"
 #include "schoolrisk/store.h"
 #include "slow.h"
@@ -46,8 +47,8 @@ role_field(struct web_req *r, bool required, int *role)
     if (*role >= 0)
         return true;
     web_error(r, MHD_HTTP_BAD_REQUEST, "bad_field", "role", 0,
-              _("unknown role '%s' (admin, city, district, school or "
-                "inspector)"),
+              _("unknown role '%s' (admin 系统管理员, city 市局, district "
+                "区县, school 学校 or inspector 检查员)"),
               name);
     return false;
 }
@@ -604,15 +605,24 @@ user_query(struct web_req *r, int64_t *id)
     return false;
 }
 
-/* ?since= and ?until= as dates; false after answering 400. */
+/* ?since= and ?until= as dates, in buf; false after answering 400. */
 static bool
-date_query(struct web_req *r, const char *key, const char **out)
+date_query(struct web_req *r, const char *key, char buf[11],
+           const char **out)
 {
-    *out = web_query(r, key);
-    if (!*out || sr_date_valid(*out))
+    const char *v = web_query(r, key);
+
+    *out = NULL;
+    if (!v)
         return true;
+    if (sr_date_parse(v, buf) == SR_OK) {
+        *out = buf;
+        return true;
+    }
     web_error(r, MHD_HTTP_BAD_REQUEST, "bad_query", key, 0,
-              _("%s must be a date YYYY-MM-DD, not '%s'"), key, *out);
+              _("%s must be a date (2026-12-31, 2026/12/31, 2026.12.31 or "
+                "2026年12月31日), not '%s'"),
+              key, v);
     return false;
 }
 
@@ -620,6 +630,7 @@ WEB_HANDLER(web_security_log)
 {
     struct sr_security_filter f;
     struct list_ctx lc;
+    char since[11], until[11];
     size_t total = 0;
     cJSON *root;
     sr_error rc;
@@ -627,8 +638,9 @@ WEB_HANDLER(web_security_log)
     memset(&f, 0, sizeof(f));
     memset(&lc, 0, sizeof(lc));
     if (!web_paging(r, 50, 500, &f.offset, &f.limit) ||
-        !user_query(r, &f.user) || !date_query(r, "since", &f.since) ||
-        !date_query(r, "until", &f.until))
+        !user_query(r, &f.user) ||
+        !date_query(r, "since", since, &f.since) ||
+        !date_query(r, "until", until, &f.until))
         return web_done(r);
     f.action = web_query(r, "action");
     root = cJSON_CreateObject();

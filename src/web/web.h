@@ -180,6 +180,12 @@ const char *web_param(const struct web_req *r, size_t n);
 /* A query parameter, or NULL. */
 const char *web_query(const struct web_req *r, const char *key);
 
+/* A date as people type it (2026/12/31, 2026年12月31日: date.h) in the
+ * stored form "YYYY-MM-DD", written to buf; text itself when it is not
+ * a date (NULL stays NULL), for the library to refuse with its message
+ * naming the field. */
+const char *web_date(const char *text, char buf[11]);
+
 /* A request header, or NULL. */
 const char *web_header(const struct web_req *r, const char *key);
 

@@ -148,7 +148,7 @@ end
 begin "bad flag value in --attr"
 run checklist --system "$MINI" --attr stage=primary --attr boarding=maybe
 rc_is 1; out_empty
-err_is "--attr: bad value 'maybe' for school attribute 'boarding' (expected true|false)"
+err_is "--attr: bad value 'maybe' for school attribute 'boarding' (expected true|false or 是|否)"
 end
 
 begin "bad count value in --attr"
@@ -160,7 +160,15 @@ end
 begin "bad stage value in --attr"
 run checklist --system "$MINI" --attr stage=college
 rc_is 1; out_empty
-err_is "--attr: bad value 'college' for school attribute 'stage' (expected kindergarten|primary|junior|senior|nine-year|complete-secondary|twelve-year|vocational|special)"
+err_is "--attr: bad value 'college' for school attribute 'stage' (expected kindergarten|primary|junior|senior|nine-year|complete-secondary|twelve-year|vocational|special or 幼儿园|小学|初中|普通高中|九年一贯制|完全中学|十二年一贯制|中等职业学校|特殊教育学校)"
+end
+
+begin "--attr takes the values as the registry writes them (小学, 公办, 乡村, 是)"
+run checklist --system "$MINI" --attr stage=primary --attr ownership=public --attr locale=rural --attr boarding=true --format csv
+cp "$T/out" en.csv
+run checklist --system "$MINI" --attr stage=小学 --attr ownership=公办 --attr locale=乡村 --attr boarding=是 --format csv
+rc_is 0; err_empty
+same stdout en.csv "$T/out"
 end
 
 begin "--attr without a stage"
@@ -192,9 +200,9 @@ cp "$FX/bad.school" "$T/"
 run checklist --system "$MINI" --school bad.school
 rc_is 1; out_empty
 err_is "bad.school:3: unknown school attribute 'colour' (known: stage, ownership, locale, boarding, school_bus, canteen, laboratory, swimming_pool, enrollment, boarders, special_needs)
-bad.school:4: bad value 'maybe' for school attribute 'boarding' (expected true|false)
+bad.school:4: bad value 'maybe' for school attribute 'boarding' (expected true|false or 是|否)
 bad.school:5: bad value '1,200' for school attribute 'enrollment' (expected a whole number 0..10000000)
-bad.school:6: bad value '城区' for school attribute 'locale' (expected urban|town|rural)
+bad.school:6: bad value '城市' for school attribute 'locale' (expected urban|town|rural or 城区|镇区|乡村)
 bad.school:7: expected 'key = value', got 'swimming_pool'"
 end
 

@@ -98,11 +98,13 @@ add_refused "no system for the school's stage" 1 "no stored indicator system cov
     --school 3701030001 --item D1.1.1 --level general --description x
 add_refused "found on a day in the future" 1 "found on 2026-03-02 is in the future (today is 2026-03-01)" \
     --school 3701020001 --level general --description x --found-on 2026-03-02
-add_refused "found on an impossible date" 1 "found on '2026-02-29' is not a valid date (YYYY-MM-DD)" \
+add_refused "found on an impossible date" 2 "--found-on expects a date (2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日), not '2026-02-29'" \
     --school 3701020001 --level general --description x --found-on 2026-02-29
+add_refused "found on a date written another way" 2 "--found-on expects a date (2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日), not '03/01/2026'" \
+    --school 3701020001 --level general --description x --found-on 03/01/2026
 add_refused "empty description" 1 "the description is empty" \
     --school 3701020001 --level general --description ""
-add_refused "unknown level" 2 "unknown level 'high' (general or major)" \
+add_refused "unknown level" 2 "--level takes general 一般 or major 重大, not 'high'" \
     --school 3701020001 --level high --description x
 add_refused "no --description" 2 "--description is required" \
     --school 3701020001 --level general
@@ -241,37 +243,37 @@ begin "show: the hazard and its whole history"
 run hazard show 1
 rc_is 0; err_empty
 cat >"$T/exp" <<EOF
-hazard 1  一般隐患 (general)
+hazard 1  一般隐患
 school       3701020001  历下区实验小学  (历下区 370102)
 item         D1.2.1  校园实行封闭化管理，门卫室24小时值守，外来人员登记
 found        2026-03-01 by 张三, outside an assessment
 description  校门未落实封闭管理
-status       closed (已销号)
+status       已销号
 responsible  王五
 measures     加装电动伸缩门
 deadline     2026-03-12
 submitted by 王五
 closed on    2026-03-05
-baseline     closed-campus
+baseline     封闭化管理
 
 history (8 events)
-  2026-03-01T02:00:00Z  张三  new -> open (登记)
+  2026-03-01T02:00:00Z  张三  登记
       note: 评估之外发现
-  2026-03-01T02:00:00Z  督查组  open -> open (登记)
+  2026-03-01T02:00:00Z  督查组  登记 -> 登记
       note: 2026-03-01 由 督查组 再次发现：督查时再次发现
-  2026-03-01T02:00:00Z  王科长  open -> rectifying (整改中)
+  2026-03-01T02:00:00Z  王科长  登记 -> 整改中
       note: 整改责任人：李四；整改期限：2026-03-10；整改措施：加装电动伸缩门
-  2026-03-01T02:00:00Z  王科长  rectifying -> rectifying (整改中)
+  2026-03-01T02:00:00Z  王科长  整改中 -> 整改中
       note: 整改责任人：王五；整改期限：2026-03-12
-  2026-03-01T02:00:00Z  王五  rectifying -> submitted (已整改待复查)
+  2026-03-01T02:00:00Z  王五  整改中 -> 已整改待复查
       note: 已加装电动伸缩门
       evidence: $EVID
-  2026-03-01T02:00:00Z  王科长  submitted -> rectifying (整改中)
+  2026-03-01T02:00:00Z  王科长  已整改待复查 -> 整改中
       note: 门禁未接入一键报警
-  2026-03-01T02:00:00Z  王五  rectifying -> submitted (已整改待复查)
+  2026-03-01T02:00:00Z  王五  整改中 -> 已整改待复查
       note: 已接入一键报警
       evidence: 联网测试记录见安全台账第12页
-  2026-03-05T02:00:00Z  王科长  submitted -> closed (已销号)
+  2026-03-05T02:00:00Z  王科长  已整改待复查 -> 已销号
       note: 现场复查合格
 EOF
 same "show 1" "$T/exp" "$T/out"
@@ -293,7 +295,7 @@ run hazard assign 2 --by 王科长 --responsible 赵工 --deadline 2026-03-10
 rc_is 0
 run hazard show 2 --today 2026-03-13
 rc_is 0; err_empty
-out_has "hazard 2  重大隐患 (major)  挂牌督办: under city supervision"
+out_has "hazard 2  重大隐患  挂牌督办: under city supervision"
 out_has "deadline     2026-03-10  overdue by 3 days"
 out_has "found        2026-02-27 by 张三, outside an assessment"
 end
@@ -346,12 +348,12 @@ begin "hazards list: the ledger as a table"
 run hazards list --today 2026-03-13
 rc_is 0; err_empty
 cat >"$T/exp" <<'EOF'
-ID  SCHOOL      NAME            DISTRICT  ITEM    LEVEL     STATUS             FOUND       RESPONSIBLE  DEADLINE    OVERDUE  FLAGS
-1   3701020001  历下区实验小学  历下区    D1.2.1  一般隐患  closed 已销号      2026-03-01  王五         2026-03-12  -        -
-2   3701120001  历城区山区小学  历城区    -       重大隐患  rectifying 整改中  2026-02-27  赵工         2026-03-10  3 days   挂牌督办
-3   3701020001  历下区实验小学  历下区    D1.2.1  一般隐患  open 登记          2027-03-05  -            -           -        复发(#1)
-4   3701120001  历城区山区小学  历城区    D1.2.1  重大隐患  closed 已销号      2026-03-01  赵工         2026-03-01  -        挂牌督办
-5   3701120001  历城区山区小学  历城区    D1.2.1  重大隐患  open 登记          2027-03-02  -            -           -        挂牌督办
+ID  SCHOOL      NAME            DISTRICT  ITEM    LEVEL     STATUS  FOUND       RESPONSIBLE  DEADLINE    OVERDUE  FLAGS
+1   3701020001  历下区实验小学  历下区    D1.2.1  一般隐患  已销号  2026-03-01  王五         2026-03-12  -        -
+2   3701120001  历城区山区小学  历城区    -       重大隐患  整改中  2026-02-27  赵工         2026-03-10  3天      挂牌督办
+3   3701020001  历下区实验小学  历下区    D1.2.1  一般隐患  登记    2027-03-05  -            -           -        复发(#1)
+4   3701120001  历城区山区小学  历城区    D1.2.1  重大隐患  已销号  2026-03-01  赵工         2026-03-01  -        挂牌督办
+5   3701120001  历城区山区小学  历城区    D1.2.1  重大隐患  登记    2027-03-02  -            -           -        挂牌督办
 5 hazards, 1 overdue as of 2026-03-13
 EOF
 same "hazards list" "$T/exp" "$T/out"
@@ -417,13 +419,31 @@ end
 begin "hazards list: unknown status"
 run hazards list --status done
 rc_is 2
-err_is "schoolrisk: error: unknown status 'done' (open, rectifying, submitted or closed)"
+err_is "schoolrisk: error: --status takes open 登记, rectifying 整改中, submitted 已整改待复查 or closed 已销号, not 'done'"
 end
 
 begin "hazards list: bad --today"
 run hazards list --today 2026-02-30
 rc_is 2
-err_is "schoolrisk: error: --today expects a date YYYY-MM-DD, not '2026-02-30'"
+err_is "schoolrisk: error: --today expects a date (2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日), not '2026-02-30'"
+end
+
+begin "hazards list: the values as the bureau writes them (--status 整改中, --level 重大, --today 2026年3月13日)"
+run hazards list --status rectifying --level major --today 2026-03-13
+cp "$T/out" en.out
+run hazards list --status 整改中 --level 重大 --today 2026年3月13日
+rc_is 0; err_empty
+same stdout en.out "$T/out"
+out_has "1 hazard, 1 overdue as of 2026-03-13"
+run hazards list --status 已销号 --level 一般隐患 --today 2026/3/13 --json
+rc_is 0
+json '[h["id"] for h in j["hazards"]] == [1] and j["today"] == "2026-03-13"'
+end
+
+begin "hazards list: an unknown level names the option and the accepted forms"
+run hazards list --level 较大
+rc_is 2; out_empty
+err_is "schoolrisk: error: --level takes general 一般 or major 重大, not '较大'"
 end
 
 # ------------------------------------------------------------ evidence, concurrency
@@ -500,11 +520,11 @@ end
 begin "show: the review and the sign-off it waits for"
 run hazard show 7
 rc_is 0; err_empty
-out_has "status       submitted (已整改待复查)"
+out_has "status       已整改待复查"
 out_has "submitted by 赵工"
 out_has "reviewed by  王科长 on 2026-03-01 (the district's review, 复查)"
 out_has "sign-off     waiting for the city's sign-off (待市级销号: 'hazard signoff')"
-out_has "  2026-03-01T02:00:00Z  王科长  submitted -> submitted (已整改待复查)"
+out_has "  2026-03-01T02:00:00Z  王科长  已整改待复查 -> 已整改待复查"
 run hazard show 7 --json
 rc_is 0
 json 'j["awaiting_signoff"] is True and j["reviewed_by"] == "王科长" and j["reviewed_on"] == "2026-03-01" and j["status"] == "submitted" and j["closed_on"] is None'
@@ -515,8 +535,8 @@ begin "hazards list --awaiting-signoff: the ledger of what waits for the city"
 run hazards list --awaiting-signoff --today 2026-03-01
 rc_is 0; err_empty
 cat >"$T/exp" <<'EOF'
-ID  SCHOOL      NAME            DISTRICT  ITEM  LEVEL     STATUS                  FOUND       RESPONSIBLE  DEADLINE    OVERDUE  FLAGS
-7   3701020001  历下区实验小学  历下区    -     重大隐患  submitted 已整改待复查  2026-03-01  赵工         2026-03-20  -        挂牌督办 待市级销号
+ID  SCHOOL      NAME            DISTRICT  ITEM  LEVEL     STATUS        FOUND       RESPONSIBLE  DEADLINE    OVERDUE  FLAGS
+7   3701020001  历下区实验小学  历下区    -     重大隐患  已整改待复查  2026-03-01  赵工         2026-03-20  -        挂牌督办 待市级销号
 1 hazard, 0 overdue as of 2026-03-01
 EOF
 same "hazards list --awaiting-signoff" "$T/exp" "$T/out"
@@ -630,6 +650,24 @@ begin "an option without its value"
 run hazard reject 1 --reason
 rc_is 2
 err_line 1 "schoolrisk: error: option '--reason' needs a value"
+end
+
+begin "add and assign with the level and dates as the bureau writes them"
+run hazard add --by 张三 --school 3701020001 --level 重大 --description "消防通道堵塞" --found-on 2026年2月28日
+rc_is 0; err_empty
+ID=$(sed -n 's/^hazard \([0-9]*\) opened.*/\1/p' "$T/out")
+out_has "hazard $ID opened (登记): 重大隐患 at 3701020001 历下区实验小学"
+run hazard assign "$ID" --by 王科长 --responsible 赵工 --deadline 2026/3/20
+rc_is 0; err_empty
+out_has "hazard $ID is now rectifying (整改中): responsible 赵工, deadline 2026-03-20"
+run hazard show "$ID" --json
+json 'j["level"] == "major" and j["found_on"] == "2026-02-28" and j["deadline"] == "2026-03-20"'
+end
+
+begin "assign: a deadline that is no date names the option and the accepted forms"
+run hazard assign 1 --by 王科长 --responsible 赵工 --deadline 2026-3-32
+rc_is 2; out_empty
+err_is "schoolrisk: error: --deadline expects a date (2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日), not '2026-3-32'"
 end
 
 begin "a missing database: exit 4, nothing created"

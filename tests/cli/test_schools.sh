@@ -72,7 +72,7 @@ boarders       410
 special_needs  3
 contact        李红梅
 phone          0634-6163308
-status         open
+status         在办 (open)
 updated        2026-09-01T08:00:00Z by 王老师"
 end
 
@@ -228,14 +228,14 @@ run schools list --all
 rc_is 0
 out_is "code        name                                  district  stage         students  attributes
 2137010001  济南市历下区燕翔小学                  历下区    小学              1860  公办 城区 食堂 实验室
-2137010231  济南市历下区燕翔小学                  历下区    小学              1900  公办 城区 食堂 实验室  [closed 已关闭]
+2137010231  济南市历下区燕翔小学                  历下区    小学              1900  公办 城区 食堂 实验室  [已关闭]
 2137010002  济南市历城区港沟中学                  历城区    初中               900  公办 镇区 寄宿 校车 食堂 实验室
 2137010003  济南市章丘区明水幼儿园                章丘区    幼儿园             240  民办 城区 校车 食堂
 2137163308  济南市莱芜区茶业口镇中心中学          莱芜区    初中               620  公办 乡村 寄宿 校车 食堂 实验室
 5 schools, 1 closed"
 run schools show 2137010231
 rc_is 0
-out_has "status         closed 已关闭"
+out_has "status         已关闭 (closed)"
 end
 
 begin "re-import: a closed school listed again is reopened (updated)"

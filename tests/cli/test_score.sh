@@ -175,14 +175,14 @@ run score --system primary --school "$IND/examples/primary-1.school" --responses
 rc_is 0; err_empty
 out_has "system     primary 2026.1  济南市小学安全风险评估指标体系"
 out_has "total      98.49  低风险 (blue)"
-out_has "达标       yes (pass line 80)"
+out_has "达标       是 (pass line 80)"
 end
 
 begin "examples/primary-2: text output heading of a vetoed assessment"
 run score --system primary --school "$IND/examples/primary-2.school" --responses "$IND/examples/primary-2.csv"
 rc_is 0; err_empty
 out_has "total      91.91  重大风险 (red)"
-out_has "达标       no (pass line 80)  一票否决"
+out_has "达标       否 (pass line 80)  一票否决"
 end
 
 # ------------------------------------------------ hand-computed on mini.xml
@@ -318,7 +318,7 @@ begin "mini: failed veto item, text output"
 run score --system "$MINI" --school "$FX/mini-b.school" --responses "$FX/mini-b-veto.csv"
 rc_is 0; err_empty
 out_has "total      87.50  重大风险 (red)"
-out_has "达标       no (pass line 80)  一票否决"
+out_has "达标       否 (pass line 80)  一票否决"
 out_has "  D2.2.1           0.00 / 10.00  [一票否决] 重大隐患 学生宿舍设置火灾自动报警系统或独立式感烟火灾探测报警器"
 end
 
@@ -432,7 +432,7 @@ end
 # mini-a-partial.csv answers D1.1.1 (3 of 4 -> 7.5/10), D1.2.1 (10/10) and
 # D2.1.1 (0 findings, 10/10): 27.5 of 30 = 91.666.. -> 91.67; 7 items missing.
 # 91.67 is above the pass line of 80, but a draft with unanswered items is
-# never compliant (达标 no).
+# never compliant (达标 否).
 begin "--partial: a draft with missing answers is scored on what is answered (exit 0)"
 run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-partial.csv --partial --json
 rc_is 0; err_empty
@@ -450,8 +450,8 @@ out_has "total      91.67  低风险 (blue)  [draft: not every item answered]"
 out_has "points     27.50 of 30.00; 3 items scored, 2 not applicable, 0 marked na, 7 unanswered"
 end
 
-begin "--partial: a draft above the pass line is not compliant (text: 达标 no)"
-out_has "达标       no (pass line 80)"
+begin "--partial: a draft above the pass line is not compliant (text: 达标 否)"
+out_has "达标       否 (pass line 80)"
 out_has "lost points (1 item)"
 end
 

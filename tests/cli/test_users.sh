@@ -161,7 +161,7 @@ add_refused "a blank name" 1 "the name is required" sun --name "  "
 add_refused "a bad phone number" 1 "the phone number 'none' may contain only digits, spaces and + - ( )" sun --name x --phone none
 add_refused "no --name" 2 "--name is required" sun
 add_refused "no login" 2 "the login is required" --name x
-add_refused "an unknown role" 2 "unknown role 'boss' (admin, city, district, school or inspector)" sun --name x --role boss
+add_refused "an unknown role" 2 "--role takes admin 系统管理员, city 市局, district 区县, school 学校 or inspector 检查员, not 'boss'" sun --name x --role boss
 add_refused "--district without --role" 2 "--district and --school go with --role" sun --name x --district 历下区
 add_refused "an unknown option" 2 "unknown option '--email'" sun --name x --email a@b
 add_refused "a stray argument" 2 "unexpected argument 'extra'" sun extra --name x
@@ -205,6 +205,7 @@ grant_refused() { # title exit message args...
     end
 }
 grant_refused "the same grant again" 1 "user 'zhao' already holds this grant (grant 4)" zhao --role inspector --district 历城区
+grant_refused "the same grant again, the role as its label (检查员)" 1 "user 'zhao' already holds this grant (grant 4)" zhao --role 检查员 --district 370112
 grant_refused "an unknown district" 1 "no district '火星区' (give its code, such as 370102, or its name, such as 历下区)" zhao --role district --district 火星区
 grant_refused "an unknown school" 1 "no school with code '3701029999' in the registry" zhao --role school --school 3701029999
 grant_refused "a district grant without a district" 1 "a district grant needs a district" zhao --role district
@@ -213,7 +214,7 @@ grant_refused "an inspector with both" 1 "an inspector grant takes a district or
 grant_refused "an admin grant with a school" 1 "an admin grant takes no district or school" zhao --role admin --school 3701020001
 grant_refused "an unknown user" 1 "no user with login 'nobody'" nobody --role city
 grant_refused "no --role" 2 "--role is required" zhao
-grant_refused "an unknown role" 2 "unknown role 'root' (admin, city, district, school or inspector)" zhao --role root
+grant_refused "an unknown role" 2 "--role takes admin 系统管理员, city 市局, district 区县, school 学校 or inspector 检查员, not 'root'" zhao --role root
 grant_refused "no login" 2 "the login is required" --role city
 
 begin "revoke: one of the user's grants"

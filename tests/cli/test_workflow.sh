@@ -122,7 +122,7 @@ want=$("$BIN" score --system primary --school "$EX/primary-1.school" --responses
 run assess submit 1 --by 区教体局
 rc_is 0
 set -- $want
-out_is "submitted assessment 1: $1 $2, 达标 yes; hazards: $3 new, 0 linked to open ones"
+out_is "submitted assessment 1: $1 $2, 达标 是; hazards: $3 new, 0 linked to open ones"
 [ "$(SQL 'SELECT total, compliant, vetoed, submitted_by FROM assessments WHERE id = 1')" = "9849|1|0|区教体局" ] ||
     fail "stored row: $(SQL 'SELECT total, compliant, vetoed, submitted_by FROM assessments WHERE id = 1')"
 [ "$(SQL 'SELECT count(*) FROM hazards WHERE assessment = 1')" = "$3" ] || fail "hazards are not $3"
@@ -146,7 +146,7 @@ end
 begin "assess show and list report the submitted assessment"
 run assess show 1
 rc_is 0
-out_has "assessment 1  submitted 已提交"
+out_has "assessment 1  已提交"
 out_has "total      98.49  低风险 (blue)"
 run assess list --json
 rc_is 0
@@ -256,21 +256,21 @@ run assess import 2 "$EX/primary-1.csv"
 rc_is 0
 run assess submit 2 --by 乙校安全办
 rc_is 0
-out_is "submitted assessment 2: 98.49 低风险, 达标 yes; hazards: 3 new, 0 linked to open ones"
+out_is "submitted assessment 2: 98.49 低风险, 达标 是; hazards: 3 new, 0 linked to open ones"
 [ "$(SQL 'SELECT count(*) FROM hazards WHERE assessment = 2')" = 3 ] || fail "its hazards were not raised"
 end
 
 begin "assess show and list name the kind"
 run assess show 2
 rc_is 0
-out_has "kind       self 学校自查 (raises hazards; counts for no report, compliance or baseline)"
+out_has "kind       学校自查 (raises hazards; counts for no report, compliance or baseline)"
 run assess show 1
-out_has "kind       inspection 督导检查"
+out_has "kind       督导检查"
 run assess list
 rc_is 0; err_empty
-out_is "    ID  DATE        STATUS     KIND        SCHOOL        TOTAL  BAND       NAME
-     2  2026-09-15  submitted  self        3701020002    98.49  低风险     济南市历下区第2实验小学
-     1  2026-09-15  submitted  inspection  3701020001    98.49  低风险     济南市历下区第1实验小学"
+out_is "    ID  DATE        STATUS  KIND      SCHOOL        TOTAL  BAND       NAME
+     2  2026-09-15  已提交  学校自查  3701020002    98.49  低风险     济南市历下区第2实验小学
+     1  2026-09-15  已提交  督导检查  3701020001    98.49  低风险     济南市历下区第1实验小学"
 run assess list --kind self --json
 rc_is 0
 "$PY" -c 'import json,sys; a=json.load(open(sys.argv[1])); assert [(x["id"], x["kind"]) for x in a] == [(2, "self")], a' "$T/out" ||
@@ -278,9 +278,28 @@ rc_is 0
 run assess list --kind inspection
 rc_is 0
 out_lines 2
+run assess list --kind 学校自查 --status 已提交 --json
+rc_is 0
+"$PY" -c 'import json,sys; a=json.load(open(sys.argv[1])); assert [(x["id"], x["kind"], x["status"]) for x in a] == [(2, "self", "submitted")], a' "$T/out" ||
+    fail "list --kind 学校自查 --status 已提交 --json is wrong"
 run assess list --kind audit
 rc_is 2
-err_is "schoolrisk: error: --kind takes inspection or self, not 'audit'"
+err_is "schoolrisk: error: --kind takes inspection 督导检查 or self 学校自查, not 'audit'"
+run assess list --status 已完成
+rc_is 2
+err_is "schoolrisk: error: --status takes draft 草稿 or submitted 已提交, not '已完成'"
+end
+
+begin "assess new --date as the bureau writes it, and a date that is none"
+run assess new --school 3701020003 --date 2026年9月14日
+rc_is 0; err_empty
+ID=$(cat "$T/out")
+run assess show "$ID" --json
+"$PY" -c 'import json,sys; a=json.load(open(sys.argv[1])); a = a["assessment"]; assert a["assessed_on"] == "2026-09-14" and a["status"] == "draft", a' "$T/out" ||
+    fail "the draft's date is wrong: $(head -c 300 "$T/out")"
+run assess new --school 3701020003 --date 2026/9/31
+rc_is 2; out_empty
+err_is "schoolrisk: error: --date expects a date (2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日), not '2026/9/31'"
 end
 
 # ---------------------------------------------------------------- baseline
@@ -305,6 +324,16 @@ assert other["why_not"]["guards"] == "no submitted assessment", other
 d = [x for x in r["districts"] if x["name"] == "历下区"][0]
 assert d["schools"] == 30 and d["reaches_four_100"] is False, d
 PYEOF
+end
+
+begin "baseline as text: 是/否 per element, the element's name, 未达到"
+run baseline --today 2026年9月30日
+rc_is 0; err_empty
+out_has "四个100% baseline as of 2026-09-30"
+out_has "3701020001  是     否     是     是      济南市历下区第1实验小学"
+out_has "                                          封闭化管理: item D02.02.03 below full points in assessment 1"
+grep -q "^370102    历下区          30     3.3%     0.0%     3.3%     3.3%  未达到$" "$T/out" ||
+    fail "no 历下区 row reading 未达到: $(grep '^370102' "$T/out")"
 end
 
 # ---------------------------------------------------------------- reliability

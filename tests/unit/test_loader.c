@@ -535,7 +535,7 @@ test_when_bad_flag_value(void **state)
     expect_bad1(state, "<when attr=\"boarding\" eq=\"true\"/>",
                 "<when attr=\"boarding\" eq=\"maybe\"/>",
                 "bad.xml:78: item 'D2.2.1': bad value 'maybe' for 'boarding' "
-                "in condition (expected true|false)");
+                "in condition (expected true|false or 是|否)");
 }
 
 static void
@@ -562,7 +562,7 @@ test_when_bad_value_in_list(void **state)
     expect_bad1(state, "<when attr=\"boarding\" eq=\"true\"/>",
                 "<when attr=\"locale\" in=\"urban villages\"/>",
                 "bad.xml:78: item 'D2.2.1': bad value 'villages' for "
-                "'locale' in condition (expected urban|town|rural)");
+                "'locale' in condition (expected urban|town|rural or 城区|镇区|乡村)");
 }
 
 static void
@@ -580,7 +580,7 @@ test_when_on_dimension(void **state)
     expect_bad1(state, "<when attr=\"canteen\" eq=\"true\"/>",
                 "<when attr=\"canteen\" eq=\"maybe\"/>",
                 "bad.xml:87: dimension 'D3': bad value 'maybe' for 'canteen' "
-                "in condition (expected true|false)");
+                "in condition (expected true|false or 是|否)");
 }
 
 static void
@@ -750,7 +750,7 @@ test_several_errors_in_line_order(void **state)
         "bad.xml:65: item 'D2.1.1': deduct per must be greater than 0 and "
         "at most 10000 (got '0')",
         "bad.xml:87: dimension 'D3': bad value 'maybe' for 'canteen' in "
-        "condition (expected true|false)",
+        "condition (expected true|false or 是|否)",
         "bad.xml:92: duplicate id 'D1.1.1' (first used on line 19)",
         NULL};
 

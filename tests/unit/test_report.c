@@ -100,14 +100,61 @@ test_period_parse(void **state)
                  "2999-10-01", "2999-12-31");
 }
 
+/* The forms people type, the bureau's Chinese ones included: each is
+ * read as the canonical period. */
+static void
+test_period_typed_forms(void **state)
+{
+    static const struct {
+        const char *text, *label;
+    } cases[] = {
+        /* quarters */
+        {"2026-Q4", "2026Q4"},       {"2026-q2", "2026Q2"},
+        {"2026年Q4", "2026Q4"},      {"2026年q1", "2026Q1"},
+        {"2026年第四季度", "2026Q4"}, {"2026年第一季度", "2026Q1"},
+        {"2026年第二季度", "2026Q2"}, {"2026年第三季度", "2026Q3"},
+        {"2026年四季度", "2026Q4"},   {"2026年一季度", "2026Q1"},
+        {"2026年第4季度", "2026Q4"},  {"2026年3季度", "2026Q3"},
+        /* months */
+        {"2026-9", "2026-09"},       {"2026/09", "2026-09"},
+        {"2026/9", "2026-09"},       {"2026.12", "2026-12"},
+        {"2026.1", "2026-01"},       {"2026年9月", "2026-09"},
+        {"2026年09月", "2026-09"},    {"2026年12月", "2026-12"},
+        /* years */
+        {"2026年", "2026"},          {"2026年度", "2026"},
+    };
+    struct sr_period p;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        if (sr_period_parse(cases[i].text, &p) != SR_OK)
+            fail_msg("'%s' was refused", cases[i].text);
+        if (strcmp(p.label, cases[i].label) != 0)
+            fail_msg("'%s' read as %s, not %s", cases[i].text, p.label,
+                     cases[i].label);
+    }
+    check_period("2026年第四季度", SR_PERIOD_QUARTER, "2026Q4",
+                 "2026年第四季度", "2026-10-01", "2026-12-31");
+    check_period("2024年2月", SR_PERIOD_MONTH, "2024-02", "2024年2月",
+                 "2024-02-01", "2024-02-29");
+    check_period("2026年", SR_PERIOD_YEAR, "2026", "2026年", "2026-01-01",
+                 "2026-12-31");
+}
+
 static void
 test_period_refused(void **state)
 {
     static const char *const bad[] = {
         "", "202", "20266", "2026Q0", "2026Q5", "2026Q", "2026Q33",
-        "2026-00", "2026-13", "2026-9", "2026-091", "2026/09", "1899",
-        "3000", "3000Q1", "1899-12", "abcd", "2026 ", " 2026", "2026-0a",
-        "2026X3", "２０２６", "2026年",
+        "2026-00", "2026-13", "2026-091", "1899", "3000", "3000Q1",
+        "1899-12", "abcd", "2026 ", " 2026", "2026-0a", "2026X3",
+        "２０２６", "2026-", "2026/", "2026-9-1", "2026/Q4", "2026.Q4",
+        "2026-QQ4", "2026Q4季度", "2026年第五季度", "2026年第0季度",
+        "2026年5季度", "2026年第四季", "2026年第四季度末", "2026年四",
+        "2026年13月", "2026年0月", "2026年9", "2026年9月份", "2026年-9月",
+        "2026年年", "2026年度度", "2026年Q5", "2026年Q", "2026年度Q4",
+        "1899年", "3000年第一季度", "26年", "2026年 9月", "2026年第 4季度",
     };
     struct sr_period p;
     size_t i;
@@ -920,6 +967,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_period_parse),
+        cmocka_unit_test(test_period_typed_forms),
         cmocka_unit_test(test_period_refused),
         cmocka_unit_test(test_period_prev),
         cmocka_unit_test_setup_teardown(test_district_q3, setup, teardown),

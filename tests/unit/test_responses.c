@@ -879,7 +879,7 @@ test_school_bad_flag(void **state)
 {
     expect_school_bad(state, "stage = primary\nboarding = maybe\n", 2,
                       "bad value 'maybe' for school attribute 'boarding' "
-                      "(expected true|false)");
+                      "(expected true|false or 是|否)");
 }
 
 static void
@@ -905,7 +905,8 @@ test_school_bad_stage(void **state)
                       "bad value 'middle' for school attribute 'stage' "
                       "(expected kindergarten|primary|junior|senior|"
                       "nine-year|complete-secondary|twelve-year|vocational|"
-                      "special)");
+                      "special or 幼儿园|小学|初中|普通高中|九年一贯制|"
+                      "完全中学|十二年一贯制|中等职业学校|特殊教育学校)");
 }
 
 static void
@@ -945,7 +946,7 @@ test_school_missing_stage_with_bad_line(void **state)
     assert_int_equal(sr_school_load_file(path, &s, &f->d), SR_ERR_INPUT);
     snprintf(want0, sizeof(want0),
              "%s:1: bad value 'maybe' for school attribute 'canteen' "
-             "(expected true|false)",
+             "(expected true|false or 是|否)",
              path);
     snprintf(want1, sizeof(want1),
              "%s: school file does not give the stage (add a line "
@@ -992,7 +993,7 @@ test_school_several_errors(void **state)
     assert_int_equal(sr_school_load_file(path, &s, &f->d), SR_ERR_INPUT);
     snprintf(w[0], sizeof(w[0]),
              "%s:2: bad value '有' for school attribute 'boarding' "
-             "(expected true|false)",
+             "(expected true|false or 是|否)",
              path);
     snprintf(w[1], sizeof(w[1]),
              "%s:4: unknown school attribute 'colour' (known: stage, "

@@ -93,8 +93,8 @@ def _(sh):
              "the field 'name' must be a string"),
             ({"login": "zhaolei", "name": "赵磊", "role": "boss"},
              "bad_field", "role",
-             "unknown role 'boss' (admin, city, district, school or "
-             "inspector)"),
+             "unknown role 'boss' (admin 系统管理员, city 市局, district "
+             "区县, school 学校 or inspector 检查员)"),
             ({"login": "zhaolei", "name": "赵磊", "district": "市中区"},
              "bad_field", "role", "a district or a school goes with a role")):
         expect_error(sh.add(body, 400), 400, code, msg, field)
@@ -346,11 +346,17 @@ def _(sh):
            p["size"] == 2 and [e["id"] for e in p["items"]] ==
            [e["id"] for e in everything["items"][2:4]], p)
     expect(log("since=2000-01-01&until=2000-12-31")["total"] == 0, "range")
+    # The bureau's ways of writing a date name the same days.
+    expect(log("since=2000/1/1&until=" + urllib.parse.quote("2000年12月31日"))
+           ["total"] == 0, "range in Chinese")
+    expect(log("until=2999.12.31&size=500")["total"] ==
+           log("size=500")["total"], "until")
     text = sh.admin.get("/api/v1/security-log?size=500").body.decode()
     for pw in sh.passwords:
         expect(pw not in text, "a one-time password in the log")
     expect_error(sh.admin.get("/api/v1/security-log?since=yesterday"), 400,
-                 "bad_query", "since must be a date YYYY-MM-DD, not "
+                 "bad_query", "since must be a date (2026-12-31, 2026/12/31, "
+                              "2026.12.31 or 2026年12月31日), not "
                               "'yesterday'", "since")
     expect_error(sh.admin.get("/api/v1/security-log?user=nobody"), 400,
                  "bad_query", "no user 'nobody'", "user")

@@ -343,8 +343,9 @@ def _(sh):
     r = sh.s.as_user("lixia", lang="en").get("/api/v1/districts/370102")
     expect_status(r, 200)
     expect(r.json["period"]["label"] == label, r.json["period"])
-    msg = ("bad period '2026Q5' (expected a quarter like 2026Q3, a month "
-           "like 2026-09 or a year like 2026)")
+    msg = ("bad period '2026Q5' (expected a quarter like 2026Q3 or "
+           "2026年第三季度, a month like 2026-09 or 2026年9月, or a year like "
+           "2026 or 2026年)")
     for path in ("/api/v1/dashboard?period=2026Q5",
                  "/api/v1/districts/370102?period=2026Q5",
                  "/api/v1/reports/city?period=2026Q5",

@@ -5,6 +5,8 @@ messages are the library's (the hazard loop's field checks, its state
 machine, four eyes, sign-in on the Argon2id pool's threads) and the
 front end's own (404, 401)."""
 
+import urllib.parse
+
 from srweb import Server, case, expect, expect_error, expect_status, run
 
 ZH = "zh-CN,zh;q=0.9,en;q=0.8"
@@ -135,15 +137,50 @@ def _(sh):
     expect_error(en, 400, "bad_query", "no user 'nobody'", field="user")
 
 
+@case("values as the bureau writes them: a level, a status, a period and "
+      "dates in Chinese, answered in the canonical forms")
+def _(sh):
+    q = urllib.parse.quote
+    r = sh.lixia.post("/api/v1/hazards", {
+        "school": SCHOOL, "level": "重大", "description": "配电室未上锁",
+        "found_on": "2026年1月5日"})
+    expect_status(r, 201)
+    h = r.json["hazard"]
+    expect(h["level"] == "major" and h["found_on"] == "2026-01-05", h)
+    r = sh.lixia.post("/api/v1/hazards/%d/assign" % h["id"],
+                      {"responsible": "王建国", "deadline": "2099/12/31"})
+    expect_status(r, 200)
+    expect(r.json["hazard"]["deadline"] == "2099-12-31", r.json)
+    en = sh.lixia.get("/api/v1/hazards?status=rectifying&level=major").json
+    zh = sh.lixia.get("/api/v1/hazards?status=%s&level=%s"
+                      % (q("整改中"), q("重大隐患"))).json
+    expect(h["id"] in [x["id"] for x in zh["items"]] and
+           zh["items"] == en["items"], zh)
+    r = sh.lixia.get("/api/v1/districts/370102?period=" + q("2026年第四季度"))
+    expect_status(r, 200)
+    expect(r.json["period"]["label"] == "2026Q4", r.json["period"])
+    r = sh.lixia.get("/api/v1/districts/370102?period=" + q("2026年12月"))
+    expect(r.json["period"]["label"] == "2026-12", r.json["period"])
+    zh, en = both(sh.lixia, "GET", "/api/v1/hazards?level=" + q("较大"))
+    expect_error(zh, 400, "bad_query",
+                 "未知隐患级别“较大”（应为 general 一般 或 major 重大）",
+                 field="level")
+    expect_error(en, 400, "bad_query",
+                 "unknown level '较大' (general 一般 or major 重大)",
+                 field="level")
+
+
 @case("an unknown period: 400 in Chinese, naming the field")
 def _(sh):
     zh, en = both(sh.lixia, "GET", "/api/v1/districts/370102?period=2026Q9")
     expect_error(zh, 400, "bad_query",
-                 "统计期“2026Q9”无效（应为季度如 2026Q3、月份如 2026-09 或"
-                 "年份如 2026）", field="period")
+                 "统计期“2026Q9”无效（应为季度如 2026Q3 或 2026年第三季度、"
+                 "月份如 2026-09 或 2026年9月、或年份如 2026 或 2026年）",
+                 field="period")
     expect_error(en, 400, "bad_query",
-                 "bad period '2026Q9' (expected a quarter like 2026Q3, a "
-                 "month like 2026-09 or a year like 2026)", field="period")
+                 "bad period '2026Q9' (expected a quarter like 2026Q3 or "
+                 "2026年第三季度, a month like 2026-09 or 2026年9月, or a year "
+                 "like 2026 or 2026年)", field="period")
 
 
 run(Shared)
