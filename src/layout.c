@@ -265,6 +265,112 @@ sr_layout_column_format(int sheet, const struct sr_layout_column *c)
 }
 
 /* --------------------------------------------------------------------
+ * Text in a column
+ * ------------------------------------------------------------------ */
+
+/* The code point at *p (advanced past it); a stray byte is itself. */
+static unsigned
+next_cp(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    unsigned cp = *s;
+    int n = 1, k;
+
+    if (*s >= 0xF0) {
+        cp = *s & 0x07;
+        n = 4;
+    } else if (*s >= 0xE0) {
+        cp = *s & 0x0F;
+        n = 3;
+    } else if (*s >= 0xC0) {
+        cp = *s & 0x1F;
+        n = 2;
+    }
+    for (k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            break;
+        cp = (cp << 6) | (s[k] & 0x3F);
+    }
+    if (k < n) { /* cut short: count the lead byte alone */
+        cp = *s;
+        k = 1;
+    }
+    *p = s + k;
+    return cp;
+}
+
+/* Width units of a character: 2 for Hangul Jamo and everything from
+ * U+2000 up (general punctuation, CJK, fullwidth forms, emoji) except
+ * the halfwidth forms; 1 otherwise.  A superset of East Asian Wide and
+ * Fullwidth, so that a row is never too short. */
+static int
+cp_units(unsigned cp)
+{
+    if (cp >= 0x1100 && cp <= 0x115F)
+        return 2;
+    if (cp < 0x2000 || (cp >= 0xFF61 && cp <= 0xFFDC))
+        return 1;
+    return 2;
+}
+
+int
+sr_layout_text_lines(const char *text, double width)
+{
+    const unsigned char *p = (const unsigned char *)text, *q;
+    double room = width > 2 ? width - 1 : 1, used = 0, word;
+    int lines = 1;
+    unsigned cp;
+
+    if (!p)
+        return 1;
+    while (*p) {
+        if (*p == '\n' || *p == ' ' || *p == '\r') {
+            if (*p == '\n') {
+                lines++;
+                used = 0;
+            } else if (*p == ' ' && used + 1 <= room)
+                used += 1;
+            p++;
+            continue;
+        }
+        q = p;
+        cp = next_cp(&q);
+        if (cp_units(cp) == 2) {
+            if (used > 0 && used + 2 > room) {
+                lines++;
+                used = 0;
+            }
+            used += 2;
+            p = q;
+            continue;
+        }
+        /* A word: narrow characters up to a space, newline or wide one. */
+        word = 0;
+        for (q = p; *q && *q != ' ' && *q != '\n' && *q != '\r';) {
+            const unsigned char *r = q;
+
+            if (cp_units(next_cp(&r)) == 2)
+                break;
+            word += 1;
+            q = r;
+        }
+        if (used > 0 && used + word > room && word <= room) {
+            lines++;
+            used = 0;
+        }
+        while (p < q) {
+            next_cp(&p);
+            if (used > 0 && used + 1 > room) {
+                lines++;
+                used = 0;
+            }
+            used += 1;
+        }
+    }
+    return lines;
+}
+
+/* --------------------------------------------------------------------
  * Parsing
  * ------------------------------------------------------------------ */
 

@@ -175,6 +175,27 @@ const char *sr_layout_column_format(int sheet,
                                     const struct sr_layout_column *c);
 
 /**
+ * @brief How many lines @p text takes when wrapped in a column @p width
+ *        wide (Excel's unit: the width of a digit).
+ *
+ * What a workbook sets a row's height from, since a spreadsheet does
+ * not always grow a row to its wrapped text (LibreOffice does not).  A
+ * character of East Asian width W or F, and general punctuation such as
+ * “ ” … that a Chinese font sets full width, counts two units, any
+ * other character one; a cell keeps about one unit of padding.  A line
+ * breaks before a word (a run of narrow characters) that no longer
+ * fits, inside a word longer than a line, and at every newline; a space
+ * where a line breaks takes no room.  Slightly generous rather than
+ * short: a row too tall wastes paper, one too short prints over the
+ * next.
+ * @return 1 or more (1 for NULL or "")
+ * @code
+ * sr_layout_text_lines("一般隐患", 8);  // 2: 8 units need 9 with padding
+ * @endcode
+ */
+int sr_layout_text_lines(const char *text, double width);
+
+/**
  * @brief Parse a layout from @p len bytes at @p buf.
  *
  * Every problem is appended to @p diags as "FILE:LINE: message" with
