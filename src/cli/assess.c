@@ -18,7 +18,7 @@
 static const char usage[] =
     "usage: schoolrisk assess <command> [--db PATH] [--by NAME] ...\n"
     "\n"
-    "  new --school CODE [--date YYYY-MM-DD] [--self]\n"
+    "  new --school CODE [--date DATE] [--self]\n"
     "                                  create a draft against the current\n"
     "                                  system for the school's stage; prints\n"
     "                                  its id (the inspector is --by)\n"
@@ -30,11 +30,13 @@ static const char usage[] =
     "                                  (item,value,note), all or nothing\n"
     "  show ID [--json]                answers, what is missing, the score\n"
     "  list [--school CODE] [--district D] [--status draft|submitted]\n"
-    "       [--kind inspection|self] [--json]\n"
+    "       [--kind inspection|self] [--json]     (also 草稿|已提交,\n"
+    "                                  督导检查|学校自查)\n"
     "                                  assessments, newest first\n"
     "  submit ID                       check, score, store, raise hazards\n"
     "\n"
-    "The database is --db, else $SCHOOLRISK_DB, else ./schoolrisk.db; who\n"
+    "A DATE is 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日.  The\n"
+    "database is --db, else $SCHOOLRISK_DB, else ./schoolrisk.db; who\n"
     "acts is --by, else $SCHOOLRISK_USER, else the login name.\n";
 
 struct opts {

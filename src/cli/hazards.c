@@ -30,21 +30,23 @@ static const char hazards_usage[] =
     "\n"
     "  --district D   a district's code (370102) or name (历下区)\n"
     "  --school CODE  one school (10-digit 学校标识码)\n"
-    "  --status S     open, rectifying, submitted or closed\n"
-    "  --level L      general or major\n"
+    "  --status S     open, rectifying, submitted or closed (or 登记, 整改中,\n"
+    "                 已整改待复查, 已销号)\n"
+    "  --level L      general or major (or 一般, 重大)\n"
     "  --overdue      only hazards past their deadline and not closed\n"
     "  --awaiting-signoff\n"
     "                 only major hazards the district has reviewed, waiting\n"
     "                 for the city's sign-off ('hazard signoff')\n"
-    "  --today DATE   the day overdue is counted against (YYYY-MM-DD;\n"
-    "                 default: today, China time)\n"
+    "  --today DATE   the day overdue is counted against (2026-12-31,\n"
+    "                 2026/12/31 or 2026年12月31日; default: today, China\n"
+    "                 time)\n"
     "  --json         one JSON object: {\"today\", \"count\", \"hazards\"}\n";
 
 static const char hazard_usage[] =
     "usage: schoolrisk hazard <command> [options] [--db PATH] [--by NAME]\n"
     "\n"
     "  show ID [--today DATE] [--json]   the hazard and its whole history\n"
-    "  add --school CODE [--item ITEM] --level general|major\n"
+    "  add --school CODE [--item ITEM] --level general|major|一般|重大\n"
     "      --description TEXT [--found-on DATE]\n"
     "                                    record a hazard found outside an\n"
     "                                    assessment (登记)\n"
@@ -79,7 +81,8 @@ static const char show_usage[] =
 
 static const char add_usage[] =
     "usage: schoolrisk hazard add --school CODE [--item ITEM]\n"
-    "                             --level general|major --description TEXT\n"
+    "                             --level general|major|一般|重大\n"
+    "                             --description TEXT\n"
     "                             [--found-on DATE] [--db PATH] [--by NAME]\n"
     "\n"
     "Record (登记) a hazard found outside an assessment.  The school must be\n"
@@ -87,7 +90,8 @@ static const char add_usage[] =
     "the current indicator system for the school's stage.  --found-on\n"
     "defaults to today and cannot be in the future.  When the school and\n"
     "item already have a hazard that is not closed, the finding is added to\n"
-    "that hazard's history instead of opening a second one.\n";
+    "that hazard's history instead of opening a second one.  A DATE is\n"
+    "2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日.\n";
 
 static const char assign_usage[] =
     "usage: schoolrisk hazard assign ID --responsible NAME --deadline DATE\n"
