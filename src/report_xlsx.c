@@ -31,6 +31,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xlsxwriter.h>
@@ -62,6 +63,14 @@ static const lxw_color_t fill_colour[FILL_COUNT] = {
 #define CONSTANT_MEMORY_ROWS 20000
 
 #define CACHE_MAX 256
+
+/* The size of every cell's text, in points, and the height of one line
+ * of it: a Chinese font's line is about 1.45 em (Noto Sans CJK, what
+ * LibreOffice sets 宋体 in without SimSun), so 1.5 em with a little
+ * room.  ROW_MAX is Excel's tallest row. */
+#define TEXT_PT 10.0
+#define LINE_PT (TEXT_PT * 1.5)
+#define ROW_MAX 409.0
 
 struct cached_format {
     const char *num; /* borrowed from the layout or a literal */
@@ -388,7 +397,7 @@ new_format(struct wctx *w, int border)
         return NULL;
     }
     format_set_font_name(f, "宋体");
-    format_set_font_size(f, 10);
+    format_set_font_size(f, TEXT_PT);
     format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
     if (border)
         format_set_border(f, LXW_BORDER_THIN);
@@ -543,6 +552,20 @@ put_rate(struct wctx *w, lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
         put_str(w, ws, row, col, "-", w->text);
     else
         put_num(w, ws, row, col, (double)rt.num / (double)rt.den, w->pct);
+}
+
+/* Set row @p row as tall as @p lines lines of text (at most Excel's
+ * tallest row): spreadsheets do not always grow a row to its wrapped
+ * text (LibreOffice does not), and text then prints over the rows
+ * below.  One line keeps the default height. */
+static void
+fit_row(struct wctx *w, lxw_worksheet *ws, lxw_row_t row, int lines)
+{
+    double h = LINE_PT * lines;
+
+    if (lines > 1)
+        keep(w, worksheet_set_row(ws, row, h < ROW_MAX ? h : ROW_MAX,
+                                  NULL));
 }
 
 static void
@@ -803,28 +826,13 @@ struct table_src {
                           filter), or NULL */
 };
 
-/* How many lines a wrapped heading takes in a column @p width wide
- * (Excel's unit, the width of a digit): a Chinese character is about two
- * digits wide, and a cell keeps about one unit of padding.  At most 6. */
+/* How many lines a wrapped heading takes in a column @p width wide:
+ * at most 6, whatever a layout file says. */
 static int
 heading_lines(const char *heading, double width)
 {
-    const unsigned char *p = (const unsigned char *)heading;
-    double used = 0, room = width > 2 ? width - 1 : 1;
-    int lines = 1;
+    int lines = sr_layout_text_lines(heading, width);
 
-    while (*p) {
-        double cw = *p < 0x80 ? 1 : 2;
-
-        p++;
-        while ((*p & 0xC0) == 0x80)
-            p++;
-        if (used + cw > room) {
-            lines++;
-            used = 0;
-        }
-        used += cw;
-    }
     return lines < 6 ? lines : 6;
 }
 
@@ -850,7 +858,7 @@ write_table(struct wctx *w, lxw_worksheet *ws, int sheet,
         if (l > lines)
             lines = l;
     }
-    keep(w, worksheet_set_row(ws, hdr, 15.0 * lines, NULL));
+    keep(w, worksheet_set_row(ws, hdr, LINE_PT * lines, NULL));
     /* Before the rows: constant_memory mode has flushed them after. */
     keep(w, worksheet_autofilter(ws, hdr, 0, hdr + (lxw_row_t)src->n,
                                  (lxw_col_t)(cols->n - 1)));
@@ -864,6 +872,22 @@ write_table(struct wctx *w, lxw_worksheet *ws, int sheet,
             break;
         fill = i < src->n ? src->fill(rec) : FILL_TOTAL;
         row = hdr + 1 + (lxw_row_t)i;
+        /* The height first: constant_memory mode writes a row out once
+         * the next one starts. */
+        lines = 1;
+        for (c = 0; c < cols->n; c++) {
+            int l;
+
+            if (strcmp(sr_layout_column_format(sheet, &cols->v[c]), "@"))
+                continue;
+            src->value(rec, cols->v[c].field, &v);
+            if (v.type != V_STR)
+                continue;
+            l = sr_layout_text_lines(v.s, cols->v[c].width);
+            if (l > lines)
+                lines = l;
+        }
+        fit_row(w, ws, row, lines);
         for (c = 0; c < cols->n; c++) {
             const char *num =
                 sr_layout_column_format(sheet, &cols->v[c]);
@@ -874,6 +898,34 @@ write_table(struct wctx *w, lxw_worksheet *ws, int sheet,
     }
     worksheet_freeze_panes(ws, hdr + 1, 0);
     page_setup(w, ws, sr_layout_sheet_name(sheet), hdr, hdr);
+}
+
+/* The width of column @p c of a sheet laid out by @p cols: Excel's
+ * default past its last column. */
+static double
+col_width(const struct sr_layout_columns *cols, size_t c)
+{
+    return c < cols->n ? cols->v[c].width : LXW_DEF_COL_WIDTH;
+}
+
+/* A row of @p n headings from column @p first on, outside a table's
+ * header (above it or below it), as tall as they need. */
+static void
+put_heads(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+          const struct sr_layout_columns *cols, size_t first,
+          const char *const *names, size_t n)
+{
+    size_t i;
+    int lines = 1, l;
+
+    for (i = 0; i < n; i++) {
+        l = sr_layout_text_lines(names[i], col_width(cols, first + i));
+        if (l > lines)
+            lines = l;
+    }
+    fit_row(w, ws, row, lines);
+    for (i = 0; i < n; i++)
+        put_str(w, ws, row, (lxw_col_t)(first + i), names[i], w->hdr);
 }
 
 static lxw_worksheet *
@@ -923,14 +975,96 @@ kpi_rate(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
     (*row)++;
 }
 
+/* Two digits at @p s, or -1. */
+static int
+two_digits(const char *s)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return -1;
+    return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* A UTC time "2026-12-31T09:00:00Z" (seconds and fractions optional)
+ * as a Chinese reader reads it, in China time (UTC+8, no daylight
+ * saving): "2026年12月31日 17:00".  0 when @p utc is not such a time
+ * (then it is shown as it is). */
+static int
+china_time(const char *utc, char *buf, size_t size)
+{
+    struct tm tm;
+    time_t t;
+    size_t n;
+    int year, v[4], i;
+    static const size_t at[4] = {5, 8, 11, 14};
+
+    if (!utc)
+        return 0;
+    n = strlen(utc);
+    if (n < 17 || utc[n - 1] != 'Z' || utc[4] != '-' || utc[7] != '-' ||
+        utc[10] != 'T' || utc[13] != ':')
+        return 0;
+    if (two_digits(utc) < 0 || two_digits(utc + 2) < 0)
+        return 0;
+    year = two_digits(utc) * 100 + two_digits(utc + 2);
+    for (i = 0; i < 4; i++) {
+        v[i] = two_digits(utc + at[i]);
+        if (v[i] < 0)
+            return 0;
+    }
+    if (v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 31 || v[2] > 23 ||
+        v[3] > 59)
+        return 0;
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = year - 1900;
+    tm.tm_mon = v[0] - 1;
+    tm.tm_mday = v[1];
+    tm.tm_hour = v[2];
+    tm.tm_min = v[3];
+    t = timegm(&tm) + 8 * 3600;
+    if (!gmtime_r(&t, &tm))
+        return 0;
+    snprintf(buf, size, "%d年%d月%d日 %02d:%02d", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+    return 1;
+}
+
+/* The indicator systems as 概况 names them: "junior 2026.1、primary
+ * 2026.1", each without its hash (说明 lists the hashes).  A new string
+ * (free it), or NULL when out of memory. */
+static char *
+systems_short(char *const *systems, size_t n)
+{
+    struct sr_buf sb;
+    const char *hash;
+    size_t i;
+    int bad = 0;
+
+    sr_buf_init(&sb);
+    for (i = 0; i < n && !bad; i++) {
+        hash = strstr(systems[i], " sha256 ");
+        bad = (i && sr_buf_add(&sb, "、", strlen("、"))) ||
+              sr_buf_add(&sb, systems[i],
+                         hash ? (size_t)(hash - systems[i])
+                              : strlen(systems[i]));
+    }
+    if (bad) {
+        sr_buf_release(&sb);
+        return NULL;
+    }
+    return sr_buf_detach(&sb);
+}
+
+/* 概况's columns: the labels, then five value columns. */
+#define OVERVIEW_LABEL_W 46
+#define OVERVIEW_VALUE_W 13
+
 static void
 write_overview(struct wctx *w, lxw_worksheet *ws)
 {
     const struct sr_report_district *r = w->r;
     const struct sr_report_kpis *k = &r->kpis;
-    char buf[512];
+    char buf[512], when[64];
     char *systems = NULL, *text;
-    struct sr_buf sb;
     lxw_row_t row, band_row, stage_first, stage_last, chart_row;
     size_t i;
     int e, st;
@@ -943,8 +1077,8 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     lxw_chart_options copt;
 
     /* Wide enough for the longest KPI label (四个100%：一键式…达标率). */
-    keep(w, worksheet_set_column(ws, 0, 0, 46, NULL));
-    keep(w, worksheet_set_column(ws, 1, 5, 13, NULL));
+    keep(w, worksheet_set_column(ws, 0, 0, OVERVIEW_LABEL_W, NULL));
+    keep(w, worksheet_set_column(ws, 1, 5, OVERVIEW_VALUE_W, NULL));
     /* Not into buf: a long name cut by snprintf could end in half a
      * character. */
     text = sr_asprintf("%s中小学校园安全风险评估报告",
@@ -960,20 +1094,17 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     put_str(w, ws, 2, 0, "统计期", w->label);
     put_str(w, ws, 3, 0, "生成日期", w->label);
     put_str(w, ws, 4, 0, "指标体系版本", w->label);
-    sr_buf_init(&sb);
-    for (i = 0; i < r->n_systems; i++)
-        if (sr_buf_addf(&sb, "%s%s", i ? "；" : "", r->systems[i]))
-            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-    systems = sr_buf_detach(&sb);
+    systems = systems_short(r->systems, r->n_systems);
     if (!systems)
         keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-    merge(w, ws, 4, 1, 4, 5, systems && systems[0] ? systems : "-",
-          w->wrap);
-    /* Spreadsheets do not grow merged rows to their text: each system
-     * ("id version sha256 <64 hex>") takes two lines of B..F. */
-    if (r->n_systems)
-        keep(w, worksheet_set_row(ws, 4, 15.0 * 2 * (double)r->n_systems,
-                                  NULL));
+    else if (!systems[0]) {
+        free(systems);
+        systems = NULL;
+    }
+    /* Spreadsheets do not grow merged rows to their text either. */
+    fit_row(w, ws, 4,
+            sr_layout_text_lines(systems, 5 * OVERVIEW_VALUE_W));
+    merge(w, ws, 4, 1, 4, 5, systems ? systems : "-", w->wrap);
     free(systems);
     for (row = 1; row < 4; row++)
         keep(w, worksheet_merge_range(ws, row, 1, row, 5, "", w->text));
@@ -988,7 +1119,9 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     snprintf(buf, sizeof(buf), "%s（%s 至 %s）", r->period.name,
              r->period.start, r->period.end);
     put_str(w, ws, 2, 1, buf, w->text);
-    put_str(w, ws, 3, 1, w->meta->generated_at ? w->meta->generated_at : "-",
+    put_str(w, ws, 3, 1,
+            china_time(w->meta->generated_at, when, sizeof(when)) ? when
+            : w->meta->generated_at ? w->meta->generated_at : "-",
             w->text);
 
     row = 6;
@@ -1124,10 +1257,15 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     page_setup(w, ws, "概况", 0, 0);
 }
 
+/* The width of 说明's columns. */
+#define NOTE_LABEL_W 16
+#define NOTE_TEXT_W 100
+
 static void
 note_row(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
          const char *label, const char *text)
 {
+    fit_row(w, ws, *row, sr_layout_text_lines(text, NOTE_TEXT_W));
     put_str(w, ws, *row, 0, label, w->label);
     put_str(w, ws, *row, 1, text && text[0] ? text : "-", w->wrap);
     (*row)++;
@@ -1142,19 +1280,20 @@ write_notes(struct wctx *w, lxw_worksheet *ws, const char *scope_label,
             char *const *systems, size_t n_systems)
 {
     const struct sr_period *p = w->period;
-    char buf[512];
+    char buf[512], when[64];
+    char *text;
     lxw_row_t row = 0;
     size_t i;
 
-    keep(w, worksheet_set_column(ws, 0, 0, 16, NULL));
-    keep(w, worksheet_set_column(ws, 1, 1, 100, NULL));
+    keep(w, worksheet_set_column(ws, 0, 0, NOTE_LABEL_W, NULL));
+    keep(w, worksheet_set_column(ws, 1, 1, NOTE_TEXT_W, NULL));
     put_str(w, ws, row++, 0, "说明", w->bold);
     put_str(w, ws, row, 0, "项目", w->hdr);
     put_str(w, ws, row, 1, "内容", w->hdr);
     row++;
     note_row(w, ws, &row, scope_label, scope);
-    snprintf(buf, sizeof(buf), "%s %s（%s 至 %s）", p->label, p->name,
-             p->start, p->end);
+    snprintf(buf, sizeof(buf), "%s（%s 至 %s）", p->name, p->start,
+             p->end);
     note_row(w, ws, &row, "统计期", buf);
     snprintf(buf, sizeof(buf), "学校的评估结果取统计期末（%s）或之前最近"
              "一次已提交、且在期末仍在指标体系有效期内的评估；没有的计为"
@@ -1182,7 +1321,16 @@ write_notes(struct wctx *w, lxw_worksheet *ws, const char *scope_label,
         note_row(w, ws, &row, "指标体系", "-");
     for (i = 0; i < n_systems; i++)
         note_row(w, ws, &row, "指标体系", systems[i]);
-    note_row(w, ws, &row, "生成时间", w->meta->generated_at);
+    /* China time, and the stored UTC time the audit log shows. */
+    text = NULL;
+    if (china_time(w->meta->generated_at, when, sizeof(when))) {
+        text = sr_asprintf("%s（北京时间；%s）", when,
+                           w->meta->generated_at);
+        if (!text)
+            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    }
+    note_row(w, ws, &row, "生成时间", text ? text : w->meta->generated_at);
+    free(text);
     note_row(w, ws, &row, "生成人", w->meta->generated_by);
     note_row(w, ws, &row, "审计链头", w->meta->audit_head);
     note_row(w, ws, &row, "核验",
@@ -1576,19 +1724,20 @@ sr_report_write_district(const struct sr_report_district *r,
     /* 四个100%: the district's rate per element on top, then the table. */
     {
         lxw_worksheet *b = ws[1 + SR_SHEET_BASELINE];
+        const char *heads[SR_BASELINE_COUNT + 2];
         int e;
 
-        put_str(w, b, 0, 0, "要素", w->hdr);
+        heads[0] = "要素";
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            heads[1 + e] = sr_baseline_label(e);
+        heads[1 + SR_BASELINE_COUNT] = "实现四个100%";
+        put_heads(w, b, 0, &layout->sheets[SR_SHEET_BASELINE], 0, heads,
+                  NELEM(heads));
         put_str(w, b, 1, 0, "达标率", w->label);
-        for (e = 0; e < SR_BASELINE_COUNT; e++) {
-            put_str(w, b, 0, (lxw_col_t)(1 + e), sr_baseline_label(e),
-                    w->hdr);
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
             put_rate(w, b, 1, (lxw_col_t)(1 + e), r->kpis.baseline_rate[e]);
-        }
-        put_str(w, b, 0, 1 + SR_BASELINE_COUNT, "实现四个100%", w->hdr);
         put_str(w, b, 1, 1 + SR_BASELINE_COUNT,
                 r->kpis.four_100 ? "是" : "否", w->text);
-        keep(w, worksheet_set_row(b, 0, 45, NULL));
         src = (struct table_src){r->schools, r->n_schools,
                                  sizeof(*r->schools), school_value,
                                  no_fill, NULL};
@@ -1788,7 +1937,9 @@ write_city_summary(struct wctx *w, lxw_worksheet *ws,
                    const struct sr_layout_columns *cols)
 {
     static const char *const sheet = "区县汇总";
-    static const char *const names[] = {"评估覆盖率", "达标率", "整改率"};
+    static const char *const heads[] = {"区县", "评估覆盖率", "达标率",
+                                        "整改率"};
+    static const char *const *const names = heads + 1;
     static const lxw_col_t cover_cols[] = {1}, comply_cols[] = {2},
                            rect_cols[] = {3};
     const struct sr_report_city *r = w->c;
@@ -1809,9 +1960,7 @@ write_city_summary(struct wctx *w, lxw_worksheet *ws,
 
     row = (lxw_row_t)r->n_districts + 3;
     put_str(w, ws, row++, 0, "区县对比（图表数据）", w->bold);
-    put_str(w, ws, row, 0, "区县", w->hdr);
-    for (i = 0; i < NELEM(names); i++)
-        put_str(w, ws, row, (lxw_col_t)(1 + i), names[i], w->hdr);
+    put_heads(w, ws, row, cols, 0, heads, NELEM(heads));
     row++;
     first = row;
     for (i = 0; i < r->n_districts; i++, row++) {
@@ -1841,7 +1990,9 @@ static void
 write_trend(struct wctx *w, lxw_worksheet *ws,
             const struct sr_layout_columns *cols)
 {
-    static const char *const names[] = {"评估覆盖率", "达标率", "整改率"};
+    static const char *const heads[] = {"统计期", "评估覆盖率", "达标率",
+                                        "整改率"};
+    static const char *const *const names = heads + 1;
     static const lxw_col_t vcols[] = {1, 2, 3};
     const struct sr_report_city *r = w->c;
     struct table_src src;
@@ -1855,9 +2006,7 @@ write_trend(struct wctx *w, lxw_worksheet *ws,
         return;
     row = (lxw_row_t)r->n_trend + 2;
     put_str(w, ws, row++, 0, "趋势（图表数据）", w->bold);
-    put_str(w, ws, row, 0, "统计期", w->hdr);
-    for (i = 0; i < NELEM(names); i++)
-        put_str(w, ws, row, (lxw_col_t)(1 + i), names[i], w->hdr);
+    put_heads(w, ws, row, cols, 0, heads, NELEM(heads));
     row++;
     first = row;
     for (i = 0; i < r->n_trend; i++, row++) {
@@ -1870,7 +2019,7 @@ write_trend(struct wctx *w, lxw_worksheet *ws,
     }
     insert_chart(w, ws, row + 1,
                  data_chart(w, LXW_CHART_LINE, "趋势", "全市主要指标趋势",
-                            first, row - 1, vcols, names, NELEM(names)));
+                            first, row - 1, vcols, names, NELEM(heads) - 1));
 }
 
 static const char *const city_rules[] = {

@@ -340,10 +340,12 @@ static const char *const want_full[] = {
     "趋势:filter=A1:N3",
     /* 说明 */
     "说明!A3=范围", "说明!B3=全市（3 个区县）",
-    "说明!B4=2026Q3 2026年第三季度（2026-07-01 至 2026-09-30）",
+    "说明!B4=2026年第三季度（2026-07-01 至 2026-09-30）",
     "说明!A12=指标体系", "说明!B12=primary 2026.1 sha256 3f2a9c",
     "说明!B13=junior 2026.1 sha256 77ab01",
-    "说明!A14=生成时间", "说明!B14=2026-10-08 09:30:00",
+    /* In China time, the next day and year. */
+    "说明!A14=生成时间",
+    "说明!B14=2027年1月1日 01:30（北京时间；2026-12-31T17:30:00Z）",
     "说明!B15=张三", "说明!A16=审计链头", "说明!B16=ab12cd34",
     "说明:titles=$2:$2",
     "说明:print=landscape paper=9 fitw=1 fith=0 fit=True",
@@ -359,7 +361,7 @@ test_full_workbook(void **state)
     struct sr_report_city r;
     struct sr_layout lay;
     struct sr_diags d;
-    struct sr_report_meta meta = {"2026-10-08 09:30:00", "张三", "ab12cd34",
+    struct sr_report_meta meta = {"2026-12-31T17:30:00Z", "张三", "ab12cd34",
                                   NULL};
     char *out;
 

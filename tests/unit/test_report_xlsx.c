@@ -34,7 +34,8 @@
 static struct sr_report_school schools[3];
 static struct sr_report_lost lost[2];
 static struct sr_report_hazard hazards[2];
-static char *systems[] = {"primary 2026.1 sha256 3f2a9c"};
+static char *systems[] = {"primary 2026.1 sha256 3f2a9c",
+                          "junior 2026.1 sha256 77ab01"};
 
 static void
 make_report(struct sr_report_district *r)
@@ -161,7 +162,7 @@ make_report(struct sr_report_district *r)
     r->hazards = hazards;
     r->n_hazards = 2;
     r->systems = systems;
-    r->n_systems = 1;
+    r->n_systems = 2;
 
     k->schools = 3;
     k->assessed = 2;
@@ -196,8 +197,9 @@ static const char *const want_full[] = {
     "概况!A1=历下区&测试中小学校园安全风险评估报告",
     "概况!B2=历下区&测试（370102）",
     "概况!B3=2026年第三季度（2026-07-01 至 2026-09-30）",
-    "概况!B4=2026-10-08 09:30:00",
-    "概况!B5=primary 2026.1 sha256 3f2a9c",
+    /* China time; the systems without their hashes (说明 has them). */
+    "概况!B4=2026年10月8日 09:30",
+    "概况!B5=primary 2026.1、junior 2026.1",
     "概况!A8=学校数", "概况!B8=3 [0]",
     "概况!A9=已评估", "概况!B9=2 [0]",
     "概况!A10=评估覆盖率", "概况!B10=0.6666666667 [0.0%]",
@@ -282,10 +284,12 @@ static const char *const want_full[] = {
     "四个100%!I6=guards: 无专职保安",
     /* 说明 */
     "说明:titles=$2:$2",
-    "说明!B4=2026Q3 2026年第三季度（2026-07-01 至 2026-09-30）",
-    "说明!B9=primary 2026.1 sha256 3f2a9c",
-    "说明!B10=2026-10-08 09:30:00", "说明!B11=张三",
-    "说明!A12=审计链头", "说明!B12=ab12cd34",
+    "说明!B4=2026年第三季度（2026-07-01 至 2026-09-30）",
+    "说明!A9=指标体系", "说明!B9=primary 2026.1 sha256 3f2a9c",
+    "说明!A10=指标体系", "说明!B10=junior 2026.1 sha256 77ab01",
+    "说明!A11=生成时间",
+    "说明!B11=2026年10月8日 09:30（北京时间；2026-10-08T01:30:00Z）",
+    "说明!B12=张三", "说明!A13=审计链头", "说明!B13=ab12cd34",
     "说明:print=landscape paper=9 fitw=1 fith=0 fit=True",
     "props:title=历下区&测试中小学校园安全风险评估报告（2026年第三季度）",
     "props:creator=张三",
@@ -298,7 +302,7 @@ test_full_workbook(void **state)
     struct sr_report_district r;
     struct sr_layout lay;
     struct sr_diags d;
-    struct sr_report_meta meta = {"2026-10-08 09:30:00", "张三", "ab12cd34",
+    struct sr_report_meta meta = {"2026-10-08T01:30:00Z", "张三", "ab12cd34",
                                   NULL};
     char *out;
 
