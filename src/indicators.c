@@ -151,6 +151,14 @@ sr_colour_name(int c)
     return c >= 0 && c <= SR_RED ? colour_names[c] : NULL;
 }
 
+const char *
+sr_colour_label(int c)
+{
+    static const char *const labels[] = {"蓝色", "黄色", "橙色", "红色"};
+
+    return c >= 0 && c <= SR_RED ? labels[c] : NULL;
+}
+
 static int
 name_index(const char *const *names, int n, const char *s)
 {

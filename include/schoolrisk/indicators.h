@@ -274,6 +274,9 @@ const char *sr_baseline_label(int element);
 /** @brief The baseline element named @p name ("guards"), or -1. */
 int sr_baseline_lookup(const char *name);
 const char *sr_colour_name(int colour);
+/** @brief The colour as the bureau names a risk level: "蓝色", "黄色",
+ *         "橙色", "红色"; NULL when unknown. */
+const char *sr_colour_label(int colour);
 
 /* --------------------------------------------------------------------
  * Catalogs: the systems of a directory.

@@ -343,7 +343,7 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
     for (i = 0; i < nb; i++)
         printf("%s %s >= %s (%s)", i ? "," : "", bands[i].label,
                cli_num(a, sizeof(a), bands[i].min, 2, 0),
-               sr_colour_name(bands[i].colour));
+               sr_colour_label(bands[i].colour));
     n_app = count_applicable(sys, school);
     printf("\n%s points in %zu item%s%s\n",
            cli_num(a, sizeof(a), points_of(sys, 0, (uint32_t)n, school), 2,

@@ -120,7 +120,7 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
     printf("system     %s %s  %s\n", sr_system_id(sys),
            sr_system_version(sys), sr_system_title(sys));
     printf("total      %s  %s (%s)%s\n", cli_num(a, sizeof(a), res->total, 2, 2),
-           bands[res->band].label, sr_colour_name(bands[res->band].colour),
+           bands[res->band].label, sr_colour_label(bands[res->band].colour),
            res->missing ? "  [draft: not every item answered]" : "");
     printf("达标       %s (pass line %s)%s\n", res->compliant ? "是" : "否",
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),

@@ -237,7 +237,9 @@ grant_scope(const struct sr_grant *g, char *buf, size_t size)
     return buf;
 }
 
-/* The roles of a user's grants, "district,inspector", or "-". */
+/* The roles of a user's grants by their labels, "区县,检查员" (the
+ * table's values are the bureau's words; --json has the names), or
+ * "-". */
 static const char *
 roles_text(const struct sr_user *u, char *buf, size_t size)
 {
@@ -251,22 +253,24 @@ roles_text(const struct sr_user *u, char *buf, size_t size)
                 if (used < size)
                     used += (size_t)snprintf(buf + used, size - used, "%s%s",
                                              used ? "," : "",
-                                             sr_role_name(r));
+                                             sr_role_label(r));
                 break;
             }
     return dash(buf);
 }
 
+/* The account's state as the table shows it (--json: "disabled",
+ * "locked"). */
 static const char *
 status_text(const struct sr_user *u)
 {
     if (u->disabled && u->locked)
-        return "disabled,locked";
+        return "已停用,已锁定";
     if (u->disabled)
-        return "disabled";
+        return "已停用";
     if (u->locked)
-        return "locked";
-    return "ok";
+        return "已锁定";
+    return "正常";
 }
 
 /* Open the store (flags: sr_store_open()'s) and find the user named on

@@ -320,7 +320,7 @@ out_has "85 points in 12 items"
 end
 
 begin "show FILE (tree): the grading line lists the bands separated by ', '"
-out_has "pass line 80, valid 12 months; bands: 低风险 >= 90 (blue), 一般风险 >= 80 (yellow), 较大风险 >= 60 (orange), 重大风险 >= 0 (red)"
+out_has "pass line 80, valid 12 months; bands: 低风险 >= 90 (蓝色), 一般风险 >= 80 (黄色), 较大风险 >= 60 (橙色), 重大风险 >= 0 (红色)"
 end
 
 begin "show FILE (tree): dimensions, indicators and items of tests/fixtures/mini.xml"

@@ -174,14 +174,14 @@ begin "examples/primary-1: text output heading"
 run score --system primary --school "$IND/examples/primary-1.school" --responses "$IND/examples/primary-1.csv"
 rc_is 0; err_empty
 out_has "system     primary 2026.1  济南市小学安全风险评估指标体系"
-out_has "total      98.49  低风险 (blue)"
+out_has "total      98.49  低风险 (蓝色)"
 out_has "达标       是 (pass line 80)"
 end
 
 begin "examples/primary-2: text output heading of a vetoed assessment"
 run score --system primary --school "$IND/examples/primary-2.school" --responses "$IND/examples/primary-2.csv"
 rc_is 0; err_empty
-out_has "total      91.91  重大风险 (red)"
+out_has "total      91.91  重大风险 (红色)"
 out_has "达标       否 (pass line 80)  一票否决"
 end
 
@@ -286,7 +286,7 @@ out_has "  D2.2.2       not applicable: school_bus=true does not hold"
 out_has "  D1.1.1       ratio     value 3 -> fraction 0.75 (required 4) -> 7.50 / 10.00"
 out_has "  D2.1.1       deduct    value 4 -> fraction 0.6 (1 per finding) -> 6.00 / 10.00"
 out_has "  D3.1.2       ratio     value 100/143 -> fraction 0.6993 (required 143) -> 3.4965 / 5.00"
-out_has "total      80.00  一般风险 (yellow)"
+out_has "total      80.00  一般风险 (黄色)"
 end
 
 begin "mini: --explain output in full"
@@ -317,7 +317,7 @@ end
 begin "mini: failed veto item, text output"
 run score --system "$MINI" --school "$FX/mini-b.school" --responses "$FX/mini-b-veto.csv"
 rc_is 0; err_empty
-out_has "total      87.50  重大风险 (red)"
+out_has "total      87.50  重大风险 (红色)"
 out_has "达标       否 (pass line 80)  一票否决"
 out_has "  D2.2.1           0.00 / 10.00  [一票否决] 重大隐患 学生宿舍设置火灾自动报警系统或独立式感烟火灾探测报警器"
 end
@@ -446,7 +446,7 @@ end
 begin "--partial: the text output marks the draft"
 run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-partial.csv --partial
 rc_is 0; err_empty
-out_has "total      91.67  低风险 (blue)  [draft: not every item answered]"
+out_has "total      91.67  低风险 (蓝色)  [draft: not every item answered]"
 out_has "points     27.50 of 30.00; 3 items scored, 2 not applicable, 0 marked na, 7 unanswered"
 end
 

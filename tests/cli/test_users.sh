@@ -244,12 +244,12 @@ revoke_refused "no --grant" 2 "--grant is required" zhao
 begin "list: every user by login"
 run users list
 rc_is 0; err_empty
-out_is "LOGIN        NAME  ROLES      STATUS
-li.si        李四  district   ok
-sun          孙七  city       ok
-wang@school  王五  school     ok
-zhang        张三  admin      ok
-zhao         赵六  inspector  ok
+out_is "LOGIN        NAME  ROLES       STATUS
+li.si        李四  区县        正常
+sun          孙七  市局        正常
+wang@school  王五  学校        正常
+zhang        张三  系统管理员  正常
+zhao         赵六  检查员      正常
 5 users"
 end
 
@@ -310,7 +310,7 @@ run users show li.si
 grep -qx "locked:           yes, until 2026-09-15T02:30:00Z" "$T/out" || fail "the lock is not shown"
 grep -qx "failed sign-ins:  5" "$T/out" || fail "the failures are not shown"
 run users list
-grep -qx "li.si        李四  district   locked" "$T/out" || fail "the lock is not listed"
+grep -qx "li.si        李四  区县        已锁定" "$T/out" || fail "the lock is not listed"
 run users unlock li.si
 rc_is 0; err_empty
 out_is "unlocked user 'li.si'"
@@ -328,7 +328,7 @@ out_is "disabled user 'li.si'; every session of the user ended"
 [ "$(q "SELECT disabled FROM users WHERE login = 'li.si'")" = 1 ] || fail "not disabled"
 [ "$(q "SELECT count(*) FROM sessions")" = 0 ] || fail "the session is still there"
 run users list
-grep -qx "li.si        李四  district   disabled" "$T/out" || fail "not listed as disabled"
+grep -qx "li.si        李四  区县        已停用" "$T/out" || fail "not listed as disabled"
 end
 
 begin "disable again: refused"

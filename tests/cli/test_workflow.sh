@@ -147,7 +147,7 @@ begin "assess show and list report the submitted assessment"
 run assess show 1
 rc_is 0
 out_has "assessment 1  已提交"
-out_has "total      98.49  低风险 (blue)"
+out_has "total      98.49  低风险 (蓝色)"
 run assess list --json
 rc_is 0
 "$PY" -c 'import json,sys; a=json.load(open(sys.argv[1])); assert len(a)==1 and a[0]["total"]==98.49 and a[0]["status"]=="submitted", a' "$T/out" ||

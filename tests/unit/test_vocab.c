@@ -4,7 +4,8 @@
  * owns it: hazard levels and statuses (hazards.c), assessment kinds and
  * statuses (store/assessments.c), roles (auth.c), task statuses
  * (tasks.c) and the enumerated school attributes (school.c).  Each name
- * and label maps back to its value; near misses are refused.
+ * and label maps back to its value; near misses are refused.  The
+ * colours of the risk bands are only printed, by their labels.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -194,6 +195,19 @@ school_attributes(void **state)
                         "十二年一贯制|中等职业学校|特殊教育学校");
 }
 
+/* Printed only (a system's colour is written in its XML by name). */
+static void
+colour_labels(void **state)
+{
+    (void)state;
+    assert_string_equal(sr_colour_label(SR_BLUE), "蓝色");
+    assert_string_equal(sr_colour_label(SR_YELLOW), "黄色");
+    assert_string_equal(sr_colour_label(SR_ORANGE), "橙色");
+    assert_string_equal(sr_colour_label(SR_RED), "红色");
+    assert_null(sr_colour_label(SR_RED + 1));
+    assert_null(sr_colour_label(-1));
+}
+
 int
 main(void)
 {
@@ -204,6 +218,7 @@ main(void)
         cmocka_unit_test(roles),
         cmocka_unit_test(task_statuses),
         cmocka_unit_test(school_attributes),
+        cmocka_unit_test(colour_labels),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
