@@ -346,6 +346,38 @@ grep '^got  ' kpi-rows.txt | cut -c6- | sort >got-kpi.txt
 same "the 概况 figures" want-kpi.txt got-kpi.txt
 end
 
+begin "what a reader sees: no wrapped text prints over the row below; 概况 and 说明 read as a reader reads"
+# Every cell with wrapped text sits in a row as tall as its lines need
+# at its column's width (counted by tests/unit/report_rows_check.py on
+# its own terms; LibreOffice does not grow rows).
+"$PY" "$SRC/tests/unit/report_rows_check.py" lixia.xlsx city.xlsx >rows.txt 2>"$T/pyerr" || fail "openpyxl: $(cat "$T/pyerr")"
+[ "$(grep -c '^overprinted=0$' rows.txt)" = 2 ] || fail "text prints over the rows below: $(grep -v '^cells=' rows.txt | head -20)"
+grep -q '^multiline=[1-9]' rows.txt || fail "no wrapped text of several lines was checked: $(cat rows.txt)"
+"$PY" - lixia.xlsx city.xlsx "$(SQL "SELECT group_concat(id || ' ' || version, '、') FROM (SELECT id, version FROM systems ORDER BY id, version)")" <<'PYEOF' || fail "概况 or 说明 reads wrong"
+import sys, openpyxl
+d, c = (openpyxl.load_workbook(p) for p in sys.argv[1:3])
+o = d["概况"]
+# generated at 2026-10-08T01:30:00Z: China time, to the minute
+assert o["A4"].value == "生成日期" and o["B4"].value == "2026年10月8日 09:30", o["B4"].value
+assert o["A3"].value == "统计期" and o["B3"].value == "2026年第三季度（2026-07-01 至 2026-09-30）", o["B3"].value
+# the systems by id and version only; their hashes are on 说明
+assert o["A5"].value == "指标体系版本" and "sha256" not in o["B5"].value, o["B5"].value
+for part in o["B5"].value.split("、"):
+    assert part in sys.argv[3].split("、"), (part, sys.argv[3])
+for wb in (d, c):
+    n = {r[0].value: r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[0].value}
+    assert n["统计期"] == "2026年第三季度（2026-07-01 至 2026-09-30）", n["统计期"]
+    assert n["生成时间"] == "2026年10月8日 09:30（北京时间；2026-10-08T01:30:00Z）", n["生成时间"]
+    hashes = [r[1].value for r in wb["说明"].iter_rows(min_row=3) if r[0].value == "指标体系"]
+    assert hashes and all(" sha256 " in h for h in hashes), hashes
+    # no period named twice ("2026Q3 2026年第三季度") on any sheet
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                assert not (isinstance(v, str) and "2026Q3 2026" in v), (ws.title, v)
+PYEOF
+end
+
 begin "report all writes every district's workbook and the city's"
 SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wb
 rc_is 0

@@ -36,6 +36,7 @@
 
 #define LAYOUT SR_FIXTURES "/../../templates/reports/city.csv"
 #define READER SR_FIXTURES "/../unit/report_city_read.py"
+#define ROWS_CHECK SR_FIXTURES "/../unit/report_rows_check.py"
 
 #define SET(dst, lit) snprintf((dst), sizeof(dst), "%s", (lit))
 
@@ -354,6 +355,8 @@ static const char *const want_full[] = {
     "props:subject=中小学校园安全风险评估",
     NULL};
 
+static const char *const overprint_none[] = {"overprinted=0", NULL};
+
 static void
 test_full_workbook(void **state)
 {
@@ -383,6 +386,12 @@ test_full_workbook(void **state)
     assert_null(strstr(out, "[formula]"));
     /* Only three district rows: nothing after the total but the data. */
     expect_absent(out, "区县汇总!B6=全市合计");
+    free(out);
+    /* No wrapped text prints over the row below: 说明's rules, the
+     * headings above the charts' data. */
+    out = read_back(ROWS_CHECK, path);
+    expect_lines(out, overprint_none);
+    assert_null(strstr(out, "\nmultiline=0\n"));
     free(out);
     remove_dir(dir);
     sr_layout_release(&lay);

@@ -27,6 +27,7 @@
 
 #define LAYOUT SR_FIXTURES "/../../templates/reports/district.csv"
 #define READER SR_FIXTURES "/../unit/report_xlsx_read.py"
+#define ROWS_CHECK SR_FIXTURES "/../unit/report_rows_check.py"
 
 /* Copy a literal into a fixed char array (always fits here). */
 #define SET(dst, lit) snprintf((dst), sizeof(dst), "%s", (lit))
@@ -116,7 +117,11 @@ make_report(struct sr_report_district *r)
     lost[0].school_name = "实验小学<&>\"'";
     lost[0].dimension = "D01 安全管理";
     lost[0].item = "D01.01.02";
-    lost[0].item_title = "安全责任书签订";
+    /* Long enough to wrap over several lines. */
+    lost[0].item_title = "学校与教职工、学生家长逐级签订安全责任书，明确"
+                         "校长为第一责任人，分管校领导、中层干部、班主任"
+                         "和任课教师的安全职责分工清楚，签订率达到100%，"
+                         "并有年度考核记录 (annual review)";
     lost[0].earned = 1500000;
     lost[0].max = 2000000;
     lost[0].value = "partial";
@@ -138,7 +143,8 @@ make_report(struct sr_report_district *r)
     SET(hazards[0].code, "3701020001");
     hazards[0].school_name = "实验小学<&>\"'";
     hazards[0].item_title = "东门护栏";
-    hazards[0].description = "护栏松动";
+    hazards[0].description = "东门护栏松动，\n两处焊点开裂；\n"
+                             "雨天放学时段学生在此聚集，存在倒塌伤人风险";
     hazards[0].level = SR_HAZARD_GENERAL;
     SET(hazards[0].found_on, "2026-07-05");
     hazards[0].found_by = "李四";
@@ -295,6 +301,8 @@ static const char *const want_full[] = {
     "props:creator=张三",
     NULL};
 
+static const char *const overprint_none[] = {"overprinted=0", NULL};
+
 static void
 test_full_workbook(void **state)
 {
@@ -321,6 +329,12 @@ test_full_workbook(void **state)
     expect_lines(out, want_full);
     /* "=1+1" stays text, never a formula. */
     assert_null(strstr(out, "[formula]"));
+    free(out);
+    /* No wrapped text prints over the row below (the long 指标内容 and
+     * 隐患描述 above take several lines). */
+    out = read_back(ROWS_CHECK, path);
+    expect_lines(out, overprint_none);
+    assert_null(strstr(out, "\nmultiline=0\n"));
     free(out);
     remove_dir(dir);
     sr_layout_release(&lay);
