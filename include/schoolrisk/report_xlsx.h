@@ -40,7 +40,9 @@ extern "C" {
 
 /** Who made a workbook and when, for the title block and 说明. */
 struct sr_report_meta {
-    const char *generated_at; /**< "2026-10-08 09:30:00", shown as is */
+    const char *generated_at; /**< UTC, "2026-10-08T01:30:00Z": shown in
+                                   China time ("2026年10月8日 09:30");
+                                   any other text is shown as is */
     const char *generated_by; /**< user or office; NULL for "-" */
     const char *audit_head;   /**< head hash of the audit chain at the
                                    moment of writing; NULL for "-" */
