@@ -317,7 +317,9 @@ int
 sr_layout_text_lines(const char *text, double width)
 {
     const unsigned char *p = (const unsigned char *)text, *q;
-    double room = width > 2 ? width - 1 : 1, used = 0, word;
+    /* The text has the whole width: libxlsxwriter adds the cell's
+     * padding (5 pixels) to every column it sets. */
+    double room = width > 1 ? width : 1, used = 0, word;
     int lines = 1;
     unsigned cp;
 

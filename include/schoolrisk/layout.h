@@ -182,7 +182,9 @@ const char *sr_layout_column_format(int sheet,
  * not always grow a row to its wrapped text (LibreOffice does not).  A
  * character of East Asian width W or F, and general punctuation such as
  * “ ” … that a Chinese font sets full width, counts two units, any
- * other character one; a cell keeps about one unit of padding.  A line
+ * other character one; the cell's padding is outside @p width (a
+ * column @p width wide, as libxlsxwriter sets it, is that many digits
+ * plus 5 pixels).  A line
  * breaks before a word (a run of narrow characters) that no longer
  * fits, inside a word longer than a line, and at every newline; a space
  * where a line breaks takes no room.  Slightly generous rather than
@@ -190,7 +192,7 @@ const char *sr_layout_column_format(int sheet,
  * next.
  * @return 1 or more (1 for NULL or "")
  * @code
- * sr_layout_text_lines("一般隐患", 8);  // 2: 8 units need 9 with padding
+ * sr_layout_text_lines("一般隐患", 7);  // 2: 8 units in 7
  * @endcode
  */
 int sr_layout_text_lines(const char *text, double width);

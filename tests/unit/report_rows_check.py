@@ -10,7 +10,8 @@ row at least as tall as its text needs: the lines the text takes at the
 column's width (the width of a merged range is the sum of its columns),
 times the height of a line of its font.  Counted here on its own terms,
 not with the writer's code: a character of East Asian width W or F is two
-units wide, any other one unit; a cell keeps one unit of padding; a line
+units wide, any other one unit; the text has the column's width less the
+cell's padding (5 pixels, a unit being 7); a line
 breaks where the next character does not fit (a space there takes no
 room) and at every newline.  That is a lower bound of what a renderer
 needs (words wrap whole, punctuation moves), so a row shorter than it
@@ -35,7 +36,10 @@ DEFAULT_WIDTH = 8.43
 
 
 def lines_needed(text, width):
-    room = width - 1 if width > 2 else 1
+    # The width in the file includes the cell's padding, 5 pixels of 7 a
+    # unit (Excel's, and libxlsxwriter adds it); a little slack for the
+    # rounding to whole pixels.
+    room = max(width - 5.0 / 7 + 0.02, 1)
     lines, used = 1, 0
     for ch in text:
         if ch == '\n':

@@ -207,37 +207,40 @@ test_text_lines(void **state)
     (void)state;
     assert_int_equal(sr_layout_text_lines(NULL, 10), 1);
     assert_int_equal(sr_layout_text_lines("", 10), 1);
-    /* 8 units of text need 9 with the padding. */
-    assert_int_equal(sr_layout_text_lines("一般隐患", 9), 1);
-    assert_int_equal(sr_layout_text_lines("一般隐患", 8), 2);
-    assert_int_equal(sr_layout_text_lines("abcdefgh", 9), 1);
-    assert_int_equal(sr_layout_text_lines("abcdefgh", 8), 2);
-    /* 20 characters, 40 units, in 9 units of room: 4 a line. */
+    /* 8 units of text in 8 (the padding is outside the width). */
+    assert_int_equal(sr_layout_text_lines("一般隐患", 8), 1);
+    assert_int_equal(sr_layout_text_lines("一般隐患", 7.9), 2);
+    assert_int_equal(sr_layout_text_lines("abcdefgh", 8), 1);
+    assert_int_equal(sr_layout_text_lines("abcdefgh", 7), 2);
+    /* 20 characters, 40 units, in 9 units: 4 a line. */
     assert_int_equal(sr_layout_text_lines("一二三四五六七八九十"
-                                          "一二三四五六七八九十", 10), 5);
+                                          "一二三四五六七八九十", 9), 5);
     /* Full-width punctuation and quotes are two units too. */
-    assert_int_equal(sr_layout_text_lines("“甲”，乙", 11), 1);
-    assert_int_equal(sr_layout_text_lines("“甲”，乙", 10), 2);
+    assert_int_equal(sr_layout_text_lines("“甲”，乙", 10), 1);
+    assert_int_equal(sr_layout_text_lines("“甲”，乙", 9), 2);
     /* Newlines, also at the start and the end. */
     assert_int_equal(sr_layout_text_lines("甲\n乙\n丙", 40), 3);
     assert_int_equal(sr_layout_text_lines("\n甲\n", 40), 3);
     /* A word that does not fit moves to the next line whole; the space
      * at the break takes no room. */
     assert_int_equal(sr_layout_text_lines("junior 2026.1 sha256 "
-                                          "0123456789abcdef", 22), 2);
-    assert_int_equal(sr_layout_text_lines("aaaaaaaaa bbbbbbbbb", 10), 2);
-    assert_int_equal(sr_layout_text_lines("aaaa bbbb cccc", 10), 2);
+                                          "0123456789abcdef", 21), 2);
+    assert_int_equal(sr_layout_text_lines("aaaaaaaaa bbbbbbbbb", 9), 2);
+    assert_int_equal(sr_layout_text_lines("aaaa bbbb cccc", 9), 2);
     /* A word longer than a line is broken inside. */
-    assert_int_equal(sr_layout_text_lines("0123456789012345678901234", 10),
+    assert_int_equal(sr_layout_text_lines("0123456789012345678901234", 9),
                      3);
     /* Latin runs between Chinese. */
-    assert_int_equal(sr_layout_text_lines("D01安全管理", 12), 1);
-    assert_int_equal(sr_layout_text_lines("D01安全管理", 11), 2);
+    assert_int_equal(sr_layout_text_lines("D01安全管理", 11), 1);
+    assert_int_equal(sr_layout_text_lines("D01安全管理", 10), 2);
+    /* A school name that just fits its column stays on one line. */
+    assert_int_equal(sr_layout_text_lines("济南市历下区趵突泉中心幼儿园", 28),
+                     1);
     /* Narrow columns still take every character. */
     assert_int_equal(sr_layout_text_lines("甲乙", 1), 2);
     assert_int_equal(sr_layout_text_lines("ab", 1), 2);
     /* A stray byte counts one, and never runs past the end. */
-    assert_int_equal(sr_layout_text_lines("ab\xE4", 3), 2);
+    assert_int_equal(sr_layout_text_lines("ab\xE4", 2), 2);
 }
 
 int
