@@ -96,7 +96,8 @@ parse_opts(int argc, char **argv, const char *name, int args,
     if (argc - optind != args || !period ||
         (all ? !o->out_dir || o->out || o->layout : !o->out || o->out_dir)) {
         if (!period)
-            cli_error(_("report %s needs --period (2026Q3, 2026-09 or 2026)"),
+            cli_error(_("report %s needs --period (2026Q3 or 2026年第三季度, "
+                        "2026-09 or 2026年9月, 2026 or 2026年)"),
                       name);
         else if (all && !o->out_dir)
             cli_error(_("report all needs --out-dir DIR"));
@@ -106,8 +107,9 @@ parse_opts(int argc, char **argv, const char *name, int args,
         return EXIT_USAGE;
     }
     if (sr_period_parse(period, &o->period) != SR_OK) {
-        cli_error(_("bad period '%s' (expected a quarter like 2026Q3, a month "
-                    "like 2026-09 or a year like 2026)"),
+        cli_error(_("bad period '%s' (expected a quarter like 2026Q3 or "
+                    "2026年第三季度, a month like 2026-09 or 2026年9月, or a "
+                    "year like 2026 or 2026年)"),
                   period);
         return EXIT_USAGE;
     }

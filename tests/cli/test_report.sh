@@ -392,7 +392,7 @@ rc_is 1
 err_is "schoolrisk: error: no district '历山区'"
 run report district 历下区 --period 2026Q5 -o x.xlsx
 rc_is 2
-err_line 1 "schoolrisk: error: bad period '2026Q5' (expected a quarter like 2026Q3, a month like 2026-09 or a year like 2026)"
+err_line 1 "schoolrisk: error: bad period '2026Q5' (expected a quarter like 2026Q3 or 2026年第三季度, a month like 2026-09 or 2026年9月, or a year like 2026 or 2026年)"
 # A workbook that cannot be written is an output failure: exit 3, one line.
 run report district 历下区 --period 2026Q3 -o /nonexistent/dir/x.xlsx
 rc_is 3
