@@ -21,6 +21,12 @@
  *
  * Formats are cached by (number format, row fill) so a sheet with a
  * thousand rows still has a handful of styles.
+ *
+ * Every row that holds wrapped text gets a height from its text
+ * (fit_row(), sr_layout_text_lines()): LibreOffice does not grow rows,
+ * and text left in a default row prints over the rows below.  A table
+ * row's height is set before its cells are written, as constant_memory
+ * mode writes a row out once the next one starts.
  */
 #include <errno.h>
 #include <fcntl.h>
