@@ -12,34 +12,7 @@
 #include <string.h>
 
 #include "schoolrisk/store.h"
-
-/* Skip the text lit at *p; true when it was there. */
-static bool
-skip(const char **p, const char *lit)
-{
-    size_t n = strlen(lit);
-
-    if (strncmp(*p, lit, n) != 0)
-        return false;
-    *p += n;
-    return true;
-}
-
-/* Read from 1 to max ASCII digits at *p; -1 when there are none or
- * more than max. */
-static int
-number(const char **p, int max)
-{
-    int v = 0, n = 0;
-
-    while (**p >= '0' && **p <= '9') {
-        if (++n > max)
-            return -1;
-        v = v * 10 + (**p - '0');
-        (*p)++;
-    }
-    return n ? v : -1;
-}
+#include "util.h"
 
 sr_error
 sr_date_parse(const char *text, char out[11])
@@ -54,18 +27,18 @@ sr_date_parse(const char *text, char out[11])
     /* The year has four digits: "26/12/31" is not guessed at. */
     if (strspn(p, "0123456789") != 4)
         return SR_ERR_INPUT;
-    y = number(&p, 4);
-    zh = skip(&p, "年");
+    y = sr_read_digits(&p, 4);
+    zh = sr_skip_lit(&p, "年");
     if (!zh) {
         if (*p != '-' && *p != '/' && *p != '.')
             return SR_ERR_INPUT;
         sep[0] = *p++;
     }
-    m = number(&p, 2);
-    if (m < 0 || !skip(&p, zh ? "月" : sep))
+    m = sr_read_digits(&p, 2);
+    if (m < 0 || !sr_skip_lit(&p, zh ? "月" : sep))
         return SR_ERR_INPUT;
-    d = number(&p, 2);
-    if (d < 0 || (zh && !skip(&p, "日") && !skip(&p, "号")) || *p)
+    d = sr_read_digits(&p, 2);
+    if (d < 0 || (zh && !sr_skip_lit(&p, "日") && !sr_skip_lit(&p, "号")) || *p)
         return SR_ERR_INPUT;
     snprintf(buf, sizeof(buf), "%04d-%02d-%02d", y, m, d);
     if (!sr_date_valid(buf))

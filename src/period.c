@@ -14,6 +14,7 @@
 
 #include "schoolrisk/report.h"
 #include "schoolrisk/store.h"
+#include "util.h"
 
 #define YEAR_MIN 1900
 #define YEAR_MAX 2999
@@ -109,34 +110,6 @@ digits(const char *s, size_t n)
     return v;
 }
 
-/* Skip the text lit at *p; true when it was there. */
-static bool
-skip(const char **p, const char *lit)
-{
-    size_t n = strlen(lit);
-
-    if (strncmp(*p, lit, n) != 0)
-        return false;
-    *p += n;
-    return true;
-}
-
-/* One or two ASCII digits at *p as a number; -1 when there are none or
- * more. */
-static int
-small_number(const char **p)
-{
-    int v = 0, n = 0;
-
-    while (**p >= '0' && **p <= '9') {
-        if (++n > 2)
-            return -1;
-        v = v * 10 + (**p - '0');
-        (*p)++;
-    }
-    return n ? v : -1;
-}
-
 /* A quarter written after the year and 年: 第四季度, 四季度, 第4季度,
  * 4季度 or Q4; -1 when there is none. */
 static int
@@ -151,15 +124,15 @@ quarter_zh(const char **p)
             return -1;
         return *(*p)++ - '0';
     }
-    skip(p, "第");
+    sr_skip_lit(p, "第");
     if (**p >= '1' && **p <= '4') {
         q = *(*p)++ - '0';
     } else {
         for (i = 0; i < 4 && q < 0; i++)
-            if (skip(p, zh[i]))
+            if (sr_skip_lit(p, zh[i]))
                 q = i + 1;
     }
-    return q > 0 && skip(p, "季度") ? q : -1;
+    return q > 0 && sr_skip_lit(p, "季度") ? q : -1;
 }
 
 /*
@@ -180,10 +153,10 @@ sr_period_parse(const char *text, struct sr_period *out)
     if (y < YEAR_MIN || y > YEAR_MAX)
         return SR_ERR_INPUT;
     p = text + 4;
-    if (skip(&p, "年")) {
+    if (sr_skip_lit(&p, "年")) {
         const char *q = p;
 
-        if (!*p || (skip(&p, "度") && !*p)) {
+        if (!*p || (sr_skip_lit(&p, "度") && !*p)) {
             build(SR_PERIOD_YEAR, y, 0, out);
             return SR_OK;
         }
@@ -194,8 +167,8 @@ sr_period_parse(const char *text, struct sr_period *out)
             return SR_OK;
         }
         p = q;
-        n = small_number(&p);
-        if (n >= 1 && n <= 12 && skip(&p, "月") && !*p) {
+        n = sr_read_digits(&p, 2);
+        if (n >= 1 && n <= 12 && sr_skip_lit(&p, "月") && !*p) {
             build(SR_PERIOD_MONTH, y, n, out);
             return SR_OK;
         }
@@ -215,7 +188,7 @@ sr_period_parse(const char *text, struct sr_period *out)
     }
     if (*p == '-' || *p == '/' || *p == '.') {
         p++;
-        n = small_number(&p);
+        n = sr_read_digits(&p, 2);
         if (n >= 1 && n <= 12 && !*p) {
             build(SR_PERIOD_MONTH, y, n, out);
             return SR_OK;

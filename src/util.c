@@ -286,3 +286,28 @@ sr_line_of(const char *s, size_t off)
             line++;
     return line;
 }
+
+bool
+sr_skip_lit(const char **p, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    if (strncmp(*p, lit, n) != 0)
+        return false;
+    *p += n;
+    return true;
+}
+
+int
+sr_read_digits(const char **p, int max)
+{
+    int v = 0, n = 0;
+
+    while (**p >= '0' && **p <= '9') {
+        if (++n > max)
+            return -1;
+        v = v * 10 + (**p - '0');
+        (*p)++;
+    }
+    return n ? v : -1;
+}

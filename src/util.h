@@ -66,6 +66,12 @@ char *sr_buf_detach(struct sr_buf *b);
 
 
 
+/* Parsing typed text: skip the text lit at *p (true when it was there),
+ * and read from 1 to max ASCII digits at *p (-1 when there are none or
+ * more than max); both advance *p past what they read. */
+bool sr_skip_lit(const char **p, const char *lit);
+int sr_read_digits(const char **p, int max);
+
 /* Strict UTF-8 check (no overlongs, surrogates or code points past
  * U+10FFFF).  Returns 1 when valid; otherwise 0 and the offset of the
  * first bad byte in *bad. */
