@@ -1935,9 +1935,45 @@ insert_chart(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
 /* Rows a chart takes at the default row height, with a gap. */
 #define CHART_ROWS 17
 
-/* 区县汇总: the table with the city total row, then the charts' data
- * (district, coverage, compliance, rectification) and two column
- * charts comparing the districts. */
+static int
+by_rank(const void *a, const void *b, void *ctx)
+{
+    const struct sr_report_city_district *d = ctx;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+    if (d[i].rank != d[j].rank)
+        return d[i].rank < d[j].rank ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+/* The districts of r in rank order, equal ranks in the registry's order:
+ * a new array of shallow copies (the strings stay r's), or NULL. */
+static struct sr_report_city_district *
+ranked_districts(const struct sr_report_city *r)
+{
+    struct sr_report_city_district *out;
+    size_t *order, i;
+
+    out = calloc(r->n_districts ? r->n_districts : 1, sizeof(*out));
+    order = calloc(r->n_districts ? r->n_districts : 1, sizeof(*order));
+    if (!out || !order) {
+        free(out);
+        free(order);
+        return NULL;
+    }
+    for (i = 0; i < r->n_districts; i++)
+        order[i] = i;
+    qsort_r(order, r->n_districts, sizeof(*order), by_rank,
+            r->districts);
+    for (i = 0; i < r->n_districts; i++)
+        out[i] = r->districts[order[i]];
+    free(order);
+    return out;
+}
+
+/* 区县汇总: the table in rank order with the city total row, then the
+ * charts' data (district, coverage, compliance, rectification) in the
+ * same order and three column charts comparing the districts. */
 static void
 write_city_summary(struct wctx *w, lxw_worksheet *ws,
                    const struct sr_layout_columns *cols)
@@ -1949,20 +1985,26 @@ write_city_summary(struct wctx *w, lxw_worksheet *ws,
     static const lxw_col_t cover_cols[] = {1}, comply_cols[] = {2},
                            rect_cols[] = {3};
     const struct sr_report_city *r = w->c;
-    struct sr_report_city_district total;
+    struct sr_report_city_district total, *ranked;
     struct table_src src;
     lxw_row_t row, first;
     size_t i;
 
+    ranked = ranked_districts(r);
+    if (!ranked) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
     memset(&total, 0, sizeof(total));
     total.name = (char *)"全市合计";
     total.kpis = r->total;
-    src = (struct table_src){r->districts, r->n_districts,
-                             sizeof(*r->districts), district_value,
-                             no_fill, &total};
+    src = (struct table_src){ranked, r->n_districts, sizeof(*ranked),
+                             district_value, no_fill, &total};
     write_table(w, ws, SR_SHEET_CITY_DISTRICTS, cols, 0, &src);
-    if (r->n_districts == 0)
+    if (r->n_districts == 0) {
+        free(ranked);
         return;
+    }
 
     row = (lxw_row_t)r->n_districts + 3;
     put_str(w, ws, row++, 0, "区县对比（图表数据）", w->bold);
@@ -1970,7 +2012,7 @@ write_city_summary(struct wctx *w, lxw_worksheet *ws,
     row++;
     first = row;
     for (i = 0; i < r->n_districts; i++, row++) {
-        const struct sr_report_city_district *d = &r->districts[i];
+        const struct sr_report_city_district *d = &ranked[i];
 
         put_str(w, ws, row, 0, d->name, w->label);
         put_rate(w, ws, row, 1, d->kpis.coverage);
@@ -1988,6 +2030,7 @@ write_city_summary(struct wctx *w, lxw_worksheet *ws,
     insert_chart(w, ws, row + 2 * CHART_ROWS,
                  data_chart(w, LXW_CHART_COLUMN, sheet, "各区县隐患整改率",
                             first, row - 2, rect_cols, &names[2], 1));
+    free(ranked);
 }
 
 /* 趋势: the table, then with two periods or more the chart's data and

@@ -241,7 +241,9 @@ def _(sh):
         col[field] = hits[0]
     lines = dash["districts"]
     expect(len(lines) == 16, len(lines))
-    for i, line in enumerate(lines):
+    # The JSON in the registry's order, the sheet in rank order (equal
+    # ranks in the registry's order: sorted is stable).
+    for i, line in enumerate(sorted(lines, key=lambda x: x["rank"])):
         compare_line(rows[1 + i], col, line["name"], line["rank"],
                      line["kpis"])
     compare_line(rows[1 + len(lines)], col, "全市合计", None, dash["total"])
