@@ -141,6 +141,7 @@ sr_json_kpis(const struct sr_report_kpis *k, const size_t *all_four)
     if (ok) {
         sr_json_add(sub, "found", count(k->hazards_found), &ok);
         sr_json_add(sub, "closed", count(k->hazards_closed), &ok);
+        sr_json_add(sub, "closed_late", count(k->hazards_closed_late), &ok);
         sr_json_add(sub, "open", count(k->hazards_open), &ok);
         sr_json_add(sub, "overdue", count(k->hazards_overdue), &ok);
     }

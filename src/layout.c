@@ -99,6 +99,7 @@ static const struct field_def hazard_fields[SR_FH_COUNT] = {
     [SR_FH_OVERDUE] = {"overdue", SR_FIELD_BOOL},
     [SR_FH_SUPERVISED] = {"supervised", SR_FIELD_BOOL},
     [SR_FH_RECURRENT_OF] = {"recurrent_of", SR_FIELD_INT},
+    [SR_FH_DAYS_LATE] = {"days_late", SR_FIELD_INT},
 };
 
 /* 区县汇总 and 趋势 share the KPI fields (struct sr_report_kpis). */
@@ -124,7 +125,8 @@ static const struct field_def hazard_fields[SR_FH_COUNT] = {
     [SR_FK_HAZARDS_OPEN] = {"hazards_open", SR_FIELD_INT},             \
     [SR_FK_HAZARDS_OVERDUE] = {"hazards_overdue", SR_FIELD_INT},       \
     [SR_FK_RECTIFICATION] = {"rectification", SR_FIELD_RATE},          \
-    [SR_FK_OPEN_MAJOR] = {"open_major", SR_FIELD_INT}
+    [SR_FK_OPEN_MAJOR] = {"open_major", SR_FIELD_INT},                 \
+    [SR_FK_HAZARDS_CLOSED_LATE] = {"hazards_closed_late", SR_FIELD_INT}
 
 static const struct field_def district_fields[SR_FD_COUNT] = {
     KPI_FIELDS,

@@ -756,6 +756,7 @@ hazard_value(const void *rec, int field, struct val *v)
     case SR_FH_STATUS: str_val(v, sr_hazard_status_label(h->status)); break;
     case SR_FH_CLOSED_ON: str_val(v, h->closed_on); break;
     case SR_FH_DAYS_OVERDUE: num_val(v, (double)h->days_overdue); break;
+    case SR_FH_DAYS_LATE: num_val(v, (double)h->days_late); break;
     case SR_FH_OVERDUE: bool_val(v, h->days_overdue > 0); break;
     case SR_FH_SUPERVISED: bool_val(v, h->supervised); break;
     case SR_FH_RECURRENT_OF:
@@ -1156,6 +1157,8 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     kpi_count(w, ws, &row, "隐患发现数", k->hazards_found, "统计期内发现");
     kpi_count(w, ws, &row, "隐患销号数", k->hazards_closed,
               "统计期内销号");
+    kpi_count(w, ws, &row, "逾期销号数", k->hazards_closed_late,
+              "统计期内销号时已过整改期限");
     kpi_count(w, ws, &row, "未整改隐患", k->hazards_open, "期末未销号");
     kpi_count(w, ws, &row, "逾期隐患", k->hazards_overdue,
               "期末未销号且超期");
@@ -1817,6 +1820,9 @@ kpi_value(const struct sr_report_kpis *k, int field, struct val *v)
         break;
     case SR_FK_RECTIFICATION: rate_val(v, k->rectification); break;
     case SR_FK_OPEN_MAJOR: num_val(v, (double)k->open_major); break;
+    case SR_FK_HAZARDS_CLOSED_LATE:
+        num_val(v, (double)k->hazards_closed_late);
+        break;
     case SR_FK_COUNT: break;
     }
 }

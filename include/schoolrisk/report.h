@@ -149,6 +149,8 @@ struct sr_report_hazard {
     int status;              /**< enum sr_hazard_status as of the end */
     char closed_on[11];      /**< "" unless closed by the end */
     int64_t days_overdue;    /**< as of the end; 0 when not overdue */
+    int64_t days_late;       /**< closed by the end after its deadline:
+                                  closed_on - deadline; else 0 */
     bool supervised;         /**< major: 挂牌督办 */
     int64_t recurrent_of;    /**< or 0 */
 };
@@ -175,6 +177,8 @@ struct sr_report_kpis {
     size_t hazards_closed;   /**< closed within the period */
     size_t hazards_open;     /**< not closed at the end (any found date) */
     size_t hazards_overdue;  /**< overdue at the end */
+    size_t hazards_closed_late; /**< of hazards_closed: closed after their
+                                     deadline (逾期销号) */
     struct sr_rate rectification; /**< closed / found, of the hazards
                                        found within the period (整改率) */
     size_t open_major;       /**< major and not closed at the end */

@@ -541,8 +541,11 @@ count_hazard(struct sr_report_district *r, const struct sr_report_hazard *h,
         if (closed)
             k->rectification.num++;
     }
-    if (closed && strcmp(h->closed_on, r->period.start) >= 0)
+    if (closed && strcmp(h->closed_on, r->period.start) >= 0) {
         k->hazards_closed++;
+        if (h->days_late > 0)
+            k->hazards_closed_late++;
+    }
     if (!closed) {
         k->hazards_open++;
         if (h->level == SR_HAZARD_MAJOR)
@@ -618,6 +621,12 @@ read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
     closed = closed_on && strcmp(closed_on, end) <= 0;
     if (closed)
         snprintf(h->closed_on, sizeof(h->closed_on), "%s", closed_on);
+    if (closed && h->deadline[0] && strcmp(h->closed_on, h->deadline) > 0 &&
+        sr_hazard_date_diff(h->deadline, h->closed_on, &h->days_late) !=
+            SR_OK)
+        return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
+                                  _("hazard %lld has a bad deadline '%s'"),
+                                  (long long)h->id, h->deadline);
     overdue = !closed && h->deadline[0] && strcmp(h->deadline, end) < 0;
     if (overdue &&
         sr_hazard_date_diff(h->deadline, end, &h->days_overdue) != SR_OK)

@@ -156,6 +156,7 @@ kpis_add(struct sr_report_kpis *t, const struct sr_report_kpis *k)
     t->hazards_closed += k->hazards_closed;
     t->hazards_open += k->hazards_open;
     t->hazards_overdue += k->hazards_overdue;
+    t->hazards_closed_late += k->hazards_closed_late;
     t->rectification.num += k->rectification.num;
     t->rectification.den += k->rectification.den;
     t->open_major += k->open_major;

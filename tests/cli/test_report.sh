@@ -47,10 +47,11 @@ for school in "$EX"/*.school; do
     SCHOOLRISK_CLOCK=2026-08-20T02:00:00Z "$BIN" assess import "$id" "${school%.school}.csv" >/dev/null || fail "import $code"
     SCHOOLRISK_CLOCK=2026-08-20T03:00:00Z "$BIN" assess submit "$id" >/dev/null || fail "submit $code"
 done
-# One hazard of 历下区 closed in September, one overdue at the quarter's end.
+# One hazard of 历下区 closed in September, 5 days after its deadline (逾期销号),
+# one overdue at the quarter's end.
 h1=$(SQL "SELECT min(h.id) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102'")
 h2=$(SQL "SELECT max(h.id) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102'")
-SCHOOLRISK_CLOCK=2026-08-21T02:00:00Z "$BIN" hazard assign "$h1" --responsible 王老师 --deadline 2026-09-10 >/dev/null || fail "assign"
+SCHOOLRISK_CLOCK=2026-08-21T02:00:00Z "$BIN" hazard assign "$h1" --responsible 王老师 --deadline 2026-09-01 >/dev/null || fail "assign"
 SCHOOLRISK_CLOCK=2026-09-05T02:00:00Z "$BIN" hazard submit "$h1" --note 已整改 --by 王老师 >/dev/null || fail "submit h1"
 SCHOOLRISK_CLOCK=2026-09-06T02:00:00Z "$BIN" hazard verify "$h1" --by 李复查员 >/dev/null || fail "verify"
 # a major hazard is under city supervision: the verify was the district's
@@ -91,6 +92,9 @@ cat >want.txt <<EOF
 隐患销号数=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.closed_on BETWEEN '2026-07-01' AND '2026-09-30'")
 未整改隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.found_on <= '2026-09-30' AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30')")
 逾期隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.status <> 'closed' AND h.deadline < '2026-09-30'")
+逾期销号数=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.closed_on BETWEEN '2026-07-01' AND '2026-09-30' AND h.deadline < h.closed_on")
+超期销号天数#$h1=$(SQL "SELECT CAST(julianday(closed_on) - julianday(deadline) AS INTEGER) FROM hazards WHERE id = $h1")
+超期销号天数#$h2=0
 未整改重大隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.level = 'major' AND h.found_on <= '2026-09-30' AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30')")
 EOF
 "$PY" - lixia.xlsx want.txt >got.txt 2>"$T/pyerr" <<'PYEOF' || fail "openpyxl: $(cat "$T/pyerr")"
@@ -101,9 +105,16 @@ kpi = {}
 for row in wb["概况"].iter_rows(values_only=True):
     if row and isinstance(row[0], str) and row[1] is not None:
         kpi.setdefault(row[0], row[1])
+ledger = wb["隐患台账"]
+head = [c.value for c in ledger[1]]
+late = {r[head.index("隐患编号")]: r[head.index("超期销号天数")]
+        for r in ledger.iter_rows(min_row=2, values_only=True)}
 for line in open(sys.argv[2], encoding="utf-8"):
     key, want = line.rstrip("\n").split("=")
-    print("%s=%s" % (key, kpi.get(key)))
+    if "#" in key:  # 超期销号天数#ID: the ledger's cell for hazard ID
+        print("%s=%s" % (key, late.get(int(key.split("#")[1]))))
+    else:
+        print("%s=%s" % (key, kpi.get(key)))
 ws = wb["学校评估"]
 assert ws.freeze_panes is not None and ws.auto_filter.ref, "no frozen header or filter"
 assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
@@ -153,8 +164,9 @@ begin "report city: every cell of every 区县汇总 row (in rank order), and th
 # the four bands of the latest submitted inspection valid at the end (12
 # months in every shipped system); hazards found in the quarter, closed in
 # it, open and overdue at the end (the deadline of the last assignment
-# made by then), open major ones, and those found in the quarter and closed
-# by its end (整改率's numerator).  The four-100% counts come from
+# made by then), open major ones, those found in the quarter and closed
+# by its end (整改率's numerator), and those closed in it after their
+# deadline (逾期销号).  The four-100% counts come from
 # `schoolrisk baseline --json --today END`.  The rank, the rates and the
 # total row are derived from these counts in Python, not read from the
 # program.
@@ -186,7 +198,9 @@ SQL -separator '|' "WITH latest AS (
   (SELECT count(*) FROM hzo WHERE hzo.district = d.code),
   (SELECT count(*) FROM hzo WHERE hzo.district = d.code AND hzo.dl < '$E'),
   (SELECT count(*) FROM hz WHERE hz.district = d.code AND hz.found_on >= '$S' AND hz.closed_on <= '$E'),
-  (SELECT count(*) FROM hzo WHERE hzo.district = d.code AND hzo.level = 'major')
+  (SELECT count(*) FROM hzo WHERE hzo.district = d.code AND hzo.level = 'major'),
+  (SELECT count(*) FROM hz WHERE hz.district = d.code AND hz.closed_on BETWEEN '$S' AND '$E'
+     AND hz.dl < hz.closed_on)
  FROM districts d ORDER BY d.sort" >counts.txt
 "$BIN" baseline --today $E --json >baseline.json || fail "baseline --json"
 "$PY" - city.xlsx counts.txt baseline.json >district-rows.txt 2>"$T/pyerr" <<'PYEOF' || fail "openpyxl: $(cat "$T/pyerr")"
@@ -195,7 +209,7 @@ from functools import cmp_to_key
 ELEMENTS = ("guards", "closed-campus", "alarm-video", "protection-posts")
 COUNTS = ("schools", "assessed", "compliant", "blue", "yellow", "orange",
           "red", "vetoed", "found", "closed", "open", "overdue", "rectified",
-          "major")
+          "major", "closed_late")
 lines = {}
 order = []
 for line in open(sys.argv[2], encoding="utf-8"):
@@ -220,7 +234,7 @@ def expect(name, c, rank):
             rate(c["compliant"], c["schools"]), c["blue"], c["yellow"],
             c["orange"], c["red"], c["vetoed"]] + \
         [rate(c[e], c["schools"]) for e in ELEMENTS] + \
-        [four, c["found"], c["closed"], c["open"], c["overdue"],
+        [four, c["found"], c["closed"], c["closed_late"], c["open"], c["overdue"],
          rate(c["rectified"], c["found"]), c["major"]]
 
 # Rank on 达标率, ties share (1, 2, 2, 4), districts without schools last.
@@ -241,7 +255,7 @@ def show(v):
 
 ws = openpyxl.load_workbook(sys.argv[1])["区县汇总"]
 rows = list(ws.iter_rows(values_only=True))
-assert len(rows[0]) == 23, rows[0]
+assert len(rows[0]) == 24, rows[0]
 got = [r for r in rows[1:len(order) + 2]]
 # In rank order; equal ranks in the registry's order (sorted is stable).
 want = [expect(n, lines[n], rank[n]) for n in sorted(order, key=lambda n: rank[n])]
@@ -255,9 +269,10 @@ grep '^got  ' district-rows.txt | cut -c6- >got-rows.txt
 [ "$(wc -l <want-rows.txt)" = "$((n_dist + 1))" ] || fail "$(wc -l <want-rows.txt) rows compared"
 same "the 区县汇总 rows" want-rows.txt got-rows.txt
 # Not vacuous: the city total has compliant, red, vetoed, found, closed,
-# open, overdue and open major hazards above zero, and a rate below 1.
+# closed late, open, overdue and open major hazards above zero, and a
+# rate below 1.
 tail -n 1 want-rows.txt | awk -F'|' '$6 > 0 && $11 > 0 && $12 > 0 && $18 > 0 &&
-    $19 > 0 && $20 > 0 && $21 > 0 && $23 > 0 && $7 < 1 { ok = 1 } END { exit !ok }' ||
+    $19 > 0 && $20 > 0 && $21 > 0 && $22 > 0 && $24 > 0 && $7 < 1 { ok = 1 } END { exit !ok }' ||
     fail "thin data: $(tail -n 1 want-rows.txt)"
 end
 

@@ -47,7 +47,7 @@ test_shipped_district(void **state)
     assert_string_equal(sr_layout_column_format(SR_SHEET_SCHOOLS,
                                                 &c->v[1]), "@");
     assert_int_equal(l.sheets[SR_SHEET_LOST].n, 12);
-    assert_int_equal(l.sheets[SR_SHEET_HAZARDS].n, 14);
+    assert_int_equal(l.sheets[SR_SHEET_HAZARDS].n, 15);
     assert_int_equal(l.sheets[SR_SHEET_HAZARDS].v[0].field, SR_FH_ID);
     assert_int_equal(l.sheets[SR_SHEET_BASELINE].n, 9);
     assert_int_equal(l.sheets[SR_SHEET_BASELINE].v[3].field, SR_FS_GUARDS);

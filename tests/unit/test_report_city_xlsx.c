@@ -112,6 +112,7 @@ make_report(struct sr_report_city *r)
     k->baseline_rate[SR_BASELINE_GUARDS] = rate(3, 4);
     k->hazards_found = 3;
     k->hazards_closed = 2;
+    k->hazards_closed_late = 1;
     k->hazards_open = 1;
     k->hazards_overdue = 1;
     k->rectification = rate(2, 3);
@@ -159,6 +160,7 @@ make_report(struct sr_report_city *r)
     k->baseline_rate[SR_BASELINE_GUARDS] = rate(5, 6);
     k->hazards_found = 4;
     k->hazards_closed = 2;
+    k->hazards_closed_late = 1;
     k->hazards_open = 2;
     k->hazards_overdue = 1;
     k->rectification = rate(2, 4);
@@ -258,7 +260,8 @@ static const char *const want_full[] = {
     /* three lines of wrapped heading: "保安员配备达标率" in a column 8
      * wide holds three characters a line */
     "区县汇总:height1=45", "区县汇总!M1=保安员配备达标率",
-    "区县汇总!G1=达标率", "区县汇总!W1=未整改重大隐患",
+    "区县汇总!G1=达标率", "区县汇总!X1=未整改重大隐患",
+    "区县汇总!T1=逾期销号数",
     /* 历下区 */
     "区县汇总!A2=1 [0]", "区县汇总!B2=历下区", "区县汇总!C2=4 [0]",
     "区县汇总!D2=4 [0]", "区县汇总!E2=1 [0.0%]", "区县汇总!F2=2 [0]",
@@ -267,24 +270,26 @@ static const char *const want_full[] = {
     "区县汇总!M2=0.75 [0.0%]", "区县汇总!N2=1 [0.0%]",
     "区县汇总!O2=1 [0.0%]", "区县汇总!P2=1 [0.0%]", "区县汇总!Q2=否",
     "区县汇总!R2=3 [0]", "区县汇总!S2=2 [0]", "区县汇总!T2=1 [0]",
-    "区县汇总!U2=1 [0]", "区县汇总!V2=0.6666666667 [0.0%]",
-    "区县汇总!W2=1 [0]",
+    "区县汇总!U2=1 [0]",
+    "区县汇总!V2=1 [0]", "区县汇总!W2=0.6666666667 [0.0%]",
+    "区县汇总!X2=1 [0]",
     /* the tie: same rank */
     "区县汇总!A3=1 [0]", "区县汇总!B3=市中\"区\"<&>",
     "区县汇总!E3=0.5 [0.0%]", "区县汇总!G3=0.5 [0.0%]",
     "区县汇总!J3=1 [0]", "区县汇总!L3=1 [0]", "区县汇总!Q3=是",
-    "区县汇总!V3=0 [0.0%]",
+    "区县汇总!W3=0 [0.0%]",
     /* the empty district */
     "区县汇总!A4=3 [0]", "区县汇总!B4=新区", "区县汇总!C4=0 [0]",
     "区县汇总!E4=-", "区县汇总!G4=-", "区县汇总!M4=-", "区县汇总!Q4=否",
-    "区县汇总!V4=-", "区县汇总!W4=0 [0]",
+    "区县汇总!W4=-", "区县汇总!X4=0 [0]",
     /* the city total row */
     "区县汇总!B5=全市合计", "区县汇总!C5=6 [0]", "区县汇总!D5=5 [0]",
     "区县汇总!E5=0.8333333333 [0.0%]", "区县汇总!F5=3 [0]",
     "区县汇总!G5=0.5 [0.0%]", "区县汇总!H5=2 [0]", "区县汇总!K5=1 [0]",
     "区县汇总!L5=1 [0]", "区县汇总!M5=0.8333333333 [0.0%]",
-    "区县汇总!Q5=否", "区县汇总!R5=4 [0]", "区县汇总!T5=2 [0]",
-    "区县汇总!V5=0.5 [0.0%]", "区县汇总!W5=1 [0]",
+    "区县汇总!Q5=否", "区县汇总!R5=4 [0]", "区县汇总!T5=1 [0]",
+    "区县汇总!U5=2 [0]",
+    "区县汇总!W5=0.5 [0.0%]", "区县汇总!X5=1 [0]",
     /* the charts' data */
     "区县汇总!A7=区县对比（图表数据）", "区县汇总!A8=区县",
     "区县汇总!B8=评估覆盖率", "区县汇总!C8=达标率", "区县汇总!D8=整改率",
@@ -296,7 +301,7 @@ static const char *const want_full[] = {
     "区县汇总:chart=barChart|各区县评估覆盖率",
     "区县汇总:chart=barChart|各区县隐患整改率",
     /* the filter leaves the total row out */
-    "区县汇总:freeze=A2", "区县汇总:filter=A1:W4",
+    "区县汇总:freeze=A2", "区县汇总:filter=A1:X4",
     "区县汇总:print=landscape paper=9 fitw=1 fith=0 fit=True",
     "区县汇总:titles=$1:$1", "区县汇总:footer=第 &P 页，共 &N 页",
     "区县汇总:header=全市|区县汇总|2026年第三季度",
@@ -409,7 +414,7 @@ test_empty_city(void **state)
     char *out;
     const char *const want[] = {
         "区县汇总!B2=全市合计", "区县汇总!C2=0 [0]", "区县汇总!E2=-",
-        "区县汇总:charts=0", "区县汇总:filter=A1:W1",
+        "区县汇总:charts=0", "区县汇总:filter=A1:X1",
         "趋势!A2=2026Q3", "趋势:charts=0",
         "未达标学校:filter=A1:I1",
         "说明!B3=全市（0 个区县）", "说明!A12=指标体系", "说明!B12=-",

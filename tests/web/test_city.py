@@ -166,6 +166,7 @@ RATE_FIELDS = {"coverage": lambda k: k["coverage"],
                    lambda k: k["baseline"]["protection-posts"]["rate"],
                "rectification": lambda k: k["rectification"]}
 HAZARD_FIELDS = {"hazards_found": "found", "hazards_closed": "closed",
+                 "hazards_closed_late": "closed_late",
                  "hazards_open": "open", "hazards_overdue": "overdue"}
 
 
