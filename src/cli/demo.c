@@ -79,7 +79,7 @@ row(const struct sr_demo_district *d)
     cli_pad(stdout, d->name, 10);
     printf("%6zu %6zu %7s %6zu %7s", d->schools, d->assessed,
            pct(a, sizeof(a), d->assessed, d->schools), d->compliant,
-           pct(b, sizeof(b), d->compliant, d->assessed));
+           pct(b, sizeof(b), d->compliant, d->schools));
     for (j = 0; j < SR_HAZARD_STATUS_COUNT; j++)
         printf(" %6zu", d->hazards[j]);
     printf(" %6zu", d->overdue);
@@ -99,8 +99,10 @@ print_summary(const struct sr_demo_summary *s)
     static const int widths[] = {6, 6, 7, 6, 7, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7};
     size_t i;
 
-    printf("\ncity summary as of %s (hazards by status; four-100%%: share "
-           "of schools meeting each element, all four, district reaches)\n",
+    printf("\ncity summary as of %s (达标率 and 覆盖率 of the registry's "
+           "schools, as in the workbooks; hazards by status; four-100%%: "
+           "share of schools meeting each element, all four, district "
+           "reaches)\n",
            s->as_of);
     cli_pad(stdout, "区县", 10);
     for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {

@@ -33,7 +33,7 @@ A=$(sql city/schoolrisk.db "SELECT count(*) FROM assessments WHERE status = 'sub
 H=$(sql city/schoolrisk.db "SELECT count(*) FROM hazards")
 grep -Eq "^built in [0-9]+\.[0-9] s: 6 indicator systems, 40 schools, $A assessments, $H hazards, [0-9]+ hazard steps$" "$T/out" ||
     fail "no 'built in' line with $A assessments and $H hazards"
-out_has "city summary as of 2026-12-31 (hazards by status; four-100%: share of schools meeting each element, all four, district reaches)"
+out_has "city summary as of 2026-12-31 (达标率 and 覆盖率 of the registry's schools, as in the workbooks; hazards by status; four-100%: share of schools meeting each element, all four, district reaches)"
 [ -f city/schoolrisk.db ] || fail "no database"
 [ ! -e city/.demo-responses.csv ] || fail "the responses file was left behind"
 end
@@ -53,6 +53,10 @@ set -- $ROW
 [ "$3" = "$AS" ] || fail "assessed $3, SQL says $AS"
 [ "$7 $8 $9 ${10} ${11}" = "$HO $HR $HS $HC $OD" ] ||
     fail "hazards '$7 $8 $9 ${10} ${11}', SQL says '$HO $HR $HS $HC $OD'"
+# 达标率 as the workbooks define it: of every registry school, not of the
+# assessed ones.
+[ "$6" = "$(awk -v n="$5" -v d="$2" 'BEGIN { printf "%.1f%%", 100 * n / d }')" ] ||
+    fail "达标率 $6 is not 达标 $5 of the registry's $2 schools"
 [ "$AS" -lt "$S" ] || fail "coverage is 100%"
 [ "$OD" -gt 0 ] || fail "nothing overdue at the year's end"
 [ "$(grep -cE '^[^ ]+ +[0-9]+ +[0-9]+ ' "$T/out")" -eq 17 ] ||
