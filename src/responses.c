@@ -350,3 +350,46 @@ sr_responses_load_file(struct sr_responses *r,
     free(buf);
     return rc;
 }
+
+char *
+sr_answer_text(const struct sr_system *sys, const struct sr_item *it,
+               const struct sr_school *school, const char *value)
+{
+    struct sr_answer ans;
+    struct sr_diags d;
+    char a[48], b[48];
+    const char *unit = it->unit ? it->unit : "";
+    sr_error rc;
+
+    if (!value)
+        value = "";
+    if (!strcmp(value, "na") || !strcmp(value, "NA") ||
+        !strcmp(value, "不适用"))
+        return sr_strdup("不适用");
+    sr_diags_init(&d);
+    memset(&ans, 0, sizeof(ans));
+    rc = parse_value(sys, it, school, value, &ans, &d, "", 0);
+    sr_diags_release(&d);
+    if (rc != SR_OK)
+        return rc == SR_ERR_NOMEM ? NULL : sr_strdup(value);
+    switch (it->method) {
+    case SR_METHOD_CHECK:
+        return sr_strdup(ans.v ? "符合" : "不符合");
+    case SR_METHOD_LEVELS:
+        return sr_strdup(sr_system_levels(sys)[it->opt_off + ans.v].value);
+    case SR_METHOD_THRESHOLD:
+        sr_decimal_format(ans.v, SR_FRACTION_SCALE, 0, a, sizeof(a));
+        return sr_asprintf("%s%s", a, unit);
+    case SR_METHOD_DEDUCT:
+        return sr_asprintf("%lld%s", (long long)ans.v, *unit ? unit : "处");
+    case SR_METHOD_RATIO:
+        sr_decimal_format(ans.v, SR_FRACTION_SCALE, 0, a, sizeof(a));
+        sr_decimal_format(it->req_attr >= 0 ?
+                              sr_item_required(sys, it, school) :
+                              ans.v2,
+                          SR_FRACTION_SCALE, 0, b, sizeof(b));
+        return sr_asprintf("%s%s/应配%s%s", a, unit, b, unit);
+    default:
+        return sr_strdup(value);
+    }
+}

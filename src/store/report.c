@@ -37,6 +37,7 @@
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
+#include "schoolrisk/responses.h"
 #include "report_int.h"
 #include "store_int.h"
 #include "../util.h"
@@ -262,7 +263,7 @@ add_lost(struct work *w, const struct sr_report_school *s,
     l->dimension = sr_asprintf("%s %s", dims[it->dim].id, dims[it->dim].title);
     l->item = sr_strdup(it->id);
     l->item_title = sr_strdup(it->title);
-    l->value = sr_strdup(value ? value : "");
+    l->value = sr_answer_text(sys, it, &s->school, value);
     if (note && *note)
         l->note = sr_strdup(note);
     if (!l->school_name || !l->dimension || !l->item || !l->item_title ||

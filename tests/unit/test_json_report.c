@@ -148,7 +148,7 @@ static const char kpis_text[] =
     "\"protection-posts\":{\"met\":5,\"rate\":{\"num\":5,\"den\":8,"
     "\"percent\":62.5}}%s},"
     "\"four_100\":false,"
-    "\"hazards\":{\"found\":12,\"closed\":4,\"open\":9,\"overdue\":2},"
+    "\"hazards\":{\"found\":12,\"closed\":4,\"closed_late\":0,\"open\":9,\"overdue\":2},"
     "\"rectification\":{\"num\":4,\"den\":12,\"percent\":33.3},"
     "\"open_major\":1,\"stages\":["
     "{\"stage\":\"primary\",\"label\":\"小学\",\"schools\":5,"

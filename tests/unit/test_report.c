@@ -645,7 +645,7 @@ test_district_q3(void **state)
     assert_string_equal(r.lost[0].item_title, "专职保安员配备数量达到标准");
     assert_int_equal(r.lost[0].earned, 7500000);
     assert_int_equal(r.lost[0].max, 10000000);
-    assert_string_equal(r.lost[0].value, "3");
+    assert_string_equal(r.lost[0].value, "3人/应配4人");
     assert_string_equal(r.lost[0].note, "保安员缺1名");
     assert_int_equal(r.lost[0].hazard, SR_HAZARD_GENERAL);
     assert_false(r.lost[0].veto);
@@ -656,7 +656,7 @@ test_district_q3(void **state)
     assert_string_equal(r.lost[2].code, "3701020003");
     assert_string_equal(r.lost[2].item, "D1.2.1");
     assert_int_equal(r.lost[2].earned, 0);
-    assert_string_equal(r.lost[2].value, "fail");
+    assert_string_equal(r.lost[2].value, "不符合");
     assert_int_equal(r.lost[2].hazard, SR_HAZARD_MAJOR);
     assert_true(r.lost[2].veto);
 

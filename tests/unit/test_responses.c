@@ -1043,6 +1043,44 @@ test_school_set_messages(void **state)
     assert_memory_equal(&s, &f->school, sizeof(s));
 }
 
+/* An answer as a report shows it: Chinese, with units and requirements. */
+static void
+test_answer_text(void **state)
+{
+    static const char *const cases[][3] = {
+        {"D1.1.2", "fail", "不符合"},
+        {"D1.1.2", "是", "符合"},
+        {"D1.2.2", "基本符合", "基本符合"},
+        {"D1.2.3", "15", "15天"},
+        {"D2.1.2", "12.5", "12.5分钟"},
+        {"D2.1.1", "3", "3处"},
+        /* derived from 1,600 students: 3 + one per further 500 */
+        {"D1.1.1", "3", "3人/应配4人"},
+        {"D3.1.2", "14/16", "14人/应配16人"},
+        {"D2.2.2", "na", "不适用"},
+        /* what the item cannot read is shown as it was stored */
+        {"D1.1.2", "maybe", "maybe"},
+        {"D2.1.1", "", ""},
+    };
+    struct fx *f = *state;
+    const struct sr_item *items;
+    size_t i, n;
+
+    items = sr_system_items(f->sys, &n);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        long k = sr_system_find_item(f->sys, cases[i][0]);
+        char *t;
+
+        assert_true(k >= 0 && (size_t)k < n);
+        t = sr_answer_text(f->sys, &items[k], &f->school, cases[i][1]);
+        assert_non_null(t);
+        if (strcmp(t, cases[i][2]) != 0)
+            fail_msg("%s '%s': '%s', expected '%s'", cases[i][0],
+                     cases[i][1], t, cases[i][2]);
+        free(t);
+    }
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int
@@ -1050,6 +1088,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_init_empty),
+        T(test_answer_text),
         T(test_good_bom_crlf_quotes),
         T(test_good_load_file),
         T(test_good_lf_no_note_column),
