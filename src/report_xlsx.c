@@ -1158,7 +1158,7 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     kpi_count(w, ws, &row, "隐患销号数", k->hazards_closed,
               "统计期内销号");
     kpi_count(w, ws, &row, "逾期销号数", k->hazards_closed_late,
-              "统计期内销号时已过整改期限");
+              "销号晚于整改期限");
     kpi_count(w, ws, &row, "未整改隐患", k->hazards_open, "期末未销号");
     kpi_count(w, ws, &row, "逾期隐患", k->hazards_overdue,
               "期末未销号且超期");
