@@ -16,21 +16,26 @@
 #include "schoolrisk/scoring.h"
 
 static const char usage[] =
-    "usage: schoolrisk score --system ID|FILE (--school FILE | "
-    "--attr KEY=VALUE...)\n"
-    "                        --responses FILE [--json | --explain] "
-    "[--partial]\n"
-    "                        [--dir DIR]\n"
-    "\n"
-    "Score an assessment: total (0..100, 2 decimals), risk band, 达标,\n"
-    "veto items, points per dimension, items below full points, the hazards\n"
-    "a submission would raise, and the four-100% baseline elements.\n"
-    "\n"
-    "  --responses FILE  CSV with the header item,value,note\n"
-    "  --json            print one JSON object, with the per-item trace\n"
-    "  --explain         print the per-item derivation trace as text\n"
-    "  --partial         score a draft: unanswered items are left out\n"
-    "                    (without it, every applicable item must be answered)\n";
+    N_("usage: schoolrisk score --system ID|FILE\n"
+       "                        (--school-code CODE --db PATH |\n"
+       "                         --school FILE | --attr KEY=VALUE...)\n"
+       "                        --responses FILE [--json | --explain] "
+       "[--partial]\n"
+       "                        [--dir DIR]\n"
+       "\n"
+       "Score an assessment: total (0..100, 2 decimals), risk band, 达标,\n"
+       "veto items, points per dimension, items below full points, the hazards\n"
+       "a submission would raise, and the four-100% baseline elements.\n"
+       "\n"
+       "  --school-code CODE  a registry school: its stage and attributes\n"
+       "                    come from the database --db (else $SCHOOLRISK_DB)\n"
+       "  --school FILE     a school file; --attr KEY=VALUE: one attribute\n"
+       "                    each, without a database\n"
+       "  --responses FILE  CSV with the header item,value,note\n"
+       "  --json            print one JSON object, with the per-item trace\n"
+       "  --explain         print the per-item derivation trace as text\n"
+       "  --partial         score a draft: unanswered items are left out\n"
+       "                    (without it, every applicable item must be answered)\n");
 
 /* ------------------------------------------------------------------ */
 
@@ -119,9 +124,17 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
     }
     printf("system     %s %s  %s\n", sr_system_id(sys),
            sr_system_version(sys), sr_system_title(sys));
-    printf("total      %s  %s (%s)%s\n", cli_num(a, sizeof(a), res->total, 2, 2),
-           bands[res->band].label, sr_colour_label(bands[res->band].colour),
-           res->missing ? "  [draft: not every item answered]" : "");
+    printf("total      %s  %s (%s)", cli_num(a, sizeof(a), res->total, 2, 2),
+           bands[res->band].label, sr_colour_label(bands[res->band].colour));
+    if (res->missing) {
+        size_t answered, applicable;
+
+        /* A draft's band is not its result yet: say how much of it the
+         * total covers. */
+        sr_result_progress(res, &answered, &applicable);
+        printf(_("  [partial: %zu/%zu answered]"), answered, applicable);
+    }
+    putchar('\n');
     printf("达标       %s (pass line %s)%s\n", res->compliant ? "是" : "否",
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
            res->vetoed ? "  一票否决" : "");
@@ -169,6 +182,7 @@ cmd_score(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"attr", required_argument, NULL, 'a'},
+        CLI_OPTION_DB,
         {"dir", required_argument, NULL, 'd'},
         {"explain", no_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
@@ -176,6 +190,7 @@ cmd_score(int argc, char **argv)
         {"partial", no_argument, NULL, 'p'},
         {"responses", required_argument, NULL, 'r'},
         {"school", required_argument, NULL, 's'},
+        {"school-code", required_argument, NULL, 'c'},
         {"system", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
@@ -205,7 +220,7 @@ cmd_score(int argc, char **argv)
             explain = 1;
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case 'j':
             json = 1;
@@ -218,6 +233,12 @@ cmd_score(int argc, char **argv)
             break;
         case 's':
             so.file = optarg;
+            break;
+        case 'c':
+            so.code = optarg;
+            break;
+        case CLI_OPT_DB:
+            so.db = optarg;
             break;
         case 'S':
             system = optarg;
@@ -234,7 +255,7 @@ cmd_score(int argc, char **argv)
         else if (json && explain)
             cli_error(_("--json and --explain do not go together (the JSON "
                         "already has the trace in 'items')"));
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     ex = cli_system_load(&cs, system, dir);

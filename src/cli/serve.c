@@ -22,55 +22,55 @@
 static const char default_web_dir[] = SR_DEFAULT_WEB_DIR;
 
 static const char usage[] =
-    "usage: schoolrisk serve [--db FILE] [--listen ADDR:PORT] [--web DIR]\n"
-    "                        [--threads N] [--evidence-dir DIR]\n"
-    "                        [--behind-proxy] [--origin URL] [--quiet]\n"
-    "                        [--max-connections N] [--idle-timeout SEC]\n"
-    "                        [--session-idle MIN] [--session-max HOURS]\n"
-    "                        [--password-max-age DAYS] [--lock-after N]\n"
-    "                        [--lock-minutes MIN] [--totp-roles LIST]\n"
-    "                        [--cache-seconds SEC]\n"
-    "       schoolrisk serve --routes\n"
-    "\n"
-    "Serve the JSON API under /api/v1/ and the browser pages under / for\n"
-    "every user of the bureau; Ctrl-C or SIGTERM stops it after the\n"
-    "requests in flight are answered.\n"
-    "\n"
-    "  --db FILE             the database (default $SCHOOLRISK_DB, else\n"
-    "                        ./schoolrisk.db); it must exist: run\n"
-    "                        'schoolrisk init' first\n"
-    "  --listen ADDR:PORT    default 127.0.0.1:8080; port 0 picks one\n"
-    "  --web DIR             the built front end (default: web/dist of the\n"
-    "                        source tree, when built)\n"
-    "  --threads N           request threads (default 8)\n"
-    "  --evidence-dir DIR    where photos and PDFs are stored (default:\n"
-    "                        FILE without .db, plus -evidence)\n"
-    "  --behind-proxy        TLS ends at a reverse proxy on this host:\n"
-    "                        Secure cookies, client address from X-Real-IP\n"
-    "  --origin URL          the public origin (https://aq.example.gov.cn)\n"
-    "                        that state-changing requests must come from\n"
-    "                        (default: taken from the Host header)\n"
-    "  --quiet               no access log on stderr\n"
-    "  --max-connections N   default 1024\n"
-    "  --idle-timeout SEC    close idle connections (default 30)\n"
-    "  --session-idle MIN    sign out after MIN idle minutes (default 30)\n"
-    "  --session-max HOURS   and after HOURS in any case (default 12)\n"
-    "  --password-max-age DAYS  passwords older must be changed (default\n"
-    "                        90; 0: never)\n"
-    "  --lock-after N        failed sign-ins that lock an account (default\n"
-    "                        5), for --lock-minutes MIN (default 30)\n"
-    "  --cache-seconds SEC   how long the city's dashboard may be served\n"
-    "                        after a write before it is recomputed in the\n"
-    "                        background (default 60; 刷新 asks for fresh)\n"
-    "  --totp-roles LIST     roles that must use a second factor, comma-\n"
-    "                        separated (default admin,city; 'all' for\n"
-    "                        every role)\n"
-    "\n"
-    "  --routes              print the route table (method, path, roles,\n"
-    "                        target, body cap, flags) as tab-separated\n"
-    "                        lines, and exit\n"
-    "\n"
-    "Users are created at the server with 'schoolrisk users add'.\n";
+    N_("usage: schoolrisk serve [--db FILE] [--listen ADDR:PORT] [--web DIR]\n"
+       "                        [--threads N] [--evidence-dir DIR]\n"
+       "                        [--behind-proxy] [--origin URL] [--quiet]\n"
+       "                        [--max-connections N] [--idle-timeout SEC]\n"
+       "                        [--session-idle MIN] [--session-max HOURS]\n"
+       "                        [--password-max-age DAYS] [--lock-after N]\n"
+       "                        [--lock-minutes MIN] [--totp-roles LIST]\n"
+       "                        [--cache-seconds SEC]\n"
+       "       schoolrisk serve --routes\n"
+       "\n"
+       "Serve the JSON API under /api/v1/ and the browser pages under / for\n"
+       "every user of the bureau; Ctrl-C or SIGTERM stops it after the\n"
+       "requests in flight are answered.\n"
+       "\n"
+       "  --db FILE             the database (default $SCHOOLRISK_DB, else\n"
+       "                        ./schoolrisk.db); it must exist: run\n"
+       "                        'schoolrisk init' first\n"
+       "  --listen ADDR:PORT    default 127.0.0.1:8080; port 0 picks one\n"
+       "  --web DIR             the built front end (default: web/dist of the\n"
+       "                        source tree, when built)\n"
+       "  --threads N           request threads (default 8)\n"
+       "  --evidence-dir DIR    where photos and PDFs are stored (default:\n"
+       "                        FILE without .db, plus -evidence)\n"
+       "  --behind-proxy        TLS ends at a reverse proxy on this host:\n"
+       "                        Secure cookies, client address from X-Real-IP\n"
+       "  --origin URL          the public origin (https://aq.example.gov.cn)\n"
+       "                        that state-changing requests must come from\n"
+       "                        (default: taken from the Host header)\n"
+       "  --quiet               no access log on stderr\n"
+       "  --max-connections N   default 1024\n"
+       "  --idle-timeout SEC    close idle connections (default 30)\n"
+       "  --session-idle MIN    sign out after MIN idle minutes (default 30)\n"
+       "  --session-max HOURS   and after HOURS in any case (default 12)\n"
+       "  --password-max-age DAYS  passwords older must be changed (default\n"
+       "                        90; 0: never)\n"
+       "  --lock-after N        failed sign-ins that lock an account (default\n"
+       "                        5), for --lock-minutes MIN (default 30)\n"
+       "  --cache-seconds SEC   how long the city's dashboard may be served\n"
+       "                        after a write before it is recomputed in the\n"
+       "                        background (default 60; 刷新 asks for fresh)\n"
+       "  --totp-roles LIST     roles that must use a second factor, comma-\n"
+       "                        separated (default admin,city; 'all' for\n"
+       "                        every role)\n"
+       "\n"
+       "  --routes              print the route table (method, path, roles,\n"
+       "                        target, body cap, flags) as tab-separated\n"
+       "                        lines, and exit\n"
+       "\n"
+       "Users are created at the server with 'schoolrisk users add'.\n");
 
 enum {
     OPT_ROUTES = 1999,
@@ -246,7 +246,7 @@ cmd_serve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case OPT_ROUTES:
             return print_routes();
@@ -322,7 +322,7 @@ cmd_serve(int argc, char **argv)
         }
     }
     if (optind != argc) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     cfg.db = dbo.db ? dbo.db : getenv("SCHOOLRISK_DB");
