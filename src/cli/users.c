@@ -516,39 +516,59 @@ last_login_fn(const struct sr_security_event *e, void *ctx)
     return 1;
 }
 
+/* A field label of `users show`, in the reader's language, padded to
+ * one column whatever its width. */
+static void
+field(const char *label)
+{
+    cli_pad(stdout, label, 18);
+}
+
 static void
 print_user(const struct sr_user *u, const struct last_login *ll)
 {
     char buf[256];
     size_t i;
 
-    printf("login:            %s\n", u->login);
-    printf("id:               %lld\n", (long long)u->id);
-    printf("name:             %s\n", u->name);
-    printf("unit:             %s\n", dash(u->unit));
-    printf("phone:            %s\n", dash(u->phone));
-    printf("status:           %s\n", u->disabled ? "disabled" : "enabled");
+    field(_("login:"));
+    printf("%s\n", u->login);
+    field(_("id:"));
+    printf("%lld\n", (long long)u->id);
+    field(_("name:"));
+    printf("%s\n", u->name);
+    field(_("unit:"));
+    printf("%s\n", dash(u->unit));
+    field(_("phone:"));
+    printf("%s\n", dash(u->phone));
+    field(_("status:"));
+    printf("%s\n", u->disabled ? _("disabled") : _("enabled"));
+    field(_("locked:"));
     if (u->locked)
-        printf("locked:           yes, until %s\n",
-               utc(u->locked_until, buf));
+        printf(_("yes, until %s\n"), utc(u->locked_until, buf));
     else
-        printf("locked:           no\n");
-    printf("failed sign-ins:  %d\n", u->failed_logins);
-    printf("second factor:    %s\n", u->totp ? "TOTP enrolled"
-                                             : "not enrolled");
-    printf("password set:     %s%s\n", u->password_set_at,
-           u->must_change ? " (must be changed at the next sign-in)" : "");
-    printf("created:          %s by %s\n", u->created_at, u->created_by);
-    if (ll->found)
-        printf("last sign-in:     %s%s%s\n", ll->at,
-               ll->source[0] ? " from " : "", ll->source);
+        printf("%s\n", _("no"));
+    field(_("failed sign-ins:"));
+    printf("%d\n", u->failed_logins);
+    field(_("second factor:"));
+    printf("%s\n", u->totp ? _("TOTP enrolled") : _("not enrolled"));
+    field(_("password set:"));
+    printf("%s%s\n", u->password_set_at,
+           u->must_change ? _(" (must be changed at the next sign-in)") : "");
+    field(_("created:"));
+    printf(_("%s by %s\n"), u->created_at, u->created_by);
+    field(_("last sign-in:"));
+    if (ll->found && ll->source[0])
+        printf(_("%s from %s\n"), ll->at, ll->source);
+    else if (ll->found)
+        printf("%s\n", ll->at);
     else
-        printf("last sign-in:     never\n");
+        printf("%s\n", _("never"));
     if (!u->n_grants) {
-        printf("grants:           none\n");
+        field(_("grants:"));
+        printf("%s\n", _("none"));
         return;
     }
-    printf("grants:\n");
+    printf("%s\n", _("grants:"));
     for (i = 0; i < u->n_grants; i++) {
         const struct sr_grant *g = &u->grants[i];
         char id[24];
@@ -557,9 +577,8 @@ print_user(const struct sr_user *u, const struct last_login *ll)
         cli_pad(stdout, id, 7);
         cli_pad(stdout, sr_role_name(g->role), 11);
         cli_pad(stdout, sr_role_label(g->role), 12);
-        printf("%s  (granted %s by %s)\n",
-               grant_scope(g, buf, sizeof(buf)), g->granted_at,
-               g->granted_by);
+        printf("%s  ", grant_scope(g, buf, sizeof(buf)));
+        printf(_("(granted %s by %s)\n"), g->granted_at, g->granted_by);
     }
 }
 
