@@ -282,29 +282,44 @@ do_import(struct sr_store *st, char **argv)
     sr_diags_init(&d);
     rc = sr_assess_import(st, id, argv[optind + 1], &d);
     if (rc == SR_OK)
-        printf("imported '%s' into assessment %lld\n", argv[optind + 1],
+        printf(_("imported '%s' into assessment %lld\n"), argv[optind + 1],
                (long long)id);
     ex = rc == SR_OK ? EXIT_OK : fail(st, rc, &d);
     sr_diags_release(&d);
     return ex;
 }
 
+/* A label of `assess show`, padded to the column of the values (the
+ * labels of the score below it are as wide). */
+static void
+label(const char *s)
+{
+    cli_pad(stdout, s, 11);
+}
+
 static void
 print_header(const struct sr_assessment *a)
 {
-    printf("assessment %lld  %s\n", (long long)a->id,
+    printf(_("assessment %lld  %s\n"), (long long)a->id,
            sr_assess_status_label(a->submitted ? SR_ASSESS_SUBMITTED
                                                : SR_ASSESS_DRAFT));
-    printf("kind       %s%s\n", sr_assess_kind_label(a->kind),
-           a->kind == SR_ASSESS_SELF ? " (raises hazards; counts for no "
-                                       "report, compliance or baseline)"
+    label(_("kind"));
+    printf("%s%s\n", sr_assess_kind_label(a->kind),
+           a->kind == SR_ASSESS_SELF ? _(" (raises hazards; counts for no "
+                                         "report, compliance or baseline)")
                                      : "");
-    printf("school     %s %s (%s)\n", a->school, a->school_name, a->district);
-    printf("system     %s %s\n", a->system_id, a->system_version);
-    printf("assessed   %s by %s\n", a->assessed_on, a->inspector);
-    printf("created    %s by %s\n", a->created_at, a->created_by);
-    if (a->submitted)
-        printf("submitted  %s by %s\n", a->submitted_at, a->submitted_by);
+    label(_("school"));
+    printf("%s %s (%s)\n", a->school, a->school_name, a->district);
+    label(_("system"));
+    printf("%s %s\n", a->system_id, a->system_version);
+    label(_("assessed"));
+    printf(_("%s by %s\n"), a->assessed_on, a->inspector);
+    label(_("created"));
+    printf(_("%s by %s\n"), a->created_at, a->created_by);
+    if (a->submitted) {
+        label(_("submitted"));
+        printf(_("%s by %s\n"), a->submitted_at, a->submitted_by);
+    }
 }
 
 static int
@@ -550,8 +565,8 @@ do_submit(struct sr_store *st, char **argv, int all)
         return ex;
     }
     sr_decimal_format(rep.total, 2, 2, total, sizeof(total));
-    printf("submitted assessment %lld: %s %s, 达标 %s%s; hazards: %zu new, "
-           "%zu linked to open ones\n",
+    printf(_("submitted assessment %lld: %s %s, 达标 %s%s; hazards: %zu new, "
+             "%zu linked to open ones\n"),
            (long long)id, total, rep.band_label, rep.compliant ? "是" : "否",
            rep.vetoed ? ", 一票否决" : "", rep.hazards_new,
            rep.hazards_linked);

@@ -103,6 +103,13 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
     return EXIT_OK;
 }
 
+/* A label of the text report, padded to the column of the values. */
+static void
+label(const char *s)
+{
+    cli_pad(stdout, s, 11);
+}
+
 int
 cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
                 const struct sr_result *res)
@@ -122,9 +129,11 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
         na += res->items[i].status == SR_ITEM_NA;
         notapp += res->items[i].status == SR_ITEM_NOT_APPLICABLE;
     }
-    printf("system     %s %s  %s\n", sr_system_id(sys),
+    label(_("system"));
+    printf("%s %s  %s\n", sr_system_id(sys),
            sr_system_version(sys), sr_system_title(sys));
-    printf("total      %s  %s (%s)", cli_num(a, sizeof(a), res->total, 2, 2),
+    label(_("total"));
+    printf("%s  %s (%s)", cli_num(a, sizeof(a), res->total, 2, 2),
            bands[res->band].label, sr_colour_label(bands[res->band].colour));
     if (res->missing) {
         size_t answered, applicable;
@@ -135,15 +144,20 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
         printf(_("  [partial: %zu/%zu answered]"), answered, applicable);
     }
     putchar('\n');
-    printf("达标       %s (pass line %s)%s\n", res->compliant ? "是" : "否",
+    label("达标");
+    printf(_("%s (pass line %s)%s\n"), res->compliant ? "是" : "否",
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
            res->vetoed ? "  一票否决" : "");
-    printf("points     %s of %s; %zu item%s scored, %zu not applicable, "
-           "%zu marked na, %zu unanswered\n",
+    label(_("points"));
+    printf(res->scored == 1 ?
+               _("%s of %s; %zu item scored, %zu not applicable, "
+                 "%zu marked na, %zu unanswered\n") :
+               _("%s of %s; %zu items scored, %zu not applicable, "
+                 "%zu marked na, %zu unanswered\n"),
            cli_num(a, sizeof(a), res->earned, 6, 2),
-           cli_num(b, sizeof(b), res->max, 6, 2), res->scored,
-           res->scored == 1 ? "" : "s", notapp, na, res->missing);
-    printf("\ndimensions\n");
+           cli_num(b, sizeof(b), res->max, 6, 2), res->scored, notapp, na,
+           res->missing);
+    printf("\n%s\n", _("dimensions"));
     for (i = 0; i < nd; i++) {
         if (!res->dims[i].max)
             continue;
@@ -152,8 +166,9 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
         printf(" %8s / %s\n", cli_num(a, sizeof(a), res->dims[i].earned, 6, 2),
                cli_num(b, sizeof(b), res->dims[i].max, 6, 2));
     }
-    printf("\nlost points (%zu item%s)\n", res->lost,
-           res->lost == 1 ? "" : "s");
+    printf(res->lost == 1 ? _("\nlost points (%zu item)\n") :
+                            _("\nlost points (%zu items)\n"),
+           res->lost);
     for (i = 0; i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
@@ -165,13 +180,15 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
                items[i].veto ? "[一票否决] " : "",
                sr_hazard_label(items[i].hazard), items[i].title);
         if (resp->note[i])
-            printf("  %-12s answer '%s': %s\n", "", resp->value[i],
+            printf(_("  %-12s answer '%s': %s\n"), "", resp->value[i],
                    resp->note[i]);
     }
-    printf("\nbaseline (四个100%%)\n");
-    for (e = 0; e < SR_BASELINE_COUNT; e++)
-        printf("  %-17s %s  %s\n", sr_baseline_name(e),
-               res->baseline[e] ? "met    " : "not met", sr_baseline_label(e));
+    printf("\n%s\n", _("baseline (四个100%)"));
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        printf("  %-17s ", sr_baseline_name(e));
+        cli_pad(stdout, res->baseline[e] ? _("met") : _("not met"), 7);
+        printf("  %s\n", sr_baseline_label(e));
+    }
     return EXIT_OK;
 }
 
