@@ -16,41 +16,41 @@
 
 static const char usage[] =
     N_("usage: schoolrisk audit <verify|head> [--db PATH]\n"
-       "\n"
-       "  verify [--head HASH]  check the whole chain (exit 0 intact, 1 not)\n"
-       "  head                  print the chain's head and its number of\n"
-       "                        records, to keep elsewhere\n"
-       "\n"
-       "Run 'schoolrisk audit <command> --help' for one command.\n");
+    "\n"
+    "  verify [--head HASH]  check the whole chain (exit 0 intact, 1 not)\n"
+    "  head                  print the chain's head and its number of\n"
+    "                        records, to keep elsewhere\n"
+    "\n"
+    "Run 'schoolrisk audit <command> --help' for one command.\n");
 
 static const char verify_usage[] =
     N_("usage: schoolrisk audit verify [--head HASH] [--db PATH]\n"
-       "\n"
-       "Check the hash chain over everything a report depends on: submitted\n"
-       "assessments (answers, scores, baseline evidence), hazard events,\n"
-       "registry changes, stored indicator systems, the security log and the\n"
-       "checkpoint of the upgrade to schema 2.  Every record's content is\n"
-       "checked against the SHA-256 recorded when it was written, each\n"
-       "record's link to the one before, and every hazard, school, user and\n"
-       "role grant against the state its latest event recorded.  Names the\n"
-       "first record altered or removed outside schoolrisk, or a row added or\n"
-       "changed without being chained.\n"
-       "\n"
-       "  --head HASH  a head printed earlier by 'schoolrisk audit head' (or on\n"
-       "               the 说明 sheet of a workbook): the chain must still hold\n"
-       "               that record, so that records removed from its end are\n"
-       "               found too\n"
-       "\n"
-       "Exit 0 when intact, 1 when not.\n");
+    "\n"
+    "Check the hash chain over everything a report depends on: submitted\n"
+    "assessments (answers, scores, baseline evidence), hazard events,\n"
+    "registry changes, stored indicator systems, the security log and the\n"
+    "checkpoint of the upgrade to schema 2.  Every record's content is\n"
+    "checked against the SHA-256 recorded when it was written, each\n"
+    "record's link to the one before, and every hazard, school, user and\n"
+    "role grant against the state its latest event recorded.  Names the\n"
+    "first record altered or removed outside schoolrisk, or a row added or\n"
+    "changed without being chained.\n"
+    "\n"
+    "  --head HASH  a head printed earlier by 'schoolrisk audit head' (or on\n"
+    "               the 说明 sheet of a workbook): the chain must still hold\n"
+    "               that record, so that records removed from its end are\n"
+    "               found too\n"
+    "\n"
+    "Exit 0 when intact, 1 when not.\n");
 
 static const char head_usage[] =
     N_("usage: schoolrisk audit head [--db PATH]\n"
-       "\n"
-       "Print the head of the audit chain (the SHA-256 of its last record) and\n"
-       "the number of records, as 'HASH N records'.  Keep it outside the\n"
-       "database (a register, an e-mail to the city): 'schoolrisk audit verify\n"
-       "--head HASH' later shows whether records were removed from the end of\n"
-       "the chain since.  It does not check the chain: 'audit verify' does.\n");
+    "\n"
+    "Print the head of the audit chain (the SHA-256 of its last record) and\n"
+    "the number of records, as 'HASH N records'.  Keep it outside the\n"
+    "database (a register, an e-mail to the city): 'schoolrisk audit verify\n"
+    "--head HASH' later shows whether records were removed from the end of\n"
+    "the chain since.  It does not check the chain: 'audit verify' does.\n");
 
 enum { OPT_HEAD = 256 };
 

@@ -18,19 +18,19 @@
 
 static const char usage[] =
     N_("usage: schoolrisk backup [--db PATH] [--force] DEST\n"
-       "\n"
-       "Copy the database (default ./schoolrisk.db, or $SCHOOLRISK_DB) to the\n"
-       "new file DEST while the service and other commands go on reading and\n"
-       "writing it.  The copy is one consistent snapshot, checked with\n"
-       "PRAGMA integrity_check, flushed to disk and only then renamed to\n"
-       "DEST; on any failure nothing is left behind.  The copy is a single\n"
-       "file (no -wal or -shm) and can be used as a database as it is.\n"
-       "\n"
-       "  --force   replace DEST when it exists (else: exit 1)\n"
-       "\n"
-       "Exit 0 when DEST is a complete, checked copy; 1 when DEST exists or\n"
-       "cannot be written (a missing directory, no permission, a full disk);\n"
-       "4 when the database cannot be read or its copy fails the check.\n");
+    "\n"
+    "Copy the database (default ./schoolrisk.db, or $SCHOOLRISK_DB) to the\n"
+    "new file DEST while the service and other commands go on reading and\n"
+    "writing it.  The copy is one consistent snapshot, checked with\n"
+    "PRAGMA integrity_check, flushed to disk and only then renamed to\n"
+    "DEST; on any failure nothing is left behind.  The copy is a single\n"
+    "file (no -wal or -shm) and can be used as a database as it is.\n"
+    "\n"
+    "  --force   replace DEST when it exists (else: exit 1)\n"
+    "\n"
+    "Exit 0 when DEST is a complete, checked copy; 1 when DEST exists or\n"
+    "cannot be written (a missing directory, no permission, a full disk);\n"
+    "4 when the database cannot be read or its copy fails the check.\n");
 
 /* Bytes as "5.0 MB" (decimal units, as disk sizes are sold). */
 static void

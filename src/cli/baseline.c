@@ -13,16 +13,16 @@
 
 static const char usage[] =
     N_("usage: schoolrisk baseline [--district D] [--today DATE] [--json]\n"
-       "                           [--db PATH]\n"
-       "\n"
-       "The four-100% baseline (四个100%) as of today: per school, whether it\n"
-       "meets each element (guards 专职保安员, closed-campus 封闭化管理,\n"
-       "alarm-video 一键报警和视频监控联网, protection-posts 护学岗) in its\n"
-       "latest valid assessment, restored when the hazard on a failed item is\n"
-       "closed; per district, the rate of each element and whether it reaches\n"
-       "four 100%.  A school without a valid assessment meets no element.\n"
-       "--today DATE computes it as of another day (2026-12-31, 2026/12/31,\n"
-       "2026.12.31 or 2026年12月31日).\n");
+    "                           [--db PATH]\n"
+    "\n"
+    "The four-100% baseline (四个100%) as of today: per school, whether it\n"
+    "meets each element (guards 专职保安员, closed-campus 封闭化管理,\n"
+    "alarm-video 一键报警和视频监控联网, protection-posts 护学岗) in its\n"
+    "latest valid assessment, restored when the hazard on a failed item is\n"
+    "closed; per district, the rate of each element and whether it reaches\n"
+    "four 100%.  A school without a valid assessment meets no element.\n"
+    "--today DATE computes it as of another day (2026-12-31, 2026/12/31,\n"
+    "2026.12.31 or 2026年12月31日).\n");
 
 static void
 rate(char *buf, size_t size, size_t met, size_t n)

@@ -10,21 +10,21 @@
 
 static const char usage[] =
     N_("usage: schoolrisk checklist --system ID|FILE\n"
-       "                            (--school-code CODE --db PATH |\n"
-       "                             --school FILE | --attr KEY=VALUE...)\n"
-       "                            [--format table|csv] [--dir DIR]\n"
-       "\n"
-       "List the items of the system that apply to the school.  The CSV has\n"
-       "the columns of 'schoolrisk indicators show --format csv'; its 'choices'\n"
-       "column says what an answer may be and what it is worth.\n"
-       "\n"
-       "  --school-code CODE  a registry school: its stage and attributes\n"
-       "                      come from the database --db (else\n"
-       "                      $SCHOOLRISK_DB)\n"
-       "  --school FILE       a school file; --attr KEY=VALUE: one attribute\n"
-       "                      each, without a database\n"
-       "School attributes: stage, ownership, locale, boarding, school_bus,\n"
-       "canteen, laboratory, swimming_pool, enrollment, boarders, special_needs.\n");
+    "                            (--school-code CODE --db PATH |\n"
+    "                             --school FILE | --attr KEY=VALUE...)\n"
+    "                            [--format table|csv] [--dir DIR]\n"
+    "\n"
+    "List the items of the system that apply to the school.  The CSV has\n"
+    "the columns of 'schoolrisk indicators show --format csv'; its 'choices'\n"
+    "column says what an answer may be and what it is worth.\n"
+    "\n"
+    "  --school-code CODE  a registry school: its stage and attributes\n"
+    "                      come from the database --db (else\n"
+    "                      $SCHOOLRISK_DB)\n"
+    "  --school FILE       a school file; --attr KEY=VALUE: one attribute\n"
+    "                      each, without a database\n"
+    "School attributes: stage, ownership, locale, boarding, school_bus,\n"
+    "canteen, laboratory, swimming_pool, enrollment, boarders, special_needs.\n");
 
 int
 cmd_checklist(int argc, char **argv)

@@ -20,13 +20,13 @@
 
 static const char usage[] =
     N_("usage: schoolrisk demo [--dir DIR] [--schools N] [--seed S]\n"
-       "                       [--year YYYY] [--indicators DIR] [--force]\n"
-       "\n"
-       "Build a synthetic city in a fresh database DIR/schoolrisk.db (DIR\n"
-       "default ./demo-city): Jinan's districts, N schools (default 3000), a\n"
-       "year of assessments (default 2026) and hazards driven through every\n"
-       "state, the same for the same seed (default 1).  An existing database\n"
-       "is kept unless --force is given.\n");
+    "                       [--year YYYY] [--indicators DIR] [--force]\n"
+    "\n"
+    "Build a synthetic city in a fresh database DIR/schoolrisk.db (DIR\n"
+    "default ./demo-city): Jinan's districts, N schools (default 3000), a\n"
+    "year of assessments (default 2026) and hazards driven through every\n"
+    "state, the same for the same seed (default 1).  An existing database\n"
+    "is kept unless --force is given.\n");
 
 static void
 on_progress(const char *line, void *ctx)

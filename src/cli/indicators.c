@@ -12,28 +12,28 @@
 
 static const char validate_usage[] =
     N_("usage: schoolrisk indicators validate FILE|DIR...\n"
-       "\n"
-       "Check indicator files: well-formed UTF-8 XML, the schema, and every\n"
-       "semantic rule (docs/indicator-format.md).  A directory is checked as\n"
-       "a set: its *.xml files, unique system ids, and every stage covered by\n"
-       "exactly one system.  Every error is printed as FILE:LINE: message.\n"
-       "Exits 0 only when everything is valid.\n");
+    "\n"
+    "Check indicator files: well-formed UTF-8 XML, the schema, and every\n"
+    "semantic rule (docs/indicator-format.md).  A directory is checked as\n"
+    "a set: its *.xml files, unique system ids, and every stage covered by\n"
+    "exactly one system.  Every error is printed as FILE:LINE: message.\n"
+    "Exits 0 only when everything is valid.\n");
 
 static const char list_usage[] =
     N_("usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]\n"
-       "\n"
-       "List the indicator systems of DIR (default: the indicator directory,\n"
-       "$SCHOOLRISK_INDICATORS or the built-in one).  CSV columns:\n"
-       "id,version,title,stages,dimensions,items,veto_items\n");
+    "\n"
+    "List the indicator systems of DIR (default: the indicator directory,\n"
+    "$SCHOOLRISK_INDICATORS or the built-in one).  CSV columns:\n"
+    "id,version,title,stages,dimensions,items,veto_items\n");
 
 static const char show_usage[] =
     N_("usage: schoolrisk indicators show ID|FILE [--dir DIR] "
-       "[--format tree|csv]\n"
-       "\n"
-       "Show a system's tree of dimensions, indicators and items.  CSV "
-       "columns:\n"
-       "dimension_id,indicator_id,item_id,title,points,method,choices,"
-       "allow_na,veto,\nhazard,baseline,applies_when\n");
+    "[--format tree|csv]\n"
+    "\n"
+    "Show a system's tree of dimensions, indicators and items.  CSV "
+    "columns:\n"
+    "dimension_id,indicator_id,item_id,title,points,method,choices,"
+    "allow_na,veto,\nhazard,baseline,applies_when\n");
 
 static size_t
 count_veto(const struct sr_system *sys)
@@ -456,12 +456,12 @@ cmd_show(int argc, char **argv)
 
 static const char load_usage[] =
     N_("usage: schoolrisk indicators load FILE|DIR... [--db PATH] [--by NAME]\n"
-       "\n"
-       "Store indicator systems in the database under (id, version) with\n"
-       "their text and SHA-256.  A directory is checked as a set first.  A\n"
-       "stored version never changes: loading different content under the\n"
-       "same id and version is refused.  Assessments use the system loaded\n"
-       "last for their stage.\n");
+    "\n"
+    "Store indicator systems in the database under (id, version) with\n"
+    "their text and SHA-256.  A directory is checked as a set first.  A\n"
+    "stored version never changes: loading different content under the\n"
+    "same id and version is refused.  Assessments use the system loaded\n"
+    "last for their stage.\n");
 
 /* Load one file or every *.xml of a directory (checked as a set). */
 static int
@@ -551,12 +551,12 @@ cmd_load(int argc, char **argv)
 
 static const char indicators_usage[] =
     N_("usage: schoolrisk indicators <validate|load|list|show> ...\n"
-       "\n"
-       "  validate FILE|DIR...              check indicator files\n"
-       "  load FILE|DIR... [--db PATH]     store systems in the database\n"
-       "  list [DIR | --dir DIR] [--format table|csv]\n"
-       "                                    list the systems of a directory\n"
-       "  show ID|FILE [--format tree|csv]  show a system's items\n");
+    "\n"
+    "  validate FILE|DIR...              check indicator files\n"
+    "  load FILE|DIR... [--db PATH]     store systems in the database\n"
+    "  list [DIR | --dir DIR] [--format table|csv]\n"
+    "                                    list the systems of a directory\n"
+    "  show ID|FILE [--format tree|csv]  show a system's items\n");
 
 int
 cmd_indicators(int argc, char **argv)

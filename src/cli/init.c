@@ -10,12 +10,12 @@
 
 static const char usage[] =
     N_("usage: schoolrisk init [--db PATH] [--by NAME] [--indicators DIR]\n"
-       "                       [--no-indicators]\n"
-       "\n"
-       "Create the database (default ./schoolrisk.db, or $SCHOOLRISK_DB), or\n"
-       "upgrade an older one in one transaction, then store the indicator\n"
-       "systems of DIR (default: the indicator directory).  Safe to run\n"
-       "again: stored systems that did not change are left as they are.\n");
+    "                       [--no-indicators]\n"
+    "\n"
+    "Create the database (default ./schoolrisk.db, or $SCHOOLRISK_DB), or\n"
+    "upgrade an older one in one transaction, then store the indicator\n"
+    "systems of DIR (default: the indicator directory).  Safe to run\n"
+    "again: stored systems that did not change are left as they are.\n");
 
 int
 cmd_init(int argc, char **argv)

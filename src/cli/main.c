@@ -32,11 +32,14 @@ static const struct cli_cmd cmds[] = {
     {"baseline", cmd_baseline,
      N_("the four-100% baseline per school and per district")},
     {"checklist", cmd_checklist,
-     N_("list the items that apply to a school, with what each answer is worth")},
+     N_("list the items that apply to a school, with what each answer "
+        "is worth")},
     {"demo", cmd_demo,
-     N_("build a synthetic demo city: schools, a year of assessments, hazards")},
+     N_("build a synthetic demo city: schools, a year of assessments, "
+        "hazards")},
     {"hazard", cmd_hazard,
-     N_("one hazard (隐患): show, add, assign, submit, verify, signoff, reject")},
+     N_("one hazard (隐患): show, add, assign, submit, verify, signoff, "
+        "reject")},
     {"hazards", cmd_hazards, N_("list hazards (隐患台账) with filters")},
     {"indicators", cmd_indicators,
      N_("validate, load, list and show indicator systems")},

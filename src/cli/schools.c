@@ -15,46 +15,46 @@
 
 static const char import_usage[] =
     N_("usage: schoolrisk schools import FILE.csv [--full] [--db PATH] "
-       "[--by NAME]\n"
-       "\n"
-       "Import the school registry from a CSV file (template:\n"
-       "templates/schools-import.csv; columns: docs/registry.md).  UTF-8, with\n"
-       "or without BOM, or GB18030 as Excel saves it.  Every row is checked\n"
-       "first: one bad row rejects the whole file, and every bad row is listed\n"
-       "as FILE:LINE: column 'NAME': reason.  Then new schools are added and\n"
-       "changed ones updated, in one transaction.\n"
-       "\n"
-       "  --full     the file is the whole registry of the districts it covers:\n"
-       "             their open schools that are not in it are marked closed\n"
-       "             (never deleted); other districts are left alone\n"
-       "  --db PATH  the database (default $SCHOOLRISK_DB, else schoolrisk.db)\n"
-       "  --by NAME  who is importing (default $SCHOOLRISK_USER, else the\n"
-       "             login name)\n");
+    "[--by NAME]\n"
+    "\n"
+    "Import the school registry from a CSV file (template:\n"
+    "templates/schools-import.csv; columns: docs/registry.md).  UTF-8, with\n"
+    "or without BOM, or GB18030 as Excel saves it.  Every row is checked\n"
+    "first: one bad row rejects the whole file, and every bad row is listed\n"
+    "as FILE:LINE: column 'NAME': reason.  Then new schools are added and\n"
+    "changed ones updated, in one transaction.\n"
+    "\n"
+    "  --full     the file is the whole registry of the districts it covers:\n"
+    "             their open schools that are not in it are marked closed\n"
+    "             (never deleted); other districts are left alone\n"
+    "  --db PATH  the database (default $SCHOOLRISK_DB, else schoolrisk.db)\n"
+    "  --by NAME  who is importing (default $SCHOOLRISK_USER, else the\n"
+    "             login name)\n");
 
 static const char list_usage[] =
     N_("usage: schoolrisk schools list [--district D] [--stage S] [--all] "
-       "[--json]\n"
-       "                               [--db PATH]\n"
-       "\n"
-       "List the registry's open schools by district and code.\n"
-       "\n"
-       "  --district D  only district D (its name, 历下区, or its code, 370102)\n"
-       "  --stage S     only stage S (小学 or primary, ...)\n"
-       "  --all         also schools closed by a full import\n"
-       "  --json        a JSON array, one object per school\n");
+    "[--json]\n"
+    "                               [--db PATH]\n"
+    "\n"
+    "List the registry's open schools by district and code.\n"
+    "\n"
+    "  --district D  only district D (its name, 历下区, or its code, 370102)\n"
+    "  --stage S     only stage S (小学 or primary, ...)\n"
+    "  --all         also schools closed by a full import\n"
+    "  --json        a JSON array, one object per school\n");
 
 static const char show_usage[] =
     N_("usage: schoolrisk schools show CODE [--json] [--db PATH]\n"
-       "\n"
-       "Show every field of one school, open or closed.\n");
+    "\n"
+    "Show every field of one school, open or closed.\n");
 
 static const char schools_usage[] =
     N_("usage: schoolrisk schools <import|list|show> ...\n"
-       "\n"
-       "  import FILE.csv [--full]   import the registry (all or nothing)\n"
-       "  list [--district D] [--stage S] [--all] [--json]\n"
-       "                             list schools\n"
-       "  show CODE [--json]         show one school\n");
+    "\n"
+    "  import FILE.csv [--full]   import the registry (all or nothing)\n"
+    "  list [--district D] [--stage S] [--all] [--json]\n"
+    "                             list schools\n"
+    "  show CODE [--json]         show one school\n");
 
 /* ------------------------------------------------------------------ */
 /* import                                                               */

@@ -23,101 +23,101 @@
 
 static const char users_usage[] =
     N_("usage: schoolrisk users <command> [options] [--db PATH]\n"
-       "\n"
-       "  add LOGIN --name NAME [--unit UNIT] [--phone PHONE]\n"
-       "      [--role ROLE [--district D] [--school CODE]]\n"
-       "                            create a user with a one-time password\n"
-       "  list [--json]             every user: login, name, roles, status\n"
-       "  show LOGIN [--json]       one user: fields, grants, lock, second\n"
-       "                            factor, last sign-in\n"
-       "  passwd LOGIN              reset to a new one-time password\n"
-       "  disable LOGIN             disable the account (its sessions end)\n"
-       "  enable LOGIN              enable it again\n"
-       "  unlock LOGIN              lift a lockout after failed sign-ins\n"
-       "  grant LOGIN --role ROLE [--district D] [--school CODE]\n"
-       "                            grant a role\n"
-       "  revoke LOGIN --grant ID   revoke one of the user's grants\n"
-       "  totp-reset LOGIN          remove the second factor (a lost phone)\n"
-       "\n"
-       "Roles: admin (系统管理员: users and grants only), city (市局: every\n"
-       "district), district (区县: --district), school (学校: --school),\n"
-       "inspector (检查员: --district or --school).  A district is given by\n"
-       "its code (370102) or name (历下区), a school by its 10-digit code.\n"
-       "Every change is in the security log, by $SCHOOLRISK_USER or the\n"
-       "login name.  Run 'schoolrisk users <command> --help' for one "
-       "command.\n");
+    "\n"
+    "  add LOGIN --name NAME [--unit UNIT] [--phone PHONE]\n"
+    "      [--role ROLE [--district D] [--school CODE]]\n"
+    "                            create a user with a one-time password\n"
+    "  list [--json]             every user: login, name, roles, status\n"
+    "  show LOGIN [--json]       one user: fields, grants, lock, second\n"
+    "                            factor, last sign-in\n"
+    "  passwd LOGIN              reset to a new one-time password\n"
+    "  disable LOGIN             disable the account (its sessions end)\n"
+    "  enable LOGIN              enable it again\n"
+    "  unlock LOGIN              lift a lockout after failed sign-ins\n"
+    "  grant LOGIN --role ROLE [--district D] [--school CODE]\n"
+    "                            grant a role\n"
+    "  revoke LOGIN --grant ID   revoke one of the user's grants\n"
+    "  totp-reset LOGIN          remove the second factor (a lost phone)\n"
+    "\n"
+    "Roles: admin (系统管理员: users and grants only), city (市局: every\n"
+    "district), district (区县: --district), school (学校: --school),\n"
+    "inspector (检查员: --district or --school).  A district is given by\n"
+    "its code (370102) or name (历下区), a school by its 10-digit code.\n"
+    "Every change is in the security log, by $SCHOOLRISK_USER or the\n"
+    "login name.  Run 'schoolrisk users <command> --help' for one "
+    "command.\n");
 
 static const char add_usage[] =
     N_("usage: schoolrisk users add LOGIN --name NAME [--unit UNIT] "
-       "[--phone PHONE]\n"
-       "                            [--role ROLE [--district D] "
-       "[--school CODE]]\n"
-       "                            [--db PATH]\n"
-       "\n"
-       "Create a user.  LOGIN is 2 to 64 of A-Z a-z 0-9 . _ @ - and unique in\n"
-       "any case; NAME is the person's name (姓名), UNIT their unit (工作单位).\n"
-       "The password is random, printed once, and must be changed at the first\n"
-       "sign-in.  --role grants a role at once (see 'schoolrisk users\n"
-       "--help'); the first administrator is made with --role admin.\n");
+    "[--phone PHONE]\n"
+    "                            [--role ROLE [--district D] "
+    "[--school CODE]]\n"
+    "                            [--db PATH]\n"
+    "\n"
+    "Create a user.  LOGIN is 2 to 64 of A-Z a-z 0-9 . _ @ - and unique in\n"
+    "any case; NAME is the person's name (姓名), UNIT their unit (工作单位).\n"
+    "The password is random, printed once, and must be changed at the first\n"
+    "sign-in.  --role grants a role at once (see 'schoolrisk users\n"
+    "--help'); the first administrator is made with --role admin.\n");
 
 static const char list_usage[] =
     N_("usage: schoolrisk users list [--json] [--db PATH]\n"
-       "\n"
-       "List every user by login: name, roles held (active grants) and\n"
-       "status (disabled, locked).\n");
+    "\n"
+    "List every user by login: name, roles held (active grants) and\n"
+    "status (disabled, locked).\n");
 
 static const char show_usage[] =
     N_("usage: schoolrisk users show LOGIN [--json] [--db PATH]\n"
-       "\n"
-       "Show a user: the fields, the active grants with their districts and\n"
-       "schools, whether the account is disabled or locked, whether a second\n"
-       "factor (TOTP) is enrolled, and the last sign-in.\n");
+    "\n"
+    "Show a user: the fields, the active grants with their districts and\n"
+    "schools, whether the account is disabled or locked, whether a second\n"
+    "factor (TOTP) is enrolled, and the last sign-in.\n");
 
 static const char passwd_usage[] =
     N_("usage: schoolrisk users passwd LOGIN [--db PATH]\n"
-       "\n"
-       "Reset the password to a new random one-time password, printed once;\n"
-       "the user must change it at the next sign-in.  Every session of the\n"
-       "user ends.\n");
+    "\n"
+    "Reset the password to a new random one-time password, printed once;\n"
+    "the user must change it at the next sign-in.  Every session of the\n"
+    "user ends.\n");
 
 static const char disable_usage[] =
     N_("usage: schoolrisk users disable LOGIN [--db PATH]\n"
-       "\n"
-       "Disable the account: it cannot sign in and every session ends.  The\n"
-       "last enabled administrator cannot be disabled.\n");
+    "\n"
+    "Disable the account: it cannot sign in and every session ends.  The\n"
+    "last enabled administrator cannot be disabled.\n");
 
 static const char enable_usage[] =
     N_("usage: schoolrisk users enable LOGIN [--db PATH]\n"
-       "\n"
-       "Enable a disabled account again.\n");
+    "\n"
+    "Enable a disabled account again.\n");
 
 static const char unlock_usage[] =
     N_("usage: schoolrisk users unlock LOGIN [--db PATH]\n"
-       "\n"
-       "Lift a lockout (after repeated failed sign-ins) now and clear the\n"
-       "failure count.\n");
+    "\n"
+    "Lift a lockout (after repeated failed sign-ins) now and clear the\n"
+    "failure count.\n");
 
 static const char grant_usage[] =
     N_("usage: schoolrisk users grant LOGIN --role ROLE [--district D] "
-       "[--school CODE]\n"
-       "                              [--db PATH]\n"
-       "\n"
-       "Grant a role: admin and city take no scope, district takes --district,\n"
-       "school takes --school, inspector takes --district or --school.\n");
+    "[--school CODE]\n"
+    "                              [--db PATH]\n"
+    "\n"
+    "Grant a role: admin and city take no scope, district takes --district,\n"
+    "school takes --school, inspector takes --district or --school.\n");
 
 static const char revoke_usage[] =
     N_("usage: schoolrisk users revoke LOGIN --grant ID [--db PATH]\n"
-       "\n"
-       "Revoke one of the user's active grants (its id is in 'schoolrisk users\n"
-       "show LOGIN').  It stays in the records, marked revoked.  The last\n"
-       "admin grant cannot be revoked.\n");
+    "\n"
+    "Revoke one of the user's active grants (its id is in 'schoolrisk users\n"
+    "show LOGIN').  It stays in the records, marked revoked.  The last\n"
+    "admin grant cannot be revoked.\n");
 
 static const char totp_usage[] =
     N_("usage: schoolrisk users totp-reset LOGIN [--db PATH]\n"
-       "\n"
-       "Remove the user's second factor (a lost phone): every session of the\n"
-       "user ends, and the user enrols again at the next sign-in when a role\n"
-       "requires it.\n");
+    "\n"
+    "Remove the user's second factor (a lost phone): every session of the\n"
+    "user ends, and the user enrols again at the next sign-in when a role\n"
+    "requires it.\n");
 
 /* The users commands' own options (long-only; values from 256). */
 enum {
