@@ -42,6 +42,35 @@ sr_result_release(struct sr_result *res)
     memset(res, 0, sizeof(*res));
 }
 
+void
+sr_result_progress(const struct sr_result *res, size_t *answered,
+                   size_t *applicable)
+{
+    size_t n, i, notapp = 0;
+
+    sr_system_items(res->sys, &n);
+    for (i = 0; i < n; i++)
+        notapp += res->items[i].status == SR_ITEM_NOT_APPLICABLE;
+    *applicable = n - notapp;
+    *answered = *applicable - res->missing;
+}
+
+size_t
+sr_result_unanswered(const struct sr_result *res, size_t *idx, size_t max)
+{
+    size_t n, i, found = 0;
+
+    sr_system_items(res->sys, &n);
+    for (i = 0; i < n; i++) {
+        if (res->items[i].status != SR_ITEM_UNANSWERED)
+            continue;
+        if (found < max)
+            idx[found] = i;
+        found++;
+    }
+    return found;
+}
+
 bool
 sr_system_covers(const struct sr_system *sys, const struct sr_school *school)
 {

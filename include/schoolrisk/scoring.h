@@ -119,6 +119,34 @@ bool sr_system_covers(const struct sr_system *sys,
 sr_error sr_score(const struct sr_system *sys, const struct sr_school *school,
                   const struct sr_responses *resp, struct sr_result *res);
 
+/**
+ * @brief How far a draft is: the applicable items (every item but those
+ *        whose applies_when does not hold for the school) and how many
+ *        of them are answered (scored or marked na), from a result
+ *        sr_score() filled, also one that returned SR_ERR_INPUT.
+ *
+ * "4/74 answered" is what a draft's score so far needs beside its band:
+ * without it a partial total reads like a final one.
+ */
+void sr_result_progress(const struct sr_result *res, size_t *answered,
+                        size_t *applicable);
+
+/**
+ * @brief The applicable items still unanswered, in the system's order:
+ *        stores the index (into sr_system_items()) of the first @p max
+ *        of them in @p idx (which may be NULL when @p max is 0).
+ * @return how many there are in all (res->missing), which may be more
+ *         than @p max.
+ *
+ * @code
+ * size_t first[10], n = sr_result_unanswered(&res, first, 10);
+ * for (i = 0; i < n && i < 10; i++)
+ *     printf("%s\n", items[first[i]].id);
+ * @endcode
+ */
+size_t sr_result_unanswered(const struct sr_result *res, size_t *idx,
+                            size_t max);
+
 #ifdef __cplusplus
 }
 #endif

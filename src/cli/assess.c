@@ -13,10 +13,12 @@
 #include "schoolrisk/json.h"
 #include "schoolrisk/assess.h"
 #include "schoolrisk/decimal.h"
+#include "schoolrisk/responses.h"
+#include "schoolrisk/scoring.h"
 #include "schoolrisk/store.h"
 
 static const char usage[] =
-    "usage: schoolrisk assess <command> [--db PATH] [--by NAME] ...\n"
+    N_("usage: schoolrisk assess <command> [--db PATH] [--by NAME] ...\n"
     "\n"
     "  new --school CODE [--date DATE] [--self]\n"
     "                                  create a draft against the current\n"
@@ -25,7 +27,9 @@ static const char usage[] =
     "                                  --self: the school's self-inspection\n"
     "                                  (自查), which raises hazards but counts\n"
     "                                  for no report, compliance or baseline\n"
-    "  set ID ITEM VALUE [--note TEXT] answer one item of a draft\n"
+    "  set ID ITEM VALUE [--note TEXT] answer one item of a draft; prints\n"
+    "                                  the answer as saved and the score\n"
+    "                                  so far\n"
     "  import ID FILE.csv              answer items from a responses CSV\n"
     "                                  (item,value,note), all or nothing\n"
     "  show ID [--json]                answers, what is missing, the score\n"
@@ -33,16 +37,19 @@ static const char usage[] =
     "       [--kind inspection|self] [--json]     (also 草稿|已提交,\n"
     "                                  督导检查|学校自查)\n"
     "                                  assessments, newest first\n"
-    "  submit ID                       check, score, store, raise hazards\n"
+    "  submit ID [--all]               check, score, store, raise hazards;\n"
+    "                                  a draft with unanswered items is\n"
+    "                                  refused with the first 10 of them\n"
+    "                                  (--all: every one)\n"
     "\n"
     "A DATE is 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日.  The\n"
     "database is --db, else $SCHOOLRISK_DB, else ./schoolrisk.db; who\n"
-    "acts is --by, else $SCHOOLRISK_USER, else the login name.\n";
+    "acts is --by, else $SCHOOLRISK_USER, else the login name.\n");
 
 struct opts {
     struct cli_db dbo;
     const char *school, *date, *note, *district, *status, *kind;
-    int json, self;
+    int json, self, all;
     char date_buf[11]; /* --date as typed, in the stored form */
 };
 
@@ -52,6 +59,7 @@ static int
 parse(int argc, char **argv, struct opts *o)
 {
     static const struct option lo[] = {
+        {"all", no_argument, NULL, 'A'},
         CLI_OPTION_BY,
         {"date", required_argument, NULL, 't'},
         CLI_OPTION_DB,
@@ -71,6 +79,9 @@ parse(int argc, char **argv, struct opts *o)
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", lo, NULL)) != -1) {
         switch (c) {
+        case 'A':
+            o->all = 1;
+            break;
         case 't':
             o->date = optarg;
             break;
@@ -78,7 +89,7 @@ parse(int argc, char **argv, struct opts *o)
             o->district = optarg;
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return -1;
         case 'j':
             o->json = 1;
@@ -133,7 +144,7 @@ static int
 want_args(int argc, int n)
 {
     if (argc - optind != n) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -168,6 +179,77 @@ do_new(struct sr_store *st, const struct opts *o)
     return EXIT_OK;
 }
 
+/* The score of a draft so far, marked partial while items are missing:
+ * a bare band would read like the final one. */
+static void
+print_so_far(const struct sr_assess_ctx *ctx)
+{
+    const struct sr_band *bands;
+    size_t nb, answered, applicable;
+    char total[32];
+
+    sr_result_progress(&ctx->res, &answered, &applicable);
+    if (!ctx->scored) {
+        printf(_("score so far: none (nothing scored yet; %zu/%zu "
+                 "answered)\n"),
+               answered, applicable);
+        return;
+    }
+    bands = sr_system_bands(ctx->sys, &nb);
+    sr_decimal_format(ctx->res.total, 2, 2, total, sizeof(total));
+    if (ctx->res.missing)
+        printf(_("score so far: %s %s, partial: %zu/%zu answered\n"), total,
+               bands[ctx->res.band].label, answered, applicable);
+    else
+        printf(_("score so far: %s %s, every applicable item answered "
+                 "(%zu/%zu)\n"),
+               total, bands[ctx->res.band].label, answered, applicable);
+}
+
+/* After `assess set`: the answer as it was saved, in the words of the
+ * workbooks (sr_answer_text(): 符合, 15天, 14人/应配16人), then the
+ * score so far, so that a typing slip shows at once. */
+static int
+print_saved(struct sr_store *st, int64_t id, const char *item)
+{
+    struct sr_assess_ctx ctx;
+    struct sr_diags d;
+    const struct sr_item *items;
+    char *text = NULL;
+    size_t n;
+    long i;
+    sr_error rc;
+    int ex = EXIT_OK;
+
+    sr_diags_init(&d);
+    /* SR_ERR_INPUT: another answer no longer fits; this one was saved
+     * and the draft is still worth showing. */
+    rc = sr_assess_open(st, id, &ctx, &d);
+    if (rc != SR_OK && rc != SR_ERR_INPUT) {
+        ex = cli_store_error(st, rc);
+        goto cleanup;
+    }
+    items = sr_system_items(ctx.sys, &n);
+    /* sr_assess_set() found the item, so this finds it too. */
+    i = sr_system_find_item(ctx.sys, item);
+    text = i < 0 ? NULL : sr_answer_text(ctx.sys, &items[i],
+                                         &ctx.school.school,
+                                         ctx.resp.value[i]);
+    if (!text) {
+        cli_error(_("out of memory"));
+        ex = EXIT_INTERNAL;
+        goto cleanup;
+    }
+    printf(_("saved %s %s: %s\n"), items[i].id, items[i].title, text);
+    print_so_far(&ctx);
+
+cleanup:
+    sr_assess_ctx_release(&ctx);
+    free(text);
+    sr_diags_release(&d);
+    return ex;
+}
+
 static int
 do_set(struct sr_store *st, char **argv, const struct opts *o)
 {
@@ -181,7 +263,8 @@ do_set(struct sr_store *st, char **argv, const struct opts *o)
     sr_diags_init(&d);
     rc = sr_assess_set(st, id, argv[optind + 1], argv[optind + 2], o->note,
                        &d);
-    ex = rc == SR_OK ? EXIT_OK : fail(st, rc, &d);
+    ex = rc == SR_OK ? print_saved(st, id, argv[optind + 1]) :
+                       fail(st, rc, &d);
     sr_diags_release(&d);
     return ex;
 }
@@ -199,29 +282,44 @@ do_import(struct sr_store *st, char **argv)
     sr_diags_init(&d);
     rc = sr_assess_import(st, id, argv[optind + 1], &d);
     if (rc == SR_OK)
-        printf("imported '%s' into assessment %lld\n", argv[optind + 1],
+        printf(_("imported '%s' into assessment %lld\n"), argv[optind + 1],
                (long long)id);
     ex = rc == SR_OK ? EXIT_OK : fail(st, rc, &d);
     sr_diags_release(&d);
     return ex;
 }
 
+/* A label of `assess show`, padded to the column of the values (the
+ * labels of the score below it are as wide). */
+static void
+label(const char *s)
+{
+    cli_pad(stdout, s, 11);
+}
+
 static void
 print_header(const struct sr_assessment *a)
 {
-    printf("assessment %lld  %s\n", (long long)a->id,
+    printf(_("assessment %lld  %s\n"), (long long)a->id,
            sr_assess_status_label(a->submitted ? SR_ASSESS_SUBMITTED
                                                : SR_ASSESS_DRAFT));
-    printf("kind       %s%s\n", sr_assess_kind_label(a->kind),
-           a->kind == SR_ASSESS_SELF ? " (raises hazards; counts for no "
-                                       "report, compliance or baseline)"
+    label(_("kind"));
+    printf("%s%s\n", sr_assess_kind_label(a->kind),
+           a->kind == SR_ASSESS_SELF ? _(" (raises hazards; counts for no "
+                                         "report, compliance or baseline)")
                                      : "");
-    printf("school     %s %s (%s)\n", a->school, a->school_name, a->district);
-    printf("system     %s %s\n", a->system_id, a->system_version);
-    printf("assessed   %s by %s\n", a->assessed_on, a->inspector);
-    printf("created    %s by %s\n", a->created_at, a->created_by);
-    if (a->submitted)
-        printf("submitted  %s by %s\n", a->submitted_at, a->submitted_by);
+    label(_("school"));
+    printf("%s %s (%s)\n", a->school, a->school_name, a->district);
+    label(_("system"));
+    printf("%s %s\n", a->system_id, a->system_version);
+    label(_("assessed"));
+    printf(_("%s by %s\n"), a->assessed_on, a->inspector);
+    label(_("created"));
+    printf(_("%s by %s\n"), a->created_at, a->created_by);
+    if (a->submitted) {
+        label(_("submitted"));
+        printf(_("%s by %s\n"), a->submitted_at, a->submitted_by);
+    }
 }
 
 static int
@@ -274,8 +372,8 @@ do_show(struct sr_store *st, char **argv, const struct opts *o)
     }
     print_header(&ctx.a);
     if (!ctx.scored) {
-        printf("\nnothing answered yet: %zu applicable items to answer "
-               "('schoolrisk checklist' lists them)\n",
+        printf(_("\nnothing scored yet: %zu applicable items to answer "
+                 "('schoolrisk checklist' lists them)\n"),
                ctx.res.missing);
         goto cleanup;
     }
@@ -286,7 +384,7 @@ do_show(struct sr_store *st, char **argv, const struct opts *o)
         size_t n, i;
 
         items = sr_system_items(ctx.sys, &n);
-        printf("\nnot answered yet (%zu)\n", ctx.res.missing);
+        printf(_("\nnot answered yet (%zu)\n"), ctx.res.missing);
         for (i = 0; i < n; i++)
             if (ctx.res.items[i].status == SR_ITEM_UNANSWERED)
                 printf("  %-12s %s\n", items[i].id, items[i].title);
@@ -394,8 +492,58 @@ do_list(struct sr_store *st, const struct opts *o)
     return EXIT_OK;
 }
 
+/* How many unanswered items a refused submission names unless --all:
+ * enough to start on, few enough to read (a fresh draft has ~70). */
+enum { FIRST_MISSING = 10 };
+
+/* Refuse to submit a draft with unanswered items before
+ * sr_assess_submit() does: it would report every one of them, where the
+ * inspector needs the count and where to start.  Returns EXIT_OK when
+ * there is nothing to refuse here (sr_assess_submit() still checks
+ * everything, and reports a submitted assessment or an answer that no
+ * longer fits). */
 static int
-do_submit(struct sr_store *st, char **argv)
+refuse_unanswered(struct sr_store *st, int64_t id, int all)
+{
+    struct sr_assess_ctx ctx;
+    struct sr_diags d;
+    const struct sr_item *items;
+    size_t first[FIRST_MISSING], n, missing, answered, applicable, i;
+    int ex = EXIT_OK;
+
+    sr_diags_init(&d);
+    if (sr_assess_open(st, id, &ctx, &d) != SR_OK || ctx.a.submitted ||
+        !ctx.res.missing)
+        goto cleanup;
+    items = sr_system_items(ctx.sys, &n);
+    missing = sr_result_unanswered(&ctx.res, first, FIRST_MISSING);
+    sr_result_progress(&ctx.res, &answered, &applicable);
+    cli_error(_("assessment %lld cannot be submitted: %zu of %zu applicable "
+                "items are not answered"),
+              (long long)id, missing, applicable);
+    if (all) {
+        for (i = 0; i < n; i++)
+            if (ctx.res.items[i].status == SR_ITEM_UNANSWERED)
+                fprintf(stderr, "  %-12s %s\n", items[i].id, items[i].title);
+    } else {
+        for (i = 0; i < missing && i < FIRST_MISSING; i++)
+            fprintf(stderr, "  %-12s %s\n", items[first[i]].id,
+                    items[first[i]].title);
+        if (missing > FIRST_MISSING)
+            fprintf(stderr, _("  ... and %zu more ('assess submit %lld "
+                              "--all' lists every one)\n"),
+                    missing - FIRST_MISSING, (long long)id);
+    }
+    ex = EXIT_INVALID;
+
+cleanup:
+    sr_assess_ctx_release(&ctx);
+    sr_diags_release(&d);
+    return ex;
+}
+
+static int
+do_submit(struct sr_store *st, char **argv, int all)
 {
     struct sr_submit_report rep;
     struct sr_diags d;
@@ -406,6 +554,9 @@ do_submit(struct sr_store *st, char **argv)
 
     if (ex != EXIT_OK)
         return ex;
+    ex = refuse_unanswered(st, id, all);
+    if (ex != EXIT_OK)
+        return ex;
     sr_diags_init(&d);
     rc = sr_assess_submit(st, id, &d, &rep);
     if (rc != SR_OK) {
@@ -414,8 +565,8 @@ do_submit(struct sr_store *st, char **argv)
         return ex;
     }
     sr_decimal_format(rep.total, 2, 2, total, sizeof(total));
-    printf("submitted assessment %lld: %s %s, 达标 %s%s; hazards: %zu new, "
-           "%zu linked to open ones\n",
+    printf(_("submitted assessment %lld: %s %s, 达标 %s%s; hazards: %zu new, "
+             "%zu linked to open ones\n"),
            (long long)id, total, rep.band_label, rep.compliant ? "是" : "否",
            rep.vetoed ? ", 一票否决" : "", rep.hazards_new,
            rep.hazards_linked);
@@ -440,11 +591,11 @@ cmd_assess(int argc, char **argv)
     int ex;
 
     if (argc < 2) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (cli_is_help(argv[1])) {
-        fputs(usage, stdout);
+        fputs(_(usage), stdout);
         return EXIT_OK;
     }
     for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
@@ -452,7 +603,7 @@ cmd_assess(int argc, char **argv)
             break;
     if (i == sizeof(sub) / sizeof(sub[0])) {
         cli_error(_("unknown assess command '%s'"), argv[1]);
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     ex = parse(argc - 1, argv + 1, &o);
@@ -479,7 +630,7 @@ cmd_assess(int argc, char **argv)
     else if (!strcmp(sub[i].name, "list"))
         ex = do_list(st, &o);
     else
-        ex = do_submit(st, argv);
+        ex = do_submit(st, argv, o.all);
     sr_store_close(st);
     return ex;
 }

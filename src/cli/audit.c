@@ -15,16 +15,16 @@
 #include "schoolrisk/store.h"
 
 static const char usage[] =
-    "usage: schoolrisk audit <verify|head> [--db PATH]\n"
+    N_("usage: schoolrisk audit <verify|head> [--db PATH]\n"
     "\n"
     "  verify [--head HASH]  check the whole chain (exit 0 intact, 1 not)\n"
     "  head                  print the chain's head and its number of\n"
     "                        records, to keep elsewhere\n"
     "\n"
-    "Run 'schoolrisk audit <command> --help' for one command.\n";
+    "Run 'schoolrisk audit <command> --help' for one command.\n");
 
 static const char verify_usage[] =
-    "usage: schoolrisk audit verify [--head HASH] [--db PATH]\n"
+    N_("usage: schoolrisk audit verify [--head HASH] [--db PATH]\n"
     "\n"
     "Check the hash chain over everything a report depends on: submitted\n"
     "assessments (answers, scores, baseline evidence), hazard events,\n"
@@ -41,16 +41,16 @@ static const char verify_usage[] =
     "               that record, so that records removed from its end are\n"
     "               found too\n"
     "\n"
-    "Exit 0 when intact, 1 when not.\n";
+    "Exit 0 when intact, 1 when not.\n");
 
 static const char head_usage[] =
-    "usage: schoolrisk audit head [--db PATH]\n"
+    N_("usage: schoolrisk audit head [--db PATH]\n"
     "\n"
     "Print the head of the audit chain (the SHA-256 of its last record) and\n"
     "the number of records, as 'HASH N records'.  Keep it outside the\n"
     "database (a register, an e-mail to the city): 'schoolrisk audit verify\n"
     "--head HASH' later shows whether records were removed from the end of\n"
-    "the chain since.  It does not check the chain: 'audit verify' does.\n";
+    "the chain since.  It does not check the chain: 'audit verify' does.\n");
 
 enum { OPT_HEAD = 256 };
 
@@ -79,7 +79,7 @@ parse(int argc, char **argv, bool want_head, const char *help,
            -1) {
         switch (c) {
         case 'h':
-            fputs(help, stdout);
+            fputs(_(help), stdout);
             return -1;
         case OPT_HEAD:
             *head = optarg;
@@ -92,7 +92,7 @@ parse(int argc, char **argv, bool want_head, const char *help,
     }
     if (optind != argc) {
         cli_error(_("unexpected argument '%s'"), argv[optind]);
-        fputs(help, stderr);
+        fputs(_(help), stderr);
         return EXIT_USAGE;
     }
     return EXIT_OK;
@@ -164,7 +164,7 @@ int
 cmd_audit(int argc, char **argv)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
-        fputs(usage, argc < 2 ? stderr : stdout);
+        fputs(_(usage), argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (!strcmp(argv[1], "verify"))
@@ -172,6 +172,6 @@ cmd_audit(int argc, char **argv)
     if (!strcmp(argv[1], "head"))
         return run_head(argc - 1, argv + 1);
     cli_error(_("unknown audit command '%s' (verify or head)"), argv[1]);
-    fputs(usage, stderr);
+    fputs(_(usage), stderr);
     return EXIT_USAGE;
 }

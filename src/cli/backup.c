@@ -17,7 +17,7 @@
 #include "schoolrisk/store.h"
 
 static const char usage[] =
-    "usage: schoolrisk backup [--db PATH] [--force] DEST\n"
+    N_("usage: schoolrisk backup [--db PATH] [--force] DEST\n"
     "\n"
     "Copy the database (default ./schoolrisk.db, or $SCHOOLRISK_DB) to the\n"
     "new file DEST while the service and other commands go on reading and\n"
@@ -30,7 +30,7 @@ static const char usage[] =
     "\n"
     "Exit 0 when DEST is a complete, checked copy; 1 when DEST exists or\n"
     "cannot be written (a missing directory, no permission, a full disk);\n"
-    "4 when the database cannot be read or its copy fails the check.\n";
+    "4 when the database cannot be read or its copy fails the check.\n");
 
 /* Bytes as "5.0 MB" (decimal units, as disk sizes are sold). */
 static void
@@ -64,7 +64,7 @@ cmd_backup(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case 'f':
             flags |= SR_BACKUP_REPLACE;
@@ -76,7 +76,7 @@ cmd_backup(int argc, char **argv)
         }
     }
     if (optind != argc - 1) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     dest = argv[optind];

@@ -12,7 +12,7 @@
 #include "schoolrisk/store.h"
 
 static const char usage[] =
-    "usage: schoolrisk baseline [--district D] [--today DATE] [--json]\n"
+    N_("usage: schoolrisk baseline [--district D] [--today DATE] [--json]\n"
     "                           [--db PATH]\n"
     "\n"
     "The four-100% baseline (四个100%) as of today: per school, whether it\n"
@@ -22,7 +22,7 @@ static const char usage[] =
     "closed; per district, the rate of each element and whether it reaches\n"
     "four 100%.  A school without a valid assessment meets no element.\n"
     "--today DATE computes it as of another day (2026-12-31, 2026/12/31,\n"
-    "2026.12.31 or 2026年12月31日).\n";
+    "2026.12.31 or 2026年12月31日).\n");
 
 static void
 rate(char *buf, size_t size, size_t met, size_t n)
@@ -153,7 +153,7 @@ cmd_baseline(int argc, char **argv)
             district = optarg;
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case 'j':
             json = 1;
@@ -168,7 +168,7 @@ cmd_baseline(int argc, char **argv)
         }
     }
     if (optind != argc) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (today) {

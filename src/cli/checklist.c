@@ -9,25 +9,34 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: schoolrisk checklist --system ID|FILE (--school FILE | "
-    "--attr KEY=VALUE...)\n"
+    N_("usage: schoolrisk checklist --system ID|FILE\n"
+    "                            (--school-code CODE --db PATH |\n"
+    "                             --school FILE | --attr KEY=VALUE...)\n"
     "                            [--format table|csv] [--dir DIR]\n"
     "\n"
     "List the items of the system that apply to the school.  The CSV has\n"
     "the columns of 'schoolrisk indicators show --format csv'; its 'choices'\n"
     "column says what an answer may be and what it is worth.\n"
+    "\n"
+    "  --school-code CODE  a registry school: its stage and attributes\n"
+    "                      come from the database --db (else\n"
+    "                      $SCHOOLRISK_DB)\n"
+    "  --school FILE       a school file; --attr KEY=VALUE: one attribute\n"
+    "                      each, without a database\n"
     "School attributes: stage, ownership, locale, boarding, school_bus,\n"
-    "canteen, laboratory, swimming_pool, enrollment, boarders, special_needs.\n";
+    "canteen, laboratory, swimming_pool, enrollment, boarders, special_needs.\n");
 
 int
 cmd_checklist(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"attr", required_argument, NULL, 'a'},
+        CLI_OPTION_DB,
         {"dir", required_argument, NULL, 'd'},
         {"format", required_argument, NULL, 'f'},
         {"help", no_argument, NULL, 'h'},
         {"school", required_argument, NULL, 's'},
+        {"school-code", required_argument, NULL, 'c'},
         {"system", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
@@ -57,10 +66,16 @@ cmd_checklist(int argc, char **argv)
             }
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case 's':
             so.file = optarg;
+            break;
+        case 'c':
+            so.code = optarg;
+            break;
+        case CLI_OPT_DB:
+            so.db = optarg;
             break;
         case 'S':
             system = optarg;
@@ -72,7 +87,7 @@ cmd_checklist(int argc, char **argv)
     if (!system || optind != argc) {
         if (!system)
             cli_error(_("--system is required"));
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     ex = cli_system_load(&cs, system, dir);

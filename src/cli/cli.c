@@ -19,6 +19,7 @@
 
 #include "schoolrisk/date.h"
 #include "schoolrisk/decimal.h"
+#include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
 #include "schoolrisk/scoring.h"
 
@@ -186,6 +187,74 @@ cli_school_add_attr(struct cli_school_opts *o, const char *kv)
     return EXIT_OK;
 }
 
+/* The registry school o->code from the database: its stage and every
+ * attribute as the registry holds them. */
+static int
+school_from_registry(const struct cli_school_opts *o, struct sr_school *s)
+{
+    const char *db = o->db;
+    struct sr_store *st = NULL;
+    struct sr_school_record r;
+    sr_error rc;
+    int ex;
+
+    if (!db || !*db)
+        db = getenv("SCHOOLRISK_DB");
+    if (!db || !*db) {
+        cli_error(_("--school-code needs --db PATH (or $SCHOOLRISK_DB): the "
+                    "registry is in the database"));
+        return EXIT_USAGE;
+    }
+    ex = cli_store_open(db, NULL, SR_STORE_READONLY, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    sr_school_record_init(&r);
+    rc = sr_registry_get(st, o->code, &r);
+    if (rc == SR_ERR_NOT_FOUND) {
+        cli_error(_("no school with code '%s' in the registry of '%s' "
+                    "('schoolrisk schools list' lists them)"),
+                  o->code, db);
+        ex = EXIT_INVALID;
+    } else if (rc != SR_OK) {
+        ex = cli_store_error(st, rc);
+    } else {
+        *s = r.school;
+    }
+    sr_school_record_release(&r);
+    sr_store_close(st);
+    return ex;
+}
+
+/* One way of giving the school, and --db only with --school-code. */
+static int
+school_opts_check(const struct cli_school_opts *o)
+{
+    if (o->code && (o->file || o->n_attrs)) {
+        /* Attributes typed beside a registry school would either be
+         * ignored or silently differ from the registry: refuse both. */
+        cli_error(_("give the school either with --school-code CODE (from "
+                    "the registry) or with --school FILE / --attr "
+                    "KEY=VALUE, not both"));
+        return EXIT_USAGE;
+    }
+    if (o->db && !o->code) {
+        cli_error(_("--db is only used with --school-code CODE"));
+        return EXIT_USAGE;
+    }
+    if (o->file && o->n_attrs) {
+        cli_error(_("give the school either with --school FILE or with "
+                    "--attr KEY=VALUE, not both"));
+        return EXIT_USAGE;
+    }
+    if (!o->code && !o->file && !o->n_attrs) {
+        cli_error(_("no school given: use --school-code CODE with --db, "
+                    "--school FILE or --attr KEY=VALUE (at least --attr "
+                    "stage=...)"));
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
 int
 cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
                  struct sr_school *s)
@@ -195,19 +264,14 @@ cli_school_build(const struct cli_school_opts *o, const struct sr_system *sys,
     int i, a, ex = EXIT_OK;
 
     sr_diags_init(&d);
-    if (o->file && o->n_attrs) {
-        cli_error(_("give the school either with --school FILE or with "
-                    "--attr KEY=VALUE, not both"));
-        ex = EXIT_USAGE;
+    ex = school_opts_check(o);
+    if (ex != EXIT_OK)
         goto cleanup;
-    }
-    if (!o->file && !o->n_attrs) {
-        cli_error(_("no school given: use --school FILE or --attr KEY=VALUE "
-                    "(at least --attr stage=...)"));
-        ex = EXIT_USAGE;
-        goto cleanup;
-    }
-    if (o->file) {
+    if (o->code) {
+        ex = school_from_registry(o, s);
+        if (ex != EXIT_OK)
+            goto cleanup;
+    } else if (o->file) {
         rc = sr_school_load_file(o->file, s, &d);
         if (rc == SR_ERR_IO) {
             cli_error(_("cannot read school file '%s': %s"), o->file,
@@ -360,7 +424,7 @@ cli_option_error(int c, char **argv, const char *usage)
         cli_error(_("option '%s' needs a value"), opt);
     else
         cli_error(_("unknown option '%s'"), opt);
-    fputs(usage, stderr);
+    fputs(_(usage), stderr);
     return EXIT_USAGE;
 }
 
@@ -498,17 +562,17 @@ cli_dispatch(int argc, char **argv, const struct cli_sub *subs, size_t n,
     size_t i;
 
     if (argc < 2) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (cli_is_help(argv[1])) {
-        fputs(usage, stdout);
+        fputs(_(usage), stdout);
         return EXIT_OK;
     }
     for (i = 0; i < n; i++)
         if (!strcmp(argv[1], subs[i].name))
             return subs[i].fn(argc - 1, argv + 1);
     cli_error(_("unknown %s command '%s'"), group, argv[1]);
-    fputs(usage, stderr);
+    fputs(_(usage), stderr);
     return EXIT_USAGE;
 }

@@ -18,10 +18,12 @@
 #include "schoolrisk/school.h"
 
 /* A message a person reads, in the locale's language (main.c calls
- * sr_i18n_init()); N_() marks one kept in a table.  The --help usage
- * texts stay English. */
+ * sr_i18n_init()); N_() marks one kept in a table or a static array,
+ * such as each command's --help text, translated where it is printed
+ * with _().  N_() expands to the bare literal so that it can initialise
+ * a char array. */
 #define _(s) sr_gettext(s)
-#define N_(s) (s)
+#define N_(s) s
 
 /* Exit codes, listed once (README "Exit codes"). */
 enum cli_exit {
@@ -59,18 +61,23 @@ int cli_system_load(struct cli_system *cs, const char *arg,
                     const char *opt_dir);
 void cli_system_release(struct cli_system *cs);
 
-/* A school given by --school FILE or --attr KEY=VALUE options. */
+/* A school given by --school FILE, by --attr KEY=VALUE options, or by
+ * --school-code CODE: a registry school, read from the database --db
+ * (else $SCHOOLRISK_DB; one of them is required). */
 struct cli_school_opts {
     const char *file;
     const char *attrs[64];
     int n_attrs;
+    const char *code; /* --school-code, or NULL */
+    const char *db;   /* --db, or NULL */
 };
 
 /* Add one --attr; returns EXIT_OK or EXIT_USAGE (too many). */
 int cli_school_add_attr(struct cli_school_opts *o, const char *kv);
 
 /* Build the school; checks that the stage is covered by sys (when not
- * NULL).  Returns an exit code. */
+ * NULL).  Exactly one of the three ways must be used.  Returns an exit
+ * code (messages printed). */
 int cli_school_build(const struct cli_school_opts *o,
                      const struct sr_system *sys, struct sr_school *s);
 

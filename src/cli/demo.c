@@ -19,14 +19,14 @@
 #include "schoolrisk/store.h"
 
 static const char usage[] =
-    "usage: schoolrisk demo [--dir DIR] [--schools N] [--seed S]\n"
+    N_("usage: schoolrisk demo [--dir DIR] [--schools N] [--seed S]\n"
     "                       [--year YYYY] [--indicators DIR] [--force]\n"
     "\n"
     "Build a synthetic city in a fresh database DIR/schoolrisk.db (DIR\n"
     "default ./demo-city): Jinan's districts, N schools (default 3000), a\n"
     "year of assessments (default 2026) and hazards driven through every\n"
     "state, the same for the same seed (default 1).  An existing database\n"
-    "is kept unless --force is given.\n";
+    "is kept unless --force is given.\n");
 
 static void
 on_progress(const char *line, void *ctx)
@@ -199,7 +199,7 @@ cmd_demo(int argc, char **argv)
             force = true;
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case 'i':
             ind = optarg;
@@ -235,7 +235,7 @@ cmd_demo(int argc, char **argv)
         }
     }
     if (optind != argc) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (!*dir || strlen(dir) > 900) {

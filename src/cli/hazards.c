@@ -17,7 +17,7 @@
 #include "schoolrisk/store.h"
 
 static const char hazards_usage[] =
-    "usage: schoolrisk hazards list [--district D] [--school CODE]\n"
+    N_("usage: schoolrisk hazards list [--district D] [--school CODE]\n"
     "                               [--status S] [--level L] [--overdue]\n"
     "                               [--awaiting-signoff] [--today DATE]\n"
     "                               [--json] [--db PATH] [--by NAME]\n"
@@ -40,10 +40,10 @@ static const char hazards_usage[] =
     "  --today DATE   the day overdue is counted against (2026-12-31,\n"
     "                 2026/12/31 or 2026年12月31日; default: today, China\n"
     "                 time)\n"
-    "  --json         one JSON object: {\"today\", \"count\", \"hazards\"}\n";
+    "  --json         one JSON object: {\"today\", \"count\", \"hazards\"}\n");
 
 static const char hazard_usage[] =
-    "usage: schoolrisk hazard <command> [options] [--db PATH] [--by NAME]\n"
+    N_("usage: schoolrisk hazard <command> [options] [--db PATH] [--by NAME]\n"
     "\n"
     "  show ID [--today DATE] [--json]   the hazard and its whole history\n"
     "  add --school CODE [--item ITEM] --level general|major|一般|重大\n"
@@ -68,19 +68,19 @@ static const char hazard_usage[] =
     "\n"
     "Every step is recorded with who (--by, $SCHOOLRISK_USER or the login\n"
     "name) and when.  Run 'schoolrisk hazard <command> --help' for one\n"
-    "command.\n";
+    "command.\n");
 
 static const char show_usage[] =
-    "usage: schoolrisk hazard show ID [--today DATE] [--json] [--db PATH]\n"
+    N_("usage: schoolrisk hazard show ID [--today DATE] [--json] [--db PATH]\n"
     "\n"
     "Show a hazard and its whole history: every step with who, when,\n"
     "from -> to, note and evidence; for a major hazard, who passed the\n"
     "district's review and whether it waits for the city's sign-off.\n"
     "--today DATE sets the day overdue is counted against (default: today,\n"
-    "China time).\n";
+    "China time).\n");
 
 static const char add_usage[] =
-    "usage: schoolrisk hazard add --school CODE [--item ITEM]\n"
+    N_("usage: schoolrisk hazard add --school CODE [--item ITEM]\n"
     "                             --level general|major|一般|重大\n"
     "                             --description TEXT\n"
     "                             [--found-on DATE] [--db PATH] [--by NAME]\n"
@@ -91,29 +91,29 @@ static const char add_usage[] =
     "defaults to today and cannot be in the future.  When the school and\n"
     "item already have a hazard that is not closed, the finding is added to\n"
     "that hazard's history instead of opening a second one.  A DATE is\n"
-    "2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日.\n";
+    "2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日.\n");
 
 static const char assign_usage[] =
-    "usage: schoolrisk hazard assign ID --responsible NAME --deadline DATE\n"
+    N_("usage: schoolrisk hazard assign ID --responsible NAME --deadline DATE\n"
     "                                [--measures TEXT] [--db PATH] "
     "[--by NAME]\n"
     "\n"
     "Assign the rectification (整改): open -> rectifying, or re-assign a\n"
     "hazard that is rectifying (a new person or deadline).  The deadline\n"
     "cannot be before today.  Without --measures a re-assignment keeps the\n"
-    "measures given before.\n";
+    "measures given before.\n");
 
 static const char submit_usage[] =
-    "usage: schoolrisk hazard submit ID --note TEXT [--evidence FILE-or-TEXT]\n"
+    N_("usage: schoolrisk hazard submit ID --note TEXT [--evidence FILE-or-TEXT]\n"
     "                                [--db PATH] [--by NAME]\n"
     "\n"
     "Report the rectification done: rectifying -> submitted (已整改待复查).\n"
     "--evidence names a file (a photo, a signed form): its absolute path,\n"
     "SHA-256 and size are recorded; anything that is not an existing file\n"
-    "is recorded as text.  Whoever submits cannot verify (four eyes).\n";
+    "is recorded as text.  Whoever submits cannot verify (four eyes).\n");
 
 static const char verify_usage[] =
-    "usage: schoolrisk hazard verify ID [--note TEXT] [--db PATH] "
+    N_("usage: schoolrisk hazard verify ID [--note TEXT] [--db PATH] "
     "[--by NAME]\n"
     "\n"
     "The district's review passed (复查通过).  A general hazard is closed\n"
@@ -121,26 +121,26 @@ static const char verify_usage[] =
     "supervision (挂牌督办): it stays submitted, the review recorded (who,\n"
     "when), until the city signs it off ('hazard signoff'); a second review\n"
     "is refused.  Refused when --by is the person who submitted the\n"
-    "rectification (four eyes).\n";
+    "rectification (four eyes).\n");
 
 static const char signoff_usage[] =
-    "usage: schoolrisk hazard signoff ID [--note TEXT] [--db PATH] "
+    N_("usage: schoolrisk hazard signoff ID [--note TEXT] [--db PATH] "
     "[--by NAME]\n"
     "\n"
     "The city's sign-off (市级挂牌督办销号) of a major hazard the district\n"
     "has reviewed ('hazard verify'): submitted -> closed, dated today.\n"
     "Refused for a general hazard (its review closes it), before the\n"
     "review, and when --by is the person who submitted the rectification\n"
-    "or the one who reviewed it (four eyes).\n";
+    "or the one who reviewed it (four eyes).\n");
 
 static const char reject_usage[] =
-    "usage: schoolrisk hazard reject ID --reason TEXT [--db PATH] "
+    N_("usage: schoolrisk hazard reject ID --reason TEXT [--db PATH] "
     "[--by NAME]\n"
     "\n"
     "Review failed: submitted -> rectifying, with the reason.  By the\n"
     "district or, for a major hazard waiting for its sign-off, the city:\n"
     "the district's review is void and the resubmitted rectification is\n"
-    "reviewed again.\n";
+    "reviewed again.\n");
 
 /* The hazard commands' own options (long-only; values from 256); --db
  * and --by are cli.h's. */
@@ -175,7 +175,7 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return -1;
         case OPT_TODAY: a->today = optarg; break;
         case OPT_JSON: a->json = true; break;
@@ -202,12 +202,12 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
     }
     if (argc - optind > npos) {
         cli_error(_("unexpected argument '%s'"), argv[optind + npos]);
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (npos && optind == argc) {
         cli_error(_("the hazard id is required"));
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (npos)
@@ -249,7 +249,7 @@ need(const char *value, const char *option, const char *usage)
     /* TRANSLATORS: after an option's name: "--deadline is required"
        (the library's "%s is required" takes words, not options). */
     cli_error("%s %s", option, _("is required"));
-    fputs(usage, stderr);
+    fputs(_(usage), stderr);
     return EXIT_USAGE;
 }
 
@@ -959,14 +959,14 @@ cmd_hazards(int argc, char **argv)
     if (argc >= 2 && !strcmp(argv[1], "list"))
         return run_list(argc - 1, argv + 1);
     if (argc >= 2 && cli_is_help(argv[1])) {
-        fputs(hazards_usage, stdout);
+        fputs(_(hazards_usage), stdout);
         return EXIT_OK;
     }
     if (argc < 2)
         cli_error(_("missing command: use 'schoolrisk hazards list'"));
     else
         cli_error(_("unknown hazards command '%s' (use 'list')"), argv[1]);
-    fputs(hazards_usage, stderr);
+    fputs(_(hazards_usage), stderr);
     return EXIT_USAGE;
 }
 
@@ -984,7 +984,7 @@ cmd_hazard(int argc, char **argv)
     size_t i;
 
     if (argc >= 2 && cli_is_help(argv[1])) {
-        fputs(hazard_usage, stdout);
+        fputs(_(hazard_usage), stdout);
         return EXIT_OK;
     }
     for (i = 0; argc >= 2 && i < sizeof(sub) / sizeof(sub[0]); i++) {
@@ -1003,6 +1003,6 @@ cmd_hazard(int argc, char **argv)
                     "signoff, reject or list"));
     else
         cli_error(_("unknown hazard command '%s'"), argv[1]);
-    fputs(hazard_usage, stderr);
+    fputs(_(hazard_usage), stderr);
     return EXIT_USAGE;
 }

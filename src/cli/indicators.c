@@ -11,29 +11,29 @@
 #include "schoolrisk/store.h"
 
 static const char validate_usage[] =
-    "usage: schoolrisk indicators validate FILE|DIR...\n"
+    N_("usage: schoolrisk indicators validate FILE|DIR...\n"
     "\n"
     "Check indicator files: well-formed UTF-8 XML, the schema, and every\n"
     "semantic rule (docs/indicator-format.md).  A directory is checked as\n"
     "a set: its *.xml files, unique system ids, and every stage covered by\n"
     "exactly one system.  Every error is printed as FILE:LINE: message.\n"
-    "Exits 0 only when everything is valid.\n";
+    "Exits 0 only when everything is valid.\n");
 
 static const char list_usage[] =
-    "usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]\n"
+    N_("usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]\n"
     "\n"
     "List the indicator systems of DIR (default: the indicator directory,\n"
     "$SCHOOLRISK_INDICATORS or the built-in one).  CSV columns:\n"
-    "id,version,title,stages,dimensions,items,veto_items\n";
+    "id,version,title,stages,dimensions,items,veto_items\n");
 
 static const char show_usage[] =
-    "usage: schoolrisk indicators show ID|FILE [--dir DIR] "
+    N_("usage: schoolrisk indicators show ID|FILE [--dir DIR] "
     "[--format tree|csv]\n"
     "\n"
     "Show a system's tree of dimensions, indicators and items.  CSV "
     "columns:\n"
     "dimension_id,indicator_id,item_id,title,points,method,choices,"
-    "allow_na,veto,\nhazard,baseline,applies_when\n";
+    "allow_na,veto,\nhazard,baseline,applies_when\n");
 
 static size_t
 count_veto(const struct sr_system *sys)
@@ -115,12 +115,12 @@ cmd_validate(int argc, char **argv)
     int i, ex = EXIT_OK;
 
     if (argc < 2) {
-        fputs(validate_usage, stderr);
+        fputs(_(validate_usage), stderr);
         return EXIT_USAGE;
     }
     for (i = 1; i < argc; i++) {
         if (cli_is_help(argv[i])) {
-            fputs(validate_usage, stdout);
+            fputs(_(validate_usage), stdout);
             return EXIT_OK;
         }
     }
@@ -175,7 +175,7 @@ cmd_list(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'h':
-            fputs(list_usage, stdout);
+            fputs(_(list_usage), stdout);
             return EXIT_OK;
         default:
             return cli_option_error(c, argv, list_usage);
@@ -185,7 +185,7 @@ cmd_list(int argc, char **argv)
         cli_error(dir ? _("give the directory either as DIR or with --dir, "
                           "not both") :
                         _("only one directory may be listed"));
-        fputs(list_usage, stderr);
+        fputs(_(list_usage), stderr);
         return EXIT_USAGE;
     }
     dir = cli_indicator_dir(optind < argc ? argv[optind] : dir);
@@ -436,14 +436,14 @@ cmd_show(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'h':
-            fputs(show_usage, stdout);
+            fputs(_(show_usage), stdout);
             return EXIT_OK;
         default:
             return cli_option_error(c, argv, show_usage);
         }
     }
     if (argc - optind != 1) {
-        fputs(show_usage, stderr);
+        fputs(_(show_usage), stderr);
         return EXIT_USAGE;
     }
     ex = cli_system_load(&cs, argv[optind], dir);
@@ -455,13 +455,13 @@ cmd_show(int argc, char **argv)
 }
 
 static const char load_usage[] =
-    "usage: schoolrisk indicators load FILE|DIR... [--db PATH] [--by NAME]\n"
+    N_("usage: schoolrisk indicators load FILE|DIR... [--db PATH] [--by NAME]\n"
     "\n"
     "Store indicator systems in the database under (id, version) with\n"
     "their text and SHA-256.  A directory is checked as a set first.  A\n"
     "stored version never changes: loading different content under the\n"
     "same id and version is refused.  Assessments use the system loaded\n"
-    "last for their stage.\n";
+    "last for their stage.\n");
 
 /* Load one file or every *.xml of a directory (checked as a set). */
 static int
@@ -529,7 +529,7 @@ cmd_load(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(load_usage, stdout);
+            fputs(_(load_usage), stdout);
             return EXIT_OK;
         default:
             if (cli_db_option(c, &dbo))
@@ -538,7 +538,7 @@ cmd_load(int argc, char **argv)
         }
     }
     if (optind >= argc) {
-        fputs(load_usage, stderr);
+        fputs(_(load_usage), stderr);
         return EXIT_USAGE;
     }
     ex = cli_store_open(dbo.db, dbo.by, 0, &st);
@@ -550,13 +550,13 @@ cmd_load(int argc, char **argv)
 }
 
 static const char indicators_usage[] =
-    "usage: schoolrisk indicators <validate|load|list|show> ...\n"
+    N_("usage: schoolrisk indicators <validate|load|list|show> ...\n"
     "\n"
     "  validate FILE|DIR...              check indicator files\n"
     "  load FILE|DIR... [--db PATH]     store systems in the database\n"
     "  list [DIR | --dir DIR] [--format table|csv]\n"
     "                                    list the systems of a directory\n"
-    "  show ID|FILE [--format tree|csv]  show a system's items\n";
+    "  show ID|FILE [--format tree|csv]  show a system's items\n");
 
 int
 cmd_indicators(int argc, char **argv)

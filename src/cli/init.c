@@ -9,13 +9,13 @@
 #include "schoolrisk/store.h"
 
 static const char usage[] =
-    "usage: schoolrisk init [--db PATH] [--by NAME] [--indicators DIR]\n"
+    N_("usage: schoolrisk init [--db PATH] [--by NAME] [--indicators DIR]\n"
     "                       [--no-indicators]\n"
     "\n"
     "Create the database (default ./schoolrisk.db, or $SCHOOLRISK_DB), or\n"
     "upgrade an older one in one transaction, then store the indicator\n"
     "systems of DIR (default: the indicator directory).  Safe to run\n"
-    "again: stored systems that did not change are left as they are.\n";
+    "again: stored systems that did not change are left as they are.\n");
 
 int
 cmd_init(int argc, char **argv)
@@ -38,7 +38,7 @@ cmd_init(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case 'i':
             dir = optarg;
@@ -53,7 +53,7 @@ cmd_init(int argc, char **argv)
         }
     }
     if (optind != argc || (none && dir)) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     ex = cli_store_open(dbo.db, dbo.by, SR_STORE_CREATE, &st);

@@ -24,34 +24,37 @@ struct cli_cmd {
 
 static const struct cli_cmd cmds[] = {
     {"assess", cmd_assess,
-     "an inspector's assessment: new, set, import, show, list, submit"},
+     N_("an inspector's assessment: new, set, import, show, list, submit")},
     {"audit", cmd_audit,
-     "the tamper-evidence hash chain: verify, head"},
+     N_("the tamper-evidence hash chain: verify, head")},
     {"backup", cmd_backup,
-     "copy the database to a new file while it is in use, and check it"},
+     N_("copy the database to a new file while it is in use, and check it")},
     {"baseline", cmd_baseline,
-     "the four-100% baseline per school and per district"},
+     N_("the four-100% baseline per school and per district")},
     {"checklist", cmd_checklist,
-     "list the items that apply to a school, with what each answer is worth"},
+     N_("list the items that apply to a school, with what each answer "
+        "is worth")},
     {"demo", cmd_demo,
-     "build a synthetic demo city: schools, a year of assessments, hazards"},
+     N_("build a synthetic demo city: schools, a year of assessments, "
+        "hazards")},
     {"hazard", cmd_hazard,
-     "one hazard (隐患): show, add, assign, submit, verify, signoff, reject"},
-    {"hazards", cmd_hazards, "list hazards (隐患台账) with filters"},
+     N_("one hazard (隐患): show, add, assign, submit, verify, signoff, "
+        "reject")},
+    {"hazards", cmd_hazards, N_("list hazards (隐患台账) with filters")},
     {"indicators", cmd_indicators,
-     "validate, load, list and show indicator systems"},
+     N_("validate, load, list and show indicator systems")},
     {"init", cmd_init,
-     "create or upgrade the database and load the indicator systems"},
+     N_("create or upgrade the database and load the indicator systems")},
     {"report", cmd_report,
-     "Excel compliance workbooks: a district, the city, or all"},
+     N_("Excel compliance workbooks: a district, the city, or all")},
     {"schools", cmd_schools,
-     "the school registry: import (CSV, all or nothing), list, show"},
+     N_("the school registry: import (CSV, all or nothing), list, show")},
     {"score", cmd_score,
-     "score an assessment: total, risk band, veto, hazards, baseline"},
+     N_("score an assessment: total, risk band, veto, hazards, baseline")},
     {"serve", cmd_serve,
-     "the service: the JSON API and the browser pages, for every user"},
+     N_("the service: the JSON API and the browser pages, for every user")},
     {"users", cmd_users,
-     "user accounts and role grants: add, list, show, passwd, grant..."},
+     N_("user accounts and role grants: add, list, show, passwd, grant...")},
 };
 
 static void
@@ -59,19 +62,19 @@ usage(FILE *f)
 {
     size_t i;
 
-    fprintf(f,
-            "usage: schoolrisk <command> [options]\n"
+    fputs(_("usage: schoolrisk <command> [options]\n"
             "\n"
             "School safety risk assessment (学校安全风险评估).\n"
             "\n"
-            "commands:\n");
+            "commands:\n"),
+          f);
     for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-        fprintf(f, "  %-11s %s\n", cmds[i].name, cmds[i].summary);
-    fprintf(f,
-            "\n"
+        fprintf(f, "  %-11s %s\n", cmds[i].name, _(cmds[i].summary));
+    fputs(_("\n"
             "Run 'schoolrisk <command> --help' for a command's options.\n"
             "Exit codes: 0 success, 1 invalid input, 2 usage error,\n"
-            "3 internal error, 4 database error.  Messages go to stderr.\n");
+            "3 internal error, 4 database error.  Messages go to stderr.\n"),
+          f);
 }
 
 int

@@ -19,7 +19,7 @@
 #endif
 
 static const char usage[] =
-    "usage: schoolrisk report district CODE --period P -o FILE.xlsx\n"
+    N_("usage: schoolrisk report district CODE --period P -o FILE.xlsx\n"
     "                         [--layout FILE] [--db PATH] [--by NAME]\n"
     "       schoolrisk report city --period P -o FILE.xlsx [--layout FILE]\n"
     "       schoolrisk report all --period P --out-dir DIR\n"
@@ -37,7 +37,7 @@ static const char usage[] =
     "still valid then, hazards as they stood that day.  CODE is the\n"
     "district's code or name.  The columns of the tabular sheets come from\n"
     "the layout (default templates/reports/district.csv, or\n"
-    "$SCHOOLRISK_TEMPLATES/reports/district.csv).\n";
+    "$SCHOOLRISK_TEMPLATES/reports/district.csv).\n");
 
 /* The options of every report command; positional arguments are left
  * in argv[optind..]. */
@@ -73,7 +73,7 @@ parse_opts(int argc, char **argv, const char *name, int args,
     while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return -1;
         case 'l':
             o->layout = optarg;
@@ -103,7 +103,7 @@ parse_opts(int argc, char **argv, const char *name, int args,
             cli_error(_("report all needs --out-dir DIR"));
         else if (!all && !o->out)
             cli_error(_("report %s needs -o FILE.xlsx"), name);
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (sr_period_parse(period, &o->period) != SR_OK) {

@@ -14,7 +14,7 @@
 #include "schoolrisk/store.h"
 
 static const char import_usage[] =
-    "usage: schoolrisk schools import FILE.csv [--full] [--db PATH] "
+    N_("usage: schoolrisk schools import FILE.csv [--full] [--db PATH] "
     "[--by NAME]\n"
     "\n"
     "Import the school registry from a CSV file (template:\n"
@@ -29,10 +29,10 @@ static const char import_usage[] =
     "             (never deleted); other districts are left alone\n"
     "  --db PATH  the database (default $SCHOOLRISK_DB, else schoolrisk.db)\n"
     "  --by NAME  who is importing (default $SCHOOLRISK_USER, else the\n"
-    "             login name)\n";
+    "             login name)\n");
 
 static const char list_usage[] =
-    "usage: schoolrisk schools list [--district D] [--stage S] [--all] "
+    N_("usage: schoolrisk schools list [--district D] [--stage S] [--all] "
     "[--json]\n"
     "                               [--db PATH]\n"
     "\n"
@@ -41,20 +41,20 @@ static const char list_usage[] =
     "  --district D  only district D (its name, 历下区, or its code, 370102)\n"
     "  --stage S     only stage S (小学 or primary, ...)\n"
     "  --all         also schools closed by a full import\n"
-    "  --json        a JSON array, one object per school\n";
+    "  --json        a JSON array, one object per school\n");
 
 static const char show_usage[] =
-    "usage: schoolrisk schools show CODE [--json] [--db PATH]\n"
+    N_("usage: schoolrisk schools show CODE [--json] [--db PATH]\n"
     "\n"
-    "Show every field of one school, open or closed.\n";
+    "Show every field of one school, open or closed.\n");
 
 static const char schools_usage[] =
-    "usage: schoolrisk schools <import|list|show> ...\n"
+    N_("usage: schoolrisk schools <import|list|show> ...\n"
     "\n"
     "  import FILE.csv [--full]   import the registry (all or nothing)\n"
     "  list [--district D] [--stage S] [--all] [--json]\n"
     "                             list schools\n"
-    "  show CODE [--json]         show one school\n";
+    "  show CODE [--json]         show one school\n");
 
 /* ------------------------------------------------------------------ */
 /* import                                                               */
@@ -85,7 +85,7 @@ cmd_import(int argc, char **argv)
             flags |= SR_IMPORT_FULL;
             break;
         case 'h':
-            fputs(import_usage, stdout);
+            fputs(_(import_usage), stdout);
             return EXIT_OK;
         default:
             if (cli_db_option(c, &dbo))
@@ -96,7 +96,7 @@ cmd_import(int argc, char **argv)
     if (argc - optind != 1) {
         cli_error("%s", argc - optind ? _("give one file to import")
                                       : _("no file to import"));
-        fputs(import_usage, stderr);
+        fputs(_(import_usage), stderr);
         return EXIT_USAGE;
     }
     file = argv[optind];
@@ -326,7 +326,7 @@ cmd_list(int argc, char **argv)
             f.district = optarg;
             break;
         case 'h':
-            fputs(list_usage, stdout);
+            fputs(_(list_usage), stdout);
             return EXIT_OK;
         case 'j':
             json = 1;
@@ -342,7 +342,7 @@ cmd_list(int argc, char **argv)
     }
     if (optind != argc) {
         cli_error(_("unexpected argument '%s'"), argv[optind]);
-        fputs(list_usage, stderr);
+        fputs(_(list_usage), stderr);
         return EXIT_USAGE;
     }
     if (stage) {
@@ -453,7 +453,7 @@ cmd_show(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(show_usage, stdout);
+            fputs(_(show_usage), stdout);
             return EXIT_OK;
         case 'j':
             json = 1;
@@ -467,7 +467,7 @@ cmd_show(int argc, char **argv)
     if (argc - optind != 1) {
         cli_error("%s", argc - optind ? _("give one school code")
                                       : _("no school code"));
-        fputs(show_usage, stderr);
+        fputs(_(show_usage), stderr);
         return EXIT_USAGE;
     }
     ex = cli_store_open(dbo.db, NULL, SR_STORE_READONLY, &st);

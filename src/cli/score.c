@@ -16,8 +16,9 @@
 #include "schoolrisk/scoring.h"
 
 static const char usage[] =
-    "usage: schoolrisk score --system ID|FILE (--school FILE | "
-    "--attr KEY=VALUE...)\n"
+    N_("usage: schoolrisk score --system ID|FILE\n"
+    "                        (--school-code CODE --db PATH |\n"
+    "                         --school FILE | --attr KEY=VALUE...)\n"
     "                        --responses FILE [--json | --explain] "
     "[--partial]\n"
     "                        [--dir DIR]\n"
@@ -26,11 +27,16 @@ static const char usage[] =
     "veto items, points per dimension, items below full points, the hazards\n"
     "a submission would raise, and the four-100% baseline elements.\n"
     "\n"
+    "  --school-code CODE\n"
+    "                    a registry school: its stage and attributes come\n"
+    "                    from the database --db (else $SCHOOLRISK_DB)\n"
+    "  --school FILE     a school file; --attr KEY=VALUE: one attribute\n"
+    "                    each, without a database\n"
     "  --responses FILE  CSV with the header item,value,note\n"
     "  --json            print one JSON object, with the per-item trace\n"
     "  --explain         print the per-item derivation trace as text\n"
     "  --partial         score a draft: unanswered items are left out\n"
-    "                    (without it, every applicable item must be answered)\n";
+    "                    (without it, every applicable item must be answered)\n");
 
 /* ------------------------------------------------------------------ */
 
@@ -98,6 +104,13 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
     return EXIT_OK;
 }
 
+/* A label of the text report, padded to the column of the values. */
+static void
+label(const char *s)
+{
+    cli_pad(stdout, s, 11);
+}
+
 int
 cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
                 const struct sr_result *res)
@@ -117,20 +130,35 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
         na += res->items[i].status == SR_ITEM_NA;
         notapp += res->items[i].status == SR_ITEM_NOT_APPLICABLE;
     }
-    printf("system     %s %s  %s\n", sr_system_id(sys),
+    label(_("system"));
+    printf("%s %s  %s\n", sr_system_id(sys),
            sr_system_version(sys), sr_system_title(sys));
-    printf("total      %s  %s (%s)%s\n", cli_num(a, sizeof(a), res->total, 2, 2),
-           bands[res->band].label, sr_colour_label(bands[res->band].colour),
-           res->missing ? "  [draft: not every item answered]" : "");
-    printf("达标       %s (pass line %s)%s\n", res->compliant ? "是" : "否",
+    label(_("total"));
+    printf("%s  %s (%s)", cli_num(a, sizeof(a), res->total, 2, 2),
+           bands[res->band].label, sr_colour_label(bands[res->band].colour));
+    if (res->missing) {
+        size_t answered, applicable;
+
+        /* A draft's band is not its result yet: say how much of it the
+         * total covers. */
+        sr_result_progress(res, &answered, &applicable);
+        printf(_("  [partial: %zu/%zu answered]"), answered, applicable);
+    }
+    putchar('\n');
+    label("达标");
+    printf(_("%s (pass line %s)%s\n"), res->compliant ? "是" : "否",
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
            res->vetoed ? "  一票否决" : "");
-    printf("points     %s of %s; %zu item%s scored, %zu not applicable, "
-           "%zu marked na, %zu unanswered\n",
+    label(_("points"));
+    printf(res->scored == 1 ?
+               _("%s of %s; %zu item scored, %zu not applicable, "
+                 "%zu marked na, %zu unanswered\n") :
+               _("%s of %s; %zu items scored, %zu not applicable, "
+                 "%zu marked na, %zu unanswered\n"),
            cli_num(a, sizeof(a), res->earned, 6, 2),
-           cli_num(b, sizeof(b), res->max, 6, 2), res->scored,
-           res->scored == 1 ? "" : "s", notapp, na, res->missing);
-    printf("\ndimensions\n");
+           cli_num(b, sizeof(b), res->max, 6, 2), res->scored, notapp, na,
+           res->missing);
+    printf("\n%s\n", _("dimensions"));
     for (i = 0; i < nd; i++) {
         if (!res->dims[i].max)
             continue;
@@ -139,8 +167,9 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
         printf(" %8s / %s\n", cli_num(a, sizeof(a), res->dims[i].earned, 6, 2),
                cli_num(b, sizeof(b), res->dims[i].max, 6, 2));
     }
-    printf("\nlost points (%zu item%s)\n", res->lost,
-           res->lost == 1 ? "" : "s");
+    printf(res->lost == 1 ? _("\nlost points (%zu item)\n") :
+                            _("\nlost points (%zu items)\n"),
+           res->lost);
     for (i = 0; i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
@@ -152,13 +181,15 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
                items[i].veto ? "[一票否决] " : "",
                sr_hazard_label(items[i].hazard), items[i].title);
         if (resp->note[i])
-            printf("  %-12s answer '%s': %s\n", "", resp->value[i],
+            printf(_("  %-12s answer '%s': %s\n"), "", resp->value[i],
                    resp->note[i]);
     }
-    printf("\nbaseline (四个100%%)\n");
-    for (e = 0; e < SR_BASELINE_COUNT; e++)
-        printf("  %-17s %s  %s\n", sr_baseline_name(e),
-               res->baseline[e] ? "met    " : "not met", sr_baseline_label(e));
+    printf("\n%s\n", _("baseline (四个100%)"));
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        printf("  %-17s ", sr_baseline_name(e));
+        cli_pad(stdout, res->baseline[e] ? _("met") : _("not met"), 7);
+        printf("  %s\n", sr_baseline_label(e));
+    }
     return EXIT_OK;
 }
 
@@ -169,6 +200,7 @@ cmd_score(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"attr", required_argument, NULL, 'a'},
+        CLI_OPTION_DB,
         {"dir", required_argument, NULL, 'd'},
         {"explain", no_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
@@ -176,6 +208,7 @@ cmd_score(int argc, char **argv)
         {"partial", no_argument, NULL, 'p'},
         {"responses", required_argument, NULL, 'r'},
         {"school", required_argument, NULL, 's'},
+        {"school-code", required_argument, NULL, 'c'},
         {"system", required_argument, NULL, 'S'},
         {NULL, 0, NULL, 0},
     };
@@ -205,7 +238,7 @@ cmd_score(int argc, char **argv)
             explain = 1;
             break;
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case 'j':
             json = 1;
@@ -218,6 +251,12 @@ cmd_score(int argc, char **argv)
             break;
         case 's':
             so.file = optarg;
+            break;
+        case 'c':
+            so.code = optarg;
+            break;
+        case CLI_OPT_DB:
+            so.db = optarg;
             break;
         case 'S':
             system = optarg;
@@ -234,7 +273,7 @@ cmd_score(int argc, char **argv)
         else if (json && explain)
             cli_error(_("--json and --explain do not go together (the JSON "
                         "already has the trace in 'items')"));
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     ex = cli_system_load(&cs, system, dir);

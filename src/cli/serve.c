@@ -22,7 +22,7 @@
 static const char default_web_dir[] = SR_DEFAULT_WEB_DIR;
 
 static const char usage[] =
-    "usage: schoolrisk serve [--db FILE] [--listen ADDR:PORT] [--web DIR]\n"
+    N_("usage: schoolrisk serve [--db FILE] [--listen ADDR:PORT] [--web DIR]\n"
     "                        [--threads N] [--evidence-dir DIR]\n"
     "                        [--behind-proxy] [--origin URL] [--quiet]\n"
     "                        [--max-connections N] [--idle-timeout SEC]\n"
@@ -70,7 +70,7 @@ static const char usage[] =
     "                        target, body cap, flags) as tab-separated\n"
     "                        lines, and exit\n"
     "\n"
-    "Users are created at the server with 'schoolrisk users add'.\n";
+    "Users are created at the server with 'schoolrisk users add'.\n");
 
 enum {
     OPT_ROUTES = 1999,
@@ -246,7 +246,7 @@ cmd_serve(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return EXIT_OK;
         case OPT_ROUTES:
             return print_routes();
@@ -322,7 +322,7 @@ cmd_serve(int argc, char **argv)
         }
     }
     if (optind != argc) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     cfg.db = dbo.db ? dbo.db : getenv("SCHOOLRISK_DB");

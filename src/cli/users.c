@@ -22,7 +22,7 @@
 #include "schoolrisk/store.h"
 
 static const char users_usage[] =
-    "usage: schoolrisk users <command> [options] [--db PATH]\n"
+    N_("usage: schoolrisk users <command> [options] [--db PATH]\n"
     "\n"
     "  add LOGIN --name NAME [--unit UNIT] [--phone PHONE]\n"
     "      [--role ROLE [--district D] [--school CODE]]\n"
@@ -45,10 +45,10 @@ static const char users_usage[] =
     "its code (370102) or name (历下区), a school by its 10-digit code.\n"
     "Every change is in the security log, by $SCHOOLRISK_USER or the\n"
     "login name.  Run 'schoolrisk users <command> --help' for one "
-    "command.\n";
+    "command.\n");
 
 static const char add_usage[] =
-    "usage: schoolrisk users add LOGIN --name NAME [--unit UNIT] "
+    N_("usage: schoolrisk users add LOGIN --name NAME [--unit UNIT] "
     "[--phone PHONE]\n"
     "                            [--role ROLE [--district D] "
     "[--school CODE]]\n"
@@ -58,66 +58,66 @@ static const char add_usage[] =
     "any case; NAME is the person's name (姓名), UNIT their unit (工作单位).\n"
     "The password is random, printed once, and must be changed at the first\n"
     "sign-in.  --role grants a role at once (see 'schoolrisk users\n"
-    "--help'); the first administrator is made with --role admin.\n";
+    "--help'); the first administrator is made with --role admin.\n");
 
 static const char list_usage[] =
-    "usage: schoolrisk users list [--json] [--db PATH]\n"
+    N_("usage: schoolrisk users list [--json] [--db PATH]\n"
     "\n"
     "List every user by login: name, roles held (active grants) and\n"
-    "status (disabled, locked).\n";
+    "status (disabled, locked).\n");
 
 static const char show_usage[] =
-    "usage: schoolrisk users show LOGIN [--json] [--db PATH]\n"
+    N_("usage: schoolrisk users show LOGIN [--json] [--db PATH]\n"
     "\n"
     "Show a user: the fields, the active grants with their districts and\n"
     "schools, whether the account is disabled or locked, whether a second\n"
-    "factor (TOTP) is enrolled, and the last sign-in.\n";
+    "factor (TOTP) is enrolled, and the last sign-in.\n");
 
 static const char passwd_usage[] =
-    "usage: schoolrisk users passwd LOGIN [--db PATH]\n"
+    N_("usage: schoolrisk users passwd LOGIN [--db PATH]\n"
     "\n"
     "Reset the password to a new random one-time password, printed once;\n"
     "the user must change it at the next sign-in.  Every session of the\n"
-    "user ends.\n";
+    "user ends.\n");
 
 static const char disable_usage[] =
-    "usage: schoolrisk users disable LOGIN [--db PATH]\n"
+    N_("usage: schoolrisk users disable LOGIN [--db PATH]\n"
     "\n"
     "Disable the account: it cannot sign in and every session ends.  The\n"
-    "last enabled administrator cannot be disabled.\n";
+    "last enabled administrator cannot be disabled.\n");
 
 static const char enable_usage[] =
-    "usage: schoolrisk users enable LOGIN [--db PATH]\n"
+    N_("usage: schoolrisk users enable LOGIN [--db PATH]\n"
     "\n"
-    "Enable a disabled account again.\n";
+    "Enable a disabled account again.\n");
 
 static const char unlock_usage[] =
-    "usage: schoolrisk users unlock LOGIN [--db PATH]\n"
+    N_("usage: schoolrisk users unlock LOGIN [--db PATH]\n"
     "\n"
     "Lift a lockout (after repeated failed sign-ins) now and clear the\n"
-    "failure count.\n";
+    "failure count.\n");
 
 static const char grant_usage[] =
-    "usage: schoolrisk users grant LOGIN --role ROLE [--district D] "
+    N_("usage: schoolrisk users grant LOGIN --role ROLE [--district D] "
     "[--school CODE]\n"
     "                              [--db PATH]\n"
     "\n"
     "Grant a role: admin and city take no scope, district takes --district,\n"
-    "school takes --school, inspector takes --district or --school.\n";
+    "school takes --school, inspector takes --district or --school.\n");
 
 static const char revoke_usage[] =
-    "usage: schoolrisk users revoke LOGIN --grant ID [--db PATH]\n"
+    N_("usage: schoolrisk users revoke LOGIN --grant ID [--db PATH]\n"
     "\n"
     "Revoke one of the user's active grants (its id is in 'schoolrisk users\n"
     "show LOGIN').  It stays in the records, marked revoked.  The last\n"
-    "admin grant cannot be revoked.\n";
+    "admin grant cannot be revoked.\n");
 
 static const char totp_usage[] =
-    "usage: schoolrisk users totp-reset LOGIN [--db PATH]\n"
+    N_("usage: schoolrisk users totp-reset LOGIN [--db PATH]\n"
     "\n"
     "Remove the user's second factor (a lost phone): every session of the\n"
     "user ends, and the user enrols again at the next sign-in when a role\n"
-    "requires it.\n";
+    "requires it.\n");
 
 /* The users commands' own options (long-only; values from 256). */
 enum {
@@ -146,7 +146,7 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
-            fputs(usage, stdout);
+            fputs(_(usage), stdout);
             return -1;
         case OPT_NAME: a->name = optarg; break;
         case OPT_UNIT: a->unit = optarg; break;
@@ -164,12 +164,12 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
     }
     if (argc - optind > npos) {
         cli_error(_("unexpected argument '%s'"), argv[optind + npos]);
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (npos && optind == argc) {
         cli_error(_("the login is required"));
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
     if (npos)
@@ -186,7 +186,7 @@ need(const char *value, const char *option, const char *usage)
     /* TRANSLATORS: after an option's name: "--deadline is required"
        (the library's "%s is required" takes words, not options). */
     cli_error("%s %s", option, _("is required"));
-    fputs(usage, stderr);
+    fputs(_(usage), stderr);
     return EXIT_USAGE;
 }
 
@@ -516,39 +516,59 @@ last_login_fn(const struct sr_security_event *e, void *ctx)
     return 1;
 }
 
+/* A field label of `users show`, in the reader's language, padded to
+ * one column whatever its width. */
+static void
+field(const char *label)
+{
+    cli_pad(stdout, label, 18);
+}
+
 static void
 print_user(const struct sr_user *u, const struct last_login *ll)
 {
     char buf[256];
     size_t i;
 
-    printf("login:            %s\n", u->login);
-    printf("id:               %lld\n", (long long)u->id);
-    printf("name:             %s\n", u->name);
-    printf("unit:             %s\n", dash(u->unit));
-    printf("phone:            %s\n", dash(u->phone));
-    printf("status:           %s\n", u->disabled ? "disabled" : "enabled");
+    field(_("login:"));
+    printf("%s\n", u->login);
+    field(_("id:"));
+    printf("%lld\n", (long long)u->id);
+    field(_("name:"));
+    printf("%s\n", u->name);
+    field(_("unit:"));
+    printf("%s\n", dash(u->unit));
+    field(_("phone:"));
+    printf("%s\n", dash(u->phone));
+    field(_("status:"));
+    printf("%s\n", u->disabled ? _("disabled") : _("enabled"));
+    field(_("locked:"));
     if (u->locked)
-        printf("locked:           yes, until %s\n",
-               utc(u->locked_until, buf));
+        printf(_("yes, until %s\n"), utc(u->locked_until, buf));
     else
-        printf("locked:           no\n");
-    printf("failed sign-ins:  %d\n", u->failed_logins);
-    printf("second factor:    %s\n", u->totp ? "TOTP enrolled"
-                                             : "not enrolled");
-    printf("password set:     %s%s\n", u->password_set_at,
-           u->must_change ? " (must be changed at the next sign-in)" : "");
-    printf("created:          %s by %s\n", u->created_at, u->created_by);
-    if (ll->found)
-        printf("last sign-in:     %s%s%s\n", ll->at,
-               ll->source[0] ? " from " : "", ll->source);
+        printf("%s\n", _("no"));
+    field(_("failed sign-ins:"));
+    printf("%d\n", u->failed_logins);
+    field(_("second factor:"));
+    printf("%s\n", u->totp ? _("TOTP enrolled") : _("not enrolled"));
+    field(_("password set:"));
+    printf("%s%s\n", u->password_set_at,
+           u->must_change ? _(" (must be changed at the next sign-in)") : "");
+    field(_("created:"));
+    printf(_("%s by %s\n"), u->created_at, u->created_by);
+    field(_("last sign-in:"));
+    if (ll->found && ll->source[0])
+        printf(_("%s from %s\n"), ll->at, ll->source);
+    else if (ll->found)
+        printf("%s\n", ll->at);
     else
-        printf("last sign-in:     never\n");
+        printf("%s\n", _("never"));
     if (!u->n_grants) {
-        printf("grants:           none\n");
+        field(_("grants:"));
+        printf("%s\n", _("none"));
         return;
     }
-    printf("grants:\n");
+    printf("%s\n", _("grants:"));
     for (i = 0; i < u->n_grants; i++) {
         const struct sr_grant *g = &u->grants[i];
         char id[24];
@@ -557,9 +577,8 @@ print_user(const struct sr_user *u, const struct last_login *ll)
         cli_pad(stdout, id, 7);
         cli_pad(stdout, sr_role_name(g->role), 11);
         cli_pad(stdout, sr_role_label(g->role), 12);
-        printf("%s  (granted %s by %s)\n",
-               grant_scope(g, buf, sizeof(buf)), g->granted_at,
-               g->granted_by);
+        printf("%s  ", grant_scope(g, buf, sizeof(buf)));
+        printf(_("(granted %s by %s)\n"), g->granted_at, g->granted_by);
     }
 }
 
@@ -698,7 +717,7 @@ run_add(int argc, char **argv)
         return ex;
     if (!a.role && (a.district || a.school)) {
         cli_error(_("--district and --school go with --role"));
-        fputs(add_usage, stderr);
+        fputs(_(add_usage), stderr);
         return EXIT_USAGE;
     }
     if (a.role && (ex = role_arg(a.role, &role)) != EXIT_OK)

@@ -29,7 +29,7 @@
 /* A message of the front end, in the request's language (the thread's:
  * server.c sets it per request). */
 #define _(s) sr_gettext(s)
-#define N_(s) (s)
+#define N_(s) s
 
 struct cJSON;
 struct sr_store;

@@ -446,7 +446,7 @@ end
 begin "--partial: the text output marks the draft"
 run score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-partial.csv --partial
 rc_is 0; err_empty
-out_has "total      91.67  低风险 (蓝色)  [draft: not every item answered]"
+out_has "total      91.67  低风险 (蓝色)  [partial: 3/10 answered]"
 out_has "points     27.50 of 30.00; 3 items scored, 2 not applicable, 0 marked na, 7 unanswered"
 end
 
@@ -591,7 +591,7 @@ end
 begin "neither --school nor --attr is a usage error"
 run score --system "$MINI" --responses mini-a-79995.csv
 rc_is 2; out_empty
-err_is "schoolrisk: error: no school given: use --school FILE or --attr KEY=VALUE (at least --attr stage=...)"
+err_is "schoolrisk: error: no school given: use --school-code CODE with --db, --school FILE or --attr KEY=VALUE (at least --attr stage=...)"
 end
 
 begin "--attr given twice for the same key is refused"
@@ -605,6 +605,31 @@ run score --system "$MINI" --attr stage=primary --attr enrollment=1500 --attr ca
 rc_is 0; err_empty
 json_raw total 80.00
 json_raw earned 55.9965
+end
+
+# ------------------------------------------------------------ --school-code
+begin "--school-code with --db scores the registry school as its school file"
+"$BIN" init --db r.db --no-indicators >/dev/null
+printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
+    '3701029901,测试用走读小学,历下区,小学,公办,城区,否,否,是,否,否,1500,0,0' >reg.csv
+"$BIN" schools import reg.csv --db r.db >/dev/null
+run score --system "$MINI" --school-code 3701029901 --db r.db --responses mini-a-79995.csv --json
+rc_is 0; err_empty
+"$BIN" score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-79995.csv --json >"$T/file.json"
+same "score --json of the registry school" "$T/file.json" "$T/out"
+json_raw total 80.00
+end
+
+begin "--school-code: an unknown code is invalid input (exit 1), nothing scored"
+run score --system "$MINI" --school-code 3701020000 --db r.db --responses mini-a-79995.csv
+rc_is 1; out_empty
+err_is "schoolrisk: error: no school with code '3701020000' in the registry of 'r.db' ('schoolrisk schools list' lists them)"
+end
+
+begin "--school-code with --attr is refused (exit 2)"
+run score --system "$MINI" --school-code 3701029901 --db r.db --attr stage=primary --responses mini-a-79995.csv
+rc_is 2; out_empty
+err_is "schoolrisk: error: give the school either with --school-code CODE (from the registry) or with --school FILE / --attr KEY=VALUE, not both"
 end
 
 finish

@@ -90,17 +90,49 @@ out_is 1
     fail "the draft row is wrong: $(SQL 'SELECT * FROM assessments')"
 end
 
-begin "assess submit refuses a draft with unanswered items, listing each"
+begin "assess set prints the answer as saved, in the workbooks' words, and the partial score"
 run assess set 1 D01.01.01 pass --by 张检查员
-rc_is 0
-run assess submit 1
-rc_is 1
+rc_is 0; err_empty
 n=$("$BIN" checklist --system primary --school "$EX/primary-1.school" --format csv | tail -n +2 | wc -l)
-[ "$(grep -c '^assessment 1: item .* is not answered: ' "$T/err")" -eq $((n - 1)) ] ||
-    fail "expected $((n - 1)) missing items on stderr"
-err_has "assessment 1: item 'D01.01.02' is not answered: 落实“党政同责、一岗双责”，学校与全体教职工（含保安员、食堂从业人员、保洁等外包人员）逐级签订安全责任书，安全工作纳入领导班子述职"
-grep -q "^schoolrisk: error: assessment 1 cannot be submitted: $((n - 1)) applicable items are not answered$" "$T/err" ||
-    fail "no summary line"
+out_is "saved D01.01.01 成立以校长为组长的学校安全工作领导小组，设立安全管理机构（安全办），明确分管校领导并配备专（兼）职安全管理人员: 符合
+score so far: 100.00 低风险, partial: 1/$n answered"
+run assess set 1 D02.01.01 2 --by 张检查员
+rc_is 0; err_empty
+# 1260 pupils: 3 guards required (1000 and more: 3, one more per 500 after).
+out_is "saved D02.01.01 专职保安员配备数量达到标准：在校生不足100人的不少于1人，100至999人的不少于2人，1000人及以上的不少于3人，此后每增加500人增配1人: 2人/应配3人
+score so far: 80.00 一般风险, partial: 2/$n answered"
+run assess set 1 D02.01.01 3 --by 张检查员
+rc_is 0
+out_has "saved D02.01.01 专职保安员配备数量达到标准：在校生不足100人的不少于1人，100至999人的不少于2人，1000人及以上的不少于3人，此后每增加500人增配1人: 3人/应配3人"
+out_has "score so far: 100.00 低风险, partial: 2/$n answered"
+end
+
+begin "assess show marks the draft's total as partial"
+run assess show 1
+rc_is 0
+out_has "total      100.00  低风险 (蓝色)  [partial: 2/$n answered]"
+out_has "not answered yet ($((n - 2)))"
+end
+
+begin "assess submit refuses a draft with unanswered items: the count and the first 10"
+run assess submit 1
+rc_is 1; out_empty
+err_line 1 "schoolrisk: error: assessment 1 cannot be submitted: $((n - 2)) of $n applicable items are not answered"
+err_line 2 "  D01.01.02    落实“党政同责、一岗双责”，学校与全体教职工（含保安员、食堂从业人员、保洁等外包人员）逐级签订安全责任书，安全工作纳入领导班子述职"
+err_line 12 "  ... and $((n - 12)) more ('assess submit 1 --all' lists every one)"
+[ "$(wc -l <"$T/err")" -eq 12 ] || fail "stderr has $(wc -l <"$T/err") lines, expected 12"
+grep -q 'D01.01.01\|D02.01.01' "$T/err" && fail "an answered item is listed"
+[ "$(SQL 'SELECT status FROM assessments WHERE id = 1')" = draft ] || fail "not a draft any more"
+end
+
+begin "assess submit --all lists every unanswered item, in the system's order"
+run assess submit 1 --all
+rc_is 1; out_empty
+[ "$(wc -l <"$T/err")" -eq $((n - 1)) ] || fail "stderr has $(wc -l <"$T/err") lines, expected $((n - 1))"
+"$BIN" checklist --system primary --school "$EX/primary-1.school" --format csv | csv_col /dev/stdin item_id |
+    grep -v '^D01.01.01$\|^D02.01.01$' >"$T/exp"
+tail -n +2 "$T/err" | awk '{print $1}' >"$T/got"
+same "unanswered ids" "$T/exp" "$T/got"
 [ "$(SQL 'SELECT status FROM assessments WHERE id = 1')" = draft ] || fail "not a draft any more"
 end
 
@@ -109,7 +141,7 @@ printf 'item,value,note\nD01.01.02,符合,\nD09.09.09,pass,\n' >bad.csv
 run assess import 1 bad.csv
 rc_is 1
 err_has "bad.csv:3: unknown item 'D09.09.09' (not in system 'primary' version 2026.1)"
-[ "$(SQL 'SELECT count(*) FROM answers WHERE assessment = 1')" = 1 ] || fail "bad.csv wrote answers"
+[ "$(SQL 'SELECT count(*) FROM answers WHERE assessment = 1')" = 2 ] || fail "bad.csv wrote answers"
 run assess import 1 "$EX/primary-1.csv"
 rc_is 0
 out_is "imported '$EX/primary-1.csv' into assessment 1"

@@ -606,6 +606,52 @@ test_partial_and_empty(void **state)
     fx_free(&f);
 }
 
+/* A draft's progress counts applicable items only (na counts as
+ * answered), and the unanswered ones come back in the system's order,
+ * as many as asked for, with the full count. */
+static void
+test_progress_and_unanswered(void **state)
+{
+    struct fx f;
+    size_t answered = 99, applicable = 99, first[2] = {99, 99};
+
+    (void)state;
+    fx_load(&f, "<item id=\"a\" points=\"10\" method=\"check\">"
+                "<title>a</title></item>"
+                "<item id=\"b\" points=\"10\" method=\"check\" "
+                "allow-na=\"true\"><title>b</title></item>"
+                "<item id=\"c\" points=\"10\" method=\"check\">"
+                "<title>c</title></item>"
+                "<item id=\"d\" points=\"10\" method=\"check\">"
+                "<title>d</title></item>"
+                "<item id=\"e\" points=\"10\" method=\"check\">"
+                "<title>e</title><when attr=\"boarding\" eq=\"true\"/>"
+                "</item>");
+    /* Nothing answered: the statuses are still filled. */
+    assert_int_equal(sr_score(f.sys, &f.school, &f.resp, &f.res),
+                     SR_ERR_INPUT);
+    sr_result_progress(&f.res, &answered, &applicable);
+    assert_int_equal(answered, 0);
+    assert_int_equal(applicable, 4); /* e and B's four do not apply */
+    assert_int_equal(sr_result_unanswered(&f.res, first, 2), 4);
+    assert_int_equal(first[0], idx(&f, "a"));
+    assert_int_equal(first[1], idx(&f, "b"));
+
+    answer(&f, "a", "pass");
+    answer(&f, "b", "na");
+    answer(&f, "d", "fail");
+    assert_int_equal(sr_score(f.sys, &f.school, &f.resp, &f.res), SR_OK);
+    sr_result_progress(&f.res, &answered, &applicable);
+    assert_int_equal(answered, 3);
+    assert_int_equal(applicable, 4);
+    first[0] = first[1] = 99;
+    assert_int_equal(sr_result_unanswered(&f.res, first, 2), 1);
+    assert_int_equal(first[0], idx(&f, "c"));
+    assert_int_equal(first[1], 99); /* only as many as there are */
+    assert_int_equal(sr_result_unanswered(&f.res, NULL, 0), 1);
+    fx_free(&f);
+}
+
 /* The baseline elements: met only when every tagged applicable item is
  * scored at full points. */
 static void
@@ -725,6 +771,7 @@ main(void)
         cmocka_unit_test(test_veto_not_applicable),
         cmocka_unit_test(test_exact_sums),
         cmocka_unit_test(test_partial_and_empty),
+        cmocka_unit_test(test_progress_and_unanswered),
         cmocka_unit_test(test_baseline),
         cmocka_unit_test(test_result_reuse),
         cmocka_unit_test(test_shipped_example),
