@@ -9,15 +9,20 @@
 #include "cli.h"
 
 static const char usage[] =
-    N_("usage: schoolrisk checklist --system ID|FILE\n"
-    "                            (--school-code CODE --db PATH |\n"
-    "                             --school FILE | --attr KEY=VALUE...)\n"
+    N_("usage: schoolrisk checklist --school-code CODE --db PATH\n"
+    "                            [--system ID|FILE]\n"
+    "                            [--format table|csv] [--dir DIR]\n"
+    "       schoolrisk checklist --system ID|FILE\n"
+    "                            (--school FILE | --attr KEY=VALUE...)\n"
     "                            [--format table|csv] [--dir DIR]\n"
     "\n"
     "List the items of the system that apply to the school.  The CSV has\n"
     "the columns of 'schoolrisk indicators show --format csv'; its 'choices'\n"
     "column says what an answer may be and what it is worth.\n"
     "\n"
+    "  --system ID|FILE    the indicator system; for a registry school, by\n"
+    "                      default the current system of its stage in the\n"
+    "                      database\n"
     "  --school-code CODE  a registry school: its stage and attributes\n"
     "                      come from the database --db (else\n"
     "                      $SCHOOLRISK_DB)\n"
@@ -84,13 +89,14 @@ cmd_checklist(int argc, char **argv)
             return cli_option_error(c, argv, usage);
         }
     }
-    if (!system || optind != argc) {
+    if ((!system && !so.code) || optind != argc) {
         if (!system)
             cli_error(_("--system is required"));
         fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
-    ex = cli_system_load(&cs, system, dir);
+    ex = system ? cli_system_load(&cs, system, dir)
+                : cli_system_of_school(&so, &cs);
     if (ex != EXIT_OK)
         return ex;
     ex = cli_school_build(&so, cs.use, &school);

@@ -225,6 +225,44 @@ school_from_registry(const struct cli_school_opts *o, struct sr_school *s)
     return ex;
 }
 
+int
+cli_system_of_school(const struct cli_school_opts *o, struct cli_system *cs)
+{
+    const char *db = o->db && *o->db ? o->db : getenv("SCHOOLRISK_DB");
+    struct sr_store *st = NULL;
+    struct sr_school_record r;
+    sr_error rc;
+    int ex;
+
+    memset(cs, 0, sizeof(*cs));
+    if (!db || !*db)
+        return EXIT_OK; /* cli_school_build() says what is missing */
+    ex = cli_store_open(db, NULL, SR_STORE_READONLY, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    sr_school_record_init(&r);
+    rc = sr_registry_get(st, o->code, &r);
+    if (rc == SR_OK)
+        rc = sr_store_current_system(st, (int)r.school.attr[SR_ATTR_STAGE],
+                                     &cs->sys);
+    if (rc == SR_ERR_NOT_FOUND && r.name)
+        cli_error(_("no indicator system in '%s' covers %s, the stage of "
+                    "school %s; give one with --system"),
+                  db, sr_stage_label((int)r.school.attr[SR_ATTR_STAGE]),
+                  o->code);
+    else if (rc == SR_ERR_NOT_FOUND)
+        cli_error(_("no school with code '%s' in the registry of '%s' "
+                    "('schoolrisk schools list' lists them)"),
+                  o->code, db);
+    ex = rc == SR_OK              ? EXIT_OK
+         : rc == SR_ERR_NOT_FOUND ? EXIT_INVALID
+                                  : cli_store_error(st, rc);
+    cs->use = cs->sys;
+    sr_school_record_release(&r);
+    sr_store_close(st);
+    return ex;
+}
+
 /* One way of giving the school, and --db only with --school-code. */
 static int
 school_opts_check(const struct cli_school_opts *o)

@@ -72,6 +72,13 @@ struct cli_school_opts {
     const char *db;   /* --db, or NULL */
 };
 
+/* The system of a registry school given without --system: the current
+ * system of its stage in the database (nothing loaded when no database
+ * is named: cli_school_build() then says so).  Returns an exit code
+ * (messages printed); release cs with cli_system_release(). */
+int cli_system_of_school(const struct cli_school_opts *o,
+                         struct cli_system *cs);
+
 /* Add one --attr; returns EXIT_OK or EXIT_USAGE (too many). */
 int cli_school_add_attr(struct cli_school_opts *o, const char *kv);
 

@@ -16,9 +16,12 @@
 #include "schoolrisk/scoring.h"
 
 static const char usage[] =
-    N_("usage: schoolrisk score --system ID|FILE\n"
-    "                        (--school-code CODE --db PATH |\n"
-    "                         --school FILE | --attr KEY=VALUE...)\n"
+    N_("usage: schoolrisk score --school-code CODE --db PATH "
+    "[--system ID|FILE]\n"
+    "                        --responses FILE [--json | --explain] "
+    "[--partial]\n"
+    "       schoolrisk score --system ID|FILE\n"
+    "                        (--school FILE | --attr KEY=VALUE...)\n"
     "                        --responses FILE [--json | --explain] "
     "[--partial]\n"
     "                        [--dir DIR]\n"
@@ -27,6 +30,9 @@ static const char usage[] =
     "veto items, points per dimension, items below full points, the hazards\n"
     "a submission would raise, and the four-100% baseline elements.\n"
     "\n"
+    "  --system ID|FILE  the indicator system; for a registry school, by\n"
+    "                    default the current system of its stage in the\n"
+    "                    database\n"
     "  --school-code CODE\n"
     "                    a registry school: its stage and attributes come\n"
     "                    from the database --db (else $SCHOOLRISK_DB)\n"
@@ -265,8 +271,9 @@ cmd_score(int argc, char **argv)
             return cli_option_error(c, argv, usage);
         }
     }
-    if (!system || !rfile || optind != argc || (json && explain)) {
-        if (!system)
+    if ((!system && !so.code) || !rfile || optind != argc ||
+        (json && explain)) {
+        if (!system && !so.code)
             cli_error(_("--system is required"));
         else if (!rfile)
             cli_error(_("--responses is required"));
@@ -276,7 +283,8 @@ cmd_score(int argc, char **argv)
         fputs(_(usage), stderr);
         return EXIT_USAGE;
     }
-    ex = cli_system_load(&cs, system, dir);
+    ex = system ? cli_system_load(&cs, system, dir)
+                : cli_system_of_school(&so, &cs);
     if (ex != EXIT_OK)
         return ex;
     sr_diags_init(&d);

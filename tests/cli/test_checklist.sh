@@ -242,7 +242,7 @@ begin "no --system is a usage error"
 run checklist --attr stage=primary
 rc_is 2; out_empty
 err_line 1 "schoolrisk: error: --system is required"
-err_line 2 "usage: schoolrisk checklist --system ID|FILE"
+err_line 2 "usage: schoolrisk checklist --school-code CODE --db PATH"
 end
 
 begin "--format bogus is a usage error"
@@ -260,7 +260,7 @@ end
 begin "a stray argument is a usage error"
 run checklist --system "$MINI" --attr stage=primary extra
 rc_is 2; out_empty
-err_line 1 "usage: schoolrisk checklist --system ID|FILE"
+err_line 1 "usage: schoolrisk checklist --school-code CODE --db PATH"
 end
 
 # ------------------------------------------------------------ --school-code
@@ -322,6 +322,24 @@ begin "--school-code on a missing database is a database error (exit 4)"
 run checklist --system "$MINI" --school-code 3701029901 --db none.db
 rc_is 4; out_empty
 err_is "schoolrisk: error: cannot open database 'none.db': unable to open database file (run 'schoolrisk init' to create it)"
+end
+
+begin "--school-code without --system: the current system of the school's stage in the database"
+"$BIN" init --db s.db >/dev/null
+"$BIN" schools import reg.csv --db s.db >/dev/null
+run checklist --school-code 3701029902 --db s.db --format csv
+rc_is 0; err_empty
+"$BIN" checklist --system primary --school-code 3701029902 --db s.db --format csv >"$T/primary.csv"
+same "checklist on the stage's current system" "$T/primary.csv" "$T/out"
+end
+
+begin "--school-code without --system, no system in the database for its stage (exit 1)"
+run checklist --school-code 3701029901 --db r.db
+rc_is 1; out_empty
+err_is "schoolrisk: error: no indicator system in 'r.db' covers 小学, the stage of school 3701029901; give one with --system"
+run checklist --school-code 3701029999 --db s.db
+rc_is 1; out_empty
+err_is "schoolrisk: error: no school with code '3701029999' in the registry of 's.db' ('schoolrisk schools list' lists them)"
 end
 
 begin "--school-code: a system not written for the registry school's stage"

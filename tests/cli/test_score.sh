@@ -626,6 +626,18 @@ rc_is 1; out_empty
 err_is "schoolrisk: error: no school with code '3701020000' in the registry of 'r.db' ('schoolrisk schools list' lists them)"
 end
 
+begin "--school-code without --system scores on the current system of the school's stage"
+"$BIN" init --db s.db --no-indicators >/dev/null
+"$BIN" schools import reg.csv --db s.db >/dev/null
+"$BIN" indicators load "$MINI" --db s.db >/dev/null
+run score --school-code 3701029901 --db s.db --responses mini-a-79995.csv --json
+rc_is 0; err_empty
+same "score --json on the stage's current system" "$T/file.json" "$T/out"
+run score --school-code 3701029901 --db r.db --responses mini-a-79995.csv
+rc_is 1; out_empty
+err_is "schoolrisk: error: no indicator system in 'r.db' covers 小学, the stage of school 3701029901; give one with --system"
+end
+
 begin "--school-code with --attr is refused (exit 2)"
 run score --system "$MINI" --school-code 3701029901 --db r.db --attr stage=primary --responses mini-a-79995.csv
 rc_is 2; out_empty

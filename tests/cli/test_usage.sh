@@ -35,16 +35,16 @@ check_help() { # first-usage-line args...
     out_first "$first"
     end
 }
-check_help 'usage: schoolrisk checklist --system ID|FILE' checklist --help
-check_help 'usage: schoolrisk checklist --system ID|FILE' checklist -h
-check_help 'usage: schoolrisk score --system ID|FILE' score --help
-check_help 'usage: schoolrisk score --system ID|FILE' score -h
+check_help 'usage: schoolrisk checklist --school-code CODE --db PATH' checklist --help
+check_help 'usage: schoolrisk checklist --school-code CODE --db PATH' checklist -h
+check_help 'usage: schoolrisk score --school-code CODE --db PATH [--system ID|FILE]' score --help
+check_help 'usage: schoolrisk score --school-code CODE --db PATH [--system ID|FILE]' score -h
 check_help 'usage: schoolrisk indicators <validate|load|list|show> ...' indicators --help
 check_help 'usage: schoolrisk indicators validate FILE|DIR...' indicators validate --help
 check_help 'usage: schoolrisk indicators list [DIR | --dir DIR] [--format table|csv]' indicators list --help
 check_help 'usage: schoolrisk indicators show ID|FILE [--dir DIR] [--format tree|csv]' indicators show --help
 # --help wins over other arguments, even invalid ones
-check_help 'usage: schoolrisk score --system ID|FILE' score --system nosuch --help
+check_help 'usage: schoolrisk score --school-code CODE --db PATH [--system ID|FILE]' score --system nosuch --help
 check_help 'usage: schoolrisk indicators validate FILE|DIR...' indicators validate no-such.xml --help
 
 begin "score --help documents every option"
