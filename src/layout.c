@@ -156,6 +156,8 @@ static const struct field_def peer_fields[SR_FP_COUNT] = {
     [SR_FP_BAND] = {"band", SR_FIELD_TEXT},
     [SR_FP_COMPLIANT] = {"compliant", SR_FIELD_BOOL},
     [SR_FP_VETOED] = {"vetoed", SR_FIELD_BOOL},
+    [SR_FP_OVERDUE_HAZARDS] = {"overdue_hazards", SR_FIELD_INT},
+    [SR_FP_OPEN_HAZARDS] = {"open_hazards", SR_FIELD_INT},
 };
 
 struct sheet_def {

@@ -341,7 +341,7 @@ check_city(const struct sr_report_city *r, const struct sr_layout *layout,
     if (rc != SR_OK)
         return rc;
     if (r->n_trend > NELEM(r->trend))
-        return fail(meta, SR_ERR_INPUT, _("n_trend: more than 4 periods"));
+        return fail(meta, SR_ERR_INPUT, _("n_trend: more than 12 periods"));
     for (i = 0; i < r->n_trend; i++) {
         CHECK(r->trend[i].period.label, "trend", i, "period.label");
         CHECK(r->trend[i].period.name, "trend", i, "period.name");
@@ -1971,6 +1971,8 @@ peer_value(const void *rec, int field, struct val *v)
     case SR_FP_BAND: str_val(v, p->band_label); break;
     case SR_FP_COMPLIANT: bool_val(v, p->compliant); break;
     case SR_FP_VETOED: bool_val(v, p->vetoed); break;
+    case SR_FP_OVERDUE_HAZARDS: num_val(v, (double)p->overdue_hazards); break;
+    case SR_FP_OPEN_HAZARDS: num_val(v, (double)p->open_hazards); break;
     case SR_FP_COUNT: break;
     }
 }
@@ -2324,6 +2326,75 @@ write_trend(struct wctx *w, lxw_worksheet *ws,
                  1.6, 16);
 }
 
+/* At least this many schools of a stage are listed on 同类排名. */
+#define PEERS_MIN 10
+
+/* The schools 同类排名 lists: of each stage the bottom tenth by rank,
+ * at least PEERS_MIN (all of a stage with fewer), widened to the whole
+ * tie at the cut, in rank order: the weakest schools of each kind, the
+ * list a city bureau prints (the whole ranking is in r->peers).  A new
+ * array of shallow copies in *out (free it); the count in *n. */
+static int
+bottom_peers(const struct sr_report_city *r, struct sr_report_peer **out,
+             size_t *n)
+{
+    size_t first, j, cut, want, of;
+
+    *n = 0;
+    *out = malloc((r->n_peers ? r->n_peers : 1) * sizeof(**out));
+    if (!*out)
+        return -1;
+    for (first = 0; first < r->n_peers; first = j) {
+        for (j = first; j < r->n_peers &&
+                        r->peers[j].stage == r->peers[first].stage;
+             j++)
+            ;
+        of = j - first;
+        want = (of + 9) / 10;
+        if (want < PEERS_MIN)
+            want = PEERS_MIN;
+        cut = want >= of ? first : j - want;
+        while (cut > first && r->peers[cut].rank == r->peers[cut - 1].rank)
+            cut--;
+        memcpy(*out + *n, r->peers + cut, (j - cut) * sizeof(**out));
+        *n += j - cut;
+    }
+    return 0;
+}
+
+/* 同类排名: a line saying what the list is, then the table. */
+static void
+write_peers(struct wctx *w, lxw_worksheet *ws,
+            const struct sr_layout_columns *cols)
+{
+    struct sr_report_peer *v = NULL;
+    struct table_src src;
+    size_t n = 0;
+    double width = 0;
+    size_t c;
+    static const char note[] =
+        "各学段总分排名后10%的学校（每个学段至少10所，不足10所的全部列出；"
+        "与最后入选学校名次相同的一并列出），按名次排列；完整排名见系统。"
+        "名次依次按总分（高者在前）、有无一票否决（无者在前）、期末逾期隐患"
+        "数（少者在前）、期末未整改隐患数（少者在前）确定，以上全部相同的名"
+        "次相同，按学校代码排列。";
+
+    if (bottom_peers(w->c, &v, &n)) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    for (c = 0; c < cols->n; c++)
+        width += cols->v[c].width;
+    fit_row(w, ws, 0, sr_layout_text_lines(note, width));
+    if (cols->n > 1)
+        merge(w, ws, 0, 0, 0, (lxw_col_t)(cols->n - 1), note, w->sign);
+    else
+        put_str(w, ws, 0, 0, note, w->sign);
+    src = (struct table_src){v, n, sizeof(*v), peer_value, no_fill, NULL};
+    write_table(w, ws, SR_SHEET_CITY_PEERS, cols, 1, &src);
+    free(v);
+}
+
 static const char *const city_rules[] = {
     ("区县排名按达标率由高到低，达标率相同的名次相同（如 1、2、2、4）；"
      "没有学校的区县排在最后。全市合计为全市名录学校的统计，不是各区县"
@@ -2331,8 +2402,13 @@ static const char *const city_rules[] = {
     ("未达标学校为已评估但未达标（含一票否决）的学校；重大隐患为统计期末"
      "未销号的重大隐患，逾期最久的在前；四个100%未达标为四项要素未全部"
      "达到的学校。"),
-    ("同类排名：已评估学校在本学段内按总分由高到低排名，总分相同的名次"
-     "相同。趋势：同类统计期最近四期中有数据的各期，早的在前。")
+    ("同类排名：已评估学校在本学段内排名，依次按总分（高者在前）、有无一票"
+     "否决（无者在前）、期末逾期隐患数（少者在前）、期末未整改隐患数（少者"
+     "在前），以上全部相同的名次相同；本表只列各学段排名后10%的学校（至少"
+     "10所，与最后入选学校名次相同的一并列出），供找出各类学校中最薄弱的，"
+     "完整排名见系统。"),
+    ("趋势：本年度截至本期的各期（月报为各月，季报为各季度，年报为四个季度）"
+     "中有评估数据的各期，早的在前；只有一期时不画趋势图。")
 };
 
 sr_error
@@ -2385,10 +2461,7 @@ sr_report_write_city(const struct sr_report_city *r,
                              no_fill, NULL};
     write_table(w, ws[3], SR_SHEET_CITY_BASELINE,
                 &layout->sheets[SR_SHEET_CITY_BASELINE], 0, &src);
-    src = (struct table_src){r->peers, r->n_peers, sizeof(*r->peers),
-                             peer_value, no_fill, NULL};
-    write_table(w, ws[4], SR_SHEET_CITY_PEERS,
-                &layout->sheets[SR_SHEET_CITY_PEERS], 0, &src);
+    write_peers(w, ws[4], &layout->sheets[SR_SHEET_CITY_PEERS]);
     write_trend(w, ws[5], &layout->sheets[SR_SHEET_CITY_TREND]);
 
     scope = sr_asprintf("全市（%zu 个区县）", r->n_districts);

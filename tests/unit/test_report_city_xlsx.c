@@ -212,15 +212,15 @@ make_report(struct sr_report_city *r)
     memset(peers, 0, sizeof(peers));
     peers[0] = (struct sr_report_peer){SR_STAGE_PRIMARY, 1, 2, "", "丁小学",
                                        "历下区", 9150, "低风险", true,
-                                       false};
+                                       false, 0, 0};
     SET(peers[0].code, "3701020004");
     peers[1] = (struct sr_report_peer){SR_STAGE_PRIMARY, 1, 2, "",
                                        "甲<小学>&分校", "历下区", 9150,
-                                       "低风险", true, false};
+                                       "低风险", true, false, 0, 0};
     SET(peers[1].code, "3701020002");
     peers[2] = (struct sr_report_peer){SR_STAGE_JUNIOR, 1, 1, "", "乙中学",
                                        "市中\"区\"<&>", 8800, "较大风险",
-                                       false, true};
+                                       false, true, 0, 0};
     SET(peers[2].code, "3701030001");
     r->peers = peers;
     r->n_peers = 3;
