@@ -2286,8 +2286,8 @@ write_trend(struct wctx *w, lxw_worksheet *ws,
     row = (lxw_row_t)r->n_trend + 2;
     if (r->n_trend < 2) {
         char *note = sr_asprintf(
-            "本年度在%s之前没有有评估数据的统计期，暂无趋势图；有两个及"
-            "以上统计期的数据后显示各期评估覆盖率、达标率和整改率的折线图。",
+            "本年度截至%s只有本期有评估数据，暂无趋势图；有两个及以上统计"
+            "期的数据后，这里显示各期评估覆盖率、达标率和整改率的折线图。",
             r->period.name);
 
         if (!note) {
