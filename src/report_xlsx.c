@@ -1998,6 +1998,9 @@ rate_axis(lxw_chart_axis *ax, double lo)
         min -= 0.1;
     if (min < 0)
         min = 0;
+    /* Steps of 20% from a multiple of 20%, so that 100% is a tick. */
+    if (1 - min > 0.61 && ((long)(min * 10 + 1e-9)) % 2)
+        min -= 0.1;
     span = 1 - min;
     chart_axis_set_min(ax, min);
     chart_axis_set_max(ax, 1);
@@ -2214,6 +2217,7 @@ write_city_summary(struct wctx *w, lxw_worksheet *ws,
     double width = 0;
     char *line;
     int which;
+    lxw_row_t breaks[CH_COUNT] = {0}; /* ends with 0 */
 
     for (row = 0; row < cols->n; row++)
         width += cols->v[row].width;
@@ -2253,13 +2257,30 @@ write_city_summary(struct wctx *w, lxw_worksheet *ws,
     row += 2;
     put_str(w, ws, row++, 0, "区县对比（图表数据，各按比率由高到低）",
             w->bold);
-    for (which = 0; which < CH_COUNT; which++)
+    /* A page break before the second and third block: a chart cut
+     * between two pages cannot be read. */
+    for (which = 0; which < CH_COUNT; which++) {
+        if (which > 0)
+            breaks[which - 1] = row;
         row = district_chart(w, ws, cols, row, ranked, r->n_districts,
                              which, order);
+    }
+    keep(w, worksheet_set_h_pagebreaks(ws, breaks));
 
 cleanup:
     free(order);
     free(ranked);
+}
+
+/* A period's name within its year ("第三季度", "9月"): every period of
+ * 趋势 is of the same year, and the short name fits the column and the
+ * chart's axis.  A year's name ("2026年") stays whole. */
+static const char *
+within_year(const char *name)
+{
+    const char *nian = strstr(name, "年");
+
+    return nian && nian[strlen("年")] ? nian + strlen("年") : name;
 }
 
 /* 趋势: the table, then with two periods or more the chart's data and
@@ -2307,7 +2328,8 @@ write_trend(struct wctx *w, lxw_worksheet *ws,
     for (i = 0; i < r->n_trend; i++, row++) {
         const struct sr_report_kpis *kp = &r->trend[i].kpis;
 
-        put_str(w, ws, row, 0, r->trend[i].period.name, w->label);
+        put_str(w, ws, row, 0, within_year(r->trend[i].period.name),
+                w->label);
         for (k = 0; k < 3; k++) {
             struct sr_rate rt = k == 0 ? kp->coverage
                                 : k == 1 ? kp->compliance

@@ -378,12 +378,13 @@ static const char *const want_full[] = {
     "趋势!A2=2026Q2", "趋势!B2=2026年第二季度", "趋势!C2=6 [0]",
     "趋势!E2=0.5 [0.0%]", "趋势!G2=0.1666666667 [0.0%]", "趋势!M2=-",
     "趋势!A3=2026Q3", "趋势!E3=0.8333333333 [0.0%]", "趋势!M3=0.5 [0.0%]",
-    "趋势!A5=趋势（图表数据）", "趋势!A7=2026年第二季度",
-    "趋势!B7=0.5 [0.0%]", "趋势!D7=-", "趋势!A8=2026年第三季度",
+    "趋势!A5=趋势（图表数据）", "趋势!A7=第二季度",
+    "趋势!B7=0.5 [0.0%]", "趋势!D7=-", "趋势!A8=第三季度",
     "趋势!D8=0.5 [0.0%]",
     "趋势:charts=1", "趋势:chart=lineChart|全市主要指标趋势",
-    /* lowest of the three rates 16.7%: the axis from 10% */
-    "趋势:chartinfo=全市主要指标趋势|dir=-|min=0.1|max=1.0|unit=0.2|"
+    /* lowest of the three rates 16.7%: from 10%, then down to 0% so
+     * that steps of 20% reach 100% */
+    "趋势:chartinfo=全市主要指标趋势|dir=-|min=0.0|max=1.0|unit=0.2|"
     "fmt=0%|catrev=minMax|labels=-|cats='趋势'!$A$7:$A$8|"
     "vals='趋势'!$B$7:$B$8",
     "趋势:filter=A1:N3",
