@@ -1342,6 +1342,13 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     copt.y_scale = 1.0;
     keep(w, worksheet_insert_chart_opt(ws, chart_row, 0, bands, &copt));
     keep(w, worksheet_insert_chart_opt(ws, chart_row + 16, 0, col, &copt));
+    /* The second chart on a page of its own with the signatures: cut
+     * between two pages it cannot be read. */
+    {
+        lxw_row_t breaks[2] = {chart_row + 16, 0};
+
+        keep(w, worksheet_set_h_pagebreaks(ws, breaks));
+    }
 
     write_signatures(w, ws, chart_row + 32, 5,
                      OVERVIEW_LABEL_W + 5 * OVERVIEW_VALUE_W);
