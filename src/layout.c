@@ -437,17 +437,16 @@ sr_layout_expand(const char *tmpl, const struct sr_layout_vars *vars,
         p += strlen(placeholders[ph]);
         v = ph == 0 ? vars->district : ph == 1 ? vars->period
             : ph == 2 ? vars->unit : NULL;
-        if (ph >= 3)
+        if (ph >= 3) {
             v = !footer ? placeholders[ph] : ph == 3 ? "&P" : "&N";
-        else if (footer && v) {
-            char *esc = sr_layout_expand(v, vars, 1);
-
-            bad = !esc || sr_buf_add(&b, esc, strlen(esc)) != SR_OK;
-            free(esc);
+            bad = sr_buf_add(&b, v, strlen(v)) != SR_OK;
             continue;
         }
-        if (v)
-            bad = sr_buf_add(&b, v, strlen(v)) != SR_OK;
+        /* A value is text as it is: never expanded again, its '&'
+         * doubled in a footer. */
+        for (; v && *v && !bad; v++)
+            bad = (footer && *v == '&' && sr_buf_add(&b, "&", 1)) ||
+                  sr_buf_add(&b, v, 1) != SR_OK;
     }
     if (bad) {
         sr_buf_release(&b);

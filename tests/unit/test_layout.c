@@ -187,6 +187,11 @@ test_text_rows(void **state)
     t = sr_layout_expand("{页码}{x}", &v, 0);
     assert_string_equal(t, "{页码}{x}");
     free(t);
+    /* A value is never expanded again. */
+    v.district = "{统计期}区";
+    t = sr_layout_expand(l.text.title, &v, 0);
+    assert_string_equal(t, "{统计期}区2026年第三季度报告");
+    free(t);
     /* Columns still load beside the words. */
     assert_int_equal(l.sheets[SR_SHEET_SCHOOLS].n, 1);
     sr_layout_release(&l);
