@@ -6,9 +6,10 @@
  * nothing but num/den of a rate.  Tabular sheets take their columns
  * from a layout (layout.h), and so do the words of the front matter
  * (title, 填报单位, signature labels, footer: the layout's sheet 文字);
- * the rest of the overview (概况) and the notes (说明) are fixed.  Every string is checked to be UTF-8 before anything is
- * written, because libxlsxwriter writes bad bytes into the XML and
- * leaves a corrupt file.
+ * the rest of the overview (概况) and the notes (说明) are fixed.
+ * Every string is checked to be UTF-8 before anything is written,
+ * because libxlsxwriter writes bad bytes into the XML and leaves a
+ * corrupt file.
  *
  * Content never stops a workbook: a text longer than a cell holds
  * (Excel's 32,767 characters, counted in UTF-16 units) is cut between
@@ -56,8 +57,9 @@ struct sr_report_meta {
  *
  * Sheets: 概况 (title block with the layout's title and 填报单位, KPIs,
  * by-stage table, a bar chart of the risk bands and a column chart by
- * stage, the layout's signature line), 学校评估, 失分明细, 隐患台账, 四个100% (columns from
- * @p layout), 说明.  An existing file at @p path is replaced.
+ * stage, the layout's signature line), 学校评估, 失分明细, 隐患台账,
+ * 四个100% (columns from @p layout), 说明.  An existing file at @p path
+ * is replaced.
  * @param r      the district's figures (sr_report_district())
  * @param layout a layout with columns for all four tabular sheets
  * @param path   the .xlsx to write
