@@ -2220,14 +2220,14 @@ write_city_summary(struct wctx *w, lxw_worksheet *ws,
     struct table_src src;
     lxw_col_t last = cols->n ? (lxw_col_t)(cols->n - 1) : 0;
     lxw_row_t row;
-    size_t *order;
+    size_t *order, c;
     double width = 0;
     char *line;
     int which;
     lxw_row_t breaks[CH_COUNT] = {0}; /* ends with 0 */
 
-    for (row = 0; row < cols->n; row++)
-        width += cols->v[row].width;
+    for (c = 0; c < cols->n; c++)
+        width += cols->v[c].width;
     ranked = ranked_districts(r);
     order = calloc(r->n_districts ? r->n_districts : 1, sizeof(*order));
     if (!ranked || !order) {
