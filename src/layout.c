@@ -156,6 +156,8 @@ static const struct field_def peer_fields[SR_FP_COUNT] = {
     [SR_FP_BAND] = {"band", SR_FIELD_TEXT},
     [SR_FP_COMPLIANT] = {"compliant", SR_FIELD_BOOL},
     [SR_FP_VETOED] = {"vetoed", SR_FIELD_BOOL},
+    [SR_FP_OVERDUE_HAZARDS] = {"overdue_hazards", SR_FIELD_INT},
+    [SR_FP_OPEN_HAZARDS] = {"open_hazards", SR_FIELD_INT},
 };
 
 struct sheet_def {
@@ -375,12 +377,236 @@ sr_layout_text_lines(const char *text, double width)
 }
 
 /* --------------------------------------------------------------------
+ * The wording (sheet 文字)
+ * ------------------------------------------------------------------ */
+
+/* The pseudo-sheet whose rows are words, not columns. */
+#define TEXT_SHEET "文字"
+
+/* Placeholders; the last three only in a footer. */
+static const char *const placeholders[] = {"{区县}", "{统计期}", "{单位}",
+                                           "{页码}", "{总页数}"};
+#define PH_COMMON 2
+
+/* The placeholder at @p s: its index, or -1. */
+static int
+placeholder_at(const char *s)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(placeholders) / sizeof(placeholders[0]); i++)
+        if (!strncmp(s, placeholders[i], strlen(placeholders[i])))
+            return (int)i;
+    return -1;
+}
+
+const char *
+sr_layout_unit_for(const struct sr_layout *l, const char *code,
+                   const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < l->text.n_units; i++) {
+        const char *d = l->text.units[i].district;
+
+        if ((code && !strcmp(d, code)) || (name && !strcmp(d, name)))
+            return l->text.units[i].text;
+    }
+    return l->text.unit;
+}
+
+char *
+sr_layout_expand(const char *tmpl, const struct sr_layout_vars *vars,
+                 int footer)
+{
+    struct sr_buf b;
+    const char *p, *v;
+    int ph, bad = 0;
+
+    sr_buf_init(&b);
+    for (p = tmpl ? tmpl : ""; *p && !bad;) {
+        ph = *p == '{' ? placeholder_at(p) : -1;
+        if (ph < 0) {
+            /* '&' starts a control code in a header or footer. */
+            if (footer && *p == '&')
+                bad = sr_buf_add(&b, "&", 1) != SR_OK;
+            bad = bad || sr_buf_add(&b, p, 1) != SR_OK;
+            p++;
+            continue;
+        }
+        p += strlen(placeholders[ph]);
+        v = ph == 0 ? vars->district : ph == 1 ? vars->period
+            : ph == 2 ? vars->unit : NULL;
+        if (ph >= 3) {
+            v = !footer ? placeholders[ph] : ph == 3 ? "&P" : "&N";
+            bad = sr_buf_add(&b, v, strlen(v)) != SR_OK;
+            continue;
+        }
+        /* A value is text as it is: never expanded again, its '&'
+         * doubled in a footer. */
+        for (; v && *v && !bad; v++)
+            bad = (footer && *v == '&' && sr_buf_add(&b, "&", 1)) ||
+                  sr_buf_add(&b, v, 1) != SR_OK;
+    }
+    if (bad) {
+        sr_buf_release(&b);
+        return NULL;
+    }
+    return sr_buf_detach(&b);
+}
+
+/* A template's placeholders must be known (only @p n of the list): a
+ * typo such as {区} would otherwise print as it is. */
+static sr_error
+check_placeholders(const char *s, size_t n, const char *field,
+                   const char *file, long line, struct sr_diags *diags)
+{
+    const char *p, *end;
+    int ph;
+
+    for (p = strchr(s, '{'); p; p = strchr(p + 1, '{')) {
+        end = strchr(p, '}');
+        if (!end)
+            break;
+        ph = placeholder_at(p);
+        if (ph >= 0 && (size_t)ph < n)
+            continue;
+        return sr_diags_add(diags, file, line,
+                            _("unknown placeholder '%.*s' in field '%s' "
+                              "(known: %s)"),
+                            (int)(end - p + 1), p, field,
+                            n == PH_COMMON ? "{区县}, {统计期}"
+                                           : "{区县}, {统计期}, {单位}, "
+                                             "{页码}, {总页数}") ?
+                   SR_ERR_NOMEM : SR_ERR_INPUT;
+    }
+    return SR_OK;
+}
+
+/* Set *slot to a copy of @p text unless the field was given before. */
+static sr_error
+text_once(char **slot, long *at, const char *field, const char *text,
+          const char *file, long line, struct sr_diags *diags)
+{
+    if (*slot)
+        return sr_diags_add(diags, file, line,
+                            _("duplicate field '%s' on sheet '%s' (first "
+                              "on line %ld)"), field, TEXT_SHEET, *at) ?
+                   SR_ERR_NOMEM : SR_ERR_INPUT;
+    *slot = sr_strdup(text);
+    *at = line;
+    return *slot ? SR_OK : SR_ERR_NOMEM;
+}
+
+static sr_error
+add_unit(struct sr_layout_text *t, const char *district, const char *text,
+         const char *file, long line, struct sr_diags *diags)
+{
+    struct sr_layout_unit *nv, u;
+    size_t i;
+
+    for (i = 0; i < t->n_units; i++)
+        if (!strcmp(t->units[i].district, district))
+            return sr_diags_add(diags, file, line,
+                                _("duplicate field 'unit:%s' on sheet '%s'"),
+                                district, TEXT_SHEET) ?
+                       SR_ERR_NOMEM : SR_ERR_INPUT;
+    nv = realloc(t->units, (t->n_units + 1) * sizeof(*nv));
+    if (!nv)
+        return SR_ERR_NOMEM;
+    t->units = nv;
+    u.district = sr_strdup(district);
+    u.text = sr_strdup(text);
+    if (!u.district || !u.text) {
+        free(u.district);
+        free(u.text);
+        return SR_ERR_NOMEM;
+    }
+    t->units[t->n_units++] = u;
+    return SR_OK;
+}
+
+/* A row of 文字: "文字,FIELD,TEXT,," with FIELD one of title, unit,
+ * unit:DISTRICT, signature (repeated, in order) and footer. */
+static sr_error
+parse_text_row(struct sr_layout *out, const struct sr_csv_row *row,
+               const char *file, struct sr_diags *diags)
+{
+    struct sr_layout_text *t = &out->text;
+    const char *field = row->fields[1], *text = row->fields[2];
+    long line = row->line;
+    sr_error rc;
+
+    if (row->fields[3][0] || row->fields[4][0])
+        return sr_diags_add(diags, file, line,
+                            _("width and format of a '%s' row stay empty"),
+                            TEXT_SHEET) ? SR_ERR_NOMEM : SR_ERR_INPUT;
+    if (!text[0] || strlen(text) > HEADING_MAX)
+        return sr_diags_add(diags, file, line,
+                            _("text of field '%s' must be 1..%d bytes"),
+                            field, HEADING_MAX) ?
+                   SR_ERR_NOMEM : SR_ERR_INPUT;
+    if (!strcmp(field, "signature")) {
+        if (t->n_signatures == SR_LAYOUT_SIGNATURES_MAX)
+            return sr_diags_add(diags, file, line,
+                                _("more than %d signatures"),
+                                SR_LAYOUT_SIGNATURES_MAX) ?
+                       SR_ERR_NOMEM : SR_ERR_INPUT;
+        t->signatures[t->n_signatures] = sr_strdup(text);
+        if (!t->signatures[t->n_signatures])
+            return SR_ERR_NOMEM;
+        t->n_signatures++;
+        return SR_OK;
+    }
+    if (strcmp(field, "title") && strcmp(field, "unit") &&
+        strcmp(field, "footer") &&
+        !(!strncmp(field, "unit:", 5) && field[5]))
+        return sr_diags_add(diags, file, line,
+                            _("unknown field '%s' on sheet '%s' (known: "
+                              "title, unit, unit:区县, signature, footer)"),
+                            field, TEXT_SHEET) ?
+                   SR_ERR_NOMEM : SR_ERR_INPUT;
+    rc = check_placeholders(text, strcmp(field, "footer") ? PH_COMMON
+                            : sizeof(placeholders) / sizeof(placeholders[0]),
+                            field, file, line, diags);
+    if (rc != SR_OK)
+        return rc;
+    if (!strcmp(field, "title"))
+        return text_once(&t->title, &t->title_line, field, text, file, line,
+                         diags);
+    if (!strcmp(field, "unit"))
+        return text_once(&t->unit, &t->unit_line, field, text, file, line,
+                         diags);
+    if (!strcmp(field, "footer"))
+        return text_once(&t->footer, &t->footer_line, field, text, file,
+                         line, diags);
+    return add_unit(t, field + 5, text, file, line, diags);
+}
+
+/* --------------------------------------------------------------------
  * Parsing
  * ------------------------------------------------------------------ */
 
 static const char *const header[] = {"sheet", "field", "heading", "width",
                                      "format"};
 #define NCOLS (sizeof(header) / sizeof(header[0]))
+
+static void
+text_release(struct sr_layout_text *t)
+{
+    size_t i;
+
+    free(t->title);
+    free(t->unit);
+    for (i = 0; i < t->n_units; i++) {
+        free(t->units[i].district);
+        free(t->units[i].text);
+    }
+    free(t->units);
+    for (i = 0; i < t->n_signatures; i++)
+        free(t->signatures[i]);
+    free(t->footer);
+}
 
 void
 sr_layout_release(struct sr_layout *l)
@@ -397,6 +623,7 @@ sr_layout_release(struct sr_layout *l)
         }
         free(l->sheets[s].v);
     }
+    text_release(&l->text);
     free(l->file);
     memset(l, 0, sizeof(*l));
 }
@@ -514,6 +741,8 @@ parse_row(struct sr_layout *out, const struct sr_csv_row *row,
     fname = row->fields[1];
     heading = row->fields[2];
     format = row->fields[4];
+    if (!strcmp(name, TEXT_SHEET))
+        return parse_text_row(out, row, file, diags);
     sheet = sr_layout_sheet_lookup(name);
     if (sheet < 0) {
         char known[400];

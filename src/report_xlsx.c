@@ -102,9 +102,14 @@ struct wctx {
     const char *org;                    /* district name, or 全市 */
     const struct sr_period *period;
     const struct sr_report_meta *meta;
+    const struct sr_layout *layout;
+    char *title_text; /* the layout's title, expanded (words()) */
+    char *unit_text;  /* the layout's 填报单位, expanded, or NULL */
+    char footer[256]; /* the page footer, as a footer string */
     lxw_error lerr; /* first libxlsxwriter failure */
     struct scratch out;
     lxw_format *title, *label, *hdr, *text, *wrap, *pct, *num0, *bold;
+    lxw_format *sign; /* the signature line and the 填报单位 line */
     struct cached_format cache[CACHE_MAX];
     size_t ncache;
 };
@@ -336,7 +341,7 @@ check_city(const struct sr_report_city *r, const struct sr_layout *layout,
     if (rc != SR_OK)
         return rc;
     if (r->n_trend > NELEM(r->trend))
-        return fail(meta, SR_ERR_INPUT, _("n_trend: more than 4 periods"));
+        return fail(meta, SR_ERR_INPUT, _("n_trend: more than 12 periods"));
     for (i = 0; i < r->n_trend; i++) {
         CHECK(r->trend[i].period.label, "trend", i, "period.label");
         CHECK(r->trend[i].period.name, "trend", i, "period.name");
@@ -421,8 +426,10 @@ make_formats(struct wctx *w)
     w->pct = new_format(w, 1);
     w->num0 = new_format(w, 1);
     w->bold = new_format(w, 0);
+    w->sign = new_format(w, 0);
     if (w->lerr)
         return;
+    format_set_text_wrap(w->sign);
     format_set_bold(w->title);
     format_set_font_size(w->title, 16);
     format_set_align(w->title, LXW_ALIGN_CENTER);
@@ -821,7 +828,75 @@ page_setup(struct wctx *w, lxw_worksheet *ws, const char *title,
     else
         snprintf(hdr, sizeof(hdr), "&C%s", title);
     keep(w, worksheet_set_header_opt(ws, hdr, &opt));
-    keep(w, worksheet_set_footer_opt(ws, "&C第 &P 页，共 &N 页", &opt));
+    keep(w, worksheet_set_footer_opt(ws, w->footer, &opt));
+}
+
+/* Footer when the layout gives none. */
+#define DEFAULT_FOOTER "第 {页码} 页，共 {总页数} 页"
+
+/* The front matter's words from the layout's sheet 文字, expanded for
+ * this workbook: its title (or @p title_default), its 填报单位 and its
+ * footer.  The bureau owns them; the code only has neutral defaults. */
+static void
+words(struct wctx *w, const char *code, const char *title_default)
+{
+    const struct sr_layout *l = w->layout;
+    struct sr_layout_vars v = {w->org, w->period->name, NULL};
+    const char *unit = sr_layout_unit_for(l, code, w->org);
+    char *footer, *body;
+
+    if (unit) {
+        w->unit_text = sr_layout_expand(unit, &v, 0);
+        if (!w->unit_text)
+            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    }
+    v.unit = w->unit_text;
+    w->title_text = sr_layout_expand(l->text.title ? l->text.title
+                                                   : title_default, &v, 0);
+    footer = sr_layout_expand(l->text.footer ? l->text.footer
+                                             : DEFAULT_FOOTER, &v, 1);
+    body = sr_layout_expand(DEFAULT_FOOTER, &v, 1);
+    if (!w->title_text || !footer || !body)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    /* Excel allows 255 characters in a footer: a longer one (a long
+     * unit's name) falls back to the page numbers alone. */
+    snprintf(w->footer, sizeof(w->footer), "&C%s",
+             footer && strlen(footer) < 240 ? footer : body ? body : "");
+    free(footer);
+    free(body);
+}
+
+/* The signature line at @p row over columns 0..@p last: each of the
+ * layout's labels with a blank to sign on ("审核人：__________"), or
+ * 填报人 / 审核人 / 日期 when the layout names none. */
+static void
+write_signatures(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+                 lxw_col_t last, double width)
+{
+    static const char *const fallback[] = {"填报人", "审核人", "日期"};
+    const struct sr_layout_text *t = &w->layout->text;
+    const char *const *labels = t->n_signatures
+                                    ? (const char *const *)t->signatures
+                                    : fallback;
+    size_t n = t->n_signatures ? t->n_signatures : 3, i;
+    struct sr_buf b;
+    int bad = 0;
+
+    sr_buf_init(&b);
+    for (i = 0; i < n && !bad; i++)
+        bad = sr_buf_addf(&b, "%s%s：__________", i ? "　　" : "",
+                          labels[i]) != SR_OK;
+    if (bad) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        sr_buf_release(&b);
+        return;
+    }
+    fit_row(w, ws, row, sr_layout_text_lines(b.p, width));
+    if (last > 0)
+        merge(w, ws, row, 0, row, last, b.p, w->sign);
+    else
+        put_str(w, ws, row, 0, b.p, w->sign);
+    sr_buf_release(&b);
 }
 
 struct table_src {
@@ -1076,7 +1151,7 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     size_t i;
     int e, st;
     struct sr_rate rt;
-    lxw_chart *pie = NULL, *col = NULL;
+    lxw_chart *bands = NULL, *col = NULL;
     lxw_chart_series *ser;
     lxw_chart_fill fills[4];
     lxw_chart_point pts[4];
@@ -1086,15 +1161,9 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     /* Wide enough for the longest KPI label (四个100%：一键式…达标率). */
     keep(w, worksheet_set_column(ws, 0, 0, OVERVIEW_LABEL_W, NULL));
     keep(w, worksheet_set_column(ws, 1, 5, OVERVIEW_VALUE_W, NULL));
-    /* Not into buf: a long name cut by snprintf could end in half a
-     * character. */
-    text = sr_asprintf("%s中小学校园安全风险评估报告",
-                       r->name ? r->name : "");
-    if (!text)
-        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-    else
-        merge(w, ws, 0, 0, 0, 5, text, w->title);
-    free(text);
+    /* The title from the layout (words()). */
+    if (w->title_text)
+        merge(w, ws, 0, 0, 0, 5, w->title_text, w->title);
     keep(w, worksheet_set_row(ws, 0, 28, NULL));
 
     put_str(w, ws, 1, 0, "区县", w->label);
@@ -1130,6 +1199,10 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
             china_time(w->meta->generated_at, when, sizeof(when)) ? when
             : w->meta->generated_at ? w->meta->generated_at : "-",
             w->text);
+    if (w->unit_text) {
+        put_str(w, ws, 5, 0, "填报单位", w->label);
+        merge(w, ws, 5, 1, 5, 5, w->unit_text, w->text);
+    }
 
     row = 6;
     put_str(w, ws, row, 0, "指标", w->hdr);
@@ -1204,14 +1277,17 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
 
     /* Charts: Excel computes them from the cells on opening. */
     chart_row = row;
-    pie = workbook_add_chart(w->wb, LXW_CHART_PIE);
+    /* A bar per band, not a pie: 218 schools against 1 and 1 leave
+     * slices too thin for their labels, which then print on top of
+     * each other; bars keep every count readable. */
+    bands = workbook_add_chart(w->wb, LXW_CHART_BAR);
     col = workbook_add_chart(w->wb, LXW_CHART_COLUMN);
-    if (!pie || !col) {
+    if (!bands || !col) {
         keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
-    chart_title_set_name(pie, "风险等级分布");
-    ser = chart_add_series(pie, NULL, NULL);
+    chart_title_set_name(bands, "风险等级分布");
+    ser = chart_add_series(bands, NULL, NULL);
     if (!ser) {
         keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
@@ -1233,7 +1309,15 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
         ptv[4] = NULL;
     }
     keep(w, chart_series_set_points(ser, ptv));
-    chart_legend_set_position(pie, LXW_CHART_LEGEND_RIGHT);
+    chart_series_set_labels_position(ser,
+                                     LXW_CHART_LABEL_POSITION_OUTSIDE_END);
+    /* 低风险 on top, as in the table. */
+    chart_axis_set_reverse(bands->y_axis);
+    chart_axis_set_crossing_max(bands->y_axis);
+    chart_axis_set_min(bands->x_axis, 0);
+    chart_axis_set_num_format(bands->x_axis, "0");
+    chart_set_series_gap(bands, 50);
+    chart_legend_set_position(bands, LXW_CHART_LEGEND_NONE);
 
     chart_title_set_name(col, "分学段达标情况");
     ser = chart_add_series(col, NULL, NULL);
@@ -1256,13 +1340,18 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     memset(&copt, 0, sizeof(copt));
     copt.x_scale = 1.3;
     copt.y_scale = 1.0;
-    keep(w, worksheet_insert_chart_opt(ws, chart_row, 0, pie, &copt));
+    keep(w, worksheet_insert_chart_opt(ws, chart_row, 0, bands, &copt));
     keep(w, worksheet_insert_chart_opt(ws, chart_row + 16, 0, col, &copt));
+    /* The second chart on a page of its own with the signatures: cut
+     * between two pages it cannot be read. */
+    {
+        lxw_row_t breaks[2] = {chart_row + 16, 0};
 
-    row = chart_row + 32;
-    put_str(w, ws, row, 0, "填报人：____________", NULL);
-    put_str(w, ws, row, 2, "审核人：____________", NULL);
-    put_str(w, ws, row, 4, "日期：____________", NULL);
+        keep(w, worksheet_set_h_pagebreaks(ws, breaks));
+    }
+
+    write_signatures(w, ws, chart_row + 32, 5,
+                     OVERVIEW_LABEL_W + 5 * OVERVIEW_VALUE_W);
     page_setup(w, ws, "概况", 0, 0);
 }
 
@@ -1678,6 +1767,8 @@ cleanup:
     if (w->wb)
         lxw_workbook_free(w->wb);
     scratch_release(&w->out);
+    free(w->title_text);
+    free(w->unit_text);
     free(w);
     free(comments);
     return rc;
@@ -1707,6 +1798,8 @@ sr_report_write_district(const struct sr_report_district *r,
     w->r = r;
     w->org = r->name;
     w->period = &r->period;
+    w->layout = layout;
+    words(w, r->code, "{区县}中小学校园安全风险评估报告");
 
     ws[0] = add_sheet(w, "概况");
     for (s = 0; s < NELEM(district_sheets); s++)
@@ -1885,19 +1978,58 @@ peer_value(const void *rec, int field, struct val *v)
     case SR_FP_BAND: str_val(v, p->band_label); break;
     case SR_FP_COMPLIANT: bool_val(v, p->compliant); break;
     case SR_FP_VETOED: bool_val(v, p->vetoed); break;
+    case SR_FP_OVERDUE_HAZARDS: num_val(v, (double)p->overdue_hazards); break;
+    case SR_FP_OPEN_HAZARDS: num_val(v, (double)p->open_hazards); break;
     case SR_FP_COUNT: break;
     }
 }
 
-/* A chart of @p type with one series per value column vcols[i] (named
- * names[i]) over rows first..last of @p sheet, categories in column 0. */
+/* A rate as a number, or -1 without a denominator. */
+static double
+rate_of(struct sr_rate rt)
+{
+    return rt.den ? (double)rt.num / (double)rt.den : -1;
+}
+
+/* The value axis of a rate chart runs from the lowest rate @p lo (-1:
+ * none) rounded down to 10% — one step lower when it is round already,
+ * so that the lowest bar still shows — up to 100%: districts between
+ * 85% and 95% then differ by half the chart, not by a tenth of it. */
+static void
+rate_axis(lxw_chart_axis *ax, double lo)
+{
+    /* (long) rounds down: lo is not negative there. */
+    double min = lo < 0 ? 0 : (double)(long)(lo * 10 + 1e-9) / 10, span;
+
+    if (lo >= 0 && min > 0 && min >= lo - 1e-9)
+        min -= 0.1;
+    if (min < 0)
+        min = 0;
+    /* Steps of 20% from a multiple of 20%, so that 100% is a tick. */
+    if (1 - min > 0.61 && ((long)(min * 10 + 1e-9)) % 2)
+        min -= 0.1;
+    span = 1 - min;
+    chart_axis_set_min(ax, min);
+    chart_axis_set_max(ax, 1);
+    chart_axis_set_major_unit(ax, span <= 0.31 ? 0.05 : span <= 0.61 ? 0.1
+                                                                      : 0.2);
+    chart_axis_set_num_format(ax, "0%");
+}
+
+/* A chart of rates: one series per value column vcols[i] (named
+ * names[i]) over rows first..last of @p sheet, categories in column
+ * @p ccol, the value axis from @p lo (rate_axis()).  A bar chart lists
+ * the categories top down in the rows' order, each bar labelled with
+ * its rate; a line chart marks every point. */
 static lxw_chart *
-data_chart(struct wctx *w, uint8_t type, const char *sheet,
+rate_chart(struct wctx *w, uint8_t type, const char *sheet,
            const char *title, lxw_row_t first, lxw_row_t last,
-           const lxw_col_t *vcols, const char *const *names, size_t n)
+           lxw_col_t ccol, const lxw_col_t *vcols,
+           const char *const *names, size_t n, double lo)
 {
     lxw_chart *ch = workbook_add_chart(w->wb, type);
     lxw_chart_series *ser;
+    lxw_chart_fill fill;
     size_t i;
 
     if (!ch) {
@@ -1911,35 +2043,58 @@ data_chart(struct wctx *w, uint8_t type, const char *sheet,
             keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
             return NULL;
         }
-        chart_series_set_categories(ser, sheet, first, 0, last, 0);
+        chart_series_set_categories(ser, sheet, first, ccol, last, ccol);
         chart_series_set_values(ser, sheet, first, vcols[i], last,
                                 vcols[i]);
         chart_series_set_name(ser, names[i]);
-        if (type == LXW_CHART_LINE)
+        if (type == LXW_CHART_LINE) {
             chart_series_set_marker_type(ser, LXW_CHART_MARKER_CIRCLE);
+            continue;
+        }
+        memset(&fill, 0, sizeof(fill));
+        fill.color = 0x4472C4;
+        chart_series_set_fill(ser, &fill);
+        chart_series_set_labels(ser);
+        chart_series_set_labels_num_format(ser, "0.0%");
+        chart_series_set_labels_position(ser,
+                                         LXW_CHART_LABEL_POSITION_OUTSIDE_END);
     }
-    chart_axis_set_num_format(ch->y_axis, "0%");
-    chart_axis_set_min(ch->y_axis, 0);
-    chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    if (type == LXW_CHART_BAR) {
+        chart_set_series_gap(ch, 60);
+        /* In a bar chart x is the value axis; the categories run bottom
+         * up unless reversed, and the values then cross at the bottom
+         * only when told to. */
+        rate_axis(ch->x_axis, lo);
+        chart_axis_set_reverse(ch->y_axis);
+        chart_axis_set_crossing_max(ch->y_axis);
+        /* Every district named, not every other one. */
+        chart_axis_set_interval_unit(ch->y_axis, 1);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+    } else {
+        rate_axis(ch->y_axis, lo);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+    }
     return ch;
 }
 
+/* Insert @p ch at (@p row, @p col), @p x_scale times the default width
+ * (480 pixels) and @p rows default rows (20 pixels) tall. */
 static void
 insert_chart(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
-             lxw_chart *ch)
+             lxw_col_t col, lxw_chart *ch, double x_scale, int rows)
 {
     lxw_chart_options copt;
 
     if (!ch)
         return;
     memset(&copt, 0, sizeof(copt));
-    copt.x_scale = 1.5;
-    copt.y_scale = 1.0;
-    keep(w, worksheet_insert_chart_opt(ws, row, 0, ch, &copt));
+    copt.x_scale = x_scale;
+    copt.y_scale = rows * 20.0 / 288.0;
+    keep(w, worksheet_insert_chart_opt(ws, row, col, ch, &copt));
 }
 
-/* Rows a chart takes at the default row height, with a gap. */
-#define CHART_ROWS 17
+/* The fewest rows a chart takes (a block with few districts). */
+#define CHART_ROWS_MIN 14
 
 static int
 by_rank(const void *a, const void *b, void *ctx)
@@ -1977,70 +2132,167 @@ ranked_districts(const struct sr_report_city *r)
     return out;
 }
 
-/* 区县汇总: the table in rank order with the city total row, then the
- * charts' data (district, coverage, compliance, rectification) in the
- * same order and three column charts comparing the districts. */
+/* The rates the district charts compare, in the order of the blocks. */
+enum { CH_COMPLIANCE, CH_COVERAGE, CH_RECTIFICATION, CH_COUNT };
+
+static struct sr_rate
+chart_rate(const struct sr_report_kpis *k, int which)
+{
+    return which == CH_COMPLIANCE ? k->compliance
+           : which == CH_COVERAGE ? k->coverage : k->rectification;
+}
+
+/* a before b: the higher rate first (exactly, num/den cross-multiplied),
+ * a rate without a denominator last. */
+static int
+rate_before(struct sr_rate a, struct sr_rate b)
+{
+    if (!a.den || !b.den)
+        return a.den && !b.den;
+    return (unsigned long long)a.num * b.den >
+           (unsigned long long)b.num * a.den;
+}
+
+/* One block of the district charts: the districts by rate @p which,
+ * highest first (ties in rank order), in columns @p col (区县) and
+ * @p col + 1 (the rate) from @p row, and its bar chart to the right.
+ * Returns the row after the block. */
+static lxw_row_t
+district_chart(struct wctx *w, lxw_worksheet *ws,
+               const struct sr_layout_columns *cols, lxw_row_t row,
+               const struct sr_report_city_district *ranked, size_t n,
+               int which, size_t *order)
+{
+    static const char *const rate_name[CH_COUNT] = {"达标率", "评估覆盖率",
+                                                    "整改率"};
+    static const char *const title[CH_COUNT] = {
+        "各区县达标率（由高到低）", "各区县评估覆盖率（由高到低）",
+        "各区县隐患整改率（由高到低）"};
+    const char *heads[2] = {"区县", rate_name[which]};
+    lxw_col_t col = cols->n > 2 ? 1 : 0, vcol = col + 1;
+    lxw_row_t first;
+    double lo = -1, v;
+    size_t i, j, k;
+    int rows;
+
+    /* Insertion sort: stable, and a city has a few dozen districts. */
+    for (i = 0; i < n; i++) {
+        k = i;
+        for (j = i; j > 0 && rate_before(chart_rate(&ranked[k].kpis, which),
+                                         chart_rate(&ranked[order[j - 1]]
+                                                         .kpis, which));
+             j--)
+            order[j] = order[j - 1];
+        order[j] = k;
+    }
+    put_heads(w, ws, row, cols, col, heads, 2);
+    first = ++row;
+    for (i = 0; i < n; i++, row++) {
+        struct sr_rate rt = chart_rate(&ranked[order[i]].kpis, which);
+
+        put_str(w, ws, row, col, ranked[order[i]].name, w->label);
+        put_rate(w, ws, row, vcol, rt);
+        v = rate_of(rt);
+        if (v >= 0 && (lo < 0 || v < lo))
+            lo = v;
+    }
+    /* About 1.4 rows a district: room for every name on the axis. */
+    rows = (int)(n * 1.4) + 4;
+    if (rows < CHART_ROWS_MIN)
+        rows = CHART_ROWS_MIN;
+    insert_chart(w, ws, first - 1, vcol + 2,
+                 rate_chart(w, LXW_CHART_BAR, "区县汇总", title[which],
+                            first, row - 1, col, &vcol, &heads[1], 1, lo),
+                 1.6, rows);
+    return first - 1 + (lxw_row_t)rows + 1;
+}
+
+/* 区县汇总: the title block (the layout's title, 填报单位 and period),
+ * the table in rank order with the city total row, the signature line,
+ * then three blocks of chart data (达标率, 评估覆盖率, 整改率, each
+ * sorted highest first) each with its bar chart beside it. */
 static void
 write_city_summary(struct wctx *w, lxw_worksheet *ws,
                    const struct sr_layout_columns *cols)
 {
-    static const char *const sheet = "区县汇总";
-    static const char *const heads[] = {"区县", "评估覆盖率", "达标率",
-                                        "整改率"};
-    static const char *const *const names = heads + 1;
-    static const lxw_col_t cover_cols[] = {1}, comply_cols[] = {2},
-                           rect_cols[] = {3};
     const struct sr_report_city *r = w->c;
     struct sr_report_city_district total, *ranked;
     struct table_src src;
-    lxw_row_t row, first;
-    size_t i;
+    lxw_col_t last = cols->n ? (lxw_col_t)(cols->n - 1) : 0;
+    lxw_row_t row;
+    size_t *order, c;
+    double width = 0;
+    char *line;
+    int which;
+    lxw_row_t breaks[CH_COUNT] = {0}; /* ends with 0 */
 
+    for (c = 0; c < cols->n; c++)
+        width += cols->v[c].width;
     ranked = ranked_districts(r);
-    if (!ranked) {
+    order = calloc(r->n_districts ? r->n_districts : 1, sizeof(*order));
+    if (!ranked || !order) {
         keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-        return;
+        goto cleanup;
     }
+    /* The title block: constant_memory mode wants the rows in order. */
+    keep(w, worksheet_set_row(ws, 0, 30, NULL));
+    if (w->title_text)
+        merge(w, ws, 0, 0, 0, last, w->title_text, w->title);
+    line = sr_asprintf("%s%s%s统计期：%s（%s 至 %s）",
+                       w->unit_text ? "填报单位：" : "",
+                       w->unit_text ? w->unit_text : "",
+                       w->unit_text ? "　　　　" : "", r->period.name,
+                       r->period.start, r->period.end);
+    if (!line) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        goto cleanup;
+    }
+    fit_row(w, ws, 1, sr_layout_text_lines(line, width));
+    merge(w, ws, 1, 0, 1, last, line, w->sign);
+    free(line);
+
     memset(&total, 0, sizeof(total));
     total.name = (char *)"全市合计";
     total.kpis = r->total;
     src = (struct table_src){ranked, r->n_districts, sizeof(*ranked),
                              district_value, no_fill, &total};
-    write_table(w, ws, SR_SHEET_CITY_DISTRICTS, cols, 0, &src);
-    if (r->n_districts == 0) {
-        free(ranked);
-        return;
+    write_table(w, ws, SR_SHEET_CITY_DISTRICTS, cols, 2, &src);
+    row = 2 + (lxw_row_t)r->n_districts + 3;
+    write_signatures(w, ws, row, last, width);
+    if (r->n_districts == 0)
+        goto cleanup;
+    row += 2;
+    put_str(w, ws, row++, 0, "区县对比（图表数据，各按比率由高到低）",
+            w->bold);
+    /* A page break before the second and third block: a chart cut
+     * between two pages cannot be read. */
+    for (which = 0; which < CH_COUNT; which++) {
+        if (which > 0)
+            breaks[which - 1] = row;
+        row = district_chart(w, ws, cols, row, ranked, r->n_districts,
+                             which, order);
     }
+    keep(w, worksheet_set_h_pagebreaks(ws, breaks));
 
-    row = (lxw_row_t)r->n_districts + 3;
-    put_str(w, ws, row++, 0, "区县对比（图表数据）", w->bold);
-    put_heads(w, ws, row, cols, 0, heads, NELEM(heads));
-    row++;
-    first = row;
-    for (i = 0; i < r->n_districts; i++, row++) {
-        const struct sr_report_city_district *d = &ranked[i];
-
-        put_str(w, ws, row, 0, d->name, w->label);
-        put_rate(w, ws, row, 1, d->kpis.coverage);
-        put_rate(w, ws, row, 2, d->kpis.compliance);
-        put_rate(w, ws, row, 3, d->kpis.rectification);
-    }
-    row++;
-    insert_chart(w, ws, row,
-                 data_chart(w, LXW_CHART_COLUMN, sheet, "各区县达标率",
-                            first, row - 2, comply_cols, &names[1], 1));
-    insert_chart(w, ws, row + CHART_ROWS,
-                 data_chart(w, LXW_CHART_COLUMN, sheet,
-                            "各区县评估覆盖率", first, row - 2,
-                            cover_cols, &names[0], 1));
-    insert_chart(w, ws, row + 2 * CHART_ROWS,
-                 data_chart(w, LXW_CHART_COLUMN, sheet, "各区县隐患整改率",
-                            first, row - 2, rect_cols, &names[2], 1));
+cleanup:
+    free(order);
     free(ranked);
 }
 
+/* A period's name within its year ("第三季度", "9月"): every period of
+ * 趋势 is of the same year, and the short name fits the column and the
+ * chart's axis.  A year's name ("2026年") stays whole. */
+static const char *
+within_year(const char *name)
+{
+    const char *nian = strstr(name, "年");
+
+    return nian && nian[strlen("年")] ? nian + strlen("年") : name;
+}
+
 /* 趋势: the table, then with two periods or more the chart's data and
- * a line chart of coverage, compliance and rectification. */
+ * a line chart of coverage, compliance and rectification; with one
+ * period a note says why there is no chart. */
 static void
 write_trend(struct wctx *w, lxw_worksheet *ws,
             const struct sr_layout_columns *cols)
@@ -2052,29 +2304,124 @@ write_trend(struct wctx *w, lxw_worksheet *ws,
     const struct sr_report_city *r = w->c;
     struct table_src src;
     lxw_row_t row, first;
+    double lo = -1, v;
     size_t i;
+    int k;
 
     src = (struct table_src){r->trend, r->n_trend, sizeof(*r->trend),
                              trend_value, no_fill, NULL};
     write_table(w, ws, SR_SHEET_CITY_TREND, cols, 0, &src);
-    if (r->n_trend < 2)
-        return;
     row = (lxw_row_t)r->n_trend + 2;
+    if (r->n_trend < 2) {
+        char *note = sr_asprintf(
+            "本年度截至%s只有本期有评估数据，暂无趋势图；有两个及以上统计"
+            "期的数据后，这里显示各期评估覆盖率、达标率和整改率的折线图。",
+            r->period.name);
+
+        if (!note) {
+            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        fit_row(w, ws, row, sr_layout_text_lines(note, 100));
+        merge(w, ws, row, 0, row, cols->n > 1 ? (lxw_col_t)(cols->n - 1)
+                                               : 5, note, w->sign);
+        free(note);
+        return;
+    }
     put_str(w, ws, row++, 0, "趋势（图表数据）", w->bold);
     put_heads(w, ws, row, cols, 0, heads, NELEM(heads));
     row++;
     first = row;
     for (i = 0; i < r->n_trend; i++, row++) {
-        const struct sr_report_kpis *k = &r->trend[i].kpis;
+        const struct sr_report_kpis *kp = &r->trend[i].kpis;
 
-        put_str(w, ws, row, 0, r->trend[i].period.label, w->label);
-        put_rate(w, ws, row, 1, k->coverage);
-        put_rate(w, ws, row, 2, k->compliance);
-        put_rate(w, ws, row, 3, k->rectification);
+        put_str(w, ws, row, 0, within_year(r->trend[i].period.name),
+                w->label);
+        for (k = 0; k < 3; k++) {
+            struct sr_rate rt = k == 0 ? kp->coverage
+                                : k == 1 ? kp->compliance
+                                         : kp->rectification;
+
+            put_rate(w, ws, row, vcols[k], rt);
+            v = rate_of(rt);
+            if (v >= 0 && (lo < 0 || v < lo))
+                lo = v;
+        }
     }
-    insert_chart(w, ws, row + 1,
-                 data_chart(w, LXW_CHART_LINE, "趋势", "全市主要指标趋势",
-                            first, row - 1, vcols, names, NELEM(heads) - 1));
+    insert_chart(w, ws, row + 1, 0,
+                 rate_chart(w, LXW_CHART_LINE, "趋势", "全市主要指标趋势",
+                            first, row - 1, 0, vcols, names,
+                            NELEM(heads) - 1, lo),
+                 1.6, 16);
+}
+
+/* At least this many schools of a stage are listed on 同类排名. */
+#define PEERS_MIN 10
+
+/* The schools 同类排名 lists: of each stage the bottom tenth by rank,
+ * at least PEERS_MIN (all of a stage with fewer), widened to the whole
+ * tie at the cut, in rank order: the weakest schools of each kind, the
+ * list a city bureau prints (the whole ranking is in r->peers).  A new
+ * array of shallow copies in *out (free it); the count in *n. */
+static int
+bottom_peers(const struct sr_report_city *r, struct sr_report_peer **out,
+             size_t *n)
+{
+    size_t first, j, cut, want, of;
+
+    *n = 0;
+    *out = malloc((r->n_peers ? r->n_peers : 1) * sizeof(**out));
+    if (!*out)
+        return -1;
+    for (first = 0; first < r->n_peers; first = j) {
+        for (j = first; j < r->n_peers &&
+                        r->peers[j].stage == r->peers[first].stage;
+             j++)
+            ;
+        of = j - first;
+        want = (of + 9) / 10;
+        if (want < PEERS_MIN)
+            want = PEERS_MIN;
+        cut = want >= of ? first : j - want;
+        while (cut > first && r->peers[cut].rank == r->peers[cut - 1].rank)
+            cut--;
+        memcpy(*out + *n, r->peers + cut, (j - cut) * sizeof(**out));
+        *n += j - cut;
+    }
+    return 0;
+}
+
+/* 同类排名: a line saying what the list is, then the table. */
+static void
+write_peers(struct wctx *w, lxw_worksheet *ws,
+            const struct sr_layout_columns *cols)
+{
+    struct sr_report_peer *v = NULL;
+    struct table_src src;
+    size_t n = 0;
+    double width = 0;
+    size_t c;
+    static const char note[] =
+        "各学段总分排名后10%的学校（每个学段至少10所，不足10所的全部列出；"
+        "与最后入选学校名次相同的一并列出），按名次排列；完整排名见系统。"
+        "名次依次按总分（高者在前）、有无一票否决（无者在前）、期末逾期隐患"
+        "数（少者在前）、期末未整改隐患数（少者在前）确定，以上全部相同的名"
+        "次相同，按学校代码排列。";
+
+    if (bottom_peers(w->c, &v, &n)) {
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    for (c = 0; c < cols->n; c++)
+        width += cols->v[c].width;
+    fit_row(w, ws, 0, sr_layout_text_lines(note, width));
+    if (cols->n > 1)
+        merge(w, ws, 0, 0, 0, (lxw_col_t)(cols->n - 1), note, w->sign);
+    else
+        put_str(w, ws, 0, 0, note, w->sign);
+    src = (struct table_src){v, n, sizeof(*v), peer_value, no_fill, NULL};
+    write_table(w, ws, SR_SHEET_CITY_PEERS, cols, 1, &src);
+    free(v);
 }
 
 static const char *const city_rules[] = {
@@ -2084,8 +2431,13 @@ static const char *const city_rules[] = {
     ("未达标学校为已评估但未达标（含一票否决）的学校；重大隐患为统计期末"
      "未销号的重大隐患，逾期最久的在前；四个100%未达标为四项要素未全部"
      "达到的学校。"),
-    ("同类排名：已评估学校在本学段内按总分由高到低排名，总分相同的名次"
-     "相同。趋势：同类统计期最近四期中有数据的各期，早的在前。")
+    ("同类排名：已评估学校在本学段内排名，依次按总分（高者在前）、有无一票"
+     "否决（无者在前）、期末逾期隐患数（少者在前）、期末未整改隐患数（少者"
+     "在前），以上全部相同的名次相同；本表只列各学段排名后10%的学校（至少"
+     "10所，与最后入选学校名次相同的一并列出），供找出各类学校中最薄弱的，"
+     "完整排名见系统。"),
+    ("趋势：本年度截至本期的各期（月报为各月，季报为各季度，年报为四个季度）"
+     "中有评估数据的各期，早的在前；只有一期时不画趋势图。")
 };
 
 sr_error
@@ -2114,6 +2466,8 @@ sr_report_write_city(const struct sr_report_city *r,
     w->c = r;
     w->org = "全市";
     w->period = &r->period;
+    w->layout = layout;
+    words(w, NULL, "全市中小学校园安全风险评估汇总表（{统计期}）");
 
     for (s = 0; s < NELEM(city_sheets); s++)
         ws[s] = add_sheet(w, sr_layout_sheet_name(city_sheets[s]));
@@ -2136,10 +2490,7 @@ sr_report_write_city(const struct sr_report_city *r,
                              no_fill, NULL};
     write_table(w, ws[3], SR_SHEET_CITY_BASELINE,
                 &layout->sheets[SR_SHEET_CITY_BASELINE], 0, &src);
-    src = (struct table_src){r->peers, r->n_peers, sizeof(*r->peers),
-                             peer_value, no_fill, NULL};
-    write_table(w, ws[4], SR_SHEET_CITY_PEERS,
-                &layout->sheets[SR_SHEET_CITY_PEERS], 0, &src);
+    write_peers(w, ws[4], &layout->sheets[SR_SHEET_CITY_PEERS]);
     write_trend(w, ws[5], &layout->sheets[SR_SHEET_CITY_TREND]);
 
     scope = sr_asprintf("全市（%zu 个区县）", r->n_districts);

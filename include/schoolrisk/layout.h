@@ -117,6 +117,7 @@ enum sr_field_trend {
 enum sr_field_peer {
     SR_FP_STAGE, SR_FP_RANK, SR_FP_OF, SR_FP_DISTRICT_NAME, SR_FP_CODE,
     SR_FP_NAME, SR_FP_TOTAL, SR_FP_BAND, SR_FP_COMPLIANT, SR_FP_VETOED,
+    SR_FP_OVERDUE_HAZARDS, SR_FP_OPEN_HAZARDS,
     SR_FP_COUNT
 };
 
@@ -137,11 +138,74 @@ struct sr_layout_columns {
     size_t alloc;
 };
 
+/** Most signature labels a layout may give. */
+#define SR_LAYOUT_SIGNATURES_MAX 8
+
+/** A 填报单位 for one district (a row "文字,unit:历下区,…"). */
+struct sr_layout_unit {
+    char *district; /**< district name or code, as written */
+    char *text;     /**< the unit's template */
+};
+
+/**
+ * The wording of a workbook's front matter: the rows of the pseudo-sheet
+ * 文字 (docs/report-layouts.md).  The bureau owns these words; every
+ * one is optional and NULL when the layout leaves it out (the writer
+ * then uses its neutral default).  Templates may hold the placeholders
+ * {区县} (the district's name; 全市 in the city workbook) and {统计期}
+ * (the period's name), the footer also {单位} (the unit), {页码} and
+ * {总页数} (the page and the page count).
+ */
+struct sr_layout_text {
+    char *title;   /**< 标题 template, or NULL */
+    long title_line;
+    char *unit;    /**< 填报单位 template, or NULL */
+    long unit_line;
+    struct sr_layout_unit *units; /**< per-district units, file order */
+    size_t n_units;
+    char *signatures[SR_LAYOUT_SIGNATURES_MAX]; /**< 单位负责人, 审核人 … */
+    size_t n_signatures;
+    char *footer;  /**< page footer template, or NULL */
+    long footer_line;
+};
+
 /** A loaded layout; the caller owns it (sr_layout_release). */
 struct sr_layout {
     char *file;                                  /**< as given */
     struct sr_layout_columns sheets[SR_SHEET_COUNT];
+    struct sr_layout_text text;                  /**< sheet 文字 */
 };
+
+/** What a template's placeholders stand for (NULL reads as ""). */
+struct sr_layout_vars {
+    const char *district; /**< {区县} */
+    const char *period;   /**< {统计期} */
+    const char *unit;     /**< {单位} */
+};
+
+/**
+ * @brief The 填报单位 template for a district: the row
+ *        "文字,unit:DISTRICT" naming its name or code, else the row
+ *        "文字,unit", else NULL.
+ */
+const char *sr_layout_unit_for(const struct sr_layout *l, const char *code,
+                               const char *name);
+
+/**
+ * @brief Fill a template's placeholders from @p vars.
+ *
+ * With @p footer the result is a page header/footer string: '&' is
+ * doubled (it starts a control code there) and {页码} / {总页数} become
+ * &P / &N; elsewhere those two are left as they are.
+ * @return a new string (free it), or NULL when out of memory
+ * @code
+ * struct sr_layout_vars v = {"历下区", "2026年第三季度", NULL};
+ * char *t = sr_layout_expand("{区县}{统计期}汇总表", &v, 0);
+ * // "历下区2026年第三季度汇总表"
+ * @endcode
+ */
+char *sr_layout_expand(const char *tmpl, const struct sr_layout_vars *vars,
+                       int footer);
 
 /** @brief The sheet's name as it appears in a layout and a workbook
  *         ("学校评估"), or NULL. */

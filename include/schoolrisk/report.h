@@ -233,8 +233,11 @@ struct sr_report_city_district {
 /** An assessed school ranked within its stage (peer group). */
 struct sr_report_peer {
     int stage;             /**< enum sr_stage */
-    size_t rank;           /**< within the stage by total, 1 = best;
-                                equal totals share a rank */
+    size_t rank;           /**< within the stage, 1 = best: by total
+                                (higher first), then not vetoed before
+                                vetoed, then fewer overdue hazards, then
+                                fewer open hazards; schools equal on all
+                                four share a rank (listed by code) */
     size_t of;             /**< assessed schools of the stage */
     char code[11];
     char *name;
@@ -243,6 +246,8 @@ struct sr_report_peer {
     char *band_label;
     bool compliant;
     bool vetoed;
+    size_t overdue_hazards; /**< overdue at the end */
+    size_t open_hazards;    /**< not closed at the end */
 };
 
 /** The city's KPIs for one period of the trend. */
@@ -269,10 +274,13 @@ struct sr_report_city {
                                                  four elements, by district
                                                  then code */
     size_t n_off_baseline;
-    struct sr_report_trend trend[4];      /**< the last four periods of
-                                               the same kind ending with
-                                               this one, oldest first, only
-                                               those with data */
+    struct sr_report_trend trend[12];     /**< the periods of the year
+                                               so far, oldest first, this
+                                               one last: a month's report
+                                               its months, a quarter's its
+                                               quarters, a year's its four
+                                               quarters; only those with an
+                                               assessed school */
     size_t n_trend;
     struct sr_report_peer *peers;         /**< by stage, then rank */
     size_t n_peers;

@@ -4,10 +4,12 @@
  *
  * The writer only lays out the figures of report.h: it computes
  * nothing but num/den of a rate.  Tabular sheets take their columns
- * from a layout (layout.h); the overview (概况) and the notes (说明)
- * are fixed.  Every string is checked to be UTF-8 before anything is
- * written, because libxlsxwriter writes bad bytes into the XML and
- * leaves a corrupt file.
+ * from a layout (layout.h), and so do the words of the front matter
+ * (title, 填报单位, signature labels, footer: the layout's sheet 文字);
+ * the rest of the overview (概况) and the notes (说明) are fixed.
+ * Every string is checked to be UTF-8 before anything is written,
+ * because libxlsxwriter writes bad bytes into the XML and leaves a
+ * corrupt file.
  *
  * Content never stops a workbook: a text longer than a cell holds
  * (Excel's 32,767 characters, counted in UTF-16 units) is cut between
@@ -53,9 +55,11 @@ struct sr_report_meta {
 /**
  * @brief Write the district workbook to @p path.
  *
- * Sheets: 概况 (title block, KPIs, by-stage table, two charts,
- * signature line), 学校评估, 失分明细, 隐患台账, 四个100% (columns from
- * @p layout), 说明.  An existing file at @p path is replaced.
+ * Sheets: 概况 (title block with the layout's title and 填报单位, KPIs,
+ * by-stage table, a bar chart of the risk bands and a column chart by
+ * stage, the layout's signature line), 学校评估, 失分明细, 隐患台账,
+ * 四个100% (columns from @p layout), 说明.  An existing file at @p path
+ * is replaced.
  * @param r      the district's figures (sr_report_district())
  * @param layout a layout with columns for all four tabular sheets
  * @param path   the .xlsx to write
@@ -78,11 +82,13 @@ sr_error sr_report_write_district(const struct sr_report_district *r,
 /**
  * @brief Write the city workbook to @p path.
  *
- * Sheets: 区县汇总 (one row per district, then the city total row
- * 全市合计, then the charts' data and three column charts: compliance,
- * coverage and rectification by district), 未达标学校, 重大隐患,
- * 四个100%未达标, 同类排名, 趋势 (columns from @p layout; 趋势 adds a
- * line chart when it has two periods or more), 说明.  Print setup as
+ * Sheets: 区县汇总 (the layout's title and 填报单位, one row per
+ * district, the city total row 全市合计, the layout's signature line,
+ * then three blocks of chart data each with a bar chart: compliance,
+ * coverage and rectification by district, highest first), 未达标学校,
+ * 重大隐患, 四个100%未达标, 同类排名 (each stage's bottom tenth, at least
+ * 10 schools), 趋势 (columns from @p layout; 趋势 adds a line chart when
+ * it has two periods or more, a note otherwise), 说明.  Print setup as
  * in the district workbook.  With more than 20,000 table rows in all
  * the workbook is written in libxlsxwriter's constant_memory mode
  * (memory bounded by a row, strings inline).
@@ -92,7 +98,7 @@ sr_error sr_report_write_district(const struct sr_report_district *r,
  * @param path   the .xlsx to write
  * @param meta   generated at / by, audit head, diagnostics
  * @return as sr_report_write_district(); also SR_ERR_INPUT when
- *         n_trend > 4.
+ *         n_trend > 12.
  */
 sr_error sr_report_write_city(const struct sr_report_city *r,
                               const struct sr_layout *layout,

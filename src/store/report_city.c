@@ -17,11 +17,13 @@
  *  - the open major hazards are moved out of the district reports (each
  *    hazard belongs to one district) and sorted longest overdue first,
  *    then oldest found, then by id;
- *  - peers are the assessed schools grouped by stage, ranked by total;
- *  - the trend recomputes the city total (KPIs only) for the three
- *    periods of the same kind before this one, skipping outright a
- *    period that ends before the first submitted assessment, and keeps
- *    the periods with at least one assessed school.
+ *  - peers are the assessed schools grouped by stage, ranked by total,
+ *    then no veto, fewer overdue hazards, fewer open hazards (ties on
+ *    all four share a rank and are listed by code);
+ *  - the trend recomputes the city total (KPIs only) for the periods
+ *    of the year so far (trend_periods()), skipping outright a period
+ *    that ends before the first submitted assessment, and keeps the
+ *    periods with at least one assessed school.
  * Each district report is released as soon as it has been merged.
  */
 #include <stdlib.h>
@@ -247,22 +249,40 @@ cmp_major(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Peers carry their district's position to keep bureau order on ties. */
+/* A peer and its position of collection (bureau, then code). */
 struct peer_key {
     struct sr_report_peer p;
     size_t order; /* position of collection (bureau, then code) */
 };
 
+/* The ranking keys (report.h): total, no veto, fewer overdue, fewer
+ * open hazards.  0 when a and b share a rank. */
+static int
+peer_keys(const struct sr_report_peer *a, const struct sr_report_peer *b)
+{
+    if (a->total != b->total)
+        return a->total > b->total ? -1 : 1;
+    if (a->vetoed != b->vetoed)
+        return a->vetoed ? 1 : -1;
+    if (a->overdue_hazards != b->overdue_hazards)
+        return a->overdue_hazards < b->overdue_hazards ? -1 : 1;
+    if (a->open_hazards != b->open_hazards)
+        return a->open_hazards < b->open_hazards ? -1 : 1;
+    return 0;
+}
+
 static int
 cmp_peer(const void *a, const void *b)
 {
     const struct peer_key *x = a, *y = b;
+    int c;
 
     if (x->p.stage != y->p.stage)
         return x->p.stage < y->p.stage ? -1 : 1;
-    if (x->p.total != y->p.total)
-        return x->p.total > y->p.total ? -1 : 1;
-    return (x->order > y->order) - (x->order < y->order);
+    c = peer_keys(&x->p, &y->p);
+    if (c)
+        return c;
+    return strcmp(x->p.code, y->p.code);
 }
 
 static int
@@ -314,6 +334,8 @@ add_peer(struct work *w, const struct sr_report_school *s)
     k->p.total = s->total;
     k->p.compliant = s->compliant;
     k->p.vetoed = s->vetoed;
+    k->p.overdue_hazards = s->overdue_hazards;
+    k->p.open_hazards = s->open_hazards;
     k->p.name = dup_opt(s->name, &nomem);
     k->p.district_name = dup_opt(s->district_name, &nomem);
     k->p.band_label = dup_opt(s->band_label, &nomem);
@@ -407,7 +429,7 @@ finish_peers(struct work *w)
             struct sr_report_peer *p = &w->peers[i].p;
 
             p->of = j - first;
-            p->rank = i > first && p->total == w->peers[i - 1].p.total
+            p->rank = i > first && !peer_keys(p, &w->peers[i - 1].p)
                           ? w->peers[i - 1].p.rank
                           : i - first + 1;
         }
@@ -448,20 +470,53 @@ city_total(struct sr_store *st, const struct sr_districts *all,
     return SR_OK;
 }
 
+/* The periods of 趋势: those of the year so far, as a bureau's 月调度
+ * and 季通报 read them (a month's report shows the year's months up to
+ * it, a quarter's its quarters); a year's report shows its four
+ * quarters.  Oldest first; returns how many (at most 12). */
+static size_t
+trend_periods(const struct sr_period *p, struct sr_period *ps)
+{
+    struct sr_period cur, prev;
+    char q4[16];
+    size_t n = 0, i;
+
+    cur = *p;
+    if (p->kind == SR_PERIOD_YEAR) {
+        memcpy(q4, p->start, 4); /* "2026Q4" */
+        memcpy(q4 + 4, "Q4", 3);
+        if (sr_period_parse(q4, &cur) != SR_OK)
+            return 0;
+    }
+    ps[n++] = cur;
+    while (n < 12) {
+        sr_period_prev(&cur, &prev);
+        if (strncmp(prev.start, p->start, 4))
+            break;
+        ps[n++] = prev;
+        cur = prev;
+    }
+    for (i = 0; i < n / 2; i++) {
+        prev = ps[i];
+        ps[i] = ps[n - 1 - i];
+        ps[n - 1 - i] = prev;
+    }
+    return n;
+}
+
 static sr_error
 trend(struct sr_store *st, const struct sr_districts *all,
       struct sr_report_city *r)
 {
-    struct sr_period ps[4];
+    struct sr_period ps[12];
     struct sr_report_kpis k;
     sr_error rc;
-    int i;
+    size_t i, n;
 
-    ps[3] = r->period;
-    for (i = 2; i >= 0; i--)
-        sr_period_prev(&ps[i + 1], &ps[i]);
-    for (i = 0; i < 4; i++) {
-        if (i == 3) {
+    n = trend_periods(&r->period, ps);
+    for (i = 0; i < n; i++) {
+        /* This period's figures are the total already computed. */
+        if (!strcmp(ps[i].label, r->period.label)) {
             k = r->total;
         } else {
             rc = city_total(st, all, &ps[i], &k);

@@ -412,10 +412,13 @@ try {
 import json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
 ws = wb['区县汇总']
-head = [c.value for c in ws[1]]
+rows = list(ws.iter_rows(values_only=True))
+# The layout's title and 填报单位 stand above the table.
+top = next(i for i, r in enumerate(rows) if '区县' in r)
+head = list(rows[top])
 out = {}
-for r in ws.iter_rows(min_row=2, values_only=True):
-    if r[1]: out[r[1]] = dict(zip(head, r))
+for r in rows[top + 1:]:
+    if r[1] and r[1] not in out: out[r[1]] = dict(zip(head, r))
 print(json.dumps(out, ensure_ascii=False, default=str))
 `, file], { encoding: 'utf8' }))
     for (const d of ctx.dash.districts) {

@@ -145,9 +145,13 @@ wb = openpyxl.load_workbook(sys.argv[1])
 assert wb.sheetnames[0] == "区县汇总" and wb.sheetnames[-1] == "说明", wb.sheetnames
 ws = wb["区县汇总"]
 rows = list(ws.iter_rows(values_only=True))
-head = list(rows[0])
+# The layout's title and 填报单位 stand above the table.
+assert rows[0][0] == "济南市2026年第三季度中小学幼儿园校园安全风险评估汇总表", rows[0]
+assert rows[1][0].startswith("填报单位：济南市教育局"), rows[1]
+hdr = next(i for i, r in enumerate(rows) if "区县" in r)
+head = list(rows[hdr])
 col = {h: i for i, h in enumerate(head)}
-data = [r for r in rows[1:] if r and r[col["区县"]]]
+data = [r for r in rows[hdr + 1:] if r and r[col["区县"]]]
 names = [r[col["区县"]] for r in data]
 assert len(names) >= int(sys.argv[2]) + 1, names
 lixia = data[names.index("历下区")]
@@ -255,8 +259,9 @@ def show(v):
 
 ws = openpyxl.load_workbook(sys.argv[1])["区县汇总"]
 rows = list(ws.iter_rows(values_only=True))
-assert len(rows[0]) == 24, rows[0]
-got = [r for r in rows[1:len(order) + 2]]
+hdr = next(i for i, r in enumerate(rows) if "区县" in r)
+assert len(rows[hdr]) == 24, rows[hdr]
+got = [r for r in rows[hdr + 1:hdr + len(order) + 2]]
 # In rank order; equal ranks in the registry's order (sorted is stable).
 want = [expect(n, lines[n], rank[n]) for n in sorted(order, key=lambda n: rank[n])]
 want.append(expect("全市合计", total, None))

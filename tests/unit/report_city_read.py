@@ -5,7 +5,8 @@ Debian's /usr/bin/python3, which has python3-openpyxl).
   report_city_read.py dump PATH
       every fact report_xlsx_read.py prints (sheets, print and view
       settings, charts per sheet, every non-empty cell, properties),
-      then per chart SHEET:chart=TYPE|TITLE.
+      then per chart SHEET:chart=TYPE|TITLE and SHEET:chartinfo=... (its
+      direction, value axis, category order, labels and ranges).
   report_city_read.py big PATH SHEET
       a streaming count of the sheet: 'inline=N' (cells stored as
       inline strings, as libxlsxwriter's constant_memory mode writes
@@ -30,6 +31,27 @@ def chart_title(ch):
         return ''
 
 
+def chart_info(ch):
+    """TITLE|dir=bar|min=..|max=..|unit=..|fmt=..|catrev=..|labels=..|
+    cats=REF|vals=REF (the first series): what makes the districts
+    differ on paper."""
+    val, cat = ch.y_axis, ch.x_axis
+    sc = val.scaling
+    ser = ch.series[0] if ch.series else None
+    labels = '-'
+    if ser is not None and ser.dLbls is not None:
+        labels = ser.dLbls.numFmt or 'General'
+    return '%s|dir=%s|min=%s|max=%s|unit=%s|fmt=%s|catrev=%s|labels=%s|' \
+        'cats=%s|vals=%s' % (
+            chart_title(ch), getattr(ch, 'barDir', '-'), sc.min, sc.max,
+            val.majorUnit, val.numFmt.formatCode if val.numFmt else '-',
+            cat.scaling.orientation, labels,
+            ser.cat.numRef.f if ser is not None and ser.cat.numRef
+            else ser.cat.strRef.f if ser is not None and ser.cat.strRef
+            else '-',
+            ser.val.numRef.f if ser is not None else '-')
+
+
 def dump(path):
     report_xlsx_read.main(path)
     wb = openpyxl.load_workbook(path)
@@ -37,6 +59,7 @@ def dump(path):
         for ch in ws._charts:
             print('%s:chart=%s|%s' % (ws.title, ch.tagname,
                                       chart_title(ch)))
+            print('%s:chartinfo=%s' % (ws.title, chart_info(ch)))
 
 
 def big(path, sheet):

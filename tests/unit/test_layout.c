@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "schoolrisk/layout.h"
@@ -51,6 +52,13 @@ test_shipped_district(void **state)
     assert_int_equal(l.sheets[SR_SHEET_HAZARDS].v[0].field, SR_FH_ID);
     assert_int_equal(l.sheets[SR_SHEET_BASELINE].n, 9);
     assert_int_equal(l.sheets[SR_SHEET_BASELINE].v[3].field, SR_FS_GUARDS);
+    /* The shipped words: each district's own bureau, the schools the
+     * city runs filed by the city's. */
+    assert_string_equal(sr_layout_unit_for(&l, "370102", "历下区"),
+                        "济南市{区县}教育和体育局");
+    assert_string_equal(sr_layout_unit_for(&l, NULL, "市属学校"),
+                        "济南市教育局");
+    assert_int_equal(l.text.n_signatures, 5);
     sr_layout_release(&l);
     sr_diags_release(&d);
 }
@@ -116,6 +124,81 @@ test_every_error_reported(void **state)
     /* Refused layouts are released: nothing is left to free. */
     assert_null(l.sheets[SR_SHEET_SCHOOLS].v);
     assert_null(l.file);
+    sr_diags_release(&d);
+}
+
+/* The bureau's words (sheet 文字): read in order, placeholders filled,
+ * a district's own unit, and every bad row named by line. */
+static void
+test_text_rows(void **state)
+{
+    struct sr_layout l;
+    struct sr_diags d;
+    struct sr_layout_vars v = {"历下区", "2026年第三季度", NULL};
+    char *t;
+    const char *in = HDR
+                     "文字,title,{区县}{统计期}报告,,\n"
+                     "文字,unit,{区县}教育和体育局,,\n"
+                     "文字,unit:市属学校,济南市教育局,,\n"
+                     "文字,signature,审核人,,\n"
+                     "文字,signature,填报人,,\n"
+                     "文字,footer,{单位} & 第 {页码}/{总页数} 页,,\n"
+                     "学校评估,code,学校代码,12,\n";
+    const char *bad = HDR
+                      "文字,title,报告,,\n"
+                      "文字,title,又一个标题,,\n"
+                      "文字,unit,{区}教育局,,\n"
+                      "文字,title2,报告,,\n"
+                      "文字,footer,第 {页码} 页,8,\n"
+                      "文字,signature,,,\n"
+                      "文字,unit,第 {页码} 页,,\n";
+    const char *const want[] = {
+        "t.csv:3: duplicate field 'title' on sheet '文字' (first on line 2)",
+        "t.csv:4: unknown placeholder '{区}' in field 'unit' (known: {区县}, "
+        "{统计期})",
+        "t.csv:5: unknown field 'title2' on sheet '文字' (known: title, "
+        "unit, unit:区县, signature, footer)",
+        "t.csv:6: width and format of a '文字' row stay empty",
+        "t.csv:7: text of field 'signature' must be 1..200 bytes",
+        "t.csv:8: unknown placeholder '{页码}' in field 'unit' (known: "
+        "{区县}, {统计期})",
+        NULL};
+
+    (void)state;
+    sr_diags_init(&d);
+    assert_int_equal(parse(in, &l, &d), SR_OK);
+    show_diags(&d);
+    assert_int_equal(l.text.title_line, 2);
+    assert_int_equal(l.text.n_signatures, 2);
+    assert_string_equal(l.text.signatures[0], "审核人");
+    assert_string_equal(l.text.signatures[1], "填报人");
+    assert_string_equal(sr_layout_unit_for(&l, "370102", "历下区"),
+                        "{区县}教育和体育局");
+    assert_string_equal(sr_layout_unit_for(&l, "370199", "市属学校"),
+                        "济南市教育局");
+    t = sr_layout_expand(l.text.title, &v, 0);
+    assert_string_equal(t, "历下区2026年第三季度报告");
+    free(t);
+    v.unit = "A&B 教育局";
+    /* A footer: '&' doubled, page codes; elsewhere {页码} stays. */
+    t = sr_layout_expand(l.text.footer, &v, 1);
+    assert_string_equal(t, "A&&B 教育局 && 第 &P/&N 页");
+    free(t);
+    t = sr_layout_expand("{页码}{x}", &v, 0);
+    assert_string_equal(t, "{页码}{x}");
+    free(t);
+    /* A value is never expanded again. */
+    v.district = "{统计期}区";
+    t = sr_layout_expand(l.text.title, &v, 0);
+    assert_string_equal(t, "{统计期}区2026年第三季度报告");
+    free(t);
+    /* Columns still load beside the words. */
+    assert_int_equal(l.sheets[SR_SHEET_SCHOOLS].n, 1);
+    sr_layout_release(&l);
+
+    assert_int_equal(parse(bad, &l, &d), SR_ERR_INPUT);
+    assert_diags(&d, want);
+    assert_null(l.text.title);
     sr_diags_release(&d);
 }
 
@@ -250,6 +333,7 @@ main(void)
         cmocka_unit_test(test_shipped_district),
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_every_error_reported),
+        cmocka_unit_test(test_text_rows),
         cmocka_unit_test(test_header_and_encoding),
         cmocka_unit_test(test_good_and_quoted),
         cmocka_unit_test(test_missing_file),

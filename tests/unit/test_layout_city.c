@@ -69,10 +69,23 @@ test_shipped_city(void **state)
     assert_int_equal(c->n, 9);
     assert_int_equal(c->v[8].field, SR_FS_BASELINE_WHY);
     c = &l.sheets[SR_SHEET_CITY_PEERS];
-    assert_int_equal(c->n, 9);
+    assert_int_equal(c->n, 12);
     assert_int_equal(c->v[0].field, SR_FP_STAGE);
     assert_int_equal(c->v[2].field, SR_FP_OF);
-    assert_int_equal(c->v[8].field, SR_FP_COMPLIANT);
+    /* The ranking's keys are columns: a reader sees why ranks differ. */
+    assert_int_equal(c->v[8].field, SR_FP_VETOED);
+    assert_int_equal(c->v[9].field, SR_FP_OVERDUE_HAZARDS);
+    assert_int_equal(c->v[10].field, SR_FP_OPEN_HAZARDS);
+    assert_int_equal(c->v[11].field, SR_FP_COMPLIANT);
+    /* The bureau's words (sheet 文字). */
+    assert_string_equal(l.text.title,
+                        "济南市{统计期}中小学幼儿园校园安全风险评估汇总表");
+    assert_string_equal(l.text.unit, "济南市教育局");
+    assert_int_equal(l.text.n_signatures, 5);
+    assert_string_equal(l.text.signatures[0], "单位负责人");
+    assert_string_equal(l.text.signatures[4], "填报日期");
+    assert_string_equal(l.text.footer,
+                        "{单位}　　第 {页码} 页，共 {总页数} 页");
     c = &l.sheets[SR_SHEET_CITY_TREND];
     assert_int_equal(c->n, 14);
     assert_int_equal(c->v[0].field, SR_FT_PERIOD);

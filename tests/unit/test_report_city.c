@@ -364,18 +364,35 @@ test_city_q3(void **state)
     for (i = 0; i < r.n_major; i++)
         assert_true(r.major[i].id != f->hm0 && r.major[i].id != f->hm3);
 
-    /* Peers: primary 甲 己 庚 tie at full points, then 丙/乙 by total;
-     * junior 丁 alone.  Each rank against SQL. */
+    /* Peers: primary 甲 己 庚 at full points, told apart by their
+     * hazards at the end (甲 none, 己 one open, 庚 one overdue), then
+     * 乙 (vetoed) and 丙 by total; junior 丁 alone.  Each rank against
+     * the keys (report.h). */
     assert_int_equal(r.n_peers, 6);
     for (i = 0; i < r.n_peers; i++) {
         const struct sr_report_peer *p = &r.peers[i];
+        size_t better = 0, j;
 
-        snprintf(sql, sizeof(sql),
-                 VALID "SELECT 1 + count(*) FROM valid v JOIN schools s ON "
-                 "s.code = v.school WHERE s.stage = '%s' AND v.total > "
-                 "(SELECT total FROM valid WHERE school = '%s')",
-                 sr_stage_name(p->stage), p->code);
-        assert_int_equal(p->rank, sql_count(f, sql, NULL, &r.period));
+        for (j = 0; j < r.n_peers; j++) {
+            const struct sr_report_peer *q = &r.peers[j];
+
+            if (q->stage != p->stage)
+                continue;
+            if (q->total != p->total) {
+                better += q->total > p->total;
+                continue;
+            }
+            if (q->vetoed != p->vetoed) {
+                better += !q->vetoed;
+                continue;
+            }
+            if (q->overdue_hazards != p->overdue_hazards) {
+                better += q->overdue_hazards < p->overdue_hazards;
+                continue;
+            }
+            better += q->open_hazards < p->open_hazards;
+        }
+        assert_int_equal(p->rank, 1 + better);
         snprintf(sql, sizeof(sql),
                  VALID "SELECT count(*) FROM valid v JOIN schools s ON "
                  "s.code = v.school WHERE s.stage = '%s'",
@@ -395,11 +412,15 @@ test_city_q3(void **state)
     assert_string_equal(r.peers[1].code, "3701030001");
     assert_string_equal(r.peers[2].code, "3701120001");
     for (i = 0; i < 3; i++) {
-        assert_int_equal(r.peers[i].rank, 1);
+        assert_int_equal(r.peers[i].rank, i + 1);
         assert_int_equal(r.peers[i].of, 5);
         assert_int_equal(r.peers[i].total, 10000);
         assert_true(r.peers[i].compliant);
     }
+    assert_int_equal(r.peers[0].open_hazards, 0);
+    assert_int_equal(r.peers[1].overdue_hazards, 0);
+    assert_int_equal(r.peers[1].open_hazards, 1);
+    assert_int_equal(r.peers[2].overdue_hazards, 1);
     assert_int_equal(r.peers[3].rank, 4);
     assert_int_equal(r.peers[4].rank, 5);
     assert_string_equal(r.peers[5].code, "3701020004");
@@ -460,12 +481,13 @@ test_city_other_periods(void **state)
         check_kpis(f, &r.districts[i].kpis, r.districts[i].code, &r.period);
     sr_report_city_release(&r);
 
-    /* A month: September; the trend walks months (06 to 09). */
+    /* A month: September; the trend shows the year's months so far
+     * that have data (02 to 09; January has none). */
     city(f, "2026-09", &r);
     check_kpis(f, &r.total, NULL, &r.period);
-    assert_int_equal(r.n_trend, 4);
-    assert_string_equal(r.trend[0].period.label, "2026-06");
-    assert_string_equal(r.trend[3].period.label, "2026-09");
+    assert_int_equal(r.n_trend, 8);
+    assert_string_equal(r.trend[0].period.label, "2026-02");
+    assert_string_equal(r.trend[7].period.label, "2026-09");
     assert_int_equal(r.trend[0].kpis.assessed, 1);
     for (i = 0; i < r.n_trend; i++)
         check_kpis(f, &r.trend[i].kpis, NULL, &r.trend[i].period);
@@ -480,6 +502,16 @@ test_city_other_periods(void **state)
     assert_int_equal(r.major[2].id, f->hm2);
     assert_int_equal(r.major[3].id, f->hm3);
     assert_int_equal(r.n_trend, 4);
+    assert_string_equal(r.trend[0].period.label, "2026Q1");
+    sr_report_city_release(&r);
+
+    /* A year: its four quarters, each as its own period. */
+    city(f, "2026", &r);
+    assert_int_equal(r.n_trend, 4);
+    assert_string_equal(r.trend[0].period.label, "2026Q1");
+    assert_string_equal(r.trend[3].period.label, "2026Q4");
+    for (i = 0; i < r.n_trend; i++)
+        check_kpis(f, &r.trend[i].kpis, NULL, &r.trend[i].period);
     sr_report_city_release(&r);
 }
 

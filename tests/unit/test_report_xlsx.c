@@ -27,6 +27,7 @@
 
 #define LAYOUT SR_FIXTURES "/../../templates/reports/district.csv"
 #define READER SR_FIXTURES "/../unit/report_xlsx_read.py"
+#define CHART_READER SR_FIXTURES "/../unit/report_city_read.py"
 #define ROWS_CHECK SR_FIXTURES "/../unit/report_rows_check.py"
 
 /* Copy a literal into a fixed char array (always fits here). */
@@ -202,7 +203,9 @@ make_report(struct sr_report_district *r)
 static const char *const want_full[] = {
     "sheets=概况,学校评估,失分明细,隐患台账,四个100%,说明",
     /* 概况 */
-    "概况!A1=历下区&测试中小学校园安全风险评估报告",
+    /* The title and 填报单位 from the shipped layout's sheet 文字. */
+    "概况!A1=历下区&测试2026年第三季度中小学幼儿园校园安全风险评估报告",
+    "概况!A6=填报单位", "概况!B6=济南市历下区&测试教育和体育局",
     "概况!B2=历下区&测试（370102）",
     "概况!B3=2026年第三季度（2026-07-01 至 2026-09-30）",
     /* China time; the systems without their hashes (说明 has them). */
@@ -237,15 +240,17 @@ static const char *const want_full[] = {
     "概况!D33=1 [0.0%]", "概况!E33=1 [0]", "概况!F33=0.5 [0.0%]",
     "概况!A34=初中", "概况!B34=1 [0]", "概况!D34=0 [0.0%]",
     "概况!A35=合计", "概况!B35=3 [0]", "概况!F35=0.3333333333 [0.0%]",
-    "概况!A69=填报人：____________", "概况!C69=审核人：____________",
-    "概况!E69=日期：____________",
+    "概况!A69=单位负责人：__________　　审核人：__________　　填报人："
+    "__________　　联系电话：__________　　填报日期：__________",
     "概况:charts=2",
     "概况:print=landscape paper=9 fitw=1 fith=0 fit=True",
-    "概况:footer=第 &P 页，共 &N 页",
+    /* '&' in the unit doubled: a footer's control character. */
+    "概况:footer=济南市历下区&&测试教育和体育局　　第 &P 页，共 &N 页",
     /* 学校评估 */
     "学校评估:freeze=A2", "学校评估:filter=A1:S4",
     "学校评估:print=landscape paper=9 fitw=1 fith=0 fit=True",
-    "学校评估:titles=$1:$1", "学校评估:footer=第 &P 页，共 &N 页",
+    "学校评估:titles=$1:$1", "学校评估:footer=济南市历下区&&测试教育和体育局　　"
+    "第 &P 页，共 &N 页",
     "学校评估!A1=学校代码", "学校评估!J1=总分", "学校评估!S1=逾期隐患",
     "学校评估!A2=3701020001", "学校评估!A2.fill=DDEBF7",
     "学校评估!B2=实验小学<&>\"'", "学校评估!C2=小学",
@@ -306,12 +311,20 @@ static const char *const want_full[] = {
     "props:creator=张三",
     NULL};
 
+static const char *const want_charts[] = {
+    "概况:chart=barChart|风险等级分布",
+    "概况:chartinfo=风险等级分布|dir=bar|min=0.0|max=None|unit=None|"
+    "fmt=0|catrev=maxMin|labels=General|cats='概况'!$A$13:$A$16|"
+    "vals='概况'!$B$13:$B$16",
+    "概况:chart=barChart|分学段达标情况",
+    NULL};
+
 static const char *const overprint_none[] = {"overprinted=0", NULL};
 
 static void
 test_full_workbook(void **state)
 {
-    char dir[] = "/tmp/sr-xlsx-XXXXXX", path[256];
+    char dir[] = "/tmp/sr-xlsx-XXXXXX", path[256], args[300];
     struct sr_report_district r;
     struct sr_layout lay;
     struct sr_diags d;
@@ -334,6 +347,12 @@ test_full_workbook(void **state)
     expect_lines(out, want_full);
     /* "=1+1" stays text, never a formula. */
     assert_null(strstr(out, "[formula]"));
+    free(out);
+    /* The risk bands as bars (a pie's thin slices overprint their
+     * labels), 低风险 on top as in the table. */
+    snprintf(args, sizeof(args), "dump %s", path);
+    out = read_back(CHART_READER, args);
+    expect_lines(out, want_charts);
     free(out);
     /* No wrapped text prints over the row below (the long 指标内容 and
      * 隐患描述 above take several lines). */

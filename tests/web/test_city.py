@@ -234,7 +234,11 @@ def _(sh):
     expect_status(w, 200)
     ws = workbook(w)["区县汇总"]
     heads = layout("区县汇总")
+    # The layout's title and 填报单位 stand above the table.
     rows = list(ws.iter_rows())
+    top = next(i for i, r in enumerate(rows)
+               if any(c.value == heads["district"] for c in r))
+    rows = rows[top:]
     col = {}
     for field, heading in heads.items():
         hits = [i for i, c in enumerate(rows[0]) if c.value == heading]
