@@ -233,9 +233,9 @@ struct sr_report_city_district {
 /** An assessed school ranked within its stage (peer group). */
 struct sr_report_peer {
     int stage;             /**< enum sr_stage */
-    size_t rank;           /**< within the stage, 1 = best: by total
-                                (higher first), then not vetoed before
-                                vetoed, then fewer overdue hazards, then
+    size_t rank;           /**< within the stage, 1 = best: not vetoed
+                                before vetoed, then by total (higher
+                                first), then fewer overdue hazards, then
                                 fewer open hazards; schools equal on all
                                 four share a rank (listed by code) */
     size_t of;             /**< assessed schools of the stage */

@@ -17,8 +17,8 @@
  *  - the open major hazards are moved out of the district reports (each
  *    hazard belongs to one district) and sorted longest overdue first,
  *    then oldest found, then by id;
- *  - peers are the assessed schools grouped by stage, ranked by total,
- *    then no veto, fewer overdue hazards, fewer open hazards (ties on
+ *  - peers are the assessed schools grouped by stage, ranked with no
+ *    veto first, then by total, fewer overdue hazards, fewer open hazards (ties on
  *    all four share a rank and are listed by code);
  *  - the trend recomputes the city total (KPIs only) for the periods
  *    of the year so far (trend_periods()), skipping outright a period
@@ -255,15 +255,18 @@ struct peer_key {
     size_t order; /* position of collection (bureau, then code) */
 };
 
-/* The ranking keys (report.h): total, no veto, fewer overdue, fewer
- * open hazards.  0 when a and b share a rank. */
+/* The ranking keys (report.h): no veto, total, fewer overdue, fewer
+ * open hazards.  A vetoed school is 重大风险 and not compliant whatever
+ * its total, so it ranks below every school without a veto: the bottom
+ * of a stage, where the bureau looks, must show it.  0 when a and b
+ * share a rank. */
 static int
 peer_keys(const struct sr_report_peer *a, const struct sr_report_peer *b)
 {
-    if (a->total != b->total)
-        return a->total > b->total ? -1 : 1;
     if (a->vetoed != b->vetoed)
         return a->vetoed ? 1 : -1;
+    if (a->total != b->total)
+        return a->total > b->total ? -1 : 1;
     if (a->overdue_hazards != b->overdue_hazards)
         return a->overdue_hazards < b->overdue_hazards ? -1 : 1;
     if (a->open_hazards != b->open_hazards)

@@ -366,7 +366,7 @@ test_city_q3(void **state)
 
     /* Peers: primary 甲 己 庚 at full points, told apart by their
      * hazards at the end (甲 none, 己 one open, 庚 one overdue), then
-     * 乙 (vetoed) and 丙 by total; junior 丁 alone.  Each rank against
+     * 丙, then 乙 (vetoed, whatever its total); junior 丁 alone.  Each rank against
      * the keys (report.h). */
     assert_int_equal(r.n_peers, 6);
     for (i = 0; i < r.n_peers; i++) {
@@ -378,12 +378,12 @@ test_city_q3(void **state)
 
             if (q->stage != p->stage)
                 continue;
-            if (q->total != p->total) {
-                better += q->total > p->total;
-                continue;
-            }
             if (q->vetoed != p->vetoed) {
                 better += !q->vetoed;
+                continue;
+            }
+            if (q->total != p->total) {
+                better += q->total > p->total;
                 continue;
             }
             if (q->overdue_hazards != p->overdue_hazards) {
@@ -421,6 +421,13 @@ test_city_q3(void **state)
     assert_int_equal(r.peers[1].overdue_hazards, 0);
     assert_int_equal(r.peers[1].open_hazards, 1);
     assert_int_equal(r.peers[2].overdue_hazards, 1);
+    /* 乙's veto ranks it last although its total is above 丙's: the
+     * bottom of a stage shows the vetoed school. */
+    assert_string_equal(r.peers[3].code, "3701020003");
+    assert_false(r.peers[3].vetoed);
+    assert_string_equal(r.peers[4].code, "3701020002");
+    assert_true(r.peers[4].vetoed);
+    assert_true(r.peers[4].total > r.peers[3].total);
     assert_int_equal(r.peers[3].rank, 4);
     assert_int_equal(r.peers[4].rank, 5);
     assert_string_equal(r.peers[5].code, "3701020004");
