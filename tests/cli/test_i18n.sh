@@ -7,7 +7,7 @@
 
 begin "every marked message is translated (po/zh_CN.po is complete)"
 (cd "$SRC" && xgettext --language=C --from-code=UTF-8 --keyword=_ \
-    --keyword=N_ --no-wrap -o "$T/now.pot" src/*.c src/store/*.c \
+    --keyword=N_ --keyword=C_:1c,2 --no-wrap -o "$T/now.pot" src/*.c src/store/*.c \
     src/web/*.c src/cli/*.c) 2>"$T/err" || fail "xgettext: $(cat "$T/err")"
 msgcmp "$SRC/po/zh_CN.po" "$T/now.pot" >"$T/out" 2>&1 ||
     fail "messages without a translation: $(grep -c 'this message is used but not defined' "$T/out") (run scripts/update-po.sh): $(head -c 600 "$T/out")"
