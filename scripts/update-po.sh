@@ -6,7 +6,7 @@
 # fails while any message is untranslated or fuzzy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ \
+xgettext --language=C --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 \
     --add-comments=TRANSLATORS: --sort-by-file --no-wrap \
     --package-name=schoolrisk --msgid-bugs-address= \
     -o po/schoolrisk.pot \

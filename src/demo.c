@@ -1228,8 +1228,8 @@ simulate(struct sim *m)
         if (m->today + 1 == m->days ||
             day_month(m->y0, m->today + 1) != day_month(m->y0, m->today))
             progress(m,
-                     "%d-%02d: %zu assessments submitted, %zu hazards "
-                     "raised, %zu closed",
+                     _("%d-%02d: %zu assessments submitted, %zu hazards "
+                       "raised, %zu closed"),
                      m->o->year, day_month(m->y0, m->today) + 1,
                      m->stats.assessments, m->stats.hazards, m->closed);
     }
@@ -1300,13 +1300,13 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
     if ((rc = actor(&m, "济南市教育局")) != SR_OK ||
         (rc = load_systems(&m)) != SR_OK)
         goto cleanup;
-    progress(&m, "indicator systems: %zu stored", m.stats.systems);
+    progress(&m, _("indicator systems: %zu stored"), m.stats.systems);
     if ((rc = generate(&m, &dl)) != SR_OK)
         goto cleanup;
     clock_tick(&m);
     if ((rc = import_registry(&m)) != SR_OK)
         goto cleanup;
-    progress(&m, "registry: %zu schools in %zu districts imported",
+    progress(&m, _("registry: %zu schools in %zu districts imported"),
              m.stats.schools, m.nd);
     plan_visits(&m);
     rc = simulate(&m);

@@ -449,6 +449,27 @@ list_one(const struct sr_assessment *a, void *p)
     return 0;
 }
 
+/* The headings of `assess list`, in the reader's language, over the
+ * columns list_one() fills (the id and the total right-aligned). */
+static void
+list_heading(void)
+{
+    cli_pad_left(stdout, _("ID"), 6);
+    printf("  ");
+    cli_pad(stdout, _("DATE"), 10);
+    printf("  ");
+    cli_pad(stdout, _("STATUS"), 6);
+    printf("  ");
+    cli_pad(stdout, _("KIND"), 8);
+    printf("  ");
+    cli_pad(stdout, _("SCHOOL"), 10);
+    printf("  ");
+    cli_pad_left(stdout, _("TOTAL"), 7);
+    printf("  ");
+    cli_pad(stdout, _("BAND"), 10);
+    printf(" %s\n", _("NAME"));
+}
+
 static int
 do_list(struct sr_store *st, const struct opts *o)
 {
@@ -480,8 +501,7 @@ do_list(struct sr_store *st, const struct opts *o)
         return EXIT_INTERNAL;
     }
     if (!o->json)
-        printf("%6s  %-10s  %-6s  %-8s  %-10s  %7s  %-10s %s\n", "ID",
-               "DATE", "STATUS", "KIND", "SCHOOL", "TOTAL", "BAND", "NAME");
+        list_heading();
     rc = sr_assess_list(st, &f, list_one, &ls);
     if (rc != SR_OK) {
         cJSON_Delete(ls.arr);

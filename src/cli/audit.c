@@ -121,10 +121,13 @@ run_verify(int argc, char **argv)
         cli_error(_("audit chain broken: %s"), rep.problem);
         ex = EXIT_INVALID;
     } else {
-        printf("audit chain intact: %lld records, head %s\n",
-               (long long)rep.records, rep.records ? rep.head : "(empty)");
+        printf(rep.records == 1 ?
+                   _("audit chain intact: %lld record, head %s\n") :
+                   _("audit chain intact: %lld records, head %s\n"),
+               (long long)rep.records,
+               rep.records ? rep.head : _("(empty)"));
         if (head)
-            printf("it still holds the record with hash %s\n", head);
+            printf(_("it still holds the record with hash %s\n"), head);
     }
     sr_store_close(st);
     return ex;
@@ -154,7 +157,9 @@ run_head(int argc, char **argv)
         cli_error(_("the audit chain is empty: nothing has been recorded yet"));
         ex = EXIT_INVALID;
     } else {
-        printf("%s %lld records\n", head, (long long)records);
+        printf(records == 1 ? _("%s %lld record\n") :
+                              _("%s %lld records\n"),
+               head, (long long)records);
     }
     sr_store_close(st);
     return ex;

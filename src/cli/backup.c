@@ -32,16 +32,17 @@ static const char usage[] =
     "cannot be written (a missing directory, no permission, a full disk);\n"
     "4 when the database cannot be read or its copy fails the check.\n");
 
-/* Bytes as "5.0 MB" (decimal units, as disk sizes are sold). */
-static void
-print_size(int64_t bytes)
+/* Bytes as "5.0 MB" (decimal units, as disk sizes are sold) in buf. */
+static const char *
+format_size(char *buf, size_t size, int64_t bytes)
 {
     if (bytes >= 1000000000)
-        printf("%.1f GB", (double)bytes / 1e9);
+        snprintf(buf, size, "%.1f GB", (double)bytes / 1e9);
     else if (bytes >= 1000000)
-        printf("%.1f MB", (double)bytes / 1e6);
+        snprintf(buf, size, "%.1f MB", (double)bytes / 1e6);
     else
-        printf("%.1f kB", (double)bytes / 1e3);
+        snprintf(buf, size, "%.1f kB", (double)bytes / 1e3);
+    return buf;
 }
 
 int
@@ -96,10 +97,15 @@ cmd_backup(int argc, char **argv)
     } else if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
     } else {
-        printf("backed up '%s' to '%s': %lld pages (", src, dest,
-               (long long)rep.pages);
-        print_size(rep.bytes);
-        printf(") in %.2f s, integrity ok\n", rep.seconds);
+        char size[32];
+
+        printf(rep.pages == 1 ?
+                   _("backed up '%s' to '%s': %lld page (%s) in %.2f s, "
+                     "integrity ok\n") :
+                   _("backed up '%s' to '%s': %lld pages (%s) in %.2f s, "
+                     "integrity ok\n"),
+               src, dest, (long long)rep.pages,
+               format_size(size, sizeof(size), rep.bytes), rep.seconds);
     }
     sr_store_close(st);
     return ex;

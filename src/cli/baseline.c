@@ -85,15 +85,52 @@ print_json(const struct sr_baseline_report *r)
     return cli_print_json(root);
 }
 
+/* The four elements' column headings, in the order of enum
+ * sr_baseline_element. */
+static const char *const element_heads[SR_BASELINE_COUNT] = {
+    N_("GUARDS"), N_("CLOSED"), N_("ALARM"), N_("POSTS")};
+
+/* The headings of the schools' table, in the reader's language, over the
+ * columns print_text() fills. */
+static void
+school_heading(void)
+{
+    int e;
+
+    cli_pad(stdout, _("SCHOOL"), 10);
+    putchar(' ');
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        putchar(' ');
+        cli_pad(stdout, _(element_heads[e]), 6);
+    }
+    printf("  %s\n", _("NAME / WHY NOT"));
+}
+
+/* The headings of the districts' table (the rates right-aligned). */
+static void
+district_heading(void)
+{
+    int e;
+
+    putchar('\n');
+    cli_pad(stdout, _("DISTRICT"), 8);
+    printf("  %-10s ", "");
+    cli_pad_left(stdout, _("SCHOOLS"), 7);
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        putchar(' ');
+        cli_pad_left(stdout, _(element_heads[e]), 8);
+    }
+    printf("  %s\n", _("FOUR 100%"));
+}
+
 static void
 print_text(const struct sr_baseline_report *r)
 {
     size_t i;
     int e;
 
-    printf("四个100%% baseline as of %s\n\n", r->as_of);
-    printf("%-10s  %-6s %-6s %-6s %-6s  %s\n", "SCHOOL", "GUARDS", "CLOSED",
-           "ALARM", "POSTS", "NAME / WHY NOT");
+    printf(_("四个100%% baseline as of %s\n\n"), r->as_of);
+    school_heading();
     for (i = 0; i < r->n; i++) {
         const struct sr_baseline_school *b = &r->s[i];
 
@@ -109,8 +146,7 @@ print_text(const struct sr_baseline_report *r)
                 printf("%-41s %s: %s\n", "", sr_baseline_label(e),
                        b->why[e]);
     }
-    printf("\n%-8s  %-10s %7s %8s %8s %8s %8s  %s\n", "DISTRICT", "", "SCHOOLS",
-           "GUARDS", "CLOSED", "ALARM", "POSTS", "FOUR 100%");
+    district_heading();
     for (i = 0; i < r->nd; i++) {
         const struct sr_baseline_district *d = &r->d[i];
         char buf[48];

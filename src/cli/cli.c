@@ -58,6 +58,16 @@ cli_warn(const char *fmt, ...)
     va_end(ap);
 }
 
+/* gettext's own pgettext(): the catalogue keys a message with a context
+ * as "CONTEXT\004MSGID"; not found, the English is msgid. */
+const char *
+cli_pgettext(const char *ctx_msgid, const char *msgid)
+{
+    const char *t = sr_gettext(ctx_msgid);
+
+    return t == ctx_msgid ? msgid : t;
+}
+
 void
 cli_print_diags(const struct sr_diags *d)
 {
@@ -444,6 +454,16 @@ cli_pad(FILE *f, const char *s, int w)
     fputs(s, f);
     for (; n < w; n++)
         fputc(' ', f);
+}
+
+void
+cli_pad_left(FILE *f, const char *s, int w)
+{
+    int n = cli_width(s);
+
+    for (; n < w; n++)
+        fputc(' ', f);
+    fputs(s, f);
 }
 
 const char *

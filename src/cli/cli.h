@@ -25,6 +25,13 @@
 #define _(s) sr_gettext(s)
 #define N_(s) s
 
+/* A message whose English means two things ("NAME": a person's or a
+ * school's) with its context, which tells them apart in the catalogue
+ * (msgctxt; xgettext --keyword=C_:1c,2). */
+#define C_(ctx, s) cli_pgettext(ctx "\004" s, s)
+const char *cli_pgettext(const char *ctx_msgid, const char *msgid)
+    __attribute__((format_arg(2)));
+
 /* Exit codes, listed once (README "Exit codes"). */
 enum cli_exit {
     EXIT_OK = 0,       /* success */
@@ -96,6 +103,10 @@ int cli_width(const char *s);
 
 /* Print s padded with spaces to w columns. */
 void cli_pad(FILE *f, const char *s, int w);
+
+/* Print s right-aligned in w columns (spaces before it): a heading over
+ * numbers, whose width is its translation's. */
+void cli_pad_left(FILE *f, const char *s, int w);
 
 /* Format a scaled decimal; returns buf. */
 const char *cli_num(char *buf, size_t size, int64_t v, int scale,

@@ -99,10 +99,10 @@ print_summary(const struct sr_demo_summary *s)
     static const int widths[] = {6, 6, 7, 6, 7, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7};
     size_t i;
 
-    printf("\ncity summary as of %s (达标率 and 覆盖率 of the registry's "
-           "schools, as in the workbooks; hazards by status; four-100%%: "
-           "share of schools meeting each element, all four, district "
-           "reaches)\n",
+    printf(_("\ncity summary as of %s (达标率 and 覆盖率 of the registry's "
+             "schools, as in the workbooks; hazards by status; four-100%%: "
+             "share of schools meeting each element, all four, district "
+             "reaches)\n"),
            s->as_of);
     cli_pad(stdout, "区县", 10);
     for (i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
@@ -148,9 +148,9 @@ make_users(struct sr_store *st)
     rc = sr_demo_users(st, &p, u);
     if (rc != SR_OK)
         return cli_store_error(st, rc);
-    printf("\ndemo accounts (passwords are random and shown only now; "
-           "admin and shiju\nenrol a second factor, an authenticator app, "
-           "at the first sign-in):\n");
+    printf("%s", _("\ndemo accounts (passwords are random and shown only "
+                   "now; admin and shiju\nenrol a second factor, an "
+                   "authenticator app, at the first sign-in):\n"));
     for (i = 0; i < SR_DEMO_USERS; i++) {
         printf("  %-8s ", u[i].login);
         cli_pad(stdout, sr_role_label(u[i].role), 11);
@@ -260,7 +260,7 @@ cmd_demo(int argc, char **argv)
     ex = cli_store_open(db, "demo", SR_STORE_CREATE | SR_STORE_BULK, &st);
     if (ex != EXIT_OK)
         return ex;
-    printf("demo city: %ld schools, seed %llu, year %ld, database %s\n",
+    printf(_("demo city: %ld schools, seed %llu, year %ld, database %s\n"),
            schools, seed, year, db);
     fflush(stdout);
     memset(&o, 0, sizeof(o));
@@ -281,8 +281,8 @@ cmd_demo(int argc, char **argv)
         ex = cli_exit_for(rc);
         goto cleanup;
     }
-    printf("built in %.1f s: %zu indicator systems, %zu schools, "
-           "%zu assessments, %zu hazards, %zu hazard steps\n",
+    printf(_("built in %.1f s: %zu indicator systems, %zu schools, "
+             "%zu assessments, %zu hazards, %zu hazard steps\n"),
            seconds() - t0, stats.systems, stats.schools, stats.assessments,
            stats.hazards, stats.steps);
     rc = sr_demo_summarize(st, NULL, &sum);
@@ -307,8 +307,8 @@ cmd_demo(int argc, char **argv)
             ex = cli_report_all(st, &period, reports, &written);
         }
         if (ex == EXIT_OK)
-            printf("\nwrote %zu workbooks (every district and the city, %s) "
-                   "to %s in %.1f s\n",
+            printf(_("\nwrote %zu workbooks (every district and the city, "
+                     "%s) to %s in %.1f s\n"),
                    written, period.name, reports, seconds() - t0);
     }
     if (ex == EXIT_OK)

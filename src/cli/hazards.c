@@ -352,9 +352,11 @@ enum { COL_ID, COL_SCHOOL, COL_NAME, COL_DISTRICT, COL_ITEM, COL_LEVEL,
        COL_STATUS, COL_FOUND, COL_RESPONSIBLE, COL_DEADLINE, COL_OVERDUE,
        COL_FLAGS, NCOL };
 
+/* Translated where printed (the widths are the translations'). */
 static const char *const headings[NCOL] = {
-    "ID", "SCHOOL", "NAME", "DISTRICT", "ITEM", "LEVEL", "STATUS", "FOUND",
-    "RESPONSIBLE", "DEADLINE", "OVERDUE", "FLAGS"};
+    N_("ID"), N_("SCHOOL"), N_("NAME"), N_("DISTRICT"), N_("ITEM"),
+    N_("LEVEL"), N_("STATUS"), N_("FOUND"), N_("RESPONSIBLE"),
+    N_("DEADLINE"), N_("OVERDUE"), N_("FLAGS")};
 
 /* The text of one cell (in buf, or a string of h): values as the bureau
  * reads them, the Chinese labels (--json has the names). */
@@ -414,7 +416,7 @@ print_table(const struct sr_hazard_record *v, size_t n)
     size_t i;
 
     for (col = 0; col < NCOL; col++)
-        w[col] = cli_width(headings[col]);
+        w[col] = cli_width(_(headings[col]));
     for (i = 0; i < n; i++)
         for (col = 0; col < NCOL; col++) {
             int cw = cli_width(cell(&v[i], col, buf, sizeof(buf)));
@@ -424,9 +426,9 @@ print_table(const struct sr_hazard_record *v, size_t n)
         }
     for (col = 0; col < NCOL; col++) {
         if (col == NCOL - 1)
-            printf("%s\n", headings[col]);
+            printf("%s\n", _(headings[col]));
         else
-            cli_pad(stdout, headings[col], w[col] + 2);
+            cli_pad(stdout, _(headings[col]), w[col] + 2);
     }
     for (i = 0; i < n; i++)
         for (col = 0; col < NCOL; col++) {
@@ -513,8 +515,9 @@ run_list(int argc, char **argv)
     }
     if (n)
         print_table(v, n);
-    printf("%zu hazard%s, %zu overdue as of %s\n", n, n == 1 ? "" : "s",
-           overdue, today);
+    printf(n == 1 ? _("%zu hazard, %zu overdue as of %s\n") :
+                    _("%zu hazards, %zu overdue as of %s\n"),
+           n, overdue, today);
 
 cleanup:
     sr_hazard_list_free(v, n);
@@ -526,55 +529,61 @@ cleanup:
 /* hazard show                                                          */
 /* ------------------------------------------------------------------ */
 
+/* The fields of `hazard show`, one line each.  Every line is one
+ * message with its label in it, so that a translation aligns its own
+ * labels. */
 static void
 print_hazard(const struct sr_hazard_record *h)
 {
-    printf("hazard %lld  %s%s\n", (long long)h->id, sr_hazard_label(h->level),
-           h->supervised ? "  挂牌督办: under city supervision" : "");
-    printf("school       %s  %s  (%s %s)\n", h->school, h->school_name,
+    if (h->supervised)
+        printf(_("hazard %lld  %s  挂牌督办: under city supervision\n"),
+               (long long)h->id, sr_hazard_label(h->level));
+    else
+        printf(_("hazard %lld  %s\n"), (long long)h->id,
+               sr_hazard_label(h->level));
+    printf(_("school       %s  %s  (%s %s)\n"), h->school, h->school_name,
            h->district_name, h->district);
     if (h->item)
-        printf("item         %s  %s\n", h->item, h->item_title ?
-                                                      h->item_title :
-                                                      "");
+        printf(_("item         %s  %s\n"), h->item,
+               h->item_title ? h->item_title : "");
     if (h->assessment)
-        printf("found        %s by %s, assessment %lld\n", h->found_on,
+        printf(_("found        %s by %s, assessment %lld\n"), h->found_on,
                h->found_by, (long long)h->assessment);
     else
-        printf("found        %s by %s, outside an assessment\n", h->found_on,
-               h->found_by);
-    printf("description  %s\n", h->description);
-    printf("status       %s\n", sr_hazard_status_label(h->status));
+        printf(_("found        %s by %s, outside an assessment\n"),
+               h->found_on, h->found_by);
+    printf(_("description  %s\n"), h->description);
+    printf(_("status       %s\n"), sr_hazard_status_label(h->status));
     if (h->responsible)
-        printf("responsible  %s\n", h->responsible);
+        printf(_("responsible  %s\n"), h->responsible);
     if (h->measures)
-        printf("measures     %s\n", h->measures);
-    if (h->deadline) {
-        printf("deadline     %s", h->deadline);
-        if (h->overdue)
-            printf("  overdue by %lld day%s", (long long)h->days_overdue,
-                   h->days_overdue == 1 ? "" : "s");
-        printf("\n");
-    }
+        printf(_("measures     %s\n"), h->measures);
+    if (h->deadline && h->overdue)
+        printf(h->days_overdue == 1 ?
+                   _("deadline     %s  overdue by %lld day\n") :
+                   _("deadline     %s  overdue by %lld days\n"),
+               h->deadline, (long long)h->days_overdue);
+    else if (h->deadline)
+        printf(_("deadline     %s\n"), h->deadline);
     if (h->submitted_by)
-        printf("submitted by %s\n", h->submitted_by);
+        printf(_("submitted by %s\n"), h->submitted_by);
     if (h->reviewed_by)
-        printf("reviewed by  %s on %s (the district's review, 复查)\n",
+        printf(_("reviewed by  %s on %s (the district's review, 复查)\n"),
                h->reviewed_by, h->reviewed_on ? h->reviewed_on : "?");
     if (h->awaiting_signoff)
-        printf("sign-off     waiting for the city's sign-off (待市级销号: "
-               "'hazard signoff')\n");
+        printf("%s\n", _("sign-off     waiting for the city's sign-off "
+                         "(待市级销号: 'hazard signoff')"));
     if (h->closed_on)
-        printf("closed on    %s\n", h->closed_on);
+        printf(_("closed on    %s\n"), h->closed_on);
     if (h->recurrent_of)
-        printf("recurrent    复发: hazard %lld on the same item was closed "
-               "on %s\n",
+        printf(_("recurrent    复发: hazard %lld on the same item was closed "
+                 "on %s\n"),
                (long long)h->recurrent_of,
                h->recurrent_closed_on ? h->recurrent_closed_on : "?");
     if (h->baseline) {
         const char *b = sr_baseline_label(sr_baseline_lookup(h->baseline));
 
-        printf("baseline     %s\n", b ? b : h->baseline);
+        printf(_("baseline     %s\n"), b ? b : h->baseline);
     }
 }
 
@@ -583,7 +592,8 @@ print_events(const struct sr_hazard_event *ev, size_t n)
 {
     size_t i;
 
-    printf("\nhistory (%zu event%s)\n", n, n == 1 ? "" : "s");
+    printf(n == 1 ? _("\nhistory (%zu event)\n") :
+                    _("\nhistory (%zu events)\n"), n);
     for (i = 0; i < n; i++) {
         const struct sr_hazard_event *e = &ev[i];
 
@@ -596,9 +606,9 @@ print_events(const struct sr_hazard_event *ev, size_t n)
                    sr_hazard_status_label(e->from),
                    sr_hazard_status_label(e->to));
         if (e->note)
-            printf("      note: %s\n", e->note);
+            printf(_("      note: %s\n"), e->note);
         if (e->evidence)
-            printf("      evidence: %s\n", e->evidence);
+            printf(_("      evidence: %s\n"), e->evidence);
     }
 }
 
@@ -750,20 +760,22 @@ run_add(int argc, char **argv)
         goto cleanup;
     }
     if (linked) {
-        printf("hazard %lld on school %s item %s is already %s (%s): the "
-               "finding was added to its history, no new hazard opened\n",
+        printf(_("hazard %lld on school %s item %s is already %s (%s): the "
+                 "finding was added to its history, no new hazard "
+                 "opened\n"),
                (long long)id, h.school, h.item,
                sr_hazard_status_name(h.status),
                sr_hazard_status_label(h.status));
         goto cleanup;
     }
-    printf("hazard %lld opened (登记): %s at %s %s\n", (long long)id,
+    printf(_("hazard %lld opened (登记): %s at %s %s\n"), (long long)id,
            sr_hazard_label(h.level), h.school, h.school_name);
     if (h.supervised)
-        printf("major hazard: flagged for city supervision (挂牌督办)\n");
+        printf("%s\n",
+               _("major hazard: flagged for city supervision (挂牌督办)"));
     if (h.recurrent_of)
-        printf("recurrent (复发): hazard %lld on the same item was closed on "
-               "%s\n",
+        printf(_("recurrent (复发): hazard %lld on the same item was closed "
+                 "on %s\n"),
                (long long)h.recurrent_of, h.recurrent_closed_on);
 
 cleanup:
@@ -808,6 +820,45 @@ evidence_of(const char *arg, const char **out, char **owned)
     }
     *out = *owned;
     return EXIT_OK;
+}
+
+/* What a step did, one sentence each (a sentence is one message). */
+static void
+print_step(enum step step, long long id, const struct sr_hazard_record *h,
+           const char *evidence)
+{
+    const char *name = sr_hazard_status_name(h->status);
+    const char *label = sr_hazard_status_label(h->status);
+
+    switch (step) {
+    case ASSIGN:
+        printf(_("hazard %lld is now %s (%s): responsible %s, deadline %s\n"),
+               id, name, label, h->responsible, h->deadline);
+        break;
+    case SUBMIT:
+        printf(_("hazard %lld is now %s (%s): waiting for review by someone "
+                 "other than %s\n"),
+               id, name, label, h->submitted_by);
+        if (evidence)
+            printf(_("evidence: %s\n"), evidence);
+        break;
+    case VERIFY:
+        printf(_("hazard %lld is now %s (%s) on %s\n"), id, name, label,
+               h->closed_on);
+        break;
+    case REJECT:
+        printf(_("hazard %lld is now %s (%s) again: the rectification was "
+                 "rejected\n"),
+               id, name, label);
+        break;
+    case SIGNOFF:
+        printf(_("hazard %lld is now %s (%s) on %s: signed off by the city "
+                 "(市级挂牌督办销号) after the district's review by %s on "
+                 "%s\n"),
+               id, name, label, h->closed_on, h->reviewed_by,
+               h->reviewed_on);
+        break;
+    }
 }
 
 static int
@@ -908,39 +959,16 @@ run_step(int argc, char **argv, enum step step)
         goto cleanup;
     }
     if (step == VERIFY && h.status != SR_HAZARD_CLOSED) {
-        printf("hazard %lld passed the district's review (复查通过) on %s; "
-               "under city supervision (挂牌督办) it stays %s (%s) and waits "
-               "for the city's sign-off ('hazard signoff', by someone other "
-               "than %s and %s)\n",
+        printf(_("hazard %lld passed the district's review (复查通过) on %s; "
+                 "under city supervision (挂牌督办) it stays %s (%s) and "
+                 "waits for the city's sign-off ('hazard signoff', by "
+                 "someone other than %s and %s)\n"),
                (long long)id, h.reviewed_on, sr_hazard_status_name(h.status),
                sr_hazard_status_label(h.status), h.submitted_by,
                h.reviewed_by);
         goto cleanup;
     }
-    printf("hazard %lld is now %s (%s)", (long long)id,
-           sr_hazard_status_name(h.status), sr_hazard_status_label(h.status));
-    switch (step) {
-    case ASSIGN:
-        printf(": responsible %s, deadline %s\n", h.responsible, h.deadline);
-        break;
-    case SUBMIT:
-        printf(": waiting for review by someone other than %s\n",
-               h.submitted_by);
-        if (owned)
-            printf("evidence: %s\n", owned);
-        break;
-    case VERIFY:
-        printf(" on %s\n", h.closed_on);
-        break;
-    case REJECT:
-        printf(" again: the rectification was rejected\n");
-        break;
-    case SIGNOFF:
-        printf(" on %s: signed off by the city (市级挂牌督办销号) after the "
-               "district's review by %s on %s\n",
-               h.closed_on, h.reviewed_by, h.reviewed_on);
-        break;
-    }
+    print_step(step, (long long)id, &h, owned);
 
 cleanup:
     free(owned);

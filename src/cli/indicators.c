@@ -79,8 +79,8 @@ validate_one(const char *path)
 
         rc = sr_catalog_load_dir(path, &cat, &d);
         if (rc == SR_OK)
-            printf("ok: %s: %zu systems, every stage covered by exactly "
-                   "one\n",
+            printf(_("ok: %s: %zu systems, every stage covered by exactly "
+                     "one\n"),
                    path, sr_catalog_count(cat));
         sr_catalog_free(cat);
     } else {
@@ -92,8 +92,8 @@ validate_one(const char *path)
             sr_system_dimensions(sys, &nd);
             sr_system_indicators(sys, &ni);
             sr_system_items(sys, &nt);
-            printf("ok: %s: %s %s, %zu dimensions, %zu indicators, %zu "
-                   "items, %zu veto items\n",
+            printf(_("ok: %s: %s %s, %zu dimensions, %zu indicators, %zu "
+                     "items, %zu veto items\n"),
                    path, sr_system_id(sys), sr_system_version(sys), nd, ni,
                    nt, count_veto(sys));
         }
@@ -149,6 +149,25 @@ parse_format(const char *arg, const char *a, const char *b, int *out)
     return EXIT_USAGE;
 }
 
+/* The headings of `indicators list`, in the reader's language, over the
+ * columns the rows fill (the counts right-aligned). */
+static void
+list_heading(void)
+{
+    cli_pad(stdout, _("ID"), 12);
+    putchar(' ');
+    cli_pad(stdout, _("VERSION"), 8);
+    putchar(' ');
+    cli_pad_left(stdout, _("DIMS"), 5);
+    putchar(' ');
+    cli_pad_left(stdout, _("ITEMS"), 5);
+    putchar(' ');
+    cli_pad_left(stdout, _("VETO"), 5);
+    printf("  ");
+    cli_pad(stdout, _("STAGES"), 40);
+    printf(" %s\n", _("TITLE"));
+}
+
 static int
 cmd_list(int argc, char **argv)
 {
@@ -199,8 +218,7 @@ cmd_list(int argc, char **argv)
     if (csv)
         printf("id,version,title,stages,dimensions,items,veto_items\n");
     else
-        printf("%-12s %-8s %5s %5s %5s  %-40s %s\n", "ID", "VERSION", "DIMS",
-               "ITEMS", "VETO", "STAGES", "TITLE");
+        list_heading();
     for (i = 0; i < sr_catalog_count(cat); i++) {
         const struct sr_system *s = sr_catalog_get(cat, i);
         size_t nd, nt;
@@ -332,12 +350,12 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
     stages_text(sys, stages, sizeof(stages), ", ");
     printf("%s %s  %s\n", sr_system_id(sys), sr_system_version(sys),
            sr_system_title(sys));
-    printf("stages: %s\n", stages);
+    printf(_("stages: %s\n"), stages);
     if (!school && sr_system_description(sys))
         printf("说明: %s\n", sr_system_description(sys));
     if (!school && sr_system_basis(sys))
         printf("依据: %s\n", sr_system_basis(sys));
-    printf("pass line %s, valid %d months; bands:",
+    printf(_("pass line %s, valid %d months; bands:"),
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
            sr_system_valid_months(sys));
     for (i = 0; i < nb; i++)
@@ -345,12 +363,15 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
                cli_num(a, sizeof(a), bands[i].min, 2, 0),
                sr_colour_label(bands[i].colour));
     n_app = count_applicable(sys, school);
-    printf("\n%s points in %zu item%s%s\n",
+    printf(!school ? (n_app == 1 ? _("\n%s points in %zu item\n") :
+                                   _("\n%s points in %zu items\n")) :
+           n_app == 1 ? _("\n%s points in %zu item that applies to this "
+                          "school\n") :
+                        _("\n%s points in %zu items that apply to this "
+                          "school\n"),
            cli_num(a, sizeof(a), points_of(sys, 0, (uint32_t)n, school), 2,
                    0),
-           n_app, n_app == 1 ? "" : "s",
-           !school ? "" : n_app == 1 ? " that applies to this school" :
-                                   " that apply to this school");
+           n_app);
     for (i = 0; i < nd; i++) {
         const struct sr_dimension *d = &dims[i];
 
@@ -393,7 +414,7 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
                 if (it->allow_na)
                     printf("  [可不适用]");
                 if (*when && !school)
-                    printf("  [when %s]", when);
+                    printf(_("  [when %s]"), when);
                 putchar('\n');
                 free(when);
                 if (school) {
@@ -403,7 +424,8 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
                         cli_error(_("out of memory"));
                         return EXIT_INTERNAL;
                     }
-                    printf("    %-12s %6s answer: %s\n", "", "", ch);
+                    printf("    %-12s %6s ", "", "");
+                    printf(_("answer: %s\n"), ch);
                     free(ch);
                 }
             }
@@ -495,7 +517,8 @@ load_path(struct sr_store *st, const char *path)
             ex = cli_store_error(st, rc);
         } else {
             printf("%s: %s\n", path,
-                   out == SR_LOAD_ADDED ? "stored" : "already stored, unchanged");
+                   out == SR_LOAD_ADDED ? _("stored") :
+                                          _("already stored, unchanged"));
         }
     }
     sr_diags_release(&d);

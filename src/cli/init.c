@@ -59,7 +59,7 @@ cmd_init(int argc, char **argv)
     ex = cli_store_open(dbo.db, dbo.by, SR_STORE_CREATE, &st);
     if (ex != EXIT_OK)
         return ex;
-    printf("database ready (schema version %d)\n",
+    printf(_("database ready (schema version %d)\n"),
            sr_store_schema_version(st));
     if (!none) {
         paths[0] = (char *)cli_indicator_dir(dir);

@@ -107,9 +107,12 @@ cmd_import(int argc, char **argv)
     rc = sr_registry_import_file(st, file, flags, &rep, &d);
     switch (rc) {
     case SR_OK:
-        printf("imported %zu school%s from '%s' (%s): %zu added, "
-               "%zu updated, %zu unchanged, %zu closed\n",
-               rep.rows, rep.rows == 1 ? "" : "s", file,
+        printf(rep.rows == 1 ?
+                   _("imported %zu school from '%s' (%s): %zu added, "
+                     "%zu updated, %zu unchanged, %zu closed\n") :
+                   _("imported %zu schools from '%s' (%s): %zu added, "
+                     "%zu updated, %zu unchanged, %zu closed\n"),
+               rep.rows, file,
                sr_registry_encoding_name(rep.encoding), rep.added,
                rep.updated, rep.unchanged, rep.closed);
         ex = EXIT_OK;
@@ -264,6 +267,23 @@ struct list_ctx {
     size_t closed;
 };
 
+/* The headings of `schools list`, in the reader's language, over the
+ * columns the rows fill (the students right-aligned). */
+static void
+list_heading(void)
+{
+    cli_pad(stdout, _("code"), 10);
+    printf("  ");
+    cli_pad(stdout, _("name"), 36);
+    printf("  ");
+    cli_pad(stdout, _("district"), 8);
+    printf("  ");
+    cli_pad(stdout, _("stage"), 12);
+    printf("  ");
+    cli_pad_left(stdout, _("students"), 8);
+    printf("  %s\n", _("attributes"));
+}
+
 static int
 list_row(const struct sr_school_record *r, void *vctx)
 {
@@ -276,12 +296,8 @@ list_row(const struct sr_school_record *r, void *vctx)
         cj_add(ctx->arr, NULL, school_json(r), &ctx->ok);
         return !ctx->ok;
     }
-    if (ctx->n == 1) {
-        printf("%-10s  ", "code");
-        cli_pad(stdout, "name", 36);
-        printf("  %-8s  %-12s  %8s  %s\n", "district", "stage", "students",
-               "attributes");
-    }
+    if (ctx->n == 1)
+        list_heading();
     attributes_text(r, attrs, sizeof(attrs));
     snprintf(students, sizeof(students), "%lld",
              (long long)r->school.attr[SR_ATTR_ENROLLMENT]);
@@ -382,12 +398,13 @@ cmd_list(int argc, char **argv)
         ex = print_json(ctx.arr);
         ctx.arr = NULL;
     } else if (ctx.n == 0) {
-        printf("no schools\n");
+        printf("%s\n", _("no schools"));
     } else if (f.include_closed) {
-        printf("%zu school%s, %zu closed\n", ctx.n, ctx.n == 1 ? "" : "s",
-               ctx.closed);
+        printf(ctx.n == 1 ? _("%zu school, %zu closed\n") :
+                            _("%zu schools, %zu closed\n"),
+               ctx.n, ctx.closed);
     } else {
-        printf("%zu school%s\n", ctx.n, ctx.n == 1 ? "" : "s");
+        printf(ctx.n == 1 ? _("%zu school\n") : _("%zu schools\n"), ctx.n);
     }
 
 cleanup:
@@ -400,37 +417,53 @@ cleanup:
 /* show                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* A label of `schools show`: a field of the bureau's (translated) or an
+ * attribute's name (as school files spell it), padded to one column. */
+static void
+field(const char *label)
+{
+    cli_pad(stdout, label, 14);
+    putchar(' ');
+}
+
 static void
 show_text(const struct sr_school_record *r)
 {
     char buf[32];
     int a;
 
-    printf("%-14s %s\n", "code", r->code);
-    printf("%-14s %s\n", "name", r->name);
-    printf("%-14s %s (%s)\n", "district", r->district_name, r->district);
+    field(_("code"));
+    printf("%s\n", r->code);
+    field(_("name"));
+    printf("%s\n", r->name);
+    field(_("district"));
+    printf("%s (%s)\n", r->district_name, r->district);
     for (a = 0; a < SR_ATTR_COUNT; a++) {
         sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
         switch (sr_attr_kind(a)) {
         case SR_KIND_ENUM:
-            printf("%-14s %s (%s)\n", sr_attr_name(a), enum_zh(r, a), buf);
+            field(sr_attr_name(a));
+            printf("%s (%s)\n", enum_zh(r, a), buf);
             break;
         case SR_KIND_FLAG:
-            printf("%-14s %s (%s)\n", sr_attr_name(a),
-                   r->school.attr[a] ? "是" : "否", buf);
+            field(sr_attr_name(a));
+            printf("%s (%s)\n", r->school.attr[a] ? "是" : "否", buf);
             break;
         case SR_KIND_COUNT:
-            printf("%-14s %s\n", sr_attr_name(a), buf);
+            field(sr_attr_name(a));
+            printf("%s\n", buf);
             break;
         }
     }
-    printf("%-14s %s\n", "contact", r->contact ? r->contact : "-");
-    printf("%-14s %s\n", "phone", r->phone ? r->phone : "-");
+    field(_("contact"));
+    printf("%s\n", r->contact ? r->contact : "-");
+    field(_("phone"));
+    printf("%s\n", r->phone ? r->phone : "-");
     /* As the lines above: the label, the name in brackets. */
-    printf("%-14s %s\n", "status",
-           r->closed ? "已关闭 (closed)" : "在办 (open)");
-    printf("%-14s %s by %s\n", "updated",
-           r->updated_at ? r->updated_at : "-",
+    field(_("status"));
+    printf("%s\n", r->closed ? "已关闭 (closed)" : "在办 (open)");
+    field(_("updated"));
+    printf(_("%s by %s\n"), r->updated_at ? r->updated_at : "-",
            r->updated_by ? r->updated_by : "-");
 }
 

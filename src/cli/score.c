@@ -72,7 +72,8 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
     char a[40], b[40], c[40];
 
     items = sr_system_items(sys, &n);
-    printf("derivation, item by item (earned = points x fraction):\n");
+    printf("%s\n",
+           _("derivation, item by item (earned = points x fraction):"));
     for (i = 0; i < n; i++) {
         const struct sr_item *it = &items[i];
         const struct sr_item_result *ir = &res->items[i];
@@ -82,26 +83,28 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
         printf("  %-12s ", it->id);
         switch (ir->status) {
         case SR_ITEM_NOT_APPLICABLE:
-            printf("not applicable: %s does not hold\n", why);
+            printf(_("not applicable: %s does not hold\n"), why);
             break;
         case SR_ITEM_NA:
-            printf("marked na by the inspector: left out\n");
+            printf("%s\n", _("marked na by the inspector: left out"));
             break;
         case SR_ITEM_UNANSWERED:
-            printf("not answered: left out (draft)\n");
+            printf("%s\n", _("not answered: left out (draft)"));
             break;
         default:
-            printf("%-9s value %s -> fraction %s", sr_method_name(it->method),
-                   resp->value[i], cli_num(a, sizeof(a), ir->fraction, 4, 0));
+            /* The method name stays as the indicator files spell it. */
+            printf("%-9s ", sr_method_name(it->method));
+            printf(_("value %s -> fraction %s"), resp->value[i],
+                   cli_num(a, sizeof(a), ir->fraction, 4, 0));
             if (it->method == SR_METHOD_RATIO)
-                printf(" (required %s)",
+                printf(_(" (required %s)"),
                        cli_num(c, sizeof(c), ir->required, 4, 0));
             if (it->method == SR_METHOD_DEDUCT)
-                printf(" (%s per finding)",
+                printf(_(" (%s per finding)"),
                        cli_num(c, sizeof(c), it->per, 2, 0));
             printf(" -> %s / %s%s\n", cli_num(a, sizeof(a), ir->earned, 6, 2),
                    cli_num(b, sizeof(b), ir->max, 6, 2),
-                   it->veto && ir->earned < ir->max ? "  VETO" : "");
+                   it->veto && ir->earned < ir->max ? _("  VETO") : "");
             break;
         }
         free(owned);

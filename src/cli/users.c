@@ -231,9 +231,9 @@ grant_scope(const struct sr_grant *g, char *buf, size_t size)
         snprintf(buf, size, "%s %s", g->district,
                  g->district_name ? g->district_name : "");
     else if (g->role == SR_ROLE_CITY)
-        snprintf(buf, size, "all districts");
+        snprintf(buf, size, "%s", _("all districts"));
     else
-        snprintf(buf, size, "users and grants");
+        snprintf(buf, size, "%s", _("users and grants"));
     return buf;
 }
 
@@ -380,8 +380,22 @@ print_json(cJSON *root, int ok)
 
 enum { COL_LOGIN, COL_NAME, COL_ROLES, COL_STATUS, NCOL };
 
-static const char *const headings[NCOL] = {"LOGIN", "NAME", "ROLES",
-                                           "STATUS"};
+/* A column's heading in the reader's language (the widths are the
+ * translations'). */
+static const char *
+heading(int col)
+{
+    switch (col) {
+    case COL_LOGIN:
+        return _("LOGIN");
+    case COL_NAME:
+        return C_("a person's", "NAME");
+    case COL_ROLES:
+        return _("ROLES");
+    default:
+        return _("STATUS");
+    }
+}
 
 struct list_ctx {
     int w[NCOL];
@@ -469,14 +483,14 @@ run_list(int argc, char **argv)
         goto cleanup;
     }
     for (col = 0; col < NCOL; col++)
-        lc.w[col] = cli_width(headings[col]);
+        lc.w[col] = cli_width(heading(col));
     rc = sr_user_list(st, list_row, &lc);
     if (rc == SR_OK && lc.n) {
         for (col = 0; col < NCOL; col++) {
             if (col == NCOL - 1)
-                printf("%s\n", headings[col]);
+                printf("%s\n", heading(col));
             else
-                cli_pad(stdout, headings[col], lc.w[col] + 2);
+                cli_pad(stdout, heading(col), lc.w[col] + 2);
         }
         lc.print = true;
         lc.n = 0;
@@ -486,7 +500,7 @@ run_list(int argc, char **argv)
         ex = cli_store_error(st, rc);
         goto cleanup;
     }
-    printf("%zu user%s\n", lc.n, lc.n == 1 ? "" : "s");
+    printf(lc.n == 1 ? _("%zu user\n") : _("%zu users\n"), lc.n);
 
 cleanup:
     sr_store_close(st);
@@ -653,7 +667,7 @@ do_grant(struct sr_store *st, const struct args *a, int role,
          const struct sr_user *u, bool to)
 {
     struct sr_user after;
-    char buf[256];
+    char buf[256], scope[260];
     int64_t id = 0;
     sr_error rc;
     size_t i;
@@ -673,12 +687,19 @@ do_grant(struct sr_store *st, const struct args *a, int role,
 
         if (g->id != id)
             continue;
-        printf("granted %s (%s)", sr_role_name(role), sr_role_label(role));
+        /* The scope, when the role has one, is " 370102 历下区". */
+        scope[0] = '\0';
         if (g->district || g->school)
-            printf(" %s", grant_scope(g, buf, sizeof(buf)));
+            snprintf(scope, sizeof(scope), " %s",
+                     grant_scope(g, buf, sizeof(buf)));
         if (to)
-            printf(" to '%s'", u->login);
-        printf(" as grant %lld\n", (long long)id);
+            printf(_("granted %s (%s)%s to '%s' as grant %lld\n"),
+                   sr_role_name(role), sr_role_label(role), scope, u->login,
+                   (long long)id);
+        else
+            printf(_("granted %s (%s)%s as grant %lld\n"),
+                   sr_role_name(role), sr_role_label(role), scope,
+                   (long long)id);
     }
     sr_user_release(&after);
     return EXIT_OK;
@@ -741,7 +762,7 @@ run_add(int argc, char **argv)
         ex = cli_store_error(st, rc);
         goto cleanup;
     }
-    printf("added user '%s' (id %lld)\n", u.login, (long long)id);
+    printf(_("added user '%s' (id %lld)\n"), u.login, (long long)id);
     if (role >= 0) {
         ex = do_grant(st, &a, role, &u, false);
         if (ex != EXIT_OK)
@@ -750,8 +771,8 @@ run_add(int argc, char **argv)
                       u.login, u.login);
     }
     /* Printed also when the grant failed: the account exists. */
-    printf("one-time password: %s (the user must change it at the first "
-           "sign-in)\n",
+    printf(_("one-time password: %s (the user must change it at the first "
+             "sign-in)\n"),
            pw);
 
 cleanup:
@@ -841,11 +862,13 @@ run_revoke(int argc, char **argv)
         ex = cli_store_error(st, rc);
         goto cleanup;
     }
-    printf("revoked grant %lld of '%s': %s (%s)", id, u.login,
-           sr_role_name(g->role), sr_role_label(g->role));
     if (g->district || g->school)
-        printf(" %s", grant_scope(g, buf, sizeof(buf)));
-    printf("\n");
+        printf(_("revoked grant %lld of '%s': %s (%s) %s\n"), id, u.login,
+               sr_role_name(g->role), sr_role_label(g->role),
+               grant_scope(g, buf, sizeof(buf)));
+    else
+        printf(_("revoked grant %lld of '%s': %s (%s)\n"), id, u.login,
+               sr_role_name(g->role), sr_role_label(g->role));
 
 cleanup:
     sr_user_release(&u);
@@ -907,26 +930,26 @@ run_action(int argc, char **argv, enum action act)
     }
     switch (act) {
     case PASSWD:
-        printf("reset the password of '%s'; every session of the user "
-               "ended\n",
+        printf(_("reset the password of '%s'; every session of the user "
+                 "ended\n"),
                u.login);
-        printf("one-time password: %s (the user must change it at the next "
-               "sign-in)\n",
+        printf(_("one-time password: %s (the user must change it at the "
+                 "next sign-in)\n"),
                pw);
         break;
     case DISABLE:
-        printf("disabled user '%s'; every session of the user ended\n",
+        printf(_("disabled user '%s'; every session of the user ended\n"),
                u.login);
         break;
     case ENABLE:
-        printf("enabled user '%s'\n", u.login);
+        printf(_("enabled user '%s'\n"), u.login);
         break;
     case UNLOCK:
-        printf("unlocked user '%s'\n", u.login);
+        printf(_("unlocked user '%s'\n"), u.login);
         break;
     case TOTP_RESET:
-        printf("removed the second factor of '%s'; every session of the "
-               "user ended\n",
+        printf(_("removed the second factor of '%s'; every session of the "
+                 "user ended\n"),
                u.login);
         break;
     }

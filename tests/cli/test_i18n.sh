@@ -7,7 +7,7 @@
 
 begin "every marked message is translated (po/zh_CN.po is complete)"
 (cd "$SRC" && xgettext --language=C --from-code=UTF-8 --keyword=_ \
-    --keyword=N_ --no-wrap -o "$T/now.pot" src/*.c src/store/*.c \
+    --keyword=N_ --keyword=C_:1c,2 --no-wrap -o "$T/now.pot" src/*.c src/store/*.c \
     src/web/*.c src/cli/*.c) 2>"$T/err" || fail "xgettext: $(cat "$T/err")"
 msgcmp "$SRC/po/zh_CN.po" "$T/now.pot" >"$T/out" 2>&1 ||
     fail "messages without a translation: $(grep -c 'this message is used but not defined' "$T/out") (run scripts/update-po.sh): $(head -c 600 "$T/out")"
@@ -126,6 +126,88 @@ LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" checklist --system primary --school-co
 RC=$?
 rc_is 1; out_empty
 err_is "schoolrisk: 错误：学校代码“3701029999”不在数据库“a.db”的学校名录中（'schoolrisk schools list' 可列出学校）"
+end
+
+# The output of the commands (not only their messages): under zh_CN no
+# English sentence is left (the rule of --help above), and the same
+# commands under C.UTF-8 show the checker English to find.
+session() { # LANG-setting DB: the commands, their stdout and stderr on stdout
+    L=$1 D=$2
+    sr() { LC_ALL= LANG=$L LANGUAGE= SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z "$BIN" "$@" --db "$D" 2>&1; }
+    sr init --no-indicators
+    sr indicators load "$IND/primary.xml"
+    sr schools import reg.csv
+    sr assess new --school 3701020001 --by 张三
+    sr users add li --name 李四 --role district --district 历下区
+    sr hazard add --by 张三 --school 3701020001 --item D02.01.01 --level general --description 保安不足
+    sr hazard assign 1 --by 李四 --responsible 王五 --deadline 2026-03-10 --measures 增配保安
+    sr hazard add --by 张三 --school 3701020001 --level major --description 围墙倒塌
+    sr hazard assign 2 --by 李四 --responsible 王五 --deadline 2026-03-20
+    sr hazard submit 2 --by 王五 --note 已修复 --evidence 照片
+    sr hazard verify 2 --by 李四
+    sr hazard show 1 --today 2026-03-13
+    sr hazard show 2 --today 2026-03-13
+    sr hazards list --today 2026-03-13
+    sr assess list
+    sr users list
+    sr schools list
+    sr audit verify
+    sr backup "$D.bak"
+}
+begin "the commands' output under zh_CN is Chinese (hazard, audit, backup, the tables)"
+session zh_CN.UTF-8 z.db >"$T/zh"
+session C.UTF-8 e.db >"$T/en"
+untranslated "$T/zh" >"$T/bad"
+[ -s "$T/bad" ] && fail "English left: $(head -5 "$T/bad")"
+untranslated "$T/en" >"$T/bad"
+[ "$(wc -l <"$T/bad")" -ge 20 ] || fail "the checker finds little English in the English output: $(cat "$T/bad")"
+for line in \
+    "隐患 1 已登记：一般隐患，3701020001 济南市历下区第1实验小学" \
+    "隐患 1 现为 rectifying（整改中）：责任人 王五，整改期限 2026-03-10" \
+    "重大隐患：已列入市级挂牌督办" \
+    "隐患 2 现为 submitted（已整改待复查）：等待 王五 以外的人员复查" \
+    "隐患 2 已于 2026-03-01 通过区县复查（复查通过）；因市级挂牌督办，仍为 submitted（已整改待复查），等待市级销号（'hazard signoff'，须由 王五 和 李四 以外的人员办理）" \
+    "隐患 1  一般隐患" \
+    "学校：      3701020001  济南市历下区第1实验小学（历下区 370102）" \
+    "整改期限：  2026-03-10  已逾期 3 天" \
+    "四个100%：  专职保安员配备" \
+    "隐患 2  重大隐患  市级挂牌督办" \
+    "复查人：    李四，复查日期 2026-03-01（区县复查）" \
+    "销号：      待市级销号（'hazard signoff'）" \
+    "处理记录（4 条）" \
+    "      整改证明：照片" \
+    "共 2 项隐患，其中 1 项逾期（截至 2026-03-13）" \
+    "  编号  日期        状态    类型      学校           总分  等级       校名" \
+    "共 1 个用户" \
+    "共 1 所学校" \
+    "已授予角色 district（区县） 370102 历下区，授权编号 1"; do
+    grep -qxF -- "$line" "$T/zh" || fail "no line '$line'"
+done
+grep -Eqx '编号  学校        校名 +区县    检查项 +级别 +状态 +发现日期 +责任人 +整改期限 +逾期  标记' "$T/zh" ||
+    fail "hazards list heading: $(grep '^编号' "$T/zh")"
+grep -Eqx '登录名  姓名  角色 +状态' "$T/zh" || fail "users list heading: $(grep '^登录名' "$T/zh")"
+grep -Eqx ' +1  2026-03-01  草稿    督导检查  3701020001 +-  +济南市历下区第1实验小学' "$T/zh" ||
+    fail "assess list row: $(grep -A1 '^  编号' "$T/zh")"
+grep -Eqx '标识码 +名称 +区县 +学段 +在校生  属性' "$T/zh" || fail "schools list heading"
+grep -Eqx '审计链完整：[0-9]+ 条记录，链头 [0-9a-f]{64}' "$T/zh" || fail "no audit verify line"
+grep -Eqx '已将“z\.db”备份到“z\.db\.bak”：[0-9]+ 页（[0-9]+\.[0-9] (kB|MB)），用时 [0-9]+\.[0-9]{2} 秒，完整性检查通过' "$T/zh" ||
+    fail "no backup line: $(grep z.db.bak "$T/zh")"
+# The columns line up: the heading's columns start where the rows' do.
+"$PY" - "$T/zh" <<'PYEOF' || fail "hazards list columns do not line up"
+import sys, unicodedata
+w = lambda s: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+i = next(k for k, l in enumerate(lines) if l.startswith("编号  学校"))
+def starts(l):  # display columns where a cell begins
+    out, col, prev = [], 0, " "
+    for c in l:
+        if c != " " and prev == " ":
+            out.append(col)
+        col += w(c); prev = c
+    return out
+head, row = starts(lines[i]), starts(lines[i + 1])
+sys.exit(0 if head == row[:len(head)] else 1)
+PYEOF
 end
 
 finish
