@@ -774,8 +774,8 @@ prepare(struct work *w)
                               "an.value, an.note FROM scores sc LEFT JOIN "
                               "answers an ON an.assessment = sc.assessment "
                               "AND an.item = sc.node WHERE sc.assessment = ?1"
-                              " AND (sc.kind = 'dimension' OR (sc.kind = "
-                              "'item' AND sc.earned < sc.max))",
+                              " AND (kind = 'dimension' OR (kind = "
+                              "'item' AND earned < max))",
                               &w->scores);
     if (rc == SR_OK)
         rc = sr_store_prepare(w->st,
