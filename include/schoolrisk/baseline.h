@@ -34,6 +34,39 @@ extern "C" {
 struct sr_store;
 struct sr_scope;
 
+/** Why a school does not meet an element (the first cause found). */
+enum sr_baseline_cause {
+    SR_CAUSE_NONE,          /**< the element is met */
+    SR_CAUSE_NO_ASSESSMENT, /**< no submitted assessment on or before the day */
+    SR_CAUSE_EXPIRED,       /**< the latest one expired on `until` */
+    SR_CAUSE_NO_EVIDENCE,   /**< it scored no item tagged for the element */
+    SR_CAUSE_ITEM_LOST,     /**< `item` below full points, and no hazard on
+                                 it closed since */
+    SR_CAUSE_HAZARD_OPEN    /**< `hazard` (on `item`, if any) not closed */
+};
+
+/** The cause of an element not met, with what names it. */
+struct sr_baseline_reason {
+    int cause;            /**< enum sr_baseline_cause */
+    int64_t assessment;   /**< the assessment concerned, or 0 */
+    char assessed_on[11]; /**< its date, or "" */
+    char until[11];       /**< SR_CAUSE_EXPIRED: the day it expired */
+    int64_t hazard;       /**< SR_CAUSE_HAZARD_OPEN: its id */
+    char *item;           /**< the item's id, or NULL */
+    char *item_title;     /**< its title in the assessment's system, or
+                               NULL when the system does not have it */
+};
+
+/**
+ * @brief A reason as a reader reads it on a report: a Chinese sentence
+ *        naming the item by id and title, whatever the locale, e.g.
+ *        检查项“D02.01.01 专职保安员配备”在2026年10月12日的评估中未得满分，
+ *        且此后未整改销号.
+ * @return a new string the caller frees; NULL for SR_CAUSE_NONE or when
+ *         out of memory.
+ */
+char *sr_baseline_reason_text(const struct sr_baseline_reason *r);
+
 /** One school's four elements. */
 struct sr_baseline_school {
     char code[11];
@@ -44,7 +77,10 @@ struct sr_baseline_school {
     int64_t assessment;   /**< the valid assessment, or 0 */
     char assessed_on[11]; /**< its date, or "" */
     bool met[SR_BASELINE_COUNT];
-    char *why[SR_BASELINE_COUNT]; /**< for an element not met: why */
+    char *why[SR_BASELINE_COUNT]; /**< for an element not met: why, in
+                                       the locale's language */
+    struct sr_baseline_reason reason[SR_BASELINE_COUNT]; /**< the same,
+                                       structured */
 };
 
 /** One district's rates. */

@@ -113,7 +113,9 @@ struct sr_report_school {
     size_t open_hazards;     /**< not closed at the end */
     size_t overdue_hazards;  /**< overdue at the end */
     bool baseline[SR_BASELINE_COUNT];
-    char *baseline_why;      /**< "guards: …; alarm-video: …", or NULL */
+    char *baseline_why;      /**< each element not met with its reason
+                                  in Chinese, "专职保安员配备：…；护学岗：…"
+                                  (sr_baseline_reason_text), or NULL */
 };
 
 /** One item below full points in an assessment counted (失分明细). */

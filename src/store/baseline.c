@@ -4,10 +4,10 @@
  * Nothing of the baseline is stored: it is derived on demand from the
  * submitted assessments' evidence (baseline_items) and the hazards, so
  * it can never disagree with them.  Validity needs each system's
- * valid-months, which lives in its XML; a small cache loads each stored
- * (id, version) once per computation.
+ * valid-months, which lives in its XML, and a reason names its item by
+ * the title there; a small cache loads each stored (id, version) once
+ * per computation.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +60,11 @@ sr_baseline_school_release(struct sr_baseline_school *b)
     free(b->name);
     free(b->district);
     free(b->district_name);
-    for (e = 0; e < SR_BASELINE_COUNT; e++)
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
         free(b->why[e]);
+        free(b->reason[e].item);
+        free(b->reason[e].item_title);
+    }
     memset(b, 0, sizeof(*b));
 }
 
@@ -83,18 +86,20 @@ sr_baseline_report_release(struct sr_baseline_report *r)
 
 /* ------------------------------------------------------------------ */
 
-/* valid-months per stored system, loaded once. */
-struct months_cache {
+/* The stored systems an assessment refers to, each loaded once per
+ * computation: their valid-months and their items' titles. */
+struct systems_cache {
     struct {
         char *key; /* "id\tversion" */
-        int months;
+        struct sr_system *sys;
     } v[32];
     size_t n;
+    struct sr_system *spare; /* a 33rd system, kept until the next */
 };
 
 static sr_error
-valid_months(struct sr_store *st, struct months_cache *c, const char *id,
-             const char *version, int *months)
+system_of(struct sr_store *st, struct systems_cache *c, const char *id,
+          const char *version, const struct sr_system **out)
 {
     struct sr_system *sys = NULL;
     char key[160];
@@ -104,31 +109,38 @@ valid_months(struct sr_store *st, struct months_cache *c, const char *id,
     snprintf(key, sizeof(key), "%s\t%s", id, version);
     for (i = 0; i < c->n; i++)
         if (!strcmp(c->v[i].key, key)) {
-            *months = c->v[i].months;
+            *out = c->v[i].sys;
             return SR_OK;
         }
     rc = sr_store_system(st, id, version, &sys);
     if (rc != SR_OK)
         return rc;
-    *months = sr_system_valid_months(sys);
-    sr_system_free(sys);
+    *out = sys;
     if (c->n < sizeof(c->v) / sizeof(c->v[0])) {
         c->v[c->n].key = sr_strdup(key);
-        if (!c->v[c->n].key)
+        if (!c->v[c->n].key) {
+            sr_system_free(sys);
             return SR_ERR_NOMEM;
-        c->v[c->n++].months = *months;
+        }
+        c->v[c->n++].sys = sys;
+    } else {
+        sr_system_free(c->spare);
+        c->spare = sys;
     }
     return SR_OK;
 }
 
 static void
-cache_release(struct months_cache *c)
+cache_release(struct systems_cache *c)
 {
     size_t i;
 
-    for (i = 0; i < c->n; i++)
+    for (i = 0; i < c->n; i++) {
         free(c->v[i].key);
-    c->n = 0;
+        sr_system_free(c->v[i].sys);
+    }
+    sr_system_free(c->spare);
+    memset(c, 0, sizeof(*c));
 }
 
 /* The statements used per school, prepared once. */
@@ -182,32 +194,90 @@ stmts_prepare(struct sr_store *st, struct stmts *s)
     return rc;
 }
 
-/* Set why[e] (owned) from a format. */
-static sr_error
-because(struct sr_baseline_school *b, int e, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static sr_error
-because(struct sr_baseline_school *b, int e, const char *fmt, ...)
+/* The title of item @p id in @p sys, or NULL. */
+static const char *
+item_title(const struct sr_system *sys, const char *id)
 {
-    va_list ap;
+    size_t n;
+    long i;
 
-    if (b->why[e])
-        return SR_OK; /* keep the first reason */
-    va_start(ap, fmt);
-    b->why[e] = sr_vasprintf(fmt, ap);
-    va_end(ap);
-    return b->why[e] ? SR_OK : SR_ERR_NOMEM;
+    if (!sys || !id || (i = sr_system_find_item(sys, id)) < 0)
+        return NULL;
+    return sr_system_items(sys, &n)[i].title;
+}
+
+/* The locale's sentence for a reason (po/zh_CN.po gives the sentences
+ * of sr_baseline_reason_text()). */
+static char *
+why_text(const struct sr_baseline_reason *r)
+{
+    char *item = NULL, *text = NULL;
+
+    if (r->item)
+        item = r->item_title ? sr_asprintf("%s %s", r->item, r->item_title)
+                             : sr_strdup(r->item);
+    if (r->item && !item)
+        return NULL;
+    switch (r->cause) {
+    case SR_CAUSE_NO_ASSESSMENT:
+        text = sr_strdup(_("no submitted assessment"));
+        break;
+    case SR_CAUSE_EXPIRED:
+        text = sr_asprintf(_("the latest assessment (%s) expired on %s"),
+                           r->assessed_on, r->until);
+        break;
+    case SR_CAUSE_NO_EVIDENCE:
+        text = sr_asprintf(_("the assessment of %s has no item of this "
+                             "element"),
+                           r->assessed_on);
+        break;
+    case SR_CAUSE_ITEM_LOST:
+        text = sr_asprintf(_("item '%s' below full points in the "
+                             "assessment of %s and not rectified since"),
+                           item, r->assessed_on);
+        break;
+    case SR_CAUSE_HAZARD_OPEN:
+        text = item ? sr_asprintf(_("hazard %lld (item '%s') is not "
+                                    "closed"),
+                                  (long long)r->hazard, item)
+                    : sr_asprintf(_("hazard %lld is not closed"),
+                                  (long long)r->hazard);
+        break;
+    }
+    free(item);
+    return text;
+}
+
+/* Element e is not met because of @p r (its strings are copied); the
+ * first cause found is the one kept. */
+static sr_error
+not_met(struct sr_baseline_school *b, int e, const struct sr_baseline_reason *r)
+{
+    struct sr_baseline_reason *to = &b->reason[e];
+
+    b->met[e] = false;
+    if (to->cause != SR_CAUSE_NONE)
+        return SR_OK;
+    *to = *r;
+    to->item = r->item ? sr_strdup(r->item) : NULL;
+    to->item_title = r->item_title ? sr_strdup(r->item_title) : NULL;
+    b->why[e] = why_text(to);
+    if ((r->item && !to->item) || (r->item_title && !to->item_title) ||
+        !b->why[e])
+        return SR_ERR_NOMEM;
+    return SR_OK;
 }
 
 static sr_error
-school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
+school_baseline(struct sr_store *st, struct stmts *q, struct systems_cache *sc,
                 const char *day, struct sr_baseline_school *b)
 {
-    char until[11];
-    int months, e, step, seen[SR_BASELINE_COUNT] = {0};
+    struct sr_baseline_reason r;
+    const struct sr_system *sys;
+    int e, step, seen[SR_BASELINE_COUNT] = {0};
     sr_error rc = SR_OK;
 
+    memset(&r, 0, sizeof(r));
     for (e = 0; e < SR_BASELINE_COUNT; e++)
         b->met[e] = false;
     sqlite3_reset(q->latest);
@@ -215,29 +285,30 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
     sr_bind_text(q->latest, 2, day);
     step = sqlite3_step(q->latest);
     if (step == SQLITE_DONE) {
+        r.cause = SR_CAUSE_NO_ASSESSMENT;
         for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
-            rc = because(b, e, _("no submitted assessment"));
+            rc = not_met(b, e, &r);
         return rc;
     }
     if (step != SQLITE_ROW)
         return sr_store_dberr(st, _("cannot read assessments"));
-    b->assessment = sqlite3_column_int64(q->latest, 0);
-    snprintf(b->assessed_on, sizeof(b->assessed_on), "%s",
+    r.assessment = sqlite3_column_int64(q->latest, 0);
+    snprintf(r.assessed_on, sizeof(r.assessed_on), "%s",
              (const char *)sqlite3_column_text(q->latest, 1));
-    rc = valid_months(st, mc, (const char *)sqlite3_column_text(q->latest, 2),
-                      (const char *)sqlite3_column_text(q->latest, 3),
-                      &months);
+    rc = system_of(st, sc, (const char *)sqlite3_column_text(q->latest, 2),
+                   (const char *)sqlite3_column_text(q->latest, 3), &sys);
     if (rc != SR_OK)
         return rc;
-    sr_date_add_months(b->assessed_on, months, until);
-    if (strcmp(day, until) >= 0) {
+    sr_date_add_months(r.assessed_on, sr_system_valid_months(sys), r.until);
+    if (strcmp(day, r.until) >= 0) {
+        r.cause = SR_CAUSE_EXPIRED;
         for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
-            rc = because(b, e, _("assessment %lld of %s expired on %s"),
-                          (long long)b->assessment, b->assessed_on, until);
-        b->assessment = 0;
-        b->assessed_on[0] = '\0';
+            rc = not_met(b, e, &r);
         return rc;
     }
+    r.until[0] = '\0';
+    b->assessment = r.assessment;
+    memcpy(b->assessed_on, r.assessed_on, sizeof(b->assessed_on));
     for (e = 0; e < SR_BASELINE_COUNT; e++)
         b->met[e] = true;
     sqlite3_reset(q->evidence);
@@ -247,10 +318,8 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
         const char *item = (const char *)sqlite3_column_text(q->evidence, 1);
         int full = sqlite3_column_int(q->evidence, 2);
 
-        for (e = 0; e < SR_BASELINE_COUNT; e++)
-            if (!strcmp(el, sr_baseline_name(e)))
-                break;
-        if (e == SR_BASELINE_COUNT)
+        e = sr_baseline_lookup(el);
+        if (e < 0)
             continue;
         seen[e] = 1;
         if (full)
@@ -265,9 +334,10 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
             continue; /* rectified and verified since */
         if (step != SQLITE_DONE)
             return sr_store_dberr(st, _("cannot read hazards"));
-        b->met[e] = false;
-        rc = because(b, e, _("item %s below full points in assessment %lld"),
-                     item, (long long)b->assessment);
+        r.cause = SR_CAUSE_ITEM_LOST;
+        r.item = (char *)item;
+        r.item_title = (char *)item_title(sys, item);
+        rc = not_met(b, e, &r);
     }
     if (rc != SR_OK)
         return rc;
@@ -275,9 +345,9 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
         return sr_store_dberr(st, _("cannot read the baseline evidence"));
     for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++) {
         if (!seen[e]) {
-            b->met[e] = false;
-            rc = because(b, e, _("assessment %lld has no applicable evidence"),
-                         (long long)b->assessment);
+            r.cause = SR_CAUSE_NO_EVIDENCE;
+            r.item = r.item_title = NULL;
+            rc = not_met(b, e, &r);
             continue;
         }
         sqlite3_reset(q->open);
@@ -286,12 +356,11 @@ school_baseline(struct sr_store *st, struct stmts *q, struct months_cache *mc,
         sr_bind_text(q->open, 3, day);
         step = sqlite3_step(q->open);
         if (step == SQLITE_ROW) {
-            const char *item = (const char *)sqlite3_column_text(q->open, 1);
-
-            b->met[e] = false;
-            rc = because(b, e, _("hazard %lld on item %s is not closed"),
-                         (long long)sqlite3_column_int64(q->open, 0),
-                         item ? item : "-");
+            r.cause = SR_CAUSE_HAZARD_OPEN;
+            r.hazard = sqlite3_column_int64(q->open, 0);
+            r.item = (char *)sqlite3_column_text(q->open, 1);
+            r.item_title = (char *)item_title(sys, r.item);
+            rc = not_met(b, e, &r);
         } else if (step != SQLITE_DONE) {
             return sr_store_dberr(st, _("cannot read hazards"));
         }
@@ -419,7 +488,7 @@ sr_baseline_compute_scoped(struct sr_store *st, const char *district,
     struct sr_registry_filter f = {.district = district, .stage = -1,
                                    .scope = scope};
     struct collect c = {out, 0, SR_OK};
-    struct months_cache mc;
+    struct systems_cache mc;
     struct stmts q;
     char today[16];
     size_t i;
@@ -462,7 +531,7 @@ sr_baseline_school(struct sr_store *st, const char *code, const char *as_of,
                    struct sr_baseline_school *out)
 {
     struct sr_school_record r;
-    struct months_cache mc;
+    struct systems_cache mc;
     struct stmts q;
     char today[16];
     sr_error rc;

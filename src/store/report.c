@@ -670,6 +670,40 @@ read_hazards(struct work *w, const char *end)
 /* The baseline and the KPIs                                            */
 /* ------------------------------------------------------------------ */
 
+/* 未达标原因 of one school: each element not met with its reason, in
+ * Chinese; one sentence for the four when they share it (no valid
+ * assessment). */
+static sr_error
+baseline_why(const struct sr_baseline_school *b, char **out)
+{
+    char *text[SR_BASELINE_COUNT] = {NULL};
+    struct sr_buf why;
+    int e, same = 1;
+    sr_error rc = SR_OK;
+
+    *out = NULL;
+    for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++) {
+        if (b->met[e] || (text[e] = sr_baseline_reason_text(&b->reason[e])))
+            continue;
+        rc = SR_ERR_NOMEM;
+    }
+    for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
+        same &= text[0] && text[e] && !strcmp(text[e], text[0]);
+    sr_buf_init(&why);
+    if (rc == SR_OK && same)
+        rc = sr_buf_addf(&why, "四项均未达到：%s", text[0]);
+    for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK && !same; e++)
+        if (text[e])
+            rc = sr_buf_addf(&why, "%s%s：%s", why.len ? "；" : "",
+                             sr_baseline_label(e), text[e]);
+    if (rc == SR_OK && why.len && !(*out = sr_buf_detach(&why)))
+        rc = SR_ERR_NOMEM;
+    sr_buf_release(&why);
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        free(text[e]);
+    return rc;
+}
+
 static sr_error
 merge_baseline(struct sr_report_district *r,
                const struct sr_baseline_report *bl)
@@ -680,22 +714,13 @@ merge_baseline(struct sr_report_district *r,
 
     for (i = 0; i < bl->n; i++) {
         struct sr_report_school *s = find_school(r, bl->s[i].code);
-        struct sr_buf why;
-        sr_error rc = SR_OK;
+        sr_error rc;
 
         if (!s)
             continue;
-        sr_buf_init(&why);
-        for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
             s->baseline[e] = bl->s[i].met[e];
-            if (!s->baseline[e] && rc == SR_OK)
-                rc = sr_buf_addf(&why, "%s%s: %s", why.len ? "; " : "",
-                                 sr_baseline_name(e),
-                                 bl->s[i].why[e] ? bl->s[i].why[e] : "-");
-        }
-        if (rc == SR_OK && why.len)
-            s->baseline_why = sr_buf_detach(&why);
-        sr_buf_release(&why);
+        rc = baseline_why(&bl->s[i], &s->baseline_why);
         if (rc != SR_OK)
             return rc;
     }

@@ -317,7 +317,9 @@ assert one["assessment"] == 1, one
 assert one["met"] == {"guards": True, "closed-campus": False,
                       "alarm-video": True, "protection-posts": True}, one
 assert one["why_not"] == {"closed-campus":
-    "item D02.02.03 below full points in assessment 1"}, one
+    "item 'D02.02.03 外来人员、车辆入校核验身份并登记，经被访人确认后方可入校；"
+    "外卖、快递不进校园' below full points in the assessment of 2026-09-15 "
+    "and not rectified since"}, one
 other = s["3701020002"]
 assert other["assessment"] is None and not any(other["met"].values()), other
 assert other["why_not"]["guards"] == "no submitted assessment", other
@@ -331,7 +333,7 @@ run baseline --today 2026年9月30日
 rc_is 0; err_empty
 out_has "四个100% baseline as of 2026-09-30"
 out_has "3701020001  是     否     是     是      济南市历下区第1实验小学"
-out_has "                                          封闭化管理: item D02.02.03 below full points in assessment 1"
+out_has "                                          封闭化管理: item 'D02.02.03 外来人员、车辆入校核验身份并登记，经被访人确认后方可入校；外卖、快递不进校园' below full points in the assessment of 2026-09-15 and not rectified since"
 grep -q "^370102    历下区          30     3.3%     0.0%     3.3%     3.3%  未达到$" "$T/out" ||
     fail "no 历下区 row reading 未达到: $(grep '^370102' "$T/out")"
 end

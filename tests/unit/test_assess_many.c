@@ -458,7 +458,14 @@ test_baseline(void **state)
     assert_string_equal(b.assessed_on, "2026-09-15");
     assert_false(b.met[SR_BASELINE_GUARDS]);
     assert_string_equal(b.why[SR_BASELINE_GUARDS],
-                        "item D1.1.1 below full points in assessment 1");
+                        "item 'D1.1.1 专职保安员配备数量达到标准' below full "
+                        "points in the assessment of 2026-09-15 and not "
+                        "rectified since");
+    assert_int_equal(b.reason[SR_BASELINE_GUARDS].cause, SR_CAUSE_ITEM_LOST);
+    assert_int_equal(b.reason[SR_BASELINE_GUARDS].assessment, id);
+    assert_string_equal(b.reason[SR_BASELINE_GUARDS].item, "D1.1.1");
+    assert_int_equal(b.reason[SR_BASELINE_CLOSED_CAMPUS].cause,
+                     SR_CAUSE_NONE);
     for (e = 1; e < SR_BASELINE_COUNT; e++)
         assert_true(b.met[e]);
     sr_baseline_school_release(&b);

@@ -600,10 +600,11 @@ test_district_q3(void **state)
     assert_int_equal(s->overdue_hazards, 1);
     assert_true(s->baseline[SR_BASELINE_GUARDS]);
     assert_false(s->baseline[SR_BASELINE_ALARM_VIDEO]);
-    snprintf(want, sizeof(want),
-             "alarm-video: item D1.2.2 below full points in assessment "
-             "%lld", (long long)s->assessment);
-    assert_string_equal(s->baseline_why, want);
+    /* In Chinese whatever the locale, naming the item's title. */
+    assert_string_equal(s->baseline_why,
+                        "一键式紧急报警和视频监控联网：检查项“D1.2.2 "
+                        "一键式紧急报警与视频监控系统与公安机关联网”在"
+                        "2026年7月10日的评估中未得满分，且此后未整改销号");
 
     s = school(&r, "3701020003");
     assert_true(s->vetoed);
@@ -625,16 +626,14 @@ test_district_q3(void **state)
     assert_int_equal(s->colour, -1);
     assert_null(s->dimensions);
     assert_int_equal(s->open_hazards, 1); /* HD, still open */
-    assert_non_null(s->baseline_why);
+    assert_string_equal(s->baseline_why, "四项均未达到：最近一次评估（2025年6月1日）"
+                        "已于2026年6月1日过期");
 
     s = school(&r, "3701020005"); /* junior, never assessed */
     assert_false(s->assessed);
     assert_int_equal(s->school.attr[SR_ATTR_STAGE], SR_STAGE_JUNIOR);
     assert_string_equal(s->baseline_why,
-                        "guards: no submitted assessment; closed-campus: no "
-                        "submitted assessment; alarm-video: no submitted "
-                        "assessment; protection-posts: no submitted "
-                        "assessment");
+                        "四项均未达到：尚无已提交的安全风险评估");
 
     /* Lost points: A's two items in document order, then C's veto. */
     assert_int_equal(r.n_lost, 3);
@@ -962,10 +961,59 @@ test_self_inspection(void **state)
     assert_true(self_g > 0 && self_b > self_g);
 }
 
+/* Each cause as a report says it, in Chinese whatever the locale. */
+static void
+test_baseline_reason_text(void **state)
+{
+    struct sr_baseline_reason r;
+    char *t;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    assert_null(sr_baseline_reason_text(&r)); /* met: no reason */
+    r.cause = SR_CAUSE_NO_ASSESSMENT;
+    t = sr_baseline_reason_text(&r);
+    assert_string_equal(t, "尚无已提交的安全风险评估");
+    free(t);
+    r.cause = SR_CAUSE_EXPIRED;
+    r.assessment = 7;
+    strcpy(r.assessed_on, "2025-10-12");
+    strcpy(r.until, "2026-10-12");
+    t = sr_baseline_reason_text(&r);
+    assert_string_equal(t, "最近一次评估（2025年10月12日）已于2026年10月12日过期");
+    free(t);
+    r.cause = SR_CAUSE_NO_EVIDENCE;
+    t = sr_baseline_reason_text(&r);
+    assert_string_equal(t, "2025年10月12日的评估中没有该要素适用的检查项");
+    free(t);
+    r.cause = SR_CAUSE_ITEM_LOST;
+    r.item = "D02.01.01";
+    t = sr_baseline_reason_text(&r); /* an item its system lacks: the id */
+    assert_string_equal(t, "检查项“D02.01.01”在2025年10月12日的评估中未得满分，"
+                           "且此后未整改销号");
+    free(t);
+    r.item_title = "专职保安员配备";
+    t = sr_baseline_reason_text(&r);
+    assert_string_equal(t, "检查项“D02.01.01 专职保安员配备”在2025年10月12日的"
+                           "评估中未得满分，且此后未整改销号");
+    free(t);
+    r.cause = SR_CAUSE_HAZARD_OPEN;
+    r.hazard = 1234;
+    t = sr_baseline_reason_text(&r);
+    assert_string_equal(t, "隐患（编号1234，检查项“D02.01.01 专职保安员配备”）"
+                           "尚未销号");
+    free(t);
+    r.item = r.item_title = NULL;
+    t = sr_baseline_reason_text(&r);
+    assert_string_equal(t, "隐患（编号1234）尚未销号");
+    free(t);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_baseline_reason_text),
         cmocka_unit_test(test_period_parse),
         cmocka_unit_test(test_period_typed_forms),
         cmocka_unit_test(test_period_refused),

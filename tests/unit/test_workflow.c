@@ -300,7 +300,9 @@ test_baseline_restored_when_hazard_closes(void **state)
     assert_false(b.s[0].met[SR_BASELINE_ALARM_VIDEO]);
     assert_true(b.s[0].met[SR_BASELINE_PROTECTION_POSTS]);
     assert_string_equal(b.s[0].why[SR_BASELINE_GUARDS],
-                        "item D1.1.1 below full points in assessment 1");
+                        "item 'D1.1.1 专职保安员配备数量达到标准' below full "
+                        "points in the assessment of 2026-09-15 and not "
+                        "rectified since");
     /* 历下区 has one school, which is off the baseline. */
     assert_string_equal(b.d[0].name, "历下区");
     assert_int_equal(b.d[0].schools, 1);
@@ -330,6 +332,36 @@ test_baseline_restored_when_hazard_closes(void **state)
     assert_int_equal(sr_audit_verify(f->st, &ar), SR_OK);
     assert_true(ar.ok);
     assert_int_equal(ar.records, SETUP_RECORDS + 6);
+
+    /* A new hazard on a guards item turns the element off until it is
+     * closed, and the reason names it with the item's title. */
+    {
+        struct sr_hazard_new h = {.school = "3701020001", .item = "D1.1.1",
+                                  .level = SR_HAZARD_GENERAL,
+                                  .description = "夜间保安员脱岗"};
+        bool linked;
+        int64_t nid;
+        char want[200], *text;
+
+        assert_int_equal(sr_hazard_add(f->st, &h, &nid, &linked), SR_OK);
+        assert_int_equal(sr_baseline_compute(f->st, "历下区", NULL, &b),
+                         SR_OK);
+        assert_false(b.s[0].met[SR_BASELINE_GUARDS]);
+        assert_int_equal(b.s[0].reason[SR_BASELINE_GUARDS].cause,
+                         SR_CAUSE_HAZARD_OPEN);
+        assert_int_equal(b.s[0].reason[SR_BASELINE_GUARDS].hazard, nid);
+        snprintf(want, sizeof(want),
+                 "hazard %lld (item 'D1.1.1 专职保安员配备数量达到标准') is "
+                 "not closed", (long long)nid);
+        assert_string_equal(b.s[0].why[SR_BASELINE_GUARDS], want);
+        text = sr_baseline_reason_text(&b.s[0].reason[SR_BASELINE_GUARDS]);
+        snprintf(want, sizeof(want),
+                 "隐患（编号%lld，检查项“D1.1.1 专职保安员配备数量达到标准”）"
+                 "尚未销号", (long long)nid);
+        assert_string_equal(text, want);
+        free(text);
+        sr_baseline_report_release(&b);
+    }
 }
 
 static void
@@ -351,7 +383,7 @@ test_baseline_expires(void **state)
     assert_int_equal(b.s[0].assessment, 0);
     assert_false(b.s[0].met[SR_BASELINE_CLOSED_CAMPUS]);
     assert_string_equal(b.s[0].why[SR_BASELINE_CLOSED_CAMPUS],
-                        "assessment 1 of 2026-09-15 expired on 2027-09-15");
+                        "the latest assessment (2026-09-15) expired on 2027-09-15");
     sr_baseline_report_release(&b);
     /* Before any assessment: unknown counts as not met. */
     assert_int_equal(sr_baseline_compute(f->st, NULL, "2026-09-01", &b),
