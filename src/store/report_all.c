@@ -116,7 +116,10 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     struct sr_report_meta meta;
     sr_error rc;
 
-    rc = sr_report_district(st, j->all->v[i].code, j->period, &rep);
+    /* The city alone shows no lost points: not read then. */
+    rc = it ? sr_report_district(st, j->all->v[i].code, j->period, &rep)
+            : sr_report_district_for_city(st, j->all->v[i].code, j->period,
+                                          &rep);
     if (rc != SR_OK) {
         const char *m = sr_store_errmsg(st);
 

@@ -644,7 +644,7 @@ sr_report_city(struct sr_store *st, const struct sr_period *period,
         return rc;
     rc = sr_city_build_new(period, all.n, &b);
     for (i = 0; rc == SR_OK && i < all.n; i++) {
-        rc = sr_report_district(st, all.v[i].code, period, &d);
+        rc = sr_report_district_for_city(st, all.v[i].code, period, &d);
         if (rc != SR_OK)
             break;
         rc = sr_city_build_add(b, &d, false);

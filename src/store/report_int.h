@@ -19,6 +19,12 @@ sr_error sr_report_district_kpis(struct sr_store *st, const char *code,
                                  const struct sr_period *period,
                                  struct sr_report_district *out);
 
+/* sr_report_district() without the lost points (失分明细), which only
+ * the district workbook shows: for the city report alone. */
+sr_error sr_report_district_for_city(struct sr_store *st, const char *code,
+                                     const struct sr_period *period,
+                                     struct sr_report_district *out);
+
 /* Whether any assessment was submitted dated on or before @p end: when
  * none was, every school of every district is unassessed then. */
 sr_error sr_report_any_assessment(struct sr_store *st, const char *end,
