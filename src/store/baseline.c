@@ -561,15 +561,20 @@ static const char *const hazards_sql[2] = SET_SQL(
     "(h.status <> 'closed' OR h.closed_on > ?2))",
     "h.school, h.id");
 
-/* The evidence of every assessment as of ?2 (only each school's valid
- * one is kept), in the order the rules read it. */
-static const char *const evidence_sql[2] = SET_SQL(
-    "SELECT a.school, b.assessment, b.element, b.item, b.full",
-    "assessments a JOIN baseline_items b ON b.assessment = a.id",
-    "a.school",
-    "a.status = 'submitted' AND a.kind = 'inspection' AND "
-    "a.assessed_on <= ?2",
-    "a.school, b.assessment, b.element, b.item");
+/* The evidence of each school's latest assessment as of ?2 (rows of
+ * another are skipped in C).  No ORDER BY, so that nothing is sorted:
+ * the rows of one assessment come together and in the order of the
+ * primary key (element, item), which is the order the rules read them
+ * in, because the join walks baseline_items by that key for each
+ * school in turn. */
+#define EVIDENCE_SQL(district)                                            \
+    "SELECT s.code, b.assessment, b.element, b.item, b.full FROM "        \
+    "schools s JOIN baseline_items b ON b.assessment = (SELECT a.id FROM "\
+    "assessments a WHERE a.school = s.code AND a.status = 'submitted' AND "\
+    "a.kind = 'inspection' AND a.assessed_on <= ?2 ORDER BY "             \
+    "a.assessed_on DESC, a.id DESC LIMIT 1)" district
+static const char *const evidence_sql[2] = {
+    EVIDENCE_SQL(""), EVIDENCE_SQL(" WHERE s.district = ?1")};
 
 static sr_error
 set_prepare(struct sr_store *st, const char *const sql[2],
