@@ -73,6 +73,12 @@ sr_i18n_use(int lang)
     return true;
 }
 
+int
+sr_i18n_lang(void)
+{
+    return thread_lang;
+}
+
 const char *
 sr_gettext(const char *msgid)
 {

@@ -1700,6 +1700,24 @@ begin(struct wctx **out, const char *path, const struct sr_report_meta *meta,
     return SR_OK;
 }
 
+/* The time of @p at ("2026-10-08T01:30:00Z"), or 0 (libxlsxwriter then
+ * takes the time of writing) for any other text. */
+static time_t
+generated_time(const char *at)
+{
+    struct tm tm;
+    char z = 0;
+
+    memset(&tm, 0, sizeof(tm));
+    if (!at || sscanf(at, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year,
+                      &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
+                      &tm.tm_sec, &z) != 7 || z != 'Z')
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return timegm(&tm);
+}
+
 /* Set the document properties, write the file and free @p w, whatever
  * happened. */
 static sr_error
@@ -1731,6 +1749,11 @@ finish(struct wctx *w, const char *path, const char *title,
     props.category = (char *)"校园安全";
     props.keywords = (char *)keywords;
     props.comments = comments;
+    /* Created when generated: the same time for every workbook of a
+     * `report all`, whose threads write workbooks at once, so that
+     * libxlsxwriter's gmtime() (one static result for the process)
+     * formats the same value whichever thread calls it. */
+    props.created = generated_time(meta->generated_at);
     keep(w, workbook_set_properties(w->wb, &props));
 
     if (w->lerr) {

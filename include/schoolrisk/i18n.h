@@ -40,6 +40,13 @@ void sr_i18n_init(const char *localedir, bool from_env);
  */
 bool sr_i18n_use(int lang);
 
+/**
+ * @brief The calling thread's language (enum sr_lang), or -1 when it
+ *        follows the process: for a thread that works on its behalf to
+ *        take it with sr_i18n_use().
+ */
+int sr_i18n_lang(void);
+
 /** @brief @p msgid in the calling thread's language. */
 const char *sr_gettext(const char *msgid) __attribute__((format_arg(1)));
 

@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 /** The schema version this build writes. */
-#define SR_SCHEMA_VERSION 2
+#define SR_SCHEMA_VERSION 3
 
 /** A database connection (opaque). */
 struct sr_store;
@@ -76,6 +76,20 @@ sr_error sr_store_open(const char *path, int flags, struct sr_store **out);
 
 /** @brief Close; NULL is a no-op. */
 void sr_store_close(struct sr_store *st);
+
+/**
+ * @brief Another connection to the database file of @p st, read-only
+ *        (SR_STORE_READONLY), with the same actor and clock: for a
+ *        thread of its own, since a connection is used by one thread at
+ *        a time.  It sees the file as committed, not a transaction that
+ *        @p st holds open.
+ * @param out receives the store, as sr_store_open(): always
+ *            sr_store_close() it
+ * @return SR_OK; SR_ERR_INPUT when @p st has no file (an in-memory
+ *         database); the errors of sr_store_open().
+ */
+sr_error sr_store_open_reader(const struct sr_store *st,
+                              struct sr_store **out);
 
 /** @brief The last error message; "" when there is none. */
 const char *sr_store_errmsg(const struct sr_store *st);

@@ -211,11 +211,12 @@ int cli_dispatch(int argc, char **argv, const struct cli_sub *subs,
 
 /* Write every district's workbook and the city's for a period into
  * out_dir (created when missing), named "<district>-<period>.xlsx" and
- * "全市-<period>.xlsx"; *written counts them.  Returns an exit code
+ * "全市-<period>.xlsx", on up to @p jobs threads (0: one per online
+ * CPU; sr_report_all()); *written counts them.  Returns an exit code
  * (messages printed). */
 struct sr_period;
 int cli_report_all(struct sr_store *st, const struct sr_period *period,
-                   const char *out_dir, size_t *written);
+                   const char *out_dir, int jobs, size_t *written);
 
 /* Subcommands. */
 int cmd_assess(int argc, char **argv);

@@ -304,7 +304,7 @@ cmd_demo(int argc, char **argv)
             cli_error(_("bad year %ld"), year);
             ex = EXIT_INTERNAL;
         } else {
-            ex = cli_report_all(st, &period, reports, &written);
+            ex = cli_report_all(st, &period, reports, 0, &written);
         }
         if (ex == EXIT_OK)
             printf(_("\nwrote %zu workbooks (every district and the city, "

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "schoolrisk/layout.h"
 #include "schoolrisk/report.h"
+#include "schoolrisk/report_all.h"
 #include "schoolrisk/report_xlsx.h"
 #include "schoolrisk/store.h"
 
@@ -22,12 +23,14 @@ static const char usage[] =
     N_("usage: schoolrisk report district CODE --period P -o FILE.xlsx\n"
     "                         [--layout FILE] [--db PATH] [--by NAME]\n"
     "       schoolrisk report city --period P -o FILE.xlsx [--layout FILE]\n"
-    "       schoolrisk report all --period P --out-dir DIR\n"
+    "                         [--jobs N]\n"
+    "       schoolrisk report all --period P --out-dir DIR [--jobs N]\n"
     "\n"
     "report city writes the city workbook (区县汇总 with ranks, 未达标学校,\n"
     "重大隐患, 四个100%未达标, 同类排名, 趋势, 说明); report all writes every\n"
     "district's workbook and the city's into DIR (one that cannot be written\n"
-    "is named and the others are written all the same).  A workbook is\n"
+    "is named and the others are written all the same).  Both work on one\n"
+    "thread per online CPU, or N (--jobs 1: one thread).  A workbook is\n"
     "replaced whole or not at all; text longer than a cell holds is cut.\n"
     "\n"
     "Write a district's compliance workbook (概况, 学校评估, 失分明细,\n"
@@ -45,7 +48,23 @@ struct ropts {
     struct cli_db dbo;
     const char *layout, *out, *out_dir;
     struct sr_period period;
+    int jobs; /* 0: one thread per online CPU */
 };
+
+/* --jobs N: a whole number 1..1024. */
+static bool
+parse_jobs(const char *s, int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > 1024)
+        return false;
+    *out = (int)v;
+    return true;
+}
 
 /* Parse them for `report NAME` with `args` positional arguments; a
  * workbook command needs -o, `all` needs --out-dir.  Returns EXIT_OK,
@@ -58,13 +77,14 @@ parse_opts(int argc, char **argv, const char *name, int args,
         CLI_OPTION_BY,
         CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
+        {"jobs", required_argument, NULL, 'j'},
         {"layout", required_argument, NULL, 'l'},
         {"out-dir", required_argument, NULL, 'O'},
         {"output", required_argument, NULL, 'o'},
         {"period", required_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
-    const char *period = NULL;
+    const char *period = NULL, *jobs = NULL;
     bool all = !strcmp(name, "all");
     int c;
 
@@ -75,6 +95,9 @@ parse_opts(int argc, char **argv, const char *name, int args,
         case 'h':
             fputs(_(usage), stdout);
             return -1;
+        case 'j':
+            jobs = optarg;
+            break;
         case 'l':
             o->layout = optarg;
             break;
@@ -94,7 +117,8 @@ parse_opts(int argc, char **argv, const char *name, int args,
         }
     }
     if (argc - optind != args || !period ||
-        (all ? !o->out_dir || o->out || o->layout : !o->out || o->out_dir)) {
+        (all ? !o->out_dir || o->out || o->layout : !o->out || o->out_dir) ||
+        (jobs && args)) {
         if (!period)
             cli_error(_("report %s needs --period (2026Q3 or 2026年第三季度, "
                         "2026-09 or 2026年9月, 2026 or 2026年)"),
@@ -104,6 +128,11 @@ parse_opts(int argc, char **argv, const char *name, int args,
         else if (!all && !o->out)
             cli_error(_("report %s needs -o FILE.xlsx"), name);
         fputs(_(usage), stderr);
+        return EXIT_USAGE;
+    }
+    if (jobs && !parse_jobs(jobs, &o->jobs)) {
+        cli_error(_("--jobs must be a whole number 1..1024, not '%s'"),
+                  jobs);
         return EXIT_USAGE;
     }
     if (sr_period_parse(period, &o->period) != SR_OK) {
@@ -204,7 +233,7 @@ do_district(int argc, char **argv)
         ex = write_failed(&d, o.out, rc);
         goto cleanup;
     }
-    printf("wrote %s: %s %s, %zu schools, %zu assessed, %zu hazards\n",
+    printf(_("wrote %s: %s %s, %zu schools, %zu assessed, %zu hazards\n"),
            o.out, rep.name, o.period.label, rep.n_schools, rep.kpis.assessed,
            rep.n_hazards);
 
@@ -240,7 +269,7 @@ do_city(int argc, char **argv)
         ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         goto cleanup;
-    rc = sr_report_city(st, &o.period, &city);
+    rc = sr_report_city_jobs(st, &o.period, o.jobs, &city);
     if (rc == SR_OK)
         rc = sr_report_meta_fill(st, &meta, head, now, &d);
     if (rc != SR_OK) {
@@ -252,7 +281,7 @@ do_city(int argc, char **argv)
         ex = write_failed(&d, o.out, rc);
         goto cleanup;
     }
-    printf("wrote %s: 全市 %s, %zu districts, %zu schools, %zu assessed\n",
+    printf(_("wrote %s: 全市 %s, %zu districts, %zu schools, %zu assessed\n"),
            o.out, o.period.label, city.n_districts, city.total.schools,
            city.total.assessed);
 
@@ -278,32 +307,50 @@ do_all(int argc, char **argv)
     ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         return ex;
-    ex = cli_report_all(st, &o.period, o.out_dir, &written);
+    ex = cli_report_all(st, &o.period, o.out_dir, o.jobs, &written);
     if (ex == EXIT_OK)
-        printf("wrote %zu workbooks to %s (every district and the city, "
-               "%s)\n",
+        printf(_("wrote %zu workbooks to %s (every district and the city, "
+                 "%s)\n"),
                written, o.out_dir, o.period.label);
     sr_store_close(st);
     return ex;
 }
 
+/* What became of one workbook of `report all`: nothing when written,
+ * else one line naming it (and the writer's diagnostics).  Returns its
+ * exit code. */
+static int
+item_failed(struct sr_report_all_item *it)
+{
+    if (it->rc == SR_OK)
+        return EXIT_OK;
+    if (it->figures) {
+        cli_error(_("the workbook of %s was not written: %s"),
+                  it->name ? it->name : "全市",
+                  it->msg ? it->msg : sr_strerror(it->rc));
+        return cli_exit_for(it->rc);
+    }
+    return write_failed(&it->diags, it->path, it->rc);
+}
+
 int
 cli_report_all(struct sr_store *st, const struct sr_period *period,
-               const char *out_dir, size_t *written)
+               const char *out_dir, int jobs, size_t *written)
 {
+    struct sr_report_all_options opt;
+    struct sr_report_all_result res;
     struct sr_layout dlay, clay;
     struct sr_report_meta meta;
-    struct sr_report_city city;
     struct sr_diags d;
-    char head[65], now[32], path[1200], name[160];
+    char head[65], now[32];
     sr_error rc;
-    size_t i, failed = 0;
+    size_t i;
     int ex, e;
 
     *written = 0;
     memset(&dlay, 0, sizeof(dlay));
     memset(&clay, 0, sizeof(clay));
-    memset(&city, 0, sizeof(city));
+    memset(&res, 0, sizeof(res));
     sr_diags_init(&d);
     if (mkdir(out_dir, 0777) != 0 && errno != EEXIST) {
         cli_error(_("cannot create directory '%s': %s"), out_dir,
@@ -316,58 +363,30 @@ cli_report_all(struct sr_store *st, const struct sr_period *period,
         ex = load_layout(NULL, "city", &clay, &d);
     if (ex != EXIT_OK)
         goto cleanup;
-    rc = sr_report_city(st, period, &city);
+    rc = sr_report_meta_fill(st, &meta, head, now, &d);
+    opt.district_layout = &dlay;
+    opt.city_layout = &clay;
+    opt.meta = &meta;
+    opt.jobs = jobs;
     if (rc == SR_OK)
-        rc = sr_report_meta_fill(st, &meta, head, now, &d);
+        rc = sr_report_all(st, period, out_dir, &opt, &res);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
         goto cleanup;
     }
-    /* A workbook that fails is reported and the others are written all
-     * the same: one bad district must not cost the other sixteen. */
-    for (i = 0; i < city.n_districts; i++) {
-        struct sr_report_district rep;
-        const struct sr_report_city_district *dr =
-            &city.districts[i];
-
-        memset(&rep, 0, sizeof(rep));
-        rc = sr_report_district(st, dr->code, period, &rep);
-        if (rc != SR_OK) {
-            const char *m = sr_store_errmsg(st);
-
-            cli_error(_("the workbook of %s was not written: %s"), dr->name,
-                      *m ? m : sr_strerror(rc));
-            e = cli_exit_for(rc);
-        } else {
-            sr_report_file_name(rep.name, period, name, sizeof(name));
-            snprintf(path, sizeof(path), "%s/%s", out_dir, name);
-            rc = sr_report_write_district(&rep, &dlay, path, &meta);
-            e = rc == SR_OK ? EXIT_OK : write_failed(&d, path, rc);
-        }
-        sr_report_district_release(&rep);
-        if (e != EXIT_OK) {
-            failed++;
-            ex = e > ex ? e : ex;
-            continue;
-        }
-        (*written)++;
-    }
-    sr_report_file_name(NULL, period, name, sizeof(name));
-    snprintf(path, sizeof(path), "%s/%s", out_dir, name);
-    rc = sr_report_write_city(&city, &clay, path, &meta);
-    if (rc != SR_OK) {
-        e = write_failed(&d, path, rc);
-        failed++;
+    /* Named in bureau order, the city last, whichever thread failed
+     * first: the others were written all the same. */
+    for (i = 0; i < res.n; i++) {
+        e = item_failed(&res.v[i]);
         ex = e > ex ? e : ex;
-    } else {
-        (*written)++;
     }
-    if (failed)
-        cli_error(_("%zu of %zu workbooks were not written"), failed,
-                  city.n_districts + 1);
+    *written = res.written;
+    if (res.written < res.n)
+        cli_error(_("%zu of %zu workbooks were not written"),
+                  res.n - res.written, res.n);
 
 cleanup:
-    sr_report_city_release(&city);
+    sr_report_all_result_release(&res);
     sr_layout_release(&dlay);
     sr_layout_release(&clay);
     sr_diags_release(&d);

@@ -87,14 +87,15 @@ sr_baseline_report_release(struct sr_baseline_report *r)
 /* ------------------------------------------------------------------ */
 
 /* The stored systems an assessment refers to, each loaded once per
- * computation: their valid-months and their items' titles. */
+ * computation: their valid-months and their items' titles.  A system
+ * stays loaded until the end of the computation (a school's reasons
+ * name its items' titles after other schools have been read). */
 struct systems_cache {
-    struct {
+    struct cached_system {
         char *key; /* "id\tversion" */
         struct sr_system *sys;
-    } v[32];
-    size_t n;
-    struct sr_system *spare; /* a 33rd system, kept until the next */
+    } *v;
+    size_t n, alloc;
 };
 
 static sr_error
@@ -112,21 +113,25 @@ system_of(struct sr_store *st, struct systems_cache *c, const char *id,
             *out = c->v[i].sys;
             return SR_OK;
         }
+    if (c->n == c->alloc) {
+        size_t na = c->alloc ? 2 * c->alloc : 8;
+        struct cached_system *nv = realloc(c->v, na * sizeof(*nv));
+
+        if (!nv)
+            return SR_ERR_NOMEM;
+        c->v = nv;
+        c->alloc = na;
+    }
     rc = sr_store_system(st, id, version, &sys);
     if (rc != SR_OK)
         return rc;
-    *out = sys;
-    if (c->n < sizeof(c->v) / sizeof(c->v[0])) {
-        c->v[c->n].key = sr_strdup(key);
-        if (!c->v[c->n].key) {
-            sr_system_free(sys);
-            return SR_ERR_NOMEM;
-        }
-        c->v[c->n++].sys = sys;
-    } else {
-        sr_system_free(c->spare);
-        c->spare = sys;
+    c->v[c->n].key = sr_strdup(key);
+    if (!c->v[c->n].key) {
+        sr_system_free(sys);
+        return SR_ERR_NOMEM;
     }
+    c->v[c->n++].sys = sys;
+    *out = sys;
     return SR_OK;
 }
 
@@ -139,7 +144,7 @@ cache_release(struct systems_cache *c)
         free(c->v[i].key);
         sr_system_free(c->v[i].sys);
     }
-    sr_system_free(c->spare);
+    free(c->v);
     memset(c, 0, sizeof(*c));
 }
 
@@ -268,37 +273,38 @@ not_met(struct sr_baseline_school *b, int e, const struct sr_baseline_reason *r)
     return SR_OK;
 }
 
+/* The rules of baseline.h, in the order the reasons are kept (the
+ * first cause found for an element is its reason): the latest
+ * assessment, then its evidence item by item (element, item order),
+ * then each element's evidence and open hazards.  The per-school path
+ * (sr_baseline_school()) and the set-based one (a district or the city)
+ * read the rows differently and apply them through these alone. */
+
+/* The latest assessment as of @p day: @p found false when there is none.
+ * Sets *valid when it is valid on @p day (b->assessment set, every
+ * element met until shown otherwise); otherwise every element is not
+ * met with its cause. */
 static sr_error
-school_baseline(struct sr_store *st, struct stmts *q, struct systems_cache *sc,
-                const char *day, struct sr_baseline_school *b)
+apply_latest(struct sr_baseline_school *b, const char *day, bool found,
+             int64_t id, const char *assessed_on,
+             const struct sr_system *sys, bool *valid)
 {
     struct sr_baseline_reason r;
-    const struct sr_system *sys;
-    int e, step, seen[SR_BASELINE_COUNT] = {0};
     sr_error rc = SR_OK;
+    int e;
 
+    *valid = false;
     memset(&r, 0, sizeof(r));
     for (e = 0; e < SR_BASELINE_COUNT; e++)
         b->met[e] = false;
-    sqlite3_reset(q->latest);
-    sr_bind_text(q->latest, 1, b->code);
-    sr_bind_text(q->latest, 2, day);
-    step = sqlite3_step(q->latest);
-    if (step == SQLITE_DONE) {
+    if (!found) {
         r.cause = SR_CAUSE_NO_ASSESSMENT;
         for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
             rc = not_met(b, e, &r);
         return rc;
     }
-    if (step != SQLITE_ROW)
-        return sr_store_dberr(st, _("cannot read assessments"));
-    r.assessment = sqlite3_column_int64(q->latest, 0);
-    snprintf(r.assessed_on, sizeof(r.assessed_on), "%s",
-             (const char *)sqlite3_column_text(q->latest, 1));
-    rc = system_of(st, sc, (const char *)sqlite3_column_text(q->latest, 2),
-                   (const char *)sqlite3_column_text(q->latest, 3), &sys);
-    if (rc != SR_OK)
-        return rc;
+    r.assessment = id;
+    snprintf(r.assessed_on, sizeof(r.assessed_on), "%s", assessed_on);
     sr_date_add_months(r.assessed_on, sr_system_valid_months(sys), r.until);
     if (strcmp(day, r.until) >= 0) {
         r.cause = SR_CAUSE_EXPIRED;
@@ -306,68 +312,515 @@ school_baseline(struct sr_store *st, struct stmts *q, struct systems_cache *sc,
             rc = not_met(b, e, &r);
         return rc;
     }
-    r.until[0] = '\0';
-    b->assessment = r.assessment;
+    b->assessment = id;
     memcpy(b->assessed_on, r.assessed_on, sizeof(b->assessed_on));
     for (e = 0; e < SR_BASELINE_COUNT; e++)
         b->met[e] = true;
+    *valid = true;
+    return SR_OK;
+}
+
+/* One evidence row of the valid assessment: item @p item of element
+ * @p el, at full points or not, and whether a hazard on it was closed
+ * since the assessment (on or before the day). */
+static sr_error
+apply_evidence(struct sr_baseline_school *b, const struct sr_system *sys,
+               const char *el, const char *item, bool full,
+               bool closed_since, int seen[SR_BASELINE_COUNT])
+{
+    struct sr_baseline_reason r;
+    int e = sr_baseline_lookup(el);
+
+    if (e < 0)
+        return SR_OK;
+    seen[e] = 1;
+    if (full || closed_since)
+        return SR_OK; /* at full points, or rectified and verified since */
+    memset(&r, 0, sizeof(r));
+    r.cause = SR_CAUSE_ITEM_LOST;
+    r.assessment = b->assessment;
+    memcpy(r.assessed_on, b->assessed_on, sizeof(r.assessed_on));
+    r.item = (char *)item;
+    r.item_title = (char *)item_title(sys, item);
+    return not_met(b, e, &r);
+}
+
+/* Element @p e after its evidence: not seen, or an open hazard on it
+ * (@p hazard its id, 0 for none, @p item its item or NULL). */
+static sr_error
+apply_element(struct sr_baseline_school *b, const struct sr_system *sys,
+              int e, bool seen, int64_t hazard, const char *item)
+{
+    struct sr_baseline_reason r;
+
+    memset(&r, 0, sizeof(r));
+    r.assessment = b->assessment;
+    memcpy(r.assessed_on, b->assessed_on, sizeof(r.assessed_on));
+    if (!seen) {
+        r.cause = SR_CAUSE_NO_EVIDENCE;
+        return not_met(b, e, &r);
+    }
+    if (!hazard)
+        return SR_OK;
+    r.cause = SR_CAUSE_HAZARD_OPEN;
+    r.hazard = hazard;
+    r.item = (char *)item;
+    r.item_title = (char *)item_title(sys, item);
+    return not_met(b, e, &r);
+}
+
+/* ---- One school: a statement per question ------------------------- */
+
+static sr_error
+school_baseline(struct sr_store *st, struct stmts *q, struct systems_cache *sc,
+                const char *day, struct sr_baseline_school *b)
+{
+    const struct sr_system *sys = NULL;
+    int e, step, seen[SR_BASELINE_COUNT] = {0};
+    sr_error rc = SR_OK;
+    bool valid;
+
+    sqlite3_reset(q->latest);
+    sr_bind_text(q->latest, 1, b->code);
+    sr_bind_text(q->latest, 2, day);
+    step = sqlite3_step(q->latest);
+    if (step != SQLITE_DONE && step != SQLITE_ROW)
+        return sr_store_dberr(st, _("cannot read assessments"));
+    if (step == SQLITE_ROW)
+        rc = system_of(st, sc,
+                       (const char *)sqlite3_column_text(q->latest, 2),
+                       (const char *)sqlite3_column_text(q->latest, 3), &sys);
+    if (rc == SR_OK)
+        rc = apply_latest(b, day, step == SQLITE_ROW,
+                          step == SQLITE_ROW
+                              ? sqlite3_column_int64(q->latest, 0) : 0,
+                          step == SQLITE_ROW
+                              ? (const char *)sqlite3_column_text(q->latest, 1)
+                              : NULL,
+                          sys, &valid);
+    if (rc != SR_OK || !valid)
+        return rc;
     sqlite3_reset(q->evidence);
     sqlite3_bind_int64(q->evidence, 1, b->assessment);
     while (rc == SR_OK && (step = sqlite3_step(q->evidence)) == SQLITE_ROW) {
         const char *el = (const char *)sqlite3_column_text(q->evidence, 0);
         const char *item = (const char *)sqlite3_column_text(q->evidence, 1);
-        int full = sqlite3_column_int(q->evidence, 2);
+        int full = sqlite3_column_int(q->evidence, 2), cstep = SQLITE_DONE;
 
-        e = sr_baseline_lookup(el);
-        if (e < 0)
-            continue;
-        seen[e] = 1;
-        if (full)
-            continue;
-        sqlite3_reset(q->closed);
-        sr_bind_text(q->closed, 1, b->code);
-        sr_bind_text(q->closed, 2, item);
-        sr_bind_text(q->closed, 3, b->assessed_on);
-        sr_bind_text(q->closed, 4, day);
-        step = sqlite3_step(q->closed);
-        if (step == SQLITE_ROW)
-            continue; /* rectified and verified since */
-        if (step != SQLITE_DONE)
-            return sr_store_dberr(st, _("cannot read hazards"));
-        r.cause = SR_CAUSE_ITEM_LOST;
-        r.item = (char *)item;
-        r.item_title = (char *)item_title(sys, item);
-        rc = not_met(b, e, &r);
+        if (!full && sr_baseline_lookup(el) >= 0) {
+            sqlite3_reset(q->closed);
+            sr_bind_text(q->closed, 1, b->code);
+            sr_bind_text(q->closed, 2, item);
+            sr_bind_text(q->closed, 3, b->assessed_on);
+            sr_bind_text(q->closed, 4, day);
+            cstep = sqlite3_step(q->closed);
+            if (cstep != SQLITE_ROW && cstep != SQLITE_DONE)
+                return sr_store_dberr(st, _("cannot read hazards"));
+        }
+        rc = apply_evidence(b, sys, el, item, full, cstep == SQLITE_ROW,
+                            seen);
     }
     if (rc != SR_OK)
         return rc;
     if (step != SQLITE_DONE && step != SQLITE_ROW)
         return sr_store_dberr(st, _("cannot read the baseline evidence"));
     for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++) {
-        if (!seen[e]) {
-            r.cause = SR_CAUSE_NO_EVIDENCE;
-            r.item = r.item_title = NULL;
-            rc = not_met(b, e, &r);
-            continue;
+        step = SQLITE_DONE;
+        if (seen[e]) {
+            sqlite3_reset(q->open);
+            sr_bind_text(q->open, 1, b->code);
+            sr_bind_text(q->open, 2, sr_baseline_name(e));
+            sr_bind_text(q->open, 3, day);
+            step = sqlite3_step(q->open);
+            if (step != SQLITE_ROW && step != SQLITE_DONE)
+                return sr_store_dberr(st, _("cannot read hazards"));
         }
-        sqlite3_reset(q->open);
-        sr_bind_text(q->open, 1, b->code);
-        sr_bind_text(q->open, 2, sr_baseline_name(e));
-        sr_bind_text(q->open, 3, day);
-        step = sqlite3_step(q->open);
-        if (step == SQLITE_ROW) {
-            r.cause = SR_CAUSE_HAZARD_OPEN;
-            r.hazard = sqlite3_column_int64(q->open, 0);
-            r.item = (char *)sqlite3_column_text(q->open, 1);
-            r.item_title = (char *)item_title(sys, r.item);
-            rc = not_met(b, e, &r);
-        } else if (step != SQLITE_DONE) {
-            return sr_store_dberr(st, _("cannot read hazards"));
-        }
+        rc = apply_element(
+            b, sys, e, seen[e],
+            step == SQLITE_ROW ? sqlite3_column_int64(q->open, 0) : 0,
+            step == SQLITE_ROW ? (const char *)sqlite3_column_text(q->open, 1)
+                               : NULL);
     }
     return rc;
 }
 
+/* ---- Many schools: three statements for all of them --------------- */
+
+/* What the set-based computation keeps of a school between statements. */
+struct school_state {
+    const struct sr_system *sys; /* of its valid assessment, or NULL */
+    int seen[SR_BASELINE_COUNT];
+    int64_t open[SR_BASELINE_COUNT];     /* first open hazard, or 0 */
+    char *open_item[SR_BASELINE_COUNT];  /* its item, or NULL */
+    bool latest;                 /* its latest assessment was read */
+};
+
+/* A hazard closed on an item: the latest day it was closed on or
+ * before the day computed. */
+struct closed_item {
+    size_t school; /* index in the report */
+    char *item;
+    char closed_on[11];
+};
+
+/* A school's code and index in the report, for finding it by code. */
+struct code_index {
+    const char *code;
+    size_t i;
+};
+
+struct set {
+    struct sr_baseline_report *r;
+    struct code_index *by_code; /* r->s sorted by code */
+    struct school_state *ss;   /* parallel to r->s */
+    struct closed_item *closed;
+    size_t n_closed, alloc_closed;
+    struct systems_cache sc;
+};
+
+static int
+cmp_code_index(const void *a, const void *b)
+{
+    return strcmp(((const struct code_index *)a)->code,
+                  ((const struct code_index *)b)->code);
+}
+
+/* The index in the report of school @p code, or -1 (not listed: closed,
+ * out of scope). */
+static long
+school_index(const struct set *x, const char *code)
+{
+    size_t lo = 0, hi = x->r->n;
+
+    while (code && lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(code, x->by_code[mid].code);
+
+        if (!c)
+            return (long)x->by_code[mid].i;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+static int
+cmp_closed(const void *a, const void *b)
+{
+    const struct closed_item *x = a, *y = b;
+
+    if (x->school != y->school)
+        return x->school < y->school ? -1 : 1;
+    return strcmp(x->item, y->item);
+}
+
+/* Whether a hazard on @p item of school @p i was closed on or after
+ * @p since (and on or before the day: all of x->closed are). */
+static bool
+closed_since(const struct set *x, size_t i, const char *item,
+             const char *since)
+{
+    struct closed_item key = {i, (char *)item, ""};
+    const struct closed_item *c;
+
+    if (!x->n_closed)
+        return false;
+    c = bsearch(&key, x->closed, x->n_closed, sizeof(*x->closed),
+                cmp_closed);
+    return c && strcmp(c->closed_on, since) >= 0;
+}
+
+/* A statement over the schools of the district (?1, a code) or of the
+ * city (no ?1), as of ?2. */
+#define SET_SQL(select, from, school, cond, order)                       \
+    {select " FROM " from " JOIN schools s ON s.code = " school          \
+            " WHERE (" cond ") ORDER BY " order,                         \
+     select " FROM " from " JOIN schools s ON s.code = " school          \
+            " WHERE (" cond ") AND s.district = ?1 ORDER BY " order}
+
+/* Every school's latest submitted assessment as of ?2: the first row of
+ * each school. */
+static const char *const latest_sql[2] = SET_SQL(
+    "SELECT a.school, a.id, a.assessed_on, a.system_id, a.system_version",
+    "assessments a", "a.school",
+    "a.status = 'submitted' AND a.kind = 'inspection' AND "
+    "a.assessed_on <= ?2",
+    "a.school, a.assessed_on DESC, a.id DESC");
+
+/* The hazards of the schools that the rules ask about: those closed on
+ * or before ?2 on an item (the latest closing per item is kept), and
+ * those open on ?2 on an element (the first by id), told apart in C. */
+static const char *const hazards_sql[2] = SET_SQL(
+    "SELECT h.school, h.id, h.item, h.baseline, h.status, h.found_on, "
+    "h.closed_on",
+    "hazards h", "h.school",
+    "(h.status = 'closed' AND h.closed_on <= ?2 AND h.item IS NOT NULL) OR "
+    "(h.baseline IS NOT NULL AND h.found_on <= ?2 AND "
+    "(h.status <> 'closed' OR h.closed_on > ?2))",
+    "h.school, h.id");
+
+/* The evidence of each school's latest assessment as of ?2 (rows of
+ * another are skipped in C).  No ORDER BY, so that nothing is sorted:
+ * the rows of one assessment come together and in the order of the
+ * primary key (element, item), which is the order the rules read them
+ * in, because the join walks baseline_items by that key for each
+ * school in turn. */
+#define EVIDENCE_SQL(district)                                            \
+    "SELECT s.code, b.assessment, b.element, b.item, b.full FROM "        \
+    "schools s JOIN baseline_items b ON b.assessment = (SELECT a.id FROM "\
+    "assessments a WHERE a.school = s.code AND a.status = 'submitted' AND "\
+    "a.kind = 'inspection' AND a.assessed_on <= ?2 ORDER BY "             \
+    "a.assessed_on DESC, a.id DESC LIMIT 1)" district
+static const char *const evidence_sql[2] = {
+    EVIDENCE_SQL(""), EVIDENCE_SQL(" WHERE s.district = ?1")};
+
+static sr_error
+set_prepare(struct sr_store *st, const char *const sql[2],
+            const char *district, const char *day, sqlite3_stmt **q)
+{
+    sr_error rc = sr_store_prepare(st, sql[district != NULL], q);
+
+    if (rc != SR_OK)
+        return rc;
+    if (district)
+        sr_bind_text(*q, 1, district);
+    sr_bind_text(*q, 2, day);
+    return SR_OK;
+}
+
+static sr_error
+set_latest(struct sr_store *st, struct set *x, const char *district,
+           const char *day)
+{
+    sqlite3_stmt *q = NULL;
+    long last = -1;
+    sr_error rc;
+    int step;
+    size_t i;
+
+    rc = set_prepare(st, latest_sql, district, day, &q);
+    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        long k = school_index(x, (const char *)sqlite3_column_text(q, 0));
+        const struct sr_system *sys;
+        bool valid;
+
+        if (k < 0 || k == last)
+            continue; /* not listed, or not its latest */
+        last = k;
+        rc = system_of(st, &x->sc, (const char *)sqlite3_column_text(q, 3),
+                       (const char *)sqlite3_column_text(q, 4), &sys);
+        if (rc == SR_OK)
+            rc = apply_latest(&x->r->s[k], day, true,
+                              sqlite3_column_int64(q, 1),
+                              (const char *)sqlite3_column_text(q, 2), sys,
+                              &valid);
+        if (rc == SR_OK && valid)
+            x->ss[k].sys = sys;
+        x->ss[k].latest = true;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read assessments"));
+    sr_store_finish(st, q);
+    /* The schools without any: no assessment. */
+    for (i = 0; rc == SR_OK && i < x->r->n; i++) {
+        bool valid;
+
+        if (!x->ss[i].latest)
+            rc = apply_latest(&x->r->s[i], day, false, 0, NULL, NULL,
+                              &valid);
+    }
+    return rc;
+}
+
+/* Keep a hazard closed on an item (the latest closing per item is
+ * chosen once all are read, by set_closed_finish()). */
+static sr_error
+add_closed(struct set *x, size_t i, const char *item, const char *on)
+{
+    struct closed_item *c;
+
+    if (x->n_closed == x->alloc_closed) {
+        size_t na = x->alloc_closed ? 2 * x->alloc_closed : 256;
+        struct closed_item *nv = realloc(x->closed, na * sizeof(*nv));
+
+        if (!nv)
+            return SR_ERR_NOMEM;
+        x->closed = nv;
+        x->alloc_closed = na;
+    }
+    c = &x->closed[x->n_closed];
+    c->school = i;
+    snprintf(c->closed_on, sizeof(c->closed_on), "%s", on);
+    c->item = sr_strdup(item);
+    if (!c->item)
+        return SR_ERR_NOMEM;
+    x->n_closed++;
+    return SR_OK;
+}
+
+/* Sort the closed items and keep the latest closing of each. */
+static void
+set_closed_finish(struct set *x)
+{
+    size_t i, n = 0;
+
+    if (x->n_closed > 1)
+        qsort(x->closed, x->n_closed, sizeof(*x->closed), cmp_closed);
+    for (i = 0; i < x->n_closed; i++) {
+        if (n && !cmp_closed(&x->closed[n - 1], &x->closed[i])) {
+            if (strcmp(x->closed[i].closed_on, x->closed[n - 1].closed_on) >
+                0)
+                memcpy(x->closed[n - 1].closed_on, x->closed[i].closed_on,
+                       sizeof(x->closed[i].closed_on));
+            free(x->closed[i].item);
+            continue;
+        }
+        x->closed[n++] = x->closed[i];
+    }
+    x->n_closed = n;
+}
+
+/* One hazard row: a closing on an item, an open hazard on an element
+ * (the first by id, as rows come by id), or both. */
+static sr_error
+set_hazard(struct set *x, sqlite3_stmt *q, size_t i, const char *day)
+{
+    struct school_state *ss = &x->ss[i];
+    const char *item = (const char *)sqlite3_column_text(q, 2);
+    const char *el = (const char *)sqlite3_column_text(q, 3);
+    const char *status = (const char *)sqlite3_column_text(q, 4);
+    const char *found = (const char *)sqlite3_column_text(q, 5);
+    const char *closed = (const char *)sqlite3_column_text(q, 6);
+    bool is_closed = status && !strcmp(status, "closed");
+    int e = sr_baseline_lookup(el);
+    sr_error rc = SR_OK;
+
+    if (is_closed && closed && item && strcmp(closed, day) <= 0)
+        rc = add_closed(x, i, item, closed);
+    if (rc != SR_OK || e < 0 || ss->open[e] || !found ||
+        strcmp(found, day) > 0 ||
+        (is_closed && !(closed && strcmp(closed, day) > 0)))
+        return rc;
+    ss->open[e] = sqlite3_column_int64(q, 1);
+    if (item && !(ss->open_item[e] = sr_strdup(item)))
+        return SR_ERR_NOMEM;
+    return SR_OK;
+}
+
+static sr_error
+set_hazards(struct sr_store *st, struct set *x, const char *district,
+            const char *day)
+{
+    sqlite3_stmt *q = NULL;
+    sr_error rc;
+    int step;
+
+    rc = set_prepare(st, hazards_sql, district, day, &q);
+    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        long i = school_index(x, (const char *)sqlite3_column_text(q, 0));
+
+        if (i >= 0)
+            rc = set_hazard(x, q, (size_t)i, day);
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read hazards"));
+    sr_store_finish(st, q);
+    if (rc == SR_OK)
+        set_closed_finish(x);
+    return rc;
+}
+
+static sr_error
+set_evidence(struct sr_store *st, struct set *x, const char *district,
+             const char *day)
+{
+    sqlite3_stmt *q = NULL;
+    sr_error rc;
+    int step;
+
+    rc = set_prepare(st, evidence_sql, district, day, &q);
+    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        long i = school_index(x, (const char *)sqlite3_column_text(q, 0));
+        struct sr_baseline_school *b;
+        const char *item;
+        bool full;
+
+        if (i < 0 || !x->ss[i].sys ||
+            sqlite3_column_int64(q, 1) != x->r->s[i].assessment)
+            continue; /* not listed, not valid, or not its latest */
+        b = &x->r->s[i];
+        item = (const char *)sqlite3_column_text(q, 3);
+        full = sqlite3_column_int(q, 4) != 0;
+        rc = apply_evidence(b, x->ss[i].sys,
+                            (const char *)sqlite3_column_text(q, 2), item,
+                            full,
+                            !full && closed_since(x, (size_t)i, item,
+                                                  b->assessed_on),
+                            x->ss[i].seen);
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read the baseline evidence"));
+    sr_store_finish(st, q);
+    return rc;
+}
+
+static void
+set_release(struct set *x)
+{
+    size_t i;
+    int e;
+
+    for (i = 0; x->ss && i < x->r->n; i++)
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            free(x->ss[i].open_item[e]);
+    for (i = 0; i < x->n_closed; i++)
+        free(x->closed[i].item);
+    free(x->closed);
+    free(x->ss);
+    free(x->by_code);
+    cache_release(&x->sc);
+}
+
+/* The baseline of every school of r->s (of @p district, a code, or of
+ * the whole city when NULL) in three statements. */
+static sr_error
+set_baseline(struct sr_store *st, struct sr_baseline_report *r,
+             const char *district, const char *day)
+{
+    struct set x;
+    sr_error rc = SR_OK;
+    size_t i;
+    int e;
+
+    memset(&x, 0, sizeof(x));
+    x.r = r;
+    if (!r->n)
+        return SR_OK;
+    x.by_code = malloc(r->n * sizeof(*x.by_code));
+    x.ss = calloc(r->n, sizeof(*x.ss));
+    if (!x.by_code || !x.ss)
+        rc = SR_ERR_NOMEM;
+    for (i = 0; rc == SR_OK && i < r->n; i++) {
+        x.by_code[i].code = r->s[i].code;
+        x.by_code[i].i = i;
+    }
+    if (rc == SR_OK)
+        qsort(x.by_code, r->n, sizeof(*x.by_code), cmp_code_index);
+    if (rc == SR_OK)
+        rc = set_latest(st, &x, district, day);
+    if (rc == SR_OK)
+        rc = set_hazards(st, &x, district, day);
+    if (rc == SR_OK)
+        rc = set_evidence(st, &x, district, day);
+    for (i = 0; rc == SR_OK && i < r->n; i++)
+        for (e = 0; x.ss[i].sys && e < SR_BASELINE_COUNT && rc == SR_OK; e++)
+            rc = apply_element(&r->s[i], x.ss[i].sys, e, x.ss[i].seen[e],
+                               x.ss[i].open[e], x.ss[i].open_item[e]);
+    set_release(&x);
+    return rc;
+}
 /* ------------------------------------------------------------------ */
 
 struct collect {
@@ -488,15 +941,10 @@ sr_baseline_compute_scoped(struct sr_store *st, const char *district,
     struct sr_registry_filter f = {.district = district, .stage = -1,
                                    .scope = scope};
     struct collect c = {out, 0, SR_OK};
-    struct systems_cache mc;
-    struct stmts q;
     char today[16];
-    size_t i;
     sr_error rc;
 
     memset(out, 0, sizeof(*out));
-    memset(&mc, 0, sizeof(mc));
-    memset(&q, 0, sizeof(q));
     sr_store_today(st, today);
     if (!as_of)
         as_of = today;
@@ -512,14 +960,14 @@ sr_baseline_compute_scoped(struct sr_store *st, const char *district,
     rc = sr_registry_list(st, &f, collect_school, &c);
     if (rc == SR_OK)
         rc = c.rc;
+    /* The schools listed are all of one district when one is asked
+     * for: the statements then read that district's rows alone. */
     if (rc == SR_OK)
-        rc = stmts_prepare(st, &q);
-    for (i = 0; rc == SR_OK && i < out->n; i++)
-        rc = school_baseline(st, &q, &mc, as_of, &out->s[i]);
+        rc = set_baseline(st, out,
+                          district && out->n ? out->s[0].district : NULL,
+                          as_of);
     if (rc == SR_OK)
         rc = districts(st, district, scope, out);
-    stmts_release(st, &q);
-    cache_release(&mc);
     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     if (rc != SR_OK)
         sr_baseline_report_release(out);

@@ -123,6 +123,7 @@ struct work {
     sqlite3_stmt *assigns; /* a hazard's state as of the end */
     sr_error rc;           /* from the registry callback */
     bool kpis_only;        /* no dimension scores or lost points */
+    bool no_lost;          /* no lost points (the city shows none) */
 };
 
 /* Grow *v (of *alloc elements of size sz) to hold n + 1. */
@@ -404,7 +405,7 @@ describe(struct work *w, struct sr_report_school *s,
         if (it->veto && s->vetoed)
             rc = sr_buf_addf(&veto_text, "%s%s %s",
                              veto_text.len ? "; " : "", it->id, it->title);
-        if (rc == SR_OK)
+        if (rc == SR_OK && !w->no_lost)
             rc = add_lost(w, s, sys, it, rows[i].earned, rows[i].max,
                           rows[i].value, rows[i].note);
     }
@@ -799,8 +800,8 @@ prepare(struct work *w)
                               "an.value, an.note FROM scores sc LEFT JOIN "
                               "answers an ON an.assessment = sc.assessment "
                               "AND an.item = sc.node WHERE sc.assessment = ?1"
-                              " AND (sc.kind = 'dimension' OR (sc.kind = "
-                              "'item' AND sc.earned < sc.max))",
+                              " AND (kind = 'dimension' OR (kind = "
+                              "'item' AND earned < max))",
                               &w->scores);
     if (rc == SR_OK)
         rc = sr_store_prepare(w->st,
@@ -842,7 +843,7 @@ resolve_district(struct sr_store *st, const char *district,
 
 static sr_error
 district(struct sr_store *st, const char *district,
-         const struct sr_period *period, bool kpis_only,
+         const struct sr_period *period, bool kpis_only, bool no_lost,
          struct sr_report_district *out)
 {
     struct sr_registry_filter f = {.stage = -1};
@@ -858,6 +859,7 @@ district(struct sr_store *st, const char *district,
     w.st = st;
     w.r = out;
     w.kpis_only = kpis_only;
+    w.no_lost = no_lost;
     out->period = *period;
     if (!sr_date_valid(period->start) || !sr_date_valid(period->end)) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
@@ -915,7 +917,15 @@ sr_report_district(struct sr_store *st, const char *code,
                    const struct sr_period *period,
                    struct sr_report_district *out)
 {
-    return district(st, code, period, false, out);
+    return district(st, code, period, false, false, out);
+}
+
+sr_error
+sr_report_district_for_city(struct sr_store *st, const char *code,
+                            const struct sr_period *period,
+                            struct sr_report_district *out)
+{
+    return district(st, code, period, false, true, out);
 }
 
 sr_error
@@ -923,7 +933,7 @@ sr_report_district_kpis(struct sr_store *st, const char *code,
                         const struct sr_period *period,
                         struct sr_report_district *out)
 {
-    return district(st, code, period, true, out);
+    return district(st, code, period, true, true, out);
 }
 
 sr_error

@@ -140,9 +140,8 @@ all_four(const struct sr_report_school *s)
     return true;
 }
 
-/* Add district KPIs @p k into the running city total @p t. */
-static void
-kpis_add(struct sr_report_kpis *t, const struct sr_report_kpis *k)
+void
+sr_report_kpis_add(struct sr_report_kpis *t, const struct sr_report_kpis *k)
 {
     int i;
 
@@ -173,9 +172,8 @@ kpis_add(struct sr_report_kpis *t, const struct sr_report_kpis *k)
         t->four_100 = false;
 }
 
-/* Start a city total (four_100 assumed until a district misses it). */
-static void
-kpis_start(struct sr_report_kpis *t)
+void
+sr_report_kpis_start(struct sr_report_kpis *t)
 {
     int i;
 
@@ -185,9 +183,8 @@ kpis_start(struct sr_report_kpis *t)
         t->stages[i].stage = i;
 }
 
-/* The rates of a summed total. */
-static void
-kpis_finish(struct sr_report_kpis *t)
+void
+sr_report_kpis_finish(struct sr_report_kpis *t)
 {
     int i;
 
@@ -365,22 +362,56 @@ add_system(struct work *w, char **line)
     return SR_OK;
 }
 
-/* Merge district report @p d (its rows may be moved out of it). */
+/* A deep copy of hazard row @p h into @p d. */
 static sr_error
-merge_district(struct work *w, struct sr_report_district *d)
+hazard_copy(struct sr_report_hazard *d, const struct sr_report_hazard *h)
+{
+    int nomem = 0;
+
+    *d = *h;
+    d->school_name = dup_opt(h->school_name, &nomem);
+    d->district = dup_opt(h->district, &nomem);
+    d->district_name = dup_opt(h->district_name, &nomem);
+    d->item = dup_opt(h->item, &nomem);
+    d->item_title = dup_opt(h->item_title, &nomem);
+    d->description = dup_opt(h->description, &nomem);
+    d->found_by = dup_opt(h->found_by, &nomem);
+    d->responsible = dup_opt(h->responsible, &nomem);
+    d->measures = dup_opt(h->measures, &nomem);
+    return nomem ? SR_ERR_NOMEM : SR_OK;
+}
+
+/* Take string @p *s for the city: moved out of the district, or copied
+ * when the district is kept. */
+static sr_error
+take_str(char **dst, char **s, bool keep)
+{
+    if (!keep) {
+        *dst = *s;
+        *s = NULL;
+        return SR_OK;
+    }
+    *dst = sr_strdup(*s);
+    return *dst ? SR_OK : SR_ERR_NOMEM;
+}
+
+/* Merge district report @p d: with @p keep it is left whole (what the
+ * city needs is copied); otherwise rows may be moved out of it. */
+static sr_error
+merge_district(struct work *w, struct sr_report_district *d, bool keep)
 {
     struct sr_report_city *r = w->r;
     struct sr_report_city_district *line;
-    sr_error rc = SR_OK;
+    sr_error rc;
     size_t i;
 
     line = &r->districts[r->n_districts++];
     memset(line, 0, sizeof(*line));
-    line->code = d->code;
-    line->name = d->name;
-    d->code = d->name = NULL;
+    rc = take_str(&line->code, &d->code, keep);
+    if (rc == SR_OK)
+        rc = take_str(&line->name, &d->name, keep);
     line->kpis = d->kpis;
-    kpis_add(&r->total, &d->kpis);
+    sr_report_kpis_add(&r->total, &d->kpis);
     for (i = 0; rc == SR_OK && i < d->n_schools; i++) {
         const struct sr_report_school *s = &d->schools[i];
 
@@ -402,11 +433,25 @@ merge_district(struct work *w, struct sr_report_district *d)
                   sizeof(*r->major));
         if (rc != SR_OK)
             break;
-        r->major[r->n_major++] = *h;
-        memset(h, 0, sizeof(*h)); /* moved: the district frees NULLs */
+        if (keep) {
+            /* Counted at once: a partial copy is released with the
+             * rest. */
+            rc = hazard_copy(&r->major[r->n_major++], h);
+        } else {
+            r->major[r->n_major++] = *h;
+            memset(h, 0, sizeof(*h)); /* moved: the district frees NULLs */
+        }
     }
-    for (i = 0; rc == SR_OK && i < d->n_systems; i++)
-        rc = add_system(w, &d->systems[i]);
+    for (i = 0; rc == SR_OK && i < d->n_systems; i++) {
+        char *line_copy = keep ? sr_strdup(d->systems[i]) : NULL;
+
+        if (keep && !line_copy) {
+            rc = SR_ERR_NOMEM;
+            break;
+        }
+        rc = add_system(w, keep ? &line_copy : &d->systems[i]);
+        free(line_copy); /* NULL when moved in */
+    }
     return rc;
 }
 
@@ -456,7 +501,7 @@ city_total(struct sr_store *st, const struct sr_districts *all,
     bool any;
     size_t i;
 
-    kpis_start(out);
+    sr_report_kpis_start(out);
     rc = sr_report_any_assessment(st, p->end, &any);
     if (rc != SR_OK)
         return rc;
@@ -466,24 +511,23 @@ city_total(struct sr_store *st, const struct sr_districts *all,
         rc = sr_report_district_kpis(st, all->v[i].code, p, &d);
         if (rc != SR_OK)
             return rc;
-        kpis_add(out, &d.kpis);
+        sr_report_kpis_add(out, &d.kpis);
         sr_report_district_release(&d);
     }
-    kpis_finish(out);
+    sr_report_kpis_finish(out);
     return SR_OK;
 }
 
-/* The periods of 趋势: those of the year so far, as a bureau's 月调度
- * and 季通报 read them (a month's report shows the year's months up to
- * it, a quarter's its quarters); a year's report shows its four
- * quarters.  Oldest first; returns how many (at most 12). */
-static size_t
-trend_periods(const struct sr_period *p, struct sr_period *ps)
+size_t
+sr_report_trend_periods(const struct sr_period *p, struct sr_period ps[12])
 {
     struct sr_period cur, prev;
     char q4[16];
     size_t n = 0, i;
 
+    /* The periods of the year so far, as a bureau's 月调度 and 季通报
+     * read them: a month's report shows the year's months up to it, a
+     * quarter's its quarters; a year's report its four quarters. */
     cur = *p;
     if (p->kind == SR_PERIOD_YEAR) {
         memcpy(q4, p->start, 4); /* "2026Q4" */
@@ -507,32 +551,119 @@ trend_periods(const struct sr_period *p, struct sr_period *ps)
     return n;
 }
 
-static sr_error
-trend(struct sr_store *st, const struct sr_districts *all,
-      struct sr_report_city *r)
+/* The trend: for each period of sr_report_trend_periods() its total
+ * @p k (the report's own total for the report's period), those with an
+ * assessed school. */
+static void
+trend(struct sr_report_city *r, const struct sr_report_kpis *k, size_t n)
 {
     struct sr_period ps[12];
-    struct sr_report_kpis k;
-    sr_error rc;
-    size_t i, n;
+    size_t i, np;
 
-    n = trend_periods(&r->period, ps);
-    for (i = 0; i < n; i++) {
-        /* This period's figures are the total already computed. */
-        if (!strcmp(ps[i].label, r->period.label)) {
-            k = r->total;
-        } else {
-            rc = city_total(st, all, &ps[i], &k);
-            if (rc != SR_OK)
-                return rc;
-        }
-        if (!k.assessed)
+    np = sr_report_trend_periods(&r->period, ps);
+    for (i = 0; i < np && i < n; i++) {
+        const struct sr_report_kpis *t =
+            !strcmp(ps[i].label, r->period.label) ? &r->total : &k[i];
+
+        if (!t->assessed)
             continue;
         r->trend[r->n_trend].period = ps[i];
-        r->trend[r->n_trend].kpis = k;
+        r->trend[r->n_trend].kpis = *t;
         r->n_trend++;
     }
+}
+
+/* ------------------------------------------------------------------ */
+/* Building a city report district by district                          */
+/* ------------------------------------------------------------------ */
+
+struct sr_city_build {
+    struct work w;
+    struct sr_report_city r;
+    size_t cap; /* of r.districts */
+};
+
+static void
+work_release(struct work *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_peers; i++) {
+        free(w->peers[i].p.name);
+        free(w->peers[i].p.district_name);
+        free(w->peers[i].p.band_label);
+    }
+    free(w->peers);
+    w->peers = NULL;
+    w->n_peers = 0;
+}
+
+sr_error
+sr_city_build_new(const struct sr_period *period, size_t n_districts,
+                  struct sr_city_build **out)
+{
+    struct sr_city_build *b;
+
+    *out = NULL;
+    b = calloc(1, sizeof(*b));
+    if (!b)
+        return SR_ERR_NOMEM;
+    b->r.period = *period;
+    sr_report_kpis_start(&b->r.total);
+    if (n_districts) {
+        b->r.districts = calloc(n_districts, sizeof(*b->r.districts));
+        if (!b->r.districts) {
+            free(b);
+            return SR_ERR_NOMEM;
+        }
+    }
+    b->cap = n_districts;
+    b->w.r = &b->r;
+    *out = b;
     return SR_OK;
+}
+
+sr_error
+sr_city_build_add(struct sr_city_build *b, struct sr_report_district *d,
+                  bool keep)
+{
+    if (b->r.n_districts >= b->cap)
+        return SR_ERR_INTERNAL; /* more districts than announced */
+    return merge_district(&b->w, d, keep);
+}
+
+sr_error
+sr_city_build_finish(struct sr_city_build *b,
+                     const struct sr_report_kpis *trend_k, size_t n_trend,
+                     struct sr_report_city *out)
+{
+    struct sr_report_city *r = &b->r;
+    sr_error rc;
+
+    sr_report_kpis_finish(&r->total);
+    rank_districts(r);
+    if (r->n_major > 1)
+        qsort(r->major, r->n_major, sizeof(*r->major), cmp_major);
+    if (r->n_systems > 1)
+        qsort(r->systems, r->n_systems, sizeof(*r->systems), cmp_str);
+    rc = finish_peers(&b->w);
+    if (rc == SR_OK) {
+        trend(r, trend_k, n_trend);
+        *out = *r;
+        memset(r, 0, sizeof(*r));
+    }
+    sr_city_build_free(b);
+    return rc;
+}
+
+void
+sr_city_build_free(struct sr_city_build *b)
+{
+    if (!b)
+        return;
+    work_release(&b->w);
+    sr_report_city_release(&b->r);
+    free(b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -543,54 +674,43 @@ sr_error
 sr_report_city(struct sr_store *st, const struct sr_period *period,
                struct sr_report_city *out)
 {
+    struct sr_report_kpis tk[12];
+    struct sr_period ps[12];
     struct sr_report_district d;
+    struct sr_city_build *b = NULL;
     struct sr_districts all;
-    struct work w;
     sr_error rc;
-    size_t i;
+    size_t i, p, np;
 
     memset(out, 0, sizeof(*out));
-    memset(&w, 0, sizeof(w));
     memset(&d, 0, sizeof(d));
-    w.r = out;
     out->period = *period;
     if (!sr_date_valid(period->start) || !sr_date_valid(period->end))
         return sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
                                   period->label);
-    kpis_start(&out->total);
     rc = sr_registry_districts(st, &all);
     if (rc != SR_OK)
         return rc;
-    if (all.n) {
-        out->districts = calloc(all.n, sizeof(*out->districts));
-        if (!out->districts)
-            rc = SR_ERR_NOMEM;
-    }
+    rc = sr_city_build_new(period, all.n, &b);
     for (i = 0; rc == SR_OK && i < all.n; i++) {
-        rc = sr_report_district(st, all.v[i].code, period, &d);
+        rc = sr_report_district_for_city(st, all.v[i].code, period, &d);
         if (rc != SR_OK)
             break;
-        rc = merge_district(&w, &d);
+        rc = sr_city_build_add(b, &d, false);
         sr_report_district_release(&d);
     }
+    np = sr_report_trend_periods(period, ps);
+    for (p = 0; rc == SR_OK && p < np; p++) {
+        if (!strcmp(ps[p].label, period->label))
+            sr_report_kpis_start(&tk[p]); /* the report's own total */
+        else
+            rc = city_total(st, &all, &ps[p], &tk[p]);
+    }
     if (rc == SR_OK) {
-        kpis_finish(&out->total);
-        rank_districts(out);
-        if (out->n_major > 1)
-            qsort(out->major, out->n_major, sizeof(*out->major), cmp_major);
-        if (out->n_systems > 1)
-            qsort(out->systems, out->n_systems, sizeof(*out->systems),
-                  cmp_str);
-        rc = finish_peers(&w);
+        rc = sr_city_build_finish(b, tk, np, out);
+        b = NULL;
     }
-    if (rc == SR_OK)
-        rc = trend(st, &all, out);
-    for (i = 0; i < w.n_peers; i++) {
-        free(w.peers[i].p.name);
-        free(w.peers[i].p.district_name);
-        free(w.peers[i].p.band_label);
-    }
-    free(w.peers);
+    sr_city_build_free(b);
     sr_districts_release(&all);
     if (rc != SR_OK) {
         sr_report_city_release(out);

@@ -1,7 +1,9 @@
 /*
- * report_int.h - what report.c shares with report_city.c: the KPIs
- * alone for the trend, and freeing the strings of one report row.  Not
- * part of the public API.
+ * report_int.h - what report.c shares with report_city.c and
+ * report_all.c: the KPIs alone for the trend, freeing the strings of one
+ * report row, and building the city report from district reports
+ * computed elsewhere (report all computes each district once, for its
+ * own workbook and the city's).  Not part of the public API.
  */
 #ifndef SR_REPORT_INT_H
 #define SR_REPORT_INT_H
@@ -17,6 +19,12 @@ sr_error sr_report_district_kpis(struct sr_store *st, const char *code,
                                  const struct sr_period *period,
                                  struct sr_report_district *out);
 
+/* sr_report_district() without the lost points (失分明细), which only
+ * the district workbook shows: for the city report alone. */
+sr_error sr_report_district_for_city(struct sr_store *st, const char *code,
+                                     const struct sr_period *period,
+                                     struct sr_report_district *out);
+
 /* Whether any assessment was submitted dated on or before @p end: when
  * none was, every school of every district is unassessed then. */
 sr_error sr_report_any_assessment(struct sr_store *st, const char *end,
@@ -25,5 +33,44 @@ sr_error sr_report_any_assessment(struct sr_store *st, const char *end,
 /* Free the strings a row owns (the row itself is in an array). */
 void sr_report_school_release(struct sr_report_school *s);
 void sr_report_hazard_release(struct sr_report_hazard *h);
+
+/* A city total: start (four_100 assumed until a district misses it),
+ * add each district's KPIs, finish (the rates of the sums). */
+void sr_report_kpis_start(struct sr_report_kpis *t);
+void sr_report_kpis_add(struct sr_report_kpis *t,
+                        const struct sr_report_kpis *k);
+void sr_report_kpis_finish(struct sr_report_kpis *t);
+
+/* The periods of the trend of @p period's city report (趋势), oldest
+ * first, at most 12: the year's periods of its kind up to it (a year's:
+ * its four quarters).  The report's own period, when among them, has
+ * the report's total.  Returns how many. */
+size_t sr_report_trend_periods(const struct sr_period *period,
+                               struct sr_period ps[12]);
+
+/* A city report being built from its districts' reports, added in
+ * bureau order (sr_registry_districts()).  A prior total whose
+ * `assessed` is 0 is left out of the trend (sr_report_kpis_start()
+ * alone for a period before any assessment). */
+struct sr_city_build;
+
+/* A builder for @p n_districts districts; NULL on SR_ERR_NOMEM. */
+sr_error sr_city_build_new(const struct sr_period *period,
+                           size_t n_districts, struct sr_city_build **out);
+/* Merge the next district.  With @p keep @p d is left whole (what the
+ * city shows is copied); otherwise rows may be moved out of it, and it
+ * is only fit for sr_report_district_release() after. */
+sr_error sr_city_build_add(struct sr_city_build *b,
+                           struct sr_report_district *d, bool keep);
+/* Rank, sort, add the trend (@p trend_k: the city totals of the
+ * @p n_trend periods of sr_report_trend_periods(), in that order; the
+ * entry of the report's own period is not read) and move the result
+ * into @p out.  Frees @p b whatever it returns; @p out is untouched on
+ * failure. */
+sr_error sr_city_build_finish(struct sr_city_build *b,
+                              const struct sr_report_kpis *trend_k,
+                              size_t n_trend, struct sr_report_city *out);
+/* Free a builder not finished; NULL is a no-op. */
+void sr_city_build_free(struct sr_city_build *b);
 
 #endif /* SR_REPORT_INT_H */

@@ -407,6 +407,62 @@ out_is "wrote $((n_dist + 1)) workbooks to wb (every district and the city, 2026
 [ "$(ls wb | wc -l)" = $((n_dist + 1)) ] || fail "$(ls wb | wc -l) files"
 end
 
+begin "report all on every core writes what one thread writes, cell for cell"
+# Each district is computed once and the workbooks are written by one
+# thread per CPU (--jobs 2 even on one CPU is bounded to it): the same
+# cells as --jobs 1, which works in the calling thread alone.
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wbj1 --jobs 1
+rc_is 0
+out_is "wrote $((n_dist + 1)) workbooks to wbj1 (every district and the city, 2026Q3)"
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wbj2 --jobs 2
+rc_is 0
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report city --period 2026Q3 -o cityj1.xlsx --jobs 1
+rc_is 0
+"$PY" - wbj1 wbj2 wb cityj1.xlsx >"$T/cells" 2>"$T/pyerr" <<'PYEOF' || fail "$(cat "$T/cells" "$T/pyerr")"
+import os, sys, openpyxl
+def cells(path):
+    wb = openpyxl.load_workbook(path)
+    return [(s, list(wb[s].iter_rows(values_only=True))) for s in wb.sheetnames]
+one = sorted(os.listdir(sys.argv[1]))
+assert one == sorted(os.listdir(sys.argv[2])) == sorted(os.listdir(sys.argv[3])), one
+n = 0
+for f in one:
+    a = cells(os.path.join(sys.argv[1], f))
+    for other in sys.argv[2:4]:
+        assert a == cells(os.path.join(other, f)), (other, f)
+    n += sum(len(r) for _, rows in a for r in rows)
+assert cells(sys.argv[4]) == cells(os.path.join(sys.argv[1], "全市-2026Q3.xlsx"))
+print(len(one), "workbooks", "cells" if n > 1000 else "too few cells")
+PYEOF
+printf '%s\n' "$((n_dist + 1)) workbooks cells" >"$T/exp"
+same "the workbooks compared" "$T/exp" "$T/cells"
+run report all --period 2026Q3 --out-dir wbj0 --jobs 0
+rc_is 2
+err_line 1 "schoolrisk: error: --jobs must be a whole number 1..1024, not '0'"
+run report district 历下区 --period 2026Q3 -o x.xlsx --jobs 2
+rc_is 2
+[ ! -e wbj0 ] && [ ! -e x.xlsx ] || fail "written after a usage error"
+end
+
+begin "report all: a district whose figures fail is named, the city with it, the others written"
+# A deadline that is no date, put in with SQL: 历下区's figures cannot be
+# computed, and without them neither can the city's.  Every other
+# district's workbook is still written, on whichever thread.
+dl=$(SQL "SELECT deadline FROM hazards WHERE id = $h2")
+SQL "UPDATE hazards SET deadline = '2026-00-00' WHERE id = $h2"
+SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report all --period 2026Q3 --out-dir wbf
+SQL "UPDATE hazards SET deadline = '$dl' WHERE id = $h2"
+rc_is 3
+out_empty
+printf '%s\n' "schoolrisk: error: the workbook of 历下区 was not written: hazard $h2 has a bad deadline '2026-00-00'" \
+    "schoolrisk: error: the workbook of 全市 was not written: hazard $h2 has a bad deadline '2026-00-00'" \
+    "schoolrisk: error: 2 of $((n_dist + 1)) workbooks were not written" >"$T/exp"
+same stderr "$T/exp" "$T/err"
+n_written=$(find wbf -maxdepth 1 -type f -name '*.xlsx' | wc -l)
+[ "$n_written" = $((n_dist - 1)) ] || fail "$n_written workbooks written, expected $((n_dist - 1))"
+[ -f "wbf/市中区-2026Q3.xlsx" ] && [ ! -e "wbf/历下区-2026Q3.xlsx" ] && [ ! -e "wbf/全市-2026Q3.xlsx" ] || fail "written: $(ls wbf)"
+end
+
 begin "errors: unknown district, bad period, unwritable path, bad layout"
 run report district 历山区 --period 2026Q3 -o x.xlsx
 rc_is 1

@@ -606,7 +606,7 @@ test_upgrade_schema1(void **state)
     char path[128];
 
     upgraded(f, "s1.db", path);
-    assert_int_equal(sr_store_schema_version(f->st), 2);
+    assert_int_equal(sr_store_schema_version(f->st), SR_SCHEMA_VERSION);
     OK(sr_audit_verify(f->st, &rep));
     if (!rep.ok)
         fail_msg("%s", rep.problem);

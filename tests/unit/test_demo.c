@@ -31,7 +31,11 @@
 
 #include "schoolrisk/audit.h"
 #include "schoolrisk/auth.h"
+#include "schoolrisk/baseline.h"
 #include "schoolrisk/demo.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/report.h"
+#include "schoolrisk/report_all.h"
 #include "schoolrisk/store.h"
 
 #include "testutil.h"
@@ -501,6 +505,151 @@ test_users_small_city(void **state)
     destroy(&x);
 }
 
+/* The four-100% baseline of a district or the city is read with three
+ * statements for all its schools (store/baseline.c): each school gets
+ * what sr_baseline_school(), which asks one school at a time, gives it,
+ * element by element, reason by reason, on days that reach every cause
+ * (no assessment yet, valid, lost items, open hazards, expired). */
+static void
+same_reason(const struct sr_baseline_school *x,
+            const struct sr_baseline_school *y, int e)
+{
+    const struct sr_baseline_reason *p = &x->reason[e], *q = &y->reason[e];
+
+    assert_int_equal(x->met[e], y->met[e]);
+    assert_int_equal(p->cause, q->cause);
+    assert_int_equal(p->assessment, q->assessment);
+    assert_string_equal(p->assessed_on, q->assessed_on);
+    assert_string_equal(p->until, q->until);
+    if (p->cause == SR_CAUSE_HAZARD_OPEN)
+        assert_int_equal(p->hazard, q->hazard);
+    assert_string_equal(p->item ? p->item : "-", q->item ? q->item : "-");
+    assert_string_equal(p->item_title ? p->item_title : "-",
+                        q->item_title ? q->item_title : "-");
+    assert_string_equal(x->why[e] ? x->why[e] : "-",
+                        y->why[e] ? y->why[e] : "-");
+}
+
+static void
+test_baseline_set_per_school(void **state)
+{
+    static const char *const days[] = {"2026-02-01", "2026-06-30",
+                                       "2026-12-31", "2027-09-30"};
+    struct sr_baseline_report city, dist;
+    struct sr_districts all;
+    struct sr_store *st = NULL;
+    size_t i, j, causes[SR_CAUSE_HAZARD_OPEN + 1] = {0};
+    int e;
+    unsigned k;
+
+    (void)state;
+    /* The demo scores every element: take one element's evidence out of
+     * a few schools' latest assessments, for "no item of this element"
+     * (the last tests of this file read this city). */
+    {
+        sqlite3 *h = NULL;
+
+        assert_int_equal(sqlite3_open(a.db, &h), SQLITE_OK);
+        assert_int_equal(
+            sqlite3_exec(h,
+                         "DELETE FROM baseline_items WHERE element = "
+                         "'guards' AND assessment IN (SELECT max(id) FROM "
+                         "assessments WHERE status = 'submitted' GROUP BY "
+                         "school LIMIT 5)",
+                         NULL, NULL, NULL),
+            SQLITE_OK);
+        assert_true(sqlite3_changes(h) > 0);
+        sqlite3_close(h);
+    }
+    assert_int_equal(sr_store_open(a.db, SR_STORE_READONLY, &st), SR_OK);
+    assert_int_equal(sr_registry_districts(st, &all), SR_OK);
+    for (k = 0; k < sizeof(days) / sizeof(days[0]); k++) {
+        assert_int_equal(sr_baseline_compute(st, NULL, days[k], &city),
+                         SR_OK);
+        assert_int_equal(city.n, SCHOOLS);
+        for (i = 0; i < city.n; i++) {
+            struct sr_baseline_school one;
+
+            assert_int_equal(sr_baseline_school(st, city.s[i].code, days[k],
+                                                &one),
+                             SR_OK);
+            assert_int_equal(city.s[i].assessment, one.assessment);
+            for (e = 0; e < SR_BASELINE_COUNT; e++) {
+                same_reason(&city.s[i], &one, e);
+                causes[city.s[i].reason[e].cause]++;
+            }
+            sr_baseline_school_release(&one);
+        }
+        /* A district alone: the same rows as in the city. */
+        for (j = 0; j < all.n; j++) {
+            assert_int_equal(sr_baseline_compute(st, all.v[j].code, days[k],
+                                                 &dist),
+                             SR_OK);
+            for (i = 0; i < dist.n; i++) {
+                size_t m;
+
+                for (m = 0; strcmp(city.s[m].code, dist.s[i].code); m++)
+                    ;
+                for (e = 0; e < SR_BASELINE_COUNT; e++)
+                    same_reason(&dist.s[i], &city.s[m], e);
+            }
+            sr_baseline_report_release(&dist);
+        }
+        sr_baseline_report_release(&city);
+    }
+    for (e = SR_CAUSE_NONE; e <= SR_CAUSE_HAZARD_OPEN; e++)
+        if (!causes[e])
+            fail_msg("no school of the demo city has cause %d", e);
+    sr_districts_release(&all);
+    sr_store_close(st);
+}
+
+/* The city's figures on two threads (each with its own connection) are
+ * those of one: the same totals, ranks and lists in the same order. */
+static void
+test_city_jobs(void **state)
+{
+    struct sr_report_city one, two;
+    struct sr_store *st = NULL;
+    struct sr_period p;
+    size_t i;
+
+    (void)state;
+    assert_int_equal(sr_store_open(a.db, SR_STORE_READONLY, &st), SR_OK);
+    assert_int_equal(sr_period_parse("2026Q4", &p), SR_OK);
+    assert_int_equal(sr_report_city(st, &p, &one), SR_OK);
+    assert_int_equal(sr_report_city_jobs(st, &p, 2, &two), SR_OK);
+    assert_true(one.total.assessed > 0 && one.n_peers > 0);
+    assert_memory_equal(&one.total, &two.total, sizeof(one.total));
+    assert_int_equal(one.n_districts, two.n_districts);
+    for (i = 0; i < one.n_districts; i++) {
+        assert_string_equal(one.districts[i].code, two.districts[i].code);
+        assert_int_equal(one.districts[i].rank, two.districts[i].rank);
+        assert_memory_equal(&one.districts[i].kpis, &two.districts[i].kpis,
+                            sizeof(one.districts[i].kpis));
+    }
+    assert_int_equal(one.n_peers, two.n_peers);
+    for (i = 0; i < one.n_peers; i++)
+        assert_string_equal(one.peers[i].code, two.peers[i].code);
+    assert_int_equal(one.n_major, two.n_major);
+    for (i = 0; i < one.n_major; i++)
+        assert_int_equal(one.major[i].id, two.major[i].id);
+    assert_int_equal(one.n_off_baseline, two.n_off_baseline);
+    for (i = 0; i < one.n_off_baseline; i++)
+        assert_string_equal(one.off_baseline[i].baseline_why
+                                ? one.off_baseline[i].baseline_why : "-",
+                            two.off_baseline[i].baseline_why
+                                ? two.off_baseline[i].baseline_why : "-");
+    assert_int_equal(one.n_trend, two.n_trend);
+    assert_true(one.n_trend > 1);
+    for (i = 0; i < one.n_trend; i++)
+        assert_memory_equal(&one.trend[i], &two.trend[i],
+                            sizeof(one.trend[i]));
+    sr_report_city_release(&one);
+    sr_report_city_release(&two);
+    sr_store_close(st);
+}
+
 int
 main(void)
 {
@@ -512,6 +661,8 @@ main(void)
         cmocka_unit_test(test_audit_and_summary),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_users_small_city),
+        cmocka_unit_test(test_baseline_set_per_school),
+        cmocka_unit_test(test_city_jobs),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
