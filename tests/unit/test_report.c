@@ -977,8 +977,8 @@ test_baseline_reason_text(void **state)
     free(t);
     r.cause = SR_CAUSE_EXPIRED;
     r.assessment = 7;
-    strcpy(r.assessed_on, "2025-10-12");
-    strcpy(r.until, "2026-10-12");
+    snprintf(r.assessed_on, sizeof(r.assessed_on), "2025-10-12");
+    snprintf(r.until, sizeof(r.until), "2026-10-12");
     t = sr_baseline_reason_text(&r);
     assert_string_equal(t, "最近一次评估（2025年10月12日）已于2026年10月12日过期");
     free(t);
