@@ -18,12 +18,15 @@
  *    hazard belongs to one district) and sorted longest overdue first,
  *    then oldest found, then by id;
  *  - peers are the assessed schools grouped by stage, ranked with no
- *    veto first, then by total, fewer overdue hazards, fewer open hazards (ties on
- *    all four share a rank and are listed by code);
- *  - the trend recomputes the city total (KPIs only) for the periods
- *    of the year so far (trend_periods()), skipping outright a period
- *    that ends before the first submitted assessment, and keeps the
- *    periods with at least one assessed school.
+ *    veto first, then by total, fewer overdue hazards, fewer open
+ *    hazards (ties on all four share a rank and are listed by code);
+ *  - the trend has the city total (KPIs only) of the periods of the
+ *    year so far (sr_report_trend_periods()), those with at least one
+ *    assessed school; report_all.c computes them, skipping outright a
+ *    period that ends before the first submitted assessment.
+ * The computation itself, district by district on one or more
+ * threads, is report_all.c's (sr_report_city_jobs()); this file builds
+ * the city from the districts it is given.
  * Each district report is released as soon as it has been merged.
  */
 #include <stdlib.h>
@@ -32,6 +35,7 @@
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
+#include "schoolrisk/report_all.h"
 #include "report_int.h"
 #include "store_int.h"
 #include "../util.h"
@@ -491,33 +495,6 @@ finish_peers(struct work *w)
     return SR_OK;
 }
 
-/* The city total for period @p p (the trend). */
-static sr_error
-city_total(struct sr_store *st, const struct sr_districts *all,
-           const struct sr_period *p, struct sr_report_kpis *out)
-{
-    struct sr_report_district d;
-    sr_error rc;
-    bool any;
-    size_t i;
-
-    sr_report_kpis_start(out);
-    rc = sr_report_any_assessment(st, p->end, &any);
-    if (rc != SR_OK)
-        return rc;
-    if (!any)
-        return SR_OK; /* nothing assessed: not a point of the trend */
-    for (i = 0; i < all->n; i++) {
-        rc = sr_report_district_kpis(st, all->v[i].code, p, &d);
-        if (rc != SR_OK)
-            return rc;
-        sr_report_kpis_add(out, &d.kpis);
-        sr_report_district_release(&d);
-    }
-    sr_report_kpis_finish(out);
-    return SR_OK;
-}
-
 size_t
 sr_report_trend_periods(const struct sr_period *p, struct sr_period ps[12])
 {
@@ -674,49 +651,7 @@ sr_error
 sr_report_city(struct sr_store *st, const struct sr_period *period,
                struct sr_report_city *out)
 {
-    struct sr_report_kpis tk[12];
-    struct sr_period ps[12];
-    struct sr_report_district d;
-    struct sr_city_build *b = NULL;
-    struct sr_districts all;
-    sr_error rc;
-    size_t i, p, np;
-
-    memset(out, 0, sizeof(*out));
-    memset(&d, 0, sizeof(d));
-    out->period = *period;
-    if (!sr_date_valid(period->start) || !sr_date_valid(period->end))
-        return sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
-                                  period->label);
-    rc = sr_registry_districts(st, &all);
-    if (rc != SR_OK)
-        return rc;
-    rc = sr_city_build_new(period, all.n, &b);
-    for (i = 0; rc == SR_OK && i < all.n; i++) {
-        rc = sr_report_district_for_city(st, all.v[i].code, period, &d);
-        if (rc != SR_OK)
-            break;
-        rc = sr_city_build_add(b, &d, false);
-        sr_report_district_release(&d);
-    }
-    np = sr_report_trend_periods(period, ps);
-    for (p = 0; rc == SR_OK && p < np; p++) {
-        if (!strcmp(ps[p].label, period->label))
-            sr_report_kpis_start(&tk[p]); /* the report's own total */
-        else
-            rc = city_total(st, &all, &ps[p], &tk[p]);
-    }
-    if (rc == SR_OK) {
-        rc = sr_city_build_finish(b, tk, np, out);
-        b = NULL;
-    }
-    sr_city_build_free(b);
-    sr_districts_release(&all);
-    if (rc != SR_OK) {
-        sr_report_city_release(out);
-        out->period = *period;
-        if (rc == SR_ERR_NOMEM)
-            sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
-    }
-    return rc;
+    /* One computation of the city, report_all.c's, on the calling
+     * thread and its connection alone. */
+    return sr_report_city_jobs(st, period, 1, out);
 }
