@@ -177,8 +177,8 @@ cmp_code(const void *key, const void *elem)
 }
 
 /* The school with @p code (schools are in code order: one district). */
-static struct sr_report_school *
-find_school(struct sr_report_district *r, const char *code)
+struct sr_report_school *
+sr_report_find_school(struct sr_report_district *r, const char *code)
 {
     if (!r->n_schools)
         return NULL;
@@ -421,8 +421,8 @@ describe(struct work *w, struct sr_report_school *s,
 }
 
 /* The colour of band @p id in @p sys, or -1. */
-static int
-band_colour(const struct sr_system *sys, const char *id)
+int
+sr_report_band_colour(const struct sr_system *sys, const char *id)
 {
     const struct sr_band *b;
     size_t n, i;
@@ -478,7 +478,7 @@ school_assessment(struct work *w, struct sr_report_school *s,
         rc = SR_ERR_NOMEM;
         goto cleanup;
     }
-    s->colour = band_colour(sys, s->band);
+    s->colour = sr_report_band_colour(sys, s->band);
     rc = note_system(w, sid, sver);
     if (rc == SR_OK && !w->kpis_only)
         rc = describe(w, s, sys);
@@ -528,13 +528,13 @@ rebuild_assignment(struct work *w, struct sr_report_hazard *h,
     return rc;
 }
 
-/* Count hazard @p h into the KPIs and its school. */
-static void
-count_hazard(struct sr_report_district *r, const struct sr_report_hazard *h,
-             bool closed, bool overdue)
+void
+sr_report_count_hazard(struct sr_report_district *r,
+                       const struct sr_report_hazard *h, bool closed,
+                       bool overdue)
 {
     struct sr_report_kpis *k = &r->kpis;
-    struct sr_report_school *s = find_school(r, h->code);
+    struct sr_report_school *s = sr_report_find_school(r, h->code);
     bool in_period = strcmp(h->found_on, r->period.start) >= 0;
 
     if (in_period) {
@@ -560,6 +560,29 @@ count_hazard(struct sr_report_district *r, const struct sr_report_hazard *h,
         if (s)
             s->overdue_hazards++;
     }
+}
+
+sr_error
+sr_report_hazard_judge(struct sr_store *st, struct sr_report_hazard *h,
+                       const char *closed_on, const char *end, bool *closed,
+                       bool *overdue)
+{
+    *closed = closed_on && strcmp(closed_on, end) <= 0;
+    if (*closed)
+        snprintf(h->closed_on, sizeof(h->closed_on), "%s", closed_on);
+    if (*closed && h->deadline[0] && strcmp(h->closed_on, h->deadline) > 0 &&
+        sr_hazard_date_diff(h->deadline, h->closed_on, &h->days_late) !=
+            SR_OK)
+        return sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                  _("hazard %lld has a bad deadline '%s'"),
+                                  (long long)h->id, h->deadline);
+    *overdue = !*closed && h->deadline[0] && strcmp(h->deadline, end) < 0;
+    if (*overdue &&
+        sr_hazard_date_diff(h->deadline, end, &h->days_overdue) != SR_OK)
+        return sr_store_fail_code(st, SR_ERR_INTERNAL,
+                                  _("hazard %lld has a bad deadline '%s'"),
+                                  (long long)h->id, h->deadline);
+    return SR_OK;
 }
 
 #define HAZARD_SQL                                                        \
@@ -620,23 +643,10 @@ read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
         rc = rebuild_assignment(w, h, end);
     if (rc != SR_OK)
         return rc;
-    closed = closed_on && strcmp(closed_on, end) <= 0;
-    if (closed)
-        snprintf(h->closed_on, sizeof(h->closed_on), "%s", closed_on);
-    if (closed && h->deadline[0] && strcmp(h->closed_on, h->deadline) > 0 &&
-        sr_hazard_date_diff(h->deadline, h->closed_on, &h->days_late) !=
-            SR_OK)
-        return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
-                                  _("hazard %lld has a bad deadline '%s'"),
-                                  (long long)h->id, h->deadline);
-    overdue = !closed && h->deadline[0] && strcmp(h->deadline, end) < 0;
-    if (overdue &&
-        sr_hazard_date_diff(h->deadline, end, &h->days_overdue) != SR_OK)
-        return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
-                                  _("hazard %lld has a bad deadline '%s'"),
-                                  (long long)h->id, h->deadline);
-    count_hazard(w->r, h, closed, overdue);
-    return SR_OK;
+    rc = sr_report_hazard_judge(w->st, h, closed_on, end, &closed, &overdue);
+    if (rc == SR_OK)
+        sr_report_count_hazard(w->r, h, closed, overdue);
+    return rc;
 }
 
 static sr_error
@@ -705,26 +715,14 @@ baseline_why(const struct sr_baseline_school *b, char **out)
     return rc;
 }
 
-static sr_error
-merge_baseline(struct sr_report_district *r,
-               const struct sr_baseline_report *bl)
+void
+sr_report_baseline_kpis(struct sr_report_district *r,
+                        const struct sr_baseline_report *bl)
 {
     struct sr_report_kpis *k = &r->kpis;
     size_t i;
     int e;
 
-    for (i = 0; i < bl->n; i++) {
-        struct sr_report_school *s = find_school(r, bl->s[i].code);
-        sr_error rc;
-
-        if (!s)
-            continue;
-        for (e = 0; e < SR_BASELINE_COUNT; e++)
-            s->baseline[e] = bl->s[i].met[e];
-        rc = baseline_why(&bl->s[i], &s->baseline_why);
-        if (rc != SR_OK)
-            return rc;
-    }
     for (i = 0; i < bl->nd; i++) {
         if (strcmp(bl->d[i].code, r->code))
             continue;
@@ -735,11 +733,33 @@ merge_baseline(struct sr_report_district *r,
         }
         k->four_100 = bl->d[i].reaches;
     }
+}
+
+static sr_error
+merge_baseline(struct sr_report_district *r,
+               const struct sr_baseline_report *bl)
+{
+    size_t i;
+    int e;
+
+    for (i = 0; i < bl->n; i++) {
+        struct sr_report_school *s = sr_report_find_school(r, bl->s[i].code);
+        sr_error rc;
+
+        if (!s)
+            continue;
+        for (e = 0; e < SR_BASELINE_COUNT; e++)
+            s->baseline[e] = bl->s[i].met[e];
+        rc = baseline_why(&bl->s[i], &s->baseline_why);
+        if (rc != SR_OK)
+            return rc;
+    }
+    sr_report_baseline_kpis(r, bl);
     return SR_OK;
 }
 
-static void
-school_kpis(struct sr_report_district *r)
+void
+sr_report_school_kpis(struct sr_report_district *r)
 {
     struct sr_report_kpis *k = &r->kpis;
     size_t i;
@@ -891,7 +911,7 @@ district(struct sr_store *st, const char *district,
     if (rc == SR_OK)
         rc = merge_baseline(out, &bl);
     if (rc == SR_OK) {
-        school_kpis(out);
+        sr_report_school_kpis(out);
         if (out->n_systems > 1)
             qsort(out->systems, out->n_systems, sizeof(*out->systems),
                   cmp_str);

@@ -7,9 +7,10 @@
  * online CPU, the calling thread being one of them:
  *  - task i < nd: compute district i's figures (sr_report_district()),
  *    write its workbook, and leave the report in its slot;
- *  - the tasks after: one district's KPIs for one of the three earlier
- *    periods of the city's trend (skipped outright for a period before
- *    the first assessment, as sr_report_city() does).
+ *  - task nd + i: district i's KPIs in the earlier periods of the
+ *    city's trend, all from one read (sr_report_district_trend(); a
+ *    period before the first assessment is skipped outright, as
+ *    sr_report_city() does).
  * A thread reads through its own read-only connection (SQLite
  * connections are not shared between threads); the calling thread uses
  * the caller's store.  Whoever finishes a district merges, under the
@@ -150,20 +151,24 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     pthread_mutex_unlock(&j->mu);
 }
 
-/* Task @p k of the trend: a district's KPIs in an earlier period. */
+/* Task @p i of the trend: district i's KPIs in the earlier periods
+ * that have an assessment by their end (the others stay zero). */
 static void
-do_prior(struct job *j, struct sr_store *st, size_t k)
+do_prior(struct job *j, struct sr_store *st, size_t i)
 {
-    struct sr_report_district d;
-    size_t p = k / j->nd, i = k % j->nd;
+    struct sr_period ps[12];
+    struct sr_report_kpis k[12];
+    size_t p, n = 0;
     sr_error rc;
 
-    if (!j->prior_any[p])
-        return;
-    rc = sr_report_district_kpis(st, j->all->v[i].code, &j->prior[p], &d);
+    for (p = 0; p < j->n_prior; p++)
+        if (j->prior_any[p])
+            ps[n++] = j->prior[p];
+    rc = sr_report_district_trend(st, j->all->v[i].code, ps, n, k);
     if (rc == SR_OK) {
-        j->prior_k[k] = d.kpis;
-        sr_report_district_release(&d);
+        for (p = 0, n = 0; p < j->n_prior; p++)
+            if (j->prior_any[p])
+                j->prior_k[p * j->nd + i] = k[n++];
         return;
     }
     pthread_mutex_lock(&j->mu);
@@ -280,6 +285,7 @@ job_init(struct job *j, struct sr_store *st, const struct sr_period *period,
          const struct sr_districts *all)
 {
     sr_error rc = SR_OK;
+    bool any = false;
     size_t p;
 
     memset(j, 0, sizeof(*j));
@@ -289,13 +295,16 @@ job_init(struct job *j, struct sr_store *st, const struct sr_period *period,
     j->nd = all->n;
     j->lang = sr_i18n_lang();
     j->n_prior = sr_report_trend_periods(period, j->prior);
-    j->n_tasks = (1 + j->n_prior) * all->n;
-    for (p = 0; rc == SR_OK && p < j->n_prior; p++)
+    for (p = 0; rc == SR_OK && p < j->n_prior; p++) {
         if (strcmp(j->prior[p].label, period->label))
             rc = sr_report_any_assessment(st, j->prior[p].end,
                                           &j->prior_any[p]);
+        any |= j->prior_any[p];
+    }
     if (rc != SR_OK)
         return rc;
+    /* Each district, then each district's earlier periods. */
+    j->n_tasks = (any ? 2 : 1) * all->n;
     if (all->n) {
         j->slots = calloc(all->n, sizeof(*j->slots));
         j->prior_k = calloc((j->n_prior ? j->n_prior : 1) * all->n,

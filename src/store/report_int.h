@@ -10,6 +10,8 @@
 
 #include <stdbool.h>
 
+#include "schoolrisk/baseline.h"
+#include "schoolrisk/indicators.h"
 #include "schoolrisk/report.h"
 
 /* sr_report_district() without what only the district workbook shows
@@ -24,6 +26,40 @@ sr_error sr_report_district_kpis(struct sr_store *st, const char *code,
 sr_error sr_report_district_for_city(struct sr_store *st, const char *code,
                                      const struct sr_period *period,
                                      struct sr_report_district *out);
+
+/* The KPIs of district @p code as of each of the @p n periods @p ps,
+ * equal to sr_report_district_kpis()' for each, from one read of its
+ * schools, assessments and hazards (the city's trend).  @p out has
+ * @p n entries. */
+sr_error sr_report_district_trend(struct sr_store *st, const char *code,
+                                  const struct sr_period *ps, size_t n,
+                                  struct sr_report_kpis *out);
+
+/* What report.c and report_trend.c share: the rules that count a
+ * district's figures, whichever way its rows were read. */
+
+/* The school of @p r with @p code (schools in code order), or NULL. */
+struct sr_report_school *sr_report_find_school(struct sr_report_district *r,
+                                               const char *code);
+/* The colour of band @p id in @p sys, or -1. */
+int sr_report_band_colour(const struct sr_system *sys, const char *id);
+/* Hazard @p h as of @p end, its deadline as of the end set: closed then
+ * (@p closed_on on or before the end: copied into h->closed_on), days
+ * late at closure, overdue then and by how many days.  SR_ERR_INTERNAL
+ * for a deadline that is no date. */
+sr_error sr_report_hazard_judge(struct sr_store *st,
+                                struct sr_report_hazard *h,
+                                const char *closed_on, const char *end,
+                                bool *closed, bool *overdue);
+/* Count hazard @p h into r's KPIs and its school's counts. */
+void sr_report_count_hazard(struct sr_report_district *r,
+                            const struct sr_report_hazard *h, bool closed,
+                            bool overdue);
+/* r's four-100% KPIs from the baseline computed as of its end. */
+void sr_report_baseline_kpis(struct sr_report_district *r,
+                             const struct sr_baseline_report *bl);
+/* r's school KPIs (counts, bands, stages, rates) from its schools. */
+void sr_report_school_kpis(struct sr_report_district *r);
 
 /* Whether any assessment was submitted dated on or before @p end: when
  * none was, every school of every district is unassessed then. */

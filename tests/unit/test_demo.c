@@ -39,6 +39,7 @@
 #include "schoolrisk/store.h"
 
 #include "testutil.h"
+#include "../../src/store/report_int.h"
 
 struct city {
     char dir[64];
@@ -650,6 +651,103 @@ test_city_jobs(void **state)
     sr_store_close(st);
 }
 
+/* Field by field (the structs' padding is not compared). */
+static void
+same_kpis(const struct sr_report_kpis *x, const struct sr_report_kpis *y,
+          const char *where)
+{
+    int i;
+
+#define SAME(f)                                                           \
+    do {                                                                  \
+        if (x->f != y->f)                                                 \
+            fail_msg("%s: %s %zu != %zu", where, #f, (size_t)x->f,        \
+                     (size_t)y->f);                                       \
+    } while (0)
+    SAME(schools);
+    SAME(assessed);
+    SAME(coverage.num);
+    SAME(coverage.den);
+    SAME(compliant);
+    SAME(compliance.num);
+    SAME(compliance.den);
+    SAME(vetoed);
+    SAME(four_100);
+    SAME(hazards_found);
+    SAME(hazards_closed);
+    SAME(hazards_open);
+    SAME(hazards_overdue);
+    SAME(hazards_closed_late);
+    SAME(rectification.num);
+    SAME(rectification.den);
+    SAME(open_major);
+    for (i = 0; i < 4; i++)
+        SAME(bands[i]);
+    for (i = 0; i < SR_BASELINE_COUNT; i++) {
+        SAME(baseline_met[i]);
+        SAME(baseline_rate[i].num);
+        SAME(baseline_rate[i].den);
+    }
+    for (i = 0; i < SR_STAGE_COUNT; i++) {
+        SAME(stages[i].stage);
+        SAME(stages[i].schools);
+        SAME(stages[i].assessed);
+        SAME(stages[i].compliant);
+    }
+#undef SAME
+}
+
+/* The trend's KPIs, read once for all its periods
+ * (sr_report_district_trend()), are those of a district report as of
+ * each period's end, for every district, month and quarter of the demo
+ * year and a day after it (hazards moved after an end, assessments
+ * expired, late closures). */
+static void
+test_trend_one_read(void **state)
+{
+    static const char *const labels[] = {
+        "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
+        "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12",
+        "2026Q1", "2026Q2", "2026Q3", "2026Q4", "2026", "2027-06"};
+    enum { N = sizeof(labels) / sizeof(labels[0]) };
+    struct sr_period ps[N];
+    struct sr_report_kpis k[N];
+    struct sr_districts all;
+    struct sr_store *st = NULL;
+    size_t i, p, late = 0, overdue = 0;
+    char where[64];
+
+    (void)state;
+    for (p = 0; p < N; p++)
+        assert_int_equal(sr_period_parse(labels[p], &ps[p]), SR_OK);
+    assert_int_equal(sr_store_open(c.db, SR_STORE_READONLY, &st), SR_OK);
+    assert_int_equal(sr_registry_districts(st, &all), SR_OK);
+    for (i = 0; i < all.n; i++) {
+        if (sr_report_district_trend(st, all.v[i].code, ps, N, k) != SR_OK)
+            fail_msg("trend: %s", sr_store_errmsg(st));
+        for (p = 0; p < N; p++) {
+            struct sr_report_district d;
+
+            assert_int_equal(sr_report_district_kpis(st, all.v[i].code,
+                                                     &ps[p], &d),
+                             SR_OK);
+            snprintf(where, sizeof(where), "%s %s", all.v[i].code,
+                     labels[p]);
+            same_kpis(&k[p], &d.kpis, where);
+            late += d.kpis.hazards_closed_late;
+            overdue += d.kpis.hazards_overdue;
+            sr_report_district_release(&d);
+        }
+    }
+    /* The cases that need the state as of the end were met. */
+    assert_true(late > 0 && overdue > 0);
+    assert_int_equal(sr_report_district_trend(st, "nowhere", ps, 1, k),
+                     SR_ERR_NOT_FOUND);
+    assert_string_equal(sr_store_errmsg(st), "no district 'nowhere'");
+    sr_districts_release(&all);
+    sr_store_close(st);
+}
+
 int
 main(void)
 {
@@ -663,6 +761,7 @@ main(void)
         cmocka_unit_test(test_users_small_city),
         cmocka_unit_test(test_baseline_set_per_school),
         cmocka_unit_test(test_city_jobs),
+        cmocka_unit_test(test_trend_one_read),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,478 @@
+/*
+ * store/report_trend.c - a district's KPIs as of several periods' ends
+ * from one read (report_int.h): the city's trend (趋势).
+ *
+ * DESIGN
+ * sr_report_district_kpis() reads a district as of one end: its schools,
+ * each school's latest assessment, its hazards with their status then.
+ * The trend wants the same figures as of up to twelve ends, and reading
+ * the district anew for each one cost a quarter of `report all`.  Here
+ * the rows are read once, for the latest end, and each end is then
+ * judged in memory by the rules report.c counts with
+ * (sr_report_hazard_judge(), sr_report_count_hazard(),
+ * sr_report_school_kpis()), so the figures are the same by
+ * construction; a unit test compares the two for every district and
+ * period of the demo city.
+ *  - A school's assessment as of an end: its latest submitted inspection
+ *    dated on or before it (by date, then id), counted while the end is
+ *    before its date plus the system's valid-months.
+ *  - A hazard found on or before an end is closed then when closed_on is
+ *    on or before it.  Its deadline then is the row's when its last
+ *    event (by id) is dated on or before the end (China date of the
+ *    event's time); otherwise the one its latest event on or before the
+ *    end recorded, read only for those hazards (as report.c does).
+ *  - The four-100% elements as of each end are sr_baseline_compute().
+ * Everything but the baselines is read in one read transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schoolrisk/baseline.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
+#include "report_int.h"
+#include "store_int.h"
+#include "../util.h"
+
+/* A submitted inspection: what the KPIs need of it. */
+struct ta {
+    char school[11];
+    char on[11];
+    char until[11];  /* on + the system's valid-months */
+    int colour;
+    bool compliant, vetoed;
+};
+
+/* A hazard: what the KPIs need of it. */
+struct th {
+    int64_t id;
+    char school[11];
+    int level;
+    char found_on[11];
+    char deadline[11];  /* the row's, or "" */
+    char closed_on[11]; /* or "" */
+    char last_day[11];  /* China date of its last event, or "" */
+};
+
+/* A system met, with its valid-months. */
+struct tsys {
+    char *id, *version;
+    struct sr_system *sys;
+};
+
+struct trend {
+    struct sr_store *st;
+    struct sr_report_district base;   /* the schools, code order */
+    size_t alloc_schools;
+    struct ta *a;                     /* by school, then date, id */
+    size_t na, alloc_a;
+    struct th *h;                     /* by id */
+    size_t nh, alloc_h;
+    struct tsys *sys;
+    size_t nsys;
+    sqlite3_stmt *deadline;           /* deadline recorded as of an end */
+    sr_error rc;
+};
+
+static sr_error
+grow(void **v, size_t *alloc, size_t n, size_t sz)
+{
+    void *nv;
+    size_t na;
+
+    if (n < *alloc)
+        return SR_OK;
+    na = *alloc ? *alloc * 2 : 64;
+    nv = realloc(*v, na * sz);
+    if (!nv)
+        return SR_ERR_NOMEM;
+    *v = nv;
+    *alloc = na;
+    return SR_OK;
+}
+
+static void
+copy10(char dst[11], const unsigned char *src)
+{
+    snprintf(dst, 11, "%s", src ? (const char *)src : "");
+}
+
+/* The schools: what the KPIs need of them (stage, code). */
+static int
+collect_school(const struct sr_school_record *rec, void *p)
+{
+    struct trend *t = p;
+    struct sr_report_district *r = &t->base;
+    struct sr_report_school *s;
+
+    t->rc = grow((void **)&r->schools, &t->alloc_schools, r->n_schools,
+                 sizeof(*r->schools));
+    if (t->rc != SR_OK)
+        return 1;
+    s = &r->schools[r->n_schools++];
+    memset(s, 0, sizeof(*s));
+    snprintf(s->code, sizeof(s->code), "%s", rec->code);
+    s->school = rec->school;
+    s->colour = -1;
+    return 0;
+}
+
+/* System (@p id, @p version), loaded once. */
+static sr_error
+system_of(struct trend *t, const char *id, const char *version,
+          const struct sr_system **out)
+{
+    struct tsys *v;
+    struct sr_system *sys = NULL;
+    size_t i;
+    sr_error rc;
+
+    for (i = 0; i < t->nsys; i++)
+        if (!strcmp(t->sys[i].id, id) && !strcmp(t->sys[i].version, version)) {
+            *out = t->sys[i].sys;
+            return SR_OK;
+        }
+    rc = sr_store_system(t->st, id, version, &sys);
+    if (rc != SR_OK)
+        return rc;
+    v = realloc(t->sys, (t->nsys + 1) * sizeof(*v));
+    if (!v) {
+        sr_system_free(sys);
+        return SR_ERR_NOMEM;
+    }
+    t->sys = v;
+    v[t->nsys].id = sr_strdup(id);
+    v[t->nsys].version = sr_strdup(version);
+    v[t->nsys].sys = sys;
+    t->nsys++;
+    if (!v[t->nsys - 1].id || !v[t->nsys - 1].version)
+        return SR_ERR_NOMEM;
+    *out = sys;
+    return SR_OK;
+}
+
+/* Every submitted inspection of the district's open schools dated on or
+ * before @p last. */
+static sr_error
+read_assessments(struct trend *t, const char *last)
+{
+    sqlite3_stmt *q = NULL;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(t->st,
+                          "SELECT a.school, a.assessed_on, a.system_id, "
+                          "a.system_version, a.band, a.compliant, a.vetoed "
+                          "FROM schools s JOIN assessments a ON a.school = "
+                          "s.code WHERE s.district = ?1 AND s.closed = 0 "
+                          "AND a.status = 'submitted' AND a.kind = "
+                          "'inspection' AND a.assessed_on <= ?2 "
+                          "ORDER BY a.school, a.assessed_on, a.id",
+                          &q);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(q, 1, t->base.code);
+    sr_bind_text(q, 2, last);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const struct sr_system *sys;
+        struct ta *a;
+
+        rc = system_of(t, (const char *)sqlite3_column_text(q, 2),
+                       (const char *)sqlite3_column_text(q, 3), &sys);
+        if (rc == SR_OK)
+            rc = grow((void **)&t->a, &t->alloc_a, t->na, sizeof(*t->a));
+        if (rc != SR_OK)
+            break;
+        a = &t->a[t->na++];
+        copy10(a->school, sqlite3_column_text(q, 0));
+        copy10(a->on, sqlite3_column_text(q, 1));
+        sr_date_add_months(a->on, sr_system_valid_months(sys), a->until);
+        a->colour = sr_report_band_colour(
+            sys, (const char *)sqlite3_column_text(q, 4));
+        a->compliant = sqlite3_column_int(q, 5) != 0;
+        a->vetoed = sqlite3_column_int(q, 6) != 0;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(t->st, _("cannot read assessments"));
+    sr_store_finish(t->st, q);
+    return rc;
+}
+
+/* Every hazard of the district's open schools found on or before
+ * @p last, with the date of its last event. */
+static sr_error
+read_hazards(struct trend *t, const char *last)
+{
+    sqlite3_stmt *q = NULL;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(t->st,
+                          "SELECT h.id, h.school, h.level, h.found_on, "
+                          "h.deadline, h.closed_on, (SELECT date(e.at, "
+                          "'+8 hours') FROM hazard_events e WHERE e.hazard "
+                          "= h.id ORDER BY e.id DESC LIMIT 1) "
+                          "FROM hazards h JOIN schools s ON s.code = "
+                          "h.school WHERE s.district = ?1 AND s.closed = 0 "
+                          "AND h.found_on <= ?2 ORDER BY h.id",
+                          &q);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(q, 1, t->base.code);
+    sr_bind_text(q, 2, last);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        const unsigned char *dl;
+        struct th *h;
+
+        rc = grow((void **)&t->h, &t->alloc_h, t->nh, sizeof(*t->h));
+        if (rc != SR_OK)
+            break;
+        h = &t->h[t->nh++];
+        h->id = sqlite3_column_int64(q, 0);
+        copy10(h->school, sqlite3_column_text(q, 1));
+        h->level = sr_hazard_level_lookup(
+            (const char *)sqlite3_column_text(q, 2));
+        copy10(h->found_on, sqlite3_column_text(q, 3));
+        dl = sqlite3_column_text(q, 4);
+        copy10(h->deadline, dl);
+        copy10(h->closed_on, sqlite3_column_text(q, 5));
+        copy10(h->last_day, sqlite3_column_text(q, 6));
+        if (h->level < 0) {
+            rc = sr_store_fail_code(t->st, SR_ERR_INTERNAL,
+                                    _("hazard %lld has an unknown level or "
+                                      "status"), (long long)h->id);
+            break;
+        }
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(t->st, _("cannot read the hazards"));
+    sr_store_finish(t->st, q);
+    return rc;
+}
+
+/* The deadline of hazard @p id as its latest event on or before @p end
+ * recorded it (report.c's rebuild_assignment()), or "". */
+static sr_error
+deadline_then(struct trend *t, int64_t id, const char *end, char out[11])
+{
+    sr_error rc = SR_OK;
+    int step;
+
+    out[0] = '\0';
+    sqlite3_reset(t->deadline);
+    sqlite3_bind_int64(t->deadline, 1, id);
+    sr_bind_text(t->deadline, 2, end);
+    step = sqlite3_step(t->deadline);
+    if (step == SQLITE_ROW) {
+        const char *dl = (const char *)sqlite3_column_text(t->deadline, 0);
+
+        if (dl && sr_date_valid(dl))
+            memcpy(out, dl, 11);
+    } else if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(t->st, _("cannot read hazard events"));
+    }
+    sqlite3_reset(t->deadline);
+    return rc;
+}
+
+/* The district as of period @p p into @p v (schools copied from the
+ * base, nothing owned but the array), its KPIs counted. */
+static sr_error
+as_of(struct trend *t, const struct sr_period *p,
+      const struct sr_baseline_report *bl, struct sr_report_district *v)
+{
+    const char *end = p->end;
+    size_t i, a = 0;
+    sr_error rc = SR_OK;
+
+    memset(&v->kpis, 0, sizeof(v->kpis));
+    v->period = *p;
+    memcpy(v->schools, t->base.schools,
+           t->base.n_schools * sizeof(*v->schools));
+    /* Assessments: by school code, like the schools. */
+    for (i = 0; i < v->n_schools; i++) {
+        struct sr_report_school *s = &v->schools[i];
+        const struct ta *latest = NULL;
+
+        while (a < t->na && strcmp(t->a[a].school, s->code) < 0)
+            a++;
+        for (; a < t->na && !strcmp(t->a[a].school, s->code); a++)
+            if (strcmp(t->a[a].on, end) <= 0)
+                latest = &t->a[a];
+        if (!latest || strcmp(end, latest->until) >= 0)
+            continue; /* none, or expired by the end */
+        s->assessed = true;
+        s->colour = latest->colour;
+        s->compliant = latest->compliant;
+        s->vetoed = latest->vetoed;
+    }
+    for (i = 0; rc == SR_OK && i < t->nh; i++) {
+        const struct th *x = &t->h[i];
+        struct sr_report_hazard h;
+        bool closed, overdue;
+
+        if (strcmp(x->found_on, end) > 0)
+            continue;
+        memset(&h, 0, sizeof(h));
+        h.id = x->id;
+        memcpy(h.code, x->school, sizeof(h.code));
+        h.level = x->level;
+        memcpy(h.found_on, x->found_on, sizeof(h.found_on));
+        if (x->last_day[0] && strcmp(x->last_day, end) <= 0)
+            memcpy(h.deadline, x->deadline, sizeof(h.deadline));
+        else
+            rc = deadline_then(t, x->id, end, h.deadline);
+        if (rc == SR_OK)
+            rc = sr_report_hazard_judge(t->st, &h,
+                                        x->closed_on[0] ? x->closed_on : NULL,
+                                        end, &closed, &overdue);
+        if (rc == SR_OK)
+            sr_report_count_hazard(v, &h, closed, overdue);
+    }
+    if (rc == SR_OK) {
+        sr_report_baseline_kpis(v, bl);
+        sr_report_school_kpis(v);
+    }
+    return rc;
+}
+
+static void
+trend_release(struct trend *t)
+{
+    size_t i;
+
+    for (i = 0; i < t->nsys; i++) {
+        free(t->sys[i].id);
+        free(t->sys[i].version);
+        sr_system_free(t->sys[i].sys);
+    }
+    free(t->sys);
+    free(t->a);
+    free(t->h);
+    sr_store_finish(t->st, t->deadline);
+    sr_report_district_release(&t->base);
+}
+
+/* The district by code or name into t->base's code and name. */
+static sr_error
+resolve(struct trend *t, const char *district)
+{
+    struct sr_districts all;
+    const struct sr_district *d;
+    sr_error rc;
+
+    rc = sr_registry_districts(t->st, &all);
+    if (rc != SR_OK)
+        return rc;
+    d = sr_districts_find(&all, district);
+    if (!d) {
+        rc = sr_store_fail_code(t->st, SR_ERR_NOT_FOUND,
+                                _("no district '%s'"), district);
+    } else {
+        t->base.code = sr_strdup(d->code);
+        t->base.name = sr_strdup(d->name);
+        if (!t->base.code || !t->base.name)
+            rc = SR_ERR_NOMEM;
+    }
+    sr_districts_release(&all);
+    return rc;
+}
+
+/* Read the district's rows (one read transaction) for ends up to
+ * @p last. */
+static sr_error read_rows(struct trend *t, const char *last);
+
+static sr_error
+read_all(struct trend *t, const char *last)
+{
+    sr_error rc;
+
+    if (sqlite3_exec(t->st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sr_store_dberr(t->st, _("cannot start a read transaction"));
+    rc = read_rows(t, last);
+    sqlite3_exec(t->st->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+/* read_all() within its transaction. */
+static sr_error
+read_rows(struct trend *t, const char *last)
+{
+    struct sr_registry_filter f = {.stage = -1};
+    sr_error rc;
+
+    f.district = t->base.code;
+    rc = sr_registry_list(t->st, &f, collect_school, t);
+    if (rc == SR_OK)
+        rc = t->rc;
+    if (rc == SR_OK)
+        rc = read_assessments(t, last);
+    if (rc == SR_OK)
+        rc = read_hazards(t, last);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(t->st,
+                              "SELECT json_extract(state, '$.deadline') "
+                              "FROM hazard_events WHERE hazard = ?1 AND "
+                              "date(at, '+8 hours') <= ?2 AND state IS NOT "
+                              "NULL ORDER BY id DESC LIMIT 1",
+                              &t->deadline);
+    return rc;
+}
+
+sr_error
+sr_report_district_trend(struct sr_store *st, const char *code,
+                         const struct sr_period *ps, size_t n,
+                         struct sr_report_kpis *out)
+{
+    struct sr_baseline_report *bl;
+    struct sr_report_district v;
+    struct trend t;
+    const char *last = NULL;
+    size_t p;
+    sr_error rc = SR_OK;
+
+    memset(&t, 0, sizeof(t));
+    memset(&v, 0, sizeof(v));
+    memset(out, 0, n * sizeof(*out));
+    t.st = st;
+    for (p = 0; p < n; p++) {
+        if (!sr_date_valid(ps[p].start) || !sr_date_valid(ps[p].end))
+            return sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
+                                      ps[p].label);
+        if (!last || strcmp(ps[p].end, last) > 0)
+            last = ps[p].end;
+    }
+    if (!n)
+        return SR_OK;
+    bl = calloc(n, sizeof(*bl));
+    if (!bl)
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    rc = resolve(&t, code);
+    /* Each baseline in its own read transaction: before ours. */
+    for (p = 0; rc == SR_OK && p < n; p++)
+        rc = sr_baseline_compute(st, t.base.code, ps[p].end, &bl[p]);
+    if (rc == SR_OK)
+        rc = read_all(&t, last);
+    if (rc == SR_OK && t.base.n_schools &&
+        !(v.schools = malloc(t.base.n_schools * sizeof(*v.schools))))
+        rc = SR_ERR_NOMEM;
+    v.code = t.base.code;
+    v.n_schools = t.base.n_schools;
+    for (p = 0; rc == SR_OK && p < n; p++) {
+        rc = as_of(&t, &ps[p], &bl[p], &v);
+        if (rc == SR_OK)
+            out[p] = v.kpis;
+    }
+    free(v.schools);
+    for (p = 0; p < n; p++)
+        sr_baseline_report_release(&bl[p]);
+    free(bl);
+    trend_release(&t);
+    if (rc != SR_OK) {
+        memset(out, 0, n * sizeof(*out));
+        if (rc == SR_ERR_NOMEM)
+            sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    }
+    return rc;
+}
