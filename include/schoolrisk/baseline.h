@@ -125,6 +125,18 @@ sr_error sr_baseline_compute_scoped(struct sr_store *st, const char *district,
                                     const struct sr_scope *scope,
                                     struct sr_baseline_report *out);
 
+/**
+ * @brief sr_baseline_compute() as of each of @p days (NULL entries for
+ *        today) from one read of the rows: the same reports as @p n
+ *        calls, for the periods of a trend.
+ * @param out @p n reports, each released with
+ *        sr_baseline_report_release() (also after an error).
+ * @return as sr_baseline_compute().
+ */
+sr_error sr_baseline_compute_days(struct sr_store *st, const char *district,
+                                  const char *const *days, size_t n,
+                                  struct sr_baseline_report *out);
+
 /** @brief Free a report; a zeroed report is fine. */
 void sr_baseline_report_release(struct sr_baseline_report *r);
 

@@ -16,6 +16,7 @@
 #include "schoolrisk/baseline.h"
 #include "schoolrisk/registry.h"
 #include "store_int.h"
+#include "../arena.h"
 #include "../util.h"
 
 static int
@@ -444,23 +445,48 @@ school_baseline(struct sr_store *st, struct stmts *q, struct systems_cache *sc,
     return rc;
 }
 
-/* ---- Many schools: three statements for all of them --------------- */
+/* ---- Many schools: three statements for any number of days -------- */
 
-/* What the set-based computation keeps of a school between statements. */
-struct school_state {
-    const struct sr_system *sys; /* of its valid assessment, or NULL */
-    int seen[SR_BASELINE_COUNT];
-    int64_t open[SR_BASELINE_COUNT];     /* first open hazard, or 0 */
-    char *open_item[SR_BASELINE_COUNT];  /* its item, or NULL */
-    bool latest;                 /* its latest assessment was read */
+/*
+ * The set-based computation reads the rows of all the schools listed
+ * once, for the latest day asked (three statements: the submitted
+ * assessments, the hazards the rules ask about, the baseline evidence),
+ * then judges each day in memory through the rules above.  One day is
+ * sr_baseline_compute(); several are the trend of a report
+ * (sr_baseline_compute_days()), which used to read everything anew for
+ * each day.
+ */
+
+/* A submitted inspection of a listed school, dated on or before the
+ * last day.  A school's rows are together, newest first (date, id). */
+struct arow {
+    size_t school; /* index in the report */
+    int64_t id;
+    char on[11];
+    const struct sr_system *sys;
 };
 
-/* A hazard closed on an item: the latest day it was closed on or
- * before the day computed. */
-struct closed_item {
-    size_t school; /* index in the report */
-    char *item;
+/* A hazard of a listed school that the rules may ask about, in school
+ * then id order. */
+struct hrow {
+    size_t school;
+    int64_t id;
+    const char *item;   /* or NULL (in the arena) */
+    int element;        /* enum sr_baseline_element, or -1 */
+    bool closed;        /* its status is 'closed' */
+    bool has_found, has_closed;
+    char found[11];
     char closed_on[11];
+};
+
+/* One evidence row: item of element of an assessment, at full points or
+ * not; by assessment, then (element, item) as the rules read them. */
+struct erow {
+    int64_t assessment;
+    size_t seq;         /* read order, for a stable sort */
+    int element;
+    const char *item;   /* in the arena */
+    bool full;
 };
 
 /* A school's code and index in the report, for finding it by code. */
@@ -469,14 +495,52 @@ struct code_index {
     size_t i;
 };
 
-struct set {
-    struct sr_baseline_report *r;
-    struct code_index *by_code; /* r->s sorted by code */
-    struct school_state *ss;   /* parallel to r->s */
-    struct closed_item *closed;
-    size_t n_closed, alloc_closed;
+struct rows {
+    struct code_index *by_code; /* the schools sorted by code */
+    size_t n;                   /* schools */
+    size_t *a_first, *a_count;  /* each school's assessments in a[] */
+    struct arow *a;
+    size_t na, alloc_a;
+    struct hrow *h;
+    size_t nh, alloc_h;
+    struct erow *e;
+    size_t ne, alloc_e;
+    struct sr_arena strings;
     struct systems_cache sc;
 };
+
+/* What judging one day keeps of a school between the steps. */
+struct school_state {
+    const struct sr_system *sys; /* of its valid assessment, or NULL */
+    int seen[SR_BASELINE_COUNT];
+    int64_t open[SR_BASELINE_COUNT];         /* first open hazard, or 0 */
+    const char *open_item[SR_BASELINE_COUNT]; /* its item, or NULL */
+};
+
+/* A hazard closed on an item: the latest day it was closed on or
+ * before the day judged. */
+struct closed_item {
+    size_t school; /* index in the report */
+    const char *item;
+    char closed_on[11];
+};
+
+static sr_error
+grow(void **v, size_t *alloc, size_t n, size_t sz)
+{
+    size_t na;
+    void *nv;
+
+    if (n < *alloc)
+        return SR_OK;
+    na = *alloc ? 2 * *alloc : 256;
+    nv = realloc(*v, na * sz);
+    if (!nv)
+        return SR_ERR_NOMEM;
+    *v = nv;
+    *alloc = na;
+    return SR_OK;
+}
 
 static int
 cmp_code_index(const void *a, const void *b)
@@ -488,9 +552,9 @@ cmp_code_index(const void *a, const void *b)
 /* The index in the report of school @p code, or -1 (not listed: closed,
  * out of scope). */
 static long
-school_index(const struct set *x, const char *code)
+school_index(const struct rows *x, const char *code)
 {
-    size_t lo = 0, hi = x->r->n;
+    size_t lo = 0, hi = x->n;
 
     while (code && lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -506,6 +570,265 @@ school_index(const struct set *x, const char *code)
     return -1;
 }
 
+/* A copy of column @p c in the arena, NULL for NULL; sets *nomem. */
+static const char *
+col_str(struct rows *x, sqlite3_stmt *q, int c, int *nomem)
+{
+    const char *t = (const char *)sqlite3_column_text(q, c);
+    const char *d;
+
+    if (!t)
+        return NULL;
+    d = sr_arena_strdup(&x->strings, t);
+    if (!d)
+        *nomem = 1;
+    return d;
+}
+
+/* A statement over the schools of the district (?1, a code) or of the
+ * city (no ?1), as of the last day ?2 (and the first ?3). */
+#define SET_SQL(select, from, school, cond, order)                       \
+    {select " FROM " from " JOIN schools s ON s.code = " school          \
+            " WHERE (" cond ") ORDER BY " order,                         \
+     select " FROM " from " JOIN schools s ON s.code = " school          \
+            " WHERE (" cond ") AND s.district = ?1 ORDER BY " order}
+
+/* Every school's submitted assessments, newest first. */
+static const char *const latest_sql[2] = SET_SQL(
+    "SELECT a.school, a.id, a.assessed_on, a.system_id, a.system_version",
+    "assessments a", "a.school",
+    "a.status = 'submitted' AND a.kind = 'inspection' AND "
+    "a.assessed_on <= ?2",
+    "a.school, a.assessed_on DESC, a.id DESC");
+
+/* The hazards of the schools that the rules ask about on some day from
+ * ?3 to ?2: those closed on an item (on or before the day), and those
+ * open on an element (found on or before the day, not closed by it),
+ * told apart for each day in C. */
+static const char *const hazards_sql[2] = SET_SQL(
+    "SELECT h.school, h.id, h.item, h.baseline, h.status, h.found_on, "
+    "h.closed_on",
+    "hazards h", "h.school",
+    "(h.status = 'closed' AND h.closed_on <= ?2 AND h.item IS NOT NULL) OR "
+    "(h.baseline IS NOT NULL AND h.found_on <= ?2 AND "
+    "(h.status <> 'closed' OR h.closed_on > ?3))",
+    "h.school, h.id");
+
+/* The evidence of each school's latest assessment as of ?2 (one day),
+ * or of all its assessments up to ?2 (several days).  The rows of one
+ * assessment come together in the order of the primary key (element,
+ * item), the order the rules read them in: with no ORDER BY for one
+ * day, because the join walks baseline_items by that key for each
+ * school in turn. */
+#define EVIDENCE_SQL(district)                                            \
+    "SELECT s.code, b.assessment, b.element, b.item, b.full FROM "        \
+    "schools s JOIN baseline_items b ON b.assessment = (SELECT a.id FROM "\
+    "assessments a WHERE a.school = s.code AND a.status = 'submitted' AND "\
+    "a.kind = 'inspection' AND a.assessed_on <= ?2 ORDER BY "             \
+    "a.assessed_on DESC, a.id DESC LIMIT 1)" district
+#define EVIDENCE_ALL_SQL(district)                                        \
+    "SELECT s.code, b.assessment, b.element, b.item, b.full FROM "        \
+    "schools s JOIN assessments a ON a.school = s.code JOIN "             \
+    "baseline_items b ON b.assessment = a.id WHERE a.status = "           \
+    "'submitted' AND a.kind = 'inspection' AND a.assessed_on <= ?2"       \
+    district " ORDER BY b.assessment, b.element, b.item"
+static const char *const evidence_sql[2] = {
+    EVIDENCE_SQL(""), EVIDENCE_SQL(" WHERE s.district = ?1")};
+static const char *const evidence_all_sql[2] = {
+    EVIDENCE_ALL_SQL(""), EVIDENCE_ALL_SQL(" AND s.district = ?1")};
+
+static sr_error
+set_prepare(struct sr_store *st, const char *const sql[2],
+            const char *district, const char *first, const char *last,
+            sqlite3_stmt **q)
+{
+    sr_error rc = sr_store_prepare(st, sql[district != NULL], q);
+
+    if (rc != SR_OK)
+        return rc;
+    if (district)
+        sr_bind_text(*q, 1, district);
+    sr_bind_text(*q, 2, last);
+    /* ?3 is in the hazards' statement alone. */
+    if (sqlite3_bind_parameter_count(*q) >= 3)
+        sr_bind_text(*q, 3, first);
+    return SR_OK;
+}
+
+static sr_error
+read_latest(struct sr_store *st, struct rows *x, const char *district,
+            const char *last)
+{
+    sqlite3_stmt *q = NULL;
+    sr_error rc;
+    int step;
+
+    rc = set_prepare(st, latest_sql, district, last, last, &q);
+    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        long k = school_index(x, (const char *)sqlite3_column_text(q, 0));
+        struct arow *a;
+
+        if (k < 0)
+            continue; /* not listed */
+        rc = grow((void **)&x->a, &x->alloc_a, x->na, sizeof(*x->a));
+        if (rc != SR_OK)
+            break;
+        a = &x->a[x->na];
+        a->school = (size_t)k;
+        a->id = sqlite3_column_int64(q, 1);
+        snprintf(a->on, sizeof(a->on), "%s",
+                 (const char *)sqlite3_column_text(q, 2));
+        rc = system_of(st, &x->sc, (const char *)sqlite3_column_text(q, 3),
+                       (const char *)sqlite3_column_text(q, 4), &a->sys);
+        if (rc != SR_OK)
+            break;
+        if (!x->a_count[k])
+            x->a_first[k] = x->na;
+        x->a_count[k]++;
+        x->na++;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read assessments"));
+    sr_store_finish(st, q);
+    return rc;
+}
+
+static sr_error
+read_hazards(struct sr_store *st, struct rows *x, const char *district,
+             const char *first, const char *last)
+{
+    sqlite3_stmt *q = NULL;
+    sr_error rc;
+    int step, nomem = 0;
+
+    rc = set_prepare(st, hazards_sql, district, first, last, &q);
+    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        long i = school_index(x, (const char *)sqlite3_column_text(q, 0));
+        const char *status = (const char *)sqlite3_column_text(q, 4);
+        const char *found = (const char *)sqlite3_column_text(q, 5);
+        const char *closed = (const char *)sqlite3_column_text(q, 6);
+        struct hrow *h;
+
+        if (i < 0)
+            continue;
+        rc = grow((void **)&x->h, &x->alloc_h, x->nh, sizeof(*x->h));
+        if (rc != SR_OK)
+            break;
+        h = &x->h[x->nh++];
+        memset(h, 0, sizeof(*h));
+        h->school = (size_t)i;
+        h->id = sqlite3_column_int64(q, 1);
+        h->item = col_str(x, q, 2, &nomem);
+        h->element = sr_baseline_lookup(
+            (const char *)sqlite3_column_text(q, 3));
+        h->closed = status && !strcmp(status, "closed");
+        h->has_found = found != NULL;
+        h->has_closed = closed != NULL;
+        snprintf(h->found, sizeof(h->found), "%s", found ? found : "");
+        snprintf(h->closed_on, sizeof(h->closed_on), "%s",
+                 closed ? closed : "");
+        if (nomem)
+            rc = SR_ERR_NOMEM;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read hazards"));
+    sr_store_finish(st, q);
+    return rc;
+}
+
+static int
+cmp_erow(const void *a, const void *b)
+{
+    const struct erow *x = a, *y = b;
+
+    if (x->assessment != y->assessment)
+        return x->assessment < y->assessment ? -1 : 1;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static sr_error
+read_evidence(struct sr_store *st, struct rows *x, const char *district,
+              const char *last, bool all)
+{
+    sqlite3_stmt *q = NULL;
+    sr_error rc;
+    int step, nomem = 0;
+
+    rc = set_prepare(st, all ? evidence_all_sql : evidence_sql, district,
+                     last, last, &q);
+    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
+        int e = sr_baseline_lookup((const char *)sqlite3_column_text(q, 2));
+        struct erow *r;
+
+        /* Rows of a school not listed, or of no element, change
+         * nothing. */
+        if (e < 0 ||
+            school_index(x, (const char *)sqlite3_column_text(q, 0)) < 0)
+            continue;
+        rc = grow((void **)&x->e, &x->alloc_e, x->ne, sizeof(*x->e));
+        if (rc != SR_OK)
+            break;
+        r = &x->e[x->ne];
+        r->assessment = sqlite3_column_int64(q, 1);
+        r->seq = x->ne++;
+        r->element = e;
+        r->item = col_str(x, q, 3, &nomem);
+        r->full = sqlite3_column_int(q, 4) != 0;
+        if (nomem || !r->item)
+            rc = SR_ERR_NOMEM;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read the baseline evidence"));
+    sr_store_finish(st, q);
+    if (rc == SR_OK && x->ne > 1)
+        qsort(x->e, x->ne, sizeof(*x->e), cmp_erow);
+    return rc;
+}
+
+static void
+rows_release(struct rows *x)
+{
+    free(x->by_code);
+    free(x->a_first);
+    free(x->a_count);
+    free(x->a);
+    free(x->h);
+    free(x->e);
+    sr_arena_release(&x->strings);
+    cache_release(&x->sc);
+}
+
+/* Read the rows of the schools of @p r for the days @p first to @p last
+ * (of @p district, a code, or of the whole city when NULL). */
+static sr_error
+rows_read(struct sr_store *st, struct rows *x,
+          const struct sr_baseline_report *r, const char *district,
+          const char *first, const char *last, bool several)
+{
+    sr_error rc = SR_OK;
+    size_t i;
+
+    x->n = r->n;
+    x->by_code = malloc(r->n * sizeof(*x->by_code));
+    x->a_first = calloc(r->n, sizeof(*x->a_first));
+    x->a_count = calloc(r->n, sizeof(*x->a_count));
+    if (!x->by_code || !x->a_first || !x->a_count)
+        return SR_ERR_NOMEM;
+    for (i = 0; i < r->n; i++) {
+        x->by_code[i].code = r->s[i].code;
+        x->by_code[i].i = i;
+    }
+    qsort(x->by_code, r->n, sizeof(*x->by_code), cmp_code_index);
+    rc = read_latest(st, x, district, last);
+    if (rc == SR_OK)
+        rc = read_hazards(st, x, district, first, last);
+    if (rc == SR_OK)
+        rc = read_evidence(st, x, district, last, several);
+    return rc;
+}
+
+/* ---- Judging one day ---------------------------------------------- */
+
 static int
 cmp_closed(const void *a, const void *b)
 {
@@ -516,311 +839,175 @@ cmp_closed(const void *a, const void *b)
     return strcmp(x->item, y->item);
 }
 
+struct day {
+    const char *day;
+    struct school_state *ss;    /* parallel to the report's schools */
+    struct closed_item *closed; /* sorted, one per (school, item) */
+    size_t n_closed, alloc_closed;
+};
+
 /* Whether a hazard on @p item of school @p i was closed on or after
- * @p since (and on or before the day: all of x->closed are). */
+ * @p since (and on or before the day: all of d->closed are). */
 static bool
-closed_since(const struct set *x, size_t i, const char *item,
+closed_since(const struct day *d, size_t i, const char *item,
              const char *since)
 {
-    struct closed_item key = {i, (char *)item, ""};
+    struct closed_item key = {i, item, ""};
     const struct closed_item *c;
 
-    if (!x->n_closed)
+    if (!d->n_closed)
         return false;
-    c = bsearch(&key, x->closed, x->n_closed, sizeof(*x->closed),
+    c = bsearch(&key, d->closed, d->n_closed, sizeof(*d->closed),
                 cmp_closed);
     return c && strcmp(c->closed_on, since) >= 0;
 }
 
-/* A statement over the schools of the district (?1, a code) or of the
- * city (no ?1), as of ?2. */
-#define SET_SQL(select, from, school, cond, order)                       \
-    {select " FROM " from " JOIN schools s ON s.code = " school          \
-            " WHERE (" cond ") ORDER BY " order,                         \
-     select " FROM " from " JOIN schools s ON s.code = " school          \
-            " WHERE (" cond ") AND s.district = ?1 ORDER BY " order}
-
-/* Every school's latest submitted assessment as of ?2: the first row of
- * each school. */
-static const char *const latest_sql[2] = SET_SQL(
-    "SELECT a.school, a.id, a.assessed_on, a.system_id, a.system_version",
-    "assessments a", "a.school",
-    "a.status = 'submitted' AND a.kind = 'inspection' AND "
-    "a.assessed_on <= ?2",
-    "a.school, a.assessed_on DESC, a.id DESC");
-
-/* The hazards of the schools that the rules ask about: those closed on
- * or before ?2 on an item (the latest closing per item is kept), and
- * those open on ?2 on an element (the first by id), told apart in C. */
-static const char *const hazards_sql[2] = SET_SQL(
-    "SELECT h.school, h.id, h.item, h.baseline, h.status, h.found_on, "
-    "h.closed_on",
-    "hazards h", "h.school",
-    "(h.status = 'closed' AND h.closed_on <= ?2 AND h.item IS NOT NULL) OR "
-    "(h.baseline IS NOT NULL AND h.found_on <= ?2 AND "
-    "(h.status <> 'closed' OR h.closed_on > ?2))",
-    "h.school, h.id");
-
-/* The evidence of each school's latest assessment as of ?2 (rows of
- * another are skipped in C).  No ORDER BY, so that nothing is sorted:
- * the rows of one assessment come together and in the order of the
- * primary key (element, item), which is the order the rules read them
- * in, because the join walks baseline_items by that key for each
- * school in turn. */
-#define EVIDENCE_SQL(district)                                            \
-    "SELECT s.code, b.assessment, b.element, b.item, b.full FROM "        \
-    "schools s JOIN baseline_items b ON b.assessment = (SELECT a.id FROM "\
-    "assessments a WHERE a.school = s.code AND a.status = 'submitted' AND "\
-    "a.kind = 'inspection' AND a.assessed_on <= ?2 ORDER BY "             \
-    "a.assessed_on DESC, a.id DESC LIMIT 1)" district
-static const char *const evidence_sql[2] = {
-    EVIDENCE_SQL(""), EVIDENCE_SQL(" WHERE s.district = ?1")};
-
+/* Each school's latest assessment as of the day. */
 static sr_error
-set_prepare(struct sr_store *st, const char *const sql[2],
-            const char *district, const char *day, sqlite3_stmt **q)
+day_latest(const struct rows *x, struct sr_baseline_report *r,
+           struct day *d)
 {
-    sr_error rc = sr_store_prepare(st, sql[district != NULL], q);
+    sr_error rc = SR_OK;
+    size_t i, k;
 
-    if (rc != SR_OK)
-        return rc;
-    if (district)
-        sr_bind_text(*q, 1, district);
-    sr_bind_text(*q, 2, day);
-    return SR_OK;
-}
-
-static sr_error
-set_latest(struct sr_store *st, struct set *x, const char *district,
-           const char *day)
-{
-    sqlite3_stmt *q = NULL;
-    long last = -1;
-    sr_error rc;
-    int step;
-    size_t i;
-
-    rc = set_prepare(st, latest_sql, district, day, &q);
-    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        long k = school_index(x, (const char *)sqlite3_column_text(q, 0));
-        const struct sr_system *sys;
+    for (i = 0; i < r->n && rc == SR_OK; i++) {
+        const struct arow *a = NULL;
         bool valid;
 
-        if (k < 0 || k == last)
-            continue; /* not listed, or not its latest */
-        last = k;
-        rc = system_of(st, &x->sc, (const char *)sqlite3_column_text(q, 3),
-                       (const char *)sqlite3_column_text(q, 4), &sys);
-        if (rc == SR_OK)
-            rc = apply_latest(&x->r->s[k], day, true,
-                              sqlite3_column_int64(q, 1),
-                              (const char *)sqlite3_column_text(q, 2), sys,
-                              &valid);
+        for (k = 0; k < x->a_count[i] && !a; k++)
+            if (strcmp(x->a[x->a_first[i] + k].on, d->day) <= 0)
+                a = &x->a[x->a_first[i] + k];
+        rc = apply_latest(&r->s[i], d->day, a != NULL, a ? a->id : 0,
+                          a ? a->on : NULL, a ? a->sys : NULL, &valid);
         if (rc == SR_OK && valid)
-            x->ss[k].sys = sys;
-        x->ss[k].latest = true;
-    }
-    if (rc == SR_OK && step != SQLITE_DONE)
-        rc = sr_store_dberr(st, _("cannot read assessments"));
-    sr_store_finish(st, q);
-    /* The schools without any: no assessment. */
-    for (i = 0; rc == SR_OK && i < x->r->n; i++) {
-        bool valid;
-
-        if (!x->ss[i].latest)
-            rc = apply_latest(&x->r->s[i], day, false, 0, NULL, NULL,
-                              &valid);
+            d->ss[i].sys = a->sys;
     }
     return rc;
 }
 
-/* Keep a hazard closed on an item (the latest closing per item is
- * chosen once all are read, by set_closed_finish()). */
+/* The hazards as of the day: closings on items (the latest kept per
+ * item), and each element's first open hazard by id. */
 static sr_error
-add_closed(struct set *x, size_t i, const char *item, const char *on)
-{
-    struct closed_item *c;
-
-    if (x->n_closed == x->alloc_closed) {
-        size_t na = x->alloc_closed ? 2 * x->alloc_closed : 256;
-        struct closed_item *nv = realloc(x->closed, na * sizeof(*nv));
-
-        if (!nv)
-            return SR_ERR_NOMEM;
-        x->closed = nv;
-        x->alloc_closed = na;
-    }
-    c = &x->closed[x->n_closed];
-    c->school = i;
-    snprintf(c->closed_on, sizeof(c->closed_on), "%s", on);
-    c->item = sr_strdup(item);
-    if (!c->item)
-        return SR_ERR_NOMEM;
-    x->n_closed++;
-    return SR_OK;
-}
-
-/* Sort the closed items and keep the latest closing of each. */
-static void
-set_closed_finish(struct set *x)
+day_hazards(const struct rows *x, struct day *d)
 {
     size_t i, n = 0;
 
-    if (x->n_closed > 1)
-        qsort(x->closed, x->n_closed, sizeof(*x->closed), cmp_closed);
-    for (i = 0; i < x->n_closed; i++) {
-        if (n && !cmp_closed(&x->closed[n - 1], &x->closed[i])) {
-            if (strcmp(x->closed[i].closed_on, x->closed[n - 1].closed_on) >
+    for (i = 0; i < x->nh; i++) {
+        const struct hrow *h = &x->h[i];
+        struct school_state *ss = &d->ss[h->school];
+        int e = h->element;
+
+        if (h->closed && h->has_closed && h->item &&
+            strcmp(h->closed_on, d->day) <= 0) {
+            struct closed_item *c;
+
+            if (grow((void **)&d->closed, &d->alloc_closed, d->n_closed,
+                     sizeof(*d->closed)) != SR_OK)
+                return SR_ERR_NOMEM;
+            c = &d->closed[d->n_closed++];
+            c->school = h->school;
+            c->item = h->item;
+            memcpy(c->closed_on, h->closed_on, sizeof(c->closed_on));
+        }
+        if (e < 0 || ss->open[e] || !h->has_found ||
+            strcmp(h->found, d->day) > 0 ||
+            (h->closed &&
+             !(h->has_closed && strcmp(h->closed_on, d->day) > 0)))
+            continue;
+        ss->open[e] = h->id;
+        ss->open_item[e] = h->item;
+    }
+    if (d->n_closed > 1)
+        qsort(d->closed, d->n_closed, sizeof(*d->closed), cmp_closed);
+    for (i = 0; i < d->n_closed; i++) {
+        if (n && !cmp_closed(&d->closed[n - 1], &d->closed[i])) {
+            if (strcmp(d->closed[i].closed_on, d->closed[n - 1].closed_on) >
                 0)
-                memcpy(x->closed[n - 1].closed_on, x->closed[i].closed_on,
-                       sizeof(x->closed[i].closed_on));
-            free(x->closed[i].item);
+                memcpy(d->closed[n - 1].closed_on, d->closed[i].closed_on,
+                       sizeof(d->closed[i].closed_on));
             continue;
         }
-        x->closed[n++] = x->closed[i];
+        d->closed[n++] = d->closed[i];
     }
-    x->n_closed = n;
-}
-
-/* One hazard row: a closing on an item, an open hazard on an element
- * (the first by id, as rows come by id), or both. */
-static sr_error
-set_hazard(struct set *x, sqlite3_stmt *q, size_t i, const char *day)
-{
-    struct school_state *ss = &x->ss[i];
-    const char *item = (const char *)sqlite3_column_text(q, 2);
-    const char *el = (const char *)sqlite3_column_text(q, 3);
-    const char *status = (const char *)sqlite3_column_text(q, 4);
-    const char *found = (const char *)sqlite3_column_text(q, 5);
-    const char *closed = (const char *)sqlite3_column_text(q, 6);
-    bool is_closed = status && !strcmp(status, "closed");
-    int e = sr_baseline_lookup(el);
-    sr_error rc = SR_OK;
-
-    if (is_closed && closed && item && strcmp(closed, day) <= 0)
-        rc = add_closed(x, i, item, closed);
-    if (rc != SR_OK || e < 0 || ss->open[e] || !found ||
-        strcmp(found, day) > 0 ||
-        (is_closed && !(closed && strcmp(closed, day) > 0)))
-        return rc;
-    ss->open[e] = sqlite3_column_int64(q, 1);
-    if (item && !(ss->open_item[e] = sr_strdup(item)))
-        return SR_ERR_NOMEM;
+    d->n_closed = n;
     return SR_OK;
 }
 
-static sr_error
-set_hazards(struct sr_store *st, struct set *x, const char *district,
-            const char *day)
+/* The first evidence row of assessment @p id, or x->ne. */
+static size_t
+evidence_of(const struct rows *x, int64_t id)
 {
-    sqlite3_stmt *q = NULL;
-    sr_error rc;
-    int step;
+    size_t lo = 0, hi = x->ne;
 
-    rc = set_prepare(st, hazards_sql, district, day, &q);
-    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        long i = school_index(x, (const char *)sqlite3_column_text(q, 0));
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
 
-        if (i >= 0)
-            rc = set_hazard(x, q, (size_t)i, day);
+        if (x->e[mid].assessment < id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
-        rc = sr_store_dberr(st, _("cannot read hazards"));
-    sr_store_finish(st, q);
-    if (rc == SR_OK)
-        set_closed_finish(x);
-    return rc;
+    return lo;
 }
 
+/* The evidence of each valid assessment, then each element. */
 static sr_error
-set_evidence(struct sr_store *st, struct set *x, const char *district,
-             const char *day)
+day_evidence(const struct rows *x, struct sr_baseline_report *r,
+             struct day *d)
 {
-    sqlite3_stmt *q = NULL;
-    sr_error rc;
-    int step;
-
-    rc = set_prepare(st, evidence_sql, district, day, &q);
-    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        long i = school_index(x, (const char *)sqlite3_column_text(q, 0));
-        struct sr_baseline_school *b;
-        const char *item;
-        bool full;
-
-        if (i < 0 || !x->ss[i].sys ||
-            sqlite3_column_int64(q, 1) != x->r->s[i].assessment)
-            continue; /* not listed, not valid, or not its latest */
-        b = &x->r->s[i];
-        item = (const char *)sqlite3_column_text(q, 3);
-        full = sqlite3_column_int(q, 4) != 0;
-        rc = apply_evidence(b, x->ss[i].sys,
-                            (const char *)sqlite3_column_text(q, 2), item,
-                            full,
-                            !full && closed_since(x, (size_t)i, item,
-                                                  b->assessed_on),
-                            x->ss[i].seen);
-    }
-    if (rc == SR_OK && step != SQLITE_DONE)
-        rc = sr_store_dberr(st, _("cannot read the baseline evidence"));
-    sr_store_finish(st, q);
-    return rc;
-}
-
-static void
-set_release(struct set *x)
-{
-    size_t i;
-    int e;
-
-    for (i = 0; x->ss && i < x->r->n; i++)
-        for (e = 0; e < SR_BASELINE_COUNT; e++)
-            free(x->ss[i].open_item[e]);
-    for (i = 0; i < x->n_closed; i++)
-        free(x->closed[i].item);
-    free(x->closed);
-    free(x->ss);
-    free(x->by_code);
-    cache_release(&x->sc);
-}
-
-/* The baseline of every school of r->s (of @p district, a code, or of
- * the whole city when NULL) in three statements. */
-static sr_error
-set_baseline(struct sr_store *st, struct sr_baseline_report *r,
-             const char *district, const char *day)
-{
-    struct set x;
     sr_error rc = SR_OK;
-    size_t i;
+    size_t i, k;
     int e;
 
-    memset(&x, 0, sizeof(x));
-    x.r = r;
+    for (i = 0; i < r->n && rc == SR_OK; i++) {
+        struct sr_baseline_school *b = &r->s[i];
+        struct school_state *ss = &d->ss[i];
+
+        if (!ss->sys)
+            continue; /* no valid assessment */
+        for (k = evidence_of(x, b->assessment);
+             rc == SR_OK && k < x->ne && x->e[k].assessment == b->assessment;
+             k++) {
+            const struct erow *v = &x->e[k];
+
+            rc = apply_evidence(b, ss->sys, sr_baseline_name(v->element),
+                                v->item, v->full,
+                                !v->full && closed_since(d, i, v->item,
+                                                         b->assessed_on),
+                                ss->seen);
+        }
+        for (e = 0; rc == SR_OK && e < SR_BASELINE_COUNT; e++)
+            rc = apply_element(b, ss->sys, e, ss->seen[e], ss->open[e],
+                               ss->open_item[e]);
+    }
+    return rc;
+}
+
+/* The baseline of every school of @p r as of @p day from the rows. */
+static sr_error
+judge_day(const struct rows *x, struct sr_baseline_report *r,
+          const char *day)
+{
+    struct day d;
+    sr_error rc;
+
+    memset(&d, 0, sizeof(d));
+    d.day = day;
     if (!r->n)
         return SR_OK;
-    x.by_code = malloc(r->n * sizeof(*x.by_code));
-    x.ss = calloc(r->n, sizeof(*x.ss));
-    if (!x.by_code || !x.ss)
-        rc = SR_ERR_NOMEM;
-    for (i = 0; rc == SR_OK && i < r->n; i++) {
-        x.by_code[i].code = r->s[i].code;
-        x.by_code[i].i = i;
-    }
+    d.ss = calloc(r->n, sizeof(*d.ss));
+    if (!d.ss)
+        return SR_ERR_NOMEM;
+    rc = day_latest(x, r, &d);
     if (rc == SR_OK)
-        qsort(x.by_code, r->n, sizeof(*x.by_code), cmp_code_index);
+        rc = day_hazards(x, &d);
     if (rc == SR_OK)
-        rc = set_latest(st, &x, district, day);
-    if (rc == SR_OK)
-        rc = set_hazards(st, &x, district, day);
-    if (rc == SR_OK)
-        rc = set_evidence(st, &x, district, day);
-    for (i = 0; rc == SR_OK && i < r->n; i++)
-        for (e = 0; x.ss[i].sys && e < SR_BASELINE_COUNT && rc == SR_OK; e++)
-            rc = apply_element(&r->s[i], x.ss[i].sys, e, x.ss[i].seen[e],
-                               x.ss[i].open[e], x.ss[i].open_item[e]);
-    set_release(&x);
+        rc = day_evidence(x, r, &d);
+    free(d.closed);
+    free(d.ss);
     return rc;
 }
+
 /* ------------------------------------------------------------------ */
 
 struct collect {
@@ -933,45 +1120,112 @@ sr_baseline_compute(struct sr_store *st, const char *district,
     return sr_baseline_compute_scoped(st, district, as_of, NULL, out);
 }
 
-sr_error
-sr_baseline_compute_scoped(struct sr_store *st, const char *district,
-                           const char *as_of, const struct sr_scope *scope,
-                           struct sr_baseline_report *out)
+/* The schools of @p from (who they are, nothing judged) into @p to. */
+static sr_error
+schools_copy(struct sr_baseline_report *to,
+             const struct sr_baseline_report *from)
+{
+    size_t i;
+
+    if (!from->n)
+        return SR_OK;
+    to->s = calloc(from->n, sizeof(*to->s));
+    if (!to->s)
+        return SR_ERR_NOMEM;
+    for (i = 0; i < from->n; i++) {
+        const struct sr_baseline_school *f = &from->s[i];
+        struct sr_baseline_school *b = &to->s[i];
+
+        memcpy(b->code, f->code, sizeof(b->code));
+        b->stage = f->stage;
+        b->name = sr_strdup(f->name);
+        b->district = sr_strdup(f->district);
+        b->district_name = sr_strdup(f->district_name);
+        to->n++;
+        if (!b->name || !b->district || !b->district_name)
+            return SR_ERR_NOMEM;
+    }
+    return SR_OK;
+}
+
+/* The baseline as of each of @p days (NULL: today) into @p out, from
+ * one read of the rows in one read transaction. */
+static sr_error
+compute(struct sr_store *st, const char *district, const char *const *days,
+        size_t n, const struct sr_scope *scope, struct sr_baseline_report *out)
 {
     struct sr_registry_filter f = {.district = district, .stage = -1,
                                    .scope = scope};
     struct collect c = {out, 0, SR_OK};
+    const char *first = NULL, *last = NULL;
+    struct rows x;
     char today[16];
-    sr_error rc;
+    sr_error rc = SR_OK;
+    size_t k;
 
-    memset(out, 0, sizeof(*out));
+    memset(out, 0, n * sizeof(*out));
+    memset(&x, 0, sizeof(x));
+    sr_arena_init(&x.strings);
     sr_store_today(st, today);
-    if (!as_of)
-        as_of = today;
-    if (!sr_date_valid(as_of))
-        return sr_store_fail_code(st, SR_ERR_INPUT,
-                                  _("bad date '%s' (expected YYYY-MM-DD)"),
-                                  as_of);
-    memcpy(out->as_of, as_of, 10); /* sr_date_valid: exactly 10 */
-    out->as_of[10] = '\0';
+    for (k = 0; k < n; k++) {
+        const char *day = days[k] ? days[k] : today;
+
+        if (!sr_date_valid(day))
+            return sr_store_fail_code(
+                st, SR_ERR_INPUT, _("bad date '%s' (expected YYYY-MM-DD)"),
+                day);
+        memcpy(out[k].as_of, day, 10); /* sr_date_valid: exactly 10 */
+        out[k].as_of[10] = '\0';
+        if (!first || strcmp(day, first) < 0)
+            first = out[k].as_of;
+        if (!last || strcmp(day, last) > 0)
+            last = out[k].as_of;
+    }
+    if (!n)
+        return SR_OK;
     /* One read transaction: a consistent snapshot. */
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return sr_store_dberr(st, _("cannot start a read transaction"));
     rc = sr_registry_list(st, &f, collect_school, &c);
     if (rc == SR_OK)
         rc = c.rc;
+    for (k = 1; rc == SR_OK && k < n; k++)
+        rc = schools_copy(&out[k], &out[0]);
     /* The schools listed are all of one district when one is asked
      * for: the statements then read that district's rows alone. */
-    if (rc == SR_OK)
-        rc = set_baseline(st, out,
-                          district && out->n ? out->s[0].district : NULL,
-                          as_of);
-    if (rc == SR_OK)
-        rc = districts(st, district, scope, out);
+    if (rc == SR_OK && out->n)
+        rc = rows_read(st, &x, out,
+                       district ? out->s[0].district : NULL, first, last,
+                       n > 1);
+    for (k = 0; rc == SR_OK && k < n; k++) {
+        rc = judge_day(&x, &out[k], out[k].as_of);
+        if (rc == SR_OK)
+            rc = districts(st, district, scope, &out[k]);
+    }
     sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    rows_release(&x);
     if (rc != SR_OK)
-        sr_baseline_report_release(out);
+        for (k = 0; k < n; k++)
+            sr_baseline_report_release(&out[k]);
+    if (rc == SR_ERR_NOMEM)
+        sr_store_fail_code(st, rc, _("out of memory"));
     return rc;
+}
+
+sr_error
+sr_baseline_compute_scoped(struct sr_store *st, const char *district,
+                           const char *as_of, const struct sr_scope *scope,
+                           struct sr_baseline_report *out)
+{
+    return compute(st, district, &as_of, 1, scope, out);
+}
+
+sr_error
+sr_baseline_compute_days(struct sr_store *st, const char *district,
+                         const char *const *days, size_t n,
+                         struct sr_baseline_report *out)
+{
+    return compute(st, district, days, n, NULL, out);
 }
 
 sr_error

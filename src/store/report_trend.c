@@ -21,7 +21,8 @@
  *    event (by id) is dated on or before the end (China date of the
  *    event's time); otherwise the one its latest event on or before the
  *    end recorded, read only for those hazards (as report.c does).
- *  - The four-100% elements as of each end are sr_baseline_compute().
+ *  - The four-100% elements as of each end are sr_baseline_compute_days()
+ *    (the same reading once, judging each day in memory).
  * Everything but the baselines is read in one read transaction.
  */
 #include <stdio.h>
@@ -449,9 +450,16 @@ sr_report_district_trend(struct sr_store *st, const char *code,
     if (!bl)
         return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     rc = resolve(&t, code);
-    /* Each baseline in its own read transaction: before ours. */
-    for (p = 0; rc == SR_OK && p < n; p++)
-        rc = sr_baseline_compute(st, t.base.code, ps[p].end, &bl[p]);
+    /* The baselines in their own read transaction: before ours. */
+    if (rc == SR_OK) {
+        const char **days = malloc(n * sizeof(*days));
+
+        for (p = 0; days && p < n; p++)
+            days[p] = ps[p].end;
+        rc = days ? sr_baseline_compute_days(st, t.base.code, days, n, bl)
+                  : SR_ERR_NOMEM;
+        free(days);
+    }
     if (rc == SR_OK)
         rc = read_all(&t, last);
     if (rc == SR_OK && t.base.n_schools &&

@@ -598,6 +598,51 @@ test_baseline_set_per_school(void **state)
         }
         sr_baseline_report_release(&city);
     }
+    /* All the days from one read (sr_baseline_compute_days()), for the
+     * city and for each district, in another order than the days': the
+     * reports of one day each. */
+    for (j = 0; j <= all.n; j++) {
+        static const char *const shuffled[] = {"2026-12-31", "2026-02-01",
+                                               "2027-09-30", "2026-06-30"};
+        struct sr_baseline_report many[4];
+        const char *d = j < all.n ? all.v[j].code : NULL;
+
+        assert_int_equal(sr_baseline_compute_days(st, d, shuffled, 4, many),
+                         SR_OK);
+        for (k = 0; k < 4; k++) {
+            assert_string_equal(many[k].as_of, shuffled[k]);
+            assert_int_equal(sr_baseline_compute(st, d, shuffled[k], &dist),
+                             SR_OK);
+            assert_int_equal(many[k].n, dist.n);
+            assert_int_equal(many[k].nd, dist.nd);
+            for (i = 0; i < dist.n; i++) {
+                assert_string_equal(many[k].s[i].code, dist.s[i].code);
+                assert_int_equal(many[k].s[i].assessment,
+                                 dist.s[i].assessment);
+                for (e = 0; e < SR_BASELINE_COUNT; e++)
+                    same_reason(&many[k].s[i], &dist.s[i], e);
+            }
+            for (i = 0; i < dist.nd; i++) {
+                assert_string_equal(many[k].d[i].code, dist.d[i].code);
+                assert_int_equal(many[k].d[i].all_four, dist.d[i].all_four);
+                assert_int_equal(many[k].d[i].reaches, dist.d[i].reaches);
+                for (e = 0; e < SR_BASELINE_COUNT; e++)
+                    assert_int_equal(many[k].d[i].met[e], dist.d[i].met[e]);
+            }
+            sr_baseline_report_release(&dist);
+            sr_baseline_report_release(&many[k]);
+        }
+    }
+    {
+        const char *bad[] = {"2026-01-01", "2026-02-30"};
+        struct sr_baseline_report two[2];
+
+        assert_int_equal(sr_baseline_compute_days(st, NULL, bad, 2, two),
+                         SR_ERR_INPUT);
+        assert_string_equal(sr_store_errmsg(st),
+                            "bad date '2026-02-30' (expected YYYY-MM-DD)");
+        assert_int_equal(two[0].n, 0);
+    }
     for (e = SR_CAUSE_NONE; e <= SR_CAUSE_HAZARD_OPEN; e++)
         if (!causes[e])
             fail_msg("no school of the demo city has cause %d", e);
