@@ -864,6 +864,7 @@ resolve_district(struct sr_store *st, const char *district,
 static sr_error
 district(struct sr_store *st, const char *district,
          const struct sr_period *period, bool kpis_only, bool no_lost,
+         const struct sr_baseline_report *given,
          struct sr_report_district *out)
 {
     struct sr_registry_filter f = {.stage = -1};
@@ -890,9 +891,12 @@ district(struct sr_store *st, const char *district,
     if (rc != SR_OK)
         goto cleanup;
     /* Its own read transaction: before ours. */
-    rc = sr_baseline_compute(st, out->code, period->end, &bl);
-    if (rc != SR_OK)
-        goto cleanup;
+    if (!given) {
+        rc = sr_baseline_compute(st, out->code, period->end, &bl);
+        if (rc != SR_OK)
+            goto cleanup;
+        given = &bl;
+    }
     if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         rc = sr_store_dberr(st, _("cannot start a read transaction"));
         goto cleanup;
@@ -909,7 +913,7 @@ district(struct sr_store *st, const char *district,
     if (rc == SR_OK)
         rc = read_hazards(&w, period->end);
     if (rc == SR_OK)
-        rc = merge_baseline(out, &bl);
+        rc = merge_baseline(out, given);
     if (rc == SR_OK) {
         sr_report_school_kpis(out);
         if (out->n_systems > 1)
@@ -937,7 +941,7 @@ sr_report_district(struct sr_store *st, const char *code,
                    const struct sr_period *period,
                    struct sr_report_district *out)
 {
-    return district(st, code, period, false, false, out);
+    return district(st, code, period, false, false, NULL, out);
 }
 
 sr_error
@@ -945,7 +949,7 @@ sr_report_district_for_city(struct sr_store *st, const char *code,
                             const struct sr_period *period,
                             struct sr_report_district *out)
 {
-    return district(st, code, period, false, true, out);
+    return district(st, code, period, false, true, NULL, out);
 }
 
 sr_error
@@ -953,7 +957,46 @@ sr_report_district_kpis(struct sr_store *st, const char *code,
                         const struct sr_period *period,
                         struct sr_report_district *out)
 {
-    return district(st, code, period, true, true, out);
+    return district(st, code, period, true, true, NULL, out);
+}
+
+sr_error
+sr_report_district_and_trend(struct sr_store *st, const char *code,
+                             const struct sr_period *period, bool for_city,
+                             const struct sr_period *ps, size_t n,
+                             struct sr_report_district *out,
+                             struct sr_report_kpis *kpis)
+{
+    struct sr_baseline_report *bl;
+    const char **days;
+    sr_error rc;
+    size_t p;
+
+    memset(out, 0, sizeof(*out));
+    bl = calloc(n + 1, sizeof(*bl));
+    days = calloc(n + 1, sizeof(*days));
+    if (!bl || !days) {
+        free(bl);
+        free(days);
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    }
+    for (p = 0; p < n; p++)
+        days[p] = ps[p].end;
+    days[n] = period->end;
+    /* Every day's baseline from one read, in its own read transaction. */
+    rc = sr_baseline_compute_days(st, code, days, n + 1, bl);
+    if (rc == SR_OK)
+        rc = district(st, code, period, false, for_city, &bl[n], out);
+    if (rc == SR_OK && n) {
+        rc = sr_report_trend_kpis(st, code, ps, n, bl, kpis);
+        if (rc != SR_OK)
+            sr_report_district_release(out);
+    }
+    for (p = 0; p <= n; p++)
+        sr_baseline_report_release(&bl[p]);
+    free(bl);
+    free(days);
+    return rc;
 }
 
 sr_error

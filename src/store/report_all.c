@@ -5,12 +5,12 @@
  * DESIGN
  * The work is a list of tasks taken in turn by up to one thread per
  * online CPU, the calling thread being one of them:
- *  - task i < nd: compute district i's figures (sr_report_district()),
- *    write its workbook, and leave the report in its slot;
- *  - task nd + i: district i's KPIs in the earlier periods of the
- *    city's trend, all from one read (sr_report_district_trend(); a
- *    period before the first assessment is skipped outright, as
- *    sr_report_city() does).
+ *  - task i: compute district i's figures and its KPIs in the earlier
+ *    periods of the city's trend (sr_report_district_and_trend(): the
+ *    baselines of all the days from one read, the earlier periods from
+ *    another; a period before the first assessment is skipped outright,
+ *    as sr_report_city() does), write its workbook, and leave the report
+ *    in its slot.
  * A thread reads through its own read-only connection (SQLite
  * connections are not shared between threads); the calling thread uses
  * the caller's store.  Whoever finishes a district merges, under the
@@ -110,19 +110,26 @@ merge_ready(struct job *j)
     }
 }
 
-/* District @p i: its figures, its workbook, its slot. */
+/* District @p i: its figures and its KPIs in the trend's earlier
+ * periods that have an assessment by their end (the others stay zero),
+ * its workbook, its slot. */
 static void
 do_district(struct job *j, struct sr_store *st, size_t i)
 {
     struct sr_report_all_item *it = j->items ? &j->items[i] : NULL;
     struct sr_report_district rep;
+    struct sr_report_kpis k[12];
+    struct sr_period ps[12];
     struct sr_report_meta meta;
+    size_t p, n = 0;
     sr_error rc;
 
+    for (p = 0; p < j->n_prior; p++)
+        if (j->prior_any[p])
+            ps[n++] = j->prior[p];
     /* The city alone shows no lost points: not read then. */
-    rc = it ? sr_report_district(st, j->all->v[i].code, j->period, &rep)
-            : sr_report_district_for_city(st, j->all->v[i].code, j->period,
-                                          &rep);
+    rc = sr_report_district_and_trend(st, j->all->v[i].code, j->period, !it,
+                                      ps, n, &rep, k);
     if (rc != SR_OK) {
         const char *m = sr_store_errmsg(st);
 
@@ -138,6 +145,9 @@ do_district(struct job *j, struct sr_store *st, size_t i)
         pthread_mutex_unlock(&j->mu);
         return;
     }
+    for (p = 0, n = 0; p < j->n_prior; p++)
+        if (j->prior_any[p])
+            j->prior_k[p * j->nd + i] = k[n++];
     if (it) {
         meta = *j->o->meta;
         meta.diags = &it->diags;
@@ -148,31 +158,6 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     j->slots[i].rep = rep;
     j->slots[i].state = SLOT_READY;
     merge_ready(j);
-    pthread_mutex_unlock(&j->mu);
-}
-
-/* Task @p i of the trend: district i's KPIs in the earlier periods
- * that have an assessment by their end (the others stay zero). */
-static void
-do_prior(struct job *j, struct sr_store *st, size_t i)
-{
-    struct sr_period ps[12];
-    struct sr_report_kpis k[12];
-    size_t p, n = 0;
-    sr_error rc;
-
-    for (p = 0; p < j->n_prior; p++)
-        if (j->prior_any[p])
-            ps[n++] = j->prior[p];
-    rc = sr_report_district_trend(st, j->all->v[i].code, ps, n, k);
-    if (rc == SR_OK) {
-        for (p = 0, n = 0; p < j->n_prior; p++)
-            if (j->prior_any[p])
-                j->prior_k[p * j->nd + i] = k[n++];
-        return;
-    }
-    pthread_mutex_lock(&j->mu);
-    city_fail(j, rc, sr_store_errmsg(st));
     pthread_mutex_unlock(&j->mu);
 }
 
@@ -187,10 +172,7 @@ run_tasks(struct job *j, struct sr_store *st)
         pthread_mutex_unlock(&j->mu);
         if (t >= j->n_tasks)
             return;
-        if (t < j->nd)
-            do_district(j, st, t);
-        else
-            do_prior(j, st, t - j->nd);
+        do_district(j, st, t);
     }
 }
 
@@ -285,7 +267,6 @@ job_init(struct job *j, struct sr_store *st, const struct sr_period *period,
          const struct sr_districts *all)
 {
     sr_error rc = SR_OK;
-    bool any = false;
     size_t p;
 
     memset(j, 0, sizeof(*j));
@@ -295,16 +276,13 @@ job_init(struct job *j, struct sr_store *st, const struct sr_period *period,
     j->nd = all->n;
     j->lang = sr_i18n_lang();
     j->n_prior = sr_report_trend_periods(period, j->prior);
-    for (p = 0; rc == SR_OK && p < j->n_prior; p++) {
+    for (p = 0; rc == SR_OK && p < j->n_prior; p++)
         if (strcmp(j->prior[p].label, period->label))
             rc = sr_report_any_assessment(st, j->prior[p].end,
                                           &j->prior_any[p]);
-        any |= j->prior_any[p];
-    }
     if (rc != SR_OK)
         return rc;
-    /* Each district, then each district's earlier periods. */
-    j->n_tasks = (any ? 2 : 1) * all->n;
+    j->n_tasks = all->n;
     if (all->n) {
         j->slots = calloc(all->n, sizeof(*j->slots));
         j->prior_k = calloc((j->n_prior ? j->n_prior : 1) * all->n,

@@ -35,6 +35,25 @@ sr_error sr_report_district_trend(struct sr_store *st, const char *code,
                                   const struct sr_period *ps, size_t n,
                                   struct sr_report_kpis *out);
 
+/* sr_report_district_trend() with the baselines of its periods given
+ * (@p bl: n reports, as of each period's end). */
+sr_error sr_report_trend_kpis(struct sr_store *st, const char *code,
+                              const struct sr_period *ps, size_t n,
+                              const struct sr_baseline_report *bl,
+                              struct sr_report_kpis *out);
+
+/* District @p code's report for @p period (sr_report_district(), or
+ * sr_report_district_for_city() when @p for_city) and its KPIs in the
+ * @p n earlier periods @p ps (sr_report_district_trend(); @p kpis has
+ * n entries), the four-100% baselines of all the days from one read.
+ * What report all computes for each district. */
+sr_error sr_report_district_and_trend(struct sr_store *st, const char *code,
+                                      const struct sr_period *period,
+                                      bool for_city,
+                                      const struct sr_period *ps, size_t n,
+                                      struct sr_report_district *out,
+                                      struct sr_report_kpis *kpis);
+
 /* What report.c and report_trend.c share: the rules that count a
  * district's figures, whichever way its rows were read. */
 

@@ -422,11 +422,11 @@ read_rows(struct trend *t, const char *last)
 }
 
 sr_error
-sr_report_district_trend(struct sr_store *st, const char *code,
-                         const struct sr_period *ps, size_t n,
-                         struct sr_report_kpis *out)
+sr_report_trend_kpis(struct sr_store *st, const char *code,
+                     const struct sr_period *ps, size_t n,
+                     const struct sr_baseline_report *bl,
+                     struct sr_report_kpis *out)
 {
-    struct sr_baseline_report *bl;
     struct sr_report_district v;
     struct trend t;
     const char *last = NULL;
@@ -446,20 +446,7 @@ sr_report_district_trend(struct sr_store *st, const char *code,
     }
     if (!n)
         return SR_OK;
-    bl = calloc(n, sizeof(*bl));
-    if (!bl)
-        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     rc = resolve(&t, code);
-    /* The baselines in their own read transaction: before ours. */
-    if (rc == SR_OK) {
-        const char **days = malloc(n * sizeof(*days));
-
-        for (p = 0; days && p < n; p++)
-            days[p] = ps[p].end;
-        rc = days ? sr_baseline_compute_days(st, t.base.code, days, n, bl)
-                  : SR_ERR_NOMEM;
-        free(days);
-    }
     if (rc == SR_OK)
         rc = read_all(&t, last);
     if (rc == SR_OK && t.base.n_schools &&
@@ -473,14 +460,48 @@ sr_report_district_trend(struct sr_store *st, const char *code,
             out[p] = v.kpis;
     }
     free(v.schools);
-    for (p = 0; p < n; p++)
-        sr_baseline_report_release(&bl[p]);
-    free(bl);
     trend_release(&t);
     if (rc != SR_OK) {
         memset(out, 0, n * sizeof(*out));
         if (rc == SR_ERR_NOMEM)
             sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     }
+    return rc;
+}
+
+sr_error
+sr_report_district_trend(struct sr_store *st, const char *code,
+                         const struct sr_period *ps, size_t n,
+                         struct sr_report_kpis *out)
+{
+    struct sr_baseline_report *bl;
+    const char **days;
+    sr_error rc;
+    size_t p;
+
+    memset(out, 0, n * sizeof(*out));
+    for (p = 0; p < n; p++)
+        if (!sr_date_valid(ps[p].start) || !sr_date_valid(ps[p].end))
+            return sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
+                                      ps[p].label);
+    if (!n)
+        return SR_OK;
+    bl = calloc(n, sizeof(*bl));
+    days = calloc(n, sizeof(*days));
+    if (!bl || !days) {
+        free(bl);
+        free(days);
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    }
+    for (p = 0; p < n; p++)
+        days[p] = ps[p].end;
+    /* The baselines in their own read transaction: before ours. */
+    rc = sr_baseline_compute_days(st, code, days, n, bl);
+    if (rc == SR_OK)
+        rc = sr_report_trend_kpis(st, code, ps, n, bl, out);
+    for (p = 0; p < n; p++)
+        sr_baseline_report_release(&bl[p]);
+    free(bl);
+    free(days);
     return rc;
 }
