@@ -121,6 +121,7 @@ struct work {
     sqlite3_stmt *latest;  /* latest submitted assessment <= end */
     sqlite3_stmt *scores;  /* its scores with the answers */
     sqlite3_stmt *assigns; /* a hazard's state as of the end */
+    sqlite3_stmt *status;  /* a hazard's status as of the end */
     sr_error rc;           /* from the registry callback */
     bool kpis_only;        /* no dimension scores or lost points */
     bool no_lost;          /* no lost points (the city shows none) */
@@ -585,25 +586,53 @@ sr_report_hazard_judge(struct sr_store *st, struct sr_report_hazard *h,
     return SR_OK;
 }
 
+/* The district's hazards found on or before the end, each with its
+ * last event (by id): its to-status and China date.  When that date is
+ * on or before the end (nearly always for a current period) the row is
+ * the hazard as of the end; otherwise read_hazard() asks for the status
+ * and assignment as of the end. */
 #define HAZARD_SQL                                                        \
     "SELECT h.id, h.school, s.name, s.district, d.name, h.item, "         \
     "h.item_title, h.description, h.level, h.found_on, h.found_by, "      \
     "h.responsible, h.measures, h.deadline, h.closed_on, h.recurrent_of, "\
-    "(SELECT e.to_status FROM hazard_events e WHERE e.hazard = h.id AND " \
-    " date(e.at, '+8 hours') <= ?2 ORDER BY e.id DESC LIMIT 1), "         \
-    "(SELECT max(e.id) FROM hazard_events e WHERE e.hazard = h.id AND "   \
-    " date(e.at, '+8 hours') <= ?2), "                                    \
-    "(SELECT max(e.id) FROM hazard_events e WHERE e.hazard = h.id) "      \
+    "e.to_status, date(e.at, '+8 hours') "                                \
     "FROM hazards h JOIN schools s ON s.code = h.school "                 \
     "JOIN districts d ON d.code = s.district "                            \
+    "LEFT JOIN hazard_events e ON e.id = (SELECT max(x.id) FROM "         \
+    "hazard_events x WHERE x.hazard = h.id) "                             \
     "WHERE s.district = ?1 AND s.closed = 0 AND h.found_on <= ?2 "        \
     "ORDER BY h.id"
+
+/* The status of hazard @p h as of @p end: the to-status of its latest
+ * event on or before the end, open when there is none (a hazard added
+ * later with an earlier found date). */
+static sr_error
+status_then(struct work *w, struct sr_report_hazard *h, const char *end)
+{
+    const char *status;
+    sr_error rc = SR_OK;
+    int step;
+
+    h->status = SR_HAZARD_OPEN;
+    sqlite3_reset(w->status);
+    sqlite3_bind_int64(w->status, 1, h->id);
+    sr_bind_text(w->status, 2, end);
+    step = sqlite3_step(w->status);
+    if (step == SQLITE_ROW) {
+        status = (const char *)sqlite3_column_text(w->status, 0);
+        h->status = status ? sr_hazard_status_lookup(status) : -1;
+    } else if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(w->st, _("cannot read hazard events"));
+    }
+    sqlite3_reset(w->status);
+    return rc;
+}
 
 static sr_error
 read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
             const char *end)
 {
-    const char *status, *deadline, *closed_on;
+    const char *status, *deadline, *closed_on, *last_day;
     int nomem = 0;
     sr_error rc = SR_OK;
     bool closed, overdue;
@@ -629,20 +658,25 @@ read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
     closed_on = (const char *)sqlite3_column_text(q, 14);
     h->recurrent_of = sqlite3_column_int64(q, 15);
     status = (const char *)sqlite3_column_text(q, 16);
-    h->status = status ? sr_hazard_status_lookup(status) : SR_HAZARD_OPEN;
+    last_day = (const char *)sqlite3_column_text(q, 17);
     h->supervised = h->level == SR_HAZARD_MAJOR;
     if (nomem)
         return SR_ERR_NOMEM;
+    if (status && last_day && strcmp(last_day, end) <= 0) {
+        h->status = sr_hazard_status_lookup(status);
+    } else {
+        /* No event, or events after the end: the row's values are not
+         * those of the end. */
+        rc = status_then(w, h, end);
+        if (rc == SR_OK)
+            rc = rebuild_assignment(w, h, end);
+        if (rc != SR_OK)
+            return rc;
+    }
     if (h->level < 0 || h->status < 0)
         return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
                                   _("hazard %lld has an unknown level or "
                                     "status"), (long long)h->id);
-    /* Events after the end: the row's values are not those of the end. */
-    if (sqlite3_column_type(q, 17) == SQLITE_NULL ||
-        sqlite3_column_int64(q, 17) != sqlite3_column_int64(q, 18))
-        rc = rebuild_assignment(w, h, end);
-    if (rc != SR_OK)
-        return rc;
     rc = sr_report_hazard_judge(w->st, h, closed_on, end, &closed, &overdue);
     if (rc == SR_OK)
         sr_report_count_hazard(w->r, h, closed, overdue);
@@ -832,6 +866,12 @@ prepare(struct work *w)
                               "date(at, '+8 hours') <= ?2 AND state IS NOT "
                               "NULL ORDER BY id DESC LIMIT 1",
                               &w->assigns);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(w->st,
+                              "SELECT to_status FROM hazard_events WHERE "
+                              "hazard = ?1 AND date(at, '+8 hours') <= ?2 "
+                              "ORDER BY id DESC LIMIT 1",
+                              &w->status);
     return rc;
 }
 
@@ -925,6 +965,7 @@ cleanup:
     sr_store_finish(st, w.latest);
     sr_store_finish(st, w.scores);
     sr_store_finish(st, w.assigns);
+    sr_store_finish(st, w.status);
     if (in_txn)
         sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
     sr_baseline_report_release(&bl);
