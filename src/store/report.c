@@ -125,6 +125,7 @@ struct work {
     sr_error rc;           /* from the registry callback */
     bool kpis_only;        /* no dimension scores or lost points */
     bool no_lost;          /* no lost points (the city shows none) */
+    const struct sr_baseline_report *bl; /* as of the end */
 };
 
 /* Grow *v (of *alloc elements of size sz) to hold n + 1. */
@@ -435,6 +436,31 @@ sr_report_band_colour(const struct sr_system *sys, const char *id)
     return -1;
 }
 
+/* Whether the city lists school @p s with its dimensions and veto
+ * items (未达标学校, 四个100%未达标: not compliant, or an element of
+ * the baseline not met); the city shows them of no other school, so
+ * they are read for these alone. */
+static bool
+city_lists(const struct work *w, const struct sr_report_school *s)
+{
+    const struct sr_baseline_report *bl = w->bl;
+    size_t i = (size_t)(s - w->r->schools);
+    int e;
+
+    if (!s->compliant)
+        return true;
+    /* The baseline lists the same schools in the same order. */
+    if (i >= bl->n || strcmp(bl->s[i].code, s->code))
+        for (i = 0; i < bl->n && strcmp(bl->s[i].code, s->code); i++)
+            ;
+    if (i >= bl->n)
+        return true;
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        if (!bl->s[i].met[e])
+            return true;
+    return false;
+}
+
 /* School @p s's assessment as of @p end, when it has a valid one. */
 static sr_error
 school_assessment(struct work *w, struct sr_report_school *s,
@@ -481,7 +507,7 @@ school_assessment(struct work *w, struct sr_report_school *s,
     }
     s->colour = sr_report_band_colour(sys, s->band);
     rc = note_system(w, sid, sver);
-    if (rc == SR_OK && !w->kpis_only)
+    if (rc == SR_OK && !w->kpis_only && (!w->no_lost || city_lists(w, s)))
         rc = describe(w, s, sys);
 
 cleanup:
@@ -942,6 +968,7 @@ district(struct sr_store *st, const char *district,
         goto cleanup;
     }
     in_txn = true;
+    w.bl = given;
     f.district = out->code;
     rc = sr_registry_list(st, &f, collect_school, &w);
     if (rc == SR_OK)

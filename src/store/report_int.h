@@ -22,7 +22,9 @@ sr_error sr_report_district_kpis(struct sr_store *st, const char *code,
                                  struct sr_report_district *out);
 
 /* sr_report_district() without the lost points (失分明细), which only
- * the district workbook shows: for the city report alone. */
+ * the district workbook shows, and with dimension scores and veto items
+ * only for the schools the city lists (not compliant, or off the
+ * four-100% baseline): for the city report alone. */
 sr_error sr_report_district_for_city(struct sr_store *st, const char *code,
                                      const struct sr_period *period,
                                      struct sr_report_district *out);
