@@ -128,7 +128,7 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     sr_json_add(root, "veto_items", arr, &ok);
     for (i = 0; ok && i < n; i++)
         if (res->items[i].status == SR_ITEM_SCORED && items[i].veto &&
-            res->items[i].earned < res->items[i].max)
+            !res->items[i].met)
             sr_json_add(arr, NULL, sr_json_str(items[i].id), &ok);
 
     arr = cJSON_CreateArray();
@@ -171,7 +171,7 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     for (i = 0; ok && i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
-        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+        if (ir->status != SR_ITEM_SCORED || ir->met)
             continue;
         o = cJSON_CreateObject();
         sr_json_add(arr, NULL, o, &ok);
@@ -190,7 +190,7 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     for (i = 0; ok && i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
-        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+        if (ir->status != SR_ITEM_SCORED || ir->met)
             continue;
         o = cJSON_CreateObject();
         sr_json_add(arr, NULL, o, &ok);
