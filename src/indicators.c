@@ -569,7 +569,8 @@ level_points(struct loader *L, const struct sr_item *it, const char *owner,
 {
     char mx[32];
 
-    if (!need_format2(L, line, owner, _("level points")) ||
+    /* parse_levels() refused them once for the item in format 1. */
+    if (L->format < 2 ||
         !number(L, _("level points"), owner, text, SR_POINTS_SCALE, line,
                 &lv->points))
         return false;
@@ -615,7 +616,8 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
     struct sr_system *s = L->sys;
     xmlNode *c;
     bool full = false;
-    int kinds = 0; /* bit 0: a fraction level, bit 1: a points level */
+    int kinds = 0; /* bit 0: a fraction level, bit 1: a points level,
+                      bit 2: points refused in format 1 */
     size_t i;
 
     it->opt_off = (uint32_t)s->n_levels;
@@ -626,6 +628,10 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
         if (!is_elem(c, "level"))
             continue;
         val = attr(L, c, "value");
+        if (L->format < 2 && !(kinds & 4) && xmlHasProp(c, BAD_CAST "points")) {
+            need_format2(L, line_of(c), owner, _("level points"));
+            kinds |= 4; /* once for the item, at its first such level */
+        }
         if (!val || !level_worth(L, it, owner, c, val, &lv))
             continue;
         kinds |= lv.points >= 0 ? 2 : 1;
@@ -651,13 +657,13 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
         s->levels[s->n_levels++] = lv;
     }
     it->opt_n = (uint32_t)(s->n_levels - it->opt_off);
-    if (kinds == 3) {
+    if ((kinds & 3) == 3) {
         /* A mix would make a reader convert one kind into the other. */
         report(L, line_of(n),
                _("%s: give every level a fraction or every level points, "
                  "not a mix"),
                owner);
-    } else if (kinds == 2 && !full) {
+    } else if ((kinds & 3) == 2 && !full) {
         char mx[32];
 
         sr_decimal_format(it->points, SR_POINTS_SCALE, 0, mx, sizeof(mx));
@@ -665,7 +671,7 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
                _("%s: no level is worth the item's %s points, so the item "
                  "can never be met"),
                owner, mx);
-    } else if (it->opt_n && !full) {
+    } else if (it->opt_n && !full && !(kinds & 4)) {
         report(L, line_of(n),
                _("%s: no level is worth full points (fraction 1), so the item "
                  "can never be met"),
@@ -2003,7 +2009,7 @@ format_leaf(struct sr_buf *b, const struct sr_cond *c)
 }
 
 /* Append one term; joined terms in words, "(a or b)", "(a and b)",
- * "not a", so that a reader needs no notation for them. */
+ * "not (a)", so that a reader needs no notation for them. */
 static sr_error
 format_term(struct sr_buf *b, const struct sr_cond *c)
 {
@@ -2013,8 +2019,14 @@ format_term(struct sr_buf *b, const struct sr_cond *c)
     if (c->op < SR_OP_ANY)
         return format_leaf(b, c);
     if (c->op == SR_OP_NOT) {
-        rc = sr_buf_addf(b, "not ");
-        return rc == SR_OK && c->value ? format_term(b, c + 1) : rc;
+        /* "not (locale=urban)": the parentheses say how far not reaches
+         * ("not (a or b)" gets them from its term). */
+        bool leaf = c->value && c[1].op < SR_OP_ANY;
+
+        rc = sr_buf_addf(b, leaf ? "not (" : "not ");
+        if (rc == SR_OK && c->value)
+            rc = format_term(b, c + 1);
+        return rc == SR_OK && leaf ? sr_buf_add(b, ")", 1) : rc;
     }
     rc = sr_buf_add(b, "(", 1);
     end = c + 1 + cond_span(c);
