@@ -1273,9 +1273,11 @@ parse_system(struct loader *L, xmlNode *root)
     s->id = (char *)attr(L, root, "id");
     s->version = (char *)attr(L, root, "version");
     s->title = (char *)attr(L, root, "title");
-    /* Read first: every construct below checks it.  The schema allows
-     * only "1" and "2". */
+    /* Read first: every construct below checks it.  The schema has
+     * reported any other value. */
     fmt = attr(L, root, "format");
+    if (fmt && strcmp(fmt, "1") && strcmp(fmt, "2"))
+        return; /* a format we do not know: its rules are not ours */
     L->format = s->format = fmt && !strcmp(fmt, "2") ? 2 : 1;
     for (c = root->children; c && !L->nomem; c = c->next) {
         if (is_elem(c, "stages"))
