@@ -122,6 +122,7 @@ sr_hazard_name(int h)
 {
     return h == SR_HAZARD_GENERAL ? "general" :
            h == SR_HAZARD_MAJOR   ? "major" :
+           h == SR_HAZARD_NONE    ? "none" :
                                     NULL;
 }
 
@@ -130,6 +131,7 @@ sr_hazard_label(int h)
 {
     return h == SR_HAZARD_GENERAL ? "一般隐患" :
            h == SR_HAZARD_MAJOR   ? "重大隐患" :
+           h == SR_HAZARD_NONE    ? "无隐患" :
                                     NULL;
 }
 
@@ -587,6 +589,33 @@ level_points(struct loader *L, const struct sr_item *it, const char *owner,
     return true;
 }
 
+/* A level's hazard (format 2): what answering it implies when the item
+ * is not met.  Full points raise no hazard, and a veto item's levels
+ * all raise its major hazard, so neither may declare one. */
+static void
+level_hazard(struct loader *L, const struct sr_item *it, const char *owner,
+             xmlNode *c, const char *val, bool full, struct sr_level *lv)
+{
+    const char *h = attr(L, c, "hazard");
+
+    lv->hazard = -1;
+    if (!h || L->format < 2)
+        return; /* parse_levels() refused it once for the item */
+    if (it->veto)
+        report(L, line_of(c),
+               _("%s: level '%s': the levels of a veto item raise its major "
+                 "hazard; remove hazard"),
+               owner, val);
+    else if (full)
+        report(L, line_of(c),
+               _("%s: level '%s' is worth full points and raises no hazard; "
+                 "remove hazard"),
+               owner, val);
+    lv->hazard = !strcmp(h, "none")  ? SR_HAZARD_NONE :
+                 !strcmp(h, "major") ? SR_HAZARD_MAJOR :
+                                       SR_HAZARD_GENERAL;
+}
+
 /* One level's worth: a fraction, or (format 2) points; exactly one. */
 static bool
 level_worth(struct loader *L, const struct sr_item *it, const char *owner,
@@ -617,20 +646,27 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
     xmlNode *c;
     bool full = false;
     int kinds = 0; /* bit 0: a fraction level, bit 1: a points level,
-                      bit 2: points refused in format 1 */
+                      bits 2, 3: points, hazards refused in format 1 */
     size_t i;
 
     it->opt_off = (uint32_t)s->n_levels;
     for (c = n->children; c; c = c->next) {
         struct sr_level lv;
         const char *val;
+        bool is_full;
 
         if (!is_elem(c, "level"))
             continue;
         val = attr(L, c, "value");
+        /* Format-2 attributes in format 1: once for the item each, at
+         * the first level that has one. */
         if (L->format < 2 && !(kinds & 4) && xmlHasProp(c, BAD_CAST "points")) {
             need_format2(L, line_of(c), owner, _("level points"));
-            kinds |= 4; /* once for the item, at its first such level */
+            kinds |= 4;
+        }
+        if (L->format < 2 && !(kinds & 8) && xmlHasProp(c, BAD_CAST "hazard")) {
+            need_format2(L, line_of(c), owner, _("level hazards"));
+            kinds |= 8;
         }
         if (!val || !level_worth(L, it, owner, c, val, &lv))
             continue;
@@ -649,8 +685,10 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
                    owner, val);
             continue;
         }
-        if (lv.points >= 0 ? lv.points == it->points : lv.fraction == 10000)
-            full = true;
+        is_full = lv.points >= 0 ? lv.points == it->points :
+                                   lv.fraction == 10000;
+        full = full || is_full;
+        level_hazard(L, it, owner, c, val, is_full, &lv);
         lv.value = val;
         if (!GROW(L, s->levels, s->n_levels, s->a_levels))
             return;
@@ -1917,6 +1955,9 @@ sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
                 fmt4(lv->fraction, x, sizeof(x));
             rc = sr_buf_addf(&b, "%s%s:%s%s", i ? "|" : "", lv->value, x,
                              lv->points >= 0 ? "分" : "");
+            /* A declared hazard: what this answer raises, if anything. */
+            if (rc == SR_OK && lv->hazard >= 0)
+                rc = sr_buf_addf(&b, "(%s)", sr_hazard_label(lv->hazard));
         }
         break;
     case SR_METHOD_THRESHOLD:

@@ -35,9 +35,10 @@ done(cJSON *o, int ok)
 
 /* {"value", "label", "fraction"}: value is what the parser accepts.
  * A format-2 level given in points also has "points", and its label
- * says them ("基本符合（10分）"), as the paper table does. */
+ * says them ("基本符合（10分）"), as the paper table does; one that
+ * declares the hazard it implies has "hazard" (none/general/major). */
 static cJSON *
-choice(const char *value, int32_t fraction, int64_t points)
+choice(const char *value, int32_t fraction, int64_t points, int hazard)
 {
     cJSON *o = cJSON_CreateObject();
     char *label = NULL;
@@ -56,6 +57,8 @@ choice(const char *value, int32_t fraction, int64_t points)
     sr_json_add(o, "fraction", sr_json_num(fraction, 4, 0), &ok);
     if (points >= 0)
         sr_json_add(o, "points", sr_json_num(points, 2, 0), &ok);
+    if (hazard >= 0)
+        sr_json_add(o, "hazard", sr_json_str(sr_hazard_name(hazard)), &ok);
     free(label);
     return done(o, ok);
 }
@@ -93,8 +96,8 @@ control(const struct sr_system *sys, const struct sr_item *it,
         arr = cJSON_CreateArray();
         sr_json_add(o, "choices", arr, &ok);
         if (ok) {
-            sr_json_add(arr, NULL, choice("符合", 10000, -1), &ok);
-            sr_json_add(arr, NULL, choice("不符合", 0, -1), &ok);
+            sr_json_add(arr, NULL, choice("符合", 10000, -1, -1), &ok);
+            sr_json_add(arr, NULL, choice("不符合", 0, -1, -1), &ok);
         }
         break;
     case SR_METHOD_LEVELS: {
@@ -104,7 +107,8 @@ control(const struct sr_system *sys, const struct sr_item *it,
         sr_json_add(o, "choices", arr, &ok);
         for (i = 0; ok && i < it->opt_n; i++)
             sr_json_add(arr, NULL,
-                        choice(lv[i].value, lv[i].fraction, lv[i].points),
+                        choice(lv[i].value, lv[i].fraction, lv[i].points,
+                               lv[i].hazard),
                         &ok);
         break;
     }

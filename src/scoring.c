@@ -101,6 +101,22 @@ threshold_fraction(const struct sr_step *st, uint32_t n, bool lower_better,
     return 0;
 }
 
+/* The hazard an answer implies: none when met; else the answered
+ * level's, where a format-2 level declares one; else the item's. */
+static int
+answer_hazard(const struct sr_system *sys, const struct sr_item *it,
+              const struct sr_answer *a, bool met)
+{
+    const struct sr_level *lv;
+
+    if (met)
+        return SR_HAZARD_NONE;
+    if (it->method != SR_METHOD_LEVELS)
+        return it->hazard;
+    lv = &sr_system_levels(sys)[it->opt_off + (uint32_t)a->v];
+    return lv->hazard >= 0 ? lv->hazard : it->hazard;
+}
+
 sr_error
 sr_score(const struct sr_system *sys, const struct sr_school *school,
          const struct sr_responses *resp, struct sr_result *res)
@@ -136,6 +152,7 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
         ir->earned = ir->max = 0;
         ir->fraction = 0;
         ir->met = false;
+        ir->hazard = SR_HAZARD_NONE;
         if (!sr_item_applies(sys, it, school)) {
             ir->status = SR_ITEM_NOT_APPLICABLE;
             continue;
@@ -203,6 +220,7 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
         ir->max = max;
         /* A 0-point prerequisite has nothing to lose: its answer says. */
         ir->met = max > 0 ? earned == max : fr == 10000;
+        ir->hazard = answer_hazard(sys, it, a, ir->met);
         res->scored++;
         res->earned += earned;
         res->max += max;

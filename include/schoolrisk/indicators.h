@@ -58,7 +58,9 @@ enum sr_method {
 /** Hazard levels (隐患等级). */
 enum sr_hazard {
     SR_HAZARD_GENERAL, /**< general 一般隐患 */
-    SR_HAZARD_MAJOR    /**< major 重大隐患 */
+    SR_HAZARD_MAJOR,   /**< major 重大隐患 */
+    SR_HAZARD_NONE     /**< none 无隐患: format 2, an answer that loses
+                            points but is no hazard (a level's hazard) */
 };
 
 /** The four elements of the campus-security baseline (四个100%). */
@@ -101,6 +103,8 @@ struct sr_level {
                             away from zero (for display and ordering) */
     int64_t points;    /**< format 2: the level's points in hundredths,
                             earned exactly; -1 when it gives a fraction */
+    int hazard;        /**< format 2: enum sr_hazard this answer implies
+                            (none, general, major); -1: the item's */
 };
 
 /** A deduction reason of a `deduct` item (format 2): each finding of
@@ -305,7 +309,8 @@ char *sr_conds_format(const struct sr_system *sys, uint32_t off, uint32_t n);
 /** @brief Canonical names: "check", "major", "guards", "ge"... or NULL. */
 const char *sr_method_name(int method);
 const char *sr_hazard_name(int hazard);
-const char *sr_hazard_label(int hazard);  /**< "一般隐患" / "重大隐患" */
+/** "一般隐患" / "重大隐患" / "无隐患" */
+const char *sr_hazard_label(int hazard);
 const char *sr_baseline_name(int element);
 const char *sr_baseline_label(int element);
 /** @brief The baseline element named @p name ("guards"), or -1. */

@@ -62,6 +62,9 @@ struct sr_item_result {
     bool met;          /**< scored and at full points (a 0-point
                             prerequisite: answered pass); an item scored
                             and not met raises a hazard */
+    int hazard;        /**< enum sr_hazard the answer implies: the item's
+                            level, or in format 2 the answered level's;
+                            SR_HAZARD_NONE when met or not scored */
 };
 
 /** Earned and maximum points of a node, millionths of a point. */

@@ -214,7 +214,7 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
                cli_num(a, sizeof(a), ir->earned, 6, 2),
                cli_num(b, sizeof(b), ir->max, 6, 2),
                items[i].veto ? "[一票否决] " : "",
-               sr_hazard_label(items[i].hazard), items[i].title);
+               sr_hazard_label(ir->hazard), items[i].title);
         if (resp->note[i])
             printf(_("  %-12s answer '%s': %s\n"), "", resp->value[i],
                    resp->note[i]);

@@ -36,6 +36,8 @@ Format 2 (format="2" on <system>, docs/indicator-format.md section 16):
   - a deduct item may list <reason value per>: the answer is
     reason=count;reason=count (or 0), earned = max(0, points - sum of
     count x per).
+  - a level may declare the hazard its answer implies (hazard="none",
+    "general" or "major"), instead of the item's; none raises no hazard.
   An item is "met" when it earns its full points (a 0-point prerequisite:
   when its fraction is 1); lost items, hazards, veto and baseline use met.
 
@@ -213,6 +215,9 @@ def load_system(path):
                         else:
                             item["levels"][lv.get("value")] = (
                                 scaled(lv.get("fraction"), 10000), None)
+                        if lv.get("hazard") is not None:
+                            item.setdefault("level_hazard", {})[
+                                lv.get("value")] = lv.get("hazard")
                 elif m == "threshold":
                     th = it.find(NS + "thresholds")
                     item["lower"] = th.get("better") == "lower"
@@ -363,7 +368,11 @@ def score(sysd, school, csv_path):
         d[1] += mx
         if not met:
             res["lost"].append(it["id"])
-            res["hazards"].append((it["id"], it["hazard"]))
+            # format 2: the answered level may declare its own hazard,
+            # "none" meaning points lost without a hazard
+            hz = it.get("level_hazard", {}).get(v, it["hazard"])
+            if hz != "none":
+                res["hazards"].append((it["id"], hz))
             if it["veto"]:
                 res["vetoed"] = True
         if it["baseline"]:

@@ -5,7 +5,8 @@
 #   P.1.1  0   check, veto: a prerequisite (前置条件), worth nothing
 #   P.1.2  0   check, veto, when (boarding or enrollment >= 1000)
 #   S.1.1  15  levels in points: 符合 15 / 基本符合 10 / 部分符合 5 / 不符合 0
-#   S.1.2  10  levels in fractions (as format 1): 1 / 0.6 / 0
+#   S.1.2  10  levels in fractions (as format 1): 1 / 0.6 / 0; 基本符合
+#              implies no hazard, 不符合 a major one (level hazards)
 #   S.1.3  10  check, when (enrollment >= 1000 or boarding)
 #   S.1.4  5   check, when not (locale = urban)
 #   S.1.5  20  deduct by reason: 灭火器过期 1, 疏散通道堵塞 2, 应急照明损坏 0.5
@@ -76,7 +77,7 @@ for s in a b c; do
     end
 done
 
-begin "score b --json: the failed prerequisite is a veto item and a major hazard, worth 0.00 of 0.00"
+begin "score b --json: the failed prerequisite is a veto item and a major hazard, worth 0.00 of 0.00; S.1.2 基本符合 loses points, no hazard"
 "$PY" - "$T/b.json" >"$T/chk" 2>&1 <<'PYEOF' || fail "$(cat "$T/chk")"
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -86,6 +87,8 @@ p = [x for x in d["items"] if x["item"] == "P.1.1"][0]
 assert (str(p["earned"]), str(p["max"]), str(p["fraction"])) == ("0.0", "0.0", "0.0") or \
        (p["earned"], p["max"], p["fraction"]) == (0, 0, 0), p
 assert [x["id"] for x in d["dimensions"]] == ["S", "B"], d["dimensions"]
+assert [(h["item"], h["level"]) for h in d["hazards"]] == [("P.1.1", "major"), ("S.1.1", "general"), ("S.1.5", "general")], d["hazards"]
+assert [x["item"] for x in d["lost"]] == ["P.1.1", "S.1.1", "S.1.2", "S.1.5"], d["lost"]
 PYEOF
 end
 
@@ -105,21 +108,22 @@ sed 's/ format="2"//' "$TABLE" >nofmt.xml
 begin "format 1: each format-2 construct is refused with its line"
 run indicators validate nofmt.xml
 rc_is 1; out_empty
-err_is "nofmt.xml:20: item 'P.1.1': veto items worth 0 points need format=\"2\" on <system>
-nofmt.xml:23: item 'P.1.2': veto items worth 0 points need format=\"2\" on <system>
-nofmt.xml:25: item 'P.1.2': conditions in <any> need format=\"2\" on <system>
-nofmt.xml:37: item 'S.1.1': level points need format=\"2\" on <system>
-nofmt.xml:53: item 'S.1.3': conditions in <any> need format=\"2\" on <system>
-nofmt.xml:60: item 'S.1.4': conditions in <not> need format=\"2\" on <system>
-nofmt.xml:68: item 'S.1.5': deduction reasons need format=\"2\" on <system>
-schoolrisk: error: nofmt.xml: not valid (7 problems)"
+err_is "nofmt.xml:21: item 'P.1.1': veto items worth 0 points need format=\"2\" on <system>
+nofmt.xml:24: item 'P.1.2': veto items worth 0 points need format=\"2\" on <system>
+nofmt.xml:26: item 'P.1.2': conditions in <any> need format=\"2\" on <system>
+nofmt.xml:38: item 'S.1.1': level points need format=\"2\" on <system>
+nofmt.xml:48: item 'S.1.2': level hazards need format=\"2\" on <system>
+nofmt.xml:54: item 'S.1.3': conditions in <any> need format=\"2\" on <system>
+nofmt.xml:61: item 'S.1.4': conditions in <not> need format=\"2\" on <system>
+nofmt.xml:69: item 'S.1.5': deduction reasons need format=\"2\" on <system>
+schoolrisk: error: nofmt.xml: not valid (8 problems)"
 end
 
 sed 's/format="2"/format="3"/' "$TABLE" >fmt3.xml
 begin "an unknown format version is refused by the schema"
 run indicators validate fmt3.xml
 rc_is 1; out_empty
-err_is "fmt3.xml:8: does not match the schema: Element 'system', attribute 'format': [facet 'enumeration'] The value '3' is not an element of the set {'1', '2'}. (in system 'fmt2')
+err_is "fmt3.xml:9: does not match the schema: Element 'system', attribute 'format': [facet 'enumeration'] The value '3' is not an element of the set {'1', '2'}. (in system 'fmt2')
 schoolrisk: error: fmt3.xml: not valid (1 problem)"
 end
 

@@ -802,6 +802,101 @@ test_reasons_checks(void **state)
     expect_bad(HEAD(FORMAT1), REASONS, v1);
 }
 
+/* ------------------------------------------------------------------ */
+/* The hazard an answer implies                                         */
+/* ------------------------------------------------------------------ */
+
+#define HAZARD_LEVELS                                                     \
+    "<item id=\"h\" points=\"10\" method=\"levels\"><title>治安</title>\n"\
+    "<levels>\n<level value=\"无\" points=\"10\"/>\n"                    \
+    "<level value=\"有稳控措施\" points=\"5\" hazard=\"none\"/>\n"        \
+    "<level value=\"治安案件\" points=\"3\"/>\n"                          \
+    "<level value=\"刑事案件\" points=\"0\" hazard=\"major\"/>\n"         \
+    "</levels></item>"
+
+/* Issue 11 item 6: partial credit without a hazard; one level major
+ * while the item's own level is general. */
+static void
+test_level_hazards(void **state)
+{
+    static const char *const ans[] = {"无", "有稳控措施", "治安案件",
+                                      "刑事案件"};
+    static const int hazard[] = {SR_HAZARD_NONE, SR_HAZARD_NONE,
+                                 SR_HAZARD_GENERAL, SR_HAZARD_MAJOR};
+    static const bool met[] = {true, false, false, false};
+    struct fx f;
+    long h;
+    int k;
+
+    (void)state;
+    fx_load(&f, HAZARD_LEVELS);
+    h = idx(&f, "h");
+    assert_choices(&f, "h",
+                   "无:10分|有稳控措施:5分(无隐患)|治安案件:3分|"
+                   "刑事案件:0分(重大隐患)");
+    for (k = 0; k < 4; k++) {
+        reset(&f);
+        answer(&f, "h", ans[k]);
+        assert_int_equal(sr_score(f.sys, &f.school, &f.resp, &f.res),
+                         SR_OK);
+        assert_int_equal(f.res.items[h].hazard, hazard[k]);
+        assert_int_equal(f.res.items[h].met, met[k]);
+    }
+    /* A level of no hazard still loses its points. */
+    reset(&f);
+    answer(&f, "h", "有稳控措施");
+    assert_int_equal(sr_score(f.sys, &f.school, &f.resp, &f.res), SR_OK);
+    assert_int_equal(f.res.items[h].earned, 5000000);
+    assert_int_equal(f.res.lost, 1);
+    assert_string_equal(sr_hazard_name(SR_HAZARD_NONE), "none");
+    assert_string_equal(sr_hazard_label(SR_HAZARD_NONE), "无隐患");
+    fx_free(&f);
+}
+
+static void
+test_level_hazards_checks(void **state)
+{
+    const char *const full[] = {
+        "t.xml:9: item 'h': level '无' is worth full points and raises no "
+        "hazard; remove hazard",
+        NULL};
+    const char *const veto[] = {
+        "t.xml:10: item 'v': level '无': the levels of a veto item raise "
+        "its major hazard; remove hazard",
+        NULL};
+    const char *const v1[] = {
+        "t.xml:9: item 'h': level points need format=\"2\" on <system>",
+        "t.xml:10: item 'h': level hazards need format=\"2\" on <system>",
+        NULL};
+    const char *const schema[] = {
+        "t.xml:10: does not match the schema: Element 'level', attribute "
+        "'hazard': [facet 'enumeration'] The value 'minor' is not an "
+        "element of the set {'none', 'general', 'major'}. (in item 'h')",
+        NULL};
+
+    (void)state;
+    expect_bad(HEAD(FORMAT2),
+               "<item id=\"h\" points=\"10\" method=\"levels\"><title>h"
+               "</title>\n<levels>\n"
+               "<level value=\"无\" points=\"10\" hazard=\"none\"/>\n"
+               "<level value=\"有\" points=\"0\"/>\n</levels></item>",
+               full);
+    expect_bad(HEAD(FORMAT2),
+               "<item id=\"v\" points=\"10\" method=\"levels\" "
+               "veto=\"true\"><title>v</title>\n<levels>\n"
+               "<level value=\"有\" points=\"10\"/>\n"
+               "<level value=\"无\" points=\"0\" hazard=\"general\"/>\n"
+               "</levels></item>",
+               veto);
+    expect_bad(HEAD(FORMAT1), HAZARD_LEVELS, v1);
+    expect_bad(HEAD(FORMAT2),
+               "<item id=\"h\" points=\"10\" method=\"levels\"><title>h"
+               "</title>\n<levels>\n<level value=\"无\" points=\"10\"/>\n"
+               "<level value=\"有\" points=\"0\" hazard=\"minor\"/>\n"
+               "</levels></item>",
+               schema);
+}
+
 int
 main(void)
 {
@@ -822,6 +917,8 @@ main(void)
         cmocka_unit_test(test_reasons_scoring),
         cmocka_unit_test(test_reasons_answers),
         cmocka_unit_test(test_reasons_checks),
+        cmocka_unit_test(test_level_hazards),
+        cmocka_unit_test(test_level_hazards_checks),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
