@@ -148,4 +148,16 @@ begin "deduct by reason: a negative count is refused"
 refused '灭火器过期=-1' "r.csv:2: item 'S.1.5': '灭火器过期=-1' is not findings by reason, written reason=count;… ($CH)"
 end
 
+# ---------------------------------------------------- random systems
+# tests/cli/fmt2_random.py: 400 random format-2 systems, schools and
+# answers (two seeds), every figure of --json recomputed by score_check.py.
+for seed in 11 12; do
+    begin "random format-2 systems (seed $seed): schoolrisk and the independent checker agree"
+    "$PY" "$SRC/tests/cli/fmt2_random.py" "$BIN" "$T/rand$seed" 200 "$seed" >"$T/rand" 2>&1 ||
+        fail "$(head -n 8 "$T/rand" | paste -sd '|')"
+    grep -qx '200 cases agree (0 with nothing to score, refused by both)' "$T/rand" ||
+        fail "$(cat "$T/rand")"
+    end
+done
+
 finish
