@@ -6,8 +6,8 @@
  *
  * Each test builds a system from XML text: the items under test on
  * their own lines in dimension "T" (opened on line 5, indicator T.1 on
- * line 6, so the first item is on line 7), after a dimension "B" holding the four
- * baseline items every system must have.  B applies only to schools
+ * line 6, so the first item is on line 7), after a dimension "B"
+ * holding the four baseline items every system must have.  B applies only to schools
  * with special_needs >= 9999, so it stays out of the figures.
  */
 #include <stdarg.h>
