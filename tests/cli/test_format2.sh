@@ -148,6 +148,26 @@ begin "deduct by reason: a negative count is refused"
 refused '灭火器过期=-1' "r.csv:2: item 'S.1.5': '灭火器过期=-1' is not findings by reason, written reason=count;… ($CH)"
 end
 
+# ---------------------------------------------------- through the database
+begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard"
+(
+    export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
+    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
+        '3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0' >reg.csv
+    "$BIN" init --no-indicators >/dev/null &&
+        "$BIN" indicators load "$TABLE" >/dev/null &&
+        "$BIN" schools import reg.csv >/dev/null &&
+        id=$("$BIN" assess new --school 3701020001 --by 张三) &&
+        "$BIN" assess import "$id" "$F2/b.csv" --by 张三 >/dev/null &&
+        "$BIN" assess submit "$id" --by 张三
+) >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 0; err_empty
+out_has "submitted assessment 1: 60.00 重大风险, 达标 否, 一票否决; hazards: 4 new, 0 linked to open ones"
+[ "$(sqlite3 "$T/f2.db" "SELECT level || ' ' || status FROM hazards WHERE item = 'P.1.1'")" = "major open" ] ||
+    fail "no open major hazard for P.1.1"
+end
+
 # ---------------------------------------------------- random systems
 # tests/cli/fmt2_random.py: 400 random format-2 systems, schools and
 # answers (two seeds), every figure of --json recomputed by score_check.py.
