@@ -22,7 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "schoolrisk/indicators.h"
+#include "schoolrisk/json.h"
 #include "schoolrisk/responses.h"
 #include "schoolrisk/scoring.h"
 
@@ -897,6 +900,64 @@ test_level_hazards_checks(void **state)
                schema);
 }
 
+/* ------------------------------------------------------------------ */
+/* The checklist JSON a form is built from                              */
+/* ------------------------------------------------------------------ */
+
+/* The compact JSON of the control of item id in the checklist. */
+static char *
+control_of(cJSON *root, const char *id)
+{
+    const cJSON *d, *in, *it;
+
+    cJSON_ArrayForEach(d, cJSON_GetObjectItem(root, "dimensions"))
+        cJSON_ArrayForEach(in, cJSON_GetObjectItem(d, "indicators"))
+            cJSON_ArrayForEach(it, cJSON_GetObjectItem(in, "items"))
+                if (!strcmp(cJSON_GetObjectItem(it, "id")->valuestring, id))
+                    return cJSON_PrintUnformatted(
+                        cJSON_GetObjectItem(it, "control"));
+    return NULL;
+}
+
+static void
+test_checklist_json(void **state)
+{
+    struct fx f;
+    cJSON *root;
+    char *c;
+
+    (void)state;
+    fx_load(&f, LEVELS_15("points=\"15\"", "points=\"10\" hazard=\"none\"",
+                          "points=\"5\"", "points=\"0\"")
+                "\n" REASONS);
+    root = sr_json_checklist(f.sys, &f.school);
+    assert_non_null(root);
+    c = control_of(root, "a");
+    assert_non_null(c);
+    assert_string_equal(
+        c, "{\"type\":\"levels\",\"choices\":["
+           "{\"value\":\"符合\",\"label\":\"符合（15分）\",\"fraction\":1,"
+           "\"points\":15},"
+           "{\"value\":\"基本符合\",\"label\":\"基本符合（10分）\","
+           "\"fraction\":0.6667,\"points\":10,\"hazard\":\"none\"},"
+           "{\"value\":\"部分符合\",\"label\":\"部分符合（5分）\","
+           "\"fraction\":0.3333,\"points\":5},"
+           "{\"value\":\"不符合\",\"label\":\"不符合（0分）\",\"fraction\":0,"
+           "\"points\":0}]}");
+    free(c);
+    c = control_of(root, "d");
+    assert_non_null(c);
+    assert_string_equal(
+        c, "{\"type\":\"deduct\",\"unit\":\"处\",\"per\":null,"
+           "\"value_format\":\"reason=count;...\",\"reasons\":["
+           "{\"value\":\"灭火器过期\",\"per\":1,\"unit\":\"具\"},"
+           "{\"value\":\"疏散通道堵塞\",\"per\":2,\"unit\":null},"
+           "{\"value\":\"应急照明损坏\",\"per\":0.5,\"unit\":\"盏\"}]}");
+    free(c);
+    cJSON_Delete(root);
+    fx_free(&f);
+}
+
 int
 main(void)
 {
@@ -919,6 +980,7 @@ main(void)
         cmocka_unit_test(test_reasons_checks),
         cmocka_unit_test(test_level_hazards),
         cmocka_unit_test(test_level_hazards_checks),
+        cmocka_unit_test(test_checklist_json),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
