@@ -23,9 +23,9 @@
  * FORMATS
  * A file declares format 2 with format="2" on <system>; without it, it
  * is format 1.  One schema admits both (format 2 only adds), so a
- * format-1 file is read by exactly the code that read it before, and
- * each format-2 construct is refused in a format-1 file by the check
- * that parses it (need_format2), with its line.
+ * format-1 file reads and scores exactly as before, and each format-2
+ * construct is refused in a format-1 file by the check that parses it
+ * (need_format2), with its line.
  */
 #include "schoolrisk/indicators.h"
 
