@@ -1,7 +1,9 @@
 /*
  * fuzz_responses.c - libFuzzer target for the responses CSV parser and
  * the scoring that follows it, against tests/fixtures/mini.xml for a
- * school to which every item applies.
+ * school to which every item applies, and against the format-2 table
+ * tests/fixtures/fmt2/table.xml (level points, prerequisites worth 0,
+ * joined conditions, answers by deduction reason).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +16,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct sr_system *sys;
+static struct sr_system *systems[2];
 static struct sr_school school;
 
 int
@@ -25,7 +27,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     sr_diags_init(&d);
-    if (sr_system_load_file(SR_FIXTURES "/mini.xml", &sys, &d) != SR_OK)
+    if (sr_system_load_file(SR_FIXTURES "/mini.xml", &systems[0], &d) !=
+            SR_OK ||
+        sr_system_load_file(SR_FIXTURES "/fmt2/table.xml", &systems[1],
+                            &d) != SR_OK)
         abort();
     sr_diags_release(&d);
     sr_school_init(&school);
@@ -38,8 +43,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+one(const struct sr_system *sys, const uint8_t *data, size_t size)
 {
     struct sr_diags d;
     struct sr_responses r;
@@ -47,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     sr_diags_init(&d);
     if (sr_responses_init(&r, sys) != SR_OK)
-        return 0;
+        return;
     if (sr_responses_parse(&r, &school, "fuzz.csv", (const char *)data, size,
                            &d) == SR_OK &&
         sr_result_init(&res, sys) == SR_OK) {
@@ -58,5 +63,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     sr_responses_release(&r);
     sr_diags_release(&d);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    one(systems[0], data, size);
+    one(systems[1], data, size);
     return 0;
 }

@@ -912,7 +912,13 @@ answer(struct sim *m, const struct sr_system *sys, const struct sr_item *it,
         sr_decimal_format(v, 4, 0, buf, size);
         return;
     case SR_METHOD_DEDUCT:
-        snprintf(buf, size, "%ld", full ? 0L : range(&m->r, 1, 3));
+        /* A format-2 item counts findings by reason: name its first. */
+        if (it->opt_n && !full)
+            snprintf(buf, size, "%s=%ld",
+                     sr_system_reasons(sys)[it->opt_off].value,
+                     range(&m->r, 1, 3));
+        else
+            snprintf(buf, size, "%ld", full ? 0L : range(&m->r, 1, 3));
         return;
     default: /* ratio */
         if (it->req_attr >= 0) {

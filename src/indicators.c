@@ -19,6 +19,13 @@
  *
  * The model is a handful of flat arrays in document order; strings
  * live in an arena owned by the system.
+ *
+ * FORMATS
+ * A file declares format 2 with format="2" on <system>; without it, it
+ * is format 1.  One schema admits both (format 2 only adds), so a
+ * format-1 file reads and scores exactly as before, and each format-2
+ * construct is refused in a format-1 file by the check that parses it
+ * (need_format2), with its line.
  */
 #include "schoolrisk/indicators.h"
 
@@ -52,6 +59,7 @@ extern const size_t sr_xsd_data_size;
 
 struct sr_system {
     char *id, *version, *title, *description, *basis, *source;
+    int format;      /* 1 or 2 */
     uint32_t stages;
     int64_t pass;
     int valid_months;
@@ -71,6 +79,8 @@ struct sr_system {
     size_t n_steps, a_steps;
     struct sr_req_step *req;
     size_t n_req, a_req;
+    struct sr_reason *reasons;
+    size_t n_reasons, a_reasons;
     uint32_t *by_id; /* item indices sorted by id */
     struct sr_arena arena;
     int refs;        /* owners: sr_system_ref() adds one */
@@ -96,7 +106,8 @@ static const char *const baseline_labels[SR_BASELINE_COUNT] = {
 static const char *const colour_names[] = {"blue", "yellow", "orange",
                                            "red"};
 static const char *const op_names[] = {"eq", "ne", "in", "ge",
-                                       "gt", "le", "lt"};
+                                       "gt", "le", "lt", "any",
+                                       "all", "not"};
 static const char *const op_symbols[] = {"=", "!=", " in ", ">=",
                                          ">", "<=", "<"};
 
@@ -111,6 +122,7 @@ sr_hazard_name(int h)
 {
     return h == SR_HAZARD_GENERAL ? "general" :
            h == SR_HAZARD_MAJOR   ? "major" :
+           h == SR_HAZARD_NONE    ? "none" :
                                     NULL;
 }
 
@@ -119,6 +131,7 @@ sr_hazard_label(int h)
 {
     return h == SR_HAZARD_GENERAL ? "一般隐患" :
            h == SR_HAZARD_MAJOR   ? "重大隐患" :
+           h == SR_HAZARD_NONE    ? "无隐患" :
                                     NULL;
 }
 
@@ -188,6 +201,7 @@ struct loader {
     bool schema_ok;          /* the document matched the schema */
     int xml_errors;          /* parse/schema errors reported so far */
     bool truncated;          /* errors past MAX_XML_ERRORS were dropped */
+    int format;              /* the file's format version, 1 or 2 */
     struct id_use *ids;
     size_t n_ids, a_ids;
 };
@@ -208,6 +222,17 @@ report(struct loader *L, long line, const char *fmt, ...)
     if (!msg || sr_diags_add(L->diags, L->name, line, "%s", msg) != SR_OK)
         L->nomem = true;
     free(msg);
+}
+
+/* A format-2 construct: refused, with its line, in a format-1 file.
+ * what names the construct ("level points").  True when allowed. */
+static bool
+need_format2(struct loader *L, long line, const char *owner, const char *what)
+{
+    if (L->format >= 2)
+        return true;
+    report(L, line, _("%s: %s need format=\"2\" on <system>"), owner, what);
+    return false;
 }
 
 /* Grow *arr (of elsize-byte elements) so that it holds need elements. */
@@ -390,7 +415,7 @@ fraction(struct loader *L, const char *what, const char *owner,
 
 /* Parse one <when> and append it.  owner is "item 'X'" or similar. */
 static void
-parse_when(struct loader *L, xmlNode *n, const char *owner)
+parse_leaf(struct loader *L, xmlNode *n, const char *owner)
 {
     long line = line_of(n);
     const char *aname = attr(L, n, "attr");
@@ -477,6 +502,49 @@ parse_when(struct loader *L, xmlNode *n, const char *owner)
     L->sys->conds[L->sys->n_conds++] = c;
 }
 
+static bool
+is_cond(xmlNode *n)
+{
+    return is_elem(n, "when") || is_elem(n, "any") || is_elem(n, "all") ||
+           is_elem(n, "not");
+}
+
+/* Parse one condition term (<when>, or format 2's <any>, <all>, <not>
+ * and what they join) and append it in prefix order: the head first,
+ * its span filled in once the joined terms are appended. */
+static void
+parse_cond(struct loader *L, xmlNode *n, const char *owner)
+{
+    struct sr_system *s = L->sys;
+    struct sr_cond head = {-1, SR_OP_ANY, 0};
+    size_t at;
+    xmlNode *c;
+
+    if (is_elem(n, "when")) {
+        parse_leaf(L, n, owner);
+        return;
+    }
+    if (is_elem(n, "all"))
+        head.op = SR_OP_ALL;
+    else if (is_elem(n, "not"))
+        head.op = SR_OP_NOT;
+    if (L->format < 2) {
+        char what[48];
+
+        snprintf(what, sizeof(what), _("conditions in <%s>"),
+                 op_names[head.op]);
+        need_format2(L, line_of(n), owner, what);
+    }
+    if (!GROW(L, s->conds, s->n_conds, s->a_conds))
+        return;
+    at = s->n_conds++;
+    for (c = n->children; c && !L->nomem; c = c->next)
+        if (is_cond(c))
+            parse_cond(L, c, owner);
+    head.value = (int64_t)(s->n_conds - at - 1);
+    s->conds[at] = head;
+}
+
 /* Append copies of conditions [off, off+n) (inherited ones). */
 static void
 copy_conds(struct loader *L, uint32_t off, uint32_t n)
@@ -494,6 +562,82 @@ copy_conds(struct loader *L, uint32_t off, uint32_t n)
 /* Method details                                                       */
 /* ------------------------------------------------------------------ */
 
+/* A level's worth in points (format 2): at most 2 decimals, from 0 to
+ * the item's points.  Its fraction is kept rounded for display. */
+static bool
+level_points(struct loader *L, const struct sr_item *it, const char *owner,
+             const char *val, const char *text, long line,
+             struct sr_level *lv)
+{
+    char mx[32];
+
+    /* parse_levels() refused them once for the item in format 1. */
+    if (L->format < 2 ||
+        !number(L, _("level points"), owner, text, SR_POINTS_SCALE, line,
+                &lv->points))
+        return false;
+    if (lv->points < 0 || lv->points > it->points) {
+        sr_decimal_format(it->points, SR_POINTS_SCALE, 0, mx, sizeof(mx));
+        report(L, line,
+               _("%s: level '%s' must be worth from 0 to the item's %s "
+                 "points (got '%s')"),
+               owner, val, mx, text);
+        return false;
+    }
+    lv->fraction = it->points > 0 ?
+        (int32_t)sr_div_round(lv->points * 10000, it->points) : 0;
+    return true;
+}
+
+/* A level's hazard (format 2): what answering it implies when the item
+ * is not met.  Full points raise no hazard, and a veto item's levels
+ * all raise its major hazard, so neither may declare one. */
+static void
+level_hazard(struct loader *L, const struct sr_item *it, const char *owner,
+             xmlNode *c, const char *val, bool full, struct sr_level *lv)
+{
+    const char *h = attr(L, c, "hazard");
+
+    lv->hazard = -1;
+    if (!h || L->format < 2)
+        return; /* parse_levels() refused it once for the item */
+    if (it->veto)
+        report(L, line_of(c),
+               _("%s: level '%s': the levels of a veto item raise its major "
+                 "hazard; remove hazard"),
+               owner, val);
+    else if (full)
+        report(L, line_of(c),
+               _("%s: level '%s' is worth full points and raises no hazard; "
+                 "remove hazard"),
+               owner, val);
+    lv->hazard = !strcmp(h, "none")  ? SR_HAZARD_NONE :
+                 !strcmp(h, "major") ? SR_HAZARD_MAJOR :
+                                       SR_HAZARD_GENERAL;
+}
+
+/* One level's worth: a fraction, or (format 2) points; exactly one. */
+static bool
+level_worth(struct loader *L, const struct sr_item *it, const char *owner,
+            xmlNode *c, const char *val, struct sr_level *lv)
+{
+    const char *fr = attr(L, c, "fraction");
+    const char *pts = attr(L, c, "points");
+
+    lv->points = -1;
+    if (!fr == !pts) {
+        report(L, line_of(c),
+               _("%s: level '%s' needs either fraction or points (one of "
+                 "them)"),
+               owner, val);
+        return false;
+    }
+    if (pts)
+        return level_points(L, it, owner, val, pts, line_of(c), lv);
+    return fraction(L, _("level fraction"), owner, fr, line_of(c),
+                    &lv->fraction);
+}
+
 static void
 parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
              const char *owner)
@@ -501,20 +645,32 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
     struct sr_system *s = L->sys;
     xmlNode *c;
     bool full = false;
+    int kinds = 0; /* bit 0: a fraction level, bit 1: a points level,
+                      bits 2, 3: points, hazards refused in format 1 */
     size_t i;
 
     it->opt_off = (uint32_t)s->n_levels;
     for (c = n->children; c; c = c->next) {
         struct sr_level lv;
-        const char *val, *fr;
+        const char *val;
+        bool is_full;
 
         if (!is_elem(c, "level"))
             continue;
         val = attr(L, c, "value");
-        fr = attr(L, c, "fraction");
-        if (!val || !fraction(L, _("level fraction"), owner, fr, line_of(c),
-                              &lv.fraction))
+        /* Format-2 attributes in format 1: once for the item each, at
+         * the first level that has one. */
+        if (L->format < 2 && !(kinds & 4) && xmlHasProp(c, BAD_CAST "points")) {
+            need_format2(L, line_of(c), owner, _("level points"));
+            kinds |= 4;
+        }
+        if (L->format < 2 && !(kinds & 8) && xmlHasProp(c, BAD_CAST "hazard")) {
+            need_format2(L, line_of(c), owner, _("level hazards"));
+            kinds |= 8;
+        }
+        if (!val || !level_worth(L, it, owner, c, val, &lv))
             continue;
+        kinds |= lv.points >= 0 ? 2 : 1;
         for (i = it->opt_off; i < s->n_levels; i++) {
             if (!strcmp(s->levels[i].value, val)) {
                 report(L, line_of(c), _("%s: duplicate level value '%s'"),
@@ -529,19 +685,36 @@ parse_levels(struct loader *L, xmlNode *n, struct sr_item *it,
                    owner, val);
             continue;
         }
-        if (lv.fraction == 10000)
-            full = true;
+        is_full = lv.points >= 0 ? lv.points == it->points :
+                                   lv.fraction == 10000;
+        full = full || is_full;
+        level_hazard(L, it, owner, c, val, is_full, &lv);
         lv.value = val;
         if (!GROW(L, s->levels, s->n_levels, s->a_levels))
             return;
         s->levels[s->n_levels++] = lv;
     }
     it->opt_n = (uint32_t)(s->n_levels - it->opt_off);
-    if (it->opt_n && !full)
+    if ((kinds & 3) == 3) {
+        /* A mix would make a reader convert one kind into the other. */
+        report(L, line_of(n),
+               _("%s: give every level a fraction or every level points, "
+                 "not a mix"),
+               owner);
+    } else if ((kinds & 3) == 2 && !full) {
+        char mx[32];
+
+        sr_decimal_format(it->points, SR_POINTS_SCALE, 0, mx, sizeof(mx));
+        report(L, line_of(n),
+               _("%s: no level is worth the item's %s points, so the item "
+                 "can never be met"),
+               owner, mx);
+    } else if (it->opt_n && !full && !(kinds & 4)) {
         report(L, line_of(n),
                _("%s: no level is worth full points (fraction 1), so the item "
                  "can never be met"),
                owner);
+    }
 }
 
 static void
@@ -613,13 +786,73 @@ parse_thresholds(struct loader *L, xmlNode *n, struct sr_item *it,
                owner);
 }
 
+/* One <reason> of a deduct item (format 2). */
+static void
+parse_reason(struct loader *L, xmlNode *c, struct sr_item *it,
+             const char *owner)
+{
+    struct sr_system *s = L->sys;
+    struct sr_reason r;
+    const char *per = attr(L, c, "per");
+    long line = line_of(c);
+    size_t i;
+
+    r.value = attr(L, c, "value");
+    r.unit = attr(L, c, "unit");
+    if (!r.value ||
+        !number(L, _("reason per"), owner, per, SR_POINTS_SCALE, line, &r.per))
+        return;
+    if (r.per <= 0 || r.per > MAX_POINTS)
+        report(L, line,
+               _("%s: reason '%s': per must be greater than 0 and at most "
+                 "10000 (got '%s')"),
+               owner, r.value, per);
+    /* Answers read "reason=count;reason=count". */
+    if (strpbrk(r.value, "=;"))
+        report(L, line, _("%s: reason '%s' may not contain '=' or ';'"),
+               owner, r.value);
+    for (i = it->opt_off; i < s->n_reasons; i++)
+        if (!strcmp(s->reasons[i].value, r.value))
+            report(L, line, _("%s: duplicate reason '%s'"), owner, r.value);
+    if (!GROW(L, s->reasons, s->n_reasons, s->a_reasons))
+        return;
+    s->reasons[s->n_reasons++] = r;
+}
+
 static void
 parse_deduct(struct loader *L, xmlNode *n, struct sr_item *it,
              const char *owner)
 {
     const char *per = attr(L, n, "per");
+    xmlNode *c;
 
     it->unit = attr(L, n, "unit");
+    it->opt_off = (uint32_t)L->sys->n_reasons;
+    for (c = n->children; c; c = c->next)
+        if (is_elem(c, "reason"))
+            break;
+    if (c && per) {
+        report(L, line_of(n),
+               _("%s: <deduct> takes per or <reason> elements, not both"),
+               owner);
+        return;
+    }
+    if (c) {
+        if (!need_format2(L, line_of(c), owner, _("deduction reasons")))
+            return;
+        for (; c && !L->nomem; c = c->next)
+            if (is_elem(c, "reason"))
+                parse_reason(L, c, it, owner);
+        it->opt_n = (uint32_t)(L->sys->n_reasons - it->opt_off);
+        return;
+    }
+    if (!per) {
+        report(L, line_of(n),
+               _("%s: <deduct> needs per (points per finding) or <reason> "
+                 "elements"),
+               owner);
+        return;
+    }
     if (!number(L, _("deduct per"), owner, per, SR_POINTS_SCALE, line_of(n),
                 &it->per))
         return;
@@ -720,6 +953,22 @@ parse_ratio(struct loader *L, xmlNode *n, struct sr_item *it,
     it->opt_n = (uint32_t)(s->n_req - it->opt_off);
 }
 
+/* A veto item worth 0 points (format 2): a prerequisite (前置条件) that
+ * scores nothing and only vetoes.  It is met or not, so it is a check:
+ * a level or a deduction worth a share of nothing means nothing. */
+static void
+check_prerequisite(struct loader *L, const struct sr_item *it,
+                   const char *owner)
+{
+    if (!need_format2(L, it->line, owner, _("veto items worth 0 points")))
+        return;
+    if (it->method >= 0 && it->method != SR_METHOD_CHECK)
+        report(L, it->line,
+               _("%s: a veto item worth 0 points must use method=\"check\" "
+                 "(got '%s')"),
+               owner, method_names[it->method]);
+}
+
 /* ------------------------------------------------------------------ */
 /* Tree                                                                 */
 /* ------------------------------------------------------------------ */
@@ -747,20 +996,27 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
     snprintf(owner, sizeof(owner), _("item '%s'"), it.id);
     use_id(L, id, line);
 
+    method = attr(L, n, "method");
+    it.method = method ? name_index(method_names, SR_METHOD_COUNT, method) : -1;
+    v = attr(L, n, "veto");
+    it.veto = v && (!strcmp(v, "true") || !strcmp(v, "1"));
     points = attr(L, n, "points");
     if (number(L, _("points"), owner, points, SR_POINTS_SCALE, line,
                &it.points)) {
-        if (it.points <= 0)
+        if (it.points == 0 && it.veto)
+            check_prerequisite(L, &it, owner);
+        else if (it.points == 0 && L->format >= 2)
+            report(L, line,
+                   _("%s: points must be greater than 0 (got '%s'); only a "
+                     "veto item (前置条件) may be worth 0"),
+                   owner, points);
+        else if (it.points <= 0)
             report(L, line, _("%s: points must be greater than 0 (got '%s')"),
                    owner, points);
         else if (it.points > MAX_POINTS)
             report(L, line, _("%s: points must be at most 10000 (got '%s')"),
                    owner, points);
     }
-    method = attr(L, n, "method");
-    it.method = method ? name_index(method_names, SR_METHOD_COUNT, method) : -1;
-    v = attr(L, n, "veto");
-    it.veto = v && (!strcmp(v, "true") || !strcmp(v, "1"));
     v = attr(L, n, "allow-na");
     it.allow_na = v && (!strcmp(v, "true") || !strcmp(v, "1"));
     v = attr(L, n, "hazard");
@@ -791,8 +1047,8 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
             it.guidance = text_of(L, c);
         else if (is_elem(c, "basis"))
             it.basis = text_of(L, c);
-        else if (is_elem(c, "when"))
-            parse_when(L, c, owner);
+        else if (is_cond(c))
+            parse_cond(L, c, owner);
         else
             detail = c;
     }
@@ -880,8 +1136,8 @@ parse_indicator(struct loader *L, xmlNode *n, uint32_t dim, uint32_t inh_off,
     off = (uint32_t)s->n_conds;
     copy_conds(L, inh_off, inh_n);
     for (c = n->children; c; c = c->next)
-        if (is_elem(c, "when"))
-            parse_when(L, c, owner);
+        if (is_cond(c))
+            parse_cond(L, c, owner);
     cnt = (uint32_t)(s->n_conds - off);
 
     ind.item_first = (uint32_t)s->n_items;
@@ -916,8 +1172,8 @@ parse_dimension(struct loader *L, xmlNode *n)
 
     off = (uint32_t)s->n_conds;
     for (c = n->children; c; c = c->next)
-        if (is_elem(c, "when"))
-            parse_when(L, c, owner);
+        if (is_cond(c))
+            parse_cond(L, c, owner);
     cnt = (uint32_t)(s->n_conds - off);
 
     d.ind_first = (uint32_t)s->n_inds;
@@ -1049,11 +1305,18 @@ static void
 parse_system(struct loader *L, xmlNode *root)
 {
     struct sr_system *s = L->sys;
+    const char *fmt;
     xmlNode *c;
 
     s->id = (char *)attr(L, root, "id");
     s->version = (char *)attr(L, root, "version");
     s->title = (char *)attr(L, root, "title");
+    /* Read first: every construct below checks it.  The schema has
+     * reported any other value. */
+    fmt = attr(L, root, "format");
+    if (fmt && strcmp(fmt, "1") && strcmp(fmt, "2"))
+        return; /* a format we do not know: its rules are not ours */
+    L->format = s->format = fmt && !strcmp(fmt, "2") ? 2 : 1;
     for (c = root->children; c && !L->nomem; c = c->next) {
         if (is_elem(c, "stages"))
             parse_stages(L, c);
@@ -1461,6 +1724,7 @@ sr_system_free(struct sr_system *sys)
     free(sys->levels);
     free(sys->steps);
     free(sys->req);
+    free(sys->reasons);
     free(sys->by_id);
     sr_arena_release(&sys->arena);
     free(sys);
@@ -1476,6 +1740,7 @@ const char *sr_system_version(const struct sr_system *s)
     return s->version;
 }
 const char *sr_system_title(const struct sr_system *s) { return s->title; }
+int sr_system_format(const struct sr_system *s) { return s->format; }
 const char *sr_system_description(const struct sr_system *s)
 {
     return s->description;
@@ -1533,6 +1798,10 @@ const struct sr_req_step *sr_system_req_steps(const struct sr_system *s)
 {
     return s->req;
 }
+const struct sr_reason *sr_system_reasons(const struct sr_system *s)
+{
+    return s->reasons;
+}
 
 long
 sr_system_find_item(const struct sr_system *s, const char *id)
@@ -1557,11 +1826,33 @@ sr_system_find_item(const struct sr_system *s, const char *id)
 /* Conditions and derived requirements                                  */
 /* ------------------------------------------------------------------ */
 
+/* Entries a term spans after its head: 0 for a comparison. */
+static uint32_t
+cond_span(const struct sr_cond *c)
+{
+    return c->op >= SR_OP_ANY ? (uint32_t)c->value : 0;
+}
+
 static bool
 cond_holds(const struct sr_cond *c, const struct sr_school *school)
 {
-    int64_t v = school->attr[c->attr];
+    const struct sr_cond *k, *end;
+    int64_t v;
 
+    if (c->op >= SR_OP_ANY) {
+        end = c + 1 + cond_span(c);
+        for (k = c + 1; k < end; k += 1 + cond_span(k)) {
+            bool h = cond_holds(k, school);
+
+            if (c->op == SR_OP_NOT)
+                return !h;
+            if (h == (c->op == SR_OP_ANY))
+                return h;
+        }
+        /* any: none held; all: every one held. */
+        return c->op == SR_OP_ALL;
+    }
+    v = school->attr[c->attr];
     switch (c->op) {
     case SR_OP_EQ:
         return v == c->value;
@@ -1577,6 +1868,8 @@ cond_holds(const struct sr_cond *c, const struct sr_school *school)
         return v <= c->value;
     case SR_OP_LT:
         return v < c->value;
+    default:
+        break;
     }
     return false;
 }
@@ -1585,10 +1878,14 @@ long
 sr_item_failing_cond(const struct sr_system *sys, const struct sr_item *it,
                      const struct sr_school *school)
 {
+    const struct sr_cond *c;
     uint32_t i;
 
-    for (i = 0; i < it->cond_n; i++)
-        if (!cond_holds(&sys->conds[it->cond_off + i], school))
+    if (!it->cond_n)
+        return -1; /* and conds may be NULL in a system without any */
+    c = &sys->conds[it->cond_off];
+    for (i = 0; i < it->cond_n; i += 1 + cond_span(&c[i]))
+        if (!cond_holds(&c[i], school))
             return (long)(it->cond_off + i);
     return -1;
 }
@@ -1646,11 +1943,21 @@ sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
         rc = sr_buf_addf(&b, "pass:1|fail:0");
         break;
     case SR_METHOD_LEVELS:
+        /* Levels given in points show their points (15分), as the
+         * paper table does, not a rounded fraction. */
         for (i = 0; i < it->opt_n && rc == SR_OK; i++) {
             const struct sr_level *lv = &sys->levels[it->opt_off + i];
 
-            fmt4(lv->fraction, x, sizeof(x));
-            rc = sr_buf_addf(&b, "%s%s:%s", i ? "|" : "", lv->value, x);
+            if (lv->points >= 0)
+                sr_decimal_format(lv->points, SR_POINTS_SCALE, 0, x,
+                                  sizeof(x));
+            else
+                fmt4(lv->fraction, x, sizeof(x));
+            rc = sr_buf_addf(&b, "%s%s:%s%s", i ? "|" : "", lv->value, x,
+                             lv->points >= 0 ? "分" : "");
+            /* A declared hazard: what this answer raises, if anything. */
+            if (rc == SR_OK && lv->hazard >= 0)
+                rc = sr_buf_addf(&b, "(%s)", sr_hazard_label(lv->hazard));
         }
         break;
     case SR_METHOD_THRESHOLD:
@@ -1675,6 +1982,15 @@ sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
             rc = sr_buf_addf(&b, "else:0");
         break;
     case SR_METHOD_DEDUCT:
+        for (i = 0; i < it->opt_n && rc == SR_OK; i++) {
+            const struct sr_reason *r = &sys->reasons[it->opt_off + i];
+
+            sr_decimal_format(r->per, SR_POINTS_SCALE, 0, x, sizeof(x));
+            rc = sr_buf_addf(&b, "%s%s=count:-%s each", i ? "|" : "",
+                             r->value, x);
+        }
+        if (it->opt_n)
+            break;
         sr_decimal_format(it->per, SR_POINTS_SCALE, 0, x, sizeof(x));
         rc = sr_buf_addf(&b, "count:-%s each", x);
         break;
@@ -1711,6 +2027,61 @@ sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
     return sr_buf_detach(&b);
 }
 
+/* Append one comparison: "enrollment>=1000", "locale in town|rural". */
+static sr_error
+format_leaf(struct sr_buf *b, const struct sr_cond *c)
+{
+    const char *an = sr_attr_name(c->attr);
+    char v[32];
+    sr_error rc;
+    int k, first = 1;
+
+    if (c->op != SR_OP_IN) {
+        sr_attr_format(c->attr, c->value, v, sizeof(v));
+        return sr_buf_addf(b, "%s%s%s", an, op_symbols[c->op], v);
+    }
+    rc = sr_buf_addf(b, "%s in ", an);
+    for (k = 0; k < 63 && rc == SR_OK; k++) {
+        if (!((c->value >> k) & 1))
+            continue;
+        sr_attr_format(c->attr, k, v, sizeof(v));
+        rc = sr_buf_addf(b, "%s%s", first ? "" : "|", v);
+        first = 0;
+    }
+    return rc;
+}
+
+/* Append one term; joined terms in words, "(a or b)", "(a and b)",
+ * "not (a)", so that a reader needs no notation for them. */
+static sr_error
+format_term(struct sr_buf *b, const struct sr_cond *c)
+{
+    const struct sr_cond *k, *end;
+    sr_error rc;
+
+    if (c->op < SR_OP_ANY)
+        return format_leaf(b, c);
+    if (c->op == SR_OP_NOT) {
+        /* "not (locale=urban)": the parentheses say how far not reaches
+         * ("not (a or b)" gets them from its term). */
+        bool leaf = c->value && c[1].op < SR_OP_ANY;
+
+        rc = sr_buf_addf(b, leaf ? "not (" : "not ");
+        if (rc == SR_OK && c->value)
+            rc = format_term(b, c + 1);
+        return rc == SR_OK && leaf ? sr_buf_add(b, ")", 1) : rc;
+    }
+    rc = sr_buf_add(b, "(", 1);
+    end = c + 1 + cond_span(c);
+    for (k = c + 1; k < end && rc == SR_OK; k += 1 + cond_span(k)) {
+        if (k > c + 1)
+            rc = sr_buf_addf(b, c->op == SR_OP_ANY ? " or " : " and ");
+        if (rc == SR_OK)
+            rc = format_term(b, k);
+    }
+    return rc == SR_OK ? sr_buf_add(b, ")", 1) : rc;
+}
+
 char *
 sr_conds_format(const struct sr_system *sys, uint32_t off, uint32_t n)
 {
@@ -1719,30 +2090,12 @@ sr_conds_format(const struct sr_system *sys, uint32_t off, uint32_t n)
     uint32_t i;
 
     sr_buf_init(&b);
-    for (i = 0; i < n && rc == SR_OK; i++) {
-        const struct sr_cond *c = &sys->conds[off + i];
-        const char *an = sr_attr_name(c->attr);
-        char v[32];
-
+    for (i = 0; i < n && rc == SR_OK;
+         i += 1 + cond_span(&sys->conds[off + i])) {
         if (i)
             rc = sr_buf_add(&b, ";", 1);
-        if (rc != SR_OK)
-            break;
-        if (c->op == SR_OP_IN) {
-            int k, first = 1;
-
-            rc = sr_buf_addf(&b, "%s in ", an);
-            for (k = 0; k < 63 && rc == SR_OK; k++) {
-                if (!((c->value >> k) & 1))
-                    continue;
-                sr_attr_format(c->attr, k, v, sizeof(v));
-                rc = sr_buf_addf(&b, "%s%s", first ? "" : "|", v);
-                first = 0;
-            }
-            continue;
-        }
-        sr_attr_format(c->attr, c->value, v, sizeof(v));
-        rc = sr_buf_addf(&b, "%s%s%s", an, op_symbols[c->op], v);
+        if (rc == SR_OK)
+            rc = format_term(&b, &sys->conds[off + i]);
     }
     if (rc != SR_OK) {
         sr_buf_release(&b);

@@ -128,7 +128,7 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     sr_json_add(root, "veto_items", arr, &ok);
     for (i = 0; ok && i < n; i++)
         if (res->items[i].status == SR_ITEM_SCORED && items[i].veto &&
-            res->items[i].earned < res->items[i].max)
+            !res->items[i].met)
             sr_json_add(arr, NULL, sr_json_str(items[i].id), &ok);
 
     arr = cJSON_CreateArray();
@@ -171,7 +171,7 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     for (i = 0; ok && i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
-        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+        if (ir->status != SR_ITEM_SCORED || ir->met)
             continue;
         o = cJSON_CreateObject();
         sr_json_add(arr, NULL, o, &ok);
@@ -190,14 +190,17 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     for (i = 0; ok && i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
-        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+        /* The level the answer implies; a format-2 level of no hazard
+         * loses points (in "lost") but raises none. */
+        if (ir->status != SR_ITEM_SCORED || ir->met ||
+            ir->hazard == SR_HAZARD_NONE)
             continue;
         o = cJSON_CreateObject();
         sr_json_add(arr, NULL, o, &ok);
         if (!ok)
             break;
         sr_json_add(o, "item", sr_json_str(items[i].id), &ok);
-        sr_json_add(o, "level", sr_json_str(sr_hazard_name(items[i].hazard)),
+        sr_json_add(o, "level", sr_json_str(sr_hazard_name(ir->hazard)),
                     &ok);
         sr_json_add(o, "veto", cJSON_CreateBool(items[i].veto), &ok);
     }

@@ -17,6 +17,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "schoolrisk/decimal.h"
+#include "util.h"
+
 static const char *const method_labels[SR_METHOD_COUNT] = {
     "是否题", "分档", "按测量值分档", "按处扣分", "实有数/应有数"};
 
@@ -30,18 +33,48 @@ done(cJSON *o, int ok)
     return o;
 }
 
-/* {"value", "label", "fraction"}: value is what the parser accepts. */
+/* {"value", "label", "fraction"}: value is what the parser accepts.
+ * A format-2 level given in points also has "points", and its label
+ * says them ("基本符合（10分）"), as the paper table does; one that
+ * declares the hazard it implies has "hazard" (none/general/major). */
 static cJSON *
-choice(const char *value, int32_t fraction)
+choice(const char *value, int32_t fraction, int64_t points, int hazard)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *label = NULL;
+    char p[32];
+    int ok = o != NULL;
+
+    if (!ok)
+        return NULL;
+    if (points >= 0) {
+        sr_decimal_format(points, 2, 0, p, sizeof(p));
+        label = sr_asprintf("%s（%s分）", value, p);
+        ok = label != NULL;
+    }
+    sr_json_add(o, "value", sr_json_str(value), &ok);
+    sr_json_add(o, "label", sr_json_str(label ? label : value), &ok);
+    sr_json_add(o, "fraction", sr_json_num(fraction, 4, 0), &ok);
+    if (points >= 0)
+        sr_json_add(o, "points", sr_json_num(points, 2, 0), &ok);
+    if (hazard >= 0)
+        sr_json_add(o, "hazard", sr_json_str(sr_hazard_name(hazard)), &ok);
+    free(label);
+    return done(o, ok);
+}
+
+/* A format-2 deduction reason: {"value", "per", "unit"}. */
+static cJSON *
+reason(const struct sr_reason *r)
 {
     cJSON *o = cJSON_CreateObject();
     int ok = o != NULL;
 
     if (!ok)
         return NULL;
-    sr_json_add(o, "value", sr_json_str(value), &ok);
-    sr_json_add(o, "label", sr_json_str(value), &ok);
-    sr_json_add(o, "fraction", sr_json_num(fraction, 4, 0), &ok);
+    sr_json_add(o, "value", sr_json_str(r->value), &ok);
+    sr_json_add(o, "per", sr_json_num(r->per, 2, 0), &ok);
+    sr_json_add(o, "unit", sr_json_str(r->unit), &ok);
     return done(o, ok);
 }
 
@@ -63,8 +96,8 @@ control(const struct sr_system *sys, const struct sr_item *it,
         arr = cJSON_CreateArray();
         sr_json_add(o, "choices", arr, &ok);
         if (ok) {
-            sr_json_add(arr, NULL, choice("符合", 10000), &ok);
-            sr_json_add(arr, NULL, choice("不符合", 0), &ok);
+            sr_json_add(arr, NULL, choice("符合", 10000, -1, -1), &ok);
+            sr_json_add(arr, NULL, choice("不符合", 0, -1, -1), &ok);
         }
         break;
     case SR_METHOD_LEVELS: {
@@ -73,7 +106,10 @@ control(const struct sr_system *sys, const struct sr_item *it,
         arr = cJSON_CreateArray();
         sr_json_add(o, "choices", arr, &ok);
         for (i = 0; ok && i < it->opt_n; i++)
-            sr_json_add(arr, NULL, choice(lv[i].value, lv[i].fraction), &ok);
+            sr_json_add(arr, NULL,
+                        choice(lv[i].value, lv[i].fraction, lv[i].points,
+                               lv[i].hazard),
+                        &ok);
         break;
     }
     case SR_METHOD_THRESHOLD: {
@@ -102,7 +138,20 @@ control(const struct sr_system *sys, const struct sr_item *it,
     }
     case SR_METHOD_DEDUCT:
         sr_json_add(o, "unit", sr_json_str(it->unit), &ok);
-        sr_json_add(o, "per", sr_json_num(it->per, 2, 0), &ok);
+        if (!it->opt_n) {
+            sr_json_add(o, "per", sr_json_num(it->per, 2, 0), &ok);
+            break;
+        }
+        /* Format 2: findings counted per reason, answered
+         * "reason=count;reason=count" (or "0"). */
+        sr_json_add(o, "per", cJSON_CreateNull(), &ok);
+        sr_json_add(o, "value_format", sr_json_str("reason=count;..."), &ok);
+        arr = cJSON_CreateArray();
+        sr_json_add(o, "reasons", arr, &ok);
+        for (i = 0; ok && i < it->opt_n; i++)
+            sr_json_add(arr, NULL,
+                        reason(&sr_system_reasons(sys)[it->opt_off + i]),
+                        &ok);
         break;
     case SR_METHOD_RATIO:
         sr_json_add(o, "unit", sr_json_str(it->unit), &ok);

@@ -4,6 +4,7 @@
 #include "schoolrisk/responses.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,85 @@ sr_responses_release(struct sr_responses *r)
 #define FAIL(...)                                                        \
     (sr_diags_add(diags, file, line, __VA_ARGS__) == SR_OK ? SR_ERR_INPUT \
                                                            : SR_ERR_NOMEM)
+
+/* Report, as FAIL does, an answer that is not findings by reason
+ * (unknown NULL) or names an unknown reason, with the item's choices. */
+static sr_error
+fail_reasons(const struct sr_system *sys, const struct sr_item *it,
+             const char *v, const char *unknown, struct sr_diags *diags,
+             const char *file, long line)
+{
+    char *choices = sr_item_choices(sys, it);
+    sr_error rc;
+
+    if (!choices)
+        return SR_ERR_NOMEM;
+    if (unknown)
+        rc = FAIL(_("item '%s': unknown reason '%s' (%s)"), it->id, unknown,
+                  choices);
+    else
+        rc = FAIL(_("item '%s': '%s' is not findings by reason, written "
+                    "reason=count;… (%s)"),
+                  it->id, v, choices);
+    free(choices);
+    return rc;
+}
+
+/* The findings of a deduct item with reasons (format 2), written
+ * "灭火器过期=2;通道堵塞=1" (reasons not named found nothing) or "0".
+ * count[k] receives the findings of reason k; ans->v the points they
+ * deduct in all (hundredths), ans->v2 the number of findings. */
+static sr_error
+parse_reasons(const struct sr_system *sys, const struct sr_item *it,
+              const char *v, struct sr_answer *ans, int64_t *count,
+              struct sr_diags *diags, const char *file, long line)
+{
+    const struct sr_reason *rs = &sr_system_reasons(sys)[it->opt_off];
+    const char *p = v;
+    uint32_t k;
+
+    memset(count, 0, it->opt_n * sizeof(*count));
+    for (k = 0; k < it->opt_n; k++)
+        count[k] = -1;
+    if (!strcmp(v, "0"))
+        p = "";
+    while (*p) {
+        size_t len = strcspn(p, ";"), kl;
+        const char *eq = memchr(p, '=', len);
+        char key[256], num[32];
+        int64_t c;
+
+        if (!eq || (kl = (size_t)(eq - p)) >= sizeof(key) ||
+            len - kl - 1 >= sizeof(num))
+            return fail_reasons(sys, it, v, NULL, diags, file, line);
+        memcpy(key, p, kl);
+        key[kl] = '\0';
+        memcpy(num, eq + 1, len - kl - 1);
+        num[len - kl - 1] = '\0';
+        for (k = 0; k < it->opt_n && strcmp(rs[k].value, key); k++)
+            ;
+        if (k == it->opt_n)
+            return fail_reasons(sys, it, v, key, diags, file, line);
+        if (count[k] >= 0)
+            return FAIL(_("item '%s': reason '%s' is given twice"), it->id,
+                        key);
+        if (num[0] == '-' || sr_decimal_parse(num, 0, &c) != SR_OK ||
+            c > 1000000)
+            return fail_reasons(sys, it, v, NULL, diags, file, line);
+        count[k] = c;
+        p += len;
+        if (*p == ';')
+            p++;
+    }
+    ans->v = ans->v2 = 0;
+    for (k = 0; k < it->opt_n; k++) {
+        if (count[k] < 0)
+            count[k] = 0;
+        ans->v += count[k] * rs[k].per;
+        ans->v2 += count[k];
+    }
+    return SR_OK;
+}
 
 static sr_error
 parse_value(const struct sr_system *sys, const struct sr_item *it,
@@ -108,6 +188,13 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
                         it->id, v);
         return SR_OK;
     case SR_METHOD_DEDUCT:
+        if (it->opt_n) {
+            int64_t count[SR_REASONS_MAX];
+
+            if (it->opt_n > SR_REASONS_MAX)
+                return FAIL(_("item '%s': unknown method"), it->id);
+            return parse_reasons(sys, it, v, ans, count, diags, file, line);
+        }
         if (*v == '-' || sr_decimal_parse(v, 0, &ans->v) != SR_OK ||
             ans->v > 1000000)
             return FAIL(_("item '%s': expected a whole number of findings "
@@ -351,6 +438,55 @@ sr_responses_load_file(struct sr_responses *r,
     return rc;
 }
 
+/* The findings of a deduct item with reasons: for a report "灭火器过期
+ * 2处、通道堵塞1处" ("无" when none), for a trace (explain) "灭火器过期
+ * 2x1 + 通道堵塞 1x2" (count x points each; "0" when none). */
+static char *
+reasons_text(const struct sr_system *sys, const struct sr_item *it,
+             const char *value, bool explain)
+{
+    const struct sr_reason *rs = &sr_system_reasons(sys)[it->opt_off];
+    int64_t count[SR_REASONS_MAX];
+    struct sr_answer ans;
+    struct sr_diags d;
+    struct sr_buf b;
+    sr_error rc;
+    uint32_t k;
+
+    if (it->opt_n > SR_REASONS_MAX)
+        return sr_strdup(value);
+    sr_diags_init(&d);
+    rc = parse_reasons(sys, it, value, &ans, count, &d, "", 0);
+    sr_diags_release(&d);
+    if (rc != SR_OK)
+        return rc == SR_ERR_NOMEM ? NULL : sr_strdup(value);
+    if (ans.v2 == 0)
+        return sr_strdup(explain ? "0" : "无");
+    sr_buf_init(&b);
+    for (k = 0; k < it->opt_n && rc == SR_OK; k++) {
+        const char *unit = rs[k].unit ? rs[k].unit :
+                           it->unit   ? it->unit :
+                                        "处";
+
+        char per[32];
+
+        if (!count[k])
+            continue;
+        sr_decimal_format(rs[k].per, SR_POINTS_SCALE, 0, per, sizeof(per));
+        if (explain)
+            rc = sr_buf_addf(&b, "%s%s %lldx%s", b.len ? " + " : "",
+                             rs[k].value, (long long)count[k], per);
+        else
+            rc = sr_buf_addf(&b, "%s%s%lld%s", b.len ? "、" : "",
+                             rs[k].value, (long long)count[k], unit);
+    }
+    if (rc != SR_OK) {
+        sr_buf_release(&b);
+        return NULL;
+    }
+    return sr_buf_detach(&b);
+}
+
 char *
 sr_answer_text(const struct sr_system *sys, const struct sr_item *it,
                const struct sr_school *school, const char *value)
@@ -381,6 +517,8 @@ sr_answer_text(const struct sr_system *sys, const struct sr_item *it,
         sr_decimal_format(ans.v, SR_FRACTION_SCALE, 0, a, sizeof(a));
         return sr_asprintf("%s%s", a, unit);
     case SR_METHOD_DEDUCT:
+        if (it->opt_n)
+            return reasons_text(sys, it, value, false);
         return sr_asprintf("%lld%s", (long long)ans.v, *unit ? unit : "处");
     case SR_METHOD_RATIO:
         sr_decimal_format(ans.v, SR_FRACTION_SCALE, 0, a, sizeof(a));
@@ -392,4 +530,13 @@ sr_answer_text(const struct sr_system *sys, const struct sr_item *it,
     default:
         return sr_strdup(value);
     }
+}
+
+char *
+sr_answer_deductions(const struct sr_system *sys, const struct sr_item *it,
+                     const char *value)
+{
+    if (it->method != SR_METHOD_DEDUCT || !it->opt_n)
+        return NULL;
+    return reasons_text(sys, it, value ? value : "", true);
 }

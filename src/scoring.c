@@ -101,6 +101,22 @@ threshold_fraction(const struct sr_step *st, uint32_t n, bool lower_better,
     return 0;
 }
 
+/* The hazard an answer implies: none when met; else the answered
+ * level's, where a format-2 level declares one; else the item's. */
+static int
+answer_hazard(const struct sr_system *sys, const struct sr_item *it,
+              const struct sr_answer *a, bool met)
+{
+    const struct sr_level *lv;
+
+    if (met)
+        return SR_HAZARD_NONE;
+    if (it->method != SR_METHOD_LEVELS)
+        return it->hazard;
+    lv = &sr_system_levels(sys)[it->opt_off + (uint32_t)a->v];
+    return lv->hazard >= 0 ? lv->hazard : it->hazard;
+}
+
 sr_error
 sr_score(const struct sr_system *sys, const struct sr_school *school,
          const struct sr_responses *resp, struct sr_result *res)
@@ -135,6 +151,8 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
         ir->required = 0;
         ir->earned = ir->max = 0;
         ir->fraction = 0;
+        ir->met = false;
+        ir->hazard = SR_HAZARD_NONE;
         if (!sr_item_applies(sys, it, school)) {
             ir->status = SR_ITEM_NOT_APPLICABLE;
             continue;
@@ -155,18 +173,25 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
             fr = a->v ? 10000 : 0;
             earned = it->points * fr;
             break;
-        case SR_METHOD_LEVELS:
-            fr = levels[it->opt_off + (uint32_t)a->v].fraction;
-            earned = it->points * fr;
+        case SR_METHOD_LEVELS: {
+            const struct sr_level *lv = &levels[it->opt_off + (uint32_t)a->v];
+
+            /* Points as the paper gives them, not points x a rounded
+             * fraction: 10 of 15 is 10, not 15 x 0.6667. */
+            fr = lv->fraction;
+            earned = lv->points >= 0 ? lv->points * 10000 : it->points * fr;
             break;
+        }
         case SR_METHOD_THRESHOLD:
             fr = threshold_fraction(&steps[it->opt_off], it->opt_n,
                                     it->lower_better, a->v);
             earned = it->points * fr;
             break;
         case SR_METHOD_DEDUCT: {
-            /* count is at most 1e6 and per at most 1e6 hundredths. */
-            int64_t left = it->points - a->v * it->per;
+            /* count is at most 1e6 and per at most 1e6 hundredths; with
+             * reasons, the parser summed count x per into v (at most 16
+             * x 1e12). */
+            int64_t left = it->points - (it->opt_n ? a->v : a->v * it->per);
 
             if (left < 0)
                 left = 0;
@@ -193,6 +218,9 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
         ir->fraction = fr;
         ir->earned = earned;
         ir->max = max;
+        /* A 0-point prerequisite has nothing to lose: its answer says. */
+        ir->met = max > 0 ? earned == max : fr == 10000;
+        ir->hazard = answer_hazard(sys, it, a, ir->met);
         res->scored++;
         res->earned += earned;
         res->max += max;
@@ -200,16 +228,15 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
         res->dims[it->dim].max += max;
         res->inds[it->ind].earned += earned;
         res->inds[it->ind].max += max;
-        if (earned < max) {
+        if (!ir->met)
             res->lost++;
-            if (it->veto) {
-                res->vetoed = true;
-                res->veto_hits++;
-            }
+        if (it->veto && !ir->met) {
+            res->vetoed = true;
+            res->veto_hits++;
         }
         if (it->baseline >= 0) {
             bl_scored[it->baseline]++;
-            if (earned < max)
+            if (!ir->met)
                 bl_ok[it->baseline] = false;
         }
     }

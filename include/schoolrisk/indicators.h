@@ -42,6 +42,9 @@ extern "C" {
 /** Largest indicator file accepted, in bytes. */
 #define SR_SYSTEM_MAX_BYTES (8u << 20)
 
+/** Most deduction reasons of one deduct item (the schema's limit). */
+#define SR_REASONS_MAX 16
+
 /** Scoring methods. */
 enum sr_method {
     SR_METHOD_CHECK,     /**< pass -> full points, fail -> 0 */
@@ -55,7 +58,9 @@ enum sr_method {
 /** Hazard levels (隐患等级). */
 enum sr_hazard {
     SR_HAZARD_GENERAL, /**< general 一般隐患 */
-    SR_HAZARD_MAJOR    /**< major 重大隐患 */
+    SR_HAZARD_MAJOR,   /**< major 重大隐患 */
+    SR_HAZARD_NONE     /**< none 无隐患: format 2, an answer that loses
+                            points but is no hazard (a level's hazard) */
 };
 
 /** The four elements of the campus-security baseline (四个100%). */
@@ -67,22 +72,47 @@ enum sr_baseline {
     SR_BASELINE_COUNT
 };
 
-/** Condition operators. */
+/** Condition operators.  SR_OP_ANY, SR_OP_ALL and SR_OP_NOT (format 2)
+ *  join the conditions that follow them (see struct sr_cond). */
 enum sr_op {
-    SR_OP_EQ, SR_OP_NE, SR_OP_IN, SR_OP_GE, SR_OP_GT, SR_OP_LE, SR_OP_LT
+    SR_OP_EQ, SR_OP_NE, SR_OP_IN, SR_OP_GE, SR_OP_GT, SR_OP_LE, SR_OP_LT,
+    SR_OP_ANY, /**< <any>: at least one of its conditions holds */
+    SR_OP_ALL, /**< <all>: every one of its conditions holds */
+    SR_OP_NOT  /**< <not>: its one condition does not hold */
 };
 
-/** An applicability condition on one school attribute. */
+/**
+ * An applicability condition.  A list of conditions is an AND of terms
+ * written in prefix order: a term is one comparison, or an SR_OP_ANY,
+ * SR_OP_ALL or SR_OP_NOT head followed by the terms it joins, its value
+ * counting those entries, so that a term is always one contiguous run
+ * and lists can be copied (inherited) as they are.
+ */
 struct sr_cond {
-    int attr;      /**< enum sr_attr */
+    int attr;      /**< enum sr_attr; -1 for a joining head */
     int op;        /**< enum sr_op */
-    int64_t value; /**< compared value; for SR_OP_IN a bit mask */
+    int64_t value; /**< compared value; for SR_OP_IN a bit mask; for a
+                        joining head the number of entries it spans */
 };
 
 /** A declared level of a `levels` item. */
 struct sr_level {
     const char *value; /**< the answer text, e.g. "基本符合" */
-    int32_t fraction;  /**< ten-thousandths, 0..10000 */
+    int32_t fraction;  /**< ten-thousandths, 0..10000; for a level given in
+                            points, points / item points rounded half
+                            away from zero (for display and ordering) */
+    int64_t points;    /**< format 2: the level's points in hundredths,
+                            earned exactly; -1 when it gives a fraction */
+    int hazard;        /**< format 2: enum sr_hazard this answer implies
+                            (none, general, major); -1: the item's */
+};
+
+/** A deduction reason of a `deduct` item (format 2): each finding of
+ *  this kind deducts `per`. */
+struct sr_reason {
+    const char *value; /**< the reason as answers name it, e.g. "灭火器过期" */
+    const char *unit;  /**< unit of its findings, or NULL */
+    int64_t per;       /**< hundredths deducted per finding, > 0 */
 };
 
 /** A step of a `threshold` item. */
@@ -107,7 +137,8 @@ struct sr_item {
     const char *basis;    /**< NULL when not given */
     const char *unit;     /**< threshold/deduct/ratio unit, or NULL */
     long line;            /**< line of the <item> element */
-    int64_t points;       /**< hundredths, > 0 */
+    int64_t points;       /**< hundredths, > 0; 0 only for a format-2
+                               veto prerequisite (前置条件) */
     int method;           /**< enum sr_method */
     int hazard;           /**< enum sr_hazard */
     int baseline;         /**< enum sr_baseline, or -1 */
@@ -116,12 +147,15 @@ struct sr_item {
     bool lower_better;    /**< threshold: lower values are better */
     int req_attr;         /**< ratio: attribute of the derived
                                requirement, or -1 when entered */
-    int64_t per;          /**< deduct: hundredths per finding */
+    int64_t per;          /**< deduct: hundredths per finding; 0 when
+                               the item lists reasons (opt_off, opt_n
+                               index sr_system_reasons()) */
     uint32_t dim;         /**< index of its dimension */
     uint32_t ind;         /**< index of its indicator */
     uint32_t cond_off;    /**< conditions (inherited ones first) */
     uint32_t cond_n;
-    uint32_t opt_off;     /**< levels, steps or requirement steps */
+    uint32_t opt_off;     /**< levels, steps, requirement steps or
+                               deduction reasons */
     uint32_t opt_n;
 };
 
@@ -200,6 +234,8 @@ struct sr_system *sr_system_ref(const struct sr_system *sys);
 /**@{*/
 const char *sr_system_id(const struct sr_system *sys);
 const char *sr_system_version(const struct sr_system *sys);
+/** The file's format version: 1, or 2 when <system format="2">. */
+int sr_system_format(const struct sr_system *sys);
 const char *sr_system_title(const struct sr_system *sys);
 const char *sr_system_description(const struct sr_system *sys);
 /** The system's legal and standard basis (依据), or NULL. */
@@ -223,6 +259,7 @@ const struct sr_cond *sr_system_conds(const struct sr_system *sys);
 const struct sr_level *sr_system_levels(const struct sr_system *sys);
 const struct sr_step *sr_system_steps(const struct sr_system *sys);
 const struct sr_req_step *sr_system_req_steps(const struct sr_system *sys);
+const struct sr_reason *sr_system_reasons(const struct sr_system *sys);
 /**@}*/
 
 /**
@@ -236,8 +273,9 @@ bool sr_item_applies(const struct sr_system *sys, const struct sr_item *it,
                      const struct sr_school *school);
 
 /**
- * @brief Index of the first condition of @p it that does not hold for
- *        @p school, or -1 when all hold (for explaining "not applicable").
+ * @brief Index of the first condition term of @p it that does not hold
+ *        for @p school, or -1 when all hold (for explaining "not
+ *        applicable": sr_conds_format(sys, index, 1) names the term).
  */
 long sr_item_failing_cond(const struct sr_system *sys,
                           const struct sr_item *it,
@@ -259,8 +297,11 @@ int64_t sr_item_required(const struct sr_system *sys,
 char *sr_item_choices(const struct sr_system *sys, const struct sr_item *it);
 
 /**
- * @brief Format conditions [off, off+n) as "boarding=true;enrollment>=1000"
- *        ("" when n is 0).
+ * @brief Format the condition terms starting in [off, off+n) as
+ *        "boarding=true;enrollment>=1000" ("" when n is 0); a term that
+ *        joins others reads "(enrollment>=1000 or boarding=true)",
+ *        "(a and b)" or "not canteen=true", whole even where it reaches
+ *        past off+n.
  * @return a new string the caller frees with free(), or NULL (no memory).
  */
 char *sr_conds_format(const struct sr_system *sys, uint32_t off, uint32_t n);
@@ -268,7 +309,8 @@ char *sr_conds_format(const struct sr_system *sys, uint32_t off, uint32_t n);
 /** @brief Canonical names: "check", "major", "guards", "ge"... or NULL. */
 const char *sr_method_name(int method);
 const char *sr_hazard_name(int hazard);
-const char *sr_hazard_label(int hazard);  /**< "一般隐患" / "重大隐患" */
+/** "一般隐患" / "重大隐患" / "无隐患" */
+const char *sr_hazard_label(int hazard);
 const char *sr_baseline_name(int element);
 const char *sr_baseline_label(int element);
 /** @brief The baseline element named @p name ("guards"), or -1. */

@@ -9,7 +9,8 @@
  *   check      pass | fail (also 符合/不符合, 是/否)
  *   levels     one of the declared level values
  *   threshold  a number, at most 4 decimals
- *   deduct     a whole number of findings, >= 0
+ *   deduct     a whole number of findings, >= 0; with reasons
+ *              (format 2) reason=count;reason=count, or 0
  *   ratio      actual/required, or just actual when the requirement
  *              is derived from a school attribute
  *   any item   na, where the item allows it
@@ -41,7 +42,9 @@ enum sr_answer_state {
 /** One answer, as numbers.  Meaning of v and v2 by method:
  *  check: v 1 pass, 0 fail; levels: v index of the level among the
  *  item's levels; threshold: v the value in ten-thousandths; deduct: v
- *  the count; ratio: v actual and v2 required, both ten-thousandths
+ *  the count (with reasons: v the points deducted in hundredths, v2
+ *  the number of findings); ratio: v actual and v2 required, both
+ *  ten-thousandths
  *  (v2 0 when the requirement is derived). */
 struct sr_answer {
     int state; /**< enum sr_answer_state */
@@ -114,6 +117,18 @@ sr_error sr_responses_load_file(struct sr_responses *r,
  */
 char *sr_answer_text(const struct sr_system *sys, const struct sr_item *it,
                      const struct sr_school *school, const char *value);
+
+/**
+ * @brief The deductions of an answer to a deduct item with reasons
+ *        (format 2), for a trace: "灭火器过期 2x1 + 通道堵塞 1x2" (each
+ *        reason found, its count x its points per finding), "0" when
+ *        nothing was found; @p value as it was stored when the item
+ *        cannot read it.
+ * @return a new string the caller frees; NULL for an item without
+ *         reasons, or when out of memory.
+ */
+char *sr_answer_deductions(const struct sr_system *sys,
+                           const struct sr_item *it, const char *value);
 
 #ifdef __cplusplus
 }

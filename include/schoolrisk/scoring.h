@@ -9,11 +9,14 @@
  *     maximum points at every level of the tree;
  *  2. earned = points x fraction in millionths of a point, exactly
  *     (ratio fractions rounded half away from zero to 4 decimals first;
- *     deduct earns max(0, points - count x per));
+ *     deduct earns max(0, points - count x per), summed over its
+ *     reasons in format 2; a level given in points earns those points);
  *  3. total = 100 x earned / max rounded half away from zero to 2
  *     decimals; bands and the pass line compare that rounded total;
- *  4. any applicable veto item below full points vetoes: worst band,
- *     not compliant;
+ *  4. any applicable veto item not met vetoes: worst band, not
+ *     compliant.  An item is met at full points; a format-2
+ *     prerequisite worth 0 points, when answered pass (fraction 1): it
+ *     never changes earned or maximum points;
  *  5. compliant = not vetoed and total >= pass line (and, for a draft
  *     scored so far, nothing left unanswered).
  *
@@ -56,6 +59,12 @@ struct sr_item_result {
     int64_t earned;    /**< millionths of a point */
     int64_t max;       /**< millionths; 0 unless scored */
     int64_t required;  /**< ratio: the requirement used, ten-thousandths */
+    bool met;          /**< scored and at full points (a 0-point
+                            prerequisite: answered pass); an item scored
+                            and not met raises a hazard */
+    int hazard;        /**< enum sr_hazard the answer implies: the item's
+                            level, or in format 2 the answered level's;
+                            SR_HAZARD_NONE when met or not scored */
 };
 
 /** Earned and maximum points of a node, millionths of a point. */
@@ -75,8 +84,9 @@ struct sr_result {
     bool compliant;
     size_t missing;     /**< applicable items without an answer */
     size_t scored;      /**< items scored */
-    size_t lost;        /**< scored items below full points */
-    size_t veto_hits;   /**< veto items below full points */
+    size_t lost;        /**< scored items not met (below full points,
+                             or a failed 0-point prerequisite) */
+    size_t veto_hits;   /**< veto items not met */
     bool baseline[SR_BASELINE_COUNT]; /**< element met */
     struct sr_node_result *dims;      /**< per dimension */
     struct sr_node_result *inds;      /**< per indicator */

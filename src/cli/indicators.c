@@ -314,6 +314,22 @@ count_applicable(const struct sr_system *sys, const struct sr_school *school)
     return k;
 }
 
+/* True when one of items [first, first+n) applies to school. */
+static bool
+applies_in(const struct sr_system *sys, uint32_t first, uint32_t n,
+           const struct sr_school *school)
+{
+    const struct sr_item *items;
+    size_t cnt;
+    uint32_t i;
+
+    items = sr_system_items(sys, &cnt);
+    for (i = first; i < first + n; i++)
+        if (sr_item_applies(sys, &items[i], school))
+            return true;
+    return false;
+}
+
 /* Sum of the points of items [first, first+n), applicable to school
  * (all when school is NULL). */
 static int64_t
@@ -375,7 +391,9 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
     for (i = 0; i < nd; i++) {
         const struct sr_dimension *d = &dims[i];
 
-        if (school && !points_of(sys, d->item_first, d->item_n, school))
+        /* Skipped when nothing in it applies; not when what applies is
+         * worth 0 (a format-2 prerequisite still has to be checked). */
+        if (school && !applies_in(sys, d->item_first, d->item_n, school))
             continue;
         printf("\n%s %s  [%s]\n", d->id, d->title,
                cli_num(a, sizeof(a),
@@ -384,7 +402,7 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
         for (j = d->ind_first; j < d->ind_first + d->ind_n; j++) {
             const struct sr_indicator *in = &inds[j];
 
-            if (school && !points_of(sys, in->item_first, in->item_n, school))
+            if (school && !applies_in(sys, in->item_first, in->item_n, school))
                 continue;
             printf("  %s %s  [%s]\n", in->id, in->title,
                    cli_num(a, sizeof(a),

@@ -63,6 +63,34 @@ cli_print_json(cJSON *root)
 
 /* ------------------------------------------------------------------ */
 
+/* What a format-2 construct adds to an item's line of the trace. */
+static void
+explain_detail(const struct sr_system *sys, const struct sr_item *it,
+               const char *value)
+{
+    const struct sr_level *lv;
+    char c[40];
+    char *d;
+    uint32_t k;
+
+    if (it->points == 0)
+        printf("%s", _(" (prerequisite worth 0 points: it only vetoes)"));
+    if (it->method == SR_METHOD_DEDUCT && !it->opt_n)
+        printf(_(" (%s per finding)"), cli_num(c, sizeof(c), it->per, 2, 0));
+    if (it->method == SR_METHOD_DEDUCT && it->opt_n) {
+        d = sr_answer_deductions(sys, it, value);
+        printf(_(" (deducted %s)"), d ? d : "?");
+        free(d);
+    }
+    if (it->method != SR_METHOD_LEVELS)
+        return;
+    lv = &sr_system_levels(sys)[it->opt_off];
+    for (k = 0; k < it->opt_n; k++)
+        if (!strcmp(lv[k].value, value) && lv[k].points >= 0)
+            printf(_(" (level worth %s points)"),
+                   cli_num(c, sizeof(c), lv[k].points, 2, 0));
+}
+
 static int
 print_explain(const struct sr_system *sys, const struct sr_school *school,
               const struct sr_responses *resp, const struct sr_result *res)
@@ -99,12 +127,10 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
             if (it->method == SR_METHOD_RATIO)
                 printf(_(" (required %s)"),
                        cli_num(c, sizeof(c), ir->required, 4, 0));
-            if (it->method == SR_METHOD_DEDUCT)
-                printf(_(" (%s per finding)"),
-                       cli_num(c, sizeof(c), it->per, 2, 0));
+            explain_detail(sys, it, resp->value[i]);
             printf(" -> %s / %s%s\n", cli_num(a, sizeof(a), ir->earned, 6, 2),
                    cli_num(b, sizeof(b), ir->max, 6, 2),
-                   it->veto && ir->earned < ir->max ? _("  VETO") : "");
+                   it->veto && !ir->met ? _("  VETO") : "");
             break;
         }
         free(owned);
@@ -182,13 +208,13 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
     for (i = 0; i < n; i++) {
         const struct sr_item_result *ir = &res->items[i];
 
-        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+        if (ir->status != SR_ITEM_SCORED || ir->met)
             continue;
         printf("  %-12s %8s / %-6s %s%s %s\n", items[i].id,
                cli_num(a, sizeof(a), ir->earned, 6, 2),
                cli_num(b, sizeof(b), ir->max, 6, 2),
                items[i].veto ? "[一票否决] " : "",
-               sr_hazard_label(items[i].hazard), items[i].title);
+               sr_hazard_label(ir->hazard), items[i].title);
         if (resp->note[i])
             printf(_("  %-12s answer '%s': %s\n"), "", resp->value[i],
                    resp->note[i]);

@@ -785,7 +785,7 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
         sqlite3_bind_int64(s, 1, ctx->a.id);
         sr_bind_text(s, 2, sr_baseline_name(items[i].baseline));
         sr_bind_text(s, 3, items[i].id);
-        sqlite3_bind_int(s, 4, ir->earned >= ir->max);
+        sqlite3_bind_int(s, 4, ir->met);
         if (sqlite3_step(s) != SQLITE_DONE)
             rc = sr_store_dberr(st, _("cannot store the baseline evidence"));
     }
@@ -853,7 +853,7 @@ raise_hazards(struct sr_store *st, const struct sr_assess_ctx *ctx,
         bool linked;
         sr_error rc;
 
-        if (ir->status != SR_ITEM_SCORED || ir->earned >= ir->max)
+        if (ir->status != SR_ITEM_SCORED || ir->met)
             continue;
         /* The inspector's note says what was found; without one, the
          * item and the answer do. */

@@ -27,6 +27,20 @@ Rules applied (docs/design.md, "Scoring rules"):
   tagged applicable item at full points (an unanswered one counts as not
   met; an `na` one is left out).
 
+Format 2 (format="2" on <system>, docs/indicator-format.md section 16):
+  - a level may give points instead of a fraction: it earns exactly those
+    points (fraction shown = points / item points, rounded to 4 decimals);
+  - a veto item may be worth 0 points (a prerequisite): it adds nothing to
+    earned or max; it is met when answered pass, and vetoes when not;
+  - conditions may be joined with <any> (or), <all> (and), <not>;
+  - a deduct item may list <reason value per>: the answer is
+    reason=count;reason=count (or 0), earned = max(0, points - sum of
+    count x per).
+  - a level may declare the hazard its answer implies (hazard="none",
+    "general" or "major"), instead of the item's; none raises no hazard.
+  An item is "met" when it earns its full points (a 0-point prerequisite:
+  when its fraction is 1); lost items, hazards, veto and baseline use met.
+
 Usage:
   score_check.py XML SCHOOL CSV                 print the expected result
   score_check.py XML SCHOOL CSV --compare JSON  compare with the JSON that
@@ -112,6 +126,14 @@ def load_school(path):
 # ---------------------------------------------------------------- system
 
 def cond_holds(when, school):
+    tag = when.tag[len(NS):]
+    if tag == "any":
+        return any(cond_holds(c, school) for c in when)
+    if tag == "all":
+        return all(cond_holds(c, school) for c in when)
+    if tag == "not":
+        (only,) = list(when)
+        return not cond_holds(only, school)
     attr = when.get("attr")
     sv = school[attr]
     for op in ("eq", "ne", "in", "ge", "gt", "le", "lt"):
@@ -141,6 +163,14 @@ def cond_holds(when, school):
     raise ValueError("condition without operator")
 
 
+COND_TAGS = tuple(NS + t for t in ("when", "any", "all", "not"))
+
+
+def conds_of(elem):
+    """The condition terms written directly on elem (ANDed)."""
+    return [c for c in elem if c.tag in COND_TAGS]
+
+
 def load_system(path):
     root = ET.parse(path).getroot()
     grading = root.find(NS + "grading")
@@ -154,10 +184,10 @@ def load_system(path):
         "items": [],
     }
     for dim in root.findall(NS + "dimension"):
-        dconds = dim.findall(NS + "when")
+        dconds = conds_of(dim)
         sysd["dims"].append(dim.get("id"))
         for ind in dim.findall(NS + "indicator"):
-            iconds = ind.findall(NS + "when")
+            iconds = conds_of(ind)
             for it in ind.findall(NS + "item"):
                 item = {
                     "id": it.get("id"),
@@ -170,13 +200,24 @@ def load_system(path):
                     "hazard": "major" if it.get("veto") == "true"
                               else (it.get("hazard") or "general"),
                     "baseline": it.get("baseline"),
-                    "conds": dconds + iconds + it.findall(NS + "when"),
+                    "conds": dconds + iconds + conds_of(it),
                 }
                 m = item["method"]
                 if m == "levels":
-                    item["levels"] = {
-                        lv.get("value"): scaled(lv.get("fraction"), 10000)
-                        for lv in it.find(NS + "levels").findall(NS + "level")}
+                    # (fraction, points or None): a format-2 level in
+                    # points earns its points, not points x fraction.
+                    item["levels"] = {}
+                    for lv in it.find(NS + "levels").findall(NS + "level"):
+                        if lv.get("points") is not None:
+                            p = scaled(lv.get("points"), 100)
+                            item["levels"][lv.get("value")] = (
+                                div_round(p * 10000, item["points"]), p)
+                        else:
+                            item["levels"][lv.get("value")] = (
+                                scaled(lv.get("fraction"), 10000), None)
+                        if lv.get("hazard") is not None:
+                            item.setdefault("level_hazard", {})[
+                                lv.get("value")] = lv.get("hazard")
                 elif m == "threshold":
                     th = it.find(NS + "thresholds")
                     item["lower"] = th.get("better") == "lower"
@@ -184,7 +225,13 @@ def load_system(path):
                                       scaled(st.get("fraction"), 10000))
                                      for st in th.findall(NS + "step")]
                 elif m == "deduct":
-                    item["per"] = scaled(it.find(NS + "deduct").get("per"), 100)
+                    de = it.find(NS + "deduct")
+                    if de.get("per") is not None:
+                        item["per"] = scaled(de.get("per"), 100)
+                    else:
+                        item["reasons"] = {
+                            r.get("value"): scaled(r.get("per"), 100)
+                            for r in de.findall(NS + "reason")}
                 elif m == "ratio":
                     req = it.find(NS + "ratio").find(NS + "required")
                     if req is None:
@@ -226,8 +273,8 @@ def fraction_of(item, value, school):
             raise ValueError("%s: bad check value %r" % (item["id"], value))
         return f, None, pts * f
     if m == "levels":
-        f = item["levels"][value]
-        return f, None, pts * f
+        f, p = item["levels"][value]
+        return f, None, (p * 10000 if p is not None else pts * f)
     if m == "threshold":
         v = scaled(value, 10000)
         steps = item["steps"]
@@ -243,8 +290,20 @@ def fraction_of(item, value, school):
                     f = fr
         return f, None, pts * f
     if m == "deduct":
-        count = int(value)
-        left = max(0, pts - count * item["per"])
+        if "reasons" in item:
+            off = 0
+            seen = set()
+            if value != "0":
+                for part in value.split(";"):
+                    if not part:
+                        continue
+                    key, _, cnt = part.partition("=")
+                    assert key in item["reasons"] and key not in seen, value
+                    seen.add(key)
+                    off += int(cnt) * item["reasons"][key]
+        else:
+            off = int(value) * item["per"]
+        left = max(0, pts - off)
         return div_round(left * 10000, pts), None, left * 10000
     if m == "ratio":
         if item["req"] is None:
@@ -299,6 +358,7 @@ def score(sysd, school, csv_path):
             continue
         f, req, earned = fraction_of(it, v, school)
         mx = it["points"] * 10000
+        met = earned == mx if mx > 0 else f == 10000
         r.update(applicable=True, fraction=f, required=req, earned=earned,
                  max=mx)
         res["earned"] += earned
@@ -306,14 +366,18 @@ def score(sysd, school, csv_path):
         d = res["dims"].setdefault(it["dim"], [0, 0])
         d[0] += earned
         d[1] += mx
-        if earned < mx:
+        if not met:
             res["lost"].append(it["id"])
-            res["hazards"].append((it["id"], it["hazard"]))
+            # format 2: the answered level may declare its own hazard,
+            # "none" meaning points lost without a hazard
+            hz = it.get("level_hazard", {}).get(v, it["hazard"])
+            if hz != "none":
+                res["hazards"].append((it["id"], hz))
             if it["veto"]:
                 res["vetoed"] = True
         if it["baseline"]:
             bl_scored[it["baseline"]] += 1
-            if earned < mx:
+            if not met:
                 bl_ok[it["baseline"]] = False
     if res["max"] == 0:
         raise ValueError("no applicable item")
@@ -345,7 +409,9 @@ def expected_json(sysd, res):
         "max": fmt(res["max"], 6),
         "dimensions": [{"id": d, "earned": fmt(v[0], 6), "max": fmt(v[1], 6)}
                        for d, v in ((d, res["dims"][d]) for d in sysd["dims"]
-                                    if d in res["dims"])],
+                                    # a dimension of 0-point prerequisites
+                                    # only has no points to show
+                                    if d in res["dims"] and res["dims"][d][1])],
         "lost": res["lost"],
         "hazards": [{"item": i, "level": lvl} for i, lvl in res["hazards"]],
         "baseline": res["baseline"],

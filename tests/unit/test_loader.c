@@ -1131,7 +1131,10 @@ test_names(void **state)
     assert_null(sr_method_name(-1));
     assert_string_equal(sr_hazard_name(SR_HAZARD_MAJOR), "major");
     assert_string_equal(sr_hazard_label(SR_HAZARD_GENERAL), "一般隐患");
-    assert_null(sr_hazard_name(2));
+    /* Format 2's level hazards add none (无隐患) after the two. */
+    assert_string_equal(sr_hazard_name(SR_HAZARD_NONE), "none");
+    assert_null(sr_hazard_name(3));
+    assert_null(sr_hazard_label(-1));
     assert_string_equal(sr_baseline_name(SR_BASELINE_ALARM_VIDEO),
                         "alarm-video");
     assert_string_equal(sr_baseline_label(SR_BASELINE_PROTECTION_POSTS),
