@@ -13,6 +13,10 @@
  *    the workbooks just written, read back by xlsx_cells.py) with
  *    libxlsxwriter alone (no formats, charts or checks), in this
  *    process, --runs times; and prints CPU / floor and wall / CPU;
+ *  - measures report all's writing alone: the same 17 workbooks written
+ *    by the library (sr_report_write_district(), sr_report_write_city())
+ *    from figures already in memory, on one thread, --runs times; what
+ *    is left of report all's CPU is its figures;
  *  - runs `schoolrisk report city` alone, --runs times.
  *
  * usage: bench_reports [--schools N] [--seed S] [--dir INDICATORS]
@@ -40,10 +44,17 @@
 #include <xlsxwriter.h>
 
 #include "schoolrisk/demo.h"
+#include "schoolrisk/layout.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/report.h"
+#include "schoolrisk/report_xlsx.h"
 #include "schoolrisk/store.h"
 
 #ifndef SR_DEFAULT_INDICATOR_DIR
 #define SR_DEFAULT_INDICATOR_DIR "indicators"
+#endif
+#ifndef SR_DEFAULT_TEMPLATE_DIR
+#define SR_DEFAULT_TEMPLATE_DIR "templates"
 #endif
 #ifndef SR_CLI_PATH
 #define SR_CLI_PATH "schoolrisk"
@@ -478,6 +489,91 @@ time_floor(const char *db, const struct dump *d, const char *dir, int runs,
 }
 
 /* ------------------------------------------------------------------ */
+/* Writing alone                                                        */
+/* ------------------------------------------------------------------ */
+
+static double
+cpu_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+load_layout(const char *name, struct sr_layout *l)
+{
+    struct sr_diags d;
+    char path[1024];
+
+    sr_diags_init(&d);
+    sr_report_layout_path(SR_DEFAULT_TEMPLATE_DIR, name, path, sizeof(path));
+    if (sr_layout_load(path, l, &d) != SR_OK)
+        die(NULL, &d, path);
+    sr_diags_release(&d);
+}
+
+/* The median CPU seconds of writing every workbook of 2026 from figures
+ * computed beforehand (not timed), on this thread. */
+static double
+time_writing(const char *db, const char *dir, int runs)
+{
+    struct sr_report_district *reps;
+    struct sr_report_city city;
+    struct sr_layout dl, cl;
+    struct sr_report_meta meta = {"2026-12-31T09:00:00Z", "bench", NULL,
+                                  NULL};
+    struct sr_districts all;
+    struct sr_store *st = NULL;
+    struct sr_period p;
+    double v[MAX_RUNS];
+    char path[1200];
+    size_t i;
+    int r;
+
+    memset(&dl, 0, sizeof(dl));
+    memset(&cl, 0, sizeof(cl));
+    load_layout("district", &dl);
+    load_layout("city", &cl);
+    if (sr_store_open(db, SR_STORE_READONLY, &st) != SR_OK ||
+        sr_period_parse("2026", &p) != SR_OK ||
+        sr_registry_districts(st, &all) != SR_OK)
+        die(st, NULL, "the figures");
+    reps = calloc(all.n ? all.n : 1, sizeof(*reps));
+    if (!reps)
+        die(NULL, NULL, "out of memory");
+    for (i = 0; i < all.n; i++)
+        if (sr_report_district(st, all.v[i].code, &p, &reps[i]) != SR_OK)
+            die(st, NULL, all.v[i].code);
+    if (sr_report_city(st, &p, &city) != SR_OK)
+        die(st, NULL, "the city");
+    for (r = 0; r < runs; r++) {
+        double t0 = cpu_now();
+
+        for (i = 0; i < all.n; i++) {
+            snprintf(path, sizeof(path), "%s/w%zu.xlsx", dir, i);
+            if (sr_report_write_district(&reps[i], &dl, path, &meta) !=
+                SR_OK)
+                die(NULL, NULL, "writing a district");
+        }
+        snprintf(path, sizeof(path), "%s/city.xlsx", dir);
+        if (sr_report_write_city(&city, &cl, path, &meta) != SR_OK)
+            die(NULL, NULL, "writing the city");
+        v[r] = cpu_now() - t0;
+    }
+    for (i = 0; i < all.n; i++)
+        sr_report_district_release(&reps[i]);
+    free(reps);
+    sr_report_city_release(&city);
+    sr_districts_release(&all);
+    sr_layout_release(&dl);
+    sr_layout_release(&cl);
+    sr_store_close(st);
+    return median(v, runs);
+}
+
+/* ------------------------------------------------------------------ */
 /* Main                                                                 */
 /* ------------------------------------------------------------------ */
 
@@ -514,7 +610,7 @@ main(int argc, char **argv)
     int runs = 3, city_only = 0;
     char dir[] = "/tmp/sr-bench-reports-XXXXXX", db[512], all[600],
          fl[600], cells[600], city[600];
-    double fr, fw, floor_s;
+    double fr, fw, fwr, floor_s;
     struct timing ta, tc;
     struct dump d;
     size_t rows = 0;
@@ -587,6 +683,10 @@ main(int argc, char **argv)
                floor_s, rows, fr, d.n, d.cells, fw);
         printf("ratios          cpu / floor %.2f   wall / cpu %.2f\n",
                ta.cpu / floor_s, ta.wall / ta.cpu);
+        fwr = time_writing(db, fl, runs);
+        printf("writing alone   cpu %6.2f s   (%.2f of the floor's writing; "
+               "report all's figures: about %.2f s)\n",
+               fwr, fwr / fw, ta.cpu - fwr);
         dump_release(&d);
     }
 
