@@ -311,3 +311,20 @@ sr_read_digits(const char **p, int max)
     }
     return n ? v : -1;
 }
+
+sr_error
+sr_grow(void **v, size_t *alloc, size_t n, size_t sz, size_t first)
+{
+    void *nv;
+    size_t na;
+
+    if (n < *alloc)
+        return SR_OK;
+    na = *alloc ? *alloc * 2 : first;
+    nv = realloc(*v, na * sz);
+    if (!nv)
+        return SR_ERR_NOMEM;
+    *v = nv;
+    *alloc = na;
+    return SR_OK;
+}

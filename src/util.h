@@ -47,6 +47,11 @@ sr_error sr_read_file(const char *path, size_t max, char **out,
  * caches keyed by text, not for anything an attacker chooses. */
 uint64_t sr_hash_str(const char *s);
 
+/* Make room in array *v (of *alloc elements of @p sz bytes, @p n of them
+ * used) for one more: doubled when full, from @p first.  SR_ERR_NOMEM
+ * leaves *v and *alloc as they were. */
+sr_error sr_grow(void **v, size_t *alloc, size_t n, size_t sz, size_t first);
+
 /* A growable byte buffer (curl's dynbuf, reduced). */
 struct sr_buf {
     char *p;

@@ -525,23 +525,6 @@ struct closed_item {
     char closed_on[11];
 };
 
-static sr_error
-grow(void **v, size_t *alloc, size_t n, size_t sz)
-{
-    size_t na;
-    void *nv;
-
-    if (n < *alloc)
-        return SR_OK;
-    na = *alloc ? 2 * *alloc : 256;
-    nv = realloc(*v, na * sz);
-    if (!nv)
-        return SR_ERR_NOMEM;
-    *v = nv;
-    *alloc = na;
-    return SR_OK;
-}
-
 static int
 cmp_code_index(const void *a, const void *b)
 {
@@ -670,7 +653,7 @@ read_latest(struct sr_store *st, struct rows *x, const char *district,
 
         if (k < 0)
             continue; /* not listed */
-        rc = grow((void **)&x->a, &x->alloc_a, x->na, sizeof(*x->a));
+        rc = sr_grow((void **)&x->a, &x->alloc_a, x->na, sizeof(*x->a), 256);
         if (rc != SR_OK)
             break;
         a = &x->a[x->na];
@@ -711,7 +694,7 @@ read_hazards(struct sr_store *st, struct rows *x, const char *district,
 
         if (i < 0)
             continue;
-        rc = grow((void **)&x->h, &x->alloc_h, x->nh, sizeof(*x->h));
+        rc = sr_grow((void **)&x->h, &x->alloc_h, x->nh, sizeof(*x->h), 256);
         if (rc != SR_OK)
             break;
         h = &x->h[x->nh++];
@@ -765,7 +748,7 @@ read_evidence(struct sr_store *st, struct rows *x, const char *district,
         if (e < 0 ||
             school_index(x, (const char *)sqlite3_column_text(q, 0)) < 0)
             continue;
-        rc = grow((void **)&x->e, &x->alloc_e, x->ne, sizeof(*x->e));
+        rc = sr_grow((void **)&x->e, &x->alloc_e, x->ne, sizeof(*x->e), 256);
         if (rc != SR_OK)
             break;
         r = &x->e[x->ne];
@@ -901,8 +884,8 @@ day_hazards(const struct rows *x, struct day *d)
             strcmp(h->closed_on, d->day) <= 0) {
             struct closed_item *c;
 
-            if (grow((void **)&d->closed, &d->alloc_closed, d->n_closed,
-                     sizeof(*d->closed)) != SR_OK)
+            if (sr_grow((void **)&d->closed, &d->alloc_closed, d->n_closed,
+                        sizeof(*d->closed), 256) != SR_OK)
                 return SR_ERR_NOMEM;
             c = &d->closed[d->n_closed++];
             c->school = h->school;

@@ -128,24 +128,6 @@ struct work {
     const struct sr_baseline_report *bl; /* as of the end */
 };
 
-/* Grow *v (of *alloc elements of size sz) to hold n + 1. */
-static sr_error
-grow(void **v, size_t *alloc, size_t n, size_t sz)
-{
-    void *nv;
-    size_t na;
-
-    if (n < *alloc)
-        return SR_OK;
-    na = *alloc ? *alloc * 2 : 64;
-    nv = realloc(*v, na * sz);
-    if (!nv)
-        return SR_ERR_NOMEM;
-    *v = nv;
-    *alloc = na;
-    return SR_OK;
-}
-
 static int
 collect_school(const struct sr_school_record *rec, void *p)
 {
@@ -153,8 +135,8 @@ collect_school(const struct sr_school_record *rec, void *p)
     struct sr_report_district *r = w->r;
     struct sr_report_school *s;
 
-    w->rc = grow((void **)&r->schools, &w->alloc_schools, r->n_schools,
-                 sizeof(*r->schools));
+    w->rc = sr_grow((void **)&r->schools, &w->alloc_schools, r->n_schools,
+                    sizeof(*r->schools), 64);
     if (w->rc != SR_OK)
         return 1;
     s = &r->schools[r->n_schools++];
@@ -214,8 +196,8 @@ note_system(struct work *w, const char *id, const char *version)
     rc = sr_store_system_hash(w->st, id, version, hash);
     if (rc != SR_OK)
         return rc;
-    rc = grow((void **)&r->systems, &w->alloc_systems, r->n_systems,
-              sizeof(*r->systems));
+    rc = sr_grow((void **)&r->systems, &w->alloc_systems, r->n_systems,
+                 sizeof(*r->systems), 64);
     if (rc != SR_OK)
         return rc;
     r->systems[r->n_systems] = sr_asprintf("%s %s sha256 %s", id, version,
@@ -251,7 +233,8 @@ add_lost(struct work *w, const struct sr_report_school *s,
     size_t nd;
     sr_error rc;
 
-    rc = grow((void **)&r->lost, &w->alloc_lost, r->n_lost, sizeof(*r->lost));
+    rc = sr_grow((void **)&r->lost, &w->alloc_lost, r->n_lost,
+                 sizeof(*r->lost), 64);
     if (rc != SR_OK)
         return rc;
     dims = sr_system_dimensions(sys, &nd);
@@ -323,7 +306,7 @@ read_scores(struct work *w, int64_t id, const struct sr_system *sys,
         const char *kind = (const char *)sqlite3_column_text(w->scores, 1);
         struct score_row *row;
 
-        rc = grow((void **)&v, &alloc, *n, sizeof(*v));
+        rc = sr_grow((void **)&v, &alloc, *n, sizeof(*v), 64);
         if (rc != SR_OK)
             break;
         row = &v[(*n)++];
@@ -723,8 +706,8 @@ read_hazards(struct work *w, const char *end)
     sr_bind_text(q, 1, r->code);
     sr_bind_text(q, 2, end);
     while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        rc = grow((void **)&r->hazards, &w->alloc_hazards, r->n_hazards,
-                  sizeof(*r->hazards));
+        rc = sr_grow((void **)&r->hazards, &w->alloc_hazards, r->n_hazards,
+                     sizeof(*r->hazards), 64);
         if (rc != SR_OK)
             break;
         rc = read_hazard(w, q, &r->hazards[r->n_hazards++], end);

@@ -81,24 +81,6 @@ sr_report_city_release(struct sr_report_city *r)
 /* Helpers                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Grow *v (of *alloc elements of size sz) to hold n + 1. */
-static sr_error
-grow(void **v, size_t *alloc, size_t n, size_t sz)
-{
-    void *nv;
-    size_t na;
-
-    if (n < *alloc)
-        return SR_OK;
-    na = *alloc ? *alloc * 2 : 16;
-    nv = realloc(*v, na * sz);
-    if (!nv)
-        return SR_ERR_NOMEM;
-    *v = nv;
-    *alloc = na;
-    return SR_OK;
-}
-
 /* A copy of @p s (NULL stays NULL); sets *nomem on failure. */
 static char *
 dup_opt(const char *s, int *nomem)
@@ -312,7 +294,7 @@ add_school(struct sr_report_school **v, size_t *n, size_t *alloc,
 {
     sr_error rc;
 
-    rc = grow((void **)v, alloc, *n, sizeof(**v));
+    rc = sr_grow((void **)v, alloc, *n, sizeof(**v), 16);
     if (rc != SR_OK)
         return rc;
     /* Counted at once: a partial copy is released with the rest. */
@@ -326,8 +308,8 @@ add_peer(struct work *w, const struct sr_report_school *s)
     int nomem = 0;
     sr_error rc;
 
-    rc = grow((void **)&w->peers, &w->alloc_peers, w->n_peers,
-              sizeof(*w->peers));
+    rc = sr_grow((void **)&w->peers, &w->alloc_peers, w->n_peers,
+                 sizeof(*w->peers), 16);
     if (rc != SR_OK)
         return rc;
     k = &w->peers[w->n_peers];
@@ -357,8 +339,8 @@ add_system(struct work *w, char **line)
     for (i = 0; i < r->n_systems; i++)
         if (!strcmp(r->systems[i], *line))
             return SR_OK;
-    rc = grow((void **)&r->systems, &w->alloc_sys, r->n_systems,
-              sizeof(*r->systems));
+    rc = sr_grow((void **)&r->systems, &w->alloc_sys, r->n_systems,
+                 sizeof(*r->systems), 16);
     if (rc != SR_OK)
         return rc;
     r->systems[r->n_systems++] = *line;
@@ -433,8 +415,8 @@ merge_district(struct work *w, struct sr_report_district *d, bool keep)
 
         if (h->level != SR_HAZARD_MAJOR || h->closed_on[0])
             continue;
-        rc = grow((void **)&r->major, &w->alloc_major, r->n_major,
-                  sizeof(*r->major));
+        rc = sr_grow((void **)&r->major, &w->alloc_major, r->n_major,
+                     sizeof(*r->major), 16);
         if (rc != SR_OK)
             break;
         if (keep) {

@@ -76,23 +76,6 @@ struct trend {
     sr_error rc;
 };
 
-static sr_error
-grow(void **v, size_t *alloc, size_t n, size_t sz)
-{
-    void *nv;
-    size_t na;
-
-    if (n < *alloc)
-        return SR_OK;
-    na = *alloc ? *alloc * 2 : 64;
-    nv = realloc(*v, na * sz);
-    if (!nv)
-        return SR_ERR_NOMEM;
-    *v = nv;
-    *alloc = na;
-    return SR_OK;
-}
-
 static void
 copy10(char dst[11], const unsigned char *src)
 {
@@ -107,8 +90,8 @@ collect_school(const struct sr_school_record *rec, void *p)
     struct sr_report_district *r = &t->base;
     struct sr_report_school *s;
 
-    t->rc = grow((void **)&r->schools, &t->alloc_schools, r->n_schools,
-                 sizeof(*r->schools));
+    t->rc = sr_grow((void **)&r->schools, &t->alloc_schools, r->n_schools,
+                    sizeof(*r->schools), 64);
     if (t->rc != SR_OK)
         return 1;
     s = &r->schools[r->n_schools++];
@@ -182,7 +165,8 @@ read_assessments(struct trend *t, const char *last)
         rc = system_of(t, (const char *)sqlite3_column_text(q, 2),
                        (const char *)sqlite3_column_text(q, 3), &sys);
         if (rc == SR_OK)
-            rc = grow((void **)&t->a, &t->alloc_a, t->na, sizeof(*t->a));
+            rc = sr_grow((void **)&t->a, &t->alloc_a, t->na, sizeof(*t->a),
+                         64);
         if (rc != SR_OK)
             break;
         a = &t->a[t->na++];
@@ -226,7 +210,7 @@ read_hazards(struct trend *t, const char *last)
         const unsigned char *dl;
         struct th *h;
 
-        rc = grow((void **)&t->h, &t->alloc_h, t->nh, sizeof(*t->h));
+        rc = sr_grow((void **)&t->h, &t->alloc_h, t->nh, sizeof(*t->h), 64);
         if (rc != SR_OK)
             break;
         h = &t->h[t->nh++];
