@@ -1238,8 +1238,15 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     kpi_rate(w, ws, &row, "整改率", k->rectification);
     kpi_count(w, ws, &row, "未整改重大隐患", k->open_major, "期末未销号");
 
-    /* By stage. */
+    /* By stage: the table, the two charts and the signatures on the
+     * second page, so that the table's heading is never cut from its
+     * rows (the figures above fill the first page). */
     row++;
+    {
+        lxw_row_t breaks[2] = {row, 0};
+
+        keep(w, worksheet_set_h_pagebreaks(ws, breaks));
+    }
     put_str(w, ws, row++, 0, "分学段情况", w->bold);
     put_str(w, ws, row, 0, "学段", w->hdr);
     put_str(w, ws, row, 1, "学校数", w->hdr);
@@ -1337,20 +1344,19 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
     chart_series_set_values(ser, "概况", stage_first, 4, stage_last, 4);
     chart_series_set_name(ser, "达标数");
     chart_legend_set_position(col, LXW_CHART_LEGEND_BOTTOM);
+    /* Side by side under the table: the bands over the label column
+     * and the first value column, the stages over the other four (a
+     * column of width W characters is about 7 W + 5 pixels; a chart is
+     * 480 pixels wide at scale 1). */
     memset(&copt, 0, sizeof(copt));
-    copt.x_scale = 1.3;
+    copt.x_scale = (7.0 * (OVERVIEW_LABEL_W + OVERVIEW_VALUE_W) + 10) / 480;
     copt.y_scale = 1.0;
     keep(w, worksheet_insert_chart_opt(ws, chart_row, 0, bands, &copt));
-    keep(w, worksheet_insert_chart_opt(ws, chart_row + 16, 0, col, &copt));
-    /* The second chart on a page of its own with the signatures: cut
-     * between two pages it cannot be read. */
-    {
-        lxw_row_t breaks[2] = {chart_row + 16, 0};
+    copt.x_scale = (7.0 * 4 * OVERVIEW_VALUE_W + 20) / 480;
+    copt.x_offset = 4;
+    keep(w, worksheet_insert_chart_opt(ws, chart_row, 2, col, &copt));
 
-        keep(w, worksheet_set_h_pagebreaks(ws, breaks));
-    }
-
-    write_signatures(w, ws, chart_row + 32, 5,
+    write_signatures(w, ws, chart_row + 16, 5,
                      OVERVIEW_LABEL_W + 5 * OVERVIEW_VALUE_W);
     page_setup(w, ws, "概况", 0, 0);
 }

@@ -40,6 +40,9 @@ def main(path):
                                           ws.oddHeader.center.text,
                                           ws.oddHeader.right.text))
         out.append('%s:charts=%d' % (n, len(ws._charts)))
+        # The rows after which a page ends (manual breaks), 1-based.
+        out.append('%s:breaks=%s' % (n, ','.join(
+            str(b.id) for b in ws.row_breaks.brk)))
         for r in range(1, 7):
             h = ws.row_dimensions[r].height
             if h is not None:

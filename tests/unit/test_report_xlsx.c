@@ -240,9 +240,12 @@ static const char *const want_full[] = {
     "概况!D33=1 [0.0%]", "概况!E33=1 [0]", "概况!F33=0.5 [0.0%]",
     "概况!A34=初中", "概况!B34=1 [0]", "概况!D34=0 [0.0%]",
     "概况!A35=合计", "概况!B35=3 [0]", "概况!F35=0.3333333333 [0.0%]",
-    "概况!A69=单位负责人：__________　　审核人：__________　　填报人："
+    "概况!A53=单位负责人：__________　　审核人：__________　　填报人："
     "__________　　联系电话：__________　　填报日期：__________",
     "概况:charts=2",
+    /* The second page begins with 分学段情况: its heading never parted
+     * from its rows, the charts and signatures under it. */
+    "概况:breaks=30",
     "概况:print=landscape paper=9 fitw=1 fith=0 fit=True",
     /* '&' in the unit doubled: a footer's control character. */
     "概况:footer=济南市历下区&&测试教育和体育局　　第 &P 页，共 &N 页",
