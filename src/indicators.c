@@ -1613,15 +1613,13 @@ check_baseline(struct loader *L, long line)
  * most 2 decimals, greater than 0; 0 when absent or refused. */
 static int64_t
 system_points(struct loader *L, xmlNode *root, const char *name,
-              const char *owner)
+              const char *owner, const char *what)
 {
     const char *v = attr(L, root, name);
     int64_t p = 0;
-    char what[48];
 
     if (!v)
         return 0;
-    snprintf(what, sizeof(what), "%s", name);
     if (!need_format2(L, line_of(root), owner, what) ||
         !number(L, name, owner, v, SR_POINTS_SCALE, line_of(root), &p))
         return 0;
@@ -1689,8 +1687,9 @@ parse_system(struct loader *L, xmlNode *root)
         return; /* a format we do not know: its rules are not ours */
     L->format = s->format = fmt && !strcmp(fmt, "2") ? 2 : 1;
     snprintf(owner, sizeof(owner), _("system '%s'"), s->id ? s->id : "?");
-    s->total = system_points(L, root, "total", owner);
-    s->bonus_cap = system_points(L, root, "bonus-cap", owner);
+    s->total = system_points(L, root, "total", owner, _("declared totals"));
+    s->bonus_cap = system_points(L, root, "bonus-cap", owner,
+                                 _("bonus caps"));
     for (c = root->children; c && !L->nomem; c = c->next) {
         if (is_elem(c, "stages"))
             parse_stages(L, c);
