@@ -60,6 +60,8 @@ extern const size_t sr_xsd_data_size;
 struct sr_system {
     char *id, *version, *title, *description, *basis, *source;
     int format;      /* 1 or 2 */
+    int64_t total;   /* the paper table's declared total, or 0 */
+    int64_t bonus_cap; /* bonus points counted at most, or 0 */
     uint32_t stages;
     int64_t pass;
     int valid_months;
@@ -81,6 +83,8 @@ struct sr_system {
     size_t n_req, a_req;
     struct sr_reason *reasons;
     size_t n_reasons, a_reasons;
+    struct sr_group_step *gsteps;
+    size_t n_gsteps, a_gsteps;
     uint32_t *by_id; /* item indices sorted by id */
     struct sr_arena arena;
     int refs;        /* owners: sr_system_ref() adds one */
@@ -91,10 +95,10 @@ struct sr_system {
 /* ------------------------------------------------------------------ */
 
 static const char *const method_names[SR_METHOD_COUNT] = {
-    "check", "levels", "threshold", "deduct", "ratio",
+    "check", "levels", "threshold", "deduct", "ratio", "group",
 };
 static const char *const method_elements[SR_METHOD_COUNT] = {
-    NULL, "levels", "thresholds", "deduct", "ratio",
+    NULL, "levels", "thresholds", "deduct", "ratio", NULL,
 };
 static const char *const baseline_names[SR_BASELINE_COUNT] = {
     "guards", "closed-campus", "alarm-video", "protection-posts",
@@ -786,6 +790,108 @@ parse_thresholds(struct loader *L, xmlNode *n, struct sr_item *it,
                owner);
 }
 
+/* The steps of a derived requirement (<required>) of item it.  A
+ * ratio's requirement may have 4 decimals; a shortfall's (format 2)
+ * counts people or things, so its values are whole (scale 0): the
+ * amounts are kept in ten-thousandths either way. */
+static void
+parse_required(struct loader *L, xmlNode *r, struct sr_item *it,
+               const char *owner, int scale)
+{
+    struct sr_system *s = L->sys;
+    const char *aname = attr(L, r, "attr");
+    int a = aname ? sr_attr_lookup(aname) : -1;
+    int64_t unit = scale ? 1 : 10000;
+    xmlNode *c;
+    int k = 0;
+
+    if (!aname)
+        return;
+    if (a < 0 || sr_attr_kind(a) != SR_KIND_COUNT) {
+        report(L, line_of(r),
+               _("%s: a requirement must be derived from a count attribute "
+                 "(enrollment, boarders, special_needs), not '%s'"),
+               owner, aname);
+        return;
+    }
+    it->req_attr = a;
+    it->opt_off = (uint32_t)s->n_req;
+    for (c = r->children; c; c = c->next) {
+        struct sr_req_step st = {0, 0, 0, 0};
+        const char *every, *add;
+        long line;
+
+        if (!is_elem(c, "step"))
+            continue;
+        k++;
+        line = line_of(c);
+        every = attr(L, c, "every");
+        add = attr(L, c, "add");
+        if (!number(L, _("step 'from'"), owner, attr(L, c, "from"), 0, line,
+                    &st.from) ||
+            !number(L, _("step 'value'"), owner, attr(L, c, "value"), scale,
+                    line, &st.value))
+            continue;
+        st.value *= unit;
+        if (st.value <= 0)
+            report(L, line,
+                   _("%s: a required value must be greater than 0 "
+                     "(step %d)"),
+                   owner, k);
+        if (st.from < 0 || st.from > SR_COUNT_MAX)
+            report(L, line,
+                   _("%s: step 'from' must be a count 0..%d (step %d)"),
+                   owner, SR_COUNT_MAX, k);
+        if (s->n_req == it->opt_off && st.from != 0)
+            report(L, line,
+                   _("%s: the first requirement step must start at from=\"0\""),
+                   owner);
+        if (s->n_req > it->opt_off && st.from <= s->req[s->n_req - 1].from)
+            report(L, line,
+                   _("%s: requirement steps must be in strictly ascending "
+                     "order of 'from' (step %d)"),
+                   owner, k);
+        if (!every != !add) {
+            report(L, line,
+                   _("%s: 'every' and 'add' go together (step %d)"), owner, k);
+        } else if (every) {
+            if (number(L, _("step 'every'"), owner, every, 0, line,
+                       &st.every) &&
+                number(L, _("step 'add'"), owner, add, scale, line,
+                       &st.add) &&
+                (st.every <= 0 || st.add <= 0))
+                report(L, line,
+                       _("%s: 'every' and 'add' must be greater than 0 "
+                         "(step %d)"),
+                       owner, k);
+            st.add *= unit;
+        }
+        if (s->n_req > it->opt_off && s->req[s->n_req - 1].every)
+            report(L, line_of(c),
+                   _("%s: only the last requirement step may have 'every' and "
+                     "'add' (step %d follows one)"),
+                   owner, k);
+        if (!GROW(L, s->req, s->n_req, s->a_req))
+            return;
+        s->req[s->n_req++] = st;
+    }
+    it->opt_n = (uint32_t)(s->n_req - it->opt_off);
+}
+
+static void
+parse_ratio(struct loader *L, xmlNode *n, struct sr_item *it,
+            const char *owner)
+{
+    xmlNode *r;
+
+    it->unit = attr(L, n, "unit");
+    it->req_attr = -1;
+    for (r = n->children; r && !is_elem(r, "required"); r = r->next)
+        ;
+    if (r)
+        parse_required(L, r, it, owner, SR_FRACTION_SCALE);
+}
+
 /* One <reason> of a deduct item (format 2). */
 static void
 parse_reason(struct loader *L, xmlNode *c, struct sr_item *it,
@@ -824,13 +930,28 @@ parse_deduct(struct loader *L, xmlNode *n, struct sr_item *it,
              const char *owner)
 {
     const char *per = attr(L, n, "per");
-    xmlNode *c;
+    xmlNode *c, *req = NULL;
 
     it->unit = attr(L, n, "unit");
     it->opt_off = (uint32_t)L->sys->n_reasons;
     for (c = n->children; c; c = c->next)
+        if (is_elem(c, "required"))
+            req = c;
+    for (c = n->children; c; c = c->next)
         if (is_elem(c, "reason"))
             break;
+    if (req && c) {
+        report(L, line_of(req),
+               _("%s: a deduction by shortfall (<required>) takes per, not "
+                 "<reason> elements"),
+               owner);
+        return;
+    }
+    if (req && need_format2(L, line_of(req), owner,
+                            _("deductions by shortfall"))) {
+        /* A whole number short, times per: exact in hundredths. */
+        parse_required(L, req, it, owner, 0);
+    }
     if (c && per) {
         report(L, line_of(n),
                _("%s: <deduct> takes per or <reason> elements, not both"),
@@ -863,96 +984,6 @@ parse_deduct(struct loader *L, xmlNode *n, struct sr_item *it,
                owner, per);
 }
 
-static void
-parse_ratio(struct loader *L, xmlNode *n, struct sr_item *it,
-            const char *owner)
-{
-    struct sr_system *s = L->sys;
-    xmlNode *r, *c;
-    int k = 0;
-
-    it->unit = attr(L, n, "unit");
-    it->req_attr = -1;
-    for (r = n->children; r && !is_elem(r, "required"); r = r->next)
-        ;
-    if (!r)
-        return;
-    {
-        const char *aname = attr(L, r, "attr");
-        int a = aname ? sr_attr_lookup(aname) : -1;
-
-        if (!aname)
-            return;
-        if (a < 0 || sr_attr_kind(a) != SR_KIND_COUNT) {
-            report(L, line_of(r),
-                   _("%s: a requirement must be derived from a count attribute "
-                     "(enrollment, boarders, special_needs), not '%s'"),
-                   owner, aname);
-            return;
-        }
-        it->req_attr = a;
-    }
-    it->opt_off = (uint32_t)s->n_req;
-    for (c = r->children; c; c = c->next) {
-        struct sr_req_step st = {0, 0, 0, 0};
-        const char *every, *add;
-        long line;
-
-        if (!is_elem(c, "step"))
-            continue;
-        k++;
-        line = line_of(c);
-        every = attr(L, c, "every");
-        add = attr(L, c, "add");
-        if (!number(L, _("step 'from'"), owner, attr(L, c, "from"), 0, line,
-                    &st.from) ||
-            !number(L, _("step 'value'"), owner, attr(L, c, "value"),
-                    SR_FRACTION_SCALE, line, &st.value))
-            continue;
-        if (st.value <= 0)
-            report(L, line,
-                   _("%s: a required value must be greater than 0 "
-                     "(step %d)"),
-                   owner, k);
-        if (st.from < 0 || st.from > SR_COUNT_MAX)
-            report(L, line,
-                   _("%s: step 'from' must be a count 0..%d (step %d)"),
-                   owner, SR_COUNT_MAX, k);
-        if (s->n_req == it->opt_off && st.from != 0)
-            report(L, line,
-                   _("%s: the first requirement step must start at from=\"0\""),
-                   owner);
-        if (s->n_req > it->opt_off && st.from <= s->req[s->n_req - 1].from)
-            report(L, line,
-                   _("%s: requirement steps must be in strictly ascending "
-                     "order of 'from' (step %d)"),
-                   owner, k);
-        if (!every != !add) {
-            report(L, line,
-                   _("%s: 'every' and 'add' go together (step %d)"), owner, k);
-        } else if (every) {
-            if (number(L, _("step 'every'"), owner, every, 0, line,
-                       &st.every) &&
-                number(L, _("step 'add'"), owner, add, SR_FRACTION_SCALE, line,
-                       &st.add) &&
-                (st.every <= 0 || st.add <= 0))
-                report(L, line,
-                       _("%s: 'every' and 'add' must be greater than 0 "
-                         "(step %d)"),
-                       owner, k);
-        }
-        if (s->n_req > it->opt_off && s->req[s->n_req - 1].every)
-            report(L, line_of(c),
-                   _("%s: only the last requirement step may have 'every' and "
-                     "'add' (step %d follows one)"),
-                   owner, k);
-        if (!GROW(L, s->req, s->n_req, s->a_req))
-            return;
-        s->req[s->n_req++] = st;
-    }
-    it->opt_n = (uint32_t)(s->n_req - it->opt_off);
-}
-
 /* A veto item worth 0 points (format 2): a prerequisite (前置条件) that
  * scores nothing and only vetoes.  It is met or not, so it is a check:
  * a level or a deduction worth a share of nothing means nothing. */
@@ -973,6 +1004,51 @@ check_prerequisite(struct loader *L, const struct sr_item *it,
 /* Tree                                                                 */
 /* ------------------------------------------------------------------ */
 
+/* An item's format-2 flags: bonus points (附加分) and who scores it.
+ * A bonus can only add, so it can neither veto nor evidence a baseline
+ * element (a school must not meet one by an extra). */
+static void
+item_flags(struct loader *L, xmlNode *n, struct sr_item *it,
+           const char *owner)
+{
+    const char *b = attr(L, n, "bonus");
+    const char *by = attr(L, n, "scored-by");
+
+    it->bonus = b && (!strcmp(b, "true") || !strcmp(b, "1"));
+    it->evaluator = by && !strcmp(by, "evaluator");
+    if (it->bonus && need_format2(L, it->line, owner, _("bonus points"))) {
+        if (it->veto)
+            report(L, it->line, _("%s: a bonus item may not be a veto item"),
+                   owner);
+        if (it->baseline >= 0)
+            report(L, it->line,
+                   _("%s: a bonus item may not evidence a baseline element"),
+                   owner);
+    }
+    if (it->evaluator)
+        need_format2(L, it->line, owner, _("items scored by the evaluator"));
+}
+
+/* Append a parsed item; false when it could not be (the limit, or no
+ * memory). */
+static bool
+add_item(struct loader *L, const struct sr_item *it)
+{
+    struct sr_system *s = L->sys;
+
+    if (s->n_items >= MAX_ITEMS) {
+        if (s->n_items == MAX_ITEMS)
+            report(L, it->line, _("too many items (the limit is %d)"),
+                   MAX_ITEMS);
+        s->n_items++; /* counted so the message is given once */
+        return false;
+    }
+    if (!GROW(L, s->items, s->n_items, s->a_items))
+        return false;
+    s->items[s->n_items++] = *it;
+    return true;
+}
+
 static void
 parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
            uint32_t inh_off, uint32_t inh_n)
@@ -988,6 +1064,7 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
     memset(&it, 0, sizeof(it));
     it.baseline = -1;
     it.req_attr = -1;
+    it.group = -1;
     it.line = line;
     it.dim = dim;
     it.ind = ind;
@@ -997,7 +1074,9 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
     use_id(L, id, line);
 
     method = attr(L, n, "method");
-    it.method = method ? name_index(method_names, SR_METHOD_COUNT, method) : -1;
+    /* "group" is an element, not a method an item may name. */
+    it.method = method ? name_index(method_names, SR_METHOD_GROUP, method)
+                       : -1;
     v = attr(L, n, "veto");
     it.veto = v && (!strcmp(v, "true") || !strcmp(v, "1"));
     points = attr(L, n, "points");
@@ -1035,6 +1114,7 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
     v = attr(L, n, "baseline");
     if (v)
         it.baseline = name_index(baseline_names, SR_BASELINE_COUNT, v);
+    item_flags(L, n, &it, owner);
 
     it.cond_off = (uint32_t)s->n_conds;
     copy_conds(L, inh_off, inh_n);
@@ -1096,15 +1176,240 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
     }
 
 add:
-    if (s->n_items >= MAX_ITEMS) {
-        if (s->n_items == MAX_ITEMS)
-            report(L, line, _("too many items (the limit is %d)"), MAX_ITEMS);
-        s->n_items++; /* counted so the message is given once */
+    add_item(L, &it);
+}
+
+/* ------------------------------------------------------------------ */
+/* Groups (format 2)                                                    */
+/* ------------------------------------------------------------------ */
+
+/* Title, guidance, basis and the conditions of a group or a sub-item;
+ * the conditions (inherited ones first) are appended from cond_off. */
+static void
+parse_head(struct loader *L, xmlNode *n, struct sr_item *it,
+           const char *owner, uint32_t inh_off, uint32_t inh_n)
+{
+    xmlNode *c;
+
+    it->cond_off = (uint32_t)L->sys->n_conds;
+    copy_conds(L, inh_off, inh_n);
+    for (c = n->children; c; c = c->next) {
+        if (is_elem(c, "title"))
+            it->title = text_of(L, c);
+        else if (is_elem(c, "guidance"))
+            it->guidance = text_of(L, c);
+        else if (is_elem(c, "basis"))
+            it->basis = text_of(L, c);
+        else if (is_cond(c))
+            parse_cond(L, c, owner);
+    }
+    it->cond_n = (uint32_t)(L->sys->n_conds - it->cond_off);
+    if (!it->title)
+        it->title = "";
+}
+
+/* A sub-item of group g: a check worth 0 points whose answer the group
+ * counts; failed, it raises its own hazard (it names one fixable
+ * thing), and with zeroes="true" it takes the group's points to 0. */
+static void
+parse_member(struct loader *L, xmlNode *n, const struct sr_item *g,
+             uint32_t gi)
+{
+    struct sr_item it;
+    char owner[96];
+    const char *id, *v;
+
+    memset(&it, 0, sizeof(it));
+    it.line = line_of(n);
+    it.method = SR_METHOD_CHECK;
+    it.baseline = -1;
+    it.req_attr = -1;
+    it.group = (int32_t)gi;
+    it.dim = g->dim;
+    it.ind = g->ind;
+    it.evaluator = g->evaluator;
+    id = attr(L, n, "id");
+    it.id = id ? id : "?";
+    snprintf(owner, sizeof(owner), _("item '%s'"), it.id);
+    use_id(L, id, it.line);
+    v = attr(L, n, "zeroes");
+    it.zeroes = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+    v = attr(L, n, "allow-na");
+    it.allow_na = v && (!strcmp(v, "true") || !strcmp(v, "1"));
+    v = attr(L, n, "hazard");
+    it.hazard = v && !strcmp(v, "major") ? SR_HAZARD_MAJOR
+                                         : SR_HAZARD_GENERAL;
+    v = attr(L, n, "baseline");
+    if (v)
+        it.baseline = name_index(baseline_names, SR_BASELINE_COUNT, v);
+    /* The group's conditions hold for each of its sub-items. */
+    parse_head(L, n, &it, owner, g->cond_off, g->cond_n);
+    add_item(L, &it);
+}
+
+/* The <failed> steps of a group with rule="failed": from count 1 up,
+ * strictly ascending, worth 0..the group's points and never more for
+ * more failed, each count reachable with the group's sub-items. */
+static void
+parse_failed_steps(struct loader *L, xmlNode *n, struct sr_item *g,
+                   const char *owner, uint32_t members)
+{
+    struct sr_system *s = L->sys;
+    xmlNode *c;
+    int k = 0;
+    char mx[32];
+
+    sr_decimal_format(g->points, SR_POINTS_SCALE, 0, mx, sizeof(mx));
+    g->opt_off = (uint32_t)s->n_gsteps;
+    for (c = n->children; c; c = c->next) {
+        struct sr_group_step st;
+        const char *cnt, *pts;
+        long line;
+
+        if (!is_elem(c, "failed"))
+            continue;
+        k++;
+        line = line_of(c);
+        cnt = attr(L, c, "count");
+        pts = attr(L, c, "points");
+        if (!number(L, _("failed count"), owner, cnt, 0, line, &st.failed) ||
+            !number(L, _("failed points"), owner, pts, SR_POINTS_SCALE, line,
+                    &st.points))
+            continue;
+        if (s->n_gsteps == g->opt_off && st.failed != 1)
+            report(L, line,
+                   _("%s: the first <failed> step must have count=\"1\" "
+                     "(got '%s')"),
+                   owner, cnt);
+        else if (s->n_gsteps > g->opt_off &&
+                 st.failed <= s->gsteps[s->n_gsteps - 1].failed)
+            report(L, line,
+                   _("%s: <failed> steps must be in strictly ascending order "
+                     "of count (step %d)"),
+                   owner, k);
+        if (st.failed > (int64_t)members)
+            report(L, line,
+                   _("%s: <failed count=\"%s\"> can never happen: the group "
+                     "has %u sub-items"),
+                   owner, cnt, members);
+        if (st.points < 0 || st.points > g->points)
+            report(L, line,
+                   _("%s: <failed count=\"%s\"> must be worth from 0 to the "
+                     "group's %s points (got '%s')"),
+                   owner, cnt, mx, pts);
+        else if (s->n_gsteps > g->opt_off &&
+                 st.points > s->gsteps[s->n_gsteps - 1].points)
+            report(L, line,
+                   _("%s: more failed sub-items may not earn more points "
+                     "(step %d)"),
+                   owner, k);
+        if (!GROW(L, s->gsteps, s->n_gsteps, s->a_gsteps))
+            return;
+        s->gsteps[s->n_gsteps++] = st;
+    }
+    g->opt_n = (uint32_t)(s->n_gsteps - g->opt_off);
+}
+
+/* A group's rule and what it needs: rule="failed" its <failed> steps,
+ * rule="deduct" its per; neither takes the other's. */
+static void
+parse_group_rule(struct loader *L, xmlNode *n, struct sr_item *g,
+                 const char *owner, uint32_t members)
+{
+    const char *rule = attr(L, n, "rule");
+    const char *per = attr(L, n, "per");
+    xmlNode *c;
+
+    for (c = n->children; c && !is_elem(c, "failed"); c = c->next)
+        ;
+    if (!rule)
+        return; /* the schema reports it */
+    if (!strcmp(rule, "failed")) {
+        g->rule = SR_GROUP_FAILED;
+        if (per)
+            report(L, line_of(n),
+                   _("%s: per belongs to rule=\"deduct\", not rule=\"failed\""),
+                   owner);
+        if (!c)
+            report(L, line_of(n),
+                   _("%s: rule=\"failed\" needs <failed count=… points=…> "
+                     "steps"),
+                   owner);
+        else
+            parse_failed_steps(L, n, g, owner, members);
         return;
     }
-    if (!GROW(L, s->items, s->n_items, s->a_items))
+    g->rule = SR_GROUP_DEDUCT;
+    if (c)
+        report(L, line_of(c),
+               _("%s: <failed> steps belong to rule=\"failed\", not "
+                 "rule=\"deduct\""),
+               owner);
+    if (!per) {
+        report(L, line_of(n),
+               _("%s: rule=\"deduct\" needs per (points off per failed "
+                 "sub-item)"),
+               owner);
         return;
-    s->items[s->n_items++] = it;
+    }
+    if (number(L, _("group per"), owner, per, SR_POINTS_SCALE, line_of(n),
+               &g->per) &&
+        (g->per <= 0 || g->per > MAX_POINTS))
+        report(L, line_of(n),
+               _("%s: per must be greater than 0 and at most 10000 "
+                 "(got '%s')"),
+               owner, per);
+}
+
+/* A <group> (format 2): one item holding the points, scored from the
+ * answers to its sub-items, which follow it in the item array. */
+static void
+parse_group(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
+            uint32_t inh_off, uint32_t inh_n)
+{
+    struct sr_system *s = L->sys;
+    struct sr_item g;
+    char owner[96];
+    const char *id, *points;
+    uint32_t gi, members = 0;
+    xmlNode *c;
+
+    memset(&g, 0, sizeof(g));
+    g.line = line_of(n);
+    g.method = SR_METHOD_GROUP;
+    g.hazard = SR_HAZARD_NONE; /* its failed sub-items raise hazards */
+    g.baseline = -1;
+    g.req_attr = -1;
+    g.group = -1;
+    g.dim = dim;
+    g.ind = ind;
+    id = attr(L, n, "id");
+    g.id = id ? id : "?";
+    snprintf(owner, sizeof(owner), _("group '%s'"), g.id);
+    use_id(L, id, g.line);
+    if (!need_format2(L, g.line, owner, _("item groups")))
+        return;
+    points = attr(L, n, "points");
+    if (number(L, _("points"), owner, points, SR_POINTS_SCALE, g.line,
+               &g.points) &&
+        (g.points <= 0 || g.points > MAX_POINTS))
+        report(L, g.line,
+               _("%s: points must be greater than 0 and at most 10000 "
+                 "(got '%s')"),
+               owner, points);
+    item_flags(L, n, &g, owner);
+    parse_head(L, n, &g, owner, inh_off, inh_n);
+    for (c = n->children; c; c = c->next)
+        members += is_elem(c, "item");
+    parse_group_rule(L, n, &g, owner, members);
+    gi = (uint32_t)s->n_items;
+    if (!add_item(L, &g))
+        return;
+    for (c = n->children; c && !L->nomem; c = c->next)
+        if (is_elem(c, "item"))
+            parse_member(L, c, &g, gi);
+    if (s->n_items <= MAX_ITEMS)
+        s->items[gi].members = (uint32_t)(s->n_items - gi - 1);
 }
 
 static void
@@ -1141,9 +1446,12 @@ parse_indicator(struct loader *L, xmlNode *n, uint32_t dim, uint32_t inh_off,
     cnt = (uint32_t)(s->n_conds - off);
 
     ind.item_first = (uint32_t)s->n_items;
-    for (c = n->children; c && !L->nomem; c = c->next)
+    for (c = n->children; c && !L->nomem; c = c->next) {
         if (is_elem(c, "item"))
             parse_item(L, c, dim, idx, off, cnt);
+        else if (is_elem(c, "group"))
+            parse_group(L, c, dim, idx, off, cnt);
+    }
     ind.item_n = (uint32_t)(s->n_items - ind.item_first);
     s->inds[idx] = ind;
 }
@@ -1301,11 +1609,72 @@ check_baseline(struct loader *L, long line)
                    baseline_labels[e]);
 }
 
+/* A system attribute worth points (total, bonus-cap: format 2): at
+ * most 2 decimals, greater than 0; 0 when absent or refused. */
+static int64_t
+system_points(struct loader *L, xmlNode *root, const char *name,
+              const char *owner, const char *what)
+{
+    const char *v = attr(L, root, name);
+    int64_t p = 0;
+
+    if (!v)
+        return 0;
+    if (!need_format2(L, line_of(root), owner, what) ||
+        !number(L, name, owner, v, SR_POINTS_SCALE, line_of(root), &p))
+        return 0;
+    if (p <= 0 || p > (int64_t)MAX_POINTS * 100) {
+        report(L, line_of(root),
+               _("%s: %s must be greater than 0 and at most 1000000 "
+                 "(got '%s')"),
+               owner, name, v);
+        return 0;
+    }
+    return p;
+}
+
+/* The declared paper total and the bonus cap against the items: the
+ * points that are not bonus add up to total (a typing check: the total
+ * is normalised to 100 from the applicable points all the same), and a
+ * cap goes with bonus items. */
+static void
+check_totals(struct loader *L, xmlNode *root, const char *owner)
+{
+    struct sr_system *s = L->sys;
+    int64_t sum = 0;
+    size_t i, bonus = 0;
+    char a[32], b[32];
+
+    for (i = 0; i < s->n_items && i < MAX_ITEMS; i++) {
+        if (s->items[i].bonus)
+            bonus++;
+        else
+            sum += s->items[i].points;
+    }
+    if (s->total && sum != s->total) {
+        sr_decimal_format(sum, SR_POINTS_SCALE, 0, a, sizeof(a));
+        sr_decimal_format(s->total, SR_POINTS_SCALE, 0, b, sizeof(b));
+        report(L, line_of(root),
+               _("%s: the items that are not bonus add up to %s points, not "
+                 "total=\"%s\""),
+               owner, a, b);
+    }
+    if (bonus && !s->bonus_cap && L->format >= 2)
+        report(L, line_of(root),
+               _("%s: bonus items (附加分) need bonus-cap, the most bonus "
+                 "points counted"),
+               owner);
+    if (!bonus && s->bonus_cap)
+        report(L, line_of(root),
+               _("%s: bonus-cap is given but no item is a bonus item"), owner);
+}
+
 static void
 parse_system(struct loader *L, xmlNode *root)
 {
     struct sr_system *s = L->sys;
     const char *fmt;
+    char owner[96];
     xmlNode *c;
 
     s->id = (char *)attr(L, root, "id");
@@ -1317,6 +1686,10 @@ parse_system(struct loader *L, xmlNode *root)
     if (fmt && strcmp(fmt, "1") && strcmp(fmt, "2"))
         return; /* a format we do not know: its rules are not ours */
     L->format = s->format = fmt && !strcmp(fmt, "2") ? 2 : 1;
+    snprintf(owner, sizeof(owner), _("system '%s'"), s->id ? s->id : "?");
+    s->total = system_points(L, root, "total", owner, _("declared totals"));
+    s->bonus_cap = system_points(L, root, "bonus-cap", owner,
+                                 _("bonus caps"));
     for (c = root->children; c && !L->nomem; c = c->next) {
         if (is_elem(c, "stages"))
             parse_stages(L, c);
@@ -1333,6 +1706,7 @@ parse_system(struct loader *L, xmlNode *root)
         return;
     check_ids(L);
     check_baseline(L, line_of(root));
+    check_totals(L, root, owner);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1725,6 +2099,7 @@ sr_system_free(struct sr_system *sys)
     free(sys->steps);
     free(sys->req);
     free(sys->reasons);
+    free(sys->gsteps);
     free(sys->by_id);
     sr_arena_release(&sys->arena);
     free(sys);
@@ -1749,6 +2124,11 @@ const char *sr_system_basis(const struct sr_system *s) { return s->basis; }
 const char *sr_system_source(const struct sr_system *s) { return s->source; }
 uint32_t sr_system_stages(const struct sr_system *s) { return s->stages; }
 int64_t sr_system_pass_line(const struct sr_system *s) { return s->pass; }
+int64_t sr_system_total(const struct sr_system *s) { return s->total; }
+int64_t sr_system_bonus_cap(const struct sr_system *s)
+{
+    return s->bonus_cap;
+}
 int sr_system_valid_months(const struct sr_system *s)
 {
     return s->valid_months;
@@ -1801,6 +2181,10 @@ const struct sr_req_step *sr_system_req_steps(const struct sr_system *s)
 const struct sr_reason *sr_system_reasons(const struct sr_system *s)
 {
     return s->reasons;
+}
+const struct sr_group_step *sr_system_group_steps(const struct sr_system *s)
+{
+    return s->gsteps;
 }
 
 long
@@ -1905,7 +2289,8 @@ sr_item_required(const struct sr_system *sys, const struct sr_item *it,
     int64_t x;
     uint32_t i;
 
-    if (it->method != SR_METHOD_RATIO || it->req_attr < 0 || !it->opt_n)
+    if ((it->method != SR_METHOD_RATIO && it->method != SR_METHOD_DEDUCT) ||
+        it->req_attr < 0 || !it->opt_n)
         return 0;
     x = school->attr[it->req_attr];
     st = &sys->req[it->opt_off];
@@ -1929,6 +2314,64 @@ fmt4(int64_t v, char *buf, size_t size)
     sr_decimal_format(v, SR_FRACTION_SCALE, 0, buf, size);
 }
 
+/* "actual (required by enrollment: >=0:2|>=1000:3+1/500)". */
+static sr_error
+required_choices(struct sr_buf *b, const struct sr_system *sys,
+                 const struct sr_item *it, const char *what)
+{
+    char x[32], y[32];
+    uint32_t i;
+    sr_error rc;
+
+    rc = sr_buf_addf(b, "%s (required by %s: ", what,
+                     sr_attr_name(it->req_attr));
+    for (i = 0; i < it->opt_n && rc == SR_OK; i++) {
+        const struct sr_req_step *st = &sys->req[it->opt_off + i];
+
+        fmt4(st->value, x, sizeof(x));
+        rc = sr_buf_addf(b, "%s>=%lld:%s", i ? "|" : "",
+                         (long long)st->from, x);
+        if (rc == SR_OK && st->every) {
+            fmt4(st->add, y, sizeof(y));
+            rc = sr_buf_addf(b, "+%s/%lld", y, (long long)st->every);
+        }
+    }
+    return rc == SR_OK ? sr_buf_addf(b, ")") : rc;
+}
+
+/* A group's points by its failed sub-items: "failed 0:15分|1:10分|
+ * 2:5分|3+:0分", or "failed 0:15分|each:-2分"; "; zeroed by X" for each
+ * sub-item that zeroes it. */
+static sr_error
+group_choices(struct sr_buf *b, const struct sr_system *sys,
+              const struct sr_item *it)
+{
+    const struct sr_group_step *st = &sys->gsteps[it->opt_off];
+    char x[32];
+    uint32_t i;
+    sr_error rc;
+
+    sr_decimal_format(it->points, SR_POINTS_SCALE, 0, x, sizeof(x));
+    rc = sr_buf_addf(b, "failed 0:%s分", x);
+    if (it->rule == SR_GROUP_DEDUCT) {
+        sr_decimal_format(it->per, SR_POINTS_SCALE, 0, x, sizeof(x));
+        rc = rc == SR_OK ? sr_buf_addf(b, "|each:-%s分", x) : rc;
+    }
+    for (i = 0; it->rule == SR_GROUP_FAILED && i < it->opt_n && rc == SR_OK;
+         i++) {
+        sr_decimal_format(st[i].points, SR_POINTS_SCALE, 0, x, sizeof(x));
+        rc = sr_buf_addf(b, "|%lld%s:%s分", (long long)st[i].failed,
+                         i + 1 == it->opt_n ? "+" : "", x);
+    }
+    for (i = 1; i <= it->members && rc == SR_OK; i++) {
+        const struct sr_item *m = it + i;
+
+        if (m->zeroes)
+            rc = sr_buf_addf(b, "; zeroed by %s", m->id);
+    }
+    return rc;
+}
+
 char *
 sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
 {
@@ -1941,6 +2384,11 @@ sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
     switch (it->method) {
     case SR_METHOD_CHECK:
         rc = sr_buf_addf(&b, "pass:1|fail:0");
+        /* A sub-item's failure counts in its group, or zeroes it. */
+        if (rc == SR_OK && it->group >= 0)
+            rc = sr_buf_addf(&b, it->zeroes ? " (fail: %s earns 0)" :
+                                              " (fail counts in %s)",
+                             sys->items[it->group].id);
         break;
     case SR_METHOD_LEVELS:
         /* Levels given in points show their points (15分), as the
@@ -1982,6 +2430,13 @@ sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
             rc = sr_buf_addf(&b, "else:0");
         break;
     case SR_METHOD_DEDUCT:
+        if (sr_item_by_shortfall(it)) {
+            rc = required_choices(&b, sys, it, "actual");
+            sr_decimal_format(it->per, SR_POINTS_SCALE, 0, x, sizeof(x));
+            if (rc == SR_OK)
+                rc = sr_buf_addf(&b, ":-%s each one short", x);
+            break;
+        }
         for (i = 0; i < it->opt_n && rc == SR_OK; i++) {
             const struct sr_reason *r = &sys->reasons[it->opt_off + i];
 
@@ -1999,21 +2454,10 @@ sr_item_choices(const struct sr_system *sys, const struct sr_item *it)
             rc = sr_buf_addf(&b, "actual/required");
             break;
         }
-        rc = sr_buf_addf(&b, "actual (required by %s: ",
-                         sr_attr_name(it->req_attr));
-        for (i = 0; i < it->opt_n && rc == SR_OK; i++) {
-            const struct sr_req_step *st = &sys->req[it->opt_off + i];
-
-            fmt4(st->value, x, sizeof(x));
-            rc = sr_buf_addf(&b, "%s>=%lld:%s", i ? "|" : "",
-                             (long long)st->from, x);
-            if (rc == SR_OK && st->every) {
-                fmt4(st->add, y, sizeof(y));
-                rc = sr_buf_addf(&b, "+%s/%lld", y, (long long)st->every);
-            }
-        }
-        if (rc == SR_OK)
-            rc = sr_buf_addf(&b, ")");
+        rc = required_choices(&b, sys, it, "actual");
+        break;
+    case SR_METHOD_GROUP:
+        rc = group_choices(&b, sys, it);
         break;
     default:
         break;

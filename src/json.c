@@ -83,6 +83,8 @@ sr_result_reason(const struct sr_system *sys, const struct sr_item *it,
         return "na";
     case SR_ITEM_UNANSWERED:
         return "unanswered";
+    case SR_ITEM_PENDING:
+        return "pending";
     default:
         return NULL;
     }
@@ -123,6 +125,16 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     sr_json_add(root, "vetoed", cJSON_CreateBool(res->vetoed), &ok);
     sr_json_add(root, "earned", sr_json_num(res->earned, 6, 2), &ok);
     sr_json_add(root, "max", sr_json_num(res->max, 6, 2), &ok);
+    /* Format 2 only, so that a format-1 result reads as it always has:
+     * the paper table's total and the bonus points counted. */
+    if (sr_system_total(sys))
+        sr_json_add(root, "table_total",
+                    sr_json_num(sr_system_total(sys), 2, 0), &ok);
+    if (sr_system_bonus_cap(sys)) {
+        sr_json_add(root, "bonus", sr_json_num(res->bonus, 6, 2), &ok);
+        sr_json_add(root, "bonus_cap",
+                    sr_json_num(sr_system_bonus_cap(sys), 2, 0), &ok);
+    }
 
     arr = cJSON_CreateArray();
     sr_json_add(root, "veto_items", arr, &ok);
@@ -222,7 +234,8 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
         sr_json_add(arr, NULL, o, &ok);
         if (ok) {
             bool applicable = ir->status == SR_ITEM_SCORED ||
-                              ir->status == SR_ITEM_UNANSWERED;
+                              ir->status == SR_ITEM_UNANSWERED ||
+                              ir->status == SR_ITEM_PENDING;
 
             sr_json_add(o, "item", sr_json_str(items[i].id), &ok);
             sr_json_add(o, "applicable", cJSON_CreateBool(applicable), &ok);

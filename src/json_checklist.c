@@ -138,6 +138,18 @@ control(const struct sr_system *sys, const struct sr_item *it,
     }
     case SR_METHOD_DEDUCT:
         sr_json_add(o, "unit", sr_json_str(it->unit), &ok);
+        if (sr_item_by_shortfall(it)) {
+            /* Format 2: per off each one short of what the school's
+             * attributes require; the page asks the actual number. */
+            sr_json_add(o, "per", sr_json_num(it->per, 2, 0), &ok);
+            sr_json_add(o, "required",
+                        sr_json_num(sr_item_required(sys, it, school), 4, 0),
+                        &ok);
+            sr_json_add(o, "required_from",
+                        sr_json_str(sr_attr_name(it->req_attr)), &ok);
+            sr_json_add(o, "value_format", sr_json_str("actual"), &ok);
+            break;
+        }
         if (!it->opt_n) {
             sr_json_add(o, "per", sr_json_num(it->per, 2, 0), &ok);
             break;
@@ -210,6 +222,18 @@ item_json(const struct sr_system *sys, const struct sr_item *it,
                 sr_json_str(sr_baseline_label(it->baseline)), &ok);
     sr_json_add(o, "unit", sr_json_str(it->unit), &ok);
     sr_json_add(o, "control", control(sys, it, school), &ok);
+    /* Format 2 only, so that a format-1 checklist reads as before. */
+    if (it->evaluator)
+        sr_json_add(o, "scored_by", sr_json_str("evaluator"), &ok);
+    if (it->bonus)
+        sr_json_add(o, "bonus", cJSON_CreateBool(true), &ok);
+    if (it->group >= 0) {
+        size_t n;
+
+        sr_json_add(o, "group",
+                    sr_json_str(sr_system_items(sys, &n)[it->group].id), &ok);
+        sr_json_add(o, "zeroes", cJSON_CreateBool(it->zeroes), &ok);
+    }
     return done(o, ok);
 }
 

@@ -188,6 +188,15 @@ parse_value(const struct sr_system *sys, const struct sr_item *it,
                         it->id, v);
         return SR_OK;
     case SR_METHOD_DEDUCT:
+        if (sr_item_by_shortfall(it)) {
+            /* People or things counted: whole, like the requirement. */
+            if (*v == '-' || sr_decimal_parse(v, 0, &ans->v) != SR_OK ||
+                ans->v > SR_COUNT_MAX)
+                return FAIL(_("item '%s': expected the actual number (a "
+                              "whole number, 0 or more), got '%s'"),
+                            it->id, v);
+            return SR_OK;
+        }
         if (it->opt_n) {
             int64_t count[SR_REASONS_MAX];
 
@@ -286,6 +295,10 @@ sr_responses_set(struct sr_responses *r, const struct sr_school *school,
         return FAIL(_("unknown item '%s' (not in system '%s' version %s)"),
                     item, sr_system_id(sys), sr_system_version(sys));
     it = &items[idx];
+    if (it->method == SR_METHOD_GROUP)
+        return FAIL(_("item '%s' is a group, scored from its sub-items; "
+                      "answer them instead"),
+                    it->id);
     failing = sr_item_failing_cond(sys, it, school);
     if (failing >= 0) {
         char *cond = sr_conds_format(sys, (uint32_t)failing, 1);
@@ -517,6 +530,12 @@ sr_answer_text(const struct sr_system *sys, const struct sr_item *it,
         sr_decimal_format(ans.v, SR_FRACTION_SCALE, 0, a, sizeof(a));
         return sr_asprintf("%s%s", a, unit);
     case SR_METHOD_DEDUCT:
+        if (sr_item_by_shortfall(it)) {
+            sr_decimal_format(sr_item_required(sys, it, school),
+                              SR_FRACTION_SCALE, 0, b, sizeof(b));
+            return sr_asprintf("%lld%s/应配%s%s", (long long)ans.v, unit, b,
+                               unit);
+        }
         if (it->opt_n)
             return reasons_text(sys, it, value, false);
         return sr_asprintf("%lld%s", (long long)ans.v, *unit ? unit : "处");
@@ -536,7 +555,7 @@ char *
 sr_answer_deductions(const struct sr_system *sys, const struct sr_item *it,
                      const char *value)
 {
-    if (it->method != SR_METHOD_DEDUCT || !it->opt_n)
+    if (!sr_item_has_reasons(it))
         return NULL;
     return reasons_text(sys, it, value ? value : "", true);
 }

@@ -46,13 +46,19 @@ void
 sr_result_progress(const struct sr_result *res, size_t *answered,
                    size_t *applicable)
 {
-    size_t n, i, notapp = 0;
+    size_t n, i;
 
     sr_system_items(res->sys, &n);
-    for (i = 0; i < n; i++)
-        notapp += res->items[i].status == SR_ITEM_NOT_APPLICABLE;
-    *applicable = n - notapp;
-    *answered = *applicable - res->missing;
+    /* A group waiting for its sub-items is in neither count: they are
+     * (and a scored group in both, as sr_json_assess() counts). */
+    *applicable = *answered = 0;
+    for (i = 0; i < n; i++) {
+        int st = res->items[i].status;
+
+        *applicable += st == SR_ITEM_SCORED || st == SR_ITEM_NA ||
+                       st == SR_ITEM_UNANSWERED;
+        *answered += st == SR_ITEM_SCORED || st == SR_ITEM_NA;
+    }
 }
 
 size_t
@@ -101,6 +107,85 @@ threshold_fraction(const struct sr_step *st, uint32_t n, bool lower_better,
     return 0;
 }
 
+/* Whole ones short of a requirement (ten-thousandths, whole for a
+ * shortfall: the loader sees to it) with `actual` answered. */
+static int64_t
+shortfall(int64_t required, int64_t actual)
+{
+    int64_t need = required / 10000;
+
+    return need > actual ? need - actual : 0;
+}
+
+/* The points (hundredths) group g earns with `failed` of its sub-items
+ * failed, none of them one that zeroes it. */
+static int64_t
+group_points(const struct sr_system *sys, const struct sr_item *g,
+             int64_t failed)
+{
+    const struct sr_group_step *st = &sr_system_group_steps(sys)[g->opt_off];
+    int64_t p = g->points;
+    uint32_t i;
+
+    if (!failed)
+        return g->points;
+    if (g->rule == SR_GROUP_DEDUCT) {
+        p = g->points - failed * g->per;
+        return p > 0 ? p : 0;
+    }
+    /* The last step reached: "3 or more" is the last step's count. */
+    for (i = 0; i < g->opt_n && st[i].failed <= failed; i++)
+        p = st[i].points;
+    return p;
+}
+
+/* Score group gi from its sub-items, scored already: left out when
+ * none of them is scored (all na or not applicable), pending while one
+ * is unanswered (the sub-item is the one missing). */
+static void
+score_group(const struct sr_system *sys, const struct sr_item *items,
+            const struct sr_school *school, size_t gi, struct sr_result *res)
+{
+    const struct sr_item *g = &items[gi];
+    struct sr_item_result *ir = &res->items[gi];
+    int64_t failed = 0, pts;
+    size_t scored = 0, open = 0;
+    bool zero = false;
+    uint32_t k;
+
+    if (!sr_item_applies(sys, g, school)) {
+        ir->status = SR_ITEM_NOT_APPLICABLE;
+        return;
+    }
+    for (k = 1; k <= g->members; k++) {
+        const struct sr_item_result *m = &res->items[gi + k];
+
+        open += m->status == SR_ITEM_UNANSWERED;
+        if (m->status != SR_ITEM_SCORED)
+            continue;
+        scored++;
+        if (!m->met) {
+            failed++;
+            zero = zero || g[k].zeroes;
+        }
+    }
+    if (open) {
+        ir->status = SR_ITEM_PENDING;
+        return;
+    }
+    if (!scored) {
+        ir->status = SR_ITEM_NA;
+        return;
+    }
+    pts = zero ? 0 : group_points(sys, g, failed);
+    ir->status = SR_ITEM_SCORED;
+    ir->earned = pts * 10000;
+    ir->max = g->points * 10000;
+    ir->fraction = (int32_t)sr_div_round(pts * 10000, g->points);
+    ir->met = ir->earned == ir->max;
+    ir->hazard = SR_HAZARD_NONE; /* its failed sub-items raise them */
+}
+
 /* The hazard an answer implies: none when met; else the answered
  * level's, where a format-2 level declares one; else the item's. */
 static int
@@ -115,6 +200,37 @@ answer_hazard(const struct sr_system *sys, const struct sr_item *it,
         return it->hazard;
     lv = &sr_system_levels(sys)[it->opt_off + (uint32_t)a->v];
     return lv->hazard >= 0 ? lv->hazard : it->hazard;
+}
+
+/* Add a scored item's outcome to the totals: a bonus item's earned to
+ * the bonus only (it is no share of the maximum, of a dimension or an
+ * indicator); a veto or baseline item's outcome to those. */
+static void
+tally(struct sr_result *res, const struct sr_item *it,
+      const struct sr_item_result *ir, int *bl_scored, bool *bl_ok)
+{
+    res->scored++;
+    if (it->bonus) {
+        res->bonus += ir->earned;
+        return;
+    }
+    res->earned += ir->earned;
+    res->max += ir->max;
+    res->dims[it->dim].earned += ir->earned;
+    res->dims[it->dim].max += ir->max;
+    res->inds[it->ind].earned += ir->earned;
+    res->inds[it->ind].max += ir->max;
+    if (!ir->met)
+        res->lost++;
+    if (it->veto && !ir->met) {
+        res->vetoed = true;
+        res->veto_hits++;
+    }
+    if (it->baseline >= 0) {
+        bl_scored[it->baseline]++;
+        if (!ir->met)
+            bl_ok[it->baseline] = false;
+    }
 }
 
 sr_error
@@ -135,7 +251,7 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
     bands = sr_system_bands(sys, &nb);
     memset(res->dims, 0, nd * sizeof(*res->dims));
     memset(res->inds, 0, ni * sizeof(*res->inds));
-    res->earned = res->max = res->total = 0;
+    res->earned = res->max = res->total = res->bonus = 0;
     res->band = 0;
     res->vetoed = res->compliant = false;
     res->missing = res->scored = res->lost = res->veto_hits = 0;
@@ -153,6 +269,8 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
         ir->fraction = 0;
         ir->met = false;
         ir->hazard = SR_HAZARD_NONE;
+        if (it->method == SR_METHOD_GROUP)
+            continue; /* scored from its sub-items, below */
         if (!sr_item_applies(sys, it, school)) {
             ir->status = SR_ITEM_NOT_APPLICABLE;
             continue;
@@ -191,8 +309,13 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
             /* count is at most 1e6 and per at most 1e6 hundredths; with
              * reasons, the parser summed count x per into v (at most 16
              * x 1e12). */
-            int64_t left = it->points - (it->opt_n ? a->v : a->v * it->per);
+            int64_t left = it->points - (sr_item_has_reasons(it) ?
+                                         a->v : a->v * it->per);
 
+            if (sr_item_by_shortfall(it)) {
+                ir->required = sr_item_required(sys, it, school);
+                left = it->points - shortfall(ir->required, a->v) * it->per;
+            }
             if (left < 0)
                 left = 0;
             earned = left * 10000;
@@ -218,33 +341,30 @@ sr_score(const struct sr_system *sys, const struct sr_school *school,
         ir->fraction = fr;
         ir->earned = earned;
         ir->max = max;
-        /* A 0-point prerequisite has nothing to lose: its answer says. */
-        ir->met = max > 0 ? earned == max : fr == 10000;
+        /* A 0-point prerequisite has nothing to lose: its answer says.
+         * A bonus can only add: it is never short of anything. */
+        ir->met = it->bonus ? true : max > 0 ? earned == max : fr == 10000;
         ir->hazard = answer_hazard(sys, it, a, ir->met);
-        res->scored++;
-        res->earned += earned;
-        res->max += max;
-        res->dims[it->dim].earned += earned;
-        res->dims[it->dim].max += max;
-        res->inds[it->ind].earned += earned;
-        res->inds[it->ind].max += max;
-        if (!ir->met)
-            res->lost++;
-        if (it->veto && !ir->met) {
-            res->vetoed = true;
-            res->veto_hits++;
-        }
-        if (it->baseline >= 0) {
-            bl_scored[it->baseline]++;
-            if (!ir->met)
-                bl_ok[it->baseline] = false;
-        }
+        tally(res, it, ir, bl_scored, bl_ok);
+    }
+    for (i = 0; i < n; i++) {
+        if (items[i].method != SR_METHOD_GROUP)
+            continue;
+        score_group(sys, items, school, i, res);
+        if (res->items[i].status == SR_ITEM_SCORED)
+            tally(res, &items[i], &res->items[i], bl_scored, bl_ok);
     }
     for (i = 0; i < SR_BASELINE_COUNT; i++)
         res->baseline[i] = bl_scored[i] > 0 && bl_ok[i];
     if (res->max == 0)
         return SR_ERR_INPUT;
-    res->total = sr_div_round(res->earned * 10000, res->max);
+    /* Bonus points count up to the cap, and the total up to 100:
+     * rounded once, as ever (without bonus items, earned <= max). */
+    if (res->bonus > sr_system_bonus_cap(sys) * 10000)
+        res->bonus = sr_system_bonus_cap(sys) * 10000;
+    res->total = sr_div_round((res->earned + res->bonus) * 10000, res->max);
+    if (res->total > 10000)
+        res->total = 10000;
     res->band = nb ? nb - 1 : 0;
     if (!res->vetoed) {
         for (i = 0; i < nb; i++) {

@@ -52,6 +52,8 @@ enum sr_method {
     SR_METHOD_THRESHOLD, /**< a measured number against ordered steps */
     SR_METHOD_DEDUCT,    /**< a count of findings, each deducting points */
     SR_METHOD_RATIO,     /**< actual / required, capped at 1 */
+    SR_METHOD_GROUP,     /**< format 2: a <group>, scored from the
+                              answers to its sub-items (struct sr_item) */
     SR_METHOD_COUNT
 };
 
@@ -61,6 +63,12 @@ enum sr_hazard {
     SR_HAZARD_MAJOR,   /**< major 重大隐患 */
     SR_HAZARD_NONE     /**< none 无隐患: format 2, an answer that loses
                             points but is no hazard (a level's hazard) */
+};
+
+/** How a group (format 2) turns its failed sub-items into points. */
+enum sr_group_rule {
+    SR_GROUP_FAILED, /**< rule="failed": points by the number failed */
+    SR_GROUP_DEDUCT  /**< rule="deduct": per points off each one failed */
 };
 
 /** The four elements of the campus-security baseline (四个100%). */
@@ -115,6 +123,13 @@ struct sr_reason {
     int64_t per;       /**< hundredths deducted per finding, > 0 */
 };
 
+/** A step of a group with rule="failed": from `failed` failed
+ *  sub-items on (up to the next step), the group earns `points`. */
+struct sr_group_step {
+    int64_t failed; /**< number of failed sub-items, >= 1 */
+    int64_t points; /**< hundredths */
+};
+
 /** A step of a `threshold` item. */
 struct sr_step {
     int64_t at;       /**< ten-thousandths */
@@ -145,11 +160,26 @@ struct sr_item {
     bool veto;
     bool allow_na;
     bool lower_better;    /**< threshold: lower values are better */
-    int req_attr;         /**< ratio: attribute of the derived
-                               requirement, or -1 when entered */
-    int64_t per;          /**< deduct: hundredths per finding; 0 when
-                               the item lists reasons (opt_off, opt_n
-                               index sr_system_reasons()) */
+    int req_attr;         /**< ratio, and (format 2) deduct by
+                               shortfall: attribute of the derived
+                               requirement, or -1 (opt_off, opt_n index
+                               sr_system_req_steps() when >= 0) */
+    int64_t per;          /**< deduct: hundredths per finding (by
+                               shortfall: per one short); 0 when the
+                               item lists reasons (opt_off, opt_n index
+                               sr_system_reasons()); group with rule
+                               deduct: hundredths per failed sub-item */
+    int rule;             /**< group: enum sr_group_rule; opt_off,
+                               opt_n index sr_system_group_steps() */
+    uint32_t members;     /**< group: its sub-items are the items that
+                               follow it, [index + 1, index + members] */
+    int32_t group;        /**< sub-item: index of its group; else -1.
+                               A sub-item is a check worth 0 points */
+    bool zeroes;          /**< sub-item: failed, its group earns 0 */
+    bool bonus;           /**< format 2: bonus points (附加分): adds to
+                               the earned points, not to the maximum */
+    bool evaluator;       /**< format 2: scored by the evaluator
+                               (scored-by="evaluator"), not on site */
     uint32_t dim;         /**< index of its dimension */
     uint32_t ind;         /**< index of its indicator */
     uint32_t cond_off;    /**< conditions (inherited ones first) */
@@ -244,6 +274,12 @@ const char *sr_system_basis(const struct sr_system *sys);
 const char *sr_system_source(const struct sr_system *sys);
 /** Bit (1 << stage) per stage the system covers. */
 uint32_t sr_system_stages(const struct sr_system *sys);
+/** The paper table's total (total="96" on <system>), hundredths; 0
+ *  when not declared.  The total is normalised to 100 all the same. */
+int64_t sr_system_total(const struct sr_system *sys);
+/** Most bonus points (附加分) counted (bonus-cap), hundredths; 0 when
+ *  the system has no bonus item. */
+int64_t sr_system_bonus_cap(const struct sr_system *sys);
 /** Pass line (达标线), hundredths. */
 int64_t sr_system_pass_line(const struct sr_system *sys);
 int sr_system_valid_months(const struct sr_system *sys);
@@ -260,6 +296,8 @@ const struct sr_level *sr_system_levels(const struct sr_system *sys);
 const struct sr_step *sr_system_steps(const struct sr_system *sys);
 const struct sr_req_step *sr_system_req_steps(const struct sr_system *sys);
 const struct sr_reason *sr_system_reasons(const struct sr_system *sys);
+const struct sr_group_step *
+sr_system_group_steps(const struct sr_system *sys);
 /**@}*/
 
 /**
@@ -282,12 +320,29 @@ long sr_item_failing_cond(const struct sr_system *sys,
                           const struct sr_school *school);
 
 /**
- * @brief The derived requirement of a ratio item for @p school, in
- *        ten-thousandths; 0 when the item's requirement is entered.
+ * @brief The derived requirement of a ratio item, or (format 2) of a
+ *        deduct item by shortfall, for @p school, in ten-thousandths;
+ *        0 when the item's requirement is entered or it has none.
  */
 int64_t sr_item_required(const struct sr_system *sys,
                          const struct sr_item *it,
                          const struct sr_school *school);
+
+/** @brief True when @p it is a deduct item with deduction reasons
+ *         (format 2): its opt_off, opt_n index sr_system_reasons(). */
+static inline bool
+sr_item_has_reasons(const struct sr_item *it)
+{
+    return it->method == SR_METHOD_DEDUCT && it->opt_n && it->req_attr < 0;
+}
+
+/** @brief True when @p it is a deduct item by shortfall against a
+ *         derived requirement (format 2). */
+static inline bool
+sr_item_by_shortfall(const struct sr_item *it)
+{
+    return it->method == SR_METHOD_DEDUCT && it->req_attr >= 0;
+}
 
 /**
  * @brief Describe what an answer to @p it may be and what it is worth,

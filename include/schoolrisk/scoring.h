@@ -12,13 +12,25 @@
  *     deduct earns max(0, points - count x per), summed over its
  *     reasons in format 2; a level given in points earns those points);
  *  3. total = 100 x earned / max rounded half away from zero to 2
- *     decimals; bands and the pass line compare that rounded total;
+ *     decimals; bands and the pass line compare that rounded total.
+ *     Format 2: bonus items (附加分) add their earned points, at most
+ *     the system's bonus cap, to earned and nothing to max, and the
+ *     total is then at most 100;
  *  4. any applicable veto item not met vetoes: worst band, not
  *     compliant.  An item is met at full points; a format-2
  *     prerequisite worth 0 points, when answered pass (fraction 1): it
  *     never changes earned or maximum points;
  *  5. compliant = not vetoed and total >= pass line (and, for a draft
  *     scored so far, nothing left unanswered).
+ *
+ * Format 2 groups: a group item earns its points from its sub-items
+ * (checks worth 0 points, scored first): rule "failed" by how many
+ * failed, rule "deduct" per off each one failed, floored at 0; a failed
+ * sub-item with zeroes takes it to 0.  It is scored when every
+ * applicable sub-item is answered and one of them scored (pending
+ * until then; na when none is scored); it raises no
+ * hazard itself (SR_HAZARD_NONE), its failed sub-items do.  A deduct
+ * item by shortfall earns points - (required - actual) x per, floored.
  *
  * Unanswered applicable items are left out like na items and counted
  * in `missing`: a draft can be scored "so far"; a submission requires
@@ -49,7 +61,10 @@ enum sr_item_status {
     SR_ITEM_SCORED,         /**< applicable and answered */
     SR_ITEM_NOT_APPLICABLE, /**< a condition does not hold */
     SR_ITEM_NA,             /**< the inspector marked it na */
-    SR_ITEM_UNANSWERED      /**< applicable, no answer yet */
+    SR_ITEM_UNANSWERED,     /**< applicable, no answer yet */
+    SR_ITEM_PENDING         /**< format 2: a group waiting for an answer
+                                 to one of its sub-items (those are
+                                 SR_ITEM_UNANSWERED and in `missing`) */
 };
 
 /** Per-item outcome. */
@@ -58,13 +73,17 @@ struct sr_item_result {
     int32_t fraction;  /**< ten-thousandths (deduct: earned/max rounded) */
     int64_t earned;    /**< millionths of a point */
     int64_t max;       /**< millionths; 0 unless scored */
-    int64_t required;  /**< ratio: the requirement used, ten-thousandths */
+    int64_t required;  /**< ratio, deduct by shortfall: the requirement
+                            used, ten-thousandths */
     bool met;          /**< scored and at full points (a 0-point
-                            prerequisite: answered pass); an item scored
-                            and not met raises a hazard */
+                            prerequisite or sub-item: answered pass; a
+                            bonus item: always) */
     int hazard;        /**< enum sr_hazard the answer implies: the item's
                             level, or in format 2 the answered level's;
-                            SR_HAZARD_NONE when met or not scored */
+                            SR_HAZARD_NONE when met or not scored, and
+                            for a group (its sub-items raise them): an
+                            item raises a hazard when scored, not met
+                            and this is not SR_HAZARD_NONE */
 };
 
 /** Earned and maximum points of a node, millionths of a point. */
@@ -76,8 +95,10 @@ struct sr_node_result {
 /** A scored assessment. */
 struct sr_result {
     const struct sr_system *sys;
-    int64_t earned;     /**< millionths */
+    int64_t earned;     /**< millionths, bonus items not included */
     int64_t max;        /**< millionths */
+    int64_t bonus;      /**< format 2: bonus points counted, millionths
+                             (the bonus items' earned, capped) */
     int64_t total;      /**< hundredths of the 0..100 total */
     size_t band;        /**< index into sr_system_bands() */
     bool vetoed;

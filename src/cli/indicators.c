@@ -342,10 +342,26 @@ points_of(const struct sr_system *sys, uint32_t first, uint32_t n,
     uint32_t i;
 
     items = sr_system_items(sys, &cnt);
+    /* Bonus points are no share of the table (section 16.12). */
     for (i = first; i < first + n; i++)
-        if (!school || sr_item_applies(sys, &items[i], school))
+        if ((!school || sr_item_applies(sys, &items[i], school)) &&
+            !items[i].bonus)
             sum += items[i].points;
     return sum;
+}
+
+/* The requirement a deduction by shortfall holds this school to, as
+ * the bureau writes it: "应配3人". */
+static void
+print_required(const struct sr_system *sys, const struct sr_item *it,
+               const struct sr_school *school)
+{
+    char a[32], b[32];
+
+    printf("    %-12s %6s ", "", "");
+    printf(_("required: 应配%s%s (-%s each one short)\n"),
+           cli_num(a, sizeof(a), sr_item_required(sys, it, school), 4, 0),
+           it->unit ? it->unit : "", cli_num(b, sizeof(b), it->per, 2, 0));
 }
 
 int
@@ -388,6 +404,9 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
            cli_num(a, sizeof(a), points_of(sys, 0, (uint32_t)n, school), 2,
                    0),
            n_app);
+    if (sr_system_bonus_cap(sys))
+        printf(_("bonus points (附加分) count up to %s more\n"),
+               cli_num(a, sizeof(a), sr_system_bonus_cap(sys), 2, 0));
     for (i = 0; i < nd; i++) {
         const struct sr_dimension *d = &dims[i];
 
@@ -419,9 +438,15 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
                     cli_error(_("out of memory"));
                     return EXIT_INTERNAL;
                 }
-                printf("    %-12s %6s %-9s %s", it->id,
-                       cli_num(a, sizeof(a), it->points, 2, 0),
+                /* A group's sub-items are indented under it. */
+                printf(it->group >= 0 ? "      %-10s %6s %-9s %s" :
+                                        "    %-12s %6s %-9s %s",
+                       it->id, cli_num(a, sizeof(a), it->points, 2, 0),
                        sr_method_name(it->method), it->title);
+                if (it->bonus)
+                    printf("  [附加分]");
+                if (it->evaluator)
+                    printf("  [评估组评分]");
                 if (it->veto)
                     printf("  [一票否决]");
                 else if (it->hazard == SR_HAZARD_MAJOR)
@@ -443,8 +468,13 @@ cli_items_tree(const struct sr_system *sys, const struct sr_school *school)
                         return EXIT_INTERNAL;
                     }
                     printf("    %-12s %6s ", "", "");
-                    printf(_("answer: %s\n"), ch);
+                    if (it->method == SR_METHOD_GROUP)
+                        printf(_("scored from its sub-items: %s\n"), ch);
+                    else
+                        printf(_("answer: %s\n"), ch);
                     free(ch);
+                    if (sr_item_by_shortfall(it))
+                        print_required(sys, it, school);
                 }
             }
         }

@@ -63,21 +63,79 @@ cli_print_json(cJSON *root)
 
 /* ------------------------------------------------------------------ */
 
+/* A group's line of the trace: how many sub-items failed, and what
+ * that is worth by its rule. */
+static void
+explain_group(const struct sr_system *sys, const struct sr_item *g,
+              const struct sr_result *res, size_t gi)
+{
+    const struct sr_item_result *ir = &res->items[gi];
+    const struct sr_item *zero = NULL;
+    size_t failed = 0, scored = 0;
+    char a[40], b[40];
+    uint32_t k;
+
+    for (k = 1; k <= g->members; k++) {
+        const struct sr_item_result *m = &res->items[gi + k];
+
+        if (m->status != SR_ITEM_SCORED)
+            continue;
+        scored++;
+        if (!m->met) {
+            failed++;
+            if (g[k].zeroes && !zero)
+                zero = &g[k];
+        }
+    }
+    (void)sys;
+    printf(_("%zu of %zu sub-items failed -> fraction %s"), failed, scored,
+           cli_num(a, sizeof(a), ir->fraction, 4, 0));
+    if (zero)
+        printf(_(" (%s failed: the group earns 0)"), zero->id);
+    else if (failed && g->rule == SR_GROUP_DEDUCT)
+        printf(_(" (%zu x %s off)"), failed,
+               cli_num(b, sizeof(b), g->per, 2, 0));
+    else if (failed)
+        printf(_(" (%zu failed: %s points)"), failed,
+               cli_num(b, sizeof(b), ir->earned, 6, 0));
+    printf(" -> %s / %s\n", cli_num(a, sizeof(a), ir->earned, 6, 2),
+           cli_num(b, sizeof(b), ir->max, 6, 2));
+}
+
 /* What a format-2 construct adds to an item's line of the trace. */
 static void
 explain_detail(const struct sr_system *sys, const struct sr_item *it,
-               const char *value)
+               const struct sr_item_result *ir, const char *value)
 {
+    const struct sr_item *items;
     const struct sr_level *lv;
-    char c[40];
+    char c[40], e[40];
     char *d;
+    size_t n;
     uint32_t k;
 
-    if (it->points == 0)
+    items = sr_system_items(sys, &n);
+    if (it->group >= 0)
+        printf(it->zeroes ? _(" (sub-item of %s; failed, it zeroes the "
+                              "group)") :
+                            _(" (sub-item of %s)"),
+               items[it->group].id);
+    else if (it->points == 0)
         printf("%s", _(" (prerequisite worth 0 points: it only vetoes)"));
-    if (it->method == SR_METHOD_DEDUCT && !it->opt_n)
+    if (it->evaluator)
+        printf("%s", _(" (scored by the evaluator)"));
+    if (sr_item_by_shortfall(it)) {
+        int64_t need = ir->required / 10000;
+        int64_t have = strtoll(value, NULL, 10);
+
+        printf(_(" (required %s, %lld short x %s)"),
+               cli_num(e, sizeof(e), ir->required, 4, 0),
+               (long long)(need > have ? need - have : 0),
+               cli_num(c, sizeof(c), it->per, 2, 0));
+    } else if (it->method == SR_METHOD_DEDUCT && !it->opt_n) {
         printf(_(" (%s per finding)"), cli_num(c, sizeof(c), it->per, 2, 0));
-    if (it->method == SR_METHOD_DEDUCT && it->opt_n) {
+    }
+    if (sr_item_has_reasons(it)) {
         d = sr_answer_deductions(sys, it, value);
         printf(_(" (deducted %s)"), d ? d : "?");
         free(d);
@@ -119,7 +177,15 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
         case SR_ITEM_UNANSWERED:
             printf("%s\n", _("not answered: left out (draft)"));
             break;
+        case SR_ITEM_PENDING:
+            printf("%s\n", _("a sub-item is not answered: left out (draft)"));
+            break;
         default:
+            if (it->method == SR_METHOD_GROUP) {
+                printf("%-9s ", sr_method_name(it->method));
+                explain_group(sys, it, res, i);
+                break;
+            }
             /* The method name stays as the indicator files spell it. */
             printf("%-9s ", sr_method_name(it->method));
             printf(_("value %s -> fraction %s"), resp->value[i],
@@ -127,10 +193,11 @@ print_explain(const struct sr_system *sys, const struct sr_school *school,
             if (it->method == SR_METHOD_RATIO)
                 printf(_(" (required %s)"),
                        cli_num(c, sizeof(c), ir->required, 4, 0));
-            explain_detail(sys, it, resp->value[i]);
-            printf(" -> %s / %s%s\n", cli_num(a, sizeof(a), ir->earned, 6, 2),
+            explain_detail(sys, it, ir, resp->value[i]);
+            printf(" -> %s / %s%s%s\n", cli_num(a, sizeof(a), ir->earned, 6, 2),
                    cli_num(b, sizeof(b), ir->max, 6, 2),
-                   it->veto && !ir->met ? _("  VETO") : "");
+                   it->veto && !ir->met ? _("  VETO") : "",
+                   it->bonus ? _("  BONUS") : "");
             break;
         }
         free(owned);
@@ -144,6 +211,34 @@ static void
 label(const char *s)
 {
     cli_pad(stdout, s, 11);
+}
+
+/* Format 2: the paper table's total and the bonus points, before the
+ * points line ("points" then reads as the paper's figures). */
+static void
+bonus_text(const struct sr_system *sys, const struct sr_result *res)
+{
+    const struct sr_item *items;
+    int64_t raw = 0;
+    size_t n, i;
+    char a[40], b[40], c[40];
+
+    if (sr_system_total(sys)) {
+        label(_("table"));
+        printf(_("%s points, normalised to 100\n"),
+               cli_num(a, sizeof(a), sr_system_total(sys), 2, 0));
+    }
+    if (!sr_system_bonus_cap(sys))
+        return;
+    items = sr_system_items(sys, &n);
+    for (i = 0; i < n; i++)
+        if (items[i].bonus && res->items[i].status == SR_ITEM_SCORED)
+            raw += res->items[i].earned;
+    label(_("bonus"));
+    printf(_("%s earned, %s counted (at most %s)\n"),
+           cli_num(a, sizeof(a), raw, 6, 2),
+           cli_num(b, sizeof(b), res->bonus, 6, 2),
+           cli_num(c, sizeof(c), sr_system_bonus_cap(sys), 2, 0));
 }
 
 int
@@ -184,6 +279,7 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
     printf(_("%s (pass line %s)%s\n"), res->compliant ? "是" : "否",
            cli_num(a, sizeof(a), sr_system_pass_line(sys), 2, 0),
            res->vetoed ? "  一票否决" : "");
+    bonus_text(sys, res);
     label(_("points"));
     printf(res->scored == 1 ?
                _("%s of %s; %zu item scored, %zu not applicable, "

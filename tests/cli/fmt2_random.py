@@ -8,7 +8,11 @@ Each case is a new system mixing every format-2 construct with format
 fractions would round: 33.33 of 99.99), 0-point veto prerequisites,
 conditions joined by any/all/not at every level, deductions by reason,
 levels that declare a hazard, plus checks, fraction levels, deductions
-and entered ratios.  The answers are random but valid.
+and entered ratios; and (part 2) groups of sub-items by rule failed
+(with a sub-item that zeroes the group) or deduct, deductions by
+shortfall against a requirement derived from enrollment, bonus items
+under a cap, and a declared table total.  The answers are random but
+valid.
 
 usage: fmt2_random.py SCHOOLRISK WORKDIR CASES SEED
 prints "N cases agree" or the first disagreements; exit 1 on any.
@@ -26,7 +30,7 @@ import score_check  # noqa: E402  the independent scorer
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <system xmlns="urn:schoolrisk:indicators:1" format="2" id="r" version="1"
-        title="随机">
+        title="随机"%s>
   <stages><stage>primary</stage></stages>
   <grading pass="80" valid-months="12">
     <band id="low" label="低风险" colour="blue" min="90"/>
@@ -87,10 +91,57 @@ def conds(r):
     return "".join(cond(r) for _ in range(r.choice((0, 0, 1, 2))))
 
 
+def group(r, iid, pts, c):
+    n = r.randint(2, 6)
+    members = "".join(
+        '<item id="%s.m%d"%s><title>m</title>%s</item>' % (
+            iid, j, ' zeroes="true"' if r.random() < 0.15 else "",
+            conds(r) if r.random() < 0.2 else "")
+        for j in range(n))
+    if r.random() < 0.5:
+        return ('<group id="%s" points="%s" rule="deduct" per="%s">'
+                "<title>g</title>%s%s</group>" % (
+                    iid, txt(pts), txt(money(r, 1, pts)), c, members))
+    steps, cnt, left = [], 0, pts
+    for _ in range(r.randint(1, n)):
+        cnt += 1 if not steps else r.randint(1, 2)
+        if cnt > n:
+            break
+        left = r.randint(0, left)
+        steps.append('<failed count="%d" points="%s"/>' % (cnt, txt(left)))
+    return ('<group id="%s" points="%s" rule="failed"><title>g</title>'
+            "%s%s%s</group>" % (iid, txt(pts), c, "".join(steps), members))
+
+
+def shortfall(r, iid, pts, c):
+    frm, steps = 0, []
+    for _ in range(r.randint(1, 3)):
+        steps.append('<step from="%d" value="%d"/>' % (frm, r.randint(1, 5)))
+        frm += r.choice((300, 700, 1000))
+    return ('<item id="%s" points="%s" method="deduct"><title>t</title>%s'
+            '<deduct per="%s" unit="人"><required attr="enrollment">%s'
+            "</required></deduct></item>" % (iid, txt(pts), c,
+                                             txt(money(r, 1, pts)),
+                                             "".join(steps)))
+
+
 def item(r, iid):
-    k = r.randrange(8)
+    k = r.randrange(11)
     pts = money(r, 1, 9999)
     c = conds(r) if r.random() < 0.3 else ""
+    if k == 8:
+        return group(r, iid, pts, c)
+    if k == 9:
+        return shortfall(r, iid, pts, c)
+    if k == 10:
+        # a bonus item (附加分): a check or levels in points
+        if r.random() < 0.5:
+            return ('<item id="%s" points="%s" method="check" bonus="true">'
+                    "<title>t</title>%s</item>" % (iid, txt(pts), c))
+        return ('<item id="%s" points="%s" method="levels" bonus="true">'
+                "<title>t</title>%s<levels><level value=\"L0\" points=\"%s\"/>"
+                '<level value="L1" points="%s"/></levels></item>' % (
+                    iid, txt(pts), c, txt(pts), txt(r.randint(0, pts))))
     if k == 0:
         return ('<item id="%s" points="0" method="check" veto="true">'
                 "<title>t</title>%s</item>" % (iid, c))
@@ -132,7 +183,7 @@ def item(r, iid):
 
 
 def system(r):
-    out = [HEAD]
+    out = []
     for d in range(r.randint(1, 3)):
         out.append('  <dimension id="D%d" title="d">%s\n' % (d, conds(r) if
                                                               r.random() < 0.2
@@ -146,7 +197,22 @@ def system(r):
         out.append("  </dimension>\n")
     out.append(BASELINE)
     out.append("</system>\n")
-    return "".join(out)
+    body = "".join(out)
+    extra = ""
+    if 'bonus="true"' in body:
+        # a cap below, at or above what the bonus items can earn
+        extra += ' bonus-cap="%s"' % txt(money(r, 1, 20000))
+    if r.random() < 0.3:
+        # the paper total: every points="" that is not a bonus item's
+        # (sub-items have none; baseline items count)
+        total = 0
+        for line in body.split("<"):
+            if (line.startswith("item ") or line.startswith("group ")) and \
+                    'points="' in line and 'bonus="true"' not in line:
+                total += score_check.scaled(
+                    line.split('points="')[1].split('"')[0], 100)
+        extra += ' total="%s"' % txt(total)
+    return HEAD % extra + body
 
 
 def school(r):
@@ -161,6 +227,8 @@ def school(r):
 
 def answer(r, it, xml_item):
     m = it["method"]
+    if "short" in it:
+        return str(r.randint(0, 6))
     if m == "check":
         return r.choice(("pass", "fail", "符合", "不符合"))
     if m == "levels":
@@ -195,6 +263,8 @@ def main(argv):
         s = score_check.load_school(sch)
         rows = ["item,value"]
         for it in sysd["items"]:
+            if it["method"] == "group":
+                continue  # scored from its sub-items, never answered
             if all(score_check.cond_holds(w, s) for w in it["conds"]):
                 rows.append("%s,%s" % (it["id"], answer(r, it, None)))
         with open(csvp, "w", encoding="utf-8") as fh:

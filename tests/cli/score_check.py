@@ -41,6 +41,22 @@ Format 2 (format="2" on <system>, docs/indicator-format.md section 16):
   An item is "met" when it earns its full points (a 0-point prerequisite:
   when its fraction is 1); lost items, hazards, veto and baseline use met.
 
+Format 2, part 2 (section 16.9-16.12):
+  - a <group points rule> inside an indicator holds sub-items (checks
+    worth 0 points, listed after the group): rule="failed" earns the
+    points of the last <failed count points> step whose count <= the
+    number of failed sub-items (all present: the group's points);
+    rule="deduct" earns max(0, points - failed x per); a failed sub-item
+    with zeroes="true" takes the group to 0.  The group is left out when
+    no sub-item is scored, pending (neither earned nor in missing) while
+    one is unanswered; it raises no hazard, its failed sub-items do;
+  - a deduct item with <required attr> (whole steps) earns
+    max(0, points - max(0, required - actual) x per);
+  - bonus="true" items add their earned to a bonus, capped at the
+    system's bonus-cap, that adds to earned but not max; they are never
+    lost, raise no hazard and are in no dimension; the total is at most
+    100: min(100, round(100 x (earned + bonus) / max)).
+
 Usage:
   score_check.py XML SCHOOL CSV                 print the expected result
   score_check.py XML SCHOOL CSV --compare JSON  compare with the JSON that
@@ -177,6 +193,9 @@ def load_system(path):
     sysd = {
         "id": root.get("id"),
         "version": root.get("version"),
+        "total": scaled(root.get("total"), 100) if root.get("total") else 0,
+        "bonus_cap": (scaled(root.get("bonus-cap"), 100)
+                      if root.get("bonus-cap") else 0),
         "pass": scaled(grading.get("pass"), 100),
         "bands": [(b.get("id"), scaled(b.get("min"), 100))
                   for b in grading.findall(NS + "band")],
@@ -188,7 +207,12 @@ def load_system(path):
         sysd["dims"].append(dim.get("id"))
         for ind in dim.findall(NS + "indicator"):
             iconds = conds_of(ind)
-            for it in ind.findall(NS + "item"):
+            for it in ind:
+                if it.tag == NS + "group":
+                    load_group(sysd, dim, ind, it, dconds + iconds)
+                    continue
+                if it.tag != NS + "item":
+                    continue
                 item = {
                     "id": it.get("id"),
                     "dim": dim.get("id"),
@@ -200,6 +224,7 @@ def load_system(path):
                     "hazard": "major" if it.get("veto") == "true"
                               else (it.get("hazard") or "general"),
                     "baseline": it.get("baseline"),
+                    "bonus": it.get("bonus") == "true",
                     "conds": dconds + iconds + conds_of(it),
                 }
                 m = item["method"]
@@ -226,7 +251,16 @@ def load_system(path):
                                      for st in th.findall(NS + "step")]
                 elif m == "deduct":
                     de = it.find(NS + "deduct")
-                    if de.get("per") is not None:
+                    req = de.find(NS + "required")
+                    if req is not None:
+                        # a shortfall: whole people or things required
+                        item["per"] = scaled(de.get("per"), 100)
+                        item["short"] = (req.get("attr"), [
+                            (int(st.get("from")), int(st.get("value")) * 10000,
+                             int(st.get("every") or 0),
+                             int(st.get("add") or "0") * 10000)
+                            for st in req.findall(NS + "step")])
+                    elif de.get("per") is not None:
                         item["per"] = scaled(de.get("per"), 100)
                     else:
                         item["reasons"] = {
@@ -246,9 +280,49 @@ def load_system(path):
     return sysd
 
 
-def required_of(item, school):
+def load_group(sysd, dim, ind, g, conds):
+    """A <group> and its sub-items, in document order (group first)."""
+    gconds = conds + conds_of(g)
+    members = [m for m in g if m.tag == NS + "item"]
+    sysd["items"].append({
+        "id": g.get("id"), "dim": dim.get("id"), "ind": ind.get("id"),
+        "points": scaled(g.get("points"), 100), "method": "group",
+        "rule": g.get("rule"),
+        "per": scaled(g.get("per"), 100) if g.get("per") else 0,
+        "steps": [(int(f.get("count")), scaled(f.get("points"), 100))
+                  for f in g.findall(NS + "failed")],
+        "members": [m.get("id") for m in members],
+        "zeroes": {m.get("id") for m in members if m.get("zeroes") == "true"},
+        "veto": False, "allow_na": False, "hazard": "none",
+        "baseline": None, "bonus": False, "conds": gconds})
+    for m in members:
+        sysd["items"].append({
+            "id": m.get("id"), "dim": dim.get("id"), "ind": ind.get("id"),
+            "points": 0, "method": "check", "veto": False,
+            "allow_na": m.get("allow-na") == "true",
+            "hazard": m.get("hazard") or "general",
+            "baseline": m.get("baseline"), "bonus": False,
+            "conds": gconds + conds_of(m)})
+
+
+def group_points(g, failed, zeroed):
+    """Hundredths a group earns with `failed` sub-items failed."""
+    if zeroed:
+        return 0
+    if failed == 0:
+        return g["points"]
+    if g["rule"] == "deduct":
+        return max(0, g["points"] - failed * g["per"])
+    pts = g["points"]
+    for count, p in g["steps"]:
+        if count <= failed:
+            pts = p
+    return pts
+
+
+def required_of(item, school, key="req"):
     """Derived requirement, in 1/10000."""
-    attr, steps = item["req"]
+    attr, steps = item[key]
     a = school[attr]
     chosen = None
     for idx, st in enumerate(steps):
@@ -290,6 +364,11 @@ def fraction_of(item, value, school):
                     f = fr
         return f, None, pts * f
     if m == "deduct":
+        if "short" in item:
+            req = required_of(item, school, "short")
+            short = max(0, req // 10000 - int(value))
+            left = max(0, pts - short * item["per"])
+            return div_round(left * 10000, pts), req, left * 10000
         if "reasons" in item:
             off = 0
             seen = set()
@@ -332,14 +411,19 @@ def score(sysd, school, csv_path):
         assert k in known, "unknown item " + k
 
     res = {"items": {}, "dims": {}, "earned": 0, "max": 0, "vetoed": False,
-           "missing": [], "lost": [], "hazards": []}
+           "missing": [], "lost": [], "hazards": [], "bonus": 0}
     bl_scored = {b: 0 for b in ("guards", "closed-campus", "alarm-video",
                                 "protection-posts")}
     bl_ok = {b: True for b in bl_scored}
+    met_of = {}
+    groups = []
     for it in sysd["items"]:
         r = {"applicable": False, "earned": 0, "max": 0, "fraction": None,
              "required": None}
         res["items"][it["id"]] = r
+        if it["method"] == "group":
+            groups.append(it)
+            continue
         if not all(cond_holds(w, school) for w in it["conds"]):
             assert it["id"] not in answers, \
                 it["id"] + " answered but not applicable"
@@ -359,8 +443,12 @@ def score(sysd, school, csv_path):
         f, req, earned = fraction_of(it, v, school)
         mx = it["points"] * 10000
         met = earned == mx if mx > 0 else f == 10000
+        met_of[it["id"]] = met
         r.update(applicable=True, fraction=f, required=req, earned=earned,
                  max=mx)
+        if it["bonus"]:
+            res["bonus"] += earned  # never lost, no hazard, no dimension
+            continue
         res["earned"] += earned
         res["max"] += mx
         d = res["dims"].setdefault(it["dim"], [0, 0])
@@ -379,9 +467,41 @@ def score(sysd, school, csv_path):
             bl_scored[it["baseline"]] += 1
             if not met:
                 bl_ok[it["baseline"]] = False
+    for g in groups:
+        r = res["items"][g["id"]]
+        if not all(cond_holds(w, school) for w in g["conds"]):
+            r["reason"] = "condition"
+            continue
+        if any(m in res["missing"] for m in g["members"]):
+            r["applicable"] = True  # pending: neither earned nor missing
+            continue
+        scored = [m for m in g["members"] if m in met_of]
+        if not scored:
+            r["reason"] = "na"
+            continue
+        failed = [m for m in scored if not met_of[m]]
+        pts = group_points(g, len(failed),
+                           any(m in g["zeroes"] for m in failed))
+        earned, mx = pts * 10000, g["points"] * 10000
+        r.update(applicable=True, fraction=div_round(pts * 10000, g["points"]),
+                 earned=earned, max=mx)
+        res["earned"] += earned
+        res["max"] += mx
+        d = res["dims"].setdefault(g["dim"], [0, 0])
+        d[0] += earned
+        d[1] += mx
+        if earned != mx:
+            res["lost"].append(g["id"])
+    # lost items in the order of the system (groups were scored last)
+    order = [it["id"] for it in sysd["items"]]
+    res["lost"].sort(key=order.index)
+    hz_order = {i: k for k, i in enumerate(order)}
+    res["hazards"].sort(key=lambda h: hz_order[h[0]])
     if res["max"] == 0:
         raise ValueError("no applicable item")
-    total = div_round(res["earned"] * 10000, res["max"])  # in 1/100
+    res["bonus"] = min(res["bonus"], sysd["bonus_cap"] * 10000)
+    total = div_round((res["earned"] + res["bonus"]) * 10000, res["max"])
+    total = min(total, 10000)  # in 1/100
     res["total"] = total
     bands = sysd["bands"]
     band = bands[-1][0]
@@ -417,6 +537,8 @@ def expected_json(sysd, res):
         "baseline": res["baseline"],
         "items": res["items"],
         "missing": res["missing"],
+        "bonus": fmt(res["bonus"], 6) if sysd["bonus_cap"] else None,
+        "table_total": fmt(sysd["total"], 2) if sysd["total"] else None,
     }
 
 
@@ -429,7 +551,7 @@ def compare(sysd, res, got):
             bad.append("%s: expected %s, schoolrisk printed %s" % (what, e, g))
 
     for k in ("system", "version", "band", "compliant", "vetoed", "total",
-              "earned", "max", "baseline", "missing"):
+              "earned", "max", "baseline", "missing", "bonus", "table_total"):
         chk(k, exp[k], got.get(k))
     chk("dimensions", [(d["id"], d["earned"], d["max"])
                        for d in exp["dimensions"]],
