@@ -835,8 +835,11 @@ mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
     return rc;
 }
 
-/* Rule 7: a hazard per item below full points, or a link to the one
- * already open for the school and item. */
+/* Rule 7: a hazard per item not met, or a link to the one already open
+ * for the school and item.  Its level is the one the answer implies
+ * (format 2: the answered level's); an answer that implies none, such
+ * as partial credit "with stabilising measures", loses its points but
+ * is nothing to rectify, so it raises nothing. */
 static sr_error
 raise_hazards(struct sr_store *st, const struct sr_assess_ctx *ctx,
               struct sr_submit_report *rep)
@@ -853,7 +856,8 @@ raise_hazards(struct sr_store *st, const struct sr_assess_ctx *ctx,
         bool linked;
         sr_error rc;
 
-        if (ir->status != SR_ITEM_SCORED || ir->met)
+        if (ir->status != SR_ITEM_SCORED || ir->met ||
+            ir->hazard == SR_HAZARD_NONE)
             continue;
         /* The inspector's note says what was found; without one, the
          * item and the answer do. */
@@ -869,7 +873,7 @@ raise_hazards(struct sr_store *st, const struct sr_assess_ctx *ctx,
         h.item = items[i].id;
         h.item_title = items[i].title;
         h.assessment = ctx->a.id;
-        h.level = items[i].hazard;
+        h.level = ir->hazard;
         h.baseline = items[i].baseline >= 0 ?
                          sr_baseline_name(items[i].baseline) : NULL;
         h.description = desc;

@@ -149,7 +149,7 @@ refused '灭火器过期=-1' "r.csv:2: item 'S.1.5': '灭火器过期=-1' is not
 end
 
 # ---------------------------------------------------- through the database
-begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard"
+begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard; S.1.2 基本符合 (hazard none) loses points and raises none"
 (
     export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
     printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
@@ -163,9 +163,27 @@ begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard"
 ) >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 0; err_empty
-out_has "submitted assessment 1: 60.00 重大风险, 达标 否, 一票否决; hazards: 4 new, 0 linked to open ones"
-[ "$(sqlite3 "$T/f2.db" "SELECT level || ' ' || status FROM hazards WHERE item = 'P.1.1'")" = "major open" ] ||
-    fail "no open major hazard for P.1.1"
+out_has "submitted assessment 1: 60.00 重大风险, 达标 否, 一票否决; hazards: 3 new, 0 linked to open ones"
+[ "$(sqlite3 "$T/f2.db" "SELECT group_concat(item || ' ' || level || ' ' || status, '; ') FROM (SELECT * FROM hazards ORDER BY id)")" = "P.1.1 major open; S.1.1 general open; S.1.5 general open" ] ||
+    fail "hazards: $(sqlite3 "$T/f2.db" "SELECT item, level FROM hazards")"
+end
+
+begin "submit a with S.1.2 不符合: the level's major hazard, although the item's default is general"
+(
+    export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
+    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
+        '3701020002,历下区示例镇小学,历下区,小学,公办,镇区,否,否,是,否,否,1200,0,0' >reg2.csv
+    sed 's/^S.1.2,符合,$/S.1.2,不符合,/' "$F2/a.csv" >a2.csv
+    "$BIN" schools import reg2.csv >/dev/null &&
+        id=$("$BIN" assess new --school 3701020002 --by 张三) &&
+        "$BIN" assess import "$id" a2.csv --by 张三 >/dev/null &&
+        "$BIN" assess submit "$id" --by 张三
+) >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 0; err_empty
+out_has "submitted assessment 2: 70.00 较大风险, 达标 否; hazards: 3 new, 0 linked to open ones"
+[ "$(sqlite3 "$T/f2.db" "SELECT group_concat(item || ' ' || level, '; ') FROM (SELECT * FROM hazards WHERE school = '3701020002' ORDER BY id)")" = "S.1.1 general; S.1.2 major; S.1.5 general" ] ||
+    fail "hazards of a: $(sqlite3 "$T/f2.db" "SELECT item, level FROM hazards WHERE school = '3701020002'")"
 end
 
 # ---------------------------------------------------- random systems

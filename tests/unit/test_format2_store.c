@@ -1,0 +1,207 @@
+/*
+ * test_format2_store.c - indicator format 2 through the database
+ * (docs/indicator-format.md s.16): the hazards a submission records
+ * follow the answer's level, a failed 0-point prerequisite is listed by
+ * the district report (失分明细, 否决项), and a database of schema 3 is
+ * upgraded with what was met read back from its answers.
+ *
+ * The system is tests/fixtures/fmt2/table.xml; its three schools a, b
+ * and c (same directory) are registered here.  One database per test in
+ * a mkdtemp directory, the clock pinned to 2026-09-15 10:00 China time.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "schoolrisk/assess.h"
+#include "schoolrisk/audit.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/report.h"
+#include "schoolrisk/store.h"
+
+/* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan. */
+#define CLOCK ((time_t)1789437600)
+
+#define A "3701029801" /* town, 1200 pupils: every item applies */
+#define B "3701029802" /* urban, 300, day school: P.1.2, S.1.3, S.1.4 not */
+#define C "3701029803" /* rural, 300, boarding: every item applies */
+
+static const char registry_csv[] =
+    "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,"
+    "游泳池,在校生数,住宿生数,特殊需要学生数\n"
+    A ",格式2示例甲校,历下区,小学,公办,镇区,否,否,是,否,否,1200,0,0\n"
+    B ",格式2示例乙校,历下区,小学,公办,城区,否,否,是,否,否,300,0,0\n"
+    C ",格式2示例丙校,历下区,小学,公办,乡村,是,否,是,否,否,300,300,0\n";
+
+/* Answers as "item=value" (the value may itself hold '='). */
+static const char *const answers_a[] = {
+    "P.1.1=pass", "P.1.2=pass", "S.1.1=基本符合", "S.1.2=不符合",
+    "S.1.3=pass", "S.1.4=pass",
+    "S.1.5=灭火器过期=5;疏散通道堵塞=4;应急照明损坏=4",
+    "B.1.1=pass", "B.1.2=pass", "B.1.3=pass", "B.1.4=pass", NULL};
+
+/* b.csv of the fixtures: P.1.1 fails (a prerequisite worth 0 points),
+ * S.1.2 基本符合 is a level of no hazard. */
+static const char *const answers_b[] = {
+    "P.1.1=fail", "S.1.1=部分符合", "S.1.2=基本符合", "S.1.5=疏散通道堵塞=11",
+    "B.1.1=pass", "B.1.2=pass", "B.1.3=pass", "B.1.4=pass", NULL};
+
+struct fx {
+    char dir[64];
+    char db[96];
+    struct sr_store *st;
+    struct sr_diags d;
+};
+
+static void
+ok(struct fx *f, sr_error rc)
+{
+    if (rc != SR_OK) {
+        show_diags(&f->d);
+        fail_msg("%s: %s", sr_strerror(rc), sr_store_errmsg(f->st));
+    }
+}
+
+static int
+setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    struct sr_import_report rep;
+    enum sr_load_outcome out;
+
+    assert_non_null(f);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-fmt2-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    sr_diags_init(&f->d);
+    assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
+    sr_store_set_clock(f->st, CLOCK);
+    ok(f, sr_store_set_actor(f->st, "张检查员"));
+    ok(f, sr_store_load_system_file(f->st, SR_FIXTURES "/fmt2/table.xml",
+                                    &out, &f->d));
+    ok(f, sr_registry_import_memory(f->st, "reg.csv", registry_csv,
+                                    sizeof(registry_csv) - 1, 0, &rep,
+                                    &f->d));
+    assert_int_equal(rep.added, 3);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *f = *state;
+
+    sr_store_close(f->st);
+    sr_diags_release(&f->d);
+    remove_dir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* A draft of school @p code answered with @p v, submitted. */
+static int64_t
+submit(struct fx *f, const char *code, const char *const *v,
+       struct sr_submit_report *rep)
+{
+    int64_t id;
+    size_t i;
+
+    ok(f, sr_assess_new(f->st, code, "2026-09-10", NULL, &id));
+    for (i = 0; v[i]; i++) {
+        char item[16];
+        const char *eq = strchr(v[i], '=');
+
+        assert_non_null(eq);
+        snprintf(item, sizeof(item), "%.*s", (int)(eq - v[i]), v[i]);
+        ok(f, sr_assess_set(f->st, id, item, eq + 1, NULL, &f->d));
+    }
+    ok(f, sr_assess_submit(f->st, id, &f->d, rep));
+    return id;
+}
+
+/* The school's hazards as "item level" lines in item order. */
+static char *
+hazards_of(struct fx *f, const char *code)
+{
+    static char buf[512];
+    struct sr_hazard_filter hf;
+    struct sr_hazard_record *v = NULL;
+    size_t n = 0, i, len = 0;
+
+    memset(&hf, 0, sizeof(hf));
+    hf.school = code;
+    hf.status = -1;
+    hf.level = -1;
+    ok(f, sr_hazard_list(f->st, &hf, NULL, &v, &n));
+    buf[0] = '\0';
+    for (i = 0; i < n; i++)
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s %s",
+                                i ? "; " : "", v[i].item,
+                                sr_hazard_name(v[i].level));
+    sr_hazard_list_free(v, n);
+    return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Hazards follow the answer                                            */
+/* ------------------------------------------------------------------ */
+
+/* Issue 11 item 6 through the store: S.1.2 基本符合 (hazard="none")
+ * loses 4 points and raises nothing; the failed prerequisite raises its
+ * major hazard. */
+static void
+test_level_of_no_hazard(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+
+    submit(f, B, answers_b, &rep);
+    assert_int_equal(rep.total, 6000);
+    assert_true(rep.vetoed);
+    assert_int_equal(rep.hazards_new, 3);
+    assert_int_equal(rep.hazards_linked, 0);
+    assert_string_equal(hazards_of(f, B),
+                        "P.1.1 major; S.1.1 general; S.1.5 general");
+}
+
+/* S.1.2 不符合 (hazard="major") raises a major hazard although the
+ * item's own level is the default, general. */
+static void
+test_level_of_major_hazard(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+
+    submit(f, A, answers_a, &rep);
+    assert_int_equal(rep.total, 7000);
+    assert_false(rep.vetoed);
+    assert_int_equal(rep.hazards_new, 3);
+    assert_string_equal(hazards_of(f, A),
+                        "S.1.1 general; S.1.2 major; S.1.5 general");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_level_of_no_hazard, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_level_of_major_hazard, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
