@@ -186,6 +186,36 @@ out_has "submitted assessment 2: 70.00 较大风险, 达标 否; hazards: 3 new,
     fail "hazards of a: $(sqlite3 "$T/f2.db" "SELECT item, level FROM hazards WHERE school = '3701020002'")"
 end
 
+begin "report district: 失分明细 lists b's failed prerequisite (0.00 of 0.00) with its veto, S.1.2 as 无隐患; 学校评估 and the city's 否决项 name it"
+(
+    export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-04-02T02:00:00Z
+    "$BIN" report district 历下区 --period 2026Q1 -o d.xlsx >/dev/null &&
+        "$BIN" report city --period 2026Q1 -o c.xlsx >/dev/null
+) >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 0; err_empty
+"$PY" - d.xlsx c.xlsx >"$T/chk" 2>&1 <<'PYEOF' || fail "$(cat "$T/chk")"
+import sys, openpyxl
+def rows(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    it = ws.iter_rows(values_only=True)
+    for head in it:
+        if head and "学校代码" in head:
+            break
+    return [dict(zip(head, r)) for r in it if r and r[head.index("学校代码")]]
+lost = [(r["指标编号"], "%.2f/%.2f" % (r["得分"], r["标准分"]), r["隐患等级"], r["否决项"])
+        for r in rows(sys.argv[1], "失分明细") if r["学校代码"] == "3701020001"]
+want = [("P.1.1", "0.00/0.00", "重大隐患", "是"), ("S.1.1", "5.00/15.00", "一般隐患", "否"),
+        ("S.1.2", "6.00/10.00", "无隐患", "否"), ("S.1.5", "0.00/20.00", "一般隐患", "否")]
+assert lost == want, lost
+veto = "P.1.1 学校依法取得办学许可，校舍经鉴定安全"
+s = [r for r in rows(sys.argv[1], "学校评估") if r["学校代码"] == "3701020001"]
+assert [r["否决项"] for r in s] == [veto], s
+c = [r for r in rows(sys.argv[2], "未达标学校") if r["学校代码"] == "3701020001"]
+assert [r["否决项"] for r in c] == [veto], c
+PYEOF
+end
+
 # ---------------------------------------------------- random systems
 # tests/cli/fmt2_random.py: 400 random format-2 systems, schools and
 # answers (two seeds), every figure of --json recomputed by score_check.py.

@@ -193,6 +193,211 @@ test_level_of_major_hazard(void **state)
                         "S.1.1 general; S.1.2 major; S.1.5 general");
 }
 
+/* ------------------------------------------------------------------ */
+/* Reports list what was not met                                        */
+/* ------------------------------------------------------------------ */
+
+/* Run one SQL statement on the file behind the library's back. */
+static void
+raw_sql(struct fx *f, const char *sql)
+{
+    sqlite3 *db;
+    char *err = NULL;
+
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        print_error("%s\n", err);
+    assert_null(err);
+    sqlite3_close(db);
+}
+
+/* The first column of the rows of @p sql, joined by "; ". */
+static char *
+raw_text(struct fx *f, const char *sql)
+{
+    static char buf[1024];
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    size_t len = 0;
+
+    buf[0] = '\0';
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(s, 0);
+
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
+                                len ? "; " : "", t ? (const char *)t : "NULL");
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return buf;
+}
+
+/* School @p code's lost rows of the district report of 2026Q3 as
+ * "item earned/max hazard veto" and its veto items. */
+static void
+lost_rows(struct fx *f, const char *code, char *out, size_t outsz,
+          char *veto, size_t vetosz)
+{
+    struct sr_report_district r;
+    struct sr_period p;
+    size_t i, len = 0;
+
+    assert_int_equal(sr_period_parse("2026Q3", &p), SR_OK);
+    ok(f, sr_report_district(f->st, "历下区", &p, &r));
+    out[0] = '\0';
+    for (i = 0; i < r.n_lost; i++)
+        if (!strcmp(r.lost[i].code, code))
+            len += (size_t)snprintf(
+                out + len, outsz - len, "%s%s %lld/%lld %s%s",
+                len ? "; " : "", r.lost[i].item,
+                (long long)(r.lost[i].earned / 1000000),
+                (long long)(r.lost[i].max / 1000000),
+                sr_hazard_name(r.lost[i].hazard),
+                r.lost[i].veto ? " veto" : "");
+    snprintf(veto, vetosz, "%s", "");
+    for (i = 0; i < r.n_schools; i++)
+        if (!strcmp(r.schools[i].code, code) && r.schools[i].veto_items)
+            snprintf(veto, vetosz, "%s", r.schools[i].veto_items);
+    sr_report_district_release(&r);
+}
+
+#define B_LOST                                                             \
+    "P.1.1 0/0 major veto; S.1.1 5/15 general; S.1.2 6/10 none; "          \
+    "S.1.5 0/20 general"
+#define B_VETO "P.1.1 学校依法取得办学许可，校舍经鉴定安全"
+
+/* A failed prerequisite scores 0.00 of 0.00: the report lists it with
+ * its veto, and names it among the school's veto items (the city's
+ * 否决项 reads the same); S.1.2's row says the answer implied none. */
+static void
+test_report_lists_prerequisite(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+    char lost[512], veto[256];
+
+    submit(f, B, answers_b, &rep);
+    lost_rows(f, B, lost, sizeof(lost), veto, sizeof(veto));
+    assert_string_equal(lost, B_LOST);
+    assert_string_equal(veto, B_VETO);
+    /* What the rows hold: met, and the hazard of an item not met. */
+    assert_string_equal(
+        raw_text(f, "SELECT node || ' ' || quote(met) || ' ' || "
+                    "quote(hazard) FROM scores WHERE kind <> 'item' "
+                    "OR node IN ('P.1.1', 'S.1.2', 'B.1.1') ORDER BY node"),
+        "B NULL NULL; B.1 NULL NULL; B.1.1 1 NULL; P.1.1 0 'major'; "
+        "S NULL NULL; S.1 NULL NULL; S.1.2 0 'none'");
+}
+
+/* met and hazard are chained with the assessment (audit format 3): a
+ * failed prerequisite turned "met" by hand breaks the chain. */
+static void
+test_met_is_chained(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+    struct sr_audit_report ar;
+
+    submit(f, B, answers_b, &rep);
+    ok(f, sr_audit_verify(f->st, &ar));
+    assert_true(ar.ok);
+    raw_sql(f, "UPDATE scores SET met = 1, hazard = NULL WHERE node = "
+               "'P.1.1'");
+    ok(f, sr_audit_verify(f->st, &ar));
+    assert_false(ar.ok);
+    assert_non_null(strstr(ar.problem, "assessment 1"));
+}
+
+/* Close the store and take its database back to schema 3 as a
+ * schoolrisk before format 2's report wiring wrote it: scores without
+ * met and hazard, the old partial index. */
+static void
+to_schema_3(struct fx *f)
+{
+    sr_store_close(f->st);
+    f->st = NULL;
+    raw_sql(f, "DROP INDEX scores_shown;"
+               "ALTER TABLE scores DROP COLUMN hazard;"
+               "ALTER TABLE scores DROP COLUMN met;"
+               "CREATE INDEX scores_shown ON scores(assessment, node, kind, "
+               "earned, max) WHERE kind = 'dimension' OR (kind = 'item' AND "
+               "earned < max);"
+               "PRAGMA user_version = 3;");
+}
+
+/* A database of schema 3 holding the same submission (as a schoolrisk
+ * of part 1 wrote it: no met, no hazard, the old partial index) is
+ * upgraded: met is read back from earned, max and the answer, the
+ * hazard left to the item's own, and the report lists the prerequisite
+ * through the new index. */
+static void
+test_upgrade_from_schema_3(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+    char lost[512], veto[256];
+
+    submit(f, B, answers_b, &rep);
+    to_schema_3(f);
+    assert_int_equal(sr_store_open(f->db, 0, &f->st), SR_ERR_VERSION);
+    sr_store_close(f->st);
+    assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
+    sr_store_set_clock(f->st, CLOCK);
+    assert_int_equal(sr_store_schema_version(f->st), 4);
+    assert_string_equal(
+        raw_text(f, "SELECT node || ' ' || met || ' ' || quote(hazard) "
+                    "FROM scores WHERE kind = 'item' ORDER BY node"),
+        "B.1.1 1 NULL; B.1.2 1 NULL; B.1.3 1 NULL; B.1.4 1 NULL; "
+        "P.1.1 0 NULL; S.1.1 0 NULL; S.1.2 0 NULL; S.1.5 0 NULL");
+    /* Before schema 4 every item not met had raised the item's own
+     * hazard: S.1.2 reads general, as it was recorded then. */
+    lost_rows(f, B, lost, sizeof(lost), veto, sizeof(veto));
+    assert_string_equal(lost, "P.1.1 0/0 major veto; S.1.1 5/15 general; "
+                              "S.1.2 6/10 general; S.1.5 0/20 general");
+    assert_string_equal(veto, B_VETO);
+    assert_string_equal(
+        raw_text(f, "SELECT sql FROM sqlite_master WHERE name = "
+                    "'scores_shown'"),
+        "CREATE INDEX scores_shown ON scores(assessment, node, kind, earned, "
+        "max, met, hazard) WHERE kind = 'dimension' OR (kind = 'item' AND "
+        "met = 0)");
+}
+
+/* A prerequisite answered 是 (a word for pass) in a schema-3 database
+ * is met after the upgrade, and so listed nowhere. */
+static void
+test_upgrade_reads_pass_words(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+    char lost[512], veto[256];
+
+    const char *v[sizeof(answers_a) / sizeof(answers_a[0])];
+
+    memcpy(v, answers_a, sizeof(v));
+    v[0] = "P.1.1=是";
+    v[1] = "P.1.2=符合";
+    submit(f, A, v, &rep);
+    to_schema_3(f);
+    assert_string_equal(
+        raw_text(f, "SELECT value FROM answers WHERE item LIKE 'P.%' "
+                    "ORDER BY item"),
+        "是; 符合");
+    assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
+    sr_store_set_clock(f->st, CLOCK);
+    assert_string_equal(
+        raw_text(f, "SELECT node || ' ' || met FROM scores WHERE node "
+                    "LIKE 'P.%' ORDER BY node"),
+        "P.1.1 1; P.1.2 1");
+    lost_rows(f, A, lost, sizeof(lost), veto, sizeof(veto));
+    assert_string_equal(lost, "S.1.1 10/15 general; S.1.2 0/10 general; "
+                              "S.1.5 5/20 general");
+    assert_string_equal(veto, "");
+}
+
 int
 main(void)
 {
@@ -201,6 +406,14 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_level_of_major_hazard, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_report_lists_prerequisite,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_met_is_chained, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_from_schema_3, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_reads_pass_words,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
