@@ -591,7 +591,9 @@ level_points(struct loader *L, const struct sr_item *it, const char *owner,
 
 /* A level's hazard (format 2): what answering it implies when the item
  * is not met.  Full points raise no hazard, and a veto item's levels
- * all raise its major hazard, so neither may declare one. */
+ * all raise its major hazard, so neither may declare one.  A four-100%
+ * item's element comes back only when its hazard is closed, so none of
+ * its levels may imply none (as outcome_item() for the item). */
 static void
 level_hazard(struct loader *L, const struct sr_item *it, const char *owner,
              xmlNode *c, const char *val, bool full, struct sr_level *lv)
@@ -611,6 +613,11 @@ level_hazard(struct loader *L, const struct sr_item *it, const char *owner,
                _("%s: level '%s' is worth full points and raises no hazard; "
                  "remove hazard"),
                owner, val);
+    else if (it->baseline >= 0 && !strcmp(h, "none"))
+        report(L, line_of(c),
+               _("%s: level '%s': a four-100%% item (baseline=\"%s\") must "
+                 "raise a hazard when not met; remove hazard=\"none\""),
+               owner, val, sr_baseline_name(it->baseline));
     lv->hazard = !strcmp(h, "none")  ? SR_HAZARD_NONE :
                  !strcmp(h, "major") ? SR_HAZARD_MAJOR :
                                        SR_HAZARD_GENERAL;
