@@ -277,6 +277,14 @@ err_is "o-bl.xml:42: item 'B.1.1': a four-100% item (baseline=\"guards\") must r
 schoolrisk: error: o-bl.xml: not valid (1 problem)"
 end
 
+begin "a four-100% item may not have a level of no hazard either (its element comes back when its hazard closes)"
+perl -0pe 's{<item id="B.1.1" points="20" method="check" baseline="guards">\s*<title>(.*?)</title>\s*</item>}{<item id="B.1.1" points="20" method="levels" baseline="guards"><title>$1</title>\n<levels><level value="到位" points="20"/>\n<level value="基本到位" points="10" hazard="none"/>\n<level value="未到位" points="0"/></levels></item>}s' "$OUT" >o-lv.xml
+run indicators validate o-lv.xml
+rc_is 1; out_empty
+err_is "o-lv.xml:44: item 'B.1.1': level '基本到位': a four-100% item (baseline=\"guards\") must raise a hazard when not met; remove hazard=\"none\"
+schoolrisk: error: o-lv.xml: not valid (1 problem)"
+end
+
 begin "outcome items through the database: submitted vetoed with no hazard; 失分明细 lists them as 无隐患, R.1.1 with its veto"
 (
     export SCHOOLRISK_DB=$T/o.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z

@@ -3,10 +3,12 @@
  * (docs/indicator-format.md s.16): the hazards a submission records
  * follow the answer's level, a failed 0-point prerequisite is listed by
  * the district report (失分明细, 否决项), and a database of schema 3 is
- * upgraded with what was met read back from its answers.
+ * upgraded with what was met read back from its answers; outcome items
+ * (hazard="none" on the item) score and veto but raise no hazard.
  *
- * The system is tests/fixtures/fmt2/table.xml; its three schools a, b
- * and c (same directory) are registered here.  One database per test in
+ * The system is tests/fixtures/fmt2/table.xml (outcome.xml for the
+ * outcome items); the three schools a, b and c of that directory are
+ * registered here.  One database per test in
  * a mkdtemp directory, the clock pinned to 2026-09-15 10:00 China time.
  */
 #include <stdarg.h>
@@ -75,7 +77,7 @@ ok(struct fx *f, sr_error rc)
 }
 
 static int
-setup(void **state)
+setup_system(void **state, const char *system)
 {
     struct fx *f = calloc(1, sizeof(*f));
     struct sr_import_report rep;
@@ -89,14 +91,26 @@ setup(void **state)
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     sr_store_set_clock(f->st, CLOCK);
     ok(f, sr_store_set_actor(f->st, "张检查员"));
-    ok(f, sr_store_load_system_file(f->st, SR_FIXTURES "/fmt2/table.xml",
-                                    &out, &f->d));
+    ok(f, sr_store_load_system_file(f->st, system, &out, &f->d));
     ok(f, sr_registry_import_memory(f->st, "reg.csv", registry_csv,
                                     sizeof(registry_csv) - 1, 0, &rep,
                                     &f->d));
     assert_int_equal(rep.added, 3);
     *state = f;
     return 0;
+}
+
+static int
+setup(void **state)
+{
+    return setup_system(state, SR_FIXTURES "/fmt2/table.xml");
+}
+
+/* tests/fixtures/fmt2/outcome.xml: outcome items (hazard="none"). */
+static int
+setup_outcome(void **state)
+{
+    return setup_system(state, SR_FIXTURES "/fmt2/outcome.xml");
 }
 
 static int
@@ -398,6 +412,57 @@ test_upgrade_reads_pass_words(void **state)
     assert_string_equal(veto, "");
 }
 
+/* ------------------------------------------------------------------ */
+/* Outcome items                                                        */
+/* ------------------------------------------------------------------ */
+
+static const char *const answers_outcome[] = {
+    "R.1.1=fail", "R.1.2=2", "R.1.3=发生已妥善处置", "B.1.1=pass",
+    "B.1.2=pass", "B.1.3=pass", "B.1.4=pass", NULL};
+
+/* Issue 11 item 10: a criminal case in the year vetoes, two public-order
+ * cases cost 4 points, a bullying case handled costs 10; none of them
+ * is a hazard to rectify.  The report lists all three as 无隐患, the
+ * first with its veto. */
+static void
+test_outcome_raises_nothing(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+    char lost[512], veto[256];
+
+    submit(f, B, answers_outcome, &rep);
+    assert_int_equal(rep.total, 8600);
+    assert_true(rep.vetoed);
+    assert_false(rep.compliant);
+    assert_int_equal(rep.hazards_new, 0);
+    assert_int_equal(rep.hazards_linked, 0);
+    assert_string_equal(hazards_of(f, B), "");
+    lost_rows(f, B, lost, sizeof(lost), veto, sizeof(veto));
+    assert_string_equal(lost, "R.1.1 0/0 none veto; R.1.2 6/10 none; "
+                              "R.1.3 10/20 none");
+    assert_string_equal(veto, "R.1.1 全年未发生刑事案件或重大安全责任事故");
+}
+
+/* A level of an outcome item that declares a hazard raises it: the
+ * bullying case not yet handled is work to do. */
+static void
+test_outcome_level_declares_hazard(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+    const char *v[sizeof(answers_outcome) / sizeof(answers_outcome[0])];
+
+    memcpy(v, answers_outcome, sizeof(v));
+    v[0] = "R.1.1=pass";
+    v[2] = "R.1.3=发生未处置";
+    submit(f, C, v, &rep);
+    assert_int_equal(rep.total, 7600);
+    assert_false(rep.vetoed);
+    assert_int_equal(rep.hazards_new, 1);
+    assert_string_equal(hazards_of(f, C), "R.1.3 general");
+}
+
 int
 main(void)
 {
@@ -414,6 +479,10 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_upgrade_reads_pass_words,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_outcome_raises_nothing,
+                                        setup_outcome, teardown),
+        cmocka_unit_test_setup_teardown(test_outcome_level_declares_hazard,
+                                        setup_outcome, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
