@@ -595,7 +595,9 @@ level_points(struct loader *L, const struct sr_item *it, const char *owner,
 
 /* A level's hazard (format 2): what answering it implies when the item
  * is not met.  Full points raise no hazard, and a veto item's levels
- * all raise its major hazard, so neither may declare one. */
+ * all raise its major hazard, so neither may declare one.  A four-100%
+ * item's element comes back only when its hazard is closed, so none of
+ * its levels may imply none (as outcome_item() for the item). */
 static void
 level_hazard(struct loader *L, const struct sr_item *it, const char *owner,
              xmlNode *c, const char *val, bool full, struct sr_level *lv)
@@ -615,6 +617,11 @@ level_hazard(struct loader *L, const struct sr_item *it, const char *owner,
                _("%s: level '%s' is worth full points and raises no hazard; "
                  "remove hazard"),
                owner, val);
+    else if (it->baseline >= 0 && !strcmp(h, "none"))
+        report(L, line_of(c),
+               _("%s: level '%s': a four-100%% item (baseline=\"%s\") must "
+                 "raise a hazard when not met; remove hazard=\"none\""),
+               owner, val, sr_baseline_name(it->baseline));
     lv->hazard = !strcmp(h, "none")  ? SR_HAZARD_NONE :
                  !strcmp(h, "major") ? SR_HAZARD_MAJOR :
                                        SR_HAZARD_GENERAL;
@@ -1000,6 +1007,26 @@ check_prerequisite(struct loader *L, const struct sr_item *it,
                owner, method_names[it->method]);
 }
 
+/* An outcome row (format 2, hazard="none" on the item): what happened
+ * in the year (全年未发生……案件) scores or vetoes, but a past case is
+ * nothing to rectify, so no answer raises a hazard (a level may still
+ * declare one).  A four-100% item may not be one: its element comes
+ * back when its hazard is closed, and without one it could not. */
+static void
+outcome_item(struct loader *L, struct sr_item *it, const char *owner,
+             const char *baseline)
+{
+    it->hazard = SR_HAZARD_NONE;
+    if (!need_format2(L, it->line, owner,
+                      _("outcome items (hazard=\"none\")")))
+        return;
+    if (baseline)
+        report(L, it->line,
+               _("%s: a four-100%% item (baseline=\"%s\") must raise a "
+                 "hazard when not met; remove hazard=\"none\""),
+               owner, baseline);
+}
+
 /* ------------------------------------------------------------------ */
 /* Tree                                                                 */
 /* ------------------------------------------------------------------ */
@@ -1108,6 +1135,8 @@ parse_item(struct loader *L, xmlNode *n, uint32_t dim, uint32_t ind,
                    owner);
     } else if (v && !strcmp(v, "major")) {
         it.hazard = SR_HAZARD_MAJOR;
+    } else if (v && !strcmp(v, "none")) {
+        outcome_item(L, &it, owner, attr(L, n, "baseline"));
     } else {
         it.hazard = it.veto ? SR_HAZARD_MAJOR : SR_HAZARD_GENERAL;
     }

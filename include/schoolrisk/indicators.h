@@ -62,7 +62,8 @@ enum sr_hazard {
     SR_HAZARD_GENERAL, /**< general 一般隐患 */
     SR_HAZARD_MAJOR,   /**< major 重大隐患 */
     SR_HAZARD_NONE     /**< none 无隐患: format 2, an answer that loses
-                            points but is no hazard (a level's hazard) */
+                            points but is no hazard (a level's hazard),
+                            or an outcome item's (全年未发生……案件) */
 };
 
 /** How a group (format 2) turns its failed sub-items into points. */
@@ -155,7 +156,8 @@ struct sr_item {
     int64_t points;       /**< hundredths, > 0; 0 only for a format-2
                                veto prerequisite (前置条件) */
     int method;           /**< enum sr_method */
-    int hazard;           /**< enum sr_hazard */
+    int hazard;           /**< enum sr_hazard; SR_HAZARD_NONE for an
+                               outcome item (format 2, hazard="none") */
     int baseline;         /**< enum sr_baseline, or -1 */
     bool veto;
     bool allow_na;

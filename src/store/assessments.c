@@ -723,9 +723,14 @@ rollback:
 /* Submission                                                           */
 /* ------------------------------------------------------------------ */
 
+/* One row of scores.  An item's row says whether it was met and the
+ * hazard its answer implies (enum sr_hazard, or -1 for none when met):
+ * a report lists the items not met, which earned < max alone misses for
+ * a failed prerequisite worth 0.00 of 0.00.  Dimensions and indicators
+ * pass met -1 and store NULL for both. */
 static sr_error
 put_score(struct sr_store *st, sqlite3_stmt *s, int64_t id, const char *node,
-          const char *kind, int64_t earned, int64_t max)
+          const char *kind, int64_t earned, int64_t max, int met, int hazard)
 {
     sqlite3_reset(s);
     sqlite3_bind_int64(s, 1, id);
@@ -733,6 +738,11 @@ put_score(struct sr_store *st, sqlite3_stmt *s, int64_t id, const char *node,
     sr_bind_text(s, 3, kind);
     sqlite3_bind_int64(s, 4, earned);
     sqlite3_bind_int64(s, 5, max);
+    if (met < 0)
+        sqlite3_bind_null(s, 6);
+    else
+        sqlite3_bind_int(s, 6, met);
+    sr_bind_text(s, 7, met ? NULL : sr_hazard_name(hazard));
     if (sqlite3_step(s) != SQLITE_DONE)
         return sr_store_dberr(st, _("cannot store the scores"));
     return SR_OK;
@@ -753,20 +763,26 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
     items = sr_system_items(ctx->sys, &n);
     rc = sr_store_prepare(st,
                           "INSERT INTO scores(assessment, node, kind, earned, "
-                          "max) VALUES (?1, ?2, ?3, ?4, ?5)",
+                          "max, met, hazard) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                          "?7)",
                           &s);
     for (i = 0; rc == SR_OK && i < nd; i++)
         if (ctx->res.dims[i].max)
             rc = put_score(st, s, ctx->a.id, dims[i].id, "dimension",
-                           ctx->res.dims[i].earned, ctx->res.dims[i].max);
+                           ctx->res.dims[i].earned, ctx->res.dims[i].max, -1,
+                           -1);
     for (i = 0; rc == SR_OK && i < ni; i++)
         if (ctx->res.inds[i].max)
             rc = put_score(st, s, ctx->a.id, inds[i].id, "indicator",
-                           ctx->res.inds[i].earned, ctx->res.inds[i].max);
-    for (i = 0; rc == SR_OK && i < n; i++)
-        if (ctx->res.items[i].status == SR_ITEM_SCORED)
-            rc = put_score(st, s, ctx->a.id, items[i].id, "item",
-                           ctx->res.items[i].earned, ctx->res.items[i].max);
+                           ctx->res.inds[i].earned, ctx->res.inds[i].max, -1,
+                           -1);
+    for (i = 0; rc == SR_OK && i < n; i++) {
+        const struct sr_item_result *ir = &ctx->res.items[i];
+
+        if (ir->status == SR_ITEM_SCORED)
+            rc = put_score(st, s, ctx->a.id, items[i].id, "item", ir->earned,
+                           ir->max, ir->met, ir->hazard);
+    }
     sr_store_finish(st, s);
     if (rc != SR_OK)
         return rc;
@@ -835,8 +851,11 @@ mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
     return rc;
 }
 
-/* Rule 7: a hazard per item below full points, or a link to the one
- * already open for the school and item. */
+/* Rule 7: a hazard per item not met, or a link to the one already open
+ * for the school and item.  Its level is the one the answer implies
+ * (format 2: the answered level's); an answer that implies none, such
+ * as partial credit "with stabilising measures", loses its points but
+ * is nothing to rectify, so it raises nothing. */
 static sr_error
 raise_hazards(struct sr_store *st, const struct sr_assess_ctx *ctx,
               struct sr_submit_report *rep)
@@ -853,7 +872,8 @@ raise_hazards(struct sr_store *st, const struct sr_assess_ctx *ctx,
         bool linked;
         sr_error rc;
 
-        if (ir->status != SR_ITEM_SCORED || ir->met)
+        if (ir->status != SR_ITEM_SCORED || ir->met ||
+            ir->hazard == SR_HAZARD_NONE)
             continue;
         /* The inspector's note says what was found; without one, the
          * item and the answer do. */
@@ -869,7 +889,7 @@ raise_hazards(struct sr_store *st, const struct sr_assess_ctx *ctx,
         h.item = items[i].id;
         h.item_title = items[i].title;
         h.assessment = ctx->a.id;
-        h.level = items[i].hazard;
+        h.level = ir->hazard;
         h.baseline = items[i].baseline >= 0 ?
                          sr_baseline_name(items[i].baseline) : NULL;
         h.description = desc;

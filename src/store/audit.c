@@ -28,6 +28,10 @@
  * the upgrade's checkpoint record covers what format 1 left out (the
  * baseline evidence of those assessments and the columns schema 2 gave
  * them, such as their kind; the state of every hazard; the districts).
+ * Assessments submitted since schema 4 are chained in format 3, whose
+ * scores add met and hazard; those of earlier records were filled in by
+ * the upgrade from columns those records chain (earned, max, the
+ * answer), and their hazard left NULL.
  *
  * A chain cut back at its end still verifies; `audit head` prints the
  * head so that it can be kept elsewhere (every workbook prints it too)
@@ -44,8 +48,9 @@
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
-/* The format new records are written in. */
-#define FORMAT 2
+/* The newest content format; each kind writes its new records in its
+ * own newest one (struct kind's current). */
+#define FORMAT 3
 
 /* ------------------------------------------------------------------ */
 /* Canonical content                                                    */
@@ -168,6 +173,27 @@ static const struct part v2_assessment[] = {
     {NULL, NULL},
 };
 
+/* Format 3 (schema 4): an assessment's scores with what was met and the
+ * hazard each answer implied, which the reports read. */
+static const struct part v3_assessment[] = {
+    {"SELECT id, school, kind, system_id, system_version, assessed_on, "
+     "inspector, status, created_at, created_by, created_by_user, "
+     "submitted_at, submitted_by, submitted_by_user, total, band, "
+     "band_label, compliant, vetoed, earned, max FROM assessments "
+     "WHERE id = ?1",
+     ""},
+    {"SELECT item, value, note, at, by, by_user, evidence FROM answers "
+     "WHERE assessment = ?1 ORDER BY item",
+     "answer."},
+    {"SELECT node, kind, earned, max, met, hazard FROM scores WHERE "
+     "assessment = ?1 ORDER BY node",
+     "score."},
+    {"SELECT element, item, full FROM baseline_items WHERE assessment = ?1 "
+     "ORDER BY element, item",
+     "baseline."},
+    {NULL, NULL},
+};
+
 static const struct part v2_event[] = {
     /* state: the hazard's whole row after the event. */
     {"SELECT id, hazard, assessment, at, by, by_user, from_status, "
@@ -236,14 +262,16 @@ static const struct part v2_checkpoint[] = {
 static const struct kind {
     const char *name;   /* audit.kind */
     const char *what;   /* in messages: N_(), translated where used */
+    int current;        /* the format its new records are written in */
     const struct part *parts[FORMAT + 1];
 } kinds[] = {
-    {"assessment", N_("assessment"), {NULL, v1_assessment, v2_assessment}},
-    {"hazard_event", N_("hazard event"), {NULL, v1_event, v2_event}},
-    {"registry", N_("registry change"), {NULL, NULL, v2_registry}},
-    {"system", N_("indicator system load"), {NULL, NULL, v2_system}},
-    {"security", N_("security event"), {NULL, NULL, v2_security}},
-    {"checkpoint", N_("checkpoint"), {NULL, NULL, v2_checkpoint}},
+    {"assessment", N_("assessment"), 3,
+     {NULL, v1_assessment, v2_assessment, v3_assessment}},
+    {"hazard_event", N_("hazard event"), 2, {NULL, v1_event, v2_event}},
+    {"registry", N_("registry change"), 2, {NULL, NULL, v2_registry}},
+    {"system", N_("indicator system load"), 2, {NULL, NULL, v2_system}},
+    {"security", N_("security event"), 2, {NULL, NULL, v2_security}},
+    {"checkpoint", N_("checkpoint"), 2, {NULL, NULL, v2_checkpoint}},
 };
 
 static const struct kind *
@@ -349,7 +377,7 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
                                   _("audit: unknown record kind '%s'"),
                                   kind_name);
     sr_buf_init(&b);
-    rc = content(st, k, FORMAT, ref, &b, &exists);
+    rc = content(st, k, k->current, ref, &b, &exists);
     if (rc != SR_OK)
         goto cleanup;
     if (!exists) {
@@ -378,7 +406,7 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
     }
     sr_store_finish(st, s);
     s = NULL;
-    chain_hash(seq, k->name, ref, FORMAT, csha, prev, hash);
+    chain_hash(seq, k->name, ref, k->current, csha, prev, hash);
     rc = sr_store_prepare(st,
                           "INSERT INTO audit(seq, kind, ref, format, "
                           "content_sha256, prev_sha256, sha256) VALUES "
@@ -389,7 +417,7 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
     sqlite3_bind_int64(s, 1, seq);
     sr_bind_text(s, 2, k->name);
     sqlite3_bind_int64(s, 3, ref);
-    sqlite3_bind_int(s, 4, FORMAT);
+    sqlite3_bind_int(s, 4, k->current);
     sr_bind_text(s, 5, csha);
     sr_bind_text(s, 6, prev);
     sr_bind_text(s, 7, hash);

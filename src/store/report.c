@@ -11,9 +11,11 @@
  *    system's valid-months (the rule of sr_baseline_compute(), so that
  *    a school is "assessed" here exactly when the baseline sees an
  *    assessment);
- *  - the lost points come from the stored scores (kind 'item', earned
- *    below max) with the answer and note, titles, hazard level and veto
- *    from the stored system (sr_store_system());
+ *  - the lost points come from the stored scores (kind 'item', not met:
+ *    below max, or a failed prerequisite worth 0.00 of 0.00) with the
+ *    answer and note, the hazard level the answer implied (stored with
+ *    the score since schema 4; the item's before), titles and veto from
+ *    the stored system (sr_store_system());
  *  - hazards are those of the district's open schools found on or
  *    before the end.  The status as of the end is the to-status of the
  *    last event whose China date (UTC time + 8 hours) is on or before
@@ -225,7 +227,8 @@ points(int64_t millionths, char buf[32])
 static sr_error
 add_lost(struct work *w, const struct sr_report_school *s,
          const struct sr_system *sys, const struct sr_item *it,
-         int64_t earned, int64_t max, const char *value, const char *note)
+         int64_t earned, int64_t max, int hazard, const char *value,
+         const char *note)
 {
     const struct sr_dimension *dims;
     struct sr_report_district *r = w->r;
@@ -243,7 +246,7 @@ add_lost(struct work *w, const struct sr_report_school *s,
     memcpy(l->code, s->code, sizeof(l->code));
     l->earned = earned;
     l->max = max;
-    l->hazard = it->hazard;
+    l->hazard = hazard;
     l->veto = it->veto;
     l->school_name = sr_strdup(s->name);
     l->dimension = sr_asprintf("%s %s", dims[it->dim].id, dims[it->dim].title);
@@ -263,6 +266,7 @@ struct score_row {
     char *node;
     int kind; /* 0 dimension, 1 indicator, 2 item */
     int64_t earned, max;
+    int hazard; /* item: enum sr_hazard its answer implied, -1 unknown */
     char *value, *note;
     long index; /* item index in the system, or -1 */
 };
@@ -280,6 +284,18 @@ rows_free(struct score_row *v, size_t n)
     free(v);
 }
 
+/* scores.hazard (enum sr_hazard by its name), or -1 when NULL: a row
+ * stored before schema 4, when the item's own level was recorded. */
+static int
+stored_hazard(const char *name)
+{
+    if (!name)
+        return -1;
+    if (!strcmp(name, "none"))
+        return SR_HAZARD_NONE;
+    return sr_hazard_level_lookup(name);
+}
+
 static int
 cmp_row(const void *a, const void *b)
 {
@@ -289,7 +305,7 @@ cmp_row(const void *a, const void *b)
 }
 
 /* Read the scores of assessment @p id that a report shows: its
- * dimensions, and its items below full points with their answers. */
+ * dimensions, and its items not met with their answers. */
 static sr_error
 read_scores(struct work *w, int64_t id, const struct sr_system *sys,
             struct score_row **out, size_t *n)
@@ -318,6 +334,8 @@ read_scores(struct work *w, int64_t id, const struct sr_system *sys,
         row->max = sqlite3_column_int64(w->scores, 3);
         row->value = sr_column_dup(w->scores, 4, &nomem);
         row->note = sr_column_dup(w->scores, 5, &nomem);
+        row->hazard = stored_hazard(
+            (const char *)sqlite3_column_text(w->scores, 6));
         if (nomem) {
             rc = SR_ERR_NOMEM;
             break;
@@ -379,12 +397,12 @@ describe(struct work *w, struct sr_report_school *s,
                              dim_text.len ? "; " : "", dims[d].id,
                              dims[d].title, e, m);
         }
-    /* Items below full points, in the system's order (rows are sorted
-     * by item index, non-items first). */
+    /* Items not met (the only item rows read), in the system's order
+     * (rows are sorted by item index, non-items first). */
     for (i = 0; rc == SR_OK && i < n; i++) {
         const struct sr_item *it;
 
-        if (rows[i].kind != 2 || rows[i].earned >= rows[i].max)
+        if (rows[i].kind != 2)
             continue;
         it = &items[rows[i].index];
         if (it->veto && s->vetoed)
@@ -392,6 +410,7 @@ describe(struct work *w, struct sr_report_school *s,
                              veto_text.len ? "; " : "", it->id, it->title);
         if (rc == SR_OK && !w->no_lost)
             rc = add_lost(w, s, sys, it, rows[i].earned, rows[i].max,
+                          rows[i].hazard >= 0 ? rows[i].hazard : it->hazard,
                           rows[i].value, rows[i].note);
     }
     if (rc == SR_OK) {
@@ -860,11 +879,11 @@ prepare(struct work *w)
     if (rc == SR_OK)
         rc = sr_store_prepare(w->st,
                               "SELECT sc.node, sc.kind, sc.earned, sc.max, "
-                              "an.value, an.note FROM scores sc LEFT JOIN "
-                              "answers an ON an.assessment = sc.assessment "
-                              "AND an.item = sc.node WHERE sc.assessment = ?1"
-                              " AND (kind = 'dimension' OR (kind = "
-                              "'item' AND earned < max))",
+                              "an.value, an.note, sc.hazard FROM scores sc "
+                              "LEFT JOIN answers an ON an.assessment = "
+                              "sc.assessment AND an.item = sc.node WHERE "
+                              "sc.assessment = ?1 AND (kind = 'dimension' OR "
+                              "(kind = 'item' AND met = 0))",
                               &w->scores);
     if (rc == SR_OK)
         rc = sr_store_prepare(w->st,

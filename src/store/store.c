@@ -427,6 +427,29 @@ static const char migration_3[] =
     "max) WHERE "
     "kind = 'dimension' OR (kind = 'item' AND earned < max);\n";
 
+/* Schema 4 (indicator format 2): an item's score row says whether the
+ * item was met and the hazard its answer implied.  "earned < max" no
+ * longer tells: a failed prerequisite worth 0 points scores 0.00 of 0.00
+ * and must still be listed (失分明细, 否决项), and a level may imply a
+ * hazard other than the item's, or none.  Rows written before are
+ * filled in from what they hold: an item worth points was met at full
+ * points; one worth 0 (only a format-2 prerequisite, a check) when its
+ * stored answer is a pass, in any of the words responses.c accepts.
+ * Their hazard stays NULL: the item's own, which is what was recorded.
+ * The report's partial index selects on met instead. */
+static const char migration_4[] =
+    "ALTER TABLE scores ADD COLUMN met INTEGER CHECK (met IN (0, 1));\n"
+    "ALTER TABLE scores ADD COLUMN hazard TEXT CHECK (hazard IN ('none', "
+    "'general', 'major'));\n"
+    "UPDATE scores SET met = CASE WHEN max > 0 THEN earned >= max ELSE "
+    "EXISTS (SELECT 1 FROM answers an WHERE an.assessment = "
+    "scores.assessment AND an.item = scores.node AND an.value IN ('pass', "
+    "'符合', '是')) END WHERE kind = 'item';\n"
+    "DROP INDEX scores_shown;\n"
+    "CREATE INDEX scores_shown ON scores(assessment, node, kind, earned, "
+    "max, met, hazard) WHERE "
+    "kind = 'dimension' OR (kind = 'item' AND met = 0);\n";
+
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
 static const struct {
@@ -436,6 +459,7 @@ static const struct {
     {migration_1, NULL},
     {migration_2, sr_store_migrate_2},
     {migration_3, NULL},
+    {migration_4, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -15,7 +15,10 @@
 // reach another district's school; the administrator's pages.  Every
 // page gets an axe-core check (no critical or serious finding) and a
 // screenshot (SR_BROWSER_SHOTS, default ./browser-shots); no console
-// error may appear but the ones a step provokes on purpose.
+// error may appear but the ones a step provokes on purpose.  A format-2
+// table (tests/fixtures/fmt2/table.xml, for junior schools here) is
+// answered too: levels in points, a deduction by reason with a count per
+// reason and the deduction shown as it is typed.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -35,6 +38,11 @@ const SCHOOL = {
   locale: 'urban', boarding: 'false', school_bus: 'false', canteen: 'true', laboratory: 'true', swimming_pool: 'false',
   enrollment: '1860', boarders: '0', special_needs: '6'
 }
+// The format-2 example table, taken over for junior schools so that the
+// primary checklist of the main path stays the shipped one.
+const JUNIOR = '2137010301'
+const FMT2 = fs.readFileSync(path.join(SRC, 'tests', 'fixtures', 'fmt2', 'table.xml'), 'utf8')
+  .replace('<stage>primary</stage>', '<stage>junior</stage>').replace('id="fmt2"', 'id="fmt2-junior"')
 const USERS = [
   ['admin', '系统管理员', 'admin', null, null],
   ['city', '市局安全处', 'city', null, null],
@@ -79,6 +87,9 @@ try {
   if (!(await step('preconditions: a CJK font, chromium, web/dist', async () => preconditions()))) throw new Error('stop')
   server = new Server(REGISTRY, USERS)
   for (const [login] of USERS) state[login] = { password: server.once[login] }
+  fs.writeFileSync(path.join(server.dir, 'fmt2-junior.xml'), FMT2)
+  server.cli('indicators', 'load', path.join(server.dir, 'fmt2-junior.xml'))
+  server.cli('users', 'grant', 'insp', '--role', 'inspector', '--school', JUNIOR)
   await server.start()
   base = server.url
   browser = await chromium.launch({
@@ -531,6 +542,50 @@ print(json.dumps(out, ensure_ascii=False, default=str))
     await p.waitForSelector('input[data-test=login]')
     const r = await allowing(p, [401], () => apiGet(p, '/session'))
     expectEq(r.status, 401, 'signed out')
+  })
+
+  await step('inspector: a format-2 table: levels show their points; a deduction by reason takes a count per reason, shows the deduction live and is saved', async () => {
+    const p = pages.insp
+    await go(p, base, '/tasks')
+    await p.click(`[data-test=start-${JUNIOR}]`)
+    await p.waitForURL(/#\/assess\/\d+/)
+    const id = Number(/assess\/(\d+)/.exec(p.url())[1])
+    await p.waitForSelector('[data-item]')
+    await settle(p)
+    const expand = p.locator('button', { hasText: '全部展开' })
+    if (await expand.count()) await expand.first().click()
+    const levels = (await p.locator('[data-item="S.1.1"] .el-radio-button').allTextContents()).map(x => x.trim())
+    expectEq(levels.join('|'), '符合（15分）|基本符合（10分）|部分符合（5分）|不符合（0分）', 'S.1.1 levels')
+    const s12 = (await p.locator('[data-item="S.1.2"] .el-radio-button').allTextContents()).map(x => x.trim())
+    expectEq(s12.join('|'), '符合|基本符合·无隐患|不符合·重大隐患', 'S.1.2 levels with their hazards')
+    const live = '[data-item="S.1.5"] [data-test=deduct-live]'
+    await waitText(p, live, /逐项填写发现的问题数（未发现填 0），满分 20 分/)
+    const item = p.locator('[data-item="S.1.5"]')
+    await item.scrollIntoViewIfNeeded()
+    await fillNum(item.locator('[data-test="reason-灭火器过期"] input').first(), 5)
+    await waitText(p, live, /^扣 5 分（灭火器过期 5×1），得 15 分$/)
+    await fillNum(item.locator('[data-test="reason-疏散通道堵塞"] input').first(), 4)
+    await fillNum(item.locator('[data-test="reason-应急照明损坏"] input').first(), 4)
+    await waitText(p, live, /^扣 15 分（灭火器过期 5×1 \+ 疏散通道堵塞 4×2 \+ 应急照明损坏 4×0\.5），得 5 分$/)
+    let got
+    for (let i = 0; i < 50; i++) {
+      const r = await apiGet(p, `/assessments/${id}`)
+      got = r.body.answers.find(x => x.item === 'S.1.5')
+      if (got && got.value === '灭火器过期=5;疏散通道堵塞=4;应急照明损坏=4') break
+      await sleep(200)
+    }
+    expectEq(got && got.value, '灭火器过期=5;疏散通道堵塞=4;应急照明损坏=4', 'the answer saved by reason')
+    await waitText(p, '[data-item="S.1.5"] .state', /已保存/)
+    await fillNum(item.locator('[data-test="reason-疏散通道堵塞"] input').first(), 11)
+    await waitText(p, live, /^扣 29 分（.*），得 0 分（扣完为止）$/)
+    await shot(p, '25-inspector-format2-reasons')
+    await axe(p, '检查表（格式2）')
+    // The saved answer comes back into the controls.
+    await p.reload()
+    await p.waitForSelector('[data-item]')
+    await settle(p)
+    if (await expand.count()) await expand.first().click()
+    await waitText(p, live, /^扣 29 分（灭火器过期 5×1 \+ 疏散通道堵塞 11×2 \+ 应急照明损坏 4×0\.5），得 0 分（扣完为止）$/)
   })
 
   await step('no console errors on any page', async () => {

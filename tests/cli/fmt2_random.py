@@ -7,12 +7,12 @@ Each case is a new system mixing every format-2 construct with format
 1's: levels in points (2 decimals, so exactness is tested where
 fractions would round: 33.33 of 99.99), 0-point veto prerequisites,
 conditions joined by any/all/not at every level, deductions by reason,
-levels that declare a hazard, plus checks, fraction levels, deductions
-and entered ratios; and (part 2) groups of sub-items by rule failed
-(with a sub-item that zeroes the group) or deduct, deductions by
-shortfall against a requirement derived from enrollment, bonus items
-under a cap, and a declared table total.  The answers are random but
-valid.
+levels that declare a hazard, outcome items (hazard="none" on the
+item), plus checks, fraction levels, deductions and entered ratios; and
+(part 2) groups of sub-items by rule failed (with a sub-item that zeroes
+the group) or deduct, deductions by shortfall against a requirement
+derived from enrollment, bonus items under a cap, and a declared table
+total.  The answers are random but valid.
 
 usage: fmt2_random.py SCHOOLRISK WORKDIR CASES SEED
 prints "N cases agree" or the first disagreements; exit 1 on any.
@@ -192,7 +192,10 @@ def system(r):
             out.append('    <indicator id="D%d.%d" title="i">%s\n' % (
                 d, i, conds(r) if r.random() < 0.2 else ""))
             for t in range(r.randint(1, 4)):
-                out.append("      %s\n" % item(r, "D%d.%d.%d" % (d, i, t)))
+                x = item(r, "D%d.%d.%d" % (d, i, t))
+                if r.random() < 0.15:  # an outcome item: raises no hazard
+                    x = x.replace("<item ", '<item hazard="none" ', 1)
+                out.append("      %s\n" % x)
             out.append("    </indicator>\n")
         out.append("  </dimension>\n")
     out.append(BASELINE)

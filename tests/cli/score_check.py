@@ -38,6 +38,8 @@ Format 2 (format="2" on <system>, docs/indicator-format.md section 16):
     count x per).
   - a level may declare the hazard its answer implies (hazard="none",
     "general" or "major"), instead of the item's; none raises no hazard.
+  - an item may be hazard="none" (an outcome row): none of its answers
+    raises a hazard, a veto item's included, unless its level declares one.
   An item is "met" when it earns its full points (a 0-point prerequisite:
   when its fraction is 1); lost items, hazards, veto and baseline use met.
 
@@ -221,7 +223,8 @@ def load_system(path):
                     "method": it.get("method"),
                     "veto": it.get("veto") == "true",
                     "allow_na": it.get("allow-na") == "true",
-                    "hazard": "major" if it.get("veto") == "true"
+                    "hazard": "none" if it.get("hazard") == "none"
+                              else "major" if it.get("veto") == "true"
                               else (it.get("hazard") or "general"),
                     "baseline": it.get("baseline"),
                     "bonus": it.get("bonus") == "true",

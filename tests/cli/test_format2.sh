@@ -149,7 +149,7 @@ refused '灭火器过期=-1' "r.csv:2: item 'S.1.5': '灭火器过期=-1' is not
 end
 
 # ---------------------------------------------------- through the database
-begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard"
+begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard; S.1.2 基本符合 (hazard none) loses points and raises none"
 (
     export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
     printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
@@ -163,9 +163,155 @@ begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard"
 ) >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 0; err_empty
-out_has "submitted assessment 1: 60.00 重大风险, 达标 否, 一票否决; hazards: 4 new, 0 linked to open ones"
-[ "$(sqlite3 "$T/f2.db" "SELECT level || ' ' || status FROM hazards WHERE item = 'P.1.1'")" = "major open" ] ||
-    fail "no open major hazard for P.1.1"
+out_has "submitted assessment 1: 60.00 重大风险, 达标 否, 一票否决; hazards: 3 new, 0 linked to open ones"
+[ "$(sqlite3 "$T/f2.db" "SELECT group_concat(item || ' ' || level || ' ' || status, '; ') FROM (SELECT * FROM hazards ORDER BY id)")" = "P.1.1 major open; S.1.1 general open; S.1.5 general open" ] ||
+    fail "hazards: $(sqlite3 "$T/f2.db" "SELECT item, level FROM hazards")"
+end
+
+begin "submit a with S.1.2 不符合: the level's major hazard, although the item's default is general"
+(
+    export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
+    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
+        '3701020002,历下区示例镇小学,历下区,小学,公办,镇区,否,否,是,否,否,1200,0,0' >reg2.csv
+    sed 's/^S.1.2,符合,$/S.1.2,不符合,/' "$F2/a.csv" >a2.csv
+    "$BIN" schools import reg2.csv >/dev/null &&
+        id=$("$BIN" assess new --school 3701020002 --by 张三) &&
+        "$BIN" assess import "$id" a2.csv --by 张三 >/dev/null &&
+        "$BIN" assess submit "$id" --by 张三
+) >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 0; err_empty
+out_has "submitted assessment 2: 70.00 较大风险, 达标 否; hazards: 3 new, 0 linked to open ones"
+[ "$(sqlite3 "$T/f2.db" "SELECT group_concat(item || ' ' || level, '; ') FROM (SELECT * FROM hazards WHERE school = '3701020002' ORDER BY id)")" = "S.1.1 general; S.1.2 major; S.1.5 general" ] ||
+    fail "hazards of a: $(sqlite3 "$T/f2.db" "SELECT item, level FROM hazards WHERE school = '3701020002'")"
+end
+
+begin "report district: 失分明细 lists b's failed prerequisite (0.00 of 0.00) with its veto, S.1.2 as 无隐患; 学校评估 and the city's 否决项 name it"
+(
+    export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-04-02T02:00:00Z
+    "$BIN" report district 历下区 --period 2026Q1 -o d.xlsx >/dev/null &&
+        "$BIN" report city --period 2026Q1 -o c.xlsx >/dev/null
+) >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 0; err_empty
+"$PY" - d.xlsx c.xlsx >"$T/chk" 2>&1 <<'PYEOF' || fail "$(cat "$T/chk")"
+import sys, openpyxl
+def rows(path, sheet):
+    ws = openpyxl.load_workbook(path)[sheet]
+    it = ws.iter_rows(values_only=True)
+    for head in it:
+        if head and "学校代码" in head:
+            break
+    return [dict(zip(head, r)) for r in it if r and r[head.index("学校代码")]]
+lost = [(r["指标编号"], "%.2f/%.2f" % (r["得分"], r["标准分"]), r["隐患等级"], r["否决项"])
+        for r in rows(sys.argv[1], "失分明细") if r["学校代码"] == "3701020001"]
+want = [("P.1.1", "0.00/0.00", "重大隐患", "是"), ("S.1.1", "5.00/15.00", "一般隐患", "否"),
+        ("S.1.2", "6.00/10.00", "无隐患", "否"), ("S.1.5", "0.00/20.00", "一般隐患", "否")]
+assert lost == want, lost
+veto = "P.1.1 学校依法取得办学许可，校舍经鉴定安全"
+s = [r for r in rows(sys.argv[1], "学校评估") if r["学校代码"] == "3701020001"]
+assert [r["否决项"] for r in s] == [veto], s
+c = [r for r in rows(sys.argv[2], "未达标学校") if r["学校代码"] == "3701020001"]
+assert [r["否决项"] for r in c] == [veto], c
+PYEOF
+end
+
+# ---------------------------------------------------- outcome rows
+# tests/fixtures/fmt2/outcome.xml: R.1.1 (0 points, veto), R.1.2 (deduct
+# 2 per case) and R.1.3 (levels 20/10/0, 发生未处置 declares general) are
+# outcome items, hazard="none" on the item; B.1.* 20+10+20+20.
+OUT=$F2/outcome.xml
+printf '%s\n' item,value,note 'R.1.1,fail,发生1起刑事案件' R.1.2,2, R.1.3,发生已妥善处置, \
+    B.1.1,pass, B.1.2,pass, B.1.3,pass, B.1.4,pass, >o1.csv
+sed 's/^R.1.3,.*/R.1.3,发生未处置,/' o1.csv >o2.csv
+
+begin "outcome items: validate, and show's hazard column reads none"
+run indicators validate "$OUT"
+rc_is 0; err_empty
+out_is "ok: $OUT: fmt2-outcome 1.0, 2 dimensions, 2 indicators, 7 items, 1 veto items"
+run indicators show "$OUT" --format csv
+rc_is 0; err_empty
+grep -Fxq 'R,R.1,R.1.1,全年未发生刑事案件或重大安全责任事故,0,check,pass:1|fail:0,false,true,none,,' "$T/out" || fail "R.1.1 row"
+grep -Fxq 'R,R.1,R.1.3,全年未发生校园欺凌事件,20,levels,未发生:20分|发生已妥善处置:10分|发生未处置:0分(一般隐患),false,false,none,,' "$T/out" || fail "R.1.3 row"
+end
+
+begin "outcome items: a failed outcome vetoes and loses points, and raises no hazard; a level declaring one does"
+run score --system "$OUT" --school "$F2/b.school" --responses o1.csv --json
+rc_is 0; err_empty
+cp "$T/out" o1.json
+run score --system "$OUT" --school "$F2/b.school" --responses o2.csv --json
+rc_is 0; err_empty
+cp "$T/out" o2.json
+"$PY" - o1.json o2.json >"$T/chk" 2>&1 <<'PYEOF' || fail "$(cat "$T/chk")"
+import json, sys
+a = json.load(open(sys.argv[1], encoding="utf-8"))
+assert (a["total"], a["vetoed"], a["band"]) == (86, True, "major"), (a["total"], a["vetoed"], a["band"])
+assert a["veto_items"] == ["R.1.1"], a["veto_items"]
+assert [x["item"] for x in a["lost"]] == ["R.1.1", "R.1.2", "R.1.3"], a["lost"]
+assert a["hazards"] == [], a["hazards"]
+b = json.load(open(sys.argv[2], encoding="utf-8"))
+assert b["total"] == 76, b["total"]
+assert [(h["item"], h["level"]) for h in b["hazards"]] == [("R.1.3", "general")], b["hazards"]
+PYEOF
+for r in o1 o2; do
+    "$PY" "$CHECK" "$OUT" "$F2/b.school" $r.csv --compare $r.json >"$T/cmp" 2>&1 ||
+        fail "score_check.py ($r): $(head -n 5 "$T/cmp" | paste -sd '|')"
+done
+end
+
+begin "outcome items: refused in format 1, and on a four-100% item"
+sed 's/ format="2"//' "$OUT" >o-f1.xml
+run indicators validate o-f1.xml
+rc_is 1; out_empty
+err_is "o-f1.xml:22: item 'R.1.1': veto items worth 0 points need format=\"2\" on <system>
+o-f1.xml:22: item 'R.1.1': outcome items (hazard=\"none\") need format=\"2\" on <system>
+o-f1.xml:25: item 'R.1.2': outcome items (hazard=\"none\") need format=\"2\" on <system>
+o-f1.xml:30: item 'R.1.3': outcome items (hazard=\"none\") need format=\"2\" on <system>
+o-f1.xml:33: item 'R.1.3': level points need format=\"2\" on <system>
+o-f1.xml:35: item 'R.1.3': level hazards need format=\"2\" on <system>
+schoolrisk: error: o-f1.xml: not valid (6 problems)"
+sed 's/baseline="guards">/baseline="guards" hazard="none">/' "$OUT" >o-bl.xml
+run indicators validate o-bl.xml
+rc_is 1; out_empty
+err_is "o-bl.xml:42: item 'B.1.1': a four-100% item (baseline=\"guards\") must raise a hazard when not met; remove hazard=\"none\"
+schoolrisk: error: o-bl.xml: not valid (1 problem)"
+end
+
+begin "a four-100% item may not have a level of no hazard either (its element comes back when its hazard closes)"
+perl -0pe 's{<item id="B.1.1" points="20" method="check" baseline="guards">\s*<title>(.*?)</title>\s*</item>}{<item id="B.1.1" points="20" method="levels" baseline="guards"><title>$1</title>\n<levels><level value="到位" points="20"/>\n<level value="基本到位" points="10" hazard="none"/>\n<level value="未到位" points="0"/></levels></item>}s' "$OUT" >o-lv.xml
+run indicators validate o-lv.xml
+rc_is 1; out_empty
+err_is "o-lv.xml:44: item 'B.1.1': level '基本到位': a four-100% item (baseline=\"guards\") must raise a hazard when not met; remove hazard=\"none\"
+schoolrisk: error: o-lv.xml: not valid (1 problem)"
+end
+
+begin "outcome items through the database: submitted vetoed with no hazard; 失分明细 lists them as 无隐患, R.1.1 with its veto"
+(
+    export SCHOOLRISK_DB=$T/o.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
+    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
+        '3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0' >reg.csv
+    "$BIN" init --no-indicators >/dev/null &&
+        "$BIN" indicators load "$OUT" >/dev/null &&
+        "$BIN" schools import reg.csv >/dev/null &&
+        id=$("$BIN" assess new --school 3701020001 --by 张三) &&
+        "$BIN" assess import "$id" o1.csv --by 张三 >/dev/null &&
+        "$BIN" assess submit "$id" --by 张三 &&
+        SCHOOLRISK_CLOCK=2026-04-02T02:00:00Z "$BIN" report district 历下区 --period 2026Q1 -o o.xlsx >/dev/null
+) >"$T/out" 2>"$T/err"
+RC=$?
+rc_is 0; err_empty
+out_has "submitted assessment 1: 86.00 重大风险, 达标 否, 一票否决; hazards: 0 new, 0 linked to open ones"
+[ "$(sqlite3 "$T/o.db" "SELECT count(*) FROM hazards")" = 0 ] || fail "a hazard was raised"
+"$PY" - o.xlsx >"$T/chk" 2>&1 <<'PYEOF' || fail "$(cat "$T/chk")"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["失分明细"]
+it = ws.iter_rows(values_only=True)
+for head in it:
+    if head and "学校代码" in head:
+        break
+got = [(r[head.index("指标编号")], r[head.index("隐患等级")], r[head.index("否决项")]) for r in it if r and r[0]]
+assert got == [("R.1.1", "无隐患", "是"), ("R.1.2", "无隐患", "否"), ("R.1.3", "无隐患", "否")], got
+PYEOF
 end
 
 # ---------------------------------------------------- random systems

@@ -491,7 +491,7 @@ test_newer_schema_refused(void **state)
     assert_int_equal(sr_store_open(f->db, 0, &st), SR_ERR_VERSION);
     snprintf(want, sizeof(want),
              "database '%s' has schema version 99, written by a newer "
-             "schoolrisk; this one understands up to version 3",
+             "schoolrisk; this one understands up to version 4",
              f->db);
     assert_string_equal(sr_store_errmsg(st), want);
     sr_store_close(st);
