@@ -193,7 +193,9 @@ def system(r):
                 d, i, conds(r) if r.random() < 0.2 else ""))
             for t in range(r.randint(1, 4)):
                 x = item(r, "D%d.%d.%d" % (d, i, t))
-                if r.random() < 0.15:  # an outcome item: raises no hazard
+                # an outcome item, raising no hazard (an item, not a
+                # group's first sub-item)
+                if x.startswith("<item ") and r.random() < 0.15:
                     x = x.replace("<item ", '<item hazard="none" ', 1)
                 out.append("      %s\n" % x)
             out.append("    </indicator>\n")
