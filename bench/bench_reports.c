@@ -5,18 +5,21 @@
  * Builds a demo city of N schools (sr_demo_build, the same library calls
  * as `schoolrisk demo`), then, for the year 2026:
  *  - runs `schoolrisk report all` (every district's workbook and the
- *    city's) as a child process, --runs times, and prints the medians of
- *    its CPU time (user + sys, its threads included), wall time and peak
- *    resident memory;
+ *    city's) as a child process once, then --runs times more, each run
+ *    next to a run of the floor and of the writing alone (below), and
+ *    prints the medians of its CPU time (user + sys, its threads
+ *    included), wall time and peak resident memory, and the medians of
+ *    each run's ratios (the machine's speed drifts; ratios of medians
+ *    taken minutes apart moved with it);
  *  - measures the floor: reading the rows the reports need with plain
  *    SQLite, plus writing the same cells (every value of every sheet of
  *    the workbooks just written, read back by xlsx_cells.py) with
  *    libxlsxwriter alone (no formats, charts or checks), in this
- *    process, --runs times; and prints CPU / floor and wall / CPU;
+ *    process; and prints CPU / floor and wall / CPU;
  *  - measures report all's writing alone: the same 17 workbooks written
  *    by the library (sr_report_write_district(), sr_report_write_city())
- *    from figures already in memory, on one thread, --runs times; what
- *    is left of report all's CPU is its figures;
+ *    from figures already in memory, on one thread, against the floor's
+ *    writing;
  *  - runs `schoolrisk report city` alone, --runs times.
  *
  * usage: bench_reports [--schools N] [--seed S] [--dir INDICATORS]
@@ -514,63 +517,77 @@ load_layout(const char *name, struct sr_layout *l)
     sr_diags_release(&d);
 }
 
-/* The median CPU seconds of writing every workbook of 2026 from figures
- * computed beforehand (not timed), on this thread. */
-static double
-time_writing(const char *db, const char *dir, int runs)
-{
+/* Every workbook of 2026 as figures in memory, for writing them again
+ * and again. */
+struct writing {
     struct sr_report_district *reps;
     struct sr_report_city city;
     struct sr_layout dl, cl;
+    struct sr_districts all;
+    struct sr_store *st;
+};
+
+static void
+writing_open(const char *db, struct writing *x)
+{
+    struct sr_period p;
+    size_t i;
+
+    memset(x, 0, sizeof(*x));
+    load_layout("district", &x->dl);
+    load_layout("city", &x->cl);
+    if (sr_store_open(db, SR_STORE_READONLY, &x->st) != SR_OK ||
+        sr_period_parse("2026", &p) != SR_OK ||
+        sr_registry_districts(x->st, &x->all) != SR_OK)
+        die(x->st, NULL, "the figures");
+    x->reps = calloc(x->all.n ? x->all.n : 1, sizeof(*x->reps));
+    if (!x->reps)
+        die(NULL, NULL, "out of memory");
+    for (i = 0; i < x->all.n; i++)
+        if (sr_report_district(x->st, x->all.v[i].code, &p, &x->reps[i]) !=
+            SR_OK)
+            die(x->st, NULL, x->all.v[i].code);
+    if (sr_report_city(x->st, &p, &x->city) != SR_OK)
+        die(x->st, NULL, "the city");
+}
+
+/* CPU seconds of writing them all once into @p dir, on this thread. */
+static double
+writing_run(struct writing *x, const char *dir)
+{
     struct sr_report_meta meta = {"2026-12-31T09:00:00Z", "bench", NULL,
                                   NULL};
-    struct sr_districts all;
-    struct sr_store *st = NULL;
-    struct sr_period p;
-    double v[MAX_RUNS];
+    double t0 = cpu_now();
     char path[1200];
     size_t i;
-    int r;
 
-    memset(&dl, 0, sizeof(dl));
-    memset(&cl, 0, sizeof(cl));
-    load_layout("district", &dl);
-    load_layout("city", &cl);
-    if (sr_store_open(db, SR_STORE_READONLY, &st) != SR_OK ||
-        sr_period_parse("2026", &p) != SR_OK ||
-        sr_registry_districts(st, &all) != SR_OK)
-        die(st, NULL, "the figures");
-    reps = calloc(all.n ? all.n : 1, sizeof(*reps));
-    if (!reps)
-        die(NULL, NULL, "out of memory");
-    for (i = 0; i < all.n; i++)
-        if (sr_report_district(st, all.v[i].code, &p, &reps[i]) != SR_OK)
-            die(st, NULL, all.v[i].code);
-    if (sr_report_city(st, &p, &city) != SR_OK)
-        die(st, NULL, "the city");
-    for (r = 0; r < runs; r++) {
-        double t0 = cpu_now();
-
-        for (i = 0; i < all.n; i++) {
-            snprintf(path, sizeof(path), "%s/w%zu.xlsx", dir, i);
-            if (sr_report_write_district(&reps[i], &dl, path, &meta) !=
-                SR_OK)
-                die(NULL, NULL, "writing a district");
-        }
-        snprintf(path, sizeof(path), "%s/city.xlsx", dir);
-        if (sr_report_write_city(&city, &cl, path, &meta) != SR_OK)
-            die(NULL, NULL, "writing the city");
-        v[r] = cpu_now() - t0;
+    for (i = 0; i < x->all.n; i++) {
+        snprintf(path, sizeof(path), "%s/w%zu.xlsx", dir, i);
+        if (sr_report_write_district(&x->reps[i], &x->dl, path, &meta) !=
+            SR_OK)
+            die(NULL, NULL, "writing a district");
+        unlink(path);
     }
-    for (i = 0; i < all.n; i++)
-        sr_report_district_release(&reps[i]);
-    free(reps);
-    sr_report_city_release(&city);
-    sr_districts_release(&all);
-    sr_layout_release(&dl);
-    sr_layout_release(&cl);
-    sr_store_close(st);
-    return median(v, runs);
+    snprintf(path, sizeof(path), "%s/city.xlsx", dir);
+    if (sr_report_write_city(&x->city, &x->cl, path, &meta) != SR_OK)
+        die(NULL, NULL, "writing the city");
+    unlink(path);
+    return cpu_now() - t0;
+}
+
+static void
+writing_close(struct writing *x)
+{
+    size_t i;
+
+    for (i = 0; i < x->all.n; i++)
+        sr_report_district_release(&x->reps[i]);
+    free(x->reps);
+    sr_report_city_release(&x->city);
+    sr_districts_release(&x->all);
+    sr_layout_release(&x->dl);
+    sr_layout_release(&x->cl);
+    sr_store_close(x->st);
 }
 
 /* ------------------------------------------------------------------ */
@@ -667,26 +684,55 @@ main(int argc, char **argv)
         char *av[] = {SR_CLI_PATH, "report", "all", "--db", db,
                       "--period", "2026", "--out-dir", all,
                       jobs ? "--jobs" : NULL, (char *)jobs, NULL};
+        double cpu[MAX_RUNS], wall[MAX_RUNS], mb[MAX_RUNS], r[MAX_RUNS],
+            w[MAX_RUNS], wr[MAX_RUNS], q[MAX_RUNS], qw[MAX_RUNS],
+            qwall[MAX_RUNS];
+        struct writing x;
+        struct timing t;
+        int i;
 
-        time_cli(av, runs, &ta);
+        /* The workbooks whose cells the floor writes again. */
+        run_cli(av, &t);
+        dump_cells(ind, all, cells);
+        dump_load(cells, &d);
+        writing_open(db, &x);
+        /* Each run of report all next to a run of the floor and of the
+         * writing alone, the ratios taken run by run: the machine's
+         * speed drifts, and a ratio of medians taken minutes apart
+         * moves with it. */
+        for (i = 0; i < runs; i++) {
+            run_cli(av, &t);
+            cpu[i] = t.cpu;
+            wall[i] = t.wall;
+            mb[i] = t.mb;
+            time_floor(db, &d, fl, 1, &r[i], &w[i], &rows);
+            wr[i] = writing_run(&x, fl);
+            q[i] = cpu[i] / (r[i] + w[i]);
+            qw[i] = wr[i] / w[i];
+            qwall[i] = wall[i] / cpu[i];
+        }
+        writing_close(&x);
+        ta.cpu = median(cpu, runs);
+        ta.wall = median(wall, runs);
+        ta.mb = median(mb, runs);
+        fr = median(r, runs);
+        fw = median(w, runs);
+        fwr = median(wr, runs);
+        floor_s = fr + fw;
         printf("report all      cpu %6.2f s   wall %6.2f s   peak RSS %7.1f "
                "MB%s%s\n",
                ta.cpu, ta.wall, ta.mb, jobs ? "   --jobs " : "",
                jobs ? jobs : "");
-        dump_cells(ind, all, cells);
-        dump_load(cells, &d);
-        time_floor(db, &d, fl, runs, &fr, &fw, &rows);
-        floor_s = fr + fw;
         printf("floor           cpu %6.2f s   (SQLite reading %zu rows %.2f "
                "s, libxlsxwriter writing %zu workbooks of %zu cells %.2f "
                "s)\n",
                floor_s, rows, fr, d.n, d.cells, fw);
-        printf("ratios          cpu / floor %.2f   wall / cpu %.2f\n",
-               ta.cpu / floor_s, ta.wall / ta.cpu);
-        fwr = time_writing(db, fl, runs);
-        printf("writing alone   cpu %6.2f s   (%.2f of the floor's writing; "
-               "report all's figures: about %.2f s)\n",
-               fwr, fwr / fw, ta.cpu - fwr);
+        printf("writing alone   cpu %6.2f s   (report all's workbooks from "
+               "figures in memory, one thread)\n",
+               fwr);
+        printf("ratios          cpu / floor %.2f   wall / cpu %.2f   writing "
+               "alone / floor's writing %.2f   (medians of each run's)\n",
+               median(q, runs), median(qwall, runs), median(qw, runs));
         dump_release(&d);
     }
 
