@@ -207,7 +207,8 @@ item_json(const struct sr_system *sys, const struct sr_item *it,
     sr_json_add(o, "points", sr_json_num(it->points, 2, 0), &ok);
     sr_json_add(o, "method", sr_json_str(sr_method_name(it->method)), &ok);
     sr_json_add(o, "method_label",
-                sr_json_str(it->method >= 0 && it->method < SR_METHOD_COUNT
+                sr_json_str(sr_item_by_shortfall(it) ? "按缺额扣分"
+                            : it->method >= 0 && it->method < SR_METHOD_COUNT
                                 ? method_labels[it->method]
                                 : NULL),
                 &ok);

@@ -32,6 +32,7 @@ const REGISTRY = `学校标识码,学校名称,区县,学段,办学性质,城乡
 2137010232,济南市历下区甸柳第一小学,历下区,小学,公办,城区,否,否,是,否,否,980,0,2,赵敏,0531-86010232
 2137010301,济南市市中区舜耕中学,市中区,初中,公办,城区,否,否,是,是,否,1320,0,4,孙立,0531-82010301
 2137163308,济南市莱芜区茶业口镇中心中学,莱芜区,初中,公办,乡村,是,是,是,是,否,620,410,3,李红梅,0634-6163308
+2137010401,济南市市中区舜耕高级中学,市中区,普通高中,公办,城区,否,否,是,是,否,2450,0,2,周强,0531-82010401
 `
 const SCHOOL = {
   code: '2137010231', name: '济南市历下区燕翔小学', district: '历下区', stage: 'primary', ownership: 'public',
@@ -43,6 +44,12 @@ const SCHOOL = {
 const JUNIOR = '2137010301'
 const FMT2 = fs.readFileSync(path.join(SRC, 'tests', 'fixtures', 'fmt2', 'table.xml'), 'utf8')
   .replace('<stage>primary</stage>', '<stage>junior</stage>').replace('id="fmt2"', 'id="fmt2-junior"')
+// The format-2 table of groups, a shortfall deduction, an item scored by
+// the evaluator and bonus items (tests/fixtures/fmt2g/groups.xml), for
+// senior schools: 2,450 pupils require 4 guards.
+const SENIOR = '2137010401'
+const FMT2G = fs.readFileSync(path.join(SRC, 'tests', 'fixtures', 'fmt2g', 'groups.xml'), 'utf8')
+  .replace('<stage>primary</stage>', '<stage>senior</stage>').replace('id="fmt2g"', 'id="fmt2g-senior"')
 const USERS = [
   ['admin', '系统管理员', 'admin', null, null],
   ['city', '市局安全处', 'city', null, null],
@@ -90,6 +97,9 @@ try {
   fs.writeFileSync(path.join(server.dir, 'fmt2-junior.xml'), FMT2)
   server.cli('indicators', 'load', path.join(server.dir, 'fmt2-junior.xml'))
   server.cli('users', 'grant', 'insp', '--role', 'inspector', '--school', JUNIOR)
+  fs.writeFileSync(path.join(server.dir, 'fmt2g-senior.xml'), FMT2G)
+  server.cli('indicators', 'load', path.join(server.dir, 'fmt2g-senior.xml'))
+  server.cli('users', 'grant', 'insp', '--role', 'inspector', '--school', SENIOR)
   await server.start()
   base = server.url
   browser = await chromium.launch({
@@ -586,6 +596,43 @@ print(json.dumps(out, ensure_ascii=False, default=str))
     await settle(p)
     if (await expand.count()) await expand.first().click()
     await waitText(p, live, /^扣 29 分（灭火器过期 5×1 \+ 疏散通道堵塞 11×2 \+ 应急照明损坏 4×0\.5），得 0 分（扣完为止）$/)
+  })
+
+  await step('inspector: a format-2 table of groups: a group is scored from its sub-items, a shortfall asks the actual number against the required one, items of the evaluator and bonus items are marked', async () => {
+    const p = pages.insp
+    await go(p, base, '/tasks')
+    await p.click(`[data-test=start-${SENIOR}]`)
+    await p.waitForURL(/#\/assess\/\d+/)
+    const id = Number(/assess\/(\d+)/.exec(p.url())[1])
+    await p.waitForSelector('[data-item]')
+    await settle(p)
+    const expand = p.locator('button', { hasText: '全部展开' })
+    if (await expand.count()) await expand.first().click()
+    // The group: no control of its own.
+    await waitText(p, '[data-item="S.1.1"] [data-test=group]', /^本项为检查组，由下列子项的检查结果计分，无需单独填写$/)
+    expectEq(await p.locator('[data-item="S.1.1"] input').count(), 0, 'the group has no input')
+    await waitText(p, '[data-item="S.1.1.1"] [data-test=member]', /^检查组 S\.1\.1 的子项$/)
+    await waitText(p, '[data-item="S.1.1.1"] [data-test=zeroes]', /^缺失则本组得0分$/)
+    expectEq(await p.locator('[data-item="S.1.1.2"] [data-test=zeroes]').count(), 0, 'only 门卫制度 zeroes the group')
+    await waitText(p, '[data-item="S.1.4"] [data-test=evaluator]', /^评估组评分$/)
+    await waitText(p, '[data-item="X.1.1"] [data-test=bonus]', /^附加分$/)
+    // The shortfall: 4 guards required for 2,450 pupils; 2 of them.
+    const item = p.locator('[data-item="S.1.3"]')
+    await item.scrollIntoViewIfNeeded()
+    expect((await item.locator('.meta').textContent()).includes('按缺额扣分'), 'S.1.3 is a deduction by shortfall')
+    await waitText(p, '[data-item="S.1.3"] [data-test=required-shown]', /^应配 4 人（按在校生数计算，每少1人扣 5 分，扣完为止）$/)
+    await fillNum(item.locator('[data-test=actual] input, input[data-test=actual]').first(), 2)
+    await waitText(p, '[data-item="S.1.3"] [data-test=shortfall-live]', /^少 2 人，扣 10 分，得 5 分$/)
+    let got
+    for (let i = 0; i < 50; i++) {
+      const r = await apiGet(p, `/assessments/${id}`)
+      got = r.body.answers.find(x => x.item === 'S.1.3')
+      if (got && got.value === '2') break
+      await sleep(200)
+    }
+    expectEq(got && got.value, '2', 'the actual number saved')
+    await shot(p, '26-inspector-format2-groups')
+    await axe(p, '检查表（格式2 检查组）')
   })
 
   await step('no console errors on any page', async () => {
