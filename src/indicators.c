@@ -2375,7 +2375,10 @@ static sr_error
 group_choices(struct sr_buf *b, const struct sr_system *sys,
               const struct sr_item *it)
 {
-    const struct sr_group_step *st = &sys->gsteps[it->opt_off];
+    /* No steps at all (NULL) when every group deducts: NULL + 0 is
+     * undefined, so the pointer is made only for a group with steps. */
+    const struct sr_group_step *st =
+        it->rule == SR_GROUP_FAILED ? sys->gsteps + it->opt_off : NULL;
     char x[32];
     uint32_t i;
     sr_error rc;

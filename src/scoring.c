@@ -123,7 +123,7 @@ static int64_t
 group_points(const struct sr_system *sys, const struct sr_item *g,
              int64_t failed)
 {
-    const struct sr_group_step *st = &sr_system_group_steps(sys)[g->opt_off];
+    const struct sr_group_step *st;
     int64_t p = g->points;
     uint32_t i;
 
@@ -133,6 +133,9 @@ group_points(const struct sr_system *sys, const struct sr_item *g,
         p = g->points - failed * g->per;
         return p > 0 ? p : 0;
     }
+    /* Only now: a system whose groups all deduct has no steps at all
+     * (NULL, and NULL + 0 is undefined). */
+    st = sr_system_group_steps(sys) + g->opt_off;
     /* The last step reached: "3 or more" is the last step's count. */
     for (i = 0; i < g->opt_n && st[i].failed <= failed; i++)
         p = st[i].points;
