@@ -273,8 +273,9 @@ as_of(struct trend *t, const struct sr_period *p,
 
     memset(&v->kpis, 0, sizeof(v->kpis));
     v->period = *p;
-    memcpy(v->schools, t->base.schools,
-           t->base.n_schools * sizeof(*v->schools));
+    if (t->base.n_schools) /* none: both NULL, which memcpy may not take */
+        memcpy(v->schools, t->base.schools,
+               t->base.n_schools * sizeof(*v->schools));
     /* Assessments: by school code, like the schools. */
     for (i = 0; i < v->n_schools; i++) {
         struct sr_report_school *s = &v->schools[i];
