@@ -510,6 +510,10 @@ sr_answer_text(const struct sr_system *sys, const struct sr_item *it,
     const char *unit = it->unit ? it->unit : "";
     sr_error rc;
 
+    /* A group has no answer of its own: its failed sub-items are listed
+     * with theirs. */
+    if (it->method == SR_METHOD_GROUP)
+        return sr_strdup("检查组，按子项计分");
     if (!value)
         value = "";
     if (!strcmp(value, "na") || !strcmp(value, "NA") ||

@@ -111,8 +111,9 @@ sr_error sr_responses_load_file(struct sr_responses *r,
  * item's unit for a threshold (15天), the count of findings with its
  * unit for deduct (3处; 处 when the item names none), actual and
  * required for a ratio (14人/应配16人, the requirement derived from
- * @p school when the item derives it), 不适用 for na.  A value the item
- * cannot read is given back as it was stored.
+ * @p school when the item derives it), 不适用 for na, 检查组，按子项计分
+ * for a format-2 group (it has no answer: its sub-items do).  A value
+ * the item cannot read is given back as it was stored.
  * @return a new string the caller frees, or NULL when out of memory.
  */
 char *sr_answer_text(const struct sr_system *sys, const struct sr_item *it,

@@ -120,6 +120,13 @@ test_group_failed(void **state)
     assert_int_equal(f.res.total, 2500);
     assert_string_equal(band_id(&f), "major");
     assert_choices(&f, "g", "failed 0:15分|1:10分|2:5分|3+:0分; zeroed by m1");
+    /* 失分明细's 检查结果 of a group (it has no answer of its own). */
+    {
+        char *t = sr_answer_text(f.sys, item(&f, "g"), &f.school, NULL);
+
+        assert_string_equal(t, "检查组，按子项计分");
+        free(t);
+    }
     assert_choices(&f, "m1", "pass:1|fail:0 (fail: g earns 0)");
     fx_free(&f);
 }
