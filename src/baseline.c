@@ -49,6 +49,10 @@ sr_baseline_reason_text(const struct sr_baseline_reason *r)
         return sr_asprintf("最近一次评估（%s）已于%s过期", on, until);
     case SR_CAUSE_NO_EVIDENCE:
         return sr_asprintf("%s的评估中没有该要素适用的检查项", on);
+    case SR_CAUSE_UNASSESSED:
+        return sr_asprintf("指标体系%s（%s）未设置该要素的检查项",
+                           r->system_title ? r->system_title : "",
+                           r->system_version ? r->system_version : "");
     case SR_CAUSE_ITEM_LOST:
     case SR_CAUSE_HAZARD_OPEN:
         break;

@@ -62,6 +62,8 @@ struct sr_system {
     int format;      /* 1 or 2 */
     int64_t total;   /* the paper table's declared total, or 0 */
     int64_t bonus_cap; /* bonus points counted at most, or 0 */
+    unsigned unassessed; /* bit e: element e of the baseline declared
+                            not evidenced (baseline-unassessed) */
     uint32_t stages;
     int64_t pass;
     int valid_months;
@@ -1619,18 +1621,73 @@ parse_grading(struct loader *L, xmlNode *n)
                s->bands[s->n_bands - 1].id);
 }
 
+/* baseline-unassessed (format 2): the four-100% elements the system
+ * declares it does not evidence, a space-separated list of their names.
+ * Each name is known and given once; an empty list is refused (the
+ * attribute would declare nothing).  All four may be declared: a table
+ * with no security rows still scores, and its schools show 未评估 on
+ * every element rather than a failure the table cannot show. */
+static void
+parse_unassessed(struct loader *L, xmlNode *root, const char *owner)
+{
+    const char *v = attr(L, root, "baseline-unassessed");
+    char name[64];
+    size_t n;
+    int e, named = 0;
+
+    if (!v || !need_format2(L, line_of(root), owner,
+                            _("unassessed baseline elements")))
+        return;
+    while (*v) {
+        v += strspn(v, " \t\r\n");
+        n = strcspn(v, " \t\r\n");
+        if (!n)
+            break;
+        snprintf(name, sizeof(name), "%.*s", (int)n, v);
+        v += n;
+        named++;
+        e = name_index(baseline_names, SR_BASELINE_COUNT, name);
+        if (e < 0)
+            report(L, line_of(root),
+                   _("%s: baseline-unassessed: unknown element '%s' "
+                     "(expected guards, closed-campus, alarm-video or "
+                     "protection-posts)"),
+                   owner, name);
+        else if (L->sys->unassessed & (1u << e))
+            report(L, line_of(root),
+                   _("%s: baseline-unassessed names '%s' twice"), owner,
+                   name);
+        else
+            L->sys->unassessed |= 1u << e;
+    }
+    if (!named)
+        report(L, line_of(root), _("%s: baseline-unassessed names no element"),
+               owner);
+}
+
+/* Every element is evidenced by a tagged item, or declared unassessed;
+ * never both (a tagged item contradicts the declaration). */
 static void
 check_baseline(struct loader *L, long line)
 {
     bool tagged[SR_BASELINE_COUNT] = {false};
+    const struct sr_item *it;
     size_t i;
     int e;
 
-    for (i = 0; i < L->sys->n_items && i < MAX_ITEMS; i++)
-        if (L->sys->items[i].baseline >= 0)
-            tagged[L->sys->items[i].baseline] = true;
+    for (i = 0; i < L->sys->n_items && i < MAX_ITEMS; i++) {
+        it = &L->sys->items[i];
+        if (it->baseline < 0)
+            continue;
+        tagged[it->baseline] = true;
+        if (L->sys->unassessed & (1u << it->baseline))
+            report(L, it->line,
+                   _("item '%s': tagged baseline=\"%s\", an element the "
+                     "system declares unassessed (baseline-unassessed)"),
+                   it->id, baseline_names[it->baseline]);
+    }
     for (e = 0; e < SR_BASELINE_COUNT; e++)
-        if (!tagged[e])
+        if (!tagged[e] && !(L->sys->unassessed & (1u << e)))
             report(L, line,
                    _("system '%s': no item is tagged baseline=\"%s\" (%s); "
                      "every system must evidence all four baseline elements"),
@@ -1719,6 +1776,7 @@ parse_system(struct loader *L, xmlNode *root)
     s->total = system_points(L, root, "total", owner, _("declared totals"));
     s->bonus_cap = system_points(L, root, "bonus-cap", owner,
                                  _("bonus caps"));
+    parse_unassessed(L, root, owner);
     for (c = root->children; c && !L->nomem; c = c->next) {
         if (is_elem(c, "stages"))
             parse_stages(L, c);
@@ -2145,6 +2203,13 @@ const char *sr_system_version(const struct sr_system *s)
 }
 const char *sr_system_title(const struct sr_system *s) { return s->title; }
 int sr_system_format(const struct sr_system *s) { return s->format; }
+
+bool
+sr_system_baseline_unassessed(const struct sr_system *s, int element)
+{
+    return s && element >= 0 && element < SR_BASELINE_COUNT &&
+           (s->unassessed & (1u << element));
+}
 const char *sr_system_description(const struct sr_system *s)
 {
     return s->description;

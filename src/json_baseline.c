@@ -19,11 +19,19 @@ done(cJSON *o, int ok)
     return o;
 }
 
+/* An element's or all four's state: met, not_met, or unassessed (未评估:
+ * not met, and not shown to fail). */
+static const char *
+status(int met, int failed)
+{
+    return met ? "met" : failed ? "not_met" : "unassessed";
+}
+
 cJSON *
 sr_json_baseline_school(const struct sr_baseline_school *b)
 {
     cJSON *o = cJSON_CreateObject(), *arr;
-    int ok = o != NULL, e, four = 1;
+    int ok = o != NULL, e, four = 1, failed = 0;
 
     if (!ok)
         return NULL;
@@ -48,13 +56,18 @@ sr_json_baseline_school(const struct sr_baseline_school *b)
         if (!ok)
             break;
         four &= b->met[e];
+        failed |= !b->met[e] && !b->unassessed[e];
         sr_json_add(x, "element", sr_json_str(sr_baseline_name(e)), &ok);
         sr_json_add(x, "label", sr_json_str(sr_baseline_label(e)), &ok);
         sr_json_add(x, "met", cJSON_CreateBool(b->met[e]), &ok);
+        sr_json_add(x, "status",
+                    sr_json_str(status(b->met[e], !b->unassessed[e])), &ok);
         sr_json_add(x, "reason", sr_json_str(b->met[e] ? NULL : b->why[e]),
                     &ok);
     }
     sr_json_add(o, "all_four", cJSON_CreateBool(four), &ok);
+    sr_json_add(o, "all_four_status", sr_json_str(status(four, failed)),
+                &ok);
     return done(o, ok);
 }
 
@@ -90,10 +103,20 @@ sr_json_baseline_district(const struct sr_baseline_district *d)
         sr_json_add(x, "element", sr_json_str(sr_baseline_name(e)), &ok);
         sr_json_add(x, "label", sr_json_str(sr_baseline_label(e)), &ok);
         sr_json_add(x, "met", sr_json_int((int64_t)d->met[e]), &ok);
-        sr_json_add(x, "rate", rate(d->met[e], d->schools), &ok);
+        sr_json_add(x, "unassessed", sr_json_int((int64_t)d->unassessed[e]),
+                    &ok);
+        sr_json_add(x, "rate", rate(d->met[e], d->schools - d->unassessed[e]),
+                    &ok);
     }
     sr_json_add(o, "all_four", sr_json_int((int64_t)d->all_four), &ok);
-    sr_json_add(o, "all_four_rate", rate(d->all_four, d->schools), &ok);
+    sr_json_add(o, "all_four_unassessed",
+                sr_json_int((int64_t)d->four_unassessed), &ok);
+    sr_json_add(o, "all_four_not_met",
+                sr_json_int((int64_t)(d->schools - d->all_four -
+                                      d->four_unassessed)),
+                &ok);
+    sr_json_add(o, "all_four_rate",
+                rate(d->all_four, d->schools - d->four_unassessed), &ok);
     sr_json_add(o, "reaches", cJSON_CreateBool(d->reaches), &ok);
     return done(o, ok);
 }

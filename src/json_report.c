@@ -93,9 +93,9 @@ sr_json_period(const struct sr_period *p)
     return done(o, ok);
 }
 
-/* {"met": met, "rate": {met / schools}} */
+/* {"met": met, "unassessed": n, "rate": {met / schools evaluated}} */
 static cJSON *
-met_json(size_t met, const struct sr_rate *rate)
+met_json(size_t met, size_t unassessed, const struct sr_rate *rate)
 {
     cJSON *o = cJSON_CreateObject();
     int ok = o != NULL;
@@ -103,6 +103,7 @@ met_json(size_t met, const struct sr_rate *rate)
     if (!ok)
         return NULL;
     sr_json_add(o, "met", count(met), &ok);
+    sr_json_add(o, "unassessed", count(unassessed), &ok);
     sr_json_add(o, "rate", sr_json_rate(rate), &ok);
     return done(o, ok);
 }
@@ -129,11 +130,14 @@ sr_json_kpis(const struct sr_report_kpis *k, const size_t *all_four)
     sr_json_add(o, "baseline", sub, &ok);
     for (i = 0; ok && i < SR_BASELINE_COUNT; i++)
         sr_json_add(sub, sr_baseline_name(i),
-                    met_json(k->baseline_met[i], &k->baseline_rate[i]), &ok);
+                    met_json(k->baseline_met[i], k->baseline_unassessed[i],
+                             &k->baseline_rate[i]),
+                    &ok);
     if (ok && all_four) {
-        struct sr_rate all = {*all_four, k->schools};
+        struct sr_rate all = {*all_four, k->schools - k->four_unassessed};
 
-        sr_json_add(sub, "all", met_json(*all_four, &all), &ok);
+        sr_json_add(sub, "all",
+                    met_json(*all_four, k->four_unassessed, &all), &ok);
     }
     sr_json_add(o, "four_100", cJSON_CreateBool(k->four_100), &ok);
     sub = cJSON_CreateObject();
@@ -172,21 +176,14 @@ cJSON *
 sr_json_report_district(const struct sr_report_district *r)
 {
     cJSON *o = cJSON_CreateObject(), *counts;
-    size_t all_four = 0, i;
-    int ok = o != NULL, e;
+    int ok = o != NULL;
 
     if (!ok)
         return NULL;
-    for (i = 0; i < r->n_schools; i++) {
-        for (e = 0; e < SR_BASELINE_COUNT; e++)
-            if (!r->schools[i].baseline[e])
-                break;
-        all_four += e == SR_BASELINE_COUNT;
-    }
     sr_json_add(o, "code", sr_json_str(r->code), &ok);
     sr_json_add(o, "name", sr_json_str(r->name), &ok);
     sr_json_add(o, "period", sr_json_period(&r->period), &ok);
-    sr_json_add(o, "kpis", sr_json_kpis(&r->kpis, &all_four), &ok);
+    sr_json_add(o, "kpis", sr_json_kpis(&r->kpis, &r->kpis.four_met), &ok);
     counts = cJSON_CreateObject();
     sr_json_add(o, "counts", counts, &ok);
     if (ok) {
@@ -198,25 +195,11 @@ sr_json_report_district(const struct sr_report_district *r)
     return done(o, ok);
 }
 
-/* Schools of district @p code (NULL: any) that do not meet all four
- * elements: the city keeps them in one list. */
-static size_t
-off_baseline(const struct sr_report_city *r, const char *code)
-{
-    size_t n = 0, i;
-
-    for (i = 0; i < r->n_off_baseline; i++)
-        if (!code || (r->off_baseline[i].district &&
-                      !strcmp(r->off_baseline[i].district, code)))
-            n++;
-    return n;
-}
-
 cJSON *
 sr_json_report_city(const struct sr_report_city *r)
 {
     cJSON *o = cJSON_CreateObject(), *arr, *counts;
-    size_t all_four, i;
+    size_t i;
     int ok = o != NULL;
 
     if (!ok)
@@ -231,14 +214,13 @@ sr_json_report_city(const struct sr_report_city *r)
         sr_json_add(arr, NULL, e, &ok);
         if (!ok)
             break;
-        all_four = d->kpis.schools - off_baseline(r, d->code);
         sr_json_add(e, "rank", count(d->rank), &ok);
         sr_json_add(e, "code", sr_json_str(d->code), &ok);
         sr_json_add(e, "name", sr_json_str(d->name), &ok);
-        sr_json_add(e, "kpis", sr_json_kpis(&d->kpis, &all_four), &ok);
+        sr_json_add(e, "kpis", sr_json_kpis(&d->kpis, &d->kpis.four_met), &ok);
     }
-    all_four = r->total.schools - off_baseline(r, NULL);
-    sr_json_add(o, "total", sr_json_kpis(&r->total, &all_four), &ok);
+    sr_json_add(o, "total", sr_json_kpis(&r->total, &r->total.four_met),
+                &ok);
     arr = cJSON_CreateArray();
     sr_json_add(o, "trend", arr, &ok);
     for (i = 0; ok && i < r->n_trend; i++) {

@@ -126,7 +126,8 @@ static const struct field_def hazard_fields[SR_FH_COUNT] = {
     [SR_FK_HAZARDS_OVERDUE] = {"hazards_overdue", SR_FIELD_INT},       \
     [SR_FK_RECTIFICATION] = {"rectification", SR_FIELD_RATE},          \
     [SR_FK_OPEN_MAJOR] = {"open_major", SR_FIELD_INT},                 \
-    [SR_FK_HAZARDS_CLOSED_LATE] = {"hazards_closed_late", SR_FIELD_INT}
+    [SR_FK_HAZARDS_CLOSED_LATE] = {"hazards_closed_late", SR_FIELD_INT},\
+    [SR_FK_FOUR_UNASSESSED] = {"four_unassessed", SR_FIELD_INT}
 
 static const struct field_def district_fields[SR_FD_COUNT] = {
     KPI_FIELDS,

@@ -605,6 +605,14 @@ bool_val(struct val *v, bool b)
  * Field values
  * ------------------------------------------------------------------ */
 
+/* A four-100% element (or all four): 是, 否, or 未评估 when not met
+ * and not shown to fail (its system has no item for it). */
+static void
+element_val(struct val *v, bool met, bool unassessed)
+{
+    str_val(v, met ? "是" : unassessed ? "未评估" : "否");
+}
+
 static const char *const ownership_label[] = {"公办", "民办"};
 static const char *const locale_label[] = {"城区", "镇区", "乡村"};
 
@@ -613,7 +621,7 @@ school_value(const void *rec, int field, struct val *v)
 {
     const struct sr_report_school *s = rec;
     const int64_t *a = s->school.attr;
-    int e, all = 1;
+    int e, all = 1, failed = 0;
 
     v->type = V_BLANK;
     switch ((enum sr_field_school)field) {
@@ -676,21 +684,18 @@ school_value(const void *rec, int field, struct val *v)
         num_val(v, (double)s->overdue_hazards);
         break;
     case SR_FS_GUARDS:
-        bool_val(v, s->baseline[SR_BASELINE_GUARDS]);
-        break;
     case SR_FS_CLOSED_CAMPUS:
-        bool_val(v, s->baseline[SR_BASELINE_CLOSED_CAMPUS]);
-        break;
     case SR_FS_ALARM_VIDEO:
-        bool_val(v, s->baseline[SR_BASELINE_ALARM_VIDEO]);
-        break;
     case SR_FS_PROTECTION_POSTS:
-        bool_val(v, s->baseline[SR_BASELINE_PROTECTION_POSTS]);
+        e = SR_BASELINE_GUARDS + (field - SR_FS_GUARDS);
+        element_val(v, s->baseline[e], s->baseline_unassessed[e]);
         break;
     case SR_FS_BASELINE_ALL:
-        for (e = 0; e < SR_BASELINE_COUNT; e++)
+        for (e = 0; e < SR_BASELINE_COUNT; e++) {
             all = all && s->baseline[e];
-        bool_val(v, all);
+            failed |= !s->baseline[e] && !s->baseline_unassessed[e];
+        }
+        element_val(v, all, !failed);
         break;
     case SR_FS_BASELINE_WHY: str_val(v, s->baseline_why); break;
     case SR_FS_COUNT: break;
@@ -1044,6 +1049,43 @@ kpi_count(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
     (*row)++;
 }
 
+/* The rule of 未评估, on 说明 when a school is unassessed on some
+ * element. */
+static const char unassessed_rule[] =
+    "四个100%中的未评估指学校所用指标体系未设置该要素的检查项：该要素的"
+    "达标率 = 达到学校数 / （名录学校数 − 未评估学校数）；四项中有未评估、"
+    "其余均达到的学校计为未评估，不计为达到，也不计为未达到；有未评估学校"
+    "的区县不计为实现四个100%。";
+
+/* The district workbook's own rules on 说明: 未评估 alone, when a
+ * school is unassessed on some element. */
+static const char *const district_rules[] = {unassessed_rule};
+
+/* Whether a district (or the city) has schools unassessed (未评估) on
+ * some element: the workbook then says how many and how they count. */
+static bool
+any_unassessed(const struct sr_report_kpis *k)
+{
+    int e;
+
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        if (k->baseline_unassessed[e])
+            return true;
+    return false;
+}
+
+/* The 计算 cell of a rate that leaves out schools unassessed on it. */
+static void
+unassessed_note(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+                struct sr_rate rt, size_t unassessed)
+{
+    char note[64], text[128];
+
+    fraction(note, sizeof(note), rt);
+    snprintf(text, sizeof(text), "%s（另有%zu所未评估）", note, unassessed);
+    put_str(w, ws, row, 2, text, w->text);
+}
+
 static void
 kpi_rate(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
          const char *label, struct sr_rate rt)
@@ -1222,11 +1264,22 @@ write_overview(struct wctx *w, lxw_worksheet *ws)
         snprintf(buf, sizeof(buf), "四个100%%：%s达标率",
                  sr_baseline_label(e));
         kpi_rate(w, ws, &row, buf, k->baseline_rate[e]);
+        if (k->baseline_unassessed[e])
+            unassessed_note(w, ws, row - 1, k->baseline_rate[e],
+                            k->baseline_unassessed[e]);
     }
     put_str(w, ws, row, 0, "是否实现四个100%", w->label);
     put_str(w, ws, row, 1, k->four_100 ? "是" : "否", w->text);
     put_str(w, ws, row, 2, "", w->text);
     row++;
+    if (any_unassessed(k)) {
+        snprintf(buf, sizeof(buf), "达到%zu所，未达到%zu所，未评估%zu所",
+                 k->four_met, k->schools - k->four_met - k->four_unassessed,
+                 k->four_unassessed);
+        put_str(w, ws, row, 0, "四个100%学校数", w->label);
+        merge(w, ws, row, 1, row, 2, buf, w->text);
+        row++;
+    }
     kpi_count(w, ws, &row, "隐患发现数", k->hazards_found, "统计期内发现");
     kpi_count(w, ws, &row, "隐患销号数", k->hazards_closed,
               "统计期内销号");
@@ -1869,6 +1922,14 @@ sr_report_write_district(const struct sr_report_district *r,
             put_rate(w, b, 1, (lxw_col_t)(1 + e), r->kpis.baseline_rate[e]);
         put_str(w, b, 1, 1 + SR_BASELINE_COUNT,
                 r->kpis.four_100 ? "是" : "否", w->text);
+        if (any_unassessed(&r->kpis)) {
+            put_str(w, b, 2, 0, "未评估学校数", w->label);
+            for (e = 0; e < SR_BASELINE_COUNT; e++)
+                put_num(w, b, 2, (lxw_col_t)(1 + e),
+                        (double)r->kpis.baseline_unassessed[e], w->num0);
+            put_num(w, b, 2, 1 + SR_BASELINE_COUNT,
+                    (double)r->kpis.four_unassessed, w->num0);
+        }
         src = (struct table_src){r->schools, r->n_schools,
                                  sizeof(*r->schools), school_value,
                                  no_fill, NULL};
@@ -1879,7 +1940,8 @@ sr_report_write_district(const struct sr_report_district *r,
                         r->code ? r->code : "");
     if (!scope)
         keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-    write_notes(w, ws[NELEM(district_sheets) + 1], "区县", scope, NULL, 0,
+    write_notes(w, ws[NELEM(district_sheets) + 1], "区县", scope,
+                district_rules, any_unassessed(&r->kpis) ? 1 : 0,
                 r->systems, r->n_systems);
     free(scope);
 
@@ -1934,6 +1996,9 @@ kpi_value(const struct sr_report_kpis *k, int field, struct val *v)
         rate_val(v, k->baseline_rate[SR_BASELINE_PROTECTION_POSTS]);
         break;
     case SR_FK_FOUR_100: bool_val(v, k->four_100); break;
+    case SR_FK_FOUR_UNASSESSED:
+        num_val(v, (double)k->four_unassessed);
+        break;
     case SR_FK_HAZARDS_FOUND: num_val(v, (double)k->hazards_found); break;
     case SR_FK_HAZARDS_CLOSED: num_val(v, (double)k->hazards_closed); break;
     case SR_FK_HAZARDS_OPEN: num_val(v, (double)k->hazards_open); break;
@@ -2458,8 +2523,8 @@ static const char *const city_rules[] = {
      "没有学校的区县排在最后。全市合计为全市名录学校的统计，不是各区县"
      "比率的平均。"),
     ("未达标学校为已评估但未达标（含一票否决）的学校；重大隐患为统计期末"
-     "未销号的重大隐患，逾期最久的在前；四个100%未达标为四项要素未全部"
-     "达到的学校。"),
+     "未销号的重大隐患，逾期最久的在前；四个100%未达标为有要素未达到的"
+     "学校（只有未评估的要素的学校不列入）。"),
     ("同类排名：已评估学校在本学段内排名，依次按有无一票否决（无者在前，"
      "一票否决的学校无论总分都排在后面）、总分（高者在前）、期末逾期隐患数"
      "（少者在前）、期末未整改隐患数（少者"
@@ -2467,7 +2532,8 @@ static const char *const city_rules[] = {
      "10所，与最后入选学校名次相同的一并列出），供找出各类学校中最薄弱的，"
      "完整排名见系统。"),
     ("趋势：本年度截至本期的各期（月报为各月，季报为各季度，年报为四个季度）"
-     "中有评估数据的各期，早的在前；只有一期时不画趋势图。")
+     "中有评估数据的各期，早的在前；只有一期时不画趋势图。"),
+    unassessed_rule /* last: shown only when a school is unassessed */
 };
 
 sr_error
@@ -2527,7 +2593,8 @@ sr_report_write_city(const struct sr_report_city *r,
     if (!scope)
         keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
     write_notes(w, ws[NELEM(city_sheets)], "范围", scope, city_rules,
-                NELEM(city_rules), r->systems, r->n_systems);
+                NELEM(city_rules) - !any_unassessed(&r->total), r->systems,
+                r->n_systems);
     free(scope);
 
     title = sr_asprintf("全市中小学校园安全风险评估汇总（%s）",

@@ -14,8 +14,20 @@
  *     school (one added after the assessment turns the element off
  *     until it is closed).
  * A school without a valid assessment meets no element: unknown counts
- * as not met.  A district "reaches four 100%" when it has schools and
- * every open school of its registry meets all four.
+ * as not met.
+ *
+ * An element has a third state, unassessed (未评估): the school's valid
+ * assessment is under a system that declares it does not evidence the
+ * element (format 2, baseline-unassessed on <system>), and no hazard
+ * on the element is open (an open one is a known failure: not met).
+ * A school then neither meets nor fails the element: each element's
+ * rate is met / the schools evaluated on it (not unassessed), and a
+ * school is counted under four 100% as met (all four met), not met
+ * (some element not met) or unassessed (the rest: some element
+ * unassessed, none not met).  A district "reaches four 100%" when it
+ * has schools and every open school of its registry meets all four: a
+ * school unassessed on an element cannot show it, so the district does
+ * not reach it.
  */
 #ifndef SR_BASELINE_H
 #define SR_BASELINE_H
@@ -42,7 +54,10 @@ enum sr_baseline_cause {
     SR_CAUSE_NO_EVIDENCE,   /**< it scored no item tagged for the element */
     SR_CAUSE_ITEM_LOST,     /**< `item` below full points, and no hazard on
                                  it closed since */
-    SR_CAUSE_HAZARD_OPEN    /**< `hazard` (on `item`, if any) not closed */
+    SR_CAUSE_HAZARD_OPEN,   /**< `hazard` (on `item`, if any) not closed */
+    SR_CAUSE_UNASSESSED     /**< not not met: unassessed (未评估), the
+                                 system of `assessment` (`system_title`,
+                                 `system_version`) has no item for it */
 };
 
 /** The cause of an element not met, with what names it. */
@@ -55,13 +70,16 @@ struct sr_baseline_reason {
     char *item;           /**< the item's id, or NULL */
     char *item_title;     /**< its title in the assessment's system, or
                                NULL when the system does not have it */
+    char *system_title;   /**< SR_CAUSE_UNASSESSED: the system's title */
+    char *system_version; /**< SR_CAUSE_UNASSESSED: its version */
 };
 
 /**
  * @brief A reason as a reader reads it on a report: a Chinese sentence
  *        naming the item by id and title, whatever the locale, e.g.
  *        检查项“D02.01.01 专职保安员配备”在2026年10月12日的评估中未得满分，
- *        且此后未整改销号.
+ *        且此后未整改销号; for an element unassessed,
+ *        指标体系<title>（<version>）未设置该要素的检查项.
  * @return a new string the caller frees; NULL for SR_CAUSE_NONE or when
  *         out of memory.
  */
@@ -77,8 +95,11 @@ struct sr_baseline_school {
     int64_t assessment;   /**< the valid assessment, or 0 */
     char assessed_on[11]; /**< its date, or "" */
     bool met[SR_BASELINE_COUNT];
-    char *why[SR_BASELINE_COUNT]; /**< for an element not met: why, in
-                                       the locale's language */
+    bool unassessed[SR_BASELINE_COUNT]; /**< 未评估 (then met is false):
+                                       its system has no item for it */
+    char *why[SR_BASELINE_COUNT]; /**< for an element not met or
+                                       unassessed: why, in the locale's
+                                       language */
     struct sr_baseline_reason reason[SR_BASELINE_COUNT]; /**< the same,
                                        structured */
 };
@@ -89,7 +110,17 @@ struct sr_baseline_district {
     char *name;
     size_t schools;                 /**< open schools in the registry */
     size_t met[SR_BASELINE_COUNT];  /**< schools meeting each element */
+    size_t unassessed[SR_BASELINE_COUNT]; /**< schools unassessed on each
+                                       element: the rate of element e is
+                                       met[e] / (schools - unassessed[e]) */
     size_t all_four;                /**< schools meeting all four */
+    size_t four_unassessed;         /**< schools unassessed on some element
+                                         and not met on none; the rest
+                                         (schools - all_four -
+                                         four_unassessed) do not meet all
+                                         four.  The rate of all four is
+                                         all_four / (schools -
+                                         four_unassessed). */
     bool reaches;                   /**< schools > 0 and all meet all */
 };
 

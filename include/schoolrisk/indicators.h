@@ -282,6 +282,11 @@ int64_t sr_system_total(const struct sr_system *sys);
 /** Most bonus points (附加分) counted (bonus-cap), hundredths; 0 when
  *  the system has no bonus item. */
 int64_t sr_system_bonus_cap(const struct sr_system *sys);
+/** Whether the system declares that it does not evidence baseline
+ *  element @p element (enum sr_baseline; format 2, baseline-unassessed
+ *  on <system>): its schools are 未评估 on it (baseline.h). */
+bool sr_system_baseline_unassessed(const struct sr_system *sys,
+                                   int element);
 /** Pass line (达标线), hundredths. */
 int64_t sr_system_pass_line(const struct sr_system *sys);
 int sr_system_valid_months(const struct sr_system *sys);

@@ -116,13 +116,15 @@ struct cJSON *sr_json_period(const struct sr_period *p);
  *        layouts (docs/report-layouts.md): schools, assessed, coverage,
  *        compliant, compliance, bands {blue, yellow, orange, red},
  *        vetoed, baseline {guards, closed-campus, alarm-video,
- *        protection-posts: {met, rate}}, four_100, hazards {found,
+ *        protection-posts: {met, unassessed, rate}}, four_100,
+ *        hazards {found,
  *        closed, open, overdue}, rectification, open_major, and stages
  *        [{stage, label, schools, assessed, compliant}] (those with
  *        schools).
- * @param all_four schools meeting all four elements, added to baseline
- *        as "all": {met, rate}; NULL leaves it out (the trend's
- *        periods, which do not keep it)
+ * @param all_four schools meeting all four elements (k->four_met),
+ *        added to baseline as "all": {met, unassessed, rate}; NULL
+ *        leaves it out (the trend's periods).  A rate's denominator
+ *        leaves out the schools unassessed (未评估) on it.
  */
 struct cJSON *sr_json_kpis(const struct sr_report_kpis *k,
                            const size_t *all_four);
@@ -193,12 +195,16 @@ struct cJSON *sr_json_answers(const struct sr_assess_ctx *ctx);
 struct cJSON *sr_json_progress(const struct sr_assess_ctx *ctx);
 
 /** @brief A school's four-100% elements, each met or not with the
- *         reason, and its valid assessment. */
+ *         reason and its status (met, not_met, unassessed: 未评估, the
+ *         system has no item for it), all four (all_four, and
+ *         all_four_status the same way), and its valid assessment. */
 struct cJSON *sr_json_baseline_school(const struct sr_baseline_school *b);
 
 /** @brief A district's four-100% figures: schools, per element the
- *         schools meeting it and the rate (per cent, one decimal,
- *         rounded half up), all four, reaches. */
+ *         schools meeting it, those unassessed on it and the rate of the
+ *         others (per cent, one decimal, rounded half up), all four met,
+ *         unassessed and not met with the rate of those evaluated,
+ *         reaches. */
 struct cJSON *sr_json_baseline_district(const struct sr_baseline_district *d);
 
 #ifdef __cplusplus

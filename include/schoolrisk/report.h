@@ -113,8 +113,12 @@ struct sr_report_school {
     size_t open_hazards;     /**< not closed at the end */
     size_t overdue_hazards;  /**< overdue at the end */
     bool baseline[SR_BASELINE_COUNT];
-    char *baseline_why;      /**< each element not met with its reason
-                                  in Chinese, "专职保安员配备：…；护学岗：…"
+    bool baseline_unassessed[SR_BASELINE_COUNT]; /**< 未评估 (baseline
+                                  false): the system of its assessment
+                                  has no item for the element */
+    char *baseline_why;      /**< each element not met or unassessed
+                                  with its reason in Chinese,
+                                  "专职保安员配备：…；护学岗：…"
                                   (sr_baseline_reason_text), or NULL */
 };
 
@@ -173,7 +177,16 @@ struct sr_report_kpis {
     size_t bands[4];         /**< assessed schools by enum sr_colour */
     size_t vetoed;
     size_t baseline_met[SR_BASELINE_COUNT];
-    struct sr_rate baseline_rate[SR_BASELINE_COUNT];
+    size_t baseline_unassessed[SR_BASELINE_COUNT]; /**< schools 未评估 on
+                                  the element (their system has no item
+                                  for it) */
+    struct sr_rate baseline_rate[SR_BASELINE_COUNT]; /**< met / schools
+                                  evaluated on it (schools - unassessed) */
+    size_t four_met;         /**< schools meeting all four */
+    size_t four_unassessed;  /**< schools 未评估 on some element and not
+                                  met on none: neither met nor not met;
+                                  schools - four_met - four_unassessed do
+                                  not meet all four */
     bool four_100;           /**< schools > 0 and all meet all four */
     size_t hazards_found;    /**< found within the period */
     size_t hazards_closed;   /**< closed within the period */
@@ -270,9 +283,11 @@ struct sr_report_city {
                                                end, longest overdue first,
                                                then oldest found */
     size_t n_major;
-    struct sr_report_school *off_baseline;  /**< schools not meeting all
-                                                 four elements, by district
-                                                 then code */
+    struct sr_report_school *off_baseline;  /**< schools not meeting some
+                                                 element (未达到; a school
+                                                 only 未评估 on some is not
+                                                 listed), by district then
+                                                 code */
     size_t n_off_baseline;
     struct sr_report_trend trend[12];     /**< the periods of the year
                                                so far, oldest first, this

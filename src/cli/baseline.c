@@ -21,6 +21,10 @@ static const char usage[] =
     "latest valid assessment, restored when the hazard on a failed item is\n"
     "closed; per district, the rate of each element and whether it reaches\n"
     "four 100%.  A school without a valid assessment meets no element.\n"
+    "A school assessed under a system that declares an element unassessed\n"
+    "(baseline-unassessed) shows 未评估 for it: the element's rate counts\n"
+    "the schools evaluated on it, and the district's line says how many\n"
+    "were unassessed.\n"
     "--today DATE computes it as of another day (2026-12-31, 2026/12/31,\n"
     "2026.12.31 or 2026年12月31日).\n");
 
@@ -59,12 +63,18 @@ print_json(const struct sr_baseline_report *r)
         for (e = 0; m && e < SR_BASELINE_COUNT; e++)
             cJSON_AddNumberToObject(m, sr_baseline_name(e),
                                     (double)d->met[e]);
+        m = cJSON_AddObjectToObject(o, "unassessed");
+        for (e = 0; m && e < SR_BASELINE_COUNT; e++)
+            cJSON_AddNumberToObject(m, sr_baseline_name(e),
+                                    (double)d->unassessed[e]);
         cJSON_AddNumberToObject(o, "all_four", (double)d->all_four);
+        cJSON_AddNumberToObject(o, "all_four_unassessed",
+                                (double)d->four_unassessed);
         cJSON_AddBoolToObject(o, "reaches_four_100", d->reaches);
     }
     for (i = 0; ss && i < r->n; i++) {
         const struct sr_baseline_school *b = &r->s[i];
-        cJSON *o = cJSON_CreateObject(), *m, *w;
+        cJSON *o = cJSON_CreateObject(), *m, *u, *w;
 
         cJSON_AddItemToArray(ss, o);
         cJSON_AddStringToObject(o, "code", b->code);
@@ -75,9 +85,11 @@ print_json(const struct sr_baseline_report *r)
         else
             cJSON_AddNullToObject(o, "assessment");
         m = cJSON_AddObjectToObject(o, "met");
+        u = cJSON_AddObjectToObject(o, "unassessed");
         w = cJSON_AddObjectToObject(o, "why_not");
-        for (e = 0; m && w && e < SR_BASELINE_COUNT; e++) {
+        for (e = 0; m && u && w && e < SR_BASELINE_COUNT; e++) {
             cJSON_AddBoolToObject(m, sr_baseline_name(e), b->met[e]);
+            cJSON_AddBoolToObject(u, sr_baseline_name(e), b->unassessed[e]);
             if (!b->met[e])
                 cJSON_AddStringToObject(w, sr_baseline_name(e), b->why[e]);
         }
@@ -123,6 +135,31 @@ district_heading(void)
     printf("  %s\n", _("FOUR 100%"));
 }
 
+/* Under a district with schools unassessed on some element: how many on
+ * each (its rate above counts the others) and how its schools stand on
+ * all four. */
+static void
+print_unassessed(const struct sr_baseline_district *d)
+{
+    char list[256];
+    size_t len = 0;
+    int e;
+
+    list[0] = '\0';
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        if (d->unassessed[e] && len < sizeof(list))
+            len += (size_t)snprintf(list + len, sizeof(list) - len,
+                                    "%s%s %zu", len ? ", " : "",
+                                    sr_baseline_label(e), d->unassessed[e]);
+    if (!len)
+        return;
+    printf("%-10s", "");
+    printf(_("unassessed (no item in the system): %s; four 100%%: %zu met, "
+             "%zu not met, %zu unassessed\n"),
+           list, d->all_four, d->schools - d->all_four - d->four_unassessed,
+           d->four_unassessed);
+}
+
 static void
 print_text(const struct sr_baseline_report *r)
 {
@@ -138,7 +175,8 @@ print_text(const struct sr_baseline_report *r)
         printf("%-10s ", b->code);
         for (e = 0; e < SR_BASELINE_COUNT; e++) {
             putchar(' ');
-            cli_pad(stdout, b->met[e] ? "是" : "否", 6);
+            cli_pad(stdout,
+                    b->met[e] ? "是" : b->unassessed[e] ? "未评估" : "否", 6);
         }
         printf("  %s\n", b->name);
         for (e = 0; e < SR_BASELINE_COUNT; e++)
@@ -155,10 +193,11 @@ print_text(const struct sr_baseline_report *r)
         cli_pad(stdout, d->name, 10);
         printf(" %7zu", d->schools);
         for (e = 0; e < SR_BASELINE_COUNT; e++) {
-            rate(buf, sizeof(buf), d->met[e], d->schools);
+            rate(buf, sizeof(buf), d->met[e], d->schools - d->unassessed[e]);
             printf(" %8s", buf);
         }
         printf("  %s\n", d->reaches ? "达到" : "未达到");
+        print_unassessed(d);
     }
 }
 

@@ -65,6 +65,8 @@ sr_baseline_school_release(struct sr_baseline_school *b)
         free(b->why[e]);
         free(b->reason[e].item);
         free(b->reason[e].item_title);
+        free(b->reason[e].system_title);
+        free(b->reason[e].system_version);
     }
     memset(b, 0, sizeof(*b));
 }
@@ -249,13 +251,20 @@ why_text(const struct sr_baseline_reason *r)
                     : sr_asprintf(_("hazard %lld is not closed"),
                                   (long long)r->hazard);
         break;
+    case SR_CAUSE_UNASSESSED:
+        text = sr_asprintf(_("the indicator system %s (%s) has no item for "
+                             "this element"),
+                           r->system_title ? r->system_title : "",
+                           r->system_version ? r->system_version : "");
+        break;
     }
     free(item);
     return text;
 }
 
-/* Element e is not met because of @p r (its strings are copied); the
- * first cause found is the one kept. */
+/* Element e is not met (or, SR_CAUSE_UNASSESSED, unassessed) because
+ * of @p r (its strings are copied); the first cause found is the one
+ * kept. */
 static sr_error
 not_met(struct sr_baseline_school *b, int e, const struct sr_baseline_reason *r)
 {
@@ -264,12 +273,17 @@ not_met(struct sr_baseline_school *b, int e, const struct sr_baseline_reason *r)
     b->met[e] = false;
     if (to->cause != SR_CAUSE_NONE)
         return SR_OK;
+    b->unassessed[e] = r->cause == SR_CAUSE_UNASSESSED;
     *to = *r;
     to->item = r->item ? sr_strdup(r->item) : NULL;
     to->item_title = r->item_title ? sr_strdup(r->item_title) : NULL;
+    to->system_title = r->system_title ? sr_strdup(r->system_title) : NULL;
+    to->system_version =
+        r->system_version ? sr_strdup(r->system_version) : NULL;
     b->why[e] = why_text(to);
     if ((r->item && !to->item) || (r->item_title && !to->item_title) ||
-        !b->why[e])
+        (r->system_title && !to->system_title) ||
+        (r->system_version && !to->system_version) || !b->why[e])
         return SR_ERR_NOMEM;
     return SR_OK;
 }
@@ -297,7 +311,7 @@ apply_latest(struct sr_baseline_school *b, const char *day, bool found,
     *valid = false;
     memset(&r, 0, sizeof(r));
     for (e = 0; e < SR_BASELINE_COUNT; e++)
-        b->met[e] = false;
+        b->met[e] = b->unassessed[e] = false;
     if (!found) {
         r.cause = SR_CAUSE_NO_ASSESSMENT;
         for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++)
@@ -347,7 +361,10 @@ apply_evidence(struct sr_baseline_school *b, const struct sr_system *sys,
 }
 
 /* Element @p e after its evidence: not seen, or an open hazard on it
- * (@p hazard its id, 0 for none, @p item its item or NULL). */
+ * (@p hazard its id, 0 for none, @p item its item or NULL).  Not seen
+ * in a system that declares it unassessed is unassessed, unless a
+ * hazard on it is open (a known failure, from an earlier assessment
+ * under another system or added since). */
 static sr_error
 apply_element(struct sr_baseline_school *b, const struct sr_system *sys,
               int e, bool seen, int64_t hazard, const char *item)
@@ -357,7 +374,13 @@ apply_element(struct sr_baseline_school *b, const struct sr_system *sys,
     memset(&r, 0, sizeof(r));
     r.assessment = b->assessment;
     memcpy(r.assessed_on, b->assessed_on, sizeof(r.assessed_on));
-    if (!seen) {
+    if (!seen && !hazard && sr_system_baseline_unassessed(sys, e)) {
+        r.cause = SR_CAUSE_UNASSESSED;
+        r.system_title = (char *)sr_system_title(sys);
+        r.system_version = (char *)sr_system_version(sys);
+        return not_met(b, e, &r);
+    }
+    if (!seen && !sr_system_baseline_unassessed(sys, e)) {
         r.cause = SR_CAUSE_NO_EVIDENCE;
         return not_met(b, e, &r);
     }
@@ -427,7 +450,7 @@ school_baseline(struct sr_store *st, struct stmts *q, struct systems_cache *sc,
         return sr_store_dberr(st, _("cannot read the baseline evidence"));
     for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++) {
         step = SQLITE_DONE;
-        if (seen[e]) {
+        if (seen[e] || sr_system_baseline_unassessed(sys, e)) {
             sqlite3_reset(q->open);
             sr_bind_text(q->open, 1, b->code);
             sr_bind_text(q->open, 2, sr_baseline_name(e));
@@ -1032,6 +1055,26 @@ collect_school(const struct sr_school_record *s, void *p)
     return 0;
 }
 
+/* School @p b in its district's counts: each element met or
+ * unassessed, and all four met, unassessed (some element unassessed,
+ * none not met) or not met (the rest). */
+static void
+count_school(struct sr_baseline_district *d,
+             const struct sr_baseline_school *b)
+{
+    int e, four = 1, failed = 0;
+
+    d->schools++;
+    for (e = 0; e < SR_BASELINE_COUNT; e++) {
+        d->met[e] += b->met[e];
+        d->unassessed[e] += b->unassessed[e];
+        four &= b->met[e];
+        failed |= !b->met[e] && !b->unassessed[e];
+    }
+    d->all_four += (size_t)four;
+    d->four_unassessed += (size_t)(!four && !failed);
+}
+
 /* Whether scope covers district d whole. */
 static bool
 covers_district(const struct sr_scope *scope, const char *d)
@@ -1053,7 +1096,6 @@ districts(struct sr_store *st, const char *only, const struct sr_scope *scope,
     struct sr_districts all;
     sr_error rc;
     size_t i, j;
-    int e;
 
     rc = sr_registry_districts(st, &all);
     if (rc != SR_OK)
@@ -1077,19 +1119,9 @@ districts(struct sr_store *st, const char *only, const struct sr_scope *scope,
             sr_districts_release(&all);
             return SR_ERR_NOMEM;
         }
-        for (j = 0; j < r->n; j++) {
-            const struct sr_baseline_school *b = &r->s[j];
-            int four = 1;
-
-            if (strcmp(b->district, d->code))
-                continue;
-            d->schools++;
-            for (e = 0; e < SR_BASELINE_COUNT; e++) {
-                d->met[e] += b->met[e];
-                four &= b->met[e];
-            }
-            d->all_four += (size_t)four;
-        }
+        for (j = 0; j < r->n; j++)
+            if (!strcmp(r->s[j].district, d->code))
+                count_school(d, &r->s[j]);
         d->reaches = d->schools > 0 && d->all_four == d->schools;
     }
     sr_districts_release(&all);

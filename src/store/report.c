@@ -458,7 +458,7 @@ city_lists(const struct work *w, const struct sr_report_school *s)
     if (i >= bl->n)
         return true;
     for (e = 0; e < SR_BASELINE_COUNT; e++)
-        if (!bl->s[i].met[e])
+        if (!bl->s[i].met[e] && !bl->s[i].unassessed[e])
             return true;
     return false;
 }
@@ -743,9 +743,9 @@ read_hazards(struct work *w, const char *end)
 /* The baseline and the KPIs                                            */
 /* ------------------------------------------------------------------ */
 
-/* 未达标原因 of one school: each element not met with its reason, in
- * Chinese; one sentence for the four when they share it (no valid
- * assessment). */
+/* 未达标原因 of one school: each element not met or unassessed with
+ * its reason, in Chinese; one sentence for the four when they share it
+ * (no valid assessment; a system with no item for any of them). */
 static sr_error
 baseline_why(const struct sr_baseline_school *b, char **out)
 {
@@ -764,11 +764,13 @@ baseline_why(const struct sr_baseline_school *b, char **out)
         same &= text[0] && text[e] && !strcmp(text[e], text[0]);
     sr_buf_init(&why);
     if (rc == SR_OK && same)
-        rc = sr_buf_addf(&why, "四项均未达到：%s", text[0]);
+        rc = sr_buf_addf(&why, "四项均%s：%s",
+                         b->unassessed[0] ? "未评估" : "未达到", text[0]);
     for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK && !same; e++)
         if (text[e])
-            rc = sr_buf_addf(&why, "%s%s：%s", why.len ? "；" : "",
-                             sr_baseline_label(e), text[e]);
+            rc = sr_buf_addf(&why, "%s%s%s：%s", why.len ? "；" : "",
+                             sr_baseline_label(e),
+                             b->unassessed[e] ? "（未评估）" : "", text[e]);
     if (rc == SR_OK && why.len && !(*out = sr_buf_detach(&why)))
         rc = SR_ERR_NOMEM;
     sr_buf_release(&why);
@@ -790,9 +792,13 @@ sr_report_baseline_kpis(struct sr_report_district *r,
             continue;
         for (e = 0; e < SR_BASELINE_COUNT; e++) {
             k->baseline_met[e] = bl->d[i].met[e];
+            k->baseline_unassessed[e] = bl->d[i].unassessed[e];
             k->baseline_rate[e].num = bl->d[i].met[e];
-            k->baseline_rate[e].den = bl->d[i].schools;
+            k->baseline_rate[e].den =
+                bl->d[i].schools - bl->d[i].unassessed[e];
         }
+        k->four_met = bl->d[i].all_four;
+        k->four_unassessed = bl->d[i].four_unassessed;
         k->four_100 = bl->d[i].reaches;
     }
 }
@@ -810,8 +816,10 @@ merge_baseline(struct sr_report_district *r,
 
         if (!s)
             continue;
-        for (e = 0; e < SR_BASELINE_COUNT; e++)
+        for (e = 0; e < SR_BASELINE_COUNT; e++) {
             s->baseline[e] = bl->s[i].met[e];
+            s->baseline_unassessed[e] = bl->s[i].unassessed[e];
+        }
         rc = baseline_why(&bl->s[i], &s->baseline_why);
         if (rc != SR_OK)
             return rc;

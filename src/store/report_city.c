@@ -115,15 +115,17 @@ school_copy(struct sr_report_school *d, const struct sr_report_school *s)
     return nomem ? SR_ERR_NOMEM : SR_OK;
 }
 
+/* Whether school @p s fails some element (四个100%未达标): not met and
+ * not unassessed (未评估 is no failure the table shows). */
 static bool
-all_four(const struct sr_report_school *s)
+fails_baseline(const struct sr_report_school *s)
 {
     int e;
 
     for (e = 0; e < SR_BASELINE_COUNT; e++)
-        if (!s->baseline[e])
-            return false;
-    return true;
+        if (!s->baseline[e] && !s->baseline_unassessed[e])
+            return true;
+    return false;
 }
 
 void
@@ -137,8 +139,12 @@ sr_report_kpis_add(struct sr_report_kpis *t, const struct sr_report_kpis *k)
     for (i = 0; i < 4; i++)
         t->bands[i] += k->bands[i];
     t->vetoed += k->vetoed;
-    for (i = 0; i < SR_BASELINE_COUNT; i++)
+    for (i = 0; i < SR_BASELINE_COUNT; i++) {
         t->baseline_met[i] += k->baseline_met[i];
+        t->baseline_unassessed[i] += k->baseline_unassessed[i];
+    }
+    t->four_met += k->four_met;
+    t->four_unassessed += k->four_unassessed;
     t->hazards_found += k->hazards_found;
     t->hazards_closed += k->hazards_closed;
     t->hazards_open += k->hazards_open;
@@ -180,7 +186,7 @@ sr_report_kpis_finish(struct sr_report_kpis *t)
     t->compliance.den = t->schools;
     for (i = 0; i < SR_BASELINE_COUNT; i++) {
         t->baseline_rate[i].num = t->baseline_met[i];
-        t->baseline_rate[i].den = t->schools;
+        t->baseline_rate[i].den = t->schools - t->baseline_unassessed[i];
     }
     if (!t->schools)
         t->four_100 = false;
@@ -404,7 +410,7 @@ merge_district(struct work *w, struct sr_report_district *d, bool keep)
         if (s->assessed && !s->compliant)
             rc = add_school(&r->noncompliant, &r->n_noncompliant,
                             &w->alloc_nc, s);
-        if (rc == SR_OK && !all_four(s))
+        if (rc == SR_OK && fails_baseline(s))
             rc = add_school(&r->off_baseline, &r->n_off_baseline,
                             &w->alloc_off, s);
         if (rc == SR_OK && s->assessed)

@@ -222,10 +222,14 @@ for line in open(sys.argv[2], encoding="utf-8"):
     order.append(f[0])
 bl = {d["name"]: d for d in json.load(open(sys.argv[3]))["districts"]}
 for name, c in lines.items():
-    d = bl.get(name, {"met": {e: 0 for e in ELEMENTS}, "all_four": 0})
+    d = bl.get(name, {"met": {e: 0 for e in ELEMENTS},
+                      "unassessed": {e: 0 for e in ELEMENTS}, "all_four": 0,
+                      "all_four_unassessed": 0})
     for e in ELEMENTS:
         c[e] = d["met"][e]
+        c["u-" + e] = d["unassessed"][e]
     c["all_four"] = d["all_four"]
+    c["four_unassessed"] = d["all_four_unassessed"]
 total = {k: sum(c[k] for c in lines.values()) for k in lines[order[0]]}
 
 def rate(num, den):
@@ -237,8 +241,8 @@ def expect(name, c, rank):
             rate(c["assessed"], c["schools"]), c["compliant"],
             rate(c["compliant"], c["schools"]), c["blue"], c["yellow"],
             c["orange"], c["red"], c["vetoed"]] + \
-        [rate(c[e], c["schools"]) for e in ELEMENTS] + \
-        [four, c["found"], c["closed"], c["closed_late"], c["open"], c["overdue"],
+        [rate(c[e], c["schools"] - c["u-" + e]) for e in ELEMENTS] + \
+        [four, c["four_unassessed"], c["found"], c["closed"], c["closed_late"], c["open"], c["overdue"],
          rate(c["rectified"], c["found"]), c["major"]]
 
 # Rank on 达标率, ties share (1, 2, 2, 4), districts without schools last.
@@ -260,7 +264,7 @@ def show(v):
 ws = openpyxl.load_workbook(sys.argv[1])["区县汇总"]
 rows = list(ws.iter_rows(values_only=True))
 hdr = next(i for i, r in enumerate(rows) if "区县" in r)
-assert len(rows[hdr]) == 24, rows[hdr]
+assert len(rows[hdr]) == 25, rows[hdr]
 got = [r for r in rows[hdr + 1:hdr + len(order) + 2]]
 # In rank order; equal ranks in the registry's order (sorted is stable).
 want = [expect(n, lines[n], rank[n]) for n in sorted(order, key=lambda n: rank[n])]
@@ -276,8 +280,8 @@ same "the 区县汇总 rows" want-rows.txt got-rows.txt
 # Not vacuous: the city total has compliant, red, vetoed, found, closed,
 # closed late, open, overdue and open major hazards above zero, and a
 # rate below 1.
-tail -n 1 want-rows.txt | awk -F'|' '$6 > 0 && $11 > 0 && $12 > 0 && $18 > 0 &&
-    $19 > 0 && $20 > 0 && $21 > 0 && $22 > 0 && $24 > 0 && $7 < 1 { ok = 1 } END { exit !ok }' ||
+tail -n 1 want-rows.txt | awk -F'|' '$6 > 0 && $11 > 0 && $12 > 0 && $19 > 0 &&
+    $20 > 0 && $21 > 0 && $22 > 0 && $23 > 0 && $25 > 0 && $7 < 1 { ok = 1 } END { exit !ok }' ||
     fail "thin data: $(tail -n 1 want-rows.txt)"
 end
 

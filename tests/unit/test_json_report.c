@@ -120,8 +120,12 @@ fill_kpis(struct sr_report_kpis *k)
     k->baseline_rate[1] = (struct sr_rate){8, 8};
     k->baseline_met[2] = 6;
     k->baseline_rate[2] = (struct sr_rate){6, 8};
-    k->baseline_met[3] = 5;
-    k->baseline_rate[3] = (struct sr_rate){5, 8};
+    /* two schools 未评估 on 护学岗: out of its rate's denominator */
+    k->baseline_met[3] = 4;
+    k->baseline_unassessed[3] = 2;
+    k->baseline_rate[3] = (struct sr_rate){4, 6};
+    k->four_met = 4;
+    k->four_unassessed = 1;
     k->four_100 = false;
     k->hazards_found = 12;
     k->hazards_closed = 4;
@@ -141,13 +145,14 @@ static const char kpis_text[] =
     "\"compliance\":{\"num\":5,\"den\":8,\"percent\":62.5},"
     "\"bands\":{\"blue\":3,\"yellow\":2,\"orange\":0,\"red\":1},"
     "\"vetoed\":1,\"baseline\":{"
-    "\"guards\":{\"met\":7,\"rate\":{\"num\":7,\"den\":8,\"percent\":87.5}},"
-    "\"closed-campus\":{\"met\":8,\"rate\":{\"num\":8,\"den\":8,"
-    "\"percent\":100.0}},"
-    "\"alarm-video\":{\"met\":6,\"rate\":{\"num\":6,\"den\":8,"
-    "\"percent\":75.0}},"
-    "\"protection-posts\":{\"met\":5,\"rate\":{\"num\":5,\"den\":8,"
-    "\"percent\":62.5}}%s},"
+    "\"guards\":{\"met\":7,\"unassessed\":0,\"rate\":{\"num\":7,"
+    "\"den\":8,\"percent\":87.5}},"
+    "\"closed-campus\":{\"met\":8,\"unassessed\":0,\"rate\":{\"num\":8,"
+    "\"den\":8,\"percent\":100.0}},"
+    "\"alarm-video\":{\"met\":6,\"unassessed\":0,\"rate\":{\"num\":6,"
+    "\"den\":8,\"percent\":75.0}},"
+    "\"protection-posts\":{\"met\":4,\"unassessed\":2,\"rate\":{"
+    "\"num\":4,\"den\":6,\"percent\":66.7}}%s},"
     "\"four_100\":false,"
     "\"hazards\":{\"found\":12,\"closed\":4,\"closed_late\":0,\"open\":9,\"overdue\":2},"
     "\"rectification\":{\"num\":4,\"den\":12,\"percent\":33.3},"
@@ -162,7 +167,6 @@ kpis_under_the_layouts_names(void **state)
 {
     struct sr_report_kpis k;
     char want[4096];
-    size_t four = 4;
     char *s;
 
     (void)state;
@@ -171,33 +175,35 @@ kpis_under_the_layouts_names(void **state)
     snprintf(want, sizeof(want), kpis_text, "");
     assert_string_equal(s, want);
     free(s);
-    s = text(sr_json_kpis(&k, &four));
+    /* all four: 4 met, 1 unassessed (out of the rate), 3 not met */
+    s = text(sr_json_kpis(&k, &k.four_met));
     snprintf(want, sizeof(want), kpis_text,
-             ",\"all\":{\"met\":4,\"rate\":{\"num\":4,\"den\":8,"
-             "\"percent\":50.0}}");
+             ",\"all\":{\"met\":4,\"unassessed\":1,\"rate\":{\"num\":4,"
+             "\"den\":7,\"percent\":57.1}}");
     assert_string_equal(s, want);
     free(s);
 }
 
+/* All four comes from the KPIs (four_met, four_unassessed: the baseline
+ * counted them), not from the schools' rows: a school 未评估 on an
+ * element is neither met nor off the baseline. */
 static void
-district_summary_counts_all_four_from_its_schools(void **state)
+district_summary_all_four_from_its_kpis(void **state)
 {
     struct sr_report_school schools[3];
     struct sr_report_district r;
     cJSON *v, *all;
-    int e;
 
     (void)state;
     memset(&r, 0, sizeof(r));
     memset(schools, 0, sizeof(schools));
-    for (e = 0; e < SR_BASELINE_COUNT; e++)
-        schools[0].baseline[e] = schools[2].baseline[e] = true;
-    schools[2].baseline[SR_BASELINE_ALARM_VIDEO] = false;
     r.code = (char *)"370102";
     r.name = (char *)"历下区";
     assert_int_equal(sr_period_parse("2026Q3", &r.period), SR_OK);
     fill_kpis(&r.kpis);
     r.kpis.schools = 3;
+    r.kpis.four_met = 1;
+    r.kpis.four_unassessed = 1;
     r.schools = schools;
     r.n_schools = 3;
     r.n_hazards = 12;
@@ -209,8 +215,8 @@ district_summary_counts_all_four_from_its_schools(void **state)
     {
         char *s = cJSON_PrintUnformatted(all);
 
-        assert_string_equal(s, "{\"met\":1,\"rate\":{\"num\":1,\"den\":3,"
-                               "\"percent\":33.3}}");
+        assert_string_equal(s, "{\"met\":1,\"unassessed\":1,\"rate\":{"
+                               "\"num\":1,\"den\":2,\"percent\":50.0}}");
         free(s);
         s = cJSON_PrintUnformatted(cJSON_GetObjectItem(v, "counts"));
         assert_string_equal(s, "{\"schools\":3,\"lost\":0,\"hazards\":12,"
@@ -247,8 +253,12 @@ city_lines_total_and_trend(void **state)
     d[1].rank = 1;
     fill_kpis(&d[1].kpis);
     d[1].kpis.schools = 2;
+    d[1].kpis.four_met = 1;
+    d[1].kpis.four_unassessed = 0;
     fill_kpis(&c.total);
     c.total.schools = 10;
+    c.total.four_met = 5;
+    c.total.four_unassessed = 1;
     c.districts = d;
     c.n_districts = 2;
     off[0].district = (char *)"370102";
@@ -268,26 +278,26 @@ city_lines_total_and_trend(void **state)
     s = cJSON_PrintUnformatted(cJSON_GetObjectItem(line, "rank"));
     assert_string_equal(s, "2");
     free(s);
-    /* 8 schools, 2 of them off the baseline */
+    /* 8 schools: 4 meet all four, 1 unassessed on 护学岗, 3 not */
     s = cJSON_PrintUnformatted(cJSON_GetObjectItem(
         cJSON_GetObjectItem(cJSON_GetObjectItem(line, "kpis"), "baseline"),
         "all"));
-    assert_string_equal(s, "{\"met\":6,\"rate\":{\"num\":6,\"den\":8,"
-                           "\"percent\":75.0}}");
+    assert_string_equal(s, "{\"met\":4,\"unassessed\":1,\"rate\":{"
+                           "\"num\":4,\"den\":7,\"percent\":57.1}}");
     free(s);
     line = cJSON_GetArrayItem(arr, 1);
     s = cJSON_PrintUnformatted(cJSON_GetObjectItem(
         cJSON_GetObjectItem(cJSON_GetObjectItem(line, "kpis"), "baseline"),
         "all"));
-    assert_string_equal(s, "{\"met\":1,\"rate\":{\"num\":1,\"den\":2,"
-                           "\"percent\":50.0}}");
+    assert_string_equal(s, "{\"met\":1,\"unassessed\":0,\"rate\":{"
+                           "\"num\":1,\"den\":2,\"percent\":50.0}}");
     free(s);
-    /* the city: 10 schools, 3 off */
+    /* the city: 10 schools, 5 meet all four, 1 unassessed */
     s = cJSON_PrintUnformatted(cJSON_GetObjectItem(
         cJSON_GetObjectItem(cJSON_GetObjectItem(v, "total"), "baseline"),
         "all"));
-    assert_string_equal(s, "{\"met\":7,\"rate\":{\"num\":7,\"den\":10,"
-                           "\"percent\":70.0}}");
+    assert_string_equal(s, "{\"met\":5,\"unassessed\":1,\"rate\":{"
+                           "\"num\":5,\"den\":9,\"percent\":55.6}}");
     free(s);
     /* the trend's KPIs do not keep all four */
     arr = cJSON_GetObjectItem(v, "trend");
@@ -390,7 +400,7 @@ main(void)
         cmocka_unit_test(rates_round_half_away_in_integers),
         cmocka_unit_test(period_of_a_date),
         cmocka_unit_test(kpis_under_the_layouts_names),
-        cmocka_unit_test(district_summary_counts_all_four_from_its_schools),
+        cmocka_unit_test(district_summary_all_four_from_its_kpis),
         cmocka_unit_test(city_lines_total_and_trend),
         cmocka_unit_test(a_systems_tree),
         cmocka_unit_test(workbook_names),

@@ -45,7 +45,7 @@ test_shipped_city(void **state)
         if (!sr_layout_sheet_is_city(s))
             assert_int_equal(l.sheets[s].n, 0);
     c = &l.sheets[SR_SHEET_CITY_DISTRICTS];
-    assert_int_equal(c->n, 24);
+    assert_int_equal(c->n, 25);
     assert_int_equal(c->v[0].field, SR_FD_RANK);
     assert_string_equal(c->v[0].heading, "达标率排名");
     assert_int_equal(c->v[1].field, SR_FD_DISTRICT);
@@ -54,9 +54,11 @@ test_shipped_city(void **state)
     assert_int_equal(c->v[6].field, SR_FK_COMPLIANCE);
     assert_int_equal(c->v[12].field, SR_FK_GUARDS_RATE);
     assert_int_equal(c->v[16].field, SR_FK_FOUR_100);
-    assert_int_equal(c->v[19].field, SR_FK_HAZARDS_CLOSED_LATE);
-    assert_int_equal(c->v[23].field, SR_FK_OPEN_MAJOR);
-    assert_true(c->v[23].width == 8);
+    assert_int_equal(c->v[17].field, SR_FK_FOUR_UNASSESSED);
+    assert_string_equal(c->v[17].heading, "四个100%未评估学校数");
+    assert_int_equal(c->v[20].field, SR_FK_HAZARDS_CLOSED_LATE);
+    assert_int_equal(c->v[24].field, SR_FK_OPEN_MAJOR);
+    assert_true(c->v[24].width == 8);
     assert_string_equal(c->v[14].heading, "报警监控联网达标率");
     c = &l.sheets[SR_SHEET_CITY_NONCOMPLIANT];
     assert_int_equal(c->n, 9);

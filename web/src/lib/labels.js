@@ -19,6 +19,11 @@ export const baselineElements = {
   guards: '专职保安员配备', 'closed-campus': '封闭化管理',
   'alarm-video': '一键式报警和视频监控联网', 'protection-posts': '护学岗'
 }
+// A four-100% element's (or all four's) state: met, not_met, or
+// unassessed (未评估: the school's indicator system has no item for the
+// element; grey, never red: it is not a failure).
+export const baselineStatus = { met: '达到', not_met: '未达到', unassessed: '未评估' }
+export const baselineStatusType = { met: 'success', not_met: 'danger', unassessed: 'info' }
 export const baselineShort = {
   guards: '保安员', 'closed-campus': '封闭管理', 'alarm-video': '报警联网', 'protection-posts': '护学岗'
 }
