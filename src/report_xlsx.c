@@ -1082,7 +1082,7 @@ unassessed_note(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
     char note[64], text[128];
 
     fraction(note, sizeof(note), rt);
-    snprintf(text, sizeof(text), "%s（另有%zu所未评估）", note, unassessed);
+    snprintf(text, sizeof(text), "%s；未评估%zu所", note, unassessed);
     put_str(w, ws, row, 2, text, w->text);
 }
 
@@ -1933,8 +1933,10 @@ sr_report_write_district(const struct sr_report_district *r,
         src = (struct table_src){r->schools, r->n_schools,
                                  sizeof(*r->schools), school_value,
                                  no_fill, NULL};
+        /* A blank row above the table, below the counts when shown. */
         write_table(w, b, SR_SHEET_BASELINE,
-                    &layout->sheets[SR_SHEET_BASELINE], 3, &src);
+                    &layout->sheets[SR_SHEET_BASELINE],
+                    any_unassessed(&r->kpis) ? 4 : 3, &src);
     }
     scope = sr_asprintf("%s（%s）", r->name ? r->name : "",
                         r->code ? r->code : "");
