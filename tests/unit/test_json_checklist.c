@@ -310,6 +310,10 @@ test_baseline(void **state)
     b.why[SR_BASELINE_GUARDS] = "item D1.1.1 below full points in "
                                 "assessment 7";
     b.met[1] = b.met[2] = b.met[3] = true;
+    /* 护学岗 unassessed (未评估): not met, not failed */
+    b.met[3] = false;
+    b.unassessed[3] = true;
+    b.why[3] = "the indicator system T (1) has no item for this element";
     s = text(sr_json_baseline_school(&b));
     assert_string_equal(s, "{\"code\":\"3701020001\",\"name\":\"甲小学\","
                            "\"district\":\"370102\",\"district_name\":"
@@ -317,14 +321,31 @@ test_baseline(void **state)
                            "\"小学\",\"assessment\":7,\"assessed_on\":"
                            "\"2026-09-15\",\"elements\":[{\"element\":"
                            "\"guards\",\"label\":\"专职保安员配备\",\"met\":"
-                           "false,\"reason\":\"item D1.1.1 below full points "
-                           "in assessment 7\"},{\"element\":\"closed-campus\","
-                           "\"label\":\"封闭化管理\",\"met\":true,\"reason\":"
-                           "null},{\"element\":\"alarm-video\",\"label\":"
-                           "\"一键式紧急报警和视频监控联网\",\"met\":true,"
-                           "\"reason\":null},{\"element\":\"protection-posts\""
-                           ",\"label\":\"护学岗\",\"met\":true,\"reason\":"
-                           "null}],\"all_four\":false}");
+                           "false,\"status\":\"not_met\",\"reason\":\"item "
+                           "D1.1.1 below full points in assessment 7\"},"
+                           "{\"element\":\"closed-campus\",\"label\":"
+                           "\"封闭化管理\",\"met\":true,\"status\":\"met\","
+                           "\"reason\":null},{\"element\":\"alarm-video\","
+                           "\"label\":\"一键式紧急报警和视频监控联网\",\"met\":"
+                           "true,\"status\":\"met\",\"reason\":null},"
+                           "{\"element\":\"protection-posts\",\"label\":"
+                           "\"护学岗\",\"met\":false,\"status\":"
+                           "\"unassessed\",\"reason\":\"the indicator system "
+                           "T (1) has no item for this element\"}],"
+                           "\"all_four\":false,\"all_four_status\":"
+                           "\"not_met\"}");
+    free(s);
+    /* guards met too: all four unassessed */
+    b.met[SR_BASELINE_GUARDS] = true;
+    s = text(sr_json_baseline_school(&b));
+    assert_non_null(strstr(s, "\"all_four\":false,\"all_four_status\":"
+                              "\"unassessed\"}"));
+    free(s);
+    b.met[3] = true;
+    b.unassessed[3] = false;
+    s = text(sr_json_baseline_school(&b));
+    assert_non_null(strstr(s, "\"all_four\":true,\"all_four_status\":"
+                              "\"met\"}"));
     free(s);
 
     memset(&d, 0, sizeof(d));
@@ -335,20 +356,27 @@ test_baseline(void **state)
     d.met[1] = 2;
     d.met[2] = 3;
     d.met[3] = 0;
+    d.unassessed[3] = 2; /* 0 of the 1 school evaluated */
     d.all_four = 0;
+    d.four_unassessed = 1;
     s = text(sr_json_baseline_district(&d));
     assert_string_equal(s, "{\"code\":\"370102\",\"name\":\"历下区\","
                            "\"schools\":3,\"elements\":[{\"element\":"
                            "\"guards\",\"label\":\"专职保安员配备\",\"met\":1,"
-                           "\"rate\":33.3},{\"element\":\"closed-campus\","
-                           "\"label\":\"封闭化管理\",\"met\":2,\"rate\":66.7},"
+                           "\"unassessed\":0,\"rate\":33.3},{\"element\":"
+                           "\"closed-campus\",\"label\":\"封闭化管理\","
+                           "\"met\":2,\"unassessed\":0,\"rate\":66.7},"
                            "{\"element\":\"alarm-video\",\"label\":"
                            "\"一键式紧急报警和视频监控联网\",\"met\":3,"
-                           "\"rate\":100.0},{\"element\":\"protection-posts\","
-                           "\"label\":\"护学岗\",\"met\":0,\"rate\":0.0}],"
-                           "\"all_four\":0,\"all_four_rate\":0.0,\"reaches\":"
-                           "false}");
+                           "\"unassessed\":0,\"rate\":100.0},{\"element\":"
+                           "\"protection-posts\",\"label\":\"护学岗\","
+                           "\"met\":0,\"unassessed\":2,\"rate\":0.0}],"
+                           "\"all_four\":0,\"all_four_unassessed\":1,"
+                           "\"all_four_not_met\":2,\"all_four_rate\":0.0,"
+                           "\"reaches\":false}");
     free(s);
+    d.unassessed[3] = 0;
+    d.four_unassessed = 0;
     d.schools = 0;
     d.met[0] = d.met[1] = d.met[2] = 0;
     s = text(sr_json_baseline_district(&d));
