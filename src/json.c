@@ -222,6 +222,18 @@ sr_json_result(const struct sr_system *sys, const struct sr_school *school,
     for (e = 0; ok && e < SR_BASELINE_COUNT; e++)
         sr_json_add(bl, sr_baseline_name(e),
                     cJSON_CreateBool(res->baseline[e]), &ok);
+    /* The elements the system has no item for (未评估, not failed), in
+     * a system that declares some (baseline-unassessed) alone. */
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        if (sr_system_baseline_unassessed(sys, e))
+            break;
+    if (e < SR_BASELINE_COUNT) {
+        bl = cJSON_CreateArray();
+        sr_json_add(root, "baseline_unassessed", bl, &ok);
+        for (e = 0; ok && e < SR_BASELINE_COUNT; e++)
+            if (sr_system_baseline_unassessed(sys, e))
+                sr_json_add(bl, NULL, sr_json_str(sr_baseline_name(e)), &ok);
+    }
 
     arr = cJSON_CreateArray();
     sr_json_add(root, "items", arr, &ok);

@@ -251,7 +251,7 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
     size_t n, nd, nb, i;
     size_t na = 0, notapp = 0;
     char a[40], b[40];
-    int e;
+    int e, width = 7;
 
     items = sr_system_items(sys, &n);
     dims = sr_system_dimensions(sys, &nd);
@@ -315,10 +315,18 @@ cli_result_text(const struct sr_system *sys, const struct sr_responses *resp,
             printf(_("  %-12s answer '%s': %s\n"), "", resp->value[i],
                    resp->note[i]);
     }
+    /* Wider for "unassessed" when the system declares an element so
+     * (baseline-unassessed); as before otherwise. */
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        width = sr_system_baseline_unassessed(sys, e) ? 10 : width;
     printf("\n%s\n", _("baseline (四个100%)"));
     for (e = 0; e < SR_BASELINE_COUNT; e++) {
         printf("  %-17s ", sr_baseline_name(e));
-        cli_pad(stdout, res->baseline[e] ? _("met") : _("not met"), 7);
+        cli_pad(stdout,
+                res->baseline[e]                        ? _("met")
+                : sr_system_baseline_unassessed(sys, e) ? _("unassessed")
+                                                        : _("not met"),
+                width);
         printf("  %s\n", sr_baseline_label(e));
     }
     return EXIT_OK;

@@ -183,7 +183,7 @@ def _(sh):
                      % YANXIANG).json
     expect(r["as_of"] == "2020-01-01" and r["all_four"] is False and
            r["elements"][0] == {"element": "guards", "label": "专职保安员配备",
-                                "met": False,
+                                "met": False, "status": "not_met",
                                 "reason": "no submitted assessment"}, r)
     expect_error(sh.lixia.get("/api/v1/schools/%s/baseline?date=01/01/2026"
                               % YANXIANG), 400, "bad_query", field="date")
