@@ -45,6 +45,25 @@ u.xml:9: 指标体系“noposts”：baseline-unassessed 中“protection-posts�
 schoolrisk: 错误：u.xml：无效（2 个问题）"
 end
 
+begin "score: the element the system has no item for reads unassessed, and --json lists it"
+printf 'code=3701029901\nname=甲\nstage=primary\n' >a.school
+printf 'item,value,note\nS.1.1,pass,\nB.1.1,pass,\nB.1.2,pass,\nB.1.3,pass,\n' >a0.csv
+run score --system "$TABLE" --school a.school --responses a0.csv
+rc_is 0; err_empty
+tail -n 5 "$T/out" >"$T/got"
+printf '%s\n' 'baseline (四个100%)' \
+    '  guards            met         专职保安员配备' \
+    '  closed-campus     met         封闭化管理' \
+    '  alarm-video       met         一键式紧急报警和视频监控联网' \
+    '  protection-posts  unassessed  护学岗' >"$T/exp"
+same "the baseline lines" "$T/exp" "$T/got"
+run score --system "$TABLE" --school a.school --responses a0.csv --json
+rc_is 0
+"$PY" -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["baseline"]["protection-posts"], r["baseline_unassessed"])' "$T/out" >"$T/got"
+printf '%s\n' "False ['protection-posts']" >"$T/exp"
+same "--json" "$T/exp" "$T/got"
+end
+
 # ---------------------------------------------------- through the database
 export SCHOOLRISK_DB=$T/u.db SCHOOLRISK_CLOCK=2026-09-15T02:00:00Z
 printf 'item,value,note\nS.1.1,pass,\nB.1.1,pass,\nB.1.2,pass,\nB.1.3,pass,\n' >a.csv
