@@ -186,7 +186,10 @@ sr_report_kpis_finish(struct sr_report_kpis *t)
     t->compliance.den = t->schools;
     for (i = 0; i < SR_BASELINE_COUNT; i++) {
         t->baseline_rate[i].num = t->baseline_met[i];
-        t->baseline_rate[i].den = t->schools - t->baseline_unassessed[i];
+        /* The same schools are counted both ways; never below 0. */
+        t->baseline_rate[i].den =
+            t->schools > t->baseline_unassessed[i]
+                ? t->schools - t->baseline_unassessed[i] : 0;
     }
     if (!t->schools)
         t->four_100 = false;
