@@ -574,6 +574,11 @@ test_workbooks(void **state)
     assert_int_equal(city.total.baseline_rate[POSTS].den, 1);
     /* 四个100%未达标: B and C, not A */
     assert_int_equal(city.n_off_baseline, 2);
+    /* the trend's KPIs count the same way (2026Q3 is its one period) */
+    assert_int_equal(city.n_trend, 1);
+    assert_int_equal(city.trend[0].kpis.four_unassessed, 1);
+    assert_int_equal(city.trend[0].kpis.baseline_unassessed[POSTS], 2);
+    assert_int_equal(city.trend[0].kpis.baseline_rate[POSTS].den, 1);
     assert_int_equal(sr_layout_load(CITY_LAYOUT, &lay, &f->d), SR_OK);
     snprintf(path, sizeof(path), "%s/city.xlsx", f->dir);
     ok(f, sr_report_write_city(&city, &lay, path, &meta));
