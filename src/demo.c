@@ -912,6 +912,15 @@ answer(struct sim *m, const struct sr_system *sys, const struct sr_item *it,
         sr_decimal_format(v, 4, 0, buf, size);
         return;
     case SR_METHOD_DEDUCT:
+        /* A format-2 deduction by shortfall is answered with the actual
+         * number: the requirement, or one short. */
+        if (it->req_attr >= 0) {
+            int64_t need = sr_item_required(sys, it, &s->attrs) / 10000;
+
+            snprintf(buf, size, "%lld",
+                     (long long)(full || need < 1 ? need : need - 1));
+            return;
+        }
         /* A format-2 item counts findings by reason: name its first. */
         if (it->opt_n && !full)
             snprintf(buf, size, "%s=%ld",
@@ -976,7 +985,9 @@ write_responses(struct sim *m, const struct school *s, bool autumn)
         char val[64];
         bool full;
 
-        if (!sr_item_applies(sys, it, &s->attrs))
+        /* A format-2 group is scored from its sub-items' answers. */
+        if (it->method == SR_METHOD_GROUP ||
+            !sr_item_applies(sys, it, &s->attrs))
             continue;
         fputs(it->id, f);
         fputc(',', f);
@@ -1156,9 +1167,16 @@ step(struct sim *m, struct task *t)
             if (rc != SR_OK)
                 return rc;
             if (t->level == SR_HAZARD_MAJOR) {
-                /* Supervised: the city signs it off within days. */
+                /* Supervised: the city signs it off within days; its
+                 * sign-offs queue up before the holidays too, so that
+                 * some reviewed major hazards wait for the city at the
+                 * year's end whatever the content of the systems (a
+                 * city of 100 schools had none after issue 11 changed
+                 * which items raise major hazards). */
                 t->next = S_SIGNOFF;
-                t->day = m->today + (int)range(&m->r, 1, 7);
+                t->day = m->today + (int)(m->today + 25 >= m->days
+                                              ? range(&m->r, 4, 20)
+                                              : range(&m->r, 1, 7));
             } else {
                 t->next = S_DONE;
                 m->closed++;

@@ -15,10 +15,12 @@ x_version() { x_sys "$1" version; }
 x_title() { x_sys "$1" title; }
 x_dims() { grep -c '<dimension ' "$1"; }
 x_inds() { grep -c '<indicator ' "$1"; }
-x_items() { grep -c '<item ' "$1"; }
+# Items as the program counts them: a format-2 <group> is an item, and so
+# is each of its sub-items.
+x_items() { grep -c '<item \|<group ' "$1"; }
 x_veto() { grep -c 'veto="true"' "$1"; }
 x_stages() { grep -o '<stage>[^<]*</stage>' "$1" | sed 's/<[^>]*>//g' | paste -sd "$2"; }
-x_item_ids() { grep -o '<item id="[^"]*"' "$1" | sed 's/<item id="\(.*\)"/\1/'; }
+x_item_ids() { grep -o '<\(item\|group\) id="[^"]*"' "$1" | sed 's/<[a-z]* id="\(.*\)"/\1/'; }
 
 SHIPPED=$(cd "$IND" && ls *.xml)
 NSYS=$(echo "$SHIPPED" | wc -l)
@@ -277,10 +279,14 @@ for f in $SHIPPED; do
     same "item ids" "$T/ids.exp" "$T/ids.got"
     n=$(csv_col "$T/out" veto | grep -c '^true$')
     [ "$n" -eq "$(x_veto "$x")" ] || fail "$n rows with veto=true, XML has $(x_veto "$x")"
-    grep -o '<item [^>]*points="[^"]*"' "$x" | sed 's/.*points="\([^"]*\)"/\1/' >"$T/pts.exp"
+    # a group's sub-item has no points of its own: 0
+    grep -o '<\(item\|group\) [^>]*>' "$x" | sed -n '/points=/!s/.*/0/p; s/.*points="\([^"]*\)".*/\1/p' >"$T/pts.exp"
     csv_col "$T/out" points >"$T/pts.got"
     same "points column" "$T/pts.exp" "$T/pts.got"
-    csv_col "$T/out" hazard | grep -qvx 'general\|major' && fail "a hazard value other than general/major"
+    # none: a format-2 group or outcome item (hazard="none")
+    csv_col "$T/out" hazard | grep -qvx 'general\|major\|none' && fail "a hazard value other than general/major/none"
+    [ "$(csv_col "$T/out" hazard | grep -c '^none$')" -eq "$(grep -c '<group \|<item [^>]*hazard="none"' "$x")" ] ||
+        fail "hazard none is not exactly the groups and outcome items"
     end
 done
 
