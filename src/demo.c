@@ -495,6 +495,7 @@ make_attributes(struct rng *r, struct school *s)
     s->attrs.attr[SR_ATTR_SPECIAL_NEEDS] = s->special_needs;
     for (a = 0; a < SR_ATTR_COUNT; a++)
         s->attrs.set |= 1u << a;
+    sr_school_derive(&s->attrs);
 }
 
 /* ------------------------------------------------------------------ */

@@ -865,6 +865,7 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
 
     /* A good row: keep it. */
     r.school.set = (1u << SR_ATTR_COUNT) - 1;
+    sr_school_derive(&r.school);
     memcpy(r.code, v[COL_CODE], 11);
     r.line = row->line;
     r.name = sr_strdup(v[COL_NAME]);

@@ -70,6 +70,11 @@ cleanup:
     "s.closed, s.updated_at, s.updated_by "                                 \
     "FROM schools s JOIN districts d ON d.code = s.district "
 
+/* The attributes the schools table holds so far: the first ones of
+ * enum sr_attr (staff, meal_delivery and village_school come with the
+ * next schema; population is never stored). */
+#define STORED_ATTRS (SR_ATTR_SPECIAL_NEEDS + 1)
+
 /* Column of each attribute in SCHOOL_COLUMNS (stage is 4). */
 static const int attr_column[SR_ATTR_COUNT] = {
     [SR_ATTR_STAGE] = 4,         [SR_ATTR_OWNERSHIP] = 5,
@@ -88,7 +93,7 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
 
     sr_school_record_init(r);
     snprintf(r->code, sizeof(r->code), "%s", code ? code : "");
-    for (a = 0; a < SR_ATTR_COUNT; a++) {
+    for (a = 0; a < STORED_ATTRS; a++) {
         int col = attr_column[a];
         const char *t = (const char *)sqlite3_column_text(s, col);
 
@@ -113,6 +118,7 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
         }
     }
     r->school.set = (1u << SR_ATTR_COUNT) - 1;
+    sr_school_derive(&r->school);
     r->name = sr_column_dup(s, 1, &nomem);
     r->district = sr_column_dup(s, 2, &nomem);
     r->district_name = sr_column_dup(s, 3, &nomem);
@@ -304,7 +310,7 @@ bind_school(sqlite3_stmt *s, const struct sr_school_record *r,
     sr_bind_text(s, 1, r->code);
     sr_bind_text(s, 2, r->name);
     sr_bind_text(s, 3, r->district);
-    for (a = 0; a < SR_ATTR_COUNT; a++) {
+    for (a = 0; a < STORED_ATTRS; a++) {
         if (sr_attr_kind(a) == SR_KIND_ENUM) {
             sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
             sr_bind_text(s, 4 + a, buf);
@@ -340,7 +346,7 @@ unchanged(sqlite3_stmt *s, const struct sr_school_record *r)
         !same_text(sqlite3_column_text(s, 14), r->phone) ||
         sqlite3_column_int(s, 15) != 0)
         return 0;
-    for (a = 0; a < SR_ATTR_COUNT; a++) {
+    for (a = 0; a < STORED_ATTRS; a++) {
         if (sr_attr_kind(a) == SR_KIND_ENUM) {
             sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
             if (!same_text(sqlite3_column_text(s, 2 + a), buf))

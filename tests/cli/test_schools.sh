@@ -70,6 +70,10 @@ swimming_pool  否 (false)
 enrollment     620
 boarders       410
 special_needs  3
+staff          0
+population     620
+meal_delivery  否 (false)
+village_school 否 (false)
 contact        李红梅
 phone          0634-6163308
 status         在办 (open)
@@ -87,7 +91,9 @@ want = {"code": "2137010231", "name": "济南市历下区燕翔小学", "distric
         "ownership": "public", "locale": "urban", "boarding": False,
         "school_bus": False, "canteen": True, "laboratory": True,
         "swimming_pool": False, "enrollment": 1860, "boarders": 0,
-        "special_needs": 6, "contact": "王建国", "phone": "0531-86010231",
+        "special_needs": 6, "staff": 0, "population": 1860,
+        "meal_delivery": False, "village_school": False,
+        "contact": "王建国", "phone": "0531-86010231",
         "closed": False, "updated_at": "2026-09-01T08:00:00Z", "updated_by": "王老师"}
 if got != want:
     print(got, file=sys.stderr); sys.exit(1)
