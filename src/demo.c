@@ -7,10 +7,11 @@
  * numbers in the same order.  The attributes of schema 5 (staff, meal
  * delivery, village school) are drawn from a second stream, so that
  * adding them changed no draw of the first: a seed makes the same city
- * and the same year it made before, now with those attributes too.  Then the year is simulated day by day:
- * each day the store's clock is set to that day, the assessments planned
- * for it are made (draft, responses file, submission), and the hazard
- * steps due that day are taken.  Every hazard gets a plan when it is
+ * and the same year it made before, now with those attributes too.
+ * Then the year is simulated day by day: each day the store's clock is
+ * set to that day, the assessments planned for it are made (draft,
+ * responses file, submission), and the hazard steps due that day are
+ * taken.  Every hazard gets a plan when it is
  * raised (when it is assigned, whether its rectification is on time,
  * late or never done, whether the first review rejects it); steps that
  * would fall after 31 December are simply not taken, which leaves the

@@ -214,7 +214,8 @@ static const struct {
     /* 教职工数 is the word of the 教育事业统计 base tables; 教职工总数
      * is how some school rosters head it. */
     {"教职工数", "staff", SR_ATTR_STAFF, ASSUMED, "教职工总数"},
-    {"校外供餐", "meal_delivery", SR_ATTR_MEAL_DELIVERY, ASSUMED, "午餐配送"},
+    {"校外供餐", "meal_delivery", SR_ATTR_MEAL_DELIVERY, ASSUMED,
+     "午餐配送"},
     {"村小教学点", "village_school", SR_ATTR_VILLAGE_SCHOOL, ASSUMED,
      "村小/教学点"},
     {"安全负责人", "contact", -1, OPTIONAL, NULL},

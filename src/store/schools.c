@@ -82,10 +82,12 @@ static const struct {
     [SR_ATTR_STAGE] = {4, 2, 4},          [SR_ATTR_OWNERSHIP] = {5, 3, 5},
     [SR_ATTR_LOCALE] = {6, 4, 6},         [SR_ATTR_BOARDING] = {7, 5, 7},
     [SR_ATTR_SCHOOL_BUS] = {8, 6, 8},     [SR_ATTR_CANTEEN] = {9, 7, 9},
-    [SR_ATTR_LABORATORY] = {10, 8, 10},   [SR_ATTR_SWIMMING_POOL] = {11, 9, 11},
+    [SR_ATTR_LABORATORY] = {10, 8, 10},
+    [SR_ATTR_SWIMMING_POOL] = {11, 9, 11},
     [SR_ATTR_ENROLLMENT] = {12, 10, 12},  [SR_ATTR_BOARDERS] = {13, 11, 13},
     [SR_ATTR_SPECIAL_NEEDS] = {14, 12, 14},
-    [SR_ATTR_STAFF] = {20, 16, 19},       [SR_ATTR_MEAL_DELIVERY] = {21, 17, 20},
+    [SR_ATTR_STAFF] = {20, 16, 19},
+    [SR_ATTR_MEAL_DELIVERY] = {21, 17, 20},
     [SR_ATTR_VILLAGE_SCHOOL] = {22, 18, 21},
 };
 
