@@ -63,9 +63,14 @@ check_school(const struct sr_registry *reg, size_t k)
     for (i = SR_ATTR_BOARDING; i <= SR_ATTR_SWIMMING_POOL; i++)
         if (a[i] != 0 && a[i] != 1)
             __builtin_trap();
-    for (i = SR_ATTR_ENROLLMENT; i <= SR_ATTR_SPECIAL_NEEDS; i++)
+    for (i = SR_ATTR_ENROLLMENT; i <= SR_ATTR_STAFF; i++)
         if (a[i] < 0 || a[i] > SR_COUNT_MAX)
             __builtin_trap();
+    if (a[SR_ATTR_MEAL_DELIVERY] < 0 || a[SR_ATTR_MEAL_DELIVERY] > 1 ||
+        a[SR_ATTR_VILLAGE_SCHOOL] < 0 || a[SR_ATTR_VILLAGE_SCHOOL] > 1 ||
+        a[SR_ATTR_POPULATION] !=
+            a[SR_ATTR_ENROLLMENT] + a[SR_ATTR_STAFF])
+        __builtin_trap();
     for (i = 0; i < k; i++)
         if (!strcmp(reg->v[i].code, r->code))
             __builtin_trap();

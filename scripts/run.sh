@@ -71,7 +71,7 @@ labels = {"kindergarten": "幼儿园", "primary": "小学", "junior": "初中",
           "complete-secondary": "完全中学", "twelve-year": "十二年一贯制",
           "vocational": "中等职业学校", "special": "特殊教育学校"}
 print("学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,"
-      "在校生数,住宿生数,特殊需要学生数")
+      "在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点")
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.school"))):
     kv = {}
     for line in open(path, encoding="utf-8-sig"):
@@ -84,7 +84,9 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.school"))):
                    [kv.get(f, "false") for f in ("boarding", "school_bus",
                     "canteen", "laboratory", "swimming_pool")] +
                    [kv.get(f, "0") for f in ("enrollment", "boarders",
-                    "special_needs")]))
+                    "special_needs", "staff")] +
+                   [kv.get(f, "false") for f in ("meal_delivery",
+                    "village_school")]))
 PYEOF
 $sr schools import build/demo-registry.csv
 for school in indicators/examples/*.school; do

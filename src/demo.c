@@ -4,10 +4,14 @@
  * Design: the city is generated first, in memory (schools with their
  * attributes, names and codes), from one PRNG stream (splitmix64) seeded
  * with the caller's seed, so that the same seed always draws the same
- * numbers in the same order.  Then the year is simulated day by day:
- * each day the store's clock is set to that day, the assessments planned
- * for it are made (draft, responses file, submission), and the hazard
- * steps due that day are taken.  Every hazard gets a plan when it is
+ * numbers in the same order.  The attributes of schema 5 (staff, meal
+ * delivery, village school) are drawn from a second stream, so that
+ * adding them changed no draw of the first: a seed makes the same city
+ * and the same year it made before, now with those attributes too.
+ * Then the year is simulated day by day: each day the store's clock is
+ * set to that day, the assessments planned for it are made (draft,
+ * responses file, submission), and the hazard steps due that day are
+ * taken.  Every hazard gets a plan when it is
  * raised (when it is assigned, whether its rectification is on time,
  * late or never done, whether the first review rejects it); steps that
  * would fall after 31 December are simply not taken, which leaves the
@@ -258,6 +262,8 @@ struct school {
     int stage, ownership, locale;
     bool boarding, bus, canteen, lab, pool;
     long enrollment, boarders, special_needs;
+    long staff;
+    bool meal_delivery, village;
     int risk;          /* permille of an item being found below full */
     int visits[2];     /* planned days of the year, -1 none */
     struct sr_school attrs;
@@ -417,8 +423,37 @@ draw_locale(struct rng *r, int kind)
     }
 }
 
+/* Staff, meal delivery and village schools, from the second stream r2
+ * and the attributes already drawn.
+ *
+ * Staff: about one per 12 to 15 students, by stage, with everyone the
+ * school employs (teachers, administration, guards, canteen, cleaning):
+ * a kindergarten one per 6 (its teachers and 保育员), a special school
+ * one per 3; a small school has a floor (a village school 3, others 8).
+ * Village schools (村小/教学点): rural primary schools of at most 450
+ * students, most of them.  Meal delivery (校外供餐): most schools
+ * without a canteen, and a few with one (a canteen for the boarders'
+ * suppers, a caterer for the day pupils' lunches). */
 static void
-make_attributes(struct rng *r, struct school *s)
+make_added_attributes(struct rng *r2, struct school *s)
+{
+    /* Students per member of staff, in tenths. */
+    static const long per[SR_STAGE_COUNT] = {60, 150, 130, 120, 140,
+                                             125, 120, 150, 30};
+    int st = s->stage;
+    long floor_n;
+
+    s->village = st == SR_STAGE_PRIMARY && s->locale == 2 &&
+                 s->enrollment <= 450 && chance(r2, 700);
+    floor_n = s->village ? 3 : st == SR_STAGE_KINDERGARTEN ? 5 : 8;
+    s->staff = s->enrollment * 10 * range(r2, 90, 112) / (per[st] * 100);
+    if (s->staff < floor_n)
+        s->staff = floor_n;
+    s->meal_delivery = s->canteen ? chance(r2, 30) : chance(r2, 750);
+}
+
+static void
+make_attributes(struct rng *r, struct rng *r2, struct school *s)
 {
     static const long enr[SR_STAGE_COUNT][2] = {
         {60, 450},   {200, 2600}, {300, 2000}, {800, 3000}, {400, 2500},
@@ -481,6 +516,7 @@ make_attributes(struct rng *r, struct school *s)
     if (chance(r, 60)) /* a few schools with serious problems */
         s->risk *= 5;
 
+    make_added_attributes(r2, s);
     sr_school_init(&s->attrs);
     s->attrs.attr[SR_ATTR_STAGE] = st;
     s->attrs.attr[SR_ATTR_OWNERSHIP] = s->ownership;
@@ -493,8 +529,12 @@ make_attributes(struct rng *r, struct school *s)
     s->attrs.attr[SR_ATTR_ENROLLMENT] = s->enrollment;
     s->attrs.attr[SR_ATTR_BOARDERS] = s->boarders;
     s->attrs.attr[SR_ATTR_SPECIAL_NEEDS] = s->special_needs;
+    s->attrs.attr[SR_ATTR_STAFF] = s->staff;
+    s->attrs.attr[SR_ATTR_MEAL_DELIVERY] = s->meal_delivery;
+    s->attrs.attr[SR_ATTR_VILLAGE_SCHOOL] = s->village;
     for (a = 0; a < SR_ATTR_COUNT; a++)
         s->attrs.set |= 1u << a;
+    sr_school_derive(&s->attrs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -588,6 +628,7 @@ struct sim {
     const struct sr_demo_options *o;
     struct sr_diags *diags;
     struct rng r;
+    struct rng r2;            /* the attributes of schema 5 */
     time_t y0;
     int days;
     int today;
@@ -713,7 +754,7 @@ generate(struct sim *m, const struct sr_districts *dl)
         d = &m->d[s->district];
         s->locale = s->stage == SR_STAGE_SPECIAL ? 0
                                                  : draw_locale(&m->r, d->kind);
-        make_attributes(&m->r, s);
+        make_attributes(&m->r, &m->r2, s);
         if (++d->seq > 9999) {
             free(ns.slot);
             sr_diags_add(m->diags, NULL, 0,
@@ -749,18 +790,20 @@ import_registry(struct sim *m)
 
     sb_printf(&b, "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,"
                   "食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,"
-                  "安全负责人,联系电话\n");
+                  "教职工数,校外供餐,村小教学点,安全负责人,联系电话\n");
     for (i = 0; i < m->n; i++) {
         const struct school *s = &m->s[i];
 
-        sb_printf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%ld,%ld,%ld,%s,"
-                      "0531-8%03d%04d\n",
+        sb_printf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%ld,%ld,%ld,%ld,%s,"
+                      "%s,%s,0531-8%03d%04d\n",
                   s->code, s->name, m->d[s->district].name,
                   sr_stage_label(s->stage), s->ownership ? "民办" : "公办",
                   loc[s->locale], s->boarding ? "是" : "否",
                   s->bus ? "是" : "否", s->canteen ? "是" : "否",
                   s->lab ? "是" : "否", s->pool ? "是" : "否", s->enrollment,
-                  s->boarders, s->special_needs, s->contact,
+                  s->boarders, s->special_needs, s->staff,
+                  s->meal_delivery ? "是" : "否", s->village ? "是" : "否",
+                  s->contact,
                   m->d[s->district].digits % 1000, (int)(i % 10000));
     }
     if (b.oom) {
@@ -1288,6 +1331,8 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
     m.o = o;
     m.diags = diags;
     m.r.s = o->seed;
+    /* Another stream, not the next numbers of the first. */
+    m.r2.s = o->seed ^ 0x5A3C96E1D2B4F087ull;
     if (o->year < 2000 || o->year > 2999) {
         sr_diags_add(diags, NULL, 0, _("year %d is out of range (2000..2999)"),
                      o->year);

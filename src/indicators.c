@@ -443,10 +443,8 @@ parse_leaf(struct loader *L, xmlNode *n, const char *owner)
     if (a < 0) {
         report(L, line,
                _("%s: unknown school attribute '%s' in condition (known: "
-                 "stage, ownership, locale, boarding, school_bus, canteen, "
-                 "laboratory, swimming_pool, enrollment, boarders, "
-                 "special_needs)"),
-               owner, aname);
+                 "%s)"),
+               owner, aname, sr_attr_known());
         return;
     }
     if (nops != 1) {
@@ -819,7 +817,8 @@ parse_required(struct loader *L, xmlNode *r, struct sr_item *it,
     if (a < 0 || sr_attr_kind(a) != SR_KIND_COUNT) {
         report(L, line_of(r),
                _("%s: a requirement must be derived from a count attribute "
-                 "(enrollment, boarders, special_needs), not '%s'"),
+                 "(enrollment, boarders, special_needs, staff, population), "
+                 "not '%s'"),
                owner, aname);
         return;
     }

@@ -61,6 +61,10 @@ static const struct field_def school_fields[SR_FS_COUNT] = {
     [SR_FS_PROTECTION_POSTS] = {"protection_posts", SR_FIELD_BOOL},
     [SR_FS_BASELINE_ALL] = {"baseline_all", SR_FIELD_BOOL},
     [SR_FS_BASELINE_WHY] = {"baseline_why", SR_FIELD_TEXT},
+    [SR_FS_STAFF] = {"staff", SR_FIELD_INT},
+    [SR_FS_POPULATION] = {"population", SR_FIELD_INT},
+    [SR_FS_MEAL_DELIVERY] = {"meal_delivery", SR_FIELD_BOOL},
+    [SR_FS_VILLAGE_SCHOOL] = {"village_school", SR_FIELD_BOOL},
 };
 
 static const struct field_def lost_fields[SR_FL_COUNT] = {

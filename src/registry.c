@@ -171,39 +171,61 @@ enum col {
     COL_ENROLLMENT,
     COL_BOARDERS,
     COL_SPECIAL_NEEDS,
+    COL_STAFF,
+    COL_MEAL_DELIVERY,
+    COL_VILLAGE_SCHOOL,
     COL_CONTACT,
     COL_PHONE,
     COL_N
+};
+
+/* Whether a column must be in the file. */
+enum need {
+    OPTIONAL,  /* text that may be left out (contact, phone) */
+    REQUIRED,  /* a file without it is refused */
+    ASSUMED    /* an attribute added after the first registry format
+                  (schema 5): a file without it still imports, with the
+                  default (0, 否) for a new school and the stored value
+                  for a registered one, and the import says so */
 };
 
 static const struct {
     const char *zh;
     const char *en;
     int attr;      /* enum sr_attr of a flag or count column, else -1 */
-    int required;
+    enum need need;
+    const char *alias; /* another Chinese header for it, or NULL */
 } cols[COL_N] = {
-    {"学校标识码", "code", -1, 1},
-    {"学校名称", "name", -1, 1},
-    {"区县", "district", -1, 1},
-    {"学段", "stage", -1, 1},
-    {"办学性质", "ownership", -1, 1},
-    {"城乡", "locale", -1, 1},
-    {"寄宿", "boarding", SR_ATTR_BOARDING, 1},
-    {"校车", "school_bus", SR_ATTR_SCHOOL_BUS, 1},
-    {"食堂", "canteen", SR_ATTR_CANTEEN, 1},
-    {"实验室", "laboratory", SR_ATTR_LABORATORY, 1},
-    {"游泳池", "swimming_pool", SR_ATTR_SWIMMING_POOL, 1},
-    {"在校生数", "enrollment", SR_ATTR_ENROLLMENT, 1},
-    {"住宿生数", "boarders", SR_ATTR_BOARDERS, 1},
-    {"特殊需要学生数", "special_needs", SR_ATTR_SPECIAL_NEEDS, 1},
-    {"安全负责人", "contact", -1, 0},
-    {"联系电话", "phone", -1, 0},
+    {"学校标识码", "code", -1, REQUIRED, NULL},
+    {"学校名称", "name", -1, REQUIRED, NULL},
+    {"区县", "district", -1, REQUIRED, NULL},
+    {"学段", "stage", -1, REQUIRED, NULL},
+    {"办学性质", "ownership", -1, REQUIRED, NULL},
+    {"城乡", "locale", -1, REQUIRED, NULL},
+    {"寄宿", "boarding", SR_ATTR_BOARDING, REQUIRED, NULL},
+    {"校车", "school_bus", SR_ATTR_SCHOOL_BUS, REQUIRED, NULL},
+    {"食堂", "canteen", SR_ATTR_CANTEEN, REQUIRED, NULL},
+    {"实验室", "laboratory", SR_ATTR_LABORATORY, REQUIRED, NULL},
+    {"游泳池", "swimming_pool", SR_ATTR_SWIMMING_POOL, REQUIRED, NULL},
+    {"在校生数", "enrollment", SR_ATTR_ENROLLMENT, REQUIRED, NULL},
+    {"住宿生数", "boarders", SR_ATTR_BOARDERS, REQUIRED, NULL},
+    {"特殊需要学生数", "special_needs", SR_ATTR_SPECIAL_NEEDS, REQUIRED,
+     NULL},
+    /* 教职工数 is the word of the 教育事业统计 base tables; 教职工总数
+     * is how some school rosters head it. */
+    {"教职工数", "staff", SR_ATTR_STAFF, ASSUMED, "教职工总数"},
+    {"校外供餐", "meal_delivery", SR_ATTR_MEAL_DELIVERY, ASSUMED,
+     "午餐配送"},
+    {"村小教学点", "village_school", SR_ATTR_VILLAGE_SCHOOL, ASSUMED,
+     "村小/教学点"},
+    {"安全负责人", "contact", -1, OPTIONAL, NULL},
+    {"联系电话", "phone", -1, OPTIONAL, NULL},
 };
 
 #define KNOWN_COLUMNS                                                       \
     "学校标识码, 学校名称, 区县, 学段, 办学性质, 城乡, 寄宿, 校车, 食堂, "  \
-    "实验室, 游泳池, 在校生数, 住宿生数, 特殊需要学生数, 安全负责人, "      \
-    "联系电话"
+    "实验室, 游泳池, 在校生数, 住宿生数, 特殊需要学生数, 教职工数, "        \
+    "校外供餐, 村小教学点, 安全负责人, 联系电话"
 
 static int
 ascii_casecmp(const char *a, const char *b)
@@ -235,9 +257,29 @@ col_lookup(const char *text)
     int c;
 
     for (c = 0; c < COL_N; c++)
-        if (!strcmp(text, cols[c].zh) || !ascii_casecmp(text, cols[c].en))
+        if (!strcmp(text, cols[c].zh) || !ascii_casecmp(text, cols[c].en) ||
+            (cols[c].alias && !strcmp(text, cols[c].alias)))
             return c;
     return -1;
+}
+
+/* A header naming a derived attribute (师生员工数, population): never
+ * imported, it is computed from the counts it sums. */
+static bool
+derived_header(const char *text)
+{
+    return !strcmp(text, "师生员工数") || !ascii_casecmp(text, "population");
+}
+
+const char *
+sr_registry_column_zh(int attr)
+{
+    int c;
+
+    for (c = 0; c < COL_N; c++)
+        if (cols[c].attr >= 0 && cols[c].attr == attr)
+            return cols[c].zh;
+    return NULL;
 }
 
 /* Trim blanks (space, tab, and the ideographic space U+3000 that a
@@ -647,6 +689,17 @@ read_header(struct parse *p, struct sr_csv_row *row, int encoding)
          * touched.  Its values must be empty too (checked per row). */
         if (!*p->hdr[i])
             continue;
+        if (derived_header(p->hdr[i])) {
+            if (sr_diags_add(p->diags, p->file, row->line,
+                             _("column '%s': 师生员工数 (population) is not "
+                               "imported, it is derived as 在校生数 + "
+                               "教职工数 (enrollment + staff); remove the "
+                               "column and give 教职工数"),
+                             p->hdr[i]))
+                return SR_ERR_NOMEM;
+            rc = SR_ERR_INPUT;
+            continue;
+        }
         c = col_lookup(p->hdr[i]);
         if (c < 0) {
             if (sr_diags_add(p->diags, p->file, row->line,
@@ -671,7 +724,7 @@ read_header(struct parse *p, struct sr_csv_row *row, int encoding)
         p->map[c] = (int)i;
     }
     for (c = 0; c < COL_N; c++) {
-        if (!cols[c].required || p->map[c] >= 0)
+        if (cols[c].need != REQUIRED || p->map[c] >= 0)
             continue;
         if (sr_diags_add(p->diags, p->file, row->line,
                          _("required column '%s' (%s) is missing"), cols[c].zh,
@@ -730,8 +783,10 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
         }
         bad = 1;
     }
+    /* A column that is there must be filled, even one that may be left
+     * out: an empty cell is a value forgotten, not a default. */
     for (c = 0; c < COL_N; c++)
-        if (cols[c].required && !*v[c])
+        if (cols[c].need != OPTIONAL && p->map[c] >= 0 && !*v[c])
             BAD(c, _("the value is empty"));
     /* Typed text is held to the limits of error.h (SR_NAME_MAX); a
      * phone number to that of a user's (auth.h). */
@@ -822,22 +877,23 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
         else
             r.school.attr[SR_ATTR_LOCALE] = k;
     }
-    for (c = COL_BOARDING; c <= COL_SWIMMING_POOL; c++) {
+    /* Flags and counts; a column the file lacks leaves the default of
+     * sr_school_init() (0, 否), which the store replaces with a
+     * registered school's own value (reg->absent). */
+    for (c = COL_BOARDING; c < COL_CONTACT; c++) {
         if (!*v[c])
             continue;
-        if (parse_flag(v[c], &r.school.attr[cols[c].attr]))
-            BAD(c, _("'%s' is not 是 or 否 (true or false)"), v[c]);
-        else
-            ok[c] = 1;
-    }
-    for (c = COL_ENROLLMENT; c <= COL_SPECIAL_NEEDS; c++) {
-        if (!*v[c])
-            continue;
-        if (parse_count(v[c], &r.school.attr[cols[c].attr]))
+        if (sr_attr_kind(cols[c].attr) == SR_KIND_FLAG) {
+            if (parse_flag(v[c], &r.school.attr[cols[c].attr]))
+                BAD(c, _("'%s' is not 是 or 否 (true or false)"), v[c]);
+            else
+                ok[c] = 1;
+        } else if (parse_count(v[c], &r.school.attr[cols[c].attr])) {
             BAD(c, _("'%s' is not a whole number from 0 to %d"), v[c],
                 SR_COUNT_MAX);
-        else
+        } else {
             ok[c] = 1;
+        }
     }
 
     /* Consistency, between values that are good on their own. */
@@ -865,6 +921,7 @@ read_row(struct parse *p, struct sr_csv_row *row, struct sr_registry *reg)
 
     /* A good row: keep it. */
     r.school.set = (1u << SR_ATTR_COUNT) - 1;
+    sr_school_derive(&r.school);
     memcpy(r.code, v[COL_CODE], 11);
     r.line = row->line;
     r.name = sr_strdup(v[COL_NAME]);
@@ -973,6 +1030,10 @@ sr_registry_parse_scoped(struct sr_registry *reg, const char *file,
     rc = read_header(&p, &row, reg->encoding);
     if (rc != SR_OK)
         goto cleanup;
+    reg->absent = 0;
+    for (i = 0; i < COL_N; i++)
+        if (cols[i].need == ASSUMED && p.map[i] < 0)
+            reg->absent |= 1u << cols[i].attr;
     while ((got = sr_csv_next(csv, &row, err, sizeof(err))) > 0) {
         if (row_blank(&row))
             continue;
@@ -1020,6 +1081,32 @@ cleanup:
 /* ------------------------------------------------------------------ */
 /* Import                                                               */
 /* ------------------------------------------------------------------ */
+
+void
+sr_import_absent_describe(uint32_t absent, char *buf, size_t size)
+{
+    char list[256];
+    size_t used = 0;
+    int c;
+
+    list[0] = '\0';
+    if (size)
+        buf[0] = '\0';
+    if (!absent || !size)
+        return;
+    for (c = 0; c < COL_N; c++)
+        if (cols[c].need == ASSUMED && (absent & (1u << cols[c].attr)) &&
+            used < sizeof(list))
+            used += (size_t)snprintf(list + used, sizeof(list) - used,
+                                     "%s%s (%s)", used ? ", " : "",
+                                     cols[c].zh, cols[c].en);
+    snprintf(buf, size,
+             /* TRANSLATORS: the list is of the Chinese column names, each
+                with its English name in brackets. */
+             _("columns not in the file: %s; new schools were given 0 or "
+               "否 (false), registered schools kept their stored values"),
+             list);
+}
 
 sr_error
 sr_registry_import_memory(struct sr_store *st, const char *file,

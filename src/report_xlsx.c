@@ -651,6 +651,12 @@ school_value(const void *rec, int field, struct val *v)
     case SR_FS_SPECIAL_NEEDS:
         num_val(v, (double)a[SR_ATTR_SPECIAL_NEEDS]);
         break;
+    case SR_FS_STAFF: num_val(v, (double)a[SR_ATTR_STAFF]); break;
+    case SR_FS_POPULATION: num_val(v, (double)a[SR_ATTR_POPULATION]); break;
+    case SR_FS_MEAL_DELIVERY: bool_val(v, a[SR_ATTR_MEAL_DELIVERY]); break;
+    case SR_FS_VILLAGE_SCHOOL:
+        bool_val(v, a[SR_ATTR_VILLAGE_SCHOOL]);
+        break;
     case SR_FS_STATUS: str_val(v, s->assessed ? "已评估" : "未评估"); break;
     case SR_FS_ASSESSMENT:
         if (s->assessed)

@@ -53,7 +53,19 @@ static const struct {
     {"enrollment", SR_KIND_COUNT, N_("a whole number 0..10000000")},
     {"boarders", SR_KIND_COUNT, N_("a whole number 0..10000000")},
     {"special_needs", SR_KIND_COUNT, N_("a whole number 0..10000000")},
+    {"staff", SR_KIND_COUNT, N_("a whole number 0..10000000")},
+    {"population", SR_KIND_COUNT, N_("a whole number 0..10000000")},
+    {"meal_delivery", SR_KIND_FLAG, "true|false or 是|否"},
+    {"village_school", SR_KIND_FLAG, "true|false or 是|否"},
 };
+
+/* Every name of attrs[], in order, for the messages that list them
+ * (kept out of the translated text, so that a new attribute changes no
+ * translation; test_vocab checks it against the table). */
+static const char known_names[] =
+    "stage, ownership, locale, boarding, school_bus, canteen, laboratory, "
+    "swimming_pool, enrollment, boarders, special_needs, staff, population, "
+    "meal_delivery, village_school";
 
 const char *
 sr_stage_name(int stage)
@@ -99,6 +111,18 @@ sr_attr_lookup(const char *name)
         if (strcmp(attrs[i].name, name) == 0)
             return i;
     return -1;
+}
+
+const char *
+sr_attr_known(void)
+{
+    return known_names;
+}
+
+bool
+sr_attr_derived(int attr)
+{
+    return attr == SR_ATTR_POPULATION;
 }
 
 enum sr_attr_kind
@@ -202,6 +226,15 @@ sr_attr_format(int attr, int64_t value, char *buf, size_t size)
 }
 
 void
+sr_school_derive(struct sr_school *s)
+{
+    /* Both are at most SR_COUNT_MAX, so the sum cannot overflow; it may
+     * exceed SR_COUNT_MAX, which only a condition compares against. */
+    s->attr[SR_ATTR_POPULATION] =
+        s->attr[SR_ATTR_ENROLLMENT] + s->attr[SR_ATTR_STAFF];
+}
+
+void
 sr_school_init(struct sr_school *s)
 {
     memset(s, 0, sizeof(*s));
@@ -227,10 +260,16 @@ sr_school_set(struct sr_school *s, const char *key, const char *value,
     a = sr_attr_lookup(key);
     if (a < 0) {
         if (sr_diags_add(diags, file, line,
-                         _("unknown school attribute '%s' (known: stage, "
-                           "ownership, locale, boarding, school_bus, canteen, "
-                           "laboratory, swimming_pool, enrollment, boarders, "
-                           "special_needs)"),
+                         _("unknown school attribute '%s' (known: %s)"), key,
+                         known_names) != SR_OK)
+            return SR_ERR_NOMEM;
+        return SR_ERR_INPUT;
+    }
+    if (sr_attr_derived(a)) {
+        if (sr_diags_add(diags, file, line,
+                         _("school attribute '%s' cannot be given: it is "
+                           "derived as 在校生数 + 教职工数 (enrollment + "
+                           "staff); give those instead"),
                          key) != SR_OK)
             return SR_ERR_NOMEM;
         return SR_ERR_INPUT;
@@ -245,6 +284,7 @@ sr_school_set(struct sr_school *s, const char *key, const char *value,
     }
     s->attr[a] = v;
     s->set |= 1u << a;
+    sr_school_derive(s);
     return SR_OK;
 }
 

@@ -17,7 +17,17 @@
  *   游泳池 swimming_pool                是/否, true/false  required
  *   在校生数 enrollment, 住宿生数 boarders, 特殊需要学生数 special_needs
  *                        a whole number 0..10000000     required
+ *   教职工数 staff       a whole number 0..10000000     assumed
+ *   校外供餐 meal_delivery, 村小教学点 village_school
+ *                        是/否, true/false              assumed
  *   安全负责人 contact, 联系电话 phone  text            optional
+ *
+ * An "assumed" column (added with schema 5) may be left out, so that a
+ * registry file of the earlier format still imports: a new school then
+ * gets 0 / 否, a registered one keeps its stored value, and the import
+ * report's absent bits say which columns were left out, for the caller
+ * to tell the importer.  A column that is present must be filled in
+ * every row.  师生员工数 (population) is derived, never a column.
  *
  * The file may be UTF-8 (with or without a byte order mark) or GB18030,
  * which is what Excel on a Chinese Windows saves as "CSV (逗号分隔)":
@@ -134,6 +144,15 @@ void sr_school_record_init(struct sr_school_record *r);
 void sr_school_record_release(struct sr_school_record *r);
 
 /**
+ * @brief The Chinese header of the registry column that gives attribute
+ *        @p attr (教职工数 for SR_ATTR_STAFF), or NULL when no column
+ *        gives it (stage and the other enumerations have their own
+ *        columns; population has none).  Its English header is
+ *        sr_attr_name().
+ */
+const char *sr_registry_column_zh(int attr);
+
+/**
  * @brief Look a stage up by its Chinese label (小学) or its canonical
  *        name (primary, in any ASCII case).
  * @return enum sr_stage, or -1 when unknown.
@@ -165,6 +184,10 @@ struct sr_registry {
     char *source;     /**< the file name given to sr_registry_parse(),
                            recorded with the registry change; NULL for
                            a registry built in memory */
+    uint32_t absent;  /**< bit (1 << enum sr_attr) of each "assumed"
+                           column the file does not have: its schools
+                           hold the default, and the store keeps a
+                           registered school's value instead */
 };
 
 /** @brief Initialise an empty registry (no allocation). */
@@ -229,7 +252,23 @@ struct sr_import_report {
     size_t closed;     /**< open schools closed by a full import */
     size_t bad_rows;   /**< after SR_ERR_INPUT: rows with problems */
     int encoding;      /**< enum sr_registry_encoding of the file */
+    uint32_t absent;   /**< bit (1 << enum sr_attr) of each "assumed"
+                            column the file lacks (reg->absent): new
+                            schools got 0 / 否, registered ones kept
+                            their stored value */
 };
+
+/**
+ * @brief Say what an import assumed for the columns its file lacked
+ *        (report->absent), in the thread's language, into @p buf:
+ *        "columns not in the file: 教职工数 (staff), 校外供餐
+ *        (meal_delivery); new schools were given 0 or 否 (false),
+ *        registered schools kept their stored values".
+ *
+ * An empty string when @p absent is 0.  The text is cut to @p size
+ * (512 bytes hold every column).
+ */
+void sr_import_absent_describe(uint32_t absent, char *buf, size_t size);
 
 /**
  * @brief Write a parsed registry in one transaction.

@@ -48,6 +48,12 @@ enum sr_attr {
     SR_ATTR_ENROLLMENT,    /**< count: students enrolled 在校生数 */
     SR_ATTR_BOARDERS,      /**< count: boarding students 住宿生数 */
     SR_ATTR_SPECIAL_NEEDS, /**< count: special-needs students */
+    SR_ATTR_STAFF,         /**< count: staff 教职工数 (docs/registry.md) */
+    SR_ATTR_POPULATION,    /**< count, derived: 师生员工数 = enrollment +
+                                staff; never given (sr_school_derive()) */
+    SR_ATTR_MEAL_DELIVERY, /**< flag: meals delivered by a caterer
+                                校外供餐 */
+    SR_ATTR_VILLAGE_SCHOOL, /**< flag: 村小 or 教学点 */
     SR_ATTR_COUNT
 };
 
@@ -81,6 +87,16 @@ const char *sr_attr_name(int attr);
 
 /** @brief Look an attribute up by name; returns -1 when unknown. */
 int sr_attr_lookup(const char *name);
+
+/**
+ * @brief True for an attribute computed from others (population), which
+ *        conditions and requirements may use but no file may give.
+ */
+bool sr_attr_derived(int attr);
+
+/** @brief Every attribute name, in order, comma-separated ("stage,
+ *         ownership, ..."), for messages.  A static string. */
+const char *sr_attr_known(void);
 
 /** @brief The kind of an attribute. */
 enum sr_attr_kind sr_attr_kind(int attr);
@@ -121,7 +137,9 @@ void sr_school_init(struct sr_school *s);
  * On error, a message naming the key and what it accepts is appended
  * to @p diags with @p file and @p line, and @p s is unchanged.
  * The keys "code", "name" and "district" are accepted and ignored
- * (descriptive fields of a school file).
+ * (descriptive fields of a school file).  A derived attribute
+ * (population) is refused with a message saying what it is computed
+ * from.  The derived attributes are recomputed after every change.
  * @return SR_OK, SR_ERR_INPUT or SR_ERR_NOMEM.
  */
 sr_error sr_school_set(struct sr_school *s, const char *key,
@@ -138,6 +156,18 @@ sr_error sr_school_set(struct sr_school *s, const char *key,
  */
 sr_error sr_school_load_file(const char *path, struct sr_school *s,
                              struct sr_diags *diags);
+
+/**
+ * @brief Compute the derived attributes from the given ones:
+ *        population (师生员工数) = enrollment + staff.
+ *
+ * This is the one place the sum is made.  sr_school_set() calls it, and
+ * so does every reader of schools (the school file, the registry CSV,
+ * the store, the demo city), so that a condition or a requirement on
+ * population sees the same value whichever way the school came in.
+ * A caller that fills attr[] by hand must call it too.
+ */
+void sr_school_derive(struct sr_school *s);
 
 /** @brief True when the stage attribute has been set. */
 bool sr_school_has_stage(const struct sr_school *s);

@@ -29,7 +29,9 @@ static const char usage[] =
     "  --school FILE       a school file; --attr KEY=VALUE: one attribute\n"
     "                      each, without a database\n"
     "School attributes: stage, ownership, locale, boarding, school_bus,\n"
-    "canteen, laboratory, swimming_pool, enrollment, boarders, special_needs.\n");
+    "canteen, laboratory, swimming_pool, enrollment, boarders, special_needs,\n"
+    "staff, meal_delivery, village_school; population (enrollment + staff)\n"
+    "is derived, never given.\n");
 
 int
 cmd_checklist(int argc, char **argv)

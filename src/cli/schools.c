@@ -115,6 +115,13 @@ cmd_import(int argc, char **argv)
                rep.rows, file,
                sr_registry_encoding_name(rep.encoding), rep.added,
                rep.updated, rep.unchanged, rep.closed);
+        if (rep.absent) {
+            char note[512];
+
+            /* An older registry file: it imported, but not silently. */
+            sr_import_absent_describe(rep.absent, note, sizeof(note));
+            cli_warn("%s", note);
+        }
         ex = EXIT_OK;
         break;
     case SR_ERR_INPUT:
@@ -245,6 +252,8 @@ attributes_text(const struct sr_school_record *r, char *buf, size_t size)
         {SR_ATTR_BOARDING, "寄宿"},   {SR_ATTR_SCHOOL_BUS, "校车"},
         {SR_ATTR_CANTEEN, "食堂"},    {SR_ATTR_LABORATORY, "实验室"},
         {SR_ATTR_SWIMMING_POOL, "游泳池"},
+        {SR_ATTR_MEAL_DELIVERY, "校外供餐"},
+        {SR_ATTR_VILLAGE_SCHOOL, "村小/教学点"},
     };
     size_t used, i;
 
@@ -451,7 +460,12 @@ show_text(const struct sr_school_record *r)
             break;
         case SR_KIND_COUNT:
             field(sr_attr_name(a));
-            printf("%s\n", buf);
+            if (a == SR_ATTR_POPULATION) /* derived: show the sum */
+                printf("%s (= %lld + %lld)\n", buf,
+                       (long long)r->school.attr[SR_ATTR_ENROLLMENT],
+                       (long long)r->school.attr[SR_ATTR_STAFF]);
+            else
+                printf("%s\n", buf);
             break;
         }
     }

@@ -547,7 +547,8 @@ sr_store_migrate_2(struct sr_store *st)
         change = sqlite3_last_insert_rowid(st->db);
         rc = sr_store_prepare(st,
                               "INSERT INTO school_versions(change, code, "
-                              "state) SELECT ?1, s.code, " SR_SCHOOL_STATE("s")
+                              "state) SELECT ?1, s.code, "
+                              SR_SCHOOL_STATE_2("s")
                               " FROM schools s ORDER BY s.code",
                               &s);
         if (rc != SR_OK)

@@ -67,17 +67,28 @@ cleanup:
     "s.code, s.name, s.district, d.name, s.stage, s.ownership, s.locale, "  \
     "s.boarding, s.school_bus, s.canteen, s.laboratory, s.swimming_pool, "  \
     "s.enrollment, s.boarders, s.special_needs, s.contact, s.phone, "       \
-    "s.closed, s.updated_at, s.updated_by "                                 \
+    "s.closed, s.updated_at, s.updated_by, s.staff, s.meal_delivery, "     \
+    "s.village_school "                                                     \
     "FROM schools s JOIN districts d ON d.code = s.district "
 
-/* Column of each attribute in SCHOOL_COLUMNS (stage is 4). */
-static const int attr_column[SR_ATTR_COUNT] = {
-    [SR_ATTR_STAGE] = 4,         [SR_ATTR_OWNERSHIP] = 5,
-    [SR_ATTR_LOCALE] = 6,        [SR_ATTR_BOARDING] = 7,
-    [SR_ATTR_SCHOOL_BUS] = 8,    [SR_ATTR_CANTEEN] = 9,
-    [SR_ATTR_LABORATORY] = 10,   [SR_ATTR_SWIMMING_POOL] = 11,
-    [SR_ATTR_ENROLLMENT] = 12,   [SR_ATTR_BOARDERS] = 13,
-    [SR_ATTR_SPECIAL_NEEDS] = 14,
+/* Where each stored attribute is in the statements: its column in
+ * SCHOOL_COLUMNS (read), in the import's "old" SELECT (old), and its
+ * parameter in the import's INSERT and UPDATE (param).  The attributes
+ * of schema 5 come after the columns of schema 1, in both.  Population
+ * is derived (sr_school_derive()), never stored: all 0. */
+static const struct {
+    int read, old, param;
+} place[SR_ATTR_COUNT] = {
+    [SR_ATTR_STAGE] = {4, 2, 4},          [SR_ATTR_OWNERSHIP] = {5, 3, 5},
+    [SR_ATTR_LOCALE] = {6, 4, 6},         [SR_ATTR_BOARDING] = {7, 5, 7},
+    [SR_ATTR_SCHOOL_BUS] = {8, 6, 8},     [SR_ATTR_CANTEEN] = {9, 7, 9},
+    [SR_ATTR_LABORATORY] = {10, 8, 10},
+    [SR_ATTR_SWIMMING_POOL] = {11, 9, 11},
+    [SR_ATTR_ENROLLMENT] = {12, 10, 12},  [SR_ATTR_BOARDERS] = {13, 11, 13},
+    [SR_ATTR_SPECIAL_NEEDS] = {14, 12, 14},
+    [SR_ATTR_STAFF] = {20, 16, 19},
+    [SR_ATTR_MEAL_DELIVERY] = {21, 17, 20},
+    [SR_ATTR_VILLAGE_SCHOOL] = {22, 18, 21},
 };
 
 static sr_error
@@ -89,8 +100,12 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
     sr_school_record_init(r);
     snprintf(r->code, sizeof(r->code), "%s", code ? code : "");
     for (a = 0; a < SR_ATTR_COUNT; a++) {
-        int col = attr_column[a];
-        const char *t = (const char *)sqlite3_column_text(s, col);
+        int col = place[a].read;
+        const char *t;
+
+        if (sr_attr_derived(a))
+            continue;
+        t = (const char *)sqlite3_column_text(s, col);
 
         if (sr_attr_kind(a) == SR_KIND_ENUM) {
             if (!t || sr_attr_parse(a, t, &r->school.attr[a]) != SR_OK)
@@ -113,6 +128,7 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
         }
     }
     r->school.set = (1u << SR_ATTR_COUNT) - 1;
+    sr_school_derive(&r->school);
     r->name = sr_column_dup(s, 1, &nomem);
     r->district = sr_column_dup(s, 2, &nomem);
     r->district_name = sr_column_dup(s, 3, &nomem);
@@ -292,8 +308,9 @@ cleanup:
 /* The import                                                           */
 /* ------------------------------------------------------------------ */
 
-/* The columns an import writes, ?1..?16 in this order, then updated_at
- * ?17 and updated_by ?18. */
+/* The columns an import writes: code, name and district ?1..?3, the
+ * attributes at place[].param, contact ?15, phone ?16, updated_at ?17
+ * and updated_by ?18. */
 static void
 bind_school(sqlite3_stmt *s, const struct sr_school_record *r,
             const char *now, const char *actor)
@@ -305,11 +322,13 @@ bind_school(sqlite3_stmt *s, const struct sr_school_record *r,
     sr_bind_text(s, 2, r->name);
     sr_bind_text(s, 3, r->district);
     for (a = 0; a < SR_ATTR_COUNT; a++) {
+        if (sr_attr_derived(a))
+            continue;
         if (sr_attr_kind(a) == SR_KIND_ENUM) {
             sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
-            sr_bind_text(s, 4 + a, buf);
+            sr_bind_text(s, place[a].param, buf);
         } else {
-            sqlite3_bind_int64(s, 4 + a, r->school.attr[a]);
+            sqlite3_bind_int64(s, place[a].param, r->school.attr[a]);
         }
     }
     sr_bind_text(s, 15, r->contact);
@@ -341,16 +360,33 @@ unchanged(sqlite3_stmt *s, const struct sr_school_record *r)
         sqlite3_column_int(s, 15) != 0)
         return 0;
     for (a = 0; a < SR_ATTR_COUNT; a++) {
+        int col = place[a].old;
+
+        if (sr_attr_derived(a))
+            continue;
         if (sr_attr_kind(a) == SR_KIND_ENUM) {
             sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
-            if (!same_text(sqlite3_column_text(s, 2 + a), buf))
+            if (!same_text(sqlite3_column_text(s, col), buf))
                 return 0;
-        } else if (sqlite3_column_type(s, 2 + a) != SQLITE_INTEGER ||
-                   sqlite3_column_int64(s, 2 + a) != r->school.attr[a]) {
+        } else if (sqlite3_column_type(s, col) != SQLITE_INTEGER ||
+                   sqlite3_column_int64(s, col) != r->school.attr[a]) {
             return 0;
         }
     }
     return 1;
+}
+
+/* Take the attributes of absent (bits of enum sr_attr) from the stored
+ * row (the columns of the "old" statement). */
+static void
+keep_stored(sqlite3_stmt *s, uint32_t absent, struct sr_school_record *r)
+{
+    int a;
+
+    for (a = 0; a < SR_ATTR_COUNT; a++)
+        if ((absent & (1u << a)) && !sr_attr_derived(a))
+            r->school.attr[a] = sqlite3_column_int64(s, place[a].old);
+    sr_school_derive(&r->school);
 }
 
 static int
@@ -576,7 +612,8 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
                           "SELECT name, district, stage, ownership, locale, "
                           "boarding, school_bus, canteen, laboratory, "
                           "swimming_pool, enrollment, boarders, "
-                          "special_needs, contact, phone, closed "
+                          "special_needs, contact, phone, closed, staff, "
+                          "meal_delivery, village_school "
                           "FROM schools WHERE code = ?1",
                           &old);
     if (rc == SR_OK)
@@ -585,9 +622,10 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
             "INSERT INTO schools(code, name, district, stage, ownership, "
             "locale, boarding, school_bus, canteen, laboratory, "
             "swimming_pool, enrollment, boarders, special_needs, contact, "
-            "phone, closed, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, "
-            "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, "
-            "?18)",
+            "phone, closed, updated_at, updated_by, staff, meal_delivery, "
+            "village_school) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+            "?10, ?11, ?12, ?13, ?14, ?15, ?16, 0, ?17, ?18, ?19, ?20, "
+            "?21)",
             &ins);
     if (rc == SR_OK)
         rc = sr_store_prepare(
@@ -597,16 +635,26 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
             "canteen = ?9, laboratory = ?10, swimming_pool = ?11, "
             "enrollment = ?12, boarders = ?13, special_needs = ?14, "
             "contact = ?15, phone = ?16, closed = 0, updated_at = ?17, "
-            "updated_by = ?18 WHERE code = ?1",
+            "updated_by = ?18, staff = ?19, meal_delivery = ?20, "
+            "village_school = ?21 WHERE code = ?1",
             &upd);
     if (rc != SR_OK)
         goto rollback;
+    report->absent = reg->absent;
     for (i = 0; i < reg->n; i++) {
+        struct sr_school_record kept;
         const struct sr_school_record *r = &reg->v[i];
         sqlite3_stmt *w;
 
         sr_bind_text(old, 1, r->code);
         step = sqlite3_step(old);
+        if (step == SQLITE_ROW && reg->absent) {
+            /* A column the file lacks: a registered school keeps its
+             * value.  A shallow copy: r's strings, its own attributes. */
+            kept = *r;
+            keep_stored(old, reg->absent, &kept);
+            r = &kept;
+        }
         if (step == SQLITE_ROW && unchanged(old, r)) {
             report->unchanged++;
             sqlite3_reset(old);
@@ -782,5 +830,43 @@ cleanup:
     sr_registry_elsewhere_release(&elsewhere);
     sr_registry_release(&reg);
     sr_districts_release(&dist);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The upgrade to schema 5                                              */
+/* ------------------------------------------------------------------ */
+
+sr_error
+sr_store_migrate_5(struct sr_store *st)
+{
+    struct touched t = {NULL, 0, 0};
+    sqlite3_stmt *s = NULL;
+    sr_error rc;
+    int step;
+
+    rc = sr_store_prepare(st, "SELECT code FROM schools ORDER BY code", &s);
+    if (rc != SR_OK)
+        return rc;
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (touched_add(&t, (const char *)sqlite3_column_text(s, 0))) {
+            rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+            goto cleanup;
+        }
+    }
+    if (step != SQLITE_DONE) {
+        rc = sr_store_dberr(st, _("cannot read the schools"));
+        goto cleanup;
+    }
+    sr_store_finish(st, s);
+    s = NULL;
+    /* No school is marked changed (updated_at stays): only its record
+     * gained the new columns, each at its default. */
+    rc = sr_store_registry_change(st, "schema 5 upgrade",
+                                  (const char *const *)t.v, t.n, 0, t.n, 0);
+
+cleanup:
+    sr_store_finish(st, s);
+    touched_release(&t);
     return rc;
 }

@@ -450,6 +450,18 @@ static const char migration_4[] =
     "max, met, hazard) WHERE "
     "kind = 'dimension' OR (kind = 'item' AND met = 0);\n";
 
+/* Schema 5 (issue 11 item 8): the school attributes staff (教职工数),
+ * meal_delivery (校外供餐) and village_school (村小/教学点).  Schools
+ * registered before get 0 and 否 until an import gives them; the C step
+ * records that as a registry change (sr_store_migrate_5()).  Population
+ * (师生员工数) is derived from enrollment + staff, never stored. */
+static const char migration_5[] =
+    "ALTER TABLE schools ADD COLUMN staff INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE schools ADD COLUMN meal_delivery INTEGER NOT NULL "
+    "DEFAULT 0;\n"
+    "ALTER TABLE schools ADD COLUMN village_school INTEGER NOT NULL "
+    "DEFAULT 0;\n";
+
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
 static const struct {
@@ -460,9 +472,15 @@ static const struct {
     {migration_2, sr_store_migrate_2},
     {migration_3, NULL},
     {migration_4, NULL},
+    {migration_5, sr_store_migrate_5},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+/* The version the header promises is the one these migrations reach. */
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) ==
+                   SR_SCHEMA_VERSION,
+               "SR_SCHEMA_VERSION (store.h) is not the number of migrations");
 
 /* ------------------------------------------------------------------ */
 /* Errors and helpers                                                   */

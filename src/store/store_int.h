@@ -120,6 +120,20 @@ int sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i);
     "'closed_on'," h ".closed_on,'recurrent_of'," h ".recurrent_of,"        \
     "'baseline'," h ".baseline)"
 
+/* A school's state as schemas 2 to 4 recorded it, for the upgrade to
+ * schema 2 (the columns of schema 5 do not exist yet when it runs). */
+#define SR_SCHOOL_STATE_2(s)                                                \
+    "json_object('code'," s ".code,'name'," s ".name,'district'," s          \
+    ".district,'stage'," s ".stage,'ownership'," s ".ownership,"            \
+    "'locale'," s ".locale,'boarding'," s ".boarding,'school_bus'," s       \
+    ".school_bus,'canteen'," s ".canteen,'laboratory'," s ".laboratory,"    \
+    "'swimming_pool'," s ".swimming_pool,'enrollment'," s ".enrollment,"    \
+    "'boarders'," s ".boarders,'special_needs'," s ".special_needs,"        \
+    "'contact'," s ".contact,'phone'," s ".phone,'closed'," s ".closed,"    \
+    "'updated_at'," s ".updated_at,'updated_by'," s ".updated_by)"
+
+/* Since schema 5, with staff, meal_delivery and village_school (the
+ * upgrade recorded a version of every school in this form). */
 #define SR_SCHOOL_STATE(s)                                                  \
     "json_object('code'," s ".code,'name'," s ".name,'district'," s          \
     ".district,'stage'," s ".stage,'ownership'," s ".ownership,"            \
@@ -127,6 +141,8 @@ int sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i);
     ".school_bus,'canteen'," s ".canteen,'laboratory'," s ".laboratory,"    \
     "'swimming_pool'," s ".swimming_pool,'enrollment'," s ".enrollment,"    \
     "'boarders'," s ".boarders,'special_needs'," s ".special_needs,"        \
+    "'staff'," s ".staff,'meal_delivery'," s ".meal_delivery,"              \
+    "'village_school'," s ".village_school,"                                \
     "'contact'," s ".contact,'phone'," s ".phone,'closed'," s ".closed,"    \
     "'updated_at'," s ".updated_at,'updated_by'," s ".updated_by)"
 
@@ -155,5 +171,11 @@ sr_error sr_store_registry_change(struct sr_store *st, const char *source,
 /* The C step of the upgrade to schema 2 (audit.c): chain what schema 1
  * left outside the chain.  Runs inside the upgrade's transaction. */
 sr_error sr_store_migrate_2(struct sr_store *st);
+
+/* The C step of the upgrade to schema 5 (schools.c): every school got
+ * the new columns' defaults, a registry change recorded as such, with a
+ * version of each school in the new form, so that the audit chain
+ * still matches every row. */
+sr_error sr_store_migrate_5(struct sr_store *st);
 
 #endif /* SR_STORE_INT_H */

@@ -200,6 +200,38 @@ WEB_HANDLER(web_schools_get)
 /* The import                                                           */
 /* ------------------------------------------------------------------ */
 
+/* The columns an import's file lacked (report.absent), each with what
+ * a new school was given: [{"column": "教职工数", "attr": "staff",
+ * "assumed": 0}, ...]. */
+static cJSON *
+absent_columns(uint32_t absent)
+{
+    cJSON *arr = cJSON_CreateArray();
+    int ok = arr != NULL, a;
+
+    for (a = 0; ok && a < SR_ATTR_COUNT; a++) {
+        cJSON *o;
+
+        if (!(absent & (1u << a)))
+            continue;
+        o = cJSON_CreateObject();
+        sr_json_add(arr, NULL, o, &ok);
+        if (!ok)
+            break;
+        sr_json_add(o, "column", sr_json_str(sr_registry_column_zh(a)), &ok);
+        sr_json_add(o, "attr", sr_json_str(sr_attr_name(a)), &ok);
+        sr_json_add(o, "assumed",
+                    sr_attr_kind(a) == SR_KIND_FLAG ? cJSON_CreateFalse()
+                                                    : sr_json_int(0),
+                    &ok);
+    }
+    if (!ok) {
+        cJSON_Delete(arr);
+        return NULL;
+    }
+    return arr;
+}
+
 WEB_HANDLER(web_schools_import)
 {
     const char *name = web_query(r, "name");
@@ -238,6 +270,15 @@ WEB_HANDLER(web_schools_import)
         sr_json_add(root, "encoding",
                     sr_json_str(sr_registry_encoding_name(rep.encoding)),
                     &ok);
+        sr_json_add(root, "absent_columns", absent_columns(rep.absent), &ok);
+        if (rep.absent) {
+            char note[512];
+
+            sr_import_absent_describe(rep.absent, note, sizeof(note));
+            sr_json_add(root, "note", sr_json_str(note), &ok);
+        } else {
+            sr_json_add(root, "note", cJSON_CreateNull(), &ok);
+        }
     }
     if (!ok) {
         cJSON_Delete(root);

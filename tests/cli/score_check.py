@@ -76,8 +76,11 @@ from decimal import Decimal
 
 NS = "{urn:schoolrisk:indicators:1}"
 
-FLAGS = ("boarding", "school_bus", "canteen", "laboratory", "swimming_pool")
-COUNTS = ("enrollment", "boarders", "special_needs")
+FLAGS = ("boarding", "school_bus", "canteen", "laboratory", "swimming_pool",
+         "meal_delivery", "village_school")
+COUNTS = ("enrollment", "boarders", "special_needs", "staff", "population")
+# Derived, never given: 师生员工数 = 在校生数 + 教职工数.
+DERIVED = ("population",)
 ENUMS = ("stage", "ownership", "locale")
 TRUE = ("true", "1", "yes", "是")
 FALSE = ("false", "0", "no", "否")
@@ -130,6 +133,8 @@ def load_school(path):
                     s[key] = False
                 else:
                     raise ValueError("bad flag %s=%s" % (key, val))
+            elif key in DERIVED:
+                raise ValueError("%s is derived, not given" % key)
             elif key in COUNTS:
                 s[key] = int(val)
             elif key in ENUMS:
@@ -138,6 +143,7 @@ def load_school(path):
                 raise ValueError("unknown attribute %s" % key)
     if "stage" not in s:
         raise ValueError("school has no stage")
+    s["population"] = s["enrollment"] + s["staff"]
     return s
 
 

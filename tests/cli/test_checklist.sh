@@ -142,7 +142,7 @@ end
 begin "unknown school attribute in --attr"
 run checklist --system "$MINI" --attr stage=primary --attr colour=red
 rc_is 1; out_empty
-err_is "--attr: unknown school attribute 'colour' (known: stage, ownership, locale, boarding, school_bus, canteen, laboratory, swimming_pool, enrollment, boarders, special_needs)"
+err_is "--attr: unknown school attribute 'colour' (known: stage, ownership, locale, boarding, school_bus, canteen, laboratory, swimming_pool, enrollment, boarders, special_needs, staff, population, meal_delivery, village_school)"
 end
 
 begin "bad flag value in --attr"
@@ -199,7 +199,7 @@ begin "school file errors: every bad line as FILE:LINE"
 cp "$FX/bad.school" "$T/"
 run checklist --system "$MINI" --school bad.school
 rc_is 1; out_empty
-err_is "bad.school:3: unknown school attribute 'colour' (known: stage, ownership, locale, boarding, school_bus, canteen, laboratory, swimming_pool, enrollment, boarders, special_needs)
+err_is "bad.school:3: unknown school attribute 'colour' (known: stage, ownership, locale, boarding, school_bus, canteen, laboratory, swimming_pool, enrollment, boarders, special_needs, staff, population, meal_delivery, village_school)
 bad.school:4: bad value 'maybe' for school attribute 'boarding' (expected true|false or 是|否)
 bad.school:5: bad value '1,200' for school attribute 'enrollment' (expected a whole number 0..10000000)
 bad.school:6: bad value '城市' for school attribute 'locale' (expected urban|town|rural or 城区|镇区|乡村)

@@ -152,8 +152,8 @@ end
 begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard; S.1.2 基本符合 (hazard none) loses points and raises none"
 (
     export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
-    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
-        '3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0' >reg.csv
+    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点' \
+        '3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0,22,否,否' >reg.csv
     "$BIN" init --no-indicators >/dev/null &&
         "$BIN" indicators load "$TABLE" >/dev/null &&
         "$BIN" schools import reg.csv >/dev/null &&
@@ -171,8 +171,8 @@ end
 begin "submit a with S.1.2 不符合: the level's major hazard, although the item's default is general"
 (
     export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
-    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
-        '3701020002,历下区示例镇小学,历下区,小学,公办,镇区,否,否,是,否,否,1200,0,0' >reg2.csv
+    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点' \
+        '3701020002,历下区示例镇小学,历下区,小学,公办,镇区,否,否,是,否,否,1200,0,0,86,否,否' >reg2.csv
     sed 's/^S.1.2,符合,$/S.1.2,不符合,/' "$F2/a.csv" >a2.csv
     "$BIN" schools import reg2.csv >/dev/null &&
         id=$("$BIN" assess new --school 3701020002 --by 张三) &&
@@ -288,8 +288,8 @@ end
 begin "outcome items through the database: submitted vetoed with no hazard; 失分明细 lists them as 无隐患, R.1.1 with its veto"
 (
     export SCHOOLRISK_DB=$T/o.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
-    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
-        '3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0' >reg.csv
+    printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点' \
+        '3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0,22,否,否' >reg.csv
     "$BIN" init --no-indicators >/dev/null &&
         "$BIN" indicators load "$OUT" >/dev/null &&
         "$BIN" schools import reg.csv >/dev/null &&

@@ -24,10 +24,12 @@ trap 'chattr -i "$T"/*.db 2>/dev/null; rm -rf "$T"' EXIT
 
 "$BIN" init --no-indicators >/dev/null || { echo "FAIL cannot create the database"; exit 1; }
 
-HDR=学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,安全负责人,联系电话
-R1=2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否,1860,0,6,王建国,0531-86010001
-R2=2137010002,济南市历城区港沟中学,历城区,初中,公办,镇区,是,是,是,是,否,900,300,2,李红梅,0531-88010002
-R3=2137010003,济南市章丘区明水幼儿园,章丘区,幼儿园,民办,城区,否,是,是,否,否,240,0,0,,
+HDR=学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点,安全负责人,联系电话
+R1=2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否,1860,0,6,118,否,否,王建国,0531-86010001
+R2=2137010002,济南市历城区港沟中学,历城区,初中,公办,镇区,是,是,是,是,否,900,300,2,74,否,否,李红梅,0531-88010002
+R3=2137010003,济南市章丘区明水幼儿园,章丘区,幼儿园,民办,城区,否,是,是,否,否,240,0,0,41,否,否,,
+# The registry format before schema 5: no 教职工数, 校外供餐, 村小教学点.
+HDR4=学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,安全负责人,联系电话
 csv() { # FILE ROW...: a UTF-8 registry file with the Chinese header
     local f=$1; shift
     printf '%s\n' "$HDR" "$@" >"$f"
@@ -70,6 +72,10 @@ swimming_pool  否 (false)
 enrollment     620
 boarders       410
 special_needs  3
+staff          56
+population     676 (= 620 + 56)
+meal_delivery  否 (false)
+village_school 否 (false)
 contact        李红梅
 phone          0634-6163308
 status         在办 (open)
@@ -87,7 +93,9 @@ want = {"code": "2137010231", "name": "济南市历下区燕翔小学", "distric
         "ownership": "public", "locale": "urban", "boarding": False,
         "school_bus": False, "canteen": True, "laboratory": True,
         "swimming_pool": False, "enrollment": 1860, "boarders": 0,
-        "special_needs": 6, "contact": "王建国", "phone": "0531-86010231",
+        "special_needs": 6, "staff": 118, "population": 1978,
+        "meal_delivery": False, "village_school": False,
+        "contact": "王建国", "phone": "0531-86010231",
         "closed": False, "updated_at": "2026-09-01T08:00:00Z", "updated_by": "王老师"}
 if got != want:
     print(got, file=sys.stderr); sys.exit(1)
@@ -125,7 +133,7 @@ printf '%s\n%s\n12\x81\x30' "$HDR" "$R1" >enc.csv
 dump >before
 run schools import enc.csv
 rc_is 1; out_empty
-err_is "enc.csv:3: invalid UTF-8 (byte 310, 0x81) in a file that is otherwise UTF-8; correct that character or save the file again as \"CSV UTF-8\"
+err_is "enc.csv:3: invalid UTF-8 (byte 364, 0x81) in a file that is otherwise UTF-8; correct that character or save the file again as \"CSV UTF-8\"
 schoolrisk: error: 'enc.csv' was not imported; nothing was changed"
 printf 'code\r\n\xd1\xa7\xd0\xa3\r\n\x80\r\n' >enc2.csv
 run schools import enc2.csv
@@ -175,7 +183,7 @@ begin "import: an unknown, a repeated and a missing column"
 printf '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,备注,name\r\n' >hdr.csv
 run schools import hdr.csv
 rc_is 1; out_empty
-err_is "hdr.csv:1: column '备注': unknown column (known: 学校标识码, 学校名称, 区县, 学段, 办学性质, 城乡, 寄宿, 校车, 食堂, 实验室, 游泳池, 在校生数, 住宿生数, 特殊需要学生数, 安全负责人, 联系电话, or their English names)
+err_is "hdr.csv:1: column '备注': unknown column (known: 学校标识码, 学校名称, 区县, 学段, 办学性质, 城乡, 寄宿, 校车, 食堂, 实验室, 游泳池, 在校生数, 住宿生数, 特殊需要学生数, 教职工数, 校外供餐, 村小教学点, 安全负责人, 联系电话, or their English names)
 hdr.csv:1: column 'name': repeats column '学校名称'
 hdr.csv:1: required column '特殊需要学生数' (special_needs) is missing
 schoolrisk: error: 'hdr.csv' was not imported; nothing was changed"
@@ -239,12 +247,86 @@ out_has "status         已关闭 (closed)"
 end
 
 begin "re-import: a closed school listed again is reopened (updated)"
-csv reopen.csv "2137010231,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否,1900,0,6,,"
+csv reopen.csv "2137010231,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否,1900,0,6,118,否,否,,"
 run schools import reopen.csv
 rc_is 0
 out_is "imported 1 school from 'reopen.csv' (UTF-8): 0 added, 1 updated, 0 unchanged, 0 closed"
 [ "$(SQL "SELECT closed FROM schools WHERE code = '2137010231'")" = 0 ] || fail "not reopened"
 end
+
+# ------------------------------------------------------------ schema 5 columns
+# On a database of their own, so that the counts of the cases below stay.
+export SCHOOLRISK_DB=$T/s5.db
+"$BIN" init --no-indicators >/dev/null || fail "cannot create s5.db"
+csv r1.csv "$R1"
+"$BIN" schools import r1.csv >/dev/null || fail "cannot import r1.csv"
+
+begin "import: an older file without 教职工数, 校外供餐, 村小教学点 imports and says what it assumed"
+# A district office's file in the earlier template: its registered school
+# keeps the staff count stored (118), the new school gets 0 / 否.
+printf '%s\n' "$HDR4" \
+    "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否,1880,0,6,王建国,0531-86010001" \
+    "2137010011,济南市历下区新建小学,历下区,小学,公办,城区,否,否,是,是,否,300,0,0,," >old.csv
+run schools import old.csv
+rc_is 0
+out_is "imported 2 schools from 'old.csv' (UTF-8): 1 added, 1 updated, 0 unchanged, 0 closed"
+err_is "schoolrisk: warning: columns not in the file: 教职工数 (staff), 校外供餐 (meal_delivery), 村小教学点 (village_school); new schools were given 0 or 否 (false), registered schools kept their stored values"
+[ "$(SQL "SELECT code || ' ' || enrollment || ' ' || staff || ' ' || meal_delivery || ' ' || village_school FROM schools WHERE code IN ('2137010001', '2137010011') ORDER BY code")" = \
+  "2137010001 1880 118 0 0
+2137010011 300 0 0 0" ] || fail "stored: $(dump)"
+# The same file again changes nothing: the kept values are the stored ones.
+run schools import old.csv
+rc_is 0
+out_is "imported 2 schools from 'old.csv' (UTF-8): 0 added, 0 updated, 2 unchanged, 0 closed"
+err_has "schoolrisk: warning: columns not in the file: 教职工数 (staff), 校外供餐 (meal_delivery), 村小教学点 (village_school); new schools were given 0 or 否 (false), registered schools kept their stored values"
+end
+
+begin "import: one assumed column left out is named alone; English headers"
+printf '%s\n' "code,name,district,stage,ownership,locale,boarding,school_bus,canteen,laboratory,swimming_pool,enrollment,boarders,special_needs,staff,VILLAGE_SCHOOL" \
+    "2137010011,济南市历下区新建小学,历下区,小学,公办,城区,否,否,否,否,否,300,0,0,24,false" >en.csv
+run schools import en.csv
+rc_is 0
+out_is "imported 1 school from 'en.csv' (UTF-8): 0 added, 1 updated, 0 unchanged, 0 closed"
+err_is "schoolrisk: warning: columns not in the file: 校外供餐 (meal_delivery); new schools were given 0 or 否 (false), registered schools kept their stored values"
+[ "$(SQL "SELECT staff || ' ' || canteen FROM schools WHERE code = '2137010011'")" = "24 0" ] || fail "stored: $(dump)"
+end
+
+begin "import: a village school with catered meals; show and list in Chinese"
+csv village.csv "2137010012,济南市历下区龙洞村小学,历下区,小学,公办,乡村,否,否,否,否,否,86,0,0,7,是,是,,"
+run schools import village.csv
+rc_is 0; err_empty
+out_is "imported 1 school from 'village.csv' (UTF-8): 1 added, 0 updated, 0 unchanged, 0 closed"
+run schools show 2137010012
+rc_is 0; err_empty
+out_has "staff          7"
+out_has "population     93 (= 86 + 7)"
+out_has "meal_delivery  是 (true)"
+out_has "village_school 是 (true)"
+run schools list --district 历下区
+rc_is 0
+out_has "2137010012  济南市历下区龙洞村小学                历下区    小学                86  公办 乡村 校外供餐 村小/教学点"
+end
+
+begin "import: 师生员工数 is derived, never a column; bad staff and flag values name their column"
+printf '%s\n' "$HDR,师生员工数" "$R1,1978" >pop.csv
+dump >before
+run schools import pop.csv
+rc_is 1; out_empty
+err_is "pop.csv:1: column '师生员工数': 师生员工数 (population) is not imported, it is derived as 在校生数 + 教职工数 (enrollment + staff); remove the column and give 教职工数
+schoolrisk: error: 'pop.csv' was not imported; nothing was changed"
+csv badnew.csv "2137010013,甲小学,历下区,小学,公办,城区,否,否,是,是,否,100,0,0,十二,否,否,," \
+    "2137010014,乙小学,历下区,小学,公办,城区,否,否,是,是,否,100,0,0,,有时,不,,"
+run schools import badnew.csv
+rc_is 1; out_empty
+err_is "badnew.csv:2: column '教职工数': '十二' is not a whole number from 0 to 10000000
+badnew.csv:3: column '教职工数': the value is empty
+badnew.csv:3: column '校外供餐': '有时' is not 是 or 否 (true or false)
+badnew.csv:3: column '村小教学点': '不' is not 是 or 否 (true or false)
+schoolrisk: error: 'badnew.csv' was not imported: 2 bad rows; nothing was changed"
+dump >after
+same "the schools" before after
+end
+export SCHOOLRISK_DB=$T/s.db
 
 begin "import --full of a file without schools is refused"
 csv empty.csv
@@ -318,7 +400,7 @@ if [ -w ro.db ]; then
 else
     ro=ro.db
 fi
-csv ro.csv "$R1" "$R2" "$R3" "2137010009,新学校,平阴县,小学,公办,乡村,否,否,是,否,否,50,0,0,,"
+csv ro.csv "$R1" "$R2" "$R3" "2137010009,新学校,平阴县,小学,公办,乡村,否,否,是,否,否,50,0,0,6,否,是,,"
 run schools import ro.csv --db "$ro"
 rc_is 4; out_empty
 grep -q "^schoolrisk: error: .*attempt to write a readonly database" "$T/err" || fail "stderr: $(cat "$T/err")"
@@ -338,7 +420,7 @@ import sys
 with open(sys.argv[1], "w", encoding="utf-8") as f:
     f.write(sys.argv[2] + "\n")
     for i in range(1, 5001):
-        f.write("37%08d,济南市平阴县第%d小学,平阴县,小学,公办,乡村,否,否,是,是,否,300,0,0,张老师,0531-87000000\n" % (i, i))
+        f.write("37%08d,济南市平阴县第%d小学,平阴县,小学,公办,乡村,否,否,是,是,否,300,0,0,22,否,否,张老师,0531-87000000\n" % (i, i))
 EOF
 dump >before
 (trap '' XFSZ; ulimit -f 400; "$BIN" schools import big.csv >"$T/out" 2>"$T/err"; echo $? >"$T/rc")

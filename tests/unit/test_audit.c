@@ -613,14 +613,14 @@ test_upgrade_schema1(void **state)
     OK(sr_audit_verify(f->st, &rep));
     if (!rep.ok)
         fail_msg("%s", rep.problem);
-    assert_int_equal(rep.records, V1_RECORDS + 3);
+    assert_int_equal(rep.records, V1_RECORDS + 4);
     assert_int_equal(raw_count(f, "SELECT count(*) FROM audit WHERE format "
                                   "= 1"),
                      V1_RECORDS);
     assert_int_equal(raw_count(f, "SELECT seq FROM audit WHERE kind = "
                                   "'assessment' AND ref = 1"),
                      3);
-    assert_int_equal(raw_count(f, "SELECT seq FROM audit WHERE kind = "
+    assert_int_equal(raw_count(f, "SELECT min(seq) FROM audit WHERE kind = "
                                   "'registry'"),
                      9);
     assert_int_equal(raw_count(f, "SELECT seq FROM audit WHERE kind = "
@@ -631,7 +631,29 @@ test_upgrade_schema1(void **state)
                      11);
     /* the registry as it stood is its first version; each hazard's
      * state is on its latest event */
-    assert_int_equal(raw_count(f, "SELECT count(*) FROM school_versions"), 2);
+    /* The upgrade to schema 5 gave every school staff 0, meal_delivery
+     * and village_school 否, recorded as a registry change after the
+     * checkpoint, with a version of each school in the new form. */
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM school_versions"), 4);
+    assert_int_equal(raw_count(f, "SELECT seq FROM audit WHERE kind = "
+                                  "'registry' AND ref = (SELECT id FROM "
+                                  "registry_changes WHERE source = "
+                                  "'schema 5 upgrade' AND added = 0 AND "
+                                  "updated = 2 AND closed = 0)"),
+                     12);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM school_versions v "
+                                  "JOIN registry_changes c ON c.id = "
+                                  "v.change WHERE c.source = 'schema 5 "
+                                  "upgrade' AND json_extract(v.state, "
+                                  "'$.staff') = 0 AND json_extract(v.state, "
+                                  "'$.meal_delivery') = 0 AND "
+                                  "json_extract(v.state, '$.village_school') "
+                                  "= 0"),
+                     2);
+    assert_int_equal(raw_count(f, "SELECT count(*) FROM schools WHERE staff "
+                                  "= 0 AND meal_delivery = 0 AND "
+                                  "village_school = 0"),
+                     2);
     assert_int_equal(raw_count(f, "SELECT count(*) FROM hazard_events WHERE "
                                   "state IS NOT NULL"),
                      3);
@@ -645,7 +667,7 @@ test_upgrade_schema1(void **state)
     sr_store_set_clock(f->st, CLOCK);
     OK(sr_audit_verify(f->st, &rep));
     assert_int_equal(rep.ok, 1);
-    assert_int_equal(rep.records, V1_RECORDS + 3);
+    assert_int_equal(rep.records, V1_RECORDS + 4);
 
     /* Work goes on: the draft of schema 1 is submitted (it must not
      * change what the checkpoint covers), the old major hazard is
@@ -658,7 +680,7 @@ test_upgrade_schema1(void **state)
     OK(sr_audit_verify(f->st, &rep));
     if (!rep.ok)
         fail_msg("%s", rep.problem);
-    assert_int_equal(rep.records, V1_RECORDS + 4);
+    assert_int_equal(rep.records, V1_RECORDS + 5);
     as(f, "区教体局");
     OK(sr_hazard_assign(f->st, 3, "李老师", "2026-10-15", NULL));
     as(f, "李老师");
@@ -672,7 +694,7 @@ test_upgrade_schema1(void **state)
     sr_hazard_release(&h);
     OK(sr_audit_verify(f->st, &rep));
     assert_int_equal(rep.ok, 1);
-    assert_int_equal(rep.records, V1_RECORDS + 8);
+    assert_int_equal(rep.records, V1_RECORDS + 9);
 }
 
 /* What format 1 did not hash, the checkpoint does. */

@@ -148,6 +148,7 @@ static const char *const fingerprints[] = {
     "SELECT group_concat(code||'|'||name||'|'||district||'|'||stage||'|'||"
     "ownership||'|'||locale||'|'||boarding||school_bus||canteen||"
     "laboratory||swimming_pool||'|'||enrollment||'|'||boarders||'|'||"
+    "staff||meal_delivery||village_school||'|'||"
     "updated_at, ';') FROM (SELECT * FROM schools ORDER BY code)",
     "SELECT group_concat(id||'|'||school||'|'||assessed_on||'|'||inspector"
     "||'|'||submitted_at||'|'||total||'|'||band||'|'||compliant, ';') "
@@ -237,6 +238,24 @@ test_registry(void **state)
                               "(boarding = 0 AND boarders > 0) OR "
                               "boarders > enrollment"),
                      0);
+    /* Staff: at least 3, one per at most 17.5 students (primary, the
+     * sparsest: 15 / 0.9, and the count rounded down); a kindergarten one
+     * per 5.3 to 7.5 above its floor of 5; village schools only
+     * among rural primary schools of at most 450; meals delivered at
+     * most schools without a canteen. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM schools WHERE "
+                              "staff < 3 OR 10 * enrollment > 175 * staff OR "
+                              "(stage = 'kindergarten' AND (10 * enrollment "
+                              "> 75 * staff OR (staff > 5 AND 10 * "
+                              "enrollment < 53 * staff)))"),
+                     0);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM schools WHERE "
+                              "village_school = 1 AND NOT (stage = "
+                              "'primary' AND locale = 'rural' AND "
+                              "enrollment <= 450)"),
+                     0);
+    assert_true(qn(a.db, "SELECT 2 * sum(meal_delivery) > count(*) FROM "
+                         "schools WHERE canteen = 0"));
 }
 
 static void

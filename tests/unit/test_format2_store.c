@@ -327,7 +327,8 @@ test_met_is_chained(void **state)
 
 /* Close the store and take its database back to schema 3 as a
  * schoolrisk before format 2's report wiring wrote it: scores without
- * met and hazard, the old partial index. */
+ * met and hazard, the old partial index (and schools without the
+ * columns of schema 5). */
 static void
 to_schema_3(struct fx *f)
 {
@@ -339,6 +340,9 @@ to_schema_3(struct fx *f)
                "CREATE INDEX scores_shown ON scores(assessment, node, kind, "
                "earned, max) WHERE kind = 'dimension' OR (kind = 'item' AND "
                "earned < max);"
+               "ALTER TABLE schools DROP COLUMN staff;"
+               "ALTER TABLE schools DROP COLUMN meal_delivery;"
+               "ALTER TABLE schools DROP COLUMN village_school;"
                "PRAGMA user_version = 3;");
 }
 
@@ -360,7 +364,7 @@ test_upgrade_from_schema_3(void **state)
     sr_store_close(f->st);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     sr_store_set_clock(f->st, CLOCK);
-    assert_int_equal(sr_store_schema_version(f->st), 4);
+    assert_int_equal(sr_store_schema_version(f->st), 5);
     assert_string_equal(
         raw_text(f, "SELECT node || ' ' || met || ' ' || quote(hazard) "
                     "FROM scores WHERE kind = 'item' ORDER BY node"),

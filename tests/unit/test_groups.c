@@ -361,7 +361,8 @@ test_shortfall_checks(void **state)
         "t.xml:12: item 'b': a deduction by shortfall (<required>) takes "
         "per, not <reason> elements",
         "t.xml:15: item 'c': a requirement must be derived from a count "
-        "attribute (enrollment, boarders, special_needs), not 'boarding'",
+        "attribute (enrollment, boarders, special_needs, staff, population), "
+        "not 'boarding'",
         NULL};
     const char *const want1[] = {
         "t.xml:8: item 'gd': deductions by shortfall need format=\"2\" on "

@@ -442,7 +442,7 @@ test_ratio_required_not_count(void **state)
     expect_bad1(state, "attr=\"enrollment\"", "attr=\"boarding\"",
                 "bad.xml:24: item 'D1.1.1': a requirement must be derived "
                 "from a count attribute (enrollment, boarders, "
-                "special_needs), not 'boarding'");
+                "special_needs, staff, population), not 'boarding'");
 }
 
 static void
@@ -508,7 +508,8 @@ test_when_unknown_attr(void **state)
                 "bad.xml:78: item 'D2.2.1': unknown school attribute "
                 "'boardng' in condition (known: stage, ownership, locale, "
                 "boarding, school_bus, canteen, laboratory, swimming_pool, "
-                "enrollment, boarders, special_needs)");
+                "enrollment, boarders, special_needs, staff, population, "
+                "meal_delivery, village_school)");
 }
 
 static void

@@ -29,6 +29,7 @@
 
 #include <sqlite3.h>
 
+#include "schoolrisk/audit.h"
 #include "schoolrisk/error.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/school.h"
@@ -533,8 +534,8 @@ test_header_errors(void **state)
     const char *const w[] = {
         "r.csv:1: column '学校编号': unknown column (known: 学校标识码, "
         "学校名称, 区县, 学段, 办学性质, 城乡, 寄宿, 校车, 食堂, 实验室, "
-        "游泳池, 在校生数, 住宿生数, 特殊需要学生数, 安全负责人, 联系电话, or "
-        "their English names)",
+        "游泳池, 在校生数, 住宿生数, 特殊需要学生数, 教职工数, 校外供餐, "
+        "村小教学点, 安全负责人, 联系电话, or their English names)",
         "r.csv:1: column 'Name': repeats column '学校名称'",
         "r.csv:1: column '联系电话': repeats column 'phone'",
         "r.csv:1: required column '学校标识码' (code) is missing",
@@ -564,8 +565,8 @@ test_header_encoding_hint(void **state)
                         "column '编号': unknown column (known: 学校标识码, "
                         "学校名称, 区县, 学段, 办学性质, 城乡, 寄宿, 校车, "
                         "食堂, 实验室, 游泳池, 在校生数, 住宿生数, "
-                        "特殊需要学生数, 安全负责人, 联系电话, or their "
-                        "English names)");
+                        "特殊需要学生数, 教职工数, 校外供餐, 村小教学点, "
+                        "安全负责人, 联系电话, or their English names)");
     assert_string_equal(f->d.v[f->d.n - 1].message,
                         "the file was read as GB18030 because it is not "
                         "UTF-8; if it is in another encoding, save it again "
@@ -1289,6 +1290,261 @@ test_lookups(void **state)
     assert_string_equal(sr_registry_encoding_name(SR_ENC_GB18030), "GB18030");
 }
 
+/* ------------------------------------------------------------------ */
+/* The columns of schema 5: 教职工数, 校外供餐, 村小教学点              */
+/* ------------------------------------------------------------------ */
+
+/* The header with the columns of schema 5, and ROW1 for it. */
+#define HDR5                                                                \
+    "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,"   \
+    "游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点,"\
+    "安全负责人,联系电话\n"
+#define ROW1_5                                                              \
+    "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否," \
+    "1860,0,6,118,是,否,王建国,0531-86010001\n"
+
+#define ABSENT_ALL                                                          \
+    ((1u << SR_ATTR_STAFF) | (1u << SR_ATTR_MEAL_DELIVERY) |                \
+     (1u << SR_ATTR_VILLAGE_SCHOOL))
+
+static void
+test_parse_added_columns(void **state)
+{
+    struct fx *f = *state;
+    const struct sr_school *s;
+
+    assert_int_equal(parse(f, HDR5 ROW1_5), SR_OK);
+    assert_int_equal(f->reg.n, 1);
+    assert_int_equal(f->reg.absent, 0);
+    s = &f->reg.v[0].school;
+    assert_int_equal(s->attr[SR_ATTR_STAFF], 118);
+    assert_int_equal(s->attr[SR_ATTR_MEAL_DELIVERY], 1);
+    assert_int_equal(s->attr[SR_ATTR_VILLAGE_SCHOOL], 0);
+    /* 师生员工数 = 在校生数 + 教职工数, exactly. */
+    assert_int_equal(s->attr[SR_ATTR_POPULATION], 1978);
+}
+
+/* The other Chinese headers a roster may use, and the English ones. */
+static void
+test_parse_added_column_aliases(void **state)
+{
+    struct fx *f = *state;
+    const struct sr_school *s;
+
+    assert_int_equal(
+        parse(f, "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,"
+                 "实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工总数,"
+                 "午餐配送,村小/教学点\n"
+                 "2137010005,济南市长清区马山镇西石村小学,长清区,小学,公办,"
+                 "乡村,否,否,无,否,否,64,0,0,6,有,是\n"
+                 "2137010006,济南市长清区孝里镇教学点,长清区,小学,公办,乡村,"
+                 "否,否,否,否,否,0,0,0,0,否,是\n"),
+        SR_OK);
+    assert_int_equal(f->reg.absent, 0);
+    s = &f->reg.v[0].school;
+    assert_int_equal(s->attr[SR_ATTR_STAFF], 6);
+    assert_int_equal(s->attr[SR_ATTR_POPULATION], 70);
+    assert_int_equal(s->attr[SR_ATTR_MEAL_DELIVERY], 1);
+    assert_int_equal(s->attr[SR_ATTR_VILLAGE_SCHOOL], 1);
+    s = &f->reg.v[1].school;
+    assert_int_equal(s->attr[SR_ATTR_POPULATION], 0);
+    sr_registry_release(&f->reg);
+    sr_registry_init(&f->reg);
+    assert_int_equal(
+        parse(f, "code,name,district,stage,ownership,locale,boarding,"
+                 "school_bus,canteen,laboratory,swimming_pool,enrollment,"
+                 "boarders,special_needs,Staff,MEAL_DELIVERY\n"
+                 "2137010001,x,历下区,小学,公办,城区,否,否,是,是,否,10,0,0,"
+                 "3,false\n"),
+        SR_OK);
+    assert_int_equal(f->reg.absent, 1u << SR_ATTR_VILLAGE_SCHOOL);
+    assert_int_equal(f->reg.v[0].school.attr[SR_ATTR_POPULATION], 13);
+}
+
+/* A file of the earlier format parses; its schools hold the defaults
+ * and the registry says which columns were absent. */
+static void
+test_parse_old_format_absent(void **state)
+{
+    struct fx *f = *state;
+    const struct sr_school *s;
+    char note[512];
+
+    assert_int_equal(parse(f, HDR ROW1), SR_OK);
+    assert_int_equal(f->reg.absent, ABSENT_ALL);
+    s = &f->reg.v[0].school;
+    assert_int_equal(s->attr[SR_ATTR_STAFF], 0);
+    assert_int_equal(s->attr[SR_ATTR_MEAL_DELIVERY], 0);
+    assert_int_equal(s->attr[SR_ATTR_VILLAGE_SCHOOL], 0);
+    assert_int_equal(s->attr[SR_ATTR_POPULATION], 1860);
+    sr_import_absent_describe(f->reg.absent, note, sizeof(note));
+    assert_string_equal(note,
+                        "columns not in the file: 教职工数 (staff), 校外供餐 "
+                        "(meal_delivery), 村小教学点 (village_school); new "
+                        "schools were given 0 or 否 (false), registered "
+                        "schools kept their stored values");
+    sr_import_absent_describe(1u << SR_ATTR_MEAL_DELIVERY, note,
+                              sizeof(note));
+    assert_string_equal(note,
+                        "columns not in the file: 校外供餐 (meal_delivery); "
+                        "new schools were given 0 or 否 (false), registered "
+                        "schools kept their stored values");
+    sr_import_absent_describe(0, note, sizeof(note));
+    assert_string_equal(note, "");
+    assert_string_equal(sr_registry_column_zh(SR_ATTR_STAFF), "教职工数");
+    assert_string_equal(sr_registry_column_zh(SR_ATTR_VILLAGE_SCHOOL),
+                        "村小教学点");
+    assert_null(sr_registry_column_zh(SR_ATTR_POPULATION));
+}
+
+/* 师生员工数 is derived: a column naming it refuses the file. */
+static void
+test_header_population_refused(void **state)
+{
+    struct fx *f = *state;
+    const char *const w[] = {
+        "r.csv:1: column 'Population': 师生员工数 (population) is not "
+        "imported, it is derived as 在校生数 + 教职工数 (enrollment + "
+        "staff); remove the column and give 教职工数",
+        NULL};
+
+    assert_int_equal(
+        parse(f, "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,"
+                 "实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,"
+                 "Population\n"
+                 "2137010001,x,历下区,小学,公办,城区,否,否,是,是,否,10,0,0,"
+                 "3,13\n"),
+        SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(f->reg.n, 0);
+}
+
+/* A column that is there must be filled; bad values name the header as
+ * written. */
+static void
+test_reject_added_columns(void **state)
+{
+    struct fx *f = *state;
+    const char *const w[] = {
+        "r.csv:2: column '教职工数': '-4' is not a whole number from 0 to "
+        "10000000",
+        "r.csv:2: column '校外供餐': '部分' is not 是 or 否 (true or false)",
+        "r.csv:3: column '教职工数': the value is empty",
+        "r.csv:3: column '村小教学点': the value is empty",
+        NULL};
+
+    assert_int_equal(
+        parse(f, HDR5
+              "2137010001,x,历下区,小学,公办,城区,否,否,是,是,否,10,0,0,-4,"
+              "部分,否,,\n"
+              "2137010002,y,历下区,小学,公办,城区,否,否,是,是,否,10,0,0,,"
+              "否,,,\n"),
+        SR_ERR_INPUT);
+    assert_diags(&f->d, w);
+    assert_int_equal(f->reg.bad_rows, 2);
+}
+
+/* Re-importing an older file does not wipe what a newer one stored: a
+ * registered school keeps its staff, meal delivery and village flag,
+ * a new school gets 0 / 否, and the report says which were absent. */
+static void
+test_import_old_format_keeps_stored(void **state)
+{
+    struct fx *f = *state;
+    struct sr_school_record r;
+
+    import_ok(f, HDR5 ROW1_5, 0, 1, 0, 0, 0);
+    assert_int_equal(f->rep.absent, 0);
+    /* The same school, nothing changed but its format: unchanged. */
+    import_ok(f, HDR ROW1, 0, 0, 0, 1, 0);
+    assert_int_equal(f->rep.absent, ABSENT_ALL);
+    /* A change of enrollment and a new school. */
+    import_ok(f,
+              HDR "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,"
+                  "否,是,是,否,1870,0,6,王建国,0531-86010001\n" ROW2,
+              0, 1, 1, 0, 0);
+    assert_int_equal(q(f, "SELECT staff * 100 + meal_delivery * 10 + "
+                          "village_school FROM schools WHERE code = "
+                          "'2137010001'"),
+                     11810);
+    assert_int_equal(q(f, "SELECT enrollment FROM schools WHERE code = "
+                          "'2137010001'"),
+                     1870);
+    assert_int_equal(q(f, "SELECT staff + meal_delivery + village_school "
+                          "FROM schools WHERE code = '2137010002'"),
+                     0);
+    assert_int_equal(sr_registry_get(f->st, "2137010001", &r), SR_OK);
+    assert_int_equal(r.school.attr[SR_ATTR_STAFF], 118);
+    assert_int_equal(r.school.attr[SR_ATTR_POPULATION], 1988);
+    assert_int_equal(r.school.attr[SR_ATTR_MEAL_DELIVERY], 1);
+    sr_school_record_release(&r);
+    /* A file that gives the columns sets them, 0 included. */
+    import_ok(f,
+              HDR5 "2137010001,济南市历下区燕翔小学,历下区,小学,公办,城区,否,"
+                   "否,是,是,否,1870,0,6,0,否,否,王建国,0531-86010001\n",
+              0, 0, 1, 0, 0);
+    assert_int_equal(q(f, "SELECT staff + meal_delivery FROM schools WHERE "
+                          "code = '2137010001'"),
+                     0);
+}
+
+/* A database of schema 4 (schools without the columns of schema 5) is
+ * upgraded when opened for writing: every school gets staff 0,
+ * meal_delivery and village_school 否, the upgrade is a registry change
+ * with a version of each school, and the audit chain still verifies.
+ * Opened read-only it is not upgraded. */
+static void
+test_upgrade_from_schema_4(void **state)
+{
+    struct fx *f = *state;
+    struct sr_audit_report ar;
+    struct sr_school_record r;
+
+    import_ok(f, HDR ROW1 ROW2, 0, 2, 0, 0, 0);
+    sr_store_close(f->st);
+    f->st = NULL;
+    exec_raw(f, "ALTER TABLE schools DROP COLUMN staff;"
+                "ALTER TABLE schools DROP COLUMN meal_delivery;"
+                "ALTER TABLE schools DROP COLUMN village_school;"
+                "PRAGMA user_version = 4;");
+    assert_int_equal(sr_store_open(f->db, SR_STORE_READONLY, &f->st),
+                     SR_ERR_VERSION);
+    sr_store_close(f->st);
+    assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
+    assert_int_equal(sr_store_set_actor(f->st, "tester"), SR_OK);
+    sr_store_set_clock(f->st, T1);
+    assert_int_equal(sr_store_schema_version(f->st), 5);
+    assert_int_equal(q(f, "PRAGMA user_version"), 5);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE staff = 0 AND "
+                          "meal_delivery = 0 AND village_school = 0"),
+                     2);
+    assert_q_text(f, "SELECT source || ' ' || added || ' ' || updated || ' ' "
+                     "|| closed FROM registry_changes ORDER BY id DESC "
+                     "LIMIT 1",
+                  "schema 5 upgrade 0 2 0");
+    assert_int_equal(q(f, "SELECT count(*) FROM school_versions WHERE "
+                          "change = (SELECT max(id) FROM registry_changes) "
+                          "AND json_extract(state, '$.staff') = 0"),
+                     2);
+    /* Not marked changed: updated_at is the import's. */
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE updated_at = "
+                          "'2026-09-01T00:00:00Z'"),
+                     2);
+    assert_int_equal(sr_audit_verify(f->st, &ar), SR_OK);
+    if (!ar.ok)
+        fail_msg("%s", ar.problem);
+    assert_int_equal(sr_registry_get(f->st, "2137010002", &r), SR_OK);
+    assert_int_equal(r.school.attr[SR_ATTR_POPULATION], 900);
+    sr_school_record_release(&r);
+    /* The file of schema 5 fills them in. */
+    import_ok(f, HDR5 ROW1_5, 0, 0, 1, 0, 0);
+    assert_int_equal(q(f, "SELECT staff FROM schools WHERE code = "
+                          "'2137010001'"),
+                     118);
+    assert_int_equal(sr_audit_verify(f->st, &ar), SR_OK);
+    assert_int_equal(ar.ok, 1);
+}
+
 int
 main(void)
 {
@@ -1329,6 +1585,13 @@ main(void)
         T(test_get_bad_row),
         T(test_list),
         T(test_lookups),
+        T(test_parse_added_columns),
+        T(test_parse_added_column_aliases),
+        T(test_parse_old_format_absent),
+        T(test_header_population_refused),
+        T(test_reject_added_columns),
+        T(test_import_old_format_keeps_stored),
+        T(test_upgrade_from_schema_4),
     };
 #undef T
 

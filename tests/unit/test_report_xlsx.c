@@ -646,6 +646,80 @@ test_file(void **state)
     sr_diags_release(&d);
 }
 
+/* The whole of a text file (the caller frees); *len its length. */
+static char *
+read_text(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = malloc(1 << 20);
+
+    assert_non_null(f);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 20) - 1, f);
+    assert_true(feof(f));
+    fclose(f);
+    return buf;
+}
+
+/* The attributes of schema 5 as columns of 学校评估: a layout may add
+ * staff, population (derived: enrollment + staff), meal_delivery and
+ * village_school. */
+static void
+test_added_attribute_fields(void **state)
+{
+    static const char extra[] =
+        "学校评估,staff,教职工数,8,\n"
+        "学校评估,population,师生员工数,9,\n"
+        "学校评估,meal_delivery,校外供餐,8,\n"
+        "学校评估,village_school,村小/教学点,10,\n";
+    char dir[] = "/tmp/sr-xlsx-XXXXXX", path[256];
+    struct sr_report_district r;
+    struct sr_layout lay;
+    struct sr_diags d;
+    struct sr_report_meta meta = {"2026-10-08T01:30:00Z", "张三", NULL,
+                                  NULL};
+    char *text, *all, *out;
+    size_t len;
+
+    (void)state;
+    make_report(&r);
+    schools[0].school.attr[SR_ATTR_STAFF] = 86;
+    schools[0].school.attr[SR_ATTR_MEAL_DELIVERY] = 1;
+    schools[2].school.attr[SR_ATTR_VILLAGE_SCHOOL] = 1;
+    sr_school_derive(&schools[0].school);
+    sr_school_derive(&schools[2].school);
+    sr_diags_init(&d);
+    meta.diags = &d;
+    text = read_text(LAYOUT, &len);
+    all = malloc(len + sizeof(extra));
+    assert_non_null(all);
+    memcpy(all, text, len);
+    memcpy(all + len, extra, sizeof(extra));
+    assert_int_equal(sr_layout_parse(all, len + sizeof(extra) - 1, "l.csv",
+                                     &lay, &d),
+                     SR_OK);
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/district.xlsx", dir);
+    assert_int_equal(sr_report_write_district(&r, &lay, path, &meta),
+                     SR_OK);
+    show_diags(&d);
+    assert_int_equal(d.n, 0);
+    out = read_back(READER, path);
+    expect_lines(out, (const char *const[]){
+                          "学校评估!T1=教职工数", "学校评估!U1=师生员工数",
+                          "学校评估!V1=校外供餐", "学校评估!W1=村小/教学点",
+                          "学校评估!T2=86 [0]", "学校评估!U2=1286 [0]",
+                          "学校评估!V2=是", "学校评估!W2=否",
+                          "学校评估!T4=0 [0]", "学校评估!U4=950 [0]",
+                          "学校评估!V4=否", "学校评估!W4=是", NULL});
+    free(out);
+    remove_dir(dir);
+    free(text);
+    free(all);
+    sr_layout_release(&lay);
+    sr_diags_release(&d);
+}
+
 int
 main(void)
 {
@@ -655,6 +729,7 @@ main(void)
         cmocka_unit_test(test_failures),
         cmocka_unit_test(test_long_text),
         cmocka_unit_test(test_file),
+        cmocka_unit_test(test_added_attribute_fields),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -871,7 +871,44 @@ test_school_unknown_key(void **state)
                       "unknown school attribute 'colour' (known: stage, "
                       "ownership, locale, boarding, school_bus, canteen, "
                       "laboratory, swimming_pool, enrollment, boarders, "
-                      "special_needs)");
+                      "special_needs, staff, population, meal_delivery, "
+                      "village_school)");
+}
+
+/* population (师生员工数) is derived from enrollment + staff: a school
+ * file that gives it is refused, saying so, and the other lines still
+ * set what they give. */
+static void
+test_school_population_given(void **state)
+{
+    expect_school_bad(state,
+                      "stage = primary\nenrollment = 900\nstaff = 70\n"
+                      "population = 1000\n",
+                      4,
+                      "school attribute 'population' cannot be given: it is "
+                      "derived as 在校生数 + 教职工数 (enrollment + staff); "
+                      "give those instead");
+}
+
+/* A school file with staff: population is their sum, exactly. */
+static void
+test_school_population_derived(void **state)
+{
+    struct fx *f = *state;
+    struct sr_school s;
+    char path[128];
+
+    write_file(f, "pop.school",
+               "stage = junior\nstaff = 84\nenrollment = 1016\n"
+               "meal_delivery = 是\nvillage_school = false\n",
+               path, sizeof(path));
+    assert_int_equal(sr_school_load_file(path, &s, &f->d), SR_OK);
+    assert_int_equal(s.attr[SR_ATTR_ENROLLMENT], 1016);
+    assert_int_equal(s.attr[SR_ATTR_STAFF], 84);
+    assert_int_equal(s.attr[SR_ATTR_POPULATION], 1100);
+    assert_int_equal(s.attr[SR_ATTR_MEAL_DELIVERY], 1);
+    assert_int_equal(s.attr[SR_ATTR_VILLAGE_SCHOOL], 0);
+    assert_int_equal(f->d.n, 0);
 }
 
 static void
@@ -998,7 +1035,8 @@ test_school_several_errors(void **state)
     snprintf(w[1], sizeof(w[1]),
              "%s:4: unknown school attribute 'colour' (known: stage, "
              "ownership, locale, boarding, school_bus, canteen, laboratory, "
-             "swimming_pool, enrollment, boarders, special_needs)",
+             "swimming_pool, enrollment, boarders, special_needs, staff, "
+             "population, meal_delivery, village_school)",
              path);
     snprintf(w[2], sizeof(w[2]),
              "%s:5: school attribute 'stage' is given twice", path);
@@ -1027,7 +1065,8 @@ test_school_set_messages(void **state)
         "(expected a whole number 0..10000000)",
         "unknown school attribute 'pool' (known: stage, ownership, locale, "
         "boarding, school_bus, canteen, laboratory, swimming_pool, "
-        "enrollment, boarders, special_needs)",
+        "enrollment, boarders, special_needs, staff, population, "
+        "meal_delivery, village_school)",
         NULL};
 
     assert_int_equal(sr_school_set(&s, "enrollment", "many", &f->d, "form",
@@ -1135,6 +1174,8 @@ main(void)
         T(test_school_fixture),
         T(test_school_crlf),
         T(test_school_unknown_key),
+        T(test_school_population_given),
+        T(test_school_population_derived),
         T(test_school_bad_flag),
         T(test_school_count_out_of_range),
         T(test_school_negative_count),

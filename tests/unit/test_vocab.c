@@ -195,6 +195,84 @@ school_attributes(void **state)
                         "十二年一贯制|中等职业学校|特殊教育学校");
 }
 
+/* The attributes of issue 11 item 8: their names are what indicator
+ * files condition on, so they are fixed here; population is derived
+ * (enrollment + staff) and never given. */
+static void
+school_attributes_added(void **state)
+{
+    struct sr_school s;
+    struct sr_diags d;
+    char known[512] = "";
+    int a;
+
+    (void)state;
+    assert_int_equal(sr_attr_lookup("staff"), SR_ATTR_STAFF);
+    assert_int_equal(sr_attr_lookup("population"), SR_ATTR_POPULATION);
+    assert_int_equal(sr_attr_lookup("meal_delivery"), SR_ATTR_MEAL_DELIVERY);
+    assert_int_equal(sr_attr_lookup("village_school"),
+                     SR_ATTR_VILLAGE_SCHOOL);
+    /* Appended: the values before them keep their numbers (ABI). */
+    assert_int_equal(SR_ATTR_STAFF, 11);
+    assert_int_equal(SR_ATTR_VILLAGE_SCHOOL, 14);
+    assert_int_equal(sr_attr_kind(SR_ATTR_STAFF), SR_KIND_COUNT);
+    assert_int_equal(sr_attr_kind(SR_ATTR_POPULATION), SR_KIND_COUNT);
+    assert_int_equal(sr_attr_kind(SR_ATTR_MEAL_DELIVERY), SR_KIND_FLAG);
+    assert_int_equal(sr_attr_kind(SR_ATTR_VILLAGE_SCHOOL), SR_KIND_FLAG);
+    for (a = 0; a < SR_ATTR_COUNT; a++)
+        assert_int_equal(sr_attr_derived(a), a == SR_ATTR_POPULATION);
+    check_attr(SR_ATTR_MEAL_DELIVERY, "是", 1);
+    check_attr(SR_ATTR_VILLAGE_SCHOOL, "false", 0);
+    check_attr(SR_ATTR_STAFF, "64", 64);
+    /* The list the messages give is the table, in order. */
+    for (a = 0; a < SR_ATTR_COUNT; a++) {
+        if (a)
+            strcat(known, ", ");
+        strcat(known, sr_attr_name(a));
+    }
+    assert_string_equal(sr_attr_known(), known);
+
+    /* population = enrollment + staff, whichever comes first, and
+     * again after a change. */
+    sr_diags_init(&d);
+    sr_school_init(&s);
+    assert_int_equal(s.attr[SR_ATTR_POPULATION], 0);
+    assert_int_equal(sr_school_set(&s, "staff", "61", &d, NULL, 0), SR_OK);
+    assert_int_equal(s.attr[SR_ATTR_POPULATION], 61);
+    assert_int_equal(sr_school_set(&s, "enrollment", "940", &d, NULL, 0),
+                     SR_OK);
+    assert_int_equal(s.attr[SR_ATTR_POPULATION], 1001);
+    assert_int_equal(sr_school_set(&s, "enrollment", "939", &d, NULL, 0),
+                     SR_OK);
+    assert_int_equal(s.attr[SR_ATTR_POPULATION], 1000);
+    /* Given at its maximum, each part still adds up exactly. */
+    assert_int_equal(sr_school_set(&s, "staff", "10000000", &d, NULL, 0),
+                     SR_OK);
+    assert_int_equal(s.attr[SR_ATTR_POPULATION], 10000939);
+    assert_int_equal(d.n, 0);
+
+    /* Never given: the message says what it is derived from. */
+    assert_int_equal(sr_school_set(&s, "population", "1000", &d, "s.school",
+                                   4),
+                     SR_ERR_INPUT);
+    assert_int_equal(s.attr[SR_ATTR_POPULATION], 10000939);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.v[0].line, 4);
+    assert_string_equal(d.v[0].message,
+                        "school attribute 'population' cannot be given: it "
+                        "is derived as 在校生数 + 教职工数 (enrollment + "
+                        "staff); give those instead");
+    /* A bad staff count names the key. */
+    assert_int_equal(sr_school_set(&s, "staff", "-3", &d, "s.school", 5),
+                     SR_ERR_INPUT);
+    assert_int_equal(d.n, 2);
+    assert_string_equal(d.v[1].message,
+                        "bad value '-3' for school attribute 'staff' "
+                        "(expected a whole number 0..10000000)");
+    assert_int_equal(s.attr[SR_ATTR_STAFF], 10000000);
+    sr_diags_release(&d);
+}
+
 /* Printed only (a system's colour is written in its XML by name). */
 static void
 colour_labels(void **state)
@@ -218,6 +296,7 @@ main(void)
         cmocka_unit_test(roles),
         cmocka_unit_test(task_statuses),
         cmocka_unit_test(school_attributes),
+        cmocka_unit_test(school_attributes_added),
         cmocka_unit_test(colour_labels),
     };
 

@@ -16,10 +16,12 @@ import subprocess
 from srweb import BIN, ENV
 
 # A school's attributes in a school file (the CLI's --school), in the
-# registry's JSON (sr_json_school) under the same names.
+# registry's JSON (sr_json_school) under the same names.  population is
+# in the JSON too but derived (enrollment + staff): a school file may not
+# give it.
 ATTRS = ("stage", "ownership", "locale", "boarding", "school_bus", "canteen",
          "laboratory", "swimming_pool", "enrollment", "boarders",
-         "special_needs")
+         "special_needs", "staff", "meal_delivery", "village_school")
 
 
 def items_of(checklist):

@@ -83,8 +83,22 @@ def _(sh):
 def _(sh):
     r = upload(sh.lixia, HEADER + NEW1 + NEW2, "历下区新增.csv")
     expect_status(r, 200)
+    # HEADER is the registry format before schema 5: the response says
+    # which columns were absent and what was assumed.
     expect(r.json == {"rows": 2, "added": 2, "updated": 0, "unchanged": 0,
-                      "closed": 0, "encoding": "UTF-8"}, r.json)
+                      "closed": 0, "encoding": "UTF-8",
+                      "absent_columns": [
+                          {"column": "教职工数", "attr": "staff",
+                           "assumed": 0},
+                          {"column": "校外供餐", "attr": "meal_delivery",
+                           "assumed": False},
+                          {"column": "村小教学点", "attr": "village_school",
+                           "assumed": False}],
+                      "note": "columns not in the file: 教职工数 (staff), "
+                              "校外供餐 (meal_delivery), 村小教学点 "
+                              "(village_school); new schools were given 0 "
+                              "or 否 (false), registered schools kept their "
+                              "stored values"}, r.json)
     expect(sh.count(sh.lixia) == 4, "4 schools in 历下区 now")
     r = upload(sh.lixia, HEADER + NEW1 + NEW2)
     expect(r.json["unchanged"] == 2 and r.json["added"] == 0, r.json)
@@ -188,6 +202,44 @@ def _(sh):
     for login in ("yanxiang", "insp"):
         expect_error(upload(sh.s.as_user(login, lang="en"), HEADER + NEW1),
                      403, "forbidden")
+
+
+@case("the columns of schema 5: given, they are stored and shown; left "
+      "out, a registered school keeps them and the note says so, in "
+      "Chinese for a Chinese page")
+def _(sh):
+    head5 = HEADER.replace("特殊需要学生数,", "特殊需要学生数,教职工数,校外供餐,"
+                           "村小教学点,")
+    village = ("2137010251,济南市历下区龙洞村小学,历下区,小学,公办,乡村,否,否,"
+               "否,否,否,86,0,0,7,是,是,,\n")
+    zh = sh.s.as_user("lixia")
+    r = upload(zh, head5 + village, "village.csv")
+    expect_status(r, 200)
+    expect(r.json["added"] == 1 and r.json["absent_columns"] == [] and
+           r.json["note"] is None, r.json)
+    s = zh.get("/api/v1/schools/2137010251").json["school"]
+    expect(s["staff"] == 7 and s["population"] == 93 and
+           s["meal_delivery"] is True and s["village_school"] is True, s)
+    old = village.replace(",86,0,0,7,是,是,", ",90,0,0,")
+    r = upload(zh, HEADER + old, "old.csv")
+    expect_status(r, 200)
+    expect(r.json["updated"] == 1 and
+           [a["attr"] for a in r.json["absent_columns"]] ==
+           ["staff", "meal_delivery", "village_school"], r.json)
+    expect(r.json["note"] == "文件中没有这些列：教职工数 (staff), 校外供餐 "
+           "(meal_delivery), 村小教学点 (village_school)；新学校按 0 或“否”"
+           "导入，已登记的学校保留原有数值", r.json)
+    s = zh.get("/api/v1/schools/2137010251").json["school"]
+    expect(s["enrollment"] == 90 and s["staff"] == 7 and
+           s["population"] == 97 and s["village_school"] is True, s)
+    # 师生员工数 is derived: a column naming it refuses the file
+    r = upload(sh.lixia, head5.rstrip("\n") + ",师生员工数\n" +
+               village.rstrip("\n") + ",93\n", "pop.csv")
+    expect_error(r, 422, "invalid")
+    expect(r.error["details"][0]["message"] ==
+           "column '师生员工数': 师生员工数 (population) is not imported, it "
+           "is derived as 在校生数 + 教职工数 (enrollment + staff); remove "
+           "the column and give 教职工数", r.error)
 
 
 run(Shared)
