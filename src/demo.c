@@ -912,8 +912,17 @@ answer(struct sim *m, const struct sr_system *sys, const struct sr_item *it,
         sr_decimal_format(v, 4, 0, buf, size);
         return;
     case SR_METHOD_DEDUCT:
+        /* A format-2 deduction by shortfall is answered with the actual
+         * number: the requirement itself, or one short of it. */
+        if (sr_item_by_shortfall(it)) {
+            int64_t need = (sr_item_required(sys, it, &s->attrs) + 9999) / 10000;
+
+            snprintf(buf, size, "%lld",
+                     (long long)(full || need < 1 ? need : need - 1));
+            return;
+        }
         /* A format-2 item counts findings by reason: name its first. */
-        if (it->opt_n && !full)
+        if (sr_item_has_reasons(it) && !full)
             snprintf(buf, size, "%s=%ld",
                      sr_system_reasons(sys)[it->opt_off].value,
                      range(&m->r, 1, 3));
@@ -976,7 +985,10 @@ write_responses(struct sim *m, const struct school *s, bool autumn)
         char val[64];
         bool full;
 
-        if (!sr_item_applies(sys, it, &s->attrs))
+        /* A format-2 group has no answer of its own: its sub-items,
+         * which follow it, are answered instead. */
+        if (it->method == SR_METHOD_GROUP ||
+            !sr_item_applies(sys, it, &s->attrs))
             continue;
         fputs(it->id, f);
         fputc(',', f);
