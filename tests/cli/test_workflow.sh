@@ -471,4 +471,45 @@ rc_is 0
     fail "the audit chain does not hold every record"
 end
 
+# ------------------------------------------------- a new system version
+# An assessment is stored with the system version it was made on and keeps
+# it: loading primary 2026.2 (format 2) does not rescore an assessment
+# submitted under 2026.1, whose file is kept in tests/fixtures/fmt1/.  The
+# example primary-2 tells the two apart: 91.91 under 2026.1 (as recorded in
+# tests/fixtures/fmt1/score-primary-2.json), 92.49 under 2026.2 (the same
+# findings over a larger base, pinned in test_score.sh).
+begin "a submitted assessment keeps scoring on its version when a new one is loaded"
+V=$T/versions.db
+OLDX=$SRC/tests/fixtures/fmt1
+"$BIN" init --no-indicators --db "$V" >/dev/null
+"$BIN" indicators load "$OLDX/systems/primary.xml" --db "$V" >/dev/null
+printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
+    '3701260203,济南市商河县示例镇中心小学,商河县,小学,公办,乡村,是,是,是,是,否,460,180,1' >v-reg.csv
+"$BIN" schools import v-reg.csv --db "$V" >/dev/null
+"$BIN" assess new --school 3701260203 --by 张检查员 --db "$V" >/dev/null
+"$BIN" assess import 1 "$OLDX/examples/primary-2.csv" --db "$V" >/dev/null
+run assess submit 1 --by 区教体局 --db "$V"
+rc_is 0
+out_has "submitted assessment 1: 91.91 重大风险, 达标 否, 一票否决; hazards: 16 new, 0 linked to open ones"
+"$BIN" assess show 1 --db "$V" >"$T/before" 2>&1
+run indicators load "$IND/primary.xml" --db "$V"
+rc_is 0
+[ "$(sqlite3 "$V" "SELECT total || ' ' || system_version FROM assessments WHERE id = 1")" = "9191 2026.1" ] ||
+    fail "assessment 1 changed: $(sqlite3 "$V" 'SELECT total, system_version FROM assessments WHERE id = 1')"
+"$BIN" assess show 1 --db "$V" >"$T/after" 2>&1
+same "assess show 1 before and after loading 2026.2" "$T/before" "$T/after"
+grep -q '^total      91.91  重大风险 (红色)' "$T/after" || fail "assess show 1: $(grep '^total' "$T/after")"
+# a new assessment of the same school is made on 2026.2
+"$BIN" assess new --school 3701260203 --by 张检查员 --db "$V" >/dev/null
+"$BIN" assess import 2 "$IND/examples/primary-2.csv" --db "$V" >/dev/null
+run assess submit 2 --by 区教体局 --db "$V"
+rc_is 0
+# its findings on items kept from 2026.1 link to the hazards assessment 1
+# raised; the two on items split off in 2026.2 (D02.01.04 guard kit,
+# D02.02.05 waiting area) are new
+out_has "submitted assessment 2: 92.49 重大风险, 达标 否, 一票否决; hazards: 2 new, 14 linked to open ones"
+[ "$(sqlite3 "$V" "SELECT id || ' ' || total || ' ' || system_version FROM assessments ORDER BY id")" = "1 9191 2026.1
+2 9249 2026.2" ] || fail "assessments: $(sqlite3 "$V" 'SELECT id, total, system_version FROM assessments')"
+end
+
 finish
