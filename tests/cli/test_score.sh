@@ -106,7 +106,7 @@ kindergarten-2   91.32  major  false true
 primary-1        98.49  low    true  false
 primary-2        92.49  major  false true
 senior-1         98.67  low    true  false
-senior-2         95.32  major  false true
+senior-2         94.24  major  false true
 special-1        98.43  low    true  false
 special-2        86.29  major  false true
 vocational-1     99.02  low    true  false
