@@ -111,14 +111,14 @@ RC=$?
 rc_is 0; err_empty
 # 1260 pupils: 2 guards required; 1 short x 1.5 of 3 points = 50.00
 out_is "已保存 D02.01.01 专职保安员配备数量达到标准：师生员工不足100人的不少于1名，100至1000人的不少于2名，1000人以上的每增加500人增配1名；每少1名扣1.5分：1人/应配2人
-目前得分：50.00 重大风险，部分得分：已答 1/107 项"
+目前得分：50.00 重大风险，部分得分：已答 1/110 项"
 LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess submit 1 --db a.db >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 1; out_empty
-err_line 1 "schoolrisk: 错误：评估 1 不能提交：106/107 个适用项尚未回答"
-err_line 12 "  ……另有 96 项（'assess submit 1 --all' 列出全部）"
+err_line 1 "schoolrisk: 错误：评估 1 不能提交：109/110 个适用项尚未回答"
+err_line 12 "  ……另有 99 项（'assess submit 1 --all' 列出全部）"
 LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess show 1 --db a.db >"$T/out" 2>"$T/err"
-grep -q '^总分       50.00  重大风险 (红色)  \[部分得分：已答 1/107 项\]$' "$T/out" ||
+grep -q '^总分       50.00  重大风险 (红色)  \[部分得分：已答 1/110 项\]$' "$T/out" ||
     fail "no partial total: $(grep 50.00 "$T/out")"
 end
 

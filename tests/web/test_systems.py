@@ -102,9 +102,9 @@ def _(sh):
     rows = list(csv.DictReader(io.StringIO(out)))
     items = [(d, i, it) for d in t["dimensions"] for i in d["indicators"]
              for it in i["items"]]
-    # primary 2026.2: 122 <item>s (a group's sub-items among them) and
+    # primary 2026.2: 125 <item>s (a group's sub-items among them) and
     # the <group> D01.02.02
-    expect(len(items) == len(rows) == t["item_count"] == 123,
+    expect(len(items) == len(rows) == t["item_count"] == 126,
            (len(items), len(rows)))
     for (d, i, it), row in zip(items, rows):
         got = (d["id"], i["id"], it["id"], it["title"], it["method"],
