@@ -956,16 +956,16 @@ answer(struct sim *m, const struct sr_system *sys, const struct sr_item *it,
         return;
     case SR_METHOD_DEDUCT:
         /* A format-2 deduction by shortfall is answered with the actual
-         * number: the requirement, or one short. */
-        if (it->req_attr >= 0) {
-            int64_t need = sr_item_required(sys, it, &s->attrs) / 10000;
+         * number: the requirement itself, or one short of it. */
+        if (sr_item_by_shortfall(it)) {
+            int64_t need = (sr_item_required(sys, it, &s->attrs) + 9999) / 10000;
 
             snprintf(buf, size, "%lld",
                      (long long)(full || need < 1 ? need : need - 1));
             return;
         }
         /* A format-2 item counts findings by reason: name its first. */
-        if (it->opt_n && !full)
+        if (sr_item_has_reasons(it) && !full)
             snprintf(buf, size, "%s=%ld",
                      sr_system_reasons(sys)[it->opt_off].value,
                      range(&m->r, 1, 3));
@@ -1028,7 +1028,8 @@ write_responses(struct sim *m, const struct school *s, bool autumn)
         char val[64];
         bool full;
 
-        /* A format-2 group is scored from its sub-items' answers. */
+        /* A format-2 group has no answer of its own: its sub-items,
+         * which follow it, are answered instead. */
         if (it->method == SR_METHOD_GROUP ||
             !sr_item_applies(sys, it, &s->attrs))
             continue;

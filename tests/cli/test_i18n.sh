@@ -106,19 +106,20 @@ printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,�
     '3701020001,济南市历下区第1实验小学,历下区,小学,公办,城区,否,否,是,是,是,1260,0,2' >reg.csv
 "$BIN" schools import reg.csv --db a.db >/dev/null
 "$BIN" assess new --school 3701020001 --db a.db >/dev/null
-LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess set 1 D02.01.01 2 --db a.db >"$T/out" 2>"$T/err"
+LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess set 1 D02.01.01 1 --db a.db >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 0; err_empty
-out_is "已保存 D02.01.01 专职保安员配备数量达到标准：在校生不足100人的不少于1人，100至999人的不少于2人，1000人及以上的不少于3人，此后每增加500人增配1人：2人/应配3人
-目前得分：66.67 较大风险，部分得分：已答 1/76 项"
+# 1260 pupils: 2 guards required; 1 short x 1.5 of 3 points = 50.00
+out_is "已保存 D02.01.01 专职保安员配备数量达到标准：师生员工不足100人的不少于1名，100至1000人的不少于2名，1000人以上的每增加500人增配1名；每少1名扣1.5分：1人/应配2人
+目前得分：50.00 重大风险，部分得分：已答 1/110 项"
 LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess submit 1 --db a.db >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 1; out_empty
-err_line 1 "schoolrisk: 错误：评估 1 不能提交：75/76 个适用项尚未回答"
-err_line 12 "  ……另有 65 项（'assess submit 1 --all' 列出全部）"
+err_line 1 "schoolrisk: 错误：评估 1 不能提交：109/110 个适用项尚未回答"
+err_line 12 "  ……另有 99 项（'assess submit 1 --all' 列出全部）"
 LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess show 1 --db a.db >"$T/out" 2>"$T/err"
-grep -q '^总分       66.67  较大风险 (橙色)  \[部分得分：已答 1/76 项\]$' "$T/out" ||
-    fail "no partial total: $(grep 66.67 "$T/out")"
+grep -q '^总分       50.00  重大风险 (红色)  \[部分得分：已答 1/110 项\]$' "$T/out" ||
+    fail "no partial total: $(grep 50.00 "$T/out")"
 end
 
 begin "checklist --school-code under zh_CN: the unknown code, in Chinese"

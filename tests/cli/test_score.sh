@@ -113,13 +113,13 @@ eq("lost items = hazards", [x["item"] for x in d["lost"] if x["item"] not in noh
 #   example        total  band   compliant vetoed
 PINNED="
 junior-1         98.68  low    true  false
-junior-2         89.68  major  false true
+junior-2         89.85  major  false true
 kindergarten-1   98.87  low    true  false
 kindergarten-2   91.44  major  false true
 primary-1        98.49  low    true  false
-primary-2        91.91  major  false true
-senior-1         98.51  low    true  false
-senior-2         94.76  major  false true
+primary-2        92.63  major  false true
+senior-1         98.67  low    true  false
+senior-2         94.24  major  false true
 special-1        98.54  low    true  false
 special-2        86.17  major  false true
 vocational-1     99.02  low    true  false
@@ -186,7 +186,7 @@ end
 begin "examples/primary-1: text output heading"
 run score --system primary --school "$IND/examples/primary-1.school" --responses "$IND/examples/primary-1.csv"
 rc_is 0; err_empty
-out_has "system     primary 2026.1  济南市小学安全风险评估指标体系"
+out_has "system     primary 2026.2  济南市小学安全风险评估指标体系"
 out_has "total      98.49  低风险 (蓝色)"
 out_has "达标       是 (pass line 80)"
 end
@@ -194,7 +194,7 @@ end
 begin "examples/primary-2: text output heading of a vetoed assessment"
 run score --system primary --school "$IND/examples/primary-2.school" --responses "$IND/examples/primary-2.csv"
 rc_is 0; err_empty
-out_has "total      91.91  重大风险 (红色)"
+out_has "total      92.63  重大风险 (红色)"
 out_has "达标       否 (pass line 80)  一票否决"
 end
 

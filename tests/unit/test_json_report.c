@@ -343,9 +343,9 @@ a_systems_tree(void **state)
         cJSON_ArrayForEach(ind, cJSON_GetObjectItem(dim, "indicators"))
             cJSON_ArrayForEach(it, cJSON_GetObjectItem(ind, "items"))
                 items++;
-    assert_int_equal(items, 90);
+    assert_int_equal(items, 126);
     s = cJSON_PrintUnformatted(cJSON_GetObjectItem(v, "item_count"));
-    assert_string_equal(s, "90");
+    assert_string_equal(s, "126");
     free(s);
     /* the first item, whole */
     it = cJSON_GetArrayItem(
@@ -361,7 +361,7 @@ a_systems_tree(void **state)
     assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItem(it, "id")),
                         "D01.01.01");
     s = cJSON_PrintUnformatted(cJSON_GetObjectItem(it, "points"));
-    assert_string_equal(s, "2");
+    assert_string_equal(s, "0.5");
     free(s);
     assert_string_equal(
         cJSON_GetStringValue(cJSON_GetObjectItem(it, "choices")),

@@ -142,7 +142,7 @@ listed_in_load_order_with_the_current_one_per_stage(void **state)
     assert_int_equal(sr_store_systems(f->st, &v, &n), SR_OK);
     assert_int_equal(n, 2);
     assert_string_equal(v[0].id, "primary");
-    assert_string_equal(v[0].version, "2026.1");
+    assert_string_equal(v[0].version, "2026.2");
     assert_string_equal(v[0].title, "济南市小学安全风险评估指标体系");
     assert_int_equal(v[0].stages, primary);
     assert_int_equal(v[0].current, primary);
@@ -160,22 +160,22 @@ listed_in_load_order_with_the_current_one_per_stage(void **state)
     sr_stored_systems_free(v, n);
 
     /* A later version takes its stage over; the earlier stays listed. */
-    load(f, "primary-2", replace(file_text("primary"), "version=\"2026.1\"",
-                                 "version=\"2026.2\""));
+    load(f, "primary-2", replace(file_text("primary"), "version=\"2026.2\"",
+                                 "version=\"2026.3\""));
     assert_int_equal(sr_store_systems(f->st, &v, &n), SR_OK);
     assert_int_equal(n, 3);
-    assert_string_equal(v[0].version, "2026.1");
+    assert_string_equal(v[0].version, "2026.2");
     assert_int_equal(v[0].current, 0);
     assert_int_equal(v[1].current, junior);
     assert_string_equal(v[2].id, "primary");
-    assert_string_equal(v[2].version, "2026.2");
+    assert_string_equal(v[2].version, "2026.3");
     assert_int_equal(v[2].current, primary);
     assert_int_equal(v[2].seq, 3);
     sr_stored_systems_free(v, n);
 
     /* A system covering primary too takes every stage of it over. */
-    xml = replace(file_text("junior"), "version=\"2026.1\"",
-                  "version=\"2026.2\"");
+    xml = replace(file_text("junior"), "version=\"2026.2\"",
+                  "version=\"2026.3\"");
     load(f, "junior-2", replace(xml, "<stage>junior</stage>",
                                 "<stage>junior</stage><stage>primary"
                                 "</stage>"));

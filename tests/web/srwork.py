@@ -31,6 +31,13 @@ def items_of(checklist):
             for it in i["items"]]
 
 
+def answerable(checklist):
+    """The items of a checklist that take an answer: every item but a
+    format-2 group, which is scored from its sub-items."""
+    return [it for it in items_of(checklist)
+            if it["control"]["type"] != "group"]
+
+
 def num(x):
     """A JSON number of the API as text without a trailing .0."""
     s = str(x)
@@ -47,7 +54,8 @@ def full_value(it):
         full = [s["at"] for s in c["steps"] if s["fraction"] == 1]
         return num(full[0])
     if t == "deduct":
-        return "0"
+        # by shortfall (format 2): the actual number, as required
+        return num(c["required"]) if "required" in c else "0"
     if t == "ratio":
         return num(c["required"]) if not c["entered"] else "4/4"
     raise AssertionError("unknown control %r" % t)
@@ -66,6 +74,12 @@ def partial_value(it):
             return num(part[0]["at"])
         return "0" if c["direction"] == "higher" else "9999"
     if t == "deduct":
+        if "required" in c:
+            # by shortfall (format 2): one short of the requirement
+            return num(max(0, float(c["required"]) - 1)).split(".")[0]
+        if c.get("reasons"):
+            # by reason (format 2): one finding of the first reason
+            return "%s=1" % c["reasons"][0]["value"]
         return "1"
     if t == "ratio":
         if c["entered"]:
@@ -77,7 +91,7 @@ def partial_value(it):
 def full_answers(checklist):
     """[{item, value}] earning full points on every item."""
     return [{"item": it["id"], "value": full_value(it)}
-            for it in items_of(checklist)]
+            for it in answerable(checklist)]
 
 
 def write_school_file(school, path):

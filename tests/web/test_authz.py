@@ -223,7 +223,11 @@ def params_for(w, route, login, own):
         elif p == "id" and route["path"].startswith("/api/v1/systems/"):
             values[p] = "primary"
         elif p == "version":
-            values[p] = "2026.1"
+            # the version of primary.xml as shipped
+            with open(os.path.join(SRC, "indicators", "primary.xml"),
+                      encoding="utf-8") as f:
+                values[p] = re.search(r'<system [^>]*?version="([^"]*)"',
+                                      f.read()).group(1)
         elif p == "grant":
             values[p] = w.victim_grant
         elif p == "item":

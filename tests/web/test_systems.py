@@ -25,10 +25,13 @@ def source(name):
 
 
 def version(name):
-    """The version the shipped file declares (2026.1, or 2026.2 for the
-    systems issue 11 rewrote in format 2)."""
-    return re.search(rb'<system[^>]*\sversion="([^"]+)"',
+    """The version a shipped system's file declares."""
+    return re.search(rb'<system [^>]*?version="([^"]*)"',
                      source(name)).group(1).decode()
+
+
+# A version after every shipped one, for publishing a new version.
+NEXT = "2099.1"
 
 
 class Shared:
@@ -67,7 +70,8 @@ def _(sh):
             {"stage": "nine-year", "label": "九年一贯制", "current": True}],
            by["junior"]["stages"])
     expect(o["current"]["primary"] == {"id": "primary",
-                                       "version": "2026.1"}, o["current"])
+                                       "version": version("primary")},
+           o["current"])
     expect(sorted(o["current"]) ==
            sorted(["kindergarten", "primary", "junior", "senior",
                    "nine-year", "complete-secondary", "twelve-year",
@@ -81,11 +85,11 @@ def _(sh):
       "method, choices, veto, hazard, baseline, allow_na, conditions, as "
       "`indicators show` lists them")
 def _(sh):
-    r = sh.city.get("/api/v1/systems/primary/2026.1")
+    r = sh.city.get("/api/v1/systems/primary/%s" % version("primary"))
     expect_status(r, 200)
     text = r.body.decode("utf-8")
     t = r.json
-    expect(t["id"] == "primary" and t["version"] == "2026.1" and
+    expect(t["id"] == "primary" and t["version"] == version("primary") and
            t["stages"] == [{"stage": "primary", "label": "小学"}] and
            t["pass_line"] == 80 and t["valid_months"] == 12 and
            t["sha256"] == hashlib.sha256(source("primary")).hexdigest(),
@@ -98,7 +102,9 @@ def _(sh):
     rows = list(csv.DictReader(io.StringIO(out)))
     items = [(d, i, it) for d in t["dimensions"] for i in d["indicators"]
              for it in i["items"]]
-    expect(len(items) == len(rows) == t["item_count"] == 90,
+    # primary 2026.2: 125 <item>s (a group's sub-items among them) and
+    # the <group> D01.02.02
+    expect(len(items) == len(rows) == t["item_count"] == 126,
            (len(items), len(rows)))
     for (d, i, it), row in zip(items, rows):
         got = (d["id"], i["id"], it["id"], it["title"], it["method"],
@@ -117,10 +123,13 @@ def _(sh):
                          text), "points of %s" % it["id"])
     total = sum(float(row["points"]) for row in rows)
     expect(abs(float(t["points"]) - total) < 1e-9, (t["points"], total))
+    # a veto item raises a major hazard, except an outcome item
+    # (hazard="none": what happened in the year, nothing to rectify)
     veto = [it for _, _, it in items if it["veto"]]
     expect(veto and all(it["hazard"] == "major" and
-                        it["hazard_label"] == "重大隐患" for it in veto),
-           veto[:1])
+                        it["hazard_label"] == "重大隐患" for it in veto
+                        if it["hazard"] != "none") and
+           any(it["hazard"] == "major" for it in veto), veto[:1])
     base = [it for _, _, it in items if it["baseline"]]
     expect(sorted({it["baseline"] for it in base}) ==
            ["alarm-video", "closed-campus", "guards", "protection-posts"],
@@ -141,15 +150,16 @@ def _(sh):
 @case("publishing a new version: 201 added and current for its stage; the "
       "same file again: 200 unchanged")
 def _(sh):
-    xml = source("primary").replace(b'version="2026.1"', b'version="2026.2"',
-                                    1)
-    r = sh.city.post("/api/v1/systems?name=primary-2026.2.xml", raw=xml,
+    old = version("primary")
+    xml = source("primary").replace(b'version="%s"' % old.encode(),
+                                    b'version="%s"' % NEXT.encode(), 1)
+    r = sh.city.post("/api/v1/systems?name=primary-%s.xml" % NEXT, raw=xml,
                      content_type="application/xml")
     expect_status(r, 201)
     o = r.json
     expect(o["outcome"] == "added", o)
     x = o["system"]
-    expect(x["id"] == "primary" and x["version"] == "2026.2" and
+    expect(x["id"] == "primary" and x["version"] == NEXT and
            x["current"] is True and x["seq"] == 7 and
            x["sha256"] == hashlib.sha256(xml).hexdigest() and
            x["loaded_by"] == "市局安全处" and
@@ -157,18 +167,18 @@ def _(sh):
                             "current": True}], x)
     o = listing(sh)
     by = {(x["id"], x["version"]): x for x in o["items"]}
-    expect(by[("primary", "2026.1")]["current"] is False and
-           by[("primary", "2026.1")]["stages"][0]["current"] is False,
-           by[("primary", "2026.1")])
+    expect(by[("primary", old)]["current"] is False and
+           by[("primary", old)]["stages"][0]["current"] is False,
+           by[("primary", old)])
     expect(o["current"]["primary"] == {"id": "primary",
-                                       "version": "2026.2"}, o["current"])
+                                       "version": NEXT}, o["current"])
     expect(o["total"] == 7, o["total"])
-    expect_status(sh.city.get("/api/v1/systems/primary/2026.2"), 200)
+    expect_status(sh.city.get("/api/v1/systems/primary/%s" % NEXT), 200)
     r = sh.city.post("/api/v1/systems", raw=xml,
                      content_type="application/xml")
     expect_status(r, 200)
     expect(r.json["outcome"] == "unchanged" and
-           r.json["system"]["version"] == "2026.2", r.json)
+           r.json["system"]["version"] == NEXT, r.json)
     expect(listing(sh)["total"] == 7, "nothing added")
 
 
@@ -182,9 +192,10 @@ def _(sh):
     want = hashlib.sha256(source("junior")).hexdigest()[:12]
     got = hashlib.sha256(xml).hexdigest()[:12]
     expect(r.error["message"] ==
-           "indicator system 'junior' version 2026.1 is already stored with "
+           "indicator system 'junior' version %s is already stored with "
            "different content (sha256 %s…, this file %s…); a stored version "
-           "never changes: give the new content a new version" % (want, got),
+           "never changes: give the new content a new version"
+           % (version("junior"), want, got),
            r.error)
 
 
@@ -193,10 +204,12 @@ def _(sh):
 def _(sh):
     lines = source("primary").decode("utf-8").split("\n")
     bad = list(lines)
-    bad[7] = bad[7].replace('version="2026.1"', 'version="2026.3"')
+    at = [n for n, l in enumerate(lines) if ' version="' in l][0]
+    bad[at] = bad[at].replace('version="%s"' % version("primary"),
+                              'version="%s"' % NEXT)
     first = [n for n, l in enumerate(lines) if '<item id="D01.01.01"' in l][0]
     second = [n for n, l in enumerate(lines) if '<item id="D01.01.02"' in l][0]
-    bad[first] = bad[first].replace('points="2"', 'points="abc"')
+    bad[first] = re.sub(r'points="[^"]*"', 'points="abc"', bad[first], 1)
     bad[second] = bad[second].replace('method="levels"', 'method="guess"')
     c = sh.s.as_user("city", lang="en")
     r = c.post("/api/v1/systems?name=bad.xml",
