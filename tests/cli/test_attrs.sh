@@ -101,4 +101,21 @@ rc_is 0; err_empty
 out_has "                        required: 应配3人 (-5 each one short)"
 end
 
+
+# The six shipped systems (2026.2) count guards as the 2015 规范 does, by
+# 师生员工: 1460 students and 39 staff are 1499 people (2 guards), one
+# more staff member makes 1500 (3 guards).  The points off per guard short
+# are each system's own.
+for spec in kindergarten:1.5 primary:1.5 junior:1.5 senior:1.75 vocational:1 special:1.5; do
+    sys=${spec%%:*} per=${spec#*:}
+    begin "shipped $sys: guards required by population (1460 + 39: 2, 1460 + 40: 3)"
+    run checklist --system "$sys" --attr stage="$sys" --attr enrollment=1460 --attr staff=39
+    rc_is 0; err_empty
+    out_has "                        required: 应配2人 (-$per each one short)"
+    run checklist --system "$sys" --attr stage="$sys" --attr enrollment=1460 --attr staff=40
+    rc_is 0; err_empty
+    out_has "                        required: 应配3人 (-$per each one short)"
+    end
+done
+
 finish
