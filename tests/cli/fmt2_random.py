@@ -11,8 +11,8 @@ levels that declare a hazard, outcome items (hazard="none" on the
 item), plus checks, fraction levels, deductions and entered ratios; and
 (part 2) groups of sub-items by rule failed (with a sub-item that zeroes
 the group) or deduct, deductions by shortfall against a requirement
-derived from enrollment, bonus items under a cap, and a declared table
-total.  The answers are random but valid.
+derived from enrollment or population (enrollment + staff), bonus items
+under a cap, and a declared table total.  The answers are random but valid.
 
 usage: fmt2_random.py SCHOOLRISK WORKDIR CASES SEED
 prints "N cases agree" or the first disagreements; exit 1 on any.
@@ -64,7 +64,8 @@ def txt(h):
 def leaf(r):
     k = r.randrange(5)
     if k == 0:
-        return '<when attr="enrollment" %s="%d"/>' % (
+        return '<when attr="%s" %s="%d"/>' % (
+            r.choice(("enrollment", "population")),
             r.choice(("ge", "lt", "gt", "le")), r.choice((300, 1000, 1500)))
     if k == 1:
         return '<when attr="boarding" eq="%s"/>' % r.choice(("true", "false"))
@@ -119,9 +120,11 @@ def shortfall(r, iid, pts, c):
         steps.append('<step from="%d" value="%d"/>' % (frm, r.randint(1, 5)))
         frm += r.choice((300, 700, 1000))
     return ('<item id="%s" points="%s" method="deduct"><title>t</title>%s'
-            '<deduct per="%s" unit="人"><required attr="enrollment">%s'
+            '<deduct per="%s" unit="人"><required attr="%s">%s'
             "</required></deduct></item>" % (iid, txt(pts), c,
                                              txt(money(r, 1, pts)),
+                                             r.choice(("enrollment",
+                                                       "population")),
                                              "".join(steps)))
 
 
@@ -221,9 +224,10 @@ def system(r):
 
 
 def school(r):
-    return ("stage=primary\nenrollment=%d\nboarding=%s\nlocale=%s\n"
-            "canteen=%s\nownership=%s\n" % (
+    return ("stage=primary\nenrollment=%d\nstaff=%d\nboarding=%s\n"
+            "locale=%s\ncanteen=%s\nownership=%s\n" % (
                 r.choice((0, 299, 300, 999, 1000, 1499, 1500, 2600)),
+                r.choice((0, 1, 40, 95)),
                 r.choice(("true", "false")),
                 r.choice(("urban", "town", "rural")),
                 r.choice(("true", "false")),
