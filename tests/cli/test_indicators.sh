@@ -21,6 +21,9 @@ x_items() { grep -c '<item \|<group ' "$1"; }
 x_veto() { grep -c 'veto="true"' "$1"; }
 x_stages() { grep -o '<stage>[^<]*</stage>' "$1" | sed 's/<[^>]*>//g' | paste -sd "$2"; }
 x_item_ids() { grep -o '<\(item\|group\) id="[^"]*"' "$1" | sed 's/<[a-z]* id="\(.*\)"/\1/'; }
+# The points of every item and group in XML order; a group's sub-item has
+# no points of its own (0).
+x_points() { grep -o '<\(item\|group\) [^>]*>' "$1" | sed -e 's/.*points="\([^"]*\)".*/\1/' -e 's/^<.*/0/'; }
 
 SHIPPED=$(cd "$IND" && ls *.xml)
 NSYS=$(echo "$SHIPPED" | wc -l)
@@ -280,7 +283,7 @@ for f in $SHIPPED; do
     n=$(csv_col "$T/out" veto | grep -c '^true$')
     [ "$n" -eq "$(x_veto "$x")" ] || fail "$n rows with veto=true, XML has $(x_veto "$x")"
     # a group's sub-item has no points of its own: 0
-    grep -o '<\(item\|group\) [^>]*>' "$x" | sed -n '/points=/!s/.*/0/p; s/.*points="\([^"]*\)".*/\1/p' >"$T/pts.exp"
+    x_points "$x" >"$T/pts.exp"
     csv_col "$T/out" points >"$T/pts.got"
     same "points column" "$T/pts.exp" "$T/pts.got"
     # none: a format-2 group or outcome item (hazard="none")

@@ -141,11 +141,11 @@ def _(sh):
     expect(kinds == {"check", "levels", "threshold", "deduct", "ratio",
                      "group"}, kinds)
     guards = [it for it in items_of(cl) if it["id"] == "D02.01.01"][0]
-    # 1860 students: 2 guards up to 1000, one more per full 500 beyond
-    # (primary 2026.2: a deduction of 1.5 per guard short)
+    # 师生员工 (students and staff) over 1500: 2 guards up to 1000, one
+    # more per full 500 beyond (primary 2026.2: 1.5 off per guard short)
     expect(guards["control"] == {"type": "deduct", "unit": guards["unit"],
                                  "per": 1.5, "required": 3,
-                                 "required_from": "enrollment",
+                                 "required_from": "population",
                                  "value_format": "actual"},
            guards["control"])
     expect(guards["baseline"] == "guards" and
