@@ -173,12 +173,15 @@ try {
     for (const it of items) {
       const c = it.control
       let a
+      if (c.type === 'group') continue // scored from its sub-items, which follow
       if (it.id === na.id) a = { kind: 'na', value: ctx.checklist.na_value, note: '本校未设消防控制室，不适用' }
       else if (it.id === failCheck.id) a = { kind: 'choice', value: c.choices.find(x => x.fraction === 0).value, note: '现场未见相关文件' }
       else if (it.id === partLevel.id) a = { kind: 'choice', value: c.choices[1].value }
       else if (it.id === major.id) a = it.method === 'check' ? { kind: 'choice', value: c.choices.find(x => x.fraction === 0).value } : { kind: 'actual', value: String(c.required - 1) }
       else if (c.type === 'check' || c.type === 'levels') a = { kind: 'choice', value: best(c).value }
       else if (c.type === 'threshold') a = { kind: 'threshold', value: String(c.steps.find(s => s.fraction === 1).at) }
+      else if (c.type === 'deduct' && c.reasons) a = { kind: 'reasons', value: '0', reasons: c.reasons.map(r => r.value) }
+      else if (c.type === 'deduct' && c.value_format === 'actual') a = { kind: 'actual', value: String(c.required) }
       else if (c.type === 'deduct') { a = { kind: 'deduct', value: firstDeduct ? '1' : '0' }; firstDeduct = false }
       else if (c.type === 'ratio' && c.entered) { a = { kind: 'entered', value: firstEntered ? '18/20' : '20/20' }; firstEntered = false }
       else if (c.type === 'ratio') a = { kind: 'actual', value: String(c.required) }
@@ -665,6 +668,9 @@ async function answer(p, a, wait = true) {
     const shown = await item.locator('[data-test=required-shown] strong').textContent()
     expect(Number(shown) >= Number(a.value), `the required number is shown (${shown})`)
     await fillNum(item.locator('[data-test=actual] input, input[data-test=actual]').first(), a.value)
+  } else if (a.kind === 'reasons') {
+    // format 2: a count per deduction reason, none found
+    for (const r of a.reasons) await fillNum(item.locator(`[data-test="reason-${r}"] input`).first(), 0)
   } else if (a.kind === 'entered') {
     const [x, y] = a.value.split('/')
     await fillNum(item.locator('[data-test=actual] input, input[data-test=actual]').first(), x)
