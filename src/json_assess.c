@@ -98,6 +98,10 @@ sr_json_progress(const struct sr_assess_ctx *ctx)
     bands = sr_system_bands(ctx->sys, &nb);
     missing = cJSON_CreateArray();
     for (i = 0; missing && i < n; i++) {
+        /* A group is answered through its sub-items: in neither count,
+         * as in sr_result_progress(). */
+        if (items[i].method == SR_METHOD_GROUP)
+            continue;
         switch (ctx->res.items[i].status) {
         case SR_ITEM_SCORED:
         case SR_ITEM_NA:

@@ -46,14 +46,19 @@ void
 sr_result_progress(const struct sr_result *res, size_t *answered,
                    size_t *applicable)
 {
+    const struct sr_item *items;
     size_t n, i;
 
-    sr_system_items(res->sys, &n);
-    /* A group waiting for its sub-items is in neither count: they are
-     * (and a scored group in both, as sr_json_assess() counts). */
+    items = sr_system_items(res->sys, &n);
+    /* A group is in neither count, scored or not: the inspector answers
+     * its sub-items, not the group, and a total that grew as groups got
+     * scored ("9/107" then "11/108") would read as items appearing. */
     *applicable = *answered = 0;
     for (i = 0; i < n; i++) {
         int st = res->items[i].status;
+
+        if (items[i].method == SR_METHOD_GROUP)
+            continue;
 
         *applicable += st == SR_ITEM_SCORED || st == SR_ITEM_NA ||
                        st == SR_ITEM_UNANSWERED;

@@ -152,7 +152,8 @@ sr_error sr_score(const struct sr_system *sys, const struct sr_school *school,
 
 /**
  * @brief How far a draft is: the applicable items (every item but those
- *        whose applies_when does not hold for the school) and how many
+ *        whose applies_when does not hold for the school, and format-2
+ *        groups, which are answered through their sub-items) and how many
  *        of them are answered (scored or marked na), from a result
  *        sr_score() filled, also one that returned SR_ERR_INPUT.
  *

@@ -165,6 +165,11 @@ test_group_pending_na(void **state)
     score(&f);
     assert_int_equal(res_of(&f, "g")->status, SR_ITEM_NA);
     assert_int_equal(f.res.max, 5000000);
+    /* The group is in neither count once its sub-items are answered
+     * either: the total stays 3 (it read 4 when a scored group joined). */
+    sr_result_progress(&f.res, &answered, &applicable);
+    assert_int_equal(answered, 3);
+    assert_int_equal(applicable, 3);
     reset(&f);
     answer(&f, "m1", "na");
     answer(&f, "m2", "fail");
