@@ -13,6 +13,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "schoolrisk/assess.h"
@@ -204,6 +205,7 @@ school_attributes_added(void **state)
     struct sr_school s;
     struct sr_diags d;
     char known[512] = "";
+    size_t len;
     int a;
 
     (void)state;
@@ -225,11 +227,9 @@ school_attributes_added(void **state)
     check_attr(SR_ATTR_VILLAGE_SCHOOL, "false", 0);
     check_attr(SR_ATTR_STAFF, "64", 64);
     /* The list the messages give is the table, in order. */
-    for (a = 0; a < SR_ATTR_COUNT; a++) {
-        if (a)
-            strcat(known, ", ");
-        strcat(known, sr_attr_name(a));
-    }
+    for (a = 0, len = 0; a < SR_ATTR_COUNT; a++)
+        len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s",
+                                a ? ", " : "", sr_attr_name(a));
     assert_string_equal(sr_attr_known(), known);
 
     /* population = enrollment + staff, whichever comes first, and
