@@ -120,31 +120,30 @@ int sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i);
     "'closed_on'," h ".closed_on,'recurrent_of'," h ".recurrent_of,"        \
     "'baseline'," h ".baseline)"
 
-/* A school's state as schemas 2 to 4 recorded it, for the upgrade to
- * schema 2 (the columns of schema 5 do not exist yet when it runs). */
-#define SR_SCHOOL_STATE_2(s)                                                \
+/* The fields of a school's state every schema since 2 records, in the
+ * order of the JSON the audit chain hashes: HEAD up to special_needs,
+ * TAIL from contact; schema 5 puts its three fields between them. */
+#define SR_SCHOOL_STATE_HEAD(s)                                             \
     "json_object('code'," s ".code,'name'," s ".name,'district'," s          \
     ".district,'stage'," s ".stage,'ownership'," s ".ownership,"            \
     "'locale'," s ".locale,'boarding'," s ".boarding,'school_bus'," s       \
     ".school_bus,'canteen'," s ".canteen,'laboratory'," s ".laboratory,"    \
     "'swimming_pool'," s ".swimming_pool,'enrollment'," s ".enrollment,"    \
-    "'boarders'," s ".boarders,'special_needs'," s ".special_needs,"        \
+    "'boarders'," s ".boarders,'special_needs'," s ".special_needs,"
+#define SR_SCHOOL_STATE_TAIL(s)                                             \
     "'contact'," s ".contact,'phone'," s ".phone,'closed'," s ".closed,"    \
     "'updated_at'," s ".updated_at,'updated_by'," s ".updated_by)"
+
+/* A school's state as schemas 2 to 4 recorded it, for the upgrade to
+ * schema 2 (the columns of schema 5 do not exist yet when it runs). */
+#define SR_SCHOOL_STATE_2(s) SR_SCHOOL_STATE_HEAD(s) SR_SCHOOL_STATE_TAIL(s)
 
 /* Since schema 5, with staff, meal_delivery and village_school (the
  * upgrade recorded a version of every school in this form). */
 #define SR_SCHOOL_STATE(s)                                                  \
-    "json_object('code'," s ".code,'name'," s ".name,'district'," s          \
-    ".district,'stage'," s ".stage,'ownership'," s ".ownership,"            \
-    "'locale'," s ".locale,'boarding'," s ".boarding,'school_bus'," s       \
-    ".school_bus,'canteen'," s ".canteen,'laboratory'," s ".laboratory,"    \
-    "'swimming_pool'," s ".swimming_pool,'enrollment'," s ".enrollment,"    \
-    "'boarders'," s ".boarders,'special_needs'," s ".special_needs,"        \
+    SR_SCHOOL_STATE_HEAD(s)                                                 \
     "'staff'," s ".staff,'meal_delivery'," s ".meal_delivery,"              \
-    "'village_school'," s ".village_school,"                                \
-    "'contact'," s ".contact,'phone'," s ".phone,'closed'," s ".closed,"    \
-    "'updated_at'," s ".updated_at,'updated_by'," s ".updated_by)"
+    "'village_school'," s ".village_school," SR_SCHOOL_STATE_TAIL(s)
 
 #define SR_GRANT_STATE(g)                                                   \
     "json_object('id'," g ".id,'user'," g ".user,'role'," g ".role,"        \
