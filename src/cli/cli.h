@@ -225,6 +225,7 @@ int cmd_backup(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_checklist(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_experts(int argc, char **argv);
 int cmd_hazard(int argc, char **argv);
 int cmd_hazards(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);

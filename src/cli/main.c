@@ -37,6 +37,9 @@ static const struct cli_cmd cmds[] = {
     {"demo", cmd_demo,
      N_("build a synthetic demo city: schools, a year of assessments, "
         "hazards")},
+    {"experts", cmd_experts,
+     N_("the safety-expert corps (安全专家库): add, update, list, "
+        "summary")},
     {"hazard", cmd_hazard,
      N_("one hazard (隐患): show, add, assign, submit, verify, signoff, "
         "reject")},

@@ -226,6 +226,15 @@ static const struct part v2_security[] = {
     {NULL, NULL},
 };
 
+/* Schema 6: a change to an expert profile, with the profile's state
+ * after it. */
+static const struct part v2_expert[] = {
+    {"SELECT id, user, at, by, by_user, action, state FROM expert_events "
+     "WHERE id = ?1",
+     ""},
+    {NULL, NULL},
+};
+
 /* The assessments chained before the upgrade: those with a format 1
  * record.  Not "id <= max_assessment": a draft of then is submitted
  * later, and chained by a format 2 record of its own; counting it here
@@ -272,6 +281,7 @@ static const struct kind {
     {"system", N_("indicator system load"), 2, {NULL, NULL, v2_system}},
     {"security", N_("security event"), 2, {NULL, NULL, v2_security}},
     {"checkpoint", N_("checkpoint"), 2, {NULL, NULL, v2_checkpoint}},
+    {"expert", N_("expert event"), 2, {NULL, NULL, v2_expert}},
 };
 
 static const struct kind *
@@ -655,6 +665,16 @@ static const struct check checks[] = {
      N_("role grant"),
      N_("was altered outside schoolrisk: the row no longer matches the "
         "security log")},
+    {"SELECT id FROM expert_events WHERE id NOT IN (SELECT ref FROM audit "
+     "WHERE kind = 'expert') ORDER BY id LIMIT 1",
+     N_("expert event"),
+     N_("is not in the audit chain: it was added outside schoolrisk")},
+    {"SELECT x.user FROM experts x WHERE " SR_EXPERT_STATE("x") " IS NOT "
+     "(SELECT e.state FROM expert_events e WHERE e.user = x.user ORDER BY "
+     "e.id DESC LIMIT 1) ORDER BY x.user LIMIT 1",
+     N_("expert profile of user"),
+     N_("was altered outside schoolrisk: the row no longer matches its "
+        "latest expert event")},
 };
 
 static sr_error

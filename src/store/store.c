@@ -462,6 +462,73 @@ static const char migration_5[] =
     "ALTER TABLE schools ADD COLUMN village_school INTEGER NOT NULL "
     "DEFAULT 0;\n";
 
+/* Schema 6 (issue 12): the expert corps (安全专家库).  A profile per
+ * user (experts.h); every change is an expert event keeping the
+ * profile's state after it (SR_EXPERT_STATE), chained as an "expert"
+ * record, so that `audit verify` finds a profile edited by hand.
+ * Specialities are stored as their English names in vocabulary order,
+ * joined by ','.  The chain's table is rebuilt for the new kind of
+ * record (its CHECK lists the kinds); its rows are copied unchanged. */
+static const char migration_6[] =
+    "DROP TRIGGER audit_append_only;\n"
+    "DROP TRIGGER audit_kept;\n"
+    "CREATE TABLE audit_v6 (\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('assessment','hazard_event',\n"
+    "    'registry','system','security','checkpoint','expert')),\n"
+    "  ref INTEGER NOT NULL,\n"
+    "  format INTEGER NOT NULL,\n"
+    "  content_sha256 TEXT NOT NULL,\n"
+    "  prev_sha256 TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  UNIQUE (kind, ref)\n"
+    ") STRICT;\n"
+    "INSERT INTO audit_v6 SELECT seq, kind, ref, format, content_sha256, "
+    "prev_sha256, sha256 FROM audit;\n"
+    "DROP TABLE audit;\n"
+    "ALTER TABLE audit_v6 RENAME TO audit;\n"
+    "CREATE UNIQUE INDEX audit_sha256 ON audit(sha256);\n"
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n"
+    "CREATE TRIGGER audit_kept BEFORE DELETE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n"
+    "CREATE TABLE experts (\n"
+    "  user INTEGER PRIMARY KEY REFERENCES users(id),\n"
+    "  unit TEXT NOT NULL,\n"
+    "  district TEXT NOT NULL REFERENCES districts(code),\n"
+    "  specialities TEXT NOT NULL CHECK (specialities <> ''),\n"
+    "  trained_on TEXT NOT NULL,\n"
+    "  certified_on TEXT NOT NULL,\n"
+    "  expires_on TEXT NOT NULL,\n"
+    "  status TEXT NOT NULL CHECK (status IN\n"
+    "    ('active','suspended','retired')),\n"
+    "  updated_at TEXT NOT NULL,\n"
+    "  updated_by TEXT NOT NULL,\n"
+    "  CHECK (expires_on > certified_on)\n"
+    ") STRICT;\n"
+    "CREATE INDEX experts_district ON experts(district);\n"
+    "CREATE TABLE expert_events (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  user INTEGER NOT NULL REFERENCES users(id),\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT NOT NULL,\n"
+    "  by_user INTEGER REFERENCES users(id),\n"
+    "  action TEXT NOT NULL CHECK (action IN\n"
+    "    ('expert_added','expert_updated')),\n"
+    "  state TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE INDEX expert_events_user ON expert_events(user, id);\n"
+    "CREATE TRIGGER experts_kept BEFORE DELETE ON experts\n"
+    "BEGIN SELECT RAISE(ABORT, 'experts are never deleted (retire them)'); "
+    "END;\n"
+    "CREATE TRIGGER expert_events_append_only BEFORE UPDATE ON "
+    "expert_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'the expert history is append-only'); "
+    "END;\n"
+    "CREATE TRIGGER expert_events_kept BEFORE DELETE ON expert_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'the expert history is append-only'); "
+    "END;\n";
+
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
 static const struct {
@@ -473,6 +540,7 @@ static const struct {
     {migration_3, NULL},
     {migration_4, NULL},
     {migration_5, sr_store_migrate_5},
+    {migration_6, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -159,6 +159,14 @@ int sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i);
     "'disabled'," u ".disabled,'created_at'," u ".created_at,"              \
     "'created_by'," u ".created_by)"
 
+/* An expert profile (experts.h), kept by each of its expert events. */
+#define SR_EXPERT_STATE(x)                                                  \
+    "json_object('user'," x ".user,'unit'," x ".unit,'district'," x         \
+    ".district,'specialities'," x ".specialities,'trained_on'," x           \
+    ".trained_on,'certified_on'," x ".certified_on,'expires_on'," x         \
+    ".expires_on,'status'," x ".status,'updated_at'," x ".updated_at,"      \
+    "'updated_by'," x ".updated_by)"
+
 /* Record the registry change that the caller's transaction made to the
  * schools in codes (n of them): a registry_changes row, a version of
  * each school, and the change's audit record. */
