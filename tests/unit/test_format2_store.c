@@ -364,7 +364,7 @@ test_upgrade_from_schema_3(void **state)
     sr_store_close(f->st);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     sr_store_set_clock(f->st, CLOCK);
-    assert_int_equal(sr_store_schema_version(f->st), 5);
+    assert_int_equal(sr_store_schema_version(f->st), SR_SCHEMA_VERSION);
     assert_string_equal(
         raw_text(f, "SELECT node || ' ' || met || ' ' || quote(hazard) "
                     "FROM scores WHERE kind = 'item' ORDER BY node"),

@@ -1513,8 +1513,8 @@ test_upgrade_from_schema_4(void **state)
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     assert_int_equal(sr_store_set_actor(f->st, "tester"), SR_OK);
     sr_store_set_clock(f->st, T1);
-    assert_int_equal(sr_store_schema_version(f->st), 5);
-    assert_int_equal(q(f, "PRAGMA user_version"), 5);
+    assert_int_equal(sr_store_schema_version(f->st), SR_SCHEMA_VERSION);
+    assert_int_equal(q(f, "PRAGMA user_version"), SR_SCHEMA_VERSION);
     assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE staff = 0 AND "
                           "meal_delivery = 0 AND village_school = 0"),
                      2);
