@@ -343,6 +343,8 @@ to_schema_3(struct fx *f)
                "ALTER TABLE schools DROP COLUMN staff;"
                "ALTER TABLE schools DROP COLUMN meal_delivery;"
                "ALTER TABLE schools DROP COLUMN village_school;"
+               /* schema 6: the expert corps */
+               "DROP TABLE expert_events; DROP TABLE experts;"
                "PRAGMA user_version = 3;");
 }
 

@@ -1506,6 +1506,8 @@ test_upgrade_from_schema_4(void **state)
     exec_raw(f, "ALTER TABLE schools DROP COLUMN staff;"
                 "ALTER TABLE schools DROP COLUMN meal_delivery;"
                 "ALTER TABLE schools DROP COLUMN village_school;"
+                /* schema 6: the expert corps */
+                "DROP TABLE expert_events; DROP TABLE experts;"
                 "PRAGMA user_version = 4;");
     assert_int_equal(sr_store_open(f->db, SR_STORE_READONLY, &f->st),
                      SR_ERR_VERSION);
