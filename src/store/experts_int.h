@@ -17,7 +17,7 @@
 #include "schoolrisk/experts.h"
 
 /* The stored form of a speciality mask: the English names in vocabulary
- * order, joined by ','  (experts.c). */
+ * order, joined by ',' (experts.c). */
 #define SR_SPEC_TEXT_MAX 160
 void sr_speciality_join(unsigned mask, char buf[SR_SPEC_TEXT_MAX]);
 
