@@ -21,10 +21,13 @@
 #include "store/users_int.h"
 #include "util.h"
 
-static const struct {
+/* A word of a vocabulary: its stored (English) name and Chinese label. */
+struct term {
     const char *name;
     const char *label;
-} specs[SR_SPEC_COUNT] = {
+};
+
+static const struct term specs[SR_SPEC_COUNT] = {
     {"fire", "消防"},
     {"food", "食品"},
     {"building", "建筑"},
@@ -37,10 +40,7 @@ static const struct {
     {"general", "综合"},
 };
 
-static const struct {
-    const char *name;
-    const char *label;
-} statuses[SR_EXPERT_STATUS_COUNT] = {
+static const struct term statuses[SR_EXPERT_STATUS_COUNT] = {
     {"active", "在库"},
     {"suspended", "暂停"},
     {"retired", "退出"},
@@ -50,33 +50,47 @@ static const struct {
 /* Vocabularies                                                         */
 /* ------------------------------------------------------------------ */
 
-const char *
-sr_speciality_name(int spec)
+/* Term @p i of @p t (@p n terms), or NULL when out of range. */
+static const struct term *
+term_at(const struct term *t, int n, int i)
 {
-    if (spec < 0 || spec >= SR_SPEC_COUNT)
-        return NULL;
-    return specs[spec].name;
+    return i >= 0 && i < n ? &t[i] : NULL;
 }
 
-const char *
-sr_speciality_label(int spec)
-{
-    if (spec < 0 || spec >= SR_SPEC_COUNT)
-        return NULL;
-    return specs[spec].label;
-}
-
-int
-sr_speciality_lookup(const char *name)
+/* The index of the term named @p name (its name or its label), or -1. */
+static int
+term_lookup(const struct term *t, int n, const char *name)
 {
     int i;
 
     if (!name)
         return -1;
-    for (i = 0; i < SR_SPEC_COUNT; i++)
-        if (!strcmp(name, specs[i].name) || !strcmp(name, specs[i].label))
+    for (i = 0; i < n; i++)
+        if (!strcmp(name, t[i].name) || !strcmp(name, t[i].label))
             return i;
     return -1;
+}
+
+const char *
+sr_speciality_name(int spec)
+{
+    const struct term *t = term_at(specs, SR_SPEC_COUNT, spec);
+
+    return t ? t->name : NULL;
+}
+
+const char *
+sr_speciality_label(int spec)
+{
+    const struct term *t = term_at(specs, SR_SPEC_COUNT, spec);
+
+    return t ? t->label : NULL;
+}
+
+int
+sr_speciality_lookup(const char *name)
+{
+    return term_lookup(specs, SR_SPEC_COUNT, name);
 }
 
 /* Length of the separator at p (',', '，' or '、'), 0 when none. */
@@ -152,31 +166,23 @@ sr_speciality_join(unsigned mask, char buf[SR_SPEC_TEXT_MAX])
 const char *
 sr_expert_status_name(int status)
 {
-    if (status < 0 || status >= SR_EXPERT_STATUS_COUNT)
-        return NULL;
-    return statuses[status].name;
+    const struct term *t = term_at(statuses, SR_EXPERT_STATUS_COUNT, status);
+
+    return t ? t->name : NULL;
 }
 
 const char *
 sr_expert_status_label(int status)
 {
-    if (status < 0 || status >= SR_EXPERT_STATUS_COUNT)
-        return NULL;
-    return statuses[status].label;
+    const struct term *t = term_at(statuses, SR_EXPERT_STATUS_COUNT, status);
+
+    return t ? t->label : NULL;
 }
 
 int
 sr_expert_status_lookup(const char *name)
 {
-    int i;
-
-    if (!name)
-        return -1;
-    for (i = 0; i < SR_EXPERT_STATUS_COUNT; i++)
-        if (!strcmp(name, statuses[i].name) ||
-            !strcmp(name, statuses[i].label))
-            return i;
-    return -1;
+    return term_lookup(statuses, SR_EXPERT_STATUS_COUNT, name);
 }
 
 void
