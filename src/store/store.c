@@ -529,6 +529,37 @@ static const char migration_6[] =
     "BEGIN SELECT RAISE(ABORT, 'the expert history is append-only'); "
     "END;\n";
 
+/* Schema 7 (issue 12): the audit chain takes the records of inspection
+ * plans ("plan": a published plan with its seed, schools and pairs) and
+ * of period sign-off ("signoff": a confirmation, sign-off, acceptance,
+ * return or correction with the figures it locks).  Their tables come
+ * with the migrations after this one; the chain's table is rebuilt once
+ * for both kinds (its CHECK lists the kinds), its rows copied unchanged. */
+static const char migration_7[] =
+    "DROP TRIGGER audit_append_only;\n"
+    "DROP TRIGGER audit_kept;\n"
+    "CREATE TABLE audit_v7 (\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  kind TEXT NOT NULL CHECK (kind IN ('assessment','hazard_event',\n"
+    "    'registry','system','security','checkpoint','expert','plan',\n"
+    "    'signoff')),\n"
+    "  ref INTEGER NOT NULL,\n"
+    "  format INTEGER NOT NULL,\n"
+    "  content_sha256 TEXT NOT NULL,\n"
+    "  prev_sha256 TEXT NOT NULL,\n"
+    "  sha256 TEXT NOT NULL,\n"
+    "  UNIQUE (kind, ref)\n"
+    ") STRICT;\n"
+    "INSERT INTO audit_v7 SELECT seq, kind, ref, format, content_sha256, "
+    "prev_sha256, sha256 FROM audit;\n"
+    "DROP TABLE audit;\n"
+    "ALTER TABLE audit_v7 RENAME TO audit;\n"
+    "CREATE UNIQUE INDEX audit_sha256 ON audit(sha256);\n"
+    "CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n"
+    "CREATE TRIGGER audit_kept BEFORE DELETE ON audit\n"
+    "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n";
+
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
 static const struct {
@@ -541,6 +572,7 @@ static const struct {
     {migration_4, NULL},
     {migration_5, sr_store_migrate_5},
     {migration_6, NULL},
+    {migration_7, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
