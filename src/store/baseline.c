@@ -16,6 +16,7 @@
 #include "schoolrisk/baseline.h"
 #include "schoolrisk/registry.h"
 #include "store_int.h"
+#include "whatif_int.h"
 #include "../arena.h"
 #include "../util.h"
 
@@ -1163,11 +1164,50 @@ schools_copy(struct sr_baseline_report *to,
     return SR_OK;
 }
 
+bool
+sr_overlay_closes(const struct sr_overlay *ov, int64_t id)
+{
+    size_t lo = 0, hi = ov ? ov->n : 0;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (ov->closed[mid] == id)
+            return true;
+        if (ov->closed[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* The what-if (whatif_int.h): the hazards of @p ov read as closed on
+ * @p day, so that the rules below judge them so.  An open hazard the
+ * rules do not ask about (no element) was not read and changes
+ * nothing. */
+static void
+overlay_hazards(struct rows *x, const struct sr_overlay *ov, const char *day)
+{
+    size_t i;
+
+    for (i = 0; i < x->nh; i++) {
+        struct hrow *h = &x->h[i];
+
+        if (!sr_overlay_closes(ov, h->id) ||
+            (h->closed && h->has_closed && strcmp(h->closed_on, day) <= 0))
+            continue;
+        h->closed = h->has_closed = true;
+        memcpy(h->closed_on, day, sizeof(h->closed_on));
+    }
+}
+
 /* The baseline as of each of @p days (NULL: today) into @p out, from
  * one read of the rows in one read transaction. */
 static sr_error
 compute(struct sr_store *st, const char *district, const char *const *days,
-        size_t n, const struct sr_scope *scope, struct sr_baseline_report *out)
+        size_t n, const struct sr_scope *scope, const struct sr_overlay *ov,
+        struct sr_baseline_report *out)
 {
     struct sr_registry_filter f = {.district = district, .stage = -1,
                                    .scope = scope};
@@ -1212,6 +1252,8 @@ compute(struct sr_store *st, const char *district, const char *const *days,
         rc = rows_read(st, &x, out,
                        district ? out->s[0].district : NULL, first, last,
                        n > 1);
+    if (rc == SR_OK && ov)
+        overlay_hazards(&x, ov, last);
     for (k = 0; rc == SR_OK && k < n; k++) {
         rc = judge_day(&x, &out[k], out[k].as_of);
         if (rc == SR_OK)
@@ -1232,7 +1274,15 @@ sr_baseline_compute_scoped(struct sr_store *st, const char *district,
                            const char *as_of, const struct sr_scope *scope,
                            struct sr_baseline_report *out)
 {
-    return compute(st, district, &as_of, 1, scope, out);
+    return compute(st, district, &as_of, 1, scope, NULL, out);
+}
+
+sr_error
+sr_baseline_compute_overlay(struct sr_store *st, const char *district,
+                            const char *as_of, const struct sr_overlay *ov,
+                            struct sr_baseline_report *out)
+{
+    return compute(st, district, &as_of, 1, NULL, ov, out);
 }
 
 sr_error
@@ -1240,7 +1290,7 @@ sr_baseline_compute_days(struct sr_store *st, const char *district,
                          const char *const *days, size_t n,
                          struct sr_baseline_report *out)
 {
-    return compute(st, district, days, n, NULL, out);
+    return compute(st, district, days, n, NULL, NULL, out);
 }
 
 sr_error

@@ -41,6 +41,7 @@
 #include "schoolrisk/report.h"
 #include "schoolrisk/responses.h"
 #include "report_int.h"
+#include "whatif_int.h"
 #include "store_int.h"
 #include "../util.h"
 
@@ -127,6 +128,7 @@ struct work {
     sr_error rc;           /* from the registry callback */
     bool kpis_only;        /* no dimension scores or lost points */
     bool no_lost;          /* no lost points (the city shows none) */
+    const struct sr_overlay *ov; /* what-if: hazards closed at the end */
     const struct sr_baseline_report *bl; /* as of the end */
 };
 
@@ -705,6 +707,12 @@ read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
         return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
                                   _("hazard %lld has an unknown level or "
                                     "status"), (long long)h->id);
+    /* The what-if closes a hazard open at the end on the end. */
+    if (sr_overlay_closes(w->ov, h->id) &&
+        !(closed_on && strcmp(closed_on, end) <= 0)) {
+        closed_on = end;
+        h->status = SR_HAZARD_CLOSED;
+    }
     rc = sr_report_hazard_judge(w->st, h, closed_on, end, &closed, &overdue);
     if (rc == SR_OK)
         sr_report_count_hazard(w->r, h, closed, overdue);
@@ -940,7 +948,7 @@ resolve_district(struct sr_store *st, const char *district,
 static sr_error
 district(struct sr_store *st, const char *district,
          const struct sr_period *period, bool kpis_only, bool no_lost,
-         const struct sr_baseline_report *given,
+         const struct sr_baseline_report *given, const struct sr_overlay *ov,
          struct sr_report_district *out)
 {
     struct sr_registry_filter f = {.stage = -1};
@@ -957,6 +965,7 @@ district(struct sr_store *st, const char *district,
     w.r = out;
     w.kpis_only = kpis_only;
     w.no_lost = no_lost;
+    w.ov = ov;
     out->period = *period;
     if (!sr_date_valid(period->start) || !sr_date_valid(period->end)) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
@@ -968,7 +977,8 @@ district(struct sr_store *st, const char *district,
         goto cleanup;
     /* Its own read transaction: before ours. */
     if (!given) {
-        rc = sr_baseline_compute(st, out->code, period->end, &bl);
+        rc = sr_baseline_compute_overlay(st, out->code, period->end, ov,
+                                         &bl);
         if (rc != SR_OK)
             goto cleanup;
         given = &bl;
@@ -1019,7 +1029,7 @@ sr_report_district(struct sr_store *st, const char *code,
                    const struct sr_period *period,
                    struct sr_report_district *out)
 {
-    return district(st, code, period, false, false, NULL, out);
+    return district(st, code, period, false, false, NULL, NULL, out);
 }
 
 sr_error
@@ -1027,7 +1037,7 @@ sr_report_district_for_city(struct sr_store *st, const char *code,
                             const struct sr_period *period,
                             struct sr_report_district *out)
 {
-    return district(st, code, period, false, true, NULL, out);
+    return district(st, code, period, false, true, NULL, NULL, out);
 }
 
 sr_error
@@ -1035,7 +1045,16 @@ sr_report_district_kpis(struct sr_store *st, const char *code,
                         const struct sr_period *period,
                         struct sr_report_district *out)
 {
-    return district(st, code, period, true, true, NULL, out);
+    return district(st, code, period, true, true, NULL, NULL, out);
+}
+
+sr_error
+sr_report_district_overlay(struct sr_store *st, const char *code,
+                           const struct sr_period *period,
+                           const struct sr_overlay *ov,
+                           struct sr_report_district *out)
+{
+    return district(st, code, period, true, true, NULL, ov, out);
 }
 
 sr_error
@@ -1064,7 +1083,7 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
     /* Every day's baseline from one read, in its own read transaction. */
     rc = sr_baseline_compute_days(st, code, days, n + 1, bl);
     if (rc == SR_OK)
-        rc = district(st, code, period, false, for_city, &bl[n], out);
+        rc = district(st, code, period, false, for_city, &bl[n], NULL, out);
     if (rc == SR_OK && n) {
         rc = sr_report_trend_kpis(st, code, ps, n, bl, kpis);
         if (rc != SR_OK)
