@@ -226,6 +226,7 @@ int cmd_baseline(int argc, char **argv);
 int cmd_checklist(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_experts(int argc, char **argv);
+int cmd_whatif(int argc, char **argv);
 int cmd_hazard(int argc, char **argv);
 int cmd_hazards(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);

@@ -58,6 +58,9 @@ static const struct cli_cmd cmds[] = {
      N_("the service: the JSON API and the browser pages, for every user")},
     {"users", cmd_users,
      N_("user accounts and role grants: add, list, show, passwd, grant...")},
+    {"whatif", cmd_whatif,
+     N_("what-if (整改预测): the figures if chosen hazards were closed, "
+        "and the rectification order")},
 };
 
 static void
