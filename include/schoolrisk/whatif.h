@@ -214,6 +214,21 @@ sr_error sr_whatif_suggest(struct sr_store *st, const char *district,
 void sr_whatif_suggest_release(struct sr_whatif_suggest *s);
 
 /* --------------------------------------------------------------------
+ * As JSON (json.h: the caller frees with cJSON_Delete(); NULL when out
+ * of memory)
+ * ------------------------------------------------------------------ */
+
+struct cJSON;
+
+/** @brief A what-if: as_of, closed, schools (before/after figures),
+ *         districts and city (before/after KPIs). */
+struct cJSON *sr_json_whatif(const struct sr_whatif *w);
+
+/** @brief A suggestion: the area's counts, plans ranked, hazards
+ *         ranked. */
+struct cJSON *sr_json_whatif_suggest(const struct sr_whatif_suggest *s);
+
+/* --------------------------------------------------------------------
  * The rules (pure)
  * ------------------------------------------------------------------ */
 
