@@ -153,6 +153,8 @@ static const char *const target_names[] = {
     [WEB_T_ASSESSMENT] = "assessment", [WEB_T_DRAFT] = "draft",
     [WEB_T_EVIDENCE] = "evidence",   [WEB_T_BODY_SCHOOL] = "body:school",
     [WEB_T_QUERY_SCHOOL] = "query:school",
+    [WEB_T_BODY_SCOPE] = "body:scope",
+    [WEB_T_QUERY_DISTRICT] = "query:district",
 };
 
 /* The route table, one route a line: what docs/api.md documents and

@@ -172,6 +172,16 @@ const struct web_route web_routes[] = {
     {"GET", "/api/v1/baseline", web_baseline, C | D | S, WEB_T_NONE, 0, 0,
      "the four-100% table: each school in scope and each district's rates"},
 
+    /* What-if (整改预测, whatif.c): read-only; the hazards named must
+     * be of the school, district or city the target names. */
+    {"POST", "/api/v1/whatif", web_whatif, C | D | S, WEB_T_BODY_SCOPE,
+     JSON_SMALL, WEB_JSON,
+     "the figures if chosen open hazards were closed, before and after"},
+    {"GET", "/api/v1/whatif/suggest", web_whatif_suggest, C | D,
+     WEB_T_QUERY_DISTRICT, 0, 0,
+     "the open hazards ranked by what closing each gains, and each "
+     "school's smallest sets for 达标 and four 100%"},
+
     /* Workbooks (reports.c). */
     {"GET", "/api/v1/reports/districts/{district}", web_reports_district,
      C | D, WEB_T_DISTRICT, 0, 0,

@@ -429,6 +429,25 @@ web_scope(struct web_req *r, struct sr_scope *out)
     return true;
 }
 
+/* The code of district @p name (a code or a name) into @p district;
+ * SR_ERR_NOT_FOUND when there is none. */
+static sr_error
+district_of(struct web_req *r, const char *name, char district[32])
+{
+    struct sr_districts d;
+    const struct sr_district *hit;
+    sr_error rc;
+
+    rc = sr_registry_districts(r->st, &d);
+    if (rc != SR_OK)
+        return rc;
+    hit = sr_districts_find(&d, name);
+    if (hit)
+        snprintf(district, 32, "%s", hit->code);
+    sr_districts_release(&d);
+    return hit ? SR_OK : SR_ERR_NOT_FOUND;
+}
+
 /* The target's place: school code and district code.  Returns SR_OK,
  * SR_ERR_NOT_FOUND (no such record: answered as 404 like a record out
  * of scope), or another error. */
@@ -451,18 +470,28 @@ locate(struct web_req *r, char school[16], char district[32], bool *draft,
     switch (r->route->target) {
     case WEB_T_NONE:
         return SR_OK;
-    case WEB_T_DISTRICT: {
-        struct sr_districts d;
-        const struct sr_district *hit;
+    case WEB_T_DISTRICT:
+        return district_of(r, web_param(r, 0), district);
+    case WEB_T_QUERY_DISTRICT:
+        /* No district: the city, which only the city's grants cover. */
+        if (!web_query(r, "district"))
+            return SR_OK;
+        return district_of(r, web_query(r, "district"), district);
+    case WEB_T_BODY_SCOPE: {
+        const cJSON *s = r->json ? cJSON_GetObjectItemCaseSensitive(
+                                       r->json, "school")
+                                 : NULL;
+        const cJSON *d = r->json ? cJSON_GetObjectItemCaseSensitive(
+                                       r->json, "district")
+                                 : NULL;
 
-        rc = sr_registry_districts(r->st, &d);
-        if (rc != SR_OK)
-            return rc;
-        hit = sr_districts_find(&d, web_param(r, 0));
-        if (hit)
-            snprintf(district, 32, "%s", hit->code);
-        sr_districts_release(&d);
-        return hit ? SR_OK : SR_ERR_NOT_FOUND;
+        if (cJSON_IsString(s)) {
+            code = s->valuestring;
+            break;
+        }
+        if (cJSON_IsString(d))
+            return district_of(r, d->valuestring, district);
+        return SR_OK; /* the city, as above */
     }
     case WEB_T_SCHOOL:
         code = web_param(r, 0);
@@ -540,6 +569,27 @@ locate(struct web_req *r, char school[16], char district[32], bool *draft,
 
 /* The checks of the file comment, in order; true when the handler may
  * run (else the answer is queued). */
+
+/* A target naming a school, a district or the city (the what-if). */
+static bool
+scope_target(int target)
+{
+    return target == WEB_T_BODY_SCOPE || target == WEB_T_QUERY_DISTRICT;
+}
+
+/* The field that named it, for the error. */
+static const char *
+scope_field(const struct web_req *r)
+{
+    const cJSON *s = r->json ? cJSON_GetObjectItemCaseSensitive(r->json,
+                                                                "school")
+                             : NULL;
+
+    if (r->route->target == WEB_T_BODY_SCOPE && cJSON_IsString(s))
+        return "school";
+    return "district";
+}
+
 static bool
 authorize(struct web_req *r)
 {
@@ -600,6 +650,11 @@ authorize(struct web_req *r)
                   "%s", _("the school is required"));
         return false;
     }
+    if (rc == SR_ERR_NOT_FOUND && scope_target(rt->target)) {
+        web_error(r, MHD_HTTP_NOT_FOUND, "not_found", scope_field(r), 0,
+                  "%s", _("no such school or district"));
+        return false;
+    }
     if (rc == SR_ERR_NOT_FOUND) {
         if (rt->target == WEB_T_DISTRICT)
             web_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL, 0,
@@ -615,6 +670,17 @@ authorize(struct web_req *r)
     }
     if (rt->target == WEB_T_NONE)
         return true;
+    if (scope_target(rt->target)) {
+        if (!web_covers(r, rt->roles, district, school)) {
+            web_error(r, MHD_HTTP_FORBIDDEN, "forbidden", scope_field(r), 0,
+                      "%s", school[0] ? _("the school is outside your scope")
+                            : district[0]
+                                ? _("the district is outside your scope")
+                                : _("the whole city is the city's alone"));
+            return false;
+        }
+        return true;
+    }
     if (rt->target == WEB_T_DISTRICT) {
         if (!web_covers(r, rt->roles, district, NULL)) {
             web_error(r, MHD_HTTP_FORBIDDEN, "forbidden", NULL, 0,

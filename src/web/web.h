@@ -92,7 +92,10 @@ enum web_target {
     WEB_T_DRAFT,       /* {id}: a draft its caller made */
     WEB_T_EVIDENCE,    /* {sha}: an evidence file (any of its schools) */
     WEB_T_BODY_SCHOOL, /* the JSON body's "school" */
-    WEB_T_QUERY_SCHOOL /* the query's school= */
+    WEB_T_QUERY_SCHOOL, /* the query's school= */
+    WEB_T_BODY_SCOPE,  /* the JSON body's "school" or "district"; neither:
+                          the city */
+    WEB_T_QUERY_DISTRICT /* the query's district=; none: the city */
 };
 
 /* Route flags. */
@@ -331,6 +334,8 @@ WEB_HANDLER(web_hazards_reject);
 WEB_HANDLER(web_hazards_signoff);
 /* baseline.c */
 WEB_HANDLER(web_baseline);
+WEB_HANDLER(web_whatif);
+WEB_HANDLER(web_whatif_suggest);
 /* reports.c */
 WEB_HANDLER(web_reports_district);
 WEB_HANDLER(web_reports_city);

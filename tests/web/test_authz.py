@@ -23,6 +23,7 @@ import json
 import os
 import re
 import subprocess
+from urllib.parse import quote
 
 from srexamples import example_row
 from srweb import (BIN, ENV, REGISTRY, SRC, Server, case, expect, run)
@@ -99,6 +100,8 @@ POLICY = {
     ("POST", "/api/v1/hazards/{id}/reject"): "city,district",
     ("POST", "/api/v1/hazards/{id}/signoff"): "city",
     ("GET", "/api/v1/baseline"): "city,district,school",
+    ("POST", "/api/v1/whatif"): "city,district,school",
+    ("GET", "/api/v1/whatif/suggest"): "city,district",
     ("GET", "/api/v1/reports/districts/{district}"): "city,district",
     ("GET", "/api/v1/reports/city"): "city",
     ("GET", "/api/v1/systems"): "city,district,school,inspector",
@@ -242,13 +245,16 @@ def params_for(w, route, login, own):
     school = OWN_SCHOOL if own else FOREIGN_SCHOOL
     if target == "query:school":
         path += "?school=%s" % school
+    if target == "query:district":
+        path += "?district=%s" % quote("历下区" if own else "市中区")
     return path, school
 
 
 def send(client, route, path, school):
     flags = route["flags"].split(",")
     if "json" in flags:
-        body = {"school": school} if route["target"] == "body:school" else {}
+        body = ({"school": school}
+                if route["target"] in ("body:school", "body:scope") else {})
         return client.request(route["method"], path, body=body)
     if "raw" in flags:
         return client.request(route["method"], path, raw=b"x",
@@ -257,7 +263,7 @@ def send(client, route, path, school):
 
 
 SCOPED = ("school", "district", "hazard", "assessment", "draft", "evidence",
-          "body:school", "query:school")
+          "body:school", "query:school", "body:scope", "query:district")
 BY_ID = ("school", "hazard", "assessment", "draft", "evidence")
 
 
