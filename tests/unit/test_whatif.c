@@ -294,8 +294,9 @@ test_no_score_change(void **state)
     assert_int_equal(b->after.open_hazards, 0);
     assert_int_equal(w.districts[0].before.four_met, 0);
     assert_int_equal(w.districts[0].after.four_met, 1);
-    assert_int_equal(w.districts[0].after.baseline_rate[SR_BASELINE_PROTECTION_POSTS]
-                         .num, 2);
+    assert_int_equal(
+        w.districts[0].after.baseline_rate[SR_BASELINE_PROTECTION_POSTS].num,
+        2);
     sr_whatif_release(&w);
 }
 
