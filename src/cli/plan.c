@@ -416,7 +416,7 @@ print_school(const struct sr_plan_school *c)
     if (c->expert)
         printf(_("   expert: %s (%s)\n"), c->expert_login, c->why);
     else
-        printf(_("   unassigned: %s\n"), c->why);
+        printf("   %s\n", c->why); /* 未分配：... says it */
 }
 
 static void
