@@ -399,7 +399,8 @@ print_school(const struct sr_plan_school *c)
     char need[160], days[24];
 
     if (c->f.days_since < 0)
-        snprintf(days, sizeof(days), "%s", _("never"));
+        snprintf(days, sizeof(days), "%s",
+                 C_("days since an inspection", "never"));
     else
         snprintf(days, sizeof(days), "%" PRId64, c->f.days_since);
     printf("%zu. %s %s [%s]\n", c->rank, c->code, c->name,
