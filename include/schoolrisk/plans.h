@@ -236,6 +236,18 @@ struct sr_plan_in {
 /**
  * @brief Make and store a draft plan.
  *
+ * @code
+ *     struct sr_plan_in in = {.district = "历下区", .period = "2026Q4",
+ *                             .school_share = 100, .expert_share = 500};
+ *     struct sr_plan p;
+ *     int64_t id;
+ *     if (sr_plan_create(st, &in, NULL, &id) == SR_OK &&
+ *         sr_plan_get(st, id, NULL, &p) == SR_OK) {
+ *         printf("seed %" PRIu64 ": %zu schools\n", p.seed, p.n_schools);
+ *         sr_plan_release(&p);
+ *     }
+ * @endcode
+ *
  * @param scope who asks (auth.h): a district plan needs the district in
  *              it, a city plan needs the whole city; NULL: no check
  *              (the CLI)

@@ -7,8 +7,9 @@
  * (with its answers, scores and baseline evidence), a hazard event, a
  * registry change (with the version of every school it touched), a
  * stored indicator system, a security event (a login, a password or
- * permission change), or the checkpoint written by the upgrade to
- * schema 2.  Its content is a canonical text rebuilt from the rows: one
+ * permission change), an expert event, a published inspection plan
+ * (with its schools, factors, drawn experts and pairs), or the
+ * checkpoint written by the upgrade to schema 2.  Its content is a canonical text rebuilt from the rows: one
  * "key=value" line per column in a fixed order, values escaped so that a
  * newline in a note cannot forge another field.  The record's hash is
  * SHA-256 over "seq|kind|ref|format|content_sha256|prev_sha256", so
@@ -31,7 +32,8 @@
  * Assessments submitted since schema 4 are chained in format 3, whose
  * scores add met and hazard; those of earlier records were filled in by
  * the upgrade from columns those records chain (earned, max, the
- * answer), and their hazard left NULL.
+ * answer), and their hazard left NULL.  Since schema 8 they are chained
+ * in format 4, which adds the plan an inspection was made for.
  *
  * A chain cut back at its end still verifies; `audit head` prints the
  * head so that it can be kept elsewhere (every workbook prints it too)
