@@ -92,6 +92,7 @@ struct sr_assessment {
     bool compliant;
     bool vetoed;
     int64_t earned, max;   /**< millionths */
+    int64_t plan;          /**< the plan it was made for (plans.h), 0 */
 };
 
 /** @brief Free the strings and zero the struct; NULL is a no-op. */
@@ -116,10 +117,15 @@ struct sr_assess_new {
     int kind;                /**< enum sr_assess_kind */
     const char *assessed_on; /**< "YYYY-MM-DD", or NULL for today */
     const char *inspector;   /**< or NULL for the store's actor */
+    int64_t plan;            /**< the inspection plan it is made for
+                                  (plans.h), 0: none */
 };
 
 /** @brief sr_assess_new() with a kind: a school's self-inspection or an
- *         inspection. */
+ *         inspection, made for a plan when @p n names one: the plan must
+ *         be published and list the school, and the assessment be an
+ *         inspection (SR_ERR_NOT_FOUND: no such plan; SR_ERR_STATE: a
+ *         draft plan, a plan without the school, a self-inspection). */
 sr_error sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
                           int64_t *id);
 

@@ -20,10 +20,12 @@
 static const char usage[] =
     N_("usage: schoolrisk assess <command> [--db PATH] [--by NAME] ...\n"
     "\n"
-    "  new --school CODE [--date DATE] [--self]\n"
+    "  new --school CODE [--date DATE] [--self] [--plan ID]\n"
     "                                  create a draft against the current\n"
     "                                  system for the school's stage; prints\n"
     "                                  its id (the inspector is --by)\n"
+    "                                  --plan: made for a published\n"
+    "                                  inspection plan listing the school\n"
     "                                  --self: the school's self-inspection\n"
     "                                  (自查), which raises hazards but counts\n"
     "                                  for no report, compliance or baseline\n"
@@ -48,7 +50,7 @@ static const char usage[] =
 
 struct opts {
     struct cli_db dbo;
-    const char *school, *date, *note, *district, *status, *kind;
+    const char *school, *date, *note, *district, *status, *kind, *plan;
     int json, self, all;
     char date_buf[11]; /* --date as typed, in the stored form */
 };
@@ -68,6 +70,7 @@ parse(int argc, char **argv, struct opts *o)
         {"json", no_argument, NULL, 'j'},
         {"kind", required_argument, NULL, 'k'},
         {"note", required_argument, NULL, 'n'},
+        {"plan", required_argument, NULL, 'P'},
         {"school", required_argument, NULL, 's'},
         {"self", no_argument, NULL, 'F'},
         {"status", required_argument, NULL, 'S'},
@@ -102,6 +105,9 @@ parse(int argc, char **argv, struct opts *o)
             break;
         case 'n':
             o->note = optarg;
+            break;
+        case 'P':
+            o->plan = optarg;
             break;
         case 's':
             o->school = optarg;
@@ -171,6 +177,17 @@ do_new(struct sr_store *st, const struct opts *o)
     if (!o->school) {
         cli_error(_("assess new needs --school CODE"));
         return EXIT_USAGE;
+    }
+    if (o->plan) {
+        char *end;
+
+        errno = 0;
+        n.plan = strtoll(o->plan, &end, 10);
+        if (errno || end == o->plan || *end || n.plan <= 0) {
+            cli_error(_("'%s' is not a plan id (a positive number)"),
+                      o->plan);
+            return EXIT_USAGE;
+        }
     }
     rc = sr_assess_create(st, &n, &id);
     if (rc != SR_OK)

@@ -231,6 +231,7 @@ int cmd_hazard(int argc, char **argv);
 int cmd_hazards(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_schools(int argc, char **argv);
 int cmd_score(int argc, char **argv);

@@ -48,6 +48,9 @@ static const struct cli_cmd cmds[] = {
      N_("validate, load, list and show indicator systems")},
     {"init", cmd_init,
      N_("create or upgrade the database and load the indicator systems")},
+    {"plan", cmd_plan,
+     N_("inspection plans (检查计划) with 双随机 spot checks: create, show, "
+        "list, publish, progress")},
     {"report", cmd_report,
      N_("Excel compliance workbooks: a district, the city, or all")},
     {"schools", cmd_schools,

@@ -21,6 +21,7 @@
 #include "schoolrisk/evidence.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
+#include "plans_int.h"
 #include "store_int.h"
 #include "../util.h"
 
@@ -29,7 +30,7 @@
     "a.assessed_on, a.inspector, a.status, a.created_at, a.created_by, "   \
     "a.submitted_at, a.submitted_by, a.total, a.band, a.band_label, "      \
     "a.compliant, a.vetoed, a.earned, a.max, a.kind, a.created_by_user, " \
-    "a.submitted_by_user "                                                 \
+    "a.submitted_by_user, a.plan "                                         \
     "FROM assessments a JOIN schools s ON s.code = a.school "
 
 static const char *const kind_names[SR_ASSESS_KIND_COUNT] = {
@@ -147,6 +148,7 @@ row_to_assessment(struct sr_store *st, sqlite3_stmt *s,
     a->kind = sr_assess_kind_lookup((const char *)sqlite3_column_text(s, 20));
     a->created_by_user = sqlite3_column_int64(s, 21);
     a->submitted_by_user = sqlite3_column_int64(s, 22);
+    a->plan = sqlite3_column_int64(s, 23);
     if (nomem) {
         sr_assessment_release(a);
         (void)st;
@@ -184,7 +186,7 @@ sr_assess_new(struct sr_store *st, const char *code, const char *assessed_on,
               const char *inspector, int64_t *id)
 {
     struct sr_assess_new n = {code, SR_ASSESS_INSPECTION, assessed_on,
-                              inspector};
+                              inspector, 0};
 
     return sr_assess_create(st, &n, id);
 }
@@ -249,6 +251,11 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
                                 school.code, school.name);
         goto rollback;
     }
+    if (n->plan) {
+        rc = sr_plan_lists(st, n->plan, n->kind, school.code);
+        if (rc != SR_OK)
+            goto rollback;
+    }
     rc = sr_store_current_system(st, (int)school.school.attr[SR_ATTR_STAGE],
                                  &sys);
     if (rc != SR_OK)
@@ -256,9 +263,9 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
     rc = sr_store_prepare(st,
                           "INSERT INTO assessments(school, system_id, "
                           "system_version, assessed_on, inspector, status, "
-                          "created_at, created_by, created_by_user, kind) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?7, ?8, "
-                          "?9)",
+                          "created_at, created_by, created_by_user, kind, "
+                          "plan) VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, "
+                          "?7, ?8, ?9, ?10)",
                           &s);
     if (rc != SR_OK)
         goto rollback;
@@ -272,6 +279,8 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
     sr_bind_text(s, 7, sr_store_actor(st));
     sr_bind_user(st, s, 8);
     sr_bind_text(s, 9, sr_assess_kind_name(n->kind));
+    if (n->plan)
+        sqlite3_bind_int64(s, 10, n->plan);
     if (sqlite3_step(s) != SQLITE_DONE) {
         rc = sr_store_dberr(st, _("cannot create the assessment"));
         goto rollback;

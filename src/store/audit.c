@@ -7,8 +7,9 @@
  * (with its answers, scores and baseline evidence), a hazard event, a
  * registry change (with the version of every school it touched), a
  * stored indicator system, a security event (a login, a password or
- * permission change), or the checkpoint written by the upgrade to
- * schema 2.  Its content is a canonical text rebuilt from the rows: one
+ * permission change), an expert event, a published inspection plan
+ * (with its schools, factors, drawn experts and pairs), or the
+ * checkpoint written by the upgrade to schema 2.  Its content is a canonical text rebuilt from the rows: one
  * "key=value" line per column in a fixed order, values escaped so that a
  * newline in a note cannot forge another field.  The record's hash is
  * SHA-256 over "seq|kind|ref|format|content_sha256|prev_sha256", so
@@ -31,7 +32,8 @@
  * Assessments submitted since schema 4 are chained in format 3, whose
  * scores add met and hazard; those of earlier records were filled in by
  * the upgrade from columns those records chain (earned, max, the
- * answer), and their hazard left NULL.
+ * answer), and their hazard left NULL.  Since schema 8 they are chained
+ * in format 4, which adds the plan an inspection was made for.
  *
  * A chain cut back at its end still verifies; `audit head` prints the
  * head so that it can be kept elsewhere (every workbook prints it too)
@@ -50,7 +52,7 @@
 
 /* The newest content format; each kind writes its new records in its
  * own newest one (struct kind's current). */
-#define FORMAT 3
+#define FORMAT 4
 
 /* ------------------------------------------------------------------ */
 /* Canonical content                                                    */
@@ -194,6 +196,27 @@ static const struct part v3_assessment[] = {
     {NULL, NULL},
 };
 
+/* Format 4 (schema 8): an inspection names the plan it was made for,
+ * which the plan's progress reads. */
+static const struct part v4_assessment[] = {
+    {"SELECT id, school, kind, system_id, system_version, assessed_on, "
+     "inspector, status, created_at, created_by, created_by_user, "
+     "submitted_at, submitted_by, submitted_by_user, total, band, "
+     "band_label, compliant, vetoed, earned, max, plan FROM assessments "
+     "WHERE id = ?1",
+     ""},
+    {"SELECT item, value, note, at, by, by_user, evidence FROM answers "
+     "WHERE assessment = ?1 ORDER BY item",
+     "answer."},
+    {"SELECT node, kind, earned, max, met, hazard FROM scores WHERE "
+     "assessment = ?1 ORDER BY node",
+     "score."},
+    {"SELECT element, item, full FROM baseline_items WHERE assessment = ?1 "
+     "ORDER BY element, item",
+     "baseline."},
+    {NULL, NULL},
+};
+
 static const struct part v2_event[] = {
     /* state: the hazard's whole row after the event. */
     {"SELECT id, hazard, assessment, at, by, by_user, from_status, "
@@ -232,6 +255,30 @@ static const struct part v2_expert[] = {
     {"SELECT id, user, at, by, by_user, action, state FROM expert_events "
      "WHERE id = ?1",
      ""},
+    {NULL, NULL},
+};
+
+/* Schema 8: a published inspection plan (plans.h): its row, every
+ * planned school with its factors and rank, the drawn experts and the
+ * pairs, enough to re-draw it. */
+static const struct part v2_plan[] = {
+    {"SELECT id, district, period, period_start, period_end, as_of, seed, "
+     "school_share, expert_share, avoid_district, cap, pool_schools, "
+     "pool_experts, state, created_at, created_by, created_by_user, "
+     "published_at, published_by, published_by_user FROM plans WHERE "
+     "id = ?1",
+     ""},
+    {"SELECT school, rank, reason, needs, vetoed, band, band_label, "
+     "overdue_major, open_major, boarders, special_needs, kindergarten, "
+     "enrollment, days_since, last_assessment, last_on, expires_on, "
+     "unassigned FROM plan_schools WHERE plan = ?1 ORDER BY rank",
+     "school."},
+    {"SELECT user, position, login, unit, district, specialities FROM "
+     "plan_experts WHERE plan = ?1 ORDER BY position",
+     "expert."},
+    {"SELECT school, expert, covered, missing, load_before, why FROM "
+     "plan_pairs WHERE plan = ?1 ORDER BY school",
+     "pair."},
     {NULL, NULL},
 };
 
@@ -274,14 +321,15 @@ static const struct kind {
     int current;        /* the format its new records are written in */
     const struct part *parts[FORMAT + 1];
 } kinds[] = {
-    {"assessment", N_("assessment"), 3,
-     {NULL, v1_assessment, v2_assessment, v3_assessment}},
+    {"assessment", N_("assessment"), 4,
+     {NULL, v1_assessment, v2_assessment, v3_assessment, v4_assessment}},
     {"hazard_event", N_("hazard event"), 2, {NULL, v1_event, v2_event}},
     {"registry", N_("registry change"), 2, {NULL, NULL, v2_registry}},
     {"system", N_("indicator system load"), 2, {NULL, NULL, v2_system}},
     {"security", N_("security event"), 2, {NULL, NULL, v2_security}},
     {"checkpoint", N_("checkpoint"), 2, {NULL, NULL, v2_checkpoint}},
     {"expert", N_("expert event"), 2, {NULL, NULL, v2_expert}},
+    {"plan", N_("inspection plan"), 2, {NULL, NULL, v2_plan}},
 };
 
 static const struct kind *
@@ -675,6 +723,10 @@ static const struct check checks[] = {
      N_("expert profile of user"),
      N_("was altered outside schoolrisk: the row no longer matches its "
         "latest expert event")},
+    {"SELECT id FROM plans WHERE state = 'published' AND id NOT IN (SELECT "
+     "ref FROM audit WHERE kind = 'plan') ORDER BY id LIMIT 1",
+     N_("inspection plan"),
+     N_("is not in the audit chain: it was published outside schoolrisk")},
 };
 
 static sr_error

@@ -560,6 +560,110 @@ static const char migration_7[] =
     "CREATE TRIGGER audit_kept BEFORE DELETE ON audit\n"
     "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n";
 
+/* Schema 8 (issue 12): inspection plans (plans.h).  A plan keeps what
+ * it was made from and of, so that anyone can re-draw it: the seed and
+ * shares, every planned school with its risk factors and rank, the
+ * drawn experts as their profiles stood, and the pairs with why.  A
+ * published plan never changes (the triggers below) and is chained as
+ * a "plan" record (audit.c).  An inspection made for a plan names it
+ * (assessments.plan).  PLAN_FROZEN: the rows of a published plan never
+ * change. */
+#define PLAN_FROZEN(table, when, row)                                       \
+    "CREATE TRIGGER " table "_frozen_" when " BEFORE " when " ON " table    \
+    "\nWHEN (SELECT state FROM plans WHERE id = " row ".plan) = "            \
+    "'published'\nBEGIN SELECT RAISE(ABORT, 'a published plan never "       \
+    "changes'); END;\n"
+static const char migration_8[] =
+    "CREATE TABLE plans (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  district TEXT REFERENCES districts(code),\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_start TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  as_of TEXT NOT NULL,\n"
+    "  seed TEXT NOT NULL CHECK (seed <> '' AND seed NOT GLOB '*[^0-9]*'),\n"
+    "  school_share INTEGER NOT NULL CHECK (school_share BETWEEN 0 AND "
+    "1000),\n"
+    "  expert_share INTEGER NOT NULL CHECK (expert_share BETWEEN 1 AND "
+    "1000),\n"
+    "  avoid_district INTEGER NOT NULL CHECK (avoid_district IN (0, 1)),\n"
+    "  cap INTEGER NOT NULL CHECK (cap >= 0),\n"
+    "  pool_schools INTEGER NOT NULL,\n"
+    "  pool_experts INTEGER NOT NULL,\n"
+    "  state TEXT NOT NULL CHECK (state IN ('draft','published')),\n"
+    "  created_at TEXT NOT NULL,\n"
+    "  created_by TEXT NOT NULL,\n"
+    "  created_by_user INTEGER REFERENCES users(id),\n"
+    "  published_at TEXT,\n"
+    "  published_by TEXT,\n"
+    "  published_by_user INTEGER REFERENCES users(id)\n"
+    ") STRICT;\n"
+    "CREATE INDEX plans_district ON plans(district, period);\n"
+    "CREATE TABLE plan_schools (\n"
+    "  plan INTEGER NOT NULL REFERENCES plans(id),\n"
+    "  school TEXT NOT NULL REFERENCES schools(code),\n"
+    "  rank INTEGER NOT NULL,\n"
+    "  reason TEXT NOT NULL CHECK (reason IN ('mandatory','drawn')),\n"
+    "  needs TEXT NOT NULL,\n"
+    "  vetoed INTEGER NOT NULL,\n"
+    "  band INTEGER NOT NULL CHECK (band BETWEEN 0 AND 4),\n"
+    "  band_label TEXT,\n"
+    "  overdue_major INTEGER NOT NULL,\n"
+    "  open_major INTEGER NOT NULL,\n"
+    "  boarders INTEGER NOT NULL,\n"
+    "  special_needs INTEGER NOT NULL,\n"
+    "  kindergarten INTEGER NOT NULL,\n"
+    "  enrollment INTEGER NOT NULL,\n"
+    "  days_since INTEGER,\n"
+    "  last_assessment INTEGER REFERENCES assessments(id),\n"
+    "  last_on TEXT,\n"
+    "  expires_on TEXT,\n"
+    "  unassigned TEXT,\n"
+    "  PRIMARY KEY (plan, school),\n"
+    "  UNIQUE (plan, rank)\n"
+    ") STRICT;\n"
+    "CREATE TABLE plan_experts (\n"
+    "  plan INTEGER NOT NULL REFERENCES plans(id),\n"
+    "  user INTEGER NOT NULL REFERENCES users(id),\n"
+    "  position INTEGER NOT NULL,\n"
+    "  login TEXT NOT NULL,\n"
+    "  unit TEXT NOT NULL,\n"
+    "  district TEXT NOT NULL,\n"
+    "  specialities TEXT NOT NULL,\n"
+    "  PRIMARY KEY (plan, user),\n"
+    "  UNIQUE (plan, position)\n"
+    ") STRICT;\n"
+    "CREATE TABLE plan_pairs (\n"
+    "  plan INTEGER NOT NULL REFERENCES plans(id),\n"
+    "  school TEXT NOT NULL REFERENCES schools(code),\n"
+    "  expert INTEGER NOT NULL REFERENCES users(id),\n"
+    "  covered TEXT NOT NULL,\n"
+    "  missing TEXT NOT NULL,\n"
+    "  load_before INTEGER NOT NULL,\n"
+    "  why TEXT NOT NULL,\n"
+    "  PRIMARY KEY (plan, school)\n"
+    ") STRICT;\n"
+    "CREATE INDEX plan_pairs_expert ON plan_pairs(expert, plan);\n"
+    "ALTER TABLE assessments ADD COLUMN plan INTEGER REFERENCES plans(id);\n"
+    "CREATE INDEX assessments_plan ON assessments(plan) WHERE plan IS NOT "
+    "NULL;\n"
+    "CREATE TRIGGER plans_published BEFORE UPDATE ON plans\n"
+    "WHEN OLD.state = 'published'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a published plan never changes'); END;\n"
+    "CREATE TRIGGER plans_kept BEFORE DELETE ON plans\n"
+    "WHEN OLD.state = 'published'\n"
+    "BEGIN SELECT RAISE(ABORT, 'a published plan is never deleted'); END;\n"
+    PLAN_FROZEN("plan_schools", "INSERT", "NEW")
+    PLAN_FROZEN("plan_schools", "UPDATE", "OLD")
+    PLAN_FROZEN("plan_schools", "DELETE", "OLD")
+    PLAN_FROZEN("plan_experts", "INSERT", "NEW")
+    PLAN_FROZEN("plan_experts", "UPDATE", "OLD")
+    PLAN_FROZEN("plan_experts", "DELETE", "OLD")
+    PLAN_FROZEN("plan_pairs", "INSERT", "NEW")
+    PLAN_FROZEN("plan_pairs", "UPDATE", "OLD")
+    PLAN_FROZEN("plan_pairs", "DELETE", "OLD");
+#undef PLAN_FROZEN
+
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
 static const struct {
@@ -573,6 +677,7 @@ static const struct {
     {migration_5, sr_store_migrate_5},
     {migration_6, NULL},
     {migration_7, NULL},
+    {migration_8, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

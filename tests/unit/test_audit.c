@@ -292,11 +292,12 @@ test_intact_workflow(void **state)
     assert_int_equal(raw_count(f, "SELECT count(*) FROM audit WHERE kind = "
                                   "'hazard_event'"),
                      15);
-    /* every new record is in its kind's newest format: 3 for an
-     * assessment (its scores with met and hazard, schema 4), 2 for the
-     * others; the seq of each kind as above */
+    /* every new record is in its kind's newest format: 4 for an
+     * assessment (its scores with met and hazard, schema 4; the plan it
+     * was made for, schema 8), 2 for the others; the seq of each kind as
+     * above */
     assert_int_equal(raw_count(f, "SELECT count(*) FROM audit WHERE format "
-                                  "<> CASE kind WHEN 'assessment' THEN 3 "
+                                  "<> CASE kind WHEN 'assessment' THEN 4 "
                                   "ELSE 2 END"),
                      0);
     assert_int_equal(raw_count(f, "SELECT seq FROM audit WHERE kind = "

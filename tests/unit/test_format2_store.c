@@ -345,6 +345,10 @@ to_schema_3(struct fx *f)
                "ALTER TABLE schools DROP COLUMN village_school;"
                /* schema 6: the expert corps */
                "DROP TABLE expert_events; DROP TABLE experts;"
+               /* schema 8: inspection plans */
+               "DROP TABLE plan_pairs; DROP TABLE plan_experts;"
+               "DROP TABLE plan_schools; DROP INDEX assessments_plan;"
+               "ALTER TABLE assessments DROP COLUMN plan; DROP TABLE plans;"
                "PRAGMA user_version = 3;");
 }
 

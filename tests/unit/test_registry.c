@@ -1508,6 +1508,10 @@ test_upgrade_from_schema_4(void **state)
                 "ALTER TABLE schools DROP COLUMN village_school;"
                 /* schema 6: the expert corps */
                 "DROP TABLE expert_events; DROP TABLE experts;"
+                /* schema 8: inspection plans */
+                "DROP TABLE plan_pairs; DROP TABLE plan_experts;"
+                "DROP TABLE plan_schools; DROP INDEX assessments_plan;"
+                "ALTER TABLE assessments DROP COLUMN plan; DROP TABLE plans;"
                 "PRAGMA user_version = 4;");
     assert_int_equal(sr_store_open(f->db, SR_STORE_READONLY, &f->st),
                      SR_ERR_VERSION);
