@@ -235,6 +235,17 @@ static const struct part v2_expert[] = {
     {NULL, NULL},
 };
 
+/* Schema 8: a sign-off event (signoff.h), with the snapshot of the
+ * figures it locks, so that an edited snapshot breaks the chain. */
+static const struct part v2_signoff[] = {
+    {"SELECT id, district, period, period_start, period_end, action, "
+     "state, version, school, assessment, reason, schools, confirmed, "
+     "unconfirmed, snapshot, snapshot_sha256, diff, at, by, by_user FROM "
+     "signoff_events WHERE id = ?1",
+     ""},
+    {NULL, NULL},
+};
+
 /* The assessments chained before the upgrade: those with a format 1
  * record.  Not "id <= max_assessment": a draft of then is submitted
  * later, and chained by a format 2 record of its own; counting it here
@@ -282,6 +293,7 @@ static const struct kind {
     {"security", N_("security event"), 2, {NULL, NULL, v2_security}},
     {"checkpoint", N_("checkpoint"), 2, {NULL, NULL, v2_checkpoint}},
     {"expert", N_("expert event"), 2, {NULL, NULL, v2_expert}},
+    {"signoff", N_("sign-off event"), 2, {NULL, NULL, v2_signoff}},
 };
 
 static const struct kind *
@@ -675,6 +687,10 @@ static const struct check checks[] = {
      N_("expert profile of user"),
      N_("was altered outside schoolrisk: the row no longer matches its "
         "latest expert event")},
+    {"SELECT id FROM signoff_events WHERE id NOT IN (SELECT ref FROM "
+     "audit WHERE kind = 'signoff') ORDER BY id LIMIT 1",
+     N_("sign-off event"),
+     N_("is not in the audit chain: it was added outside schoolrisk")},
 };
 
 static sr_error

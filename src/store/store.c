@@ -560,6 +560,49 @@ static const char migration_7[] =
     "CREATE TRIGGER audit_kept BEFORE DELETE ON audit\n"
     "BEGIN SELECT RAISE(ABORT, 'the audit chain is append-only'); END;\n";
 
+/* Schema 8 (issue 12): period sign-off (signoff.h).  One append-only
+ * table of events per (district, period): a school's confirmation, the
+ * district's sign-off or correction (with the snapshot of the figures it
+ * locks and its SHA-256), the city's acceptance or return, an amendment
+ * to a locked period.  The state of a (district, period) is the state of
+ * its latest event that has one.  Each event is chained as a "signoff"
+ * record (the kind schema 7 admits). */
+static const char migration_8[] =
+    "CREATE TABLE signoff_events (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  district TEXT NOT NULL REFERENCES districts(code),\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_start TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL CHECK (action IN\n"
+    "    ('confirm','signoff','accept','return','correct','amend')),\n"
+    "  state TEXT CHECK (state IN\n"
+    "    ('open','signed_off','accepted','returned')),\n"
+    "  version INTEGER NOT NULL DEFAULT 0,\n"
+    "  school TEXT REFERENCES schools(code),\n"
+    "  assessment INTEGER REFERENCES assessments(id),\n"
+    "  reason TEXT,\n"
+    "  schools INTEGER,\n"
+    "  confirmed INTEGER,\n"
+    "  unconfirmed TEXT,\n"
+    "  snapshot TEXT,\n"
+    "  snapshot_sha256 TEXT,\n"
+    "  diff TEXT,\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT NOT NULL,\n"
+    "  by_user INTEGER REFERENCES users(id)\n"
+    ") STRICT;\n"
+    "CREATE INDEX signoff_events_period ON signoff_events(district, period, "
+    "id);\n"
+    "CREATE INDEX signoff_events_at ON signoff_events(at);\n"
+    "CREATE TRIGGER signoff_events_append_only BEFORE UPDATE ON "
+    "signoff_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'the sign-off history is append-only'); "
+    "END;\n"
+    "CREATE TRIGGER signoff_events_kept BEFORE DELETE ON signoff_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'the sign-off history is append-only'); "
+    "END;\n";
+
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
 static const struct {
@@ -573,6 +616,7 @@ static const struct {
     {migration_5, sr_store_migrate_5},
     {migration_6, NULL},
     {migration_7, NULL},
+    {migration_8, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
