@@ -1356,6 +1356,25 @@ sr_store_now(const struct sr_store *st, char buf[32])
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+sr_error
+sr_store_read_begin(struct sr_store *st, bool *own)
+{
+    *own = false;
+    if (!sqlite3_get_autocommit(st->db))
+        return SR_OK;
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sr_store_dberr(st, _("cannot start a read transaction"));
+    *own = true;
+    return SR_OK;
+}
+
+void
+sr_store_read_end(struct sr_store *st, bool own)
+{
+    if (own)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+}
+
 void
 sr_store_today(const struct sr_store *st, char buf[16])
 {
