@@ -345,6 +345,8 @@ to_schema_3(struct fx *f)
                "ALTER TABLE schools DROP COLUMN village_school;"
                /* schema 6: the expert corps */
                "DROP TABLE expert_events; DROP TABLE experts;"
+               /* schema 8: period sign-off */
+               "DROP TABLE signoff_events;"
                "PRAGMA user_version = 3;");
 }
 

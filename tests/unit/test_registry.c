@@ -1508,6 +1508,8 @@ test_upgrade_from_schema_4(void **state)
                 "ALTER TABLE schools DROP COLUMN village_school;"
                 /* schema 6: the expert corps */
                 "DROP TABLE expert_events; DROP TABLE experts;"
+                /* schema 8: period sign-off */
+                "DROP TABLE signoff_events;"
                 "PRAGMA user_version = 4;");
     assert_int_equal(sr_store_open(f->db, SR_STORE_READONLY, &f->st),
                      SR_ERR_VERSION);
