@@ -36,7 +36,8 @@ static const char *const state_labels[SR_SIGNOFF_STATE_COUNT] = {
 };
 /* The states in messages, translated where used. */
 static const char *const state_words[SR_SIGNOFF_STATE_COUNT] = {
-    N_("open"), N_("signed off"), N_("accepted"), N_("returned"),
+    N_("open"), N_("signed off and locked"), N_("accepted"),
+    N_("returned"),
 };
 static const char *const action_names[SR_SIGNOFF_ACTION_COUNT] = {
     "confirm", "signoff", "accept", "return", "correct", "amend",

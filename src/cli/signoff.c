@@ -182,7 +182,8 @@ run_district(int argc, char **argv)
     memset(&res, 0, sizeof(res));
     rc = sr_signoff_district(st, a.district, &a.period, &res);
     if (rc == SR_OK)
-        print_result(_("signed off"), &res, &a.period, a.district);
+        print_result(_("signed off and locked"), &res, &a.period,
+                     a.district);
     sr_signoff_result_release(&res);
     return finish(st, rc);
 }
