@@ -259,6 +259,65 @@ rollback:
     return rc;
 }
 
+void
+sr_signoff_confirmation_release(struct sr_signoff_confirmation *c)
+{
+    if (!c)
+        return;
+    free(c->by);
+    memset(c, 0, sizeof(*c));
+}
+
+/* Keep the latest confirmation of one school. */
+static int
+latest_confirm(const struct sr_signoff_event *e, void *ctx)
+{
+    struct sr_signoff_confirmation *c = ctx;
+
+    if (e->action != SR_SIGNOFF_CONFIRM || strcmp(e->school, c->school))
+        return 0;
+    free(c->by);
+    c->by = sr_strdup(e->by ? e->by : "");
+    c->confirmed = true;
+    c->assessment = e->assessment;
+    snprintf(c->at, sizeof(c->at), "%s", e->at);
+    return 0;
+}
+
+sr_error
+sr_signoff_school(struct sr_store *st, const char *code,
+                  const struct sr_period *period,
+                  struct sr_signoff_confirmation *out)
+{
+    struct sr_signoff_status s;
+    bool exists, closed;
+    sr_error rc;
+
+    memset(out, 0, sizeof(*out));
+    memset(&s, 0, sizeof(s));
+    rc = sr_sodb_school(st, code ? code : "", period->end, &exists, &closed,
+                        out->district, &out->self);
+    if (rc == SR_OK && !exists)
+        rc = sr_store_fail_field(st, SR_ERR_NOT_FOUND, "school",
+                                 _("no school '%s' in the registry"),
+                                 code ? code : "");
+    if (rc == SR_OK) {
+        snprintf(out->school, sizeof(out->school), "%s", code);
+        rc = status_of(st, out->district, period, &s);
+    }
+    if (rc == SR_OK) {
+        out->state = s.state;
+        rc = sr_sodb_history(st, out->district, period->label,
+                             latest_confirm, out);
+    }
+    if (rc == SR_OK && out->confirmed && !out->by)
+        rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    if (rc != SR_OK)
+        sr_signoff_confirmation_release(out);
+    sr_signoff_status_release(&s);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* Versions                                                             */
 /* ------------------------------------------------------------------ */

@@ -138,6 +138,31 @@ sr_error sr_signoff_confirm(struct sr_store *st, const char *code,
                             const struct sr_period *period,
                             int64_t *assessment);
 
+/** A school's confirmation for a period.  Strings are owned. */
+struct sr_signoff_confirmation {
+    char school[11];
+    char district[32];
+    int state;           /**< its district's period: enum sr_signoff_state */
+    bool confirmed;
+    int64_t assessment;  /**< the self-inspection linked, or 0 */
+    char at[32];         /**< when confirmed, or "" */
+    char *by;            /**< who confirmed, or NULL */
+    int64_t self;        /**< the self-inspection a confirmation would
+                              link now, or 0 (none: confirm is refused) */
+};
+
+/** @brief Free the strings of @p c; a zeroed one is fine. */
+void sr_signoff_confirmation_release(struct sr_signoff_confirmation *c);
+
+/**
+ * @brief School @p code's confirmation for @p period (the latest, when
+ *        it confirmed more than once).
+ * @return SR_OK; SR_ERR_NOT_FOUND (no such school); SR_ERR_DB.
+ */
+sr_error sr_signoff_school(struct sr_store *st, const char *code,
+                           const struct sr_period *period,
+                           struct sr_signoff_confirmation *out);
+
 /** What a sign-off or a correction did.  Owned by the struct. */
 struct sr_signoff_result {
     int version;
