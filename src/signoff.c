@@ -21,6 +21,7 @@
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report_snapshot.h"
 #include "store/signoff_int.h"
+#include "store/store_int.h"
 #include "store/users_int.h"
 #include "util.h"
 
@@ -934,6 +935,84 @@ rollback:
     sr_signoff_diff_release(&d);
     sr_signoff_result_release(&res);
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Amendments of a locked period                                        */
+/* ------------------------------------------------------------------ */
+
+sr_error
+sr_store_set_correction_reason(struct sr_store *st, const char *reason)
+{
+    char *copy = NULL;
+    sr_error rc;
+
+    if (reason) {
+        rc = check_reason(st, reason);
+        if (rc != SR_OK)
+            return rc;
+        copy = sr_strdup(reason);
+        if (!copy)
+            return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    }
+    free(st->correction);
+    st->correction = copy;
+    return SR_OK;
+}
+
+sr_error
+sr_signoff_guard_check(struct sr_store *st, int64_t assessment,
+                       const char *district, const char *date,
+                       char label[16])
+{
+    struct sr_signoff_status s;
+    struct sr_period p;
+    sr_error rc = sr_sodb_locked_on(st, district, date, label);
+
+    if (rc != SR_OK || !label[0] || st->correction)
+        return rc;
+    if (sr_period_parse(label, &p) != SR_OK)
+        return sr_store_fail_code(st, SR_ERR_DB,
+                                  _("the sign-off history of %s %s is "
+                                    "damaged"),
+                                  district, label);
+    rc = status_of(st, district, &p, &s);
+    if (rc == SR_OK)
+        rc = sr_store_fail_code(st, SR_ERR_STATE,
+                                _("assessment %lld is dated %s, inside %s "
+                                  "%s, which is %s: give a correction "
+                                  "reason to submit it as an amendment"),
+                                (long long)assessment, date,
+                                s.district_name, label,
+                                _(state_words[s.state]));
+    sr_signoff_status_release(&s);
+    return rc;
+}
+
+sr_error
+sr_signoff_guard_record(struct sr_store *st, int64_t assessment,
+                        const char *school, const char *district,
+                        const char *label)
+{
+    struct sr_sodb_row row;
+    struct sr_period p;
+
+    if (!label[0])
+        return SR_OK;
+    if (sr_period_parse(label, &p) != SR_OK)
+        return sr_store_fail_code(st, SR_ERR_DB,
+                                  _("the sign-off history of %s %s is "
+                                    "damaged"),
+                                  district, label);
+    memset(&row, 0, sizeof(row));
+    row.district = district;
+    row.period = &p;
+    row.action = SR_SIGNOFF_AMEND;
+    row.state = -1;
+    row.school = school;
+    row.assessment = assessment;
+    row.reason = st->correction;
+    return sr_sodb_insert(st, &row);
 }
 
 /* ------------------------------------------------------------------ */

@@ -296,6 +296,21 @@ sr_error sr_signoff_corrections(struct sr_store *st, const char *district,
                                 sr_signoff_event_fn fn, void *ctx);
 
 /**
+ * @brief Give the reason for amending a locked period with the writes
+ *        that follow on @p st (NULL: none, the default).  An inspection
+ *        dated inside a signed-off or accepted period of its school's
+ *        district is refused at submission without one (SR_ERR_STATE);
+ *        with one it is submitted and recorded as an amendment ("amend",
+ *        with the reason, who and when), which the period's status
+ *        counts as pending until the district's next correction.  The
+ *        text is copied.
+ * @return SR_OK, SR_ERR_INPUT (blank, not UTF-8 or too long: field
+ *         "reason"), SR_ERR_NOMEM.
+ */
+sr_error sr_store_set_correction_reason(struct sr_store *st,
+                                        const char *reason);
+
+/**
  * @brief A district's figures for a workbook: from the latest snapshot
  *        when the period is locked (signed_off or accepted), else live
  *        (sr_report_district()).

@@ -282,7 +282,8 @@ print_status(const struct sr_signoff_status *s, void *ctx)
     printf("%-20s %zu/%zu", s->signed_at[0] ? s->signed_at : "-",
            s->confirmed, s->schools);
     if (s->pending)
-        printf(_("  (%zu amendments waiting for a correction)"), s->pending);
+        printf(_("  (amendments waiting for a correction: %zu)"),
+               s->pending);
     if (s->state == SR_SIGNOFF_RETURNED && s->reason)
         printf(_("  (returned: %s)"), s->reason);
     putchar('\n');

@@ -77,4 +77,16 @@ sr_error sr_sodb_corrections(struct sr_store *st, const char *district,
 sr_error sr_sodb_locked_on(struct sr_store *st, const char *district,
                            const char *date, char label[16]);
 
+/* For sr_assess_submit(), inside its transaction: an inspection of a
+ * school in district dated on date.  check refuses it when date falls
+ * in a locked period and no correction reason is set (*label receives
+ * the period's label, "" when none is locked); record appends the
+ * amendment once the assessment is submitted. */
+sr_error sr_signoff_guard_check(struct sr_store *st, int64_t assessment,
+                                const char *district, const char *date,
+                                char label[16]);
+sr_error sr_signoff_guard_record(struct sr_store *st, int64_t assessment,
+                                 const char *school, const char *district,
+                                 const char *label);
+
 #endif /* SR_SIGNOFF_INT_H */

@@ -1199,6 +1199,7 @@ sr_store_close(struct sr_store *st)
     while (st->n_stmts)
         sqlite3_finalize(st->stmts[--st->n_stmts].s);
     sqlite3_close(st->db);
+    free(st->correction);
     free(st->actor);
     free(st);
 }

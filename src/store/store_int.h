@@ -32,6 +32,8 @@ struct sr_store {
     char *actor;
     int64_t user;      /* the authenticated user acting, 0: none (CLI) */
     time_t clock;      /* 0: the system clock */
+    char *correction;  /* why a locked period is amended, or NULL
+                          (sr_store_set_correction_reason, signoff.h) */
     char msg[1024];    /* last error */
     char field[48];    /* the input field it concerns, or "" */
     struct sr_system *systems[SR_SYSTEM_CACHE]; /* one reference each */

@@ -131,7 +131,19 @@ grep -v '^说明!' locked1.txt | cmp -s - live.txt || fail "the snapshot's workb
 # Later: senior-1 closed in the registry, junior-1 assessed with a date in Q3.
 grep -v 3701020301 reg.csv >reg2.csv
 SCHOOLRISK_CLOCK=2026-10-09T02:00:00Z "$BIN" schools import reg2.csv --full >/dev/null 2>&1 || fail "close senior-1"
-assess junior-1 2026-09-10 || fail "assess junior-1"
+# junior-1's inspection is dated inside the locked quarter: refused
+# without a correction reason, then submitted as an amendment.
+id=$(SCHOOLRISK_CLOCK=2026-10-09T02:00:00Z "$BIN" assess new --school 3701020201 --date 2026-09-10 --by 张检查员) || fail "new junior-1"
+SCHOOLRISK_CLOCK=2026-10-09T02:00:00Z "$BIN" assess import "$id" "$EX/junior-1.csv" >/dev/null || fail "import junior-1"
+SCHOOLRISK_CLOCK=2026-10-09T03:00:00Z run assess submit "$id"
+rc_is 1; out_empty
+err_is "schoolrisk: error: assessment $id is dated 2026-09-10, inside 历下区 2026Q3, which is signed off and locked: give a correction reason to submit it as an amendment"
+[ "$(SQL "SELECT status FROM assessments WHERE id = $id")" = draft ] || fail "the refused assessment was submitted"
+SCHOOLRISK_CLOCK=2026-10-09T03:00:00Z run assess submit "$id" --correction "9月10日督导评估补录"
+rc_is 0
+[ "$(SQL "SELECT action || ' ' || school || ' ' || assessment || ' ' || reason FROM signoff_events WHERE action = 'amend'")" = "amend 3701020201 $id 9月10日督导评估补录" ] || fail "no amendment recorded"
+run signoff status --period 2026Q3 --district 历下区
+out_has "370102   历下区    已签批    1  李科长        2026-10-08T02:00:00Z 1/3  (amendments waiting for a correction: 1)"
 SCHOOLRISK_CLOCK=2026-10-10T02:00:00Z run report district 历下区 --period 2026Q3 -o locked2.xlsx
 rc_is 0
 cells locked2.xlsx | cmp -s - locked1.txt || fail "the locked workbook changed: $(cells locked2.xlsx | diff locked1.txt - | head -5)"
@@ -183,7 +195,7 @@ rc_is 0; out_is "历下区 2026Q3 returned to the district"
 run report district 历下区 --period 2026Q3 -o ret.xlsx
 $READ ret.xlsx | grep -q 签批锁定 && fail "a returned period is still locked"
 run signoff show --district 历下区 --period 2026Q3
-rc_is 0; out_lines 5
+rc_is 0; out_lines 6
 grep -q "市级退回.*→ 已退回 reason: 数据需复核" "$T/out" || fail "no return in the history: $(cat "$T/out")"
 run signoff correct --district 历下区 --period 2026Q3 --reason x
 rc_is 1; err_is "schoolrisk: error: 历下区 2026Q3 is returned: sign it off again instead (signoff district)"

@@ -387,7 +387,9 @@ count_event(const struct sr_signoff_event *e, void *ctx)
 {
     struct seen *s = ctx;
 
-    assert_int_equal(e->action, SR_SIGNOFF_CORRECT);
+    /* The amendment first, then the correction that took it in. */
+    assert_int_equal(e->action, s->n == 0 ? SR_SIGNOFF_AMEND
+                                          : SR_SIGNOFF_CORRECT);
     s->n++;
     snprintf(s->reason, sizeof(s->reason), "%s", e->reason ? e->reason : "");
     return 0;
@@ -532,9 +534,10 @@ test_locked_and_corrected(void **state)
     struct sr_report_district at_signoff, locked, live;
     struct sr_signoff_result res;
     struct sr_signoff_diff d;
+    struct sr_signoff_status st;
     struct sr_audit_report ar;
     struct sr_period p;
-    char note[512];
+    char note[512], msg[256];
     bool is_locked = false;
     size_t i;
     int found = 0;
@@ -559,7 +562,18 @@ test_locked_and_corrected(void **state)
         write_file(csv, responses_full);
         ok(f, sr_assess_new(f->st, "3701020004", "2026-09-15", NULL, &id));
         assert_int_equal(sr_assess_import(f->st, id, csv, &dg), SR_OK);
+        /* Inside the locked quarter: refused without a reason. */
+        snprintf(msg, sizeof(msg), "assessment %lld is dated 2026-09-15, "
+                 "inside 历下区 2026Q3, which is signed off and locked: "
+                 "give a correction reason to submit it as an amendment",
+                 (long long)id);
+        refused(f, sr_assess_submit(f->st, id, &dg, &rep), SR_ERR_STATE,
+                msg);
+        refused(f, sr_store_set_correction_reason(f->st, " "), SR_ERR_INPUT,
+                "a reason is required");
+        ok(f, sr_store_set_correction_reason(f->st, "补录"));
         ok(f, sr_assess_submit(f->st, id, &dg, &rep));
+        ok(f, sr_store_set_correction_reason(f->st, NULL));
         sr_diags_release(&dg);
     }
     ok(f, sr_signoff_report_district(f->st, "370102", &p, &locked,
@@ -567,6 +581,9 @@ test_locked_and_corrected(void **state)
     assert_true(is_locked);
     assert_non_null(strstr(note, "签批锁定（第1版，已签批，签批人：李科长）"));
     eq_report(&at_signoff, &locked);
+    ok(f, sr_signoff_status(f->st, "370102", &p, &st));
+    assert_int_equal(st.pending, 1);
+    sr_signoff_status_release(&st);
     ok(f, sr_report_district(f->st, "370102", &p, &live));
     assert_int_not_equal(live.kpis.assessed, locked.kpis.assessed);
 
@@ -593,6 +610,10 @@ test_locked_and_corrected(void **state)
     ok(f, sr_signoff_report_district(f->st, "370102", &p, &locked,
                                      &is_locked, note, sizeof(note)));
     eq_report(&live, &locked);
+    ok(f, sr_signoff_status(f->st, "370102", &p, &st));
+    assert_int_equal(st.pending, 0);
+    assert_int_equal(st.version, 2);
+    sr_signoff_status_release(&st);
 
     /* For the bulletin: the correction, on 2027-01-12 China time. */
     {
@@ -600,7 +621,7 @@ test_locked_and_corrected(void **state)
 
         ok(f, sr_signoff_corrections(f->st, NULL, "2027-01-12", "2027-01-12",
                                      count_event, &seen));
-        assert_int_equal(seen.n, 1);
+        assert_int_equal(seen.n, 2);
         assert_string_equal(seen.reason, "补录9月督导评估");
         seen.n = 0;
         ok(f, sr_signoff_corrections(f->st, "市中区", "2027-01-01",
