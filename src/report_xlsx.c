@@ -103,6 +103,7 @@ struct wctx {
     const struct sr_period *period;
     const struct sr_report_meta *meta;
     const struct sr_layout *layout;
+    const char *locked; /* 说明's sign-off line (signoff.h), or NULL */
     char *title_text; /* the layout's title, expanded (words()) */
     char *unit_text;  /* the layout's 填报单位, expanded, or NULL */
     char footer[256]; /* the page footer, as a footer string */
@@ -1458,6 +1459,8 @@ write_notes(struct wctx *w, lxw_worksheet *ws, const char *scope_label,
     snprintf(buf, sizeof(buf), "%s（%s 至 %s）", p->name, p->start,
              p->end);
     note_row(w, ws, &row, "统计期", buf);
+    if (w->locked)
+        note_row(w, ws, &row, "签批锁定", w->locked);
     snprintf(buf, sizeof(buf), "学校的评估结果取统计期末（%s）或之前最近"
              "一次已提交、且在期末仍在指标体系有效期内的评估；没有的计为"
              "未评估。", p->end);
@@ -1867,6 +1870,16 @@ sr_report_write_district(const struct sr_report_district *r,
                          const struct sr_layout *layout, const char *path,
                          const struct sr_report_meta *meta)
 {
+    return sr_report_write_district_locked(r, layout, path, meta, NULL);
+}
+
+sr_error
+sr_report_write_district_locked(const struct sr_report_district *r,
+                                const struct sr_layout *layout,
+                                const char *path,
+                                const struct sr_report_meta *meta,
+                                const char *locked)
+{
     static const struct sr_report_meta no_meta;
     sr_error rc;
     struct wctx *w = NULL;
@@ -1887,6 +1900,7 @@ sr_report_write_district(const struct sr_report_district *r,
     w->org = r->name;
     w->period = &r->period;
     w->layout = layout;
+    w->locked = locked && *locked ? locked : NULL;
     words(w, r->code, "{区县}中小学校园安全风险评估报告");
 
     ws[0] = add_sheet(w, "概况");

@@ -80,6 +80,18 @@ sr_error sr_report_write_district(const struct sr_report_district *r,
                                   const struct sr_report_meta *meta);
 
 /**
+ * @brief sr_report_write_district() for figures a period sign-off
+ *        locked (signoff.h): 说明 shows @p locked ("本期数据已于…签批锁定，
+ *        依据签批快照生成", sr_signoff_report_district()) under 统计期.
+ *        @p locked NULL or "" is sr_report_write_district().
+ */
+sr_error sr_report_write_district_locked(const struct sr_report_district *r,
+                                         const struct sr_layout *layout,
+                                         const char *path,
+                                         const struct sr_report_meta *meta,
+                                         const char *locked);
+
+/**
  * @brief Write the city workbook to @p path.
  *
  * Sheets: 区县汇总 (the layout's title and 填报单位, one row per

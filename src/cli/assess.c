@@ -15,6 +15,7 @@
 #include "schoolrisk/decimal.h"
 #include "schoolrisk/responses.h"
 #include "schoolrisk/scoring.h"
+#include "schoolrisk/signoff.h"
 #include "schoolrisk/store.h"
 
 static const char usage[] =
@@ -39,10 +40,14 @@ static const char usage[] =
     "       [--kind inspection|self] [--json]     (also 草稿|已提交,\n"
     "                                  督导检查|学校自查)\n"
     "                                  assessments, newest first\n"
-    "  submit ID [--all]               check, score, store, raise hazards;\n"
+    "  submit ID [--all] [--correction REASON]\n"
+    "                                  check, score, store, raise hazards;\n"
     "                                  a draft with unanswered items is\n"
     "                                  refused with the first 10 of them\n"
-    "                                  (--all: every one)\n"
+    "                                  (--all: every one); an\n"
+    "                                  inspection dated in a signed-off\n"
+    "                                  period needs --correction REASON\n"
+    "                                  (recorded as an amendment)\n"
     "\n"
     "A DATE is 2026-12-31, 2026/12/31, 2026.12.31 or 2026年12月31日.  The\n"
     "database is --db, else $SCHOOLRISK_DB, else ./schoolrisk.db; who\n"
@@ -51,6 +56,7 @@ static const char usage[] =
 struct opts {
     struct cli_db dbo;
     const char *school, *date, *note, *district, *status, *kind, *plan;
+    const char *correction; /* submit: why a locked period is amended */
     int json, self, all;
     char date_buf[11]; /* --date as typed, in the stored form */
 };
@@ -63,6 +69,7 @@ parse(int argc, char **argv, struct opts *o)
     static const struct option lo[] = {
         {"all", no_argument, NULL, 'A'},
         CLI_OPTION_BY,
+        {"correction", required_argument, NULL, 'C'},
         {"date", required_argument, NULL, 't'},
         CLI_OPTION_DB,
         {"district", required_argument, NULL, 'D'},
@@ -84,6 +91,9 @@ parse(int argc, char **argv, struct opts *o)
         switch (c) {
         case 'A':
             o->all = 1;
+            break;
+        case 'C':
+            o->correction = optarg;
             break;
         case 't':
             o->date = optarg;
@@ -580,7 +590,7 @@ cleanup:
 }
 
 static int
-do_submit(struct sr_store *st, char **argv, int all)
+do_submit(struct sr_store *st, char **argv, int all, const char *correction)
 {
     struct sr_submit_report rep;
     struct sr_diags d;
@@ -594,6 +604,11 @@ do_submit(struct sr_store *st, char **argv, int all)
     ex = refuse_unanswered(st, id, all);
     if (ex != EXIT_OK)
         return ex;
+    if (correction) {
+        rc = sr_store_set_correction_reason(st, correction);
+        if (rc != SR_OK)
+            return cli_store_error(st, rc);
+    }
     sr_diags_init(&d);
     rc = sr_assess_submit(st, id, &d, &rep);
     if (rc != SR_OK) {
@@ -667,7 +682,7 @@ cmd_assess(int argc, char **argv)
     else if (!strcmp(sub[i].name, "list"))
         ex = do_list(st, &o);
     else
-        ex = do_submit(st, argv, o.all);
+        ex = do_submit(st, argv, o.all, o.correction);
     sr_store_close(st);
     return ex;
 }

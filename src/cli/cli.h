@@ -236,6 +236,7 @@ int cmd_report(int argc, char **argv);
 int cmd_schools(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_signoff(int argc, char **argv);
 int cmd_users(int argc, char **argv);
 
 #endif /* SR_CLI_H */

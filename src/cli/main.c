@@ -59,6 +59,9 @@ static const struct cli_cmd cmds[] = {
      N_("score an assessment: total, risk band, veto, hazards, baseline")},
     {"serve", cmd_serve,
      N_("the service: the JSON API and the browser pages, for every user")},
+    {"signoff", cmd_signoff,
+     N_("period sign-off (逐级审核、锁定): confirm, district, accept, "
+        "return, correct, diff, status, show")},
     {"users", cmd_users,
      N_("user accounts and role grants: add, list, show, passwd, grant...")},
     {"whatif", cmd_whatif,

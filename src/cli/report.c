@@ -13,6 +13,7 @@
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_all.h"
 #include "schoolrisk/report_xlsx.h"
+#include "schoolrisk/signoff.h"
 #include "schoolrisk/store.h"
 
 #ifndef SR_DEFAULT_TEMPLATE_DIR
@@ -206,7 +207,8 @@ do_district(int argc, char **argv)
     struct sr_layout layout;
     struct sr_diags d;
     struct ropts o;
-    char head[65], now[32];
+    char head[65], now[32], locked_note[512];
+    bool locked = false;
     int ex;
     sr_error rc;
 
@@ -221,14 +223,18 @@ do_district(int argc, char **argv)
         ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         goto cleanup;
-    rc = sr_report_district(st, argv[optind], &o.period, &rep);
+    /* A signed-off period is written from its snapshot (signoff.h). */
+    rc = sr_signoff_report_district(st, argv[optind], &o.period, &rep,
+                                    &locked, locked_note,
+                                    sizeof(locked_note));
     if (rc == SR_OK)
         rc = sr_report_meta_fill(st, &meta, head, now, &d);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
         goto cleanup;
     }
-    rc = sr_report_write_district(&rep, &layout, o.out, &meta);
+    rc = sr_report_write_district_locked(&rep, &layout, o.out, &meta,
+                                         locked ? locked_note : NULL);
     if (rc != SR_OK) {
         ex = write_failed(&d, o.out, rc);
         goto cleanup;
@@ -236,6 +242,10 @@ do_district(int argc, char **argv)
     printf(_("wrote %s: %s %s, %zu schools, %zu assessed, %zu hazards\n"),
            o.out, rep.name, o.period.label, rep.n_schools, rep.kpis.assessed,
            rep.n_hazards);
+    if (locked)
+        printf(_("%s %s is signed off: the workbook shows the figures "
+                 "locked by the sign-off\n"),
+               rep.name, o.period.label);
 
 cleanup:
     sr_report_district_release(&rep);

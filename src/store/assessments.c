@@ -22,6 +22,7 @@
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "plans_int.h"
+#include "signoff_int.h"
 #include "store_int.h"
 #include "../util.h"
 
@@ -923,6 +924,7 @@ sr_assess_submit(struct sr_store *st, int64_t id, struct sr_diags *diags,
     struct sr_assess_ctx ctx;
     const struct sr_band *bands;
     const struct sr_item *items;
+    char locked[16];
     size_t n, nb, i;
     sr_error rc;
 
@@ -975,6 +977,16 @@ sr_assess_submit(struct sr_store *st, int64_t id, struct sr_diags *diags,
                                 (long long)id, ctx.a.system_id);
         goto rollback;
     }
+    /* An inspection dated inside a locked period changes figures a
+     * district signed off: refused without a correction reason, else
+     * recorded as an amendment (signoff.h).  Self-inspections count in
+     * no report. */
+    locked[0] = '\0';
+    if (ctx.a.kind == SR_ASSESS_INSPECTION)
+        rc = sr_signoff_guard_check(st, id, ctx.school.district,
+                                    ctx.a.assessed_on, locked);
+    if (rc != SR_OK)
+        goto rollback;
     rc = mark_submitted(st, &ctx);
     if (rc == SR_OK)
         rc = store_scores(st, &ctx);
@@ -982,6 +994,9 @@ sr_assess_submit(struct sr_store *st, int64_t id, struct sr_diags *diags,
         rc = raise_hazards(st, &ctx, rep);
     if (rc == SR_OK)
         rc = sr_audit_append(st, "assessment", id);
+    if (rc == SR_OK)
+        rc = sr_signoff_guard_record(st, id, ctx.school.code,
+                                     ctx.school.district, locked);
     if (rc != SR_OK)
         goto rollback;
     rc = sr_store_commit(st);

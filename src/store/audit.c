@@ -282,6 +282,17 @@ static const struct part v2_plan[] = {
     {NULL, NULL},
 };
 
+/* Schema 9: a sign-off event (signoff.h), with the snapshot of the
+ * figures it locks, so that an edited snapshot breaks the chain. */
+static const struct part v2_signoff[] = {
+    {"SELECT id, district, period, period_start, period_end, action, "
+     "state, version, school, assessment, reason, schools, confirmed, "
+     "unconfirmed, snapshot, snapshot_sha256, diff, at, by, by_user FROM "
+     "signoff_events WHERE id = ?1",
+     ""},
+    {NULL, NULL},
+};
+
 /* The assessments chained before the upgrade: those with a format 1
  * record.  Not "id <= max_assessment": a draft of then is submitted
  * later, and chained by a format 2 record of its own; counting it here
@@ -330,6 +341,7 @@ static const struct kind {
     {"checkpoint", N_("checkpoint"), 2, {NULL, NULL, v2_checkpoint}},
     {"expert", N_("expert event"), 2, {NULL, NULL, v2_expert}},
     {"plan", N_("inspection plan"), 2, {NULL, NULL, v2_plan}},
+    {"signoff", N_("sign-off event"), 2, {NULL, NULL, v2_signoff}},
 };
 
 static const struct kind *
@@ -727,6 +739,10 @@ static const struct check checks[] = {
      "ref FROM audit WHERE kind = 'plan') ORDER BY id LIMIT 1",
      N_("inspection plan"),
      N_("is not in the audit chain: it was published outside schoolrisk")},
+    {"SELECT id FROM signoff_events WHERE id NOT IN (SELECT ref FROM "
+     "audit WHERE kind = 'signoff') ORDER BY id LIMIT 1",
+     N_("sign-off event"),
+     N_("is not in the audit chain: it was added outside schoolrisk")},
 };
 
 static sr_error

@@ -1216,6 +1216,7 @@ compute(struct sr_store *st, const char *district, const char *const *days,
     struct rows x;
     char today[16];
     sr_error rc = SR_OK;
+    bool own;
     size_t k;
 
     memset(out, 0, n * sizeof(*out));
@@ -1238,9 +1239,10 @@ compute(struct sr_store *st, const char *district, const char *const *days,
     }
     if (!n)
         return SR_OK;
-    /* One read transaction: a consistent snapshot. */
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sr_store_dberr(st, _("cannot start a read transaction"));
+    /* One read transaction: a consistent snapshot (or the caller's). */
+    rc = sr_store_read_begin(st, &own);
+    if (rc != SR_OK)
+        return rc;
     rc = sr_registry_list(st, &f, collect_school, &c);
     if (rc == SR_OK)
         rc = c.rc;
@@ -1259,7 +1261,7 @@ compute(struct sr_store *st, const char *district, const char *const *days,
         if (rc == SR_OK)
             rc = districts(st, district, scope, &out[k]);
     }
-    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    sr_store_read_end(st, own);
     rows_release(&x);
     if (rc != SR_OK)
         for (k = 0; k < n; k++)
@@ -1302,6 +1304,7 @@ sr_baseline_school(struct sr_store *st, const char *code, const char *as_of,
     struct stmts q;
     char today[16];
     sr_error rc;
+    bool own;
 
     memset(out, 0, sizeof(*out));
     memset(&mc, 0, sizeof(mc));
@@ -1314,8 +1317,9 @@ sr_baseline_school(struct sr_store *st, const char *code, const char *as_of,
         return sr_store_fail_code(st, SR_ERR_INPUT,
                                   _("bad date '%s' (expected YYYY-MM-DD)"),
                                   as_of);
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return sr_store_dberr(st, _("cannot start a read transaction"));
+    rc = sr_store_read_begin(st, &own);
+    if (rc != SR_OK)
+        return rc;
     rc = sr_registry_get(st, code, &r);
     if (rc == SR_OK) {
         snprintf(out->code, sizeof(out->code), "%s", r.code);
@@ -1334,7 +1338,7 @@ sr_baseline_school(struct sr_store *st, const char *code, const char *as_of,
         sr_store_fail_code(st, rc, _("out of memory"));
     stmts_release(st, &q);
     cache_release(&mc);
-    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    sr_store_read_end(st, own);
     sr_school_record_release(&r);
     if (rc != SR_OK)
         sr_baseline_school_release(out);

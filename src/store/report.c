@@ -983,11 +983,9 @@ district(struct sr_store *st, const char *district,
             goto cleanup;
         given = &bl;
     }
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = sr_store_dberr(st, _("cannot start a read transaction"));
+    rc = sr_store_read_begin(st, &in_txn);
+    if (rc != SR_OK)
         goto cleanup;
-    }
-    in_txn = true;
     w.bl = given;
     f.district = out->code;
     rc = sr_registry_list(st, &f, collect_school, &w);
@@ -1013,8 +1011,7 @@ cleanup:
     sr_store_finish(st, w.scores);
     sr_store_finish(st, w.assigns);
     sr_store_finish(st, w.status);
-    if (in_txn)
-        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    sr_store_read_end(st, in_txn);
     sr_baseline_report_release(&bl);
     if (rc != SR_OK) {
         sr_report_district_release(out);

@@ -36,6 +36,7 @@
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_all.h"
 #include "schoolrisk/report_xlsx.h"
+#include "schoolrisk/signoff.h"
 #include "report_int.h"
 #include "store_int.h"
 #include "../util.h"
@@ -110,6 +111,39 @@ merge_ready(struct job *j)
     }
 }
 
+/* District @p rep's workbook: from its sign-off snapshot when the
+ * period is locked (signoff.h), the live figures otherwise.  The city
+ * workbook keeps the live figures (rep), whatever the districts locked. */
+static sr_error
+write_district(struct job *j, struct sr_store *st,
+               const struct sr_report_district *rep,
+               struct sr_report_all_item *it,
+               const struct sr_report_meta *meta)
+{
+    struct sr_report_district snap;
+    char note[512];
+    bool locked = false;
+    sr_error rc;
+
+    rc = sr_signoff_report_district(st, rep->code, j->period, &snap,
+                                    &locked, note, sizeof(note));
+    if (rc != SR_OK) {
+        const char *m = sr_store_errmsg(st);
+
+        it->figures = true;
+        it->msg = sr_strdup(*m ? m : sr_strerror(rc));
+        return rc;
+    }
+    if (locked)
+        rc = sr_report_write_district_locked(&snap, j->o->district_layout,
+                                             it->path, meta, note);
+    else
+        rc = sr_report_write_district(rep, j->o->district_layout, it->path,
+                                      meta);
+    sr_report_district_release(&snap);
+    return rc;
+}
+
 /* District @p i: its figures and its KPIs in the trend's earlier
  * periods that have an assessment by their end (the others stay zero),
  * its workbook, its slot. */
@@ -151,8 +185,7 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     if (it) {
         meta = *j->o->meta;
         meta.diags = &it->diags;
-        it->rc = sr_report_write_district(&rep, j->o->district_layout,
-                                          it->path, &meta);
+        it->rc = write_district(j, st, &rep, it, &meta);
     }
     pthread_mutex_lock(&j->mu);
     j->slots[i].rep = rep;

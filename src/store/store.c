@@ -663,6 +663,48 @@ static const char migration_8[] =
     PLAN_FROZEN("plan_pairs", "UPDATE", "OLD")
     PLAN_FROZEN("plan_pairs", "DELETE", "OLD");
 #undef PLAN_FROZEN
+/* Schema 9 (issue 12): period sign-off (signoff.h).  One append-only
+ * table of events per (district, period): a school's confirmation, the
+ * district's sign-off or correction (with the snapshot of the figures it
+ * locks and its SHA-256), the city's acceptance or return, an amendment
+ * to a locked period.  The state of a (district, period) is the state of
+ * its latest event that has one.  Each event is chained as a "signoff"
+ * record (the kind schema 7 admits). */
+static const char migration_9[] =
+    "CREATE TABLE signoff_events (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  district TEXT NOT NULL REFERENCES districts(code),\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_start TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  action TEXT NOT NULL CHECK (action IN\n"
+    "    ('confirm','signoff','accept','return','correct','amend')),\n"
+    "  state TEXT CHECK (state IN\n"
+    "    ('open','signed_off','accepted','returned')),\n"
+    "  version INTEGER NOT NULL DEFAULT 0,\n"
+    "  school TEXT REFERENCES schools(code),\n"
+    "  assessment INTEGER REFERENCES assessments(id),\n"
+    "  reason TEXT,\n"
+    "  schools INTEGER,\n"
+    "  confirmed INTEGER,\n"
+    "  unconfirmed TEXT,\n"
+    "  snapshot TEXT,\n"
+    "  snapshot_sha256 TEXT,\n"
+    "  diff TEXT,\n"
+    "  at TEXT NOT NULL,\n"
+    "  by TEXT NOT NULL,\n"
+    "  by_user INTEGER REFERENCES users(id)\n"
+    ") STRICT;\n"
+    "CREATE INDEX signoff_events_period ON signoff_events(district, period, "
+    "id);\n"
+    "CREATE INDEX signoff_events_at ON signoff_events(at);\n"
+    "CREATE TRIGGER signoff_events_append_only BEFORE UPDATE ON "
+    "signoff_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'the sign-off history is append-only'); "
+    "END;\n"
+    "CREATE TRIGGER signoff_events_kept BEFORE DELETE ON signoff_events\n"
+    "BEGIN SELECT RAISE(ABORT, 'the sign-off history is append-only'); "
+    "END;\n";
 
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
@@ -678,6 +720,7 @@ static const struct {
     {migration_6, NULL},
     {migration_7, NULL},
     {migration_8, NULL},
+    {migration_9, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -1260,6 +1303,7 @@ sr_store_close(struct sr_store *st)
     while (st->n_stmts)
         sqlite3_finalize(st->stmts[--st->n_stmts].s);
     sqlite3_close(st->db);
+    free(st->correction);
     free(st->actor);
     free(st);
 }
@@ -1415,6 +1459,25 @@ sr_store_now(const struct sr_store *st, char buf[32])
 
     gmtime_r(&t, &tm);
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+sr_error
+sr_store_read_begin(struct sr_store *st, bool *own)
+{
+    *own = false;
+    if (!sqlite3_get_autocommit(st->db))
+        return SR_OK;
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sr_store_dberr(st, _("cannot start a read transaction"));
+    *own = true;
+    return SR_OK;
+}
+
+void
+sr_store_read_end(struct sr_store *st, bool own)
+{
+    if (own)
+        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 }
 
 void

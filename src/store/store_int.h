@@ -7,6 +7,7 @@
 #define SR_STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "schoolrisk/store.h"
@@ -31,6 +32,8 @@ struct sr_store {
     char *actor;
     int64_t user;      /* the authenticated user acting, 0: none (CLI) */
     time_t clock;      /* 0: the system clock */
+    char *correction;  /* why a locked period is amended, or NULL
+                          (sr_store_set_correction_reason, signoff.h) */
     char msg[1024];    /* last error */
     char field[48];    /* the input field it concerns, or "" */
     struct sr_system *systems[SR_SYSTEM_CACHE]; /* one reference each */
@@ -72,6 +75,13 @@ void sr_store_finish(struct sr_store *st, sqlite3_stmt *s);
 sr_error sr_store_begin(struct sr_store *st);
 sr_error sr_store_commit(struct sr_store *st);
 void sr_store_rollback(struct sr_store *st);
+
+/* A read transaction for a consistent snapshot of several reads: BEGIN,
+ * unless the connection is inside a transaction already (a sign-off
+ * computes the figures it locks inside its write transaction), which
+ * then is the snapshot; *own says whether sr_store_read_end() ends it. */
+sr_error sr_store_read_begin(struct sr_store *st, bool *own);
+void sr_store_read_end(struct sr_store *st, bool own);
 
 /* Bind text or NULL. */
 int sr_bind_text(sqlite3_stmt *s, int i, const char *v);

@@ -23,6 +23,7 @@
 #include "schoolrisk/layout.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_xlsx.h"
+#include "schoolrisk/signoff.h"
 #include "schoolrisk/store.h"
 #include "period.h"
 
@@ -136,16 +137,18 @@ WEB_HANDLER(web_reports_district)
     struct sr_report_district rep;
     struct sr_period p;
     struct job j;
-    char name[160];
+    char name[160], note[512];
     enum MHD_Result ret;
-    bool ready;
+    bool ready, locked = false;
     sr_error rc;
 
     if (!web_period(r, &p))
         return web_done(r);
     memset(&rep, 0, sizeof(rep));
     job_init(&j);
-    rc = sr_report_district(r->st, web_param(r, 0), &p, &rep);
+    /* A signed-off period is written from its snapshot (signoff.h). */
+    rc = sr_signoff_report_district(r->st, web_param(r, 0), &p, &rep,
+                                    &locked, note, sizeof(note));
     if (rc != SR_OK) {
         ret = web_fail(r, rc, NULL);
         goto cleanup;
@@ -153,7 +156,8 @@ WEB_HANDLER(web_reports_district)
     ret = prepare(r, &j, "district", &ready);
     if (!ready)
         goto cleanup;
-    rc = sr_report_write_district(&rep, &j.layout, j.path, &j.meta);
+    rc = sr_report_write_district_locked(&rep, &j.layout, j.path, &j.meta,
+                                         locked ? note : NULL);
     sr_report_file_name(rep.name, &p, name, sizeof(name));
     ret = serve(r, &j, rc, name);
 

@@ -324,6 +324,16 @@ WEB_HANDLER(web_assessments_unanswer);
 WEB_HANDLER(web_assessments_answers);
 WEB_HANDLER(web_assessments_submit);
 /* hazards.c */
+WEB_HANDLER(web_signoff_list);
+WEB_HANDLER(web_signoff_get);
+WEB_HANDLER(web_signoff_district);
+WEB_HANDLER(web_signoff_accept);
+WEB_HANDLER(web_signoff_return);
+WEB_HANDLER(web_signoff_correct);
+WEB_HANDLER(web_signoff_diff);
+WEB_HANDLER(web_signoff_confirmation);
+WEB_HANDLER(web_signoff_confirm);
+
 WEB_HANDLER(web_hazards_list);
 WEB_HANDLER(web_hazards_get);
 WEB_HANDLER(web_hazards_add);

@@ -1508,6 +1508,8 @@ test_upgrade_from_schema_4(void **state)
                 "ALTER TABLE schools DROP COLUMN village_school;"
                 /* schema 6: the expert corps */
                 "DROP TABLE expert_events; DROP TABLE experts;"
+                /* schema 9: period sign-off */
+                "DROP TABLE signoff_events;"
                 /* schema 8: inspection plans */
                 "DROP TABLE plan_pairs; DROP TABLE plan_experts;"
                 "DROP TABLE plan_schools; DROP INDEX assessments_plan;"

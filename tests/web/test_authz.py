@@ -110,6 +110,17 @@ POLICY = {
     ("POST", "/api/v1/evidence"): "district,school,inspector",
     ("GET", "/api/v1/evidence/{sha}"): "city,district,school,inspector",
     ("GET", "/api/v1/audit"): "city",
+    # period sign-off: the district signs off and corrects, the city
+    # accepts or returns, the school confirms its own
+    ("GET", "/api/v1/signoff"): "city,district",
+    ("GET", "/api/v1/signoff/{district}"): "city,district",
+    ("POST", "/api/v1/signoff/{district}"): "district",
+    ("POST", "/api/v1/signoff/{district}/accept"): "city",
+    ("POST", "/api/v1/signoff/{district}/return"): "city",
+    ("POST", "/api/v1/signoff/{district}/correct"): "district",
+    ("GET", "/api/v1/signoff/{district}/diff"): "city,district",
+    ("GET", "/api/v1/schools/{code}/confirmation"): "city,district,school",
+    ("POST", "/api/v1/schools/{code}/confirmation"): "school",
 }
 
 # The principals driven through every route, by role.

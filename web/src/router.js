@@ -28,6 +28,7 @@ const routes = [
       { path: 'schools', component: () => import('./views/Schools.vue'), meta: { title: '学校名录', roles: ['city', 'district'] } },
       { path: 'schools/:code', component: () => import('./views/SchoolDetail.vue'), meta: { title: '学校详情', roles: B, parent: { title: '学校名录', path: '/schools' } } },
       { path: 'baseline', component: () => import('./views/Baseline.vue'), meta: { title: '四个100%', roles: ['city', 'district'] } },
+      { path: 'period-signoff', component: () => import('./views/Signoff.vue'), meta: { title: '期末签批', roles: ['city', 'district'] } },
       { path: 'reports', component: () => import('./views/Reports.vue'), meta: { title: '报表下载', roles: ['city', 'district'] } },
       { path: 'whatif', component: () => import('./views/WhatIf.vue'), meta: { title: '整改预测', roles: ['city', 'district'] } },
       // 市局

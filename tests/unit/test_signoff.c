@@ -1,0 +1,651 @@
+/*
+ * test_signoff.c - period sign-off (signoff.h) and the report snapshot
+ * (report_snapshot.h).
+ *
+ * The district is test_report.c's (the same story, built through the
+ * public library calls): 历下区 370102 with A, B, C assessed in Q3 2026,
+ * D assessed in 2025, E never; hazards found and moved through their loop.
+ * The snapshot must hold every field of the report (to → from gives a
+ * report equal field by field, and to again gives the same text); the
+ * states refuse every illegal transition with an exact message; a
+ * locked period's figures do not move when the live ones do; a
+ * correction records the differences and needs the city again.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "schoolrisk/assess.h"
+#include "schoolrisk/audit.h"
+#include "schoolrisk/baseline.h"
+#include "schoolrisk/hazards.h"
+#include "schoolrisk/registry.h"
+#include "schoolrisk/report.h"
+#include "schoolrisk/report_snapshot.h"
+#include "schoolrisk/signoff.h"
+#include "schoolrisk/store.h"
+
+static const char registry_csv[] =
+    "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,"
+    "游泳池,在校生数,住宿生数,特殊需要学生数,安全负责人,联系电话\n"
+    "3701020001,历下区甲小学,历下区,小学,公办,城区,是,否,是,否,否,1500,"
+    "300,0,王老师,0531-0000001\n"
+    "3701020002,历下区乙小学,历下区,小学,公办,城区,否,否,是,否,否,800,0,"
+    "0,,\n"
+    "3701020003,历下区丙小学,历下区,小学,民办,城区,否,否,是,否,否,800,0,"
+    "0,,\n"
+    "3701020004,历下区丁小学,历下区,小学,公办,乡村,否,否,是,否,否,800,0,"
+    "0,,\n"
+    "3701020005,历下区戊中学,历下区,初中,公办,城区,否,否,是,是,否,900,0,"
+    "0,,\n"
+    "3701030001,市中区己小学,市中区,小学,公办,城区,否,否,是,否,否,800,0,"
+    "0,,\n"
+    "3701120001,历城区庚小学,历城区,小学,公办,乡村,否,否,是,否,否,200,0,"
+    "0,,\n";
+
+/* A (boarding, 1500 pupils): 3 guards of 4, alarm link 基本符合. */
+static const char responses_a[] =
+    "item,value,note\n"
+    "D1.1.1,3,保安员缺1名\n"
+    "D1.1.2,pass,\n"
+    "D1.2.1,pass,\n"
+    "D1.2.2,基本符合,监控室与派出所联网时断时续\n"
+    "D1.2.3,30,\n"
+    "D1.2.4,pass,\n"
+    "D2.1.1,0,\n"
+    "D2.1.2,3,\n"
+    "D2.2.1,pass,\n"
+    "D3.1.1,pass,\n"
+    "D3.1.2,12/12,\n";
+
+/* 800 pupils, day school: everything at full points. */
+static const char responses_full[] =
+    "item,value,note\n"
+    "D1.1.1,2,\n"
+    "D1.1.2,pass,\n"
+    "D1.2.1,pass,\n"
+    "D1.2.2,符合,\n"
+    "D1.2.3,30,\n"
+    "D1.2.4,pass,\n"
+    "D2.1.1,0,\n"
+    "D2.1.2,3,\n"
+    "D3.1.1,pass,\n"
+    "D3.1.2,12/12,\n";
+
+/* C: the veto item fails. */
+static const char responses_c[] =
+    "item,value,note\n"
+    "D1.1.1,2,\n"
+    "D1.1.2,pass,\n"
+    "D1.2.1,fail,东门无人值守\n"
+    "D1.2.2,符合,\n"
+    "D1.2.3,30,\n"
+    "D1.2.4,pass,\n"
+    "D2.1.1,0,\n"
+    "D2.1.2,3,\n"
+    "D3.1.1,pass,\n"
+    "D3.1.2,12/12,\n";
+
+/* D: two fire extinguishers out of order. */
+static const char responses_d[] =
+    "item,value,note\n"
+    "D1.1.1,2,\n"
+    "D1.1.2,pass,\n"
+    "D1.2.1,pass,\n"
+    "D1.2.2,符合,\n"
+    "D1.2.3,30,\n"
+    "D1.2.4,pass,\n"
+    "D2.1.1,2,灭火器过期2具\n"
+    "D2.1.2,3,\n"
+    "D3.1.1,pass,\n"
+    "D3.1.2,12/12,\n";
+
+struct fx {
+    char dir[64];
+    char db[96];
+    struct sr_store *st;
+    sqlite3 *raw; /* a second connection for the independent queries */
+    int64_t ha1, ha2, hc, hd, hb1, hb2;
+    char sha[65];
+};
+
+#include "report_fixture.h"
+
+static int64_t
+add_hazard(struct fx *f, const char *code, const char *desc)
+{
+    struct sr_hazard_new h;
+    int64_t id = 0;
+    bool linked = true;
+
+    memset(&h, 0, sizeof(h));
+    h.school = code;
+    h.level = SR_HAZARD_GENERAL;
+    h.description = desc;
+    if (sr_hazard_add(f->st, &h, &id, &linked) != SR_OK)
+        fail_msg("add: %s", sr_store_errmsg(f->st));
+    assert_false(linked);
+    return id;
+}
+
+static int
+setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    struct sr_import_report rep;
+    enum sr_load_outcome out;
+    struct sr_diags d;
+
+    assert_non_null(f);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-report-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    sr_diags_init(&d);
+    assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
+    day(f, "2025-05-01");
+    as(f, "管理员");
+    assert_int_equal(sr_store_load_system_file(f->st, SR_FIXTURES "/mini.xml",
+                                               &out, &d),
+                     SR_OK);
+    assert_int_equal(sr_registry_import_memory(f->st, "reg.csv", registry_csv,
+                                               sizeof(registry_csv) - 1, 0,
+                                               &rep, &d),
+                     SR_OK);
+    assert_int_equal(rep.added, 7);
+    sr_diags_release(&d);
+    ok(f, sr_store_system_hash(f->st, "mini", "1.0", f->sha));
+
+    as(f, "张检查员");
+    day(f, "2025-06-01");
+    assess(f, "3701020004", responses_d);
+    f->hd = hazard_on(f, "3701020004", "D2.1.1");
+
+    day(f, "2026-07-10");
+    assess(f, "3701020001", responses_a);
+    f->ha1 = hazard_on(f, "3701020001", "D1.1.1");
+    f->ha2 = hazard_on(f, "3701020001", "D1.2.2");
+    day(f, "2026-07-12");
+    assess(f, "3701020002", responses_full);
+
+    day(f, "2026-07-15");
+    as(f, "李主任");
+    ok(f, sr_hazard_assign(f->st, f->ha1, "李主任", "2026-08-15",
+                           "增配保安员1名"));
+    ok(f, sr_hazard_assign(f->st, f->ha2, "李主任", "2026-09-01",
+                           "联系公安检修联网线路"));
+
+    as(f, "张检查员");
+    day(f, "2026-08-01");
+    assess(f, "3701020003", responses_c);
+    f->hc = hazard_on(f, "3701020003", "D1.2.1");
+    day(f, "2026-08-02");
+    as(f, "李主任");
+    ok(f, sr_hazard_assign(f->st, f->hc, "钱校长", "2026-09-30",
+                           "门卫室24小时值守"));
+    as(f, "张检查员");
+    day(f, "2026-08-05");
+    assess(f, "3701030001", responses_full);
+
+    day(f, "2026-08-10");
+    as(f, "王老师");
+    ok(f, sr_hazard_submit(f->st, f->ha1, "已增配", NULL));
+    day(f, "2026-08-12");
+    as(f, "赵科长");
+    ok(f, sr_hazard_verify(f->st, f->ha1, NULL));
+
+    day(f, "2026-09-20");
+    as(f, "张检查员");
+    f->hb1 = add_hazard(f, "3701020002", "操场护栏松动");
+    day(f, "2026-09-28");
+    as(f, "王老师");
+    ok(f, sr_hazard_submit(f->st, f->hc, "已安排专人值守", NULL));
+    /* 01:00 on 1 October in China: after the end of Q3. */
+    clock_at(f->st, "2026-09-30T17:00:00Z");
+    as(f, "赵科长");
+    ok(f, sr_hazard_verify(f->st, f->hc, NULL));
+    /* HC is major, under city supervision: the review leaves it
+     * submitted, the city's sign-off closes it (same moment, so that it
+     * closes on 1 October as the figures below expect). */
+    as(f, "市教育局安全处");
+    ok(f, sr_hazard_signoff(f->st, f->hc, NULL));
+    day(f, "2026-10-03");
+    as(f, "张检查员");
+    f->hb2 = add_hazard(f, "3701020002", "楼梯扶手缺失");
+    day(f, "2026-10-05");
+    as(f, "李主任");
+    ok(f, sr_hazard_assign(f->st, f->ha2, "孙主任", "2026-11-30", NULL));
+    day(f, "2027-01-10");
+
+    open_raw(f);
+    *state = f;
+    return 0;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Field-by-field equality of two reports                               */
+/* ------------------------------------------------------------------ */
+
+#define EQ_STR(a, b)                                                      \
+    do {                                                                  \
+        if ((a) || (b)) {                                                 \
+            assert_non_null(a);                                           \
+            assert_non_null(b);                                           \
+            assert_string_equal(a, b);                                    \
+        }                                                                 \
+    } while (0)
+#define EQ_MEM(a, b) assert_memory_equal(&(a), &(b), sizeof(a))
+
+static void
+eq_kpis(const struct sr_report_kpis *a, const struct sr_report_kpis *b)
+{
+    /* No pointers and no padding holes worth worrying about: the struct
+     * is all counts, rates and bools, compared member by member. */
+    assert_int_equal(a->schools, b->schools);
+    assert_int_equal(a->assessed, b->assessed);
+    EQ_MEM(a->coverage, b->coverage);
+    assert_int_equal(a->compliant, b->compliant);
+    EQ_MEM(a->compliance, b->compliance);
+    EQ_MEM(a->bands, b->bands);
+    assert_int_equal(a->vetoed, b->vetoed);
+    EQ_MEM(a->baseline_met, b->baseline_met);
+    EQ_MEM(a->baseline_unassessed, b->baseline_unassessed);
+    EQ_MEM(a->baseline_rate, b->baseline_rate);
+    assert_int_equal(a->four_met, b->four_met);
+    assert_int_equal(a->four_unassessed, b->four_unassessed);
+    assert_int_equal(a->four_100, b->four_100);
+    assert_int_equal(a->hazards_found, b->hazards_found);
+    assert_int_equal(a->hazards_closed, b->hazards_closed);
+    assert_int_equal(a->hazards_open, b->hazards_open);
+    assert_int_equal(a->hazards_overdue, b->hazards_overdue);
+    assert_int_equal(a->hazards_closed_late, b->hazards_closed_late);
+    EQ_MEM(a->rectification, b->rectification);
+    assert_int_equal(a->open_major, b->open_major);
+    EQ_MEM(a->stages, b->stages);
+}
+
+static void
+eq_school(const struct sr_report_school *a, const struct sr_report_school *b)
+{
+    assert_string_equal(a->code, b->code);
+    EQ_STR(a->name, b->name);
+    EQ_STR(a->district, b->district);
+    EQ_STR(a->district_name, b->district_name);
+    EQ_MEM(a->school.attr, b->school.attr);
+    assert_int_equal(a->school.set, b->school.set);
+    assert_int_equal(a->assessed, b->assessed);
+    assert_int_equal(a->assessment, b->assessment);
+    assert_string_equal(a->assessed_on, b->assessed_on);
+    EQ_STR(a->inspector, b->inspector);
+    EQ_STR(a->system, b->system);
+    assert_int_equal(a->total, b->total);
+    EQ_STR(a->band, b->band);
+    EQ_STR(a->band_label, b->band_label);
+    assert_int_equal(a->colour, b->colour);
+    assert_int_equal(a->compliant, b->compliant);
+    assert_int_equal(a->vetoed, b->vetoed);
+    EQ_STR(a->veto_items, b->veto_items);
+    EQ_STR(a->dimensions, b->dimensions);
+    assert_int_equal(a->open_hazards, b->open_hazards);
+    assert_int_equal(a->overdue_hazards, b->overdue_hazards);
+    EQ_MEM(a->baseline, b->baseline);
+    EQ_MEM(a->baseline_unassessed, b->baseline_unassessed);
+    EQ_STR(a->baseline_why, b->baseline_why);
+}
+
+static void
+eq_report(const struct sr_report_district *a,
+          const struct sr_report_district *b)
+{
+    size_t i;
+
+    EQ_STR(a->code, b->code);
+    EQ_STR(a->name, b->name);
+    EQ_MEM(a->period, b->period);
+    eq_kpis(&a->kpis, &b->kpis);
+    assert_int_equal(a->n_schools, b->n_schools);
+    for (i = 0; i < a->n_schools; i++)
+        eq_school(&a->schools[i], &b->schools[i]);
+    assert_int_equal(a->n_lost, b->n_lost);
+    for (i = 0; i < a->n_lost; i++) {
+        const struct sr_report_lost *x = &a->lost[i], *y = &b->lost[i];
+
+        assert_string_equal(x->code, y->code);
+        EQ_STR(x->school_name, y->school_name);
+        EQ_STR(x->dimension, y->dimension);
+        EQ_STR(x->item, y->item);
+        EQ_STR(x->item_title, y->item_title);
+        assert_int_equal(x->earned, y->earned);
+        assert_int_equal(x->max, y->max);
+        EQ_STR(x->value, y->value);
+        EQ_STR(x->note, y->note);
+        assert_int_equal(x->hazard, y->hazard);
+        assert_int_equal(x->veto, y->veto);
+    }
+    assert_int_equal(a->n_hazards, b->n_hazards);
+    for (i = 0; i < a->n_hazards; i++) {
+        const struct sr_report_hazard *x = &a->hazards[i], *y = &b->hazards[i];
+
+        assert_int_equal(x->id, y->id);
+        assert_string_equal(x->code, y->code);
+        EQ_STR(x->school_name, y->school_name);
+        EQ_STR(x->district, y->district);
+        EQ_STR(x->district_name, y->district_name);
+        EQ_STR(x->item, y->item);
+        EQ_STR(x->item_title, y->item_title);
+        EQ_STR(x->description, y->description);
+        assert_int_equal(x->level, y->level);
+        assert_string_equal(x->found_on, y->found_on);
+        EQ_STR(x->found_by, y->found_by);
+        EQ_STR(x->responsible, y->responsible);
+        EQ_STR(x->measures, y->measures);
+        assert_string_equal(x->deadline, y->deadline);
+        assert_int_equal(x->status, y->status);
+        assert_string_equal(x->closed_on, y->closed_on);
+        assert_int_equal(x->days_overdue, y->days_overdue);
+        assert_int_equal(x->days_late, y->days_late);
+        assert_int_equal(x->supervised, y->supervised);
+        assert_int_equal(x->recurrent_of, y->recurrent_of);
+    }
+    assert_int_equal(a->n_systems, b->n_systems);
+    for (i = 0; i < a->n_systems; i++)
+        assert_string_equal(a->systems[i], b->systems[i]);
+}
+
+static void
+q3(struct sr_period *p)
+{
+    assert_int_equal(sr_period_parse("2026Q3", p), SR_OK);
+}
+
+/* @p rc is SR_ERR_STATE (or code) with exactly @p msg. */
+static void
+refused(struct fx *f, sr_error rc, sr_error code, const char *msg)
+{
+    assert_int_equal(rc, code);
+    assert_string_equal(sr_store_errmsg(f->st), msg);
+}
+
+/* What sr_signoff_corrections() handed over. */
+struct seen {
+    int n;
+    char reason[64];
+};
+
+static int
+count_event(const struct sr_signoff_event *e, void *ctx)
+{
+    struct seen *s = ctx;
+
+    /* The amendment first, then the correction that took it in. */
+    assert_int_equal(e->action, s->n == 0 ? SR_SIGNOFF_AMEND
+                                          : SR_SIGNOFF_CORRECT);
+    s->n++;
+    snprintf(s->reason, sizeof(s->reason), "%s", e->reason ? e->reason : "");
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                                */
+/* ------------------------------------------------------------------ */
+
+static void
+test_snapshot_round_trip(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district live, back;
+    struct sr_period p;
+    char *a = NULL, *b = NULL;
+
+    q3(&p);
+    ok(f, sr_report_district(f->st, "370102", &p, &live));
+    /* The fixture has every kind of row, or the test proves little. */
+    assert_true(live.n_schools >= 5 && live.n_lost > 0 &&
+                live.n_hazards > 0 && live.n_systems > 0);
+    assert_int_equal(sr_report_to_snapshot(&live, &a), SR_OK);
+    assert_int_equal(sr_report_from_snapshot(a, &back), SR_OK);
+    eq_report(&live, &back);
+    assert_int_equal(sr_report_to_snapshot(&back, &b), SR_OK);
+    assert_string_equal(a, b);
+    assert_int_equal(strncmp(a, "{\"format\":1,\"code\":\"370102\",", 28), 0);
+    sr_report_district_release(&back);
+
+    /* Not JSON, another format, a field of the wrong type: refused,
+     * and out zeroed. */
+    assert_int_equal(sr_report_from_snapshot("{", &back), SR_ERR_INPUT);
+    assert_null(back.schools);
+    assert_int_equal(sr_report_from_snapshot("{\"format\":2}", &back),
+                     SR_ERR_INPUT);
+    free(b);
+    b = strdup(a);
+    memcpy(strstr(b, "\"schools\":"), "\"schoolx\":", 10);
+    assert_int_equal(sr_report_from_snapshot(b, &back), SR_ERR_INPUT);
+    assert_null(back.code);
+    free(a);
+    free(b);
+    sr_report_district_release(&live);
+}
+
+static void
+test_states(void **state)
+{
+    struct fx *f = *state;
+    struct sr_signoff_result res;
+    struct sr_signoff_status s;
+    struct sr_period p;
+
+    q3(&p);
+    day(f, "2026-09-29");
+    as(f, "李科长");
+    refused(f, sr_signoff_district(f->st, "历下区", &p, NULL), SR_ERR_STATE,
+            "历下区 2026Q3 cannot be signed off before its last day "
+            "2026-09-30");
+    refused(f, sr_signoff_accept(f->st, "370102", &p), SR_ERR_STATE,
+            "历下区 2026Q3 is open: the district has not signed it off");
+    refused(f, sr_signoff_correct(f->st, "370102", &p, "x", NULL),
+            SR_ERR_STATE,
+            "历下区 2026Q3 is open: nothing is locked to correct");
+    refused(f, sr_signoff_district(f->st, "西湖区", &p, NULL),
+            SR_ERR_NOT_FOUND,
+            "no district '西湖区' (give its code, such as 370102, or its "
+            "name)");
+
+    day(f, "2026-09-30");
+    ok(f, sr_signoff_district(f->st, "历下区", &p, &res));
+    assert_int_equal(res.version, 1);
+    assert_int_equal(res.schools, 5);
+    assert_int_equal(res.confirmed, 0);
+    assert_int_equal(res.n_unconfirmed, 5);
+    assert_string_equal(res.unconfirmed[0], "3701020001");
+    sr_signoff_result_release(&res);
+    refused(f, sr_signoff_district(f->st, "370102", &p, NULL), SR_ERR_STATE,
+            "历下区 2026Q3 is signed off and locked: the city accepts or "
+            "returns it");
+    as(f, "市教育局");
+    refused(f, sr_signoff_return(f->st, "370102", &p, "  "), SR_ERR_INPUT,
+            "a reason is required");
+    assert_string_equal(sr_store_errfield(f->st), "reason");
+    ok(f, sr_signoff_return(f->st, "370102", &p, "缺少学校确认"));
+    refused(f, sr_signoff_accept(f->st, "370102", &p), SR_ERR_STATE,
+            "历下区 2026Q3 is returned: the district signs it off again "
+            "first");
+    refused(f, sr_signoff_correct(f->st, "370102", &p, "x", NULL),
+            SR_ERR_STATE,
+            "历下区 2026Q3 is returned: sign it off again instead (signoff "
+            "district)");
+    ok(f, sr_signoff_status(f->st, "370102", &p, &s));
+    assert_int_equal(s.state, SR_SIGNOFF_RETURNED);
+    assert_string_equal(s.reason, "缺少学校确认");
+    assert_string_equal(s.decided_by, "市教育局");
+    sr_signoff_status_release(&s);
+
+    as(f, "李科长");
+    ok(f, sr_signoff_district(f->st, "370102", &p, &res));
+    assert_int_equal(res.version, 2);
+    sr_signoff_result_release(&res);
+    as(f, "市教育局");
+    ok(f, sr_signoff_accept(f->st, "370102", &p));
+    refused(f, sr_signoff_accept(f->st, "370102", &p), SR_ERR_STATE,
+            "历下区 2026Q3 is accepted: it was accepted already");
+    refused(f, sr_signoff_district(f->st, "370102", &p, NULL), SR_ERR_STATE,
+            "历下区 2026Q3 is accepted: record a correction instead (signoff "
+            "correct)");
+    ok(f, sr_signoff_status(f->st, "370102", &p, &s));
+    assert_int_equal(s.state, SR_SIGNOFF_ACCEPTED);
+    assert_int_equal(s.version, 2);
+    assert_string_equal(s.signed_by, "李科长");
+    assert_null(s.reason);
+    sr_signoff_status_release(&s);
+}
+
+static void
+test_confirm(void **state)
+{
+    struct fx *f = *state;
+    struct sr_period p;
+    int64_t id = 0;
+
+    q3(&p);
+    refused(f, sr_signoff_confirm(f->st, "3701020001", &p, &id),
+            SR_ERR_STATE,
+            "school 3701020001 has no submitted self-inspection dated on or "
+            "before 2026-09-30: submit one, then confirm");
+    refused(f, sr_signoff_confirm(f->st, "3709999999", &p, &id),
+            SR_ERR_NOT_FOUND, "no school '3709999999' in the registry");
+    assert_int_equal(id, 0);
+}
+
+/* Every figure stays as locked when the live ones move; the diff says
+ * what moved; a correction stores it and is listed for the bulletin. */
+static void
+test_locked_and_corrected(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district at_signoff, locked, live;
+    struct sr_signoff_result res;
+    struct sr_signoff_diff d;
+    struct sr_signoff_status st;
+    struct sr_audit_report ar;
+    struct sr_period p;
+    char note[512], msg[256];
+    bool is_locked = false;
+    size_t i;
+    int found = 0;
+
+    q3(&p);
+    ok(f, sr_report_district(f->st, "370102", &p, &at_signoff));
+    as(f, "李科长");
+    ok(f, sr_signoff_district(f->st, "370102", &p, NULL));
+
+    /* Later: D (its 2025 assessment expired before Q3's end) gets an
+     * inspection dated inside Q3. */
+    day(f, "2027-01-12");
+    as(f, "张检查员");
+    {
+        struct sr_submit_report rep;
+        struct sr_diags dg;
+        char csv[128];
+        int64_t id = 0;
+
+        sr_diags_init(&dg);
+        snprintf(csv, sizeof(csv), "%s/d.csv", f->dir);
+        write_file(csv, responses_full);
+        ok(f, sr_assess_new(f->st, "3701020004", "2026-09-15", NULL, &id));
+        assert_int_equal(sr_assess_import(f->st, id, csv, &dg), SR_OK);
+        /* Inside the locked quarter: refused without a reason. */
+        snprintf(msg, sizeof(msg), "assessment %lld is dated 2026-09-15, "
+                 "inside 历下区 2026Q3, which is signed off and locked: "
+                 "give a correction reason to submit it as an amendment",
+                 (long long)id);
+        refused(f, sr_assess_submit(f->st, id, &dg, &rep), SR_ERR_STATE,
+                msg);
+        refused(f, sr_store_set_correction_reason(f->st, " "), SR_ERR_INPUT,
+                "a reason is required");
+        ok(f, sr_store_set_correction_reason(f->st, "补录"));
+        ok(f, sr_assess_submit(f->st, id, &dg, &rep));
+        ok(f, sr_store_set_correction_reason(f->st, NULL));
+        sr_diags_release(&dg);
+    }
+    ok(f, sr_signoff_report_district(f->st, "370102", &p, &locked,
+                                     &is_locked, note, sizeof(note)));
+    assert_true(is_locked);
+    assert_non_null(strstr(note, "签批锁定（第1版，已签批，签批人：李科长）"));
+    eq_report(&at_signoff, &locked);
+    ok(f, sr_signoff_status(f->st, "370102", &p, &st));
+    assert_int_equal(st.pending, 1);
+    sr_signoff_status_release(&st);
+    ok(f, sr_report_district(f->st, "370102", &p, &live));
+    assert_int_not_equal(live.kpis.assessed, locked.kpis.assessed);
+
+    ok(f, sr_signoff_diff(f->st, "370102", &p, &d));
+    assert_int_equal(d.version, 1);
+    for (i = 0; i < d.n; i++)
+        if (!strcmp(d.v[i].school, "3701020004") &&
+            !strcmp(d.v[i].what, "评估日期")) {
+            assert_string_equal(d.v[i].before, "-");
+            assert_string_equal(d.v[i].after, "2026-09-15");
+            found = 1;
+        }
+    assert_true(found);
+    sr_signoff_diff_release(&d);
+
+    as(f, "李科长");
+    refused(f, sr_signoff_correct(f->st, "370102", &p, "", NULL),
+            SR_ERR_INPUT, "a reason is required");
+    ok(f, sr_signoff_correct(f->st, "370102", &p, "补录9月督导评估", &res));
+    assert_int_equal(res.version, 2);
+    assert_non_null(strstr(res.diff, "已评估学校数"));
+    sr_signoff_result_release(&res);
+    sr_report_district_release(&locked);
+    ok(f, sr_signoff_report_district(f->st, "370102", &p, &locked,
+                                     &is_locked, note, sizeof(note)));
+    eq_report(&live, &locked);
+    ok(f, sr_signoff_status(f->st, "370102", &p, &st));
+    assert_int_equal(st.pending, 0);
+    assert_int_equal(st.version, 2);
+    sr_signoff_status_release(&st);
+
+    /* For the bulletin: the correction, on 2027-01-12 China time. */
+    {
+        struct seen seen = {0, ""};
+
+        ok(f, sr_signoff_corrections(f->st, NULL, "2027-01-12", "2027-01-12",
+                                     count_event, &seen));
+        assert_int_equal(seen.n, 2);
+        assert_string_equal(seen.reason, "补录9月督导评估");
+        seen.n = 0;
+        ok(f, sr_signoff_corrections(f->st, "市中区", "2027-01-01",
+                                     "2027-12-31", count_event, &seen));
+        assert_int_equal(seen.n, 0);
+    }
+    ok(f, sr_audit_verify(f->st, &ar));
+    assert_true(ar.ok);
+    sr_report_district_release(&at_signoff);
+    sr_report_district_release(&locked);
+    sr_report_district_release(&live);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_snapshot_round_trip, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_states, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_locked_and_corrected, setup,
+                                        teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
