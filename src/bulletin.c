@@ -397,3 +397,25 @@ sr_bulletin_docno(const struct sr_layout *layout,
         memcpy(year, issue->date, 4);
     snprintf(buf, size, "%s〔%s〕%s号", prefix, year, num);
 }
+
+sr_error
+sr_bulletin_last_period(int kind, const char *today, struct sr_period *out)
+{
+    struct sr_period now;
+    sr_error rc;
+
+    if (kind != SR_PERIOD_MONTH && kind != SR_PERIOD_QUARTER)
+        return SR_ERR_INPUT;
+    rc = sr_period_of(kind, today, &now);
+    if (rc == SR_OK)
+        sr_period_prev(&now, out);
+    return rc;
+}
+
+void
+sr_bulletin_file_name(const char *district, const struct sr_period *p,
+                      char *buf, size_t size)
+{
+    snprintf(buf, size, "%s-%s-%s.xlsx", district ? district : "全市",
+             p->label, district ? "月调度" : "季通报");
+}

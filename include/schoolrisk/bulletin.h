@@ -143,6 +143,24 @@ struct sr_bulletin_key {
 sr_error sr_bulletin_place(const struct sr_bulletin_key *keys, size_t n,
                            size_t *place, size_t *order);
 
+/**
+ * @brief The period a bulletin is about by default: the last one of
+ *        @p kind (SR_PERIOD_MONTH or SR_PERIOD_QUARTER) that ended
+ *        before @p today ("YYYY-MM-DD"): on 2026-12-06 the month
+ *        2026-11 and the quarter 2026Q3.
+ * @return SR_OK or SR_ERR_INPUT (bad date or kind; @p out untouched).
+ */
+sr_error sr_bulletin_last_period(int kind, const char *today,
+                                 struct sr_period *out);
+
+/**
+ * @brief A bulletin workbook's file name: "历下区-2026-11-月调度.xlsx"
+ *        (@p district its name), "全市-2026Q4-季通报.xlsx" (@p district
+ *        NULL).  Truncated to fit, always NUL-terminated.
+ */
+void sr_bulletin_file_name(const char *district, const struct sr_period *p,
+                           char *buf, size_t size);
+
 /* --------------------------------------------------------------------
  * The monthly dispatch (月调度)
  * ------------------------------------------------------------------ */
