@@ -332,6 +332,11 @@ WEB_HANDLER(web_hazards_signoff);
 /* baseline.c */
 WEB_HANDLER(web_baseline);
 /* reports.c */
+WEB_HANDLER(web_bulletins_monthly);
+WEB_HANDLER(web_bulletins_monthly_xlsx);
+WEB_HANDLER(web_bulletins_quarterly);
+WEB_HANDLER(web_bulletins_quarterly_xlsx);
+
 WEB_HANDLER(web_reports_district);
 WEB_HANDLER(web_reports_city);
 /* systems.c */
