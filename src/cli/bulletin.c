@@ -193,7 +193,8 @@ load_layout(const char *given, const char *name, struct sr_layout *lay)
 }
 
 /* After a writer failed: its message, and the exit code (a file that
- * cannot be written is an output failure, exit 3). */
+ * cannot be written is an output failure, exit 3).  The diagnostics are
+ * emptied for the next workbook (--all). */
 static int
 write_failed(struct sr_diags *d, const char *path, sr_error rc)
 {
@@ -201,12 +202,37 @@ write_failed(struct sr_diags *d, const char *path, sr_error rc)
 
     if (d->n) {
         sr_diag_format(&d->v[0], why, sizeof(why));
-        cli_error(_("the workbook '%s' was not written: %s"), path, why);
+        /* The writer's "cannot write 'PATH': REASON" says it all. */
+        if (rc == SR_ERR_IO)
+            cli_error("%s", why);
+        else
+            cli_error(_("the workbook '%s' was not written: %s"), path, why);
     } else {
         cli_error(_("the workbook '%s' was not written: %s"), path,
                   sr_strerror(rc));
     }
+    sr_diags_release(d);
     return rc == SR_ERR_IO ? EXIT_INTERNAL : cli_exit_for(rc);
+}
+
+/* Make --out-dir (an existing directory is fine; anything else that
+ * exists there is not). */
+static int
+make_dir(const char *dir)
+{
+    struct stat sb;
+    int err = 0;
+
+    if (mkdir(dir, 0777) != 0) {
+        err = errno;
+        if (err == EEXIST)
+            err = stat(dir, &sb) != 0 ? errno
+                  : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+    }
+    if (!err)
+        return EXIT_OK;
+    cli_error(_("cannot create directory '%s': %s"), dir, strerror(err));
+    return EXIT_INVALID;
 }
 
 /* ------------------------------------------------------------------ */
@@ -512,12 +538,8 @@ do_monthly(int argc, char **argv)
         sr_diags_release(&j.diags);
         ex = wjob_init(st, &o, "bulletin-monthly", &j);
     }
-    if (ex == EXIT_OK && o.out_dir && mkdir(o.out_dir, 0777) != 0 &&
-        errno != EEXIST) {
-        cli_error(_("cannot create directory '%s': %s"), o.out_dir,
-                  strerror(errno));
-        ex = EXIT_INVALID;
-    }
+    if (ex == EXIT_OK && o.out_dir)
+        ex = make_dir(o.out_dir);
     if (ex != EXIT_OK)
         goto cleanup;
     if (!o.all) {
