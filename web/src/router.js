@@ -29,6 +29,7 @@ const routes = [
       { path: 'schools/:code', component: () => import('./views/SchoolDetail.vue'), meta: { title: '学校详情', roles: B, parent: { title: '学校名录', path: '/schools' } } },
       { path: 'baseline', component: () => import('./views/Baseline.vue'), meta: { title: '四个100%', roles: ['city', 'district'] } },
       { path: 'reports', component: () => import('./views/Reports.vue'), meta: { title: '报表下载', roles: ['city', 'district'] } },
+      { path: 'bulletins', component: () => import('./views/Bulletins.vue'), meta: { title: '通报', roles: ['city', 'district'] } },
       // 市局
       { path: 'dashboard', component: () => import('./views/Dashboard.vue'), meta: { title: '全市概览', roles: ['city'] } },
       { path: 'districts/:code', component: () => import('./views/DistrictDetail.vue'), meta: { title: '区县概况', roles: ['city', 'district'], parent: { title: '全市概览', path: '/dashboard' } } },
