@@ -32,8 +32,7 @@ static const struct cli_cmd cmds[] = {
     {"baseline", cmd_baseline,
      N_("the four-100% baseline per school and per district")},
     {"bulletin", cmd_bulletin,
-     N_("bulletins: a district's monthly dispatch (月调度), the city's "
-        "quarterly bulletin (季通报)")},
+     N_("the monthly dispatch (月调度) and the quarterly bulletin (季通报)")},
     {"checklist", cmd_checklist,
      N_("list the items that apply to a school, with what each answer "
         "is worth")},
