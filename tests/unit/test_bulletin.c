@@ -554,7 +554,7 @@ test_monthly_json(void **state)
     struct fx *f = *state;
     struct sr_bulletin_monthly b;
     cJSON *j, *k;
-    char *text;
+    char *text, *change;
 
     monthly(f, "历下区", "2026-11", &b);
     j = sr_json_bulletin_monthly(&b);
@@ -564,9 +564,9 @@ test_monthly_json(void **state)
     k = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "kpis"), SR_BK_FOUR);
     assert_string_equal(cJSON_GetObjectItem(k, "key")->valuestring,
                         "four_100_rate");
-    assert_string_equal(cJSON_PrintUnformatted(cJSON_GetObjectItem(k,
-                                                                "change")),
-                        "-25.0");
+    change = cJSON_PrintUnformatted(cJSON_GetObjectItem(k, "change"));
+    assert_string_equal(change, "-25.0");
+    free(change);
     assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(
                          cJSON_GetObjectItem(j, "hazards"), "newly_overdue")),
                      2);
