@@ -3477,8 +3477,10 @@ static const char *const quarter_rules[] = {
     "未达标学校：季末已评估但未达标（含一票否决）的学校，以及季末无有效评估"
     "（未评估）的学校，按区县名次、学校代码排列。逾期重大隐患：季末未销号且"
     "已过整改期限的重大隐患，逾期天数多的在前。",
-    "变化率为两期显示百分比（保留一位小数）之差，单位为百分点；分母为 0 时"
-    "显示“-”。"};
+    /* Parenthesised: one element, as clang's -Wstring-concatenation
+     * wants it said. */
+    ("变化率为两期显示百分比（保留一位小数）之差，单位为百分点；分母为 0 时"
+     "显示“-”。")};
 
 static sr_error
 check_quarterly(const struct sr_bulletin_quarterly *b,
