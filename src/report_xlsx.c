@@ -2709,6 +2709,12 @@ blist_finish(struct wctx *w, lxw_worksheet *ws, const char *title,
     if (last > hdr)
         keep(w, worksheet_autofilter(ws, hdr, 0, last,
                                      (lxw_col_t)(ncols - 1)));
+    else {
+        /* An empty list says so: a bare header reads as a page lost. */
+        last = hdr + 1;
+        merge(w, ws, last, 0, last, (lxw_col_t)(ncols - 1), "（无）",
+              w->text);
+    }
     worksheet_freeze_panes(ws, hdr + 1, 0);
     page_setup(w, ws, title, hdr, hdr);
     keep(w, worksheet_print_area(ws, 0, 0, last, (lxw_col_t)(ncols - 1)));

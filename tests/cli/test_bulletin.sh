@@ -93,6 +93,8 @@ out_is "wrote m.xlsx: 历下区 2026-11, 1 found, 0 closed, 1 newly overdue, 0 f
     fail "A5: $(xlsx m.xlsx 月调度 A5)"
 [ "$(xlsx m.xlsx 隐患变化 A3)" = 新增逾期 ] && [ "$(xlsx m.xlsx 隐患变化 B3)" = 1 ] ||
     fail "隐患变化 row 3: $(xlsx m.xlsx 隐患变化 A3) $(xlsx m.xlsx 隐患变化 B3)"
+# No inspection in the month: the list says so under its header.
+[ "$(xlsx m.xlsx 本月检查 A2)" = "（无）" ] || fail "本月检查 A2: $(xlsx m.xlsx 本月检查 A2)"
 end
 
 begin "monthly --all --out-dir: one workbook per district, named"
