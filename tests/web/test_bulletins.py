@@ -139,6 +139,10 @@ def _(sh):
                  "quarter")
     expect_error(c.get("/api/v1/bulletins/monthly/%s" % q("火星区")), 404,
                  "not_found", "no district '火星区'")
+    zh = sh.s.as_user("city")
+    expect_error(zh.get("/api/v1/bulletins/monthly/370102?month=2026Q4"),
+                 400, "bad_query",
+                 "月份“2026Q4”有误（应为 2026-11 或 2026年11月）", "month")
 
 
 @case("the quarterly bulletin: every district placed, to the city and to "
