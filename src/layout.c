@@ -532,7 +532,8 @@ add_unit(struct sr_layout_text *t, const char *district, const char *text,
 }
 
 /* A row of 文字: "文字,FIELD,TEXT,," with FIELD one of title, unit,
- * unit:DISTRICT, signature (repeated, in order) and footer. */
+ * unit:DISTRICT, signature (repeated, in order), footer and docno (a
+ * bulletin's 文号 prefix). */
 static sr_error
 parse_text_row(struct sr_layout *out, const struct sr_csv_row *row,
                const char *file, struct sr_diags *diags)
@@ -564,11 +565,12 @@ parse_text_row(struct sr_layout *out, const struct sr_csv_row *row,
         return SR_OK;
     }
     if (strcmp(field, "title") && strcmp(field, "unit") &&
-        strcmp(field, "footer") &&
+        strcmp(field, "footer") && strcmp(field, "docno") &&
         !(!strncmp(field, "unit:", 5) && field[5]))
         return sr_diags_add(diags, file, line,
                             _("unknown field '%s' on sheet '%s' (known: "
-                              "title, unit, unit:区县, signature, footer)"),
+                              "title, unit, unit:区县, signature, footer, "
+                              "docno)"),
                             field, TEXT_SHEET) ?
                    SR_ERR_NOMEM : SR_ERR_INPUT;
     rc = check_placeholders(text, strcmp(field, "footer") ? PH_COMMON
@@ -584,6 +586,9 @@ parse_text_row(struct sr_layout *out, const struct sr_csv_row *row,
                          diags);
     if (!strcmp(field, "footer"))
         return text_once(&t->footer, &t->footer_line, field, text, file,
+                         line, diags);
+    if (!strcmp(field, "docno"))
+        return text_once(&t->docno, &t->docno_line, field, text, file,
                          line, diags);
     return add_unit(t, field + 5, text, file, line, diags);
 }
@@ -611,6 +616,7 @@ text_release(struct sr_layout_text *t)
     for (i = 0; i < t->n_signatures; i++)
         free(t->signatures[i]);
     free(t->footer);
+    free(t->docno);
 }
 
 void

@@ -42,12 +42,14 @@
 
 #include <xlsxwriter.h>
 
+#include "schoolrisk/bulletin.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/indicators.h"
 #include "schoolrisk/layout.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_xlsx.h"
 #include "schoolrisk/school.h"
+#include "store/report_int.h"
 #include "util.h"
 
 /* Excel's limit on the characters (UTF-16 units) of one cell, and what
@@ -816,10 +818,11 @@ hf_escape(char *buf, size_t size, const char *s)
     return 1;
 }
 
-/* A4 landscape, one page wide, rows r1..r2 repeated, page numbers. */
+/* A4 landscape, one page wide, rows r1..r2 repeated (none when
+ * @p repeat is false), page numbers. */
 static void
-page_setup(struct wctx *w, lxw_worksheet *ws, const char *title,
-           lxw_row_t r1, lxw_row_t r2)
+page_setup_opt(struct wctx *w, lxw_worksheet *ws, const char *title,
+               bool repeat, lxw_row_t r1, lxw_row_t r2)
 {
     char name[120], t[120], period[80], hdr[400];
     lxw_header_footer_options opt;
@@ -830,7 +833,8 @@ page_setup(struct wctx *w, lxw_worksheet *ws, const char *title,
     worksheet_set_paper(ws, 9);
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_set_margins(ws, 0.4, 0.4, 0.6, 0.6);
-    keep(w, worksheet_repeat_rows(ws, r1, r2));
+    if (repeat)
+        keep(w, worksheet_repeat_rows(ws, r1, r2));
     /* Excel allows 255 characters: fall back to the title alone. */
     if (hf_escape(name, sizeof(name), w->org ? w->org : "") &&
         hf_escape(t, sizeof(t), title) &&
@@ -841,6 +845,13 @@ page_setup(struct wctx *w, lxw_worksheet *ws, const char *title,
         snprintf(hdr, sizeof(hdr), "&C%s", title);
     keep(w, worksheet_set_header_opt(ws, hdr, &opt));
     keep(w, worksheet_set_footer_opt(ws, w->footer, &opt));
+}
+
+static void
+page_setup(struct wctx *w, lxw_worksheet *ws, const char *title,
+           lxw_row_t r1, lxw_row_t r2)
+{
+    page_setup_opt(w, ws, title, true, r1, r2);
 }
 
 /* Footer when the layout gives none. */
@@ -2628,3 +2639,950 @@ sr_report_write_city(const struct sr_report_city *r,
     free(keywords);
     return rc;
 }
+
+/* --------------------------------------------------------------------
+ * The bulletins (bulletin.h): 月调度 and 季通报
+ *
+ * A bulletin is a document the bureau issues, so its first sheet opens
+ * as one: the issuing unit, the 文号 with its number left blank for
+ * the bureau (or given), the title, the period compared and the date
+ * of issue; then the tables of what changed, and the signature line.
+ * Its words come from the layout's sheet 文字, like the reports'; its
+ * columns are fixed (a bulletin's tables are few and narrow).  Each
+ * list sheet is one table with its header repeated on every printed
+ * page; every sheet has a print area, A4 landscape one page wide.
+ * ------------------------------------------------------------------ */
+
+/* A fixed column: heading, width, number format ("@" text). */
+struct bcol {
+    const char *head;
+    double width;
+    const char *num;
+};
+
+/* Signed changes: "+1.5", "-2", "0". */
+#define FMT_CHANGE_PP "+0.0;-0.0;0.0"
+#define FMT_CHANGE_N "+0;-0;0"
+
+static void
+bcols_width(struct wctx *w, lxw_worksheet *ws, const struct bcol *c,
+            size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        keep(w, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i,
+                                     c[i].width, NULL));
+}
+
+/* The header row of a fixed table at @p row, as tall as it needs. */
+static void
+bcols_head(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+           const struct bcol *c, size_t n)
+{
+    size_t i;
+    int lines = 1, l;
+
+    for (i = 0; i < n; i++) {
+        l = heading_lines(c[i].head, c[i].width);
+        if (l > lines)
+            lines = l;
+        put_str(w, ws, row, (lxw_col_t)i, c[i].head, w->hdr);
+    }
+    keep(w, worksheet_set_row(ws, row, LINE_PT * (lines > 1 ? lines : 1.4),
+                              NULL));
+}
+
+/* One table row: its values @p v (n of them) in columns @p c, the row
+ * as tall as its longest text. */
+static void
+bcols_row(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+          const struct bcol *c, const struct val *v, size_t n, int fill)
+{
+    size_t i;
+    int lines = 1, l;
+
+    for (i = 0; i < n; i++) {
+        if (v[i].type != V_STR)
+            continue;
+        l = sr_layout_text_lines(v[i].s, c[i].width);
+        if (l > lines)
+            lines = l;
+    }
+    fit_row(w, ws, row, lines);
+    for (i = 0; i < n; i++)
+        put(w, ws, row, (lxw_col_t)i, &v[i], cell_format(w, c[i].num, fill));
+}
+
+/* A list sheet's table from row @p hdr: filter, frozen header, header
+ * repeated, print area. */
+static void
+blist_finish(struct wctx *w, lxw_worksheet *ws, const char *title,
+             lxw_row_t hdr, lxw_row_t last, size_t ncols)
+{
+    if (last > hdr)
+        keep(w, worksheet_autofilter(ws, hdr, 0, last,
+                                     (lxw_col_t)(ncols - 1)));
+    else {
+        /* An empty list says so: a bare header reads as a page lost. */
+        last = hdr + 1;
+        merge(w, ws, last, 0, last, (lxw_col_t)(ncols - 1), "（无）",
+              w->text);
+    }
+    worksheet_freeze_panes(ws, hdr + 1, 0);
+    page_setup(w, ws, title, hdr, hdr);
+    keep(w, worksheet_print_area(ws, 0, 0, last, (lxw_col_t)(ncols - 1)));
+}
+
+/* "2026-12-06" as "2026年12月6日"; as it is when not a date. */
+static void
+date_cn(const char *d, char *buf, size_t size)
+{
+    int y, m, day;
+
+    if (d && sscanf(d, "%4d-%2d-%2d", &y, &m, &day) == 3)
+        snprintf(buf, size, "%d年%d月%d日", y, m, day);
+    else
+        snprintf(buf, size, "%s", d ? d : "");
+}
+
+/* The bureau's head of a bulletin over columns 0..@p last: issuing
+ * unit, 文号, title, the periods compared, the date of issue.  Returns
+ * the next free row. */
+static lxw_row_t
+bulletin_head(struct wctx *w, lxw_worksheet *ws, lxw_col_t last,
+              const struct sr_bulletin_issue *issue,
+              const struct sr_period *prev, double width)
+{
+    char docno[160], buf[400], day[40];
+    lxw_format *unit = new_format(w, 0), *no = new_format(w, 0);
+    lxw_row_t row = 0;
+
+    if (unit) {
+        format_set_bold(unit);
+        format_set_font_size(unit, 20);
+        format_set_font_color(unit, 0xC00000);
+        format_set_align(unit, LXW_ALIGN_CENTER);
+        format_set_align(unit, LXW_ALIGN_VERTICAL_CENTER);
+        format_set_bottom(unit, LXW_BORDER_MEDIUM);
+        format_set_bottom_color(unit, 0xC00000);
+    }
+    if (no)
+        format_set_align(no, LXW_ALIGN_CENTER);
+    merge(w, ws, row, 0, row, last, w->unit_text ? w->unit_text : "",
+          unit);
+    keep(w, worksheet_set_row(ws, row++, 36, NULL));
+    sr_bulletin_docno(w->layout, issue, docno, sizeof(docno));
+    merge(w, ws, row, 0, row, last, docno, no);
+    keep(w, worksheet_set_row(ws, row++, 24, NULL));
+    fit_row(w, ws, row, sr_layout_text_lines(w->title_text, width / 1.6));
+    merge(w, ws, row, 0, row, last, w->title_text ? w->title_text : "",
+          w->title);
+    if (sr_layout_text_lines(w->title_text, width / 1.6) < 2)
+        keep(w, worksheet_set_row(ws, row, 28, NULL));
+    row++;
+    snprintf(buf, sizeof(buf), "统计期：%s（%s 至 %s）；对比：%s（截至 %s）",
+             w->period->name, w->period->start, w->period->end, prev->name,
+             prev->end);
+    fit_row(w, ws, row, sr_layout_text_lines(buf, width));
+    merge(w, ws, row, 0, row, last, buf, w->sign);
+    row++;
+    date_cn(issue ? issue->date : NULL, day, sizeof(day));
+    snprintf(buf, sizeof(buf), "印发单位：%s　　印发日期：%s",
+             w->unit_text ? w->unit_text : "-", day);
+    merge(w, ws, row, 0, row, last, buf, w->sign);
+    row++;
+    return row + 1;
+}
+
+/* A numbered section heading ("一、主要指标变化"). */
+static void
+section(struct wctx *w, lxw_worksheet *ws, lxw_row_t row, lxw_col_t last,
+        const char *text)
+{
+    merge(w, ws, row, 0, row, last, text, w->bold);
+    keep(w, worksheet_set_row(ws, row, 22, NULL));
+}
+
+/* The KPI table: 指标 (merged over columns 0..@p lab), 本期, 上期, 变化,
+ * from @p row; returns the next free row. */
+static lxw_row_t
+bulletin_kpis(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+              lxw_col_t lab, const struct sr_bulletin_kpi *k,
+              const char *now, const char *prev)
+{
+    const char *change_head = "变化";
+    int id;
+    int64_t ch;
+
+    if (lab)
+        merge(w, ws, row, 0, row, lab, "指标", w->hdr);
+    else
+        put_str(w, ws, row, 0, "指标", w->hdr);
+    put_str(w, ws, row, lab + 1, now, w->hdr);
+    put_str(w, ws, row, lab + 2, prev, w->hdr);
+    put_str(w, ws, row, lab + 3, change_head, w->hdr);
+    keep(w, worksheet_set_row(ws, row, LINE_PT * 2, NULL));
+    row++;
+    for (id = 0; id < SR_BK_COUNT; id++, row++) {
+        const struct sr_bulletin_kpi *x = &k[id];
+        bool known = sr_bulletin_change(x, &ch);
+
+        if (lab)
+            merge(w, ws, row, 0, row, lab, sr_bulletin_kpi_label(id),
+                  w->label);
+        else
+            put_str(w, ws, row, 0, sr_bulletin_kpi_label(id), w->label);
+        if (x->is_rate) {
+            put_rate(w, ws, row, lab + 1, x->now);
+            put_rate(w, ws, row, lab + 2, x->prev);
+        } else {
+            put_num(w, ws, row, lab + 1, (double)x->now.num, w->num0);
+            put_num(w, ws, row, lab + 2, (double)x->prev.num, w->num0);
+        }
+        if (!known)
+            put_str(w, ws, row, lab + 3, "-", w->text);
+        else
+            put_num(w, ws, row, lab + 3,
+                    x->is_rate ? (double)ch / 10.0 : (double)ch,
+                    cell_format(w, x->is_rate ? FMT_CHANGE_PP : FMT_CHANGE_N,
+                                FILL_NONE));
+    }
+    merge(w, ws, row, 0, row, lab + 3,
+          "注：率的变化为两期百分比之差，单位为百分点；其余为数量之差。",
+          w->sign);
+    return row + 1;
+}
+
+/* A hazard's row values for the bulletins' hazard tables (first value
+ * @p first, e.g. the kind of change). */
+static size_t
+hazard_vals(struct val *v, const char *first,
+            const struct sr_report_hazard *h, bool with_district)
+{
+    size_t n = 0;
+
+    if (first)
+        str_val(&v[n++], first);
+    num_val(&v[n++], (double)h->id);
+    if (with_district)
+        str_val(&v[n++], h->district_name);
+    str_val(&v[n++], h->school_name);
+    str_val(&v[n++], h->item_title);
+    str_val(&v[n++], h->description);
+    str_val(&v[n++], sr_hazard_label(h->level));
+    str_val(&v[n++], h->found_on);
+    str_val(&v[n++], h->responsible);
+    str_val(&v[n++], h->deadline);
+    str_val(&v[n++], sr_hazard_status_label(h->status));
+    str_val(&v[n++], h->closed_on);
+    num_val(&v[n++], (double)h->days_overdue);
+    bool_val(&v[n++], h->supervised);
+    return n;
+}
+
+static const struct bcol month_hazard_cols[] = {
+    {"变化", 10, "@"},         {"隐患编号", 8, "0"},
+    {"学校名称", 22, "@"},     {"隐患部位/项目", 20, "@"},
+    {"隐患描述", 30, "@"},     {"隐患等级", 9, "@"},
+    {"发现日期", 11, "@"},     {"整改责任人", 10, "@"},
+    {"整改期限", 11, "@"},     {"月末状态", 11, "@"},
+    {"销号日期", 11, "@"},     {"逾期天数", 8, "0"},
+    {"挂牌督办", 8, "@"}};
+
+static void
+write_month_hazards(struct wctx *w, lxw_worksheet *ws,
+                    const struct sr_bulletin_monthly *b)
+{
+    static const char *const kinds[] = {"本月发现", "本月销号", "新增逾期",
+                                        "新增督办"};
+    const size_t *lists[] = {b->found, b->closed, b->newly_overdue,
+                             b->supervised};
+    const size_t counts[] = {b->n_found, b->n_closed, b->n_newly_overdue,
+                             b->n_supervised};
+    const size_t nc = NELEM(month_hazard_cols);
+    struct val v[NELEM(month_hazard_cols)];
+    lxw_row_t row = 0;
+    size_t k, i;
+
+    bcols_width(w, ws, month_hazard_cols, nc);
+    bcols_head(w, ws, row, month_hazard_cols, nc);
+    for (k = 0; k < NELEM(kinds); k++)
+        for (i = 0; i < counts[k]; i++) {
+            const struct sr_report_hazard *h = &b->now.hazards[lists[k][i]];
+
+            hazard_vals(v, kinds[k], h, false);
+            bcols_row(w, ws, ++row, month_hazard_cols, v, nc,
+                      h->days_overdue > 0 ? FILL_OVERDUE : FILL_NONE);
+        }
+    blist_finish(w, ws, "隐患变化", 0, row, nc);
+}
+
+static const struct bcol month_inspection_cols[] = {
+    {"评估编号", 8, "0"},  {"学校代码", 12, "@"}, {"学校名称", 28, "@"},
+    {"评估日期", 11, "@"}, {"评估人", 10, "@"},   {"总分", 8, "0.00"},
+    {"风险等级", 10, "@"}, {"是否达标", 8, "@"},  {"一票否决", 8, "@"}};
+
+static void
+write_month_inspections(struct wctx *w, lxw_worksheet *ws,
+                        const struct sr_bulletin_monthly *b)
+{
+    const size_t nc = NELEM(month_inspection_cols);
+    struct val v[NELEM(month_inspection_cols)];
+    lxw_row_t row = 0;
+    size_t i;
+
+    bcols_width(w, ws, month_inspection_cols, nc);
+    bcols_head(w, ws, row, month_inspection_cols, nc);
+    for (i = 0; i < b->n_inspections; i++) {
+        const struct sr_bulletin_inspection *in = &b->inspections[i];
+
+        num_val(&v[0], (double)in->id);
+        str_val(&v[1], in->code);
+        str_val(&v[2], in->school_name);
+        str_val(&v[3], in->assessed_on);
+        str_val(&v[4], in->inspector);
+        num_val(&v[5], (double)in->total / 100.0);
+        str_val(&v[6], in->band_label);
+        bool_val(&v[7], in->compliant);
+        bool_val(&v[8], in->vetoed);
+        bcols_row(w, ws, ++row, month_inspection_cols, v, nc, FILL_NONE);
+    }
+    blist_finish(w, ws, "本月检查", 0, row, nc);
+}
+
+static const struct bcol month_due_cols[] = {
+    {"学校代码", 12, "@"}, {"学校名称", 28, "@"},
+    {"学段", 10, "@"},     {"上月末有效评估日期", 14, "@"},
+    {"评估人", 10, "@"},   {"说明", 40, "@"}};
+
+static void
+write_month_due(struct wctx *w, lxw_worksheet *ws,
+                const struct sr_bulletin_monthly *b)
+{
+    const size_t nc = NELEM(month_due_cols);
+    struct val v[NELEM(month_due_cols)];
+    struct sr_report_district *prev = (struct sr_report_district *)&b->prev;
+    lxw_row_t row = 0;
+    size_t i;
+
+    bcols_width(w, ws, month_due_cols, nc);
+    bcols_head(w, ws, row, month_due_cols, nc);
+    for (i = 0; i < b->n_newly_due; i++) {
+        const struct sr_report_school *s = &b->now.schools[b->newly_due[i]];
+        const struct sr_report_school *then =
+            sr_report_find_school(prev, s->code);
+
+        school_value(s, SR_FS_CODE, &v[0]);
+        school_value(s, SR_FS_NAME, &v[1]);
+        school_value(s, SR_FS_STAGE, &v[2]);
+        str_val(&v[3], then ? then->assessed_on : NULL);
+        str_val(&v[4], then ? then->inspector : NULL);
+        str_val(&v[5], then && then->assessed
+                           ? "评估已过有效期，月末无有效评估"
+                           : "新列入名录，尚无评估");
+        bcols_row(w, ws, ++row, month_due_cols, v, nc, FILL_UNASSESSED);
+    }
+    blist_finish(w, ws, "新增应检", 0, row, nc);
+}
+
+/* The labels of the elements marked in @p lost, joined with "、". */
+static void
+elements_text(const bool *lost, char *buf, size_t size)
+{
+    size_t n = 0;
+    int e;
+
+    buf[0] = '\0';
+    for (e = 0; e < SR_BASELINE_COUNT; e++)
+        if (lost[e] && n < size)
+            n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? "、" : "",
+                                  sr_baseline_label(e));
+}
+
+static const struct bcol month_baseline_cols[] = {
+    {"变化", 12, "@"},     {"学校代码", 12, "@"}, {"学校名称", 26, "@"},
+    {"学段", 10, "@"},     {"涉及要素", 24, "@"}, {"月末未达标原因", 50, "@"}};
+
+static void
+write_month_baseline(struct wctx *w, lxw_worksheet *ws,
+                     const struct sr_bulletin_monthly *b)
+{
+    const size_t nc = NELEM(month_baseline_cols);
+    struct val v[NELEM(month_baseline_cols)];
+    char els[400];
+    lxw_row_t row = 0;
+    size_t i, k;
+
+    bcols_width(w, ws, month_baseline_cols, nc);
+    bcols_head(w, ws, row, month_baseline_cols, nc);
+    for (k = 0; k < 2; k++) {
+        const struct sr_bulletin_fell *list = k ? b->back_on : b->fell_off;
+        size_t n = k ? b->n_back_on : b->n_fell_off;
+
+        for (i = 0; i < n; i++) {
+            const struct sr_report_school *s =
+                &b->now.schools[list[i].school];
+
+            elements_text(list[i].lost, els, sizeof(els));
+            str_val(&v[0], k ? "恢复四项达标" : "跌出四个100%");
+            school_value(s, SR_FS_CODE, &v[1]);
+            school_value(s, SR_FS_NAME, &v[2]);
+            school_value(s, SR_FS_STAGE, &v[3]);
+            str_val(&v[4], els);
+            str_val(&v[5], k ? NULL : s->baseline_why);
+            bcols_row(w, ws, ++row, month_baseline_cols, v, nc,
+                      k ? FILL_BLUE : FILL_OVERDUE);
+        }
+    }
+    blist_finish(w, ws, "四个100%变化", 0, row, nc);
+}
+
+/* One line of 变化概览: label, count, what it counts. */
+static void
+count_line(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
+           const char *label, size_t n, const char *note)
+{
+    merge(w, ws, *row, 0, *row, 1, label, w->label);
+    put_num(w, ws, *row, 2, (double)n, w->num0);
+    fit_row(w, ws, *row, sr_layout_text_lines(note, 3 * 12.0));
+    merge(w, ws, *row, 3, *row, 5, note, w->wrap);
+    (*row)++;
+}
+
+/* 月调度's front sheet: six columns. */
+#define MONTH_W 12.0
+
+static void
+write_month_front(struct wctx *w, lxw_worksheet *ws,
+                  const struct sr_bulletin_monthly *b,
+                  const struct sr_bulletin_issue *issue)
+{
+    lxw_row_t row;
+    char buf[200];
+    size_t i;
+
+    keep(w, worksheet_set_column(ws, 0, 1, 16, NULL));
+    keep(w, worksheet_set_column(ws, 2, 5, MONTH_W, NULL));
+    row = bulletin_head(w, ws, 5, issue, &b->prev.period,
+                        32 + 4 * MONTH_W);
+    section(w, ws, row++, 5, "一、主要指标变化（月末对比上月末）");
+    row = bulletin_kpis(w, ws, row, 1, b->kpis, "本月末", "上月末");
+    row++;
+    section(w, ws, row++, 5, "二、本月变化");
+    merge(w, ws, row, 0, row, 1, "项目", w->hdr);
+    put_str(w, ws, row, 2, "数量", w->hdr);
+    merge(w, ws, row, 3, row, 5, "说明", w->hdr);
+    row++;
+    count_line(w, ws, &row, "本月发现隐患", b->n_found,
+               "发现日期在本月内（明细见“隐患变化”）");
+    count_line(w, ws, &row, "本月销号隐患", b->n_closed, "销号日期在本月内");
+    snprintf(buf, sizeof(buf), "月末未销号且已过整改期限；其中新增逾期%zu项"
+             "（上月末未逾期）", b->n_newly_overdue);
+    count_line(w, ws, &row, "月末逾期隐患", b->n_overdue, buf);
+    count_line(w, ws, &row, "新增挂牌督办", b->n_supervised,
+               "本月发现的重大隐患（重大隐患一律挂牌督办）");
+    count_line(w, ws, &row, "本月检查", b->n_inspections,
+               "评估日期在本月内的已提交检查（不含学校自查）");
+    snprintf(buf, sizeof(buf), "月末无有效评估的学校；上月末%zu所，本月新增"
+             "%zu所（明细见“新增应检”）", b->due_prev, b->n_newly_due);
+    count_line(w, ws, &row, "月末应检未检学校", b->due_now, buf);
+    count_line(w, ws, &row, "跌出四个100%学校", b->n_fell_off,
+               "上月末四项均达到、本月末未全部达到");
+    count_line(w, ws, &row, "恢复四个100%学校", b->n_back_on,
+               "上月末未全部达到、本月末四项均达到");
+    /* 三、检查计划进度: only when the district has plans. */
+    if (b->n_plans) {
+        row++;
+        section(w, ws, row++, 5, "三、检查计划进度");
+        merge(w, ws, row, 0, row, 1, "计划", w->hdr);
+        put_str(w, ws, row, 2, "计划学校数", w->hdr);
+        put_str(w, ws, row, 3, "已完成", w->hdr);
+        put_str(w, ws, row, 4, "未到期", w->hdr);
+        put_str(w, ws, row, 5, "已逾期", w->hdr);
+        row++;
+        for (i = 0; i < b->n_plans; i++, row++) {
+            merge(w, ws, row, 0, row, 1, b->plans[i].name, w->label);
+            put_num(w, ws, row, 2, (double)b->plans[i].schools, w->num0);
+            put_num(w, ws, row, 3, (double)b->plans[i].done, w->num0);
+            put_num(w, ws, row, 4, (double)b->plans[i].due, w->num0);
+            put_num(w, ws, row, 5, (double)b->plans[i].overdue, w->num0);
+        }
+    }
+    row++;
+    write_signatures(w, ws, row, 5, 32 + 4 * MONTH_W);
+    /* A document, not a table: no row repeats on the next page. */
+    page_setup_opt(w, ws, "月调度", false, 0, 0);
+    worksheet_set_portrait(ws);
+    keep(w, worksheet_print_area(ws, 0, 0, row, 5));
+}
+
+/* 说明 of a bulletin: what it compares and how, who wrote it when. */
+static void
+write_bulletin_notes(struct wctx *w, lxw_worksheet *ws, const char *scope,
+                     const struct sr_period *prev,
+                     const char *const *rules, size_t n_rules)
+{
+    char buf[512], when[64];
+    char *text = NULL;
+    lxw_row_t row = 0;
+    size_t i;
+
+    keep(w, worksheet_set_column(ws, 0, 0, NOTE_LABEL_W, NULL));
+    keep(w, worksheet_set_column(ws, 1, 1, NOTE_TEXT_W, NULL));
+    put_str(w, ws, row++, 0, "说明", w->bold);
+    put_str(w, ws, row, 0, "项目", w->hdr);
+    put_str(w, ws, row, 1, "内容", w->hdr);
+    row++;
+    note_row(w, ws, &row, "范围", scope);
+    snprintf(buf, sizeof(buf), "%s（%s 至 %s），对比%s（截至 %s）",
+             w->period->name, w->period->start, w->period->end, prev->name,
+             prev->end);
+    note_row(w, ws, &row, "统计期", buf);
+    note_row(w, ws, &row, "统计规则",
+             "各项数字与同期的校园安全风险评估报告工作簿一致：学校按统计期"
+             "末（或对比期末）最近一次已提交且仍在有效期内的检查计为已评估；"
+             "隐患按当日的状态统计，未销号且已过整改期限的为逾期；重大隐患"
+             "一律挂牌督办。");
+    for (i = 0; i < n_rules; i++)
+        note_row(w, ws, &row, "统计规则", rules[i]);
+    if (china_time(w->meta->generated_at, when, sizeof(when))) {
+        text = sr_asprintf("%s（北京时间；%s）", when,
+                           w->meta->generated_at);
+        if (!text)
+            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    }
+    note_row(w, ws, &row, "生成时间", text ? text : w->meta->generated_at);
+    free(text);
+    note_row(w, ws, &row, "生成人", w->meta->generated_by);
+    note_row(w, ws, &row, "审计链头", w->meta->audit_head);
+    page_setup(w, ws, "说明", 1, 1);
+    keep(w, worksheet_print_area(ws, 0, 0, row, 1));
+}
+
+static const char *const month_rules[] = {
+    "变化率为两期显示百分比（保留一位小数）之差，单位为百分点；分母为 0 时"
+    "显示“-”。",
+    "新增逾期：本月末逾期、上月末未逾期（或本月发现）的隐患；跌出四个100%："
+    "上月末四项要素均达到、本月末未全部达到的学校（新列入名录的学校不计）；"
+    "新增应检：本月末无有效评估、上月末有的学校（含新列入名录的学校）。"};
+
+/* As the reports' input checks (check_str()). */
+#define CHECK(s, what, idx, field)                                     \
+    do {                                                               \
+        rc = check_str(meta, (s), (what), (long)(idx), (field));       \
+        if (rc != SR_OK)                                               \
+            return rc;                                                 \
+    } while (0)
+
+static sr_error
+check_bulletin_issue(const struct sr_bulletin_issue *issue,
+                     const struct sr_report_meta *meta)
+{
+    sr_error rc;
+
+    if (!issue)
+        return SR_OK;
+    CHECK(issue->date, "issue.date", -1, NULL);
+    CHECK(issue->number, "issue.number", -1, NULL);
+    return SR_OK;
+}
+
+static sr_error
+check_monthly(const struct sr_bulletin_monthly *b,
+              const struct sr_bulletin_issue *issue,
+              const struct sr_report_meta *meta)
+{
+    sr_error rc;
+    size_t i;
+
+    CHECK(b->now.code, "code", -1, NULL);
+    CHECK(b->now.name, "name", -1, NULL);
+    rc = check_common(&b->now.period, NULL, 0, meta);
+    if (rc == SR_OK)
+        rc = check_common(&b->prev.period, NULL, 0, meta);
+    if (rc == SR_OK)
+        rc = check_schools(b->now.schools, b->now.n_schools, "schools",
+                           meta);
+    if (rc == SR_OK)
+        rc = check_schools(b->prev.schools, b->prev.n_schools,
+                           "prev.schools", meta);
+    if (rc == SR_OK)
+        rc = check_hazards(b->now.hazards, b->now.n_hazards, "hazards",
+                           meta);
+    if (rc == SR_OK)
+        rc = check_bulletin_issue(issue, meta);
+    for (i = 0; rc == SR_OK && i < b->n_inspections; i++) {
+        CHECK(b->inspections[i].school_name, "inspections", i,
+              "school_name");
+        CHECK(b->inspections[i].inspector, "inspections", i, "inspector");
+        CHECK(b->inspections[i].band_label, "inspections", i,
+              "band_label");
+    }
+    for (i = 0; rc == SR_OK && i < b->n_plans; i++)
+        CHECK(b->plans[i].name, "plans", i, "name");
+    return rc;
+}
+
+sr_error
+sr_bulletin_write_monthly(const struct sr_bulletin_monthly *b,
+                          const struct sr_layout *layout,
+                          const struct sr_bulletin_issue *issue,
+                          const char *path,
+                          const struct sr_report_meta *meta)
+{
+    static const struct sr_report_meta no_meta;
+    struct wctx *w = NULL;
+    lxw_worksheet *ws[6];
+    char *title, *keywords, *scope;
+    sr_error rc;
+    size_t s;
+    static const char *const names[] = {"月调度", "隐患变化", "本月检查",
+                                        "新增应检", "四个100%变化", "说明"};
+
+    if (!meta)
+        meta = &no_meta;
+    rc = check_monthly(b, issue, meta);
+    if (rc != SR_OK)
+        return rc;
+    rc = begin(&w, path, meta, 0);
+    if (rc != SR_OK)
+        return rc;
+    w->org = b->now.name;
+    w->period = &b->now.period;
+    w->layout = layout;
+    words(w, b->now.code, "{区县}{统计期}校园安全月调度");
+    for (s = 0; s < NELEM(names); s++)
+        ws[s] = add_sheet(w, names[s]);
+    if (w->lerr)
+        return finish(w, path, "", "", "");
+    write_month_front(w, ws[0], b, issue);
+    write_month_hazards(w, ws[1], b);
+    write_month_inspections(w, ws[2], b);
+    write_month_due(w, ws[3], b);
+    write_month_baseline(w, ws[4], b);
+    scope = sr_asprintf("%s（%s）", b->now.name ? b->now.name : "",
+                        b->now.code ? b->now.code : "");
+    if (!scope)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    write_bulletin_notes(w, ws[5], scope, &b->prev.period, month_rules,
+                         NELEM(month_rules));
+    free(scope);
+    title = sr_asprintf("%s校园安全月调度（%s）",
+                        b->now.name ? b->now.name : "", b->now.period.name);
+    keywords = sr_asprintf("校园安全, 月调度, %s, %s",
+                           b->now.name ? b->now.name : "",
+                           b->now.period.label);
+    rc = finish(w, path, title, keywords, b->now.name ? b->now.name : "");
+    free(title);
+    free(keywords);
+    return rc;
+}
+
+/* ---- 季通报 ---- */
+
+/* "上升2位", "下降1位", "持平". */
+static void
+place_change(size_t prev, size_t now, char *buf, size_t size)
+{
+    if (prev > now)
+        snprintf(buf, size, "上升%zu位", prev - now);
+    else if (prev < now)
+        snprintf(buf, size, "下降%zu位", now - prev);
+    else
+        snprintf(buf, size, "持平");
+}
+
+static const struct bcol rank_cols[] = {
+    {"名次", 6, "0"},           {"区县", 11, "@"},
+    {"上季度名次", 7, "0"},     {"名次变化", 8, "@"},
+    {"学校数", 7, "0"},         {"达标率", 8, "0.0%"},
+    {"达标率变化（百分点）", 9, FMT_CHANGE_PP},
+    {"四个100%达标率", 9, "0.0%"},
+    {"四个100%变化（百分点）", 9, FMT_CHANGE_PP},
+    {"整改率", 8, "0.0%"},      {"整改率变化（百分点）", 9, FMT_CHANGE_PP},
+    {"逾期重大隐患", 8, "0"},   {"未达标学校", 8, "0"},
+    {"未评估学校", 8, "0"}};
+
+/* A rate's cell value and its change's (blank "-" when unknown). */
+static void
+rate_and_change(const struct sr_bulletin_kpi *k, struct val *rate,
+                struct val *change)
+{
+    int64_t ch;
+
+    if (k->now.den)
+        num_val(rate, (double)k->now.num / (double)k->now.den);
+    else
+        str_val(rate, "-");
+    if (sr_bulletin_change(k, &ch))
+        num_val(change, (double)ch / 10.0);
+    else
+        str_val(change, "-");
+}
+
+static lxw_row_t
+write_ranking(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+              const struct sr_bulletin_quarterly *b)
+{
+    const size_t nc = NELEM(rank_cols);
+    struct val v[NELEM(rank_cols)];
+    char moved[32];
+    size_t i;
+
+    bcols_head(w, ws, row, rank_cols, nc);
+    for (i = 0; i < b->n_districts; i++) {
+        const struct sr_bulletin_district *d = &b->districts[i];
+        const struct sr_report_district *r = &b->reports[d->report];
+
+        place_change(d->prev_place, d->place, moved, sizeof(moved));
+        num_val(&v[0], (double)d->place);
+        str_val(&v[1], r->name);
+        num_val(&v[2], (double)d->prev_place);
+        str_val(&v[3], moved);
+        num_val(&v[4], (double)r->kpis.schools);
+        rate_and_change(&d->kpis[SR_BK_COMPLIANCE], &v[5], &v[6]);
+        rate_and_change(&d->kpis[SR_BK_FOUR], &v[7], &v[8]);
+        rate_and_change(&d->kpis[SR_BK_RECTIFICATION], &v[9], &v[10]);
+        num_val(&v[11], (double)d->kpis[SR_BK_OVERDUE_MAJOR].now.num);
+        num_val(&v[12], (double)d->noncompliant);
+        num_val(&v[13], (double)d->unassessed);
+        bcols_row(w, ws, ++row, rank_cols, v, nc, FILL_NONE);
+    }
+    return row + 1;
+}
+
+static lxw_row_t
+write_corrections(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+                  const struct sr_bulletin_quarterly *b, lxw_col_t last)
+{
+    size_t i;
+    char *text;
+
+    for (i = 0; i < b->n_corrections; i++, row++) {
+        const struct sr_bulletin_correction *c = &b->corrections[i];
+
+        text = sr_asprintf("%zu. %s%s%s：%s（%s 由 %s 更正，原因：%s）",
+                           i + 1, c->period ? c->period : "",
+                           c->district ? " " : "",
+                           c->district ? c->district : "",
+                           c->what ? c->what : "", c->at ? c->at : "",
+                           c->by ? c->by : "", c->why ? c->why : "");
+        if (!text) {
+            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            break;
+        }
+        fit_row(w, ws, row, sr_layout_text_lines(text, 100));
+        merge(w, ws, row, 0, row, last, text, w->sign);
+        free(text);
+    }
+    return row;
+}
+
+static void
+write_quarter_front(struct wctx *w, lxw_worksheet *ws,
+                    const struct sr_bulletin_quarterly *b,
+                    const struct sr_bulletin_issue *issue)
+{
+    const lxw_col_t last = NELEM(rank_cols) - 1;
+    lxw_row_t row, breaks[2] = {0, 0};
+    double width = 0;
+    size_t i;
+
+    for (i = 0; i < NELEM(rank_cols); i++)
+        width += rank_cols[i].width;
+    bcols_width(w, ws, rank_cols, NELEM(rank_cols));
+    row = bulletin_head(w, ws, last, issue, &b->prev, width);
+    section(w, ws, row++, last, "一、区县排名");
+    row = write_ranking(w, ws, row, b);
+    fit_row(w, ws, row, 2);
+    merge(w, ws, row, 0, row, last,
+          "排名规则：依次按达标率、四个100%达标率、整改率（本季度无新发现隐患"
+          "的计为100%）由高到低，逾期重大隐患由少到多；四项均相同的并列同一"
+          "名次（按区县代码列出），无学校的区县列最后。名次变化与上季度按同一"
+          "规则的名次相比。",
+          w->sign);
+    row += 2;
+    /* The city's KPIs start a page: a table split after its first rows
+     * would print under the ranking's columns. */
+    breaks[0] = row;
+    keep(w, worksheet_set_h_pagebreaks(ws, breaks));
+    section(w, ws, row++, last, "二、全市指标变化");
+    row = bulletin_kpis(w, ws, row, 3, b->city, "本季度末", "上季度末");
+    row++;
+    if (b->n_corrections) {
+        section(w, ws, row++, last, "三、更正说明");
+        row = write_corrections(w, ws, row, b, last);
+        row++;
+    }
+    write_signatures(w, ws, row, last, width);
+    /* A document, not a table: no row repeats on the next page. */
+    page_setup_opt(w, ws, "季通报", false, 0, 0);
+    keep(w, worksheet_print_area(ws, 0, 0, row, last));
+}
+
+static const struct bcol quarter_school_cols[] = {
+    {"区县", 11, "@"},       {"区县名次", 7, "0"},
+    {"学校代码", 12, "@"},   {"学校名称", 26, "@"},
+    {"学段", 9, "@"},        {"情况", 9, "@"},
+    {"总分", 8, "0.00"},     {"风险等级", 9, "@"},
+    {"否决项", 34, "@"},     {"评估日期", 11, "@"}};
+
+static void
+write_quarter_schools(struct wctx *w, lxw_worksheet *ws,
+                      const struct sr_bulletin_quarterly *b)
+{
+    const size_t nc = NELEM(quarter_school_cols);
+    struct val v[NELEM(quarter_school_cols)];
+    lxw_row_t row = 0;
+    size_t i, k;
+
+    bcols_width(w, ws, quarter_school_cols, nc);
+    bcols_head(w, ws, row, quarter_school_cols, nc);
+    for (i = 0; i < b->n_schools; i++) {
+        const struct sr_report_school *s =
+            sr_bulletin_school_at(b, &b->schools[i]);
+        size_t place = 0;
+
+        for (k = 0; k < b->n_districts; k++)
+            if (b->districts[k].report == b->schools[i].district)
+                place = b->districts[k].place;
+        school_value(s, SR_FS_DISTRICT_NAME, &v[0]);
+        num_val(&v[1], (double)place);
+        school_value(s, SR_FS_CODE, &v[2]);
+        school_value(s, SR_FS_NAME, &v[3]);
+        school_value(s, SR_FS_STAGE, &v[4]);
+        str_val(&v[5], sr_bulletin_school_status(s));
+        school_value(s, SR_FS_TOTAL, &v[6]);
+        school_value(s, SR_FS_BAND, &v[7]);
+        school_value(s, SR_FS_VETO_ITEMS, &v[8]);
+        school_value(s, SR_FS_ASSESSED_ON, &v[9]);
+        bcols_row(w, ws, ++row, quarter_school_cols, v, nc, school_fill(s));
+    }
+    blist_finish(w, ws, "未达标学校", 0, row, nc);
+}
+
+static const struct bcol quarter_major_cols[] = {
+    {"隐患编号", 8, "0"},      {"区县", 10, "@"},
+    {"学校名称", 22, "@"},     {"隐患部位/项目", 18, "@"},
+    {"隐患描述", 28, "@"},     {"隐患等级", 9, "@"},
+    {"发现日期", 11, "@"},     {"整改责任人", 10, "@"},
+    {"整改期限", 11, "@"},     {"季末状态", 11, "@"},
+    {"销号日期", 11, "@"},     {"逾期天数", 8, "0"},
+    {"挂牌督办", 8, "@"}};
+
+static void
+write_quarter_major(struct wctx *w, lxw_worksheet *ws,
+                    const struct sr_bulletin_quarterly *b)
+{
+    const size_t nc = NELEM(quarter_major_cols);
+    struct val v[NELEM(quarter_major_cols)];
+    lxw_row_t row = 0;
+    size_t i;
+
+    bcols_width(w, ws, quarter_major_cols, nc);
+    bcols_head(w, ws, row, quarter_major_cols, nc);
+    for (i = 0; i < b->n_overdue_major; i++) {
+        hazard_vals(v, NULL, sr_bulletin_hazard_at(b, &b->overdue_major[i]),
+                    true);
+        bcols_row(w, ws, ++row, quarter_major_cols, v, nc, FILL_OVERDUE);
+    }
+    blist_finish(w, ws, "逾期重大隐患", 0, row, nc);
+}
+
+static const char *const quarter_rules[] = {
+    "排名：依次按达标率、四个100%达标率、整改率（本季度无新发现隐患的计为"
+    "100%）由高到低，逾期重大隐患由少到多；四项均相同的并列同一名次，按区县"
+    "代码列出；无学校的区县列最后。上季度名次按同一规则由上季度末的数字排出。",
+    "未达标学校：季末已评估但未达标（含一票否决）的学校，以及季末无有效评估"
+    "（未评估）的学校，按区县名次、学校代码排列。逾期重大隐患：季末未销号且"
+    "已过整改期限的重大隐患，逾期天数多的在前。",
+    /* Parenthesised: one element, as clang's -Wstring-concatenation
+     * wants it said. */
+    ("变化率为两期显示百分比（保留一位小数）之差，单位为百分点；分母为 0 时"
+     "显示“-”。")};
+
+static sr_error
+check_quarterly(const struct sr_bulletin_quarterly *b,
+                const struct sr_bulletin_issue *issue,
+                const struct sr_report_meta *meta)
+{
+    sr_error rc;
+    size_t i;
+
+    rc = check_common(&b->period, NULL, 0, meta);
+    if (rc == SR_OK)
+        rc = check_common(&b->prev, NULL, 0, meta);
+    if (rc == SR_OK)
+        rc = check_bulletin_issue(issue, meta);
+    for (i = 0; rc == SR_OK && i < b->n_reports; i++) {
+        CHECK(b->reports[i].name, "reports", i, "name");
+        rc = check_schools(b->reports[i].schools, b->reports[i].n_schools,
+                           "schools", meta);
+        if (rc == SR_OK)
+            rc = check_hazards(b->reports[i].hazards,
+                               b->reports[i].n_hazards, "hazards", meta);
+    }
+    for (i = 0; rc == SR_OK && i < b->n_corrections; i++) {
+        const struct sr_bulletin_correction *c = &b->corrections[i];
+
+        CHECK(c->period, "corrections", i, "period");
+        CHECK(c->district, "corrections", i, "district");
+        CHECK(c->what, "corrections", i, "what");
+        CHECK(c->by, "corrections", i, "by");
+        CHECK(c->at, "corrections", i, "at");
+        CHECK(c->why, "corrections", i, "why");
+    }
+    return rc;
+}
+
+sr_error
+sr_bulletin_write_quarterly(const struct sr_bulletin_quarterly *b,
+                            const struct sr_layout *layout,
+                            const struct sr_bulletin_issue *issue,
+                            const char *path,
+                            const struct sr_report_meta *meta)
+{
+    static const struct sr_report_meta no_meta;
+    static const char *const names[] = {"季通报", "未达标学校",
+                                        "逾期重大隐患", "说明"};
+    struct wctx *w = NULL;
+    lxw_worksheet *ws[4];
+    char *title, *keywords, *scope;
+    sr_error rc;
+    size_t s;
+
+    if (!meta)
+        meta = &no_meta;
+    rc = check_quarterly(b, issue, meta);
+    if (rc != SR_OK)
+        return rc;
+    rc = begin(&w, path, meta, 0);
+    if (rc != SR_OK)
+        return rc;
+    w->org = "全市";
+    w->period = &b->period;
+    w->layout = layout;
+    words(w, NULL, "{统计期}中小学校园安全工作通报");
+    for (s = 0; s < NELEM(names); s++)
+        ws[s] = add_sheet(w, names[s]);
+    if (w->lerr)
+        return finish(w, path, "", "", "");
+    write_quarter_front(w, ws[0], b, issue);
+    write_quarter_schools(w, ws[1], b);
+    write_quarter_major(w, ws[2], b);
+    scope = sr_asprintf("全市（%zu 个区县）", b->n_reports);
+    if (!scope)
+        keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    write_bulletin_notes(w, ws[3], scope, &b->prev, quarter_rules,
+                         NELEM(quarter_rules));
+    free(scope);
+    title = sr_asprintf("中小学校园安全季度通报（%s）", b->period.name);
+    keywords = sr_asprintf("校园安全, 季通报, 全市, %s", b->period.label);
+    rc = finish(w, path, title, keywords, "全市");
+    free(title);
+    free(keywords);
+    return rc;
+}
+
+#undef CHECK

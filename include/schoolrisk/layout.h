@@ -170,6 +170,9 @@ struct sr_layout_text {
     size_t n_signatures;
     char *footer;  /**< page footer template, or NULL */
     long footer_line;
+    char *docno;   /**< a bulletin's 文号 prefix (机关代字, "济教安"), or
+                        NULL (bulletin.h) */
+    long docno_line;
 };
 
 /** A loaded layout; the caller owns it (sr_layout_release). */

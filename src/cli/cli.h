@@ -223,6 +223,7 @@ int cmd_assess(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
+int cmd_bulletin(int argc, char **argv);
 int cmd_checklist(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_experts(int argc, char **argv);

@@ -31,6 +31,8 @@ static const struct cli_cmd cmds[] = {
      N_("copy the database to a new file while it is in use, and check it")},
     {"baseline", cmd_baseline,
      N_("the four-100% baseline per school and per district")},
+    {"bulletin", cmd_bulletin,
+     N_("the monthly dispatch (月调度) and the quarterly bulletin (季通报)")},
     {"checklist", cmd_checklist,
      N_("list the items that apply to a school, with what each answer "
         "is worth")},

@@ -14,4 +14,10 @@
  * 400 naming the field period. */
 bool web_period(struct web_req *r, struct sr_period *out);
 
+/* A bulletin's period: ?month= (kind SR_PERIOD_MONTH) or ?quarter=
+ * (SR_PERIOD_QUARTER); without it, the last one that has ended
+ * (sr_bulletin_last_period()).  false after answering 400 naming the
+ * field. */
+bool web_bulletin_period(struct web_req *r, int kind, struct sr_period *out);
+
 #endif /* SR_WEB_PERIOD_H */

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "schoolrisk/bulletin.h"
 #include "schoolrisk/layout.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_xlsx.h"
@@ -196,5 +197,83 @@ WEB_HANDLER(web_reports_city)
 cleanup:
     job_release(&j);
     sr_report_city_release(&city);
+    return ret;
+}
+
+/* ---- The bulletins' workbooks (bulletin.h) ----------------------- */
+
+static void
+bulletin_issue(struct web_req *r, struct sr_bulletin_issue *issue,
+               char today[16])
+{
+    sr_store_today(r->st, today);
+    issue->date = today;
+    issue->number = NULL;
+}
+
+WEB_HANDLER(web_bulletins_monthly_xlsx)
+{
+    struct sr_bulletin_monthly b;
+    struct sr_bulletin_issue issue;
+    struct sr_period p;
+    struct job j;
+    char name[200], today[16];
+    enum MHD_Result ret;
+    bool ready;
+    sr_error rc;
+
+    if (!web_bulletin_period(r, SR_PERIOD_MONTH, &p))
+        return web_done(r);
+    job_init(&j);
+    rc = sr_bulletin_monthly(r->st, web_param(r, 0), &p, &b);
+    if (rc != SR_OK) {
+        ret = web_fail(r, rc, NULL);
+        goto cleanup;
+    }
+    ret = prepare(r, &j, "bulletin-monthly", &ready);
+    if (!ready)
+        goto cleanup;
+    bulletin_issue(r, &issue, today);
+    rc = sr_bulletin_write_monthly(&b, &j.layout, &issue, j.path, &j.meta);
+    sr_bulletin_file_name(b.now.name, &p, name, sizeof(name));
+    ret = serve(r, &j, rc, name);
+
+cleanup:
+    job_release(&j);
+    sr_bulletin_monthly_release(&b);
+    return ret;
+}
+
+WEB_HANDLER(web_bulletins_quarterly_xlsx)
+{
+    struct sr_bulletin_quarterly b;
+    struct sr_bulletin_issue issue;
+    struct sr_period p;
+    struct job j;
+    char name[200], today[16];
+    enum MHD_Result ret;
+    bool ready;
+    sr_error rc;
+
+    if (!web_bulletin_period(r, SR_PERIOD_QUARTER, &p))
+        return web_done(r);
+    job_init(&j);
+    rc = sr_bulletin_quarterly(r->st, &p, NULL, &b);
+    if (rc != SR_OK) {
+        ret = web_fail(r, rc, NULL);
+        goto cleanup;
+    }
+    ret = prepare(r, &j, "bulletin-quarterly", &ready);
+    if (!ready)
+        goto cleanup;
+    bulletin_issue(r, &issue, today);
+    rc = sr_bulletin_write_quarterly(&b, &j.layout, &issue, j.path,
+                                     &j.meta);
+    sr_bulletin_file_name(NULL, &p, name, sizeof(name));
+    ret = serve(r, &j, rc, name);
+
+cleanup:
+    job_release(&j);
+    sr_bulletin_quarterly_release(&b);
     return ret;
 }

@@ -189,6 +189,21 @@ const struct web_route web_routes[] = {
     {"GET", "/api/v1/reports/city", web_reports_city, C, WEB_T_NONE, 0, 0,
      "the city's Excel workbook for a period"},
 
+    /* Bulletins: 月调度 and 季通报 (bulletins.c; workbooks reports.c). */
+    {"GET", "/api/v1/bulletins/monthly/{district}", web_bulletins_monthly,
+     C | D, WEB_T_DISTRICT, 0, 0,
+     "a district's monthly dispatch: what changed since last month"},
+    {"GET", "/api/v1/bulletins/monthly/{district}/xlsx",
+     web_bulletins_monthly_xlsx, C | D, WEB_T_DISTRICT, 0, 0,
+     "a district's monthly dispatch as an Excel workbook"},
+    {"GET", "/api/v1/bulletins/quarterly", web_bulletins_quarterly, C | D,
+     WEB_T_NONE, 0, 0,
+     "the city's quarterly bulletin: districts ranked, schools and hazards "
+     "named"},
+    {"GET", "/api/v1/bulletins/quarterly/xlsx", web_bulletins_quarterly_xlsx,
+     C | D, WEB_T_NONE, 0, 0,
+     "the city's quarterly bulletin as an Excel workbook"},
+
     /* Indicator systems (systems.c). */
     {"GET", "/api/v1/systems", web_systems_list, ALL_BUSINESS, WEB_T_NONE,
      0, 0, "the stored indicator systems, the current one per stage"},

@@ -347,6 +347,11 @@ WEB_HANDLER(web_baseline);
 WEB_HANDLER(web_whatif);
 WEB_HANDLER(web_whatif_suggest);
 /* reports.c */
+WEB_HANDLER(web_bulletins_monthly);
+WEB_HANDLER(web_bulletins_monthly_xlsx);
+WEB_HANDLER(web_bulletins_quarterly);
+WEB_HANDLER(web_bulletins_quarterly_xlsx);
+
 WEB_HANDLER(web_reports_district);
 WEB_HANDLER(web_reports_city);
 /* systems.c */

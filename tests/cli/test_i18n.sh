@@ -54,8 +54,8 @@ SUBS="assess:new,set,import,show,list,submit audit:verify,head
 hazard:show,add,assign,submit,verify,signoff,reject,list hazards:list
 indicators:validate,load,list,show report:district,city,all schools:import,list,show
 users:add,list,show,passwd,disable,enable,unlock,grant,revoke,totp-reset
-experts:add,update,list,summary
-plan:create,show,list,publish,progress"
+experts:add,update,list,summary bulletin:monthly,quarterly
+plan:create,show,list,publish,progress signoff:confirm,district,accept,return,correct,diff,status,show"
 CMDS=$("$BIN" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 begin "the command list under zh_CN names every command in Chinese"
 LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" --help >"$T/zh" 2>"$T/err"

@@ -157,7 +157,7 @@ test_text_rows(void **state)
         "t.csv:4: unknown placeholder '{区}' in field 'unit' (known: {区县}, "
         "{统计期})",
         "t.csv:5: unknown field 'title2' on sheet '文字' (known: title, "
-        "unit, unit:区县, signature, footer)",
+        "unit, unit:区县, signature, footer, docno)",
         "t.csv:6: width and format of a '文字' row stay empty",
         "t.csv:7: text of field 'signature' must be 1..200 bytes",
         "t.csv:8: unknown placeholder '{页码}' in field 'unit' (known: "

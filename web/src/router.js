@@ -31,6 +31,7 @@ const routes = [
       { path: 'period-signoff', component: () => import('./views/Signoff.vue'), meta: { title: '期末签批', roles: ['city', 'district'] } },
       { path: 'reports', component: () => import('./views/Reports.vue'), meta: { title: '报表下载', roles: ['city', 'district'] } },
       { path: 'whatif', component: () => import('./views/WhatIf.vue'), meta: { title: '整改预测', roles: ['city', 'district'] } },
+      { path: 'bulletins', component: () => import('./views/Bulletins.vue'), meta: { title: '通报', roles: ['city', 'district'] } },
       // 市局
       { path: 'dashboard', component: () => import('./views/Dashboard.vue'), meta: { title: '全市概览', roles: ['city'] } },
       { path: 'districts/:code', component: () => import('./views/DistrictDetail.vue'), meta: { title: '区县概况', roles: ['city', 'district'], parent: { title: '全市概览', path: '/dashboard' } } },
