@@ -90,7 +90,7 @@ teardown(void **state)
 static int64_t
 user(struct fx *f, const char *login, const char *district)
 {
-    struct sr_user_new u = {login, "张三", NULL, NULL, PW, false};
+    struct sr_user_new u = {login, "张三", NULL, NULL, PW, false, false};
     int64_t id = 0, g = 0;
 
     CHECK(f, sr_user_add(f->st, &f->p, &u, &id), SR_OK);
