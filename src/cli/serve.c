@@ -152,7 +152,7 @@ static const char *const target_names[] = {
     [WEB_T_DISTRICT] = "district",   [WEB_T_HAZARD] = "hazard",
     [WEB_T_ASSESSMENT] = "assessment", [WEB_T_DRAFT] = "draft",
     [WEB_T_EVIDENCE] = "evidence",   [WEB_T_BODY_SCHOOL] = "body:school",
-    [WEB_T_QUERY_SCHOOL] = "query:school",
+    [WEB_T_QUERY_SCHOOL] = "query:school", [WEB_T_EXPERT] = "expert",
 };
 
 /* The route table, one route a line: what docs/api.md documents and
