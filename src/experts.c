@@ -293,6 +293,10 @@ expert_user(struct sr_store *st, const char *login, bool need_inspector,
         return sr_store_fail_field(st, SR_ERR_INPUT, "login",
                                    _("the login is required"));
     rc = sr_audb_auth_get(st, 0, login, a);
+    /* The same message, naming the field for the service's answer. */
+    if (rc == SR_ERR_NOT_FOUND)
+        rc = sr_store_fail_field(st, SR_ERR_NOT_FOUND, "login",
+                                 _("no user with login '%s'"), login);
     if (rc == SR_OK && need_inspector &&
         !(a->roles & SR_ROLES(SR_ROLE_INSPECTOR)))
         rc = sr_store_fail_field(st, SR_ERR_STATE, "login",

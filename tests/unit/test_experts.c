@@ -227,6 +227,7 @@ test_add_refusals(void **state)
 
     CHECK(f, sr_expert_add(f->st, "nobody", &in), SR_ERR_NOT_FOUND);
     MSG(f, "no user with login 'nobody'");
+    FIELD(f, "login");
     CHECK(f, sr_expert_add(f->st, "li", &in), SR_ERR_STATE);
     MSG(f, "user 'li' holds no inspector grant: an expert is an inspector "
            "(grant the role first)");
