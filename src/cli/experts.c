@@ -777,6 +777,20 @@ wl_cell(const struct sr_expert *e, const struct sr_expert_work *w, int col,
     return buf;
 }
 
+/* Column col for CSV, where the table shows t: the district's code,
+ * and empty for no rate or no inspection (the table's "-"). */
+static const char *
+csv_cell(const struct sr_expert *e, const struct sr_expert_work *w, int col,
+         const char *t)
+{
+    if (col == WL_DISTRICT)
+        return e->district;
+    if ((col == WL_RATE && !w->inspections) ||
+        (col == WL_LAST && !w->last_on[0]))
+        return "";
+    return t;
+}
+
 /* Print t in column col of the text table: the numbers to the right. */
 static void
 wl_put(const struct wl_ctx *wc, int col, const char *t)
@@ -807,8 +821,7 @@ wl_row(const struct sr_expert *e, const struct sr_expert_work *w, void *ctx)
         const char *t = wl_cell(e, w, col, buf, sizeof(buf));
 
         if (wc->csv)
-            cli_csv_field(stdout, col == WL_DISTRICT ? e->district : t,
-                          col == NWL - 1);
+            cli_csv_field(stdout, csv_cell(e, w, col, t), col == NWL - 1);
         else if (wc->print)
             wl_put(wc, col, t);
         else if (cli_width(t) > wc->w[col])
