@@ -533,7 +533,8 @@ ensure_user(struct sr_store *st, const struct sr_auth_policy *pol,
             const char *school, char *secret)
 {
     struct sr_user u;
-    struct sr_user_new nu = {login, login, NULL, NULL, PASSWORD, false};
+    struct sr_user_new nu = {login, login, NULL, NULL, PASSWORD, false,
+                             false};
     int64_t id, grant;
     char *uri = NULL, code[7];
 

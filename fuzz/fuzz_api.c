@@ -108,7 +108,7 @@ build(void)
     sr_auth_policy_init(&p);
     for (i = 0; i < USERS; i++) {
         struct sr_user_new u = {who[i].login, who[i].login, NULL, NULL,
-                                "Fuzz#Password2026", false};
+                                "Fuzz#Password2026", false, false};
         struct sr_login in = {who[i].login, "Fuzz#Password2026", "fuzz",
                               NULL};
 

@@ -318,9 +318,23 @@ sr_password_generate(char out[17])
     out[16] = '\0';
 }
 
+/* The stored hash of an account made without a password (never a hash
+ * crypto_pwhash_str() writes: those begin with "$argon2"). */
+#define NO_PASSWORD "!"
+
 static bool
 password_ok(const char *hash, const char *password)
 {
+    if (hash && !strcmp(hash, NO_PASSWORD)) {
+        /* Refused, but as slowly as a wrong password, so that timing
+         * does not tell which accounts have none. */
+        pthread_once(&dummy_once, dummy_init);
+        if (dummy_hash[0] &&
+            crypto_pwhash_str_verify(dummy_hash, password,
+                                     strlen(password)) == 0)
+            return false; /* nobody knows the dummy's password */
+        return false;
+    }
     return hash && *hash &&
            crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
@@ -637,11 +651,18 @@ sr_user_add(struct sr_store *st, const struct sr_auth_policy *p,
         rc = check_phone(st, u->phone);
     if (rc != SR_OK)
         return rc;
-    if (sr_password_check(p, u->login, u->password, why, sizeof(why)) !=
-        SR_OK)
+    if (u->no_password && u->password)
+        return sr_store_fail_field(st, SR_ERR_INPUT, "password", "%s",
+                                   _("a password was given for an account "
+                                     "without one"));
+    if (!u->no_password &&
+        sr_password_check(p, u->login, u->password, why, sizeof(why)) !=
+            SR_OK)
         return sr_store_fail_field(st, SR_ERR_INPUT, "password", "%s", why);
     rc = lib_ready(st);
-    if (rc == SR_OK)
+    if (rc == SR_OK && u->no_password)
+        snprintf(hash, sizeof(hash), "%s", NO_PASSWORD);
+    else if (rc == SR_OK)
         rc = password_hash(st, u->password, hash);
     if (rc != SR_OK)
         return rc;
@@ -658,9 +679,11 @@ sr_user_add(struct sr_store *st, const struct sr_auth_policy *p,
         rc = sr_audb_user_insert(st, u, hash, &new_id);
     if (rc == SR_OK) {
         e = event("user_added", NULL, new_id, SR_AUDB_USER_STATE);
-        e.detail = u->must_change ? "must change the password at the first "
-                                    "sign-in"
-                                  : NULL;
+        e.detail = u->no_password   ? "no password: an administrator sets "
+                                      "one"
+                   : u->must_change ? "must change the password at the "
+                                      "first sign-in"
+                                    : NULL;
         rc = sr_audb_event(st, &e);
     }
     rc = finish(st, rc);

@@ -8,6 +8,12 @@
  * delivery, village school) are drawn from a second stream, so that
  * adding them changed no draw of the first: a seed makes the same city
  * and the same year it made before, now with those attributes too.
+ * The expert corps (安全专家库) is drawn from a third stream: its users
+ * and inspector grants are made before the year, about half of each
+ * district's inspections are then made by one of its experts (the
+ * choice drawn from that stream too, so that every draw of the first
+ * stream, and with it every score and figure, stays what it was), and
+ * the profiles are recorded at the year's end.
  * Then the year is simulated day by day: each day the store's clock is
  * set to that day, the assessments planned for it are made (draft,
  * responses file, submission), and the hazard steps due that day are
@@ -33,6 +39,7 @@
 #include "schoolrisk/decimal.h"
 #include "schoolrisk/auth.h"
 #include "schoolrisk/demo.h"
+#include "schoolrisk/experts.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
@@ -629,6 +636,9 @@ struct sim {
     struct sr_diags *diags;
     struct rng r;
     struct rng r2;            /* the attributes of schema 5 */
+    struct rng r3;            /* the expert corps */
+    struct dexpert *x;        /* the corps, SR_DEMO_EXPERTS of them */
+    size_t nx;
     time_t y0;
     int days;
     int today;
@@ -1094,6 +1104,218 @@ add_task(struct sim *m, const struct sr_hazard_record *h, long school)
     return SR_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* The expert corps (安全专家库).                                       */
+/* ------------------------------------------------------------------ */
+
+struct dexpert {
+    int64_t id;
+    char login[16];
+    char name[32];
+    int district;
+};
+
+/* Experts' given names: a list of their own, so that an expert is never
+ * taken by name for a school contact or a district's inspector. */
+static const char *const expert_given[] = {
+    "德明", "秀兰", "春生", "玉梅", "学军", "淑华", "长江", "凤英",
+    "保国", "慧敏", "继红", "子健", "雅琴", "宏伟", "书香", "正平"};
+
+/* Work units outside the schools (after the district's name), with the
+ * speciality their experts bring, and how often. */
+static const struct {
+    const char *suffix;
+    int spec;
+    long weight;
+} units[] = {
+    {"教育和体育局安全科", SR_SPEC_GENERAL, 22},
+    {"消防救援大队", SR_SPEC_FIRE, 26},
+    {"市场监督管理局", SR_SPEC_FOOD, 10},
+    {"疾病预防控制中心", SR_SPEC_FOOD, 4},
+    {"住房和城乡建设局", SR_SPEC_BUILDING, 8},
+    {"公安交警大队", SR_SPEC_TRAFFIC, 8},
+    {"应急管理局", SR_SPEC_LAB_CHEMICALS, 5},
+    {"未成年人心理健康辅导中心", SR_SPEC_PSYCHOLOGY, 4},
+};
+
+/* A second speciality, by how common it is among school-safety work. */
+static const long spec_weight[SR_SPEC_COUNT] = {
+    25, 12, 10, 8, 8, 8, 5, 5, 4, 15};
+
+/* An index into weights (n of them) drawn by weight. */
+static int
+weighted(struct rng *r, const long *weights, int n)
+{
+    long total = 0, x;
+    int i;
+
+    for (i = 0; i < n; i++)
+        total += weights[i];
+    x = pick(r, total);
+    for (i = 0; i < n - 1 && x >= weights[i]; i++)
+        x -= weights[i];
+    return i;
+}
+
+/* Users and inspector grants of the corps, made before the year; the
+ * districts drawn by their share of the schools. */
+static sr_error
+make_corps(struct sim *m)
+{
+    struct sr_auth_policy p;
+    long total_w = 0, x;
+    size_t i, k;
+    sr_error rc = SR_OK;
+
+    m->x = calloc(SR_DEMO_EXPERTS, sizeof(*m->x));
+    if (!m->x)
+        return SR_ERR_NOMEM;
+    sr_auth_policy_init(&p);
+    for (k = 0; k < m->nd; k++)
+        total_w += m->d[k].weight;
+    for (i = 0; rc == SR_OK && i < SR_DEMO_EXPERTS; i++) {
+        struct dexpert *e = &m->x[i];
+        struct sr_user_new u;
+        int64_t grant;
+
+        for (x = pick(&m->r3, total_w), k = 0; k + 1 < m->nd; k++) {
+            x -= m->d[k].weight;
+            if (x < 0)
+                break;
+        }
+        e->district = (int)k;
+        snprintf(e->login, sizeof(e->login), "zj%03zu", i + 1);
+        snprintf(e->name, sizeof(e->name), "%s%s",
+                 surnames[pick(&m->r3, 36)], expert_given[pick(&m->r3, 16)]);
+        memset(&u, 0, sizeof(u));
+        u.login = e->login;
+        u.name = e->name;
+        u.no_password = true;
+        u.must_change = true;
+        clock_tick(m);
+        rc = sr_user_add(m->st, &p, &u, &e->id);
+        if (rc == SR_OK)
+            rc = sr_grant_add(m->st, e->id, SR_ROLE_INSPECTOR,
+                              m->d[k].code, NULL, &grant);
+        m->nx = i + 1;
+    }
+    return rc;
+}
+
+/* One of district's experts drawn from the corps' stream, or NULL. */
+static const struct dexpert *
+district_expert(struct sim *m, int district)
+{
+    size_t i, n = 0;
+    long k;
+
+    for (i = 0; i < m->nx; i++)
+        n += m->x[i].district == district;
+    if (!n)
+        return NULL;
+    for (k = pick(&m->r3, (long)n), i = 0; i < m->nx; i++)
+        if (m->x[i].district == district && k-- == 0)
+            return &m->x[i];
+    return NULL;
+}
+
+/* The same day three years on: the certificate's expiry (29 February
+ * becomes the 28th). */
+static void
+plus_three_years(const char *d, char out[11])
+{
+    /* The demo's years are 2000..2999 (sr_demo_build() checks). */
+    unsigned y = (unsigned)strtoul(d, NULL, 10) % 10000 + 3;
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%04u%.6s", y % 10000,
+             strcmp(d + 4, "-02-29") ? d + 4 : "-02-28");
+    memcpy(out, buf, 10);
+    out[10] = '\0';
+}
+
+/* A school of district, drawn, or -1 when it has none. */
+static long
+district_school(struct sim *m, int district)
+{
+    long i, n = 0, k;
+
+    for (i = 0; i < m->n; i++)
+        n += m->s[i].district == district;
+    if (!n)
+        return -1;
+    for (k = pick(&m->r3, n), i = 0; i < m->n; i++)
+        if (m->s[i].district == district && k-- == 0)
+            return i;
+    return -1;
+}
+
+/* Expert e's unit and first speciality: a third of them work at a
+ * school of their district (the school's code is the unit, so that the
+ * avoidance rule of inspection plans applies to it). */
+static int
+draw_unit(struct sim *m, const struct dexpert *e, char *unit, size_t size)
+{
+    static const long school_spec[] = {30, 20, 20, 10, 10, 10};
+    static const int school_specs[] = {
+        SR_SPEC_GENERAL, SR_SPEC_PSYCHOLOGY, SR_SPEC_LAB_CHEMICALS,
+        SR_SPEC_SCHOOL_BUS, SR_SPEC_SWIMMING, SR_SPEC_FIRE};
+    const struct district *d = &m->d[e->district];
+    long weights[sizeof(units) / sizeof(units[0])];
+    long si = chance(&m->r3, 330) ? district_school(m, e->district) : -1;
+    size_t i;
+    int u;
+
+    if (si >= 0) {
+        snprintf(unit, size, "%s", m->s[si].code);
+        if (m->s[si].stage == SR_STAGE_SPECIAL)
+            return SR_SPEC_SPECIAL_EDUCATION;
+        return school_specs[weighted(&m->r3, school_spec, 6)];
+    }
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+        weights[i] = units[i].weight;
+    u = weighted(&m->r3, weights, (int)(sizeof(units) / sizeof(units[0])));
+    snprintf(unit, size, "%s%s", d->kind == D_CITY ? "济南市" : d->name,
+             units[u].suffix);
+    return units[u].spec;
+}
+
+/* Expert e's profile, recorded at the year's end: trained over the
+ * two years before and this one (a few late in the year before those,
+ * whose certificates lapse or are due now), certified 20 to 60 days
+ * after, for three years; a few suspended or retired. */
+static sr_error
+add_profile(struct sim *m, const struct dexpert *e)
+{
+    char unit[128], trained[11], certified[11], expires[11];
+    struct sr_expert_in in;
+    int t, c;
+    long st;
+
+    in.specialities = SR_SPECS(draw_unit(m, e, unit, sizeof(unit)));
+    if (chance(&m->r3, 350))
+        in.specialities |= SR_SPECS(weighted(&m->r3, spec_weight,
+                                             SR_SPEC_COUNT));
+    if (chance(&m->r3, 45))
+        t = (int)range(&m->r3, -3 * 365 + 181, -2 * 365 - 1);
+    else
+        t = (int)range(&m->r3, -2 * 365, m->days - 61);
+    c = t + (int)range(&m->r3, 20, 60);
+    day_date(m->y0, t, trained);
+    day_date(m->y0, c, certified);
+    plus_three_years(certified, expires);
+    st = pick(&m->r3, 1000);
+    in.unit = unit;
+    in.district = m->d[e->district].code;
+    in.trained_on = trained;
+    in.certified_on = certified;
+    in.expires_on = expires;
+    in.status = st < 28 ? SR_EXPERT_SUSPENDED
+                : st < 44 ? SR_EXPERT_RETIRED : SR_EXPERT_ACTIVE;
+    clock_tick(m);
+    return sr_expert_add(m->st, e->login, &in);
+}
+
 /* One assessment: draft, answers, submission, and plans for the
  * hazards it raised. */
 static sr_error
@@ -1110,16 +1332,29 @@ assess(struct sim *m, long si, bool autumn)
     int64_t id;
     char date[11];
     sr_error rc;
+    /* About half of the inspections are made by one of the district's
+     * experts, signed in as their user. */
+    const struct dexpert *ex = chance(&m->r3, 550)
+                                   ? district_expert(m, s->district)
+                                   : NULL;
 
     clock_tick(m);
     day_date(m->y0, m->today, date);
-    if ((rc = actor(m, insp)) != SR_OK ||
+    if (ex) {
+        insp = ex->name;
+        rc = sr_store_set_user(m->st, ex->id, ex->name);
+    } else {
+        rc = actor(m, insp);
+    }
+    if (rc != SR_OK ||
         (rc = sr_assess_new(m->st, s->code, date, insp, &id)) != SR_OK ||
         (rc = write_responses(m, s, autumn)) != SR_OK ||
         (rc = sr_assess_import(m->st, id, m->path, m->diags)) != SR_OK)
         return rc;
     clock_tick(m);
     rc = sr_assess_submit(m->st, id, m->diags, &rep);
+    if (rc == SR_OK && ex)
+        rc = actor(m, d->office); /* the expert's user signs nothing else */
     if (rc != SR_OK)
         return rc;
     m->stats.assessments++;
@@ -1334,6 +1569,7 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
     m.r.s = o->seed;
     /* Another stream, not the next numbers of the first. */
     m.r2.s = o->seed ^ 0x5A3C96E1D2B4F087ull;
+    m.r3.s = o->seed ^ 0xC3A5C85C97CB3127ull;
     if (o->year < 2000 || o->year > 2999) {
         sr_diags_add(diags, NULL, 0, _("year %d is out of range (2000..2999)"),
                      o->year);
@@ -1378,11 +1614,22 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
         goto cleanup;
     progress(&m, _("registry: %zu schools in %zu districts imported"),
              m.stats.schools, m.nd);
+    if ((rc = make_corps(&m)) != SR_OK)
+        goto cleanup;
     plan_visits(&m);
     rc = simulate(&m);
     if (rc != SR_OK)
         goto cleanup;
-    /* The year's last working moment. */
+    /* The year's last working moment: the bureau records its corps. */
+    m.today = m.days - 1;
+    m.tick = 0;
+    rc = actor(&m, "济南市教育局");
+    for (k = 0; rc == SR_OK && k < m.nx; k++)
+        rc = add_profile(&m, &m.x[k]);
+    if (rc != SR_OK)
+        goto cleanup;
+    m.stats.experts = m.nx;
+    progress(&m, _("expert corps: %zu experts recorded"), m.nx);
     sr_store_set_clock(st, m.y0 + (time_t)(m.days - 1) * 86400 + 9 * 3600);
     rc = actor(&m, "济南市教育局");
 
@@ -1393,6 +1640,7 @@ cleanup:
     for (k = 0; k < SR_STAGE_COUNT; k++)
         sr_system_free(m.sys[k]);
     free(m.t);
+    free(m.x);
     free(m.s);
     free(m.d);
     sr_districts_release(&dl);
@@ -1614,6 +1862,39 @@ take_first(const struct sr_school_record *r, void *ctx)
     return 1;
 }
 
+/* The date days before the store's today (China time). */
+static void
+days_ago(struct sr_store *st, int days, char out[11])
+{
+    time_t t = sr_store_time(st) + 8 * 3600 - (time_t)days * 86400;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The demo inspector is an expert of the corps too: certified a little
+ * over a year ago, so that it is certified whenever the demo is made. */
+static sr_error
+inspector_profile(struct sr_store *st, const char *login)
+{
+    char trained[11], certified[11], expires[11];
+    struct sr_expert_in in;
+
+    days_ago(st, 420, trained);
+    days_ago(st, 390, certified);
+    plus_three_years(certified, expires);
+    memset(&in, 0, sizeof(in));
+    in.unit = "历下区教育和体育局安全科";
+    in.district = "历下区";
+    in.specialities = SR_SPECS(SR_SPEC_FIRE) | SR_SPECS(SR_SPEC_GENERAL);
+    in.trained_on = trained;
+    in.certified_on = certified;
+    in.expires_on = expires;
+    in.status = SR_EXPERT_ACTIVE;
+    return sr_expert_add(st, login, &in);
+}
+
 sr_error
 sr_demo_users(struct sr_store *st, const struct sr_auth_policy *p,
               struct sr_demo_user out[SR_DEMO_USERS])
@@ -1686,5 +1967,5 @@ sr_demo_users(struct sr_store *st, const struct sr_auth_policy *p,
         if (rc != SR_OK)
             return rc;
     }
-    return SR_OK;
+    return inspector_profile(st, out[SR_DEMO_USERS - 1].login);
 }

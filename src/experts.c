@@ -293,6 +293,10 @@ expert_user(struct sr_store *st, const char *login, bool need_inspector,
         return sr_store_fail_field(st, SR_ERR_INPUT, "login",
                                    _("the login is required"));
     rc = sr_audb_auth_get(st, 0, login, a);
+    /* The same message, naming the field for the service's answer. */
+    if (rc == SR_ERR_NOT_FOUND)
+        rc = sr_store_fail_field(st, SR_ERR_NOT_FOUND, "login",
+                                 _("no user with login '%s'"), login);
     if (rc == SR_OK && need_inspector &&
         !(a->roles & SR_ROLES(SR_ROLE_INSPECTOR)))
         rc = sr_store_fail_field(st, SR_ERR_STATE, "login",
@@ -554,4 +558,127 @@ sr_expert_summary_release(struct sr_expert_summary *s)
         free(s->districts[i].name);
     free(s->districts);
     memset(s, 0, sizeof(*s));
+}
+
+/* ------------------------------------------------------------------ */
+/* Workload                                                             */
+/* ------------------------------------------------------------------ */
+
+void
+sr_expert_rate(const struct sr_expert_work *w, char buf[SR_EXPERT_RATE_MAX],
+               int64_t *num)
+{
+    uint64_t found = (uint64_t)w->general + w->major, n = w->inspections;
+    uint64_t hundredths;
+
+    if (!n) {
+        snprintf(buf, SR_EXPERT_RATE_MAX, "-");
+        if (num)
+            *num = -1;
+        return;
+    }
+    /* found / n in hundredths, rounded half up, in integers: the text
+     * is exact whatever the figures (no double in between). */
+    hundredths = (found * 200 + n) / (2 * n);
+    snprintf(buf, SR_EXPERT_RATE_MAX, "%llu.%02llu",
+             (unsigned long long)(hundredths / 100),
+             (unsigned long long)(hundredths % 100));
+    if (num)
+        *num = (int64_t)hundredths;
+}
+
+/* The list's callback, with each expert's row of the work looked up. */
+struct work_ctx {
+    const struct sr_exdb_work *v;
+    size_t n;
+    sr_expert_work_fn fn;
+    void *ctx;
+};
+
+static int
+cmp_work(const void *key, const void *elem)
+{
+    int64_t u = *(const int64_t *)key;
+    const struct sr_exdb_work *w = elem;
+
+    return u < w->user ? -1 : u > w->user;
+}
+
+static int
+work_row(const struct sr_expert *e, void *ctx)
+{
+    static const struct sr_expert_work none;
+    struct work_ctx *wc = ctx;
+    const struct sr_exdb_work *hit =
+        wc->n ? bsearch(&e->user, wc->v, wc->n, sizeof(*wc->v), cmp_work)
+              : NULL;
+
+    return wc->fn(e, hit ? &hit->w : &none, wc->ctx);
+}
+
+sr_error
+sr_expert_workload(struct sr_store *st, const struct sr_expert_filter *f,
+                   const char *from, const char *to, sr_expert_work_fn fn,
+                   void *ctx)
+{
+    struct work_ctx wc = {NULL, 0, fn, ctx};
+    struct sr_exdb_work *v = NULL;
+    sr_error rc = SR_OK;
+
+    if (!from || !sr_date_valid(from))
+        return sr_store_fail_field(st, SR_ERR_INPUT, "from",
+                                   _("%s '%s' is not a date (YYYY-MM-DD)"),
+                                   "from", from ? from : "");
+    if (!to || !sr_date_valid(to))
+        return sr_store_fail_field(st, SR_ERR_INPUT, "to",
+                                   _("%s '%s' is not a date (YYYY-MM-DD)"),
+                                   "to", to ? to : "");
+    if (strcmp(from, to) > 0)
+        return sr_store_fail_field(st, SR_ERR_INPUT, "to",
+                                   _("the period ends (%s) before it "
+                                     "starts (%s)"),
+                                   to, from);
+    rc = sr_exdb_work(st, from, to, &v, &wc.n);
+    wc.v = v;
+    if (rc == SR_OK)
+        rc = sr_expert_list(st, f, work_row, &wc);
+    free(v);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Certified and due, one expert at a time                              */
+/* ------------------------------------------------------------------ */
+
+/* Days since 1970-01-01 of a valid "YYYY-MM-DD" (the proleptic
+ * Gregorian calendar: Howard Hinnant's days_from_civil). */
+static long
+day_number(const char *d)
+{
+    long y = strtol(d, NULL, 10), m = strtol(d + 5, NULL, 10);
+    long day = strtol(d + 8, NULL, 10), era, yoe, doy, doe;
+
+    y -= m <= 2;
+    era = (y >= 0 ? y : y - 399) / 400;
+    yoe = y - era * 400;
+    doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* The same rule as the SQL of store/experts.c (CERTIFIED): the list
+ * and the summary must agree, which test_expert_workload.c checks. */
+bool
+sr_expert_certified(const struct sr_expert *e, const char *as_of)
+{
+    return e->status == SR_EXPERT_ACTIVE && sr_date_valid(as_of) &&
+           strcmp(e->certified_on, as_of) <= 0 &&
+           strcmp(e->expires_on, as_of) >= 0;
+}
+
+bool
+sr_expert_due(const struct sr_expert *e, const char *as_of, int days)
+{
+    return sr_expert_certified(e, as_of) && sr_date_valid(e->expires_on) &&
+           day_number(e->expires_on) - day_number(as_of) <= days;
 }

@@ -191,8 +191,14 @@ struct sr_user_new {
     const char *name;     /**< 1..64 characters; required */
     const char *unit;     /**< or NULL */
     const char *phone;    /**< or NULL */
-    const char *password; /**< must pass sr_password_check(); required */
+    const char *password; /**< must pass sr_password_check(); required
+                               unless no_password */
     bool must_change;     /**< change it at the first sign-in */
+    bool no_password;     /**< no password at all (password NULL): the
+                               account cannot sign in until an
+                               administrator sets one with
+                               sr_user_set_password(); for accounts made in
+                               bulk, without Argon2id for each */
 };
 
 /**

@@ -75,7 +75,13 @@ struct sr_demo_stats {
     size_t assessments;   /**< submitted assessments */
     size_t hazards;       /**< hazards raised */
     size_t steps;         /**< hazard transitions made */
+    size_t experts;       /**< expert profiles (安全专家库) recorded */
 };
+
+/** The demo's expert corps: users zj001.. with inspector grants of
+ *  their districts, no password (an administrator sets one), and a
+ *  profile each. */
+#define SR_DEMO_EXPERTS 228
 
 /**
  * @brief Build the demo city in @p st, which must hold no school yet.

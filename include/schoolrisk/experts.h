@@ -217,6 +217,72 @@ sr_error sr_expert_summary(struct sr_store *st, const char *as_of,
 /** @brief Free what sr_expert_summary() allocated; zeroed is fine. */
 void sr_expert_summary_release(struct sr_expert_summary *s);
 
+/** @brief Whether @p e is certified on @p as_of ("YYYY-MM-DD"): the rule
+ *         of this header's comment, the one the summary counts. */
+bool sr_expert_certified(const struct sr_expert *e, const char *as_of);
+
+/** @brief Whether @p e is due for re-training within @p days of
+ *         @p as_of: certified, and the certificate expires on or before
+ *         as_of plus days (the summary's "due"). */
+bool sr_expert_due(const struct sr_expert *e, const char *as_of, int days);
+
+/* ------------------------------------------------------------------ */
+/* Workload and findings                                                */
+/* ------------------------------------------------------------------ */
+
+/**
+ * An expert's work in a period.  An inspection of the expert is an
+ * assessment of kind inspection (assess.h) that the expert's user
+ * submitted; it counts in the period when it is dated (assessed_on) in
+ * it.  Its findings are the hazards it raised: a finding of a hazard
+ * already open, linked to that hazard, is not counted again.
+ */
+struct sr_expert_work {
+    size_t inspections; /**< inspections dated in the period */
+    size_t schools;     /**< distinct schools of those */
+    size_t general;     /**< general hazards they raised */
+    size_t major;       /**< major hazards they raised */
+    char last_on[11];   /**< the expert's latest inspection dated on or
+                             before the period's end (in it or earlier);
+                             "" when none */
+};
+
+/** Room for sr_expert_rate()'s text. */
+#define SR_EXPERT_RATE_MAX 24
+
+/**
+ * @brief The findings rate: hazards (general and major) per inspection,
+ *        rounded half up to 2 decimals ("1.50", "0.33"); "-" when the
+ *        expert made no inspection in the period.
+ * @param num receives hazards x 100 / inspections rounded (the number
+ *        the text shows, in hundredths); -1 for "-".  May be NULL.
+ */
+void sr_expert_rate(const struct sr_expert_work *w,
+                    char buf[SR_EXPERT_RATE_MAX], int64_t *num);
+
+/** Called once per expert with the expert's work (both valid during the
+ *  call); non-zero stops. */
+typedef int (*sr_expert_work_fn)(const struct sr_expert *e,
+                                 const struct sr_expert_work *w, void *ctx);
+
+/**
+ * @brief The experts matching @p f, in the order of sr_expert_list(),
+ *        each with the work of the period @p from .. @p to ("YYYY-MM-DD",
+ *        both included; report.h's sr_period gives a quarter's).
+ * @code
+ *     struct sr_period p;
+ *     sr_period_parse("2026Q4", &p);
+ *     rc = sr_expert_workload(st, &f, p.start, p.end, print_row, NULL);
+ * @endcode
+ * @return SR_OK; SR_ERR_INPUT (a date that is not one, or from after
+ *         to: the message names "from" or "to"); the errors of
+ *         sr_expert_list().
+ */
+sr_error sr_expert_workload(struct sr_store *st,
+                            const struct sr_expert_filter *f,
+                            const char *from, const char *to,
+                            sr_expert_work_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

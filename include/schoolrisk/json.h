@@ -207,6 +207,30 @@ struct cJSON *sr_json_baseline_school(const struct sr_baseline_school *b);
  *         reaches. */
 struct cJSON *sr_json_baseline_district(const struct sr_baseline_district *d);
 
+struct sr_expert;
+struct sr_expert_work;
+struct sr_expert_summary;
+
+/** @brief An expert's profile (experts.h): login, name, unit, district
+ *         and district_name, specialities (English names) and
+ *         speciality_labels, the three dates, status and status_label,
+ *         updated_at and updated_by; with @p as_of ("YYYY-MM-DD") also
+ *         certified and due (re-training within SR_EXPERT_DUE_DAYS) on
+ *         that day; with @p w also "workload": inspections, schools,
+ *         hazards_general, hazards_major, findings_rate (hazards per
+ *         inspection, exact, 2 decimals; null without inspections),
+ *         findings_rate_text ("1.50" or "-") and last_inspection (or
+ *         null). */
+struct cJSON *sr_json_expert(const struct sr_expert *e, const char *as_of,
+                             const struct sr_expert_work *w);
+
+/** @brief The corps against the target: as_of, target, experts, active,
+ *         certified, completion (certified per cent of the target, one
+ *         decimal, rounded half up), due, due_days, districts [{code,
+ *         name, experts, certified}] and specialities [{speciality,
+ *         label, certified}]. */
+struct cJSON *sr_json_expert_summary(const struct sr_expert_summary *s);
+
 #ifdef __cplusplus
 }
 #endif

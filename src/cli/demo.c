@@ -16,6 +16,7 @@
 #include "schoolrisk/auth.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/demo.h"
+#include "schoolrisk/experts.h"
 #include "schoolrisk/store.h"
 
 static const char usage[] =
@@ -114,6 +115,21 @@ print_summary(const struct sr_demo_summary *s)
     for (i = 0; i < s->n; i++)
         row(&s->d[i]);
     row(&s->total);
+}
+
+/* The corps against the target, as of the year's end. */
+static int
+print_corps(struct sr_store *st)
+{
+    struct sr_expert_summary x;
+    sr_error rc = sr_expert_summary(st, NULL, &x);
+
+    if (rc != SR_OK)
+        return cli_store_error(st, rc);
+    printf(_("experts: %zu (certified %zu / target %zu)\n"), x.experts,
+           x.certified, x.target);
+    sr_expert_summary_release(&x);
+    return EXIT_OK;
 }
 
 /* Remove a database and its WAL files; 0 or -1 with errno. */
@@ -285,6 +301,7 @@ cmd_demo(int argc, char **argv)
              "%zu assessments, %zu hazards, %zu hazard steps\n"),
            seconds() - t0, stats.systems, stats.schools, stats.assessments,
            stats.hazards, stats.steps);
+    ex = print_corps(st);
     rc = sr_demo_summarize(st, NULL, &sum);
     if (rc == SR_OK)
         print_summary(&sum);

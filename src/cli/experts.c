@@ -11,8 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
 #include "schoolrisk/experts.h"
+#include "schoolrisk/json.h"
+#include "schoolrisk/report.h"
 #include "schoolrisk/store.h"
 
 static const char experts_usage[] =
@@ -24,10 +28,15 @@ static const char experts_usage[] =
     "  update LOGIN [the options of add] [--status STATUS]\n"
     "                            change a profile\n"
     "  list [--district D] [--speciality S] [--status STATUS]\n"
-    "      [--due DAYS] [--as-of DATE] [--format csv]\n"
+    "      [--due DAYS] [--as-of DATE] [--format csv] [--json]\n"
     "                            the experts, by district\n"
-    "  summary [--as-of DATE]    certified experts against the target of\n"
+    "  summary [--as-of DATE] [--json]\n"
+    "                            certified experts against the target of\n"
     "                            200, by district and by speciality\n"
+    "  workload [--period P] [--district D] [--speciality S]\n"
+    "      [--status STATUS] [--format csv] [--json]\n"
+    "                            each expert's inspections and findings\n"
+    "                            in a period\n"
     "\n"
     "Specialities: fire 消防, food 食品, building 建筑, traffic 交通,\n"
     "lab_chemicals 实验室危化品, psychology 心理, special_education 特教,\n"
@@ -62,29 +71,49 @@ static const char update_usage[] =
 static const char list_usage[] =
     N_("usage: schoolrisk experts list [--district D] [--speciality S]\n"
     "                          [--status STATUS] [--due DAYS]\n"
-    "                          [--as-of DATE] [--format csv] [--db PATH]\n"
+    "                          [--as-of DATE] [--format csv] [--json]\n"
+    "                          [--db PATH]\n"
     "\n"
     "List the experts by district, then login.  --due DAYS keeps those\n"
     "due for re-training: the certificate expires within DAYS days of\n"
-    "--as-of (default today), or has expired.\n");
+    "--as-of (default today), or has expired.  --json prints an array of\n"
+    "profiles, each saying whether it is certified and due (within 90\n"
+    "days) on --as-of.\n");
 
 static const char summary_usage[] =
-    N_("usage: schoolrisk experts summary [--as-of DATE] [--db PATH]\n"
+    N_("usage: schoolrisk experts summary [--as-of DATE] [--json]\n"
+    "                          [--db PATH]\n"
     "\n"
     "The corps as of a date (default today): certified experts against\n"
     "the target of 200, the experts and certified experts of every\n"
-    "district, and the certified experts covering each speciality.\n");
+    "district, and the certified experts covering each speciality.\n"
+    "--json prints one object, with the experts due for re-training\n"
+    "within 90 days (due_experts).\n");
+
+static const char workload_usage[] =
+    N_("usage: schoolrisk experts workload [--period P] [--district D]\n"
+    "                          [--speciality S] [--status STATUS]\n"
+    "                          [--format csv] [--json] [--db PATH]\n"
+    "\n"
+    "Each expert's work in a period (a quarter 2026Q4, a month 2026-11 or\n"
+    "a year 2026; default the current quarter): the inspections the\n"
+    "expert submitted dated in it, the schools inspected, the general\n"
+    "and major hazards those inspections raised, the findings rate\n"
+    "(hazards per inspection, 2 decimals; - without inspections) and the\n"
+    "latest inspection up to the period's end.\n");
 
 /* The experts commands' own options (long-only; values from 256). */
 enum {
     OPT_UNIT = 256, OPT_DISTRICT, OPT_SPECIALITY, OPT_TRAINED, OPT_CERTIFIED,
-    OPT_EXPIRES, OPT_STATUS, OPT_DUE, OPT_AS_OF, OPT_FORMAT
+    OPT_EXPIRES, OPT_STATUS, OPT_DUE, OPT_AS_OF, OPT_FORMAT, OPT_JSON,
+    OPT_PERIOD
 };
 
 struct args {
     struct cli_db dbo;
     const char *unit, *district, *speciality, *status, *due, *format;
-    const char *trained, *certified, *expires, *as_of;
+    const char *trained, *certified, *expires, *as_of, *period;
+    bool json;
     char trained_buf[11], certified_buf[11], expires_buf[11], as_of_buf[11];
     const char *login; /* the one positional argument */
 };
@@ -137,6 +166,8 @@ parse(int argc, char **argv, const struct option *opts, const char *usage,
         case OPT_DUE: a->due = optarg; break;
         case OPT_AS_OF: a->as_of = optarg; break;
         case OPT_FORMAT: a->format = optarg; break;
+        case OPT_JSON: a->json = true; break;
+        case OPT_PERIOD: a->period = optarg; break;
         default:
             if (cli_db_option(c, &a->dbo))
                 break;
@@ -437,7 +468,53 @@ filter_of(const struct args *a, struct sr_expert_filter *f)
         cli_error(_("--format takes csv, not '%s'"), a->format);
         return EXIT_USAGE;
     }
+    if (a->format && a->json) {
+        cli_error(_("--format csv and --json exclude each other"));
+        return EXIT_USAGE;
+    }
     return EXIT_OK;
+}
+
+/* The profiles as one JSON array, with certified and due as of the
+ * filter's date. */
+struct json_ctx {
+    cJSON *arr;
+    const char *as_of;
+    int ok;
+};
+
+static int
+json_row(const struct sr_expert *e, void *ctx)
+{
+    struct json_ctx *jc = ctx;
+
+    sr_json_add(jc->arr, NULL, sr_json_expert(e, jc->as_of, NULL), &jc->ok);
+    return !jc->ok;
+}
+
+static int
+list_json(struct sr_store *st, struct sr_expert_filter *f)
+{
+    struct json_ctx jc = {cJSON_CreateArray(), NULL, 1};
+    char today[16];
+    sr_error rc;
+
+    if (!f->as_of) {
+        sr_store_today(st, today);
+        f->as_of = today;
+    }
+    jc.as_of = f->as_of;
+    jc.ok = jc.arr != NULL;
+    rc = jc.ok ? sr_expert_list(st, f, json_row, &jc) : SR_OK;
+    if (rc != SR_OK) {
+        cJSON_Delete(jc.arr);
+        return cli_store_error(st, rc);
+    }
+    if (!jc.ok) {
+        cJSON_Delete(jc.arr);
+        jc.arr = NULL;
+    }
+    return cli_print_json(jc.arr);
 }
 
 static int
@@ -450,6 +527,7 @@ run_list(int argc, char **argv)
         {"due", required_argument, NULL, OPT_DUE},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, OPT_JSON},
         {"speciality", required_argument, NULL, OPT_SPECIALITY},
         {"status", required_argument, NULL, OPT_STATUS},
         {NULL, 0, NULL, 0},
@@ -469,6 +547,10 @@ run_list(int argc, char **argv)
     ex = cli_store_open(a.dbo.db, NULL, SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         return ex;
+    if (a.json) {
+        ex = list_json(st, &f);
+        goto cleanup;
+    }
     memset(&lc, 0, sizeof(lc));
     if (a.format) {
         lc.csv = true;
@@ -548,6 +630,49 @@ print_summary(const struct sr_expert_summary *s)
     }
 }
 
+/* Keep the experts the summary counts as due. */
+static int
+due_row(const struct sr_expert *e, void *ctx)
+{
+    struct json_ctx *jc = ctx;
+
+    if (sr_expert_due(e, jc->as_of, SR_EXPERT_DUE_DAYS))
+        sr_json_add(jc->arr, NULL, sr_json_expert(e, jc->as_of, NULL),
+                    &jc->ok);
+    return !jc->ok;
+}
+
+static int
+summary_json(struct sr_store *st, const struct sr_expert_summary *s)
+{
+    struct json_ctx jc = {cJSON_CreateArray(), s->as_of, 1};
+    struct sr_expert_filter f;
+    cJSON *root = sr_json_expert_summary(s);
+    sr_error rc = SR_OK;
+
+    sr_expert_filter_init(&f);
+    f.as_of = s->as_of;
+    f.status = SR_EXPERT_ACTIVE;
+    f.due_days = SR_EXPERT_DUE_DAYS;
+    jc.ok = jc.arr && root;
+    if (jc.ok)
+        rc = sr_expert_list(st, &f, due_row, &jc);
+    if (rc != SR_OK) {
+        cJSON_Delete(jc.arr);
+        cJSON_Delete(root);
+        return cli_store_error(st, rc);
+    }
+    if (jc.ok)
+        sr_json_add(root, "due_experts", jc.arr, &jc.ok);
+    else
+        cJSON_Delete(jc.arr);
+    if (!jc.ok) {
+        cJSON_Delete(root);
+        root = NULL;
+    }
+    return cli_print_json(root);
+}
+
 static int
 run_summary(int argc, char **argv)
 {
@@ -555,6 +680,7 @@ run_summary(int argc, char **argv)
         {"as-of", required_argument, NULL, OPT_AS_OF},
         CLI_OPTION_DB,
         {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, OPT_JSON},
         {NULL, 0, NULL, 0},
     };
     struct sr_expert_summary s;
@@ -572,10 +698,261 @@ run_summary(int argc, char **argv)
     rc = sr_expert_summary(st, a.as_of, &s);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
+    } else if (a.json) {
+        ex = summary_json(st, &s);
+        sr_expert_summary_release(&s);
     } else {
         print_summary(&s);
         sr_expert_summary_release(&s);
     }
+    sr_store_close(st);
+    return ex == EXIT_OK ? cli_finish_output() : ex;
+}
+
+/* ------------------------------------------------------------------ */
+/* workload                                                             */
+/* ------------------------------------------------------------------ */
+
+enum {
+    WL_LOGIN, WL_NAME, WL_DISTRICT, WL_INSPECTIONS, WL_SCHOOLS, WL_GENERAL,
+    WL_MAJOR, WL_RATE, WL_LAST, NWL
+};
+
+static const char *
+wl_heading(int col)
+{
+    switch (col) {
+    case WL_LOGIN:
+        return _("LOGIN");
+    case WL_NAME:
+        return C_("a person's", "NAME");
+    case WL_DISTRICT:
+        return _("DISTRICT");
+    case WL_INSPECTIONS:
+        return _("INSPECTIONS");
+    case WL_SCHOOLS:
+        return _("SCHOOLS");
+    case WL_GENERAL:
+        return _("GENERAL");
+    case WL_MAJOR:
+        return _("MAJOR");
+    case WL_RATE:
+        return _("RATE");
+    default:
+        return _("LAST");
+    }
+}
+
+struct wl_ctx {
+    int w[NWL];
+    bool print;   /* the second pass of the text table */
+    bool csv;
+    cJSON *arr;   /* --json */
+    const char *as_of;
+    int ok;
+    size_t n;
+};
+
+/* Column col of an expert's row, in buf. */
+static const char *
+wl_cell(const struct sr_expert *e, const struct sr_expert_work *w, int col,
+        char *buf, size_t size)
+{
+    size_t v;
+
+    switch (col) {
+    case WL_LOGIN: return e->login;
+    case WL_NAME: return e->name;
+    case WL_DISTRICT: return e->district_name;
+    case WL_RATE:
+        sr_expert_rate(w, buf, NULL);
+        return buf;
+    case WL_LAST: return w->last_on[0] ? w->last_on : "-";
+    case WL_INSPECTIONS: v = w->inspections; break;
+    case WL_SCHOOLS: v = w->schools; break;
+    case WL_GENERAL: v = w->general; break;
+    default: v = w->major; break;
+    }
+    snprintf(buf, size, "%zu", v);
+    return buf;
+}
+
+/* Column col for CSV, where the table shows t: the district's code,
+ * and empty for no rate or no inspection (the table's "-"). */
+static const char *
+csv_cell(const struct sr_expert *e, const struct sr_expert_work *w, int col,
+         const char *t)
+{
+    if (col == WL_DISTRICT)
+        return e->district;
+    if ((col == WL_RATE && !w->inspections) ||
+        (col == WL_LAST && !w->last_on[0]))
+        return "";
+    return t;
+}
+
+/* Print t in column col of the text table: the numbers to the right. */
+static void
+wl_put(const struct wl_ctx *wc, int col, const char *t)
+{
+    if (col == NWL - 1) {
+        printf("%s\n", t);
+    } else if (col >= WL_INSPECTIONS) {
+        cli_pad_left(stdout, t, wc->w[col]);
+        fputs("  ", stdout);
+    } else {
+        cli_pad(stdout, t, wc->w[col] + 2);
+    }
+}
+
+static int
+wl_row(const struct sr_expert *e, const struct sr_expert_work *w, void *ctx)
+{
+    struct wl_ctx *wc = ctx;
+    char buf[SR_EXPERT_RATE_MAX + 8];
+    int col;
+
+    wc->n++;
+    if (wc->arr) {
+        sr_json_add(wc->arr, NULL, sr_json_expert(e, wc->as_of, w), &wc->ok);
+        return !wc->ok;
+    }
+    for (col = 0; col < NWL; col++) {
+        const char *t = wl_cell(e, w, col, buf, sizeof(buf));
+
+        if (wc->csv)
+            cli_csv_field(stdout, csv_cell(e, w, col, t), col == NWL - 1);
+        else if (wc->print)
+            wl_put(wc, col, t);
+        else if (cli_width(t) > wc->w[col])
+            wc->w[col] = cli_width(t);
+    }
+    return 0;
+}
+
+/* The period of --period, or the current quarter. */
+static int
+period_arg(struct sr_store *st, const char *text, struct sr_period *p)
+{
+    char today[16];
+
+    if (!text) {
+        sr_store_today(st, today);
+        if (sr_period_of(SR_PERIOD_QUARTER, today, p) == SR_OK)
+            return EXIT_OK;
+        cli_error(_("today's date '%s' is out of range"), today);
+        return EXIT_INTERNAL;
+    }
+    if (sr_period_parse(text, p) == SR_OK)
+        return EXIT_OK;
+    cli_error(_("bad period '%s' (expected a quarter like 2026Q3 or "
+                "2026年第三季度, a month like 2026-09 or 2026年9月, or a "
+                "year like 2026 or 2026年)"),
+              text);
+    return EXIT_USAGE;
+}
+
+static void
+wl_headings(struct wl_ctx *wc)
+{
+    int col;
+
+    for (col = 0; col < NWL; col++)
+        wl_put(wc, col, wl_heading(col));
+}
+
+/* The rows in the form asked for; the store is open. */
+static int
+print_workload(struct sr_store *st, const struct sr_expert_filter *f,
+               const struct sr_period *p, struct wl_ctx *wc)
+{
+    sr_error rc;
+    int col;
+
+    if (wc->arr || wc->csv) {
+        if (wc->csv)
+            fputs("login,name,district,inspections,schools,hazards_general,"
+                  "hazards_major,findings_rate,last_inspection\n",
+                  stdout);
+        rc = sr_expert_workload(st, f, p->start, p->end, wl_row, wc);
+        if (rc != SR_OK) {
+            cJSON_Delete(wc->arr);
+            return cli_store_error(st, rc);
+        }
+        if (!wc->arr)
+            return EXIT_OK;
+        if (!wc->ok) {
+            cJSON_Delete(wc->arr);
+            wc->arr = NULL;
+        }
+        return cli_print_json(wc->arr);
+    }
+    for (col = 0; col < NWL; col++)
+        wc->w[col] = cli_width(wl_heading(col));
+    rc = sr_expert_workload(st, f, p->start, p->end, wl_row, wc);
+    printf(_("experts' work in %s (%s to %s)\n"), p->label, p->start, p->end);
+    if (rc == SR_OK && wc->n) {
+        wl_headings(wc);
+        wc->print = true;
+        wc->n = 0;
+        rc = sr_expert_workload(st, f, p->start, p->end, wl_row, wc);
+    }
+    if (rc != SR_OK)
+        return cli_store_error(st, rc);
+    printf(wc->n == 1 ? _("%zu expert\n") : _("%zu experts\n"), wc->n);
+    return EXIT_OK;
+}
+
+static int
+run_workload(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_OPTION_DB,
+        {"district", required_argument, NULL, OPT_DISTRICT},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"help", no_argument, NULL, 'h'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"period", required_argument, NULL, OPT_PERIOD},
+        {"speciality", required_argument, NULL, OPT_SPECIALITY},
+        {"status", required_argument, NULL, OPT_STATUS},
+        {NULL, 0, NULL, 0},
+    };
+    struct sr_store *st = NULL;
+    struct sr_expert_filter f;
+    struct sr_period p;
+    struct wl_ctx wc;
+    struct args a;
+    char today[16];
+    int ex;
+
+    ex = parse(argc, argv, opts, workload_usage, false, &a);
+    if (ex)
+        return ex < 0 ? EXIT_OK : ex;
+    if (filter_of(&a, &f))
+        return EXIT_USAGE;
+    ex = cli_store_open(a.dbo.db, NULL, SR_STORE_READONLY, &st);
+    if (ex != EXIT_OK)
+        return ex;
+    ex = period_arg(st, a.period, &p);
+    if (ex != EXIT_OK)
+        goto cleanup;
+    memset(&wc, 0, sizeof(wc));
+    wc.csv = a.format != NULL;
+    wc.ok = 1;
+    sr_store_today(st, today);
+    wc.as_of = today;
+    if (a.json) {
+        wc.arr = cJSON_CreateArray();
+        wc.ok = wc.arr != NULL;
+        if (!wc.ok) {
+            cli_error(_("out of memory"));
+            ex = EXIT_INTERNAL;
+            goto cleanup;
+        }
+    }
+    ex = print_workload(st, &f, &p, &wc);
+
+cleanup:
     sr_store_close(st);
     return ex == EXIT_OK ? cli_finish_output() : ex;
 }
@@ -588,6 +965,7 @@ cmd_experts(int argc, char **argv)
         {"list", run_list},
         {"summary", run_summary},
         {"update", run_update},
+        {"workload", run_workload},
     };
 
     return cli_dispatch(argc, argv, subs, sizeof(subs) / sizeof(subs[0]),

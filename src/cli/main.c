@@ -41,7 +41,7 @@ static const struct cli_cmd cmds[] = {
         "hazards")},
     {"experts", cmd_experts,
      N_("the safety-expert corps (安全专家库): add, update, list, "
-        "summary")},
+        "summary, workload")},
     {"hazard", cmd_hazard,
      N_("one hazard (隐患): show, add, assign, submit, verify, signoff, "
         "reject")},

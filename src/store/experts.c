@@ -359,3 +359,78 @@ sr_exdb_summary(struct sr_store *st, struct sr_expert_summary *out)
         rc = summary_specialities(st, out);
     return rc;
 }
+
+/* ------------------------------------------------------------------ */
+/* Workload                                                             */
+/* ------------------------------------------------------------------ */
+
+/* One row per expert user with a submitted inspection dated by ?2; the
+ * figures of the period ?1..?2 are the rows dated from ?1.  A hazard
+ * row joins the inspection that raised it (hazards.assessment), so the
+ * inspections and schools are counted DISTINCT. */
+#define WORK_SQL                                                            \
+    "SELECT a.submitted_by_user, "                                          \
+    "count(DISTINCT CASE WHEN a.assessed_on >= ?1 THEN a.id END), "         \
+    "count(DISTINCT CASE WHEN a.assessed_on >= ?1 THEN a.school END), "     \
+    "coalesce(sum(a.assessed_on >= ?1 AND h.level = 'general'), 0), "       \
+    "coalesce(sum(a.assessed_on >= ?1 AND h.level = 'major'), 0), "         \
+    "max(a.assessed_on) "                                                   \
+    "FROM assessments a JOIN experts x ON x.user = a.submitted_by_user "    \
+    "LEFT JOIN hazards h ON h.assessment = a.id "                           \
+    "WHERE a.kind = 'inspection' AND a.status = 'submitted' AND "           \
+    "a.assessed_on <= ?2 GROUP BY a.submitted_by_user "                     \
+    "ORDER BY a.submitted_by_user"
+
+/* Row i of WORK_SQL into w. */
+static void
+read_work(sqlite3_stmt *s, struct sr_exdb_work *w)
+{
+    memset(w, 0, sizeof(*w));
+    w->user = sqlite3_column_int64(s, 0);
+    w->w.inspections = (size_t)sqlite3_column_int64(s, 1);
+    w->w.schools = (size_t)sqlite3_column_int64(s, 2);
+    w->w.general = (size_t)sqlite3_column_int64(s, 3);
+    w->w.major = (size_t)sqlite3_column_int64(s, 4);
+    copy_date(w->w.last_on, s, 5);
+}
+
+sr_error
+sr_exdb_work(struct sr_store *st, const char *from, const char *to,
+             struct sr_exdb_work **out, size_t *n)
+{
+    sqlite3_stmt *s = NULL;
+    struct sr_exdb_work *v = NULL, *grown;
+    size_t len = 0, alloc = 0;
+    sr_error rc;
+    int step;
+
+    *out = NULL;
+    *n = 0;
+    rc = sr_store_prepare(st, WORK_SQL, &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, from);
+    sr_bind_text(s, 2, to);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        if (len == alloc) {
+            alloc = alloc ? 2 * alloc : 64;
+            grown = realloc(v, alloc * sizeof(*v));
+            if (!grown) {
+                rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+                break;
+            }
+            v = grown;
+        }
+        read_work(s, &v[len++]);
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read the experts' inspections"));
+    sr_store_finish(st, s);
+    if (rc != SR_OK) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return SR_OK;
+}

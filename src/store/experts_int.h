@@ -44,4 +44,15 @@ sr_error sr_exdb_list(struct sr_store *st, const struct sr_expert_filter *f,
 /* Fill everything of out but as_of (set by the caller) and target. */
 sr_error sr_exdb_summary(struct sr_store *st, struct sr_expert_summary *out);
 
+/* The work of every expert who submitted an inspection dated on or
+ * before to: per expert user, the figures of experts.h's struct
+ * sr_expert_work for the period from .. to (valid dates, from <= to).
+ * *out (free()) is sorted by user; *n rows. */
+struct sr_exdb_work {
+    int64_t user;
+    struct sr_expert_work w;
+};
+sr_error sr_exdb_work(struct sr_store *st, const char *from, const char *to,
+                      struct sr_exdb_work **out, size_t *n);
+
 #endif /* SR_EXPERTS_INT_H */

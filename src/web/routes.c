@@ -248,6 +248,21 @@ const struct web_route web_routes[] = {
     {"POST", "/api/v1/schools/{code}/confirmation", web_signoff_confirm, S,
      WEB_T_SCHOOL, JSON_SMALL, WEB_JSON,
      "the school confirms its self-inspection for a period"},
+    /* The expert corps (experts.c): the city manages it; a district
+     * reads its own experts, an inspector its own profile. */
+    {"GET", "/api/v1/experts", web_experts_list, C | D | I, WEB_T_NONE, 0,
+     0, "experts in scope with their workload in a period, filters, paging"},
+    {"GET", "/api/v1/experts/summary", web_experts_summary, C | D,
+     WEB_T_NONE, 0, 0,
+     "the corps against the target of 200: by district, by speciality, "
+     "due for re-training"},
+    {"POST", "/api/v1/experts", web_experts_add, C, WEB_T_NONE, JSON_SMALL,
+     WEB_JSON, "give an inspector an expert profile"},
+    {"GET", "/api/v1/experts/{login}", web_experts_get, C | D | I,
+     WEB_T_EXPERT, 0, 0, "one expert's profile and workload"},
+    {"PATCH", "/api/v1/experts/{login}", web_experts_update, C,
+     WEB_T_EXPERT, JSON_SMALL, WEB_JSON,
+     "change an expert's profile (renewal, unit, suspension)"},
 
     /* Tamper evidence (audit.c). */
     {"GET", "/api/v1/audit", web_audit_verify, C, WEB_T_NONE, 0, 0,

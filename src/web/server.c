@@ -51,6 +51,7 @@
 
 #include "schoolrisk/assess.h"
 #include "schoolrisk/evidence.h"
+#include "schoolrisk/experts.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
@@ -534,6 +535,20 @@ locate(struct web_req *r, char school[16], char district[32], bool *draft,
         }
         sr_assessment_release(&a);
         return rc;
+    case WEB_T_EXPERT: {
+        struct sr_expert e;
+
+        memset(&e, 0, sizeof(e));
+        rc = sr_expert_get(r->st, web_param(r, 0), &e);
+        if (rc == SR_ERR_INPUT)
+            rc = SR_ERR_NOT_FOUND;
+        if (rc == SR_OK) {
+            snprintf(district, 32, "%s", e.district);
+            *maker = e.user; /* the expert's own user */
+        }
+        sr_expert_release(&e);
+        return rc;
+    }
     case WEB_T_EVIDENCE:
         rc = sr_evidence_lookup(r->st, web_param(r, 0), &ev, &n);
         if (rc == SR_ERR_INPUT)
@@ -680,6 +695,13 @@ authorize(struct web_req *r)
             return false;
         }
         return true;
+    }
+    if (rt->target == WEB_T_EXPERT) {
+        if (web_expert_visible(r, district, maker))
+            return true;
+        web_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL, 0, "%s",
+                  _("not found"));
+        return false;
     }
     if (rt->target == WEB_T_DISTRICT) {
         if (!web_covers(r, rt->roles, district, NULL)) {

@@ -95,7 +95,9 @@ enum web_target {
     WEB_T_QUERY_SCHOOL, /* the query's school= */
     WEB_T_BODY_SCOPE,  /* the JSON body's "school" or "district"; neither:
                           the city */
-    WEB_T_QUERY_DISTRICT /* the query's district=; none: the city */
+    WEB_T_QUERY_DISTRICT, /* the query's district=; none: the city */
+    WEB_T_EXPERT       /* {login}: an expert's profile (experts.c:
+                          web_expert_visible()) */
 };
 
 /* Route flags. */
@@ -267,6 +269,12 @@ bool web_scope(struct web_req *r, struct sr_scope *out);
 bool web_covers(const struct web_req *r, unsigned roles,
                 const char *district, const char *school);
 
+/* Whether the caller may see the expert profile of user in district:
+ * the city every one, a district those of its district, an inspector
+ * its own (experts.c). */
+bool web_expert_visible(const struct web_req *r, const char *district,
+                        int64_t user);
+
 /* --------------------------------------------------------------------
  * JSON of the principal (session.c, users.c)
  * ------------------------------------------------------------------ */
@@ -363,5 +371,11 @@ WEB_HANDLER(web_evidence_upload);
 WEB_HANDLER(web_evidence_get);
 /* audit.c */
 WEB_HANDLER(web_audit_verify);
+/* experts.c */
+WEB_HANDLER(web_experts_list);
+WEB_HANDLER(web_experts_summary);
+WEB_HANDLER(web_experts_get);
+WEB_HANDLER(web_experts_add);
+WEB_HANDLER(web_experts_update);
 
 #endif /* SR_WEB_H */

@@ -11,6 +11,7 @@
 # anything failed.
 #
 # Users: zhang (inspector, 历下区), wang (inspector, 历城区), li (no grant).
+# The workload is checked on a small demo city against SQL.
 # The clock is 2026-09-15 10:00 in Jinan.
 . "$(dirname "$0")/lib.sh"
 
@@ -41,7 +42,7 @@ begin "experts --help: usage on stdout, exit 0"
 run experts --help
 rc_is 0; err_empty
 [ "$(head -n 1 "$T/out")" = "usage: schoolrisk experts <command> [options] [--db PATH]" ] || fail "first line is '$(head -n 1 "$T/out")'"
-for c in add update list summary; do
+for c in add update list summary workload; do
     grep -q "^  $c " "$T/out" || fail "command $c is not listed"
 done
 end
@@ -49,7 +50,7 @@ end
 begin "schoolrisk --help lists experts"
 run --help
 rc_is 0
-grep -q "^  experts  *the safety-expert corps (安全专家库): add, update, list, summary$" "$T/out" || fail "experts is not listed"
+grep -q "^  experts  *the safety-expert corps (安全专家库): add, update, list, summary, workload$" "$T/out" || fail "experts is not listed"
 end
 
 # ------------------------------------------------------------ add
@@ -217,6 +218,98 @@ begin "update: a user without a profile"
 unchanged experts update li --unit x
 rc_is 1
 err_is "schoolrisk: error: user 'li' has no expert profile"
+end
+
+# ------------------------------------------------------------ --json
+begin "list --json: the profiles with certified and due on --as-of"
+run experts list --json --as-of 2026-12-15
+rc_is 0; err_empty
+python3 - "$T/out" <<'PY' || fail "unexpected JSON"
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert [e["login"] for e in v] == ["zhang", "wang"], v
+z = v[0]
+assert z["specialities"] == ["fire", "food"] and z["speciality_labels"] == ["消防", "食品"], z
+assert z["district"] == "370102" and z["district_name"] == "历下区", z
+assert z["status"] == "suspended" and z["status_label"] == "暂停", z
+assert z["certified"] is False and z["due"] is False, z
+assert "workload" not in z, z
+PY
+end
+
+begin "summary --json: the counts and the experts due within 90 days"
+# wang's certificate runs to 2029-10-01: due within 90 days from 2029-07-03
+run experts summary --json --as-of 2029-07-03
+rc_is 0; err_empty
+python3 - "$T/out" <<'PY' || fail "unexpected JSON"
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["as_of"] == "2029-07-03" and v["target"] == 200, v
+assert v["experts"] == 2 and v["certified"] == 1 and v["due"] == 1, v
+assert [e["login"] for e in v["due_experts"]] == ["wang"], v["due_experts"]
+assert v["due_experts"][0]["due"] is True
+assert [d["certified"] for d in v["districts"] if d["name"] == "历城区"] == [1]
+PY
+grep -Eq '"completion":[[:space:]]*0\.5,' "$T/out" || fail "completion is not the exact 0.5"
+end
+
+begin "--json with --format csv is a usage error"
+run experts list --json --format csv
+rc_is 2; out_empty
+err_is "schoolrisk: error: --format csv and --json exclude each other"
+end
+
+# ------------------------------------------------------------ workload
+begin "workload of a demo city: every figure agrees with SQL; --json with CSV"
+D=$T/demo
+"$BIN" demo --dir "$D" --schools 40 --seed 5 >/dev/null 2>&1 || fail "demo failed"
+DB=$D/schoolrisk.db
+run experts workload --period 2026Q4 --format csv --db "$DB"
+rc_is 0; err_empty
+[ "$(head -n 1 "$T/out")" = "login,name,district,inspections,schools,hazards_general,hazards_major,findings_rate,last_inspection" ] || fail "header"
+[ "$(($(wc -l <"$T/out") - 1))" = "$(sqlite3 "$DB" "SELECT count(*) FROM experts")" ] || fail "not one row per expert"
+sqlite3 -csv "$DB" "
+  SELECT u.login, count(DISTINCT a.id), count(DISTINCT a.school),
+    (SELECT count(*) FROM hazards h JOIN assessments b ON b.id = h.assessment
+     WHERE b.submitted_by_user = u.id AND b.kind = 'inspection' AND b.status = 'submitted'
+       AND b.assessed_on BETWEEN '2026-10-01' AND '2026-12-31' AND h.level = 'general'),
+    (SELECT count(*) FROM hazards h JOIN assessments b ON b.id = h.assessment
+     WHERE b.submitted_by_user = u.id AND b.kind = 'inspection' AND b.status = 'submitted'
+       AND b.assessed_on BETWEEN '2026-10-01' AND '2026-12-31' AND h.level = 'major')
+  FROM users u JOIN assessments a ON a.submitted_by_user = u.id
+  WHERE u.id IN (SELECT user FROM experts) AND a.kind = 'inspection' AND a.status = 'submitted'
+    AND a.assessed_on BETWEEN '2026-10-01' AND '2026-12-31'
+  GROUP BY u.id ORDER BY u.login" >"$T/want"
+awk -F, 'NR > 1 && $4 > 0 { print $1 "," $4 "," $5 "," $6 "," $7 }' "$T/out" | sort >"$T/got"
+[ -s "$T/want" ] || fail "no expert inspected in the fourth quarter"
+cmp -s "$T/want" "$T/got" || { diff "$T/want" "$T/got" | head; fail "figures differ from SQL"; }
+cp "$T/out" "$T/csv"
+run experts workload --period 2026Q4 --json --db "$DB"
+rc_is 0
+python3 - "$T/out" "$T/csv" <<'PY' || fail "the JSON disagrees with the CSV"
+import csv, json, sys
+from decimal import Decimal, ROUND_HALF_UP
+j = {e["login"]: e for e in json.load(open(sys.argv[1]))}
+for row in csv.DictReader(open(sys.argv[2], encoding="utf-8")):
+    w = j[row["login"]]["workload"]
+    n, g, m = int(row["inspections"]), int(row["hazards_general"]), int(row["hazards_major"])
+    assert (w["inspections"], w["hazards_general"], w["hazards_major"]) == (n, g, m)
+    want = "-" if n == 0 else str((Decimal(g + m) / n).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    assert want == w["findings_rate_text"], (row, w)
+    assert row["findings_rate"] == ("" if n == 0 else want), (row, w)
+    assert (w["last_inspection"] or "") == row["last_inspection"], (row, w)
+PY
+end
+
+begin "workload: the text table; a bad period is a usage error"
+run experts workload --period 2026Q4 --district 历下区 --db "$T/demo/schoolrisk.db"
+rc_is 0; err_empty
+[ "$(head -n 1 "$T/out")" = "experts' work in 2026Q4 (2026-10-01 to 2026-12-31)" ] || fail "first line '$(head -n 1 "$T/out")'"
+sed -n 2p "$T/out" | grep -q "^LOGIN  *NAME  *DISTRICT  *INSPECTIONS  *SCHOOLS  *GENERAL  *MAJOR  *RATE  *LAST$" || fail "headings"
+grep -q "^[0-9][0-9]* experts$" "$T/out" || fail "no count line"
+run experts workload --period 2026Q9
+rc_is 2; out_empty
+err_is "schoolrisk: error: bad period '2026Q9' (expected a quarter like 2026Q3 or 2026年第三季度, a month like 2026-09 or 2026年9月, or a year like 2026 or 2026年)"
 end
 
 # ------------------------------------------------------------ audit

@@ -118,7 +118,8 @@ at(struct fx *f, int64_t seconds)
 static int64_t
 add(struct fx *f, const char *login, bool must_change)
 {
-    struct sr_user_new u = {login, "张三", NULL, NULL, PW, must_change};
+    struct sr_user_new u = {login, "张三", NULL, NULL, PW, must_change,
+                            false};
     int64_t id = 0;
 
     CHECK(f, sr_user_add(f->st, &f->p, &u, &id), SR_OK);
@@ -424,7 +425,7 @@ user_add_and_read(void **state)
 {
     struct fx *f = *state;
     struct sr_user_new u = {"alice", "王丽", "历下区教育局", "0531-8888 01",
-                            PW, true};
+                            PW, true, false};
     struct sr_user r;
     int64_t id = 0, id2 = 0;
 
@@ -517,7 +518,8 @@ user_add_refused(void **state)
 
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct sr_user_new u = {cases[i].login, cases[i].name, cases[i].unit,
-                                cases[i].phone, cases[i].pw, false};
+                                cases[i].phone, cases[i].pw, false,
+                                false};
         int64_t id = 0;
 
         CHECK(f, sr_user_add(f->st, &f->p, &u, &id), SR_ERR_INPUT);
@@ -526,7 +528,8 @@ user_add_refused(void **state)
     {
         /* 65 characters of name */
         char name[200];
-        struct sr_user_new u = {"bob", name, NULL, NULL, PW, false};
+        struct sr_user_new u = {"bob", name, NULL, NULL, PW, false,
+                                false};
         int64_t id = 0;
 
         for (i = 0; i < 65; i++)
@@ -1706,6 +1709,33 @@ audit_user_inserted_or_enabled(void **state)
                     "longer matches the security log");
 }
 
+/* An account made without a password (the demo's experts): nothing
+ * signs in, not even the stored marker typed as a password, until an
+ * administrator sets one; a password given with no_password is
+ * refused. */
+static void
+user_without_password(void **state)
+{
+    struct fx *f = *state;
+    struct sr_user_new u = {"expert7", "王专家", NULL, NULL, NULL, true,
+                            true};
+    struct sr_user_new w = {"expert8", "李专家", NULL, NULL, PW, true,
+                            true};
+    struct sr_session_new s;
+    int64_t id = 0, other = 0;
+
+    CHECK(f, sr_user_add(f->st, &f->p, &u, &id), SR_OK);
+    login_refused(f, "expert7", PW);
+    login_refused(f, "expert7", "!");
+    CHECK(f, sr_user_add(f->st, &f->p, &w, &other), SR_ERR_INPUT);
+    MSG(f, "a password was given for an account without one");
+    assert_string_equal(sr_store_errfield(f->st), "password");
+    assert_int_equal(other, 0);
+    /* The administrator sets one: it signs in, and must change it. */
+    CHECK(f, sr_user_set_password(f->st, &f->p, id, NULL, PW, true), SR_OK);
+    login_ok(f, "expert7", PW, SR_SESSION_PASSWORD, &s);
+}
+
 int
 main(void)
 {
@@ -1718,6 +1748,7 @@ main(void)
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
         T(user_add_and_read),
         T(user_add_refused),
+        T(user_without_password),
         T(user_update_and_list),
         T(login_full),
         T(login_refusals),

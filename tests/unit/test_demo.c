@@ -33,6 +33,7 @@
 #include "schoolrisk/auth.h"
 #include "schoolrisk/baseline.h"
 #include "schoolrisk/demo.h"
+#include "schoolrisk/experts.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_all.h"
@@ -380,16 +381,22 @@ test_audit_and_summary(void **state)
     assert_int_equal(sr_store_open(a.db, 0, &st), SR_OK);
     assert_int_equal(sr_audit_verify(st, &ar), SR_OK);
     assert_int_equal(ar.ok, 1);
-    /* One record per assessment and per hazard event, plus the
-     * checkpoint a new database starts with, the 6 systems loaded and
-     * the one registry import: 8. */
+    /* One record per assessment and per hazard event, per security
+     * event and expert event (the corps: each expert's user, grant and
+     * profile), plus the checkpoint a new database starts with, the 6
+     * systems loaded and the one registry import: 8. */
     assert_int_equal(qn(a.db, "SELECT (SELECT count(*) FROM checkpoints) + "
                               "(SELECT count(*) FROM systems) + (SELECT "
                               "count(*) FROM registry_changes)"),
                      8);
     assert_int_equal(ar.records,
                      qn(a.db, "SELECT (SELECT count(*) FROM assessments) + "
-                              "(SELECT count(*) FROM hazard_events) + 8"));
+                              "(SELECT count(*) FROM hazard_events) + "
+                              "(SELECT count(*) FROM security_events) + "
+                              "(SELECT count(*) FROM expert_events) + 8"));
+    assert_int_equal(qn(a.db, "SELECT (SELECT count(*) FROM security_events) "
+                              "+ (SELECT count(*) FROM expert_events)"),
+                     3 * SR_DEMO_EXPERTS);
     assert_int_equal(sr_demo_summarize(st, "2026-12-31", &s), SR_OK);
     assert_string_equal(s.as_of, "2026-12-31");
     assert_int_equal(s.n, 16);
@@ -520,9 +527,111 @@ test_users_small_city(void **state)
         if (u[i].role == SR_ROLE_SCHOOL)
             assert_string_equal(u[i].scope, name);
     free(name);
-    assert_int_equal(qn(x.db, "SELECT count(*) FROM users"), SR_DEMO_USERS);
+    assert_int_equal(qn(x.db, "SELECT count(*) FROM users"),
+                     SR_DEMO_USERS + SR_DEMO_EXPERTS);
+    /* The demo inspector is an expert, certified today. */
+    assert_int_equal(qn(x.db, "SELECT count(*) FROM experts x JOIN users u "
+                              "ON u.id = x.user WHERE u.login = 'jiancha' "
+                              "AND x.district = '370102' AND x.status = "
+                              "'active' AND x.expires_on > date('now')"),
+                     1);
     sr_store_close(st);
     destroy(&x);
+}
+
+/* The expert corps of seed 1, checked with SQL: its size, statuses,
+ * certified and due on 31 December as experts.h defines them (and as
+ * the summary counts them), grants and units in the expert's own
+ * district, three-year certificates, and inspections made by experts
+ * in their districts.  The same seed draws the same corps. */
+static void
+test_experts(void **state)
+{
+    static const char *const corps =
+        "SELECT group_concat(u.login||x.unit||x.district||x.specialities||"
+        "x.trained_on||x.certified_on||x.expires_on||x.status, ';') FROM "
+        "(SELECT * FROM experts ORDER BY user) x JOIN users u ON u.id = "
+        "x.user";
+    struct sr_expert_summary sum;
+    struct sr_store *st = NULL;
+    char *x, *y;
+
+    (void)state;
+    assert_int_equal(a.stats.experts, SR_DEMO_EXPERTS);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts"),
+                     SR_DEMO_EXPERTS);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE status = "
+                              "'active'"),
+                     221);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE status = "
+                              "'suspended'"),
+                     4);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE status = "
+                              "'retired'"),
+                     3);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE status = "
+                              "'active' AND certified_on <= '2026-12-31' "
+                              "AND expires_on >= '2026-12-31'"),
+                     213);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE status = "
+                              "'active' AND certified_on <= '2026-12-31' "
+                              "AND expires_on >= '2026-12-31' AND "
+                              "expires_on <= '2027-03-31'"),
+                     10);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE "
+                              "expires_on < '2026-12-31'"),
+                     8);
+    assert_int_equal(sr_store_open(a.db, SR_STORE_READONLY, &st), SR_OK);
+    assert_int_equal(sr_expert_summary(st, "2026-12-31", &sum), SR_OK);
+    assert_int_equal(sum.certified, 213);
+    assert_int_equal(sum.due, 10);
+    assert_true(sum.certified > SR_EXPERT_TARGET);
+    sr_expert_summary_release(&sum);
+    sr_store_close(st);
+    /* Every expert holds an inspector grant of its district; a unit that
+     * is a school code is a school of that district. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts x JOIN grants g "
+                              "ON g.user = x.user AND g.role = 'inspector' "
+                              "AND g.district = x.district AND "
+                              "g.revoked_at IS NULL"),
+                     SR_DEMO_EXPERTS);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts x WHERE x.unit "
+                              "IN (SELECT code FROM schools s WHERE "
+                              "s.district = x.district)"),
+                     64);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE unit GLOB "
+                              "'[0-9]*' AND unit NOT IN (SELECT code FROM "
+                              "schools)"),
+                     0);
+    /* Certificates run three years (29 February: to the 28th). */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE "
+                              "substr(expires_on, 1, 4) + 0 <> "
+                              "substr(certified_on, 1, 4) + 3 OR "
+                              "(substr(expires_on, 5) <> substr(certified_on, "
+                              "5) AND substr(certified_on, 5) <> '-02-29')"),
+                     0);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM experts WHERE "
+                              "certified_on <= trained_on OR trained_on < "
+                              "'2023-07-01' OR certified_on > '2026-12-31'"),
+                     0);
+    /* Inspections by experts, all in the expert's own district. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments a JOIN "
+                              "experts x ON x.user = a.submitted_by_user"),
+                     92);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments a JOIN "
+                              "experts x ON x.user = a.submitted_by_user "
+                              "JOIN schools s ON s.code = a.school WHERE "
+                              "s.district <> x.district OR a.inspector <> "
+                              "(SELECT name FROM users WHERE id = x.user)"),
+                     0);
+    x = q(a.db, corps);
+    y = q(b.db, corps);
+    assert_string_equal(x, y);
+    free(y);
+    y = q(c.db, corps);
+    assert_string_not_equal(x, y);
+    free(x);
+    free(y);
 }
 
 /* The four-100% baseline of a district or the city is read with three
@@ -823,6 +932,7 @@ main(void)
         cmocka_unit_test(test_audit_and_summary),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_users_small_city),
+        cmocka_unit_test(test_experts),
         cmocka_unit_test(test_baseline_set_per_school),
         cmocka_unit_test(test_city_jobs),
         cmocka_unit_test(test_trend_one_read),

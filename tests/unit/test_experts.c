@@ -90,7 +90,7 @@ teardown(void **state)
 static int64_t
 user(struct fx *f, const char *login, const char *district)
 {
-    struct sr_user_new u = {login, "张三", NULL, NULL, PW, false};
+    struct sr_user_new u = {login, "张三", NULL, NULL, PW, false, false};
     int64_t id = 0, g = 0;
 
     CHECK(f, sr_user_add(f->st, &f->p, &u, &id), SR_OK);
@@ -227,6 +227,7 @@ test_add_refusals(void **state)
 
     CHECK(f, sr_expert_add(f->st, "nobody", &in), SR_ERR_NOT_FOUND);
     MSG(f, "no user with login 'nobody'");
+    FIELD(f, "login");
     CHECK(f, sr_expert_add(f->st, "li", &in), SR_ERR_STATE);
     MSG(f, "user 'li' holds no inspector grant: an expert is an inspector "
            "(grant the role first)");

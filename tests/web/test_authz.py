@@ -125,6 +125,11 @@ POLICY = {
     ("GET", "/api/v1/signoff/{district}/diff"): "city,district",
     ("GET", "/api/v1/schools/{code}/confirmation"): "city,district,school",
     ("POST", "/api/v1/schools/{code}/confirmation"): "school",
+    ("GET", "/api/v1/experts"): "city,district,inspector",
+    ("GET", "/api/v1/experts/summary"): "city,district",
+    ("POST", "/api/v1/experts"): "city",
+    ("GET", "/api/v1/experts/{login}"): "city,district,inspector",
+    ("PATCH", "/api/v1/experts/{login}"): "city",
 }
 
 # The principals driven through every route, by role.
@@ -171,6 +176,14 @@ class World:
             raw=jpeg + b"x", content_type="image/jpeg")
         expect(r.status in (200, 201), "evidence: %r" % r)
         self.e_foreign = r.json["sha256"]
+        # Experts: insp (历下区) and one of 市中区.
+        cli("users", "add", "zj_sz", "--name", "市中区专家", "--role",
+            "inspector", "--district", "市中区")
+        for login, district in (("insp", "历下区"), ("zj_sz", "市中区")):
+            cli("experts", "add", login, "--unit", "消防救援大队",
+                "--district", district, "--speciality", "fire",
+                "--trained", "2025-03-01", "--certified", "2025-04-01",
+                "--expires", "2028-03-31")
         # A user for the administrator's routes, with a grant.
         shown = json.loads(cli("users", "show", "victim", "--json"))
         self.victim = shown["id"]
@@ -246,6 +259,9 @@ def params_for(w, route, login, own):
                       encoding="utf-8") as f:
                 values[p] = re.search(r'<system [^>]*?version="([^"]*)"',
                                       f.read()).group(1)
+        elif p == "login":
+            # an expert of 历下区, the inspector insp itself; one of 市中区
+            values[p] = "insp" if own else "zj_sz"
         elif p == "grant":
             values[p] = w.victim_grant
         elif p == "item":
@@ -278,8 +294,9 @@ def send(client, route, path, school):
 
 
 SCOPED = ("school", "district", "hazard", "assessment", "draft", "evidence",
-          "body:school", "query:school", "body:scope", "query:district")
-BY_ID = ("school", "hazard", "assessment", "draft", "evidence")
+          "body:school", "query:school", "body:scope", "query:district",
+          "expert")
+BY_ID = ("school", "hazard", "assessment", "draft", "evidence", "expert")
 
 
 @case("the route table is non-empty and every non-public route needs a "

@@ -37,6 +37,7 @@ const routes = [
       { path: 'districts/:code', component: () => import('./views/DistrictDetail.vue'), meta: { title: '区县概况', roles: ['city', 'district'], parent: { title: '全市概览', path: '/dashboard' } } },
       { path: 'systems', component: () => import('./views/Systems.vue'), meta: { title: '指标体系', roles: ['city'] } },
       { path: 'audit', component: () => import('./views/Audit.vue'), meta: { title: '审计校验', roles: ['city'] } },
+      { path: 'experts', component: () => import('./views/Experts.vue'), meta: { title: '安全专家库', roles: ['city', 'district'] } },
       // 系统管理员
       { path: 'admin/users', component: () => import('./views/Users.vue'), meta: { title: '用户管理', roles: ['admin'] } },
       { path: 'admin/log', component: () => import('./views/SecurityLog.vue'), meta: { title: '安全日志', roles: ['admin'] } },
