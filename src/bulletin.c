@@ -243,10 +243,13 @@ cmp_hazard_id(const void *key, const void *elem)
     return id < h->id ? -1 : id > h->id;
 }
 
-/* Hazard @p id in @p r (hazards by id), or NULL. */
+/* Hazard @p id in @p r (hazards by id), or NULL.  A report without
+ * hazards has a NULL array, which bsearch() must not be given. */
 static const struct sr_report_hazard *
 hazard_in(const struct sr_report_district *r, int64_t id)
 {
+    if (r->n_hazards == 0)
+        return NULL;
     return bsearch(&id, r->hazards, r->n_hazards, sizeof(*r->hazards),
                    cmp_hazard_id);
 }
