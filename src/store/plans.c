@@ -1002,3 +1002,96 @@ cleanup:
         sr_plan_progress_release(out);
     return rc;
 }
+
+sr_error
+sr_plan_head(struct sr_store *st, int64_t id, const struct sr_scope *scope,
+             struct sr_plan *out)
+{
+    return get_header(st, id, scope, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* An expert's assignments                                              */
+/* ------------------------------------------------------------------ */
+
+/* The inspection that did a pair: as in sr_plan_progress(), one made
+ * for the plan first, else the earliest in the period. */
+#define PAIR_DONE                                                           \
+    "(SELECT y.id FROM assessments y WHERE y.school = r.school AND "        \
+    "y.status = 'submitted' AND y.kind = 'inspection' AND (y.plan IS p.id " \
+    "OR y.assessed_on BETWEEN p.period_start AND p.period_end) ORDER BY "   \
+    "y.plan IS p.id DESC, y.assessed_on, y.id LIMIT 1)"
+
+static const char *
+text_or(sqlite3_stmt *s, int i, const char *none)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+
+    return t ? t : none;
+}
+
+sr_error
+sr_plan_assignments(struct sr_store *st, int64_t user,
+                    sr_plan_assignment_fn fn, void *ctx)
+{
+    sqlite3_stmt *s = NULL;
+    char today[16];
+    sr_error rc;
+    int step = SQLITE_DONE;
+
+    sr_store_today(st, today);
+    rc = sr_store_prepare(
+        st,
+        "SELECT * FROM (SELECT p.id, p.district, pd.name, p.period, "
+        "p.period_start, p.period_end, r.school, s.name, s.district, "
+        "d.name, x.rank, x.reason, r.why, a.id AS done, a.assessed_on, "
+        "a.plan IS p.id, (SELECT z.id FROM assessments z WHERE z.school = "
+        "r.school AND z.plan = p.id AND z.status = 'draft' AND "
+        "z.created_by_user = ?1 ORDER BY z.id DESC LIMIT 1) "
+        "FROM plan_pairs r JOIN plans p ON p.id = r.plan JOIN plan_schools "
+        "x ON x.plan = r.plan AND x.school = r.school JOIN schools s ON "
+        "s.code = r.school JOIN districts d ON d.code = s.district LEFT "
+        "JOIN districts pd ON pd.code = p.district LEFT JOIN assessments a "
+        "ON a.id = " PAIR_DONE " WHERE r.expert = ?1 AND p.state = "
+        "'published') WHERE done IS NULL OR period_end >= ?2 "
+        "ORDER BY done IS NOT NULL, period_end, id, rank",
+        &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, user);
+    sqlite3_bind_text(s, 2, today, -1, SQLITE_TRANSIENT);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct sr_plan_assignment a;
+
+        memset(&a, 0, sizeof(a));
+        a.plan = sqlite3_column_int64(s, 0);
+        a.plan_district = (const char *)sqlite3_column_text(s, 1);
+        a.plan_district_name = (const char *)sqlite3_column_text(s, 2);
+        a.period = text_or(s, 3, "");
+        a.start = text_or(s, 4, "");
+        a.end = text_or(s, 5, "");
+        a.school = text_or(s, 6, "");
+        a.school_name = text_or(s, 7, "");
+        a.district = text_or(s, 8, "");
+        a.district_name = text_or(s, 9, "");
+        a.rank = (size_t)sqlite3_column_int64(s, 10);
+        a.reason = strcmp(text_or(s, 11, ""), "drawn") ? SR_PLAN_MANDATORY
+                                                       : SR_PLAN_DRAWN;
+        a.why = text_or(s, 12, "");
+        a.assessment = sqlite3_column_int64(s, 13);
+        a.assessed_on = text_or(s, 14, "");
+        a.linked = sqlite3_column_int(s, 15) != 0;
+        a.draft = sqlite3_column_int64(s, 16);
+        if (a.assessment)
+            a.status = SR_PLAN_DONE;
+        else
+            a.status = strcmp(today, a.end) > 0 ? SR_PLAN_OVERDUE
+                                                : SR_PLAN_DUE;
+        if (fn(&a, ctx))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read the plans"));
+    sr_store_finish(st, s);
+    return rc;
+}
