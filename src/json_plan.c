@@ -209,6 +209,7 @@ sr_json_plan_progress(const struct sr_plan_progress *pr)
             break;
         sr_json_add(e, "school", sr_json_str(r->code), &ok);
         sr_json_add(e, "name", sr_json_str(r->name), &ok);
+        sr_json_add(e, "district", sr_json_str(r->district), &ok);
         sr_json_add(e, "expert", sr_json_str(r->expert_login), &ok);
         sr_json_add(e, "status", sr_json_str(sr_plan_progress_name(r->status)),
                     &ok);

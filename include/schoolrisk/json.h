@@ -86,8 +86,9 @@ struct cJSON *sr_json_hazard(const struct sr_hazard_record *h);
 struct cJSON *sr_json_hazard_events(const struct sr_hazard_event *v,
                                     size_t n);
 
-/** @brief An assessment row: kind, school, system, dates, who, status;
- *         total, band, 达标 and veto once submitted. */
+/** @brief An assessment row: kind, school, system, dates, who, status,
+ *         the plan it was made for (an id, or null); total, band, 达标
+ *         and veto once submitted. */
 struct cJSON *sr_json_assessment(const struct sr_assessment *a);
 
 /* --------------------------------------------------------------------

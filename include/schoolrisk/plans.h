@@ -304,6 +304,7 @@ struct sr_plan_progress_row {
     int64_t assessment;    /**< the inspection that did it, 0 */
     char assessed_on[11];  /**< its date, "" */
     bool linked;           /**< it was made for this plan */
+    char district[16];     /**< the school's district code */
 };
 
 struct sr_plan_progress {

@@ -953,7 +953,8 @@ sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     rc = sr_store_prepare(
         st,
         "SELECT x.school, s.name, u.login, a.id, a.assessed_on, "
-        "a.plan IS ?1 FROM plan_schools x JOIN schools s ON s.code = "
+        "a.plan IS ?1, s.district FROM plan_schools x JOIN schools s ON "
+        "s.code = "
         "x.school LEFT JOIN plan_pairs r ON r.plan = x.plan AND r.school = "
         "x.school LEFT JOIN users u ON u.id = r.expert LEFT JOIN "
         "assessments a ON a.id = (SELECT y.id FROM assessments y WHERE "
@@ -981,6 +982,7 @@ sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
         r->assessment = sqlite3_column_int64(s, 3);
         copy_text(r->assessed_on, sizeof(r->assessed_on), s, 4);
         r->linked = sqlite3_column_int(s, 5) != 0;
+        copy_text(r->district, sizeof(r->district), s, 6);
         if (r->assessment)
             r->status = SR_PLAN_DONE;
         else
