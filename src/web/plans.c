@@ -176,7 +176,12 @@ add_progress(struct web_req *r, cJSON *arr, int *ok)
             sr_json_add(it, "progress", cJSON_CreateNull(), ok);
             continue;
         }
-        rc = sr_plan_progress(r->st, (int64_t)id->valuedouble, NULL, &pr);
+        /* sr_json_int() writes a raw number: its text is the id. */
+        rc = sr_plan_progress(r->st,
+                              cJSON_IsRaw(id) ? strtoll(id->valuestring,
+                                                        NULL, 10)
+                                              : (int64_t)id->valuedouble,
+                              NULL, &pr);
         if (rc == SR_OK) {
             seen_counts(r, &pr, c);
             sr_json_add(it, "progress", counts_json(c), ok);
