@@ -1017,12 +1017,17 @@ sr_plan_head(struct sr_store *st, int64_t id, const struct sr_scope *scope,
 /* ------------------------------------------------------------------ */
 
 /* The inspection that did a pair: as in sr_plan_progress(), one made
- * for the plan first, else the earliest in the period. */
+ * for the plan first, else the earliest in the period.  Two lookups, not
+ * one ordered by "made for the plan": SQLite does not resolve an outer
+ * column in a subquery's ORDER BY. */
+#define PAIR_SUBMITTED                                                      \
+    "SELECT y.id FROM assessments y WHERE y.school = r.school AND "          \
+    "y.status = 'submitted' AND y.kind = 'inspection' AND "
 #define PAIR_DONE                                                           \
-    "(SELECT y.id FROM assessments y WHERE y.school = r.school AND "        \
-    "y.status = 'submitted' AND y.kind = 'inspection' AND (y.plan IS p.id " \
-    "OR y.assessed_on BETWEEN p.period_start AND p.period_end) ORDER BY "   \
-    "y.plan IS p.id DESC, y.assessed_on, y.id LIMIT 1)"
+    "coalesce((" PAIR_SUBMITTED "y.plan = p.id ORDER BY y.assessed_on, "    \
+    "y.id LIMIT 1), (" PAIR_SUBMITTED "y.assessed_on BETWEEN "              \
+    "p.period_start AND p.period_end ORDER BY y.assessed_on, y.id LIMIT "   \
+    "1))"
 
 static const char *
 text_or(sqlite3_stmt *s, int i, const char *none)
