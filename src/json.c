@@ -486,6 +486,8 @@ sr_json_assessment(const struct sr_assessment *a)
     sr_json_add(o, "created_by", sr_json_str(a->created_by), &ok);
     sr_json_add(o, "submitted_at", sr_json_str(a->submitted_at), &ok);
     sr_json_add(o, "submitted_by", sr_json_str(a->submitted_by), &ok);
+    sr_json_add(o, "plan", a->plan ? sr_json_int(a->plan) : cJSON_CreateNull(),
+                &ok);
     if (a->submitted) {
         sr_json_add(o, "total", sr_json_num(a->total, 2, 2), &ok);
         sr_json_add(o, "band", sr_json_str(a->band), &ok);

@@ -14,6 +14,7 @@
 #ifndef SR_JSON_H
 #define SR_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,8 +86,9 @@ struct cJSON *sr_json_hazard(const struct sr_hazard_record *h);
 struct cJSON *sr_json_hazard_events(const struct sr_hazard_event *v,
                                     size_t n);
 
-/** @brief An assessment row: kind, school, system, dates, who, status;
- *         total, band, 达标 and veto once submitted. */
+/** @brief An assessment row: kind, school, system, dates, who, status,
+ *         the plan it was made for (an id, or null); total, band, 达标
+ *         and veto once submitted. */
 struct cJSON *sr_json_assessment(const struct sr_assessment *a);
 
 /* --------------------------------------------------------------------
@@ -230,6 +232,34 @@ struct cJSON *sr_json_expert(const struct sr_expert *e, const char *as_of,
  *         name, experts, certified}] and specialities [{speciality,
  *         label, certified}]. */
 struct cJSON *sr_json_expert_summary(const struct sr_expert_summary *s);
+
+struct sr_plan;
+struct sr_plan_progress;
+struct sr_plan_assignment;
+
+/** @brief A plan (plans.h, json_plan.c): id, state (and state_label),
+ *         district (null: city-wide) and district_name, period, start,
+ *         end, as_of, seed (a string: 64 bits), school_share and
+ *         expert_share (permille), avoid_district, cap, pool_schools,
+ *         pool_experts, the counts mandatory, drawn, unassigned and
+ *         expert_count, created_by, created_at, published_at; with
+ *         @p rows also "schools" in risk order (rank, school, name,
+ *         district, reason, needs, every factor, expert, covered,
+ *         missing, load_before, why; Chinese *_label/_labels beside the
+ *         names) and "experts" in draw order. */
+struct cJSON *sr_json_plan(const struct sr_plan *p, bool rows);
+
+/** @brief A plan's progress: plan, today, counts {done, due, overdue,
+ *         total} and schools [{school, name, expert, status,
+ *         status_label, assessment, assessed_on, linked}] in risk
+ *         order. */
+struct cJSON *sr_json_plan_progress(const struct sr_plan_progress *pr);
+
+/** @brief An expert's assignment: plan, plan_district(_name), period,
+ *         start, end, school, school_name, district(_name), rank,
+ *         reason(_label), why, status(_label), assessment, assessed_on,
+ *         linked, draft. */
+struct cJSON *sr_json_plan_assignment(const struct sr_plan_assignment *a);
 
 #ifdef __cplusplus
 }

@@ -304,6 +304,7 @@ struct sr_plan_progress_row {
     int64_t assessment;    /**< the inspection that did it, 0 */
     char assessed_on[11];  /**< its date, "" */
     bool linked;           /**< it was made for this plan */
+    char district[16];     /**< the school's district code */
 };
 
 struct sr_plan_progress {
@@ -323,6 +324,54 @@ sr_error sr_plan_progress(struct sr_store *st, int64_t id,
 
 /** @brief Free a progress; zeroed is fine. */
 void sr_plan_progress_release(struct sr_plan_progress *p);
+
+/** @brief The header of plan @p id alone: as sr_plan_get() with the
+ *         counts set but its schools and experts not read (NULL, 0).
+ *         For a check or a label that needs the plan's scope, state or
+ *         period only. */
+sr_error sr_plan_head(struct sr_store *st, int64_t id,
+                      const struct sr_scope *scope, struct sr_plan *out);
+
+/* --------------------------------------------------------------------
+ * An expert's assignments (the inspector's 我的任务)
+ * ------------------------------------------------------------------ */
+
+/** A school a published plan assigns to an expert, with the plan's
+ *  progress on it (the rules of sr_plan_progress()).  Valid during the
+ *  callback only. */
+struct sr_plan_assignment {
+    int64_t plan;
+    const char *plan_district;      /**< code; NULL: a city-wide plan */
+    const char *plan_district_name;
+    const char *period;             /**< "2026Q4" */
+    const char *start, *end;        /**< the period's days */
+    const char *school;             /**< code */
+    const char *school_name;
+    const char *district;           /**< the school's district code */
+    const char *district_name;
+    size_t rank;                    /**< in the plan's risk order */
+    int reason;                     /**< enum sr_plan_reason */
+    const char *why;                /**< 中文: why this pair */
+    int status;                     /**< enum sr_plan_progress_status */
+    int64_t assessment;             /**< the inspection that did it, 0 */
+    const char *assessed_on;        /**< its date, "" */
+    bool linked;                    /**< made for this plan */
+    int64_t draft;                  /**< the expert's open draft made for
+                                         this plan, 0 */
+};
+
+typedef int (*sr_plan_assignment_fn)(const struct sr_plan_assignment *a,
+                                     void *ctx);
+
+/**
+ * @brief The schools published plans assign to expert @p user: every
+ *        one not done, and the done ones of plans whose period is not
+ *        over; those not done first, then by the period's end, the
+ *        plan and the risk order.  @p fn's non-zero stops.
+ * @return SR_OK, SR_ERR_DB, SR_ERR_NOMEM.
+ */
+sr_error sr_plan_assignments(struct sr_store *st, int64_t user,
+                             sr_plan_assignment_fn fn, void *ctx);
 
 #ifdef __cplusplus
 }

@@ -502,101 +502,13 @@ print_csv(const struct sr_plan *p)
     }
 }
 
-static cJSON *
-json_school(const struct sr_plan_school *c, int *ok)
-{
-    cJSON *o = cJSON_CreateObject();
-    char buf[160];
-
-    cj_add(o, "rank", sr_json_int((int64_t)c->rank), ok);
-    cj_add(o, "school", cj_str(c->code), ok);
-    cj_add(o, "name", cj_str(c->name), ok);
-    cj_add(o, "district", cj_str(c->district), ok);
-    cj_add(o, "reason", cj_str(sr_plan_reason_name(c->reason)), ok);
-    cj_add(o, "needs", cj_str(specs(c->needs, false, buf, sizeof(buf))), ok);
-    cj_add(o, "vetoed", cJSON_CreateBool(c->f.vetoed), ok);
-    cj_add(o, "band", sr_json_int(c->f.band), ok);
-    cj_add(o, "band_label", cj_str(c->band_label), ok);
-    cj_add(o, "overdue_major", sr_json_int(c->f.overdue_major), ok);
-    cj_add(o, "open_major", sr_json_int(c->f.open_major), ok);
-    cj_add(o, "boarders", sr_json_int(c->f.boarders), ok);
-    cj_add(o, "special_needs", sr_json_int(c->f.special_needs), ok);
-    cj_add(o, "kindergarten", cJSON_CreateBool(c->f.kindergarten), ok);
-    cj_add(o, "enrollment", sr_json_int(c->f.enrollment), ok);
-    cj_add(o, "days_since", c->f.days_since < 0
-                                ? cJSON_CreateNull()
-                                : sr_json_int(c->f.days_since), ok);
-    cj_add(o, "last_assessment",
-           c->last ? sr_json_int(c->last) : cJSON_CreateNull(), ok);
-    cj_add(o, "last_on", cj_str(c->last_on[0] ? c->last_on : NULL), ok);
-    cj_add(o, "expires_on", cj_str(c->expires_on[0] ? c->expires_on : NULL),
-           ok);
-    cj_add(o, "expert", cj_str(c->expert_login), ok);
-    cj_add(o, "covered", cj_str(specs(c->covered, false, buf, sizeof(buf))),
-           ok);
-    cj_add(o, "missing", cj_str(specs(c->missing, false, buf, sizeof(buf))),
-           ok);
-    cj_add(o, "load_before",
-           c->expert ? sr_json_int(c->load_before) : cJSON_CreateNull(), ok);
-    cj_add(o, "why", cj_str(c->why), ok);
-    return o;
-}
-
-static cJSON *
-json_expert(const struct sr_plan_expert *e, int *ok)
-{
-    cJSON *o = cJSON_CreateObject();
-    char buf[160];
-
-    cj_add(o, "position", sr_json_int((int64_t)e->position), ok);
-    cj_add(o, "login", cj_str(e->login), ok);
-    cj_add(o, "name", cj_str(e->name), ok);
-    cj_add(o, "unit", cj_str(e->unit), ok);
-    cj_add(o, "district", cj_str(e->district), ok);
-    cj_add(o, "specialities",
-           cj_str(specs(e->specialities, false, buf, sizeof(buf))), ok);
-    cj_add(o, "load", sr_json_int(e->load), ok);
-    return o;
-}
-
+/* The JSON is the library's (json.h), the same as the API's. */
 static int
 print_json(const struct sr_plan *p)
 {
-    cJSON *root = cJSON_CreateObject(), *schools, *experts;
-    char seed[24];
-    size_t i;
-    int ok = 1;
+    cJSON *root = sr_json_plan(p, true);
 
-    snprintf(seed, sizeof(seed), "%" PRIu64, p->seed);
-    cj_add(root, "id", sr_json_int(p->id), &ok);
-    cj_add(root, "state", cj_str(sr_plan_state_name(p->state)), &ok);
-    cj_add(root, "district", cj_str(p->district), &ok);
-    cj_add(root, "district_name", cj_str(p->district_name), &ok);
-    cj_add(root, "period", cj_str(p->period), &ok);
-    cj_add(root, "start", cj_str(p->start), &ok);
-    cj_add(root, "end", cj_str(p->end), &ok);
-    cj_add(root, "as_of", cj_str(p->as_of), &ok);
-    /* A string: a JSON number loses a 64-bit seed in most readers. */
-    cj_add(root, "seed", cj_str(seed), &ok);
-    cj_add(root, "school_share", sr_json_int(p->school_share), &ok);
-    cj_add(root, "expert_share", sr_json_int(p->expert_share), &ok);
-    cj_add(root, "avoid_district", cJSON_CreateBool(p->avoid_district), &ok);
-    cj_add(root, "cap", sr_json_int(p->cap), &ok);
-    cj_add(root, "pool_schools", sr_json_int((int64_t)p->pool_schools), &ok);
-    cj_add(root, "pool_experts", sr_json_int((int64_t)p->pool_experts), &ok);
-    cj_add(root, "created_by", cj_str(p->author), &ok);
-    cj_add(root, "created_at", cj_str(p->created_at), &ok);
-    cj_add(root, "published_at", cj_str(p->published_at), &ok);
-    schools = cJSON_CreateArray();
-    for (i = 0; schools && i < p->n_schools; i++)
-        cj_add(schools, NULL, json_school(&p->schools[i], &ok), &ok);
-    cj_add(root, "schools", schools, &ok);
-    experts = cJSON_CreateArray();
-    for (i = 0; experts && i < p->n_experts; i++)
-        cj_add(experts, NULL, json_expert(&p->experts[i], &ok), &ok);
-    cj_add(root, "experts", experts, &ok);
-    if (!root || !ok) {
-        cJSON_Delete(root);
+    if (!root) {
         cli_error(_("out of memory"));
         return EXIT_INTERNAL;
     }

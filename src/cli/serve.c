@@ -156,6 +156,7 @@ static const char *const target_names[] = {
     [WEB_T_BODY_SCOPE] = "body:scope",
     [WEB_T_QUERY_DISTRICT] = "query:district",
     [WEB_T_EXPERT] = "expert",
+    [WEB_T_PLAN] = "plan",
 };
 
 /* The route table, one route a line: what docs/api.md documents and

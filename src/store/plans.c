@@ -953,7 +953,8 @@ sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     rc = sr_store_prepare(
         st,
         "SELECT x.school, s.name, u.login, a.id, a.assessed_on, "
-        "a.plan IS ?1 FROM plan_schools x JOIN schools s ON s.code = "
+        "a.plan IS ?1, s.district FROM plan_schools x JOIN schools s ON "
+        "s.code = "
         "x.school LEFT JOIN plan_pairs r ON r.plan = x.plan AND r.school = "
         "x.school LEFT JOIN users u ON u.id = r.expert LEFT JOIN "
         "assessments a ON a.id = (SELECT y.id FROM assessments y WHERE "
@@ -981,6 +982,7 @@ sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
         r->assessment = sqlite3_column_int64(s, 3);
         copy_text(r->assessed_on, sizeof(r->assessed_on), s, 4);
         r->linked = sqlite3_column_int(s, 5) != 0;
+        copy_text(r->district, sizeof(r->district), s, 6);
         if (r->assessment)
             r->status = SR_PLAN_DONE;
         else
@@ -1000,5 +1002,103 @@ cleanup:
     sr_plan_release(&p);
     if (rc != SR_OK)
         sr_plan_progress_release(out);
+    return rc;
+}
+
+sr_error
+sr_plan_head(struct sr_store *st, int64_t id, const struct sr_scope *scope,
+             struct sr_plan *out)
+{
+    return get_header(st, id, scope, out);
+}
+
+/* ------------------------------------------------------------------ */
+/* An expert's assignments                                              */
+/* ------------------------------------------------------------------ */
+
+/* The inspection that did a pair: as in sr_plan_progress(), one made
+ * for the plan first, else the earliest in the period.  Two lookups, not
+ * one ordered by "made for the plan": SQLite does not resolve an outer
+ * column in a subquery's ORDER BY. */
+#define PAIR_SUBMITTED                                                      \
+    "SELECT y.id FROM assessments y WHERE y.school = r.school AND "          \
+    "y.status = 'submitted' AND y.kind = 'inspection' AND "
+#define PAIR_DONE                                                           \
+    "coalesce((" PAIR_SUBMITTED "y.plan = p.id ORDER BY y.assessed_on, "    \
+    "y.id LIMIT 1), (" PAIR_SUBMITTED "y.assessed_on BETWEEN "              \
+    "p.period_start AND p.period_end ORDER BY y.assessed_on, y.id LIMIT "   \
+    "1))"
+
+static const char *
+text_or(sqlite3_stmt *s, int i, const char *none)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+
+    return t ? t : none;
+}
+
+sr_error
+sr_plan_assignments(struct sr_store *st, int64_t user,
+                    sr_plan_assignment_fn fn, void *ctx)
+{
+    sqlite3_stmt *s = NULL;
+    char today[16];
+    sr_error rc;
+    int step = SQLITE_DONE;
+
+    sr_store_today(st, today);
+    rc = sr_store_prepare(
+        st,
+        "SELECT * FROM (SELECT p.id, p.district, pd.name, p.period, "
+        "p.period_start, p.period_end, r.school, s.name, s.district, "
+        "d.name, x.rank, x.reason, r.why, a.id AS done, a.assessed_on, "
+        "a.plan IS p.id, (SELECT z.id FROM assessments z WHERE z.school = "
+        "r.school AND z.plan = p.id AND z.status = 'draft' AND "
+        "z.created_by_user = ?1 ORDER BY z.id DESC LIMIT 1) "
+        "FROM plan_pairs r JOIN plans p ON p.id = r.plan JOIN plan_schools "
+        "x ON x.plan = r.plan AND x.school = r.school JOIN schools s ON "
+        "s.code = r.school JOIN districts d ON d.code = s.district LEFT "
+        "JOIN districts pd ON pd.code = p.district LEFT JOIN assessments a "
+        "ON a.id = " PAIR_DONE " WHERE r.expert = ?1 AND p.state = "
+        "'published') WHERE done IS NULL OR period_end >= ?2 "
+        "ORDER BY done IS NOT NULL, period_end, id, rank",
+        &s);
+    if (rc != SR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, user);
+    sqlite3_bind_text(s, 2, today, -1, SQLITE_TRANSIENT);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct sr_plan_assignment a;
+
+        memset(&a, 0, sizeof(a));
+        a.plan = sqlite3_column_int64(s, 0);
+        a.plan_district = (const char *)sqlite3_column_text(s, 1);
+        a.plan_district_name = (const char *)sqlite3_column_text(s, 2);
+        a.period = text_or(s, 3, "");
+        a.start = text_or(s, 4, "");
+        a.end = text_or(s, 5, "");
+        a.school = text_or(s, 6, "");
+        a.school_name = text_or(s, 7, "");
+        a.district = text_or(s, 8, "");
+        a.district_name = text_or(s, 9, "");
+        a.rank = (size_t)sqlite3_column_int64(s, 10);
+        a.reason = strcmp(text_or(s, 11, ""), "drawn") ? SR_PLAN_MANDATORY
+                                                       : SR_PLAN_DRAWN;
+        a.why = text_or(s, 12, "");
+        a.assessment = sqlite3_column_int64(s, 13);
+        a.assessed_on = text_or(s, 14, "");
+        a.linked = sqlite3_column_int(s, 15) != 0;
+        a.draft = sqlite3_column_int64(s, 16);
+        if (a.assessment)
+            a.status = SR_PLAN_DONE;
+        else
+            a.status = strcmp(today, a.end) > 0 ? SR_PLAN_OVERDUE
+                                                : SR_PLAN_DUE;
+        if (fn(&a, ctx))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read the plans"));
+    sr_store_finish(st, s);
     return rc;
 }

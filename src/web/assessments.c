@@ -20,6 +20,7 @@
 #include "schoolrisk/assess.h"
 #include "schoolrisk/evidence.h"
 #include "schoolrisk/json.h"
+#include "schoolrisk/plans.h"
 #include "schoolrisk/store.h"
 
 /* The most answers one bulk request may carry (a system has at most
@@ -71,6 +72,29 @@ hazards_json(struct web_req *r, int64_t id, sr_error *rc)
     return finish(arr, ok);
 }
 
+/* The plan an inspection was made for, for its label ("检查计划：2026Q4
+ * 历下区 #3"): id, period, district, district_name; null when none. */
+static cJSON *
+plan_json(struct web_req *r, int64_t id)
+{
+    struct sr_plan p;
+    cJSON *o;
+    int ok;
+
+    if (!id)
+        return cJSON_CreateNull();
+    if (sr_plan_head(r->st, id, NULL, &p) != SR_OK)
+        return cJSON_CreateNull(); /* the link outlives nothing: shown bare */
+    o = cJSON_CreateObject();
+    ok = o != NULL;
+    sr_json_add(o, "id", sr_json_int(p.id), &ok);
+    sr_json_add(o, "period", sr_json_str(p.period), &ok);
+    sr_json_add(o, "district", sr_json_str(p.district), &ok);
+    sr_json_add(o, "district_name", sr_json_str(p.district_name), &ok);
+    sr_plan_release(&p);
+    return finish(o, ok);
+}
+
 /* The assessment with its answers, the score so far and, once
  * submitted, its result and hazards; at status. */
 static enum MHD_Result
@@ -98,6 +122,7 @@ assessment_answer(struct web_req *r, int64_t id, unsigned status)
         bool fits = rc == SR_OK;
 
         sr_json_add(root, "assessment", sr_json_assessment(&ctx.a), &ok);
+        sr_json_add(root, "plan", plan_json(r, ctx.a.plan), &ok);
         sr_json_add(root, "answers", sr_json_answers(&ctx), &ok);
         /* Answers that no longer fit the school (its registry record
          * changed) leave the score unknown until they are answered
@@ -143,7 +168,8 @@ create(struct web_req *r, const char *school, int kind)
     int64_t id = 0;
     sr_error rc;
 
-    if (!web_str(r, "assessed_on", false, &on))
+    if (!web_str(r, "assessed_on", false, &on) ||
+        (kind == SR_ASSESS_INSPECTION && !web_int(r, "plan", false, &n.plan)))
         return web_done(r);
     n.assessed_on = on && *on ? web_date(on, date) : NULL;
     rc = sr_assess_create(r->st, &n, &id);

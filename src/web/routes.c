@@ -264,6 +264,24 @@ const struct web_route web_routes[] = {
      WEB_T_EXPERT, JSON_SMALL, WEB_JSON,
      "change an expert's profile (renewal, unit, suspension)"},
 
+    /* Inspection plans (plans.c): a district plans its district, the
+     * city any district or the whole city; a district reads a city-wide
+     * plan for its own schools. */
+    {"GET", "/api/v1/plans", web_plans_list, C | D, WEB_T_NONE, 0, 0,
+     "the plans in scope, newest first, with their progress"},
+    {"POST", "/api/v1/plans", web_plans_create, C | D, WEB_T_BODY_SCOPE,
+     JSON_SMALL, WEB_JSON,
+     "make a draft plan: the schools in risk order, the 双随机 draw, the "
+     "pairs"},
+    {"GET", "/api/v1/plans/progress", web_plans_summary, C | D, WEB_T_NONE,
+     0, 0, "the progress of a period's published plans by district"},
+    {"GET", "/api/v1/plans/{id}", web_plans_get, C | D, WEB_T_PLAN, 0, 0,
+     "a plan: its seed, schools with every factor, pairs with why, experts"},
+    {"POST", "/api/v1/plans/{id}/publish", web_plans_publish, C | D,
+     WEB_T_PLAN, 0, 0, "publish a draft plan: immutable and audited"},
+    {"GET", "/api/v1/plans/{id}/progress", web_plans_progress, C | D,
+     WEB_T_PLAN, 0, 0, "each school of a plan done, due or overdue"},
+
     /* Tamper evidence (audit.c). */
     {"GET", "/api/v1/audit", web_audit_verify, C, WEB_T_NONE, 0, 0,
      "verify the audit chain (optionally against an exported head)"},

@@ -52,6 +52,7 @@
 #include "schoolrisk/assess.h"
 #include "schoolrisk/evidence.h"
 #include "schoolrisk/experts.h"
+#include "schoolrisk/plans.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
@@ -549,6 +550,17 @@ locate(struct web_req *r, char school[16], char district[32], bool *draft,
         sr_expert_release(&e);
         return rc;
     }
+    case WEB_T_PLAN: {
+        struct sr_plan p;
+
+        if (!web_param_id(r, 0, &id))
+            return SR_ERR_MAX;
+        rc = sr_plan_head(r->st, id, NULL, &p);
+        if (rc == SR_OK && p.district)
+            snprintf(district, 32, "%s", p.district);
+        sr_plan_release(&p);
+        return rc;
+    }
     case WEB_T_EVIDENCE:
         rc = sr_evidence_lookup(r->st, web_param(r, 0), &ev, &n);
         if (rc == SR_ERR_INPUT)
@@ -702,6 +714,21 @@ authorize(struct web_req *r)
         web_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL, 0, "%s",
                   _("not found"));
         return false;
+    }
+    if (rt->target == WEB_T_PLAN) {
+        const char *d = district[0] ? district : NULL;
+
+        if (!web_plan_visible(r, d)) {
+            web_error(r, MHD_HTTP_NOT_FOUND, "not_found", NULL, 0, "%s",
+                      _("not found"));
+            return false;
+        }
+        if (strcmp(r->method, "GET") && !web_plan_writable(r, d)) {
+            web_error(r, MHD_HTTP_FORBIDDEN, "forbidden", NULL, 0, "%s",
+                      _("a city-wide plan is the city's to change"));
+            return false;
+        }
+        return true;
     }
     if (rt->target == WEB_T_DISTRICT) {
         if (!web_covers(r, rt->roles, district, NULL)) {

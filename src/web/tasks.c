@@ -4,7 +4,9 @@
  * The schools the inspector's grants cover (single schools and whole
  * districts), each with its latest valid inspection, when that
  * expires, and the inspector's own open draft for it; due ones first
- * (the order and the classification are the library's, tasks.h).
+ * (the order and the classification are the library's, tasks.h).  Beside
+ * them, "plan_tasks": the schools published inspection plans assign to
+ * the inspector as an expert, with why and whether done (plans.h).
  */
 #include "web.h"
 
@@ -13,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "schoolrisk/json.h"
+#include "schoolrisk/plans.h"
 #include "schoolrisk/school.h"
 #include "schoolrisk/store.h"
 #include "schoolrisk/tasks.h"
@@ -67,6 +70,40 @@ task_json(const struct sr_task *t)
         return NULL;
     }
     return o;
+}
+
+struct plan_ctx {
+    cJSON *arr;
+    int ok;
+};
+
+static int
+plan_task(const struct sr_plan_assignment *a, void *ctx)
+{
+    struct plan_ctx *pc = ctx;
+
+    sr_json_add(pc->arr, NULL, sr_json_plan_assignment(a), &pc->ok);
+    return !pc->ok;
+}
+
+/* The schools published plans assign to the caller ("plan_tasks", not
+ * paged: a plan gives an expert a handful), added to root. */
+static sr_error
+plan_tasks(struct web_req *r, cJSON *root, int *ok)
+{
+    struct plan_ctx pc = {cJSON_CreateArray(), 1};
+    sr_error rc;
+
+    pc.ok = pc.arr != NULL;
+    rc = pc.ok ? sr_plan_assignments(r->st, r->who.user.id, plan_task, &pc)
+               : SR_OK;
+    if (rc != SR_OK || !pc.ok) {
+        cJSON_Delete(pc.arr);
+        *ok = 0;
+        return rc;
+    }
+    sr_json_add(root, "plan_tasks", pc.arr, ok);
+    return SR_OK;
 }
 
 WEB_HANDLER(web_tasks)
@@ -126,6 +163,11 @@ WEB_HANDLER(web_tasks)
             sr_json_add(arr, NULL, task_json(&l.v[i]), &ok);
     }
     sr_task_list_release(&l);
+    rc = ok ? plan_tasks(r, root, &ok) : SR_OK;
+    if (rc != SR_OK) {
+        cJSON_Delete(root);
+        return web_fail(r, rc, NULL);
+    }
     if (!ok) {
         cJSON_Delete(root);
         root = NULL;

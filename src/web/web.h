@@ -96,8 +96,11 @@ enum web_target {
     WEB_T_BODY_SCOPE,  /* the JSON body's "school" or "district"; neither:
                           the city */
     WEB_T_QUERY_DISTRICT, /* the query's district=; none: the city */
-    WEB_T_EXPERT       /* {login}: an expert's profile (experts.c:
+    WEB_T_EXPERT,      /* {login}: an expert's profile (experts.c:
                           web_expert_visible()) */
+    WEB_T_PLAN         /* {id}: an inspection plan (plans.c:
+                          web_plan_visible(), and web_plan_writable() for
+                          a change) */
 };
 
 /* Route flags. */
@@ -275,6 +278,12 @@ bool web_covers(const struct web_req *r, unsigned roles,
 bool web_expert_visible(const struct web_req *r, const char *district,
                         int64_t user);
 
+/* Whether the caller may read a plan of district (NULL: city-wide: the
+ * city, and every district for its own schools), and change it (a
+ * city-wide plan: the city alone) (plans.c). */
+bool web_plan_visible(const struct web_req *r, const char *district);
+bool web_plan_writable(const struct web_req *r, const char *district);
+
 /* --------------------------------------------------------------------
  * JSON of the principal (session.c, users.c)
  * ------------------------------------------------------------------ */
@@ -377,5 +386,12 @@ WEB_HANDLER(web_experts_summary);
 WEB_HANDLER(web_experts_get);
 WEB_HANDLER(web_experts_add);
 WEB_HANDLER(web_experts_update);
+/* plans.c */
+WEB_HANDLER(web_plans_list);
+WEB_HANDLER(web_plans_create);
+WEB_HANDLER(web_plans_summary);
+WEB_HANDLER(web_plans_get);
+WEB_HANDLER(web_plans_publish);
+WEB_HANDLER(web_plans_progress);
 
 #endif /* SR_WEB_H */

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from urllib.parse import quote
 
 from srexamples import example_row
@@ -130,6 +131,13 @@ POLICY = {
     ("POST", "/api/v1/experts"): "city",
     ("GET", "/api/v1/experts/{login}"): "city,district,inspector",
     ("PATCH", "/api/v1/experts/{login}"): "city",
+    # inspection plans: a district plans its own, the city any or all
+    ("GET", "/api/v1/plans"): "city,district",
+    ("POST", "/api/v1/plans"): "city,district",
+    ("GET", "/api/v1/plans/progress"): "city,district",
+    ("GET", "/api/v1/plans/{id}"): "city,district",
+    ("POST", "/api/v1/plans/{id}/publish"): "city,district",
+    ("GET", "/api/v1/plans/{id}/progress"): "city,district",
 }
 
 # The principals driven through every route, by role.
@@ -184,6 +192,13 @@ class World:
                 "--district", district, "--speciality", "fire",
                 "--trained", "2025-03-01", "--certified", "2025-04-01",
                 "--expires", "2028-03-31")
+        # Draft plans of 历下区 and 市中区 for this year.
+        year = time.strftime("%Y")
+        self.p_own, self.p_foreign = (
+            int(re.search(r"created plan (\d+)", cli(
+                "plan", "create", "--district", d, "--period", year,
+                "--seed", "7")).group(1))
+            for d in ("历下区", "市中区"))
         # A user for the administrator's routes, with a grant.
         shown = json.loads(cli("users", "show", "victim", "--json"))
         self.victim = shown["id"]
@@ -262,6 +277,8 @@ def params_for(w, route, login, own):
         elif p == "login":
             # an expert of 历下区, the inspector insp itself; one of 市中区
             values[p] = "insp" if own else "zj_sz"
+        elif p == "id" and target == "plan":
+            values[p] = w.p_own if own else w.p_foreign
         elif p == "grant":
             values[p] = w.victim_grant
         elif p == "item":
@@ -295,8 +312,9 @@ def send(client, route, path, school):
 
 SCOPED = ("school", "district", "hazard", "assessment", "draft", "evidence",
           "body:school", "query:school", "body:scope", "query:district",
-          "expert")
-BY_ID = ("school", "hazard", "assessment", "draft", "evidence", "expert")
+          "expert", "plan")
+BY_ID = ("school", "hazard", "assessment", "draft", "evidence", "expert",
+         "plan")
 
 
 @case("the route table is non-empty and every non-public route needs a "

@@ -38,6 +38,8 @@ const routes = [
       { path: 'systems', component: () => import('./views/Systems.vue'), meta: { title: '指标体系', roles: ['city'] } },
       { path: 'audit', component: () => import('./views/Audit.vue'), meta: { title: '审计校验', roles: ['city'] } },
       { path: 'experts', component: () => import('./views/Experts.vue'), meta: { title: '安全专家库', roles: ['city', 'district'] } },
+      { path: 'plans', component: () => import('./views/Plans.vue'), meta: { title: '检查计划', roles: ['city', 'district'] } },
+      { path: 'plans/:id', component: () => import('./views/Plans.vue'), meta: { title: '计划详情', roles: ['city', 'district'], parent: { title: '检查计划', path: '/plans' } } },
       // 系统管理员
       { path: 'admin/users', component: () => import('./views/Users.vue'), meta: { title: '用户管理', roles: ['admin'] } },
       { path: 'admin/log', component: () => import('./views/SecurityLog.vue'), meta: { title: '安全日志', roles: ['admin'] } },
