@@ -137,6 +137,11 @@ export async function issue12(browser) {
       return { status: r.status, body: t ? JSON.parse(t) : null }
     }, [method, url, body])
   }
+  // Every column of the table is in view at 1366 px: none scrolled off.
+  async function fits(p, table) {
+    const w = await p.$eval(`[data-test=${table}] .el-table__body-wrapper .el-scrollbar__wrap`, el => [el.scrollWidth, el.clientWidth])
+    expect(w[0] <= w[1], `${table} is wider than its card (${w[0]} > ${w[1]} px)`)
+  }
   const rowOf = (p, table, text) => p.locator(`[data-test=${table}] .el-table__body tr`, { hasText: text })
   const cells = async row => (await row.locator('td').allTextContents()).map(s => s.replace(/\s+/g, ' ').trim())
   // The workbook as rows per sheet (the reader of the unit tests).
@@ -428,6 +433,7 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
       await p.locator(`[data-test=pick-${veto.id}]`).click()
       await p.click('[data-test=whatif-run]')
       await p.waitForSelector('[data-test=whatif-cards]')
+      await fits(p, 'whatif-schools')
       const card = p.locator('[data-test=whatif-cards] .el-card', { hasText: '历下区 达标率' })
       expectEq((await card.locator('.fig').textContent()).replace(/\s+/g, ''), `${rate(d.before.compliance)}→${rate(d.after.compliance)}`, 'the 达标率 card')
       const open = p.locator('[data-test=whatif-cards] .el-card', { hasText: '重大隐患（挂牌督办）' })
@@ -444,6 +450,7 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
       const plan = await cells(rowOf(p, 'whatif-plans', '燕山中学').first())
       expectEq(plan[2], String(veto.id), '需销号隐患 of 燕山中学\'s plan')
       expectEq(plan[4], '否 → 是', 'the plan makes it compliant')
+      await fits(p, 'whatif-plans')
       await shot(p, '53-whatif-order')
       await axe(p, '整改预测（推荐整改顺序）')
     })
@@ -475,6 +482,8 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
       expect(/el-tag--info/.test(await t.getAttribute('class')), 'grey in the district table')
       const four = row.locator('td').nth(head.indexOf('四项')).locator('.el-tag')
       expectEq((await four.textContent()).trim(), '未评估', '燕翔小学 四项')
+      // A dark tag's text is white (it was the tag's own dark colour: unreadable).
+      expectEq(await four.evaluate(el => getComputedStyle(el).color), 'rgb(255, 255, 255)', 'the text of the dark 四项 tag')
       await shot(q, '55-unassessed-district')
       await axe(q, '四个100%（区县，未评估）')
     })
