@@ -26,6 +26,7 @@ import {
   BIN, SRC, WEB, ENV, PNG, SHOTS, chromium, Server, step, summary, expect, expectEq, userPage, allowing,
   shot, axe, settle, go, apiGet, waitText, signIn, consoleErrors, axeFindings, sleep
 } from './lib.mjs'
+import { issue12 } from './issue12.mjs'
 
 const REGISTRY = `学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,安全负责人,联系电话
 2137010231,济南市历下区燕翔小学,历下区,小学,公办,城区,否,否,是,是,否,1860,0,6,王建国,0531-86010231
@@ -637,6 +638,9 @@ print(json.dumps(out, ensure_ascii=False, default=str))
     await shot(p, '26-inspector-format2-groups')
     await axe(p, '检查表（格式2 检查组）')
   })
+
+  // The pages of issue 12, on a server of their own (issue12.mjs).
+  await issue12(browser)
 
   await step('no console errors on any page', async () => {
     expect(consoleErrors.length === 0, 'console errors:\n  ' + consoleErrors.join('\n  '))
