@@ -37,6 +37,7 @@
 #include <oath.h>
 #include <sodium.h>
 
+#include "schoolrisk/plans.h"
 #include "store/users_int.h"
 #include "util.h"
 
@@ -1563,6 +1564,91 @@ sr_principal_release(struct sr_principal *p)
     memset(p, 0, sizeof(*p));
 }
 
+/* Plan grants: an expert assigned to a school by a published inspection
+ * plan may inspect it from the first day of the plan's period, as if an
+ * inspector grant named the school, for as long as the plan lists the
+ * pair among the expert's assignments (sr_plan_assignments(): until it
+ * is done, and while the period lasts when done).  The grant is made
+ * per session, never stored: it goes with the plan.  Its id is 0 and
+ * granted_by names the plan ("检查计划 #3"). */
+struct plan_grants {
+    struct sr_user *u;
+    const char *today;
+    size_t cap;
+    sr_error rc;
+};
+
+static bool grant_covers(const struct sr_grant *g, const char *district,
+                         const char *school);
+
+/* True when an inspector grant of @p u covers the school already. */
+static bool
+inspects(const struct sr_user *u, const char *district, const char *school)
+{
+    size_t i;
+
+    for (i = 0; i < u->n_grants; i++)
+        if (u->grants[i].role == SR_ROLE_INSPECTOR &&
+            grant_covers(&u->grants[i], district, school))
+            return true;
+    return false;
+}
+
+static int
+plan_grant_add(const struct sr_plan_assignment *a, void *ctx)
+{
+    struct plan_grants *pg = ctx;
+    struct sr_user *u = pg->u;
+    struct sr_grant *g;
+    char by[48];
+
+    if (strcmp(a->start, pg->today) > 0 ||
+        inspects(u, a->district, a->school))
+        return 0;
+    if (u->n_grants == pg->cap) {
+        size_t cap = pg->cap ? 2 * pg->cap : 8;
+        struct sr_grant *v = realloc(u->grants, cap * sizeof(*v));
+
+        if (!v) {
+            pg->rc = SR_ERR_NOMEM;
+            return 1;
+        }
+        u->grants = v;
+        pg->cap = cap;
+    }
+    g = &u->grants[u->n_grants];
+    memset(g, 0, sizeof(*g));
+    snprintf(by, sizeof(by), "检查计划 #%lld", (long long)a->plan);
+    g->role = SR_ROLE_INSPECTOR;
+    g->district = sr_strdup(a->district);
+    g->district_name = sr_strdup(a->district_name);
+    g->school = sr_strdup(a->school);
+    g->school_name = sr_strdup(a->school_name);
+    g->granted_at = sr_strdup(a->start);
+    g->granted_by = sr_strdup(by);
+    u->n_grants++;
+    if (!g->district || !g->district_name || !g->school || !g->school_name ||
+        !g->granted_at || !g->granted_by) {
+        pg->rc = SR_ERR_NOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+/* Add the plan grants of an inspector @p u (see above). */
+static sr_error
+add_plan_grants(struct sr_store *st, struct sr_user *u)
+{
+    struct plan_grants pg = {u, NULL, u->n_grants, SR_OK};
+    char today[16];
+    sr_error rc;
+
+    sr_store_today(st, today);
+    pg.today = today;
+    rc = sr_plan_assignments(st, u->id, plan_grant_add, &pg);
+    return rc != SR_OK ? rc : pg.rc;
+}
+
 sr_error
 sr_auth_session(struct sr_store *st, const struct sr_auth_policy *p,
                 const char *token, struct sr_principal *out)
@@ -1588,6 +1674,11 @@ sr_auth_session(struct sr_store *st, const struct sr_auth_policy *p,
     memcpy(out->csrf, se.csrf, sizeof(out->csrf));
     for (i = 0; i < out->user.n_grants; i++)
         out->roles |= SR_ROLES(out->user.grants[i].role);
+    if (out->roles & SR_ROLES(SR_ROLE_INSPECTOR)) {
+        rc = add_plan_grants(st, &out->user);
+        if (rc != SR_OK)
+            goto cleanup;
+    }
     out->expires_at = min64(se.expires_at,
                             se.created_at + (int64_t)p->session_max);
     out->idle_expires_at =

@@ -1,6 +1,6 @@
 /*
  * signoff.c - the SQL of period sign-off (schoolrisk/signoff.h): the
- * signoff_events table of schema 8.  The rules are in src/signoff.c;
+ * signoff_events table of schema 9.  The rules are in src/signoff.c;
  * see signoff_int.h for the contract of each function.
  *
  * The state of a (district, period) is never stored apart from its

@@ -216,6 +216,28 @@ def _(sh):
     expect(r.json["plan_tasks"] == [], r.json["plan_tasks"])
 
 
+@case("a published plan lets its expert inspect a school no grant of its "
+      "covers: 甸柳 (insp is granted 燕翔 only) opens and takes a draft "
+      "for the plan; the session names the plan's grant; a school no "
+      "published plan assigns stays out of scope (404)")
+def _(sh):
+    pid = sh.plans["city_lixia"]
+    code = LIXIA[1]
+    expect_status(sh.insp.get("/api/v1/schools/%s" % code), 200, "甸柳")
+    expect_status(sh.insp.get("/api/v1/schools/%s/checklist" % code), 200,
+                  "its checklist")
+    g = [x for x in sh.insp.get("/api/v1/session").json["user"]["grants"]
+         if x["school"] == code]
+    expect(len(g) == 1 and g[0]["role"] == "inspector" and
+           g[0]["granted_by"] == "检查计划 #%d" % pid, g)
+    r = sh.insp.post("/api/v1/assessments", {"school": code, "plan": pid})
+    expect_status(r, 201, "a draft for the plan at 甸柳")
+    expect(r.json["assessment"]["plan"] == pid, r.json["assessment"])
+    r = sh.insp.get("/api/v1/schools/2137010301")
+    expect_status(r, 404, "舜耕中学: no grant, no plan (out of scope reads "
+                  "as absent)")
+
+
 @case("an inspection made for a plan is linked to it: the draft, the "
       "assessment's plan label, the task's draft, then done in the "
       "progress")
