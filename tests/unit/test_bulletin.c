@@ -232,7 +232,7 @@ monthly(struct fx *f, const char *district, const char *month,
     struct sr_period p;
 
     assert_int_equal(sr_period_parse(month, &p), SR_OK);
-    ok(f, sr_bulletin_monthly(f->st, district, &p, b));
+    ok(f, sr_bulletin_monthly(f->st, district, &p, NULL, b));
 }
 
 /* The hazard ids of a list of indices into b->now.hazards. */
@@ -354,14 +354,14 @@ test_monthly_refusals(void **state)
     struct sr_period p;
 
     assert_int_equal(sr_period_parse("2026Q4", &p), SR_OK);
-    assert_int_equal(sr_bulletin_monthly(f->st, "历下区", &p, &b),
+    assert_int_equal(sr_bulletin_monthly(f->st, "历下区", &p, NULL, &b),
                      SR_ERR_INPUT);
     assert_string_equal(sr_store_errmsg(f->st),
                         "a monthly bulletin is for a month (2026-11), not "
                         "'2026Q4'");
     assert_null(b.found);
     assert_int_equal(sr_period_parse("2026-11", &p), SR_OK);
-    assert_int_equal(sr_bulletin_monthly(f->st, "无此区", &p, &b),
+    assert_int_equal(sr_bulletin_monthly(f->st, "无此区", &p, NULL, &b),
                      SR_ERR_NOT_FOUND);
     assert_string_equal(sr_store_errmsg(f->st), "no district '无此区'");
     sr_bulletin_monthly_release(&b);
@@ -448,10 +448,12 @@ line(const struct sr_bulletin_quarterly *b, const char *code)
 
 /* A correction as sign-off will give it. */
 static sr_error
-one_correction(void *ctx, struct sr_store *st, const struct sr_period *q,
-               struct sr_bulletin_correction **v, size_t *n)
+one_correction(void *ctx, struct sr_store *st, const char *district,
+               const struct sr_period *q, struct sr_bulletin_correction **v,
+               size_t *n)
 {
     (void)st;
+    assert_null(district); /* the city's bulletin */
     assert_string_equal(q->label, "2026Q4");
     *v = calloc(1, sizeof(**v));
     assert_non_null(*v);
