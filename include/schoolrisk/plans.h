@@ -323,11 +323,13 @@ sr_error sr_plan_progress(struct sr_store *st, int64_t id,
                           struct sr_plan_progress *out);
 
 /**
- * @brief The progress of plan @p id as it stood at the end of day
- *        @p as_of ("YYYY-MM-DD"): what sr_plan_progress() says on that
- *        day.  Only inspections dated on or before @p as_of count as
- *        done, and a school not done is overdue when @p as_of is after
- *        the plan's period.  The bulletins use it with a period's end.
+ * @brief The progress of plan @p id as it stood once day @p as_of
+ *        ("YYYY-MM-DD") was over: only inspections dated on or before
+ *        @p as_of count as done, and a school not done is overdue when
+ *        the plan's period ended on or before @p as_of (its last day
+ *        over without the inspection; sr_plan_progress(), during the
+ *        day, still says due on the last day).  The bulletins use it
+ *        with the end of their period.
  * @code
  * rc = sr_plan_progress_as_of(st, id, NULL, "2026-10-31", &pr);
  * printf("%zu done\n", pr.counts[SR_PLAN_DONE]);

@@ -930,6 +930,10 @@ sr_plan_progress_release(struct sr_plan_progress *p)
     memset(p, 0, sizeof(*p));
 }
 
+static sr_error progress_on(struct sr_store *st, int64_t id,
+                            const struct sr_scope *scope, const char *as_of,
+                            bool day_over, struct sr_plan_progress *out);
+
 sr_error
 sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
                  struct sr_plan_progress *out)
@@ -937,13 +941,25 @@ sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     char today[16];
 
     sr_store_today(st, today);
-    return sr_plan_progress_as_of(st, id, scope, today, out);
+    return progress_on(st, id, scope, today, false, out);
 }
 
 sr_error
 sr_plan_progress_as_of(struct sr_store *st, int64_t id,
                        const struct sr_scope *scope, const char *as_of,
                        struct sr_plan_progress *out)
+{
+    return progress_on(st, id, scope, as_of, true, out);
+}
+
+/* The progress on day as_of: during it (today: the period's last day
+ * is not over, a school not done is still due) or once it is over
+ * (day_over: a bulletin as of a period's end, when the plan's last day
+ * has passed with the day).  Either way only what is dated by as_of is
+ * done. */
+static sr_error
+progress_on(struct sr_store *st, int64_t id, const struct sr_scope *scope,
+            const char *as_of, bool day_over, struct sr_plan_progress *out)
 {
     sqlite3_stmt *s = NULL;
     struct sr_plan p;
@@ -1000,7 +1016,7 @@ sr_plan_progress_as_of(struct sr_store *st, int64_t id,
         if (r->assessment)
             r->status = SR_PLAN_DONE;
         else
-            r->status = strcmp(out->today, p.end) > 0 ? SR_PLAN_OVERDUE
+            r->status = strcmp(out->today, p.end) >= (day_over ? 0 : 1) ? SR_PLAN_OVERDUE
                                                  : SR_PLAN_DUE;
         out->counts[r->status]++;
         if (nomem) {
