@@ -266,7 +266,7 @@ D=$T/demo
 DB=$D/schoolrisk.db
 run experts workload --period 2026Q4 --format csv --db "$DB"
 rc_is 0; err_empty
-[ "$(head -n 1 "$T/out")" = "login,name,district,inspections,schools,hazards_general,hazards_major,findings_rate,last_inspection" ] || fail "header"
+[ "$(head -n 1 "$T/out")" = "login,name,district,inspections,schools,hazards_general,hazards_major,findings_rate,plan_assigned,plan_done,last_inspection" ] || fail "header"
 [ "$(($(wc -l <"$T/out") - 1))" = "$(sqlite3 "$DB" "SELECT count(*) FROM experts")" ] || fail "not one row per expert"
 sqlite3 -csv "$DB" "
   SELECT u.login, count(DISTINCT a.id), count(DISTINCT a.school),
@@ -298,6 +298,7 @@ for row in csv.DictReader(open(sys.argv[2], encoding="utf-8")):
     assert want == w["findings_rate_text"], (row, w)
     assert row["findings_rate"] == ("" if n == 0 else want), (row, w)
     assert (w["last_inspection"] or "") == row["last_inspection"], (row, w)
+    assert (w["plan_assigned"], w["plan_done"]) == (int(row["plan_assigned"]), int(row["plan_done"])), (row, w)
 PY
 end
 
@@ -305,7 +306,7 @@ begin "workload: the text table; a bad period is a usage error"
 run experts workload --period 2026Q4 --district 历下区 --db "$T/demo/schoolrisk.db"
 rc_is 0; err_empty
 [ "$(head -n 1 "$T/out")" = "experts' work in 2026Q4 (2026-10-01 to 2026-12-31)" ] || fail "first line '$(head -n 1 "$T/out")'"
-sed -n 2p "$T/out" | grep -q "^LOGIN  *NAME  *DISTRICT  *INSPECTIONS  *SCHOOLS  *GENERAL  *MAJOR  *RATE  *LAST$" || fail "headings"
+sed -n 2p "$T/out" | grep -q "^LOGIN  *NAME  *DISTRICT  *INSPECTIONS  *SCHOOLS  *GENERAL  *MAJOR  *RATE  *ASSIGNED  *DONE  *LAST$" || fail "headings"
 grep -q "^[0-9][0-9]* experts$" "$T/out" || fail "no count line"
 run experts workload --period 2026Q9
 rc_is 2; out_empty
