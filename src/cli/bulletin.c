@@ -663,6 +663,87 @@ cleanup:
     return ex;
 }
 
+/* One district's dispatch of month written to dir (for demo). */
+static int
+write_one_monthly(struct sr_store *st, const struct sr_district *d,
+                  const struct sr_period *month, const char *dir,
+                  struct wjob *j)
+{
+    struct sr_bulletin_monthly b;
+    char path[1024], name[256];
+    sr_error rc;
+    int ex = EXIT_OK;
+
+    sr_bulletin_file_name(d->name, month, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    rc = sr_bulletin_monthly(st, d->code, month, &corrections, &b);
+    if (rc != SR_OK)
+        return cli_store_error(st, rc);
+    rc = sr_bulletin_write_monthly(&b, &j->layout, &j->issue, path,
+                                   &j->meta);
+    if (rc != SR_OK)
+        ex = write_failed(&j->diags, path, rc);
+    sr_bulletin_monthly_release(&b);
+    return ex;
+}
+
+static int
+write_quarterly(struct sr_store *st, const struct sr_period *quarter,
+                const char *dir, struct wjob *j)
+{
+    struct sr_bulletin_quarterly b;
+    char path[1024], name[256];
+    sr_error rc;
+    int ex = EXIT_OK;
+
+    sr_bulletin_file_name(NULL, quarter, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    rc = sr_bulletin_quarterly(st, quarter, &corrections, &b);
+    if (rc != SR_OK)
+        return cli_store_error(st, rc);
+    rc = sr_bulletin_write_quarterly(&b, &j->layout, &j->issue, path,
+                                     &j->meta);
+    if (rc != SR_OK)
+        ex = write_failed(&j->diags, path, rc);
+    sr_bulletin_quarterly_release(&b);
+    return ex;
+}
+
+int
+cli_bulletins_write(struct sr_store *st, const struct sr_period *month,
+                    const struct sr_period *quarter, const char *dir,
+                    size_t *written)
+{
+    struct sr_districts all;
+    struct bopts o;
+    struct wjob j;
+    size_t i;
+    int ex;
+    sr_error rc;
+
+    *written = 0;
+    memset(&o, 0, sizeof(o));
+    sr_districts_init(&all);
+    ex = wjob_init(st, &o, "bulletin-monthly", &j);
+    if (ex == EXIT_OK && (rc = sr_registry_districts(st, &all)) != SR_OK)
+        ex = cli_store_error(st, rc);
+    for (i = 0; ex == EXIT_OK && i < all.n; i++) {
+        ex = write_one_monthly(st, &all.v[i], month, dir, &j);
+        *written += ex == EXIT_OK;
+    }
+    wjob_release(&j);
+    memset(&j, 0, sizeof(j)); /* released: zeroed for the second */
+    if (ex == EXIT_OK)
+        ex = wjob_init(st, &o, "bulletin-quarterly", &j);
+    if (ex == EXIT_OK) {
+        ex = write_quarterly(st, quarter, dir, &j);
+        *written += ex == EXIT_OK;
+    }
+    wjob_release(&j);
+    sr_districts_release(&all);
+    return ex;
+}
+
 int
 cmd_bulletin(int argc, char **argv)
 {

@@ -283,6 +283,11 @@ sqlite3 -csv "$DB" "
 awk -F, 'NR > 1 && $4 > 0 { print $1 "," $4 "," $5 "," $6 "," $7 }' "$T/out" | sort >"$T/got"
 [ -s "$T/want" ] || fail "no expert inspected in the fourth quarter"
 cmp -s "$T/want" "$T/got" || { diff "$T/want" "$T/got" | head; fail "figures differ from SQL"; }
+# The demo's plans of 2026Q4: every pair counted once, done when the
+# pair's expert inspected the school for the plan.
+[ "$(awk -F, 'NR > 1 { a += $9; d += $10 } END { print a "," d }' "$T/out")" = \
+  "$(sqlite3 -csv "$DB" "SELECT count(*), sum(EXISTS (SELECT 1 FROM assessments a WHERE a.plan = r.plan AND a.school = r.school AND a.submitted_by_user = r.expert AND a.status = 'submitted')) FROM plan_pairs r JOIN plans p ON p.id = r.plan WHERE p.state = 'published' AND p.period = '2026Q4'")" ] ||
+    fail "plan_assigned and plan_done differ from SQL"
 cp "$T/out" "$T/csv"
 run experts workload --period 2026Q4 --json --db "$DB"
 rc_is 0
