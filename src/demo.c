@@ -1679,7 +1679,9 @@ district_plan(struct sim *m, size_t k, const char *quarter)
     in.school_share = SR_DEMO_PLAN_SCHOOLS;
     in.expert_share = SR_DEMO_PLAN_EXPERTS;
     in.has_seed = true;
-    in.seed = m->stats.plan_seed;
+    /* One seed a district: with one for all, every plan would draw the
+     * experts in the same order and load the same few. */
+    in.seed = m->stats.plan_seed + k;
     clock_tick(m);
     rc = actor(m, m->d[k].office);
     if (rc == SR_OK)
@@ -1717,8 +1719,9 @@ make_plans(struct sim *m)
     for (k = 0; rc == SR_OK && k < m->nd; k++)
         rc = district_plan(m, k, quarter);
     if (rc == SR_OK)
-        progress(m, _("plans: %zu published for %s (seed %llu), %zu "
-                      "schools, %zu pairs, %zu inspected for them"),
+        progress(m, _("plans: %zu published for %s (seeds from %llu, one "
+                      "a district in the bureau's order), %zu schools, %zu "
+                      "pairs, %zu inspected for them"),
                  m->stats.plans, quarter,
                  (unsigned long long)m->stats.plan_seed,
                  m->stats.plan_schools, m->stats.plan_pairs,

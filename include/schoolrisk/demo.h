@@ -32,8 +32,8 @@
  *    (signoff.h) and the city accepts all of them but one, which it
  *    returns with SR_DEMO_RETURN_REASON; every district publishes an
  *    inspection plan for the fourth quarter (plans.h: its mandatory
- *    schools and a 10% 双随机 draw, half the certified experts, one seed
- *    derived from the demo's), and the experts make the inspections of
+ *    schools and a 10% 双随机 draw, half the certified experts, seeds
+ *    derived from the demo's, one a district), and the experts make the inspections of
  *    every other assigned school in rank order (the second, the
  *    fourth...) for the plan that day.
  *    Only the fourth quarter's figures (and December's, and the
@@ -88,7 +88,8 @@ struct sr_demo_stats {
     size_t steps;         /**< hazard transitions made */
     size_t experts;       /**< expert profiles (安全专家库) recorded */
     /* Supervision on 31 December (see sr_demo_build()). */
-    uint64_t plan_seed;   /**< the plans' 双随机 seed (from the demo's) */
+    uint64_t plan_seed;   /**< the first plan's 双随机 seed (from the
+                               demo's); the k-th district's is this + k */
     size_t plans;         /**< published, one per district */
     size_t plan_schools;  /**< schools planned, all plans */
     size_t plan_pairs;    /**< of them, assigned an expert */

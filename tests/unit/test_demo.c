@@ -935,8 +935,8 @@ test_trend_one_read(void **state)
 }
 
 /* 31 December of seed 1: every district signs off 2026Q3 and the city
- * accepts 15, returns 长清区 (370113); 16 plans of 2026Q4 list 17
- * schools, all assigned, and the second of each plan's pairs is
+ * accepts 15, returns 长清区 (370113); 16 plans of 2026Q4, seeded
+ * from plan_seed one a district, list 17 schools, all assigned, and the second of each plan's pairs is
  * inspected for it (4); the locked quarter's figures are the live ones,
  * the plans' inspections being dated 31 December. */
 static void
@@ -957,10 +957,17 @@ test_supervision(void **state)
     assert_int_equal(a.stats.signed_off, 16);
     assert_int_equal(a.stats.accepted, 15);
     assert_string_equal(a.stats.returned, "长清区");
-    assert_int_equal(qn(a.db, "SELECT count(*) FROM plans WHERE state = "
-                              "'published' AND period = '2026Q4' AND seed = "
-                              "'2685821657736338716'"),
+    assert_int_equal(qn(a.db, "SELECT count(DISTINCT seed) FROM plans "
+                              "WHERE state = 'published' AND period = "
+                              "'2026Q4'"),
                      16);
+    /* 历下区 first in the bureau's order: the first seed; 长清区 the
+     * sixth. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM plans WHERE (district "
+                              "= '370102' AND seed = "
+                              "'2685821657736338716') OR (district = "
+                              "'370113' AND seed = '2685821657736338721')"),
+                     2);
     assert_int_equal(qn(a.db, "SELECT count(*) FROM plan_schools"), 17);
     assert_int_equal(qn(a.db, "SELECT count(*) FROM plan_pairs"), 17);
     /* Each made by the pair's expert, for the plan, on 31 December. */
