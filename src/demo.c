@@ -1678,6 +1678,7 @@ district_plan(struct sim *m, size_t k, const char *quarter)
     in.period = quarter;
     in.school_share = SR_DEMO_PLAN_SCHOOLS;
     in.expert_share = SR_DEMO_PLAN_EXPERTS;
+    in.cap = SR_DEMO_PLAN_CAP;
     in.has_seed = true;
     /* One seed a district: with one for all, every plan would draw the
      * experts in the same order and load the same few. */

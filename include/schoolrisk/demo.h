@@ -32,8 +32,9 @@
  *    (signoff.h) and the city accepts all of them but one, which it
  *    returns with SR_DEMO_RETURN_REASON; every district publishes an
  *    inspection plan for the fourth quarter (plans.h: its mandatory
- *    schools and a 10% 双随机 draw, half the certified experts, seeds
- *    derived from the demo's, one a district), and the experts make the inspections of
+ *    schools and a 10% 双随机 draw, half the certified experts, at most
+ *    5 schools an expert, seeds derived from the demo's, one a
+ *    district), and the experts make the inspections of
  *    every other assigned school in rank order (the second, the
  *    fourth...) for the plan that day.
  *    Only the fourth quarter's figures (and December's, and the
@@ -106,6 +107,8 @@ struct sr_demo_stats {
  *  the share of the certified experts (permille). */
 #define SR_DEMO_PLAN_SCHOOLS 100
 #define SR_DEMO_PLAN_EXPERTS 500
+/** The most schools a demo plan gives one expert (the plans' cap). */
+#define SR_DEMO_PLAN_CAP 5
 
 /** The demo's expert corps: users zj001.. with inspector grants of
  *  their districts, no password (an administrator sets one), and a
