@@ -837,6 +837,7 @@ test_plans(void **state)
     struct sr_plan_progress pr;
     struct sr_period p;
     const struct sr_bulletin_district *d;
+    cJSON *j;
     char *text;
 
     make_plans(f);
@@ -860,7 +861,14 @@ test_plans(void **state)
     sr_bulletin_monthly_release(&b);
     monthly(f, "历下区", "2026-11", &b);
     expect_plan(&b.plans[0], 1, "历下区2026Q4检查计划（#1）", 4, 2, 2, 0);
-    text = cJSON_PrintUnformatted(sr_json_bulletin_monthly(&b));
+    j = sr_json_bulletin_monthly(&b);
+    text = cJSON_PrintUnformatted(j);
+    assert_non_null(strstr(text, "\"plans\":[{\"id\":1,\"name\":\"历下区2026Q4"
+                                 "检查计划（#1）\",\"schools\":4,\"done\":2,"
+                                 "\"due\":2,\"overdue\":0},"));
+    assert_non_null(strstr(text, "\"corrections\":[]"));
+    free(text);
+    cJSON_Delete(j);
     sr_bulletin_monthly_release(&b);
     /* The city's plan counted over 市中区's two schools, both overdue
      * once December is over; the draft not shown; September has no
@@ -872,7 +880,6 @@ test_plans(void **state)
     monthly(f, "历下区", "2026-09", &b);
     assert_int_equal(b.n_plans, 0);
     sr_bulletin_monthly_release(&b);
-    free(text);
 
     /* The quarter's end: what is not done is overdue. */
     assert_int_equal(sr_period_parse("2026Q4", &p), SR_OK);
@@ -891,7 +898,9 @@ test_plans(void **state)
     assert_int_equal(d->plan_schools, 1);
     d = line(&q, "370104");
     assert_int_equal(d->plans, 0);
-    text = cJSON_PrintUnformatted(sr_json_bulletin_quarterly(&q));
+    j = sr_json_bulletin_quarterly(&q);
+    text = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
     assert_non_null(strstr(text, "\"name\":\"历下区\",\"noncompliant\""));
     assert_non_null(strstr(text, "\"plans\":{\"plans\":2,\"schools\":8,"
                                  "\"done\":4,\"due\":0,\"overdue\":4}"));
