@@ -14,6 +14,11 @@
  * choice drawn from that stream too, so that every draw of the first
  * stream, and with it every score and figure, stays what it was), and
  * the profiles are recorded at the year's end.
+ * On the year's last day the districts sign off the third quarter and
+ * publish plans for the fourth, whose experts inspect half their
+ * schools for them (a fourth stream picks the sign-off the city
+ * returns; the plans' seed is the demo's, mixed), after every figure
+ * of the earlier days is made, so that none of them changes.
  * Then the year is simulated day by day: each day the store's clock is
  * set to that day, the assessments planned for it are made (draft,
  * responses file, submission), and the hazard steps due that day are
@@ -41,7 +46,9 @@
 #include "schoolrisk/demo.h"
 #include "schoolrisk/experts.h"
 #include "schoolrisk/hazards.h"
+#include "schoolrisk/plans.h"
 #include "schoolrisk/registry.h"
+#include "schoolrisk/signoff.h"
 #include "schoolrisk/store.h"
 #include "util.h"
 
@@ -637,6 +644,7 @@ struct sim {
     struct rng r;
     struct rng r2;            /* the attributes of schema 5 */
     struct rng r3;            /* the expert corps */
+    struct rng r4;            /* supervision on 31 December */
     struct dexpert *x;        /* the corps, SR_DEMO_EXPERTS of them */
     size_t nx;
     time_t y0;
@@ -1539,6 +1547,190 @@ simulate(struct sim *m)
     return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* Supervision on 31 December: sign-off, plans.                        */
+/* ------------------------------------------------------------------ */
+
+/* Every district signs off the third quarter; the city accepts all but
+ * one, drawn, which it returns with a reason. */
+static sr_error
+sign_off(struct sim *m)
+{
+    struct sr_period q;
+    char label[16];
+    size_t k, ret;
+    sr_error rc = SR_OK;
+
+    snprintf(label, sizeof(label), "%dQ3", m->o->year);
+    if (sr_period_parse(label, &q) != SR_OK || !m->nd)
+        return SR_ERR_INPUT;
+    ret = (size_t)pick(&m->r4, (long)m->nd);
+    for (k = 0; rc == SR_OK && k < m->nd; k++) {
+        clock_tick(m);
+        rc = actor(m, m->d[k].office);
+        if (rc == SR_OK)
+            rc = sr_signoff_district(m->st, m->d[k].code, &q, NULL);
+        if (rc == SR_OK)
+            m->stats.signed_off++;
+    }
+    if (rc == SR_OK)
+        rc = actor(m, "市教育局安全处");
+    for (k = 0; rc == SR_OK && k < m->nd; k++) {
+        clock_tick(m);
+        if (k == ret) {
+            rc = sr_signoff_return(m->st, m->d[k].code, &q,
+                                   SR_DEMO_RETURN_REASON);
+            snprintf(m->stats.returned, sizeof(m->stats.returned), "%s",
+                     m->d[k].name);
+        } else {
+            rc = sr_signoff_accept(m->st, m->d[k].code, &q);
+            m->stats.accepted += rc == SR_OK;
+        }
+    }
+    if (rc == SR_OK)
+        progress(m, _("sign-off: %zu districts signed off %s, %zu accepted, "
+                      "1 returned (%s: %s)"),
+                 m->stats.signed_off, label, m->stats.accepted,
+                 m->stats.returned, SR_DEMO_RETURN_REASON);
+    return rc;
+}
+
+/* The demo's school of code, or -1. */
+static long
+school_index(const struct sim *m, const char *code)
+{
+    long i;
+
+    for (i = 0; i < m->n; i++)
+        if (!strcmp(m->s[i].code, code))
+            return i;
+    return -1;
+}
+
+/* The corps' expert of user id, or NULL. */
+static const struct dexpert *
+expert_of(const struct sim *m, int64_t id)
+{
+    size_t i;
+
+    for (i = 0; i < m->nx; i++)
+        if (m->x[i].id == id)
+            return &m->x[i];
+    return NULL;
+}
+
+/* The plan's expert inspects school c for plan p, today. */
+static sr_error
+plan_inspect(struct sim *m, const struct sr_plan *p,
+             const struct sr_plan_school *c)
+{
+    const struct dexpert *e = expert_of(m, c->expert);
+    long si = school_index(m, c->code);
+    struct sr_assess_new n;
+    struct sr_submit_report rep;
+    char date[11];
+    int64_t id = 0;
+    sr_error rc;
+
+    if (!e || si < 0)
+        return SR_ERR_INPUT;
+    day_date(m->y0, m->today, date);
+    memset(&n, 0, sizeof(n));
+    n.school = c->code;
+    n.kind = SR_ASSESS_INSPECTION;
+    n.assessed_on = date;
+    n.inspector = e->name;
+    n.plan = p->id;
+    clock_tick(m);
+    rc = sr_store_set_user(m->st, e->id, e->name);
+    if (rc == SR_OK)
+        rc = sr_assess_create(m->st, &n, &id);
+    if (rc == SR_OK)
+        rc = write_responses(m, &m->s[si], true);
+    if (rc == SR_OK)
+        rc = sr_assess_import(m->st, id, m->path, m->diags);
+    clock_tick(m);
+    if (rc == SR_OK)
+        rc = sr_assess_submit(m->st, id, m->diags, &rep);
+    if (rc != SR_OK)
+        return rc;
+    m->stats.assessments++;
+    m->stats.hazards += rep.hazards_new;
+    m->stats.plan_done++;
+    return actor(m, m->d[m->s[si].district].office);
+}
+
+/* District k's plan of the fourth quarter, published, and the
+ * inspections of every other assigned school in rank order, from the
+ * second. */
+static sr_error
+district_plan(struct sim *m, size_t k, const char *quarter)
+{
+    struct sr_plan_in in;
+    struct sr_plan p;
+    size_t i, pairs = 0;
+    int64_t id = 0;
+    sr_error rc;
+
+    memset(&in, 0, sizeof(in));
+    memset(&p, 0, sizeof(p));
+    in.district = m->d[k].code;
+    in.period = quarter;
+    in.school_share = SR_DEMO_PLAN_SCHOOLS;
+    in.expert_share = SR_DEMO_PLAN_EXPERTS;
+    in.cap = SR_DEMO_PLAN_CAP;
+    in.has_seed = true;
+    /* One seed a district: with one for all, every plan would draw the
+     * experts in the same order and load the same few. */
+    in.seed = m->stats.plan_seed + k;
+    clock_tick(m);
+    rc = actor(m, m->d[k].office);
+    if (rc == SR_OK)
+        rc = sr_plan_create(m->st, &in, NULL, &id);
+    clock_tick(m);
+    if (rc == SR_OK)
+        rc = sr_plan_publish(m->st, id, NULL);
+    if (rc == SR_OK)
+        rc = sr_plan_get(m->st, id, NULL, &p);
+    if (rc != SR_OK)
+        return rc;
+    m->stats.plans++;
+    m->stats.plan_schools += p.n_schools;
+    for (i = 0; rc == SR_OK && i < p.n_schools; i++) {
+        if (!p.schools[i].expert)
+            continue;
+        /* The second, fourth...: the first of a district's plan is
+         * left due, so that a small city keeps schools not assessed. */
+        if (pairs++ % 2 == 1)
+            rc = plan_inspect(m, &p, &p.schools[i]);
+    }
+    m->stats.plan_pairs += pairs;
+    sr_plan_release(&p);
+    return rc;
+}
+
+static sr_error
+make_plans(struct sim *m)
+{
+    char quarter[16];
+    sr_error rc = SR_OK;
+    size_t k;
+
+    snprintf(quarter, sizeof(quarter), "%dQ4", m->o->year);
+    for (k = 0; rc == SR_OK && k < m->nd; k++)
+        rc = district_plan(m, k, quarter);
+    if (rc == SR_OK)
+        progress(m, _("plans: %zu published for %s (seeds from %llu, one "
+                      "a district in the bureau's order), %zu schools, %zu "
+                      "pairs, %zu inspected for them"),
+                 m->stats.plans, quarter,
+                 (unsigned long long)m->stats.plan_seed,
+                 m->stats.plan_schools, m->stats.plan_pairs,
+                 m->stats.plan_done);
+    return rc;
+}
+
+
 /* Stop at the first school: is the registry empty? */
 static int
 any_school(const struct sr_school_record *r, void *ctx)
@@ -1570,6 +1762,8 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
     /* Another stream, not the next numbers of the first. */
     m.r2.s = o->seed ^ 0x5A3C96E1D2B4F087ull;
     m.r3.s = o->seed ^ 0xC3A5C85C97CB3127ull;
+    m.r4.s = o->seed ^ 0x9AE16A3B2F90404Full;
+    m.stats.plan_seed = o->seed ^ 0x2545F4914F6CDD1Dull;
     if (o->year < 2000 || o->year > 2999) {
         sr_diags_add(diags, NULL, 0, _("year %d is out of range (2000..2999)"),
                      o->year);
@@ -1630,6 +1824,8 @@ sr_demo_build(struct sr_store *st, const struct sr_demo_options *o,
         goto cleanup;
     m.stats.experts = m.nx;
     progress(&m, _("expert corps: %zu experts recorded"), m.nx);
+    if ((rc = sign_off(&m)) != SR_OK || (rc = make_plans(&m)) != SR_OK)
+        goto cleanup;
     sr_store_set_clock(st, m.y0 + (time_t)(m.days - 1) * 86400 + 9 * 3600);
     rc = actor(&m, "济南市教育局");
 

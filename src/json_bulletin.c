@@ -205,6 +205,30 @@ inspections_json(const struct sr_bulletin_monthly *b)
 }
 
 static cJSON *
+corrections_json(const struct sr_bulletin_correction *v, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    size_t i;
+    int ok = arr != NULL;
+
+    for (i = 0; ok && i < n; i++) {
+        const struct sr_bulletin_correction *c = &v[i];
+        cJSON *o = cJSON_CreateObject();
+
+        sr_json_add(arr, NULL, o, &ok);
+        if (!ok)
+            break;
+        sr_json_add(o, "period", sr_json_str(c->period), &ok);
+        sr_json_add(o, "district_name", sr_json_str(c->district), &ok);
+        sr_json_add(o, "what", sr_json_str(c->what), &ok);
+        sr_json_add(o, "by", sr_json_str(c->by), &ok);
+        sr_json_add(o, "at", sr_json_str(c->at), &ok);
+        sr_json_add(o, "why", sr_json_str(c->why), &ok);
+    }
+    return done(arr, ok);
+}
+
+static cJSON *
 plans_json(const struct sr_bulletin_monthly *b)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -278,31 +302,28 @@ sr_json_bulletin_monthly(const struct sr_bulletin_monthly *b)
                     &ok);
     }
     sr_json_add(o, "plans", plans_json(b), &ok);
+    sr_json_add(o, "corrections",
+                corrections_json(b->corrections, b->n_corrections), &ok);
     return done(o, ok);
 }
 
+/* A district's inspection plans at the quarter's end; null without. */
 static cJSON *
-corrections_json(const struct sr_bulletin_quarterly *b)
+district_plans_json(const struct sr_bulletin_district *d)
 {
-    cJSON *arr = cJSON_CreateArray();
-    size_t i;
-    int ok = arr != NULL;
+    cJSON *o;
+    int ok;
 
-    for (i = 0; ok && i < b->n_corrections; i++) {
-        const struct sr_bulletin_correction *c = &b->corrections[i];
-        cJSON *o = cJSON_CreateObject();
-
-        sr_json_add(arr, NULL, o, &ok);
-        if (!ok)
-            break;
-        sr_json_add(o, "period", sr_json_str(c->period), &ok);
-        sr_json_add(o, "district_name", sr_json_str(c->district), &ok);
-        sr_json_add(o, "what", sr_json_str(c->what), &ok);
-        sr_json_add(o, "by", sr_json_str(c->by), &ok);
-        sr_json_add(o, "at", sr_json_str(c->at), &ok);
-        sr_json_add(o, "why", sr_json_str(c->why), &ok);
-    }
-    return done(arr, ok);
+    if (!d->plans)
+        return cJSON_CreateNull();
+    o = cJSON_CreateObject();
+    ok = o != NULL;
+    sr_json_add(o, "plans", count(d->plans), &ok);
+    sr_json_add(o, "schools", count(d->plan_schools), &ok);
+    sr_json_add(o, "done", count(d->plan_done), &ok);
+    sr_json_add(o, "due", count(d->plan_due), &ok);
+    sr_json_add(o, "overdue", count(d->plan_overdue), &ok);
+    return done(o, ok);
 }
 
 cJSON *
@@ -337,6 +358,7 @@ sr_json_bulletin_quarterly(const struct sr_bulletin_quarterly *b)
         sr_json_add(e, "noncompliant", count(d->noncompliant), &ok);
         sr_json_add(e, "unassessed", count(d->unassessed), &ok);
         sr_json_add(e, "kpis", kpis_json(d->kpis), &ok);
+        sr_json_add(e, "plans", district_plans_json(d), &ok);
     }
     sr_json_add(o, "city", kpis_json(b->city), &ok);
     arr = cJSON_CreateArray();
@@ -352,6 +374,7 @@ sr_json_bulletin_quarterly(const struct sr_bulletin_quarterly *b)
                     hazard_json(sr_bulletin_hazard_at(b,
                                                       &b->overdue_major[i])),
                     &ok);
-    sr_json_add(o, "corrections", corrections_json(b), &ok);
+    sr_json_add(o, "corrections",
+                corrections_json(b->corrections, b->n_corrections), &ok);
     return done(o, ok);
 }

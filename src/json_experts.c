@@ -55,6 +55,9 @@ workload(const struct sr_expert_work *w)
     sr_json_add(o, "findings_rate_text", sr_json_str(rate), &ok);
     sr_json_add(o, "last_inspection",
                 sr_json_str(w->last_on[0] ? w->last_on : NULL), &ok);
+    sr_json_add(o, "plan_assigned", sr_json_int((int64_t)w->assigned), &ok);
+    sr_json_add(o, "plan_done", sr_json_int((int64_t)w->assigned_done),
+                &ok);
     return done(o, ok);
 }
 

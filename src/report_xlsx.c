@@ -3053,6 +3053,35 @@ count_line(struct wctx *w, lxw_worksheet *ws, lxw_row_t *row,
 /* 月调度's front sheet: six columns. */
 #define MONTH_W 12.0
 
+/* 更正说明: one numbered line per correction of a locked period. */
+static lxw_row_t
+write_corrections(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+                  const struct sr_bulletin_correction *v, size_t n,
+                  lxw_col_t last)
+{
+    size_t i;
+    char *text;
+
+    for (i = 0; i < n; i++, row++) {
+        const struct sr_bulletin_correction *c = &v[i];
+
+        text = sr_asprintf("%zu. %s%s%s：%s（%s 由 %s 更正，原因：%s）",
+                           i + 1, c->period ? c->period : "",
+                           c->district ? " " : "",
+                           c->district ? c->district : "",
+                           c->what ? c->what : "", c->at ? c->at : "",
+                           c->by ? c->by : "", c->why ? c->why : "");
+        if (!text) {
+            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            break;
+        }
+        fit_row(w, ws, row, sr_layout_text_lines(text, 100));
+        merge(w, ws, row, 0, row, last, text, w->sign);
+        free(text);
+    }
+    return row;
+}
+
 static void
 write_month_front(struct wctx *w, lxw_worksheet *ws,
                   const struct sr_bulletin_monthly *b,
@@ -3108,6 +3137,14 @@ write_month_front(struct wctx *w, lxw_worksheet *ws,
             put_num(w, ws, row, 4, (double)b->plans[i].due, w->num0);
             put_num(w, ws, row, 5, (double)b->plans[i].overdue, w->num0);
         }
+    }
+    /* 更正说明: corrections of locked periods recorded in the month. */
+    if (b->n_corrections) {
+        row++;
+        section(w, ws, row++, 5,
+                b->n_plans ? "四、更正说明" : "三、更正说明");
+        row = write_corrections(w, ws, row, b->corrections,
+                                b->n_corrections, 5);
     }
     row++;
     write_signatures(w, ws, row, 5, 32 + 4 * MONTH_W);
@@ -3189,6 +3226,24 @@ check_bulletin_issue(const struct sr_bulletin_issue *issue,
 }
 
 static sr_error
+check_corrections(const struct sr_bulletin_correction *v, size_t n,
+                  const struct sr_report_meta *meta)
+{
+    sr_error rc = SR_OK;
+    size_t i;
+
+    for (i = 0; rc == SR_OK && i < n; i++) {
+        CHECK(v[i].period, "corrections", i, "period");
+        CHECK(v[i].district, "corrections", i, "district");
+        CHECK(v[i].what, "corrections", i, "what");
+        CHECK(v[i].by, "corrections", i, "by");
+        CHECK(v[i].at, "corrections", i, "at");
+        CHECK(v[i].why, "corrections", i, "why");
+    }
+    return rc;
+}
+
+static sr_error
 check_monthly(const struct sr_bulletin_monthly *b,
               const struct sr_bulletin_issue *issue,
               const struct sr_report_meta *meta)
@@ -3221,6 +3276,8 @@ check_monthly(const struct sr_bulletin_monthly *b,
     }
     for (i = 0; rc == SR_OK && i < b->n_plans; i++)
         CHECK(b->plans[i].name, "plans", i, "name");
+    if (rc == SR_OK)
+        rc = check_corrections(b->corrections, b->n_corrections, meta);
     return rc;
 }
 
@@ -3352,29 +3409,44 @@ write_ranking(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
     return row + 1;
 }
 
-static lxw_row_t
-write_corrections(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
-                  const struct sr_bulletin_quarterly *b, lxw_col_t last)
+static bool
+quarter_has_plans(const struct sr_bulletin_quarterly *b)
 {
     size_t i;
-    char *text;
 
-    for (i = 0; i < b->n_corrections; i++, row++) {
-        const struct sr_bulletin_correction *c = &b->corrections[i];
+    for (i = 0; i < b->n_districts; i++)
+        if (b->districts[i].plans)
+            return true;
+    return false;
+}
 
-        text = sr_asprintf("%zu. %s%s%s：%s（%s 由 %s 更正，原因：%s）",
-                           i + 1, c->period ? c->period : "",
-                           c->district ? " " : "",
-                           c->district ? c->district : "",
-                           c->what ? c->what : "", c->at ? c->at : "",
-                           c->by ? c->by : "", c->why ? c->why : "");
-        if (!text) {
-            keep(w, LXW_ERROR_MEMORY_MALLOC_FAILED);
-            break;
-        }
-        fit_row(w, ws, row, sr_layout_text_lines(text, 100));
-        merge(w, ws, row, 0, row, last, text, w->sign);
-        free(text);
+/* Each district's inspection plans at the quarter's end, by place:
+ * 区县, 计划数, 计划学校数, 已完成, 未到期, 已逾期 over the first six
+ * columns of the ranking. */
+static lxw_row_t
+write_quarter_plans(struct wctx *w, lxw_worksheet *ws, lxw_row_t row,
+                    const struct sr_bulletin_quarterly *b, lxw_col_t last)
+{
+    static const char *const head[] = {"区县", "计划数", "计划学校数",
+                                       "已完成", "未到期", "已逾期"};
+    size_t i, c;
+
+    (void)last;
+    for (c = 0; c < NELEM(head); c++)
+        put_str(w, ws, row, (lxw_col_t)c, head[c], w->hdr);
+    row++;
+    for (i = 0; i < b->n_districts; i++) {
+        const struct sr_bulletin_district *d = &b->districts[i];
+
+        if (!d->plans)
+            continue;
+        put_str(w, ws, row, 0, b->reports[d->report].name, w->label);
+        put_num(w, ws, row, 1, (double)d->plans, w->num0);
+        put_num(w, ws, row, 2, (double)d->plan_schools, w->num0);
+        put_num(w, ws, row, 3, (double)d->plan_done, w->num0);
+        put_num(w, ws, row, 4, (double)d->plan_due, w->num0);
+        put_num(w, ws, row, 5, (double)d->plan_overdue, w->num0);
+        row++;
     }
     return row;
 }
@@ -3410,9 +3482,16 @@ write_quarter_front(struct wctx *w, lxw_worksheet *ws,
     section(w, ws, row++, last, "二、全市指标变化");
     row = bulletin_kpis(w, ws, row, 3, b->city, "本季度末", "上季度末");
     row++;
+    if (quarter_has_plans(b)) {
+        section(w, ws, row++, last, "三、检查计划进度（季末）");
+        row = write_quarter_plans(w, ws, row, b, last);
+        row++;
+    }
     if (b->n_corrections) {
-        section(w, ws, row++, last, "三、更正说明");
-        row = write_corrections(w, ws, row, b, last);
+        section(w, ws, row++, last,
+                quarter_has_plans(b) ? "四、更正说明" : "三、更正说明");
+        row = write_corrections(w, ws, row, b->corrections,
+                                b->n_corrections, last);
         row++;
     }
     write_signatures(w, ws, row, last, width);
@@ -3523,16 +3602,8 @@ check_quarterly(const struct sr_bulletin_quarterly *b,
             rc = check_hazards(b->reports[i].hazards,
                                b->reports[i].n_hazards, "hazards", meta);
     }
-    for (i = 0; rc == SR_OK && i < b->n_corrections; i++) {
-        const struct sr_bulletin_correction *c = &b->corrections[i];
-
-        CHECK(c->period, "corrections", i, "period");
-        CHECK(c->district, "corrections", i, "district");
-        CHECK(c->what, "corrections", i, "what");
-        CHECK(c->by, "corrections", i, "by");
-        CHECK(c->at, "corrections", i, "at");
-        CHECK(c->why, "corrections", i, "why");
-    }
+    if (rc == SR_OK)
+        rc = check_corrections(b->corrections, b->n_corrections, meta);
     return rc;
 }
 

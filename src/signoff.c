@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "schoolrisk/bulletin.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report_snapshot.h"
 #include "store/signoff_int.h"
@@ -1056,4 +1057,119 @@ sr_signoff_corrections(struct sr_store *st, const char *district,
     }
     return sr_sodb_corrections(st, district ? code : NULL, from, to, fn,
                                ctx);
+}
+
+/* ------------------------------------------------------------------ */
+/* On the bulletins (更正说明)                                          */
+/* ------------------------------------------------------------------ */
+
+/* The China date of a stored UTC time; false when it is not one. */
+static bool
+china_date(const char *utc, char out[11])
+{
+    struct tm tm;
+    char buf[32];
+    const char *end;
+    time_t t;
+
+    memset(&tm, 0, sizeof(tm));
+    end = strptime(utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!end || *end)
+        return false;
+    t = timegm(&tm) + 8 * 3600;
+    if (!gmtime_r(&t, &tm))
+        return false;
+    /* strftime: a year in 1900..2999 is four digits, the date ten
+     * characters, which gcc cannot tell from snprintf's ints. */
+    if (strftime(buf, sizeof(buf), "%Y-%m-%d", &tm) != 10)
+        return false;
+    memcpy(out, buf, 11);
+    return true;
+}
+
+struct bulletin_fill {
+    struct sr_bulletin_correction *v;
+    size_t n, alloc;
+    bool nomem;
+};
+
+/* What the event changed, in the words of the bulletin. */
+static char *
+correction_what(const struct sr_signoff_event *e)
+{
+    if (e->action == SR_SIGNOFF_AMEND)
+        return sr_asprintf("补录锁定期检查 #%lld（%s）",
+                           (long long)e->assessment, e->school);
+    return sr_asprintf("更正为第%d版：%s", e->version,
+                       e->diff ? e->diff : "");
+}
+
+static int
+add_correction(const struct sr_signoff_event *e, void *ctx)
+{
+    struct bulletin_fill *f = ctx;
+    struct sr_bulletin_correction *c;
+    char day[11];
+
+    if (sr_grow((void **)&f->v, &f->alloc, f->n, sizeof(*f->v), 8) !=
+        SR_OK) {
+        f->nomem = true;
+        return 1;
+    }
+    c = &f->v[f->n++];
+    memset(c, 0, sizeof(*c));
+    if (!china_date(e->at, day))
+        snprintf(day, sizeof(day), "%.10s", e->at);
+    c->period = sr_strdup(e->period);
+    c->district = e->district_name ? sr_strdup(e->district_name) : NULL;
+    c->what = correction_what(e);
+    c->by = sr_strdup(e->by ? e->by : "");
+    c->at = sr_strdup(day);
+    c->why = sr_strdup(e->reason ? e->reason : "");
+    f->nomem = !c->period || (e->district_name && !c->district) ||
+               !c->what || !c->by || !c->at || !c->why;
+    return f->nomem;
+}
+
+static void
+fill_release(struct bulletin_fill *f)
+{
+    size_t i;
+
+    for (i = 0; i < f->n; i++) {
+        free(f->v[i].period);
+        free(f->v[i].district);
+        free(f->v[i].what);
+        free(f->v[i].by);
+        free(f->v[i].at);
+        free(f->v[i].why);
+    }
+    free(f->v);
+}
+
+sr_error
+sr_signoff_bulletin_corrections(void *ctx, struct sr_store *st,
+                                const char *district,
+                                const struct sr_period *period,
+                                struct sr_bulletin_correction **v,
+                                size_t *n)
+{
+    struct bulletin_fill f;
+    sr_error rc;
+
+    (void)ctx;
+    memset(&f, 0, sizeof(f));
+    *v = NULL;
+    *n = 0;
+    rc = sr_signoff_corrections(st, district, period->start, period->end,
+                                add_correction, &f);
+    if (rc == SR_OK && f.nomem)
+        rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    if (rc != SR_OK) {
+        fill_release(&f);
+        return rc;
+    }
+    *v = f.v;
+    *n = f.n;
+    return SR_OK;
 }

@@ -18,16 +18,20 @@
  *    due; the schools that fell off the four-100% baseline (all four
  *    met at the previous end, not at this end) with the elements lost
  *    and the reasons, and those that came back on; the district's KPIs
- *    against the previous month; the progress of inspection plans
- *    (filled by the plans module, omitted while there is none).
+ *    against the previous month; the progress of the inspection plans
+ *    (sr_plan_progress_as_of() at the month's end, omitted while there
+ *    is none); the corrections of locked periods recorded in the month
+ *    (更正说明, from the options' callback).
  *  - 季通报 (sr_bulletin_quarterly()): the city, one quarter against the
  *    quarter before.  Every district placed by the key of
  *    sr_bulletin_place() with its change of place; the schools not
  *    compliant (未达标: vetoed or below the pass mark) and the schools
  *    not assessed (未评估), named per district; the overdue major
  *    hazards, named; every KPI of the city against the previous
- *    quarter; corrections to locked periods (更正说明), which a
- *    callback supplies (sign-off; omitted while it gives none).
+ *    quarter; each district's inspection plans' progress at the
+ *    quarter's end; corrections to locked periods recorded in the
+ *    quarter (更正说明), which a callback supplies
+ *    (sr_signoff_bulletin_corrections(); omitted while it gives none).
  *
  * Lists refer to the rows of the reports they come from (struct
  * sr_bulletin_ref) instead of copying them: a bulletin owns its
@@ -178,11 +182,15 @@ struct sr_bulletin_inspection {
     bool vetoed;
 };
 
-/** One inspection plan's progress in the month (检查计划进度): filled
- *  by the plans module; none until there are plans. */
+/** One inspection plan's progress at the end of the bulletin's period
+ *  (检查计划进度): the published plans of the district, and the city's
+ *  plans that list schools of it, whose period overlaps the bulletin's;
+ *  counted over the district's schools of the plan, as
+ *  sr_plan_progress_as_of() the period's last day says. */
 struct sr_bulletin_plan {
     int64_t id;
-    char *name;
+    char *name;      /**< "历下区2026Q4检查计划（#3）"; "全市…" for the
+                          city's */
     size_t schools;  /**< schools planned */
     size_t done;     /**< assessed for the plan */
     size_t due;      /**< not yet, not late */
@@ -197,6 +205,8 @@ struct sr_bulletin_fell {
                                         off); met now and not then (came
                                         back on) */
 };
+
+struct sr_bulletin_correction; /* below, with the quarterly bulletin */
 
 /** The month's dispatch of one district. */
 struct sr_bulletin_monthly {
@@ -229,13 +239,19 @@ struct sr_bulletin_monthly {
     size_t n_fell_off;
     struct sr_bulletin_fell *back_on;  /**< registry order */
     size_t n_back_on;
-    struct sr_bulletin_plan *plans;    /**< none yet (see above) */
+    struct sr_bulletin_plan *plans;    /**< by period start, then id */
     size_t n_plans;
+    struct sr_bulletin_correction *corrections; /**< recorded in the
+                                                     month, the district's */
+    size_t n_corrections;
 };
+
+struct sr_bulletin_options;
 
 /**
  * @brief The monthly dispatch of @p district (code or name) for the
  *        month @p month.
+ * @param opt may be NULL (no corrections)
  * @return SR_OK; SR_ERR_INPUT (@p month is not a month); SR_ERR_NOT_FOUND
  *         (no such district); SR_ERR_DB; SR_ERR_NOMEM.  Message in the
  *         store.  @p out is released on failure.
@@ -243,13 +259,14 @@ struct sr_bulletin_monthly {
  * struct sr_period m;
  * struct sr_bulletin_monthly b;
  * sr_period_parse("2026-11", &m);
- * if (sr_bulletin_monthly(st, "历下区", &m, &b) == SR_OK)
+ * if (sr_bulletin_monthly(st, "历下区", &m, NULL, &b) == SR_OK)
  *     printf("%zu found\n", b.n_found);
  * sr_bulletin_monthly_release(&b);
  * @endcode
  */
 sr_error sr_bulletin_monthly(struct sr_store *st, const char *district,
                              const struct sr_period *month,
+                             const struct sr_bulletin_options *opt,
                              struct sr_bulletin_monthly *out);
 
 /** @brief Free a monthly dispatch; a zeroed one is fine. */
@@ -281,6 +298,10 @@ struct sr_bulletin_district {
     struct sr_bulletin_kpi kpis[SR_BK_COUNT];
     size_t noncompliant; /**< assessed, not 达标 */
     size_t unassessed;   /**< without a valid assessment */
+    /* Its inspection plans at the quarter's end (struct sr_bulletin_plan
+     * summed; all 0 without a plan). */
+    size_t plans;        /**< plans overlapping the quarter */
+    size_t plan_schools, plan_done, plan_due, plan_overdue;
 };
 
 /** A correction of a locked period (更正说明): supplied by the
@@ -297,15 +318,19 @@ struct sr_bulletin_correction {
 
 /**
  * Where corrections come from: fill *v (malloc'd array, each string
- * malloc'd) and *n with those to show on the bulletin of @p quarter.
- * Return SR_OK (nothing to show: *v NULL, *n 0) or an error with the
- * message in the store.
+ * malloc'd) and *n with those to show on the bulletin of @p period (a
+ * quarter, or a month) for @p district (its code; NULL: the whole
+ * city).  Return SR_OK (nothing to show: *v NULL, *n 0) or an error
+ * with the message in the store.  sr_signoff_bulletin_corrections()
+ * (signoff.h) is the one the CLI and the service use.
  */
 typedef sr_error (*sr_bulletin_corrections_fn)(
-    void *ctx, struct sr_store *st, const struct sr_period *quarter,
-    struct sr_bulletin_correction **v, size_t *n);
+    void *ctx, struct sr_store *st, const char *district,
+    const struct sr_period *period, struct sr_bulletin_correction **v,
+    size_t *n);
 
-/** Options of sr_bulletin_quarterly(); NULL for none. */
+/** Options of sr_bulletin_quarterly() and sr_bulletin_monthly(); NULL
+ *  for none. */
 struct sr_bulletin_options {
     sr_bulletin_corrections_fn corrections; /**< or NULL: none */
     void *ctx;

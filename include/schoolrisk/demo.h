@@ -27,6 +27,18 @@
  *  - hazards move through every state: most are closed by a reviewer
  *    other than the submitter, some rejected once, some still
  *    rectifying past their deadline at the year's end, some still open.
+ *  - supervision on 31 December, once the year is over but for its
+ *    last day: every district signs off the third quarter
+ *    (signoff.h) and the city accepts all of them but one, which it
+ *    returns with SR_DEMO_RETURN_REASON; every district publishes an
+ *    inspection plan for the fourth quarter (plans.h: its mandatory
+ *    schools and a 10% 双随机 draw, half the certified experts, at most
+ *    5 schools an expert, seeds derived from the demo's, one a
+ *    district), and the experts make the inspections of
+ *    every other assigned school in rank order (the second, the
+ *    fourth...) for the plan that day.
+ *    Only the fourth quarter's figures (and December's, and the
+ *    year's) see those inspections.
  * The store's clock is moved day by day through the year (09:00-17:00
  * China time), so every date is realistic; at the end it is left at
  * 31 December 17:00.
@@ -76,7 +88,27 @@ struct sr_demo_stats {
     size_t hazards;       /**< hazards raised */
     size_t steps;         /**< hazard transitions made */
     size_t experts;       /**< expert profiles (安全专家库) recorded */
+    /* Supervision on 31 December (see sr_demo_build()). */
+    uint64_t plan_seed;   /**< the first plan's 双随机 seed (from the
+                               demo's); the k-th district's is this + k */
+    size_t plans;         /**< published, one per district */
+    size_t plan_schools;  /**< schools planned, all plans */
+    size_t plan_pairs;    /**< of them, assigned an expert */
+    size_t plan_done;     /**< inspections made for the plans */
+    size_t signed_off;    /**< districts that signed off the third
+                               quarter */
+    size_t accepted;      /**< of them, accepted by the city */
+    char returned[64];    /**< the one returned (its name), or "" */
 };
+
+/** The reason the demo's city gives for returning a sign-off. */
+#define SR_DEMO_RETURN_REASON "未评估学校的整改安排未说明，请补充后重新签批"
+/** The share of a district's other schools the demo's plans draw, and
+ *  the share of the certified experts (permille). */
+#define SR_DEMO_PLAN_SCHOOLS 100
+#define SR_DEMO_PLAN_EXPERTS 500
+/** The most schools a demo plan gives one expert (the plans' cap). */
+#define SR_DEMO_PLAN_CAP 5
 
 /** The demo's expert corps: users zj001.. with inspector grants of
  *  their districts, no password (an administrator sets one), and a

@@ -235,7 +235,10 @@ bool sr_expert_due(const struct sr_expert *e, const char *as_of, int days);
  * assessment of kind inspection (assess.h) that the expert's user
  * submitted; it counts in the period when it is dated (assessed_on) in
  * it.  Its findings are the hazards it raised: a finding of a hazard
- * already open, linked to that hazard, is not counted again.
+ * already open, linked to that hazard, is not counted again.  Beside
+ * what the expert did, what plans asked of the expert: the schools
+ * assigned by published plans overlapping the period, and how many of
+ * them the expert has inspected for the plan (assigned vs done).
  */
 struct sr_expert_work {
     size_t inspections; /**< inspections dated in the period */
@@ -245,6 +248,13 @@ struct sr_expert_work {
     char last_on[11];   /**< the expert's latest inspection dated on or
                              before the period's end (in it or earlier);
                              "" when none */
+    size_t assigned;    /**< schools assigned to the expert (plan pairs)
+                             by the published plans whose period overlaps
+                             this one (plans.h) */
+    size_t assigned_done; /**< of those, inspected by the expert for the
+                               plan (an inspection the expert submitted,
+                               linked to the plan, dated by the period's
+                               end) */
 };
 
 /** Room for sr_expert_rate()'s text. */

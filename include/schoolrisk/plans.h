@@ -304,7 +304,7 @@ struct sr_plan_progress_row {
     int64_t assessment;    /**< the inspection that did it, 0 */
     char assessed_on[11];  /**< its date, "" */
     bool linked;           /**< it was made for this plan */
-    char district[16];     /**< the school's district code */
+    char district[32];     /**< the school's district (code) */
 };
 
 struct sr_plan_progress {
@@ -321,6 +321,26 @@ struct sr_plan_progress {
 sr_error sr_plan_progress(struct sr_store *st, int64_t id,
                           const struct sr_scope *scope,
                           struct sr_plan_progress *out);
+
+/**
+ * @brief The progress of plan @p id as it stood once day @p as_of
+ *        ("YYYY-MM-DD") was over: only inspections dated on or before
+ *        @p as_of count as done, and a school not done is overdue when
+ *        the plan's period ended on or before @p as_of (its last day
+ *        over without the inspection; sr_plan_progress(), during the
+ *        day, still says due on the last day).  The bulletins use it
+ *        with the end of their period.
+ * @code
+ * rc = sr_plan_progress_as_of(st, id, NULL, "2026-10-31", &pr);
+ * printf("%zu done\n", pr.counts[SR_PLAN_DONE]);
+ * sr_plan_progress_release(&pr);
+ * @endcode
+ * @return as sr_plan_progress(); SR_ERR_INPUT for a bad date.
+ */
+sr_error sr_plan_progress_as_of(struct sr_store *st, int64_t id,
+                                const struct sr_scope *scope,
+                                const char *as_of,
+                                struct sr_plan_progress *out);
 
 /** @brief Free a progress; zeroed is fine. */
 void sr_plan_progress_release(struct sr_plan_progress *p);

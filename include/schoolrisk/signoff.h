@@ -295,6 +295,31 @@ sr_error sr_signoff_corrections(struct sr_store *st, const char *district,
                                 const char *from, const char *to,
                                 sr_signoff_event_fn fn, void *ctx);
 
+struct sr_bulletin_correction;
+
+/**
+ * @brief The corrections and amendments to show on a bulletin (an
+ *        sr_bulletin_corrections_fn of bulletin.h; @p ctx unused): those
+ *        recorded in @p district (code; NULL: every district) on the
+ *        days of @p period, which is the bulletin's quarter or month.
+ *        A correction of a locked period recorded after it ended is
+ *        thus shown on the bulletin of the period in which it was made
+ *        ("the next bulletin").  what is "更正为第2版：达标率 3/5 → 2/4"
+ *        for a correction and "补录锁定期检查 #45（3701020001）" for an
+ *        amendment; at is the China date.
+ * @code
+ * struct sr_bulletin_options o = {sr_signoff_bulletin_corrections, NULL};
+ * rc = sr_bulletin_quarterly(st, &q4, &o, &b);
+ * @endcode
+ * @return SR_OK (*v NULL and *n 0 when there is none); SR_ERR_DB;
+ *         SR_ERR_NOMEM.
+ */
+sr_error sr_signoff_bulletin_corrections(void *ctx, struct sr_store *st,
+                                         const char *district,
+                                         const struct sr_period *period,
+                                         struct sr_bulletin_correction **v,
+                                         size_t *n);
+
 /**
  * @brief Give the reason for amending a locked period with the writes
  *        that follow on @p st (NULL: none, the default).  An inspection

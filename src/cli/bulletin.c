@@ -19,6 +19,7 @@
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_xlsx.h"
+#include "schoolrisk/signoff.h"
 #include "schoolrisk/store.h"
 
 #ifndef SR_DEFAULT_TEMPLATE_DIR
@@ -51,6 +52,11 @@ static const char usage[] =
     "number of 文号 (default blank, for the bureau to fill in).  The words\n"
     "come from templates/reports/bulletin-monthly.csv or\n"
     "bulletin-quarterly.csv (or --layout).\n");
+
+/* The corrections of locked periods recorded in the bulletin's period
+ * (更正说明), from sign-off. */
+static const struct sr_bulletin_options corrections = {
+    sr_signoff_bulletin_corrections, NULL};
 
 struct bopts {
     struct cli_db dbo;
@@ -341,6 +347,19 @@ print_fell(const char *title, const struct sr_report_district *r,
 }
 
 static void
+print_corrections(const struct sr_bulletin_correction *v, size_t n)
+{
+    size_t i;
+
+    if (n)
+        printf(_("corrections (更正说明): %zu\n"), n);
+    for (i = 0; i < n; i++)
+        printf("  %s %s: %s (%s, %s, %s)\n", v[i].period,
+               v[i].district ? v[i].district : "", v[i].what, v[i].at,
+               v[i].by, v[i].why);
+}
+
+static void
 print_monthly(const struct sr_bulletin_monthly *b)
 {
     const struct sr_report_district *r = &b->now;
@@ -382,6 +401,29 @@ print_monthly(const struct sr_bulletin_monthly *b)
         printf(_("  %s: %zu schools, %zu done, %zu due, %zu overdue\n"),
                b->plans[i].name, b->plans[i].schools, b->plans[i].done,
                b->plans[i].due, b->plans[i].overdue);
+    print_corrections(b->corrections, b->n_corrections);
+}
+
+/* The districts' inspection plans at the quarter's end, when any. */
+static void
+print_quarter_plans(const struct sr_bulletin_quarterly *b)
+{
+    size_t i;
+    bool head = false;
+
+    for (i = 0; i < b->n_districts; i++) {
+        const struct sr_bulletin_district *d = &b->districts[i];
+
+        if (!d->plans)
+            continue;
+        if (!head)
+            printf(_("inspection plans at the quarter's end:\n"));
+        head = true;
+        printf(_("  %s: %zu plans, %zu schools, %zu done, %zu due, %zu "
+                 "overdue\n"),
+               b->reports[d->report].name, d->plans, d->plan_schools,
+               d->plan_done, d->plan_due, d->plan_overdue);
+    }
 }
 
 static void
@@ -433,13 +475,8 @@ print_quarterly(const struct sr_bulletin_quarterly *b)
     printf(_("overdue major hazards: %zu\n"), b->n_overdue_major);
     for (i = 0; i < b->n_overdue_major; i++)
         print_hazard(sr_bulletin_hazard_at(b, &b->overdue_major[i]));
-    if (b->n_corrections)
-        printf(_("corrections (更正说明): %zu\n"), b->n_corrections);
-    for (i = 0; i < b->n_corrections; i++)
-        printf("  %s %s: %s (%s, %s)\n", b->corrections[i].period,
-               b->corrections[i].district ? b->corrections[i].district : "",
-               b->corrections[i].what, b->corrections[i].by,
-               b->corrections[i].why);
+    print_quarter_plans(b);
+    print_corrections(b->corrections, b->n_corrections);
 }
 
 /* ------------------------------------------------------------------ */
@@ -490,7 +527,7 @@ one_monthly(struct sr_store *st, const struct bopts *o, const char *district,
     sr_error rc;
     int ex = EXIT_OK;
 
-    rc = sr_bulletin_monthly(st, district, p, &b);
+    rc = sr_bulletin_monthly(st, district, p, &corrections, &b);
     if (rc != SR_OK)
         return cli_store_error(st, rc);
     if (path) {
@@ -597,9 +634,7 @@ do_quarterly(int argc, char **argv)
     }
     if (ex != EXIT_OK)
         goto cleanup;
-    /* Corrections of locked periods: none until sign-off supplies
-     * them (the options' callback). */
-    rc = sr_bulletin_quarterly(st, &p, NULL, &b);
+    rc = sr_bulletin_quarterly(st, &p, &corrections, &b);
     if (rc != SR_OK) {
         ex = cli_store_error(st, rc);
         goto cleanup;
@@ -625,6 +660,87 @@ cleanup:
     sr_bulletin_quarterly_release(&b);
     wjob_release(&j);
     sr_store_close(st);
+    return ex;
+}
+
+/* One district's dispatch of month written to dir (for demo). */
+static int
+write_one_monthly(struct sr_store *st, const struct sr_district *d,
+                  const struct sr_period *month, const char *dir,
+                  struct wjob *j)
+{
+    struct sr_bulletin_monthly b;
+    char path[1024], name[256];
+    sr_error rc;
+    int ex = EXIT_OK;
+
+    sr_bulletin_file_name(d->name, month, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    rc = sr_bulletin_monthly(st, d->code, month, &corrections, &b);
+    if (rc != SR_OK)
+        return cli_store_error(st, rc);
+    rc = sr_bulletin_write_monthly(&b, &j->layout, &j->issue, path,
+                                   &j->meta);
+    if (rc != SR_OK)
+        ex = write_failed(&j->diags, path, rc);
+    sr_bulletin_monthly_release(&b);
+    return ex;
+}
+
+static int
+write_quarterly(struct sr_store *st, const struct sr_period *quarter,
+                const char *dir, struct wjob *j)
+{
+    struct sr_bulletin_quarterly b;
+    char path[1024], name[256];
+    sr_error rc;
+    int ex = EXIT_OK;
+
+    sr_bulletin_file_name(NULL, quarter, name, sizeof(name));
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    rc = sr_bulletin_quarterly(st, quarter, &corrections, &b);
+    if (rc != SR_OK)
+        return cli_store_error(st, rc);
+    rc = sr_bulletin_write_quarterly(&b, &j->layout, &j->issue, path,
+                                     &j->meta);
+    if (rc != SR_OK)
+        ex = write_failed(&j->diags, path, rc);
+    sr_bulletin_quarterly_release(&b);
+    return ex;
+}
+
+int
+cli_bulletins_write(struct sr_store *st, const struct sr_period *month,
+                    const struct sr_period *quarter, const char *dir,
+                    size_t *written)
+{
+    struct sr_districts all;
+    struct bopts o;
+    struct wjob j;
+    size_t i;
+    int ex;
+    sr_error rc;
+
+    *written = 0;
+    memset(&o, 0, sizeof(o));
+    sr_districts_init(&all);
+    ex = wjob_init(st, &o, "bulletin-monthly", &j);
+    if (ex == EXIT_OK && (rc = sr_registry_districts(st, &all)) != SR_OK)
+        ex = cli_store_error(st, rc);
+    for (i = 0; ex == EXIT_OK && i < all.n; i++) {
+        ex = write_one_monthly(st, &all.v[i], month, dir, &j);
+        *written += ex == EXIT_OK;
+    }
+    wjob_release(&j);
+    memset(&j, 0, sizeof(j)); /* released: zeroed for the second */
+    if (ex == EXIT_OK)
+        ex = wjob_init(st, &o, "bulletin-quarterly", &j);
+    if (ex == EXIT_OK) {
+        ex = write_quarterly(st, quarter, dir, &j);
+        *written += ex == EXIT_OK;
+    }
+    wjob_release(&j);
+    sr_districts_release(&all);
     return ex;
 }
 

@@ -218,6 +218,15 @@ struct sr_period;
 int cli_report_all(struct sr_store *st, const struct sr_period *period,
                    const char *out_dir, int jobs, size_t *written);
 
+/* The bulletins of a year's end, as `bulletin monthly --all --out-dir`
+ * and `bulletin quarterly -o` write them (bulletin.c): every district's
+ * 月调度 of @p month and the city's 季通报 of @p quarter, into @p dir
+ * (which exists), issued today.  *written counts the workbooks.
+ * Returns an exit code after a message. */
+int cli_bulletins_write(struct sr_store *st, const struct sr_period *month,
+                        const struct sr_period *quarter, const char *dir,
+                        size_t *written);
+
 /* Subcommands. */
 int cmd_assess(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -14,10 +14,12 @@
 
 #include "cli.h"
 #include "schoolrisk/auth.h"
+#include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/demo.h"
 #include "schoolrisk/experts.h"
 #include "schoolrisk/store.h"
+#include "schoolrisk/whatif.h"
 
 static const char usage[] =
     N_("usage: schoolrisk demo [--dir DIR] [--schools N] [--seed S]\n"
@@ -177,6 +179,75 @@ make_users(struct sr_store *st)
     return EXIT_OK;
 }
 
+/* The year's last bulletins beside the workbooks: every district's
+ * 月调度 of December, the city's 季通报 of the fourth quarter. */
+static int
+write_bulletins(struct sr_store *st, long year, const char *dir)
+{
+    struct sr_period m, q;
+    char text[16];
+    size_t written = 0;
+    int ex;
+
+    snprintf(text, sizeof(text), "%ld-12", year);
+    if (sr_period_parse(text, &m) != SR_OK)
+        return EXIT_INTERNAL;
+    snprintf(text, sizeof(text), "%ldQ4", year);
+    if (sr_period_parse(text, &q) != SR_OK)
+        return EXIT_INTERNAL;
+    ex = cli_bulletins_write(st, &m, &q, dir, &written);
+    if (ex == EXIT_OK)
+        printf(_("bulletins: %zu written to %s (月调度 %s of every "
+                 "district, 季通报 %s)\n"),
+               written, dir, m.name, q.name);
+    return ex;
+}
+
+/* The what-if's suggestion for one district, in one line: what the
+ * first three schools' rectifications would bring. */
+static int
+print_whatif(struct sr_store *st)
+{
+    struct sr_whatif_suggest sg;
+    struct sr_districts dl;
+    size_t k, hazards = 0, i;
+    sr_error rc;
+
+    memset(&sg, 0, sizeof(sg));
+    sr_districts_init(&dl);
+    /* The first district, in the bureau's order, where closing hazards
+     * would change a school's 达标 or four 100% (else the last). */
+    rc = sr_registry_districts(st, &dl);
+    for (i = 0; rc == SR_OK && i < dl.n; i++) {
+        sr_whatif_suggest_release(&sg);
+        rc = sr_whatif_suggest(st, dl.v[i].code, NULL, &sg);
+        if (rc == SR_OK && sg.n_plans)
+            break;
+    }
+    if (rc != SR_OK) {
+        sr_districts_release(&dl);
+        sr_whatif_suggest_release(&sg);
+        return cli_store_error(st, rc);
+    }
+    k = sg.n_plans < 3 ? sg.n_plans : 3;
+    for (i = 0; i < k; i++)
+        hazards += sg.plans[i].n_both;
+    if (k)
+        printf(_("whatif: %s has %zu open hazards; closing %zu of them at "
+                 "%zu school(s) ranked first would bring 达标 from %zu to %zu "
+                 "and four 100%% from %zu to %zu of %zu schools\n"),
+               sg.name, sg.n_gains, hazards, k, sg.compliant,
+               sg.plans[k - 1].compliant_then, sg.four_met,
+               sg.plans[k - 1].four_then, sg.schools);
+    else if (sg.name)
+        printf(_("whatif: %s has %zu open hazards; closing them changes no "
+                 "school's 达标 or four 100%%\n"),
+               sg.name, sg.n_gains);
+    sr_districts_release(&dl);
+    sr_whatif_suggest_release(&sg);
+    return EXIT_OK;
+}
+
 int
 cmd_demo(int argc, char **argv)
 {
@@ -327,6 +398,10 @@ cmd_demo(int argc, char **argv)
             printf(_("\nwrote %zu workbooks (every district and the city, "
                      "%s) to %s in %.1f s\n"),
                    written, period.name, reports, seconds() - t0);
+        if (ex == EXIT_OK)
+            ex = write_bulletins(st, year, reports);
+        if (ex == EXIT_OK)
+            ex = print_whatif(st);
     }
     if (ex == EXIT_OK)
         ex = make_users(st);

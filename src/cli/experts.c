@@ -99,8 +99,11 @@ static const char workload_usage[] =
     "a year 2026; default the current quarter): the inspections the\n"
     "expert submitted dated in it, the schools inspected, the general\n"
     "and major hazards those inspections raised, the findings rate\n"
-    "(hazards per inspection, 2 decimals; - without inspections) and the\n"
-    "latest inspection up to the period's end.\n");
+    "(hazards per inspection, 2 decimals; - without inspections), the\n"
+    "schools assigned to the expert by published inspection plans\n"
+    "overlapping the period (ASSIGNED) and of those the ones the expert\n"
+    "inspected for the plan (DONE), and the latest inspection up to the\n"
+    "period's end.\n");
 
 /* The experts commands' own options (long-only; values from 256). */
 enum {
@@ -715,7 +718,7 @@ run_summary(int argc, char **argv)
 
 enum {
     WL_LOGIN, WL_NAME, WL_DISTRICT, WL_INSPECTIONS, WL_SCHOOLS, WL_GENERAL,
-    WL_MAJOR, WL_RATE, WL_LAST, NWL
+    WL_MAJOR, WL_RATE, WL_ASSIGNED, WL_DONE, WL_LAST, NWL
 };
 
 static const char *
@@ -738,6 +741,10 @@ wl_heading(int col)
         return _("MAJOR");
     case WL_RATE:
         return _("RATE");
+    case WL_ASSIGNED:
+        return _("ASSIGNED");
+    case WL_DONE:
+        return C_("plan pairs", "DONE");
     default:
         return _("LAST");
     }
@@ -771,6 +778,8 @@ wl_cell(const struct sr_expert *e, const struct sr_expert_work *w, int col,
     case WL_INSPECTIONS: v = w->inspections; break;
     case WL_SCHOOLS: v = w->schools; break;
     case WL_GENERAL: v = w->general; break;
+    case WL_ASSIGNED: v = w->assigned; break;
+    case WL_DONE: v = w->assigned_done; break;
     default: v = w->major; break;
     }
     snprintf(buf, size, "%zu", v);
@@ -872,7 +881,8 @@ print_workload(struct sr_store *st, const struct sr_expert_filter *f,
     if (wc->arr || wc->csv) {
         if (wc->csv)
             fputs("login,name,district,inspections,schools,hazards_general,"
-                  "hazards_major,findings_rate,last_inspection\n",
+                  "hazards_major,findings_rate,plan_assigned,plan_done,"
+                  "last_inspection\n",
                   stdout);
         rc = sr_expert_workload(st, f, p->start, p->end, wl_row, wc);
         if (rc != SR_OK) {

@@ -1,8 +1,8 @@
 /*
  * store/bulletin.c - the bulletins' figures read from the database
  * (bulletin.h): the two reports each bulletin compares, the month's
- * inspections, and the hooks for what other modules will supply (the
- * plans' progress, the corrections of locked periods).
+ * inspections, the inspection plans' progress at the period's end, and
+ * the corrections of locked periods (a callback of the options).
  *
  * DESIGN
  * A bulletin is the difference of two compliance reports (report.h) of
@@ -19,6 +19,7 @@
 
 #include "schoolrisk/bulletin.h"
 #include "schoolrisk/hazards.h"
+#include "schoolrisk/plans.h"
 #include "schoolrisk/registry.h"
 #include "report_int.h"
 #include "store_int.h"
@@ -37,6 +38,22 @@ inspections_free(struct sr_bulletin_inspection *v, size_t n)
         free(v[i].school_name);
         free(v[i].inspector);
         free(v[i].band_label);
+    }
+    free(v);
+}
+
+static void
+corrections_free(struct sr_bulletin_correction *v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        free(v[i].period);
+        free(v[i].district);
+        free(v[i].what);
+        free(v[i].by);
+        free(v[i].at);
+        free(v[i].why);
     }
     free(v);
 }
@@ -68,23 +85,8 @@ sr_bulletin_monthly_release(struct sr_bulletin_monthly *b)
     free(b->fell_off);
     free(b->back_on);
     plans_free(b->plans, b->n_plans);
+    corrections_free(b->corrections, b->n_corrections);
     memset(b, 0, sizeof(*b));
-}
-
-static void
-corrections_free(struct sr_bulletin_correction *v, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        free(v[i].period);
-        free(v[i].district);
-        free(v[i].what);
-        free(v[i].by);
-        free(v[i].at);
-        free(v[i].why);
-    }
-    free(v);
 }
 
 void
@@ -177,24 +179,90 @@ read_inspections(struct sr_store *st, struct sr_bulletin_monthly *b)
 }
 
 /* ---- Plan progress (检查计划进度) ----------------------------------
- * The progress of the inspection plans of the district in the month:
- * for each plan covering the month, its schools planned, done, due and
- * overdue.  The plans module (issue 12, inspection plans) fills this
- * in; until its tables exist there is no plan, and the bulletin omits
- * the section (b->n_plans stays 0).  Nothing here may invent a row. */
+ * The published plans of a district, and the city's plans listing
+ * schools of it, whose period overlaps the bulletin's, with their
+ * progress on the period's last day (sr_plan_progress_as_of(): the
+ * plans module's rule) counted over the district's schools. */
+
+#define PLANS_SQL                                                         \
+    "SELECT p.id, p.period, d.name FROM plans p LEFT JOIN districts d "   \
+    "ON d.code = p.district WHERE p.state = 'published' AND "             \
+    "p.period_start <= ?3 AND p.period_end >= ?2 AND (p.district = ?1 "   \
+    "OR (p.district IS NULL AND EXISTS (SELECT 1 FROM plan_schools x "    \
+    "JOIN schools s ON s.code = x.school WHERE x.plan = p.id AND "        \
+    "s.district = ?1))) ORDER BY p.period_start, p.id"
+
+/* One plan's row: its name, and its progress over district's schools. */
 static sr_error
-read_plan_progress(struct sr_store *st, struct sr_bulletin_monthly *b)
+plan_row(struct sr_store *st, sqlite3_stmt *q, const char *district,
+         const char *as_of, struct sr_bulletin_plan *row)
 {
-    (void)st;
-    b->plans = NULL;
-    b->n_plans = 0;
-    return SR_OK;
+    struct sr_plan_progress pr;
+    const char *scope = (const char *)sqlite3_column_text(q, 2);
+    sr_error rc;
+    size_t i;
+
+    memset(row, 0, sizeof(*row));
+    row->id = sqlite3_column_int64(q, 0);
+    row->name = sr_asprintf("%s%s检查计划（#%lld）", scope ? scope : "全市",
+                            (const char *)sqlite3_column_text(q, 1),
+                            (long long)row->id);
+    if (!row->name)
+        return SR_ERR_NOMEM;
+    rc = sr_plan_progress_as_of(st, row->id, NULL, as_of, &pr);
+    for (i = 0; rc == SR_OK && i < pr.n; i++) {
+        if (strcmp(pr.v[i].district, district))
+            continue;
+        row->schools++;
+        if (pr.v[i].status == SR_PLAN_DONE)
+            row->done++;
+        else if (pr.v[i].status == SR_PLAN_DUE)
+            row->due++;
+        else
+            row->overdue++;
+    }
+    sr_plan_progress_release(&pr);
+    return rc;
+}
+
+static sr_error
+read_plans(struct sr_store *st, const char *district,
+           const struct sr_period *period, struct sr_bulletin_plan **v,
+           size_t *n)
+{
+    sqlite3_stmt *q = NULL;
+    size_t alloc = 0;
+    sr_error rc;
+    int step;
+
+    *v = NULL;
+    *n = 0;
+    rc = sr_store_prepare(st, PLANS_SQL, &q);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(q, 1, district);
+    sr_bind_text(q, 2, period->start);
+    sr_bind_text(q, 3, period->end);
+    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+        rc = sr_grow((void **)v, &alloc, *n, sizeof(**v), 4);
+        if (rc != SR_OK)
+            break;
+        rc = plan_row(st, q, district, period->end, &(*v)[*n]);
+        (*n)++;
+        if (rc != SR_OK)
+            break;
+    }
+    if (rc == SR_OK && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read the plans"));
+    sr_store_finish(st, q);
+    return rc;
 }
 /* ---- end of plan progress ----------------------------------------- */
 
 sr_error
 sr_bulletin_monthly(struct sr_store *st, const char *district,
                     const struct sr_period *month,
+                    const struct sr_bulletin_options *opt,
                     struct sr_bulletin_monthly *out)
 {
     struct sr_period prev;
@@ -213,9 +281,14 @@ sr_bulletin_monthly(struct sr_store *st, const char *district,
     if (rc == SR_OK)
         rc = read_inspections(st, out);
     if (rc == SR_OK)
-        rc = read_plan_progress(st, out);
+        rc = read_plans(st, out->now.code, month, &out->plans,
+                        &out->n_plans);
     if (rc == SR_OK)
         rc = sr_bulletin_monthly_derive(out);
+    /* 更正说明: the district's corrections recorded in the month. */
+    if (rc == SR_OK && opt && opt->corrections)
+        rc = opt->corrections(opt->ctx, st, out->now.code, month,
+                              &out->corrections, &out->n_corrections);
     if (rc != SR_OK) {
         sr_bulletin_monthly_release(out);
         if (rc == SR_ERR_NOMEM)
@@ -360,6 +433,30 @@ rank(struct qwork *w, struct sr_bulletin_quarterly *b)
     return SR_OK;
 }
 
+/* Each district's plans at the quarter's end, summed. */
+static sr_error
+district_plans(struct sr_store *st, struct sr_bulletin_quarterly *b)
+{
+    struct sr_bulletin_plan *v;
+    sr_error rc = SR_OK;
+    size_t k, i, n;
+
+    for (k = 0; rc == SR_OK && k < b->n_districts; k++) {
+        struct sr_bulletin_district *d = &b->districts[k];
+
+        rc = read_plans(st, b->reports[d->report].code, &b->period, &v, &n);
+        for (i = 0; rc == SR_OK && i < n; i++) {
+            d->plan_schools += v[i].schools;
+            d->plan_done += v[i].done;
+            d->plan_due += v[i].due;
+            d->plan_overdue += v[i].overdue;
+        }
+        d->plans = rc == SR_OK ? n : 0;
+        plans_free(v, n);
+    }
+    return rc;
+}
+
 static sr_error
 push_ref(struct sr_bulletin_ref **v, size_t *n, size_t *alloc, size_t d,
          size_t row)
@@ -459,11 +556,13 @@ sr_bulletin_quarterly(struct sr_store *st, const struct sr_period *quarter,
     if (rc == SR_OK)
         rc = name_rows(out);
     if (rc == SR_OK)
+        rc = district_plans(st, out);
+    if (rc == SR_OK)
         city_kpis(&w, out);
     /* 更正说明: the sign-off module's corrections, when it gives any. */
     if (rc == SR_OK && opt && opt->corrections)
-        rc = opt->corrections(opt->ctx, st, quarter, &out->corrections,
-                              &out->n_corrections);
+        rc = opt->corrections(opt->ctx, st, NULL, quarter,
+                              &out->corrections, &out->n_corrections);
     qwork_release(&w);
     if (rc != SR_OK) {
         sr_bulletin_quarterly_release(out);

@@ -364,22 +364,37 @@ sr_exdb_summary(struct sr_store *st, struct sr_expert_summary *out)
 /* Workload                                                             */
 /* ------------------------------------------------------------------ */
 
-/* One row per expert user with a submitted inspection dated by ?2; the
- * figures of the period ?1..?2 are the rows dated from ?1.  A hazard
- * row joins the inspection that raised it (hazards.assessment), so the
- * inspections and schools are counted DISTINCT. */
+/* One row per expert user with a submitted inspection dated by ?2 or
+ * a pair in a published plan overlapping ?1..?2.  The inspections'
+ * figures of the period are the rows dated from ?1; a hazard row joins
+ * the inspection that raised it (hazards.assessment), so the
+ * inspections and schools are counted DISTINCT.  A plan's pair is done
+ * when the expert submitted an inspection of the school for that plan
+ * (assessments.plan), dated by ?2. */
 #define WORK_SQL                                                            \
-    "SELECT a.submitted_by_user, "                                          \
-    "count(DISTINCT CASE WHEN a.assessed_on >= ?1 THEN a.id END), "         \
-    "count(DISTINCT CASE WHEN a.assessed_on >= ?1 THEN a.school END), "     \
-    "coalesce(sum(a.assessed_on >= ?1 AND h.level = 'general'), 0), "       \
-    "coalesce(sum(a.assessed_on >= ?1 AND h.level = 'major'), 0), "         \
-    "max(a.assessed_on) "                                                   \
+    "WITH ins AS (SELECT a.submitted_by_user AS user, "                    \
+    "count(DISTINCT CASE WHEN a.assessed_on >= ?1 THEN a.id END) AS n, "    \
+    "count(DISTINCT CASE WHEN a.assessed_on >= ?1 THEN a.school END) AS s, "\
+    "coalesce(sum(a.assessed_on >= ?1 AND h.level = 'general'), 0) AS g, "  \
+    "coalesce(sum(a.assessed_on >= ?1 AND h.level = 'major'), 0) AS m, "    \
+    "max(a.assessed_on) AS last "                                           \
     "FROM assessments a JOIN experts x ON x.user = a.submitted_by_user "    \
     "LEFT JOIN hazards h ON h.assessment = a.id "                           \
     "WHERE a.kind = 'inspection' AND a.status = 'submitted' AND "           \
-    "a.assessed_on <= ?2 GROUP BY a.submitted_by_user "                     \
-    "ORDER BY a.submitted_by_user"
+    "a.assessed_on <= ?2 GROUP BY a.submitted_by_user), "                   \
+    "pl AS (SELECT r.expert AS user, count(*) AS assigned, "                \
+    "coalesce(sum(EXISTS (SELECT 1 FROM assessments y WHERE y.plan = "      \
+    "r.plan AND y.school = r.school AND y.submitted_by_user = r.expert "    \
+    "AND y.kind = 'inspection' AND y.status = 'submitted' AND "             \
+    "y.assessed_on <= ?2)), 0) AS done "                                    \
+    "FROM plan_pairs r JOIN plans p ON p.id = r.plan JOIN experts x ON "    \
+    "x.user = r.expert WHERE p.state = 'published' AND p.period_start <= "  \
+    "?2 AND p.period_end >= ?1 GROUP BY r.expert) "                         \
+    "SELECT u.user, coalesce(ins.n, 0), coalesce(ins.s, 0), "               \
+    "coalesce(ins.g, 0), coalesce(ins.m, 0), ins.last, "                    \
+    "coalesce(pl.assigned, 0), coalesce(pl.done, 0) FROM (SELECT user "     \
+    "FROM ins UNION SELECT user FROM pl) u LEFT JOIN ins ON ins.user = "    \
+    "u.user LEFT JOIN pl ON pl.user = u.user ORDER BY u.user"
 
 /* Row i of WORK_SQL into w. */
 static void
@@ -392,6 +407,8 @@ read_work(sqlite3_stmt *s, struct sr_exdb_work *w)
     w->w.general = (size_t)sqlite3_column_int64(s, 3);
     w->w.major = (size_t)sqlite3_column_int64(s, 4);
     copy_date(w->w.last_on, s, 5);
+    w->w.assigned = (size_t)sqlite3_column_int64(s, 6);
+    w->w.assigned_done = (size_t)sqlite3_column_int64(s, 7);
 }
 
 sr_error

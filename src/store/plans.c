@@ -930,26 +930,56 @@ sr_plan_progress_release(struct sr_plan_progress *p)
     memset(p, 0, sizeof(*p));
 }
 
+static sr_error progress_on(struct sr_store *st, int64_t id,
+                            const struct sr_scope *scope, const char *as_of,
+                            bool day_over, struct sr_plan_progress *out);
+
 sr_error
 sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
                  struct sr_plan_progress *out)
 {
+    char today[16];
+
+    sr_store_today(st, today);
+    return progress_on(st, id, scope, today, false, out);
+}
+
+sr_error
+sr_plan_progress_as_of(struct sr_store *st, int64_t id,
+                       const struct sr_scope *scope, const char *as_of,
+                       struct sr_plan_progress *out)
+{
+    return progress_on(st, id, scope, as_of, true, out);
+}
+
+/* The progress on day as_of: during it (today: the period's last day
+ * is not over, a school not done is still due) or once it is over
+ * (day_over: a bulletin as of a period's end, when the plan's last day
+ * has passed with the day).  Either way only what is dated by as_of is
+ * done. */
+static sr_error
+progress_on(struct sr_store *st, int64_t id, const struct sr_scope *scope,
+            const char *as_of, bool day_over, struct sr_plan_progress *out)
+{
     sqlite3_stmt *s = NULL;
     struct sr_plan p;
-    char today[16];
     size_t alloc = 0;
     sr_error rc;
     int step, nomem = 0;
 
     memset(out, 0, sizeof(*out));
+    if (!as_of || !sr_date_valid(as_of))
+        return sr_store_fail_code(st, SR_ERR_INPUT,
+                                  _("'%s' is not a date (YYYY-MM-DD)"),
+                                  as_of ? as_of : "");
     rc = get_header(st, id, scope, &p);
     if (rc != SR_OK)
         return rc;
     out->plan = id;
-    sr_store_today(st, today);
-    memcpy(out->today, today, sizeof(out->today) - 1);
+    snprintf(out->today, sizeof(out->today), "%s", as_of);
     /* Done: a submitted inspection made for this plan, else one made in
-     * the period; the linked one first, then the earliest. */
+     * the period, dated by as_of; the linked one first, then the
+     * earliest. */
     rc = sr_store_prepare(
         st,
         "SELECT x.school, s.name, u.login, a.id, a.assessed_on, "
@@ -960,7 +990,7 @@ sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
         "assessments a ON a.id = (SELECT y.id FROM assessments y WHERE "
         "y.school = x.school AND y.status = 'submitted' AND y.kind = "
         "'inspection' AND (y.plan IS ?1 OR y.assessed_on BETWEEN ?2 AND "
-        "?3) ORDER BY y.plan IS ?1 DESC, y.assessed_on, y.id LIMIT 1) "
+        "?3) AND y.assessed_on <= ?4 ORDER BY y.plan IS ?1 DESC, y.assessed_on, y.id LIMIT 1) "
         "WHERE x.plan = ?1 ORDER BY x.rank",
         &s);
     if (rc != SR_OK)
@@ -968,6 +998,7 @@ sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     sqlite3_bind_int64(s, 1, id);
     sr_bind_text(s, 2, p.start);
     sr_bind_text(s, 3, p.end);
+    sr_bind_text(s, 4, out->today);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         struct sr_plan_progress_row *r;
 
@@ -986,7 +1017,7 @@ sr_plan_progress(struct sr_store *st, int64_t id, const struct sr_scope *scope,
         if (r->assessment)
             r->status = SR_PLAN_DONE;
         else
-            r->status = strcmp(today, p.end) > 0 ? SR_PLAN_OVERDUE
+            r->status = strcmp(out->today, p.end) >= (day_over ? 0 : 1) ? SR_PLAN_OVERDUE
                                                  : SR_PLAN_DUE;
         out->counts[r->status]++;
         if (nomem) {

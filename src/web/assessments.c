@@ -19,6 +19,7 @@
 
 #include "schoolrisk/assess.h"
 #include "schoolrisk/evidence.h"
+#include "schoolrisk/signoff.h"
 #include "schoolrisk/json.h"
 #include "schoolrisk/plans.h"
 #include "schoolrisk/store.h"
@@ -477,6 +478,26 @@ WEB_HANDLER(web_assessments_answers)
 /* Submission                                                           */
 /* ------------------------------------------------------------------ */
 
+/* The optional body {"correction": "..."}: the reason for submitting an
+ * inspection dated inside a locked (signed-off) period, recorded as an
+ * amendment (signoff.h).  False after answering 400 or 422. */
+static bool
+correction_reason(struct web_req *r)
+{
+    const char *why = NULL;
+
+    if (!web_str(r, "correction", false, &why))
+        return false;
+    if (!why)
+        return true;
+    if (sr_store_set_correction_reason(r->st, why) != SR_OK) {
+        web_error(r, MHD_HTTP_UNPROCESSABLE_CONTENT, "invalid", "correction",
+                  0, "%s", sr_store_errmsg(r->st));
+        return false;
+    }
+    return true;
+}
+
 WEB_HANDLER(web_assessments_submit)
 {
     struct sr_submit_report rep;
@@ -490,8 +511,13 @@ WEB_HANDLER(web_assessments_submit)
 
     if (!web_param_id(r, 0, &id))
         return web_done(r);
+    if (!correction_reason(r))
+        return web_done(r);
     sr_diags_init(&d);
     rc = sr_assess_submit(r->st, id, &d, &rep);
+    /* The reason is for this submission only: the store serves the
+     * next request too. */
+    sr_store_set_correction_reason(r->st, NULL);
     if (rc != SR_OK) {
         ret = web_fail(r, rc, &d);
         sr_diags_release(&d);

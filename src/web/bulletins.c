@@ -15,7 +15,13 @@
 #include <cjson/cJSON.h>
 
 #include "schoolrisk/bulletin.h"
+#include "schoolrisk/signoff.h"
 #include "period.h"
+
+/* Both list the corrections of locked periods recorded in their period
+ * (sign-off's 更正说明), as the CLI's do. */
+const struct sr_bulletin_options web_bulletin_opt = {
+    sr_signoff_bulletin_corrections, NULL};
 
 WEB_HANDLER(web_bulletins_monthly)
 {
@@ -26,7 +32,8 @@ WEB_HANDLER(web_bulletins_monthly)
 
     if (!web_bulletin_period(r, SR_PERIOD_MONTH, &p))
         return web_done(r);
-    rc = sr_bulletin_monthly(r->st, web_param(r, 0), &p, &b);
+    rc = sr_bulletin_monthly(r->st, web_param(r, 0), &p, &web_bulletin_opt,
+                             &b);
     if (rc != SR_OK)
         return web_fail(r, rc, NULL);
     v = sr_json_bulletin_monthly(&b);
@@ -43,8 +50,7 @@ WEB_HANDLER(web_bulletins_quarterly)
 
     if (!web_bulletin_period(r, SR_PERIOD_QUARTER, &p))
         return web_done(r);
-    /* Corrections of locked periods: wired in by sign-off. */
-    rc = sr_bulletin_quarterly(r->st, &p, NULL, &b);
+    rc = sr_bulletin_quarterly(r->st, &p, &web_bulletin_opt, &b);
     if (rc != SR_OK)
         return web_fail(r, rc, NULL);
     v = sr_json_bulletin_quarterly(&b);

@@ -225,7 +225,8 @@ WEB_HANDLER(web_bulletins_monthly_xlsx)
     if (!web_bulletin_period(r, SR_PERIOD_MONTH, &p))
         return web_done(r);
     job_init(&j);
-    rc = sr_bulletin_monthly(r->st, web_param(r, 0), &p, &b);
+    rc = sr_bulletin_monthly(r->st, web_param(r, 0), &p, &web_bulletin_opt,
+                             &b);
     if (rc != SR_OK) {
         ret = web_fail(r, rc, NULL);
         goto cleanup;
@@ -258,7 +259,7 @@ WEB_HANDLER(web_bulletins_quarterly_xlsx)
     if (!web_bulletin_period(r, SR_PERIOD_QUARTER, &p))
         return web_done(r);
     job_init(&j);
-    rc = sr_bulletin_quarterly(r->st, &p, NULL, &b);
+    rc = sr_bulletin_quarterly(r->st, &p, &web_bulletin_opt, &b);
     if (rc != SR_OK) {
         ret = web_fail(r, rc, NULL);
         goto cleanup;

@@ -142,7 +142,7 @@ const struct web_route web_routes[] = {
      I | S, WEB_T_DRAFT, JSON_BULK, WEB_JSON,
      "save many answers at once, all or nothing"},
     {"POST", "/api/v1/assessments/{id}/submit", web_assessments_submit,
-     I | S, WEB_T_DRAFT, 0, 0,
+     I | S, WEB_T_DRAFT, JSON_SMALL, WEB_JSON,
      "submit: scored, hazards raised; refused listing missing items"},
 
     /* The hazard ledger (hazards.c). */

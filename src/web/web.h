@@ -368,6 +368,9 @@ WEB_HANDLER(web_bulletins_monthly);
 WEB_HANDLER(web_bulletins_monthly_xlsx);
 WEB_HANDLER(web_bulletins_quarterly);
 WEB_HANDLER(web_bulletins_quarterly_xlsx);
+/* The bulletins' options (bulletins.c): sign-off's corrections. */
+struct sr_bulletin_options;
+extern const struct sr_bulletin_options web_bulletin_opt;
 
 WEB_HANDLER(web_reports_district);
 WEB_HANDLER(web_reports_city);

@@ -67,6 +67,28 @@ set -- $ROW
 grep -q '^历下区 ' "$T/out" || fail "no row for 历下区"
 end
 
+begin "31 December: sign-off, plans, bulletins and a what-if, exact for seed 3"
+DB=city/schoolrisk.db
+out_has "sign-off: 16 districts signed off 2026Q3, 15 accepted, 1 returned (长清区: 未评估学校的整改安排未说明，请补充后重新签批)"
+# Three plans of one school each: the first of a plan is left due.
+out_has "plans: 16 published for 2026Q4 (seeds from 2685821657736338718, one a district in the bureau's order), 3 schools, 3 pairs, 0 inspected for them"
+out_has "bulletins: 17 written to city/reports (月调度 2026年12月 of every district, 季通报 2026年第四季度)"
+out_has "whatif: 钢城区 has 7 open hazards; closing 2 of them at 1 school(s) ranked first would bring 达标 from 2 to 2 and four 100% from 1 to 2 of 2 schools"
+[ "$(sql $DB "SELECT group_concat(action || count, ',') FROM (SELECT action, count(*) AS count FROM signoff_events WHERE period = '2026Q3' GROUP BY action ORDER BY action)")" = "accept15,return1,signoff16" ] ||
+    fail "sign-off events"
+[ "$(sql $DB "SELECT group_concat(seed, ',') FROM (SELECT p.seed FROM plans p WHERE p.state = 'published' AND p.district IN ('370102', '370103') ORDER BY p.district)")" = "2685821657736338718,2685821657736338719" ] ||
+    fail "plans' seeds"
+[ "$(sql $DB "SELECT count(*) FROM plans WHERE state = 'published'")" = 16 ] || fail "plans"
+[ "$(sql $DB "SELECT count(*) FROM plan_pairs")" = 3 ] || fail "pairs"
+[ "$(sql $DB "SELECT count(*) FROM assessments WHERE plan IS NOT NULL")" = 0 ] ||
+    fail "inspections for the plans"
+[ "$(ls city/reports/*-2026-12-月调度.xlsx | wc -l)" = 16 ] || fail "not 16 monthly dispatches"
+[ -f "city/reports/全市-2026Q4-季通报.xlsx" ] || fail "no quarterly bulletin"
+run bulletin monthly --district 历下区 --month 2026-12 --db $DB
+rc_is 0
+out_has "inspection plans: 1"
+end
+
 begin "an existing database is refused without --force"
 FIRST=$(sql city/schoolrisk.db "$FP")
 run demo --dir city --schools 40 --seed 3

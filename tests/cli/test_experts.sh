@@ -266,7 +266,7 @@ D=$T/demo
 DB=$D/schoolrisk.db
 run experts workload --period 2026Q4 --format csv --db "$DB"
 rc_is 0; err_empty
-[ "$(head -n 1 "$T/out")" = "login,name,district,inspections,schools,hazards_general,hazards_major,findings_rate,last_inspection" ] || fail "header"
+[ "$(head -n 1 "$T/out")" = "login,name,district,inspections,schools,hazards_general,hazards_major,findings_rate,plan_assigned,plan_done,last_inspection" ] || fail "header"
 [ "$(($(wc -l <"$T/out") - 1))" = "$(sqlite3 "$DB" "SELECT count(*) FROM experts")" ] || fail "not one row per expert"
 sqlite3 -csv "$DB" "
   SELECT u.login, count(DISTINCT a.id), count(DISTINCT a.school),
@@ -283,6 +283,11 @@ sqlite3 -csv "$DB" "
 awk -F, 'NR > 1 && $4 > 0 { print $1 "," $4 "," $5 "," $6 "," $7 }' "$T/out" | sort >"$T/got"
 [ -s "$T/want" ] || fail "no expert inspected in the fourth quarter"
 cmp -s "$T/want" "$T/got" || { diff "$T/want" "$T/got" | head; fail "figures differ from SQL"; }
+# The demo's plans of 2026Q4: every pair counted once, done when the
+# pair's expert inspected the school for the plan.
+[ "$(awk -F, 'NR > 1 { a += $9; d += $10 } END { print a "," d }' "$T/out")" = \
+  "$(sqlite3 -csv "$DB" "SELECT count(*), sum(EXISTS (SELECT 1 FROM assessments a WHERE a.plan = r.plan AND a.school = r.school AND a.submitted_by_user = r.expert AND a.status = 'submitted')) FROM plan_pairs r JOIN plans p ON p.id = r.plan WHERE p.state = 'published' AND p.period = '2026Q4'")" ] ||
+    fail "plan_assigned and plan_done differ from SQL"
 cp "$T/out" "$T/csv"
 run experts workload --period 2026Q4 --json --db "$DB"
 rc_is 0
@@ -298,6 +303,7 @@ for row in csv.DictReader(open(sys.argv[2], encoding="utf-8")):
     assert want == w["findings_rate_text"], (row, w)
     assert row["findings_rate"] == ("" if n == 0 else want), (row, w)
     assert (w["last_inspection"] or "") == row["last_inspection"], (row, w)
+    assert (w["plan_assigned"], w["plan_done"]) == (int(row["plan_assigned"]), int(row["plan_done"])), (row, w)
 PY
 end
 
@@ -305,7 +311,7 @@ begin "workload: the text table; a bad period is a usage error"
 run experts workload --period 2026Q4 --district 历下区 --db "$T/demo/schoolrisk.db"
 rc_is 0; err_empty
 [ "$(head -n 1 "$T/out")" = "experts' work in 2026Q4 (2026-10-01 to 2026-12-31)" ] || fail "first line '$(head -n 1 "$T/out")'"
-sed -n 2p "$T/out" | grep -q "^LOGIN  *NAME  *DISTRICT  *INSPECTIONS  *SCHOOLS  *GENERAL  *MAJOR  *RATE  *LAST$" || fail "headings"
+sed -n 2p "$T/out" | grep -q "^LOGIN  *NAME  *DISTRICT  *INSPECTIONS  *SCHOOLS  *GENERAL  *MAJOR  *RATE  *ASSIGNED  *DONE  *LAST$" || fail "headings"
 grep -q "^[0-9][0-9]* experts$" "$T/out" || fail "no count line"
 run experts workload --period 2026Q9
 rc_is 2; out_empty

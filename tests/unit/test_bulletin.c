@@ -28,6 +28,10 @@
  * then (丁), newly due 丙; fell off 甲 (护学岗) and 丙 (all four); back on
  * 丁.  2026Q4: 历城区 1, 市中区 2, 历下区 3, the rest 4; 2026Q3: 历城区
  * 1, 历下区 and 市中区 tied at 2, the rest 4.
+ *
+ * test_plans adds, on 2026-10-01, two published plans of 2026Q4 with
+ * every school: 历下区's (#1) and the city's (#2), and a draft of
+ * 市中区 (#3), which no bulletin shows.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +53,7 @@
 #include "schoolrisk/bulletin.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/layout.h"
+#include "schoolrisk/plans.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/store.h"
@@ -232,7 +237,7 @@ monthly(struct fx *f, const char *district, const char *month,
     struct sr_period p;
 
     assert_int_equal(sr_period_parse(month, &p), SR_OK);
-    ok(f, sr_bulletin_monthly(f->st, district, &p, b));
+    ok(f, sr_bulletin_monthly(f->st, district, &p, NULL, b));
 }
 
 /* The hazard ids of a list of indices into b->now.hazards. */
@@ -354,14 +359,14 @@ test_monthly_refusals(void **state)
     struct sr_period p;
 
     assert_int_equal(sr_period_parse("2026Q4", &p), SR_OK);
-    assert_int_equal(sr_bulletin_monthly(f->st, "历下区", &p, &b),
+    assert_int_equal(sr_bulletin_monthly(f->st, "历下区", &p, NULL, &b),
                      SR_ERR_INPUT);
     assert_string_equal(sr_store_errmsg(f->st),
                         "a monthly bulletin is for a month (2026-11), not "
                         "'2026Q4'");
     assert_null(b.found);
     assert_int_equal(sr_period_parse("2026-11", &p), SR_OK);
-    assert_int_equal(sr_bulletin_monthly(f->st, "无此区", &p, &b),
+    assert_int_equal(sr_bulletin_monthly(f->st, "无此区", &p, NULL, &b),
                      SR_ERR_NOT_FOUND);
     assert_string_equal(sr_store_errmsg(f->st), "no district '无此区'");
     sr_bulletin_monthly_release(&b);
@@ -448,10 +453,12 @@ line(const struct sr_bulletin_quarterly *b, const char *code)
 
 /* A correction as sign-off will give it. */
 static sr_error
-one_correction(void *ctx, struct sr_store *st, const struct sr_period *q,
-               struct sr_bulletin_correction **v, size_t *n)
+one_correction(void *ctx, struct sr_store *st, const char *district,
+               const struct sr_period *q, struct sr_bulletin_correction **v,
+               size_t *n)
 {
     (void)st;
+    assert_null(district); /* the city's bulletin */
     assert_string_equal(q->label, "2026Q4");
     *v = calloc(1, sizeof(**v));
     assert_non_null(*v);
@@ -742,6 +749,167 @@ test_quarterly_workbook(void **state)
     sr_diags_release(&d);
 }
 
+/* ------------------------------------------------------------------ */
+/* Plans' progress on the bulletins                                     */
+/* ------------------------------------------------------------------ */
+
+static void
+make_plans(struct fx *f)
+{
+    struct sr_plan_in in = {.district = "历下区", .period = "2026Q4",
+                            .school_share = 1000, .expert_share = 1000,
+                            .has_seed = true, .seed = 7};
+    int64_t id;
+
+    day(f, "2026-10-01");
+    as(f, "李主任");
+    ok(f, sr_plan_create(f->st, &in, NULL, &id));
+    assert_int_equal(id, 1);
+    ok(f, sr_plan_publish(f->st, id, NULL));
+    in.district = NULL;
+    ok(f, sr_plan_create(f->st, &in, NULL, &id));
+    ok(f, sr_plan_publish(f->st, id, NULL));
+    in.district = "市中区";
+    ok(f, sr_plan_create(f->st, &in, NULL, &id));
+    assert_int_equal(id, 3);
+    day(f, "2027-01-10");
+}
+
+static void
+expect_plan(const struct sr_bulletin_plan *p, int64_t id, const char *name,
+            size_t schools, size_t done, size_t due, size_t overdue)
+{
+    assert_int_equal(p->id, id);
+    assert_string_equal(p->name, name);
+    assert_int_equal(p->schools, schools);
+    assert_int_equal(p->done, done);
+    assert_int_equal(p->due, due);
+    assert_int_equal(p->overdue, overdue);
+}
+
+/* The quarterly workbook's section 三 (plans) before 四 (corrections). */
+static void
+plans_workbook(struct fx *f, const struct sr_bulletin_quarterly *q)
+{
+    struct sr_bulletin_issue issue = {"2027-01-08", NULL};
+    struct sr_report_meta meta = {"2027-01-08T01:30:00Z", "张三", "ab12",
+                                  NULL};
+    struct sr_layout lay;
+    struct sr_diags d;
+    char path[128];
+    char *out;
+    /* By place: 历城区, 市中区, 历下区; districts without a plan left
+     * out. */
+    const char *const want[] = {
+        "季通报!A49=三、检查计划进度（季末）", "季通报!A50=区县",
+        "季通报!B50=计划数", "季通报!C50=计划学校数", "季通报!D50=已完成",
+        "季通报!E50=未到期", "季通报!F50=已逾期",
+        "季通报!A51=历城区", "季通报!B51=1 [0]", "季通报!C51=1 [0]",
+        "季通报!D51=0 [0]", "季通报!E51=0 [0]", "季通报!F51=1 [0]",
+        "季通报!A52=市中区", "季通报!C52=2 [0]", "季通报!F52=2 [0]",
+        "季通报!A53=历下区", "季通报!B53=2 [0]", "季通报!C53=8 [0]",
+        "季通报!D53=4 [0]", "季通报!E53=0 [0]", "季通报!F53=4 [0]",
+        NULL};
+
+    sr_diags_init(&d);
+    meta.diags = &d;
+    assert_int_equal(sr_layout_load(TEMPLATES "bulletin-quarterly.csv",
+                                    &lay, &d),
+                     SR_OK);
+    snprintf(path, sizeof(path), "%s/q.xlsx", f->dir);
+    assert_int_equal(sr_bulletin_write_quarterly(q, &lay, &issue, path,
+                                                 &meta),
+                     SR_OK);
+    out = dump(path);
+    expect_lines(out, want);
+    assert_null(strstr(out, "更正说明"));
+    free(out);
+    sr_layout_release(&lay);
+    sr_diags_release(&d);
+}
+
+static void
+test_plans(void **state)
+{
+    struct fx *f = *state;
+    struct sr_bulletin_monthly b;
+    struct sr_bulletin_quarterly q;
+    struct sr_plan_progress pr;
+    struct sr_period p;
+    const struct sr_bulletin_district *d;
+    cJSON *j;
+    char *text;
+
+    make_plans(f);
+    /* As of 31 October: 乙 inspected on 10-05; 丁's 11-20 not yet. */
+    ok(f, sr_plan_progress_as_of(f->st, 1, NULL, "2026-10-31", &pr));
+    assert_string_equal(pr.today, "2026-10-31");
+    assert_int_equal(pr.n, 4);
+    assert_int_equal(pr.counts[SR_PLAN_DONE], 1);
+    assert_int_equal(pr.counts[SR_PLAN_DUE], 3);
+    assert_string_equal(pr.v[0].district, "370102");
+    sr_plan_progress_release(&pr);
+    assert_int_equal(sr_plan_progress_as_of(f->st, 1, NULL, "2026-13-01",
+                                            &pr),
+                     SR_ERR_INPUT);
+    sr_plan_progress_release(&pr);
+
+    monthly(f, "历下区", "2026-10", &b);
+    assert_int_equal(b.n_plans, 2);
+    expect_plan(&b.plans[0], 1, "历下区2026Q4检查计划（#1）", 4, 1, 3, 0);
+    expect_plan(&b.plans[1], 2, "全市2026Q4检查计划（#2）", 4, 1, 3, 0);
+    sr_bulletin_monthly_release(&b);
+    monthly(f, "历下区", "2026-11", &b);
+    expect_plan(&b.plans[0], 1, "历下区2026Q4检查计划（#1）", 4, 2, 2, 0);
+    j = sr_json_bulletin_monthly(&b);
+    text = cJSON_PrintUnformatted(j);
+    assert_non_null(strstr(text, "\"plans\":[{\"id\":1,\"name\":\"历下区2026Q4"
+                                 "检查计划（#1）\",\"schools\":4,\"done\":2,"
+                                 "\"due\":2,\"overdue\":0},"));
+    assert_non_null(strstr(text, "\"corrections\":[]"));
+    free(text);
+    cJSON_Delete(j);
+    sr_bulletin_monthly_release(&b);
+    /* The city's plan counted over 市中区's two schools, both overdue
+     * once December is over; the draft not shown; September has no
+     * plan. */
+    monthly(f, "市中区", "2026-12", &b);
+    assert_int_equal(b.n_plans, 1);
+    expect_plan(&b.plans[0], 2, "全市2026Q4检查计划（#2）", 2, 0, 0, 2);
+    sr_bulletin_monthly_release(&b);
+    monthly(f, "历下区", "2026-09", &b);
+    assert_int_equal(b.n_plans, 0);
+    sr_bulletin_monthly_release(&b);
+
+    /* The quarter's end: what is not done is overdue. */
+    assert_int_equal(sr_period_parse("2026Q4", &p), SR_OK);
+    ok(f, sr_bulletin_quarterly(f->st, &p, NULL, &q));
+    d = line(&q, "370102");
+    assert_int_equal(d->plans, 2);
+    assert_int_equal(d->plan_schools, 8);
+    assert_int_equal(d->plan_done, 4);
+    assert_int_equal(d->plan_due, 0);
+    assert_int_equal(d->plan_overdue, 4);
+    d = line(&q, "370103");
+    assert_int_equal(d->plans, 1);
+    assert_int_equal(d->plan_schools, 2);
+    assert_int_equal(d->plan_overdue, 2);
+    d = line(&q, "370112");
+    assert_int_equal(d->plan_schools, 1);
+    d = line(&q, "370104");
+    assert_int_equal(d->plans, 0);
+    j = sr_json_bulletin_quarterly(&q);
+    text = cJSON_PrintUnformatted(j);
+    cJSON_Delete(j);
+    assert_non_null(strstr(text, "\"name\":\"历下区\",\"noncompliant\""));
+    assert_non_null(strstr(text, "\"plans\":{\"plans\":2,\"schools\":8,"
+                                 "\"done\":4,\"due\":0,\"overdue\":4}"));
+    assert_non_null(strstr(text, "\"plans\":null"));
+    free(text);
+    plans_workbook(f, &q);
+    sr_bulletin_quarterly_release(&q);
+}
+
 int
 main(void)
 {
@@ -758,6 +926,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_quarterly_workbook, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_plans, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,9 @@
  * hazard state reached, overdue hazards at the year's end, coverage
  * below 100%, four eyes kept (and the city's sign-off of major hazards
  * by neither the submitter nor the reviewer), the audit chain intact,
- * and the summary agreeing with SQL.
+ * and the summary agreeing with SQL; supervision on 31 December (the
+ * third quarter signed off, the fourth's plans and their inspections)
+ * with exact counts for seed 1.
  *
  * 100 schools rather than 60: with 60 the few hazards still open
  * (登记) on 31 December (found in late autumn, assigned after the
@@ -32,11 +34,13 @@
 #include "schoolrisk/audit.h"
 #include "schoolrisk/auth.h"
 #include "schoolrisk/baseline.h"
+#include "schoolrisk/bulletin.h"
 #include "schoolrisk/demo.h"
 #include "schoolrisk/experts.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_all.h"
+#include "schoolrisk/signoff.h"
 #include "schoolrisk/store.h"
 
 #include "testutil.h"
@@ -278,15 +282,17 @@ test_year(void **state)
                          "assessments GROUP BY school HAVING count(*) = 2)") >
                 0);
     /* Working days of the year, spring or autumn; submitted the same
-     * day, in office hours (UTC 01:00-09:00). */
+     * day, in office hours (UTC 01:00-09:00); those made for the plans
+     * on 31 December aside (test_supervision). */
     assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments WHERE "
-                              "assessed_on < '2026-03-01' OR assessed_on > "
+                              "plan IS NULL AND (assessed_on < "
+                              "'2026-03-01' OR assessed_on > "
                               "'2026-12-15' OR assessed_on BETWEEN "
                               "'2026-06-01' AND '2026-08-31' OR "
                               "strftime('%w', assessed_on) IN ('0', '6') OR "
                               "substr(submitted_at, 1, 10) <> assessed_on OR "
                               "substr(submitted_at, 12, 2) NOT BETWEEN "
-                              "'01' AND '08'"),
+                              "'01' AND '08')"),
                      0);
     /* Findings are the exception: most answered items earn full points. */
     assert_true(qn(a.db, "SELECT 100 * sum(earned = max) / count(*) FROM "
@@ -383,8 +389,9 @@ test_audit_and_summary(void **state)
     assert_int_equal(ar.ok, 1);
     /* One record per assessment and per hazard event, per security
      * event and expert event (the corps: each expert's user, grant and
-     * profile), plus the checkpoint a new database starts with, the 6
-     * systems loaded and the one registry import: 8. */
+     * profile), per sign-off event and published plan, plus the
+     * checkpoint a new database starts with, the 6 systems loaded and
+     * the one registry import: 8. */
     assert_int_equal(qn(a.db, "SELECT (SELECT count(*) FROM checkpoints) + "
                               "(SELECT count(*) FROM systems) + (SELECT "
                               "count(*) FROM registry_changes)"),
@@ -393,7 +400,9 @@ test_audit_and_summary(void **state)
                      qn(a.db, "SELECT (SELECT count(*) FROM assessments) + "
                               "(SELECT count(*) FROM hazard_events) + "
                               "(SELECT count(*) FROM security_events) + "
-                              "(SELECT count(*) FROM expert_events) + 8"));
+                              "(SELECT count(*) FROM expert_events) + "
+                              "(SELECT count(*) FROM signoff_events) + "
+                              "(SELECT count(*) FROM plans) + 8"));
     assert_int_equal(qn(a.db, "SELECT (SELECT count(*) FROM security_events) "
                               "+ (SELECT count(*) FROM expert_events)"),
                      3 * SR_DEMO_EXPERTS);
@@ -614,15 +623,19 @@ test_experts(void **state)
                               "certified_on <= trained_on OR trained_on < "
                               "'2023-07-01' OR certified_on > '2026-12-31'"),
                      0);
-    /* Inspections by experts, all in the expert's own district. */
+    /* Inspections by experts in the year, all in the expert's own
+     * district (a plan's on 31 December may send one to another:
+     * test_supervision). */
     assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments a JOIN "
-                              "experts x ON x.user = a.submitted_by_user"),
+                              "experts x ON x.user = a.submitted_by_user "
+                              "WHERE a.plan IS NULL"),
                      92);
     assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments a JOIN "
                               "experts x ON x.user = a.submitted_by_user "
                               "JOIN schools s ON s.code = a.school WHERE "
-                              "s.district <> x.district OR a.inspector <> "
-                              "(SELECT name FROM users WHERE id = x.user)"),
+                              "a.inspector <> (SELECT name FROM users WHERE "
+                              "id = x.user) OR (a.plan IS NULL AND "
+                              "s.district <> x.district)"),
                      0);
     x = q(a.db, corps);
     y = q(b.db, corps);
@@ -921,6 +934,85 @@ test_trend_one_read(void **state)
     sr_store_close(st);
 }
 
+/* 31 December of seed 1: every district signs off 2026Q3 and the city
+ * accepts 15, returns 长清区 (370113); 16 plans of 2026Q4, seeded
+ * from plan_seed one a district, list 17 schools, all assigned, and the second of each plan's pairs is
+ * inspected for it (4); the locked quarter's figures are the live ones,
+ * the plans' inspections being dated 31 December. */
+static void
+test_supervision(void **state)
+{
+    struct sr_store *st = NULL;
+    struct sr_bulletin_quarterly qb;
+    struct sr_signoff_diff d;
+    struct sr_period q3, q4;
+    size_t i, planned = 0;
+
+    (void)state;
+    assert_int_equal(a.stats.plan_seed, 2685821657736338716ull);
+    assert_int_equal(a.stats.plans, 16);
+    assert_int_equal(a.stats.plan_schools, 17);
+    assert_int_equal(a.stats.plan_pairs, 17);
+    assert_int_equal(a.stats.plan_done, 4);
+    assert_int_equal(a.stats.signed_off, 16);
+    assert_int_equal(a.stats.accepted, 15);
+    assert_string_equal(a.stats.returned, "长清区");
+    assert_int_equal(qn(a.db, "SELECT count(DISTINCT seed) FROM plans "
+                              "WHERE state = 'published' AND period = "
+                              "'2026Q4'"),
+                     16);
+    /* 历下区 first in the bureau's order: the first seed; 长清区 the
+     * sixth. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM plans WHERE (district "
+                              "= '370102' AND seed = "
+                              "'2685821657736338716') OR (district = "
+                              "'370113' AND seed = '2685821657736338721')"),
+                     2);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM plan_schools"), 17);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM plan_pairs"), 17);
+    /* Each made by the pair's expert, for the plan, on 31 December. */
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments a JOIN "
+                              "plan_pairs r ON r.plan = a.plan AND r.school = "
+                              "a.school AND r.expert = a.submitted_by_user "
+                              "WHERE a.status = 'submitted' AND "
+                              "a.assessed_on = '2026-12-31'"),
+                     4);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM assessments WHERE plan "
+                              "IS NOT NULL"),
+                     4);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM signoff_events WHERE "
+                              "period = '2026Q3' AND action = 'signoff'"),
+                     16);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM signoff_events WHERE "
+                              "period = '2026Q3' AND action = 'accept'"),
+                     15);
+    assert_int_equal(qn(a.db, "SELECT count(*) FROM signoff_events WHERE "
+                              "action = 'return' AND district = '370113' "
+                              "AND reason = '" SR_DEMO_RETURN_REASON "'"),
+                     1);
+    assert_int_equal(sr_store_open(a.db, 0, &st), SR_OK);
+    assert_int_equal(sr_period_parse("2026Q3", &q3), SR_OK);
+    assert_int_equal(sr_period_parse("2026Q4", &q4), SR_OK);
+    /* No figure of the locked quarter moved. */
+    {
+        static const char *const codes[] = {"370102", "370113", "370124"};
+
+        for (i = 0; i < 3; i++) {
+            assert_int_equal(sr_signoff_diff(st, codes[i], &q3, &d), SR_OK);
+            assert_int_equal(d.n, 0);
+            sr_signoff_diff_release(&d);
+        }
+    }
+    /* The quarterly bulletin counts the plans' schools, district by
+     * district. */
+    assert_int_equal(sr_bulletin_quarterly(st, &q4, NULL, &qb), SR_OK);
+    for (i = 0; i < qb.n_districts; i++)
+        planned += qb.districts[i].plan_schools;
+    assert_int_equal(planned, 17);
+    sr_bulletin_quarterly_release(&qb);
+    sr_store_close(st);
+}
+
 int
 main(void)
 {
@@ -933,6 +1025,7 @@ main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_users_small_city),
         cmocka_unit_test(test_experts),
+        cmocka_unit_test(test_supervision),
         cmocka_unit_test(test_baseline_set_per_school),
         cmocka_unit_test(test_city_jobs),
         cmocka_unit_test(test_trend_one_read),

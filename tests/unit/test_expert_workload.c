@@ -4,7 +4,9 @@
  * around real inspections made with mini.xml, what does not count (a
  * self-inspection, a draft, an inspection by a user without a profile,
  * a finding linked to a hazard already open), and the rule of
- * "certified" and "due" one expert at a time against the summary.
+ * "certified" and "due" one expert at a time against the summary; the
+ * schools published plans assign to each expert, and those the expert
+ * inspected for the plan.
  *
  * The clock is pinned to 2026-09-15 10:00 China time.
  */
@@ -21,6 +23,7 @@
 #include "schoolrisk/assess.h"
 #include "schoolrisk/auth.h"
 #include "schoolrisk/experts.h"
+#include "schoolrisk/plans.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
 
@@ -411,11 +414,112 @@ test_certified_agrees(void **state)
     assert_int_equal(a.due, 0);
 }
 
+/* An inspection of code for plan (0: none) dated on, by user; its id. */
+static int64_t
+inspect_for(struct fx *f, int64_t user, const char *name, const char *code,
+            const char *on, int64_t plan)
+{
+    struct sr_assess_new n = {.school = code, .kind = SR_ASSESS_INSPECTION,
+                              .assessed_on = on, .plan = plan};
+    struct sr_submit_report rep;
+    int64_t id = 0;
+
+    assert_int_equal(sr_store_set_user(f->st, user, name), SR_OK);
+    write_text(f->path, full_csv);
+    if (sr_assess_create(f->st, &n, &id) != SR_OK)
+        fail_msg("create %s: %s", code, sr_store_errmsg(f->st));
+    assert_int_equal(sr_assess_import(f->st, id, f->path, &f->d), SR_OK);
+    if (sr_assess_submit(f->st, id, &f->d, &rep) != SR_OK)
+        fail_msg("submit %s: %s", code, sr_store_errmsg(f->st));
+    assert_int_equal(sr_store_set_user(f->st, 0, "tester"), SR_OK);
+    return id;
+}
+
+/* The school of plan's pair with the expert login, the first in rank
+ * order (NULL: none). */
+static const char *
+school_of(const struct sr_plan *p, const char *login, size_t nth)
+{
+    size_t i;
+
+    for (i = 0; i < p->n_schools; i++)
+        if (p->schools[i].expert_login &&
+            !strcmp(p->schools[i].expert_login, login) && nth-- == 0)
+            return p->schools[i].code;
+    return NULL;
+}
+
+static void
+test_plan_assignments(void **state)
+{
+    struct fx *f = *state;
+    struct sr_plan_in in = {.district = "历下区", .period = "2026Q4",
+                            .school_share = 1000, .expert_share = 1000,
+                            .has_seed = true, .seed = 12};
+    struct sr_plan p;
+    struct rows r;
+    char l0[11], l1[11], z0[11];
+    int64_t id, draft;
+
+    /* 历下区's three schools, all drawn, both experts drawn and equal:
+     * li (first by login) gets two, zhang one.  A draft of 市中区
+     * assigns 戊 but counts for nobody. */
+    assert_int_equal(sr_plan_create(f->st, &in, NULL, &id), SR_OK);
+    assert_int_equal(sr_plan_publish(f->st, id, NULL), SR_OK);
+    in.district = "市中区";
+    assert_int_equal(sr_plan_create(f->st, &in, NULL, &draft), SR_OK);
+    assert_int_equal(sr_plan_get(f->st, id, NULL, &p), SR_OK);
+    assert_int_equal(p.n_schools, 3);
+    assert_non_null(school_of(&p, "li", 1));
+    assert_non_null(school_of(&p, "zhang", 0));
+    assert_null(school_of(&p, "zhang", 1));
+    snprintf(l0, sizeof(l0), "%s", school_of(&p, "li", 0));
+    snprintf(l1, sizeof(l1), "%s", school_of(&p, "li", 1));
+    snprintf(z0, sizeof(z0), "%s", school_of(&p, "zhang", 0));
+    sr_plan_release(&p);
+
+    /* r.w[0] is zhang's, r.w[1] li's. */
+    workload(f, "2026-10-01", "2026-12-31", &r);
+    assert_int_equal(r.w[0].assigned, 1);
+    assert_int_equal(r.w[0].assigned_done, 0);
+    assert_int_equal(r.w[1].assigned, 2);
+    assert_int_equal(r.w[1].assigned_done, 0);
+    /* The third quarter does not overlap the plan. */
+    workload(f, "2026-07-01", "2026-09-30", &r);
+    assert_int_equal(r.w[1].assigned, 0);
+
+    /* In October: li inspects l0 for the plan (done), l1 without
+     * naming it (not done); zhang inspects li's l1 for the plan (done
+     * for nobody: not zhang's pair) but not his own z0. */
+    sr_store_set_clock(f->st, CLOCK + 30 * 86400);
+    inspect_for(f, f->li, "李专家", l0, "2026-10-10", id);
+    inspect_for(f, f->li, "李专家", l1, "2026-10-11", 0);
+    inspect_for(f, f->zhang, "张专家", l1, "2026-10-12", id);
+    workload(f, "2026-10-01", "2026-12-31", &r);
+    assert_int_equal(r.w[1].assigned, 2);
+    assert_int_equal(r.w[1].assigned_done, 1);
+    assert_int_equal(r.w[1].inspections, 2);
+    assert_int_equal(r.w[0].assigned, 1);
+    assert_int_equal(r.w[0].assigned_done, 0);
+    assert_int_equal(r.w[0].inspections, 1);
+    /* A part of the quarter overlaps the plan too; done is counted up
+     * to the period's end: none by 9 October. */
+    workload(f, "2026-10-01", "2026-10-09", &r);
+    assert_int_equal(r.w[1].assigned, 2);
+    assert_int_equal(r.w[1].assigned_done, 0);
+    inspect_for(f, f->zhang, "张专家", z0, "2026-10-13", id);
+    workload(f, "2026-11-01", "2026-11-30", &r);
+    assert_int_equal(r.w[0].assigned_done, 1);
+    assert_int_equal(r.w[0].inspections, 0);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_figures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plan_assignments, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_filter_and_refusals, setup,
                                         teardown),
         cmocka_unit_test(test_rate),

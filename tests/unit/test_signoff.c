@@ -28,12 +28,19 @@
 #include "schoolrisk/assess.h"
 #include "schoolrisk/audit.h"
 #include "schoolrisk/baseline.h"
+#include "schoolrisk/bulletin.h"
 #include "schoolrisk/hazards.h"
+#include "schoolrisk/layout.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/report_snapshot.h"
 #include "schoolrisk/signoff.h"
 #include "schoolrisk/store.h"
+
+#include "testutil.h"
+
+#define READER SR_FIXTURES "/../unit/report_xlsx_read.py"
+#define TEMPLATES SR_FIXTURES "/../../templates/reports/"
 
 static const char registry_csv[] =
     "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,"
@@ -635,6 +642,129 @@ test_locked_and_corrected(void **state)
     sr_report_district_release(&live);
 }
 
+/* An inspection of @p code dated @p date, submitted now; its id. */
+static int64_t
+assess_on(struct fx *f, const char *code, const char *date,
+          const char *responses)
+{
+    struct sr_submit_report rep;
+    struct sr_diags d;
+    char csv[128];
+    int64_t id = 0;
+
+    sr_diags_init(&d);
+    snprintf(csv, sizeof(csv), "%s/d.csv", f->dir);
+    write_file(csv, responses);
+    ok(f, sr_assess_new(f->st, code, date, NULL, &id));
+    assert_int_equal(sr_assess_import(f->st, id, csv, &d), SR_OK);
+    if (sr_assess_submit(f->st, id, &d, &rep) != SR_OK)
+        fail_msg("submit %s: %s", code, sr_store_errmsg(f->st));
+    sr_diags_release(&d);
+    return id;
+}
+
+/* The issue's story: 2026Q3 signed off and accepted in October, an
+ * inspection dated in it submitted later in October as an amendment,
+ * the district's correction the next day; the 2026Q4 bulletin (and
+ * October's dispatch of 历下区) lists both with who, when and why. */
+static void
+test_corrections_on_bulletins(void **state)
+{
+    static const struct sr_bulletin_options opt = {
+        sr_signoff_bulletin_corrections, NULL};
+    struct fx *f = *state;
+    struct sr_bulletin_quarterly b;
+    struct sr_bulletin_monthly m;
+    struct sr_signoff_result res;
+    struct sr_period p, q4, oct;
+    struct sr_bulletin_issue issue = {"2027-01-08", NULL};
+    struct sr_report_meta meta = {"2027-01-08T01:30:00Z", "张三", "ab12",
+                                  NULL};
+    struct sr_layout lay;
+    struct sr_diags dg;
+    char what[128], line[512], path[128], args[160], *out, *diff;
+    int64_t id;
+
+    q3(&p);
+    assert_int_equal(sr_period_parse("2026Q4", &q4), SR_OK);
+    assert_int_equal(sr_period_parse("2026-10", &oct), SR_OK);
+    day(f, "2026-10-08");
+    as(f, "李科长");
+    ok(f, sr_signoff_district(f->st, "370102", &p, NULL));
+    as(f, "市教育局安全处");
+    ok(f, sr_signoff_accept(f->st, "370102", &p));
+
+    day(f, "2026-10-20");
+    as(f, "张检查员");
+    ok(f, sr_store_set_correction_reason(f->st, "补录9月督导评估"));
+    id = assess_on(f, "3701020004", "2026-09-15", responses_full);
+    ok(f, sr_store_set_correction_reason(f->st, NULL));
+    day(f, "2026-10-21");
+    as(f, "李科长");
+    ok(f, sr_signoff_correct(f->st, "370102", &p, "9月督导评估漏报", &res));
+    diff = strdup(res.diff);
+    assert_non_null(diff);
+    sr_signoff_result_release(&res);
+    day(f, "2027-01-10");
+
+    ok(f, sr_bulletin_quarterly(f->st, &q4, &opt, &b));
+    assert_int_equal(b.n_corrections, 2);
+    snprintf(what, sizeof(what), "补录锁定期检查 #%lld（3701020004）",
+             (long long)id);
+    assert_string_equal(b.corrections[0].period, "2026Q3");
+    assert_string_equal(b.corrections[0].district, "历下区");
+    assert_string_equal(b.corrections[0].what, what);
+    assert_string_equal(b.corrections[0].by, "张检查员");
+    assert_string_equal(b.corrections[0].at, "2026-10-20");
+    assert_string_equal(b.corrections[0].why, "补录9月督导评估");
+    assert_string_equal(b.corrections[1].by, "李科长");
+    assert_string_equal(b.corrections[1].at, "2026-10-21");
+    assert_string_equal(b.corrections[1].why, "9月督导评估漏报");
+    assert_int_equal(strncmp(b.corrections[1].what, "更正为第2版：",
+                             strlen("更正为第2版：")),
+                     0);
+    assert_string_equal(b.corrections[1].what + strlen("更正为第2版："),
+                        diff);
+    assert_non_null(strstr(diff, "3701020004 评估日期 - → 2026-09-15"));
+
+    /* The workbook: section 三 (no plans), one line each. */
+    sr_diags_init(&dg);
+    meta.diags = &dg;
+    assert_int_equal(sr_layout_load(TEMPLATES "bulletin-quarterly.csv",
+                                    &lay, &dg),
+                     SR_OK);
+    snprintf(path, sizeof(path), "%s/q.xlsx", f->dir);
+    assert_int_equal(sr_bulletin_write_quarterly(&b, &lay, &issue, path,
+                                                 &meta),
+                     SR_OK);
+    snprintf(args, sizeof(args), "%s", path);
+    out = read_back(READER, args);
+    assert_non_null(strstr(out, "=三、更正说明\n"));
+    snprintf(line, sizeof(line), "=1. 2026Q3 历下区：%s（2026-10-20 由 "
+             "张检查员 更正，原因：补录9月督导评估）\n", what);
+    assert_non_null(strstr(out, line));
+    assert_non_null(strstr(out, "=2. 2026Q3 历下区：更正为第2版："));
+    free(out);
+    sr_layout_release(&lay);
+    sr_diags_release(&dg);
+    sr_bulletin_quarterly_release(&b);
+
+    /* Nothing was recorded in the third quarter itself. */
+    ok(f, sr_bulletin_quarterly(f->st, &p, &opt, &b));
+    assert_int_equal(b.n_corrections, 0);
+    sr_bulletin_quarterly_release(&b);
+
+    /* October's dispatch: 历下区's two, none for 市中区. */
+    ok(f, sr_bulletin_monthly(f->st, "历下区", &oct, &opt, &m));
+    assert_int_equal(m.n_corrections, 2);
+    assert_string_equal(m.corrections[0].what, what);
+    sr_bulletin_monthly_release(&m);
+    ok(f, sr_bulletin_monthly(f->st, "市中区", &oct, &opt, &m));
+    assert_int_equal(m.n_corrections, 0);
+    sr_bulletin_monthly_release(&m);
+    free(diff);
+}
+
 int
 main(void)
 {
@@ -644,6 +774,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_states, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_locked_and_corrected, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_corrections_on_bulletins, setup,
                                         teardown),
     };
 

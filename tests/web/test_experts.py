@@ -101,7 +101,8 @@ def _(sh):
     expect(w == {"inspections": 2, "schools": 1, "hazards_general": 1,
                  "hazards_major": 1, "findings_rate": 1.0,
                  "findings_rate_text": "1.00",
-                 "last_inspection": sh.today}, w)
+                 "last_inspection": sh.today, "plan_assigned": 0,
+                 "plan_done": 0}, w)
     expect(e["zj_sz"]["workload"]["findings_rate"] is None, e["zj_sz"])
     expect(e["zj_sz"]["workload"]["findings_rate_text"] == "-", e["zj_sz"])
     expect(e["zj_sz"]["workload"]["last_inspection"] is None, e["zj_sz"])

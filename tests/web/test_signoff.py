@@ -14,6 +14,7 @@ import urllib.parse
 import openpyxl
 
 from srweb import Server, case, expect, expect_error, expect_status, run
+from srwork import full_answers
 
 P = "2026Q3"
 
@@ -134,6 +135,71 @@ def t_city(sh):
     r = sh.s.as_user("yanxiang").get(
         "/api/v1/schools/2137010231/confirmation?period=" + P)
     expect(r.json["state"] == "accepted", r.json)
+
+
+@case("an inspection dated in the accepted period: 409 without a "
+      "correction reason, 422 for a blank one, 200 with one, recorded as an "
+      "amendment and listed on the bulletins of the quarter and the month")
+def t_amend(sh):
+    insp = sh.s.as_user("insp", lang="en")
+    r = insp.post("/api/v1/assessments", {"school": "2137010231",
+                                          "assessed_on": "2026-09-15"})
+    expect_status(r, 201)
+    aid = r.json["assessment"]["id"]
+    checklist = insp.get("/api/v1/schools/2137010231/checklist").json
+    r = insp.post("/api/v1/assessments/%d/answers" % aid,
+                  {"answers": full_answers(checklist)})
+    expect_status(r, 200)
+    expect_error(insp.post("/api/v1/assessments/%d/submit" % aid), 409,
+                 "state",
+                 "assessment %d is dated 2026-09-15, inside 历下区 2026Q3, "
+                 "which is accepted: give a correction reason to "
+                 "submit it as an amendment" % aid)
+    expect_error(insp.post("/api/v1/assessments/%d/submit" % aid,
+                           {"correction": "  "}), 422, "invalid",
+                 "a reason is required", field="correction")
+    expect_error(insp.post("/api/v1/assessments/%d/submit" % aid,
+                           {"correction": 7}), 400, "bad_field",
+                 field="correction")
+    r = insp.post("/api/v1/assessments/%d/submit" % aid,
+                  {"correction": "补录9月督导评估"})
+    expect_status(r, 200)
+    expect(r.json["assessment"]["status"] == "submitted", r.json)
+    r = sh.s.as_user("lixia", lang="en").get(
+        "/api/v1/signoff/370102?period=" + P)
+    expect_status(r, 200)
+    ev = r.json["history"][-1]
+    expect(r.json["pending"] == 1 and ev["action"] == "amend" and
+           ev["assessment"] == aid and ev["school"] == "2137010231" and
+           ev["reason"] == "补录9月督导评估" and ev["by"] == "张检查员", r.json)
+    # The reason was for that submission only: the next one in the
+    # locked period is refused again.
+    r = insp.post("/api/v1/assessments", {"school": "2137010231",
+                                          "assessed_on": "2026-09-16"})
+    aid2 = r.json["assessment"]["id"]
+    insp.post("/api/v1/assessments/%d/answers" % aid2,
+              {"answers": full_answers(checklist)})
+    expect_status(insp.post("/api/v1/assessments/%d/submit" % aid2), 409)
+    # On the bulletins of the quarter and the month it was recorded in.
+    day = ev["at"][:10]
+    when = r"%s-%02d" % (day[:4], int(day[5:7]))
+    quarter = "%sQ%d" % (day[:4], (int(day[5:7]) - 1) // 3 + 1)
+    city = sh.s.as_user("city", lang="en")
+    r = city.get("/api/v1/bulletins/quarterly?quarter=" + quarter)
+    expect_status(r, 200)
+    want = {"period": P, "district_name": "历下区",
+            "what": "补录锁定期检查 #%d（2137010231）" % aid,
+            "by": "张检查员", "why": "补录9月督导评估"}
+    got = [{k: c[k] for k in want} for c in r.json["corrections"]]
+    expect(got == [want], r.json["corrections"])
+    r = sh.s.as_user("lixia").get(
+        "/api/v1/bulletins/monthly/370102?month=" + when)
+    expect_status(r, 200)
+    expect([c["what"] for c in r.json["corrections"]] == [want["what"]],
+           r.json["corrections"])
+    r = sh.s.as_user("shizhong").get(
+        "/api/v1/bulletins/monthly/370103?month=" + when)
+    expect(r.json["corrections"] == [], r.json)
 
 
 run(Shared)
