@@ -578,6 +578,46 @@ locked_report(struct sr_store *st, const struct sr_signoff_status *s,
     return rc;
 }
 
+/* The figures of (district, period) when it is locked, with its status;
+ * *locked false (and nothing read) otherwise. */
+static sr_error
+locked_with_status(struct sr_store *st, const char *district,
+                   const struct sr_period *period,
+                   struct sr_report_district *out, bool *locked,
+                   struct sr_signoff_status *s, char at[32])
+{
+    sr_error rc;
+
+    *locked = false;
+    memset(out, 0, sizeof(*out));
+    rc = status_of(st, district, period, s);
+    if (rc == SR_ERR_NOT_FOUND) {
+        memset(s, 0, sizeof(*s));
+        return SR_OK;
+    }
+    if (rc != SR_OK)
+        return rc;
+    if (!sr_signoff_state_locked(s->state) || !s->version)
+        return SR_OK;
+    rc = locked_report(st, s, out, at);
+    *locked = rc == SR_OK;
+    return rc;
+}
+
+sr_error
+sr_signoff_locked_report(struct sr_store *st, const char *district,
+                         const struct sr_period *period,
+                         struct sr_report_district *out, bool *locked)
+{
+    struct sr_signoff_status s;
+    char at[32];
+    sr_error rc;
+
+    rc = locked_with_status(st, district, period, out, locked, &s, at);
+    sr_signoff_status_release(&s);
+    return rc;
+}
+
 sr_error
 sr_signoff_report_district(struct sr_store *st, const char *district,
                            const struct sr_period *period,
@@ -588,31 +628,20 @@ sr_signoff_report_district(struct sr_store *st, const char *district,
     char at[32], when[64];
     sr_error rc;
 
-    *locked = false;
     if (note && note_size)
         note[0] = '\0';
-    memset(out, 0, sizeof(*out));
-    rc = status_of(st, district, period, &s);
-    if (rc == SR_ERR_NOT_FOUND)
-        return sr_report_district(st, district, period, out);
-    if (rc != SR_OK)
-        return rc;
-    if (!sr_signoff_state_locked(s.state) || !s.version) {
-        sr_signoff_status_release(&s);
-        return sr_report_district(st, district, period, out);
-    }
-    rc = locked_report(st, &s, out, at);
-    if (rc == SR_OK) {
-        *locked = true;
+    rc = locked_with_status(st, district, period, out, locked, &s, at);
+    if (rc == SR_OK && !*locked)
+        rc = sr_report_district(st, district, period, out);
+    else if (rc == SR_OK && note && note_size) {
         /* The China date and time of the sign-off, as 说明 shows times. */
         if (!china_time(at, when, sizeof(when)))
             snprintf(when, sizeof(when), "%s", at);
-        if (note && note_size)
-            snprintf(note, note_size,
-                     "本期数据已于%s签批锁定（第%d版，%s，签批人：%s），"
-                     "依据签批快照生成；快照SHA-256：%s",
-                     when, s.version, state_labels[s.state],
-                     s.signed_by ? s.signed_by : "-", s.sha256);
+        snprintf(note, note_size,
+                 "本期数据已于%s签批锁定（第%d版，%s，签批人：%s），"
+                 "依据签批快照生成；快照SHA-256：%s",
+                 when, s.version, state_labels[s.state],
+                 s.signed_by ? s.signed_by : "-", s.sha256);
     }
     sr_signoff_status_release(&s);
     return rc;

@@ -336,6 +336,19 @@ sr_error sr_store_set_correction_reason(struct sr_store *st,
                                         const char *reason);
 
 /**
+ * @brief The locked figures of (district, period): the latest snapshot
+ *        when the period is signed_off or accepted, with *locked true;
+ *        else *locked false and @p out left zeroed (nothing computed).
+ *        What a bulletin reads for a locked period instead of the live
+ *        figures, so that it never rewrites them.
+ * @return SR_OK; SR_ERR_DB for a snapshot that does not read back.
+ */
+sr_error sr_signoff_locked_report(struct sr_store *st, const char *district,
+                                  const struct sr_period *period,
+                                  struct sr_report_district *out,
+                                  bool *locked);
+
+/**
  * @brief A district's figures for a workbook: from the latest snapshot
  *        when the period is locked (signed_off or accepted), else live
  *        (sr_report_district()).

@@ -21,6 +21,7 @@
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/plans.h"
 #include "schoolrisk/registry.h"
+#include "schoolrisk/signoff.h"
 #include "report_int.h"
 #include "store_int.h"
 #include "../util.h"
@@ -257,6 +258,26 @@ read_plans(struct sr_store *st, const char *district,
     sr_store_finish(st, q);
     return rc;
 }
+/* A district's figures of @p p for a bulletin: the sign-off snapshot
+ * when (district, p) is locked, so that a bulletin never shows other
+ * figures than the ones signed off (later changes reach it as
+ * corrections), else the live ones: the KPIs alone when @p kpis_only,
+ * else what the city report computes. */
+static sr_error
+district_figures(struct sr_store *st, const char *district,
+                 const struct sr_period *p, bool kpis_only,
+                 struct sr_report_district *out)
+{
+    bool locked = false;
+    sr_error rc;
+
+    rc = sr_signoff_locked_report(st, district, p, out, &locked);
+    if (rc != SR_OK || locked)
+        return rc;
+    return kpis_only ? sr_report_district_kpis(st, district, p, out)
+                     : sr_report_district_for_city(st, district, p, out);
+}
+
 /* ---- end of plan progress ----------------------------------------- */
 
 sr_error
@@ -275,9 +296,9 @@ sr_bulletin_monthly(struct sr_store *st, const char *district,
                                     "(2026-11), not '%s'"),
                                   month->label);
     sr_period_prev(month, &prev);
-    rc = sr_report_district_for_city(st, district, month, &out->now);
+    rc = district_figures(st, district, month, false, &out->now);
     if (rc == SR_OK)
-        rc = sr_report_district_kpis(st, out->now.code, &prev, &out->prev);
+        rc = district_figures(st, out->now.code, &prev, true, &out->prev);
     if (rc == SR_OK)
         rc = read_inspections(st, out);
     if (rc == SR_OK)
@@ -381,12 +402,12 @@ read_districts(struct sr_store *st, struct qwork *w,
     if (!b->reports)
         return SR_ERR_NOMEM;
     for (i = 0; rc == SR_OK && i < w->d.n; i++) {
-        rc = sr_report_district_for_city(st, w->d.v[i].code, &b->period,
-                                         &b->reports[i]);
+        rc = district_figures(st, w->d.v[i].code, &b->period, false,
+                              &b->reports[i]);
         if (rc != SR_OK)
             break;
         b->n_reports++;
-        rc = sr_report_district_kpis(st, w->d.v[i].code, &b->prev, &prev);
+        rc = district_figures(st, w->d.v[i].code, &b->prev, true, &prev);
         if (rc != SR_OK)
             break;
         w->prev[i] = prev.kpis;

@@ -571,6 +571,73 @@ test_corrections_on_bulletins(void **state)
     free(diff);
 }
 
+/* A bulletin of a locked period shows the signed-off figures: an
+ * inspection of September submitted in October as an amendment changes
+ * the live figures of 2026Q3, not the 2026Q3 bulletin's, until the
+ * district corrects the period (version 2). */
+static const struct sr_report_district *
+report_of(const struct sr_bulletin_quarterly *b, const char *code)
+{
+    size_t i;
+
+    for (i = 0; i < b->n_reports; i++)
+        if (!strcmp(b->reports[i].code, code))
+            return &b->reports[i];
+    fail_msg("no report of %s", code);
+    return NULL;
+}
+
+static void
+test_bulletin_reads_locked(void **state)
+{
+    struct fx *f = *state;
+    struct sr_bulletin_quarterly b;
+    struct sr_report_district live, snap;
+    struct sr_signoff_result res;
+    struct sr_period p;
+    bool locked = false;
+    size_t signed_assessed;
+
+    q3(&p);
+    day(f, "2026-10-08");
+    as(f, "李科长");
+    ok(f, sr_signoff_district(f->st, "370102", &p, NULL));
+    as(f, "市教育局安全处");
+    ok(f, sr_signoff_accept(f->st, "370102", &p));
+    ok(f, sr_signoff_locked_report(f->st, "历下区", &p, &snap, &locked));
+    assert_true(locked);
+    signed_assessed = snap.kpis.assessed;
+    sr_report_district_release(&snap);
+
+    day(f, "2026-10-20");
+    as(f, "张检查员");
+    ok(f, sr_store_set_correction_reason(f->st, "补录9月督导评估"));
+    assess_on(f, "3701020004", "2026-09-15", responses_full);
+    ok(f, sr_store_set_correction_reason(f->st, NULL));
+    ok(f, sr_report_district(f->st, "370102", &p, &live));
+    assert_int_equal(live.kpis.assessed, signed_assessed + 1);
+    sr_report_district_release(&live);
+
+    ok(f, sr_bulletin_quarterly(f->st, &p, NULL, &b));
+    assert_int_equal(report_of(&b, "370102")->kpis.assessed,
+                     signed_assessed);
+    sr_bulletin_quarterly_release(&b);
+
+    /* Not locked: 市中区's figures are live. */
+    ok(f, sr_signoff_locked_report(f->st, "市中区", &p, &snap, &locked));
+    assert_false(locked);
+    assert_null(snap.code);
+
+    day(f, "2026-10-21");
+    as(f, "李科长");
+    ok(f, sr_signoff_correct(f->st, "370102", &p, "9月督导评估漏报", &res));
+    sr_signoff_result_release(&res);
+    ok(f, sr_bulletin_quarterly(f->st, &p, NULL, &b));
+    assert_int_equal(report_of(&b, "370102")->kpis.assessed,
+                     signed_assessed + 1);
+    sr_bulletin_quarterly_release(&b);
+}
+
 int
 main(void)
 {
@@ -580,6 +647,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_states, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_locked_and_corrected, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_bulletin_reads_locked, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_corrections_on_bulletins, setup,
                                         teardown),
