@@ -111,22 +111,26 @@ merge_ready(struct job *j)
     }
 }
 
-/* District @p rep's workbook: from its sign-off snapshot when the
- * period is locked (signoff.h), the live figures otherwise.  The city
- * workbook keeps the live figures (rep), whatever the districts locked. */
+/* District @p rep's workbook: @p locked when rep is its sign-off
+ * snapshot (the period is locked, signoff.h; see lock_figures()), with
+ * the 说明 line that says so. */
 static sr_error
 write_district(struct job *j, struct sr_store *st,
-               const struct sr_report_district *rep,
+               const struct sr_report_district *rep, bool locked,
                struct sr_report_all_item *it,
                const struct sr_report_meta *meta)
 {
-    struct sr_report_district snap;
+    struct sr_report_district again;
     char note[512];
-    bool locked = false;
+    bool still = false;
     sr_error rc;
 
-    rc = sr_signoff_report_district(st, rep->code, j->period, &snap,
-                                    &locked, note, sizeof(note));
+    if (!locked)
+        return sr_report_write_district(rep, j->o->district_layout,
+                                        it->path, meta);
+    /* The note names the version and who signed: read with it. */
+    rc = sr_signoff_report_district(st, rep->code, j->period, &again,
+                                    &still, note, sizeof(note));
     if (rc != SR_OK) {
         const char *m = sr_store_errmsg(st);
 
@@ -134,13 +138,40 @@ write_district(struct job *j, struct sr_store *st,
         it->msg = sr_strdup(*m ? m : sr_strerror(rc));
         return rc;
     }
-    if (locked)
-        rc = sr_report_write_district_locked(&snap, j->o->district_layout,
-                                             it->path, meta, note);
-    else
-        rc = sr_report_write_district(rep, j->o->district_layout, it->path,
-                                      meta);
-    sr_report_district_release(&snap);
+    rc = sr_report_write_district_locked(rep, j->o->district_layout,
+                                         it->path, meta, still ? note : "");
+    sr_report_district_release(&again);
+    return rc;
+}
+
+/* A locked period's figures are its sign-off snapshot's (signoff.h), in
+ * the district's workbook and in the city's: @p rep (this period) and
+ * @p k (the trend's earlier periods @p ps) take the snapshots' of those
+ * the district has signed off.  *locked says whether rep did. */
+static sr_error
+lock_figures(struct sr_store *st, const char *code,
+             const struct sr_period *period, struct sr_report_district *rep,
+             const struct sr_period *ps, size_t n, struct sr_report_kpis *k,
+             bool *locked)
+{
+    struct sr_report_district snap;
+    bool l = false;
+    sr_error rc;
+    size_t q;
+
+    rc = sr_signoff_locked_report(st, code, period, &snap, locked);
+    if (rc != SR_OK)
+        return rc;
+    if (*locked) {
+        sr_report_district_release(rep);
+        *rep = snap;
+    }
+    for (q = 0; rc == SR_OK && q < n; q++) {
+        rc = sr_signoff_locked_report(st, code, &ps[q], &snap, &l);
+        if (rc == SR_OK && l)
+            k[q] = snap.kpis;
+        sr_report_district_release(&snap);
+    }
     return rc;
 }
 
@@ -156,6 +187,7 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     struct sr_period ps[12];
     struct sr_report_meta meta;
     size_t p, n = 0;
+    bool locked = false;
     sr_error rc;
 
     for (p = 0; p < j->n_prior; p++)
@@ -164,7 +196,11 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     /* The city alone shows no lost points: not read then. */
     rc = sr_report_district_and_trend(st, j->all->v[i].code, j->period, !it,
                                       ps, n, &rep, k);
+    if (rc == SR_OK)
+        rc = lock_figures(st, j->all->v[i].code, j->period, &rep, ps, n, k,
+                          &locked);
     if (rc != SR_OK) {
+        sr_report_district_release(&rep);
         const char *m = sr_store_errmsg(st);
 
         if (it) {
@@ -185,7 +221,7 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     if (it) {
         meta = *j->o->meta;
         meta.diags = &it->diags;
-        it->rc = write_district(j, st, &rep, it, &meta);
+        it->rc = write_district(j, st, &rep, locked, it, &meta);
     }
     pthread_mutex_lock(&j->mu);
     j->slots[i].rep = rep;

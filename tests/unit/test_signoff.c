@@ -571,7 +571,8 @@ test_corrections_on_bulletins(void **state)
     free(diff);
 }
 
-/* A bulletin of a locked period shows the signed-off figures: an
+/* A bulletin and the city report of a locked period show the
+ * signed-off figures: an
  * inspection of September submitted in October as an amendment changes
  * the live figures of 2026Q3, not the 2026Q3 bulletin's, until the
  * district corrects the period (version 2). */
@@ -585,6 +586,21 @@ report_of(const struct sr_bulletin_quarterly *b, const char *code)
             return &b->reports[i];
     fail_msg("no report of %s", code);
     return NULL;
+}
+
+/* 历下区's assessed schools in the city report of @p p. */
+static size_t
+city_assessed(struct fx *f, const struct sr_period *p)
+{
+    struct sr_report_city c;
+    size_t i, n = (size_t)-1;
+
+    ok(f, sr_report_city(f->st, p, &c));
+    for (i = 0; i < c.n_districts; i++)
+        if (!strcmp(c.districts[i].code, "370102"))
+            n = c.districts[i].kpis.assessed;
+    sr_report_city_release(&c);
+    return n;
 }
 
 static void
@@ -622,6 +638,7 @@ test_bulletin_reads_locked(void **state)
     assert_int_equal(report_of(&b, "370102")->kpis.assessed,
                      signed_assessed);
     sr_bulletin_quarterly_release(&b);
+    assert_int_equal(city_assessed(f, &p), signed_assessed);
 
     /* Not locked: 市中区's figures are live. */
     ok(f, sr_signoff_locked_report(f->st, "市中区", &p, &snap, &locked));
@@ -636,6 +653,7 @@ test_bulletin_reads_locked(void **state)
     assert_int_equal(report_of(&b, "370102")->kpis.assessed,
                      signed_assessed + 1);
     sr_bulletin_quarterly_release(&b);
+    assert_int_equal(city_assessed(f, &p), signed_assessed + 1);
 }
 
 int
