@@ -1,5 +1,6 @@
 // issue12.mjs - the browser steps for the pages of issue 12 (安全专家库,
-// 期末签批, 通报, 整改预测, and 未评估 on the four-100% pages), called by
+// 期末签批, 通报, 整改预测, 未评估 on the four-100% pages, and 检查计划:
+// inspectionPlanSteps below), called by
 // run.mjs after the main path.  They run against a server and database of
 // their own, so that every figure the pages show is known exactly:
 //
@@ -78,6 +79,15 @@ function periods() {
     month: { label: monthEnd.slice(0, 7), start: monthEnd.slice(0, 8) + '01', end: monthEnd },
     quarter: { label: `${qy}Q${qm / 3}`, start: `${qy}-${String(qm - 2).padStart(2, '0')}-01`, end: qEnd }
   }
+}
+
+// This quarter (China time): what 检查计划 plans, as the dialog names it.
+function thisQuarter() {
+  const today = iso(Date.now() + 8 * 3600e3)
+  const y = Number(today.slice(0, 4)), q = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1
+  const start = `${y}-${String(q * 3 - 2).padStart(2, '0')}-01`
+  const end = addDays(q === 4 ? `${y + 1}-01-01` : `${y}-${String(q * 3 + 1).padStart(2, '0')}-01`, -1)
+  return { value: `${y}Q${q}`, label: `${y}年第${'一二三四'[q - 1]}季度`, start, end }
 }
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -166,6 +176,152 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
     return { name: dl.suggestedFilename(), rows: readXlsx(file) }
   }
 
+  // ------------------------------------------------------------------
+  // 检查计划 (the inspection plan of this quarter, made through the pages).
+  // 历下区 plans its three schools with 抽查比例 100%, 专家抽取比例 100%,
+  // a cap of one school per expert and the seed 20261201, so the seed
+  // changes nothing that the steps check: none of the three is 必检 (each
+  // was inspected on the last quarter's 10th day, valid 12 months), all
+  // three are 抽查; the risk order puts 燕山中学 (its inspection vetoed)
+  // first, then 甸柳一小 (failed 安全管理制度, a major hazard open), then
+  // 燕翔小学.  Every school needs 食品 (all have a canteen): the first
+  // takes zj02 (李食品, the only one covering it), the cap leaves zj01 and
+  // zj03 for the others, covering no need, the least loaded then by
+  // login: zj01 (王安全) inspects 甸柳一小, zj03 燕翔小学.  zj04's
+  // certificate has lapsed; zj05 covers no need and comes after zj03.
+  // ------------------------------------------------------------------
+  async function inspectionPlanSteps() {
+    const SEED = '20261201'
+    const quarter = thisQuarter()
+    const plan = {}
+    const schoolsOrder = ['济南市历下区燕山中学', '济南市历下区甸柳第一小学', '济南市历下区燕翔小学']
+    const pairsExpected = [['济南市历下区燕山中学', '李食品', 'zj02'], ['济南市历下区甸柳第一小学', '王安全', 'zj01'], ['济南市历下区燕翔小学', '赵交通', 'zj03']]
+
+    await step(`issue 12 检查计划 (district): 新建计划 for ${quarter.value} with the seed ${SEED}; the draft shows the seed, the schools in risk order, the pairs with 指派理由`, async () => {
+      const p = pages.lixia
+      await visit(p, '/plans')
+      await p.waitForSelector('[data-test=plans]')
+      await p.click('[data-test=plan-create]')
+      const dlg = p.locator('.el-dialog', { hasText: '新建检查计划' })
+      await dlg.waitFor()
+      await p.waitForFunction(() => /历下区/.test(document.querySelector('[data-test=pc-district]')?.closest('.el-select')?.textContent || ''), null, { timeout: 10000 })
+      await dlg.locator('.el-form-item', { hasText: '期间' }).locator('.el-select').click()
+      await p.locator('.el-select-dropdown__item:visible', { hasText: new RegExp('^' + quarter.label + '$') }).click()
+      for (const [test, v] of [['pc-school-share', '100'], ['pc-expert-share', '100'], ['pc-cap', '1']]) {
+        const input = dlg.locator(`[data-test=${test}] input`)
+        await input.fill(v)
+        await input.press('Tab')
+      }
+      await dlg.locator('input[data-test=pc-seed]').fill(SEED)
+      await shot(p, '56-plan-create-dialog')
+      await axe(p, '检查计划 新建计划')
+      await p.click('[data-test=pc-save]')
+      await dlg.waitFor({ state: 'hidden' })
+      await p.waitForURL(/#\/plans\/\d+$/)
+      plan.id = Number(/#\/plans\/(\d+)$/.exec(p.url())[1])
+      plan.label = `${quarter.value} 历下区 #${plan.id}`
+      await p.waitForSelector('[data-test=plan-schools] .el-table__body tr')
+      await settle(p)
+      expectEq((await p.textContent('h1')).trim(), `检查计划 ${plan.label}`, 'the title')
+      expectEq((await p.textContent('.toolbar .el-tag')).trim(), '草稿', 'the state before publishing')
+      expectEq((await p.textContent('[data-test=plan-seed] .seed-value')).trim(), SEED, '随机种子')
+      expect((await p.textContent('[data-test=plan-seed]')).includes(`以种子 ${SEED} 初始化`), 'the seed in the explanation')
+      // The schools in risk order, with their factors.
+      const rows = p.locator('[data-test=plan-schools] .el-table__body-wrapper .el-table__body tr')
+      expectEq(await rows.count(), 3, 'three schools planned')
+      const got = []
+      for (let i = 0; i < 3; i++) got.push(await cells(rows.nth(i)))
+      // 序, 学校, 类别, 否决, 风险等级, 逾期重大隐患, 未整改重大隐患, 寄宿生, 特殊需要学生, 幼儿园, 在校生, 距上次检查天数, 检查专家
+      expectEq(got.map(r => r[0] + ' ' + r[1].replace(/\d{10}.*$/, '')).join(' / '),
+        schoolsOrder.map((n, i) => `${i + 1} ${n}`).join(' / '), 'the risk order')
+      const days = String((Date.parse(P.today) - Date.parse(addDays(P.quarter.start, 9))) / DAY)
+      expectEq([got[0][1], ...got[0].slice(2, 4), ...got[0].slice(5, 13)].join('|'),
+        `济南市历下区燕山中学${YANSHAN} · 历下区|抽查|是|0|1|0|3|否|1200|${days}|李食品`, 'the first row: 燕山中学, 抽查, vetoed, its veto hazard open, its factors and expert')
+      expect(got.every(r => r[2] === '抽查'), 'all three drawn (抽查): ' + got.map(r => r[2]).join(','))
+      expectEq(got[1].slice(5, 7).join('|'), '0|1', '甸柳一小: no overdue major hazard, one open')
+      // The pairs and why.
+      const pairRows = p.locator('[data-test=plan-pairs] .el-table__body tr')
+      expectEq(await pairRows.count(), 3, 'three pairs')
+      plan.why = {}
+      for (let i = 0; i < 3; i++) {
+        const r = await cells(pairRows.nth(i))
+        const [name, expert, login] = pairsExpected[i]
+        expectEq(r[0], `${name}第 ${i + 1} 位 · ${[YANSHAN, DIANLIU, YANXIANG][i]}`, `pair ${i + 1}: the school`)
+        expectEq(r[1], expert + login, `pair ${i + 1}: the expert`)
+        expectEq(r[2], ['食品、实验室危化品', '食品', '食品、实验室危化品'][i], `pair ${i + 1}: 所需专业`)
+        expect(/负荷 0→1/.test(r[3]), `pair ${i + 1}: the why gives the load: ${r[3]}`)
+        plan.why[login] = r[3]
+      }
+      // No expert covers 实验室危化品: the why names it.
+      expectEq(plan.why.zj02, '覆盖 食品，未覆盖 实验室危化品（可选专家中无人覆盖）；回避：非本单位；负荷 0→1', 'zj02\'s why')
+      // zj02, the only one covering 食品, is at the cap: zj01's why says so.
+      expectEq(plan.why.zj01, '覆盖 无，未覆盖 食品（可选专家中无人覆盖）；回避：非本单位；负荷 0→1', 'zj01\'s why')
+      const api = (await apiGet(p, `/plans/${plan.id}`)).body
+      expectEq(api.seed, SEED, 'the seed in the API')
+      expectEq(api.state, 'draft', 'the state in the API')
+      await shot(p, '57-plan-draft')
+      await axe(p, '检查计划（草稿）')
+    })
+    if (!plan.id) return
+
+    await step('issue 12 检查计划 (district): 发布计划 through the confirm dialog; the tag shows 已发布 and the progress card 完成 0 / 应检 3', async () => {
+      const p = pages.lixia
+      await p.click('[data-test=plan-publish]')
+      const box = p.locator('.el-message-box', { hasText: '发布检查计划' })
+      await box.waitFor()
+      expect((await box.textContent()).includes('不可再更改'), 'the confirm says it cannot change')
+      await box.locator('.el-button--primary', { hasText: '发布' }).click()
+      await p.waitForSelector('[data-test=plan-progress]')
+      await waitText(p, '.toolbar .el-tag', /已发布/)
+      expectEq(await p.locator('[data-test=plan-publish]').count(), 0, 'no 发布计划 button once published')
+      const counts = (await p.locator('[data-test=plan-progress] .counts > span').allTextContents()).map(t => t.replace(/\s+/g, ' ').trim())
+      expectEq(counts.join('|'), '完成 0|待检 3|逾期 0|应检 3', 'the progress card')
+      expectEq((await apiGet(p, `/plans/${plan.id}`)).body.state, 'published', 'the state in the API')
+      // Every column, 进度 included, is in view at 1366 px.
+      await fits(p, 'plan-schools')
+      await shot(p, '57b-plan-published')
+    })
+
+    await step('issue 12 检查计划 (expert zj01): 我的任务 shows the 检查计划任务 card with 甸柳一小 and why; 开始检查 opens the checklist labelled with the plan', async () => {
+      const p = await page('zj01')
+      await visit(p, '/tasks')
+      await p.waitForSelector('[data-test=task-plan] .el-table__body tr')
+      await settle(p)
+      const card = p.locator('[data-test=task-plan]')
+      expect((await card.locator('.card-head').textContent()).includes('检查计划指派给您的学校（0/1 已完成）'), 'the card head: ' + await card.locator('.card-head').textContent())
+      const rows = card.locator('.el-table__body-wrapper .el-table__body tr')
+      expectEq(await rows.count(), 1, 'one assignment')
+      const r = await cells(rows.first())
+      expectEq(r[0], `济南市历下区甸柳第一小学${DIANLIU} · 历下区检查计划 ${plan.label} · 第 2 位 · 抽查${quarter.start} 至 ${quarter.end}`, 'the school and the plan')
+      expectEq(r[1], plan.why.zj01, 'the why, as on the plan page')
+      expect(/^待检/.test(r[2]), 'the status: ' + r[2])
+      await shot(p, '58-tasks-plan')
+      await axe(p, '我的任务（检查计划）')
+      await p.click(`[data-test=plan-start-${DIANLIU}]`)
+      await p.waitForURL(/#\/assess\/\d+$/)
+      await p.waitForSelector('[data-test=assess-plan]')
+      await settle(p)
+      expectEq((await p.textContent('[data-test=assess-plan] .el-tag')).trim(), `检查计划：${plan.label}`, 'the checklist\'s plan label')
+      const id = Number(/#\/assess\/(\d+)$/.exec(p.url())[1])
+      const a = (await apiGet(p, `/assessments/${id}`)).body
+      expectEq(a.assessment.school, DIANLIU, 'the draft\'s school')
+      await shot(p, '58b-assess-plan')
+      await axe(p, '检查（检查计划）')
+    })
+
+    await step('issue 12 检查计划 (district): 历下区\'s page shows the plan\'s progress card (完成 0 / 应检 3)', async () => {
+      const p = pages.lixia
+      await visit(p, '/districts/370102')
+      await p.waitForSelector('[data-test=district-plans] .plan')
+      const plans = p.locator('[data-test=district-plans] .plan')
+      expectEq(await plans.count(), 1, 'one published plan')
+      expectEq((await plans.first().locator('.plan-head a').textContent()).trim(), `检查计划 ${plan.label}`, 'the plan')
+      expectEq((await plans.first().locator('div').last().textContent()).replace(/\s+/g, ' ').trim(), '完成 0 / 应检 3，待检 3，逾期 0', 'the progress')
+      await shot(p, '59-district-plan-progress')
+      await axe(p, '区县（检查计划进度）')
+    })
+  }
+
   const ready = await step('issue 12 set-up: a city of five schools, the expert corps, last quarter\'s inspections and last month\'s hazards (CLI, pinned clock)', async () => {
     server = new Server(REGISTRY, USERS)
     for (const [login] of USERS) state[login] = { password: server.once[login] }
@@ -230,9 +386,9 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
       expectEq((await p.textContent('[data-test=kpi-completion]')).trim(), '1.5%', '完成率')
       await p.waitForSelector('[data-test=experts] .el-table__body tr')
       const row = await cells(rowOf(p, 'experts', 'zj01').first())
-      // 姓名, 工作单位, 区县, 专业, 培训/取证/有效期, 状态, 检查次数, 发现隐患, 隐患发现率, 最近检查
+      // 姓名, 工作单位, 区县, 专业, 培训/取证/有效期, 状态, 检查次数, 发现隐患, 隐患发现率, 计划指派, 已完成, 最近检查
       expectEq(row.slice(0, 4).join('|'), '王安全zj01|消防救援大队|历下区|消防、建筑', 'zj01: name, unit, district, specialities')
-      expectEq(row.slice(5, 10).join('|'), `在库·持证|1|1|1.00|${P.today}`, 'zj01: status and workload')
+      expectEq(row.slice(5, 12).join('|'), `在库·持证|1|1|1.00|0|0|${P.today}`, 'zj01: status and workload (no plan yet: 计划指派 0, 已完成 0)')
       const old = await cells(rowOf(p, 'experts', 'zj04').first())
       expectEq(old[5], '证书过期', 'zj04\'s status')
       expectEq(await p.locator('[data-test=experts] .el-table__body tr').count(), 4, 'four experts listed')
@@ -265,7 +421,7 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
       await waitText(p, '[data-test=kpi-certified]', /^\s*4 \/ 200\s*$/)
       const row = await cells(rowOf(p, 'experts', 'zj05').first())
       expectEq(row.slice(0, 4).join('|'), '孙新专家zj05|市中区应急管理局|市中区|心理、特教', 'the new expert\'s row')
-      expectEq(row.slice(5, 10).join('|'), '在库·持证|0|0|—|—', 'the new expert\'s status and workload')
+      expectEq(row.slice(5, 12).join('|'), '在库·持证|0|0|—|0|0|—', 'the new expert\'s status and workload')
       await shot(p, '42-experts-added')
     })
 
@@ -487,6 +643,8 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
       await shot(q, '55-unassessed-district')
       await axe(q, '四个100%（区县，未评估）')
     })
+
+    await inspectionPlanSteps()
   } finally {
     for (const p of Object.values(pages)) await p.context().close().catch(() => {})
     await step('issue 12: its server stops cleanly (no sanitizer report)', () => server.stop())
