@@ -98,6 +98,21 @@ sr_signoff_status_release(struct sr_signoff_status *s)
     memset(s, 0, sizeof(*s));
 }
 
+/* The code of district (a code or a name); SR_ERR_NOT_FOUND without
+ * one. */
+static sr_error
+district_code(struct sr_store *st, const char *district, char code[32])
+{
+    sr_error rc = sr_audb_district(st, district ? district : "", code);
+
+    if (rc == SR_OK && !code[0])
+        rc = sr_store_fail_field(st, SR_ERR_NOT_FOUND, "district",
+                                 _("no district '%s' (give its code, such "
+                                   "as 370102, or its name)"),
+                                 district ? district : "");
+    return rc;
+}
+
 /* The status of district (a code or a name) for period, into out
  * (released first). */
 static sr_error
@@ -108,14 +123,9 @@ status_of(struct sr_store *st, const char *district,
     sr_error rc;
 
     memset(out, 0, sizeof(*out));
-    rc = sr_audb_district(st, district ? district : "", code);
+    rc = district_code(st, district, code);
     if (rc != SR_OK)
         return rc;
-    if (!code[0])
-        return sr_store_fail_field(st, SR_ERR_NOT_FOUND, "district",
-                                   _("no district '%s' (give its code, such "
-                                     "as 370102, or its name)"),
-                                   district ? district : "");
     snprintf(out->district, sizeof(out->district), "%s", code);
     out->period = *period;
     rc = sr_sodb_status(st, out);
@@ -156,6 +166,20 @@ sr_signoff_status_all(struct sr_store *st, const struct sr_period *period,
     }
     sr_districts_release(&ds);
     return rc;
+}
+
+sr_error
+sr_signoff_unconfirmed(struct sr_store *st, const char *district,
+                       const struct sr_period *period,
+                       sr_signoff_unconfirmed_fn fn, void *ctx)
+{
+    char code[32];
+    sr_error rc = district_code(st, district, code);
+
+    if (rc != SR_OK)
+        return rc;
+    return sr_sodb_unconfirmed_each(st, code, period->label, period->end, fn,
+                                    ctx);
 }
 
 /* "历下区 2026Q3 is STATE: WHAT" as SR_ERR_STATE. */
@@ -1075,14 +1099,9 @@ sr_signoff_corrections(struct sr_store *st, const char *district,
         return sr_store_fail_code(st, SR_ERR_INPUT,
                                   _("the dates must be YYYY-MM-DD"));
     if (district) {
-        rc = sr_audb_district(st, district, code);
+        rc = district_code(st, district, code);
         if (rc != SR_OK)
             return rc;
-        if (!code[0])
-            return sr_store_fail_field(st, SR_ERR_NOT_FOUND, "district",
-                                       _("no district '%s' (give its code, "
-                                         "such as 370102, or its name)"),
-                                       district);
     }
     return sr_sodb_corrections(st, district ? code : NULL, from, to, fn,
                                ctx);

@@ -126,6 +126,36 @@ sr_error sr_signoff_status_all(struct sr_store *st,
                                const struct sr_period *period,
                                sr_signoff_status_fn fn, void *ctx);
 
+/** An open school of a district that has not confirmed its
+ *  self-inspection for a period: whom the district must chase before it
+ *  signs off.  Strings are valid during the call. */
+struct sr_signoff_unconfirmed {
+    const char *code;
+    const char *name;
+    int64_t self;        /**< the self-inspection a confirmation would
+                              link now (the latest submitted one dated on
+                              or before the period's end), or 0: none,
+                              the school must self-inspect first */
+    const char *self_on; /**< its date "YYYY-MM-DD", or NULL */
+};
+
+/** Called once per school (valid during the call); non-zero stops. */
+typedef int (*sr_signoff_unconfirmed_fn)(
+    const struct sr_signoff_unconfirmed *u, void *ctx);
+
+/**
+ * @brief The open schools of @p district (code or name) that have not
+ *        confirmed @p period, in code order: the schools a sign-off
+ *        lists as unconfirmed (sr_signoff_result.unconfirmed).
+ * @code
+ * rc = sr_signoff_unconfirmed(st, "历下区", &q3, show, &ctx);
+ * @endcode
+ * @return SR_OK; SR_ERR_NOT_FOUND (no such district); SR_ERR_DB.
+ */
+sr_error sr_signoff_unconfirmed(struct sr_store *st, const char *district,
+                                const struct sr_period *period,
+                                sr_signoff_unconfirmed_fn fn, void *ctx);
+
 /**
  * @brief School @p code confirms its self-inspection for @p period: its
  *        latest submitted self-inspection dated on or before the

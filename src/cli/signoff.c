@@ -26,7 +26,8 @@ static const char signoff_usage[] =
     "                                       locked period (a new version)\n"
     "  diff --district D --period P         live figures against the\n"
     "                                       locked ones\n"
-    "  status --period P [--district D]     every district's state\n"
+    "  status --period P [--district D]     every district's state; with\n"
+    "                                       D, its unconfirmed schools\n"
     "  show --district D --period P         the history\n"
     "\n"
     "A period is a quarter (2026Q3), a month (2026-09) or a year (2026);\n"
@@ -290,6 +291,23 @@ print_status(const struct sr_signoff_status *s, void *ctx)
     return 0;
 }
 
+/* One unconfirmed school under `signoff status --district`. */
+static int
+print_unconfirmed(const struct sr_signoff_unconfirmed *u, void *ctx)
+{
+    const struct sr_period *p = ctx;
+
+    printf("  %-10s ", u->code);
+    cli_pad(stdout, u->name ? u->name : "", 28);
+    putchar(' ');
+    if (u->self)
+        printf(_("self-inspection #%lld of %s to confirm\n"),
+               (long long)u->self, u->self_on ? u->self_on : "");
+    else
+        printf(_("no self-inspection by %s\n"), p->end);
+    return 0;
+}
+
 static int
 run_status(int argc, char **argv)
 {
@@ -311,7 +329,11 @@ run_status(int argc, char **argv)
         rc = sr_signoff_status(st, a.district, &a.period, &s);
         if (rc == SR_OK) {
             print_status(&s, NULL);
+            if (s.confirmed < s.schools)
+                printf(_("not confirmed (%zu):\n"), s.schools - s.confirmed);
             sr_signoff_status_release(&s);
+            rc = sr_signoff_unconfirmed(st, a.district, &a.period,
+                                        print_unconfirmed, &a.period);
         }
     } else {
         rc = sr_signoff_status_all(st, &a.period, print_status, NULL);

@@ -218,6 +218,46 @@ sr_sodb_unconfirmed(struct sr_store *st, const char *district,
 }
 
 sr_error
+sr_sodb_unconfirmed_each(struct sr_store *st, const char *district,
+                         const char *period, const char *end,
+                         sr_signoff_unconfirmed_fn fn, void *ctx)
+{
+    sqlite3_stmt *s = NULL;
+    int step;
+    sr_error rc = sr_store_prepare(
+        st,
+        "SELECT s.code, s.name, a.id, a.assessed_on FROM schools s LEFT "
+        "JOIN assessments a ON a.id = (SELECT b.id FROM assessments b "
+        "WHERE b.school = s.code AND b.kind = 'self' AND b.status = "
+        "'submitted' AND b.assessed_on <= ?3 ORDER BY b.assessed_on DESC, "
+        "b.id DESC LIMIT 1) WHERE s.district = ?1 AND s.closed = 0 AND NOT "
+        "EXISTS (SELECT 1 FROM signoff_events e WHERE e.district = ?1 AND "
+        "e.period = ?2 AND e.action = 'confirm' AND e.school = s.code) "
+        "ORDER BY s.code",
+        &s);
+
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, district);
+    sr_bind_text(s, 2, period);
+    sr_bind_text(s, 3, end);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        struct sr_signoff_unconfirmed u;
+
+        u.code = (const char *)sqlite3_column_text(s, 0);
+        u.name = (const char *)sqlite3_column_text(s, 1);
+        u.self = sqlite3_column_int64(s, 2);
+        u.self_on = (const char *)sqlite3_column_text(s, 3);
+        if (fn(&u, ctx))
+            break;
+    }
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = sr_store_dberr(st, _("cannot read the schools"));
+    sr_store_finish(st, s);
+    return rc;
+}
+
+sr_error
 sr_sodb_school(struct sr_store *st, const char *code, const char *end,
                bool *exists, bool *closed, char district[32], int64_t *self)
 {

@@ -49,6 +49,13 @@ sr_error sr_sodb_status(struct sr_store *st, struct sr_signoff_status *out);
 sr_error sr_sodb_unconfirmed(struct sr_store *st, const char *district,
                              const char *period, char ***codes, size_t *n);
 
+/* The same schools, with their names and the self-inspection each could
+ * confirm (latest submitted, dated on or before end), one call of fn
+ * each. */
+sr_error sr_sodb_unconfirmed_each(struct sr_store *st, const char *district,
+                                  const char *period, const char *end,
+                                  sr_signoff_unconfirmed_fn fn, void *ctx);
+
 /* School code: whether it exists, whether closed, its district (code),
  * and its latest submitted self-inspection dated on or before end (0:
  * none). */

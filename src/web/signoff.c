@@ -156,6 +156,33 @@ add_event(const struct sr_signoff_event *e, void *ctx)
     return !h->ok;
 }
 
+static cJSON *
+unconfirmed_json(const struct sr_signoff_unconfirmed *u)
+{
+    cJSON *o = cJSON_CreateObject();
+    int ok = o != NULL;
+
+    sr_json_add(o, "code", sr_json_str(u->code), &ok);
+    sr_json_add(o, "name", sr_json_str(u->name), &ok);
+    sr_json_add(o, "self",
+                u->self ? sr_json_int(u->self) : cJSON_CreateNull(), &ok);
+    sr_json_add(o, "self_on", sr_json_str(u->self_on), &ok);
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+static int
+add_unconfirmed(const struct sr_signoff_unconfirmed *u, void *ctx)
+{
+    struct hist *h = ctx;
+
+    sr_json_add(h->items, NULL, unconfirmed_json(u), &h->ok);
+    return !h->ok;
+}
+
 /* The status of (district, p) with its history, as the answer. */
 static enum MHD_Result
 district_answer(struct web_req *r, const char *district,
@@ -176,6 +203,13 @@ district_answer(struct web_req *r, const char *district,
     sr_json_add(root, "history", h.items, &h.ok);
     rc = h.ok ? sr_signoff_history(r->st, district, p, add_event, &h)
               : SR_OK;
+    if (rc == SR_OK && h.ok) {
+        h.items = cJSON_CreateArray();
+        sr_json_add(root, "unconfirmed", h.items, &h.ok);
+        rc = h.ok ? sr_signoff_unconfirmed(r->st, district, p,
+                                           add_unconfirmed, &h)
+                  : SR_OK;
+    }
     if (rc != SR_OK) {
         cJSON_Delete(root);
         return web_fail(r, rc, NULL);

@@ -466,6 +466,13 @@ print(json.dumps({ws.title: [list(r) for r in ws.iter_rows(values_only=True)] fo
       const text = await p.locator('.el-dialog', { hasText: '确认签批' }).textContent()
       expect(/名录学校\s*3/.test(text) && /已评估\s*3/.test(text), 'the figures in the dialog: ' + text)
       expect(text.includes('尚有 2 所学校未确认自查（已确认 1/3）'), 'the unconfirmed schools: ' + text)
+      // ... and which: by name, with whether each has a self-inspection
+      // to confirm (neither has: the district must chase them).
+      const pending = p.locator('[data-test=signoff-unconfirmed] .el-table__body tr')
+      await pending.first().waitFor()
+      const rows = []
+      for (let i = 0; i < await pending.count(); i++) rows.push((await cells(pending.nth(i))).join('|'))
+      expectEq(rows.join(' / '), `${DIANLIU}|济南市历下区甸柳第一小学|本期无自查 / ${YANSHAN}|济南市历下区燕山中学|本期无自查`, 'the unconfirmed schools by name')
       if (version === 1) {
         await shot(p, '45-signoff-dialog')
         await axe(p, '期末签批 确认签批')

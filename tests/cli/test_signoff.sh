@@ -74,6 +74,19 @@ rc_is 1; out_empty
 err_is "schoolrisk: error: school 3701020001 has no submitted self-inspection dated on or before 2026-09-30: submit one, then confirm"
 end
 
+begin "status --district: the schools not confirmed, by name, with the self-inspection to confirm"
+run signoff status --district 历下区 --period 2026Q3
+rc_is 0; err_empty
+self=$(SQL "SELECT id FROM assessments WHERE kind = 'self'")
+out_is "CODE     DISTRICT  STATE   VER  SIGNED BY     SIGNED AT            CONFIRMED
+370102   历下区    未签批    0  -             -                    0/4
+not confirmed (4):
+  3701020001 济南市历下区示例幼儿园       no self-inspection by 2026-09-30
+  3701020101 济南市历下区示例实验小学     self-inspection #$self of 2026-08-25 to confirm
+  3701020201 济南市历下区示例初级中学     no self-inspection by 2026-09-30
+  3701020301 济南市历下区示例高级中学     no self-inspection by 2026-09-30"
+end
+
 begin "confirm: primary-1 links its self-inspection"
 run signoff confirm --school 3701020101 --period 2026Q3 --by 王校长
 rc_is 0; err_empty

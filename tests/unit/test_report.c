@@ -650,34 +650,6 @@ test_empty_districts(void **state)
     assert_int_equal(r.n_schools, 0);
 }
 
-/* Submit a school's self-inspection (自查) of @p code dated @p on. */
-static int64_t
-self_inspect(struct fx *f, const char *code, const char *on,
-             const char *responses, struct sr_submit_report *rep)
-{
-    struct sr_assess_new n = {.school = code, .kind = SR_ASSESS_SELF,
-                              .assessed_on = on};
-    struct sr_assessment a;
-    struct sr_diags d;
-    char csv[128];
-    int64_t id = 0;
-
-    sr_diags_init(&d);
-    snprintf(csv, sizeof(csv), "%s/self.csv", f->dir);
-    write_file(csv, responses);
-    ok(f, sr_assess_create(f->st, &n, &id));
-    assert_int_equal(sr_assess_import(f->st, id, csv, &d), SR_OK);
-    if (sr_assess_submit(f->st, id, &d, rep) != SR_OK)
-        fail_msg("submit %s: %s", code, sr_store_errmsg(f->st));
-    ok(f, sr_assess_get(f->st, id, &a));
-    assert_int_equal(a.kind, SR_ASSESS_SELF);
-    assert_true(a.submitted);
-    sr_assessment_release(&a);
-    sr_diags_release(&d);
-    unlink(csv);
-    return id;
-}
-
 /* A school's self-inspection raises hazards like any assessment, but
  * only an inspection counts for the school's compliance, the reports
  * and the four-100% baseline. */

@@ -338,6 +338,79 @@ test_confirm(void **state)
     assert_int_equal(id, 0);
 }
 
+/* What sr_signoff_unconfirmed() lists, one line per school. */
+struct pending {
+    char text[1024];
+    int calls, stop_after;
+};
+
+static int
+collect_pending(const struct sr_signoff_unconfirmed *u, void *ctx)
+{
+    struct pending *c = ctx;
+    size_t len = strlen(c->text);
+
+    snprintf(c->text + len, sizeof(c->text) - len, "%s %s #%lld %s\n",
+             u->code, u->name, (long long)u->self,
+             u->self_on ? u->self_on : "-");
+    return ++c->calls == c->stop_after;
+}
+
+/* The district sees whom to chase before it signs off: every open
+ * school not confirmed, by name, with the self-inspection it could
+ * confirm (one dated after the period's end does not count). */
+static void
+test_unconfirmed_names(void **state)
+{
+    struct fx *f = *state;
+    struct sr_submit_report rep;
+    struct sr_signoff_status s;
+    struct pending c;
+    struct sr_period p;
+    int64_t self_b, self_c, id = 0;
+    char want[1024];
+
+    q3(&p);
+    as(f, "王老师");
+    self_b = self_inspect(f, "3701020002", "2026-09-15", responses_full,
+                          &rep);
+    self_c = self_inspect(f, "3701020003", "2026-10-02", responses_full,
+                          &rep);
+    memset(&c, 0, sizeof(c));
+    ok(f, sr_signoff_unconfirmed(f->st, "历下区", &p, collect_pending, &c));
+    snprintf(want, sizeof(want),
+             "3701020001 历下区甲小学 #0 -\n"
+             "3701020002 历下区乙小学 #%lld 2026-09-15\n"
+             "3701020003 历下区丙小学 #0 -\n"
+             "3701020004 历下区丁小学 #0 -\n"
+             "3701020005 历下区戊中学 #0 -\n",
+             (long long)self_b);
+    assert_string_equal(c.text, want);
+    assert_true(self_c > self_b);
+
+    ok(f, sr_signoff_confirm(f->st, "3701020002", &p, &id));
+    assert_int_equal(id, self_b);
+    memset(&c, 0, sizeof(c));
+    ok(f, sr_signoff_unconfirmed(f->st, "370102", &p, collect_pending, &c));
+    assert_int_equal(c.calls, 4);
+    assert_null(strstr(c.text, "3701020002"));
+    ok(f, sr_signoff_status(f->st, "370102", &p, &s));
+    assert_int_equal(s.schools - s.confirmed, 4);
+    sr_signoff_status_release(&s);
+
+    /* A non-zero return stops the walk. */
+    memset(&c, 0, sizeof(c));
+    c.stop_after = 1;
+    ok(f, sr_signoff_unconfirmed(f->st, "370102", &p, collect_pending, &c));
+    assert_int_equal(c.calls, 1);
+
+    refused(f, sr_signoff_unconfirmed(f->st, "西湖区", &p, collect_pending,
+                                      &c),
+            SR_ERR_NOT_FOUND,
+            "no district '西湖区' (give its code, such as 370102, or its "
+            "name)");
+}
+
 /* Every figure stays as locked when the live ones move; the diff says
  * what moved; a correction stores it and is listed for the bulletin. */
 static void
@@ -664,6 +737,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_states, setup, teardown),
         cmocka_unit_test_setup_teardown(test_confirm, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unconfirmed_names, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_locked_and_corrected, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_bulletin_reads_locked, setup,

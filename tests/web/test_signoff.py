@@ -52,6 +52,24 @@ def t_confirm(sh):
                  "not_found")
 
 
+@case("before signing off, the district sees which schools have not "
+      "confirmed, by name")
+def t_unconfirmed(sh):
+    r = sh.s.as_user("lixia", lang="en").get("/api/v1/signoff/370102?period="
+                                             + P)
+    expect_status(r, 200)
+    expect(r.json["state"] == "open" and r.json["confirmed"] == 0 and
+           r.json["schools"] == 2, r.json)
+    expect(r.json["unconfirmed"] == [
+        {"code": "2137010231", "name": "济南市历下区燕翔小学", "self": None,
+         "self_on": None},
+        {"code": "2137010232", "name": "济南市历下区甸柳第一小学", "self": None,
+         "self_on": None}], r.json["unconfirmed"])
+    expect_error(sh.s.as_user("lixia", lang="en").get(
+        "/api/v1/signoff/370199?period=" + P), 404, "not_found",
+        "no district '370199'")
+
+
 @case("the district signs off; the city sees it; a second sign-off is "
       "409 naming the state")
 def t_signoff(sh):
