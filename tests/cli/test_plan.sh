@@ -5,8 +5,10 @@
 # re-draw in Python (plan_redraw.py: SplitMix64, Fisher-Yates, the risk
 # order and the assignment from the registry, the experts, the
 # assessments and the hazards), avoidance and the cap, publish, an
-# inspection made for a plan, progress, and `audit verify` naming a plan
-# edited or published by hand.
+# inspection made for a plan, progress, later plans of the period
+# balancing on the published plans' pairs (prior, the cap on the
+# period's load; re-drawn too), and `audit verify` naming a plan edited
+# (its pairs or its experts' prior) or published by hand.
 #
 # Run by ctest as:  bash test_plan.sh /path/to/schoolrisk /path/to/source-tree
 # Prints one line per case and ends with "N passed, M failed"; exits 1 when
