@@ -6,9 +6,10 @@
  * of the assignment, the other plans of the period (prior) in the
  * balance and the cap, a property test over many random cities
  * (avoidance, specialities, the cap and the balance on the period's
- * load never violated, the same seed giving the same plan), and the stored plan: refusals, the
- * scope, publishing, the audit chain, and an inspection made for a
- * plan.
+ * load never violated, the same seed giving the same plan), and the
+ * stored plan: refusals, the scope, publishing, the audit chain, an
+ * inspection made for a plan, the prior read from the published plans
+ * of the period, and the upgrade of a plan published at schema 9.
  *
  * The database tests use mini.xml (primary schools, valid 12 months);
  * the clock is pinned to 2026-09-15 10:00 China time.
