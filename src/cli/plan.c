@@ -49,7 +49,10 @@ static const char create_usage[] =
     "percentages (10%, 12.5%; default 10% of the schools, 50% of the\n"
     "experts).  The seed is a number from 0 to 18446744073709551615, drawn\n"
     "at random when not given.  --avoid-district: no expert inspects a\n"
-    "school of their own district.  --cap N: at most N schools per expert.\n");
+    "school of their own district.  --cap N: at most N schools per expert\n"
+    "in the period.  An expert's load, which the assignment balances and\n"
+    "the cap limits, counts the schools the published plans of the period\n"
+    "gave the expert.\n");
 
 static const char show_usage[] =
     N_("usage: schoolrisk plan show ID [--format csv|json] [--json]\n"
