@@ -112,6 +112,7 @@ plan_expert(const struct sr_plan_expert *e)
     sr_json_add(o, "district", sr_json_str(e->district), &ok);
     sr_json_add(o, "specialities", specs(e->specialities, false), &ok);
     sr_json_add(o, "speciality_labels", specs(e->specialities, true), &ok);
+    sr_json_add(o, "prior", sr_json_int(e->prior), &ok);
     sr_json_add(o, "load", sr_json_int(e->load), &ok);
     return done(o, ok);
 }

@@ -237,6 +237,14 @@ popcount(unsigned m)
     return n;
 }
 
+/* An expert's schools in the period: other plans' and this one's so
+ * far (plans.h, step 4); what the balance and the cap look at. */
+static int
+period_load(const struct sr_plan_expert *e)
+{
+    return e->prior + e->load;
+}
+
 /* Why an expert may not take a school: 0 when it may, else 1 own unit,
  * 2 own district, 3 at the cap (the first that applies). */
 static int
@@ -249,34 +257,41 @@ excluded(const struct sr_plan *p, const struct sr_plan_school *s,
     if (p->avoid_district && e->district && s->district &&
         !strcmp(e->district, s->district))
         return 2;
-    if (p->cap > 0 && e->load >= p->cap)
+    if (p->cap > 0 && period_load(e) >= p->cap)
         return 3;
     return 0;
 }
 
+/* Why school s went to an expert with prior schools of other plans. */
 static sr_error
-pair_why(const struct sr_plan *p, struct sr_plan_school *s)
+pair_why(const struct sr_plan *p, struct sr_plan_school *s, int prior)
 {
-    char need[160], got[160], miss[160], rule[64];
+    char need[160], got[160], miss[160], rule[64], load[96];
 
     snprintf(rule, sizeof(rule), "%s", p->avoid_district
                                            ? "回避：非本单位、非本区"
                                            : "回避：非本单位");
-    if (!s->needs)
-        s->why = sr_asprintf("无专项需求；%s；负荷 %d→%d", rule,
-                             s->load_before, s->load_before + 1);
-    else if (!s->missing)
-        s->why = sr_asprintf("覆盖所需专项 %s；%s；负荷 %d→%d",
-                             spec_labels(s->needs, need, sizeof(need)), rule,
-                             s->load_before, s->load_before + 1);
+    /* The load is the period's: say how much of it other plans gave. */
+    if (prior > 0)
+        snprintf(load, sizeof(load), "负荷 %d→%d（含其他计划 %d 所）",
+                 s->load_before, s->load_before + 1, prior);
     else
-        s->why = sr_asprintf("覆盖 %s，未覆盖 %s（可选专家中无人覆盖）；%s；"
-                             "负荷 %d→%d",
+        snprintf(load, sizeof(load), "负荷 %d→%d", s->load_before,
+                 s->load_before + 1);
+    if (!s->needs)
+        s->why = sr_asprintf("无专项需求；%s；%s", rule, load);
+    else if (!s->missing)
+        s->why = sr_asprintf("覆盖所需专项 %s；%s；%s",
+                             spec_labels(s->needs, need, sizeof(need)), rule,
+                             load);
+    else
+        s->why = sr_asprintf("覆盖 %s，未覆盖 %s（可选专家中无人覆盖）；"
+                             "%s；%s",
                              s->covered ? spec_labels(s->covered, got,
                                                       sizeof(got))
                                         : "无",
                              spec_labels(s->missing, miss, sizeof(miss)),
-                             rule, s->load_before, s->load_before + 1);
+                             rule, load);
     return s->why ? SR_OK : SR_ERR_NOMEM;
 }
 
@@ -314,8 +329,9 @@ assign_one(struct sr_plan *p, struct sr_plan_school *s)
         cover = popcount(e->specialities & s->needs);
         if (!best || cover > best_cover ||
             (cover == best_cover &&
-             (e->load < best->load ||
-              (e->load == best->load && strcmp(e->login, best->login) < 0)))) {
+             (period_load(e) < period_load(best) ||
+              (period_load(e) == period_load(best) &&
+               strcmp(e->login, best->login) < 0)))) {
             best = e;
             best_cover = cover;
         }
@@ -330,9 +346,9 @@ assign_one(struct sr_plan *p, struct sr_plan_school *s)
         return SR_ERR_NOMEM;
     s->covered = best->specialities & s->needs;
     s->missing = s->needs & ~best->specialities;
-    s->load_before = best->load;
+    s->load_before = period_load(best);
     best->load++;
-    return pair_why(p, s);
+    return pair_why(p, s, best->prior);
 }
 
 /* ------------------------------------------------------------------ */

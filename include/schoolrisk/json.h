@@ -246,7 +246,9 @@ struct sr_plan_assignment;
  *         @p rows also "schools" in risk order (rank, school, name,
  *         district, reason, needs, every factor, expert, covered,
  *         missing, load_before, why; Chinese *_label/_labels beside the
- *         names) and "experts" in draw order. */
+ *         names) and "experts" in draw order (position, login, name,
+ *         unit, district, specialities, prior: other plans' schools in
+ *         the period, load: this plan's). */
 struct cJSON *sr_json_plan(const struct sr_plan *p, bool rows);
 
 /** @brief A plan's progress: plan, today, counts {done, due, overdue,

@@ -29,10 +29,17 @@
  * 4. Assignment, in risk order: each school gets, among the drawn
  *    experts it may have (回避: never one whose work unit is the school's
  *    code or name; with avoid_district never one of its district; with
- *    a cap never one who already has cap schools), one covering the most
- *    of the school's needs (sr_plan_needs()), of those the least loaded
- *    so far, ties by login.  A school none may have is unassigned, with
- *    the reason.  Each pair says why it was made.
+ *    a cap never one who already has cap schools in the period), one
+ *    covering the most of the school's needs (sr_plan_needs()), of those
+ *    the least loaded, ties by login.  An expert's load is prior + load
+ *    (struct sr_plan_expert): the schools the published plans of an
+ *    overlapping period (any scope) had given the expert when this plan
+ *    was made, plus those this plan gave so far; so the workload is
+ *    balanced across the plans of a period, and the cap is the most
+ *    schools per expert in the period.  Drafts do not count, nor plans
+ *    published after this one was made (re-create the draft to count
+ *    them).  A school none may have is unassigned, with the reason.
+ *    Each pair says why it was made.
  *
  * A plan is a draft until published; a published plan never changes
  * (the schema's triggers hold it) and is chained in the audit chain
@@ -132,7 +139,8 @@ struct sr_plan_school {
     char *expert_login;
     unsigned covered;      /**< needs the expert covers */
     unsigned missing;      /**< needs left uncovered */
-    int load_before;       /**< the expert's schools before this one */
+    int load_before;       /**< the expert's schools before this one:
+                                prior + this plan's so far */
     char *why;             /**< 中文: why this pair, or why none */
 };
 
@@ -145,7 +153,10 @@ struct sr_plan_expert {
     char *district;        /**< code */
     unsigned specialities;
     size_t position;       /**< 1-based, in the shuffled order */
-    int load;              /**< schools assigned */
+    int prior;             /**< schools assigned by the other published
+                                plans whose period overlaps this one's,
+                                when this plan was made (plans.h, 4) */
+    int load;              /**< schools assigned by this plan */
 };
 
 /** A plan.  Everything is owned (sr_plan_release()). */
@@ -160,7 +171,8 @@ struct sr_plan {
     int school_share;      /**< permille */
     int expert_share;      /**< permille */
     bool avoid_district;
-    int cap;               /**< most schools per expert, 0: no cap */
+    int cap;               /**< most schools per expert in the period
+                                (prior + load), 0: no cap */
     int state;             /**< enum sr_plan_state */
     char *author;
     char *created_at;
@@ -205,7 +217,8 @@ int sr_plan_risk_cmp(const struct sr_plan_school *a,
  * @param cand    every open school of the scope, sorted by code, with
  *                reason SR_PLAN_MANDATORY or SR_PLAN_DRAWN (a candidate
  *                for the draw), factors and needs
- * @param experts the certified experts, sorted by login
+ * @param experts the certified experts, sorted by login, each with its
+ *                prior (the load is set to 0)
  *
  * Whatever the result, the strings of the entries of @p cand and
  * @p experts are taken: moved into the plan or freed, the entries

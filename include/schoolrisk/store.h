@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 /** The schema version this build writes. */
-#define SR_SCHEMA_VERSION 9
+#define SR_SCHEMA_VERSION 10
 
 /** A database connection (opaque). */
 struct sr_store;

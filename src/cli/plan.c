@@ -49,7 +49,10 @@ static const char create_usage[] =
     "percentages (10%, 12.5%; default 10% of the schools, 50% of the\n"
     "experts).  The seed is a number from 0 to 18446744073709551615, drawn\n"
     "at random when not given.  --avoid-district: no expert inspects a\n"
-    "school of their own district.  --cap N: at most N schools per expert.\n");
+    "school of their own district.  --cap N: at most N schools per expert\n"
+    "in the period.  An expert's load, which the assignment balances and\n"
+    "the cap limits, counts the schools the published plans of the period\n"
+    "gave the expert.\n");
 
 static const char show_usage[] =
     N_("usage: schoolrisk plan show ID [--format csv|json] [--json]\n"
@@ -433,10 +436,10 @@ print_text(const struct sr_plan *p)
     for (i = 0; i < p->n_experts; i++) {
         const struct sr_plan_expert *e = &p->experts[i];
 
-        printf(_("%zu. %s %s, %s, %s: load %d\n"), e->position, e->login,
-               e->name, e->unit, specs(e->specialities, true, buf,
-                                       sizeof(buf)),
-               e->load);
+        printf(_("%zu. %s %s, %s, %s: load %d, other plans %d\n"),
+               e->position, e->login, e->name, e->unit,
+               specs(e->specialities, true, buf, sizeof(buf)), e->load,
+               e->prior);
     }
 }
 
@@ -449,6 +452,19 @@ csv_num(int64_t v, bool last)
     cli_csv_field(stdout, buf, last);
 }
 
+/* The prior of drawn expert user: the schools other plans of the
+ * period had given it, part of each of its pairs' load_before. */
+static int
+expert_prior(const struct sr_plan *p, int64_t user)
+{
+    size_t i;
+
+    for (i = 0; i < p->n_experts; i++)
+        if (p->experts[i].user == user)
+            return p->experts[i].prior;
+    return 0;
+}
+
 static void
 print_csv(const struct sr_plan *p)
 {
@@ -458,7 +474,7 @@ print_csv(const struct sr_plan *p)
     fputs("rank,school,name,district,reason,needs,vetoed,band,band_label,"
           "overdue_major,open_major,boarders,special_needs,kindergarten,"
           "enrollment,days_since,last_assessment,last_on,expires_on,expert,"
-          "covered,missing,load_before,why\n",
+          "covered,missing,load_before,prior,why\n",
           stdout);
     for (i = 0; i < p->n_schools; i++) {
         const struct sr_plan_school *c = &p->schools[i];
@@ -494,10 +510,13 @@ print_csv(const struct sr_plan *p)
                       false);
         cli_csv_field(stdout, specs(c->missing, false, buf, sizeof(buf)),
                       false);
-        if (c->expert)
+        if (c->expert) {
             csv_num(c->load_before, false);
-        else
+            csv_num(expert_prior(p, c->expert), false);
+        } else {
             cli_csv_field(stdout, "", false);
+            cli_csv_field(stdout, "", false);
+        }
         cli_csv_field(stdout, c->why, true);
     }
 }

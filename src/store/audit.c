@@ -33,7 +33,9 @@
  * scores add met and hazard; those of earlier records were filled in by
  * the upgrade from columns those records chain (earned, max, the
  * answer), and their hazard left NULL.  Since schema 8 they are chained
- * in format 4, which adds the plan an inspection was made for.
+ * in format 4, which adds the plan an inspection was made for.  Plans
+ * published since schema 10 are chained in format 3, which adds each
+ * drawn expert's prior (plans.h); those of before stay in format 2.
  *
  * A chain cut back at its end still verifies; `audit head` prints the
  * head so that it can be kept elsewhere (every workbook prints it too)
@@ -282,6 +284,29 @@ static const struct part v2_plan[] = {
     {NULL, NULL},
 };
 
+/* Schema 10: a plan's drawn experts also keep their prior, the schools
+ * other published plans of the period had given them (plans.h, 4). */
+static const struct part v3_plan[] = {
+    {"SELECT id, district, period, period_start, period_end, as_of, seed, "
+     "school_share, expert_share, avoid_district, cap, pool_schools, "
+     "pool_experts, state, created_at, created_by, created_by_user, "
+     "published_at, published_by, published_by_user FROM plans WHERE "
+     "id = ?1",
+     ""},
+    {"SELECT school, rank, reason, needs, vetoed, band, band_label, "
+     "overdue_major, open_major, boarders, special_needs, kindergarten, "
+     "enrollment, days_since, last_assessment, last_on, expires_on, "
+     "unassigned FROM plan_schools WHERE plan = ?1 ORDER BY rank",
+     "school."},
+    {"SELECT user, position, login, unit, district, specialities, prior "
+     "FROM plan_experts WHERE plan = ?1 ORDER BY position",
+     "expert."},
+    {"SELECT school, expert, covered, missing, load_before, why FROM "
+     "plan_pairs WHERE plan = ?1 ORDER BY school",
+     "pair."},
+    {NULL, NULL},
+};
+
 /* Schema 9: a sign-off event (signoff.h), with the snapshot of the
  * figures it locks, so that an edited snapshot breaks the chain. */
 static const struct part v2_signoff[] = {
@@ -340,7 +365,7 @@ static const struct kind {
     {"security", N_("security event"), 2, {NULL, NULL, v2_security}},
     {"checkpoint", N_("checkpoint"), 2, {NULL, NULL, v2_checkpoint}},
     {"expert", N_("expert event"), 2, {NULL, NULL, v2_expert}},
-    {"plan", N_("inspection plan"), 2, {NULL, NULL, v2_plan}},
+    {"plan", N_("inspection plan"), 3, {NULL, NULL, v2_plan, v3_plan}},
     {"signoff", N_("sign-off event"), 2, {NULL, NULL, v2_signoff}},
 };
 

@@ -225,7 +225,10 @@ read_candidates(struct sr_store *st, const struct sr_plan *p,
     return rc;
 }
 
-/* The experts certified on the period's first day, by login (bytes). */
+/* The experts certified on the period's first day, by login (bytes),
+ * each with its prior: the pairs published plans of an overlapping
+ * period (any scope) give it.  Drafts do not count: they may still be
+ * dropped or re-made (plans.h, step 4). */
 static sr_error
 read_experts(struct sr_store *st, const struct sr_plan *p,
              struct sr_plan_expert **out, size_t *n)
@@ -241,13 +244,17 @@ read_experts(struct sr_store *st, const struct sr_plan *p,
     rc = sr_store_prepare(
         st,
         "SELECT x.user, u.login, u.name, x.unit, x.district, "
-        "x.specialities FROM experts x JOIN users u ON u.id = x.user "
+        "x.specialities, (SELECT count(*) FROM plan_pairs r JOIN plans q "
+        "ON q.id = r.plan WHERE r.expert = x.user AND q.state = "
+        "'published' AND q.period_start <= ?2 AND q.period_end >= ?1) "
+        "FROM experts x JOIN users u ON u.id = x.user "
         "WHERE x.status = 'active' AND x.certified_on <= ?1 AND "
         "x.expires_on >= ?1 ORDER BY u.login COLLATE BINARY",
         &s);
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, p->start);
+    sr_bind_text(s, 2, p->end);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         rc = grow(st, (void **)&v, &alloc, *n, sizeof(*v));
         if (rc != SR_OK)
@@ -260,6 +267,7 @@ read_experts(struct sr_store *st, const struct sr_plan *p,
         e->unit = sr_column_dup(s, 3, &nomem);
         e->district = sr_column_dup(s, 4, &nomem);
         e->specialities = specs_of(s, 5);
+        e->prior = sqlite3_column_int(s, 6);
         if (nomem) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             break;
@@ -407,7 +415,8 @@ insert_expert(struct sr_store *st, const struct sr_plan *p,
     rc = sr_store_prepare(
         st,
         "INSERT INTO plan_experts(plan, user, position, login, unit, "
-        "district, specialities) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "district, specialities, prior) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+        "?7, ?8)",
         &s);
     if (rc != SR_OK)
         return rc;
@@ -419,6 +428,7 @@ insert_expert(struct sr_store *st, const struct sr_plan *p,
     sr_bind_text(s, 5, e->unit);
     sr_bind_text(s, 6, e->district);
     sqlite3_bind_text(s, 7, specs, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(s, 8, e->prior);
     if (sqlite3_step(s) != SQLITE_DONE)
         rc = sr_store_dberr(st, _("cannot store the plan"));
     sr_store_finish(st, s);
@@ -734,7 +744,8 @@ get_experts(struct sr_store *st, struct sr_plan *p)
         st,
         "SELECT e.user, e.login, u.name, e.unit, e.district, "
         "e.specialities, e.position, (SELECT count(*) FROM plan_pairs r "
-        "WHERE r.plan = e.plan AND r.expert = e.user) FROM plan_experts e "
+        "WHERE r.plan = e.plan AND r.expert = e.user), e.prior FROM "
+        "plan_experts e "
         "JOIN users u ON u.id = e.user WHERE e.plan = ?1 ORDER BY "
         "e.position",
         &s);
@@ -759,6 +770,7 @@ get_experts(struct sr_store *st, struct sr_plan *p)
         e->specialities = specs_of(s, 5);
         e->position = (size_t)sqlite3_column_int64(s, 6);
         e->load = sqlite3_column_int(s, 7);
+        e->prior = sqlite3_column_int(s, 8);
         if (nomem) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             break;

@@ -706,6 +706,17 @@ static const char migration_9[] =
     "BEGIN SELECT RAISE(ABORT, 'the sign-off history is append-only'); "
     "END;\n";
 
+/* Schema 10 (issue 12): a plan balances an expert's workload across the
+ * plans of a period (plans.h, step 4), so each drawn expert keeps the
+ * schools the other published plans had given it when the plan was
+ * made.  Adding a column updates no row: the frozen-plan triggers,
+ * BEFORE UPDATE of a published plan's rows, do not fire, and the plans
+ * published before keep prior 0, which is what they were made with.
+ * Their audit records (format 2) do not chain the column; new ones do
+ * (format 3, audit.c). */
+static const char migration_10[] =
+    "ALTER TABLE plan_experts ADD COLUMN prior INTEGER NOT NULL DEFAULT 0;\n";
+
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
 static const struct {
@@ -721,6 +732,7 @@ static const struct {
     {migration_7, NULL},
     {migration_8, NULL},
     {migration_9, NULL},
+    {migration_10, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -10,7 +10,9 @@ list --json`, EXPERTS.csv `experts list --format csv`, ASSESSMENTS.json
 VALID_MONTHS is the indicator system's valid-months.
 
 From the plan this takes only what a published plan announces: its
-scope, period, day (as_of), seed, shares, avoid_district and cap.  Every
+scope, period, day (as_of), seed, shares, avoid_district and cap, and
+each drawn expert's prior (the schools the other published plans of the
+period had given the expert when the plan was made).  Every
 other thing is worked out here, independently of the C code, by the
 rules of docs/design.md ("Inspection plans"): which schools are
 mandatory, the SplitMix64 stream and the Fisher-Yates draws of schools
@@ -172,13 +174,18 @@ def redraw(plan, schools, experts, assessments, hazards, months):
                     break
     chosen = order[:n]
     load = {e["login"]: 0 for e in chosen}
+    prior = {e["login"]: e["prior"] for e in plan["experts"]}
+
+    def period_load(e):
+        """The balance and the cap are on the period's load."""
+        return prior.get(e["login"], 0) + load[e["login"]]
 
     def excluded(e, r, s):
         if e["unit"] in (r["school"], r["name"]):
             return True
         if plan["avoid_district"] and e["district"] == s["district"]:
             return True
-        return plan["cap"] > 0 and load[e["login"]] >= plan["cap"]
+        return plan["cap"] > 0 and period_load(e) >= plan["cap"]
 
     by_code = {s["code"]: s for s in scope}
     for c in planned:
@@ -188,11 +195,12 @@ def redraw(plan, schools, experts, assessments, hazards, months):
             r["expert"] = None
             continue
         best = min(ok, key=lambda e: (-len(e["specs"] & r["needs"]),
-                                      load[e["login"]], e["login"].encode()))
+                                      period_load(e), e["login"].encode()))
         r["expert"] = best["login"]
         r["covered"] = best["specs"] & r["needs"]
         r["missing"] = r["needs"] - best["specs"]
-        r["load_before"] = load[best["login"]]
+        r["load_before"] = period_load(best)
+        r["prior"] = prior.get(best["login"], 0)
         load[best["login"]] += 1
     return planned, rows, chosen, load
 
@@ -238,6 +246,10 @@ def main():
             differ(w + " covered", names(r["covered"]), s["covered"])
             differ(w + " missing", names(r["missing"]), s["missing"])
             differ(w + " load_before", r["load_before"], s["load_before"])
+            tail = "负荷 %d→%d" % (r["load_before"], r["load_before"] + 1)
+            if r["prior"]:
+                tail += "（含其他计划 %d 所）" % r["prior"]
+            differ(w + " why's load", True, s["why"].endswith(tail))
     for e in plan["experts"]:
         differ("expert %s load" % e["login"], load.get(e["login"]),
                e["load"])

@@ -5,8 +5,10 @@
 # re-draw in Python (plan_redraw.py: SplitMix64, Fisher-Yates, the risk
 # order and the assignment from the registry, the experts, the
 # assessments and the hazards), avoidance and the cap, publish, an
-# inspection made for a plan, progress, and `audit verify` naming a plan
-# edited or published by hand.
+# inspection made for a plan, progress, later plans of the period
+# balancing on the published plans' pairs (prior, the cap on the
+# period's load; re-drawn too), and `audit verify` naming a plan edited
+# (its pairs or its experts' prior) or published by hand.
 #
 # Run by ctest as:  bash test_plan.sh /path/to/schoolrisk /path/to/source-tree
 # Prints one line per case and ends with "N passed, M failed"; exits 1 when
@@ -198,9 +200,9 @@ printf '%s\n' 3701020005 3701020009 3701020004 3701020010 3701020003 3701020002 
 same "risk order" want order
 csv_col "$T/out" reason | paste -sd, - >reasons
 [ "$(cat reasons)" = drawn,mandatory,mandatory,mandatory,mandatory,mandatory,drawn,drawn ] || fail "reasons are $(cat reasons)"
-out_has "1,3701020005,历下区寄宿小学,370102,drawn,food,1,3,重大风险,0,1,300,0,0,800,226,3,2026-02-01,2027-02-01,zhao,food,,0,覆盖所需专项 食品；回避：非本单位；负荷 0→1"
-out_has "6,3701020002,历下区第二小学,370102,mandatory,food,0,1,一般风险,1,1,0,3,0,1500,318,2,2025-11-01,2026-11-01,zhao,food,,4,覆盖所需专项 食品；回避：非本单位；负荷 4→5"
-out_has "5,3701020003,历下区科技小学,370102,mandatory,\"lab_chemicals,swimming\",0,4,,0,0,0,0,0,500,,,,,sun,,\"lab_chemicals,swimming\",0,覆盖 无，未覆盖 实验室危化品、游泳（可选专家中无人覆盖）；回避：非本单位；负荷 0→1"
+out_has "1,3701020005,历下区寄宿小学,370102,drawn,food,1,3,重大风险,0,1,300,0,0,800,226,3,2026-02-01,2027-02-01,zhao,food,,0,0,覆盖所需专项 食品；回避：非本单位；负荷 0→1"
+out_has "6,3701020002,历下区第二小学,370102,mandatory,food,0,1,一般风险,1,1,0,3,0,1500,318,2,2025-11-01,2026-11-01,zhao,food,,4,0,覆盖所需专项 食品；回避：非本单位；负荷 4→5"
+out_has "5,3701020003,历下区科技小学,370102,mandatory,\"lab_chemicals,swimming\",0,4,,0,0,0,0,0,500,,,,,sun,,\"lab_chemicals,swimming\",0,0,覆盖 无，未覆盖 实验室危化品、游泳（可选专家中无人覆盖）；回避：非本单位；负荷 0→1"
 end
 
 begin "show: the own-unit expert is avoided (zhang's unit is 3701020003, zhao's 历下区实验小学)"
@@ -220,7 +222,7 @@ out_has "1. 3701020005 历下区寄宿小学 [抽查]"
 out_has "   veto yes, band 重大风险, overdue major hazards 0, open major hazards 1, boarders 300, special needs 0, kindergarten no, enrollment 800, days since the last inspection 226"
 out_has "   expert: zhao (覆盖所需专项 食品；回避：非本单位；负荷 0→1)"
 out_has "   needs: 实验室危化品、游泳"
-out_has "2. zhao 专家zhao, 历下区实验小学, 食品、特教、校车: load 5"
+out_has "2. zhao 专家zhao, 历下区实验小学, 食品、特教、校车: load 5, other plans 0"
 end
 
 begin "re-draw in Python (SplitMix64, Fisher-Yates, risk order, assignment) matches plan 1"
@@ -315,6 +317,50 @@ q "UPDATE plan_pairs SET expert = 1 WHERE plan = 1" 2>err.txt && fail "the updat
 grep -q "a published plan never changes" err.txt || fail "no trigger message: $(cat err.txt)"
 end
 
+# ------------------------------------------------------------ the period's load
+begin "a second plan of the period starts from the published plan's pairs (prior), drafts do not count; re-draws"
+run plan create --district 历下区 --period 2026Q4 --seed 42 --schools-share 50%
+rc_is 0
+run plan show 6 --json
+# plan 1 (published) gave zhang 2, zhao 5, sun 1; drafts 2 to 5 count for nothing
+json '[(e["login"], e["prior"], e["load"]) for e in j["experts"]] == [("zhang", 2, 1), ("zhao", 5, 5), ("sun", 1, 2)]'
+# 3701020001 (zhao's own unit, nobody covers food): plan 1 gave it to
+# zhang, then the less loaded; now sun, 1 + 1 in the period against 2 + 0
+[ "$(q "SELECT e.login FROM plan_pairs r JOIN users e ON e.id = r.expert WHERE r.plan = 1 AND r.school = '3701020001'")" = zhang ] ||
+    fail "plan 1 did not give 3701020001 to zhang"
+json '[(s["expert"], s["load_before"], s["why"]) for s in j["schools"] if s["school"] == "3701020001"] == [("sun", 2, "覆盖 无，未覆盖 食品（可选专家中无人覆盖）；回避：非本单位；负荷 2→3（含其他计划 1 所）")]'
+json '[(s["load_before"], s["why"]) for s in j["schools"] if s["school"] == "3701020005"] == [(5, "覆盖所需专项 食品；回避：非本单位；负荷 5→6（含其他计划 5 所）")]'
+run plan show 6
+out_has "2. zhao 专家zhao, 历下区实验小学, 食品、特教、校车: load 5, other plans 5"
+run plan show 6 --format csv
+out_has "1,3701020005,历下区寄宿小学,370102,drawn,food,1,3,重大风险,0,1,300,0,0,800,226,3,2026-02-01,2027-02-01,zhao,food,,5,5,覆盖所需专项 食品；回避：非本单位；负荷 5→6（含其他计划 5 所）"
+redraw 6
+end
+
+begin "--cap counts the period's load: zhao (5 from plan 1) takes one school more under --cap 6; re-draws"
+run plan create --district 历下区 --period 2026Q4 --seed 42 --schools-share 50% --cap 6
+rc_is 0
+run plan show 7 --json
+json '[(e["login"], e["prior"], e["load"]) for e in j["experts"]] == [("zhang", 2, 3), ("zhao", 5, 1), ("sun", 1, 4)]'
+# zhao is full after 3701020005: the special school goes uncovered to sun
+json '[(s["school"], s["expert"]) for s in j["schools"][:2]] == [("3701020005", "zhao"), ("3701020009", "sun")] and j["unassigned"] == 0'
+redraw 7
+end
+
+begin "a plan of a period that does not overlap has no prior"
+run plan create --district 历下区 --period 2027Q1 --seed 42 --schools-share 50%
+rc_is 0
+run plan show 8 --json
+json 'all(e["prior"] == 0 for e in j["experts"]) and len(j["experts"]) > 0'
+redraw 8
+end
+
+begin "publish: a plan is chained with the experts' prior (audit format 3)"
+run plan publish 6
+rc_is 0
+[ "$(q "SELECT format FROM audit WHERE kind = 'plan' AND ref = 6")" = 3 ] || fail "plan 6 is not chained in format 3"
+end
+
 begin "assess new --plan: a school the plan does not list, a self-inspection, refused"
 run assess new --school 3701020007 --plan 1
 rc_is 1
@@ -360,6 +406,15 @@ run audit verify --db edited.db
 rc_is 1
 seq=$(sqlite3 edited.db "SELECT seq FROM audit WHERE kind = 'plan' AND ref = 1")
 err_is "schoolrisk: error: audit chain broken: audit record $seq: inspection plan 1 was altered (its content no longer matches the hash recorded when it was written)"
+end
+
+begin "audit verify names a published plan whose expert's prior was edited with sqlite3"
+cp "$SCHOOLRISK_DB" prior.db
+sqlite3 prior.db "DROP TRIGGER plan_experts_frozen_UPDATE; UPDATE plan_experts SET prior = 0 WHERE plan = 6 AND login = 'zhao'"
+run audit verify --db prior.db
+rc_is 1
+seq=$(sqlite3 prior.db "SELECT seq FROM audit WHERE kind = 'plan' AND ref = 6")
+err_is "schoolrisk: error: audit chain broken: audit record $seq: inspection plan 6 was altered (its content no longer matches the hash recorded when it was written)"
 end
 
 begin "audit verify names a plan published by hand"

@@ -36,12 +36,12 @@ PYEOF
 begin "init creates the database and stores the six systems"
 run init
 rc_is 0
-out_has "database ready (schema version 9)"
+out_has "database ready (schema version 10)"
 for s in junior kindergarten primary senior special vocational; do
     out_has "$IND/$s.xml: stored"
 done
 [ "$(SQL 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not wal"
-[ "$(SQL 'PRAGMA user_version')" = 9 ] || fail "user_version is not 9"
+[ "$(SQL 'PRAGMA user_version')" = 10 ] || fail "user_version is not 10"
 end
 
 begin "init again leaves stored systems unchanged"
@@ -68,10 +68,10 @@ end
 
 begin "a database written by a newer schoolrisk is refused"
 cp "$SCHOOLRISK_DB" newer.db
-sqlite3 newer.db 'PRAGMA user_version = 10'
+sqlite3 newer.db 'PRAGMA user_version = 11'
 run assess list --db newer.db
 rc_is 1
-err_is "schoolrisk: error: database 'newer.db' has schema version 10, written by a newer schoolrisk; this one understands up to version 9"
+err_is "schoolrisk: error: database 'newer.db' has schema version 11, written by a newer schoolrisk; this one understands up to version 10"
 end
 
 # ---------------------------------------------------------------- assess

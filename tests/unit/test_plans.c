@@ -3,11 +3,13 @@
  * against SplitMix64's published values, the Fisher-Yates shuffle and
  * the share's rounding, the needs of a school, the risk order on
  * hand-built schools (exact order), a hand-built plan with every rule
- * of the assignment, a property test over many random cities
- * (avoidance, specialities, the cap and the balance never violated, the
- * same seed giving the same plan), and the stored plan: refusals, the
- * scope, publishing, the audit chain, and an inspection made for a
- * plan.
+ * of the assignment, the other plans of the period (prior) in the
+ * balance and the cap, a property test over many random cities
+ * (avoidance, specialities, the cap and the balance on the period's
+ * load never violated, the same seed giving the same plan), and the
+ * stored plan: refusals, the scope, publishing, the audit chain, an
+ * inspection made for a plan, the prior read from the published plans
+ * of the period, and the upgrade of a plan published at schema 9.
  *
  * The database tests use mini.xml (primary schools, valid 12 months);
  * the clock is pinned to 2026-09-15 10:00 China time.
@@ -385,6 +387,94 @@ test_build_by_hand(void **state)
     sr_plan_release(&p);
 }
 
+/* The drawn expert login of p (the draw order is the shuffle's). */
+static const struct sr_plan_expert *
+drawn(const struct sr_plan *p, const char *login)
+{
+    size_t i;
+
+    for (i = 0; i < p->n_experts; i++)
+        if (!strcmp(p->experts[i].login, login))
+            return &p->experts[i];
+    fail_msg("expert %s was not drawn", login);
+    return NULL;
+}
+
+/* Schools from other plans of the period (prior) count in the balance
+ * and the cap: four schools needing nothing, experts a (2 schools in
+ * the period already), b (0) and c (1).  Without the prior the pairs
+ * would be a, b, c, a. */
+static void
+test_build_prior(void **state)
+{
+    struct sr_plan_school c[4];
+    struct sr_plan_expert e[3];
+    struct sr_plan p;
+    int cap;
+
+    (void)state;
+    for (cap = 0; cap <= 2; cap += 2) {
+        c[0] = cand("3701020001", "甲小学", "370102", SR_PLAN_MANDATORY, 0,
+                    4);
+        c[1] = cand("3701020002", "乙小学", "370102", SR_PLAN_MANDATORY, 0,
+                    3);
+        c[2] = cand("3701020003", "丙小学", "370102", SR_PLAN_MANDATORY, 0,
+                    2);
+        c[3] = cand("3701020004", "丁小学", "370102", SR_PLAN_MANDATORY, 0,
+                    1);
+        e[0] = expert(1, "a", "某局", "370102", FIRE);
+        e[1] = expert(2, "b", "某局", "370102", FIRE);
+        e[2] = expert(3, "c", "某局", "370102", FIRE);
+        e[0].prior = 2;
+        e[2].prior = 1;
+        e[1].load = 7; /* ignored: the plan's own load starts at 0 */
+        memset(&p, 0, sizeof(p));
+        p.seed = 1;
+        p.expert_share = 1000;
+        p.cap = cap;
+        assert_int_equal(sr_plan_build(&p, c, 4, e, 3), SR_OK);
+        /* 0001: b (0 against a's 2 and c's 1). */
+        assert_string_equal(p.schools[0].expert_login, "b");
+        assert_int_equal(p.schools[0].load_before, 0);
+        assert_string_equal(p.schools[0].why,
+                            "无专项需求；回避：非本单位；负荷 0→1");
+        /* 0002: b (1) and c (1 + 0) tie, b by login. */
+        assert_string_equal(p.schools[1].expert_login, "b");
+        assert_int_equal(p.schools[1].load_before, 1);
+        /* 0003: c, 1 + 0 against a's 2 + 0 and b's 2. */
+        assert_string_equal(p.schools[2].expert_login, "c");
+        assert_int_equal(p.schools[2].load_before, 1);
+        assert_string_equal(p.schools[2].why,
+                            "无专项需求；回避：非本单位；"
+                            "负荷 1→2（含其他计划 1 所）");
+        if (!cap) {
+            /* 0004: all at 2, a by login; the load it had in the
+             * period is said. */
+            assert_string_equal(p.schools[3].expert_login, "a");
+            assert_int_equal(p.schools[3].load_before, 2);
+            assert_string_equal(p.schools[3].why,
+                                "无专项需求；回避：非本单位；"
+                                "负荷 2→3（含其他计划 2 所）");
+            assert_int_equal(p.n_unassigned, 0);
+        } else {
+            /* A cap of 2 in the period: a was full before the plan. */
+            assert_int_equal(p.schools[3].expert, 0);
+            assert_string_equal(p.schools[3].why,
+                                "未分配：抽取的 3 名专家均不可选（本单位回避 "
+                                "0 名，本区回避 0 名，已达上限 2 所 3 名）");
+            assert_int_equal(p.n_unassigned, 1);
+        }
+        /* Each expert keeps its prior; load is this plan's. */
+        assert_int_equal(drawn(&p, "a")->prior, 2);
+        assert_int_equal(drawn(&p, "a")->load, cap ? 0 : 1);
+        assert_int_equal(drawn(&p, "b")->prior, 0);
+        assert_int_equal(drawn(&p, "b")->load, 2);
+        assert_int_equal(drawn(&p, "c")->prior, 1);
+        assert_int_equal(drawn(&p, "c")->load, 1);
+        sr_plan_release(&p);
+    }
+}
+
 /* No experts certified: every school unassigned, saying so. */
 static void
 test_build_no_experts(void **state)
@@ -506,6 +596,8 @@ random_city(uint64_t *s, struct sr_plan_school *c, size_t n,
                       universal ? "370199" : districts[rnd(s, 3)],
                       universal ? (1u << SR_SPEC_COUNT) - 1
                                 : (unsigned)rnd(s, 1u << SR_SPEC_COUNT) | 1u);
+        /* Schools from other plans of the period, some beyond a cap. */
+        e[i].prior = rnd(s, 3) ? 0 : (int)rnd(s, 8);
     }
 }
 
@@ -528,14 +620,13 @@ unavailable(const struct sr_plan *p, const struct sr_plan_school *sc,
         return true;
     if (p->avoid_district && !strcmp(x->district, sc->district))
         return true;
-    return p->cap > 0 && x->load >= p->cap;
+    return p->cap > 0 && x->prior + x->load >= p->cap;
 }
 
 static void
 check_plan(const struct sr_plan *p, size_t mandatory, size_t pool)
 {
-    size_t i, k, universal = 0;
-    int lo = 1 << 30, hi = -1;
+    size_t i, k, j;
 
     assert_int_equal(p->n_mandatory, mandatory);
     assert_int_equal(p->pool_schools, pool);
@@ -563,6 +654,12 @@ check_plan(const struct sr_plan *p, size_t mandatory, size_t pool)
         assert_string_not_equal(x->unit, sc->name);
         if (p->avoid_district)
             assert_string_not_equal(x->district, sc->district);
+        /* The load before is the period's, and the why says the
+         * other plans' part. */
+        assert_true(sc->load_before >= x->prior &&
+                    sc->load_before < x->prior + x->load);
+        assert_true((strstr(sc->why, "（含其他计划 ") != NULL) ==
+                    (x->prior > 0));
         assert_true(sc->covered == (x->specialities & sc->needs));
         assert_true(sc->missing == (sc->needs & ~x->specialities));
         /* Specialities: a need is left uncovered only when every expert
@@ -576,17 +673,21 @@ check_plan(const struct sr_plan *p, size_t mandatory, size_t pool)
         const struct sr_plan_expert *x = &p->experts[k];
 
         assert_int_equal(x->position, k + 1);
+        /* The cap is on the period's load: one over it before the plan
+         * gets nothing. */
         if (p->cap)
-            assert_true(x->load <= p->cap);
-        /* The balance, among the experts any school may have. */
-        if (!strcmp(x->unit, "外单位")) {
-            universal++;
-            lo = x->load < lo ? x->load : lo;
-            hi = x->load > hi ? x->load : hi;
-        }
+            assert_true(x->load == 0 || x->prior + x->load <= p->cap);
+        /* The balance, among the experts any school may have: one that
+         * got a school had, before its last one, no more in the period
+         * than any other had at the end (loads only grow; one full then
+         * ends at the cap, above it). */
+        if (strcmp(x->unit, "外单位") || !x->load)
+            continue;
+        for (j = 0; j < p->n_experts; j++)
+            if (!strcmp(p->experts[j].unit, "外单位"))
+                assert_true(x->prior + x->load - 1 <=
+                            p->experts[j].prior + p->experts[j].load);
     }
-    if (universal > 1)
-        assert_true(hi - lo <= 1);
 }
 
 static void
@@ -943,6 +1044,209 @@ test_list_scope(void **state)
     assert_int_equal(n, 3);
 }
 
+/* ------------------------------------------------------------------ */
+/* The period's load across plans                                       */
+/* ------------------------------------------------------------------ */
+
+/* An inspector of 历下区 with an active expert profile of specs. */
+static void
+add_expert(struct fx *f, const char *login, unsigned specs)
+{
+    struct sr_auth_policy pol;
+    struct sr_user_new u = {.login = login, .name = login,
+                            .no_password = true};
+    struct sr_expert_in in = {"济南市应急局", "历下区", specs, "2026-03-01",
+                              "2026-04-01", "2029-03-31", SR_EXPERT_ACTIVE};
+    int64_t id = 0, g = 0;
+
+    sr_auth_policy_init(&pol);
+    CHECK(f, sr_user_add(f->st, &pol, &u, &id), SR_OK);
+    CHECK(f, sr_grant_add(f->st, id, SR_ROLE_INSPECTOR, "370102", NULL, &g),
+          SR_OK);
+    CHECK(f, sr_expert_add(f->st, login, &in), SR_OK);
+}
+
+/* The pairs of published plans a and b (b 0: none) giving expert
+ * login, read back from the store. */
+static int
+pairs_of(struct fx *f, int64_t a, int64_t b, const char *login)
+{
+    int64_t ids[2] = {a, b};
+    int n = 0, i;
+    size_t k;
+
+    for (i = 0; i < 2 && ids[i]; i++) {
+        struct sr_plan p;
+
+        CHECK(f, sr_plan_get(f->st, ids[i], NULL, &p), SR_OK);
+        for (k = 0; k < p.n_schools; k++)
+            n += p.schools[k].expert_login &&
+                 !strcmp(p.schools[k].expert_login, login);
+        sr_plan_release(&p);
+    }
+    return n;
+}
+
+static long long
+raw_int(struct fx *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    long long v;
+
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    v = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return v;
+}
+
+static void
+raw_exec(struct fx *f, const char *sql)
+{
+    sqlite3 *db = NULL;
+
+    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* A drawn expert's prior is what the published plans of an overlapping
+ * period (any scope) gave it when the plan was made: a draft of the
+ * period and a published plan of another period count for nothing. */
+static void
+test_prior_across_plans(void **state)
+{
+    struct fx *f = *state;
+    static const char *const logins[3] = {"e1", "e2", "e3"};
+    struct sr_plan_in in = {.district = "历下区", .period = "2027Q1",
+                            .school_share = 1000, .expert_share = 1000,
+                            .has_seed = true, .seed = 3};
+    struct sr_audit_report rep;
+    struct sr_plan p;
+    int64_t other = 0, draft = 0, a = 0, b = 0, c = 0;
+    size_t k;
+    int with_prior = 0;
+    char sql[160];
+
+    add_expert(f, "e1", FOOD);
+    add_expert(f, "e2", FOOD | LAB);
+    add_expert(f, "e3", FIRE);
+    CHECK(f, sr_plan_create(f->st, &in, NULL, &other), SR_OK);
+    CHECK(f, sr_plan_publish(f->st, other, NULL), SR_OK);
+    in.district = NULL; /* the city: every scope counts, drafts not */
+    in.period = "2026Q4";
+    CHECK(f, sr_plan_create(f->st, &in, NULL, &draft), SR_OK);
+    in.district = "历下区";
+    CHECK(f, sr_plan_create(f->st, &in, NULL, &a), SR_OK);
+    /* Neither counted though both give the experts schools. */
+    assert_true(pairs_of(f, other, draft, "e1") +
+                    pairs_of(f, other, draft, "e2") +
+                    pairs_of(f, other, draft, "e3") >= 7);
+    CHECK(f, sr_plan_get(f->st, a, NULL, &p), SR_OK);
+    assert_int_equal(p.n_experts, 3);
+    for (k = 0; k < p.n_experts; k++)
+        assert_int_equal(p.experts[k].prior, 0);
+    sr_plan_release(&p);
+    CHECK(f, sr_plan_publish(f->st, a, NULL), SR_OK);
+    /* b, city-wide: each prior is a's pairs of the expert. */
+    in.district = NULL;
+    CHECK(f, sr_plan_create(f->st, &in, NULL, &b), SR_OK);
+    CHECK(f, sr_plan_get(f->st, b, NULL, &p), SR_OK);
+    assert_int_equal(p.n_experts, 3);
+    for (k = 0; k < p.n_experts; k++) {
+        assert_int_equal(p.experts[k].prior,
+                         pairs_of(f, a, 0, p.experts[k].login));
+        with_prior += p.experts[k].prior > 0;
+    }
+    assert_true(with_prior > 0);
+    sr_plan_release(&p);
+    CHECK(f, sr_plan_publish(f->st, b, NULL), SR_OK);
+    /* c, December of 历下区: a and b overlap it. */
+    in.district = "历下区";
+    in.period = "2026-12";
+    CHECK(f, sr_plan_create(f->st, &in, NULL, &c), SR_OK);
+    CHECK(f, sr_plan_get(f->st, c, NULL, &p), SR_OK);
+    for (k = 0; k < 3; k++) {
+        const struct sr_plan_expert *x = drawn(&p, logins[k]);
+
+        assert_int_equal(x->prior, pairs_of(f, a, b, logins[k]));
+    }
+    sr_plan_release(&p);
+    /* The prior is stored and chained: new plan records are format 3. */
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM audit WHERE kind = "
+                                "'plan' AND format <> 3"),
+                     0);
+    assert_int_equal(raw_int(f, "SELECT count(*) FROM audit WHERE kind = "
+                                "'plan'"),
+                     3);
+    CHECK(f, sr_audit_verify(f->st, &rep), SR_OK);
+    assert_int_equal(rep.ok, 1);
+    snprintf(sql, sizeof(sql),
+             "DROP TRIGGER plan_experts_frozen_UPDATE; UPDATE plan_experts "
+             "SET prior = prior + 1 WHERE plan = %lld",
+             (long long)b);
+    raw_exec(f, sql);
+    CHECK(f, sr_audit_verify(f->st, &rep), SR_OK);
+    assert_int_equal(rep.ok, 0);
+    snprintf(sql, sizeof(sql), "inspection plan %lld was altered",
+             (long long)b);
+    assert_non_null(strstr(rep.problem, sql));
+}
+
+/* tests/fixtures/schema9/plan9.db (see its README): plan 1 published by
+ * the schema 9 build (audit format 2, no prior).  Upgraded, it still
+ * verifies with prior 0; the next plan of the period starts from its
+ * pairs (zhang 1, wang 2) and is chained in format 3. */
+static void
+test_upgrade_from_schema9(void **state)
+{
+    struct fx *f = *state;
+    struct sr_plan_in in = {.district = "历下区", .period = "2026Q4",
+                            .school_share = 1000, .expert_share = 1000,
+                            .has_seed = true, .seed = 9};
+    struct sr_audit_report rep;
+    struct sr_plan p;
+    char cmd[256];
+    int64_t id = 0;
+
+    sr_store_close(f->st);
+    f->st = NULL;
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'",
+             SR_FIXTURES "/schema9/plan9.db", f->db);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(raw_int(f, "PRAGMA user_version"), 9);
+    assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
+    sr_store_set_clock(f->st, CLOCK);
+    assert_int_equal(sr_store_set_actor(f->st, "tester"), SR_OK);
+    assert_int_equal(sr_store_schema_version(f->st), SR_SCHEMA_VERSION);
+    CHECK(f, sr_audit_verify(f->st, &rep), SR_OK);
+    if (!rep.ok)
+        fail_msg("%s", rep.problem);
+    assert_int_equal(raw_int(f, "SELECT format FROM audit WHERE kind = "
+                                "'plan' AND ref = 1"),
+                     2);
+    CHECK(f, sr_plan_get(f->st, 1, NULL, &p), SR_OK);
+    assert_int_equal(drawn(&p, "zhang")->prior, 0);
+    assert_int_equal(drawn(&p, "zhang")->load, 1);
+    assert_int_equal(drawn(&p, "wang")->load, 2);
+    sr_plan_release(&p);
+    CHECK(f, sr_plan_create(f->st, &in, NULL, &id), SR_OK);
+    CHECK(f, sr_plan_get(f->st, id, NULL, &p), SR_OK);
+    assert_int_equal(drawn(&p, "zhang")->prior, 1);
+    assert_int_equal(drawn(&p, "wang")->prior, 2);
+    sr_plan_release(&p);
+    CHECK(f, sr_plan_publish(f->st, id, NULL), SR_OK);
+    assert_int_equal(raw_int(f, "SELECT format FROM audit WHERE kind = "
+                                "'plan' AND ref = 2"),
+                     3);
+    CHECK(f, sr_audit_verify(f->st, &rep), SR_OK);
+    if (!rep.ok)
+        fail_msg("%s", rep.problem);
+}
+
 int
 main(void)
 {
@@ -954,6 +1258,7 @@ main(void)
         cmocka_unit_test(test_needs),
         cmocka_unit_test(test_risk_order),
         cmocka_unit_test(test_build_by_hand),
+        cmocka_unit_test(test_build_prior),
         cmocka_unit_test(test_build_no_experts),
         cmocka_unit_test(test_build_extends_the_draw),
         cmocka_unit_test(test_property_random_cities),
@@ -964,6 +1269,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_assess_for_a_plan, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_list_scope, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prior_across_plans, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_upgrade_from_schema9, setup,
+                                        teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

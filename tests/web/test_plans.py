@@ -320,4 +320,17 @@ def _(sh):
                  "bad_query", field="period")
 
 
+@case("a plan made once others of the period are published starts from "
+      "their pairs: insp's prior is 3 (2 of 历下区's, 1 of 莱芜区's), "
+      "load_before and why count it; the drafts count for nothing")
+def _(sh):
+    j = sh.make(sh.city, {"district": "历下区"}, "a second 历下区 plan")
+    expect([(e["login"], e["prior"], e["load"]) for e in j["experts"]] ==
+           [("insp", 3, 2)], j["experts"])
+    expect([s["load_before"] for s in j["schools"]] == [3, 4] and
+           j["schools"][0]["why"].endswith("负荷 3→4（含其他计划 3 所）") and
+           j["schools"][1]["why"].endswith("负荷 4→5（含其他计划 3 所）"),
+           j["schools"])
+
+
 run(Shared)
