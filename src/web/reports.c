@@ -252,6 +252,7 @@ write_all(struct web_req *r, struct job *j, const struct sr_period *p,
     sr_report_layout_path(r->cfg->template_dir, "city", path, sizeof(path));
     rc = sr_layout_load(path, &city, &j->diags);
     if (rc != SR_OK) {
+        sr_layout_release(&city);
         *ret = web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
                          0, _("the report layout '%s' is not valid: %s"),
                          path, first_diag(j, rc, msg, sizeof(msg)));
