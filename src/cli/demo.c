@@ -203,6 +203,23 @@ write_bulletins(struct sr_store *st, long year, const char *dir)
     return ex;
 }
 
+/* One figure of the what-if line: "达标 from 224 to 226", or, when the
+ * rectifications leave it where it is, "达标 unchanged (224)" rather
+ * than a "from 224 to 224" that reads like a change. */
+static void
+whatif_change(char *buf, size_t size, bool compliance, size_t from,
+              size_t to)
+{
+    if (from == to)
+        snprintf(buf, size, compliance ? _("达标 unchanged (%zu)")
+                                       : _("four 100%% unchanged (%zu)"),
+                 from);
+    else
+        snprintf(buf, size, compliance ? _("达标 from %zu to %zu")
+                                       : _("four 100%% from %zu to %zu"),
+                 from, to);
+}
+
 /* The what-if's suggestion for one district, in one line: what the
  * first three schools' rectifications would bring. */
 static int
@@ -211,6 +228,7 @@ print_whatif(struct sr_store *st)
     struct sr_whatif_suggest sg;
     struct sr_districts dl;
     size_t k, hazards = 0, i;
+    char met[96], four[96];
     sr_error rc;
 
     memset(&sg, 0, sizeof(sg));
@@ -232,14 +250,16 @@ print_whatif(struct sr_store *st)
     k = sg.n_plans < 3 ? sg.n_plans : 3;
     for (i = 0; i < k; i++)
         hazards += sg.plans[i].n_both;
-    if (k)
+    if (k) {
+        whatif_change(met, sizeof(met), true, sg.compliant,
+                      sg.plans[k - 1].compliant_then);
+        whatif_change(four, sizeof(four), false, sg.four_met,
+                      sg.plans[k - 1].four_then);
         printf(_("whatif: %s has %zu open hazards; closing %zu of them at "
-                 "%zu school(s) ranked first would bring 达标 from %zu to %zu "
-                 "and four 100%% from %zu to %zu of %zu schools\n"),
-               sg.name, sg.n_gains, hazards, k, sg.compliant,
-               sg.plans[k - 1].compliant_then, sg.four_met,
-               sg.plans[k - 1].four_then, sg.schools);
-    else if (sg.name)
+                 "%zu school(s) ranked first would bring %s and %s of %zu "
+                 "schools\n"),
+               sg.name, sg.n_gains, hazards, k, met, four, sg.schools);
+    } else if (sg.name)
         printf(_("whatif: %s has %zu open hazards; closing them changes no "
                  "school's 达标 or four 100%%\n"),
                sg.name, sg.n_gains);

@@ -10,6 +10,8 @@
  * workbook is written to a temporary file that is unlinked as soon as
  * it is open again for reading: nothing is left behind whatever happens
  * to the connection, and the descriptor is served and closed by MHD.
+ * Every workbook at once (`report all`) is one zip of them, written the
+ * same way from a temporary directory emptied before it is served.
  */
 #include "web.h"
 
@@ -23,13 +25,16 @@
 #include "schoolrisk/bulletin.h"
 #include "schoolrisk/layout.h"
 #include "schoolrisk/report.h"
+#include "schoolrisk/report_all.h"
 #include "schoolrisk/report_xlsx.h"
 #include "schoolrisk/signoff.h"
 #include "schoolrisk/store.h"
+#include "schoolrisk/zip.h"
 #include "period.h"
 
 #define XLSX_TYPE                                                           \
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#define ZIP_TYPE "application/zip"
 
 /* What one download needs, released by release(). */
 struct job {
@@ -103,10 +108,11 @@ prepare(struct web_req *r, struct job *j, const char *name, bool *ready)
     return MHD_YES;
 }
 
-/* After the writer: open the workbook for reading, unlink it and serve
- * it as @p name. */
+/* After the writer: open the file for reading, unlink it and serve it
+ * as @p name of @p type. */
 static enum MHD_Result
-serve(struct web_req *r, struct job *j, sr_error rc, const char *name)
+serve_as(struct web_req *r, struct job *j, sr_error rc, const char *name,
+         const char *type)
 {
     char msg[1024];
     struct stat sb;
@@ -130,7 +136,13 @@ serve(struct web_req *r, struct job *j, sr_error rc, const char *name)
                          0, _("cannot read the workbook back: %s"),
                          strerror(err));
     }
-    return web_file(r, fd, (int64_t)sb.st_size, XLSX_TYPE, name, NULL);
+    return web_file(r, fd, (int64_t)sb.st_size, type, name, NULL);
+}
+
+static enum MHD_Result
+serve(struct web_req *r, struct job *j, sr_error rc, const char *name)
+{
+    return serve_as(r, j, rc, name, XLSX_TYPE);
 }
 
 WEB_HANDLER(web_reports_district)
@@ -197,6 +209,154 @@ WEB_HANDLER(web_reports_city)
 cleanup:
     job_release(&j);
     sr_report_city_release(&city);
+    return ret;
+}
+
+/* ---- Every workbook of a period, zipped (report_all.h) ------------ */
+
+/* The temporary directory `report all` writes into, and its files. */
+struct all_dir {
+    char path[512];
+    struct sr_report_all_result res;
+};
+
+/* Remove the workbooks and the directory, whatever was written. */
+static void
+all_dir_release(struct all_dir *a)
+{
+    size_t i;
+
+    for (i = 0; i < a->res.n; i++)
+        if (a->res.v[i].path)
+            unlink(a->res.v[i].path);
+    if (a->path[0])
+        rmdir(a->path);
+    sr_report_all_result_release(&a->res);
+}
+
+/* Every workbook `report all` writes for @p p into a new temporary
+ * directory, with the district layout and the meta of @p j; answers
+ * and returns false when one could not be written. */
+static bool
+write_all(struct web_req *r, struct job *j, const struct sr_period *p,
+          struct all_dir *a, enum MHD_Result *ret)
+{
+    const char *tmp = getenv("TMPDIR");
+    struct sr_report_all_options o;
+    struct sr_layout city;
+    char path[1024], msg[1024];
+    sr_error rc;
+    size_t i;
+
+    memset(&city, 0, sizeof(city));
+    sr_report_layout_path(r->cfg->template_dir, "city", path, sizeof(path));
+    rc = sr_layout_load(path, &city, &j->diags);
+    if (rc != SR_OK) {
+        sr_layout_release(&city);
+        *ret = web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                         0, _("the report layout '%s' is not valid: %s"),
+                         path, first_diag(j, rc, msg, sizeof(msg)));
+        return false;
+    }
+    snprintf(a->path, sizeof(a->path), "%s/schoolrisk-XXXXXX",
+             tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(a->path)) {
+        int err = errno;
+
+        a->path[0] = '\0';
+        sr_layout_release(&city);
+        *ret = web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                         0, _("cannot make a temporary file: %s"),
+                         strerror(err));
+        return false;
+    }
+    o.district_layout = &j->layout;
+    o.city_layout = &city;
+    o.meta = &j->meta;
+    o.jobs = 0;
+    rc = sr_report_all(r->st, p, a->path, &o, &a->res);
+    sr_layout_release(&city);
+    if (rc != SR_OK) {
+        *ret = web_fail(r, rc, NULL);
+        return false;
+    }
+    /* All or nothing: a zip short of one workbook would pass for the
+     * whole set. */
+    for (i = 0; i < a->res.n; i++) {
+        const struct sr_report_all_item *it = &a->res.v[i];
+        const char *why = sr_strerror(it->rc);
+
+        if (it->rc == SR_OK)
+            continue;
+        /* Why: the figures' message, or the writer's first diagnostic. */
+        if (it->figures && it->msg)
+            why = it->msg;
+        else if (!it->figures && it->diags.n) {
+            sr_diag_format(&it->diags.v[0], msg, sizeof(msg));
+            why = msg;
+        }
+        *ret = web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                         0, _("the workbook of %s was not written: %s"),
+                         it->name ? it->name : "全市", why);
+        return false;
+    }
+    return true;
+}
+
+/* The zip of the workbooks in @p a into @p j's temporary file: each
+ * under its file's name, in `report all`'s order (the districts in the
+ * bureau's order, then the city). */
+static sr_error
+zip_all(struct job *j, const struct all_dir *a)
+{
+    struct sr_zip_member *m;
+    sr_error rc;
+    size_t i;
+
+    m = calloc(a->res.n ? a->res.n : 1, sizeof(*m));
+    if (!m)
+        return SR_ERR_NOMEM;
+    for (i = 0; i < a->res.n; i++) {
+        const char *slash = strrchr(a->res.v[i].path, '/');
+
+        m[i].path = a->res.v[i].path;
+        m[i].name = slash ? slash + 1 : a->res.v[i].path;
+    }
+    rc = sr_zip_write(j->path, m, a->res.n, &j->diags);
+    free(m);
+    return rc;
+}
+
+WEB_HANDLER(web_reports_all)
+{
+    struct all_dir a;
+    struct sr_period p;
+    struct job j;
+    char name[160], msg[1024];
+    enum MHD_Result ret;
+    bool ready;
+    sr_error rc;
+
+    if (!web_period(r, &p))
+        return web_done(r);
+    memset(&a, 0, sizeof(a));
+    job_init(&j);
+    ret = prepare(r, &j, "district", &ready);
+    if (!ready || !write_all(r, &j, &p, &a, &ret))
+        goto cleanup;
+    rc = zip_all(&j, &a);
+    if (rc != SR_OK) {
+        ret = web_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", NULL,
+                        0, _("the zip of the workbooks was not written: %s"),
+                        first_diag(&j, rc, msg, sizeof(msg)));
+        goto cleanup;
+    }
+    snprintf(name, sizeof(name), "全部报表-%s.zip", p.label);
+    ret = serve_as(r, &j, SR_OK, name, ZIP_TYPE);
+
+cleanup:
+    all_dir_release(&a);
+    job_release(&j);
     return ret;
 }
 

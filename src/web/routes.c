@@ -188,6 +188,8 @@ const struct web_route web_routes[] = {
      "a district's Excel workbook for a period"},
     {"GET", "/api/v1/reports/city", web_reports_city, C, WEB_T_NONE, 0, 0,
      "the city's Excel workbook for a period"},
+    {"GET", "/api/v1/reports/all", web_reports_all, C, WEB_T_NONE, 0, 0,
+     "every district's workbook and the city's for a period, as one zip"},
 
     /* Bulletins: 月调度 and 季通报 (bulletins.c; workbooks reports.c). */
     {"GET", "/api/v1/bulletins/monthly/{district}", web_bulletins_monthly,

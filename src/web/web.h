@@ -374,6 +374,7 @@ extern const struct sr_bulletin_options web_bulletin_opt;
 
 WEB_HANDLER(web_reports_district);
 WEB_HANDLER(web_reports_city);
+WEB_HANDLER(web_reports_all);
 /* systems.c */
 WEB_HANDLER(web_systems_list);
 WEB_HANDLER(web_systems_get);

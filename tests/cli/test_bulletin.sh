@@ -87,9 +87,9 @@ begin "monthly -o: the workbook with the bureau's head, --number in 文号"
 run bulletin monthly --district 历下区 --month 2026-11 -o m.xlsx --date 2026-12-03 --number 8
 rc_is 0
 out_is "wrote m.xlsx: 历下区 2026-11, 1 found, 0 closed, 1 newly overdue, 0 fell off the four-100% baseline"
-[ "$(xlsx m.xlsx 月调度 A1)" = 济南市教育局 ] || fail "A1: $(xlsx m.xlsx 月调度 A1)"
+[ "$(xlsx m.xlsx 月调度 A1)" = 历下区教育局 ] || fail "A1: $(xlsx m.xlsx 月调度 A1)"
 [ "$(xlsx m.xlsx 月调度 A2)" = "济教安〔2026〕8号" ] || fail "A2: $(xlsx m.xlsx 月调度 A2)"
-[ "$(xlsx m.xlsx 月调度 A5)" = "印发单位：济南市教育局　　印发日期：2026年12月3日" ] ||
+[ "$(xlsx m.xlsx 月调度 A5)" = "印发单位：历下区教育局　　印发日期：2026年12月3日" ] ||
     fail "A5: $(xlsx m.xlsx 月调度 A5)"
 [ "$(xlsx m.xlsx 隐患变化 A3)" = 新增逾期 ] && [ "$(xlsx m.xlsx 隐患变化 B3)" = 1 ] ||
     fail "隐患变化 row 3: $(xlsx m.xlsx 隐患变化 A3) $(xlsx m.xlsx 隐患变化 B3)"

@@ -604,14 +604,15 @@ test_monthly_workbook(void **state)
                                   NULL};
     struct sr_layout lay;
     struct sr_diags d;
-    char path[128], line1[128], line2[128];
+    char path[128], csv[128], line1[128], line2[128];
     char *out;
+    FILE *fp;
     const char *const want[] = {
         "sheets=月调度,隐患变化,本月检查,新增应检,四个100%变化,说明",
-        "月调度!A1=济南市教育局",
+        "月调度!A1=历下区教育局",
         "月调度!A2=济教安〔2026〕  号",
         "月调度!A3=历下区2026年11月校园安全风险防控工作月调度",
-        "月调度!A5=印发单位：济南市教育局　　印发日期：2026年12月3日",
+        "月调度!A5=印发单位：历下区教育局　　印发日期：2026年12月3日",
         "月调度!A7=一、主要指标变化（月末对比上月末）",
         "月调度!C8=本月末", "月调度!D8=上月末", "月调度!E8=变化",
         "月调度!A15=四个100%达标率", "月调度!C15=0.25 [0.0%]",
@@ -620,7 +621,7 @@ test_monthly_workbook(void **state)
         "月调度!E26=2 [+0;-0;0]",
         "月调度:print=portrait paper=9 fitw=1 fith=0 fit=True",
         "月调度:titles=None",
-        "月调度:footer=济南市教育局　　第 &P 页，共 &N 页",
+        "月调度:footer=历下区教育局　　第 &P 页，共 &N 页",
         "隐患变化!A2=本月发现", "隐患变化!A4=本月销号",
         "隐患变化!A5=新增逾期", "隐患变化!A6=新增逾期",
         "隐患变化!A7=新增督办", "隐患变化!L6=5 [0]",
@@ -638,6 +639,11 @@ test_monthly_workbook(void **state)
         "说明!B4=2026年11月（2026-11-01 至 2026-11-30），对比2026年10月"
         "（截至 2026-10-31）",
         "props:title=历下区校园安全月调度（2026年11月）",
+        NULL};
+    const char *const city_unit[] = {
+        "月调度!A1=济南市教育局",
+        "月调度!A5=印发单位：济南市教育局　　印发日期：2026年12月3日",
+        "月调度:footer=济南市教育局　　第 &P 页，共 &N 页",
         NULL};
 
     monthly(f, "历下区", "2026-11", &b);
@@ -670,6 +676,24 @@ test_monthly_workbook(void **state)
                      SR_OK);
     out = dump(path);
     assert_non_null(strstr(out, "\n月调度!A2=济教安〔2026〕17号\n"));
+    free(out);
+    sr_layout_release(&lay);
+
+    /* A layout whose unit names no district keeps it for every
+     * district: the bureau's own 月调度. */
+    snprintf(csv, sizeof(csv), "%s/city-unit.csv", f->dir);
+    fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs("sheet,field,heading,width,format\n"
+          "文字,unit,济南市教育局,,\n"
+          "文字,footer,{单位}　　第 {页码} 页，共 {总页数} 页,,\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(sr_layout_load(csv, &lay, &d), SR_OK);
+    assert_int_equal(sr_bulletin_write_monthly(&b, &lay, &issue, path,
+                                               &meta),
+                     SR_OK);
+    out = dump(path);
+    expect_lines(out, city_unit);
     free(out);
     sr_layout_release(&lay);
     sr_diags_release(&d);

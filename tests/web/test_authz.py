@@ -105,6 +105,7 @@ POLICY = {
     ("GET", "/api/v1/whatif/suggest"): "city,district",
     ("GET", "/api/v1/reports/districts/{district}"): "city,district",
     ("GET", "/api/v1/reports/city"): "city",
+    ("GET", "/api/v1/reports/all"): "city",
     ("GET", "/api/v1/bulletins/monthly/{district}"): "city,district",
     ("GET", "/api/v1/bulletins/monthly/{district}/xlsx"): "city,district",
     ("GET", "/api/v1/bulletins/quarterly"): "city,district",

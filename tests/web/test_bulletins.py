@@ -188,7 +188,7 @@ def _(sh):
     expect(wb.sheetnames == ["月调度", "隐患变化", "本月检查", "新增应检",
                              "四个100%变化", "说明"], wb.sheetnames)
     ws = wb["月调度"]
-    expect(ws["A1"].value == "济南市教育局", ws["A1"].value)
+    expect(ws["A1"].value == "历下区教育局", ws["A1"].value)
     expect(ws["A2"].value == "济教安〔%d〕  号" % china_today().year,
            ws["A2"].value)
     expect(wb["隐患变化"]["A2"].value == "本月发现" and

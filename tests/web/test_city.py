@@ -22,6 +22,7 @@ import re
 import sqlite3
 import subprocess
 import urllib.parse
+import zipfile
 
 import openpyxl
 
@@ -438,6 +439,55 @@ def _(sh):
     left = [f for f in os.listdir(os.environ.get("TMPDIR", "/tmp"))
             if f.startswith("schoolrisk-") and len(f) == 17]
     expect(not left, left)
+
+
+@case("every workbook as one zip: the files `report all` writes, in its "
+      "order, each a workbook; the city only")
+def _(sh):
+    r = sh.city.get("/api/v1/reports/all?period=" + sh.period)
+    expect_status(r, 200)
+    expect(r.header("Content-Type") == "application/zip", r.headers)
+    name = "全部报表-%s.zip" % sh.period
+    cd = r.header("Content-Disposition")
+    expect(cd == "attachment; filename=\"____-%s.zip\"; filename*=UTF-8''%s"
+           % (sh.period, q(name)), cd)
+    expect(r.header("Cache-Control") == "no-store", r.headers)
+    z = zipfile.ZipFile(io.BytesIO(r.body))
+    expect(z.testzip() is None, "a member's CRC is wrong")
+    names = z.namelist()
+    # The districts in the bureau's order, then the city.
+    order = [d["name"] for d in
+             sh.city.get("/api/v1/districts").json["items"]]
+    expect(len(order) == 16, order)
+    expect(names == ["%s-%s.xlsx" % (d, sh.period) for d in order] +
+           ["全市-%s.xlsx" % sh.period], names)
+    # The same files as `report all` writes.
+    out = os.path.join(sh.s.dir, "all")
+    sh.s.cli("report", "all", "--period", sh.period, "--out-dir", out)
+    expect(sorted(os.listdir(out)) == sorted(names),
+           (sorted(os.listdir(out)), names))
+    for m in z.infolist():
+        expect(m.compress_type == zipfile.ZIP_STORED and
+               m.flag_bits & 0x800, (m.filename, m.compress_type,
+                                     m.flag_bits))
+    lixia = openpyxl.load_workbook(io.BytesIO(z.read(
+        "历下区-%s.xlsx" % sh.period)))
+    expect(lixia.sheetnames[0] == "概况", lixia.sheetnames)
+    expect(lixia["概况"]["A1"].value ==
+           "历下区%s年中小学幼儿园校园安全风险评估报告" % sh.period,
+           lixia["概况"]["A1"].value)
+    city = openpyxl.load_workbook(io.BytesIO(z.read(
+        "全市-%s.xlsx" % sh.period)))
+    expect(city.sheetnames[0] == "区县汇总", city.sheetnames)
+    # The temporary directory and files are gone.
+    left = [f for f in os.listdir(os.environ.get("TMPDIR", "/tmp"))
+            if f.startswith("schoolrisk-") and len(f) == 17]
+    expect(not left, left)
+    lixia = sh.s.as_user("lixia", lang="en")
+    expect_error(lixia.get("/api/v1/reports/all"), 403, "forbidden",
+                 "your role does not allow this")
+    expect_error(sh.city.get("/api/v1/reports/all?period=2026Q5"), 400,
+                 "bad_query", None, "period")
 
 
 @case("the audit chain verifies; a malformed head is 422")
