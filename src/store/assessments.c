@@ -119,13 +119,13 @@ sr_assessment_release(struct sr_assessment *a)
 
 /* Fill *a from a row selected with ROW_COLUMNS. */
 static sr_error
-row_to_assessment(struct sr_store *st, sqlite3_stmt *s,
+row_to_assessment(struct sr_store *st, struct sr_stmt *s,
                   struct sr_assessment *a)
 {
     int nomem = 0;
 
     memset(a, 0, sizeof(*a));
-    a->id = sqlite3_column_int64(s, 0);
+    a->id = sr_col_int64(s, 0);
     a->school = sr_column_dup(s, 1, &nomem);
     a->school_name = sr_column_dup(s, 2, &nomem);
     a->district = sr_column_dup(s, 3, &nomem);
@@ -133,23 +133,23 @@ row_to_assessment(struct sr_store *st, sqlite3_stmt *s,
     a->system_version = sr_column_dup(s, 5, &nomem);
     a->assessed_on = sr_column_dup(s, 6, &nomem);
     a->inspector = sr_column_dup(s, 7, &nomem);
-    a->submitted = !strcmp((const char *)sqlite3_column_text(s, 8),
+    a->submitted = !strcmp(sr_col_text(s, 8),
                            "submitted");
     a->created_at = sr_column_dup(s, 9, &nomem);
     a->created_by = sr_column_dup(s, 10, &nomem);
     a->submitted_at = sr_column_dup(s, 11, &nomem);
     a->submitted_by = sr_column_dup(s, 12, &nomem);
-    a->total = sqlite3_column_int64(s, 13);
+    a->total = sr_col_int64(s, 13);
     a->band = sr_column_dup(s, 14, &nomem);
     a->band_label = sr_column_dup(s, 15, &nomem);
-    a->compliant = sqlite3_column_int(s, 16) != 0;
-    a->vetoed = sqlite3_column_int(s, 17) != 0;
-    a->earned = sqlite3_column_int64(s, 18);
-    a->max = sqlite3_column_int64(s, 19);
-    a->kind = sr_assess_kind_lookup((const char *)sqlite3_column_text(s, 20));
-    a->created_by_user = sqlite3_column_int64(s, 21);
-    a->submitted_by_user = sqlite3_column_int64(s, 22);
-    a->plan = sqlite3_column_int64(s, 23);
+    a->compliant = sr_col_int(s, 16) != 0;
+    a->vetoed = sr_col_int(s, 17) != 0;
+    a->earned = sr_col_int64(s, 18);
+    a->max = sr_col_int64(s, 19);
+    a->kind = sr_assess_kind_lookup(sr_col_text(s, 20));
+    a->created_by_user = sr_col_int64(s, 21);
+    a->submitted_by_user = sr_col_int64(s, 22);
+    a->plan = sr_col_int64(s, 23);
     if (nomem) {
         sr_assessment_release(a);
         (void)st;
@@ -161,7 +161,7 @@ row_to_assessment(struct sr_store *st, sqlite3_stmt *s,
 sr_error
 sr_assess_get(struct sr_store *st, int64_t id, struct sr_assessment *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -169,11 +169,11 @@ sr_assess_get(struct sr_store *st, int64_t id, struct sr_assessment *out)
     rc = sr_store_prepare(st, "SELECT " ROW_COLUMNS "WHERE a.id = ?1", &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    sr_bind_int64(s, 1, id);
+    step = sr_step(s);
+    if (step == SR_ROW)
         rc = row_to_assessment(st, s, out);
-    else if (step == SQLITE_DONE)
+    else if (step == SR_DONE)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
                                 _("no assessment with id %lld"), (long long)id);
     else
@@ -200,7 +200,7 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
     const char *inspector = n->inspector;
     struct sr_school_record school;
     struct sr_system *sys = NULL;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char today[16], now[32];
     sr_error rc;
 
@@ -281,12 +281,12 @@ sr_assess_create(struct sr_store *st, const struct sr_assess_new *n,
     sr_bind_user(st, s, 8);
     sr_bind_text(s, 9, sr_assess_kind_name(n->kind));
     if (n->plan)
-        sqlite3_bind_int64(s, 10, n->plan);
-    if (sqlite3_step(s) != SQLITE_DONE) {
+        sr_bind_int64(s, 10, n->plan);
+    if (sr_step(s) != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot create the assessment"));
         goto rollback;
     }
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = sr_db_last_id(st);
     sr_store_finish(st, s);
     s = NULL;
     rc = sr_store_commit(st);
@@ -329,7 +329,7 @@ static sr_error
 load_answers(struct sr_store *st, struct sr_assess_ctx *ctx,
              struct sr_diags *diags)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc, worst = SR_OK;
     char label[48];
     int step;
@@ -349,15 +349,15 @@ load_answers(struct sr_store *st, struct sr_assess_ctx *ctx,
         }
     }
     snprintf(label, sizeof(label), "assessment %lld", (long long)ctx->a.id);
-    sqlite3_bind_int64(s, 1, ctx->a.id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *item = (const char *)sqlite3_column_text(s, 0);
-        const char *ev = (const char *)sqlite3_column_text(s, 3);
+    sr_bind_int64(s, 1, ctx->a.id);
+    while ((step = sr_step(s)) == SR_ROW) {
+        const char *item = sr_col_text(s, 0);
+        const char *ev = sr_col_text(s, 3);
         long at;
 
         rc = sr_responses_set(&ctx->resp, &ctx->school.school, item,
-                              (const char *)sqlite3_column_text(s, 1),
-                              (const char *)sqlite3_column_text(s, 2), diags,
+                              sr_col_text(s, 1),
+                              sr_col_text(s, 2), diags,
                               label, 0);
         if (rc == SR_OK && ev &&
             (at = sr_system_find_item(ctx->sys, item)) >= 0) {
@@ -372,7 +372,7 @@ load_answers(struct sr_store *st, struct sr_assess_ctx *ctx,
         if (rc != SR_OK)
             worst = SR_ERR_INPUT;
     }
-    if (step != SQLITE_DONE)
+    if (step != SR_DONE)
         worst = sr_store_dberr(st, _("cannot read the answers"));
     sr_store_finish(st, s);
     if (worst == SR_ERR_INPUT)
@@ -433,7 +433,7 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
            const char *value, const char *note, const char *evidence,
            bool keep_evidence, const char *now)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
@@ -449,7 +449,7 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, item);
     sr_bind_text(s, 3, value);
     sr_bind_text(s, 4, note && *note ? note : NULL);
@@ -457,8 +457,8 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
     sr_bind_text(s, 6, sr_store_actor(st));
     sr_bind_user(st, s, 7);
     sr_bind_text(s, 8, evidence);
-    sqlite3_bind_int(s, 9, keep_evidence);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    sr_bind_int(s, 9, keep_evidence);
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot store the answer"));
     sr_store_finish(st, s);
     return rc;
@@ -643,7 +643,7 @@ sr_error
 sr_assess_clear(struct sr_store *st, int64_t id, const char *item)
 {
     struct sr_assess_ctx ctx;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_begin(st);
@@ -660,9 +660,9 @@ sr_assess_clear(struct sr_store *st, int64_t id, const char *item)
                               "item = ?2",
                               &s);
     if (rc == SR_OK) {
-        sqlite3_bind_int64(s, 1, id);
+        sr_bind_int64(s, 1, id);
         sr_bind_text(s, 2, item);
-        if (sqlite3_step(s) != SQLITE_DONE)
+        if (sr_step(s) != SR_DONE)
             rc = sr_store_dberr(st, _("cannot remove the answer"));
     }
     sr_store_finish(st, s);
@@ -739,21 +739,21 @@ rollback:
  * a failed prerequisite worth 0.00 of 0.00.  Dimensions and indicators
  * pass met -1 and store NULL for both. */
 static sr_error
-put_score(struct sr_store *st, sqlite3_stmt *s, int64_t id, const char *node,
+put_score(struct sr_store *st, struct sr_stmt *s, int64_t id, const char *node,
           const char *kind, int64_t earned, int64_t max, int met, int hazard)
 {
-    sqlite3_reset(s);
-    sqlite3_bind_int64(s, 1, id);
+    sr_reset(s);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, node);
     sr_bind_text(s, 3, kind);
-    sqlite3_bind_int64(s, 4, earned);
-    sqlite3_bind_int64(s, 5, max);
+    sr_bind_int64(s, 4, earned);
+    sr_bind_int64(s, 5, max);
     if (met < 0)
-        sqlite3_bind_null(s, 6);
+        sr_bind_null(s, 6);
     else
-        sqlite3_bind_int(s, 6, met);
+        sr_bind_int(s, 6, met);
     sr_bind_text(s, 7, met ? NULL : sr_hazard_name(hazard));
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         return sr_store_dberr(st, _("cannot store the scores"));
     return SR_OK;
 }
@@ -764,7 +764,7 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
     const struct sr_dimension *dims;
     const struct sr_indicator *inds;
     const struct sr_item *items;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     size_t nd, ni, n, i;
     sr_error rc;
 
@@ -807,12 +807,12 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
 
         if (items[i].baseline < 0 || ir->status != SR_ITEM_SCORED)
             continue;
-        sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, ctx->a.id);
+        sr_reset(s);
+        sr_bind_int64(s, 1, ctx->a.id);
         sr_bind_text(s, 2, sr_baseline_name(items[i].baseline));
         sr_bind_text(s, 3, items[i].id);
-        sqlite3_bind_int(s, 4, ir->met);
-        if (sqlite3_step(s) != SQLITE_DONE)
+        sr_bind_int(s, 4, ir->met);
+        if (sr_step(s) != SR_DONE)
             rc = sr_store_dberr(st, _("cannot store the baseline evidence"));
     }
     sr_store_finish(st, s);
@@ -823,7 +823,7 @@ static sr_error
 mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
 {
     const struct sr_band *bands;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     size_t nb;
     sr_error rc;
@@ -840,20 +840,20 @@ mark_submitted(struct sr_store *st, const struct sr_assess_ctx *ctx)
     if (rc != SR_OK)
         return rc;
     sr_store_now(st, now);
-    sqlite3_bind_int64(s, 1, ctx->a.id);
+    sr_bind_int64(s, 1, ctx->a.id);
     sr_bind_text(s, 2, now);
     sr_bind_text(s, 3, sr_store_actor(st));
-    sqlite3_bind_int64(s, 4, ctx->res.total);
+    sr_bind_int64(s, 4, ctx->res.total);
     sr_bind_text(s, 5, bands[ctx->res.band].id);
     sr_bind_text(s, 6, bands[ctx->res.band].label);
-    sqlite3_bind_int(s, 7, ctx->res.compliant);
-    sqlite3_bind_int(s, 8, ctx->res.vetoed);
-    sqlite3_bind_int64(s, 9, ctx->res.earned);
-    sqlite3_bind_int64(s, 10, ctx->res.max);
+    sr_bind_int(s, 7, ctx->res.compliant);
+    sr_bind_int(s, 8, ctx->res.vetoed);
+    sr_bind_int64(s, 9, ctx->res.earned);
+    sr_bind_int64(s, 10, ctx->res.max);
     sr_bind_user(st, s, 11);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot submit the assessment"));
-    else if (sqlite3_changes(st->db) != 1)
+    else if (sr_db_changes(st) != 1)
         rc = sr_store_fail_code(st, SR_ERR_STATE,
                                 _("assessment %lld is no longer a draft"),
                                 (long long)ctx->a.id);
@@ -1036,22 +1036,22 @@ rollback:
     "AND (?8 IS NULL OR a.status = 'submitted' OR a.created_by_user = ?8) "
 
 static sr_error
-bind_filter(struct sr_store *st, sqlite3_stmt *s,
+bind_filter(struct sr_store *st, struct sr_stmt *s,
             const struct sr_assess_filter *f)
 {
     sr_error rc;
 
     sr_bind_text(s, 1, f ? f->school : NULL);
     sr_bind_text(s, 2, f ? f->district : NULL);
-    sqlite3_bind_int(s, 3, f ? f->status : -1);
+    sr_bind_int(s, 3, f ? f->status : -1);
     sr_bind_text(s, 4, f ? f->kind : NULL);
     rc = sr_bind_scope(st, s, 5, f ? f->scope : NULL);
     if (rc != SR_OK)
         return rc;
     if (f && f->created_by_user)
-        sqlite3_bind_int64(s, 7, f->created_by_user);
+        sr_bind_int64(s, 7, f->created_by_user);
     if (f && f->drafts_of)
-        sqlite3_bind_int64(s, 8, f->drafts_of);
+        sr_bind_int64(s, 8, f->drafts_of);
     return SR_OK;
 }
 
@@ -1059,9 +1059,9 @@ sr_error
 sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
                sr_assess_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
-    int step = SQLITE_DONE;
+    int step = SR_DONE;
 
     rc = sr_store_prepare(st,
                           "SELECT " ROW_COLUMNS FILTER_WHERE
@@ -1075,9 +1075,9 @@ sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
         sr_store_finish(st, s);
         return rc;
     }
-    sqlite3_bind_int64(s, 9, f && f->limit ? (sqlite3_int64)f->limit : -1);
-    sqlite3_bind_int64(s, 10, f ? (sqlite3_int64)f->offset : 0);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 9, f && f->limit ? (int64_t)f->limit : -1);
+    sr_bind_int64(s, 10, f ? (int64_t)f->offset : 0);
+    while ((step = sr_step(s)) == SR_ROW) {
         struct sr_assessment a;
         int stop;
 
@@ -1089,7 +1089,7 @@ sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
         if (stop)
             break;
     }
-    if (rc == SR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_ROW && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot list assessments"));
     sr_store_finish(st, s);
     return rc;
@@ -1099,7 +1099,7 @@ sr_error
 sr_assess_count(struct sr_store *st, const struct sr_assess_filter *f,
                 size_t *n)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     *n = 0;
@@ -1111,8 +1111,8 @@ sr_assess_count(struct sr_store *st, const struct sr_assess_filter *f,
         return rc;
     rc = bind_filter(st, s, f);
     if (rc == SR_OK) {
-        if (sqlite3_step(s) == SQLITE_ROW)
-            *n = (size_t)sqlite3_column_int64(s, 0);
+        if (sr_step(s) == SR_ROW)
+            *n = (size_t)sr_col_int64(s, 0);
         else
             rc = sr_store_dberr(st, _("cannot count assessments"));
     }
@@ -1140,9 +1140,9 @@ sr_assess_hazards(struct sr_store *st, int64_t id,
 {
     struct sr_assess_hazard *v = NULL;
     size_t used = 0, alloc = 0;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
-    int step = SQLITE_DONE;
+    int step = SR_DONE;
 
     *out = NULL;
     *n = 0;
@@ -1160,8 +1160,8 @@ sr_assess_hazards(struct sr_store *st, int64_t id,
         &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 1, id);
+    while ((step = sr_step(s)) == SR_ROW) {
         int nomem = 0;
 
         if (used == alloc) {
@@ -1175,16 +1175,16 @@ sr_assess_hazards(struct sr_store *st, int64_t id,
             v = nv;
             alloc = na;
         }
-        v[used].id = sqlite3_column_int64(s, 0);
+        v[used].id = sr_col_int64(s, 0);
         v[used].item = sr_column_dup(s, 1, &nomem);
-        v[used].linked = sqlite3_column_int(s, 2) != 0;
+        v[used].linked = sr_col_int(s, 2) != 0;
         used++;
         if (nomem) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             goto cleanup;
         }
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the hazards"));
         goto cleanup;
     }

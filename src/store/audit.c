@@ -84,16 +84,16 @@ field(struct sr_buf *b, const char *key, const char *value)
 
 /* Every column of the current row as fields, named by the columns. */
 static sr_error
-row_fields(struct sr_buf *b, sqlite3_stmt *s, const char *prefix)
+row_fields(struct sr_buf *b, struct sr_stmt *s, const char *prefix)
 {
-    int i, n = sqlite3_column_count(s);
+    int i, n = sr_col_count(s);
     sr_error rc = SR_OK;
 
     for (i = 0; i < n && rc == SR_OK; i++) {
         char key[96];
 
-        snprintf(key, sizeof(key), "%s%s", prefix, sqlite3_column_name(s, i));
-        rc = field(b, key, (const char *)sqlite3_column_text(s, i));
+        snprintf(key, sizeof(key), "%s%s", prefix, sr_col_name(s, i));
+        rc = field(b, key, sr_col_text(s, i));
     }
     return rc;
 }
@@ -103,19 +103,19 @@ static sr_error
 rows(struct sr_store *st, struct sr_buf *b, const char *sql, int64_t ref,
      const char *prefix, int *found)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(st, sql, &s);
     int step;
 
     if (rc != SR_OK)
         return rc;
-    if (sqlite3_bind_parameter_count(s) > 0)
-        sqlite3_bind_int64(s, 1, ref);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW && rc == SR_OK) {
+    if (sr_bind_count(s) > 0)
+        sr_bind_int64(s, 1, ref);
+    while ((step = sr_step(s)) == SR_ROW && rc == SR_OK) {
         (*found)++;
         rc = row_fields(b, s, prefix);
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read an audited record"));
     sr_store_finish(st, s);
     return rc;
@@ -428,7 +428,7 @@ chain_hash(int64_t seq, const char *kind, int64_t ref, int format,
 sr_error
 sr_audit_head_records(struct sr_store *st, char head[65], int64_t *records)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(
         st, "SELECT sha256, seq FROM audit ORDER BY seq DESC LIMIT 1", &s);
     int step;
@@ -437,11 +437,11 @@ sr_audit_head_records(struct sr_store *st, char head[65], int64_t *records)
         return rc;
     head[0] = '\0';
     *records = 0;
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        snprintf(head, 65, "%s", (const char *)sqlite3_column_text(s, 0));
-        *records = sqlite3_column_int64(s, 1);
-    } else if (step != SQLITE_DONE) {
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        snprintf(head, 65, "%s", sr_col_text(s, 0));
+        *records = sr_col_int64(s, 1);
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the audit chain"));
     }
     sr_store_finish(st, s);
@@ -461,7 +461,7 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
 {
     const struct kind *k = kind_of(kind_name);
     struct sr_buf b;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char csha[65], prev[65], hash[65];
     int64_t seq = 1;
     int exists, step;
@@ -488,12 +488,12 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
                           &s);
     if (rc != SR_OK)
         goto cleanup;
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        seq = sqlite3_column_int64(s, 0) + 1;
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        seq = sr_col_int64(s, 0) + 1;
         snprintf(prev, sizeof(prev), "%s",
-                 (const char *)sqlite3_column_text(s, 1));
-    } else if (step == SQLITE_DONE) {
+                 sr_col_text(s, 1));
+    } else if (step == SR_DONE) {
         snprintf(prev, sizeof(prev), "%s", GENESIS);
     } else {
         rc = sr_store_dberr(st, _("cannot read the audit chain"));
@@ -509,14 +509,14 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
                           &s);
     if (rc != SR_OK)
         goto cleanup;
-    sqlite3_bind_int64(s, 1, seq);
+    sr_bind_int64(s, 1, seq);
     sr_bind_text(s, 2, k->name);
-    sqlite3_bind_int64(s, 3, ref);
-    sqlite3_bind_int(s, 4, k->current);
+    sr_bind_int64(s, 3, ref);
+    sr_bind_int(s, 4, k->current);
     sr_bind_text(s, 5, csha);
     sr_bind_text(s, 6, prev);
     sr_bind_text(s, 7, hash);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot append to the audit chain"));
 
 cleanup:
@@ -533,16 +533,16 @@ cleanup:
 static sr_error
 exec(struct sr_store *st, const char *sql, const char *what)
 {
-    if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    if (sr_db_exec(st, sql) != SR_DB_OK)
         return sr_store_dberr(st, what);
     return SR_OK;
 }
 
 /* Step a prepared statement that returns no row. */
 static sr_error
-step_done(struct sr_store *st, sqlite3_stmt *s, const char *what)
+step_done(struct sr_store *st, struct sr_stmt *s, const char *what)
 {
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         return sr_store_dberr(st, what);
     return SR_OK;
 }
@@ -551,7 +551,7 @@ step_done(struct sr_store *st, sqlite3_stmt *s, const char *what)
 static sr_error
 chain_systems(struct sr_store *st)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int64_t *seqs = NULL;
     size_t n = 0, alloc = 0, i;
     sr_error rc;
@@ -560,7 +560,7 @@ chain_systems(struct sr_store *st)
     rc = sr_store_prepare(st, "SELECT seq FROM systems ORDER BY seq", &s);
     if (rc != SR_OK)
         return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         if (n == alloc) {
             size_t na = alloc ? alloc * 2 : 16;
             int64_t *nv = realloc(seqs, na * sizeof(*nv));
@@ -572,9 +572,9 @@ chain_systems(struct sr_store *st)
             seqs = nv;
             alloc = na;
         }
-        seqs[n++] = sqlite3_column_int64(s, 0);
+        seqs[n++] = sr_col_int64(s, 0);
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read stored systems"));
         goto cleanup;
     }
@@ -592,7 +592,7 @@ cleanup:
 sr_error
 sr_store_migrate_2(struct sr_store *st)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     int64_t change = 0, checkpoint;
     int has_schools = 0;
@@ -619,8 +619,8 @@ sr_store_migrate_2(struct sr_store *st)
     rc = sr_store_prepare(st, "SELECT count(*) FROM schools", &s);
     if (rc != SR_OK)
         return rc;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        has_schools = sqlite3_column_int64(s, 0) > 0;
+    if (sr_step(s) == SR_ROW)
+        has_schools = sr_col_int64(s, 0) > 0;
     sr_store_finish(st, s);
     s = NULL;
     if (has_schools) {
@@ -639,7 +639,7 @@ sr_store_migrate_2(struct sr_store *st)
         s = NULL;
         if (rc != SR_OK)
             return rc;
-        change = sqlite3_last_insert_rowid(st->db);
+        change = sr_db_last_id(st);
         rc = sr_store_prepare(st,
                               "INSERT INTO school_versions(change, code, "
                               "state) SELECT ?1, s.code, "
@@ -648,7 +648,7 @@ sr_store_migrate_2(struct sr_store *st)
                               &s);
         if (rc != SR_OK)
             return rc;
-        sqlite3_bind_int64(s, 1, change);
+        sr_bind_int64(s, 1, change);
         rc = step_done(st, s, _("cannot record the registry"));
         sr_store_finish(st, s);
         s = NULL;
@@ -671,12 +671,12 @@ sr_store_migrate_2(struct sr_store *st)
         return rc;
     sr_bind_text(s, 1, now);
     if (change)
-        sqlite3_bind_int64(s, 2, change);
+        sr_bind_int64(s, 2, change);
     rc = step_done(st, s, _("cannot record the checkpoint"));
     sr_store_finish(st, s);
     if (rc != SR_OK)
         return rc;
-    checkpoint = sqlite3_last_insert_rowid(st->db);
+    checkpoint = sr_db_last_id(st);
     return sr_audit_append(st, "checkpoint", checkpoint);
 }
 
@@ -776,22 +776,22 @@ run_checks(struct sr_store *st, struct sr_audit_report *rep)
     size_t i;
 
     for (i = 0; i < sizeof(checks) / sizeof(checks[0]) && rep->ok; i++) {
-        sqlite3_stmt *s = NULL;
+        struct sr_stmt *s = NULL;
         sr_error rc = sr_store_prepare(st, checks[i].sql, &s);
         int step;
 
         if (rc != SR_OK)
             return rc;
-        step = sqlite3_step(s);
-        if (step == SQLITE_ROW) {
+        step = sr_step(s);
+        if (step == SR_ROW) {
             rep->ok = 0;
             /* TRANSLATORS: a kind of record (hazard), its key (17),
                what is wrong with it. */
             snprintf(rep->problem, sizeof(rep->problem), _("%s %s %s"),
                      _(checks[i].what),
-                     (const char *)sqlite3_column_text(s, 0),
+                     sr_col_text(s, 0),
                      _(checks[i].why));
-        } else if (step != SQLITE_DONE) {
+        } else if (step != SR_DONE) {
             sr_store_finish(st, s);
             return sr_store_dberr(st, _("cannot read the database"));
         }
@@ -805,7 +805,7 @@ static sr_error
 check_head(struct sr_store *st, const char *head,
            struct sr_audit_report *rep)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(st,
                                    "SELECT seq FROM audit WHERE sha256 = ?1",
                                    &s);
@@ -814,15 +814,15 @@ check_head(struct sr_store *st, const char *head,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, head);
-    step = sqlite3_step(s);
-    if (step == SQLITE_DONE) {
+    step = sr_step(s);
+    if (step == SR_DONE) {
         rep->ok = 0;
         snprintf(rep->problem, sizeof(rep->problem),
                  _("the chain no longer holds the record with hash %.64s "
                    "(exported earlier as its head): records were removed "
                    "from its end"),
                  head);
-    } else if (step != SQLITE_ROW) {
+    } else if (step != SR_ROW) {
         rc = sr_store_dberr(st, _("cannot read the audit chain"));
     }
     sr_store_finish(st, s);
@@ -839,12 +839,12 @@ sr_error
 sr_audit_verify_head(struct sr_store *st, const char *head,
                      struct sr_audit_report *rep)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char prev[65] = GENESIS;
     struct sr_buf b;
     int64_t expect_seq = 1;
     sr_error rc;
-    int step = SQLITE_DONE;
+    int step = SR_DONE;
 
     memset(rep, 0, sizeof(*rep));
     rep->ok = 1;
@@ -855,7 +855,7 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
                                   head);
     sr_buf_init(&b);
     /* One read transaction: a consistent snapshot of the whole chain. */
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    if (sr_db_exec(st, "BEGIN") != SR_DB_OK)
         return sr_store_dberr(st, _("cannot start a read transaction"));
     rc = sr_store_prepare(st,
                           "SELECT seq, kind, ref, format, content_sha256, "
@@ -863,14 +863,14 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
                           &s);
     if (rc != SR_OK)
         goto cleanup;
-    while (rep->ok && (step = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(s, 0);
-        const char *kname = (const char *)sqlite3_column_text(s, 1);
-        int64_t ref = sqlite3_column_int64(s, 2);
-        int format = sqlite3_column_int(s, 3);
-        const char *csha = (const char *)sqlite3_column_text(s, 4);
-        const char *psha = (const char *)sqlite3_column_text(s, 5);
-        const char *sha = (const char *)sqlite3_column_text(s, 6);
+    while (rep->ok && (step = sr_step(s)) == SR_ROW) {
+        int64_t seq = sr_col_int64(s, 0);
+        const char *kname = sr_col_text(s, 1);
+        int64_t ref = sr_col_int64(s, 2);
+        int format = sr_col_int(s, 3);
+        const char *csha = sr_col_text(s, 4);
+        const char *psha = sr_col_text(s, 5);
+        const char *sha = sr_col_text(s, 6);
         const struct kind *k = kind_of(kname);
         char now_csha[65], now_sha[65];
         int exists;
@@ -928,7 +928,7 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
         snprintf(prev, sizeof(prev), "%s", sha);
         expect_seq++;
     }
-    if (rep->ok && step != SQLITE_DONE) {
+    if (rep->ok && step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the audit chain"));
         goto cleanup;
     }
@@ -941,7 +941,7 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
 
 cleanup:
     sr_store_finish(st, s);
-    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    sr_db_exec(st, "COMMIT");
     sr_buf_release(&b);
     return rc;
 }

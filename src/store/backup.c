@@ -164,14 +164,13 @@ now_seconds(void)
 static int
 source_is_wal(struct sr_store *st)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int wal = -1;
 
     if (sr_store_prepare(st, "PRAGMA journal_mode", &s) != SR_OK)
         return -1;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        wal = !sqlite3_stricmp((const char *)sqlite3_column_text(s, 0),
-                               "wal");
+    if (sr_step(s) == SR_ROW)
+        wal = !sqlite3_stricmp(sr_col_text(s, 0), "wal");
     sr_store_finish(st, s);
     return wal;
 }

@@ -154,10 +154,10 @@ cache_release(struct systems_cache *c)
 
 /* The statements used per school, prepared once. */
 struct stmts {
-    sqlite3_stmt *latest;   /* latest submitted assessment <= day */
-    sqlite3_stmt *evidence; /* its baseline items */
-    sqlite3_stmt *closed;   /* a hazard on the item closed since */
-    sqlite3_stmt *open;     /* an open hazard on the element */
+    struct sr_stmt *latest;   /* latest submitted assessment <= day */
+    struct sr_stmt *evidence; /* its baseline items */
+    struct sr_stmt *closed;   /* a hazard on the item closed since */
+    struct sr_stmt *open;     /* an open hazard on the element */
 };
 
 static void
@@ -405,65 +405,65 @@ school_baseline(struct sr_store *st, struct stmts *q, struct systems_cache *sc,
     sr_error rc = SR_OK;
     bool valid;
 
-    sqlite3_reset(q->latest);
+    sr_reset(q->latest);
     sr_bind_text(q->latest, 1, b->code);
     sr_bind_text(q->latest, 2, day);
-    step = sqlite3_step(q->latest);
-    if (step != SQLITE_DONE && step != SQLITE_ROW)
+    step = sr_step(q->latest);
+    if (step != SR_DONE && step != SR_ROW)
         return sr_store_dberr(st, _("cannot read assessments"));
-    if (step == SQLITE_ROW)
+    if (step == SR_ROW)
         rc = system_of(st, sc,
-                       (const char *)sqlite3_column_text(q->latest, 2),
-                       (const char *)sqlite3_column_text(q->latest, 3), &sys);
+                       sr_col_text(q->latest, 2),
+                       sr_col_text(q->latest, 3), &sys);
     if (rc == SR_OK)
-        rc = apply_latest(b, day, step == SQLITE_ROW,
-                          step == SQLITE_ROW
-                              ? sqlite3_column_int64(q->latest, 0) : 0,
-                          step == SQLITE_ROW
-                              ? (const char *)sqlite3_column_text(q->latest, 1)
+        rc = apply_latest(b, day, step == SR_ROW,
+                          step == SR_ROW
+                              ? sr_col_int64(q->latest, 0) : 0,
+                          step == SR_ROW
+                              ? sr_col_text(q->latest, 1)
                               : NULL,
                           sys, &valid);
     if (rc != SR_OK || !valid)
         return rc;
-    sqlite3_reset(q->evidence);
-    sqlite3_bind_int64(q->evidence, 1, b->assessment);
-    while (rc == SR_OK && (step = sqlite3_step(q->evidence)) == SQLITE_ROW) {
-        const char *el = (const char *)sqlite3_column_text(q->evidence, 0);
-        const char *item = (const char *)sqlite3_column_text(q->evidence, 1);
-        int full = sqlite3_column_int(q->evidence, 2), cstep = SQLITE_DONE;
+    sr_reset(q->evidence);
+    sr_bind_int64(q->evidence, 1, b->assessment);
+    while (rc == SR_OK && (step = sr_step(q->evidence)) == SR_ROW) {
+        const char *el = sr_col_text(q->evidence, 0);
+        const char *item = sr_col_text(q->evidence, 1);
+        int full = sr_col_int(q->evidence, 2), cstep = SR_DONE;
 
         if (!full && sr_baseline_lookup(el) >= 0) {
-            sqlite3_reset(q->closed);
+            sr_reset(q->closed);
             sr_bind_text(q->closed, 1, b->code);
             sr_bind_text(q->closed, 2, item);
             sr_bind_text(q->closed, 3, b->assessed_on);
             sr_bind_text(q->closed, 4, day);
-            cstep = sqlite3_step(q->closed);
-            if (cstep != SQLITE_ROW && cstep != SQLITE_DONE)
+            cstep = sr_step(q->closed);
+            if (cstep != SR_ROW && cstep != SR_DONE)
                 return sr_store_dberr(st, _("cannot read hazards"));
         }
-        rc = apply_evidence(b, sys, el, item, full, cstep == SQLITE_ROW,
+        rc = apply_evidence(b, sys, el, item, full, cstep == SR_ROW,
                             seen);
     }
     if (rc != SR_OK)
         return rc;
-    if (step != SQLITE_DONE && step != SQLITE_ROW)
+    if (step != SR_DONE && step != SR_ROW)
         return sr_store_dberr(st, _("cannot read the baseline evidence"));
     for (e = 0; e < SR_BASELINE_COUNT && rc == SR_OK; e++) {
-        step = SQLITE_DONE;
+        step = SR_DONE;
         if (seen[e] || sr_system_baseline_unassessed(sys, e)) {
-            sqlite3_reset(q->open);
+            sr_reset(q->open);
             sr_bind_text(q->open, 1, b->code);
             sr_bind_text(q->open, 2, sr_baseline_name(e));
             sr_bind_text(q->open, 3, day);
-            step = sqlite3_step(q->open);
-            if (step != SQLITE_ROW && step != SQLITE_DONE)
+            step = sr_step(q->open);
+            if (step != SR_ROW && step != SR_DONE)
                 return sr_store_dberr(st, _("cannot read hazards"));
         }
         rc = apply_element(
             b, sys, e, seen[e],
-            step == SQLITE_ROW ? sqlite3_column_int64(q->open, 0) : 0,
-            step == SQLITE_ROW ? (const char *)sqlite3_column_text(q->open, 1)
+            step == SR_ROW ? sr_col_int64(q->open, 0) : 0,
+            step == SR_ROW ? sr_col_text(q->open, 1)
                                : NULL);
     }
     return rc;
@@ -579,9 +579,9 @@ school_index(const struct rows *x, const char *code)
 
 /* A copy of column @p c in the arena, NULL for NULL; sets *nomem. */
 static const char *
-col_str(struct rows *x, sqlite3_stmt *q, int c, int *nomem)
+col_str(struct rows *x, struct sr_stmt *q, int c, int *nomem)
 {
-    const char *t = (const char *)sqlite3_column_text(q, c);
+    const char *t = sr_col_text(q, c);
     const char *d;
 
     if (!t)
@@ -647,7 +647,7 @@ static const char *const evidence_all_sql[2] = {
 static sr_error
 set_prepare(struct sr_store *st, const char *const sql[2],
             const char *district, const char *first, const char *last,
-            sqlite3_stmt **q)
+            struct sr_stmt **q)
 {
     sr_error rc = sr_store_prepare(st, sql[district != NULL], q);
 
@@ -657,7 +657,7 @@ set_prepare(struct sr_store *st, const char *const sql[2],
         sr_bind_text(*q, 1, district);
     sr_bind_text(*q, 2, last);
     /* ?3 is in the hazards' statement alone. */
-    if (sqlite3_bind_parameter_count(*q) >= 3)
+    if (sr_bind_count(*q) >= 3)
         sr_bind_text(*q, 3, first);
     return SR_OK;
 }
@@ -666,13 +666,13 @@ static sr_error
 read_latest(struct sr_store *st, struct rows *x, const char *district,
             const char *last)
 {
-    sqlite3_stmt *q = NULL;
+    struct sr_stmt *q = NULL;
     sr_error rc;
     int step;
 
     rc = set_prepare(st, latest_sql, district, last, last, &q);
-    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        long k = school_index(x, (const char *)sqlite3_column_text(q, 0));
+    while (rc == SR_OK && (step = sr_step(q)) == SR_ROW) {
+        long k = school_index(x, sr_col_text(q, 0));
         struct arow *a;
 
         if (k < 0)
@@ -682,11 +682,11 @@ read_latest(struct sr_store *st, struct rows *x, const char *district,
             break;
         a = &x->a[x->na];
         a->school = (size_t)k;
-        a->id = sqlite3_column_int64(q, 1);
+        a->id = sr_col_int64(q, 1);
         snprintf(a->on, sizeof(a->on), "%s",
-                 (const char *)sqlite3_column_text(q, 2));
-        rc = system_of(st, &x->sc, (const char *)sqlite3_column_text(q, 3),
-                       (const char *)sqlite3_column_text(q, 4), &a->sys);
+                 sr_col_text(q, 2));
+        rc = system_of(st, &x->sc, sr_col_text(q, 3),
+                       sr_col_text(q, 4), &a->sys);
         if (rc != SR_OK)
             break;
         if (!x->a_count[k])
@@ -694,7 +694,7 @@ read_latest(struct sr_store *st, struct rows *x, const char *district,
         x->a_count[k]++;
         x->na++;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read assessments"));
     sr_store_finish(st, q);
     return rc;
@@ -704,16 +704,16 @@ static sr_error
 read_hazards(struct sr_store *st, struct rows *x, const char *district,
              const char *first, const char *last)
 {
-    sqlite3_stmt *q = NULL;
+    struct sr_stmt *q = NULL;
     sr_error rc;
     int step, nomem = 0;
 
     rc = set_prepare(st, hazards_sql, district, first, last, &q);
-    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        long i = school_index(x, (const char *)sqlite3_column_text(q, 0));
-        const char *status = (const char *)sqlite3_column_text(q, 4);
-        const char *found = (const char *)sqlite3_column_text(q, 5);
-        const char *closed = (const char *)sqlite3_column_text(q, 6);
+    while (rc == SR_OK && (step = sr_step(q)) == SR_ROW) {
+        long i = school_index(x, sr_col_text(q, 0));
+        const char *status = sr_col_text(q, 4);
+        const char *found = sr_col_text(q, 5);
+        const char *closed = sr_col_text(q, 6);
         struct hrow *h;
 
         if (i < 0)
@@ -724,10 +724,10 @@ read_hazards(struct sr_store *st, struct rows *x, const char *district,
         h = &x->h[x->nh++];
         memset(h, 0, sizeof(*h));
         h->school = (size_t)i;
-        h->id = sqlite3_column_int64(q, 1);
+        h->id = sr_col_int64(q, 1);
         h->item = col_str(x, q, 2, &nomem);
         h->element = sr_baseline_lookup(
-            (const char *)sqlite3_column_text(q, 3));
+            sr_col_text(q, 3));
         h->closed = status && !strcmp(status, "closed");
         h->has_found = found != NULL;
         h->has_closed = closed != NULL;
@@ -737,7 +737,7 @@ read_hazards(struct sr_store *st, struct rows *x, const char *district,
         if (nomem)
             rc = SR_ERR_NOMEM;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read hazards"));
     sr_store_finish(st, q);
     return rc;
@@ -757,34 +757,34 @@ static sr_error
 read_evidence(struct sr_store *st, struct rows *x, const char *district,
               const char *last, bool all)
 {
-    sqlite3_stmt *q = NULL;
+    struct sr_stmt *q = NULL;
     sr_error rc;
     int step, nomem = 0;
 
     rc = set_prepare(st, all ? evidence_all_sql : evidence_sql, district,
                      last, last, &q);
-    while (rc == SR_OK && (step = sqlite3_step(q)) == SQLITE_ROW) {
-        int e = sr_baseline_lookup((const char *)sqlite3_column_text(q, 2));
+    while (rc == SR_OK && (step = sr_step(q)) == SR_ROW) {
+        int e = sr_baseline_lookup(sr_col_text(q, 2));
         struct erow *r;
 
         /* Rows of a school not listed, or of no element, change
          * nothing. */
         if (e < 0 ||
-            school_index(x, (const char *)sqlite3_column_text(q, 0)) < 0)
+            school_index(x, sr_col_text(q, 0)) < 0)
             continue;
         rc = sr_grow((void **)&x->e, &x->alloc_e, x->ne, sizeof(*x->e), 256);
         if (rc != SR_OK)
             break;
         r = &x->e[x->ne];
-        r->assessment = sqlite3_column_int64(q, 1);
+        r->assessment = sr_col_int64(q, 1);
         r->seq = x->ne++;
         r->element = e;
         r->item = col_str(x, q, 3, &nomem);
-        r->full = sqlite3_column_int(q, 4) != 0;
+        r->full = sr_col_int(q, 4) != 0;
         if (nomem || !r->item)
             rc = SR_ERR_NOMEM;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the baseline evidence"));
     sr_store_finish(st, q);
     if (rc == SR_OK && x->ne > 1)

@@ -139,7 +139,7 @@ static sr_error
 read_inspections(struct sr_store *st, struct sr_bulletin_monthly *b)
 {
     struct sr_bulletin_inspection *in;
-    sqlite3_stmt *q = NULL;
+    struct sr_stmt *q = NULL;
     size_t alloc = 0;
     sr_error rc;
     int step, nomem = 0;
@@ -150,30 +150,30 @@ read_inspections(struct sr_store *st, struct sr_bulletin_monthly *b)
     sr_bind_text(q, 1, b->now.code);
     sr_bind_text(q, 2, b->now.period.start);
     sr_bind_text(q, 3, b->now.period.end);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((step = sr_step(q)) == SR_ROW) {
         rc = sr_grow((void **)&b->inspections, &alloc, b->n_inspections,
                      sizeof(*b->inspections), 16);
         if (rc != SR_OK)
             break;
         in = &b->inspections[b->n_inspections++];
         memset(in, 0, sizeof(*in));
-        in->id = sqlite3_column_int64(q, 0);
+        in->id = sr_col_int64(q, 0);
         snprintf(in->code, sizeof(in->code), "%s",
-                 (const char *)sqlite3_column_text(q, 1));
+                 sr_col_text(q, 1));
         in->school_name = sr_column_dup(q, 2, &nomem);
         snprintf(in->assessed_on, sizeof(in->assessed_on), "%s",
-                 (const char *)sqlite3_column_text(q, 3));
+                 sr_col_text(q, 3));
         in->inspector = sr_column_dup(q, 4, &nomem);
-        in->total = sqlite3_column_int64(q, 5);
+        in->total = sr_col_int64(q, 5);
         in->band_label = sr_column_dup(q, 6, &nomem);
-        in->compliant = sqlite3_column_int(q, 7) != 0;
-        in->vetoed = sqlite3_column_int(q, 8) != 0;
+        in->compliant = sr_col_int(q, 7) != 0;
+        in->vetoed = sr_col_int(q, 8) != 0;
         if (nomem) {
             rc = SR_ERR_NOMEM;
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read assessments"));
     sr_store_finish(st, q);
     return rc;
@@ -195,18 +195,18 @@ read_inspections(struct sr_store *st, struct sr_bulletin_monthly *b)
 
 /* One plan's row: its name, and its progress over district's schools. */
 static sr_error
-plan_row(struct sr_store *st, sqlite3_stmt *q, const char *district,
+plan_row(struct sr_store *st, struct sr_stmt *q, const char *district,
          const char *as_of, struct sr_bulletin_plan *row)
 {
     struct sr_plan_progress pr;
-    const char *scope = (const char *)sqlite3_column_text(q, 2);
+    const char *scope = sr_col_text(q, 2);
     sr_error rc;
     size_t i;
 
     memset(row, 0, sizeof(*row));
-    row->id = sqlite3_column_int64(q, 0);
+    row->id = sr_col_int64(q, 0);
     row->name = sr_asprintf("%s%s检查计划（#%lld）", scope ? scope : "全市",
-                            (const char *)sqlite3_column_text(q, 1),
+                            sr_col_text(q, 1),
                             (long long)row->id);
     if (!row->name)
         return SR_ERR_NOMEM;
@@ -231,7 +231,7 @@ read_plans(struct sr_store *st, const char *district,
            const struct sr_period *period, struct sr_bulletin_plan **v,
            size_t *n)
 {
-    sqlite3_stmt *q = NULL;
+    struct sr_stmt *q = NULL;
     size_t alloc = 0;
     sr_error rc;
     int step;
@@ -244,7 +244,7 @@ read_plans(struct sr_store *st, const char *district,
     sr_bind_text(q, 1, district);
     sr_bind_text(q, 2, period->start);
     sr_bind_text(q, 3, period->end);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((step = sr_step(q)) == SR_ROW) {
         rc = sr_grow((void **)v, &alloc, *n, sizeof(**v), 4);
         if (rc != SR_OK)
             break;
@@ -253,7 +253,7 @@ read_plans(struct sr_store *st, const char *district,
         if (rc != SR_OK)
             break;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the plans"));
     sr_store_finish(st, q);
     return rc;

@@ -18,19 +18,19 @@
     "s.code = e.school "
 
 static sr_error
-from_row(sqlite3_stmt *s, struct sr_evidence *e)
+from_row(struct sr_stmt *s, struct sr_evidence *e)
 {
     int nomem = 0;
 
     memset(e, 0, sizeof(*e));
     snprintf(e->sha256, sizeof(e->sha256), "%s",
-             (const char *)sqlite3_column_text(s, 0));
+             sr_col_text(s, 0));
     snprintf(e->school, sizeof(e->school), "%s",
-             (const char *)sqlite3_column_text(s, 1));
+             sr_col_text(s, 1));
     e->district = sr_column_dup(s, 2, &nomem);
     snprintf(e->type, sizeof(e->type), "%s",
-             (const char *)sqlite3_column_text(s, 3));
-    e->size = sqlite3_column_int64(s, 4);
+             sr_col_text(s, 3));
+    e->size = sr_col_int64(s, 4);
     e->name = sr_column_dup(s, 5, &nomem);
     e->uploaded_at = sr_column_dup(s, 6, &nomem);
     e->uploaded_by = sr_column_dup(s, 7, &nomem);
@@ -44,7 +44,7 @@ from_row(sqlite3_stmt *s, struct sr_evidence *e)
 sr_error
 sr_evdb_school(struct sr_store *st, const char *code)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -52,12 +52,12 @@ sr_evdb_school(struct sr_store *st, const char *code)
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, code);
-    step = sqlite3_step(s);
-    if (step == SQLITE_DONE)
+    step = sr_step(s);
+    if (step == SR_DONE)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
                                 _("no school with code '%s' in the registry"),
                                 code);
-    else if (step != SQLITE_ROW)
+    else if (step != SR_ROW)
         rc = sr_store_dberr(st, _("cannot read the school registry"));
     sr_store_finish(st, s);
     return rc;
@@ -66,7 +66,7 @@ sr_evdb_school(struct sr_store *st, const char *code)
 sr_error
 sr_evdb_put(struct sr_store *st, struct sr_evidence *e)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc;
 
@@ -85,12 +85,12 @@ sr_evdb_put(struct sr_store *st, struct sr_evidence *e)
     sr_bind_text(s, 1, e->sha256);
     sr_bind_text(s, 2, e->school);
     sr_bind_text(s, 3, e->type);
-    sqlite3_bind_int64(s, 4, e->size);
+    sr_bind_int64(s, 4, e->size);
     sr_bind_text(s, 5, e->name);
     sr_bind_text(s, 6, now);
     sr_bind_text(s, 7, sr_store_actor(st));
     sr_bind_user(st, s, 8);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot record the evidence file"));
     sr_store_finish(st, s);
     s = NULL;
@@ -105,7 +105,7 @@ sr_evdb_put(struct sr_store *st, struct sr_evidence *e)
         return rc;
     sr_bind_text(s, 1, e->sha256);
     sr_bind_text(s, 2, e->school);
-    if (sqlite3_step(s) == SQLITE_ROW) {
+    if (sr_step(s) == SR_ROW) {
         sr_evidence_release(e);
         rc = from_row(s, e);
     } else {
@@ -121,7 +121,7 @@ sr_evdb_lookup(struct sr_store *st, const char *sha256,
 {
     struct sr_evidence *v = NULL;
     size_t used = 0, alloc = 0;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -132,7 +132,7 @@ sr_evdb_lookup(struct sr_store *st, const char *sha256,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, sha256);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         if (used == alloc) {
             size_t na = alloc ? alloc * 2 : 4;
             struct sr_evidence *nv = realloc(v, na * sizeof(*nv));
@@ -149,7 +149,7 @@ sr_evdb_lookup(struct sr_store *st, const char *sha256,
             goto cleanup;
         used++;
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the evidence files"));
         goto cleanup;
     }
@@ -168,7 +168,7 @@ sr_error
 sr_evdb_has(struct sr_store *st, const char *code, const char *sha256,
             bool *has)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -181,10 +181,10 @@ sr_evdb_has(struct sr_store *st, const char *code, const char *sha256,
         return rc;
     sr_bind_text(s, 1, sha256);
     sr_bind_text(s, 2, code);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    step = sr_step(s);
+    if (step == SR_ROW)
         *has = true;
-    else if (step != SQLITE_DONE)
+    else if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the evidence files"));
     sr_store_finish(st, s);
     return rc;

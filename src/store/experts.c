@@ -28,31 +28,31 @@
     "u.id = x.user JOIN districts d ON d.code = x.district "
 
 static sr_error
-step_done(struct sr_store *st, sqlite3_stmt *s, const char *what)
+step_done(struct sr_store *st, struct sr_stmt *s, const char *what)
 {
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         return sr_store_dberr(st, what);
     return SR_OK;
 }
 
 static void
-copy_date(char out[11], sqlite3_stmt *s, int i)
+copy_date(char out[11], struct sr_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = sr_col_text(s, i);
 
-    snprintf(out, 11, "%s", t ? (const char *)t : "");
+    snprintf(out, 11, "%s", t ? t : "");
 }
 
 /* A row of SELECT_EXPERT into e (released first by the caller). */
 static sr_error
-read_row(struct sr_store *st, sqlite3_stmt *s, struct sr_expert *e)
+read_row(struct sr_store *st, struct sr_stmt *s, struct sr_expert *e)
 {
-    const char *specs = (const char *)sqlite3_column_text(s, 6);
+    const char *specs = sr_col_text(s, 6);
     char bad[8];
     int nomem = 0;
 
     memset(e, 0, sizeof(*e));
-    e->user = sqlite3_column_int64(s, 0);
+    e->user = sr_col_int64(s, 0);
     e->login = sr_column_dup(s, 1, &nomem);
     e->name = sr_column_dup(s, 2, &nomem);
     e->unit = sr_column_dup(s, 3, &nomem);
@@ -61,7 +61,7 @@ read_row(struct sr_store *st, sqlite3_stmt *s, struct sr_expert *e)
     copy_date(e->trained_on, s, 7);
     copy_date(e->certified_on, s, 8);
     copy_date(e->expires_on, s, 9);
-    e->status = sr_expert_status_lookup((const char *)sqlite3_column_text(s,
+    e->status = sr_expert_status_lookup(sr_col_text(s,
                                                                           10));
     e->updated_at = sr_column_dup(s, 11, &nomem);
     e->updated_by = sr_column_dup(s, 12, &nomem);
@@ -78,7 +78,7 @@ read_row(struct sr_store *st, sqlite3_stmt *s, struct sr_expert *e)
         return sr_store_fail_code(st, SR_ERR_DB,
                                   _("the expert profile of user %lld is "
                                     "damaged"),
-                                  (long long)sqlite3_column_int64(s, 0));
+                                  (long long)sr_col_int64(s, 0));
     }
     return SR_OK;
 }
@@ -87,7 +87,7 @@ sr_error
 sr_exdb_get(struct sr_store *st, int64_t user, struct sr_expert *out,
             bool *found)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -95,12 +95,12 @@ sr_exdb_get(struct sr_store *st, int64_t user, struct sr_expert *out,
     rc = sr_store_prepare(st, SELECT_EXPERT "WHERE x.user = ?1", &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, user);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    sr_bind_int64(s, 1, user);
+    step = sr_step(s);
+    if (step == SR_ROW) {
         rc = read_row(st, s, out);
         *found = rc == SR_OK;
-    } else if (step != SQLITE_DONE) {
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the expert profiles"));
     }
     sr_store_finish(st, s);
@@ -110,29 +110,29 @@ sr_exdb_get(struct sr_store *st, int64_t user, struct sr_expert *out,
 /* Bind the profile's columns as ?1..?8, the store's time and actor as
  * ?9 and ?10. */
 static void
-bind_profile(struct sr_store *st, sqlite3_stmt *s, const struct sr_expert *e)
+bind_profile(struct sr_store *st, struct sr_stmt *s, const struct sr_expert *e)
 {
     char specs[SR_SPEC_TEXT_MAX], now[32];
 
     sr_speciality_join(e->specialities, specs);
     sr_store_now(st, now);
-    sqlite3_bind_int64(s, 1, e->user);
+    sr_bind_int64(s, 1, e->user);
     sr_bind_text(s, 2, e->unit);
     sr_bind_text(s, 3, e->district);
     /* SQLITE_TRANSIENT: specs and now are on this stack frame. */
-    sqlite3_bind_text(s, 4, specs, -1, SQLITE_TRANSIENT);
+    sr_bind_text(s, 4, specs);
     sr_bind_text(s, 5, e->trained_on);
     sr_bind_text(s, 6, e->certified_on);
     sr_bind_text(s, 7, e->expires_on);
     sr_bind_text(s, 8, sr_expert_status_name(e->status));
-    sqlite3_bind_text(s, 9, now, -1, SQLITE_TRANSIENT);
+    sr_bind_text(s, 9, now);
     sr_bind_text(s, 10, sr_store_actor(st));
 }
 
 sr_error
 sr_exdb_insert(struct sr_store *st, const struct sr_expert *e)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(
         st,
         "INSERT INTO experts(user, unit, district, specialities, "
@@ -151,7 +151,7 @@ sr_exdb_insert(struct sr_store *st, const struct sr_expert *e)
 sr_error
 sr_exdb_update(struct sr_store *st, const struct sr_expert *e)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(
         st,
         "UPDATE experts SET unit = ?2, district = ?3, specialities = ?4, "
@@ -170,7 +170,7 @@ sr_exdb_update(struct sr_store *st, const struct sr_expert *e)
 sr_error
 sr_exdb_event(struct sr_store *st, int64_t user, const char *action)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc;
 
@@ -183,7 +183,7 @@ sr_exdb_event(struct sr_store *st, int64_t user, const char *action)
     if (rc != SR_OK)
         return rc;
     sr_store_now(st, now);
-    sqlite3_bind_int64(s, 1, user);
+    sr_bind_int64(s, 1, user);
     sr_bind_text(s, 2, now);
     sr_bind_text(s, 3, sr_store_actor(st));
     sr_bind_user(st, s, 4);
@@ -191,7 +191,7 @@ sr_exdb_event(struct sr_store *st, int64_t user, const char *action)
     rc = step_done(st, s, _("cannot record the expert event"));
     sr_store_finish(st, s);
     if (rc == SR_OK)
-        rc = sr_audit_append(st, "expert", sqlite3_last_insert_rowid(st->db));
+        rc = sr_audit_append(st, "expert", sr_db_last_id(st));
     return rc;
 }
 
@@ -200,7 +200,7 @@ sr_exdb_list(struct sr_store *st, const struct sr_expert_filter *f,
              const char *district, const char *as_of, sr_expert_fn fn,
              void *ctx)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_expert e;
     char ahead[32];
     sr_error rc;
@@ -222,10 +222,10 @@ sr_exdb_list(struct sr_store *st, const struct sr_expert_filter *f,
     sr_bind_text(s, 3, sr_expert_status_name(f->status));
     if (f->due_days >= 0) {
         snprintf(ahead, sizeof(ahead), "+%d days", f->due_days);
-        sqlite3_bind_text(s, 4, ahead, -1, SQLITE_TRANSIENT);
+        sr_bind_text(s, 4, ahead);
     }
     sr_bind_text(s, 5, as_of);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         int stop;
 
         rc = read_row(st, s, &e);
@@ -236,7 +236,7 @@ sr_exdb_list(struct sr_store *st, const struct sr_expert_filter *f,
         if (stop)
             break;
     }
-    if (rc == SR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_ROW && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the expert profiles"));
     sr_store_finish(st, s);
     return rc;
@@ -249,7 +249,7 @@ sr_exdb_list(struct sr_store *st, const struct sr_expert_filter *f,
 static sr_error
 summary_totals(struct sr_store *st, struct sr_expert_summary *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(
         st,
         "SELECT count(*), coalesce(sum(x.status = 'active'), 0), "
@@ -262,12 +262,12 @@ summary_totals(struct sr_store *st, struct sr_expert_summary *out)
         return rc;
     snprintf(ahead, sizeof(ahead), "+%d days", SR_EXPERT_DUE_DAYS);
     sr_bind_text(s, 1, out->as_of);
-    sqlite3_bind_text(s, 2, ahead, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) == SQLITE_ROW) {
-        out->experts = (size_t)sqlite3_column_int64(s, 0);
-        out->active = (size_t)sqlite3_column_int64(s, 1);
-        out->certified = (size_t)sqlite3_column_int64(s, 2);
-        out->due = (size_t)sqlite3_column_int64(s, 3);
+    sr_bind_text(s, 2, ahead);
+    if (sr_step(s) == SR_ROW) {
+        out->experts = (size_t)sr_col_int64(s, 0);
+        out->active = (size_t)sr_col_int64(s, 1);
+        out->certified = (size_t)sr_col_int64(s, 2);
+        out->due = (size_t)sr_col_int64(s, 3);
     } else {
         rc = sr_store_dberr(st, _("cannot read the expert profiles"));
     }
@@ -278,7 +278,7 @@ summary_totals(struct sr_store *st, struct sr_expert_summary *out)
 static sr_error
 summary_districts(struct sr_store *st, struct sr_expert_summary *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_expert_district *d;
     sr_error rc = sr_store_prepare(
         st,
@@ -292,7 +292,7 @@ summary_districts(struct sr_store *st, struct sr_expert_summary *out)
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, out->as_of);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         if (out->n_districts == alloc) {
             alloc = alloc ? 2 * alloc : 16;
             d = realloc(out->districts, alloc * sizeof(*d));
@@ -305,16 +305,16 @@ summary_districts(struct sr_store *st, struct sr_expert_summary *out)
         d = &out->districts[out->n_districts++];
         memset(d, 0, sizeof(*d));
         snprintf(d->code, sizeof(d->code), "%s",
-                 (const char *)sqlite3_column_text(s, 0));
+                 sr_col_text(s, 0));
         d->name = sr_column_dup(s, 1, &nomem);
-        d->experts = (size_t)sqlite3_column_int64(s, 2);
-        d->certified = (size_t)sqlite3_column_int64(s, 3);
+        d->experts = (size_t)sr_col_int64(s, 2);
+        d->certified = (size_t)sr_col_int64(s, 3);
         if (nomem) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the districts"));
     sr_store_finish(st, s);
     return rc;
@@ -323,7 +323,7 @@ summary_districts(struct sr_store *st, struct sr_expert_summary *out)
 static sr_error
 summary_specialities(struct sr_store *st, struct sr_expert_summary *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(
         st, "SELECT x.specialities FROM experts x WHERE " CERTIFIED, &s);
     unsigned mask;
@@ -333,8 +333,8 @@ summary_specialities(struct sr_store *st, struct sr_expert_summary *out)
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, out->as_of);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(s, 0);
+    while ((step = sr_step(s)) == SR_ROW) {
+        const char *t = sr_col_text(s, 0);
 
         if (!t || sr_speciality_parse(t, &mask, bad, sizeof(bad)) != SR_OK)
             continue; /* damaged by hand: audit verify names it */
@@ -342,7 +342,7 @@ summary_specialities(struct sr_store *st, struct sr_expert_summary *out)
             if (mask & SR_SPECS(i))
                 out->by_speciality[i]++;
     }
-    if (step != SQLITE_DONE)
+    if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the expert profiles"));
     sr_store_finish(st, s);
     return rc;
@@ -398,24 +398,24 @@ sr_exdb_summary(struct sr_store *st, struct sr_expert_summary *out)
 
 /* Row i of WORK_SQL into w. */
 static void
-read_work(sqlite3_stmt *s, struct sr_exdb_work *w)
+read_work(struct sr_stmt *s, struct sr_exdb_work *w)
 {
     memset(w, 0, sizeof(*w));
-    w->user = sqlite3_column_int64(s, 0);
-    w->w.inspections = (size_t)sqlite3_column_int64(s, 1);
-    w->w.schools = (size_t)sqlite3_column_int64(s, 2);
-    w->w.general = (size_t)sqlite3_column_int64(s, 3);
-    w->w.major = (size_t)sqlite3_column_int64(s, 4);
+    w->user = sr_col_int64(s, 0);
+    w->w.inspections = (size_t)sr_col_int64(s, 1);
+    w->w.schools = (size_t)sr_col_int64(s, 2);
+    w->w.general = (size_t)sr_col_int64(s, 3);
+    w->w.major = (size_t)sr_col_int64(s, 4);
     copy_date(w->w.last_on, s, 5);
-    w->w.assigned = (size_t)sqlite3_column_int64(s, 6);
-    w->w.assigned_done = (size_t)sqlite3_column_int64(s, 7);
+    w->w.assigned = (size_t)sr_col_int64(s, 6);
+    w->w.assigned_done = (size_t)sr_col_int64(s, 7);
 }
 
 sr_error
 sr_exdb_work(struct sr_store *st, const char *from, const char *to,
              struct sr_exdb_work **out, size_t *n)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_exdb_work *v = NULL, *grown;
     size_t len = 0, alloc = 0;
     sr_error rc;
@@ -428,7 +428,7 @@ sr_exdb_work(struct sr_store *st, const char *from, const char *to,
         return rc;
     sr_bind_text(s, 1, from);
     sr_bind_text(s, 2, to);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         if (len == alloc) {
             alloc = alloc ? 2 * alloc : 64;
             grown = realloc(v, alloc * sizeof(*v));
@@ -440,7 +440,7 @@ sr_exdb_work(struct sr_store *st, const char *from, const char *to,
         }
         read_work(s, &v[len++]);
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the experts' inspections"));
     sr_store_finish(st, s);
     if (rc != SR_OK) {

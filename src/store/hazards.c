@@ -41,7 +41,7 @@ sr_error
 sr_hzdb_school(struct sr_store *st, const char *code,
                struct sr_hzdb_school *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -53,12 +53,12 @@ sr_hzdb_school(struct sr_store *st, const char *code,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, code);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    step = sr_step(s);
+    if (step == SR_ROW) {
         out->exists = true;
-        out->closed = sqlite3_column_int(s, 0) != 0;
-        out->stage = sr_stage_lookup((const char *)sqlite3_column_text(s, 1));
-    } else if (step != SQLITE_DONE) {
+        out->closed = sr_col_int(s, 0) != 0;
+        out->stage = sr_stage_lookup(sr_col_text(s, 1));
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the school registry"));
     }
     sr_store_finish(st, s);
@@ -69,7 +69,7 @@ sr_error
 sr_hzdb_district_known(struct sr_store *st, const char *code_or_name,
                        bool *known)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -81,10 +81,10 @@ sr_hzdb_district_known(struct sr_store *st, const char *code_or_name,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, code_or_name);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    step = sr_step(s);
+    if (step == SR_ROW)
         *known = true;
-    else if (step != SQLITE_DONE)
+    else if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the districts"));
     sr_store_finish(st, s);
     return rc;
@@ -109,7 +109,7 @@ sr_error
 sr_hzdb_unclosed(struct sr_store *st, const char *school, const char *item,
                  int64_t *id, int *status)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -125,12 +125,12 @@ sr_hzdb_unclosed(struct sr_store *st, const char *school, const char *item,
         return rc;
     sr_bind_text(s, 1, school);
     sr_bind_text(s, 2, item);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        rc = status_of(st, *id, (const char *)sqlite3_column_text(s, 1),
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        *id = sr_col_int64(s, 0);
+        rc = status_of(st, *id, sr_col_text(s, 1),
                        status);
-    } else if (step != SQLITE_DONE) {
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the hazards"));
     }
     sr_store_finish(st, s);
@@ -141,7 +141,7 @@ sr_error
 sr_hzdb_closed_since(struct sr_store *st, const char *school,
                      const char *item, const char *since, int64_t *id)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -157,10 +157,10 @@ sr_hzdb_closed_since(struct sr_store *st, const char *school,
     sr_bind_text(s, 1, school);
     sr_bind_text(s, 2, item);
     sr_bind_text(s, 3, since);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    else if (step != SQLITE_DONE)
+    step = sr_step(s);
+    if (step == SR_ROW)
+        *id = sr_col_int64(s, 0);
+    else if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the hazards"));
     sr_store_finish(st, s);
     return rc;
@@ -175,7 +175,7 @@ sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
                const char *found_on, const char *found_by,
                int64_t recurrent_of, int64_t *id)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(
@@ -191,19 +191,19 @@ sr_hzdb_insert(struct sr_store *st, const struct sr_hazard_new *h,
     sr_bind_text(s, 2, h->item);
     sr_bind_text(s, 3, h->item_title);
     if (h->assessment)
-        sqlite3_bind_int64(s, 4, h->assessment);
+        sr_bind_int64(s, 4, h->assessment);
     sr_bind_text(s, 5, sr_hazard_name(h->level));
     sr_bind_text(s, 6, h->description);
     sr_bind_text(s, 7, found_on);
     sr_bind_text(s, 8, found_by);
     if (recurrent_of)
-        sqlite3_bind_int64(s, 9, recurrent_of);
+        sr_bind_int64(s, 9, recurrent_of);
     sr_bind_text(s, 10, h->baseline);
     sr_bind_user(st, s, 11);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot record the hazard"));
     else
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = sr_db_last_id(st);
     sr_store_finish(st, s);
     return rc;
 }
@@ -219,7 +219,7 @@ sr_hzdb_state_release(struct sr_hzdb_state *hs)
 sr_error
 sr_hzdb_state(struct sr_store *st, int64_t id, struct sr_hzdb_state *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step, nomem = 0;
 
@@ -231,25 +231,25 @@ sr_hzdb_state(struct sr_store *st, int64_t id, struct sr_hzdb_state *out)
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        const char *level = (const char *)sqlite3_column_text(s, 1);
+    sr_bind_int64(s, 1, id);
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        const char *level = sr_col_text(s, 1);
 
-        rc = status_of(st, id, (const char *)sqlite3_column_text(s, 0),
+        rc = status_of(st, id, sr_col_text(s, 0),
                        &out->status);
         out->level = level ? sr_hazard_level_lookup(level) : -1;
         out->submitted_by = sr_column_dup(s, 2, &nomem);
-        out->submitted_by_user = sqlite3_column_int64(s, 3);
+        out->submitted_by_user = sr_col_int64(s, 3);
         out->reviewed_by = sr_column_dup(s, 4, &nomem);
-        out->reviewed_by_user = sqlite3_column_int64(s, 5);
+        out->reviewed_by_user = sr_col_int64(s, 5);
         if (rc == SR_OK && nomem)
             rc = SR_ERR_NOMEM;
         if (rc == SR_OK && out->level < 0)
             rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
                                     _("hazard %lld has an unknown level '%s'"),
                                     (long long)id, level ? level : "");
-    } else if (step == SQLITE_DONE) {
+    } else if (step == SR_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no hazard %lld"),
                                 (long long)id);
     } else {
@@ -265,7 +265,7 @@ sr_error
 sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
                const struct sr_hzdb_set *set)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(
@@ -288,7 +288,7 @@ sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
         &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, sr_hazard_status_name(from));
     sr_bind_text(s, 3, sr_hazard_status_name(to));
     sr_bind_text(s, 4, set->responsible);
@@ -299,10 +299,10 @@ sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
     sr_bind_user(st, s, 9);
     sr_bind_text(s, 10, set->reviewed_on);
     sr_bind_text(s, 11, sr_store_actor(st));
-    sqlite3_bind_int(s, 12, set->clear_review);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    sr_bind_int(s, 12, set->clear_review);
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot update the hazard"));
-    else if (sqlite3_changes(st->db) != 1)
+    else if (sr_db_changes(st) != 1)
         /* The caller read the state in this same write transaction. */
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
                                 _("hazard %lld was not in state '%s'"),
@@ -316,7 +316,7 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
               int from, int to, const char *note, const char *evidence,
               int64_t *event_id)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc;
 
@@ -330,7 +330,7 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
     if (rc != SR_OK)
         return rc;
     sr_store_now(st, now);
-    sqlite3_bind_int64(s, 1, hazard);
+    sr_bind_int64(s, 1, hazard);
     sr_bind_text(s, 2, now);
     sr_bind_text(s, 3, sr_store_actor(st));
     sr_bind_user(st, s, 4);
@@ -339,12 +339,12 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
     sr_bind_text(s, 7, note);
     sr_bind_text(s, 8, evidence);
     if (assessment)
-        sqlite3_bind_int64(s, 9, assessment);
-    if (sqlite3_step(s) != SQLITE_DONE) {
+        sr_bind_int64(s, 9, assessment);
+    if (sr_step(s) != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot record the hazard event"));
         goto cleanup;
     }
-    *event_id = sqlite3_last_insert_rowid(st->db);
+    *event_id = sr_db_last_id(st);
     rc = sr_audit_append(st, "hazard_event", *event_id);
 
 cleanup:
@@ -358,22 +358,22 @@ cleanup:
 
 /* Fill h from a row of HAZARD_SELECT. */
 static sr_error
-hazard_from_row(struct sr_store *st, sqlite3_stmt *s,
+hazard_from_row(struct sr_store *st, struct sr_stmt *s,
                 struct sr_hazard_record *h)
 {
-    const char *level = (const char *)sqlite3_column_text(s, 8);
+    const char *level = sr_col_text(s, 8);
     int nomem = 0;
     sr_error rc;
 
     memset(h, 0, sizeof(*h));
-    h->id = sqlite3_column_int64(s, 0);
+    h->id = sr_col_int64(s, 0);
     h->school = sr_column_dup(s, 1, &nomem);
     h->school_name = sr_column_dup(s, 2, &nomem);
     h->district = sr_column_dup(s, 3, &nomem);
     h->district_name = sr_column_dup(s, 4, &nomem);
     h->item = sr_column_dup(s, 5, &nomem);
     h->item_title = sr_column_dup(s, 6, &nomem);
-    h->assessment = sqlite3_column_int64(s, 7);
+    h->assessment = sr_col_int64(s, 7);
     h->level = level ? sr_hazard_level_lookup(level) : -1;
     h->description = sr_column_dup(s, 9, &nomem);
     h->found_on = sr_column_dup(s, 11, &nomem);
@@ -383,7 +383,7 @@ hazard_from_row(struct sr_store *st, sqlite3_stmt *s,
     h->deadline = sr_column_dup(s, 15, &nomem);
     h->submitted_by = sr_column_dup(s, 16, &nomem);
     h->closed_on = sr_column_dup(s, 17, &nomem);
-    h->recurrent_of = sqlite3_column_int64(s, 18);
+    h->recurrent_of = sr_col_int64(s, 18);
     h->recurrent_closed_on = sr_column_dup(s, 19, &nomem);
     h->baseline = sr_column_dup(s, 20, &nomem);
     h->reviewed_by = sr_column_dup(s, 21, &nomem);
@@ -392,7 +392,7 @@ hazard_from_row(struct sr_store *st, sqlite3_stmt *s,
         rc = SR_ERR_NOMEM;
         goto fail;
     }
-    rc = status_of(st, h->id, (const char *)sqlite3_column_text(s, 10),
+    rc = status_of(st, h->id, sr_col_text(s, 10),
                    &h->status);
     if (rc != SR_OK)
         goto fail;
@@ -412,7 +412,7 @@ fail:
 sr_error
 sr_hzdb_get(struct sr_store *st, int64_t id, struct sr_hazard_record *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -420,11 +420,11 @@ sr_hzdb_get(struct sr_store *st, int64_t id, struct sr_hazard_record *out)
     rc = sr_store_prepare(st, HAZARD_SELECT "WHERE h.id = ?1", &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    sr_bind_int64(s, 1, id);
+    step = sr_step(s);
+    if (step == SR_ROW)
         rc = hazard_from_row(st, s, out);
-    else if (step == SQLITE_DONE)
+    else if (step == SR_DONE)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no hazard %lld"),
                                 (long long)id);
     else
@@ -437,7 +437,7 @@ sr_error
 sr_hzdb_events(struct sr_store *st, int64_t id, struct sr_hazard_event **out,
                size_t *n)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_hazard_event *v = NULL;
     size_t used = 0, alloc = 0;
     sr_error rc;
@@ -452,10 +452,10 @@ sr_hzdb_events(struct sr_store *st, int64_t id, struct sr_hazard_event **out,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 1, id);
+    while ((step = sr_step(s)) == SR_ROW) {
         struct sr_hazard_event *e;
-        const char *from = (const char *)sqlite3_column_text(s, 3);
+        const char *from = sr_col_text(s, 3);
         int nomem = 0;
 
         if (used == alloc) {
@@ -472,7 +472,7 @@ sr_hzdb_events(struct sr_store *st, int64_t id, struct sr_hazard_event **out,
         e = &v[used];
         memset(e, 0, sizeof(*e));
         used++;
-        e->id = sqlite3_column_int64(s, 0);
+        e->id = sr_col_int64(s, 0);
         e->at = sr_column_dup(s, 1, &nomem);
         e->by = sr_column_dup(s, 2, &nomem);
         e->note = sr_column_dup(s, 5, &nomem);
@@ -487,12 +487,12 @@ sr_hzdb_events(struct sr_store *st, int64_t id, struct sr_hazard_event **out,
             if (rc != SR_OK)
                 goto cleanup;
         }
-        rc = status_of(st, id, (const char *)sqlite3_column_text(s, 4),
+        rc = status_of(st, id, sr_col_text(s, 4),
                        &e->to);
         if (rc != SR_OK)
             goto cleanup;
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the hazard events"));
         goto cleanup;
     }
@@ -539,7 +539,7 @@ filter_sql(const struct sr_hazard_filter *f, char *buf, size_t size)
 }
 
 static sr_error
-bind_filter(struct sr_store *st, sqlite3_stmt *s,
+bind_filter(struct sr_store *st, struct sr_stmt *s,
             const struct sr_hazard_filter *f, const char *today)
 {
     if (f->district)
@@ -568,7 +568,7 @@ sr_hzdb_count(struct sr_store *st, const struct sr_hazard_filter *f,
               const char *today, size_t *n)
 {
     char where[2048], sql[2400];
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     *n = 0;
@@ -582,8 +582,8 @@ sr_hzdb_count(struct sr_store *st, const struct sr_hazard_filter *f,
         return rc;
     rc = bind_filter(st, s, f, today);
     if (rc == SR_OK) {
-        if (sqlite3_step(s) == SQLITE_ROW)
-            *n = (size_t)sqlite3_column_int64(s, 0);
+        if (sr_step(s) == SR_ROW)
+            *n = (size_t)sr_col_int64(s, 0);
         else
             rc = sr_store_dberr(st, _("cannot count the hazards"));
     }
@@ -596,7 +596,7 @@ sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
              const char *today, struct sr_hazard_record **out, size_t *n)
 {
     char where[2048], sql[sizeof(HAZARD_SELECT) + 2400];
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_hazard_record *v = NULL;
     size_t used = 0, alloc = 0;
     sr_error rc;
@@ -613,9 +613,9 @@ sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
     rc = bind_filter(st, s, f, today);
     if (rc != SR_OK)
         goto cleanup;
-    sqlite3_bind_int64(s, 11, f->limit ? (sqlite3_int64)f->limit : -1);
-    sqlite3_bind_int64(s, 12, (sqlite3_int64)f->offset);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 11, f->limit ? (int64_t)f->limit : -1);
+    sr_bind_int64(s, 12, (int64_t)f->offset);
+    while ((step = sr_step(s)) == SR_ROW) {
         if (used == alloc) {
             size_t na = alloc ? alloc * 2 : 16;
             struct sr_hazard_record *nv = realloc(v, na * sizeof(*v));
@@ -632,7 +632,7 @@ sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
             goto cleanup;
         used++;
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the hazards"));
         goto cleanup;
     }

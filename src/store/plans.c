@@ -32,18 +32,18 @@
 /* ------------------------------------------------------------------ */
 
 static void
-copy_text(char *out, size_t size, sqlite3_stmt *s, int i)
+copy_text(char *out, size_t size, struct sr_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = sr_col_text(s, i);
 
-    snprintf(out, size, "%s", t ? (const char *)t : "");
+    snprintf(out, size, "%s", t ? t : "");
 }
 
 /* A stored speciality list ("" for none) as a mask. */
 static unsigned
-specs_of(sqlite3_stmt *s, int i)
+specs_of(struct sr_stmt *s, int i)
 {
-    const char *t = (const char *)sqlite3_column_text(s, i);
+    const char *t = sr_col_text(s, i);
     unsigned m = 0;
     char bad[8];
 
@@ -134,7 +134,7 @@ band_and_months(struct sr_store *st, const char *id, const char *version,
 
 /* One row of CANDIDATES into c: needs, factors, mandatory or not. */
 static sr_error
-read_candidate(struct sr_store *st, sqlite3_stmt *s, const struct sr_plan *p,
+read_candidate(struct sr_store *st, struct sr_stmt *s, const struct sr_plan *p,
                struct sr_plan_school *c)
 {
     struct sr_school sch;
@@ -147,36 +147,36 @@ read_candidate(struct sr_store *st, sqlite3_stmt *s, const struct sr_plan *p,
     c->name = sr_column_dup(s, 1, &nomem);
     c->district = sr_column_dup(s, 2, &nomem);
     c->district_name = sr_column_dup(s, 3, &nomem);
-    c->stage = sr_stage_lookup((const char *)sqlite3_column_text(s, 4));
+    c->stage = sr_stage_lookup(sr_col_text(s, 4));
     sch.attr[SR_ATTR_STAGE] = c->stage;
-    sch.attr[SR_ATTR_LABORATORY] = sqlite3_column_int(s, 5);
-    sch.attr[SR_ATTR_SWIMMING_POOL] = sqlite3_column_int(s, 6);
-    sch.attr[SR_ATTR_CANTEEN] = sqlite3_column_int(s, 7);
-    sch.attr[SR_ATTR_MEAL_DELIVERY] = sqlite3_column_int(s, 8);
-    sch.attr[SR_ATTR_SCHOOL_BUS] = sqlite3_column_int(s, 9);
+    sch.attr[SR_ATTR_LABORATORY] = sr_col_int(s, 5);
+    sch.attr[SR_ATTR_SWIMMING_POOL] = sr_col_int(s, 6);
+    sch.attr[SR_ATTR_CANTEEN] = sr_col_int(s, 7);
+    sch.attr[SR_ATTR_MEAL_DELIVERY] = sr_col_int(s, 8);
+    sch.attr[SR_ATTR_SCHOOL_BUS] = sr_col_int(s, 9);
     c->needs = sr_plan_needs(&sch);
-    c->f.boarders = sqlite3_column_int64(s, 10);
-    c->f.special_needs = sqlite3_column_int64(s, 11);
-    c->f.enrollment = sqlite3_column_int64(s, 12);
+    c->f.boarders = sr_col_int64(s, 10);
+    c->f.special_needs = sr_col_int64(s, 11);
+    c->f.enrollment = sr_col_int64(s, 12);
     c->f.kindergarten = c->stage == SR_STAGE_KINDERGARTEN;
-    c->f.open_major = sqlite3_column_int64(s, 20);
-    c->f.overdue_major = sqlite3_column_int64(s, 21);
+    c->f.open_major = sr_col_int64(s, 20);
+    c->f.overdue_major = sr_col_int64(s, 21);
     c->f.band = SR_PLAN_BAND_NEVER;
     c->f.days_since = -1;
     c->reason = SR_PLAN_MANDATORY;
     if (nomem)
         return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
-    if (sqlite3_column_type(s, 13) == SQLITE_NULL)
+    if (sr_col_type(s, 13) == SR_COL_NULL)
         return SR_OK;
-    c->last = sqlite3_column_int64(s, 13);
+    c->last = sr_col_int64(s, 13);
     copy_text(c->last_on, sizeof(c->last_on), s, 14);
     c->band_label = sr_column_dup(s, 18, &nomem);
-    c->f.vetoed = sqlite3_column_int(s, 19) != 0;
+    c->f.vetoed = sr_col_int(s, 19) != 0;
     if (nomem)
         return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
-    rc = band_and_months(st, (const char *)sqlite3_column_text(s, 15),
-                         (const char *)sqlite3_column_text(s, 16),
-                         (const char *)sqlite3_column_text(s, 17),
+    rc = band_and_months(st, sr_col_text(s, 15),
+                         sr_col_text(s, 16),
+                         sr_col_text(s, 17),
                          &c->f.band, &months);
     if (rc != SR_OK)
         return rc;
@@ -197,7 +197,7 @@ read_candidates(struct sr_store *st, const struct sr_plan *p,
                 struct sr_plan_school **out, size_t *n)
 {
     struct sr_plan_school *v = NULL;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     size_t alloc = 0;
     sr_error rc;
     int step;
@@ -209,7 +209,7 @@ read_candidates(struct sr_store *st, const struct sr_plan *p,
         return rc;
     sr_bind_text(s, 1, p->district);
     sr_bind_text(s, 2, p->as_of);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         rc = grow(st, (void **)&v, &alloc, *n, sizeof(*v));
         if (rc != SR_OK)
             break;
@@ -218,7 +218,7 @@ read_candidates(struct sr_store *st, const struct sr_plan *p,
         if (rc != SR_OK)
             break;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the schools"));
     sr_store_finish(st, s);
     *out = v;
@@ -234,7 +234,7 @@ read_experts(struct sr_store *st, const struct sr_plan *p,
              struct sr_plan_expert **out, size_t *n)
 {
     struct sr_plan_expert *v = NULL, *e;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     size_t alloc = 0;
     sr_error rc;
     int step, nomem = 0;
@@ -255,25 +255,25 @@ read_experts(struct sr_store *st, const struct sr_plan *p,
         return rc;
     sr_bind_text(s, 1, p->start);
     sr_bind_text(s, 2, p->end);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         rc = grow(st, (void **)&v, &alloc, *n, sizeof(*v));
         if (rc != SR_OK)
             break;
         e = &v[(*n)++];
         memset(e, 0, sizeof(*e));
-        e->user = sqlite3_column_int64(s, 0);
+        e->user = sr_col_int64(s, 0);
         e->login = sr_column_dup(s, 1, &nomem);
         e->name = sr_column_dup(s, 2, &nomem);
         e->unit = sr_column_dup(s, 3, &nomem);
         e->district = sr_column_dup(s, 4, &nomem);
         e->specialities = specs_of(s, 5);
-        e->prior = sqlite3_column_int(s, 6);
+        e->prior = sr_col_int(s, 6);
         if (nomem) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the expert profiles"));
     sr_store_finish(st, s);
     *out = v;
@@ -287,7 +287,7 @@ read_experts(struct sr_store *st, const struct sr_plan *p,
 static sr_error
 insert_plan(struct sr_store *st, struct sr_plan *p)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char seed[24], now[32];
     sr_error rc;
 
@@ -309,20 +309,20 @@ insert_plan(struct sr_store *st, struct sr_plan *p)
     sr_bind_text(s, 3, p->start);
     sr_bind_text(s, 4, p->end);
     sr_bind_text(s, 5, p->as_of);
-    sqlite3_bind_text(s, 6, seed, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s, 7, p->school_share);
-    sqlite3_bind_int(s, 8, p->expert_share);
-    sqlite3_bind_int(s, 9, p->avoid_district);
-    sqlite3_bind_int(s, 10, p->cap);
-    sqlite3_bind_int64(s, 11, (sqlite3_int64)p->pool_schools);
-    sqlite3_bind_int64(s, 12, (sqlite3_int64)p->pool_experts);
-    sqlite3_bind_text(s, 13, now, -1, SQLITE_TRANSIENT);
+    sr_bind_text(s, 6, seed);
+    sr_bind_int(s, 7, p->school_share);
+    sr_bind_int(s, 8, p->expert_share);
+    sr_bind_int(s, 9, p->avoid_district);
+    sr_bind_int(s, 10, p->cap);
+    sr_bind_int64(s, 11, (int64_t)p->pool_schools);
+    sr_bind_int64(s, 12, (int64_t)p->pool_experts);
+    sr_bind_text(s, 13, now);
     sr_bind_text(s, 14, sr_store_actor(st));
     sr_bind_user(st, s, 15);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot store the plan"));
     else
-        p->id = sqlite3_last_insert_rowid(st->db);
+        p->id = sr_db_last_id(st);
     sr_store_finish(st, s);
     return rc;
 }
@@ -331,7 +331,7 @@ static sr_error
 insert_school(struct sr_store *st, const struct sr_plan *p,
               const struct sr_plan_school *c)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char needs[SR_SPEC_TEXT_MAX];
     sr_error rc;
 
@@ -347,28 +347,28 @@ insert_school(struct sr_store *st, const struct sr_plan *p,
     if (rc != SR_OK)
         return rc;
     sr_speciality_join(c->needs, needs);
-    sqlite3_bind_int64(s, 1, p->id);
+    sr_bind_int64(s, 1, p->id);
     sr_bind_text(s, 2, c->code);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)c->rank);
+    sr_bind_int64(s, 3, (int64_t)c->rank);
     sr_bind_text(s, 4, sr_plan_reason_name(c->reason));
-    sqlite3_bind_text(s, 5, needs, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s, 6, c->f.vetoed);
-    sqlite3_bind_int(s, 7, c->f.band);
+    sr_bind_text(s, 5, needs);
+    sr_bind_int(s, 6, c->f.vetoed);
+    sr_bind_int(s, 7, c->f.band);
     sr_bind_text(s, 8, c->band_label);
-    sqlite3_bind_int64(s, 9, c->f.overdue_major);
-    sqlite3_bind_int64(s, 10, c->f.open_major);
-    sqlite3_bind_int64(s, 11, c->f.boarders);
-    sqlite3_bind_int64(s, 12, c->f.special_needs);
-    sqlite3_bind_int(s, 13, c->f.kindergarten);
-    sqlite3_bind_int64(s, 14, c->f.enrollment);
+    sr_bind_int64(s, 9, c->f.overdue_major);
+    sr_bind_int64(s, 10, c->f.open_major);
+    sr_bind_int64(s, 11, c->f.boarders);
+    sr_bind_int64(s, 12, c->f.special_needs);
+    sr_bind_int(s, 13, c->f.kindergarten);
+    sr_bind_int64(s, 14, c->f.enrollment);
     if (c->f.days_since >= 0)
-        sqlite3_bind_int64(s, 15, c->f.days_since);
+        sr_bind_int64(s, 15, c->f.days_since);
     if (c->last)
-        sqlite3_bind_int64(s, 16, c->last);
+        sr_bind_int64(s, 16, c->last);
     sr_bind_text(s, 17, c->last_on[0] ? c->last_on : NULL);
     sr_bind_text(s, 18, c->expires_on[0] ? c->expires_on : NULL);
     sr_bind_text(s, 19, c->expert ? NULL : c->why);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot store the plan"));
     sr_store_finish(st, s);
     return rc;
@@ -378,7 +378,7 @@ static sr_error
 insert_pair(struct sr_store *st, const struct sr_plan *p,
             const struct sr_plan_school *c)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char covered[SR_SPEC_TEXT_MAX], missing[SR_SPEC_TEXT_MAX];
     sr_error rc;
 
@@ -391,14 +391,14 @@ insert_pair(struct sr_store *st, const struct sr_plan *p,
         return rc;
     sr_speciality_join(c->covered, covered);
     sr_speciality_join(c->missing, missing);
-    sqlite3_bind_int64(s, 1, p->id);
+    sr_bind_int64(s, 1, p->id);
     sr_bind_text(s, 2, c->code);
-    sqlite3_bind_int64(s, 3, c->expert);
-    sqlite3_bind_text(s, 4, covered, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(s, 5, missing, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s, 6, c->load_before);
+    sr_bind_int64(s, 3, c->expert);
+    sr_bind_text(s, 4, covered);
+    sr_bind_text(s, 5, missing);
+    sr_bind_int(s, 6, c->load_before);
     sr_bind_text(s, 7, c->why);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot store the plan"));
     sr_store_finish(st, s);
     return rc;
@@ -408,7 +408,7 @@ static sr_error
 insert_expert(struct sr_store *st, const struct sr_plan *p,
               const struct sr_plan_expert *e)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char specs[SR_SPEC_TEXT_MAX];
     sr_error rc;
 
@@ -421,15 +421,15 @@ insert_expert(struct sr_store *st, const struct sr_plan *p,
     if (rc != SR_OK)
         return rc;
     sr_speciality_join(e->specialities, specs);
-    sqlite3_bind_int64(s, 1, p->id);
-    sqlite3_bind_int64(s, 2, e->user);
-    sqlite3_bind_int64(s, 3, (sqlite3_int64)e->position);
+    sr_bind_int64(s, 1, p->id);
+    sr_bind_int64(s, 2, e->user);
+    sr_bind_int64(s, 3, (int64_t)e->position);
     sr_bind_text(s, 4, e->login);
     sr_bind_text(s, 5, e->unit);
     sr_bind_text(s, 6, e->district);
-    sqlite3_bind_text(s, 7, specs, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(s, 8, e->prior);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    sr_bind_text(s, 7, specs);
+    sr_bind_int(s, 8, e->prior);
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot store the plan"));
     sr_store_finish(st, s);
     return rc;
@@ -587,13 +587,13 @@ sr_plan_create(struct sr_store *st, const struct sr_plan_in *in,
     "FROM plans p LEFT JOIN districts d ON d.code = p.district "
 
 static sr_error
-read_header(struct sr_store *st, sqlite3_stmt *s, struct sr_plan *p)
+read_header(struct sr_store *st, struct sr_stmt *s, struct sr_plan *p)
 {
-    const char *seed = (const char *)sqlite3_column_text(s, 7);
+    const char *seed = sr_col_text(s, 7);
     int nomem = 0;
 
     memset(p, 0, sizeof(*p));
-    p->id = sqlite3_column_int64(s, 0);
+    p->id = sr_col_int64(s, 0);
     p->district = sr_column_dup(s, 1, &nomem);
     p->district_name = sr_column_dup(s, 2, &nomem);
     copy_text(p->period, sizeof(p->period), s, 3);
@@ -601,22 +601,22 @@ read_header(struct sr_store *st, sqlite3_stmt *s, struct sr_plan *p)
     copy_text(p->end, sizeof(p->end), s, 5);
     copy_text(p->as_of, sizeof(p->as_of), s, 6);
     p->seed = seed ? strtoull(seed, NULL, 10) : 0;
-    p->school_share = sqlite3_column_int(s, 8);
-    p->expert_share = sqlite3_column_int(s, 9);
-    p->avoid_district = sqlite3_column_int(s, 10) != 0;
-    p->cap = sqlite3_column_int(s, 11);
-    p->pool_schools = (size_t)sqlite3_column_int64(s, 12);
-    p->pool_experts = (size_t)sqlite3_column_int64(s, 13);
-    p->state = strcmp((const char *)sqlite3_column_text(s, 14), "published")
+    p->school_share = sr_col_int(s, 8);
+    p->expert_share = sr_col_int(s, 9);
+    p->avoid_district = sr_col_int(s, 10) != 0;
+    p->cap = sr_col_int(s, 11);
+    p->pool_schools = (size_t)sr_col_int64(s, 12);
+    p->pool_experts = (size_t)sr_col_int64(s, 13);
+    p->state = strcmp(sr_col_text(s, 14), "published")
                    ? SR_PLAN_DRAFT
                    : SR_PLAN_PUBLISHED;
     p->author = sr_column_dup(s, 15, &nomem);
     p->created_at = sr_column_dup(s, 16, &nomem);
     p->published_at = sr_column_dup(s, 17, &nomem);
-    p->n_mandatory = (size_t)sqlite3_column_int64(s, 18);
-    p->n_drawn = (size_t)sqlite3_column_int64(s, 19);
-    p->n_unassigned = (size_t)sqlite3_column_int64(s, 20);
-    p->n_experts = (size_t)sqlite3_column_int64(s, 21);
+    p->n_mandatory = (size_t)sr_col_int64(s, 18);
+    p->n_drawn = (size_t)sr_col_int64(s, 19);
+    p->n_unassigned = (size_t)sr_col_int64(s, 20);
+    p->n_experts = (size_t)sr_col_int64(s, 21);
     p->n_schools = p->n_mandatory + p->n_drawn;
     if (nomem) {
         sr_plan_release(p);
@@ -630,7 +630,7 @@ static sr_error
 get_header(struct sr_store *st, int64_t id, const struct sr_scope *scope,
            struct sr_plan *p)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -638,11 +638,11 @@ get_header(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     rc = sr_store_prepare(st, PLAN_COLUMNS "WHERE p.id = ?1", &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    sr_bind_int64(s, 1, id);
+    step = sr_step(s);
+    if (step == SR_ROW)
         rc = read_header(st, s, p);
-    else if (step == SQLITE_DONE)
+    else if (step == SR_DONE)
         rc = no_plan(st, id);
     else
         rc = sr_store_dberr(st, _("cannot read the plan"));
@@ -657,7 +657,7 @@ get_header(struct sr_store *st, int64_t id, const struct sr_scope *scope,
 static sr_error
 get_schools(struct sr_store *st, struct sr_plan *p)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     size_t alloc = 0, n = 0;
     sr_error rc;
     int step, nomem = 0;
@@ -678,8 +678,8 @@ get_schools(struct sr_store *st, struct sr_plan *p)
         &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, p->id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 1, p->id);
+    while ((step = sr_step(s)) == SR_ROW) {
         struct sr_plan_school *c;
 
         rc = grow(st, (void **)&p->schools, &alloc, n,
@@ -693,39 +693,39 @@ get_schools(struct sr_store *st, struct sr_plan *p)
         c->name = sr_column_dup(s, 1, &nomem);
         c->district = sr_column_dup(s, 2, &nomem);
         c->district_name = sr_column_dup(s, 3, &nomem);
-        c->stage = sr_stage_lookup((const char *)sqlite3_column_text(s, 4));
-        c->rank = (size_t)sqlite3_column_int64(s, 5);
-        c->reason = strcmp((const char *)sqlite3_column_text(s, 6), "drawn")
+        c->stage = sr_stage_lookup(sr_col_text(s, 4));
+        c->rank = (size_t)sr_col_int64(s, 5);
+        c->reason = strcmp(sr_col_text(s, 6), "drawn")
                         ? SR_PLAN_MANDATORY
                         : SR_PLAN_DRAWN;
         c->needs = specs_of(s, 7);
-        c->f.vetoed = sqlite3_column_int(s, 8) != 0;
-        c->f.band = sqlite3_column_int(s, 9);
+        c->f.vetoed = sr_col_int(s, 8) != 0;
+        c->f.band = sr_col_int(s, 9);
         c->band_label = sr_column_dup(s, 10, &nomem);
-        c->f.overdue_major = sqlite3_column_int64(s, 11);
-        c->f.open_major = sqlite3_column_int64(s, 12);
-        c->f.boarders = sqlite3_column_int64(s, 13);
-        c->f.special_needs = sqlite3_column_int64(s, 14);
-        c->f.kindergarten = sqlite3_column_int(s, 15) != 0;
-        c->f.enrollment = sqlite3_column_int64(s, 16);
-        c->f.days_since = sqlite3_column_type(s, 17) == SQLITE_NULL
+        c->f.overdue_major = sr_col_int64(s, 11);
+        c->f.open_major = sr_col_int64(s, 12);
+        c->f.boarders = sr_col_int64(s, 13);
+        c->f.special_needs = sr_col_int64(s, 14);
+        c->f.kindergarten = sr_col_int(s, 15) != 0;
+        c->f.enrollment = sr_col_int64(s, 16);
+        c->f.days_since = sr_col_type(s, 17) == SR_COL_NULL
                               ? -1
-                              : sqlite3_column_int64(s, 17);
-        c->last = sqlite3_column_int64(s, 18);
+                              : sr_col_int64(s, 17);
+        c->last = sr_col_int64(s, 18);
         copy_text(c->last_on, sizeof(c->last_on), s, 19);
         copy_text(c->expires_on, sizeof(c->expires_on), s, 20);
-        c->expert = sqlite3_column_int64(s, 22);
+        c->expert = sr_col_int64(s, 22);
         c->expert_login = sr_column_dup(s, 23, &nomem);
         c->covered = specs_of(s, 24);
         c->missing = specs_of(s, 25);
-        c->load_before = sqlite3_column_int(s, 26);
+        c->load_before = sr_col_int(s, 26);
         c->why = sr_column_dup(s, c->expert ? 27 : 21, &nomem);
         if (nomem) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the plan"));
     sr_store_finish(st, s);
     return rc;
@@ -734,7 +734,7 @@ get_schools(struct sr_store *st, struct sr_plan *p)
 static sr_error
 get_experts(struct sr_store *st, struct sr_plan *p)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     size_t alloc = 0, n = 0;
     sr_error rc;
     int step, nomem = 0;
@@ -751,8 +751,8 @@ get_experts(struct sr_store *st, struct sr_plan *p)
         &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, p->id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 1, p->id);
+    while ((step = sr_step(s)) == SR_ROW) {
         struct sr_plan_expert *e;
 
         rc = grow(st, (void **)&p->experts, &alloc, n,
@@ -762,21 +762,21 @@ get_experts(struct sr_store *st, struct sr_plan *p)
         e = &p->experts[n++];
         p->n_experts = n;
         memset(e, 0, sizeof(*e));
-        e->user = sqlite3_column_int64(s, 0);
+        e->user = sr_col_int64(s, 0);
         e->login = sr_column_dup(s, 1, &nomem);
         e->name = sr_column_dup(s, 2, &nomem);
         e->unit = sr_column_dup(s, 3, &nomem);
         e->district = sr_column_dup(s, 4, &nomem);
         e->specialities = specs_of(s, 5);
-        e->position = (size_t)sqlite3_column_int64(s, 6);
-        e->load = sqlite3_column_int(s, 7);
-        e->prior = sqlite3_column_int(s, 8);
+        e->position = (size_t)sr_col_int64(s, 6);
+        e->load = sr_col_int(s, 7);
+        e->prior = sr_col_int(s, 8);
         if (nomem) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the plan"));
     sr_store_finish(st, s);
     return rc;
@@ -789,15 +789,14 @@ sr_plan_get(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     sr_error rc;
 
     /* One read transaction: the plan and its rows from one snapshot. */
-    if (sqlite3_exec(st->db, "SAVEPOINT plan_get", NULL, NULL, NULL) !=
-        SQLITE_OK)
+    if (sr_db_exec(st, "SAVEPOINT plan_get") != SR_DB_OK)
         return sr_store_dberr(st, _("cannot start a read transaction"));
     rc = get_header(st, id, scope, out);
     if (rc == SR_OK)
         rc = get_schools(st, out);
     if (rc == SR_OK)
         rc = get_experts(st, out);
-    sqlite3_exec(st->db, "RELEASE plan_get", NULL, NULL, NULL);
+    sr_db_exec(st, "RELEASE plan_get");
     if (rc != SR_OK)
         sr_plan_release(out);
     return rc;
@@ -807,10 +806,10 @@ sr_error
 sr_plan_list(struct sr_store *st, const struct sr_scope *scope,
              sr_plan_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_plan p;
     sr_error rc;
-    int step = SQLITE_DONE;
+    int step = SR_DONE;
 
     rc = sr_store_prepare(st,
                           PLAN_COLUMNS "WHERE " SR_SCOPE_SQL("p.district",
@@ -820,7 +819,7 @@ sr_plan_list(struct sr_store *st, const struct sr_scope *scope,
     if (rc != SR_OK)
         return rc;
     rc = sr_bind_scope(st, s, 1, scope);
-    while (rc == SR_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == SR_OK && (step = sr_step(s)) == SR_ROW) {
         int stop;
 
         rc = read_header(st, s, &p);
@@ -831,7 +830,7 @@ sr_plan_list(struct sr_store *st, const struct sr_scope *scope,
         if (stop)
             break;
     }
-    if (rc == SR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_ROW && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the plans"));
     sr_store_finish(st, s);
     return rc;
@@ -844,7 +843,7 @@ sr_plan_list(struct sr_store *st, const struct sr_scope *scope,
 sr_error
 sr_plan_publish(struct sr_store *st, int64_t id, const struct sr_scope *scope)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_plan p;
     char now[32];
     sr_error rc;
@@ -867,11 +866,11 @@ sr_plan_publish(struct sr_store *st, int64_t id, const struct sr_scope *scope)
                               &s);
     if (rc == SR_OK) {
         sr_store_now(st, now);
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_text(s, 2, now, -1, SQLITE_TRANSIENT);
+        sr_bind_int64(s, 1, id);
+        sr_bind_text(s, 2, now);
         sr_bind_text(s, 3, sr_store_actor(st));
         sr_bind_user(st, s, 4);
-        if (sqlite3_step(s) != SQLITE_DONE)
+        if (sr_step(s) != SR_DONE)
             rc = sr_store_dberr(st, _("cannot publish the plan"));
     }
     sr_store_finish(st, s);
@@ -888,7 +887,7 @@ sr_plan_publish(struct sr_store *st, int64_t id, const struct sr_scope *scope)
 sr_error
 sr_plan_lists(struct sr_store *st, int64_t plan, int kind, const char *school)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -903,19 +902,19 @@ sr_plan_lists(struct sr_store *st, int64_t plan, int kind, const char *school)
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, plan);
+    sr_bind_int64(s, 1, plan);
     sr_bind_text(s, 2, school);
-    step = sqlite3_step(s);
-    if (step == SQLITE_DONE)
+    step = sr_step(s);
+    if (step == SR_DONE)
         rc = no_plan(st, plan);
-    else if (step != SQLITE_ROW)
+    else if (step != SR_ROW)
         rc = sr_store_dberr(st, _("cannot read the plan"));
-    else if (strcmp((const char *)sqlite3_column_text(s, 0), "published"))
+    else if (strcmp(sr_col_text(s, 0), "published"))
         rc = sr_store_fail_field(st, SR_ERR_STATE, "plan",
                                  _("plan %lld is a draft: publish it before "
                                    "inspecting for it"),
                                  (long long)plan);
-    else if (!sqlite3_column_int(s, 1))
+    else if (!sr_col_int(s, 1))
         rc = sr_store_fail_field(st, SR_ERR_STATE, "plan",
                                  _("plan %lld does not list school %s"),
                                  (long long)plan, school);
@@ -973,7 +972,7 @@ static sr_error
 progress_on(struct sr_store *st, int64_t id, const struct sr_scope *scope,
             const char *as_of, bool day_over, struct sr_plan_progress *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_plan p;
     size_t alloc = 0;
     sr_error rc;
@@ -1007,11 +1006,11 @@ progress_on(struct sr_store *st, int64_t id, const struct sr_scope *scope,
         &s);
     if (rc != SR_OK)
         goto cleanup;
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, p.start);
     sr_bind_text(s, 3, p.end);
     sr_bind_text(s, 4, out->today);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         struct sr_plan_progress_row *r;
 
         rc = grow(st, (void **)&out->v, &alloc, out->n, sizeof(*r));
@@ -1022,9 +1021,9 @@ progress_on(struct sr_store *st, int64_t id, const struct sr_scope *scope,
         copy_text(r->code, sizeof(r->code), s, 0);
         r->name = sr_column_dup(s, 1, &nomem);
         r->expert_login = sr_column_dup(s, 2, &nomem);
-        r->assessment = sqlite3_column_int64(s, 3);
+        r->assessment = sr_col_int64(s, 3);
         copy_text(r->assessed_on, sizeof(r->assessed_on), s, 4);
-        r->linked = sqlite3_column_int(s, 5) != 0;
+        r->linked = sr_col_int(s, 5) != 0;
         copy_text(r->district, sizeof(r->district), s, 6);
         if (r->assessment)
             r->status = SR_PLAN_DONE;
@@ -1037,7 +1036,7 @@ progress_on(struct sr_store *st, int64_t id, const struct sr_scope *scope,
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the plan"));
 
 cleanup:
@@ -1073,9 +1072,9 @@ sr_plan_head(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     "1))"
 
 static const char *
-text_or(sqlite3_stmt *s, int i, const char *none)
+text_or(struct sr_stmt *s, int i, const char *none)
 {
-    const char *t = (const char *)sqlite3_column_text(s, i);
+    const char *t = sr_col_text(s, i);
 
     return t ? t : none;
 }
@@ -1084,10 +1083,10 @@ sr_error
 sr_plan_assignments(struct sr_store *st, int64_t user,
                     sr_plan_assignment_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char today[16];
     sr_error rc;
-    int step = SQLITE_DONE;
+    int step = SR_DONE;
 
     sr_store_today(st, today);
     rc = sr_store_prepare(
@@ -1108,15 +1107,15 @@ sr_plan_assignments(struct sr_store *st, int64_t user,
         &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, user);
-    sqlite3_bind_text(s, 2, today, -1, SQLITE_TRANSIENT);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 1, user);
+    sr_bind_text(s, 2, today);
+    while ((step = sr_step(s)) == SR_ROW) {
         struct sr_plan_assignment a;
 
         memset(&a, 0, sizeof(a));
-        a.plan = sqlite3_column_int64(s, 0);
-        a.plan_district = (const char *)sqlite3_column_text(s, 1);
-        a.plan_district_name = (const char *)sqlite3_column_text(s, 2);
+        a.plan = sr_col_int64(s, 0);
+        a.plan_district = sr_col_text(s, 1);
+        a.plan_district_name = sr_col_text(s, 2);
         a.period = text_or(s, 3, "");
         a.start = text_or(s, 4, "");
         a.end = text_or(s, 5, "");
@@ -1124,14 +1123,14 @@ sr_plan_assignments(struct sr_store *st, int64_t user,
         a.school_name = text_or(s, 7, "");
         a.district = text_or(s, 8, "");
         a.district_name = text_or(s, 9, "");
-        a.rank = (size_t)sqlite3_column_int64(s, 10);
+        a.rank = (size_t)sr_col_int64(s, 10);
         a.reason = strcmp(text_or(s, 11, ""), "drawn") ? SR_PLAN_MANDATORY
                                                        : SR_PLAN_DRAWN;
         a.why = text_or(s, 12, "");
-        a.assessment = sqlite3_column_int64(s, 13);
+        a.assessment = sr_col_int64(s, 13);
         a.assessed_on = text_or(s, 14, "");
-        a.linked = sqlite3_column_int(s, 15) != 0;
-        a.draft = sqlite3_column_int64(s, 16);
+        a.linked = sr_col_int(s, 15) != 0;
+        a.draft = sr_col_int64(s, 16);
         if (a.assessment)
             a.status = SR_PLAN_DONE;
         else
@@ -1140,7 +1139,7 @@ sr_plan_assignments(struct sr_store *st, int64_t user,
         if (fn(&a, ctx))
             break;
     }
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    if (step != SR_ROW && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the plans"));
     sr_store_finish(st, s);
     return rc;

@@ -121,10 +121,10 @@ struct work {
     struct sr_store *st;
     struct sr_report_district *r;
     size_t alloc_schools, alloc_lost, alloc_hazards, alloc_systems;
-    sqlite3_stmt *latest;  /* latest submitted assessment <= end */
-    sqlite3_stmt *scores;  /* its scores with the answers */
-    sqlite3_stmt *assigns; /* a hazard's state as of the end */
-    sqlite3_stmt *status;  /* a hazard's status as of the end */
+    struct sr_stmt *latest;  /* latest submitted assessment <= end */
+    struct sr_stmt *scores;  /* its scores with the answers */
+    struct sr_stmt *assigns; /* a hazard's state as of the end */
+    struct sr_stmt *status;  /* a hazard's status as of the end */
     sr_error rc;           /* from the registry callback */
     bool kpis_only;        /* no dimension scores or lost points */
     bool no_lost;          /* no lost points (the city shows none) */
@@ -318,10 +318,10 @@ read_scores(struct work *w, int64_t id, const struct sr_system *sys,
     int step, nomem = 0;
 
     *n = 0;
-    sqlite3_reset(w->scores);
-    sqlite3_bind_int64(w->scores, 1, id);
-    while ((step = sqlite3_step(w->scores)) == SQLITE_ROW) {
-        const char *kind = (const char *)sqlite3_column_text(w->scores, 1);
+    sr_reset(w->scores);
+    sr_bind_int64(w->scores, 1, id);
+    while ((step = sr_step(w->scores)) == SR_ROW) {
+        const char *kind = sr_col_text(w->scores, 1);
         struct score_row *row;
 
         rc = sr_grow((void **)&v, &alloc, *n, sizeof(*v), 64);
@@ -332,12 +332,12 @@ read_scores(struct work *w, int64_t id, const struct sr_system *sys,
         row->node = sr_column_dup(w->scores, 0, &nomem);
         row->kind = !strcmp(kind, "dimension") ? 0 :
                     !strcmp(kind, "indicator") ? 1 : 2;
-        row->earned = sqlite3_column_int64(w->scores, 2);
-        row->max = sqlite3_column_int64(w->scores, 3);
+        row->earned = sr_col_int64(w->scores, 2);
+        row->max = sr_col_int64(w->scores, 3);
         row->value = sr_column_dup(w->scores, 4, &nomem);
         row->note = sr_column_dup(w->scores, 5, &nomem);
         row->hazard = stored_hazard(
-            (const char *)sqlite3_column_text(w->scores, 6));
+            sr_col_text(w->scores, 6));
         if (nomem) {
             rc = SR_ERR_NOMEM;
             break;
@@ -354,9 +354,9 @@ read_scores(struct work *w, int64_t id, const struct sr_system *sys,
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(w->st, _("cannot read the scores"));
-    sqlite3_reset(w->scores);
+    sr_reset(w->scores);
     if (rc != SR_OK) {
         rows_free(v, *n);
         *n = 0;
@@ -476,19 +476,19 @@ school_assessment(struct work *w, struct sr_report_school *s,
     sr_error rc = SR_OK;
     int step, nomem = 0;
 
-    sqlite3_reset(w->latest);
+    sr_reset(w->latest);
     sr_bind_text(w->latest, 1, s->code);
     sr_bind_text(w->latest, 2, end);
-    step = sqlite3_step(w->latest);
-    if (step == SQLITE_DONE)
+    step = sr_step(w->latest);
+    if (step == SR_DONE)
         goto cleanup;
-    if (step != SQLITE_ROW) {
+    if (step != SR_ROW) {
         rc = sr_store_dberr(w->st, _("cannot read assessments"));
         goto cleanup;
     }
-    on = (const char *)sqlite3_column_text(w->latest, 1);
-    sid = (const char *)sqlite3_column_text(w->latest, 2);
-    sver = (const char *)sqlite3_column_text(w->latest, 3);
+    on = sr_col_text(w->latest, 1);
+    sid = sr_col_text(w->latest, 2);
+    sver = sr_col_text(w->latest, 3);
     rc = sr_store_system(w->st, sid, sver, &sys);
     if (rc != SR_OK)
         goto cleanup;
@@ -496,15 +496,15 @@ school_assessment(struct work *w, struct sr_report_school *s,
     if (strcmp(end, until) >= 0)
         goto cleanup; /* expired by the end: not assessed */
     s->assessed = true;
-    s->assessment = sqlite3_column_int64(w->latest, 0);
+    s->assessment = sr_col_int64(w->latest, 0);
     snprintf(s->assessed_on, sizeof(s->assessed_on), "%s", on);
     s->inspector = sr_column_dup(w->latest, 4, &nomem);
     s->system = sr_asprintf("%s %s", sid, sver);
-    s->total = sqlite3_column_int64(w->latest, 5);
+    s->total = sr_col_int64(w->latest, 5);
     s->band = sr_column_dup(w->latest, 6, &nomem);
     s->band_label = sr_column_dup(w->latest, 7, &nomem);
-    s->compliant = sqlite3_column_int(w->latest, 8) != 0;
-    s->vetoed = sqlite3_column_int(w->latest, 9) != 0;
+    s->compliant = sr_col_int(w->latest, 8) != 0;
+    s->vetoed = sr_col_int(w->latest, 9) != 0;
     if (nomem || !s->system) {
         rc = SR_ERR_NOMEM;
         goto cleanup;
@@ -515,7 +515,7 @@ school_assessment(struct work *w, struct sr_report_school *s,
         rc = describe(w, s, sys);
 
 cleanup:
-    sqlite3_reset(w->latest);
+    sr_reset(w->latest);
     sr_system_free(sys);
     return rc;
 }
@@ -539,12 +539,12 @@ rebuild_assignment(struct work *w, struct sr_report_hazard *h,
     free(h->measures);
     h->responsible = h->measures = NULL;
     h->deadline[0] = '\0';
-    sqlite3_reset(w->assigns);
-    sqlite3_bind_int64(w->assigns, 1, h->id);
+    sr_reset(w->assigns);
+    sr_bind_int64(w->assigns, 1, h->id);
     sr_bind_text(w->assigns, 2, end);
-    step = sqlite3_step(w->assigns);
-    if (step == SQLITE_ROW) {
-        const char *dl = (const char *)sqlite3_column_text(w->assigns, 1);
+    step = sr_step(w->assigns);
+    if (step == SR_ROW) {
+        const char *dl = sr_col_text(w->assigns, 1);
 
         h->responsible = sr_column_dup(w->assigns, 0, &nomem);
         h->measures = sr_column_dup(w->assigns, 2, &nomem);
@@ -552,10 +552,10 @@ rebuild_assignment(struct work *w, struct sr_report_hazard *h,
             memcpy(h->deadline, dl, 11);
         if (nomem)
             rc = SR_ERR_NOMEM;
-    } else if (step != SQLITE_DONE) {
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(w->st, _("cannot read hazard events"));
     }
-    sqlite3_reset(w->assigns);
+    sr_reset(w->assigns);
     return rc;
 }
 
@@ -644,22 +644,22 @@ status_then(struct work *w, struct sr_report_hazard *h, const char *end)
     int step;
 
     h->status = SR_HAZARD_OPEN;
-    sqlite3_reset(w->status);
-    sqlite3_bind_int64(w->status, 1, h->id);
+    sr_reset(w->status);
+    sr_bind_int64(w->status, 1, h->id);
     sr_bind_text(w->status, 2, end);
-    step = sqlite3_step(w->status);
-    if (step == SQLITE_ROW) {
-        status = (const char *)sqlite3_column_text(w->status, 0);
+    step = sr_step(w->status);
+    if (step == SR_ROW) {
+        status = sr_col_text(w->status, 0);
         h->status = status ? sr_hazard_status_lookup(status) : -1;
-    } else if (step != SQLITE_DONE) {
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(w->st, _("cannot read hazard events"));
     }
-    sqlite3_reset(w->status);
+    sr_reset(w->status);
     return rc;
 }
 
 static sr_error
-read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
+read_hazard(struct work *w, struct sr_stmt *q, struct sr_report_hazard *h,
             const char *end)
 {
     const char *status, *deadline, *closed_on, *last_day;
@@ -668,27 +668,27 @@ read_hazard(struct work *w, sqlite3_stmt *q, struct sr_report_hazard *h,
     bool closed, overdue;
 
     memset(h, 0, sizeof(*h));
-    h->id = sqlite3_column_int64(q, 0);
+    h->id = sr_col_int64(q, 0);
     snprintf(h->code, sizeof(h->code), "%s",
-             (const char *)sqlite3_column_text(q, 1));
+             sr_col_text(q, 1));
     h->school_name = sr_column_dup(q, 2, &nomem);
     h->district = sr_column_dup(q, 3, &nomem);
     h->district_name = sr_column_dup(q, 4, &nomem);
     h->item = sr_column_dup(q, 5, &nomem);
     h->item_title = sr_column_dup(q, 6, &nomem);
     h->description = sr_column_dup(q, 7, &nomem);
-    h->level = sr_hazard_level_lookup((const char *)sqlite3_column_text(q, 8));
+    h->level = sr_hazard_level_lookup(sr_col_text(q, 8));
     snprintf(h->found_on, sizeof(h->found_on), "%s",
-             (const char *)sqlite3_column_text(q, 9));
+             sr_col_text(q, 9));
     h->found_by = sr_column_dup(q, 10, &nomem);
     h->responsible = sr_column_dup(q, 11, &nomem);
     h->measures = sr_column_dup(q, 12, &nomem);
-    deadline = (const char *)sqlite3_column_text(q, 13);
+    deadline = sr_col_text(q, 13);
     snprintf(h->deadline, sizeof(h->deadline), "%s", deadline ? deadline : "");
-    closed_on = (const char *)sqlite3_column_text(q, 14);
-    h->recurrent_of = sqlite3_column_int64(q, 15);
-    status = (const char *)sqlite3_column_text(q, 16);
-    last_day = (const char *)sqlite3_column_text(q, 17);
+    closed_on = sr_col_text(q, 14);
+    h->recurrent_of = sr_col_int64(q, 15);
+    status = sr_col_text(q, 16);
+    last_day = sr_col_text(q, 17);
     h->supervised = h->level == SR_HAZARD_MAJOR;
     if (nomem)
         return SR_ERR_NOMEM;
@@ -723,7 +723,7 @@ static sr_error
 read_hazards(struct work *w, const char *end)
 {
     struct sr_report_district *r = w->r;
-    sqlite3_stmt *q = NULL;
+    struct sr_stmt *q = NULL;
     sr_error rc;
     int step;
 
@@ -732,7 +732,7 @@ read_hazards(struct work *w, const char *end)
         return rc;
     sr_bind_text(q, 1, r->code);
     sr_bind_text(q, 2, end);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((step = sr_step(q)) == SR_ROW) {
         rc = sr_grow((void **)&r->hazards, &w->alloc_hazards, r->n_hazards,
                      sizeof(*r->hazards), 64);
         if (rc != SR_OK)
@@ -741,7 +741,7 @@ read_hazards(struct work *w, const char *end)
         if (rc != SR_OK)
             break;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(w->st, _("cannot read the hazards"));
     sr_store_finish(w->st, q);
     return rc;
@@ -1096,7 +1096,7 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
 sr_error
 sr_report_any_assessment(struct sr_store *st, const char *end, bool *any)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -1109,10 +1109,10 @@ sr_report_any_assessment(struct sr_store *st, const char *end, bool *any)
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, end);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    step = sr_step(s);
+    if (step == SR_ROW)
         *any = true;
-    else if (step != SQLITE_DONE)
+    else if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read assessments"));
     sr_store_finish(st, s);
     return rc;

@@ -72,14 +72,14 @@ struct trend {
     size_t nh, alloc_h;
     struct tsys *sys;
     size_t nsys;
-    sqlite3_stmt *deadline;           /* deadline recorded as of an end */
+    struct sr_stmt *deadline;           /* deadline recorded as of an end */
     sr_error rc;
 };
 
 static void
-copy10(char dst[11], const unsigned char *src)
+copy10(char dst[11], const char *src)
 {
-    snprintf(dst, 11, "%s", src ? (const char *)src : "");
+    snprintf(dst, 11, "%s", src ? src : "");
 }
 
 /* The schools: what the KPIs need of them (stage, code). */
@@ -141,7 +141,7 @@ system_of(struct trend *t, const char *id, const char *version,
 static sr_error
 read_assessments(struct trend *t, const char *last)
 {
-    sqlite3_stmt *q = NULL;
+    struct sr_stmt *q = NULL;
     sr_error rc;
     int step;
 
@@ -158,27 +158,27 @@ read_assessments(struct trend *t, const char *last)
         return rc;
     sr_bind_text(q, 1, t->base.code);
     sr_bind_text(q, 2, last);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+    while ((step = sr_step(q)) == SR_ROW) {
         const struct sr_system *sys;
         struct ta *a;
 
-        rc = system_of(t, (const char *)sqlite3_column_text(q, 2),
-                       (const char *)sqlite3_column_text(q, 3), &sys);
+        rc = system_of(t, sr_col_text(q, 2),
+                       sr_col_text(q, 3), &sys);
         if (rc == SR_OK)
             rc = sr_grow((void **)&t->a, &t->alloc_a, t->na, sizeof(*t->a),
                          64);
         if (rc != SR_OK)
             break;
         a = &t->a[t->na++];
-        copy10(a->school, sqlite3_column_text(q, 0));
-        copy10(a->on, sqlite3_column_text(q, 1));
+        copy10(a->school, sr_col_text(q, 0));
+        copy10(a->on, sr_col_text(q, 1));
         sr_date_add_months(a->on, sr_system_valid_months(sys), a->until);
         a->colour = sr_report_band_colour(
-            sys, (const char *)sqlite3_column_text(q, 4));
-        a->compliant = sqlite3_column_int(q, 5) != 0;
-        a->vetoed = sqlite3_column_int(q, 6) != 0;
+            sys, sr_col_text(q, 4));
+        a->compliant = sr_col_int(q, 5) != 0;
+        a->vetoed = sr_col_int(q, 6) != 0;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(t->st, _("cannot read assessments"));
     sr_store_finish(t->st, q);
     return rc;
@@ -189,7 +189,7 @@ read_assessments(struct trend *t, const char *last)
 static sr_error
 read_hazards(struct trend *t, const char *last)
 {
-    sqlite3_stmt *q = NULL;
+    struct sr_stmt *q = NULL;
     sr_error rc;
     int step;
 
@@ -206,23 +206,23 @@ read_hazards(struct trend *t, const char *last)
         return rc;
     sr_bind_text(q, 1, t->base.code);
     sr_bind_text(q, 2, last);
-    while ((step = sqlite3_step(q)) == SQLITE_ROW) {
-        const unsigned char *dl;
+    while ((step = sr_step(q)) == SR_ROW) {
+        const char *dl;
         struct th *h;
 
         rc = sr_grow((void **)&t->h, &t->alloc_h, t->nh, sizeof(*t->h), 64);
         if (rc != SR_OK)
             break;
         h = &t->h[t->nh++];
-        h->id = sqlite3_column_int64(q, 0);
-        copy10(h->school, sqlite3_column_text(q, 1));
+        h->id = sr_col_int64(q, 0);
+        copy10(h->school, sr_col_text(q, 1));
         h->level = sr_hazard_level_lookup(
-            (const char *)sqlite3_column_text(q, 2));
-        copy10(h->found_on, sqlite3_column_text(q, 3));
-        dl = sqlite3_column_text(q, 4);
+            sr_col_text(q, 2));
+        copy10(h->found_on, sr_col_text(q, 3));
+        dl = sr_col_text(q, 4);
         copy10(h->deadline, dl);
-        copy10(h->closed_on, sqlite3_column_text(q, 5));
-        copy10(h->last_day, sqlite3_column_text(q, 6));
+        copy10(h->closed_on, sr_col_text(q, 5));
+        copy10(h->last_day, sr_col_text(q, 6));
         if (h->level < 0) {
             rc = sr_store_fail_code(t->st, SR_ERR_INTERNAL,
                                     _("hazard %lld has an unknown level or "
@@ -230,7 +230,7 @@ read_hazards(struct trend *t, const char *last)
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(t->st, _("cannot read the hazards"));
     sr_store_finish(t->st, q);
     return rc;
@@ -245,19 +245,19 @@ deadline_then(struct trend *t, int64_t id, const char *end, char out[11])
     int step;
 
     out[0] = '\0';
-    sqlite3_reset(t->deadline);
-    sqlite3_bind_int64(t->deadline, 1, id);
+    sr_reset(t->deadline);
+    sr_bind_int64(t->deadline, 1, id);
     sr_bind_text(t->deadline, 2, end);
-    step = sqlite3_step(t->deadline);
-    if (step == SQLITE_ROW) {
-        const char *dl = (const char *)sqlite3_column_text(t->deadline, 0);
+    step = sr_step(t->deadline);
+    if (step == SR_ROW) {
+        const char *dl = sr_col_text(t->deadline, 0);
 
         if (dl && sr_date_valid(dl))
             memcpy(out, dl, 11);
-    } else if (step != SQLITE_DONE) {
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(t->st, _("cannot read hazard events"));
     }
-    sqlite3_reset(t->deadline);
+    sr_reset(t->deadline);
     return rc;
 }
 
@@ -374,10 +374,10 @@ read_all(struct trend *t, const char *last)
 {
     sr_error rc;
 
-    if (sqlite3_exec(t->st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    if (sr_db_exec(t->st, "BEGIN") != SR_DB_OK)
         return sr_store_dberr(t->st, _("cannot start a read transaction"));
     rc = read_rows(t, last);
-    sqlite3_exec(t->st->db, "COMMIT", NULL, NULL, NULL);
+    sr_db_exec(t->st, "COMMIT");
     return rc;
 }
 

@@ -32,7 +32,7 @@
 sr_error
 sr_registry_districts(struct sr_store *st, struct sr_districts *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -41,14 +41,14 @@ sr_registry_districts(struct sr_store *st, struct sr_districts *out)
                           &s);
     if (rc != SR_OK)
         return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (sr_districts_add(out, (const char *)sqlite3_column_text(s, 0),
-                             (const char *)sqlite3_column_text(s, 1))) {
+    while ((step = sr_step(s)) == SR_ROW) {
+        if (sr_districts_add(out, sr_col_text(s, 0),
+                             sr_col_text(s, 1))) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             goto cleanup;
         }
     }
-    if (step != SQLITE_DONE)
+    if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the districts"));
 
 cleanup:
@@ -92,9 +92,9 @@ static const struct {
 };
 
 static sr_error
-row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
+row_read(struct sr_store *st, struct sr_stmt *s, struct sr_school_record *r)
 {
-    const char *code = (const char *)sqlite3_column_text(s, 0);
+    const char *code = sr_col_text(s, 0);
     int nomem = 0, a;
 
     sr_school_record_init(r);
@@ -105,7 +105,7 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
 
         if (sr_attr_derived(a))
             continue;
-        t = (const char *)sqlite3_column_text(s, col);
+        t = sr_col_text(s, col);
 
         if (sr_attr_kind(a) == SR_KIND_ENUM) {
             if (!t || sr_attr_parse(a, t, &r->school.attr[a]) != SR_OK)
@@ -116,7 +116,7 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
                     _("school '%s' has a bad %s '%s' in the database"),
                     r->code, sr_attr_name(a), t ? t : "NULL");
         } else {
-            sqlite3_int64 v = sqlite3_column_int64(s, col);
+            int64_t v = sr_col_int64(s, col);
 
             if (v < 0 || v > (sr_attr_kind(a) == SR_KIND_FLAG ?
                                   1 : SR_COUNT_MAX))
@@ -134,7 +134,7 @@ row_read(struct sr_store *st, sqlite3_stmt *s, struct sr_school_record *r)
     r->district_name = sr_column_dup(s, 3, &nomem);
     r->contact = sr_column_dup(s, 15, &nomem);
     r->phone = sr_column_dup(s, 16, &nomem);
-    r->closed = sqlite3_column_int(s, 17) != 0;
+    r->closed = sr_col_int(s, 17) != 0;
     r->updated_at = sr_column_dup(s, 18, &nomem);
     r->updated_by = sr_column_dup(s, 19, &nomem);
     if (nomem)
@@ -146,7 +146,7 @@ sr_error
 sr_registry_get(struct sr_store *st, const char *code,
                 struct sr_school_record *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -156,10 +156,10 @@ sr_registry_get(struct sr_store *st, const char *code,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, code);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    step = sr_step(s);
+    if (step == SR_ROW)
         rc = row_read(st, s, out);
-    else if (step == SQLITE_DONE)
+    else if (step == SR_DONE)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
                                 _("no school with code '%s'"), code);
     else
@@ -174,7 +174,7 @@ sr_registry_get(struct sr_store *st, const char *code,
 static sr_error
 filter_district(struct sr_store *st, const char *name_or_code, char **out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step, nomem = 0;
 
@@ -188,10 +188,10 @@ filter_district(struct sr_store *st, const char *name_or_code, char **out)
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, name_or_code);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    step = sr_step(s);
+    if (step == SR_ROW)
         *out = sr_column_dup(s, 0, &nomem);
-    else if (step == SQLITE_DONE)
+    else if (step == SR_DONE)
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no district '%s'"),
                                 name_or_code);
     else
@@ -212,12 +212,12 @@ filter_district(struct sr_store *st, const char *name_or_code, char **out)
     "AND " SR_SCOPE_SQL("s.district", "s.code", "5", "6") " "
 
 static sr_error
-bind_filter(struct sr_store *st, sqlite3_stmt *s,
+bind_filter(struct sr_store *st, struct sr_stmt *s,
             const struct sr_registry_filter *f, const char *district)
 {
     sr_bind_text(s, 1, district);
     sr_bind_text(s, 2, f->stage >= 0 ? sr_stage_name(f->stage) : NULL);
-    sqlite3_bind_int(s, 3, f->include_closed ? 1 : 0);
+    sr_bind_int(s, 3, f->include_closed ? 1 : 0);
     sr_bind_text(s, 4, f->search && *f->search ? f->search : NULL);
     return sr_bind_scope(st, s, 5, f->scope);
 }
@@ -228,7 +228,7 @@ sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
 {
     struct sr_registry_filter all = {.stage = -1};
     struct sr_school_record r;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char *district = NULL;
     sr_error rc;
     int step;
@@ -248,10 +248,10 @@ sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
     rc = bind_filter(st, s, filter, district);
     if (rc != SR_OK)
         goto cleanup;
-    sqlite3_bind_int64(s, 7, filter->limit ? (sqlite3_int64)filter->limit
+    sr_bind_int64(s, 7, filter->limit ? (int64_t)filter->limit
                                            : -1);
-    sqlite3_bind_int64(s, 8, (sqlite3_int64)filter->offset);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 8, (int64_t)filter->offset);
+    while ((step = sr_step(s)) == SR_ROW) {
         rc = row_read(st, s, &r);
         if (rc != SR_OK)
             goto cleanup;
@@ -259,7 +259,7 @@ sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
             goto cleanup;
         sr_school_record_release(&r);
     }
-    if (step != SQLITE_DONE)
+    if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the schools"));
 
 cleanup:
@@ -274,7 +274,7 @@ sr_registry_count(struct sr_store *st, const struct sr_registry_filter *filter,
                   size_t *n)
 {
     struct sr_registry_filter all = {.stage = -1};
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char *district = NULL;
     sr_error rc;
 
@@ -293,8 +293,8 @@ sr_registry_count(struct sr_store *st, const struct sr_registry_filter *filter,
     rc = bind_filter(st, s, filter, district);
     if (rc != SR_OK)
         goto cleanup;
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *n = (size_t)sqlite3_column_int64(s, 0);
+    if (sr_step(s) == SR_ROW)
+        *n = (size_t)sr_col_int64(s, 0);
     else
         rc = sr_store_dberr(st, _("cannot count the schools"));
 
@@ -312,7 +312,7 @@ cleanup:
  * attributes at place[].param, contact ?15, phone ?16, updated_at ?17
  * and updated_by ?18. */
 static void
-bind_school(sqlite3_stmt *s, const struct sr_school_record *r,
+bind_school(struct sr_stmt *s, const struct sr_school_record *r,
             const char *now, const char *actor)
 {
     char buf[32];
@@ -328,7 +328,7 @@ bind_school(sqlite3_stmt *s, const struct sr_school_record *r,
             sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
             sr_bind_text(s, place[a].param, buf);
         } else {
-            sqlite3_bind_int64(s, place[a].param, r->school.attr[a]);
+            sr_bind_int64(s, place[a].param, r->school.attr[a]);
         }
     }
     sr_bind_text(s, 15, r->contact);
@@ -338,26 +338,26 @@ bind_school(sqlite3_stmt *s, const struct sr_school_record *r,
 }
 
 static int
-same_text(const unsigned char *stored, const char *mine)
+same_text(const char *stored, const char *mine)
 {
     if (!stored || !mine)
         return !stored && !mine;
-    return !strcmp((const char *)stored, mine);
+    return !strcmp(stored, mine);
 }
 
 /* Is the stored row (the columns of the "old" statement) exactly the
  * school of the file, and open? */
 static int
-unchanged(sqlite3_stmt *s, const struct sr_school_record *r)
+unchanged(struct sr_stmt *s, const struct sr_school_record *r)
 {
     char buf[32];
     int a;
 
-    if (!same_text(sqlite3_column_text(s, 0), r->name) ||
-        !same_text(sqlite3_column_text(s, 1), r->district) ||
-        !same_text(sqlite3_column_text(s, 13), r->contact) ||
-        !same_text(sqlite3_column_text(s, 14), r->phone) ||
-        sqlite3_column_int(s, 15) != 0)
+    if (!same_text(sr_col_text(s, 0), r->name) ||
+        !same_text(sr_col_text(s, 1), r->district) ||
+        !same_text(sr_col_text(s, 13), r->contact) ||
+        !same_text(sr_col_text(s, 14), r->phone) ||
+        sr_col_int(s, 15) != 0)
         return 0;
     for (a = 0; a < SR_ATTR_COUNT; a++) {
         int col = place[a].old;
@@ -366,10 +366,10 @@ unchanged(sqlite3_stmt *s, const struct sr_school_record *r)
             continue;
         if (sr_attr_kind(a) == SR_KIND_ENUM) {
             sr_attr_format(a, r->school.attr[a], buf, sizeof(buf));
-            if (!same_text(sqlite3_column_text(s, col), buf))
+            if (!same_text(sr_col_text(s, col), buf))
                 return 0;
-        } else if (sqlite3_column_type(s, col) != SQLITE_INTEGER ||
-                   sqlite3_column_int64(s, col) != r->school.attr[a]) {
+        } else if (sr_col_type(s, col) != SR_COL_INTEGER ||
+                   sr_col_int64(s, col) != r->school.attr[a]) {
             return 0;
         }
     }
@@ -379,13 +379,13 @@ unchanged(sqlite3_stmt *s, const struct sr_school_record *r)
 /* Take the attributes of absent (bits of enum sr_attr) from the stored
  * row (the columns of the "old" statement). */
 static void
-keep_stored(sqlite3_stmt *s, uint32_t absent, struct sr_school_record *r)
+keep_stored(struct sr_stmt *s, uint32_t absent, struct sr_school_record *r)
 {
     int a;
 
     for (a = 0; a < SR_ATTR_COUNT; a++)
         if ((absent & (1u << a)) && !sr_attr_derived(a))
-            r->school.attr[a] = sqlite3_column_int64(s, place[a].old);
+            r->school.attr[a] = sr_col_int64(s, place[a].old);
     sr_school_derive(&r->school);
 }
 
@@ -436,7 +436,7 @@ sr_store_registry_change(struct sr_store *st, const char *source,
                          const char *const *codes, size_t n, size_t added,
                          size_t updated, size_t closed)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     int64_t change;
     sr_error rc;
@@ -456,16 +456,16 @@ sr_store_registry_change(struct sr_store *st, const char *source,
     sr_bind_text(s, 2, sr_store_actor(st));
     sr_bind_user(st, s, 3);
     sr_bind_text(s, 4, source ? source : "registry import");
-    sqlite3_bind_int64(s, 5, (sqlite3_int64)added);
-    sqlite3_bind_int64(s, 6, (sqlite3_int64)updated);
-    sqlite3_bind_int64(s, 7, (sqlite3_int64)closed);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    sr_bind_int64(s, 5, (int64_t)added);
+    sr_bind_int64(s, 6, (int64_t)updated);
+    sr_bind_int64(s, 7, (int64_t)closed);
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot record the registry change"));
     sr_store_finish(st, s);
     s = NULL;
     if (rc != SR_OK)
         return rc;
-    change = sqlite3_last_insert_rowid(st->db);
+    change = sr_db_last_id(st);
     rc = sr_store_prepare(st,
                           "INSERT INTO school_versions(change, code, state) "
                           "SELECT ?1, s.code, " SR_SCHOOL_STATE("s")
@@ -473,12 +473,12 @@ sr_store_registry_change(struct sr_store *st, const char *source,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, change);
+    sr_bind_int64(s, 1, change);
     for (i = 0; i < n && rc == SR_OK; i++) {
         sr_bind_text(s, 2, codes[i]);
-        if (sqlite3_step(s) != SQLITE_DONE)
+        if (sr_step(s) != SR_DONE)
             rc = sr_store_dberr(st, _("cannot record the registry change"));
-        sqlite3_reset(s);
+        sr_reset(s);
     }
     sr_store_finish(st, s);
     if (rc == SR_OK)
@@ -497,7 +497,7 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
     const char **codes = NULL, **dists = NULL;
     char **gone = NULL;
     size_t ngone = 0, agone = 0, i;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = SR_OK;
     int step;
 
@@ -523,9 +523,9 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
                           &s);
     if (rc != SR_OK)
         goto cleanup;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(s, 0);
-        const char *dist = (const char *)sqlite3_column_text(s, 1);
+    while ((step = sr_step(s)) == SR_ROW) {
+        const char *code = sr_col_text(s, 0);
+        const char *dist = sr_col_text(s, 1);
 
         if (bsearch(&code, codes, reg->n, sizeof(*codes), code_cmp) ||
             !bsearch(&dist, dists, reg->n, sizeof(*dists), code_cmp))
@@ -548,7 +548,7 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
         }
         ngone++;
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the schools"));
         goto cleanup;
     }
@@ -564,7 +564,7 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
     sr_bind_text(s, 3, sr_store_actor(st));
     for (i = 0; i < ngone; i++) {
         sr_bind_text(s, 1, gone[i]);
-        if (sqlite3_step(s) != SQLITE_DONE) {
+        if (sr_step(s) != SR_DONE) {
             char what[128];
 
             snprintf(what, sizeof(what), _("cannot close school '%s'"),
@@ -572,7 +572,7 @@ close_missing(struct sr_store *st, const struct sr_registry *reg,
             rc = sr_store_dberr(st, what);
             goto cleanup;
         }
-        sqlite3_reset(s);
+        sr_reset(s);
         report->closed++;
         rc = touched_add(t, gone[i]);
         if (rc != SR_OK)
@@ -593,7 +593,7 @@ sr_error
 sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
                   int flags, struct sr_import_report *report)
 {
-    sqlite3_stmt *old = NULL, *ins = NULL, *upd = NULL;
+    struct sr_stmt *old = NULL, *ins = NULL, *upd = NULL;
     char now[32], what[128];
     const char *actor = sr_store_actor(st);
     struct touched t = {NULL, 0, 0};
@@ -644,30 +644,30 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
     for (i = 0; i < reg->n; i++) {
         struct sr_school_record kept;
         const struct sr_school_record *r = &reg->v[i];
-        sqlite3_stmt *w;
+        struct sr_stmt *w;
 
         sr_bind_text(old, 1, r->code);
-        step = sqlite3_step(old);
-        if (step == SQLITE_ROW && reg->absent) {
+        step = sr_step(old);
+        if (step == SR_ROW && reg->absent) {
             /* A column the file lacks: a registered school keeps its
              * value.  A shallow copy: r's strings, its own attributes. */
             kept = *r;
             keep_stored(old, reg->absent, &kept);
             r = &kept;
         }
-        if (step == SQLITE_ROW && unchanged(old, r)) {
+        if (step == SR_ROW && unchanged(old, r)) {
             report->unchanged++;
-            sqlite3_reset(old);
+            sr_reset(old);
             continue;
         }
-        if (step != SQLITE_ROW && step != SQLITE_DONE) {
+        if (step != SR_ROW && step != SR_DONE) {
             rc = sr_store_dberr(st, _("cannot read the schools"));
             goto rollback;
         }
-        sqlite3_reset(old);
-        w = step == SQLITE_ROW ? upd : ins;
+        sr_reset(old);
+        w = step == SR_ROW ? upd : ins;
         bind_school(w, r, now, actor);
-        if (sqlite3_step(w) != SQLITE_DONE) {
+        if (sr_step(w) != SR_DONE) {
             snprintf(what, sizeof(what),
                      w == upd ? _("cannot update school '%s'") :
                                 _("cannot add school '%s'"),
@@ -675,7 +675,7 @@ sr_registry_store(struct sr_store *st, const struct sr_registry *reg,
             rc = sr_store_dberr(st, what);
             goto rollback;
         }
-        sqlite3_reset(w);
+        sr_reset(w);
         if (w == upd)
             report->updated++;
         else
@@ -727,9 +727,9 @@ static sr_error
 stored_elsewhere(struct sr_store *st, const struct sr_scope *scope,
                  struct sr_registry_elsewhere *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
-    int step = SQLITE_DONE;
+    int step = SR_DONE;
 
     memset(out, 0, sizeof(*out));
     rc = sr_store_prepare(st,
@@ -741,7 +741,7 @@ stored_elsewhere(struct sr_store *st, const struct sr_scope *scope,
     if (rc != SR_OK)
         return rc;
     rc = sr_bind_scope(st, s, 1, scope);
-    while (rc == SR_OK && (step = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == SR_OK && (step = sr_step(s)) == SR_ROW) {
         struct sr_registry_stored *e;
         int nomem = 0;
 
@@ -759,7 +759,7 @@ stored_elsewhere(struct sr_store *st, const struct sr_scope *scope,
         }
         e = &out->v[out->n];
         snprintf(e->code, sizeof(e->code), "%s",
-                 (const char *)sqlite3_column_text(s, 0));
+                 sr_col_text(s, 0));
         e->district_name = sr_column_dup(s, 1, &nomem);
         if (nomem) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
@@ -767,7 +767,7 @@ stored_elsewhere(struct sr_store *st, const struct sr_scope *scope,
         }
         out->n++;
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the schools"));
     sr_store_finish(st, s);
     if (rc != SR_OK)
@@ -841,20 +841,20 @@ sr_error
 sr_store_migrate_5(struct sr_store *st)
 {
     struct touched t = {NULL, 0, 0};
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
     rc = sr_store_prepare(st, "SELECT code FROM schools ORDER BY code", &s);
     if (rc != SR_OK)
         return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        if (touched_add(&t, (const char *)sqlite3_column_text(s, 0))) {
+    while ((step = sr_step(s)) == SR_ROW) {
+        if (touched_add(&t, sr_col_text(s, 0))) {
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
             goto cleanup;
         }
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the schools"));
         goto cleanup;
     }

@@ -60,17 +60,17 @@ state_of(const char *name)
 }
 
 static void
-copy_text(char *out, size_t size, sqlite3_stmt *s, int i)
+copy_text(char *out, size_t size, struct sr_stmt *s, int i)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = sr_col_text(s, i);
 
-    snprintf(out, size, "%s", t ? (const char *)t : "");
+    snprintf(out, size, "%s", t ? t : "");
 }
 
 sr_error
 sr_sodb_insert(struct sr_store *st, const struct sr_sodb_row *r)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc = sr_store_prepare(
         st,
@@ -91,35 +91,35 @@ sr_sodb_insert(struct sr_store *st, const struct sr_sodb_row *r)
     sr_bind_text(s, 5, actions[r->action]);
     sr_bind_text(s, 6, r->state >= 0 ? sr_signoff_state_name(r->state)
                                      : NULL);
-    sqlite3_bind_int(s, 7, r->version);
+    sr_bind_int(s, 7, r->version);
     sr_bind_text(s, 8, r->school);
     if (r->assessment)
-        sqlite3_bind_int64(s, 9, r->assessment);
+        sr_bind_int64(s, 9, r->assessment);
     sr_bind_text(s, 10, r->reason);
     if (r->counts) {
-        sqlite3_bind_int64(s, 11, (sqlite3_int64)r->schools);
-        sqlite3_bind_int64(s, 12, (sqlite3_int64)r->confirmed);
+        sr_bind_int64(s, 11, (int64_t)r->schools);
+        sr_bind_int64(s, 12, (int64_t)r->confirmed);
     }
     sr_bind_text(s, 13, r->unconfirmed);
     sr_bind_text(s, 14, r->snapshot);
     sr_bind_text(s, 15, r->sha256);
     sr_bind_text(s, 16, r->diff);
     /* SQLITE_TRANSIENT: now is on this stack frame. */
-    sqlite3_bind_text(s, 17, now, -1, SQLITE_TRANSIENT);
+    sr_bind_text(s, 17, now);
     sr_bind_text(s, 18, sr_store_actor(st));
     sr_bind_user(st, s, 19);
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot record the sign-off event"));
     sr_store_finish(st, s);
     if (rc == SR_OK)
-        rc = sr_audit_append(st, "signoff", sqlite3_last_insert_rowid(st->db));
+        rc = sr_audit_append(st, "signoff", sr_db_last_id(st));
     return rc;
 }
 
 sr_error
 sr_sodb_status(struct sr_store *st, struct sr_signoff_status *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int nomem = 0, step;
     sr_error rc = sr_store_prepare(
         st,
@@ -145,21 +145,21 @@ sr_sodb_status(struct sr_store *st, struct sr_signoff_status *out)
     out->district_name = NULL;
     sr_bind_text(s, 1, out->district);
     sr_bind_text(s, 2, out->period.label);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        const char *state = (const char *)sqlite3_column_text(s, 0);
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        const char *state = sr_col_text(s, 0);
 
         out->state = state ? state_of(state) : SR_SIGNOFF_OPEN;
-        out->version = sqlite3_column_int(s, 1);
+        out->version = sr_col_int(s, 1);
         out->signed_by = sr_column_dup(s, 2, &nomem);
         copy_text(out->signed_at, sizeof(out->signed_at), s, 3);
         copy_text(out->sha256, sizeof(out->sha256), s, 4);
         out->decided_by = sr_column_dup(s, 5, &nomem);
         copy_text(out->decided_at, sizeof(out->decided_at), s, 6);
         out->reason = sr_column_dup(s, 7, &nomem);
-        out->pending = (size_t)sqlite3_column_int64(s, 8);
-        out->schools = (size_t)sqlite3_column_int64(s, 9);
-        out->confirmed = (size_t)sqlite3_column_int64(s, 10);
+        out->pending = (size_t)sr_col_int64(s, 8);
+        out->schools = (size_t)sr_col_int64(s, 9);
+        out->confirmed = (size_t)sr_col_int64(s, 10);
         out->district_name = sr_column_dup(s, 11, &nomem);
         if (nomem)
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
@@ -178,7 +178,7 @@ sr_error
 sr_sodb_unconfirmed(struct sr_store *st, const char *district,
                     const char *period, char ***codes, size_t *n)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     size_t alloc = 0;
     int step;
     sr_error rc = sr_store_prepare(
@@ -195,7 +195,7 @@ sr_sodb_unconfirmed(struct sr_store *st, const char *district,
         return rc;
     sr_bind_text(s, 1, district);
     sr_bind_text(s, 2, period);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         int nomem = 0;
 
         rc = sr_grow((void **)codes, &alloc, *n, sizeof(**codes), 16);
@@ -211,7 +211,7 @@ sr_sodb_unconfirmed(struct sr_store *st, const char *district,
             break;
         }
     }
-    if (rc == SR_OK && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the schools"));
     sr_store_finish(st, s);
     return rc;
@@ -222,7 +222,7 @@ sr_sodb_unconfirmed_each(struct sr_store *st, const char *district,
                          const char *period, const char *end,
                          sr_signoff_unconfirmed_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int step;
     sr_error rc = sr_store_prepare(
         st,
@@ -241,17 +241,17 @@ sr_sodb_unconfirmed_each(struct sr_store *st, const char *district,
     sr_bind_text(s, 1, district);
     sr_bind_text(s, 2, period);
     sr_bind_text(s, 3, end);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         struct sr_signoff_unconfirmed u;
 
-        u.code = (const char *)sqlite3_column_text(s, 0);
-        u.name = (const char *)sqlite3_column_text(s, 1);
-        u.self = sqlite3_column_int64(s, 2);
-        u.self_on = (const char *)sqlite3_column_text(s, 3);
+        u.code = sr_col_text(s, 0);
+        u.name = sr_col_text(s, 1);
+        u.self = sr_col_int64(s, 2);
+        u.self_on = sr_col_text(s, 3);
         if (fn(&u, ctx))
             break;
     }
-    if (step != SQLITE_ROW && step != SQLITE_DONE)
+    if (step != SR_ROW && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the schools"));
     sr_store_finish(st, s);
     return rc;
@@ -261,7 +261,7 @@ sr_error
 sr_sodb_school(struct sr_store *st, const char *code, const char *end,
                bool *exists, bool *closed, char district[32], int64_t *self)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int step;
     sr_error rc = sr_store_prepare(
         st,
@@ -278,13 +278,13 @@ sr_sodb_school(struct sr_store *st, const char *code, const char *end,
         return rc;
     sr_bind_text(s, 1, code);
     sr_bind_text(s, 2, end);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    step = sr_step(s);
+    if (step == SR_ROW) {
         *exists = true;
-        *closed = sqlite3_column_int(s, 0) != 0;
+        *closed = sr_col_int(s, 0) != 0;
         copy_text(district, 32, s, 1);
-        *self = sqlite3_column_int64(s, 2);
-    } else if (step != SQLITE_DONE) {
+        *self = sr_col_int64(s, 2);
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the schools"));
     }
     sr_store_finish(st, s);
@@ -295,7 +295,7 @@ sr_error
 sr_sodb_snapshot(struct sr_store *st, const char *district,
                  const char *period, int version, char **text, char at[32])
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int step, nomem = 0;
     sr_error rc = sr_store_prepare(
         st,
@@ -310,14 +310,14 @@ sr_sodb_snapshot(struct sr_store *st, const char *district,
         return rc;
     sr_bind_text(s, 1, district);
     sr_bind_text(s, 2, period);
-    sqlite3_bind_int(s, 3, version);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    sr_bind_int(s, 3, version);
+    step = sr_step(s);
+    if (step == SR_ROW) {
         *text = sr_column_dup(s, 0, &nomem);
         copy_text(at, 32, s, 1);
         if (nomem)
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
-    } else if (step != SQLITE_DONE) {
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the sign-off history"));
     }
     sr_store_finish(st, s);
@@ -326,25 +326,25 @@ sr_sodb_snapshot(struct sr_store *st, const char *district,
 
 /* A row of SELECT_EVENT into e (its strings freed by the caller). */
 static int
-read_event(sqlite3_stmt *s, struct sr_signoff_event *e)
+read_event(struct sr_stmt *s, struct sr_signoff_event *e)
 {
-    const char *state = (const char *)sqlite3_column_text(s, 5);
+    const char *state = sr_col_text(s, 5);
     int nomem = 0;
 
     memset(e, 0, sizeof(*e));
-    e->id = sqlite3_column_int64(s, 0);
+    e->id = sr_col_int64(s, 0);
     copy_text(e->district, sizeof(e->district), s, 1);
     e->district_name = sr_column_dup(s, 2, &nomem);
     copy_text(e->period, sizeof(e->period), s, 3);
-    e->action = action_of((const char *)sqlite3_column_text(s, 4));
+    e->action = action_of(sr_col_text(s, 4));
     e->state = state ? state_of(state) : -1;
-    e->version = sqlite3_column_int(s, 6);
+    e->version = sr_col_int(s, 6);
     copy_text(e->school, sizeof(e->school), s, 7);
-    e->assessment = sqlite3_column_int64(s, 8);
+    e->assessment = sr_col_int64(s, 8);
     e->reason = sr_column_dup(s, 9, &nomem);
     e->diff = sr_column_dup(s, 10, &nomem);
-    e->schools = (size_t)sqlite3_column_int64(s, 11);
-    e->confirmed = (size_t)sqlite3_column_int64(s, 12);
+    e->schools = (size_t)sr_col_int64(s, 11);
+    e->confirmed = (size_t)sr_col_int64(s, 12);
     e->unconfirmed = sr_column_dup(s, 13, &nomem);
     copy_text(e->sha256, sizeof(e->sha256), s, 14);
     copy_text(e->at, sizeof(e->at), s, 15);
@@ -364,14 +364,14 @@ event_release(struct sr_signoff_event *e)
 }
 
 static sr_error
-each_event(struct sr_store *st, sqlite3_stmt *s, sr_signoff_event_fn fn,
+each_event(struct sr_store *st, struct sr_stmt *s, sr_signoff_event_fn fn,
            void *ctx)
 {
     struct sr_signoff_event e;
     sr_error rc = SR_OK;
     int step, stop;
 
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         if (read_event(s, &e)) {
             event_release(&e);
             rc = sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
@@ -382,7 +382,7 @@ each_event(struct sr_store *st, sqlite3_stmt *s, sr_signoff_event_fn fn,
         if (stop)
             break;
     }
-    if (rc == SR_OK && step != SQLITE_ROW && step != SQLITE_DONE)
+    if (rc == SR_OK && step != SR_ROW && step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the sign-off history"));
     sr_store_finish(st, s);
     return rc;
@@ -392,7 +392,7 @@ sr_error
 sr_sodb_history(struct sr_store *st, const char *district,
                 const char *period, sr_signoff_event_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(
         st, SELECT_EVENT "WHERE e.district = ?1 AND e.period = ?2 ORDER BY "
         "e.id", &s);
@@ -409,7 +409,7 @@ sr_sodb_corrections(struct sr_store *st, const char *district,
                     const char *from, const char *to,
                     sr_signoff_event_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     /* at is UTC; the bulletin's days are China days. */
     sr_error rc = sr_store_prepare(
         st,
@@ -430,7 +430,7 @@ sr_error
 sr_sodb_locked_on(struct sr_store *st, const char *district,
                   const char *date, char label[16])
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int step;
     sr_error rc = sr_store_prepare(
         st,
@@ -446,10 +446,10 @@ sr_sodb_locked_on(struct sr_store *st, const char *district,
         return rc;
     sr_bind_text(s, 1, district);
     sr_bind_text(s, 3, date);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+    step = sr_step(s);
+    if (step == SR_ROW)
         copy_text(label, 16, s, 0);
-    else if (step != SQLITE_DONE)
+    else if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the sign-off history"));
     sr_store_finish(st, s);
     return rc;

@@ -806,30 +806,55 @@ sr_store_dberr(struct sr_store *st, const char *what)
     return SR_ERR_DB;
 }
 
+/* A statement of the engine in its wrapper (NULL when out of memory:
+ * the statement is finalized). */
+static struct sr_stmt *
+wrap(sqlite3_stmt *lite)
+{
+    struct sr_stmt *s = malloc(sizeof(*s));
+
+    if (!s) {
+        sqlite3_finalize(lite);
+        return NULL;
+    }
+    s->lite = lite;
+    return s;
+}
+
+static void
+unwrap(struct sr_stmt *s)
+{
+    sqlite3_finalize(s->lite);
+    free(s);
+}
+
 sr_error
-sr_store_prepare(struct sr_store *st, const char *sql, sqlite3_stmt **out)
+sr_store_prepare(struct sr_store *st, const char *sql, struct sr_stmt **out)
 {
     uint64_t h = sr_hash_str(sql);
+    sqlite3_stmt *lite = NULL;
     size_t i;
 
     for (i = 0; i < st->n_stmts; i++) {
         struct sr_stmt_slot *slot = &st->stmts[i];
 
         if (slot->hash == h && !slot->busy &&
-            !strcmp(sqlite3_sql(slot->s), sql)) {
+            !strcmp(sqlite3_sql(slot->s->lite), sql)) {
             slot->busy = 1;
             *out = slot->s;
             return SR_OK;
         }
     }
+    *out = NULL;
     if (sqlite3_prepare_v3(st->db, sql, -1,
                            st->n_stmts < SR_STMT_CACHE
                                ? SQLITE_PREPARE_PERSISTENT
                                : 0,
-                           out, NULL) != SQLITE_OK) {
-        *out = NULL;
+                           &lite, NULL) != SQLITE_OK)
         return sr_store_dberr(st, _("cannot prepare a statement"));
-    }
+    *out = wrap(lite);
+    if (!*out)
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     if (st->n_stmts < SR_STMT_CACHE) {
         st->stmts[st->n_stmts].s = *out;
         st->stmts[st->n_stmts].hash = h;
@@ -840,7 +865,7 @@ sr_store_prepare(struct sr_store *st, const char *sql, sqlite3_stmt **out)
 }
 
 void
-sr_store_finish(struct sr_store *st, sqlite3_stmt *s)
+sr_store_finish(struct sr_store *st, struct sr_stmt *s)
 {
     size_t i;
 
@@ -848,20 +873,43 @@ sr_store_finish(struct sr_store *st, sqlite3_stmt *s)
         return;
     for (i = 0; i < st->n_stmts; i++) {
         if (st->stmts[i].s == s) {
-            sqlite3_reset(s);
-            sqlite3_clear_bindings(s);
+            sqlite3_reset(s->lite);
+            sqlite3_clear_bindings(s->lite);
             st->stmts[i].busy = 0;
             return;
         }
     }
-    sqlite3_finalize(s);
+    unwrap(s);
+}
+
+int
+sr_db_exec(struct sr_store *st, const char *sql)
+{
+    return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
+int64_t
+sr_db_last_id(struct sr_store *st)
+{
+    return (int64_t)sqlite3_last_insert_rowid(st->db);
+}
+
+int
+sr_db_changes(struct sr_store *st)
+{
+    return sqlite3_changes(st->db);
+}
+
+bool
+sr_db_in_transaction(struct sr_store *st)
+{
+    return !sqlite3_get_autocommit(st->db);
 }
 
 sr_error
 sr_store_begin(struct sr_store *st)
 {
-    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-        SQLITE_OK)
+    if (sr_db_exec(st, "BEGIN IMMEDIATE") != SR_DB_OK)
         return sr_store_dberr(st, _("cannot start a transaction"));
     return SR_OK;
 }
@@ -869,7 +917,7 @@ sr_store_begin(struct sr_store *st)
 sr_error
 sr_store_commit(struct sr_store *st)
 {
-    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    if (sr_db_exec(st, "COMMIT") != SR_DB_OK) {
         sr_error rc = sr_store_dberr(st, _("cannot commit"));
 
         sr_store_rollback(st);
@@ -882,27 +930,19 @@ void
 sr_store_rollback(struct sr_store *st)
 {
     /* Keep the message of the error that led here. */
-    if (!sqlite3_get_autocommit(st->db))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-int
-sr_bind_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (!v)
-        return sqlite3_bind_null(s, i);
-    return sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    if (sr_db_in_transaction(st))
+        sr_db_exec(st, "ROLLBACK");
 }
 
 char *
-sr_column_dup(sqlite3_stmt *s, int i, int *nomem)
+sr_column_dup(struct sr_stmt *s, int i, int *nomem)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = sr_col_text(s, i);
     char *p;
 
     if (!t)
         return NULL;
-    p = sr_strdup((const char *)t);
+    p = sr_strdup(t);
     if (!p)
         *nomem = 1;
     return p;
@@ -915,13 +955,12 @@ sr_column_dup(sqlite3_stmt *s, int i, int *nomem)
 static int
 user_version(struct sr_store *st)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int v = -1;
 
-    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int(s, 0);
+    if (sr_store_prepare(st, "PRAGMA user_version", &s) == SR_OK &&
+        sr_step(s) == SR_ROW)
+        v = sr_col_int(s, 0);
     sr_store_finish(st, s);
     return v;
 }
@@ -1313,7 +1352,7 @@ sr_store_close(struct sr_store *st)
     while (st->n_systems)
         sr_system_free(st->systems[--st->n_systems]);
     while (st->n_stmts)
-        sqlite3_finalize(st->stmts[--st->n_stmts].s);
+        unwrap(st->stmts[--st->n_stmts].s);
     sqlite3_close(st->db);
     free(st->correction);
     free(st->actor);
@@ -1409,14 +1448,14 @@ json_strings(const char *const *v, size_t n)
 }
 
 sr_error
-sr_bind_scope(struct sr_store *st, sqlite3_stmt *s, int i,
+sr_bind_scope(struct sr_store *st, struct sr_stmt *s, int i,
               const struct sr_scope *scope)
 {
     char *d, *c;
 
     if (!scope || scope->all) {
-        sqlite3_bind_null(s, i);
-        sqlite3_bind_null(s, i + 1);
+        sr_bind_null(s, i);
+        sr_bind_null(s, i + 1);
         return SR_OK;
     }
     d = json_strings(scope->districts, scope->n_districts);
@@ -1426,17 +1465,19 @@ sr_bind_scope(struct sr_store *st, sqlite3_stmt *s, int i,
         free(c);
         return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     }
-    sqlite3_bind_text(s, i, d, -1, free);
-    sqlite3_bind_text(s, i + 1, c, -1, free);
+    sr_bind_text(s, i, d);
+    sr_bind_text(s, i + 1, c);
+    free(d);
+    free(c);
     return SR_OK;
 }
 
 int
-sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i)
+sr_bind_user(struct sr_store *st, struct sr_stmt *s, int i)
 {
     if (!st->user)
-        return sqlite3_bind_null(s, i);
-    return sqlite3_bind_int64(s, i, st->user);
+        return sr_bind_null(s, i);
+    return sr_bind_int64(s, i, st->user);
 }
 
 const char *
@@ -1559,7 +1600,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
                      struct sr_diags *diags)
 {
     struct sr_system *sys = NULL;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char hash[65], now[32], stages[256];
     int64_t seq;
     sr_error rc;
@@ -1582,9 +1623,9 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
         goto rollback;
     sr_bind_text(s, 1, sr_system_id(sys));
     sr_bind_text(s, 2, sr_system_version(sys));
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        int same = !strcmp((const char *)sqlite3_column_text(s, 0), hash);
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        int same = !strcmp(sr_col_text(s, 0), hash);
 
         if (!same) {
             rc = sr_store_fail_code(
@@ -1594,7 +1635,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
                   "stored version never changes: give the new content a "
                   "new version"),
                 sr_system_id(sys), sr_system_version(sys),
-                (const char *)sqlite3_column_text(s, 0), hash);
+                sr_col_text(s, 0), hash);
             goto rollback;
         }
         *outcome = SR_LOAD_UNCHANGED;
@@ -1603,7 +1644,7 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
         sr_store_rollback(st);
         goto cleanup;
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read stored systems"));
         goto rollback;
     }
@@ -1623,11 +1664,11 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
     sr_bind_text(s, 2, sr_system_version(sys));
     sr_bind_text(s, 3, sr_system_title(sys));
     sr_bind_text(s, 4, stages);
-    sqlite3_bind_text(s, 5, xml, (int)len, SQLITE_TRANSIENT);
+    sr_bind_textn(s, 5, xml, len);
     sr_bind_text(s, 6, hash);
     sr_bind_text(s, 7, now);
     sr_bind_text(s, 8, sr_store_actor(st));
-    if (sqlite3_step(s) != SQLITE_DONE) {
+    if (sr_step(s) != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot store the indicator system"));
         goto rollback;
     }
@@ -1642,11 +1683,11 @@ sr_store_load_system(struct sr_store *st, const char *name, const char *xml,
         goto rollback;
     sr_bind_text(s, 1, sr_system_id(sys));
     sr_bind_text(s, 2, sr_system_version(sys));
-    if (sqlite3_step(s) != SQLITE_ROW) {
+    if (sr_step(s) != SR_ROW) {
         rc = sr_store_dberr(st, _("cannot read the stored system back"));
         goto rollback;
     }
-    seq = sqlite3_column_int64(s, 0);
+    seq = sr_col_int64(s, 0);
     sr_store_finish(st, s);
     s = NULL;
     rc = sr_audit_append(st, "system", seq);
@@ -1694,7 +1735,7 @@ sr_store_load_system_file(struct sr_store *st, const char *path,
 /* Load the system whose row the statement is on (columns id, version,
  * xml). */
 static sr_error
-system_from_row(struct sr_store *st, sqlite3_stmt *s, struct sr_system **out)
+system_from_row(struct sr_store *st, struct sr_stmt *s, struct sr_system **out)
 {
     struct sr_diags d;
     char name[160];
@@ -1702,10 +1743,10 @@ system_from_row(struct sr_store *st, sqlite3_stmt *s, struct sr_system **out)
 
     sr_diags_init(&d);
     snprintf(name, sizeof(name), "stored:%s@%s",
-             (const char *)sqlite3_column_text(s, 0),
-             (const char *)sqlite3_column_text(s, 1));
-    rc = sr_system_load_memory(name, (const char *)sqlite3_column_text(s, 2),
-                               (size_t)sqlite3_column_bytes(s, 2), out, &d);
+             sr_col_text(s, 0),
+             sr_col_text(s, 1));
+    rc = sr_system_load_memory(name, sr_col_text(s, 2),
+                               sr_col_bytes(s, 2), out, &d);
     if (rc != SR_OK && rc != SR_ERR_NOMEM)
         rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
                                 _("stored indicator system %s no longer loads "
@@ -1719,7 +1760,7 @@ sr_error
 sr_store_system(struct sr_store *st, const char *id, const char *version,
                 struct sr_system **out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     size_t i;
     int step;
@@ -1739,12 +1780,12 @@ sr_store_system(struct sr_store *st, const char *id, const char *version,
         return rc;
     sr_bind_text(s, 1, id);
     sr_bind_text(s, 2, version);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    step = sr_step(s);
+    if (step == SR_ROW) {
         rc = system_from_row(st, s, out);
         if (rc == SR_OK && st->n_systems < SR_SYSTEM_CACHE)
             st->systems[st->n_systems++] = sr_system_ref(*out);
-    } else if (step == SQLITE_DONE) {
+    } else if (step == SR_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
                                 _("indicator system '%s' version %s is not "
                                   "stored"),
@@ -1760,7 +1801,7 @@ sr_error
 sr_store_current_system(struct sr_store *st, int stage,
                         struct sr_system **out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char *id = NULL, *version = NULL;
     int step, nomem = 0;
     sr_error rc;
@@ -1773,12 +1814,12 @@ sr_store_current_system(struct sr_store *st, int stage,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, sr_stage_name(stage));
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    step = sr_step(s);
+    if (step == SR_ROW) {
         id = sr_column_dup(s, 0, &nomem);
         version = sr_column_dup(s, 1, &nomem);
         rc = nomem ? SR_ERR_NOMEM : SR_OK;
-    } else if (step == SQLITE_DONE) {
+    } else if (step == SR_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
                                 _("no stored indicator system covers stage "
                                   "'%s' (run 'schoolrisk indicators load')"),
@@ -1798,7 +1839,7 @@ sr_error
 sr_store_system_hash(struct sr_store *st, const char *id, const char *version,
                      char hash[65])
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -1810,10 +1851,10 @@ sr_store_system_hash(struct sr_store *st, const char *id, const char *version,
         return rc;
     sr_bind_text(s, 1, id);
     sr_bind_text(s, 2, version);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(s, 0));
-    } else if (step == SQLITE_DONE) {
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        snprintf(hash, 65, "%s", sr_col_text(s, 0));
+    } else if (step == SR_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND,
                                 _("indicator system '%s' version %s is not "
                                   "stored"),

@@ -1,7 +1,7 @@
 /*
  * store_int.h - what the files of src/store/ share: the connection
- * struct and small helpers around sqlite3.  Not part of the public API;
- * sqlite3 types never leave src/store/.
+ * struct and small helpers around the seam to the engine (db.h).  Not
+ * part of the public API; the engine's types never leave src/store/.
  */
 #ifndef SR_STORE_INT_H
 #define SR_STORE_INT_H
@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "schoolrisk/store.h"
+#include "db.h"
 
 /* Stored systems already parsed, by (id, version): a stored version
  * never changes, so a parsed one stays right for the connection's life. */
@@ -22,7 +23,7 @@
 #define SR_STMT_CACHE 96
 
 struct sr_stmt_slot {
-    sqlite3_stmt *s;
+    struct sr_stmt *s;
     uint64_t hash;  /* of the SQL text */
     int busy;       /* handed out and not yet finished */
 };
@@ -66,8 +67,17 @@ sr_error sr_store_dberr(struct sr_store *st, const char *what);
  * twice: a nested use of the same SQL gets its own, finalized when
  * finished. */
 sr_error sr_store_prepare(struct sr_store *st, const char *sql,
-                          sqlite3_stmt **out);
-void sr_store_finish(struct sr_store *st, sqlite3_stmt *s);
+                          struct sr_stmt **out);
+void sr_store_finish(struct sr_store *st, struct sr_stmt *s);
+
+/* SQL without a statement to keep (BEGIN, SAVEPOINT, DDL): SR_DB_OK or
+ * the engine's error (sr_store_dberr() says it). */
+int sr_db_exec(struct sr_store *st, const char *sql);
+/* The id the last INSERT made, the rows the last statement changed, and
+ * whether a transaction is open. */
+int64_t sr_db_last_id(struct sr_store *st);
+int sr_db_changes(struct sr_store *st);
+bool sr_db_in_transaction(struct sr_store *st);
 
 /* BEGIN IMMEDIATE (take the write lock now, so that a busy database
  * waits for the busy timeout here rather than failing at COMMIT),
@@ -83,11 +93,8 @@ void sr_store_rollback(struct sr_store *st);
 sr_error sr_store_read_begin(struct sr_store *st, bool *own);
 void sr_store_read_end(struct sr_store *st, bool own);
 
-/* Bind text or NULL. */
-int sr_bind_text(sqlite3_stmt *s, int i, const char *v);
-
 /* A strdup of column i (NULL stays NULL); sets *nomem on failure. */
-char *sr_column_dup(sqlite3_stmt *s, int i, int *nomem);
+char *sr_column_dup(struct sr_stmt *s, int i, int *nomem);
 
 /* Append the record (kind, ref) to the audit hash chain: kind is
  * "assessment" (a submitted assessment, its answers and scores) or
@@ -104,11 +111,11 @@ sr_error sr_audit_append(struct sr_store *st, const char *kind, int64_t ref);
     " OR " c " IN (SELECT value FROM json_each(?" S ")))"
 
 struct sr_scope;
-sr_error sr_bind_scope(struct sr_store *st, sqlite3_stmt *s, int i,
+sr_error sr_bind_scope(struct sr_store *st, struct sr_stmt *s, int i,
                        const struct sr_scope *scope);
 
 /* Bind the acting user's id, or NULL when no user is signed in. */
-int sr_bind_user(struct sr_store *st, sqlite3_stmt *s, int i);
+int sr_bind_user(struct sr_store *st, struct sr_stmt *s, int i);
 
 /* The chained state of a row as canonical JSON (SQLite's json_object:
  * the same text for the same values, whenever it is computed).  The

@@ -65,7 +65,7 @@ sr_store_systems(struct sr_store *st, struct sr_stored_system **out,
                  size_t *n)
 {
     struct sr_stored_system *v = NULL, *nv, *e;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     size_t used = 0, alloc = 0, i;
     const char *hash;
     int step, nomem = 0;
@@ -78,7 +78,7 @@ sr_store_systems(struct sr_store *st, struct sr_stored_system **out,
                           &s);
     if (rc != SR_OK)
         return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         if (used == alloc) {
             alloc = alloc ? alloc * 2 : 8;
             nv = realloc(v, alloc * sizeof(*v));
@@ -93,13 +93,13 @@ sr_store_systems(struct sr_store *st, struct sr_stored_system **out,
         e->id = sr_column_dup(s, 0, &nomem);
         e->version = sr_column_dup(s, 1, &nomem);
         e->title = sr_column_dup(s, 2, &nomem);
-        e->stages = stage_bits((const char *)sqlite3_column_text(s, 3));
-        hash = (const char *)sqlite3_column_text(s, 4);
+        e->stages = stage_bits(sr_col_text(s, 3));
+        hash = sr_col_text(s, 4);
         if (hash && strlen(hash) < sizeof(e->sha256))
             memcpy(e->sha256, hash, strlen(hash) + 1);
         e->loaded_at = sr_column_dup(s, 5, &nomem);
         e->loaded_by = sr_column_dup(s, 6, &nomem);
-        e->seq = sqlite3_column_int64(s, 7);
+        e->seq = sr_col_int64(s, 7);
         if (nomem) {
             rc = SR_ERR_NOMEM;
             goto cleanup;
@@ -110,7 +110,7 @@ sr_store_systems(struct sr_store *st, struct sr_stored_system **out,
             v[i].current &= ~e->stages;
         e->current = e->stages;
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read stored systems"));
         goto cleanup;
     }

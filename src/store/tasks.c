@@ -48,31 +48,31 @@ valid_months(struct sr_store *st, const char *id, const char *version,
 
 /* Read one row of the query below into t. */
 static sr_error
-read_task(struct sr_store *st, sqlite3_stmt *s, const char *today,
+read_task(struct sr_store *st, struct sr_stmt *s, const char *today,
           struct sr_task *t)
 {
-    const char *on = (const char *)sqlite3_column_text(s, 6);
+    const char *on = sr_col_text(s, 6);
     int nomem = 0, months = 0;
     sr_error rc;
 
     memset(t, 0, sizeof(*t));
     snprintf(t->school, sizeof(t->school), "%s",
-             (const char *)sqlite3_column_text(s, 0));
+             sr_col_text(s, 0));
     t->school_name = sr_column_dup(s, 1, &nomem);
     t->district = sr_column_dup(s, 2, &nomem);
     t->district_name = sr_column_dup(s, 3, &nomem);
-    t->stage = sr_stage_lookup((const char *)sqlite3_column_text(s, 4));
-    t->draft = sqlite3_column_int64(s, 14);
-    if (sqlite3_column_type(s, 5) != SQLITE_NULL && on) {
-        t->assessment = sqlite3_column_int64(s, 5);
+    t->stage = sr_stage_lookup(sr_col_text(s, 4));
+    t->draft = sr_col_int64(s, 14);
+    if (sr_col_type(s, 5) != SR_COL_NULL && on) {
+        t->assessment = sr_col_int64(s, 5);
         snprintf(t->assessed_on, sizeof(t->assessed_on), "%s", on);
-        t->total = sqlite3_column_int64(s, 9);
+        t->total = sr_col_int64(s, 9);
         t->band = sr_column_dup(s, 10, &nomem);
         t->band_label = sr_column_dup(s, 11, &nomem);
-        t->compliant = sqlite3_column_int(s, 12) != 0;
-        t->vetoed = sqlite3_column_int(s, 13) != 0;
-        rc = valid_months(st, (const char *)sqlite3_column_text(s, 7),
-                          (const char *)sqlite3_column_text(s, 8), &months);
+        t->compliant = sr_col_int(s, 12) != 0;
+        t->vetoed = sr_col_int(s, 13) != 0;
+        rc = valid_months(st, sr_col_text(s, 7),
+                          sr_col_text(s, 8), &months);
         if (rc != SR_OK)
             return rc;
     }
@@ -100,11 +100,11 @@ sr_tasks_list(struct sr_store *st, const struct sr_task_filter *f,
 {
     struct sr_task *all = NULL;
     size_t n = 0, alloc = 0, i, keep = 0, first, last;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char today[16];
     const char *day;
     sr_error rc;
-    int step = SQLITE_DONE;
+    int step = SR_DONE;
 
     memset(out, 0, sizeof(*out));
     sr_store_today(st, today);
@@ -138,9 +138,9 @@ sr_tasks_list(struct sr_store *st, const struct sr_task_filter *f,
     if (rc != SR_OK)
         goto cleanup;
     if (f && f->user)
-        sqlite3_bind_int64(s, 3, f->user);
+        sr_bind_int64(s, 3, f->user);
     sr_bind_text(s, 4, day);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         if (n == alloc) {
             size_t na = alloc ? alloc * 2 : 64;
             struct sr_task *nv = realloc(all, na * sizeof(*nv));
@@ -158,7 +158,7 @@ sr_tasks_list(struct sr_store *st, const struct sr_task_filter *f,
         if (rc != SR_OK)
             goto cleanup;
     }
-    if (step != SQLITE_DONE) {
+    if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the schools"));
         goto cleanup;
     }

@@ -66,20 +66,20 @@ stage_of(const char *text)
 
 /* Step a statement that returns no row. */
 static sr_error
-step_done(struct sr_store *st, sqlite3_stmt *s, const char *what)
+step_done(struct sr_store *st, struct sr_stmt *s, const char *what)
 {
-    if (sqlite3_step(s) != SQLITE_DONE)
+    if (sr_step(s) != SR_DONE)
         return sr_store_dberr(st, what);
     return SR_OK;
 }
 
 static void
-bind_id(sqlite3_stmt *s, int i, int64_t id)
+bind_id(struct sr_stmt *s, int i, int64_t id)
 {
     if (id)
-        sqlite3_bind_int64(s, i, id);
+        sr_bind_int64(s, i, id);
     else
-        sqlite3_bind_null(s, i);
+        sr_bind_null(s, i);
 }
 
 /* ------------------------------------------------------------------ */
@@ -110,7 +110,7 @@ sr_audb_auth_release(struct sr_audb_auth *a)
 static sr_error
 roles_of(struct sr_store *st, int64_t user, unsigned *roles)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -121,14 +121,14 @@ roles_of(struct sr_store *st, int64_t user, unsigned *roles)
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, user);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        int r = role_of((const char *)sqlite3_column_text(s, 0));
+    sr_bind_int64(s, 1, user);
+    while ((step = sr_step(s)) == SR_ROW) {
+        int r = role_of(sr_col_text(s, 0));
 
         if (r >= 0)
             *roles |= SR_ROLES(r);
     }
-    if (step != SQLITE_DONE)
+    if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the role grants"));
     sr_store_finish(st, s);
     return rc;
@@ -148,7 +148,7 @@ sr_error
 sr_audb_auth_get(struct sr_store *st, int64_t id, const char *login,
                  struct sr_audb_auth *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int step, nomem = 0;
     sr_error rc;
 
@@ -170,23 +170,23 @@ sr_audb_auth_get(struct sr_store *st, int64_t id, const char *login,
     if (login)
         sr_bind_text(s, 2, login);
     else
-        sqlite3_bind_int64(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(s, 0);
+        sr_bind_int64(s, 1, id);
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        out->id = sr_col_int64(s, 0);
         out->login = sr_column_dup(s, 1, &nomem);
         out->hash = sr_column_dup(s, 2, &nomem);
         out->password_set_at = sr_column_dup(s, 3, &nomem);
         out->totp_secret = sr_column_dup(s, 4, &nomem);
         out->totp_pending = sr_column_dup(s, 5, &nomem);
-        out->totp_last = sqlite3_column_int64(s, 6);
-        out->must_change = sqlite3_column_int(s, 7) != 0;
-        out->disabled = sqlite3_column_int(s, 8) != 0;
-        out->failed_logins = sqlite3_column_int(s, 9);
-        out->locked_until = sqlite3_column_int64(s, 10);
+        out->totp_last = sr_col_int64(s, 6);
+        out->must_change = sr_col_int(s, 7) != 0;
+        out->disabled = sr_col_int(s, 8) != 0;
+        out->failed_logins = sr_col_int(s, 9);
+        out->locked_until = sr_col_int64(s, 10);
         if (nomem)
             rc = SR_ERR_NOMEM;
-    } else if (step == SQLITE_DONE) {
+    } else if (step == SR_DONE) {
         rc = not_found(st, id, login);
     } else {
         rc = sr_store_dberr(st, _("cannot read the users"));
@@ -201,21 +201,21 @@ sr_audb_auth_get(struct sr_store *st, int64_t id, const char *login,
 
 /* Fill u (zeroed) from USER_COLS at column 0 of the current row. */
 static sr_error
-user_from_row(struct sr_store *st, sqlite3_stmt *s, struct sr_user *u)
+user_from_row(struct sr_store *st, struct sr_stmt *s, struct sr_user *u)
 {
     int nomem = 0;
 
-    u->id = sqlite3_column_int64(s, 0);
+    u->id = sr_col_int64(s, 0);
     u->login = sr_column_dup(s, 1, &nomem);
     u->name = sr_column_dup(s, 2, &nomem);
     u->unit = sr_column_dup(s, 3, &nomem);
     u->phone = sr_column_dup(s, 4, &nomem);
-    u->disabled = sqlite3_column_int(s, 5) != 0;
-    u->must_change = sqlite3_column_int(s, 6) != 0;
-    u->totp = sqlite3_column_int(s, 7) != 0;
-    u->locked_until = sqlite3_column_int64(s, 8);
+    u->disabled = sr_col_int(s, 5) != 0;
+    u->must_change = sr_col_int(s, 6) != 0;
+    u->totp = sr_col_int(s, 7) != 0;
+    u->locked_until = sr_col_int64(s, 8);
     u->locked = u->locked_until > (int64_t)sr_store_time(st);
-    u->failed_logins = sqlite3_column_int(s, 9);
+    u->failed_logins = sr_col_int(s, 9);
     u->password_set_at = sr_column_dup(s, 10, &nomem);
     u->created_at = sr_column_dup(s, 11, &nomem);
     u->created_by = sr_column_dup(s, 12, &nomem);
@@ -226,7 +226,7 @@ user_from_row(struct sr_store *st, sqlite3_stmt *s, struct sr_user *u)
 static sr_error
 grants_read(struct sr_store *st, struct sr_user *u)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     size_t alloc = 0;
     int step, nomem = 0;
     sr_error rc;
@@ -242,8 +242,8 @@ grants_read(struct sr_store *st, struct sr_user *u)
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, u->id);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 1, u->id);
+    while ((step = sr_step(s)) == SR_ROW) {
         struct sr_grant *g;
 
         if (u->n_grants == alloc) {
@@ -259,8 +259,8 @@ grants_read(struct sr_store *st, struct sr_user *u)
         }
         g = &u->grants[u->n_grants++];
         memset(g, 0, sizeof(*g));
-        g->id = sqlite3_column_int64(s, 0);
-        g->role = role_of((const char *)sqlite3_column_text(s, 1));
+        g->id = sr_col_int64(s, 0);
+        g->role = role_of(sr_col_text(s, 1));
         g->district = sr_column_dup(s, 2, &nomem);
         g->district_name = sr_column_dup(s, 3, &nomem);
         g->school = sr_column_dup(s, 4, &nomem);
@@ -278,7 +278,7 @@ grants_read(struct sr_store *st, struct sr_user *u)
             goto cleanup;
         }
     }
-    if (step != SQLITE_DONE)
+    if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the role grants"));
 
 cleanup:
@@ -290,7 +290,7 @@ sr_error
 sr_audb_user_get(struct sr_store *st, int64_t id, const char *login,
                  struct sr_user *out)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -306,11 +306,11 @@ sr_audb_user_get(struct sr_store *st, int64_t id, const char *login,
     if (login)
         sr_bind_text(s, 2, login);
     else
-        sqlite3_bind_int64(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
+        sr_bind_int64(s, 1, id);
+    step = sr_step(s);
+    if (step == SR_ROW)
         rc = user_from_row(st, s, out);
-    else if (step == SQLITE_DONE)
+    else if (step == SR_DONE)
         rc = not_found(st, id, login);
     else
         rc = sr_store_dberr(st, _("cannot read the users"));
@@ -323,7 +323,7 @@ sr_audb_user_get(struct sr_store *st, int64_t id, const char *login,
 sr_error
 sr_audb_user_list(struct sr_store *st, sr_user_fn fn, void *ctx)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_user u;
     sr_error rc;
     int step;
@@ -335,7 +335,7 @@ sr_audb_user_list(struct sr_store *st, sr_user_fn fn, void *ctx)
                           &s);
     if (rc != SR_OK)
         return rc;
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((step = sr_step(s)) == SR_ROW) {
         rc = user_from_row(st, s, &u);
         if (rc == SR_OK)
             rc = grants_read(st, &u);
@@ -345,7 +345,7 @@ sr_audb_user_list(struct sr_store *st, sr_user_fn fn, void *ctx)
             goto cleanup;
         sr_user_release(&u);
     }
-    if (step != SQLITE_DONE)
+    if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the users"));
 
 cleanup:
@@ -357,7 +357,7 @@ cleanup:
 sr_error
 sr_audb_login_id(struct sr_store *st, const char *login, int64_t *id)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -366,10 +366,10 @@ sr_audb_login_id(struct sr_store *st, const char *login, int64_t *id)
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, login);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    else if (step != SQLITE_DONE)
+    step = sr_step(s);
+    if (step == SR_ROW)
+        *id = sr_col_int64(s, 0);
+    else if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the users"));
     sr_store_finish(st, s);
     return rc;
@@ -383,7 +383,7 @@ sr_error
 sr_audb_user_insert(struct sr_store *st, const struct sr_user_new *u,
                     const char *hash, int64_t *id)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc;
 
@@ -402,11 +402,11 @@ sr_audb_user_insert(struct sr_store *st, const struct sr_user_new *u,
     sr_bind_text(s, 4, u->phone && *u->phone ? u->phone : NULL);
     sr_bind_text(s, 5, hash);
     sr_bind_text(s, 6, now);
-    sqlite3_bind_int(s, 7, u->must_change);
+    sr_bind_int(s, 7, u->must_change);
     sr_bind_text(s, 8, sr_store_actor(st));
     rc = step_done(st, s, _("cannot add the user"));
     if (rc == SR_OK)
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = sr_db_last_id(st);
     sr_store_finish(st, s);
     return rc;
 }
@@ -415,7 +415,7 @@ sr_error
 sr_audb_user_update(struct sr_store *st, int64_t id, const char *name,
                     const char *unit, const char *phone)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
@@ -428,7 +428,7 @@ sr_audb_user_update(struct sr_store *st, int64_t id, const char *name,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, name);
     sr_bind_text(s, 3, unit);
     sr_bind_text(s, 4, phone);
@@ -442,7 +442,7 @@ sr_audb_set_password(struct sr_store *st, int64_t id, const char *expected,
                      const char *hash, bool must_change, bool clear_failures,
                      bool *changed)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc;
 
@@ -459,15 +459,15 @@ sr_audb_set_password(struct sr_store *st, int64_t id, const char *expected,
     if (rc != SR_OK)
         return rc;
     sr_store_now(st, now);
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, expected);
     sr_bind_text(s, 3, hash);
     sr_bind_text(s, 4, now);
-    sqlite3_bind_int(s, 5, must_change);
-    sqlite3_bind_int(s, 6, clear_failures);
+    sr_bind_int(s, 5, must_change);
+    sr_bind_int(s, 6, clear_failures);
     rc = step_done(st, s, _("cannot set the password"));
     if (rc == SR_OK)
-        *changed = sqlite3_changes(st->db) == 1;
+        *changed = sr_db_changes(st) == 1;
     sr_store_finish(st, s);
     return rc;
 }
@@ -475,15 +475,15 @@ sr_audb_set_password(struct sr_store *st, int64_t id, const char *expected,
 sr_error
 sr_audb_set_disabled(struct sr_store *st, int64_t id, bool disabled)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st, "UPDATE users SET disabled = ?2 WHERE id = ?1",
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int(s, 2, disabled);
+    sr_bind_int64(s, 1, id);
+    sr_bind_int(s, 2, disabled);
     rc = step_done(st, s, _("cannot update the user"));
     sr_store_finish(st, s);
     return rc;
@@ -493,7 +493,7 @@ sr_error
 sr_audb_failures(struct sr_store *st, int64_t id, int *failed,
                  int64_t *locked_until)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -503,12 +503,12 @@ sr_audb_failures(struct sr_store *st, int64_t id, int *failed,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        *failed = sqlite3_column_int(s, 0);
-        *locked_until = sqlite3_column_int64(s, 1);
-    } else if (step == SQLITE_DONE) {
+    sr_bind_int64(s, 1, id);
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        *failed = sr_col_int(s, 0);
+        *locked_until = sr_col_int64(s, 1);
+    } else if (step == SR_DONE) {
         rc = not_found(st, id, NULL);
     } else {
         rc = sr_store_dberr(st, _("cannot read the users"));
@@ -521,7 +521,7 @@ sr_error
 sr_audb_set_failures(struct sr_store *st, int64_t id, int failed,
                      int64_t locked_until)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
@@ -530,9 +530,9 @@ sr_audb_set_failures(struct sr_store *st, int64_t id, int failed,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int(s, 2, failed);
-    sqlite3_bind_int64(s, 3, locked_until);
+    sr_bind_int64(s, 1, id);
+    sr_bind_int(s, 2, failed);
+    sr_bind_int64(s, 3, locked_until);
     rc = step_done(st, s, _("cannot record the failed sign-in"));
     sr_store_finish(st, s);
     return rc;
@@ -542,7 +542,7 @@ sr_error
 sr_audb_login_ok(struct sr_store *st, int64_t id, const char *expected,
                  const char *rehash, int64_t now, bool *ok)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     *ok = false;
@@ -555,13 +555,13 @@ sr_audb_login_ok(struct sr_store *st, int64_t id, const char *expected,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, expected);
     sr_bind_text(s, 3, rehash);
-    sqlite3_bind_int64(s, 4, now);
+    sr_bind_int64(s, 4, now);
     rc = step_done(st, s, _("cannot record the sign-in"));
     if (rc == SR_OK)
-        *ok = sqlite3_changes(st->db) == 1;
+        *ok = sr_db_changes(st) == 1;
     sr_store_finish(st, s);
     return rc;
 }
@@ -569,7 +569,7 @@ sr_audb_login_ok(struct sr_store *st, int64_t id, const char *expected,
 sr_error
 sr_audb_totp_pending(struct sr_store *st, int64_t id, const char *pending)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
@@ -577,7 +577,7 @@ sr_audb_totp_pending(struct sr_store *st, int64_t id, const char *pending)
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, pending);
     rc = step_done(st, s, _("cannot store the second factor"));
     sr_store_finish(st, s);
@@ -588,7 +588,7 @@ sr_error
 sr_audb_totp_set(struct sr_store *st, int64_t id, const char *secret,
                  int64_t last)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
@@ -598,9 +598,9 @@ sr_audb_totp_set(struct sr_store *st, int64_t id, const char *secret,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, secret);
-    sqlite3_bind_int64(s, 3, last);
+    sr_bind_int64(s, 3, last);
     rc = step_done(st, s, _("cannot store the second factor"));
     sr_store_finish(st, s);
     return rc;
@@ -609,7 +609,7 @@ sr_audb_totp_set(struct sr_store *st, int64_t id, const char *secret,
 sr_error
 sr_audb_totp_used(struct sr_store *st, int64_t id, int64_t step, bool *ok)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     *ok = false;
@@ -620,11 +620,11 @@ sr_audb_totp_used(struct sr_store *st, int64_t id, int64_t step, bool *ok)
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, step);
+    sr_bind_int64(s, 1, id);
+    sr_bind_int64(s, 2, step);
     rc = step_done(st, s, _("cannot record the second factor"));
     if (rc == SR_OK)
-        *ok = sqlite3_changes(st->db) == 1;
+        *ok = sr_db_changes(st) == 1;
     sr_store_finish(st, s);
     return rc;
 }
@@ -633,7 +633,7 @@ sr_error
 sr_audb_admins(struct sr_store *st, int64_t skip_user, int64_t skip_grant,
                int64_t *n)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     *n = 0;
@@ -646,10 +646,10 @@ sr_audb_admins(struct sr_store *st, int64_t skip_user, int64_t skip_grant,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, skip_user);
-    sqlite3_bind_int64(s, 2, skip_grant);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        *n = sqlite3_column_int64(s, 0);
+    sr_bind_int64(s, 1, skip_user);
+    sr_bind_int64(s, 2, skip_grant);
+    if (sr_step(s) == SR_ROW)
+        *n = sr_col_int64(s, 0);
     else
         rc = sr_store_dberr(st, _("cannot read the role grants"));
     sr_store_finish(st, s);
@@ -664,7 +664,7 @@ sr_error
 sr_audb_district(struct sr_store *st, const char *code_or_name,
                  char code[32])
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -676,10 +676,10 @@ sr_audb_district(struct sr_store *st, const char *code_or_name,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, code_or_name);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        snprintf(code, 32, "%s", (const char *)sqlite3_column_text(s, 0));
-    else if (step != SQLITE_DONE)
+    step = sr_step(s);
+    if (step == SR_ROW)
+        snprintf(code, 32, "%s", sr_col_text(s, 0));
+    else if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the districts"));
     sr_store_finish(st, s);
     return rc;
@@ -689,7 +689,7 @@ sr_error
 sr_audb_school(struct sr_store *st, const char *code, bool *exists,
                bool *closed)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -700,11 +700,11 @@ sr_audb_school(struct sr_store *st, const char *code, bool *exists,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, code);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    step = sr_step(s);
+    if (step == SR_ROW) {
         *exists = true;
-        *closed = sqlite3_column_int(s, 0) != 0;
-    } else if (step != SQLITE_DONE) {
+        *closed = sr_col_int(s, 0) != 0;
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the school registry"));
     }
     sr_store_finish(st, s);
@@ -715,7 +715,7 @@ sr_error
 sr_audb_grant_same(struct sr_store *st, int64_t user, int role,
                    const char *district, const char *school, int64_t *id)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -727,14 +727,14 @@ sr_audb_grant_same(struct sr_store *st, int64_t user, int role,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, user);
+    sr_bind_int64(s, 1, user);
     sr_bind_text(s, 2, role_names[role]);
     sr_bind_text(s, 3, district);
     sr_bind_text(s, 4, school);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW)
-        *id = sqlite3_column_int64(s, 0);
-    else if (step != SQLITE_DONE)
+    step = sr_step(s);
+    if (step == SR_ROW)
+        *id = sr_col_int64(s, 0);
+    else if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the role grants"));
     sr_store_finish(st, s);
     return rc;
@@ -744,7 +744,7 @@ sr_error
 sr_audb_grant_insert(struct sr_store *st, int64_t user, int role,
                      const char *district, const char *school, int64_t *id)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc;
 
@@ -756,7 +756,7 @@ sr_audb_grant_insert(struct sr_store *st, int64_t user, int role,
     if (rc != SR_OK)
         return rc;
     sr_store_now(st, now);
-    sqlite3_bind_int64(s, 1, user);
+    sr_bind_int64(s, 1, user);
     sr_bind_text(s, 2, role_names[role]);
     sr_bind_text(s, 3, district);
     sr_bind_text(s, 4, school);
@@ -764,7 +764,7 @@ sr_audb_grant_insert(struct sr_store *st, int64_t user, int role,
     sr_bind_text(s, 6, sr_store_actor(st));
     rc = step_done(st, s, _("cannot add the role grant"));
     if (rc == SR_OK)
-        *id = sqlite3_last_insert_rowid(st->db);
+        *id = sr_db_last_id(st);
     sr_store_finish(st, s);
     return rc;
 }
@@ -773,7 +773,7 @@ sr_error
 sr_audb_grant_get(struct sr_store *st, int64_t id, int64_t *user, int *role,
                   bool *revoked)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -783,13 +783,13 @@ sr_audb_grant_get(struct sr_store *st, int64_t id, int64_t *user, int *role,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, id);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
-        *user = sqlite3_column_int64(s, 0);
-        *role = role_of((const char *)sqlite3_column_text(s, 1));
-        *revoked = sqlite3_column_int(s, 2) != 0;
-    } else if (step == SQLITE_DONE) {
+    sr_bind_int64(s, 1, id);
+    step = sr_step(s);
+    if (step == SR_ROW) {
+        *user = sr_col_int64(s, 0);
+        *role = role_of(sr_col_text(s, 1));
+        *revoked = sr_col_int(s, 2) != 0;
+    } else if (step == SR_DONE) {
         rc = sr_store_fail_code(st, SR_ERR_NOT_FOUND, _("no role grant %lld"),
                                 (long long)id);
     } else {
@@ -802,7 +802,7 @@ sr_audb_grant_get(struct sr_store *st, int64_t id, int64_t *user, int *role,
 sr_error
 sr_audb_grant_revoke(struct sr_store *st, int64_t id)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc;
 
@@ -814,7 +814,7 @@ sr_audb_grant_revoke(struct sr_store *st, int64_t id)
     if (rc != SR_OK)
         return rc;
     sr_store_now(st, now);
-    sqlite3_bind_int64(s, 1, id);
+    sr_bind_int64(s, 1, id);
     sr_bind_text(s, 2, now);
     sr_bind_text(s, 3, sr_store_actor(st));
     rc = step_done(st, s, _("cannot revoke the role grant"));
@@ -829,7 +829,7 @@ sr_audb_grant_revoke(struct sr_store *st, int64_t id)
 sr_error
 sr_audb_event(struct sr_store *st, const struct sr_audb_event *e)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     char now[32];
     sr_error rc;
 
@@ -860,11 +860,11 @@ sr_audb_event(struct sr_store *st, const struct sr_audb_event *e)
     sr_bind_text(s, 7, e->login);
     sr_bind_text(s, 8, e->source);
     sr_bind_text(s, 9, e->detail);
-    sqlite3_bind_int(s, 10, e->state);
+    sr_bind_int(s, 10, e->state);
     rc = step_done(st, s, _("cannot record the security event"));
     sr_store_finish(st, s);
     if (rc == SR_OK)
-        rc = sr_audit_append(st, "security", sqlite3_last_insert_rowid(st->db));
+        rc = sr_audit_append(st, "security", sr_db_last_id(st));
     return rc;
 }
 
@@ -875,7 +875,7 @@ sr_audb_event(struct sr_store *st, const struct sr_audb_event *e)
     "AND (?3 IS NULL OR e.at >= ?3) AND (?4 IS NULL OR e.at < ?4) "
 
 static void
-bind_filter(sqlite3_stmt *s, const struct sr_security_filter *f,
+bind_filter(struct sr_stmt *s, const struct sr_security_filter *f,
             const char *since, const char *until)
 {
     bind_id(s, 1, f->user);
@@ -902,7 +902,7 @@ sr_audb_security_list(struct sr_store *st, const struct sr_security_filter *f,
                       const char *since, const char *until,
                       sr_security_fn fn, void *ctx, size_t *total)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     struct sr_security_event e;
     sr_error rc;
     int step;
@@ -916,11 +916,11 @@ sr_audb_security_list(struct sr_store *st, const struct sr_security_filter *f,
         if (rc != SR_OK)
             return rc;
         bind_filter(s, f, since, until);
-        if (sqlite3_step(s) != SQLITE_ROW) {
+        if (sr_step(s) != SR_ROW) {
             rc = sr_store_dberr(st, _("cannot read the security log"));
             goto cleanup;
         }
-        *total = (size_t)sqlite3_column_int64(s, 0);
+        *total = (size_t)sr_col_int64(s, 0);
         sr_store_finish(st, s);
         s = NULL;
     }
@@ -936,19 +936,19 @@ sr_audb_security_list(struct sr_store *st, const struct sr_security_filter *f,
     if (rc != SR_OK)
         return rc;
     bind_filter(s, f, since, until);
-    sqlite3_bind_int64(s, 5, f->limit ? (sqlite3_int64)f->limit : -1);
-    sqlite3_bind_int64(s, 6, (sqlite3_int64)f->offset);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+    sr_bind_int64(s, 5, f->limit ? (int64_t)f->limit : -1);
+    sr_bind_int64(s, 6, (int64_t)f->offset);
+    while ((step = sr_step(s)) == SR_ROW) {
         int nomem = 0;
 
-        e.id = sqlite3_column_int64(s, 0);
+        e.id = sr_col_int64(s, 0);
         e.at = sr_column_dup(s, 1, &nomem);
-        e.actor = sqlite3_column_int64(s, 2);
+        e.actor = sr_col_int64(s, 2);
         e.actor_name = sr_column_dup(s, 3, &nomem);
         e.action = sr_column_dup(s, 4, &nomem);
-        e.target = sqlite3_column_int64(s, 5);
+        e.target = sr_col_int64(s, 5);
         e.target_login = sr_column_dup(s, 6, &nomem);
-        e.grant = sqlite3_column_int64(s, 7);
+        e.grant = sr_col_int64(s, 7);
         e.login = sr_column_dup(s, 8, &nomem);
         e.source = sr_column_dup(s, 9, &nomem);
         e.detail = sr_column_dup(s, 10, &nomem);
@@ -960,7 +960,7 @@ sr_audb_security_list(struct sr_store *st, const struct sr_security_filter *f,
             goto cleanup;
         event_release(&e);
     }
-    if (step != SQLITE_DONE)
+    if (step != SR_DONE)
         rc = sr_store_dberr(st, _("cannot read the security log"));
 
 cleanup:
@@ -978,7 +978,7 @@ sr_audb_session_insert(struct sr_store *st, const char *sha,
                        const struct sr_audb_session *se, const char *source,
                        const char *agent)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
@@ -990,12 +990,12 @@ sr_audb_session_insert(struct sr_store *st, const char *sha,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, sha);
-    sqlite3_bind_int64(s, 2, se->user);
+    sr_bind_int64(s, 2, se->user);
     sr_bind_text(s, 3, se->csrf);
     sr_bind_text(s, 4, stage_names[se->stage]);
-    sqlite3_bind_int64(s, 5, se->created_at);
-    sqlite3_bind_int64(s, 6, se->seen_at);
-    sqlite3_bind_int64(s, 7, se->expires_at);
+    sr_bind_int64(s, 5, se->created_at);
+    sr_bind_int64(s, 6, se->seen_at);
+    sr_bind_int64(s, 7, se->expires_at);
     sr_bind_text(s, 8, source);
     sr_bind_text(s, 9, agent);
     rc = step_done(st, s, _("cannot start the session"));
@@ -1008,7 +1008,7 @@ sr_audb_session_get(struct sr_store *st, const char *sha,
                     struct sr_audb_session *se, struct sr_user *u,
                     bool *found)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
     int step;
 
@@ -1025,19 +1025,19 @@ sr_audb_session_get(struct sr_store *st, const char *sha,
     if (rc != SR_OK)
         return rc;
     sr_bind_text(s, 1, sha);
-    step = sqlite3_step(s);
-    if (step == SQLITE_ROW) {
+    step = sr_step(s);
+    if (step == SR_ROW) {
         const char *csrf =
-            (const char *)sqlite3_column_text(s, USER_NCOLS + 1);
+            sr_col_text(s, USER_NCOLS + 1);
 
         *found = true;
-        se->user = sqlite3_column_int64(s, 0);
+        se->user = sr_col_int64(s, 0);
         se->stage = stage_of(
-            (const char *)sqlite3_column_text(s, USER_NCOLS));
+            sr_col_text(s, USER_NCOLS));
         snprintf(se->csrf, sizeof(se->csrf), "%s", csrf ? csrf : "");
-        se->created_at = sqlite3_column_int64(s, USER_NCOLS + 2);
-        se->seen_at = sqlite3_column_int64(s, USER_NCOLS + 3);
-        se->expires_at = sqlite3_column_int64(s, USER_NCOLS + 4);
+        se->created_at = sr_col_int64(s, USER_NCOLS + 2);
+        se->seen_at = sr_col_int64(s, USER_NCOLS + 3);
+        se->expires_at = sr_col_int64(s, USER_NCOLS + 4);
         if (se->stage < 0)
             rc = sr_store_fail_code(st, SR_ERR_INTERNAL,
                                     _("a session of user %lld has an unknown "
@@ -1045,7 +1045,7 @@ sr_audb_session_get(struct sr_store *st, const char *sha,
                                     (long long)se->user);
         else if (u)
             rc = user_from_row(st, s, u);
-    } else if (step != SQLITE_DONE) {
+    } else if (step != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot read the sessions"));
     }
     sr_store_finish(st, s);
@@ -1059,7 +1059,7 @@ static sr_error
 session_write(struct sr_store *st, const char *sql, const char *sha,
               int64_t v, bool has_v, const char *what)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st, sql, &s);
@@ -1067,7 +1067,7 @@ session_write(struct sr_store *st, const char *sql, const char *sha,
         return rc;
     sr_bind_text(s, 1, sha);
     if (has_v)
-        sqlite3_bind_int64(s, 2, v);
+        sr_bind_int64(s, 2, v);
     rc = step_done(st, s, what);
     sr_store_finish(st, s);
     return rc;
@@ -1085,7 +1085,7 @@ sr_audb_session_touch(struct sr_store *st, const char *sha, int64_t now)
 sr_error
 sr_audb_session_stage(struct sr_store *st, const char *sha, int stage)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
@@ -1112,16 +1112,16 @@ sr_audb_session_end(struct sr_store *st, const char *sha)
 sr_error
 sr_audb_sessions_end(struct sr_store *st, int64_t user, size_t *n)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st, "DELETE FROM sessions WHERE user = ?1", &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, user);
+    sr_bind_int64(s, 1, user);
     rc = step_done(st, s, _("cannot end the sessions"));
     if (rc == SR_OK && n)
-        *n = (size_t)sqlite3_changes(st->db);
+        *n = (size_t)sr_db_changes(st);
     sr_store_finish(st, s);
     return rc;
 }
@@ -1130,7 +1130,7 @@ sr_error
 sr_audb_sessions_sweep(struct sr_store *st, int64_t now, int64_t idle,
                        int64_t max, size_t *n)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     sr_error rc;
 
     rc = sr_store_prepare(st,
@@ -1139,12 +1139,12 @@ sr_audb_sessions_sweep(struct sr_store *st, int64_t now, int64_t idle,
                           &s);
     if (rc != SR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int64(s, 2, idle);
-    sqlite3_bind_int64(s, 3, max);
+    sr_bind_int64(s, 1, now);
+    sr_bind_int64(s, 2, idle);
+    sr_bind_int64(s, 3, max);
     rc = step_done(st, s, _("cannot delete expired sessions"));
     if (rc == SR_OK && n)
-        *n = (size_t)sqlite3_changes(st->db);
+        *n = (size_t)sr_db_changes(st);
     sr_store_finish(st, s);
     return rc;
 }

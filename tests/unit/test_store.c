@@ -56,12 +56,12 @@ static void
 finished_statement_is_reused(void **state)
 {
     struct fx *f = *state;
-    sqlite3_stmt *a = NULL, *b = NULL;
+    struct sr_stmt *a = NULL, *b = NULL;
 
     assert_int_equal(sr_store_prepare(f->st, "SELECT ?1 + 1", &a), SR_OK);
-    sqlite3_bind_int(a, 1, 41);
-    assert_int_equal(sqlite3_step(a), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(a, 0), 42);
+    sr_bind_int(a, 1, 41);
+    assert_int_equal(sr_step(a), SR_ROW);
+    assert_int_equal(sr_col_int(a, 0), 42);
     sr_store_finish(f->st, a);
 
     /* The same text (a different buffer) finds the same statement,
@@ -69,9 +69,9 @@ finished_statement_is_reused(void **state)
     char sql[] = "SELECT ?1 + 1";
     assert_int_equal(sr_store_prepare(f->st, sql, &b), SR_OK);
     assert_ptr_equal(a, b);
-    assert_int_equal(sqlite3_stmt_busy(b), 0);
-    assert_int_equal(sqlite3_step(b), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_type(b, 0), SQLITE_NULL);
+    assert_int_equal(sqlite3_stmt_busy(b->lite), 0);
+    assert_int_equal(sr_step(b), SR_ROW);
+    assert_int_equal(sr_col_type(b, 0), SR_COL_NULL);
     sr_store_finish(f->st, b);
 }
 
@@ -79,7 +79,7 @@ static void
 statement_in_use_is_not_shared(void **state)
 {
     struct fx *f = *state;
-    sqlite3_stmt *outer = NULL, *inner = NULL, *again = NULL;
+    struct sr_stmt *outer = NULL, *inner = NULL, *again = NULL;
     int rows = 0;
 
     /* An iteration that runs the same query for each of its rows. */
@@ -88,16 +88,16 @@ statement_in_use_is_not_shared(void **state)
                                       "code LIMIT ?1",
                                       &outer),
                      SR_OK);
-    sqlite3_bind_int(outer, 1, 3);
-    while (sqlite3_step(outer) == SQLITE_ROW) {
+    sr_bind_int(outer, 1, 3);
+    while (sr_step(outer) == SR_ROW) {
         assert_int_equal(sr_store_prepare(f->st,
                                           "SELECT code FROM districts ORDER "
                                           "BY code LIMIT ?1",
                                           &inner),
                          SR_OK);
         assert_ptr_not_equal(inner, outer);
-        sqlite3_bind_int(inner, 1, 1);
-        assert_int_equal(sqlite3_step(inner), SQLITE_ROW);
+        sr_bind_int(inner, 1, 1);
+        assert_int_equal(sr_step(inner), SR_ROW);
         sr_store_finish(f->st, inner);
         rows++;
     }
@@ -117,7 +117,7 @@ finished_select_ends_its_read(void **state)
 {
     struct fx *f = *state;
     struct sr_store *other = NULL;
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
 
     /* A SELECT stopped after its first row, then finished: another
      * connection can still checkpoint the whole WAL (an open read would
@@ -125,7 +125,7 @@ finished_select_ends_its_read(void **state)
     assert_int_equal(sr_store_prepare(f->st, "SELECT code FROM districts",
                                       &s),
                      SR_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sr_step(s), SR_ROW);
     sr_store_finish(f->st, s);
     assert_int_equal(sqlite3_get_autocommit(f->st->db), 1);
     assert_int_equal(sr_store_open(f->db, 0, &other), SR_OK);
@@ -154,12 +154,12 @@ more_statements_than_the_cache_holds(void **state)
      * finished instead of kept; the leak checker sees the rest freed at
      * close. */
     for (i = 0; i < SR_STMT_CACHE + 20; i++) {
-        sqlite3_stmt *s = NULL;
+        struct sr_stmt *s = NULL;
 
         snprintf(sql, sizeof(sql), "SELECT %d", i);
         assert_int_equal(sr_store_prepare(f->st, sql, &s), SR_OK);
-        assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-        assert_int_equal(sqlite3_column_int(s, 0), i);
+        assert_int_equal(sr_step(s), SR_ROW);
+        assert_int_equal(sr_col_int(s, 0), i);
         sr_store_finish(f->st, s);
     }
     assert_int_equal(f->st->n_stmts, SR_STMT_CACHE);
@@ -170,7 +170,7 @@ static void
 bad_sql_names_the_failure(void **state)
 {
     struct fx *f = *state;
-    sqlite3_stmt *s = (sqlite3_stmt *)f;
+    struct sr_stmt *s = (struct sr_stmt *)f;
 
     assert_int_equal(sr_store_prepare(f->st, "SELEC 1", &s), SR_ERR_DB);
     assert_null(s);
