@@ -119,7 +119,7 @@ bind_profile(struct sr_store *st, struct sr_stmt *s, const struct sr_expert *e)
     sr_bind_int64(s, 1, e->user);
     sr_bind_text(s, 2, e->unit);
     sr_bind_text(s, 3, e->district);
-    /* SQLITE_TRANSIENT: specs and now are on this stack frame. */
+    /* sr_bind_text() copies: specs and now are on this stack frame. */
     sr_bind_text(s, 4, specs);
     sr_bind_text(s, 5, e->trained_on);
     sr_bind_text(s, 6, e->certified_on);

@@ -104,7 +104,7 @@ sr_sodb_insert(struct sr_store *st, const struct sr_sodb_row *r)
     sr_bind_text(s, 14, r->snapshot);
     sr_bind_text(s, 15, r->sha256);
     sr_bind_text(s, 16, r->diff);
-    /* SQLITE_TRANSIENT: now is on this stack frame. */
+    /* sr_bind_text() copies: now is on this stack frame. */
     sr_bind_text(s, 17, now);
     sr_bind_text(s, 18, sr_store_actor(st));
     sr_bind_user(st, s, 19);
