@@ -843,6 +843,7 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
     char prev[65] = GENESIS;
     struct sr_buf b;
     int64_t expect_seq = 1;
+    bool own = false;
     sr_error rc;
     int step = SR_DONE;
 
@@ -855,8 +856,9 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
                                   head);
     sr_buf_init(&b);
     /* One read transaction: a consistent snapshot of the whole chain. */
-    if (sr_db_exec(st, "BEGIN") != SR_DB_OK)
-        return sr_store_dberr(st, _("cannot start a read transaction"));
+    rc = sr_store_read_begin(st, &own);
+    if (rc != SR_OK)
+        return rc;
     rc = sr_store_prepare(st,
                           "SELECT seq, kind, ref, format, content_sha256, "
                           "prev_sha256, sha256 FROM audit ORDER BY seq",
@@ -941,7 +943,7 @@ sr_audit_verify_head(struct sr_store *st, const char *head,
 
 cleanup:
     sr_store_finish(st, s);
-    sr_db_exec(st, "COMMIT");
+    sr_store_read_end(st, own);
     sr_buf_release(&b);
     return rc;
 }

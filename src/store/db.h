@@ -20,14 +20,32 @@
 #define SR_STORE_DB_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+struct sr_pg_stmt;
+
 /* A prepared statement, as sr_store_prepare() hands it out and
- * sr_store_finish() takes it back. */
+ * sr_store_finish() takes it back: one engine's. */
 struct sr_stmt {
-    sqlite3_stmt *lite;   /* SQLite's statement */
+    sqlite3_stmt *lite;      /* SQLite's statement, or NULL */
+    struct sr_pg_stmt *pg;   /* PostgreSQL's (db_pg.c), or NULL */
 };
+
+/* PostgreSQL's side of each call below (db_pg.c). */
+int sr_pg_step(struct sr_pg_stmt *s);
+void sr_pg_reset(struct sr_pg_stmt *s);
+int sr_pg_bind(struct sr_pg_stmt *s, int i, const char *v);
+int sr_pg_bind_n(struct sr_pg_stmt *s, int i, const char *v, size_t len);
+int sr_pg_bind_int64(struct sr_pg_stmt *s, int i, int64_t v);
+int sr_pg_bind_count(const struct sr_pg_stmt *s);
+const char *sr_pg_col_text(const struct sr_pg_stmt *s, int i);
+int64_t sr_pg_col_int64(const struct sr_pg_stmt *s, int i);
+size_t sr_pg_col_bytes(const struct sr_pg_stmt *s, int i);
+int sr_pg_col_type(const struct sr_pg_stmt *s, int i);
+int sr_pg_col_count(const struct sr_pg_stmt *s);
+const char *sr_pg_col_name(const struct sr_pg_stmt *s, int i);
 
 /* sr_step(): a row is ready, or the statement has run to its end. */
 #define SR_ROW SQLITE_ROW
@@ -48,31 +66,40 @@ enum sr_coltype {
 static inline int
 sr_step(struct sr_stmt *s)
 {
-    return sqlite3_step(s->lite);
+    return s->pg ? sr_pg_step(s->pg) : sqlite3_step(s->lite);
 }
 
 /* Back to before its first step, keeping the bindings. */
 static inline void
 sr_reset(struct sr_stmt *s)
 {
-    sqlite3_reset(s->lite);
+    if (s->pg)
+        sr_pg_reset(s->pg);
+    else
+        sqlite3_reset(s->lite);
 }
 
 static inline int
 sr_bind_int64(struct sr_stmt *s, int i, int64_t v)
 {
+    if (s->pg)
+        return sr_pg_bind_int64(s->pg, i, v);
     return sqlite3_bind_int64(s->lite, i, (sqlite3_int64)v);
 }
 
 static inline int
 sr_bind_int(struct sr_stmt *s, int i, int v)
 {
+    if (s->pg)
+        return sr_pg_bind_int64(s->pg, i, v);
     return sqlite3_bind_int(s->lite, i, v);
 }
 
 static inline int
 sr_bind_null(struct sr_stmt *s, int i)
 {
+    if (s->pg)
+        return sr_pg_bind(s->pg, i, NULL);
     return sqlite3_bind_null(s->lite, i);
 }
 
@@ -80,6 +107,8 @@ sr_bind_null(struct sr_stmt *s, int i)
 static inline int
 sr_bind_text(struct sr_stmt *s, int i, const char *v)
 {
+    if (s->pg)
+        return sr_pg_bind(s->pg, i, v);
     if (!v)
         return sqlite3_bind_null(s->lite, i);
     return sqlite3_bind_text(s->lite, i, v, -1, SQLITE_TRANSIENT);
@@ -89,6 +118,8 @@ sr_bind_text(struct sr_stmt *s, int i, const char *v)
 static inline int
 sr_bind_textn(struct sr_stmt *s, int i, const char *v, size_t len)
 {
+    if (s->pg)
+        return sr_pg_bind_n(s->pg, i, v, len);
     return sqlite3_bind_text64(s->lite, i, v, (sqlite3_uint64)len,
                                SQLITE_TRANSIENT, SQLITE_UTF8);
 }
@@ -97,19 +128,22 @@ sr_bind_textn(struct sr_stmt *s, int i, const char *v, size_t len)
 static inline int
 sr_bind_count(struct sr_stmt *s)
 {
-    return sqlite3_bind_parameter_count(s->lite);
+    return s->pg ? sr_pg_bind_count(s->pg)
+                 : sqlite3_bind_parameter_count(s->lite);
 }
 
 static inline int64_t
 sr_col_int64(struct sr_stmt *s, int i)
 {
-    return (int64_t)sqlite3_column_int64(s->lite, i);
+    return s->pg ? sr_pg_col_int64(s->pg, i)
+                 : (int64_t)sqlite3_column_int64(s->lite, i);
 }
 
 static inline int
 sr_col_int(struct sr_stmt *s, int i)
 {
-    return sqlite3_column_int(s->lite, i);
+    return s->pg ? (int)sr_pg_col_int64(s->pg, i)
+                 : sqlite3_column_int(s->lite, i);
 }
 
 /* The column as text (a number as its decimal digits), NULL for NULL;
@@ -117,32 +151,36 @@ sr_col_int(struct sr_stmt *s, int i)
 static inline const char *
 sr_col_text(struct sr_stmt *s, int i)
 {
-    return (const char *)sqlite3_column_text(s->lite, i);
+    return s->pg ? sr_pg_col_text(s->pg, i)
+                 : (const char *)sqlite3_column_text(s->lite, i);
 }
 
 /* The length in bytes of the column's text (call after sr_col_text()). */
 static inline size_t
 sr_col_bytes(struct sr_stmt *s, int i)
 {
-    return (size_t)sqlite3_column_bytes(s->lite, i);
+    return s->pg ? sr_pg_col_bytes(s->pg, i)
+                 : (size_t)sqlite3_column_bytes(s->lite, i);
 }
 
 static inline int
 sr_col_type(struct sr_stmt *s, int i)
 {
-    return sqlite3_column_type(s->lite, i);
+    return s->pg ? sr_pg_col_type(s->pg, i)
+                 : sqlite3_column_type(s->lite, i);
 }
 
 static inline int
 sr_col_count(struct sr_stmt *s)
 {
-    return sqlite3_column_count(s->lite);
+    return s->pg ? sr_pg_col_count(s->pg) : sqlite3_column_count(s->lite);
 }
 
 static inline const char *
 sr_col_name(struct sr_stmt *s, int i)
 {
-    return sqlite3_column_name(s->lite, i);
+    return s->pg ? sr_pg_col_name(s->pg, i)
+                 : sqlite3_column_name(s->lite, i);
 }
 
 #endif /* SR_STORE_DB_H */

@@ -373,11 +373,13 @@ static sr_error
 read_all(struct trend *t, const char *last)
 {
     sr_error rc;
+    bool own;
 
-    if (sr_db_exec(t->st, "BEGIN") != SR_DB_OK)
-        return sr_store_dberr(t->st, _("cannot start a read transaction"));
+    rc = sr_store_read_begin(t->st, &own);
+    if (rc != SR_OK)
+        return rc;
     rc = read_rows(t, last);
-    sr_db_exec(t->st, "COMMIT");
+    sr_store_read_end(t->st, own);
     return rc;
 }
 

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "schoolrisk/auth.h"
+#include "schema_pg.h"
 #include "../util.h"
 
 /* ------------------------------------------------------------------ */
@@ -801,23 +802,27 @@ sr_store_dberr(struct sr_store *st, const char *what)
     /* TRANSLATORS: what failed ("cannot read the hazards"), then
        SQLite's own message, in English. */
     snprintf(st->msg, sizeof(st->msg), _("%s: %s"), what,
-             st->db ? sqlite3_errmsg(st->db) : _("no database"));
+             st->pg   ? sr_pg_errmsg(st)
+             : st->db ? sqlite3_errmsg(st->db)
+                      : _("no database"));
     st->field[0] = '\0';
     return SR_ERR_DB;
 }
 
-/* A statement of the engine in its wrapper (NULL when out of memory:
+/* A statement of an engine in its wrapper (NULL when out of memory:
  * the statement is finalized). */
 static struct sr_stmt *
-wrap(sqlite3_stmt *lite)
+wrap(sqlite3_stmt *lite, struct sr_pg_stmt *pg)
 {
     struct sr_stmt *s = malloc(sizeof(*s));
 
     if (!s) {
         sqlite3_finalize(lite);
+        sr_pg_finalize(pg);
         return NULL;
     }
     s->lite = lite;
+    s->pg = pg;
     return s;
 }
 
@@ -825,7 +830,14 @@ static void
 unwrap(struct sr_stmt *s)
 {
     sqlite3_finalize(s->lite);
+    sr_pg_finalize(s->pg);
     free(s);
+}
+
+static const char *
+sql_of(const struct sr_stmt *s)
+{
+    return s->pg ? sr_pg_sql(s->pg) : sqlite3_sql(s->lite);
 }
 
 sr_error
@@ -833,26 +845,33 @@ sr_store_prepare(struct sr_store *st, const char *sql, struct sr_stmt **out)
 {
     uint64_t h = sr_hash_str(sql);
     sqlite3_stmt *lite = NULL;
+    struct sr_pg_stmt *pg = NULL;
     size_t i;
 
     for (i = 0; i < st->n_stmts; i++) {
         struct sr_stmt_slot *slot = &st->stmts[i];
 
         if (slot->hash == h && !slot->busy &&
-            !strcmp(sqlite3_sql(slot->s->lite), sql)) {
+            !strcmp(sql_of(slot->s), sql)) {
             slot->busy = 1;
             *out = slot->s;
             return SR_OK;
         }
     }
     *out = NULL;
-    if (sqlite3_prepare_v3(st->db, sql, -1,
-                           st->n_stmts < SR_STMT_CACHE
-                               ? SQLITE_PREPARE_PERSISTENT
-                               : 0,
-                           &lite, NULL) != SQLITE_OK)
+    if (st->pg) {
+        sr_error rc = sr_pg_prepare(st, sql, &pg);
+
+        if (rc != SR_OK)
+            return rc;
+    } else if (sqlite3_prepare_v3(st->db, sql, -1,
+                                  st->n_stmts < SR_STMT_CACHE
+                                      ? SQLITE_PREPARE_PERSISTENT
+                                      : 0,
+                                  &lite, NULL) != SQLITE_OK) {
         return sr_store_dberr(st, _("cannot prepare a statement"));
-    *out = wrap(lite);
+    }
+    *out = wrap(lite, pg);
     if (!*out)
         return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
     if (st->n_stmts < SR_STMT_CACHE) {
@@ -873,8 +892,12 @@ sr_store_finish(struct sr_store *st, struct sr_stmt *s)
         return;
     for (i = 0; i < st->n_stmts; i++) {
         if (st->stmts[i].s == s) {
-            sqlite3_reset(s->lite);
-            sqlite3_clear_bindings(s->lite);
+            if (s->pg) {
+                sr_pg_clear(s->pg);
+            } else {
+                sqlite3_reset(s->lite);
+                sqlite3_clear_bindings(s->lite);
+            }
             st->stmts[i].busy = 0;
             return;
         }
@@ -885,31 +908,39 @@ sr_store_finish(struct sr_store *st, struct sr_stmt *s)
 int
 sr_db_exec(struct sr_store *st, const char *sql)
 {
+    if (st->pg)
+        return sr_pg_exec(st, sql);
     return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 }
 
 int64_t
 sr_db_last_id(struct sr_store *st)
 {
+    if (st->pg)
+        return sr_pg_last_id(st);
     return (int64_t)sqlite3_last_insert_rowid(st->db);
 }
 
 int
 sr_db_changes(struct sr_store *st)
 {
-    return sqlite3_changes(st->db);
+    return st->pg ? st->pg_changes : sqlite3_changes(st->db);
 }
 
 bool
 sr_db_in_transaction(struct sr_store *st)
 {
+    if (st->pg)
+        return sr_pg_in_transaction(st);
     return !sqlite3_get_autocommit(st->db);
 }
 
 sr_error
 sr_store_begin(struct sr_store *st)
 {
-    if (sr_db_exec(st, "BEGIN IMMEDIATE") != SR_DB_OK)
+    /* PostgreSQL has no IMMEDIATE: its writers lock the rows they
+     * change, not the database. */
+    if (sr_db_exec(st, st->pg ? "BEGIN" : "BEGIN IMMEDIATE") != SR_DB_OK)
         return sr_store_dberr(st, _("cannot start a transaction"));
     return SR_OK;
 }
@@ -965,9 +996,45 @@ user_version(struct sr_store *st)
     return v;
 }
 
+/* The schema version of a PostgreSQL database: 0 when it has no
+ * schoolrisk schema yet, -1 when it cannot be read. */
+static int
+pg_version(struct sr_store *st)
+{
+    struct sr_stmt *s = NULL;
+    int v = -1, exists = 0;
+
+    /* A statement naming a missing table fails when prepared: ask the
+     * catalog first. */
+    if (sr_store_prepare(st,
+                         "SELECT to_regclass('schoolrisk.schema_version') "
+                         "IS NOT NULL",
+                         &s) == SR_OK &&
+        sr_step(s) == SR_ROW) {
+        exists = sr_col_int(s, 0);
+        v = 0;
+    }
+    sr_store_finish(st, s);
+    if (exists) {
+        s = NULL;
+        v = -1;
+        if (sr_store_prepare(st,
+                             "SELECT max(version) FROM "
+                             "schoolrisk.schema_version",
+                             &s) == SR_OK &&
+            sr_step(s) == SR_ROW)
+            v = sr_col_int(s, 0);
+        sr_store_finish(st, s);
+    }
+    return v;
+}
+
 sr_error
 sr_store_defer_checkpoints(struct sr_store *st)
 {
+    /* PostgreSQL checkpoints on its own. */
+    if (st->pg)
+        return SR_OK;
     if (sqlite3_wal_autocheckpoint(st->db, 0) != SQLITE_OK)
         return sr_store_dberr(st, _("cannot set the checkpoints"));
     return SR_OK;
@@ -978,6 +1045,13 @@ sr_store_checkpoint(struct sr_store *st, int *log_pages, int *done_pages)
 {
     int lg = 0, done = 0;
 
+    if (st->pg) {
+        if (log_pages)
+            *log_pages = 0;
+        if (done_pages)
+            *done_pages = 0;
+        return SR_OK;
+    }
     if (sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
                                   &lg, &done) != SQLITE_OK)
         return sr_store_dberr(st, _("cannot checkpoint the write-ahead "
@@ -992,6 +1066,8 @@ sr_store_checkpoint(struct sr_store *st, int *log_pages, int *done_pages)
 int
 sr_store_schema_version(struct sr_store *st)
 {
+    if (st->pg)
+        return pg_version(st);
     return user_version(st);
 }
 
@@ -1222,6 +1298,56 @@ cleanup:
     return rc;
 }
 
+/* Open the PostgreSQL database at uri: connect, find the schema, create
+ * it when asked to (SR_STORE_CREATE) and it has none. */
+static sr_error
+open_pg(struct sr_store *st, const char *uri, int flags)
+{
+    sr_error rc = sr_pg_connect(st, uri);
+    int v;
+
+    if (rc != SR_OK)
+        return rc;
+    st->pg_uri = sr_strdup(uri);
+    if (!st->pg_uri)
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    /* The schema's functions (SQLite's names, schema_pg.sql) come
+     * before PostgreSQL's own. */
+    if (sr_db_exec(st, "SET search_path = schoolrisk, pg_catalog") !=
+        SR_DB_OK)
+        return sr_store_dberr(st, _("cannot set the search path"));
+    v = pg_version(st);
+    if (v < 0)
+        return sr_store_dberr(st, _("cannot read the schema version (is it a "
+                                    "schoolrisk database?)"));
+    if (v > SR_PG_SCHEMA_VERSION)
+        return sr_store_fail_code(
+            st, SR_ERR_VERSION,
+            _("database '%s' has schema version %d, written by a newer "
+              "schoolrisk; this one understands up to version %d"),
+            uri, v, SR_PG_SCHEMA_VERSION);
+    if (v == 0 && !(flags & SR_STORE_CREATE))
+        return sr_store_fail_code(st, SR_ERR_VERSION,
+                                  _("database '%s' has no schoolrisk schema; "
+                                    "run 'schoolrisk init' to create it"),
+                                  uri);
+    if (v == 0) {
+        rc = sr_store_begin(st);
+        if (rc == SR_OK && sr_db_exec(st, sr_pg_schema) != SR_DB_OK)
+            rc = sr_store_dberr(st, _("cannot create the schema"));
+        if (rc == SR_OK)
+            rc = sr_store_commit(st);
+        else
+            sr_store_rollback(st);
+        if (rc != SR_OK)
+            return rc;
+    }
+    if ((flags & SR_STORE_READONLY) &&
+        sr_db_exec(st, "SET default_transaction_read_only = on") != SR_DB_OK)
+        return sr_store_dberr(st, _("cannot open the database read-only"));
+    return SR_OK;
+}
+
 sr_error
 sr_store_open(const char *path, int flags, struct sr_store **out)
 {
@@ -1237,6 +1363,10 @@ sr_store_open(const char *path, int flags, struct sr_store **out)
     if (sodium_init() < 0)
         return sr_store_fail_code(st, SR_ERR_INTERNAL,
                                   _("cannot initialise libsodium"));
+    if (sr_pg_uri(path))
+        return open_pg(st, path, flags);
+    if (path && !strncmp(path, "sqlite:", 7))
+        path += 7;
     if (flags & SR_STORE_READONLY) {
         rc = open_readonly(st, path);
         if (rc != SR_OK)
@@ -1354,6 +1484,8 @@ sr_store_close(struct sr_store *st)
     while (st->n_stmts)
         unwrap(st->stmts[--st->n_stmts].s);
     sqlite3_close(st->db);
+    sr_pg_close(st);
+    free(st->pg_uri);
     free(st->correction);
     free(st->actor);
     free(st);
@@ -1362,7 +1494,8 @@ sr_store_close(struct sr_store *st)
 sr_error
 sr_store_open_reader(const struct sr_store *st, struct sr_store **out)
 {
-    const char *path = sqlite3_db_filename(st->db, "main");
+    const char *path = st->pg ? st->pg_uri
+                              : sqlite3_db_filename(st->db, "main");
     sr_error rc;
 
     *out = NULL;
@@ -1518,9 +1651,12 @@ sr_error
 sr_store_read_begin(struct sr_store *st, bool *own)
 {
     *own = false;
-    if (!sqlite3_get_autocommit(st->db))
+    if (sr_db_in_transaction(st))
         return SR_OK;
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    /* PostgreSQL's default isolation takes a snapshot per statement. */
+    if (sr_db_exec(st, st->pg ? "BEGIN ISOLATION LEVEL REPEATABLE READ, "
+                                "READ ONLY"
+                              : "BEGIN") != SR_DB_OK)
         return sr_store_dberr(st, _("cannot start a read transaction"));
     *own = true;
     return SR_OK;
@@ -1530,7 +1666,7 @@ void
 sr_store_read_end(struct sr_store *st, bool own)
 {
     if (own)
-        sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+        sr_db_exec(st, "COMMIT");
 }
 
 void

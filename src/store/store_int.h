@@ -28,8 +28,16 @@ struct sr_stmt_slot {
     int busy;       /* handed out and not yet finished */
 };
 
+struct pg_conn;
+
 struct sr_store {
-    sqlite3 *db;
+    sqlite3 *db;           /* SQLite's connection, or NULL */
+    struct pg_conn *pg;    /* PostgreSQL's (libpq's PGconn), or NULL */
+    char *pg_uri;          /* the URI it was opened with */
+    char pg_error[512];    /* PostgreSQL: the last error's message */
+    char pg_state[6];      /* and its SQLSTATE */
+    uint64_t pg_names;     /* statements prepared on the server so far */
+    int pg_changes;        /* rows the last statement changed */
     char *actor;
     int64_t user;      /* the authenticated user acting, 0: none (CLI) */
     time_t clock;      /* 0: the system clock */
@@ -78,6 +86,23 @@ int sr_db_exec(struct sr_store *st, const char *sql);
 int64_t sr_db_last_id(struct sr_store *st);
 int sr_db_changes(struct sr_store *st);
 bool sr_db_in_transaction(struct sr_store *st);
+
+/* PostgreSQL (db_pg.c): whether a --db names it, connecting, the
+ * statements (the cache in store.c keeps them as it keeps SQLite's) and
+ * the connection's calls behind sr_db_*(). */
+bool sr_pg_uri(const char *path);
+sr_error sr_pg_connect(struct sr_store *st, const char *uri);
+void sr_pg_close(struct sr_store *st);
+sr_error sr_pg_prepare(struct sr_store *st, const char *sql,
+                       struct sr_pg_stmt **out);
+const char *sr_pg_sql(const struct sr_pg_stmt *s);
+void sr_pg_clear(struct sr_pg_stmt *s);
+void sr_pg_finalize(struct sr_pg_stmt *s);
+int sr_pg_exec(struct sr_store *st, const char *sql);
+bool sr_pg_in_transaction(const struct sr_store *st);
+int64_t sr_pg_last_id(struct sr_store *st);
+const char *sr_pg_errmsg(const struct sr_store *st);
+char *sr_pg_rewrite(const char *sql, int *n);
 
 /* BEGIN IMMEDIATE (take the write lock now, so that a busy database
  * waits for the busy timeout here rather than failing at COMMIT),

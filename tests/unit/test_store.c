@@ -179,10 +179,43 @@ bad_sql_names_the_failure(void **state)
                         "error");
 }
 
+/* PostgreSQL reads $N: SQLite's ?N and ? are rewritten outside quotes
+ * and comments (db_pg.c). */
+static void
+parameters_rewritten_for_postgresql(void **state)
+{
+    char *t;
+    int n;
+
+    (void)state;
+    t = sr_pg_rewrite("SELECT ?1, '?2', \"a?\" -- ?\n, ?12, ?, x FROM t "
+                      "WHERE y = ?1",
+                      &n);
+    assert_non_null(t);
+    assert_string_equal(t, "SELECT $1, '?2', \"a?\" -- ?\n, $12, $13, x "
+                           "FROM t WHERE y = $1");
+    assert_int_equal(n, 13);
+    free(t);
+    t = sr_pg_rewrite("SELECT 1", &n);
+    assert_string_equal(t, "SELECT 1");
+    assert_int_equal(n, 0);
+    free(t);
+    t = sr_pg_rewrite("VALUES (?, ?, ?)", &n);
+    assert_string_equal(t, "VALUES ($1, $2, $3)");
+    assert_int_equal(n, 3);
+    free(t);
+    /* An unterminated quote keeps the rest as it is. */
+    t = sr_pg_rewrite("SELECT 'it''s ?1", &n);
+    assert_string_equal(t, "SELECT 'it''s ?1");
+    assert_int_equal(n, 0);
+    free(t);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(parameters_rewritten_for_postgresql),
         cmocka_unit_test_setup_teardown(finished_statement_is_reused, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(statement_in_use_is_not_shared,
