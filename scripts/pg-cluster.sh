@@ -6,7 +6,9 @@
 #   scripts/pg-cluster.sh start DIR auto   the same on the first free port
 #                                           from a random one in 55500-55999
 #   scripts/pg-cluster.sh uri DIR          print the URI again
-#   scripts/pg-cluster.sh stop DIR         stop it (fast) and remove DIR
+#   scripts/pg-cluster.sh stop DIR         stop it (fast) and remove DIR; an
+#                                           empty or absent DIR (a start that
+#                                           failed) is removed or left alone
 #
 # The URI is postgresql://postgres@127.0.0.1:PORT/postgres: superuser
 # `postgres`, trusted without a password from local sockets and
@@ -182,6 +184,15 @@ cmd_uri() {
 
 cmd_stop() {
     local dir
+    # After a start that failed, or none: nothing to stop (a trap may
+    # call stop whatever happened).
+    if [ ! -e "$1" ]; then
+        return 0
+    fi
+    if [ -d "$1" ] && [ -z "$(ls -A "$1")" ]; then
+        rmdir "$1"
+        return 0
+    fi
     dir=$(cluster_dir "$1")
     cd /
     if [ -x "$bindir/pg_ctl" ] &&
