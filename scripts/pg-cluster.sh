@@ -18,8 +18,7 @@
 # may run on port 5432 is never used.
 #
 # DIR must be empty or absent (a mktemp -d is right); `stop` removes
-# only a directory `start` made.  A failed `start` leaves DIR as it
-# found it.  As root the server runs as the unprivileged `postgres` user
+# only a directory `start` made.  A failed `start` leaves DIR empty.  As root the server runs as the unprivileged `postgres` user
 # (initdb refuses root) and DIR is given to that user, so DIR must be
 # somewhere it can reach (under /tmp, not /root); as anyone else it runs
 # as that user.  The binaries are Debian's, in /usr/lib/postgresql/15/bin
@@ -64,7 +63,7 @@ port_busy() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# Make the cluster in DIR (initdb, once: it is most of the time).
+# Make the cluster in DIR (initdb: most of the time of a start).
 make_cluster() {
     local dir=$1
     mkdir "$dir/data" "$dir/socket"
@@ -101,11 +100,17 @@ port = 0
 EOF
 }
 
-# Start the cluster of DIR on PORT; 3 when the port is taken.
+# Start the cluster of DIR on PORT, making it first if need be; 3 when
+# the port is taken.  (The port is checked before the initdb, so that a
+# port in use costs nothing; a server that grabs it in between is
+# caught when ours binds.)
 start_on() {
     local dir=$1 port=$2
     if port_busy "$port"; then
         return 3
+    fi
+    if [ ! -e "$dir/data/PG_VERSION" ]; then
+        make_cluster "$dir" || return 1
     fi
     as_owner sed -i "\$s/^port = .*/port = $port/" "$dir/data/postgresql.conf"
     echo "$port" >"$dir/port"
@@ -149,7 +154,6 @@ cmd_start() {
         runuser -u postgres -- test -w "$dir" ||
             die "the postgres user cannot write to $dir (is a parent directory private, like /root?): use one under /tmp"
     fi
-    make_cluster "$dir" || { undo_start "$dir"; exit 1; }
     while :; do
         rc=0
         start_on "$dir" "$port" || rc=$?
@@ -171,8 +175,9 @@ cmd_start() {
 }
 
 cluster_dir() {
-    [ -d "$1" ] && [ -e "$1/$marker" ] ||
+    if [ ! -e "$1/$marker" ]; then
         die "$1 is not a cluster made by scripts/pg-cluster.sh start"
+    fi
     realpath "$1"
 }
 
