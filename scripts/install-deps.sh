@@ -17,10 +17,12 @@ esac
 # Libs but does not depend on zlib1g-dev; list every -dev package whose
 # library we link, directly or through a .pc file, here.  (The fresh
 # Debian test, tests/fresh/, proves this list on a minimal system.)
+# libpq-dev: PostgreSQL's client library, the second store (issue 13);
+# its libpq.pc names libssl and libcrypto, which its libssl-dev brings.
 packages=(
     build-essential cmake pkg-config
     libxml2-dev libsqlite3-dev libxlsxwriter-dev zlib1g-dev libcjson-dev
-    libsodium-dev libmicrohttpd-dev liboath-dev gettext
+    libsodium-dev libmicrohttpd-dev liboath-dev libpq-dev gettext
     sqlite3 python3
 )
 # The browser pages are built with npm (web/): Debian's nodejs and npm
@@ -30,8 +32,11 @@ if ! command -v node >/dev/null 2>&1; then
 fi
 # The tests: cmocka, clang with its sanitizer and fuzzer runtime, the
 # workbooks read back with openpyxl, the fresh-Debian test's
-# debootstrap, and chromium for the browser tests, which brings no
-# Chinese font.
+# debootstrap, chromium for the browser tests, which brings no
+# Chinese font, and PostgreSQL 15's server and psql for the throwaway
+# cluster of scripts/pg-cluster.sh.  (On a real system the server's
+# package also creates and starts a default cluster on port 5432; in a
+# chroot it may not start.  No test uses it: they use their own.)
 if [ "$tests" = 1 ]; then
     packages+=(
         libcmocka-dev
@@ -39,6 +44,7 @@ if [ "$tests" = 1 ]; then
         libxml2-utils python3-openpyxl
         debootstrap
         chromium fonts-noto-cjk
+        postgresql-15 postgresql-client-15
     )
 fi
 

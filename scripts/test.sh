@@ -4,7 +4,8 @@
 # build with clang under AddressSanitizer + UndefinedBehaviorSanitizer,
 # with the libFuzzer targets, and run the whole suite with ctest: unit
 # tests (cmocka), end-to-end CLI tests, and each fuzz target for
-# SR_FUZZ_SECONDS (default 30) seconds.
+# SR_FUZZ_SECONDS (default 30) seconds; the PostgreSQL tests on a
+# throwaway cluster (scripts/pg-cluster.sh) started for the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,5 +30,28 @@ cmake --build build-san -j"$(nproc)" >/dev/null
 export PYTHONDONTWRITEBYTECODE=1
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# The PostgreSQL tests (issue 13) run on a throwaway cluster of their own
+# on a free loopback port, its URI in SR_TEST_PG; it is stopped and
+# removed when this script ends, whether the suite passed or not.
+pg_cluster=$PWD/scripts/pg-cluster.sh
+pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/sr-pg.XXXXXX")
+stop_pg() {
+    local rc=$?
+    trap - EXIT
+    if ! "$pg_cluster" stop "$pg_dir"; then
+        echo "== the PostgreSQL test cluster in $pg_dir did not stop" >&2
+        [ "$rc" -eq 0 ] && rc=1
+    fi
+    exit "$rc"
+}
+trap stop_pg EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
+SR_TEST_PG=$("$pg_cluster" start "$pg_dir" auto)
+export SR_TEST_PG
+echo "== PostgreSQL test cluster: $SR_TEST_PG ($pg_dir)"
+
 cd build-san
 ctest --output-on-failure -j"$(nproc)"
