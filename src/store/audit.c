@@ -848,7 +848,8 @@ static const struct check checks[] = {
     {"SELECT id FROM plans WHERE state = 'published' AND id NOT IN (SELECT "
      "ref FROM audit WHERE kind = 'plan') ORDER BY id LIMIT 1",
      N_("inspection plan"),
-     N_("is not in the audit chain: it was published outside schoolrisk"), NULL},
+     N_("is not in the audit chain: it was published outside schoolrisk"),
+     NULL},
     {"SELECT id FROM signoff_events WHERE id NOT IN (SELECT ref FROM "
      "audit WHERE kind = 'signoff') ORDER BY id LIMIT 1",
      N_("sign-off event"),
