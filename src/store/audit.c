@@ -19,7 +19,7 @@
  * Rows that change (a hazard moving through its loop, a school in the
  * registry, a user, a role grant) are covered through snapshots: every
  * event that changes such a row stores the row's state after the
- * change (SR_*_STATE in store_int.h), that event is chained, and
+ * change (sr_*_state, rowjson.c), that event is chained, and
  * verification compares each row with the state in its latest event.
  * An UPDATE made with the sqlite3 shell therefore shows as a row that
  * no longer matches its history, and a row inserted by hand as one
@@ -589,6 +589,92 @@ cleanup:
     return rc;
 }
 
+/* Put each hazard's state on its latest event.  One hazard at a time,
+ * by key (no statement reads hazard_events while another writes it). */
+static sr_error
+hazard_states(struct sr_store *st)
+{
+    struct sr_stmt *s = NULL, *u = NULL;
+    char *state = NULL;
+    int64_t hazard = 0, event;
+    sr_error rc = SR_OK;
+    int step;
+
+    for (;;) {
+        rc = sr_store_prepare(st,
+                              "SELECT hazard, max(id) FROM hazard_events "
+                              "WHERE hazard > ?1 GROUP BY hazard ORDER BY "
+                              "hazard LIMIT 1",
+                              &s);
+        if (rc != SR_OK)
+            break;
+        sr_bind_int64(s, 1, hazard);
+        step = sr_step(s);
+        if (step != SR_ROW) {
+            if (step != SR_DONE)
+                rc = sr_store_dberr(st, _("cannot record the state of the "
+                                          "hazards"));
+            break;
+        }
+        hazard = sr_col_int64(s, 0);
+        event = sr_col_int64(s, 1);
+        sr_store_finish(st, s);
+        s = NULL;
+        rc = sr_state_by_id(st, &sr_hazard_state, hazard, &state);
+        if (rc == SR_OK)
+            rc = sr_store_prepare(st,
+                                  "UPDATE hazard_events SET state = ?1 "
+                                  "WHERE id = ?2",
+                                  &u);
+        if (rc != SR_OK)
+            break;
+        sr_bind_text(u, 1, state);
+        sr_bind_int64(u, 2, event);
+        rc = step_done(st, u, _("cannot record the state of the hazards"));
+        sr_store_finish(st, u);
+        u = NULL;
+        free(state);
+        state = NULL;
+        if (rc != SR_OK)
+            break;
+    }
+    sr_store_finish(st, s);
+    free(state);
+    return rc;
+}
+
+/* The registry as it stands, as the versions of the change: one school
+ * at a time, in the order of their codes. */
+static sr_error
+school_versions_2(struct sr_store *st, int64_t change)
+{
+    struct sr_stmt *s = NULL;
+    char code[16] = "";
+    sr_error rc = SR_OK;
+    int step;
+
+    for (;;) {
+        rc = sr_store_prepare(st,
+                              "SELECT code FROM schools WHERE code > ?1 "
+                              "ORDER BY code LIMIT 1",
+                              &s);
+        if (rc != SR_OK)
+            return rc;
+        sr_bind_text(s, 1, code);
+        step = sr_step(s);
+        if (step == SR_ROW)
+            snprintf(code, sizeof(code), "%s", sr_col_text(s, 0));
+        else if (step != SR_DONE)
+            rc = sr_store_dberr(st, _("cannot record the registry"));
+        sr_store_finish(st, s);
+        if (step != SR_ROW || rc != SR_OK)
+            return rc;
+        rc = sr_store_school_version(st, change, &sr_school_state_2, code);
+        if (rc != SR_OK)
+            return rc;
+    }
+}
+
 sr_error
 sr_store_migrate_2(struct sr_store *st)
 {
@@ -603,15 +689,16 @@ sr_store_migrate_2(struct sr_store *st)
     /* The state of every hazard, on its latest event.  Events are
      * append-only; the trigger steps aside for this one backfill,
      * inside the upgrade's transaction. */
-    rc = exec(st,
-              "DROP TRIGGER hazard_events_append_only;"
-              "UPDATE hazard_events SET state = (SELECT " SR_HAZARD_STATE("h")
-              " FROM hazards h WHERE h.id = hazard_events.hazard) WHERE id IN "
-              "(SELECT max(id) FROM hazard_events GROUP BY hazard);"
-              "CREATE TRIGGER hazard_events_append_only BEFORE UPDATE ON "
-              "hazard_events BEGIN SELECT RAISE(ABORT, 'hazard events are "
-              "append-only'); END;",
+    rc = exec(st, "DROP TRIGGER hazard_events_append_only",
               _("cannot record the state of the hazards"));
+    if (rc == SR_OK)
+        rc = hazard_states(st);
+    if (rc == SR_OK)
+        rc = exec(st,
+                  "CREATE TRIGGER hazard_events_append_only BEFORE UPDATE ON "
+                  "hazard_events BEGIN SELECT RAISE(ABORT, 'hazard events "
+                  "are append-only'); END",
+                  _("cannot record the state of the hazards"));
     if (rc != SR_OK)
         return rc;
 
@@ -640,18 +727,7 @@ sr_store_migrate_2(struct sr_store *st)
         if (rc != SR_OK)
             return rc;
         change = sr_db_last_id(st);
-        rc = sr_store_prepare(st,
-                              "INSERT INTO school_versions(change, code, "
-                              "state) SELECT ?1, s.code, "
-                              SR_SCHOOL_STATE_2("s")
-                              " FROM schools s ORDER BY s.code",
-                              &s);
-        if (rc != SR_OK)
-            return rc;
-        sr_bind_int64(s, 1, change);
-        rc = step_done(st, s, _("cannot record the registry"));
-        sr_store_finish(st, s);
-        s = NULL;
+        rc = school_versions_2(st, change);
         if (rc == SR_OK)
             rc = sr_audit_append(st, "registry", change);
         if (rc != SR_OK)
@@ -685,11 +761,15 @@ sr_store_migrate_2(struct sr_store *st)
 /* ------------------------------------------------------------------ */
 
 /* A query that finds the first row breaking a rule (one integer or text
- * column), and the message naming it. */
+ * column), and the message naming it.  With a state, the query instead
+ * reads every row in order: its key, the state's columns, and its
+ * latest snapshot; the first row whose state (made in C, rowjson.c) is
+ * not the snapshot's text breaks the rule. */
 struct check {
     const char *sql;
     const char *what;  /* the message is "WHAT KEY WHY"; both N_(), */
     const char *why;   /* translated where used */
+    const struct sr_state *state;
 };
 
 /* Rows with no chain record (inserted by hand), then rows that no
@@ -698,77 +778,111 @@ static const struct check checks[] = {
     {"SELECT id FROM assessments WHERE status = 'submitted' AND id NOT IN "
      "(SELECT ref FROM audit WHERE kind = 'assessment') ORDER BY id LIMIT 1",
      N_("submitted assessment"),
-     N_("is not in the audit chain: it was added outside schoolrisk")},
+     N_("is not in the audit chain: it was added outside schoolrisk"), NULL},
     {"SELECT id FROM hazard_events WHERE id NOT IN (SELECT ref FROM audit "
      "WHERE kind = 'hazard_event') ORDER BY id LIMIT 1",
      N_("hazard event"),
-     N_("is not in the audit chain: it was added outside schoolrisk")},
+     N_("is not in the audit chain: it was added outside schoolrisk"), NULL},
     {"SELECT id FROM registry_changes WHERE id NOT IN (SELECT ref FROM "
      "audit WHERE kind = 'registry') ORDER BY id LIMIT 1",
      N_("registry change"),
-     N_("is not in the audit chain: it was added outside schoolrisk")},
+     N_("is not in the audit chain: it was added outside schoolrisk"), NULL},
     {"SELECT id || ' ' || version FROM systems WHERE seq NOT IN (SELECT ref "
      "FROM audit WHERE kind = 'system') ORDER BY seq LIMIT 1",
      N_("indicator system"),
-     N_("is not in the audit chain: it was added outside schoolrisk")},
+     N_("is not in the audit chain: it was added outside schoolrisk"), NULL},
     {"SELECT id FROM security_events WHERE id NOT IN (SELECT ref FROM audit "
      "WHERE kind = 'security') ORDER BY id LIMIT 1",
      N_("security event"),
-     N_("is not in the audit chain: it was added outside schoolrisk")},
+     N_("is not in the audit chain: it was added outside schoolrisk"), NULL},
     {"SELECT h.id FROM hazards h WHERE NOT EXISTS (SELECT 1 FROM "
      "hazard_events e WHERE e.hazard = h.id AND e.from_status IS NULL) "
      "ORDER BY h.id LIMIT 1",
      N_("hazard"),
-     N_("has no recorded history: it was added outside schoolrisk")},
-    {"SELECT h.id FROM hazards h WHERE " SR_HAZARD_STATE("h") " IS NOT "
-     "(SELECT e.state FROM hazard_events e WHERE e.hazard = h.id AND "
-     "e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY h.id LIMIT 1",
+     N_("has no recorded history: it was added outside schoolrisk"), NULL},
+    {"SELECT h.id, " SR_HAZARD_COLS("h") ", (SELECT e.state FROM "
+     "hazard_events e WHERE e.hazard = h.id AND e.state IS NOT NULL ORDER "
+     "BY e.id DESC LIMIT 1) FROM hazards h ORDER BY h.id",
      N_("hazard"),
      N_("was altered outside schoolrisk: its row no longer matches the state "
-        "recorded by its latest event")},
+        "recorded by its latest event"),
+     &sr_hazard_state},
     {"SELECT s.code FROM schools s WHERE NOT EXISTS (SELECT 1 FROM "
      "school_versions v WHERE v.code = s.code) ORDER BY s.code LIMIT 1",
      N_("school"),
      N_("has no recorded version: it was added to the registry outside "
-        "schoolrisk")},
-    {"SELECT s.code FROM schools s WHERE " SR_SCHOOL_STATE("s") " IS NOT "
-     "(SELECT v.state FROM school_versions v WHERE v.code = s.code ORDER BY "
-     "v.id DESC LIMIT 1) ORDER BY s.code LIMIT 1",
+        "schoolrisk"), NULL},
+    {"SELECT s.code, " SR_SCHOOL_COLS("s") ", (SELECT v.state FROM "
+     "school_versions v WHERE v.code = s.code ORDER BY v.id DESC LIMIT 1) "
+     "FROM schools s ORDER BY s.code",
      N_("school"),
      N_("was altered outside schoolrisk: its registry row no longer matches "
-        "its latest recorded version")},
-    {"SELECT u.id FROM users u WHERE " SR_USER_STATE("u") " IS NOT (SELECT "
-     "e.state FROM security_events e WHERE e.target = u.id AND e.grant_id "
-     "IS NULL AND e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY "
-     "u.id LIMIT 1",
+        "its latest recorded version"),
+     &sr_school_state},
+    {"SELECT u.id, " SR_USER_COLS("u") ", (SELECT e.state FROM "
+     "security_events e WHERE e.target = u.id AND e.grant_id IS NULL AND "
+     "e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) FROM users u ORDER BY "
+     "u.id",
      N_("user"),
      N_("was altered outside schoolrisk: the row no longer matches the "
-        "security log")},
-    {"SELECT g.id FROM grants g WHERE " SR_GRANT_STATE("g") " IS NOT "
-     "(SELECT e.state FROM security_events e WHERE e.grant_id = g.id AND "
-     "e.state IS NOT NULL ORDER BY e.id DESC LIMIT 1) ORDER BY g.id LIMIT 1",
+        "security log"),
+     &sr_user_state},
+    {"SELECT g.id, " SR_GRANT_COLS("g") ", (SELECT e.state FROM "
+     "security_events e WHERE e.grant_id = g.id AND e.state IS NOT NULL "
+     "ORDER BY e.id DESC LIMIT 1) FROM grants g ORDER BY g.id",
      N_("role grant"),
      N_("was altered outside schoolrisk: the row no longer matches the "
-        "security log")},
+        "security log"),
+     &sr_grant_state},
     {"SELECT id FROM expert_events WHERE id NOT IN (SELECT ref FROM audit "
      "WHERE kind = 'expert') ORDER BY id LIMIT 1",
      N_("expert event"),
-     N_("is not in the audit chain: it was added outside schoolrisk")},
-    {"SELECT x.user FROM experts x WHERE " SR_EXPERT_STATE("x") " IS NOT "
-     "(SELECT e.state FROM expert_events e WHERE e.user = x.user ORDER BY "
-     "e.id DESC LIMIT 1) ORDER BY x.user LIMIT 1",
+     N_("is not in the audit chain: it was added outside schoolrisk"), NULL},
+    {"SELECT x.user, " SR_EXPERT_COLS("x") ", (SELECT e.state FROM "
+     "expert_events e WHERE e.user = x.user ORDER BY e.id DESC LIMIT 1) "
+     "FROM experts x ORDER BY x.user",
      N_("expert profile of user"),
      N_("was altered outside schoolrisk: the row no longer matches its "
-        "latest expert event")},
+        "latest expert event"),
+     &sr_expert_state},
     {"SELECT id FROM plans WHERE state = 'published' AND id NOT IN (SELECT "
      "ref FROM audit WHERE kind = 'plan') ORDER BY id LIMIT 1",
      N_("inspection plan"),
-     N_("is not in the audit chain: it was published outside schoolrisk")},
+     N_("is not in the audit chain: it was published outside schoolrisk"),
+     NULL},
     {"SELECT id FROM signoff_events WHERE id NOT IN (SELECT ref FROM "
      "audit WHERE kind = 'signoff') ORDER BY id LIMIT 1",
      N_("sign-off event"),
-     N_("is not in the audit chain: it was added outside schoolrisk")},
+     N_("is not in the audit chain: it was added outside schoolrisk"), NULL},
 };
+
+/* Step s to the first row whose state (columns 1 .. n) is not its
+ * snapshot (column n + 1): SR_ROW there, SR_DONE when every row
+ * matches, or the error. */
+static int
+next_altered(struct sr_store *st, struct sr_stmt *s,
+             const struct sr_state *state, sr_error *rc)
+{
+    int snap = (int)state->n + 1;
+    struct sr_buf b;
+    int step;
+
+    sr_buf_init(&b);
+    while ((step = sr_step(s)) == SR_ROW) {
+        const char *have;
+
+        b.len = 0;
+        *rc = sr_state_append(st, state, &b, s, 1);
+        if (*rc != SR_OK)
+            break;
+        have = sr_col_text(s, snap);
+        if (!have || sr_col_bytes(s, snap) != b.len ||
+            memcmp(have, b.p, b.len) != 0)
+            break;
+    }
+    sr_buf_release(&b);
+    return step;
+}
 
 static sr_error
 run_checks(struct sr_store *st, struct sr_audit_report *rep)
@@ -782,7 +896,14 @@ run_checks(struct sr_store *st, struct sr_audit_report *rep)
 
         if (rc != SR_OK)
             return rc;
-        step = sr_step(s);
+        if (checks[i].state)
+            step = next_altered(st, s, checks[i].state, &rc);
+        else
+            step = sr_step(s);
+        if (rc != SR_OK) {
+            sr_store_finish(st, s);
+            return rc;
+        }
         if (step == SR_ROW) {
             rep->ok = 0;
             /* TRANSLATORS: a kind of record (hazard), its key (17),

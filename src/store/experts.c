@@ -172,26 +172,34 @@ sr_exdb_event(struct sr_store *st, int64_t user, const char *action)
 {
     struct sr_stmt *s = NULL;
     char now[32];
+    char *state = NULL;
     sr_error rc;
 
+    /* The profile's state after the change the caller made. */
+    rc = sr_state_by_id(st, &sr_expert_state, user, &state);
+    if (rc != SR_OK)
+        return rc;
     rc = sr_store_prepare(
         st,
         "INSERT INTO expert_events(user, at, by, by_user, action, state) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, (SELECT " SR_EXPERT_STATE("x")
-        " FROM experts x WHERE x.user = ?1))",
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         &s);
     if (rc != SR_OK)
-        return rc;
+        goto cleanup;
     sr_store_now(st, now);
     sr_bind_int64(s, 1, user);
     sr_bind_text(s, 2, now);
     sr_bind_text(s, 3, sr_store_actor(st));
     sr_bind_user(st, s, 4);
     sr_bind_text(s, 5, action);
+    sr_bind_text(s, 6, state);
     rc = step_done(st, s, _("cannot record the expert event"));
     sr_store_finish(st, s);
     if (rc == SR_OK)
         rc = sr_audit_append(st, "expert", sr_db_last_id(st));
+
+cleanup:
+    free(state);
     return rc;
 }
 

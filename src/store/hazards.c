@@ -318,17 +318,21 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
 {
     struct sr_stmt *s = NULL;
     char now[32];
+    char *state = NULL;
     sr_error rc;
 
+    /* The hazard's state after the change the caller made. */
+    rc = sr_state_by_id(st, &sr_hazard_state, hazard, &state);
+    if (rc != SR_OK)
+        return rc;
     rc = sr_store_prepare(st,
                           "INSERT INTO hazard_events(hazard, at, by, by_user, "
                           "from_status, to_status, note, evidence, state, "
                           "assessment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-                          "?8, (SELECT " SR_HAZARD_STATE("h") " FROM hazards "
-                          "h WHERE h.id = ?1), ?9)",
+                          "?8, ?9, ?10)",
                           &s);
     if (rc != SR_OK)
-        return rc;
+        goto cleanup;
     sr_store_now(st, now);
     sr_bind_int64(s, 1, hazard);
     sr_bind_text(s, 2, now);
@@ -338,8 +342,9 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
     sr_bind_text(s, 6, sr_hazard_status_name(to));
     sr_bind_text(s, 7, note);
     sr_bind_text(s, 8, evidence);
+    sr_bind_text(s, 9, state);
     if (assessment)
-        sr_bind_int64(s, 9, assessment);
+        sr_bind_int64(s, 10, assessment);
     if (sr_step(s) != SR_DONE) {
         rc = sr_store_dberr(st, _("cannot record the hazard event"));
         goto cleanup;
@@ -349,6 +354,7 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
 
 cleanup:
     sr_store_finish(st, s);
+    free(state);
     return rc;
 }
 

@@ -432,6 +432,32 @@ touched_release(struct touched *t)
 }
 
 sr_error
+sr_store_school_version(struct sr_store *st, int64_t change,
+                        const struct sr_state *state, const char *code)
+{
+    struct sr_stmt *s = NULL;
+    char *text = NULL;
+    sr_error rc = sr_state_by_code(st, state, code, &text);
+
+    if (rc != SR_OK || !text)
+        return rc;
+    rc = sr_store_prepare(st,
+                          "INSERT INTO school_versions(change, code, state) "
+                          "VALUES (?1, ?2, ?3)",
+                          &s);
+    if (rc == SR_OK) {
+        sr_bind_int64(s, 1, change);
+        sr_bind_text(s, 2, code);
+        sr_bind_text(s, 3, text);
+        if (sr_step(s) != SR_DONE)
+            rc = sr_store_dberr(st, _("cannot record the registry change"));
+    }
+    sr_store_finish(st, s);
+    free(text);
+    return rc;
+}
+
+sr_error
 sr_store_registry_change(struct sr_store *st, const char *source,
                          const char *const *codes, size_t n, size_t added,
                          size_t updated, size_t closed)
@@ -466,21 +492,9 @@ sr_store_registry_change(struct sr_store *st, const char *source,
     if (rc != SR_OK)
         return rc;
     change = sr_db_last_id(st);
-    rc = sr_store_prepare(st,
-                          "INSERT INTO school_versions(change, code, state) "
-                          "SELECT ?1, s.code, " SR_SCHOOL_STATE("s")
-                          " FROM schools s WHERE s.code = ?2",
-                          &s);
-    if (rc != SR_OK)
-        return rc;
-    sr_bind_int64(s, 1, change);
-    for (i = 0; i < n && rc == SR_OK; i++) {
-        sr_bind_text(s, 2, codes[i]);
-        if (sr_step(s) != SR_DONE)
-            rc = sr_store_dberr(st, _("cannot record the registry change"));
-        sr_reset(s);
-    }
-    sr_store_finish(st, s);
+    for (i = 0; i < n && rc == SR_OK; i++)
+        rc = sr_store_school_version(st, change, &sr_school_state,
+                                     codes[i]);
     if (rc == SR_OK)
         rc = sr_audit_append(st, "registry", change);
     return rc;

@@ -465,7 +465,7 @@ static const char migration_5[] =
 
 /* Schema 6 (issue 12): the expert corps (安全专家库).  A profile per
  * user (experts.h); every change is an expert event keeping the
- * profile's state after it (SR_EXPERT_STATE), chained as an "expert"
+ * profile's state after it (sr_expert_state), chained as an "expert"
  * record, so that `audit verify` finds a profile edited by hand.
  * Specialities are stored as their English names in vocabulary order,
  * joined by ','.  The chain's table is rebuilt for the new kind of

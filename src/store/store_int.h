@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "schoolrisk/store.h"
@@ -142,72 +143,103 @@ sr_error sr_bind_scope(struct sr_store *st, struct sr_stmt *s, int i,
 /* Bind the acting user's id, or NULL when no user is signed in. */
 int sr_bind_user(struct sr_store *st, struct sr_stmt *s, int i);
 
-/* The chained state of a row as canonical JSON (SQLite's json_object:
- * the same text for the same values, whenever it is computed).  The
- * audit chain keeps a snapshot of it with each event that changes the
- * row, and `audit verify` compares the row with its latest snapshot
- * (audit.c).  sr_sha256() is an SQL function registered on every
- * connection (secrets are chained by their hash, never as text). */
-#define SR_HAZARD_STATE(h)                                                  \
-    "json_object('id'," h ".id,'school'," h ".school,'item'," h ".item,"    \
-    "'item_title'," h ".item_title,'assessment'," h ".assessment,"          \
-    "'level'," h ".level,'description'," h ".description,"                  \
-    "'status'," h ".status,'found_on'," h ".found_on,"                      \
-    "'found_by'," h ".found_by,'found_by_user'," h ".found_by_user,"        \
-    "'responsible'," h ".responsible,'measures'," h ".measures,"            \
-    "'deadline'," h ".deadline,'submitted_by'," h ".submitted_by,"          \
-    "'submitted_by_user'," h ".submitted_by_user,"                          \
-    "'reviewed_by'," h ".reviewed_by,'reviewed_by_user'," h                 \
-    ".reviewed_by_user,'reviewed_on'," h ".reviewed_on,"                    \
-    "'closed_on'," h ".closed_on,'recurrent_of'," h ".recurrent_of,"        \
-    "'baseline'," h ".baseline)"
+/* The chained state of a row as canonical JSON: the audit chain keeps
+ * a snapshot of it with each event that changes the row, and `audit
+ * verify` compares the row with its latest snapshot (audit.c).  The
+ * text is SQLite's json_object() text, made in C for every engine
+ * (rowjson.c).  SR_*_COLS list each state's columns in the order of its
+ * keys: both are part of the hashed text and never change, or old
+ * chains stop verifying.  The users' password and totp columns are
+ * chained by their SHA-256, never as text. */
+#define SR_HAZARD_COLS(h)                                                   \
+    h ".id, " h ".school, " h ".item, " h ".item_title, " h ".assessment, " \
+    h ".level, " h ".description, " h ".status, " h ".found_on, " h         \
+    ".found_by, " h ".found_by_user, " h ".responsible, " h ".measures, "   \
+    h ".deadline, " h ".submitted_by, " h ".submitted_by_user, " h          \
+    ".reviewed_by, " h ".reviewed_by_user, " h ".reviewed_on, " h           \
+    ".closed_on, " h ".recurrent_of, " h ".baseline"
 
-/* The fields of a school's state every schema since 2 records, in the
- * order of the JSON the audit chain hashes: HEAD up to special_needs,
- * TAIL from contact; schema 5 puts its three fields between them. */
-#define SR_SCHOOL_STATE_HEAD(s)                                             \
-    "json_object('code'," s ".code,'name'," s ".name,'district'," s          \
-    ".district,'stage'," s ".stage,'ownership'," s ".ownership,"            \
-    "'locale'," s ".locale,'boarding'," s ".boarding,'school_bus'," s       \
-    ".school_bus,'canteen'," s ".canteen,'laboratory'," s ".laboratory,"    \
-    "'swimming_pool'," s ".swimming_pool,'enrollment'," s ".enrollment,"    \
-    "'boarders'," s ".boarders,'special_needs'," s ".special_needs,"
-#define SR_SCHOOL_STATE_TAIL(s)                                             \
-    "'contact'," s ".contact,'phone'," s ".phone,'closed'," s ".closed,"    \
-    "'updated_at'," s ".updated_at,'updated_by'," s ".updated_by)"
+/* The fields of a school's state every schema since 2 records: HEAD up
+ * to special_needs, TAIL from contact; schema 5 puts its three fields
+ * between them. */
+#define SR_SCHOOL_COLS_HEAD(s)                                              \
+    s ".code, " s ".name, " s ".district, " s ".stage, " s ".ownership, "   \
+    s ".locale, " s ".boarding, " s ".school_bus, " s ".canteen, " s        \
+    ".laboratory, " s ".swimming_pool, " s ".enrollment, " s ".boarders, "  \
+    s ".special_needs, "
+#define SR_SCHOOL_COLS_TAIL(s)                                              \
+    s ".contact, " s ".phone, " s ".closed, " s ".updated_at, " s           \
+    ".updated_by"
 
 /* A school's state as schemas 2 to 4 recorded it, for the upgrade to
  * schema 2 (the columns of schema 5 do not exist yet when it runs). */
-#define SR_SCHOOL_STATE_2(s) SR_SCHOOL_STATE_HEAD(s) SR_SCHOOL_STATE_TAIL(s)
+#define SR_SCHOOL_COLS_2(s) SR_SCHOOL_COLS_HEAD(s) SR_SCHOOL_COLS_TAIL(s)
 
 /* Since schema 5, with staff, meal_delivery and village_school (the
  * upgrade recorded a version of every school in this form). */
-#define SR_SCHOOL_STATE(s)                                                  \
-    SR_SCHOOL_STATE_HEAD(s)                                                 \
-    "'staff'," s ".staff,'meal_delivery'," s ".meal_delivery,"              \
-    "'village_school'," s ".village_school," SR_SCHOOL_STATE_TAIL(s)
+#define SR_SCHOOL_COLS(s)                                                   \
+    SR_SCHOOL_COLS_HEAD(s) s ".staff, " s ".meal_delivery, " s              \
+    ".village_school, " SR_SCHOOL_COLS_TAIL(s)
 
-#define SR_GRANT_STATE(g)                                                   \
-    "json_object('id'," g ".id,'user'," g ".user,'role'," g ".role,"        \
-    "'district'," g ".district,'school'," g ".school,'granted_at'," g       \
-    ".granted_at,'granted_by'," g ".granted_by,'revoked_at'," g             \
-    ".revoked_at,'revoked_by'," g ".revoked_by)"
+#define SR_GRANT_COLS(g)                                                    \
+    g ".id, " g ".user, " g ".role, " g ".district, " g ".school, " g       \
+    ".granted_at, " g ".granted_by, " g ".revoked_at, " g ".revoked_by"
 
-#define SR_USER_STATE(u)                                                    \
-    "json_object('id'," u ".id,'login'," u ".login,'name'," u ".name,"      \
-    "'unit'," u ".unit,'phone'," u ".phone,'password',sr_sha256(" u         \
-    ".password_hash),'password_set_at'," u ".password_set_at,"              \
-    "'must_change'," u ".must_change,'totp',sr_sha256(" u ".totp_secret),"  \
-    "'disabled'," u ".disabled,'created_at'," u ".created_at,"              \
-    "'created_by'," u ".created_by)"
+/* password_hash and totp_secret are chained as "password" and "totp",
+ * by their SHA-256 (sr_user_state's hashed columns). */
+#define SR_USER_COLS(u)                                                     \
+    u ".id, " u ".login, " u ".name, " u ".unit, " u ".phone, " u           \
+    ".password_hash, " u ".password_set_at, " u ".must_change, " u          \
+    ".totp_secret, " u ".disabled, " u ".created_at, " u ".created_by"
 
 /* An expert profile (experts.h), kept by each of its expert events. */
-#define SR_EXPERT_STATE(x)                                                  \
-    "json_object('user'," x ".user,'unit'," x ".unit,'district'," x         \
-    ".district,'specialities'," x ".specialities,'trained_on'," x           \
-    ".trained_on,'certified_on'," x ".certified_on,'expires_on'," x         \
-    ".expires_on,'status'," x ".status,'updated_at'," x ".updated_at,"      \
-    "'updated_by'," x ".updated_by)"
+#define SR_EXPERT_COLS(x)                                                   \
+    x ".user, " x ".unit, " x ".district, " x ".specialities, " x           \
+    ".trained_on, " x ".certified_on, " x ".expires_on, " x ".status, " x   \
+    ".updated_at, " x ".updated_by"
+
+struct sr_buf;
+
+/* One kind of chained state: the SQL that selects a row's SR_*_COLS by
+ * its key (?1), the JSON key of each column, and which columns are
+ * chained by their SHA-256 (bit i: column i). */
+struct sr_state {
+    const char *sql;
+    const char *const *keys;
+    size_t n;
+    unsigned hashed;
+};
+
+extern const struct sr_state sr_hazard_state;   /* by hazard id */
+extern const struct sr_state sr_school_state_2; /* by code, schemas 2-4 */
+extern const struct sr_state sr_school_state;   /* by code */
+extern const struct sr_state sr_user_state;     /* by user id */
+extern const struct sr_state sr_grant_state;    /* by grant id */
+extern const struct sr_state sr_expert_state;   /* by user id */
+
+/* Append to b the JSON object of columns first .. first + n - 1 of the
+ * current row of s, with keys[i] for column first + i, as SQLite's
+ * json_object() writes it (rowjson.c says how); bit i of hashed: column
+ * i is written as the SHA-256 of its text.  A REAL or BLOB column is
+ * refused (SR_ERR_INTERNAL: STRICT tables hold none in a state).  On
+ * failure b may hold part of the object; the message is on st. */
+sr_error sr_rowjson_append(struct sr_store *st, struct sr_buf *b,
+                           struct sr_stmt *s, int first,
+                           const char *const *keys, size_t n,
+                           unsigned hashed);
+
+/* sr_rowjson_append() with the state's keys: the row's SR_*_COLS start
+ * at column first. */
+sr_error sr_state_append(struct sr_store *st, const struct sr_state *state,
+                         struct sr_buf *b, struct sr_stmt *s, int first);
+
+/* The state of the row with key id (or code) now, as a new string the
+ * caller frees; *out NULL when there is no such row. */
+sr_error sr_state_by_id(struct sr_store *st, const struct sr_state *state,
+                        int64_t id, char **out);
+sr_error sr_state_by_code(struct sr_store *st,
+                          const struct sr_state *state, const char *code,
+                          char **out);
 
 /* Record the registry change that the caller's transaction made to the
  * schools in codes (n of them): a registry_changes row, a version of
@@ -216,6 +248,13 @@ sr_error sr_store_registry_change(struct sr_store *st, const char *source,
                                   const char *const *codes, size_t n,
                                   size_t added, size_t updated,
                                   size_t closed);
+
+/* A version of the school with code in the registry change change, in
+ * the given state (sr_school_state, or sr_school_state_2 before schema
+ * 5's columns exist); none when there is no such school. */
+sr_error sr_store_school_version(struct sr_store *st, int64_t change,
+                                 const struct sr_state *state,
+                                 const char *code);
 
 /* The C step of the upgrade to schema 2 (audit.c): chain what schema 1
  * left outside the chain.  Runs inside the upgrade's transaction. */

@@ -10,11 +10,10 @@
  * session is found by the SHA-256 of its token, never by the token.
  *
  * A security event that changes a user or a grant stores the row's
- * chained state after the change (SR_USER_STATE, SR_GRANT_STATE),
- * computed by the INSERT itself from the row as the same transaction
- * left it, and is then chained (sr_audit_append "security"), so that
- * `audit verify` finds a users or grants row edited outside the
- * program (audit.c).
+ * chained state after the change (sr_user_state, sr_grant_state),
+ * read from the row as the same transaction left it, and is then
+ * chained (sr_audit_append "security"), so that `audit verify` finds
+ * a users or grants row edited outside the program (audit.c).
  */
 #include "store_int.h"
 #include "users_int.h"
@@ -831,20 +830,24 @@ sr_audb_event(struct sr_store *st, const struct sr_audb_event *e)
 {
     struct sr_stmt *s = NULL;
     char now[32];
-    sr_error rc;
+    char *state = NULL;
+    sr_error rc = SR_OK;
 
+    /* The state of the row the event changed, after the change. */
+    if (e->state == SR_AUDB_USER_STATE && e->target)
+        rc = sr_state_by_id(st, &sr_user_state, e->target, &state);
+    else if (e->state == SR_AUDB_GRANT_STATE && e->grant)
+        rc = sr_state_by_id(st, &sr_grant_state, e->grant, &state);
+    if (rc != SR_OK)
+        return rc;
     rc = sr_store_prepare(
         st,
         "INSERT INTO security_events(at, actor, actor_name, action, target, "
         "grant_id, login, source, detail, state) VALUES (?1, ?2, ?3, ?4, "
-        "?5, ?6, ?7, ?8, ?9, CASE ?10 "
-        "WHEN 1 THEN (SELECT " SR_USER_STATE("u") " FROM users u "
-        "WHERE u.id = ?5) "
-        "WHEN 2 THEN (SELECT " SR_GRANT_STATE("g") " FROM grants g "
-        "WHERE g.id = ?6) END)",
+        "?5, ?6, ?7, ?8, ?9, ?10)",
         &s);
     if (rc != SR_OK)
-        return rc;
+        goto cleanup;
     sr_store_now(st, now);
     sr_bind_text(s, 1, now);
     if (e->actor_name) {
@@ -860,11 +863,14 @@ sr_audb_event(struct sr_store *st, const struct sr_audb_event *e)
     sr_bind_text(s, 7, e->login);
     sr_bind_text(s, 8, e->source);
     sr_bind_text(s, 9, e->detail);
-    sr_bind_int(s, 10, e->state);
+    sr_bind_text(s, 10, state);
     rc = step_done(st, s, _("cannot record the security event"));
     sr_store_finish(st, s);
     if (rc == SR_OK)
         rc = sr_audit_append(st, "security", sr_db_last_id(st));
+
+cleanup:
+    free(state);
     return rc;
 }
 
