@@ -13,24 +13,26 @@
 #
 # SR_TEST_PG is a URI of a throwaway cluster whose user may create
 # databases (postgresql://postgres@127.0.0.1:PORT/postgres); without it
-# the test is skipped (77).  Each run creates its own database and drops
-# it at the end.
+# the test is skipped (77), except under CI=true, where the cluster must
+# be there.  The test makes its database, pg_test_schema, afresh (a
+# crashed run's is dropped first) and drops it at the end.
 #
 # Run by ctest as:  bash test_schema.sh /path/to/schoolrisk /path/to/source-tree
 if [ -z "${SR_TEST_PG:-}" ]; then
-    echo "skipped: SR_TEST_PG (a PostgreSQL cluster's URI) is not set"
+    echo "SKIP: SR_TEST_PG is not set: no PostgreSQL test cluster"
+    [ "${CI:-}" = true ] && exit 1
     exit 77
 fi
 . "$(dirname "$0")/../cli/lib.sh"
 
 SCHEMA=$SRC/src/store/schema_pg.sql
-DBNAME=sr_schema_test_$$
+DBNAME=pg_test_schema
 # The cluster's URI with our database instead of its own.
 PGDB=$("$PY" -c 'import sys, urllib.parse as u
 p = u.urlsplit(sys.argv[1])
 print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$SR_TEST_PG" "$DBNAME")
 cleanup() {
-    psql -X -q "$SR_TEST_PG" -c "DROP DATABASE IF EXISTS $DBNAME" >/dev/null 2>&1
+    psql -X -q "$SR_TEST_PG" -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null 2>&1
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -52,7 +54,9 @@ LITE() {
     return $rc
 }
 
-psql -X -q "$SR_TEST_PG" -c "CREATE DATABASE $DBNAME ENCODING 'UTF8' TEMPLATE template0" >/dev/null ||
+psql -X -q "$SR_TEST_PG" -c "SET client_min_messages = warning" \
+    -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" \
+    -c "CREATE DATABASE $DBNAME ENCODING 'UTF8' TEMPLATE template0" >/dev/null ||
     { echo "FAIL cannot create the database $DBNAME"; exit 1; }
 SCHOOLRISK_DB=$T/lite.db "$BIN" init --no-indicators >/dev/null ||
     { echo "FAIL cannot create the SQLite database"; exit 1; }
