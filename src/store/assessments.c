@@ -800,7 +800,7 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
     /* The baseline evidence: every scored baseline-tagged item. */
     rc = sr_store_prepare(st,
                           "INSERT INTO baseline_items(assessment, element, "
-                          "item, full) VALUES (?1, ?2, ?3, ?4)",
+                          "item, \"full\") VALUES (?1, ?2, ?3, ?4)",
                           &s);
     for (i = 0; rc == SR_OK && i < n; i++) {
         const struct sr_item_result *ir = &ctx->res.items[i];
@@ -1075,7 +1075,7 @@ sr_assess_list(struct sr_store *st, const struct sr_assess_filter *f,
         sr_store_finish(st, s);
         return rc;
     }
-    sr_bind_int64(s, 9, f && f->limit ? (int64_t)f->limit : -1);
+    sr_bind_int64(s, 9, f && f->limit ? (int64_t)f->limit : INT64_MAX);
     sr_bind_int64(s, 10, f ? (int64_t)f->offset : 0);
     while ((step = sr_step(s)) == SR_ROW) {
         struct sr_assessment a;

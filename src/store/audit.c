@@ -171,7 +171,7 @@ static const struct part v2_assessment[] = {
     {"SELECT node, kind, earned, max FROM scores WHERE assessment = ?1 "
      "ORDER BY node",
      "score."},
-    {"SELECT element, item, full FROM baseline_items WHERE assessment = ?1 "
+    {"SELECT element, item, \"full\" FROM baseline_items WHERE assessment = ?1 "
      "ORDER BY element, item",
      "baseline."},
     {NULL, NULL},
@@ -192,7 +192,7 @@ static const struct part v3_assessment[] = {
     {"SELECT node, kind, earned, max, met, hazard FROM scores WHERE "
      "assessment = ?1 ORDER BY node",
      "score."},
-    {"SELECT element, item, full FROM baseline_items WHERE assessment = ?1 "
+    {"SELECT element, item, \"full\" FROM baseline_items WHERE assessment = ?1 "
      "ORDER BY element, item",
      "baseline."},
     {NULL, NULL},
@@ -213,7 +213,7 @@ static const struct part v4_assessment[] = {
     {"SELECT node, kind, earned, max, met, hazard FROM scores WHERE "
      "assessment = ?1 ORDER BY node",
      "score."},
-    {"SELECT element, item, full FROM baseline_items WHERE assessment = ?1 "
+    {"SELECT element, item, \"full\" FROM baseline_items WHERE assessment = ?1 "
      "ORDER BY element, item",
      "baseline."},
     {NULL, NULL},
@@ -254,7 +254,7 @@ static const struct part v2_security[] = {
 /* Schema 6: a change to an expert profile, with the profile's state
  * after it. */
 static const struct part v2_expert[] = {
-    {"SELECT id, user, at, by, by_user, action, state FROM expert_events "
+    {"SELECT id, \"user\", at, by, by_user, action, state FROM expert_events "
      "WHERE id = ?1",
      ""},
     {NULL, NULL},
@@ -275,7 +275,7 @@ static const struct part v2_plan[] = {
      "enrollment, days_since, last_assessment, last_on, expires_on, "
      "unassigned FROM plan_schools WHERE plan = ?1 ORDER BY rank",
      "school."},
-    {"SELECT user, position, login, unit, district, specialities FROM "
+    {"SELECT \"user\", position, login, unit, district, specialities FROM "
      "plan_experts WHERE plan = ?1 ORDER BY position",
      "expert."},
     {"SELECT school, expert, covered, missing, load_before, why FROM "
@@ -298,7 +298,7 @@ static const struct part v3_plan[] = {
      "enrollment, days_since, last_assessment, last_on, expires_on, "
      "unassigned FROM plan_schools WHERE plan = ?1 ORDER BY rank",
      "school."},
-    {"SELECT user, position, login, unit, district, specialities, prior "
+    {"SELECT \"user\", position, login, unit, district, specialities, prior "
      "FROM plan_experts WHERE plan = ?1 ORDER BY position",
      "expert."},
     {"SELECT school, expert, covered, missing, load_before, why FROM "
@@ -334,7 +334,7 @@ static const struct part v2_checkpoint[] = {
     /* What format 1 left out of those assessments: the baseline
      * evidence, and the columns schema 2 added (an old inspection
      * turned into a self-inspection would drop out of every report). */
-    {"SELECT assessment, element, item, full FROM baseline_items WHERE "
+    {"SELECT assessment, element, item, \"full\" FROM baseline_items WHERE "
      "assessment IN (" V1_ASSESSMENTS ") ORDER BY assessment, element, "
      "item",
      "baseline."},
@@ -675,12 +675,14 @@ school_versions_2(struct sr_store *st, int64_t change)
     }
 }
 
+static sr_error checkpoint_now(struct sr_store *st, int64_t change);
+
 sr_error
 sr_store_migrate_2(struct sr_store *st)
 {
     struct sr_stmt *s = NULL;
     char now[32];
-    int64_t change = 0, checkpoint;
+    int64_t change = 0;
     int has_schools = 0;
     sr_error rc;
 
@@ -736,7 +738,26 @@ sr_store_migrate_2(struct sr_store *st)
     rc = chain_systems(st);
     if (rc != SR_OK)
         return rc;
+    return checkpoint_now(st, change);
+}
 
+sr_error
+sr_audit_first_checkpoint(struct sr_store *st)
+{
+    return checkpoint_now(st, 0);
+}
+
+/* The checkpoint record (its row and its chain record): the assessments
+ * and events so far, and registry change `change` (0: none). */
+static sr_error
+checkpoint_now(struct sr_store *st, int64_t change)
+{
+    struct sr_stmt *s = NULL;
+    int64_t checkpoint;
+    char now[32];
+    sr_error rc;
+
+    sr_store_now(st, now);
     rc = sr_store_prepare(st,
                           "INSERT INTO checkpoints(at, max_assessment, "
                           "max_event, change) VALUES (?1, (SELECT "

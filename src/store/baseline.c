@@ -184,7 +184,7 @@ stmts_prepare(struct sr_store *st, struct stmts *s)
                           &s->latest);
     if (rc == SR_OK)
         rc = sr_store_prepare(st,
-                              "SELECT element, item, full FROM baseline_items"
+                              "SELECT element, item, \"full\" FROM baseline_items"
                               " WHERE assessment = ?1 ORDER BY element, item",
                               &s->evidence);
     if (rc == SR_OK)

@@ -50,8 +50,12 @@ const char *sr_pg_col_name(const struct sr_pg_stmt *s, int i);
 /* sr_step(): a row is ready, or the statement has run to its end. */
 #define SR_ROW SQLITE_ROW
 #define SR_DONE SQLITE_DONE
-/* A bind that worked. */
+/* A bind that worked; the errors PostgreSQL's side returns as SQLite
+ * would: a parameter out of range, no memory, any other failure. */
 #define SR_DB_OK SQLITE_OK
+#define SR_DB_RANGE SQLITE_RANGE
+#define SR_DB_NOMEM SQLITE_NOMEM
+#define SR_DB_ERROR SQLITE_ERROR
 
 /* A column's type in the current row (sr_col_type()). */
 enum sr_coltype {

@@ -34,6 +34,7 @@
 #define INT2OID 21
 #define INT4OID 23
 #define OIDOID 26
+#define TEXTOID 25
 #define FLOAT4OID 700
 #define FLOAT8OID 701
 #define NUMERICOID 1700
@@ -142,13 +143,41 @@ sr_pg_errmsg(const struct sr_store *st)
 /* Statements                                                           */
 /* ------------------------------------------------------------------ */
 
+/* Whether rewritten SQL names $k (as $k, not as the start of $k0). */
+static bool
+named(const char *text, int k)
+{
+    char mark[16];
+    size_t len = (size_t)snprintf(mark, sizeof(mark), "$%d", k);
+    const char *p = text;
+
+    while ((p = strstr(p, mark))) {
+        p += len;
+        if (*p < '0' || *p > '9')
+            return true;
+    }
+    return false;
+}
+
+/* The parameter of "could not determine data type of parameter $k",
+ * 0 for another message. */
+static int
+untyped(const PGresult *res)
+{
+    const char *m = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    const char *d = m ? strrchr(m, '$') : NULL;
+
+    return d ? (int)strtol(d + 1, NULL, 10) : 0;
+}
+
 sr_error
 sr_pg_prepare(struct sr_store *st, const char *sql, struct sr_pg_stmt **out)
 {
     struct sr_pg_stmt *s;
     PGresult *res;
+    Oid *types = NULL;
     char *text;
-    int n;
+    int n, i, guard;
 
     *out = NULL;
     text = sr_pg_rewrite(sql, &n);
@@ -166,7 +195,51 @@ sr_pg_prepare(struct sr_store *st, const char *sql, struct sr_pg_stmt **out)
     s->row = -1;
     snprintf(s->name, sizeof(s->name), "sr%llu",
              (unsigned long long)++st->pg_names);
-    res = PQprepare(st->pg, s->name, text, 0, NULL);
+    /* A parameter the SQL never names (SQLite lets ?2 go unused when
+     * ?1 and ?3 are) has no type to infer: say it is text.  So is one
+     * whose first use says nothing of its type ("?1 IS NULL OR
+     * s.district = ?1"): the server names it, and it is prepared again
+     * with that one as text. */
+    if (n) {
+        types = calloc((size_t)n, sizeof(*types));
+        if (!types) {
+            free(text);
+            free(s->values);
+            free(s->sql);
+            free(s);
+            return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+        }
+        for (i = 0; i < n; i++)
+            if (!named(text, i + 1))
+                types[i] = TEXTOID;
+    }
+    /* Inside a transaction a refused PREPARE aborts it: try under a
+     * savepoint, so that the next try and the transaction go on. */
+    guard = PQtransactionStatus(st->pg) == PQTRANS_INTRANS;
+    for (;;) {
+        const char *state;
+        int k;
+
+        if (guard)
+            PQclear(PQexec(st->pg, "SAVEPOINT sr_prepare"));
+        res = PQprepare(st->pg, s->name, text, n, types);
+        if (guard)
+            PQclear(PQexec(st->pg,
+                           PQresultStatus(res) == PGRES_COMMAND_OK
+                               ? "RELEASE SAVEPOINT sr_prepare"
+                               : "ROLLBACK TO SAVEPOINT sr_prepare"));
+        if (PQresultStatus(res) == PGRES_COMMAND_OK || !types)
+            break;
+        state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        k = untyped(res);
+        if (!state || (strcmp(state, "42P08") && strcmp(state, "42P18")) ||
+            k < 1 || k > n ||
+            types[k - 1] == TEXTOID)
+            break;
+        types[k - 1] = TEXTOID;
+        PQclear(res);
+    }
+    free(types);
     free(text);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         keep_error(st, res);
@@ -238,9 +311,9 @@ sr_pg_bind(struct sr_pg_stmt *s, int i, const char *v)
     char *copy = NULL;
 
     if (i < 1 || i > s->n_params)
-        return SQLITE_RANGE;
+        return SR_DB_RANGE;
     if (v && !(copy = sr_strdup(v)))
-        return SQLITE_NOMEM;
+        return SR_DB_NOMEM;
     free(s->values[i - 1]);
     s->values[i - 1] = copy;
     return SR_DB_OK;
@@ -252,9 +325,9 @@ sr_pg_bind_n(struct sr_pg_stmt *s, int i, const char *v, size_t len)
     char *copy;
 
     if (i < 1 || i > s->n_params)
-        return SQLITE_RANGE;
+        return SR_DB_RANGE;
     if (!(copy = malloc(len + 1)))
-        return SQLITE_NOMEM;
+        return SR_DB_NOMEM;
     memcpy(copy, v, len);
     copy[len] = '\0';
     free(s->values[i - 1]);
@@ -290,19 +363,19 @@ sr_pg_step(struct sr_pg_stmt *s)
                                 0);
         status = PQresultStatus(s->res);
         if (status == PGRES_COMMAND_OK) {
-            st->pg_changes = atoi(PQcmdTuples(s->res));
+            st->pg_changes = (int)strtol(PQcmdTuples(s->res), NULL, 10);
             s->n_rows = 0;
         } else if (status == PGRES_TUPLES_OK) {
             const char *t = PQcmdTuples(s->res);
 
             /* INSERT … RETURNING counts its rows as changed. */
-            st->pg_changes = t && *t ? atoi(t) : 0;
+            st->pg_changes = t && *t ? (int)strtol(t, NULL, 10) : 0;
             s->n_rows = PQntuples(s->res);
         } else {
             keep_error(st, s->res);
             PQclear(s->res);
             s->res = NULL;
-            return SQLITE_ERROR;
+            return SR_DB_ERROR;
         }
         s->row = -1;
     }
@@ -414,10 +487,10 @@ sr_pg_exec(struct sr_store *st, const char *sql)
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
         const char *t = PQcmdTuples(res);
 
-        st->pg_changes = t && *t ? atoi(t) : 0;
+        st->pg_changes = t && *t ? (int)strtol(t, NULL, 10) : 0;
     } else {
         keep_error(st, res);
-        rc = SQLITE_ERROR;
+        rc = SR_DB_ERROR;
     }
     PQclear(res);
     return rc;

@@ -135,7 +135,7 @@ sr_exdb_insert(struct sr_store *st, const struct sr_expert *e)
     struct sr_stmt *s = NULL;
     sr_error rc = sr_store_prepare(
         st,
-        "INSERT INTO experts(user, unit, district, specialities, "
+        "INSERT INTO experts(\"user\", unit, district, specialities, "
         "trained_on, certified_on, expires_on, status, updated_at, "
         "updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         &s);
@@ -156,7 +156,7 @@ sr_exdb_update(struct sr_store *st, const struct sr_expert *e)
         st,
         "UPDATE experts SET unit = ?2, district = ?3, specialities = ?4, "
         "trained_on = ?5, certified_on = ?6, expires_on = ?7, status = ?8, "
-        "updated_at = ?9, updated_by = ?10 WHERE user = ?1",
+        "updated_at = ?9, updated_by = ?10 WHERE \"user\" = ?1",
         &s);
 
     if (rc != SR_OK)
@@ -181,7 +181,7 @@ sr_exdb_event(struct sr_store *st, int64_t user, const char *action)
         return rc;
     rc = sr_store_prepare(
         st,
-        "INSERT INTO expert_events(user, at, by, by_user, action, state) "
+        "INSERT INTO expert_events(\"user\", at, by, by_user, action, state) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         &s);
     if (rc != SR_OK)
@@ -380,7 +380,7 @@ sr_exdb_summary(struct sr_store *st, struct sr_expert_summary *out)
  * when the expert submitted an inspection of the school for that plan
  * (assessments.plan), dated by ?2. */
 #define WORK_SQL                                                            \
-    "WITH ins AS (SELECT a.submitted_by_user AS user, "                    \
+    "WITH ins AS (SELECT a.submitted_by_user AS \"user\", "                    \
     "count(DISTINCT CASE WHEN a.assessed_on >= ?1 THEN a.id END) AS n, "    \
     "count(DISTINCT CASE WHEN a.assessed_on >= ?1 THEN a.school END) AS s, "\
     "coalesce(sum(a.assessed_on >= ?1 AND h.level = 'general'), 0) AS g, "  \
@@ -390,7 +390,7 @@ sr_exdb_summary(struct sr_store *st, struct sr_expert_summary *out)
     "LEFT JOIN hazards h ON h.assessment = a.id "                           \
     "WHERE a.kind = 'inspection' AND a.status = 'submitted' AND "           \
     "a.assessed_on <= ?2 GROUP BY a.submitted_by_user), "                   \
-    "pl AS (SELECT r.expert AS user, count(*) AS assigned, "                \
+    "pl AS (SELECT r.expert AS \"user\", count(*) AS assigned, "                \
     "coalesce(sum(EXISTS (SELECT 1 FROM assessments y WHERE y.plan = "      \
     "r.plan AND y.school = r.school AND y.submitted_by_user = r.expert "    \
     "AND y.kind = 'inspection' AND y.status = 'submitted' AND "             \
@@ -400,8 +400,8 @@ sr_exdb_summary(struct sr_store *st, struct sr_expert_summary *out)
     "?2 AND p.period_end >= ?1 GROUP BY r.expert) "                         \
     "SELECT u.user, coalesce(ins.n, 0), coalesce(ins.s, 0), "               \
     "coalesce(ins.g, 0), coalesce(ins.m, 0), ins.last, "                    \
-    "coalesce(pl.assigned, 0), coalesce(pl.done, 0) FROM (SELECT user "     \
-    "FROM ins UNION SELECT user FROM pl) u LEFT JOIN ins ON ins.user = "    \
+    "coalesce(pl.assigned, 0), coalesce(pl.done, 0) FROM (SELECT \"user\" "     \
+    "FROM ins UNION SELECT \"user\" FROM pl) u LEFT JOIN ins ON ins.user = "    \
     "u.user LEFT JOIN pl ON pl.user = u.user ORDER BY u.user"
 
 /* Row i of WORK_SQL into w. */

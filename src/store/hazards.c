@@ -619,7 +619,7 @@ sr_hzdb_list(struct sr_store *st, const struct sr_hazard_filter *f,
     rc = bind_filter(st, s, f, today);
     if (rc != SR_OK)
         goto cleanup;
-    sr_bind_int64(s, 11, f->limit ? (int64_t)f->limit : -1);
+    sr_bind_int64(s, 11, f->limit ? (int64_t)f->limit : INT64_MAX);
     sr_bind_int64(s, 12, (int64_t)f->offset);
     while ((step = sr_step(s)) == SR_ROW) {
         if (used == alloc) {

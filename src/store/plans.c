@@ -414,7 +414,7 @@ insert_expert(struct sr_store *st, const struct sr_plan *p,
 
     rc = sr_store_prepare(
         st,
-        "INSERT INTO plan_experts(plan, user, position, login, unit, "
+        "INSERT INTO plan_experts(plan, \"user\", position, login, unit, "
         "district, specialities, prior) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
         "?7, ?8)",
         &s);

@@ -249,7 +249,7 @@ sr_registry_list(struct sr_store *st, const struct sr_registry_filter *filter,
     if (rc != SR_OK)
         goto cleanup;
     sr_bind_int64(s, 7, filter->limit ? (int64_t)filter->limit
-                                           : -1);
+                                           : INT64_MAX);
     sr_bind_int64(s, 8, (int64_t)filter->offset);
     while ((step = sr_step(s)) == SR_ROW) {
         rc = row_read(st, s, &r);

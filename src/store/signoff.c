@@ -132,7 +132,7 @@ sr_sodb_status(struct sr_store *st, struct sr_signoff_status *out)
         "?1 AND s.closed = 0 AND EXISTS (SELECT 1 FROM signoff_events e "
         "WHERE e.district = ?1 AND e.period = ?2 AND e.action = 'confirm' "
         "AND e.school = s.code)), (SELECT name FROM districts WHERE code = "
-        "?1) FROM (SELECT 1) LEFT JOIN signoff_events v "
+        "?1) FROM (SELECT 1) one LEFT JOIN signoff_events v "
         "ON v.id = " LATEST_VERSION " LEFT JOIN signoff_events c ON c.id = "
         "(SELECT e.id FROM signoff_events e WHERE e.district = ?1 AND "
         "e.period = ?2 AND e.action IN ('accept','return') ORDER BY e.id "

@@ -1336,6 +1336,8 @@ open_pg(struct sr_store *st, const char *uri, int flags)
         if (rc == SR_OK && sr_db_exec(st, sr_pg_schema) != SR_DB_OK)
             rc = sr_store_dberr(st, _("cannot create the schema"));
         if (rc == SR_OK)
+            rc = sr_audit_first_checkpoint(st);
+        if (rc == SR_OK)
             rc = sr_store_commit(st);
         else
             sr_store_rollback(st);

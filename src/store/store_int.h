@@ -128,6 +128,11 @@ char *sr_column_dup(struct sr_stmt *s, int i, int *nomem);
  * call it inside the transaction that wrote them, after writing. */
 sr_error sr_audit_append(struct sr_store *st, const char *kind, int64_t ref);
 
+/* The checkpoint record of a database created at the current schema
+ * (PostgreSQL): what schema 2's upgrade chains on SQLite, so that a new
+ * database's chain starts alike on both engines. */
+sr_error sr_audit_first_checkpoint(struct sr_store *st);
+
 /* A scope (auth.h) in SQL: the row's district column d and school column
  * c must fall in the districts bound to ?D or the schools bound to ?S
  * (JSON arrays); both NULL when there is no scope.  sr_bind_scope()

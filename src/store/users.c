@@ -115,7 +115,7 @@ roles_of(struct sr_store *st, int64_t user, unsigned *roles)
 
     *roles = 0;
     rc = sr_store_prepare(st,
-                          "SELECT DISTINCT role FROM grants WHERE user = ?1 "
+                          "SELECT DISTINCT role FROM grants WHERE \"user\" = ?1 "
                           "AND revoked_at IS NULL",
                           &s);
     if (rc != SR_OK)
@@ -720,7 +720,7 @@ sr_audb_grant_same(struct sr_store *st, int64_t user, int role,
 
     *id = 0;
     rc = sr_store_prepare(st,
-                          "SELECT id FROM grants WHERE user = ?1 AND "
+                          "SELECT id FROM grants WHERE \"user\" = ?1 AND "
                           "role = ?2 AND district IS ?3 AND school IS ?4 "
                           "AND revoked_at IS NULL ORDER BY id LIMIT 1",
                           &s);
@@ -748,7 +748,7 @@ sr_audb_grant_insert(struct sr_store *st, int64_t user, int role,
     sr_error rc;
 
     rc = sr_store_prepare(st,
-                          "INSERT INTO grants(user, role, district, school, "
+                          "INSERT INTO grants(\"user\", role, district, school, "
                           "granted_at, granted_by) VALUES (?1, ?2, ?3, ?4, "
                           "?5, ?6)",
                           &s);
@@ -777,7 +777,7 @@ sr_audb_grant_get(struct sr_store *st, int64_t id, int64_t *user, int *role,
     int step;
 
     rc = sr_store_prepare(st,
-                          "SELECT user, role, revoked_at IS NOT NULL FROM "
+                          "SELECT \"user\", role, revoked_at IS NOT NULL FROM "
                           "grants WHERE id = ?1",
                           &s);
     if (rc != SR_OK)
@@ -942,7 +942,7 @@ sr_audb_security_list(struct sr_store *st, const struct sr_security_filter *f,
     if (rc != SR_OK)
         return rc;
     bind_filter(s, f, since, until);
-    sr_bind_int64(s, 5, f->limit ? (int64_t)f->limit : -1);
+    sr_bind_int64(s, 5, f->limit ? (int64_t)f->limit : INT64_MAX);
     sr_bind_int64(s, 6, (int64_t)f->offset);
     while ((step = sr_step(s)) == SR_ROW) {
         int nomem = 0;
@@ -988,7 +988,7 @@ sr_audb_session_insert(struct sr_store *st, const char *sha,
     sr_error rc;
 
     rc = sr_store_prepare(st,
-                          "INSERT INTO sessions(token_sha256, user, csrf, "
+                          "INSERT INTO sessions(token_sha256, \"user\", csrf, "
                           "stage, created_at, seen_at, expires_at, source, "
                           "agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
                           "?9)",
@@ -1121,7 +1121,7 @@ sr_audb_sessions_end(struct sr_store *st, int64_t user, size_t *n)
     struct sr_stmt *s = NULL;
     sr_error rc;
 
-    rc = sr_store_prepare(st, "DELETE FROM sessions WHERE user = ?1", &s);
+    rc = sr_store_prepare(st, "DELETE FROM sessions WHERE \"user\" = ?1", &s);
     if (rc != SR_OK)
         return rc;
     sr_bind_int64(s, 1, user);
