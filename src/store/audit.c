@@ -482,6 +482,11 @@ sr_audit_append(struct sr_store *st, const char *kind_name, int64_t ref)
         goto cleanup;
     }
     sr_sha256_hex(b.p ? b.p : "", b.len, csha);
+    /* One writer at a time from the head to COMMIT: the chain has one
+     * total order on every engine. */
+    rc = sr_db_lock_chain(st);
+    if (rc != SR_OK)
+        goto cleanup;
     rc = sr_store_prepare(st,
                           "SELECT seq, sha256 FROM audit ORDER BY seq DESC "
                           "LIMIT 1",

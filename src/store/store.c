@@ -935,6 +935,20 @@ sr_db_in_transaction(struct sr_store *st)
     return !sqlite3_get_autocommit(st->db);
 }
 
+/* The advisory lock key of the audit chain ("sr-audit" in ASCII). */
+#define CHAIN_LOCK "8318761358311319924"
+
+sr_error
+sr_db_lock_chain(struct sr_store *st)
+{
+    if (!st->pg)
+        return SR_OK;
+    if (sr_db_exec(st, "SELECT pg_advisory_xact_lock(" CHAIN_LOCK ")") !=
+        SR_DB_OK)
+        return sr_store_dberr(st, _("cannot lock the audit chain"));
+    return SR_OK;
+}
+
 sr_error
 sr_store_begin(struct sr_store *st)
 {

@@ -105,6 +105,13 @@ int64_t sr_pg_last_id(struct sr_store *st);
 const char *sr_pg_errmsg(const struct sr_store *st);
 char *sr_pg_rewrite(const char *sql, int *n);
 
+/* Hold the audit chain for this transaction, up to its COMMIT or
+ * ROLLBACK: SQLite's BEGIN IMMEDIATE holds the whole database already;
+ * PostgreSQL takes a transaction-scoped advisory lock, so that two
+ * writers append to the chain one after the other instead of both
+ * reading the same head. */
+sr_error sr_db_lock_chain(struct sr_store *st);
+
 /* BEGIN IMMEDIATE (take the write lock now, so that a busy database
  * waits for the busy timeout here rather than failing at COMMIT),
  * COMMIT, ROLLBACK. */

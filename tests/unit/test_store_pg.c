@@ -22,6 +22,9 @@
 #include <unistd.h>
 
 #include <libpq-fe.h>
+#include <pthread.h>
+
+#include "schoolrisk/audit.h"
 
 #include "../../src/store/store_int.h"
 
@@ -358,6 +361,67 @@ read_transaction_is_one_snapshot(void **state)
     sr_store_close(other);
 }
 
+/* A second writer appending to the audit chain (a checkpoint record)
+ * while the first holds it, on another connection of its own. */
+struct writer {
+    int rc;            /* what its append returned */
+    int committed;
+};
+
+static void *
+second_writer(void *arg)
+{
+    struct writer *w = arg;
+    struct sr_store *st = NULL;
+
+    w->rc = -1;
+    if (sr_store_open(test_uri, 0, &st) != SR_OK) {
+        sr_store_close(st);
+        return NULL;
+    }
+    if (sr_store_begin(st) == SR_OK) {
+        w->rc = sr_audit_first_checkpoint(st);
+        w->committed = w->rc == SR_OK && sr_store_commit(st) == SR_OK;
+        if (!w->committed)
+            sr_store_rollback(st);
+    }
+    sr_store_close(st);
+    return NULL;
+}
+
+/* Two writers appending to the chain at once: the second waits for the
+ * first's COMMIT (the chain's lock), then appends after it; the chain
+ * stays one order and verifies.  Without the lock both read the same
+ * head, and the second fails on the primary key. */
+static void
+concurrent_appends_keep_one_order(void **state)
+{
+    struct sr_store *st = *state;
+    struct sr_audit_report rep;
+    struct writer w = {0, 0};
+    char head[65];
+    int64_t before, after;
+    pthread_t t;
+
+    assert_int_equal(sr_audit_head_records(st, head, &before), SR_OK);
+    assert_int_equal(sr_store_begin(st), SR_OK);
+    if (sr_audit_first_checkpoint(st) != SR_OK)
+        fail_msg("%s", sr_store_errmsg(st));
+    assert_int_equal(pthread_create(&t, NULL, second_writer, &w), 0);
+    /* Long enough for the second to reach the lock and wait there. */
+    usleep(300 * 1000);
+    assert_int_equal(w.committed, 0);
+    assert_int_equal(sr_store_commit(st), SR_OK);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(w.rc, SR_OK);
+    assert_int_equal(w.committed, 1);
+    assert_int_equal(sr_audit_head_records(st, head, &after), SR_OK);
+    assert_int_equal(after, before + 2);
+    assert_int_equal(sr_audit_verify(st, &rep), SR_OK);
+    assert_true(rep.ok);
+    assert_int_equal(rep.records, after);
+}
+
 /* A store opened on a database without the schema, without asking to
  * create it, says so; a database that does not exist is named. */
 static void
@@ -406,6 +470,8 @@ main(void)
         cmocka_unit_test_setup_teardown(messages_changes_and_transactions,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(read_transaction_is_one_snapshot,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(concurrent_appends_keep_one_order,
                                         setup, teardown),
         cmocka_unit_test(opening_without_a_schema),
     };
