@@ -5,6 +5,11 @@
 #                                           on 127.0.0.1:PORT, print its URI
 #   scripts/pg-cluster.sh start DIR auto   the same on the first free port
 #                                           from a random one in 55500-55999
+#   scripts/pg-cluster.sh standby DIR PORT|auto PRIMARY
+#                                           make a streaming-replication
+#                                           standby of the cluster of
+#                                           PRIMARY (a DIR `start` made) in
+#                                           DIR, start it, print its URI
 #   scripts/pg-cluster.sh uri DIR          print the URI again
 #   scripts/pg-cluster.sh stop DIR         stop it (fast) and remove DIR; an
 #                                           empty or absent DIR (a start that
@@ -34,7 +39,7 @@ marker=.schoolrisk-pg-cluster
 say() { printf 'pg-cluster: %s\n' "$*" >&2; }
 die() { say "$*"; exit 1; }
 usage() {
-    echo "usage: scripts/pg-cluster.sh start DIR PORT|auto | uri DIR | stop DIR" >&2
+    echo "usage: scripts/pg-cluster.sh start DIR PORT|auto | standby DIR PORT|auto PRIMARY | uri DIR | stop DIR" >&2
     exit 2
 }
 
@@ -174,6 +179,58 @@ cmd_start() {
     cmd_uri "$dir"
 }
 
+# A hot standby of the cluster in primary, in DIR: a base backup
+# streamed from it (pg_basebackup -R writes standby.signal and the
+# primary's conninfo), its own socket directory, started on PORT.
+cmd_standby() {
+    local dir=$1 port=$2 primary tries=1 rc
+    primary=$(cluster_dir "$3")
+    case $port in
+    auto) port=$((55500 + RANDOM % 500)); tries=20 ;;
+    *[!0-9]* | "") usage ;;
+    esac
+    need_binaries
+    [ -x "$bindir/pg_basebackup" ] ||
+        die "$bindir/pg_basebackup not found: install Debian's postgresql-15"
+    mkdir -p "$dir"
+    dir=$(realpath "$dir")
+    [ -z "$(ls -A "$dir")" ] || die "$dir is not empty: give an empty or new directory"
+    [ ${#dir} -le 80 ] || die "$dir is too long a path for the server's Unix socket: use a shorter one (e.g. mktemp -d)"
+    cd /
+    mkdir "$dir/socket"
+    : >"$dir/server.log"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown -R postgres: "$dir"
+    fi
+    if ! as_owner "$bindir/pg_basebackup" -h 127.0.0.1 -p "$(cat "$primary/port")"             -U postgres -D "$dir/data" -R -X stream --no-sync             >"$dir/basebackup.log" 2>&1; then
+        cat "$dir/basebackup.log" >&2
+        find "$dir" -mindepth 1 -delete
+        die "pg_basebackup from $primary failed"
+    fi
+    # The copied configuration names the primary's socket directory; the
+    # port stays the last line (start_on sets it).
+    as_owner sed -i "s|^unix_socket_directories = .*|unix_socket_directories = '$dir/socket'|" \
+        "$dir/data/postgresql.conf"
+    while :; do
+        rc=0
+        start_on "$dir" "$port" || rc=$?
+        [ "$rc" -eq 0 ] && break
+        if [ "$rc" -ne 3 ]; then
+            undo_start "$dir"
+            exit 1
+        fi
+        tries=$((tries - 1))
+        if [ "$tries" -le 0 ]; then
+            undo_start "$dir"
+            say "port $port on 127.0.0.1 is in use: choose another (or 'auto')"
+            exit 3
+        fi
+        port=$((port >= 55999 ? 55500 : port + 1))
+    done
+    : >"$dir/$marker"
+    cmd_uri "$dir"
+}
+
 cluster_dir() {
     if [ ! -e "$1/$marker" ]; then
         die "$1 is not a cluster made by scripts/pg-cluster.sh start"
@@ -215,6 +272,7 @@ cmd_stop() {
 
 case ${1:-} in
 start) [ $# -eq 3 ] || usage; cmd_start "$2" "$3" ;;
+standby) [ $# -eq 4 ] || usage; cmd_standby "$2" "$3" "$4" ;;
 uri) [ $# -eq 2 ] || usage; cmd_uri "$2" ;;
 stop) [ $# -eq 2 ] || usage; cmd_stop "$2" ;;
 *) usage ;;

@@ -26,6 +26,12 @@ static const char usage[] =
     "       schoolrisk report city --period P -o FILE.xlsx [--layout FILE]\n"
     "                         [--jobs N]\n"
     "       schoolrisk report all --period P --out-dir DIR [--jobs N]\n"
+    "       (each also takes --read-db DB)\n"
+    "\n"
+    "--read-db DB reads every figure from DB instead of --db: a\n"
+    "PostgreSQL standby kept by streaming replication (postgresql://...),\n"
+    "so that reports do not load the primary.  A standby a little behind\n"
+    "gives the figures as of its last replayed transaction.\n"
     "\n"
     "report city writes the city workbook (区县汇总 with ranks, 未达标学校,\n"
     "重大隐患, 四个100%未达标, 同类排名, 趋势, 说明); report all writes every\n"
@@ -47,6 +53,7 @@ static const char usage[] =
  * in argv[optind..]. */
 struct ropts {
     struct cli_db dbo;
+    const char *read_db; /* --read-db, or NULL */
     const char *layout, *out, *out_dir;
     struct sr_period period;
     int jobs; /* 0: one thread per online CPU */
@@ -83,6 +90,7 @@ parse_opts(int argc, char **argv, const char *name, int args,
         {"out-dir", required_argument, NULL, 'O'},
         {"output", required_argument, NULL, 'o'},
         {"period", required_argument, NULL, 'p'},
+        {"read-db", required_argument, NULL, 'R'},
         {NULL, 0, NULL, 0},
     };
     const char *period = NULL, *jobs = NULL;
@@ -110,6 +118,9 @@ parse_opts(int argc, char **argv, const char *name, int args,
             break;
         case 'p':
             period = optarg;
+            break;
+        case 'R':
+            o->read_db = optarg;
             break;
         default:
             if (cli_db_option(c, &o->dbo))
@@ -220,7 +231,8 @@ do_district(int argc, char **argv)
     memset(&layout, 0, sizeof(layout));
     ex = load_layout(o.layout, "district", &layout, &d);
     if (ex == EXIT_OK)
-        ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
+        ex = cli_store_open(o.read_db ? o.read_db : o.dbo.db, o.dbo.by,
+                            SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         goto cleanup;
     /* A signed-off period is written from its snapshot (signoff.h). */
@@ -276,7 +288,8 @@ do_city(int argc, char **argv)
     memset(&layout, 0, sizeof(layout));
     ex = load_layout(o.layout, "city", &layout, &d);
     if (ex == EXIT_OK)
-        ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
+        ex = cli_store_open(o.read_db ? o.read_db : o.dbo.db, o.dbo.by,
+                            SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         goto cleanup;
     rc = sr_report_city_jobs(st, &o.period, o.jobs, &city);
@@ -314,7 +327,8 @@ do_all(int argc, char **argv)
     ex = parse_opts(argc, argv, "all", 0, &o);
     if (ex)
         return ex < 0 ? EXIT_OK : ex;
-    ex = cli_store_open(o.dbo.db, o.dbo.by, SR_STORE_READONLY, &st);
+    ex = cli_store_open(o.read_db ? o.read_db : o.dbo.db, o.dbo.by,
+                        SR_STORE_READONLY, &st);
     if (ex != EXIT_OK)
         return ex;
     ex = cli_report_all(st, &o.period, o.out_dir, o.jobs, &written);
