@@ -10,7 +10,12 @@
 #include "schoolrisk/dbcopy.h"
 
 static const char usage[] =
-    N_("usage: schoolrisk db copy FROM TO\n");
+    N_("usage: schoolrisk db copy FROM TO\n"
+    "\n"
+    "The database as a whole:\n"
+    "  copy   copy it between SQLite and PostgreSQL, either way, with the\n"
+    "         audit chain verified on both sides ('schoolrisk db copy\n"
+    "         --help')\n");
 
 static const char copy_usage[] =
     N_("usage: schoolrisk db copy FROM TO\n"
