@@ -232,16 +232,23 @@ clear_fresh(struct copy *c)
     return rc == SR_OK ? guards(c, 1) : rc;
 }
 
-/* "INSERT INTO t("a", "b") VALUES (?1, ?2)" for the columns of s. */
+/* Parameters in one INSERT at most: a batch of rows per statement
+ * saves a round trip per row on PostgreSQL (a third of the time of a
+ * city's copy went to them), and stays far below both engines' limits
+ * (SQLite 32766, PostgreSQL 65535). */
+#define BATCH_PARAMS 2000
+
+/* "INSERT INTO t("a", "b") VALUES (?1, ?2), (?3, ?4)" for the columns
+ * of s and rows rows. */
 static char *
-insert_sql(const char *table, struct sr_stmt *s)
+insert_sql(const char *table, struct sr_stmt *s, int rows)
 {
-    int i, n = sr_col_count(s);
-    size_t size = 64 + strlen(table);
+    int i, r, n = sr_col_count(s);
+    size_t size = 64 + strlen(table) + (size_t)rows * (size_t)n * 12;
     char *sql, *p;
 
     for (i = 0; i < n; i++)
-        size += strlen(sr_col_name(s, i)) + 16;
+        size += strlen(sr_col_name(s, i)) + 4;
     sql = malloc(size);
     if (!sql)
         return NULL;
@@ -249,11 +256,12 @@ insert_sql(const char *table, struct sr_stmt *s)
     for (i = 0; i < n; i++)
         p += snprintf(p, size - (size_t)(p - sql), "%s\"%s\"", i ? ", " : "",
                       sr_col_name(s, i));
-    p += snprintf(p, size - (size_t)(p - sql), ") VALUES (");
-    for (i = 0; i < n; i++)
-        p += snprintf(p, size - (size_t)(p - sql), "%s?%d", i ? ", " : "",
-                      i + 1);
-    snprintf(p, size - (size_t)(p - sql), ")");
+    p += snprintf(p, size - (size_t)(p - sql), ") VALUES ");
+    for (r = 0; r < rows; r++)
+        for (i = 0; i < n; i++)
+            p += snprintf(p, size - (size_t)(p - sql), "%s?%d%s",
+                          i ? ", " : r ? ", (" : "(", r * n + i + 1,
+                          i == n - 1 ? ")" : "");
     return sql;
 }
 
@@ -280,20 +288,20 @@ row_key(const struct table *t, struct sr_stmt *s, char *buf, size_t size)
     }
 }
 
-/* Bind column i of FROM's row to parameter i + 1 of the insert. */
+/* Bind column i of FROM's row to parameter p of the insert. */
 static sr_error
 bind_value(struct copy *c, const struct table *t, struct sr_stmt *from,
-           struct sr_stmt *ins, int i)
+           struct sr_stmt *ins, int i, int p)
 {
     const char *name = sr_col_name(from, i), *v;
     size_t k, len, bad;
 
     switch (sr_col_type(from, i)) {
     case SR_COL_NULL:
-        sr_bind_null(ins, i + 1);
+        sr_bind_null(ins, p);
         return SR_OK;
     case SR_COL_INTEGER:
-        sr_bind_int64(ins, i + 1, sr_col_int64(from, i));
+        sr_bind_int64(ins, p, sr_col_int64(from, i));
         return SR_OK;
     default:
         break;
@@ -303,7 +311,7 @@ bind_value(struct copy *c, const struct table *t, struct sr_stmt *from,
     for (k = 0; k < N_HELD; k++)
         if (!strcmp(t->name, held[k].table) &&
             !strcmp(name, held[k].column) && !strcmp(v, held[k].value)) {
-            sr_bind_text(ins, i + 1, "draft");
+            sr_bind_text(ins, p, "draft");
             return SR_OK;
         }
     if (c->to->pg && (memchr(v, '\0', len) || !sr_utf8_valid(v, len, &bad))) {
@@ -317,53 +325,80 @@ bind_value(struct copy *c, const struct table *t, struct sr_stmt *from,
                      memchr(v, '\0', len) ? _("a NUL byte")
                                           : _("invalid UTF-8"));
     }
-    sr_bind_textn(ins, i + 1, v, len);
+    sr_bind_textn(ins, p, v, len);
     return SR_OK;
 }
 
-/* One table, every row, in primary-key order. */
+/* Step a batch insert of rows rows, the first with key key. */
+static sr_error
+flush(struct copy *c, const struct table *t, struct sr_stmt *ins,
+      const char *key)
+{
+    char what[400];
+
+    if (sr_step(ins) == SR_DONE) {
+        sr_reset(ins);
+        return SR_OK;
+    }
+    snprintf(what, sizeof(what), _("cannot copy table %s, rows from %s"),
+             t->name, key);
+    return store_fail(c, c->to, sr_store_dberr(c->to, what));
+}
+
+/* One table, every row, in primary-key order, in batches of per rows
+ * and the last batch of what is left. */
 static sr_error
 copy_table(struct copy *c, const struct table *t, int64_t *rows)
 {
     struct sr_stmt *from = NULL, *ins = NULL;
-    char sql[256];
+    char sql[256], key[256] = "";
     char *isql = NULL;
+    int64_t total, left;
     sr_error rc = SR_OK;
-    int step, i;
+    int step, i, n = 0, per = 0, in = 0, batch = 0;
 
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM \"%s\"", t->name);
+    total = one_int(c->from, sql);
+    if (total < 0)
+        return store_fail(c, c->from, sr_store_dberr(c->from, t->name));
+    left = total;
     snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY %s", t->name,
              t->order);
     if (sr_store_prepare(c->from, sql, &from) != SR_OK)
         return store_fail(c, c->from, SR_ERR_DB);
-    while ((step = sr_step(from)) == SR_ROW) {
-        if (!ins) {
-            isql = insert_sql(t->name, from);
-            if (!isql) {
-                rc = failf(c, SR_ERR_NOMEM, _("out of memory"));
-                break;
+    while (rc == SR_OK && left > 0 && (step = sr_step(from)) == SR_ROW) {
+        if (in == 0) {
+            /* A new statement for the first batch and the last. */
+            n = sr_col_count(from);
+            if (!per)
+                per = BATCH_PARAMS / n > 0 ? BATCH_PARAMS / n : 1;
+            if (!ins || left < batch) {
+                sr_store_finish(c->to, ins);
+                ins = NULL;
+                free(isql);
+                batch = left < per ? (int)left : per;
+                isql = insert_sql(t->name, from, batch);
+                if (!isql)
+                    rc = failf(c, SR_ERR_NOMEM, _("out of memory"));
+                else if (sr_store_prepare(c->to, isql, &ins) != SR_OK)
+                    rc = store_fail(c, c->to, SR_ERR_DB);
+                if (rc != SR_OK)
+                    break;
             }
-            if (sr_store_prepare(c->to, isql, &ins) != SR_OK) {
-                rc = store_fail(c, c->to, SR_ERR_DB);
-                break;
-            }
+            row_key(t, from, key, sizeof(key));
         }
-        for (i = 0; rc == SR_OK && i < sr_col_count(from); i++)
-            rc = bind_value(c, t, from, ins, i);
+        for (i = 0; rc == SR_OK && i < n; i++)
+            rc = bind_value(c, t, from, ins, i, in * n + i + 1);
         if (rc != SR_OK)
             break;
-        if (sr_step(ins) != SR_DONE) {
-            char key[256], what[400];
-
-            row_key(t, from, key, sizeof(key));
-            snprintf(what, sizeof(what), _("cannot copy table %s, row %s"),
-                     t->name, key);
-            rc = store_fail(c, c->to, sr_store_dberr(c->to, what));
-            break;
-        }
-        sr_reset(ins);
+        left--;
         (*rows)++;
+        if (++in == batch) {
+            rc = flush(c, t, ins, key);
+            in = 0;
+        }
     }
-    if (rc == SR_OK && step != SR_ROW && step != SR_DONE)
+    if (rc == SR_OK && left > 0)
         rc = store_fail(c, c->from, sr_store_dberr(c->from, t->name));
     sr_store_finish(c->to, ins);
     sr_store_finish(c->from, from);
