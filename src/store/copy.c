@@ -568,6 +568,12 @@ run(struct copy *c, struct sr_db_copy_report *rep)
         sr_store_rollback(c->to);
         return rc;
     }
+    /* The planner knows nothing of the rows just loaded until
+     * autovacuum gets round to them: without statistics the chain's
+     * verification below chose nested loops over the city's hazards
+     * and took minutes. */
+    if (c->to->pg && sr_db_exec(c->to, "ANALYZE") != SR_DB_OK)
+        return store_fail(c, c->to, sr_store_dberr(c->to, "ANALYZE"));
     rc = verify(c, c->to, &ta);
     if (rc != SR_OK)
         return rc;
