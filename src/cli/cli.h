@@ -231,6 +231,7 @@ int cli_bulletins_write(struct sr_store *st, const struct sr_period *month,
 int cmd_assess(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_bulletin(int argc, char **argv);
 int cmd_checklist(int argc, char **argv);

@@ -36,6 +36,8 @@ static const struct cli_cmd cmds[] = {
     {"checklist", cmd_checklist,
      N_("list the items that apply to a school, with what each answer "
         "is worth")},
+    {"db", cmd_db,
+     N_("copy a whole database between SQLite and PostgreSQL: copy")},
     {"demo", cmd_demo,
      N_("build a synthetic demo city: schools, a year of assessments, "
         "hazards")},

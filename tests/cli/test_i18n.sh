@@ -55,7 +55,8 @@ hazard:show,add,assign,submit,verify,signoff,reject,list hazards:list
 indicators:validate,load,list,show report:district,city,all schools:import,list,show
 users:add,list,show,passwd,disable,enable,unlock,grant,revoke,totp-reset
 experts:add,update,list,summary bulletin:monthly,quarterly
-plan:create,show,list,publish,progress signoff:confirm,district,accept,return,correct,diff,status,show"
+plan:create,show,list,publish,progress signoff:confirm,district,accept,return,correct,diff,status,show
+db:copy"
 CMDS=$("$BIN" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 begin "the command list under zh_CN names every command in Chinese"
 LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" --help >"$T/zh" 2>"$T/err"
