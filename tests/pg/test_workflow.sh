@@ -96,7 +96,8 @@ work() {
     S $c - init
     S $c - schools import ../reg.csv
     S $c - schools list
-    S $c - schools list --district 历下区 --format csv
+    S $c - schools list --district 历下区 --json
+    S $c - schools list --stage 小学
     S $c - schools show 3701020101
 
     # users and grants (test_users.sh)
@@ -122,18 +123,22 @@ work() {
     S $c root users totp-reset zhang
 
     # experts (test_experts.sh)
-    S $c root experts add zhang --name 张专家 --unit 济南市消防救援支队 --district 370102 --speciality fire,food_safety --trained 2026-05-01 --certified 2026-05-10 --expires 2029-05-10
-    S $c root experts add wang --unit 山东大学 --district 370112 --speciality lab_chemicals --trained 2026-09-01 --certified 2026-09-10 --expires 2026-10-01
-    S $c root experts add Li-1 --name 李专家 --district 370126 --speciality building --trained 2026-05-01 --certified 2026-05-10 --expires 2028-05-10
+    S $c root users grant Zhang_2 --role inspector --district 370102
+    S $c root users grant zhang-1 --role inspector --district 370126
+    S $c root experts add Zhang_2 --unit 历下区消防救援大队 --district 历下区 --speciality fire,食品 --trained 2026/3/1 --certified 2026-04-01 --expires 2026-12-31
+    S $c root experts add zhao --unit 山东大学 --district 370112 --speciality lab_chemicals --trained 2026-05-01 --certified 2026-05-10 --expires 2026-10-01
+    S $c root experts add zhang-1 --unit 商河县应急管理局 --district 370126 --speciality fire --trained 2026-05-01 --certified 2026-05-10 --expires 2028-05-10
+    S $c root experts add li.si --unit x --district 370102 --speciality fire --trained 2026-05-01 --certified 2026-05-10 --expires 2028-05-10
     S $c root experts list
     S $c root experts list --district 历城区 --format csv
     S $c root experts list --speciality fire --format csv
     S $c root experts list --due 100 --format csv
-    S $c root experts list --format json
+    S $c root experts list --json
     S $c root experts summary
-    S $c root experts update wang --expires 2029-10-01
-    S $c root experts update zhang --status 暂停
+    S $c root experts update zhao --expires 2029-10-01
+    S $c root experts update zhang-1 --status 暂停
     S $c root experts list --status suspended --format csv
+    S $c root experts update zhang-1 --status active
     S $c root experts summary --json --as-of 2029-07-03
 
     # the quarter's assessments (test_same.sh, test_signoff.sh)
@@ -149,29 +154,34 @@ work() {
     S 2026-08-21T03:00:00Z - assess show 1
     S 2026-08-21T03:00:00Z - assess submit 1
     S 2026-08-21T03:00:00Z - baseline --district 历下区
-    S 2026-08-21T03:00:00Z - baseline --school 3701020101
+    S 2026-08-21T03:00:00Z - baseline --json
 
     # the hazard loop (test_hazards.sh)
     c=2026-08-25T02:00:00Z
     S $c - hazards list
     S $c - hazard add --by 张三 --school 3701020101 --level major --description 东侧围墙倒塌约5米 --found-on 2026-08-24
+    h=${OUT#hazard }
+    h=${h%% *}
     S $c - hazard add --by 张三 --school 3701020001 --level general --description 走廊灯损坏
     S $c - hazard add --by 张三 --school 3701260001 --level general --description 灭火器过期
-    for h in 1 2 3; do
-        S $c - hazard assign $h --by 王科长 --responsible 李四 --deadline 2026-09-10 --measures 立即整改
+    for i in 0 1 2 3 4; do
+        S $c - hazard assign $((h + i)) --by 王科长 --responsible 李四 --deadline 2026-09-10 --measures 立即整改
     done
-    S $c - hazard assign 50 --by 王科长 --responsible 李四 --deadline 2026-09-10
-    S 2026-08-28T02:00:00Z - hazard submit 1 --by 李四 --note 已整改 --evidence 台账第12页
-    S 2026-08-29T02:00:00Z - hazard reject 1 --by 王科长 --reason 未接入一键报警
-    S 2026-08-30T02:00:00Z - hazard submit 1 --by 李四 --note 已接入一键报警
-    S 2026-08-31T02:00:00Z - hazard verify 1 --by 王科长 --note 复查合格
-    S 2026-08-31T02:00:00Z - hazard submit 2 --by 李四 --note 已更换
-    S 2026-09-01T02:00:00Z - hazard verify 2 --by 王科长
-    S 2026-09-01T02:00:00Z - hazard submit 3 --by 李四 --note 已更换
-    S 2026-09-02T02:00:00Z - hazard signoff 1 --by 市教育局
-    S 2026-09-02T02:00:00Z - hazard signoff 2 --by 市教育局
-    S 2026-09-02T02:00:00Z - hazard verify 3 --by 王科长
-    S 2026-09-02T02:00:00Z - hazard show 1
+    S $c - hazard assign 1 --by 王科长 --responsible 李四 --deadline 2026-08-20
+    S 2026-08-28T02:00:00Z - hazard submit $h --by 李四 --note 已整改 --evidence 台账第12页
+    S 2026-08-29T02:00:00Z - hazard reject $h --by 王科长 --reason 未接入一键报警
+    S 2026-08-30T02:00:00Z - hazard submit $h --by 李四 --note 已接入一键报警
+    S 2026-08-31T02:00:00Z - hazard signoff $h --by 市教育局
+    S 2026-08-31T02:00:00Z - hazard verify $h --by 王科长 --note 复查合格
+    S 2026-08-31T02:00:00Z - hazard submit $((h + 1)) --by 李四 --note 已更换
+    S 2026-09-01T02:00:00Z - hazard verify $((h + 1)) --by 王科长
+    S 2026-09-01T02:00:00Z - hazard submit $((h + 2)) --by 李四 --note 已更换
+    S 2026-09-01T02:00:00Z - hazards list --awaiting-signoff
+    S 2026-09-02T02:00:00Z - hazard signoff $h --by 王科长
+    S 2026-09-02T02:00:00Z - hazard signoff $h --by 市教育局
+    S 2026-09-02T02:00:00Z - hazard verify $((h + 2)) --by 王科长
+    S 2026-09-02T02:00:00Z - hazard show $h
+    S 2026-09-02T02:00:00Z - hazard show $h --json
     S 2026-09-02T02:00:00Z - hazard show 1 --json
     S 2026-09-02T02:00:00Z - hazard show 99
     c=2026-09-15T02:00:00Z
@@ -201,6 +211,13 @@ work() {
     S $c root plan publish 99
     S $c root plan list
     S $c root plan progress 1
+    c=2026-10-15T02:00:00Z
+    S $c Zhang_2 assess new --school 3701020001 --plan 1 --by 张二
+    h=$OUT
+    S $c Zhang_2 assess import "$h" "$EX/kindergarten-1.csv"
+    S $c Zhang_2 assess submit "$h"
+    S $c root plan progress 1
+    c=2026-09-20T02:00:00Z
     S 2026-10-20T02:00:00Z root plan progress 2
     S $c root experts workload --period 2026Q4 --format csv
 
@@ -247,15 +264,17 @@ work() {
     S $c - whatif --district 历下区 --suggest
     S $c - whatif --district 历下区 --suggest --json
     S $c - whatif --city --close-all-major --json
-    S $c - whatif --school 3701020101 --close 3
+    S $c - whatif --school 3701020101 --close 4,5
+    S $c - whatif --district 历下区 --close 4,6 --format csv
+    S $c - whatif --school 3701020101 --close 7
     S $c - whatif --district 没有 --close 1
 
     # reports, tasks, the lists, the chain
     S $c 区教体局 report city --period 2026Q3 -o city.xlsx
     S $c 区教体局 report all --period 2026Q3 --out-dir all
     S $c 区教体局 report district 商河县 --period 2026Q3 -o shanghe.xlsx
-    S $c zhang tasks
-    S $c li.si tasks
+    S $c - assess list --district 历下区
+    S $c - hazards list --overdue --district 商河县
     S $c - schools list
     S $c - hazards list --status open --district 历下区
     S $c - audit verify
