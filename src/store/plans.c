@@ -997,15 +997,15 @@ progress_on(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     rc = sr_store_prepare(
         st,
         "SELECT x.school, s.name, u.login, a.id, a.assessed_on, "
-        "a.plan IS NOT DISTINCT FROM ?1, s.district FROM plan_schools x JOIN schools s ON "
-        "s.code = "
-        "x.school LEFT JOIN plan_pairs r ON r.plan = x.plan AND r.school = "
-        "x.school LEFT JOIN users u ON u.id = r.expert LEFT JOIN "
-        "assessments a ON a.id = (SELECT y.id FROM assessments y WHERE "
-        "y.school = x.school AND y.status = 'submitted' AND y.kind = "
-        "'inspection' AND (y.plan IS NOT DISTINCT FROM ?1 OR y.assessed_on "
-        "BETWEEN ?2 AND ?3) AND y.assessed_on <= ?4 ORDER BY y.plan IS NOT "
-        "DISTINCT FROM ?1 DESC, y.assessed_on, y.id LIMIT 1) "
+        "a.plan IS NOT DISTINCT FROM ?1, s.district FROM plan_schools x "
+        "JOIN schools s ON s.code = x.school LEFT JOIN plan_pairs r ON "
+        "r.plan = x.plan AND r.school = x.school LEFT JOIN users u ON "
+        "u.id = r.expert LEFT JOIN assessments a ON a.id = (SELECT y.id "
+        "FROM assessments y WHERE y.school = x.school AND y.status = "
+        "'submitted' AND y.kind = 'inspection' AND (y.plan IS NOT "
+        "DISTINCT FROM ?1 OR y.assessed_on BETWEEN ?2 AND ?3) AND "
+        "y.assessed_on <= ?4 ORDER BY y.plan IS NOT DISTINCT FROM ?1 DESC, "
+        "y.assessed_on, y.id LIMIT 1) "
         "WHERE x.plan = ?1 ORDER BY x.rank",
         &s);
     if (rc != SR_OK)
