@@ -1029,11 +1029,14 @@ rollback:
     "JOIN districts d ON d.code = s.district "                              \
     "WHERE (?1 IS NULL OR a.school = ?1) "                                  \
     "AND (?2 IS NULL OR d.code = ?2 OR d.name = ?2) "                       \
-    "AND (?3 < 0 OR (a.status = 'submitted') = ?3) "                        \
+    "AND (CAST(?3 AS INTEGER) < 0 OR CASE WHEN a.status = 'submitted' "      \
+    "THEN 1 ELSE 0 END = CAST(?3 AS INTEGER)) "                             \
     "AND (?4 IS NULL OR a.kind = ?4) "                                      \
     "AND " SR_SCOPE_SQL("s.district", "a.school", "5", "6") " "             \
-    "AND (?7 IS NULL OR a.created_by_user = ?7) "                           \
-    "AND (?8 IS NULL OR a.status = 'submitted' OR a.created_by_user = ?8) "
+    "AND (CAST(?7 AS INTEGER) IS NULL "                                     \
+    "OR a.created_by_user = CAST(?7 AS INTEGER)) "                          \
+    "AND (CAST(?8 AS INTEGER) IS NULL OR a.status = 'submitted' "           \
+    "OR a.created_by_user = CAST(?8 AS INTEGER)) "
 
 static sr_error
 bind_filter(struct sr_store *st, struct sr_stmt *s,

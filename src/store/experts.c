@@ -221,7 +221,7 @@ sr_exdb_list(struct sr_store *st, const struct sr_expert_filter *f,
         "WHERE (?1 IS NULL OR x.district = ?1) AND (?2 IS NULL OR "
         "instr(',' || x.specialities || ',', ',' || ?2 || ',') > 0) AND "
         "(?3 IS NULL OR x.status = ?3) AND (?4 IS NULL OR x.expires_on <= "
-        "date(?5, ?4)) ORDER BY d.sort, u.login COLLATE NOCASE",
+        "date(?5, ?4)) ORDER BY d.sort, lower(u.login) COLLATE \"binary\"",
         &s);
     if (rc != SR_OK)
         return rc;

@@ -522,7 +522,7 @@ static void
 filter_sql(const struct sr_hazard_filter *f, char *buf, size_t size)
 {
     snprintf(buf, size,
-             "WHERE 1%s%s%s%s%s%s%s%s%s%s%s",
+             "WHERE 1 = 1%s%s%s%s%s%s%s%s%s%s%s",
              f->district ? " AND (s.district = ?1 OR d.name = ?1)" : "",
              f->school ? " AND h.school = ?2" : "",
              f->status >= 0 ? " AND h.status = ?3" : "",
@@ -536,8 +536,9 @@ filter_sql(const struct sr_hazard_filter *f, char *buf, size_t size)
                                  : "",
              f->found_from ? " AND h.found_on >= ?6" : "",
              f->found_to ? " AND h.found_on <= ?7" : "",
-             f->search ? " AND (instr(h.description, ?8) OR "
-                         "instr(h.item_title, ?8) OR instr(s.name, ?8))"
+             f->search ? " AND (instr(h.description, ?8) > 0 OR "
+                         "instr(h.item_title, ?8) > 0 OR "
+                         "instr(s.name, ?8) > 0)"
                        : "",
              f->scope ? " AND " SR_SCOPE_SQL("s.district", "h.school", "9",
                                             "10")

@@ -249,7 +249,7 @@ read_experts(struct sr_store *st, const struct sr_plan *p,
         "'published' AND q.period_start <= ?2 AND q.period_end >= ?1) "
         "FROM experts x JOIN users u ON u.id = x.user "
         "WHERE x.status = 'active' AND x.certified_on <= ?1 AND "
-        "x.expires_on >= ?1 ORDER BY u.login COLLATE BINARY",
+        "x.expires_on >= ?1 ORDER BY u.login COLLATE \"binary\"",
         &s);
     if (rc != SR_OK)
         return rc;
@@ -787,16 +787,19 @@ sr_plan_get(struct sr_store *st, int64_t id, const struct sr_scope *scope,
             struct sr_plan *out)
 {
     sr_error rc;
+    bool own;
 
-    /* One read transaction: the plan and its rows from one snapshot. */
-    if (sr_db_exec(st, "SAVEPOINT plan_get") != SR_DB_OK)
-        return sr_store_dberr(st, _("cannot start a read transaction"));
+    /* One read transaction: the plan and its rows from one snapshot.
+     * Not a SAVEPOINT: PostgreSQL takes one only inside a transaction. */
+    rc = sr_store_read_begin(st, &own);
+    if (rc != SR_OK)
+        return rc;
     rc = get_header(st, id, scope, out);
     if (rc == SR_OK)
         rc = get_schools(st, out);
     if (rc == SR_OK)
         rc = get_experts(st, out);
-    sr_db_exec(st, "RELEASE plan_get");
+    sr_store_read_end(st, own);
     if (rc != SR_OK)
         sr_plan_release(out);
     return rc;
@@ -994,14 +997,15 @@ progress_on(struct sr_store *st, int64_t id, const struct sr_scope *scope,
     rc = sr_store_prepare(
         st,
         "SELECT x.school, s.name, u.login, a.id, a.assessed_on, "
-        "a.plan IS ?1, s.district FROM plan_schools x JOIN schools s ON "
-        "s.code = "
-        "x.school LEFT JOIN plan_pairs r ON r.plan = x.plan AND r.school = "
-        "x.school LEFT JOIN users u ON u.id = r.expert LEFT JOIN "
-        "assessments a ON a.id = (SELECT y.id FROM assessments y WHERE "
-        "y.school = x.school AND y.status = 'submitted' AND y.kind = "
-        "'inspection' AND (y.plan IS ?1 OR y.assessed_on BETWEEN ?2 AND "
-        "?3) AND y.assessed_on <= ?4 ORDER BY y.plan IS ?1 DESC, y.assessed_on, y.id LIMIT 1) "
+        "a.plan IS NOT DISTINCT FROM ?1, s.district FROM plan_schools x "
+        "JOIN schools s ON s.code = x.school LEFT JOIN plan_pairs r ON "
+        "r.plan = x.plan AND r.school = x.school LEFT JOIN users u ON "
+        "u.id = r.expert LEFT JOIN assessments a ON a.id = (SELECT y.id "
+        "FROM assessments y WHERE y.school = x.school AND y.status = "
+        "'submitted' AND y.kind = 'inspection' AND (y.plan IS NOT "
+        "DISTINCT FROM ?1 OR y.assessed_on BETWEEN ?2 AND ?3) AND "
+        "y.assessed_on <= ?4 ORDER BY y.plan IS NOT DISTINCT FROM ?1 DESC, "
+        "y.assessed_on, y.id LIMIT 1) "
         "WHERE x.plan = ?1 ORDER BY x.rank",
         &s);
     if (rc != SR_OK)
@@ -1094,15 +1098,16 @@ sr_plan_assignments(struct sr_store *st, int64_t user,
         "SELECT * FROM (SELECT p.id, p.district, pd.name, p.period, "
         "p.period_start, p.period_end, r.school, s.name, s.district, "
         "d.name, x.rank, x.reason, r.why, a.id AS done, a.assessed_on, "
-        "a.plan IS p.id, (SELECT z.id FROM assessments z WHERE z.school = "
-        "r.school AND z.plan = p.id AND z.status = 'draft' AND "
-        "z.created_by_user = ?1 ORDER BY z.id DESC LIMIT 1) "
+        "a.plan IS NOT DISTINCT FROM p.id AS linked, (SELECT z.id FROM "
+        "assessments z WHERE z.school = r.school AND z.plan = p.id AND "
+        "z.status = 'draft' AND z.created_by_user = ?1 ORDER BY z.id DESC "
+        "LIMIT 1) AS draft "
         "FROM plan_pairs r JOIN plans p ON p.id = r.plan JOIN plan_schools "
         "x ON x.plan = r.plan AND x.school = r.school JOIN schools s ON "
         "s.code = r.school JOIN districts d ON d.code = s.district LEFT "
         "JOIN districts pd ON pd.code = p.district LEFT JOIN assessments a "
         "ON a.id = " PAIR_DONE " WHERE r.expert = ?1 AND p.state = "
-        "'published') WHERE done IS NULL OR period_end >= ?2 "
+        "'published') AS t WHERE done IS NULL OR period_end >= ?2 "
         "ORDER BY done IS NOT NULL, period_end, id, rank",
         &s);
     if (rc != SR_OK)

@@ -330,7 +330,7 @@ sr_audb_user_list(struct sr_store *st, sr_user_fn fn, void *ctx)
     memset(&u, 0, sizeof(u));
     rc = sr_store_prepare(st,
                           "SELECT " USER_COLS " FROM users u "
-                          "ORDER BY u.login, u.id",
+                          "ORDER BY lower(u.login) COLLATE \"binary\", u.id",
                           &s);
     if (rc != SR_OK)
         return rc;
@@ -721,7 +721,8 @@ sr_audb_grant_same(struct sr_store *st, int64_t user, int role,
     *id = 0;
     rc = sr_store_prepare(st,
                           "SELECT id FROM grants WHERE \"user\" = ?1 AND "
-                          "role = ?2 AND district IS ?3 AND school IS ?4 "
+                          "role = ?2 AND district IS NOT DISTINCT FROM ?3 AND "
+                          "school IS NOT DISTINCT FROM ?4 "
                           "AND revoked_at IS NULL ORDER BY id LIMIT 1",
                           &s);
     if (rc != SR_OK)
@@ -876,7 +877,8 @@ cleanup:
 
 /* The WHERE of a listing: ?1 user, ?2 action, ?3 since, ?4 until. */
 #define SECURITY_WHERE                                                    \
-    "WHERE (?1 IS NULL OR e.actor = ?1 OR e.target = ?1) "                \
+    "WHERE (CAST(?1 AS INTEGER) IS NULL OR e.actor = CAST(?1 AS INTEGER) " \
+    "OR e.target = CAST(?1 AS INTEGER)) "                                  \
     "AND (?2 IS NULL OR e.action = ?2) "                                  \
     "AND (?3 IS NULL OR e.at >= ?3) AND (?4 IS NULL OR e.at < ?4) "
 
