@@ -138,27 +138,11 @@ undo_start() {
     find "$dir" -mindepth 1 -delete
 }
 
-cmd_start() {
-    local dir=$1 port=$2 tries=1 rc
-    case $port in
-    auto) port=$((55500 + RANDOM % 500)); tries=20 ;;
-    *[!0-9]* | "") usage ;;
-    esac
-    if [ "$port" -lt 1024 ] || [ "$port" -gt 65535 ]; then
-        die "port $port: choose one in 1024-65535"
-    fi
-    need_binaries
-    mkdir -p "$dir"
-    dir=$(realpath "$dir")
-    [ -z "$(ls -A "$dir")" ] || die "$dir is not empty: give an empty or new directory"
-    # The socket's path must fit a sockaddr_un (107 bytes).
-    [ ${#dir} -le 80 ] || die "$dir is too long a path for the server's Unix socket: use a shorter one (e.g. mktemp -d)"
-    cd /        # the server user may not be allowed into our directory
-    if [ "$(id -u)" -eq 0 ]; then
-        chown postgres: "$dir"
-        runuser -u postgres -- test -w "$dir" ||
-            die "the postgres user cannot write to $dir (is a parent directory private, like /root?): use one under /tmp"
-    fi
+# Start the cluster of DIR on PORT, or with TRIES > 1 on the next ports
+# while PORT is taken; mark DIR as ours and print its URI.  A start that
+# fails leaves DIR empty.
+start_trying() {
+    local dir=$1 port=$2 tries=$3 rc
     while :; do
         rc=0
         start_on "$dir" "$port" || rc=$?
@@ -179,11 +163,35 @@ cmd_start() {
     cmd_uri "$dir"
 }
 
+cmd_start() {
+    local dir=$1 port=$2 tries=1
+    case $port in
+    auto) port=$((55500 + RANDOM % 500)); tries=20 ;;
+    *[!0-9]* | "") usage ;;
+    esac
+    if [ "$port" -lt 1024 ] || [ "$port" -gt 65535 ]; then
+        die "port $port: choose one in 1024-65535"
+    fi
+    need_binaries
+    mkdir -p "$dir"
+    dir=$(realpath "$dir")
+    [ -z "$(ls -A "$dir")" ] || die "$dir is not empty: give an empty or new directory"
+    # The socket's path must fit a sockaddr_un (107 bytes).
+    [ ${#dir} -le 80 ] || die "$dir is too long a path for the server's Unix socket: use a shorter one (e.g. mktemp -d)"
+    cd /        # the server user may not be allowed into our directory
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres: "$dir"
+        runuser -u postgres -- test -w "$dir" ||
+            die "the postgres user cannot write to $dir (is a parent directory private, like /root?): use one under /tmp"
+    fi
+    start_trying "$dir" "$port" "$tries"
+}
+
 # A hot standby of the cluster in primary, in DIR: a base backup
 # streamed from it (pg_basebackup -R writes standby.signal and the
 # primary's conninfo), its own socket directory, started on PORT.
 cmd_standby() {
-    local dir=$1 port=$2 primary tries=1 rc
+    local dir=$1 port=$2 primary tries=1
     primary=$(cluster_dir "$3")
     case $port in
     auto) port=$((55500 + RANDOM % 500)); tries=20 ;;
@@ -211,24 +219,7 @@ cmd_standby() {
     # port stays the last line (start_on sets it).
     as_owner sed -i "s|^unix_socket_directories = .*|unix_socket_directories = '$dir/socket'|" \
         "$dir/data/postgresql.conf"
-    while :; do
-        rc=0
-        start_on "$dir" "$port" || rc=$?
-        [ "$rc" -eq 0 ] && break
-        if [ "$rc" -ne 3 ]; then
-            undo_start "$dir"
-            exit 1
-        fi
-        tries=$((tries - 1))
-        if [ "$tries" -le 0 ]; then
-            undo_start "$dir"
-            say "port $port on 127.0.0.1 is in use: choose another (or 'auto')"
-            exit 3
-        fi
-        port=$((port >= 55999 ? 55500 : port + 1))
-    done
-    : >"$dir/$marker"
-    cmd_uri "$dir"
+    start_trying "$dir" "$port" "$tries"
 }
 
 cluster_dir() {

@@ -64,30 +64,7 @@ rm -f "$db" "$db-wal" "$db-shm"
 export SCHOOLRISK_DB=$db SCHOOLRISK_USER=市教育局
 $sr init >/dev/null
 # The example school files as one registry CSV.
-/usr/bin/python3 - indicators/examples > build/demo-registry.csv <<'PYEOF'
-import glob, os, sys
-labels = {"kindergarten": "幼儿园", "primary": "小学", "junior": "初中",
-          "senior": "普通高中", "nine-year": "九年一贯制",
-          "complete-secondary": "完全中学", "twelve-year": "十二年一贯制",
-          "vocational": "中等职业学校", "special": "特殊教育学校"}
-print("学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,"
-      "在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点")
-for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.school"))):
-    kv = {}
-    for line in open(path, encoding="utf-8-sig"):
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            k, v = line.split("=", 1)
-            kv[k.strip()] = v.strip()
-    print(",".join([kv["code"], kv["name"], kv["district"], labels[kv["stage"]],
-                    kv.get("ownership", "public"), kv.get("locale", "urban")] +
-                   [kv.get(f, "false") for f in ("boarding", "school_bus",
-                    "canteen", "laboratory", "swimming_pool")] +
-                   [kv.get(f, "0") for f in ("enrollment", "boarders",
-                    "special_needs", "staff")] +
-                   [kv.get(f, "false") for f in ("meal_delivery",
-                    "village_school")]))
-PYEOF
+/usr/bin/python3 scripts/examples-registry.py indicators/examples > build/demo-registry.csv
 $sr schools import build/demo-registry.csv
 for school in indicators/examples/*.school; do
     code=$(sed -n 's/^code *= *//p' "$school")

@@ -18,28 +18,7 @@ READ="$PY $SRC/tests/unit/report_xlsx_read.py"
 # audit head at that moment (they change with every run by design).
 cells() { $READ "$1" | grep -v -e '^概况!B4=' -e '^说明!B1[0-9]=' ; }
 
-"$PY" - "$EX" >reg.csv <<'PYEOF'
-import glob, os, sys
-labels = {"kindergarten": "幼儿园", "primary": "小学", "junior": "初中",
-          "senior": "普通高中", "nine-year": "九年一贯制",
-          "complete-secondary": "完全中学", "twelve-year": "十二年一贯制",
-          "vocational": "中等职业学校", "special": "特殊教育学校"}
-print("学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,"
-      "在校生数,住宿生数,特殊需要学生数")
-for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.school"))):
-    kv = {}
-    for line in open(path, encoding="utf-8-sig"):
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            k, v = line.split("=", 1)
-            kv[k.strip()] = v.strip()
-    print(",".join([kv["code"], kv["name"], kv["district"], labels[kv["stage"]],
-                    kv.get("ownership", "public"), kv.get("locale", "urban")] +
-                   [kv.get(f, "false") for f in ("boarding", "school_bus",
-                    "canteen", "laboratory", "swimming_pool")] +
-                   [kv.get(f, "0") for f in ("enrollment", "boarders",
-                    "special_needs")]))
-PYEOF
+"$PY" "$SRC/scripts/examples-registry.py" "$EX" >reg.csv
 
 # 历下区: kindergarten-1 (3701020001), primary-1 (3701020101), junior-1
 # (3701020201, not assessed in Q3), senior-1 (3701020301).
