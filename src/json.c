@@ -38,6 +38,16 @@ sr_json_add(cJSON *obj, const char *key, cJSON *val, int *ok)
 }
 
 cJSON *
+sr_json_done(cJSON *o, int ok)
+{
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+cJSON *
 sr_json_str(const char *s)
 {
     return s ? cJSON_CreateString(s) : cJSON_CreateNull();
@@ -292,16 +302,6 @@ id_or_null(int64_t id)
     return id ? sr_json_int(id) : cJSON_CreateNull();
 }
 
-static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 static const char *const ownership_zh[] = {"公办", "民办"};
 static const char *const locale_zh[] = {"城区", "镇区", "乡村"};
 
@@ -353,7 +353,7 @@ sr_json_school(const struct sr_school_record *r)
     sr_json_add(o, "closed", cJSON_CreateBool(r->closed), &ok);
     sr_json_add(o, "updated_at", sr_json_str(r->updated_at), &ok);
     sr_json_add(o, "updated_by", sr_json_str(r->updated_by), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -404,7 +404,7 @@ sr_json_hazard(const struct sr_hazard_record *h)
                                               sr_baseline_lookup(h->baseline))
                                         : NULL),
                 &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 /* The files an evidence text refers to, as an array of SHA-256. */
@@ -427,7 +427,7 @@ files_json(const char *evidence)
     for (i = 0; ok && i < n; i++)
         sr_json_add(arr, NULL, sr_json_str(hashes[i]), &ok);
     free(hashes);
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 cJSON *
@@ -456,7 +456,7 @@ sr_json_hazard_events(const struct sr_hazard_event *v, size_t n)
         sr_json_add(o, "evidence", sr_json_str(e->evidence), &ok);
         sr_json_add(o, "files", files_json(e->evidence), &ok);
     }
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 cJSON *
@@ -495,5 +495,5 @@ sr_json_assessment(const struct sr_assessment *a)
         sr_json_add(o, "compliant", cJSON_CreateBool(a->compliant), &ok);
         sr_json_add(o, "vetoed", cJSON_CreateBool(a->vetoed), &ok);
     }
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }

@@ -11,16 +11,6 @@
 #include "schoolrisk/assess.h"
 #include "schoolrisk/evidence.h"
 
-static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* The SHA-256 of the files an evidence text refers to. */
 static cJSON *
 files_json(const char *evidence)
@@ -41,7 +31,7 @@ files_json(const char *evidence)
     for (i = 0; ok && i < n; i++)
         sr_json_add(arr, NULL, sr_json_str(hashes[i]), &ok);
     free(hashes);
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 cJSON *
@@ -67,7 +57,7 @@ sr_json_answer(const struct sr_assess_ctx *ctx, size_t i)
     sr_json_add(o, "note", sr_json_str(ctx->resp.note[i]), &ok);
     sr_json_add(o, "files",
                 files_json(ctx->evidence ? ctx->evidence[i] : NULL), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -80,7 +70,7 @@ sr_json_answers(const struct sr_assess_ctx *ctx)
     for (i = 0; ok && i < ctx->resp.n; i++)
         if (ctx->resp.value[i])
             sr_json_add(arr, NULL, sr_json_answer(ctx, i), &ok);
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 cJSON *
@@ -137,5 +127,5 @@ sr_json_progress(const struct sr_assess_ctx *ctx)
         sr_json_add(o, "vetoed", cJSON_CreateBool(false), &ok);
     }
     sr_json_add(o, "missing", missing, &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }

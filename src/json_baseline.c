@@ -9,16 +9,6 @@
 
 #include "schoolrisk/baseline.h"
 
-static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* An element's or all four's state: met, not_met, or unassessed (未评估:
  * not met, and not shown to fail). */
 static const char *
@@ -68,7 +58,7 @@ sr_json_baseline_school(const struct sr_baseline_school *b)
     sr_json_add(o, "all_four", cJSON_CreateBool(four), &ok);
     sr_json_add(o, "all_four_status", sr_json_str(status(four, failed)),
                 &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 /* num / den in per cent with one decimal, rounded half up in integers
@@ -118,5 +108,5 @@ sr_json_baseline_district(const struct sr_baseline_district *d)
     sr_json_add(o, "all_four_rate",
                 rate(d->all_four, d->schools - d->four_unassessed), &ok);
     sr_json_add(o, "reaches", cJSON_CreateBool(d->reaches), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }

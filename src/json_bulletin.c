@@ -20,16 +20,6 @@
 #include "schoolrisk/school.h"
 
 static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
-static cJSON *
 count(size_t n)
 {
     return sr_json_int((int64_t)n);
@@ -69,7 +59,7 @@ kpis_json(const struct sr_bulletin_kpi *k)
             sr_json_add(e, "change", sr_json_int(change), &ok);
         }
     }
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 static cJSON *
@@ -101,7 +91,7 @@ hazard_json(const struct sr_report_hazard *h)
     sr_json_add(o, "closed_on", date_or_null(h->closed_on), &ok);
     sr_json_add(o, "days_overdue", sr_json_int(h->days_overdue), &ok);
     sr_json_add(o, "supervised", cJSON_CreateBool(h->supervised), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 static cJSON *
@@ -113,7 +103,7 @@ hazard_list(const struct sr_report_district *r, const size_t *idx, size_t n)
 
     for (i = 0; ok && i < n; i++)
         sr_json_add(arr, NULL, hazard_json(&r->hazards[idx[i]]), &ok);
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 static cJSON *
@@ -141,7 +131,7 @@ school_json(const struct sr_report_school *s)
     sr_json_add(o, "compliant", cJSON_CreateBool(s->compliant), &ok);
     sr_json_add(o, "vetoed", cJSON_CreateBool(s->vetoed), &ok);
     sr_json_add(o, "veto_items", sr_json_str(s->veto_items), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 static cJSON *
@@ -174,7 +164,7 @@ fell_json(const struct sr_report_district *r,
         }
         sr_json_add(o, "why", sr_json_str(s->baseline_why), &ok);
     }
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 static cJSON *
@@ -201,7 +191,7 @@ inspections_json(const struct sr_bulletin_monthly *b)
         sr_json_add(o, "compliant", cJSON_CreateBool(in->compliant), &ok);
         sr_json_add(o, "vetoed", cJSON_CreateBool(in->vetoed), &ok);
     }
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 static cJSON *
@@ -225,7 +215,7 @@ corrections_json(const struct sr_bulletin_correction *v, size_t n)
         sr_json_add(o, "at", sr_json_str(c->at), &ok);
         sr_json_add(o, "why", sr_json_str(c->why), &ok);
     }
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 static cJSON *
@@ -249,7 +239,7 @@ plans_json(const struct sr_bulletin_monthly *b)
         sr_json_add(o, "due", count(p->due), &ok);
         sr_json_add(o, "overdue", count(p->overdue), &ok);
     }
-    return done(arr, ok);
+    return sr_json_done(arr, ok);
 }
 
 cJSON *
@@ -304,7 +294,7 @@ sr_json_bulletin_monthly(const struct sr_bulletin_monthly *b)
     sr_json_add(o, "plans", plans_json(b), &ok);
     sr_json_add(o, "corrections",
                 corrections_json(b->corrections, b->n_corrections), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 /* A district's inspection plans at the quarter's end; null without. */
@@ -323,7 +313,7 @@ district_plans_json(const struct sr_bulletin_district *d)
     sr_json_add(o, "done", count(d->plan_done), &ok);
     sr_json_add(o, "due", count(d->plan_due), &ok);
     sr_json_add(o, "overdue", count(d->plan_overdue), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -376,5 +366,5 @@ sr_json_bulletin_quarterly(const struct sr_bulletin_quarterly *b)
                     &ok);
     sr_json_add(o, "corrections",
                 corrections_json(b->corrections, b->n_corrections), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }

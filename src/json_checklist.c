@@ -23,16 +23,6 @@
 static const char *const method_labels[SR_METHOD_COUNT] = {
     "是否题", "分档", "按测量值分档", "按处扣分", "实有数/应有数"};
 
-static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* {"value", "label", "fraction"}: value is what the parser accepts.
  * A format-2 level given in points also has "points", and its label
  * says them ("基本符合（10分）"), as the paper table does; one that
@@ -60,7 +50,7 @@ choice(const char *value, int32_t fraction, int64_t points, int hazard)
     if (hazard >= 0)
         sr_json_add(o, "hazard", sr_json_str(sr_hazard_name(hazard)), &ok);
     free(label);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 /* A format-2 deduction reason: {"value", "per", "unit"}. */
@@ -75,7 +65,7 @@ reason(const struct sr_reason *r)
     sr_json_add(o, "value", sr_json_str(r->value), &ok);
     sr_json_add(o, "per", sr_json_num(r->per, 2, 0), &ok);
     sr_json_add(o, "unit", sr_json_str(r->unit), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 /* What the control of an item asks for, by its method. */
@@ -188,7 +178,7 @@ control(const struct sr_system *sys, const struct sr_item *it,
     default:
         break;
     }
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 static cJSON *
@@ -235,7 +225,7 @@ item_json(const struct sr_system *sys, const struct sr_item *it,
                     sr_json_str(sr_system_items(sys, &n)[it->group].id), &ok);
         sr_json_add(o, "zeroes", cJSON_CreateBool(it->zeroes), &ok);
     }
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -331,5 +321,5 @@ sr_json_checklist(const struct sr_system *sys, const struct sr_school *school)
     }
     sr_json_add(root, "item_count", sr_json_int((int64_t)count), &ok);
     sr_json_add(root, "points", sr_json_num(total, 2, 0), &ok);
-    return done(root, ok);
+    return sr_json_done(root, ok);
 }

@@ -9,16 +9,6 @@
 
 #include "schoolrisk/experts.h"
 
-static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* The specialities of mask as an array of names or of labels. */
 static cJSON *
 specialities(unsigned mask, bool labels)
@@ -32,7 +22,7 @@ specialities(unsigned mask, bool labels)
                         sr_json_str(labels ? sr_speciality_label(i)
                                            : sr_speciality_name(i)),
                         &ok);
-    return done(a, ok);
+    return sr_json_done(a, ok);
 }
 
 static cJSON *
@@ -58,7 +48,7 @@ workload(const struct sr_expert_work *w)
     sr_json_add(o, "plan_assigned", sr_json_int((int64_t)w->assigned), &ok);
     sr_json_add(o, "plan_done", sr_json_int((int64_t)w->assigned_done),
                 &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -98,7 +88,7 @@ sr_json_expert(const struct sr_expert *e, const char *as_of,
     sr_json_add(o, "updated_by", sr_json_str(e->updated_by), &ok);
     if (w)
         sr_json_add(o, "workload", workload(w), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -148,5 +138,5 @@ sr_json_expert_summary(const struct sr_expert_summary *s)
         sr_json_add(e, "certified", sr_json_int((int64_t)s->by_speciality[k]),
                     &ok);
     }
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }

@@ -15,16 +15,6 @@
 #include "schoolrisk/experts.h"
 #include "schoolrisk/plans.h"
 
-static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* The specialities of mask as one text: names joined by ",", or labels
  * by "、" ("" for none: the CSV and the JSON read alike). */
 static cJSON *
@@ -94,7 +84,7 @@ plan_school(const struct sr_plan_school *c)
     sr_json_add(o, "load_before",
                 int_or_null(c->expert != 0, c->load_before), &ok);
     sr_json_add(o, "why", sr_json_str(c->why), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 static cJSON *
@@ -114,7 +104,7 @@ plan_expert(const struct sr_plan_expert *e)
     sr_json_add(o, "speciality_labels", specs(e->specialities, true), &ok);
     sr_json_add(o, "prior", sr_json_int(e->prior), &ok);
     sr_json_add(o, "load", sr_json_int(e->load), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -158,7 +148,7 @@ sr_json_plan(const struct sr_plan *p, bool rows)
     sr_json_add(o, "created_at", sr_json_str(p->created_at), &ok);
     sr_json_add(o, "published_at", sr_json_str(p->published_at), &ok);
     if (!rows)
-        return done(o, ok);
+        return sr_json_done(o, ok);
     arr = cJSON_CreateArray();
     sr_json_add(o, "schools", arr, &ok);
     for (i = 0; ok && i < p->n_schools; i++)
@@ -167,7 +157,7 @@ sr_json_plan(const struct sr_plan *p, bool rows)
     sr_json_add(o, "experts", arr, &ok);
     for (i = 0; ok && i < p->n_experts; i++)
         sr_json_add(arr, NULL, plan_expert(&p->experts[i]), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 /* The counts of a progress as {done, due, overdue, total}. */
@@ -184,7 +174,7 @@ counts(const size_t c[SR_PLAN_PROGRESS_COUNT])
         total += c[k];
     }
     sr_json_add(o, "total", sr_json_int((int64_t)total), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -223,7 +213,7 @@ sr_json_plan_progress(const struct sr_plan_progress *pr)
                     &ok);
         sr_json_add(e, "linked", cJSON_CreateBool(r->linked), &ok);
     }
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -261,5 +251,5 @@ sr_json_plan_assignment(const struct sr_plan_assignment *a)
                 sr_json_str(a->assessed_on[0] ? a->assessed_on : NULL), &ok);
     sr_json_add(o, "linked", cJSON_CreateBool(a->linked), &ok);
     sr_json_add(o, "draft", int_or_null(a->draft != 0, a->draft), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }

@@ -26,16 +26,6 @@
 #include "schoolrisk/school.h"
 
 static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
-static cJSON *
 count(size_t n)
 {
     return sr_json_int((int64_t)n);
@@ -59,7 +49,7 @@ sr_json_rate(const struct sr_rate *r)
                     &ok);
     else
         sr_json_add(o, "percent", cJSON_CreateNull(), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 static const char *
@@ -90,7 +80,7 @@ sr_json_period(const struct sr_period *p)
     sr_json_add(o, "name", sr_json_str(p->name), &ok);
     sr_json_add(o, "start", sr_json_str(p->start), &ok);
     sr_json_add(o, "end", sr_json_str(p->end), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 /* {"met": met, "unassessed": n, "rate": {met / schools evaluated}} */
@@ -105,7 +95,7 @@ met_json(size_t met, size_t unassessed, const struct sr_rate *rate)
     sr_json_add(o, "met", count(met), &ok);
     sr_json_add(o, "unassessed", count(unassessed), &ok);
     sr_json_add(o, "rate", sr_json_rate(rate), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -169,7 +159,7 @@ sr_json_kpis(const struct sr_report_kpis *k, const size_t *all_four)
         sr_json_add(e, "assessed", count(s->assessed), &ok);
         sr_json_add(e, "compliant", count(s->compliant), &ok);
     }
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -192,7 +182,7 @@ sr_json_report_district(const struct sr_report_district *r)
         sr_json_add(counts, "hazards", count(r->n_hazards), &ok);
         sr_json_add(counts, "systems", count(r->n_systems), &ok);
     }
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -240,5 +230,5 @@ sr_json_report_city(const struct sr_report_city *r)
         sr_json_add(counts, "off_baseline", count(r->n_off_baseline), &ok);
         sr_json_add(counts, "peers", count(r->n_peers), &ok);
     }
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }

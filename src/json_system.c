@@ -17,16 +17,6 @@
 
 #include "schoolrisk/school.h"
 
-static cJSON *
-done(cJSON *o, int ok)
-{
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* A string the caller allocated as JSON; frees it. */
 static cJSON *
 owned_str(char *s)
@@ -76,7 +66,7 @@ item_json(const struct sr_system *sys, const struct sr_item *it)
     sr_json_add(o, "conditions",
                 owned_str(sr_conds_format(sys, it->cond_off, it->cond_n)),
                 &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 static cJSON *
@@ -99,7 +89,7 @@ indicator_json(const struct sr_system *sys, const struct sr_indicator *in,
     sr_json_add(o, "items", arr, &ok);
     for (i = in->item_first; ok && i < in->item_first + in->item_n; i++)
         sr_json_add(arr, NULL, item_json(sys, &items[i]), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 static cJSON *
@@ -121,7 +111,7 @@ dimension_json(const struct sr_system *sys, const struct sr_dimension *d,
     sr_json_add(o, "indicators", arr, &ok);
     for (i = d->ind_first; ok && i < d->ind_first + d->ind_n; i++)
         sr_json_add(arr, NULL, indicator_json(sys, &inds[i], items), &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }
 
 cJSON *
@@ -188,5 +178,5 @@ sr_json_system(const struct sr_system *sys)
     for (i = 0; ok && i < nd; i++)
         sr_json_add(arr, NULL, dimension_json(sys, &dims[i], inds, items),
                     &ok);
-    return done(o, ok);
+    return sr_json_done(o, ok);
 }

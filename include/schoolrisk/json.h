@@ -36,6 +36,12 @@ struct cJSON;
 void sr_json_add(struct cJSON *obj, const char *key, struct cJSON *val,
                  int *ok);
 
+/**
+ * @brief The end of a builder: @p o when *ok stayed set, otherwise
+ *        NULL after freeing @p o (a member failed to allocate).
+ */
+struct cJSON *sr_json_done(struct cJSON *o, int ok);
+
 /** @brief A string, or null for NULL. */
 struct cJSON *sr_json_str(const char *s);
 
