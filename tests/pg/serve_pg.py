@@ -15,8 +15,9 @@ match test_*).
         scripts/pg-cluster.sh in STANDBY_DIR).  The same work on DB, then
         `serve --db DB --read-db READDB --threads 1`: once the standby
         has replayed it, the district and city workbooks are downloaded
-        into OUT_DIR (district.xlsx, city.xlsx) for the caller to compare
-        with `report` on the primary; then the standby is stopped and a
+        into OUT_DIR (district.xlsx, city.xlsx), and `report` on the
+        primary writes cli-district.xlsx and cli-city.xlsx there, for the
+        caller to compare; then the standby is stopped and a
         download is 503 naming it, twice (a connection that breaks, then
         one that cannot be made), while reads and writes on DB go on.
 
@@ -168,6 +169,13 @@ else:
             expect_status(r, 200, name)
             with open(os.path.join(sh.out, name + ".xlsx"), "wb") as f:
                 f.write(r.body)
+        # And `report` on the primary, with nothing written in between,
+        # by the same user, for the caller to compare cell for cell.
+        for args, name in ((["district", "370102"], "district"),
+                           (["city"], "city")):
+            sh.s.cli("report", *args, "--period", YEAR, "-o",
+                     os.path.join(sh.out, "cli-" + name + ".xlsx"),
+                     "--by", "市局安全处")
 
     @case("the standby stopped: a download is 503 naming it, twice; the "
           "rest of the service works")
