@@ -76,13 +76,21 @@ job_release(struct job *j)
 
 /* ---- Where the figures are read ---------------------------------- */
 
-/* 503 naming --read-db, with why. */
+/* 503 naming --read-db, with why: the store's message, which may name
+ * the URI as given, password and all (cannot connect to '...'), shown
+ * with the name instead. */
 static enum MHD_Result
 read_db_unavailable(struct web_req *r, const char *why)
 {
-    char name[512];
+    const char *full = r->cfg->read_db, *hit = strstr(why, full);
+    char name[512], shown[1536];
 
     web_read_db_name(name, sizeof(name));
+    if (hit) {
+        snprintf(shown, sizeof(shown), "%.*s%s%s", (int)(hit - why), why,
+                 name, hit + strlen(full));
+        why = shown;
+    }
     return web_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "read_db", NULL, 0,
                      _("the report database '%s' cannot be read: %s"), name,
                      why);
