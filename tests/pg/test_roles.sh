@@ -44,7 +44,7 @@ cleanup() {
     "$PSQL" -X -q -d "$SR_TEST_PG" -c "SET client_min_messages = warning" \
         -c "DROP DATABASE IF EXISTS pg_roles_$$ WITH (FORCE)" \
         -c "DROP DATABASE IF EXISTS pg_roles_empty_$$ WITH (FORCE)" \
-        -c "DROP ROLE IF EXISTS $ROLE" >/dev/null 2>&1
+        -c "DROP ROLE IF EXISTS $ROLE" -c "DROP ROLE IF EXISTS ${ROLE}_m" >/dev/null 2>&1
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -76,7 +76,7 @@ out_empty
 err_is "schoolrisk: error: role '$ROLE' may not use the schoolrisk schema of '$SVC': the database's owner gives it the service's privileges with 'schoolrisk db grant $ROLE'"
 end
 
-begin "db grant refuses SQLite, a missing role, a superuser, and a caller not the owner"
+begin "db grant refuses SQLite, a missing role, a superuser, a member of the owner, and a caller not the owner"
 "$BIN" init --db lite.db >/dev/null || fail "init lite.db"
 run db grant "$ROLE" --db lite.db
 rc_is 1
@@ -88,6 +88,11 @@ err_is "schoolrisk: error: role 'no_such_role_$$' does not exist (create it firs
 run db grant postgres --db "$OWN"
 rc_is 1
 err_is "schoolrisk: error: role 'postgres' is a superuser: no privilege binds it; the service needs a role of its own"
+# A member of the owner's role acts as the owner: no privilege binds it.
+"$PSQL" -X -q -d "$SR_TEST_PG" -c "CREATE ROLE ${ROLE}_m LOGIN IN ROLE postgres" || fail "create a member"
+run db grant "${ROLE}_m" --db "$OWN"
+rc_is 1
+err_is "schoolrisk: error: role '${ROLE}_m' owns the schema (or is a member of its owner): the service needs a role of its own"
 run db grant "$ROLE" --db "$SVC"
 rc_is 4
 err_is "schoolrisk: error: role '$ROLE' may not use the schoolrisk schema of '$SVC': the database's owner gives it the service's privileges with 'schoolrisk db grant $ROLE'"
