@@ -167,6 +167,7 @@ else:
                            ("/api/v1/reports/city?period=", "city")):
             r = sh.city.get(path + YEAR)
             expect_status(r, 200, name)
+            expect(r.body[:2] == b"PK", name)
             with open(os.path.join(sh.out, name + ".xlsx"), "wb") as f:
                 f.write(r.body)
         # And `report` on the primary, with nothing written in between,
@@ -196,6 +197,13 @@ else:
             sys.stderr.write("503: %s\n" % msg)
             expect(msg.startswith("报表库“%s”无法读取：" % name), msg)
             expect("sekrit" not in msg, msg)
+        # The bulletins' workbooks read there too.
+        now = datetime.datetime.utcnow() + datetime.timedelta(hours=8)
+        for path in ("/api/v1/bulletins/monthly/370102/xlsx?month=%04d-%02d"
+                     % (now.year, now.month),
+                     "/api/v1/bulletins/quarterly/xlsx?quarter=%04dQ%d"
+                     % (now.year, (now.month - 1) // 3 + 1)):
+            expect_error(sh.city.get(path), 503, "read_db")
         expect_status(sh.city.get("/api/v1/hazards"), 200)
         r = sh.lixia.post("/api/v1/hazards", {
             "school": YANXIANG, "level": "general",
