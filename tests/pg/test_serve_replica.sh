@@ -7,8 +7,9 @@
 # replayed them, the district and city workbooks downloaded through the
 # API are the same, cell for cell (but the time they were made), as
 # `report` writes them from the primary.  Then the standby is stopped: a
-# download is 503 naming it (the thread's connection breaking, then
-# failing to connect), while the rest of the service, reads and writes,
+# download is 503 naming it, without the URI's password (the thread's
+# connection breaking, then failing to connect; the bulletins' workbooks
+# too), while the rest of the service, reads and writes,
 # works on (serve_pg.py replica).
 #
 # Needs PostgreSQL 15's binaries and $SR_TEST_PG as the other
