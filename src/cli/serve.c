@@ -29,7 +29,7 @@ static const char usage[] =
     "                        [--session-idle MIN] [--session-max HOURS]\n"
     "                        [--password-max-age DAYS] [--lock-after N]\n"
     "                        [--lock-minutes MIN] [--totp-roles LIST]\n"
-    "                        [--cache-seconds SEC]\n"
+    "                        [--cache-seconds SEC] [--read-db DB]\n"
     "       schoolrisk serve --routes\n"
     "\n"
     "Serve the JSON API under /api/v1/ and the browser pages under / for\n"
@@ -39,6 +39,12 @@ static const char usage[] =
     "  --db FILE             the database (default $SCHOOLRISK_DB, else\n"
     "                        ./schoolrisk.db); it must exist: run\n"
     "                        'schoolrisk init' first\n"
+    "  --read-db DB          read the workbook and bulletin downloads'\n"
+    "                        figures from DB (a PostgreSQL standby,\n"
+    "                        postgresql://...) instead of --db; writes go\n"
+    "                        to --db.  Each request thread connects on its\n"
+    "                        first download; while DB cannot be reached a\n"
+    "                        download is answered 503 naming it\n"
     "  --listen ADDR:PORT    default 127.0.0.1:8080; port 0 picks one\n"
     "  --web DIR             the built front end (default: web/dist of the\n"
     "                        source tree, when built)\n"
@@ -76,7 +82,7 @@ enum {
     OPT_ROUTES = 1999,
     OPT_LISTEN = 2000, OPT_WEB, OPT_THREADS, OPT_EVIDENCE, OPT_PROXY,
     OPT_ORIGIN, OPT_QUIET, OPT_MAXCONN, OPT_IDLE, OPT_SIDLE, OPT_SMAX,
-    OPT_PWAGE, OPT_LOCKN, OPT_LOCKMIN, OPT_TOTP, OPT_CACHE
+    OPT_PWAGE, OPT_LOCKN, OPT_LOCKMIN, OPT_TOTP, OPT_CACHE, OPT_READDB
 };
 
 /* "admin,city" into a set of roles; false after printing. */
@@ -220,6 +226,7 @@ cmd_serve(int argc, char **argv)
         {"origin", required_argument, NULL, OPT_ORIGIN},
         {"password-max-age", required_argument, NULL, OPT_PWAGE},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"read-db", required_argument, NULL, OPT_READDB},
         {"routes", no_argument, NULL, OPT_ROUTES},
         {"session-idle", required_argument, NULL, OPT_SIDLE},
         {"session-max", required_argument, NULL, OPT_SMAX},
@@ -275,6 +282,9 @@ cmd_serve(int argc, char **argv)
             break;
         case OPT_QUIET:
             quiet = true;
+            break;
+        case OPT_READDB:
+            cfg.read_db = optarg;
             break;
         case OPT_MAXCONN:
             if (!number("max-connections", optarg, 4, 100000,

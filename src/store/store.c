@@ -1312,6 +1312,49 @@ cleanup:
     return rc;
 }
 
+/* Whether the connection's role may use the schema (the service's role
+ * before 'db grant') or create it (SR_STORE_CREATE on an empty
+ * database): said here with what to do, rather than as the server's
+ * "permission denied" of the first statement. */
+static sr_error
+pg_access(struct sr_store *st, const char *uri, int flags)
+{
+    struct sr_stmt *s = NULL;
+    sr_error rc = SR_OK;
+
+    rc = sr_store_prepare(st,
+                          "SELECT current_user, "
+                          "has_database_privilege(current_database(), "
+                          "'CREATE'), (SELECT has_schema_privilege(oid, "
+                          "'USAGE') FROM pg_namespace WHERE nspname = "
+                          "'schoolrisk')",
+                          &s);
+    if (rc != SR_OK)
+        goto cleanup;
+    if (sr_step(s) != SR_ROW) {
+        rc = sr_store_dberr(st, _("cannot read the role's privileges"));
+        goto cleanup;
+    }
+    if (sr_col_text(s, 2) && !sr_col_int(s, 2))
+        rc = sr_store_fail(st,
+                           _("role '%s' may not use the schoolrisk schema of "
+                             "'%s': the database's owner gives it the "
+                             "service's privileges with 'schoolrisk db "
+                             "grant %s'"),
+                           sr_col_text(s, 0), uri, sr_col_text(s, 0));
+    else if (!sr_col_text(s, 2) && (flags & SR_STORE_CREATE) &&
+             !(flags & SR_STORE_READONLY) && !sr_col_int(s, 1))
+        rc = sr_store_fail(st,
+                           _("role '%s' cannot create the schoolrisk schema "
+                             "in '%s': run 'schoolrisk init' as the "
+                             "database's owner"),
+                           sr_col_text(s, 0), uri);
+
+cleanup:
+    sr_store_finish(st, s);
+    return rc;
+}
+
 /* Open the PostgreSQL database at uri: connect, find the schema, create
  * it when asked to (SR_STORE_CREATE) and it has none. */
 static sr_error
@@ -1330,6 +1373,9 @@ open_pg(struct sr_store *st, const char *uri, int flags)
     if (sr_db_exec(st, "SET search_path = schoolrisk, pg_catalog") !=
         SR_DB_OK)
         return sr_store_dberr(st, _("cannot set the search path"));
+    rc = pg_access(st, uri, flags);
+    if (rc != SR_OK)
+        return rc;
     v = pg_version(st);
     if (v < 0)
         return sr_store_dberr(st, _("cannot read the schema version (is it a "

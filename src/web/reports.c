@@ -12,6 +12,15 @@
  * to the connection, and the descriptor is served and closed by MHD.
  * Every workbook at once (`report all`) is one zip of them, written the
  * same way from a temporary directory emptied before it is served.
+ *
+ * With `serve --read-db DB` (a PostgreSQL standby) every download here
+ * reads its figures, and the 说明 sheet's chain head, from DB: the
+ * handler's r->st is the thread's connection to DB from begin_figures()
+ * to end_figures(), so that the library calls, the meta and the error
+ * answers all use it.  While DB cannot be reached (or its connection
+ * fails) a download is answered 503 naming it, and the connection is
+ * dropped, to be made again by the next download; the rest of the
+ * service, on --db, goes on.
  */
 #include "web.h"
 
@@ -65,6 +74,73 @@ job_release(struct job *j)
     sr_diags_release(&j->diags);
 }
 
+/* ---- Where the figures are read ---------------------------------- */
+
+/* 503 naming --read-db, with why: the store's message, which may name
+ * the URI as given, password and all (cannot connect to '...'), shown
+ * with the name instead. */
+static enum MHD_Result
+read_db_unavailable(struct web_req *r, const char *why)
+{
+    const char *full = r->cfg->read_db, *hit = strstr(why, full);
+    char name[512], shown[1536];
+
+    web_read_db_name(name, sizeof(name));
+    if (hit) {
+        snprintf(shown, sizeof(shown), "%.*s%s%s", (int)(hit - why), why,
+                 name, hit + strlen(full));
+        why = shown;
+    }
+    return web_error(r, MHD_HTTP_SERVICE_UNAVAILABLE, "read_db", NULL, 0,
+                     _("the report database '%s' cannot be read: %s"), name,
+                     why);
+}
+
+/* Make r->st the connection the figures are read from (--read-db's,
+ * acting as the signed-in user; or the request's own), keeping the
+ * request's in *own for end_figures().  false after answering 503. */
+static bool
+begin_figures(struct web_req *r, struct sr_store **own)
+{
+    char err[1024];
+    struct sr_store *st;
+
+    *own = r->st;
+    if (!r->cfg->read_db)
+        return true;
+    st = web_read_store(err, sizeof(err));
+    if (!st) {
+        read_db_unavailable(r, err);
+        return false;
+    }
+    sr_store_set_user(st, r->who.user.id, r->who.user.name);
+    r->st = st;
+    return true;
+}
+
+static void
+end_figures(struct web_req *r, struct sr_store *own)
+{
+    r->st = own;
+}
+
+/* The answer to the library's error rc on the figures: when they come
+ * from --read-db and its database failed, 503 naming it (the
+ * connection is dropped: the next download connects again); otherwise
+ * as any handler's. */
+static enum MHD_Result
+figures_failed(struct web_req *r, struct sr_store *own, sr_error rc)
+{
+    enum MHD_Result ret;
+
+    if (r->st == own || rc != SR_ERR_DB)
+        return web_fail(r, rc, NULL);
+    ret = read_db_unavailable(r, sr_store_errmsg(r->st));
+    r->st = own;
+    web_read_store_drop();
+    return ret;
+}
+
 /* The first diagnostic (a layout's or the writer's) or the code. */
 static const char *
 first_diag(const struct job *j, sr_error rc, char *buf, size_t size)
@@ -77,7 +153,8 @@ first_diag(const struct job *j, sr_error rc, char *buf, size_t size)
 
 /* Load layout @p name and the meta, and make the temporary file. */
 static enum MHD_Result
-prepare(struct web_req *r, struct job *j, const char *name, bool *ready)
+prepare(struct web_req *r, struct sr_store *own, struct job *j,
+        const char *name, bool *ready)
 {
     const char *tmp = getenv("TMPDIR");
     char path[1024], msg[1024];
@@ -92,7 +169,7 @@ prepare(struct web_req *r, struct job *j, const char *name, bool *ready)
                          path, first_diag(j, rc, msg, sizeof(msg)));
     rc = sr_report_meta_fill(r->st, &j->meta, j->head, j->now, &j->diags);
     if (rc != SR_OK)
-        return web_fail(r, rc, NULL);
+        return figures_failed(r, own, rc);
     snprintf(j->path, sizeof(j->path), "%s/schoolrisk-XXXXXX",
              tmp && *tmp ? tmp : "/tmp");
     j->fd = mkstemp(j->path);
@@ -151,11 +228,14 @@ WEB_HANDLER(web_reports_district)
     struct sr_period p;
     struct job j;
     char name[160], note[512];
+    struct sr_store *own;
     enum MHD_Result ret;
     bool ready, locked = false;
     sr_error rc;
 
     if (!web_period(r, &p))
+        return web_done(r);
+    if (!begin_figures(r, &own))
         return web_done(r);
     memset(&rep, 0, sizeof(rep));
     job_init(&j);
@@ -163,10 +243,10 @@ WEB_HANDLER(web_reports_district)
     rc = sr_signoff_report_district(r->st, web_param(r, 0), &p, &rep,
                                     &locked, note, sizeof(note));
     if (rc != SR_OK) {
-        ret = web_fail(r, rc, NULL);
+        ret = figures_failed(r, own, rc);
         goto cleanup;
     }
-    ret = prepare(r, &j, "district", &ready);
+    ret = prepare(r, own, &j, "district", &ready);
     if (!ready)
         goto cleanup;
     rc = sr_report_write_district_locked(&rep, &j.layout, j.path, &j.meta,
@@ -175,6 +255,7 @@ WEB_HANDLER(web_reports_district)
     ret = serve(r, &j, rc, name);
 
 cleanup:
+    end_figures(r, own);
     job_release(&j);
     sr_report_district_release(&rep);
     return ret;
@@ -186,20 +267,23 @@ WEB_HANDLER(web_reports_city)
     struct sr_period p;
     struct job j;
     char name[160];
+    struct sr_store *own;
     enum MHD_Result ret;
     bool ready;
     sr_error rc;
 
     if (!web_period(r, &p))
         return web_done(r);
+    if (!begin_figures(r, &own))
+        return web_done(r);
     memset(&city, 0, sizeof(city));
     job_init(&j);
     rc = sr_report_city(r->st, &p, &city);
     if (rc != SR_OK) {
-        ret = web_fail(r, rc, NULL);
+        ret = figures_failed(r, own, rc);
         goto cleanup;
     }
-    ret = prepare(r, &j, "city", &ready);
+    ret = prepare(r, own, &j, "city", &ready);
     if (!ready)
         goto cleanup;
     rc = sr_report_write_city(&city, &j.layout, j.path, &j.meta);
@@ -207,6 +291,7 @@ WEB_HANDLER(web_reports_city)
     ret = serve(r, &j, rc, name);
 
 cleanup:
+    end_figures(r, own);
     job_release(&j);
     sr_report_city_release(&city);
     return ret;
@@ -238,8 +323,8 @@ all_dir_release(struct all_dir *a)
  * directory, with the district layout and the meta of @p j; answers
  * and returns false when one could not be written. */
 static bool
-write_all(struct web_req *r, struct job *j, const struct sr_period *p,
-          struct all_dir *a, enum MHD_Result *ret)
+write_all(struct web_req *r, struct sr_store *own, struct job *j,
+          const struct sr_period *p, struct all_dir *a, enum MHD_Result *ret)
 {
     const char *tmp = getenv("TMPDIR");
     struct sr_report_all_options o;
@@ -277,7 +362,7 @@ write_all(struct web_req *r, struct job *j, const struct sr_period *p,
     rc = sr_report_all(r->st, p, a->path, &o, &a->res);
     sr_layout_release(&city);
     if (rc != SR_OK) {
-        *ret = web_fail(r, rc, NULL);
+        *ret = figures_failed(r, own, rc);
         return false;
     }
     /* All or nothing: a zip short of one workbook would pass for the
@@ -333,16 +418,19 @@ WEB_HANDLER(web_reports_all)
     struct sr_period p;
     struct job j;
     char name[160], msg[1024];
+    struct sr_store *own;
     enum MHD_Result ret;
     bool ready;
     sr_error rc;
 
     if (!web_period(r, &p))
         return web_done(r);
+    if (!begin_figures(r, &own))
+        return web_done(r);
     memset(&a, 0, sizeof(a));
     job_init(&j);
-    ret = prepare(r, &j, "district", &ready);
-    if (!ready || !write_all(r, &j, &p, &a, &ret))
+    ret = prepare(r, own, &j, "district", &ready);
+    if (!ready || !write_all(r, own, &j, &p, &a, &ret))
         goto cleanup;
     rc = zip_all(&j, &a);
     if (rc != SR_OK) {
@@ -355,6 +443,7 @@ WEB_HANDLER(web_reports_all)
     ret = serve_as(r, &j, SR_OK, name, ZIP_TYPE);
 
 cleanup:
+    end_figures(r, own);
     all_dir_release(&a);
     job_release(&j);
     return ret;
@@ -378,20 +467,23 @@ WEB_HANDLER(web_bulletins_monthly_xlsx)
     struct sr_period p;
     struct job j;
     char name[200], today[16];
+    struct sr_store *own;
     enum MHD_Result ret;
     bool ready;
     sr_error rc;
 
     if (!web_bulletin_period(r, SR_PERIOD_MONTH, &p))
         return web_done(r);
+    if (!begin_figures(r, &own))
+        return web_done(r);
     job_init(&j);
     rc = sr_bulletin_monthly(r->st, web_param(r, 0), &p, &web_bulletin_opt,
                              &b);
     if (rc != SR_OK) {
-        ret = web_fail(r, rc, NULL);
+        ret = figures_failed(r, own, rc);
         goto cleanup;
     }
-    ret = prepare(r, &j, "bulletin-monthly", &ready);
+    ret = prepare(r, own, &j, "bulletin-monthly", &ready);
     if (!ready)
         goto cleanup;
     bulletin_issue(r, &issue, today);
@@ -400,6 +492,7 @@ WEB_HANDLER(web_bulletins_monthly_xlsx)
     ret = serve(r, &j, rc, name);
 
 cleanup:
+    end_figures(r, own);
     job_release(&j);
     sr_bulletin_monthly_release(&b);
     return ret;
@@ -412,19 +505,22 @@ WEB_HANDLER(web_bulletins_quarterly_xlsx)
     struct sr_period p;
     struct job j;
     char name[200], today[16];
+    struct sr_store *own;
     enum MHD_Result ret;
     bool ready;
     sr_error rc;
 
     if (!web_bulletin_period(r, SR_PERIOD_QUARTER, &p))
         return web_done(r);
+    if (!begin_figures(r, &own))
+        return web_done(r);
     job_init(&j);
     rc = sr_bulletin_quarterly(r->st, &p, &web_bulletin_opt, &b);
     if (rc != SR_OK) {
-        ret = web_fail(r, rc, NULL);
+        ret = figures_failed(r, own, rc);
         goto cleanup;
     }
-    ret = prepare(r, &j, "bulletin-quarterly", &ready);
+    ret = prepare(r, own, &j, "bulletin-quarterly", &ready);
     if (!ready)
         goto cleanup;
     bulletin_issue(r, &issue, today);
@@ -434,6 +530,7 @@ WEB_HANDLER(web_bulletins_quarterly_xlsx)
     ret = serve(r, &j, rc, name);
 
 cleanup:
+    end_figures(r, own);
     job_release(&j);
     sr_bulletin_quarterly_release(&b);
     return ret;

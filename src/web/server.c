@@ -88,7 +88,7 @@ struct server {
     atomic_int in_flight;
 };
 
-static pthread_key_t store_key;
+static pthread_key_t store_key, read_key;
 static pthread_once_t store_once = PTHREAD_ONCE_INIT;
 static const struct web_config *store_cfg;
 
@@ -106,6 +106,7 @@ static void
 make_key(void)
 {
     pthread_key_create(&store_key, close_store);
+    pthread_key_create(&read_key, close_store);
 }
 
 struct sr_store *
@@ -130,6 +131,70 @@ web_thread_store(char *err, size_t err_size)
     sr_store_defer_checkpoints(st);
     pthread_setspecific(store_key, st);
     return st;
+}
+
+/* The downloads' connection (--read-db, a standby): opened read-only on
+ * a thread's first download, not at start, so that the service starts
+ * and serves everything else while the standby is away; a failed
+ * connection is dropped (web_read_store_drop()) and the next download
+ * connects again. */
+struct sr_store *
+web_read_store(char *err, size_t err_size)
+{
+    struct sr_store *st;
+    sr_error rc;
+
+    if (!store_cfg->read_db)
+        return web_thread_store(err, err_size);
+    pthread_once(&store_once, make_key);
+    st = pthread_getspecific(read_key);
+    if (st)
+        return st;
+    rc = sr_store_open(store_cfg->read_db, SR_STORE_READONLY, &st);
+    if (rc != SR_OK) {
+        snprintf(err, err_size, "%s", sr_store_errmsg(st));
+        sr_store_close(st);
+        return NULL;
+    }
+    if (store_cfg->clock)
+        sr_store_set_clock(st, store_cfg->clock);
+    pthread_setspecific(read_key, st);
+    return st;
+}
+
+void
+web_read_store_drop(void)
+{
+    struct sr_store *st;
+
+    pthread_once(&store_once, make_key);
+    st = pthread_getspecific(read_key);
+    pthread_setspecific(read_key, NULL);
+    sr_store_close(st);
+}
+
+void
+web_read_db_name(char *out, size_t size)
+{
+    const char *uri = store_cfg->read_db ? store_cfg->read_db : "";
+    const char *auth = strstr(uri, "://");
+    const char *at, *colon, *end;
+
+    /* scheme://user:password@host:port/db?params: the password and the
+     * parameters (which may hold one) are left out. */
+    end = uri + strcspn(uri, "?");
+    if (!auth) {
+        snprintf(out, size, "%.*s", (int)(end - uri), uri);
+        return;
+    }
+    auth += 3;
+    at = memchr(auth, '@', (size_t)(end - auth));
+    colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon)
+        snprintf(out, size, "%.*s%.*s", (int)(colon - uri), uri,
+                 (int)(end - at), at);
+    else
+        snprintf(out, size, "%.*s", (int)(end - uri), uri);
 }
 
 /* ------------------------------------------------------------------ */

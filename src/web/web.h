@@ -40,6 +40,8 @@ struct sr_store;
 
 struct web_config {
     const char *db;            /* the database file */
+    const char *read_db;       /* where downloads read their figures (a
+                                  standby), or NULL: db */
     const char *listen;        /* "ADDR:PORT" ("[::1]:8080"); port 0 picks
                                   a free one */
     const char *web_dir;       /* the built front end, or NULL */
@@ -73,6 +75,16 @@ struct web_server;
 int web_start(const struct web_config *cfg, struct web_server **out,
               unsigned *port);
 void web_stop(struct web_server *ws);
+
+/* The thread's connection to cfg->read_db (opened read-only on first
+ * use, closed with the thread), or NULL with err set when it cannot be
+ * opened; the thread's own connection (slow.h) when there is no
+ * read_db.  web_read_store_drop() closes the thread's connection to
+ * read_db after it failed, so that the next use connects again. */
+struct sr_store *web_read_store(char *err, size_t err_size);
+void web_read_store_drop(void);
+/* cfg->read_db as it may be shown: without a password or parameters. */
+void web_read_db_name(char *out, size_t size);
 
 /* --------------------------------------------------------------------
  * Routes
