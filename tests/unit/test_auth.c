@@ -1666,7 +1666,7 @@ audit_grant_inserted(void **state)
     struct fx *f = *state;
 
     (void)busy_history(f);
-    sql_exec(f, "INSERT INTO grants(user, role, granted_at, granted_by) "
+    sql_exec(f, "INSERT INTO grants(\"user\", role, granted_at, granted_by) "
                 "VALUES (2, 'city', '2026-09-15T02:00:00Z', 'root')");
     chain_broken(f, "role grant 4 was altered outside schoolrisk: the row no "
                     "longer matches the security log");
