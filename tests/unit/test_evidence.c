@@ -522,8 +522,9 @@ test_answer_and_hazard_files(void **state)
     OK(sr_audit_verify(f->st, &ar));
     assert_int_equal(ar.ok, 1);
     assert_int_equal(ar.records, 7);
-    /* a reference swapped by hand (the sqlite3 shell, psql) (another stored photo
-     * of the school) is found, in the answer and in the event */
+    /* a reference swapped by hand, with the sqlite3 shell or psql
+     * (another stored photo of the school), is found, in the answer and
+     * in the event */
     snprintf(sql, sizeof(sql),
              "DROP TRIGGER answers_frozen_upd;"
              "UPDATE answers SET evidence = 'sha256:%s' WHERE item = "
