@@ -30,6 +30,7 @@
 #include "schoolrisk/store.h"
 
 #include "testutil.h"
+#include "testdb.h"
 
 #define CLOCK ((time_t)1789437600)
 
@@ -77,7 +78,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-many-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     snprintf(f->ev, sizeof(f->ev), "%s/ev", f->dir);
     sr_diags_init(&f->d);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
@@ -122,6 +123,7 @@ teardown(void **state)
     sr_store_close(f->st);
     sr_diags_release(&f->d);
     remove_tree(f->ev);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;

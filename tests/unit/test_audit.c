@@ -6,8 +6,9 @@
  * Every database is built through the library (the registry import, an
  * assessment submitted, hazards through every step including the
  * city's sign-off); the tampering is done with the plain sqlite3 API on
- * the file, as someone with the sqlite3 shell would, dropping the
- * schema's triggers where they stand in the way.  Each case asserts the
+ * the file, as someone with the sqlite3 shell would (on PostgreSQL, the
+ * same SQL on a connection of its own, as with psql: testdb.h), dropping
+ * the schema's triggers where they stand in the way.  Each case asserts the
  * exact message naming the record or row.
  *
  * The records of the fixture built by setup(), in order:
@@ -47,6 +48,7 @@
 #include "schoolrisk/store.h"
 
 #include "testutil.h"
+#include "testdb.h"
 
 /* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan. */
 #define CLOCK ((time_t)1789437600)
@@ -91,7 +93,7 @@ struct fx {
     char dir[64];
     char db[96];
     struct sr_store *st;
-    sqlite3 *raw;     /* the tampering hand */
+    struct sr_store *raw; /* the tampering hand (testdb.h) */
     char head18[65];  /* the head before hazard 2's two steps */
     char head20[65];  /* the head at the end of setup() */
 };
@@ -109,27 +111,23 @@ as(struct fx *f, const char *who)
     OK(sr_store_set_actor(f->st, who));
 }
 
+/* SQLite's json_set(col, args) and its PostgreSQL twin, col's JSON
+ * object with the keys of obj replaced (the text then in jsonb's form,
+ * which is altered either way). */
+#define JSON_SET(col, args, obj)                                          \
+    (test_db_pg() ? "(" col "::jsonb || " obj "::jsonb)::text"            \
+                  : "json_set(" col ", " args ")")
+
 static void
 raw_sql(struct fx *f, const char *sql)
 {
-    char *err = NULL;
-
-    if (sqlite3_exec(f->raw, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
+    test_raw_exec(f->raw, sql);
 }
 
 static long long
 raw_count(struct fx *f, const char *sql)
 {
-    sqlite3_stmt *s = NULL;
-    long long n;
-
-    if (sqlite3_prepare_v2(f->raw, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(f->raw));
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return n;
+    return test_raw_int(f->raw, sql);
 }
 
 static void
@@ -170,7 +168,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-audit-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     sr_diags_init(&d);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     sr_store_set_clock(f->st, CLOCK);
@@ -227,8 +225,7 @@ setup(void **state)
 
     sr_diags_release(&d);
     unlink(csv);
-    assert_int_equal(sqlite3_open(f->db, &f->raw), SQLITE_OK);
-    sqlite3_busy_timeout(f->raw, 5000);
+    f->raw = test_raw_open(f->db);
     *state = f;
     return 0;
 }
@@ -238,8 +235,9 @@ teardown(void **state)
 {
     struct fx *f = *state;
 
-    sqlite3_close(f->raw);
+    sr_store_close(f->raw);
     sr_store_close(f->st);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;
@@ -384,12 +382,18 @@ test_hazard_row_and_snapshot_updated(void **state)
 {
     struct fx *f = *state;
 
-    raw_sql(f, "DROP TRIGGER hazard_events_append_only;"
-               "UPDATE hazards SET status = 'closed', closed_on = "
-               "'2026-09-15' WHERE id = 2;"
-               "UPDATE hazard_events SET state = json_set(state, "
-               "'$.status', 'closed', '$.closed_on', '2026-09-15') WHERE "
-               "id = 15");
+    char sql[512];
+
+    snprintf(sql, sizeof(sql),
+             "DROP TRIGGER hazard_events_append_only;"
+             "UPDATE hazards SET status = 'closed', closed_on = "
+             "'2026-09-15' WHERE id = 2;"
+             "UPDATE hazard_events SET state = %s WHERE id = 15",
+             JSON_SET("state", "'$.status', 'closed', '$.closed_on', "
+                               "'2026-09-15'",
+                      "'{\"status\": \"closed\", \"closed_on\": "
+                      "\"2026-09-15\"}'"));
+    raw_sql(f, sql);
     broken(f, "audit record 20: hazard event 15 was altered " ALTERED);
 }
 
@@ -399,11 +403,11 @@ test_baseline_item_updated(void **state)
 {
     struct fx *f = *state;
 
-    assert_int_equal(raw_count(f, "SELECT full FROM baseline_items WHERE "
+    assert_int_equal(raw_count(f, "SELECT \"full\" FROM baseline_items WHERE "
                                   "assessment = 1 AND item = 'D1.1.1'"),
                      0);
-    raw_sql(f, "UPDATE baseline_items SET full = 1 WHERE assessment = 1 AND "
-               "item = 'D1.1.1'");
+    raw_sql(f, "UPDATE baseline_items SET \"full\" = 1 WHERE assessment = 1 "
+               "AND item = 'D1.1.1'");
     broken(f, "audit record 6: assessment 1 was altered " ALTERED);
 }
 
@@ -507,7 +511,7 @@ test_system_xml_updated(void **state)
     raw_sql(f, "DROP TRIGGER systems_immutable;"
                "UPDATE systems SET xml = replace(xml, '示例小学', "
                "'样例小学')");
-    assert_int_equal(raw_count(f, "SELECT changes()"), 1);
+    assert_int_equal(sr_db_changes(f->raw), 1);
     broken(f, "audit record 2: indicator system load 1 was altered " ALTERED);
 }
 
@@ -549,11 +553,17 @@ test_school_version_updated(void **state)
 {
     struct fx *f = *state;
 
-    raw_sql(f, "DROP TRIGGER school_versions_append_only;"
-               "UPDATE schools SET enrollment = 900 WHERE code = "
-               "'3701020001';"
-               "UPDATE school_versions SET state = json_set(state, "
-               "'$.enrollment', 900) WHERE code = '3701020001'");
+    char sql[512];
+
+    snprintf(sql, sizeof(sql),
+             "DROP TRIGGER school_versions_append_only;"
+             "UPDATE schools SET enrollment = 900 WHERE code = "
+             "'3701020001';"
+             "UPDATE school_versions SET state = %s WHERE code = "
+             "'3701020001'",
+             JSON_SET("state", "'$.enrollment', 900",
+                      "'{\"enrollment\": 900}'"));
+    raw_sql(f, sql);
     broken(f, "audit record 3: registry change 1 was altered " ALTERED);
 }
 
@@ -576,6 +586,7 @@ upgraded(struct fx *f, const char *name, char path[128])
     sqlite3 *db = NULL;
     sqlite3_stmt *s = NULL;
 
+    test_sqlite_only("a schema 1 SQLite file, upgraded");
     snprintf(path, 128, "%s/%s", f->dir, name);
     snprintf(cmd, sizeof(cmd), "cp '%s' '%s'",
              SR_FIXTURES "/schema1/schema1.db", path);
@@ -590,13 +601,12 @@ upgraded(struct fx *f, const char *name, char path[128])
     sqlite3_close(db);
 
     sr_store_close(f->st);
-    sqlite3_close(f->raw);
+    sr_store_close(f->raw);
     f->st = NULL;
     f->raw = NULL;
     assert_int_equal(sr_store_open(path, SR_STORE_CREATE, &f->st), SR_OK);
     sr_store_set_clock(f->st, CLOCK);
-    assert_int_equal(sqlite3_open(path, &f->raw), SQLITE_OK);
-    sqlite3_busy_timeout(f->raw, 5000);
+    f->raw = test_raw_open(path);
 }
 
 static void

@@ -2,7 +2,7 @@
  * test_auth.c - users, role grants, sign-in, lockout, the second factor,
  * sessions, scope and the security log (schoolrisk/auth.h), and that the
  * audit chain covers users and grants: it stays intact through all of
- * it and names a users or grants row edited with the sqlite3 API.
+ * it and names a users or grants row edited with SQL outside the library.
  *
  * One database per test in a mkdtemp directory, with two schools in the
  * registry (历下区 and 历城区); the clock is pinned to 2026-09-15 10:00
@@ -20,13 +20,12 @@
 #include <string.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
-
 #include "schoolrisk/audit.h"
 #include "schoolrisk/auth.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
 #include "testutil.h"
+#include "testdb.h"
 
 /* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan; a TOTP step starts
  * here (CLOCK / 30 is whole). */
@@ -74,7 +73,7 @@ setup(void **state)
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-auth-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     if (sr_store_open(f->db, SR_STORE_CREATE, &f->st) != SR_OK)
         return -1;
     sr_store_set_clock(f->st, CLOCK);
@@ -100,6 +99,7 @@ teardown(void **state)
     struct fx *f = *state;
 
     sr_store_close(f->st);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;
@@ -190,34 +190,15 @@ session_gone(struct fx *f, const char *token)
 static int64_t
 sql_int(struct fx *f, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    int64_t v = -1;
-
-    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        print_error("%s: %s\n", sql, sqlite3_errmsg(db));
-    assert_non_null(s);
-    if (sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
+    return test_db_int(f->db, sql);
 }
 
-/* Tamper: run sql with the sqlite3 API, outside schoolrisk. */
+/* Tamper: run sql on a connection of its own, outside the library's
+ * functions. */
 static void
 sql_exec(struct fx *f, const char *sql)
 {
-    sqlite3 *db = NULL;
-    char *err = NULL;
-
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        print_error("%s: %s\n", sql, err);
-    assert_null(err);
-    sqlite3_close(db);
+    test_db_exec(f->db, sql);
 }
 
 static void
@@ -1685,7 +1666,7 @@ audit_grant_inserted(void **state)
     struct fx *f = *state;
 
     (void)busy_history(f);
-    sql_exec(f, "INSERT INTO grants(user, role, granted_at, granted_by) "
+    sql_exec(f, "INSERT INTO grants(\"user\", role, granted_at, granted_by) "
                 "VALUES (2, 'city', '2026-09-15T02:00:00Z', 'root')");
     chain_broken(f, "role grant 4 was altered outside schoolrisk: the row no "
                     "longer matches the security log");

@@ -22,8 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "schoolrisk/assess.h"
 #include "schoolrisk/audit.h"
 #include "schoolrisk/evidence.h"
@@ -32,6 +30,7 @@
 #include "schoolrisk/store.h"
 
 #include "testutil.h"
+#include "testdb.h"
 
 /* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan. */
 #define CLOCK ((time_t)1789437600)
@@ -83,7 +82,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-evidence-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     snprintf(f->ev, sizeof(f->ev), "%s/evidence", f->dir);
     sr_diags_init(&d);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
@@ -103,6 +102,7 @@ teardown(void **state)
     struct fx *f = *state;
 
     sr_store_close(f->st);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;
@@ -111,33 +111,13 @@ teardown(void **state)
 static long long
 count(struct fx *f, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    long long n;
-
-    assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
-                                     NULL),
-                     SQLITE_OK);
-    if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    n = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return n;
+    return test_db_int(f->db, sql);
 }
 
 static void
 raw_sql(struct fx *f, const char *sql)
 {
-    sqlite3 *db = NULL;
-    char *err = NULL;
-
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        fail_msg("%s: %s", sql, err);
-    sqlite3_close(db);
+    test_db_exec(f->db, sql);
 }
 
 /* The number of regular files under the evidence directory. */
@@ -542,8 +522,9 @@ test_answer_and_hazard_files(void **state)
     OK(sr_audit_verify(f->st, &ar));
     assert_int_equal(ar.ok, 1);
     assert_int_equal(ar.records, 7);
-    /* a reference swapped with the sqlite3 shell (another stored photo
-     * of the school) is found, in the answer and in the event */
+    /* a reference swapped by hand, with the sqlite3 shell or psql
+     * (another stored photo of the school), is found, in the answer and
+     * in the event */
     snprintf(sql, sizeof(sql),
              "DROP TRIGGER answers_frozen_upd;"
              "UPDATE answers SET evidence = 'sha256:%s' WHERE item = "

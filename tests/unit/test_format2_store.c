@@ -24,14 +24,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "schoolrisk/assess.h"
 #include "schoolrisk/audit.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/report.h"
 #include "schoolrisk/store.h"
+#include "testdb.h"
 
 /* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan. */
 #define CLOCK ((time_t)1789437600)
@@ -86,7 +85,7 @@ setup_system(void **state, const char *system)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-fmt2-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     sr_diags_init(&f->d);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     sr_store_set_clock(f->st, CLOCK);
@@ -120,6 +119,7 @@ teardown(void **state)
 
     sr_store_close(f->st);
     sr_diags_release(&f->d);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;
@@ -215,15 +215,7 @@ test_level_of_major_hazard(void **state)
 static void
 raw_sql(struct fx *f, const char *sql)
 {
-    sqlite3 *db;
-    char *err = NULL;
-
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        print_error("%s\n", err);
-    assert_null(err);
-    sqlite3_close(db);
+    test_db_exec(f->db, sql);
 }
 
 /* The first column of the rows of @p sql, joined by "; ". */
@@ -231,21 +223,21 @@ static char *
 raw_text(struct fx *f, const char *sql)
 {
     static char buf[1024];
-    sqlite3 *db;
-    sqlite3_stmt *s;
+    struct sr_store *db = test_raw_open(f->db);
+    struct sr_stmt *s = NULL;
     size_t len = 0;
 
     buf[0] = '\0';
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(s, 0);
+    if (sr_store_prepare(db, sql, &s) != SR_OK)
+        fail_msg("%s: %s", sql, sr_store_errmsg(db));
+    while (sr_step(s) == SR_ROW) {
+        const char *t = sr_col_text(s, 0);
 
         len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s",
-                                len ? "; " : "", t ? (const char *)t : "NULL");
+                                len ? "; " : "", t ? t : "NULL");
     }
-    sqlite3_finalize(s);
-    sqlite3_close(db);
+    sr_store_finish(db, s);
+    sr_store_close(db);
     return buf;
 }
 
@@ -299,8 +291,9 @@ test_report_lists_prerequisite(void **state)
     assert_string_equal(veto, B_VETO);
     /* What the rows hold: met, and the hazard of an item not met. */
     assert_string_equal(
-        raw_text(f, "SELECT node || ' ' || quote(met) || ' ' || "
-                    "quote(hazard) FROM scores WHERE kind <> 'item' "
+        raw_text(f, "SELECT node || ' ' || coalesce(CAST(met AS TEXT), "
+                    "'NULL') || ' ' || coalesce('''' || hazard || '''', "
+                    "'NULL') FROM scores WHERE kind <> 'item' "
                     "OR node IN ('P.1.1', 'S.1.2', 'B.1.1') ORDER BY node"),
         "B NULL NULL; B.1 NULL NULL; B.1.1 1 NULL; P.1.1 0 'major'; "
         "S NULL NULL; S.1 NULL NULL; S.1.2 0 'none'");
@@ -366,6 +359,7 @@ test_upgrade_from_schema_3(void **state)
     struct sr_submit_report rep;
     char lost[512], veto[256];
 
+    test_sqlite_only("SQLite's schema 3, upgraded");
     submit(f, B, answers_b, &rep);
     to_schema_3(f);
     assert_int_equal(sr_store_open(f->db, 0, &f->st), SR_ERR_VERSION);
@@ -403,6 +397,7 @@ test_upgrade_reads_pass_words(void **state)
 
     const char *v[sizeof(answers_a) / sizeof(answers_a[0])];
 
+    test_sqlite_only("SQLite's schema 3, upgraded");
     memcpy(v, answers_a, sizeof(v));
     v[0] = "P.1.1=是";
     v[1] = "P.1.2=符合";

@@ -25,8 +25,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "schoolrisk/assess.h"
 #include "schoolrisk/audit.h"
 #include "schoolrisk/auth.h"
@@ -36,6 +34,7 @@
 #include "schoolrisk/store.h"
 
 #include "testutil.h"
+#include "testdb.h"
 
 /* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan. */
 #define CLOCK ((time_t)1789437600)
@@ -776,7 +775,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-plans-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     snprintf(f->csv, sizeof(f->csv), "%s/r.csv", f->dir);
     fp = fopen(f->csv, "w");
     assert_non_null(fp);
@@ -804,6 +803,7 @@ teardown(void **state)
 
     sr_store_close(f->st);
     sr_diags_release(&f->d);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;
@@ -895,7 +895,7 @@ test_create_get_publish(void **state)
     struct sr_audit_report rep;
     struct sr_plan p;
     int64_t id = 0;
-    sqlite3 *db;
+    struct sr_store *db;
 
     /* 0001 valid through 2027-03-01: the pool; 0002 expires on
      * 2026-11-01: mandatory; 0003 never: mandatory. */
@@ -939,16 +939,14 @@ test_create_get_publish(void **state)
     CHECK(f, sr_audit_verify(f->st, &rep), SR_OK);
     assert_int_equal(rep.ok, 1);
     /* A published plan edited behind the triggers' back is named. */
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE plans SET seed = '6'", NULL,
-                                  NULL, NULL),
-                     SQLITE_CONSTRAINT);
-    assert_int_equal(sqlite3_exec(db,
-                                  "DROP TRIGGER plans_published; UPDATE "
-                                  "plans SET seed = '6'",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    db = test_raw_open(f->db);
+    assert_int_not_equal(test_raw_try(db, "UPDATE plans SET seed = '6'"),
+                         SR_DB_OK);
+    assert_string_equal(sr_store_errmsg(db),
+                        "test SQL: a published plan never changes");
+    test_raw_exec(db, "DROP TRIGGER plans_published; UPDATE plans SET "
+                      "seed = '6'");
+    sr_store_close(db);
     CHECK(f, sr_audit_verify(f->st, &rep), SR_OK);
     assert_int_equal(rep.ok, 0);
     assert_non_null(strstr(rep.problem, "inspection plan 1 was altered"));
@@ -1090,27 +1088,13 @@ pairs_of(struct fx *f, int64_t a, int64_t b, const char *login)
 static long long
 raw_int(struct fx *f, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *s = NULL;
-    long long v;
-
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &s, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close(db);
-    return v;
+    return test_db_int(f->db, sql);
 }
 
 static void
 raw_exec(struct fx *f, const char *sql)
 {
-    sqlite3 *db = NULL;
-
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+    test_db_exec(f->db, sql);
 }
 
 /* A drawn expert's prior is what the published plans of an overlapping
@@ -1212,6 +1196,7 @@ test_upgrade_from_schema9(void **state)
     char cmd[256];
     int64_t id = 0;
 
+    test_sqlite_only("a schema 9 SQLite file, upgraded");
     sr_store_close(f->st);
     f->st = NULL;
     snprintf(cmd, sizeof(cmd), "cp '%s' '%s'",

@@ -27,13 +27,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "schoolrisk/audit.h"
 #include "schoolrisk/error.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/school.h"
 #include "schoolrisk/store.h"
+#include "testdb.h"
 
 /* 2026-09-01T00:00:00Z and a day later. */
 #define T0 ((time_t)1788220800)
@@ -66,7 +65,7 @@ struct fx {
     char dir[64];
     char db[128];
     struct sr_store *st;
-    sqlite3 *raw;                /* a second connection, for checks */
+    struct sr_store *raw;        /* a second connection, for checks */
     struct sr_districts dist;
     struct sr_registry reg;
     struct sr_diags d;
@@ -87,16 +86,14 @@ setup(void **state)
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-registry.XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     if (sr_store_open(f->db, SR_STORE_CREATE, &f->st) != SR_OK ||
         sr_store_set_actor(f->st, "tester") != SR_OK)
         return -1;
     sr_store_set_clock(f->st, T0);
     if (sr_registry_districts(f->st, &f->dist) != SR_OK)
         return -1;
-    if (sqlite3_open_v2(f->db, &f->raw, SQLITE_OPEN_READWRITE, NULL) !=
-        SQLITE_OK)
-        return -1;
+    f->raw = test_raw_open(f->db);
     return 0;
 }
 
@@ -108,8 +105,9 @@ teardown(void **state)
 
     if (!f)
         return 0;
-    sqlite3_close(f->raw);
+    sr_store_close(f->raw);
     sr_store_close(f->st);
+    test_db_drop(f->db);
     sr_registry_release(&f->reg);
     sr_districts_release(&f->dist);
     sr_diags_release(&f->d);
@@ -163,32 +161,19 @@ import_ok(struct fx *f, const char *csv, int flags, size_t added,
 static long long
 q(struct fx *f, const char *sql)
 {
-    sqlite3_stmt *s = NULL;
-    long long v;
-
-    assert_int_equal(sqlite3_prepare_v2(f->raw, sql, -1, &s, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    return v;
+    return test_raw_int(f->raw, sql);
 }
 
 /* The first column of the first row of sql, as text (caller frees). */
 static char *
 qs(struct fx *f, const char *sql)
 {
-    sqlite3_stmt *s = NULL;
-    const unsigned char *t;
-    char *v;
+    char *v = test_raw_text(f->raw, sql);
 
-    assert_int_equal(sqlite3_prepare_v2(f->raw, sql, -1, &s, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    t = sqlite3_column_text(s, 0);
-    v = strdup(t ? (const char *)t : "(null)");
-    sqlite3_finalize(s);
-    assert_non_null(v);
+    if (!v) {
+        v = strdup("(null)");
+        assert_non_null(v);
+    }
     return v;
 }
 
@@ -204,13 +189,33 @@ assert_q_text(struct fx *f, const char *sql, const char *want)
 static void
 exec_raw(struct fx *f, const char *sql)
 {
-    char *err = NULL;
+    test_raw_exec(f->raw, sql);
+}
 
-    if (sqlite3_exec(f->raw, sql, NULL, NULL, &err) != SQLITE_OK) {
-        print_error("  sql: %s\n", err);
-        sqlite3_free(err);
-        fail();
-    }
+/* A trigger disk_full that refuses the event on schools WHEN cond, as
+ * a full disk would; DROP TRIGGER disk_full removes it.  PostgreSQL's
+ * twin of SQLite's RAISE(ABORT) is a PL/pgSQL function with the same
+ * message. */
+static void
+disk_full(struct fx *f, const char *event, const char *cond)
+{
+    char sql[512];
+
+    if (f->raw->pg)
+        snprintf(sql, sizeof(sql),
+                 "CREATE OR REPLACE FUNCTION disk_full() RETURNS trigger "
+                 "LANGUAGE plpgsql AS $f$BEGIN RAISE EXCEPTION "
+                 "'database or disk is full'; END$f$;"
+                 "CREATE TRIGGER disk_full BEFORE %s ON schools FOR EACH "
+                 "ROW WHEN (%s) EXECUTE FUNCTION disk_full()",
+                 event, cond);
+    else
+        snprintf(sql, sizeof(sql),
+                 "CREATE TRIGGER disk_full BEFORE %s ON schools WHEN %s "
+                 "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); "
+                 "END",
+                 event, cond);
+    exec_raw(f, sql);
 }
 
 /* Everything stored about every school, as one text: equal before and
@@ -218,13 +223,12 @@ exec_raw(struct fx *f, const char *sql)
 static char *
 snapshot(struct fx *f)
 {
-    return qs(f, "SELECT count(*) || ':' || coalesce(group_concat("
-                 "code || name || district || stage || ownership || locale || "
-                 "boarding || school_bus || canteen || laboratory || "
-                 "swimming_pool || enrollment || boarders || special_needs || "
-                 "coalesce(contact, '-') || coalesce(phone, '-') || closed || "
-                 "updated_at || updated_by, '|'), '') "
-                 "FROM (SELECT * FROM schools ORDER BY code)");
+    return test_raw_rows(f->raw,
+                         "SELECT code, name, district, stage, ownership, "
+                         "locale, boarding, school_bus, canteen, laboratory, "
+                         "swimming_pool, enrollment, boarders, special_needs, "
+                         "contact, phone, closed, updated_at, updated_by "
+                         "FROM schools ORDER BY code");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1014,9 +1018,7 @@ test_import_write_failure_rolls_back(void **state)
 
     import_ok(f, HDR ROW1, 0, 1, 0, 0, 0);
     before = snapshot(f);
-    exec_raw(f, "CREATE TRIGGER disk_full BEFORE INSERT ON schools "
-                "WHEN NEW.code = '2137010003' "
-                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    disk_full(f, "INSERT", "NEW.code = '2137010003'");
     assert_int_equal(import(f,
                             HDR
                             "2137010001,改名小学,历下区,小学,公办,城区,否,否,"
@@ -1034,9 +1036,7 @@ test_import_write_failure_rolls_back(void **state)
 
     /* Failing while closing schools rolls back the adds before it. */
     exec_raw(f, "DROP TRIGGER disk_full");
-    exec_raw(f, "CREATE TRIGGER disk_full BEFORE UPDATE ON schools "
-                "WHEN NEW.closed = 1 "
-                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+    disk_full(f, "UPDATE", "NEW.closed = 1");
     /* ROW4 would be added, then ROW1 (历下区, missing) closed. */
     assert_int_equal(import(f, HDR ROW2 ROW3 ROW4, SR_IMPORT_FULL),
                      SR_ERR_DB);
@@ -1063,6 +1063,7 @@ test_import_readonly(void **state)
     char uri[256], *before, *after;
     sr_error rc;
 
+    test_sqlite_only("a mode=ro URI of the database file");
     import_ok(f, HDR ROW1, 0, 1, 0, 0, 0);
     before = snapshot(f);
     snprintf(uri, sizeof(uri), "file:%s?mode=ro", f->db);
@@ -1500,6 +1501,8 @@ test_upgrade_from_schema_4(void **state)
     struct sr_audit_report ar;
     struct sr_school_record r;
 
+    test_sqlite_only("SQLite's schema 4, upgraded (PostgreSQL starts at "
+                     "the current schema)");
     import_ok(f, HDR ROW1 ROW2, 0, 2, 0, 0, 0);
     sr_store_close(f->st);
     f->st = NULL;

@@ -24,6 +24,7 @@
 #include "schoolrisk/store.h"
 
 #include "testutil.h"
+#include "testdb.h"
 
 #define T0 ((time_t)1788220800)
 
@@ -59,7 +60,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-regscope-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     sr_diags_init(&f->d);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     sr_store_set_clock(f->st, T0);
@@ -75,6 +76,7 @@ teardown(void **state)
 
     sr_store_close(f->st);
     sr_diags_release(&f->d);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;

@@ -9,7 +9,9 @@
  * (who writes any directory whatever its mode): a "-shm" that is a
  * dangling symbolic link cannot be created or opened, which is what a
  * read-only medium does to SQLite.  tests/cli/test_readonly.sh uses a
- * real read-only mount.
+ * real read-only mount.  Those cases are SQLite's; on PostgreSQL
+ * (SR_TEST_STORE=pg, testdb.h) the reads, the refused write and the
+ * newer schema run, the rest is skipped.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +27,7 @@
 
 #include "../../src/store/store_int.h"
 #include "testutil.h"
+#include "testdb.h"
 
 struct fx {
     char dir[64];
@@ -46,16 +49,15 @@ setup(void **state)
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-store-ro-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     snprintf(ro, sizeof(ro), "%s/ro", f->dir);
     snprintf(f->copy, sizeof(f->copy), "%s/t.db", ro);
     if (mkdir(ro, 0755) != 0)
         return -1;
     /* A schoolrisk database with one table of our own to read. */
     ok = sr_store_open(f->db, SR_STORE_CREATE, &st) == SR_OK &&
-         sqlite3_exec(st->db,
-                      "CREATE TABLE t(x); INSERT INTO t VALUES (1)", NULL,
-                      NULL, NULL) == SQLITE_OK;
+         sr_db_exec(st, "CREATE TABLE t(x INTEGER); INSERT INTO t VALUES "
+                        "(1)") == SR_DB_OK;
     sr_store_close(st);
     if (!ok)
         return -1;
@@ -68,6 +70,7 @@ teardown(void **state)
 {
     struct fx *f = *state;
 
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;
@@ -108,14 +111,14 @@ no_wal_index(const char *path)
 static int
 rows(struct sr_store *st)
 {
-    sqlite3_stmt *s = NULL;
+    struct sr_stmt *s = NULL;
     int n = -1;
 
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM t", -1, &s,
-                           NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        n = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
+    if (sr_store_prepare(st, "SELECT count(*) FROM t", &s) != SR_OK)
+        return -1;
+    if (sr_step(s) == SR_ROW)
+        n = sr_col_int(s, 0);
+    sr_store_finish(st, s);
     return n;
 }
 
@@ -136,9 +139,17 @@ reads_and_refuses_writes(void **state)
     assert_int_equal(sr_store_open(f->db, SR_STORE_READONLY, &st), SR_OK);
     assert_int_equal(sr_store_schema_version(st), SR_SCHEMA_VERSION);
     assert_int_equal(rows(st), 1);
-    assert_int_equal(sqlite3_exec(st->db, "INSERT INTO t VALUES (2)", NULL,
-                                  NULL, NULL),
-                     SQLITE_READONLY);
+    if (st->pg) {
+        /* PostgreSQL: the session's transactions are read-only */
+        assert_int_not_equal(sr_db_exec(st, "INSERT INTO t VALUES (2)"),
+                             SR_DB_OK);
+        assert_string_equal(sr_pg_errmsg(st), "cannot execute INSERT in a "
+                                              "read-only transaction");
+    } else {
+        assert_int_equal(sr_db_exec(st, "INSERT INTO t VALUES (2)"),
+                         SQLITE_READONLY);
+    }
+    assert_int_equal(rows(st), 1);
     sr_store_close(st);
 }
 
@@ -148,6 +159,7 @@ missing_file_is_not_created(void **state)
     struct fx *f = *state;
     struct sr_store *st = NULL;
 
+    test_sqlite_only("a database file not created");
     snprintf(f->msg, sizeof(f->msg),
              "cannot open database '%s': unable to open database file (run "
              "'schoolrisk init' to create it)",
@@ -166,6 +178,7 @@ older_schema_is_not_upgraded(void **state)
     struct sr_store *st = NULL;
     sqlite3 *db = NULL;
 
+    test_sqlite_only("SQLite's older schema, not upgraded");
     assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL,
                                   NULL),
@@ -202,13 +215,10 @@ newer_schema_is_refused(void **state)
 {
     struct fx *f = *state;
     struct sr_store *st = NULL;
-    sqlite3 *db = NULL;
-
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
-                                  NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    /* PostgreSQL keeps the version in a one-row table */
+    test_db_exec(f->db, test_db_pg() ? "UPDATE schema_version SET version "
+                                       "= 99"
+                                     : "PRAGMA user_version = 99");
     assert_int_equal(sr_store_open(f->db, SR_STORE_READONLY, &st),
                      SR_ERR_VERSION);
     snprintf(f->msg, sizeof(f->msg),
@@ -226,6 +236,7 @@ without_wal_index_reads_the_file(void **state)
     struct fx *f = *state;
     struct sr_store *st = NULL;
 
+    test_sqlite_only("SQLite's WAL index");
     copy_file(f->db, f->copy, "");
     no_wal_index(f->copy);
     assert_int_equal(sr_store_open(f->copy, SR_STORE_READONLY, &st), SR_OK);
@@ -254,6 +265,7 @@ immutable_open_escapes_the_path(void **state)
     struct sr_store *st = NULL;
     char odd[128];
 
+    test_sqlite_only("SQLite's immutable URI");
     snprintf(odd, sizeof(odd), "%s/ro/a%%20b?c#d.db", f->dir);
     copy_file(f->db, odd, "");
     no_wal_index(odd);
@@ -270,6 +282,7 @@ log_without_index_is_refused(void **state)
     struct fx *f = *state;
     struct sr_store *st = NULL, *w = NULL;
 
+    test_sqlite_only("SQLite's WAL index");
     /* A writer keeps the database open, so that its log stays. */
     assert_int_equal(sr_store_open(f->db, 0, &w), SR_OK);
     assert_int_equal(sqlite3_exec(w->db, "INSERT INTO t VALUES (2)", NULL,
@@ -300,6 +313,7 @@ log_with_index_is_read(void **state)
     struct fx *f = *state;
     struct sr_store *st = NULL, *w = NULL;
 
+    test_sqlite_only("SQLite's WAL index");
     assert_int_equal(sr_store_open(f->db, 0, &w), SR_OK);
     assert_int_equal(sqlite3_exec(w->db, "INSERT INTO t VALUES (2)", NULL,
                                   NULL, NULL),
@@ -322,6 +336,7 @@ empty_log_reads_the_file(void **state)
     char wal[160];
     FILE *e;
 
+    test_sqlite_only("SQLite's WAL");
     copy_file(f->db, f->copy, "");
     snprintf(wal, sizeof(wal), "%s-wal", f->copy);
     e = fopen(wal, "wb");

@@ -20,6 +20,7 @@
 #include "schoolrisk/school.h"
 #include "schoolrisk/store.h"
 #include "testutil.h"
+#include "testdb.h"
 
 struct fx {
     char dir[64];
@@ -37,7 +38,7 @@ setup(void **state)
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-systems-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     if (sr_store_open(f->db, SR_STORE_CREATE, &f->st) != SR_OK)
         return -1;
     /* 2026-10-08 09:30:00 China time */
@@ -53,6 +54,7 @@ teardown(void **state)
     struct fx *f = *state;
 
     sr_store_close(f->st);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;

@@ -25,6 +25,7 @@
 #include "schoolrisk/tasks.h"
 
 #include "testutil.h"
+#include "testdb.h"
 
 /* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan. */
 #define CLOCK ((time_t)1789437600)
@@ -176,7 +177,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-tasks-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     snprintf(f->csv, sizeof(f->csv), "%s/r.csv", f->dir);
     write_text(f->csv, full_csv);
     sr_diags_init(&f->d);
@@ -203,6 +204,7 @@ teardown(void **state)
 
     sr_store_close(f->st);
     sr_diags_release(&f->d);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testdb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -313,7 +314,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-unassessed-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     sr_diags_init(&f->d);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     sr_store_set_clock(f->st, CLOCK);
@@ -334,6 +335,7 @@ teardown(void **state)
 
     sr_store_close(f->st);
     sr_diags_release(&f->d);
+    test_db_drop(f->db);
     remove_dir(f->dir);
     free(f);
     return 0;

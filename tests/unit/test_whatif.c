@@ -120,7 +120,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-whatif-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     sr_diags_init(&d);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
     day(f, "2026-05-01");
@@ -452,6 +452,7 @@ test_database_unchanged(void **state)
     size_t nb, na, nwb, nwa;
     int64_t ids[3];
 
+    test_sqlite_only("the database file and its log, byte for byte");
     ids[0] = f->ha_v;
     ids[1] = f->hb_p;
     ids[2] = f->ha_d;

@@ -36,6 +36,7 @@
 #include "schoolrisk/report.h"
 #include "schoolrisk/store.h"
 #include "schoolrisk/whatif.h"
+#include "testdb.h"
 
 #define DAY "2027-01-05"
 #define MAX_SCHOOLS 10
@@ -69,7 +70,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-whatif-demo-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/schoolrisk.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "schoolrisk.db");
     sr_diags_init(&d);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE | SR_STORE_BULK,
                                    &f->st),
@@ -96,6 +97,7 @@ teardown(void **state)
     char cmd[128];
 
     sr_store_close(f->st);
+    test_db_drop(f->db);
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
     assert_int_equal(system(cmd), 0);
     free(f);

@@ -17,14 +17,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "schoolrisk/assess.h"
 #include "schoolrisk/audit.h"
 #include "schoolrisk/baseline.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "schoolrisk/store.h"
+#include "testdb.h"
 
 /* 2026-09-15T02:00:00Z = 2026-09-15 10:00 in Jinan. */
 /* The audit records setup() leaves: the checkpoint a new database
@@ -84,7 +83,7 @@ setup(void **state)
     assert_non_null(f);
     snprintf(f->dir, sizeof(f->dir), "/tmp/sr-test-workflow-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+    test_db_new(f->db, sizeof(f->db), f->dir, "t.db");
     snprintf(f->csv, sizeof(f->csv), "%s/r.csv", f->dir);
     write_file(f->csv, responses_csv);
     sr_diags_init(&f->d);
@@ -111,6 +110,7 @@ teardown(void **state)
     char path[128];
 
     sr_store_close(f->st);
+    test_db_drop(f->db);
     sr_diags_release(&f->d);
     snprintf(path, sizeof(path), "%s/t.db-wal", f->dir);
     unlink(path);
@@ -150,15 +150,7 @@ submitted(struct fx *f, struct sr_submit_report *rep)
 static void
 raw_sql(struct fx *f, const char *sql)
 {
-    sqlite3 *db;
-    char *err = NULL;
-
-    assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
-        print_error("%s\n", err);
-    assert_null(err);
-    sqlite3_close(db);
+    test_db_exec(f->db, sql);
 }
 
 static int64_t
@@ -487,7 +479,9 @@ test_newer_schema_refused(void **state)
     struct sr_store *st = NULL;
     char want[256];
 
-    raw_sql(f, "PRAGMA user_version = 99");
+    /* PostgreSQL keeps the version in a one-row table */
+    raw_sql(f, test_db_pg() ? "UPDATE schema_version SET version = 99"
+                            : "PRAGMA user_version = 99");
     assert_int_equal(sr_store_open(f->db, 0, &st), SR_ERR_VERSION);
     snprintf(want, sizeof(want),
              "database '%s' has schema version 99, written by a newer "
@@ -495,7 +489,10 @@ test_newer_schema_refused(void **state)
              f->db, SR_SCHEMA_VERSION);
     assert_string_equal(sr_store_errmsg(st), want);
     sr_store_close(st);
-    raw_sql(f, "PRAGMA user_version = 3");
+    /* (PostgreSQL: the store cannot open it again to set it back; the
+     * database is dropped) */
+    if (!test_db_pg())
+        raw_sql(f, "PRAGMA user_version = 3");
 }
 
 int
