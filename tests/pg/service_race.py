@@ -3,7 +3,10 @@ service: one `schoolrisk serve` on a PostgreSQL database, eight clients
 (threads, each its own connection) posting the same step of one hazard
 at once.  Exactly one gets 200; the other seven get 409 with the code
 "state" and the state check's message, never a 500.  Before the row
-locks (sr_hzdb_lock) the losers got 500 "internal".
+locks (sr_hzdb_lock) the losers got 500 "internal".  And two wrong
+passwords for one user at once are both counted (the user's row locked
+before the count is read, sr_audb_failures): before, both could read
+the same count, and parallel guesses were counted once.
 
     python3 tests/pg/service_race.py /path/to/schoolrisk SRC URI
 
@@ -14,9 +17,11 @@ runs it from test_concurrency.sh.
 
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
+import time
 
 BIN, SRC, URI = sys.argv[1:4]
 sys.argv = [sys.argv[0], BIN, SRC]
@@ -119,6 +124,69 @@ def verify_race(srv):
     one_wins(rs, "hazard %d is closed" % srv.hid)
     r = srv.as_user("lixia").get("/api/v1/hazards/%d" % srv.hid)
     expect(r.status == 200, "GET: %r" % (r,))
+
+
+def psql(*args, **kw):
+    path = os.path.join(os.environ.get("SR_PG_BINDIR",
+                                       "/usr/lib/postgresql/15/bin"), "psql")
+    return subprocess.run([path, "-X", "-q", "-At", "-d", URI] + list(args),
+                          capture_output=True, text=True, check=True,
+                          **kw).stdout.strip()
+
+
+# Sign-ins run Argon2id on the service's pool of two threads (slow.c):
+# two at once is as many as overlap.
+GUESSERS = 2
+
+
+@case("%d wrong passwords for one user at once: both counted" % GUESSERS)
+def failures_race(srv):
+    srv.cli("users", "add", "guessed", "--name", "被猜密码", "--role",
+            "district", "--district", "历下区")
+    # The user's row held by another transaction until both sign-ins
+    # wait for it, so that they overlap: before the row lock each read
+    # the count 0 before waiting, and both wrote 1.
+    holder = subprocess.Popen(
+        [os.path.join(os.environ.get("SR_PG_BINDIR",
+                                     "/usr/lib/postgresql/15/bin"), "psql"),
+         "-X", "-q", "-d", URI], stdin=subprocess.PIPE, text=True,
+        stdout=subprocess.DEVNULL)
+    holder.stdin.write("BEGIN; UPDATE schoolrisk.users SET failed_logins = "
+                       "failed_logins WHERE login = 'guessed';\n")
+    holder.stdin.flush()
+    clients = [srv.client("en") for _ in range(GUESSERS)]
+    out = [None] * GUESSERS
+
+    def one(i):
+        out[i] = clients[i].sign_in("guessed", "Wrong#Guess%d" % i)
+
+    threads = [threading.Thread(target=one, args=(i,))
+               for i in range(GUESSERS)]
+    for t in threads:
+        t.start()
+    waiting = "0"
+    for _ in range(300):
+        waiting = psql("-c", "SELECT count(*) FROM pg_stat_activity WHERE "
+                       "wait_event_type = 'Lock' AND datname = "
+                       "current_database()")
+        if waiting == str(GUESSERS):
+            break
+        time.sleep(0.1)
+    holder.stdin.write("COMMIT;\n")
+    holder.stdin.close()
+    holder.wait()
+    for t in threads:
+        t.join()
+    expect(waiting == str(GUESSERS),
+           "%s of %d sign-ins waited for the row" % (waiting, GUESSERS))
+    expect(all(r.status == 401 for r in out),
+           "statuses %s" % [r.status for r in out])
+    row = psql("-c", "SELECT failed_logins, locked_until > 0, (SELECT "
+               "count(*) FROM schoolrisk.security_events e WHERE e.action "
+               "= 'login_failed' AND e.login = 'guessed') FROM "
+               "schoolrisk.users WHERE login = 'guessed'")
+    expect(row == "%d|f|%d" % (GUESSERS, GUESSERS),
+           "failed_logins|locked|events: %r" % row)
 
 
 srweb.run(setup)

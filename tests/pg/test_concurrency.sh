@@ -170,7 +170,7 @@ now=$(records)
     fail "the chain grew by $((now - start)) records, the acknowledged writes made $expect"
 end
 
-begin "through the service: 8 clients race one hazard's submit and verify (200 once, 409 'state' for the rest)"
+begin "through the service: 8 clients race one hazard's submit and verify (200 once, 409 'state' for the rest); two failed sign-ins at once both counted"
 WEB=$("$SRC/tests/pg/newdb.sh" pg_test_concurrency_web) || fail "cannot make a database"
 "$PY" "$SRC/tests/pg/service_race.py" "$BIN" "$SRC" "$WEB" >web.out 2>&1 ||
     fail "$(grep -v '^ok ' web.out | grep -v '^  ' | head -3)"
