@@ -8,7 +8,9 @@
 # then, in the same round, all of them racing the same steps of one
 # hazard: `hazard submit` (rectifying -> submitted), then `hazard
 # verify` (-> closed; a major hazard's is the district's review, and it
-# waits for the city's sign-off).  Afterwards
+# waits for the city's sign-off); and at the end 8 of them publishing one
+# plan (before the plan's row lock all but one got exit 4, the
+# trigger's "a published plan never changes").  Afterwards
 #   - every submission acknowledged (exit 0) is in the database once,
 #     submitted, and no (school, item) has two hazards open;
 #   - every raced step succeeded exactly once; every other racer got the
@@ -58,14 +60,16 @@ writer() {
     echo $? >"rc.$w.$n"
 }
 
-# race W STEP H ARGS...: W processes run `hazard STEP H ARGS` at once,
+# race W STEP H ARGS...: W processes run `hazard STEP H ARGS` at once
+# (`plan publish H` for STEP publish),
 # each as its own person; outputs in race.STEP.H.i, statuses in
 # racerc.STEP.H.i.
 race() {
-    local w=$1 step=$2 h=$3 i
+    local w=$1 step=$2 h=$3 i cmd=hazard
     shift 3
+    [ "$step" = publish ] && cmd=plan
     for i in $(seq 1 "$w"); do
-        ("$BIN" hazard "$step" "$h" "$@" --by "$step-$i" --db "$PG" \
+        ("$BIN" "$cmd" "$step" "$h" "$@" --by "$step-$i" --db "$PG" \
             >"race.$step.$h.$i" 2>&1
          echo $? >"racerc.$step.$h.$i") &
     done
@@ -151,6 +155,30 @@ for W in 2 4 8; do
     fi
     end
 done
+
+begin "8 writers publish one plan at once: one publishes, the rest are refused"
+r0=$(records)
+pid=$("$BIN" plan create --district 历下区 --period 2026Q4 --db "$PG" 2>&1 |
+    sed -n 's/.*plan publish \([0-9]*\).*/\1/p')
+expect=$((expect + $(records) - r0))
+if [ -z "$pid" ]; then
+    fail "plan create"
+else
+    race 8 publish "$pid"
+    won=0
+    for i in $(seq 1 8); do
+        rc=$(cat "racerc.publish.$pid.$i")
+        out=$(cat "race.publish.$pid.$i")
+        case $rc:$out in
+        0:*) won=$((won + 1)) ;;
+        "1:schoolrisk: error: plan $pid is already published (on "*"); a published plan never changes") ;;
+        *) fail "publish $i: exit $rc: $out" ;;
+        esac
+    done
+    [ "$won" = 1 ] || fail "plan $pid published $won times, not once"
+    expect=$((expect + won))
+fi
+end
 
 begin "every acknowledged submission is stored once; no item has two open hazards"
 n=$(sql "SELECT count(*) FROM assessments WHERE status = 'submitted'")
