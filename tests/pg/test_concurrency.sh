@@ -10,7 +10,9 @@
 # verify` (-> closed; a major hazard's is the district's review, and it
 # waits for the city's sign-off); and at the end 8 of them publishing one
 # plan (before the plan's row lock all but one got exit 4, the
-# trigger's "a published plan never changes").  Afterwards
+# trigger's "a published plan never changes") and signing off one
+# district's quarter (before the district's row lock all eight were
+# recorded, eight "version 1").  Afterwards
 #   - every submission acknowledged (exit 0) is in the database once,
 #     submitted, and no (school, item) has two hazards open;
 #   - every raced step succeeded exactly once; every other racer got the
@@ -178,6 +180,28 @@ else
     [ "$won" = 1 ] || fail "plan $pid published $won times, not once"
     expect=$((expect + won))
 fi
+end
+
+begin "8 district users sign off one period at once: one signs off, the rest are refused"
+for i in $(seq 1 8); do
+    ("$BIN" signoff district --district 历下区 --period 2026Q3 --by "so-$i" \
+        --db "$PG" >"so.$i" 2>&1
+     echo $? >"sorc.$i") &
+done
+wait
+won=0
+for i in $(seq 1 8); do
+    rc=$(cat "sorc.$i")
+    if [ "$rc" = 0 ] && grep -q '^历下区 2026Q3 signed off and locked: version 1, sha256 ' "so.$i"; then
+        won=$((won + 1))
+    elif [ "$rc" != 1 ] || ! grep -qx 'schoolrisk: error: 历下区 2026Q3 is signed off and locked: the city accepts or returns it' "so.$i"; then
+        fail "sign-off $i: exit $rc: $(tr '\n' ' ' <"so.$i")"
+    fi
+done
+[ "$won" = 1 ] || fail "signed off $won times, not once"
+expect=$((expect + won))
+n=$(sql "SELECT count(*) FROM signoff_events WHERE period = '2026Q3'")
+[ "$n" = 1 ] || fail "$n sign-off events, not 1"
 end
 
 begin "every acknowledged submission is stored once; no item has two open hazards"
