@@ -1046,8 +1046,15 @@ sr_signoff_guard_check(struct sr_store *st, int64_t assessment,
 {
     struct sr_signoff_status s;
     struct sr_period p;
-    sr_error rc = sr_sodb_locked_on(st, district, date, label);
+    sr_error rc;
 
+    /* Shared with the other submissions, exclusive of a sign-off step
+     * of the district (sr_sodb_lock()): the period's state read here
+     * holds until this submission commits. */
+    label[0] = '\0';
+    rc = sr_db_lock_district(st, district, true);
+    if (rc == SR_OK)
+        rc = sr_sodb_locked_on(st, district, date, label);
     if (rc != SR_OK || !label[0] || st->correction)
         return rc;
     if (sr_period_parse(label, &p) != SR_OK)

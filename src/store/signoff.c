@@ -131,6 +131,8 @@ sr_sodb_lock(struct sr_store *st, const char *district)
     if (sr_step(s) != SR_DONE)
         rc = sr_store_dberr(st, _("cannot lock the district"));
     sr_store_finish(st, s);
+    if (rc == SR_OK)
+        rc = sr_db_lock_district(st, district, false);
     return rc;
 }
 

@@ -204,10 +204,53 @@ n=$(sql "SELECT count(*) FROM signoff_events WHERE period = '2026Q3'")
 [ "$n" = 1 ] || fail "$n sign-off events, not 1"
 end
 
+begin "a submission and the district's sign-off of its quarter at once: the sign-off's figures include it"
+# The chain held from psql so that the submission stops at its append,
+# after it found 2026Q2 not locked; then the sign-off starts.  It must
+# wait for the submission (the district's lock, sr_db_lock_district):
+# before that lock it took its figures without the submission, and both
+# committed, a locked quarter missing an inspection with no amendment.
+code=$(sed -n 's/^code *= *//p' "$EX/primary-1.school")
+id=$("$BIN" assess new --school "$code" --date 2026-05-20 --by 检查员q --db "$PG") &&
+    "$BIN" assess import "$id" "$EX/primary-1.csv" --db "$PG" >/dev/null ||
+    fail "the draft"
+mkfifo hold
+"$PSQL" -X -q -d "$PG" <hold >/dev/null &
+holder=$!
+exec 7>hold
+echo "SELECT pg_advisory_lock(8318761358311319924);" >&7
+waiters() { # n: wait until n connections wait on an advisory lock
+    local i
+    for i in $(seq 1 200); do
+        [ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory' AND datname = current_database()")" -ge "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+"$BIN" assess submit "$id" --by 检查员q --db "$PG" >q.sub 2>&1 &
+sub=$!
+waiters 1 || fail "the submission did not wait for the chain"
+"$BIN" signoff district --district 历下区 --period 2026Q2 --by 区局q --db "$PG" >q.so 2>&1 &
+so=$!
+waiters 2 || fail "the sign-off did not wait"
+echo "SELECT pg_advisory_unlock_all();" >&7
+exec 7>&-
+wait "$holder"
+wait "$sub" || fail "submit: $(cat q.sub)"
+wait "$so" || fail "sign-off: $(cat q.so)"
+grep -q '^submitted assessment ' q.sub && acked=$((acked + 1))
+hn=$(sed -n 's/.*hazards: \([0-9]*\) new, \([0-9]*\) linked.*/\1 \2/p' q.sub)
+set -- $hn
+expect=$((expect + 1 + ${1:-0} + ${2:-0} + 1))
+run signoff diff --district 历下区 --period 2026Q2 --db "$PG"
+rc_is 0
+out_is "no change since version 1"
+end
+
 begin "every acknowledged submission is stored once; no item has two open hazards"
 n=$(sql "SELECT count(*) FROM assessments WHERE status = 'submitted'")
 [ "$n" = "$acked" ] || fail "$n submitted assessments, $acked acknowledged"
-[ "$acked" = 14 ] || fail "$acked of 14 submissions acknowledged"
+[ "$acked" = 15 ] || fail "$acked of 15 submissions acknowledged"
 dup=$(sql "SELECT school || ' ' || item FROM hazards WHERE status <> 'closed' AND item IS NOT NULL GROUP BY school, item HAVING count(*) > 1")
 [ -z "$dup" ] || fail "two open hazards for: $dup"
 n=$(sql "SELECT count(*) FROM hazard_events e JOIN hazards h ON h.id = e.hazard WHERE e.assessment IS NOT NULL")
