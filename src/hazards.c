@@ -334,7 +334,10 @@ raise_checked(struct sr_store *st, const struct sr_hazard_new *h,
 
     memset(&prev, 0, sizeof(prev));
     if (h->item) {
-        rc = sr_hzdb_unclosed(st, h->school, h->item, &existing, &status);
+        rc = sr_hzdb_lock_school(st, h->school);
+        if (rc == SR_OK)
+            rc = sr_hzdb_unclosed(st, h->school, h->item, &existing,
+                                  &status);
         if (rc != SR_OK)
             goto cleanup;
         if (existing) {
@@ -702,7 +705,11 @@ transition(struct sr_store *st, int64_t id, enum step step, struct move *m)
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         return rc;
-    rc = sr_hzdb_state(st, id, &hs);
+    /* Locked before it is read: a concurrent step of the same hazard
+     * waits for this one's COMMIT and is judged on what it wrote. */
+    rc = sr_hzdb_lock(st, id);
+    if (rc == SR_OK)
+        rc = sr_hzdb_state(st, id, &hs);
     if (rc != SR_OK)
         goto rollback;
     to = steps[hs.status][step];

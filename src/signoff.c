@@ -134,6 +134,31 @@ status_of(struct sr_store *st, const char *district,
     return rc;
 }
 
+/* status_of() for a step that writes, inside its transaction: the
+ * district's row locked first (sr_sodb_lock()), so that a second step
+ * at once waits for this one and is judged on what it wrote. */
+static sr_error
+status_for_step(struct sr_store *st, const char *district,
+                const struct sr_period *period,
+                struct sr_signoff_status *out)
+{
+    char code[32];
+    sr_error rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = district_code(st, district, code);
+    if (rc == SR_OK)
+        rc = sr_sodb_lock(st, code);
+    if (rc != SR_OK)
+        return rc;
+    snprintf(out->district, sizeof(out->district), "%s", code);
+    out->period = *period;
+    rc = sr_sodb_status(st, out);
+    if (rc != SR_OK)
+        sr_signoff_status_release(out);
+    return rc;
+}
+
 sr_error
 sr_signoff_status(struct sr_store *st, const char *district,
                   const struct sr_period *period,
@@ -256,7 +281,7 @@ sr_signoff_confirm(struct sr_store *st, const char *code,
                                   "submit one, then confirm"),
                                 code, period->end);
     if (rc == SR_OK)
-        rc = status_of(st, district, period, &s);
+        rc = status_for_step(st, district, period, &s);
     if (rc == SR_OK && sr_signoff_state_locked(s.state))
         rc = refuse(st, &s, _("a school cannot confirm a locked period"));
     if (rc != SR_OK)
@@ -457,7 +482,7 @@ sr_signoff_district(struct sr_store *st, const char *district,
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         return rc;
-    rc = status_of(st, district, period, &s);
+    rc = status_for_step(st, district, period, &s);
     if (rc != SR_OK)
         goto rollback;
     sr_store_today(st, today);
@@ -510,7 +535,7 @@ decide(struct sr_store *st, const char *district,
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         return rc;
-    rc = status_of(st, district, period, &s);
+    rc = status_for_step(st, district, period, &s);
     if (rc == SR_OK && s.state == SR_SIGNOFF_OPEN)
         rc = refuse(st, &s, _("the district has not signed it off"));
     else if (rc == SR_OK && s.state == SR_SIGNOFF_ACCEPTED)
@@ -951,7 +976,7 @@ sr_signoff_correct(struct sr_store *st, const char *district,
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         return rc;
-    rc = status_of(st, district, period, &s);
+    rc = status_for_step(st, district, period, &s);
     if (rc == SR_OK && s.state == SR_SIGNOFF_OPEN)
         rc = refuse(st, &s, _("nothing is locked to correct"));
     else if (rc == SR_OK && s.state == SR_SIGNOFF_RETURNED)
@@ -1021,8 +1046,15 @@ sr_signoff_guard_check(struct sr_store *st, int64_t assessment,
 {
     struct sr_signoff_status s;
     struct sr_period p;
-    sr_error rc = sr_sodb_locked_on(st, district, date, label);
+    sr_error rc;
 
+    /* Shared with the other submissions, exclusive of a sign-off step
+     * of the district (sr_sodb_lock()): the period's state read here
+     * holds until this submission commits. */
+    label[0] = '\0';
+    rc = sr_db_lock_district(st, district, true);
+    if (rc == SR_OK)
+        rc = sr_sodb_locked_on(st, district, date, label);
     if (rc != SR_OK || !label[0] || st->correction)
         return rc;
     if (sr_period_parse(label, &p) != SR_OK)

@@ -464,7 +464,35 @@ put_answer(struct sr_store *st, int64_t id, const char *item,
     return rc;
 }
 
-/* The draft's system and school, checked to be a draft. */
+/* Lock the draft's row until the transaction ends, before it is read:
+ * on PostgreSQL (READ COMMITTED) an answer written while another
+ * connection submits would otherwise go in after the submission read
+ * the answers (a score that misses it), or two submissions both find a
+ * draft.  The second now waits for the first's COMMIT and reads what it
+ * wrote, as under SQLite's BEGIN IMMEDIATE.  SQLite has no SELECT ...
+ * FOR UPDATE: a no-op UPDATE is the one text both engines read, and a
+ * submitted row matches nothing (its trigger refuses any UPDATE). */
+static sr_error
+lock_draft(struct sr_store *st, int64_t id)
+{
+    struct sr_stmt *s = NULL;
+    sr_error rc;
+
+    rc = sr_store_prepare(st,
+                          "UPDATE assessments SET status = status "
+                          "WHERE id = ?1 AND status = 'draft'",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_int64(s, 1, id);
+    if (sr_step(s) != SR_DONE)
+        rc = sr_store_dberr(st, _("cannot lock the assessment"));
+    sr_store_finish(st, s);
+    return rc;
+}
+
+/* The draft's system and school, checked to be a draft (and locked:
+ * the caller holds a write transaction). */
 static sr_error
 open_draft(struct sr_store *st, int64_t id, struct sr_assess_ctx *ctx)
 {
@@ -472,6 +500,9 @@ open_draft(struct sr_store *st, int64_t id, struct sr_assess_ctx *ctx)
 
     memset(ctx, 0, sizeof(*ctx));
     sr_school_record_init(&ctx->school);
+    rc = lock_draft(st, id);
+    if (rc != SR_OK)
+        return rc;
     rc = sr_assess_get(st, id, &ctx->a);
     if (rc != SR_OK)
         return rc;

@@ -38,6 +38,15 @@ sr_error sr_hzdb_school(struct sr_store *st, const char *code,
 sr_error sr_hzdb_district_known(struct sr_store *st, const char *code_or_name,
                                 bool *known);
 
+/* Lock, until the transaction ends, what a new finding for the school
+ * depends on: the school's row and every hazard of it not closed, so
+ * that two writers never both see "no open hazard" for an item (two
+ * hazards for one finding), nor link a finding to a hazard another
+ * writer is moving.  Taken before the chain's lock (sr_audit_append):
+ * a transition locks its hazard first and the chain second, and this
+ * keeps that order (no deadlock).  See sr_hzdb_lock(). */
+sr_error sr_hzdb_lock_school(struct sr_store *st, const char *school);
+
 /* The hazard on (school, item) that is not closed: *id 0 when none. */
 sr_error sr_hzdb_unclosed(struct sr_store *st, const char *school,
                           const char *item, int64_t *id, int *status);
@@ -65,6 +74,15 @@ struct sr_hzdb_state {
     int64_t reviewed_by_user;
 };
 
+/* Lock hazard id's row until the transaction ends, before its state is
+ * read: on PostgreSQL (READ COMMITTED) two transactions may otherwise
+ * both read the same state and decide on it; after this the second
+ * waits for the first's COMMIT and reads what it wrote, the order
+ * SQLite's BEGIN IMMEDIATE gives.  SQLite has no SELECT ... FOR UPDATE,
+ * so the lock is a no-op UPDATE, one text both engines read.  No row
+ * (no such hazard) is no error: sr_hzdb_state() says so. */
+sr_error sr_hzdb_lock(struct sr_store *st, int64_t id);
+
 /* Read the state of hazard id.  SR_ERR_NOT_FOUND: "no hazard N". */
 sr_error sr_hzdb_state(struct sr_store *st, int64_t id,
                        struct sr_hzdb_state *out);
@@ -83,7 +101,9 @@ struct sr_hzdb_set {
 };
 
 /* Move hazard id from `from` to `to`, setting the columns of set.  The
- * row must still be in `from` (SR_ERR_INTERNAL otherwise). */
+ * row must still be in `from` (SR_ERR_STATE otherwise: the caller locks
+ * the row with sr_hzdb_lock() before reading it, so this does not
+ * happen). */
 sr_error sr_hzdb_update(struct sr_store *st, int64_t id, int from, int to,
                         const struct sr_hzdb_set *set);
 

@@ -855,7 +855,23 @@ sr_plan_publish(struct sr_store *st, int64_t id, const struct sr_scope *scope)
     rc = sr_store_begin(st);
     if (rc != SR_OK)
         return rc;
-    rc = get_header(st, id, scope, &p);
+    /* The draft's row locked before it is read (a no-op UPDATE, the one
+     * text both engines read): on PostgreSQL a second publication at
+     * once waits, then reads "published" and gets the refusal below,
+     * not the trigger's (a database error). */
+    rc = sr_store_prepare(st,
+                          "UPDATE plans SET state = state WHERE id = ?1 AND "
+                          "state <> 'published'",
+                          &s);
+    if (rc == SR_OK) {
+        sr_bind_int64(s, 1, id);
+        if (sr_step(s) != SR_DONE)
+            rc = sr_store_dberr(st, _("cannot publish the plan"));
+        sr_store_finish(st, s);
+        s = NULL;
+    }
+    if (rc == SR_OK)
+        rc = get_header(st, id, scope, &p);
     if (rc == SR_OK && p.state == SR_PLAN_PUBLISHED)
         rc = sr_store_fail_code(st, SR_ERR_STATE,
                                 _("plan %lld is already published (on %s); "

@@ -117,6 +117,26 @@ sr_sodb_insert(struct sr_store *st, const struct sr_sodb_row *r)
 }
 
 sr_error
+sr_sodb_lock(struct sr_store *st, const char *district)
+{
+    struct sr_stmt *s = NULL;
+    sr_error rc;
+
+    rc = sr_store_prepare(st,
+                          "UPDATE districts SET sort = sort WHERE code = ?1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, district);
+    if (sr_step(s) != SR_DONE)
+        rc = sr_store_dberr(st, _("cannot lock the district"));
+    sr_store_finish(st, s);
+    if (rc == SR_OK)
+        rc = sr_db_lock_district(st, district, false);
+    return rc;
+}
+
+sr_error
 sr_sodb_status(struct sr_store *st, struct sr_signoff_status *out)
 {
     struct sr_stmt *s = NULL;

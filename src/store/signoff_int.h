@@ -44,6 +44,13 @@ sr_error sr_sodb_insert(struct sr_store *st, const struct sr_sodb_row *r);
  * period); out->district and period are set by the caller. */
 sr_error sr_sodb_status(struct sr_store *st, struct sr_signoff_status *out);
 
+/* Lock district (a code)'s row until the transaction ends, before its
+ * sign-off state is read by a write: on PostgreSQL (READ COMMITTED)
+ * two sign-off steps of one district at once would otherwise both pass
+ * the state check and both be recorded.  A no-op UPDATE, the one text
+ * both engines read (SQLite has no SELECT ... FOR UPDATE). */
+sr_error sr_sodb_lock(struct sr_store *st, const char *district);
+
 /* The open schools of district not confirmed for period, in code order
  * (a new array of new strings in *codes, *n of them). */
 sr_error sr_sodb_unconfirmed(struct sr_store *st, const char *district,

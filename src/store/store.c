@@ -949,6 +949,33 @@ sr_db_lock_chain(struct sr_store *st)
     return SR_OK;
 }
 
+/* The advisory lock class of the districts' sign-off state ("srsd");
+ * the two-key form never meets the chain's one-key lock. */
+#define DISTRICT_LOCK "1936880484"
+
+sr_error
+sr_db_lock_district(struct sr_store *st, const char *district, bool shared)
+{
+    struct sr_stmt *s = NULL;
+    sr_error rc;
+
+    if (!st->pg)
+        return SR_OK;
+    rc = sr_store_prepare(st,
+                          shared ? "SELECT pg_advisory_xact_lock_shared("
+                                   DISTRICT_LOCK ", hashtext(?1))"
+                                 : "SELECT pg_advisory_xact_lock("
+                                   DISTRICT_LOCK ", hashtext(?1))",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(s, 1, district);
+    if (sr_step(s) != SR_ROW)
+        rc = sr_store_dberr(st, _("cannot lock the district"));
+    sr_store_finish(st, s);
+    return rc;
+}
+
 sr_error
 sr_store_begin(struct sr_store *st)
 {

@@ -112,6 +112,15 @@ char *sr_pg_rewrite(const char *sql, int *n);
  * reading the same head. */
 sr_error sr_db_lock_chain(struct sr_store *st);
 
+/* Hold district's sign-off state for this transaction: shared by the
+ * submissions that check it (sr_signoff_guard_check()), exclusive by
+ * the sign-off steps that change it, so that a submission never reads
+ * "not locked" while a sign-off locks the period without it.  SQLite:
+ * a no-op (BEGIN IMMEDIATE); PostgreSQL: a transaction-scoped advisory
+ * lock on (a class of our own, hashtext(district)). */
+sr_error sr_db_lock_district(struct sr_store *st, const char *district,
+                             bool shared);
+
 /* BEGIN IMMEDIATE (take the write lock now, so that a busy database
  * waits for the busy timeout here rather than failing at COMMIT),
  * COMMIT, ROLLBACK. */

@@ -496,6 +496,22 @@ sr_audb_failures(struct sr_store *st, int64_t id, int *failed,
     sr_error rc;
     int step;
 
+    /* The row locked before the count is read (a no-op UPDATE, the
+     * one text both engines read): on PostgreSQL two failed sign-ins
+     * at once would otherwise both read n and both write n + 1, and an
+     * attacker's parallel guesses would be counted once. */
+    rc = sr_store_prepare(st,
+                          "UPDATE users SET failed_logins = failed_logins "
+                          "WHERE id = ?1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_int64(s, 1, id);
+    rc = step_done(st, s, _("cannot record the failed sign-in"));
+    sr_store_finish(st, s);
+    s = NULL;
+    if (rc != SR_OK)
+        return rc;
     rc = sr_store_prepare(st,
                           "SELECT failed_logins, locked_until FROM users "
                           "WHERE id = ?1",

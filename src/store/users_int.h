@@ -90,8 +90,9 @@ sr_error sr_audb_set_password(struct sr_store *st, int64_t id,
 sr_error sr_audb_set_disabled(struct sr_store *st, int64_t id,
                               bool disabled);
 
-/* The failure count and lock as stored now (inside the caller's write
- * transaction, so that concurrent failures are all counted). */
+/* The failure count and lock as stored now, the row locked first
+ * (inside the caller's write transaction, so that concurrent failures
+ * are all counted, on PostgreSQL too). */
 sr_error sr_audb_failures(struct sr_store *st, int64_t id, int *failed,
                           int64_t *locked_until);
 sr_error sr_audb_set_failures(struct sr_store *st, int64_t id, int failed,
