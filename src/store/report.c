@@ -29,6 +29,9 @@
  *  - the four-100% elements are sr_baseline_compute() as of the end.
  * The baseline is computed in its own read transaction just before the
  * rest, which is read in one read transaction (a consistent snapshot).
+ * Each kind of row is read for the whole district in one statement (the
+ * schools' assessments, their scores, the hazards), not one a school:
+ * on PostgreSQL every statement is a round trip to the server.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,12 +120,16 @@ sr_report_district_release(struct sr_report_district *r)
 /* Work state                                                           */
 /* ------------------------------------------------------------------ */
 
+struct score_row;
+
 struct work {
     struct sr_store *st;
     struct sr_report_district *r;
     size_t alloc_schools, alloc_lost, alloc_hazards, alloc_systems;
-    struct sr_stmt *latest;  /* latest submitted assessment <= end */
-    struct sr_stmt *scores;  /* its scores with the answers */
+    struct sr_system **sys;  /* by school: the system of an assessment
+                                whose scores are to be read, or NULL */
+    struct score_row *rows;  /* those assessments' scores, by assessment */
+    size_t n_rows;
     struct sr_stmt *assigns; /* a hazard's state as of the end */
     struct sr_stmt *status;  /* a hazard's status as of the end */
     sr_error rc;           /* from the registry callback */
@@ -265,6 +272,7 @@ add_lost(struct work *w, const struct sr_report_school *s,
 
 /* A scored row of an assessment. */
 struct score_row {
+    int64_t assessment;
     char *node;
     int kind; /* 0 dimension, 1 indicator, 2 item */
     int64_t earned, max;
@@ -306,65 +314,110 @@ cmp_row(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-/* Read the scores of assessment @p id that a report shows: its
- * dimensions, and its items not met with their answers. */
+/* The scores a report shows of the latest assessment on or before
+ * @p end of each of the district's schools (their dimensions, and
+ * their items not met with the answers), read in one statement into
+ * w->rows, grouped by assessment: one round trip for the district
+ * rather than one a school.  Those of assessments w->sys does not
+ * hold (expired, or of a school the city does not list) are not
+ * looked at.  (A list of the ids bound as JSON made PostgreSQL plan
+ * for a thousand and scan every score in parallel.) */
 static sr_error
-read_scores(struct work *w, int64_t id, const struct sr_system *sys,
-            struct score_row **out, size_t *n)
+read_scores(struct work *w, const char *end)
 {
-    struct score_row *v = NULL;
-    size_t alloc = 0;
-    sr_error rc = SR_OK;
+    struct sr_report_district *r = w->r;
+    struct sr_stmt *q = NULL;
+    size_t alloc = 0, i;
+    sr_error rc;
     int step, nomem = 0;
 
-    *n = 0;
-    sr_reset(w->scores);
-    sr_bind_int64(w->scores, 1, id);
-    while ((step = sr_step(w->scores)) == SR_ROW) {
-        const char *kind = sr_col_text(w->scores, 1);
+    for (i = 0; i < r->n_schools && !w->sys[i]; i++)
+        ;
+    if (i == r->n_schools)
+        return SR_OK;
+    rc = sr_store_prepare(w->st,
+                          "SELECT sc.assessment, sc.node, sc.kind, "
+                          "sc.earned, sc.max, an.value, an.note, sc.hazard "
+                          "FROM schools s JOIN scores sc ON sc.assessment = "
+                          "(SELECT x.id FROM assessments x WHERE x.school = "
+                          "s.code AND x.status = 'submitted' AND x.kind = "
+                          "'inspection' AND x.assessed_on <= ?2 ORDER BY "
+                          "x.assessed_on DESC, x.id DESC LIMIT 1) "
+                          "LEFT JOIN answers an ON an.assessment = "
+                          "sc.assessment AND an.item = sc.node WHERE "
+                          "s.district = ?1 AND s.closed = 0 AND (sc.kind = "
+                          "'dimension' OR (sc.kind = 'item' AND sc.met = 0)) "
+                          "ORDER BY sc.assessment",
+                          &q);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(q, 1, r->code);
+    sr_bind_text(q, 2, end);
+    while ((step = sr_step(q)) == SR_ROW) {
+        const char *kind = sr_col_text(q, 2);
         struct score_row *row;
 
-        rc = sr_grow((void **)&v, &alloc, *n, sizeof(*v), 64);
+        rc = sr_grow((void **)&w->rows, &alloc, w->n_rows, sizeof(*w->rows),
+                     256);
         if (rc != SR_OK)
             break;
-        row = &v[(*n)++];
+        row = &w->rows[w->n_rows++];
         memset(row, 0, sizeof(*row));
-        row->node = sr_column_dup(w->scores, 0, &nomem);
+        row->assessment = sr_col_int64(q, 0);
+        row->node = sr_column_dup(q, 1, &nomem);
         row->kind = !strcmp(kind, "dimension") ? 0 :
                     !strcmp(kind, "indicator") ? 1 : 2;
-        row->earned = sr_col_int64(w->scores, 2);
-        row->max = sr_col_int64(w->scores, 3);
-        row->value = sr_column_dup(w->scores, 4, &nomem);
-        row->note = sr_column_dup(w->scores, 5, &nomem);
-        row->hazard = stored_hazard(
-            sr_col_text(w->scores, 6));
+        row->earned = sr_col_int64(q, 3);
+        row->max = sr_col_int64(q, 4);
+        row->value = sr_column_dup(q, 5, &nomem);
+        row->note = sr_column_dup(q, 6, &nomem);
+        row->hazard = stored_hazard(sr_col_text(q, 7));
+        row->index = -1;
         if (nomem) {
             rc = SR_ERR_NOMEM;
-            break;
-        }
-        row->index = row->kind == 2 ? sr_system_find_item(sys, row->node)
-                                    : -1;
-        if (row->kind == 2 && row->index < 0) {
-            rc = sr_store_fail_code(w->st, SR_ERR_INTERNAL,
-                                    _("assessment %lld scores item '%s' "
-                                      "unknown to its system %s %s"),
-                                    (long long)id, row->node,
-                                    sr_system_id(sys),
-                                    sr_system_version(sys));
             break;
         }
     }
     if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(w->st, _("cannot read the scores"));
-    sr_reset(w->scores);
-    if (rc != SR_OK) {
-        rows_free(v, *n);
-        *n = 0;
-        return rc;
+    sr_store_finish(w->st, q);
+    return rc;
+}
+
+/* The rows of assessment @p id among w->rows, each item's index in
+ * @p sys found, sorted by it (non-items first). */
+static sr_error
+scores_of(struct work *w, int64_t id, const struct sr_system *sys,
+          struct score_row **out, size_t *n)
+{
+    size_t lo = 0, hi = w->n_rows, i;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (w->rows[mid].assessment < id)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    *out = w->rows + lo;
+    for (i = lo; i < w->n_rows && w->rows[i].assessment == id; i++) {
+        struct score_row *row = &w->rows[i];
+
+        if (row->kind != 2)
+            continue;
+        row->index = sr_system_find_item(sys, row->node);
+        if (row->index < 0)
+            return sr_store_fail_code(w->st, SR_ERR_INTERNAL,
+                                      _("assessment %lld scores item '%s' "
+                                        "unknown to its system %s %s"),
+                                      (long long)id, row->node,
+                                      sr_system_id(sys),
+                                      sr_system_version(sys));
+    }
+    *n = i - lo;
     if (*n > 1)
-        qsort(v, *n, sizeof(*v), cmp_row);
-    *out = v;
+        qsort(*out, *n, sizeof(**out), cmp_row);
     return SR_OK;
 }
 
@@ -385,7 +438,7 @@ describe(struct work *w, struct sr_report_school *s,
     sr_buf_init(&veto_text);
     dims = sr_system_dimensions(sys, &nd);
     items = sr_system_items(sys, &ni);
-    rc = read_scores(w, s->assessment, sys, &rows, &n);
+    rc = scores_of(w, s->assessment, sys, &rows, &n);
     if (rc != SR_OK)
         return rc;
     /* Dimensions in the system's order. */
@@ -422,7 +475,6 @@ describe(struct work *w, struct sr_report_school *s,
     }
     sr_buf_release(&dim_text);
     sr_buf_release(&veto_text);
-    rows_free(rows, n);
     return rc;
 }
 
@@ -465,30 +517,23 @@ city_lists(const struct work *w, const struct sr_report_school *s)
     return false;
 }
 
-/* School @p s's assessment as of @p end, when it has a valid one. */
+/* School @p s (the i-th) as of @p end from @p q's row, its latest
+ * assessment on or before the end, when that is still valid then; the
+ * system of one whose scores the report shows is kept in w->sys[i]. */
 static sr_error
-school_assessment(struct work *w, struct sr_report_school *s,
+school_assessment(struct work *w, size_t i, struct sr_stmt *q,
                   const char *end)
 {
+    struct sr_report_school *s = &w->r->schools[i];
     struct sr_system *sys = NULL;
     const char *sid, *sver, *on;
     char until[11];
-    sr_error rc = SR_OK;
-    int step, nomem = 0;
+    sr_error rc;
+    int nomem = 0;
 
-    sr_reset(w->latest);
-    sr_bind_text(w->latest, 1, s->code);
-    sr_bind_text(w->latest, 2, end);
-    step = sr_step(w->latest);
-    if (step == SR_DONE)
-        goto cleanup;
-    if (step != SR_ROW) {
-        rc = sr_store_dberr(w->st, _("cannot read assessments"));
-        goto cleanup;
-    }
-    on = sr_col_text(w->latest, 1);
-    sid = sr_col_text(w->latest, 2);
-    sver = sr_col_text(w->latest, 3);
+    on = sr_col_text(q, 2);
+    sid = sr_col_text(q, 3);
+    sver = sr_col_text(q, 4);
     rc = sr_store_system(w->st, sid, sver, &sys);
     if (rc != SR_OK)
         goto cleanup;
@@ -496,27 +541,84 @@ school_assessment(struct work *w, struct sr_report_school *s,
     if (strcmp(end, until) >= 0)
         goto cleanup; /* expired by the end: not assessed */
     s->assessed = true;
-    s->assessment = sr_col_int64(w->latest, 0);
+    s->assessment = sr_col_int64(q, 1);
     snprintf(s->assessed_on, sizeof(s->assessed_on), "%s", on);
-    s->inspector = sr_column_dup(w->latest, 4, &nomem);
+    s->inspector = sr_column_dup(q, 5, &nomem);
     s->system = sr_asprintf("%s %s", sid, sver);
-    s->total = sr_col_int64(w->latest, 5);
-    s->band = sr_column_dup(w->latest, 6, &nomem);
-    s->band_label = sr_column_dup(w->latest, 7, &nomem);
-    s->compliant = sr_col_int(w->latest, 8) != 0;
-    s->vetoed = sr_col_int(w->latest, 9) != 0;
+    s->total = sr_col_int64(q, 6);
+    s->band = sr_column_dup(q, 7, &nomem);
+    s->band_label = sr_column_dup(q, 8, &nomem);
+    s->compliant = sr_col_int(q, 9) != 0;
+    s->vetoed = sr_col_int(q, 10) != 0;
     if (nomem || !s->system) {
         rc = SR_ERR_NOMEM;
         goto cleanup;
     }
     s->colour = sr_report_band_colour(sys, s->band);
     rc = note_system(w, sid, sver);
-    if (rc == SR_OK && !w->kpis_only && (!w->no_lost || city_lists(w, s)))
-        rc = describe(w, s, sys);
+    if (rc == SR_OK && !w->kpis_only && (!w->no_lost || city_lists(w, s))) {
+        w->sys[i] = sys;
+        sys = NULL;
+    }
 
 cleanup:
-    sr_reset(w->latest);
     sr_system_free(sys);
+    return rc;
+}
+
+/* Every school's assessment as of @p end (school_assessment()), from
+ * one statement that reads the district's submitted inspections by
+ * school, the latest first; then the scores of those the report
+ * describes, from one more. */
+static sr_error
+read_assessments(struct work *w, const char *end)
+{
+    struct sr_report_district *r = w->r;
+    struct sr_stmt *q = NULL;
+    size_t i = 0, done = (size_t)-1;
+    sr_error rc;
+    int step;
+
+    if (r->n_schools &&
+        !(w->sys = calloc(r->n_schools, sizeof(*w->sys))))
+        return SR_ERR_NOMEM;
+    rc = sr_store_prepare(w->st,
+                          "SELECT a.school, a.id, a.assessed_on, "
+                          "a.system_id, a.system_version, a.inspector, "
+                          "a.total, a.band, a.band_label, a.compliant, "
+                          "a.vetoed FROM assessments a JOIN schools s ON "
+                          "s.code = a.school WHERE s.district = ?1 AND "
+                          "s.closed = 0 AND a.status = 'submitted' AND "
+                          "a.kind = 'inspection' AND a.assessed_on <= ?2 "
+                          "ORDER BY a.school, a.assessed_on DESC, a.id DESC",
+                          &q);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_text(q, 1, r->code);
+    sr_bind_text(q, 2, end);
+    /* The schools are in code order, as the rows. */
+    while ((step = sr_step(q)) == SR_ROW) {
+        const char *code = sr_col_text(q, 0);
+
+        while (i < r->n_schools && strcmp(r->schools[i].code, code) < 0)
+            i++;
+        if (i >= r->n_schools)
+            break;
+        if (i == done || strcmp(r->schools[i].code, code))
+            continue; /* an older one, or a school not listed */
+        done = i;
+        rc = school_assessment(w, i, q, end);
+        if (rc != SR_OK)
+            break;
+    }
+    if (rc == SR_OK && step != SR_ROW && step != SR_DONE)
+        rc = sr_store_dberr(w->st, _("cannot read assessments"));
+    sr_store_finish(w->st, q);
+    if (rc == SR_OK)
+        rc = read_scores(w, end);
+    for (i = 0; rc == SR_OK && i < r->n_schools; i++)
+        if (w->sys[i])
+            rc = describe(w, &r->schools[i], w->sys[i]);
     return rc;
 }
 
@@ -617,7 +719,10 @@ sr_report_hazard_judge(struct sr_store *st, struct sr_report_hazard *h,
 }
 
 /* The district's hazards found on or before the end, each with its
- * last event (by id): its to-status and China date.  When that date is
+ * last event (by id): its to-status and China date (each a subquery
+ * over the hazard's events, by the index on hazard_events(hazard): a
+ * join on the last event's id made PostgreSQL hash every event of the
+ * city for each district).  When that date is
  * on or before the end (nearly always for a current period) the row is
  * the hazard as of the end; otherwise read_hazard() asks for the status
  * and assignment as of the end. */
@@ -625,11 +730,12 @@ sr_report_hazard_judge(struct sr_store *st, struct sr_report_hazard *h,
     "SELECT h.id, h.school, s.name, s.district, d.name, h.item, "         \
     "h.item_title, h.description, h.level, h.found_on, h.found_by, "      \
     "h.responsible, h.measures, h.deadline, h.closed_on, h.recurrent_of, "\
-    "e.to_status, date(e.at, '+8 hours') "                                \
+    "(SELECT e.to_status FROM hazard_events e WHERE e.hazard = h.id "    \
+    "ORDER BY e.id DESC LIMIT 1), "                                       \
+    "(SELECT date(e.at, '+8 hours') FROM hazard_events e WHERE "          \
+    "e.hazard = h.id ORDER BY e.id DESC LIMIT 1) "                        \
     "FROM hazards h JOIN schools s ON s.code = h.school "                 \
     "JOIN districts d ON d.code = s.district "                            \
-    "LEFT JOIN hazard_events e ON e.id = (SELECT max(x.id) FROM "         \
-    "hazard_events x WHERE x.hazard = h.id) "                             \
     "WHERE s.district = ?1 AND s.closed = 0 AND h.found_on <= ?2 "        \
     "ORDER BY h.id"
 
@@ -885,31 +991,13 @@ prepare(struct work *w)
     sr_error rc;
 
     rc = sr_store_prepare(w->st,
-                          "SELECT id, assessed_on, system_id, system_version,"
-                          " inspector, total, band, band_label, compliant, "
-                          "vetoed FROM assessments WHERE school = ?1 AND "
-                          "status = 'submitted' AND kind = 'inspection' AND "
-                          "assessed_on <= ?2 "
-                          "ORDER BY assessed_on DESC, id DESC LIMIT 1",
-                          &w->latest);
-    if (rc == SR_OK)
-        rc = sr_store_prepare(w->st,
-                              "SELECT sc.node, sc.kind, sc.earned, sc.max, "
-                              "an.value, an.note, sc.hazard FROM scores sc "
-                              "LEFT JOIN answers an ON an.assessment = "
-                              "sc.assessment AND an.item = sc.node WHERE "
-                              "sc.assessment = ?1 AND (kind = 'dimension' OR "
-                              "(kind = 'item' AND met = 0))",
-                              &w->scores);
-    if (rc == SR_OK)
-        rc = sr_store_prepare(w->st,
-                              "SELECT json_extract(state, '$.responsible'), "
-                              "json_extract(state, '$.deadline'), "
-                              "json_extract(state, '$.measures') FROM "
-                              "hazard_events WHERE hazard = ?1 AND "
-                              "date(at, '+8 hours') <= ?2 AND state IS NOT "
-                              "NULL ORDER BY id DESC LIMIT 1",
-                              &w->assigns);
+                          "SELECT json_extract(state, '$.responsible'), "
+                          "json_extract(state, '$.deadline'), "
+                          "json_extract(state, '$.measures') FROM "
+                          "hazard_events WHERE hazard = ?1 AND "
+                          "date(at, '+8 hours') <= ?2 AND state IS NOT "
+                          "NULL ORDER BY id DESC LIMIT 1",
+                          &w->assigns);
     if (rc == SR_OK)
         rc = sr_store_prepare(w->st,
                               "SELECT to_status FROM hazard_events WHERE "
@@ -993,8 +1081,8 @@ district(struct sr_store *st, const char *district,
         rc = w.rc;
     if (rc == SR_OK)
         rc = prepare(&w);
-    for (i = 0; rc == SR_OK && i < out->n_schools; i++)
-        rc = school_assessment(&w, &out->schools[i], period->end);
+    if (rc == SR_OK)
+        rc = read_assessments(&w, period->end);
     if (rc == SR_OK)
         rc = read_hazards(&w, period->end);
     if (rc == SR_OK)
@@ -1007,8 +1095,10 @@ district(struct sr_store *st, const char *district,
     }
 
 cleanup:
-    sr_store_finish(st, w.latest);
-    sr_store_finish(st, w.scores);
+    for (i = 0; i < out->n_schools && w.sys; i++)
+        sr_system_free(w.sys[i]);
+    free(w.sys);
+    rows_free(w.rows, w.n_rows);
     sr_store_finish(st, w.assigns);
     sr_store_finish(st, w.status);
     sr_store_read_end(st, in_txn);

@@ -20,7 +20,8 @@
  *    on or before it.  Its deadline then is the row's when its last
  *    event (by id) is dated on or before the end (China date of the
  *    event's time); otherwise the one its latest event on or before the
- *    end recorded, read only for those hazards (as report.c does).
+ *    end recorded (as report.c does): the events of those hazards are
+ *    read in one statement, and each end looks its event up in memory.
  *  - The four-100% elements as of each end are sr_baseline_compute_days()
  *    (the same reading once, judging each day in memory).
  * Everything but the baselines is read in one read transaction.
@@ -56,6 +57,14 @@ struct th {
     char last_day[11];  /* China date of its last event, or "" */
 };
 
+/* An event of a hazard whose deadline as of some end is not the row's:
+ * its China date and the deadline its state recorded. */
+struct tev {
+    int64_t hazard;
+    char day[11];       /* or "" when its time is not a date */
+    char deadline[11];  /* or "" */
+};
+
 /* A system met, with its valid-months. */
 struct tsys {
     char *id, *version;
@@ -72,7 +81,8 @@ struct trend {
     size_t nh, alloc_h;
     struct tsys *sys;
     size_t nsys;
-    struct sr_stmt *deadline;           /* deadline recorded as of an end */
+    struct tev *ev;                   /* by hazard, then id */
+    size_t nev, alloc_ev;
     sr_error rc;
 };
 
@@ -236,29 +246,93 @@ read_hazards(struct trend *t, const char *last)
     return rc;
 }
 
-/* The deadline of hazard @p id as its latest event on or before @p end
- * recorded it (report.c's rebuild_assignment()), or "". */
-static sr_error
-deadline_then(struct trend *t, int64_t id, const char *end, char out[11])
+/* Whether hazard @p x's deadline as of @p end is not the row's: it was
+ * found by then, and its last event is after it (or it has none). */
+static bool
+needs_events(const struct th *x, const char *end)
 {
+    return strcmp(x->found_on, end) <= 0 &&
+           !(x->last_day[0] && strcmp(x->last_day, end) <= 0);
+}
+
+/* The events with a state of every hazard whose deadline as of one of
+ * the @p n ends @p ps is not the row's, into t->ev: one statement for
+ * the district rather than one a hazard and end. */
+static sr_error
+read_events(struct trend *t, const struct sr_period *ps, size_t n)
+{
+    struct sr_stmt *q = NULL;
+    struct sr_buf ids;
     sr_error rc = SR_OK;
+    size_t i, p;
     int step;
 
-    out[0] = '\0';
-    sr_reset(t->deadline);
-    sr_bind_int64(t->deadline, 1, id);
-    sr_bind_text(t->deadline, 2, end);
-    step = sr_step(t->deadline);
-    if (step == SR_ROW) {
-        const char *dl = sr_col_text(t->deadline, 0);
-
-        if (dl && sr_date_valid(dl))
-            memcpy(out, dl, 11);
-    } else if (step != SR_DONE) {
-        rc = sr_store_dberr(t->st, _("cannot read hazard events"));
+    sr_buf_init(&ids);
+    for (i = 0; rc == SR_OK && i < t->nh; i++) {
+        for (p = 0; p < n && !needs_events(&t->h[i], ps[p].end); p++)
+            ;
+        if (p < n)
+            rc = sr_buf_addf(&ids, "%s\"%lld\"", ids.len ? "," : "[",
+                             (long long)t->h[i].id);
     }
-    sr_reset(t->deadline);
+    if (rc == SR_OK && !ids.len)
+        goto cleanup;
+    if (rc == SR_OK)
+        rc = sr_buf_add(&ids, "]", 1);
+    if (rc == SR_OK)
+        rc = sr_store_prepare(t->st,
+                              "SELECT hazard, date(at, '+8 hours'), "
+                              "json_extract(state, '$.deadline') FROM "
+                              "hazard_events WHERE hazard IN (SELECT "
+                              "CAST(value AS INTEGER) FROM "
+                              "json_each(CAST(?1 AS TEXT))) AND state IS NOT "
+                              "NULL ORDER BY hazard, id",
+                              &q);
+    if (rc != SR_OK)
+        goto cleanup;
+    sr_bind_text(q, 1, ids.p);
+    while ((step = sr_step(q)) == SR_ROW) {
+        const char *dl = sr_col_text(q, 2);
+        struct tev *e;
+
+        rc = sr_grow((void **)&t->ev, &t->alloc_ev, t->nev, sizeof(*t->ev),
+                     256);
+        if (rc != SR_OK)
+            break;
+        e = &t->ev[t->nev++];
+        e->hazard = sr_col_int64(q, 0);
+        copy10(e->day, sr_col_text(q, 1));
+        copy10(e->deadline, dl && sr_date_valid(dl) ? dl : NULL);
+    }
+    if (rc == SR_OK && step != SR_DONE)
+        rc = sr_store_dberr(t->st, _("cannot read hazard events"));
+
+cleanup:
+    sr_store_finish(t->st, q);
+    sr_buf_release(&ids);
     return rc;
+}
+
+/* The deadline of hazard @p id as its latest event on or before @p end
+ * recorded it (report.c's rebuild_assignment()), or "". */
+static void
+deadline_then(const struct trend *t, int64_t id, const char *end,
+              char out[11])
+{
+    size_t lo = 0, hi = t->nev, i;
+
+    out[0] = '\0';
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (t->ev[mid].hazard < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (i = lo; i < t->nev && t->ev[i].hazard == id; i++)
+        if (t->ev[i].day[0] && strcmp(t->ev[i].day, end) <= 0)
+            memcpy(out, t->ev[i].deadline, 11);
 }
 
 /* The district as of period @p p into @p v (schools copied from the
@@ -305,14 +379,13 @@ as_of(struct trend *t, const struct sr_period *p,
         memcpy(h.code, x->school, sizeof(h.code));
         h.level = x->level;
         memcpy(h.found_on, x->found_on, sizeof(h.found_on));
-        if (x->last_day[0] && strcmp(x->last_day, end) <= 0)
-            memcpy(h.deadline, x->deadline, sizeof(h.deadline));
+        if (needs_events(x, end))
+            deadline_then(t, x->id, end, h.deadline);
         else
-            rc = deadline_then(t, x->id, end, h.deadline);
-        if (rc == SR_OK)
-            rc = sr_report_hazard_judge(t->st, &h,
-                                        x->closed_on[0] ? x->closed_on : NULL,
-                                        end, &closed, &overdue);
+            memcpy(h.deadline, x->deadline, sizeof(h.deadline));
+        rc = sr_report_hazard_judge(t->st, &h,
+                                    x->closed_on[0] ? x->closed_on : NULL,
+                                    end, &closed, &overdue);
         if (rc == SR_OK)
             sr_report_count_hazard(v, &h, closed, overdue);
     }
@@ -336,7 +409,7 @@ trend_release(struct trend *t)
     free(t->sys);
     free(t->a);
     free(t->h);
-    sr_store_finish(t->st, t->deadline);
+    free(t->ev);
     sr_report_district_release(&t->base);
 }
 
@@ -365,12 +438,14 @@ resolve(struct trend *t, const char *district)
     return rc;
 }
 
-/* Read the district's rows (one read transaction) for ends up to
- * @p last. */
-static sr_error read_rows(struct trend *t, const char *last);
+/* Read the district's rows (one read transaction) for the @p n ends
+ * @p ps, the latest @p last. */
+static sr_error read_rows(struct trend *t, const char *last,
+                          const struct sr_period *ps, size_t n);
 
 static sr_error
-read_all(struct trend *t, const char *last)
+read_all(struct trend *t, const char *last, const struct sr_period *ps,
+         size_t n)
 {
     sr_error rc;
     bool own;
@@ -378,14 +453,15 @@ read_all(struct trend *t, const char *last)
     rc = sr_store_read_begin(t->st, &own);
     if (rc != SR_OK)
         return rc;
-    rc = read_rows(t, last);
+    rc = read_rows(t, last, ps, n);
     sr_store_read_end(t->st, own);
     return rc;
 }
 
 /* read_all() within its transaction. */
 static sr_error
-read_rows(struct trend *t, const char *last)
+read_rows(struct trend *t, const char *last, const struct sr_period *ps,
+          size_t n)
 {
     struct sr_registry_filter f = {.stage = -1};
     sr_error rc;
@@ -399,12 +475,7 @@ read_rows(struct trend *t, const char *last)
     if (rc == SR_OK)
         rc = read_hazards(t, last);
     if (rc == SR_OK)
-        rc = sr_store_prepare(t->st,
-                              "SELECT json_extract(state, '$.deadline') "
-                              "FROM hazard_events WHERE hazard = ?1 AND "
-                              "date(at, '+8 hours') <= ?2 AND state IS NOT "
-                              "NULL ORDER BY id DESC LIMIT 1",
-                              &t->deadline);
+        rc = read_events(t, ps, n);
     return rc;
 }
 
@@ -435,7 +506,7 @@ sr_report_trend_kpis(struct sr_store *st, const char *code,
         return SR_OK;
     rc = resolve(&t, code);
     if (rc == SR_OK)
-        rc = read_all(&t, last);
+        rc = read_all(&t, last, ps, n);
     if (rc == SR_OK && t.base.n_schools &&
         !(v.schools = malloc(t.base.n_schools * sizeof(*v.schools))))
         rc = SR_ERR_NOMEM;

@@ -192,7 +192,7 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION date(t text, VARIADIC modifiers text[]) RETURNS text
+CREATE FUNCTION sr_sqlite_date(t text, modifiers text[]) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 AS $$
 DECLARE
@@ -205,6 +205,33 @@ BEGIN
   RETURN to_char(ts, 'YYYY-MM-DD');
 END
 $$;
+
+-- date(time, modifier...) is sr_sqlite_date(), but for the form the
+-- reports ask of every hazard event, date(at, '+8 hours') (the China
+-- date of a time the store wrote, 'YYYY-MM-DDTHH:MM:SSZ'), which it
+-- reads off the text: the same day before 16:00 UTC, the next one
+-- from then (days 29 to 31, and a day 28 from 16:00, go the long way,
+-- for the months' lengths).  This is one SQL expression of immutable
+-- functions, which the planner puts in place of the call: a PL/pgSQL
+-- call a row cost reports a second of the server's time on the demo
+-- city.  The two agree on every time (tested on the demo city's
+-- events and the edge cases).
+CREATE FUNCTION date(t text, VARIADIC modifiers text[]) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE
+  WHEN modifiers = ARRAY['+8 hours'] AND t LIKE '____-__-__T__:__:__Z'
+       AND translate(t, '0123456789', '') = '--T::Z'
+       AND substr(t, 1, 4) >= '1000'
+       AND substr(t, 6, 2) BETWEEN '01' AND '12'
+       AND substr(t, 9, 2) >= '01'
+       AND substr(t, 15, 2) <= '59' AND substr(t, 18, 2) <= '59' THEN
+    CASE WHEN substr(t, 12, 2) < '16' AND substr(t, 9, 2) <= '28'
+         THEN substr(t, 1, 10)
+         WHEN substr(t, 12, 2) <= '23' AND substr(t, 9, 2) <= '27'
+         THEN substr(t, 1, 8) ||
+              lpad(CAST(CAST(substr(t, 9, 2) AS int) + 1 AS text), 2, '0')
+         ELSE schoolrisk.sr_sqlite_date(t, modifiers) END
+  ELSE schoolrisk.sr_sqlite_date(t, modifiers) END;
 
 -- date(x) of one argument is this function only for a text column or
 -- expression: PostgreSQL reads date('...') or date($1), an untyped

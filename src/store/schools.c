@@ -205,10 +205,11 @@ filter_district(struct sr_store *st, const char *name_or_code, char **out)
 /* The conditions of a filter: ?1 district code, ?2 stage, ?3 closed
  * too, ?4 search text, ?5/?6 the scope. */
 #define FILTER_WHERE                                                        \
-    "WHERE (?1 IS NULL OR s.district = ?1) "                                \
-    "AND (?2 IS NULL OR s.stage = ?2) "                                     \
+    "WHERE (CAST(?1 AS TEXT) IS NULL OR s.district = ?1) "                  \
+    "AND (CAST(?2 AS TEXT) IS NULL OR s.stage = ?2) "                       \
     "AND (?3 OR s.closed = 0) "                                             \
-    "AND (?4 IS NULL OR instr(s.name, ?4) > 0 OR instr(s.code, ?4) > 0) "  \
+    "AND (CAST(?4 AS TEXT) IS NULL OR instr(s.name, ?4) > 0 OR "            \
+    "instr(s.code, ?4) > 0) "                                               \
     "AND " SR_SCOPE_SQL("s.district", "s.code", "5", "6") " "
 
 static sr_error

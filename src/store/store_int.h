@@ -152,10 +152,13 @@ sr_error sr_audit_first_checkpoint(struct sr_store *st);
 /* A scope (auth.h) in SQL: the row's district column d and school column
  * c must fall in the districts bound to ?D or the schools bound to ?S
  * (JSON arrays); both NULL when there is no scope.  sr_bind_scope()
- * binds ?D = i and ?S = i + 1. */
+ * binds ?D = i and ?S = i + 1.  The casts type them for PostgreSQL,
+ * which cannot infer a type from "?D IS NULL" (without them each
+ * PREPARE was refused and tried again). */
 #define SR_SCOPE_SQL(d, c, D, S)                                            \
-    "(?" D " IS NULL OR " d " IN (SELECT value FROM json_each(?" D "))"     \
-    " OR " c " IN (SELECT value FROM json_each(?" S ")))"
+    "(CAST(?" D " AS TEXT) IS NULL OR " d " IN (SELECT value FROM "         \
+    "json_each(CAST(?" D " AS TEXT))) OR " c " IN (SELECT value FROM "      \
+    "json_each(CAST(?" S " AS TEXT))))"
 
 struct sr_scope;
 sr_error sr_bind_scope(struct sr_store *st, struct sr_stmt *s, int i,

@@ -342,6 +342,15 @@ SELECT instr('abc', 'z')
 SELECT CASE WHEN instr(NULL, 'a') IS NULL THEN 'NULL' END
 SELECT date('2026-12-06T17:43:41Z', '+8 hours')
 SELECT date('2026-12-06T15:59:59Z', '+8 hours')
+SELECT date('2026-01-27T16:00:00Z', '+8 hours')
+SELECT date('2026-01-28T15:59:59Z', '+8 hours')
+SELECT date('2026-02-28T16:00:00Z', '+8 hours')
+SELECT date('2024-02-28T16:00:00Z', '+8 hours')
+SELECT date('2026-12-31T23:59:59Z', '+8 hours')
+SELECT date('2026-02-30T10:00:00Z', '+8 hours')
+SELECT date('2026-01-01T24:00:00Z', '+8 hours')
+SELECT coalesce(date('2026-13-01T00:00:00Z', '+8 hours'), 'NULL')
+SELECT coalesce(date('2026-01-01T12:00:60Z', '+8 hours'), 'NULL')
 SELECT date('2026-01-31', '+30 days')
 SELECT date('2026-12-06', '-400 days')
 SELECT date('2026-01-31', '+1 month')
@@ -354,7 +363,7 @@ SELECT coalesce(date(NULL, '+1 days'), 'NULL')
 EOF
 
 begin "json_each, json_extract, instr and date answer as SQLite's"
-[ "$(wc -l <queries.sql)" -eq 23 ] || fail "queries.sql has $(wc -l <queries.sql) lines"
+[ "$(wc -l <queries.sql)" -eq 32 ] || fail "queries.sql has $(wc -l <queries.sql) lines"
 while IFS= read -r q; do
     l=$(LITE "$q" 2>&1)
     p=$(PG "$q" 2>&1)
