@@ -11,6 +11,12 @@
 # exports LC_ALL and SCHOOLRISK_INDICATORS, makes a scratch directory $T that is
 # removed on exit, and changes into it.
 #
+# The store: SR_TEST_STORE=pg (with SR_TEST_PG, the test cluster's URI)
+# runs the same script on PostgreSQL; unset or "sqlite", on SQLite files.
+# A script makes every database with  newdb NAME  (or  copydb DB NAME),
+# reads and tampers with  sql DB STATEMENT...  and  drop_trigger, and
+# marks a case about SQLite itself with  sqlite_case "title"  (see below).
+#
 # A case is  begin "title"; run ARGS...; assertions...; end  and prints one
 # line, "ok   title" or "FAIL title: reasons" (with any diff on stderr); the
 # script ends with  finish,  which prints "N passed, M failed" and returns
@@ -28,7 +34,7 @@ EXP=$SRC/tests/cli/expected
 IND=$SRC/indicators
 CHECK=$SRC/tests/cli/score_check.py
 T=$(mktemp -d "${TMPDIR:-/tmp}/sr-cli-$(basename "$0" .sh).XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
+trap 'dropdbs; rm -rf "$T"' EXIT
 export LC_ALL=C.UTF-8
 export SCHOOLRISK_INDICATORS=$IND
 cd "$T" || exit 1
@@ -76,4 +82,106 @@ csv_col() {
     "$PY" -c 'import csv,sys
 for r in csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")):
     print(r[sys.argv[2]])' "$1" "$2"
+}
+
+# ---------------------------------------------------------------- the store
+# SR_TEST_STORE=pg: each newdb is a fresh database on the cluster of
+# $SR_TEST_PG (tests/pg/newdb.sh), named after the script, the process and
+# NAME, and dropped on exit.  Without SR_TEST_PG the script is skipped (77),
+# or fails under CI=true.
+STORE=${SR_TEST_STORE:-sqlite}
+PSQL=${SR_PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql
+case $STORE in
+sqlite) ;;
+pg)
+    if [ -z "${SR_TEST_PG:-}" ]; then
+        echo "SKIP: SR_TEST_STORE=pg but SR_TEST_PG is not set: no PostgreSQL test cluster"
+        [ "${CI:-}" = true ] && exit 1
+        exit 77
+    fi ;;
+*) echo "SR_TEST_STORE is '$STORE': sqlite or pg"; exit 1 ;;
+esac
+PGPFX=c_$(basename "$0" .sh | sed 's/^test_//')_$$
+on_pg() { [ "$STORE" = pg ]; }
+
+# newdb NAME: prints where a new, empty database NAME is (a file of $T
+# that does not exist yet, or a PostgreSQL URI).  NAME: a-z, 0-9, _.
+newdb() {
+    if on_pg; then
+        "$SRC/tests/pg/newdb.sh" "${PGPFX}_$1" || return 1
+        echo "${PGPFX}_$1" >>"$T/.pgdbs"
+    else
+        echo "$T/$1.db"
+    fi
+}
+
+# copydb DB NAME: a copy of DB (closed: no command running on it) as a new
+# database NAME; prints where it is.
+copydb() {
+    if on_pg; then
+        local uri from=${1%%\?*}
+        uri=$(newdb "$2") || return 1
+        "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$SR_TEST_PG" \
+            -c "DROP DATABASE ${PGPFX}_$2" \
+            -c "CREATE DATABASE ${PGPFX}_$2 TEMPLATE ${from##*/}" >/dev/null || return 1
+        echo "$uri"
+    else
+        cp "$1" "$T/$2.db" && echo "$T/$2.db"
+    fi
+}
+
+# sql [-csv] DB STATEMENT...: the sqlite3 shell, or psql in the same plain
+# form (columns joined by |, no header, NULL empty; -csv: CSV without a
+# header), the tables of the schema schoolrisk first on the search path.
+# A statement both engines read is written once; one that differs is
+# written twice under  if on_pg.
+sql() {
+    local csv=
+    [ "$1" = -csv ] && { csv=1; shift; }
+    if on_pg; then
+        local db=$1 a args=()
+        shift
+        for a in "$@"; do args+=(-c "$a"); done
+        PGOPTIONS="-c search_path=schoolrisk,pg_catalog -c client_min_messages=warning" \
+            "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 ${csv:+--csv} -F '|' -d "$db" "${args[@]}"
+    else
+        sqlite3 ${csv:+-csv} "$@"
+    fi
+}
+
+# drop_trigger DB TABLE TRIGGER: a guard lifted as a tamperer would (the
+# sqlite3 shell drops it; PostgreSQL's owner disables it).
+drop_trigger() {
+    if on_pg; then
+        sql "$1" "ALTER TABLE $2 DISABLE TRIGGER $3"
+    else
+        sqlite3 "$1" "DROP TRIGGER $3"
+    fi
+}
+
+# sqlite_case "title": begins a case about SQLite itself and returns 0; on
+# PostgreSQL prints "skip (SQLite only) title" and returns 1:
+#     if sqlite_case "title"; then ...; end; fi
+sqlite_case() {
+    if on_pg; then
+        echo "skip (SQLite only) $1"
+        return 1
+    fi
+    begin "$1"
+}
+
+# sqlite_only "why": the whole script is about SQLite (skipped, 77).
+sqlite_only() {
+    if on_pg; then
+        echo "skip (SQLite only) $(basename "$0"): $1"
+        exit 77
+    fi
+}
+
+dropdbs() {
+    local n
+    [ -s "$T/.pgdbs" ] || return 0
+    for n in $(sort -u "$T/.pgdbs"); do
+        "$PSQL" -X -q -d "$SR_TEST_PG" -c "DROP DATABASE IF EXISTS $n WITH (FORCE)" >/dev/null 2>&1
+    done
 }
