@@ -104,12 +104,29 @@ esac
 PGPFX=c_$(basename "$0" .sh | sed 's/^test_//')_$$
 on_pg() { [ "$STORE" = pg ]; }
 
+# The tests' own queries read SQLite's group_concat(X [, SEP]) on both
+# stores: on PostgreSQL it is an aggregate of the schema public, which
+# sql() reads and schoolrisk never does (its search_path is schoolrisk,
+# pg_catalog).
+GROUP_CONCAT="
+CREATE FUNCTION public.sr_gc(acc text, v anyelement, sep text) RETURNS text
+    LANGUAGE sql IMMUTABLE AS
+    \$\$ SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v::text
+                  ELSE acc || sep || v::text END \$\$;
+CREATE FUNCTION public.sr_gc(acc text, v anyelement) RETURNS text
+    LANGUAGE sql IMMUTABLE AS \$\$ SELECT public.sr_gc(acc, v, ',') \$\$;
+CREATE AGGREGATE public.group_concat(anyelement, text) (sfunc = public.sr_gc, stype = text);
+CREATE AGGREGATE public.group_concat(anyelement) (sfunc = public.sr_gc, stype = text);"
+
 # newdb NAME: prints where a new, empty database NAME is (a file of $T
 # that does not exist yet, or a PostgreSQL URI).  NAME: a-z, 0-9, _.
 newdb() {
     if on_pg; then
-        "$SRC/tests/pg/newdb.sh" "${PGPFX}_$1" || return 1
+        local uri
+        uri=$("$SRC/tests/pg/newdb.sh" "${PGPFX}_$1") || return 1
         echo "${PGPFX}_$1" >>"$T/.pgdbs"
+        "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$uri" -c "$GROUP_CONCAT" >/dev/null || return 1
+        echo "$uri"
     else
         echo "$T/$1.db"
     fi
@@ -142,7 +159,7 @@ sql() {
         local db=$1 a args=()
         shift
         for a in "$@"; do args+=(-c "$a"); done
-        PGOPTIONS="-c search_path=schoolrisk,pg_catalog -c client_min_messages=warning" \
+        PGOPTIONS="-c search_path=schoolrisk,pg_catalog,public -c client_min_messages=warning" \
             "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 ${csv:+--csv} -F '|' -d "$db" "${args[@]}"
     else
         sqlite3 ${csv:+-csv} "$@"
@@ -170,13 +187,20 @@ sqlite_case() {
     begin "$1"
 }
 
-# sqlite_only "why": the whole script is about SQLite (skipped, 77).
+# sqlite_only "what": on PostgreSQL the rest of the script is about
+# SQLite itself: prints "skip (SQLite only) what" and ends the script,
+# with finish's status when cases ran before it, else 77 (skipped).
 sqlite_only() {
-    if on_pg; then
-        echo "skip (SQLite only) $(basename "$0"): $1"
-        exit 77
-    fi
+    on_pg || return 0
+    echo "skip (SQLite only) $1"
+    [ $((PASS + FAIL)) -eq 0 ] && exit 77
+    finish
+    exit
 }
+
+# ... | joined SEP: the lines joined by SEP into one (SQLite's group_concat,
+# which PostgreSQL calls string_agg).
+joined() { awk -v s="$1" 'NR > 1 { printf "%s", s } { printf "%s", $0 } END { if (NR) print "" }'; }
 
 dropdbs() {
     local n
