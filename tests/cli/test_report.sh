@@ -6,10 +6,10 @@
 # Run by ctest as:  bash test_report.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/r.db
+export SCHOOLRISK_DB=$(newdb r)
 export SCHOOLRISK_USER=区教体局
 EX=$IND/examples
-SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+SQL() { sql "$SCHOOLRISK_DB" "$@"; }
 
 # The twelve sample schools as a registry (their codes, districts and
 # attributes come from the .school files).

@@ -11,13 +11,14 @@
 # anything failed.
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/s.db
+export SCHOOLRISK_DB=$(newdb s)
+S=$SCHOOLRISK_DB
 export SCHOOLRISK_CLOCK=2026-09-01T08:00:00Z
 export SCHOOLRISK_USER=王老师
 TPL=$SRC/templates/schools-import.csv
-SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+SQL() { sql "$SCHOOLRISK_DB" "$@"; }
 # Everything stored about the schools, to compare before and after.
-dump() { sqlite3 "${1:-$SCHOOLRISK_DB}" "SELECT * FROM schools ORDER BY code"; }
+dump() { sql "${1:-$SCHOOLRISK_DB}" "SELECT * FROM schools ORDER BY code"; }
 # A read-only file stays writable for root; undo chattr before the scratch
 # directory is removed.
 trap 'chattr -i "$T"/*.db 2>/dev/null; rm -rf "$T"' EXIT
@@ -256,7 +257,7 @@ end
 
 # ------------------------------------------------------------ schema 5 columns
 # On a database of their own, so that the counts of the cases below stay.
-export SCHOOLRISK_DB=$T/s5.db
+export SCHOOLRISK_DB=$(newdb s5)
 "$BIN" init --no-indicators >/dev/null || fail "cannot create s5.db"
 csv r1.csv "$R1"
 "$BIN" schools import r1.csv >/dev/null || fail "cannot import r1.csv"
@@ -326,7 +327,7 @@ schoolrisk: error: 'badnew.csv' was not imported: 2 bad rows; nothing was change
 dump >after
 same "the schools" before after
 end
-export SCHOOLRISK_DB=$T/s.db
+export SCHOOLRISK_DB=$S
 
 begin "import --full of a file without schools is refused"
 csv empty.csv
@@ -390,7 +391,7 @@ end
 
 # ------------------------------------------------------------ failures
 begin "a read-only database file: exit 4, nothing changed"
-sqlite3 "$SCHOOLRISK_DB" ".backup ro.db"
+sql "$SCHOOLRISK_DB" ".backup ro.db"
 dump ro.db >before
 chmod a-w ro.db
 # root ignores the mode; the immutable flag holds for root too.

@@ -9,11 +9,12 @@
 # Run by ctest as:  bash test_workflow.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/w.db
+export SCHOOLRISK_DB=$(newdb w)
+W=$SCHOOLRISK_DB
 export SCHOOLRISK_CLOCK=2026-09-15T02:00:00Z
 export SCHOOLRISK_USER=管理员
 EX=$IND/examples
-SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+SQL() { sql "$SCHOOLRISK_DB" "$@"; }
 
 # A registry CSV of N primary schools with the attributes of the sample
 # school primary-1 (so that its responses answer every applicable item),
@@ -410,7 +411,7 @@ else
     [ "$(SQL 'SELECT count(*) FROM schools')" = 0 ] || fail "schools were written"
     [ "$(SQL 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed"
 fi
-export SCHOOLRISK_DB=$T/w.db
+export SCHOOLRISK_DB=$W
 end
 
 begin "SIGKILL in the middle of a 40,000-school import: intact, all or nothing"
