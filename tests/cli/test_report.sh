@@ -357,7 +357,7 @@ begin "what a reader sees: no wrapped text prints over the row below; 概况 and
 "$PY" "$SRC/tests/unit/report_rows_check.py" lixia.xlsx city.xlsx >rows.txt 2>"$T/pyerr" || fail "openpyxl: $(cat "$T/pyerr")"
 [ "$(grep -c '^overprinted=0$' rows.txt)" = 2 ] || fail "text prints over the rows below: $(grep -v '^cells=' rows.txt | head -20)"
 grep -q '^multiline=[1-9]' rows.txt || fail "no wrapped text of several lines was checked: $(cat rows.txt)"
-"$PY" - lixia.xlsx city.xlsx "$(SQL "SELECT group_concat(id || ' ' || version, '、') FROM (SELECT id, version FROM systems ORDER BY id, version)")" <<'PYEOF' || fail "概况 or 说明 reads wrong"
+"$PY" - lixia.xlsx city.xlsx "$(SQL "SELECT group_concat(id || ' ' || version, '、') FROM (SELECT id, version FROM systems ORDER BY id, version) AS s")" <<'PYEOF' || fail "概况 or 说明 reads wrong"
 import sys, openpyxl
 d, c = (openpyxl.load_workbook(p) for p in sys.argv[1:3])
 o = d["概况"]
