@@ -147,22 +147,28 @@ copydb() {
     fi
 }
 
-# sql [-csv] DB STATEMENT...: the sqlite3 shell, or psql in the same plain
+# sql [-csv] [-separator SEP] DB STATEMENT...: the sqlite3 shell, or psql in the same plain
 # form (columns joined by |, no header, NULL empty; -csv: CSV without a
 # header), the tables of the schema schoolrisk first on the search path.
 # A statement both engines read is written once; one that differs is
 # written twice under  if on_pg.
 sql() {
-    local csv=
-    [ "$1" = -csv ] && { csv=1; shift; }
+    local csv= sep='|'
+    while :; do
+        case $1 in
+        -csv) csv=1; shift ;;
+        -separator) sep=$2; shift 2 ;;
+        *) break ;;
+        esac
+    done
     if on_pg; then
         local db=$1 a args=()
         shift
         for a in "$@"; do args+=(-c "$a"); done
         PGOPTIONS="-c search_path=schoolrisk,pg_catalog,public -c client_min_messages=warning" \
-            "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 ${csv:+--csv} -F '|' -d "$db" "${args[@]}"
+            "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 ${csv:+--csv} -F "$sep" -d "$db" "${args[@]}"
     else
-        sqlite3 ${csv:+-csv} "$@"
+        sqlite3 ${csv:+-csv} -separator "$sep" "$@"
     fi
 }
 
