@@ -208,6 +208,14 @@ sqlite_only() {
 # which PostgreSQL calls string_agg).
 joined() { awk -v s="$1" 'NR > 1 { printf "%s", s } { printf "%s", $0 } END { if (NR) print "" }'; }
 
+# no_store: the script opens no database, so it is the same on both
+# stores: on PostgreSQL prints "skip (no database) SCRIPT" and exits 77.
+no_store() {
+    on_pg || return 0
+    echo "skip (no database) $(basename "$0")"
+    exit 77
+}
+
 dropdbs() {
     local n
     [ -s "$T/.pgdbs" ] || return 0
