@@ -224,6 +224,25 @@ sr_hzdb_state(struct sr_store *st, int64_t id, struct sr_hzdb_state *out)
     int step, nomem = 0;
 
     memset(out, 0, sizeof(*out));
+    /* Lock the row before reading it, so that a concurrent step on the
+     * same hazard waits for this transaction's COMMIT and then reads the
+     * state it left (and is refused by name), as SQLite's BEGIN
+     * IMMEDIATE makes it; without the lock PostgreSQL (READ COMMITTED)
+     * let both read 'submitted' and the second's conditional UPDATE
+     * failed as an internal error.  A no-op UPDATE is the form of
+     * SELECT ... FOR UPDATE that both engines read. */
+    rc = sr_store_prepare(st,
+                          "UPDATE hazards SET status = status WHERE id = ?1",
+                          &s);
+    if (rc != SR_OK)
+        return rc;
+    sr_bind_int64(s, 1, id);
+    if (sr_step(s) != SR_DONE)
+        rc = sr_store_dberr(st, _("cannot read the hazards"));
+    sr_store_finish(st, s);
+    s = NULL;
+    if (rc != SR_OK)
+        return rc;
     rc = sr_store_prepare(st,
                           "SELECT status, level, submitted_by, "
                           "submitted_by_user, reviewed_by, reviewed_by_user "
