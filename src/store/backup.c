@@ -330,6 +330,12 @@ sr_store_backup(struct sr_store *st, const char *dest, int flags,
     struct stat sb;
     sr_error rc = SR_OK;
 
+    /* SQLite's online backup copies pages; a PostgreSQL database is
+     * copied with `schoolrisk db copy` (or the cluster's own tools). */
+    if (!st->db)
+        return sr_store_fail_code(st, SR_ERR_STATE,
+                                  _("cannot back up a PostgreSQL database: "
+                                    "copy it with 'schoolrisk db copy'"));
     if (!sqlite3_get_autocommit(st->db))
         return sr_store_fail_code(st, SR_ERR_STATE,
                                   _("cannot back up the database inside a "

@@ -91,7 +91,7 @@ pop.school:4: bad value '-1' for school attribute 'staff' (expected a whole numb
 end
 
 begin "checklist --school-code: a registry school's population comes from the database"
-export SCHOOLRISK_DB=$T/a.db
+export SCHOOLRISK_DB=$(newdb a)
 "$BIN" init --no-indicators >/dev/null || fail "cannot create the database"
 printf '%s\n' "学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点" \
     "3701120001,济南市历城区示例小学,历城区,小学,公办,镇区,否,否,是,否,否,1460,0,0,95,否,否" >reg.csv

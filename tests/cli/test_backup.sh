@@ -11,7 +11,7 @@
 # Run by ctest as:  bash test_backup.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/s.db
+export SCHOOLRISK_DB=$(newdb s)
 export SCHOOLRISK_CLOCK=2026-09-01T08:00:00Z
 export SCHOOLRISK_USER=王老师
 TPL=$SRC/templates/schools-import.csv
@@ -28,6 +28,19 @@ summary_ok() { # SRC DEST
 "$BIN" init --no-indicators >/dev/null &&
     "$BIN" schools import "$TPL" >/dev/null ||
     { echo "FAIL cannot create the database"; exit 1; }
+
+# `backup` is SQLite's online backup (pages copied to a file): on
+# PostgreSQL it is refused, and the rest of this script is SQLite only.
+if on_pg; then
+    begin "backup of a PostgreSQL database is refused: db copy is named, nothing written"
+    run backup copy.db
+    rc_is 1; out_empty
+    err_is "schoolrisk: error: cannot back up a PostgreSQL database: copy it with 'schoolrisk db copy'"
+    [ ! -e copy.db ] || fail "copy.db was written"
+    no_temp
+    end
+    sqlite_only "the online backup, its file and its integrity check"
+fi
 
 # ------------------------------------------------------------ the copy
 begin "a copy lists the same schools"

@@ -13,7 +13,7 @@
 #   hazard 2  general at 3701020002 (历下区), found 2026-11-03
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/b.db
+export SCHOOLRISK_DB=$(newdb b)
 export SCHOOLRISK_CLOCK=2026-09-01T02:00:00Z
 unset SCHOOLRISK_USER SCHOOLRISK_TEMPLATES
 
@@ -101,7 +101,7 @@ begin "monthly --all --out-dir: one workbook per district, named"
 run bulletin monthly --all --month 2026-11 --out-dir books
 rc_is 0
 err_empty
-n=$(sqlite3 "$SCHOOLRISK_DB" "SELECT count(*) FROM districts")
+n=$(sql "$SCHOOLRISK_DB" "SELECT count(*) FROM districts")
 out_lines "$n"
 [ "$(ls books | wc -l)" -eq "$n" ] || fail "$(ls books | wc -l) files, expected $n"
 [ -f "books/历下区-2026-11-月调度.xlsx" ] || fail "no books/历下区-2026-11-月调度.xlsx: $(ls books | head -3)"

@@ -266,35 +266,36 @@ end
 # ------------------------------------------------------------ --school-code
 # A registry of two schools: 3701029901 as mini-a.school (day school with
 # a canteen), 3701029902 boarding, with a school bus and no canteen.
-"$BIN" init --db r.db --no-indicators >/dev/null
+R=$(newdb r)
+"$BIN" init --db "$R" --no-indicators >/dev/null
 printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
     '3701029901,测试用走读小学,历下区,小学,公办,城区,否,否,是,否,否,1500,0,0' \
     '3701029902,测试用寄宿小学,历下区,小学,公办,乡村,是,是,否,否,否,300,200,0' >reg.csv
-"$BIN" schools import reg.csv --db r.db >/dev/null
+"$BIN" schools import reg.csv --db "$R" >/dev/null
 
 begin "--school-code with --db: the registry school's items, as from its school file"
-run checklist --system "$MINI" --school-code 3701029901 --db r.db --format csv
+run checklist --system "$MINI" --school-code 3701029901 --db "$R" --format csv
 rc_is 0; err_empty
 "$BIN" checklist --system "$MINI" --school "$FX/mini-a.school" --format csv >"$T/file.csv"
 same "checklist of the registry school" "$T/file.csv" "$T/out"
 end
 
 begin "--school-code: the stage and attributes come from the registry (boarding, bus, no canteen)"
-run checklist --system "$MINI" --school-code 3701029902 --db r.db --format csv
+run checklist --system "$MINI" --school-code 3701029902 --db "$R" --format csv
 rc_is 0; err_empty
 ids_are "D1.1.1 D1.1.2 D1.2.1 D1.2.2 D1.2.3 D1.2.4 D2.1.1 D2.1.2 D2.2.1 D2.2.2"
 end
 
 begin "--school-code: the database may come from \$SCHOOLRISK_DB"
-SCHOOLRISK_DB=r.db "$BIN" checklist --system "$MINI" --school-code 3701029902 --format csv >"$T/out" 2>"$T/err"
+SCHOOLRISK_DB=$R "$BIN" checklist --system "$MINI" --school-code 3701029902 --format csv >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 0; err_empty; out_lines 11
 end
 
 begin "--school-code: an unknown code is invalid input naming the code (exit 1)"
-run checklist --system "$MINI" --school-code 3701029999 --db r.db
+run checklist --system "$MINI" --school-code 3701029999 --db "$R"
 rc_is 1; out_empty
-err_is "schoolrisk: error: no school with code '3701029999' in the registry of 'r.db' ('schoolrisk schools list' lists them)"
+err_is "schoolrisk: error: no school with code '3701029999' in the registry of '$R' ('schoolrisk schools list' lists them)"
 end
 
 begin "--school-code without --db (or \$SCHOOLRISK_DB) is a usage error"
@@ -305,15 +306,15 @@ err_is "schoolrisk: error: --school-code needs --db PATH (or \$SCHOOLRISK_DB): t
 end
 
 begin "--school-code with hand-typed attributes is refused (exit 2)"
-run checklist --system "$MINI" --school-code 3701029901 --db r.db --attr canteen=false
+run checklist --system "$MINI" --school-code 3701029901 --db "$R" --attr canteen=false
 rc_is 2; out_empty
 err_is "schoolrisk: error: give the school either with --school-code CODE (from the registry) or with --school FILE / --attr KEY=VALUE, not both"
-run checklist --system "$MINI" --school-code 3701029901 --db r.db --school "$FX/mini-a.school"
+run checklist --system "$MINI" --school-code 3701029901 --db "$R" --school "$FX/mini-a.school"
 rc_is 2
 end
 
 begin "--db without --school-code is a usage error"
-run checklist --system "$MINI" --attr stage=primary --db r.db
+run checklist --system "$MINI" --attr stage=primary --db "$R"
 rc_is 2; out_empty
 err_is "schoolrisk: error: --db is only used with --school-code CODE"
 end
@@ -325,25 +326,26 @@ err_is "schoolrisk: error: cannot open database 'none.db': unable to open databa
 end
 
 begin "--school-code without --system: the current system of the school's stage in the database"
-"$BIN" init --db s.db >/dev/null
-"$BIN" schools import reg.csv --db s.db >/dev/null
-run checklist --school-code 3701029902 --db s.db --format csv
+SD=$(newdb s)
+"$BIN" init --db "$SD" >/dev/null
+"$BIN" schools import reg.csv --db "$SD" >/dev/null
+run checklist --school-code 3701029902 --db "$SD" --format csv
 rc_is 0; err_empty
-"$BIN" checklist --system primary --school-code 3701029902 --db s.db --format csv >"$T/primary.csv"
+"$BIN" checklist --system primary --school-code 3701029902 --db "$SD" --format csv >"$T/primary.csv"
 same "checklist on the stage's current system" "$T/primary.csv" "$T/out"
 end
 
 begin "--school-code without --system, no system in the database for its stage (exit 1)"
-run checklist --school-code 3701029901 --db r.db
+run checklist --school-code 3701029901 --db "$R"
 rc_is 1; out_empty
-err_is "schoolrisk: error: no indicator system in 'r.db' covers 小学, the stage of school 3701029901; give one with --system"
-run checklist --school-code 3701029999 --db s.db
+err_is "schoolrisk: error: no indicator system in '$R' covers 小学, the stage of school 3701029901; give one with --system"
+run checklist --school-code 3701029999 --db "$SD"
 rc_is 1; out_empty
-err_is "schoolrisk: error: no school with code '3701029999' in the registry of 's.db' ('schoolrisk schools list' lists them)"
+err_is "schoolrisk: error: no school with code '3701029999' in the registry of '$SD' ('schoolrisk schools list' lists them)"
 end
 
 begin "--school-code: a system not written for the registry school's stage"
-run checklist --system junior --school-code 3701029901 --db r.db
+run checklist --system junior --school-code 3701029901 --db "$R"
 rc_is 1; out_empty
 err_is "schoolrisk: error: indicator system 'junior' is not written for stage 'primary' (it covers: junior, nine-year)"
 end

@@ -2,6 +2,8 @@
 # database, its progress lines and summary (checked against SQL on the
 # database), refusing to overwrite, --force, and bad options.
 . "$(dirname "$0")/lib.sh"
+# `demo` builds its city in a SQLite file (DIR/schoolrisk.db).
+sqlite_only "test_demo.sh: demo writes a SQLite file"
 
 # sql DB QUERY: the first column of the first row.
 sql() {

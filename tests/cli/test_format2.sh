@@ -149,9 +149,10 @@ refused '灭火器过期=-1' "r.csv:2: item 'S.1.5': '灭火器过期=-1' is not
 end
 
 # ---------------------------------------------------- through the database
+F2DB=$(newdb f2)
 begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard; S.1.2 基本符合 (hazard none) loses points and raises none"
 (
-    export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
+    export SCHOOLRISK_DB=$F2DB SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
     printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点' \
         '3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0,22,否,否' >reg.csv
     "$BIN" init --no-indicators >/dev/null &&
@@ -164,13 +165,13 @@ begin "submit b: the failed prerequisite (0.00 of 0.00) raises a major hazard; S
 RC=$?
 rc_is 0; err_empty
 out_has "submitted assessment 1: 60.00 重大风险, 达标 否, 一票否决; hazards: 3 new, 0 linked to open ones"
-[ "$(sqlite3 "$T/f2.db" "SELECT group_concat(item || ' ' || level || ' ' || status, '; ') FROM (SELECT * FROM hazards ORDER BY id)")" = "P.1.1 major open; S.1.1 general open; S.1.5 general open" ] ||
-    fail "hazards: $(sqlite3 "$T/f2.db" "SELECT item, level FROM hazards")"
+[ "$(sql "$F2DB" "SELECT item || ' ' || level || ' ' || status FROM hazards ORDER BY id" | joined '; ')" = "P.1.1 major open; S.1.1 general open; S.1.5 general open" ] ||
+    fail "hazards: $(sql "$F2DB" "SELECT item, level FROM hazards")"
 end
 
 begin "submit a with S.1.2 不符合: the level's major hazard, although the item's default is general"
 (
-    export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
+    export SCHOOLRISK_DB=$F2DB SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
     printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点' \
         '3701020002,历下区示例镇小学,历下区,小学,公办,镇区,否,否,是,否,否,1200,0,0,86,否,否' >reg2.csv
     sed 's/^S.1.2,符合,$/S.1.2,不符合,/' "$F2/a.csv" >a2.csv
@@ -182,13 +183,13 @@ begin "submit a with S.1.2 不符合: the level's major hazard, although the ite
 RC=$?
 rc_is 0; err_empty
 out_has "submitted assessment 2: 70.00 较大风险, 达标 否; hazards: 3 new, 0 linked to open ones"
-[ "$(sqlite3 "$T/f2.db" "SELECT group_concat(item || ' ' || level, '; ') FROM (SELECT * FROM hazards WHERE school = '3701020002' ORDER BY id)")" = "S.1.1 general; S.1.2 major; S.1.5 general" ] ||
-    fail "hazards of a: $(sqlite3 "$T/f2.db" "SELECT item, level FROM hazards WHERE school = '3701020002'")"
+[ "$(sql "$F2DB" "SELECT item || ' ' || level FROM hazards WHERE school = '3701020002' ORDER BY id" | joined '; ')" = "S.1.1 general; S.1.2 major; S.1.5 general" ] ||
+    fail "hazards of a: $(sql "$F2DB" "SELECT item, level FROM hazards WHERE school = '3701020002'")"
 end
 
 begin "report district: 失分明细 lists b's failed prerequisite (0.00 of 0.00) with its veto, S.1.2 as 无隐患; 学校评估 and the city's 否决项 name it"
 (
-    export SCHOOLRISK_DB=$T/f2.db SCHOOLRISK_CLOCK=2026-04-02T02:00:00Z
+    export SCHOOLRISK_DB=$F2DB SCHOOLRISK_CLOCK=2026-04-02T02:00:00Z
     "$BIN" report district 历下区 --period 2026Q1 -o d.xlsx >/dev/null &&
         "$BIN" report city --period 2026Q1 -o c.xlsx >/dev/null
 ) >"$T/out" 2>"$T/err"
@@ -285,9 +286,10 @@ err_is "o-lv.xml:44: item 'B.1.1': level '基本到位': a four-100% item (basel
 schoolrisk: error: o-lv.xml: not valid (1 problem)"
 end
 
+ODB=$(newdb o)
 begin "outcome items through the database: submitted vetoed with no hazard; 失分明细 lists them as 无隐患, R.1.1 with its veto"
 (
-    export SCHOOLRISK_DB=$T/o.db SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
+    export SCHOOLRISK_DB=$ODB SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
     printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数,教职工数,校外供餐,村小教学点' \
         '3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,300,0,0,22,否,否' >reg.csv
     "$BIN" init --no-indicators >/dev/null &&
@@ -301,7 +303,7 @@ begin "outcome items through the database: submitted vetoed with no hazard; 失�
 RC=$?
 rc_is 0; err_empty
 out_has "submitted assessment 1: 86.00 重大风险, 达标 否, 一票否决; hazards: 0 new, 0 linked to open ones"
-[ "$(sqlite3 "$T/o.db" "SELECT count(*) FROM hazards")" = 0 ] || fail "a hazard was raised"
+[ "$(sql "$ODB" "SELECT count(*) FROM hazards")" = 0 ] || fail "a hazard was raised"
 "$PY" - o.xlsx >"$T/chk" 2>&1 <<'PYEOF' || fail "$(cat "$T/chk")"
 import sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1])["失分明细"]

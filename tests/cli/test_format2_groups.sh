@@ -21,6 +21,7 @@
 #      of five failed -> 2; S.1.3 1 of 4 -> 15 - 15 = 0; S.1.4 0; B 50:
 #      52 of 96, no bonus: 54.1666... -> 54.17.
 . "$(dirname "$0")/lib.sh"
+no_store # opens no database: the same on both stores
 
 F2=$SRC/tests/fixtures/fmt2g
 TABLE=$F2/groups.xml

@@ -17,7 +17,7 @@
 #   3701120001 历城区山区小学 (primary, 历城区)     3701030001 junior
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/h.db
+export SCHOOLRISK_DB=$(newdb h)
 export SCHOOLRISK_CLOCK=2026-03-01T02:00:00Z
 unset SCHOOLRISK_USER
 
@@ -37,18 +37,18 @@ $REGHDR
 3701020001,历下区实验小学,历下区,小学,公办,城区,否,否,是,否,否,800,0,0
 EOF
 "$BIN" schools import reg.csv >/dev/null && "$BIN" schools import lixia.csv --full >/dev/null &&
-    [ "$(sqlite3 "$SCHOOLRISK_DB" "SELECT group_concat(code || closed) FROM schools")" = 37010200010,37010200021,37011200010,37010300010 ] ||
+    [ "$(sql "$SCHOOLRISK_DB" "SELECT group_concat(code || closed) FROM (SELECT code, closed FROM schools ORDER BY code) AS s")" = 37010200010,37010200021,37010300010,37011200010 ] ||
     { echo "FAIL cannot import the schools"; exit 1; }
 
 # The rows a step may change, to compare before and after a refusal.
-dump() { sqlite3 "$SCHOOLRISK_DB" "SELECT * FROM hazards; SELECT * FROM hazard_events; SELECT * FROM audit;"; }
+dump() { sql "$SCHOOLRISK_DB" "SELECT * FROM hazards; SELECT * FROM hazard_events; SELECT * FROM audit;"; }
 unchanged() { # run a refused step, then check nothing moved
     dump >"$T/before"
     run "$@"
     dump >"$T/after"
     cmp -s "$T/before" "$T/after" || fail "the database changed"
 }
-q() { sqlite3 "$SCHOOLRISK_DB" "$1"; }
+q() { sql "$SCHOOLRISK_DB" "$1"; }
 json() { # python expression over the JSON on stdout, bound to j
     "$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$T/out" "$1" ||
         fail "JSON check failed: $1"
@@ -501,8 +501,8 @@ begin "verify a major hazard: the district's review, it waits for the city"
 run hazard verify 7 --by 王科长 --note "复查合格"
 rc_is 0; err_empty
 out_is "hazard 7 passed the district's review (复查通过) on 2026-03-01; under city supervision (挂牌督办) it stays submitted (已整改待复查) and waits for the city's sign-off ('hazard signoff', by someone other than 赵工 and 王科长)"
-[ "$(q "SELECT status, reviewed_by, reviewed_on, closed_on IS NULL FROM hazards WHERE id = 7")" = "submitted|王科长|2026-03-01|1" ] ||
-    fail "row is '$(q "SELECT status, reviewed_by, reviewed_on, closed_on IS NULL FROM hazards WHERE id = 7")'"
+[ "$(q "SELECT status, reviewed_by, reviewed_on, CAST(closed_on IS NULL AS INTEGER) FROM hazards WHERE id = 7")" = "submitted|王科长|2026-03-01|1" ] ||
+    fail "row is '$(q "SELECT status, reviewed_by, reviewed_on, CAST(closed_on IS NULL AS INTEGER) FROM hazards WHERE id = 7")'"
 end
 
 begin "verify a reviewed major hazard again: refused"

@@ -18,8 +18,9 @@ grep -Eq 'fuzzy|untranslated' "$T/stat" &&
 end
 
 begin "the CLI speaks Chinese under a zh_CN locale, even one not installed"
-"$BIN" init --db x.db --no-indicators >/dev/null
-LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" hazard show 99 --db x.db \
+X=$(newdb x)
+"$BIN" init --db "$X" --no-indicators >/dev/null
+LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" hazard show 99 --db "$X" \
     >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 1
@@ -27,7 +28,7 @@ grep -q '隐患' "$T/err" || fail "stderr: $(cat "$T/err")"
 end
 
 begin "and English under C.UTF-8"
-LANGUAGE= "$BIN" hazard show 99 --db x.db >"$T/out" 2>"$T/err"
+LANGUAGE= "$BIN" hazard show 99 --db "$X" >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 1
 grep -q 'no hazard 99' "$T/err" || fail "stderr: $(cat "$T/err")"
@@ -91,8 +92,8 @@ for c in $CMDS; do
 done
 
 begin "users show's fields are Chinese under zh_CN"
-"$BIN" users add wang --name 王五 --role admin --db x.db >/dev/null 2>&1
-LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" users show wang --db x.db >"$T/out" 2>"$T/err"
+"$BIN" users add wang --name 王五 --role admin --db "$X" >/dev/null 2>&1
+LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" users show wang --db "$X" >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 0
 sed -n '1,6p' "$T/out" >"$T/got"
@@ -104,32 +105,33 @@ grep -q '^第二因素：        未绑定$' "$T/out" || fail "no 第二因素 l
 end
 
 begin "assess under zh_CN: what set saved, the partial score, submit's refusal"
-"$BIN" init --db a.db >/dev/null
+A=$(newdb a)
+"$BIN" init --db "$A" >/dev/null
 printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
     '3701020001,济南市历下区第1实验小学,历下区,小学,公办,城区,否,否,是,是,是,1260,0,2' >reg.csv
-"$BIN" schools import reg.csv --db a.db >/dev/null
-"$BIN" assess new --school 3701020001 --db a.db >/dev/null
-LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess set 1 D02.01.01 1 --db a.db >"$T/out" 2>"$T/err"
+"$BIN" schools import reg.csv --db "$A" >/dev/null
+"$BIN" assess new --school 3701020001 --db "$A" >/dev/null
+LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess set 1 D02.01.01 1 --db "$A" >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 0; err_empty
 # 1260 pupils: 2 guards required; 1 short x 1.5 of 3 points = 50.00
 out_is "已保存 D02.01.01 专职保安员配备数量达到标准：师生员工不足100人的不少于1名，100至1000人的不少于2名，1000人以上的每增加500人增配1名；每少1名扣1.5分：1人/应配2人
 目前得分：50.00 重大风险，部分得分：已答 1/110 项"
-LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess submit 1 --db a.db >"$T/out" 2>"$T/err"
+LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess submit 1 --db "$A" >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 1; out_empty
 err_line 1 "schoolrisk: 错误：评估 1 不能提交：109/110 个适用项尚未回答"
 err_line 12 "  ……另有 99 项（'assess submit 1 --all' 列出全部）"
-LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess show 1 --db a.db >"$T/out" 2>"$T/err"
+LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" assess show 1 --db "$A" >"$T/out" 2>"$T/err"
 grep -q '^总分       50.00  重大风险 (红色)  \[部分得分：已答 1/110 项\]$' "$T/out" ||
     fail "no partial total: $(grep 50.00 "$T/out")"
 end
 
 begin "checklist --school-code under zh_CN: the unknown code, in Chinese"
-LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" checklist --system primary --school-code 3701029999 --db a.db >"$T/out" 2>"$T/err"
+LC_ALL= LANG=zh_CN.UTF-8 LANGUAGE= "$BIN" checklist --system primary --school-code 3701029999 --db "$A" >"$T/out" 2>"$T/err"
 RC=$?
 rc_is 1; out_empty
-err_is "schoolrisk: 错误：学校代码“3701029999”不在数据库“a.db”的学校名录中（'schoolrisk schools list' 可列出学校）"
+err_is "schoolrisk: 错误：学校代码“3701029999”不在数据库“$A”的学校名录中（'schoolrisk schools list' 可列出学校）"
 end
 
 # The output of the commands (not only their messages): under zh_CN no
@@ -159,8 +161,9 @@ session() { # LANG-setting DB: the commands, their stdout and stderr on stdout
     sr backup "$D.bak"
 }
 begin "the commands' output under zh_CN is Chinese (hazard, audit, backup, the tables)"
-session zh_CN.UTF-8 z.db >"$T/zh"
-session C.UTF-8 e.db >"$T/en"
+# On PostgreSQL backup is refused (in the locale's words): no backup line.
+session zh_CN.UTF-8 "$(newdb z)" >"$T/zh"
+session C.UTF-8 "$(newdb e)" >"$T/en"
 untranslated "$T/zh" >"$T/bad"
 [ -s "$T/bad" ] && fail "English left: $(head -5 "$T/bad")"
 untranslated "$T/en" >"$T/bad"
@@ -194,8 +197,13 @@ grep -Eqx ' +1  2026-03-01  草稿    督导检查  3701020001 +-  +济南市历
     fail "assess list row: $(grep -A1 '^  编号' "$T/zh")"
 grep -Eqx '标识码 +名称 +区县 +学段 +在校生  属性' "$T/zh" || fail "schools list heading"
 grep -Eqx '审计链完整：[0-9]+ 条记录，链头 [0-9a-f]{64}' "$T/zh" || fail "no audit verify line"
-grep -Eqx '已将“z\.db”备份到“z\.db\.bak”：[0-9]+ 页（[0-9]+\.[0-9] (kB|MB)），用时 [0-9]+\.[0-9]{2} 秒，完整性检查通过' "$T/zh" ||
-    fail "no backup line: $(grep z.db.bak "$T/zh")"
+if on_pg; then
+    grep -qxF "schoolrisk: 错误：无法备份 PostgreSQL 数据库：请用“schoolrisk db copy”复制" "$T/zh" ||
+        fail "no backup refusal: $(grep -F 'PostgreSQL' "$T/zh")"
+else
+    grep -Eqx '已将“[^”]*/z\.db”备份到“[^”]*/z\.db\.bak”：[0-9]+ 页（[0-9]+\.[0-9] (kB|MB)），用时 [0-9]+\.[0-9]{2} 秒，完整性检查通过' "$T/zh" ||
+        fail "no backup line: $(grep z.db.bak "$T/zh")"
+fi
 # The columns line up: the heading's columns start where the rows' do.
 "$PY" - "$T/zh" <<'PYEOF' || fail "hazards list columns do not line up"
 import sys, unicodedata

@@ -7,6 +7,7 @@
 # items, stages) are computed from the XML with grep, independently of the
 # binary.
 . "$(dirname "$0")/lib.sh"
+no_store # opens no database: the same on both stores
 
 # Independent facts about an indicator XML file, from grep.
 x_sys() { sed -n '/<system /,/>/p' "$1" | grep -o " $2=\"[^\"]*\"" | head -n 1 | sed 's/^[^"]*"\(.*\)"$/\1/'; }

@@ -30,11 +30,11 @@
 # (fire), qian (expired 2026-09-30: not certified on 2026-10-01).
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/p.db
+export SCHOOLRISK_DB=$(newdb p)
 export SCHOOLRISK_USER=root
 export SCHOOLRISK_CLOCK=2026-08-01T02:00:00Z
 RD=$SRC/tests/cli/plan_redraw.py
-q() { sqlite3 "$SCHOOLRISK_DB" "$1"; }
+q() { sql "$SCHOOLRISK_DB" "$1"; }
 die() { echo "FAIL setup: $*"; exit 1; }
 
 "$BIN" init --no-indicators >/dev/null && "$BIN" indicators load "$MINI" >/dev/null ||
@@ -400,35 +400,38 @@ rc_is 0
 end
 
 begin "audit verify names a published plan edited with sqlite3"
-cp "$SCHOOLRISK_DB" edited.db
-sqlite3 edited.db "DROP TRIGGER plan_schools_frozen_UPDATE; UPDATE plan_schools SET enrollment = 9999 WHERE plan = 1 AND school = '3701020001'"
-run audit verify --db edited.db
+E=$(copydb "$SCHOOLRISK_DB" edited)
+drop_trigger "$E" plan_schools plan_schools_frozen_UPDATE
+sql "$E" "UPDATE plan_schools SET enrollment = 9999 WHERE plan = 1 AND school = '3701020001'"
+run audit verify --db "$E"
 rc_is 1
-seq=$(sqlite3 edited.db "SELECT seq FROM audit WHERE kind = 'plan' AND ref = 1")
+seq=$(sql "$E" "SELECT seq FROM audit WHERE kind = 'plan' AND ref = 1")
 err_is "schoolrisk: error: audit chain broken: audit record $seq: inspection plan 1 was altered (its content no longer matches the hash recorded when it was written)"
 end
 
 begin "audit verify names a published plan whose expert's prior was edited with sqlite3"
-cp "$SCHOOLRISK_DB" prior.db
-sqlite3 prior.db "DROP TRIGGER plan_experts_frozen_UPDATE; UPDATE plan_experts SET prior = 0 WHERE plan = 6 AND login = 'zhao'"
-run audit verify --db prior.db
+E=$(copydb "$SCHOOLRISK_DB" prior)
+drop_trigger "$E" plan_experts plan_experts_frozen_UPDATE
+sql "$E" "UPDATE plan_experts SET prior = 0 WHERE plan = 6 AND login = 'zhao'"
+run audit verify --db "$E"
 rc_is 1
-seq=$(sqlite3 prior.db "SELECT seq FROM audit WHERE kind = 'plan' AND ref = 6")
+seq=$(sql "$E" "SELECT seq FROM audit WHERE kind = 'plan' AND ref = 6")
 err_is "schoolrisk: error: audit chain broken: audit record $seq: inspection plan 6 was altered (its content no longer matches the hash recorded when it was written)"
 end
 
 begin "audit verify names a plan published by hand"
-cp "$SCHOOLRISK_DB" forged.db
-sqlite3 forged.db "UPDATE plans SET state = 'published', published_at = '2026-09-15T02:00:00Z', published_by = 'x' WHERE id = 2"
-run audit verify --db forged.db
+E=$(copydb "$SCHOOLRISK_DB" forged)
+sql "$E" "UPDATE plans SET state = 'published', published_at = '2026-09-15T02:00:00Z', published_by = 'x' WHERE id = 2"
+run audit verify --db "$E"
 rc_is 1
 err_is "schoolrisk: error: audit chain broken: inspection plan 2 is not in the audit chain: it was published outside schoolrisk"
 end
 
 begin "audit verify names the plan of a linked inspection changed by hand"
-cp "$SCHOOLRISK_DB" relinked.db
-sqlite3 relinked.db "DROP TRIGGER submitted_immutable; UPDATE assessments SET plan = NULL WHERE id = $id"
-run audit verify --db relinked.db
+E=$(copydb "$SCHOOLRISK_DB" relinked)
+drop_trigger "$E" assessments submitted_immutable
+sql "$E" "UPDATE assessments SET plan = NULL WHERE id = $id"
+run audit verify --db "$E"
 rc_is 1
 grep -q "^schoolrisk: error: audit chain broken: audit record [0-9]*: assessment $id was altered" "$T/err" || fail "stderr: $(cat "$T/err")"
 end

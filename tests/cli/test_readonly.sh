@@ -11,6 +11,9 @@
 # 0555 directory.  Where neither can be had (root without the right to
 # mount) the test is skipped (exit 77), except under CI=true.
 . "$(dirname "$0")/lib.sh"
+# Read-only SQLite files, a full disk under SQLite, a WAL copy without its
+# -shm: all about SQLite itself.
+sqlite_only "test_readonly.sh: read-only SQLite files and their WAL"
 
 RO=$T/ro
 mkdir "$RO"

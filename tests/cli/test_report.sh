@@ -6,10 +6,10 @@
 # Run by ctest as:  bash test_report.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/r.db
+export SCHOOLRISK_DB=$(newdb r)
 export SCHOOLRISK_USER=区教体局
 EX=$IND/examples
-SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+SQL() { sql "$SCHOOLRISK_DB" "$@"; }
 
 # The twelve sample schools as a registry (their codes, districts and
 # attributes come from the .school files).
@@ -49,7 +49,7 @@ grep -q '^D05.01.01,不符合,' k1-veto.csv || fail "the veto answer was not set
 id=$(SCHOOLRISK_CLOCK=2026-09-20T02:00:00Z "$BIN" assess new --school "$code" --by 张检查员) || fail "new $code"
 SCHOOLRISK_CLOCK=2026-09-20T02:00:00Z "$BIN" assess import "$id" k1-veto.csv >/dev/null || fail "import k1-veto"
 SCHOOLRISK_CLOCK=2026-09-20T03:00:00Z "$BIN" assess submit "$id" >/dev/null || fail "submit k1-veto"
-[ "$(SQL "SELECT compliant || vetoed FROM assessments WHERE id = $id")" = 01 ] || fail "the re-assessment is not vetoed"
+[ "$(SQL "SELECT compliant || '' || vetoed FROM assessments WHERE id = $id")" = 01 ] || fail "the re-assessment is not vetoed"
 end
 
 begin "report district 历下区 --period 2026Q3: every KPI matches SQL"
@@ -62,6 +62,11 @@ out_is "wrote lixia.xlsx: 历下区 2026Q3, $n_sch schools, $n_ass assessed, $n_
 # Independent figures, one SQL query each.  A school counts by its latest
 # submitted assessment dated by the end (all here are within 12 months).
 LATEST="SELECT (SELECT a2.id FROM assessments a2 WHERE a2.school = s.code AND a2.status = 'submitted' AND a2.kind = 'inspection' AND a2.assessed_on <= '2026-09-30' ORDER BY a2.assessed_on DESC, a2.id DESC LIMIT 1) FROM schools s WHERE s.district = '370102' AND s.closed = 0"
+if on_pg; then # no julianday(): the difference of two dates is days
+    LATE=$(SQL "SELECT CAST(closed_on AS date) - CAST(deadline AS date) FROM hazards WHERE id = $h1")
+else
+    LATE=$(SQL "SELECT CAST(julianday(closed_on) - julianday(deadline) AS INTEGER) FROM hazards WHERE id = $h1")
+fi
 cat >want.txt <<EOF
 学校数=$n_sch
 已评估=$n_ass
@@ -72,7 +77,7 @@ cat >want.txt <<EOF
 未整改隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.found_on <= '2026-09-30' AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30')")
 逾期隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.status <> 'closed' AND h.deadline < '2026-09-30'")
 逾期销号数=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.closed_on BETWEEN '2026-07-01' AND '2026-09-30' AND h.deadline < h.closed_on")
-超期销号天数#$h1=$(SQL "SELECT CAST(julianday(closed_on) - julianday(deadline) AS INTEGER) FROM hazards WHERE id = $h1")
+超期销号天数#$h1=$LATE
 超期销号天数#$h2=0
 未整改重大隐患=$(SQL "SELECT count(*) FROM hazards h JOIN schools s ON s.code = h.school WHERE s.district = '370102' AND h.level = 'major' AND h.found_on <= '2026-09-30' AND (h.closed_on IS NULL OR h.closed_on > '2026-09-30')")
 EOF
@@ -154,14 +159,14 @@ begin "report city: every cell of every 区县汇总 row (in rank order), and th
 # total row are derived from these counts in Python, not read from the
 # program.
 E=2026-09-30 S=2026-07-01
-SQL -separator '|' "WITH latest AS (
+SQL "WITH latest AS (
    SELECT s.code, s.district, (SELECT a.id FROM assessments a WHERE a.school = s.code
      AND a.status = 'submitted' AND a.kind = 'inspection' AND a.assessed_on <= '$E'
      ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS aid
    FROM schools s WHERE s.closed = 0),
  valid AS (SELECT l.district, a.* FROM latest l JOIN assessments a ON a.id = l.aid
    WHERE date(a.assessed_on, '+12 months') > '$E'),
- hz AS (SELECT s.district, h.*, (SELECT substr(ev.note, instr(ev.note, '；整改期限：') + 6, 10)
+ hz AS (SELECT s.district, h.*, (SELECT substr(ev.note, CAST(instr(ev.note, '；整改期限：') + 6 AS INTEGER), 10)
      FROM hazard_events ev WHERE ev.hazard = h.id AND date(ev.at, '+8 hours') <= '$E'
      AND substr(ev.note, 1, 6) = '整改责任人：' ORDER BY ev.id DESC LIMIT 1) AS dl
    FROM hazards h JOIN schools s ON s.code = h.school
@@ -267,7 +272,7 @@ end
 begin "概况: the rates, bands, four-100% and the by-stage table equal the same independent figures"
 # The 历下区 line of counts.txt (the SQL above), baseline.json, and the
 # stage table by one more query; 概况 of lixia.xlsx (same quarter).
-SQL -separator '|' "WITH latest AS (
+SQL "WITH latest AS (
    SELECT s.code, s.stage, (SELECT a.id FROM assessments a WHERE a.school = s.code
      AND a.status = 'submitted' AND a.assessed_on <= '$E'
      ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) AS aid
@@ -357,7 +362,7 @@ begin "what a reader sees: no wrapped text prints over the row below; 概况 and
 "$PY" "$SRC/tests/unit/report_rows_check.py" lixia.xlsx city.xlsx >rows.txt 2>"$T/pyerr" || fail "openpyxl: $(cat "$T/pyerr")"
 [ "$(grep -c '^overprinted=0$' rows.txt)" = 2 ] || fail "text prints over the rows below: $(grep -v '^cells=' rows.txt | head -20)"
 grep -q '^multiline=[1-9]' rows.txt || fail "no wrapped text of several lines was checked: $(cat rows.txt)"
-"$PY" - lixia.xlsx city.xlsx "$(SQL "SELECT group_concat(id || ' ' || version, '、') FROM (SELECT id, version FROM systems ORDER BY id, version)")" <<'PYEOF' || fail "概况 or 说明 reads wrong"
+"$PY" - lixia.xlsx city.xlsx "$(SQL "SELECT group_concat(id || ' ' || version, '、') FROM (SELECT id, version FROM systems ORDER BY id, version) AS s")" <<'PYEOF' || fail "概况 or 说明 reads wrong"
 import sys, openpyxl
 d, c = (openpyxl.load_workbook(p) for p in sys.argv[1:3])
 o = d["概况"]
@@ -489,8 +494,14 @@ begin "an over-long text in the database: every workbook is written, the cell cu
 # Past the input limits (4,000 and 200 characters), as an old database or
 # the sqlite3 shell could have it: 40,000 characters in a hazard's
 # description and in the name of its school (on three sheets).
-SQL "UPDATE hazards SET description = replace(hex(zeroblob(40000)), '00', '消') WHERE id = $h2"
-SQL "UPDATE schools SET name = replace(hex(zeroblob(40000)), '00', '校') WHERE code = (SELECT school FROM hazards WHERE id = $h2)"
+# (SQLite has no repeat(), PostgreSQL no zeroblob())
+if on_pg; then
+    SQL "UPDATE hazards SET description = repeat('消', 40000) WHERE id = $h2"
+    SQL "UPDATE schools SET name = repeat('校', 40000) WHERE code = (SELECT school FROM hazards WHERE id = $h2)"
+else
+    SQL "UPDATE hazards SET description = replace(hex(zeroblob(40000)), '00', '消') WHERE id = $h2"
+    SQL "UPDATE schools SET name = replace(hex(zeroblob(40000)), '00', '校') WHERE code = (SELECT school FROM hazards WHERE id = $h2)"
+fi
 SCHOOLRISK_CLOCK=2026-10-08T01:30:00Z run report district 历下区 --period 2026Q3 -o long.xlsx
 rc_is 0
 err_empty

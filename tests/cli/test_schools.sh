@@ -11,16 +11,17 @@
 # anything failed.
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/s.db
+export SCHOOLRISK_DB=$(newdb s)
+S=$SCHOOLRISK_DB
 export SCHOOLRISK_CLOCK=2026-09-01T08:00:00Z
 export SCHOOLRISK_USER=王老师
 TPL=$SRC/templates/schools-import.csv
-SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+SQL() { sql "$SCHOOLRISK_DB" "$@"; }
 # Everything stored about the schools, to compare before and after.
-dump() { sqlite3 "${1:-$SCHOOLRISK_DB}" "SELECT * FROM schools ORDER BY code"; }
+dump() { sql "${1:-$SCHOOLRISK_DB}" "SELECT * FROM schools ORDER BY code"; }
 # A read-only file stays writable for root; undo chattr before the scratch
 # directory is removed.
-trap 'chattr -i "$T"/*.db 2>/dev/null; rm -rf "$T"' EXIT
+trap 'chattr -i "$T"/*.db 2>/dev/null; dropdbs; rm -rf "$T"' EXIT
 
 "$BIN" init --no-indicators >/dev/null || { echo "FAIL cannot create the database"; exit 1; }
 
@@ -217,7 +218,7 @@ SCHOOLRISK_CLOCK=2026-09-03T08:00:00Z run schools import full.csv --full --by �
 rc_is 0; err_empty
 out_is "imported 2 schools from 'full.csv' (UTF-8): 0 added, 1 updated, 1 unchanged, 1 closed"
 [ "$(SQL 'SELECT count(*) FROM schools')" = 5 ] || fail "a school was deleted"
-[ "$(SQL "SELECT group_concat(code, ' ') FROM (SELECT code FROM schools WHERE closed = 1 ORDER BY code)")" = "2137010231" ] ||
+[ "$(SQL "SELECT group_concat(code, ' ') FROM (SELECT code FROM schools WHERE closed = 1 ORDER BY code) AS s")" = "2137010231" ] ||
     fail "closed: $(SQL 'SELECT code, closed FROM schools')"
 [ "$(SQL "SELECT updated_at || ' ' || updated_by FROM schools WHERE code = '2137010231'")" = "2026-09-03T08:00:00Z 区教体局" ] ||
     fail "closing did not record who and when"
@@ -256,7 +257,7 @@ end
 
 # ------------------------------------------------------------ schema 5 columns
 # On a database of their own, so that the counts of the cases below stay.
-export SCHOOLRISK_DB=$T/s5.db
+export SCHOOLRISK_DB=$(newdb s5)
 "$BIN" init --no-indicators >/dev/null || fail "cannot create s5.db"
 csv r1.csv "$R1"
 "$BIN" schools import r1.csv >/dev/null || fail "cannot import r1.csv"
@@ -326,7 +327,7 @@ schoolrisk: error: 'badnew.csv' was not imported: 2 bad rows; nothing was change
 dump >after
 same "the schools" before after
 end
-export SCHOOLRISK_DB=$T/s.db
+export SCHOOLRISK_DB=$S
 
 begin "import --full of a file without schools is refused"
 csv empty.csv
@@ -389,8 +390,9 @@ rc_is 0
 end
 
 # ------------------------------------------------------------ failures
-begin "a read-only database file: exit 4, nothing changed"
-sqlite3 "$SCHOOLRISK_DB" ".backup ro.db"
+# SQLite only: a read-only SQLite file (made with the sqlite3 shell's .backup).
+if sqlite_case "a read-only database file: exit 4, nothing changed"; then
+sql "$SCHOOLRISK_DB" ".backup ro.db"
 dump ro.db >before
 chmod a-w ro.db
 # root ignores the mode; the immutable flag holds for root too.
@@ -413,8 +415,10 @@ run schools list --db ro.db
 rc_is 0
 out_has "5 schools"
 end
+fi
 
-begin "a full disk in the middle of the import: exit 4, nothing changed"
+# SQLite only: a full disk under SQLite's file.
+if sqlite_case "a full disk in the middle of the import: exit 4, nothing changed"; then
 "$PY" - big.csv "$HDR" <<'EOF'
 import sys
 with open(sys.argv[1], "w", encoding="utf-8") as f:
@@ -434,6 +438,7 @@ run schools import big.csv
 rc_is 0
 out_is "imported 5000 schools from 'big.csv' (UTF-8): 5000 added, 0 updated, 0 unchanged, 0 closed"
 end
+fi
 
 # ------------------------------------------------------------ usage
 begin "usage errors exit 2"

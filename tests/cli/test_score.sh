@@ -622,11 +622,12 @@ end
 
 # ------------------------------------------------------------ --school-code
 begin "--school-code with --db scores the registry school as its school file"
-"$BIN" init --db r.db --no-indicators >/dev/null
+R=$(newdb r)
+"$BIN" init --db "$R" --no-indicators >/dev/null
 printf '%s\n' '学校标识码,学校名称,区县,学段,办学性质,城乡,寄宿,校车,食堂,实验室,游泳池,在校生数,住宿生数,特殊需要学生数' \
     '3701029901,测试用走读小学,历下区,小学,公办,城区,否,否,是,否,否,1500,0,0' >reg.csv
-"$BIN" schools import reg.csv --db r.db >/dev/null
-run score --system "$MINI" --school-code 3701029901 --db r.db --responses mini-a-79995.csv --json
+"$BIN" schools import reg.csv --db "$R" >/dev/null
+run score --system "$MINI" --school-code 3701029901 --db "$R" --responses mini-a-79995.csv --json
 rc_is 0; err_empty
 "$BIN" score --system "$MINI" --school "$FX/mini-a.school" --responses mini-a-79995.csv --json >"$T/file.json"
 same "score --json of the registry school" "$T/file.json" "$T/out"
@@ -634,25 +635,26 @@ json_raw total 80.00
 end
 
 begin "--school-code: an unknown code is invalid input (exit 1), nothing scored"
-run score --system "$MINI" --school-code 3701020000 --db r.db --responses mini-a-79995.csv
+run score --system "$MINI" --school-code 3701020000 --db "$R" --responses mini-a-79995.csv
 rc_is 1; out_empty
-err_is "schoolrisk: error: no school with code '3701020000' in the registry of 'r.db' ('schoolrisk schools list' lists them)"
+err_is "schoolrisk: error: no school with code '3701020000' in the registry of '$R' ('schoolrisk schools list' lists them)"
 end
 
 begin "--school-code without --system scores on the current system of the school's stage"
-"$BIN" init --db s.db --no-indicators >/dev/null
-"$BIN" schools import reg.csv --db s.db >/dev/null
-"$BIN" indicators load "$MINI" --db s.db >/dev/null
-run score --school-code 3701029901 --db s.db --responses mini-a-79995.csv --json
+SD=$(newdb s)
+"$BIN" init --db "$SD" --no-indicators >/dev/null
+"$BIN" schools import reg.csv --db "$SD" >/dev/null
+"$BIN" indicators load "$MINI" --db "$SD" >/dev/null
+run score --school-code 3701029901 --db "$SD" --responses mini-a-79995.csv --json
 rc_is 0; err_empty
 same "score --json on the stage's current system" "$T/file.json" "$T/out"
-run score --school-code 3701029901 --db r.db --responses mini-a-79995.csv
+run score --school-code 3701029901 --db "$R" --responses mini-a-79995.csv
 rc_is 1; out_empty
-err_is "schoolrisk: error: no indicator system in 'r.db' covers 小学, the stage of school 3701029901; give one with --system"
+err_is "schoolrisk: error: no indicator system in '$R' covers 小学, the stage of school 3701029901; give one with --system"
 end
 
 begin "--school-code with --attr is refused (exit 2)"
-run score --system "$MINI" --school-code 3701029901 --db r.db --attr stage=primary --responses mini-a-79995.csv
+run score --system "$MINI" --school-code 3701029901 --db "$R" --attr stage=primary --responses mini-a-79995.csv
 rc_is 2; out_empty
 err_is "schoolrisk: error: give the school either with --school-code CODE (from the registry) or with --school FILE / --attr KEY=VALUE, not both"
 end

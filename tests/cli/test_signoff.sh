@@ -9,10 +9,10 @@
 # Run by ctest as:  bash test_signoff.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/s.db
+export SCHOOLRISK_DB=$(newdb s)
 export SCHOOLRISK_USER=区教体局
 EX=$IND/examples
-SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+SQL() { sql "$SCHOOLRISK_DB" "$@"; }
 READ="$PY $SRC/tests/unit/report_xlsx_read.py"
 # The cells of a workbook but those that say when it was written and the
 # audit head at that moment (they change with every run by design).
@@ -197,7 +197,8 @@ begin "audit verify: intact, then names a snapshot edited with sqlite3"
 run audit verify
 rc_is 0
 id=$(SQL "SELECT id FROM signoff_events WHERE action = 'signoff'")
-SQL "DROP TRIGGER signoff_events_append_only; UPDATE signoff_events SET snapshot = replace(snapshot, '\"assessed\":3', '\"assessed\":4') WHERE id = $id"
+drop_trigger "$SCHOOLRISK_DB" signoff_events signoff_events_append_only
+SQL "UPDATE signoff_events SET snapshot = replace(snapshot, '\"assessed\":3', '\"assessed\":4') WHERE id = $id"
 run audit verify
 rc_is 1
 grep -q "sign-off event $id" "$T/err" || fail "verify does not name the sign-off event: $(cat "$T/err")"

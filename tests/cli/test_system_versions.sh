@@ -11,11 +11,11 @@
 # Run by ctest as:  bash test_system_versions.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/v.db
+export SCHOOLRISK_DB=$(newdb v)
 export SCHOOLRISK_CLOCK=2026-09-15T02:00:00Z
 export SCHOOLRISK_USER=管理员
 OLD=$SRC/tests/fixtures/fmt1
-SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+SQL() { sql "$SCHOOLRISK_DB" "$@"; }
 
 # The systems of before issue 11: the shipped ones, kindergarten 2026.1.
 mkdir old
@@ -58,7 +58,7 @@ rc_is 0
 run assess show 2 --json
 rc_is 0
 cp "$T/out" show2-before.json
-[ "$(SQL 'SELECT group_concat(system_version) FROM assessments ORDER BY id')" = "2026.1,2026.1" ] ||
+[ "$(SQL 'SELECT group_concat(system_version) FROM (SELECT system_version FROM assessments ORDER BY id) AS a')" = "2026.1,2026.1" ] ||
     fail "versions: $(SQL 'SELECT id, system_version FROM assessments')"
 end
 
@@ -67,7 +67,7 @@ run indicators load "$IND/kindergarten.xml"
 rc_is 0
 run assess new --school 3701260001 --by 张检查员
 rc_is 0; out_is 3
-[ "$(SQL 'SELECT system_id || " " || system_version FROM assessments WHERE id = 3')" = "kindergarten 2026.2" ] ||
+[ "$(SQL "SELECT system_id || ' ' || system_version FROM assessments WHERE id = 3")" = "kindergarten 2026.2" ] ||
     fail "assessment 3 is on $(SQL 'SELECT system_version FROM assessments WHERE id = 3')"
 # D01.02.01 (the 2026.1 safety-rule item) is retired in 2026.2 (a group
 # took its place): unknown to the new assessment.

@@ -65,7 +65,7 @@ same "--json" "$T/exp" "$T/got"
 end
 
 # ---------------------------------------------------- through the database
-export SCHOOLRISK_DB=$T/u.db SCHOOLRISK_CLOCK=2026-09-15T02:00:00Z
+export SCHOOLRISK_DB=$(newdb u) SCHOOLRISK_CLOCK=2026-09-15T02:00:00Z
 printf 'item,value,note\nS.1.1,pass,\nB.1.1,pass,\nB.1.2,pass,\nB.1.3,pass,\n' >a.csv
 printf 'item,value,note\nS.1.1,pass,\nB.1.1,fail,只有1名保安\nB.1.2,pass,\nB.1.3,pass,\n' >b.csv
 submit() { # school answers

@@ -7,6 +7,7 @@
 # Prints one line per case and ends with "N passed, M failed"; exits 1 when
 # anything failed.
 . "$(dirname "$0")/lib.sh"
+no_store # opens no database: the same on both stores
 
 out_first() { [ "$(head -n 1 "$T/out")" = "$1" ] || fail "first stdout line is '$(head -n 1 "$T/out")', expected '$1'"; }
 err_first() { [ "$(head -n 1 "$T/err")" = "$1" ] || fail "first stderr line is '$(head -n 1 "$T/err")', expected '$1'"; }

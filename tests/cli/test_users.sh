@@ -15,7 +15,7 @@
 #   3701020001 历下区实验小学 (历下区)    3701120001 历城区山区小学 (历城区)
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/u.db
+export SCHOOLRISK_DB=$(newdb u)
 export SCHOOLRISK_CLOCK=2026-09-15T02:00:00Z
 export SCHOOLRISK_USER=root
 
@@ -27,7 +27,7 @@ cat >"$T/reg.csv" <<'EOF'
 EOF
 "$BIN" schools import "$T/reg.csv" >/dev/null || { echo "FAIL cannot import the schools"; exit 1; }
 
-q() { sqlite3 "$SCHOOLRISK_DB" "$1"; }
+q() { sql "$SCHOOLRISK_DB" "$1"; }
 # The one-time password is random: the expected text has 16 X.
 mask() { sed -E 's/^one-time password: [A-Za-z0-9]{16} /one-time password: XXXXXXXXXXXXXXXX /' "$T/out" >"$T/masked"; }
 out_masked_is() { mask; printf '%s\n' "$1" >"$T/exp"; same stdout "$T/exp" "$T/masked"; }
@@ -107,10 +107,10 @@ granted admin (系统管理员) as grant 1
 one-time password: XXXXXXXXXXXXXXXX (the user must change it at the first sign-in)"
 pw=$(password_of_output)
 case $pw in *[0OlI1]*) fail "the password '$pw' has a character that can be misread" ;; esac
-[ "$(q "SELECT login, name, unit, phone, must_change, disabled, created_by, password_hash LIKE '\$argon2id\$%' FROM users")" = "zhang|张三|济南市教育局|0531-12345678|1|0|root|1" ] ||
+[ "$(q "SELECT login, name, unit, phone, must_change, disabled, created_by, CAST(password_hash LIKE '\$argon2id\$%' AS INTEGER) FROM users")" = "zhang|张三|济南市教育局|0531-12345678|1|0|root|1" ] ||
     fail "row is '$(q "SELECT login, name, unit, phone, must_change, disabled, created_by FROM users")'"
 [ "$(q "SELECT count(*) FROM users WHERE instr(password_hash, '$pw') > 0")" = 0 ] || fail "the password is stored"
-[ "$(q "SELECT user, role, district, school, granted_by FROM grants")" = "1|admin|||root" ] ||
+[ "$(q 'SELECT "user", role, district, school, granted_by FROM grants')" = "1|admin|||root" ] ||
     fail "grant is '$(q "SELECT * FROM grants")'"
 [ "$(q "SELECT action, actor, actor_name, target, grant_id FROM security_events ORDER BY id")" = "user_added||root|1|
 grant_added||root|1|1" ] || fail "events are '$(q "SELECT * FROM security_events")'"
@@ -173,7 +173,7 @@ out_masked_is "added user 'sun' (id 5)
 one-time password: XXXXXXXXXXXXXXXX (the user must change it at the first sign-in)"
 err_is "schoolrisk: error: a city grant takes no district or school
 schoolrisk: error: user 'sun' was added without that role: grant one with 'schoolrisk users grant sun --role ...'"
-[ "$(q "SELECT count(*) FROM grants WHERE user = 5")" = 0 ] || fail "a grant was written"
+[ "$(q 'SELECT count(*) FROM grants WHERE "user" = 5')" = 0 ] || fail "a grant was written"
 end
 
 # ------------------------------------------------------------ grant, revoke
@@ -305,7 +305,7 @@ end
 begin "a locked user: shown, listed, unlocked"
 # Five failed sign-ins as the server would record them (failed_logins and
 # locked_until are not part of the chained state).
-q "UPDATE users SET failed_logins = 5, locked_until = CAST(strftime('%s', '2026-09-15T02:30:00Z') AS INTEGER) WHERE login = 'li.si'"
+q "UPDATE users SET failed_logins = 5, locked_until = 1789439400 WHERE login = 'li.si'" # 2026-09-15T02:30:00Z
 run users show li.si
 grep -qx "locked:           yes, until 2026-09-15T02:30:00Z" "$T/out" || fail "the lock is not shown"
 grep -qx "failed sign-ins:  5" "$T/out" || fail "the failures are not shown"
@@ -321,7 +321,7 @@ end
 
 # ------------------------------------------------------------ disable, enable
 begin "disable: the account and its sessions"
-q "INSERT INTO sessions(token_sha256, user, csrf, stage, created_at, seen_at, expires_at) VALUES ('t1', 2, 'c', 'full', 1789437600, 1789437600, 1789480800)"
+q "INSERT INTO sessions(token_sha256, \"user\", csrf, stage, created_at, seen_at, expires_at) VALUES ('t1', 2, 'c', 'full', 1789437600, 1789437600, 1789480800)"
 run users disable li.si
 rc_is 0; err_empty
 out_is "disabled user 'li.si'; every session of the user ended"
@@ -388,7 +388,7 @@ grep -qx "second factor:    TOTP enrolled" "$T/out" || fail "TOTP is not shown"
 run users totp-reset zhang
 rc_is 0; err_empty
 out_is "removed the second factor of 'zhang'; every session of the user ended"
-[ "$(q "SELECT totp_secret IS NULL FROM users WHERE login = 'zhang'")" = 1 ] || fail "the secret is still there"
+[ "$(q "SELECT CAST(totp_secret IS NULL AS INTEGER) FROM users WHERE login = 'zhang'")" = 1 ] || fail "the secret is still there"
 end
 
 # ------------------------------------------------------------ the audit chain

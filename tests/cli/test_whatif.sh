@@ -12,7 +12,7 @@
 # is 2026-03-10 10:00 in Jinan.
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/w.db
+export SCHOOLRISK_DB=$(newdb w)
 export SCHOOLRISK_CLOCK=2026-03-10T02:00:00Z
 unset SCHOOLRISK_USER
 
@@ -45,11 +45,11 @@ assess() { # school csv
 }
 "$BIN" schools import reg.csv >/dev/null && assess 3701020001 a.csv &&
     assess 3701020002 full.csv || { echo "FAIL cannot build the district"; exit 1; }
-HG=$(sqlite3 "$SCHOOLRISK_DB" "SELECT id FROM hazards WHERE item = 'D1.1.1'")
-HV=$(sqlite3 "$SCHOOLRISK_DB" "SELECT id FROM hazards WHERE item = 'D1.2.1'")
+HG=$(sql "$SCHOOLRISK_DB" "SELECT id FROM hazards WHERE item = 'D1.1.1'")
+HV=$(sql "$SCHOOLRISK_DB" "SELECT id FROM hazards WHERE item = 'D1.2.1'")
 "$BIN" hazard add --by 张三 --school 3701030001 --level general --description "围墙裂缝" >/dev/null ||
     { echo "FAIL cannot add a hazard"; exit 1; }
-HC=$(sqlite3 "$SCHOOLRISK_DB" "SELECT id FROM hazards WHERE school = '3701030001'")
+HC=$(sql "$SCHOOLRISK_DB" "SELECT id FROM hazards WHERE school = '3701030001'")
 json() { # python expression over the JSON on stdout, bound to j
     "$PY" -c 'import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$T/out" "$1" ||
         fail "JSON check failed: $1"

@@ -9,11 +9,12 @@
 # Run by ctest as:  bash test_workflow.sh /path/to/schoolrisk /path/to/source-tree
 . "$(dirname "$0")/lib.sh"
 
-export SCHOOLRISK_DB=$T/w.db
+export SCHOOLRISK_DB=$(newdb w)
+W=$SCHOOLRISK_DB
 export SCHOOLRISK_CLOCK=2026-09-15T02:00:00Z
 export SCHOOLRISK_USER=管理员
 EX=$IND/examples
-SQL() { sqlite3 "$SCHOOLRISK_DB" "$@"; }
+SQL() { sql "$SCHOOLRISK_DB" "$@"; }
 
 # A registry CSV of N primary schools with the attributes of the sample
 # school primary-1 (so that its responses answer every applicable item),
@@ -40,8 +41,13 @@ out_has "database ready (schema version 10)"
 for s in junior kindergarten primary senior special vocational; do
     out_has "$IND/$s.xml: stored"
 done
-[ "$(SQL 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not wal"
-[ "$(SQL 'PRAGMA user_version')" = 10 ] || fail "user_version is not 10"
+if on_pg; then
+    # PostgreSQL has no user_version: the one row of schema_version
+    [ "$(SQL 'SELECT version FROM schema_version')" = 10 ] || fail "schema_version is not 10"
+else
+    [ "$(SQL 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not wal"
+    [ "$(SQL 'PRAGMA user_version')" = 10 ] || fail "user_version is not 10"
+fi
 end
 
 begin "init again leaves stored systems unchanged"
@@ -55,23 +61,27 @@ begin "a different file under a stored id and version is refused"
 # On a copy: loading mini (a primary system) into the main database
 # would make it the current system for primary schools.
 sed 's/示例小学安全风险评估指标体系/改过的标题/' "$MINI" >mini-edited.xml
-cp "$SCHOOLRISK_DB" conflict.db
-run indicators load "$MINI" --db conflict.db
+C=$(copydb "$SCHOOLRISK_DB" conflict)
+run indicators load "$MINI" --db "$C"
 rc_is 0
-run indicators load mini-edited.xml --db conflict.db
+run indicators load mini-edited.xml --db "$C"
 rc_is 1
 grep -q "^schoolrisk: error: indicator system 'mini' version 1.0 is already stored with different content" "$T/err" ||
     fail "stderr lacks the conflict message: $(cat "$T/err")"
-[ "$(sqlite3 conflict.db "SELECT title FROM systems WHERE id = 'mini'")" = 示例小学安全风险评估指标体系 ] ||
+[ "$(sql "$C" "SELECT title FROM systems WHERE id = 'mini'")" = 示例小学安全风险评估指标体系 ] ||
     fail "the stored title changed"
 end
 
 begin "a database written by a newer schoolrisk is refused"
-cp "$SCHOOLRISK_DB" newer.db
-sqlite3 newer.db 'PRAGMA user_version = 11'
-run assess list --db newer.db
+N=$(copydb "$SCHOOLRISK_DB" newer)
+if on_pg; then
+    sql "$N" 'UPDATE schema_version SET version = 11'
+else
+    sqlite3 "$N" 'PRAGMA user_version = 11'
+fi
+run assess list --db "$N"
 rc_is 1
-err_is "schoolrisk: error: database 'newer.db' has schema version 11, written by a newer schoolrisk; this one understands up to version 10"
+err_is "schoolrisk: error: database '$N' has schema version 11, written by a newer schoolrisk; this one understands up to version 10"
 end
 
 # ---------------------------------------------------------------- assess
@@ -201,8 +211,8 @@ run audit verify
 rc_is 0
 grep -Eq "^audit chain intact: 12 records, head [0-9a-f]{64}$" "$T/out" || fail "stdout: $(cat "$T/out")"
 HEAD=$(sed 's/.* head //' "$T/out")
-[ "$(SQL "SELECT group_concat(kind, ',') FROM (SELECT kind FROM audit ORDER BY seq)")" = checkpoint,system,system,system,system,system,system,registry,hazard_event,hazard_event,hazard_event,assessment ] ||
-    fail "records: $(SQL "SELECT group_concat(kind, ',') FROM (SELECT kind FROM audit ORDER BY seq)")"
+[ "$(SQL "SELECT group_concat(kind, ',') FROM (SELECT kind FROM audit ORDER BY seq) AS a")" = checkpoint,system,system,system,system,system,system,registry,hazard_event,hazard_event,hazard_event,assessment ] ||
+    fail "records: $(SQL "SELECT group_concat(kind, ',') FROM (SELECT kind FROM audit ORDER BY seq) AS a")"
 end
 
 begin "audit head: the head and the number of records, to keep elsewhere"
@@ -222,17 +232,18 @@ begin "audit verify --head: a chain cut back at its end is found"
 # A step is recorded, its head kept; then the step is erased with the
 # sqlite3 shell: its audit record and event deleted, the hazard's row put
 # back as it was.  The chain alone still verifies; the head kept shows it.
-cp "$SCHOOLRISK_DB" cut.db
-"$BIN" hazard assign 1 --db cut.db --responsible 王老师 --deadline 2026-10-31 --by 区教体局 >/dev/null || fail "assign failed"
-cut_head=$("$BIN" audit head --db cut.db | cut -d' ' -f1)
-sqlite3 cut.db "DROP TRIGGER audit_kept; DROP TRIGGER hazard_events_kept;
-  DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
+CUT=$(copydb "$SCHOOLRISK_DB" cut)
+"$BIN" hazard assign 1 --db "$CUT" --responsible 王老师 --deadline 2026-10-31 --by 区教体局 >/dev/null || fail "assign failed"
+cut_head=$("$BIN" audit head --db "$CUT" | cut -d' ' -f1)
+drop_trigger "$CUT" audit audit_kept
+drop_trigger "$CUT" hazard_events hazard_events_kept
+sql "$CUT" "DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);
   DELETE FROM hazard_events WHERE id = (SELECT max(id) FROM hazard_events);
   UPDATE hazards SET status = 'open', responsible = NULL, deadline = NULL, measures = NULL WHERE id = 1"
-run audit verify --db cut.db
+run audit verify --db "$CUT"
 rc_is 0
 out_is "audit chain intact: 12 records, head $HEAD"
-run audit verify --db cut.db --head "$cut_head"
+run audit verify --db "$CUT" --head "$cut_head"
 rc_is 1; out_empty
 err_is "schoolrisk: error: audit chain broken: the chain no longer holds the record with hash $cut_head (exported earlier as its head): records were removed from its end"
 end
@@ -266,18 +277,20 @@ rc_is 0
 end
 
 begin "audit verify names the assessment edited with the sqlite3 shell"
-cp "$SCHOOLRISK_DB" tampered.db
-sqlite3 tampered.db "DROP TRIGGER answers_frozen_upd; UPDATE answers SET value = '不符合' WHERE assessment = 1 AND item = 'D01.01.02'"
-seq=$(sqlite3 tampered.db "SELECT seq FROM audit WHERE kind = 'assessment' AND ref = 1")
-run audit verify --db tampered.db
+E=$(copydb "$SCHOOLRISK_DB" tampered)
+drop_trigger "$E" answers answers_frozen_upd
+sql "$E" "UPDATE answers SET value = '不符合' WHERE assessment = 1 AND item = 'D01.01.02'"
+seq=$(sql "$E" "SELECT seq FROM audit WHERE kind = 'assessment' AND ref = 1")
+run audit verify --db "$E"
 rc_is 1
 err_is "schoolrisk: error: audit chain broken: audit record $seq: assessment 1 was altered (its content no longer matches the hash recorded when it was written)"
 end
 
 begin "audit verify names a hazard event deleted with the sqlite3 shell"
-cp "$SCHOOLRISK_DB" deleted.db
-sqlite3 deleted.db "DROP TRIGGER hazard_events_kept; DELETE FROM hazard_events WHERE id = 2"
-run audit verify --db deleted.db
+E=$(copydb "$SCHOOLRISK_DB" deleted)
+drop_trigger "$E" hazard_events hazard_events_kept
+sql "$E" "DELETE FROM hazard_events WHERE id = 2"
+run audit verify --db "$E"
 rc_is 1
 # event 2 is record 10: after the checkpoint, 6 systems and the import
 err_is "schoolrisk: error: audit chain broken: audit record 10: hazard event 2 was removed"
@@ -379,15 +392,23 @@ end
 # ---------------------------------------------------------------- reliability
 begin "a read-only database: clear error, nothing changed"
 before=$(SQL 'SELECT count(*) FROM assessments')
-run assess new --school 3701020002 --db "file:$SCHOOLRISK_DB?mode=ro"
-rc_is 4
-grep -q "attempt to write a readonly database" "$T/err" || fail "stderr: $(cat "$T/err")"
+if on_pg; then
+    # a read-only session; the message is the server's own
+    run assess new --school 3701020002 --db "$SCHOOLRISK_DB?options=-c%20default_transaction_read_only%3Don"
+    rc_is 4
+    grep -q "cannot execute INSERT in a read-only transaction" "$T/err" || fail "stderr: $(cat "$T/err")"
+else
+    run assess new --school 3701020002 --db "file:$SCHOOLRISK_DB?mode=ro"
+    rc_is 4
+    grep -q "attempt to write a readonly database" "$T/err" || fail "stderr: $(cat "$T/err")"
+fi
 [ "$(SQL 'SELECT count(*) FROM assessments')" = "$before" ] || fail "an assessment was added"
 end
 
 registry 40000 big.csv
 
-begin "a full disk: clear error, the database as it was"
+# A full disk under SQLite's file; PostgreSQL's disk is the server's.
+if sqlite_case "a full disk: clear error, the database as it was"; then
 mkdir -p small
 if mount -t tmpfs -o size=2m tmpfs small 2>/dev/null; then
     export SCHOOLRISK_DB=$T/small/s.db
@@ -410,22 +431,25 @@ else
     [ "$(SQL 'SELECT count(*) FROM schools')" = 0 ] || fail "schools were written"
     [ "$(SQL 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed"
 fi
-export SCHOOLRISK_DB=$T/w.db
+export SCHOOLRISK_DB=$W
 end
+fi
 
 begin "SIGKILL in the middle of a 40,000-school import: intact, all or nothing"
 killed=0
 for delay in 0.05 0.2 0.4 0.8; do
-    cp "$SCHOOLRISK_DB" k.db
-    "$BIN" schools import big.csv --db k.db >/dev/null 2>&1 &
+    K=$(copydb "$SCHOOLRISK_DB" k)
+    "$BIN" schools import big.csv --db "$K" >/dev/null 2>&1 &
     pid=$!
     sleep "$delay"
     if kill -9 "$pid" 2>/dev/null; then
         killed=$((killed + 1))
     fi
     wait "$pid" 2>/dev/null
-    [ "$(sqlite3 k.db 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed after $delay s"
-    c=$(sqlite3 k.db 'SELECT count(*) FROM schools')
+    if ! on_pg; then
+        [ "$(sqlite3 "$K" 'PRAGMA integrity_check')" = ok ] || fail "integrity_check failed after $delay s"
+    fi
+    c=$(sql "$K" 'SELECT count(*) FROM schools')
     [ "$c" = 30 ] || [ "$c" = 40030 ] || fail "after a kill at $delay s there are $c schools"
 done
 [ "$killed" -ge 1 ] || fail "no import was still running when killed"
@@ -479,7 +503,7 @@ end
 # tests/fixtures/fmt1/score-primary-2.json), 92.63 under 2026.2 (the same
 # findings over a larger base, pinned in test_score.sh).
 begin "a submitted assessment keeps scoring on its version when a new one is loaded"
-V=$T/versions.db
+V=$(newdb versions)
 OLDX=$SRC/tests/fixtures/fmt1
 "$BIN" init --no-indicators --db "$V" >/dev/null
 "$BIN" indicators load "$OLDX/systems/primary.xml" --db "$V" >/dev/null
@@ -494,8 +518,8 @@ out_has "submitted assessment 1: 91.91 重大风险, 达标 否, 一票否决; h
 "$BIN" assess show 1 --db "$V" >"$T/before" 2>&1
 run indicators load "$IND/primary.xml" --db "$V"
 rc_is 0
-[ "$(sqlite3 "$V" "SELECT total || ' ' || system_version FROM assessments WHERE id = 1")" = "9191 2026.1" ] ||
-    fail "assessment 1 changed: $(sqlite3 "$V" 'SELECT total, system_version FROM assessments WHERE id = 1')"
+[ "$(sql "$V" "SELECT total || ' ' || system_version FROM assessments WHERE id = 1")" = "9191 2026.1" ] ||
+    fail "assessment 1 changed: $(sql "$V" 'SELECT total, system_version FROM assessments WHERE id = 1')"
 "$BIN" assess show 1 --db "$V" >"$T/after" 2>&1
 same "assess show 1 before and after loading 2026.2" "$T/before" "$T/after"
 grep -q '^total      91.91  重大风险 (红色)' "$T/after" || fail "assess show 1: $(grep '^total' "$T/after")"
@@ -508,8 +532,8 @@ rc_is 0
 # raised; the two on items split off in 2026.2 (D02.01.04 guard kit,
 # D02.02.05 waiting area) are new
 out_has "submitted assessment 2: 92.63 重大风险, 达标 否, 一票否决; hazards: 2 new, 14 linked to open ones"
-[ "$(sqlite3 "$V" "SELECT id || ' ' || total || ' ' || system_version FROM assessments ORDER BY id")" = "1 9191 2026.1
-2 9263 2026.2" ] || fail "assessments: $(sqlite3 "$V" 'SELECT id, total, system_version FROM assessments')"
+[ "$(sql "$V" "SELECT id || ' ' || total || ' ' || system_version FROM assessments ORDER BY id")" = "1 9191 2026.1
+2 9263 2026.2" ] || fail "assessments: $(sql "$V" 'SELECT id, total, system_version FROM assessments')"
 end
 
 finish
