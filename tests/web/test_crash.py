@@ -18,6 +18,7 @@ After every kill:
 """
 
 import http.client
+import json
 import os
 import random
 import signal
@@ -25,7 +26,8 @@ import subprocess
 import threading
 import time
 
-from srweb import (BIN, ENV, REGISTRY, SRC, Server, case, expect, run)
+from srweb import (BIN, ENV, PSQL, REGISTRY, SRC, Server, case, expect,
+                   run)
 from srexamples import example_row
 
 EX = os.path.join(SRC, "indicators", "examples")
@@ -150,6 +152,83 @@ def check_database(w):
     p = subprocess.run([BIN, "audit", "verify", "--db", w.s.db], env=ENV,
                        capture_output=True, text=True)
     expect(p.returncode == 0, "audit verify: %s" % p.stderr)
+
+
+def submit(c, w, code):
+    """A draft for school code with the example's answers; returns the
+    draft's id and a function that submits it."""
+    r = c.post("/api/v1/assessments", {"school": code})
+    expect(r.status == 201, "draft: %r" % r)
+    aid = r.json["assessment"]["id"]
+    r = c.post("/api/v1/assessments/%d/answers" % aid, w.answers[code])
+    expect(r.status == 200, "answers: %r" % r)
+    return aid, lambda: c.post("/api/v1/assessments/%d/submit" % aid)
+
+
+def waiting_on_locks(w):
+    return w.s.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                   "current_database() AND wait_event_type = 'Lock'")[0][0]
+
+
+@case("a hazard found again while a step on it is being committed: the "
+      "found-again event records the state after the step (PostgreSQL)")
+def _(w):
+    # SQLite runs one writer at a time (BEGIN IMMEDIATE): the two writes
+    # below cannot overlap there.
+    if w.s.pg is None:
+        print("    skip (PostgreSQL only): SQLite has one writer at a time",
+              flush=True)
+        return
+    code = "3701020101"
+    aid, go = submit(w.clients["insp1"], w, code)
+    expect(go().status == 200, "the first submission")
+    # The hazard of the submission's first item not met: the one a second
+    # submission of the same answers links first.
+    hid = w.s.sql("SELECT min(id) FROM hazards WHERE assessment = ?",
+                  aid)[0][0]
+    _, again = submit(w.clients["insp2"], w, code)
+    # Hold the audit chain's lock (store.c, CHAIN_LOCK): the step below
+    # stops with its UPDATE of the hazard made and not committed.
+    holder = subprocess.Popen([PSQL, "-X", "-q", "-A", "-t", "-d", w.s.db],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    got = {}
+    threads = [
+        threading.Thread(target=lambda: got.__setitem__(
+            "assign", w.clients["lixia"].post(
+                "/api/v1/hazards/%d/assign" % hid,
+                {"responsible": "王建国", "deadline": "2099-12-31"}))),
+        threading.Thread(target=lambda: got.__setitem__("submit", again()))]
+    try:
+        holder.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock("
+                           "8318761358311319924);\nSELECT 'held';\n")
+        holder.stdin.flush()
+        while holder.stdout.readline().strip() != "held":
+            pass
+        for t, n in zip(threads, (1, 2)):
+            t.start()
+            for _ in range(600):
+                if waiting_on_locks(w) >= n:
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError("%d writers waiting, expected %d"
+                                     % (waiting_on_locks(w), n))
+    finally:
+        holder.stdin.write("COMMIT;\n")
+        holder.stdin.close()
+        holder.wait(timeout=60)
+        for t in threads:
+            t.join(timeout=60)
+    expect(got["assign"].status == 200, got["assign"])
+    expect(got["submit"].status == 200, got["submit"])
+    p = subprocess.run([BIN, "audit", "verify", "--db", w.s.db], env=ENV,
+                       capture_output=True, text=True)
+    expect(p.returncode == 0, "audit verify: %s" % p.stderr)
+    state = json.loads(w.s.sql("SELECT state FROM hazard_events WHERE id = "
+                               "(SELECT max(id) FROM hazard_events WHERE "
+                               "hazard = ?)", hid)[0][0])
+    expect(state["status"] == "rectifying", state)
 
 
 @case("SIGKILL during submissions and hazard steps, %d times: every "
