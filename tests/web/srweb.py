@@ -62,9 +62,11 @@ STORE = os.environ.get("SR_TEST_STORE") or "sqlite"
 if STORE not in ("sqlite", "pg"):
     sys.exit("SR_TEST_STORE=%s: expected sqlite or pg" % STORE)
 if STORE == "pg" and not os.environ.get("SR_TEST_PG"):
-    print("SKIP: SR_TEST_STORE=pg but SR_TEST_PG is not set: no "
-          "PostgreSQL test cluster (scripts/pg-cluster.sh)", flush=True)
-    sys.exit(1 if os.environ.get("CI") == "true" else 77)
+    CI = os.environ.get("CI") == "true"
+    print("%s: SR_TEST_STORE=pg but SR_TEST_PG is not set: no PostgreSQL "
+          "test cluster (scripts/pg-cluster.sh)" % ("FAIL" if CI else "SKIP"),
+          flush=True)
+    sys.exit(1 if CI else 77)
 PSQL = os.path.join(os.environ.get("SR_PG_BINDIR")
                     or "/usr/lib/postgresql/15/bin", "psql")
 
