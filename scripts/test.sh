@@ -5,7 +5,8 @@
 # with the libFuzzer targets, and run the whole suite with ctest: unit
 # tests (cmocka), end-to-end CLI tests, and each fuzz target for
 # SR_FUZZ_SECONDS (default 30) seconds; the PostgreSQL tests on a
-# throwaway cluster (scripts/pg-cluster.sh) started for the run.
+# throwaway cluster (scripts/pg-cluster.sh) started for the run; then
+# the suite a second time on that cluster (the pgsuite label).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,5 +54,14 @@ SR_TEST_PG=$("$pg_cluster" start "$pg_dir" auto)
 export SR_TEST_PG
 echo "== PostgreSQL test cluster: $SR_TEST_PG ($pg_dir)"
 
+# The suite under the sanitizers, on SQLite; the second registrations
+# of the suite's tests (label pgsuite) are the PostgreSQL pass below.
 cd build-san
-ctest --output-on-failure -j"$(nproc)"
+ctest --output-on-failure -j"$(nproc)" -LE pgsuite
+
+# The suite again on PostgreSQL (SR_TEST_STORE=pg: each test takes a
+# fresh database of the cluster above where it took a SQLite file), in
+# the gcc build: the pgweb_*, pgcli_* and pgunit_* tests.
+echo "== the suite on PostgreSQL"
+cd ../build
+SR_TEST_STORE=pg ctest --output-on-failure -j"$(nproc)" -L pgsuite

@@ -371,6 +371,16 @@ sr_hzdb_event(struct sr_store *st, int64_t hazard, int64_t assessment,
     char *state = NULL;
     sr_error rc;
 
+    /* The chain's lock first (a no-op on SQLite, whose writers hold the
+     * whole database): the state is read, and the event's id drawn,
+     * after every other writer's event is committed.  Without it, on
+     * PostgreSQL, a "found again" event (which changes no row, so waits
+     * for no row lock) read the state from before a step being
+     * committed on the same hazard and, drawing the later id, became
+     * the hazard's latest event with a state its row no longer had. */
+    rc = sr_db_lock_chain(st);
+    if (rc != SR_OK)
+        return rc;
     /* The hazard's state after the change the caller made. */
     rc = sr_state_by_id(st, &sr_hazard_state, hazard, &state);
     if (rc != SR_OK)

@@ -17,6 +17,13 @@ authenticator app would.
 A case is a function decorated with @case; run() calls them in order and
 prints "ok   title" or "FAIL title: reason", then "N passed, M failed",
 and exits non-zero when anything failed.
+
+The store: with SR_TEST_STORE=pg (ctest's pgweb_* registrations) each
+Server works on a fresh PostgreSQL database of the test cluster named by
+SR_TEST_PG (tests/pg/newdb.sh), dropped again at close(), instead of a
+SQLite file; without SR_TEST_PG the test is skipped (exit 77), or fails
+when CI=true.  Server.sql() runs raw SQL on either store, for the cases
+that inspect or tamper with the database behind the program's back.
 """
 
 import base64
@@ -28,6 +35,7 @@ import os
 import re
 import shutil
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -47,6 +55,20 @@ ENV = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="",
            PYTHONDONTWRITEBYTECODE="1")
 ENV.pop("SCHOOLRISK_DB", None)
 ENV.pop("SCHOOLRISK_CLOCK", None)
+
+# The store the tests run on: "sqlite" (a file per Server) or "pg" (a
+# database per Server on the cluster of $SR_TEST_PG).
+STORE = os.environ.get("SR_TEST_STORE") or "sqlite"
+if STORE not in ("sqlite", "pg"):
+    sys.exit("SR_TEST_STORE=%s: expected sqlite or pg" % STORE)
+if STORE == "pg" and not os.environ.get("SR_TEST_PG"):
+    CI = os.environ.get("CI") == "true"
+    print("%s: SR_TEST_STORE=pg but SR_TEST_PG is not set: no PostgreSQL "
+          "test cluster (scripts/pg-cluster.sh)" % ("FAIL" if CI else "SKIP"),
+          flush=True)
+    sys.exit(1 if CI else 77)
+PSQL = os.path.join(os.environ.get("SR_PG_BINDIR")
+                    or "/usr/lib/postgresql/15/bin", "psql")
 
 # The registry every test starts from: schools in 历下区 (370102),
 # 市中区 (370103) and 莱芜区 (370116).
@@ -185,13 +207,47 @@ class Client:
         return r
 
 
+def pg_name():
+    """A database name of its own for each Server: tests run side by side
+    (ctest -j), and one test may start several servers."""
+    pg_name.n = getattr(pg_name, "n", -1) + 1
+    test = re.sub(r"[^a-z0-9_]", "_",
+                  os.path.splitext(os.path.basename(sys.argv[0]))[0].lower())
+    return "w_%s_%d_%d" % (test[:40], os.getpid(), pg_name.n)
+
+
+def psql(db, text, variables=()):
+    """Run SQL text through psql on the database URI db, stopping at the
+    first error; returns psql's unaligned, tuples-only output.  The text
+    goes on stdin, where psql interpolates :'pN' (it does not in -c)."""
+    args = [PSQL, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+            "-d", db, "-f", "-"]
+    for name, value in variables:
+        args[1:1] = ["-v", "%s=%s" % (name, value)]
+    p = subprocess.run(args, input=text, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise AssertionError("psql: %s\n%s" % (p.stderr.strip(), text))
+    return p.stdout
+
+
 class Server:
     """A fresh database and a server on a free loopback port."""
 
     def __init__(self, extra_args=(), registry=REGISTRY, users=USERS,
                  env=None):
         self.dir = tempfile.mkdtemp(prefix="sr-web-")
-        self.db = os.path.join(self.dir, "t.db")
+        self.pg = None
+        if STORE == "pg":
+            self.pg = pg_name()
+            p = subprocess.run([os.path.join(SRC, "tests", "pg",
+                                              "newdb.sh"), self.pg],
+                               capture_output=True, text=True)
+            if p.returncode != 0:
+                raise AssertionError("tests/pg/newdb.sh %s: %s"
+                                     % (self.pg, p.stderr))
+            self.db = p.stdout.strip()
+        else:
+            self.db = os.path.join(self.dir, "t.db")
         self.env = dict(ENV, **(env or {}))
         self.extra = list(extra_args)
         self.proc = None
@@ -267,15 +323,61 @@ class Server:
         self.sessions = {}
         self.start()
 
+    def sql(self, text, *params):
+        """Run one SQL statement on the database behind the program's
+        back (sqlite3 on SQLite, psql on PostgreSQL) and commit it; each
+        ? marks a parameter (so no ? may stand in a literal).  Returns
+        the rows as tuples (none for a statement that returns none),
+        integers as int and NULL as None on both stores."""
+        if self.pg is None:
+            con = sqlite3.connect(self.db)
+            try:
+                rows = con.execute(text, params).fetchall()
+                con.commit()
+            finally:
+                con.close()
+            return rows
+        parts = text.split("?")
+        if len(parts) != len(params) + 1:
+            raise AssertionError("%d parameters for %r" % (len(params),
+                                                           text))
+        body, variables = parts[0], []
+        for i, (value, part) in enumerate(zip(params, parts[1:])):
+            if value is None:
+                body += "NULL" + part
+            else:
+                body += ":'p%d'" % i + part
+                variables.append(("p%d" % i, str(value)))
+        # The tables are in the schema schoolrisk, first on the path as
+        # on the program's own connections (schema_pg.sql).
+        path = "SET search_path = schoolrisk, pg_catalog;\n"
+        if re.match(r"\s*(SELECT|WITH)\b", text, re.I):
+            # The rows as a JSON array of objects, read back as lists of
+            # (column, value) pairs: the columns in their order, types
+            # kept, names (count, count) free to repeat.
+            out = psql(self.db, path + "SELECT coalesce(json_agg("
+                       "row_to_json(q)), '[]') FROM (%s) AS q;\n" % body,
+                       variables)
+            rows = json.loads(out, object_pairs_hook=list)
+            return [tuple(v for _, v in r) for r in rows]
+        psql(self.db, path + body + ";\n", variables)
+        return []
+
     def close(self):
-        """Stop the server and remove the directory; fails loudly when
-        the server's stderr holds a sanitizer report."""
+        """Stop the server and remove the directory (and the PostgreSQL
+        database); fails loudly when the server's stderr holds a
+        sanitizer report."""
         self.stop()
         err = ""
         if os.path.exists(getattr(self, "stderr_path", "")):
             with open(self.stderr_path, errors="replace") as f:
                 err = f.read()
         shutil.rmtree(self.dir, ignore_errors=True)
+        if self.pg is not None:
+            psql(os.environ["SR_TEST_PG"],
+                 "SET client_min_messages = warning;\n"
+                 "DROP DATABASE IF EXISTS %s WITH (FORCE);\n" % self.pg)
+            self.pg = None
         if "ERROR: AddressSanitizer" in err or "runtime error:" in err \
                 or "ERROR: LeakSanitizer" in err:
             sys.stderr.write(err)

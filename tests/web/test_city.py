@@ -19,7 +19,6 @@ import io
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import urllib.parse
 import zipfile
@@ -299,16 +298,12 @@ def _(sh):
       "city's sign-off")
 def _(sh):
     dash = sh.city.get("/api/v1/dashboard?period=" + sh.period).json
-    db = sqlite3.connect(sh.s.db)
-    try:
-        open_major = db.execute(
-            "SELECT count(*) FROM hazards WHERE level = 'major' AND "
-            "status <> 'closed'").fetchone()[0]
-        waiting = db.execute(
-            "SELECT count(*) FROM hazards WHERE level = 'major' AND "
-            "status = 'submitted' AND reviewed_by IS NOT NULL").fetchone()[0]
-    finally:
-        db.close()
+    open_major = sh.s.sql(
+        "SELECT count(*) FROM hazards WHERE level = 'major' AND "
+        "status <> 'closed'")[0][0]
+    waiting = sh.s.sql(
+        "SELECT count(*) FROM hazards WHERE level = 'major' AND "
+        "status = 'submitted' AND reviewed_by IS NOT NULL")[0][0]
     expect(waiting == 2 and open_major > 2, (waiting, open_major))
     expect(dash["supervised"] == {"open": open_major,
                                   "awaiting_signoff": waiting},
@@ -509,13 +504,7 @@ def _(sh):
       "and says where")
 def _(sh):
     victim = sh.hazards[0]["id"]
-    db = sqlite3.connect(sh.s.db)
-    try:
-        db.execute("UPDATE hazards SET status = 'closed' WHERE id = ?",
-                   (victim,))
-        db.commit()
-    finally:
-        db.close()
+    sh.s.sql("UPDATE hazards SET status = 'closed' WHERE id = ?", victim)
     r = sh.city.get("/api/v1/audit")
     expect_status(r, 200)
     o = r.json

@@ -1,7 +1,9 @@
 """Crashes: the server is killed with SIGKILL at random moments while
 several clients submit assessments and move hazards through their loop,
 twenty times over; after each kill the server is started again on the
-same database.
+same database.  With SR_TEST_STORE=pg the same on PostgreSQL: the
+service dies, the database server does not, and the killed service's
+open transactions are rolled back.
 
 After every kill:
   - every write the server acknowledged (an HTTP 2xx) is in the
@@ -10,20 +12,22 @@ After every kill:
   - nothing is half-written: no draft has scores, every submitted
     assessment has scores and its audit record, every hazard has its
     first event (`audit verify` checks all of it and the hash chain);
-  - PRAGMA integrity_check and foreign_key_check find nothing;
+  - PRAGMA integrity_check and foreign_key_check find nothing (SQLite;
+    PostgreSQL checks its foreign keys itself);
   - sessions survive the restart: the clients go on with their cookies.
 """
 
 import http.client
+import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import threading
 import time
 
-from srweb import (BIN, ENV, REGISTRY, SRC, Server, case, expect, run)
+from srweb import (BIN, ENV, PSQL, REGISTRY, SRC, Server, case, expect,
+                   run)
 from srexamples import example_row
 
 EX = os.path.join(SRC, "indicators", "examples")
@@ -119,34 +123,112 @@ def district(w, stop):
 
 
 def check_database(w):
-    con = sqlite3.connect("file:%s?mode=ro" % w.s.db, uri=True)
-    try:
-        ok = con.execute("PRAGMA integrity_check").fetchone()[0]
+    if w.s.pg is None:
+        # SQLite's own checks of the file; PostgreSQL has no such file
+        # to check, and enforces its foreign keys in every transaction.
+        ok = w.s.sql("PRAGMA integrity_check")[0][0]
         expect(ok == "ok", "integrity_check: %s" % ok)
-        fk = con.execute("PRAGMA foreign_key_check").fetchall()
+        fk = w.s.sql("PRAGMA foreign_key_check")
         expect(not fk, "foreign_key_check: %s" % fk)
-        for aid in sorted(w.acked_submissions):
-            st, n = con.execute(
-                "SELECT status, (SELECT count(*) FROM scores WHERE "
-                "assessment = a.id) FROM assessments a WHERE id = ?",
-                (aid,)).fetchone()
-            expect(st == "submitted" and n > 0,
-                   "acknowledged submission %d: %s with %d scores"
-                   % (aid, st, n))
-        for hid, n in sorted(w.acked_steps.items()):
-            got = con.execute("SELECT count(*) FROM hazard_events WHERE "
-                              "hazard = ?", (hid,)).fetchone()[0]
-            expect(got >= n, "hazard %d: %d events, %d acknowledged"
-                   % (hid, got, n))
-        bad = con.execute("SELECT count(*) FROM assessments a WHERE "
-                          "status = 'draft' AND EXISTS (SELECT 1 FROM "
-                          "scores WHERE assessment = a.id)").fetchone()[0]
-        expect(bad == 0, "%d drafts with scores" % bad)
-    finally:
-        con.close()
+    # One query each (a psql per row would cost more than the test).
+    got = {aid: (st, n) for aid, st, n in w.s.sql(
+        "SELECT id, status, (SELECT count(*) FROM scores WHERE "
+        "assessment = a.id) FROM assessments a")}
+    for aid in sorted(w.acked_submissions):
+        st, n = got.get(aid, (None, 0))
+        expect(st == "submitted" and n > 0,
+               "acknowledged submission %d: %s with %d scores"
+               % (aid, st, n))
+    events = dict(w.s.sql("SELECT hazard, count(*) FROM hazard_events "
+                          "GROUP BY hazard"))
+    for hid, n in sorted(w.acked_steps.items()):
+        expect(events.get(hid, 0) >= n,
+               "hazard %d: %d events, %d acknowledged"
+               % (hid, events.get(hid, 0), n))
+    bad = w.s.sql("SELECT count(*) FROM assessments a WHERE "
+                  "status = 'draft' AND EXISTS (SELECT 1 FROM "
+                  "scores WHERE assessment = a.id)")[0][0]
+    expect(bad == 0, "%d drafts with scores" % bad)
     p = subprocess.run([BIN, "audit", "verify", "--db", w.s.db], env=ENV,
                        capture_output=True, text=True)
     expect(p.returncode == 0, "audit verify: %s" % p.stderr)
+
+
+def submit(c, w, code):
+    """A draft for school code with the example's answers; returns the
+    draft's id and a function that submits it."""
+    r = c.post("/api/v1/assessments", {"school": code})
+    expect(r.status == 201, "draft: %r" % r)
+    aid = r.json["assessment"]["id"]
+    r = c.post("/api/v1/assessments/%d/answers" % aid, w.answers[code])
+    expect(r.status == 200, "answers: %r" % r)
+    return aid, lambda: c.post("/api/v1/assessments/%d/submit" % aid)
+
+
+def waiting_on_locks(w):
+    return w.s.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                   "current_database() AND wait_event_type = 'Lock'")[0][0]
+
+
+@case("a hazard found again while a step on it is being committed: the "
+      "found-again event records the state after the step (PostgreSQL)")
+def _(w):
+    # SQLite runs one writer at a time (BEGIN IMMEDIATE): the two writes
+    # below cannot overlap there.
+    if w.s.pg is None:
+        print("    skip (PostgreSQL only): SQLite has one writer at a time",
+              flush=True)
+        return
+    code = "3701020101"
+    aid, go = submit(w.clients["insp1"], w, code)
+    expect(go().status == 200, "the first submission")
+    # The hazard of the submission's first item not met: the one a second
+    # submission of the same answers links first.
+    hid = w.s.sql("SELECT min(id) FROM hazards WHERE assessment = ?",
+                  aid)[0][0]
+    _, again = submit(w.clients["insp2"], w, code)
+    # Hold the audit chain's lock (store.c, CHAIN_LOCK): the step below
+    # stops with its UPDATE of the hazard made and not committed.
+    holder = subprocess.Popen([PSQL, "-X", "-q", "-A", "-t", "-d", w.s.db],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              text=True)
+    got = {}
+    threads = [
+        threading.Thread(target=lambda: got.__setitem__(
+            "assign", w.clients["lixia"].post(
+                "/api/v1/hazards/%d/assign" % hid,
+                {"responsible": "王建国", "deadline": "2099-12-31"}))),
+        threading.Thread(target=lambda: got.__setitem__("submit", again()))]
+    try:
+        holder.stdin.write("BEGIN;\nSELECT pg_advisory_xact_lock("
+                           "8318761358311319924);\nSELECT 'held';\n")
+        holder.stdin.flush()
+        while holder.stdout.readline().strip() != "held":
+            pass
+        for t, n in zip(threads, (1, 2)):
+            t.start()
+            for _ in range(600):
+                if waiting_on_locks(w) >= n:
+                    break
+                time.sleep(0.05)
+            else:
+                raise AssertionError("%d writers waiting, expected %d"
+                                     % (waiting_on_locks(w), n))
+    finally:
+        holder.stdin.write("COMMIT;\n")
+        holder.stdin.close()
+        holder.wait(timeout=60)
+        for t in threads:
+            t.join(timeout=60)
+    expect(got["assign"].status == 200, got["assign"])
+    expect(got["submit"].status == 200, got["submit"])
+    p = subprocess.run([BIN, "audit", "verify", "--db", w.s.db], env=ENV,
+                       capture_output=True, text=True)
+    expect(p.returncode == 0, "audit verify: %s" % p.stderr)
+    state = json.loads(w.s.sql("SELECT state FROM hazard_events WHERE id = "
+                               "(SELECT max(id) FROM hazard_events WHERE "
+                               "hazard = ?)", hid)[0][0])
+    expect(state["status"] == "rectifying", state)
 
 
 @case("SIGKILL during submissions and hazard steps, %d times: every "

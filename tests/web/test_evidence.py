@@ -6,7 +6,6 @@ uploaded for and to nobody else."""
 import hashlib
 import http.client
 import os
-import sqlite3
 from urllib.parse import quote
 
 from srweb import (Response, Server, case, expect, expect_error,
@@ -103,11 +102,8 @@ def _(sh):
         sha = hashlib.sha256(data).hexdigest()
         expect(not os.path.exists(os.path.join(sh.s.dir, "evidence", sha[:2],
                                                sha)), "nothing stored")
-    db = sqlite3.connect(sh.s.db)
-    n = db.execute("SELECT count(*) FROM evidence WHERE type NOT IN "
-                   "('image/jpeg', 'image/png', 'application/pdf')"
-                   ).fetchone()[0]
-    db.close()
+    n = sh.s.sql("SELECT count(*) FROM evidence WHERE type NOT IN "
+                 "('image/jpeg', 'image/png', 'application/pdf')")[0][0]
     expect(n == 0, "no record of a refused file")
 
 

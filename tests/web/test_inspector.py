@@ -6,7 +6,6 @@ answers all or nothing, refused submissions, and what an inspector may
 not see or touch."""
 
 import os
-import sqlite3
 
 from srweb import Server, case, expect, expect_error, expect_status, run
 from srwork import (add_days, add_months, cli_checklist_ids, cli_score,
@@ -259,10 +258,8 @@ def _(sh):
     expect_status(a, 200)
     expect_status(b, 200)
     expect(a.json == b.json, (a.json, b.json))
-    db = sqlite3.connect(sh.s.db)
-    n = db.execute("SELECT count(*) FROM answers WHERE assessment = ? AND "
-                   "item = 'D01.01.01'", (aid,)).fetchone()[0]
-    db.close()
+    n = sh.s.sql("SELECT count(*) FROM answers WHERE assessment = ? AND "
+                 "item = 'D01.01.01'", aid)[0][0]
     expect(n == 1, "%d stored answers" % n)
     g = c.get("/api/v1/assessments/%d" % aid).json
     expect(len(g["answers"]) == 1 and g["progress"]["answered"] == 1, g)
