@@ -430,16 +430,18 @@ class Server:
         return c
 
     def fresh_code(self, login):
-        """A TOTP code not used yet: the next step's when this one's was
-        used (the server refuses a code twice)."""
+        """A TOTP code not used yet.  The server takes a code once per
+        30 s step, within one step of drift: after a step was used the
+        next one is taken early (as a phone a little ahead would), else
+        this waits for a step not used yet (tests/browser/lib.mjs's
+        enterCode does the same)."""
         last = getattr(self, "_last_step", {})
         self._last_step = last
-        now = int(time.time() // 30)
-        if last.get(login, -1) >= now:
+        step = max(int(time.time() // 30), last.get(login, -1) + 1)
+        while step > int(time.time() // 30) + 1:
             time.sleep(30 - time.time() % 30 + 0.2)
-            now = int(time.time() // 30)
-        last[login] = now
-        return totp(self.secrets[login])
+        last[login] = step
+        return totp(self.secrets[login], when=step * 30)
 
 
 # ------------------------------------------------------------------ cases
