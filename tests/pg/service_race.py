@@ -39,6 +39,7 @@ class PgServer(srweb.Server):
     def __init__(self, uri):  # pylint: disable=super-init-not-called
         self.dir = tempfile.mkdtemp(prefix="sr-pgrace-")
         self.db = uri
+        self.pg = None   # the caller's database: close() leaves it
         self.env = dict(srweb.ENV)
         self.extra = []
         self.proc = None
