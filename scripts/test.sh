@@ -4,9 +4,9 @@
 # build with clang under AddressSanitizer + UndefinedBehaviorSanitizer,
 # with the libFuzzer targets, and run the whole suite with ctest: unit
 # tests (cmocka), end-to-end CLI tests, and each fuzz target for
-# SR_FUZZ_SECONDS (default 30) seconds; the PostgreSQL tests on a
-# throwaway cluster (scripts/pg-cluster.sh) started for the run; then
-# the suite a second time on that cluster (the pgsuite label).
+# SR_FUZZ_SECONDS (default 30) seconds, the C tests a second time on a
+# throwaway PostgreSQL cluster (scripts/pg-cluster.sh) started for the
+# run; then in the gcc build the end-to-end tests on that cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,14 +54,17 @@ SR_TEST_PG=$("$pg_cluster" start "$pg_dir" auto)
 export SR_TEST_PG
 echo "== PostgreSQL test cluster: $SR_TEST_PG ($pg_dir)"
 
-# The suite under the sanitizers, on SQLite; the second registrations
-# of the suite's tests (label pgsuite) are the PostgreSQL pass below.
+# The suite under the sanitizers: the C tests on both stores (unit_*
+# on SQLite, pgunit_* on the cluster above), the fuzz targets, and the
+# end-to-end tests on SQLite.  The end-to-end tests on PostgreSQL
+# (labels pg and pgsuite) are the second pass below.
 cd build-san
-ctest --output-on-failure -j"$(nproc)" -LE pgsuite
+ctest --output-on-failure -j"$(nproc)" -LE '^(pg|pgsuite)$'
 
-# The suite again on PostgreSQL (SR_TEST_STORE=pg: each test takes a
-# fresh database of the cluster above where it took a SQLite file), in
-# the gcc build: the pgweb_*, pgcli_* and pgunit_* tests.
-echo "== the suite on PostgreSQL"
+# The end-to-end tests on PostgreSQL, in the gcc build: tests/pg/
+# (pg_*), and each CLI and service test again (pgcli_*, pgweb_*), where
+# SR_TEST_STORE=pg makes it take a fresh database of the cluster above
+# where it took a SQLite file.
+echo "== the end-to-end tests on PostgreSQL"
 cd ../build
-SR_TEST_STORE=pg ctest --output-on-failure -j"$(nproc)" -L pgsuite
+ctest --output-on-failure -j"$(nproc)" -L '^(pg|pgsuite)$'

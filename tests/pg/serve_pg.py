@@ -56,6 +56,7 @@ class PgServer(Server):
     def __init__(self, db, extra_args=()):
         self.dir = tempfile.mkdtemp(prefix="sr-pgweb-")
         self.db = db
+        self.pg = None   # the caller's database: close() leaves it
         self.env = dict(ENV)
         self.extra = list(extra_args)
         self.proc = None
