@@ -718,6 +718,58 @@ static const char migration_9[] =
 static const char migration_10[] =
     "ALTER TABLE plan_experts ADD COLUMN prior INTEGER NOT NULL DEFAULT 0;\n";
 
+/* Schema 11 (issue 13): the reports read each hazard's last event (by
+ * id).  SQLite's index on hazard_events(hazard) ends in the rowid, which
+ * is the id, and gives it at once; PostgreSQL's index ends in nothing,
+ * so it read all of a hazard's events and sorted them.  The index is
+ * now on (hazard, id) on both engines: the same order for SQLite, the
+ * last event first for PostgreSQL (schema_pg.sql; its migration is
+ * pg_migration_11 below). */
+static const char migration_11[] =
+    "DROP INDEX hazard_events_hazard;\n"
+    "CREATE INDEX hazard_events_hazard ON hazard_events(hazard, id);\n";
+
+/* PostgreSQL's twin of migration 11 (schema_pg.sql at 11): the index
+ * on (hazard, id), and json_extract() as one SQL expression the planner
+ * inlines rather than PL/pgSQL called a row. */
+static const char pg_migration_11[] =
+    "DROP INDEX schoolrisk.hazard_events_hazard;\n"
+    "CREATE INDEX hazard_events_hazard ON schoolrisk.hazard_events(hazard, "
+    "id);\n"
+    "CREATE FUNCTION schoolrisk.sr_json_path_refused(path text) RETURNS "
+    "text\n"
+    "LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE\n"
+    "AS $$\n"
+    "BEGIN\n"
+    "  IF path IS NULL THEN\n"
+    "    RETURN NULL;\n"
+    "  END IF;\n"
+    "  RAISE EXCEPTION 'json_extract: unsupported path %', path;\n"
+    "END\n"
+    "$$;\n"
+    "CREATE OR REPLACE FUNCTION schoolrisk.json_extract(doc text, path "
+    "text) RETURNS text\n"
+    "LANGUAGE sql IMMUTABLE PARALLEL SAFE\n"
+    "RETURN CASE\n"
+    "  WHEN doc IS NULL THEN NULL\n"
+    "  WHEN path ~ '^\\$(\\.[A-Za-z_][A-Za-z0-9_]*)+$'\n"
+    "  THEN CAST(doc AS json) #>> string_to_array(substr(path, 3), '.')\n"
+    "  ELSE schoolrisk.sr_json_path_refused(path) END;\n"
+    "ANALYZE schoolrisk.hazard_events;\n";
+
+/* The PostgreSQL migrations after schema_pg.sql's first version, 10:
+ * pg_migrations[i] brings schema_version from 10 + i to 11 + i. */
+static const char *const pg_migrations[] = {
+    pg_migration_11,
+};
+
+#define PG_FIRST_VERSION 10
+
+_Static_assert(PG_FIRST_VERSION + sizeof(pg_migrations) /
+                   sizeof(pg_migrations[0]) == SR_SCHEMA_VERSION,
+               "a SQLite migration (migrations[]) has no PostgreSQL twin "
+               "(pg_migrations[])");
+
 /* Migration N brings user_version from N-1 to N: its SQL, then its C
  * step (or NULL), in one transaction. */
 static const struct {
@@ -734,6 +786,7 @@ static const struct {
     {migration_8, NULL},
     {migration_9, NULL},
     {migration_10, NULL},
+    {migration_11, NULL},
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -1169,6 +1222,43 @@ migrate(struct sr_store *st, int from)
     return SR_OK;
 }
 
+/* Bring a PostgreSQL database from schema version @p from (at least
+ * PG_FIRST_VERSION) to SR_PG_SCHEMA_VERSION, a transaction a version,
+ * as migrate() does SQLite's. */
+static sr_error
+migrate_pg(struct sr_store *st, int from)
+{
+    int v;
+
+    if (from < PG_FIRST_VERSION)
+        return sr_store_fail_code(st, SR_ERR_VERSION,
+                                  _("cannot upgrade the schema to version %d"),
+                                  from + 1);
+    for (v = from; v < SR_PG_SCHEMA_VERSION; v++) {
+        char set[64];
+        sr_error rc = sr_store_begin(st);
+
+        if (rc != SR_OK)
+            return rc;
+        snprintf(set, sizeof(set),
+                 "UPDATE schoolrisk.schema_version SET version = %d", v + 1);
+        if (sr_db_exec(st, pg_migrations[v - PG_FIRST_VERSION]) != SR_DB_OK ||
+            sr_db_exec(st, set) != SR_DB_OK) {
+            char what[128];
+
+            snprintf(what, sizeof(what),
+                     _("cannot upgrade the schema to version %d"), v + 1);
+            rc = sr_store_dberr(st, what);
+            sr_store_rollback(st);
+            return rc;
+        }
+        rc = sr_store_commit(st);
+        if (rc != SR_OK)
+            return rc;
+    }
+    return SR_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* Read-only opens                                                      */
 /* ------------------------------------------------------------------ */
@@ -1428,6 +1518,17 @@ open_pg(struct sr_store *st, const char *uri, int flags)
             rc = sr_store_commit(st);
         else
             sr_store_rollback(st);
+        if (rc != SR_OK)
+            return rc;
+    }
+    if (v > 0 && v < SR_PG_SCHEMA_VERSION) {
+        if (!(flags & SR_STORE_CREATE) || (flags & SR_STORE_READONLY))
+            return sr_store_fail_code(
+                st, SR_ERR_VERSION,
+                _("database '%s' has schema version %d, this schoolrisk needs "
+                  "%d; run 'schoolrisk init' to upgrade it"),
+                uri, v, SR_PG_SCHEMA_VERSION);
+        rc = migrate_pg(st, v);
         if (rc != SR_OK)
             return rc;
     }
