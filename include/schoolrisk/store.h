@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 /** The schema version this build writes. */
-#define SR_SCHEMA_VERSION 10
+#define SR_SCHEMA_VERSION 11
 
 /** A database connection (opaque). */
 struct sr_store;

@@ -719,10 +719,11 @@ sr_report_hazard_judge(struct sr_store *st, struct sr_report_hazard *h,
 }
 
 /* The district's hazards found on or before the end, each with its
- * last event (by id): its to-status and China date (each a subquery
- * over the hazard's events, by the index on hazard_events(hazard): a
- * join on the last event's id made PostgreSQL hash every event of the
- * city for each district).  When that date is
+ * last event (by id): its to-status and time (each a subquery over the
+ * hazard's events, by the index on hazard_events(hazard, id): a join on
+ * the last event's id made PostgreSQL hash every event of the city for
+ * each district), the time's China date taken by sr_store_china_day().
+ * When that date is
  * on or before the end (nearly always for a current period) the row is
  * the hazard as of the end; otherwise read_hazard() asks for the status
  * and assignment as of the end. */
@@ -732,7 +733,7 @@ sr_report_hazard_judge(struct sr_store *st, struct sr_report_hazard *h,
     "h.responsible, h.measures, h.deadline, h.closed_on, h.recurrent_of, "\
     "(SELECT e.to_status FROM hazard_events e WHERE e.hazard = h.id "    \
     "ORDER BY e.id DESC LIMIT 1), "                                       \
-    "(SELECT date(e.at, '+8 hours') FROM hazard_events e WHERE "          \
+    "(SELECT e.at FROM hazard_events e WHERE "                            \
     "e.hazard = h.id ORDER BY e.id DESC LIMIT 1) "                        \
     "FROM hazards h JOIN schools s ON s.code = h.school "                 \
     "JOIN districts d ON d.code = s.district "                            \
@@ -768,7 +769,8 @@ static sr_error
 read_hazard(struct work *w, struct sr_stmt *q, struct sr_report_hazard *h,
             const char *end)
 {
-    const char *status, *deadline, *closed_on, *last_day;
+    const char *status, *deadline, *closed_on;
+    char last_day[11];
     int nomem = 0;
     sr_error rc = SR_OK;
     bool closed, overdue;
@@ -794,11 +796,13 @@ read_hazard(struct work *w, struct sr_stmt *q, struct sr_report_hazard *h,
     closed_on = sr_col_text(q, 14);
     h->recurrent_of = sr_col_int64(q, 15);
     status = sr_col_text(q, 16);
-    last_day = sr_col_text(q, 17);
     h->supervised = h->level == SR_HAZARD_MAJOR;
     if (nomem)
         return SR_ERR_NOMEM;
-    if (status && last_day && strcmp(last_day, end) <= 0) {
+    rc = sr_store_china_day(w->st, sr_col_text(q, 17), last_day);
+    if (rc != SR_OK)
+        return rc;
+    if (status && last_day[0] && strcmp(last_day, end) <= 0) {
         h->status = sr_hazard_status_lookup(status);
     } else {
         /* No event, or events after the end: the row's values are not

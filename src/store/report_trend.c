@@ -205,8 +205,8 @@ read_hazards(struct trend *t, const char *last)
 
     rc = sr_store_prepare(t->st,
                           "SELECT h.id, h.school, h.level, h.found_on, "
-                          "h.deadline, h.closed_on, (SELECT date(e.at, "
-                          "'+8 hours') FROM hazard_events e WHERE e.hazard "
+                          "h.deadline, h.closed_on, (SELECT e.at "
+                          "FROM hazard_events e WHERE e.hazard "
                           "= h.id ORDER BY e.id DESC LIMIT 1) "
                           "FROM hazards h JOIN schools s ON s.code = "
                           "h.school WHERE s.district = ?1 AND s.closed = 0 "
@@ -232,7 +232,9 @@ read_hazards(struct trend *t, const char *last)
         dl = sr_col_text(q, 4);
         copy10(h->deadline, dl);
         copy10(h->closed_on, sr_col_text(q, 5));
-        copy10(h->last_day, sr_col_text(q, 6));
+        rc = sr_store_china_day(t->st, sr_col_text(q, 6), h->last_day);
+        if (rc != SR_OK)
+            break;
         if (h->level < 0) {
             rc = sr_store_fail_code(t->st, SR_ERR_INTERNAL,
                                     _("hazard %lld has an unknown level or "
@@ -281,7 +283,7 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
         rc = sr_buf_add(&ids, "]", 1);
     if (rc == SR_OK)
         rc = sr_store_prepare(t->st,
-                              "SELECT hazard, date(at, '+8 hours'), "
+                              "SELECT hazard, at, "
                               "json_extract(state, '$.deadline') FROM "
                               "hazard_events WHERE hazard IN (SELECT "
                               "CAST(value AS INTEGER) FROM "
@@ -301,8 +303,10 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
             break;
         e = &t->ev[t->nev++];
         e->hazard = sr_col_int64(q, 0);
-        copy10(e->day, sr_col_text(q, 1));
         copy10(e->deadline, dl && sr_date_valid(dl) ? dl : NULL);
+        rc = sr_store_china_day(t->st, sr_col_text(q, 1), e->day);
+        if (rc != SR_OK)
+            break;
     }
     if (rc == SR_OK && step != SR_DONE)
         rc = sr_store_dberr(t->st, _("cannot read hazard events"));

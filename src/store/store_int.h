@@ -135,6 +135,16 @@ void sr_store_rollback(struct sr_store *st);
 sr_error sr_store_read_begin(struct sr_store *st, bool *own);
 void sr_store_read_end(struct sr_store *st, bool own);
 
+/* The China date (UTC+8) of time @p at into @p out, "YYYY-MM-DD", as
+ * SQLite's date(at, '+8 hours') gives it, or "" when that is NULL (@p at
+ * NULL or not a time).  A time the store wrote, "YYYY-MM-DDTHH:MM:SSZ",
+ * is converted here; any other text is left to the engine's date().
+ * The reports take the events' times this way rather than date() in
+ * their SQL: PostgreSQL's date() (schema_pg.sql) is an SQL expression
+ * costing some microseconds a row, tens of thousands of rows a city. */
+sr_error sr_store_china_day(struct sr_store *st, const char *at,
+                            char out[11]);
+
 /* A strdup of column i (NULL stays NULL); sets *nomem on failure. */
 char *sr_column_dup(struct sr_stmt *s, int i, int *nomem);
 

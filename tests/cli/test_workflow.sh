@@ -37,16 +37,16 @@ PYEOF
 begin "init creates the database and stores the six systems"
 run init
 rc_is 0
-out_has "database ready (schema version 10)"
+out_has "database ready (schema version 11)"
 for s in junior kindergarten primary senior special vocational; do
     out_has "$IND/$s.xml: stored"
 done
 if on_pg; then
     # PostgreSQL has no user_version: the one row of schema_version
-    [ "$(SQL 'SELECT version FROM schema_version')" = 10 ] || fail "schema_version is not 10"
+    [ "$(SQL 'SELECT version FROM schema_version')" = 11 ] || fail "schema_version is not 11"
 else
     [ "$(SQL 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not wal"
-    [ "$(SQL 'PRAGMA user_version')" = 10 ] || fail "user_version is not 10"
+    [ "$(SQL 'PRAGMA user_version')" = 11 ] || fail "user_version is not 11"
 fi
 end
 
@@ -75,13 +75,13 @@ end
 begin "a database written by a newer schoolrisk is refused"
 N=$(copydb "$SCHOOLRISK_DB" newer)
 if on_pg; then
-    sql "$N" 'UPDATE schema_version SET version = 11'
+    sql "$N" 'UPDATE schema_version SET version = 12'
 else
-    sqlite3 "$N" 'PRAGMA user_version = 11'
+    sqlite3 "$N" 'PRAGMA user_version = 12'
 fi
 run assess list --db "$N"
 rc_is 1
-err_is "schoolrisk: error: database '$N' has schema version 11, written by a newer schoolrisk; this one understands up to version 10"
+err_is "schoolrisk: error: database '$N' has schema version 12, written by a newer schoolrisk; this one understands up to version 11"
 end
 
 # ---------------------------------------------------------------- assess

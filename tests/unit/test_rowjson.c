@@ -353,9 +353,9 @@ states_match(struct sr_store *st, const struct sr_state *state,
     return rows;
 }
 
-/* The fixture upgraded to schema 10 (then edit run, unless NULL): each
- * state of each row as the old macro made it; counts the rows of each
- * table. */
+/* The fixture upgraded to this build's schema (then edit run, unless
+ * NULL): each state of each row as the old macro made it; counts the
+ * rows of each table. */
 static void
 fixture_states_match(struct fx *f, const char *fixture, const char *edit,
                      int counts[6])
@@ -365,7 +365,7 @@ fixture_states_match(struct fx *f, const char *fixture, const char *edit,
     snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", fixture, f->db);
     assert_int_equal(system(cmd), 0);
     assert_int_equal(sr_store_open(f->db, SR_STORE_CREATE, &f->st), SR_OK);
-    assert_int_equal(sr_store_schema_version(f->st), 10);
+    assert_int_equal(sr_store_schema_version(f->st), SR_SCHEMA_VERSION);
     if (edit)
         assert_int_equal(sr_db_exec(f->st, edit), SR_DB_OK);
     counts[0] = states_match(f->st, &sr_hazard_state,

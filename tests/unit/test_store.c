@@ -3,7 +3,7 @@
  * (src/store/store_int.h): a finished statement is reused for the same
  * SQL, never handed out twice while in use, reset so that it holds no
  * read transaction, and everything is finalized at close (ASan checks
- * the last part).
+ * the last part); and sr_store_china_day() agrees with SQLite's date().
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../src/store/store_int.h"
 #include "testutil.h"
@@ -211,6 +212,80 @@ parameters_rewritten_for_postgresql(void **state)
     free(t);
 }
 
+/* sr_store_china_day() gives SQLite's date(at, '+8 hours'): every day
+ * of a few stretches around the months' and years' ends (leap years,
+ * 1900 and 2000 among them) at 00, 15, 16 and 23 hours, and forms the
+ * store never writes (a day past the month's end, hour 24, a bad
+ * minute, other layouts), which it leaves to SQLite. */
+static void
+china_day_is_sqlite_date(void **state)
+{
+    static const char *const odd[] = {
+        "2026-02-30T10:00:00Z", "2026-02-29T16:00:00Z",
+        "2026-04-31T16:00:00Z", "2026-01-01T24:00:00Z",
+        "2026-12-06T16:60:00Z", "2026-12-06T16:00:60Z",
+        "9999-12-31T16:00:00Z", "0999-12-31T16:00:00Z",
+        "2026-13-01T16:00:00Z", "2026-00-10T16:00:00Z",
+        "2026-12-00T16:00:00Z", "2026-12-06 17:43:41Z",
+        "2026-12-06T17:43Z", "2026-12-06", "2026-12-06T17:43:41.5Z",
+        "x", "",
+    };
+    static const struct {
+        int y, m, d, days;
+    } from[] = {
+        {1899, 12, 20, 80}, {1999, 12, 20, 80}, {2023, 12, 20, 1130},
+        {2100, 2, 20, 15},
+    };
+    static const int hours[] = {0, 15, 16, 23};
+    struct fx *f = *state;
+    struct sr_stmt *s = NULL;
+    char got[11], at[32];
+    size_t i, k;
+    int n = 0, j;
+
+    assert_int_equal(sr_store_prepare(f->st,
+                                      "SELECT coalesce(date(?1, '+8 hours'),"
+                                      " '')",
+                                      &s),
+                     SR_OK);
+    for (i = 0; i < sizeof(from) / sizeof(from[0]); i++)
+        for (j = 0; j < from[i].days; j++)
+            for (k = 0; k < sizeof(hours) / sizeof(hours[0]); k++) {
+                struct tm tm = {0};
+                time_t t;
+
+                tm.tm_year = from[i].y - 1900;
+                tm.tm_mon = from[i].m - 1;
+                tm.tm_mday = from[i].d + j;
+                tm.tm_hour = hours[k];
+                tm.tm_min = 30;
+                tm.tm_sec = 59;
+                t = timegm(&tm);
+                gmtime_r(&t, &tm);
+                strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+                assert_int_equal(sr_store_china_day(f->st, at, got), SR_OK);
+                sr_reset(s);
+                sr_bind_text(s, 1, at);
+                assert_int_equal(sr_step(s), SR_ROW);
+                if (strcmp(got, sr_col_text(s, 0)))
+                    fail_msg("%s: '%s', SQLite '%s'", at, got,
+                             sr_col_text(s, 0));
+                n++;
+            }
+    for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+        assert_int_equal(sr_store_china_day(f->st, odd[i], got), SR_OK);
+        sr_reset(s);
+        sr_bind_text(s, 1, odd[i]);
+        assert_int_equal(sr_step(s), SR_ROW);
+        if (strcmp(got, sr_col_text(s, 0)))
+            fail_msg("%s: '%s', SQLite '%s'", odd[i], got, sr_col_text(s, 0));
+    }
+    sr_store_finish(f->st, s);
+    assert_int_equal(sr_store_china_day(f->st, NULL, got), SR_OK);
+    assert_string_equal(got, "");
+    assert_true(n > 5000);
+}
+
 int
 main(void)
 {
@@ -225,6 +300,8 @@ main(void)
         cmocka_unit_test_setup_teardown(more_statements_than_the_cache_holds,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(bad_sql_names_the_failure, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(china_day_is_sqlite_date, setup,
                                         teardown),
     };
 
