@@ -161,7 +161,7 @@ calm(const char *code)
     struct sr_plan_school s;
 
     memset(&s, 0, sizeof(s));
-    snprintf(s.code, sizeof(s.code), "%s", code);
+    snprintf(s.code, sizeof(s.code), "%.*s", (int)sizeof(s.code) - 1, code);
     s.f.days_since = 10;
     return s;
 }
