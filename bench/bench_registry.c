@@ -17,7 +17,13 @@
  * synchronous=FULL.  Prints rows per second per run and the peak
  * resident memory.  The file is the same on every run.
  *
- * usage: bench_registry [--count N]
+ * --db DB imports into DB instead: a PostgreSQL URI (postgresql://...)
+ * naming an empty database (tests/pg/newdb.sh makes one; the schema is
+ * created in it), or the path of a SQLite file that does not exist yet.
+ * DB is kept afterwards.  On PostgreSQL the peak RSS is the client's;
+ * the server's work shows in the times.
+ *
+ * usage: bench_registry [--count N] [--db DB]
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -189,28 +195,49 @@ main(int argc, char **argv)
     struct text t = {NULL, 0, 0};
     struct sr_store *st = NULL;
     struct rusage ru;
-    char dir[] = "/tmp/sr-bench-registry.XXXXXX", path[64], aux[80];
+    char dir[] = "/tmp/sr-bench-registry.XXXXXX", path[1024], aux[1040];
+    const char *db = NULL;
     char *gb = NULL;
     size_t gb_len = 0;
     long count = 40000, changed;
     char *end = NULL;
-    int ex = 1;
+    int ex = 1, i;
 
-    if (argc == 3 && !strcmp(argv[1], "--count")) {
-        errno = 0;
-        count = strtol(argv[2], &end, 10);
-        if (errno || *end)
+    for (i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--count") && i + 1 < argc) {
+            errno = 0;
+            count = strtol(argv[++i], &end, 10);
+            if (errno || *end)
+                count = 0;
+        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+            db = argv[++i];
+        } else {
             count = 0;
+            break;
+        }
     }
-    if ((argc != 1 && argc != 3) || count < 100 || count > 99999999) {
-        fprintf(stderr, "usage: bench_registry [--count N (100..99999999)]\n");
+    if (count < 100 || count > 99999999) {
+        fprintf(stderr, "usage: bench_registry [--count N (100..99999999)]"
+                        " [--db DB (an empty PostgreSQL database, or a new"
+                        " SQLite file)]\n");
         return 2;
     }
-    if (!mkdtemp(dir)) {
-        fprintf(stderr, "bench_registry: mkdtemp: %s\n", strerror(errno));
-        return 3;
+    if (db) {
+        if (strncmp(db, "postgresql://", 13) &&
+            strncmp(db, "postgres://", 11) && access(db, F_OK) == 0) {
+            fprintf(stderr, "bench_registry: %s exists: give a new file\n",
+                    db);
+            return 2;
+        }
+        snprintf(path, sizeof(path), "%s", db);
+    } else {
+        if (!mkdtemp(dir)) {
+            fprintf(stderr, "bench_registry: mkdtemp: %s\n",
+                    strerror(errno));
+            return 3;
+        }
+        snprintf(path, sizeof(path), "%s/bench.db", dir);
     }
-    snprintf(path, sizeof(path), "%s/bench.db", dir);
     if (sr_store_open(path, SR_STORE_CREATE, &st) != SR_OK ||
         sr_store_set_actor(st, "bench") != SR_OK) {
         fprintf(stderr, "bench_registry: %s\n", sr_store_errmsg(st));
@@ -242,6 +269,8 @@ cleanup:
     sr_store_close(st);
     free(gb);
     free(t.p);
+    if (db)
+        return ex;
     snprintf(aux, sizeof(aux), "%s-wal", path);
     unlink(aux);
     snprintf(aux, sizeof(aux), "%s-shm", path);

@@ -12,6 +12,10 @@
 # quoting), DEMO_DIR to /tmp/gdemo (built with `schoolrisk demo` when it
 # holds no database), RUNS to 3.  The CPU seconds are the client's
 # (schoolrisk's); the server's work shows in the wall time.
+# SR_BENCH_PG_DB, when set, is the URI of a PostgreSQL database that
+# already holds DEMO_DIR's database (`db copy` done): it is used as it
+# is, not copied again (bench_province.sh does so, the copy of a
+# province taking minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=$(realpath "${1:-build}")/schoolrisk
@@ -23,8 +27,12 @@ if [ ! -f "$DIR/schoolrisk.db" ]; then
     "$BIN" demo --dir "$DIR" --indicators indicators >/dev/null
 fi
 LITE=$DIR/schoolrisk.db
-PG=$(tests/pg/newdb.sh bench_stores)
-"$BIN" db copy "$LITE" "$PG" >/dev/null
+if [ -n "${SR_BENCH_PG_DB:-}" ]; then
+    PG=$SR_BENCH_PG_DB
+else
+    PG=$(tests/pg/newdb.sh bench_stores)
+    "$BIN" db copy "$LITE" "$PG" >/dev/null
+fi
 OUT=$(mktemp -d /tmp/bench_stores.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
 
