@@ -52,6 +52,30 @@ for db in "$PG" "$BACK"; do
 done
 end
 
+begin "audit verify on PostgreSQL with 64 kB of work_mem: anti-joins, no NOT IN (a scan per row once it cannot hash)"
+# The checks for rows missing from the chain were NOT IN (SELECT ref FROM
+# audit ...): with too little work_mem to hash the records PostgreSQL
+# scans them once per row, and a province's verify never finished.  The
+# plans, as auto_explain writes them to the server's log (the cluster's
+# directory holds the data directory and server.log, scripts/pg-cluster.sh).
+data=$("$PSQL" -X -A -t -d "$SR_TEST_PG" -c "SHOW data_directory") || fail "data_directory"
+log=$(dirname "$data")/server.log
+[ -f "$log" ] || fail "no server log at $log"
+from=$(($(stat -c %s "$log") + 1))
+PGOPTIONS="-c work_mem=64kB -c session_preload_libraries=auto_explain -c auto_explain.log_min_duration=0 -c auto_explain.log_nested_statements=on" \
+    run audit verify --db "$PG"
+rc_is 0
+diff lite.verify "$T/out" >&2 || fail "$(cat "$T/out")"
+tail -c +"$from" "$log" >plans.log
+grep -q 'Query Text: SELECT id FROM hazard_events' plans.log ||
+    fail "no plan of the hazard events' check in $log"
+# NOT IN's filter, hashed while the refs fit in work_mem, else a scan
+# per row: the form that must not come back.
+! grep -Eq 'NOT \((hashed )?SubPlan' plans.log ||
+    fail "a NOT IN: $(grep -E -B3 'NOT \((hashed )?SubPlan' plans.log | head -20)"
+grep -q 'Anti Join' plans.log || fail "no anti-join in the plans"
+end
+
 begin "every row the same on SQLite after the round trip"
 for t in districts systems schools users plans assessments answers scores \
          baseline_items hazards hazard_events grants sessions security_events \
