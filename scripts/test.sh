@@ -2,11 +2,12 @@
 # Every test, from a fresh clone: install the Debian packages, check that
 # the code builds warning-free with gcc (-Wall -Wextra -Werror), then
 # build with clang under AddressSanitizer + UndefinedBehaviorSanitizer,
-# with the libFuzzer targets, and run the whole suite with ctest: unit
-# tests (cmocka), end-to-end CLI tests, and each fuzz target for
-# SR_FUZZ_SECONDS (default 30) seconds, the C tests a second time on a
-# throwaway PostgreSQL cluster (scripts/pg-cluster.sh) started for the
-# run; then in the gcc build the end-to-end tests on that cluster.
+# with the libFuzzer targets, and run there the unit tests (cmocka) on
+# SQLite and again on a throwaway PostgreSQL cluster
+# (scripts/pg-cluster.sh) started for the run, each fuzz target for
+# SR_FUZZ_SECONDS (default 30) seconds, the service's and the browser's
+# tests; then in the gcc build the CLI's tests, and the end-to-end tests
+# on the cluster.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,17 +55,19 @@ SR_TEST_PG=$("$pg_cluster" start "$pg_dir" auto)
 export SR_TEST_PG
 echo "== PostgreSQL test cluster: $SR_TEST_PG ($pg_dir)"
 
-# The suite under the sanitizers: the C tests on both stores (unit_*
-# on SQLite, pgunit_* on the cluster above), the fuzz targets, and the
-# end-to-end tests on SQLite.  The end-to-end tests on PostgreSQL
-# (labels pg and pgsuite) are the second pass below.
+# Under the sanitizers: the C tests on both stores (unit_* on SQLite,
+# pgunit_* on the cluster above), the fuzz targets, the service's tests
+# and the browser's on SQLite, and the fresh-Debian test.
 cd build-san
-ctest --output-on-failure -j"$(nproc)" -LE '^(pg|pgsuite)$'
+ctest --output-on-failure -j"$(nproc)" -LE '^(cli|pg|pgsuite)$'
 
-# The end-to-end tests on PostgreSQL, in the gcc build: tests/pg/
-# (pg_*), and each CLI and service test again (pgcli_*, pgweb_*), where
+# In the gcc build, the end-to-end tests that run a process a step: the
+# CLI's on SQLite (cli_*), and on PostgreSQL the tests of tests/pg/
+# (pg_*) and each CLI and service test again (pgcli_*, pgweb_*), where
 # SR_TEST_STORE=pg makes it take a fresh database of the cluster above
-# where it took a SQLite file.
-echo "== the end-to-end tests on PostgreSQL"
+# where it took a SQLite file.  (Under ASan every process costs about
+# three times its CPU; the code they run is the C tests' and the
+# service's too.)
+echo "== the CLI's tests, and the end-to-end tests on PostgreSQL"
 cd ../build
-ctest --output-on-failure -j"$(nproc)" -L '^(pg|pgsuite)$'
+ctest --output-on-failure -j"$(nproc)" -L '^(cli|pg|pgsuite)$'
