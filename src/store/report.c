@@ -314,6 +314,34 @@ cmp_row(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
+/* The scores of read_scores(): the latest submitted inspection on or
+ * before ?2 of each open school of district ?1, its dimensions and its
+ * items not met, by assessment. */
+#define SCORES_FROM                                                      \
+    "FROM schools s JOIN scores sc ON sc.assessment = "                  \
+    "(SELECT x.id FROM assessments x WHERE x.school = "                  \
+    "s.code AND x.status = 'submitted' AND x.kind = "                    \
+    "'inspection' AND x.assessed_on <= ?2 ORDER BY "                     \
+    "x.assessed_on DESC, x.id DESC LIMIT 1) "
+#define SCORES_WHERE                                                     \
+    "WHERE s.district = ?1 AND s.closed = 0 AND (sc.kind = "             \
+    "'dimension' OR (sc.kind = 'item' AND sc.met = 0)) "                 \
+    "ORDER BY sc.assessment"
+/* With the items' answers (the lost points): only an item has one, so
+ * the dimensions' rows do not look (PostgreSQL probed answers_pkey for
+ * every row, three in four of them dimensions). */
+#define SCORES_ANSWERS_SQL                                               \
+    "SELECT sc.assessment, sc.node, sc.kind, sc.earned, sc.max, "        \
+    "an.value, an.note, sc.hazard " SCORES_FROM                          \
+    "LEFT JOIN answers an ON sc.kind = 'item' AND an.assessment = "      \
+    "sc.assessment AND an.item = sc.node " SCORES_WHERE
+/* Without them (w->no_lost: the city shows no lost points, and the
+ * answers were read for nothing: a third of `report city`'s time on
+ * PostgreSQL's side). */
+#define SCORES_SQL                                                       \
+    "SELECT sc.assessment, sc.node, sc.kind, sc.earned, sc.max, "        \
+    "NULL, NULL, sc.hazard " SCORES_FROM SCORES_WHERE
+
 /* The scores a report shows of the latest assessment on or before
  * @p end of each of the district's schools (their dimensions, and
  * their items not met with the answers), read in one statement into
@@ -335,19 +363,7 @@ read_scores(struct work *w, const char *end)
         ;
     if (i == r->n_schools)
         return SR_OK;
-    rc = sr_store_prepare(w->st,
-                          "SELECT sc.assessment, sc.node, sc.kind, "
-                          "sc.earned, sc.max, an.value, an.note, sc.hazard "
-                          "FROM schools s JOIN scores sc ON sc.assessment = "
-                          "(SELECT x.id FROM assessments x WHERE x.school = "
-                          "s.code AND x.status = 'submitted' AND x.kind = "
-                          "'inspection' AND x.assessed_on <= ?2 ORDER BY "
-                          "x.assessed_on DESC, x.id DESC LIMIT 1) "
-                          "LEFT JOIN answers an ON an.assessment = "
-                          "sc.assessment AND an.item = sc.node WHERE "
-                          "s.district = ?1 AND s.closed = 0 AND (sc.kind = "
-                          "'dimension' OR (sc.kind = 'item' AND sc.met = 0)) "
-                          "ORDER BY sc.assessment",
+    rc = sr_store_prepare(w->st, w->no_lost ? SCORES_SQL : SCORES_ANSWERS_SQL,
                           &q);
     if (rc != SR_OK)
         return rc;
