@@ -137,6 +137,7 @@ struct work {
     bool no_lost;          /* no lost points (the city shows none) */
     const struct sr_overlay *ov; /* what-if: hazards closed at the end */
     const struct sr_baseline_report *bl; /* as of the end */
+    struct sr_trend_hazards *th; /* the trend's hazards, or NULL */
 };
 
 static int
@@ -781,6 +782,30 @@ status_then(struct work *w, struct sr_report_hazard *h, const char *end)
     return rc;
 }
 
+/* Hazard @p h's row as the trend counts it, appended to @p th. */
+static sr_error
+keep_for_trend(struct sr_trend_hazards *th, const struct sr_report_hazard *h,
+               const char *deadline, const char *closed_on,
+               const char *last_day)
+{
+    struct sr_trend_hazard *x;
+    sr_error rc;
+
+    rc = sr_grow((void **)&th->v, &th->alloc, th->n, sizeof(*th->v), 64);
+    if (rc != SR_OK)
+        return rc;
+    x = &th->v[th->n++];
+    x->id = h->id;
+    memcpy(x->school, h->code, sizeof(x->school));
+    x->level = h->level;
+    memcpy(x->found_on, h->found_on, sizeof(x->found_on));
+    snprintf(x->deadline, sizeof(x->deadline), "%s", deadline ? deadline : "");
+    snprintf(x->closed_on, sizeof(x->closed_on), "%s",
+             closed_on ? closed_on : "");
+    memcpy(x->last_day, last_day, sizeof(x->last_day));
+    return SR_OK;
+}
+
 static sr_error
 read_hazard(struct work *w, struct sr_stmt *q, struct sr_report_hazard *h,
             const char *end)
@@ -816,6 +841,8 @@ read_hazard(struct work *w, struct sr_stmt *q, struct sr_report_hazard *h,
     if (nomem)
         return SR_ERR_NOMEM;
     rc = sr_store_china_day(w->st, sr_col_text(q, 17), last_day);
+    if (rc == SR_OK && w->th)
+        rc = keep_for_trend(w->th, h, deadline, closed_on, last_day);
     if (rc != SR_OK)
         return rc;
     if (status && last_day[0] && strcmp(last_day, end) <= 0) {
@@ -1057,7 +1084,7 @@ static sr_error
 district(struct sr_store *st, const char *district,
          const struct sr_period *period, bool kpis_only, bool no_lost,
          const struct sr_baseline_report *given, const struct sr_overlay *ov,
-         struct sr_report_district *out)
+         struct sr_trend_hazards *th, struct sr_report_district *out)
 {
     struct sr_registry_filter f = {.stage = -1};
     struct sr_baseline_report bl;
@@ -1074,6 +1101,7 @@ district(struct sr_store *st, const char *district,
     w.kpis_only = kpis_only;
     w.no_lost = no_lost;
     w.ov = ov;
+    w.th = th;
     out->period = *period;
     if (!sr_date_valid(period->start) || !sr_date_valid(period->end)) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
@@ -1136,7 +1164,7 @@ sr_report_district(struct sr_store *st, const char *code,
                    const struct sr_period *period,
                    struct sr_report_district *out)
 {
-    return district(st, code, period, false, false, NULL, NULL, out);
+    return district(st, code, period, false, false, NULL, NULL, NULL, out);
 }
 
 sr_error
@@ -1144,7 +1172,7 @@ sr_report_district_for_city(struct sr_store *st, const char *code,
                             const struct sr_period *period,
                             struct sr_report_district *out)
 {
-    return district(st, code, period, false, true, NULL, NULL, out);
+    return district(st, code, period, false, true, NULL, NULL, NULL, out);
 }
 
 sr_error
@@ -1152,7 +1180,7 @@ sr_report_district_kpis(struct sr_store *st, const char *code,
                         const struct sr_period *period,
                         struct sr_report_district *out)
 {
-    return district(st, code, period, true, true, NULL, NULL, out);
+    return district(st, code, period, true, true, NULL, NULL, NULL, out);
 }
 
 sr_error
@@ -1161,7 +1189,7 @@ sr_report_district_overlay(struct sr_store *st, const char *code,
                            const struct sr_overlay *ov,
                            struct sr_report_district *out)
 {
-    return district(st, code, period, true, true, NULL, ov, out);
+    return district(st, code, period, true, true, NULL, ov, NULL, out);
 }
 
 sr_error
@@ -1171,10 +1199,13 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
                              struct sr_report_district *out,
                              struct sr_report_kpis *kpis)
 {
+    struct sr_trend_hazards th;
     struct sr_baseline_report *bl;
     const char **days;
     sr_error rc;
     size_t p;
+
+    memset(&th, 0, sizeof(th));
 
     memset(out, 0, sizeof(*out));
     bl = calloc(n + 1, sizeof(*bl));
@@ -1190,9 +1221,12 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
     /* Every day's baseline from one read, in its own read transaction. */
     rc = sr_baseline_compute_days(st, code, days, n + 1, bl);
     if (rc == SR_OK)
-        rc = district(st, code, period, false, for_city, &bl[n], NULL, out);
+        rc = district(st, code, period, false, for_city, &bl[n], NULL,
+                      n ? &th : NULL, out);
     if (rc == SR_OK && n) {
-        rc = sr_report_trend_kpis(st, code, ps, n, bl, kpis);
+        /* The hazards as the district's read found them (read once). */
+        th.end = period->end;
+        rc = sr_report_trend_kpis(st, code, ps, n, bl, &th, kpis);
         if (rc != SR_OK)
             sr_report_district_release(out);
     }
@@ -1200,6 +1234,7 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
         sr_baseline_report_release(&bl[p]);
     free(bl);
     free(days);
+    free(th.v);
     return rc;
 }
 
