@@ -274,8 +274,7 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
         rc = sr_buf_add(&ids, "]", 1);
     if (rc == SR_OK)
         rc = sr_store_prepare(t->st,
-                              "SELECT hazard, at, "
-                              "json_extract(state, '$.deadline') FROM "
+                              "SELECT hazard, at, state FROM "
                               "hazard_events WHERE hazard IN (SELECT "
                               "CAST(value AS INTEGER) FROM "
                               "json_each(CAST(?1 AS TEXT))) AND state IS NOT "
@@ -285,7 +284,6 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
         goto cleanup;
     sr_bind_text(q, 1, ids.p);
     while ((step = sr_step(q)) == SR_ROW) {
-        const char *dl = sr_col_text(q, 2);
         struct tev *e;
 
         rc = sr_grow((void **)&t->ev, &t->alloc_ev, t->nev, sizeof(*t->ev),
@@ -294,8 +292,10 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
             break;
         e = &t->ev[t->nev++];
         e->hazard = sr_col_int64(q, 0);
-        copy10(e->deadline, dl && sr_date_valid(dl) ? dl : NULL);
-        rc = sr_store_china_day(t->st, sr_col_text(q, 1), e->day);
+        rc = sr_store_json_date(t->st, sr_col_text(q, 2), "deadline",
+                                e->deadline);
+        if (rc == SR_OK)
+            rc = sr_store_china_day(t->st, sr_col_text(q, 1), e->day);
         if (rc != SR_OK)
             break;
     }
