@@ -137,7 +137,7 @@ struct work {
     bool no_lost;          /* no lost points (the city shows none) */
     const struct sr_overlay *ov; /* what-if: hazards closed at the end */
     const struct sr_baseline_report *bl; /* as of the end */
-    struct sr_trend_hazards *th; /* the trend's hazards, or NULL */
+    struct sr_trend_given *th; /* the trend's hazards, or NULL */
 };
 
 static int
@@ -784,7 +784,7 @@ status_then(struct work *w, struct sr_report_hazard *h, const char *end)
 
 /* Hazard @p h's row as the trend counts it, appended to @p th. */
 static sr_error
-keep_for_trend(struct sr_trend_hazards *th, const struct sr_report_hazard *h,
+keep_for_trend(struct sr_trend_given *th, const struct sr_report_hazard *h,
                const char *deadline, const char *closed_on,
                const char *last_day)
 {
@@ -1084,7 +1084,7 @@ static sr_error
 district(struct sr_store *st, const char *district,
          const struct sr_period *period, bool kpis_only, bool no_lost,
          const struct sr_baseline_report *given, const struct sr_overlay *ov,
-         struct sr_trend_hazards *th, struct sr_report_district *out)
+         struct sr_trend_given *th, struct sr_report_district *out)
 {
     struct sr_registry_filter f = {.stage = -1};
     struct sr_baseline_report bl;
@@ -1199,7 +1199,7 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
                              struct sr_report_district *out,
                              struct sr_report_kpis *kpis)
 {
-    struct sr_trend_hazards th;
+    struct sr_trend_given th;
     struct sr_baseline_report *bl;
     const char **days;
     sr_error rc;
@@ -1226,6 +1226,7 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
     if (rc == SR_OK && n) {
         /* The hazards as the district's read found them (read once). */
         th.end = period->end;
+        th.district = out;
         rc = sr_report_trend_kpis(st, code, ps, n, bl, &th, kpis);
         if (rc != SR_OK)
             sr_report_district_release(out);

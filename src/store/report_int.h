@@ -49,13 +49,15 @@ struct sr_trend_hazard {
     char last_day[11];
 };
 
-/* The hazards of a district's open schools found on or before @p end,
- * by id, as its report read them (sr_report_district_and_trend()), so
- * the trend need not read them again. */
-struct sr_trend_hazards {
+/* What a district's report read (sr_report_district_and_trend()), so
+ * the trend need not read it again: the hazards of its open schools
+ * found on or before @p end, by id, and the report itself (its code,
+ * name and schools). */
+struct sr_trend_given {
     struct sr_trend_hazard *v;
     size_t n, alloc;
     const char *end;
+    const struct sr_report_district *district;
 };
 
 /* sr_report_district_trend() with the baselines of its periods given
@@ -65,7 +67,7 @@ struct sr_trend_hazards {
 sr_error sr_report_trend_kpis(struct sr_store *st, const char *code,
                               const struct sr_period *ps, size_t n,
                               const struct sr_baseline_report *bl,
-                              const struct sr_trend_hazards *hz,
+                              const struct sr_trend_given *hz,
                               struct sr_report_kpis *out);
 
 /* District @p code's report for @p period (sr_report_district(), or

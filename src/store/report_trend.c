@@ -67,7 +67,7 @@ struct trend {
     size_t alloc_schools;
     struct ta *a;                     /* by school, then date, id */
     size_t na, alloc_a;
-    const struct sr_trend_hazards *hz; /* given, or NULL: read them */
+    const struct sr_trend_given *hz; /* given, or NULL: read them */
     struct sr_trend_hazard *h;        /* by id */
     size_t nh, alloc_h;
     struct tsys *sys;
@@ -433,6 +433,39 @@ resolve(struct trend *t, const char *district)
     return rc;
 }
 
+/* The schools of t->hz's district report, as collect_school() takes
+ * them. */
+static sr_error
+given_schools(struct trend *t)
+{
+    const struct sr_report_district *d = t->hz->district;
+    struct sr_report_school *s;
+    size_t i;
+
+    if (!d->n_schools)
+        return SR_OK;
+    t->base.schools = calloc(d->n_schools, sizeof(*t->base.schools));
+    if (!t->base.schools)
+        return SR_ERR_NOMEM;
+    t->alloc_schools = d->n_schools;
+    for (i = 0; i < d->n_schools; i++) {
+        s = &t->base.schools[t->base.n_schools++];
+        memcpy(s->code, d->schools[i].code, sizeof(s->code));
+        s->school = d->schools[i].school;
+        s->colour = -1;
+    }
+    return SR_OK;
+}
+
+/* t->hz's district's code and name into t->base's. */
+static sr_error
+given_district(struct trend *t)
+{
+    t->base.code = sr_strdup(t->hz->district->code);
+    t->base.name = sr_strdup(t->hz->district->name);
+    return t->base.code && t->base.name ? SR_OK : SR_ERR_NOMEM;
+}
+
 /* The hazards of t->hz found on or before @p last (no later than the
  * end they were read to): the rows read_hazards() would read. */
 static sr_error
@@ -481,7 +514,10 @@ read_rows(struct trend *t, const char *last, const struct sr_period *ps,
     sr_error rc;
 
     f.district = t->base.code;
-    rc = sr_registry_list(t->st, &f, collect_school, t);
+    if (t->hz)
+        rc = given_schools(t);
+    else
+        rc = sr_registry_list(t->st, &f, collect_school, t);
     if (rc == SR_OK)
         rc = t->rc;
     if (rc == SR_OK)
@@ -497,7 +533,7 @@ sr_error
 sr_report_trend_kpis(struct sr_store *st, const char *code,
                      const struct sr_period *ps, size_t n,
                      const struct sr_baseline_report *bl,
-                     const struct sr_trend_hazards *hz,
+                     const struct sr_trend_given *hz,
                      struct sr_report_kpis *out)
 {
     struct sr_report_district v;
@@ -519,9 +555,9 @@ sr_report_trend_kpis(struct sr_store *st, const char *code,
     }
     if (!n)
         return SR_OK;
-    if (hz && hz->end && strcmp(last, hz->end) <= 0)
+    if (hz && hz->end && hz->district && strcmp(last, hz->end) <= 0)
         t.hz = hz;
-    rc = resolve(&t, code);
+    rc = t.hz ? given_district(&t) : resolve(&t, code);
     if (rc == SR_OK)
         rc = read_all(&t, last, ps, n);
     if (rc == SR_OK && t.base.n_schools &&
