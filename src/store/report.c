@@ -137,6 +137,7 @@ struct work {
     bool no_lost;          /* no lost points (the city shows none) */
     const struct sr_overlay *ov; /* what-if: hazards closed at the end */
     const struct sr_baseline_report *bl; /* as of the end */
+    struct sr_trend_given *th; /* the trend's hazards, or NULL */
 };
 
 static int
@@ -314,6 +315,34 @@ cmp_row(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
+/* The scores of read_scores(): the latest submitted inspection on or
+ * before ?2 of each open school of district ?1, its dimensions and its
+ * items not met, by assessment. */
+#define SCORES_FROM                                                      \
+    "FROM schools s JOIN scores sc ON sc.assessment = "                  \
+    "(SELECT x.id FROM assessments x WHERE x.school = "                  \
+    "s.code AND x.status = 'submitted' AND x.kind = "                    \
+    "'inspection' AND x.assessed_on <= ?2 ORDER BY "                     \
+    "x.assessed_on DESC, x.id DESC LIMIT 1) "
+#define SCORES_WHERE                                                     \
+    "WHERE s.district = ?1 AND s.closed = 0 AND (sc.kind = "             \
+    "'dimension' OR (sc.kind = 'item' AND sc.met = 0)) "                 \
+    "ORDER BY sc.assessment"
+/* With the items' answers (the lost points): only an item has one, so
+ * the dimensions' rows do not look (PostgreSQL probed answers_pkey for
+ * every row, three in four of them dimensions). */
+#define SCORES_ANSWERS_SQL                                               \
+    "SELECT sc.assessment, sc.node, sc.kind, sc.earned, sc.max, "        \
+    "an.value, an.note, sc.hazard " SCORES_FROM                          \
+    "LEFT JOIN answers an ON sc.kind = 'item' AND an.assessment = "      \
+    "sc.assessment AND an.item = sc.node " SCORES_WHERE
+/* Without them (w->no_lost: the city shows no lost points, and the
+ * answers were read for nothing: a third of `report city`'s time on
+ * PostgreSQL's side). */
+#define SCORES_SQL                                                       \
+    "SELECT sc.assessment, sc.node, sc.kind, sc.earned, sc.max, "        \
+    "NULL, NULL, sc.hazard " SCORES_FROM SCORES_WHERE
+
 /* The scores a report shows of the latest assessment on or before
  * @p end of each of the district's schools (their dimensions, and
  * their items not met with the answers), read in one statement into
@@ -335,19 +364,7 @@ read_scores(struct work *w, const char *end)
         ;
     if (i == r->n_schools)
         return SR_OK;
-    rc = sr_store_prepare(w->st,
-                          "SELECT sc.assessment, sc.node, sc.kind, "
-                          "sc.earned, sc.max, an.value, an.note, sc.hazard "
-                          "FROM schools s JOIN scores sc ON sc.assessment = "
-                          "(SELECT x.id FROM assessments x WHERE x.school = "
-                          "s.code AND x.status = 'submitted' AND x.kind = "
-                          "'inspection' AND x.assessed_on <= ?2 ORDER BY "
-                          "x.assessed_on DESC, x.id DESC LIMIT 1) "
-                          "LEFT JOIN answers an ON an.assessment = "
-                          "sc.assessment AND an.item = sc.node WHERE "
-                          "s.district = ?1 AND s.closed = 0 AND (sc.kind = "
-                          "'dimension' OR (sc.kind = 'item' AND sc.met = 0)) "
-                          "ORDER BY sc.assessment",
+    rc = sr_store_prepare(w->st, w->no_lost ? SCORES_SQL : SCORES_ANSWERS_SQL,
                           &q);
     if (rc != SR_OK)
         return rc;
@@ -765,6 +782,30 @@ status_then(struct work *w, struct sr_report_hazard *h, const char *end)
     return rc;
 }
 
+/* Hazard @p h's row as the trend counts it, appended to @p th. */
+static sr_error
+keep_for_trend(struct sr_trend_given *th, const struct sr_report_hazard *h,
+               const char *deadline, const char *closed_on,
+               const char *last_day)
+{
+    struct sr_trend_hazard *x;
+    sr_error rc;
+
+    rc = sr_grow((void **)&th->v, &th->alloc, th->n, sizeof(*th->v), 64);
+    if (rc != SR_OK)
+        return rc;
+    x = &th->v[th->n++];
+    x->id = h->id;
+    memcpy(x->school, h->code, sizeof(x->school));
+    x->level = h->level;
+    memcpy(x->found_on, h->found_on, sizeof(x->found_on));
+    snprintf(x->deadline, sizeof(x->deadline), "%s", deadline ? deadline : "");
+    snprintf(x->closed_on, sizeof(x->closed_on), "%s",
+             closed_on ? closed_on : "");
+    memcpy(x->last_day, last_day, sizeof(x->last_day));
+    return SR_OK;
+}
+
 static sr_error
 read_hazard(struct work *w, struct sr_stmt *q, struct sr_report_hazard *h,
             const char *end)
@@ -800,6 +841,8 @@ read_hazard(struct work *w, struct sr_stmt *q, struct sr_report_hazard *h,
     if (nomem)
         return SR_ERR_NOMEM;
     rc = sr_store_china_day(w->st, sr_col_text(q, 17), last_day);
+    if (rc == SR_OK && w->th)
+        rc = keep_for_trend(w->th, h, deadline, closed_on, last_day);
     if (rc != SR_OK)
         return rc;
     if (status && last_day[0] && strcmp(last_day, end) <= 0) {
@@ -1041,7 +1084,7 @@ static sr_error
 district(struct sr_store *st, const char *district,
          const struct sr_period *period, bool kpis_only, bool no_lost,
          const struct sr_baseline_report *given, const struct sr_overlay *ov,
-         struct sr_report_district *out)
+         struct sr_trend_given *th, struct sr_report_district *out)
 {
     struct sr_registry_filter f = {.stage = -1};
     struct sr_baseline_report bl;
@@ -1058,6 +1101,7 @@ district(struct sr_store *st, const char *district,
     w.kpis_only = kpis_only;
     w.no_lost = no_lost;
     w.ov = ov;
+    w.th = th;
     out->period = *period;
     if (!sr_date_valid(period->start) || !sr_date_valid(period->end)) {
         rc = sr_store_fail_code(st, SR_ERR_INPUT, _("bad period '%s'"),
@@ -1120,7 +1164,7 @@ sr_report_district(struct sr_store *st, const char *code,
                    const struct sr_period *period,
                    struct sr_report_district *out)
 {
-    return district(st, code, period, false, false, NULL, NULL, out);
+    return district(st, code, period, false, false, NULL, NULL, NULL, out);
 }
 
 sr_error
@@ -1128,7 +1172,7 @@ sr_report_district_for_city(struct sr_store *st, const char *code,
                             const struct sr_period *period,
                             struct sr_report_district *out)
 {
-    return district(st, code, period, false, true, NULL, NULL, out);
+    return district(st, code, period, false, true, NULL, NULL, NULL, out);
 }
 
 sr_error
@@ -1136,7 +1180,7 @@ sr_report_district_kpis(struct sr_store *st, const char *code,
                         const struct sr_period *period,
                         struct sr_report_district *out)
 {
-    return district(st, code, period, true, true, NULL, NULL, out);
+    return district(st, code, period, true, true, NULL, NULL, NULL, out);
 }
 
 sr_error
@@ -1145,7 +1189,7 @@ sr_report_district_overlay(struct sr_store *st, const char *code,
                            const struct sr_overlay *ov,
                            struct sr_report_district *out)
 {
-    return district(st, code, period, true, true, NULL, ov, out);
+    return district(st, code, period, true, true, NULL, ov, NULL, out);
 }
 
 sr_error
@@ -1155,10 +1199,13 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
                              struct sr_report_district *out,
                              struct sr_report_kpis *kpis)
 {
+    struct sr_trend_given th;
     struct sr_baseline_report *bl;
     const char **days;
     sr_error rc;
     size_t p;
+
+    memset(&th, 0, sizeof(th));
 
     memset(out, 0, sizeof(*out));
     bl = calloc(n + 1, sizeof(*bl));
@@ -1174,9 +1221,13 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
     /* Every day's baseline from one read, in its own read transaction. */
     rc = sr_baseline_compute_days(st, code, days, n + 1, bl);
     if (rc == SR_OK)
-        rc = district(st, code, period, false, for_city, &bl[n], NULL, out);
+        rc = district(st, code, period, false, for_city, &bl[n], NULL,
+                      n ? &th : NULL, out);
     if (rc == SR_OK && n) {
-        rc = sr_report_trend_kpis(st, code, ps, n, bl, kpis);
+        /* The hazards as the district's read found them (read once). */
+        th.end = period->end;
+        th.district = out;
+        rc = sr_report_trend_kpis(st, code, ps, n, bl, &th, kpis);
         if (rc != SR_OK)
             sr_report_district_release(out);
     }
@@ -1184,6 +1235,7 @@ sr_report_district_and_trend(struct sr_store *st, const char *code,
         sr_baseline_report_release(&bl[p]);
     free(bl);
     free(days);
+    free(th.v);
     return rc;
 }
 

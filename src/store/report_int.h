@@ -37,11 +37,37 @@ sr_error sr_report_district_trend(struct sr_store *st, const char *code,
                                   const struct sr_period *ps, size_t n,
                                   struct sr_report_kpis *out);
 
+/* A hazard as the trend counts it: its row's values and the China date
+ * of its last event ("" when none). */
+struct sr_trend_hazard {
+    int64_t id;
+    char school[11];
+    int level;
+    char found_on[11];
+    char deadline[11];  /* the row's, or "" */
+    char closed_on[11]; /* or "" */
+    char last_day[11];
+};
+
+/* What a district's report read (sr_report_district_and_trend()), so
+ * the trend need not read it again: the hazards of its open schools
+ * found on or before @p end, by id, and the report itself (its code,
+ * name and schools). */
+struct sr_trend_given {
+    struct sr_trend_hazard *v;
+    size_t n, alloc;
+    const char *end;
+    const struct sr_report_district *district;
+};
+
 /* sr_report_district_trend() with the baselines of its periods given
- * (@p bl: n reports, as of each period's end). */
+ * (@p bl: n reports, as of each period's end) and, unless @p hz is
+ * NULL, the district's hazards (used when no period ends after
+ * hz->end; otherwise read). */
 sr_error sr_report_trend_kpis(struct sr_store *st, const char *code,
                               const struct sr_period *ps, size_t n,
                               const struct sr_baseline_report *bl,
+                              const struct sr_trend_given *hz,
                               struct sr_report_kpis *out);
 
 /* District @p code's report for @p period (sr_report_district(), or

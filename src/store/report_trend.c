@@ -46,16 +46,6 @@ struct ta {
     bool compliant, vetoed;
 };
 
-/* A hazard: what the KPIs need of it. */
-struct th {
-    int64_t id;
-    char school[11];
-    int level;
-    char found_on[11];
-    char deadline[11];  /* the row's, or "" */
-    char closed_on[11]; /* or "" */
-    char last_day[11];  /* China date of its last event, or "" */
-};
 
 /* An event of a hazard whose deadline as of some end is not the row's:
  * its China date and the deadline its state recorded. */
@@ -77,7 +67,8 @@ struct trend {
     size_t alloc_schools;
     struct ta *a;                     /* by school, then date, id */
     size_t na, alloc_a;
-    struct th *h;                     /* by id */
+    const struct sr_trend_given *hz; /* given, or NULL: read them */
+    struct sr_trend_hazard *h;        /* by id */
     size_t nh, alloc_h;
     struct tsys *sys;
     size_t nsys;
@@ -218,7 +209,7 @@ read_hazards(struct trend *t, const char *last)
     sr_bind_text(q, 2, last);
     while ((step = sr_step(q)) == SR_ROW) {
         const char *dl;
-        struct th *h;
+        struct sr_trend_hazard *h;
 
         rc = sr_grow((void **)&t->h, &t->alloc_h, t->nh, sizeof(*t->h), 64);
         if (rc != SR_OK)
@@ -251,7 +242,7 @@ read_hazards(struct trend *t, const char *last)
 /* Whether hazard @p x's deadline as of @p end is not the row's: it was
  * found by then, and its last event is after it (or it has none). */
 static bool
-needs_events(const struct th *x, const char *end)
+needs_events(const struct sr_trend_hazard *x, const char *end)
 {
     return strcmp(x->found_on, end) <= 0 &&
            !(x->last_day[0] && strcmp(x->last_day, end) <= 0);
@@ -283,8 +274,7 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
         rc = sr_buf_add(&ids, "]", 1);
     if (rc == SR_OK)
         rc = sr_store_prepare(t->st,
-                              "SELECT hazard, at, "
-                              "json_extract(state, '$.deadline') FROM "
+                              "SELECT hazard, at, state FROM "
                               "hazard_events WHERE hazard IN (SELECT "
                               "CAST(value AS INTEGER) FROM "
                               "json_each(CAST(?1 AS TEXT))) AND state IS NOT "
@@ -294,7 +284,6 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
         goto cleanup;
     sr_bind_text(q, 1, ids.p);
     while ((step = sr_step(q)) == SR_ROW) {
-        const char *dl = sr_col_text(q, 2);
         struct tev *e;
 
         rc = sr_grow((void **)&t->ev, &t->alloc_ev, t->nev, sizeof(*t->ev),
@@ -303,8 +292,10 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
             break;
         e = &t->ev[t->nev++];
         e->hazard = sr_col_int64(q, 0);
-        copy10(e->deadline, dl && sr_date_valid(dl) ? dl : NULL);
-        rc = sr_store_china_day(t->st, sr_col_text(q, 1), e->day);
+        rc = sr_store_json_date(t->st, sr_col_text(q, 2), "deadline",
+                                e->deadline);
+        if (rc == SR_OK)
+            rc = sr_store_china_day(t->st, sr_col_text(q, 1), e->day);
         if (rc != SR_OK)
             break;
     }
@@ -372,7 +363,7 @@ as_of(struct trend *t, const struct sr_period *p,
         s->vetoed = latest->vetoed;
     }
     for (i = 0; rc == SR_OK && i < t->nh; i++) {
-        const struct th *x = &t->h[i];
+        const struct sr_trend_hazard *x = &t->h[i];
         struct sr_report_hazard h;
         bool closed, overdue;
 
@@ -442,6 +433,58 @@ resolve(struct trend *t, const char *district)
     return rc;
 }
 
+/* The schools of t->hz's district report, as collect_school() takes
+ * them. */
+static sr_error
+given_schools(struct trend *t)
+{
+    const struct sr_report_district *d = t->hz->district;
+    struct sr_report_school *s;
+    size_t i;
+
+    if (!d->n_schools)
+        return SR_OK;
+    t->base.schools = calloc(d->n_schools, sizeof(*t->base.schools));
+    if (!t->base.schools)
+        return SR_ERR_NOMEM;
+    t->alloc_schools = d->n_schools;
+    for (i = 0; i < d->n_schools; i++) {
+        s = &t->base.schools[t->base.n_schools++];
+        memcpy(s->code, d->schools[i].code, sizeof(s->code));
+        s->school = d->schools[i].school;
+        s->colour = -1;
+    }
+    return SR_OK;
+}
+
+/* t->hz's district's code and name into t->base's. */
+static sr_error
+given_district(struct trend *t)
+{
+    t->base.code = sr_strdup(t->hz->district->code);
+    t->base.name = sr_strdup(t->hz->district->name);
+    return t->base.code && t->base.name ? SR_OK : SR_ERR_NOMEM;
+}
+
+/* The hazards of t->hz found on or before @p last (no later than the
+ * end they were read to): the rows read_hazards() would read. */
+static sr_error
+given_hazards(struct trend *t, const char *last)
+{
+    size_t i;
+    sr_error rc;
+
+    for (i = 0; i < t->hz->n; i++) {
+        if (strcmp(t->hz->v[i].found_on, last) > 0)
+            continue;
+        rc = sr_grow((void **)&t->h, &t->alloc_h, t->nh, sizeof(*t->h), 64);
+        if (rc != SR_OK)
+            return rc;
+        t->h[t->nh++] = t->hz->v[i];
+    }
+    return SR_OK;
+}
+
 /* Read the district's rows (one read transaction) for the @p n ends
  * @p ps, the latest @p last. */
 static sr_error read_rows(struct trend *t, const char *last,
@@ -471,13 +514,16 @@ read_rows(struct trend *t, const char *last, const struct sr_period *ps,
     sr_error rc;
 
     f.district = t->base.code;
-    rc = sr_registry_list(t->st, &f, collect_school, t);
+    if (t->hz)
+        rc = given_schools(t);
+    else
+        rc = sr_registry_list(t->st, &f, collect_school, t);
     if (rc == SR_OK)
         rc = t->rc;
     if (rc == SR_OK)
         rc = read_assessments(t, last);
     if (rc == SR_OK)
-        rc = read_hazards(t, last);
+        rc = t->hz ? given_hazards(t, last) : read_hazards(t, last);
     if (rc == SR_OK)
         rc = read_events(t, ps, n);
     return rc;
@@ -487,6 +533,7 @@ sr_error
 sr_report_trend_kpis(struct sr_store *st, const char *code,
                      const struct sr_period *ps, size_t n,
                      const struct sr_baseline_report *bl,
+                     const struct sr_trend_given *hz,
                      struct sr_report_kpis *out)
 {
     struct sr_report_district v;
@@ -508,7 +555,9 @@ sr_report_trend_kpis(struct sr_store *st, const char *code,
     }
     if (!n)
         return SR_OK;
-    rc = resolve(&t, code);
+    if (hz && hz->end && hz->district && strcmp(last, hz->end) <= 0)
+        t.hz = hz;
+    rc = t.hz ? given_district(&t) : resolve(&t, code);
     if (rc == SR_OK)
         rc = read_all(&t, last, ps, n);
     if (rc == SR_OK && t.base.n_schools &&
@@ -560,7 +609,7 @@ sr_report_district_trend(struct sr_store *st, const char *code,
     /* The baselines in their own read transaction: before ours. */
     rc = sr_baseline_compute_days(st, code, days, n, bl);
     if (rc == SR_OK)
-        rc = sr_report_trend_kpis(st, code, ps, n, bl, out);
+        rc = sr_report_trend_kpis(st, code, ps, n, bl, NULL, out);
     for (p = 0; p < n; p++)
         sr_baseline_report_release(&bl[p]);
     free(bl);

@@ -3,7 +3,8 @@
  * (src/store/store_int.h): a finished statement is reused for the same
  * SQL, never handed out twice while in use, reset so that it holds no
  * read transaction, and everything is finalized at close (ASan checks
- * the last part); and sr_store_china_day() agrees with SQLite's date().
+ * the last part); sr_store_china_day() agrees with SQLite's date() and
+ * sr_store_json_date() with its json_extract().
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -286,6 +287,86 @@ china_day_is_sqlite_date(void **state)
     assert_true(n > 5000);
 }
 
+/* sr_store_json_date() gives SQLite's json_extract(doc, '$.deadline')
+ * where sr_date_valid() takes it, "" otherwise: documents it reads
+ * itself (strict JSON, the key once, no escapes) and documents it
+ * leaves to the engine (escapes, the key twice, JSON5, not an object,
+ * malformed: then both fail). */
+static void
+json_date_is_sqlite_json_extract(void **state)
+{
+    static const char *const docs[] = {
+        "{\"deadline\":\"2026-05-01\"}",
+        " { \"a\" : 1 , \"deadline\" : \"2026-05-01\" } ",
+        "{\"a\":1,\"deadline\":null}",
+        "{\"deadline\":\"2026-02-30\"}",
+        "{\"deadline\":\"2026-05-01 \"}",
+        "{\"deadline\":20260501}",
+        "{\"deadline\":true}",
+        "{\"deadline\":{\"d\":\"2026-05-01\"}}",
+        "{}",
+        "{\"x\":{\"deadline\":\"2026-05-01\"}}",
+        "{\"x\":[{\"deadline\":\"2026-05-01\"}],\"deadline\":\"2026-06-01\"}",
+        "{\"deadline\":\"2026-05-01\",\"deadline\":\"2026-06-01\"}",
+        "{\"dead\\u006cine\":\"2026-05-01\"}",
+        "{\"deadline\":\"2026\\u002d05-01\"}",
+        "{\"deadline\":\"2026-05-01\",\"n\":[1,2.5e3,-0,-1.5E-2,true,false,"
+        "null,{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}],\"m\":\"\xe6\x95\x99\"}",
+        "{deadline:'2026-05-01'}",
+        "{\"deadline\":\"2026-05-01\",}",
+        "{\"n\":01,\"deadline\":\"2026-05-01\"}",
+        "{\"n\":1.,\"deadline\":\"2026-05-01\"}",
+        "{\"n\":\"a\tb\",\"deadline\":\"2026-05-01\"}",
+        "[\"2026-05-01\"]",
+        "\"2026-05-01\"",
+        "{\"deadline\":\"2026-05-01\"",
+        "{\"deadline\":\"2026-05-01\"}x",
+        "{\"deadline\" \"2026-05-01\"}",
+        "{\"deadline\":\"2026-05-01\" \"a\":1}",
+        "{\"n\":tru,\"deadline\":\"2026-05-01\"}",
+        "{\"n\":\"\\x\",\"deadline\":\"2026-05-01\"}",
+        "{\"n\":\"\\u12\",\"deadline\":\"2026-05-01\"}",
+        "",
+        "{\"id\":1,\"school\":\"2137260002\",\"level\":\"general\","
+        "\"status\":\"open\",\"found_on\":\"2026-03-02\",\"found_by_user\":"
+        "84,\"responsible\":null,\"deadline\":\"2026-04-01\","
+        "\"recurrent_of\":null,\"baseline\":null}",
+    };
+    struct fx *f = *state;
+    struct sr_stmt *s = NULL;
+    char got[11];
+    const char *want;
+    size_t i;
+    sr_error rc;
+    int step;
+
+    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+        rc = sr_store_json_date(f->st, docs[i], "deadline", got);
+        assert_int_equal(sr_store_prepare(f->st,
+                                          "SELECT json_extract(?1, "
+                                          "'$.deadline')",
+                                          &s),
+                         SR_OK);
+        sr_bind_text(s, 1, docs[i]);
+        step = sr_step(s);
+        if (step != SR_ROW) {
+            if (rc == SR_OK)
+                fail_msg("%s: '%s', SQLite fails", docs[i], got);
+        } else {
+            want = sr_col_text(s, 0);
+            if (!want || !sr_date_valid(want))
+                want = "";
+            if (rc != SR_OK || strcmp(got, want))
+                fail_msg("%s: '%s' (%d), SQLite '%s'", docs[i], got, rc,
+                         want);
+        }
+        sr_store_finish(f->st, s);
+        s = NULL;
+    }
+    assert_int_equal(sr_store_json_date(f->st, NULL, "deadline", got), SR_OK);
+    assert_string_equal(got, "");
+}
+
 int
 main(void)
 {
@@ -303,6 +384,8 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(china_day_is_sqlite_date, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(json_date_is_sqlite_json_extract,
+                                        setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
