@@ -24,11 +24,8 @@
  *                      [--districts N] [--city N] [--seconds S]
  *                      [--think MS] [--read-every MS] [--threads N]
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -36,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,6 +40,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "http_client.h"
 #include "schoolrisk/auth.h"
 #include "schoolrisk/demo.h"
 #include "schoolrisk/indicators.h"
@@ -136,113 +133,7 @@ pct(const struct samples *s, double p)
     return s->v[i ? i - 1 : 0];
 }
 
-/* ------------------------------------------------------------------ */
-/* A minimal HTTP/1.1 client: one keep-alive connection a user          */
-/* ------------------------------------------------------------------ */
-
-struct conn {
-    int fd;
-    char cookie[80];
-    char csrf[64];
-    char *buf;
-    size_t cap;
-};
-
-static bool
-conn_open(struct conn *c)
-{
-    struct sockaddr_in a;
-    int one = 1;
-
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->fd < 0)
-        return false;
-    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(c->fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        close(c->fd);
-        c->fd = -1;
-        return false;
-    }
-    return true;
-}
-
-/* Send a request and read the answer: its status, *body (in c->buf). */
-static int
-request(struct conn *c, const char *method, const char *path,
-        const char *json, char **body)
-{
-    char head[2048];
-    size_t hl, bl = json ? strlen(json) : 0, got = 0, need = 0;
-    const char *eoh = NULL, *p;
-    int status = -1, tries;
-
-    for (tries = 0; tries < 2; tries++) {
-        if (c->fd < 0 && !conn_open(c))
-            return -1;
-        hl = (size_t)snprintf(
-            head, sizeof(head),
-            "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
-            "Origin: http://127.0.0.1:%u\r\n%s%s%s%s%s%s"
-            "Content-Length: %zu\r\n\r\n",
-            method, path, port, port, c->cookie[0] ? "Cookie: sr_session="
-                                                   : "",
-            c->cookie, c->cookie[0] ? "\r\n" : "",
-            c->csrf[0] ? "X-CSRF-Token: " : "", c->csrf,
-            c->csrf[0] ? "\r\n" : "", bl);
-        if (send(c->fd, head, hl, MSG_NOSIGNAL) != (ssize_t)hl ||
-            (bl && send(c->fd, json, bl, MSG_NOSIGNAL) != (ssize_t)bl)) {
-            close(c->fd);
-            c->fd = -1;
-            continue; /* the server closed an idle connection */
-        }
-        got = 0;
-        eoh = NULL;
-        for (;;) {
-            ssize_t n;
-
-            if (got + 65536 > c->cap) {
-                c->cap = c->cap ? c->cap * 2 : 1 << 20;
-                c->buf = realloc(c->buf, c->cap);
-                if (!c->buf)
-                    abort();
-            }
-            n = recv(c->fd, c->buf + got, c->cap - got - 1, 0);
-            if (n <= 0)
-                break;
-            got += (size_t)n;
-            c->buf[got] = '\0';
-            if (!eoh && (eoh = strstr(c->buf, "\r\n\r\n"))) {
-                p = strcasestr(c->buf, "\r\nContent-Length:");
-                need = (size_t)(eoh - c->buf) + 4 +
-                       (p && p < eoh ? strtoul(p + 17, NULL, 10) : 0);
-            }
-            if (eoh && got >= need)
-                break;
-        }
-        if (!eoh || got < need) {
-            close(c->fd);
-            c->fd = -1;
-            if (got == 0)
-                continue;
-            return -1;
-        }
-        sscanf(c->buf, "HTTP/1.1 %d", &status);
-        if ((p = strcasestr(c->buf, "\r\nSet-Cookie: sr_session=")) &&
-            p < eoh) {
-            const char *v = p + strlen("\r\nSet-Cookie: sr_session=");
-            size_t n = strcspn(v, ";\r");
-
-            snprintf(c->cookie, sizeof(c->cookie), "%.*s", (int)n, v);
-        }
-        *body = (char *)eoh + 4;
-        return status;
-    }
-    return -1;
-}
+/* One keep-alive connection a user (http_client.h). */
 
 static int
 timed(struct conn *c, enum route r, const char *method, const char *path,
@@ -319,7 +210,7 @@ static void *
 inspector_run(void *arg)
 {
     struct inspector *in = arg;
-    struct conn c = {-1, "", "", NULL, 0};
+    struct conn c = CONN_INIT(port);
     char path[256], json[256], *body;
     size_t i;
 
@@ -383,7 +274,7 @@ static void *
 reader_run(void *arg)
 {
     struct reader *rd = arg;
-    struct conn c = {-1, "", "", NULL, 0};
+    struct conn c = CONN_INIT(port);
     char *body;
 
     bool in_ok = sign_in(&c, rd->login, rd->city ? rd->secret : NULL,
@@ -417,7 +308,7 @@ done:
 static void *
 churn_run(void *arg)
 {
-    struct conn c = {-1, "", "", NULL, 0};
+    struct conn c = CONN_INIT(port);
 
     while (!atomic_load(&stop)) {
         sign_in(&c, arg, NULL, R_LOGIN);
@@ -759,7 +650,7 @@ main(int argc, char **argv)
     /* The dashboard is computed once a day before anyone waits for it
      * (its first computation, about a second, is not the day's). */
     if (cities) {
-        struct conn c = {-1, "", "", NULL, 0};
+        struct conn c = CONN_INIT(port);
         char *body;
 
         if (sign_in(&c, rd[districts].login, rd[districts].secret,

@@ -27,12 +27,9 @@
  * usage: bench_writers --db DB [--writers 1,2,4,8,16] [--seconds S]
  *                      [--threads N] [--pg-pid PID]
  */
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -40,13 +37,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
+#include "http_client.h"
 #include "schoolrisk/assess.h"
 #include "schoolrisk/auth.h"
 #include "schoolrisk/indicators.h"
@@ -79,114 +76,6 @@ cmp_double(const void *a, const void *b)
     double x = *(const double *)a, y = *(const double *)b;
 
     return x < y ? -1 : x > y;
-}
-
-/* ------------------------------------------------------------------ */
-/* A minimal HTTP/1.1 client (bench_service.c's)                        */
-/* ------------------------------------------------------------------ */
-
-struct conn {
-    int fd;
-    char cookie[80];
-    char csrf[64];
-    char *buf;
-    size_t cap;
-};
-
-static bool
-conn_open(struct conn *c)
-{
-    struct sockaddr_in a;
-    int one = 1;
-
-    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (c->fd < 0)
-        return false;
-    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    memset(&a, 0, sizeof(a));
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(c->fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        close(c->fd);
-        c->fd = -1;
-        return false;
-    }
-    return true;
-}
-
-/* Send a request and read the answer: its status, *body (in c->buf). */
-static int
-request(struct conn *c, const char *method, const char *path,
-        const char *json, char **body)
-{
-    char head[2048];
-    size_t hl, bl = json ? strlen(json) : 0, got = 0, need = 0;
-    const char *eoh = NULL, *p;
-    int status = -1, tries;
-
-    for (tries = 0; tries < 2; tries++) {
-        if (c->fd < 0 && !conn_open(c))
-            return -1;
-        hl = (size_t)snprintf(
-            head, sizeof(head),
-            "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
-            "Origin: http://127.0.0.1:%u\r\n%s%s%s%s%s%s"
-            "Content-Length: %zu\r\n\r\n",
-            method, path, port, port, c->cookie[0] ? "Cookie: sr_session="
-                                                   : "",
-            c->cookie, c->cookie[0] ? "\r\n" : "",
-            c->csrf[0] ? "X-CSRF-Token: " : "", c->csrf,
-            c->csrf[0] ? "\r\n" : "", bl);
-        if (send(c->fd, head, hl, MSG_NOSIGNAL) != (ssize_t)hl ||
-            (bl && send(c->fd, json, bl, MSG_NOSIGNAL) != (ssize_t)bl)) {
-            close(c->fd);
-            c->fd = -1;
-            continue; /* the server closed an idle connection */
-        }
-        got = 0;
-        eoh = NULL;
-        for (;;) {
-            ssize_t n;
-
-            if (got + 65536 > c->cap) {
-                c->cap = c->cap ? c->cap * 2 : 1 << 20;
-                c->buf = realloc(c->buf, c->cap);
-                if (!c->buf)
-                    abort();
-            }
-            n = recv(c->fd, c->buf + got, c->cap - got - 1, 0);
-            if (n <= 0)
-                break;
-            got += (size_t)n;
-            c->buf[got] = '\0';
-            if (!eoh && (eoh = strstr(c->buf, "\r\n\r\n"))) {
-                p = strcasestr(c->buf, "\r\nContent-Length:");
-                need = (size_t)(eoh - c->buf) + 4 +
-                       (p && p < eoh ? strtoul(p + 17, NULL, 10) : 0);
-            }
-            if (eoh && got >= need)
-                break;
-        }
-        if (!eoh || got < need) {
-            close(c->fd);
-            c->fd = -1;
-            if (got == 0)
-                continue;
-            return -1;
-        }
-        sscanf(c->buf, "HTTP/1.1 %d", &status);
-        if ((p = strcasestr(c->buf, "\r\nSet-Cookie: sr_session=")) &&
-            p < eoh) {
-            const char *v = p + strlen("\r\nSet-Cookie: sr_session=");
-            size_t n = strcspn(v, ";\r");
-
-            snprintf(c->cookie, sizeof(c->cookie), "%.*s", (int)n, v);
-        }
-        *body = (char *)eoh + 4;
-        return status;
-    }
-    return -1;
 }
 
 /* Sign in; false on failure. */
@@ -637,7 +526,7 @@ main(int argc, char **argv)
         struct sr_school_record s;
         struct sr_system *sys = NULL;
 
-        w[i].c.fd = -1;
+        w[i].c = (struct conn)CONN_INIT(0); /* its port below */
         sr_school_record_init(&s);
         if (sr_registry_get(st, w[i].school, &s) != SR_OK ||
             sr_store_current_system(st, (int)s.school.attr[SR_ATTR_STAGE],
@@ -674,9 +563,11 @@ main(int argc, char **argv)
         die(NULL, "the server did not start");
     port = (unsigned short)strtoul(strstr(line, "http://127.0.0.1:") + 17,
                                    NULL, 10);
-    for (i = 0; i < maxw; i++)
+    for (i = 0; i < maxw; i++) {
+        w[i].c.port = port;
         if (!sign_in(&w[i].c, w[i].login))
             die(NULL, w[i].login);
+    }
 
     printf("writers benchmark: %s, %s; server %ld threads; %ld s a "
            "point; one submission = new draft + %zu answers in one "
