@@ -243,25 +243,22 @@ clear_fresh(struct copy *c)
 static char *
 insert_sql(const char *table, struct sr_stmt *s, int rows)
 {
-    int i, r, n = sr_col_count(s);
-    size_t size = 64 + strlen(table) + (size_t)rows * (size_t)n * 12;
-    char *sql, *p;
+    int i, n = sr_col_count(s);
+    size_t size = 64 + strlen(table);
+    char *head, *p, *sql;
 
     for (i = 0; i < n; i++)
         size += strlen(sr_col_name(s, i)) + 4;
-    sql = malloc(size);
-    if (!sql)
+    head = malloc(size);
+    if (!head)
         return NULL;
-    p = sql + snprintf(sql, size, "INSERT INTO \"%s\" (", table);
+    p = head + snprintf(head, size, "INSERT INTO \"%s\" (", table);
     for (i = 0; i < n; i++)
-        p += snprintf(p, size - (size_t)(p - sql), "%s\"%s\"", i ? ", " : "",
-                      sr_col_name(s, i));
-    p += snprintf(p, size - (size_t)(p - sql), ") VALUES ");
-    for (r = 0; r < rows; r++)
-        for (i = 0; i < n; i++)
-            p += snprintf(p, size - (size_t)(p - sql), "%s?%d%s",
-                          i ? ", " : r ? ", (" : "(", r * n + i + 1,
-                          i == n - 1 ? ")" : "");
+        p += snprintf(p, size - (size_t)(p - head), "%s\"%s\"",
+                      i ? ", " : "", sr_col_name(s, i));
+    snprintf(p, size - (size_t)(p - head), ") VALUES ");
+    sql = sr_sql_groups(head, rows, n, "");
+    free(head);
     return sql;
 }
 

@@ -1104,6 +1104,26 @@ sr_store_rollback(struct sr_store *st)
 }
 
 char *
+sr_sql_groups(const char *head, int rows, int cols, const char *tail)
+{
+    size_t size = strlen(head) + strlen(tail) + 1 +
+                  (size_t)rows * (size_t)cols * 10 + (size_t)rows * 4;
+    char *sql = malloc(size), *p;
+    int r, i;
+
+    if (!sql)
+        return NULL;
+    p = sql + snprintf(sql, size, "%s", head);
+    for (r = 0; r < rows; r++)
+        for (i = 0; i < cols; i++)
+            p += snprintf(p, size - (size_t)(p - sql), "%s?%d%s",
+                          i ? ", " : r ? ", (" : "(", r * cols + i + 1,
+                          i == cols - 1 ? ")" : "");
+    snprintf(p, size - (size_t)(p - sql), "%s", tail);
+    return sql;
+}
+
+char *
 sr_column_dup(struct sr_stmt *s, int i, int *nomem)
 {
     const char *t = sr_col_text(s, i);

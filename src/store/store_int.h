@@ -79,6 +79,14 @@ sr_error sr_store_prepare(struct sr_store *st, const char *sql,
                           struct sr_stmt **out);
 void sr_store_finish(struct sr_store *st, struct sr_stmt *s);
 
+/* head, then rows groups of cols parameters numbered from ?1, then
+ * tail: ("INSERT INTO t(a, b) VALUES ", 2, 2, "") gives "INSERT INTO
+ * t(a, b) VALUES (?1, ?2), (?3, ?4)"; ("... WHERE code IN ", 1, n, "")
+ * an IN list of n.  A statement of many rows saves a round trip a row
+ * on PostgreSQL.  Allocated (the caller frees it); NULL when out of
+ * memory. */
+char *sr_sql_groups(const char *head, int rows, int cols, const char *tail);
+
 /* SQL without a statement to keep (BEGIN, SAVEPOINT, DDL): SR_DB_OK or
  * the engine's error (sr_store_dberr() says it). */
 int sr_db_exec(struct sr_store *st, const char *sql);

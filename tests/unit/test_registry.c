@@ -1026,8 +1026,8 @@ test_import_write_failure_rolls_back(void **state)
                             0),
                      SR_ERR_DB);
     assert_string_equal(sr_store_errmsg(f->st),
-                        "cannot add school '2137010003': database or disk "
-                        "is full");
+                        "cannot add schools '2137010002' to '2137010003' "
+                        "(2 of them): database or disk is full");
     assert_int_equal(f->d.n, 0);
     assert_int_equal(f->rep.added + f->rep.updated + f->rep.unchanged, 0);
     after = snapshot(f);
@@ -1489,6 +1489,125 @@ test_import_old_format_keeps_stored(void **state)
                      0);
 }
 
+/* School k of many_schools()'s file of n: its code. */
+static size_t
+many_code(size_t k, size_t n)
+{
+    return (size_t)2137100000 + (k * 7) % n;
+}
+
+/* A file of n schools (HDR5, or HDR without the columns of schema 5),
+ * school k on line k + 2 with code many_code() (not in code order),
+ * enrollment 100 + k, one more where bump(k), in 历下区, 历城区 or
+ * 章丘区; the schools where leave_out(k) are left out. */
+static char *
+many_schools(size_t n, bool schema5, bool (*bump)(size_t),
+             bool (*leave_out)(size_t))
+{
+    static const char *const dist[] = {"历下区", "历城区", "章丘区"};
+    size_t size = 256 + n * 160, len, k;
+    char *csv = malloc(size);
+
+    assert_non_null(csv);
+    len = (size_t)snprintf(csv, size, "%s", schema5 ? HDR5 : HDR);
+    for (k = 0; k < n; k++)
+        if (!leave_out || !leave_out(k))
+            len += (size_t)snprintf(
+                csv + len, size - len,
+                "%010zu,学校%zu,%s,小学,公办,城区,否,否,是,是,否,%zu,0,1%s,,"
+                "\n",
+                many_code(k, n), k, dist[k % 3],
+                100 + k + (bump && bump(k) ? 1 : 0),
+                schema5 ? ",40,是,否" : "");
+    return csv;
+}
+
+static bool
+every_seventh(size_t k)
+{
+    return k % 7 == 3;
+}
+
+static bool
+every_fiftieth(size_t k)
+{
+    return k % 50 == 49;
+}
+
+/* The codes of the latest registry change's versions in their order,
+ * "code|" a line, against want (as many lines). */
+static void
+assert_latest_versions(struct fx *f, const char *want)
+{
+    char *got = test_raw_rows(f->raw,
+                              "SELECT code FROM school_versions WHERE "
+                              "change = (SELECT max(id) FROM "
+                              "registry_changes) ORDER BY id");
+
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* An import of more schools than one statement takes (128: the reads,
+ * the adds and the versions go by statements of many): every school
+ * stored as the file says, each version recorded in the file's order,
+ * and the chunks' edges lose or double nothing. */
+static void
+test_import_many_schools(void **state)
+{
+    struct fx *f = *state;
+    struct sr_audit_report ar;
+    size_t n = 300, k, len = 0;
+    char *csv, want[300 * 12 + 1];
+
+    csv = many_schools(n, true, NULL, NULL);
+    import_ok(f, csv, 0, n, 0, 0, 0);
+    free(csv);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE staff = 40 "
+                          "AND meal_delivery = 1 AND village_school = 0 "
+                          "AND closed = 0 AND enrollment = 100 + "
+                          "CAST(substr(name, 3) AS INTEGER)"),
+                     n);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools"), n);
+    for (k = 0; k < n; k++)
+        len += (size_t)snprintf(want + len, sizeof(want) - len, "%010zu|\n",
+                                many_code(k, n));
+    assert_latest_versions(f, want);
+
+    /* The old format (staff and the flags kept), every seventh school
+     * one pupil more, every fiftieth left out of a full import: 42
+     * updated (k = 199 is both), 6 closed. */
+    sr_store_set_clock(f->st, T1);
+    csv = many_schools(n, false, every_seventh, every_fiftieth);
+    import_ok(f, csv, SR_IMPORT_FULL, 0, 42, 252, 6);
+    free(csv);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE staff = 40 "
+                          "AND meal_delivery = 1"),
+                     n);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE enrollment = "
+                          "101 + CAST(substr(name, 3) AS INTEGER)"),
+                     42);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE closed = 1"),
+                     6);
+    assert_int_equal(q(f, "SELECT count(*) FROM schools WHERE updated_at = "
+                          "'2026-09-02T00:00:00Z'"),
+                     48);
+    /* The updated in the file's order, then the closed. */
+    len = 0;
+    for (k = 0; k < n; k++)
+        if (every_seventh(k) && !every_fiftieth(k))
+            len += (size_t)snprintf(want + len, sizeof(want) - len,
+                                    "%010zu|\n", many_code(k, n));
+    for (k = 0; k < n; k++)
+        if (every_fiftieth(k))
+            len += (size_t)snprintf(want + len, sizeof(want) - len,
+                                    "%010zu|\n", many_code(k, n));
+    assert_latest_versions(f, want);
+    assert_int_equal(sr_audit_verify(f->st, &ar), SR_OK);
+    if (!ar.ok)
+        fail_msg("%s", ar.problem);
+}
+
 /* A database of schema 4 (schools without the columns of schema 5) is
  * upgraded when opened for writing: every school gets staff 0,
  * meal_delivery and village_school 否, the upgrade is a registry change
@@ -1602,6 +1721,7 @@ main(void)
         T(test_header_population_refused),
         T(test_reject_added_columns),
         T(test_import_old_format_keeps_stored),
+        T(test_import_many_schools),
         T(test_upgrade_from_schema_4),
     };
 #undef T
