@@ -85,15 +85,6 @@ static atomic_int ready;
 static unsigned short port;
 static int think_ms = 1000, read_every_ms = 1000;
 
-static double
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
 static void
 record(enum route r, double ms, bool ok)
 {
@@ -146,36 +137,18 @@ timed(struct conn *c, enum route r, const char *method, const char *path,
     return status;
 }
 
-/* Sign in (and take the second factor when asked); false on failure. */
+/* Sign in (and take the second factor when asked), the password's
+ * request timed as route; false on failure. */
 static bool
-sign_in(struct conn *c, const char *login, const char *secret,
-        enum route route)
+sign_in_timed(struct conn *c, const char *login, const char *secret,
+              enum route route)
 {
-    char json[256], *body;
-    cJSON *v;
+    double ms;
     int status;
+    bool ok = sign_in(c, login, PASSWORD, secret, &ms, &status);
 
-    c->cookie[0] = c->csrf[0] = '\0';
-    snprintf(json, sizeof(json), "{\"login\":\"%s\",\"password\":\"%s\"}",
-             login, PASSWORD);
-    status = timed(c, route, "POST", "/api/v1/session", json, &body);
-    if (status != 200)
-        return false;
-    v = cJSON_Parse(body);
-    snprintf(c->csrf, sizeof(c->csrf), "%s",
-             cJSON_GetStringValue(cJSON_GetObjectItem(v, "csrf")));
-    if (secret && !strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(
-                              v, "stage")), "totp")) {
-        char code[7];
-
-        /* The next step's code: the enrolment used this step's, and a
-         * code is accepted once (one step of drift is allowed). */
-        sr_totp_code(secret, time(NULL) + 30, code);
-        snprintf(json, sizeof(json), "{\"code\":\"%s\"}", code);
-        status = request(c, "POST", "/api/v1/session/totp", json, &body);
-    }
-    cJSON_Delete(v);
-    return status == 200;
+    record(route, ms, status == 200);
+    return ok;
 }
 
 static void
@@ -214,7 +187,7 @@ inspector_run(void *arg)
     char path[256], json[256], *body;
     size_t i;
 
-    bool in_ok = sign_in(&c, in->login, NULL, R_LOGIN_BURST);
+    bool in_ok = sign_in_timed(&c, in->login, NULL, R_LOGIN_BURST);
 
     atomic_fetch_add(&ready, 1);
     while (!atomic_load(&go))
@@ -277,7 +250,7 @@ reader_run(void *arg)
     struct conn c = CONN_INIT(port);
     char *body;
 
-    bool in_ok = sign_in(&c, rd->login, rd->city ? rd->secret : NULL,
+    bool in_ok = sign_in_timed(&c, rd->login, rd->city ? rd->secret : NULL,
                          R_LOGIN_BURST);
 
     atomic_fetch_add(&ready, 1);
@@ -311,7 +284,7 @@ churn_run(void *arg)
     struct conn c = CONN_INIT(port);
 
     while (!atomic_load(&stop)) {
-        sign_in(&c, arg, NULL, R_LOGIN);
+        sign_in_timed(&c, arg, NULL, R_LOGIN);
         pause_ms(250);
     }
     if (c.fd >= 0)
@@ -653,7 +626,7 @@ main(int argc, char **argv)
         struct conn c = CONN_INIT(port);
         char *body;
 
-        if (sign_in(&c, rd[districts].login, rd[districts].secret,
+        if (sign_in_timed(&c, rd[districts].login, rd[districts].secret,
                     R_LOGIN_BURST))
             request(&c, "GET", "/api/v1/dashboard?period=2026Q4", NULL,
                     &body);

@@ -61,42 +61,12 @@
 static atomic_bool stop;
 static unsigned short port;
 
-static double
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
 static int
 cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
 
     return x < y ? -1 : x > y;
-}
-
-/* Sign in; false on failure. */
-static bool
-sign_in(struct conn *c, const char *login)
-{
-    char json[256], *body;
-    cJSON *v;
-    int status;
-
-    c->cookie[0] = c->csrf[0] = '\0';
-    snprintf(json, sizeof(json), "{\"login\":\"%s\",\"password\":\"%s\"}",
-             login, PASSWORD);
-    status = request(c, "POST", "/api/v1/session", json, &body);
-    if (status != 200)
-        return false;
-    v = cJSON_Parse(body);
-    snprintf(c->csrf, sizeof(c->csrf), "%s",
-             cJSON_GetStringValue(cJSON_GetObjectItem(v, "csrf")));
-    cJSON_Delete(v);
-    return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -565,7 +535,7 @@ main(int argc, char **argv)
                                    NULL, 10);
     for (i = 0; i < maxw; i++) {
         w[i].c.port = port;
-        if (!sign_in(&w[i].c, w[i].login))
+        if (!sign_in(&w[i].c, w[i].login, PASSWORD, NULL, NULL, NULL))
             die(NULL, w[i].login);
     }
 

@@ -13,7 +13,10 @@
 # points start from the same data), SECONDS (a point) to 10.  PGDIR, the
 # DIR given to pg-cluster.sh, lets the PostgreSQL server's CPU be
 # counted (its postmaster's pid).  Each store ends with `audit verify`
-# on the database the writers wrote.
+# on the database the writers wrote.  SR_BENCH_PG_DB, when set, is the
+# URI of a PostgreSQL database that already holds DEMO_DIR's database
+# (`db copy` done, as bench_province.sh leaves it): the writers write
+# into it instead of a new copy (a province's copy takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=$(realpath "${1:-build}")
@@ -36,8 +39,12 @@ cp "$DIR/schoolrisk.db" "$OUT/lite.db"
 "$BUILD/schoolrisk" audit verify --db "$OUT/lite.db"
 echo
 
-PG=$(tests/pg/newdb.sh bench_writers)
-"$BUILD/schoolrisk" db copy "$DIR/schoolrisk.db" "$PG" >/dev/null
+if [ -n "${SR_BENCH_PG_DB:-}" ]; then
+    PG=$SR_BENCH_PG_DB
+else
+    PG=$(tests/pg/newdb.sh bench_writers)
+    "$BUILD/schoolrisk" db copy "$DIR/schoolrisk.db" "$PG" >/dev/null
+fi
 pid=0
 [ -n "$PGDIR" ] && pid=$(head -1 "$PGDIR/data/postmaster.pid")
 "$BUILD/bench_writers" --db "$PG" --writers "$WRITERS" \

@@ -31,4 +31,14 @@ bool conn_open(struct conn *c);
 int request(struct conn *c, const char *method, const char *path,
             const char *json, char **body);
 
+/* Sign in as login with password, and with the second factor when the
+ * server asks for it and secret (its TOTP secret) is given: true when
+ * signed in, c then holding the session.  *ms and *status, when not
+ * NULL, get the password request's time and status. */
+bool sign_in(struct conn *c, const char *login, const char *password,
+             const char *secret, double *ms, int *status);
+
+/* Milliseconds on the monotonic clock. */
+double now_ms(void);
+
 #endif

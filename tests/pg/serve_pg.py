@@ -29,14 +29,12 @@ import datetime
 import os
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "web"))
 
-import srweb  # noqa: E402
-from srweb import (BIN, ENV, REGISTRY, SRC, USERS, Server, case,  # noqa: E402
+from srweb import (SRC, Server, case,  # noqa: E402
                    expect, expect_error, expect_status, run)
 from srwork import full_answers  # noqa: E402
 
@@ -50,35 +48,6 @@ YANXIANG = "2137010231"
 YEAR = "%04d" % (datetime.datetime.utcnow() + datetime.timedelta(hours=8)).year
 
 
-class PgServer(Server):
-    """srweb.Server on a PostgreSQL database made (init) by its owner."""
-
-    def __init__(self, db, extra_args=()):
-        self.dir = tempfile.mkdtemp(prefix="sr-pgweb-")
-        self.db = db
-        self.pg = None   # the caller's database: close() leaves it
-        self.env = dict(ENV)
-        self.extra = list(extra_args)
-        self.proc = None
-        self.port = None
-        self.once = {}
-        self.secrets = {}
-        path = os.path.join(self.dir, "registry.csv")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(REGISTRY)
-        self.cli("schools", "import", path)
-        for login, name, role, district, school in USERS:
-            args = ["users", "add", login, "--name", name, "--role", role]
-            if district:
-                args += ["--district", district]
-            if school:
-                args += ["--school", school]
-            out = self.cli(*args)
-            self.once[login] = out.split("one-time password: ")[1].split()[0]
-        self.sessions = {}
-        self.start()
-
-
 class Shared:
     def __init__(self):
         extra = []
@@ -87,7 +56,8 @@ class Shared:
             # One request thread: which connection a download uses is
             # then known (the second case).
             extra = ["--read-db", self.read_db, "--threads", "1"]
-        self.s = PgServer(DB, extra)
+        # The schema is made by its owner; DB is the service's role.
+        self.s = Server(extra, db=DB, init=False)
         self.insp = self.s.as_user("insp")
         self.lixia = self.s.as_user("lixia")
         self.lixia2 = self.s.as_user("lixia2")

@@ -19,7 +19,6 @@ import os
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -31,33 +30,6 @@ from srweb import case, expect  # noqa: E402
 
 RACERS = 8
 USERS = [u for u in srweb.USERS if u[0] in ("lixia", "lixia2")]
-
-
-class PgServer(srweb.Server):
-    """srweb.Server on the PostgreSQL database URI instead of a file."""
-
-    def __init__(self, uri):  # pylint: disable=super-init-not-called
-        self.dir = tempfile.mkdtemp(prefix="sr-pgrace-")
-        self.db = uri
-        self.pg = None   # the caller's database: close() leaves it
-        self.env = dict(srweb.ENV)
-        self.extra = []
-        self.proc = None
-        self.port = None
-        self.once = {}
-        self.secrets = {}
-        self.sessions = {}
-        self.cli("init")
-        path = os.path.join(self.dir, "registry.csv")
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(srweb.REGISTRY)
-        self.cli("schools", "import", path)
-        for login, name, role, district, _ in USERS:
-            out = self.cli("users", "add", login, "--name", name, "--role",
-                           role, "--district", district)
-            self.once[login] = re.search(r"one-time password: (\S+)",
-                                         out).group(1)
-        self.start()
 
 
 def race(srv, login, path, body):
@@ -99,7 +71,7 @@ def one_wins(rs, message):
 
 
 def setup():
-    srv = PgServer(URI)
+    srv = srweb.Server(users=USERS, db=URI)
     out = srv.cli("hazard", "add", "--school", "2137010231", "--level",
                   "general", "--description", "消防通道堆放杂物")
     hid = int(re.search(r"hazard (\d+)", out).group(1))

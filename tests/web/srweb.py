@@ -234,10 +234,15 @@ class Server:
     """A fresh database and a server on a free loopback port."""
 
     def __init__(self, extra_args=(), registry=REGISTRY, users=USERS,
-                 env=None):
+                 env=None, db=None, init=True):
+        """db: a database of the caller's (a PostgreSQL URI) instead of
+        a fresh one; close() leaves it.  init=False: its schema is made
+        already (by its owner, the server's role being another)."""
         self.dir = tempfile.mkdtemp(prefix="sr-web-")
         self.pg = None
-        if STORE == "pg":
+        if db is not None:
+            self.db = db
+        elif STORE == "pg":
             self.pg = pg_name()
             p = subprocess.run([os.path.join(SRC, "tests", "pg",
                                               "newdb.sh"), self.pg],
@@ -254,7 +259,8 @@ class Server:
         self.port = None
         self.once = {}       # login -> one-time password
         self.secrets = {}    # login -> TOTP secret
-        self.cli("init")
+        if init:
+            self.cli("init")
         path = os.path.join(self.dir, "registry.csv")
         with open(path, "w", encoding="utf-8") as f:
             f.write(registry)
