@@ -481,6 +481,21 @@ rows_per_stmt(size_t n)
     return k;
 }
 
+/* Prepare head with rows groups of cols parameters (sr_sql_groups()). */
+static sr_error
+prepare_rows(struct sr_store *st, const char *head, size_t rows, int cols,
+             struct sr_stmt **s)
+{
+    char *sql = sr_sql_groups(head, (int)rows, cols, "");
+    sr_error rc;
+
+    if (!sql)
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    rc = sr_store_prepare(st, sql, s);
+    free(sql);
+    return rc;
+}
+
 /* For bsearch() of a code among pointers to codes. */
 static int
 code_ref_cmp(const void *key, const void *elem)
@@ -505,15 +520,12 @@ insert_versions(struct sr_store *st, int64_t change, const char **code,
 
     while (n > 0 && rc == SR_OK) {
         size_t k = rows_per_stmt(n), i;
-        char *sql = sr_sql_groups(
-            "INSERT INTO school_versions(change, code, state) VALUES ",
-            (int)k, 3, "");
         struct sr_stmt *s = NULL;
 
-        if (!sql)
-            return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
-        rc = sr_store_prepare(st, sql, &s);
-        free(sql);
+        rc = prepare_rows(st,
+                          "INSERT INTO school_versions(change, code, state) "
+                          "VALUES ",
+                          k, 3, &s);
         if (rc != SR_OK)
             return rc;
         for (i = 0; i < k; i++) {
@@ -830,14 +842,9 @@ add_schools(struct sr_store *st, const struct sr_school_record *const *v,
 {
     while (n > 0) {
         size_t k = rows_per_stmt(n), i;
-        char *sql = sr_sql_groups(INSERT_SQL, (int)k, INSERT_COLS, "");
         struct sr_stmt *s = NULL;
-        sr_error rc;
+        sr_error rc = prepare_rows(st, INSERT_SQL, k, INSERT_COLS, &s);
 
-        if (!sql)
-            return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
-        rc = sr_store_prepare(st, sql, &s);
-        free(sql);
         if (rc != SR_OK)
             return rc;
         for (i = 0; i < k; i++) {
