@@ -2,7 +2,8 @@
  * bench_service.c - the service under the load of a working day.
  *
  * On a demo city (3,000 schools and a year of assessments and hazards,
- * built in a temporary directory unless --db names one), the real
+ * built in a temporary directory unless --db names one: a SQLite file
+ * or a postgresql:// URI, written into), the real
  * server runs as its own process (`schoolrisk serve`), and this program
  * plays its users over HTTP on loopback, each a thread with a
  * keep-alive connection:
@@ -20,7 +21,7 @@
  * Prints requests per second, p50, p99 and max per route, errors, and
  * the server's peak resident memory.
  *
- * usage: bench_service [--db FILE] [--schools N] [--inspectors N]
+ * usage: bench_service [--db DB] [--schools N] [--inspectors N]
  *                      [--districts N] [--city N] [--seconds S]
  *                      [--think MS] [--read-every MS] [--threads N]
  */
@@ -482,7 +483,7 @@ main(int argc, char **argv)
         else if (!strcmp(argv[r], "--threads") && r + 1 < argc)
             threads = strtol(argv[++r], NULL, 10);
         else {
-            fprintf(stderr, "usage: bench_service [--db FILE] [--schools N]"
+            fprintf(stderr, "usage: bench_service [--db DB] [--schools N]"
                             " [--inspectors N] [--districts N] [--city N]"
                             " [--seconds S] [--think MS] [--read-every MS]"
                             " [--threads N]\n");

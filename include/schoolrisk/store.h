@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 /** The schema version this build writes. */
-#define SR_SCHEMA_VERSION 11
+#define SR_SCHEMA_VERSION 12
 
 /** A database connection (opaque). */
 struct sr_store;

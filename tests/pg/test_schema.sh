@@ -73,7 +73,7 @@ begin "it records the version SQLite's migrations reach"
 PG "SELECT version FROM schema_version" >pg.txt 2>&1
 LITE "PRAGMA user_version" >lite.txt 2>&1
 same "version" lite.txt pg.txt
-[ "$(cat pg.txt)" = 11 ] || fail "schema_version is '$(cat pg.txt)'"
+[ "$(cat pg.txt)" = 12 ] || fail "schema_version is '$(cat pg.txt)'"
 end
 
 # --------------------------------------------------------- the structure
