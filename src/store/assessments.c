@@ -768,85 +768,127 @@ rollback:
  * hazard its answer implies (enum sr_hazard, or -1 for none when met):
  * a report lists the items not met, which earned < max alone misses for
  * a failed prerequisite worth 0.00 of 0.00.  Dimensions and indicators
- * pass met -1 and store NULL for both. */
-static sr_error
-put_score(struct sr_store *st, struct sr_stmt *s, int64_t id, const char *node,
-          const char *kind, int64_t earned, int64_t max, int met, int hazard)
+ * have met -1 and store NULL for both. */
+struct score_row {
+    const char *node, *kind;
+    int64_t earned, max;
+    int met, hazard;
+};
+
+/* The rows of an assessment's scores or baseline evidence (sr_rows). */
+struct score_rows {
+    int64_t id;
+    const struct score_row *v;
+};
+
+static void
+bind_score(struct sr_stmt *s, int base, size_t row, const void *ctx)
 {
-    sr_reset(s);
-    sr_bind_int64(s, 1, id);
-    sr_bind_text(s, 2, node);
-    sr_bind_text(s, 3, kind);
-    sr_bind_int64(s, 4, earned);
-    sr_bind_int64(s, 5, max);
-    if (met < 0)
-        sr_bind_null(s, 6);
+    const struct score_rows *r = ctx;
+    const struct score_row *x = &r->v[row];
+
+    sr_bind_int64(s, base + 1, r->id);
+    sr_bind_text(s, base + 2, x->node);
+    sr_bind_text(s, base + 3, x->kind);
+    sr_bind_int64(s, base + 4, x->earned);
+    sr_bind_int64(s, base + 5, x->max);
+    if (x->met < 0)
+        sr_bind_null(s, base + 6);
     else
-        sr_bind_int(s, 6, met);
-    sr_bind_text(s, 7, met ? NULL : sr_hazard_name(hazard));
-    if (sr_step(s) != SR_DONE)
-        return sr_store_dberr(st, _("cannot store the scores"));
-    return SR_OK;
+        sr_bind_int(s, base + 6, x->met);
+    sr_bind_text(s, base + 7, x->met ? NULL : sr_hazard_name(x->hazard));
 }
 
+static void
+what_score(char *buf, size_t size, size_t first, size_t count,
+           const void *ctx)
+{
+    (void)first;
+    (void)count;
+    (void)ctx;
+    snprintf(buf, size, "%s", _("cannot store the scores"));
+}
+
+/* Baseline evidence: node the element, kind the item, met. */
+static void
+bind_baseline(struct sr_stmt *s, int base, size_t row, const void *ctx)
+{
+    const struct score_rows *r = ctx;
+
+    sr_bind_int64(s, base + 1, r->id);
+    sr_bind_text(s, base + 2, r->v[row].node);
+    sr_bind_text(s, base + 3, r->v[row].kind);
+    sr_bind_int(s, base + 4, r->v[row].met);
+}
+
+static void
+what_baseline(char *buf, size_t size, size_t first, size_t count,
+              const void *ctx)
+{
+    (void)first;
+    (void)count;
+    (void)ctx;
+    snprintf(buf, size, "%s", _("cannot store the baseline evidence"));
+}
+
+/* The scores of every dimension, indicator and item with points, and
+ * the baseline evidence (every scored baseline-tagged item), each by
+ * statements of many rows. */
 static sr_error
 store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
 {
     const struct sr_dimension *dims;
     const struct sr_indicator *inds;
     const struct sr_item *items;
-    struct sr_stmt *s = NULL;
+    struct score_row *v;
+    struct score_rows rows;
+    struct sr_rows r = {
+        "INSERT INTO scores(assessment, node, kind, earned, max, met, "
+        "hazard) VALUES ",
+        7, 0, bind_score, what_score, &rows};
     size_t nd, ni, n, i;
     sr_error rc;
 
     dims = sr_system_dimensions(ctx->sys, &nd);
     inds = sr_system_indicators(ctx->sys, &ni);
     items = sr_system_items(ctx->sys, &n);
-    rc = sr_store_prepare(st,
-                          "INSERT INTO scores(assessment, node, kind, earned, "
-                          "max, met, hazard) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                          "?7)",
-                          &s);
-    for (i = 0; rc == SR_OK && i < nd; i++)
+    v = malloc((nd + ni + n + 1) * sizeof(*v));
+    if (!v)
+        return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+    rows.id = ctx->a.id;
+    rows.v = v;
+    for (i = 0; i < nd; i++)
         if (ctx->res.dims[i].max)
-            rc = put_score(st, s, ctx->a.id, dims[i].id, "dimension",
-                           ctx->res.dims[i].earned, ctx->res.dims[i].max, -1,
-                           -1);
-    for (i = 0; rc == SR_OK && i < ni; i++)
+            v[r.n++] = (struct score_row){dims[i].id, "dimension",
+                                          ctx->res.dims[i].earned,
+                                          ctx->res.dims[i].max, -1, -1};
+    for (i = 0; i < ni; i++)
         if (ctx->res.inds[i].max)
-            rc = put_score(st, s, ctx->a.id, inds[i].id, "indicator",
-                           ctx->res.inds[i].earned, ctx->res.inds[i].max, -1,
-                           -1);
-    for (i = 0; rc == SR_OK && i < n; i++) {
+            v[r.n++] = (struct score_row){inds[i].id, "indicator",
+                                          ctx->res.inds[i].earned,
+                                          ctx->res.inds[i].max, -1, -1};
+    for (i = 0; i < n; i++) {
         const struct sr_item_result *ir = &ctx->res.items[i];
 
         if (ir->status == SR_ITEM_SCORED)
-            rc = put_score(st, s, ctx->a.id, items[i].id, "item", ir->earned,
-                           ir->max, ir->met, ir->hazard);
+            v[r.n++] = (struct score_row){items[i].id, "item", ir->earned,
+                                          ir->max, ir->met, ir->hazard};
     }
-    sr_store_finish(st, s);
-    if (rc != SR_OK)
-        return rc;
-
-    /* The baseline evidence: every scored baseline-tagged item. */
-    rc = sr_store_prepare(st,
-                          "INSERT INTO baseline_items(assessment, element, "
-                          "item, \"full\") VALUES (?1, ?2, ?3, ?4)",
-                          &s);
-    for (i = 0; rc == SR_OK && i < n; i++) {
-        const struct sr_item_result *ir = &ctx->res.items[i];
-
-        if (items[i].baseline < 0 || ir->status != SR_ITEM_SCORED)
-            continue;
-        sr_reset(s);
-        sr_bind_int64(s, 1, ctx->a.id);
-        sr_bind_text(s, 2, sr_baseline_name(items[i].baseline));
-        sr_bind_text(s, 3, items[i].id);
-        sr_bind_int(s, 4, ir->met);
-        if (sr_step(s) != SR_DONE)
-            rc = sr_store_dberr(st, _("cannot store the baseline evidence"));
+    rc = sr_store_insert_rows(st, &r);
+    if (rc == SR_OK) {
+        r = (struct sr_rows){
+            "INSERT INTO baseline_items(assessment, element, item, "
+            "\"full\") VALUES ",
+            4, 0, bind_baseline, what_baseline, &rows};
+        for (i = 0; i < n; i++)
+            if (items[i].baseline >= 0 &&
+                ctx->res.items[i].status == SR_ITEM_SCORED)
+                v[r.n++] = (struct score_row){
+                    sr_baseline_name(items[i].baseline), items[i].id, 0, 0,
+                    ctx->res.items[i].met, -1};
+        rc = sr_store_insert_rows(st, &r);
     }
-    sr_store_finish(st, s);
+    free(v);
     return rc;
 }
 

@@ -1137,6 +1137,40 @@ sr_sql_groups(const char *head, int rows, int cols, const char *tail)
     return sql;
 }
 
+sr_error
+sr_store_insert_rows(struct sr_store *st, const struct sr_rows *r)
+{
+    size_t done = 0;
+
+    while (done < r->n) {
+        size_t k = SR_ROWS_PER_STMT, i;
+        struct sr_stmt *s = NULL;
+        char *sql, what[256];
+        sr_error rc;
+
+        while (k > r->n - done)
+            k /= 2;
+        sql = sr_sql_groups(r->head, (int)k, r->cols, "");
+        if (!sql)
+            return sr_store_fail_code(st, SR_ERR_NOMEM, _("out of memory"));
+        rc = sr_store_prepare(st, sql, &s);
+        free(sql);
+        if (rc != SR_OK)
+            return rc;
+        for (i = 0; i < k; i++)
+            r->bind(s, (int)i * r->cols, done + i, r->ctx);
+        if (sr_step(s) != SR_DONE) {
+            r->what(what, sizeof(what), done, k, r->ctx);
+            rc = sr_store_dberr(st, what);
+        }
+        sr_store_finish(st, s);
+        if (rc != SR_OK)
+            return rc;
+        done += k;
+    }
+    return SR_OK;
+}
+
 char *
 sr_column_dup(struct sr_stmt *s, int i, int *nomem)
 {

@@ -87,6 +87,31 @@ void sr_store_finish(struct sr_store *st, struct sr_stmt *s);
  * memory. */
 char *sr_sql_groups(const char *head, int rows, int cols, const char *tail);
 
+/* Rows per statement of sr_store_insert_rows(): at 22 columns 2,816
+ * parameters, far below both engines' limits (SQLite 32766,
+ * PostgreSQL 65535). */
+#define SR_ROWS_PER_STMT 128
+
+/* Rows to insert by statements of many (sr_store_insert_rows()). */
+struct sr_rows {
+    const char *head; /* "INSERT INTO t(a, b) VALUES " */
+    int cols;         /* parameters a row */
+    size_t n;         /* rows 0 .. n-1 */
+    /* Bind row's parameters base + 1 .. base + cols of s. */
+    void (*bind)(struct sr_stmt *s, int base, size_t row, const void *ctx);
+    /* What failed, for the message before the engine's: a statement
+     * of count rows from first ("cannot add school '...'"). */
+    void (*what)(char *buf, size_t size, size_t first, size_t count,
+                 const void *ctx);
+    const void *ctx;
+};
+
+/* Insert r's rows by statements of SR_ROWS_PER_STMT rows, then of 64,
+ * 32, ... 1 for the rest (at most eight statements of a kind, which the
+ * cache keeps): a round trip a row cost PostgreSQL most of an import's
+ * or a submission's time. */
+sr_error sr_store_insert_rows(struct sr_store *st, const struct sr_rows *r);
+
 /* SQL without a statement to keep (BEGIN, SAVEPOINT, DDL): SR_DB_OK or
  * the engine's error (sr_store_dberr() says it). */
 int sr_db_exec(struct sr_store *st, const char *sql);

@@ -327,7 +327,9 @@ to_schema_3(struct fx *f)
 {
     sr_store_close(f->st);
     f->st = NULL;
-    raw_sql(f, "DROP INDEX scores_shown;"
+    raw_sql(f, /* schema 12: an assessment's hazards */
+               "DROP INDEX hazards_assessment;"
+               "DROP INDEX scores_shown;"
                "ALTER TABLE scores DROP COLUMN hazard;"
                "ALTER TABLE scores DROP COLUMN met;"
                "CREATE INDEX scores_shown ON scores(assessment, node, kind, "
