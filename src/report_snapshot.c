@@ -573,44 +573,45 @@ items(struct rd *r, size_t n, size_t sz)
     return p;
 }
 
+/* The arrays are walked element by element: cJSON_GetArrayItem() walks
+ * the list from its head each time, and a province's district (2,500
+ * schools, 12,000 hazards) made reading the city's signed-off
+ * snapshots three quarters of `report city`'s CPU. */
 static void
 get_rows(struct rd *r, const cJSON *root, struct sr_report_district *out)
 {
-    const cJSON *a;
-    size_t i, n = 0;
+    const cJSON *a, *e;
+    size_t n = 0;
 
     a = get_array(r, root, "schools", 0, &n);
     out->schools = items(r, n, sizeof(*out->schools));
-    for (i = 0; out->schools && i < n && r->rc == SR_OK; i++) {
-        out->n_schools++;
-        get_school(r, cJSON_GetArrayItem(a, (int)i), &out->schools[i]);
-    }
+    for (e = out->schools ? a->child : NULL;
+         e && out->n_schools < n && r->rc == SR_OK; e = e->next)
+        get_school(r, e, &out->schools[out->n_schools++]);
     n = 0;
     a = get_array(r, root, "lost", 0, &n);
     out->lost = items(r, n, sizeof(*out->lost));
-    for (i = 0; out->lost && i < n && r->rc == SR_OK; i++) {
-        out->n_lost++;
-        get_lost(r, cJSON_GetArrayItem(a, (int)i), &out->lost[i]);
-    }
+    for (e = out->lost ? a->child : NULL;
+         e && out->n_lost < n && r->rc == SR_OK; e = e->next)
+        get_lost(r, e, &out->lost[out->n_lost++]);
     n = 0;
     a = get_array(r, root, "hazards", 0, &n);
     out->hazards = items(r, n, sizeof(*out->hazards));
-    for (i = 0; out->hazards && i < n && r->rc == SR_OK; i++) {
-        out->n_hazards++;
-        get_hazard(r, cJSON_GetArrayItem(a, (int)i), &out->hazards[i]);
-    }
+    for (e = out->hazards ? a->child : NULL;
+         e && out->n_hazards < n && r->rc == SR_OK; e = e->next)
+        get_hazard(r, e, &out->hazards[out->n_hazards++]);
     n = 0;
     a = get_array(r, root, "systems", 0, &n);
     out->systems = items(r, n, sizeof(*out->systems));
-    for (i = 0; out->systems && i < n && r->rc == SR_OK; i++) {
-        const cJSON *v = cJSON_GetArrayItem(a, (int)i);
+    for (e = out->systems ? a->child : NULL;
+         e && out->n_systems < n && r->rc == SR_OK; e = e->next) {
+        size_t i = out->n_systems++;
 
-        out->n_systems++;
-        if (!cJSON_IsString(v)) {
+        if (!cJSON_IsString(e)) {
             r->rc = SR_ERR_INPUT;
             break;
         }
-        out->systems[i] = sr_strdup(v->valuestring);
+        out->systems[i] = sr_strdup(e->valuestring);
         if (!out->systems[i])
             r->rc = SR_ERR_NOMEM;
     }
