@@ -91,6 +91,19 @@ for r in csv.DictReader(open(sys.argv[1], encoding="utf-8", newline="")):
 # or fails under CI=true.
 STORE=${SR_TEST_STORE:-sqlite}
 PSQL=${SR_PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql
+
+# The tests of tests/pg run on the cluster of $SR_TEST_PG: without it
+# they are skipped (77), or fail under CI=true, where scripts/test.sh
+# starts one (by hand: export SR_TEST_PG=$(scripts/pg-cluster.sh start
+# $(mktemp -d) auto)).
+needs_pg_cluster() {
+    if [ -z "${SR_TEST_PG:-}" ]; then
+        echo "SKIP: SR_TEST_PG is not set: no PostgreSQL test cluster (scripts/test.sh starts one;" \
+            "by hand: export SR_TEST_PG=\$(scripts/pg-cluster.sh start \$(mktemp -d) auto))"
+        [ "${CI:-}" = true ] && exit 1
+        exit 77
+    fi
+}
 case $STORE in
 sqlite) ;;
 pg)

@@ -8,13 +8,7 @@
 # (exit 77), except under CI=true, where the cluster must be there.
 . "$(dirname "$0")/../cli/lib.sh"
 
-if [ -z "${SR_TEST_PG:-}" ]; then
-    echo "SKIP: SR_TEST_PG is not set: no PostgreSQL test cluster (scripts/test.sh starts one;" \
-        "by hand: export SR_TEST_PG=\$(scripts/pg-cluster.sh start \$(mktemp -d) auto))"
-    [ "${CI:-}" = true ] && exit 1
-    exit 77
-fi
-PSQL=${SR_PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql
+needs_pg_cluster
 NEWDB=$SRC/tests/pg/newdb.sh
 DB=pg_test_cluster
 

@@ -13,12 +13,7 @@
 # without it, failed under CI=true.
 . "$(dirname "$0")/../cli/lib.sh"
 
-if [ -z "${SR_TEST_PG:-}" ]; then
-    echo "SKIP: SR_TEST_PG is not set: no PostgreSQL test cluster"
-    [ "${CI:-}" = true ] && exit 1
-    exit 77
-fi
-PSQL=${SR_PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql
+needs_pg_cluster
 PG=$("$SRC/tests/pg/newdb.sh" pg_test_copy) || { echo "cannot make a database"; exit 1; }
 PG2=$("$SRC/tests/pg/newdb.sh" pg_test_copy_nul) || { echo "cannot make a database"; exit 1; }
 READ="$PY $SRC/tests/unit/report_xlsx_read.py"

@@ -10,12 +10,7 @@
 # without it, failed under CI=true.
 . "$(dirname "$0")/../cli/lib.sh"
 
-if [ -z "${SR_TEST_PG:-}" ]; then
-    echo "SKIP: SR_TEST_PG is not set: no PostgreSQL test cluster"
-    [ "${CI:-}" = true ] && exit 1
-    exit 77
-fi
-PSQL=${SR_PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql
+needs_pg_cluster
 PG=$("$SRC/tests/pg/newdb.sh" pg_test_indexes) || { echo "cannot make a database"; exit 1; }
 data=$("$PSQL" -X -A -t -d "$SR_TEST_PG" -c "SHOW data_directory") || { echo "data_directory"; exit 1; }
 LOG=$(dirname "$data")/server.log

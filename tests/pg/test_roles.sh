@@ -25,12 +25,7 @@
 # Needs $SR_TEST_PG; skipped (77) without it, failed under CI=true.
 . "$(dirname "$0")/../cli/lib.sh"
 
-if [ -z "${SR_TEST_PG:-}" ]; then
-    echo "SKIP: SR_TEST_PG is not set: no PostgreSQL test cluster"
-    [ "${CI:-}" = true ] && exit 1
-    exit 77
-fi
-PSQL=${SR_PG_BINDIR:-/usr/lib/postgresql/15/bin}/psql
+needs_pg_cluster
 EX=$IND/examples
 unset SCHOOLRISK_DB
 ROLE=sr_svc_$$

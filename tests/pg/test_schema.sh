@@ -18,12 +18,8 @@
 # crashed run's is dropped first) and drops it at the end.
 #
 # Run by ctest as:  bash test_schema.sh /path/to/schoolrisk /path/to/source-tree
-if [ -z "${SR_TEST_PG:-}" ]; then
-    echo "SKIP: SR_TEST_PG is not set: no PostgreSQL test cluster"
-    [ "${CI:-}" = true ] && exit 1
-    exit 77
-fi
 . "$(dirname "$0")/../cli/lib.sh"
+needs_pg_cluster
 
 SCHEMA=$SRC/src/store/schema_pg.sql
 DBNAME=pg_test_schema
