@@ -799,16 +799,6 @@ bind_score(struct sr_stmt *s, int base, size_t row, const void *ctx)
     sr_bind_text(s, base + 7, x->met ? NULL : sr_hazard_name(x->hazard));
 }
 
-static void
-what_score(char *buf, size_t size, size_t first, size_t count,
-           const void *ctx)
-{
-    (void)first;
-    (void)count;
-    (void)ctx;
-    snprintf(buf, size, "%s", _("cannot store the scores"));
-}
-
 /* Baseline evidence: node the element, kind the item, met. */
 static void
 bind_baseline(struct sr_stmt *s, int base, size_t row, const void *ctx)
@@ -819,16 +809,6 @@ bind_baseline(struct sr_stmt *s, int base, size_t row, const void *ctx)
     sr_bind_text(s, base + 2, r->v[row].node);
     sr_bind_text(s, base + 3, r->v[row].kind);
     sr_bind_int(s, base + 4, r->v[row].met);
-}
-
-static void
-what_baseline(char *buf, size_t size, size_t first, size_t count,
-              const void *ctx)
-{
-    (void)first;
-    (void)count;
-    (void)ctx;
-    snprintf(buf, size, "%s", _("cannot store the baseline evidence"));
 }
 
 /* The scores of every dimension, indicator and item with points, and
@@ -845,7 +825,7 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
     struct sr_rows r = {
         "INSERT INTO scores(assessment, node, kind, earned, max, met, "
         "hazard) VALUES ",
-        7, 0, bind_score, what_score, &rows};
+        7, 0, bind_score, &rows, _("cannot store the scores"), NULL};
     size_t nd, ni, n, i;
     sr_error rc;
 
@@ -879,7 +859,8 @@ store_scores(struct sr_store *st, const struct sr_assess_ctx *ctx)
         r = (struct sr_rows){
             "INSERT INTO baseline_items(assessment, element, item, "
             "\"full\") VALUES ",
-            4, 0, bind_baseline, what_baseline, &rows};
+            4, 0, bind_baseline, &rows,
+            _("cannot store the baseline evidence"), NULL};
         for (i = 0; i < n; i++)
             if (items[i].baseline >= 0 &&
                 ctx->res.items[i].status == SR_ITEM_SCORED)

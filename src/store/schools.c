@@ -496,16 +496,6 @@ bind_version(struct sr_stmt *s, int base, size_t row, const void *ctx)
     sr_bind_text(s, base + 3, v->state[row]);
 }
 
-static void
-what_version(char *buf, size_t size, size_t first, size_t count,
-             const void *ctx)
-{
-    (void)first;
-    (void)count;
-    (void)ctx;
-    snprintf(buf, size, "%s", _("cannot record the registry change"));
-}
-
 static sr_error
 insert_versions(struct sr_store *st, int64_t change, const char **code,
                 char **state, size_t n)
@@ -513,7 +503,8 @@ insert_versions(struct sr_store *st, int64_t change, const char **code,
     struct versions v = {change, code, state};
     struct sr_rows r = {
         "INSERT INTO school_versions(change, code, state) VALUES ",
-        3, n, bind_version, what_version, &v};
+        3, n, bind_version, &v, _("cannot record the registry change"),
+        NULL};
 
     return sr_store_insert_rows(st, &r);
 }
@@ -846,7 +837,8 @@ add_schools(struct sr_store *st, const struct sr_school_record *const *v,
             size_t n, const char *now, const char *actor)
 {
     struct adds a = {v, now, actor};
-    struct sr_rows r = {INSERT_SQL, INSERT_COLS, n, bind_add, what_add, &a};
+    struct sr_rows r = {INSERT_SQL, INSERT_COLS, n, bind_add, &a, NULL,
+                        what_add};
 
     return sr_store_insert_rows(st, &r);
 }

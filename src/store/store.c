@@ -1160,7 +1160,10 @@ sr_store_insert_rows(struct sr_store *st, const struct sr_rows *r)
         for (i = 0; i < k; i++)
             r->bind(s, (int)i * r->cols, done + i, r->ctx);
         if (sr_step(s) != SR_DONE) {
-            r->what(what, sizeof(what), done, k, r->ctx);
+            if (r->what)
+                r->what(what, sizeof(what), done, k, r->ctx);
+            else
+                snprintf(what, sizeof(what), "%s", r->what_text);
             rc = sr_store_dberr(st, what);
         }
         sr_store_finish(st, s);

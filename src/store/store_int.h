@@ -99,11 +99,14 @@ struct sr_rows {
     size_t n;         /* rows 0 .. n-1 */
     /* Bind row's parameters base + 1 .. base + cols of s. */
     void (*bind)(struct sr_stmt *s, int base, size_t row, const void *ctx);
-    /* What failed, for the message before the engine's: a statement
-     * of count rows from first ("cannot add school '...'"). */
+    const void *ctx;
+    /* What failed, for the message before the engine's: what_text
+     * ("cannot store the scores"), or, when what is not NULL, what it
+     * writes of a statement of count rows from first ("cannot add
+     * school '...'"). */
+    const char *what_text;
     void (*what)(char *buf, size_t size, size_t first, size_t count,
                  const void *ctx);
-    const void *ctx;
 };
 
 /* Insert r's rows by statements of SR_ROWS_PER_STMT rows, then of 64,
