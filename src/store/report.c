@@ -736,21 +736,24 @@ sr_report_hazard_judge(struct sr_store *st, struct sr_report_hazard *h,
 }
 
 /* The district's hazards found on or before the end, each with its
- * last event (by id): its to-status and time (each a subquery over the
+ * status and the time of its last event (by id; a subquery over the
  * hazard's events, by the index on hazard_events(hazard, id): a join on
  * the last event's id made PostgreSQL hash every event of the city for
  * each district), the time's China date taken by sr_store_china_day().
- * When that date is
- * on or before the end (nearly always for a current period) the row is
- * the hazard as of the end; otherwise read_hazard() asks for the status
- * and assignment as of the end. */
+ * The row's status is its last event's to-status: every step updates
+ * the row and records the event in one transaction, a "found again"
+ * event keeps the status, and audit verify holds the row to its latest
+ * event's state; reading it from the row spares a second subquery a
+ * hazard (on PostgreSQL, about 70 ms of the 320 to 390 ms that the
+ * province's largest district's read took).
+ * When the last event's date is on or before the end (nearly always for
+ * a current period) the row is the hazard as of the end; otherwise
+ * read_hazard() asks for the status and assignment as of the end. */
 #define HAZARD_SQL                                                        \
     "SELECT h.id, h.school, s.name, s.district, d.name, h.item, "         \
     "h.item_title, h.description, h.level, h.found_on, h.found_by, "      \
     "h.responsible, h.measures, h.deadline, h.closed_on, h.recurrent_of, "\
-    "(SELECT e.to_status FROM hazard_events e WHERE e.hazard = h.id "    \
-    "ORDER BY e.id DESC LIMIT 1), "                                       \
-    "(SELECT e.at FROM hazard_events e WHERE "                            \
+    "h.status, (SELECT e.at FROM hazard_events e WHERE "                  \
     "e.hazard = h.id ORDER BY e.id DESC LIMIT 1) "                        \
     "FROM hazards h JOIN schools s ON s.code = h.school "                 \
     "JOIN districts d ON d.code = s.district "                            \

@@ -85,6 +85,14 @@ done
 [ "$("$PSQL" -X -q -At -d "$PG" -c "SELECT count(*) FROM schoolrisk.assessments WHERE status = 'submitted'")" = \
   "$(sqlite3 "$LITE" "SELECT count(*) FROM assessments WHERE status = 'submitted'")" ] ||
     fail "submitted assessments differ on PostgreSQL"
+# The store writes large values compressed by lz4 (store.c, open_pg):
+# every sign-off snapshot copied is, none left to pglz.
+snaps=$("$PSQL" -X -q -At -F ' ' -d "$PG" -c "SELECT count(*) FILTER (WHERE pg_column_compression(snapshot) = 'lz4'), count(*) FILTER (WHERE pg_column_compression(snapshot) IS DISTINCT FROM 'lz4') FROM schoolrisk.signoff_events WHERE length(snapshot) > 4000")
+case $snaps in
+    "0 "*) fail "no snapshot compressed by lz4: $snaps" ;;
+    *" 0") ;;
+    *) fail "snapshots not compressed by lz4 (lz4, other): $snaps" ;;
+esac
 end
 
 begin "report all 2026Q3: every workbook the same, cell for cell"

@@ -193,6 +193,30 @@ more_statements_than_the_cache_holds(void **state)
     sr_store_finish(st, s);
 }
 
+/* What the store sets on each of its sessions (store.c, open_pg()):
+ * the plan's price of a random read, no JIT compilation, and lz4 for the
+ * large values it writes. */
+static void
+session_settings(void **state)
+{
+    struct sr_store *st = *state;
+    struct sr_stmt *s = NULL;
+
+    assert_int_equal(sr_store_prepare(st,
+                                      "SELECT current_setting("
+                                      "'random_page_cost'), "
+                                      "current_setting('jit'), "
+                                      "current_setting("
+                                      "'default_toast_compression')",
+                                      &s),
+                     SR_OK);
+    assert_int_equal(sr_step(s), SR_ROW);
+    assert_string_equal(sr_col_text(s, 0), "1.1");
+    assert_string_equal(sr_col_text(s, 1), "off");
+    assert_string_equal(sr_col_text(s, 2), "lz4");
+    sr_store_finish(st, s);
+}
+
 static void
 bad_sql_names_the_failure(void **state)
 {
@@ -461,6 +485,7 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(more_statements_than_the_cache_holds,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(session_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_sql_names_the_failure, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(types_read_as_sqlite_gives_them,
