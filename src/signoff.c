@@ -653,16 +653,39 @@ locked_with_status(struct sr_store *st, const char *district,
     return rc;
 }
 
+/* The 说明 line of a locked period's workbook, from its status @p s and
+ * the time @p at of its latest snapshot, into @p note. */
+static void
+locked_note(const struct sr_signoff_status *s, const char *at, char *note,
+            size_t note_size)
+{
+    char when[64];
+
+    /* The China date and time of the sign-off, as 说明 shows times. */
+    if (!china_time(at, when, sizeof(when)))
+        snprintf(when, sizeof(when), "%s", at);
+    snprintf(note, note_size,
+             "本期数据已于%s签批锁定（第%d版，%s，签批人：%s），"
+             "依据签批快照生成；快照SHA-256：%s",
+             when, s->version, state_labels[s->state],
+             s->signed_by ? s->signed_by : "-", s->sha256);
+}
+
 sr_error
 sr_signoff_locked_report(struct sr_store *st, const char *district,
                          const struct sr_period *period,
-                         struct sr_report_district *out, bool *locked)
+                         struct sr_report_district *out, bool *locked,
+                         char *note, size_t note_size)
 {
     struct sr_signoff_status s;
     char at[32];
     sr_error rc;
 
+    if (note && note_size)
+        note[0] = '\0';
     rc = locked_with_status(st, district, period, out, locked, &s, at);
+    if (rc == SR_OK && *locked && note && note_size)
+        locked_note(&s, at, note, note_size);
     sr_signoff_status_release(&s);
     return rc;
 }
@@ -673,26 +696,11 @@ sr_signoff_report_district(struct sr_store *st, const char *district,
                            struct sr_report_district *out, bool *locked,
                            char *note, size_t note_size)
 {
-    struct sr_signoff_status s;
-    char at[32], when[64];
-    sr_error rc;
+    sr_error rc = sr_signoff_locked_report(st, district, period, out, locked,
+                                           note, note_size);
 
-    if (note && note_size)
-        note[0] = '\0';
-    rc = locked_with_status(st, district, period, out, locked, &s, at);
     if (rc == SR_OK && !*locked)
         rc = sr_report_district(st, district, period, out);
-    else if (rc == SR_OK && note && note_size) {
-        /* The China date and time of the sign-off, as 说明 shows times. */
-        if (!china_time(at, when, sizeof(when)))
-            snprintf(when, sizeof(when), "%s", at);
-        snprintf(note, note_size,
-                 "本期数据已于%s签批锁定（第%d版，%s，签批人：%s），"
-                 "依据签批快照生成；快照SHA-256：%s",
-                 when, s.version, state_labels[s.state],
-                 s.signed_by ? s.signed_by : "-", s.sha256);
-    }
-    sr_signoff_status_release(&s);
     return rc;
 }
 

@@ -370,13 +370,18 @@ sr_error sr_store_set_correction_reason(struct sr_store *st,
  *        when the period is signed_off or accepted, with *locked true;
  *        else *locked false and @p out left zeroed (nothing computed).
  *        What a bulletin reads for a locked period instead of the live
- *        figures, so that it never rewrites them.
+ *        figures, so that it never rewrites them, and what report all
+ *        reads before it computes anything.
+ * @param note   receives, when locked, the 说明 line as
+ *               sr_signoff_report_district() gives it, else "" (may be
+ *               NULL)
  * @return SR_OK; SR_ERR_DB for a snapshot that does not read back.
  */
 sr_error sr_signoff_locked_report(struct sr_store *st, const char *district,
                                   const struct sr_period *period,
                                   struct sr_report_district *out,
-                                  bool *locked);
+                                  bool *locked, char *note,
+                                  size_t note_size);
 
 /**
  * @brief A district's figures for a workbook: from the latest snapshot

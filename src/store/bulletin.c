@@ -271,7 +271,7 @@ district_figures(struct sr_store *st, const char *district,
     bool locked = false;
     sr_error rc;
 
-    rc = sr_signoff_locked_report(st, district, p, out, &locked);
+    rc = sr_signoff_locked_report(st, district, p, out, &locked, NULL, 0);
     if (rc != SR_OK || locked)
         return rc;
     return kpis_only ? sr_report_district_kpis(st, district, p, out)

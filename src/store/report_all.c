@@ -10,7 +10,9 @@
  *    baselines of all the days from one read, the earlier periods from
  *    another; a period before the first assessment is skipped outright,
  *    as sr_report_city() does), write its workbook, and leave the report
- *    in its slot.
+ *    in its slot.  A period or earlier period the district has signed
+ *    off takes its snapshot's figures; a signed-off period's own are
+ *    then not computed (sr_report_district_trend() for the others).
  * A thread reads through its own read-only connection (SQLite
  * connections are not shared between threads); the calling thread uses
  * the caller's store.  Whoever finishes a district merges, under the
@@ -111,63 +113,34 @@ merge_ready(struct job *j)
     }
 }
 
-/* District @p rep's workbook: @p locked when rep is its sign-off
- * snapshot (the period is locked, signoff.h; see lock_figures()), with
- * the 说明 line that says so. */
+/* District @p rep's workbook: @p note, the 说明 line of its sign-off,
+ * when rep is its sign-off snapshot (the period is locked, signoff.h;
+ * see do_district()), else NULL. */
 static sr_error
-write_district(struct job *j, struct sr_store *st,
-               const struct sr_report_district *rep, bool locked,
-               struct sr_report_all_item *it,
+write_district(struct job *j, const struct sr_report_district *rep,
+               const char *note, const char *path,
                const struct sr_report_meta *meta)
 {
-    struct sr_report_district again;
-    char note[512];
-    bool still = false;
-    sr_error rc;
-
-    if (!locked)
-        return sr_report_write_district(rep, j->o->district_layout,
-                                        it->path, meta);
-    /* The note names the version and who signed: read with it. */
-    rc = sr_signoff_report_district(st, rep->code, j->period, &again,
-                                    &still, note, sizeof(note));
-    if (rc != SR_OK) {
-        const char *m = sr_store_errmsg(st);
-
-        it->figures = true;
-        it->msg = sr_strdup(*m ? m : sr_strerror(rc));
-        return rc;
-    }
-    rc = sr_report_write_district_locked(rep, j->o->district_layout,
-                                         it->path, meta, still ? note : "");
-    sr_report_district_release(&again);
-    return rc;
+    if (!note)
+        return sr_report_write_district(rep, j->o->district_layout, path,
+                                        meta);
+    return sr_report_write_district_locked(rep, j->o->district_layout, path,
+                                           meta, note);
 }
 
-/* A locked period's figures are its sign-off snapshot's (signoff.h), in
- * the district's workbook and in the city's: @p rep (this period) and
- * @p k (the trend's earlier periods @p ps) take the snapshots' of those
- * the district has signed off.  *locked says whether rep did. */
+/* The trend's earlier periods @p ps that district @p code has signed
+ * off show their snapshots' KPIs in @p k (signoff.h). */
 static sr_error
-lock_figures(struct sr_store *st, const char *code,
-             const struct sr_period *period, struct sr_report_district *rep,
-             const struct sr_period *ps, size_t n, struct sr_report_kpis *k,
-             bool *locked)
+lock_prior(struct sr_store *st, const char *code, const struct sr_period *ps,
+           size_t n, struct sr_report_kpis *k)
 {
     struct sr_report_district snap;
     bool l = false;
-    sr_error rc;
+    sr_error rc = SR_OK;
     size_t q;
 
-    rc = sr_signoff_locked_report(st, code, period, &snap, locked);
-    if (rc != SR_OK)
-        return rc;
-    if (*locked) {
-        sr_report_district_release(rep);
-        *rep = snap;
-    }
     for (q = 0; rc == SR_OK && q < n; q++) {
-        rc = sr_signoff_locked_report(st, code, &ps[q], &snap, &l);
+        rc = sr_signoff_locked_report(st, code, &ps[q], &snap, &l, NULL, 0);
         if (rc == SR_OK && l)
             k[q] = snap.kpis;
         sr_report_district_release(&snap);
@@ -186,6 +159,7 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     struct sr_report_kpis k[12];
     struct sr_period ps[12];
     struct sr_report_meta meta;
+    char note[512];
     size_t p, n = 0;
     bool locked = false;
     sr_error rc;
@@ -193,12 +167,21 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     for (p = 0; p < j->n_prior; p++)
         if (j->prior_any[p])
             ps[n++] = j->prior[p];
-    /* The city alone shows no lost points: not read then. */
-    rc = sr_report_district_and_trend(st, j->all->v[i].code, j->period, !it,
-                                      ps, n, &rep, k);
+    /* A period the district has signed off shows its snapshot, in its
+     * workbook and in the city's (signoff.h): read it first, and then
+     * only the trend's earlier periods live.  Computing the period's own
+     * figures too (its hazards, every school's lost points) only to
+     * throw them away took most of the time of a signed-off quarter's
+     * reports.  The city alone shows no lost points: not read then. */
+    rc = sr_signoff_locked_report(st, j->all->v[i].code, j->period, &rep,
+                                  &locked, note, sizeof(note));
+    if (rc == SR_OK && locked)
+        rc = sr_report_district_trend(st, j->all->v[i].code, ps, n, k);
+    else if (rc == SR_OK)
+        rc = sr_report_district_and_trend(st, j->all->v[i].code, j->period,
+                                          !it, ps, n, &rep, k);
     if (rc == SR_OK)
-        rc = lock_figures(st, j->all->v[i].code, j->period, &rep, ps, n, k,
-                          &locked);
+        rc = lock_prior(st, j->all->v[i].code, ps, n, k);
     if (rc != SR_OK) {
         sr_report_district_release(&rep);
         const char *m = sr_store_errmsg(st);
@@ -221,7 +204,8 @@ do_district(struct job *j, struct sr_store *st, size_t i)
     if (it) {
         meta = *j->o->meta;
         meta.diags = &it->diags;
-        it->rc = write_district(j, st, &rep, locked, it, &meta);
+        it->rc = write_district(j, &rep, locked ? note : NULL, it->path,
+                                &meta);
     }
     pthread_mutex_lock(&j->mu);
     j->slots[i].rep = rep;

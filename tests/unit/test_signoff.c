@@ -686,6 +686,7 @@ test_bulletin_reads_locked(void **state)
     struct sr_period p;
     bool locked = false;
     size_t signed_assessed;
+    char note[512];
 
     q3(&p);
     day(f, "2026-10-08");
@@ -693,8 +694,11 @@ test_bulletin_reads_locked(void **state)
     ok(f, sr_signoff_district(f->st, "370102", &p, NULL));
     as(f, "市教育局安全处");
     ok(f, sr_signoff_accept(f->st, "370102", &p));
-    ok(f, sr_signoff_locked_report(f->st, "历下区", &p, &snap, &locked));
+    ok(f, sr_signoff_locked_report(f->st, "历下区", &p, &snap, &locked,
+                                   note, sizeof(note)));
     assert_true(locked);
+    assert_non_null(strstr(note, "本期数据已于2026年10月8日"));
+    assert_non_null(strstr(note, "签批锁定（第1版，"));
     signed_assessed = snap.kpis.assessed;
     sr_report_district_release(&snap);
 
@@ -714,9 +718,11 @@ test_bulletin_reads_locked(void **state)
     assert_int_equal(city_assessed(f, &p), signed_assessed);
 
     /* Not locked: 市中区's figures are live. */
-    ok(f, sr_signoff_locked_report(f->st, "市中区", &p, &snap, &locked));
+    ok(f, sr_signoff_locked_report(f->st, "市中区", &p, &snap, &locked,
+                                   note, sizeof(note)));
     assert_false(locked);
     assert_null(snap.code);
+    assert_string_equal(note, "");
 
     day(f, "2026-10-21");
     as(f, "李科长");
