@@ -11,8 +11,9 @@
  *    another; a period before the first assessment is skipped outright,
  *    as sr_report_city() does), write its workbook, and leave the report
  *    in its slot.  A period or earlier period the district has signed
- *    off takes its snapshot's figures; a signed-off period's own are
- *    then not computed (sr_report_district_trend() for the others).
+ *    off takes its snapshot's figures and is not computed live
+ *    (sr_report_district_trend() for the earlier periods left when the
+ *    period itself is signed off).
  * A thread reads through its own read-only connection (SQLite
  * connections are not shared between threads); the calling thread uses
  * the caller's store.  Whoever finishes a district merges, under the
@@ -129,19 +130,20 @@ write_district(struct job *j, const struct sr_report_district *rep,
 }
 
 /* The trend's earlier periods @p ps that district @p code has signed
- * off show their snapshots' KPIs in @p k (signoff.h). */
+ * off: @p l[q] says whether ps[q] is, and k[q] then has its snapshot's
+ * KPIs (signoff.h). */
 static sr_error
 lock_prior(struct sr_store *st, const char *code, const struct sr_period *ps,
-           size_t n, struct sr_report_kpis *k)
+           size_t n, struct sr_report_kpis *k, bool *l)
 {
     struct sr_report_district snap;
-    bool l = false;
     sr_error rc = SR_OK;
     size_t q;
 
     for (q = 0; rc == SR_OK && q < n; q++) {
-        rc = sr_signoff_locked_report(st, code, &ps[q], &snap, &l, NULL, 0);
-        if (rc == SR_OK && l)
+        rc = sr_signoff_locked_report(st, code, &ps[q], &snap, &l[q], NULL,
+                                      0);
+        if (rc == SR_OK && l[q])
             k[q] = snap.kpis;
         sr_report_district_release(&snap);
     }
@@ -156,32 +158,40 @@ do_district(struct job *j, struct sr_store *st, size_t i)
 {
     struct sr_report_all_item *it = j->items ? &j->items[i] : NULL;
     struct sr_report_district rep;
-    struct sr_report_kpis k[12];
-    struct sr_period ps[12];
+    struct sr_report_kpis k[12], live_k[12];
+    struct sr_period ps[12], live[12];
     struct sr_report_meta meta;
     char note[512];
-    size_t p, n = 0;
-    bool locked = false;
+    size_t p, q, n = 0, n_live = 0;
+    bool locked = false, l[12] = {false};
     sr_error rc;
 
     for (p = 0; p < j->n_prior; p++)
         if (j->prior_any[p])
             ps[n++] = j->prior[p];
     /* A period the district has signed off shows its snapshot, in its
-     * workbook and in the city's (signoff.h): read it first, and then
-     * only the trend's earlier periods live.  Computing the period's own
-     * figures too (its hazards, every school's lost points) only to
-     * throw them away took most of the time of a signed-off quarter's
-     * reports.  The city alone shows no lost points: not read then. */
+     * workbook and in the city's (signoff.h): the snapshots are read
+     * first, and only what they do not give is computed live.  Computing
+     * a signed-off period's own figures too (its hazards, every school's
+     * lost points) only to throw them away took most of the time of a
+     * signed-off quarter's reports.  The city alone shows no lost
+     * points: not read then. */
     rc = sr_signoff_locked_report(st, j->all->v[i].code, j->period, &rep,
                                   &locked, note, sizeof(note));
+    if (rc == SR_OK)
+        rc = lock_prior(st, j->all->v[i].code, ps, n, k, l);
+    for (q = 0; q < n; q++)
+        if (!l[q])
+            live[n_live++] = ps[q];
     if (rc == SR_OK && locked)
-        rc = sr_report_district_trend(st, j->all->v[i].code, ps, n, k);
+        rc = sr_report_district_trend(st, j->all->v[i].code, live, n_live,
+                                      live_k);
     else if (rc == SR_OK)
         rc = sr_report_district_and_trend(st, j->all->v[i].code, j->period,
-                                          !it, ps, n, &rep, k);
-    if (rc == SR_OK)
-        rc = lock_prior(st, j->all->v[i].code, ps, n, k);
+                                          !it, live, n_live, &rep, live_k);
+    for (q = 0, p = 0; rc == SR_OK && q < n; q++)
+        if (!l[q])
+            k[q] = live_k[p++];
     if (rc != SR_OK) {
         sr_report_district_release(&rep);
         const char *m = sr_store_errmsg(st);
