@@ -443,10 +443,11 @@ get_period(struct rd *r, const cJSON *o, struct sr_period *p)
     get_buf(r, j, "end", p->end, sizeof(p->end));
 }
 
+/* The KPIs object @p j. */
 static void
-get_kpis(struct rd *r, const cJSON *o, struct sr_report_kpis *k)
+kpis_of(struct rd *r, const cJSON *j, struct sr_report_kpis *k)
 {
-    const cJSON *j = field(r, o, "kpis"), *a, *st;
+    const cJSON *a, *st;
     size_t i;
 
     k->schools = get_size(r, j, "schools");
@@ -480,6 +481,12 @@ get_kpis(struct rd *r, const cJSON *o, struct sr_report_kpis *k)
         k->stages[i].assessed = get_size(r, st, "assessed");
         k->stages[i].compliant = get_size(r, st, "compliant");
     }
+}
+
+static void
+get_kpis(struct rd *r, const cJSON *o, struct sr_report_kpis *k)
+{
+    kpis_of(r, field(r, o, "kpis"), k);
 }
 
 static void
@@ -639,5 +646,59 @@ sr_report_from_snapshot(const char *text, struct sr_report_district *out)
     cJSON_Delete(root);
     if (r.rc != SR_OK)
         sr_report_district_release(out);
+    return r.rc;
+}
+
+sr_error
+sr_report_kpis_from_snapshot_head(const char *head,
+                                  struct sr_report_kpis *out)
+{
+    static const char key[] = "\"kpis\":";
+    struct rd r = {SR_OK};
+    const char *at = head ? strstr(head, key) : NULL, *end = NULL;
+    size_t n;
+    char *top;
+    cJSON *o = NULL, *k = NULL;
+
+    memset(out, 0, sizeof(*out));
+    if (!at || at == head || at[-1] != ',')
+        return SR_ERR_NOT_FOUND;
+    /* The match is a member of the top-level object when what comes
+     * before it, closed there, is an object itself: a "kpis": inside a
+     * string or a nested object would leave it open.  That object must
+     * be a snapshot's head (its format first). */
+    n = (size_t)(at - head);
+    top = malloc(n + 1);
+    if (!top)
+        return SR_ERR_NOMEM;
+    memcpy(top, head, n - 1);
+    top[n - 1] = '}';
+    top[n] = '\0';
+    o = cJSON_ParseWithLength(top, n);
+    free(top);
+    if (!cJSON_IsObject(o) ||
+        !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "format")) ||
+        cJSON_GetObjectItemCaseSensitive(o, "format")->valuedouble !=
+            SR_SNAPSHOT_FORMAT ||
+        o->child != cJSON_GetObjectItemCaseSensitive(o, "format")) {
+        cJSON_Delete(o);
+        return SR_ERR_NOT_FOUND;
+    }
+    cJSON_Delete(o);
+    /* One value and no more: the rows after it are not there to read.
+     * A value cut short does not parse. */
+    at += sizeof(key) - 1;
+    k = cJSON_ParseWithLengthOpts(at, strlen(at), &end, false);
+    if (!k || !end || (*end != ',' && *end != '}' && *end != '\0')) {
+        cJSON_Delete(k);
+        return SR_ERR_NOT_FOUND;
+    }
+    if (!cJSON_IsObject(k))
+        r.rc = SR_ERR_INPUT;
+    else
+        kpis_of(&r, k, out);
+    cJSON_Delete(k);
+    if (r.rc != SR_OK)
+        memset(out, 0, sizeof(*out));
     return r.rc;
 }

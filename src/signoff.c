@@ -615,7 +615,7 @@ locked_report(struct sr_store *st, const struct sr_signoff_status *s,
     sr_error rc;
 
     rc = sr_sodb_snapshot(st, s->district, s->period.label, s->version,
-                          &text, at);
+                          false, &text, at);
     if (rc == SR_OK && (!text || sr_report_from_snapshot(text, out) !=
                                      SR_OK))
         rc = sr_store_fail_code(st, SR_ERR_DB,
@@ -686,6 +686,46 @@ sr_signoff_locked_report(struct sr_store *st, const char *district,
     rc = locked_with_status(st, district, period, out, locked, &s, at);
     if (rc == SR_OK && *locked && note && note_size)
         locked_note(&s, at, note, note_size);
+    sr_signoff_status_release(&s);
+    return rc;
+}
+
+sr_error
+sr_signoff_locked_kpis(struct sr_store *st, const char *district,
+                       const struct sr_period *period,
+                       struct sr_report_kpis *out, bool *locked)
+{
+    struct sr_signoff_status s;
+    struct sr_report_district rep;
+    char *head = NULL, at[32];
+    sr_error rc;
+
+    *locked = false;
+    memset(out, 0, sizeof(*out));
+    memset(&rep, 0, sizeof(rep));
+    rc = status_of(st, district, period, &s);
+    if (rc == SR_ERR_NOT_FOUND)
+        return SR_OK;
+    if (rc != SR_OK)
+        return rc;
+    if (!sr_signoff_state_locked(s.state) || !s.version) {
+        sr_signoff_status_release(&s);
+        return SR_OK;
+    }
+    /* The KPIs lie in the snapshot's head; a head that does not hold
+     * them (or holds them ill formed) sends the read to the whole text,
+     * which knows whether the snapshot is damaged. */
+    rc = sr_sodb_snapshot(st, s.district, s.period.label, s.version, true,
+                          &head, at);
+    if (rc == SR_OK && (!head || sr_report_kpis_from_snapshot_head(
+                                     head, out) != SR_OK)) {
+        rc = locked_report(st, &s, &rep, at);
+        if (rc == SR_OK)
+            *out = rep.kpis;
+        sr_report_district_release(&rep);
+    }
+    free(head);
+    *locked = rc == SR_OK;
     sr_signoff_status_release(&s);
     return rc;
 }

@@ -51,6 +51,28 @@ sr_error sr_report_to_snapshot(const struct sr_report_district *r,
 sr_error sr_report_from_snapshot(const char *text,
                                  struct sr_report_district *out);
 
+/** How many characters of a snapshot's head hold its KPIs: the writer
+ *  puts format, code, name and period first, then the KPIs (about 1,000
+ *  characters), then the rows. */
+#define SR_SNAPSHOT_HEAD 4096
+
+/**
+ * @brief The KPIs of a snapshot from its first characters only (a
+ *        prefix of the text, such as its first SR_SNAPSHOT_HEAD), for
+ *        a reader that wants the figures and not the rows (the trend of
+ *        a city workbook): the rows are most of a snapshot's length.
+ * @param head a prefix of a snapshot's text, or all of it
+ * @param out  zeroed first
+ * @return SR_OK; SR_ERR_NOT_FOUND when @p head does not hold the KPIs
+ *         whole as a member of the top-level object of format
+ *         SR_SNAPSHOT_FORMAT (cut too short, or not a snapshot: read it
+ *         whole with sr_report_from_snapshot() to know which);
+ *         SR_ERR_INPUT when it does but they are not well formed (a
+ *         field missing or of the wrong type); SR_ERR_NOMEM.
+ */
+sr_error sr_report_kpis_from_snapshot_head(const char *head,
+                                           struct sr_report_kpis *out);
+
 #ifdef __cplusplus
 }
 #endif

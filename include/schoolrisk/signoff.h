@@ -384,6 +384,19 @@ sr_error sr_signoff_locked_report(struct sr_store *st, const char *district,
                                   size_t note_size);
 
 /**
+ * @brief The KPIs alone of sr_signoff_locked_report(): read from the
+ *        head of the latest snapshot (report_snapshot.h) instead of the
+ *        whole of it, which is the rows of every school and hazard; the
+ *        trend of a city workbook wants no more.
+ * @param out    the snapshot's KPIs when locked, else zeroed
+ * @param locked receives whether the period is locked
+ * @return as sr_signoff_locked_report().
+ */
+sr_error sr_signoff_locked_kpis(struct sr_store *st, const char *district,
+                                const struct sr_period *period,
+                                struct sr_report_kpis *out, bool *locked);
+
+/**
  * @brief A district's figures for a workbook: from the latest snapshot
  *        when the period is locked (signed_off or accepted), else live
  *        (sr_report_district()).

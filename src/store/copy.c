@@ -568,9 +568,15 @@ run(struct copy *c, struct sr_db_copy_report *rep)
     /* The planner knows nothing of the rows just loaded until
      * autovacuum gets round to them: without statistics the chain's
      * verification below chose nested loops over the city's hazards
-     * and took minutes. */
-    if (c->to->pg && sr_db_exec(c->to, "ANALYZE") != SR_DB_OK)
-        return store_fail(c, c->to, sr_store_dberr(c->to, "ANALYZE"));
+     * and took minutes.  VACUUM too, for the same wait: until a table's
+     * pages are marked all-visible, an index-only scan visits the table
+     * for every row (the latest scores of a district took twice as
+     * long), and the first reader of each row sets its hint bits and
+     * writes the page again.  (A server whose commits are not yet
+     * flushed, synchronous_commit off, leaves them for autovacuum.) */
+    if (c->to->pg && sr_db_exec(c->to, "VACUUM (ANALYZE)") != SR_DB_OK)
+        return store_fail(c, c->to,
+                          sr_store_dberr(c->to, "VACUUM (ANALYZE)"));
     rc = verify(c, c->to, &ta);
     if (rc != SR_OK)
         return rc;

@@ -131,22 +131,16 @@ write_district(struct job *j, const struct sr_report_district *rep,
 
 /* The trend's earlier periods @p ps that district @p code has signed
  * off: @p l[q] says whether ps[q] is, and k[q] then has its snapshot's
- * KPIs (signoff.h). */
+ * KPIs (signoff.h), read from the snapshot's head. */
 static sr_error
 lock_prior(struct sr_store *st, const char *code, const struct sr_period *ps,
            size_t n, struct sr_report_kpis *k, bool *l)
 {
-    struct sr_report_district snap;
     sr_error rc = SR_OK;
     size_t q;
 
-    for (q = 0; rc == SR_OK && q < n; q++) {
-        rc = sr_signoff_locked_report(st, code, &ps[q], &snap, &l[q], NULL,
-                                      0);
-        if (rc == SR_OK && l[q])
-            k[q] = snap.kpis;
-        sr_report_district_release(&snap);
-    }
+    for (q = 0; rc == SR_OK && q < n; q++)
+        rc = sr_signoff_locked_kpis(st, code, &ps[q], &k[q], &l[q]);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schoolrisk/report_snapshot.h"
 #include "signoff_int.h"
 #include "store_int.h"
 #include "../util.h"
@@ -311,17 +312,28 @@ sr_sodb_school(struct sr_store *st, const char *code, const char *end,
     return rc;
 }
 
+/* The latest snapshot of (district, period, version): what is SELECTed
+ * of it, the whole text or its head. */
+#define SNAPSHOT_OF(what)                                                 \
+    "SELECT " what ", at FROM signoff_events WHERE district = ?1 AND "    \
+    "period = ?2 AND version = ?3 AND action IN ('signoff','correct') "   \
+    "ORDER BY id DESC LIMIT 1"
+#define STR(x) #x
+#define XSTR(x) STR(x)
+
 sr_error
 sr_sodb_snapshot(struct sr_store *st, const char *district,
-                 const char *period, int version, char **text, char at[32])
+                 const char *period, int version, bool head, char **text,
+                 char at[32])
 {
     struct sr_stmt *s = NULL;
     int step, nomem = 0;
+    /* PostgreSQL decompresses and sends only the head's characters;
+     * SQLite reads the whole value either way. */
     sr_error rc = sr_store_prepare(
         st,
-        "SELECT snapshot, at FROM signoff_events WHERE district = ?1 AND "
-        "period = ?2 AND version = ?3 AND action IN ('signoff','correct') "
-        "ORDER BY id DESC LIMIT 1",
+        head ? SNAPSHOT_OF("substr(snapshot, 1, " XSTR(SR_SNAPSHOT_HEAD) ")")
+             : SNAPSHOT_OF("snapshot"),
         &s);
 
     *text = NULL;

@@ -71,10 +71,11 @@ sr_error sr_sodb_school(struct sr_store *st, const char *code,
                         char district[32], int64_t *self);
 
 /* The snapshot of version (its text, a new string the caller frees, and
- * when it was made); *text NULL when there is none. */
+ * when it was made); *text NULL when there is none.  With head, its
+ * first SR_SNAPSHOT_HEAD characters only (report_snapshot.h). */
 sr_error sr_sodb_snapshot(struct sr_store *st, const char *district,
-                          const char *period, int version, char **text,
-                          char at[32]);
+                          const char *period, int version, bool head,
+                          char **text, char at[32]);
 
 /* The events of (district, period) (both non-NULL), or those of
  * actions correct and amend from China date from to to in district

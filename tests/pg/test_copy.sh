@@ -93,6 +93,16 @@ case $snaps in
     *" 0") ;;
     *) fail "snapshots not compressed by lz4 (lz4, other): $snaps" ;;
 esac
+# The copy ends with VACUUM (ANALYZE) (copy.c): every table vacuumed and
+# analyzed (pages all-visible for index-only scans; this cluster, with
+# synchronous_commit off, cannot show that).  The statistics reach
+# pg_stat_user_tables when the copy's backend has gone: wait for them.
+for _ in $(seq 1 50); do
+    left=$("$PSQL" -X -q -At -d "$PG" -c "SELECT string_agg(relname, ' ' ORDER BY relname) FROM pg_stat_user_tables WHERE schemaname = 'schoolrisk' AND (last_vacuum IS NULL OR last_analyze IS NULL)")
+    [ -z "$left" ] && break
+    sleep 0.1
+done
+[ -z "$left" ] || fail "tables not vacuumed and analyzed after the copy: $left"
 end
 
 begin "report all 2026Q3: every workbook the same, cell for cell"

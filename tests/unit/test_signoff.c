@@ -217,8 +217,10 @@ test_snapshot_round_trip(void **state)
 {
     struct fx *f = *state;
     struct sr_report_district live, back;
+    struct sr_report_kpis k;
     struct sr_period p;
     char *a = NULL, *b = NULL;
+    size_t kend, len;
 
     q3(&p);
     ok(f, sr_report_district(f->st, "370102", &p, &live));
@@ -233,6 +235,47 @@ test_snapshot_round_trip(void **state)
     assert_int_equal(strncmp(a, "{\"format\":1,\"code\":\"370102\",", 28), 0);
     sr_report_district_release(&back);
 
+    /* The KPIs from a head of the text: found exactly when the head holds
+     * the whole KPIs object, which ends where the rows begin. */
+    kend = (size_t)(strstr(a, ",\"schools\":[") - a);
+    assert_true(kend > 500 && kend < SR_SNAPSHOT_HEAD);
+    for (len = 0; len <= strlen(a); len += len < kend + 4 ? 1 : 4999) {
+        char *h = strndup(a, len);
+
+        assert_non_null(h);
+        if (len < kend) {
+            assert_int_equal(sr_report_kpis_from_snapshot_head(h, &k),
+                             SR_ERR_NOT_FOUND);
+            assert_int_equal(k.schools, 0);
+        } else {
+            assert_int_equal(sr_report_kpis_from_snapshot_head(h, &k),
+                             SR_OK);
+            eq_kpis(&live.kpis, &k);
+        }
+        free(h);
+    }
+    assert_int_equal(sr_report_kpis_from_snapshot_head(a, &k), SR_OK);
+    eq_kpis(&live.kpis, &k);
+    /* Not a member of a snapshot's top-level object: not found. */
+    assert_int_equal(sr_report_kpis_from_snapshot_head(
+                         "{\"format\":1,\"period\":{\"x\":1,\"kpis\":{}}}",
+                         &k),
+                     SR_ERR_NOT_FOUND);
+    assert_int_equal(sr_report_kpis_from_snapshot_head(
+                         "{\"format\":1,\"name\":\"a,\\\"kpis\\\":{}\"}",
+                         &k),
+                     SR_ERR_NOT_FOUND);
+    assert_int_equal(sr_report_kpis_from_snapshot_head(
+                         "{\"format\":2,\"kpis\":{}}", &k),
+                     SR_ERR_NOT_FOUND);
+    assert_int_equal(sr_report_kpis_from_snapshot_head(
+                         "{\"code\":\"1\",\"format\":1,\"kpis\":{}}", &k),
+                     SR_ERR_NOT_FOUND);
+    /* There and whole, but not the KPIs: ill formed. */
+    assert_int_equal(sr_report_kpis_from_snapshot_head(
+                         "{\"format\":1,\"kpis\":[1]}", &k),
+                     SR_ERR_INPUT);
+
     /* Not JSON, another format, a field of the wrong type: refused,
      * and out zeroed. */
     assert_int_equal(sr_report_from_snapshot("{", &back), SR_ERR_INPUT);
@@ -244,6 +287,8 @@ test_snapshot_round_trip(void **state)
     memcpy(strstr(b, "\"schools\":"), "\"schoolx\":", 10);
     assert_int_equal(sr_report_from_snapshot(b, &back), SR_ERR_INPUT);
     assert_null(back.code);
+    assert_int_equal(sr_report_kpis_from_snapshot_head(b, &k), SR_ERR_INPUT);
+    assert_int_equal(k.assessed, 0);
     free(a);
     free(b);
     sr_report_district_release(&live);
@@ -735,6 +780,70 @@ test_bulletin_reads_locked(void **state)
     assert_int_equal(city_assessed(f, &p), signed_assessed + 1);
 }
 
+/* The KPIs alone of a locked period, from the snapshot's head: the same
+ * as the whole snapshot's; the whole is read when the head does not hold
+ * them, and a damaged snapshot is named either way. */
+static void
+test_locked_kpis(void **state)
+{
+    struct fx *f = *state;
+    struct sr_report_district snap;
+    struct sr_report_kpis k;
+    struct sr_period p;
+    bool locked = true;
+    char sql[6144];
+    size_t n;
+
+    q3(&p);
+    ok(f, sr_signoff_locked_kpis(f->st, "370102", &p, &k, &locked));
+    assert_false(locked);
+    day(f, "2026-10-08");
+    as(f, "李科长");
+    ok(f, sr_signoff_district(f->st, "370102", &p, NULL));
+    ok(f, sr_signoff_locked_report(f->st, "370102", &p, &snap, &locked,
+                                   NULL, 0));
+    assert_true(locked);
+    assert_true(snap.kpis.assessed > 0 && snap.kpis.hazards_found > 0);
+    locked = false;
+    ok(f, sr_signoff_locked_kpis(f->st, "历下区", &p, &k, &locked));
+    assert_true(locked);
+    eq_kpis(&snap.kpis, &k);
+
+    /* Not locked: nothing, zeroed. */
+    ok(f, sr_signoff_locked_kpis(f->st, "市中区", &p, &k, &locked));
+    assert_false(locked);
+    assert_int_equal(k.schools, 0);
+
+    /* A head of padding (a member before the KPIs, longer than the head
+     * the store reads): the whole text is read instead. */
+    n = (size_t)snprintf(sql, sizeof(sql),
+                         "DROP TRIGGER signoff_events_append_only;"
+                         "UPDATE signoff_events SET snapshot = "
+                         "replace(snapshot, '{\"format\":1,', "
+                         "'{\"format\":1,\"pad\":\"");
+    memset(sql + n, 'x', SR_SNAPSHOT_HEAD + 100);
+    n += SR_SNAPSHOT_HEAD + 100;
+    snprintf(sql + n, sizeof(sql) - n,
+             "\",') WHERE district = '370102' AND snapshot IS NOT NULL");
+    test_db_exec(f->db, sql);
+    ok(f, sr_signoff_locked_kpis(f->st, "370102", &p, &k, &locked));
+    assert_true(locked);
+    eq_kpis(&snap.kpis, &k);
+
+    /* The KPIs damaged, in the head and so in the whole. */
+    test_db_exec(f->db, "UPDATE signoff_events SET snapshot = "
+                        "replace(snapshot, '\"kpis\":{\"schools\":', "
+                        "'\"kpis\":{\"schoolx\":') WHERE snapshot IS NOT "
+                        "NULL");
+    refused(f, sr_signoff_locked_kpis(f->st, "370102", &p, &k, &locked),
+            SR_ERR_DB,
+            "the sign-off snapshot of 370102 2026Q3 version 1 is damaged "
+            "(run schoolrisk audit verify)");
+    assert_false(locked);
+    assert_int_equal(k.schools, 0);
+    sr_report_district_release(&snap);
+}
+
 int
 main(void)
 {
@@ -751,6 +860,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_corrections_on_bulletins, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_locked_kpis, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
