@@ -659,6 +659,7 @@ sr_report_kpis_from_snapshot_head(const char *head,
     size_t n;
     char *top;
     cJSON *o = NULL, *k = NULL;
+    const cJSON *f;
 
     memset(out, 0, sizeof(*out));
     if (!at || at == head || at[-1] != ',')
@@ -676,11 +677,9 @@ sr_report_kpis_from_snapshot_head(const char *head,
     top[n] = '\0';
     o = cJSON_ParseWithLength(top, n);
     free(top);
-    if (!cJSON_IsObject(o) ||
-        !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "format")) ||
-        cJSON_GetObjectItemCaseSensitive(o, "format")->valuedouble !=
-            SR_SNAPSHOT_FORMAT ||
-        o->child != cJSON_GetObjectItemCaseSensitive(o, "format")) {
+    f = cJSON_IsObject(o) ? o->child : NULL;
+    if (!f || strcmp(f->string, "format") || !cJSON_IsNumber(f) ||
+        f->valuedouble != SR_SNAPSHOT_FORMAT) {
         cJSON_Delete(o);
         return SR_ERR_NOT_FOUND;
     }

@@ -627,6 +627,23 @@ locked_report(struct sr_store *st, const struct sr_signoff_status *s,
     return rc;
 }
 
+/* The status of (district, period) into @p s (zeroed when it has none)
+ * and whether it is locked with a snapshot to read (@p locked). */
+static sr_error
+lock_status(struct sr_store *st, const char *district,
+            const struct sr_period *period, struct sr_signoff_status *s,
+            bool *locked)
+{
+    sr_error rc = status_of(st, district, period, s);
+
+    *locked = false;
+    if (rc == SR_ERR_NOT_FOUND)
+        return SR_OK;
+    if (rc == SR_OK)
+        *locked = sr_signoff_state_locked(s->state) && s->version;
+    return rc;
+}
+
 /* The figures of (district, period) when it is locked, with its status;
  * *locked false (and nothing read) otherwise. */
 static sr_error
@@ -637,17 +654,10 @@ locked_with_status(struct sr_store *st, const char *district,
 {
     sr_error rc;
 
-    *locked = false;
     memset(out, 0, sizeof(*out));
-    rc = status_of(st, district, period, s);
-    if (rc == SR_ERR_NOT_FOUND) {
-        memset(s, 0, sizeof(*s));
-        return SR_OK;
-    }
-    if (rc != SR_OK)
+    rc = lock_status(st, district, period, s, locked);
+    if (rc != SR_OK || !*locked)
         return rc;
-    if (!sr_signoff_state_locked(s->state) || !s->version)
-        return SR_OK;
     rc = locked_report(st, s, out, at);
     *locked = rc == SR_OK;
     return rc;
@@ -700,17 +710,12 @@ sr_signoff_locked_kpis(struct sr_store *st, const char *district,
     char *head = NULL, at[32];
     sr_error rc;
 
-    *locked = false;
     memset(out, 0, sizeof(*out));
     memset(&rep, 0, sizeof(rep));
-    rc = status_of(st, district, period, &s);
-    if (rc == SR_ERR_NOT_FOUND)
-        return SR_OK;
-    if (rc != SR_OK)
-        return rc;
-    if (!sr_signoff_state_locked(s.state) || !s.version) {
+    rc = lock_status(st, district, period, &s, locked);
+    if (rc != SR_OK || !*locked) {
         sr_signoff_status_release(&s);
-        return SR_OK;
+        return rc;
     }
     /* The KPIs lie in the snapshot's head; a head that does not hold
      * them (or holds them ill formed) sends the read to the whole text,
