@@ -9,7 +9,9 @@
 #include "schoolrisk/date.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "schoolrisk/store.h"
 #include "util.h"
@@ -46,3 +48,26 @@ sr_date_parse(const char *text, char out[11])
     memcpy(out, buf, 11);
     return SR_OK;
 }
+
+void
+sr_date_add_days(const char *date, int days, char out[11])
+{
+    struct tm tm;
+    time_t t;
+    char tmp[40];
+
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = (int)strtol(date, NULL, 10) - 1900;
+    tm.tm_mon = (int)strtol(date + 5, NULL, 10) - 1;
+    tm.tm_mday = (int)strtol(date + 8, NULL, 10);
+    tm.tm_hour = 12;
+    t = timegm(&tm) + (time_t)days * 86400;
+    gmtime_r(&t, &tm);
+    /* Through a roomy buffer: gcc cannot see that the year has 4
+     * digits. */
+    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday);
+    memcpy(out, tmp, 10);
+    out[10] = '\0';
+}
+

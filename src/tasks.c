@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "schoolrisk/baseline.h"
+#include "schoolrisk/date.h"
 #include "schoolrisk/store.h"
 
 static const char *const names[SR_TASK_STATUS_COUNT] = {"none", "expiring",
@@ -43,29 +44,6 @@ sr_task_status_lookup(const char *name)
     return -1;
 }
 
-/* date + days as "YYYY-MM-DD"; date is valid (sr_date_valid). */
-static void
-add_days(const char *date, int days, char out[11])
-{
-    struct tm tm;
-    time_t t;
-    char tmp[40];
-
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = (int)strtol(date, NULL, 10) - 1900;
-    tm.tm_mon = (int)strtol(date + 5, NULL, 10) - 1;
-    tm.tm_mday = (int)strtol(date + 8, NULL, 10);
-    tm.tm_hour = 12;
-    t = timegm(&tm) + (time_t)days * 86400;
-    gmtime_r(&t, &tm);
-    /* Through a roomy buffer: gcc cannot see that the year has 4
-     * digits. */
-    snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday);
-    memcpy(out, tmp, 10);
-    out[10] = '\0';
-}
-
 int
 sr_task_classify(const char *assessed_on, int months, const char *today,
                  char expires_on[11])
@@ -78,7 +56,7 @@ sr_task_classify(const char *assessed_on, int months, const char *today,
     sr_date_add_months(assessed_on, months, expires_on);
     if (strcmp(today, expires_on) >= 0)
         return SR_TASK_NONE;
-    add_days(today, SR_TASK_EXPIRING_DAYS, soon);
+    sr_date_add_days(today, SR_TASK_EXPIRING_DAYS, soon);
     return strcmp(expires_on, soon) <= 0 ? SR_TASK_EXPIRING : SR_TASK_VALID;
 }
 

@@ -37,6 +37,15 @@ extern "C" {
  */
 sr_error sr_date_parse(const char *text, char out[11]);
 
+/**
+ * @brief The date @p days days after @p date (before it when negative).
+ *
+ * @param date a valid "YYYY-MM-DD" (sr_date_valid())
+ * @param days how many days to add
+ * @param out  receives the date, NUL-terminated
+ */
+void sr_date_add_days(const char *date, int days, char out[11]);
+
 #ifdef __cplusplus
 }
 #endif

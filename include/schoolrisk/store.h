@@ -34,7 +34,7 @@ extern "C" {
 #endif
 
 /** The schema version this build writes. */
-#define SR_SCHEMA_VERSION 12
+#define SR_SCHEMA_VERSION 13
 
 /** A database connection (opaque). */
 struct sr_store;

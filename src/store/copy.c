@@ -50,34 +50,38 @@ struct table {
     const char *name;
     const char *order;  /* its primary key */
     int identity;       /* PostgreSQL: an identity id to move on */
+    const char *columns; /* what is copied, when not every column: a
+                            generated one is the engine's to compute */
 };
 
 static const struct table tables[] = {
-    {"districts", "code", 0},
-    {"systems", "id, version", 0},
-    {"schools", "code", 0},
-    {"users", "id", 1},
-    {"plans", "id", 1},
-    {"assessments", "id", 1},
-    {"answers", "assessment, item", 0},
-    {"scores", "assessment, node", 0},
-    {"baseline_items", "assessment, element, item", 0},
-    {"hazards", "id", 1},
-    {"hazard_events", "id", 1},
-    {"grants", "id", 1},
-    {"sessions", "token_sha256", 0},
-    {"security_events", "id", 1},
-    {"registry_changes", "id", 1},
-    {"school_versions", "id", 1},
-    {"evidence", "sha256, school", 0},
-    {"checkpoints", "id", 1},
-    {"experts", "\"user\"", 0},
-    {"expert_events", "id", 1},
-    {"audit", "seq", 0},
-    {"plan_schools", "plan, school", 0},
-    {"plan_experts", "plan, \"user\"", 0},
-    {"plan_pairs", "plan, school", 0},
-    {"signoff_events", "id", 1},
+    {"districts", "code", 0, NULL},
+    {"systems", "id, version", 0, NULL},
+    {"schools", "code", 0, NULL},
+    {"users", "id", 1, NULL},
+    {"plans", "id", 1, NULL},
+    {"assessments", "id", 1, NULL},
+    {"answers", "assessment, item", 0, NULL},
+    {"scores", "assessment, node", 0, NULL},
+    {"baseline_items", "assessment, element, item", 0, NULL},
+    {"hazards", "id", 1, NULL},
+    {"hazard_events", "id", 1,
+     "id, hazard, \"at\", \"by\", from_status, to_status, note, evidence, "
+     "by_user, state, assessment"},
+    {"grants", "id", 1, NULL},
+    {"sessions", "token_sha256", 0, NULL},
+    {"security_events", "id", 1, NULL},
+    {"registry_changes", "id", 1, NULL},
+    {"school_versions", "id", 1, NULL},
+    {"evidence", "sha256, school", 0, NULL},
+    {"checkpoints", "id", 1, NULL},
+    {"experts", "\"user\"", 0, NULL},
+    {"expert_events", "id", 1, NULL},
+    {"audit", "seq", 0, NULL},
+    {"plan_schools", "plan, school", 0, NULL},
+    {"plan_experts", "plan, \"user\"", 0, NULL},
+    {"plan_pairs", "plan, school", 0, NULL},
+    {"signoff_events", "id", 1, NULL},
 };
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -359,8 +363,8 @@ copy_table(struct copy *c, const struct table *t, int64_t *rows)
     if (total < 0)
         return store_fail(c, c->from, sr_store_dberr(c->from, t->name));
     left = total;
-    snprintf(sql, sizeof(sql), "SELECT * FROM \"%s\" ORDER BY %s", t->name,
-             t->order);
+    snprintf(sql, sizeof(sql), "SELECT %s FROM \"%s\" ORDER BY %s",
+             t->columns ? t->columns : "*", t->name, t->order);
     if (sr_store_prepare(c->from, sql, &from) != SR_OK)
         return store_fail(c, c->from, SR_ERR_DB);
     while (rc == SR_OK && left > 0 && (step = sr_step(from)) == SR_ROW) {

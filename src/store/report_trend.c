@@ -21,7 +21,8 @@
  *    event (by id) is dated on or before the end (China date of the
  *    event's time); otherwise the one its latest event on or before the
  *    end recorded (as report.c does): the events of those hazards are
- *    read in one statement, and each end looks its event up in memory.
+ *    read in one statement (but most of those after the latest end,
+ *    SR_SQL_DATED_BY()), and each end looks its event up in memory.
  *  - The four-100% elements as of each end are sr_baseline_compute_days()
  *    (the same reading once, judging each day in memory).
  * Everything but the baselines is read in one read transaction.
@@ -31,6 +32,7 @@
 #include <string.h>
 
 #include "schoolrisk/baseline.h"
+#include "schoolrisk/date.h"
 #include "schoolrisk/hazards.h"
 #include "schoolrisk/registry.h"
 #include "report_int.h"
@@ -256,6 +258,8 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
 {
     struct sr_stmt *q = NULL;
     struct sr_buf ids;
+    const char *latest = NULL;
+    char next[11] = "";
     sr_error rc = SR_OK;
     size_t i, p;
     int step;
@@ -272,18 +276,28 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
         goto cleanup;
     if (rc == SR_OK)
         rc = sr_buf_add(&ids, "]", 1);
+    /* An event whose China date is after the latest end is never
+     * looked up: most are left on the server. */
+    for (p = 0; p < n; p++)
+        if (!latest || strcmp(ps[p].end, latest) > 0)
+            latest = ps[p].end;
+    if (latest)
+        sr_date_add_days(latest, 1, next);
     if (rc == SR_OK)
         rc = sr_store_prepare(t->st,
-                              "SELECT hazard, at, state FROM "
+                              "SELECT hazard, at, deadline FROM "
                               "hazard_events WHERE hazard IN (SELECT "
                               "CAST(value AS INTEGER) FROM "
                               "json_each(CAST(?1 AS TEXT))) AND state IS NOT "
-                              "NULL ORDER BY hazard, id",
+                              "NULL AND " SR_SQL_DATED_BY("at", "?2")
+                              " ORDER BY hazard, id",
                               &q);
     if (rc != SR_OK)
         goto cleanup;
     sr_bind_text(q, 1, ids.p);
+    sr_bind_text(q, 2, next);
     while ((step = sr_step(q)) == SR_ROW) {
+        const char *dl;
         struct tev *e;
 
         rc = sr_grow((void **)&t->ev, &t->alloc_ev, t->nev, sizeof(*t->ev),
@@ -292,10 +306,10 @@ read_events(struct trend *t, const struct sr_period *ps, size_t n)
             break;
         e = &t->ev[t->nev++];
         e->hazard = sr_col_int64(q, 0);
-        rc = sr_store_json_date(t->st, sr_col_text(q, 2), "deadline",
-                                e->deadline);
-        if (rc == SR_OK)
-            rc = sr_store_china_day(t->st, sr_col_text(q, 1), e->day);
+        dl = sr_col_text(q, 2);
+        /* As report.c's rebuild_assignment() takes it. */
+        copy10(e->deadline, dl && sr_date_valid(dl) ? dl : "");
+        rc = sr_store_china_day(t->st, sr_col_text(q, 1), e->day);
         if (rc != SR_OK)
             break;
     }

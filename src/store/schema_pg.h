@@ -23,7 +23,7 @@
 #include "schoolrisk/store.h"
 
 /* The version the script creates (its INSERT INTO schema_version). */
-#define SR_PG_SCHEMA_VERSION 12
+#define SR_PG_SCHEMA_VERSION 13
 
 _Static_assert(SR_PG_SCHEMA_VERSION == SR_SCHEMA_VERSION,
                "the PostgreSQL schema (schema_pg.sql) is not at "

@@ -1,6 +1,6 @@
--- schema_pg.sql - the PostgreSQL schema of schoolrisk at version 12.
+-- schema_pg.sql - the PostgreSQL schema of schoolrisk at version 13.
 --
--- SQLite builds its schema by migrations 1..12 (store.c); PostgreSQL
+-- SQLite builds its schema by migrations 1..13 (store.c); PostgreSQL
 -- starts at the version they reach, from this one script, run by the
 -- database's owner in one transaction on an empty database (the build
 -- embeds it as sr_pg_schema, schema_pg.h).  Later migrations come in
@@ -299,7 +299,7 @@ CREATE TABLE schema_version (
   version bigint NOT NULL
 );
 CREATE UNIQUE INDEX schema_version_one ON schema_version ((true));
-INSERT INTO schema_version(version) VALUES (12);
+INSERT INTO schema_version(version) VALUES (13);
 
 -- ------------------------------------------------------------------
 -- The tables (in an order where every reference exists; the columns in
@@ -511,7 +511,12 @@ CREATE TABLE hazard_events (
   evidence text COLLATE "C",
   by_user bigint REFERENCES users(id),
   state text COLLATE "C",
-  assessment bigint REFERENCES assessments(id)
+  assessment bigint REFERENCES assessments(id),
+  -- The deadline the state recorded (schema 13, store.c): SQLite's is
+  -- VIRTUAL, computed when read; stored here, where the trend's reads
+  -- would otherwise send every state whole.
+  deadline text COLLATE "C" GENERATED ALWAYS AS
+    (schoolrisk.json_extract(state, '$.deadline')) STORED
 );
 CREATE INDEX hazard_events_hazard ON hazard_events(hazard, id);
 CREATE INDEX hazard_events_assessment ON hazard_events(assessment);

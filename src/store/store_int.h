@@ -181,16 +181,15 @@ void sr_store_read_end(struct sr_store *st, bool own);
 sr_error sr_store_china_day(struct sr_store *st, const char *at,
                             char out[11]);
 
-/* The date at key @p key of JSON object @p doc into @p out, as
- * sr_date_valid() accepts json_extract(doc, '$.key'), or "" (@p doc NULL,
- * the key missing, or its value no date).  A document in strict JSON
- * whose key is there once, with no escapes in the keys or the value, is
- * read here; anything else is left to the engine's json_extract(), so
- * the answer is the engine's.  The trend reads the events' deadlines
- * this way: PostgreSQL's json_extract() parses the document on the
- * server, some microseconds a row. */
-sr_error sr_store_json_date(struct sr_store *st, const char *doc,
-                            const char *key, char out[11]);
+/* An SQL condition true for every time @p at (a column) whose China
+ * date, as sr_store_china_day() gives it, is on or before the day
+ * before @p next (a parameter: bind that day's next day), and false for
+ * most later ones: a time's China date is on or after its own date (at
+ * UTC or behind China) or at most a day before it (an offset up to
+ * +14:59, SQLite's largest), so a time dated after @p next is later;
+ * a time not written date first is kept. */
+#define SR_SQL_DATED_BY(at, next) \
+    "(substr(" at ", 1, 10) <= " next " OR " at " NOT LIKE '____-__-__%')"
 
 /* A strdup of column i (NULL stays NULL); sets *nomem on failure. */
 char *sr_column_dup(struct sr_stmt *s, int i, int *nomem);

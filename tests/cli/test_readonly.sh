@@ -177,7 +177,7 @@ seal old.db
 run schools list --db "$RO/old.db"
 rc_is 1
 out_empty
-err_is "schoolrisk: error: database '$RO/old.db' has schema version 1, this schoolrisk needs 12, and a command that only reads does not upgrade it; run 'schoolrisk init' where it can be written"
+err_is "schoolrisk: error: database '$RO/old.db' has schema version 1, this schoolrisk needs 13, and a command that only reads does not upgrade it; run 'schoolrisk init' where it can be written"
 end
 
 # A copy taken while another connection had the database open (the

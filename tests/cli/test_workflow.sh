@@ -37,16 +37,16 @@ PYEOF
 begin "init creates the database and stores the six systems"
 run init
 rc_is 0
-out_has "database ready (schema version 12)"
+out_has "database ready (schema version 13)"
 for s in junior kindergarten primary senior special vocational; do
     out_has "$IND/$s.xml: stored"
 done
 if on_pg; then
     # PostgreSQL has no user_version: the one row of schema_version
-    [ "$(SQL 'SELECT version FROM schema_version')" = 12 ] || fail "schema_version is not 12"
+    [ "$(SQL 'SELECT version FROM schema_version')" = 13 ] || fail "schema_version is not 13"
 else
     [ "$(SQL 'PRAGMA journal_mode')" = wal ] || fail "journal mode is not wal"
-    [ "$(SQL 'PRAGMA user_version')" = 12 ] || fail "user_version is not 12"
+    [ "$(SQL 'PRAGMA user_version')" = 13 ] || fail "user_version is not 13"
 fi
 end
 
@@ -75,13 +75,13 @@ end
 begin "a database written by a newer schoolrisk is refused"
 N=$(copydb "$SCHOOLRISK_DB" newer)
 if on_pg; then
-    sql "$N" 'UPDATE schema_version SET version = 13'
+    sql "$N" 'UPDATE schema_version SET version = 14'
 else
-    sqlite3 "$N" 'PRAGMA user_version = 13'
+    sqlite3 "$N" 'PRAGMA user_version = 14'
 fi
 run assess list --db "$N"
 rc_is 1
-err_is "schoolrisk: error: database '$N' has schema version 13, written by a newer schoolrisk; this one understands up to version 12"
+err_is "schoolrisk: error: database '$N' has schema version 14, written by a newer schoolrisk; this one understands up to version 13"
 end
 
 # ---------------------------------------------------------------- assess

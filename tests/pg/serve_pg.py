@@ -100,9 +100,15 @@ def _(sh):
 
 
 def wait_for_standby(sh):
-    """Until the standby has replayed everything the primary wrote."""
+    """Until the standby has replayed everything the primary wrote.
+
+    The test cluster commits with synchronous_commit off: a commit's
+    record may be inserted in the WAL and not yet written out, past
+    pg_current_wal_lsn(), which the standby could then pass before the
+    commit reached it (a district workbook from before the hazard was
+    closed, under load).  The insert position counts every commit."""
     lsn = subprocess.run([PSQL, "-X", "-At", "-d", DB, "-c",
-                          "SELECT pg_current_wal_lsn()"],
+                          "SELECT pg_current_wal_insert_lsn()"],
                          capture_output=True, text=True,
                          check=True).stdout.strip()
     for _ in range(100):

@@ -46,7 +46,9 @@ done
 end
 
 begin "the standby replays it"
-lsn=$("$PSQL" -X -At -d "$PRIMARY" -c 'SELECT pg_current_wal_lsn()')
+# The insert position: with synchronous_commit off (the test cluster) a
+# commit may be in the WAL and not yet written past pg_current_wal_lsn().
+lsn=$("$PSQL" -X -At -d "$PRIMARY" -c 'SELECT pg_current_wal_insert_lsn()')
 for _ in $(seq 1 100); do
     [ "$("$PSQL" -X -At -d "$STANDBY" -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && break
     sleep 0.1

@@ -69,24 +69,30 @@ begin "it records the version SQLite's migrations reach"
 PG "SELECT version FROM schema_version" >pg.txt 2>&1
 LITE "PRAGMA user_version" >lite.txt 2>&1
 same "version" lite.txt pg.txt
-[ "$(cat pg.txt)" = 12 ] || fail "schema_version is '$(cat pg.txt)'"
+[ "$(cat pg.txt)" = 13 ] || fail "schema_version is '$(cat pg.txt)'"
 end
 
 # --------------------------------------------------------- the structure
 # SQLite's column types, as PostgreSQL names them here.
 TYPES="replace(replace(p.type, 'INTEGER', 'bigint'), 'TEXT', 'text')"
 
-begin "every table, with its columns in order, types and NOT NULL"
-# An INTEGER PRIMARY KEY is never NULL in SQLite either (the rowid).
-LITE "SELECT m.name, p.cid + 1, p.name, $TYPES, p.\"notnull\" OR p.pk > 0
-      FROM sqlite_master m, pragma_table_info(m.name) p
+begin "every table, with its columns in order, types, NOT NULL and generated"
+# An INTEGER PRIMARY KEY is never NULL in SQLite either (the rowid).  A
+# generated column (hidden 2, VIRTUAL, or 3, STORED) is listed by
+# table_xinfo alone; SQLite's is VIRTUAL and PostgreSQL's STORED.
+LITE "SELECT m.name, p.cid + 1, p.name, $TYPES, p.\"notnull\" OR p.pk > 0,
+             p.hidden IN (2, 3)
+      FROM sqlite_master m, pragma_table_xinfo(m.name) p
       WHERE m.type = 'table' ORDER BY m.name, p.cid" >lite.txt 2>&1
 PG "SELECT table_name, ordinal_position, column_name, data_type,
-           CASE is_nullable WHEN 'NO' THEN 1 ELSE 0 END
+           CASE is_nullable WHEN 'NO' THEN 1 ELSE 0 END,
+           CASE is_generated WHEN 'ALWAYS' THEN 1 ELSE 0 END
     FROM information_schema.columns
     WHERE table_schema = 'schoolrisk' AND table_name <> 'schema_version'
     ORDER BY table_name, ordinal_position" >pg.txt 2>&1
 same "columns" lite.txt pg.txt
+grep -qx 'hazard_events|12|deadline|text|0|1' pg.txt ||
+    fail "hazard_events.deadline is not a generated column"
 [ "$(wc -l <lite.txt)" -gt 250 ] || fail "only $(wc -l <lite.txt) columns read from SQLite"
 end
 
@@ -249,6 +255,29 @@ printf '%s\n' 'the audit chain is append-only' >want.txt
 same "message" want.txt pg.err
 PG "TRUNCATE hazard_events, hazards CASCADE" >/dev/null 2>pg.err && fail "PostgreSQL emptied the hazards"
 [ "$(PG "SELECT count(*) FROM hazard_events")" = 1 ] || fail "the hazard event is gone"
+end
+
+begin "an event's deadline is its state's, computed and never written"
+for sql in "INSERT INTO hazard_events(id, hazard, at, by, to_status, state)
+             VALUES (2, 1, 't', 'i', 'rectifying',
+                     '{\"responsible\":\"张\",\"deadline\":\"2026-05-01\",\"measures\":\"m\"}'),
+                    (3, 1, 't', 'i', 'rectifying', '{\"deadline\":null}'),
+                    (4, 1, 't', 'i', 'rectifying', '{\"measures\":\"deadline\"}')"; do
+    LITE "$sql" 2>lite.err || fail "SQLite refused '$sql': $(cat lite.err)"
+    PG "$sql" >/dev/null 2>pg.err || fail "PostgreSQL refused '$sql': $(cat pg.err)"
+done
+q="SELECT id, coalesce(deadline, 'NULL') FROM hazard_events ORDER BY id"
+LITE "$q" >lite.txt 2>&1
+PG "$q" >pg.txt 2>&1
+same "deadlines" lite.txt pg.txt
+printf '1|NULL\n2|2026-05-01\n3|NULL\n4|NULL\n' >want.txt
+same "deadlines" want.txt pg.txt
+sql="INSERT INTO hazard_events(id, hazard, at, by, to_status, state, deadline)
+     VALUES (5, 1, 't', 'i', 'open', '{}', '2026-01-01')"
+LITE "$sql" 2>lite.err && fail "SQLite wrote a deadline"
+PG "$sql" >/dev/null 2>pg.err && fail "PostgreSQL wrote a deadline"
+grep -q 'generated column "deadline"' lite.err || fail "SQLite said: $(cat lite.err)"
+grep -q 'column "deadline"' pg.err || fail "PostgreSQL said: $(cat pg.err)"
 end
 
 begin "a draft's answers and a draft plan change on both"

@@ -932,7 +932,8 @@ same_kpis(const struct sr_report_kpis *x, const struct sr_report_kpis *y,
  * (sr_report_district_trend()), are those of a district report as of
  * each period's end, for every district, month and quarter of the demo
  * year and a day after it (hazards moved after an end, assessments
- * expired, late closures). */
+ * expired, late closures); and so are those of each period alone, whose
+ * read leaves the events after its end on the server. */
 static void
 test_trend_one_read(void **state)
 {
@@ -942,7 +943,7 @@ test_trend_one_read(void **state)
         "2026Q1", "2026Q2", "2026Q3", "2026Q4", "2026", "2027-06"};
     enum { N = sizeof(labels) / sizeof(labels[0]) };
     struct sr_period ps[N];
-    struct sr_report_kpis k[N];
+    struct sr_report_kpis k[N], alone;
     struct sr_districts all;
     struct sr_store *st = NULL;
     size_t i, p, late = 0, overdue = 0;
@@ -965,6 +966,10 @@ test_trend_one_read(void **state)
             snprintf(where, sizeof(where), "%s %s", all.v[i].code,
                      labels[p]);
             same_kpis(&k[p], &d.kpis, where);
+            if (sr_report_district_trend(st, all.v[i].code, &ps[p], 1,
+                                         &alone) != SR_OK)
+                fail_msg("trend: %s", sr_store_errmsg(st));
+            same_kpis(&alone, &d.kpis, where);
             late += d.kpis.hazards_closed_late;
             overdue += d.kpis.hazards_overdue;
             sr_report_district_release(&d);

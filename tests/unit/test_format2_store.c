@@ -327,7 +327,9 @@ to_schema_3(struct fx *f)
 {
     sr_store_close(f->st);
     f->st = NULL;
-    raw_sql(f, /* schema 12: an assessment's hazards */
+    raw_sql(f, /* schema 13: the events' deadlines */
+               "ALTER TABLE hazard_events DROP COLUMN deadline;"
+               /* schema 12: an assessment's hazards */
                "DROP INDEX hazards_assessment;"
                "DROP INDEX scores_shown;"
                "ALTER TABLE scores DROP COLUMN hazard;"

@@ -1625,7 +1625,9 @@ test_upgrade_from_schema_4(void **state)
     import_ok(f, HDR ROW1 ROW2, 0, 2, 0, 0, 0);
     sr_store_close(f->st);
     f->st = NULL;
-    exec_raw(f, /* schema 12: an assessment's hazards */
+    exec_raw(f, /* schema 13: the events' deadlines */
+                "ALTER TABLE hazard_events DROP COLUMN deadline;"
+                /* schema 12: an assessment's hazards */
                 "DROP INDEX hazards_assessment;"
                 "ALTER TABLE schools DROP COLUMN staff;"
                 "ALTER TABLE schools DROP COLUMN meal_delivery;"

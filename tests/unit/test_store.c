@@ -3,8 +3,8 @@
  * (src/store/store_int.h): a finished statement is reused for the same
  * SQL, never handed out twice while in use, reset so that it holds no
  * read transaction, and everything is finalized at close (ASan checks
- * the last part); sr_store_china_day() agrees with SQLite's date() and
- * sr_store_json_date() with its json_extract().
+ * the last part); sr_store_china_day() agrees with SQLite's date(), and
+ * SR_SQL_DATED_BY() keeps every time dated by its day.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "../../src/store/store_int.h"
+#include "schoolrisk/date.h"
 #include "testutil.h"
 
 struct fx {
@@ -287,84 +288,74 @@ china_day_is_sqlite_date(void **state)
     assert_true(n > 5000);
 }
 
-/* sr_store_json_date() gives SQLite's json_extract(doc, '$.deadline')
- * where sr_date_valid() takes it, "" otherwise: documents it reads
- * itself (strict JSON, the key once, no escapes) and documents it
- * leaves to the engine (escapes, the key twice, JSON5, not an object,
- * malformed: then both fail). */
+/* SR_SQL_DATED_BY(at, next) keeps every time whose China date is on or
+ * before the day before next: each hour of the days around a year's
+ * end, written as the store writes times, with offsets up to SQLite's
+ * largest either way, with a space, and in forms not written date
+ * first; and it leaves out a time two days later. */
 static void
-json_date_is_sqlite_json_extract(void **state)
+dated_by_keeps_every_earlier_day(void **state)
 {
-    static const char *const docs[] = {
-        "{\"deadline\":\"2026-05-01\"}",
-        " { \"a\" : 1 , \"deadline\" : \"2026-05-01\" } ",
-        "{\"a\":1,\"deadline\":null}",
-        "{\"deadline\":\"2026-02-30\"}",
-        "{\"deadline\":\"2026-05-01 \"}",
-        "{\"deadline\":20260501}",
-        "{\"deadline\":true}",
-        "{\"deadline\":{\"d\":\"2026-05-01\"}}",
-        "{}",
-        "{\"x\":{\"deadline\":\"2026-05-01\"}}",
-        "{\"x\":[{\"deadline\":\"2026-05-01\"}],\"deadline\":\"2026-06-01\"}",
-        "{\"deadline\":\"2026-05-01\",\"deadline\":\"2026-06-01\"}",
-        "{\"dead\\u006cine\":\"2026-05-01\"}",
-        "{\"deadline\":\"2026\\u002d05-01\"}",
-        "{\"deadline\":\"2026-05-01\",\"n\":[1,2.5e3,-0,-1.5E-2,true,false,"
-        "null,{\"a\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}],\"m\":\"\xe6\x95\x99\"}",
-        "{deadline:'2026-05-01'}",
-        "{\"deadline\":\"2026-05-01\",}",
-        "{\"n\":01,\"deadline\":\"2026-05-01\"}",
-        "{\"n\":1.,\"deadline\":\"2026-05-01\"}",
-        "{\"n\":\"a\tb\",\"deadline\":\"2026-05-01\"}",
-        "[\"2026-05-01\"]",
-        "\"2026-05-01\"",
-        "{\"deadline\":\"2026-05-01\"",
-        "{\"deadline\":\"2026-05-01\"}x",
-        "{\"deadline\" \"2026-05-01\"}",
-        "{\"deadline\":\"2026-05-01\" \"a\":1}",
-        "{\"n\":tru,\"deadline\":\"2026-05-01\"}",
-        "{\"n\":\"\\x\",\"deadline\":\"2026-05-01\"}",
-        "{\"n\":\"\\u12\",\"deadline\":\"2026-05-01\"}",
-        "",
-        "{\"id\":1,\"school\":\"2137260002\",\"level\":\"general\","
-        "\"status\":\"open\",\"found_on\":\"2026-03-02\",\"found_by_user\":"
-        "84,\"responsible\":null,\"deadline\":\"2026-04-01\","
-        "\"recurrent_of\":null,\"baseline\":null}",
+    static const char *const tails[] = {
+        "Z", "+14:59", "-14:59", "+08:00", "+00:30", "-03:30", "",
+    };
+    static const char *const other[] = {
+        "2461040.5", "2461041", " 2026-12-31T20:00:00Z", "now", "12:00",
+        "x", "",
+    };
+    static const char *const ends[] = {
+        "2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01",
+        "2027-01-02",
     };
     struct fx *f = *state;
     struct sr_stmt *s = NULL;
-    char got[11];
-    const char *want;
-    size_t i;
-    sr_error rc;
-    int step;
+    char day[11], next[11], at[48];
+    size_t i, k, e;
+    int n = 0, h;
 
-    for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
-        rc = sr_store_json_date(f->st, docs[i], "deadline", got);
-        assert_int_equal(sr_store_prepare(f->st,
-                                          "SELECT json_extract(?1, "
-                                          "'$.deadline')",
-                                          &s),
-                         SR_OK);
-        sr_bind_text(s, 1, docs[i]);
-        step = sr_step(s);
-        if (step != SR_ROW) {
-            if (rc == SR_OK)
-                fail_msg("%s: '%s', SQLite fails", docs[i], got);
-        } else {
-            want = sr_col_text(s, 0);
-            if (!want || !sr_date_valid(want))
-                want = "";
-            if (rc != SR_OK || strcmp(got, want))
-                fail_msg("%s: '%s' (%d), SQLite '%s'", docs[i], got, rc,
-                         want);
+    assert_int_equal(sr_store_prepare(f->st,
+                                      "SELECT " SR_SQL_DATED_BY("?1", "?2"),
+                                      &s),
+                     SR_OK);
+    for (e = 0; e < sizeof(ends) / sizeof(ends[0]); e++) {
+        sr_date_add_days(ends[e], 1, next);
+        for (i = 0; i < 5; i++)
+            for (h = 0; h < 24; h++)
+                for (k = 0; k < sizeof(tails) / sizeof(tails[0]); k++) {
+                    char d[11];
+
+                    sr_date_add_days("2026-12-29", (int)i, d);
+                    snprintf(at, sizeof(at), "%s%c%02d:45:00%s", d,
+                             k % 2 ? ' ' : 'T', h, tails[k]);
+                    assert_int_equal(sr_store_china_day(f->st, at, day),
+                                     SR_OK);
+                    assert_true(day[0]);
+                    sr_reset(s);
+                    sr_bind_text(s, 1, at);
+                    sr_bind_text(s, 2, next);
+                    assert_int_equal(sr_step(s), SR_ROW);
+                    if (strcmp(day, ends[e]) <= 0 && !sr_col_int(s, 0))
+                        fail_msg("%s (China %s) left out by %s", at, day,
+                                 ends[e]);
+                    n++;
+                }
+        for (i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+            sr_reset(s);
+            sr_bind_text(s, 1, other[i]);
+            sr_bind_text(s, 2, next);
+            assert_int_equal(sr_step(s), SR_ROW);
+            if (!sr_col_int(s, 0))
+                fail_msg("'%s' left out by %s", other[i], ends[e]);
         }
-        sr_store_finish(f->st, s);
-        s = NULL;
     }
-    assert_int_equal(sr_store_json_date(f->st, NULL, "deadline", got), SR_OK);
-    assert_string_equal(got, "");
+    /* Two days after the end: left on the server. */
+    sr_reset(s);
+    sr_bind_text(s, 1, "2027-01-02T00:00:00Z");
+    sr_bind_text(s, 2, "2026-12-31");
+    assert_int_equal(sr_step(s), SR_ROW);
+    assert_int_equal(sr_col_int(s, 0), 0);
+    sr_store_finish(f->st, s);
+    assert_int_equal(n, 5 * 5 * 24 * 7);
 }
 
 int
@@ -384,7 +375,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(china_day_is_sqlite_date, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(json_date_is_sqlite_json_extract,
+        cmocka_unit_test_setup_teardown(dated_by_keeps_every_earlier_day,
                                         setup, teardown),
     };
 

@@ -43,7 +43,7 @@ class Shared:
 def _(sh):
     r = sh.s.client().get("/api/v1/health")
     expect_status(r, 200)
-    expect(r.json == {"status": "ok", "schema": 12}, r.json)
+    expect(r.json == {"status": "ok", "schema": 13}, r.json)
     csp = r.header("Content-Security-Policy")
     expect(csp and "frame-ancestors 'none'" in csp, csp)
     expect(r.header("X-Content-Type-Options") == "nosniff", r.headers)
