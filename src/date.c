@@ -70,4 +70,3 @@ sr_date_add_days(const char *date, int days, char out[11])
     memcpy(out, tmp, 10);
     out[10] = '\0';
 }
-
