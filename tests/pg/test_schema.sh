@@ -257,21 +257,31 @@ PG "TRUNCATE hazard_events, hazards CASCADE" >/dev/null 2>pg.err && fail "Postgr
 [ "$(PG "SELECT count(*) FROM hazard_events")" = 1 ] || fail "the hazard event is gone"
 end
 
+# on_both SQL: a statement both engines must take.
+on_both() {
+    LITE "$1" 2>lite.err || fail "SQLite refused '$1': $(cat lite.err)"
+    PG "$1" >/dev/null 2>pg.err || fail "PostgreSQL refused '$1': $(cat pg.err)"
+}
+# rows_are WHAT QUERY WANT: QUERY's rows, the same on both engines, are
+# WANT (printf %b: \n between rows).
+rows_are() {
+    LITE "$2" >lite.txt 2>&1
+    PG "$2" >pg.txt 2>&1
+    same "$1" lite.txt pg.txt
+    printf '%b' "$3" >want.txt
+    same "$1" want.txt pg.txt
+}
+
 begin "an event's deadline is its state's, computed and never written"
 for sql in "INSERT INTO hazard_events(id, hazard, at, by, to_status, state)
              VALUES (2, 1, 't', 'i', 'rectifying',
                      '{\"responsible\":\"张\",\"deadline\":\"2026-05-01\",\"measures\":\"m\"}'),
                     (3, 1, 't', 'i', 'rectifying', '{\"deadline\":null}'),
                     (4, 1, 't', 'i', 'rectifying', '{\"measures\":\"deadline\"}')"; do
-    LITE "$sql" 2>lite.err || fail "SQLite refused '$sql': $(cat lite.err)"
-    PG "$sql" >/dev/null 2>pg.err || fail "PostgreSQL refused '$sql': $(cat pg.err)"
+    on_both "$sql"
 done
-q="SELECT id, coalesce(deadline, 'NULL') FROM hazard_events ORDER BY id"
-LITE "$q" >lite.txt 2>&1
-PG "$q" >pg.txt 2>&1
-same "deadlines" lite.txt pg.txt
-printf '1|NULL\n2|2026-05-01\n3|NULL\n4|NULL\n' >want.txt
-same "deadlines" want.txt pg.txt
+rows_are "deadlines" "SELECT id, coalesce(deadline, 'NULL') FROM hazard_events ORDER BY id" \
+    '1|NULL\n2|2026-05-01\n3|NULL\n4|NULL\n'
 sql="INSERT INTO hazard_events(id, hazard, at, by, to_status, state, deadline)
      VALUES (5, 1, 't', 'i', 'open', '{}', '2026-01-01')"
 LITE "$sql" 2>lite.err && fail "SQLite wrote a deadline"
@@ -285,15 +295,10 @@ for sql in "UPDATE answers SET value = 'fail' WHERE assessment = 2" \
            "UPDATE plan_schools SET needs = 'lab' WHERE plan = 2" \
            "DELETE FROM plan_schools WHERE plan = 2" \
            "DELETE FROM plans WHERE id = 2"; do
-    LITE "$sql" 2>lite.err || fail "SQLite refused '$sql': $(cat lite.err)"
-    PG "$sql" >/dev/null 2>pg.err || fail "PostgreSQL refused '$sql': $(cat pg.err)"
+    on_both "$sql"
 done
-q="SELECT (SELECT value FROM answers WHERE assessment = 2), (SELECT count(*) FROM plans)"
-LITE "$q" >lite.txt 2>&1
-PG "$q" >pg.txt 2>&1
-same "rows" lite.txt pg.txt
-printf 'fail|1\n' >want.txt
-same "rows" want.txt pg.txt
+rows_are "rows" "SELECT (SELECT value FROM answers WHERE assessment = 2), (SELECT count(*) FROM plans)" \
+    'fail|1\n'
 end
 
 begin "the CHECKs refuse a school code with a letter and a seed with one"
