@@ -18,7 +18,10 @@
 # 40000, RUNS to 1; PGDIR, the cluster's directory, lets bench_writers
 # count the PostgreSQL server's CPU.  Needs about 10 GB of disk for
 # 40,000 schools (the database, its PostgreSQL copy, and a copy of the
-# file at a time).
+# file at a time).  A cluster started with PostgreSQL's defaults times
+# the throwaway server; for a server as deploy.md §13 tunes one, start
+# it with SR_PG_CONF=$'shared_buffers = 6GB\nhuge_pages = on' after
+# reserving the huge pages (scripts/pg-cluster.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=$(realpath "${1:-build}")

@@ -11,7 +11,9 @@
 # BUILD defaults to ./build (build it Release for figures worth
 # quoting), DEMO_DIR to /tmp/gdemo (built with `schoolrisk demo` when it
 # holds no database), RUNS to 3.  The CPU seconds are the client's
-# (schoolrisk's); the server's work shows in the wall time.
+# (schoolrisk's); the server's work shows in the wall time, and depends
+# on how the server is set up: the test cluster's defaults, or
+# deploy.md §13's memory (SR_PG_CONF, scripts/pg-cluster.sh).
 # SR_BENCH_PG_DB, when set, is the URI of a PostgreSQL database that
 # already holds DEMO_DIR's database (`db copy` done): it is used as it
 # is, not copied again (bench_province.sh does so, the copy of a

@@ -22,6 +22,12 @@
 # need not survive a power cut).  The default cluster Debian's package
 # may run on port 5432 is never used.
 #
+# SR_PG_CONF, when set, is more lines for the new cluster's
+# postgresql.conf: the benchmarks' server as deploy.md §13 tunes one,
+#   SR_PG_CONF=$'shared_buffers = 6GB\nhuge_pages = on' (after
+#   sysctl -w vm.nr_hugepages=3300 as root; the server then refuses to
+#   start without them, and its log says so).
+#
 # DIR must be empty or absent (a mktemp -d is right); `stop` removes
 # only a directory `start` made.  A failed `start` leaves DIR empty.  As root the server runs as the unprivileged `postgres` user
 # (initdb refuses root) and DIR is given to that user, so DIR must be
@@ -101,8 +107,12 @@ unix_socket_directories = '$dir/socket'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-port = 0
 EOF
+    # The caller's settings (SR_PG_CONF), then the port, last.
+    if [ -n "${SR_PG_CONF:-}" ]; then
+        printf '%s\n' "$SR_PG_CONF" >>"$dir/data/postgresql.conf"
+    fi
+    echo "port = 0" >>"$dir/data/postgresql.conf"
 }
 
 # Start the cluster of DIR on PORT, making it first if need be; 3 when
