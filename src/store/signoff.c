@@ -328,7 +328,8 @@ sr_sodb_snapshot(struct sr_store *st, const char *district,
 {
     struct sr_stmt *s = NULL;
     int step, nomem = 0;
-    /* PostgreSQL decompresses and sends only the head's characters;
+    /* PostgreSQL sends only the head's characters and decompresses
+     * only them (with lz4 it still fetches the whole compressed value);
      * SQLite reads the whole value either way. */
     sr_error rc = sr_store_prepare(
         st,
